@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One idea per module, data flowing one way:
+// CLMDB → LMDB → EventStore → (SocialValue → Projections → Reports) → svledger.
+let package = Package(
+    name: "svledger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "svledger", targets: ["svledger"]),
+        .library(name: "EventStore", targets: ["EventStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(name: "LMDB", dependencies: ["CLMDB"]),
+        .target(
+            name: "EventStore",
+            dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .executableTarget(
+            name: "svledger",
+            dependencies: [
+                "EventStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["EventStore", "LMDB"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,59 @@
+/// Byte-level helpers shared by keys, hashes and ids.
+enum Bytes {
+    /// The 8 big-endian bytes of `value`: keys that sort numerically under LMDB's default
+    /// byte-wise comparison (`MDB_INTEGERKEY` would be native-endian).
+    @inline(__always)
+    static func bigEndian(_ value: UInt64) -> [UInt8] {
+        withUnsafeBytes(of: value.bigEndian) { Array($0) }
+    }
+
+    /// Reads a big-endian UInt64 from the first 8 bytes of `bytes`, or `nil` if there are fewer.
+    @inline(__always)
+    static func readBigEndian(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+        guard bytes.count >= 8 else { return nil }
+        var value: UInt64 = 0
+        for index in 0..<8 { value = value << 8 | UInt64(bytes[index]) }
+        return value
+    }
+
+    static func readBigEndian(_ bytes: [UInt8]) -> UInt64? {
+        bytes.withUnsafeBytes { readBigEndian($0) }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex; `description` of swift-crypto's digests is not bare hex, so we write our own.
+    static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        var characters: [UInt8] = []
+        characters.reserveCapacity(64)
+        for byte in bytes {
+            characters.append(hexDigits[Int(byte >> 4)])
+            characters.append(hexDigits[Int(byte & 0x0f)])
+        }
+        return String(decoding: characters, as: UTF8.self)
+    }
+
+    /// Parses lowercase or uppercase hex; `nil` on odd length or a non-hex character.
+    static func parseHex(_ text: some StringProtocol) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var result: [UInt8] = []
+        result.reserveCapacity(utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+            result.append(high << 4 | low)
+            index += 2
+        }
+        return result
+    }
+
+    private static func nibble(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import LMDB
+
+/// Events for one stream, appended together.
+public struct StreamAppend: Sendable {
+    public var streamId: String
+    public var expectedVersion: ExpectedVersion
+    public var events: [ProposedEvent]
+
+    public init(streamId: String, expectedVersion: ExpectedVersion = .any, events: [ProposedEvent]) {
+        self.streamId = streamId
+        self.expectedVersion = expectedVersion
+        self.events = events
+    }
+}
+
+/// Where an append put its events.
+public struct AppendResult: Sendable, Equatable {
+    /// The position of each event, in the order given.
+    public let positions: [UInt64]
+    /// True when every event had been recorded before with the same content: nothing was written.
+    public let wasAlreadyRecorded: Bool
+    public let head: LedgerHead
+}
+
+extension EventStore {
+    /// Appends `events` to `stream` in one atomic, durable transaction.
+    /// - Throws: ``EventStoreError`` (conflict, reused id, invalid input), leaving the ledger unchanged.
+    @discardableResult
+    public func append(
+        _ events: [ProposedEvent], to stream: String, expecting expectedVersion: ExpectedVersion = .any
+    ) throws -> AppendResult {
+        try append([StreamAppend(streamId: stream, expectedVersion: expectedVersion, events: events)])
+    }
+
+    /// Appends events to one or more streams in one atomic, durable transaction: all are
+    /// recorded, or none. This is the bulk path too: put many events in one call.
+    ///
+    /// If every event id was recorded before with identical content, nothing is written and
+    /// the original positions are returned (an idempotent retry).
+    ///
+    /// - Parameter within: runs inside the same write transaction after the events are
+    ///   placed, before commit, so that read models stay in step with the log. If it throws,
+    ///   nothing is written.
+    /// - Throws: ``EventStoreError`` or what `within` throws; the ledger is then unchanged.
+    @discardableResult
+    public func append(
+        _ batch: [StreamAppend],
+        within: ((LedgerReader, [RecordedEvent]) throws -> Void)? = nil
+    ) throws -> AppendResult {
+        try validate(batch)
+        let now = clock()
+        return try environment.write { txn in
+            let reader = LedgerReader(store: self, transaction: txn)
+            if let original = try previouslyRecorded(batch, reader: reader) {
+                return AppendResult(positions: original, wasAlreadyRecorded: true, head: try reader.head())
+            }
+            var head = try reader.head()
+            // recordedAt never goes backwards, even if the wall clock does.
+            let lastRecordedAt = try reader.event(at: head.position)?.recordedAt
+            let recordedAt = max(now, lastRecordedAt ?? now)
+            var streamVersions: [String: UInt64] = [:]
+            var recorded: [RecordedEvent] = []
+            for append in batch {
+                let current = try streamVersions[append.streamId] ?? reader.streamVersion(append.streamId)
+                guard append.expectedVersion.admits(currentVersion: current) else {
+                    throw EventStoreError.wrongExpectedVersion(
+                        stream: append.streamId, expected: append.expectedVersion, actual: current)
+                }
+                var version = current
+                for event in append.events {
+                    version += 1
+                    let position = head.position + 1
+                    let canonical = RecordedEvent.envelope(
+                        event: event, streamId: append.streamId, position: position, streamVersion: version,
+                        recordedAt: recordedAt, previousHash: head.hash
+                    ).canonicalBytes
+                    let hash = ChainHash.link(previous: head.hash, canonical: canonical)
+                    try txn.put(log, key: Bytes.bigEndian(position), value: hash.bytes + canonical, flags: .append)
+                    try txn.put(
+                        streams, key: StreamKeys.key(stream: append.streamId, version: version),
+                        value: Bytes.bigEndian(position), flags: .noOverwrite)
+                    try txn.put(eventIds, key: event.eventId.bytes, value: Bytes.bigEndian(position), flags: .noOverwrite)
+                    recorded.append(
+                        RecordedEvent(
+                            position: position, streamId: append.streamId, streamVersion: version,
+                            recordedAt: recordedAt, previousHash: head.hash, hash: hash, event: event))
+                    head = LedgerHead(position: position, hash: hash)
+                }
+                streamVersions[append.streamId] = version
+            }
+            try txn.put(meta, key: Array("head".utf8), value: head.storedBytes)
+            try within?(reader, recorded)
+            return AppendResult(positions: recorded.map(\.position), wasAlreadyRecorded: false, head: head)
+        }
+    }
+
+    /// The original positions when every event of `batch` is already recorded with the same
+    /// content; `nil` when none is.
+    /// - Throws: ``EventStoreError/eventIdReused(_:position:)`` or ``EventStoreError/partialRetry(recorded:new:)``.
+    private func previouslyRecorded(_ batch: [StreamAppend], reader: LedgerReader) throws -> [UInt64]? {
+        var positions: [UInt64] = []
+        var recordedIds: [EventID] = []
+        var newIds: [EventID] = []
+        for append in batch {
+            for event in append.events {
+                guard let position = try reader.position(of: event.eventId) else {
+                    newIds.append(event.eventId)
+                    continue
+                }
+                guard let stored = try reader.event(at: position),
+                    RecordedEvent.contentMembers(event: stored.event, streamId: stored.streamId)
+                        == RecordedEvent.contentMembers(event: event, streamId: append.streamId)
+                else { throw EventStoreError.eventIdReused(event.eventId, position: position) }
+                positions.append(position)
+                recordedIds.append(event.eventId)
+            }
+        }
+        if recordedIds.isEmpty { return nil }
+        if !newIds.isEmpty { throw EventStoreError.partialRetry(recorded: recordedIds, new: newIds) }
+        return positions
+    }
+
+    /// Rejects malformed input before any transaction begins.
+    private func validate(_ batch: [StreamAppend]) throws {
+        var seen = Set<EventID>()
+        for append in batch {
+            if let problem = StreamKeys.problem(with: append.streamId) {
+                throw EventStoreError.invalidStreamId(append.streamId, reason: problem)
+            }
+            for event in append.events {
+                guard seen.insert(event.eventId).inserted else { throw EventStoreError.duplicateEventIdInBatch(event.eventId) }
+                if let problem = Self.problem(with: event) { throw EventStoreError.invalidEvent(event.eventId, reason: problem) }
+            }
+        }
+    }
+
+    static func problem(with event: ProposedEvent) -> String? {
+        if event.eventType.isEmpty || event.eventType.utf8.count > 100 { return "event type must be 1 to 100 bytes" }
+        if event.schemaVersion < 1 { return "schema version must be at least 1" }
+        if event.actor.id.isEmpty { return "actor id is empty" }
+        if event.actor.role.isEmpty { return "actor role is empty" }
+        guard case .object = event.payload else { return "payload must be a JSON object" }
+        if !Self.integersAreSafe(event.payload) { return "payload holds an integer beyond ±(2^53 − 1)" }
+        return nil
+    }
+
+    private static func integersAreSafe(_ value: JSONValue) -> Bool {
+        switch value {
+        case .integer(let number): number.magnitude <= JSONValue.maxSafeInteger.magnitude
+        case .array(let elements): elements.allSatisfy(integersAreSafe)
+        case .object(let members): members.values.allSatisfy(integersAreSafe)
+        default: true
+        }
+    }
+}

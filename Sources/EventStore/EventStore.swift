@@ -1,0 +1,118 @@
+import Foundation
+import LMDB
+
+/// The append-only event log of one ledger, on LMDB (layout: Schemas/README.md §1).
+///
+/// It knows nothing of social value: it stores envelopes in positions, indexes them by
+/// stream and by event id, and chains them with SHA-256. Every append is one synced LMDB
+/// write transaction, so it is atomic and durable when it returns.
+public final class EventStore: @unchecked Sendable {
+    /// The format this code reads and writes, stored in `meta`/`format`.
+    public static let format = "svledger/1"
+
+    public let environment: Environment
+    let log: Database
+    let streams: Database
+    let eventIds: Database
+    let meta: Database
+    let clock: @Sendable () -> Timestamp
+
+    /// How to open a ledger.
+    public enum OpenMode: Sendable {
+        /// Make a new ledger; fails if one exists.
+        case create
+        /// Open an existing ledger for reading and appending.
+        case readWrite
+        /// Open an existing ledger without the ability to write (`MDB_RDONLY`).
+        case readOnly
+    }
+
+    /// Opens or creates the ledger in directory `path`.
+    /// - Parameters:
+    ///   - mapSize: the initial LMDB map size; it doubles when full.
+    ///   - clock: the source of `recordedAt` (tests pin it).
+    /// - Throws: ``EventStoreError/notALedger(path:reason:)``, ``EventStoreError/alreadyExists(path:)``, ``LMDBError``.
+    public init(
+        path: String, mode: OpenMode = .readWrite, mapSize: Int = 1 << 30,
+        clock: @escaping @Sendable () -> Timestamp = Timestamp.now
+    ) throws {
+        let dataFile = (path as NSString).appendingPathComponent("data.mdb")
+        let exists = FileManager.default.fileExists(atPath: dataFile)
+        switch mode {
+        case .create where exists: throw EventStoreError.alreadyExists(path: path)
+        case .readWrite where !exists, .readOnly where !exists:
+            throw EventStoreError.notALedger(path: path, reason: "no data.mdb there (create one with `svledger init`)")
+        default: break
+        }
+        var options = Environment.Options()
+        options.mapSize = mapSize
+        options.readOnly = mode == .readOnly
+        options.createDirectory = mode == .create
+        environment = try Environment(path: path, options: options)
+        self.clock = clock
+
+        let flags: DatabaseFlags = mode == .create ? [.create] : []
+        do {
+            log = try environment.openDatabase("log", flags: flags)
+            streams = try environment.openDatabase("streams", flags: flags)
+            eventIds = try environment.openDatabase("event-ids", flags: flags)
+            meta = try environment.openDatabase("meta", flags: flags)
+        } catch LMDBError.notFound {
+            throw EventStoreError.notALedger(path: path, reason: "the LMDB environment has no svledger databases")
+        }
+        if mode == .create {
+            try environment.write { txn in
+                try txn.put(meta, key: Array("format".utf8), value: Array(Self.format.utf8))
+                try txn.put(meta, key: Array("head".utf8), value: LedgerHead.empty.storedBytes)
+            }
+        }
+        let format = try environment.read { try $0.get(meta, key: Array("format".utf8)) }
+        guard let format, String(decoding: format, as: UTF8.self) == Self.format else {
+            let found = format.map { String(decoding: $0, as: UTF8.self) } ?? "none"
+            throw EventStoreError.notALedger(path: path, reason: "format is \(found), expected \(Self.format)")
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Runs `body` with a reader on one consistent snapshot of the ledger.
+    public func read<T>(_ body: (LedgerReader) throws -> T) throws -> T {
+        try environment.read { txn in try body(LedgerReader(store: self, transaction: txn)) }
+    }
+
+    /// The last position and its hash.
+    public func head() throws -> LedgerHead { try read { try $0.head() } }
+
+    /// Bytes of `data.mdb` on disk.
+    public var fileSize: Int64 {
+        let attributes = try? FileManager.default.attributesOfItem(
+            atPath: (environment.path as NSString).appendingPathComponent("data.mdb"))
+        return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+}
+
+/// The last event's position and hash: the value to write down outside the system.
+public struct LedgerHead: Hashable, Sendable, CustomStringConvertible {
+    public let position: UInt64
+    public let hash: ChainHash
+
+    public static let empty = LedgerHead(position: 0, hash: .genesis)
+
+    public init(position: UInt64, hash: ChainHash) {
+        self.position = position
+        self.hash = hash
+    }
+
+    /// `meta`/`head`: 8-byte big-endian position, then the 32 hash bytes.
+    var storedBytes: [UInt8] { Bytes.bigEndian(position) + hash.bytes }
+
+    init?(storedBytes: [UInt8]) {
+        guard storedBytes.count == 40, let position = Bytes.readBigEndian(storedBytes),
+            let hash = ChainHash(bytes: Array(storedBytes[8...]))
+        else { return nil }
+        self.init(position: position, hash: hash)
+    }
+
+    /// `head <position> <hash>`, the line both verifiers print.
+    public var description: String { "head \(position) \(hash.hex)" }
+}

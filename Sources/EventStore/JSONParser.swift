@@ -1,0 +1,212 @@
+/// Why some text is not JSON svledger accepts, and where (a byte offset).
+public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let offset: Int
+    public let message: String
+    public var description: String { "invalid JSON at byte \(offset): \(message)" }
+}
+
+extension JSONValue {
+    /// Parses JSON text. Rejects what the canonical format cannot carry, with a reason:
+    /// fractions and exponents ("write decimals as strings"), integers beyond 2^53 − 1,
+    /// duplicate keys, invalid UTF-8, and nesting deeper than 64 levels.
+    public init(parsing text: String) throws(JSONParseError) {
+        try self.init(parsing: Array(text.utf8))
+    }
+
+    public init(parsing bytes: [UInt8]) throws(JSONParseError) {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONParseError) -> JSONValue in try JSONValue(parsing: buffer) }
+        }
+        self = try result.get()
+    }
+
+    public init(parsing bytes: UnsafeRawBufferPointer) throws(JSONParseError) {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        self = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        if parser.index != bytes.count { throw parser.error("unexpected text after the JSON value") }
+    }
+}
+
+private struct JSONParser {
+    let bytes: UnsafeRawBufferPointer
+    var index = 0
+    static let maxDepth = 64
+
+    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    func error(_ message: String) -> JSONParseError { JSONParseError(offset: index, message: message) }
+
+    var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    mutating func skipWhitespace() {
+        while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
+    }
+
+    mutating func expect(_ literal: String, value: JSONValue) throws(JSONParseError) -> JSONValue {
+        for expected in literal.utf8 {
+            guard current == expected else { throw error("expected '\(literal)'") }
+            index += 1
+        }
+        return value
+    }
+
+    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth < Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
+        guard let byte = current else { throw error("unexpected end of input") }
+        switch byte {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth)
+        case UInt8(ascii: "["): return try parseArray(depth: depth)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): return try expect("true", value: .bool(true))
+        case UInt8(ascii: "f"): return try expect("false", value: .bool(false))
+        case UInt8(ascii: "n"): return try expect("null", value: .null)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseInteger()
+        default: throw error("unexpected character '\(Character(Unicode.Scalar(byte)))'")
+        }
+    }
+
+    mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        index += 1
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        if current == UInt8(ascii: "}") { index += 1; return .object(members) }
+        while true {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
+            let keyOffset = index
+            let key = try parseString()
+            skipWhitespace()
+            guard current == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
+            index += 1
+            skipWhitespace()
+            let value = try parseValue(depth: depth + 1)
+            if members.updateValue(value, forKey: key) != nil {
+                throw JSONParseError(offset: keyOffset, message: "duplicate key \"\(key)\"")
+            }
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return .object(members)
+            default: throw error("expected ',' or '}' in object")
+            }
+        }
+    }
+
+    mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth + 1))
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            default: throw error("expected ',' or ']' in array")
+            }
+        }
+    }
+
+    mutating func parseInteger() throws(JSONParseError) -> JSONValue {
+        let start = index
+        let negative = current == UInt8(ascii: "-")
+        if negative { index += 1 }
+        guard let first = current, first >= UInt8(ascii: "0"), first <= UInt8(ascii: "9") else {
+            throw error("expected a digit")
+        }
+        if first == UInt8(ascii: "0"), index + 1 < bytes.count,
+            bytes[index + 1] >= UInt8(ascii: "0"), bytes[index + 1] <= UInt8(ascii: "9")
+        {
+            throw error("leading zeros are not allowed")
+        }
+        var magnitude: Int64 = 0
+        while let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+            magnitude = magnitude * 10 + Int64(byte - UInt8(ascii: "0"))
+            guard magnitude <= JSONValue.maxSafeInteger else {
+                throw JSONParseError(offset: start, message: "integer beyond ±(2^53 − 1); write large or exact values as strings")
+            }
+            index += 1
+        }
+        if let byte = current, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            throw JSONParseError(offset: start, message: "numbers must be integers; write decimal values as strings, e.g. \"0.25\"")
+        }
+        return .integer(negative ? -magnitude : magnitude)
+    }
+
+    mutating func parseString() throws(JSONParseError) -> String {
+        index += 1
+        var utf8: [UInt8] = []
+        while true {
+            guard let byte = current else { throw error("unterminated string") }
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                guard let text = String(validating: utf8, as: UTF8.self) else {
+                    throw error("string is not valid UTF-8")
+                }
+                return text
+            case UInt8(ascii: "\\"):
+                index += 1
+                try parseEscape(into: &utf8)
+            case 0x00..<0x20:
+                throw error("control character in string must be escaped")
+            default:
+                utf8.append(byte)
+                index += 1
+            }
+        }
+    }
+
+    mutating func parseEscape(into utf8: inout [UInt8]) throws(JSONParseError) {
+        guard let byte = current else { throw error("unterminated escape") }
+        index += 1
+        switch byte {
+        case UInt8(ascii: "\""): utf8.append(UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): utf8.append(UInt8(ascii: "\\"))
+        case UInt8(ascii: "/"): utf8.append(UInt8(ascii: "/"))
+        case UInt8(ascii: "b"): utf8.append(0x08)
+        case UInt8(ascii: "f"): utf8.append(0x0C)
+        case UInt8(ascii: "n"): utf8.append(0x0A)
+        case UInt8(ascii: "r"): utf8.append(0x0D)
+        case UInt8(ascii: "t"): utf8.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try parseHex4()
+            if (0xD800..<0xDC00).contains(scalar) {
+                guard current == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else {
+                    throw error("unpaired surrogate in \\u escape")
+                }
+                index += 2
+                let low = try parseHex4()
+                guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00..<0xE000).contains(scalar) {
+                throw error("unpaired surrogate in \\u escape")
+            }
+            utf8.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+        default:
+            throw error("unknown escape '\\\(Character(Unicode.Scalar(byte)))'")
+        }
+    }
+
+    mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("short \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("bad hex digit in \\u escape")
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+}

@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A UTC instant with millisecond precision, written `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+///
+/// The text form has a fixed width, so comparing two texts compares the instants.
+/// Formatting is done by hand: Foundation's formatters are slow on the append path.
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let millisecondsSinceEpoch: Int64
+
+    public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
+
+    /// The current time from the system's real-time clock.
+    public static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(millisecondsSinceEpoch: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+
+    /// Parses the 24-character form. Returns `nil` for anything else.
+    public init?(_ text: String) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 24, utf8[10] == UInt8(ascii: "T"), utf8[13] == UInt8(ascii: ":"),
+            utf8[16] == UInt8(ascii: ":"), utf8[19] == UInt8(ascii: "."), utf8[23] == UInt8(ascii: "Z"),
+            let date = CalendarDate(String(decoding: utf8[0..<10], as: UTF8.self)),
+            let hour = Digits.parse(utf8[11..<13]), hour < 24,
+            let minute = Digits.parse(utf8[14..<16]), minute < 60,
+            let second = Digits.parse(utf8[17..<19]), second < 60,
+            let millis = Digits.parse(utf8[20..<23])
+        else { return nil }
+        let seconds = date.daysSinceEpoch * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        self.millisecondsSinceEpoch = seconds * 1000 + Int64(millis)
+    }
+
+    /// The calendar date (UTC) of this instant.
+    public var date: CalendarDate {
+        CalendarDate(daysSinceEpoch: Int64((Double(millisecondsSinceEpoch) / 86_400_000).rounded(.down)))
+    }
+
+    /// The first instant of the day after `date`: "as of the end of `date`" means before this.
+    public static func endOf(_ date: CalendarDate) -> Timestamp {
+        Timestamp(millisecondsSinceEpoch: (date.daysSinceEpoch + 1) * 86_400_000)
+    }
+
+    public var description: String {
+        let millisOfDay = Int(((millisecondsSinceEpoch % 86_400_000) + 86_400_000) % 86_400_000)
+        var text = date.description
+        text += "T" + Digits.pad(millisOfDay / 3_600_000, 2) + ":" + Digits.pad(millisOfDay / 60_000 % 60, 2)
+        text += ":" + Digits.pad(millisOfDay / 1000 % 60, 2) + "." + Digits.pad(millisOfDay % 1000, 3) + "Z"
+        return text
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }
+}
+
+/// A date without a time or zone, written `YYYY-MM-DD` (years 1000–9999).
+public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// A valid date, or `nil` (29 February only in leap years).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1000...9999).contains(year), (1...12).contains(month),
+            (1...CalendarDate.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD`. Returns `nil` for anything else, including 2025-02-29.
+    public init?(_ text: String) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
+            let year = Digits.parse(utf8[0..<4]), let month = Digits.parse(utf8[5..<7]),
+            let day = Digits.parse(utf8[8..<10])
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// Days since 1970-01-01 (civil calendar arithmetic, proleptic Gregorian).
+    public var daysSinceEpoch: Int64 {
+        let shiftedYear = Int64(month <= 2 ? year - 1 : year)
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let shiftedMonth = Int64(month > 2 ? month - 3 : month + 9)
+        let dayOfYear = (153 * shiftedMonth + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    public init(daysSinceEpoch: Int64) {
+        let shifted = daysSinceEpoch + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        self.year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
+        self.month = Int(month)
+        self.day = Int(day)
+    }
+
+    public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + Int64(days)) }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    public var description: String { Digits.pad(year, 4) + "-" + Digits.pad(month, 2) + "-" + Digits.pad(day, 2) }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+}
+
+/// Fixed-width decimal digits, for the date and time forms.
+enum Digits {
+    static func parse(_ utf8: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        for byte in utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return utf8.isEmpty ? nil : value
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+}

@@ -1,0 +1,215 @@
+import CLMDB
+import Foundation
+import Synchronization
+
+/// An LMDB environment: one directory holding `data.mdb` and `lock.mdb` (`MDB_env`).
+///
+/// Rules from `lmdb.h` that this type enforces so that callers cannot get them wrong:
+/// - one environment per directory per process (a second open throws);
+/// - `mdb_reader_check` on open, clearing readers left by crashed processes;
+/// - default, fully synced durability: no `MDB_NOSYNC`, `MDB_WRITEMAP` or `MDB_MAPASYNC`;
+/// - `MDB_NOTLS`, so read transactions are not tied to a thread's slot;
+/// - one write transaction at a time in this process, run synchronously on the caller's
+///   thread from begin to commit (the closure cannot `await`);
+/// - `MDB_MAP_FULL` aborts, grows the map and retries the write; a failed
+///   `mdb_txn_commit` is never aborted again, because LMDB has already freed it.
+public final class Environment: @unchecked Sendable {
+    /// The raw `MDB_env *`.
+    public let handle: OpaquePointer
+    /// The directory holding `data.mdb`.
+    public let path: String
+    public let isReadOnly: Bool
+
+    /// Held shared by every transaction and exclusively by a map resize, because
+    /// `mdb_env_set_mapsize` may only run while this process has no transaction open.
+    private let resizeGate: UnsafeMutablePointer<pthread_rwlock_t>
+    /// Serialises this process's writers before they reach LMDB's own lock.
+    private let writerLock = NSLock()
+
+    /// Options for ``init(path:options:)``.
+    public struct Options: Sendable {
+        /// Initial map size in bytes; the map doubles whenever a write fills it.
+        public var mapSize: Int = 1 << 30
+        /// How many named databases the environment may hold.
+        public var maxDatabases: UInt32 = 16
+        /// Open with `MDB_RDONLY`: no write transaction can begin.
+        public var readOnly = false
+        /// Create the directory when it is missing.
+        public var createDirectory = true
+        public init() {}
+    }
+
+    private static let openPaths = Mutex<Set<String>>([])
+
+    /// Opens (and, unless read-only, creates) the environment in directory `path`.
+    /// - Throws: ``LMDBError`` from `mdb_env_*`, or `EBUSY` if this process already has the
+    ///   environment open, or `ENOENT` if it does not exist and may not be created.
+    public init(path: String, options: Options = Options()) throws {
+        if options.createDirectory && !options.readOnly {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        guard let canonical = realpath(path, nil) else {
+            throw LMDBError(code: ENOENT, operation: "open \(path)")
+        }
+        let canonicalPath = String(cString: canonical)
+        free(canonical)
+        let claimed = Self.openPaths.withLock { $0.insert(canonicalPath).inserted }
+        guard claimed else { throw LMDBError(code: EBUSY, operation: "open \(path): already open in this process") }
+
+        var env: OpaquePointer?
+        do {
+            try check(mdb_env_create(&env), "mdb_env_create")
+            try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
+            try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
+            var flags = UInt32(MDB_NOTLS)
+            if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+            try check(mdb_env_open(env, canonicalPath, flags, 0o644), "mdb_env_open(\(path))")
+            var cleared: Int32 = 0
+            try check(mdb_reader_check(env, &cleared), "mdb_reader_check")
+        } catch {
+            if let env { mdb_env_close(env) }
+            Self.openPaths.withLock { _ = $0.remove(canonicalPath) }
+            throw error
+        }
+        self.handle = env!
+        self.path = canonicalPath
+        self.isReadOnly = options.readOnly
+        resizeGate = .allocate(capacity: 1)
+        pthread_rwlock_init(resizeGate, nil)
+    }
+
+    deinit {
+        mdb_env_close(handle)
+        pthread_rwlock_destroy(resizeGate)
+        resizeGate.deallocate()
+        let path = self.path
+        Self.openPaths.withLock { _ = $0.remove(path) }
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in a read-only snapshot transaction, then ends it.
+    /// Whatever `body` returns must not borrow from the map.
+    public func read<T>(_ body: (Transaction) throws -> T) throws -> T {
+        while true {
+            pthread_rwlock_rdlock(resizeGate)
+            var txn: OpaquePointer?
+            let code = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
+            if code == MDB_MAP_RESIZED {
+                pthread_rwlock_unlock(resizeGate)
+                try adoptMapSizeGrownElsewhere()
+                continue
+            }
+            defer { pthread_rwlock_unlock(resizeGate) }
+            try check(code, "mdb_txn_begin(read)")
+            defer { mdb_txn_abort(txn) }
+            return try body(Transaction(handle: txn!, isReadOnly: true))
+        }
+    }
+
+    /// Runs `body` in a write transaction: commits (durably) when it returns, aborts when it
+    /// throws. When the map fills, the transaction is aborted, the map doubled and `body`
+    /// run again from the start, so `body` must depend only on what it reads.
+    /// - Throws: what `body` throws, or ``LMDBError`` from begin or commit.
+    public func write<T>(_ body: (Transaction) throws -> T) throws -> T {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        while true {
+            pthread_rwlock_rdlock(resizeGate)
+            var txn: OpaquePointer?
+            let beginCode = mdb_txn_begin(handle, nil, 0, &txn)
+            if beginCode == MDB_MAP_RESIZED {
+                pthread_rwlock_unlock(resizeGate)
+                try adoptMapSizeGrownElsewhere()
+                continue
+            }
+            if beginCode != MDB_SUCCESS {
+                pthread_rwlock_unlock(resizeGate)
+                throw LMDBError(code: beginCode, operation: "mdb_txn_begin(write)")
+            }
+            let transaction = Transaction(handle: txn!, isReadOnly: false)
+            let result: T
+            do {
+                result = try body(transaction)
+            } catch {
+                mdb_txn_abort(txn)
+                pthread_rwlock_unlock(resizeGate)
+                if transaction.hitMapFull { try growMap(); continue }
+                throw error
+            }
+            if transaction.hitMapFull {
+                // The body swallowed MDB_MAP_FULL; the transaction is unusable.
+                mdb_txn_abort(txn)
+                pthread_rwlock_unlock(resizeGate)
+                try growMap()
+                continue
+            }
+            // mdb_txn_commit frees the transaction whether or not it succeeds: never abort it after.
+            let commitCode = mdb_txn_commit(txn)
+            pthread_rwlock_unlock(resizeGate)
+            if commitCode == MDB_MAP_FULL { try growMap(); continue }
+            try check(commitCode, "mdb_txn_commit")
+            return result
+        }
+    }
+
+    // MARK: - Databases
+
+    /// Opens the named database, creating it when `flags` contain ``DatabaseFlags/create``.
+    ///
+    /// The opening transaction is committed even when it is read-only: LMDB closes a handle
+    /// opened in a transaction that ends by abort.
+    /// - Throws: ``LMDBError/notFound`` when it does not exist and may not be created.
+    public func openDatabase(_ name: String, flags: DatabaseFlags = []) throws -> Database {
+        if !isReadOnly {
+            return try write { txn in try Self.open(name, flags: flags, in: txn) }
+        }
+        pthread_rwlock_rdlock(resizeGate)
+        defer { pthread_rwlock_unlock(resizeGate) }
+        var txn: OpaquePointer?
+        try check(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin(read)")
+        let database: Database
+        do {
+            database = try Self.open(name, flags: flags, in: Transaction(handle: txn!, isReadOnly: true))
+        } catch {
+            mdb_txn_abort(txn)
+            throw error
+        }
+        try check(mdb_txn_commit(txn), "mdb_txn_commit(read)")
+        return database
+    }
+
+    private static func open(_ name: String, flags: DatabaseFlags, in txn: Transaction) throws(LMDBError) -> Database {
+        var dbi: MDB_dbi = 0
+        try check(mdb_dbi_open(txn.handle, name, flags.rawValue, &dbi), "mdb_dbi_open(\(name))")
+        return Database(handle: dbi, name: name)
+    }
+
+    // MARK: - Map size and copies
+
+    /// The current map size in bytes.
+    public var mapSize: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info.me_mapsize
+    }
+
+    /// Writes a compacted copy of the environment into the empty directory `directory`
+    /// (`mdb_env_copy2` with `MDB_CP_COMPACT`). Safe while the environment is in use.
+    public func copyCompacted(to directory: String) throws(LMDBError) {
+        try check(mdb_env_copy2(handle, directory, UInt32(MDB_CP_COMPACT)), "mdb_env_copy2(\(directory))")
+    }
+
+    private func growMap() throws(LMDBError) {
+        pthread_rwlock_wrlock(resizeGate)
+        defer { pthread_rwlock_unlock(resizeGate) }
+        try check(mdb_env_set_mapsize(handle, mapSize * 2), "mdb_env_set_mapsize")
+    }
+
+    /// Another process grew the map: adopt its size (`mdb_env_set_mapsize(env, 0)`).
+    private func adoptMapSizeGrownElsewhere() throws(LMDBError) {
+        pthread_rwlock_wrlock(resizeGate)
+        defer { pthread_rwlock_unlock(resizeGate) }
+        try check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize")
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import EventStore
+import Foundation
+
+extension Root {
+    struct Append: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append raw events to the log (low level: no domain rules are applied).",
+            discussion: """
+                One event from flags:
+                  svledger append --stream contract-LCC-001 --type NoteRecorded \\
+                      --actor jane.doe --role "Contract Manager" --reason "kick-off" \\
+                      --payload '{"text": "Kick-off meeting held"}'
+
+                Or many from an NDJSON file, all in one transaction (all recorded, or none):
+                  svledger append --file events.ndjson
+
+                Each line: {"streamId", "eventType", "effectiveDate", "actor": {"id", "role"},
+                "payload", and optionally "reason", "eventId", "expectedVersion", "schemaVersion",
+                "correlationId", "causationId"}. Decimal values go in strings ("0.25"), never as
+                JSON numbers. Re-running with the same event ids writes nothing and reports the
+                original positions.
+                """)
+
+        @OptionGroup var options: LedgerOptions
+
+        @Option(help: "NDJSON file of events to append in one transaction.")
+        var file: String?
+
+        @Option(help: "The stream (one per contract).")
+        var stream: String?
+
+        @Option(name: .customLong("type"), help: "The event type, e.g. ContractRegistered.")
+        var eventType: String?
+
+        @Option(help: "Who is acting.")
+        var actor: String?
+
+        @Option(help: "The actor's role.")
+        var role: String?
+
+        @Option(help: "Why.")
+        var reason: String?
+
+        @Option(help: ArgumentHelp("The date it takes effect (default: today).", valueName: "YYYY-MM-DD"))
+        var effectiveDate: String?
+
+        @Option(help: "The payload, a JSON object.")
+        var payload: String = "{}"
+
+        @Option(help: "A UUID for the event, so that a retry is recognised (default: a new UUIDv7).")
+        var eventId: String?
+
+        @Option(help: ArgumentHelp("any, no-stream, or the stream's current version.", valueName: "version"))
+        var expectedVersion: String = "any"
+
+        func validate() throws {
+            if file != nil {
+                if stream != nil || eventType != nil { throw ValidationError("give either --file or --stream/--type, not both") }
+                return
+            }
+            guard stream != nil, eventType != nil else { throw ValidationError("give --stream and --type, or --file") }
+            guard actor != nil, role != nil else { throw ValidationError("give --actor and --role: every event records who acted") }
+            if let effectiveDate, CalendarDate(effectiveDate) == nil {
+                throw ValidationError("--effective-date must be a date YYYY-MM-DD, got \"\(effectiveDate)\"")
+            }
+            if let eventId, EventID(eventId) == nil { throw ValidationError("--event-id must be a UUID, got \"\(eventId)\"") }
+            if ExpectedVersion(expectedVersion) == nil {
+                throw ValidationError("--expected-version must be any, no-stream or a version ≥ 1, got \"\(expectedVersion)\"")
+            }
+        }
+
+        func run() throws {
+            let today = Timestamp.now().date
+            let appends: [StreamAppend]
+            if let file {
+                appends = try EventInput.streamAppends(fromFile: file, today: today)
+            } else {
+                let payloadJSON: JSONValue
+                do { payloadJSON = try JSONValue(parsing: payload) } catch { throw CLIError("--payload: \(error)") }
+                let event = ProposedEvent(
+                    eventId: eventId.flatMap(EventID.init) ?? .generate(), eventType: eventType!,
+                    effectiveDate: effectiveDate.flatMap(CalendarDate.init) ?? today,
+                    actor: ActorIdentity(id: actor!, role: role!), reason: reason, payload: payloadJSON)
+                appends = [StreamAppend(streamId: stream!, expectedVersion: ExpectedVersion(expectedVersion)!, events: [event])]
+            }
+            let store = try options.open()
+            let result: AppendResult
+            do { result = try store.append(appends) } catch let error as EventStoreError { throw CLIError(error.description) }
+            let range = result.positions.count == 1
+                ? "position \(result.positions[0])" : "positions \(result.positions.first!)–\(result.positions.last!)"
+            if result.wasAlreadyRecorded {
+                print("already recorded at \(range); nothing written")
+            } else {
+                print("appended \(result.positions.count) event\(result.positions.count == 1 ? "" : "s") at \(range)")
+            }
+            print(result.head)
+        }
+    }
+
+    /// Appends one event per synced commit forever, printing each position once its append
+    /// has returned. The crash-safety test kills it with SIGKILL and checks every printed
+    /// position survived.
+    struct AppendLoop: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "append-loop", abstract: "Test aid: append in a loop until killed.",
+            shouldDisplay: false)
+
+        @OptionGroup var options: LedgerOptions
+
+        @Option var stream = "crash-test"
+
+        @Option(help: "Events per transaction.")
+        var batch = 1
+
+        func run() throws {
+            let store = try options.open()
+            let actor = ActorIdentity(id: "crash-test", role: "Tester")
+            while true {
+                let events = (0..<max(batch, 1)).map { index in
+                    ProposedEvent(
+                        eventType: "LoopTick", effectiveDate: Timestamp.now().date, actor: actor,
+                        payload: ["index": .integer(Int64(index)), "padding": .string(String(repeating: "x", count: 200))])
+                }
+                let result = try store.append(events, to: stream)
+                Terminal.writeNow("appended \(result.positions.last!)")
+            }
+        }
+    }
+}

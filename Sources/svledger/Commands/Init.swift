@@ -1,0 +1,21 @@
+import ArgumentParser
+import EventStore
+
+extension Root {
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an empty ledger.",
+            discussion: """
+                Makes the directory named by --ledger (or $SVLEDGER_LEDGER, or ./svledger-data) and an
+                empty LMDB environment in it. Refuses to touch a directory that already holds a ledger.
+                """)
+
+        @OptionGroup var options: LedgerOptions
+
+        func run() throws {
+            let store = try options.open(.create)
+            print("created an empty ledger at \(store.environment.path)")
+            print(try store.head())
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import EventStore
+
+extension Root {
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List events in log order.",
+            discussion: """
+                A table by default; --format json prints one exported envelope per line (NDJSON), each
+                with its hash, in the form Schemas/README.md specifies.
+
+                  svledger log --stream contract-LCC-001
+                  svledger log --from 100 --limit 20
+                  svledger log --format json > log.ndjson
+                """)
+
+        @OptionGroup var options: LedgerOptions
+
+        @Option(help: "Start at this position.")
+        var from: UInt64 = 1
+
+        @Option(help: "Only this stream's events.")
+        var stream: String?
+
+        @Option(help: "At most this many events.")
+        var limit: Int?
+
+        @Option(help: "text or json (NDJSON envelopes).")
+        var format: OutputFormat = .text
+
+        func validate() throws {
+            if from < 1 { throw ValidationError("--from must be 1 or more") }
+            if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more") }
+        }
+
+        func run() throws {
+            let store = try options.open(.readOnly)
+            var printed = 0
+            if format == .text { print(LogTable.header) }
+            try store.read { reader in
+                let emit: (RecordedEvent) -> Bool = { event in
+                    guard event.position >= from else { return true }
+                    switch format {
+                    case .text: print(LogTable.row(event))
+                    case .json: print(event.exportedEnvelope.canonicalText)
+                    }
+                    printed += 1
+                    return limit.map { printed < $0 } ?? true
+                }
+                if let stream {
+                    try reader.forEachEvent(inStream: stream, emit)
+                } else {
+                    try reader.forEachEvent(from: from, emit)
+                }
+            }
+            if format == .text && printed == 0 { print("(no events)") }
+        }
+    }
+}
+
+/// Fixed-width columns, so that rows print as they stream instead of after the whole log.
+enum LogTable {
+    static let columns: [(title: String, width: Int)] = [
+        ("POS", 7), ("RECORDED AT (UTC)", 24), ("EFFECTIVE", 10), ("STREAM", 22), ("VER", 4), ("TYPE", 24),
+        ("ACTOR (ROLE)", 32), ("HASH", 12),
+    ]
+
+    static var header: String { line(columns.map(\.title)) }
+
+    static func row(_ event: RecordedEvent) -> String {
+        line([
+            String(event.position), event.recordedAt.description, event.event.effectiveDate.description, event.streamId,
+            String(event.streamVersion), event.eventType, "\(event.event.actor.id) (\(event.event.actor.role))",
+            String(event.hash.hex.prefix(12)),
+        ])
+    }
+
+    private static func line(_ cells: [String]) -> String {
+        zip(cells, columns).map { cell, column in
+            let fitted = cell.count > column.width ? String(cell.prefix(column.width - 1)) + "…" : cell
+            return column.title == "POS" || column.title == "VER"
+                ? String(repeating: " ", count: column.width - fitted.count) + fitted
+                : fitted + String(repeating: " ", count: column.width - fitted.count)
+        }.joined(separator: "  ").trimmingTrailingSpaces()
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}

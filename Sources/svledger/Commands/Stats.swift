@@ -1,0 +1,38 @@
+import ArgumentParser
+import EventStore
+
+extension Root {
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the ledger's size: events, streams, head and file size.")
+
+        @OptionGroup var options: LedgerOptions
+
+        @Option(help: "text or json.")
+        var format: OutputFormat = .text
+
+        func run() throws {
+            let store = try options.open(.readOnly)
+            let (events, streams, head) = try store.read { reader in
+                (try reader.eventCount(), try reader.streamCount(), try reader.head())
+            }
+            let fileSize = store.fileSize
+            switch format {
+            case .text:
+                print("ledger     \(store.environment.path)")
+                print("events     \(events)")
+                print("streams    \(streams)")
+                print("head       \(head.position) \(head.hash.hex)")
+                print("file size  \(fileSize) bytes (\(String(format: "%.1f", Double(fileSize) / 1_048_576)) MiB)")
+            case .json:
+                let json: JSONValue = [
+                    "ledger": .string(store.environment.path), "events": .integer(Int64(events)),
+                    "streams": .integer(Int64(streams)),
+                    "head": ["position": .integer(Int64(head.position)), "hash": .string(head.hash.hex)],
+                    "fileSizeBytes": .integer(fileSize),
+                ]
+                print(json.canonicalText)
+            }
+        }
+    }
+}

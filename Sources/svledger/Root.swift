@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct Root: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "svledger",
+        abstract: "A tamper-evident ledger of the social value that councils secure through procurement.",
+        discussion: """
+            Every action is an immutable event in an LMDB file, chained by SHA-256 so that any
+            change to the past is detected. Start with:
+
+              svledger init                 make an empty ledger (./svledger-data, or --ledger PATH)
+              svledger log                  read the events
+              svledger verify               check the hash chain and the indexes
+              svledger stats                size, streams and head
+
+            The ledger is the directory named by --ledger, else $SVLEDGER_LEDGER, else ./svledger-data.
+            """,
+        subcommands: [Init.self, Append.self, Log.self, Verify.self, Stats.self, AppendLoop.self]
+    )
+
+    /// Parses and runs, answering every failure with one `error: …` line on stderr and a
+    /// non-zero exit, never a crash trace; help and usage go where ArgumentParser sends them.
+    static func main() {
+        do {
+            var command = try parseAsRoot(ledgerOptionMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch let error as CLIError {
+            Terminal.fail(error.description, code: error.exitCode)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            Terminal.fail(Terminal.errorLine(message), code: code.rawValue)
+        }
+    }
+
+    /// `--ledger` belongs to every subcommand; a user may also write it first
+    /// (`svledger --ledger PATH verify`), so a leading one is moved to the end.
+    static func ledgerOptionMovedAfterSubcommand(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first else { return arguments }
+        if first.hasPrefix("--ledger=") { return Array(arguments.dropFirst()) + [first] }
+        if first == "--ledger", arguments.count >= 2 { return Array(arguments.dropFirst(2)) + Array(arguments.prefix(2)) }
+        return arguments
+    }
+}
+
+/// An error the CLI reports in its own words.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    var exitCode: Int32 = 1
+    init(_ description: String, exitCode: Int32 = 1) {
+        self.description = description
+        self.exitCode = exitCode
+    }
+}
+
+enum Terminal {
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+        exit(code)
+    }
+
+    /// Strips ArgumentParser's own "Error: " so that every error line starts the same way.
+    static func errorLine(_ message: String) -> String {
+        message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
+    }
+
+    /// Writes straight to stdout, unbuffered: progress and loop output must not sit in a buffer.
+    static func writeNow(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+}
