@@ -32,9 +32,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["EventStore", "LMDB"]),
+        // Shared by the test targets: temporary ledgers and running the built executable.
+        .target(name: "TestSupport", dependencies: ["LMDB"], path: "Tests/TestSupport"),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["svledger", "EventStore", "LMDB", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -113,6 +113,11 @@ def show(value, limit=80):
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def show_text(raw):
+    """Render a slice of (mostly UTF-8) JSON text readably; undecodable bytes as \\xNN."""
+    return show(raw.decode("utf-8", "backslashreplace"))
+
+
 def u64(number):
     """8-byte big-endian unsigned encoding used for positions and stream versions."""
     return number.to_bytes(8, "big")
@@ -208,7 +213,7 @@ def require_canonical(raw, value, what):
         at = first_difference(raw, expected)
         raise NotCanonical(
             f"{what} is not canonical: differs from the canonical encoding at byte {at} "
-            f"(stored {show(raw[at:at + 16])}, canonical {show(expected[at:at + 16])})")
+            f"(stored {show_text(raw[at:at + 24])}, canonical {show_text(expected[at:at + 24])})")
 
 
 # ---------------------------------------------------------------------------

@@ -13,6 +13,12 @@ public struct VerificationReport: Sendable, Equatable {
     public let eventCount: UInt64
     public let streamCount: Int
     public let head: LedgerHead
+
+    public init(eventCount: UInt64, streamCount: Int, head: LedgerHead) {
+        self.eventCount = eventCount
+        self.streamCount = streamCount
+        self.head = head
+    }
 }
 
 extension EventStore {

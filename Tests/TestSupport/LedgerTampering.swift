@@ -1,0 +1,66 @@
+import Foundation
+import LMDB
+
+/// Alters a closed ledger behind svledger's back, as an attacker or a failing disk would,
+/// so that tests can check the verifiers catch it. The ledger must not be open in this process.
+public enum LedgerTampering {
+    static func key(_ position: UInt64) -> [UInt8] { withUnsafeBytes(of: position.bigEndian) { Array($0) } }
+
+    private static func withLog(_ path: String, _ body: (Environment, Database) throws -> Void) throws {
+        var options = Environment.Options()
+        options.createDirectory = false
+        let environment = try Environment(path: path, options: options)
+        try body(environment, try environment.openDatabase("log"))
+    }
+
+    /// Changes one byte of the stored value at `position`, `offset` bytes into it
+    /// (offsets below 32 hit the stored hash, the rest the canonical envelope).
+    public static func changeByte(_ path: String, position: UInt64, offset: Int) throws {
+        try withLog(path) { environment, log in
+            try environment.write { txn in
+                var value = try txn.get(log, key: key(position))!
+                value[offset] = value[offset] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+                try txn.put(log, key: key(position), value: value)
+            }
+        }
+    }
+
+    /// Removes the event at `position` from the log, leaving indexes and head alone.
+    public static func deleteEvent(_ path: String, position: UInt64) throws {
+        try withLog(path) { environment, log in
+            try environment.write { txn in _ = try txn.delete(log, key: key(position)) }
+        }
+    }
+
+    /// Exchanges the stored values of two positions.
+    public static func swapEvents(_ path: String, _ first: UInt64, _ second: UInt64) throws {
+        try withLog(path) { environment, log in
+            try environment.write { txn in
+                let a = try txn.get(log, key: key(first))!, b = try txn.get(log, key: key(second))!
+                try txn.put(log, key: key(first), value: b)
+                try txn.put(log, key: key(second), value: a)
+            }
+        }
+    }
+
+    /// Deletes every event after `position`, as a truncated file would lose them.
+    public static func truncate(_ path: String, keepingThrough position: UInt64) throws {
+        try withLog(path) { environment, log in
+            try environment.write { txn in
+                var next = position + 1
+                while try txn.delete(log, key: key(next)) { next += 1 }
+            }
+        }
+    }
+
+    /// Flips one byte of `data.mdb` on disk: the first byte of the first occurrence of
+    /// `marker`, which the caller put in one event. Returns false if the marker is absent.
+    public static func flipByteOnDisk(_ path: String, marker: String) throws -> Bool {
+        let file = "\(path)/data.mdb"
+        var data = try Data(contentsOf: URL(fileURLWithPath: file))
+        guard let range = data.range(of: Data(marker.utf8)) else { return false }
+        data[range.lowerBound] ^= 0x01
+        try data.write(to: URL(fileURLWithPath: file))
+        return true
+    }
+}
