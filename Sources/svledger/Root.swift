@@ -24,6 +24,12 @@ struct Root: ParsableCommand {
     /// non-zero exit, never a crash trace; help and usage go where ArgumentParser sends them.
     static func main() {
         do {
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            if let first = arguments.first, !first.hasPrefix("-"), first != "help",
+                !configuration.subcommands.contains(where: { $0._commandName == first })
+            {
+                throw CLIError("unknown command '\(first)'; run `svledger --help` for the list", exitCode: 64)
+            }
             var command = try parseAsRoot(ledgerOptionMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let exit as ExitCode {

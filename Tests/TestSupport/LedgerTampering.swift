@@ -53,14 +53,21 @@ public enum LedgerTampering {
         }
     }
 
-    /// Flips one byte of `data.mdb` on disk: the first byte of the first occurrence of
-    /// `marker`, which the caller put in one event. Returns false if the marker is absent.
-    public static func flipByteOnDisk(_ path: String, marker: String) throws -> Bool {
+    /// Flips the first byte of `marker`, which the caller put in one event, in `data.mdb` on
+    /// disk. LMDB's copy-on-write leaves stale copies of old pages in its free space, so the
+    /// byte is flipped in every copy: the live event then differs from what was appended by
+    /// exactly one byte. Returns the number of copies changed (0 if the marker is absent).
+    public static func flipByteOnDisk(_ path: String, marker: String) throws -> Int {
         let file = "\(path)/data.mdb"
         var data = try Data(contentsOf: URL(fileURLWithPath: file))
-        guard let range = data.range(of: Data(marker.utf8)) else { return false }
-        data[range.lowerBound] ^= 0x01
+        var copies = 0
+        var searchFrom = data.startIndex
+        while let range = data.range(of: Data(marker.utf8), in: searchFrom..<data.endIndex) {
+            data[range.lowerBound] ^= 0x01
+            copies += 1
+            searchFrom = range.upperBound
+        }
         try data.write(to: URL(fileURLWithPath: file))
-        return true
+        return copies
     }
 }
