@@ -36,7 +36,10 @@ checked in this mode (without the index it would need memory per event).
 
 Output: on success two lines on stdout, `verified N events in S streams` and
 `head P HEX`, exit status 0. On the first failure one line on stderr,
-`FAIL position P: check K (...): ...`, exit status 1. A ledger or file that cannot be
+`FAIL position P: check K (...): ...`, exit status 1. P is the first position found wrong;
+for check 1 the missing position; for check 10 the lowest position a stray index entry
+points to (the head position if its value is not a position); for checks 11 and 12 the
+last position of the log. A ledger or file that cannot be
 opened or read, or bad arguments: one line `error: ...` on stderr, exit status 2.
 
 Memory grows with the number of streams (the last version and nothing else per stream),
