@@ -1,5 +1,7 @@
 import ArgumentParser
+import EventStore
 import Foundation
+import LMDB
 
 @main
 struct Root: ParsableCommand {
@@ -36,6 +38,10 @@ struct Root: ParsableCommand {
             Foundation.exit(exit.rawValue)
         } catch let error as CLIError {
             Terminal.fail(error.description, code: error.exitCode)
+        } catch let error as EventStoreError {
+            Terminal.fail(error.description, code: 1)
+        } catch let error as LMDBError {
+            Terminal.fail("storage error, nothing was changed by this command: \(error)", code: 1)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)

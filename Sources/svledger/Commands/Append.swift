@@ -85,8 +85,7 @@ extension Root {
                 appends = [StreamAppend(streamId: stream!, expectedVersion: ExpectedVersion(expectedVersion)!, events: [event])]
             }
             let store = try options.open()
-            let result: AppendResult
-            do { result = try store.append(appends) } catch let error as EventStoreError { throw CLIError(error.description) }
+            let result = try store.append(appends)
             let range = result.positions.count == 1
                 ? "position \(result.positions[0])" : "positions \(result.positions.first!)–\(result.positions.last!)"
             if result.wasAlreadyRecorded {
