@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "svledger", targets: ["svledger"]),
         .library(name: "EventStore", targets: ["EventStore"]),
+        .library(name: "SocialValue", targets: ["SocialValue"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,10 +26,19 @@ let package = Package(
             name: "EventStore",
             dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(
+            name: "SocialValue",
+            dependencies: ["EventStore"],
+            resources: [.copy("Resources")]
+        ),
+        // Applies domain commands to the store: read state, decide, append all or none.
+        .target(name: "Ledger", dependencies: ["EventStore", "SocialValue"]),
         .executableTarget(
             name: "svledger",
             dependencies: [
                 "EventStore",
+                "SocialValue",
+                "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,6 +46,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LMDB"], path: "Tests/TestSupport"),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB", "TestSupport"]),
+        .testTarget(name: "SocialValueTests", dependencies: ["SocialValue", "EventStore"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SocialValue", "EventStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["svledger", "EventStore", "LMDB", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

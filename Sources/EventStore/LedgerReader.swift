@@ -102,6 +102,19 @@ public struct LedgerReader {
         }
     }
 
+    /// The ids of the streams whose id starts with `prefix`, in byte order.
+    public func streamIds(withPrefix prefix: String) throws -> [String] {
+        try transaction.withCursor(store.streams) { cursor in
+            var ids: [String] = []
+            var entry = try cursor.seek(atOrAfter: Array(prefix.utf8))
+            while let current = entry, let parsed = StreamKeys.parse(current.key), parsed.stream.hasPrefix(prefix) {
+                ids.append(parsed.stream)
+                entry = try cursor.seek(atOrAfter: StreamKeys.pastEnd(of: parsed.stream))
+            }
+            return ids
+        }
+    }
+
     /// The last position recorded at or before `instant` (0 if none). `recordedAt` never
     /// decreases along the log, so this is a binary search.
     public func lastPosition(recordedAtOrBefore instant: Timestamp) throws -> UInt64 {

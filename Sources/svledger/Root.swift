@@ -19,7 +19,11 @@ struct Root: ParsableCommand {
 
             The ledger is the directory named by --ledger, else $SVLEDGER_LEDGER, else ./svledger-data.
             """,
-        subcommands: [Init.self, Append.self, Log.self, Verify.self, Stats.self, AppendLoop.self]
+        subcommands: [
+            Init.self, Policy.self, Catalog.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
+            Bids.self, Pledge.self, Delivery.self, Review.self, Apply.self,
+            Log.self, Verify.self, Stats.self, Append.self, AppendLoop.self,
+        ]
     )
 
     /// Parses and runs, answering every failure with one `error: …` line on stderr and a

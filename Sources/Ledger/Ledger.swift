@@ -1,0 +1,145 @@
+import EventStore
+import SocialValue
+
+/// The application layer: applies domain commands to the event store.
+///
+/// It reads the state a command needs (the contract's stream and the reference data),
+/// runs the pure `decide`, and appends the resulting events in one transaction with the
+/// stream versions it read as expected versions, so that a concurrent writer causes a
+/// conflict instead of a lost update. A batch of commands is decided in order against state
+/// evolved in memory and recorded all or none.
+public final class Ledger: @unchecked Sendable {
+    public let store: EventStore
+
+    public init(store: EventStore) { self.store = store }
+
+    /// What a successful command batch recorded.
+    public struct Outcome: Sendable {
+        public let recorded: [RecordedEvent]
+        public let head: LedgerHead
+        public let wasAlreadyRecorded: Bool
+    }
+
+    /// Decides every command, then records all their events in one transaction.
+    /// - Parameter today: the date against which "in the future" is judged.
+    /// - Throws: ``CommandFailure`` naming the command (1-based) and the rule; the ledger is then unchanged.
+    public func execute(_ commands: [LedgerCommand], today: CalendarDate) throws -> Outcome {
+        // Decide inside one read snapshot; the reader must not outlive it.
+        let appends = try store.read { reader in
+            var batch = try BatchDecision(reader: reader, today: today)
+            for (index, command) in commands.enumerated() {
+                do {
+                    try batch.decide(command)
+                } catch let error as DomainError {
+                    throw CommandFailure(index: index + 1, count: commands.count, error: error)
+                }
+            }
+            return batch.appends
+        }
+        var recorded: [RecordedEvent] = []
+        let result = try store.append(appends) { _, events in recorded = events }
+        return Outcome(recorded: recorded, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
+    }
+
+    /// The reference data adopted into the ledger, as of `position` (the whole log when `nil`).
+    public func referenceData(through position: UInt64? = nil) throws -> ReferenceData {
+        try store.read { reader in try Self.referenceData(reader, through: position) }
+    }
+
+    static func referenceData(_ reader: LedgerReader, through position: UInt64? = nil) throws -> ReferenceData {
+        var data = ReferenceData()
+        // Events of different reference streams must fold in log order: collect positions first.
+        var events: [RecordedEvent] = []
+        for stream in try reader.streamIds(withPrefix: "policy/") + reader.streamIds(withPrefix: "catalog/") {
+            try reader.forEachEvent(inStream: stream, through: position) { events.append($0); return true }
+        }
+        for event in events.sorted(by: { $0.position < $1.position }) {
+            try data.evolve(eventType: event.eventType, payload: event.payload)
+        }
+        return data
+    }
+
+    /// A contract's state and stream version, as of `position` (the whole log when `nil`).
+    public func contractState(_ reference: String, through position: UInt64? = nil) throws -> (state: ContractState, version: UInt64) {
+        try store.read { reader in try Self.contractState(reader, reference, through: position) }
+    }
+
+    static func contractState(_ reader: LedgerReader, _ reference: String, through position: UInt64? = nil) throws -> (state: ContractState, version: UInt64) {
+        var state = ContractState()
+        var version: UInt64 = 0
+        try reader.forEachEvent(inStream: ContractEvent.stream(contract: reference), through: position) { recorded in
+            if let event = try ContractEvent(type: recorded.eventType, payload: recorded.payload) {
+                state.evolve(event, eventId: recorded.eventId)
+            }
+            version = recorded.streamVersion
+            return true
+        }
+        return (state, version)
+    }
+}
+
+/// A command of a batch that was refused: which one, and why.
+public struct CommandFailure: Error, CustomStringConvertible {
+    public let index: Int
+    public let count: Int
+    public let error: DomainError
+
+    public var description: String {
+        count == 1 ? "refused: \(error)" : "command \(index) of \(count) refused, so none was recorded: \(error)"
+    }
+}
+
+/// Decides a batch in order against state evolved in memory, collecting the appends.
+/// Lives only inside the read transaction of its `reader`.
+struct BatchDecision {
+    let reader: LedgerReader
+    let today: CalendarDate
+    var reference: ReferenceData
+    var contracts: [String: (state: ContractState, version: UInt64)] = [:]
+    var referenceVersions: [String: UInt64] = [:]
+    var appends: [StreamAppend] = []
+    let correlationId = EventID.generate()
+
+    init(reader: LedgerReader, today: CalendarDate) throws {
+        self.reader = reader
+        self.today = today
+        reference = try Ledger.referenceData(reader)
+    }
+
+    mutating func decide(_ command: LedgerCommand) throws {
+        switch command {
+        case .adoptPolicy(let policy, let actor, let reason):
+            let (stream, event) = try reference.adopt(policy)
+            try record(event, stream: stream, actor: actor, reason: reason, effectiveDate: policy.effectiveDate, version: try referenceVersion(stream))
+            try reference.evolve(eventType: event.type, payload: event.payload)
+        case .publishCatalog(let catalog, let actor, let reason):
+            let (stream, event) = try reference.publish(catalog)
+            try record(event, stream: stream, actor: actor, reason: reason, effectiveDate: catalog.effectiveDate, version: try referenceVersion(stream))
+            try reference.evolve(eventType: event.type, payload: event.payload)
+        case .contract(let contractCommand):
+            let stream = ContractEvent.stream(contract: contractCommand.contract)
+            var (state, version) = try contracts[contractCommand.contract] ?? Ledger.contractState(reader, contractCommand.contract)
+            let events = try SocialValue.decide(contractCommand, state: state, context: DecisionContext(reference: reference, today: today))
+            let proposed = events.map {
+                ProposedEvent(
+                    eventType: $0.type, effectiveDate: contractCommand.effectiveDate, actor: contractCommand.actor,
+                    reason: contractCommand.reason, correlationId: correlationId, payload: $0.payload)
+            }
+            appends.append(StreamAppend(streamId: stream, expectedVersion: version == 0 ? .noStream : .exact(version), events: proposed))
+            for (event, proposal) in zip(events, proposed) { state.evolve(event, eventId: proposal.eventId) }
+            contracts[contractCommand.contract] = (state, version + UInt64(events.count))
+        }
+    }
+
+    mutating func referenceVersion(_ stream: String) throws -> UInt64 {
+        if let known = referenceVersions[stream] { return known }
+        return try reader.streamVersion(stream)
+    }
+
+    mutating func record(_ event: DomainEvent, stream: String, actor: ActorIdentity, reason: String?, effectiveDate: CalendarDate, version: UInt64) throws {
+        let proposed = ProposedEvent(
+            eventType: event.type, effectiveDate: effectiveDate, actor: actor, reason: reason, correlationId: correlationId, payload: event.payload)
+        appends.append(StreamAppend(streamId: stream, expectedVersion: version == 0 ? .noStream : .exact(version), events: [proposed]))
+        referenceVersions[stream] = version + 1
+    }
+}

@@ -1,0 +1,200 @@
+import EventStore
+
+/// A measure and a quantity, as a command gives them (priced later, by `decide`).
+public struct QuantityLine: Sendable, Equatable {
+    public let measure: String
+    public let quantity: ExactDecimal
+    /// For delivery lines: the evidence reference.
+    public let evidence: String?
+    /// For bid lines: the qualitative score of the delivery statement.
+    public let qualitativeScore: ExactDecimal?
+
+    public init(measure: String, quantity: ExactDecimal, evidence: String? = nil, qualitativeScore: ExactDecimal? = nil) {
+        self.measure = measure
+        self.quantity = quantity
+        self.evidence = evidence
+        self.qualitativeScore = qualitativeScore
+    }
+}
+
+/// What someone asks to happen to a contract. Checked by ``decide(_:state:context:)``.
+public enum ContractAction: Sendable, Equatable {
+    case register(Registration)
+    case assessThreshold
+    case requestExemption(businessCase: String)
+    case decideExemption(granted: Bool, businessCase: String)
+    case decideWeighting(percent: ExactDecimal, basis: WeightingDecision.Basis, answers: MatrixAnswers?, overrideReason: String?)
+    case evaluateBids(catalog: String, bidders: [BidderOffer])
+    case award(supplier: String, date: CalendarDate, value: Money)
+    case recordPledge(catalog: String, lines: [QuantityLine], statedValues: [String: String])
+    case reportDelivery(quarter: FinancialQuarter, lines: [QuantityLine], attributionConfirmed: Bool)
+    case correctDelivery(corrects: EventID, lines: [QuantityLine])
+    case refreshCommitments(revise: [QuantityLine], add: [QuantityLine], withdraw: [String], catalog: String?)
+    case close
+
+    public struct BidderOffer: Sendable, Equatable {
+        public let name: String
+        public let lines: [QuantityLine]
+        public let socialValueScore: ExactDecimal
+    }
+}
+
+/// A command on one contract, with who asks, why, and the date it takes effect.
+public struct ContractCommand: Sendable, Equatable {
+    public let contract: String
+    public let actor: ActorIdentity
+    public let reason: String?
+    public let effectiveDate: CalendarDate
+    public let action: ContractAction
+
+    public init(contract: String, actor: ActorIdentity, reason: String?, effectiveDate: CalendarDate, action: ContractAction) {
+        self.contract = contract
+        self.actor = actor
+        self.reason = reason
+        self.effectiveDate = effectiveDate
+        self.action = action
+    }
+}
+
+/// Any command svledger accepts: on a contract, or adopting reference data.
+public enum LedgerCommand: Sendable {
+    case contract(ContractCommand)
+    case adoptPolicy(Policy, actor: ActorIdentity, reason: String?)
+    case publishCatalog(Catalog, actor: ActorIdentity, reason: String?)
+
+    /// The command names of the JSON form, each with its schema in Schemas/commands/.
+    public static let names = [
+        "policy.adopt", "catalog.publish", "contract.register", "threshold.assess", "exemption.request",
+        "exemption.decide", "weighting.decide", "bids.evaluate", "contract.award", "pledge.record",
+        "delivery.report", "delivery.correct", "review.refresh", "contract.close",
+    ]
+
+    /// Reads the JSON form of a command (one line of `svledger apply`).
+    /// - Parameters:
+    ///   - today: the effective date when the command gives none.
+    ///   - builtin: resolves `{"builtin": "id"}` to a shipped policy or catalog document.
+    /// - Throws: ``InputError`` naming the field at fault.
+    public static func parse(
+        _ json: JSONValue, today: CalendarDate, builtin: (String) -> JSONValue? = { _ in nil }
+    ) throws(InputError) -> LedgerCommand {
+        let reader = try FieldReader(json)
+        let name = try reader.string("command")
+        guard names.contains(name) else {
+            throw reader.fail("command", "\"\(name)\" is not a command; the commands are \(names.joined(separator: ", "))")
+        }
+        let actorReader = try reader.object("actor")
+        try actorReader.onlyFields(["id", "role"])
+        let actor = ActorIdentity(id: try actorReader.string("id"), role: try actorReader.string("role"))
+        let reason = try reader.optionalString("reason")
+        let common: Set<String> = ["command", "actor", "reason", "effectiveDate"]
+
+        switch name {
+        case "policy.adopt", "catalog.publish":
+            let key = name == "policy.adopt" ? "policy" : "catalog"
+            try reader.onlyFields(common.union([key, "builtin"]))
+            let document: JSONValue
+            if let builtinName = try reader.optionalString("builtin") {
+                guard let found = builtin(builtinName) else { throw reader.fail("builtin", "no shipped \(key) is called \"\(builtinName)\"") }
+                document = found
+            } else {
+                guard let given = reader.members[key], given != .null else { throw reader.fail(key, "is required (or give \"builtin\")") }
+                document = given
+            }
+            do {
+                return name == "policy.adopt"
+                    ? .adoptPolicy(try Policy(document: document), actor: actor, reason: reason)
+                    : .publishCatalog(try Catalog(document: document), actor: actor, reason: reason)
+            } catch {
+                throw InputError(path: "\(key)\(error.path.isEmpty ? "" : ".")\(error.path)", problem: error.problem)
+            }
+        default:
+            let effectiveDate = try reader.optionalDate("effectiveDate") ?? today
+            let contract = try reader.string("contract")
+            let (fields, action) = try contractAction(name, reader, contract: contract, effectiveDate: effectiveDate)
+            try reader.onlyFields(common.union(["contract"]).union(fields))
+            return .contract(
+                ContractCommand(contract: contract, actor: actor, reason: reason, effectiveDate: effectiveDate, action: action))
+        }
+    }
+
+    private static func contractAction(
+        _ name: String, _ reader: FieldReader, contract: String, effectiveDate: CalendarDate
+    ) throws(InputError) -> (Set<String>, ContractAction) {
+        switch name {
+        case "contract.register":
+            let registration = Registration(
+                reference: contract, title: try reader.string("title"), buyerDepartment: try reader.string("buyerDepartment"),
+                category: try reader.choice("category", as: ContractCategory.self),
+                estimatedValue: try reader.money("estimatedWholeLifeValueGBP"), startDate: try reader.date("startDate"),
+                endDate: try reader.date("endDate"), areasServed: try reader.strings("areasServed"),
+                policyId: try reader.string("policyId"), existingSupplier: try reader.optionalString("existingSupplier"))
+            return (["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "areasServed", "policyId", "existingSupplier"], .register(registration))
+        case "threshold.assess":
+            return ([], .assessThreshold)
+        case "exemption.request":
+            return (["businessCaseReference"], .requestExemption(businessCase: try reader.string("businessCaseReference")))
+        case "exemption.decide":
+            let decision = try reader.string("decision")
+            guard decision == "granted" || decision == "refused" else { throw reader.fail("decision", "must be granted or refused") }
+            return (["decision", "businessCaseReference"], .decideExemption(granted: decision == "granted", businessCase: try reader.string("businessCaseReference")))
+        case "weighting.decide":
+            let answers = try reader.optionalObject("matrixAnswers").map { (answers) throws(InputError) -> MatrixAnswers in
+                try answers.onlyFields(["impact", "objectivesMet", "areaNeeds"])
+                let objectives = try answers.integer("objectivesMet")
+                guard objectives >= 0 else { throw answers.fail("objectivesMet", "must not be negative") }
+                return MatrixAnswers(impact: try answers.string("impact"), objectivesMet: objectives, areaNeeds: try answers.string("areaNeeds"))
+            }
+            return (["percent", "basis", "matrixAnswers", "overrideReason"], .decideWeighting(
+                percent: try reader.percent("percent"), basis: try reader.choice("basis", as: WeightingDecision.Basis.self),
+                answers: answers, overrideReason: try reader.optionalString("overrideReason")))
+        case "bids.evaluate":
+            let bidders = try reader.objects("bidders") { bidder throws(InputError) in
+                try bidder.onlyFields(["bidder", "socialValueScore", "lines"])
+                return ContractAction.BidderOffer(
+                    name: try bidder.string("bidder"),
+                    lines: try bidder.objects("lines") { line throws(InputError) in
+                        try line.onlyFields(["measure", "quantity", "qualitativeScore"])
+                        return QuantityLine(measure: try line.string("measure"), quantity: try line.decimal("quantity"), qualitativeScore: try line.decimal("qualitativeScore"))
+                    },
+                    socialValueScore: try bidder.decimal("socialValueScore"))
+            }
+            return (["catalog", "bidders"], .evaluateBids(catalog: try reader.string("catalog"), bidders: bidders))
+        case "contract.award":
+            return (["supplier", "awardDate", "valueGBP"], .award(
+                supplier: try reader.string("supplier"), date: try reader.optionalDate("awardDate") ?? effectiveDate,
+                value: try reader.money("valueGBP")))
+        case "pledge.record":
+            var stated: [String: String] = [:]
+            if let object = try reader.optionalObject("statedValues") {
+                for key in object.members.keys { stated[key] = try object.string(key) }
+            }
+            return (["catalog", "lines", "statedValues"], .recordPledge(catalog: try reader.string("catalog"), lines: try quantityLines(reader, "lines"), statedValues: stated))
+        case "delivery.report":
+            let quarter = try DeliveryReturn.quarter(reader)
+            let confirmed = reader.has("attributionConfirmed") ? try reader.bool("attributionConfirmed") : false
+            return (["quarter", "lines", "attributionConfirmed"], .reportDelivery(quarter: quarter, lines: try quantityLines(reader, "lines", evidence: true), attributionConfirmed: confirmed))
+        case "delivery.correct":
+            let text = try reader.string("correctsEventId")
+            guard let id = EventID(text) else { throw reader.fail("correctsEventId", "\"\(text)\" is not an event id (a UUID from `svledger audit`)") }
+            return (["correctsEventId", "lines"], .correctDelivery(corrects: id, lines: try quantityLines(reader, "lines", evidence: true)))
+        case "review.refresh":
+            let revise = try quantityLines(reader, "revise", allowEmpty: true)
+            let add = try quantityLines(reader, "add", allowEmpty: true)
+            let withdraw = try reader.strings("withdraw")
+            let catalog = try reader.optionalString("catalog")
+            if revise.isEmpty, add.isEmpty, withdraw.isEmpty, catalog == nil {
+                throw reader.fail("revise", "a refresh must revise, add or withdraw a line, or re-price to a catalog")
+            }
+            return (["revise", "add", "withdraw", "catalog"], .refreshCommitments(revise: revise, add: add, withdraw: withdraw, catalog: catalog))
+        default:  // contract.close
+            return ([], .close)
+        }
+    }
+
+    static func quantityLines(_ reader: FieldReader, _ key: String, evidence: Bool = false, allowEmpty: Bool = false) throws(InputError) -> [QuantityLine] {
+        try reader.objects(key, allowEmpty: allowEmpty) { line throws(InputError) in
+            try line.onlyFields(evidence ? ["measure", "quantity", "evidence"] : ["measure", "quantity"])
+            return QuantityLine(measure: try line.string("measure"), quantity: try line.decimal("quantity"), evidence: evidence ? try line.string("evidence") : nil)
+        }
+    }
+}

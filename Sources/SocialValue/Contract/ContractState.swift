@@ -1,0 +1,102 @@
+import EventStore
+
+/// Where a contract is in its social value life.
+public enum Stage: String, Sendable, Comparable, CaseIterable {
+    case registered, assessed, weighted, evaluated, awarded, pledged, closed
+
+    public static func < (lhs: Stage, rhs: Stage) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// A return or correction as the contract remembers it, so that later corrections can
+/// reference it and second returns can be spotted.
+public struct RecordedReturn: Sendable, Equatable {
+    public let eventId: EventID
+    public let quarter: FinancialQuarter
+    public let lines: [DeliveryLine]
+    /// The event this one corrects, for a correction.
+    public let corrects: EventID?
+}
+
+/// The current commitment: the original pledge, or the latest refresh of it.
+public struct Commitment: Sendable, Equatable {
+    public let catalogId: String
+    public let catalogVersion: String
+    public let lines: [PricedLine]
+
+    public func line(_ measure: String) -> PricedLine? { lines.first { $0.measure == measure } }
+    public var total: Money { lines.total }
+}
+
+/// A contract's state, folded from its events by ``evolve(_:)``: what ``decide`` needs to
+/// judge the next command. It holds only what the events said, so replaying the same
+/// events always gives the same state, whatever policies were adopted since.
+public struct ContractState: Sendable, Equatable {
+    public private(set) var registration: Registration?
+    public private(set) var assessment: ThresholdAssessment?
+    public private(set) var pendingExemption: ExemptionRequest?
+    public private(set) var exemption: ExemptionDecision?
+    public private(set) var weighting: WeightingDecision?
+    public private(set) var evaluation: BidEvaluation?
+    public private(set) var award: Award?
+    public private(set) var pledge: Pledge?
+    public private(set) var commitment: Commitment?
+    public private(set) var refreshes: [CommitmentRefresh] = []
+    public private(set) var returns: [EventID: RecordedReturn] = [:]
+    public private(set) var closure: Closure?
+
+    public init() {}
+
+    public var exists: Bool { registration != nil }
+    public var isClosed: Bool { closure != nil }
+    public var exemptionGranted: Bool { exemption?.granted ?? false }
+
+    /// The policy applies: assessed above threshold, with no exemption granted.
+    public var inScope: Bool { assessment?.outcome == .above && !exemptionGranted }
+
+    /// The supplier the contract is with, from the award or the registration of a running contract.
+    public var supplier: String? { award?.supplier ?? registration?.existingSupplier }
+
+    public var stage: Stage {
+        if closure != nil { return .closed }
+        if pledge != nil { return .pledged }
+        if award != nil || registration?.existingSupplier != nil { return .awarded }
+        if evaluation != nil { return .evaluated }
+        if weighting != nil { return .weighted }
+        if assessment != nil { return .assessed }
+        return .registered
+    }
+
+    /// Whether a return (not a correction) already covers `measure` in `quarter`.
+    public func hasReturn(quarter: FinancialQuarter, measure: String) -> Bool {
+        returns.values.contains { $0.corrects == nil && $0.quarter == quarter && $0.lines.contains { $0.measure == measure } }
+    }
+
+    /// Folds one event. `eventId` identifies returns for later corrections.
+    public mutating func evolve(_ event: ContractEvent, eventId: EventID) {
+        switch event {
+        case .registered(let registration): self.registration = registration
+        case .thresholdAssessed(let assessment): self.assessment = assessment
+        case .exemptionRequested(let request): pendingExemption = request
+        case .exemptionDecided(let decision):
+            exemption = decision
+            pendingExemption = nil
+        case .weightingDecided(let weighting): self.weighting = weighting
+        case .bidsEvaluated(let evaluation): self.evaluation = evaluation
+        case .awarded(let award): self.award = award
+        case .pledgeRecorded(let pledge):
+            self.pledge = pledge
+            commitment = Commitment(catalogId: pledge.catalogId, catalogVersion: pledge.catalogVersion, lines: pledge.lines)
+        case .deliveryReported(let report):
+            returns[eventId] = RecordedReturn(eventId: eventId, quarter: report.quarter, lines: report.lines, corrects: nil)
+        case .deliveryCorrected(let correction):
+            returns[eventId] = RecordedReturn(
+                eventId: eventId, quarter: correction.quarter, lines: correction.lines, corrects: correction.corrects)
+        case .commitmentsRefreshed(let refresh):
+            refreshes.append(refresh)
+            commitment = Commitment(catalogId: refresh.catalogId, catalogVersion: refresh.catalogVersion, lines: refresh.lines)
+        case .closed(let closure): self.closure = closure
+        }
+    }
+}

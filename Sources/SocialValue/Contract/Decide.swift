@@ -1,0 +1,332 @@
+import EventStore
+
+/// What `decide` may consult besides the contract's own events: the reference data in
+/// force, and today's date (for "a quarter in the future").
+public struct DecisionContext: Sendable {
+    public let reference: ReferenceData
+    public let today: CalendarDate
+
+    public init(reference: ReferenceData, today: CalendarDate) {
+        self.reference = reference
+        self.today = today
+    }
+}
+
+/// Judges `command` against the contract's `state`: the events to record, or a refusal that
+/// names the rule. Pure: no storage, no clock but the context's.
+/// - Throws: ``DomainError``; then nothing may be written.
+public func decide(
+    _ command: ContractCommand, state: ContractState, context: DecisionContext
+) throws(DomainError) -> [ContractEvent] {
+    var rules = ContractRules(command: command, state: state, context: context)
+    return try rules.decide()
+}
+
+/// The rules of MISSION.md "Domain rules from the seeds", one method per action.
+struct ContractRules {
+    let command: ContractCommand
+    let state: ContractState
+    let context: DecisionContext
+
+    var action: ContractAction { command.action }
+
+    mutating func decide() throws(DomainError) -> [ContractEvent] {
+        if case .register(let registration) = action { return [try register(registration)] }
+        guard let registration = state.registration else {
+            throw DomainError(.unknownContract, "contract \(command.contract) is not registered; register it first with `svledger contract register`")
+        }
+        if state.isClosed, !isCorrection {
+            throw DomainError(.closedContract, "contract \(command.contract) was closed on \(state.closure!.closedOn); only a delivery correction may follow closure")
+        }
+        switch action {
+        case .register: fatalError("handled above")
+        case .assessThreshold: return [try assessThreshold(registration)]
+        case .requestExemption(let businessCase): return [try requestExemption(businessCase)]
+        case .decideExemption(let granted, let businessCase): return [try decideExemption(granted, businessCase, registration)]
+        case .decideWeighting(let percent, let basis, let answers, let reason):
+            return [try decideWeighting(percent, basis, answers, reason, registration)]
+        case .evaluateBids(let catalog, let bidders): return [try evaluateBids(catalog, bidders)]
+        case .award(let supplier, let date, let value): return [try award(supplier, date, value)]
+        case .recordPledge(let catalog, let lines, let stated): return [try recordPledge(catalog, lines, stated)]
+        case .reportDelivery(let quarter, let lines, let confirmed): return [try reportDelivery(quarter, lines, confirmed, registration)]
+        case .correctDelivery(let corrects, let lines): return [try correctDelivery(corrects, lines)]
+        case .refreshCommitments(let revise, let add, let withdraw, let catalog):
+            return [try refreshCommitments(revise, add, withdraw, catalog)]
+        case .close: return [try close()]
+        }
+    }
+
+    var isCorrection: Bool { if case .correctDelivery = action { true } else { false } }
+
+    func order(_ message: String) -> DomainError { DomainError(.lifecycleOrder, message) }
+
+    // MARK: - Commissioning
+
+    func register(_ registration: Registration) throws(DomainError) -> ContractEvent {
+        guard !state.exists else { throw DomainError(.contractExists, "contract \(registration.reference) is already registered") }
+        guard registration.endDate >= registration.startDate else {
+            throw DomainError(.invalidInput, "endDate \(registration.endDate) is before startDate \(registration.startDate)")
+        }
+        guard context.reference.policies[registration.policyId] != nil else {
+            throw DomainError(.unknownPolicy, "policy \"\(registration.policyId)\" has not been adopted; adopt it with `svledger policy adopt`")
+        }
+        return .registered(registration)
+    }
+
+    func assessThreshold(_ registration: Registration) throws(DomainError) -> ContractEvent {
+        guard state.assessment == nil else { throw order("contract \(command.contract) has already been assessed") }
+        guard state.award == nil else { throw order("the threshold is assessed at commissioning, before award") }
+        guard let policy = context.reference.policy(registration.policyId, on: command.effectiveDate) else {
+            throw DomainError(.unknownPolicy, "no version of policy \"\(registration.policyId)\" was in force on \(command.effectiveDate)")
+        }
+        let statutory = policy.statutoryThreshold(on: command.effectiveDate)
+        let threshold: Money
+        switch policy.threshold.kind {
+        case .fixed: threshold = policy.threshold.amount!
+        case .statutory:
+            guard let statutory else {
+                throw DomainError(.unknownPolicy, "policy \(policy.reference) uses the statutory threshold, but none is known for \(command.effectiveDate)")
+            }
+            threshold = statutory.amount
+        }
+        let value = registration.estimatedValue
+        let covered = policy.threshold.categories.contains(registration.category)
+        let reaches = policy.threshold.inclusive ? value >= threshold : value > threshold
+        let duty = statutory.map { policy.statutoryDutyCategories.contains(registration.category) && value > $0.amount } ?? false
+        return .thresholdAssessed(
+            ThresholdAssessment(
+                policyId: policy.id, policyVersion: policy.version, measuredValue: value, threshold: threshold,
+                inclusive: policy.threshold.inclusive, categoryCovered: covered, outcome: covered && reaches ? .above : .below,
+                statutoryThreshold: statutory?.amount, statutoryDutyApplies: duty))
+    }
+
+    func requestExemption(_ businessCase: String) throws(DomainError) -> ContractEvent {
+        guard let assessment = state.assessment else { throw order("assess the threshold before asking for an exemption") }
+        guard assessment.outcome == .above else { throw order("contract \(command.contract) is below threshold: the policy does not apply, so there is nothing to exempt") }
+        guard state.award == nil else { throw order("an exemption is asked for at commissioning, before award") }
+        guard state.pendingExemption == nil else { throw order("an exemption request is already awaiting a decision") }
+        guard !state.exemptionGranted else { throw order("an exemption has already been granted") }
+        return .exemptionRequested(ExemptionRequest(businessCase: businessCase))
+    }
+
+    func decideExemption(_ granted: Bool, _ businessCase: String, _ registration: Registration) throws(DomainError) -> ContractEvent {
+        guard let request = state.pendingExemption else { throw order("there is no exemption request awaiting a decision") }
+        guard businessCase == request.businessCase else {
+            throw DomainError(.invalidInput, "the request was made on business case \(request.businessCase), not \(businessCase)")
+        }
+        let policy = try appliedPolicy()
+        guard policy.exemptionAuthorities.contains(command.actor.role) else {
+            throw DomainError(
+                .exemptionAuthority,
+                "policy \(policy.reference) lets only \(policy.exemptionAuthorities.joined(separator: " or ")) decide an exemption, not \(command.actor.role)")
+        }
+        try requireReason("an exemption decision")
+        return .exemptionDecided(ExemptionDecision(granted: granted, businessCase: businessCase, decidedByRole: command.actor.role))
+    }
+
+    /// The policy version the threshold assessment used: later versions never change it.
+    func appliedPolicy() throws(DomainError) -> Policy {
+        guard let assessment = state.assessment,
+            let policy = context.reference.policy(assessment.policyId, version: assessment.policyVersion)
+        else { throw order("assess the threshold first: it fixes which policy version applies") }
+        return policy
+    }
+
+    func decideWeighting(
+        _ percent: ExactDecimal, _ basis: WeightingDecision.Basis, _ answers: MatrixAnswers?, _ overrideReason: String?,
+        _ registration: Registration
+    ) throws(DomainError) -> ContractEvent {
+        guard let assessment = state.assessment else { throw order("assess the threshold before deciding the weighting") }
+        guard assessment.outcome == .above else {
+            throw DomainError(.belowThresholdWeighting, "contract \(command.contract) is below the \(assessment.threshold) threshold: the policy sets no weighting for it")
+        }
+        guard state.weighting == nil else { throw order("the weighting has already been decided") }
+        guard state.award == nil, state.evaluation == nil else { throw order("the weighting is set in the tender, before bids are evaluated") }
+        guard percent > .zero else { throw DomainError(.invalidInput, "percent must be more than 0") }
+        let policy = try appliedPolicy()
+        let rule = policy.weighting
+        let exempt = state.exemptionGranted
+        var matrixPercent: ExactDecimal?
+        switch basis {
+        case .boardOverride:
+            guard let overrideReason, !overrideReason.trimmingSpaces.isEmpty else {
+                throw DomainError(.reasonRequired, "a board override must record its reason (overrideReason)")
+            }
+        case .matrix:
+            guard rule.kind == .matrix else { throw DomainError(.invalidInput, "policy \(policy.reference) has no weighting matrix; use basis policy-minimum") }
+            guard let answers else { throw DomainError(.invalidInput, "basis matrix needs the matrix answers: impact, objectivesMet, areaNeeds") }
+            guard let given = rule.matrixPercent(for: answers) else {
+                throw DomainError(.weightingContradictsMatrix, "the matrix answers (\(answers.impact) impact, \(answers.objectivesMet) objectives, \(answers.areaNeeds) needs) meet neither row of policy \(policy.reference); only a board override can set the weighting")
+            }
+            matrixPercent = given
+            guard percent == given else {
+                throw DomainError(.weightingContradictsMatrix, "the matrix answers give \(given)%, not \(percent)%; record a board override with its reason to depart from it")
+            }
+        case .policyMinimum:
+            if rule.kind == .matrix {
+                throw DomainError(.weightingContradictsMatrix, "policy \(policy.reference) sets the weighting from its matrix: give basis matrix with the answers, or a board override")
+            }
+        }
+        if basis != .boardOverride, !exempt, percent < rule.minimumPercent {
+            throw DomainError(.weightingBelowMinimum, "\(percent)% is below the \(rule.minimumPercent)% minimum of policy \(policy.reference), with no exemption granted and no override recorded")
+        }
+        return .weightingDecided(
+            WeightingDecision(
+                percent: percent, basis: basis, policyMinimumPercent: rule.minimumPercent, matrixAnswers: answers,
+                matrixPercent: matrixPercent, overrideReason: basis == .boardOverride ? overrideReason : nil,
+                overrideBy: basis == .boardOverride ? (rule.overrideBody ?? command.actor.role) : nil,
+                exemptionApplied: exempt && percent < rule.minimumPercent))
+    }
+
+    func evaluateBids(_ catalogReference: String, _ offers: [ContractAction.BidderOffer]) throws(DomainError) -> ContractEvent {
+        guard state.award == nil else { throw order("bids are evaluated before award") }
+        guard state.evaluation == nil else { throw order("the bids have already been evaluated") }
+        guard let weighting = state.weighting else { throw order("decide the weighting before evaluating bids: the social value score is within it") }
+        let catalog = try catalog(catalogReference)
+        var bidders: [BidEvaluation.Bidder] = []
+        for offer in offers {
+            let lines = try priced(offer.lines, in: catalog)
+            guard offer.socialValueScore <= weighting.percent, !offer.socialValueScore.isNegative else {
+                throw DomainError(.scoreAboveWeighting, "\(offer.name)'s social value score \(offer.socialValueScore) is outside 0 to the \(weighting.percent)% weighting")
+            }
+            var scores: [String: ExactDecimal] = [:]
+            for line in offer.lines { scores[line.measure] = line.qualitativeScore ?? .zero }
+            bidders.append(.init(name: offer.name, lines: lines, qualitativeScores: scores, offerTotal: lines.total, socialValueScore: offer.socialValueScore))
+        }
+        return .bidsEvaluated(BidEvaluation(catalogId: catalog.id, catalogVersion: catalog.version, weightingPercent: weighting.percent, bidders: bidders))
+    }
+
+    func award(_ supplier: String, _ date: CalendarDate, _ value: Money) throws(DomainError) -> ContractEvent {
+        guard state.award == nil, state.registration?.existingSupplier == nil else { throw order("contract \(command.contract) is already awarded") }
+        guard state.assessment != nil else { throw order("assess the threshold before award") }
+        if state.inScope, state.weighting == nil {
+            throw order("contract \(command.contract) is above threshold: decide the social value weighting before award")
+        }
+        return .awarded(Award(supplier: supplier, awardDate: date, value: value))
+    }
+
+    // MARK: - Commitments and delivery
+
+    func recordPledge(_ catalogReference: String, _ lines: [QuantityLine], _ stated: [String: String]) throws(DomainError) -> ContractEvent {
+        guard let supplier = state.supplier else { throw order("a pledge is made by the winning supplier: award the contract first (or register it as already running)") }
+        guard state.pledge == nil else { throw order("a pledge is already recorded; change commitments with a review refresh") }
+        let catalog = try catalog(catalogReference)
+        return .pledgeRecorded(Pledge(supplier: supplier, catalogId: catalog.id, catalogVersion: catalog.version, lines: try priced(lines, in: catalog), statedValues: stated))
+    }
+
+    func reportDelivery(_ quarter: FinancialQuarter, _ lines: [QuantityLine], _ confirmed: Bool, _ registration: Registration) throws(DomainError) -> ContractEvent {
+        guard state.supplier != nil else { throw order("delivery is reported after award") }
+        guard confirmed else {
+            throw DomainError(.attributionNotConfirmed, "the supplier must confirm the return is attributed to this contract and \(quarter) only (attributionConfirmed)")
+        }
+        try checkQuarter(quarter, registration)
+        let catalog = try deliveryCatalog()
+        var seen = Set<String>()
+        var deliveryLines: [DeliveryLine] = []
+        for line in lines {
+            guard catalog.measure(line.measure) != nil else { throw unknownMeasure(line.measure, catalog) }
+            guard seen.insert(line.measure).inserted else { throw DomainError(.duplicateMeasure, "\(line.measure) appears twice in the return") }
+            if state.hasReturn(quarter: quarter, measure: line.measure) {
+                throw DomainError(.secondReturn, "\(line.measure) was already returned for \(quarter); record a correction that references that return instead")
+            }
+            deliveryLines.append(DeliveryLine(measure: line.measure, quantity: line.quantity, evidence: line.evidence ?? "", pledged: state.commitment?.line(line.measure) != nil))
+        }
+        return .deliveryReported(DeliveryReturn(quarter: quarter, lines: deliveryLines, attributionConfirmed: true))
+    }
+
+    func checkQuarter(_ quarter: FinancialQuarter, _ registration: Registration) throws(DomainError) {
+        guard quarter.lastDay >= registration.startDate, quarter.firstDay <= registration.endDate else {
+            throw DomainError(.quarterOutsideTerm, "\(quarter) (\(quarter.firstDay) to \(quarter.lastDay)) is outside the contract term \(registration.startDate) to \(registration.endDate)")
+        }
+        guard quarter.firstDay <= context.today else {
+            throw DomainError(.quarterInFuture, "\(quarter) has not started yet (it starts \(quarter.firstDay))")
+        }
+    }
+
+    func correctDelivery(_ corrects: EventID, _ lines: [QuantityLine]) throws(DomainError) -> ContractEvent {
+        guard let original = state.returns[corrects] else {
+            throw DomainError(.correctionReference, "event \(corrects) is not a delivery return or correction of contract \(command.contract)")
+        }
+        try requireReason("a correction")
+        let catalog = try deliveryCatalog()
+        var seen = Set<String>()
+        var corrected: [DeliveryLine] = []
+        for line in lines {
+            guard catalog.measure(line.measure) != nil else { throw unknownMeasure(line.measure, catalog) }
+            guard seen.insert(line.measure).inserted else { throw DomainError(.duplicateMeasure, "\(line.measure) appears twice in the correction") }
+            let pledged = original.lines.first { $0.measure == line.measure }?.pledged ?? (state.commitment?.line(line.measure) != nil)
+            corrected.append(DeliveryLine(measure: line.measure, quantity: line.quantity, evidence: line.evidence ?? "", pledged: pledged))
+        }
+        return .deliveryCorrected(DeliveryCorrection(corrects: corrects, quarter: original.quarter, lines: corrected))
+    }
+
+    /// The catalog deliveries are checked against: the one the current commitment is priced with.
+    func deliveryCatalog() throws(DomainError) -> Catalog {
+        guard let commitment = state.commitment else {
+            throw order("record the pledge before delivery: it fixes the catalog the measures come from")
+        }
+        return try catalog("\(commitment.catalogId)@\(commitment.catalogVersion)")
+    }
+
+    func refreshCommitments(_ revise: [QuantityLine], _ add: [QuantityLine], _ withdraw: [String], _ catalogReference: String?) throws(DomainError) -> ContractEvent {
+        guard let current = state.commitment else { throw order("there is no pledge to refresh: record the pledge first") }
+        try requireReason("a review refresh")
+        let catalog = try catalog(catalogReference ?? "\(current.catalogId)@\(current.catalogVersion)")
+        let repriced = catalog.id != current.catalogId || catalog.version != current.catalogVersion
+        var lines: [String: ExactDecimal] = [:]
+        var order: [String] = current.lines.map(\.measure)
+        for line in current.lines { lines[line.measure] = line.quantity }
+        for code in withdraw {
+            guard lines.removeValue(forKey: code) != nil else { throw DomainError(.refreshLine, "\(code) cannot be withdrawn: it is not a current commitment") }
+        }
+        for line in revise {
+            guard lines[line.measure] != nil else { throw DomainError(.refreshLine, "\(line.measure) cannot be revised: it is not a current commitment (add it instead)") }
+            lines[line.measure] = line.quantity
+        }
+        for line in add {
+            guard lines[line.measure] == nil else { throw DomainError(.refreshLine, "\(line.measure) is already a current commitment (revise it instead)") }
+            lines[line.measure] = line.quantity
+            order.append(line.measure)
+        }
+        let result = try priced(order.filter { lines[$0] != nil }.map { QuantityLine(measure: $0, quantity: lines[$0]!) }, in: catalog)
+        return .commitmentsRefreshed(
+            CommitmentRefresh(
+                catalogId: catalog.id, catalogVersion: catalog.version, revised: try priced(revise, in: catalog),
+                added: try priced(add, in: catalog), withdrawn: withdraw, repriced: repriced, lines: result))
+    }
+
+    func close() throws(DomainError) -> ContractEvent {
+        guard state.supplier != nil else { throw order("only an awarded contract can be closed") }
+        return .closed(Closure(closedOn: command.effectiveDate))
+    }
+
+    // MARK: - Shared checks
+
+    func catalog(_ reference: String) throws(DomainError) -> Catalog {
+        guard let catalog = context.reference.catalog(reference: reference) else {
+            throw DomainError(.unknownCatalog, "catalog \(reference) has not been published; publish it with `svledger catalog publish`")
+        }
+        return catalog
+    }
+
+    func priced(_ lines: [QuantityLine], in catalog: Catalog) throws(DomainError) -> [PricedLine] {
+        var seen = Set<String>()
+        var result: [PricedLine] = []
+        for line in lines {
+            guard let measure = catalog.measure(line.measure) else { throw unknownMeasure(line.measure, catalog) }
+            guard seen.insert(line.measure).inserted else { throw DomainError(.duplicateMeasure, "\(line.measure) appears twice") }
+            result.append(PricedLine(measure: measure, quantity: line.quantity))
+        }
+        return result
+    }
+
+    func unknownMeasure(_ code: String, _ catalog: Catalog) -> DomainError {
+        DomainError(.unknownMeasure, "measure \(code) is not in catalog \(catalog.reference)")
+    }
+
+    func requireReason(_ what: String) throws(DomainError) {
+        guard let reason = command.reason, !reason.trimmingSpaces.isEmpty else {
+            throw DomainError(.reasonRequired, "\(what) must say why (--reason)")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// A command refused by a rule. The message says what is wrong in the user's terms and
+/// names the rule; nothing is written.
+public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The rules, each named once so that tests and messages agree.
+    public enum Rule: String, Sendable {
+        case invalidInput = "invalid-input"
+        case unknownContract = "unknown-contract"
+        case contractExists = "contract-exists"
+        case lifecycleOrder = "lifecycle-order"
+        case closedContract = "closed-contract"
+        case unknownPolicy = "unknown-policy"
+        case unknownCatalog = "unknown-catalog"
+        case unknownMeasure = "unknown-measure"
+        case duplicateMeasure = "duplicate-measure"
+        case belowThresholdWeighting = "below-threshold-weighting"
+        case weightingBelowMinimum = "weighting-below-minimum"
+        case weightingContradictsMatrix = "weighting-contradicts-matrix"
+        case exemptionAuthority = "exemption-authority"
+        case quarterOutsideTerm = "quarter-outside-term"
+        case quarterInFuture = "quarter-in-future"
+        case secondReturn = "second-return"
+        case attributionNotConfirmed = "attribution-not-confirmed"
+        case correctionReference = "correction-reference"
+        case reasonRequired = "reason-required"
+        case scoreAboveWeighting = "score-above-weighting"
+        case refreshLine = "refresh-line"
+        case referenceVersionReused = "reference-version-reused"
+    }
+
+    public let rule: Rule
+    public let message: String
+
+    public init(_ rule: Rule, _ message: String) {
+        self.rule = rule
+        self.message = message
+    }
+
+    public var description: String { "\(message) (rule: \(rule.rawValue))" }
+}

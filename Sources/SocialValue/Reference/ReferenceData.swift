@@ -1,0 +1,82 @@
+import EventStore
+
+/// The policies and catalogs adopted into the ledger, folded from `PolicyAdopted` and
+/// `CatalogPublished` events. Lookups by date give what was in force then.
+public struct ReferenceData: Sendable {
+    public private(set) var policies: [String: [Policy]] = [:]
+    public private(set) var catalogs: [String: [Catalog]] = [:]
+
+    public init() {}
+
+    /// Event types that change reference data.
+    public static let policyAdopted = "PolicyAdopted"
+    public static let catalogPublished = "CatalogPublished"
+
+    /// Stream ids: one per policy and one per catalog.
+    public static func stream(policy id: String) -> String { "policy/\(id)" }
+    public static func stream(catalog id: String) -> String { "catalog/\(id)" }
+
+    // MARK: - Lookups
+
+    /// The version of policy `id` in force on `date`: the latest effective date on or before it
+    /// (between equal dates, the one adopted later).
+    public func policy(_ id: String, on date: CalendarDate) -> Policy? {
+        policies[id]?.enumerated().filter { $0.element.effectiveDate <= date }
+            .max { ($0.element.effectiveDate, $0.offset) < ($1.element.effectiveDate, $1.offset) }?.element
+    }
+
+    public func policy(_ id: String, version: String) -> Policy? { policies[id]?.first { $0.version == version } }
+
+    public func catalog(_ id: String, version: String) -> Catalog? { catalogs[id]?.first { $0.version == version } }
+
+    /// The newest version of catalog `id` published (by effective date, then publication order).
+    public func latestCatalog(_ id: String) -> Catalog? {
+        catalogs[id]?.enumerated().max { ($0.element.effectiveDate, $0.offset) < ($1.element.effectiveDate, $1.offset) }?.element
+    }
+
+    /// Parses `id@version` (or a bare id, meaning its latest version).
+    public func catalog(reference: String) -> Catalog? {
+        let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
+        return parts.count == 2 ? catalog(parts[0], version: parts[1]) : latestCatalog(parts[0])
+    }
+
+    // MARK: - Decide and evolve
+
+    /// The event adopting `policy`, or a refusal if that version was adopted with other content.
+    public func adopt(_ policy: Policy) throws(DomainError) -> (stream: String, event: DomainEvent) {
+        if let existing = self.policy(policy.id, version: policy.version) {
+            throw DomainError(
+                .referenceVersionReused,
+                existing.document == policy.document
+                    ? "policy \(policy.reference) is already adopted"
+                    : "policy \(policy.reference) was adopted with different content; give the new rules a new version")
+        }
+        return (Self.stream(policy: policy.id), DomainEvent(type: Self.policyAdopted, payload: ["policy": policy.document]))
+    }
+
+    /// The event publishing `catalog`, or a refusal if that version exists.
+    public func publish(_ catalog: Catalog) throws(DomainError) -> (stream: String, event: DomainEvent) {
+        if let existing = self.catalog(catalog.id, version: catalog.version) {
+            throw DomainError(
+                .referenceVersionReused,
+                existing.document == catalog.document
+                    ? "catalog \(catalog.reference) is already published"
+                    : "catalog \(catalog.reference) was published with different content; give the new values a new version")
+        }
+        return (Self.stream(catalog: catalog.id), DomainEvent(type: Self.catalogPublished, payload: ["catalog": catalog.document]))
+    }
+
+    /// Folds one event; events of other types are ignored.
+    /// - Throws: ``InputError`` when a stored policy or catalog no longer reads (a corrupt ledger).
+    public mutating func evolve(eventType: String, payload: JSONValue) throws(InputError) {
+        switch eventType {
+        case Self.policyAdopted:
+            let policy = try Policy(document: payload["policy"] ?? .null)
+            policies[policy.id, default: []].append(policy)
+        case Self.catalogPublished:
+            let catalog = try Catalog(document: payload["catalog"] ?? .null)
+            catalogs[catalog.id, default: []].append(catalog)
+        default: break
+        }
+    }
+}

@@ -1,0 +1,110 @@
+/// An exact decimal number: `units × 10^−scale`, never binary floating point.
+///
+/// Quantities (0.25 FTE), proxy values with every published decimal (0.963812) and their
+/// products are carried exactly; only a line's £ value is rounded, by ``Money/rounding(_:)``.
+public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The digits, as an integer.
+    public let units: Int128
+    /// How many of those digits are decimals (0…36).
+    public let scale: Int
+
+    public static let zero = ExactDecimal(units: 0, scale: 0)
+    static let maxScale = 36
+
+    public init(units: Int128, scale: Int) {
+        precondition((0...Self.maxScale).contains(scale), "scale out of range")
+        self.units = units
+        self.scale = scale
+    }
+
+    public init(_ integer: Int) { self.init(units: Int128(integer), scale: 0) }
+
+    public var isZero: Bool { units == 0 }
+    public var isNegative: Bool { units < 0 }
+
+    /// The same value with trailing decimal zeros removed, so that 1.50 and 1.5 compare equal.
+    public var normalized: ExactDecimal {
+        var units = self.units, scale = self.scale
+        while scale > 0, units % 10 == 0 {
+            units /= 10
+            scale -= 1
+        }
+        return ExactDecimal(units: units, scale: scale)
+    }
+
+    public static func == (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        let (a, b) = aligned(lhs, rhs)
+        return a == b
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let normal = normalized
+        hasher.combine(normal.units)
+        hasher.combine(normal.scale)
+    }
+
+    public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        let (a, b) = aligned(lhs, rhs)
+        return a < b
+    }
+
+    /// Both values' units at the larger scale.
+    static func aligned(_ lhs: ExactDecimal, _ rhs: ExactDecimal) -> (Int128, Int128) {
+        let scale = max(lhs.scale, rhs.scale)
+        return (lhs.units * power(scale - lhs.scale), rhs.units * power(scale - rhs.scale))
+    }
+
+    static func power(_ exponent: Int) -> Int128 {
+        var result: Int128 = 1
+        for _ in 0..<exponent { result *= 10 }
+        return result
+    }
+
+    // MARK: - Arithmetic (exact; overflow of 128 bits traps, far beyond any council's budget)
+
+    public static func + (lhs: ExactDecimal, rhs: ExactDecimal) -> ExactDecimal {
+        let (a, b) = aligned(lhs, rhs)
+        return ExactDecimal(units: a + b, scale: max(lhs.scale, rhs.scale))
+    }
+
+    public static func - (lhs: ExactDecimal, rhs: ExactDecimal) -> ExactDecimal {
+        let (a, b) = aligned(lhs, rhs)
+        return ExactDecimal(units: a - b, scale: max(lhs.scale, rhs.scale))
+    }
+
+    public static func * (lhs: ExactDecimal, rhs: ExactDecimal) -> ExactDecimal {
+        ExactDecimal(units: lhs.units * rhs.units, scale: lhs.scale + rhs.scale).normalized
+    }
+
+    /// Rounds to `decimals` places, halves away from zero (0.005 → 0.01, −0.005 → −0.01).
+    public func rounded(toDecimals decimals: Int) -> ExactDecimal {
+        guard scale > decimals else { return self }
+        let divisor = Self.power(scale - decimals)
+        let quotient = units / divisor, remainder = units % divisor
+        let roundsAway = remainder.magnitude * 2 >= divisor.magnitude
+        let adjusted = roundsAway ? quotient + (units < 0 ? -1 : 1) : quotient
+        return ExactDecimal(units: adjusted, scale: decimals)
+    }
+
+    /// `self / divisor`, exact when it terminates within `decimals` places, else rounded
+    /// half away from zero to `decimals` places. Used for shares of a term and percentages.
+    public func divided(by divisor: ExactDecimal, decimals: Int) -> ExactDecimal {
+        precondition(!divisor.isZero, "division by zero")
+        // (a/10^s) / (b/10^t) = a·10^(t + d + 1) / (b·10^s), then round the extra digit.
+        let numerator = units * Self.power(divisor.scale + decimals + 1)
+        let denominator = divisor.units * Self.power(scale)
+        let extended = ExactDecimal(units: numerator / denominator, scale: decimals + 1)
+        return extended.rounded(toDecimals: decimals)
+    }
+
+    /// Plain text: digits, a point when there are decimals, a leading `-` when negative.
+    /// Keeps the scale: 16.090 prints as "16.090".
+    public var description: String {
+        let digits = String(units.magnitude)
+        let sign = units < 0 ? "-" : ""
+        guard scale > 0 else { return sign + digits }
+        let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
+        let split = padded.index(padded.endIndex, offsetBy: -scale)
+        return sign + padded[..<split] + "." + padded[split...]
+    }
+}

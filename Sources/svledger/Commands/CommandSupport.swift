@@ -1,0 +1,164 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import Ledger
+import SocialValue
+
+/// Who acts, why, and when: every domain command records them.
+struct ActorOptions: ParsableArguments {
+    @Option(help: "Who is acting (a person or system id).")
+    var actor: String
+
+    @Option(help: ArgumentHelp("The actor's role, e.g. \"Procurement Officer\", \"Head of Procurement\".", valueName: "role"))
+    var role: String
+
+    @Option(help: "Why: recorded in the event and shown in the audit trail.")
+    var reason: String?
+
+    @Option(help: ArgumentHelp("The date the action takes effect (default: today).", valueName: "YYYY-MM-DD"))
+    var effectiveDate: String?
+
+    func validate() throws {
+        if let effectiveDate, CalendarDate(effectiveDate) == nil {
+            throw ValidationError("--effective-date must be a date YYYY-MM-DD, got \"\(effectiveDate)\"")
+        }
+    }
+
+    /// The fields every command's JSON form carries.
+    func fields(_ command: String) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = ["command": .string(command), "actor": ["id": .string(actor), "role": .string(role)]]
+        if let reason { fields["reason"] = .string(reason) }
+        if let effectiveDate { fields["effectiveDate"] = .string(effectiveDate) }
+        return fields
+    }
+}
+
+/// Runs domain commands given in their JSON form and reports what was recorded.
+enum DomainCommand {
+    static var today: CalendarDate { Timestamp.now().date }
+
+    /// Parses, decides and records `commands` as one all-or-nothing batch.
+    static func run(_ commands: [JSONValue], ledger options: LedgerOptions, format: OutputFormat = .text) throws {
+        var parsed: [LedgerCommand] = []
+        for (index, json) in commands.enumerated() {
+            do {
+                parsed.append(try LedgerCommand.parse(json, today: today, builtin: BuiltinReference.document(named:)))
+            } catch {
+                throw CLIError(commands.count == 1 ? "\(error)" : "command \(index + 1): \(error)")
+            }
+        }
+        let ledger = Ledger(store: try options.open())
+        let outcome: Ledger.Outcome
+        do {
+            outcome = try ledger.execute(parsed, today: today)
+        } catch let failure as CommandFailure {
+            throw CLIError(failure.description)
+        }
+        switch format {
+        case .text:
+            for event in outcome.recorded {
+                print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
+                print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
+            }
+            print(outcome.head)
+        case .json:
+            for event in outcome.recorded { print(event.exportedEnvelope.canonicalText) }
+        }
+    }
+
+    static func run(_ fields: [String: JSONValue], ledger options: LedgerOptions) throws {
+        try run([.object(fields)], ledger: options)
+    }
+}
+
+/// Line items from repeated flags or a CSV file.
+enum LineInput {
+    /// `NT1=24` → measure and quantity; with `evidence`, `NT1=3@HR-2025-Q1-009`.
+    static func parse(_ flags: [String], evidence: Bool = false) throws -> [JSONValue] {
+        try flags.map { flag in
+            let parts = flag.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw ValidationError("--line \"\(flag)\" must look like \(evidence ? "NT1=3@EVIDENCE-REF" : "NT1=24")")
+            }
+            var line: [String: JSONValue] = ["measure": .string(parts[0])]
+            if evidence {
+                let quantityAndEvidence = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
+                guard quantityAndEvidence.count == 2 else {
+                    throw ValidationError("--line \"\(flag)\" needs an evidence reference after @, like NT1=3@HR-2025-Q1-009")
+                }
+                line["quantity"] = .string(quantityAndEvidence[0])
+                line["evidence"] = .string(quantityAndEvidence[1])
+            } else {
+                line["quantity"] = .string(parts[1])
+            }
+            return .object(line)
+        }
+    }
+
+    /// Rows of a CSV file with a header naming the columns (e.g. `measure,quantity,evidence`).
+    static func csv(_ path: String, columns: [String]) throws -> [JSONValue] {
+        let rows = try CSVFile.read(path)
+        guard let header = rows.first else { throw CLIError("\(path) is empty") }
+        let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var indexes: [String: Int] = [:]
+        for column in columns {
+            guard let index = names.firstIndex(of: column.lowercased()) else {
+                throw CLIError("\(path): the header must name the columns \(columns.joined(separator: ", ")); it has \(header.joined(separator: ", "))")
+            }
+            indexes[column] = index
+        }
+        return try rows.dropFirst().enumerated().compactMap { offset, row in
+            if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { return nil }
+            guard row.count == header.count else {
+                throw CLIError("\(path) line \(offset + 2): \(row.count) fields, but the header has \(header.count)")
+            }
+            return .object(Dictionary(uniqueKeysWithValues: columns.map { ($0, JSONValue.string(row[indexes[$0]!].trimmingCharacters(in: .whitespaces))) }))
+        }
+    }
+
+    /// Lines from `--line` flags and/or a `--lines` CSV file.
+    static func gather(flags: [String], file: String?, evidence: Bool = false) throws -> [JSONValue] {
+        var lines = try parse(flags, evidence: evidence)
+        if let file { lines += try csv(file, columns: evidence ? ["measure", "quantity", "evidence"] : ["measure", "quantity"]) }
+        return lines
+    }
+}
+
+/// A small CSV reader: commas, double-quoted fields with "" escapes, CRLF or LF.
+enum CSVFile {
+    static func read(_ path: String) throws -> [[String]] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(path) is not UTF-8 text") }
+        return try parse(text, name: path)
+    }
+
+    static func parse(_ text: String, name: String) throws -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = ""
+        var inQuotes = false, line = 1
+        var characters = text.makeIterator()
+        var pending: Character? = characters.next()
+        while let character = pending {
+            pending = characters.next()
+            if inQuotes {
+                if character == "\"" {
+                    if pending == "\"" { field.append("\""); pending = characters.next() } else { inQuotes = false }
+                } else {
+                    if character == "\n" { line += 1 }
+                    field.append(character)
+                }
+                continue
+            }
+            switch character {
+            case "\"" where field.isEmpty: inQuotes = true
+            case ",": row.append(field); field = ""
+            case "\n", "\r\n":
+                row.append(field); rows.append(row); row = []; field = ""; line += 1
+            case "\r": continue
+            default: field.append(character)
+            }
+        }
+        if inQuotes { throw CLIError("\(name) line \(line): a quoted field is not closed") }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+}

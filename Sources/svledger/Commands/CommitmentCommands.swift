@@ -1,0 +1,152 @@
+import ArgumentParser
+import EventStore
+
+extension Root {
+    struct Pledge: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record the supplier's social value pledge.", subcommands: [Record.self])
+
+        struct Record: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Record the pledge: measures and quantities, priced under a catalog version.",
+                discussion: """
+                  svledger pledge record --contract LCC-2025-014 --catalog portal-003@003.1 \\
+                      --line NT1=24 --line NT10=70 --line NT18=650000 --actor ... --role ...
+                  or --lines pledge.csv with the header measure,quantity.
+
+                Each line's value is quantity × proxy, exact, rounded to the penny (halves away from
+                zero); record-only measures (no proxy, or 0) carry a quantity and no £ value.
+                """)
+            @OptionGroup var ledger: LedgerOptions
+            @OptionGroup var who: ActorOptions
+            @Option var contract: String
+            @Option(help: "The catalog version used to price the pledge, id@version.") var catalog: String
+            @Option(help: "MEASURE=QUANTITY (repeat).") var line: [String] = []
+            @Option(help: "CSV file with the header measure,quantity.") var lines: String?
+
+            func run() throws {
+                let items = try LineInput.gather(flags: line, file: lines)
+                guard !items.isEmpty else { throw ValidationError("give the pledge lines with --line or --lines") }
+                var fields = who.fields("pledge.record")
+                fields.merge(["contract": .string(contract), "catalog": .string(catalog), "lines": .array(items)]) { $1 }
+                try DomainCommand.run(fields, ledger: ledger)
+            }
+        }
+    }
+
+    struct Delivery: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Report quarterly delivery, and correct it.", subcommands: [Report.self, Correct.self])
+
+        struct Report: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Report a quarter's delivery against the pledged measures.",
+                discussion: """
+                  svledger delivery report --contract LCC-2025-014 --quarter 2025-26-Q1 \\
+                      --line NT1=3@HR-2025-Q1-009 --line NT10=26@APP-004 --confirm-attribution ...
+
+                Quarters follow the UK financial year: 2025-26-Q1 is April to June 2025. A second return
+                for the same quarter and measure is refused: correct the first instead. Delivery
+                against a measure that was never pledged is kept, and shown apart.
+                """)
+            @OptionGroup var ledger: LedgerOptions
+            @OptionGroup var who: ActorOptions
+            @Option var contract: String
+            @Option(help: "The financial quarter, e.g. 2025-26-Q1.") var quarter: String
+            @Option(help: "MEASURE=QUANTITY@EVIDENCE (repeat).") var line: [String] = []
+            @Option(help: "CSV file with the header measure,quantity,evidence.") var lines: String?
+            @Flag(help: "The supplier confirms the figures are attributed to this contract, for this period only.")
+            var confirmAttribution = false
+
+            func run() throws {
+                let items = try LineInput.gather(flags: line, file: lines, evidence: true)
+                guard !items.isEmpty else { throw ValidationError("give the delivered lines with --line or --lines") }
+                var fields = who.fields("delivery.report")
+                fields.merge([
+                    "contract": .string(contract), "quarter": .string(quarter), "lines": .array(items),
+                    "attributionConfirmed": .bool(confirmAttribution),
+                ]) { $1 }
+                try DomainCommand.run(fields, ledger: ledger)
+            }
+        }
+
+        struct Correct: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Correct an earlier return: a new event that references it, with a reason.",
+                discussion: "The event id of the return is shown by `svledger log --stream contract/REF --format json`.")
+            @OptionGroup var ledger: LedgerOptions
+            @OptionGroup var who: ActorOptions
+            @Option var contract: String
+            @Option(help: "The event id of the return (or correction) being corrected.") var corrects: String
+            @Option(help: "MEASURE=QUANTITY@EVIDENCE: the corrected figure (repeat).") var line: [String] = []
+            @Option(help: "CSV file with the header measure,quantity,evidence.") var lines: String?
+
+            func run() throws {
+                let items = try LineInput.gather(flags: line, file: lines, evidence: true)
+                guard !items.isEmpty else { throw ValidationError("give the corrected lines with --line or --lines") }
+                var fields = who.fields("delivery.correct")
+                fields.merge(["contract": .string(contract), "correctsEventId": .string(corrects), "lines": .array(items)]) { $1 }
+                try DomainCommand.run(fields, ledger: ledger)
+            }
+        }
+    }
+
+    struct Review: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Refresh commitments at a review.", subcommands: [Refresh.self])
+
+        struct Refresh: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Revise, add or withdraw commitment lines, or re-price to a newer catalog.",
+                discussion: """
+                  svledger review refresh --contract LCC-2025-014 --revise NT1=20 --add NT29=50 \\
+                      --withdraw NT33 --reason "Annual review: apprenticeships achieved" ...
+                The original pledge stays in the history; reconciliation shows both.
+                """)
+            @OptionGroup var ledger: LedgerOptions
+            @OptionGroup var who: ActorOptions
+            @Option var contract: String
+            @Option(help: "MEASURE=QUANTITY: a new quantity for a current line (repeat).") var revise: [String] = []
+            @Option(help: "MEASURE=QUANTITY: a new line (repeat).") var add: [String] = []
+            @Option(help: "MEASURE: a line to withdraw (repeat).") var withdraw: [String] = []
+            @Option(help: "Re-price every line to this catalog version, id@version.") var catalog: String?
+
+            func run() throws {
+                var fields = who.fields("review.refresh")
+                fields.merge([
+                    "contract": .string(contract), "revise": .array(try LineInput.parse(revise)), "add": .array(try LineInput.parse(add)),
+                    "withdraw": .array(withdraw.map { .string($0) }),
+                ]) { $1 }
+                if let catalog { fields["catalog"] = .string(catalog) }
+                try DomainCommand.run(fields, ledger: ledger)
+            }
+        }
+    }
+
+    struct Apply: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a batch of commands from an NDJSON file: all of them, or none.",
+            discussion: """
+                One command per line, in the JSON form of Schemas/commands/, e.g.
+                  {"command": "threshold.assess", "contract": "LCC-2025-014",
+                   "actor": {"id": "a.patel", "role": "Procurement Officer"}, "effectiveDate": "2025-02-03"}
+                The commands are decided in order, each seeing the ones before it; if any is refused,
+                the error names it and nothing is recorded.
+                """)
+        @OptionGroup var ledger: LedgerOptions
+        @Argument(help: "The NDJSON file of commands.") var file: String
+        @Option(help: "text, or json for the recorded envelopes.") var format: OutputFormat = .text
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+            guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file) is not UTF-8 text") }
+            var commands: [JSONValue] = []
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty || trimmed.hasPrefix("//") { continue }
+                do { commands.append(try JSONValue(parsing: trimmed)) } catch { throw CLIError("\(file) line \(index + 1): \(error)") }
+            }
+            guard !commands.isEmpty else { throw CLIError("\(file) holds no commands") }
+            try DomainCommand.run(commands, ledger: ledger, format: format)
+        }
+    }
+}
+
+import Foundation
