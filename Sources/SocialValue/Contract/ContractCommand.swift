@@ -36,6 +36,12 @@ public enum ContractAction: Sendable, Equatable {
         public let name: String
         public let lines: [QuantityLine]
         public let socialValueScore: ExactDecimal
+
+        public init(name: String, lines: [QuantityLine], socialValueScore: ExactDecimal) {
+            self.name = name
+            self.lines = lines
+            self.socialValueScore = socialValueScore
+        }
     }
 }
 

@@ -3,6 +3,11 @@ public struct ValueError: Error, Sendable, Equatable, CustomStringConvertible {
     public let text: String
     public let reason: String
     public var description: String { "\"\(text)\" \(reason)" }
+
+    public init(text: String, reason: String) {
+        self.text = text
+        self.reason = reason
+    }
 }
 
 /// Reads the numbers people type and portals print.

@@ -1,0 +1,261 @@
+import EventStore
+import SocialValue
+import Testing
+
+/// Every rule of `decide`, each shown to accept and to refuse at its boundary.
+@Suite("Contract rules")
+struct RuleTests {
+    // MARK: - Threshold
+
+    @Test("Lancashire 2024-28: £99,999.99 is below, £100,000.00 itself and above are in scope", arguments: [
+        ("99999.99", ThresholdAssessment.Outcome.below), ("100000.00", .above), ("100000.01", .above),
+    ])
+    func lancashireThreshold(value: String, outcome: ThresholdAssessment.Outcome) throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration(value: value)))
+        let events = try scenario.run(.assessThreshold)
+        guard case .thresholdAssessed(let assessment) = events.first else { Issue.record("no assessment"); return }
+        #expect(assessment.outcome == outcome)
+        #expect(assessment.policyId == "lancashire-2024-28")
+        #expect(assessment.policyVersion == "1")
+        #expect(assessment.threshold == Money(pence: 10_000_000))
+    }
+
+    @Test("Leicestershire 2022: £50,000 or more is in scope", arguments: [("49999.99", false), ("50000.00", true)])
+    func leicestershireThreshold(value: String, inScope: Bool) throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration(value: value, policy: "leicestershire-2022")))
+        try scenario.run(.assessThreshold)
+        #expect(scenario.state.inScope == inScope)
+    }
+
+    @Test("the Lancashire draft applies above the statutory threshold in force, not at it", arguments: [
+        ("2025-06-01", "214904.00", false), ("2025-06-01", "214904.01", true),
+        ("2026-02-01", "207720.00", false), ("2026-02-01", "207720.01", true),
+    ])
+    func statutoryThreshold(date: String, value: String, inScope: Bool) throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration(value: value, policy: "lancashire-draft")), on: date)
+        let events = try scenario.run(.assessThreshold, on: date)
+        #expect(scenario.state.inScope == inScope)
+        guard case .thresholdAssessed(let assessment) = events.first else { return }
+        #expect(assessment.statutoryDutyApplies == inScope, "a services contract above the statutory threshold carries the Act's duty")
+    }
+
+    // MARK: - Weighting
+
+    @Test("a weighting of 9.99% is refused under a 10% minimum; 10% is accepted")
+    func weightingMinimum() throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration()))
+        try scenario.run(.assessThreshold)
+        #expect(scenario.refusal(.decideWeighting(percent: try ValueParsing.percent("9.99"), basis: .policyMinimum, answers: nil, overrideReason: nil)) == .weightingBelowMinimum)
+        #expect(scenario.refusal(.decideWeighting(percent: ExactDecimal(10), basis: .policyMinimum, answers: nil, overrideReason: nil)) == nil)
+    }
+
+    @Test("a granted exemption or a recorded override lets a weighting fall below the minimum")
+    func weightingBelowMinimumAllowed() throws {
+        var exempted = Scenario()
+        try exempted.run(.register(Scenario.registration()))
+        try exempted.run(.assessThreshold)
+        try exempted.run(.requestExemption(businessCase: "BC-1"))
+        try exempted.run(.decideExemption(granted: true, businessCase: "BC-1"), by: Scenario.head)
+        #expect(exempted.refusal(.decideWeighting(percent: ExactDecimal(5), basis: .policyMinimum, answers: nil, overrideReason: nil)) == nil)
+        #expect(exempted.state.weighting?.exemptionApplied == true)
+
+        var overridden = Scenario()
+        try overridden.run(.register(Scenario.registration()))
+        try overridden.run(.assessThreshold)
+        #expect(overridden.refusal(.decideWeighting(percent: ExactDecimal(5), basis: .boardOverride, answers: nil, overrideReason: nil)) == .reasonRequired)
+        #expect(overridden.refusal(.decideWeighting(percent: ExactDecimal(5), basis: .boardOverride, answers: nil, overrideReason: "Specialist market")) == nil)
+        #expect(overridden.state.weighting?.overrideReason == "Specialist market")
+    }
+
+    @Test("a contract below threshold asked for a weighting is refused")
+    func belowThresholdWeighting() throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration(value: "99999.99")))
+        try scenario.run(.assessThreshold)
+        #expect(scenario.refusal(.decideWeighting(percent: ExactDecimal(10), basis: .policyMinimum, answers: nil, overrideReason: nil)) == .belowThresholdWeighting)
+    }
+
+    @Test("the draft's matrix: the weighting must match the answers, unless overridden", arguments: [
+        ("significant", 3, "highest", 10, true), ("significant", 3, "highest", 5, false),
+        ("some", 2, "less-significant", 5, true), ("some", 2, "less-significant", 10, false),
+        ("significant", 2, "less-significant", 5, true), ("some", 1, "highest", 5, false), ("none", 4, "highest", 5, false),
+    ])
+    func matrix(impact: String, objectives: Int, area: String, percent: Int, accepted: Bool) throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration(value: "500000.00", policy: "lancashire-draft")), on: "2025-06-01")
+        try scenario.run(.assessThreshold, on: "2025-06-01")
+        let answers = MatrixAnswers(impact: impact, objectivesMet: objectives, areaNeeds: area)
+        let rule = scenario.refusal(.decideWeighting(percent: ExactDecimal(percent), basis: .matrix, answers: answers, overrideReason: nil))
+        #expect(rule == (accepted ? nil : .weightingContradictsMatrix))
+        if !accepted {
+            #expect(scenario.refusal(.decideWeighting(percent: ExactDecimal(percent), basis: .boardOverride, answers: answers, overrideReason: "Board minute 14/25")) == nil)
+        }
+    }
+
+    // MARK: - Exemption
+
+    @Test("an exemption decided by a role the policy does not name is refused", arguments: [
+        ("Head of Procurement", nil as DomainError.Rule?), ("Procurement Officer", .exemptionAuthority), ("Cabinet Member", .exemptionAuthority),
+    ])
+    func exemptionAuthority(role: String, rule: DomainError.Rule?) throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration()))
+        try scenario.run(.assessThreshold)
+        try scenario.run(.requestExemption(businessCase: "BC-9"))
+        #expect(scenario.refusal(.decideExemption(granted: true, businessCase: "BC-9"), by: ActorIdentity(id: "x", role: role)) == rule)
+    }
+
+    @Test("the draft names the Procurement Board as the body that decides exemptions")
+    func draftExemptionAuthority() throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration(value: "500000.00", policy: "lancashire-draft")), on: "2025-06-01")
+        try scenario.run(.assessThreshold, on: "2025-06-01")
+        try scenario.run(.requestExemption(businessCase: "BC-2"))
+        #expect(scenario.refusal(.decideExemption(granted: false, businessCase: "BC-2"), by: Scenario.head) == .exemptionAuthority)
+        #expect(scenario.refusal(.decideExemption(granted: false, businessCase: "BC-2"), by: ActorIdentity(id: "board", role: "Procurement Board")) == nil)
+        #expect(scenario.state.exemptionGranted == false)
+    }
+
+    // MARK: - Lifecycle order
+
+    @Test("actions out of lifecycle order are refused")
+    func lifecycleOrder() throws {
+        var scenario = Scenario()
+        #expect(scenario.refusal(.assessThreshold) == .unknownContract)
+        try scenario.run(.register(Scenario.registration()))
+        #expect(scenario.refusal(.register(Scenario.registration())) == .contractExists)
+        #expect(scenario.refusal(.award(supplier: "X", date: CalendarDate("2025-03-01")!, value: Money(pence: 1))) == .lifecycleOrder)
+        try scenario.run(.assessThreshold)
+        #expect(scenario.refusal(.award(supplier: "X", date: CalendarDate("2025-03-01")!, value: Money(pence: 1))) == .lifecycleOrder, "in scope: no award before the weighting")
+        #expect(scenario.refusal(.recordPledge(catalog: "portal-003", lines: Scenario.lines([("NT1", "1")]), statedValues: [:])) == .lifecycleOrder)
+        #expect(scenario.refusal(.reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Scenario.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true)) == .lifecycleOrder, "delivery before award")
+        #expect(scenario.refusal(.close) == .lifecycleOrder)
+    }
+
+    @Test("a below-threshold contract may be awarded without a weighting")
+    func belowThresholdAward() throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration(value: "40000.00")))
+        try scenario.run(.assessThreshold)
+        #expect(scenario.refusal(.award(supplier: "Small Co", date: CalendarDate("2025-03-01")!, value: Money(pence: 4_000_000))) == nil)
+    }
+
+    @Test("after closure only a correction is accepted")
+    func afterClosure() throws {
+        var scenario = try Scenario.pledged()
+        try scenario.run(.reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Scenario.lines([("NT1", "3")], evidence: "HR-1"), attributionConfirmed: true), by: Scenario.supplier)
+        let returnId = scenario.eventIds.last!
+        try scenario.run(.close, on: "2028-04-30")
+        #expect(scenario.refusal(.reportDelivery(quarter: FinancialQuarter("2025-26-Q2")!, lines: Scenario.lines([("NT1", "3")], evidence: "HR-2"), attributionConfirmed: true)) == .closedContract)
+        #expect(scenario.refusal(.refreshCommitments(revise: Scenario.lines([("NT1", "20")]), add: [], withdraw: [], catalog: nil)) == .closedContract)
+        #expect(scenario.refusal(.close) == .closedContract)
+        #expect(scenario.refusal(.correctDelivery(corrects: returnId, lines: Scenario.lines([("NT1", "2")], evidence: "HR-1b")), reason: "Miscounted") == nil)
+    }
+
+    @Test("a running contract registered with its supplier may pledge without a tender")
+    func existingContract() throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration(existingSupplier: "Care Partners")))
+        #expect(scenario.refusal(.recordPledge(catalog: "portal-003", lines: Scenario.lines([("NT1", "2")]), statedValues: [:])) == nil)
+        #expect(scenario.state.pledge?.supplier == "Care Partners")
+    }
+
+    // MARK: - Delivery
+
+    @Test("a quarter must overlap the term: the last quarter of a term ending 31 March is accepted, the next is not", arguments: [
+        ("2024-25-Q4", DomainError.Rule?.some(.quarterOutsideTerm)), ("2025-26-Q1", nil), ("2025-26-Q4", nil), ("2026-27-Q1", .quarterOutsideTerm),
+    ])
+    func quarterInTerm(quarter: String, rule: DomainError.Rule?) throws {
+        var scenario = try Scenario.pledged(start: "2025-04-01", end: "2026-03-31")
+        let action = ContractAction.reportDelivery(quarter: FinancialQuarter(quarter)!, lines: Scenario.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true)
+        #expect(scenario.refusal(action, by: Scenario.supplier) == rule)
+    }
+
+    @Test("a quarter that has not started is in the future; the current one may be reported")
+    func quarterInFuture() throws {
+        var scenario = try Scenario.pledged()
+        scenario.today = CalendarDate("2025-08-15")!  // in the middle of Q2
+        let q2 = ContractAction.reportDelivery(quarter: FinancialQuarter("2025-26-Q2")!, lines: Scenario.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true)
+        let q3 = ContractAction.reportDelivery(quarter: FinancialQuarter("2025-26-Q3")!, lines: Scenario.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true)
+        #expect(scenario.refusal(q3) == .quarterInFuture)
+        #expect(scenario.refusal(q2) == nil)
+    }
+
+    @Test("a second return for the same quarter and measure is refused; another measure is fine")
+    func secondReturn() throws {
+        var scenario = try Scenario.pledged()
+        let quarter = FinancialQuarter("2025-26-Q1")!
+        #expect(scenario.refusal(.reportDelivery(quarter: quarter, lines: Scenario.lines([("NT1", "3")], evidence: "A"), attributionConfirmed: true)) == nil)
+        #expect(scenario.refusal(.reportDelivery(quarter: quarter, lines: Scenario.lines([("NT1", "4")], evidence: "B"), attributionConfirmed: true)) == .secondReturn)
+        #expect(scenario.refusal(.reportDelivery(quarter: quarter, lines: Scenario.lines([("NT10", "12")], evidence: "C"), attributionConfirmed: true)) == nil)
+    }
+
+    @Test("a return without the supplier's attribution confirmation is refused")
+    func attribution() throws {
+        var scenario = try Scenario.pledged()
+        #expect(scenario.refusal(.reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Scenario.lines([("NT1", "3")], evidence: "A"), attributionConfirmed: false)) == .attributionNotConfirmed)
+    }
+
+    @Test("an unknown measure code is refused in a pledge and in a return")
+    func unknownMeasure() throws {
+        var awarded = try Scenario.awarded()
+        #expect(awarded.refusal(.recordPledge(catalog: "portal-003", lines: Scenario.lines([("NT1", "2"), ("NT999", "1")]), statedValues: [:])) == .unknownMeasure)
+        var pledged = try Scenario.pledged()
+        #expect(pledged.refusal(.reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Scenario.lines([("XX1", "1")], evidence: "A"), attributionConfirmed: true)) == .unknownMeasure)
+    }
+
+    @Test("delivery against a measure never pledged is accepted and marked unpledged")
+    func unpledgedDelivery() throws {
+        var scenario = try Scenario.pledged()
+        let events = try scenario.run(.reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Scenario.lines([("NT1", "3"), ("NT29", "40")], evidence: "A"), attributionConfirmed: true))
+        guard case .deliveryReported(let report) = events.first else { Issue.record("no return"); return }
+        #expect(report.lines.map(\.pledged) == [true, false])
+    }
+
+    @Test("a correction must reference a return of this contract, and say why")
+    func correctionReference() throws {
+        var scenario = try Scenario.pledged()
+        try scenario.run(.reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Scenario.lines([("NT1", "3")], evidence: "A"), attributionConfirmed: true))
+        let returnId = scenario.eventIds.last!
+        let pledgeId = scenario.eventIds[scenario.eventIds.count - 2]
+        #expect(scenario.refusal(.correctDelivery(corrects: EventID.generate(), lines: Scenario.lines([("NT1", "2")], evidence: "A2"))) == .correctionReference)
+        #expect(scenario.refusal(.correctDelivery(corrects: pledgeId, lines: Scenario.lines([("NT1", "2")], evidence: "A2"))) == .correctionReference, "a pledge is not a return")
+        #expect(scenario.refusal(.correctDelivery(corrects: returnId, lines: Scenario.lines([("NT1", "2")], evidence: "A2")), reason: nil) == .reasonRequired)
+        #expect(scenario.refusal(.correctDelivery(corrects: returnId, lines: Scenario.lines([("NT1", "2")], evidence: "A2")), reason: "Double-counted a starter") == nil)
+    }
+
+    // MARK: - Commitments
+
+    @Test("a review refresh revises, adds and withdraws lines, and keeps the original pledge")
+    func refresh() throws {
+        var scenario = try Scenario.pledged()
+        #expect(scenario.refusal(.refreshCommitments(revise: Scenario.lines([("NT29", "5")]), add: [], withdraw: [], catalog: nil)) == .refreshLine)
+        #expect(scenario.refusal(.refreshCommitments(revise: [], add: Scenario.lines([("NT1", "5")]), withdraw: [], catalog: nil)) == .refreshLine)
+        #expect(scenario.refusal(.refreshCommitments(revise: [], add: [], withdraw: ["NT4"], catalog: nil)) == .refreshLine)
+        #expect(scenario.refusal(.refreshCommitments(revise: Scenario.lines([("NT1", "20")]), add: [], withdraw: [], catalog: nil), reason: nil) == .reasonRequired)
+        try scenario.run(.refreshCommitments(revise: Scenario.lines([("NT1", "20")]), add: Scenario.lines([("NT29", "32")]), withdraw: ["NT10"], catalog: nil), reason: "Annual review")
+        let current = try #require(scenario.state.commitment)
+        #expect(current.lines.map(\.measure) == ["NT1", "NT29"])
+        // 20 × 30782 = 615,640.00 and 32 × 16.09 = 514.88
+        #expect(current.total == Money(pence: 61_564_000 + 51_488))
+        #expect(scenario.state.pledge?.lines.map(\.measure) == ["NT1", "NT10"], "the original pledge stays")
+    }
+
+    @Test("a bid's social value score must lie within the weighting")
+    func bidScore() throws {
+        var scenario = Scenario()
+        try scenario.run(.register(Scenario.registration()))
+        try scenario.run(.assessThreshold)
+        try scenario.run(.decideWeighting(percent: ExactDecimal(10), basis: .policyMinimum, answers: nil, overrideReason: nil))
+        let offer = { (score: String) in
+            ContractAction.BidderOffer(name: "North Roads Ltd", lines: [QuantityLine(measure: "NT1", quantity: ExactDecimal(24), qualitativeScore: ExactDecimal(4))], socialValueScore: try! ValueParsing.decimal(score))
+        }
+        #expect(scenario.refusal(.evaluateBids(catalog: "portal-003", bidders: [offer("10.01")])) == .scoreAboveWeighting)
+        #expect(scenario.refusal(.evaluateBids(catalog: "portal-003", bidders: [offer("10")])) == nil)
+        #expect(scenario.state.evaluation?.bidders.first?.offerTotal == Money(pence: 73_876_800))
+    }
+}

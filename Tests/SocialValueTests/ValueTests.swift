@@ -1,0 +1,93 @@
+import EventStore
+import SocialValue
+import Testing
+
+@Suite("Exact values")
+struct ValueTests {
+    @Test("money and quantities are read as people write them", arguments: [
+        ("£1,108,152.00", "1108152.00"), ("1108152", "1108152"), ("0.25", "0.25"), ("£ 738,768.00", "738768.00"),
+        ("  12.50 ", "12.50"), ("0.9638118", "0.9638118"),
+    ])
+    func accepted(text: String, expected: String) throws {
+        #expect(try ValueParsing.decimal(text, allowCurrency: true).description == expected)
+    }
+
+    @Test("malformed numbers are refused with a reason", arguments: [
+        ("1.2.3", "more than one decimal point"), ("NaN", "is not a number"), ("£", "has no digits"), ("", "is empty"),
+        ("1,00", "misplaced thousands separators"), ("12a", "is not a number"), ("1.", "ends with a decimal point"),
+        ("£-5", "must not be negative"),
+    ])
+    func refused(text: String, reason: String) {
+        let error = #expect(throws: ValueError.self) { try ValueParsing.decimal(text, allowCurrency: true) }
+        #expect(error?.reason.contains(reason) == true, "\(String(describing: error))")
+    }
+
+    @Test("a negative quantity is refused, and money refuses fractions of a penny")
+    func quantityAndMoneyRules() {
+        #expect(throws: ValueError(text: "-5", reason: "must not be negative")) { try ValueParsing.quantity("-5") }
+        #expect(throws: ValueError.self) { try ValueParsing.quantity("£5") }
+        #expect(throws: ValueError.self) { try ValueParsing.money("1.005") }
+        #expect(throws: ValueError.self) { try ValueParsing.percent("100.01") }
+    }
+
+    @Test("a line's value is quantity × proxy, exact, then rounded to the penny, halves away from zero", arguments: [
+        ("24", "30782", "738768.00"), ("0.25", "16420", "4105.00"), ("50", "16.09", "804.50"), ("1000", "0.02223", "22.23"),
+        ("250000", "0.963812", "240953.00"), ("250000", "0.9638118", "240952.95"), ("0.5", "16.09", "8.05"),
+        ("0.5", "0.01", "0.01"), ("0.4", "0.01", "0.00"), ("3", "0.3333333", "1.00"),
+    ])
+    func lineValue(quantity: String, proxy: String, expected: String) throws {
+        let value = Money.lineValue(quantity: try ValueParsing.quantity(quantity), proxy: try ValueParsing.decimal(proxy))
+        #expect(value.plain == expected)
+    }
+
+    @Test("exact arithmetic never drifts: 0.1 + 0.2 is 0.3, and sums of pence are exact")
+    func noBinaryFloatingPoint() throws {
+        let sum = try ValueParsing.decimal("0.1") + ValueParsing.decimal("0.2")
+        #expect(sum == (try ValueParsing.decimal("0.3")))
+        #expect(sum.description == "0.3")
+        let total = (0..<1000).reduce(Money.zero) { sum, _ in sum + Money(pence: 1) }
+        #expect(total.plain == "10.00")
+    }
+
+    @Test("money prints with £ and thousands separators")
+    func moneyFormatting() {
+        #expect(Money(pence: 110_815_200).formatted == "£1,108,152.00")
+        #expect(Money(pence: 5).formatted == "£0.05")
+        #expect(Money(pence: -123_456).formatted == "-£1,234.56")
+    }
+
+    @Test("division rounds half away from zero at the requested places")
+    func division() throws {
+        #expect(ExactDecimal(1).divided(by: ExactDecimal(3), decimals: 4).description == "0.3333")
+        #expect(ExactDecimal(2).divided(by: ExactDecimal(3), decimals: 2).description == "0.67")
+        #expect(try ValueParsing.decimal("1.5").divided(by: ExactDecimal(2), decimals: 2).description == "0.75")
+    }
+}
+
+@Suite("Financial quarters")
+struct QuarterTests {
+    @Test("quarters follow the UK financial year: Q1 is April to June")
+    func quarters() throws {
+        let q1 = try #require(FinancialQuarter("2025-26-Q1"))
+        #expect(q1.firstDay.description == "2025-04-01")
+        #expect(q1.lastDay.description == "2025-06-30")
+        let q4 = try #require(FinancialQuarter("2025-26-Q4"))
+        #expect(q4.firstDay.description == "2026-01-01")
+        #expect(q4.lastDay.description == "2026-03-31")
+        #expect(q4.next.description == "2026-27-Q1")
+        #expect(FinancialQuarter(containing: CalendarDate("2026-03-31")!) == q4)
+        #expect(FinancialQuarter(containing: CalendarDate("2025-04-01")!) == q1)
+        #expect(FinancialQuarter(containing: CalendarDate("2025-12-31")!).description == "2025-26-Q3")
+    }
+
+    @Test("malformed quarters are refused", arguments: ["2025-27-Q1", "2025-26-Q5", "2025-26-Q0", "2025-Q1", "25-26-Q1", "2099-01-Q1"])
+    func refused(text: String) {
+        #expect(FinancialQuarter(text) == nil)
+    }
+
+    @Test("the century rolls over: 2099-00 is the financial year after 2098-99")
+    func centuryRollover() {
+        #expect(FinancialQuarter("2099-00-Q1")?.startYear == 2099)
+        #expect(FinancialQuarter(startYear: 2099, number: 1)?.description == "2099-00-Q1")
+    }
+}
