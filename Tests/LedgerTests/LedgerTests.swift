@@ -1,0 +1,82 @@
+import EventStore
+import Foundation
+import Ledger
+import SocialValue
+import Testing
+import TestSupport
+
+@Suite("Ledger: commands against the store")
+struct LedgerTests {
+    static let today = CalendarDate("2026-11-22")!
+
+    func command(_ json: String) throws -> LedgerCommand {
+        try LedgerCommand.parse(try JSONValue(parsing: json), today: Self.today, builtin: BuiltinReference.document(named:))
+    }
+
+    func setUp(_ directory: TemporaryDirectory) throws -> Ledger {
+        let ledger = Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
+        _ = try ledger.execute([
+            try command(#"{"command": "policy.adopt", "builtin": "lancashire-2024-28", "actor": {"id": "r.shah", "role": "Head of Procurement"}}"#),
+            try command(#"{"command": "catalog.publish", "builtin": "portal-003", "actor": {"id": "r.shah", "role": "Head of Procurement"}}"#),
+        ], today: Self.today)
+        return ledger
+    }
+
+    let register = #"{"command": "contract.register", "contract": "C-1", "actor": {"id": "a", "role": "Procurement Officer"}, "effectiveDate": "2025-02-03", "title": "Waste collection", "buyerDepartment": "Environment", "category": "services", "estimatedWholeLifeValueGBP": "£2,400,000", "startDate": "2025-04-01", "endDate": "2027-03-31", "areasServed": ["Chorley"], "policyId": "lancashire-2024-28"}"#
+    let assess = #"{"command": "threshold.assess", "contract": "C-1", "actor": {"id": "a", "role": "Procurement Officer"}, "effectiveDate": "2025-02-03"}"#
+    let lowWeighting = #"{"command": "weighting.decide", "contract": "C-1", "actor": {"id": "a", "role": "Procurement Officer"}, "percent": "9.99", "basis": "policy-minimum"}"#
+
+    @Test("a batch whose last command is refused records nothing, and says which command failed")
+    func batchIsAllOrNothing() throws {
+        let directory = TemporaryDirectory()
+        let ledger = try setUp(directory)
+        let before = try ledger.store.head()
+        let error = #expect(throws: CommandFailure.self) {
+            try ledger.execute([try command(register), try command(assess), try command(lowWeighting)], today: Self.today)
+        }
+        #expect(error?.index == 3)
+        #expect(error?.error.rule == .weightingBelowMinimum)
+        #expect(try ledger.store.head() == before)
+        #expect(try ledger.contractState("C-1").version == 0)
+    }
+
+    @Test("commands in one batch see the ones before them, and land in one transaction")
+    func batchSeesItself() throws {
+        let directory = TemporaryDirectory()
+        let ledger = try setUp(directory)
+        let outcome = try ledger.execute([try command(register), try command(assess)], today: Self.today)
+        #expect(outcome.recorded.map(\.eventType) == ["ContractRegistered", "ThresholdAssessed"])
+        #expect(Set(outcome.recorded.map(\.event.correlationId)).count == 1, "one correlation id per batch")
+        let (state, version) = try ledger.contractState("C-1")
+        #expect(version == 2)
+        #expect(state.inScope)
+        _ = try ledger.store.verify()
+    }
+
+    @Test("reference data and contract state read as of an earlier position")
+    func asOfPosition() throws {
+        let directory = TemporaryDirectory()
+        let ledger = try setUp(directory)
+        _ = try ledger.execute([try command(register)], today: Self.today)
+        _ = try ledger.execute([try command(assess)], today: Self.today)
+        #expect(try ledger.referenceData(through: 1).catalogs.isEmpty)
+        #expect(try ledger.referenceData(through: 2).catalogs.count == 1)
+        #expect(try ledger.contractState("C-1", through: 3).state.assessment == nil)
+        #expect(try ledger.contractState("C-1", through: 4).state.assessment != nil)
+    }
+
+    @Test("a command's JSON is checked field by field, naming the path")
+    func inputErrors() {
+        let cases: [(String, String)] = [
+            (#"{"command": "pledge.record", "contract": "C-1", "actor": {"id": "a", "role": "r"}, "catalog": "portal-003", "lines": [{"measure": "NT1", "quantity": "-5"}]}"#, #"lines[0].quantity: "-5" must not be negative"#),
+            (#"{"command": "pledge.recorded", "actor": {"id": "a", "role": "r"}}"#, "is not a command"),
+            (#"{"command": "contract.close", "contract": "C-1", "actor": {"id": "a", "role": "r"}, "colour": "red"}"#, "colour: is not a known field"),
+            (#"{"command": "delivery.report", "contract": "C-1", "actor": {"id": "a", "role": "r"}, "quarter": "2025-Q1", "lines": []}"#, "is not a quarter like 2025-26-Q1"),
+            (#"{"command": "contract.close", "contract": "C-1", "actor": {"id": "a"}}"#, "actor.role: is required"),
+        ]
+        for (json, expected) in cases {
+            let error = #expect(throws: InputError.self) { _ = try command(json) }
+            #expect(error?.description.contains(expected) == true, "\(String(describing: error)) should contain \(expected)")
+        }
+    }
+}
