@@ -5,7 +5,7 @@ import Foundation
 extension Root {
     struct Append: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Append raw events to the log (low level: no domain rules are applied).",
+            abstract: "Append raw events to a non-domain stream (low level: no domain rules apply).",
             discussion: """
                 One event from flags:
                   svledger append --stream contract-LCC-001 --type NoteRecorded \\
@@ -83,6 +83,11 @@ extension Root {
                     effectiveDate: effectiveDate.flatMap(CalendarDate.init) ?? today,
                     actor: ActorIdentity(id: actor!, role: role!), reason: reason, payload: payloadJSON)
                 appends = [StreamAppend(streamId: stream!, expectedVersion: ExpectedVersion(expectedVersion)!, events: [event])]
+            }
+            // Domain streams are written only through decide, so that no rule can be bypassed.
+            let guarded = ["contract/", "policy/", "catalog/"]
+            if let append = appends.first(where: { append in guarded.contains { append.streamId.hasPrefix($0) } }) {
+                throw CLIError("stream \"\(append.streamId)\" belongs to the social value domain; use the domain commands (svledger contract …, pledge …, apply) to write to it")
             }
             let store = try options.open()
             let result = try store.append(appends)
