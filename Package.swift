@@ -31,13 +31,16 @@ let package = Package(
             dependencies: ["EventStore"],
             resources: [.copy("Resources")]
         ),
-        // Applies domain commands to the store: read state, decide, append all or none.
-        .target(name: "Ledger", dependencies: ["EventStore", "SocialValue"]),
+        .target(name: "Projections", dependencies: ["EventStore", "SocialValue", "LMDB"]),
+        // Applies domain commands to the store: read state, decide, append all or none,
+        // with the projections updated in the same transaction.
+        .target(name: "Ledger", dependencies: ["EventStore", "SocialValue", "Projections"]),
         .executableTarget(
             name: "svledger",
             dependencies: [
                 "EventStore",
                 "SocialValue",
+                "Projections",
                 "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -47,7 +50,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB", "TestSupport"]),
         .testTarget(name: "SocialValueTests", dependencies: ["SocialValue", "EventStore"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SocialValue", "EventStore", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Projections", "SocialValue", "EventStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["svledger", "EventStore", "LMDB", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,29 +1,29 @@
 /// Byte-level helpers shared by keys, hashes and ids.
-enum Bytes {
+public enum Bytes {
     /// The 8 big-endian bytes of `value`: keys that sort numerically under LMDB's default
     /// byte-wise comparison (`MDB_INTEGERKEY` would be native-endian).
     @inline(__always)
-    static func bigEndian(_ value: UInt64) -> [UInt8] {
+    public static func bigEndian(_ value: UInt64) -> [UInt8] {
         withUnsafeBytes(of: value.bigEndian) { Array($0) }
     }
 
     /// Reads a big-endian UInt64 from the first 8 bytes of `bytes`, or `nil` if there are fewer.
     @inline(__always)
-    static func readBigEndian(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
+    public static func readBigEndian(_ bytes: UnsafeRawBufferPointer) -> UInt64? {
         guard bytes.count >= 8 else { return nil }
         var value: UInt64 = 0
         for index in 0..<8 { value = value << 8 | UInt64(bytes[index]) }
         return value
     }
 
-    static func readBigEndian(_ bytes: [UInt8]) -> UInt64? {
+    public static func readBigEndian(_ bytes: [UInt8]) -> UInt64? {
         bytes.withUnsafeBytes { readBigEndian($0) }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Lowercase hex; `description` of swift-crypto's digests is not bare hex, so we write our own.
-    static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+    public static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
         var characters: [UInt8] = []
         characters.reserveCapacity(64)
         for byte in bytes {
@@ -34,7 +34,7 @@ enum Bytes {
     }
 
     /// Parses lowercase or uppercase hex; `nil` on odd length or a non-hex character.
-    static func parseHex(_ text: some StringProtocol) -> [UInt8]? {
+    public static func parseHex(_ text: some StringProtocol) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         var result: [UInt8] = []

@@ -80,6 +80,12 @@ public final class EventStore: @unchecked Sendable {
         try environment.read { txn in try body(LedgerReader(store: self, transaction: txn)) }
     }
 
+    /// A reader over an open transaction, for modules that keep their own databases in the
+    /// same environment and must read the log in their own write transaction.
+    public func reader(for transaction: Transaction) -> LedgerReader {
+        LedgerReader(store: self, transaction: transaction)
+    }
+
     /// The last position and its hash.
     public func head() throws -> LedgerHead { try read { try $0.head() } }
 

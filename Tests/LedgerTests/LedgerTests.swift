@@ -10,7 +10,7 @@ struct LedgerTests {
     static let today = CalendarDate("2026-11-22")!
 
     func command(_ json: String) throws -> LedgerCommand {
-        try LedgerCommand.parse(try JSONValue(parsing: json), today: Self.today, builtin: BuiltinReference.document(named:))
+        try LedgerCommand.parse(try JSONValue(parsing: json), today: Self.today, builtin: BuiltinReference.document)
     }
 
     func setUp(_ directory: TemporaryDirectory) throws -> Ledger {
@@ -73,6 +73,8 @@ struct LedgerTests {
             (#"{"command": "contract.close", "contract": "C-1", "actor": {"id": "a", "role": "r"}, "colour": "red"}"#, "colour: is not a known field"),
             (#"{"command": "delivery.report", "contract": "C-1", "actor": {"id": "a", "role": "r"}, "quarter": "2025-Q1", "lines": []}"#, "is not a quarter like 2025-26-Q1"),
             (#"{"command": "contract.close", "contract": "C-1", "actor": {"id": "a"}}"#, "actor.role: is required"),
+            (#"{"command": "policy.adopt", "builtin": "portal-003", "actor": {"id": "a", "role": "r"}}"#, #"no shipped policy is called "portal-003""#),
+            (#"{"command": "catalog.publish", "builtin": "portal-003", "effectiveDate": "2025-01-01", "actor": {"id": "a", "role": "r"}}"#, "takes effect on the date its own document gives"),
         ]
         for (json, expected) in cases {
             let error = #expect(throws: InputError.self) { _ = try command(json) }

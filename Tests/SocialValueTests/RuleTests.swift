@@ -245,6 +245,16 @@ struct RuleTests {
         #expect(scenario.state.pledge?.lines.map(\.measure) == ["NT1", "NT10"], "the original pledge stays")
     }
 
+    @Test("a line whose value would pass £10^15 is refused, not a crash")
+    func hugeValues() throws {
+        var scenario = try Scenario.awarded()
+        let huge = [QuantityLine(measure: "NT1", quantity: try ValueParsing.quantity("999999999999999"))]
+        #expect(scenario.refusal(.recordPledge(catalog: "portal-003", lines: huge, statedValues: [:])) == .invalidInput)
+        let large = [QuantityLine(measure: "NT1", quantity: try ValueParsing.quantity("1000000000"))]
+        #expect(scenario.refusal(.recordPledge(catalog: "portal-003", lines: large, statedValues: [:])) == nil)
+        #expect(scenario.state.pledge?.total.plain == "30782000000000.00")
+    }
+
     @Test("a bid's social value score must lie within the weighting")
     func bidScore() throws {
         var scenario = Scenario()

@@ -15,7 +15,8 @@ struct ValueTests {
     @Test("malformed numbers are refused with a reason", arguments: [
         ("1.2.3", "more than one decimal point"), ("NaN", "is not a number"), ("£", "has no digits"), ("", "is empty"),
         ("1,00", "misplaced thousands separators"), ("12a", "is not a number"), ("1.", "ends with a decimal point"),
-        ("£-5", "must not be negative"),
+        ("£-5", "must not be negative"), ("1234567890123456", "is too large"), ("1.2345678901234567890", "more than 12 decimal places"),
+        ("123456789012.1234567", "is too large"),
     ])
     func refused(text: String, reason: String) {
         let error = #expect(throws: ValueError.self) { try ValueParsing.decimal(text, allowCurrency: true) }
@@ -80,7 +81,7 @@ struct QuarterTests {
         #expect(FinancialQuarter(containing: CalendarDate("2025-12-31")!).description == "2025-26-Q3")
     }
 
-    @Test("malformed quarters are refused", arguments: ["2025-27-Q1", "2025-26-Q5", "2025-26-Q0", "2025-Q1", "25-26-Q1", "2099-01-Q1"])
+    @Test("malformed quarters are refused", arguments: ["2025-27-Q1", "2025-26-Q5", "2025-26-Q0", "2025-Q1", "25-26-Q1", "2099-01-Q1", "2004-+5-Q1", "2025-26-Q+1"])
     func refused(text: String) {
         #expect(FinancialQuarter(text) == nil)
     }

@@ -1,4 +1,5 @@
 import EventStore
+import Foundation
 
 /// A measure and a quantity, as a command gives them (priced later, by `decide`).
 public struct QuantityLine: Sendable, Equatable {
@@ -81,7 +82,7 @@ public enum LedgerCommand: Sendable {
     ///   - builtin: resolves `{"builtin": "id"}` to a shipped policy or catalog document.
     /// - Throws: ``InputError`` naming the field at fault.
     public static func parse(
-        _ json: JSONValue, today: CalendarDate, builtin: (String) -> JSONValue? = { _ in nil }
+        _ json: JSONValue, today: CalendarDate, builtin: (BuiltinReference.Kind, String) -> JSONValue? = { _, _ in nil }
     ) throws(InputError) -> LedgerCommand {
         let reader = try FieldReader(json)
         let name = try reader.string("command")
@@ -97,10 +98,16 @@ public enum LedgerCommand: Sendable {
         switch name {
         case "policy.adopt", "catalog.publish":
             let key = name == "policy.adopt" ? "policy" : "catalog"
-            try reader.onlyFields(common.union([key, "builtin"]))
+            if reader.has("effectiveDate") {
+                throw reader.fail("effectiveDate", "a \(key) takes effect on the date its own document gives")
+            }
+            try reader.onlyFields(["command", "actor", "reason", key, "builtin"])
             let document: JSONValue
             if let builtinName = try reader.optionalString("builtin") {
-                guard let found = builtin(builtinName) else { throw reader.fail("builtin", "no shipped \(key) is called \"\(builtinName)\"") }
+                guard !reader.has(key) else { throw reader.fail("builtin", "give either \"builtin\" or \"\(key)\", not both") }
+                guard let found = builtin(key == "policy" ? .policies : .catalogs, builtinName) else {
+                    throw reader.fail("builtin", "no shipped \(key) is called \"\(builtinName)\"")
+                }
                 document = found
             } else {
                 guard let given = reader.members[key], given != .null else { throw reader.fail(key, "is required (or give \"builtin\")") }
@@ -132,7 +139,7 @@ public enum LedgerCommand: Sendable {
                 reference: contract, title: try reader.string("title"), buyerDepartment: try reader.string("buyerDepartment"),
                 category: try reader.choice("category", as: ContractCategory.self),
                 estimatedValue: try reader.money("estimatedWholeLifeValueGBP"), startDate: try reader.date("startDate"),
-                endDate: try reader.date("endDate"), areasServed: try reader.strings("areasServed"),
+                endDate: try reader.date("endDate"), areasServed: try nonBlank(reader, "areasServed"),
                 policyId: try reader.string("policyId"), existingSupplier: try reader.optionalString("existingSupplier"))
             return (["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "areasServed", "policyId", "existingSupplier"], .register(registration))
         case "threshold.assess":
@@ -195,6 +202,12 @@ public enum LedgerCommand: Sendable {
         default:  // contract.close
             return ([], .close)
         }
+    }
+
+    static func nonBlank(_ reader: FieldReader, _ key: String) throws(InputError) -> [String] {
+        let values = try reader.strings(key)
+        if values.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) { throw reader.fail(key, "must not hold blank names") }
+        return values
     }
 
     static func quantityLines(_ reader: FieldReader, _ key: String, evidence: Bool = false, allowEmpty: Bool = false) throws(InputError) -> [QuantityLine] {

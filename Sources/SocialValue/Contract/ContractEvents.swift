@@ -204,7 +204,9 @@ public struct ExemptionDecision: Sendable, Equatable {
     }
 
     init(_ reader: FieldReader) throws(InputError) {
-        granted = try reader.string("decision") == "granted"
+        let decision = try reader.string("decision")
+        guard decision == "granted" || decision == "refused" else { throw reader.fail("decision", "must be granted or refused") }
+        granted = decision == "granted"
         businessCase = try reader.string("businessCaseReference")
         decidedByRole = try reader.string("decidedByRole")
     }

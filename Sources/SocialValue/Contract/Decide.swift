@@ -315,6 +315,9 @@ struct ContractRules {
         for line in lines {
             guard let measure = catalog.measure(line.measure) else { throw unknownMeasure(line.measure, catalog) }
             guard seen.insert(line.measure).inserted else { throw DomainError(.duplicateMeasure, "\(line.measure) appears twice") }
+            if let proxy = measure.proxy, !Money.fits(line.quantity * proxy) {
+                throw DomainError(.invalidInput, "\(line.measure): \(line.quantity) × £\(proxy) is beyond the £10^15 svledger can record")
+            }
             result.append(PricedLine(measure: measure, quantity: line.quantity))
         }
         return result

@@ -26,9 +26,4 @@ public enum BuiltinReference {
         else { return nil }
         return try? JSONValue(parsing: [UInt8](data))
     }
-
-    /// Looks a name up among policies, then catalogs: what `{"builtin": …}` in a command means.
-    public static func document(named name: String) -> JSONValue? {
-        document(.policies, name) ?? document(.catalogs, name)
-    }
 }

@@ -18,6 +18,7 @@ public struct FinancialQuarter: Sendable, Hashable, Comparable, CustomStringConv
     public init?(_ text: String) {
         let parts = text.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            (parts[0] + parts[1] + parts[2].dropFirst()).allSatisfy({ $0.isASCII && $0.isNumber }),
             parts[2].first == "Q", let year = Int(parts[0]), let next = Int(parts[1]),
             next == (year + 1) % 100, let number = Int(parts[2].dropFirst())
         else { return nil }

@@ -12,7 +12,16 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
         rounding(quantity * proxy)
     }
 
-    /// An exact amount rounded to the penny, halves away from zero.
+    /// The largest amount svledger records: £10^15, far beyond any contract, and small
+    /// enough that sums of many such amounts still fit in 64-bit pence.
+    public static let limit = ExactDecimal(units: 1_000_000_000_000_000, scale: 0)
+
+    /// Whether `amount` is within ±``limit``, so that rounding it to pence cannot overflow.
+    public static func fits(_ amount: ExactDecimal) -> Bool {
+        amount.units.magnitude <= limit.units.magnitude * ExactDecimal.power(amount.scale).magnitude
+    }
+
+    /// An exact amount rounded to the penny, halves away from zero. `amount` must fit (``fits(_:)``).
     public static func rounding(_ amount: ExactDecimal) -> Money {
         let pennies = amount.rounded(toDecimals: 2)
         let atTwo = pennies.units * ExactDecimal.power(2 - pennies.scale)

@@ -48,7 +48,12 @@ public enum ValueParsing {
             throw fail(body.contains(where: { $0.isLetter }) ? "is not a number" : "has a stray character after the decimal point")
         }
         guard fractionPart.count <= 12 else { throw fail("has more than 12 decimal places") }
-        guard integerDigits.count + fractionPart.count <= 30 else { throw fail("is too large") }
+        // Bounds that keep every product of two values inside 128 bits and every £ inside
+        // 64-bit pence: at most 15 digits before the point and 18 significant digits.
+        let significant = (integerDigits + fractionPart).drop { $0 == "0" }
+        guard integerDigits.drop(while: { $0 == "0" }).count <= 15, significant.count <= 18 else {
+            throw fail("is too large (at most 15 digits before the decimal point and 18 in all)")
+        }
         let units = Int128(integerDigits + fractionPart)!
         return ExactDecimal(units: negative ? -units : units, scale: fractionPart.count)
     }

@@ -42,7 +42,7 @@ enum DomainCommand {
         var parsed: [LedgerCommand] = []
         for (index, json) in commands.enumerated() {
             do {
-                parsed.append(try LedgerCommand.parse(json, today: today, builtin: BuiltinReference.document(named:)))
+                parsed.append(try LedgerCommand.parse(json, today: today, builtin: BuiltinReference.document))
             } catch {
                 throw CLIError(commands.count == 1 ? "\(error)" : "command \(index + 1): \(error)")
             }

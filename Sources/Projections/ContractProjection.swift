@@ -1,0 +1,222 @@
+import EventStore
+import SocialValue
+
+/// One contract as the read side sees it: its state, its commitments (original and current)
+/// and its delivered figures after corrections. Folded from the contract's events by
+/// ``apply(_:)``, the one fold used both for the stored projection and for as-of replays.
+public struct ContractProjection: Codable, Equatable, Sendable {
+    public var reference: String
+    public var title: String
+    public var buyerDepartment: String
+    public var category: String
+    public var estimatedValue: Money
+    public var startDate: CalendarDate
+    public var endDate: CalendarDate
+    public var areasServed: [String]
+    public var policyId: String
+    public var stage: String
+    public var assessment: Assessment?
+    public var exemption: Exemption?
+    public var weighting: Weighting?
+    public var supplier: String?
+    public var award: Award?
+    public var commitmentCatalog: String?
+    public var pledgedOn: CalendarDate?
+    public var closedOn: CalendarDate?
+    /// Commitment lines in the order they first appeared.
+    public var lines: [CommitmentLine]
+    /// Delivered figures, one per quarter and measure, after corrections.
+    public var deliveries: [DeliveredFigure]
+    /// Quarters for which a return was made (a correction does not count as a return).
+    public var returnedQuarters: [FinancialQuarter]
+    /// Each return or correction's quarter, so that a correction finds what it corrects.
+    public var returnQuarters: [String: FinancialQuarter]
+    /// The stream version and global position of the last event folded in.
+    public var version: UInt64
+    public var position: UInt64
+
+    public struct Assessment: Codable, Equatable, Sendable {
+        public var policyVersion: String
+        public var outcome: String
+        public var threshold: Money
+        public var statutoryDutyApplies: Bool
+        public var assessedOn: CalendarDate
+    }
+
+    public struct Exemption: Codable, Equatable, Sendable {
+        /// requested, granted or refused.
+        public var status: String
+        public var businessCase: String
+        public var decidedByRole: String?
+        public var decidedOn: CalendarDate?
+        public var reason: String?
+    }
+
+    public struct Weighting: Codable, Equatable, Sendable {
+        public var percent: ExactDecimal
+        public var basis: String
+        public var policyMinimumPercent: ExactDecimal
+        public var overrideReason: String?
+        public var exemptionApplied: Bool
+    }
+
+    public struct Award: Codable, Equatable, Sendable {
+        public var date: CalendarDate
+        public var value: Money
+    }
+
+    /// A measure's quantity and £ value under one catalog version.
+    public struct Figure: Codable, Equatable, Sendable {
+        public var quantity: ExactDecimal
+        public var proxy: ExactDecimal?
+        public var value: Money?
+    }
+
+    public struct CommitmentLine: Codable, Equatable, Sendable {
+        public var measure: String
+        public var unit: String
+        /// As pledged; `nil` for a line added at a review.
+        public var original: Figure?
+        /// As now committed; `nil` once withdrawn.
+        public var current: Figure?
+    }
+
+    public struct DeliveredFigure: Codable, Equatable, Sendable {
+        public var quarter: FinancialQuarter
+        public var measure: String
+        public var quantity: ExactDecimal
+        public var evidence: String
+        public var pledged: Bool
+        /// The return or correction this figure comes from.
+        public var source: EventID
+        public var corrected: Bool
+    }
+
+    /// The projection of a contract just registered.
+    init(registration: Registration) {
+        reference = registration.reference
+        title = registration.title
+        buyerDepartment = registration.buyerDepartment
+        category = registration.category.rawValue
+        estimatedValue = registration.estimatedValue
+        startDate = registration.startDate
+        endDate = registration.endDate
+        areasServed = registration.areasServed
+        policyId = registration.policyId
+        stage = registration.existingSupplier == nil ? Stage.registered.rawValue : Stage.awarded.rawValue
+        supplier = registration.existingSupplier
+        lines = []
+        deliveries = []
+        returnedQuarters = []
+        returnQuarters = [:]
+        version = 0
+        position = 0
+    }
+
+    public var currentTotal: Money { lines.reduce(Money.zero) { $0 + ($1.current?.value ?? .zero) } }
+    public var originalTotal: Money { lines.reduce(Money.zero) { $0 + ($1.original?.value ?? .zero) } }
+
+    /// Folds one recorded event of this contract's stream.
+    public mutating func apply(_ event: ContractEvent, envelope: RecordedEvent) {
+        version = envelope.streamVersion
+        position = envelope.position
+        let date = envelope.event.effectiveDate
+        switch event {
+        case .registered(let registration):
+            self = ContractProjection(registration: registration)
+            version = envelope.streamVersion
+            position = envelope.position
+        case .thresholdAssessed(let a):
+            assessment = Assessment(policyVersion: a.policyVersion, outcome: a.outcome.rawValue, threshold: a.threshold, statutoryDutyApplies: a.statutoryDutyApplies, assessedOn: date)
+            advance(to: .assessed)
+        case .exemptionRequested(let request):
+            exemption = Exemption(status: "requested", businessCase: request.businessCase, decidedByRole: nil, decidedOn: nil, reason: envelope.event.reason)
+        case .exemptionDecided(let decision):
+            exemption = Exemption(status: decision.granted ? "granted" : "refused", businessCase: decision.businessCase, decidedByRole: decision.decidedByRole, decidedOn: date, reason: envelope.event.reason)
+        case .weightingDecided(let w):
+            weighting = Weighting(percent: w.percent, basis: w.basis.rawValue, policyMinimumPercent: w.policyMinimumPercent, overrideReason: w.overrideReason, exemptionApplied: w.exemptionApplied)
+            advance(to: .weighted)
+        case .bidsEvaluated:
+            advance(to: .evaluated)
+        case .awarded(let award):
+            supplier = award.supplier
+            self.award = Award(date: award.awardDate, value: award.value)
+            advance(to: .awarded)
+        case .pledgeRecorded(let pledge):
+            supplier = supplier ?? pledge.supplier
+            commitmentCatalog = "\(pledge.catalogId)@\(pledge.catalogVersion)"
+            pledgedOn = date
+            lines = pledge.lines.map { CommitmentLine(measure: $0.measure, unit: $0.unit, original: Figure($0), current: Figure($0)) }
+            advance(to: .pledged)
+        case .deliveryReported(let report):
+            returnQuarters[envelope.eventId.description] = report.quarter
+            if !returnedQuarters.contains(report.quarter) { returnedQuarters.append(report.quarter) }
+            for line in report.lines { record(line, quarter: report.quarter, source: envelope.eventId, corrected: false) }
+        case .deliveryCorrected(let correction):
+            returnQuarters[envelope.eventId.description] = correction.quarter
+            for line in correction.lines { record(line, quarter: correction.quarter, source: envelope.eventId, corrected: true) }
+        case .commitmentsRefreshed(let refresh):
+            commitmentCatalog = "\(refresh.catalogId)@\(refresh.catalogVersion)"
+            let current = Dictionary(uniqueKeysWithValues: refresh.lines.map { ($0.measure, $0) })
+            for index in lines.indices {
+                lines[index].current = current[lines[index].measure].map(Figure.init)
+                if let line = current[lines[index].measure] { lines[index].unit = line.unit }
+            }
+            for line in refresh.lines where !lines.contains(where: { $0.measure == line.measure }) {
+                lines.append(CommitmentLine(measure: line.measure, unit: line.unit, original: nil, current: Figure(line)))
+            }
+        case .closed(let closure):
+            closedOn = closure.closedOn
+            stage = Stage.closed.rawValue
+        }
+    }
+
+    private mutating func advance(to next: Stage) {
+        if let current = Stage(rawValue: stage), current < next { stage = next.rawValue }
+    }
+
+    /// A return's figure for a quarter and measure replaces any earlier one (a correction's does).
+    private mutating func record(_ line: DeliveryLine, quarter: FinancialQuarter, source: EventID, corrected: Bool) {
+        let figure = DeliveredFigure(quarter: quarter, measure: line.measure, quantity: line.quantity, evidence: line.evidence, pledged: line.pledged, source: source, corrected: corrected)
+        if let index = deliveries.firstIndex(where: { $0.quarter == quarter && $0.measure == line.measure }) {
+            deliveries[index] = figure
+        } else {
+            deliveries.append(figure)
+        }
+    }
+}
+
+extension ContractProjection.Figure {
+    init(_ line: PricedLine) {
+        self.init(quantity: line.quantity, proxy: line.proxy, value: line.value)
+    }
+}
+
+/// Folds contract events into projections, keyed by contract reference.
+public struct ContractFold: Sendable {
+    public private(set) var contracts: [String: ContractProjection] = [:]
+
+    public init() {}
+
+    /// The contract reference of a stream, or `nil` for other streams.
+    public static func contractReference(ofStream stream: String) -> String? {
+        stream.hasPrefix("contract/") ? String(stream.dropFirst("contract/".count)) : nil
+    }
+
+    /// Folds `envelope` if it is a contract event; returns the reference it touched.
+    /// - Throws: ``InputError`` when a stored payload no longer reads.
+    @discardableResult
+    public mutating func apply(_ envelope: RecordedEvent) throws -> String? {
+        guard let reference = Self.contractReference(ofStream: envelope.streamId),
+            let event = try ContractEvent(type: envelope.eventType, payload: envelope.payload)
+        else { return nil }
+        if case .registered(let registration) = event {
+            contracts[reference] = ContractProjection(registration: registration)
+        }
+        contracts[reference]?.apply(event, envelope: envelope)
+        return reference
+    }
+
+    /// Starts from stored projections (the live path folds one append onto them).
+    public mutating func seed(_ projection: ContractProjection) { contracts[projection.reference] = projection }
+}

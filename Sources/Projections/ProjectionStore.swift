@@ -1,0 +1,177 @@
+import EventStore
+import Foundation
+import LMDB
+import SocialValue
+
+/// The read models kept in the ledger's own LMDB environment, beside the log:
+/// - `projection-contracts`: contract reference → its ``ContractProjection`` as JSON;
+/// - `projection-meta`: `position` → the last log position the projections reflect.
+///
+/// They are written in the same write transaction as the events they reflect (the append's
+/// hook), so they are never behind the log and a crash cannot split them from it.
+public final class ProjectionStore: @unchecked Sendable {
+    let store: EventStore
+    let contracts: Database
+    let meta: Database
+    static let positionKey = Array("position".utf8)
+
+    /// Opens the projection databases, creating them when the ledger is writable.
+    /// - Throws: ``ProjectionError/missing`` for a read-only ledger that has none.
+    public init(store: EventStore) throws {
+        self.store = store
+        let flags: DatabaseFlags = store.environment.isReadOnly ? [] : [.create]
+        do {
+            contracts = try store.environment.openDatabase("projection-contracts", flags: flags)
+            meta = try store.environment.openDatabase("projection-meta", flags: flags)
+        } catch LMDBError.notFound {
+            throw ProjectionError.missing
+        }
+    }
+
+    // MARK: - Live updates
+
+    /// Folds newly appended events into the stored projections. Call it from the append's
+    /// hook, inside the same write transaction.
+    public func apply(_ events: [RecordedEvent], reader: LedgerReader) throws {
+        var fold = ContractFold()
+        var touched = Set<String>()
+        for event in events {
+            if let reference = ContractFold.contractReference(ofStream: event.streamId), !touched.contains(reference),
+                let stored = try load(reference, reader: reader)
+            {
+                fold.seed(stored)
+            }
+            if let reference = try fold.apply(event) { touched.insert(reference) }
+        }
+        for reference in touched.sorted() { try save(fold.contracts[reference]!, in: reader.transaction) }
+        if let last = events.last { try reader.transaction.put(meta, key: Self.positionKey, value: Bytes.bigEndian(last.position)) }
+    }
+
+    // MARK: - Reads
+
+    /// The position the stored projections reflect.
+    public func position(reader: LedgerReader) throws -> UInt64 {
+        try reader.transaction.get(meta, key: Self.positionKey).flatMap(Bytes.readBigEndian) ?? 0
+    }
+
+    public func load(_ reference: String, reader: LedgerReader) throws -> ContractProjection? {
+        guard let bytes = try reader.transaction.get(contracts, key: Array(reference.utf8)) else { return nil }
+        return try Self.decode(bytes, reference: reference)
+    }
+
+    /// Every stored contract projection, in reference order.
+    public func all(reader: LedgerReader) throws -> [ContractProjection] {
+        try reader.transaction.withCursor(contracts) { cursor in
+            var result: [ContractProjection] = []
+            var entry = try cursor.first()
+            while let current = entry {
+                let reference = String(decoding: current.key, as: UTF8.self)
+                result.append(try Self.decode(Array(current.value), reference: reference))
+                entry = try cursor.next()
+            }
+            return result
+        }
+    }
+
+    // MARK: - Rebuild and verification
+
+    /// Drops the projections and recomputes them from position 1 in one streaming pass over the
+    /// log, in one write transaction: all rebuilt, or left as they were.
+    /// - Parameter progress: called every 50,000 events with the position reached.
+    /// - Returns: how many events were read and contracts written.
+    @discardableResult
+    public func rebuild(progress: ((UInt64) -> Void)? = nil) throws -> (events: UInt64, contracts: Int) {
+        try store.environment.write { txn in
+            let reader = store.reader(for: txn)
+            try txn.empty(contracts)
+            try txn.empty(meta)
+            var fold = ContractFold()
+            var count: UInt64 = 0
+            try reader.forEachEvent { event in
+                try fold.apply(event)
+                count = event.position
+                if count % 50_000 == 0 { progress?(count) }
+                return true
+            }
+            for reference in fold.contracts.keys.sorted() { try save(fold.contracts[reference]!, in: txn) }
+            if count > 0 { try txn.put(meta, key: Self.positionKey, value: Bytes.bigEndian(count)) }
+            return (count, fold.contracts.count)
+        }
+    }
+
+    /// Replays the whole log in memory and compares the result with the stored projections.
+    /// - Throws: ``ProjectionError/differs(_:_:)`` naming the first projection that differs.
+    public func verifyAgainstReplay() throws {
+        try store.read { reader in
+            var fold = ContractFold()
+            var last: UInt64 = 0
+            try reader.forEachEvent { event in
+                try fold.apply(event)
+                last = event.position
+                return true
+            }
+            let stored = try position(reader: reader)
+            guard stored == last else { throw ProjectionError.differs("projection-meta/position", "records position \(stored), the log ends at \(last)") }
+            var seen = Set<String>()
+            try reader.transaction.withCursor(contracts) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    let reference = String(decoding: current.key, as: UTF8.self)
+                    seen.insert(reference)
+                    guard let replayed = fold.contracts[reference] else {
+                        throw ProjectionError.differs("contract \(reference)", "is stored but no events create it")
+                    }
+                    let decoded = try? Self.decode(Array(current.value), reference: reference)
+                    guard decoded == replayed else {
+                        throw ProjectionError.differs("contract \(reference)", decoded == nil ? "stored projection does not decode" : "stored projection differs from a fresh replay (\(Self.firstDifference(decoded!, replayed)))")
+                    }
+                    entry = try cursor.next()
+                }
+            }
+            if let missing = fold.contracts.keys.sorted().first(where: { !seen.contains($0) }) {
+                throw ProjectionError.differs("contract \(missing)", "is missing from the stored projections")
+            }
+        }
+    }
+
+    static func firstDifference(_ stored: ContractProjection, _ replayed: ContractProjection) -> String {
+        let a = Mirror(reflecting: stored).children, b = Mirror(reflecting: replayed).children
+        for (left, right) in zip(a, b) where String(describing: left.value) != String(describing: right.value) {
+            return "field \(left.label ?? "?")"
+        }
+        return "encoding"
+    }
+
+    // MARK: - Encoding
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    func save(_ projection: ContractProjection, in txn: Transaction) throws {
+        try txn.put(contracts, key: Array(projection.reference.utf8), value: [UInt8](try Self.encoder.encode(projection)))
+    }
+
+    static func decode(_ bytes: [UInt8], reference: String) throws -> ContractProjection {
+        do {
+            return try JSONDecoder().decode(ContractProjection.self, from: Data(bytes))
+        } catch {
+            throw ProjectionError.differs("contract \(reference)", "stored projection does not decode: \(error)")
+        }
+    }
+}
+
+/// Why the projections cannot be used as they are.
+public enum ProjectionError: Error, Equatable, CustomStringConvertible {
+    case missing
+    case differs(String, String)
+
+    public var description: String {
+        switch self {
+        case .missing: "this ledger has no projections; run `svledger rebuild`"
+        case .differs(let name, let problem): "projection \(name) \(problem); run `svledger rebuild` to recompute it from the log"
+        }
+    }
+}
