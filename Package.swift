@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB", "TestSupport"]),
         .testTarget(name: "SocialValueTests", dependencies: ["SocialValue", "EventStore"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Projections", "SocialValue", "EventStore", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["svledger", "EventStore", "LMDB", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LMDB", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import EventStore
+import Projections
 import SocialValue
 
 /// The application layer: applies domain commands to the event store.
@@ -10,12 +11,20 @@ import SocialValue
 /// evolved in memory and recorded all or none.
 public final class Ledger: @unchecked Sendable {
     public let store: EventStore
+    public let projections: ProjectionStore
 
-    public init(store: EventStore) { self.store = store }
+    /// - Throws: ``ProjectionError/missing`` for a read-only ledger without projections.
+    public init(store: EventStore) throws {
+        self.store = store
+        projections = try ProjectionStore(store: store)
+    }
 
     /// What a successful command batch recorded.
     public struct Outcome: Sendable {
+        /// The events written; empty for a retry that was already recorded.
         public let recorded: [RecordedEvent]
+        /// Where the events are, written now or before.
+        public let positions: [UInt64]
         public let head: LedgerHead
         public let wasAlreadyRecorded: Bool
     }
@@ -36,27 +45,28 @@ public final class Ledger: @unchecked Sendable {
             }
             return batch.appends
         }
+        return try append(appends)
+    }
+
+    /// Appends events as they are, with the projections updated in the same transaction.
+    /// Used by `execute` and by the low-level `svledger append` (non-domain streams).
+    public func append(_ appends: [StreamAppend]) throws -> Outcome {
         var recorded: [RecordedEvent] = []
-        let result = try store.append(appends) { _, events in recorded = events }
-        return Outcome(recorded: recorded, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
+        let result = try store.append(appends) { reader, events in
+            recorded = events
+            try self.projections.apply(events, reader: reader)
+        }
+        return Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
+    }
+
+    /// The snapshot at `position` (the head when `nil`): contracts and reference data.
+    public func snapshot(at position: UInt64? = nil) throws -> Snapshot {
+        try Snapshot.load(store: store, projections: projections, at: position)
     }
 
     /// The reference data adopted into the ledger, as of `position` (the whole log when `nil`).
     public func referenceData(through position: UInt64? = nil) throws -> ReferenceData {
-        try store.read { reader in try Self.referenceData(reader, through: position) }
-    }
-
-    static func referenceData(_ reader: LedgerReader, through position: UInt64? = nil) throws -> ReferenceData {
-        var data = ReferenceData()
-        // Events of different reference streams must fold in log order: collect positions first.
-        var events: [RecordedEvent] = []
-        for stream in try reader.streamIds(withPrefix: "policy/") + reader.streamIds(withPrefix: "catalog/") {
-            try reader.forEachEvent(inStream: stream, through: position) { events.append($0); return true }
-        }
-        for event in events.sorted(by: { $0.position < $1.position }) {
-            try data.evolve(eventType: event.eventType, payload: event.payload)
-        }
-        return data
+        try store.read { reader in try ReferenceReplay.referenceData(reader, through: position) }
     }
 
     /// A contract's state and stream version, as of `position` (the whole log when `nil`).
@@ -103,7 +113,7 @@ struct BatchDecision {
     init(reader: LedgerReader, today: CalendarDate) throws {
         self.reader = reader
         self.today = today
-        reference = try Ledger.referenceData(reader)
+        reference = try ReferenceReplay.referenceData(reader)
     }
 
     mutating func decide(_ command: LedgerCommand) throws {

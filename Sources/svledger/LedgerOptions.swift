@@ -1,7 +1,9 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import Ledger
 import LMDB
+import Projections
 
 /// The `--ledger` option every command shares.
 struct LedgerOptions: ParsableArguments {
@@ -31,6 +33,14 @@ struct LedgerOptions: ParsableArguments {
         } catch {
             throw CLIError("cannot open the ledger at \(path): \(error.localizedDescription)")
         }
+    }
+}
+
+extension LedgerOptions {
+    /// Opens the ledger with its projections.
+    func openLedger(_ mode: EventStore.OpenMode = .readWrite) throws -> Ledger {
+        let store = try open(mode)
+        do { return try Ledger(store: store) } catch let error as ProjectionError { throw CLIError(error.description) }
     }
 }
 

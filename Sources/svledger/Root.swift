@@ -22,7 +22,8 @@ struct Root: ParsableCommand {
         subcommands: [
             Init.self, Policy.self, Catalog.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
             Bids.self, Pledge.self, Delivery.self, Review.self, Apply.self,
-            Log.self, Verify.self, Stats.self, Append.self, AppendLoop.self,
+            Contracts.self, Show.self, Reconcile.self, Audit.self,
+            Log.self, Verify.self, Rebuild.self, Stats.self, Append.self, AppendLoop.self,
         ]
     )
 

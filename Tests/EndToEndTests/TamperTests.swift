@@ -1,5 +1,6 @@
 import EventStore
 import Foundation
+import Ledger
 import Testing
 import TestSupport
 
@@ -12,13 +13,13 @@ struct TamperTests {
 
     /// Ten events over three streams; event n carries the marker "marker-n!".
     func makeLedger() throws {
-        let store = try EventStore(path: ledger, mode: .create)
+        let writer = try Ledger(store: try EventStore(path: ledger, mode: .create))
         for index in 1...10 {
             let event = ProposedEvent(
                 eventType: "NoteRecorded", effectiveDate: CalendarDate("2025-06-30")!,
                 actor: ActorIdentity(id: "auditor", role: "Auditor"), reason: "tamper test",
                 payload: ["text": .string("marker-\(index)!"), "amount": "12.50", "quote": "\"é\"\n"])
-            try store.append([event], to: "contract-\(index % 3)")
+            _ = try writer.append([StreamAppend(streamId: "contract-\(index % 3)", events: [event])])
         }
     }
 

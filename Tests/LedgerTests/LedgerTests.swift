@@ -14,7 +14,7 @@ struct LedgerTests {
     }
 
     func setUp(_ directory: TemporaryDirectory) throws -> Ledger {
-        let ledger = Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
+        let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
         _ = try ledger.execute([
             try command(#"{"command": "policy.adopt", "builtin": "lancashire-2024-28", "actor": {"id": "r.shah", "role": "Head of Procurement"}}"#),
             try command(#"{"command": "catalog.publish", "builtin": "portal-003", "actor": {"id": "r.shah", "role": "Head of Procurement"}}"#),

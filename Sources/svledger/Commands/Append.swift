@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import Ledger
 
 extension Root {
     struct Append: ParsableCommand {
@@ -89,8 +90,7 @@ extension Root {
             if let append = appends.first(where: { append in guarded.contains { append.streamId.hasPrefix($0) } }) {
                 throw CLIError("stream \"\(append.streamId)\" belongs to the social value domain; use the domain commands (svledger contract …, pledge …, apply) to write to it")
             }
-            let store = try options.open()
-            let result = try store.append(appends)
+            let result = try options.openLedger().append(appends)
             let range = result.positions.count == 1
                 ? "position \(result.positions[0])" : "positions \(result.positions.first!)–\(result.positions.last!)"
             if result.wasAlreadyRecorded {
@@ -118,7 +118,7 @@ extension Root {
         var batch = 1
 
         func run() throws {
-            let store = try options.open()
+            let ledger = try options.openLedger()
             let actor = ActorIdentity(id: "crash-test", role: "Tester")
             while true {
                 let events = (0..<max(batch, 1)).map { index in
@@ -126,8 +126,8 @@ extension Root {
                         eventType: "LoopTick", effectiveDate: Timestamp.now().date, actor: actor,
                         payload: ["index": .integer(Int64(index)), "padding": .string(String(repeating: "x", count: 200))])
                 }
-                let result = try store.append(events, to: stream)
-                Terminal.writeNow("appended \(result.positions.last!)")
+                let result = try ledger.append([StreamAppend(streamId: stream, events: events)])
+                Terminal.writeNow("appended \(result.recorded.last!.position)")
             }
         }
     }

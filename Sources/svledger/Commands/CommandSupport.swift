@@ -47,7 +47,7 @@ enum DomainCommand {
                 throw CLIError(commands.count == 1 ? "\(error)" : "command \(index + 1): \(error)")
             }
         }
-        let ledger = Ledger(store: try options.open())
+        let ledger = try options.openLedger()
         let outcome: Ledger.Outcome
         do {
             outcome = try ledger.execute(parsed, today: today)

@@ -13,9 +13,9 @@ extension Root {
         @OptionGroup var options: LedgerOptions
 
         func run() throws {
-            let store = try options.open(.create)
-            print("created an empty ledger at \(store.environment.path)")
-            print(try store.head())
+            let ledger = try options.openLedger(.create)
+            print("created an empty ledger at \(ledger.store.environment.path)")
+            print(try ledger.store.head())
         }
     }
 }

@@ -39,7 +39,7 @@ extension Root {
             @Option(help: "text or json.") var format: OutputFormat = .text
 
             func run() throws {
-                let reference = try Ledger(store: try ledger.open(.readOnly)).referenceData()
+                let reference = try ledger.openLedger(.readOnly).referenceData()
                 let adopted = reference.policies.values.flatMap { $0 }.sorted { ($0.id, $0.effectiveDate) < ($1.id, $1.effectiveDate) }
                 switch format {
                 case .json:
@@ -65,7 +65,7 @@ extension Root {
             @Option(help: "text or json (the document).") var format: OutputFormat = .text
 
             func run() throws {
-                let reference = try Ledger(store: try ledger.open(.readOnly)).referenceData()
+                let reference = try ledger.openLedger(.readOnly).referenceData()
                 let adopted = version.map { reference.policy(id, version: $0) } ?? reference.policies[id]?.last
                 let document = adopted?.document ?? BuiltinReference.document(.policies, id)
                 guard let document, let policy = try? SocialValue.Policy(document: document) else {
@@ -119,7 +119,7 @@ extension Root {
             @Option(help: "text or json.") var format: OutputFormat = .text
 
             func run() throws {
-                let reference = try Ledger(store: try ledger.open(.readOnly)).referenceData()
+                let reference = try ledger.openLedger(.readOnly).referenceData()
                 let published = reference.catalogs.values.flatMap { $0 }.sorted { ($0.id, $0.effectiveDate) < ($1.id, $1.effectiveDate) }
                 switch format {
                 case .json:
@@ -144,7 +144,7 @@ extension Root {
             @Option(help: "text, json or csv.") var format: TableFormat = .text
 
             func run() throws {
-                let data = try Ledger(store: try ledger.open(.readOnly)).referenceData()
+                let data = try ledger.openLedger(.readOnly).referenceData()
                 let document = data.catalog(reference: reference)?.document ?? BuiltinReference.document(.catalogs, reference)
                 guard let document, let catalog = try? SocialValue.Catalog(document: document) else {
                     throw CLIError("no catalog \"\(reference)\" is published or shipped")

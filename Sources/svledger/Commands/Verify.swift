@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import Projections
 
 extension Root {
     struct Verify: ParsableCommand {
@@ -30,10 +31,13 @@ extension Root {
         }
 
         func run() throws {
-            let store = try options.open(.readOnly)
+            let ledger = try options.openLedger(.readOnly)
             do {
-                let report = try store.verify(expectedHead: expectHead.flatMap { ChainHash(hex: $0) }) { position in
+                let report = try ledger.store.verify(expectedHead: expectHead.flatMap { ChainHash(hex: $0) }) { position in
                     FileHandleOutput.progress("verified \(position) events…")
+                }
+                do { try ledger.projections.verifyAgainstReplay() } catch let error as ProjectionError {
+                    throw CLIError("verification failed: \(error)")
                 }
                 switch format {
                 case .text:

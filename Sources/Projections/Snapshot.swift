@@ -1,0 +1,56 @@
+import EventStore
+import SocialValue
+
+/// What the ledger held at one position: every contract's projection and the reference data
+/// in force, with the head to check them against. A read "as of" an earlier date or position
+/// is the same fold as the stored projections, stopped at that position, so a refresh or
+/// correction recorded later does not show.
+public struct Snapshot: Sendable {
+    public let position: UInt64
+    public let hash: ChainHash
+    public let contracts: [ContractProjection]
+    public let reference: ReferenceData
+
+    public func contract(_ reference: String) -> ContractProjection? { contracts.first { $0.reference == reference } }
+
+    /// Loads the snapshot at `position` (the head when `nil`). At the head the stored
+    /// projections are read; earlier, the log is replayed in memory up to `position`.
+    public static func load(store: EventStore, projections: ProjectionStore, at position: UInt64? = nil) throws -> Snapshot {
+        try store.read { reader in
+            let head = try reader.head()
+            let target = min(position ?? head.position, head.position)
+            let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
+            let reference = try ReferenceReplay.referenceData(reader, through: target)
+            if target == head.position, try projections.position(reader: reader) == head.position {
+                return Snapshot(position: target, hash: hash, contracts: try projections.all(reader: reader), reference: reference)
+            }
+            var fold = ContractFold()
+            try reader.forEachEvent(through: target) { event in
+                try fold.apply(event)
+                return true
+            }
+            return Snapshot(position: target, hash: hash, contracts: fold.contracts.keys.sorted().map { fold.contracts[$0]! }, reference: reference)
+        }
+    }
+
+    /// The last position recorded by the end of `date` (UTC): what "as of that date" means.
+    public static func position(asOf date: CalendarDate, store: EventStore) throws -> UInt64 {
+        let endOfDay = Timestamp(millisecondsSinceEpoch: Timestamp.endOf(date).millisecondsSinceEpoch - 1)
+        return try store.read { try $0.lastPosition(recordedAtOrBefore: endOfDay) }
+    }
+}
+
+/// Folds the policy and catalog streams into reference data, in log order.
+public enum ReferenceReplay {
+    public static func referenceData(_ reader: LedgerReader, through position: UInt64? = nil) throws -> ReferenceData {
+        var data = ReferenceData()
+        var events: [RecordedEvent] = []
+        for stream in try reader.streamIds(withPrefix: "policy/") + reader.streamIds(withPrefix: "catalog/") {
+            try reader.forEachEvent(inStream: stream, through: position) { events.append($0); return true }
+        }
+        for event in events.sorted(by: { $0.position < $1.position }) {
+            try data.evolve(eventType: event.eventType, payload: event.payload)
+        }
+        return data
+    }
+}

@@ -1,0 +1,172 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import Ledger
+import Projections
+import SocialValue
+
+extension Root {
+    struct Contracts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List contracts with their stage and delivery rating.",
+            discussion: "  svledger contracts\n  svledger contracts --as-of 2026-03-31 --format csv")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var asOf: AsOfOptions
+        @Option(help: "The period rated (default: the quarter of --as-of, or of today).") var period: String?
+        @Option(help: "text, csv or json.") var format: TableFormat = .text
+
+        func run() throws {
+            let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
+            let quarter = try PeriodOption.quarter(period, asOf: asOf.date)
+            let reconciliation = Reconciliation.compute(snapshot, period: quarter, reportingDate: PeriodOption.reportingDate(quarter, asOf: asOf.date))
+            let ratings = Dictionary(uniqueKeysWithValues: reconciliation.contracts.map { ($0.reference, $0.amounts) })
+            let rows = snapshot.contracts.map { c -> [String] in
+                let amounts = ratings[c.reference]
+                return [
+                    c.reference, c.title, c.stage, c.supplier ?? "", c.policyId, c.assessment?.outcome ?? "",
+                    c.weighting.map { "\($0.percent)% \($0.basis)" } ?? (c.exemption?.status == "granted" ? "exempt" : ""),
+                    amounts?.current.formatted ?? "", amounts?.delivered.formatted ?? "", amounts?.rating.rawValue ?? "",
+                ]
+            }
+            TableOutput.print(["CONTRACT", "TITLE", "STAGE", "SUPPLIER", "POLICY", "THRESHOLD", "WEIGHTING", "COMMITTED", "DELIVERED", "RATING \(quarter)"], rows, format: format, maxWidth: 36)
+            if format == .text { print(headFooter(snapshot)) }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one contract: its state, commitments and deliveries.",
+            discussion: "  svledger show LCC-2025-014\n  svledger show LCC-2025-014 --as-of 2026-03-31")
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var asOf: AsOfOptions
+        @Argument(help: "The contract reference.") var contract: String
+        @Option(help: "text or json.") var format: OutputFormat = .text
+
+        func run() throws {
+            let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
+            guard let c = snapshot.contract(contract) else {
+                throw CLIError("no contract \(contract) at position \(snapshot.position)\(asOf.asOf.map { " (as of \($0))" } ?? "")")
+            }
+            if format == .json {
+                let data = try JSONEncoder.sorted.encode(c)
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            print("\(c.reference)  \(c.title)")
+            print("stage          \(c.stage)\(c.closedOn.map { " on \($0)" } ?? "")")
+            print("buyer          \(c.buyerDepartment); \(c.category); areas \(c.areasServed.joined(separator: ", "))")
+            print("term           \(c.startDate) to \(c.endDate); estimated \(c.estimatedValue.formatted)")
+            print("policy         \(c.policyId)\(c.assessment.map { "@\($0.policyVersion): \($0.outcome) the \($0.threshold.formatted) threshold (assessed \($0.assessedOn))\($0.statutoryDutyApplies ? "; statutory duty applies" : "")" } ?? ": not yet assessed")")
+            if let e = c.exemption { print("exemption      \(e.status), business case \(e.businessCase)\(e.decidedByRole.map { " by the \($0)" } ?? "")\(e.reason.map { ": \($0)" } ?? "")") }
+            if let w = c.weighting { print("weighting      \(w.percent)% (\(w.basis)\(w.overrideReason.map { ": \($0)" } ?? ""))\(w.exemptionApplied ? ", below the minimum under an exemption" : "")") }
+            if let supplier = c.supplier { print("supplier       \(supplier)\(c.award.map { ", awarded \($0.date) for \($0.value.formatted)" } ?? " (running contract)")") }
+            if let catalog = c.commitmentCatalog { print("priced with    \(catalog)") }
+            if !c.lines.isEmpty {
+                print("")
+                let rows = c.lines.map { line in
+                    [line.measure, line.unit, line.original.map { $0.quantity.description } ?? "—", line.original?.value?.formatted ?? (line.original == nil ? "—" : "record-only"),
+                     line.current.map { $0.quantity.description } ?? "withdrawn", line.current?.value?.formatted ?? (line.current == nil ? "" : "record-only")]
+                }
+                TableOutput.print(["MEASURE", "UNIT", "PLEDGED", "PLEDGED £", "CURRENT", "CURRENT £"], rows, format: .text, maxWidth: 30)
+                print("total          pledged \(c.originalTotal.formatted), current \(c.currentTotal.formatted)")
+            }
+            if !c.deliveries.isEmpty {
+                print("")
+                let rows = c.deliveries.sorted { ($0.quarter, $0.measure) < ($1.quarter, $1.measure) }.map { d in
+                    [d.quarter.description, d.measure, d.quantity.description, d.evidence, d.pledged ? "" : "not pledged", d.corrected ? "corrected" : ""]
+                }
+                TableOutput.print(["QUARTER", "MEASURE", "DELIVERED", "EVIDENCE", "", ""], rows, format: .text, maxWidth: 30)
+            }
+            print("")
+            print(headFooter(snapshot))
+        }
+    }
+
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A contract's audit trail: every event, who, when, why, what changed, and its hash.",
+            discussion: """
+                  svledger audit LCC-2025-014
+                  svledger audit LCC-2025-014 --as-of 2026-03-31 --format csv > trail.csv
+                Check any hash with `svledger verify` (or tools/verify_ledger.py) to prove it unaltered.
+                """)
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var asOf: AsOfOptions
+        @Argument(help: "The contract reference.") var contract: String
+        @Option(help: "text, csv or json.") var format: TableFormat = .text
+
+        func run() throws {
+            let opened = try ledger.openLedger(.readOnly)
+            let position = try asOf.position(in: opened)
+            var rows: [[String]] = []
+            try opened.store.read { reader in
+                try reader.forEachEvent(inStream: ContractEvent.stream(contract: contract), through: position) { event in
+                    rows.append([
+                        String(event.position), event.recordedAt.description, event.event.effectiveDate.description,
+                        event.event.actor.id, event.event.actor.role, event.event.reason ?? "", event.eventType,
+                        EventSummary.describe(type: event.eventType, payload: event.payload), event.eventId.description, event.hash.hex,
+                    ])
+                    return true
+                }
+            }
+            guard !rows.isEmpty else { throw CLIError("no events for contract \(contract)\(position.map { " up to position \($0)" } ?? "")") }
+            let header = ["POSITION", "RECORDED AT", "EFFECTIVE", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "EVENT ID", "HASH"]
+            if format == .text {
+                for row in rows {
+                    print("\(row[0].leftPad(5))  \(row[1])  effective \(row[2])  \(row[6])")
+                    print("       by \(row[3]) (\(row[4]))\(row[5].isEmpty ? "" : ": \"\(row[5])\"")")
+                    print("       \(row[7])")
+                    print("       event \(row[8])  hash \(row[9])")
+                }
+                let snapshot = try opened.snapshot(at: position)
+                print(headFooter(snapshot))
+            } else {
+                TableOutput.print(header, rows, format: format)
+            }
+        }
+    }
+
+    struct Rebuild: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Drop the projections and recompute them from the log.",
+            discussion: "One streaming pass, in one transaction: the projections are rebuilt whole or left as they were.")
+        @OptionGroup var ledger: LedgerOptions
+
+        func run() throws {
+            let opened = try ledger.openLedger()
+            let started = Timestamp.now()
+            let (events, contracts) = try opened.projections.rebuild { position in
+                FileHandleOutput.progress("rebuilt through position \(position)…")
+            }
+            let seconds = Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch) / 1000
+            print("rebuilt projections of \(contracts) contracts from \(events) events in \(String(format: "%.1f", seconds)) s")
+            print(try opened.store.head())
+        }
+    }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
+
+/// `--period`: a financial quarter, by default the one of --as-of or of today.
+enum PeriodOption {
+    static func quarter(_ text: String?, asOf: CalendarDate?) throws -> FinancialQuarter {
+        guard let text else { return FinancialQuarter(containing: asOf ?? Timestamp.now().date) }
+        guard let quarter = FinancialQuarter(text) else { throw ValidationError("--period must be a quarter like 2025-26-Q2, got \"\(text)\"") }
+        return quarter
+    }
+
+    /// The last day of the period, or the as-of date (or today) if that comes first.
+    static func reportingDate(_ quarter: FinancialQuarter, asOf: CalendarDate?) -> CalendarDate {
+        min(quarter.lastDay, asOf ?? Timestamp.now().date)
+    }
+}

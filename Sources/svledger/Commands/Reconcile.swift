@@ -1,0 +1,151 @@
+import ArgumentParser
+import EventStore
+import Ledger
+import Projections
+import SocialValue
+
+extension Root {
+    struct Reconcile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pledged against delivered social value, per measure, contract, theme, priority and supplier.",
+            discussion: """
+                For each contract with a commitment: the original pledge and the current commitment,
+                delivered to date (corrections applied), expected to date (the commitment spread evenly
+                over its term up to the reporting date), the variance and a rating on the Procurement
+                Act 2023 scale; unpledged deliveries and late returns are listed apart.
+
+                  svledger reconcile --period 2025-26-Q2
+                  svledger reconcile --contract LCC-2025-014 --as-of 2026-03-31
+                  svledger reconcile --period 2025-26-Q4 --format csv --level contract > contracts.csv
+                """)
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var asOf: AsOfOptions
+        @Option(help: "Only this contract.") var contract: String?
+        @Option(help: "Only this supplier's contracts.") var supplier: String?
+        @Option(help: "The reporting period, e.g. 2025-26-Q2 (default: the quarter of --as-of, or of today).") var period: String?
+        @Option(help: "text, csv or json.") var format: TableFormat = .text
+        @Option(help: "For csv: measure, contract, theme, priority or supplier rows.") var level: Level = .measure
+
+        enum Level: String, ExpressibleByArgument, CaseIterable { case measure, contract, theme, priority, supplier }
+
+        func run() throws {
+            let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
+            let quarter = try PeriodOption.quarter(period, asOf: asOf.date)
+            let result = Reconciliation.compute(
+                snapshot, period: quarter, reportingDate: PeriodOption.reportingDate(quarter, asOf: asOf.date),
+                contract: contract, supplier: supplier)
+            if let contract, result.contracts.isEmpty {
+                throw CLIError("contract \(contract) has no commitment to reconcile at position \(snapshot.position)")
+            }
+            switch format {
+            case .json: print(ReconciliationJSON.encode(result).canonicalText)
+            case .csv: ReconciliationTable.csv(result, level: level)
+            case .text: ReconciliationTable.text(result)
+            }
+        }
+    }
+}
+
+/// The reconciliation as tables.
+enum ReconciliationTable {
+    static let amountHeader = ["PLEDGED £", "CURRENT £", "DELIVERED £", "EXPECTED £", "VARIANCE £", "RATING"]
+
+    static func amounts(_ a: Amounts, plain: Bool = false) -> [String] {
+        let money: (Money) -> String = { plain ? $0.plain : $0.formatted }
+        return [money(a.original), money(a.current), money(a.delivered), money(a.expected), money(a.variance), a.rating.rawValue]
+    }
+
+    static func text(_ r: Reconciliation) {
+        print("Reconciliation for \(r.period), reporting date \(r.reportingDate)")
+        for c in r.contracts {
+            print("")
+            print("\(c.reference)  \(c.title)  (\(c.supplier ?? "no supplier"); \(c.stage); priced with \(c.catalog))")
+            print("  \(c.elapsedDays) of \(c.spreadDays) days of the commitment elapsed; rating \(c.amounts.rating.rawValue)")
+            let rows = c.lines.map { line -> [String] in
+                [line.measure, line.originalQuantity?.description ?? "—", line.currentQuantity?.description ?? "withdrawn",
+                 line.deliveredQuantity.description, line.expectedQuantity.description]
+                    + (line.recordOnly ? ["record-only", "", "", "", "", line.rating.rawValue] : amounts(line.amounts))
+            }
+            TableOutput.print(["  MEASURE", "PLEDGED", "CURRENT", "DELIVERED", "EXPECTED"] + amountHeader, rows.map { ["  " + $0[0]] + $0.dropFirst() }, format: .text)
+            print("  " + (["total"] + amounts(c.amounts)).joined(separator: "  "))
+            if !c.unpledged.isEmpty {
+                print("  unpledged deliveries (not in the totals): " + c.unpledged.map { "\($0.measure) \($0.quantity) in \($0.quarter)" }.joined(separator: ", "))
+            }
+            if !c.lateReturns.isEmpty { print("  late returns: " + c.lateReturns.map(\.description).joined(separator: ", ")) }
+        }
+        for (title, rollups) in [("BY THEME", r.byTheme), ("BY COUNCIL PRIORITY", r.byPriority), ("BY SUPPLIER", r.bySupplier)] {
+            print("")
+            TableOutput.print([title] + amountHeader, rollups.map { [$0.key] + amounts($0.amounts) }, format: .text, maxWidth: 50)
+        }
+        print("")
+        print((["PORTFOLIO"] + amounts(r.portfolio.amounts)).joined(separator: "  "))
+        print("as of position \(r.position), hash \(r.hash.hex)")
+    }
+
+    static func csv(_ r: Reconciliation, level: Root.Reconcile.Level) {
+        let plainHeader = ["pledged_gbp", "current_gbp", "delivered_gbp", "expected_gbp", "variance_gbp", "rating"]
+        switch level {
+        case .measure:
+            let rows = r.contracts.flatMap { c in
+                c.lines.map { line in
+                    [r.period.description, c.reference, c.supplier ?? "", line.measure, line.theme, line.unit,
+                     line.originalQuantity?.description ?? "", line.currentQuantity?.description ?? "",
+                     line.deliveredQuantity.description, line.expectedQuantity.description, line.varianceQuantity.description]
+                        + amounts(line.amounts, plain: true)
+                }
+            }
+            TableOutput.print(["period", "contract", "supplier", "measure", "theme", "unit", "pledged_quantity", "current_quantity", "delivered_quantity", "expected_quantity", "variance_quantity"] + plainHeader, rows, format: .csv)
+        case .contract:
+            let rows = r.contracts.map { c in
+                [r.period.description, c.reference, c.title, c.supplier ?? ""] + amounts(c.amounts, plain: true)
+                    + [c.lateReturns.map(\.description).joined(separator: " "), String(c.unpledged.count)]
+            }
+            TableOutput.print(["period", "contract", "title", "supplier"] + plainHeader + ["late_returns", "unpledged_deliveries"], rows, format: .csv)
+        case .theme, .priority, .supplier:
+            let rollups = level == .theme ? r.byTheme : level == .priority ? r.byPriority : r.bySupplier
+            TableOutput.print(["period", level.rawValue] + plainHeader, rollups.map { [r.period.description, $0.key] + amounts($0.amounts, plain: true) }, format: .csv)
+        }
+    }
+}
+
+/// The reconciliation as one JSON document.
+enum ReconciliationJSON {
+    static func amounts(_ a: Amounts) -> JSONValue {
+        ["pledgedGBP": .string(a.original.plain), "currentGBP": .string(a.current.plain), "deliveredGBP": .string(a.delivered.plain),
+         "expectedGBP": .string(a.expected.plain), "varianceGBP": .string(a.variance.plain), "rating": .string(a.rating.rawValue)]
+    }
+
+    static func rollups(_ list: [Rollup]) -> JSONValue {
+        .array(list.map { ["key": .string($0.key), "amounts": amounts($0.amounts)] })
+    }
+
+    static func encode(_ r: Reconciliation) -> JSONValue {
+        [
+            "period": .string(r.period.description), "reportingDate": .string(r.reportingDate.description),
+            "position": .integer(Int64(r.position)), "hash": .string(r.hash.hex),
+            "portfolio": amounts(r.portfolio.amounts), "byTheme": rollups(r.byTheme), "byPriority": rollups(r.byPriority),
+            "bySupplier": rollups(r.bySupplier),
+            "contracts": .array(r.contracts.map { c in
+                [
+                    "contract": .string(c.reference), "title": .string(c.title), "supplier": c.supplier.map { .string($0) } ?? .null,
+                    "stage": .string(c.stage), "catalog": .string(c.catalog), "amounts": amounts(c.amounts),
+                    "elapsedDays": .integer(Int64(c.elapsedDays)), "spreadDays": .integer(Int64(c.spreadDays)),
+                    "lateReturns": .array(c.lateReturns.map { .string($0.description) }),
+                    "unpledged": .array(c.unpledged.map { ["quarter": .string($0.quarter.description), "measure": .string($0.measure), "quantity": .string($0.quantity.description), "evidence": .string($0.evidence)] }),
+                    "lines": .array(c.lines.map { line in
+                        [
+                            "measure": .string(line.measure), "unit": .string(line.unit), "theme": .string(line.theme),
+                            "recordOnly": .bool(line.recordOnly), "withdrawn": .bool(line.withdrawn),
+                            "pledgedQuantity": line.originalQuantity.map { .string($0.description) } ?? .null,
+                            "currentQuantity": line.currentQuantity.map { .string($0.description) } ?? .null,
+                            "deliveredQuantity": .string(line.deliveredQuantity.description),
+                            "expectedQuantity": .string(line.expectedQuantity.description),
+                            "amounts": amounts(line.amounts), "rating": .string(line.rating.rawValue),
+                            "byQuarter": .object(Dictionary(uniqueKeysWithValues: line.byQuarter.map { ($0.key.description, JSONValue.string($0.value.description)) })),
+                        ]
+                    }),
+                ]
+            }),
+        ]
+    }
+}
