@@ -53,6 +53,18 @@ public enum LedgerTampering {
         }
     }
 
+    /// Rewrites a stored contract projection with `replace` applied to its JSON text.
+    public static func alterProjection(_ path: String, contract: String, replace: (String) -> String) throws {
+        var options = Environment.Options()
+        options.createDirectory = false
+        let environment = try Environment(path: path, options: options)
+        let projections = try environment.openDatabase("projection-contracts")
+        try environment.write { txn in
+            let stored = String(decoding: try txn.get(projections, key: Array(contract.utf8))!, as: UTF8.self)
+            try txn.put(projections, key: Array(contract.utf8), value: Array(replace(stored).utf8))
+        }
+    }
+
     /// Flips the first byte of `marker`, which the caller put in one event, in `data.mdb` on
     /// disk. LMDB's copy-on-write leaves stale copies of old pages in its free space, so the
     /// byte is flipped in every copy: the live event then differs from what was appended by

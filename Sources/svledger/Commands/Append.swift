@@ -102,6 +102,26 @@ extension Root {
         }
     }
 
+    /// Fills a ledger with a synthetic portfolio, for measuring rebuild, verify and reports.
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "generate", abstract: "Test aid: append a synthetic portfolio of about N events.",
+            shouldDisplay: false)
+        @OptionGroup var options: LedgerOptions
+        @Option var events = 10_000
+        @Option var seed: UInt64 = 2025
+
+        func run() throws {
+            let ledger = try options.openLedger()
+            var reported = 0
+            let written = try SyntheticPortfolio.populate(ledger, events: events, seed: seed) { count in
+                if count - reported >= 20_000 { FileHandleOutput.progress("generated \(count) events…"); reported = count }
+            }
+            print("generated \(written) events")
+            print(try ledger.store.head())
+        }
+    }
+
     /// Appends one event per synced commit forever, printing each position once its append
     /// has returned. The crash-safety test kills it with SIGKILL and checks every printed
     /// position survived.

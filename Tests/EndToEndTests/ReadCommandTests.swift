@@ -1,0 +1,113 @@
+import EventStore
+import Foundation
+import Testing
+import TestSupport
+
+/// The read side through the built CLI: show, contracts, reconcile, audit, verify and rebuild.
+@Suite("Read commands through the CLI")
+struct ReadCommandTests {
+    let directory = TemporaryDirectory("svledger-reads")
+    var ledger: String { directory.child("ledger") }
+
+    @discardableResult
+    func svledger(_ arguments: [String], expectSuccess: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
+        let result = try CommandRunner.svledger(arguments + ["--ledger", ledger])
+        if expectSuccess { #expect(result.status == 0, "\(arguments.prefix(2)): \(result.stderr)", sourceLocation: sourceLocation) }
+        return result
+    }
+
+    /// One contract: pledge NT1 4 and NT10 52, returns for Q1 and Q2, nothing for Q3.
+    func makePortfolio() throws {
+        let head = #""actor": {"id": "r.shah", "role": "Head of Procurement"}"#
+        let officer = #""actor": {"id": "a.patel", "role": "Procurement Officer"}"#
+        let commands = [
+            #"{"command": "policy.adopt", "builtin": "lancashire-2024-28", \#(head)}"#,
+            #"{"command": "catalog.publish", "builtin": "portal-003", \#(head)}"#,
+            #"{"command": "contract.register", "contract": "RC-1", \#(officer), "effectiveDate": "2025-02-01", "title": "Road safety works", "buyerDepartment": "Highways", "category": "works", "estimatedWholeLifeValueGBP": "900000", "startDate": "2025-04-01", "endDate": "2026-03-31", "areasServed": ["Wyre"], "policyId": "lancashire-2024-28"}"#,
+            #"{"command": "threshold.assess", "contract": "RC-1", \#(officer), "effectiveDate": "2025-02-01"}"#,
+            #"{"command": "weighting.decide", "contract": "RC-1", \#(officer), "percent": "10", "basis": "policy-minimum"}"#,
+            #"{"command": "contract.award", "contract": "RC-1", \#(head), "supplier": "Safe Roads Ltd", "valueGBP": "880000", "awardDate": "2025-03-20"}"#,
+            #"{"command": "pledge.record", "contract": "RC-1", \#(officer), "effectiveDate": "2025-03-20", "catalog": "portal-003", "lines": [{"measure": "NT1", "quantity": "4"}, {"measure": "NT10", "quantity": "52"}]}"#,
+            #"{"command": "delivery.report", "contract": "RC-1", \#(officer), "quarter": "2025-26-Q1", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "1", "evidence": "E1"}, {"measure": "NT29", "quantity": "10", "evidence": "V1"}]}"#,
+            #"{"command": "delivery.report", "contract": "RC-1", \#(officer), "quarter": "2025-26-Q2", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "1", "evidence": "E2"}, {"measure": "NT10", "quantity": "26", "evidence": "A2"}]}"#,
+        ]
+        try svledger(["init"])
+        let file = directory.child("commands.ndjson")
+        try commands.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try svledger(["apply", file])
+    }
+
+    @Test("reconcile: text, csv and json agree, unpledged delivery apart, late returns listed")
+    func reconcile() throws {
+        try makePortfolio()
+        let json = try JSONValue(parsing: try svledger(["reconcile", "--period", "2025-26-Q4", "--format", "json"]).stdout)
+        let contract = try #require(json["contracts"]?.arrayValue?.first)
+        // Delivered: NT1 2 × £30,782 = £61,564.00; NT10 26 × £224.07 = £5,825.82; total £67,389.82.
+        #expect(contract["amounts"]?["deliveredGBP"] == "67389.82")
+        #expect(contract["amounts"]?["expectedGBP"] == "134779.64", "the whole term has elapsed by 2026-03-31")
+        #expect(contract["amounts"]?["rating"] == "requires improvement", "£67,389.82 / £134,779.64 = 50%")
+        #expect(contract["lateReturns"] == ["2025-26-Q3"], "Q4 ends on the reporting date, so it is not yet late")
+        #expect(contract["unpledged"]?.arrayValue?.first?["measure"] == "NT29")
+        #expect(json["portfolio"]?["deliveredGBP"] == "67389.82", "unpledged NT29 is never in the totals")
+
+        let csv = try svledger(["reconcile", "--period", "2025-26-Q4", "--format", "csv", "--level", "contract"]).stdout
+        let rows = csv.split(separator: "\n")
+        #expect(rows.first?.hasPrefix("period,contract,title,supplier,pledged_gbp") == true)
+        #expect(rows.count == 2)
+        #expect(rows[1].contains("134779.64,134779.64,67389.82,134779.64,-67389.82,requires improvement,2025-26-Q3,1"))
+
+        let text = try svledger(["reconcile", "--period", "2025-26-Q4"]).stdout
+        #expect(text.contains("unpledged deliveries (not in the totals): NT29 10 in 2025-26-Q1"))
+        #expect(text.contains("late returns: 2025-26-Q3"))
+        let contracts = try svledger(["contracts", "--period", "2025-26-Q4", "--format", "csv"]).stdout
+        #expect(contracts.contains("RC-1,Road safety works,pledged,Safe Roads Ltd,lancashire-2024-28,above,10% policy-minimum,\"£134,779.64\",\"£67,389.82\",requires improvement"))
+    }
+
+    @Test("audit: every event with who, why, what changed and its hash; as of a position")
+    func audit() throws {
+        try makePortfolio()
+        let csv = try svledger(["audit", "RC-1", "--format", "csv"]).stdout.split(separator: "\n")
+        #expect(csv.count == 1 + 7)
+        #expect(csv[0] == "POSITION,RECORDED AT,EFFECTIVE,ACTOR,ROLE,REASON,EVENT,WHAT CHANGED,EVENT ID,HASH")
+        #expect(csv[5].contains("pledge by Safe Roads Ltd: 2 lines worth £134,779.64"))
+        let log = try svledger(["log", "--stream", "contract/RC-1", "--format", "json"]).stdout.split(separator: "\n")
+        let fifth = try JSONValue(parsing: String(log[4]))
+        #expect(csv[5].hasSuffix(fifth["hash"]!.stringValue!), "the audit trail carries the chain's hashes")
+        let early = try svledger(["audit", "RC-1", "--at", "5", "--format", "csv"]).stdout.split(separator: "\n")
+        #expect(early.count == 1 + 3, "positions 3, 4 and 5 belong to RC-1")
+        let text = try svledger(["audit", "RC-1"]).stdout
+        #expect(text.contains("by r.shah (Head of Procurement)"))
+        #expect(text.contains("as of position 9, hash "))
+    }
+
+    @Test("show as of a position does not see what came later")
+    func showAsOf() throws {
+        try makePortfolio()
+        let now = try svledger(["show", "RC-1"]).stdout
+        #expect(now.contains("2025-26-Q2"))
+        let before = try svledger(["show", "RC-1", "--at", "8"]).stdout
+        #expect(before.contains("2025-26-Q1"))
+        #expect(!before.contains("2025-26-Q2"))
+        #expect(before.contains("as of position 8"))
+        let missing = try svledger(["show", "RC-1", "--at", "2"], expectSuccess: false)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no contract RC-1 at position 2"))
+        let json = try JSONValue(parsing: try svledger(["show", "RC-1", "--format", "json"]).stdout)
+        #expect(json["supplier"] == "Safe Roads Ltd")
+    }
+
+    @Test("a corrupted stored projection is caught by verify, and rebuild repairs it")
+    func corruptedProjection() throws {
+        try makePortfolio()
+        let good = try svledger(["verify"]).stdout
+        try LedgerTampering.alterProjection(ledger, contract: "RC-1") { $0.replacingOccurrences(of: "Safe Roads Ltd", with: "Safe Roads PLC") }
+        let caught = try svledger(["verify"], expectSuccess: false)
+        #expect(caught.status == 1)
+        #expect(caught.stderr.contains("projection contract RC-1"), "\(caught.stderr)")
+        #expect(caught.stderr.contains("svledger rebuild"))
+        let rebuilt = try svledger(["rebuild"])
+        #expect(rebuilt.stdout.contains("rebuilt projections of 1 contracts from 9 events"))
+        #expect(try svledger(["verify"]).stdout == good)
+        #expect(try svledger(["show", "RC-1"]).stdout.contains("Safe Roads Ltd"))
+    }
+}

@@ -1,0 +1,201 @@
+import EventStore
+import Foundation
+import Ledger
+import Projections
+import SocialValue
+import Synchronization
+import Testing
+import TestSupport
+
+/// A clock the test moves by hand, so that recorded times (and so "as of" dates) are known.
+final class TestClock: Sendable {
+    private let now = Mutex<Int64>(Timestamp("2026-01-05T09:00:00.000Z")!.millisecondsSinceEpoch)
+    func read() -> Timestamp { Timestamp(millisecondsSinceEpoch: now.withLock { $0 }) }
+    func set(_ day: String) { now.withLock { $0 = Timestamp("\(day)T09:00:00.000Z")!.millisecondsSinceEpoch } }
+}
+
+@Suite("Projections")
+struct ProjectionTests {
+    static let today = CalendarDate("2026-11-22")!
+    let directory = TemporaryDirectory("svledger-projections")
+    let clock = TestClock()
+
+    func makeLedger() throws -> Ledger {
+        let clock = self.clock
+        let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create, clock: { clock.read() }))
+        _ = try ledger.execute([
+            .adoptPolicy(try Policy(document: BuiltinReference.document(.policies, "lancashire-2024-28")!), actor: Actors.head, reason: nil),
+            .publishCatalog(try Catalog(document: BuiltinReference.document(.catalogs, "portal-003")!), actor: Actors.head, reason: nil),
+        ], today: Self.today)
+        return ledger
+    }
+
+    enum Actors {
+        static let officer = ActorIdentity(id: "a.patel", role: "Procurement Officer")
+        static let head = ActorIdentity(id: "r.shah", role: "Head of Procurement")
+        static let supplier = ActorIdentity(id: "p.okafor", role: "Supplier")
+    }
+
+    func run(_ ledger: Ledger, _ contract: String, _ action: ContractAction, by actor: ActorIdentity = Actors.officer, on date: String = "2025-03-01", reason: String? = "test") throws -> Ledger.Outcome {
+        try ledger.execute([.contract(ContractCommand(contract: contract, actor: actor, reason: reason, effectiveDate: CalendarDate(date)!, action: action))], today: Self.today)
+    }
+
+    static func lines(_ pairs: [(String, String)], evidence: String? = nil) -> [QuantityLine] {
+        pairs.map { QuantityLine(measure: $0.0, quantity: try! ValueParsing.quantity($0.1), evidence: evidence) }
+    }
+
+    /// The hand-worked contract: a one-year term, a pledge of NT1 4 FTE, NT10 52 weeks and the
+    /// record-only NT68 100%, four quarterly returns, a correction of Q3 and a refresh of NT1.
+    /// Returns the positions just before the refresh and before the correction.
+    @discardableResult
+    func handWorkedContract(_ ledger: Ledger) throws -> (beforeRefresh: UInt64, beforeCorrection: UInt64) {
+        let c = "HW-1"
+        _ = try run(ledger, c, .register(Registration(
+            reference: c, title: "Library refurbishment", buyerDepartment: "Property", category: .works, estimatedValue: Money(pence: 90_000_000),
+            startDate: CalendarDate("2025-04-01")!, endDate: CalendarDate("2026-03-31")!, areasServed: ["Chorley"],
+            policyId: "lancashire-2024-28", existingSupplier: nil)), on: "2025-02-01")
+        _ = try run(ledger, c, .assessThreshold, on: "2025-02-01")
+        _ = try run(ledger, c, .decideWeighting(percent: ExactDecimal(10), basis: .policyMinimum, answers: nil, overrideReason: nil))
+        _ = try run(ledger, c, .award(supplier: "Hartley Build Ltd", date: CalendarDate("2025-03-20")!, value: Money(pence: 88_000_000)), by: Actors.head)
+        _ = try run(ledger, c, .recordPledge(catalog: "portal-003@003.1", lines: Self.lines([("NT1", "4"), ("NT10", "52"), ("NT68", "100")]), statedValues: [:]), on: "2025-03-20")
+        clock.set("2026-01-20")
+        for (quarter, nt1, nt10) in [("2025-26-Q1", "1", "13"), ("2025-26-Q2", "1", "13"), ("2025-26-Q3", "1", "10")] {
+            _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter(quarter)!, lines: Self.lines([("NT1", nt1), ("NT10", nt10), ("NT68", "25")], evidence: "EV-\(quarter)"), attributionConfirmed: true), by: Actors.supplier)
+        }
+        let q3 = try ledger.snapshot().contract(c)!.deliveries.first { $0.quarter.description == "2025-26-Q3" }!.source
+        clock.set("2026-02-10")
+        let beforeRefresh = try ledger.store.head().position
+        _ = try run(ledger, c, .refreshCommitments(revise: Self.lines([("NT1", "3")]), add: [], withdraw: [], catalog: nil), on: "2026-01-10", reason: "Two posts filled by the council's own scheme")
+        clock.set("2026-02-20")
+        let beforeCorrection = try ledger.store.head().position
+        _ = try run(ledger, c, .correctDelivery(corrects: q3, lines: Self.lines([("NT10", "13")], evidence: "EV-Q3-rev")), by: Actors.supplier, reason: "Three apprentice weeks were left out")
+        clock.set("2026-04-15")
+        _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter("2025-26-Q4")!, lines: Self.lines([("NT1", "0.5"), ("NT10", "13"), ("NT68", "25")], evidence: "EV-Q4"), attributionConfirmed: true), by: Actors.supplier)
+        return (beforeRefresh, beforeCorrection)
+    }
+
+    @Test("reconciliation of the hand-worked contract, to the penny")
+    func handWorkedReconciliation() throws {
+        let ledger = try makeLedger()
+        try handWorkedContract(ledger)
+        let snapshot = try ledger.snapshot()
+
+        // Year end, 2025-26-Q4: the whole term has elapsed (365 of 365 days), so expected = current.
+        // NT1: current 3 × £30,782 = £92,346.00; delivered 1 + 1 + 1 + 0.5 = 3.5 FTE × £30,782 = £107,737.00.
+        // NT10: current 52 × £224.07 = £11,651.64; delivered 13 + 13 + 13 (Q3 corrected from 10) + 13 = 52 weeks = £11,651.64.
+        // NT68 is record-only: 100% pledged, 4 × 25 delivered, no £.
+        // Pledged £123,128.00 + £11,651.64 = £134,779.64; current £103,997.64; delivered £119,388.64; variance +£15,391.00.
+        let year = Reconciliation.compute(snapshot, period: FinancialQuarter("2025-26-Q4")!, contract: "HW-1")
+        let contract = try #require(year.contracts.first)
+        #expect(contract.amounts.original.plain == "134779.64")
+        #expect(contract.amounts.current.plain == "103997.64")
+        #expect(contract.amounts.delivered.plain == "119388.64")
+        #expect(contract.amounts.expected.plain == "103997.64")
+        #expect(contract.amounts.variance.plain == "15391.00")
+        #expect(contract.amounts.rating == .good)
+        let nt68 = try #require(contract.lines.first { $0.measure == "NT68" })
+        #expect(nt68.recordOnly)
+        #expect(nt68.deliveredQuantity == ExactDecimal(100))
+        #expect(nt68.amounts.delivered == .zero)
+        #expect(contract.lateReturns.isEmpty)
+
+        // Half year, 2025-26-Q2 (reporting date 2025-09-30): 183 of 365 days elapsed.
+        // NT1 expected: £92,346.00 × 183 / 365 = £46,299.5014 → £46,299.50; delivered 2 × £30,782 = £61,564.00.
+        // NT10 expected: £11,651.64 × 183 / 365 = £5,841.7811 → £5,841.78; delivered 26 × £224.07 = £5,825.82.
+        // Totals: delivered £67,389.82, expected £52,141.28, variance +£15,248.54.
+        let half = Reconciliation.compute(snapshot, period: FinancialQuarter("2025-26-Q2")!, contract: "HW-1").contracts[0]
+        #expect(half.elapsedDays == 183)
+        #expect(half.lines.first { $0.measure == "NT1" }?.amounts.expected.plain == "46299.50")
+        #expect(half.lines.first { $0.measure == "NT10" }?.amounts.expected.plain == "5841.78")
+        #expect(half.lines.first { $0.measure == "NT10" }?.amounts.delivered.plain == "5825.82")
+        #expect(half.lines.first { $0.measure == "NT1" }?.expectedQuantity.description == "1.5041")
+        #expect(half.amounts.delivered.plain == "67389.82")
+        #expect(half.amounts.expected.plain == "52141.28")
+        #expect(half.amounts.variance.plain == "15248.54")
+    }
+
+    @Test("as of a date or position before a refresh and a correction, neither shows")
+    func asOf() throws {
+        let ledger = try makeLedger()
+        let (beforeRefresh, beforeCorrection) = try handWorkedContract(ledger)
+        let nt1 = { (snapshot: Snapshot) in snapshot.contract("HW-1")!.lines.first { $0.measure == "NT1" }!.current!.quantity.description }
+        let q3 = { (snapshot: Snapshot) in snapshot.contract("HW-1")!.deliveries.first { $0.quarter.description == "2025-26-Q3" && $0.measure == "NT10" }!.quantity.description }
+
+        #expect(nt1(try ledger.snapshot(at: beforeRefresh)) == "4")
+        #expect(nt1(try ledger.snapshot(at: beforeRefresh + 1)) == "3")
+        #expect(q3(try ledger.snapshot(at: beforeCorrection)) == "10")
+        #expect(q3(try ledger.snapshot(at: beforeCorrection + 1)) == "13")
+
+        // By date: the refresh was recorded on 2026-02-10, the correction on 2026-02-20.
+        let byDate = { (day: String) in try ledger.snapshot(at: try Snapshot.position(asOf: CalendarDate(day)!, store: ledger.store)) }
+        #expect(nt1(try byDate("2026-02-09")) == "4")
+        #expect(nt1(try byDate("2026-02-10")) == "3")
+        #expect(q3(try byDate("2026-02-19")) == "10")
+        #expect(q3(try byDate("2026-02-20")) == "13")
+        #expect(try byDate("2026-01-04").contracts.isEmpty, "nothing of HW-1 was recorded before 2026-01-05")
+        // The snapshot names the head it was read at, so an auditor can check it against the chain.
+        let past = try ledger.snapshot(at: beforeRefresh)
+        #expect(past.hash == (try ledger.store.read { try $0.event(at: beforeRefresh)!.hash }))
+    }
+
+    @Test("stored projections equal a replay from scratch after a long random run of commands", arguments: [11, 29, 47] as [UInt64])
+    func storedEqualsReplay(seed: UInt64) throws {
+        let ledger = try makeLedger()
+        var random = SyntheticPortfolio.Random(seed: seed)
+        var recorded: [(UInt64, [ContractProjection])] = []
+        var accepted = 0, refused = 0
+        let references = (0..<6).map { "R-\($0)" }
+        let quarters = ["2025-26-Q1", "2025-26-Q2", "2025-26-Q3", "2025-26-Q4", "2026-27-Q1"]
+        for step in 0..<240 {
+            let c = references.randomElement(using: &random)!
+            let state = try ledger.contractState(c).state
+            let action: ContractAction
+            switch (state.stage, Int.random(in: 0..<10, using: &random)) {
+            case (_, 0) where !state.exists || Bool.random(using: &random):
+                action = .register(Registration(reference: c, title: "Random \(c)", buyerDepartment: "D", category: .services, estimatedValue: Money(pence: Int64.random(in: 5_000_000...50_000_000, using: &random)), startDate: CalendarDate("2025-04-01")!, endDate: CalendarDate("2027-03-31")!, areasServed: ["A"], policyId: "lancashire-2024-28", existingSupplier: nil))
+            case (.registered, _): action = .assessThreshold
+            case (.assessed, _) where state.inScope: action = .decideWeighting(percent: ExactDecimal(Int.random(in: 9...12, using: &random)), basis: .policyMinimum, answers: nil, overrideReason: nil)
+            case (.assessed, _), (.weighted, _): action = .award(supplier: "S\(Int.random(in: 0..<3, using: &random))", date: CalendarDate("2025-03-01")!, value: Money(pence: 1_000_000))
+            case (.awarded, _): action = .recordPledge(catalog: "portal-003", lines: Self.lines([("NT1", "\(Int.random(in: 1...9, using: &random))"), ("NT10", "52"), ("CBC5 RBC1", "1000")]), statedValues: [:])
+            case (.pledged, let roll) where roll < 6:
+                action = .reportDelivery(quarter: FinancialQuarter(quarters.randomElement(using: &random)!)!, lines: Self.lines([(["NT1", "NT10", "NT29"].randomElement(using: &random)!, "\(Int.random(in: 0...20, using: &random))")], evidence: "E\(step)"), attributionConfirmed: true)
+            case (.pledged, let roll) where roll < 8:
+                if let target = state.returns.keys.randomElement(using: &random) {
+                    action = .correctDelivery(corrects: target, lines: Self.lines([("NT10", "\(Int.random(in: 0...20, using: &random))")], evidence: "C\(step)"))
+                } else { action = .close }
+            case (.pledged, 8): action = .refreshCommitments(revise: Self.lines([("NT1", "\(Int.random(in: 1...9, using: &random))")]), add: [], withdraw: [], catalog: nil)
+            default: action = Bool.random(using: &random) ? .close : .assessThreshold
+            }
+            do {
+                _ = try run(ledger, c, action, by: Actors.head, on: "2025-03-01")
+                accepted += 1
+            } catch is CommandFailure {
+                refused += 1
+            }
+            if step % 20 == 19 {
+                try ledger.projections.verifyAgainstReplay()
+                let snapshot = try ledger.snapshot()
+                recorded.append((snapshot.position, snapshot.contracts))
+            }
+        }
+        #expect(accepted >= 40, "the generator should make many valid commands (accepted \(accepted), refused \(refused))")
+        #expect(refused > 0, "and some refused ones, which must change nothing")
+        // Every earlier state is reproduced exactly by an as-of replay.
+        for (position, contracts) in recorded {
+            #expect(try ledger.snapshot(at: position).contracts == contracts, "as of position \(position)")
+        }
+    }
+
+    @Test("rebuild of a synthetic portfolio equals the live projections")
+    func rebuildEqualsLive() throws {
+        let ledger = try makeLedger()
+        let written = try SyntheticPortfolio.populate(ledger, events: 3_000, eventsPerContract: 120)
+        #expect(written >= 3_000)
+        let live = try ledger.snapshot().contracts
+        let (events, contracts) = try ledger.projections.rebuild()
+        #expect(events == (try ledger.store.head().position))
+        #expect(contracts == live.count)
+        #expect(try ledger.snapshot().contracts == live)
+        try ledger.projections.verifyAgainstReplay()
+    }
+}
