@@ -9,6 +9,7 @@ public struct SyntheticPortfolio {
     public struct Random: RandomNumberGenerator {
         var state: UInt64
         public init(seed: UInt64) { state = seed }
+        public mutating func int(in range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
         public mutating func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
@@ -28,7 +29,7 @@ public struct SyntheticPortfolio {
     /// - Returns: the number of events written.
     @discardableResult
     public static func populate(
-        _ ledger: Ledger, events target: Int, eventsPerContract: Int = 400, seed: UInt64 = 2025,
+        _ ledger: Ledger, events target: Int, eventsPerContract: Int = 100, seed: UInt64 = 2025,
         progress: ((Int) -> Void)? = nil
     ) throws -> Int {
         var random = Random(seed: seed)
@@ -44,14 +45,30 @@ public struct SyntheticPortfolio {
         var index = 0
         while written < target {
             index += 1
-            let commands = contractCommands(number: index, measures: priced, events: min(eventsPerContract, max(16, target - written)), random: &random)
+            let share = min(eventsPerContract, max(16, target - written))
+            let (reference, commands) = contractCommands(number: index, measures: priced, random: &random)
             written += try ledger.execute(commands, today: today).recorded.count
+            // Corrections reference returns by the ids the ledger gave them, so they come second.
+            let returns = try ledger.contractState(reference).state.returns.values.sorted { $0.quarter < $1.quarter }
+            var corrections: [LedgerCommand] = []
+            while commands.count + corrections.count < share, let target = returns.randomElement(using: &random) {
+                let lines = target.lines.shuffled(using: &random).prefix(random.int(in: 1...2)).map {
+                    QuantityLine(measure: $0.measure, quantity: quantity(&random), evidence: "EV-\(target.quarter)-rev")
+                }
+                corrections.append(.contract(ContractCommand(
+                    contract: reference, actor: supplier, reason: "synthetic correction", effectiveDate: target.quarter.lastDay.adding(days: 30),
+                    action: .correctDelivery(corrects: target.eventId, lines: Array(lines)))))
+            }
+            if !corrections.isEmpty { written += try ledger.execute(corrections, today: today).recorded.count }
             progress?(written)
         }
         return written
     }
 
-    static func contractCommands(number: Int, measures: [String], events: Int, random: inout Random) -> [LedgerCommand] {
+    static func quantity(_ random: inout Random) -> ExactDecimal { ExactDecimal(units: Int128(random.int(in: 1...4000)), scale: 1) }
+
+    /// Commissioning, award, a pledge of 10 to 20 measures, six quarterly returns and a review.
+    static func contractCommands(number: Int, measures: [String], random: inout Random) -> (String, [LedgerCommand]) {
         let reference = "SYN-\(String(number).leftPadded(6))"
         func command(_ action: ContractAction, _ actor: ActorIdentity = officer, on date: String, reason: String? = nil) -> LedgerCommand {
             .contract(ContractCommand(contract: reference, actor: actor, reason: reason, effectiveDate: CalendarDate(date)!, action: action))
@@ -68,17 +85,12 @@ public struct SyntheticPortfolio {
             command(.award(supplier: "Supplier \(number % 97)", date: CalendarDate("2025-03-14")!, value: value), head, on: "2025-03-14"),
         ]
         let pledged = Array(measures.shuffled(using: &random).prefix(Int.random(in: 10...min(20, measures.count), using: &random)))
-        let quantity = { (random: inout Random) in ExactDecimal(units: Int128(Int.random(in: 1...4000, using: &random)), scale: 1) }
         commands.append(command(.recordPledge(catalog: "portal-003@003.1", lines: pledged.map { QuantityLine(measure: $0, quantity: quantity(&random)) }, statedValues: [:]), on: "2025-03-14"))
-        // Quarterly returns, then review refreshes until the contract has its share of events.
-        // (Corrections need the id of a recorded return, which a batch cannot know ahead.)
-        for quarter in quarters where commands.count < events {
+        for quarter in quarters {
             commands.append(command(.reportDelivery(quarter: quarter, lines: pledged.map { QuantityLine(measure: $0, quantity: quantity(&random), evidence: "EV-\(quarter)") }, attributionConfirmed: true), supplier, on: quarter.lastDay.adding(days: 10).description))
         }
-        while commands.count < events {
-            commands.append(command(.refreshCommitments(revise: [QuantityLine(measure: pledged.randomElement(using: &random)!, quantity: quantity(&random))], add: [], withdraw: [], catalog: nil), on: "2026-06-01", reason: "synthetic review"))
-        }
-        return commands
+        commands.append(command(.refreshCommitments(revise: [QuantityLine(measure: pledged.randomElement(using: &random)!, quantity: quantity(&random))], add: [], withdraw: [], catalog: nil), on: "2026-06-01", reason: "synthetic review"))
+        return (reference, commands)
     }
 }
 

@@ -189,7 +189,7 @@ struct ProjectionTests {
     @Test("rebuild of a synthetic portfolio equals the live projections")
     func rebuildEqualsLive() throws {
         let ledger = try makeLedger()
-        let written = try SyntheticPortfolio.populate(ledger, events: 3_000, eventsPerContract: 120)
+        let written = try SyntheticPortfolio.populate(ledger, events: 3_000, eventsPerContract: 60)
         #expect(written >= 3_000)
         let live = try ledger.snapshot().contracts
         let (events, contracts) = try ledger.projections.rebuild()
