@@ -1,24 +1,13 @@
-/// Exact values encode as their text forms ("0.25", "804.50", "2025-26-Q1"), never as JSON numbers.
-extension ExactDecimal: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { self = try ValueParsing.decimal(text, allowNegative: true) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
+import EventStore
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+/// Exact values encode as their text forms ("0.25", "804.50", "2025-26-Q1"), never as JSON numbers.
+extension ExactDecimal: TextCodable {
+    public static func parseText(_ text: String) -> ExactDecimal? { try? ValueParsing.decimal(text, allowNegative: true) }
 }
 
-extension Money: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { self = Money.rounding(try ValueParsing.decimal(text, allowNegative: true)) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
+extension Money: TextCodable {
+    public static func parseText(_ text: String) -> Money? {
+        (try? ValueParsing.decimal(text, allowNegative: true)).map(Money.rounding)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -27,17 +16,6 @@ extension Money: Codable {
     }
 }
 
-extension FinancialQuarter: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let quarter = FinancialQuarter(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a quarter: \(text)"))
-        }
-        self = quarter
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+extension FinancialQuarter: TextCodable {
+    public static func parseText(_ text: String) -> FinancialQuarter? { FinancialQuarter(text) }
 }
