@@ -32,6 +32,8 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         .target(name: "Projections", dependencies: ["EventStore", "SocialValue", "LMDB"]),
+        // Cabinet report, portal import, exports: read from projections, write through Ledger.
+        .target(name: "Reports", dependencies: ["EventStore", "SocialValue", "Projections", "Ledger"]),
         // Applies domain commands to the store: read state, decide, append all or none,
         // with the projections updated in the same transaction.
         .target(name: "Ledger", dependencies: ["EventStore", "SocialValue", "Projections"]),
@@ -42,6 +44,7 @@ let package = Package(
                 "SocialValue",
                 "Projections",
                 "Ledger",
+                "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +54,7 @@ let package = Package(
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB", "TestSupport"]),
         .testTarget(name: "SocialValueTests", dependencies: ["SocialValue", "EventStore"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Projections", "SocialValue", "EventStore", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ledger", "Projections", "SocialValue", "EventStore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LMDB", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+extension Root {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Governance reports.", subcommands: [])
+    }
+}
