@@ -6,6 +6,11 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     public let path: String
     public let problem: String
     public var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
+
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
 }
 
 /// Reads typed fields out of a JSON object, naming the exact path of any problem

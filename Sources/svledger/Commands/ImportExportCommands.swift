@@ -1,15 +1,202 @@
 import ArgumentParser
+import EventStore
+import Foundation
+import Ledger
+import Projections
+import Reports
+import SocialValue
 
 extension Root {
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import pledge tables.", subcommands: [])
-    }
+        static let configuration = CommandConfiguration(abstract: "Import pledge tables.", subcommands: [Portal.self])
 
+        struct Portal: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Import a Social Value Portal pledge table as a contract's pledge, recomputing every line.",
+                discussion: """
+                    The file is tab- or comma-separated with the columns Theme, Reference, Question, Units,
+                    Proxy Value, Answer, Pledged Social Value, and optional priority columns (the layout
+                    of seed 003); prose before the header and a printed total after the rows are allowed.
+
+                    Every line is recomputed as answer × the catalog's proxy. Findings name each line whose
+                    stated value disagrees with answer × proxy beyond what the proxy's printed precision
+                    explains, unknown measures, blank or non-numeric answers, record-only measures, units
+                    that differ from the catalog, and a printed total that differs from the sum of the lines.
+
+                      svledger import portal pledge.tsv --contract LCC-2025-014 --catalog portal-003 --dry-run
+                      svledger import portal pledge.tsv --contract LCC-2025-014 --catalog portal-003 \\
+                          --use-computed --actor a.patel --role "Contract Manager"
+
+                    Without --dry-run the import is all or nothing, and refuses while a line disagrees,
+                    unless --use-computed (computed values are recorded, each stated value kept in the
+                    event for the audit trail). --add-measures publishes a new catalog version holding
+                    the file's unknown measures.
+                    """)
+            @OptionGroup var ledger: LedgerOptions
+            @Argument(help: "The pledge table file.") var file: String
+            @Option(help: "The contract the pledge is for.") var contract: String
+            @Option(help: "The catalog to price with, id or id@version.") var catalog: String
+            @Flag(help: "Print the findings and write nothing.") var dryRun = false
+            @Flag(help: "Record computed values where stated ones disagree.") var useComputed = false
+            @Flag(help: "Add the file's unknown measures to a new catalog version.") var addMeasures = false
+            @Option(help: "Who is acting (not needed with --dry-run).") var actor: String?
+            @Option(help: "The actor's role.") var role: String?
+            @Option(help: "Why.") var reason: String?
+            @Option(help: ArgumentHelp("The date the pledge takes effect (default: today).", valueName: "YYYY-MM-DD")) var effectiveDate: String?
+            @Option(help: "text or json (the findings).") var format: OutputFormat = .text
+
+            func validate() throws {
+                if !dryRun, actor == nil || role == nil { throw ValidationError("give --actor and --role (or --dry-run to only see the findings)") }
+                if let effectiveDate, CalendarDate(effectiveDate) == nil { throw ValidationError("--effective-date must be a date YYYY-MM-DD") }
+            }
+
+            func run() throws {
+                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+                let table: PortalTable
+                do { table = try PortalTable(bytes: [UInt8](data)) } catch { throw CLIError("\(file): \(error)") }
+                let opened = try ledger.openLedger(dryRun ? .readOnly : .readWrite)
+                let reference = try opened.referenceData()
+                guard let pricing = reference.catalog(reference: catalog) else {
+                    throw CLIError("catalog \(catalog) has not been published; publish it with `svledger catalog publish`")
+                }
+                let plan = PortalImport(table: table, catalog: pricing)
+                PortalFindings.print(plan, file: file, format: format)
+                let blocking = plan.blockingFindings(useComputed: useComputed, addMeasures: addMeasures)
+                if dryRun {
+                    if format == .text { print("dry run: nothing written\(blocking.isEmpty ? "" : "; an import would be refused for \(blocking.count) finding(s)")") }
+                    return
+                }
+                guard blocking.isEmpty else {
+                    let kinds = Set(blocking.map(\.kind.rawValue)).sorted().joined(separator: ", ")
+                    throw CLIError("import refused, nothing written: \(blocking.count) line(s) with \(kinds)\(blocking.contains { $0.kind == .valueDisagrees || $0.kind == .proxyDiffers } ? " (--use-computed records the computed values)" : "")\(blocking.contains { $0.kind == .unknownMeasure } ? " (--add-measures adds unknown measures to a new catalog version)" : "")")
+                }
+                let commands = try plan.commands(
+                    contract: contract, actor: ActorIdentity(id: actor!, role: role!), reason: reason,
+                    effectiveDate: effectiveDate.flatMap(CalendarDate.init) ?? Timestamp.now().date, addMeasures: addMeasures,
+                    source: (file as NSString).lastPathComponent, published: reference)
+                let outcome: Ledger.Outcome
+                do { outcome = try opened.execute(commands, today: Timestamp.now().date) } catch let failure as CommandFailure { throw CLIError(failure.description) }
+                for event in outcome.recorded {
+                    print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
+                    print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
+                }
+                print(outcome.head)
+            }
+        }
+    }
+}
+
+/// The findings of a portal import, for people and for machines.
+enum PortalFindings {
+    static func print(_ plan: PortalImport, file: String, format: OutputFormat) {
+        switch format {
+        case .json:
+            let json: JSONValue = [
+                "file": .string(file), "catalog": .string(plan.catalog.reference),
+                "lines": .array(plan.lines.map { line in
+                    ["line": .integer(Int64(line.row.line)), "measure": .string(line.row.reference), "answer": .string(line.row.answer),
+                     "proxy": .string(line.row.proxy), "stated": .string(line.row.stated),
+                     "computedGBP": line.computed.map { .string($0.plain) } ?? .null]
+                }),
+                "findings": .array(plan.findings.map { f in
+                    ["line": f.line.map { .integer(Int64($0)) } ?? .null, "measure": f.measure.map { .string($0) } ?? .null,
+                     "kind": .string(f.kind.rawValue), "message": .string(f.message)]
+                }),
+                "computedTotalGBP": .string(plan.computedTotal.plain), "statedLinesTotalGBP": .string(plan.statedLinesTotal.plain),
+                "printedTotalGBP": plan.table.statedTotal.map { .string($0.plain) } ?? .null,
+            ]
+            Swift.print(json.canonicalText)
+        case .text:
+            let rows = plan.lines.map { line -> [String] in
+                let kinds = plan.findings.filter { $0.line == line.row.line }.map(\.kind.rawValue).joined(separator: ", ")
+                return [String(line.row.line), line.row.reference, line.row.answer, line.row.proxy, line.stated?.formatted ?? line.row.stated,
+                        line.computed?.formatted ?? (line.quantity == nil ? "" : "—"), kinds]
+            }
+            TableOutput.print(["LINE", "MEASURE", "ANSWER", "PROXY", "STATED", "COMPUTED", "FINDINGS"], rows, format: .text)
+            Swift.print("")
+            for finding in plan.findings {
+                Swift.print("\(finding.line.map { "line \($0)" } ?? "file"): \(finding.kind.rawValue): \(finding.message)")
+            }
+            Swift.print("")
+            Swift.print("recomputed total \(plan.computedTotal.formatted); stated lines add up to \(plan.statedLinesTotal.formatted)\(plan.table.statedTotal.map { "; printed total \($0.formatted)" } ?? "")")
+        }
+    }
+}
+
+extension Root {
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export the log.", subcommands: [])
+        static let configuration = CommandConfiguration(abstract: "Export the log.", subcommands: [NDJSON.self])
+
+        struct NDJSON: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "ndjson",
+                abstract: "The whole log, one exported envelope (with its hash) per line.",
+                discussion: "Verifiable from the file alone: tools/verify_ledger.py --ndjson FILE (Schemas/README.md §6).")
+            @OptionGroup var ledger: LedgerOptions
+            @Option(help: "Write to this file instead of stdout.") var out: String?
+
+            func run() throws {
+                let store = try ledger.open(.readOnly)
+                let sink: FileHandle
+                if let out {
+                    guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
+                        throw CLIError("cannot write \(out)")
+                    }
+                    sink = handle
+                } else {
+                    sink = FileHandle.standardOutput
+                }
+                var buffer: [UInt8] = []
+                var count = 0
+                try store.read { reader in
+                    try reader.forEachEvent { event in
+                        event.exportedEnvelope.appendCanonical(to: &buffer)
+                        buffer.append(0x0A)
+                        count += 1
+                        if buffer.count > 1 << 20 { sink.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
+                        return true
+                    }
+                }
+                sink.write(Data(buffer))
+                if let out {
+                    try sink.close()
+                    print("exported \(count) events to \(out)")
+                }
+            }
+        }
     }
 
     struct Backup: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Hot backup.")
+        static let configuration = CommandConfiguration(
+            abstract: "Hot backup: a compacted copy of the ledger, then verified.",
+            discussion: """
+                Uses LMDB's compacting copy (mdb_env_copy2 with MDB_CP_COMPACT), which is safe while the
+                ledger is in use, then verifies the copy's chain, indexes and projections. To restore,
+                point --ledger (or $SVLEDGER_LEDGER) at the copy, or copy its data.mdb into place.
+                """)
+        @OptionGroup var ledger: LedgerOptions
+        @Argument(help: "A new directory for the copy.") var directory: String
+
+        func run() throws {
+            if let contents = try? FileManager.default.contentsOfDirectory(atPath: directory), !contents.isEmpty {
+                throw CLIError("\(directory) is not empty; back up into a new directory")
+            }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            do {
+                let store = try ledger.open(.readOnly)
+                try store.environment.copyCompacted(to: directory)
+            }
+            var copyOptions = LedgerOptions()
+            copyOptions.ledger = directory
+            let copy = try copyOptions.openLedger(.readOnly)
+            do {
+                let report = try copy.store.verify()
+                try copy.projections.verifyAgainstReplay()
+                print("backed up and verified \(report.eventCount) events in \(report.streamCount) streams to \(directory)")
+                print(report.head)
+            } catch let failure as VerificationFailure {
+                throw CLIError("the copy in \(directory) failed verification at \(failure)")
+            }
+        }
     }
 }
