@@ -7,7 +7,7 @@ import TestSupport
 struct ImportExportTests {
     let directory = TemporaryDirectory("svledger-import")
     var ledger: String { directory.child("ledger") }
-    static let seed003 = CommandRunner.repositoryRoot + "/../shared/seeds/003_9bd786e9d162e2eb.txt"
+    static let seed003 = CommandRunner.repositoryRoot + "/tools/demo-data/seed-003-pledge-table.txt"
     static let head = ["--actor", "r.shah", "--role", "Head of Procurement"]
     static let officer = ["--actor", "a.patel", "--role", "Contract Manager"]
 

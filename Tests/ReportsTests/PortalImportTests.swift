@@ -7,7 +7,7 @@ import TestSupport
 
 @Suite("Portal pledge-table import")
 struct PortalImportTests {
-    static let seed003 = CommandRunner.repositoryRoot + "/../shared/seeds/003_9bd786e9d162e2eb.txt"
+    static let seed003 = CommandRunner.repositoryRoot + "/tools/demo-data/seed-003-pledge-table.txt"
     static let catalog = try! Catalog(document: BuiltinReference.document(.catalogs, "portal-003")!)
 
     static func seedBytes() throws -> [UInt8] {
