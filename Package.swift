@@ -37,6 +37,16 @@ let package = Package(
         // Applies domain commands to the store: read state, decide, append all or none,
         // with the projections updated in the same transaction.
         .target(name: "Ledger", dependencies: ["EventStore", "SocialValue", "Projections"]),
+        // The peer in the benchmark: the same log kept in the system's SQLite.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .executableTarget(
+            name: "svledger-bench",
+            dependencies: [
+                "Ledger", "Projections", "Reports", "EventStore", "LMDB", "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Sources/Bench"
+        ),
         .executableTarget(
             name: "svledger",
             dependencies: [
