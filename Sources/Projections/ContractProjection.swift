@@ -219,4 +219,7 @@ public struct ContractFold: Sendable {
 
     /// Starts from stored projections (the live path folds one append onto them).
     public mutating func seed(_ projection: ContractProjection) { contracts[projection.reference] = projection }
+
+    /// Stops holding a contract (a bounded rebuild writes it out first).
+    public mutating func remove(_ reference: String) -> ContractProjection? { contracts.removeValue(forKey: reference) }
 }

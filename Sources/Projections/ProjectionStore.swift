@@ -76,27 +76,52 @@ public final class ProjectionStore: @unchecked Sendable {
     // MARK: - Rebuild and verification
 
     /// Drops the projections and recomputes them from position 1 in one streaming pass over the
-    /// log, in one write transaction: all rebuilt, or left as they were.
+    /// log. Memory stays bounded whatever the length of the log: at most `cacheLimit` contracts
+    /// are held (the least recently used is written out and read back if needed), and the work
+    /// is committed every `chunk` events. Until the last commit the recorded position is 0, so
+    /// every read in the meantime replays the log instead of trusting half-built projections,
+    /// and an interrupted rebuild is caught by `verify` and simply run again.
     /// - Parameter progress: called every 50,000 events with the position reached.
     /// - Returns: how many events were read and contracts written.
     @discardableResult
-    public func rebuild(progress: ((UInt64) -> Void)? = nil) throws -> (events: UInt64, contracts: Int) {
+    public func rebuild(cacheLimit: Int = 256, chunk: UInt64 = 50_000, progress: ((UInt64) -> Void)? = nil) throws -> (events: UInt64, contracts: Int) {
         try store.environment.write { txn in
-            let reader = store.reader(for: txn)
             try txn.empty(contracts)
             try txn.empty(meta)
-            var fold = ContractFold()
-            var count: UInt64 = 0
-            try reader.forEachEvent { event in
-                try fold.apply(event)
-                count = event.position
-                if count % 50_000 == 0 { progress?(count) }
-                return true
-            }
-            for reference in fold.contracts.keys.sorted() { try save(fold.contracts[reference]!, in: txn) }
-            if count > 0 { try txn.put(meta, key: Self.positionKey, value: Bytes.bigEndian(count)) }
-            return (count, fold.contracts.count)
         }
+        var cache = ContractCache(limit: cacheLimit)
+        var last: UInt64 = 0
+        var finished = false
+        while !finished {
+            finished = try store.environment.write { txn in
+                let reader = store.reader(for: txn)
+                var count: UInt64 = 0
+                var reachedEnd = true
+                try reader.forEachEvent(from: last + 1) { event in
+                    if let reference = ContractFold.contractReference(ofStream: event.streamId), !cache.holds(reference),
+                        let stored = try load(reference, reader: reader)
+                    {
+                        cache.fold.seed(stored)
+                    }
+                    if let reference = try cache.fold.apply(event) {
+                        cache.touch(reference)
+                        for evicted in cache.evictions() { try save(evicted, in: txn) }
+                    }
+                    last = event.position
+                    count += 1
+                    if last % 50_000 == 0 { progress?(last) }
+                    if count >= chunk { reachedEnd = false; return false }
+                    return true
+                }
+                if reachedEnd {
+                    for projection in cache.fold.contracts.values { try save(projection, in: txn) }
+                    if last > 0 { try txn.put(meta, key: Self.positionKey, value: Bytes.bigEndian(last)) }
+                }
+                return reachedEnd
+            }
+        }
+        let written = try store.read { try $0.transaction.statistics(contracts).entries }
+        return (last, written)
     }
 
     /// Replays the whole log in memory and compares the result with the stored projections.
@@ -160,6 +185,34 @@ public final class ProjectionStore: @unchecked Sendable {
         } catch {
             throw ProjectionError.differs("contract \(reference)", "stored projection does not decode: \(error)")
         }
+    }
+}
+
+/// The contracts a rebuild holds in memory: at most `limit`, the least recently touched
+/// handed back for writing when a new one would pass it.
+struct ContractCache {
+    let limit: Int
+    var fold = ContractFold()
+    private var lastTouched: [String: UInt64] = [:]
+    private var clock: UInt64 = 0
+
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    func holds(_ reference: String) -> Bool { fold.contracts[reference] != nil }
+
+    mutating func touch(_ reference: String) {
+        clock += 1
+        lastTouched[reference] = clock
+    }
+
+    /// Removes and returns the least recently touched contracts beyond the limit.
+    mutating func evictions() -> [ContractProjection] {
+        var evicted: [ContractProjection] = []
+        while fold.contracts.count > limit, let oldest = lastTouched.min(by: { $0.value < $1.value })?.key {
+            lastTouched[oldest] = nil
+            if let projection = fold.remove(oldest) { evicted.append(projection) }
+        }
+        return evicted
     }
 }
 
