@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import Projections
 
 extension Root {
     struct Log: ParsableCommand {
@@ -28,6 +29,8 @@ extension Root {
         @Option(help: "text or json (NDJSON envelopes).")
         var format: OutputFormat = .text
 
+        @OptionGroup var asOf: AsOfOptions
+
         func validate() throws {
             if from < 1 { throw ValidationError("--from must be 1 or more") }
             if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more") }
@@ -35,6 +38,7 @@ extension Root {
 
         func run() throws {
             let store = try options.open(.readOnly)
+            let through = try asOf.at ?? asOf.date.map { try Snapshot.position(asOf: $0, store: store) }
             var printed = 0
             if format == .text { print(LogTable.header) }
             try store.read { reader in
@@ -48,9 +52,9 @@ extension Root {
                     return limit.map { printed < $0 } ?? true
                 }
                 if let stream {
-                    try reader.forEachEvent(inStream: stream, emit)
+                    try reader.forEachEvent(inStream: stream, through: through, emit)
                 } else {
-                    try reader.forEachEvent(from: from, emit)
+                    try reader.forEachEvent(from: from, through: through, emit)
                 }
             }
             if format == .text && printed == 0 { print("(no events)") }

@@ -36,10 +36,12 @@ extension Root {
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List adopted policy versions and the shipped ones.")
             @OptionGroup var ledger: LedgerOptions
+            @OptionGroup var asOf: AsOfOptions
             @Option(help: "text or json.") var format: OutputFormat = .text
 
             func run() throws {
-                let reference = try ledger.openLedger(.readOnly).referenceData()
+                let opened = try ledger.openLedger(.readOnly)
+                let reference = try opened.referenceData(through: try asOf.position(in: opened))
                 let adopted = reference.policies.values.flatMap { $0 }.sorted { ($0.id, $0.effectiveDate) < ($1.id, $1.effectiveDate) }
                 switch format {
                 case .json:
@@ -63,9 +65,11 @@ extension Root {
             @Argument(help: "The policy id.") var id: String
             @Option(help: "A specific adopted version.") var version: String?
             @Option(help: "text or json (the document).") var format: OutputFormat = .text
+            @OptionGroup var asOf: AsOfOptions
 
             func run() throws {
-                let reference = try ledger.openLedger(.readOnly).referenceData()
+                let opened = try ledger.openLedger(.readOnly)
+                let reference = try opened.referenceData(through: try asOf.position(in: opened))
                 let adopted = version.map { reference.policy(id, version: $0) } ?? reference.policies[id]?.last
                 let document = adopted?.document ?? BuiltinReference.document(.policies, id)
                 guard let document, let policy = try? SocialValue.Policy(document: document) else {
@@ -116,10 +120,12 @@ extension Root {
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List published catalog versions and the shipped ones.")
             @OptionGroup var ledger: LedgerOptions
+            @OptionGroup var asOf: AsOfOptions
             @Option(help: "text or json.") var format: OutputFormat = .text
 
             func run() throws {
-                let reference = try ledger.openLedger(.readOnly).referenceData()
+                let opened = try ledger.openLedger(.readOnly)
+                let reference = try opened.referenceData(through: try asOf.position(in: opened))
                 let published = reference.catalogs.values.flatMap { $0 }.sorted { ($0.id, $0.effectiveDate) < ($1.id, $1.effectiveDate) }
                 switch format {
                 case .json:
@@ -142,9 +148,11 @@ extension Root {
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "id, id@version, or a shipped name.") var reference: String
             @Option(help: "text, json or csv.") var format: TableFormat = .text
+            @OptionGroup var asOf: AsOfOptions
 
             func run() throws {
-                let data = try ledger.openLedger(.readOnly).referenceData()
+                let opened = try ledger.openLedger(.readOnly)
+                let data = try opened.referenceData(through: try asOf.position(in: opened))
                 let document = data.catalog(reference: reference)?.document ?? BuiltinReference.document(.catalogs, reference)
                 guard let document, let catalog = try? SocialValue.Catalog(document: document) else {
                     throw CLIError("no catalog \"\(reference)\" is published or shipped")
