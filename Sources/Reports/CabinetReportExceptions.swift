@@ -1,0 +1,82 @@
+import EventStore
+import Projections
+import SocialValue
+
+/// What governance is asked to look at: contracts under-delivering, returns not made, value
+/// delivered that was never pledged, and the decisions that set the policy aside (exemptions,
+/// board overrides) or left an in-scope contract without a pledge.
+///
+/// Delivery exceptions follow the reconciliation at the period; decision exceptions list what
+/// the ledger holds at the snapshot's head, whatever their date, each with its date.
+public struct CabinetExceptions: Sendable {
+    /// Contracts rated requires improvement or inadequate, worst first.
+    public let underDelivering: [ContractReconciliation]
+    /// Contracts with quarters ended before the reporting date and no return.
+    public let lateReturns: [ContractReconciliation]
+    /// Deliveries against measures that were not committed; never in the totals.
+    public let unpledged: [UnpledgedDelivery]
+    public let exemptionsGranted: [ContractProjection]
+    public let boardOverrides: [ContractProjection]
+    /// Assessed above threshold, not exempted, and no pledge recorded.
+    public let noPledge: [ContractProjection]
+
+    /// The number of items across every list, for the summary.
+    public var count: Int {
+        underDelivering.count + lateReturns.count + unpledged.count + exemptionsGranted.count + boardOverrides.count + noPledge.count
+    }
+
+    init(snapshot: Snapshot, reconciliation: Reconciliation) {
+        underDelivering = reconciliation.contracts.filter { CabinetExceptions.isUnderDelivering($0.amounts.rating) }
+        lateReturns = reconciliation.contracts.filter { !$0.lateReturns.isEmpty }
+        unpledged = reconciliation.contracts.flatMap { contract in contract.unpledged.map { UnpledgedDelivery(contract: contract, figure: $0) } }
+        exemptionsGranted = snapshot.contracts.filter(\.exemptionGranted)
+            .sorted { ($0.exemption?.decidedOn, $0.reference) < ($1.exemption?.decidedOn, $1.reference) }
+        boardOverrides = snapshot.contracts.filter { $0.weighting?.basis == "board-override" }
+        noPledge = snapshot.contracts.filter { $0.inPolicyScope && $0.commitmentCatalog == nil }
+    }
+
+    public struct UnpledgedDelivery: Sendable {
+        public let contract: ContractReconciliation
+        public let figure: ContractProjection.DeliveredFigure
+    }
+
+    static func isUnderDelivering(_ rating: PerformanceRating) -> Bool {
+        rating == .requiresImprovement || rating == .inadequate
+    }
+}
+
+/// Weighting compliance: of the tenders the policy applies to (assessed above threshold, not
+/// exempted) that have a weighting decided, how many set it at or above the minimum their
+/// policy gave when it was decided (the `policyMinimumPercent` recorded with the decision).
+public struct CabinetWeightingCompliance: Sendable {
+    /// In-scope tenders with a weighting, in reference order.
+    public let tenders: [ContractProjection]
+    /// Those whose weighting is below the recorded policy minimum.
+    public let below: [ContractProjection]
+
+    public var compliant: Int { tenders.count - below.count }
+    /// "66.6%" (rounded down), or `nil` when no tender is in scope.
+    public var percentage: String? { CabinetReportText.percent(compliant, of: tenders.count) }
+
+    init(snapshot: Snapshot) {
+        tenders = snapshot.contracts.filter { $0.inPolicyScope && $0.weighting != nil }.sorted { $0.reference < $1.reference }
+        below = tenders.filter { guard let w = $0.weighting else { return false }; return w.percent < w.policyMinimumPercent }
+    }
+}
+
+extension ContractProjection {
+    var exemptionGranted: Bool { exemption?.status == "granted" }
+
+    /// Assessed above its policy's threshold and not exempted: the policy's requirements apply.
+    var inPolicyScope: Bool { assessment?.outcome == "above" && !exemptionGranted }
+}
+
+/// Optional dates sort with the undated last.
+private func < (lhs: (CalendarDate?, String), rhs: (CalendarDate?, String)) -> Bool {
+    switch (lhs.0, rhs.0) {
+    case let (l?, r?): return (l, lhs.1) < (r, rhs.1)
+    case (nil, nil): return lhs.1 < rhs.1
+    case (.some, nil): return true
+    case (nil, .some): return false
+    }
+}

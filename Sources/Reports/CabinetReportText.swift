@@ -1,0 +1,125 @@
+import EventStore
+import Projections
+import SocialValue
+
+/// Small, exact text helpers shared by the three renderings of the Cabinet report, so that a
+/// figure reads the same in HTML, Markdown and CSV.
+enum CabinetReportText {
+    /// HTML-escapes ledger text. `/` is escaped too, so that text from the ledger can never put
+    /// a `//` (a scheme-relative address) into a file that must refer to nothing outside itself.
+    static func html(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            case "/": escaped += "&#47;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// Backslash-escapes Markdown punctuation and flattens line breaks, so that a title with `|`,
+    /// `*` or `<b>` stays one table cell of plain text in any CommonMark reader.
+    static func markdown(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if "\\`*_[]<>|#&!".contains(character) {
+                escaped.append("\\")
+                escaped.append(character)
+            } else if character == "\n" || character == "\r" {
+                escaped.append(" ")
+            } else {
+                escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// `part ÷ whole` as a percentage, rounded *down* to one decimal place, so that a ratio
+    /// just under a rating cut-off (94.96%) never reads as if it had reached it (95.0%).
+    static func percent(_ part: ExactDecimal, of whole: ExactDecimal) -> String? {
+        guard whole > .zero else { return nil }
+        let ratio = (part * ExactDecimal(100)).divided(by: whole, decimals: 6)
+        var tenths = ratio.units
+        for _ in 1..<max(1, ratio.scale) { tenths /= 10 }
+        if ratio.scale == 0 { tenths *= 10 }
+        let sign = tenths < 0 ? "-" : ""
+        return sign + String(tenths.magnitude / 10) + "." + String(tenths.magnitude % 10) + "%"
+    }
+
+    static func percent(_ part: Int, of whole: Int) -> String? {
+        percent(ExactDecimal(part), of: ExactDecimal(whole))
+    }
+
+    /// Delivered as a share of expected: "—" when nothing is expected yet.
+    static func deliveredShare(_ amounts: Amounts) -> String {
+        percent(amounts.delivered.decimal, of: amounts.expected.decimal) ?? "—"
+    }
+
+    /// A weighting percentage as recorded: "7.5%", "10%".
+    static func weighting(_ percent: ExactDecimal) -> String { percent.normalized.description + "%" }
+
+    /// A weighting basis as words: "board override", "policy minimum", "matrix".
+    static func basis(_ raw: String) -> String { raw.split(separator: "-").joined(separator: " ") }
+
+    /// A rating cut-off of ``PerformanceRating`` as a whole percentage ("95%"), read from the one
+    /// place the cut-offs live, so that the report's explanation cannot drift from the rule.
+    static func cutOff(_ fraction: ExactDecimal) -> String { (fraction * ExactDecimal(100)).normalized.description + "%" }
+
+    /// The rating cut-offs in words, one line per rating, worst last.
+    static var ratingCutOffs: [(PerformanceRating, String)] {
+        let good = cutOff(PerformanceRating.goodFrom), approaching = cutOff(PerformanceRating.approachingFrom)
+        let improvement = cutOff(PerformanceRating.requiresImprovementFrom)
+        return [
+            (.good, "\(good) or more of the value expected so far has been delivered"),
+            (.approachingTarget, "\(approaching) to under \(good)"),
+            (.requiresImprovement, "\(improvement) to under \(approaching)"),
+            (.inadequate, "under \(improvement)"),
+            (.notYetDue, "nothing was expected yet (the commitment has not started)"),
+        ]
+    }
+
+    /// The rating name with a capital letter, as it heads a badge or a sentence.
+    static func ratingLabel(_ rating: PerformanceRating) -> String {
+        rating.rawValue.prefix(1).uppercased() + rating.rawValue.dropFirst()
+    }
+
+    static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
+
+    /// "30 September 2025": dates as a Cabinet paper writes them.
+    static func longDate(_ date: CalendarDate) -> String { "\(date.day) \(monthNames[date.month - 1]) \(date.year)" }
+
+    /// "1 July to 30 September 2025", the year given once when both ends share it.
+    static func span(_ first: CalendarDate, _ last: CalendarDate) -> String {
+        let start = first.year == last.year ? "\(first.day) \(monthNames[first.month - 1])" : longDate(first)
+        return "\(start) to \(longDate(last))"
+    }
+
+    /// "£2.5bn", "£1.39m", "£481.4k", "£193": short labels for chart bars and axes, rounded half up from
+    /// exact pence. Tables beside the charts give every figure to the penny.
+    static func compactMoney(_ money: Money) -> String {
+        let sign = money.pence < 0 ? "-" : ""
+        let pence = money.pence.magnitude
+        func scaled(_ unitPence: UInt64, decimals: UInt64, suffix: String) -> String {
+            let step = unitPence / decimals
+            let rounded = (pence + step / 2) / step
+            let whole = rounded / decimals, fraction = rounded % decimals
+            var digits = decimals == 100 ? (fraction < 10 ? "0" : "") + String(fraction) : String(fraction)
+            while digits.hasSuffix("0") { digits.removeLast() }
+            let trimmed = digits.isEmpty ? "" : "." + digits
+            return sign + "£" + String(whole) + trimmed + suffix
+        }
+        if pence >= 100_000_000_000 { return scaled(100_000_000_000, decimals: 100, suffix: "bn") }
+        if pence >= 100_000_000 { return scaled(100_000_000, decimals: 100, suffix: "m") }
+        if pence >= 100_000 { return scaled(100_000, decimals: 10, suffix: "k") }
+        return sign + "£" + String((pence + 50) / 100)
+    }
+}

@@ -1,0 +1,145 @@
+import EventStore
+import Projections
+import Reports
+import SocialValue
+import Testing
+
+/// Every money figure of the Cabinet report against the reconciliation, to the penny, and the
+/// period and year-to-date figures worked by hand.
+@Suite("Cabinet report: figures")
+struct CabinetReportFiguresTests {
+    @Test("the CSV's contract, theme, priority and portfolio figures equal Reconciliation.compute to the penny")
+    func csvEqualsReconciliation() throws {
+        let fixture = try CabinetReportFixture()
+        let (snapshot, reconciliation) = try fixture.read()
+        let csv = CabinetCSV(CabinetReport.render(.csv, snapshot: snapshot, reconciliation: reconciliation, generatedAt: CabinetReportFixture.generatedAt))
+        #expect(csv.rows.first == ["section", "key", "metric", "value"])
+        #expect(csv.rows.allSatisfy { $0.count == 4 }, "every row has exactly four fields")
+
+        func check(_ section: String, _ key: String, _ a: Amounts, sourceLocation: SourceLocation = #_sourceLocation) {
+            #expect(csv.value(section, key, "pledged_gbp") == a.original.plain, "\(section) \(key) pledged", sourceLocation: sourceLocation)
+            #expect(csv.value(section, key, "current_gbp") == a.current.plain, "\(section) \(key) current", sourceLocation: sourceLocation)
+            #expect(csv.value(section, key, "delivered_gbp") == a.delivered.plain, "\(section) \(key) delivered", sourceLocation: sourceLocation)
+            #expect(csv.value(section, key, "expected_gbp") == a.expected.plain, "\(section) \(key) expected", sourceLocation: sourceLocation)
+            #expect(csv.value(section, key, "variance_gbp") == a.variance.plain, "\(section) \(key) variance", sourceLocation: sourceLocation)
+            #expect(csv.value(section, key, "rating") == a.rating.rawValue, "\(section) \(key) rating", sourceLocation: sourceLocation)
+        }
+        #expect(csv.keys("contract") == reconciliation.contracts.map(\.reference), "every reconciled contract, worst rated first")
+        for contract in reconciliation.contracts { check("contract", contract.reference, contract.amounts) }
+        #expect(csv.keys("theme") == reconciliation.byTheme.map(\.key))
+        for theme in reconciliation.byTheme { check("theme", theme.key, theme.amounts) }
+        #expect(csv.keys("priority") == reconciliation.byPriority.map(\.key))
+        for priority in reconciliation.byPriority { check("priority", priority.key, priority.amounts) }
+        check("portfolio", "portfolio", reconciliation.portfolio.amounts)
+
+        // The headline's to-date column is the reconciliation's portfolio.
+        let portfolio = reconciliation.portfolio.amounts
+        #expect(csv.value("headline", "to_date", "delivered_gbp") == portfolio.delivered.plain)
+        #expect(csv.value("headline", "to_date", "expected_gbp") == portfolio.expected.plain)
+        #expect(csv.value("headline", "to_date", "pledged_gbp") == portfolio.original.plain)
+        #expect(csv.value("headline", "to_date", "contracts_in_scope") == String(reconciliation.contracts.count))
+        #expect(csv.value("head", "ledger", "hash") == snapshot.hash.hex)
+        #expect(csv.value("head", "ledger", "position") == String(snapshot.position))
+        #expect(csv.value("head", "ledger", "verify_command") == "svledger verify --expect-head \(snapshot.hash.hex)")
+    }
+
+    @Test("period and year-to-date figures, worked by hand")
+    func periodAndYearToDate() throws {
+        let csv = CabinetCSV(try CabinetReportFixture().report(.csv))
+        // To date (the reconciliation): RT-1 NT1 (5 + 6) × £30,782 = £338,602.00, NT10 35 × £224.07 = £7,842.45,
+        // NT18 140,000 × £0.963812 = £134,933.68; RT-5 NT1 1.5 × £30,782 = £46,173.00. Total £527,551.13.
+        #expect(csv.value("headline", "to_date", "delivered_gbp") == "527551.13")
+        // Year to date leaves out RT-5's 2024-25-Q3 return (1 × £30,782).
+        #expect(csv.value("headline", "year_to_date", "delivered_gbp") == "496769.13")
+        // The quarter: RT-1 NT1 6 × £30,782 = £184,692.00, NT10 18 × £224.07 = £4,033.26, NT18 £134,933.68;
+        // RT-5 NT1 0.5 × £30,782 = £15,391.00. Total £339,049.94.
+        #expect(csv.value("headline", "period", "delivered_gbp") == "339049.94")
+        #expect(csv.value("quarter", "2025-26-Q2", "delivered_gbp") == "339049.94")
+        // Q1: RT-1 NT1 5 (the corrected figure) × £30,782 = £153,910.00 and NT10 17 × £224.07 = £3,809.19.
+        #expect(csv.value("quarter", "2025-26-Q1", "delivered_gbp") == "157719.19")
+        #expect(csv.value("quarter", "2025-26-Q3", "reached") == "no")
+        #expect(csv.value("quarter", "2025-26-Q3", "delivered_gbp") == nil)
+        // Pledges dated in 2025-26 up to the period: RT-3 only (NT10 52 × £224.07 + NT29 100 × £16.09).
+        #expect(csv.value("headline", "year_to_date", "pledged_gbp") == "13260.64")
+        #expect(csv.value("headline", "period", "pledged_gbp") == "0.00")
+        // RT-1, RT-3 and RT-5 all have a commitment running in Q2.
+        #expect(csv.value("headline", "period", "contracts_in_scope") == "3")
+    }
+
+    @Test("expected in the period and the year is the reconciliation's expected-to-date less that at the window's start")
+    func expectedByWindow() throws {
+        let fixture = try CabinetReportFixture()
+        let (snapshot, reconciliation) = try fixture.read()
+        let csv = CabinetCSV(try fixture.report(.csv))
+        let atQ1 = Reconciliation.compute(snapshot, period: FinancialQuarter("2025-26-Q1")!).portfolio.amounts.expected
+        let atYearStart = Reconciliation.compute(snapshot, period: FinancialQuarter("2024-25-Q4")!).portfolio.amounts.expected
+        let atQ2 = reconciliation.portfolio.amounts.expected
+        #expect(csv.value("headline", "period", "expected_gbp") == (atQ2 - atQ1).plain)
+        #expect(csv.value("quarter", "2025-26-Q2", "expected_gbp") == (atQ2 - atQ1).plain)
+        #expect(csv.value("quarter", "2025-26-Q1", "expected_gbp") == (atQ1 - atYearStart).plain)
+        #expect(csv.value("headline", "year_to_date", "expected_gbp") == (atQ2 - atYearStart).plain)
+        #expect(atYearStart > .zero, "RT-5 was expected to deliver in 2024-25 already")
+    }
+
+    @Test("quarter figures rounded per line per quarter add up to the year to date")
+    func quartersAddUp() throws {
+        let csv = CabinetCSV(try CabinetReportFixture().report(.csv))
+        let quarters = ["2025-26-Q1", "2025-26-Q2"].compactMap { csv.value("quarter", $0, "delivered_gbp") }
+        let sum = quarters.compactMap { Money.parsePlain($0) }.reduce(Money.zero, +)
+        #expect(quarters.count == 2)
+        #expect(sum.plain == csv.value("headline", "year_to_date", "delivered_gbp"))
+    }
+
+    @Test("exceptions and weighting compliance name the right contracts")
+    func exceptionsAndCompliance() throws {
+        let csv = CabinetCSV(try CabinetReportFixture().report(.csv))
+        #expect(csv.value("late_return", "RT-3", "quarters") == "2025-26-Q1")
+        #expect(csv.value("under_delivering", "RT-3", "rating") == "inadequate")
+        #expect(csv.value("unpledged_delivery", "RT-1 2025-26-Q1 NT28", "quantity") == "500")
+        #expect(csv.value("exemption_granted", "RT-2", "business_case") == "BC-2025-007")
+        #expect(csv.value("exemption_granted", "RT-2", "decided_by_role") == "Head of Procurement")
+        #expect(csv.value("exemption_granted", "RT-2", "reason") == "No delivery on site; no social value market")
+        #expect(csv.value("board_override", "RT-3", "override_reason") == "Specialist market of three bidders; Board minute 2025/14")
+        #expect(csv.value("board_override", "RT-3", "weighting_percent") == "7.5")
+        #expect(csv.keys("above_threshold_no_pledge") == ["RT-4"], "RT-2 is exempted, RT-6 is below threshold")
+        // In scope with a weighting: RT-1 (10%), RT-3 (7.5% by override), RT-4 (10%): 2 of 3, 66.6% rounded down.
+        #expect(csv.value("weighting_compliance", "in_scope_tenders", "count") == "3")
+        #expect(csv.value("weighting_compliance", "at_or_above_minimum", "count") == "2")
+        #expect(csv.value("weighting_compliance", "at_or_above_minimum", "percent") == "66.6")
+        #expect(csv.keys("weighting_below_minimum") == ["RT-3"])
+        #expect(csv.value("weighting_below_minimum", "RT-3", "policy_minimum_percent") == "10")
+    }
+
+    @Test("as of a position before the Q2 returns, the report shows what the ledger held then")
+    func asOfEarlierPosition() throws {
+        let fixture = try CabinetReportFixture()
+        let head = try fixture.ledger.store.head().position
+        let earlier = try fixture.ledger.snapshot(at: head - 2)
+        let reconciliation = Reconciliation.compute(earlier, period: CabinetReportFixture.period)
+        let csv = CabinetCSV(CabinetReport.render(.csv, snapshot: earlier, reconciliation: reconciliation, generatedAt: "t"))
+        #expect(csv.value("head", "ledger", "position") == String(head - 2))
+        #expect(csv.value("portfolio", "portfolio", "delivered_gbp") == reconciliation.portfolio.amounts.delivered.plain)
+        // Before RT-1's Q2 return and the correction: Q1 NT1 is still 6, and Q2 has RT-5's £15,391.00 only.
+        #expect(csv.value("quarter", "2025-26-Q2", "delivered_gbp") == "15391.00")
+        #expect(csv.value("quarter", "2025-26-Q1", "delivered_gbp") == "188501.19")
+    }
+
+    @Test("the same inputs give the same bytes in every format")
+    func deterministic() throws {
+        let fixture = try CabinetReportFixture()
+        for format in CabinetReport.Format.allCases {
+            #expect(try fixture.report(format) == (try fixture.report(format)), "\(format)")
+        }
+    }
+}
+
+extension Money {
+    /// Reads "1234.56" or "-0.05" back into pence, for comparing figures written as plain text.
+    static func parsePlain(_ text: String) -> Money? {
+        let negative = text.hasPrefix("-")
+        let digits = negative ? text.dropFirst() : Substring(text)
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[1].count == 2, let pounds = Int64(parts[0]), let pence = Int64(parts[1]) else { return nil }
+        return Money(pence: (negative ? -1 : 1) * (pounds * 100 + pence))
+    }
+}

@@ -1,0 +1,123 @@
+import Projections
+import Reports
+import SocialValue
+import Testing
+
+/// The HTML and Markdown renderings: self-contained, escaped, accessible, and carrying the
+/// reconciliation's figures.
+@Suite("Cabinet report: HTML and Markdown")
+struct CabinetReportRenderingTests {
+    @Test("the HTML refers to nothing outside itself")
+    func selfContained() throws {
+        let html = try CabinetReportFixture().report(.html).lowercased()
+        for forbidden in ["http", "https", "//", "src=", "<script", "@import", "url(", "<link", "<img", "<iframe", "<object", "href="] {
+            #expect(!html.contains(forbidden), "the HTML contains \(forbidden)")
+        }
+        #expect(html.hasPrefix("<!doctype html>"))
+        #expect(html.contains("<style>"))
+        #expect(html.contains("@media print"))
+        #expect(html.contains("size: a4"))
+        #expect(html.contains("break-before: page"))
+        #expect(html.contains("break-inside: avoid"))
+    }
+
+    @Test("the HTML shows the reconciliation's portfolio, each contract's figures, and the ledger head")
+    func figuresAndHead() throws {
+        let fixture = try CabinetReportFixture()
+        let (snapshot, reconciliation) = try fixture.read()
+        let html = CabinetReport.html(snapshot: snapshot, reconciliation: reconciliation, generatedAt: CabinetReportFixture.generatedAt)
+        #expect(html.contains("<title>Social value report 2025-26-Q2</title>"))
+        #expect(html.contains(reconciliation.portfolio.amounts.delivered.formatted))
+        #expect(reconciliation.portfolio.amounts.delivered.formatted == "£527,551.13")
+        for contract in reconciliation.contracts {
+            #expect(html.contains(contract.amounts.current.formatted))
+            #expect(html.contains(contract.amounts.delivered.formatted))
+            #expect(html.contains(contract.amounts.expected.formatted))
+        }
+        #expect(html.contains(snapshot.hash.hex))
+        #expect(html.contains("svledger verify --expect-head \(snapshot.hash.hex)"))
+        #expect(html.contains(CabinetReportFixture.generatedAt))
+        // Worst first: RT-3 (inadequate) comes before RT-1 (good) in the contracts table.
+        let contracts = try #require(html.range(of: "id=\"contracts\""))
+        let rt3 = try #require(html.range(of: ">RT-3<", range: contracts.upperBound..<html.endIndex))
+        let rt1 = try #require(html.range(of: ">RT-1<", range: contracts.upperBound..<html.endIndex))
+        #expect(rt3.lowerBound < rt1.lowerBound)
+    }
+
+    @Test("the charts are inline SVG with a title, a description, axis and legend, and the rating badges read as text")
+    func accessibleCharts() throws {
+        let html = try CabinetReportFixture().report(.html)
+        #expect(html.components(separatedBy: "<svg ").count - 1 == 2)
+        #expect(html.contains(#"role="img""#))
+        #expect(html.contains(#"<title id="chart-themes-title">Pledged against delivered social value by theme</title>"#))
+        #expect(html.contains(#"<desc id="chart-quarters-desc">2025-26-Q1: expected"#))
+        #expect(html.contains(#"class="axis""#))
+        #expect(html.contains(">Delivered to date</text>"))
+        #expect(html.contains(">not yet reached</text>"))
+        #expect(html.contains(#"<span class="badge inadequate">Inadequate</span>"#))
+        #expect(html.contains(#"<span class="badge good">Good</span>"#))
+        // The explanation of the ratings comes from PerformanceRating's cut-offs.
+        #expect(html.contains("95% or more"))
+        #expect(html.contains("50% to under 80%"))
+    }
+
+    @Test("text from the ledger is escaped: a title with <b>&\"' stays text")
+    func escaping() throws {
+        let fixture = try CabinetReportFixture()
+        let html = try fixture.report(.html)
+        #expect(html.contains("Resurfacing &lt;b&gt;&amp;&quot;&#39; works"))
+        #expect(!html.contains("<b>"))
+        #expect(!html.contains(CabinetReportFixture.awkwardTitle))
+
+        let markdown = try fixture.report(.md)
+        #expect(markdown.contains(#"Resurfacing \<b\>\&"' works"#))
+        #expect(!markdown.contains("<b>"))
+
+        let csv = CabinetCSV(try fixture.report(.csv))
+        #expect(csv.value("contract", "RT-1", "title") == CabinetReportFixture.awkwardTitle, "CSV keeps the title exactly, quoted")
+    }
+
+    @Test("the exceptions and compliance appear in the HTML with their reasons")
+    func exceptionsInHTML() throws {
+        let html = try CabinetReportFixture().report(.html)
+        #expect(html.contains("BC-2025-007"))
+        #expect(html.contains("No delivery on site; no social value market"))
+        #expect(html.contains("Specialist market of three bidders; Board minute 2025&#47;14"))
+        #expect(html.contains("Depot rebuild"), "RT-4: above threshold with no pledge")
+        #expect(html.contains("2025-26-Q1"), "RT-3's late return")
+        #expect(html.contains(">2 of 3<"))
+        #expect(html.contains("66.6% of in-scope tenders"))
+    }
+
+    @Test("the Markdown has the same content as tables, charts included")
+    func markdown() throws {
+        let fixture = try CabinetReportFixture()
+        let (_, reconciliation) = try fixture.read()
+        let markdown = try fixture.report(.md)
+        #expect(markdown.hasPrefix("# Social value report 2025-26-Q2\n"))
+        for heading in ["## Summary", "## How to read this report", "## Pledged and delivered by theme", "### Delivery by quarter, 2025-26",
+                        "## By council priority", "## Contracts, worst rated first", "## Exceptions", "### Late returns",
+                        "### Exemptions granted", "### Weightings set by board override", "### Above threshold, not exempted, no pledge",
+                        "## Weighting compliance", "## Where these figures come from"] {
+            #expect(markdown.contains("\n\(heading)\n"), "missing \(heading)")
+        }
+        #expect(markdown.contains("| 2025-26-Q2 | 1 July to 30 September 2025 |"))
+        #expect(markdown.contains(reconciliation.portfolio.amounts.delivered.formatted))
+        #expect(markdown.contains("svledger verify --expect-head \(reconciliation.hash.hex)"))
+        #expect(!markdown.contains("<svg"))
+    }
+
+    @Test("an empty ledger still makes a complete report")
+    func emptyLedger() throws {
+        let fixture = try CabinetReportFixture()
+        let empty = try fixture.ledger.snapshot(at: 2)
+        let reconciliation = Reconciliation.compute(empty, period: CabinetReportFixture.period)
+        for format in CabinetReport.Format.allCases {
+            let text = CabinetReport.render(format, snapshot: empty, reconciliation: reconciliation, generatedAt: "t")
+            #expect(text.contains("0.00"), "\(format)")
+        }
+        let html = CabinetReport.render(.html, snapshot: empty, reconciliation: reconciliation, generatedAt: "t")
+        #expect(html.contains("No social value commitment is recorded."))
+        #expect(html.contains("</html>"))
+    }
+}
