@@ -1,0 +1,33 @@
+import EventStore
+import Foundation
+import Ledger
+
+/// One operation alone on a prepared ledger, for `valgrind --tool=callgrind`: preparing the
+/// ledger natively first keeps the (slow, instrumented) profile to the operation itself.
+enum Profile {
+    static func run(_ operation: Options.ProfileOperation, options: Options) throws {
+        let path = options.ledger!
+        let exists = FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("data.mdb"))
+        if operation == .prepare {
+            guard !exists else { Log.say("\(path) already holds a ledger"); return }
+            let ledger = try Ledger(store: EventStore(path: path, mode: .create))
+            let written = try SyntheticPortfolio.populate(ledger, events: options.events, seed: options.seed)
+            Log.say("prepared \(path) with \(written) events")
+            return
+        }
+        guard exists else { throw BenchError("\(path) holds no ledger: run --profile prepare first") }
+        let ledger = try Ledger(store: EventStore(path: path, mode: .readWrite))
+        switch operation {
+        case .rebuild:
+            let (result, seconds) = try Stopwatch.time { try ledger.projections.rebuild() }
+            Log.say("rebuilt \(result.events) events in \(String(format: "%.2f", seconds)) s")
+        case .verify:
+            let outcome = try SvledgerVerify.run(ledger)
+            Log.say("verified \(outcome.events) events in \(String(format: "%.2f", outcome.seconds)) s")
+        case .append:
+            let commitsPerSecond = try SvledgerSingleAppend.run(ledger, commands: options.commits)
+            Log.say("executed \(options.commits) single corrections at \(Int(commitsPerSecond)) commits/s")
+        case .prepare: break
+        }
+    }
+}

@@ -1,0 +1,63 @@
+/// Everything measured at one size, in one process. Rates are per second; the presenter
+/// derives every ratio from these, so ratios always compare runs made side by side.
+struct SizeResult: Codable, Sendable {
+    var requestedEvents = 0
+    var events = 0
+    var contracts = 0
+    var averageEnvelopeBytes = 0.0
+    var ledgerFileMiB = 0.0
+
+    // 1. The limit: raw LMDB.
+    var rawBulkEventsPerSecond = 0.0
+    var rawSingleCommitsPerSecond = 0.0
+    var singleCommits = 0
+    var rawScanHashEventsPerSecond = 0.0
+    var rawReplayEventsPerSecond = 0.0
+
+    // 2. svledger bulk append.
+    var bulkEventsPerSecond = 0.0
+
+    // 3. svledger durable single append.
+    var singleAppendCommitsPerSecond = 0.0
+
+    // 4. Rebuild.
+    var rebuildEventsPerSecond = 0.0
+    var rebuildBaselineAnonymousMiB = 0.0
+    var rebuildPeakAnonymousMiB = 0.0
+    var rebuildPeakResidentMiB = 0.0
+
+    // 5. Verify.
+    var verifyEventsPerSecond = 0.0
+    var verifyChainSeconds = 0.0
+    var verifyProjectionSeconds = 0.0
+
+    // 6. Reports.
+    var snapshotMilliseconds = 0.0
+    var reconciliationMilliseconds = 0.0
+    var cabinetRenderMilliseconds = 0.0
+    var cabinetTotalMilliseconds = 0.0
+    var cabinetBytes = 0
+    var reconciledContracts = 0
+
+    // 7. The SQLite peer.
+    var sqliteBulkEventsPerSecond = 0.0
+    var sqliteReplayEventsPerSecond = 0.0
+    var sqliteSingleCommitsPerSecond = 0.0
+
+    var wallSeconds = 0.0
+    /// The 1-minute load average when this size started and ended: other work on the machine
+    /// (these machines are shared) shows here, and makes a size's figures less trustworthy.
+    var loadAverageAtStart = 0.0
+    var loadAverageAtEnd = 0.0
+}
+
+extension SizeResult {
+    var bulkVersusRaw: Double { bulkEventsPerSecond / rawBulkEventsPerSecond }
+    var singleVersusRaw: Double { singleAppendCommitsPerSecond / rawSingleCommitsPerSecond }
+    var verifyVersusRawScan: Double { verifyEventsPerSecond / rawScanHashEventsPerSecond }
+    var bulkVersusSQLite: Double { bulkEventsPerSecond / sqliteBulkEventsPerSecond }
+    var rebuildVersusSQLiteReplay: Double { rebuildEventsPerSecond / sqliteReplayEventsPerSecond }
+    var bulkMicrosecondsPerEvent: Double { 1e6 / bulkEventsPerSecond }
+    var rebuildMicrosecondsPerEvent: Double { 1e6 / rebuildEventsPerSecond }
+    var verifyMicrosecondsPerEvent: Double { 1e6 / verifyEventsPerSecond }
+}

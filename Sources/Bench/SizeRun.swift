@@ -1,0 +1,94 @@
+import EventStore
+import Foundation
+import Ledger
+
+/// Measures one size, every phase in this one process, so that each ratio compares runs made
+/// side by side on the same machine state. Order matters for memory, not for speed: the
+/// rebuild runs before the peers are filled, so its heap baseline holds only svledger's.
+enum SizeRun {
+    static let batchSize = 10_000
+
+    static func run(size: Int, options: Options) throws -> SizeResult {
+        let started = ContinuousClock.now
+        var result = SizeResult()
+        result.requestedEvents = size
+        result.loadAverageAtStart = Machine.loadAverage()
+
+        Log.say("\(size): svledger bulk append (SyntheticPortfolio.populate, seed \(options.seed))…")
+        let bulk = try SvledgerBulkAppend.run(events: size, seed: options.seed)
+        defer { bulk.directory.remove() }
+        let ledger = bulk.ledger
+        result.events = bulk.events
+        result.bulkEventsPerSecond = Double(bulk.events) / bulk.seconds
+        result.ledgerFileMiB = Double(ledger.store.fileSize) / 1_048_576
+        let head = try ledger.store.head()
+
+        Log.say("\(size): rebuild…")
+        let rebuild = try SvledgerRebuild.run(ledger)
+        result.rebuildEventsPerSecond = Double(rebuild.events) / rebuild.seconds
+        result.rebuildBaselineAnonymousMiB = Double(rebuild.baselineAnonymousKiB) / 1024
+        result.rebuildPeakAnonymousMiB = Double(rebuild.peakAnonymousKiB) / 1024
+        result.rebuildPeakResidentMiB = Double(rebuild.peakResidentKiB) / 1024
+
+        Log.say("\(size): verify…")
+        let verify = try SvledgerVerify.run(ledger)
+        result.verifyEventsPerSecond = Double(verify.events) / verify.seconds
+        result.verifyChainSeconds = verify.chainSeconds
+        result.verifyProjectionSeconds = verify.projectionSeconds
+
+        Log.say("\(size): reports…")
+        let reports = try ReportTiming.run(ledger)
+        result.snapshotMilliseconds = reports.snapshotSeconds * 1000
+        result.reconciliationMilliseconds = reports.reconciliationSeconds * 1000
+        result.cabinetRenderMilliseconds = reports.cabinetRenderSeconds * 1000
+        result.cabinetTotalMilliseconds = reports.cabinetTotalSeconds * 1000
+        result.cabinetBytes = reports.cabinetBytes
+        result.reconciledContracts = reports.contracts
+
+        try measurePeers(ledger: ledger, head: head, options: options, into: &result)
+
+        Log.say("\(size): svledger durable single append (\(options.commits) commands)…")
+        result.contracts = try ledger.store.read { try $0.streamIds(withPrefix: "contract/").count }
+        result.singleAppendCommitsPerSecond = try SvledgerSingleAppend.run(ledger, commands: options.commits)
+
+        result.wallSeconds = Stopwatch.seconds(since: started)
+        result.loadAverageAtEnd = Machine.loadAverage()
+        return result
+    }
+
+    /// Replays svledger's stored bytes into raw LMDB and SQLite, batch by batch. Reading a
+    /// batch out of the ledger is untimed; each store's write of it is timed on its own.
+    static func measurePeers(ledger: Ledger, head: LedgerHead, options: Options, into result: inout SizeResult) throws {
+        Log.say("\(result.requestedEvents): raw LMDB and SQLite bulk append of the same bytes…")
+        let source = try StoredEnvelopes(store: ledger.store)
+        let raw = try RawLMDBLog(label: "raw-\(result.requestedEvents)")
+        defer { raw.close() }
+        let sqlite = try SQLiteLog(label: "sqlite-\(result.requestedEvents)")
+        var rawSeconds = 0.0, sqliteSeconds = 0.0, bytes = 0
+        var firstEvents: [StoredEnvelope] = []
+        try source.forEachBatch(of: batchSize) { batch in
+            if firstEvents.count < options.commits { firstEvents += batch.prefix(options.commits - firstEvents.count) }
+            bytes += batch.reduce(0) { $0 + $1.canonical.count }
+            rawSeconds += try Stopwatch.time { try raw.append(batch) }.seconds
+            sqliteSeconds += try Stopwatch.time { try sqlite.append(batch) }.seconds
+        }
+        try raw.checkHead(against: head.hash)
+        try sqlite.checkHead(against: head.hash)
+        result.averageEnvelopeBytes = Double(bytes) / Double(raw.count)
+        result.rawBulkEventsPerSecond = Double(raw.count) / rawSeconds
+        result.sqliteBulkEventsPerSecond = Double(sqlite.count) / sqliteSeconds
+
+        Log.say("\(result.requestedEvents): raw LMDB scan + hash, scan + hash + decode; SQLite replay…")
+        let (scanned, scanSeconds) = try Stopwatch.time { try raw.scanAndHash() }
+        result.rawScanHashEventsPerSecond = Double(scanned) / scanSeconds
+        let (decoded, decodeSeconds) = try Stopwatch.time { try raw.scanHashAndDecode() }
+        result.rawReplayEventsPerSecond = Double(decoded) / decodeSeconds
+        let (replayed, replaySeconds) = try Stopwatch.time { try sqlite.replay() }
+        result.sqliteReplayEventsPerSecond = Double(replayed) / replaySeconds
+
+        Log.say("\(result.requestedEvents): one event per synced commit, raw LMDB and SQLite (\(firstEvents.count) commits)…")
+        result.singleCommits = firstEvents.count
+        result.rawSingleCommitsPerSecond = try RawLMDBSingleCommits.run(firstEvents[...])
+        result.sqliteSingleCommitsPerSecond = try SQLiteSingleCommits.run(firstEvents[...])
+    }
+}

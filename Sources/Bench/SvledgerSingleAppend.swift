@@ -1,0 +1,47 @@
+import EventStore
+import Ledger
+import SocialValue
+
+/// Durable single append: one `delivery.correct` command per `Ledger.execute`, so one event
+/// per synced commit, as a supplier's portal would record corrections one at a time. The
+/// corrections go round-robin over the portfolio's contracts, so each reads a stream of
+/// ordinary length (~100 events) rather than one stream growing through the run.
+enum SvledgerSingleAppend {
+    static let supplier = ActorIdentity(id: "bench.supplier", role: "Supplier Social Value Lead")
+    static let today = CalendarDate("2026-11-22")!
+
+    /// Returns commits per second over `count` commands.
+    static func run(_ ledger: Ledger, commands count: Int) throws -> Double {
+        let commands = try corrections(ledger, count: count)
+        let (_, seconds) = try Stopwatch.time {
+            for command in commands {
+                let outcome = try ledger.execute([command], today: today)
+                guard outcome.recorded.count == 1 else { throw BenchError("a correction recorded \(outcome.recorded.count) events") }
+            }
+        }
+        return Double(commands.count) / seconds
+    }
+
+    /// Builds the commands first (untimed): each corrects one line of a contract's earliest return.
+    static func corrections(_ ledger: Ledger, count: Int) throws -> [LedgerCommand] {
+        let contracts = try ledger.store.read { try $0.streamIds(withPrefix: "contract/") }.map { String($0.dropFirst("contract/".count)) }
+        guard !contracts.isEmpty else { throw BenchError("no contracts to correct") }
+        var targets: [(contract: String, corrected: RecordedReturn)] = []
+        for contract in contracts.prefix(count) {
+            let returns = try ledger.contractState(contract).state.returns.values
+            guard let earliest = returns.filter({ $0.corrects == nil }).min(by: { ($0.quarter, $0.eventId) < ($1.quarter, $1.eventId) }) else { continue }
+            targets.append((contract, earliest))
+        }
+        guard !targets.isEmpty else { throw BenchError("no returns to correct") }
+        return (0..<count).map { index in
+            let (contract, corrected) = targets[index % targets.count]
+            let line = corrected.lines[index / targets.count % corrected.lines.count]
+            return .contract(ContractCommand(
+                contract: contract, actor: supplier, reason: "bench correction \(index)",
+                effectiveDate: corrected.quarter.lastDay.adding(days: 30),
+                action: .correctDelivery(corrects: corrected.eventId, lines: [
+                    QuantityLine(measure: line.measure, quantity: ExactDecimal(units: Int128(index % 4000 + 1), scale: 1), evidence: "EV-bench-\(index)")
+                ])))
+        }
+    }
+}
