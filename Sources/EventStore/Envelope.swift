@@ -124,15 +124,17 @@ public struct RecordedEvent: Hashable, Sendable {
         try self.init(envelope: json, hash: hash)
     }
 
+    static let envelopeFields: Set<String> = [
+        "position", "eventId", "streamId", "streamVersion", "eventType", "schemaVersion", "recordedAt",
+        "effectiveDate", "actor", "reason", "correlationId", "causationId", "payload", "previousHash",
+    ]
+
     /// Decodes an envelope object and the hash stored with it.
     public init(envelope json: JSONValue, hash: ChainHash) throws(EnvelopeDecodingError) {
         guard case .object(let members) = json else { throw EnvelopeDecodingError("envelope is not an object") }
-        let expected: Set<String> = [
-            "position", "eventId", "streamId", "streamVersion", "eventType", "schemaVersion", "recordedAt",
-            "effectiveDate", "actor", "reason", "correlationId", "causationId", "payload", "previousHash",
-        ]
-        let keys = Set(members.keys)
-        if keys != expected {
+        let expected = Self.envelopeFields
+        if members.count != expected.count || !members.keys.allSatisfy(expected.contains) {
+            let keys = Set(members.keys)
             let extra = keys.subtracting(expected).sorted(), missing = expected.subtracting(keys).sorted()
             throw EnvelopeDecodingError("envelope fields differ: missing \(missing), unexpected \(extra)")
         }

@@ -139,7 +139,27 @@ private struct JSONParser {
 
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1
-        var utf8: [UInt8] = []
+        // Fast path: a string with no escapes, made straight from the buffer. ASCII needs no
+        // validation; anything else is validated before it becomes a String.
+        let start = index
+        var ascii = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                if ascii { return String(decoding: slice, as: UTF8.self) }
+                guard let text = String(validating: slice, as: UTF8.self) else {
+                    throw JSONParseError(offset: start, message: "string is not valid UTF-8")
+                }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character in string must be escaped") }
+            if byte >= 0x80 { ascii = false }
+            index += 1
+        }
+        var utf8: [UInt8] = Array(bytes[start..<index])
         while true {
             guard let byte = current else { throw error("unterminated string") }
             switch byte {

@@ -20,6 +20,7 @@ public enum ValueParsing {
     public static func decimal(
         _ text: String, allowCurrency: Bool = false, allowNegative: Bool = false
     ) throws(ValueError) -> ExactDecimal {
+        if let plain = plainDecimal(text) { return plain }
         func fail(_ reason: String) -> ValueError { ValueError(text: text, reason: reason) }
         var body = Substring(text.trimmingSpaces)
         if body.isEmpty { throw fail("is empty") }
@@ -56,6 +57,31 @@ public enum ValueParsing {
         }
         let units = Int128(integerDigits + fractionPart)!
         return ExactDecimal(units: negative ? -units : units, scale: fractionPart.count)
+    }
+
+    /// The common case, read straight from the bytes: digits with at most one point inside
+    /// (what svledger itself writes), within the same bounds as the full reader. Anything else,
+    /// including every malformed input, goes to the full reader and its messages.
+    static func plainDecimal(_ text: String) -> ExactDecimal? {
+        var units: Int128 = 0, scale = 0, digits = 0, significant = 0, integerDigits = 0
+        var seenPoint = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                units = units * 10 + Int128(byte - UInt8(ascii: "0"))
+                digits += 1
+                if units != 0 { significant += 1 }
+                if seenPoint { scale += 1 } else if units != 0 { integerDigits += 1 }
+            case UInt8(ascii: "."):
+                guard !seenPoint, digits > 0 else { return nil }
+                seenPoint = true
+            default:
+                return nil
+            }
+            if significant > 18 || integerDigits > 15 || scale > 12 { return nil }
+        }
+        guard digits > 0, !(seenPoint && scale == 0) else { return nil }
+        return ExactDecimal(units: units, scale: scale)
     }
 
     /// Digits of the integer part; commas are allowed only between groups of three.
