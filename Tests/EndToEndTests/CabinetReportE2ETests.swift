@@ -5,16 +5,9 @@ import TestSupport
 
 /// `svledger report cabinet` as a user runs it, on the demo council's portfolio.
 @Suite("Cabinet report through the CLI")
-struct CabinetReportE2ETests {
+struct CabinetReportE2ETests: LedgerCLISuite {
     let directory = TemporaryDirectory("svledger-cabinet-e2e")
-    var ledger: String { directory.child("ledger") }
 
-    @discardableResult
-    func svledger(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
-        let result = try CommandRunner.svledger(arguments + ["--ledger", ledger])
-        #expect(result.status == 0, "\(arguments.prefix(3)): \(result.stderr)", sourceLocation: sourceLocation)
-        return result
-    }
 
     /// The ledger of tools/demo-data/portfolio.ndjson, with the policy and catalog it assumes.
     func makePortfolio() throws {

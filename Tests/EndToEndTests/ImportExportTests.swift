@@ -4,19 +4,12 @@ import Testing
 import TestSupport
 
 @Suite("Import, export and backup through the CLI")
-struct ImportExportTests {
+struct ImportExportTests: LedgerCLISuite {
     let directory = TemporaryDirectory("svledger-import")
-    var ledger: String { directory.child("ledger") }
     static let seed003 = CommandRunner.repositoryRoot + "/tools/demo-data/seed-003-pledge-table.txt"
     static let head = ["--actor", "r.shah", "--role", "Head of Procurement"]
     static let officer = ["--actor", "a.patel", "--role", "Contract Manager"]
 
-    @discardableResult
-    func svledger(_ arguments: [String], expectSuccess: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
-        let result = try CommandRunner.svledger(arguments + ["--ledger", ledger])
-        if expectSuccess { #expect(result.status == 0, "\(arguments.prefix(3)): \(result.stderr)", sourceLocation: sourceLocation) }
-        return result
-    }
 
     /// A ledger with one awarded contract, ready for a pledge.
     func awardedContract() throws {

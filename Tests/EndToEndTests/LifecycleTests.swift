@@ -5,18 +5,9 @@ import TestSupport
 
 /// A whole contract life through the built CLI, as the README walks a new user through it.
 @Suite("Contract lifecycle through the CLI")
-struct LifecycleTests {
+struct LifecycleTests: LedgerCLISuite {
     let directory = TemporaryDirectory("svledger-lifecycle")
-    var ledger: String { directory.child("ledger") }
 
-    @discardableResult
-    func svledger(_ arguments: [String], expectSuccess: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
-        let result = try CommandRunner.svledger(arguments + ["--ledger", ledger])
-        if expectSuccess {
-            #expect(result.status == 0, "\(arguments.prefix(2)): \(result.stderr)", sourceLocation: sourceLocation)
-        }
-        return result
-    }
 
     static let officer = ["--actor", "a.patel", "--role", "Procurement Officer"]
     static let head = ["--actor", "r.shah", "--role", "Head of Procurement"]

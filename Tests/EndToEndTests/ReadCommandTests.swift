@@ -5,16 +5,9 @@ import TestSupport
 
 /// The read side through the built CLI: show, contracts, reconcile, audit, verify and rebuild.
 @Suite("Read commands through the CLI")
-struct ReadCommandTests {
+struct ReadCommandTests: LedgerCLISuite {
     let directory = TemporaryDirectory("svledger-reads")
-    var ledger: String { directory.child("ledger") }
 
-    @discardableResult
-    func svledger(_ arguments: [String], expectSuccess: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
-        let result = try CommandRunner.svledger(arguments + ["--ledger", ledger])
-        if expectSuccess { #expect(result.status == 0, "\(arguments.prefix(2)): \(result.stderr)", sourceLocation: sourceLocation) }
-        return result
-    }
 
     /// One contract: pledge NT1 4 and NT10 52, returns for Q1 and Q2, nothing for Q3.
     func makePortfolio() throws {
