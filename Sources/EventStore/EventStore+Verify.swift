@@ -29,9 +29,15 @@ extension EventStore {
     /// - Parameters:
     ///   - expectedHead: a head hash written down earlier, which the computed head must equal.
     ///   - progress: called every 100,000 events with the position reached.
-    /// - Throws: ``VerificationFailure`` naming the first bad position.
+    ///   - visit: called with each event once it has passed its checks, so that a caller can
+    ///     fold the log in the same pass instead of reading it again.
+    ///   - finally: called at the end inside the same read snapshot, e.g. to compare read
+    ///     models with what `visit` folded.
+    /// - Throws: ``VerificationFailure`` naming the first bad position, or what the closures throw.
     public func verify(
-        expectedHead: ChainHash? = nil, progress: ((UInt64) -> Void)? = nil
+        expectedHead: ChainHash? = nil, progress: ((UInt64) -> Void)? = nil,
+        visit: ((RecordedEvent) throws -> Void)? = nil,
+        finally: ((LedgerReader, VerificationReport) throws -> Void)? = nil
     ) throws -> VerificationReport {
         try read { reader in
             let txn = reader.transaction
@@ -63,6 +69,7 @@ extension EventStore {
                             problem: "stream \"\(event.streamId)\" jumps from version \(lastVersion) to \(event.streamVersion)")
                     }
                     try checkIndexes(for: event, in: txn)
+                    try visit?(event)
                     streamVersions[event.streamId] = event.streamVersion
                     previousRecordedAt = event.recordedAt
                     previous = LedgerHead(position: position, hash: event.hash)
@@ -82,7 +89,9 @@ extension EventStore {
                     position: previous.position,
                     problem: "head hash \(previous.hash.hex) differs from the expected \(expectedHead.hex)")
             }
-            return VerificationReport(eventCount: previous.position, streamCount: streamVersions.count, head: previous)
+            let report = VerificationReport(eventCount: previous.position, streamCount: streamVersions.count, head: previous)
+            try finally?(reader, report)
+            return report
         }
     }
 

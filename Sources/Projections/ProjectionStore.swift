@@ -135,27 +135,34 @@ public final class ProjectionStore: @unchecked Sendable {
                 last = event.position
                 return true
             }
-            let stored = try position(reader: reader)
-            guard stored == last else { throw ProjectionError.differs("projection-meta/position", "records position \(stored), the log ends at \(last)") }
-            var seen = Set<String>()
-            try reader.transaction.withCursor(contracts) { cursor in
-                var entry = try cursor.first()
-                while let current = entry {
-                    let reference = String(decoding: current.key, as: UTF8.self)
-                    seen.insert(reference)
-                    guard let replayed = fold.contracts[reference] else {
-                        throw ProjectionError.differs("contract \(reference)", "is stored but no events create it")
-                    }
-                    let decoded = try? Self.decode(Array(current.value), reference: reference)
-                    guard decoded == replayed else {
-                        throw ProjectionError.differs("contract \(reference)", decoded == nil ? "stored projection does not decode" : "stored projection differs from a fresh replay (\(Self.firstDifference(decoded!, replayed)))")
-                    }
-                    entry = try cursor.next()
+            try compare(fold, through: last, reader: reader)
+        }
+    }
+
+    /// Compares the stored projections with `fold`, the replay of the log through `last`,
+    /// read in the same snapshot as `reader` (`svledger verify` folds during its chain walk).
+    /// - Throws: ``ProjectionError/differs(_:_:)`` naming the first projection that differs.
+    public func compare(_ fold: ContractFold, through last: UInt64, reader: LedgerReader) throws {
+        let stored = try position(reader: reader)
+        guard stored == last else { throw ProjectionError.differs("projection-meta/position", "records position \(stored), the log ends at \(last)") }
+        var seen = Set<String>()
+        try reader.transaction.withCursor(contracts) { cursor in
+            var entry = try cursor.first()
+            while let current = entry {
+                let reference = String(decoding: current.key, as: UTF8.self)
+                seen.insert(reference)
+                guard let replayed = fold.contracts[reference] else {
+                    throw ProjectionError.differs("contract \(reference)", "is stored but no events create it")
                 }
+                let decoded = try? Self.decode(Array(current.value), reference: reference)
+                guard decoded == replayed else {
+                    throw ProjectionError.differs("contract \(reference)", decoded == nil ? "stored projection does not decode" : "stored projection differs from a fresh replay (\(Self.firstDifference(decoded!, replayed)))")
+                }
+                entry = try cursor.next()
             }
-            if let missing = fold.contracts.keys.sorted().first(where: { !seen.contains($0) }) {
-                throw ProjectionError.differs("contract \(missing)", "is missing from the stored projections")
-            }
+        }
+        if let missing = fold.contracts.keys.sorted().first(where: { !seen.contains($0) }) {
+            throw ProjectionError.differs("contract \(missing)", "is missing from the stored projections")
         }
     }
 

@@ -33,10 +33,17 @@ extension Root {
         func run() throws {
             let ledger = try options.openLedger(.readOnly)
             do {
-                let report = try ledger.store.verify(expectedHead: expectHead.flatMap { ChainHash(hex: $0) }) { position in
-                    FileHandleOutput.progress("verified \(position) events…")
-                }
-                do { try ledger.projections.verifyAgainstReplay() } catch let error as ProjectionError {
+                // One pass: the projections are folded while the chain is checked, and compared
+                // with the stored ones in the same snapshot.
+                var fold = ContractFold()
+                let report: VerificationReport
+                do {
+                    report = try ledger.store.verify(
+                        expectedHead: expectHead.flatMap { ChainHash(hex: $0) },
+                        progress: { FileHandleOutput.progress("verified \($0) events…") },
+                        visit: { try fold.apply($0) },
+                        finally: { reader, report in try ledger.projections.compare(fold, through: report.head.position, reader: reader) })
+                } catch let error as ProjectionError {
                     throw CLIError("verification failed: \(error)")
                 }
                 switch format {
