@@ -59,6 +59,17 @@ public final class Ledger: @unchecked Sendable {
         return Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
     }
 
+    /// Everything `svledger verify` checks, in one pass over the log: the chain, canonical form,
+    /// indexes and head, and the stored projections against the same events folded afresh,
+    /// compared in the same read snapshot.
+    /// - Throws: `VerificationFailure` for the log, `ProjectionError` for the projections.
+    public func verifyAll(expectedHead: ChainHash? = nil, progress: ((UInt64) -> Void)? = nil) throws -> VerificationReport {
+        var fold = ContractFold()
+        return try store.verify(
+            expectedHead: expectedHead, progress: progress, visit: { try fold.apply($0) },
+            finally: { reader, report in try self.projections.compare(fold, through: report.head.position, reader: reader) })
+    }
+
     /// The snapshot at `position` (the head when `nil`): contracts and reference data.
     public func snapshot(at position: UInt64? = nil) throws -> Snapshot {
         try Snapshot.load(store: store, projections: projections, at: position)

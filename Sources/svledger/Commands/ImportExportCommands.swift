@@ -190,8 +190,7 @@ extension Root {
             copyOptions.ledger = directory
             let copy = try copyOptions.openLedger(.readOnly)
             do {
-                let report = try copy.store.verify()
-                try copy.projections.verifyAgainstReplay()
+                let report = try copy.verifyAll()
                 print("backed up and verified \(report.eventCount) events in \(report.streamCount) streams to \(directory)")
                 print(report.head)
             } catch let failure as VerificationFailure {

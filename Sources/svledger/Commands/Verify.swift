@@ -33,16 +33,11 @@ extension Root {
         func run() throws {
             let ledger = try options.openLedger(.readOnly)
             do {
-                // One pass: the projections are folded while the chain is checked, and compared
-                // with the stored ones in the same snapshot.
-                var fold = ContractFold()
                 let report: VerificationReport
                 do {
-                    report = try ledger.store.verify(
+                    report = try ledger.verifyAll(
                         expectedHead: expectHead.flatMap { ChainHash(hex: $0) },
-                        progress: { FileHandleOutput.progress("verified \($0) events…") },
-                        visit: { try fold.apply($0) },
-                        finally: { reader, report in try ledger.projections.compare(fold, through: report.head.position, reader: reader) })
+                        progress: { FileHandleOutput.progress("verified \($0) events…") })
                 } catch let error as ProjectionError {
                     throw CLIError("verification failed: \(error)")
                 }
