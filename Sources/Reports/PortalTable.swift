@@ -85,28 +85,10 @@ public struct PortalTable: Sendable, Equatable {
         return nil
     }
 
-    /// Splits one line; with commas, double quotes protect commas inside a field.
+    /// Splits one line: by tab as it stands, by comma with CSV quoting.
     static func split(_ line: String, _ delimiter: Character) -> [String] {
-        guard delimiter == ",", line.contains("\"") else {
-            return line.split(separator: delimiter, omittingEmptySubsequences: false).map(String.init)
-        }
-        var fields: [String] = [], field = "", quoted = false
-        var characters = Array(line)[...]
-        while let character = characters.popFirst() {
-            if quoted {
-                if character == "\"" {
-                    if characters.first == "\"" { field.append("\""); characters.removeFirst() } else { quoted = false }
-                } else { field.append(character) }
-            } else if character == "\"" && field.isEmpty {
-                quoted = true
-            } else if character == "," {
-                fields.append(field); field = ""
-            } else {
-                field.append(character)
-            }
-        }
-        fields.append(field)
-        return fields
+        guard delimiter == "," else { return line.split(separator: delimiter, omittingEmptySubsequences: false).map(String.init) }
+        return CSVText.parse(line).rows.first ?? [""]
     }
 
     /// A printed total: a line saying "Total" followed (on it or the next line) by an amount.

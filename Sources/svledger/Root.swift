@@ -89,6 +89,11 @@ enum Terminal {
         message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
     }
 
+    /// Progress lines go to stderr, so that they never mix with a command's machine-readable stdout.
+    static func progress(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
     /// Writes straight to stdout, unbuffered: progress and loop output must not sit in a buffer.
     static func writeNow(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))

@@ -44,26 +44,23 @@ public struct ReferenceData: Sendable {
 
     /// The event adopting `policy`, or a refusal if that version was adopted with other content.
     public func adopt(_ policy: Policy) throws(DomainError) -> (stream: String, event: DomainEvent) {
-        if let existing = self.policy(policy.id, version: policy.version) {
-            throw DomainError(
-                .referenceVersionReused,
-                existing.document == policy.document
-                    ? "policy \(policy.reference) is already adopted"
-                    : "policy \(policy.reference) was adopted with different content; give the new rules a new version")
-        }
+        try Self.refuseReuse(self.policy(policy.id, version: policy.version)?.document, policy.document, "policy \(policy.reference)", "adopted", "rules")
         return (Self.stream(policy: policy.id), DomainEvent(type: Self.policyAdopted, payload: ["policy": policy.document]))
     }
 
     /// The event publishing `catalog`, or a refusal if that version exists.
     public func publish(_ catalog: Catalog) throws(DomainError) -> (stream: String, event: DomainEvent) {
-        if let existing = self.catalog(catalog.id, version: catalog.version) {
-            throw DomainError(
-                .referenceVersionReused,
-                existing.document == catalog.document
-                    ? "catalog \(catalog.reference) is already published"
-                    : "catalog \(catalog.reference) was published with different content; give the new values a new version")
-        }
+        try Self.refuseReuse(self.catalog(catalog.id, version: catalog.version)?.document, catalog.document, "catalog \(catalog.reference)", "published", "values")
         return (Self.stream(catalog: catalog.id), DomainEvent(type: Self.catalogPublished, payload: ["catalog": catalog.document]))
+    }
+
+    /// A version is recorded once: again with the same document is a no-op refused as such,
+    /// with another document a mistake (the new content needs a new version).
+    private static func refuseReuse(_ existing: JSONValue?, _ document: JSONValue, _ name: String, _ verb: String, _ content: String) throws(DomainError) {
+        guard let existing else { return }
+        throw DomainError(
+            .referenceVersionReused,
+            existing == document ? "\(name) is already \(verb)" : "\(name) was \(verb) with different content; give the new \(content) a new version")
     }
 
     /// Folds one event; events of other types are ignored.

@@ -115,7 +115,7 @@ extension Root {
             let ledger = try options.openLedger()
             var reported = 0
             let written = try SyntheticPortfolio.populate(ledger, events: events, seed: seed) { count in
-                if count - reported >= 20_000 { FileHandleOutput.progress("generated \(count) events…"); reported = count }
+                if count - reported >= 20_000 { Terminal.progress("generated \(count) events…"); reported = count }
             }
             print("generated \(written) events")
             print(try ledger.store.head())

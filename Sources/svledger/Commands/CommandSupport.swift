@@ -2,6 +2,7 @@ import ArgumentParser
 import EventStore
 import Foundation
 import Ledger
+import Reports
 import SocialValue
 
 /// Who acts, why, and when: every domain command records them.
@@ -124,41 +125,13 @@ enum LineInput {
     }
 }
 
-/// A small CSV reader: commas, double-quoted fields with "" escapes, CRLF or LF.
+/// Reads a CSV file of line items with the one CSV reader (`Reports.CSVText`).
 enum CSVFile {
     static func read(_ path: String) throws -> [[String]] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
         guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(path) is not UTF-8 text") }
-        return try parse(text, name: path)
-    }
-
-    static func parse(_ text: String, name: String) throws -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = ""
-        var inQuotes = false, line = 1
-        var characters = text.makeIterator()
-        var pending: Character? = characters.next()
-        while let character = pending {
-            pending = characters.next()
-            if inQuotes {
-                if character == "\"" {
-                    if pending == "\"" { field.append("\""); pending = characters.next() } else { inQuotes = false }
-                } else {
-                    if character == "\n" { line += 1 }
-                    field.append(character)
-                }
-                continue
-            }
-            switch character {
-            case "\"" where field.isEmpty: inQuotes = true
-            case ",": row.append(field); field = ""
-            case "\n", "\r\n":
-                row.append(field); rows.append(row); row = []; field = ""; line += 1
-            case "\r": continue
-            default: field.append(character)
-            }
-        }
-        if inQuotes { throw CLIError("\(name) line \(line): a quoted field is not closed") }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        let (rows, unclosed) = CSVText.parse(text)
+        if let unclosed { throw CLIError("\(path) line \(unclosed): a quoted field is not closed") }
         return rows
     }
 }

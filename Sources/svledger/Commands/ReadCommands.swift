@@ -138,7 +138,7 @@ extension Root {
             var peakHeap = PeakMemory.anonymousMiB() ?? 0
             let (events, contracts) = try opened.projections.rebuild { position in
                 peakHeap = max(peakHeap, PeakMemory.anonymousMiB() ?? 0)
-                FileHandleOutput.progress("rebuilt through position \(position)…")
+                Terminal.progress("rebuilt through position \(position)…")
             }
             peakHeap = max(peakHeap, PeakMemory.anonymousMiB() ?? 0)
             let seconds = Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch) / 1000

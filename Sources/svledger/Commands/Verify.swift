@@ -37,7 +37,7 @@ extension Root {
                 do {
                     report = try ledger.verifyAll(
                         expectedHead: expectHead.flatMap { ChainHash(hex: $0) },
-                        progress: { FileHandleOutput.progress("verified \($0) events…") })
+                        progress: { Terminal.progress("verified \($0) events…") })
                 } catch let error as ProjectionError {
                     throw CLIError("verification failed: \(error)")
                 }
