@@ -83,17 +83,29 @@ public struct RecordedEvent: Hashable, Sendable {
         event: ProposedEvent, streamId: String, position: UInt64, streamVersion: UInt64,
         recordedAt: Timestamp, previousHash: ChainHash
     ) -> JSONValue {
-        var members = contentMembers(event: event, streamId: streamId)
-        members["position"] = .integer(Int64(position))
-        members["streamVersion"] = .integer(Int64(streamVersion))
-        members["recordedAt"] = .string(recordedAt.description)
-        members["previousHash"] = .string(previousHash.hex)
-        return .object(members)
+        // Built directly in canonical key order (the order of `envelopeFields`).
+        let members: [JSONObject.Member] = [
+            .init(key: "actor", value: .object(["id": .string(event.actor.id), "role": .string(event.actor.role)])),
+            .init(key: "causationId", value: event.causationId.map { .string($0.description) } ?? .null),
+            .init(key: "correlationId", value: event.correlationId.map { .string($0.description) } ?? .null),
+            .init(key: "effectiveDate", value: .string(event.effectiveDate.description)),
+            .init(key: "eventId", value: .string(event.eventId.description)),
+            .init(key: "eventType", value: .string(event.eventType)),
+            .init(key: "payload", value: event.payload),
+            .init(key: "position", value: .integer(Int64(position))),
+            .init(key: "previousHash", value: .string(previousHash.hex)),
+            .init(key: "reason", value: event.reason.map { .string($0) } ?? .null),
+            .init(key: "recordedAt", value: .string(recordedAt.description)),
+            .init(key: "schemaVersion", value: .integer(Int64(event.schemaVersion))),
+            .init(key: "streamId", value: .string(streamId)),
+            .init(key: "streamVersion", value: .integer(Int64(streamVersion))),
+        ]
+        return .object(JSONObject(sorted: members))
     }
 
     /// The fields a caller chose: two appends with the same id are the same event
     /// exactly when these are equal.
-    static func contentMembers(event: ProposedEvent, streamId: String) -> [String: JSONValue] {
+    static func contentMembers(event: ProposedEvent, streamId: String) -> JSONObject {
         [
             "eventId": .string(event.eventId.description),
             "streamId": .string(streamId),
@@ -124,66 +136,68 @@ public struct RecordedEvent: Hashable, Sendable {
         try self.init(envelope: json, hash: hash)
     }
 
-    static let envelopeFields: Set<String> = [
-        "position", "eventId", "streamId", "streamVersion", "eventType", "schemaVersion", "recordedAt",
-        "effectiveDate", "actor", "reason", "correlationId", "causationId", "payload", "previousHash",
+    /// The envelope's fields in canonical (byte-wise) order: a stored envelope has exactly
+    /// these, in this order, so decoding reads them by position.
+    static let envelopeFields = [
+        "actor", "causationId", "correlationId", "effectiveDate", "eventId", "eventType", "payload",
+        "position", "previousHash", "reason", "recordedAt", "schemaVersion", "streamId", "streamVersion",
     ]
 
     /// Decodes an envelope object and the hash stored with it.
     public init(envelope json: JSONValue, hash: ChainHash) throws(EnvelopeDecodingError) {
-        guard case .object(let members) = json else { throw EnvelopeDecodingError("envelope is not an object") }
+        guard case .object(let object) = json else { throw EnvelopeDecodingError("envelope is not an object") }
         let expected = Self.envelopeFields
-        if members.count != expected.count || !members.keys.allSatisfy(expected.contains) {
-            let keys = Set(members.keys)
-            let extra = keys.subtracting(expected).sorted(), missing = expected.subtracting(keys).sorted()
+        guard object.count == expected.count, zip(object, expected).allSatisfy({ $0.key == $1 }) else {
+            let keys = Set(object.keys), fields = Set(expected)
+            let extra = keys.subtracting(fields).sorted(), missing = fields.subtracting(keys).sorted()
             throw EnvelopeDecodingError("envelope fields differ: missing \(missing), unexpected \(extra)")
         }
-        func string(_ key: String) throws(EnvelopeDecodingError) -> String {
-            guard let value = members[key]?.stringValue else { throw EnvelopeDecodingError("\(key) is not a string") }
+        let members = object.members
+        func string(_ index: Int) throws(EnvelopeDecodingError) -> String {
+            guard let value = members[index].value.stringValue else { throw EnvelopeDecodingError("\(expected[index]) is not a string") }
             return value
         }
-        func optionalID(_ key: String) throws(EnvelopeDecodingError) -> EventID? {
-            if members[key] == .null { return nil }
-            guard let id = EventID(try string(key)) else { throw EnvelopeDecodingError("\(key) is not a UUID") }
+        func optionalID(_ index: Int) throws(EnvelopeDecodingError) -> EventID? {
+            if members[index].value == .null { return nil }
+            guard let id = EventID(try string(index)) else { throw EnvelopeDecodingError("\(expected[index]) is not a UUID") }
             return id
         }
-        func positive(_ key: String) throws(EnvelopeDecodingError) -> Int64 {
-            guard let value = members[key]?.integerValue, value >= 1 else {
-                throw EnvelopeDecodingError("\(key) is not an integer ≥ 1")
+        func positive(_ index: Int) throws(EnvelopeDecodingError) -> Int64 {
+            guard let value = members[index].value.integerValue, value >= 1 else {
+                throw EnvelopeDecodingError("\(expected[index]) is not an integer ≥ 1")
             }
             return value
         }
-        guard let eventId = EventID(try string("eventId")) else { throw EnvelopeDecodingError("eventId is not a UUID") }
-        guard let recordedAt = Timestamp(try string("recordedAt")) else {
-            throw EnvelopeDecodingError("recordedAt is not YYYY-MM-DDTHH:MM:SS.mmmZ")
-        }
-        guard let effectiveDate = CalendarDate(try string("effectiveDate")) else {
+        guard let actor = members[0].value.objectValue, actor.count == 2, let actorID = actor["id"]?.stringValue,
+            let role = actor["role"]?.stringValue
+        else { throw EnvelopeDecodingError("actor is not {id, role}") }
+        guard let effectiveDate = CalendarDate(try string(3)) else {
             throw EnvelopeDecodingError("effectiveDate is not YYYY-MM-DD")
         }
-        guard let previousHash = ChainHash(hex: try string("previousHash")) else {
+        guard let eventId = EventID(try string(4)) else { throw EnvelopeDecodingError("eventId is not a UUID") }
+        guard case .object = members[6].value else { throw EnvelopeDecodingError("payload is not an object") }
+        guard let previousHash = ChainHash(hex: try string(8)) else {
             throw EnvelopeDecodingError("previousHash is not 64 hex digits")
         }
-        guard let actorID = members["actor"]?["id"]?.stringValue, let role = members["actor"]?["role"]?.stringValue,
-            members["actor"]?.objectValue?.count == 2
-        else { throw EnvelopeDecodingError("actor is not {id, role}") }
         let reason: String?
-        switch members["reason"] {
-        case .null?: reason = nil
-        case .string(let text)?: reason = text
+        switch members[9].value {
+        case .null: reason = nil
+        case .string(let text): reason = text
         default: throw EnvelopeDecodingError("reason is neither a string nor null")
         }
-        guard case .object = members["payload"] else { throw EnvelopeDecodingError("payload is not an object") }
-        self.position = UInt64(try positive("position"))
-        self.streamId = try string("streamId")
-        self.streamVersion = UInt64(try positive("streamVersion"))
+        guard let recordedAt = Timestamp(try string(10)) else {
+            throw EnvelopeDecodingError("recordedAt is not YYYY-MM-DDTHH:MM:SS.mmmZ")
+        }
+        self.position = UInt64(try positive(7))
+        self.streamId = try string(12)
+        self.streamVersion = UInt64(try positive(13))
         self.recordedAt = recordedAt
         self.previousHash = previousHash
         self.hash = hash
         self.event = ProposedEvent(
-            eventId: eventId, eventType: try string("eventType"), schemaVersion: Int(try positive("schemaVersion")),
+            eventId: eventId, eventType: try string(5), schemaVersion: Int(try positive(11)),
             effectiveDate: effectiveDate, actor: ActorIdentity(id: actorID, role: role), reason: reason,
-            correlationId: try optionalID("correlationId"), causationId: try optionalID("causationId"),
-            payload: members["payload"]!)
+            correlationId: try optionalID(2), causationId: try optionalID(1), payload: members[6].value)
     }
 }
 

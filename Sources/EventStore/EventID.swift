@@ -2,50 +2,81 @@
 ///
 /// New ids are UUIDv7 (48-bit Unix milliseconds, then random bits), so the `event-ids`
 /// index grows at one edge instead of scattering inserts over the B-tree.
+///
+/// The 16 bytes are held as two big-endian halves rather than an array: every event carries
+/// one to three ids, and comparing, hashing and copying them must not touch the heap.
 public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    let high: UInt64
+    let low: UInt64
+
+    init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
     /// The 16 bytes in network order: the key in the `event-ids` database.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] { Bytes.bigEndian(high) + Bytes.bigEndian(low) }
 
     public init?(bytes: [UInt8]) {
         guard bytes.count == 16 else { return nil }
-        self.bytes = bytes
+        self.init(high: Bytes.readBigEndian(bytes)!, low: Bytes.readBigEndian(Array(bytes[8...]))!)
     }
 
     /// Parses the `8-4-4-4-12` hex form (either case). Returns `nil` for anything else.
     public init?(_ text: String) {
-        let utf8 = Array(text.utf8)
+        let parsed = text.utf8.withContiguousStorageIfAvailable(Self.parse) ?? Self.parse(Array(text.utf8))
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ utf8: some RandomAccessCollection<UInt8>) -> EventID? {
         guard utf8.count == 36 else { return nil }
-        for dash in [8, 13, 18, 23] where utf8[dash] != UInt8(ascii: "-") { return nil }
-        let hex = utf8.enumerated().filter { ![8, 13, 18, 23].contains($0.offset) }.map(\.element)
-        guard let bytes = Bytes.parseHex(String(decoding: hex, as: UTF8.self)) else { return nil }
-        self.bytes = bytes
+        var halves: (UInt64, UInt64) = (0, 0)
+        var digits = 0
+        for (offset, byte) in zip(0..., utf8) {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard let nibble = Bytes.nibble(byte) else { return nil }
+            if digits < 16 { halves.0 = halves.0 << 4 | UInt64(nibble) } else { halves.1 = halves.1 << 4 | UInt64(nibble) }
+            digits += 1
+        }
+        return EventID(high: halves.0, low: halves.1)
     }
 
     /// A new time-ordered UUIDv7 for `millisecondsSinceEpoch`.
     public static func version7(millisecondsSinceEpoch: Int64) -> EventID {
         var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8](repeating: 0, count: 16)
-        let millis = UInt64(max(0, millisecondsSinceEpoch))
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * (5 - index))) }
-        for index in 6..<16 { bytes[index] = generator.next() }
-        bytes[6] = 0x70 | (bytes[6] & 0x0F)  // version 7
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)  // RFC 9562 variant
-        return EventID(bytes: bytes)!
+        let millis = UInt64(max(0, millisecondsSinceEpoch)) & 0xFFFF_FFFF_FFFF
+        let random: (UInt64, UInt64) = (generator.next(), generator.next())
+        // 48 bits of time, version 7, 12 random bits; then the RFC 9562 variant and 62 random bits.
+        let high = millis << 16 | 0x7000 | (random.0 & 0x0FFF)
+        let low = 0x8000_0000_0000_0000 | (random.1 & 0x3FFF_FFFF_FFFF_FFFF)
+        return EventID(high: high, low: low)
     }
 
     /// A new UUIDv7 for the current time.
     public static func generate() -> EventID { version7(millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch) }
 
     public var description: String {
-        let hex = Array(Bytes.hex(bytes).utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, character) in hex.enumerated() {
-            if [8, 12, 16, 20].contains(index) { text.append(UInt8(ascii: "-")) }
-            text.append(character)
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            var index = 0
+            func put(_ value: UInt64, nibbles: Int) {
+                for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
+                    if index == 8 || index == 13 || index == 18 || index == 23 {
+                        buffer[index] = UInt8(ascii: "-")
+                        index += 1
+                    }
+                    buffer[index] = Bytes.hexDigit(UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0x0F)
+                    index += 1
+                }
+            }
+            put(high, nibbles: 16)
+            put(low, nibbles: 16)
+            return index
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
-    public static func < (lhs: EventID, rhs: EventID) -> Bool { lhs.bytes.lexicographicallyPrecedes(rhs.bytes) }
+    public static func < (lhs: EventID, rhs: EventID) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
 }

@@ -68,30 +68,45 @@ private struct JSONParser {
     }
 
     mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        let objectStart = index
         index += 1
-        var members: [String: JSONValue] = [:]
+        var members: [JSONObject.Member] = []
+        // Canonical text has its keys in ascending byte order; while that holds, no key can
+        // repeat and the members need no sorting.
+        var ascending = true
         skipWhitespace()
-        if current == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if current == UInt8(ascii: "}") { index += 1; return .object(JSONObject()) }
+        members.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
-            let keyOffset = index
             let key = try parseString()
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
-            if members.updateValue(value, forKey: key) != nil {
-                throw JSONParseError(offset: keyOffset, message: "duplicate key \"\(key)\"")
-            }
+            if ascending, let last = members.last, !JSONObject.precedes(last.key, key) { ascending = false }
+            members.append(JSONObject.Member(key: key, value: value))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                index += 1
+                if ascending { return .object(JSONObject(sorted: members)) }
+                return .object(try Self.sortedObject(members, objectStart: objectStart))
             default: throw error("expected ',' or '}' in object")
             }
         }
+    }
+
+    /// Sorts members that arrived out of canonical order, refusing a repeated key.
+    static func sortedObject(_ members: [JSONObject.Member], objectStart: Int) throws(JSONParseError) -> JSONObject {
+        let sorted = members.sorted { JSONObject.precedes($0.key, $1.key) }
+        for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.key == next.key {
+            throw JSONParseError(offset: objectStart, message: "duplicate key \"\(next.key)\"")
+        }
+        return JSONObject(sorted: sorted)
     }
 
     mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {

@@ -6,7 +6,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     case integer(Int64)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     /// The largest integer magnitude the format allows (2^53 − 1), so that every JSON reader,
     /// including those that parse numbers as doubles, reads the same value.
@@ -39,7 +39,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         return nil
     }
 
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: JSONObject? {
         if case .object(let value) = self { return value }
         return nil
     }
@@ -55,7 +55,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        var object = JSONObject()
+        for (key, value) in elements { object[key] = value }
+        self = .object(object)
     }
     public init(nilLiteral: ()) { self = .null }
 }
@@ -89,13 +91,12 @@ extension JSONValue {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            // Byte-wise key order, which Swift's String `<` (Unicode canonical order) is not.
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (index, key) in keys.enumerated() {
+            // JSONObject keeps its members in canonical (byte-wise) key order.
+            for (index, member) in members.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                Self.appendString(key, to: &output)
+                Self.appendString(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                members[key]!.appendCanonical(to: &output)
+                member.value.appendCanonical(to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
@@ -105,18 +106,24 @@ extension JSONValue {
         if value == 0 { output.append(UInt8(ascii: "0")); return }
         if value < 0 { output.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var digits: [UInt8] = []
+        let start = output.count
         while magnitude > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            output.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
             magnitude /= 10
         }
-        output.append(contentsOf: digits.reversed())
+        output[start...].reverse()
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func appendString(_ value: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them whole.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            output.append(contentsOf: value.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

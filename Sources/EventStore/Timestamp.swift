@@ -25,7 +25,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         let utf8 = Array(text.utf8)
         guard utf8.count == 24, utf8[10] == UInt8(ascii: "T"), utf8[13] == UInt8(ascii: ":"),
             utf8[16] == UInt8(ascii: ":"), utf8[19] == UInt8(ascii: "."), utf8[23] == UInt8(ascii: "Z"),
-            let date = CalendarDate(String(decoding: utf8[0..<10], as: UTF8.self)),
+            let date = CalendarDate(utf8: utf8[0..<10]),
             let hour = Digits.parse(utf8[11..<13]), hour < 24,
             let minute = Digits.parse(utf8[14..<16]), minute < 60,
             let second = Digits.parse(utf8[17..<19]), second < 60,
@@ -47,10 +47,17 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var description: String {
         let millisOfDay = Int(((millisecondsSinceEpoch % 86_400_000) + 86_400_000) % 86_400_000)
-        var text = date.description
-        text += "T" + Digits.pad(millisOfDay / 3_600_000, 2) + ":" + Digits.pad(millisOfDay / 60_000 % 60, 2)
-        text += ":" + Digits.pad(millisOfDay / 1000 % 60, 2) + "." + Digits.pad(millisOfDay % 1000, 3) + "Z"
-        return text
+        let date = self.date
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            var writer = Digits.Writer(buffer: buffer)
+            writer.date(date)
+            writer.put("T", millisOfDay / 3_600_000, 2)
+            writer.put(":", millisOfDay / 60_000 % 60, 2)
+            writer.put(":", millisOfDay / 1000 % 60, 2)
+            writer.put(".", millisOfDay % 1000, 3)
+            writer.put("Z")
+            return writer.index
+        }
     }
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }
@@ -73,11 +80,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// Parses `YYYY-MM-DD`. Returns `nil` for anything else, including 2025-02-29.
-    public init?(_ text: String) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
-            let year = Digits.parse(utf8[0..<4]), let month = Digits.parse(utf8[5..<7]),
-            let day = Digits.parse(utf8[8..<10])
+    public init?(_ text: String) { self.init(utf8: Array(text.utf8)[...]) }
+
+    init?(utf8: ArraySlice<UInt8>) {
+        let at = utf8.startIndex
+        guard utf8.count == 10, utf8[at + 4] == UInt8(ascii: "-"), utf8[at + 7] == UInt8(ascii: "-"),
+            let year = Digits.parse(utf8[at..<at + 4]), let month = Digits.parse(utf8[at + 5..<at + 7]),
+            let day = Digits.parse(utf8[at + 8..<at + 10])
         else { return nil }
         self.init(year: year, month: month, day: day)
     }
@@ -117,7 +126,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         }
     }
 
-    public var description: String { Digits.pad(year, 4) + "-" + Digits.pad(month, 2) + "-" + Digits.pad(day, 2) }
+    public var description: String {
+        String(unsafeUninitializedCapacity: 10) { buffer in
+            var writer = Digits.Writer(buffer: buffer)
+            writer.date(self)
+            return writer.index
+        }
+    }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
@@ -135,8 +150,31 @@ enum Digits {
         return utf8.isEmpty ? nil : value
     }
 
-    static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// Writes fixed-width text into a string's uninitialised buffer (no intermediate strings:
+    /// every event's canonical form holds a date and a time).
+    struct Writer {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var index = 0
+
+        mutating func put(_ separator: Unicode.Scalar) {
+            buffer[index] = UInt8(ascii: separator)
+            index += 1
+        }
+
+        mutating func put(_ separator: Unicode.Scalar? = nil, _ value: Int, _ width: Int) {
+            if let separator { put(separator) }
+            var rest = value
+            for offset in stride(from: width - 1, through: 0, by: -1) {
+                buffer[index + offset] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            index += width
+        }
+
+        mutating func date(_ date: CalendarDate) {
+            put(nil, date.year, 4)
+            put("-", date.month, 2)
+            put("-", date.day, 2)
+        }
     }
 }

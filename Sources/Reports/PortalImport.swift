@@ -161,7 +161,7 @@ public struct PortalImport: Sendable {
                 "description": .string(row.question.isEmpty ? row.reference : row.question), "unit": .string(row.units.isEmpty ? "no." : row.units),
                 "proxyValueGBP": proxy.map { .string($0.description) } ?? .null,
                 "proxySource": proxy == nil ? .null : .string("imported from \(source)"),
-                "priorities": .object(Dictionary(uniqueKeysWithValues: row.priorities.map { ($0.key, JSONValue.array($0.value.isEmpty ? [] : [.string($0.value)])) })),
+                "priorities": .object(JSONObject(Dictionary(uniqueKeysWithValues: row.priorities.map { ($0.key, JSONValue.array($0.value.isEmpty ? [] : [.string($0.value)])) }))),
             ])
         }
         document["measures"] = .array(measures)

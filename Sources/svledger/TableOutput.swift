@@ -17,7 +17,7 @@ enum TableOutput {
             for row in rows {
                 var object: [String: JSONValue] = [:]
                 for (key, value) in zip(header, row) where !key.isEmpty { object[key] = .string(value) }
-                Swift.print(JSONValue.object(object).canonicalText)
+                Swift.print(JSONValue.object(JSONObject(object)).canonicalText)
             }
         case .text:
             if let title { Swift.print(title) }

@@ -52,4 +52,26 @@ struct CanonicalJSONTests {
     func deepNesting() {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: String(repeating: "[", count: 10_000)) }
     }
+
+    @Test("an object keeps canonical order whichever way it is built: parsed out of order, inserted, removed")
+    func objectOrder() throws {
+        let parsed = try JSONValue(parsing: #"{"é":1,"b":2,"Z":3,"a":4}"#)
+        #expect(parsed.objectValue?.keys == ["Z", "a", "b", "é"])
+        var built = JSONObject()
+        for key in ["é", "b", "Z", "a"] { built[key] = .integer(1) }
+        #expect(built.keys == ["Z", "a", "b", "é"])
+        built["b"] = nil
+        built["a"] = "changed"
+        #expect(JSONValue.object(built).canonicalText == #"{"Z":1,"a":"changed","é":1}"#)
+        // Equality does not depend on the order the text gave.
+        #expect(try JSONValue(parsing: #"{"b":1,"a":2}"#) == JSONValue(parsing: #"{"a":2,"b":1}"#))
+    }
+
+    @Test("a repeated key is refused whether or not the keys arrive in order", arguments: [
+        #"{"a":1,"a":2}"#, #"{"b":1,"a":2,"b":3}"#, #"{"a":1,"b":{"c":1,"c":2}}"#,
+    ])
+    func repeatedKeys(text: String) {
+        let error = #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
+        #expect(error?.message.contains("duplicate key") == true)
+    }
 }

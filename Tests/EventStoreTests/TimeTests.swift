@@ -38,4 +38,22 @@ struct TimeTests {
         #expect(EventID(early.description) == early)
         #expect(EventID("not-a-uuid") == nil)
     }
+
+    @Test("an event id reads back from its text and its 16 bytes, in either case, and refuses near misses")
+    func eventIdForms() throws {
+        let text = "0190f3a2-7b1c-7def-8123-456789abcdef"
+        let id = try #require(EventID(text))
+        #expect(id.description == text)
+        #expect(EventID(text.uppercased()) == id)
+        #expect(id.bytes == [0x01, 0x90, 0xf3, 0xa2, 0x7b, 0x1c, 0x7d, 0xef, 0x81, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef])
+        #expect(EventID(bytes: id.bytes) == id)
+        #expect(EventID(bytes: Array(id.bytes.dropLast())) == nil)
+        for bad in ["0190f3a2-7b1c-7def-8123-456789abcde", "0190f3a2-7b1c-7def-8123-456789abcdeg",
+                    "0190f3a27b1c-7def-8123-456789abcdef0", "0190f3a2-7b1c-7def-8123_456789abcdef"] {
+            #expect(EventID(bad) == nil, "\(bad)")
+        }
+        // Ordering follows the bytes, so ids order like the keys of the event-ids index.
+        let later = try #require(EventID("0190f3a2-7b1c-7def-8123-456789abcdf0"))
+        #expect(id < later && !(later < id))
+    }
 }

@@ -383,7 +383,7 @@ public struct Pledge: Sendable, Equatable {
         [
             "supplier": .string(supplier), "catalogId": .string(catalogId), "catalogVersion": .string(catalogVersion),
             "lines": .array(lines.map(\.json)), "totalGBP": .money(total),
-            "statedValues": .object(statedValues.mapValues { .string($0) }),
+            "statedValues": .object(JSONObject(statedValues.mapValues { .string($0) })),
         ]
     }
 }

@@ -16,7 +16,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Reads typed fields out of a JSON object, naming the exact path of any problem
 /// (`lines[2].quantity: "-5" must not be negative`).
 public struct FieldReader {
-    public let members: [String: JSONValue]
+    public let members: JSONObject
     public let path: String
 
     public init(_ value: JSONValue, path: String = "") throws(InputError) {

@@ -16,11 +16,19 @@ public struct FinancialQuarter: Sendable, Hashable, Comparable, CustomStringConv
 
     /// Parses `YYYY-YY-QN`, checking that the second year follows the first.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            (parts[0] + parts[1] + parts[2].dropFirst()).allSatisfy({ $0.isASCII && $0.isNumber }),
-            parts[2].first == "Q", let year = Int(parts[0]), let next = Int(parts[1]),
-            next == (year + 1) % 100, let number = Int(parts[2].dropFirst())
+        // Byte by byte: every stored return and correction names its quarter, so replay parses
+        // many of them.
+        let utf8 = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in utf8[range] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"), utf8[8] == UInt8(ascii: "Q"),
+            let year = digits(0..<4), let next = digits(5..<7), next == (year + 1) % 100, let number = digits(9..<10)
         else { return nil }
         self.init(startYear: year, number: number)
     }

@@ -68,7 +68,7 @@ enum DomainCommand {
     }
 
     static func run(_ fields: [String: JSONValue], ledger options: LedgerOptions) throws {
-        try run([.object(fields)], ledger: options)
+        try run([.object(JSONObject(fields))], ledger: options)
     }
 }
 
@@ -92,7 +92,7 @@ enum LineInput {
             } else {
                 line["quantity"] = .string(parts[1])
             }
-            return .object(line)
+            return .object(JSONObject(line))
         }
     }
 
@@ -113,7 +113,7 @@ enum LineInput {
             guard row.count == header.count else {
                 throw CLIError("\(path) line \(offset + 2): \(row.count) fields, but the header has \(header.count)")
             }
-            return .object(Dictionary(uniqueKeysWithValues: columns.map { ($0, JSONValue.string(row[indexes[$0]!].trimmingCharacters(in: .whitespaces))) }))
+            return .object(JSONObject(Dictionary(uniqueKeysWithValues: columns.map { ($0, JSONValue.string(row[indexes[$0]!].trimmingCharacters(in: .whitespaces))) })))
         }
     }
 

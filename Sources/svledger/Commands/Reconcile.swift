@@ -141,7 +141,7 @@ enum ReconciliationJSON {
                             "deliveredQuantity": .string(line.deliveredQuantity.description),
                             "expectedQuantity": .string(line.expectedQuantity.description),
                             "amounts": amounts(line.amounts), "rating": .string(line.rating.rawValue),
-                            "byQuarter": .object(Dictionary(uniqueKeysWithValues: line.byQuarter.map { ($0.key.description, JSONValue.string($0.value.description)) })),
+                            "byQuarter": .object(JSONObject(Dictionary(uniqueKeysWithValues: line.byQuarter.map { ($0.key.description, JSONValue.string($0.value.description)) }))),
                         ]
                     }),
                 ]
