@@ -70,14 +70,18 @@ public struct LedgerReader {
     }
 
     /// The version of the last event in `stream`; 0 when the stream does not exist.
-    public func streamVersion(_ stream: String) throws -> UInt64 {
+    public func streamVersion(_ stream: String) throws -> UInt64 { try streamTip(stream)?.version ?? 0 }
+
+    /// The last event of `stream`: its version and position; `nil` when the stream does not exist.
+    public func streamTip(_ stream: String) throws -> StreamTip? {
         try transaction.withCursor(store.streams) { cursor in
             // The entry just before the first key past this stream is its last, if it is ours.
             let after = try cursor.seek(atOrAfter: StreamKeys.pastEnd(of: stream))
             guard let last = after == nil ? try cursor.last() : try cursor.previous(),
-                let parsed = StreamKeys.parse(last.key), parsed.stream == stream
-            else { return 0 }
-            return parsed.version
+                let parsed = StreamKeys.parse(last.key), parsed.stream == stream,
+                let position = Bytes.readBigEndian(last.value)
+            else { return nil }
+            return StreamTip(version: parsed.version, position: position)
         }
     }
 
@@ -126,5 +130,17 @@ public struct LedgerReader {
             if event.recordedAt <= instant { low = middle } else { high = middle - 1 }
         }
         return low
+    }
+}
+
+/// Where a stream ends: its last version and the log position holding it. Both together
+/// identify what the stream held when state was folded from it.
+public struct StreamTip: Hashable, Sendable {
+    public let version: UInt64
+    public let position: UInt64
+
+    public init(version: UInt64, position: UInt64) {
+        self.version = version
+        self.position = position
     }
 }

@@ -12,6 +12,7 @@ import SocialValue
 public final class Ledger: @unchecked Sendable {
     public let store: EventStore
     public let projections: ProjectionStore
+    let decisions = DecisionCache()
 
     /// - Throws: ``ProjectionError/missing`` for a read-only ledger without projections.
     public init(store: EventStore) throws {
@@ -34,8 +35,8 @@ public final class Ledger: @unchecked Sendable {
     /// - Throws: ``CommandFailure`` naming the command (1-based) and the rule; the ledger is then unchanged.
     public func execute(_ commands: [LedgerCommand], today: CalendarDate) throws -> Outcome {
         // Decide inside one read snapshot; the reader must not outlive it.
-        let appends = try store.read { reader in
-            var batch = try BatchDecision(reader: reader, today: today)
+        let batch = try store.read { reader in
+            var batch = try BatchDecision(reader: reader, today: today, cache: decisions)
             for (index, command) in commands.enumerated() {
                 do {
                     try batch.decide(command)
@@ -43,9 +44,17 @@ public final class Ledger: @unchecked Sendable {
                     throw CommandFailure(index: index + 1, count: commands.count, error: error)
                 }
             }
-            return batch.appends
+            return batch
         }
-        return try append(appends)
+        let outcome = try append(batch.appends)
+        // Only now is the state the batch evolved committed, and so worth remembering.
+        for event in outcome.recorded {
+            guard let reference = ContractFold.contractReference(ofStream: event.streamId),
+                let (state, version) = batch.contracts[reference], version == event.streamVersion
+            else { continue }
+            decisions.remember(contract: reference, state: state, tip: StreamTip(version: version, position: event.position))
+        }
+        return outcome
     }
 
     /// Appends events as they are, with the projections updated in the same transaction.
@@ -82,7 +91,14 @@ public final class Ledger: @unchecked Sendable {
 
     /// A contract's state and stream version, as of `position` (the whole log when `nil`).
     public func contractState(_ reference: String, through position: UInt64? = nil) throws -> (state: ContractState, version: UInt64) {
-        try store.read { reader in try Self.contractState(reader, reference, through: position) }
+        try store.read { reader in
+            if position == nil, let tip = try reader.streamTip(ContractEvent.stream(contract: reference)),
+                let state = decisions.contract(reference, at: tip)
+            {
+                return (state, tip.version)
+            }
+            return try Self.contractState(reader, reference, through: position)
+        }
     }
 
     static func contractState(_ reader: LedgerReader, _ reference: String, through position: UInt64? = nil) throws -> (state: ContractState, version: UInt64) {
@@ -121,10 +137,32 @@ struct BatchDecision {
     var appends: [StreamAppend] = []
     let correlationId = EventID.generate()
 
-    init(reader: LedgerReader, today: CalendarDate) throws {
+    let cache: DecisionCache
+
+    init(reader: LedgerReader, today: CalendarDate, cache: DecisionCache) throws {
         self.reader = reader
         self.today = today
-        reference = try ReferenceReplay.referenceData(reader)
+        self.cache = cache
+        var tips: [String: StreamTip] = [:]
+        for stream in try reader.streamIds(withPrefix: "policy/") + reader.streamIds(withPrefix: "catalog/") {
+            tips[stream] = try reader.streamTip(stream)
+        }
+        if let known = cache.reference(matching: tips) {
+            reference = known
+        } else {
+            reference = try ReferenceReplay.referenceData(reader)
+            cache.remember(reference: reference, tips: tips)
+        }
+    }
+
+    /// The contract's state and version as this snapshot has it: remembered if the stream
+    /// still ends where it did, replayed otherwise.
+    func committedState(_ contract: String) throws -> (state: ContractState, version: UInt64) {
+        guard let tip = try reader.streamTip(ContractEvent.stream(contract: contract)) else { return (ContractState(), 0) }
+        if let state = cache.contract(contract, at: tip) { return (state, tip.version) }
+        let replayed = try Ledger.contractState(reader, contract)
+        cache.remember(contract: contract, state: replayed.state, tip: tip)
+        return replayed
     }
 
     mutating func decide(_ command: LedgerCommand) throws {
@@ -139,7 +177,7 @@ struct BatchDecision {
             try reference.evolve(eventType: event.type, payload: event.payload)
         case .contract(let contractCommand):
             let stream = ContractEvent.stream(contract: contractCommand.contract)
-            var (state, version) = try contracts[contractCommand.contract] ?? Ledger.contractState(reader, contractCommand.contract)
+            var (state, version) = try contracts[contractCommand.contract] ?? committedState(contractCommand.contract)
             let events = try SocialValue.decide(contractCommand, state: state, context: DecisionContext(reference: reference, today: today))
             let proposed = events.map {
                 ProposedEvent(

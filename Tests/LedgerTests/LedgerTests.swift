@@ -53,6 +53,28 @@ struct LedgerTests {
         _ = try ledger.store.verify()
     }
 
+    @Test("state remembered between commands is not trusted once another writer has moved the stream on")
+    func rememberedStateFollowsOtherWriters() throws {
+        let directory = TemporaryDirectory()
+        let first = try setUp(directory)
+        _ = try first.execute([try command(register), try command(assess)], today: Self.today)
+        #expect(try first.contractState("C-1").version == 2)
+        // A second writer on the same ledger (as another process would be) records a decision.
+        let second = try Ledger(store: first.store)
+        let weighting = #"{"command": "weighting.decide", "contract": "C-1", "actor": {"id": "a", "role": "Procurement Officer"}, "percent": "10", "basis": "policy-minimum"}"#
+        _ = try second.execute([try command(weighting)], today: Self.today)
+        // The first sees it. Deciding on its remembered state (version 2, no weighting) would
+        // accept a second weighting and then fail on the expected version instead.
+        #expect(try first.contractState("C-1").version == 3)
+        let refusal = #expect(throws: CommandFailure.self) {
+            try first.execute([try command(weighting.replacingOccurrences(of: "\"10\"", with: "\"12\""))], today: Self.today)
+        }
+        #expect(refusal?.error.rule == .lifecycleOrder)
+        // Both writers agree on the contract.
+        #expect(try second.contractState("C-1").state == first.contractState("C-1").state)
+        #expect(try second.contractState("C-1").version == first.contractState("C-1").version)
+    }
+
     @Test("reference data and contract state read as of an earlier position")
     func asOfPosition() throws {
         let directory = TemporaryDirectory()

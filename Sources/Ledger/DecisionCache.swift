@@ -1,0 +1,46 @@
+import EventStore
+import SocialValue
+import Synchronization
+
+/// What a long-lived process remembers between commands, so that deciding one command does
+/// not replay the contract's whole stream and every policy and catalog each time.
+///
+/// Each entry carries the tip (last version and its position) of the streams it was folded
+/// from, and is used only while the ledger, read in the command's own snapshot, still ends
+/// there. Another writer (another process, a restored copy) therefore causes a replay, never
+/// a decision on stale state. Entries are added only for state that is committed.
+final class DecisionCache: Sendable {
+    /// Enough for every contract of a large council; past it the cache starts again empty.
+    static let contractLimit = 20_000
+
+    private struct Storage {
+        var reference: (tips: [String: StreamTip], data: ReferenceData)?
+        var contracts: [String: (tip: StreamTip, state: ContractState)] = [:]
+    }
+
+    private let storage = Mutex(Storage())
+
+    /// The reference data folded from streams ending at exactly `tips`, if remembered.
+    func reference(matching tips: [String: StreamTip]) -> ReferenceData? {
+        storage.withLock { $0.reference?.tips == tips ? $0.reference?.data : nil }
+    }
+
+    func remember(reference data: ReferenceData, tips: [String: StreamTip]) {
+        storage.withLock { $0.reference = (tips, data) }
+    }
+
+    /// The state of `contract` folded through `tip`, if remembered.
+    func contract(_ contract: String, at tip: StreamTip) -> ContractState? {
+        storage.withLock { storage in
+            guard let entry = storage.contracts[contract], entry.tip == tip else { return nil }
+            return entry.state
+        }
+    }
+
+    func remember(contract: String, state: ContractState, tip: StreamTip) {
+        storage.withLock { storage in
+            if storage.contracts.count >= Self.contractLimit, storage.contracts[contract] == nil { storage.contracts.removeAll() }
+            storage.contracts[contract] = (tip, state)
+        }
+    }
+}
