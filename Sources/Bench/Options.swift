@@ -13,7 +13,7 @@ struct Options: Sendable {
     }
 
     enum ProfileOperation: String, Sendable {
-        case prepare, rebuild, verify, append
+        case prepare, rebuild, verify, append, bulk
     }
 
     var mode: Mode = .orchestrate
@@ -68,7 +68,7 @@ struct Options: Sendable {
             case "--child": options.mode = .child(size: try integer(argument))
             case "--profile":
                 guard let operation = ProfileOperation(rawValue: try value(argument)) else {
-                    throw UsageError("--profile takes prepare, rebuild, verify or append")
+                    throw UsageError("--profile takes prepare, rebuild, verify, append or bulk")
                 }
                 options.mode = .profile(operation: operation)
             case "--ledger": options.ledger = try value(argument)

@@ -8,6 +8,15 @@ enum Profile {
     static func run(_ operation: Options.ProfileOperation, options: Options) throws {
         let path = options.ledger!
         let exists = FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("data.mdb"))
+        if operation == .bulk {
+            // The import path from empty: a fresh ledger beside the prepared one.
+            let fresh = path + "-bulk"
+            try? FileManager.default.removeItem(atPath: fresh)
+            let ledger = try Ledger(store: EventStore(path: fresh, mode: .create))
+            let written = try SyntheticPortfolio.populate(ledger, events: options.events, seed: options.seed)
+            Log.say("appended \(written) events in bulk")
+            return
+        }
         if operation == .prepare {
             guard !exists else { Log.say("\(path) already holds a ledger"); return }
             let ledger = try Ledger(store: EventStore(path: path, mode: .create))
@@ -27,7 +36,7 @@ enum Profile {
         case .append:
             let commitsPerSecond = try SvledgerSingleAppend.run(ledger, commands: options.commits)
             Log.say("executed \(options.commits) single corrections at \(Int(commitsPerSecond)) commits/s")
-        case .prepare: break
+        case .prepare, .bulk: break
         }
     }
 }

@@ -22,9 +22,21 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         members.sort { Self.precedes($0.key, $1.key) }
     }
 
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self.init()
-        for (key, value) in elements { self[key] = value }
+    /// A repeated key keeps its last value, as assigning in order would.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
+
+    init(_ elements: [(String, JSONValue)]) {
+        var members: [Member] = []
+        members.reserveCapacity(elements.count)
+        for (key, value) in elements {
+            if let existing = members.firstIndex(where: { $0.key == key }) {
+                members[existing].value = value
+            } else {
+                members.append(Member(key: key, value: value))
+            }
+        }
+        members.sort { Self.precedes($0.key, $1.key) }
+        self.members = members
     }
 
     // MARK: - Collection of members

@@ -41,7 +41,7 @@ public struct FieldReader {
     public func string(_ key: String) throws(InputError) -> String {
         guard let value = members[key], value != .null else { throw fail(key, "is required") }
         guard let text = value.stringValue else { throw fail(key, "must be a string") }
-        guard !text.trimmingSpaces.isEmpty else { throw fail(key, "must not be empty") }
+        guard !text.isBlank else { throw fail(key, "must not be empty") }
         return text
     }
 

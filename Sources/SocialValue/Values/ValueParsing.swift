@@ -122,6 +122,14 @@ public enum ValueParsing {
 }
 
 extension StringProtocol {
+    /// Whether the text holds anything besides whitespace. Checked for every string field of
+    /// every event read back, so the common case (a printable ASCII first byte) is decided
+    /// without building Characters.
+    var isBlank: Bool {
+        if let first = utf8.first, first > 0x20, first < 0x7F { return false }
+        return trimmingSpaces.isEmpty
+    }
+
     var trimmingSpaces: String {
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
