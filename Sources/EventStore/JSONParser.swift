@@ -3,6 +3,9 @@ public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertibl
     public let offset: Int
     public let message: String
     public var description: String { "invalid JSON at byte \(offset): \(message)" }
+
+    /// The message of a well-formed text that is not in canonical form.
+    public static let nonCanonical = "not in canonical form"
 }
 
 extension JSONValue {
@@ -14,18 +17,41 @@ extension JSONValue {
     }
 
     public init(parsing bytes: [UInt8]) throws(JSONParseError) {
-        let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(JSONParseError) -> JSONValue in try JSONValue(parsing: buffer) }
-        }
-        self = try result.get()
+        self = try Self.parse(bytes, canonicalOnly: false)
+    }
+
+    /// Canonical-only parsing (see the buffer form) of bytes in an array.
+    public init(parsingCanonical bytes: [UInt8]) throws(JSONParseError) {
+        self = try Self.parse(bytes, canonicalOnly: true)
     }
 
     public init(parsing bytes: UnsafeRawBufferPointer) throws(JSONParseError) {
-        var parser = JSONParser(bytes: bytes)
+        self = try Self.parse(bytes, canonicalOnly: false)
+    }
+
+    /// Parses text that must already be in canonical form (Schemas/README.md §3): no
+    /// whitespace, keys in ascending byte order, only the required escapes in their one
+    /// form, no `-0`. Parsing succeeds exactly when encoding the value again would give the
+    /// same bytes, so `verify` need not re-encode each envelope to compare.
+    public init(parsingCanonical bytes: UnsafeRawBufferPointer) throws(JSONParseError) {
+        self = try Self.parse(bytes, canonicalOnly: true)
+    }
+
+    private static func parse(_ bytes: [UInt8], canonicalOnly: Bool) throws(JSONParseError) -> JSONValue {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONParseError) -> JSONValue in try JSONValue.parse(buffer, canonicalOnly: canonicalOnly) }
+        }
+        return try result.get()
+    }
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer, canonicalOnly: Bool) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, canonicalOnly: canonicalOnly)
         parser.skipWhitespace()
-        self = try parser.parseValue(depth: 0)
+        let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         if parser.index != bytes.count { throw parser.error("unexpected text after the JSON value") }
+        if let offset = parser.firstNonCanonical { throw JSONParseError(offset: offset, message: JSONParseError.nonCanonical) }
+        return value
     }
 }
 
@@ -33,15 +59,27 @@ private struct JSONParser {
     let bytes: UnsafeRawBufferPointer
     var index = 0
     static let maxDepth = 64
+    /// Whether to note departures from canonical form; the first one's offset, if any.
+    let canonicalOnly: Bool
+    var firstNonCanonical: Int?
 
-    init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    init(bytes: UnsafeRawBufferPointer, canonicalOnly: Bool = false) {
+        self.bytes = bytes
+        self.canonicalOnly = canonicalOnly
+    }
+
+    mutating func noteNonCanonical(at offset: Int) {
+        if canonicalOnly, firstNonCanonical == nil { firstNonCanonical = offset }
+    }
 
     func error(_ message: String) -> JSONParseError { JSONParseError(offset: index, message: message) }
 
     var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     mutating func skipWhitespace() {
+        let start = index
         while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
+        if index != start { noteNonCanonical(at: start) }
     }
 
     mutating func expect(_ literal: String, value: JSONValue) throws(JSONParseError) -> JSONValue {
@@ -86,7 +124,10 @@ private struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
-            if ascending, let last = members.last, !JSONObject.precedes(last.key, key) { ascending = false }
+            if ascending, let last = members.last, !JSONObject.precedes(last.key, key) {
+                ascending = false
+                noteNonCanonical(at: objectStart)
+            }
             members.append(JSONObject.Member(key: key, value: value))
             skipWhitespace()
             switch current {
@@ -149,6 +190,7 @@ private struct JSONParser {
         if let byte = current, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
             throw JSONParseError(offset: start, message: "numbers must be integers; write decimal values as strings, e.g. \"0.25\"")
         }
+        if negative, magnitude == 0 { noteNonCanonical(at: start) }
         return .integer(negative ? -magnitude : magnitude)
     }
 
@@ -198,11 +240,14 @@ private struct JSONParser {
 
     mutating func parseEscape(into utf8: inout [UInt8]) throws(JSONParseError) {
         guard let byte = current else { throw error("unterminated escape") }
+        let escapeStart = index - 1
         index += 1
         switch byte {
         case UInt8(ascii: "\""): utf8.append(UInt8(ascii: "\""))
         case UInt8(ascii: "\\"): utf8.append(UInt8(ascii: "\\"))
-        case UInt8(ascii: "/"): utf8.append(UInt8(ascii: "/"))
+        case UInt8(ascii: "/"):
+            noteNonCanonical(at: escapeStart)  // canonical text writes "/" as it is
+            utf8.append(UInt8(ascii: "/"))
         case UInt8(ascii: "b"): utf8.append(0x08)
         case UInt8(ascii: "f"): utf8.append(0x0C)
         case UInt8(ascii: "n"): utf8.append(0x0A)
@@ -220,6 +265,12 @@ private struct JSONParser {
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00..<0xE000).contains(scalar) {
                 throw error("unpaired surrogate in \\u escape")
+            }
+            // Canonical text uses \u only for control characters without a short form, in lowercase.
+            let shortForm: Set<UInt32> = [0x08, 0x09, 0x0A, 0x0C, 0x0D]
+            let written = bytes[escapeStart + 2..<escapeStart + 6]
+            if scalar >= 0x20 || shortForm.contains(scalar) || written.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }) {
+                noteNonCanonical(at: escapeStart)
             }
             utf8.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
         default:

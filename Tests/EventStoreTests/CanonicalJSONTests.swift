@@ -74,4 +74,25 @@ struct CanonicalJSONTests {
         let error = #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
         #expect(error?.message.contains("duplicate key") == true)
     }
+
+    @Test("canonical-only parsing accepts exactly what the encoder writes", arguments: [
+        #"{"a":1, "b":2}"#, #"{"b":1,"a":2}"#, #"{"a":"\/"}"#, #"{"a":"\u0041"}"#, #"{"a":"\u000A"}"#,
+        #"{"a":"\u000a"}"#, #"{"a":"\u001F"}"#, #"{"a":-0}"#, #"{"a":"\ud83d\ude00"}"#, " {}", "{}\n",
+    ])
+    func canonicalOnlyRefuses(text: String) throws {
+        let bytes = Array(text.utf8)
+        // Well-formed JSON, so the lenient parser reads it; its canonical form differs.
+        let lenient = try JSONValue(parsing: bytes)
+        #expect(lenient.canonicalBytes != bytes)
+        let error = #expect(throws: JSONParseError.self) { try JSONValue(parsingCanonical: bytes) }
+        #expect(error?.message == JSONParseError.nonCanonical)
+    }
+
+    @Test("canonical-only parsing reads canonical text, escapes and non-ASCII included")
+    func canonicalOnlyAccepts() throws {
+        let value: JSONValue = ["a": ["q\"\\\u{08}\u{09}\u{0A}\u{0C}\u{0D}\u{01}\u{1F}\u{7F}/£😀", -7, 0, true, .null], "é": [:], "Z": []]
+        let bytes = value.canonicalBytes
+        let parsed = try JSONValue(parsingCanonical: bytes)
+        #expect(parsed == value)
+    }
 }

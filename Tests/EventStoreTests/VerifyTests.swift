@@ -1,4 +1,5 @@
 import EventStore
+import LMDB
 import Testing
 import TestSupport
 
@@ -48,6 +49,18 @@ struct VerifyTests {
         #expect(failure.position == 5, "\(failure)")
     }
 
+    @Test("an envelope rewritten in non-canonical form, with every hash recomputed, is caught at its position")
+    func nonCanonicalEnvelope() throws {
+        let directory = TemporaryDirectory()
+        let (path, _) = try makeLedger(directory)
+        // The last event gets a space after its opening brace: the same JSON value, and a
+        // chain and head that agree with the new bytes, so only the canonical rule can object.
+        try rewriteLastEnvelope(path) { canonical in [canonical[0], UInt8(ascii: " ")] + canonical[1...] }
+        let failure = try #require(try verify(path))
+        #expect(failure.position == 8)
+        #expect(failure.problem.contains("canonical form"), "\(failure)")
+    }
+
     @Test("a deleted event is caught as a gap at its position")
     func deletedEvent() throws {
         let directory = TemporaryDirectory()
@@ -82,5 +95,24 @@ struct VerifyTests {
         let (path, head) = try makeLedger(directory)
         #expect(try verify(path, expecting: head.hash) == nil)
         #expect(try verify(path, expecting: ChainHash.genesis)?.position == 8)
+    }
+
+    /// Replaces the last event's canonical bytes with `rewrite(bytes)`, recomputing its stored
+    /// hash and the head so that the chain agrees with the new bytes.
+    func rewriteLastEnvelope(_ path: String, _ rewrite: ([UInt8]) -> [UInt8]) throws {
+        var options = Environment.Options()
+        options.createDirectory = false
+        let environment = try Environment(path: path, options: options)
+        let log = try environment.openDatabase("log"), meta = try environment.openDatabase("meta")
+        try environment.write { txn in
+            let head = try #require(try txn.get(meta, key: Array("head".utf8)))
+            let position = try #require(Bytes.readBigEndian(head))
+            let stored = try #require(try txn.get(log, key: Bytes.bigEndian(position)))
+            let previous = try #require(try txn.get(log, key: Bytes.bigEndian(position - 1)))
+            let bytes = rewrite(Array(stored[32...]))
+            let hash = ChainHash.link(previous: try #require(ChainHash(bytes: Array(previous[0..<32]))), canonical: bytes)
+            try txn.put(log, key: Bytes.bigEndian(position), value: hash.bytes + bytes)
+            try txn.put(meta, key: Array("head".utf8), value: Bytes.bigEndian(position) + hash.bytes)
+        }
     }
 }
