@@ -15,7 +15,7 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// The 16 bytes in network order: the key in the `event-ids` database.
-    public var bytes: [UInt8] { Bytes.bigEndian(high) + Bytes.bigEndian(low) }
+    public var bytes: [UInt8] { withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { Array($0) } }
 
     public init?(bytes: [UInt8]) {
         guard bytes.count == 16 else { return nil }

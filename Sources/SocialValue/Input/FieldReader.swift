@@ -17,12 +17,25 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 /// (`lines[2].quantity: "-5" must not be negative`).
 public struct FieldReader {
     public let members: JSONObject
-    public let path: String
+    /// The path of this object, or of the array holding it when `element` is set. The element's
+    /// own path is only spelt out when a problem is reported: readers are made for every line
+    /// of every event replayed, and almost none of them fails.
+    private let basePath: String
+    private let element: Int?
+
+    public var path: String { element.map { "\(basePath)[\($0)]" } ?? basePath }
 
     public init(_ value: JSONValue, path: String = "") throws(InputError) {
-        guard case .object(let members) = value else { throw InputError(path: path, problem: "must be a JSON object") }
+        try self.init(value, basePath: path, element: nil)
+    }
+
+    private init(_ value: JSONValue, basePath: String, element: Int?) throws(InputError) {
+        guard case .object(let members) = value else {
+            throw InputError(path: element.map { "\(basePath)[\($0)]" } ?? basePath, problem: "must be a JSON object")
+        }
         self.members = members
-        self.path = path
+        self.basePath = basePath
+        self.element = element
     }
 
     func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -114,8 +127,10 @@ public struct FieldReader {
         guard let elements = value.arrayValue else { throw fail(key, "must be an array") }
         if elements.isEmpty, !allowEmpty { throw fail(key, "must not be empty") }
         var results: [T] = []
+        results.reserveCapacity(elements.count)
+        let arrayPath = at(key)
         for (index, element) in elements.enumerated() {
-            results.append(try body(try FieldReader(element, path: "\(at(key))[\(index)]")))
+            results.append(try body(try FieldReader(element, basePath: arrayPath, element: index)))
         }
         return results
     }
