@@ -34,8 +34,8 @@ enum Profile {
             let outcome = try SvledgerVerify.run(ledger)
             Log.say("verified \(outcome.events) events in \(String(format: "%.2f", outcome.seconds)) s")
         case .append:
-            let commitsPerSecond = try SvledgerSingleAppend.run(ledger, commands: options.commits)
-            Log.say("executed \(options.commits) single corrections at \(Int(commitsPerSecond)) commits/s")
+            let rates = try SvledgerSingleAppend.run(ledger, commands: options.commits)
+            Log.say("single corrections: \(Int(rates.firstTouch)) commits/s on first touch, \(Int(rates.remembered)) remembered")
         case .prepare, .bulk: break
         }
     }

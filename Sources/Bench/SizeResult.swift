@@ -18,7 +18,10 @@ struct SizeResult: Codable, Sendable {
     var bulkEventsPerSecond = 0.0
 
     // 3. svledger durable single append.
+    /// Later commands on a contract (its decision state remembered by the process).
     var singleAppendCommitsPerSecond = 0.0
+    /// The first command on each contract (its stream replayed to decide).
+    var singleAppendFirstTouchCommitsPerSecond = 0.0
 
     // 4. Rebuild.
     var rebuildEventsPerSecond = 0.0
@@ -54,6 +57,7 @@ struct SizeResult: Codable, Sendable {
 extension SizeResult {
     var bulkVersusRaw: Double { bulkEventsPerSecond / rawBulkEventsPerSecond }
     var singleVersusRaw: Double { singleAppendCommitsPerSecond / rawSingleCommitsPerSecond }
+    var singleFirstTouchVersusRaw: Double { singleAppendFirstTouchCommitsPerSecond / rawSingleCommitsPerSecond }
     var verifyVersusRawScan: Double { verifyEventsPerSecond / rawScanHashEventsPerSecond }
     var bulkVersusSQLite: Double { bulkEventsPerSecond / sqliteBulkEventsPerSecond }
     var rebuildVersusSQLiteReplay: Double { rebuildEventsPerSecond / sqliteReplayEventsPerSecond }

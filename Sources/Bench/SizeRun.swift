@@ -49,7 +49,9 @@ enum SizeRun {
 
         Log.say("\(size): svledger durable single append (\(options.commits) commands)…")
         result.contracts = try ledger.store.read { try $0.streamIds(withPrefix: "contract/").count }
-        result.singleAppendCommitsPerSecond = try SvledgerSingleAppend.run(ledger, commands: options.commits)
+        let single = try SvledgerSingleAppend.run(ledger, commands: options.commits)
+        result.singleAppendCommitsPerSecond = single.remembered
+        result.singleAppendFirstTouchCommitsPerSecond = single.firstTouch
 
         result.wallSeconds = Stopwatch.seconds(since: started)
         result.loadAverageAtEnd = Machine.loadAverage()
