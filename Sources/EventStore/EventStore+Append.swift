@@ -49,14 +49,15 @@ extension EventStore {
     ) throws -> AppendResult {
         try validate(batch)
         let now = clock()
-        return try environment.write { txn in
+        let result = try environment.write { txn in
             let reader = LedgerReader(store: self, transaction: txn)
             if let original = try previouslyRecorded(batch, reader: reader) {
-                return AppendResult(positions: original, wasAlreadyRecorded: true, head: try reader.head())
+                return (AppendResult(positions: original, wasAlreadyRecorded: true, head: try reader.head()), now)
             }
             var head = try reader.head()
             // recordedAt never goes backwards, even if the wall clock does.
-            let lastRecordedAt = try reader.event(at: head.position)?.recordedAt
+            let remembered = lastWritten.withLock { $0 }
+            let lastRecordedAt = remembered?.head == head ? remembered?.recordedAt : try reader.event(at: head.position)?.recordedAt
             let recordedAt = max(now, lastRecordedAt ?? now)
             var streamVersions: [String: UInt64] = [:]
             var recorded: [RecordedEvent] = []
@@ -90,8 +91,11 @@ extension EventStore {
             }
             try txn.put(meta, key: Array("head".utf8), value: head.storedBytes)
             try within?(reader, recorded)
-            return AppendResult(positions: recorded.map(\.position), wasAlreadyRecorded: false, head: head)
+            return (AppendResult(positions: recorded.map(\.position), wasAlreadyRecorded: false, head: head), recordedAt)
         }
+        // Remembered only once committed.
+        if !result.0.wasAlreadyRecorded { lastWritten.withLock { $0 = (result.0.head, result.1) } }
+        return result.0
     }
 
     /// The original positions when every event of `batch` is already recorded with the same

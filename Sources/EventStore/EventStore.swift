@@ -1,5 +1,6 @@
 import Foundation
 import LMDB
+import Synchronization
 
 /// The append-only event log of one ledger, on LMDB (layout: Schemas/README.md §1).
 ///
@@ -16,6 +17,10 @@ public final class EventStore: @unchecked Sendable {
     let eventIds: Database
     let meta: Database
     let clock: @Sendable () -> Timestamp
+    /// The head this process last wrote and its `recordedAt`, so that the next append need not
+    /// decode the last event to keep `recordedAt` from going backwards. Trusted only while
+    /// the ledger's head is still exactly this one.
+    let lastWritten = Mutex<(head: LedgerHead, recordedAt: Timestamp)?>(nil)
 
     /// How to open a ledger.
     public enum OpenMode: Sendable {
