@@ -1,10 +1,10 @@
 import EventStore
-import Foundation
 import LMDB
 import SocialValue
 
 /// The read models kept in the ledger's own LMDB environment, beside the log:
-/// - `projection-contracts`: contract reference → its ``ContractProjection`` as JSON;
+/// - `projection-contracts`: contract reference → its ``ContractProjection`` in the binary
+///   form of ``ProjectionCodec``, decoded in place from the map;
 /// - `projection-meta`: `position` → the last log position the projections reflect.
 ///
 /// They are written in the same write transaction as the events they reflect (the append's
@@ -55,18 +55,21 @@ public final class ProjectionStore: @unchecked Sendable {
     }
 
     public func load(_ reference: String, reader: LedgerReader) throws -> ContractProjection? {
-        guard let bytes = try reader.transaction.get(contracts, key: Array(reference.utf8)) else { return nil }
-        return try Self.decode(bytes, reference: reference)
+        // The body of `withValue` may throw only LMDB's errors: carry the decoding's out.
+        let decoded = try reader.transaction.withValue(in: contracts, key: Array(reference.utf8)) { value in
+            value.map { bytes in Result { () throws(ProjectionError) in try Self.decode(bytes, reference: reference) } }
+        }
+        return try decoded?.get()
     }
 
     /// Every stored contract projection, in reference order.
     public func all(reader: LedgerReader) throws -> [ContractProjection] {
         try reader.transaction.withCursor(contracts) { cursor in
             var result: [ContractProjection] = []
+            result.reserveCapacity(Int(try reader.transaction.statistics(contracts).entries))
             var entry = try cursor.first()
             while let current = entry {
-                let reference = String(decoding: current.key, as: UTF8.self)
-                result.append(try Self.decode(Array(current.value), reference: reference))
+                result.append(try Self.decode(current.value, reference: String(decoding: current.key, as: UTF8.self)))
                 entry = try cursor.next()
             }
             return result
@@ -154,9 +157,9 @@ public final class ProjectionStore: @unchecked Sendable {
                 guard let replayed = fold.contracts[reference] else {
                     throw ProjectionError.differs("contract \(reference)", "is stored but no events create it")
                 }
-                let decoded = try? Self.decode(Array(current.value), reference: reference)
+                let decoded = try Self.decode(current.value, reference: reference)
                 guard decoded == replayed else {
-                    throw ProjectionError.differs("contract \(reference)", decoded == nil ? "stored projection does not decode" : "stored projection differs from a fresh replay (\(Self.firstDifference(decoded!, replayed)))")
+                    throw ProjectionError.differs("contract \(reference)", "stored projection differs from a fresh replay (\(Self.firstDifference(decoded, replayed)))")
                 }
                 entry = try cursor.next()
             }
@@ -176,21 +179,17 @@ public final class ProjectionStore: @unchecked Sendable {
 
     // MARK: - Encoding
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     func save(_ projection: ContractProjection, in txn: Transaction) throws {
-        try txn.put(contracts, key: Array(projection.reference.utf8), value: [UInt8](try Self.encoder.encode(projection)))
+        try txn.put(contracts, key: Array(projection.reference.utf8), value: ProjectionCodec.encode(projection))
     }
 
-    static func decode(_ bytes: [UInt8], reference: String) throws -> ContractProjection {
+    /// Decodes a stored value, which may be borrowed from the map (valid only in its transaction).
+    /// - Throws: ``ProjectionError/differs(_:_:)`` saying why the value does not decode.
+    static func decode(_ bytes: UnsafeRawBufferPointer, reference: @autoclosure () -> String) throws(ProjectionError) -> ContractProjection {
         do {
-            return try JSONDecoder().decode(ContractProjection.self, from: Data(bytes))
+            return try ProjectionCodec.decode(bytes)
         } catch {
-            throw ProjectionError.differs("contract \(reference)", "stored projection does not decode: \(error)")
+            throw ProjectionError.differs("contract \(reference())", "stored projection does not decode: \(error)")
         }
     }
 }

@@ -93,7 +93,7 @@ struct ReadCommandTests: LedgerCLISuite {
     func corruptedProjection() throws {
         try makePortfolio()
         let good = try svledger(["verify"]).stdout
-        try LedgerTampering.alterProjection(ledger, contract: "RC-1") { $0.replacingOccurrences(of: "Safe Roads Ltd", with: "Safe Roads PLC") }
+        try LedgerTampering.alterProjection(ledger, contract: "RC-1", replacing: "Safe Roads Ltd", with: "Safe Roads PLC")
         let caught = try svledger(["verify"], expectSuccess: false)
         #expect(caught.status == 1)
         #expect(caught.stderr.contains("projection contract RC-1"), "\(caught.stderr)")
