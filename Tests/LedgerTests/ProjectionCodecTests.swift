@@ -220,6 +220,27 @@ struct ProjectionCodecTests {
         #expect(throws: expected) { try ledger.snapshot() }
     }
 
+    @Test("verify sees a stored quantity whose value is equal but whose written scale differs")
+    func scaleDifferenceIsCaught() throws {
+        let fixture = ProjectionTests()
+        do {
+            let ledger = try fixture.makeLedger()
+            try fixture.handWorkedContract(ledger)
+        }
+        let path = fixture.directory.child("ledger")
+        try LedgerTampering.alterProjection(path, contract: "HW-1") { bytes in
+            var projection = try! ProjectionCodec.decode(bytes)
+            let quantity = projection.deliveries[0].quantity
+            // The same number with one more decimal place: `==` cannot tell them apart.
+            projection.deliveries[0].quantity = ExactDecimal(units: quantity.units * 10, scale: quantity.scale + 1)
+            #expect(projection.deliveries[0].quantity == quantity)
+            bytes = ProjectionCodec.encode(projection)
+        }
+        let ledger = try Ledger(store: try EventStore(path: path, mode: .readWrite))
+        let error = #expect(throws: ProjectionError.self) { try ledger.projections.verifyAgainstReplay() }
+        #expect(error?.description.contains("contract HW-1") == true, "\(String(describing: error))")
+    }
+
     @Test("the same projection always gives the same bytes, whatever its dictionary's order")
     func deterministic() throws {
         let projection = try Self.full()
