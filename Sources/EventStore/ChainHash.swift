@@ -17,6 +17,21 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
         self.bytes = bytes
     }
 
+    /// Parses 64 hex digits given as UTF-8 bytes.
+    init?(hexUTF8 text: some Collection<UInt8>) {
+        guard text.count == 64 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var index = text.startIndex
+        for offset in 0..<32 {
+            guard let high = Bytes.nibble(text[index]) else { return nil }
+            index = text.index(after: index)
+            guard let low = Bytes.nibble(text[index]) else { return nil }
+            index = text.index(after: index)
+            bytes[offset] = high << 4 | low
+        }
+        self.bytes = bytes
+    }
+
     /// What the first event chains from: 32 zero bytes.
     public static let genesis = ChainHash(bytes: [UInt8](repeating: 0, count: 32))!
 

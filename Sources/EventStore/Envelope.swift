@@ -127,6 +127,11 @@ public struct RecordedEvent: Hashable, Sendable {
     public init(storedValue: UnsafeRawBufferPointer) throws(EnvelopeDecodingError) {
         guard storedValue.count > 32 else { throw EnvelopeDecodingError("stored value is only \(storedValue.count) bytes") }
         let hash = ChainHash(bytes: Array(storedValue[0..<32]))!
+        let envelope = UnsafeRawBufferPointer(rebasing: storedValue[32...])
+        if let event = EnvelopeLayout.decode(envelope, hash: hash, canonicalOnly: false) {
+            self = event
+            return
+        }
         let json: JSONValue
         do {
             json = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: storedValue[32...]))

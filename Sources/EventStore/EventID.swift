@@ -29,7 +29,7 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
         self = parsed
     }
 
-    private static func parse(_ utf8: some RandomAccessCollection<UInt8>) -> EventID? {
+    static func parse(_ utf8: some RandomAccessCollection<UInt8>) -> EventID? {
         guard utf8.count == 36 else { return nil }
         var halves: (UInt64, UInt64) = (0, 0)
         var digits = 0

@@ -104,21 +104,11 @@ extension EventStore {
         }
         let canonical = UnsafeRawBufferPointer(rebasing: value[32...])
         let computed = ChainHash.link(previous: previous.hash, canonical: canonical)
-        let event: RecordedEvent
-        do {
-            // Parsing in canonical-only mode refuses any byte the canonical encoding would not
-            // have written, which is the same as re-encoding and comparing, without the copy.
-            let parsed = Result { () throws(JSONParseError) in try JSONValue(parsingCanonical: canonical) }
-            if case .failure(let error) = parsed, error.message == JSONParseError.nonCanonical {
-                throw VerificationFailure(position: position, problem: "envelope bytes are not in canonical form (byte \(error.offset))")
-            }
-            let json = try parsed.get()
-            event = try RecordedEvent(envelope: json, hash: ChainHash(bytes: Array(value[0..<32]))!)
-        } catch let failure as VerificationFailure {
-            throw failure
-        } catch {
-            throw VerificationFailure(position: position, problem: "envelope is malformed: \(error)")
-        }
+        let storedHash = ChainHash(bytes: Array(value[0..<32]))!
+        // The layout walk reads almost every envelope; anything it leaves goes to the general
+        // decoder, which either reads it too or names what is wrong.
+        let event = try EnvelopeLayout.decode(canonical, hash: storedHash, canonicalOnly: true)
+            ?? Self.decodeExplaining(canonical, hash: storedHash, position: position)
         guard event.position == position else {
             throw VerificationFailure(position: position, problem: "the event stored here says it is position \(event.position)")
         }
@@ -132,6 +122,23 @@ extension EventStore {
                 position: position, problem: "hash mismatch: stored \(event.hash.hex), computed \(computed.hex)")
         }
         return event
+    }
+
+    /// The general decoding of a stored envelope, with verify's reasons when it fails.
+    private static func decodeExplaining(_ canonical: UnsafeRawBufferPointer, hash: ChainHash, position: UInt64) throws -> RecordedEvent {
+        do {
+            // Parsing in canonical-only mode refuses any byte the canonical encoding would not
+            // have written, which is the same as re-encoding and comparing, without the copy.
+            let parsed = Result { () throws(JSONParseError) in try JSONValue(parsingCanonical: canonical) }
+            if case .failure(let error) = parsed, error.message == JSONParseError.nonCanonical {
+                throw VerificationFailure(position: position, problem: "envelope bytes are not in canonical form (byte \(error.offset))")
+            }
+            return try RecordedEvent(envelope: try parsed.get(), hash: hash)
+        } catch let failure as VerificationFailure {
+            throw failure
+        } catch {
+            throw VerificationFailure(position: position, problem: "envelope is malformed: \(error)")
+        }
     }
 
     /// Checks 8 and 9: both indexes point at this event.

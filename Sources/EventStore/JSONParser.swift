@@ -55,7 +55,7 @@ extension JSONValue {
     }
 }
 
-private struct JSONParser {
+struct JSONParser {
     let bytes: UnsafeRawBufferPointer
     var index = 0
     static let maxDepth = 64

@@ -21,15 +21,17 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// Parses the 24-character form. Returns `nil` for anything else.
-    public init?(_ text: String) {
-        let utf8 = Array(text.utf8)
-        guard utf8.count == 24, utf8[10] == UInt8(ascii: "T"), utf8[13] == UInt8(ascii: ":"),
-            utf8[16] == UInt8(ascii: ":"), utf8[19] == UInt8(ascii: "."), utf8[23] == UInt8(ascii: "Z"),
-            let date = CalendarDate(utf8: utf8[0..<10]),
-            let hour = Digits.parse(utf8[11..<13]), hour < 24,
-            let minute = Digits.parse(utf8[14..<16]), minute < 60,
-            let second = Digits.parse(utf8[17..<19]), second < 60,
-            let millis = Digits.parse(utf8[20..<23])
+    public init?(_ text: String) { self.init(utf8: Array(text.utf8)) }
+
+    init?<Text: RandomAccessCollection<UInt8>>(utf8: Text) where Text.Index == Int {
+        let at = utf8.startIndex
+        guard utf8.count == 24, utf8[at + 10] == UInt8(ascii: "T"), utf8[at + 13] == UInt8(ascii: ":"),
+            utf8[at + 16] == UInt8(ascii: ":"), utf8[at + 19] == UInt8(ascii: "."), utf8[at + 23] == UInt8(ascii: "Z"),
+            let date = CalendarDate(utf8: utf8[at..<at + 10]),
+            let hour = Digits.parse(utf8[at + 11..<at + 13]), hour < 24,
+            let minute = Digits.parse(utf8[at + 14..<at + 16]), minute < 60,
+            let second = Digits.parse(utf8[at + 17..<at + 19]), second < 60,
+            let millis = Digits.parse(utf8[at + 20..<at + 23])
         else { return nil }
         let seconds = date.daysSinceEpoch * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         self.millisecondsSinceEpoch = seconds * 1000 + Int64(millis)
@@ -80,9 +82,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// Parses `YYYY-MM-DD`. Returns `nil` for anything else, including 2025-02-29.
-    public init?(_ text: String) { self.init(utf8: Array(text.utf8)[...]) }
+    public init?(_ text: String) { self.init(utf8: Array(text.utf8)) }
 
-    init?(utf8: ArraySlice<UInt8>) {
+    init?<Text: RandomAccessCollection<UInt8>>(utf8: Text) where Text.Index == Int {
         let at = utf8.startIndex
         guard utf8.count == 10, utf8[at + 4] == UInt8(ascii: "-"), utf8[at + 7] == UInt8(ascii: "-"),
             let year = Digits.parse(utf8[at..<at + 4]), let month = Digits.parse(utf8[at + 5..<at + 7]),
@@ -141,7 +143,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
 /// Fixed-width decimal digits, for the date and time forms.
 enum Digits {
-    static func parse(_ utf8: ArraySlice<UInt8>) -> Int? {
+    static func parse<Text: Collection<UInt8>>(_ utf8: Text) -> Int? {
         var value = 0
         for byte in utf8 {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
