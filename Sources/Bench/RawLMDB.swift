@@ -61,8 +61,8 @@ final class RawLMDBLog {
         }
     }
 
-    /// Scan, re-hash and decode every envelope as svledger's reads do (`RecordedEvent` from the
-    /// parsed JSON): what any replay from this store costs before folding a single event.
+    /// Scan, re-hash and decode every envelope as svledger's reads do
+    /// (`RecordedEvent(canonical:hash:)`): what any replay from this store costs before folding.
     func scanHashAndDecode() throws -> UInt64 {
         try environment.read { txn in
             try txn.withCursor(log) { cursor in
@@ -73,7 +73,7 @@ final class RawLMDBLog {
                     let canonical = UnsafeRawBufferPointer(rebasing: current.value[32...])
                     let computed = ChainHash.link(previous: previous, canonical: canonical)
                     guard computed.bytes.elementsEqual(current.value[0..<32]) else { throw BenchError("raw replay: hash mismatch at \(seen + 1)") }
-                    let event = try RecordedEvent(envelope: JSONValue(parsing: canonical), hash: computed)
+                    let event = try RecordedEvent(canonical: canonical, hash: computed)
                     seen = event.position
                     previous = computed
                     entry = try cursor.next()

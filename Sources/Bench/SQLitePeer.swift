@@ -86,8 +86,8 @@ final class SQLiteLog {
     }
 
     /// The full replay: an ordered scan, the chain recomputed and compared with each stored
-    /// hash, and every envelope decoded as svledger decodes a `log` value (`RecordedEvent`
-    /// from `JSONValue(parsing:)`). Compared with svledger's rebuild.
+    /// hash, and every envelope decoded as svledger decodes a `log` value
+    /// (`RecordedEvent(canonical:hash:)`). Compared with svledger's rebuild.
     func replay() throws -> UInt64 {
         let select = try Self.prepare(database, "SELECT position, hash, envelope FROM log ORDER BY position")
         defer { sqlite3_finalize(select) }
@@ -101,7 +101,7 @@ final class SQLiteLog {
             let canonical = UnsafeRawBufferPointer(start: sqlite3_column_blob(select, 2), count: Int(sqlite3_column_bytes(select, 2)))
             let computed = ChainHash.link(previous: previous, canonical: canonical)
             guard computed.bytes.elementsEqual(hash) else { throw BenchError("SQLite replay: hash mismatch at \(seen + 1)") }
-            let event = try RecordedEvent(envelope: JSONValue(parsing: canonical), hash: computed)
+            let event = try RecordedEvent(canonical: canonical, hash: computed)
             guard event.position == UInt64(sqlite3_column_int64(select, 0)) else { throw BenchError("SQLite replay: position mismatch") }
             seen += 1
             previous = computed

@@ -126,15 +126,19 @@ public struct RecordedEvent: Hashable, Sendable {
     /// - Throws: ``EnvelopeDecodingError`` naming what is malformed.
     public init(storedValue: UnsafeRawBufferPointer) throws(EnvelopeDecodingError) {
         guard storedValue.count > 32 else { throw EnvelopeDecodingError("stored value is only \(storedValue.count) bytes") }
-        let hash = ChainHash(bytes: Array(storedValue[0..<32]))!
-        let envelope = UnsafeRawBufferPointer(rebasing: storedValue[32...])
-        if let event = EnvelopeLayout.decode(envelope, hash: hash, canonicalOnly: false) {
+        try self.init(canonical: UnsafeRawBufferPointer(rebasing: storedValue[32...]), hash: ChainHash(bytes: Array(storedValue[0..<32]))!)
+    }
+
+    /// Decodes canonical envelope bytes stored with `hash`: by walking the canonical layout,
+    /// or, for anything off it, by the general decoder, which names what is malformed.
+    public init(canonical: UnsafeRawBufferPointer, hash: ChainHash) throws(EnvelopeDecodingError) {
+        if let event = EnvelopeLayout.decode(canonical, hash: hash, canonicalOnly: false) {
             self = event
             return
         }
         let json: JSONValue
         do {
-            json = try JSONValue(parsing: UnsafeRawBufferPointer(rebasing: storedValue[32...]))
+            json = try JSONValue(parsing: canonical)
         } catch {
             throw EnvelopeDecodingError("envelope is not valid JSON: \(error)")
         }
