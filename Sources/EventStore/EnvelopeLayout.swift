@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The fast way to read a stored envelope: walk its one canonical layout.
 ///
 /// A canonical envelope (Schemas/README.md §2–3) always has the same fourteen keys in the same
@@ -65,8 +71,7 @@ struct EnvelopeLayout {
     private mutating func expect(_ literal: StaticString) throws {
         let count = literal.utf8CodeUnitCount
         guard parser.index + count <= parser.bytes.count else { throw Departure() }
-        let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: count)
-        guard expected.elementsEqual(parser.bytes[parser.index..<parser.index + count]) else { throw Departure() }
+        guard memcmp(literal.utf8Start, parser.bytes.baseAddress! + parser.index, count) == 0 else { throw Departure() }
         parser.index += count
     }
 
