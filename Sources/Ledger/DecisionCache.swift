@@ -10,8 +10,10 @@ import Synchronization
 /// there. Another writer (another process, a restored copy) therefore causes a replay, never
 /// a decision on stale state. Entries are added only for state that is committed.
 final class DecisionCache: Sendable {
-    /// Enough for every contract of a large council; past it the cache starts again empty.
-    static let contractLimit = 20_000
+    /// The contracts being worked on at any one time. A contract's state holds every return
+    /// it has had (tens of kilobytes after a few years), and a contract not remembered costs one
+    /// replay of its stream, so the bound is kept modest. Past it, an arbitrary entry goes.
+    static let contractLimit = 256
 
     private struct Storage {
         var reference: (tips: [String: StreamTip], data: ReferenceData)?
@@ -39,7 +41,9 @@ final class DecisionCache: Sendable {
 
     func remember(contract: String, state: ContractState, tip: StreamTip) {
         storage.withLock { storage in
-            if storage.contracts.count >= Self.contractLimit, storage.contracts[contract] == nil { storage.contracts.removeAll() }
+            if storage.contracts.count >= Self.contractLimit, storage.contracts[contract] == nil {
+                storage.contracts.remove(at: storage.contracts.startIndex)
+            }
             storage.contracts[contract] = (tip, state)
         }
     }
