@@ -85,6 +85,11 @@ public struct LedgerReader {
         }
     }
 
+    /// The position of version `version` of `stream`, if there is one.
+    public func position(inStream stream: String, version: UInt64) throws -> UInt64? {
+        try transaction.get(store.streams, key: StreamKeys.key(stream: stream, version: version)).flatMap(Bytes.readBigEndian)
+    }
+
     /// The position holding `eventId`, if it was ever recorded.
     public func position(of eventId: EventID) throws -> UInt64? {
         try transaction.get(store.eventIds, key: eventId.bytes).flatMap(Bytes.readBigEndian)

@@ -61,10 +61,12 @@ public final class Ledger: @unchecked Sendable {
     /// Used by `execute` and by the low-level `svledger append` (non-domain streams).
     public func append(_ appends: [StreamAppend]) throws -> Outcome {
         var recorded: [RecordedEvent] = []
+        var written: [ContractProjection] = []
         let result = try store.append(appends) { reader, events in
             recorded = events
-            try self.projections.apply(events, reader: reader)
+            written = try self.projections.apply(events, reader: reader)
         }
+        projections.committed(written)
         return Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
     }
 

@@ -234,7 +234,7 @@ extension ContractProjection {
             let start = r.offset
             let source = try r.string()
             // Strictly ascending, as written: no duplicate key can overwrite another unseen.
-            if let previous, !(previous < source) { throw .invalid("return sources out of order", offset: start) }
+            if let previous, !JSONObject.precedes(previous, source) { throw .invalid("return sources out of order", offset: start) }
             returnQuarters[source] = try r.quarter()
             previous = source
         }

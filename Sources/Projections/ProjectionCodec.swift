@@ -25,7 +25,7 @@ import SocialValue
 /// - deliveries: list of quarter, measure, quantity (decimal), evidence, pledged (bool),
 ///   source (16 bytes), corrected (bool);
 /// - returnedQuarters: list of quarters; returnQuarters: list of (string, quarter) pairs in
-///   ascending key order, so that equal projections give equal bytes;
+///   ascending byte order of the keys, so that equal projections give equal bytes;
 /// - version, position: varints.
 ///
 /// Scalars: a varint is unsigned LEB128 in its shortest form; signed numbers are zigzag
@@ -202,7 +202,7 @@ extension ProjectionWriter {
         varint(UInt(p.returnedQuarters.count))
         for returned in p.returnedQuarters { quarter(returned) }
         varint(UInt(p.returnQuarters.count))
-        for (source, returned) in p.returnQuarters.sorted(by: { $0.key < $1.key }) {
+        for (source, returned) in p.returnQuarters.sorted(by: { JSONObject.precedes($0.key, $1.key) }) {
             string(source)
             quarter(returned)
         }

@@ -14,6 +14,7 @@ public final class ProjectionStore: @unchecked Sendable {
     let contracts: Database
     let meta: Database
     static let positionKey = Array("position".utf8)
+    let recent = RecentProjections()
 
     /// Opens the projection databases, creating them when the ledger is writable.
     /// - Throws: ``ProjectionError/missing`` for a read-only ledger that has none.
@@ -32,19 +33,40 @@ public final class ProjectionStore: @unchecked Sendable {
 
     /// Folds newly appended events into the stored projections. Call it from the append's
     /// hook, inside the same write transaction.
-    public func apply(_ events: [RecordedEvent], reader: LedgerReader) throws {
+    /// - Returns: the projections written, to hand to ``committed(_:)`` once the append commits.
+    @discardableResult
+    public func apply(_ events: [RecordedEvent], reader: LedgerReader) throws -> [ContractProjection] {
         var fold = ContractFold()
         var touched = Set<String>()
         for event in events {
             if let reference = ContractFold.contractReference(ofStream: event.streamId), !touched.contains(reference),
-                let stored = try load(reference, reader: reader)
+                let stored = try current(reference, before: event, reader: reader)
             {
                 fold.seed(stored)
             }
             if let reference = try fold.apply(event) { touched.insert(reference) }
         }
-        for reference in touched.sorted() { try save(fold.contracts[reference]!, in: reader.transaction) }
+        let written = touched.sorted().map { fold.contracts[$0]! }
+        for projection in written { try save(projection, in: reader.transaction) }
         if let last = events.last { try reader.transaction.put(meta, key: Self.positionKey, value: Bytes.bigEndian(last.position)) }
+        return written
+    }
+
+    /// Remembers projections an append wrote, once it has committed (never before: an aborted
+    /// append's projection must not be reused).
+    public func committed(_ projections: [ContractProjection]) { recent.remember(projections) }
+
+    /// The contract's projection just before `event`: the one this process last committed if
+    /// it is still the stored one, else the stored one decoded. The check is by stream
+    /// version and log position, which a committed event never shares with another.
+    func current(_ reference: String, before event: RecordedEvent, reader: LedgerReader) throws -> ContractProjection? {
+        let previousVersion = event.streamVersion - 1
+        if previousVersion > 0, let remembered = recent.projection(reference, version: previousVersion),
+            try reader.position(inStream: event.streamId, version: previousVersion) == remembered.position
+        {
+            return remembered
+        }
+        return try load(reference, reader: reader)
     }
 
     // MARK: - Reads
@@ -92,6 +114,7 @@ public final class ProjectionStore: @unchecked Sendable {
             try txn.empty(contracts)
             try txn.empty(meta)
         }
+        recent.forget()
         var cache = ContractCache(limit: cacheLimit)
         var last: UInt64 = 0
         var finished = false
