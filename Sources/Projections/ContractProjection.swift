@@ -29,8 +29,6 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     public var deliveries: [DeliveredFigure]
     /// Quarters for which a return was made (a correction does not count as a return).
     public var returnedQuarters: [FinancialQuarter]
-    /// Each return or correction's quarter, so that a correction finds what it corrects.
-    public var returnQuarters: [String: FinancialQuarter]
     /// The stream version and global position of the last event folded in.
     public var version: UInt64
     public var position: UInt64
@@ -108,7 +106,6 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         lines = []
         deliveries = []
         returnedQuarters = []
-        returnQuarters = [:]
         version = 0
         position = 0
     }
@@ -149,11 +146,9 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             lines = pledge.lines.map { CommitmentLine(measure: $0.measure, unit: $0.unit, original: Figure($0), current: Figure($0)) }
             advance(to: .pledged)
         case .deliveryReported(let report):
-            returnQuarters[envelope.eventId.description] = report.quarter
             if !returnedQuarters.contains(report.quarter) { returnedQuarters.append(report.quarter) }
             for line in report.lines { record(line, quarter: report.quarter, source: envelope.eventId, corrected: false) }
         case .deliveryCorrected(let correction):
-            returnQuarters[envelope.eventId.description] = correction.quarter
             for line in correction.lines { record(line, quarter: correction.quarter, source: envelope.eventId, corrected: true) }
         case .commitmentsRefreshed(let refresh):
             commitmentCatalog = "\(refresh.catalogId)@\(refresh.catalogVersion)"

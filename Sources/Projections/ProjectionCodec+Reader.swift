@@ -227,17 +227,6 @@ extension ContractProjection {
         }
         returnedQuarters = try r.list { r throws(ProjectionCodecError) in try r.quarter() }
 
-        let sourceCount = try r.count()
-        returnQuarters = Dictionary(minimumCapacity: sourceCount)
-        var previous: String?
-        for _ in 0..<sourceCount {
-            let start = r.offset
-            let source = try r.string()
-            // Strictly ascending, as written: no duplicate key can overwrite another unseen.
-            if let previous, !JSONObject.precedes(previous, source) { throw .invalid("return sources out of order", offset: start) }
-            returnQuarters[source] = try r.quarter()
-            previous = source
-        }
         version = try r.varint()
         position = try r.varint()
     }

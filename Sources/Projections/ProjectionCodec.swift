@@ -9,8 +9,9 @@ import SocialValue
 /// fresh replay and `svledger rebuild` rewrites it, so the layout may change with a new
 /// version byte (a ledger with the old one is then rebuilt, not migrated).
 ///
-/// Layout, version 1 (`?` marks an optional: one byte 0 for absent or 1 for present, then
-/// the value; a list is a varint count, then its elements):
+/// Layout, version 2 (version 1 also held a map of return sources that nothing read). `?`
+/// marks an optional: one byte 0 for absent or 1 for present, then the value; a list is a
+/// varint count, then its elements:
 /// - `u8` format version;
 /// - reference, title, buyerDepartment, category: strings; estimatedValue: money;
 ///   startDate, endDate: dates; areasServed: list of strings; policyId, stage: strings;
@@ -24,8 +25,7 @@ import SocialValue
 ///   (decimal), proxy? (decimal), value? (money);
 /// - deliveries: list of quarter, measure, quantity (decimal), evidence, pledged (bool),
 ///   source (16 bytes), corrected (bool);
-/// - returnedQuarters: list of quarters; returnQuarters: list of (string, quarter) pairs in
-///   ascending byte order of the keys, so that equal projections give equal bytes;
+/// - returnedQuarters: list of quarters;
 /// - version, position: varints.
 ///
 /// Scalars: a varint is unsigned LEB128 in its shortest form; signed numbers are zigzag
@@ -34,7 +34,7 @@ import SocialValue
 /// stay distinct; a date is its year (signed), then month and day bytes; a quarter is its
 /// start year (signed), then its number byte.
 public enum ProjectionCodec {
-    public static let formatVersion: UInt8 = 1
+    public static let formatVersion: UInt8 = 2
 
     /// The stored bytes of `projection`: the same projection always gives the same bytes.
     public static func encode(_ projection: ContractProjection) -> [UInt8] {
@@ -45,9 +45,9 @@ public enum ProjectionCodec {
     }
 
     /// Enough that a typical projection is written without growing the buffer: a delivered
-    /// figure takes about 40 bytes (16 of them its source id), a return source about 40.
+    /// figure takes about 40 bytes (16 of them its source id).
     static func estimatedSize(_ projection: ContractProjection) -> Int {
-        512 + 64 * (projection.lines.count + projection.deliveries.count + projection.returnQuarters.count)
+        512 + 64 * (projection.lines.count + projection.deliveries.count)
     }
 }
 
@@ -201,11 +201,6 @@ extension ProjectionWriter {
         }
         varint(UInt(p.returnedQuarters.count))
         for returned in p.returnedQuarters { quarter(returned) }
-        varint(UInt(p.returnQuarters.count))
-        for (source, returned) in p.returnQuarters.sorted(by: { JSONObject.precedes($0.key, $1.key) }) {
-            string(source)
-            quarter(returned)
-        }
         varint(p.version)
         varint(p.position)
     }
