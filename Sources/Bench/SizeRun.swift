@@ -47,11 +47,7 @@ enum SizeRun {
 
         try measurePeers(ledger: ledger, head: head, options: options, into: &result)
 
-        Log.say("\(size): svledger durable single append (\(options.commits) commands)…")
         result.contracts = try ledger.store.read { try $0.streamIds(withPrefix: "contract/").count }
-        let single = try SvledgerSingleAppend.run(ledger, commands: options.commits)
-        result.singleAppendCommitsPerSecond = single.remembered
-        result.singleAppendFirstTouchCommitsPerSecond = single.firstTouch
 
         result.wallSeconds = Stopwatch.seconds(since: started)
         result.loadAverageAtEnd = Machine.loadAverage()
@@ -88,9 +84,15 @@ enum SizeRun {
         let (replayed, replaySeconds) = try Stopwatch.time { try sqlite.replay() }
         result.sqliteReplayEventsPerSecond = Double(replayed) / replaySeconds
 
-        Log.say("\(result.requestedEvents): one event per synced commit, raw LMDB and SQLite (\(firstEvents.count) commits)…")
+        // The synced-commit measurements run back to back, after the peers' bulk writes are
+        // flushed, so that background writeback slows none of them more than another.
+        sync()
+        Log.say("\(result.requestedEvents): one event per synced commit: raw LMDB, svledger, SQLite (\(firstEvents.count) commits)…")
         result.singleCommits = firstEvents.count
         result.rawSingleCommitsPerSecond = try RawLMDBSingleCommits.run(firstEvents[...])
+        let single = try SvledgerSingleAppend.run(ledger, commands: options.commits)
+        result.singleAppendCommitsPerSecond = single.remembered
+        result.singleAppendFirstTouchCommitsPerSecond = single.firstTouch
         result.sqliteSingleCommitsPerSecond = try SQLiteSingleCommits.run(firstEvents[...])
     }
 }
