@@ -51,6 +51,10 @@ public enum Bytes {
     @inline(__always)
     static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10 }
 
+    /// Each byte's value as a hex digit, 0xFF for a byte that is not one: a table lookup is
+    /// cheaper than range tests for the ids and hashes every stored event carries.
+    static let nibbles: [UInt8] = (0...255).map { nibble(UInt8($0)) ?? 0xFF }
+
     @inline(__always)
     static func nibble(_ character: UInt8) -> UInt8? {
         switch character {

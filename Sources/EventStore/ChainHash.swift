@@ -21,14 +21,20 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
     init?(hexUTF8 text: some Collection<UInt8>) {
         guard text.count == 64 else { return nil }
         var bytes = [UInt8](repeating: 0, count: 32)
-        var index = text.startIndex
-        for offset in 0..<32 {
-            guard let high = Bytes.nibble(text[index]) else { return nil }
-            index = text.index(after: index)
-            guard let low = Bytes.nibble(text[index]) else { return nil }
-            index = text.index(after: index)
-            bytes[offset] = high << 4 | low
+        var invalid: UInt8 = 0
+        Bytes.nibbles.withUnsafeBufferPointer { table in
+            var index = text.startIndex
+            for offset in 0..<32 {
+                let high = table[Int(text[index])]
+                index = text.index(after: index)
+                let low = table[Int(text[index])]
+                index = text.index(after: index)
+                invalid |= high | low
+                bytes[offset] = high << 4 | low & 0x0F
+            }
         }
+        // Only the "not a digit" marker has bits above the low four.
+        guard invalid & 0xF0 == 0 else { return nil }
         self.bytes = bytes
     }
 

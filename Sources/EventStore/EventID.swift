@@ -31,17 +31,27 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     static func parse(_ utf8: some RandomAccessCollection<UInt8>) -> EventID? {
         guard utf8.count == 36 else { return nil }
+        return utf8.withContiguousStorageIfAvailable(parse36) ?? Array(utf8).withUnsafeBufferPointer(parse36)
+    }
+
+    /// Parses exactly 36 bytes: 32 hex digits with dashes at 8, 13, 18 and 23.
+    private static func parse36(_ text: UnsafeBufferPointer<UInt8>) -> EventID? {
+        guard text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"), text[18] == UInt8(ascii: "-"),
+            text[23] == UInt8(ascii: "-")
+        else { return nil }
         var halves: (UInt64, UInt64) = (0, 0)
+        var invalid: UInt8 = 0
         var digits = 0
-        for (offset, byte) in zip(0..., utf8) {
-            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
-                guard byte == UInt8(ascii: "-") else { return nil }
-                continue
+        Bytes.nibbles.withUnsafeBufferPointer { table in
+            for offset in 0..<36 where offset != 8 && offset != 13 && offset != 18 && offset != 23 {
+                let nibble = table[Int(text[offset])]
+                invalid |= nibble
+                if digits < 16 { halves.0 = halves.0 << 4 | UInt64(nibble & 0x0F) } else { halves.1 = halves.1 << 4 | UInt64(nibble & 0x0F) }
+                digits += 1
             }
-            guard let nibble = Bytes.nibble(byte) else { return nil }
-            if digits < 16 { halves.0 = halves.0 << 4 | UInt64(nibble) } else { halves.1 = halves.1 << 4 | UInt64(nibble) }
-            digits += 1
         }
+        // Only the "not a digit" marker has bits above the low four.
+        guard invalid & 0xF0 == 0 else { return nil }
         return EventID(high: halves.0, low: halves.1)
     }
 

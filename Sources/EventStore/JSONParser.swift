@@ -199,22 +199,28 @@ struct JSONParser {
         // Fast path: a string with no escapes, made straight from the buffer. ASCII needs no
         // validation; anything else is validated before it becomes a String.
         let start = index
-        var ascii = true
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+        // A tight scan for the first byte that ends the fast path: a quote, a backslash or a
+        // control character. The bytes' high bits are or-ed together to know if all are ASCII.
+        if let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) {
+            var highBits: UInt8 = 0
+            var end = start
+            while end < bytes.count {
+                let byte = base[end]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                highBits |= byte
+                end += 1
+            }
+            index = end
+            if end < bytes.count, base[end] == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(start: base + start, count: end - start)
                 index += 1
-                if ascii { return String(decoding: slice, as: UTF8.self) }
+                if highBits < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let text = String(validating: slice, as: UTF8.self) else {
                     throw JSONParseError(offset: start, message: "string is not valid UTF-8")
                 }
                 return text
             }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("control character in string must be escaped") }
-            if byte >= 0x80 { ascii = false }
-            index += 1
+            if end < bytes.count, base[end] < 0x20 { throw error("control character in string must be escaped") }
         }
         var utf8: [UInt8] = Array(bytes[start..<index])
         while true {

@@ -49,6 +49,8 @@ struct EnvelopeLayoutTests {
         ("{", "{ "), (#""actor":{"id""#, #""actor":{"role":"r","id""#), (#""position":2"#, #""position":02"#),
         (#""position":2"#, #""position":0"#), (#""schemaVersion":3"#, #""schemaVersion":"3""#), ("}", "}}"),
         (#""previousHash":""#, #""previousHash":"x"#), (#""reason":"#, #""reason":1,"x":"#),
+        (#""previousHash":"0"#, #""previousHash":"g"#), (#""eventId":"0"#, #""eventId":"g"#),
+        (#""effectiveDate":"2"#, #""effectiveDate":"x"#), (#""recordedAt":"2"#, #""recordedAt":"x"#),
     ])
     func departures(original: String, replacement: String) throws {
         let bytes = Array(Self.envelopes()[1].canonicalText.replacing(original, with: replacement, maxReplacements: 1).utf8)
