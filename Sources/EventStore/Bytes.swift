@@ -51,9 +51,15 @@ public enum Bytes {
     @inline(__always)
     static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10 }
 
-    /// Each byte's value as a hex digit, 0xFF for a byte that is not one: a table lookup is
-    /// cheaper than range tests for the ids and hashes every stored event carries.
-    static let nibbles: [UInt8] = (0...255).map { nibble(UInt8($0)) ?? 0xFF }
+    /// A byte's value as a hex digit (0–15), or a value of 16 or more when it is not one.
+    /// Branch-light, for the ids and hashes every stored event carries.
+    @inline(__always)
+    static func hexValue(_ character: UInt8) -> UInt8 {
+        let digit = character &- UInt8(ascii: "0")
+        if digit < 10 { return digit }
+        let letter = (character | 0x20) &- UInt8(ascii: "a")  // either case
+        return letter < 6 ? letter + 10 : 0xFF
+    }
 
     @inline(__always)
     static func nibble(_ character: UInt8) -> UInt8? {

@@ -22,16 +22,14 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
         guard text.count == 64 else { return nil }
         var bytes = [UInt8](repeating: 0, count: 32)
         var invalid: UInt8 = 0
-        Bytes.nibbles.withUnsafeBufferPointer { table in
-            var index = text.startIndex
-            for offset in 0..<32 {
-                let high = table[Int(text[index])]
-                index = text.index(after: index)
-                let low = table[Int(text[index])]
-                index = text.index(after: index)
-                invalid |= high | low
-                bytes[offset] = high << 4 | low & 0x0F
-            }
+        var index = text.startIndex
+        for offset in 0..<32 {
+            let high = Bytes.hexValue(text[index])
+            index = text.index(after: index)
+            let low = Bytes.hexValue(text[index])
+            index = text.index(after: index)
+            invalid |= high | low
+            bytes[offset] = high << 4 | low & 0x0F
         }
         // Only the "not a digit" marker has bits above the low four.
         guard invalid & 0xF0 == 0 else { return nil }

@@ -39,20 +39,21 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
         guard text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"), text[18] == UInt8(ascii: "-"),
             text[23] == UInt8(ascii: "-")
         else { return nil }
-        var halves: (UInt64, UInt64) = (0, 0)
+        var high: UInt64 = 0, low: UInt64 = 0
         var invalid: UInt8 = 0
-        var digits = 0
-        Bytes.nibbles.withUnsafeBufferPointer { table in
-            for offset in 0..<36 where offset != 8 && offset != 13 && offset != 18 && offset != 23 {
-                let nibble = table[Int(text[offset])]
-                invalid |= nibble
-                if digits < 16 { halves.0 = halves.0 << 4 | UInt64(nibble & 0x0F) } else { halves.1 = halves.1 << 4 | UInt64(nibble & 0x0F) }
-                digits += 1
-            }
+        for offset in [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17] {
+            let nibble = Bytes.hexValue(text[offset])
+            invalid |= nibble
+            high = high << 4 | UInt64(nibble & 0x0F)
+        }
+        for offset in [19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35] {
+            let nibble = Bytes.hexValue(text[offset])
+            invalid |= nibble
+            low = low << 4 | UInt64(nibble & 0x0F)
         }
         // Only the "not a digit" marker has bits above the low four.
         guard invalid & 0xF0 == 0 else { return nil }
-        return EventID(high: halves.0, low: halves.1)
+        return EventID(high: high, low: low)
     }
 
     /// A new time-ordered UUIDv7 for `millisecondsSinceEpoch`.

@@ -195,7 +195,8 @@ public struct ContractFold: Sendable {
 
     /// The contract reference of a stream, or `nil` for other streams.
     public static func contractReference(ofStream stream: String) -> String? {
-        stream.hasPrefix("contract/") ? String(stream.dropFirst("contract/".count)) : nil
+        // By bytes: this runs for every event folded.
+        stream.utf8.starts(with: "contract/".utf8) ? String(decoding: stream.utf8.dropFirst(9), as: UTF8.self) : nil
     }
 
     /// Folds `envelope` if it is a contract event; returns the reference it touched.
