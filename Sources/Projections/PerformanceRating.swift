@@ -26,8 +26,16 @@ public enum PerformanceRating: String, Sendable, Codable, CaseIterable, Comparab
     }
 
     /// Worst first: inadequate, requires improvement, approaching target, good, not yet due.
-    public static func < (lhs: PerformanceRating, rhs: PerformanceRating) -> Bool {
-        let order: [PerformanceRating] = [.inadequate, .requiresImprovement, .approachingTarget, .good, .notYetDue]
-        return order.firstIndex(of: lhs)! < order.firstIndex(of: rhs)!
+    public static func < (lhs: PerformanceRating, rhs: PerformanceRating) -> Bool { lhs.rank < rhs.rank }
+
+    /// The position in the worst-first order (a switch, not an array: sorting compares often).
+    private var rank: Int {
+        switch self {
+        case .inadequate: 0
+        case .requiresImprovement: 1
+        case .approachingTarget: 2
+        case .good: 3
+        case .notYetDue: 4
+        }
     }
 }

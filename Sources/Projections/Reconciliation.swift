@@ -30,28 +30,41 @@ public struct Reconciliation: Sendable {
         contract: String? = nil, supplier: String? = nil
     ) -> Reconciliation {
         let date = min(reportingDate ?? period.lastDay, period.lastDay)
-        let selected = snapshot.contracts.filter { projection in
-            (contract == nil || projection.reference == contract) && (supplier == nil || projection.supplier == supplier)
-                && projection.commitmentCatalog != nil
+        var catalogs = CatalogLookup(snapshot.reference)
+        var contracts: [ContractReconciliation] = [], ratings: [PerformanceRating] = []
+        var sums = RollupSums()
+        for projection in snapshot.contracts
+        where (contract == nil || projection.reference == contract) && (supplier == nil || projection.supplier == supplier) {
+            guard let catalog = projection.commitmentCatalog else { continue }
+            let reconciled = ContractReconciliation(projection, measures: catalogs.measures(of: catalog), period: period, reportingDate: date)
+            sums.add(reconciled)
+            contracts.append(reconciled)
+            ratings.append(reconciled.amounts.rating)
         }
-        let contracts = selected.map { ContractReconciliation($0, period: period, reportingDate: date, reference: snapshot.reference) }
-        var themes: [String: Amounts] = [:], priorities: [String: Amounts] = [:], suppliers: [String: Amounts] = [:]
-        for contract in contracts {
-            suppliers[contract.supplier ?? "(no supplier)", default: .zero].add(contract.amounts)
-            for line in contract.lines {
-                themes[line.theme, default: .zero].add(line.amounts)
-                for (framework, names) in line.priorities {
-                    for name in names { priorities["\(framework): \(name)", default: .zero].add(line.amounts) }
-                }
-            }
-        }
-        let rollups: ([String: Amounts]) -> [Rollup] = { groups in groups.keys.sorted().map { Rollup(key: $0, amounts: groups[$0]!) } }
-        let total = contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }
+        // Worst rated first. Each rating is worked out once, not at every comparison of the sort.
+        let ranked = contracts.indices
+            .sorted { (ratings[$0], contracts[$0].reference) < (ratings[$1], contracts[$1].reference) }
+            .map { contracts[$0] }
         return Reconciliation(
             period: period, reportingDate: date, position: snapshot.position, hash: snapshot.hash,
-            contracts: contracts.sorted { ($0.amounts.rating, $0.reference) < ($1.amounts.rating, $1.reference) },
-            byTheme: rollups(themes), byPriority: rollups(priorities), bySupplier: rollups(suppliers),
-            portfolio: Rollup(key: "portfolio", amounts: total))
+            contracts: ranked, byTheme: sums.byTheme, byPriority: sums.byPriority, bySupplier: sums.bySupplier,
+            portfolio: Rollup(key: "portfolio", amounts: contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }))
+    }
+
+    /// The whole portfolio's expected to date at each of `dates`: for each date, the
+    /// `portfolio.amounts.expected` that `compute` gives with that reporting date, without
+    /// reconciling any delivery. The Cabinet report needs it at the end of every quarter of a year.
+    public static func portfolioExpected(_ snapshot: Snapshot, at dates: [CalendarDate]) -> [Money] {
+        var totals = [Money](repeating: .zero, count: dates.count)
+        for projection in snapshot.contracts where projection.commitmentCatalog != nil {
+            let spread = CommitmentSpread(projection)
+            let elapsed = dates.map { spread.elapsedDays(by: $0) }
+            for line in projection.lines {
+                let current = line.current?.value ?? .zero
+                for index in totals.indices { totals[index] += spread.expected(current, elapsedDays: elapsed[index]) }
+            }
+        }
+        return totals
     }
 }
 
@@ -81,6 +94,12 @@ public struct Rollup: Sendable, Equatable {
 }
 
 public struct MeasureReconciliation: Sendable, Equatable {
+    /// The quantity delivered against a measure in one quarter.
+    public struct QuarterFigure: Sendable, Equatable {
+        public let quarter: FinancialQuarter
+        public internal(set) var quantity: ExactDecimal
+    }
+
     public let measure: String
     public let unit: String
     public let theme: String
@@ -91,13 +110,60 @@ public struct MeasureReconciliation: Sendable, Equatable {
     public let currentQuantity: ExactDecimal?
     public let deliveredQuantity: ExactDecimal
     public let expectedQuantity: ExactDecimal
+    /// The £ per unit the line is priced at: the current commitment's proxy, else the pledged
+    /// one; `nil` for a record-only line.
+    public let proxy: ExactDecimal?
     /// £ figures; record-only lines have zero £ and are rated on quantities.
     public let amounts: Amounts
-    /// Delivered quantity per quarter, up to the period.
-    public let byQuarter: [FinancialQuarter: ExactDecimal]
+    /// Delivered quantity per quarter, up to the period, in the order the quarters were reported.
+    public let deliveredPerQuarter: [QuarterFigure]
     public let rating: PerformanceRating
 
+    /// Delivered quantity per quarter, up to the period.
+    public var byQuarter: [FinancialQuarter: ExactDecimal] {
+        Dictionary(uniqueKeysWithValues: deliveredPerQuarter.map { ($0.quarter, $0.quantity) })
+    }
+
     public var varianceQuantity: ExactDecimal { deliveredQuantity - expectedQuantity }
+
+    /// A projection holds one figure per quarter and measure, so `figures` is normally its own
+    /// per-quarter list; should a quarter come twice, its quantities are summed.
+    static func perQuarter(_ figures: [QuarterFigure]) -> [QuarterFigure] {
+        var quarters = figures
+        var index = 0
+        while index < quarters.count {
+            if let first = (0..<index).first(where: { quarters[$0].quarter == quarters[index].quarter }) {
+                quarters[first].quantity = quarters[first].quantity + quarters[index].quantity
+                quarters.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+        return quarters
+    }
+
+    /// - Parameter figures: the pledged figures of `line`'s measure up to the period, in the order recorded.
+    init(_ line: ContractProjection.CommitmentLine, measure: CatalogMeasure?, figures: [QuarterFigure], spread: CommitmentSpread, elapsedDays: Int) {
+        self.measure = line.measure
+        unit = line.unit
+        theme = measure?.theme ?? "(unknown theme)"
+        priorities = measure?.priorities ?? [:]
+        withdrawn = line.current == nil
+        originalQuantity = line.original?.quantity
+        currentQuantity = line.current?.quantity
+        let delivered = figures.reduce(ExactDecimal.zero) { $0 + $1.quantity }
+        deliveredQuantity = delivered
+        deliveredPerQuarter = Self.perQuarter(figures)
+        expectedQuantity = ((line.current?.quantity ?? .zero) * ExactDecimal(elapsedDays)).divided(by: ExactDecimal(spread.days), decimals: 4)
+        proxy = line.current?.proxy ?? line.original?.proxy
+        let currentValue = line.current?.value ?? .zero
+        amounts = Amounts(
+            original: line.original?.value ?? .zero, current: currentValue,
+            delivered: proxy.map { Money.lineValue(quantity: delivered, proxy: $0) } ?? .zero,
+            expected: spread.expected(currentValue, elapsedDays: elapsedDays))
+        recordOnly = proxy == nil
+        rating = recordOnly ? PerformanceRating.rating(delivered: delivered, expected: expectedQuantity) : amounts.rating
+    }
 }
 
 public struct ContractReconciliation: Sendable, Equatable {
@@ -114,47 +180,24 @@ public struct ContractReconciliation: Sendable, Equatable {
     public let elapsedDays: Int
     public let spreadDays: Int
 
-    init(_ projection: ContractProjection, period: FinancialQuarter, reportingDate: CalendarDate, reference: ReferenceData) {
-        self.reference = projection.reference
+    /// - Parameter measures: the measures of the contract's catalog, `nil` if it is not known.
+    init(_ projection: ContractProjection, measures: [String: CatalogMeasure]?, period: FinancialQuarter, reportingDate: CalendarDate) {
+        reference = projection.reference
         title = projection.title
         supplier = projection.supplier
         stage = projection.stage
         catalog = projection.commitmentCatalog ?? ""
-        let catalogData = reference.catalog(reference: catalog)
-        let spreadStart = max(projection.startDate, projection.pledgedOn ?? projection.startDate)
-        spreadDays = max(1, Int(projection.endDate.daysSinceEpoch - spreadStart.daysSinceEpoch) + 1)
-        elapsedDays = min(spreadDays, max(0, Int(reportingDate.daysSinceEpoch - spreadStart.daysSinceEpoch) + 1))
-        let figures = projection.deliveries.filter { $0.quarter <= period }
-        unpledged = figures.filter { !$0.pledged }
-        var lines: [MeasureReconciliation] = []
-        for line in projection.lines {
-            let measure = catalogData?.measure(line.measure)
-            let delivered = figures.filter { $0.pledged && $0.measure == line.measure }
-            var byQuarter: [FinancialQuarter: ExactDecimal] = [:]
-            for figure in delivered { byQuarter[figure.quarter, default: .zero] = byQuarter[figure.quarter, default: .zero] + figure.quantity }
-            let deliveredQuantity = delivered.reduce(ExactDecimal.zero) { $0 + $1.quantity }
-            let currentQuantity = line.current?.quantity ?? .zero
-            let expectedQuantity = (currentQuantity * ExactDecimal(elapsedDays)).divided(by: ExactDecimal(spreadDays), decimals: 4)
-            let proxy = line.current?.proxy ?? line.original?.proxy
-            let currentValue = line.current?.value ?? .zero
-            let amounts = Amounts(
-                original: line.original?.value ?? .zero, current: currentValue,
-                delivered: proxy.map { Money.lineValue(quantity: deliveredQuantity, proxy: $0) } ?? .zero,
-                expected: Money.rounding((currentValue.decimal * ExactDecimal(elapsedDays)).divided(by: ExactDecimal(spreadDays), decimals: 2)))
-            let recordOnly = proxy == nil
-            lines.append(
-                MeasureReconciliation(
-                    measure: line.measure, unit: line.unit, theme: measure?.theme ?? "(unknown theme)", priorities: measure?.priorities ?? [:],
-                    recordOnly: recordOnly, withdrawn: line.current == nil, originalQuantity: line.original?.quantity,
-                    currentQuantity: line.current?.quantity, deliveredQuantity: deliveredQuantity, expectedQuantity: expectedQuantity,
-                    amounts: amounts, byQuarter: byQuarter,
-                    rating: recordOnly
-                        ? PerformanceRating.rating(delivered: deliveredQuantity, expected: expectedQuantity)
-                        : amounts.rating))
+        let spread = CommitmentSpread(projection)
+        let elapsed = spread.elapsedDays(by: reportingDate)
+        spreadDays = spread.days
+        elapsedDays = elapsed
+        let figures = ContractFigures(projection, period: period)
+        unpledged = figures.unpledged
+        lines = zip(projection.lines, figures.byLine).map { line, delivered in
+            MeasureReconciliation(line, measure: measures?[line.measure], figures: delivered, spread: spread, elapsedDays: elapsed)
         }
-        self.lines = lines
         amounts = lines.reduce(into: Amounts.zero) { $0.add($1.amounts) }
-        lateReturns = Self.lateReturns(projection, from: spreadStart, reportingDate: reportingDate)
+        lateReturns = Self.lateReturns(projection, from: spread.start, reportingDate: reportingDate)
     }
 
     static func lateReturns(_ projection: ContractProjection, from start: CalendarDate, reportingDate: CalendarDate) -> [FinancialQuarter] {
@@ -167,5 +210,151 @@ public struct ContractReconciliation: Sendable, Equatable {
             quarter = quarter.next
         }
         return late
+    }
+}
+
+/// The days over which a contract's current commitment is spread to give expected to date:
+/// from the later of the term start and the pledge, to the term end.
+struct CommitmentSpread {
+    let start: CalendarDate
+    let days: Int
+    private let startDay: Int64
+
+    init(_ projection: ContractProjection) {
+        start = max(projection.startDate, projection.pledgedOn ?? projection.startDate)
+        startDay = start.daysSinceEpoch
+        days = max(1, Int(projection.endDate.daysSinceEpoch - startDay) + 1)
+    }
+
+    /// Days of the spread elapsed by the end of `date`, 0…``days``.
+    func elapsedDays(by date: CalendarDate) -> Int { min(days, max(0, Int(date.daysSinceEpoch - startDay) + 1)) }
+
+    /// `value × elapsed ÷ days`, rounded to the penny, halves away from zero: exactly
+    /// `Money.rounding((value.decimal × elapsed).divided(by: days, decimals: 2))`, worked in
+    /// 64-bit pence with a 128-bit product, because the report needs it for every line at five dates.
+    func expected(_ value: Money, elapsedDays: Int) -> Money {
+        let divisor = Int64(days)
+        let (quotient, remainder) = divisor.dividingFullWidth(value.pence.multipliedFullWidth(by: Int64(elapsedDays)))
+        // The quotient is truncated towards zero; a remainder of half the divisor or more rounds away.
+        let away = remainder.magnitude * 2 >= divisor.magnitude
+        return Money(pence: away ? quotient + (value.pence < 0 ? -1 : 1) : quotient)
+    }
+}
+
+/// What a reconciled line takes from its catalog's measure.
+struct CatalogMeasure {
+    let theme: String
+    let priorities: [String: [String]]
+}
+
+/// The measures of each catalog a contract is priced with, looked up once per reconciliation:
+/// `ReferenceData.catalog(reference:)` parses its argument at every call, and a line needs only
+/// two fields of its measure.
+private struct CatalogLookup {
+    let reference: ReferenceData
+    private var found: [String: [String: CatalogMeasure]?] = [:]
+
+    init(_ reference: ReferenceData) { self.reference = reference }
+
+    mutating func measures(of catalog: String) -> [String: CatalogMeasure]? {
+        if let known = found[catalog] { return known }
+        let measures = reference.catalog(reference: catalog)?.measures.mapValues { CatalogMeasure(theme: $0.theme, priorities: $0.priorities) }
+        found[catalog] = .some(measures)
+        return measures
+    }
+}
+
+/// A contract's figures up to the period: the pledged ones by commitment line, the others apart.
+private struct ContractFigures {
+    /// For each commitment line, the pledged figures of its measure in the order recorded.
+    private(set) var byLine: [[MeasureReconciliation.QuarterFigure]]
+    private(set) var unpledged: [ContractProjection.DeliveredFigure] = []
+
+    init(_ projection: ContractProjection, period: FinancialQuarter) {
+        let lines = projection.lines, deliveries = projection.deliveries
+        // A measure is committed once per contract (decide refuses a repeat); were it not, every
+        // line of a measure gets all its figures, as a filter by measure would give.
+        let first = lines.indices.map { index in (0..<index).first { lines[$0].measure == lines[index].measure } ?? index }
+        var lineOf = [Int?](repeating: nil, count: deliveries.count), counts = [Int](repeating: 0, count: lines.count)
+        var next = 0
+        for index in deliveries.indices where deliveries[index].quarter <= period {
+            guard deliveries[index].pledged else { unpledged.append(deliveries[index]); continue }
+            guard let line = Self.line(of: deliveries[index].measure, in: lines, from: next) else { continue }
+            lineOf[index] = first[line]
+            counts[first[line]] += 1
+            next = line + 1
+        }
+        var byLine = counts.map { count in
+            var figures: [MeasureReconciliation.QuarterFigure] = []
+            figures.reserveCapacity(count)
+            return figures
+        }
+        for index in deliveries.indices {
+            if let line = lineOf[index] { byLine[line].append(.init(quarter: deliveries[index].quarter, quantity: deliveries[index].quantity)) }
+        }
+        self.byLine = lines.indices.map { byLine[first[$0]] }
+    }
+
+    /// A line committing `measure`, looked for from `start` round to it. A return lists its lines
+    /// in the order of the pledge, so this is one or two comparisons of short codes per figure:
+    /// cheaper than hashing each code.
+    private static func line(of measure: String, in lines: [ContractProjection.CommitmentLine], from start: Int) -> Int? {
+        for offset in 0..<lines.count {
+            let index = (start + offset) % lines.count
+            if lines[index].measure == measure { return index }
+        }
+        return nil
+    }
+}
+
+/// The sums behind the theme, priority and supplier roll-ups. Lines are first summed per catalog
+/// measure, and each measure's sum then goes to its theme and each of its priorities: the same
+/// totals (pence add exactly, in any order), with lookups of a short measure code per line
+/// instead of a "framework: priority" key built and hashed for every line and priority.
+private struct RollupSums {
+    /// A measure's theme and priorities (the same for every line of one catalog's measure) and its lines' sum.
+    struct MeasureSum {
+        let theme: String
+        let priorities: [String: [String]]
+        var amounts: Amounts
+    }
+
+    /// Catalog reference → measure code → sum.
+    private var measures: [String: [String: MeasureSum]] = [:]
+    private var suppliers: [String: Amounts] = [:]
+
+    mutating func add(_ contract: ContractReconciliation) {
+        suppliers[contract.supplier ?? "(no supplier)", default: .zero].add(contract.amounts)
+        Self.add(contract.lines, to: &measures[contract.catalog, default: [:]])
+    }
+
+    private static func add(_ lines: [MeasureReconciliation], to sums: inout [String: MeasureSum]) {
+        for index in lines.indices {
+            let measure = lines[index].measure
+            if sums[measure] == nil { sums[measure] = MeasureSum(theme: lines[index].theme, priorities: lines[index].priorities, amounts: .zero) }
+            sums[measure]!.amounts.add(lines[index].amounts)
+        }
+    }
+
+    var byTheme: [Rollup] {
+        var themes: [String: Amounts] = [:]
+        for sum in measures.values.lazy.flatMap(\.values) { themes[sum.theme, default: .zero].add(sum.amounts) }
+        return Self.sorted(themes)
+    }
+
+    var byPriority: [Rollup] {
+        var priorities: [String: Amounts] = [:]
+        for sum in measures.values.lazy.flatMap(\.values) {
+            for (framework, names) in sum.priorities {
+                for name in names { priorities["\(framework): \(name)", default: .zero].add(sum.amounts) }
+            }
+        }
+        return Self.sorted(priorities)
+    }
+
+    var bySupplier: [Rollup] { Self.sorted(suppliers) }
+
+    private static func sorted(_ groups: [String: Amounts]) -> [Rollup] {
+        groups.keys.sorted().map { Rollup(key: $0, amounts: groups[$0]!) }
     }
 }

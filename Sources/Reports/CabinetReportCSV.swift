@@ -124,7 +124,14 @@ enum CabinetReportCSV {
         private(set) var text = CabinetReportCSV.header + "\n"
 
         mutating func add(_ section: String, _ key: String, _ metric: String, _ value: String) {
-            text += [section, key, metric, value].map(CabinetReportCSV.field).joined(separator: ",") + "\n"
+            text += CabinetReportCSV.field(section)
+            text += ","
+            text += CabinetReportCSV.field(key)
+            text += ","
+            text += CabinetReportCSV.field(metric)
+            text += ","
+            text += CabinetReportCSV.field(value)
+            text += "\n"
         }
 
         mutating func amounts(_ section: String, _ key: String, _ a: Amounts) {
@@ -138,10 +145,16 @@ enum CabinetReportCSV {
         }
     }
 
+    static let formulaStart = ASCIISet("=+@\t\r-")
+    static let quoted = ASCIISet(",\"\n\r")
+
     /// RFC 4180 quoting. Text that a spreadsheet would run as a formula (starting `=`, `+`, `@`,
     /// a tab, or `-` unless the whole value is a number) gets a leading `'`, so that opening the file
     /// cannot execute ledger text; negative amounts ("-1234.00") are left as numbers.
     static func field(_ value: String) -> String {
+        // Most values need neither: a byte scan says so without walking Characters. The bytes
+        // looked for are all ASCII, so a value without them has none of the characters below.
+        if let first = value.utf8.first, !formulaStart.contains(first), !value.utf8.contains(where: { quoted.contains($0) }) { return value }
         var text = value
         if let first = text.first {
             let rest = text.dropFirst()

@@ -48,7 +48,7 @@ public struct CabinetReportModel: Sendable {
         hash = snapshot.hash
         self.reconciliation = reconciliation
         let cumulative = CumulativeExpected(snapshot: snapshot, reconciliation: reconciliation)
-        let deliveredByQuarter = QuarterDelivery(snapshot: snapshot, reconciliation: reconciliation)
+        let deliveredByQuarter = QuarterDelivery(reconciliation: reconciliation, quarters: cumulative.quarters)
         quarters = cumulative.quarters.map { quarter in
             CabinetQuarter(
                 quarter: quarter, reached: quarter <= reconciliation.period,
@@ -90,20 +90,19 @@ public struct CabinetHeadline: Sendable, Equatable {
         snapshot: Snapshot, reconciliation r: Reconciliation, delivered: QuarterDelivery, expected: CumulativeExpected
     ) -> [CabinetHeadline] {
         let yearStart = FinancialQuarter(startYear: r.period.startYear, number: 1)!
-        let projections = Dictionary(snapshot.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
+        // Only what the windows need of each projection: copying whole projections would cost more than the rest.
+        let commitments = Dictionary(
+            snapshot.contracts.map { ($0.reference, (window: CommitmentWindow($0), pledgedOn: $0.pledgedOn)) }, uniquingKeysWith: { $1 })
         let yearQuarters = expected.quarters.filter { $0 <= r.period }
         func window(_ kind: Window, from first: CalendarDate, quarters: [FinancialQuarter], expectedSince baseline: Money) -> CabinetHeadline {
-            let running = r.contracts.filter { contract in
-                guard let projection = projections[contract.reference] else { return false }
-                return CommitmentWindow(projection).overlaps(first, r.reportingDate)
-            }
-            let pledged = r.contracts.filter { contract in
-                guard let day = projections[contract.reference]?.pledgedOn else { return false }
-                return day >= first && day <= r.reportingDate
+            var running = 0, pledged = Money.zero
+            for contract in r.contracts {
+                guard let commitment = commitments[contract.reference] else { continue }
+                if commitment.window.overlaps(first, r.reportingDate) { running += 1 }
+                if let day = commitment.pledgedOn, day >= first && day <= r.reportingDate { pledged += contract.amounts.original }
             }
             return CabinetHeadline(
-                window: kind, firstDay: first, lastDay: r.reportingDate, contractsInScope: running.count,
-                pledged: pledged.reduce(Money.zero) { $0 + $1.amounts.original },
+                window: kind, firstDay: first, lastDay: r.reportingDate, contractsInScope: running, pledged: pledged,
                 delivered: delivered.total(in: quarters), expected: r.portfolio.amounts.expected - baseline)
         }
         return [
@@ -139,33 +138,36 @@ struct CommitmentWindow {
     func overlaps(_ from: CalendarDate, _ to: CalendarDate) -> Bool { first <= to && last >= from }
 }
 
-/// Delivered £ per quarter: each line's delivered quantity in a quarter (the reconciliation's
-/// `byQuarter`, corrections applied) priced at the line's proxy and rounded once per line per
-/// quarter. The sum over quarters may differ from the reconciliation's delivered-to-date (one
-/// rounding per line over all quarters) by a few pence; the report says so.
+/// Delivered £ per quarter of the financial year: each line's delivered quantity in a quarter
+/// (the reconciliation's per-quarter figures, corrections applied) priced at the line's proxy and
+/// rounded once per line per quarter. The sum over quarters may differ from the reconciliation's
+/// delivered-to-date (one rounding per line over all quarters) by a few pence; the report says so.
 struct QuarterDelivery {
-    private var values: [FinancialQuarter: Money] = [:]
+    /// The four quarters of the year and their £; other quarters are never asked for, so never priced.
+    private var values: [(quarter: FinancialQuarter, delivered: Money)]
 
-    init(snapshot: Snapshot, reconciliation: Reconciliation) {
-        let projections = Dictionary(snapshot.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
+    init(reconciliation: Reconciliation, quarters: [FinancialQuarter]) {
+        values = quarters.map { ($0, .zero) }
         for contract in reconciliation.contracts {
-            let projection = projections[contract.reference]
-            for line in contract.lines where !line.recordOnly {
-                // The reconciliation prices a line at its current proxy, else the pledged one.
-                let committed = projection?.lines.first { $0.measure == line.measure }
-                guard let proxy = committed?.current?.proxy ?? committed?.original?.proxy else { continue }
-                for (quarter, quantity) in line.byQuarter {
-                    values[quarter, default: .zero] += Money.lineValue(quantity: quantity, proxy: proxy)
+            for line in contract.lines {
+                // The reconciliation prices a line at its current proxy, else the pledged one; record-only lines have none.
+                guard let proxy = line.proxy else { continue }
+                for figure in line.deliveredPerQuarter {
+                    guard let index = values.firstIndex(where: { $0.quarter == figure.quarter }) else { continue }
+                    values[index].delivered += Money.lineValue(quantity: figure.quantity, proxy: proxy)
                 }
             }
         }
     }
 
-    func total(in quarters: [FinancialQuarter]) -> Money { quarters.reduce(Money.zero) { $0 + (values[$1] ?? .zero) } }
+    /// Delivered in `quarters`, each one of the year's.
+    func total(in quarters: [FinancialQuarter]) -> Money {
+        quarters.reduce(Money.zero) { sum, quarter in sum + (values.first { $0.quarter == quarter }?.delivered ?? .zero) }
+    }
 }
 
-/// Expected £ at the end of each quarter of the financial year, from reconciliations of the
-/// same snapshot at those dates. Expected-to-date grows evenly day by day, so what was expected
+/// Expected £ at the end of each quarter of the financial year: the portfolio's expected to date
+/// that the reconciliation of the same snapshot gives at those dates. Expected-to-date grows evenly day by day, so what was expected
 /// *in* a window is the figure at its end less the figure at the end of the quarter before it.
 struct CumulativeExpected {
     /// The four quarters of the period's financial year.
@@ -176,14 +178,12 @@ struct CumulativeExpected {
         let first = FinancialQuarter(startYear: r.period.startYear, number: 1)!
         quarters = [first, first.next, first.next.next, first.next.next.next]
         let before = FinancialQuarter(startYear: r.period.startYear - 1, number: 4)!
-        for quarter in [before] + quarters {
-            if quarter == r.period {
-                atEnd[quarter] = r.portfolio.amounts.expected
-            } else {
-                let date = min(quarter.lastDay, r.reportingDate)
-                atEnd[quarter] = Reconciliation.compute(snapshot, period: quarter, reportingDate: date).portfolio.amounts.expected
-            }
-        }
+        // The period's figure is the reconciliation's; the others come from one pass over the
+        // commitments, not from reconciling the whole portfolio again for each quarter.
+        let others = ([before] + quarters).filter { $0 != r.period }
+        let expected = Reconciliation.portfolioExpected(snapshot, at: others.map { min($0.lastDay, r.reportingDate) })
+        for (quarter, value) in zip(others, expected) { atEnd[quarter] = value }
+        atEnd[r.period] = r.portfolio.amounts.expected
     }
 
     /// Expected by the end of the quarter before `quarter` (or by the reporting date, if earlier).

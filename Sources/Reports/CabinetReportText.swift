@@ -8,6 +8,8 @@ enum CabinetReportText {
     /// HTML-escapes ledger text. `/` is escaped too, so that text from the ledger can never put
     /// a `//` (a scheme-relative address) into a file that must refer to nothing outside itself.
     static func html(_ text: String) -> String {
+        // Most ledger text has nothing to escape: a byte scan says so without walking Characters.
+        guard text.utf8.contains(where: { htmlSpecial.contains($0) }) else { return text }
         var escaped = ""
         escaped.reserveCapacity(text.count)
         for character in text {
@@ -27,6 +29,7 @@ enum CabinetReportText {
     /// Backslash-escapes Markdown punctuation and flattens line breaks, so that a title with `|`,
     /// `*` or `<b>` stays one table cell of plain text in any CommonMark reader.
     static func markdown(_ text: String) -> String {
+        guard text.utf8.contains(where: { markdownSpecial.contains($0) }) else { return text }
         var escaped = ""
         for character in text {
             if "\\`*_[]<>|#&!".contains(character) {
@@ -40,6 +43,11 @@ enum CabinetReportText {
         }
         return escaped
     }
+
+    /// The bytes of the characters ``html(_:)`` and ``markdown(_:)`` change. All are ASCII, so a
+    /// text without these bytes has none of those characters and comes back as it is.
+    static let htmlSpecial = ASCIISet("&<>\"'/")
+    static let markdownSpecial = ASCIISet("\\`*_[]<>|#&!\n\r")
 
     /// `part ÷ whole` as a percentage, rounded *down* to one decimal place, so that a ratio
     /// just under a rating cut-off (94.96%) never reads as if it had reached it (95.0%).
@@ -121,5 +129,22 @@ enum CabinetReportText {
         if pence >= 100_000_000 { return scaled(100_000_000, decimals: 100, suffix: "m") }
         if pence >= 100_000 { return scaled(100_000, decimals: 10, suffix: "k") }
         return sign + "£" + String((pence + 50) / 100)
+    }
+}
+
+/// A set of ASCII bytes as two bit masks: cheap enough to test every byte of a report's text,
+/// where a `Set<UInt8>` would hash each one.
+struct ASCIISet: Sendable {
+    private var low: UInt64 = 0, high: UInt64 = 0
+
+    init(_ characters: String) {
+        for byte in characters.utf8 {
+            precondition(byte < 128, "ASCII only")
+            if byte < 64 { low |= 1 << byte } else { high |= 1 << (byte - 64) }
+        }
+    }
+
+    func contains(_ byte: UInt8) -> Bool {
+        byte < 64 ? low & (1 << byte) != 0 : byte < 128 && high & (1 << (byte - 64)) != 0
     }
 }
