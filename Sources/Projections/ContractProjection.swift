@@ -203,13 +203,9 @@ public struct ContractFold: Sendable {
     /// - Throws: ``InputError`` when a stored payload no longer reads.
     @discardableResult
     public mutating func apply(_ envelope: RecordedEvent) throws -> String? {
-        guard let reference = Self.contractReference(ofStream: envelope.streamId) else { return nil }
-        return apply(envelope, reference: reference, event: try ContractEvent(type: envelope.eventType, payload: envelope.payload))
-    }
-
-    /// Folds an event already decoded: `reference` and `event` are `nil` for other streams.
-    mutating func apply(_ envelope: RecordedEvent, reference: String?, event: ContractEvent?) -> String? {
-        guard let reference, let event else { return nil }
+        guard let reference = Self.contractReference(ofStream: envelope.streamId),
+            let event = try ContractEvent(type: envelope.eventType, payload: envelope.payload)
+        else { return nil }
         if case .registered(let registration) = event {
             contracts[reference] = ContractProjection(registration: registration)
         }

@@ -107,64 +107,54 @@ public final class ProjectionStore: @unchecked Sendable {
     /// every read in the meantime replays the log instead of trusting half-built projections,
     /// and an interrupted rebuild is caught by `verify` and simply run again.
     ///
-    /// The log is decoded on a second thread (``DecodingReader``) while this one folds and
-    /// writes. A chunk's events are taken before its write transaction begins, so that when the
-    /// map fills and the transaction runs again, it runs on the same events and the same state.
+    /// A chunk's write transaction starts from the state the chunk began with, so that when the
+    /// map fills and the transaction runs again, it folds the same events from the same state
+    /// (the projections it wrote out the first time were rolled back with it).
+    ///
+    /// (Decoding on a second thread was tried: on this machine it was slower, 0.53 s against
+    /// 0.42 s for 100,000 events, as events built on one core and freed on the other cost more
+    /// than the parsing saved.)
     /// - Parameter progress: called every 50,000 events with the position reached.
     /// - Returns: how many events were read and contracts written.
     @discardableResult
-    public func rebuild(cacheLimit: Int = 256, chunk: Int = 10_000, progress: ((UInt64) -> Void)? = nil) throws -> (events: UInt64, contracts: Int) {
+    public func rebuild(cacheLimit: Int = 256, chunk: UInt64 = 50_000, progress: ((UInt64) -> Void)? = nil) throws -> (events: UInt64, contracts: Int) {
         try store.environment.write { txn in
             try txn.empty(contracts)
             try txn.empty(meta)
         }
         recent.forget()
-        let decoding = DecodingReader(store: store, from: 1)
-        defer { decoding.close() }
         var cache = ContractCache(limit: cacheLimit)
         var last: UInt64 = 0
-        var waiting: ArraySlice<DecodedEvent> = []
         var finished = false
         while !finished {
-            var events: [DecodedEvent] = []
-            events.reserveCapacity(chunk)
-            while events.count < chunk {
-                if waiting.isEmpty { waiting = try decoding.next()[...] }
-                if waiting.isEmpty { break }
-                let taken = waiting.prefix(chunk - events.count)
-                events += taken
-                waiting = waiting.dropFirst(taken.count)
-            }
-            let atEnd = events.count < chunk
             let before = (cache, last)
-            (cache, last) = try store.environment.write { txn in
+            (cache, last, finished) = try store.environment.write { txn in
                 var (cache, last) = before
                 let reader = store.reader(for: txn)
-                func fold(_ envelope: RecordedEvent, _ reference: String?, _ event: ContractEvent?) throws {
-                    if let reference, !cache.holds(reference), let stored = try load(reference, reader: reader) {
+                var count: UInt64 = 0
+                var reachedEnd = true
+                try reader.forEachEvent(from: last + 1) { event in
+                    if let reference = ContractFold.contractReference(ofStream: event.streamId), !cache.holds(reference),
+                        let stored = try load(reference, reader: reader)
+                    {
                         cache.fold.seed(stored)
                     }
-                    if let reference = cache.fold.apply(envelope, reference: reference, event: event) {
+                    if let reference = try cache.fold.apply(event) {
                         cache.touch(reference)
                         for evicted in cache.evictions() { try save(evicted, in: txn) }
                     }
-                    if envelope.position / 50_000 != last / 50_000 { progress?(envelope.position) }
-                    last = envelope.position
+                    last = event.position
+                    count += 1
+                    if last % 50_000 == 0 { progress?(last) }
+                    if count >= chunk { reachedEnd = false; return false }
+                    return true
                 }
-                for decoded in events { try fold(decoded.envelope, decoded.reference, decoded.event) }
-                if atEnd {
-                    // Whatever was appended after the decoding thread's last read.
-                    try reader.forEachEvent(from: last + 1) { envelope in
-                        let reference = ContractFold.contractReference(ofStream: envelope.streamId)
-                        try fold(envelope, reference, try reference.flatMap { _ in try ContractEvent(type: envelope.eventType, payload: envelope.payload) })
-                        return true
-                    }
+                if reachedEnd {
                     for projection in cache.fold.contracts.values { try save(projection, in: txn) }
                     if last > 0 { try txn.put(meta, key: Self.positionKey, value: Bytes.bigEndian(last)) }
                 }
-                return (cache, last)
+                return (cache, last, reachedEnd)
             }
-            finished = atEnd
         }
         let written = try store.read { try $0.transaction.statistics(contracts).entries }
         return (last, written)
