@@ -46,7 +46,7 @@ public final class Ledger: @unchecked Sendable {
             }
             return batch
         }
-        let outcome = try append(batch.appends)
+        let outcome = try append(batch.appends, decided: batch.decided)
         // Only now is the state the batch evolved committed, and so worth remembering.
         for event in outcome.recorded {
             guard let reference = ContractFold.contractReference(ofStream: event.streamId),
@@ -59,12 +59,16 @@ public final class Ledger: @unchecked Sendable {
 
     /// Appends events as they are, with the projections updated in the same transaction.
     /// Used by `execute` and by the low-level `svledger append` (non-domain streams).
-    public func append(_ appends: [StreamAppend]) throws -> Outcome {
+    public func append(_ appends: [StreamAppend]) throws -> Outcome { try append(appends, decided: [:]) }
+
+    /// - Parameter decided: the typed events behind the appends, by event id, so that the
+    ///   projections fold them without decoding the payloads just encoded.
+    func append(_ appends: [StreamAppend], decided: [EventID: ContractEvent]) throws -> Outcome {
         var recorded: [RecordedEvent] = []
         var written: [ContractProjection] = []
         let result = try store.append(appends) { reader, events in
             recorded = events
-            written = try self.projections.apply(events, reader: reader)
+            written = try self.projections.apply(events, reader: reader, decided: decided)
         }
         projections.committed(written)
         return Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
@@ -137,6 +141,7 @@ struct BatchDecision {
     var contracts: [String: (state: ContractState, version: UInt64)] = [:]
     var referenceVersions: [String: UInt64] = [:]
     var appends: [StreamAppend] = []
+    var decided: [EventID: ContractEvent] = [:]
     let correlationId = EventID.generate()
 
     let cache: DecisionCache
@@ -187,7 +192,10 @@ struct BatchDecision {
                     reason: contractCommand.reason, correlationId: correlationId, payload: $0.payload)
             }
             appends.append(StreamAppend(streamId: stream, expectedVersion: version == 0 ? .noStream : .exact(version), events: proposed))
-            for (event, proposal) in zip(events, proposed) { state.evolve(event, eventId: proposal.eventId) }
+            for (event, proposal) in zip(events, proposed) {
+                state.evolve(event, eventId: proposal.eventId)
+                decided[proposal.eventId] = event
+            }
             contracts[contractCommand.contract] = (state, version + UInt64(events.count))
         }
     }

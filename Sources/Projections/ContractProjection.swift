@@ -202,9 +202,10 @@ public struct ContractFold: Sendable {
     /// Folds `envelope` if it is a contract event; returns the reference it touched.
     /// - Throws: ``InputError`` when a stored payload no longer reads.
     @discardableResult
-    public mutating func apply(_ envelope: RecordedEvent) throws -> String? {
+    /// - Parameter decided: the event already typed, when the caller has it.
+    public mutating func apply(_ envelope: RecordedEvent, decided: ContractEvent? = nil) throws -> String? {
         guard let reference = Self.contractReference(ofStream: envelope.streamId),
-            let event = try ContractEvent(type: envelope.eventType, payload: envelope.payload)
+            let event = try decided ?? ContractEvent(type: envelope.eventType, payload: envelope.payload)
         else { return nil }
         if case .registered(let registration) = event {
             contracts[reference] = ContractProjection(registration: registration)

@@ -35,7 +35,9 @@ public final class ProjectionStore: @unchecked Sendable {
     /// hook, inside the same write transaction.
     /// - Returns: the projections written, to hand to ``committed(_:)`` once the append commits.
     @discardableResult
-    public func apply(_ events: [RecordedEvent], reader: LedgerReader) throws -> [ContractProjection] {
+    /// - Parameter decided: typed events already known by event id (the live path has them);
+    ///   others are decoded from their payloads.
+    public func apply(_ events: [RecordedEvent], reader: LedgerReader, decided: [EventID: ContractEvent] = [:]) throws -> [ContractProjection] {
         var fold = ContractFold()
         var touched = Set<String>()
         for event in events {
@@ -44,7 +46,7 @@ public final class ProjectionStore: @unchecked Sendable {
             {
                 fold.seed(stored)
             }
-            if let reference = try fold.apply(event) { touched.insert(reference) }
+            if let reference = try fold.apply(event, decided: decided[event.eventId]) { touched.insert(reference) }
         }
         let written = touched.sorted().map { fold.contracts[$0]! }
         for projection in written { try save(projection, in: reader.transaction) }
