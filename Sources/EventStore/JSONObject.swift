@@ -74,8 +74,12 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
 
     /// Byte-wise order of UTF-8, which Swift's `String <` (Unicode canonical order) is not.
     public static func precedes(_ left: String, _ right: String) -> Bool {
-        var left = left, right = right
-        return left.withUTF8 { a in right.withUTF8 { b in Self.compare(a, b) < 0 } }
+        // Through the UTF-8 views, which need no mutable copy; small strings are compared from
+        // a stack copy, and a bridged string falls back to the view's own comparison.
+        let fast: Bool?? = left.utf8.withContiguousStorageIfAvailable { a in
+            right.utf8.withContiguousStorageIfAvailable { b in Self.compare(a, b) < 0 }
+        }
+        return (fast ?? nil) ?? left.utf8.lexicographicallyPrecedes(right.utf8)
     }
 
     static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
