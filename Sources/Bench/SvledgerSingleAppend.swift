@@ -24,6 +24,8 @@ enum SvledgerSingleAppend {
     /// Commits per second: over one command per contract (up to 200 contracts), then over
     /// `count` commands round-robin over the same contracts.
     static func run(_ ledger: Ledger, commands count: Int) throws -> Rates {
+        // A new Ledger on the same store: nothing remembered from the bulk append before.
+        let ledger = try Ledger(store: ledger.store)
         let commands = try corrections(ledger, count: count)
         let contracts = Set(commands.map { command -> String in
             guard case .contract(let contract) = command else { return "" }
