@@ -1,4 +1,5 @@
 import EventStore
+import Projections
 import SocialValue
 import Synchronization
 
@@ -12,12 +13,12 @@ import Synchronization
 final class DecisionCache: Sendable {
     /// The contracts being worked on at any one time. A contract's state holds every return
     /// it has had (tens of kilobytes after a few years), and a contract not remembered costs one
-    /// replay of its stream, so the bound is kept modest. Past it, an arbitrary entry goes.
+    /// replay of its stream, so the bound is kept modest. Past it, the least recently used goes.
     static let contractLimit = 256
 
     private struct Storage {
         var reference: (tips: [String: StreamTip], data: ReferenceData)?
-        var contracts: [String: (tip: StreamTip, state: ContractState)] = [:]
+        var contracts = RecentlyUsed<String, (tip: StreamTip, state: ContractState)>(limit: DecisionCache.contractLimit)
     }
 
     private let storage = Mutex(Storage())
@@ -34,17 +35,14 @@ final class DecisionCache: Sendable {
     /// The state of `contract` folded through `tip`, if remembered.
     func contract(_ contract: String, at tip: StreamTip) -> ContractState? {
         storage.withLock { storage in
-            guard let entry = storage.contracts[contract], entry.tip == tip else { return nil }
+            guard let entry = storage.contracts.value(contract), entry.tip == tip else { return nil }
             return entry.state
         }
     }
 
     func remember(contract: String, state: ContractState, tip: StreamTip) {
         storage.withLock { storage in
-            if storage.contracts.count >= Self.contractLimit, storage.contracts[contract] == nil {
-                storage.contracts.remove(at: storage.contracts.startIndex)
-            }
-            storage.contracts[contract] = (tip, state)
+            storage.contracts.insert((tip, state), for: contract)
         }
     }
 }

@@ -206,3 +206,20 @@ struct ProjectionTests {
         try ledger.projections.verifyAgainstReplay()
     }
 }
+
+@Suite("Recently used")
+struct RecentlyUsedTests {
+    @Test("a full map forgets the entry used longest ago, and a key it holds replaces without forgetting")
+    func leastRecentlyUsedGoes() {
+        var map = RecentlyUsed<String, Int>(limit: 3)
+        for (index, key) in ["a", "b", "c"].enumerated() { #expect(map.insert(index, for: key) == nil) }
+        #expect(map.value("a") == 0)  // a is now the most recently used; b the least
+        let forgotten = map.insert(3, for: "d")
+        #expect(forgotten?.key == "b" && forgotten?.value == 1)
+        #expect(map.value("b") == nil)
+        #expect(map.insert(9, for: "c") == nil)
+        #expect(map.count == 3 && map.value("c") == 9 && map.value("a") == 0 && map.value("d") == 3)
+        // c, a, d used in that order: c goes next.
+        #expect(map.insert(4, for: "e")?.key == "c")
+    }
+}
