@@ -51,7 +51,7 @@ final class RawLMDBLog {
                 var entry = try cursor.first()
                 while let current = entry {
                     let computed = ChainHash.link(previous: previous, canonical: UnsafeRawBufferPointer(rebasing: current.value[32...]))
-                    guard computed.bytes.elementsEqual(current.value[0..<32]) else { throw BenchError("raw scan: hash mismatch at \(seen + 1)") }
+                    guard computed.matches(current.value[0..<32]) else { throw BenchError("raw scan: hash mismatch at \(seen + 1)") }
                     previous = computed
                     seen += 1
                     entry = try cursor.next()
@@ -72,7 +72,7 @@ final class RawLMDBLog {
                 while let current = entry {
                     let canonical = UnsafeRawBufferPointer(rebasing: current.value[32...])
                     let computed = ChainHash.link(previous: previous, canonical: canonical)
-                    guard computed.bytes.elementsEqual(current.value[0..<32]) else { throw BenchError("raw replay: hash mismatch at \(seen + 1)") }
+                    guard computed.matches(current.value[0..<32]) else { throw BenchError("raw replay: hash mismatch at \(seen + 1)") }
                     let event = try RecordedEvent(canonical: canonical, hash: computed)
                     seen = event.position
                     previous = computed

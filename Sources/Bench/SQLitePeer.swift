@@ -100,7 +100,7 @@ final class SQLiteLog {
             let hash = UnsafeRawBufferPointer(start: sqlite3_column_blob(select, 1), count: Int(sqlite3_column_bytes(select, 1)))
             let canonical = UnsafeRawBufferPointer(start: sqlite3_column_blob(select, 2), count: Int(sqlite3_column_bytes(select, 2)))
             let computed = ChainHash.link(previous: previous, canonical: canonical)
-            guard computed.bytes.elementsEqual(hash) else { throw BenchError("SQLite replay: hash mismatch at \(seen + 1)") }
+            guard computed.matches(hash) else { throw BenchError("SQLite replay: hash mismatch at \(seen + 1)") }
             let event = try RecordedEvent(canonical: canonical, hash: computed)
             guard event.position == UInt64(sqlite3_column_int64(select, 0)) else { throw BenchError("SQLite replay: position mismatch") }
             seen += 1

@@ -2,38 +2,74 @@ import Crypto
 
 /// A link of the hash chain: `hash(n) = SHA-256(hash(n−1) ‖ canonical_bytes(n))`
 /// (Schemas/README.md §4).
+///
+/// The 32 bytes are held as four big-endian words rather than an array: every event read
+/// carries two hashes (its own and the previous one), and they must not cost allocations.
 public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
+    private let words: Words
+
+    private struct Words: Hashable, Sendable {
+        var a: UInt64, b: UInt64, c: UInt64, d: UInt64
+    }
+
+    /// Reads exactly 32 bytes.
+    private init(raw: UnsafeRawBufferPointer) {
+        func word(_ offset: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        words = Words(a: word(0), b: word(8), c: word(16), d: word(24))
+    }
+
     /// The 32 digest bytes.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// Calls `body` with the 32 bytes, without copying them to the heap.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let bigEndian = (words.a.bigEndian, words.b.bigEndian, words.c.bigEndian, words.d.bigEndian)
+        return try Swift.withUnsafeBytes(of: bigEndian) { try body($0) }
+    }
 
     public init?(bytes: [UInt8]) {
         guard bytes.count == 32 else { return nil }
-        self.bytes = bytes
+        self = bytes.withUnsafeBytes { ChainHash(raw: $0) }
+    }
+
+    /// The hash stored in the first 32 bytes of `stored` (a `log` value), if there are 32.
+    public init?(prefixOf stored: UnsafeRawBufferPointer) {
+        guard stored.count >= 32 else { return nil }
+        self.init(raw: UnsafeRawBufferPointer(rebasing: stored[0..<32]))
+    }
+
+    /// Whether `other` holds exactly these 32 bytes.
+    public func matches(_ other: some Collection<UInt8>) -> Bool {
+        withUnsafeBytes { $0.elementsEqual(other) }
     }
 
     /// Parses 64 hex digits.
     public init?(hex: String) {
-        guard hex.utf8.count == 64, let bytes = Bytes.parseHex(hex) else { return nil }
-        self.bytes = bytes
+        guard let parsed = hex.utf8.withContiguousStorageIfAvailable({ ChainHash(hexUTF8: $0) }) ?? ChainHash(hexUTF8: Array(hex.utf8)) else {
+            return nil
+        }
+        self = parsed
     }
 
     /// Parses 64 hex digits given as UTF-8 bytes.
     init?(hexUTF8 text: some Collection<UInt8>) {
         guard text.count == 64 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: 32)
         var invalid: UInt8 = 0
         var index = text.startIndex
-        for offset in 0..<32 {
-            let high = Bytes.hexValue(text[index])
-            index = text.index(after: index)
-            let low = Bytes.hexValue(text[index])
-            index = text.index(after: index)
-            invalid |= high | low
-            bytes[offset] = high << 4 | low & 0x0F
+        func word() -> UInt64 {
+            var value: UInt64 = 0
+            for _ in 0..<16 {
+                let nibble = Bytes.hexValue(text[index])
+                index = text.index(after: index)
+                invalid |= nibble
+                value = value << 4 | UInt64(nibble & 0x0F)
+            }
+            return value
         }
+        let parsed = Words(a: word(), b: word(), c: word(), d: word())
         // Only the "not a digit" marker has bits above the low four.
         guard invalid & 0xF0 == 0 else { return nil }
-        self.bytes = bytes
+        words = parsed
     }
 
     /// What the first event chains from: 32 zero bytes.
@@ -41,21 +77,18 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
 
     /// The hash of the event whose canonical bytes are `canonical`, chained from `previous`.
     public static func link(previous: ChainHash, canonical: some Sequence<UInt8>) -> ChainHash {
-        var hasher = SHA256()
-        hasher.update(data: previous.bytes)
-        hasher.update(data: Array(canonical))
-        return ChainHash(bytes: Array(hasher.finalize()))!
+        Array(canonical).withUnsafeBytes { link(previous: previous, canonical: $0) }
     }
 
     /// As ``link(previous:canonical:)``, hashing borrowed bytes without copying them.
     public static func link(previous: ChainHash, canonical: UnsafeRawBufferPointer) -> ChainHash {
         var hasher = SHA256()
-        hasher.update(data: previous.bytes)
+        previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         hasher.update(bufferPointer: canonical)
-        return ChainHash(bytes: Array(hasher.finalize()))!
+        return hasher.finalize().withUnsafeBytes { ChainHash(raw: $0) }
     }
 
     /// 64 lowercase hex digits.
-    public var hex: String { Bytes.hex(bytes) }
+    public var hex: String { withUnsafeBytes { Bytes.hex($0) } }
     public var description: String { hex }
 }

@@ -126,7 +126,7 @@ public struct RecordedEvent: Hashable, Sendable {
     /// - Throws: ``EnvelopeDecodingError`` naming what is malformed.
     public init(storedValue: UnsafeRawBufferPointer) throws(EnvelopeDecodingError) {
         guard storedValue.count > 32 else { throw EnvelopeDecodingError("stored value is only \(storedValue.count) bytes") }
-        try self.init(canonical: UnsafeRawBufferPointer(rebasing: storedValue[32...]), hash: ChainHash(bytes: Array(storedValue[0..<32]))!)
+        try self.init(canonical: UnsafeRawBufferPointer(rebasing: storedValue[32...]), hash: ChainHash(prefixOf: storedValue)!)
     }
 
     /// Decodes canonical envelope bytes stored with `hash`: by walking the canonical layout,

@@ -39,18 +39,21 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
         guard text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"), text[18] == UInt8(ascii: "-"),
             text[23] == UInt8(ascii: "-")
         else { return nil }
-        var high: UInt64 = 0, low: UInt64 = 0
         var invalid: UInt8 = 0
-        for offset in [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17] {
-            let nibble = Bytes.hexValue(text[offset])
-            invalid |= nibble
-            high = high << 4 | UInt64(nibble & 0x0F)
+        var offset = 0
+        // 16 hex digits, stepping over the dashes at 8 and 13 (the first half) and 18 and 23.
+        func half() -> UInt64 {
+            var value: UInt64 = 0
+            for _ in 0..<16 {
+                if offset == 8 || offset == 13 || offset == 18 || offset == 23 { offset += 1 }
+                let nibble = Bytes.hexValue(text[offset])
+                invalid |= nibble
+                value = value << 4 | UInt64(nibble & 0x0F)
+                offset += 1
+            }
+            return value
         }
-        for offset in [19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35] {
-            let nibble = Bytes.hexValue(text[offset])
-            invalid |= nibble
-            low = low << 4 | UInt64(nibble & 0x0F)
-        }
+        let high = half(), low = half()
         // Only the "not a digit" marker has bits above the low four.
         guard invalid & 0xF0 == 0 else { return nil }
         return EventID(high: high, low: low)

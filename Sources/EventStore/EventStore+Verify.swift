@@ -104,7 +104,7 @@ extension EventStore {
         }
         let canonical = UnsafeRawBufferPointer(rebasing: value[32...])
         let computed = ChainHash.link(previous: previous.hash, canonical: canonical)
-        let storedHash = ChainHash(bytes: Array(value[0..<32]))!
+        let storedHash = ChainHash(prefixOf: value)!
         // The layout walk reads almost every envelope; anything it leaves goes to the general
         // decoder, which either reads it too or names what is wrong.
         let event = try EnvelopeLayout.decode(canonical, hash: storedHash, canonicalOnly: true)

@@ -241,7 +241,8 @@ struct ContractCache {
 
     init(limit: Int) { self.limit = max(1, limit) }
 
-    func holds(_ reference: String) -> Bool { fold.contracts[reference] != nil }
+    /// By key alone: looking the value up would copy the projection (and retain all it holds).
+    func holds(_ reference: String) -> Bool { fold.contracts.index(forKey: reference) != nil }
 
     mutating func touch(_ reference: String) {
         clock += 1
