@@ -45,31 +45,18 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses 64 hex digits.
     public init?(hex: String) {
-        guard let parsed = hex.utf8.withContiguousStorageIfAvailable({ ChainHash(hexUTF8: $0) }) ?? ChainHash(hexUTF8: Array(hex.utf8)) else {
-            return nil
-        }
+        let parsed = hex.utf8.withContiguousStorageIfAvailable { ChainHash(hexUTF8: UnsafeRawBufferPointer($0)) }
+            ?? Array(hex.utf8).withUnsafeBytes { ChainHash(hexUTF8: $0) }
+        guard let parsed else { return nil }
         self = parsed
     }
 
     /// Parses 64 hex digits given as UTF-8 bytes.
-    init?(hexUTF8 text: some Collection<UInt8>) {
-        guard text.count == 64 else { return nil }
-        var invalid: UInt8 = 0
-        var index = text.startIndex
-        func word() -> UInt64 {
-            var value: UInt64 = 0
-            for _ in 0..<16 {
-                let nibble = Bytes.hexValue(text[index])
-                index = text.index(after: index)
-                invalid |= nibble
-                value = value << 4 | UInt64(nibble & 0x0F)
-            }
-            return value
-        }
-        let parsed = Words(a: word(), b: word(), c: word(), d: word())
-        // Only the "not a digit" marker has bits above the low four.
-        guard invalid & 0xF0 == 0 else { return nil }
-        words = parsed
+    init?(hexUTF8 text: UnsafeRawBufferPointer) {
+        guard text.count == 64, let base = text.baseAddress, let a = Bytes.hexWord(base), let b = Bytes.hexWord(base + 16),
+            let c = Bytes.hexWord(base + 32), let d = Bytes.hexWord(base + 48)
+        else { return nil }
+        words = Words(a: a, b: b, c: c, d: d)
     }
 
     /// What the first event chains from: 32 zero bytes.

@@ -46,7 +46,7 @@ struct EnvelopeLayout {
         try expect(#","position":"#)
         let position = try positive()
         try expect(#","previousHash":"#)
-        guard let previousHash = ChainHash(hexUTF8: try quoted(length: 64)) else { throw Departure() }
+        guard let previousHash = ChainHash(hexUTF8: UnsafeRawBufferPointer(rebasing: try quoted(length: 64))) else { throw Departure() }
         try expect(#","reason":"#)
         let reason = try optionalString()
         try expect(#","recordedAt":"#)

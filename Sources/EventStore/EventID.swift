@@ -34,29 +34,22 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
         return utf8.withContiguousStorageIfAvailable(parse36) ?? Array(utf8).withUnsafeBufferPointer(parse36)
     }
 
-    /// Parses exactly 36 bytes: 32 hex digits with dashes at 8, 13, 18 and 23.
+    /// Parses exactly 36 bytes: 32 hex digits with dashes at 8, 13, 18 and 23. The digits are
+    /// gathered into 32 contiguous bytes and read 16 at a time.
     private static func parse36(_ text: UnsafeBufferPointer<UInt8>) -> EventID? {
         guard text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"), text[18] == UInt8(ascii: "-"),
-            text[23] == UInt8(ascii: "-")
+            text[23] == UInt8(ascii: "-"), let source = text.baseAddress
         else { return nil }
-        var invalid: UInt8 = 0
-        var offset = 0
-        // 16 hex digits, stepping over the dashes at 8 and 13 (the first half) and 18 and 23.
-        func half() -> UInt64 {
-            var value: UInt64 = 0
-            for _ in 0..<16 {
-                if offset == 8 || offset == 13 || offset == 18 || offset == 23 { offset += 1 }
-                let nibble = Bytes.hexValue(text[offset])
-                invalid |= nibble
-                value = value << 4 | UInt64(nibble & 0x0F)
-                offset += 1
-            }
-            return value
+        return withUnsafeTemporaryAllocation(byteCount: 32, alignment: 16) { digits -> EventID? in
+            let target = digits.baseAddress!
+            target.copyMemory(from: source, byteCount: 8)
+            (target + 8).copyMemory(from: source + 9, byteCount: 4)
+            (target + 12).copyMemory(from: source + 14, byteCount: 4)
+            (target + 16).copyMemory(from: source + 19, byteCount: 4)
+            (target + 20).copyMemory(from: source + 24, byteCount: 12)
+            guard let high = Bytes.hexWord(target), let low = Bytes.hexWord(target + 16) else { return nil }
+            return EventID(high: high, low: low)
         }
-        let high = half(), low = half()
-        // Only the "not a digit" marker has bits above the low four.
-        guard invalid & 0xF0 == 0 else { return nil }
-        return EventID(high: high, low: low)
     }
 
     /// A new time-ordered UUIDv7 for `millisecondsSinceEpoch`.
