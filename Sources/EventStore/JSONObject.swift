@@ -66,7 +66,13 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
 
     /// A linear scan: the objects svledger reads have a handful of keys, and comparing two
     /// small strings for equality is cheaper than any hashing.
-    public func index(of key: String) -> Int? { members.firstIndex { $0.key == key } }
+    public func index(of key: String) -> Int? {
+        // Through the buffer, so that no member is copied (and retained) to be compared.
+        members.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where buffer[index].key == key { return index }
+            return nil
+        }
+    }
 
     public func mapValues(_ transform: (JSONValue) throws -> JSONValue) rethrows -> JSONObject {
         JSONObject(sorted: try members.map { Member(key: $0.key, value: try transform($0.value)) })

@@ -190,6 +190,7 @@ extension ContractProjection.Figure {
 /// Folds contract events into projections, keyed by contract reference.
 public struct ContractFold: Sendable {
     public private(set) var contracts: [String: ContractProjection] = [:]
+    private var lastStream: (id: String, reference: String?) = ("", nil)
 
     public init() {}
 
@@ -204,7 +205,9 @@ public struct ContractFold: Sendable {
     @discardableResult
     /// - Parameter decided: the event already typed, when the caller has it.
     public mutating func apply(_ envelope: RecordedEvent, decided: ContractEvent? = nil) throws -> String? {
-        guard let reference = Self.contractReference(ofStream: envelope.streamId),
+        // A contract's events usually come together: reuse the reference cut from the last stream.
+        if envelope.streamId != lastStream.id { lastStream = (envelope.streamId, Self.contractReference(ofStream: envelope.streamId)) }
+        guard let reference = lastStream.reference,
             let event = try decided ?? ContractEvent(type: envelope.eventType, payload: envelope.payload)
         else { return nil }
         if case .registered(let registration) = event {

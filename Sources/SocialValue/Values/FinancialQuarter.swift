@@ -16,9 +16,15 @@ public struct FinancialQuarter: Sendable, Hashable, Comparable, CustomStringConv
 
     /// Parses `YYYY-YY-QN`, checking that the second year follows the first.
     public init?(_ text: String) {
-        // Byte by byte: every stored return and correction names its quarter, so replay parses
-        // many of them.
-        let utf8 = Array(text.utf8)
+        guard let parsed = text.utf8.withContiguousStorageIfAvailable({ FinancialQuarter(utf8: $0) })
+            ?? Array(text.utf8).withUnsafeBufferPointer({ FinancialQuarter(utf8: $0) })
+        else { return nil }
+        self = parsed
+    }
+
+    /// Byte by byte, from the string's own storage: every stored return and correction names
+    /// its quarter, so replay parses many of them.
+    private init?(utf8: UnsafeBufferPointer<UInt8>) {
         func digits(_ range: Range<Int>) -> Int? {
             var value = 0
             for byte in utf8[range] {
