@@ -37,10 +37,11 @@ public struct LedgerReader {
     ) throws {
         try transaction.withCursor(store.log) { cursor in
             var entry = try cursor.seek(atOrAfter: Bytes.bigEndian(max(from, 1)))
+            var repeats = RepeatedStrings()
             while let current = entry {
                 guard let position = Bytes.readBigEndian(current.key) else { break }
                 if let through, position > through { break }
-                let event = try RecordedEvent(storedValue: current.value)
+                let event = try RecordedEvent(storedValue: current.value, repeats: &repeats)
                 guard try body(event) else { break }
                 entry = try cursor.next()
             }
