@@ -132,18 +132,7 @@ public struct RecordedEvent: Hashable, Sendable {
     /// Decodes canonical envelope bytes stored with `hash`: by walking the canonical layout,
     /// or, for anything off it, by the general decoder, which names what is malformed.
     public init(canonical: UnsafeRawBufferPointer, hash: ChainHash) throws(EnvelopeDecodingError) {
-        var repeats = RepeatedStrings()
-        try self.init(canonical: canonical, hash: hash, repeats: &repeats)
-    }
-
-    /// As ``init(storedValue:)``, sharing strings with the envelope read just before.
-    init(storedValue: UnsafeRawBufferPointer, repeats: inout RepeatedStrings) throws(EnvelopeDecodingError) {
-        guard storedValue.count > 32 else { throw EnvelopeDecodingError("stored value is only \(storedValue.count) bytes") }
-        try self.init(canonical: UnsafeRawBufferPointer(rebasing: storedValue[32...]), hash: ChainHash(prefixOf: storedValue)!, repeats: &repeats)
-    }
-
-    init(canonical: UnsafeRawBufferPointer, hash: ChainHash, repeats: inout RepeatedStrings) throws(EnvelopeDecodingError) {
-        if let event = EnvelopeLayout.decode(canonical, hash: hash, canonicalOnly: false, repeats: &repeats) {
+        if let event = EnvelopeLayout.decode(canonical, hash: hash, canonicalOnly: false) {
             self = event
             return
         }

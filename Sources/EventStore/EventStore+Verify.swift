@@ -44,7 +44,6 @@ extension EventStore {
             var previous = LedgerHead.empty
             var previousRecordedAt: Timestamp?
             var streamVersions: [String: UInt64] = [:]
-            var repeats = RepeatedStrings()
             try txn.withCursor(log) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
@@ -57,7 +56,7 @@ extension EventStore {
                             position: expected,
                             problem: "position \(expected) is missing: the log goes from \(previous.position) to \(position)")
                     }
-                    let event = try checkedEvent(current.value, position: position, previous: previous, repeats: &repeats)
+                    let event = try checkedEvent(current.value, position: position, previous: previous)
                     if let previousRecordedAt, event.recordedAt < previousRecordedAt {
                         throw VerificationFailure(
                             position: position,
@@ -98,7 +97,7 @@ extension EventStore {
 
     /// Checks 2–5 of the spec for one stored value and returns the decoded event.
     private func checkedEvent(
-        _ value: UnsafeRawBufferPointer, position: UInt64, previous: LedgerHead, repeats: inout RepeatedStrings
+        _ value: UnsafeRawBufferPointer, position: UInt64, previous: LedgerHead
     ) throws -> RecordedEvent {
         guard value.count > 32 else {
             throw VerificationFailure(position: position, problem: "stored value is only \(value.count) bytes")
@@ -108,7 +107,7 @@ extension EventStore {
         let storedHash = ChainHash(prefixOf: value)!
         // The layout walk reads almost every envelope; anything it leaves goes to the general
         // decoder, which either reads it too or names what is wrong.
-        let event = try EnvelopeLayout.decode(canonical, hash: storedHash, canonicalOnly: true, repeats: &repeats)
+        let event = try EnvelopeLayout.decode(canonical, hash: storedHash, canonicalOnly: true)
             ?? Self.decodeExplaining(canonical, hash: storedHash, position: position)
         guard event.position == position else {
             throw VerificationFailure(position: position, problem: "the event stored here says it is position \(event.position)")

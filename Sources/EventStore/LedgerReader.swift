@@ -37,11 +37,10 @@ public struct LedgerReader {
     ) throws {
         try transaction.withCursor(store.log) { cursor in
             var entry = try cursor.seek(atOrAfter: Bytes.bigEndian(max(from, 1)))
-            var repeats = RepeatedStrings()
             while let current = entry {
                 guard let position = Bytes.readBigEndian(current.key) else { break }
                 if let through, position > through { break }
-                let event = try RecordedEvent(storedValue: current.value, repeats: &repeats)
+                let event = try RecordedEvent(storedValue: current.value)
                 guard try body(event) else { break }
                 entry = try cursor.next()
             }

@@ -72,38 +72,4 @@ struct EnvelopeLayoutTests {
         let upper = Array(text.replacing(Self.hash.hex, with: Self.hash.hex.uppercased()).utf8)
         #expect(layout(upper, canonicalOnly: true) == (try general(upper)))
     }
-
-    @Test("reading envelopes in a row, sharing repeated strings, gives what reading each alone gives")
-    func repeatedStrings() throws {
-        func envelope(actor: String, reason: String?, type: String, stream: String) -> [UInt8] {
-            let event = ProposedEvent(
-                eventType: type, effectiveDate: CalendarDate("2025-04-01")!, actor: ActorIdentity(id: actor, role: "Supplier Lead"),
-                reason: reason, payload: ["n": 1])
-            return RecordedEvent.envelope(
-                event: event, streamId: stream, position: 1, streamVersion: 1, recordedAt: Timestamp("2026-11-22T04:05:06.789Z")!,
-                previousHash: Self.hash
-            ).canonicalBytes
-        }
-        // Repeats, a value that is a prefix of the next, one that differs in its last byte, one
-        // that needs escapes (never reused from raw bytes), an empty one, and null.
-        let sequence = [
-            envelope(actor: "jane.doe@example.org", reason: "correction", type: "DeliveryCorrected", stream: "contract/SYN-000001"),
-            envelope(actor: "jane.doe@example.org", reason: "correction", type: "DeliveryCorrected", stream: "contract/SYN-000001"),
-            envelope(actor: "jane.doe@example.org2", reason: "correctio", type: "DeliveryCorrected", stream: "contract/SYN-000002"),
-            envelope(actor: "jane.doe@example.org2", reason: "line\nbreak \"quoted\"", type: "DeliveryReported", stream: "contract/SYN-000002"),
-            envelope(actor: "jane.doe@example.org2", reason: "line\nbreak \"quoted\"", type: "DeliveryReported", stream: "contract/SYN-000002"),
-            envelope(actor: "", reason: nil, type: "DeliveryReported", stream: "contract/SYN-000002"),
-            envelope(actor: "", reason: "", type: "X", stream: "c"),
-        ]
-        var repeats = RepeatedStrings()
-        for (index, bytes) in sequence.enumerated() {
-            let alone = try general(bytes)
-            for canonicalOnly in [false, true] {
-                var copy = repeats
-                let inRow = bytes.withUnsafeBytes { EnvelopeLayout.decode($0, hash: Self.hash, canonicalOnly: canonicalOnly, repeats: &copy) }
-                #expect(inRow == alone, "envelope \(index), canonicalOnly \(canonicalOnly)")
-                if canonicalOnly { repeats = copy }
-            }
-        }
-    }
 }
