@@ -1,71 +1,77 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// One idea per module, data flowing one way:
-// CLMDB → LMDB → EventStore → (SocialValue → Projections → Reports) → svledger.
+// One idea per module, data flowing one way (README "Architecture"; tools/check_module_graph.py
+// fails the tests on an import this manifest does not declare, on a declared edge nothing
+// imports, and on a domain module that reaches storage or SHA-256):
+//
+//   LedgerValues ─┬─> SocialValue ─┬─> Projections ─> Ledger ─┬─> svledger
+//   CLMDB > LMDB ─┴─> EventStore ──┘        │                 │
+//                                           └──> Reports ─────┘
+//
+// LedgerValues and SocialValue link neither liblmdb nor swift-crypto. The benchmark is a
+// package of its own (Benchmarks/), so building the product needs only liblmdb.
 let package = Package(
     name: "svledger",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "svledger", targets: ["svledger"]),
+        .library(name: "LedgerValues", targets: ["LedgerValues"]),
+        .library(name: "LMDB", targets: ["LMDB"]),
         .library(name: "EventStore", targets: ["EventStore"]),
         .library(name: "SocialValue", targets: ["SocialValue"]),
+        .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "SyntheticData", targets: ["SyntheticData"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CLMDB",
-            pkgConfig: "lmdb",
-            providers: [.apt(["liblmdb-dev"])]
-        ),
+        // The ledger's value vocabulary: canonical JSON, event ids, timestamps and dates,
+        // bytes and hex, chain hashes as values, actor identity. Imports nothing of ours.
+        .target(name: "LedgerValues"),
+        .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
+        // The append-only log on LMDB: envelopes, streams, the SHA-256 chain, verification.
         .target(
             name: "EventStore",
-            dependencies: ["LMDB", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LedgerValues", "LMDB", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The domain, pure: reaches no storage.
+        .target(name: "SocialValue", dependencies: ["LedgerValues"], resources: [.copy("Resources")]),
+        // Read models folded from the log, stored beside it in LMDB.
+        .target(name: "Projections", dependencies: ["LedgerValues", "EventStore", "SocialValue", "LMDB"]),
+        // The application layer: read state, decide, append all or none, with the projections
+        // updated in the same transaction.
+        .target(name: "Ledger", dependencies: ["LedgerValues", "EventStore", "SocialValue", "Projections"]),
+        // Cabinet report and portal import: read projections, render; never write the log.
         .target(
-            name: "SocialValue",
-            dependencies: ["EventStore"],
-            resources: [.copy("Resources")]
+            name: "Reports",
+            dependencies: ["LedgerValues", "SocialValue", "Projections", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "Projections", dependencies: ["EventStore", "SocialValue", "LMDB"]),
-        // Cabinet report, portal import, exports: read from projections, write through Ledger.
-        .target(name: "Reports", dependencies: ["EventStore", "SocialValue", "Projections", "Ledger"]),
-        // Applies domain commands to the store: read state, decide, append all or none,
-        // with the projections updated in the same transaction.
-        .target(name: "Ledger", dependencies: ["EventStore", "SocialValue", "Projections"]),
-        // The peer in the benchmark: the same log kept in the system's SQLite.
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        .executableTarget(
-            name: "svledger-bench",
-            dependencies: [
-                "Ledger", "Projections", "Reports", "EventStore", "LMDB", "CSQLite",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            path: "Sources/Bench"
-        ),
+        // A tool, not the product: a seeded synthetic portfolio for tests, the benchmark and
+        // `svledger generate`.
+        .target(name: "SyntheticData", dependencies: ["LedgerValues", "SocialValue", "Ledger"]),
         .executableTarget(
             name: "svledger",
             dependencies: [
-                "EventStore",
-                "SocialValue",
-                "Projections",
-                "Ledger",
-                "Reports",
+                "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Shared by the test targets: temporary ledgers and running the built executable.
         .target(name: "TestSupport", dependencies: ["LMDB"], path: "Tests/TestSupport"),
+        .testTarget(name: "LedgerValuesTests", dependencies: ["LedgerValues"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LMDB", "TestSupport"]),
-        .testTarget(name: "SocialValueTests", dependencies: ["SocialValue", "EventStore"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Projections", "SocialValue", "EventStore", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ledger", "Projections", "SocialValue", "EventStore", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LMDB", "TestSupport"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LedgerValues", "LMDB", "TestSupport"]),
+        .testTarget(name: "SocialValueTests", dependencies: ["SocialValue", "LedgerValues"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Ledger", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SocialValue", "EventStore", "LedgerValues", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ledger", "Projections", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LedgerValues", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,12 +1,4 @@
-/// Who performed an action, and in which role (e.g. "Head of Procurement").
-public struct ActorIdentity: Hashable, Sendable {
-    public let id: String
-    public let role: String
-    public init(id: String, role: String) {
-        self.id = id
-        self.role = role
-    }
-}
+import LedgerValues
 
 /// An event as a caller proposes it, before the store gives it a place in the log.
 public struct ProposedEvent: Hashable, Sendable {

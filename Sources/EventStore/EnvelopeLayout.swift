@@ -1,3 +1,4 @@
+import LedgerValues
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

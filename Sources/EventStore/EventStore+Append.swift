@@ -1,3 +1,4 @@
+import LedgerValues
 import LMDB
 
 /// Events for one stream, appended together.

@@ -1,3 +1,4 @@
+import LedgerValues
 import LMDB
 
 /// The first thing found wrong by ``EventStore/verify(expectedHead:progress:)``.

@@ -1,3 +1,4 @@
+import LedgerValues
 import Foundation
 import LMDB
 import Synchronization

@@ -1,3 +1,4 @@
+import LedgerValues
 /// Why the event store refused an operation. Every refusal leaves the ledger unchanged.
 public enum EventStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The stream's version is not what the caller expected.

@@ -1,3 +1,4 @@
+import LedgerValues
 /// What the caller believes about a stream before appending: optimistic concurrency.
 public enum ExpectedVersion: Hashable, Sendable, CustomStringConvertible {
     /// Append whatever the stream's version.

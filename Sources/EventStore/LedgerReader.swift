@@ -1,3 +1,4 @@
+import LedgerValues
 import LMDB
 
 /// Reads one consistent snapshot of the ledger. Valid only inside ``EventStore/read(_:)``

@@ -1,3 +1,4 @@
+import LedgerValues
 /// Keys of the `streams` index: stream id, one 0x00 byte, big-endian version.
 enum StreamKeys {
     static let maxStreamIdBytes = 200

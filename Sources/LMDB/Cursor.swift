@@ -1,4 +1,4 @@
-import CLMDB
+internal import CLMDB
 import Foundation
 
 /// A position in a database, valid only inside ``Transaction/withCursor(_:_:)``.
@@ -7,7 +7,7 @@ import Foundation
 /// and are valid only until the next move or the end of the transaction.
 public struct Cursor {
     /// The raw `MDB_cursor *`.
-    public let handle: OpaquePointer
+    package let handle: OpaquePointer
     public let database: Database
 
     /// A key and value borrowed from the map.

@@ -1,4 +1,4 @@
-import CLMDB
+internal import CLMDB
 
 /// A named database inside an ``Environment`` (an `MDB_dbi`).
 ///
@@ -6,7 +6,7 @@ import CLMDB
 /// it has committed, and may be used from any transaction of that environment.
 public struct Database: Sendable, Hashable {
     /// The raw LMDB handle.
-    public let handle: MDB_dbi
+    package let handle: UInt32  // MDB_dbi
     public let name: String
 }
 

@@ -1,4 +1,4 @@
-import CLMDB
+internal import CLMDB
 import Foundation
 import Synchronization
 
@@ -15,7 +15,7 @@ import Synchronization
 ///   `mdb_txn_commit` is never aborted again, because LMDB has already freed it.
 public final class Environment: @unchecked Sendable {
     /// The raw `MDB_env *`.
-    public let handle: OpaquePointer
+    package let handle: OpaquePointer
     /// The directory holding `data.mdb`.
     public let path: String
     public let isReadOnly: Bool

@@ -1,4 +1,4 @@
-import CLMDB
+internal import CLMDB
 
 /// An error returned by an LMDB call: the C return code, the call that failed, and
 /// LMDB's own words for it (`mdb_strerror`).

@@ -1,4 +1,4 @@
-import CLMDB
+internal import CLMDB
 import Foundation
 
 /// An LMDB transaction, valid only inside the closure of ``Environment/read(_:)`` or
@@ -9,7 +9,7 @@ import Foundation
 /// (``withValue(in:key:_:)``, ``Cursor``) hand out buffers valid only inside their closure.
 public final class Transaction {
     /// The raw `MDB_txn *`.
-    public let handle: OpaquePointer
+    package let handle: OpaquePointer
     public let isReadOnly: Bool
     /// Set when a write hit `MDB_MAP_FULL`: the transaction is dead and
     /// ``Environment/write(_:)`` must abort it, grow the map and retry, whatever the body did.

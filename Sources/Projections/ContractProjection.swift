@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import SocialValue
 
 /// One contract as the read side sees it: its state, its commitments (original and current)
@@ -8,13 +9,13 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     public var reference: String
     public var title: String
     public var buyerDepartment: String
-    public var category: String
+    public var category: ContractCategory
     public var estimatedValue: Money
     public var startDate: CalendarDate
     public var endDate: CalendarDate
     public var areasServed: [String]
     public var policyId: String
-    public var stage: String
+    public var stage: Stage
     public var assessment: Assessment?
     public var exemption: Exemption?
     public var weighting: Weighting?
@@ -35,15 +36,14 @@ public struct ContractProjection: Codable, Equatable, Sendable {
 
     public struct Assessment: Codable, Equatable, Sendable {
         public var policyVersion: String
-        public var outcome: String
+        public var outcome: ThresholdAssessment.Outcome
         public var threshold: Money
         public var statutoryDutyApplies: Bool
         public var assessedOn: CalendarDate
     }
 
     public struct Exemption: Codable, Equatable, Sendable {
-        /// requested, granted or refused.
-        public var status: String
+        public var status: ExemptionStatus
         public var businessCase: String
         public var decidedByRole: String?
         public var decidedOn: CalendarDate?
@@ -52,7 +52,7 @@ public struct ContractProjection: Codable, Equatable, Sendable {
 
     public struct Weighting: Codable, Equatable, Sendable {
         public var percent: ExactDecimal
-        public var basis: String
+        public var basis: WeightingDecision.Basis
         public var policyMinimumPercent: ExactDecimal
         public var overrideReason: String?
         public var exemptionApplied: Bool
@@ -95,13 +95,13 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         reference = registration.reference
         title = registration.title
         buyerDepartment = registration.buyerDepartment
-        category = registration.category.rawValue
+        category = registration.category
         estimatedValue = registration.estimatedValue
         startDate = registration.startDate
         endDate = registration.endDate
         areasServed = registration.areasServed
         policyId = registration.policyId
-        stage = registration.existingSupplier == nil ? Stage.registered.rawValue : Stage.awarded.rawValue
+        stage = registration.existingSupplier == nil ? .registered : .awarded
         supplier = registration.existingSupplier
         lines = []
         deliveries = []
@@ -124,14 +124,14 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             version = envelope.streamVersion
             position = envelope.position
         case .thresholdAssessed(let a):
-            assessment = Assessment(policyVersion: a.policyVersion, outcome: a.outcome.rawValue, threshold: a.threshold, statutoryDutyApplies: a.statutoryDutyApplies, assessedOn: date)
+            assessment = Assessment(policyVersion: a.policyVersion, outcome: a.outcome, threshold: a.threshold, statutoryDutyApplies: a.statutoryDutyApplies, assessedOn: date)
             advance(to: .assessed)
         case .exemptionRequested(let request):
-            exemption = Exemption(status: "requested", businessCase: request.businessCase, decidedByRole: nil, decidedOn: nil, reason: envelope.event.reason)
+            exemption = Exemption(status: .requested, businessCase: request.businessCase, decidedByRole: nil, decidedOn: nil, reason: envelope.event.reason)
         case .exemptionDecided(let decision):
-            exemption = Exemption(status: decision.granted ? "granted" : "refused", businessCase: decision.businessCase, decidedByRole: decision.decidedByRole, decidedOn: date, reason: envelope.event.reason)
+            exemption = Exemption(status: decision.granted ? .granted : .refused, businessCase: decision.businessCase, decidedByRole: decision.decidedByRole, decidedOn: date, reason: envelope.event.reason)
         case .weightingDecided(let w):
-            weighting = Weighting(percent: w.percent, basis: w.basis.rawValue, policyMinimumPercent: w.policyMinimumPercent, overrideReason: w.overrideReason, exemptionApplied: w.exemptionApplied)
+            weighting = Weighting(percent: w.percent, basis: w.basis, policyMinimumPercent: w.policyMinimumPercent, overrideReason: w.overrideReason, exemptionApplied: w.exemptionApplied)
             advance(to: .weighted)
         case .bidsEvaluated:
             advance(to: .evaluated)
@@ -162,12 +162,12 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             }
         case .closed(let closure):
             closedOn = closure.closedOn
-            stage = Stage.closed.rawValue
+            stage = .closed
         }
     }
 
     private mutating func advance(to next: Stage) {
-        if let current = Stage(rawValue: stage), current < next { stage = next.rawValue }
+        if stage < next { stage = next }
     }
 
     /// A return's figure for a quarter and measure replaces any earlier one (a correction's does).

@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import SocialValue
 
 extension ProjectionCodec {
@@ -105,6 +106,14 @@ struct ProjectionReader {
         return text
     }
 
+    /// A domain vocabulary value stored as its raw text.
+    mutating func token<Token: RawRepresentable<String>>(_: Token.Type) throws(ProjectionCodecError) -> Token {
+        let start = offset
+        let text = try string()
+        guard let token = Token(rawValue: text) else { throw invalid("\"\(text)\" is not a \(Token.self)", at: start) }
+        return token
+    }
+
     /// A plain loop: the generic `elementsEqual` showed up in a profile.
     private static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
@@ -188,27 +197,27 @@ extension ContractProjection {
         reference = try r.string()
         title = try r.string()
         buyerDepartment = try r.string()
-        category = try r.string()
+        category = try r.token(ContractCategory.self)
         estimatedValue = try r.money()
         startDate = try r.date()
         endDate = try r.date()
         areasServed = try r.list { r throws(ProjectionCodecError) in try r.string() }
         policyId = try r.string()
-        stage = try r.string()
+        stage = try r.token(Stage.self)
 
         if try r.isPresent() {
             assessment = Assessment(
-                policyVersion: try r.string(), outcome: try r.string(), threshold: try r.money(),
+                policyVersion: try r.string(), outcome: try r.token(ThresholdAssessment.Outcome.self), threshold: try r.money(),
                 statutoryDutyApplies: try r.bool(), assessedOn: try r.date())
         }
         if try r.isPresent() {
             exemption = Exemption(
-                status: try r.string(), businessCase: try r.string(), decidedByRole: try r.optionalString(),
+                status: try r.token(ExemptionStatus.self), businessCase: try r.string(), decidedByRole: try r.optionalString(),
                 decidedOn: try r.optionalDate(), reason: try r.optionalString())
         }
         if try r.isPresent() {
             weighting = Weighting(
-                percent: try r.decimal(), basis: try r.string(), policyMinimumPercent: try r.decimal(),
+                percent: try r.decimal(), basis: try r.token(WeightingDecision.Basis.self), policyMinimumPercent: try r.decimal(),
                 overrideReason: try r.optionalString(), exemptionApplied: try r.bool())
         }
         supplier = try r.optionalString()

@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import SocialValue
 
 /// The stored form of a ``ContractProjection`` in `projection-contracts`: a compact binary
@@ -139,26 +140,26 @@ extension ProjectionWriter {
         string(p.reference)
         string(p.title)
         string(p.buyerDepartment)
-        string(p.category)
+        string(p.category.rawValue)
         money(p.estimatedValue)
         date(p.startDate)
         date(p.endDate)
         varint(UInt(p.areasServed.count))
         for area in p.areasServed { string(area) }
         string(p.policyId)
-        string(p.stage)
+        string(p.stage.rawValue)
 
         presence(p.assessment != nil)
         if let a = p.assessment {
             string(a.policyVersion)
-            string(a.outcome)
+            string(a.outcome.rawValue)
             money(a.threshold)
             bool(a.statutoryDutyApplies)
             date(a.assessedOn)
         }
         presence(p.exemption != nil)
         if let e = p.exemption {
-            string(e.status)
+            string(e.status.rawValue)
             string(e.businessCase)
             optionalString(e.decidedByRole)
             optionalDate(e.decidedOn)
@@ -167,7 +168,7 @@ extension ProjectionWriter {
         presence(p.weighting != nil)
         if let w = p.weighting {
             decimal(w.percent)
-            string(w.basis)
+            string(w.basis.rawValue)
             decimal(w.policyMinimumPercent)
             optionalString(w.overrideReason)
             bool(w.exemptionApplied)

@@ -1,18 +1,16 @@
 import EventStore
+import LedgerValues
 import SocialValue
 
 /// Pledged against delivered social value at a reporting date: per measure and quarter, per
 /// contract, and rolled up by theme, council priority, supplier and the whole portfolio.
 ///
-/// Definitions (README "Reconciliation"):
-/// - original commitment: the pledge; current commitment: after review refreshes;
+/// The definitions are the domain's (SocialValue: ``Amounts``, ``CommitmentSpread``,
+/// ``PerformanceRating``; docs/rules.md "Reconciliation"); this folds a snapshot's projections
+/// through them:
 /// - delivered to date: the figures of every quarter up to the period, corrections replacing
 ///   what they correct, priced at the current commitment's proxy (one rounding per line);
-/// - expected to date: the current commitment spread evenly over the days from the later of
-///   the term start and the pledge to the term end, up to the reporting date;
-/// - variance: delivered − expected; rating: ``PerformanceRating``;
-/// - unpledged deliveries are listed apart and never added to the totals;
-/// - a late return is a quarter that ended before the reporting date with no return.
+/// - unpledged deliveries are listed apart and never added to the totals.
 public struct Reconciliation: Sendable {
     public let period: FinancialQuarter
     public let reportingDate: CalendarDate
@@ -65,26 +63,6 @@ public struct Reconciliation: Sendable {
             }
         }
         return totals
-    }
-}
-
-/// The £ figures of a line, a contract or a group.
-public struct Amounts: Sendable, Equatable {
-    public var original: Money
-    public var current: Money
-    public var delivered: Money
-    public var expected: Money
-
-    public static let zero = Amounts(original: .zero, current: .zero, delivered: .zero, expected: .zero)
-
-    public var variance: Money { delivered - expected }
-    public var rating: PerformanceRating { PerformanceRating.rating(delivered: delivered.decimal, expected: expected.decimal) }
-
-    mutating func add(_ other: Amounts) {
-        original += other.original
-        current += other.current
-        delivered += other.delivered
-        expected += other.expected
     }
 }
 
@@ -154,7 +132,7 @@ public struct MeasureReconciliation: Sendable, Equatable {
         let delivered = figures.reduce(ExactDecimal.zero) { $0 + $1.quantity }
         deliveredQuantity = delivered
         deliveredPerQuarter = Self.perQuarter(figures)
-        expectedQuantity = ((line.current?.quantity ?? .zero) * ExactDecimal(elapsedDays)).divided(by: ExactDecimal(spread.days), decimals: 4)
+        expectedQuantity = spread.expected(quantity: line.current?.quantity ?? .zero, elapsedDays: elapsedDays)
         proxy = line.current?.proxy ?? line.original?.proxy
         let currentValue = line.current?.value ?? .zero
         amounts = Amounts(
@@ -170,7 +148,7 @@ public struct ContractReconciliation: Sendable, Equatable {
     public let reference: String
     public let title: String
     public let supplier: String?
-    public let stage: String
+    public let stage: Stage
     public let catalog: String
     public let lines: [MeasureReconciliation]
     public let unpledged: [ContractProjection.DeliveredFigure]
@@ -197,47 +175,16 @@ public struct ContractReconciliation: Sendable, Equatable {
             MeasureReconciliation(line, measure: measures?[line.measure], figures: delivered, spread: spread, elapsedDays: elapsed)
         }
         amounts = lines.reduce(into: Amounts.zero) { $0.add($1.amounts) }
-        lateReturns = Self.lateReturns(projection, from: spread.start, reportingDate: reportingDate)
+        lateReturns = spread.lateReturns(
+            pledged: projection.pledgedOn != nil, termEnd: projection.endDate, closedOn: projection.closedOn,
+            returned: projection.returnedQuarters, reportingDate: reportingDate)
     }
 
-    static func lateReturns(_ projection: ContractProjection, from start: CalendarDate, reportingDate: CalendarDate) -> [FinancialQuarter] {
-        guard projection.pledgedOn != nil else { return [] }
-        var late: [FinancialQuarter] = []
-        var quarter = FinancialQuarter(containing: start)
-        let stop = min(projection.endDate, projection.closedOn ?? projection.endDate)
-        while quarter.lastDay < reportingDate, quarter.firstDay <= stop {
-            if !projection.returnedQuarters.contains(quarter) { late.append(quarter) }
-            quarter = quarter.next
-        }
-        return late
-    }
 }
 
-/// The days over which a contract's current commitment is spread to give expected to date:
-/// from the later of the term start and the pledge, to the term end.
-struct CommitmentSpread {
-    let start: CalendarDate
-    let days: Int
-    private let startDay: Int64
-
+extension CommitmentSpread {
     init(_ projection: ContractProjection) {
-        start = max(projection.startDate, projection.pledgedOn ?? projection.startDate)
-        startDay = start.daysSinceEpoch
-        days = max(1, Int(projection.endDate.daysSinceEpoch - startDay) + 1)
-    }
-
-    /// Days of the spread elapsed by the end of `date`, 0…``days``.
-    func elapsedDays(by date: CalendarDate) -> Int { min(days, max(0, Int(date.daysSinceEpoch - startDay) + 1)) }
-
-    /// `value × elapsed ÷ days`, rounded to the penny, halves away from zero: exactly
-    /// `Money.rounding((value.decimal × elapsed).divided(by: days, decimals: 2))`, worked in
-    /// 64-bit pence with a 128-bit product, because the report needs it for every line at five dates.
-    func expected(_ value: Money, elapsedDays: Int) -> Money {
-        let divisor = Int64(days)
-        let (quotient, remainder) = divisor.dividingFullWidth(value.pence.multipliedFullWidth(by: Int64(elapsedDays)))
-        // The quotient is truncated towards zero; a remainder of half the divisor or more rounds away.
-        let away = remainder.magnitude * 2 >= divisor.magnitude
-        return Money(pence: away ? quotient + (value.pence < 0 ? -1 : 1) : quotient)
+        self.init(termStart: projection.startDate, termEnd: projection.endDate, pledgedOn: projection.pledgedOn)
     }
 }
 

@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import SocialValue
 
 /// What the ledger held at one position: every contract's projection and the reference data

@@ -44,7 +44,7 @@ enum CabinetReportCSV {
         for c in m.reconciliation.contracts {
             rows.add("contract", c.reference, "title", c.title)
             rows.add("contract", c.reference, "supplier", c.supplier ?? "")
-            rows.add("contract", c.reference, "stage", c.stage)
+            rows.add("contract", c.reference, "stage", c.stage.rawValue)
             rows.amounts("contract", c.reference, c.amounts)
             rows.add("contract", c.reference, "late_returns", c.lateReturns.map(\.description).joined(separator: " "))
             rows.add("contract", c.reference, "unpledged_deliveries", String(c.unpledged.count))
@@ -96,7 +96,7 @@ enum CabinetReportCSV {
         }
         for c in e.noPledge {
             rows.add("above_threshold_no_pledge", c.reference, "title", c.title)
-            rows.add("above_threshold_no_pledge", c.reference, "stage", c.stage)
+            rows.add("above_threshold_no_pledge", c.reference, "stage", c.stage.rawValue)
             rows.add("above_threshold_no_pledge", c.reference, "estimated_value_gbp", c.estimatedValue.plain)
             rows.add("above_threshold_no_pledge", c.reference, "threshold_gbp", c.assessment?.threshold.plain ?? "")
         }
@@ -110,7 +110,7 @@ enum CabinetReportCSV {
         for p in c.below {
             rows.add("weighting_below_minimum", p.reference, "weighting_percent", p.weighting?.percent.normalized.description ?? "")
             rows.add("weighting_below_minimum", p.reference, "policy_minimum_percent", p.weighting?.policyMinimumPercent.normalized.description ?? "")
-            rows.add("weighting_below_minimum", p.reference, "basis", p.weighting?.basis ?? "")
+            rows.add("weighting_below_minimum", p.reference, "basis", p.weighting?.basis.rawValue ?? "")
             rows.add("weighting_below_minimum", p.reference, "override_reason", p.weighting?.overrideReason ?? "")
         }
     }

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 import Projections
 import SocialValue
 
@@ -31,7 +31,7 @@ public struct CabinetExceptions: Sendable {
         unpledged = reconciliation.contracts.flatMap { contract in contract.unpledged.map { UnpledgedDelivery(contract: contract, figure: $0) } }
         exemptionsGranted = snapshot.contracts.filter(\.exemptionGranted)
             .sorted { ($0.exemption?.decidedOn, $0.reference) < ($1.exemption?.decidedOn, $1.reference) }
-        boardOverrides = snapshot.contracts.filter { $0.weighting?.basis == "board-override" }
+        boardOverrides = snapshot.contracts.filter { $0.weighting?.basis == .boardOverride }
         noPledge = snapshot.contracts.filter { $0.inPolicyScope && $0.commitmentCatalog == nil }
     }
 
@@ -65,10 +65,10 @@ public struct CabinetWeightingCompliance: Sendable {
 }
 
 extension ContractProjection {
-    var exemptionGranted: Bool { exemption?.status == "granted" }
+    var exemptionGranted: Bool { exemption?.status == .granted }
 
     /// Assessed above its policy's threshold and not exempted: the policy's requirements apply.
-    var inPolicyScope: Bool { assessment?.outcome == "above" && !exemptionGranted }
+    var inPolicyScope: Bool { assessment?.outcome == .above && !exemptionGranted }
 }
 
 /// Optional dates sort with the undated last.

@@ -201,7 +201,7 @@ enum CabinetReportHTML {
         html += table(
             ["Reference", "Title", "Stage", "Supplier", "#Estimated value", "#Threshold"],
             e.noPledge.map { c in
-                [ref(c.reference), Text.html(c.title), Text.html(c.stage), Text.html(c.supplier ?? "—"), c.estimatedValue.formatted,
+                [ref(c.reference), Text.html(c.title), Text.html(c.stage.rawValue), Text.html(c.supplier ?? "—"), c.estimatedValue.formatted,
                  c.assessment?.threshold.formatted ?? "—"]
             }, empty: "Every contract in scope of the policy has a pledge.")
         return html + "</section>\n"

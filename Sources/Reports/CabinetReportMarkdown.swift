@@ -105,7 +105,7 @@ enum CabinetReportMarkdown {
         md += table(
             ["Reference", "Title", "Stage", "Supplier", "Estimated value", "Threshold"], numeric: [false, false, false, false, true, true],
             e.noPledge.map { c in
-                [c.reference, c.title, c.stage, c.supplier ?? "—", c.estimatedValue.formatted, c.assessment?.threshold.formatted ?? "—"]
+                [c.reference, c.title, c.stage.rawValue, c.supplier ?? "—", c.estimatedValue.formatted, c.assessment?.threshold.formatted ?? "—"]
             }, empty: "Every contract in scope of the policy has a pledge.")
         return md
     }

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 import Projections
 import SocialValue
 
@@ -74,7 +74,7 @@ enum CabinetReportText {
     static func weighting(_ percent: ExactDecimal) -> String { percent.normalized.description + "%" }
 
     /// A weighting basis as words: "board override", "policy minimum", "matrix".
-    static func basis(_ raw: String) -> String { raw.split(separator: "-").joined(separator: " ") }
+    static func basis(_ basis: WeightingDecision.Basis) -> String { basis.rawValue.split(separator: "-").joined(separator: " ") }
 
     /// A rating cut-off of ``PerformanceRating`` as a whole percentage ("95%"), read from the one
     /// place the cut-offs live, so that the report's explanation cannot drift from the rule.

@@ -1,4 +1,5 @@
-import EventStore
+import Crypto
+import LedgerValues
 import SocialValue
 
 /// The recomputation of a portal pledge table against a catalog, with findings per line.
@@ -166,8 +167,8 @@ public struct PortalImport: Sendable {
         }
         document["measures"] = .array(measures)
         // A fingerprint of the added measures keeps different imports from claiming one version.
-        let fingerprint = ChainHash.link(previous: .genesis, canonical: JSONValue.array(Array(measures.suffix(rows.count))).canonicalBytes)
-        document["version"] = .string("\(catalog.version)+import-\(fingerprint.hex.prefix(8))")
+        let fingerprint = SHA256.hash(data: JSONValue.array(Array(measures.suffix(rows.count))).canonicalBytes)
+        document["version"] = .string("\(catalog.version)+import-\(Bytes.hex(fingerprint.prefix(4)))")
         return try Catalog(document: .object(document))
     }
 }

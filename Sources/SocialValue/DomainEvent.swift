@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// An event the domain decided on: its type and payload, before the store gives it an
 /// envelope.

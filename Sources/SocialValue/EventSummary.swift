@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// Says in plain words what an event recorded: the audit trail's "what changed".
 public enum EventSummary {

@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import Foundation
 
 /// Reads the low-level event form that `svledger append --file` takes, one JSON object per

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import LedgerValues
 import Foundation
 import LMDB
 

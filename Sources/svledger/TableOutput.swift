@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import LedgerValues
 
 /// How a table-shaped answer is printed.
 enum TableFormat: String, ExpressibleByArgument, CaseIterable {

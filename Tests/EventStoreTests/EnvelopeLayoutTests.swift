@@ -1,4 +1,5 @@
 @testable import EventStore
+import LedgerValues
 import Testing
 
 /// The layout walk (`EnvelopeLayout`) must read exactly what the general decoder reads, and

@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import Foundation
 import Synchronization
 import TestSupport

@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import LMDB
 import Testing
 import TestSupport

@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import Projections
 import Reports
 import SocialValue

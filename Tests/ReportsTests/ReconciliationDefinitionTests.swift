@@ -1,5 +1,7 @@
 import EventStore
+import LedgerValues
 import Ledger
+import SyntheticData
 import Projections
 import SocialValue
 import Testing

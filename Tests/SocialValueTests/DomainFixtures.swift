@@ -1,4 +1,5 @@
-import EventStore
+import LedgerValues
+import LedgerValues
 import SocialValue
 import Testing
 

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 import Foundation
 
 /// A measure and a quantity, as a command gives them (priced later, by `decide`).

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// Everything that can happen in a contract's social value life: one stream per contract
 /// (`contract/<reference>`), one case per event type (schemas: Schemas/events/).

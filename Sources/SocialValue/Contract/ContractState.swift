@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// Where a contract is in its social value life.
 public enum Stage: String, Sendable, Comparable, CaseIterable {
@@ -7,6 +7,11 @@ public enum Stage: String, Sendable, Comparable, CaseIterable {
     public static func < (lhs: Stage, rhs: Stage) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
+}
+
+/// Where an exemption request stands.
+public enum ExemptionStatus: String, Sendable, CaseIterable {
+    case requested, granted, refused
 }
 
 /// A return or correction as the contract remembers it, so that later corrections can

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// What `decide` may consult besides the contract's own events: the reference data in
 /// force, and today's date (for "a quarter in the future").

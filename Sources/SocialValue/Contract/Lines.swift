@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// A committed or offered line: a measure, a quantity, and its price under one catalog.
 public struct PricedLine: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// Why some input (a command, a policy file, an event payload) is not acceptable: the field,
 /// by its path, and what is wrong with it.

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 import Foundation
 
 /// The policies and catalogs svledger ships, from the seed documents (Resources/). They are

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// One version of a TOMs catalog: Themes, Outcomes and Measures with their £ proxy values.
 /// Proxy values are revised year by year, so a pledge records the version it was priced

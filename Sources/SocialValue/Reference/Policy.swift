@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// A council's social value policy, one version of it: data, adopted into the ledger by a
 /// `PolicyAdopted` event, so that a replay applies the rules that were in force

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// The policies and catalogs adopted into the ledger, folded from `PolicyAdopted` and
 /// `CatalogPublished` events. Lookups by date give what was in force then.

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// Exact values encode as their text forms ("0.25", "804.50", "2025-26-Q1"), never as JSON numbers.
 extension ExactDecimal: TextCodable {
@@ -15,6 +15,13 @@ extension Money: TextCodable {
         try container.encode(plain)
     }
 }
+
+// The domain's vocabularies encode as their raw text (read models and JSON outputs).
+extension Stage: Codable {}
+extension ContractCategory: Codable {}
+extension ThresholdAssessment.Outcome: Codable {}
+extension WeightingDecision.Basis: Codable {}
+extension ExemptionStatus: Codable {}
 
 extension FinancialQuarter: TextCodable {
     public static func parseText(_ text: String) -> FinancialQuarter? { FinancialQuarter(text) }

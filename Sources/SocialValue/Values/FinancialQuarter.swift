@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 
 /// A quarter of the UK financial year, written `2025-26-Q1` (April–June 2025).
 /// Q1 is April–June, Q2 July–September, Q3 October–December, Q4 January–March.

@@ -1,7 +1,9 @@
 import ArgumentParser
 import EventStore
+import LedgerValues
 import Foundation
 import Ledger
+import SyntheticData
 
 extension Root {
     struct Append: ParsableCommand {

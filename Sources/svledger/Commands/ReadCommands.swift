@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import LedgerValues
 import Foundation
 import Ledger
 import Projections
@@ -23,8 +24,8 @@ extension Root {
             let rows = snapshot.contracts.map { c -> [String] in
                 let amounts = ratings[c.reference]
                 return [
-                    c.reference, c.title, c.stage, c.supplier ?? "", c.policyId, c.assessment?.outcome ?? "",
-                    c.weighting.map { "\($0.percent)% \($0.basis)" } ?? (c.exemption?.status == "granted" ? "exempt" : ""),
+                    c.reference, c.title, c.stage.rawValue, c.supplier ?? "", c.policyId, c.assessment?.outcome.rawValue ?? "",
+                    c.weighting.map { "\($0.percent)% \($0.basis.rawValue)" } ?? (c.exemption?.status == .granted ? "exempt" : ""),
                     amounts?.current.formatted ?? "", amounts?.delivered.formatted ?? "", amounts?.rating.rawValue ?? "",
                 ]
             }
@@ -53,12 +54,12 @@ extension Root {
                 return
             }
             print("\(c.reference)  \(c.title)")
-            print("stage          \(c.stage)\(c.closedOn.map { " on \($0)" } ?? "")")
-            print("buyer          \(c.buyerDepartment); \(c.category); areas \(c.areasServed.joined(separator: ", "))")
+            print("stage          \(c.stage.rawValue)\(c.closedOn.map { " on \($0)" } ?? "")")
+            print("buyer          \(c.buyerDepartment); \(c.category.rawValue); areas \(c.areasServed.joined(separator: ", "))")
             print("term           \(c.startDate) to \(c.endDate); estimated \(c.estimatedValue.formatted)")
-            print("policy         \(c.policyId)\(c.assessment.map { "@\($0.policyVersion): \($0.outcome) the \($0.threshold.formatted) threshold (assessed \($0.assessedOn))\($0.statutoryDutyApplies ? "; statutory duty applies" : "")" } ?? ": not yet assessed")")
-            if let e = c.exemption { print("exemption      \(e.status), business case \(e.businessCase)\(e.decidedByRole.map { " by the \($0)" } ?? "")\(e.reason.map { ": \($0)" } ?? "")") }
-            if let w = c.weighting { print("weighting      \(w.percent)% (\(w.basis)\(w.overrideReason.map { ": \($0)" } ?? ""))\(w.exemptionApplied ? ", below the minimum under an exemption" : "")") }
+            print("policy         \(c.policyId)\(c.assessment.map { "@\($0.policyVersion): \($0.outcome.rawValue) the \($0.threshold.formatted) threshold (assessed \($0.assessedOn))\($0.statutoryDutyApplies ? "; statutory duty applies" : "")" } ?? ": not yet assessed")")
+            if let e = c.exemption { print("exemption      \(e.status.rawValue), business case \(e.businessCase)\(e.decidedByRole.map { " by the \($0)" } ?? "")\(e.reason.map { ": \($0)" } ?? "")") }
+            if let w = c.weighting { print("weighting      \(w.percent)% (\(w.basis.rawValue)\(w.overrideReason.map { ": \($0)" } ?? ""))\(w.exemptionApplied ? ", below the minimum under an exemption" : "")") }
             if let supplier = c.supplier { print("supplier       \(supplier)\(c.award.map { ", awarded \($0.date) for \($0.value.formatted)" } ?? " (running contract)")") }
             if let catalog = c.commitmentCatalog { print("priced with    \(catalog)") }
             if !c.lines.isEmpty {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import LedgerValues
 import Ledger
 import Projections
 import SocialValue
@@ -128,7 +129,7 @@ enum ReconciliationJSON {
             "contracts": .array(r.contracts.map { c in
                 [
                     "contract": .string(c.reference), "title": .string(c.title), "supplier": c.supplier.map { .string($0) } ?? .null,
-                    "stage": .string(c.stage), "catalog": .string(c.catalog), "amounts": amounts(c.amounts),
+                    "stage": .string(c.stage.rawValue), "catalog": .string(c.catalog), "amounts": amounts(c.amounts),
                     "elapsedDays": .integer(Int64(c.elapsedDays)), "spreadDays": .integer(Int64(c.spreadDays)),
                     "lateReturns": .array(c.lateReturns.map { .string($0.description) }),
                     "unpledged": .array(c.unpledged.map { ["quarter": .string($0.quarter.description), "measure": .string($0.measure), "quantity": .string($0.quantity.description), "evidence": .string($0.evidence)] }),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EventStore
+import LedgerValues
 
 extension Root {
     struct Stats: ParsableCommand {

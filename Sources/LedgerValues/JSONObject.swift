@@ -8,6 +8,11 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
     public struct Member: Sendable, Hashable {
         public let key: String
         public var value: JSONValue
+
+        package init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
     }
 
     public private(set) var members: [Member]
@@ -15,7 +20,7 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
     public init() { members = [] }
 
     /// Members already in strictly ascending byte order of their keys (checked by the parser).
-    init(sorted members: [Member]) { self.members = members }
+    package init(sorted members: [Member]) { self.members = members }
 
     public init(_ dictionary: [String: JSONValue]) {
         members = dictionary.map { Member(key: $0.key, value: $0.value) }
@@ -25,7 +30,7 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
     /// A repeated key keeps its last value, as assigning in order would.
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self.init(elements) }
 
-    init(_ elements: [(String, JSONValue)]) {
+    package init(_ elements: [(String, JSONValue)]) {
         var members: [Member] = []
         members.reserveCapacity(elements.count)
         for (key, value) in elements {
@@ -88,7 +93,7 @@ public struct JSONObject: Sendable, Hashable, RandomAccessCollection, Expressibl
         return (fast ?? nil) ?? left.utf8.lexicographicallyPrecedes(right.utf8)
     }
 
-    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+    package static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         let common = Swift.min(a.count, b.count)
         for index in 0..<common where a[index] != b[index] { return a[index] < b[index] ? -1 : 1 }
         return a.count - b.count

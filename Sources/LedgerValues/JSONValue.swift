@@ -114,7 +114,7 @@ extension JSONValue {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    static func appendString(_ value: String, to output: inout [UInt8]) {
+    package static func appendString(_ value: String, to output: inout [UInt8]) {
         var value = value
         value.withUTF8 { utf8 in
             output.append(UInt8(ascii: "\""))

@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import Foundation
 import Ledger
 import Projections
@@ -29,7 +30,7 @@ struct ProjectionCodecTests {
          "policyId": "lancashire-2024-28", "stage": "closed",
          "assessment": {"policyVersion": "2024.1", "outcome": "above", "threshold": "5000000.00", "statutoryDutyApplies": true, "assessedOn": "1000-01-01"},
          "exemption": {"status": "granted", "businessCase": "case", "decidedByRole": "Head of Procurement", "decidedOn": "2025-03-01", "reason": "why"},
-         "weighting": {"percent": "1.5", "basis": "override", "policyMinimumPercent": "10", "overrideReason": "local need", "exemptionApplied": true},
+         "weighting": {"percent": "1.5", "basis": "board-override", "policyMinimumPercent": "10", "overrideReason": "local need", "exemptionApplied": true},
          "supplier": "Safe Roads Ltd", "award": {"date": "2025-03-20", "value": "0"}, "commitmentCatalog": "portal-003@003.1",
          "pledgedOn": "2025-03-20", "closedOn": "2026-04-01",
          "lines": [
@@ -166,15 +167,15 @@ struct ProjectionCodecTests {
 
     @Test("a weighting and a returned quarter read as the layout says")
     func handWrittenFields() throws {
-        // Weighting: scale 2, units 150 (zigzag 300), basis "x", 0, no override reason, exemption applied.
+        // Weighting: scale 2, units 150 (zigzag 300), basis "matrix", 0, no override reason, exemption applied.
         var bytes = Self.bareBytes
-        bytes.replaceSubrange(41...41, with: [1, 2, 0xAC, 0x02] + Self.text("x") + [0, 0, 0, 1])
+        bytes.replaceSubrange(41...41, with: [1, 2, 0xAC, 0x02] + Self.text("matrix") + [0, 0, 0, 1])
         bytes[bytes.count - 3] = 1  // one returned quarter: 2025 (zigzag 4050), Q2
         bytes.insert(contentsOf: [0xD2, 0x1F, 2], at: bytes.count - 2)
         let projection = try ProjectionCodec.decode(bytes)
         #expect(projection.weighting?.percent.description == "1.50")
         #expect(projection.weighting?.policyMinimumPercent == .zero)
-        #expect(projection.weighting?.basis == "x")
+        #expect(projection.weighting?.basis == .matrix)
         #expect(projection.weighting?.exemptionApplied == true)
         #expect(projection.returnedQuarters == [FinancialQuarter("2025-26-Q2")!])
         #expect(ProjectionCodec.encode(projection) == bytes)
@@ -305,8 +306,9 @@ struct ProjectionCodecTests {
         Corruption("a number longer than needed", "invalid at 15") { $0.replaceSubrange(15...16, with: [0xC8, 0x81, 0x00]) },
         Corruption("a number beyond 64 bits", "invalid at 51") { $0.replaceSubrange(51...51, with: Array(repeating: 0xFF, count: 9) + [0x7F]) },
         Corruption("a number of eleven bytes", "invalid at 51") { $0.replaceSubrange(51...51, with: Array(repeating: 0x80, count: 10) + [0x01]) },
-        Corruption("a decimal scale of 37", "invalid at 42") { $0.replaceSubrange(41...41, with: [1, 37, 0] + text("x") + [0, 0, 0, 1]) },
-        Corruption("a bool of 2", "invalid at 49") { $0.replaceSubrange(41...41, with: [1, 2, 0] + text("x") + [0, 0, 0, 2]) },
+        Corruption("a decimal scale of 37", "invalid at 42") { $0.replaceSubrange(41...41, with: [1, 37, 0] + text("matrix") + [0, 0, 0, 1]) },
+        Corruption("a bool of 2", "invalid at 54") { $0.replaceSubrange(41...41, with: [1, 2, 0] + text("matrix") + [0, 0, 0, 2]) },
+        Corruption("a weighting basis outside the domain's vocabulary", "invalid at 44") { $0.replaceSubrange(41...41, with: [1, 2, 0] + text("x") + [0, 0, 0, 1]) },
         Corruption("quarter 5", "invalid at 50") { $0.replaceSubrange(49...49, with: [1, 0xD2, 0x1F, 5]) },
     ]
 

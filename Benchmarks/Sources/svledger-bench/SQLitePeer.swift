@@ -1,5 +1,6 @@
 import CSQLite
 import EventStore
+import LedgerValues
 
 /// The peer: the same log in the system's SQLite, set up as a careful ledger would be. WAL
 /// with `synchronous=FULL` (durable at every commit), one table keyed by position, the event

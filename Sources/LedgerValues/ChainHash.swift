@@ -1,7 +1,7 @@
-import Crypto
-
-/// A link of the hash chain: `hash(n) = SHA-256(hash(n−1) ‖ canonical_bytes(n))`
-/// (Schemas/README.md §4).
+/// A link of the hash chain: the 32 bytes of `hash(n) = SHA-256(hash(n−1) ‖ canonical_bytes(n))`
+/// (Schemas/README.md §4). The value lives here so that reports can name a head; computing
+/// a link is the log's business (`ChainHash.link` in EventStore), which keeps SHA-256 out of
+/// the domain's dependencies.
 ///
 /// The 32 bytes are held as four big-endian words rather than an array: every event read
 /// carries two hashes (its own and the previous one), and they must not cost allocations.
@@ -13,7 +13,7 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Reads exactly 32 bytes.
-    private init(raw: UnsafeRawBufferPointer) {
+    package init(raw: UnsafeRawBufferPointer) {
         func word(_ offset: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
         words = Words(a: word(0), b: word(8), c: word(16), d: word(24))
     }
@@ -52,7 +52,7 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses 64 hex digits given as UTF-8 bytes.
-    init?(hexUTF8 text: UnsafeRawBufferPointer) {
+    package init?(hexUTF8 text: UnsafeRawBufferPointer) {
         guard text.count == 64, let base = text.baseAddress, let a = Bytes.hexWord(base), let b = Bytes.hexWord(base + 16),
             let c = Bytes.hexWord(base + 32), let d = Bytes.hexWord(base + 48)
         else { return nil }
@@ -61,19 +61,6 @@ public struct ChainHash: Hashable, Sendable, CustomStringConvertible {
 
     /// What the first event chains from: 32 zero bytes.
     public static let genesis = ChainHash(bytes: [UInt8](repeating: 0, count: 32))!
-
-    /// The hash of the event whose canonical bytes are `canonical`, chained from `previous`.
-    public static func link(previous: ChainHash, canonical: some Sequence<UInt8>) -> ChainHash {
-        Array(canonical).withUnsafeBytes { link(previous: previous, canonical: $0) }
-    }
-
-    /// As ``link(previous:canonical:)``, hashing borrowed bytes without copying them.
-    public static func link(previous: ChainHash, canonical: UnsafeRawBufferPointer) -> ChainHash {
-        var hasher = SHA256()
-        previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        hasher.update(bufferPointer: canonical)
-        return hasher.finalize().withUnsafeBytes { ChainHash(raw: $0) }
-    }
 
     /// 64 lowercase hex digits.
     public var hex: String { withUnsafeBytes { Bytes.hex($0) } }

@@ -1,5 +1,7 @@
 import EventStore
+import LedgerValues
 import Ledger
+import SyntheticData
 
 /// svledger's import path: `SyntheticPortfolio.populate` executes batches of domain commands
 /// through `Ledger.execute` (read state, decide, append with expected versions, update the

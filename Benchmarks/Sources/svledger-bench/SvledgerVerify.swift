@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import Ledger
 
 /// What `svledger verify` does, in its one pass (`Ledger.verifyAll`): the chain, canonical form,

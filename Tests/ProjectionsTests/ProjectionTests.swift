@@ -1,6 +1,8 @@
 import EventStore
+import LedgerValues
 import Foundation
 import Ledger
+import SyntheticData
 import Projections
 import SocialValue
 import Synchronization

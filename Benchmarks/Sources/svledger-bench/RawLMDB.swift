@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import LMDB
 
 /// The limit: svledger's log with nothing else. The same envelope bytes under big-endian

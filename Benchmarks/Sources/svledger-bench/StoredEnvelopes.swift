@@ -1,4 +1,5 @@
 import EventStore
+import LedgerValues
 import LMDB
 
 /// One event exactly as svledger stored it, with the three fields the SQLite peer keeps in

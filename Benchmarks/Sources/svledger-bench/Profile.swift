@@ -1,6 +1,8 @@
 import EventStore
+import LedgerValues
 import Foundation
 import Ledger
+import SyntheticData
 
 /// One operation alone on a prepared ledger, for `valgrind --tool=callgrind`: preparing the
 /// ledger natively first keeps the (slow, instrumented) profile to the operation itself.

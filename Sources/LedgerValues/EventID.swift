@@ -6,10 +6,10 @@
 /// The 16 bytes are held as two big-endian halves rather than an array: every event carries
 /// one to three ids, and comparing, hashing and copying them must not touch the heap.
 public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
-    let high: UInt64
-    let low: UInt64
+    package let high: UInt64
+    package let low: UInt64
 
-    init(high: UInt64, low: UInt64) {
+    package init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }
@@ -29,7 +29,7 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
         self = parsed
     }
 
-    static func parse(_ utf8: some RandomAccessCollection<UInt8>) -> EventID? {
+    package static func parse(_ utf8: some RandomAccessCollection<UInt8>) -> EventID? {
         guard utf8.count == 36 else { return nil }
         return utf8.withContiguousStorageIfAvailable(parse36) ?? Array(utf8).withUnsafeBufferPointer(parse36)
     }

@@ -1,4 +1,4 @@
-import EventStore
+import LedgerValues
 import Testing
 
 @Suite("Canonical JSON")

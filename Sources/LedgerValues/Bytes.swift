@@ -49,14 +49,14 @@ public enum Bytes {
     }
 
     @inline(__always)
-    static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10 }
+    package static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10 }
 
     /// The 8 bytes that 16 hex digits at `text` spell (either case), or `nil` if any is not a
     /// hex digit. A plain loop over a raw pointer and a table, a byte (two digits) per step:
     /// every stored event carries two hashes and up to three ids in hex. (Swift's SIMD16
     /// version of this was several times slower.)
     @inline(__always)
-    static func hexWord(_ text: UnsafeRawPointer) -> UInt64? {
+    package static func hexWord(_ text: UnsafeRawPointer) -> UInt64? {
         let digits = text.assumingMemoryBound(to: UInt8.self)
         let table = hexTable
         var value: UInt64 = 0
@@ -80,7 +80,7 @@ public enum Bytes {
     /// A byte's value as a hex digit (0–15), or a value of 16 or more when it is not one.
     /// Branch-light, for the ids and hashes every stored event carries.
     @inline(__always)
-    static func hexValue(_ character: UInt8) -> UInt8 {
+    package static func hexValue(_ character: UInt8) -> UInt8 {
         let digit = character &- UInt8(ascii: "0")
         if digit < 10 { return digit }
         let letter = (character | 0x20) &- UInt8(ascii: "a")  // either case
@@ -88,7 +88,7 @@ public enum Bytes {
     }
 
     @inline(__always)
-    static func nibble(_ character: UInt8) -> UInt8? {
+    package static func nibble(_ character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10

@@ -23,7 +23,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses the 24-character form. Returns `nil` for anything else.
     public init?(_ text: String) { self.init(utf8: Array(text.utf8)) }
 
-    init?<Text: RandomAccessCollection<UInt8>>(utf8: Text) where Text.Index == Int {
+    package init?<Text: RandomAccessCollection<UInt8>>(utf8: Text) where Text.Index == Int {
         let at = utf8.startIndex
         guard utf8.count == 24, utf8[at + 10] == UInt8(ascii: "T"), utf8[at + 13] == UInt8(ascii: ":"),
             utf8[at + 16] == UInt8(ascii: ":"), utf8[at + 19] == UInt8(ascii: "."), utf8[at + 23] == UInt8(ascii: "Z"),
@@ -84,7 +84,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// Parses `YYYY-MM-DD`. Returns `nil` for anything else, including 2025-02-29.
     public init?(_ text: String) { self.init(utf8: Array(text.utf8)) }
 
-    init?<Text: RandomAccessCollection<UInt8>>(utf8: Text) where Text.Index == Int {
+    package init?<Text: RandomAccessCollection<UInt8>>(utf8: Text) where Text.Index == Int {
         let at = utf8.startIndex
         guard utf8.count == 10, utf8[at + 4] == UInt8(ascii: "-"), utf8[at + 7] == UInt8(ascii: "-"),
             let year = Digits.parse(utf8[at..<at + 4]), let month = Digits.parse(utf8[at + 5..<at + 7]),
@@ -142,8 +142,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 }
 
 /// Fixed-width decimal digits, for the date and time forms.
-enum Digits {
-    static func parse<Text: Collection<UInt8>>(_ utf8: Text) -> Int? {
+package enum Digits {
+    package static func parse<Text: Collection<UInt8>>(_ utf8: Text) -> Int? {
         var value = 0
         for byte in utf8 {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
@@ -154,16 +154,16 @@ enum Digits {
 
     /// Writes fixed-width text into a string's uninitialised buffer (no intermediate strings:
     /// every event's canonical form holds a date and a time).
-    struct Writer {
-        let buffer: UnsafeMutableBufferPointer<UInt8>
-        var index = 0
+    package struct Writer {
+        package let buffer: UnsafeMutableBufferPointer<UInt8>
+        package var index = 0
 
-        mutating func put(_ separator: Unicode.Scalar) {
+        package mutating func put(_ separator: Unicode.Scalar) {
             buffer[index] = UInt8(ascii: separator)
             index += 1
         }
 
-        mutating func put(_ separator: Unicode.Scalar? = nil, _ value: Int, _ width: Int) {
+        package mutating func put(_ separator: Unicode.Scalar? = nil, _ value: Int, _ width: Int) {
             if let separator { put(separator) }
             var rest = value
             for offset in stride(from: width - 1, through: 0, by: -1) {
@@ -173,7 +173,7 @@ enum Digits {
             index += width
         }
 
-        mutating func date(_ date: CalendarDate) {
+        package mutating func date(_ date: CalendarDate) {
             put(nil, date.year, 4)
             put("-", date.month, 2)
             put("-", date.day, 2)

@@ -1,4 +1,5 @@
-import EventStore
+import Ledger
+import LedgerValues
 import SocialValue
 
 /// A realistic synthetic portfolio for tests and benchmarks, the same for the same seed:

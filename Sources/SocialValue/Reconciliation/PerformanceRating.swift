@@ -1,7 +1,6 @@
-import SocialValue
-
 /// The Procurement Act 2023 (ss. 52 and 71) rating scale, applied to delivered against
-/// expected-to-date social value. The cut-offs live here and only here (README "Reconciliation").
+/// expected-to-date social value. The cut-offs live here and only here (docs/rules.md,
+/// "Reconciliation").
 public enum PerformanceRating: String, Sendable, Codable, CaseIterable, Comparable {
     case good
     case approachingTarget = "approaching target"

@@ -55,34 +55,34 @@ extension JSONValue {
     }
 }
 
-struct JSONParser {
-    let bytes: UnsafeRawBufferPointer
-    var index = 0
-    static let maxDepth = 64
+package struct JSONParser {
+    package let bytes: UnsafeRawBufferPointer
+    package var index = 0
+    package static let maxDepth = 64
     /// Whether to note departures from canonical form; the first one's offset, if any.
-    let canonicalOnly: Bool
-    var firstNonCanonical: Int?
+    package let canonicalOnly: Bool
+    package var firstNonCanonical: Int?
 
-    init(bytes: UnsafeRawBufferPointer, canonicalOnly: Bool = false) {
+    package init(bytes: UnsafeRawBufferPointer, canonicalOnly: Bool = false) {
         self.bytes = bytes
         self.canonicalOnly = canonicalOnly
     }
 
-    mutating func noteNonCanonical(at offset: Int) {
+    package mutating func noteNonCanonical(at offset: Int) {
         if canonicalOnly, firstNonCanonical == nil { firstNonCanonical = offset }
     }
 
-    func error(_ message: String) -> JSONParseError { JSONParseError(offset: index, message: message) }
+    package func error(_ message: String) -> JSONParseError { JSONParseError(offset: index, message: message) }
 
-    var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+    package var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
-    mutating func skipWhitespace() {
+    package mutating func skipWhitespace() {
         let start = index
         while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
         if index != start { noteNonCanonical(at: start) }
     }
 
-    mutating func expect(_ literal: String, value: JSONValue) throws(JSONParseError) -> JSONValue {
+    package mutating func expect(_ literal: String, value: JSONValue) throws(JSONParseError) -> JSONValue {
         for expected in literal.utf8 {
             guard current == expected else { throw error("expected '\(literal)'") }
             index += 1
@@ -90,7 +90,7 @@ struct JSONParser {
         return value
     }
 
-    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    package mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth < Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
         guard let byte = current else { throw error("unexpected end of input") }
         switch byte {
@@ -105,7 +105,7 @@ struct JSONParser {
         }
     }
 
-    mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+    package mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         let objectStart = index
         index += 1
         var members: [JSONObject.Member] = []
@@ -142,7 +142,7 @@ struct JSONParser {
     }
 
     /// Sorts members that arrived out of canonical order, refusing a repeated key.
-    static func sortedObject(_ members: [JSONObject.Member], objectStart: Int) throws(JSONParseError) -> JSONObject {
+    package static func sortedObject(_ members: [JSONObject.Member], objectStart: Int) throws(JSONParseError) -> JSONObject {
         let sorted = members.sorted { JSONObject.precedes($0.key, $1.key) }
         for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.key == next.key {
             throw JSONParseError(offset: objectStart, message: "duplicate key \"\(next.key)\"")
@@ -150,7 +150,7 @@ struct JSONParser {
         return JSONObject(sorted: sorted)
     }
 
-    mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
+    package mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()
@@ -167,7 +167,7 @@ struct JSONParser {
         }
     }
 
-    mutating func parseInteger() throws(JSONParseError) -> JSONValue {
+    package mutating func parseInteger() throws(JSONParseError) -> JSONValue {
         let start = index
         let negative = current == UInt8(ascii: "-")
         if negative { index += 1 }
@@ -194,7 +194,7 @@ struct JSONParser {
         return .integer(negative ? -magnitude : magnitude)
     }
 
-    mutating func parseString() throws(JSONParseError) -> String {
+    package mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         // Fast path: a string with no escapes, made straight from the buffer. ASCII needs no
         // validation; anything else is validated before it becomes a String.
@@ -244,7 +244,7 @@ struct JSONParser {
         }
     }
 
-    mutating func parseEscape(into utf8: inout [UInt8]) throws(JSONParseError) {
+    package mutating func parseEscape(into utf8: inout [UInt8]) throws(JSONParseError) {
         guard let byte = current else { throw error("unterminated escape") }
         let escapeStart = index - 1
         index += 1
@@ -284,7 +284,7 @@ struct JSONParser {
         }
     }
 
-    mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+    package mutating func parseHex4() throws(JSONParseError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw error("short \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {

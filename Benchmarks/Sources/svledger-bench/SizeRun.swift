@@ -1,6 +1,8 @@
 import EventStore
+import LedgerValues
 import Foundation
 import Ledger
+import SyntheticData
 
 /// Measures one size, every phase in this one process, so that each ratio compares runs made
 /// side by side on the same machine state. Order matters for memory, not for speed: the

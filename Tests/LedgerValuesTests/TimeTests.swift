@@ -1,4 +1,5 @@
-import EventStore
+import Foundation
+import LedgerValues
 import Testing
 
 @Suite("Dates and timestamps")
