@@ -1,4 +1,5 @@
 import LedgerValues
+import LMDB
 /// Why the event store refused an operation. Every refusal leaves the ledger unchanged.
 public enum EventStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The stream's version is not what the caller expected.
@@ -37,4 +38,44 @@ public enum EventStoreError: Error, Equatable, Sendable, CustomStringConvertible
             return "a ledger already exists at \(path)"
         }
     }
+}
+
+extension EventStoreError: CategorizedError {
+    public var kind: String {
+        switch self {
+        case .wrongExpectedVersion: "concurrency-conflict"
+        case .eventIdReused: "event-id-reused"
+        case .partialRetry: "partial-retry"
+        case .duplicateEventIdInBatch: "duplicate-event-id"
+        case .invalidStreamId: "invalid-stream-id"
+        case .invalidEvent: "invalid-event"
+        case .notALedger: "not-a-ledger"
+        case .alreadyExists: "ledger-exists"
+        }
+    }
+
+    public var category: ErrorCategory {
+        switch self {
+        case .wrongExpectedVersion: .conflict
+        case .eventIdReused, .partialRetry, .alreadyExists: .refused
+        case .duplicateEventIdInBatch, .invalidStreamId, .invalidEvent: .input
+        case .notALedger: .notFound
+        }
+    }
+}
+
+extension VerificationFailure: CategorizedError {
+    public var kind: String { "verification-failed" }
+    public var category: ErrorCategory { .integrity }
+}
+
+extension EnvelopeDecodingError: CategorizedError {
+    public var kind: String { "undecodable-envelope" }
+    public var category: ErrorCategory { .integrity }
+}
+
+// LMDB knows nothing of svledger's contract; the log, its one user, classifies its errors.
+extension LMDBError: CategorizedError {
+    public var kind: String { "storage" }
+    public var category: ErrorCategory { .storage }
 }

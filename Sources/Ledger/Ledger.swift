@@ -213,3 +213,9 @@ struct BatchDecision {
         referenceVersions[stream] = version + 1
     }
 }
+
+extension CommandFailure: CategorizedError {
+    public var kind: String { error.kind }
+    public var category: ErrorCategory { error.category }
+    public var line: String { description }
+}

@@ -302,3 +302,8 @@ package struct JSONParser {
         return value
     }
 }
+
+extension JSONParseError: CategorizedError {
+    public var kind: String { "invalid-json" }
+    public var category: ErrorCategory { .input }
+}

@@ -216,3 +216,8 @@ extension ProjectionWriter {
         if let value = figure.value { money(value) }
     }
 }
+
+extension ProjectionCodecError: CategorizedError {
+    public var kind: String { "projection-undecodable" }
+    public var category: ErrorCategory { .integrity }
+}

@@ -273,3 +273,15 @@ public enum ProjectionError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ProjectionError: CategorizedError {
+    public var kind: String {
+        switch self {
+        case .missing: "projections-missing"
+        case .differs: "projection-differs"
+        }
+    }
+    /// Projections are a cache of the log: wrong ones are an integrity finding, which
+    /// `svledger rebuild` repairs from the log.
+    public var category: ErrorCategory { .integrity }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import SocialValue
+import LedgerValues
 
 /// A pledge table in the layout of the Social Value Portal's export (seed 003): tab- or
 /// comma-separated columns Theme, Reference, Question, Units, Proxy Value, Answer, Pledged
@@ -128,4 +129,9 @@ public struct PortalTableError: Error, Equatable, Sendable, CustomStringConverti
         self.problem = problem
     }
     public var description: String { line > 0 ? "line \(line): \(problem)" : problem }
+}
+
+extension PortalTableError: CategorizedError {
+    public var kind: String { "invalid-table" }
+    public var category: ErrorCategory { .input }
 }

@@ -1,3 +1,5 @@
+import LedgerValues
+
 /// A command refused by a rule. The message says what is wrong in the user's terms and
 /// names the rule; nothing is written.
 public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -36,4 +38,12 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(message) (rule: \(rule.rawValue))" }
+}
+
+extension DomainError: CategorizedError {
+    /// The rule's name: the kind of a refusal is the rule that refused it.
+    public var kind: String { rule.rawValue }
+    public var category: ErrorCategory { .refused }
+    /// The message already names the rule.
+    public var line: String { description }
 }

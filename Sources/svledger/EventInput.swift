@@ -8,41 +8,41 @@ import Foundation
 /// `causationId`.
 enum EventInput {
     static func streamAppend(from json: JSONValue, today: CalendarDate) throws -> StreamAppend {
-        guard case .object(let members) = json else { throw CLIError("each line must be a JSON object") }
+        guard case .object(let members) = json else { throw CLIError(.input, "invalid-event-input", "each line must be a JSON object") }
         let known: Set<String> = [
             "streamId", "eventType", "effectiveDate", "actor", "payload", "reason", "eventId", "schemaVersion",
             "expectedVersion", "correlationId", "causationId",
         ]
         if let unknown = members.keys.first(where: { !known.contains($0) }) {
-            throw CLIError("unknown field \"\(unknown)\"; the fields are \(known.sorted().joined(separator: ", "))")
+            throw CLIError(.input, "invalid-event-input", "unknown field \"\(unknown)\"; the fields are \(known.sorted().joined(separator: ", "))")
         }
         func required(_ key: String) throws -> String {
-            guard let value = members[key]?.stringValue else { throw CLIError("\"\(key)\" must be a string") }
+            guard let value = members[key]?.stringValue else { throw CLIError(.input, "invalid-event-input", "\"\(key)\" must be a string") }
             return value
         }
         func optionalID(_ key: String) throws -> EventID? {
             guard let value = members[key], value != .null else { return nil }
-            guard let text = value.stringValue, let id = EventID(text) else { throw CLIError("\"\(key)\" must be a UUID") }
+            guard let text = value.stringValue, let id = EventID(text) else { throw CLIError(.input, "invalid-event-input", "\"\(key)\" must be a UUID") }
             return id
         }
         let effectiveDate: CalendarDate
         if let text = members["effectiveDate"]?.stringValue {
-            guard let date = CalendarDate(text) else { throw CLIError("\"effectiveDate\" must be a date YYYY-MM-DD, got \"\(text)\"") }
+            guard let date = CalendarDate(text) else { throw CLIError(.input, "invalid-event-input", "\"effectiveDate\" must be a date YYYY-MM-DD, got \"\(text)\"") }
             effectiveDate = date
         } else {
             effectiveDate = today
         }
         guard let actorID = members["actor"]?["id"]?.stringValue, let role = members["actor"]?["role"]?.stringValue else {
-            throw CLIError("\"actor\" must be {\"id\": …, \"role\": …}")
+            throw CLIError(.input, "invalid-event-input", "\"actor\" must be {\"id\": …, \"role\": …}")
         }
         var expected = ExpectedVersion.any
         switch members["expectedVersion"] {
         case nil, .null?: break
         case .integer(let version)? where version >= 1: expected = .exact(UInt64(version))
         case .string(let text)?:
-            guard let parsed = ExpectedVersion(text) else { throw CLIError("\"expectedVersion\" must be any, no-stream or a version ≥ 1") }
+            guard let parsed = ExpectedVersion(text) else { throw CLIError(.input, "invalid-event-input", "\"expectedVersion\" must be any, no-stream or a version ≥ 1") }
             expected = parsed
-        default: throw CLIError("\"expectedVersion\" must be any, no-stream or a version ≥ 1")
+        default: throw CLIError(.input, "invalid-event-input", "\"expectedVersion\" must be any, no-stream or a version ≥ 1")
         }
         let event = ProposedEvent(
             eventId: try optionalID("eventId") ?? .generate(),
@@ -59,18 +59,18 @@ enum EventInput {
 
     /// Reads an NDJSON file into appends, naming the line of the first problem.
     static func streamAppends(fromFile path: String, today: CalendarDate) throws -> [StreamAppend] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(path) is not UTF-8 text") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(path)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw CLIError(.input, "not-utf8", "\(path) is not UTF-8 text") }
         var appends: [StreamAppend] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
             do {
                 appends.append(try streamAppend(from: try JSONValue(parsing: String(line)), today: today))
             } catch {
-                throw CLIError("\(path) line \(index + 1): \(error)")
+                throw InputLine.error(error, at: "\(path) line \(index + 1)")
             }
         }
-        if appends.isEmpty { throw CLIError("\(path) holds no events") }
+        if appends.isEmpty { throw CLIError(.input, "empty-input", "\(path) holds no events") }
         return appends
     }
 }

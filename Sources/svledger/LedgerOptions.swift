@@ -23,16 +23,12 @@ struct LedgerOptions: ParsableArguments {
         return "./svledger-data"
     }
 
-    /// Opens the ledger, turning storage errors into one readable line.
+    /// Opens the ledger; a storage error says which ledger it was.
     func open(_ mode: EventStore.OpenMode = .readWrite) throws -> EventStore {
         do {
             return try EventStore(path: path, mode: mode)
-        } catch let error as EventStoreError {
-            throw CLIError(error.description)
         } catch let error as LMDBError {
-            throw CLIError("cannot open the ledger at \(path): \(error)")
-        } catch {
-            throw CLIError("cannot open the ledger at \(path): \(error.localizedDescription)")
+            throw error.inContext("cannot open the ledger at \(path)")
         }
     }
 }
@@ -41,7 +37,7 @@ extension LedgerOptions {
     /// Opens the ledger with its projections.
     func openLedger(_ mode: EventStore.OpenMode = .readWrite) throws -> Ledger {
         let store = try open(mode)
-        do { return try Ledger(store: store) } catch let error as ProjectionError { throw CLIError(error.description) }
+        return try Ledger(store: store)
     }
 }
 

@@ -34,20 +34,17 @@ struct Root: ParsableCommand {
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
             if let first = arguments.first, !first.hasPrefix("-"), first != "help",
-                !configuration.subcommands.contains(where: { $0._commandName == first })
+                !configuration.subcommands.contains(where: { commandName(of: $0) == first })
             {
-                throw CLIError("unknown command '\(first)'; run `svledger --help` for the list", exitCode: 64)
+                throw CLIError(.usage, "unknown-command", "unknown command '\(first)'; run `svledger --help` for the list")
             }
             var command = try parseAsRoot(ledgerOptionMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
-        } catch let error as CLIError {
-            Terminal.fail(error.description, code: error.exitCode)
-        } catch let error as EventStoreError {
-            Terminal.fail(error.description, code: 1)
-        } catch let error as LMDBError {
-            Terminal.fail("storage error, nothing was changed by this command: \(error)", code: 1)
+        } catch let error as any CategorizedError {
+            // The one place an error becomes an exit code (docs/errors.md).
+            Terminal.fail(error.line, code: error.category.exitCode)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -57,6 +54,18 @@ struct Root: ParsableCommand {
             }
             Terminal.fail(Terminal.errorLine(message), code: code.rawValue)
         }
+    }
+
+    /// A subcommand's name as typed: its own, or its type's name in kebab case (`AppendLoop`
+    /// is `append-loop`), which is how ArgumentParser derives it.
+    static func commandName(of command: any ParsableCommand.Type) -> String {
+        if let name = command.configuration.commandName { return name }
+        var name = ""
+        for character in String(describing: command) {
+            if character.isUppercase, !name.isEmpty { name.append("-") }
+            name.append(contentsOf: character.lowercased())
+        }
+        return name
     }
 
     /// `--ledger` belongs to every subcommand; a user may also write it first
@@ -69,13 +78,13 @@ struct Root: ParsableCommand {
     }
 }
 
-/// An error the CLI reports in its own words.
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    var exitCode: Int32 = 1
-    init(_ description: String, exitCode: Int32 = 1) {
-        self.description = description
-        self.exitCode = exitCode
+/// A failure found by the CLI itself (a file it cannot read, a contract a read names that
+/// is not there), in the same contract as the modules' errors.
+typealias CLIError = PlainError
+
+extension PlainError {
+    init(_ category: ErrorCategory, _ kind: String, _ description: String) {
+        self.init(category, kind: kind, description)
     }
 }
 

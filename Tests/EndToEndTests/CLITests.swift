@@ -100,13 +100,13 @@ struct CLITests {
         #expect(try appendNote("contract-A", "first").status == 0)
         let before = try Data(contentsOf: URL(fileURLWithPath: ledger + "/data.mdb"))
         let conflict = try appendNote("contract-A", "second", expected: "no-stream")
-        #expect(conflict.status == 1)
+        #expect(conflict.status == ErrorCategory.conflict.exitCode)
         #expect(conflict.stderr.contains("concurrency conflict"))
         let badFile = directory.child("events.ndjson")
         try #"{"streamId": "contract-A", "eventType": "NoteRecorded", "actor": {"id": "a", "role": "r"}}"# .appending("\nnot json\n")
             .write(toFile: badFile, atomically: true, encoding: .utf8)
         let badBatch = try svledger("append", "--file", badFile)
-        #expect(badBatch.status == 1)
+        #expect(badBatch.status == ErrorCategory.input.exitCode)
         #expect(badBatch.stderr.contains("line 2"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: ledger + "/data.mdb")) == before)
     }
@@ -143,7 +143,7 @@ struct CLITests {
             exec "$0" append --ledger "$1" --file "$2"
             """
         let result = try CommandRunner.run("/bin/sh", ["-c", script, CommandRunner.svledgerPath, ledger, file])
-        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.status == ErrorCategory.storage.exitCode, "\(result.stderr)")
         #expect(!result.wasSignalled)
         #expect(result.stderr.hasPrefix("error: "), "\(result.stderr)")
         #expect(try svledger("verify").stdout == headBefore)

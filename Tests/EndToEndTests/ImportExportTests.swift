@@ -83,7 +83,7 @@ struct ImportExportTests: LedgerCLISuite {
         }
         try Data(bytes).write(to: URL(fileURLWithPath: file))
         let result = try svledger(["import", "portal", file, "--contract", "IMP-1", "--catalog", "portal-003"] + Self.officer, expectSuccess: false)
-        #expect(result.status == 1)
+        #expect(result.status == ErrorCategory.input.exitCode)
         #expect(!result.wasSignalled)
         #expect(result.stderr.hasPrefix("error: \(file): "), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)

@@ -84,7 +84,7 @@ struct ReadCommandTests: LedgerCLISuite {
         #expect(!before.contains("2025-26-Q2"))
         #expect(before.contains("as of position 8"))
         let missing = try svledger(["show", "RC-1", "--at", "2"], expectSuccess: false)
-        #expect(missing.status == 1)
+        #expect(missing.status == ErrorCategory.notFound.exitCode)
         #expect(missing.stderr.contains("no contract RC-1 at position 2"))
         let json = try JSONValue(parsing: try svledger(["show", "RC-1", "--format", "json"]).stdout)
         #expect(json["supplier"] == "Safe Roads Ltd")
@@ -96,7 +96,7 @@ struct ReadCommandTests: LedgerCLISuite {
         let good = try svledger(["verify"]).stdout
         try LedgerTampering.alterProjection(ledger, contract: "RC-1", replacing: "Safe Roads Ltd", with: "Safe Roads PLC")
         let caught = try svledger(["verify"], expectSuccess: false)
-        #expect(caught.status == 1)
+        #expect(caught.status == ErrorCategory.integrity.exitCode)
         #expect(caught.stderr.contains("projection contract RC-1"), "\(caught.stderr)")
         #expect(caught.stderr.contains("svledger rebuild"))
         let rebuilt = try svledger(["rebuild"])

@@ -27,7 +27,7 @@ struct TamperTests {
     /// Runs both verifiers; both must fail and name `position`.
     func expectBothFail(at position: UInt64, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let swift = try CommandRunner.svledger(["verify", "--ledger", ledger])
-        #expect(swift.status == 1, sourceLocation: sourceLocation)
+        #expect(swift.status == ErrorCategory.integrity.exitCode, sourceLocation: sourceLocation)
         #expect(swift.stderr.contains("at position \(position):"), "\(swift.stderr)", sourceLocation: sourceLocation)
         let python = try CommandRunner.pythonVerifier([ledger])
         #expect(python.status == 1, "\(python.stderr)", sourceLocation: sourceLocation)
@@ -90,7 +90,7 @@ struct TamperTests {
         let other = String(repeating: "ab", count: 32)
         #expect(try CommandRunner.pythonVerifier([ledger, "--expect-head", other]).status == 1)
         let swift = try CommandRunner.svledger(["verify", "--ledger", ledger, "--expect-head", other])
-        #expect(swift.status == 1)
+        #expect(swift.status == ErrorCategory.integrity.exitCode)
         #expect(swift.stderr.contains("differs from the expected"))
     }
 }

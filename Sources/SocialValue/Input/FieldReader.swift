@@ -168,3 +168,8 @@ extension JSONValue {
     static func optional(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
     static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
 }
+
+extension InputError: CategorizedError {
+    public var kind: String { "invalid-input" }
+    public var category: ErrorCategory { .input }
+}

@@ -1,3 +1,5 @@
+import LedgerValues
+
 /// A value that could not be read, with the reason in words.
 public struct ValueError: Error, Sendable, Equatable, CustomStringConvertible {
     public let text: String
@@ -136,4 +138,9 @@ extension StringProtocol {
         while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
         return String(scalars)
     }
+}
+
+extension ValueError: CategorizedError {
+    public var kind: String { "invalid-value" }
+    public var category: ErrorCategory { .input }
 }

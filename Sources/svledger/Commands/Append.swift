@@ -80,7 +80,7 @@ extension Root {
                 appends = try EventInput.streamAppends(fromFile: file, today: today)
             } else {
                 let payloadJSON: JSONValue
-                do { payloadJSON = try JSONValue(parsing: payload) } catch { throw CLIError("--payload: \(error)") }
+                do { payloadJSON = try JSONValue(parsing: payload) } catch { throw error.inContext("--payload") }
                 let event = ProposedEvent(
                     eventId: eventId.flatMap(EventID.init) ?? .generate(), eventType: eventType!,
                     effectiveDate: effectiveDate.flatMap(CalendarDate.init) ?? today,
@@ -90,7 +90,7 @@ extension Root {
             // Domain streams are written only through decide, so that no rule can be bypassed.
             let guarded = ["contract/", "policy/", "catalog/"]
             if let append = appends.first(where: { append in guarded.contains { append.streamId.hasPrefix($0) } }) {
-                throw CLIError("stream \"\(append.streamId)\" belongs to the social value domain; use the domain commands (svledger contract …, pledge …, apply) to write to it")
+                throw CLIError(.refused, "domain-stream", "stream \"\(append.streamId)\" belongs to the social value domain; use the domain commands (svledger contract …, pledge …, apply) to write to it")
             }
             let result = try options.openLedger().append(appends)
             let range = result.positions.count == 1

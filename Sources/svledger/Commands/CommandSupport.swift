@@ -46,16 +46,11 @@ enum DomainCommand {
             do {
                 parsed.append(try LedgerCommand.parse(json, today: today, builtin: BuiltinReference.document))
             } catch {
-                throw CLIError(commands.count == 1 ? "\(error)" : "command \(index + 1): \(error)")
+                throw commands.count == 1 ? InputLine.categorized(error) : InputLine.error(error, at: "command \(index + 1)")
             }
         }
         let ledger = try options.openLedger()
-        let outcome: Ledger.Outcome
-        do {
-            outcome = try ledger.execute(parsed, today: today)
-        } catch let failure as CommandFailure {
-            throw CLIError(failure.description)
-        }
+        let outcome = try ledger.execute(parsed, today: today)
         switch format {
         case .text:
             for event in outcome.recorded {
@@ -100,19 +95,19 @@ enum LineInput {
     /// Rows of a CSV file with a header naming the columns (e.g. `measure,quantity,evidence`).
     static func csv(_ path: String, columns: [String]) throws -> [JSONValue] {
         let rows = try CSVFile.read(path)
-        guard let header = rows.first else { throw CLIError("\(path) is empty") }
+        guard let header = rows.first else { throw CLIError(.input, "invalid-lines-file", "\(path) is empty") }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var indexes: [String: Int] = [:]
         for column in columns {
             guard let index = names.firstIndex(of: column.lowercased()) else {
-                throw CLIError("\(path): the header must name the columns \(columns.joined(separator: ", ")); it has \(header.joined(separator: ", "))")
+                throw CLIError(.input, "invalid-lines-file", "\(path): the header must name the columns \(columns.joined(separator: ", ")); it has \(header.joined(separator: ", "))")
             }
             indexes[column] = index
         }
         return try rows.dropFirst().enumerated().compactMap { offset, row in
             if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { return nil }
             guard row.count == header.count else {
-                throw CLIError("\(path) line \(offset + 2): \(row.count) fields, but the header has \(header.count)")
+                throw CLIError(.input, "invalid-lines-file", "\(path) line \(offset + 2): \(row.count) fields, but the header has \(header.count)")
             }
             return .object(JSONObject(Dictionary(uniqueKeysWithValues: columns.map { ($0, JSONValue.string(row[indexes[$0]!].trimmingCharacters(in: .whitespaces))) })))
         }
@@ -129,10 +124,23 @@ enum LineInput {
 /// Reads a CSV file of line items with the one CSV reader (`Reports.CSVText`).
 enum CSVFile {
     static func read(_ path: String) throws -> [[String]] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError("cannot read \(path)") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(path) is not UTF-8 text") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(path)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw CLIError(.input, "not-utf8", "\(path) is not UTF-8 text") }
         let (rows, unclosed) = CSVText.parse(text)
-        if let unclosed { throw CLIError("\(path) line \(unclosed): a quoted field is not closed") }
+        if let unclosed { throw CLIError(.input, "invalid-lines-file", "\(path) line \(unclosed): a quoted field is not closed") }
         return rows
+    }
+}
+
+/// Errors met while reading a user's input line by line, in the error contract.
+enum InputLine {
+    /// An error as the contract's: a categorized one as it is, anything else as invalid input.
+    static func categorized(_ error: any Error) -> any CategorizedError {
+        (error as? any CategorizedError) ?? PlainError(.input, kind: "invalid-input", "\(error)")
+    }
+
+    /// The error with the line or command it came from in front of its message.
+    static func error(_ error: any Error, at context: String) -> any CategorizedError {
+        categorized(error).inContext(context)
     }
 }

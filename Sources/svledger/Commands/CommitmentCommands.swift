@@ -136,15 +136,15 @@ extension Root {
         @Option(help: "text, or json for the recorded envelopes.") var format: OutputFormat = .text
 
         func run() throws {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-            guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(file) is not UTF-8 text") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(file)") }
+            guard let text = String(data: data, encoding: .utf8) else { throw CLIError(.input, "not-utf8", "\(file) is not UTF-8 text") }
             var commands: [JSONValue] = []
             for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.isEmpty || trimmed.hasPrefix("//") { continue }
-                do { commands.append(try JSONValue(parsing: trimmed)) } catch { throw CLIError("\(file) line \(index + 1): \(error)") }
+                do { commands.append(try JSONValue(parsing: trimmed)) } catch { throw error.inContext("\(file) line \(index + 1)") }
             }
-            guard !commands.isEmpty else { throw CLIError("\(file) holds no commands") }
+            guard !commands.isEmpty else { throw CLIError(.input, "empty-input", "\(file) holds no commands") }
             try DomainCommand.run(commands, ledger: ledger, format: format)
         }
     }

@@ -52,13 +52,13 @@ extension Root {
             }
 
             func run() throws {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(file)") }
                 let table: PortalTable
-                do { table = try PortalTable(bytes: [UInt8](data)) } catch { throw CLIError("\(file): \(error)") }
+                do { table = try PortalTable(bytes: [UInt8](data)) } catch { throw error.inContext(file) }
                 let opened = try ledger.openLedger(dryRun ? .readOnly : .readWrite)
                 let reference = try opened.referenceData()
                 guard let pricing = reference.catalog(reference: catalog) else {
-                    throw CLIError("catalog \(catalog) has not been published; publish it with `svledger catalog publish`")
+                    throw CLIError(.refused, "unknown-catalog", "catalog \(catalog) has not been published; publish it with `svledger catalog publish`")
                 }
                 let plan = PortalImport(table: table, catalog: pricing)
                 PortalFindings.print(plan, file: file, format: format)
@@ -69,14 +69,14 @@ extension Root {
                 }
                 guard blocking.isEmpty else {
                     let kinds = Set(blocking.map(\.kind.rawValue)).sorted().joined(separator: ", ")
-                    throw CLIError("import refused, nothing written: \(blocking.count) line(s) with \(kinds)\(blocking.contains { $0.kind == .valueDisagrees || $0.kind == .proxyDiffers } ? " (--use-computed records the computed values)" : "")\(blocking.contains { $0.kind == .unknownMeasure } ? " (--add-measures adds unknown measures to a new catalog version)" : "")")
+                    throw CLIError(.refused, "import-refused", "import refused, nothing written: \(blocking.count) line(s) with \(kinds)\(blocking.contains { $0.kind == .valueDisagrees || $0.kind == .proxyDiffers } ? " (--use-computed records the computed values)" : "")\(blocking.contains { $0.kind == .unknownMeasure } ? " (--add-measures adds unknown measures to a new catalog version)" : "")")
                 }
                 let commands = try plan.commands(
                     contract: contract, actor: ActorIdentity(id: actor!, role: role!), reason: reason,
                     effectiveDate: effectiveDate.flatMap(CalendarDate.init) ?? Timestamp.now().date, addMeasures: addMeasures,
                     source: (file as NSString).lastPathComponent, published: reference)
                 let outcome: Ledger.Outcome
-                do { outcome = try opened.execute(commands, today: Timestamp.now().date) } catch let failure as CommandFailure { throw CLIError(failure.description) }
+                outcome = try opened.execute(commands, today: Timestamp.now().date)
                 for event in outcome.recorded {
                     print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
                     print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
@@ -141,7 +141,7 @@ extension Root {
                 let sink: FileHandle
                 if let out {
                     guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
-                        throw CLIError("cannot write \(out)")
+                        throw CLIError(.storage, "write-failed", "cannot write \(out)")
                     }
                     sink = handle
                 } else {
@@ -180,7 +180,7 @@ extension Root {
 
         func run() throws {
             if let contents = try? FileManager.default.contentsOfDirectory(atPath: directory), !contents.isEmpty {
-                throw CLIError("\(directory) is not empty; back up into a new directory")
+                throw CLIError(.refused, "backup-target-not-empty", "\(directory) is not empty; back up into a new directory")
             }
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             do {
@@ -195,7 +195,7 @@ extension Root {
                 print("backed up and verified \(report.eventCount) events in \(report.streamCount) streams to \(directory)")
                 print(report.head)
             } catch let failure as VerificationFailure {
-                throw CLIError("the copy in \(directory) failed verification at \(failure)")
+                throw failure.inContext("the copy in \(directory) failed verification at", separator: " ")
             }
         }
     }

@@ -46,7 +46,7 @@ extension Root {
         func run() throws {
             let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
             guard let c = snapshot.contract(contract) else {
-                throw CLIError("no contract \(contract) at position \(snapshot.position)\(asOf.asOf.map { " (as of \($0))" } ?? "")")
+                throw CLIError(.notFound, "contract-not-found", "no contract \(contract) at position \(snapshot.position)\(asOf.asOf.map { " (as of \($0))" } ?? "")")
             }
             if format == .json {
                 let data = try JSONEncoder.sorted.encode(c)
@@ -110,7 +110,7 @@ extension Root {
                     return true
                 }
             }
-            guard !rows.isEmpty else { throw CLIError("no events for contract \(contract)\(position.map { " up to position \($0)" } ?? "")") }
+            guard !rows.isEmpty else { throw CLIError(.notFound, "contract-not-found", "no events for contract \(contract)\(position.map { " up to position \($0)" } ?? "")") }
             let header = ["POSITION", "RECORDED AT", "EFFECTIVE", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "EVENT ID", "HASH"]
             if format == .text {
                 for row in rows {

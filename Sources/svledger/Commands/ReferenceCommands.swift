@@ -10,11 +10,11 @@ enum ReferenceDocument {
     static func load(file: String?, builtin: String?, kind: BuiltinReference.Kind) throws -> JSONValue {
         switch (file, builtin) {
         case (let file?, nil):
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-            do { return try JSONValue(parsing: [UInt8](data)) } catch { throw CLIError("\(file): \(error)") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(file)") }
+            do { return try JSONValue(parsing: [UInt8](data)) } catch { throw error.inContext(file) }
         case (nil, let name?):
             guard let document = BuiltinReference.document(kind, name) else {
-                throw CLIError("no shipped \(kind == .policies ? "policy" : "catalog") is called \"\(name)\"; shipped: \(BuiltinReference.names(kind).joined(separator: ", "))")
+                throw CLIError(.notFound, "builtin-not-found", "no shipped \(kind == .policies ? "policy" : "catalog") is called \"\(name)\"; shipped: \(BuiltinReference.names(kind).joined(separator: ", "))")
             }
             return document
         default:
@@ -74,7 +74,7 @@ extension Root {
                 let adopted = version.map { reference.policy(id, version: $0) } ?? reference.policies[id]?.last
                 let document = adopted?.document ?? BuiltinReference.document(.policies, id)
                 guard let document, let policy = try? SocialValue.Policy(document: document) else {
-                    throw CLIError("no policy \"\(id)\"\(version.map { " version \($0)" } ?? "") is adopted or shipped")
+                    throw CLIError(.notFound, "policy-not-found", "no policy \"\(id)\"\(version.map { " version \($0)" } ?? "") is adopted or shipped")
                 }
                 if format == .json { print(document.canonicalText); return }
                 print("\(policy.title), \(policy.council): \(policy.reference) \(adopted == nil ? "(shipped, not adopted)" : "(adopted)")")
@@ -156,7 +156,7 @@ extension Root {
                 let data = try opened.referenceData(through: try asOf.position(in: opened))
                 let document = data.catalog(reference: reference)?.document ?? BuiltinReference.document(.catalogs, reference)
                 guard let document, let catalog = try? SocialValue.Catalog(document: document) else {
-                    throw CLIError("no catalog \"\(reference)\" is published or shipped")
+                    throw CLIError(.notFound, "catalog-not-found", "no catalog \"\(reference)\" is published or shipped")
                 }
                 if format == .json { print(document.canonicalText); return }
                 let rows = catalog.order.map { code -> [String] in

@@ -67,12 +67,12 @@ extension Root.Report {
             var isDirectory: ObjCBool = false
             let folder = url.deletingLastPathComponent().path
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CLIError("cannot write \(out): there is no directory \(folder)")
+                throw CLIError(.notFound, "directory-not-found", "cannot write \(out): there is no directory \(folder)")
             }
             do {
                 try Data(text.utf8).write(to: url, options: .atomic)
             } catch {
-                throw CLIError("cannot write \(out): \(error.localizedDescription)")
+                throw CLIError(.storage, "write-failed", "cannot write \(out): \(error.localizedDescription)")
             }
             print("wrote \(out) (\(format.rawValue), \(reconciliation.contracts.count) contracts, \(quarter))")
             print(headFooter(snapshot))

@@ -40,7 +40,7 @@ extension Root {
                         expectedHead: expectHead.flatMap { ChainHash(hex: $0) },
                         progress: { Terminal.progress("verified \($0) events…") })
                 } catch let error as ProjectionError {
-                    throw CLIError("verification failed: \(error)")
+                    throw error.inContext("verification failed")
                 }
                 switch format {
                 case .text:
@@ -55,7 +55,7 @@ extension Root {
                     print(json.canonicalText)
                 }
             } catch let failure as VerificationFailure {
-                throw CLIError("verification failed at \(failure)")
+                throw failure.inContext("verification failed at", separator: " ")
             }
         }
     }
