@@ -150,3 +150,7 @@ public struct StreamTip: Hashable, Sendable {
         self.position = position
     }
 }
+
+/// A reader wraps a read transaction, which belongs to the thread that began it.
+@available(*, unavailable)
+extension LedgerReader: Sendable {}

@@ -49,3 +49,7 @@ public struct Cursor {
             value: UnsafeRawBufferPointer(start: value.mv_data, count: value.mv_size))
     }
 }
+
+/// A cursor lives and dies inside its transaction, on that transaction's thread.
+@available(*, unavailable)
+extension Cursor: Sendable {}

@@ -22,7 +22,7 @@ public final class Environment: @unchecked Sendable {
 
     /// Held shared by every transaction and exclusively by a map resize, because
     /// `mdb_env_set_mapsize` may only run while this process has no transaction open.
-    private let resizeGate: UnsafeMutablePointer<pthread_rwlock_t>
+    private let resizeGate: ResizeGate
     /// Serialises this process's writers before they reach LMDB's own lock.
     private let writerLock = NSLock()
 
@@ -53,6 +53,7 @@ public final class Environment: @unchecked Sendable {
         }
         let canonicalPath = String(cString: canonical)
         free(canonical)
+        resizeGate = try ResizeGate()
         let claimed = Self.openPaths.withLock { $0.insert(canonicalPath).inserted }
         guard claimed else { throw LMDBError(code: EBUSY, operation: "open \(path): already open in this process") }
 
@@ -74,14 +75,10 @@ public final class Environment: @unchecked Sendable {
         self.handle = env!
         self.path = canonicalPath
         self.isReadOnly = options.readOnly
-        resizeGate = .allocate(capacity: 1)
-        pthread_rwlock_init(resizeGate, nil)
     }
 
     deinit {
         mdb_env_close(handle)
-        pthread_rwlock_destroy(resizeGate)
-        resizeGate.deallocate()
         let path = self.path
         Self.openPaths.withLock { _ = $0.remove(path) }
     }
@@ -92,15 +89,15 @@ public final class Environment: @unchecked Sendable {
     /// Whatever `body` returns must not borrow from the map.
     public func read<T>(_ body: (Transaction) throws -> T) throws -> T {
         while true {
-            pthread_rwlock_rdlock(resizeGate)
+            try resizeGate.enterShared()
             var txn: OpaquePointer?
             let code = mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn)
             if code == MDB_MAP_RESIZED {
-                pthread_rwlock_unlock(resizeGate)
+                resizeGate.leave()
                 try adoptMapSizeGrownElsewhere()
                 continue
             }
-            defer { pthread_rwlock_unlock(resizeGate) }
+            defer { resizeGate.leave() }
             try check(code, "mdb_txn_begin(read)")
             defer { mdb_txn_abort(txn) }
             return try body(Transaction(handle: txn!, isReadOnly: true))
@@ -115,16 +112,16 @@ public final class Environment: @unchecked Sendable {
         writerLock.lock()
         defer { writerLock.unlock() }
         while true {
-            pthread_rwlock_rdlock(resizeGate)
+            try resizeGate.enterShared()
             var txn: OpaquePointer?
             let beginCode = mdb_txn_begin(handle, nil, 0, &txn)
             if beginCode == MDB_MAP_RESIZED {
-                pthread_rwlock_unlock(resizeGate)
+                resizeGate.leave()
                 try adoptMapSizeGrownElsewhere()
                 continue
             }
             if beginCode != MDB_SUCCESS {
-                pthread_rwlock_unlock(resizeGate)
+                resizeGate.leave()
                 throw LMDBError(code: beginCode, operation: "mdb_txn_begin(write)")
             }
             let transaction = Transaction(handle: txn!, isReadOnly: false)
@@ -133,20 +130,20 @@ public final class Environment: @unchecked Sendable {
                 result = try body(transaction)
             } catch {
                 mdb_txn_abort(txn)
-                pthread_rwlock_unlock(resizeGate)
+                resizeGate.leave()
                 if transaction.hitMapFull { try growMap(); continue }
                 throw error
             }
             if transaction.hitMapFull {
                 // The body swallowed MDB_MAP_FULL; the transaction is unusable.
                 mdb_txn_abort(txn)
-                pthread_rwlock_unlock(resizeGate)
+                resizeGate.leave()
                 try growMap()
                 continue
             }
             // mdb_txn_commit frees the transaction whether or not it succeeds: never abort it after.
             let commitCode = mdb_txn_commit(txn)
-            pthread_rwlock_unlock(resizeGate)
+            resizeGate.leave()
             if commitCode == MDB_MAP_FULL { try growMap(); continue }
             try check(commitCode, "mdb_txn_commit")
             return result
@@ -164,8 +161,8 @@ public final class Environment: @unchecked Sendable {
         if !isReadOnly {
             return try write { txn in try Self.open(name, flags: flags, in: txn) }
         }
-        pthread_rwlock_rdlock(resizeGate)
-        defer { pthread_rwlock_unlock(resizeGate) }
+        try resizeGate.enterShared()
+        defer { resizeGate.leave() }
         var txn: OpaquePointer?
         try check(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn), "mdb_txn_begin(read)")
         let database: Database
@@ -201,15 +198,15 @@ public final class Environment: @unchecked Sendable {
     }
 
     private func growMap() throws(LMDBError) {
-        pthread_rwlock_wrlock(resizeGate)
-        defer { pthread_rwlock_unlock(resizeGate) }
+        try resizeGate.enterExclusive()
+        defer { resizeGate.leave() }
         try check(mdb_env_set_mapsize(handle, mapSize * 2), "mdb_env_set_mapsize")
     }
 
     /// Another process grew the map: adopt its size (`mdb_env_set_mapsize(env, 0)`).
     private func adoptMapSizeGrownElsewhere() throws(LMDBError) {
-        pthread_rwlock_wrlock(resizeGate)
-        defer { pthread_rwlock_unlock(resizeGate) }
+        try resizeGate.enterExclusive()
+        defer { resizeGate.leave() }
         try check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize")
     }
 }

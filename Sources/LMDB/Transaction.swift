@@ -107,3 +107,8 @@ public final class Transaction {
         return try body(wrapped)
     }
 }
+
+/// A transaction belongs to the thread that began it (lmdb.h), and must never be handed to
+/// another task or thread: the compiler refuses to send one.
+@available(*, unavailable)
+extension Transaction: Sendable {}

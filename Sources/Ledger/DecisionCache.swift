@@ -42,7 +42,7 @@ final class DecisionCache: Sendable {
     }
 
     func remember(contract: String, state: ContractState, tip: StreamTip) {
-        storage.withLock { storage in
+        _ = storage.withLock { storage in
             storage.contracts.insert((tip, state), for: contract)
         }
     }

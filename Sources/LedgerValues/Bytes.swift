@@ -58,24 +58,22 @@ public enum Bytes {
     @inline(__always)
     package static func hexWord(_ text: UnsafeRawPointer) -> UInt64? {
         let digits = text.assumingMemoryBound(to: UInt8.self)
-        let table = hexTable
-        var value: UInt64 = 0
-        var invalid: UInt8 = 0
-        for index in stride(from: 0, to: 16, by: 2) {
-            let high = table[Int(digits[index])], low = table[Int(digits[index + 1])]
-            invalid |= high | low
-            value = value << 8 | UInt64(high << 4 | low & 0x0F)
+        return hexTable.withUnsafeBufferPointer { table in
+            var value: UInt64 = 0
+            var invalid: UInt8 = 0
+            for index in stride(from: 0, to: 16, by: 2) {
+                let high = table[Int(digits[index])], low = table[Int(digits[index + 1])]
+                invalid |= high | low
+                value = value << 8 | UInt64(high << 4 | low & 0x0F)
+            }
+            // Only the "not a digit" marker has bits above the low four.
+            return invalid & 0xF0 == 0 ? value : nil
         }
-        // Only the "not a digit" marker has bits above the low four.
-        return invalid & 0xF0 == 0 ? value : nil
     }
 
-    /// `hexValue` of every byte, made once and never freed.
-    nonisolated(unsafe) static let hexTable: UnsafePointer<UInt8> = {
-        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-        for byte in 0...255 { table[byte] = hexValue(UInt8(byte)) }
-        return UnsafePointer(table)
-    }()
+    /// `hexValue` of every byte, made once: an immutable array, safe to share between threads,
+    /// read through its buffer so that the loop above checks no bounds (a byte indexes 256).
+    private static let hexTable: [UInt8] = (0...255).map { hexValue(UInt8($0)) }
 
     /// A byte's value as a hex digit (0–15), or a value of 16 or more when it is not one.
     /// Branch-light, for the ids and hashes every stored event carries.

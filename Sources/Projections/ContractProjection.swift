@@ -202,8 +202,8 @@ public struct ContractFold: Sendable {
 
     /// Folds `envelope` if it is a contract event; returns the reference it touched.
     /// - Throws: ``InputError`` when a stored payload no longer reads.
-    @discardableResult
     /// - Parameter decided: the event already typed, when the caller has it.
+    @discardableResult
     public mutating func apply(_ envelope: RecordedEvent, decided: ContractEvent? = nil) throws -> String? {
         // A contract's events usually come together: reuse the reference cut from the last stream.
         if envelope.streamId != lastStream.id { lastStream = (envelope.streamId, Self.contractReference(ofStream: envelope.streamId)) }

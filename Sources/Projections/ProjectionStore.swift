@@ -35,9 +35,9 @@ public final class ProjectionStore: @unchecked Sendable {
     /// Folds newly appended events into the stored projections. Call it from the append's
     /// hook, inside the same write transaction.
     /// - Returns: the projections written, to hand to ``committed(_:)`` once the append commits.
-    @discardableResult
     /// - Parameter decided: typed events already known by event id (the live path has them);
     ///   others are decoded from their payloads.
+    @discardableResult
     public func apply(_ events: [RecordedEvent], reader: LedgerReader, decided: [EventID: ContractEvent] = [:]) throws -> [ContractProjection] {
         var fold = ContractFold()
         var touched = Set<String>()

@@ -1,6 +1,6 @@
 import Projections
 
-/// The Cabinet Member report (MISSION "Governance"): social value pledged and delivered for a
+/// The Cabinet Member report (docs/domain.md, "Who uses it"): social value pledged and delivered for a
 /// period and the year to date, by theme, council priority and contract; the exceptions
 /// governance must see; weighting compliance; and the ledger head it was made from.
 ///

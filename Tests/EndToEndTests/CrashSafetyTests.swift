@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// A writer killed with SIGKILL at random moments must lose no acknowledged event and leave
-/// no partial one (ENGINEERING.md: TigerBeetle's lesson, in small).
+/// no partial one (assume the process will die at any moment, and test that it may).
 @Suite("Crash safety")
 struct CrashSafetyTests {
     @Test("24 SIGKILLs of a writer: every acknowledged event survives, nothing partial appears",

@@ -22,7 +22,7 @@ public func decide(
     return try rules.decide()
 }
 
-/// The rules of MISSION.md "Domain rules from the seeds", one method per action.
+/// The rules of docs/rules.md, one method per action.
 struct ContractRules {
     let command: ContractCommand
     let state: ContractState
