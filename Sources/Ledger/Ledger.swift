@@ -152,7 +152,7 @@ struct BatchDecision {
         self.today = today
         self.cache = cache
         var tips: [String: StreamTip] = [:]
-        for stream in try reader.streamIds(withPrefix: "policy/") + reader.streamIds(withPrefix: "catalog/") {
+        for stream in try ReferenceData.streamPrefixes.flatMap({ try reader.streamIds(withPrefix: $0) }) {
             tips[stream] = try reader.streamTip(stream)
         }
         if let known = cache.reference(matching: tips) {

@@ -197,7 +197,7 @@ public struct ContractFold: Sendable {
     /// The contract reference of a stream, or `nil` for other streams.
     public static func contractReference(ofStream stream: String) -> String? {
         // By bytes: this runs for every event folded.
-        stream.utf8.starts(with: "contract/".utf8) ? String(decoding: stream.utf8.dropFirst(9), as: UTF8.self) : nil
+        ContractEvent.reference(ofStream: stream)
     }
 
     /// Folds `envelope` if it is a contract event; returns the reference it touched.

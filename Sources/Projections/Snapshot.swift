@@ -46,7 +46,7 @@ public enum ReferenceReplay {
     public static func referenceData(_ reader: LedgerReader, through position: UInt64? = nil) throws -> ReferenceData {
         var data = ReferenceData()
         var events: [RecordedEvent] = []
-        for stream in try reader.streamIds(withPrefix: "policy/") + reader.streamIds(withPrefix: "catalog/") {
+        for stream in try ReferenceData.streamPrefixes.flatMap({ try reader.streamIds(withPrefix: $0) }) {
             try reader.forEachEvent(inStream: stream, through: position) { events.append($0); return true }
         }
         for event in events.sorted(by: { $0.position < $1.position }) {

@@ -16,7 +16,16 @@ public enum ContractEvent: Sendable, Equatable {
     case commitmentsRefreshed(CommitmentRefresh)
     case closed(Closure)
 
-    public static func stream(contract reference: String) -> String { "contract/\(reference)" }
+    public static func stream(contract reference: String) -> String { streamPrefix + reference }
+
+    /// What every contract's stream id starts with.
+    public static let streamPrefix = "contract/"
+
+    /// The contract reference of a stream, or `nil` for other streams. By bytes: a fold calls
+    /// this for every event it reads.
+    public static func reference(ofStream stream: String) -> String? {
+        stream.utf8.starts(with: streamPrefix.utf8) ? String(decoding: stream.utf8.dropFirst(streamPrefix.utf8.count), as: UTF8.self) : nil
+    }
 
     /// Every contract event type, in lifecycle order.
     public static let types = [

@@ -16,6 +16,9 @@ public struct ReferenceData: Sendable {
     public static func stream(policy id: String) -> String { "policy/\(id)" }
     public static func stream(catalog id: String) -> String { "catalog/\(id)" }
 
+    /// What the streams of reference data start with.
+    public static let streamPrefixes = ["policy/", "catalog/"]
+
     // MARK: - Lookups
 
     /// The version of policy `id` in force on `date`: the latest effective date on or before it

@@ -3,6 +3,7 @@ import EventStore
 import LedgerValues
 import Foundation
 import Ledger
+import SocialValue
 import SyntheticData
 
 extension Root {
@@ -88,7 +89,7 @@ extension Root {
                 appends = [StreamAppend(streamId: stream!, expectedVersion: ExpectedVersion(expectedVersion)!, events: [event])]
             }
             // Domain streams are written only through decide, so that no rule can be bypassed.
-            let guarded = ["contract/", "policy/", "catalog/"]
+            let guarded = [ContractEvent.streamPrefix] + ReferenceData.streamPrefixes
             if let append = appends.first(where: { append in guarded.contains { append.streamId.hasPrefix($0) } }) {
                 throw CLIError(.refused, "domain-stream", "stream \"\(append.streamId)\" belongs to the social value domain; use the domain commands (svledger contract …, pledge …, apply) to write to it")
             }
