@@ -4,7 +4,8 @@ import SocialValue
 /// The Cabinet report as one long CSV of `section,key,metric,value` rows: every figure the
 /// report shows, in a shape a spreadsheet can pivot and a test can compare with the
 /// reconciliation. Money is plain pounds with two decimals ("1108152.00"), percentages are
-/// plain numbers rounded down ("95.0"), and text from the ledger is quoted per RFC 4180.
+/// plain numbers rounded down ("95.0"), and every cell goes through ``CSVWriter`` (RFC 4180
+/// quoting and the spreadsheet formula guard).
 enum CabinetReportCSV {
     static let header = "section,key,metric,value"
 
@@ -124,13 +125,13 @@ enum CabinetReportCSV {
         private(set) var text = CabinetReportCSV.header + "\n"
 
         mutating func add(_ section: String, _ key: String, _ metric: String, _ value: String) {
-            text += CabinetReportCSV.field(section)
+            text += CSVWriter.field(section)
             text += ","
-            text += CabinetReportCSV.field(key)
+            text += CSVWriter.field(key)
             text += ","
-            text += CabinetReportCSV.field(metric)
+            text += CSVWriter.field(metric)
             text += ","
-            text += CabinetReportCSV.field(value)
+            text += CSVWriter.field(value)
             text += "\n"
         }
 
@@ -143,25 +144,5 @@ enum CabinetReportCSV {
             add(section, key, "delivered_vs_expected_percent", percent(a.delivered, a.expected))
             add(section, key, "rating", a.rating.rawValue)
         }
-    }
-
-    static let formulaStart = ASCIISet("=+@\t\r-")
-    static let quoted = ASCIISet(",\"\n\r")
-
-    /// RFC 4180 quoting. Text that a spreadsheet would run as a formula (starting `=`, `+`, `@`,
-    /// a tab, or `-` unless the whole value is a number) gets a leading `'`, so that opening the file
-    /// cannot execute ledger text; negative amounts ("-1234.00") are left as numbers.
-    static func field(_ value: String) -> String {
-        // Most values need neither: a byte scan says so without walking Characters. The bytes
-        // looked for are all ASCII, so a value without them has none of the characters below.
-        if let first = value.utf8.first, !formulaStart.contains(first), !value.utf8.contains(where: { quoted.contains($0) }) { return value }
-        var text = value
-        if let first = text.first {
-            let rest = text.dropFirst()
-            let negativeNumber = first == "-" && !rest.isEmpty && rest.allSatisfy { $0 == "." || ("0"..."9").contains($0) }
-            if "=+@\t\r".contains(first) || (first == "-" && !negativeNumber) { text = "'" + text }
-        }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.map { $0 == "\"" ? "\"\"" : String($0) }.joined() + "\""
     }
 }

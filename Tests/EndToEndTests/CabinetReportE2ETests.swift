@@ -38,14 +38,14 @@ struct CabinetReportE2ETests: LedgerCLISuite {
         let csv = try String(contentsOfFile: directory.child("cabinet.csv"), encoding: .utf8)
 
         let reconcile = try JSONValue(parsing: try svledger(["reconcile", "--period", "2025-26-Q2", "--format", "json"]).stdout)
-        let delivered = try #require(reconcile["portfolio"]?["deliveredGBP"]?.stringValue)
+        let delivered = try #require(reconcile["portfolio"]?["delivered"]?.stringValue)
         #expect(csvValue(csv, "portfolio,portfolio,delivered_gbp") == delivered)
         #expect(csvValue(csv, "headline,to_date,delivered_gbp") == delivered)
-        #expect(csvValue(csv, "portfolio,portfolio,expected_gbp") == reconcile["portfolio"]?["expectedGBP"]?.stringValue)
-        #expect(csvValue(csv, "head,ledger,hash") == reconcile["hash"]?.stringValue)
+        #expect(csvValue(csv, "portfolio,portfolio,expected_gbp") == reconcile["portfolio"]?["expected"]?.stringValue)
+        #expect(csvValue(csv, "head,ledger,hash") == reconcile["head"]?["hash"]?.stringValue)
         for contract in reconcile["contracts"]?.arrayValue ?? [] {
             let reference = contract["contract"]?.stringValue ?? ""
-            #expect(csvValue(csv, "contract,\(reference),delivered_gbp") == contract["amounts"]?["deliveredGBP"]?.stringValue)
+            #expect(csvValue(csv, "contract,\(reference),delivered_gbp") == contract["amounts"]?["delivered"]?.stringValue)
         }
 
         #expect(html.hasPrefix("<!DOCTYPE html>"))

@@ -61,7 +61,7 @@ extension Root {
                     throw CLIError(.refused, "unknown-catalog", "catalog \(catalog) has not been published; publish it with `svledger catalog publish`")
                 }
                 let plan = PortalImport(table: table, catalog: pricing)
-                PortalFindings.print(plan, file: file, format: format)
+                PortalFindings.print(plan, file: file, head: try ReadHead.at(nil, in: opened.store), format: format)
                 let blocking = plan.blockingFindings(useComputed: useComputed, addMeasures: addMeasures)
                 if dryRun {
                     if format == .text { print("dry run: nothing written\(blocking.isEmpty ? "" : "; an import would be refused for \(blocking.count) finding(s)")") }
@@ -89,23 +89,10 @@ extension Root {
 
 /// The findings of a portal import, for people and for machines.
 enum PortalFindings {
-    static func print(_ plan: PortalImport, file: String, format: OutputFormat) {
+    static func print(_ plan: PortalImport, file: String, head: ReadHead, format: OutputFormat) {
         switch format {
         case .json:
-            let json: JSONValue = [
-                "file": .string(file), "catalog": .string(plan.catalog.reference),
-                "lines": .array(plan.lines.map { line in
-                    ["line": .integer(Int64(line.row.line)), "measure": .string(line.row.reference), "answer": .string(line.row.answer),
-                     "proxy": .string(line.row.proxy), "stated": .string(line.row.stated),
-                     "computedGBP": line.computed.map { .string($0.plain) } ?? .null]
-                }),
-                "findings": .array(plan.findings.map { f in
-                    ["line": f.line.map { .integer(Int64($0)) } ?? .null, "measure": f.measure.map { .string($0) } ?? .null,
-                     "kind": .string(f.kind.rawValue), "message": .string(f.message)]
-                }),
-                "computedTotalGBP": .string(plan.computedTotal.plain), "statedLinesTotalGBP": .string(plan.statedLinesTotal.plain),
-                "printedTotalGBP": plan.table.statedTotal.map { .string($0.plain) } ?? .null,
-            ]
+            let json = PortalFindingsDocument.json(plan, file: file, head: head)
             Swift.print(json.canonicalText)
         case .text:
             let rows = plan.lines.map { line -> [String] in
@@ -113,7 +100,7 @@ enum PortalFindings {
                 return [String(line.row.line), line.row.reference, line.row.answer, line.row.proxy, line.stated?.formatted ?? line.row.stated,
                         line.computed?.formatted ?? (line.quantity == nil ? "" : "—"), kinds]
             }
-            TableOutput.print(["LINE", "MEASURE", "ANSWER", "PROXY", "STATED", "COMPUTED", "FINDINGS"], rows, format: .text)
+            TableOutput.text(["LINE", "MEASURE", "ANSWER", "PROXY", "STATED", "COMPUTED", "FINDINGS"], rows)
             Swift.print("")
             for finding in plan.findings {
                 Swift.print("\(finding.line.map { "line \($0)" } ?? "file"): \(finding.kind.rawValue): \(finding.message)")

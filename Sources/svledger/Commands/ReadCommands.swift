@@ -4,6 +4,7 @@ import LedgerValues
 import Foundation
 import Ledger
 import Projections
+import Reports
 import SocialValue
 
 extension Root {
@@ -20,16 +21,12 @@ extension Root {
             let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
             let quarter = try PeriodOption.quarter(period, asOf: asOf.date)
             let reconciliation = Reconciliation.compute(snapshot, period: quarter, reportingDate: PeriodOption.reportingDate(quarter, asOf: asOf.date))
-            let ratings = Dictionary(uniqueKeysWithValues: reconciliation.contracts.map { ($0.reference, $0.amounts) })
-            let rows = snapshot.contracts.map { c -> [String] in
-                let amounts = ratings[c.reference]
-                return [
-                    c.reference, c.title, c.stage.rawValue, c.supplier ?? "", c.policyId, c.assessment?.outcome.rawValue ?? "",
-                    c.weighting.map { "\($0.percent)% \($0.basis.rawValue)" } ?? (c.exemption?.status == .granted ? "exempt" : ""),
-                    amounts?.current.formatted ?? "", amounts?.delivered.formatted ?? "", amounts?.rating.rawValue ?? "",
-                ]
+            let document = ContractsDocument(snapshot: snapshot, reconciliation: reconciliation)
+            switch format {
+            case .json: print(document.json.canonicalText)
+            case .csv: ContractsTable.csv(document)
+            case .text: ContractsTable.text(document)
             }
-            TableOutput.print(["CONTRACT", "TITLE", "STAGE", "SUPPLIER", "POLICY", "THRESHOLD", "WEIGHTING", "COMMITTED", "DELIVERED", "RATING \(quarter)"], rows, format: format, maxWidth: 36)
             if format == .text { print(headFooter(snapshot)) }
         }
     }
@@ -49,8 +46,7 @@ extension Root {
                 throw CLIError(.notFound, "contract-not-found", "no contract \(contract) at position \(snapshot.position)\(asOf.asOf.map { " (as of \($0))" } ?? "")")
             }
             if format == .json {
-                let data = try JSONEncoder.sorted.encode(c)
-                print(String(decoding: data, as: UTF8.self))
+                print(ShowDocument.json(c, head: ReadHead(position: snapshot.position, hash: snapshot.hash)).canonicalText)
                 return
             }
             print("\(c.reference)  \(c.title)")
@@ -68,7 +64,7 @@ extension Root {
                     [line.measure, line.unit, line.original.map { $0.quantity.description } ?? "—", line.original?.value?.formatted ?? (line.original == nil ? "—" : "record-only"),
                      line.current.map { $0.quantity.description } ?? "withdrawn", line.current?.value?.formatted ?? (line.current == nil ? "" : "record-only")]
                 }
-                TableOutput.print(["MEASURE", "UNIT", "PLEDGED", "PLEDGED £", "CURRENT", "CURRENT £"], rows, format: .text, maxWidth: 30)
+                TableOutput.text(["MEASURE", "UNIT", "PLEDGED", "PLEDGED £", "CURRENT", "CURRENT £"], rows, maxWidth: 30)
                 print("total          pledged \(c.originalTotal.formatted), current \(c.currentTotal.formatted)")
             }
             if !c.deliveries.isEmpty {
@@ -76,7 +72,7 @@ extension Root {
                 let rows = c.deliveries.sorted { ($0.quarter, $0.measure) < ($1.quarter, $1.measure) }.map { d in
                     [d.quarter.description, d.measure, d.quantity.description, d.evidence, d.pledged ? "" : "not pledged", d.corrected ? "corrected" : ""]
                 }
-                TableOutput.print(["QUARTER", "MEASURE", "DELIVERED", "EVIDENCE", "", ""], rows, format: .text, maxWidth: 30)
+                TableOutput.text(["QUARTER", "MEASURE", "DELIVERED", "EVIDENCE", "", ""], rows, maxWidth: 30)
             }
             print("")
             print(headFooter(snapshot))
@@ -99,30 +95,31 @@ extension Root {
         func run() throws {
             let opened = try ledger.openLedger(.readOnly)
             let position = try asOf.position(in: opened)
-            var rows: [[String]] = []
-            try opened.store.read { reader in
+            var entries: [AuditDocument.Entry] = []
+            let head = try opened.store.read { reader in
                 try reader.forEachEvent(inStream: ContractEvent.stream(contract: contract), through: position) { event in
-                    rows.append([
-                        String(event.position), event.recordedAt.description, event.event.effectiveDate.description,
-                        event.event.actor.id, event.event.actor.role, event.event.reason ?? "", event.eventType,
-                        EventSummary.describe(type: event.eventType, payload: event.payload), event.eventId.description, event.hash.hex,
-                    ])
+                    entries.append(AuditDocument.Entry(
+                        position: event.position, recordedAt: event.recordedAt.description, effectiveDate: event.event.effectiveDate.description,
+                        actorId: event.event.actor.id, actorRole: event.event.actor.role, reason: event.event.reason, eventType: event.eventType,
+                        summary: EventSummary.describe(type: event.eventType, payload: event.payload), eventId: event.eventId.description,
+                        hash: event.hash.hex))
                     return true
                 }
+                return try ReadHead.at(position, in: reader)
             }
+            let rows = entries.map(\.cells)
             guard !rows.isEmpty else { throw CLIError(.notFound, "contract-not-found", "no events for contract \(contract)\(position.map { " up to position \($0)" } ?? "")") }
-            let header = ["POSITION", "RECORDED AT", "EFFECTIVE", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "EVENT ID", "HASH"]
-            if format == .text {
+            switch format {
+            case .text:
                 for row in rows {
                     print("\(row[0].leftPad(5))  \(row[1])  effective \(row[2])  \(row[6])")
                     print("       by \(row[3]) (\(row[4]))\(row[5].isEmpty ? "" : ": \"\(row[5])\"")")
                     print("       \(row[7])")
                     print("       event \(row[8])  hash \(row[9])")
                 }
-                let snapshot = try opened.snapshot(at: position)
-                print(headFooter(snapshot))
-            } else {
-                TableOutput.print(header, rows, format: format)
+                print(headFooter(head))
+            case .csv: TableOutput.csv(AuditDocument.header, rows)
+            case .json: print(AuditDocument(head: head, contract: contract, entries: entries).json.canonicalText)
             }
         }
     }
@@ -171,14 +168,6 @@ enum PeakMemory {
 
 extension String {
     func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
-}
-
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
 }
 
 /// `--period`: a financial quarter, by default the one of --as-of or of today.

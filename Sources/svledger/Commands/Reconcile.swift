@@ -3,6 +3,7 @@ import EventStore
 import LedgerValues
 import Ledger
 import Projections
+import Reports
 import SocialValue
 
 extension Root {
@@ -39,7 +40,7 @@ extension Root {
                 throw CLIError(.notFound, "commitment-not-found", "contract \(contract) has no commitment to reconcile at position \(snapshot.position)")
             }
             switch format {
-            case .json: print(ReconciliationJSON.encode(result).canonicalText)
+            case .json: print(ReconcileDocument.json(result).canonicalText)
             case .csv: ReconciliationTable.csv(result, level: level)
             case .text: ReconciliationTable.text(result)
             }
@@ -67,7 +68,7 @@ enum ReconciliationTable {
                  line.deliveredQuantity.description, line.expectedQuantity.description]
                     + (line.recordOnly ? ["record-only", "", "", "", "", line.rating.rawValue] : amounts(line.amounts))
             }
-            TableOutput.print(["  MEASURE", "PLEDGED", "CURRENT", "DELIVERED", "EXPECTED"] + amountHeader, rows.map { ["  " + $0[0]] + $0.dropFirst() }, format: .text)
+            TableOutput.text(["  MEASURE", "PLEDGED", "CURRENT", "DELIVERED", "EXPECTED"] + amountHeader, rows.map { ["  " + $0[0]] + $0.dropFirst() })
             print("  " + (["total"] + amounts(c.amounts)).joined(separator: "  "))
             if !c.unpledged.isEmpty {
                 print("  unpledged deliveries (not in the totals): " + c.unpledged.map { "\($0.measure) \($0.quantity) in \($0.quarter)" }.joined(separator: ", "))
@@ -76,7 +77,7 @@ enum ReconciliationTable {
         }
         for (title, rollups) in [("BY THEME", r.byTheme), ("BY COUNCIL PRIORITY", r.byPriority), ("BY SUPPLIER", r.bySupplier)] {
             print("")
-            TableOutput.print([title] + amountHeader, rollups.map { [$0.key] + amounts($0.amounts) }, format: .text, maxWidth: 50)
+            TableOutput.text([title] + amountHeader, rollups.map { [$0.key] + amounts($0.amounts) }, maxWidth: 50)
         }
         print("")
         print((["PORTFOLIO"] + amounts(r.portfolio.amounts)).joined(separator: "  "))
@@ -95,58 +96,16 @@ enum ReconciliationTable {
                         + amounts(line.amounts, plain: true)
                 }
             }
-            TableOutput.print(["period", "contract", "supplier", "measure", "theme", "unit", "pledged_quantity", "current_quantity", "delivered_quantity", "expected_quantity", "variance_quantity"] + plainHeader, rows, format: .csv)
+            TableOutput.csv(["period", "contract", "supplier", "measure", "theme", "unit", "pledged_quantity", "current_quantity", "delivered_quantity", "expected_quantity", "variance_quantity"] + plainHeader, rows)
         case .contract:
             let rows = r.contracts.map { c in
                 [r.period.description, c.reference, c.title, c.supplier ?? ""] + amounts(c.amounts, plain: true)
                     + [c.lateReturns.map(\.description).joined(separator: " "), String(c.unpledged.count)]
             }
-            TableOutput.print(["period", "contract", "title", "supplier"] + plainHeader + ["late_returns", "unpledged_deliveries"], rows, format: .csv)
+            TableOutput.csv(["period", "contract", "title", "supplier"] + plainHeader + ["late_returns", "unpledged_deliveries"], rows)
         case .theme, .priority, .supplier:
             let rollups = level == .theme ? r.byTheme : level == .priority ? r.byPriority : r.bySupplier
-            TableOutput.print(["period", level.rawValue] + plainHeader, rollups.map { [r.period.description, $0.key] + amounts($0.amounts, plain: true) }, format: .csv)
+            TableOutput.csv(["period", level.rawValue] + plainHeader, rollups.map { [r.period.description, $0.key] + amounts($0.amounts, plain: true) })
         }
-    }
-}
-
-/// The reconciliation as one JSON document.
-enum ReconciliationJSON {
-    static func amounts(_ a: Amounts) -> JSONValue {
-        ["pledgedGBP": .string(a.original.plain), "currentGBP": .string(a.current.plain), "deliveredGBP": .string(a.delivered.plain),
-         "expectedGBP": .string(a.expected.plain), "varianceGBP": .string(a.variance.plain), "rating": .string(a.rating.rawValue)]
-    }
-
-    static func rollups(_ list: [Rollup]) -> JSONValue {
-        .array(list.map { ["key": .string($0.key), "amounts": amounts($0.amounts)] })
-    }
-
-    static func encode(_ r: Reconciliation) -> JSONValue {
-        [
-            "period": .string(r.period.description), "reportingDate": .string(r.reportingDate.description),
-            "position": .integer(Int64(r.position)), "hash": .string(r.hash.hex),
-            "portfolio": amounts(r.portfolio.amounts), "byTheme": rollups(r.byTheme), "byPriority": rollups(r.byPriority),
-            "bySupplier": rollups(r.bySupplier),
-            "contracts": .array(r.contracts.map { c in
-                [
-                    "contract": .string(c.reference), "title": .string(c.title), "supplier": c.supplier.map { .string($0) } ?? .null,
-                    "stage": .string(c.stage.rawValue), "catalog": .string(c.catalog), "amounts": amounts(c.amounts),
-                    "elapsedDays": .integer(Int64(c.elapsedDays)), "spreadDays": .integer(Int64(c.spreadDays)),
-                    "lateReturns": .array(c.lateReturns.map { .string($0.description) }),
-                    "unpledged": .array(c.unpledged.map { ["quarter": .string($0.quarter.description), "measure": .string($0.measure), "quantity": .string($0.quantity.description), "evidence": .string($0.evidence)] }),
-                    "lines": .array(c.lines.map { line in
-                        [
-                            "measure": .string(line.measure), "unit": .string(line.unit), "theme": .string(line.theme),
-                            "recordOnly": .bool(line.recordOnly), "withdrawn": .bool(line.withdrawn),
-                            "pledgedQuantity": line.originalQuantity.map { .string($0.description) } ?? .null,
-                            "currentQuantity": line.currentQuantity.map { .string($0.description) } ?? .null,
-                            "deliveredQuantity": .string(line.deliveredQuantity.description),
-                            "expectedQuantity": .string(line.expectedQuantity.description),
-                            "amounts": amounts(line.amounts), "rating": .string(line.rating.rawValue),
-                            "byQuarter": .object(JSONObject(Dictionary(uniqueKeysWithValues: line.byQuarter.map { ($0.key.description, JSONValue.string($0.value.description)) }))),
-                        ]
-                    }),
-                ]
-            }),
-        ]
     }
 }

@@ -3,6 +3,7 @@ import EventStore
 import LedgerValues
 import Foundation
 import Ledger
+import Reports
 import SocialValue
 
 /// Reads a document to adopt: a file, or one svledger ships.
@@ -46,10 +47,8 @@ extension Root {
                 let adopted = reference.policies.values.flatMap { $0 }.sorted { ($0.id, $0.effectiveDate) < ($1.id, $1.effectiveDate) }
                 switch format {
                 case .json:
-                    print(JSONValue.object([
-                        "adopted": .array(adopted.map { ["policyId": .string($0.id), "version": .string($0.version), "effectiveDate": .string($0.effectiveDate.description), "title": .string($0.title)] }),
-                        "shipped": .array(BuiltinReference.names(.policies).map { .string($0) }),
-                    ]).canonicalText)
+                    let head = try ReadHead.at(try asOf.position(in: opened), in: opened.store)
+                    print(PolicyListDocument.json(adopted: adopted, shipped: BuiltinReference.names(.policies), head: head).canonicalText)
                 case .text:
                     print("ADOPTED (id@version, in force from)")
                     if adopted.isEmpty { print("  none yet: svledger policy adopt --builtin NAME") }
@@ -130,10 +129,8 @@ extension Root {
                 let published = reference.catalogs.values.flatMap { $0 }.sorted { ($0.id, $0.effectiveDate) < ($1.id, $1.effectiveDate) }
                 switch format {
                 case .json:
-                    print(JSONValue.object([
-                        "published": .array(published.map { ["catalogId": .string($0.id), "version": .string($0.version), "measures": .integer(Int64($0.measures.count))] }),
-                        "shipped": .array(BuiltinReference.names(.catalogs).map { .string($0) }),
-                    ]).canonicalText)
+                    let head = try ReadHead.at(try asOf.position(in: opened), in: opened.store)
+                    print(CatalogListDocument.json(published: published, shipped: BuiltinReference.names(.catalogs), head: head).canonicalText)
                 case .text:
                     print("PUBLISHED (id@version)")
                     if published.isEmpty { print("  none yet: svledger catalog publish --builtin NAME") }
@@ -163,7 +160,11 @@ extension Root {
                     let measure = catalog.measures[code]!
                     return [code, measure.theme, measure.unit, measure.proxy?.description ?? "", measure.isRecordOnly ? "record-only" : "", measure.description]
                 }
-                TableOutput.print(["CODE", "THEME", "UNIT", "PROXY £", "", "DESCRIPTION"], rows, format: format, title: "\(catalog.title) (\(catalog.reference))")
+                if format == .csv {
+                    TableOutput.csv(["code", "theme", "unit", "proxy_gbp", "record_only", "description"], rows)
+                } else {
+                    TableOutput.text(["CODE", "THEME", "UNIT", "PROXY £", "", "DESCRIPTION"], rows, title: "\(catalog.title) (\(catalog.reference))")
+                }
             }
         }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import LedgerValues
+import Reports
 
 extension Root {
     struct Stats: ParsableCommand {
@@ -26,12 +27,9 @@ extension Root {
                 print("head       \(head.position) \(head.hash.hex)")
                 print("file size  \(fileSize) bytes (\(String(format: "%.1f", Double(fileSize) / 1_048_576)) MiB)")
             case .json:
-                let json: JSONValue = [
-                    "ledger": .string(store.environment.path), "events": .integer(Int64(events)),
-                    "streams": .integer(Int64(streams)),
-                    "head": ["position": .integer(Int64(head.position)), "hash": .string(head.hash.hex)],
-                    "fileSizeBytes": .integer(fileSize),
-                ]
+                let json = StatsDocument.json(
+                    ledger: store.environment.path, events: UInt64(events), streams: UInt64(streams),
+                    head: ReadHead(position: head.position, hash: head.hash), fileSizeBytes: Int64(fileSize))
                 print(json.canonicalText)
             }
         }

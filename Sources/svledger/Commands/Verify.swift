@@ -2,6 +2,7 @@ import ArgumentParser
 import EventStore
 import LedgerValues
 import Projections
+import Reports
 
 extension Root {
     struct Verify: ParsableCommand {
@@ -47,11 +48,9 @@ extension Root {
                     print("verified \(report.eventCount) events in \(report.streamCount) streams")
                     print(report.head)
                 case .json:
-                    let json: JSONValue = [
-                        "ok": true, "events": .integer(Int64(report.eventCount)),
-                        "streams": .integer(Int64(report.streamCount)),
-                        "head": ["position": .integer(Int64(report.head.position)), "hash": .string(report.head.hash.hex)],
-                    ]
+                    let json = VerifyDocument.json(
+                        events: UInt64(report.eventCount), streams: UInt64(report.streamCount),
+                        head: ReadHead(position: report.head.position, hash: report.head.hash))
                     print(json.canonicalText)
                 }
             } catch let failure as VerificationFailure {

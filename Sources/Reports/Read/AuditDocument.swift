@@ -1,0 +1,66 @@
+import LedgerValues
+
+/// `svledger audit --format json`: a contract's events with who, when, why, what changed and
+/// their hashes (Schemas/read/audit.schema.json). The CLI reads the entries from the log; the
+/// document is built here so that any front end prints the same one.
+public struct AuditDocument: Sendable {
+    public struct Entry: Sendable {
+        public let position: UInt64
+        public let recordedAt: String
+        public let effectiveDate: String
+        public let actorId: String
+        public let actorRole: String
+        public let reason: String?
+        public let eventType: String
+        /// A sentence on what changed (`EventSummary.describe`).
+        public let summary: String
+        public let eventId: String
+        public let hash: String
+
+        public init(
+            position: UInt64, recordedAt: String, effectiveDate: String, actorId: String, actorRole: String, reason: String?,
+            eventType: String, summary: String, eventId: String, hash: String
+        ) {
+            self.position = position
+            self.recordedAt = recordedAt
+            self.effectiveDate = effectiveDate
+            self.actorId = actorId
+            self.actorRole = actorRole
+            self.reason = reason
+            self.eventType = eventType
+            self.summary = summary
+            self.eventId = eventId
+            self.hash = hash
+        }
+
+        /// The cells of the text and CSV forms, in their column order.
+        public var cells: [String] {
+            [String(position), recordedAt, effectiveDate, actorId, actorRole, reason ?? "", eventType, summary, eventId, hash]
+        }
+    }
+
+    public static let header = ["POSITION", "RECORDED AT", "EFFECTIVE", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "EVENT ID", "HASH"]
+
+    public let head: ReadHead
+    public let contract: String
+    public let entries: [Entry]
+
+    public init(head: ReadHead, contract: String, entries: [Entry]) {
+        self.head = head
+        self.contract = contract
+        self.entries = entries
+    }
+
+    public var json: JSONValue {
+        [
+            "head": head.json, "contract": .string(contract),
+            "events": .array(entries.map { e in
+                [
+                    "position": ReadJSON.integer(e.position), "recordedAt": .string(e.recordedAt), "effectiveDate": .string(e.effectiveDate),
+                    "actor": ["id": .string(e.actorId), "role": .string(e.actorRole)], "reason": ReadJSON.string(e.reason),
+                    "eventType": .string(e.eventType), "summary": .string(e.summary), "eventId": .string(e.eventId), "hash": .string(e.hash),
+                ]
+            }),
+        ]
+    }
+}
