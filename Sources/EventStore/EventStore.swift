@@ -103,18 +103,7 @@ public final class EventStore: @unchecked Sendable {
     }
 }
 
-/// The last event's position and hash: the value to write down outside the system.
-public struct LedgerHead: Hashable, Sendable, CustomStringConvertible {
-    public let position: UInt64
-    public let hash: ChainHash
-
-    public static let empty = LedgerHead(position: 0, hash: .genesis)
-
-    public init(position: UInt64, hash: ChainHash) {
-        self.position = position
-        self.hash = hash
-    }
-
+extension LedgerHead {
     /// `meta`/`head`: 8-byte big-endian position, then the 32 hash bytes.
     var storedBytes: [UInt8] { Bytes.bigEndian(position) + hash.bytes }
 
@@ -124,7 +113,4 @@ public struct LedgerHead: Hashable, Sendable, CustomStringConvertible {
         else { return nil }
         self.init(position: position, hash: hash)
     }
-
-    /// `head <position> <hash>`, the line both verifiers print.
-    public var description: String { "head \(position) \(hash.hex)" }
 }

@@ -41,11 +41,11 @@ public struct AuditDocument: Sendable {
 
     public static let header = ["POSITION", "RECORDED AT", "EFFECTIVE", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "EVENT ID", "HASH"]
 
-    public let head: ReadHead
+    public let head: LedgerHead
     public let contract: String
     public let entries: [Entry]
 
-    public init(head: ReadHead, contract: String, entries: [Entry]) {
+    public init(head: LedgerHead, contract: String, entries: [Entry]) {
         self.head = head
         self.contract = contract
         self.entries = entries

@@ -20,14 +20,14 @@ public struct ContractsDocument: Sendable {
         public let amounts: Amounts?
     }
 
-    public let head: ReadHead
+    public let head: LedgerHead
     public let period: FinancialQuarter
     public let reportingDate: CalendarDate
     public let rows: [Row]
 
     public init(snapshot: Snapshot, reconciliation: Reconciliation) {
         let reconciled = Dictionary(uniqueKeysWithValues: reconciliation.contracts.map { ($0.reference, $0.amounts) })
-        head = ReadHead(position: snapshot.position, hash: snapshot.hash)
+        head = LedgerHead(position: snapshot.position, hash: snapshot.hash)
         period = reconciliation.period
         reportingDate = reconciliation.reportingDate
         rows = snapshot.contracts.map { c in

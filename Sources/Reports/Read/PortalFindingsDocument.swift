@@ -5,7 +5,7 @@ import LedgerValues
 /// The table's own text (answer, proxy and stated value as printed, "£30,782" and all) is
 /// kept apart, under `…AsPrinted`, from the values svledger read from it.
 public enum PortalFindingsDocument {
-    public static func json(_ plan: PortalImport, file: String, head: ReadHead) -> JSONValue {
+    public static func json(_ plan: PortalImport, file: String, head: LedgerHead) -> JSONValue {
         [
             "head": head.json, "currency": ReadJSON.currency, "file": .string(file), "catalog": .string(plan.catalog.reference),
             "lines": .array(plan.lines.map { line in

@@ -7,7 +7,7 @@ import SocialValue
 public enum ReconcileDocument {
     public static func json(_ r: Reconciliation) -> JSONValue {
         [
-            "head": ReadHead(position: r.position, hash: r.hash).json, "currency": ReadJSON.currency,
+            "head": LedgerHead(position: r.position, hash: r.hash).json, "currency": ReadJSON.currency,
             "period": .string(r.period.description), "reportingDate": .string(r.reportingDate.description),
             "portfolio": amounts(r.portfolio.amounts), "byTheme": rollups(r.byTheme), "byPriority": rollups(r.byPriority),
             "bySupplier": rollups(r.bySupplier),

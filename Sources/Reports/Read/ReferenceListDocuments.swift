@@ -4,7 +4,7 @@ import SocialValue
 /// `svledger policy list --format json` (Schemas/read/policy-list.schema.json): the adopted
 /// policy versions, oldest first per policy, and the names of the shipped ones.
 public enum PolicyListDocument {
-    public static func json(adopted: [Policy], shipped: [String], head: ReadHead) -> JSONValue {
+    public static func json(adopted: [Policy], shipped: [String], head: LedgerHead) -> JSONValue {
         [
             "head": head.json,
             "adopted": .array(adopted.map { p in
@@ -17,7 +17,7 @@ public enum PolicyListDocument {
 
 /// `svledger catalog list --format json` (Schemas/read/catalog-list.schema.json).
 public enum CatalogListDocument {
-    public static func json(published: [Catalog], shipped: [String], head: ReadHead) -> JSONValue {
+    public static func json(published: [Catalog], shipped: [String], head: LedgerHead) -> JSONValue {
         [
             "head": head.json,
             "published": .array(published.map { c in

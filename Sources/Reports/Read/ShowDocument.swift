@@ -6,7 +6,7 @@ import SocialValue
 /// (Schemas/read/show.schema.json) rather than through an encoder, so that renaming a Swift
 /// property cannot silently change the published keys.
 public enum ShowDocument {
-    public static func json(_ c: ContractProjection, head: ReadHead) -> JSONValue {
+    public static func json(_ c: ContractProjection, head: LedgerHead) -> JSONValue {
         [
             "head": head.json, "currency": ReadJSON.currency,
             "contract": [

@@ -61,7 +61,7 @@ extension Root {
                     throw CLIError(.refused, "unknown-catalog", "catalog \(catalog) has not been published; publish it with `svledger catalog publish`")
                 }
                 let plan = PortalImport(table: table, catalog: pricing)
-                PortalFindings.print(plan, file: file, head: try ReadHead.at(nil, in: opened.store), format: format)
+                PortalFindings.print(plan, file: file, head: try LedgerHead.at(nil, in: opened.store), format: format)
                 let blocking = plan.blockingFindings(useComputed: useComputed, addMeasures: addMeasures)
                 if dryRun {
                     if format == .text { print("dry run: nothing written\(blocking.isEmpty ? "" : "; an import would be refused for \(blocking.count) finding(s)")") }
@@ -89,7 +89,7 @@ extension Root {
 
 /// The findings of a portal import, for people and for machines.
 enum PortalFindings {
-    static func print(_ plan: PortalImport, file: String, head: ReadHead, format: OutputFormat) {
+    static func print(_ plan: PortalImport, file: String, head: LedgerHead, format: OutputFormat) {
         switch format {
         case .json:
             let json = PortalFindingsDocument.json(plan, file: file, head: head)

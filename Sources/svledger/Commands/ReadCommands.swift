@@ -46,7 +46,7 @@ extension Root {
                 throw CLIError(.notFound, "contract-not-found", "no contract \(contract) at position \(snapshot.position)\(asOf.asOf.map { " (as of \($0))" } ?? "")")
             }
             if format == .json {
-                print(ShowDocument.json(c, head: ReadHead(position: snapshot.position, hash: snapshot.hash)).canonicalText)
+                print(ShowDocument.json(c, head: LedgerHead(position: snapshot.position, hash: snapshot.hash)).canonicalText)
                 return
             }
             print("\(c.reference)  \(c.title)")
@@ -105,7 +105,7 @@ extension Root {
                         hash: event.hash.hex))
                     return true
                 }
-                return try ReadHead.at(position, in: reader)
+                return try LedgerHead.at(position, in: reader)
             }
             let rows = entries.map(\.cells)
             guard !rows.isEmpty else { throw CLIError(.notFound, "contract-not-found", "no events for contract \(contract)\(position.map { " up to position \($0)" } ?? "")") }

@@ -47,7 +47,7 @@ extension Root {
                 let adopted = reference.policies.values.flatMap { $0 }.sorted { ($0.id, $0.effectiveDate) < ($1.id, $1.effectiveDate) }
                 switch format {
                 case .json:
-                    let head = try ReadHead.at(try asOf.position(in: opened), in: opened.store)
+                    let head = try LedgerHead.at(try asOf.position(in: opened), in: opened.store)
                     print(PolicyListDocument.json(adopted: adopted, shipped: BuiltinReference.names(.policies), head: head).canonicalText)
                 case .text:
                     print("ADOPTED (id@version, in force from)")
@@ -129,7 +129,7 @@ extension Root {
                 let published = reference.catalogs.values.flatMap { $0 }.sorted { ($0.id, $0.effectiveDate) < ($1.id, $1.effectiveDate) }
                 switch format {
                 case .json:
-                    let head = try ReadHead.at(try asOf.position(in: opened), in: opened.store)
+                    let head = try LedgerHead.at(try asOf.position(in: opened), in: opened.store)
                     print(CatalogListDocument.json(published: published, shipped: BuiltinReference.names(.catalogs), head: head).canonicalText)
                 case .text:
                     print("PUBLISHED (id@version)")

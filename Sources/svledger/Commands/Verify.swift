@@ -50,7 +50,7 @@ extension Root {
                 case .json:
                     let json = VerifyDocument.json(
                         events: UInt64(report.eventCount), streams: UInt64(report.streamCount),
-                        head: ReadHead(position: report.head.position, hash: report.head.hash))
+                        head: LedgerHead(position: report.head.position, hash: report.head.hash))
                     print(json.canonicalText)
                 }
             } catch let failure as VerificationFailure {
