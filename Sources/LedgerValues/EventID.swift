@@ -29,6 +29,7 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
         self = parsed
     }
 
+    @inlinable
     package static func parse(_ utf8: some RandomAccessCollection<UInt8>) -> EventID? {
         guard utf8.count == 36 else { return nil }
         return utf8.withContiguousStorageIfAvailable(parse36) ?? Array(utf8).withUnsafeBufferPointer(parse36)
@@ -36,7 +37,8 @@ public struct EventID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses exactly 36 bytes: 32 hex digits with dashes at 8, 13, 18 and 23. The digits are
     /// gathered into 32 contiguous bytes and read 16 at a time.
-    private static func parse36(_ text: UnsafeBufferPointer<UInt8>) -> EventID? {
+    @usableFromInline
+    static func parse36(_ text: UnsafeBufferPointer<UInt8>) -> EventID? {
         guard text[8] == UInt8(ascii: "-"), text[13] == UInt8(ascii: "-"), text[18] == UInt8(ascii: "-"),
             text[23] == UInt8(ascii: "-"), let source = text.baseAddress
         else { return nil }

@@ -23,6 +23,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Parses the 24-character form. Returns `nil` for anything else.
     public init?(_ text: String) { self.init(utf8: Array(text.utf8)) }
 
+    // Inlinable, so that the log's decoder gets it specialised for its byte slices: across the
+    // module boundary a generic call costs protocol witnesses and metadata look-ups per byte.
+    @inlinable
     package init?<Text: RandomAccessCollection<UInt8>>(utf8: Text) where Text.Index == Int {
         let at = utf8.startIndex
         guard utf8.count == 24, utf8[at + 10] == UInt8(ascii: "T"), utf8[at + 13] == UInt8(ascii: ":"),
@@ -84,6 +87,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// Parses `YYYY-MM-DD`. Returns `nil` for anything else, including 2025-02-29.
     public init?(_ text: String) { self.init(utf8: Array(text.utf8)) }
 
+    // Inlinable, so that the log's decoder gets it specialised for its byte slices: across the
+    // module boundary a generic call costs protocol witnesses and metadata look-ups per byte.
+    @inlinable
     package init?<Text: RandomAccessCollection<UInt8>>(utf8: Text) where Text.Index == Int {
         let at = utf8.startIndex
         guard utf8.count == 10, utf8[at + 4] == UInt8(ascii: "-"), utf8[at + 7] == UInt8(ascii: "-"),
@@ -142,7 +148,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 }
 
 /// Fixed-width decimal digits, for the date and time forms.
+@usableFromInline
 package enum Digits {
+    @inlinable @usableFromInline
     package static func parse<Text: Collection<UInt8>>(_ utf8: Text) -> Int? {
         var value = 0
         for byte in utf8 {
