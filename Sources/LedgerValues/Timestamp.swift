@@ -150,7 +150,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 /// Fixed-width decimal digits, for the date and time forms.
 @usableFromInline
 package enum Digits {
-    @inlinable @usableFromInline
+    @inlinable
     package static func parse<Text: Collection<UInt8>>(_ utf8: Text) -> Int? {
         var value = 0
         for byte in utf8 {
