@@ -12,6 +12,9 @@ public struct Snapshot: Sendable {
     public let contracts: [ContractProjection]
     public let reference: ReferenceData
 
+    /// The position and hash this snapshot was read at.
+    public var head: LedgerHead { LedgerHead(position: position, hash: hash) }
+
     public func contract(_ reference: String) -> ContractProjection? { contracts.first { $0.reference == reference } }
 
     /// Loads the snapshot at `position` (the head when `nil`). At the head the stored

@@ -31,6 +31,4 @@ struct AsOfOptions: ParsableArguments {
 }
 
 /// The line every read ends with, so that an answer can be checked against the chain later.
-func headFooter(_ snapshot: Snapshot) -> String {
-    "as of position \(snapshot.position), hash \(snapshot.hash.hex)"
-}
+func headFooter(_ snapshot: Snapshot) -> String { headFooter(snapshot.head) }

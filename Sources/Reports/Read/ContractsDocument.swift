@@ -27,7 +27,7 @@ public struct ContractsDocument: Sendable {
 
     public init(snapshot: Snapshot, reconciliation: Reconciliation) {
         let reconciled = Dictionary(uniqueKeysWithValues: reconciliation.contracts.map { ($0.reference, $0.amounts) })
-        head = LedgerHead(position: snapshot.position, hash: snapshot.hash)
+        head = snapshot.head
         period = reconciliation.period
         reportingDate = reconciliation.reportingDate
         rows = snapshot.contracts.map { c in

@@ -11,7 +11,7 @@ public enum StatsDocument {
 }
 
 /// `svledger verify --format json` (Schemas/read/verify.schema.json): printed only when every
-/// check passed, so `ok` is always true; a failure is an error on stderr and exit status 1.
+/// check passed, so `ok` is always true; a failure is an error on stderr with the integrity exit code (docs/errors.md).
 public enum VerifyDocument {
     public static func json(events: UInt64, streams: UInt64, head: LedgerHead) -> JSONValue {
         ["ok": true, "events": ReadJSON.integer(events), "streams": ReadJSON.integer(streams), "head": head.json]

@@ -46,7 +46,7 @@ extension Root {
                 throw CLIError(.notFound, "contract-not-found", "no contract \(contract) at position \(snapshot.position)\(asOf.asOf.map { " (as of \($0))" } ?? "")")
             }
             if format == .json {
-                print(ShowDocument.json(c, head: LedgerHead(position: snapshot.position, hash: snapshot.hash)).canonicalText)
+                print(ShowDocument.json(c, head: snapshot.head).canonicalText)
                 return
             }
             print("\(c.reference)  \(c.title)")

@@ -29,7 +29,7 @@ extension Root {
             case .json:
                 let json = StatsDocument.json(
                     ledger: store.environment.path, events: UInt64(events), streams: UInt64(streams),
-                    head: LedgerHead(position: head.position, hash: head.hash), fileSizeBytes: Int64(fileSize))
+                    head: head, fileSizeBytes: Int64(fileSize))
                 print(json.canonicalText)
             }
         }

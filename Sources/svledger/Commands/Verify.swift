@@ -50,7 +50,7 @@ extension Root {
                 case .json:
                     let json = VerifyDocument.json(
                         events: UInt64(report.eventCount), streams: UInt64(report.streamCount),
-                        head: LedgerHead(position: report.head.position, hash: report.head.hash))
+                        head: report.head)
                     print(json.canonicalText)
                 }
             } catch let failure as VerificationFailure {
