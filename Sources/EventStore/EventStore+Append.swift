@@ -48,8 +48,9 @@ extension EventStore {
         _ batch: [StreamAppend],
         within: ((LedgerReader, [RecordedEvent]) throws -> Void)? = nil
     ) throws -> AppendResult {
-        try validate(batch)
         let now = clock()
+        guard Timestamp.recordable.contains(now) else { throw EventStoreError.clockOutOfRange(now) }
+        try validate(batch)
         let result = try environment.write { txn in
             let reader = LedgerReader(store: self, transaction: txn)
             if let original = try previouslyRecorded(batch, reader: reader) {
@@ -59,6 +60,11 @@ extension EventStore {
             // recordedAt never goes backwards, even if the wall clock does.
             let remembered = lastWritten.withLock { $0 }
             let lastRecordedAt = remembered?.head == head ? remembered?.recordedAt : try reader.event(at: head.position)?.recordedAt
+            if let lastRecordedAt, lastRecordedAt.millisecondsSinceEpoch - now.millisecondsSinceEpoch > Self.clockToleranceMilliseconds,
+                !acceptsLedgerTimeAhead
+            {
+                throw EventStoreError.clockBehindLedger(lastRecordedAt: lastRecordedAt, now: now)
+            }
             let recordedAt = max(now, lastRecordedAt ?? now)
             var streamVersions: [String: UInt64] = [:]
             var recorded: [RecordedEvent] = []
@@ -77,15 +83,16 @@ extension EventStore {
                         recordedAt: recordedAt, previousHash: head.hash
                     ).canonicalBytes
                     let hash = ChainHash.link(previous: head.hash, canonical: canonical)
+                    let meant = RecordedEvent(
+                        position: position, streamId: append.streamId, streamVersion: version,
+                        recordedAt: recordedAt, previousHash: head.hash, hash: hash, event: event)
+                    try Self.checkReadsBack(canonical, hash: hash, as: meant)
                     try txn.put(log, key: Bytes.bigEndian(position), value: hash.bytes + canonical, flags: .append)
                     try txn.put(
                         streams, key: StreamKeys.key(stream: append.streamId, version: version),
                         value: Bytes.bigEndian(position), flags: .noOverwrite)
                     try txn.put(eventIds, key: event.eventId.bytes, value: Bytes.bigEndian(position), flags: .noOverwrite)
-                    recorded.append(
-                        RecordedEvent(
-                            position: position, streamId: append.streamId, streamVersion: version,
-                            recordedAt: recordedAt, previousHash: head.hash, hash: hash, event: event))
+                    recorded.append(meant)
                     head = LedgerHead(position: position, hash: hash)
                 }
                 streamVersions[append.streamId] = version
@@ -125,6 +132,21 @@ extension EventStore {
         return positions
     }
 
+    /// Decodes the bytes about to be stored with the reader's decoder: what the write path
+    /// writes, the read path must read back as the same event (a time past year 9999 once
+    /// wrote `0000-01-01`, which no reader accepted).
+    private static func checkReadsBack(_ canonical: [UInt8], hash: ChainHash, as meant: RecordedEvent) throws {
+        let decoded: RecordedEvent
+        do {
+            decoded = try canonical.withUnsafeBytes { bytes throws(EnvelopeDecodingError) in try RecordedEvent(canonical: bytes, hash: hash) }
+        } catch {
+            throw EventStoreError.envelopeDoesNotReadBack(position: meant.position, reason: "\(error)")
+        }
+        guard decoded == meant else {
+            throw EventStoreError.envelopeDoesNotReadBack(position: meant.position, reason: "it decodes to a different event")
+        }
+    }
+
     /// Rejects malformed input before any transaction begins.
     private func validate(_ batch: [StreamAppend]) throws {
         var seen = Set<EventID>()
@@ -142,6 +164,7 @@ extension EventStore {
     static func problem(with event: ProposedEvent) -> String? {
         if event.eventType.isEmpty || event.eventType.utf8.count > 100 { return "event type must be 1 to 100 bytes" }
         if event.schemaVersion < 1 { return "schema version must be at least 1" }
+        if !(1000...9999).contains(event.effectiveDate.year) { return "effective date \(event.effectiveDate.year) is outside the years 1000 to 9999" }
         if event.actor.id.isEmpty { return "actor id is empty" }
         if event.actor.role.isEmpty { return "actor role is empty" }
         guard case .object = event.payload else { return "payload must be a JSON object" }

@@ -18,6 +18,13 @@ public final class EventStore: @unchecked Sendable {
     let eventIds: Database
     let meta: Database
     let clock: @Sendable () -> Timestamp
+    /// How far the ledger's last recorded time may be ahead of this machine's clock before an
+    /// append is refused (``EventStoreError/clockBehindLedger(lastRecordedAt:now:)``): clocks
+    /// of machines kept by NTP agree to well within it.
+    public static let clockToleranceMilliseconds: Int64 = 5 * 60 * 1000
+    /// Record even when the ledger's last time is ahead of the clock, at that time (times
+    /// never go backwards): the documented, deliberate way on after a clock ran fast.
+    let acceptsLedgerTimeAhead: Bool
     /// The head this process last wrote and its `recordedAt`, so that the next append need not
     /// decode the last event to keep `recordedAt` from going backwards. Trusted only while
     /// the ledger's head is still exactly this one.
@@ -37,10 +44,11 @@ public final class EventStore: @unchecked Sendable {
     /// - Parameters:
     ///   - mapSize: the initial LMDB map size; it doubles when full.
     ///   - clock: the source of `recordedAt` (tests pin it).
+    ///   - acceptLedgerTimeAhead: see ``acceptsLedgerTimeAhead``.
     /// - Throws: ``EventStoreError/notALedger(path:reason:)``, ``EventStoreError/alreadyExists(path:)``, ``LMDBError``.
     public init(
         path: String, mode: OpenMode = .readWrite, mapSize: Int = 1 << 30,
-        clock: @escaping @Sendable () -> Timestamp = Timestamp.now
+        clock: @escaping @Sendable () -> Timestamp = Timestamp.now, acceptLedgerTimeAhead: Bool = false
     ) throws {
         let dataFile = (path as NSString).appendingPathComponent("data.mdb")
         let exists = FileManager.default.fileExists(atPath: dataFile)
@@ -56,6 +64,7 @@ public final class EventStore: @unchecked Sendable {
         options.createDirectory = mode == .create
         environment = try Environment(path: path, options: options)
         self.clock = clock
+        self.acceptsLedgerTimeAhead = acceptLedgerTimeAhead
 
         let flags: DatabaseFlags = mode == .create ? [.create] : []
         do {

@@ -16,6 +16,13 @@ public enum EventStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case notALedger(path: String, reason: String)
     /// A ledger already exists where one was to be created.
     case alreadyExists(path: String)
+    /// The clock reads a time the envelope's format cannot hold (before 1000 or after 9999).
+    case clockOutOfRange(Timestamp)
+    /// The ledger's last event was recorded later than this machine's clock, by more than
+    /// ``EventStore/clockTolerance``: recording now would pin every later time to it.
+    case clockBehindLedger(lastRecordedAt: Timestamp, now: Timestamp)
+    /// An envelope about to be written does not decode to what was meant: nothing is written.
+    case envelopeDoesNotReadBack(position: UInt64, reason: String)
 
     public var description: String {
         switch self {
@@ -36,6 +43,12 @@ public enum EventStoreError: Error, Equatable, Sendable, CustomStringConvertible
             return "\(path) is not an svledger ledger: \(reason)"
         case .alreadyExists(let path):
             return "a ledger already exists at \(path)"
+        case .clockOutOfRange(let now):
+            return "this machine's clock reads \(now.millisecondsSinceEpoch) ms since 1970, outside the years 1000 to 9999 that a recorded time can hold; set the clock right, nothing was written"
+        case .clockBehindLedger(let last, let now):
+            return "the ledger's last event was recorded at \(last), later than this machine's clock (\(now)); set the clock right, or see docs/operations.md \"A clock that disagrees with the ledger\"; nothing was written"
+        case .envelopeDoesNotReadBack(let position, let reason):
+            return "the envelope for position \(position) would not read back (\(reason)); nothing was written"
         }
     }
 }
@@ -51,13 +64,17 @@ extension EventStoreError: CategorizedError {
         case .invalidEvent: "invalid-event"
         case .notALedger: "not-a-ledger"
         case .alreadyExists: "ledger-exists"
+        case .clockOutOfRange: "clock-out-of-range"
+        case .clockBehindLedger: "clock-behind-ledger"
+        case .envelopeDoesNotReadBack: "envelope-unreadable"
         }
     }
 
     public var category: ErrorCategory {
         switch self {
         case .wrongExpectedVersion: .conflict
-        case .eventIdReused, .partialRetry, .alreadyExists: .refused
+        case .eventIdReused, .partialRetry, .alreadyExists, .clockOutOfRange, .clockBehindLedger: .refused
+        case .envelopeDoesNotReadBack: .internal
         case .duplicateEventIdInBatch, .invalidStreamId, .invalidEvent: .input
         case .notALedger: .notFound
         }
@@ -78,4 +95,21 @@ extension EnvelopeDecodingError: CategorizedError {
 extension LMDBError: CategorizedError {
     public var kind: String { "storage" }
     public var category: ErrorCategory { .storage }
+}
+
+extension EnvironmentFileProblem: CategorizedError {
+    public var kind: String {
+        switch self {
+        case .notARegularFile, .hardLinked: "ledger-file-linked"
+        case .truncated: "ledger-file-truncated"
+        case .lockFileSpace: "storage-full"
+        }
+    }
+
+    public var category: ErrorCategory {
+        switch self {
+        case .truncated: .integrity
+        case .notARegularFile, .hardLinked, .lockFileSpace: .storage
+        }
+    }
 }

@@ -1,6 +1,9 @@
 internal import CLMDB
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An LMDB environment: one directory holding `data.mdb` and `lock.mdb` (`MDB_env`).
 ///
@@ -19,6 +22,9 @@ public final class Environment: @unchecked Sendable {
     /// The directory holding `data.mdb`.
     public let path: String
     public let isReadOnly: Bool
+    /// Opened read-only without `lock.mdb` (`MDB_NOLOCK`), because this user may not write it.
+    /// Reads are then consistent only if no other process writes the environment meanwhile.
+    public let isLockless: Bool
 
     /// Held shared by every transaction and exclusively by a map resize, because
     /// `mdb_env_set_mapsize` may only run while this process has no transaction open.
@@ -58,20 +64,39 @@ public final class Environment: @unchecked Sendable {
         guard claimed else { throw LMDBError(code: EBUSY, operation: "open \(path): already open in this process") }
 
         var env: OpaquePointer?
+        var lockless = false
         do {
-            try check(mdb_env_create(&env), "mdb_env_create")
-            try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
-            try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
-            var flags = UInt32(MDB_NOTLS)
-            if options.readOnly { flags |= UInt32(MDB_RDONLY) }
-            try check(mdb_env_open(env, canonicalPath, flags, 0o644), "mdb_env_open(\(path))")
-            var cleared: Int32 = 0
-            try check(mdb_reader_check(env, &cleared), "mdb_reader_check")
+            try Self.checkFiles(in: canonicalPath, writable: !options.readOnly)
+            while true {
+                try check(mdb_env_create(&env), "mdb_env_create")
+                try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
+                try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
+                var flags = UInt32(MDB_NOTLS)
+                if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+                if lockless { flags |= UInt32(MDB_NOLOCK) }
+                let code = mdb_env_open(env, canonicalPath, flags, 0o644)
+                // A reader who may not write lock.mdb (a copy owned by someone else) can still
+                // read: without a lock, which is sound only while nothing writes the copy.
+                if code == EACCES, options.readOnly, !lockless {
+                    mdb_env_close(env)
+                    env = nil
+                    lockless = true
+                    continue
+                }
+                try check(code, "mdb_env_open(\(path))")
+                break
+            }
+            try Self.checkLength(env!, dataFile: canonicalPath + "/data.mdb")
+            if !lockless {
+                var cleared: Int32 = 0
+                try check(mdb_reader_check(env, &cleared), "mdb_reader_check")
+            }
         } catch {
             if let env { mdb_env_close(env) }
             Self.openPaths.withLock { _ = $0.remove(canonicalPath) }
             throw error
         }
+        self.isLockless = lockless
         self.handle = env!
         self.path = canonicalPath
         self.isReadOnly = options.readOnly
@@ -81,6 +106,48 @@ public final class Environment: @unchecked Sendable {
         mdb_env_close(handle)
         let path = self.path
         Self.openPaths.withLock { _ = $0.remove(path) }
+    }
+
+    // MARK: - Files
+
+    /// Refuses a `data.mdb` or `lock.mdb` that is not a plain, singly linked file, and gives a
+    /// writable environment's `lock.mdb` its space up front (see ``EnvironmentFileProblem``).
+    private static func checkFiles(in directory: String, writable: Bool) throws(EnvironmentFileProblem) {
+        for name in ["data.mdb", "lock.mdb"] {
+            let file = directory + "/" + name
+            var status = stat()
+            guard lstat(file, &status) == 0 else { continue }  // absent: LMDB creates it
+            let type = status.st_mode & S_IFMT
+            if type != S_IFREG {
+                let found = type == S_IFLNK ? "a symbolic link" : type == S_IFDIR ? "a directory" : "not a plain file"
+                throw .notARegularFile(path: file, found: found)
+            }
+            if status.st_nlink > 1 { throw .hardLinked(path: file, links: Int(status.st_nlink)) }
+        }
+        guard writable else { return }
+        // LMDB sizes lock.mdb with ftruncate and maps it: on a full file system the first
+        // touch of a page that has no block behind it raises SIGBUS. Allocating the blocks
+        // now turns that into an error (8 KiB is LMDB's default table of 126 reader slots).
+        let lockFile = directory + "/lock.mdb"
+        let descriptor = Glibc.open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard descriptor >= 0 else { return }  // LMDB reports its own error on open
+        defer { Glibc.close(descriptor) }
+        var status = stat()
+        let size = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0
+        let code = posix_fallocate(descriptor, 0, off_t(max(size, 8192)))
+        if code != 0 && code != EOPNOTSUPP && code != EINVAL { throw .lockFileSpace(path: lockFile, errno: code) }
+    }
+
+    /// Refuses a `data.mdb` shorter than the last page its newest meta page names, before any
+    /// page past the meta pages is touched (which would fault with SIGBUS).
+    private static func checkLength(_ env: OpaquePointer, dataFile: String) throws(EnvironmentFileProblem) {
+        var info = MDB_envinfo()
+        var statistics = MDB_stat()
+        guard mdb_env_info(env, &info) == MDB_SUCCESS, mdb_env_stat(env, &statistics) == MDB_SUCCESS else { return }
+        let needed = (Int64(info.me_last_pgno) + 1) * Int64(statistics.ms_psize)
+        var status = stat()
+        guard stat(dataFile, &status) == 0 else { return }
+        if Int64(status.st_size) < needed { throw .truncated(path: dataFile, size: Int64(status.st_size), needed: needed) }
     }
 
     // MARK: - Transactions

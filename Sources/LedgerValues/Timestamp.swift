@@ -13,6 +13,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
 
+    /// The instants the 24-character form can hold: the years 1000 to 9999, as for dates.
+    public static let recordable = Timestamp(millisecondsSinceEpoch: -30_610_224_000_000)...Timestamp(millisecondsSinceEpoch: 253_402_300_799_999)
+
     /// The current time from the system's real-time clock.
     public static func now() -> Timestamp {
         var spec = timespec()

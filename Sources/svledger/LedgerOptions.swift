@@ -23,10 +23,14 @@ struct LedgerOptions: ParsableArguments {
         return "./svledger-data"
     }
 
+    /// `SVLEDGER_ACCEPT_LEDGER_TIME=1`: record after a last event whose time is ahead of this
+    /// machine's clock (docs/operations.md, "A clock that disagrees with the ledger").
+    static var acceptsLedgerTimeAhead: Bool { ProcessInfo.processInfo.environment["SVLEDGER_ACCEPT_LEDGER_TIME"] == "1" }
+
     /// Opens the ledger; a storage error says which ledger it was.
     func open(_ mode: EventStore.OpenMode = .readWrite) throws -> EventStore {
         do {
-            return try EventStore(path: path, mode: mode)
+            return try EventStore(path: path, mode: mode, acceptLedgerTimeAhead: Self.acceptsLedgerTimeAhead)
         } catch let error as LMDBError {
             throw error.inContext("cannot open the ledger at \(path)")
         }
@@ -35,9 +39,16 @@ struct LedgerOptions: ParsableArguments {
 
 extension LedgerOptions {
     /// Opens the ledger with its projections.
-    func openLedger(_ mode: EventStore.OpenMode = .readWrite) throws -> Ledger {
+    /// A writer that finds the projections behind the log (never built, or left by an
+    /// interrupted rebuild of an older version) rebuilds them first, saying so on stderr.
+    func openLedger(_ mode: EventStore.OpenMode = .readWrite, catchUp: Bool = true) throws -> Ledger {
         let store = try open(mode)
-        return try Ledger(store: store)
+        let ledger = try Ledger(store: store)
+        if mode == .readWrite, catchUp, try !ledger.projections.isCurrent() {
+            Terminal.progress("the projections are behind the log: rebuilding them first…")
+            try ledger.projections.rebuild { Terminal.progress("rebuilt through position \($0)…") }
+        }
+        return ledger
     }
 }
 

@@ -40,11 +40,15 @@ struct Root: ParsableCommand {
             }
             var command = try parseAsRoot(ledgerOptionMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
+            try StandardOutput.finish()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch let error as any CategorizedError {
             // The one place an error becomes an exit code (docs/errors.md).
             Terminal.fail(error.line, code: error.category.exitCode)
+        } catch let error as NSError where error.domain == NSCocoaErrorDomain || error.domain == NSPOSIXErrorDomain {
+            // A file-system call that no command wrapped: say what and where, never the raw NSError.
+            Terminal.fail("\(Terminal.fileSystemMessage(error)) (storage)", code: ErrorCategory.storage.exitCode)
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -90,8 +94,18 @@ extension PlainError {
 
 enum Terminal {
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+        fflush(cStandardOutput)
+        fputs("error: " + message + "\n", cStandardError)
         exit(code)
+    }
+
+    /// "PATH: reason", from the POSIX error under a Foundation file error.
+    static func fileSystemMessage(_ error: NSError) -> String {
+        let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError
+        let posix = error.domain == NSPOSIXErrorDomain ? error : underlying?.domain == NSPOSIXErrorDomain ? underlying : nil
+        let reason = posix.map { String(cString: strerror(Int32($0.code))) } ?? "file-system error \(error.code)"
+        let path = error.userInfo[NSFilePathErrorKey] as? String ?? (error.userInfo[NSURLErrorKey] as? URL)?.path
+        return path.map { "\($0): \(reason)" } ?? reason
     }
 
     /// Strips ArgumentParser's own "Error: " so that every error line starts the same way.
@@ -100,12 +114,8 @@ enum Terminal {
     }
 
     /// Progress lines go to stderr, so that they never mix with a command's machine-readable stdout.
+    /// (A progress line that cannot be written is dropped: it must not fail the command.)
     static func progress(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-
-    /// Writes straight to stdout, unbuffered: progress and loop output must not sit in a buffer.
-    static func writeNow(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        fputs(line + "\n", cStandardError)
     }
 }

@@ -150,7 +150,7 @@ extension Root {
                         payload: ["index": .integer(Int64(index)), "padding": .string(String(repeating: "x", count: 200))])
                 }
                 let result = try ledger.append([StreamAppend(streamId: stream, events: events)])
-                Terminal.writeNow("appended \(result.recorded.last!.position)")
+                try StandardOutput.writeNow("appended \(result.recorded.last!.position)")
             }
         }
     }

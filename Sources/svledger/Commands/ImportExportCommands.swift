@@ -125,15 +125,8 @@ extension Root {
 
             func run() throws {
                 let store = try ledger.open(.readOnly)
-                let sink: FileHandle
-                if let out {
-                    guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
-                        throw CLIError(.storage, "write-failed", "cannot write \(out)")
-                    }
-                    sink = handle
-                } else {
-                    sink = FileHandle.standardOutput
-                }
+                let file = try out.map(AtomicFile.init)
+                let sink: any OutputSink = file ?? StandardOutput.shared
                 var buffer: [UInt8] = []
                 var count = 0
                 try store.read { reader in
@@ -141,13 +134,13 @@ extension Root {
                         event.exportedEnvelope.appendCanonical(to: &buffer)
                         buffer.append(0x0A)
                         count += 1
-                        if buffer.count > 1 << 20 { sink.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
+                        if buffer.count > 1 << 20 { try sink.write(buffer); buffer.removeAll(keepingCapacity: true) }
                         return true
                     }
                 }
-                sink.write(Data(buffer))
-                if let out {
-                    try sink.close()
+                try sink.write(buffer)
+                if let file, let out {
+                    try file.commit()
                     print("exported \(count) events to \(out)")
                 }
             }
@@ -159,31 +152,32 @@ extension Root {
             abstract: "Hot backup: a compacted copy of the ledger, then verified.",
             discussion: """
                 Uses LMDB's compacting copy (mdb_env_copy2 with MDB_CP_COMPACT), which is safe while the
-                ledger is in use, then verifies the copy's chain, indexes and projections. To restore,
+                ledger is in use, then verifies the copy's chain, indexes and projections. The copy is
+                made in a hidden folder beside DIRECTORY and renamed to it only when complete and
+                verified, so a backup that fails (a full disk, a kill) leaves no partial ledger. To restore,
                 point --ledger (or $SVLEDGER_LEDGER) at the copy, or copy its data.mdb into place.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "A new directory for the copy.") var directory: String
 
         func run() throws {
-            if let contents = try? FileManager.default.contentsOfDirectory(atPath: directory), !contents.isEmpty {
-                throw CLIError(.refused, "backup-target-not-empty", "\(directory) is not empty; back up into a new directory")
-            }
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let staging = try BackupStaging(target: directory)
+            let report: VerificationReport
             do {
                 let store = try ledger.open(.readOnly)
-                try store.environment.copyCompacted(to: directory)
+                try store.environment.copyCompacted(to: staging.path)
             }
-            var copyOptions = LedgerOptions()
-            copyOptions.ledger = directory
-            let copy = try copyOptions.openLedger(.readOnly)
             do {
-                let report = try copy.verifyAll()
-                print("backed up and verified \(report.eventCount) events in \(report.streamCount) streams to \(directory)")
-                print(report.head)
+                var copyOptions = LedgerOptions()
+                copyOptions.ledger = staging.path
+                let copy = try copyOptions.openLedger(.readOnly)
+                report = try copy.verifyAll()
             } catch let failure as VerificationFailure {
-                throw failure.inContext("the copy in \(directory) failed verification at", separator: " ")
+                throw failure.inContext("the copy failed verification, so \(directory) was not written: at", separator: " ")
             }
+            try staging.commit()
+            print("backed up and verified \(report.eventCount) events in \(report.streamCount) streams to \(directory)")
+            print(report.head)
         }
     }
 }

@@ -131,7 +131,7 @@ extension Root {
         @OptionGroup var ledger: LedgerOptions
 
         func run() throws {
-            let opened = try ledger.openLedger()
+            let opened = try ledger.openLedger(catchUp: false)
             let started = Timestamp.now()
             var peakHeap = PeakMemory.anonymousMiB() ?? 0
             let (events, contracts) = try opened.projections.rebuild { position in

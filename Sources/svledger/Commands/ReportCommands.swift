@@ -60,20 +60,10 @@ extension Root.Report {
             let text = CabinetReport.render(
                 format.reportFormat, snapshot: snapshot, reconciliation: reconciliation, generatedAt: Timestamp.now().description)
             guard let out else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                try StandardOutput.shared.write(text)
                 return
             }
-            let url = URL(fileURLWithPath: out)
-            var isDirectory: ObjCBool = false
-            let folder = url.deletingLastPathComponent().path
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CLIError(.notFound, "directory-not-found", "cannot write \(out): there is no directory \(folder)")
-            }
-            do {
-                try Data(text.utf8).write(to: url, options: .atomic)
-            } catch {
-                throw CLIError(.storage, "write-failed", "cannot write \(out): \(error.localizedDescription)")
-            }
+            try AtomicFile.write(text, to: out)
             print("wrote \(out) (\(format.rawValue), \(reconciliation.contracts.count) contracts, \(quarter))")
             print(headFooter(snapshot))
         }
