@@ -30,7 +30,11 @@ struct LedgerOptions: ParsableArguments {
     /// Opens the ledger; a storage error says which ledger it was.
     func open(_ mode: EventStore.OpenMode = .readWrite) throws -> EventStore {
         do {
-            return try EventStore(path: path, mode: mode, acceptLedgerTimeAhead: Self.acceptsLedgerTimeAhead)
+            let store = try EventStore(path: path, mode: mode, acceptLedgerTimeAhead: Self.acceptsLedgerTimeAhead)
+            if store.environment.isLockless {
+                Terminal.progress("note: reading \(path) without a lock, as this user may not write its lock.mdb: the answer holds only while nothing writes to this ledger")
+            }
+            return store
         } catch let error as LMDBError {
             throw error.inContext("cannot open the ledger at \(path)")
         }

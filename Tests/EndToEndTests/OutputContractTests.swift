@@ -13,7 +13,8 @@ struct OutputContractTests: LedgerCLISuite {
     /// Text a spreadsheet would run as a formula, as a contract title and as a supplier name.
     static let formula = #"=HYPERLINK("http://x","y")"#
 
-    /// One contract whose title and supplier are `formula`, pledged and delivered for two quarters.
+    /// One contract whose title and supplier are `formula`, with an actor and a reason that
+    /// start formulas too, pledged and delivered for two quarters.
     func makeLedger() throws {
         let head = #""actor": {"id": "r.shah", "role": "Head of Procurement"}"#
         let officer = #""actor": {"id": "a.patel", "role": "Procurement Officer"}"#
@@ -23,7 +24,7 @@ struct OutputContractTests: LedgerCLISuite {
             #"{"command": "catalog.publish", "builtin": "portal-003", \#(head)}"#,
             #"{"command": "contract.register", "contract": "OC-1", \#(officer), "effectiveDate": "2025-02-01", "title": "\#(formula)", "buyerDepartment": "Highways", "category": "works", "estimatedWholeLifeValueGBP": "900000", "startDate": "2025-04-01", "endDate": "2026-03-31", "areasServed": ["Wyre"], "policyId": "lancashire-2024-28"}"#,
             #"{"command": "threshold.assess", "contract": "OC-1", \#(officer), "effectiveDate": "2025-02-01"}"#,
-            #"{"command": "weighting.decide", "contract": "OC-1", \#(officer), "percent": "10", "basis": "policy-minimum", "reason": "+cmd|' /C calc'!A0"}"#,
+            #"{"command": "weighting.decide", "contract": "OC-1", "actor": {"id": "=cmd|' /C calc'!A0", "role": "Procurement Officer"}, "percent": "10", "basis": "policy-minimum", "reason": "+cmd|' /C calc'!A0"}"#,
             #"{"command": "contract.award", "contract": "OC-1", \#(head), "supplier": "\#(formula)", "valueGBP": "880000", "awardDate": "2025-03-20"}"#,
             #"{"command": "pledge.record", "contract": "OC-1", \#(officer), "effectiveDate": "2025-03-20", "catalog": "portal-003", "lines": [{"measure": "NT1", "quantity": "4"}, {"measure": "NT10", "quantity": "52"}]}"#,
             #"{"command": "delivery.report", "contract": "OC-1", \#(officer), "quarter": "2025-26-Q1", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "1", "evidence": "@E1"}, {"measure": "NT29", "quantity": "10", "evidence": "-V1"}]}"#,

@@ -128,18 +128,48 @@ struct AppendTests {
         #expect(report.streamCount == 3)
     }
 
-    @Test("recordedAt never goes backwards when the clock does")
+    @Test("recordedAt never goes backwards when the clock does, within the tolerance")
     func recordedAtIsMonotonic() throws {
         let directory = TemporaryDirectory()
         let clock = ManualClock()
         let store = try Fixtures.store(in: directory, clock: clock)
         clock.set("2026-05-01T10:00:00.000Z")
         try store.append([Fixtures.event()], to: "s")
-        clock.set("2026-04-01T10:00:00.000Z")
+        clock.set("2026-05-01T09:56:00.000Z")
         try store.append([Fixtures.event()], to: "s")
         let times = try store.read { reader in try [1, 2].map { try reader.event(at: $0)!.recordedAt.description } }
         #expect(times == ["2026-05-01T10:00:00.000Z", "2026-05-01T10:00:00.000Z"])
         _ = try store.verify()
+    }
+
+    @Test("a clock behind the ledger by more than the tolerance is refused, unless the ledger's time is accepted")
+    func clockBehindLedger() throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        do {
+            let store = try Fixtures.store(in: directory, clock: clock)
+            clock.set("2031-06-01T12:00:00.000Z")
+            try store.append([Fixtures.event()], to: "s")
+            clock.set("2026-11-27T12:00:00.000Z")
+            #expect(throws: EventStoreError.clockBehindLedger(
+                lastRecordedAt: Timestamp("2031-06-01T12:00:00.000Z")!, now: Timestamp("2026-11-27T12:00:00.000Z")!)) {
+                try store.append([Fixtures.event()], to: "s")
+            }
+            #expect(try store.head().position == 1)
+        }
+        let accepting = try EventStore(path: directory.child("ledger"), clock: { clock.read() }, acceptLedgerTimeAhead: true)
+        try accepting.append([Fixtures.event()], to: "s")
+        #expect(try accepting.read { try $0.event(at: 2)?.recordedAt.description } == "2031-06-01T12:00:00.000Z")
+    }
+
+    @Test("a clock past year 9999 is refused before anything is written")
+    func clockOutOfRange() throws {
+        let directory = TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try Fixtures.store(in: directory, clock: clock)
+        clock.set(millisecondsSinceEpoch: 253_402_300_800_000)
+        #expect(throws: EventStoreError.self) { try store.append([Fixtures.event()], to: "s") }
+        #expect(try store.head().position == 0)
     }
 
     @Test("invalid stream ids are refused with a reason", arguments: ["", "tab\there", String(repeating: "x", count: 201)])

@@ -10,6 +10,7 @@ final class ManualClock: Sendable {
 
     func read() -> Timestamp { Timestamp(millisecondsSinceEpoch: now.withLock { $0 }) }
     func set(_ text: String) { now.withLock { $0 = Timestamp(text)!.millisecondsSinceEpoch } }
+    func set(millisecondsSinceEpoch: Int64) { now.withLock { $0 = millisecondsSinceEpoch } }
 }
 
 enum Fixtures {

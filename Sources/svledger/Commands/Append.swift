@@ -125,7 +125,7 @@ extension Root {
         }
     }
 
-    /// Appends one event per synced commit forever, printing each position once its append
+    /// Appends one event per synced commit forever (or `--count` times), printing each position once its append
     /// has returned. The crash-safety test kills it with SIGKILL and checks every printed
     /// position survived.
     struct AppendLoop: ParsableCommand {
@@ -140,10 +140,15 @@ extension Root {
         @Option(help: "Events per transaction.")
         var batch = 1
 
+        @Option(help: "Stop after this many transactions (default: never).")
+        var count: Int?
+
         func run() throws {
             let ledger = try options.openLedger()
             let actor = ActorIdentity(id: "crash-test", role: "Tester")
-            while true {
+            var done = 0
+            while count.map({ done < $0 }) ?? true {
+                done += 1
                 let events = (0..<max(batch, 1)).map { index in
                     ProposedEvent(
                         eventType: "LoopTick", effectiveDate: Timestamp.now().date, actor: actor,
