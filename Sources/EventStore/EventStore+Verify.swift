@@ -134,7 +134,17 @@ extension EventStore {
             if case .failure(let error) = parsed, error.message == JSONParseError.nonCanonical {
                 throw VerificationFailure(position: position, problem: "envelope bytes are not in canonical form (byte \(error.offset))")
             }
-            return try RecordedEvent(envelope: try parsed.get(), hash: hash)
+            let envelope = try parsed.get()
+            let event = try RecordedEvent(envelope: envelope, hash: hash)
+            // The decoder reads hex in either case; the format writes it in lowercase only, and
+            // re-encoding cannot notice (a string is written back as it is).
+            for field in ["eventId", "correlationId", "causationId", "previousHash"] {
+                if let text = envelope[field]?.stringValue, text.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 6 }) {
+                    throw VerificationFailure(
+                        position: position, problem: "\(field) \"\(text)\" has uppercase hex digits; ids and hashes are stored in lowercase (Schemas/README.md §2)")
+                }
+            }
+            return event
         } catch let failure as VerificationFailure {
             throw failure
         } catch {

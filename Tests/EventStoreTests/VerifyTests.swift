@@ -1,4 +1,5 @@
 import EventStore
+import Foundation
 import LedgerValues
 import LMDB
 import Testing
@@ -96,6 +97,111 @@ struct VerifyTests {
         let (path, head) = try makeLedger(directory)
         #expect(try verify(path, expecting: head.hash) == nil)
         #expect(try verify(path, expecting: ChainHash.genesis)?.position == 8)
+    }
+
+    // MARK: - Both verifiers on the same tampered ledger
+
+    /// Runs `svledger`'s verifier and the independent Python one on `path`: both must fail
+    /// and name `position` (Schemas/README.md §5), and each must mention `mentioning`.
+    func expectBothFail(
+        _ path: String, at position: UInt64, mentioning: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let failure = try verify(path)
+        #expect(failure?.position == position, "\(failure.map(String.init(describing:)) ?? "svledger verify passed")", sourceLocation: sourceLocation)
+        if let mentioning, let failure {
+            #expect(failure.problem.contains(mentioning), "\(failure)", sourceLocation: sourceLocation)
+        }
+        let python = try CommandRunner.pythonVerifier([path])
+        #expect(python.status == 1, "\(python.stdout)\(python.stderr)", sourceLocation: sourceLocation)
+        #expect(python.stderr.hasPrefix("FAIL position \(position):"), "\(python.stderr)", sourceLocation: sourceLocation)
+        if let mentioning {
+            #expect(python.stderr.contains(mentioning), "\(python.stderr)", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// Both verifiers pass `path`.
+    func expectBothPass(_ path: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(try verify(path) == nil, sourceLocation: sourceLocation)
+        let python = try CommandRunner.pythonVerifier([path])
+        #expect(python.status == 0, "\(python.stderr)", sourceLocation: sourceLocation)
+    }
+
+    /// A ledger of 5 events whose envelopes carry every id field (eventId, correlationId,
+    /// causationId) and, from position 2 on, a previousHash that is not the genesis value.
+    func makeLedgerWithIds(_ directory: TemporaryDirectory) throws -> String {
+        let store = try Fixtures.store(in: directory)
+        for index in 0..<5 {
+            var event = Fixtures.event(payload: ["index": .integer(Int64(index))])
+            event.correlationId = .generate()
+            event.causationId = .generate()
+            try store.append([event], to: "stream-\(index % 2)")
+        }
+        return store.environment.path
+    }
+
+    @Test("rewriting the ledger and recomputing the chain, changing nothing, leaves it valid for both verifiers")
+    func rechainAlone() throws {
+        let directory = TemporaryDirectory()
+        let path = try makeLedgerWithIds(directory)
+        try rechain(path) { _, _ in }
+        try expectBothPass(path)
+    }
+
+    @Test("hex in eventId, correlationId, causationId or previousHash must be lowercase, even with the chain recomputed",
+          arguments: ["eventId", "correlationId", "causationId", "previousHash"])
+    func uppercaseHex(field: String) throws {
+        let directory = TemporaryDirectory()
+        let path = try makeLedgerWithIds(directory)
+        // Position 3's field in uppercase; every hash after it recomputed, so the chain, the
+        // indexes (which hold bytes, not text) and the head all agree with the new bytes.
+        try rechain(path) { position, text in
+            if position == 3 { text = Self.uppercasing(field, in: text) }
+        }
+        try expectBothFail(path, at: 3, mentioning: field)
+    }
+
+    static func uppercasing(_ field: String, in text: String) -> String {
+        let marker = "\"\(field)\":\""
+        guard let start = text.range(of: marker)?.upperBound, let end = text[start...].firstIndex(of: "\"") else { return text }
+        return text.replacingCharacters(in: start..<end, with: text[start..<end].uppercased())
+    }
+
+    // MARK: - Rewriting a ledger behind svledger's back
+
+    struct Databases {
+        let log: Database, streams: Database, eventIds: Database, meta: Database
+    }
+
+    /// Runs `body` in one write transaction on the closed ledger at `path`.
+    func withDatabases(_ path: String, _ body: (Transaction, Databases) throws -> Void) throws {
+        var options = Environment.Options()
+        options.createDirectory = false
+        let environment = try Environment(path: path, options: options)
+        let databases = Databases(
+            log: try environment.openDatabase("log"), streams: try environment.openDatabase("streams"),
+            eventIds: try environment.openDatabase("event-ids"), meta: try environment.openDatabase("meta"))
+        try environment.write { txn in try body(txn, databases) }
+    }
+
+    /// Rewrites the whole log as someone with write access could: `edit` changes the envelope
+    /// text at each position, after its `previousHash` has been set to the new chain's; every
+    /// stored hash and the head are recomputed, so only the format rules can object.
+    func rechain(_ path: String, edit: (UInt64, inout String) -> Void) throws {
+        try withDatabases(path) { txn, databases in
+            var previous = ChainHash.genesis
+            var position: UInt64 = 1
+            while let stored = try txn.get(databases.log, key: Bytes.bigEndian(position)) {
+                var text = String(decoding: stored[32...], as: UTF8.self)
+                let start = try #require(text.range(of: "\"previousHash\":\"", options: .backwards)).upperBound
+                text.replaceSubrange(start..<text.index(start, offsetBy: 64), with: previous.hex)
+                edit(position, &text)
+                let hash = ChainHash.link(previous: previous, canonical: Array(text.utf8))
+                try txn.put(databases.log, key: Bytes.bigEndian(position), value: hash.bytes + Array(text.utf8))
+                previous = hash
+                position += 1
+            }
+            try txn.put(databases.meta, key: Array("head".utf8), value: Bytes.bigEndian(position - 1) + previous.bytes)
+        }
     }
 
     /// Replaces the last event's canonical bytes with `rewrite(bytes)`, recomputing its stored
