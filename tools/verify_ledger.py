@@ -37,9 +37,11 @@ checked in this mode (without the index it would need memory per event).
 Output: on success two lines on stdout, `verified N events in S streams` and
 `head P HEX`, exit status 0. On the first failure one line on stderr,
 `FAIL position P: check K (...): ...`, exit status 1. P is the first position found wrong;
-for check 1 the missing position; for check 10 the lowest position a stray index entry
-points to (the head position if its value is not a position); for checks 11 and 12 the
-last position of the log. A ledger or file that cannot be
+for check 1 the first missing position (the previous key + 1, never the next key found);
+for check 10 the lowest position a stray entry of the first index with strays points to,
+existing or not (the last position of the log for a value that is not a position); for
+check 11 the first position the head and the log disagree on (min(head, last) + 1 when
+the positions differ, else the last position). A ledger or file that cannot be
 opened or read, or bad arguments: one line `error: ...` on stderr, exit status 2.
 
 Memory grows with the number of streams (the last version and nothing else per stream),
@@ -586,13 +588,20 @@ def check_head(txn, dbs, chain):
     expected = u64(chain.position) + chain.hash
     if head == expected:
         return
+    # The position named is the first one the head and the log disagree on: past the
+    # shorter of the two (for a log truncated with its index entries, the first missing
+    # position), or the last position when only the hash differs or the head is unreadable.
+    position = chain.position
     if head is None:
         found = "missing"
     elif len(head) != 8 + HASH_LEN:
         found = f"{len(head)} bytes, not 40"
     else:
-        found = f"(position {decode_u64(head[:8])}, hash {head[8:].hex()})"
-    raise Failure(chain.position, "11 (head)",
+        recorded = decode_u64(head[:8])
+        found = f"(position {recorded}, hash {head[8:].hex()})"
+        if recorded != chain.position:
+            position = min(recorded, chain.position) + 1
+    raise Failure(position, "11 (head)",
                   f"meta/head is {found}, but the log ends at "
                   f"(position {chain.position}, hash {chain.hash.hex()})")
 

@@ -78,11 +78,19 @@ extension EventStore {
                     entry = try cursor.next()
                 }
             }
-            try checkIndexCounts(eventCount: previous.position, in: txn)
-            let recordedHead = try reader.head()
-            guard recordedHead == previous else {
+            try checkIndexCounts(eventCount: previous.position, streamVersions: streamVersions, in: txn)
+            guard let headBytes = try txn.get(meta, key: Array("head".utf8)), let recordedHead = LedgerHead(storedBytes: headBytes) else {
+                let found = try txn.get(meta, key: Array("head".utf8)).map { "\($0.count) bytes, not 40" } ?? "missing"
                 throw VerificationFailure(
-                    position: max(recordedHead.position, previous.position),
+                    position: previous.position,
+                    problem: "the recorded head is \(found), but the log ends at (\(previous.position), \(previous.hash.hex))")
+            }
+            guard recordedHead == previous else {
+                // Check 11 names the first position the two disagree on: past the shorter of
+                // them (a log truncated with its index entries: the first missing position).
+                throw VerificationFailure(
+                    position: recordedHead.position == previous.position
+                        ? previous.position : min(recordedHead.position, previous.position) + 1,
                     problem: "the recorded head (\(recordedHead.position), \(recordedHead.hash.hex)) does not match the log, which ends at (\(previous.position), \(previous.hash.hex)): the log was truncated or the head altered")
             }
             if let expectedHead, expectedHead != previous.hash {
@@ -168,30 +176,81 @@ extension EventStore {
         }
     }
 
-    /// Check 10: no index entry without its event.
-    private func checkIndexCounts(eventCount: UInt64, in txn: Transaction) throws {
-        for (database, name) in [(streams, "stream index"), (eventIds, "event-id index")] {
+    /// Check 10: no index entry without its event. Checks 8 and 9 found each event's own
+    /// entries, so an index with more entries than the log holds strays: entries no event owns
+    /// (a key of no event, or a second key pointing at an event). The failure names the lowest
+    /// position a stray entry of the first such index points at (Schemas/README.md §5).
+    private func checkIndexCounts(eventCount: UInt64, streamVersions: [String: UInt64], in txn: Transaction) throws {
+        // By bytes: String equality is Unicode-canonical, and a key in another normalisation
+        // is another key.
+        var lastVersions: [[UInt8]: UInt64] = [:]
+        for (stream, version) in streamVersions { lastVersions[Array(stream.utf8)] = version }
+        let indexes: [(Database, String, ([UInt8], [UInt8]) throws -> String?)] = [
+            (streams, "stream index", { key, _ in Self.strayStreamEntry(key: key, lastVersions: lastVersions) }),
+            (eventIds, "event-id index", { key, value in try self.strayEventIdEntry(key: key, value: value, eventCount: eventCount, txn: txn) }),
+        ]
+        for (database, name, whyStray) in indexes {
             let entries = try txn.statistics(database).entries
-            guard entries == Int(eventCount) else {
-                let stray = try firstStrayPosition(in: database, beyond: eventCount, txn: txn)
-                throw VerificationFailure(
-                    position: stray ?? eventCount + 1,
-                    problem: "the \(name) holds \(entries) entries for \(eventCount) events\(stray.map { ": an entry points at position \($0)" } ?? "")")
-            }
+            guard entries != Int(eventCount) else { continue }
+            let (position, reason) = try lowestStray(in: database, eventCount: eventCount, txn: txn, whyStray: whyStray)
+            throw VerificationFailure(
+                position: position, problem: "the \(name) holds \(entries) entries for \(eventCount) events: \(reason)")
         }
     }
 
-    private func firstStrayPosition(in database: Database, beyond last: UInt64, txn: Transaction) throws -> UInt64? {
+    /// The stray entry pointing at the lowest position, and why it is stray. An entry whose
+    /// value is not an 8-byte position counts as pointing at the last position.
+    private func lowestStray(
+        in database: Database, eventCount: UInt64, txn: Transaction, whyStray: ([UInt8], [UInt8]) throws -> String?
+    ) throws -> (UInt64, String) {
+        var lowest: (UInt64, String)?
         try txn.withCursor(database) { cursor in
             var entry = try cursor.first()
-            var smallest: UInt64?
             while let current = entry {
-                if let position = Bytes.readBigEndian(current.value), position > last {
-                    smallest = min(smallest ?? position, position)
+                let key = Array(current.key), value = Array(current.value)
+                if let reason = try whyStray(key, value) {
+                    let position = Self.position(value) ?? eventCount
+                    if lowest == nil || position < lowest!.0 { lowest = (position, reason) }
                 }
                 entry = try cursor.next()
             }
-            return smallest
         }
+        return lowest ?? (eventCount, "no single stray entry found")
+    }
+
+    /// An index value: exactly 8 big-endian bytes.
+    private static func position(_ value: [UInt8]) -> UInt64? {
+        value.count == 8 ? Bytes.readBigEndian(value) : nil
+    }
+
+    private static func pointer(_ value: [UInt8]) -> String {
+        position(value).map { "position \($0)" } ?? "the \(value.count)-byte value 0x\(Bytes.hex(value))"
+    }
+
+    /// Why a `streams` entry is none of the log's (streamId, streamVersion) keys, or `nil`.
+    private static func strayStreamEntry(key: [UInt8], lastVersions: [[UInt8]: UInt64]) -> String? {
+        guard let separator = key.firstIndex(of: 0), key.count - separator - 1 == 8,
+            let version = Bytes.readBigEndian(Array(key[(separator + 1)...]))
+        else { return "the key 0x\(Bytes.hex(key)) is not stream id, 0x00, 8-byte version" }
+        let stream = Array(key[..<separator])
+        let name = String(decoding: stream, as: UTF8.self).debugDescription
+        guard let last = lastVersions[stream] else { return "(\(name), \(version)) names a stream with no events" }
+        guard (1...last).contains(version) else { return "(\(name), \(version)) is past the stream's last version \(last)" }
+        return nil
+    }
+
+    /// Why an `event-ids` entry does not belong to the event it points at, or `nil`.
+    private func strayEventIdEntry(key: [UInt8], value: [UInt8], eventCount: UInt64, txn: Transaction) throws -> String? {
+        guard let id = EventID(bytes: key) else { return "the key 0x\(Bytes.hex(key)) is not 16 bytes" }
+        guard let position = Self.position(value) else { return "\(id) points at \(Self.pointer(value))" }
+        guard position >= 1, position <= eventCount else {
+            return "\(id) points at position \(position), which is not in the log (1 to \(eventCount))"
+        }
+        // Every event of the log passed its checks, so it decodes.
+        let owner = try txn.get(log, key: Bytes.bigEndian(position)).map { stored in
+            try stored.withUnsafeBytes { try RecordedEvent(storedValue: $0).eventId }
+        }
+        guard owner == id else { return "\(id) points at position \(position), whose eventId is \(owner.map { "\($0)" } ?? "missing")" }
+        return nil
     }
 }

@@ -166,6 +166,104 @@ struct VerifyTests {
         return text.replacingCharacters(in: start..<end, with: text[start..<end].uppercased())
     }
 
+    @Test("a gap in positions names the first missing position, not the next key", arguments: [
+        [UInt64(1)], [4, 5], [4, 5, 6, 7],
+    ])
+    func gapNamesFirstMissing(deleted: [UInt64]) throws {
+        let directory = TemporaryDirectory()
+        let (path, _) = try makeLedger(directory)
+        for position in deleted { try LedgerTampering.deleteEvent(path, position: position) }
+        try expectBothFail(path, at: deleted[0], mentioning: "missing")
+    }
+
+    @Test("a log truncated together with its index entries names the first missing position", arguments: [UInt64(0), 3, 7])
+    func truncatedWithIndexes(keepingThrough last: UInt64) throws {
+        let directory = TemporaryDirectory()
+        let (path, _) = try makeLedger(directory)
+        // meta/head still says 8: only it remembers the events removed.
+        try LedgerTampering.truncate(path, keepingThrough: last)
+        try removeIndexEntries(path, pointingPast: last)
+        try expectBothFail(path, at: last + 1)
+    }
+
+    @Test("a head that falls behind the log names the first position it does not cover")
+    func headBehindLog() throws {
+        let directory = TemporaryDirectory()
+        let (path, _) = try makeLedger(directory)
+        try withDatabases(path) { txn, databases in
+            let six = try #require(try txn.get(databases.log, key: Bytes.bigEndian(6)))
+            try txn.put(databases.meta, key: Array("head".utf8), value: Bytes.bigEndian(6) + Array(six[0..<32]))
+        }
+        try expectBothFail(path, at: 7)
+    }
+
+    @Test("a missing or malformed recorded head names the last position", arguments: [nil, [UInt8](repeating: 0, count: 8)])
+    func headUnreadable(replacement: [UInt8]?) throws {
+        let directory = TemporaryDirectory()
+        let (path, _) = try makeLedger(directory)
+        try withDatabases(path) { txn, databases in
+            if let replacement {
+                try txn.put(databases.meta, key: Array("head".utf8), value: replacement)
+            } else {
+                _ = try txn.delete(databases.meta, key: Array("head".utf8))
+            }
+        }
+        try expectBothFail(path, at: 8)
+    }
+
+    /// A stream index key: stream id, 0x00, big-endian version.
+    static func streamKey(_ stream: String, _ version: UInt64) -> [UInt8] { Array(stream.utf8) + [0] + Bytes.bigEndian(version) }
+
+    @Test("a stray index entry pointing at an existing position names that position", arguments: [
+        // (index, key, value, position named)
+        ("streams", streamKey("ghost", 1), Bytes.bigEndian(3), UInt64(3)),         // a stream with no events
+        ("streams", streamKey("even", 9), Bytes.bigEndian(2), 2),                  // past the stream's last version, duplicating position 2
+        ("streams", streamKey("even", 0), Bytes.bigEndian(5), 5),                  // version 0
+        ("streams", streamKey("ghost", 1), [0, 0, 0, 3], 8),                        // a value that is no position: the last position
+        ("event-ids", EventID.generate().bytes, Bytes.bigEndian(5), 5),            // an id no event has, duplicating position 5
+        ("event-ids", EventID.generate().bytes, Bytes.bigEndian(9), 9),            // past the end of the log
+    ])
+    func strayIndexEntry(database: String, key: [UInt8], value: [UInt8], named position: UInt64) throws {
+        let directory = TemporaryDirectory()
+        let (path, _) = try makeLedger(directory)
+        try withDatabases(path) { txn, databases in
+            try txn.put(database == "streams" ? databases.streams : databases.eventIds, key: key, value: value)
+        }
+        try expectBothFail(path, at: position, mentioning: database == "streams" ? "stream" : "event-id")
+    }
+
+    @Test("of several stray entries, the lowest position they point at is named")
+    func strayEntriesLowestPosition() throws {
+        let directory = TemporaryDirectory()
+        let (path, _) = try makeLedger(directory)
+        try withDatabases(path) { txn, databases in
+            try txn.put(databases.eventIds, key: EventID.generate().bytes, value: Bytes.bigEndian(6))
+            try txn.put(databases.eventIds, key: EventID.generate().bytes, value: Bytes.bigEndian(3))
+            try txn.put(databases.eventIds, key: EventID.generate().bytes, value: Bytes.bigEndian(11))
+        }
+        try expectBothFail(path, at: 3)
+    }
+
+    @Test("integers are canonical only without fraction or exponent and within ±(2^53 − 1)", arguments: [
+        ("4.0", false), ("4e0", false), ("4E0", false), ("40e-1", false), ("4.5", false),
+        ("9007199254740992", false), ("-9007199254740992", false), ("18446744073709551616", false),
+        ("-0", false), ("04", false),
+        ("9007199254740991", true), ("-9007199254740991", true), ("0", true),
+    ])
+    func integerForms(written: String, canonical: Bool) throws {
+        let directory = TemporaryDirectory()
+        let (path, _) = try makeLedger(directory)
+        // Position 5's payload is {"index":4,"note":"abcabc"}.
+        try rechain(path) { position, text in
+            if position == 5 { text = text.replacingOccurrences(of: "\"index\":4,", with: "\"index\":\(written),") }
+        }
+        if canonical {
+            try expectBothPass(path)
+        } else {
+            try expectBothFail(path, at: 5)
+        }
+    }
+
     // MARK: - Rewriting a ledger behind svledger's back
 
     struct Databases {
@@ -201,6 +299,23 @@ struct VerifyTests {
                 position += 1
             }
             try txn.put(databases.meta, key: Array("head".utf8), value: Bytes.bigEndian(position - 1) + previous.bytes)
+        }
+    }
+
+    /// Deletes every `streams` and `event-ids` entry that points past `last`.
+    func removeIndexEntries(_ path: String, pointingPast last: UInt64) throws {
+        try withDatabases(path) { txn, databases in
+            for database in [databases.streams, databases.eventIds] {
+                var doomed: [[UInt8]] = []
+                try txn.withCursor(database) { cursor in
+                    var entry = try cursor.first()
+                    while let current = entry {
+                        if let position = Bytes.readBigEndian(current.value), position > last { doomed.append(Array(current.key)) }
+                        entry = try cursor.next()
+                    }
+                }
+                for key in doomed { _ = try txn.delete(database, key: key) }
+            }
         }
     }
 
