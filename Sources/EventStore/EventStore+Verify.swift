@@ -9,16 +9,57 @@ public struct VerificationFailure: Error, Equatable, Sendable, CustomStringConve
     public var description: String { "position \(position): \(problem)" }
 }
 
+/// A head written down earlier (Schemas/README.md §5, check 12): its hash, and its position
+/// when the writer kept it. It still holds when the chain has that hash at that position,
+/// however far the ledger has grown since.
+public struct ExpectedHead: Sendable, Equatable, CustomStringConvertible {
+    /// `nil`: the position is found by looking for the hash.
+    public let position: UInt64?
+    public let hash: ChainHash
+
+    public init(position: UInt64? = nil, hash: ChainHash) {
+        self.position = position
+        self.hash = hash
+    }
+
+    /// Reads `HASH` (64 hex digits, either case) or `POSITION:HASH` (POSITION in 1 to 16
+    /// decimal digits); `nil` for anything else, a shortened hash included.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        var position: UInt64?
+        if parts.count == 2 {
+            let digits = parts[0].utf8
+            guard (1...16).contains(digits.count), digits.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else { return nil }
+            position = UInt64(parts[0])
+        }
+        guard let hash = ChainHash(hex: String(parts[parts.count - 1])) else { return nil }
+        self.init(position: position, hash: hash)
+    }
+
+    public var description: String { position.map { "\($0):\(hash.hex)" } ?? hash.hex }
+}
+
 /// What a clean verification saw.
 public struct VerificationReport: Sendable, Equatable {
     public let eventCount: UInt64
     public let streamCount: Int
     public let head: LedgerHead
+    /// Where the expected head was found (its position and hash), when one was given.
+    public let expectedHead: LedgerHead?
 
-    public init(eventCount: UInt64, streamCount: Int, head: LedgerHead) {
+    public init(eventCount: UInt64, streamCount: Int, head: LedgerHead, expectedHead: LedgerHead? = nil) {
         self.eventCount = eventCount
         self.streamCount = streamCount
         self.head = head
+        self.expectedHead = expectedHead
+    }
+
+    /// What the expected head showed, in the words both verifiers print after the head line:
+    /// that it is still the head, or that the ledger has only grown past it.
+    public var expectedHeadFinding: String? {
+        guard let expectedHead else { return nil }
+        if expectedHead.position == head.position { return "head matches the expected head at position \(head.position)" }
+        return "the ledger has grown from position \(expectedHead.position) (hash still matches there) to \(head.position)"
     }
 }
 
@@ -28,7 +69,8 @@ extension EventStore {
     /// `recordedAt`, contiguous stream versions, both indexes entry for entry, and the head.
     ///
     /// - Parameters:
-    ///   - expectedHead: a head hash written down earlier, which the computed head must equal.
+    ///   - expectedHead: a head written down earlier: the chain must still have its hash at its
+    ///     position (found by the hash when not given), at the head or before it (check 12).
     ///   - progress: called every 100,000 events with the position reached.
     ///   - visit: called with each event once it has passed its checks, so that a caller can
     ///     fold the log in the same pass instead of reading it again.
@@ -36,7 +78,7 @@ extension EventStore {
     ///     models with what `visit` folded.
     /// - Throws: ``VerificationFailure`` naming the first bad position, or what the closures throw.
     public func verify(
-        expectedHead: ChainHash? = nil, progress: ((UInt64) -> Void)? = nil,
+        expectedHead: ExpectedHead? = nil, progress: ((UInt64) -> Void)? = nil,
         visit: ((RecordedEvent) throws -> Void)? = nil,
         finally: ((LedgerReader, VerificationReport) throws -> Void)? = nil
     ) throws -> VerificationReport {
@@ -45,6 +87,12 @@ extension EventStore {
             var previous = LedgerHead.empty
             var previousRecordedAt: Timestamp?
             var streamVersions: [String: UInt64] = [:]
+            // The link the expected head names (by position, or by hash), once the walk meets it.
+            func isExpected(_ head: LedgerHead) -> Bool {
+                guard let expectedHead else { return false }
+                return expectedHead.position.map { $0 == head.position } ?? (head.hash == expectedHead.hash)
+            }
+            var expectedSeen: LedgerHead? = isExpected(.empty) ? .empty : nil
             try txn.withCursor(log) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
@@ -74,6 +122,7 @@ extension EventStore {
                     streamVersions[event.streamId] = event.streamVersion
                     previousRecordedAt = event.recordedAt
                     previous = LedgerHead(position: position, hash: event.hash)
+                    if expectedSeen == nil, isExpected(previous) { expectedSeen = previous }
                     if position % 100_000 == 0 { progress?(position) }
                     entry = try cursor.next()
                 }
@@ -93,14 +142,32 @@ extension EventStore {
                         ? previous.position : min(recordedHead.position, previous.position) + 1,
                     problem: "the recorded head (\(recordedHead.position), \(recordedHead.hash.hex)) does not match the log, which ends at (\(previous.position), \(previous.hash.hex)): the log was truncated or the head altered")
             }
-            if let expectedHead, expectedHead != previous.hash {
-                throw VerificationFailure(
-                    position: previous.position,
-                    problem: "head hash \(previous.hash.hex) differs from the expected \(expectedHead.hex)")
-            }
-            let report = VerificationReport(eventCount: previous.position, streamCount: streamVersions.count, head: previous)
+            if let expectedHead { try Self.check(expectedHead, seen: expectedSeen, last: previous.position) }
+            let report = VerificationReport(
+                eventCount: previous.position, streamCount: streamVersions.count, head: previous, expectedHead: expectedSeen)
             try finally?(reader, report)
             return report
+        }
+    }
+
+    /// Check 12: the expected head's hash is the chain's at its position. The failure names
+    /// that position; the first missing one when it is past the log; the last when the hash
+    /// is at no position. (tools/verify_ledger.py says the same words.)
+    private static func check(_ expected: ExpectedHead, seen: LedgerHead?, last: UInt64) throws {
+        if let position = expected.position, position > last {
+            throw VerificationFailure(
+                position: last + 1,
+                problem: "the expected head is at position \(position), but the log ends at position \(last): events written before that head are gone")
+        }
+        guard let seen else {
+            throw VerificationFailure(
+                position: last,
+                problem: "the hash of every position from 0 to \(last) differs from the expected \(expected.hash.hex): the ledger has changed since that head was written down, or the head is another ledger's")
+        }
+        guard seen.hash == expected.hash else {
+            throw VerificationFailure(
+                position: seen.position,
+                problem: "the hash of position \(seen.position), \(seen.hash.hex), differs from the expected \(expected.hash.hex): the ledger has changed at or before position \(seen.position) (or that hash is not position \(seen.position)'s)")
         }
     }
 

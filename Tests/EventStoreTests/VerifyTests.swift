@@ -16,7 +16,7 @@ struct VerifyTests {
         return (store.environment.path, try store.head())
     }
 
-    func verify(_ path: String, expecting head: ChainHash? = nil) throws -> VerificationFailure? {
+    func verify(_ path: String, expecting head: ExpectedHead? = nil) throws -> VerificationFailure? {
         let store = try EventStore(path: path, mode: .readOnly)
         do {
             _ = try store.verify(expectedHead: head)
@@ -31,8 +31,9 @@ struct VerifyTests {
         let directory = TemporaryDirectory()
         let (path, head) = try makeLedger(directory)
         let store = try EventStore(path: path, mode: .readOnly)
-        let report = try store.verify(expectedHead: head.hash)
-        #expect(report == VerificationReport(eventCount: 8, streamCount: 2, head: head))
+        let report = try store.verify(expectedHead: ExpectedHead(hash: head.hash))
+        #expect(report == VerificationReport(eventCount: 8, streamCount: 2, head: head, expectedHead: head))
+        #expect(report.expectedHeadFinding == "head matches the expected head at position 8")
     }
 
     @Test("an empty ledger verifies with the genesis head")
@@ -91,12 +92,72 @@ struct VerifyTests {
         #expect(failure.position == 7, "\(failure)")
     }
 
-    @Test("a head written down earlier no longer matches after more events")
-    func expectedHead() throws {
+    /// The head the ledger had at `position`.
+    func head(at position: UInt64, _ path: String) throws -> LedgerHead {
+        let store = try EventStore(path: path, mode: .readOnly)
+        return LedgerHead(position: position, hash: try #require(try store.read { try $0.event(at: position) }).hash)
+    }
+
+    func report(_ path: String, expecting head: ExpectedHead) throws -> VerificationReport {
+        try EventStore(path: path, mode: .readOnly).verify(expectedHead: head)
+    }
+
+    @Test("a head written down earlier still holds after more events, found by its hash or given with its position")
+    func expectedHeadAfterGrowth() throws {
         let directory = TemporaryDirectory()
         let (path, head) = try makeLedger(directory)
-        #expect(try verify(path, expecting: head.hash) == nil)
-        #expect(try verify(path, expecting: ChainHash.genesis)?.position == 8)
+        let five = try self.head(at: 5, path)
+        for expected in [ExpectedHead(hash: five.hash), ExpectedHead(position: 5, hash: five.hash)] {
+            let report = try report(path, expecting: expected)
+            #expect(report.expectedHead == five)
+            #expect(report.head == head)
+            #expect(report.expectedHeadFinding == "the ledger has grown from position 5 (hash still matches there) to 8")
+        }
+        // The genesis value is position 0's hash: the head of the empty ledger this one grew from.
+        #expect(try report(path, expecting: ExpectedHead(hash: .genesis)).expectedHead == .empty)
+        #expect(try report(path, expecting: ExpectedHead(position: 0, hash: .genesis)).expectedHead == .empty)
+    }
+
+    @Test("an expected head fails at its position when the hash there differs, past the end, or nowhere")
+    func expectedHeadMismatch() throws {
+        let directory = TemporaryDirectory()
+        let (path, _) = try makeLedger(directory)
+        let five = try head(at: 5, path)
+        let wrongPosition = try #require(try verify(path, expecting: ExpectedHead(position: 4, hash: five.hash)))
+        #expect(wrongPosition.position == 4)
+        #expect(wrongPosition.problem.contains("differs from the expected \(five.hash.hex)"), "\(wrongPosition)")
+        let pastTheEnd = try #require(try verify(path, expecting: ExpectedHead(position: 12, hash: five.hash)))
+        #expect(pastTheEnd.position == 9, "the first missing position")
+        #expect(pastTheEnd.problem.contains("the log ends at position 8"), "\(pastTheEnd)")
+        let elsewhere = try #require(ChainHash(hex: String(repeating: "ab", count: 32)))
+        let nowhere = try #require(try verify(path, expecting: ExpectedHead(hash: elsewhere)))
+        #expect(nowhere.position == 8)
+        #expect(nowhere.problem.contains("every position from 0 to 8"), "\(nowhere)")
+        #expect(try verify(path, expecting: ExpectedHead(position: 1, hash: .genesis))?.position == 1)
+    }
+
+    @Test("an expected head's hash is checked after the ledger's own checks, which name their first failure")
+    func expectedHeadAfterOtherChecks() throws {
+        let directory = TemporaryDirectory()
+        let (path, _) = try makeLedger(directory)
+        let five = try head(at: 5, path)
+        try LedgerTampering.changeByte(path, position: 7, offset: 40)
+        // The head at 5 still holds, but the chain is broken at 7, and that is the failure.
+        #expect(try verify(path, expecting: ExpectedHead(position: 5, hash: five.hash))?.position == 7)
+    }
+
+    @Test("an expected head is written HASH or POSITION:HASH; anything shorter or else is no head", arguments: [
+        ("ab" + String(repeating: "0", count: 62), true), ("AB" + String(repeating: "0", count: 62), true),
+        ("5:" + String(repeating: "c", count: 64), true), ("0:" + String(repeating: "0", count: 64), true),
+        ("0000000000000005:" + String(repeating: "c", count: 64), true),
+        ("abcdef012345", false), ("5:abcdef012345", false), ("", false), (":" + String(repeating: "c", count: 64), false),
+        ("-5:" + String(repeating: "c", count: 64), false), ("+5:" + String(repeating: "c", count: 64), false),
+        ("12345678901234567:" + String(repeating: "c", count: 64), false), ("5:" + String(repeating: "c", count: 64) + ":1", false),
+        ("head 5 " + String(repeating: "c", count: 64), false), (String(repeating: "g", count: 64), false),
+        (String(repeating: "c", count: 64) + " ", false),
+    ])
+    func expectedHeadForms(text: String, valid: Bool) {
+        #expect((ExpectedHead(text) != nil) == valid)
     }
 
     // MARK: - Both verifiers on the same tampered ledger
