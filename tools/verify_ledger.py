@@ -5,8 +5,8 @@ Written from Schemas/README.md alone: it does not read or trust any of svledger'
 Swift code, so that a bug there cannot hide itself by also being here.
 
 Usage:
-    verify_ledger.py LEDGER_DIR [--expect-head HEX]
-    verify_ledger.py --ndjson FILE [--expect-head HEX]
+    verify_ledger.py LEDGER_DIR [--expect-head POSITION:HASH | --expect-head HASH]
+    verify_ledger.py --ndjson FILE [--expect-head POSITION:HASH | --expect-head HASH]
 
 For an LMDB ledger it walks the `log` database in key order and checks, per event and
 in this order (section 5 of the spec), stopping at the first failure:
@@ -25,7 +25,8 @@ in this order (section 5 of the spec), stopping at the first failure:
     and after the walk:
     10. `streams` and `event-ids` hold exactly as many entries as `log`;
     11. `meta`/`head` is (last position, last hash), or (0, 32 zero bytes) when empty;
-    12. with --expect-head, the computed head hash equals it.
+    12. with --expect-head, the chain still has that hash at that position (found by the
+        hash when no position is given), at the head or before it: the ledger may have grown.
 Before the walk it also requires `meta`/`format` to be `svledger/1` (section 1);
 databases other than log, streams, event-ids and meta are ignored.
 
@@ -35,11 +36,16 @@ itself be canonical JSON (the export writes it that way). Event-id uniqueness is
 checked in this mode (without the index it would need memory per event).
 
 Output: on success two lines on stdout, `verified N events in S streams` and
-`head P HEX`, exit status 0. On the first failure one line on stderr,
+`head P HEX`, and with --expect-head a third, `head matches the expected head at position P`
+or `the ledger has grown from position P (hash still matches there) to Q`; exit status 0. On the first failure one line on stderr,
 `FAIL position P: check K (...): ...`, exit status 1. P is the first position found wrong;
-for check 1 the missing position; for check 10 the lowest position a stray index entry
-points to (the head position if its value is not a position); for checks 11 and 12 the
-last position of the log. A ledger or file that cannot be
+for check 1 the first missing position (the previous key + 1, never the next key found);
+for check 10 the lowest position a stray entry of the first index with strays points to,
+existing or not (the last position of the log for a value that is not a position); for
+check 11 the first position the head and the log disagree on (min(head, last) + 1 when
+the positions differ, else the last position); for check 12 the expected head's position,
+the first missing position when it is past the log, or the last position when the hash is
+at no position. A ledger or file that cannot be
 opened or read, or bad arguments: one line `error: ...` on stderr, exit status 2.
 
 Memory grows with the number of streams (the last version and nothing else per stream),
@@ -351,11 +357,24 @@ FIELD_CHECKS = (
 class Chain:
     """State carried from one event to the next: previous hash, time, stream versions."""
 
-    def __init__(self):
+    def __init__(self, expect_head=None):
         self.position = 0            # last verified position
         self.hash = GENESIS          # its hash
         self.recorded_at = None      # its recordedAt
         self.versions = {}           # streamId -> last streamVersion seen
+        self.expect = expect_head    # (position or None, 32 hash bytes), from --expect-head
+        self.expect_seen = None      # (position, hash) of the link the expected head names
+        self._watch()
+
+    def _watch(self):
+        """Remember the current link if it is the one the expected head names (check 12):
+        the one at its position, or without a position the first with its hash."""
+        if self.expect is None or self.expect_seen is not None:
+            return
+        at, wanted = self.expect
+        named = self.position == at if at is not None else self.hash == wanted
+        if named:
+            self.expect_seen = (self.position, self.hash)
 
     def parse_envelope(self, position, canonical):
         """Check 2 for bytes that must be a canonical envelope; return the envelope."""
@@ -397,16 +416,42 @@ class Chain:
         self.hash = computed
         self.recorded_at = env["recordedAt"]
         self.versions[stream] = expected_version
+        self._watch()
 
-    def check_expected_head(self, expect_head):
-        """Check 12."""
-        if expect_head is not None and self.hash.hex() != expect_head:
-            raise Failure(self.position, "12 (expected head)",
-                          f"computed head hash {self.hash.hex()}, expected {expect_head}")
+    def check_expected_head(self):
+        """Check 12: the expected head's hash is the chain's at its position. The failure
+        names that position; the first missing one when it is past the log; the last when
+        the hash is at no position."""
+        if self.expect is None:
+            return
+        at, wanted = self.expect
+        last = self.position
+        if at is not None and at > last:
+            raise Failure(last + 1, "12 (expected head)",
+                          f"the expected head is at position {at}, but the log ends at position "
+                          f"{last}: events written before that head are gone")
+        if self.expect_seen is None:
+            raise Failure(last, "12 (expected head)",
+                          f"the hash of every position from 0 to {last} differs from the expected "
+                          f"{wanted.hex()}: the ledger has changed since that head was written "
+                          f"down, or the head is another ledger's")
+        position, digest = self.expect_seen
+        if digest != wanted:
+            raise Failure(position, "12 (expected head)",
+                          f"the hash of position {position}, {digest.hex()}, differs from the "
+                          f"expected {wanted.hex()}: the ledger has changed at or before position "
+                          f"{position} (or that hash is not position {position}'s)")
 
     def summary(self):
-        return (f"verified {self.position} events in {len(self.versions)} streams\n"
-                f"head {self.position} {self.hash.hex()}")
+        lines = [f"verified {self.position} events in {len(self.versions)} streams",
+                 f"head {self.position} {self.hash.hex()}"]
+        if self.expect is not None:
+            found = self.expect_seen[0]
+            lines.append(f"head matches the expected head at position {found}"
+                         if found == self.position else
+                         f"the ledger has grown from position {found} (hash still matches "
+                         f"there) to {self.position}")
+        return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------
@@ -586,25 +631,32 @@ def check_head(txn, dbs, chain):
     expected = u64(chain.position) + chain.hash
     if head == expected:
         return
+    # The position named is the first one the head and the log disagree on: past the
+    # shorter of the two (for a log truncated with its index entries, the first missing
+    # position), or the last position when only the hash differs or the head is unreadable.
+    position = chain.position
     if head is None:
         found = "missing"
     elif len(head) != 8 + HASH_LEN:
         found = f"{len(head)} bytes, not 40"
     else:
-        found = f"(position {decode_u64(head[:8])}, hash {head[8:].hex()})"
-    raise Failure(chain.position, "11 (head)",
+        recorded = decode_u64(head[:8])
+        found = f"(position {recorded}, hash {head[8:].hex()})"
+        if recorded != chain.position:
+            position = min(recorded, chain.position) + 1
+    raise Failure(position, "11 (head)",
                   f"meta/head is {found}, but the log ends at "
                   f"(position {chain.position}, hash {chain.hash.hex()})")
 
 
 def verify_ledger(path, expect_head):
     env, txn, dbs = open_ledger(path)
-    chain = Chain()
+    chain = Chain(expect_head)
     try:
         walk_log(txn, dbs, chain)
         check_index_counts(txn, dbs, chain)
         check_head(txn, dbs, chain)
-        chain.check_expected_head(expect_head)
+        chain.check_expected_head()
     except lmdb.Error as exc:
         raise UsageError(f"{path}: cannot read the LMDB environment after position "
                          f"{chain.position}: {exc}") from None
@@ -639,7 +691,7 @@ def parse_export_line(chain, position, line):
 
 
 def verify_ndjson(path, expect_head):
-    chain = Chain()
+    chain = Chain(expect_head)
     try:
         handle = open(path, "rb")
     except OSError as exc:
@@ -655,7 +707,7 @@ def verify_ndjson(path, expect_head):
                 chain.check_event(position, env, canonical, stored_hash)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read after line {chain.position}: {exc.strerror}") from None
-    chain.check_expected_head(expect_head)
+    chain.check_expected_head()
     return chain
 
 
@@ -667,7 +719,24 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         # One line, as promised, instead of argparse's usage block.
         raise UsageError(f"{message} (usage: verify_ledger.py LEDGER_DIR | --ndjson FILE "
-                         f"[--expect-head HEX])")
+                         f"[--expect-head HEAD])")
+
+
+# --expect-head: POSITION:HASH, or the hash alone (section 5, check 12). [0-9], not \d.
+EXPECT_HEAD_RE = re.compile(r"(?:([0-9]{1,16}):)?([0-9a-fA-F]{64})")
+
+
+def parse_expect_head(text):
+    """(position or None, 32 hash bytes); UsageError, in svledger's words, for anything else."""
+    match = EXPECT_HEAD_RE.fullmatch(text)
+    if not match:
+        raise UsageError(
+            f"--expect-head needs a whole head, POSITION:HASH or the hash alone (64 hex digits), "
+            f"got {json.dumps(text, ensure_ascii=False)}; a shortened hash such as the 12 digits "
+            f"`svledger log` shows is not enough: `svledger verify` prints the head as "
+            f"`head POSITION HASH`, and `svledger stats` shows it too")
+    position = None if match.group(1) is None else int(match.group(1))
+    return position, bytes.fromhex(match.group(2))
 
 
 def parse_args(argv):
@@ -677,15 +746,14 @@ def parse_args(argv):
     parser.add_argument("ledger", nargs="?", metavar="LEDGER_DIR",
                         help="LMDB environment directory (opened read-only)")
     parser.add_argument("--ndjson", metavar="FILE", help="verify an exported NDJSON log instead")
-    parser.add_argument("--expect-head", metavar="HEX",
-                        help="64 hex digits: the head hash written down earlier")
+    parser.add_argument("--expect-head", metavar="HEAD",
+                        help="a head written down earlier, POSITION:HASH or the 64-hex-digit "
+                             "hash alone: the chain must still have that hash there")
     args = parser.parse_args(argv)
     if (args.ledger is None) == (args.ndjson is None):
         parser.error("give exactly one of LEDGER_DIR or --ndjson FILE")
     if args.expect_head is not None:
-        if not re.fullmatch(r"[0-9a-fA-F]{64}", args.expect_head):
-            parser.error("--expect-head needs 64 hex digits")
-        args.expect_head = args.expect_head.lower()
+        args.expect_head = parse_expect_head(args.expect_head)
     return args
 
 

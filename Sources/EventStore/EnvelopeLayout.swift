@@ -47,7 +47,9 @@ struct EnvelopeLayout {
         try expect(#","position":"#)
         let position = try positive()
         try expect(#","previousHash":"#)
-        guard let previousHash = ChainHash(hexUTF8: UnsafeRawBufferPointer(rebasing: try quoted(length: 64))) else { throw Departure() }
+        let previousHashDigits = try quoted(length: 64)
+        guard let previousHash = ChainHash(hexUTF8: UnsafeRawBufferPointer(rebasing: previousHashDigits)) else { throw Departure() }
+        try requireLowercase(previousHashDigits)
         try expect(#","reason":"#)
         let reason = try optionalString()
         try expect(#","recordedAt":"#)
@@ -100,8 +102,17 @@ struct EnvelopeLayout {
     }
 
     private mutating func id() throws -> EventID {
-        guard let id = EventID.parse(try quoted(length: 36)) else { throw Departure() }
+        let text = try quoted(length: 36)
+        guard let id = EventID.parse(text) else { throw Departure() }
+        try requireLowercase(text)
         return id
+    }
+
+    /// Ids and hashes are written in lowercase hex (Schemas/README.md §2); the hex readers
+    /// take either case, so in canonical-only mode an uppercase digit leaves the layout.
+    private func requireLowercase(_ digits: Slice<UnsafeRawBufferPointer>) throws {
+        guard parser.canonicalOnly else { return }
+        for byte in digits where byte &- UInt8(ascii: "A") < 6 { throw Departure() }
     }
 
     private mutating func optionalID() throws -> EventID? {

@@ -9,16 +9,57 @@ public struct VerificationFailure: Error, Equatable, Sendable, CustomStringConve
     public var description: String { "position \(position): \(problem)" }
 }
 
+/// A head written down earlier (Schemas/README.md §5, check 12): its hash, and its position
+/// when the writer kept it. It still holds when the chain has that hash at that position,
+/// however far the ledger has grown since.
+public struct ExpectedHead: Sendable, Equatable, CustomStringConvertible {
+    /// `nil`: the position is found by looking for the hash.
+    public let position: UInt64?
+    public let hash: ChainHash
+
+    public init(position: UInt64? = nil, hash: ChainHash) {
+        self.position = position
+        self.hash = hash
+    }
+
+    /// Reads `HASH` (64 hex digits, either case) or `POSITION:HASH` (POSITION in 1 to 16
+    /// decimal digits); `nil` for anything else, a shortened hash included.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        var position: UInt64?
+        if parts.count == 2 {
+            let digits = parts[0].utf8
+            guard (1...16).contains(digits.count), digits.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else { return nil }
+            position = UInt64(parts[0])
+        }
+        guard let hash = ChainHash(hex: String(parts[parts.count - 1])) else { return nil }
+        self.init(position: position, hash: hash)
+    }
+
+    public var description: String { position.map { "\($0):\(hash.hex)" } ?? hash.hex }
+}
+
 /// What a clean verification saw.
 public struct VerificationReport: Sendable, Equatable {
     public let eventCount: UInt64
     public let streamCount: Int
     public let head: LedgerHead
+    /// Where the expected head was found (its position and hash), when one was given.
+    public let expectedHead: LedgerHead?
 
-    public init(eventCount: UInt64, streamCount: Int, head: LedgerHead) {
+    public init(eventCount: UInt64, streamCount: Int, head: LedgerHead, expectedHead: LedgerHead? = nil) {
         self.eventCount = eventCount
         self.streamCount = streamCount
         self.head = head
+        self.expectedHead = expectedHead
+    }
+
+    /// What the expected head showed, in the words both verifiers print after the head line:
+    /// that it is still the head, or that the ledger has only grown past it.
+    public var expectedHeadFinding: String? {
+        guard let expectedHead else { return nil }
+        if expectedHead.position == head.position { return "head matches the expected head at position \(head.position)" }
+        return "the ledger has grown from position \(expectedHead.position) (hash still matches there) to \(head.position)"
     }
 }
 
@@ -28,7 +69,8 @@ extension EventStore {
     /// `recordedAt`, contiguous stream versions, both indexes entry for entry, and the head.
     ///
     /// - Parameters:
-    ///   - expectedHead: a head hash written down earlier, which the computed head must equal.
+    ///   - expectedHead: a head written down earlier: the chain must still have its hash at its
+    ///     position (found by the hash when not given), at the head or before it (check 12).
     ///   - progress: called every 100,000 events with the position reached.
     ///   - visit: called with each event once it has passed its checks, so that a caller can
     ///     fold the log in the same pass instead of reading it again.
@@ -36,7 +78,7 @@ extension EventStore {
     ///     models with what `visit` folded.
     /// - Throws: ``VerificationFailure`` naming the first bad position, or what the closures throw.
     public func verify(
-        expectedHead: ChainHash? = nil, progress: ((UInt64) -> Void)? = nil,
+        expectedHead: ExpectedHead? = nil, progress: ((UInt64) -> Void)? = nil,
         visit: ((RecordedEvent) throws -> Void)? = nil,
         finally: ((LedgerReader, VerificationReport) throws -> Void)? = nil
     ) throws -> VerificationReport {
@@ -45,6 +87,12 @@ extension EventStore {
             var previous = LedgerHead.empty
             var previousRecordedAt: Timestamp?
             var streamVersions: [String: UInt64] = [:]
+            // The link the expected head names (by position, or by hash), once the walk meets it.
+            func isExpected(_ head: LedgerHead) -> Bool {
+                guard let expectedHead else { return false }
+                return expectedHead.position.map { $0 == head.position } ?? (head.hash == expectedHead.hash)
+            }
+            var expectedSeen: LedgerHead? = isExpected(.empty) ? .empty : nil
             try txn.withCursor(log) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
@@ -74,25 +122,52 @@ extension EventStore {
                     streamVersions[event.streamId] = event.streamVersion
                     previousRecordedAt = event.recordedAt
                     previous = LedgerHead(position: position, hash: event.hash)
+                    if expectedSeen == nil, isExpected(previous) { expectedSeen = previous }
                     if position % 100_000 == 0 { progress?(position) }
                     entry = try cursor.next()
                 }
             }
-            try checkIndexCounts(eventCount: previous.position, in: txn)
-            let recordedHead = try reader.head()
-            guard recordedHead == previous else {
-                throw VerificationFailure(
-                    position: max(recordedHead.position, previous.position),
-                    problem: "the recorded head (\(recordedHead.position), \(recordedHead.hash.hex)) does not match the log, which ends at (\(previous.position), \(previous.hash.hex)): the log was truncated or the head altered")
-            }
-            if let expectedHead, expectedHead != previous.hash {
+            try checkIndexCounts(eventCount: previous.position, streamVersions: streamVersions, in: txn)
+            guard let headBytes = try txn.get(meta, key: Array("head".utf8)), let recordedHead = LedgerHead(storedBytes: headBytes) else {
+                let found = try txn.get(meta, key: Array("head".utf8)).map { "\($0.count) bytes, not 40" } ?? "missing"
                 throw VerificationFailure(
                     position: previous.position,
-                    problem: "head hash \(previous.hash.hex) differs from the expected \(expectedHead.hex)")
+                    problem: "the recorded head is \(found), but the log ends at (\(previous.position), \(previous.hash.hex))")
             }
-            let report = VerificationReport(eventCount: previous.position, streamCount: streamVersions.count, head: previous)
+            guard recordedHead == previous else {
+                // Check 11 names the first position the two disagree on: past the shorter of
+                // them (a log truncated with its index entries: the first missing position).
+                throw VerificationFailure(
+                    position: recordedHead.position == previous.position
+                        ? previous.position : min(recordedHead.position, previous.position) + 1,
+                    problem: "the recorded head (\(recordedHead.position), \(recordedHead.hash.hex)) does not match the log, which ends at (\(previous.position), \(previous.hash.hex)): the log was truncated or the head altered")
+            }
+            if let expectedHead { try Self.check(expectedHead, seen: expectedSeen, last: previous.position) }
+            let report = VerificationReport(
+                eventCount: previous.position, streamCount: streamVersions.count, head: previous, expectedHead: expectedSeen)
             try finally?(reader, report)
             return report
+        }
+    }
+
+    /// Check 12: the expected head's hash is the chain's at its position. The failure names
+    /// that position; the first missing one when it is past the log; the last when the hash
+    /// is at no position. (tools/verify_ledger.py says the same words.)
+    private static func check(_ expected: ExpectedHead, seen: LedgerHead?, last: UInt64) throws {
+        if let position = expected.position, position > last {
+            throw VerificationFailure(
+                position: last + 1,
+                problem: "the expected head is at position \(position), but the log ends at position \(last): events written before that head are gone")
+        }
+        guard let seen else {
+            throw VerificationFailure(
+                position: last,
+                problem: "the hash of every position from 0 to \(last) differs from the expected \(expected.hash.hex): the ledger has changed since that head was written down, or the head is another ledger's")
+        }
+        guard seen.hash == expected.hash else {
+            throw VerificationFailure(
+                position: seen.position,
+                problem: "the hash of position \(seen.position), \(seen.hash.hex), differs from the expected \(expected.hash.hex): the ledger has changed at or before position \(seen.position) (or that hash is not position \(seen.position)'s)")
         }
     }
 
@@ -134,7 +209,17 @@ extension EventStore {
             if case .failure(let error) = parsed, error.message == JSONParseError.nonCanonical {
                 throw VerificationFailure(position: position, problem: "envelope bytes are not in canonical form (byte \(error.offset))")
             }
-            return try RecordedEvent(envelope: try parsed.get(), hash: hash)
+            let envelope = try parsed.get()
+            let event = try RecordedEvent(envelope: envelope, hash: hash)
+            // The decoder reads hex in either case; the format writes it in lowercase only, and
+            // re-encoding cannot notice (a string is written back as it is).
+            for field in ["eventId", "correlationId", "causationId", "previousHash"] {
+                if let text = envelope[field]?.stringValue, text.utf8.contains(where: { $0 &- UInt8(ascii: "A") < 6 }) {
+                    throw VerificationFailure(
+                        position: position, problem: "\(field) \"\(text)\" has uppercase hex digits; ids and hashes are stored in lowercase (Schemas/README.md §2)")
+                }
+            }
+            return event
         } catch let failure as VerificationFailure {
             throw failure
         } catch {
@@ -158,30 +243,81 @@ extension EventStore {
         }
     }
 
-    /// Check 10: no index entry without its event.
-    private func checkIndexCounts(eventCount: UInt64, in txn: Transaction) throws {
-        for (database, name) in [(streams, "stream index"), (eventIds, "event-id index")] {
+    /// Check 10: no index entry without its event. Checks 8 and 9 found each event's own
+    /// entries, so an index with more entries than the log holds strays: entries no event owns
+    /// (a key of no event, or a second key pointing at an event). The failure names the lowest
+    /// position a stray entry of the first such index points at (Schemas/README.md §5).
+    private func checkIndexCounts(eventCount: UInt64, streamVersions: [String: UInt64], in txn: Transaction) throws {
+        // By bytes: String equality is Unicode-canonical, and a key in another normalisation
+        // is another key.
+        var lastVersions: [[UInt8]: UInt64] = [:]
+        for (stream, version) in streamVersions { lastVersions[Array(stream.utf8)] = version }
+        let indexes: [(Database, String, ([UInt8], [UInt8]) throws -> String?)] = [
+            (streams, "stream index", { key, _ in Self.strayStreamEntry(key: key, lastVersions: lastVersions) }),
+            (eventIds, "event-id index", { key, value in try self.strayEventIdEntry(key: key, value: value, eventCount: eventCount, txn: txn) }),
+        ]
+        for (database, name, whyStray) in indexes {
             let entries = try txn.statistics(database).entries
-            guard entries == Int(eventCount) else {
-                let stray = try firstStrayPosition(in: database, beyond: eventCount, txn: txn)
-                throw VerificationFailure(
-                    position: stray ?? eventCount + 1,
-                    problem: "the \(name) holds \(entries) entries for \(eventCount) events\(stray.map { ": an entry points at position \($0)" } ?? "")")
-            }
+            guard entries != Int(eventCount) else { continue }
+            let (position, reason) = try lowestStray(in: database, eventCount: eventCount, txn: txn, whyStray: whyStray)
+            throw VerificationFailure(
+                position: position, problem: "the \(name) holds \(entries) entries for \(eventCount) events: \(reason)")
         }
     }
 
-    private func firstStrayPosition(in database: Database, beyond last: UInt64, txn: Transaction) throws -> UInt64? {
+    /// The stray entry pointing at the lowest position, and why it is stray. An entry whose
+    /// value is not an 8-byte position counts as pointing at the last position.
+    private func lowestStray(
+        in database: Database, eventCount: UInt64, txn: Transaction, whyStray: ([UInt8], [UInt8]) throws -> String?
+    ) throws -> (UInt64, String) {
+        var lowest: (UInt64, String)?
         try txn.withCursor(database) { cursor in
             var entry = try cursor.first()
-            var smallest: UInt64?
             while let current = entry {
-                if let position = Bytes.readBigEndian(current.value), position > last {
-                    smallest = min(smallest ?? position, position)
+                let key = Array(current.key), value = Array(current.value)
+                if let reason = try whyStray(key, value) {
+                    let position = Self.position(value) ?? eventCount
+                    if lowest == nil || position < lowest!.0 { lowest = (position, reason) }
                 }
                 entry = try cursor.next()
             }
-            return smallest
         }
+        return lowest ?? (eventCount, "no single stray entry found")
+    }
+
+    /// An index value: exactly 8 big-endian bytes.
+    private static func position(_ value: [UInt8]) -> UInt64? {
+        value.count == 8 ? Bytes.readBigEndian(value) : nil
+    }
+
+    private static func pointer(_ value: [UInt8]) -> String {
+        position(value).map { "position \($0)" } ?? "the \(value.count)-byte value 0x\(Bytes.hex(value))"
+    }
+
+    /// Why a `streams` entry is none of the log's (streamId, streamVersion) keys, or `nil`.
+    private static func strayStreamEntry(key: [UInt8], lastVersions: [[UInt8]: UInt64]) -> String? {
+        guard let separator = key.firstIndex(of: 0), key.count - separator - 1 == 8,
+            let version = Bytes.readBigEndian(Array(key[(separator + 1)...]))
+        else { return "the key 0x\(Bytes.hex(key)) is not stream id, 0x00, 8-byte version" }
+        let stream = Array(key[..<separator])
+        let name = String(decoding: stream, as: UTF8.self).debugDescription
+        guard let last = lastVersions[stream] else { return "(\(name), \(version)) names a stream with no events" }
+        guard (1...last).contains(version) else { return "(\(name), \(version)) is past the stream's last version \(last)" }
+        return nil
+    }
+
+    /// Why an `event-ids` entry does not belong to the event it points at, or `nil`.
+    private func strayEventIdEntry(key: [UInt8], value: [UInt8], eventCount: UInt64, txn: Transaction) throws -> String? {
+        guard let id = EventID(bytes: key) else { return "the key 0x\(Bytes.hex(key)) is not 16 bytes" }
+        guard let position = Self.position(value) else { return "\(id) points at \(Self.pointer(value))" }
+        guard position >= 1, position <= eventCount else {
+            return "\(id) points at position \(position), which is not in the log (1 to \(eventCount))"
+        }
+        // Every event of the log passed its checks, so it decodes.
+        let owner = try txn.get(log, key: Bytes.bigEndian(position)).map { stored in
+            try stored.withUnsafeBytes { try RecordedEvent(storedValue: $0).eventId }
+        }
+        guard owner == id else { return "\(id) points at position \(position), whose eventId is \(owner.map { "\($0)" } ?? "missing")" }
+        return nil
     }
 }

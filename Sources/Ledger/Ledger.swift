@@ -79,7 +79,7 @@ public final class Ledger: @unchecked Sendable {
     /// indexes and head, and the stored projections against the same events folded afresh,
     /// compared in the same read snapshot.
     /// - Throws: `VerificationFailure` for the log, `ProjectionError` for the projections.
-    public func verifyAll(expectedHead: ChainHash? = nil, progress: ((UInt64) -> Void)? = nil) throws -> VerificationReport {
+    public func verifyAll(expectedHead: ExpectedHead? = nil, progress: ((UInt64) -> Void)? = nil) throws -> VerificationReport {
         var fold = ContractFold()
         return try store.verify(
             expectedHead: expectedHead, progress: progress, visit: { try fold.apply($0) },

@@ -9,26 +9,40 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Check the hash chain, the indexes and the head.",
             discussion: """
-                Re-computes every event's SHA-256 link from the first position, checks that positions
-                have no gaps, that every stream and event-id index entry points at its event, and that
-                the recorded head matches. On success it prints the head: write it down outside the
-                system, and later run `svledger verify --expect-head HASH` to prove nothing up to that
-                point has changed. On the first problem it names the position and exits with status 1.
+                Re-computes every event's SHA-256 link from the first position, checks that positions \
+                have no gaps, that every stream and event-id index entry points at its event, and that \
+                the recorded head matches. On success it prints the head, `head POSITION HASH`: write \
+                it down outside the system, and later run `svledger verify --expect-head POSITION:HASH` \
+                (or the hash alone) to prove that nothing up to that point has changed. The ledger may \
+                have grown since: the check is that the chain still has that hash at that position, and \
+                a last line says which case it is, "head matches the expected head at position P" or \
+                "the ledger has grown from position P (hash still matches there) to Q". On the first \
+                problem it names the position and exits with status 3.
 
                 tools/verify_ledger.py makes the same checks without svledger's code (Schemas/README.md).
                 """)
 
         @OptionGroup var options: LedgerOptions
 
-        @Option(help: ArgumentHelp("A head hash written down earlier (64 hex digits) that must still hold.", valueName: "hash"))
+        @Option(
+            help: ArgumentHelp(
+                "A head written down earlier, POSITION:HASH or the 64-hex-digit hash alone: the chain must still have that hash there.",
+                valueName: "head"))
         var expectHead: String?
 
         @Option(help: "text or json.")
         var format: OutputFormat = .text
 
+        /// Why a value is not a head, and where to find a whole one (tools/verify_ledger.py says the same).
+        static func notAHead(_ text: String) -> String {
+            "--expect-head needs a whole head, POSITION:HASH or the hash alone (64 hex digits), got \"\(text)\"; "
+                + "a shortened hash such as the 12 digits `svledger log` shows is not enough: "
+                + "`svledger verify` prints the head as `head POSITION HASH`, and `svledger stats` shows it too"
+        }
+
         func validate() throws {
-            if let expectHead, ChainHash(hex: expectHead) == nil {
-                throw ValidationError("--expect-head must be 64 hex digits, got \"\(expectHead)\"")
+            if let expectHead, ExpectedHead(expectHead) == nil {
+                throw ValidationError(Self.notAHead(expectHead))
             }
         }
 
@@ -38,7 +52,7 @@ extension Root {
                 let report: VerificationReport
                 do {
                     report = try ledger.verifyAll(
-                        expectedHead: expectHead.flatMap { ChainHash(hex: $0) },
+                        expectedHead: expectHead.flatMap { ExpectedHead($0) },
                         progress: { Terminal.progress("verified \($0) events…") })
                 } catch let error as ProjectionError {
                     throw error.inContext("verification failed")
@@ -47,6 +61,7 @@ extension Root {
                 case .text:
                     print("verified \(report.eventCount) events in \(report.streamCount) streams")
                     print(report.head)
+                    if let finding = report.expectedHeadFinding { print(finding) }
                 case .json:
                     let json = VerifyDocument.json(
                         events: UInt64(report.eventCount), streams: UInt64(report.streamCount),
