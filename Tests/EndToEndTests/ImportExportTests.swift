@@ -49,6 +49,22 @@ struct ImportExportTests: LedgerCLISuite {
         #expect(try svledger(["verify"]).status == 0)
     }
 
+    @Test("seed 003 with its total printed as a row, labelled with cells dropped or unlabelled with cells kept: set against the lines, never counted as one", arguments: [
+        "TOTAL\t\t\t\t\t\t£8,461,245.35", "\t\t\t\t\t\t£ 8,461,245.35\t\t",
+    ])
+    func seedWithTotalRow(row: String) throws {
+        try awardedContract()
+        let seed = try String(contentsOfFile: Self.seed003, encoding: .utf8)
+        let file = directory.child("total-row.tsv")
+        try (seed[..<seed.range(of: "**Total SV Pledge")!.lowerBound] + row + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let dry = try svledger(["import", "portal", file, "--contract", "IMP-1", "--catalog", "portal-003", "--dry-run"])
+        #expect(dry.stdout.contains("recomputed total £2,822,946.49; stated lines add up to £8,461,245.35; printed total £8,461,245.35"), "\(dry.stdout)")
+        #expect(!dry.stdout.contains("unknown-measure"))
+        #expect(!dry.stdout.contains("total-differs"))
+        let imported = try svledger(["import", "portal", file, "--contract", "IMP-1", "--catalog", "portal-003", "--use-computed"] + Self.officer)
+        #expect(imported.stdout.contains("21 lines worth £2,822,946.49"))
+    }
+
     @Test("an unknown measure is added to a new catalog version only with --add-measures")
     func addMeasures() throws {
         try awardedContract()

@@ -73,6 +73,103 @@ struct PortalImportTests {
         #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
     }
 
+    /// Seed 003 with its prose total replaced by `totalRow`, printed in the table's own columns.
+    static func seedWithTotalRow(_ totalRow: String, delimiter: String = "\t") throws -> [UInt8] {
+        let text = String(decoding: try seedBytes(), as: UTF8.self)
+        let table = text[..<text.range(of: "**Total SV Pledge")!.lowerBound]
+        return Array((table + totalRow.replacingOccurrences(of: "|", with: delimiter) + "\n").utf8)
+    }
+
+    // The header has 9 columns: Theme|Reference|Question|Units|Proxy Value|Answer|Pledged Social Value|CWB Priority|Corporate Strategy.
+    @Test("a total printed as a row of the table is the printed total, labelled or not, with trailing cells kept or dropped", arguments: [
+        ("labelled in Question, cells kept", "||Total||||£ 8,461,245.35||"),
+        ("labelled in Question, cells dropped", "||Total||||£ 8,461,245.35"),
+        ("TOTAL in Theme, cells kept", "TOTAL||||||£8,461,245.35||"),
+        ("TOTAL in Theme, cells dropped", "TOTAL||||||£8,461,245.35"),
+        ("Grand total in Reference, cells kept", "|Grand total|||||£ 8,461,245.35||"),
+        ("Grand total in Reference, cells dropped", "|Grand total|||||£ 8,461,245.35"),
+        ("the seed's own wording, cells dropped", "**Total SV Pledge**||||||£8,461,245.35"),
+        ("unlabelled, cells kept", "||||||£ 8,461,245.35||"),
+        ("unlabelled, cells dropped", "||||||£ 8,461,245.35"),
+        ("compact: the label and the amount only", "Total|£ 8,461,245.35"),
+    ])
+    func totalRow(layout: String, row: String) throws {
+        let table = try PortalTable(bytes: try Self.seedWithTotalRow(row))
+        #expect(table.rows.count == 22, "\(layout): the total is not a measure line")
+        #expect(table.statedTotal == Money(pence: 846_124_535))
+        let plan = PortalImport(table: table, catalog: Self.catalog)
+        #expect(plan.statedLinesTotal.plain == "8461245.35", "\(layout): the total is not counted as a line")
+        #expect(!plan.findings.contains { $0.kind == .unknownMeasure || $0.kind == .totalDiffers }, "\(layout): \(plan.findings)")
+        #expect(plan.blockingFindings(useComputed: true, addMeasures: false).isEmpty)
+    }
+
+    @Test("a total row in a comma-separated table, labelled with cells dropped and unlabelled with cells kept", arguments: [
+        "Total,,,,,,\"£ 82,045.00\"", ",,,,,,\"£ 82,045.00\",",
+    ])
+    func totalRowCSV(row: String) throws {
+        let text = """
+            Theme,Reference,Question,Units,Proxy Value,Answer,Pledged Social Value,CWB Priority
+            Jobs,NT1,Local staff,no. people FTE,30782,2,"£ 61,564.00",Advancing Fairer Employment
+            Jobs,NT3,Long-term unemployed,no. people FTE,20481,1,"£ 20,481.00",Advancing Fairer Employment
+            \(row)
+            """
+        let table = try PortalTable(bytes: Array(text.utf8))
+        #expect(table.rows.map(\.reference) == ["NT1", "NT3"])
+        #expect(table.statedTotal == Money(pence: 8_204_500))
+        #expect(PortalImport(table: table, catalog: Self.catalog).findings.isEmpty)
+    }
+
+    @Test("a labelled total row that is not the sum of the lines is set against them, not counted as a line", arguments: [
+        "||Total||||£ 9,000,000.00||", "||Total||||£ 9,000,000.00",
+    ])
+    func wrongTotalRow(row: String) throws {
+        let table = try PortalTable(bytes: try Self.seedWithTotalRow(row))
+        #expect(table.rows.count == 22)
+        #expect(table.statedTotal == Money(pence: 900_000_000))
+        let plan = PortalImport(table: table, catalog: Self.catalog)
+        #expect(plan.statedLinesTotal.plain == "8461245.35")
+        #expect(plan.findings.filter { $0.kind == .totalDiffers }.map(\.message)
+            == ["the printed total £9,000,000.00 differs from the sum of the stated lines £8,461,245.35"])
+        #expect(!plan.findings.contains { $0.kind == .unknownMeasure })
+    }
+
+    @Test("a short row that is not the printed total is refused, naming its line", arguments: [
+        // NT1 with its two priority cells dropped (line 12).
+        ("a measure line", "NT1", 12, "line 12: has 7 fields, but the header (line 11) has 9"),
+        // No measure code, no label, and not the sum of the lines (line 36).
+        ("an unlabelled figure", "||||||£ 5.00", 36, "line 36: has 7 fields, but the header (line 11) has 9"),
+    ])
+    func shortRowRefused(what: String, row: String, line: Int, expected: String) throws {
+        var bytes: [UInt8]
+        if row == "NT1" {
+            let text = String(decoding: try Self.seedBytes(), as: UTF8.self)
+            bytes = Array(text.replacingOccurrences(
+                of: "\t£ 738,768.00\tAdvancing Fairer Employment\tA fair local economy that works for everyone\n",
+                with: "\t£ 738,768.00\n").utf8)
+        } else {
+            bytes = try Self.seedWithTotalRow(row)
+        }
+        let error = #expect(throws: PortalTableError.self) { try PortalTable(bytes: bytes) }
+        #expect(error?.line == line)
+        #expect(error?.description.hasPrefix(expected) == true, "\(what): \(String(describing: error))")
+        if row == "NT1" { #expect(error?.description.contains("NT1") == true, "the message names the measure") }
+        #expect(error?.description.contains("CWB Priority") == true, "the message names the missing columns: \(String(describing: error))")
+    }
+
+    @Test("a full-width row with no measure code stays a line, not the total, when it is unlabelled and not the sum, or prints a proxy or answer", arguments: [
+        "Jobs|||||1|£ 5.00||",
+        // The lines' own sum, but with a proxy: a line whose code is missing.
+        "Growth|||£|0.963812|650000|£ 8,461,245.35||",
+        // A question that starts "Total" (as NT18's does), with a proxy and answer.
+        "Growth||Total amount (£) spent in LOCAL supply chain through the contract|£|0.963812|650000|£ 626,477.80||",
+    ])
+    func codelessLineIsNotTotal(row: String) throws {
+        let table = try PortalTable(bytes: try Self.seedWithTotalRow(row))
+        #expect(table.rows.count == 23)
+        #expect(table.statedTotal == nil)
+        #expect(PortalImport(table: table, catalog: Self.catalog).findings.contains { $0.kind == .unknownMeasure && $0.line == 36 })
+    }
+
     static let header = "Theme\tReference\tQuestion\tUnits\tProxy Value\tAnswer\tPledged Social Value\n"
 
     static func malformedFile(_ kind: String) -> [UInt8] {

@@ -30,17 +30,40 @@ struct RuleTests {
         #expect(scenario.state.inScope == inScope)
     }
 
-    @Test("the Lancashire draft applies above the statutory threshold in force, not at it", arguments: [
-        ("2025-06-01", "214904.00", false), ("2025-06-01", "214904.01", true),
-        ("2026-02-01", "207720.00", false), ("2026-02-01", "207720.01", true),
-    ])
-    func statutoryThreshold(date: String, value: String, inScope: Bool) throws {
+    // The statutory thresholds are inclusive: reg. 5 of the Public Contracts Regulations 2015
+    // ("equal to or greater than") and Schedule 1 of the Procurement Act 2023 ("not less than").
+    static let statutoryBoundaries = [
+        ("2025-06-01", "214903.99", false), ("2025-06-01", "214904.00", true), ("2025-06-01", "214904.01", true),
+        ("2026-02-01", "207719.99", false), ("2026-02-01", "207720.00", true), ("2026-02-01", "207720.01", true),
+    ]
+
+    @Test("the Lancashire draft applies at or above the statutory threshold in force, not a penny below", arguments: statutoryBoundaries)
+    func draftScopeIsInclusive(date: String, value: String, inScope: Bool) throws {
         var scenario = Scenario()
         try scenario.run(.register(Scenario.registration(value: value, policy: "lancashire-draft")), on: date)
         let events = try scenario.run(.assessThreshold, on: date)
-        #expect(scenario.state.inScope == inScope)
-        guard case .thresholdAssessed(let assessment) = events.first else { return }
-        #expect(assessment.statutoryDutyApplies == inScope, "a services contract above the statutory threshold carries the Act's duty")
+        #expect(scenario.state.inScope == inScope, "\(value) on \(date)")
+        guard case .thresholdAssessed(let assessment) = events.first else { Issue.record("no assessment"); return }
+        #expect(assessment.inclusive)
+        #expect(assessment.outcome == (inScope ? .above : .below))
+        #expect(assessment.threshold == assessment.statutoryThreshold)
+        #expect(assessment.statutoryDutyApplies == inScope, "a services contract at or above the statutory threshold carries the Act's duty")
+    }
+
+    @Test("the statutory duty applies to services at or above the statutory threshold, under a policy with a threshold of its own", arguments: statutoryBoundaries)
+    func statutoryDutyIsInclusive(date: String, value: String, applies: Bool) throws {
+        for policy in ["lancashire-2024-28", "leicestershire-2022"] {
+            var services = Scenario()
+            try services.run(.register(Scenario.registration(value: value, policy: policy)), on: date)
+            guard case .thresholdAssessed(let assessment) = try services.run(.assessThreshold, on: date).first else { Issue.record("no assessment"); return }
+            #expect(assessment.outcome == .above, "\(policy)'s own threshold is lower")
+            #expect(assessment.statutoryDutyApplies == applies, "\(policy): \(value) on \(date)")
+
+            var works = Scenario()
+            try works.run(.register(Scenario.registration(value: value, policy: policy, category: .works)), on: date)
+            guard case .thresholdAssessed(let worksAssessment) = try works.run(.assessThreshold, on: date).first else { Issue.record("no assessment"); return }
+            #expect(!worksAssessment.statutoryDutyApplies, "the duty is for services only")
+        }
     }
 
     // MARK: - Weighting

@@ -92,7 +92,10 @@ struct ContractRules {
         let value = registration.estimatedValue
         let covered = policy.threshold.categories.contains(registration.category)
         let reaches = policy.threshold.inclusive ? value >= threshold : value > threshold
-        let duty = statutory.map { policy.statutoryDutyCategories.contains(registration.category) && value > $0.amount } ?? false
+        // The statutory thresholds are inclusive: a contract worth exactly the threshold is covered
+        // (Public Contracts Regulations 2015 reg. 5, "equal to or greater than"; Procurement Act 2023
+        // Schedule 1, "not less than").
+        let duty = statutory.map { policy.statutoryDutyCategories.contains(registration.category) && value >= $0.amount } ?? false
         return .thresholdAssessed(
             ThresholdAssessment(
                 policyId: policy.id, policyVersion: policy.version, measuredValue: value, threshold: threshold,

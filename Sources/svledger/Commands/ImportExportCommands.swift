@@ -17,7 +17,10 @@ extension Root {
                 discussion: """
                     The file is tab- or comma-separated with the columns Theme, Reference, Question, Units,
                     Proxy Value, Answer, Pledged Social Value, and optional priority columns (the layout
-                    of seed 003); prose before the header and a printed total after the rows are allowed.
+                    of seed 003); prose before the header is allowed, and a printed total either in prose
+                    after the rows or as a row in the table's own columns (no measure code, proxy or
+                    answer; labelled "Total" or holding the sum of the lines; trailing empty cells may
+                    be dropped).
 
                     Every line is recomputed as answer × the catalog's proxy. Findings name each line whose
                     stated value disagrees with answer × proxy beyond what the proxy's printed precision
