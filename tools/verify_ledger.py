@@ -59,6 +59,7 @@ import hashlib
 import json
 import os
 import re
+import struct
 import sys
 
 try:
@@ -364,6 +365,11 @@ class Chain:
         self.versions = {}           # streamId -> last streamVersion seen
         self.expect = expect_head    # (position or None, 32 hash bytes), from --expect-head
         self.expect_seen = None      # (position, hash) of the link the expected head names
+        # Recorded times later than this machine's clock by more than 5 minutes: a clock that
+        # ran ahead wrote them (not a failure of the chain; reported after the head).
+        now = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)
+        self.clock_limit = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+        self.ahead = None            # (first position, its recordedAt, how many)
         self._watch()
 
     def _watch(self):
@@ -416,6 +422,9 @@ class Chain:
         self.hash = computed
         self.recorded_at = env["recordedAt"]
         self.versions[stream] = expected_version
+        if self.recorded_at > self.clock_limit:
+            first, first_at, count = self.ahead or (position, self.recorded_at, 0)
+            self.ahead = (first, first_at, count + 1)
         self._watch()
 
     def check_expected_head(self):
@@ -451,6 +460,11 @@ class Chain:
                          if found == self.position else
                          f"the ledger has grown from position {found} (hash still matches "
                          f"there) to {self.position}")
+        if self.ahead is not None:
+            first, first_at, count = self.ahead
+            lines.append(f"warning: {count} event{'' if count == 1 else 's'} recorded more than "
+                         f"5 minutes ahead of this machine's clock, the first at position {first} "
+                         f"({first_at}): see docs/operations.md, \"A clock that disagrees with the ledger\"")
         return "\n".join(lines)
 
 
@@ -458,12 +472,50 @@ class Chain:
 # LMDB ledger (section 5)
 # ---------------------------------------------------------------------------
 
+def check_data_file_length(path):
+    """A data.mdb shorter than the pages its newest meta page names is a copy cut short;
+    mapping it would end in SIGBUS on the first read past its end, so it is refused before
+    LMDB opens it. The two meta pages (pages 0 and 1) each hold, after the 16-byte page
+    header: magic 0xBEEFC0DE (u32), version (u32), address and map size (8 bytes each), the
+    free and main database records (48 bytes each, the first's first u32 being the page size),
+    the last page number and the transaction id (u64 each), all in the machine's byte order
+    (little-endian here). The meta with the larger transaction id is the newest."""
+    data_file = os.path.join(path, "data.mdb")
+    try:
+        size = os.path.getsize(data_file)
+        with open(data_file, "rb") as handle:
+            head = handle.read(2 * 65536)
+    except OSError:
+        return  # LMDB reports a missing or unreadable file in its own words
+    metas = []
+    offset = 0
+    for _ in range(2):
+        if len(head) < offset + 152:
+            break
+        magic, = struct.unpack_from("<I", head, offset + 16)
+        page_size, = struct.unpack_from("<I", head, offset + 40)
+        last_page, txn_id = struct.unpack_from("<QQ", head, offset + 136)
+        if magic != 0xBEEFC0DE or page_size < 512:
+            break
+        metas.append((txn_id, last_page, page_size))
+        offset = page_size
+    if not metas:
+        return
+    _, last_page, page_size = max(metas)
+    needed = (last_page + 1) * page_size
+    if size < needed:
+        raise Failure(0, "0 (file length)",
+                      f"{data_file} is cut short: it has {size} bytes but its meta page names "
+                      f"pages up to byte {needed}; it is an incomplete copy")
+
+
 def open_ledger(path):
     """Open the environment read-only; return (env, txn, dbs) or raise UsageError."""
     if lmdb is None:
         raise UsageError("the Python module lmdb is not installed (pip install lmdb)")
     if not os.path.isdir(path):
         raise UsageError(f"{path}: not a directory (expected an LMDB environment)")
+    check_data_file_length(path)
     try:
         env = lmdb.open(path, readonly=True, max_dbs=16, lock=False, subdir=True)
         txn = env.begin(buffers=False)

@@ -46,6 +46,22 @@ public struct VerificationReport: Sendable, Equatable {
     public let head: LedgerHead
     /// Where the expected head was found (its position and hash), when one was given.
     public let expectedHead: LedgerHead?
+    /// Events recorded more than ``EventStore/clockToleranceMilliseconds`` after the verifying
+    /// machine's clock (a clock that ran ahead wrote them): the first and how many.
+    public internal(set) var recordedAhead: RecordedAhead?
+
+    public struct RecordedAhead: Sendable, Equatable {
+        public let first: UInt64
+        public let recordedAt: Timestamp
+        public var count: UInt64
+    }
+
+    /// The line both verifiers print after the head when some times are ahead of the clock.
+    public var recordedAheadWarning: String? {
+        guard let ahead = recordedAhead else { return nil }
+        return "warning: \(ahead.count) event\(ahead.count == 1 ? "" : "s") recorded more than 5 minutes ahead of this machine's clock, "
+            + "the first at position \(ahead.first) (\(ahead.recordedAt)): see docs/operations.md, \"A clock that disagrees with the ledger\""
+    }
 
     public init(eventCount: UInt64, streamCount: Int, head: LedgerHead, expectedHead: LedgerHead? = nil) {
         self.eventCount = eventCount
@@ -93,6 +109,8 @@ extension EventStore {
                 return expectedHead.position.map { $0 == head.position } ?? (head.hash == expectedHead.hash)
             }
             var expectedSeen: LedgerHead? = isExpected(.empty) ? .empty : nil
+            let clockLimit = Timestamp(millisecondsSinceEpoch: clock().millisecondsSinceEpoch + Self.clockToleranceMilliseconds)
+            var recordedAhead: VerificationReport.RecordedAhead?
             try txn.withCursor(log) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
@@ -121,6 +139,10 @@ extension EventStore {
                     try visit?(event)
                     streamVersions[event.streamId] = event.streamVersion
                     previousRecordedAt = event.recordedAt
+                    if event.recordedAt > clockLimit {
+                        recordedAhead = recordedAhead ?? .init(first: position, recordedAt: event.recordedAt, count: 0)
+                        recordedAhead?.count += 1
+                    }
                     previous = LedgerHead(position: position, hash: event.hash)
                     if expectedSeen == nil, isExpected(previous) { expectedSeen = previous }
                     if position % 100_000 == 0 { progress?(position) }
@@ -143,8 +165,9 @@ extension EventStore {
                     problem: "the recorded head (\(recordedHead.position), \(recordedHead.hash.hex)) does not match the log, which ends at (\(previous.position), \(previous.hash.hex)): the log was truncated or the head altered")
             }
             if let expectedHead { try Self.check(expectedHead, seen: expectedSeen, last: previous.position) }
-            let report = VerificationReport(
+            var report = VerificationReport(
                 eventCount: previous.position, streamCount: streamVersions.count, head: previous, expectedHead: expectedSeen)
+            report.recordedAhead = recordedAhead
             try finally?(reader, report)
             return report
         }

@@ -62,6 +62,7 @@ extension Root {
                     print("verified \(report.eventCount) events in \(report.streamCount) streams")
                     print(report.head)
                     if let finding = report.expectedHeadFinding { print(finding) }
+                    if let warning = report.recordedAheadWarning { print(warning) }
                 case .json:
                     let json = VerifyDocument.json(
                         events: UInt64(report.eventCount), streams: UInt64(report.streamCount),
