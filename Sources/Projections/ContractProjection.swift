@@ -24,6 +24,10 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     public var commitmentCatalog: String?
     public var pledgedOn: CalendarDate?
     public var closedOn: CalendarDate?
+    /// The latest effective date of the pledge and the review refreshes folded in: a
+    /// reconciliation at an earlier reporting date must replay the contract's stream, as a
+    /// commitment that was not yet in force then must not count (docs/rules.md).
+    public var commitmentsChangedOn: CalendarDate?
     /// Commitment lines in the order they first appeared.
     public var lines: [CommitmentLine]
     /// Delivered figures, one per quarter and measure, after corrections.
@@ -143,6 +147,7 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             supplier = supplier ?? pledge.supplier
             commitmentCatalog = "\(pledge.catalogId)@\(pledge.catalogVersion)"
             pledgedOn = date
+            commitmentsChangedOn = max(commitmentsChangedOn ?? date, date)
             lines = pledge.lines.map { CommitmentLine(measure: $0.measure, unit: $0.unit, original: Figure($0), current: Figure($0)) }
             advance(to: .pledged)
         case .deliveryReported(let report):
@@ -152,6 +157,7 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             for line in correction.lines { record(line, quarter: correction.quarter, source: envelope.eventId, corrected: true) }
         case .commitmentsRefreshed(let refresh):
             commitmentCatalog = "\(refresh.catalogId)@\(refresh.catalogVersion)"
+            commitmentsChangedOn = max(commitmentsChangedOn ?? date, date)
             let current = Dictionary(uniqueKeysWithValues: refresh.lines.map { ($0.measure, $0) })
             for index in lines.indices {
                 lines[index].current = current[lines[index].measure].map(Figure.init)

@@ -225,6 +225,7 @@ extension ContractProjection {
         commitmentCatalog = try r.optionalString()
         pledgedOn = try r.optionalDate()
         closedOn = try r.optionalDate()
+        commitmentsChangedOn = try r.optionalDate()
 
         lines = try r.list { r throws(ProjectionCodecError) in
             CommitmentLine(measure: try r.string(), unit: try r.string(), original: try r.optionalFigure(), current: try r.optionalFigure())

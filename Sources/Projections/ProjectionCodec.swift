@@ -10,7 +10,8 @@ import SocialValue
 /// fresh replay and `svledger rebuild` rewrites it, so the layout may change with a new
 /// version byte (a ledger with the old one is then rebuilt, not migrated).
 ///
-/// Layout, version 2 (version 1 also held a map of return sources that nothing read). `?`
+/// Layout, version 3 (version 2 lacked commitmentsChangedOn; version 1 also held a map of
+/// return sources that nothing read). `?`
 /// marks an optional: one byte 0 for absent or 1 for present, then the value; a list is a
 /// varint count, then its elements:
 /// - `u8` format version;
@@ -22,6 +23,7 @@ import SocialValue
 /// - weighting?: percent (decimal), basis, policyMinimumPercent (decimal), overrideReason?,
 ///   exemptionApplied (bool);
 /// - supplier?; award?: date, value (money); commitmentCatalog?; pledgedOn?; closedOn?;
+///   commitmentsChangedOn?;
 /// - lines: list of measure, unit, original? and current? figures, a figure being quantity
 ///   (decimal), proxy? (decimal), value? (money);
 /// - deliveries: list of quarter, measure, quantity (decimal), evidence, pledged (bool),
@@ -35,7 +37,7 @@ import SocialValue
 /// stay distinct; a date is its year (signed), then month and day bytes; a quarter is its
 /// start year (signed), then its number byte.
 public enum ProjectionCodec {
-    public static let formatVersion: UInt8 = 2
+    public static let formatVersion: UInt8 = 3
 
     /// The stored bytes of `projection`: the same projection always gives the same bytes.
     public static func encode(_ projection: ContractProjection) -> [UInt8] {
@@ -182,6 +184,7 @@ extension ProjectionWriter {
         optionalString(p.commitmentCatalog)
         optionalDate(p.pledgedOn)
         optionalDate(p.closedOn)
+        optionalDate(p.commitmentsChangedOn)
 
         varint(UInt(p.lines.count))
         for line in p.lines {

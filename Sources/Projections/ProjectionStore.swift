@@ -6,7 +6,8 @@ import SocialValue
 /// The read models kept in the ledger's own LMDB environment, beside the log:
 /// - `projection-contracts`: contract reference → its ``ContractProjection`` in the binary
 ///   form of ``ProjectionCodec``, decoded in place from the map;
-/// - `projection-meta`: `position` → the last log position the projections reflect.
+/// - `projection-meta`: `position` → the last log position the projections reflect, and
+///   `format` → the ``ProjectionCodec`` version they are written in (one byte).
 ///
 /// They are written in the same write transaction as the events they reflect (the append's
 /// hook), so they are never behind the log and a crash cannot split them from it.
@@ -15,6 +16,7 @@ public final class ProjectionStore: @unchecked Sendable {
     let contracts: Database
     let meta: Database
     static let positionKey = Array("position".utf8)
+    static let formatKey = Array("format".utf8)
     let recent = RecentProjections()
 
     /// Opens the projection databases, creating them when the ledger is writable.
@@ -27,6 +29,14 @@ public final class ProjectionStore: @unchecked Sendable {
             meta = try store.environment.openDatabase("projection-meta", flags: flags)
         } catch LMDBError.notFound {
             throw ProjectionError.missing
+        }
+        // A new ledger's (empty) projections are current in this format from the start.
+        if !store.environment.isReadOnly {
+            try store.environment.write { txn in
+                if try txn.get(meta, key: Self.formatKey) == nil, try store.reader(for: txn).head().position == 0 {
+                    try txn.put(meta, key: Self.formatKey, value: [ProjectionCodec.formatVersion])
+                }
+            }
         }
     }
 
@@ -43,7 +53,7 @@ public final class ProjectionStore: @unchecked Sendable {
     /// rebuild` (run by any writing command that finds them behind) recomputes them.
     @discardableResult
     public func apply(_ events: [RecordedEvent], reader: LedgerReader, decided: [EventID: ContractEvent] = [:]) throws -> [ContractProjection] {
-        guard let first = events.first, try position(reader: reader) == first.position - 1 else { return [] }
+        guard let first = events.first, try isCurrent(reader: reader, head: first.position - 1) else { return [] }
         var fold = ContractFold()
         var touched = Set<String>()
         for event in events {
@@ -156,16 +166,22 @@ public final class ProjectionStore: @unchecked Sendable {
             }
             for projection in cache.fold.contracts.values { try save(projection, in: txn) }
             if last > 0 { try txn.put(meta, key: Self.positionKey, value: Bytes.bigEndian(last)) }
+            try txn.put(meta, key: Self.formatKey, value: [ProjectionCodec.formatVersion])
             return (last, try txn.statistics(contracts).entries)
         }
         recent.forget()
         return result
     }
 
-    /// True when the stored projections reflect the whole log: only then may a read use them,
-    /// and an append fold into them.
+    /// True when the stored projections reflect the whole log, in this version's format: only
+    /// then may a read use them, and an append fold into them.
     public func isCurrent() throws -> Bool {
-        try store.read { reader in try position(reader: reader) == reader.head().position }
+        try store.read { reader in try isCurrent(reader: reader, head: reader.head().position) }
+    }
+
+    /// True when the stored projections reflect the log through `head`, in this version's format.
+    public func isCurrent(reader: LedgerReader, head: UInt64) throws -> Bool {
+        try position(reader: reader) == head && reader.transaction.get(meta, key: Self.formatKey) == [ProjectionCodec.formatVersion]
     }
 
     /// Replays the whole log in memory and compares the result with the stored projections.
@@ -189,6 +205,10 @@ public final class ProjectionStore: @unchecked Sendable {
     public func compare(_ fold: ContractFold, through last: UInt64, reader: LedgerReader) throws {
         let stored = try position(reader: reader)
         guard stored == last else { throw ProjectionError.differs("projection-meta/position", "records position \(stored), the log ends at \(last)") }
+        let format = try reader.transaction.get(meta, key: Self.formatKey)
+        guard last == 0 || format == [ProjectionCodec.formatVersion] else {
+            throw ProjectionError.differs("projection-meta/format", "is \(format.map { "version \($0.first ?? 0)" } ?? "missing"), not this svledger's version \(ProjectionCodec.formatVersion)")
+        }
         var seen = Set<String>()
         try reader.transaction.withCursor(contracts) { cursor in
             var entry = try cursor.first()

@@ -25,7 +25,7 @@ public struct Snapshot: Sendable {
             let target = min(position ?? head.position, head.position)
             let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
             let reference = try ReferenceReplay.referenceData(reader, through: target)
-            if target == head.position, try projections.position(reader: reader) == head.position {
+            if target == head.position, try projections.isCurrent(reader: reader, head: head.position) {
                 return Snapshot(position: target, hash: hash, contracts: try projections.all(reader: reader), reference: reference)
             }
             var fold = ContractFold()

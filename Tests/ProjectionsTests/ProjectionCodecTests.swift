@@ -32,7 +32,7 @@ struct ProjectionCodecTests {
          "exemption": {"status": "granted", "businessCase": "case", "decidedByRole": "Head of Procurement", "decidedOn": "2025-03-01", "reason": "why"},
          "weighting": {"percent": "1.5", "basis": "board-override", "policyMinimumPercent": "10", "overrideReason": "local need", "exemptionApplied": true},
          "supplier": "Safe Roads Ltd", "award": {"date": "2025-03-20", "value": "0"}, "commitmentCatalog": "portal-003@003.1",
-         "pledgedOn": "2025-03-20", "closedOn": "2026-04-01",
+         "pledgedOn": "2025-03-20", "closedOn": "2026-04-01", "commitmentsChangedOn": "2025-09-01",
          "lines": [
            {"measure": "NT1", "unit": "FTE", "original": {"quantity": "4", "proxy": "30782.00", "value": "123128.00"}, "current": {"quantity": "3.0"}},
            {"measure": "NT10", "unit": "", "current": {"quantity": "-3.10", "proxy": "0.963812", "value": "-2.99"}, "original": {"quantity": "0"}},
@@ -47,7 +47,7 @@ struct ProjectionCodecTests {
     /// The optionals of a projection, each of which a test clears on its own.
     enum OptionalField: CaseIterable, Sendable {
         case assessment, exemption, decidedByRole, decidedOn, exemptionReason, weighting, overrideReason
-        case supplier, award, commitmentCatalog, pledgedOn, closedOn, original, current, proxy, value
+        case supplier, award, commitmentCatalog, pledgedOn, closedOn, commitmentsChangedOn, original, current, proxy, value
 
         func clear(_ p: inout ContractProjection) {
             switch self {
@@ -63,6 +63,7 @@ struct ProjectionCodecTests {
             case .commitmentCatalog: p.commitmentCatalog = nil
             case .pledgedOn: p.pledgedOn = nil
             case .closedOn: p.closedOn = nil
+            case .commitmentsChangedOn: p.commitmentsChangedOn = nil
             case .original: p.lines[0].original = nil
             case .current: p.lines[0].current = nil
             case .proxy: p.lines[0].original!.proxy = nil
@@ -73,12 +74,12 @@ struct ProjectionCodecTests {
 
     /// The codec's layout written out by hand for `bare`: a change to the format shows here.
     static let bareBytes: [UInt8] =
-        [2] + text("B-1") + text("T") + text("D") + text("works")
+        [3] + text("B-1") + text("T") + text("D") + text("works")
         + [0xC8, 0x01]  // £1.00: 100 pence, zigzag 200
         + [0xD2, 0x1F, 4, 1]  // 2025-04-01: zigzag 4050, month, day
         + [0xD4, 0x1F, 3, 31]  // 2026-03-31
         + [0] + text("P") + text("registered")  // no areas
-        + [0, 0, 0, 0, 0, 0, 0, 0]  // assessment … closedOn absent
+        + [0, 0, 0, 0, 0, 0, 0, 0, 0]  // assessment … commitmentsChangedOn absent
         + [0, 0, 0]  // no lines, deliveries or returned quarters
         + [1, 7]  // version 1, position 7
 
@@ -252,10 +253,10 @@ struct ProjectionCodecTests {
             }
         }
         #expect(Self.failure([]) == "truncated at 0")
-        #expect(Self.failure(Array(Self.bareBytes.dropLast())) == "truncated at 51")
+        #expect(Self.failure(Array(Self.bareBytes.dropLast())) == "truncated at 52")
     }
 
-    @Test("another format version throws", arguments: [0, 1, 3, 0x7B, 0xFF] as [UInt8])
+    @Test("another format version throws", arguments: [0, 1, 2, 4, 0x7B, 0xFF] as [UInt8])
     func wrongVersion(_ version: UInt8) throws {
         var bytes = Self.bareBytes
         bytes[0] = version
@@ -274,7 +275,7 @@ struct ProjectionCodecTests {
     func trailingBytes() throws {
         let bytes = ProjectionCodec.encode(try Self.full())
         #expect(Self.failure(bytes + [0]) == "trailing at \(bytes.count)")
-        #expect(Self.failure(Self.bareBytes + [1, 2, 3]) == "trailing at 52")
+        #expect(Self.failure(Self.bareBytes + [1, 2, 3]) == "trailing at 53")
     }
 
     struct Corruption: Sendable, CustomTestStringConvertible {
@@ -302,7 +303,7 @@ struct ProjectionCodecTests {
         Corruption("an optional's tag of 2", "invalid at 39") { $0[39] = 2 },
         Corruption("a count beyond the end", "invalid at 25") { $0[25] = 0x7F },
         Corruption("a string length beyond the end", "invalid at 9") { $0[9] = 0x80 },
-        Corruption("a number cut short", "truncated at 52") { $0[51] = 0x80 },
+        Corruption("a number cut short", "truncated at 53") { $0[52] = 0x80 },
         Corruption("a number longer than needed", "invalid at 15") { $0.replaceSubrange(15...16, with: [0xC8, 0x81, 0x00]) },
         Corruption("a number beyond 64 bits", "invalid at 51") { $0.replaceSubrange(51...51, with: Array(repeating: 0xFF, count: 9) + [0x7F]) },
         Corruption("a number of eleven bytes", "invalid at 51") { $0.replaceSubrange(51...51, with: Array(repeating: 0x80, count: 10) + [0x01]) },
