@@ -113,13 +113,16 @@ def main():
     check = Checker(sys.argv[1], sys.argv[2])
     contracts = check.document("contracts", ["contracts", "--period", PERIOD, "--format", "json"]) or {}
     check.document("contracts", ["contracts", "--format", "json"])
+    check.document("contracts", ["contracts", "--on", "2025-06-30", "--format", "json"])   # the effective-time view
     references = [row["contract"] for row in contracts.get("contracts", [])]
     if not references:
         check.problems.append("the ledger has no contracts, so show and audit went unchecked")
     for reference in references:
         check.document("show", ["show", reference, "--format", "json"])
+        check.document("show", ["show", reference, "--on", "2026-03-31", "--format", "json"])
         check.document("audit", ["audit", reference, "--format", "json"])
     reconciliation = check.document("reconcile", ["reconcile", "--period", PERIOD, "--format", "json"]) or {}
+    check.document("reconcile", ["reconcile", "--on", "2025-06-30", "--format", "json"])
     for row in reconciliation.get("contracts", [])[:1]:
         check.document("reconcile", ["reconcile", "--period", PERIOD, "--contract", row["contract"], "--format", "json"])
     check.ndjson("log", ["log", "--format", "json"])

@@ -193,12 +193,38 @@ extension ContractProjection.Figure {
     }
 }
 
+/// Which of a contract's events a fold takes, by their effective dates (the log's order and
+/// the recording time are untouched: a limit only leaves events out).
+public enum EffectiveLimit: Sendable, Equatable {
+    /// Every event: the stored projections.
+    case none
+    /// The pledge and the review refreshes only if effective on or before the day: the
+    /// commitments in force then (docs/rules.md). Other events all count.
+    case commitmentsInForce(on: CalendarDate)
+    /// Only events effective on or before the day: how each contract stood that day.
+    case effective(on: CalendarDate)
+
+    func admits(_ event: ContractEvent, effectiveDate: CalendarDate) -> Bool {
+        switch self {
+        case .none: return true
+        case .effective(let day): return effectiveDate <= day
+        case .commitmentsInForce(let day):
+            switch event {
+            case .pledgeRecorded, .commitmentsRefreshed: return effectiveDate <= day
+            default: return true
+            }
+        }
+    }
+}
+
 /// Folds contract events into projections, keyed by contract reference.
 public struct ContractFold: Sendable {
     public private(set) var contracts: [String: ContractProjection] = [:]
     private var lastStream: (id: String, reference: String?) = ("", nil)
+    /// The events this fold takes (all, for the stored projections).
+    public let limit: EffectiveLimit
 
-    public init() {}
+    public init(limit: EffectiveLimit = .none) { self.limit = limit }
 
     /// The contract reference of a stream, or `nil` for other streams.
     public static func contractReference(ofStream stream: String) -> String? {
@@ -216,6 +242,7 @@ public struct ContractFold: Sendable {
         guard let reference = lastStream.reference,
             let event = try decided ?? ContractEvent(type: envelope.eventType, payload: envelope.payload)
         else { return nil }
+        if limit != .none, !limit.admits(event, effectiveDate: envelope.event.effectiveDate) { return nil }
         if case .registered(let registration) = event {
             contracts[reference] = ContractProjection(registration: registration)
         }

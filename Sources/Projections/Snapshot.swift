@@ -37,6 +37,41 @@ public struct Snapshot: Sendable {
         }
     }
 
+    /// The same snapshot with its contracts folded under `limit`: the commitments in force on a
+    /// day, or everything as it stood on a day by effective dates. Only contracts the limit can
+    /// change are replayed: for commitments in force, those whose pledge or a refresh took effect
+    /// after the day; for the effective view, every contract, in one pass over the log.
+    public func limited(_ limit: EffectiveLimit, store: EventStore) throws -> Snapshot {
+        switch limit {
+        case .none:
+            return self
+        case .commitmentsInForce(let day):
+            let changed = contracts.indices.filter { (contracts[$0].commitmentsChangedOn ?? day) > day }
+            if changed.isEmpty { return self }
+            var limited = contracts
+            try store.read { reader in
+                for index in changed {
+                    var fold = ContractFold(limit: limit)
+                    try reader.forEachEvent(inStream: ContractEvent.stream(contract: contracts[index].reference), through: position) { event in
+                        try fold.apply(event)
+                        return true
+                    }
+                    if let projection = fold.contracts[contracts[index].reference] { limited[index] = projection }
+                }
+            }
+            return Snapshot(position: position, hash: hash, contracts: limited, reference: reference)
+        case .effective:
+            var fold = ContractFold(limit: limit)
+            try store.read { reader in
+                try reader.forEachEvent(through: position) { event in
+                    try fold.apply(event)
+                    return true
+                }
+            }
+            return Snapshot(position: position, hash: hash, contracts: fold.contracts.keys.sorted().map { fold.contracts[$0]! }, reference: reference)
+        }
+    }
+
     /// The last position recorded by the end of `date` (UTC): what "as of that date" means.
     public static func position(asOf date: CalendarDate, store: EventStore) throws -> UInt64 {
         let endOfDay = Timestamp(millisecondsSinceEpoch: Timestamp.endOf(date).millisecondsSinceEpoch - 1)

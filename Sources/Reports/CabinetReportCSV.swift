@@ -57,6 +57,7 @@ enum CabinetReportCSV {
         rows.add("head", "ledger", "position", String(m.position))
         rows.add("head", "ledger", "hash", m.hash.hex)
         rows.add("head", "ledger", "verify_command", m.verifyCommand)
+        rows.add("head", "ledger", "figures_digest", m.figures.digest)
         return rows.text
     }
 

@@ -230,9 +230,12 @@ enum CabinetReportHTML {
         <h2 id="provenance">Where these figures come from</h2>
         <p>\(Text.html(Wording.provenance))</p>
         <pre class="command">\(Text.html(m.verifyCommand))</pre>
+        <p>\(Text.html(Wording.recompute))</p>
+        <pre class="command">\(Text.html(m.recomputeCommand))</pre>
         <dl class="facts">
         <dt>Ledger position</dt><dd>\(m.position)</dd>
         <dt>Head hash</dt><dd class="hash">\(m.hash.hex)</dd>
+        <dt>Figures digest</dt><dd class="hash">\(m.figures.digest)</dd>
         <dt>Period</dt><dd>\(m.period) (reporting date \(m.reportingDate))</dd>
         <dt>Generated</dt><dd>\(Text.html(m.generatedAt))</dd>
         </dl>

@@ -63,7 +63,8 @@ enum CabinetReportMarkdown {
             }, empty: "None: every in-scope tender met its policy minimum.")
 
         md += "## Where these figures come from\n\n\(Text.markdown(Wording.provenance))\n\n```\n\(m.verifyCommand)\n```\n\n"
-        md += "- Ledger position: \(m.position)\n- Head hash: `\(m.hash.hex)`\n"
+        md += "\(Text.markdown(Wording.recompute))\n\n```\n\(m.recomputeCommand)\n```\n\n"
+        md += "- Ledger position: \(m.position)\n- Head hash: `\(m.hash.hex)`\n- Figures digest: `\(m.figures.digest)`\n"
         md += "- Period: \(m.period) (reporting date \(m.reportingDate))\n- Generated: \(Text.markdown(m.generatedAt))\n"
         return md
     }

@@ -27,7 +27,13 @@ public struct CabinetReportModel: Sendable {
     public let compliance: CabinetWeightingCompliance
 
     /// The command that proves the ledger still holds what this report was made from.
-    public var verifyCommand: String { "svledger verify --expect-head \(hash.hex)" }
+    public var verifyCommand: String { "svledger verify --expect-head \(position):\(hash.hex)" }
+    /// The figures of the reconciliation the report is made from (Schemas/README.md §10).
+    public var figures: FiguresFile { FiguresFile(reconciliation) }
+    /// How anyone recomputes the figures from the log alone and compares the digest.
+    public var recomputeCommand: String {
+        "python3 tools/reconcile_ledger.py LEDGER --period \(period) --reporting-date \(reportingDate) --through \(position) --digest"
+    }
 
     public var title: String { "Social value report \(period)" }
 

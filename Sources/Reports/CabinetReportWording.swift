@@ -83,6 +83,10 @@ enum CabinetReportWording {
         + "by a SHA-256 hash. The report was made from the ledger head below; anyone holding the ledger can prove that it still holds "
         + "exactly what this report was made from by running:"
 
+    static let recompute =
+        "The figures themselves can be recomputed from the ledger's log alone, by a second program written from the published "
+        + "definitions, which prints the same figures digest when every figure agrees to the penny:"
+
     static let exceptionsIntro = "Delivery exceptions are at the reporting date; decisions are every one the ledger holds, with their dates."
 
     static let complianceIntro =

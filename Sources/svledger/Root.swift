@@ -23,7 +23,7 @@ struct Root: ParsableCommand {
         subcommands: [
             Init.self, Policy.self, Catalog.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
             Bids.self, Pledge.self, Delivery.self, Review.self, Apply.self,
-            Contracts.self, Show.self, Reconcile.self, Audit.self, Report.self, Import.self, Export.self, Backup.self,
+            Contracts.self, Show.self, Reconcile.self, Figures.self, Audit.self, Report.self, Import.self, Export.self, Backup.self,
             Log.self, Verify.self, Rebuild.self, Stats.self, Append.self, AppendLoop.self, Generate.self,
         ]
     )

@@ -14,20 +14,19 @@ extension Root {
             discussion: "  svledger contracts\n  svledger contracts --as-of 2026-03-31 --format csv")
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions
-        @Option(help: "The period rated (default: the quarter of --as-of, or of today).") var period: String?
+        @OptionGroup var effective: EffectiveOptions
+        @Option(help: "The period rated (default: the quarter of --on, else of --as-of, else of today).") var period: String?
         @Option(help: "text, csv or json.") var format: TableFormat = .text
 
         func run() throws {
-            let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
-            let quarter = try PeriodOption.quarter(period, asOf: asOf.date)
-            let reconciliation = Reconciliation.compute(snapshot, period: quarter, reportingDate: PeriodOption.reportingDate(quarter, asOf: asOf.date))
-            let document = ContractsDocument(snapshot: snapshot, reconciliation: reconciliation)
+            let view = try FigureView(try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period)
+            let document = ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation)
             switch format {
-            case .json: print(document.json.canonicalText)
+            case .json: print(view.stating(document.json).canonicalText)
             case .csv: ContractsTable.csv(document)
             case .text: ContractsTable.text(document)
             }
-            if format == .text { print(headFooter(snapshot)) }
+            if format == .text { print(view.footer) }
         }
     }
 
@@ -37,16 +36,20 @@ extension Root {
             discussion: "  svledger show LCC-2025-014\n  svledger show LCC-2025-014 --as-of 2026-03-31")
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions
+        @OptionGroup var effective: EffectiveOptions
         @Argument(help: "The contract reference.") var contract: String
+        @Option(help: "The period whose figures the digest covers (default: the quarter of --on, else of --as-of, else of today).") var period: String?
         @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() throws {
-            let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
+            let view = try FigureView(try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period)
+            let snapshot = view.snapshot
             guard let c = snapshot.contract(contract) else {
-                throw CLIError(.notFound, "contract-not-found", "no contract \(contract) at position \(snapshot.position)\(asOf.asOf.map { " (as of \($0))" } ?? "")")
+                let when = [asOf.asOf.map { "as of \($0)" }, effective.on.map { "effective on \($0)" }].compactMap { $0 }
+                throw CLIError(.notFound, "contract-not-found", "no contract \(contract) at position \(snapshot.position)\(when.isEmpty ? "" : " (\(when.joined(separator: ", ")))")")
             }
             if format == .json {
-                print(ShowDocument.json(c, head: snapshot.head).canonicalText)
+                print(view.stating(ShowDocument.json(c, head: snapshot.head)).canonicalText)
                 return
             }
             print("\(c.reference)  \(c.title)")
@@ -75,7 +78,7 @@ extension Root {
                 TableOutput.text(["QUARTER", "MEASURE", "DELIVERED", "EVIDENCE", "", ""], rows, maxWidth: 30)
             }
             print("")
-            print(headFooter(snapshot))
+            print(view.footer)
         }
     }
 

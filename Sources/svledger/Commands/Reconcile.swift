@@ -22,6 +22,7 @@ extension Root {
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions
+        @OptionGroup var effective: EffectiveOptions
         @Option(help: "Only this contract.") var contract: String?
         @Option(help: "Only this supplier's contracts.") var supplier: String?
         @Option(help: "The reporting period, e.g. 2025-26-Q2 (default: the quarter of --as-of, or of today).") var period: String?
@@ -31,18 +32,18 @@ extension Root {
         enum Level: String, ExpressibleByArgument, CaseIterable { case measure, contract, theme, priority, supplier }
 
         func run() throws {
-            let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
-            let quarter = try PeriodOption.quarter(period, asOf: asOf.date)
-            let result = Reconciliation.compute(
-                snapshot, period: quarter, reportingDate: PeriodOption.reportingDate(quarter, asOf: asOf.date),
-                contract: contract, supplier: supplier)
+            let view = try FigureView(
+                try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period, contract: contract, supplier: supplier)
+            let result = view.reconciliation
             if let contract, result.contracts.isEmpty {
-                throw CLIError(.notFound, "commitment-not-found", "contract \(contract) has no commitment to reconcile at position \(snapshot.position)")
+                throw CLIError(.notFound, "commitment-not-found", "contract \(contract) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
             }
             switch format {
-            case .json: print(ReconcileDocument.json(result).canonicalText)
+            case .json: print(view.stating(ReconcileDocument.json(result)).canonicalText)
             case .csv: ReconciliationTable.csv(result, level: level)
-            case .text: ReconciliationTable.text(result)
+            case .text:
+                ReconciliationTable.text(result)
+                print(view.footer)
             }
         }
     }
@@ -81,7 +82,6 @@ enum ReconciliationTable {
         }
         print("")
         print((["PORTFOLIO"] + amounts(r.portfolio.amounts)).joined(separator: "  "))
-        print("as of position \(r.position), hash \(r.hash.hex)")
     }
 
     static func csv(_ r: Reconciliation, level: Root.Reconcile.Level) {

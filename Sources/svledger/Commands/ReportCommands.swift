@@ -37,7 +37,8 @@ extension Root.Report {
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions
-        @Option(help: "The reporting period, e.g. 2025-26-Q2 (default: the quarter of --as-of, or of today).") var period: String?
+        @OptionGroup var effective: EffectiveOptions
+        @Option(help: "The reporting period, e.g. 2025-26-Q2 (default: the quarter of --on, else of --as-of, else of today).") var period: String?
         @Option(help: ArgumentHelp("Write the report to this file (default: standard output).", valueName: "file")) var out: String?
         @Option(help: "html, md or csv.") var format: ReportFormat = .html
 
@@ -53,10 +54,10 @@ extension Root.Report {
         }
 
         func run() throws {
-            let quarter = try PeriodOption.quarter(period, asOf: asOf.date)
-            let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
-            let reconciliation = Reconciliation.compute(
-                snapshot, period: quarter, reportingDate: PeriodOption.reportingDate(quarter, asOf: asOf.date))
+            let view = try FigureView(try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period)
+            let reconciliation = view.reconciliation
+            let snapshot = view.snapshot
+            let quarter = view.period
             let text = CabinetReport.render(
                 format.reportFormat, snapshot: snapshot, reconciliation: reconciliation, generatedAt: Timestamp.now().description)
             guard let out else {
@@ -65,7 +66,7 @@ extension Root.Report {
             }
             try AtomicFile.write(text, to: out)
             print("wrote \(out) (\(format.rawValue), \(reconciliation.contracts.count) contracts, \(quarter))")
-            print(headFooter(snapshot))
+            print(view.footer)
         }
     }
 }

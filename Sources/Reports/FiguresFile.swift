@@ -1,0 +1,80 @@
+import Crypto
+import LedgerValues
+import Projections
+import SocialValue
+
+/// The figures of a reconciliation as the canonical file of Schemas/README.md §10
+/// (`svledger-figures/1`), and its SHA-256: what every read and report that shows value
+/// states, so that anyone can recompute the figures from the log alone and compare.
+public struct FiguresFile: Sendable {
+    public static let format = "svledger-figures/1"
+
+    /// The file's bytes, UTF-8, lines ending in LF.
+    public let text: String
+    public let period: FinancialQuarter
+    public let reportingDate: CalendarDate
+
+    public init(_ r: Reconciliation) {
+        period = r.period
+        reportingDate = r.reportingDate
+        var lines = [
+            Self.format,
+            "head,\(r.position),\(r.hash.hex)",
+            "period,\(r.period),\(r.reportingDate)",
+            "level,key,measure,original,current,delivered,expected,variance,rating,deliveredQuantity,expectedQuantity",
+        ]
+        let contracts = r.contracts.sorted { Self.byBytes($0.reference, $1.reference) }
+        for contract in contracts {
+            for line in contract.lines.sorted(by: { Self.byBytes($0.measure, $1.measure) }) {
+                lines.append(Self.row(
+                    "measure", contract.reference, line.measure, line.amounts, rating: line.rating,
+                    quantities: (line.deliveredQuantity, line.expectedQuantity)))
+            }
+        }
+        for contract in contracts { lines.append(Self.row("contract", contract.reference, "", contract.amounts)) }
+        for (level, rollups) in [("theme", r.byTheme), ("priority", r.byPriority), ("supplier", r.bySupplier)] {
+            for rollup in rollups.sorted(by: { Self.byBytes($0.key, $1.key) }) { lines.append(Self.row(level, rollup.key, "", rollup.amounts)) }
+        }
+        lines.append(Self.row("portfolio", "portfolio", "", r.portfolio.amounts))
+        text = lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `sha256:` and the 64 lowercase hex digits of the file's SHA-256.
+    public var digest: String { "sha256:" + Bytes.hex(Array(SHA256.hash(data: Array(text.utf8)))) }
+
+    /// How a read's text output states its figures, after the head.
+    public var footer: String { "figures \(digest) (\(Self.format), \(period) at \(reportingDate))" }
+
+    /// The read documents' `figures` member (Schemas/read/common.schema.json#/$defs/figures).
+    public func json(effectiveOn: CalendarDate?) -> JSONValue {
+        [
+            "format": .string(Self.format), "digest": .string(digest), "period": .string(period.description),
+            "reportingDate": .string(reportingDate.description), "effectiveOn": effectiveOn.map { .string($0.description) } ?? .null,
+        ]
+    }
+
+    private static func byBytes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    private static func row(
+        _ level: String, _ key: String, _ measure: String, _ a: Amounts, rating: PerformanceRating? = nil,
+        quantities: (ExactDecimal, ExactDecimal)? = nil
+    ) -> String {
+        let cells = [
+            level, key, measure, money(a.original), money(a.current), money(a.delivered), money(a.expected), money(a.variance),
+            (rating ?? a.rating).rawValue, quantities.map { quantity($0.0) } ?? "", quantities.map { quantity($0.1) } ?? "",
+        ]
+        return cells.map(field).joined(separator: ",")
+    }
+
+    /// Pounds with exactly two decimals.
+    static func money(_ m: Money) -> String { m.plain }
+
+    /// A plain decimal: no trailing zeros after the point, no point when whole.
+    static func quantity(_ q: ExactDecimal) -> String { q.normalized.description }
+
+    /// Quoted only when it holds a comma, a double quote, CR or LF (RFC 4180).
+    static func field(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

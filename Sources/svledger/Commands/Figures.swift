@@ -1,0 +1,37 @@
+import ArgumentParser
+import Reports
+
+extension Root {
+    /// The figures file of Schemas/README.md §10: what every read's digest is the SHA-256 of.
+    struct Figures: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The reconciled figures as one canonical file, whose SHA-256 every read and report states.",
+            discussion: """
+                Every read and report that shows value ends with `figures sha256:…`: the digest of
+                this file, for its period and reporting date. Recompute it from the log alone with
+                the second implementation, written from the published definitions, and compare:
+
+                  svledger figures --period 2025-26-Q2 > figures.csv
+                  svledger figures --period 2025-26-Q2 --digest
+                  python3 tools/reconcile_ledger.py LEDGER --period 2025-26-Q2 --digest
+
+                Rows: one per commitment line (level measure), then per contract, theme, council
+                priority, supplier and the portfolio; money in pounds to the penny; the commitments
+                in force on the reporting date (Schemas/README.md §10).
+                """)
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var asOf: AsOfOptions
+        @OptionGroup var effective: EffectiveOptions
+        @Option(help: "The period, e.g. 2025-26-Q2 (default: the quarter of --on, else of --as-of, else of today).") var period: String?
+        @Flag(help: "Print only the digest, sha256:HEX.") var digest = false
+
+        func run() throws {
+            let view = try FigureView(try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period)
+            if digest {
+                print(view.figures.digest)
+            } else {
+                try StandardOutput.shared.write(view.figures.text)
+            }
+        }
+    }
+}
