@@ -57,17 +57,15 @@ enum EventInput {
         return StreamAppend(streamId: try required("streamId"), expectedVersion: expected, events: [event])
     }
 
-    /// Reads an NDJSON file into appends, naming the line of the first problem.
+    /// Reads an NDJSON file into appends (blank and `//` lines skipped, as `apply` does), naming
+    /// the line of the first problem.
     static func streamAppends(fromFile path: String, today: CalendarDate) throws -> [StreamAppend] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(path)") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIError(.input, "not-utf8", "\(path) is not UTF-8 text") }
         var appends: [StreamAppend] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+        for record in try InputFile.records(path) {
             do {
-                appends.append(try streamAppend(from: try JSONValue(parsing: String(line)), today: today))
+                appends.append(try streamAppend(from: try JSONValue(parsing: record.text), today: today))
             } catch {
-                throw InputLine.error(error, at: "\(path) line \(index + 1)")
+                throw InputLine.error(error, at: "\(path) line \(record.number)")
             }
         }
         if appends.isEmpty { throw CLIError(.input, "empty-input", "\(path) holds no events") }

@@ -124,9 +124,7 @@ enum LineInput {
 /// Reads a CSV file of line items with the one CSV reader (`Reports.CSVText`).
 enum CSVFile {
     static func read(_ path: String) throws -> [[String]] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(path)") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIError(.input, "not-utf8", "\(path) is not UTF-8 text") }
-        let (rows, unclosed) = CSVText.parse(text)
+        let (rows, unclosed) = CSVText.parse(try InputFile.text(path))
         if let unclosed { throw CLIError(.input, "invalid-lines-file", "\(path) line \(unclosed): a quoted field is not closed") }
         return rows
     }

@@ -52,9 +52,9 @@ extension Root {
             }
 
             func run() throws {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(file)") }
+                let bytes = try InputFile.bytes(file)
                 let table: PortalTable
-                do { table = try PortalTable(bytes: [UInt8](data)) } catch { throw error.inContext(file) }
+                do { table = try PortalTable(bytes: bytes) } catch { throw error.inContext(file) }
                 let opened = try ledger.openLedger(dryRun ? .readOnly : .readWrite)
                 let reference = try opened.referenceData()
                 guard let pricing = reference.catalog(reference: catalog) else {

@@ -11,8 +11,7 @@ enum ReferenceDocument {
     static func load(file: String?, builtin: String?, kind: BuiltinReference.Kind) throws -> JSONValue {
         switch (file, builtin) {
         case (let file?, nil):
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(file)") }
-            do { return try JSONValue(parsing: [UInt8](data)) } catch { throw error.inContext(file) }
+            return try InputFile.document(file)
         case (nil, let name?):
             guard let document = BuiltinReference.document(kind, name) else {
                 throw CLIError(.notFound, "builtin-not-found", "no shipped \(kind == .policies ? "policy" : "catalog") is called \"\(name)\"; shipped: \(BuiltinReference.names(kind).joined(separator: ", "))")

@@ -1,0 +1,108 @@
+import Foundation
+import LedgerValues
+import Testing
+import TestSupport
+
+/// Hostile and awkward text met through the CLI: byte-order marks and comment lines in input
+/// files, over-long values, identifiers outside their character set, and control characters
+/// that must never reach a terminal raw. Every refusal leaves data.mdb byte for byte as it was.
+@Suite("Hostile text through the CLI")
+struct HostileTextTests: LedgerCLISuite {
+    let directory = TemporaryDirectory("svledger-hostile")
+
+    static let head = ["--actor", "r.shah", "--role", "Head of Procurement"]
+    static let officer = ["--actor", "a.patel", "--role", "Procurement Officer"]
+    static let bom = "\u{FEFF}"
+
+    static func register(_ contract: String, title: String = "Roads") -> [String] {
+        ["contract", "register", "--contract", contract, "--title", title, "--department", "Highways", "--category", "works",
+         "--value", "£250,000", "--start", "2025-04-01", "--end", "2027-03-31", "--area", "Preston",
+         "--policy", "lancashire-2024-28", "--effective-date", "2025-02-03"] + officer
+    }
+
+    /// A ledger with the Lancashire policy and the portal catalog.
+    func prepare() throws {
+        try svledger(["init"])
+        try svledger(["policy", "adopt", "--builtin", "lancashire-2024-28"] + Self.head)
+        try svledger(["catalog", "publish", "--builtin", "portal-003"] + Self.head)
+    }
+
+    /// A contract registered, assessed, weighted and awarded, ready for a pledge.
+    func awarded(_ contract: String) throws {
+        try svledger(Self.register(contract))
+        try svledger(["threshold", "assess", "--contract", contract, "--effective-date", "2025-02-03"] + Self.officer)
+        try svledger(["weighting", "decide", "--contract", contract, "--percent", "10", "--basis", "policy-minimum", "--effective-date", "2025-02-04"] + Self.officer)
+        try svledger(["contract", "award", "--contract", contract, "--supplier", "North Roads Ltd", "--value", "£240,000", "--effective-date", "2025-03-01"] + Self.head)
+    }
+
+    func dataFile() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: ledger + "/data.mdb")) }
+
+    func write(_ text: String, to name: String) throws -> String {
+        let path = directory.child(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Runs a command that must be refused: one error line naming `kind`, the category's exit
+    /// code, nothing on stdout, and data.mdb unchanged.
+    @discardableResult
+    func refused(_ arguments: [String], kind: String, category: ErrorCategory, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
+        let before = try dataFile()
+        let result = try svledger(arguments, expectSuccess: false)
+        #expect(result.status == category.exitCode, "\(result.stderr.prefix(500))", sourceLocation: sourceLocation)
+        #expect(result.stderr.hasPrefix("error: "), "\(result.stderr.prefix(500))", sourceLocation: sourceLocation)
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr.prefix(500))", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains("\(category == .refused ? "rule: " : "")\(kind))"), "\(result.stderr.prefix(500))", sourceLocation: sourceLocation)
+        #expect(result.stdout.isEmpty, "\(result.stdout.prefix(500))", sourceLocation: sourceLocation)
+        #expect(try dataFile() == before, "data.mdb changed", sourceLocation: sourceLocation)
+        return result
+    }
+
+    // MARK: - 14. A byte-order mark
+
+    @Test("every file input accepts a leading UTF-8 byte-order mark: policy, catalog, apply, append, --lines, portal table")
+    func byteOrderMark() throws {
+        try svledger(["init"])
+        let builtin = "\(CommandRunner.repositoryRoot)/Sources/SocialValue/Resources"
+        let policy = try String(contentsOfFile: "\(builtin)/policies/lancashire-2024-28.json", encoding: .utf8)
+        try svledger(["policy", "adopt", try write(Self.bom + policy, to: "policy.json")] + Self.head)
+        let catalog = try String(contentsOfFile: "\(builtin)/catalogs/portal-003.json", encoding: .utf8)
+        try svledger(["catalog", "publish", try write(Self.bom + catalog, to: "catalog.json")] + Self.head)
+
+        let register = #"{"command": "contract.register", "contract": "BOM-1", "actor": {"id": "a.patel", "role": "Procurement Officer"}, "effectiveDate": "2025-02-03", "title": "Roads", "buyerDepartment": "Highways", "category": "works", "estimatedWholeLifeValueGBP": "£250,000", "startDate": "2025-04-01", "endDate": "2027-03-31", "areasServed": ["Preston"], "policyId": "lancashire-2024-28"}"#
+        try svledger(["apply", try write(Self.bom + register + "\n", to: "commands.ndjson")])
+        let note = #"{"streamId": "notes", "eventType": "NoteRecorded", "actor": {"id": "a", "role": "r"}, "payload": {}}"#
+        try svledger(["append", "--file", try write(Self.bom + note + "\n", to: "events.ndjson")])
+
+        try svledger(["threshold", "assess", "--contract", "BOM-1", "--effective-date", "2025-02-03"] + Self.officer)
+        try svledger(["weighting", "decide", "--contract", "BOM-1", "--percent", "10", "--basis", "policy-minimum"] + Self.officer)
+        try svledger(["contract", "award", "--contract", "BOM-1", "--supplier", "North Roads Ltd", "--value", "£240,000"] + Self.head)
+        let lines = try write(Self.bom + "measure,quantity\nNT1,2\n", to: "lines.csv")
+        try svledger(["pledge", "record", "--contract", "BOM-1", "--catalog", "portal-003@003.1", "--lines", lines] + Self.officer)
+
+        // A portal table whose first line is its header: the mark must not hide "Theme".
+        let seed = try String(contentsOfFile: "\(CommandRunner.repositoryRoot)/tools/demo-data/seed-003-pledge-table.txt", encoding: .utf8)
+        let table = seed.split(separator: "\n", omittingEmptySubsequences: false).drop { !$0.hasPrefix("Theme\t") }.joined(separator: "\n")
+        let dry = try svledger(["import", "portal", try write(Self.bom + table, to: "table.tsv"), "--contract", "BOM-1", "--catalog", "portal-003", "--dry-run"])
+        #expect(dry.stdout.contains("NT18"), "\(dry.stdout)")
+    }
+
+    // MARK: - 19. Comment lines
+
+    @Test("append --file skips // comment lines and blank lines as apply does, and names the right line of a bad one")
+    func commentLines() throws {
+        try prepare()
+        let note = #"{"streamId": "notes", "eventType": "NoteRecorded", "actor": {"id": "a", "role": "r"}, "payload": {}}"#
+        let file = try write("// notes for the auditor\n\n   // indented comment\n\(note)\r\n\(note)\n", to: "events.ndjson")
+        let appended = try svledger(["append", "--file", file])
+        #expect(appended.stdout.contains("appended 2 events"), "\(appended.stdout)")
+
+        let bad = try write("// a comment\n\(note)\nnot json\n", to: "bad.ndjson")
+        let result = try refused(["append", "--file", bad], kind: "invalid-json", category: .input)
+        #expect(result.stderr.contains("bad.ndjson line 3"), "\(result.stderr)")
+
+        let onlyComments = try write("// nothing here\n", to: "empty.ndjson")
+        try refused(["append", "--file", onlyComments], kind: "empty-input", category: .input)
+        try refused(["apply", onlyComments], kind: "empty-input", category: .input)
+    }
+}
