@@ -87,6 +87,31 @@ struct HostileTextTests: LedgerCLISuite {
         #expect(dry.stdout.contains("NT18"), "\(dry.stdout)")
     }
 
+    // MARK: - 12. Identifiers
+
+    @Test("contract ids and measure codes outside their character set are refused by name, the ledger unchanged")
+    func identifiers() throws {
+        try prepare()
+        for id in [" X ", "../../etc", "=1+1", "LCC\u{1B}[2J", "LCC\u{202E}1"] {
+            let result = try refused(Self.register(id), kind: "invalid-identifier", category: .refused)
+            #expect(result.stderr.contains("contract \""), "\(result.stderr)")
+        }
+        try awarded("ID-1")
+        let pledge = #"{"command": "pledge.record", "contract": "ID-1", "actor": {"id": "a.patel", "role": "Contract Manager"}, "catalog": "portal-003@003.1", "lines": [{"measure": "NT1\u0000", "quantity": "24"}]}"#
+        let nul = try refused(["apply", try write(pledge + "\n", to: "nul.ndjson")], kind: "invalid-identifier", category: .refused)
+        #expect(nul.stderr.contains(#"lines[0].measure "NT1\u{0}""#), "NUL is shown, and the line is never priced as NT1: \(nul.stderr)")
+        let formula = try write("measure,quantity\n=NT1,24\n", to: "formula.csv")
+        try refused(["pledge", "record", "--contract", "ID-1", "--catalog", "portal-003@003.1", "--lines", formula] + Self.officer,
+                    kind: "invalid-identifier", category: .refused)
+        // `--line =NT1=24` once lost its leading '=' and recorded NT1.
+        let before = try dataFile()
+        let flag = try svledger(["pledge", "record", "--contract", "ID-1", "--catalog", "portal-003@003.1", "--line", "=NT1=24"] + Self.officer, expectSuccess: false)
+        #expect(flag.status != 0 && flag.stderr.contains("=NT1=24"), "\(flag.stderr)")
+        #expect(try dataFile() == before)
+        try refused(["policy", "adopt", "--builtin", "../policies/lancashire-2024-28"] + Self.head, kind: "builtin-not-found", category: .notFound)
+        #expect(try svledger(["show", "ID-1"]).stdout.contains("awarded"))
+    }
+
     // MARK: - 19. Comment lines
 
     @Test("append --file skips // comment lines and blank lines as apply does, and names the right line of a bad one")

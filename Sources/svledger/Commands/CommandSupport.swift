@@ -73,13 +73,13 @@ enum LineInput {
     /// `NT1=24` → measure and quantity; with `evidence`, `NT1=3@HR-2025-Q1-009`.
     static func parse(_ flags: [String], evidence: Bool = false) throws -> [JSONValue] {
         try flags.map { flag in
-            let parts = flag.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = flag.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw ValidationError("--line \"\(flag)\" must look like \(evidence ? "NT1=3@EVIDENCE-REF" : "NT1=24")")
             }
             var line: [String: JSONValue] = ["measure": .string(parts[0])]
             if evidence {
-                let quantityAndEvidence = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
+                let quantityAndEvidence = parts[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 guard quantityAndEvidence.count == 2 else {
                     throw ValidationError("--line \"\(flag)\" needs an evidence reference after @, like NT1=3@HR-2025-Q1-009")
                 }
