@@ -174,6 +174,8 @@ struct BatchDecision {
     }
 
     mutating func decide(_ command: LedgerCommand) throws {
+        // Before anything is looked up by the command's ids (decide checks a contract command again).
+        try command.checkText()
         switch command {
         case .adoptPolicy(let policy, let actor, let reason):
             let (stream, event) = try reference.adopt(policy)
@@ -184,8 +186,6 @@ struct BatchDecision {
             try record(event, stream: stream, actor: actor, reason: reason, effectiveDate: catalog.effectiveDate, version: try referenceVersion(stream))
             try reference.evolve(eventType: event.type, payload: event.payload)
         case .contract(let contractCommand):
-            // Before the contract's stream is looked up by its id (decide checks it again).
-            try contractCommand.checkText()
             let stream = ContractEvent.stream(contract: contractCommand.contract)
             var (state, version) = try contracts[contractCommand.contract] ?? committedState(contractCommand.contract)
             let events = try SocialValue.decide(contractCommand, state: state, context: DecisionContext(reference: reference, today: today))

@@ -33,16 +33,28 @@ public enum DisplayText {
     /// ``quotedLimit`` characters only its first ``quotedPrefix`` followed by `…` and its size,
     /// so that a 50 MB value never makes a 50 MB error line: `"xxxx…" (52428800 bytes)`.
     public static func quoted(_ value: String) -> String {
-        var scalars = value.unicodeScalars.makeIterator()
+        guard let prefix = shortened(value) else { return "\"\(escaped(value))\"" }
+        return "\"\(escaped(prefix))…\" (\(value.utf8.count) bytes)"
+    }
+
+    /// As ``quoted(_:)``, without the quotes, for messages that name a value bare
+    /// (`no contract LCC-2025-014`): `xxxx… (52428800 bytes)`.
+    public static func excerpt(_ value: String) -> String {
+        guard let prefix = shortened(value) else { return escaped(value) }
+        return "\(escaped(prefix))… (\(value.utf8.count) bytes)"
+    }
+
+    /// The first ``quotedPrefix`` characters of a value longer than ``quotedLimit``, or `nil`.
+    static func shortened(_ value: String) -> String? {
+        if value.utf8.count <= quotedLimit { return nil }
         var count = 0
         var prefix = String.UnicodeScalarView()
-        while let scalar = scalars.next() {
+        for scalar in value.unicodeScalars {
             count += 1
-            if count > quotedLimit { break }
+            if count > quotedLimit { return String(prefix) }
             if count <= quotedPrefix { prefix.append(scalar) }
         }
-        if count <= quotedLimit { return "\"\(escaped(value))\"" }
-        return "\"\(escaped(String(prefix)))…\" (\(value.utf8.count) bytes)"
+        return nil
     }
 
     /// A line no longer than `limit` bytes: a longer one keeps its start, then `… (N bytes)`.

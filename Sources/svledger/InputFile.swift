@@ -24,16 +24,25 @@ enum InputFile {
     /// ``maxLineBytes`` long.
     static func text(_ path: String) throws -> String {
         let bytes = try bytes(path)
+        if let long = firstLongLine(bytes) { throw tooLong("\(path) line \(long.number)", "the line", bytes: long.bytes, limit: maxLineBytes) }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw CLIError(.input, "not-utf8", "\(path) is not UTF-8 text") }
-        var number = 1
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") || index == bytes.count - 1 {
-            let end = byte == UInt8(ascii: "\n") ? index : index + 1
-            if end - start > maxLineBytes { throw tooLong("\(path) line \(number)", "the line", bytes: end - start, limit: maxLineBytes) }
-            number += 1
-            start = index + 1
-        }
         return text
+    }
+
+    /// The first line longer than ``maxLineBytes``, if any (found with `memchr`: files can be large).
+    static func firstLongLine(_ bytes: [UInt8]) -> (number: Int, bytes: Int)? {
+        bytes.withUnsafeBytes { buffer -> (number: Int, bytes: Int)? in
+            guard let base = buffer.baseAddress else { return nil }
+            var number = 1
+            var start = 0
+            while start < buffer.count {
+                let end = memchr(base + start, 0x0A, buffer.count - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? buffer.count
+                if end - start > maxLineBytes { return (number, end - start) }
+                number += 1
+                start = end + 1
+            }
+            return nil
+        }
     }
 
     /// A JSON document (a policy or a catalog), at most ``maxDocumentBytes`` long.

@@ -36,7 +36,7 @@ struct Root: ParsableCommand {
             if let first = arguments.first, !first.hasPrefix("-"), first != "help",
                 !configuration.subcommands.contains(where: { commandName(of: $0) == first })
             {
-                throw CLIError(.usage, "unknown-command", "unknown command '\(first)'; run `svledger --help` for the list")
+                throw CLIError(.usage, "unknown-command", "unknown command '\(DisplayText.excerpt(first))'; run `svledger --help` for the list")
             }
             var command = try parseAsRoot(ledgerOptionMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
@@ -52,7 +52,8 @@ struct Root: ParsableCommand {
                 print(message)
                 Foundation.exit(0)
             }
-            Terminal.fail(Terminal.errorLine(message), code: code.rawValue)
+            // ArgumentParser's usage text follows its message on lines of its own.
+            Terminal.fail(Terminal.errorLine(message), code: code.rawValue, keepingNewlines: true)
         }
     }
 
@@ -89,8 +90,11 @@ extension PlainError {
 }
 
 enum Terminal {
-    static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    /// Writes the one error line: control and invisible formatting characters made visible,
+    /// and never longer than 4 KiB, whatever a message quoted.
+    static func fail(_ message: String, code: Int32, keepingNewlines: Bool = false) -> Never {
+        let line = DisplayText.bounded(DisplayText.escaped(message, keepingNewlines: keepingNewlines))
+        FileHandle.standardError.write(Data(("error: " + line + "\n").utf8))
         exit(code)
     }
 
@@ -101,7 +105,7 @@ enum Terminal {
 
     /// Progress lines go to stderr, so that they never mix with a command's machine-readable stdout.
     static func progress(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((DisplayText.escaped(line) + "\n").utf8))
     }
 
     /// Writes straight to stdout, unbuffered: progress and loop output must not sit in a buffer.

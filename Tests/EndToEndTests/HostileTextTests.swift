@@ -87,6 +87,93 @@ struct HostileTextTests: LedgerCLISuite {
         #expect(dry.stdout.contains("NT18"), "\(dry.stdout)")
     }
 
+    // MARK: - 11. Limits on text
+
+    /// Every error line of these tests is short, whatever the size of the value it is about.
+    static let shortLine = 600
+
+    @Test("a 50 MB title is refused at reading, its line named, and nothing stored")
+    func fiftyMegabyteTitle() throws {
+        try prepare()
+        let title = String(repeating: "t", count: 50 * 1_048_576)
+        let register = #"{"command": "contract.register", "contract": "BIG-1", "actor": {"id": "a.patel", "role": "Procurement Officer"}, "effectiveDate": "2025-02-03", "title": "\#(title)", "buyerDepartment": "Highways", "category": "works", "estimatedWholeLifeValueGBP": "£250,000", "startDate": "2025-04-01", "endDate": "2027-03-31", "areasServed": ["Preston"], "policyId": "lancashire-2024-28"}"#
+        let file = try write("// one huge command\n" + register + "\n", to: "big.ndjson")
+        let result = try refused(["apply", file], kind: "input-too-long", category: .input)
+        #expect(result.stderr.contains("big.ndjson line 2"), "\(result.stderr.prefix(300))")
+        #expect(result.stderr.utf8.count < Self.shortLine, "\(result.stderr.prefix(300))")
+        let appended = try refused(["append", "--file", file], kind: "input-too-long", category: .input)
+        #expect(appended.stderr.utf8.count < Self.shortLine)
+    }
+
+    @Test("over-long values under the line limit are refused by the domain's limits, quoted by their start only", arguments: [
+        ("title", 201), ("title", 100_000), ("contract", 65), ("contract", 100_000), ("reason", 2_001), ("supplier", 100_000),
+    ])
+    func overLongFields(field: String, length: Int) throws {
+        try prepare()
+        let value = String(repeating: field == "contract" ? "C" : "v", count: length)
+        let contract = field == "contract" ? value : "LIM-1"
+        let command = #"{"command": "contract.register", "contract": "\#(contract)", "actor": {"id": "a.patel", "role": "Procurement Officer"}, "reason": "\#(field == "reason" ? value : "new")", "effectiveDate": "2025-02-03", "title": "\#(field == "title" ? value : "Roads")", "buyerDepartment": "Highways", "category": "works", "estimatedWholeLifeValueGBP": "£250,000", "startDate": "2025-04-01", "endDate": "2027-03-31", "areasServed": ["Preston"], "policyId": "lancashire-2024-28", "existingSupplier": "\#(field == "supplier" ? value : "North Roads Ltd")"}"#
+        let result = try refused(["apply", try write(command + "\n", to: "long.ndjson")], kind: "text-too-long", category: .refused)
+        #expect(result.stderr.contains(field == "supplier" ? "existingSupplier \"" : "\(field) \""), "\(result.stderr.prefix(300))")
+        #expect(result.stderr.utf8.count < Self.shortLine, "\(result.stderr.prefix(300))")
+        #expect(result.stderr.contains("characters long; the limit is"), "\(result.stderr.prefix(300))")
+    }
+
+    @Test("an over-long value on the command line never makes a long error line", arguments: [
+        ["show", "LONG"], ["audit", "LONG"], ["reconcile", "--contract", "LONG", "--period", "2025-26-Q1"], ["policy", "show", "LONG"],
+        ["catalog", "show", "LONG"], ["LONG"], ["contracts", "--period", "LONG"], ["contracts", "--as-of", "LONG"],
+        ["policy", "adopt", "--builtin", "LONG"] + head,
+        ["contract", "register", "--contract", "LONG", "--title", "t", "--department", "d", "--category", "works", "--value", "1",
+         "--start", "2025-04-01", "--end", "2026-03-31", "--area", "a", "--policy", "p"] + officer,
+        ["contract", "close", "--contract", "C-1", "--effective-date", "LONG"] + officer,
+        ["contract", "close", "--contract", "C-1", "--actor", "LONG", "--role", "r"],
+        ["contract", "close", "--contract", "C-1", "--actor", "a", "--role", "r", "--reason", "LONG"],
+        ["pledge", "record", "--contract", "C-1", "--catalog", "LONG", "--line", "NT1=1"] + officer,
+        ["pledge", "record", "--contract", "C-1", "--catalog", "portal-003", "--line", "LONG"] + officer,
+        ["append", "--stream", "LONG", "--type", "T", "--actor", "a", "--role", "r"],
+        ["append", "--stream", "contract/LONG", "--type", "T", "--actor", "a", "--role", "r"],
+        ["append", "--stream", "notes", "--type", "T", "--actor", "LONG", "--role", "r"],
+        ["append", "--stream", "notes", "--type", "T", "--actor", "a", "--role", "r", "--reason", "LONG"],
+        ["append", "--stream", "notes", "--type", "T", "--actor", "a", "--role", "r", "--event-id", "LONG"],
+        ["import", "portal", "missing.tsv", "--contract", "C-1", "--catalog", "LONG", "--dry-run"],
+    ])
+    func longArguments(_ arguments: [String]) throws {
+        try prepare()
+        let long = String(repeating: "L", count: 100_000)
+        let before = try dataFile()
+        let result = try svledger(arguments.map { $0.replacingOccurrences(of: "LONG", with: long) }, expectSuccess: false)
+        #expect(result.status != 0 && !result.wasSignalled, "\(result.stdout.prefix(300))")
+        #expect(result.stderr.hasPrefix("error: "), "\(result.stderr.prefix(300))")
+        #expect(result.stderr.utf8.count < Self.shortLine, "\(result.stderr.prefix(300))")
+        #expect(try dataFile() == before)
+    }
+
+    @Test("raw events: the line limit, and the limits on actor, role and reason")
+    func rawEventLimits() throws {
+        try prepare()
+        let note = { (actor: String, reason: String) in
+            #"{"streamId": "notes", "eventType": "NoteRecorded", "actor": {"id": "\#(actor)", "role": "r"}, "reason": "\#(reason)", "payload": {}}"#
+        }
+        let actor = try refused(["append", "--file", try write(note(String(repeating: "a", count: 201), "ok") + "\n", to: "actor.ndjson")],
+                                kind: "invalid-event-input", category: .input)
+        #expect(actor.stderr.contains("actor.ndjson line 1") && actor.stderr.contains("actor.id"), "\(actor.stderr.prefix(300))")
+        try refused(["append", "--file", try write(note("a", String(repeating: "r", count: 2_001)) + "\n", to: "reason.ndjson")],
+                    kind: "invalid-event-input", category: .input)
+        let payload = #"{"streamId": "notes", "eventType": "Big", "actor": {"id": "a", "role": "r"}, "payload": {"blob": "\#(String(repeating: "x", count: 1_100_000))"}}"#
+        let big = try refused(["append", "--file", try write(payload + "\n", to: "payload.ndjson")], kind: "input-too-long", category: .input)
+        #expect(big.stderr.contains("payload.ndjson line 1"), "\(big.stderr)")
+        try svledger(["append", "--file", try write(note(String(repeating: "a", count: 200), String(repeating: "r", count: 2_000)) + "\n", to: "ok.ndjson")])
+    }
+
+    @Test("a policy document over the document limit is refused before it is parsed")
+    func documentLimit() throws {
+        try svledger(["init"])
+        let padding = String(repeating: " ", count: 5 * 1_048_576)
+        let file = try write("{" + padding + "}", to: "huge-policy.json")
+        let result = try refused(["policy", "adopt", file] + Self.head, kind: "input-too-long", category: .input)
+        #expect(result.stderr.contains("huge-policy.json"), "\(result.stderr)")
+    }
+
     // MARK: - 12. Identifiers
 
     @Test("contract ids and measure codes outside their character set are refused by name, the ledger unchanged")

@@ -70,6 +70,10 @@ struct TextRuleTests {
         let catalog = try #require(refusal(of: .recordPledge(catalog: "portal-003@../x", lines: Scenario.lines([("NT1", "1")]), statedValues: [:]), in: &scenario))
         #expect(catalog.rule == .invalidIdentifier && catalog.message.hasPrefix("catalog "), "\(catalog)")
         #expect(refusal(of: .recordPledge(catalog: "portal-003@003.1", lines: Scenario.lines([("NT1", "1")]), statedValues: [:]), in: &scenario) == nil)
+        // A version may hold '+', as the version an import with --add-measures publishes does; an id may not.
+        #expect(TextRules.identifierProblem("003.1+import-1a2b3c4d", .version) == nil)
+        #expect(TextRules.identifierProblem("+1", .version) != nil)
+        #expect(TextRules.identifierProblem("portal+003", .reference) != nil)
     }
 
     @Test("a shipped document is looked up by an identifier, never by a path")
@@ -135,6 +139,11 @@ struct TextRuleTests {
         #expect(Self.adoptionRefusal(policy: notes)?.rule == .textTooLong)
         let catalog = try Catalog(document: Self.edited(.catalogs, "portal-003", ["title": .string(String(repeating: "c", count: 201)), "version": "9"]))
         #expect(Self.adoptionRefusal(catalog: catalog)?.rule == .textTooLong)
+
+        let shipped = try Policy(document: BuiltinReference.document(.policies, "lancashire-2024-28")!)
+        #expect(throws: DomainError.self) { try LedgerCommand.adoptPolicy(shipped, actor: Scenario.head, reason: Self.tooLong).checkText() }
+        #expect(throws: DomainError.self) { try LedgerCommand.adoptPolicy(shipped, actor: ActorIdentity(id: Self.tooLong, role: "r"), reason: nil).checkText() }
+        try LedgerCommand.adoptPolicy(shipped, actor: Scenario.head, reason: "adopted by Cabinet").checkText()
     }
 
     // MARK: - Helpers

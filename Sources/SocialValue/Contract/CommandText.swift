@@ -7,9 +7,7 @@ extension ContractCommand {
     /// first, before any other rule.
     public func checkText() throws(DomainError) {
         try TextRules.checkIdentifier(contract, .contract, field: "contract")
-        try TextRules.checkName(actor.id, field: "actor.id")
-        try TextRules.checkName(actor.role, field: "actor.role")
-        if let reason { try TextRules.checkNote(reason, field: "reason") }
+        try TextRules.checkWho(actor, reason: reason)
         switch action {
         case .register(let registration):
             if registration.reference != contract { try TextRules.checkIdentifier(registration.reference, .contract, field: "contract") }
@@ -61,12 +59,25 @@ extension ContractCommand {
     }
 }
 
+extension LedgerCommand {
+    /// Refuses a command whose text breaks ``TextRules``: for a contract command
+    /// ``ContractCommand/checkText()``; for adopting a policy or publishing a catalog, who and
+    /// why (the document itself is checked by ``ReferenceData/adopt(_:)`` and
+    /// ``ReferenceData/publish(_:)``).
+    public func checkText() throws(DomainError) {
+        switch self {
+        case .contract(let command): try command.checkText()
+        case .adoptPolicy(_, let actor, let reason), .publishCatalog(_, let actor, let reason): try TextRules.checkWho(actor, reason: reason)
+        }
+    }
+}
+
 extension Policy {
     /// Refuses a policy whose id or version is not an identifier, whose title or other names
     /// are over the name limit, or which holds any text over the note limit.
     func checkText() throws(DomainError) {
         try TextRules.checkIdentifier(id, .reference, field: "policyId")
-        try TextRules.checkIdentifier(version, .reference, field: "version")
+        try TextRules.checkIdentifier(version, .version, field: "version")
         try TextRules.checkName(title, field: "title")
         try TextRules.checkName(council, field: "council")
         try TextRules.checkName(reportingCadence, field: "reportingCadence")
@@ -81,7 +92,7 @@ extension Catalog {
     /// are over the name limit, or which holds any text over the note limit.
     func checkText() throws(DomainError) {
         try TextRules.checkIdentifier(id, .reference, field: "catalogId")
-        try TextRules.checkIdentifier(version, .reference, field: "version")
+        try TextRules.checkIdentifier(version, .version, field: "version")
         try TextRules.checkName(title, field: "title")
         for (index, code) in order.enumerated() {
             let measure = measures[code]!
@@ -97,6 +108,13 @@ extension Catalog {
 }
 
 extension TextRules {
+    /// Refuses an actor id or role over the name limit, or a reason over the note limit.
+    static func checkWho(_ actor: ActorIdentity, reason: String?) throws(DomainError) {
+        try checkName(actor.id, field: "actor.id")
+        try checkName(actor.role, field: "actor.role")
+        if let reason { try checkNote(reason, field: "reason") }
+    }
+
     /// Refuses a document holding a key over the name limit or a string over the note limit,
     /// naming its path.
     static func checkDocument(_ value: JSONValue, path: String = "") throws(DomainError) {

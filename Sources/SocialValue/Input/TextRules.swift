@@ -21,14 +21,18 @@ public enum TextRules {
         /// A measure code: a single space between two other characters is allowed too (`CBC5 RBC1`
         /// in the Social Value Portal's table).
         case measure
-        /// A policy or catalog id or version: the core set only.
+        /// A policy or catalog id: the core set only.
         case reference
+        /// A policy or catalog version: `+` is allowed too (`003.1+import-1a2b3c4d`, the version
+        /// an import with `--add-measures` publishes).
+        case version
 
         var name: String {
             switch self {
             case .contract: "a contract id"
             case .measure: "a measure code"
-            case .reference: "a policy or catalog id or version"
+            case .reference: "a policy or catalog id"
+            case .version: "a policy or catalog version"
             }
         }
     }
@@ -45,6 +49,7 @@ public enum TextRules {
             case ".":
                 if previous == "." { return "holds \"..\"" }
             case "/" where kind == .contract: break
+            case "+" where kind == .version: break
             case " " where kind == .measure:
                 if previous == " " { return "holds two spaces in a row" }
             default:
@@ -71,7 +76,8 @@ public enum TextRules {
     public static func checkCatalogReference(_ value: String, field: String) throws(DomainError) {
         try checkLength(value, limit: 2 * identifierLimit + 1, field: field)
         let parts = value.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        for part in parts { try checkIdentifier(part, .reference, field: field) }
+        try checkIdentifier(parts[0], .reference, field: field)
+        if parts.count == 2 { try checkIdentifier(parts[1], .version, field: field) }
     }
 
     /// Refuses a name longer than ``nameLimit``.
@@ -104,6 +110,7 @@ public enum TextRules {
         case .contract: "ASCII letters, digits, '-', '_', '.' and '/'"
         case .measure: "ASCII letters, digits, '-', '_' and '.', with single spaces inside"
         case .reference: "ASCII letters, digits, '-', '_' and '.'"
+        case .version: "ASCII letters, digits, '-', '_', '.' and '+'"
         }
     }
 

@@ -22,7 +22,7 @@ struct ActorOptions: ParsableArguments {
 
     func validate() throws {
         if let effectiveDate, CalendarDate(effectiveDate) == nil {
-            throw ValidationError("--effective-date must be a date YYYY-MM-DD, got \"\(effectiveDate)\"")
+            throw ValidationError("--effective-date must be a date YYYY-MM-DD, got \(DisplayText.quoted(effectiveDate))")
         }
     }
 
@@ -75,13 +75,13 @@ enum LineInput {
         try flags.map { flag in
             let parts = flag.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
-                throw ValidationError("--line \"\(flag)\" must look like \(evidence ? "NT1=3@EVIDENCE-REF" : "NT1=24")")
+                throw ValidationError("--line \(DisplayText.quoted(flag)) must look like \(evidence ? "NT1=3@EVIDENCE-REF" : "NT1=24")")
             }
             var line: [String: JSONValue] = ["measure": .string(parts[0])]
             if evidence {
                 let quantityAndEvidence = parts[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 guard quantityAndEvidence.count == 2 else {
-                    throw ValidationError("--line \"\(flag)\" needs an evidence reference after @, like NT1=3@HR-2025-Q1-009")
+                    throw ValidationError("--line \(DisplayText.quoted(flag)) needs an evidence reference after @, like NT1=3@HR-2025-Q1-009")
                 }
                 line["quantity"] = .string(quantityAndEvidence[0])
                 line["evidence"] = .string(quantityAndEvidence[1])

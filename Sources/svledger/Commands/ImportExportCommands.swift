@@ -58,7 +58,7 @@ extension Root {
                 let opened = try ledger.openLedger(dryRun ? .readOnly : .readWrite)
                 let reference = try opened.referenceData()
                 guard let pricing = reference.catalog(reference: catalog) else {
-                    throw CLIError(.refused, "unknown-catalog", "catalog \(catalog) has not been published; publish it with `svledger catalog publish`")
+                    throw CLIError(.refused, "unknown-catalog", "catalog \(DisplayText.excerpt(catalog)) has not been published; publish it with `svledger catalog publish`")
                 }
                 let plan = PortalImport(table: table, catalog: pricing)
                 PortalFindings.print(plan, file: file, head: try LedgerHead.at(nil, in: opened.store), format: format)

@@ -43,7 +43,7 @@ extension Root {
         func run() throws {
             let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
             guard let c = snapshot.contract(contract) else {
-                throw CLIError(.notFound, "contract-not-found", "no contract \(contract) at position \(snapshot.position)\(asOf.asOf.map { " (as of \($0))" } ?? "")")
+                throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(snapshot.position)\(asOf.asOf.map { " (as of \($0))" } ?? "")")
             }
             if format == .json {
                 print(ShowDocument.json(c, head: snapshot.head).canonicalText)
@@ -108,7 +108,7 @@ extension Root {
                 return try LedgerHead.at(position, in: reader)
             }
             let rows = entries.map(\.cells)
-            guard !rows.isEmpty else { throw CLIError(.notFound, "contract-not-found", "no events for contract \(contract)\(position.map { " up to position \($0)" } ?? "")") }
+            guard !rows.isEmpty else { throw CLIError(.notFound, "contract-not-found", "no events for contract \(DisplayText.excerpt(contract))\(position.map { " up to position \($0)" } ?? "")") }
             switch format {
             case .text:
                 for row in rows {
@@ -174,7 +174,7 @@ extension String {
 enum PeriodOption {
     static func quarter(_ text: String?, asOf: CalendarDate?) throws -> FinancialQuarter {
         guard let text else { return FinancialQuarter(containing: asOf ?? Timestamp.now().date) }
-        guard let quarter = FinancialQuarter(text) else { throw ValidationError("--period must be a quarter like 2025-26-Q2, got \"\(text)\"") }
+        guard let quarter = FinancialQuarter(text) else { throw ValidationError("--period must be a quarter like 2025-26-Q2, got \(DisplayText.quoted(text))") }
         return quarter
     }
 

@@ -37,7 +37,7 @@ extension Root {
                 snapshot, period: quarter, reportingDate: PeriodOption.reportingDate(quarter, asOf: asOf.date),
                 contract: contract, supplier: supplier)
             if let contract, result.contracts.isEmpty {
-                throw CLIError(.notFound, "commitment-not-found", "contract \(contract) has no commitment to reconcile at position \(snapshot.position)")
+                throw CLIError(.notFound, "commitment-not-found", "contract \(DisplayText.excerpt(contract)) has no commitment to reconcile at position \(snapshot.position)")
             }
             switch format {
             case .json: print(ReconcileDocument.json(result).canonicalText)

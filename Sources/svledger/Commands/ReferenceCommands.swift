@@ -14,7 +14,7 @@ enum ReferenceDocument {
             return try InputFile.document(file)
         case (nil, let name?):
             guard let document = BuiltinReference.document(kind, name) else {
-                throw CLIError(.notFound, "builtin-not-found", "no shipped \(kind == .policies ? "policy" : "catalog") is called \"\(name)\"; shipped: \(BuiltinReference.names(kind).joined(separator: ", "))")
+                throw CLIError(.notFound, "builtin-not-found", "no shipped \(kind == .policies ? "policy" : "catalog") is called \(DisplayText.quoted(name)); shipped: \(BuiltinReference.names(kind).joined(separator: ", "))")
             }
             return document
         default:
@@ -72,7 +72,7 @@ extension Root {
                 let adopted = version.map { reference.policy(id, version: $0) } ?? reference.policies[id]?.last
                 let document = adopted?.document ?? BuiltinReference.document(.policies, id)
                 guard let document, let policy = try? SocialValue.Policy(document: document) else {
-                    throw CLIError(.notFound, "policy-not-found", "no policy \"\(id)\"\(version.map { " version \($0)" } ?? "") is adopted or shipped")
+                    throw CLIError(.notFound, "policy-not-found", "no policy \(DisplayText.quoted(id))\(version.map { " version \(DisplayText.quoted($0))" } ?? "") is adopted or shipped")
                 }
                 if format == .json { print(document.canonicalText); return }
                 print("\(policy.title), \(policy.council): \(policy.reference) \(adopted == nil ? "(shipped, not adopted)" : "(adopted)")")
@@ -152,7 +152,7 @@ extension Root {
                 let data = try opened.referenceData(through: try asOf.position(in: opened))
                 let document = data.catalog(reference: reference)?.document ?? BuiltinReference.document(.catalogs, reference)
                 guard let document, let catalog = try? SocialValue.Catalog(document: document) else {
-                    throw CLIError(.notFound, "catalog-not-found", "no catalog \"\(reference)\" is published or shipped")
+                    throw CLIError(.notFound, "catalog-not-found", "no catalog \(DisplayText.quoted(reference)) is published or shipped")
                 }
                 if format == .json { print(document.canonicalText); return }
                 let rows = catalog.order.map { code -> [String] in

@@ -28,7 +28,7 @@ extension Root {
 
         func validate() throws {
             if let expectHead, ChainHash(hex: expectHead) == nil {
-                throw ValidationError("--expect-head must be 64 hex digits, got \"\(expectHead)\"")
+                throw ValidationError("--expect-head must be 64 hex digits, got \(DisplayText.quoted(expectHead))")
             }
         }
 
