@@ -98,6 +98,14 @@ enum Terminal {
         exit(code)
     }
 
+    /// Prints one line of text output (`--format text`, tables, what a command recorded). Every
+    /// text output goes through here, so that no title, name or reason in a ledger can send a
+    /// terminal a control sequence or reorder what it shows (``DisplayText/escaped(_:keepingNewlines:)``).
+    /// JSON is printed as it is (its own escapes), and CSV through `CSVWriter`.
+    static func print(_ line: some CustomStringConvertible = "") {
+        Swift.print(DisplayText.escaped(line.description))
+    }
+
     /// Strips ArgumentParser's own "Error: " so that every error line starts the same way.
     static func errorLine(_ message: String) -> String {
         message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message

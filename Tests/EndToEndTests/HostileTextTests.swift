@@ -58,6 +58,75 @@ struct HostileTextTests: LedgerCLISuite {
         return result
     }
 
+    // MARK: - 13. Terminal escapes
+
+    static let hostileTitle = "Roads \u{1B}[2J\u{1B}]0;owned\u{7} \u{9B}31m \u{7F} \u{202E}evil\u{202C} \u{200B}"
+
+    /// No character that a terminal acts on, and none that reorders or hides text.
+    static func rawControls(_ output: String) -> [String] {
+        output.unicodeScalars.filter { ($0 != "\n" && DisplayText.isControl($0)) || DisplayText.isInvisibleFormat($0) }
+            .map { "U+" + String($0.value, radix: 16, uppercase: true) }
+    }
+
+    @Test("control characters and bidi overrides in titles, names and actors reach no text output raw")
+    func terminalEscapes() throws {
+        try prepare()
+        let register = Self.register("ESC-1", title: Self.hostileTitle).map { $0 == "Highways" ? "High\u{1B}[31mways" : $0 }
+        let registered = try svledger(register)
+        try svledger(["threshold", "assess", "--contract", "ESC-1", "--effective-date", "2025-02-03"] + Self.officer)
+        try svledger(["weighting", "decide", "--contract", "ESC-1", "--percent", "10", "--basis", "policy-minimum", "--effective-date", "2025-02-04"] + Self.officer)
+        try svledger(["contract", "award", "--contract", "ESC-1", "--supplier", "North \u{1B}[8mRoads\u{202E}", "--value", "£240,000", "--effective-date", "2025-03-01"] + Self.head)
+        try svledger(["pledge", "record", "--contract", "ESC-1", "--catalog", "portal-003@003.1", "--line", "NT1=2", "--effective-date", "2025-03-02"] + Self.officer)
+        try svledger(["delivery", "report", "--contract", "ESC-1", "--quarter", "2025-26-Q1", "--confirm-attribution", "--line", "NT1=1@HR\u{1B}[1A-9",
+                      "--effective-date", "2025-07-10", "--actor", "p.ok\u{1B}[0mafor", "--role", "Supplier\u{7}", "--reason", "late \u{1B}[?25l"])
+        let appended = try svledger(["append", "--stream", "notes\u{9B}", "--type", "Note\u{1B}[5m", "--actor", "x\u{1B}[31m", "--role", "r\u{202E}"])
+
+        let outputs: [(String, CommandResult)] = [
+            ("register", registered), ("append", appended),
+            ("contracts", try svledger(["contracts", "--period", "2025-26-Q1"])), ("show", try svledger(["show", "ESC-1"])),
+            ("audit", try svledger(["audit", "ESC-1"])), ("log", try svledger(["log"])),
+            ("reconcile", try svledger(["reconcile", "--period", "2025-26-Q1"])),
+            ("report md", try svledger(["report", "cabinet", "--period", "2025-26-Q1", "--format", "md"])),
+        ]
+        for (name, result) in outputs {
+            #expect(result.status == 0, "\(name): \(result.stderr)")
+            #expect(Self.rawControls(result.stdout).isEmpty, "\(name) wrote \(Self.rawControls(result.stdout)) raw")
+        }
+        // Reference data and imported tables are text from outside too.
+        let resources = "\(CommandRunner.repositoryRoot)/Sources/SocialValue/Resources"
+        var catalog = try String(contentsOfFile: "\(resources)/catalogs/portal-003.json", encoding: .utf8)
+        catalog = catalog.replacingOccurrences(of: #""version": "003.1""#, with: #""version": "003.9""#)
+            .replacingOccurrences(of: #""title": ""#, with: #""title": "\u001b]0;x\u0007"#)
+            .replacingOccurrences(of: #""description": ""#, with: #""description": "\u001b[31m\u202e"#)
+        try svledger(["catalog", "publish", try write(catalog, to: "hostile-catalog.json")] + Self.head)
+        var policy = try String(contentsOfFile: "\(resources)/policies/leicestershire-2022.json", encoding: .utf8)
+        policy = policy.replacingOccurrences(of: #""council": ""#, with: #""council": "\u001b[2J\u2066"#)
+        try svledger(["policy", "adopt", try write(policy, to: "hostile-policy.json")] + Self.head)
+        let table = "Theme\tReference\tQuestion\tUnits\tProxy Value\tAnswer\tPledged Social Value\nJobs\u{1B}[2J\tNT1\tLocal \u{202E}staff\u{7}\tno. people FTE\t30782\t2\t£ 61,564.00\nJobs\tNT\u{1B}[2J9\tMore\tno. people FTE\t1\t2\t£ 2.00\n"
+        let references: [(String, CommandResult)] = [
+            ("catalog show", try svledger(["catalog", "show", "portal-003@003.9"])), ("catalog list", try svledger(["catalog", "list"])),
+            ("policy show", try svledger(["policy", "show", "leicestershire-2022"])), ("policy list", try svledger(["policy", "list"])),
+            ("import", try svledger(["import", "portal", try write(table, to: "hostile.tsv"), "--contract", "ESC-1", "--catalog", "portal-003", "--dry-run"])),
+        ]
+        for (name, result) in references {
+            #expect(result.status == 0, "\(name): \(result.stderr)")
+            #expect(Self.rawControls(result.stdout).isEmpty, "\(name) wrote \(Self.rawControls(result.stdout)) raw")
+            #expect(result.stdout.contains("\\u{1B}"), "\(name) shows the escape: \(result.stdout)")
+        }
+
+        let show = try svledger(["show", "ESC-1"]).stdout
+        #expect(show.contains(#"Roads \u{1B}[2J\u{1B}]0;owned\u{7} \u{9B}31m \u{7F} <U+202E>evil<U+202C> <U+200B>"#), "\(show)")
+        #expect(try svledger(["log"]).stdout.contains(#"x\u{1B}[31m (r<U+202E>)"#))
+
+        // An error quoting such a value is escaped too.
+        let error = try refused(["show", "NO\u{1B}[2J\u{202E}"], kind: "contract-not-found", category: .notFound)
+        #expect(Self.rawControls(error.stderr).isEmpty && error.stderr.contains(#"NO\u{1B}[2J<U+202E>"#), "\(error.stderr)")
+
+        // JSON keeps the text exactly: its own escapes make it safe.
+        let json = try JSONValue(parsing: try svledger(["show", "ESC-1", "--format", "json"]).stdout)
+        #expect(json["contract"]?["title"]?.stringValue == Self.hostileTitle)
+    }
+
     // MARK: - 14. A byte-order mark
 
     @Test("every file input accepts a leading UTF-8 byte-order mark: policy, catalog, apply, append, --lines, portal table")

@@ -103,11 +103,11 @@ extension Root {
             let range = result.positions.count == 1
                 ? "position \(result.positions[0])" : "positions \(result.positions.first!)–\(result.positions.last!)"
             if result.wasAlreadyRecorded {
-                print("already recorded at \(range); nothing written")
+                Terminal.print("already recorded at \(range); nothing written")
             } else {
-                print("appended \(result.positions.count) event\(result.positions.count == 1 ? "" : "s") at \(range)")
+                Terminal.print("appended \(result.positions.count) event\(result.positions.count == 1 ? "" : "s") at \(range)")
             }
-            print(result.head)
+            Terminal.print(result.head)
         }
     }
 
@@ -126,8 +126,8 @@ extension Root {
             let written = try SyntheticPortfolio.populate(ledger, events: events, seed: seed) { count in
                 if count - reported >= 20_000 { Terminal.progress("generated \(count) events…"); reported = count }
             }
-            print("generated \(written) events")
-            print(try ledger.store.head())
+            Terminal.print("generated \(written) events")
+            Terminal.print(try ledger.store.head())
         }
     }
 

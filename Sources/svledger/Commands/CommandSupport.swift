@@ -54,10 +54,10 @@ enum DomainCommand {
         switch format {
         case .text:
             for event in outcome.recorded {
-                print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
-                print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
+                Terminal.print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
+                Terminal.print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
             }
-            print(outcome.head)
+            Terminal.print(outcome.head)
         case .json:
             for event in outcome.recorded { print(event.exportedEnvelope.canonicalText) }
         }

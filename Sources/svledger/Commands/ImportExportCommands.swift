@@ -64,7 +64,7 @@ extension Root {
                 PortalFindings.print(plan, file: file, head: try LedgerHead.at(nil, in: opened.store), format: format)
                 let blocking = plan.blockingFindings(useComputed: useComputed, addMeasures: addMeasures)
                 if dryRun {
-                    if format == .text { print("dry run: nothing written\(blocking.isEmpty ? "" : "; an import would be refused for \(blocking.count) finding(s)")") }
+                    if format == .text { Terminal.print("dry run: nothing written\(blocking.isEmpty ? "" : "; an import would be refused for \(blocking.count) finding(s)")") }
                     return
                 }
                 guard blocking.isEmpty else {
@@ -78,10 +78,10 @@ extension Root {
                 let outcome: Ledger.Outcome
                 outcome = try opened.execute(commands, today: Timestamp.now().date)
                 for event in outcome.recorded {
-                    print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
-                    print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
+                    Terminal.print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
+                    Terminal.print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
                 }
-                print(outcome.head)
+                Terminal.print(outcome.head)
             }
         }
     }
@@ -101,12 +101,12 @@ enum PortalFindings {
                         line.computed?.formatted ?? (line.quantity == nil ? "" : "—"), kinds]
             }
             TableOutput.text(["LINE", "MEASURE", "ANSWER", "PROXY", "STATED", "COMPUTED", "FINDINGS"], rows)
-            Swift.print("")
+            Terminal.print("")
             for finding in plan.findings {
-                Swift.print("\(finding.line.map { "line \($0)" } ?? "file"): \(finding.kind.rawValue): \(finding.message)")
+                Terminal.print("\(finding.line.map { "line \($0)" } ?? "file"): \(finding.kind.rawValue): \(finding.message)")
             }
-            Swift.print("")
-            Swift.print("recomputed total \(plan.computedTotal.formatted); stated lines add up to \(plan.statedLinesTotal.formatted)\(plan.table.statedTotal.map { "; printed total \($0.formatted)" } ?? "")")
+            Terminal.print("")
+            Terminal.print("recomputed total \(plan.computedTotal.formatted); stated lines add up to \(plan.statedLinesTotal.formatted)\(plan.table.statedTotal.map { "; printed total \($0.formatted)" } ?? "")")
         }
     }
 }
@@ -148,7 +148,7 @@ extension Root {
                 sink.write(Data(buffer))
                 if let out {
                     try sink.close()
-                    print("exported \(count) events to \(out)")
+                    Terminal.print("exported \(count) events to \(out)")
                 }
             }
         }
@@ -179,8 +179,8 @@ extension Root {
             let copy = try copyOptions.openLedger(.readOnly)
             do {
                 let report = try copy.verifyAll()
-                print("backed up and verified \(report.eventCount) events in \(report.streamCount) streams to \(directory)")
-                print(report.head)
+                Terminal.print("backed up and verified \(report.eventCount) events in \(report.streamCount) streams to \(directory)")
+                Terminal.print(report.head)
             } catch let failure as VerificationFailure {
                 throw failure.inContext("the copy in \(directory) failed verification at", separator: " ")
             }

@@ -27,7 +27,7 @@ extension Root {
             case .csv: ContractsTable.csv(document)
             case .text: ContractsTable.text(document)
             }
-            if format == .text { print(headFooter(snapshot)) }
+            if format == .text { Terminal.print(headFooter(snapshot)) }
         }
     }
 
@@ -49,33 +49,33 @@ extension Root {
                 print(ShowDocument.json(c, head: snapshot.head).canonicalText)
                 return
             }
-            print("\(c.reference)  \(c.title)")
-            print("stage          \(c.stage.rawValue)\(c.closedOn.map { " on \($0)" } ?? "")")
-            print("buyer          \(c.buyerDepartment); \(c.category.rawValue); areas \(c.areasServed.joined(separator: ", "))")
-            print("term           \(c.startDate) to \(c.endDate); estimated \(c.estimatedValue.formatted)")
-            print("policy         \(c.policyId)\(c.assessment.map { "@\($0.policyVersion): \($0.outcome.rawValue) the \($0.threshold.formatted) threshold (assessed \($0.assessedOn))\($0.statutoryDutyApplies ? "; statutory duty applies" : "")" } ?? ": not yet assessed")")
-            if let e = c.exemption { print("exemption      \(e.status.rawValue), business case \(e.businessCase)\(e.decidedByRole.map { " by the \($0)" } ?? "")\(e.reason.map { ": \($0)" } ?? "")") }
-            if let w = c.weighting { print("weighting      \(w.percent)% (\(w.basis.rawValue)\(w.overrideReason.map { ": \($0)" } ?? ""))\(w.exemptionApplied ? ", below the minimum under an exemption" : "")") }
-            if let supplier = c.supplier { print("supplier       \(supplier)\(c.award.map { ", awarded \($0.date) for \($0.value.formatted)" } ?? " (running contract)")") }
-            if let catalog = c.commitmentCatalog { print("priced with    \(catalog)") }
+            Terminal.print("\(c.reference)  \(c.title)")
+            Terminal.print("stage          \(c.stage.rawValue)\(c.closedOn.map { " on \($0)" } ?? "")")
+            Terminal.print("buyer          \(c.buyerDepartment); \(c.category.rawValue); areas \(c.areasServed.joined(separator: ", "))")
+            Terminal.print("term           \(c.startDate) to \(c.endDate); estimated \(c.estimatedValue.formatted)")
+            Terminal.print("policy         \(c.policyId)\(c.assessment.map { "@\($0.policyVersion): \($0.outcome.rawValue) the \($0.threshold.formatted) threshold (assessed \($0.assessedOn))\($0.statutoryDutyApplies ? "; statutory duty applies" : "")" } ?? ": not yet assessed")")
+            if let e = c.exemption { Terminal.print("exemption      \(e.status.rawValue), business case \(e.businessCase)\(e.decidedByRole.map { " by the \($0)" } ?? "")\(e.reason.map { ": \($0)" } ?? "")") }
+            if let w = c.weighting { Terminal.print("weighting      \(w.percent)% (\(w.basis.rawValue)\(w.overrideReason.map { ": \($0)" } ?? ""))\(w.exemptionApplied ? ", below the minimum under an exemption" : "")") }
+            if let supplier = c.supplier { Terminal.print("supplier       \(supplier)\(c.award.map { ", awarded \($0.date) for \($0.value.formatted)" } ?? " (running contract)")") }
+            if let catalog = c.commitmentCatalog { Terminal.print("priced with    \(catalog)") }
             if !c.lines.isEmpty {
-                print("")
+                Terminal.print("")
                 let rows = c.lines.map { line in
                     [line.measure, line.unit, line.original.map { $0.quantity.description } ?? "—", line.original?.value?.formatted ?? (line.original == nil ? "—" : "record-only"),
                      line.current.map { $0.quantity.description } ?? "withdrawn", line.current?.value?.formatted ?? (line.current == nil ? "" : "record-only")]
                 }
                 TableOutput.text(["MEASURE", "UNIT", "PLEDGED", "PLEDGED £", "CURRENT", "CURRENT £"], rows, maxWidth: 30)
-                print("total          pledged \(c.originalTotal.formatted), current \(c.currentTotal.formatted)")
+                Terminal.print("total          pledged \(c.originalTotal.formatted), current \(c.currentTotal.formatted)")
             }
             if !c.deliveries.isEmpty {
-                print("")
+                Terminal.print("")
                 let rows = c.deliveries.sorted { ($0.quarter, $0.measure) < ($1.quarter, $1.measure) }.map { d in
                     [d.quarter.description, d.measure, d.quantity.description, d.evidence, d.pledged ? "" : "not pledged", d.corrected ? "corrected" : ""]
                 }
                 TableOutput.text(["QUARTER", "MEASURE", "DELIVERED", "EVIDENCE", "", ""], rows, maxWidth: 30)
             }
-            print("")
-            print(headFooter(snapshot))
+            Terminal.print("")
+            Terminal.print(headFooter(snapshot))
         }
     }
 
@@ -112,12 +112,12 @@ extension Root {
             switch format {
             case .text:
                 for row in rows {
-                    print("\(row[0].leftPad(5))  \(row[1])  effective \(row[2])  \(row[6])")
-                    print("       by \(row[3]) (\(row[4]))\(row[5].isEmpty ? "" : ": \"\(row[5])\"")")
-                    print("       \(row[7])")
-                    print("       event \(row[8])  hash \(row[9])")
+                    Terminal.print("\(row[0].leftPad(5))  \(row[1])  effective \(row[2])  \(row[6])")
+                    Terminal.print("       by \(row[3]) (\(row[4]))\(row[5].isEmpty ? "" : ": \"\(row[5])\"")")
+                    Terminal.print("       \(row[7])")
+                    Terminal.print("       event \(row[8])  hash \(row[9])")
                 }
-                print(headFooter(head))
+                Terminal.print(headFooter(head))
             case .csv: TableOutput.csv(AuditDocument.header, rows)
             case .json: print(AuditDocument(head: head, contract: contract, entries: entries).json.canonicalText)
             }
@@ -140,11 +140,11 @@ extension Root {
             }
             peakHeap = max(peakHeap, PeakMemory.anonymousMiB() ?? 0)
             let seconds = Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch) / 1000
-            print("rebuilt projections of \(contracts) contracts from \(events) events in \(String(format: "%.1f", seconds)) s")
+            Terminal.print("rebuilt projections of \(contracts) contracts from \(events) events in \(String(format: "%.1f", seconds)) s")
             if let peak = PeakMemory.residentMiB() {
-                print("peak memory: \(peakHeap) MiB of heap (sampled every 50,000 events); \(peak) MiB resident including the memory-mapped ledger file")
+                Terminal.print("peak memory: \(peakHeap) MiB of heap (sampled every 50,000 events); \(peak) MiB resident including the memory-mapped ledger file")
             }
-            print(try opened.store.head())
+            Terminal.print(try opened.store.head())
         }
     }
 }

@@ -57,8 +57,10 @@ extension Root.Report {
             let snapshot = try asOf.snapshot(try ledger.openLedger(.readOnly))
             let reconciliation = Reconciliation.compute(
                 snapshot, period: quarter, reportingDate: PeriodOption.reportingDate(quarter, asOf: asOf.date))
-            let text = CabinetReport.render(
+            var text = CabinetReport.render(
                 format.reportFormat, snapshot: snapshot, reconciliation: reconciliation, generatedAt: Timestamp.now().description)
+            // Markdown is read as it is, in a terminal or an editor: no control sequence may reach either.
+            if format == .md { text = DisplayText.escaped(text, keepingNewlines: true) }
             guard let out else {
                 FileHandle.standardOutput.write(Data(text.utf8))
                 return
@@ -74,8 +76,8 @@ extension Root.Report {
             } catch {
                 throw CLIError(.storage, "write-failed", "cannot write \(out): \(error.localizedDescription)")
             }
-            print("wrote \(out) (\(format.rawValue), \(reconciliation.contracts.count) contracts, \(quarter))")
-            print(headFooter(snapshot))
+            Terminal.print("wrote \(out) (\(format.rawValue), \(reconciliation.contracts.count) contracts, \(quarter))")
+            Terminal.print(headFooter(snapshot))
         }
     }
 }

@@ -45,8 +45,8 @@ extension Root {
                 }
                 switch format {
                 case .text:
-                    print("verified \(report.eventCount) events in \(report.streamCount) streams")
-                    print(report.head)
+                    Terminal.print("verified \(report.eventCount) events in \(report.streamCount) streams")
+                    Terminal.print(report.head)
                 case .json:
                     let json = VerifyDocument.json(
                         events: UInt64(report.eventCount), streams: UInt64(report.streamCount),
