@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ledger", "Projections", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),
         // Faults made for real (tmpfs, /dev/full, faketime, bind mounts, kill -9): run as root.
         .testTarget(name: "FaultTests", dependencies: ["svledger", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LedgerValues", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LedgerValues", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -174,6 +174,8 @@ struct BatchDecision {
     }
 
     mutating func decide(_ command: LedgerCommand) throws {
+        // Before anything is looked up by the command's ids (decide checks a contract command again).
+        try command.checkText()
         switch command {
         case .adoptPolicy(let policy, let actor, let reason):
             let (stream, event) = try reference.adopt(policy)

@@ -101,7 +101,8 @@ package struct JSONParser {
         case UInt8(ascii: "f"): return try expect("false", value: .bool(false))
         case UInt8(ascii: "n"): return try expect("null", value: .null)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseInteger()
-        default: throw error("unexpected character '\(Character(Unicode.Scalar(byte)))'")
+        case 0x21..<0x7F: throw error("unexpected character '\(Character(Unicode.Scalar(byte)))'")
+        default: throw error("unexpected byte 0x\(String(byte, radix: 16, uppercase: true))")
         }
     }
 
@@ -120,7 +121,7 @@ package struct JSONParser {
             guard current == UInt8(ascii: "\"") else { throw error("expected a quoted key") }
             let key = try parseString()
             skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
+            guard current == UInt8(ascii: ":") else { throw error("expected ':' after key \(DisplayText.quoted(key))") }
             index += 1
             skipWhitespace()
             let value = try parseValue(depth: depth + 1)
@@ -145,7 +146,7 @@ package struct JSONParser {
     package static func sortedObject(_ members: [JSONObject.Member], objectStart: Int) throws(JSONParseError) -> JSONObject {
         let sorted = members.sorted { JSONObject.precedes($0.key, $1.key) }
         for (previous, next) in zip(sorted, sorted.dropFirst()) where previous.key == next.key {
-            throw JSONParseError(offset: objectStart, message: "duplicate key \"\(next.key)\"")
+            throw JSONParseError(offset: objectStart, message: "duplicate key \(DisplayText.quoted(next.key))")
         }
         return JSONObject(sorted: sorted)
     }

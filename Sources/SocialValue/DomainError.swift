@@ -27,6 +27,8 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case scoreAboveWeighting = "score-above-weighting"
         case refreshLine = "refresh-line"
         case referenceVersionReused = "reference-version-reused"
+        case invalidIdentifier = "invalid-identifier"
+        case textTooLong = "text-too-long"
     }
 
     public let rule: Rule

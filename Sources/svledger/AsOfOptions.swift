@@ -14,7 +14,7 @@ struct AsOfOptions: ParsableArguments {
 
     func validate() throws {
         if asOf != nil, at != nil { throw ValidationError("give --as-of or --at, not both") }
-        if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \"\(asOf)\"") }
+        if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \(DisplayText.quoted(asOf))") }
     }
 
     /// The date given by --as-of, if any.

@@ -1,5 +1,6 @@
 import EventStore
 import LedgerValues
+import SocialValue
 import Foundation
 
 /// Reads the low-level event form that `svledger append --file` takes, one JSON object per
@@ -14,7 +15,7 @@ enum EventInput {
             "expectedVersion", "correlationId", "causationId",
         ]
         if let unknown = members.keys.first(where: { !known.contains($0) }) {
-            throw CLIError(.input, "invalid-event-input", "unknown field \"\(unknown)\"; the fields are \(known.sorted().joined(separator: ", "))")
+            throw CLIError(.input, "invalid-event-input", "unknown field \(DisplayText.quoted(unknown)); the fields are \(known.sorted().joined(separator: ", "))")
         }
         func required(_ key: String) throws -> String {
             guard let value = members[key]?.stringValue else { throw CLIError(.input, "invalid-event-input", "\"\(key)\" must be a string") }
@@ -27,7 +28,7 @@ enum EventInput {
         }
         let effectiveDate: CalendarDate
         if let text = members["effectiveDate"]?.stringValue {
-            guard let date = CalendarDate(text) else { throw CLIError(.input, "invalid-event-input", "\"effectiveDate\" must be a date YYYY-MM-DD, got \"\(text)\"") }
+            guard let date = CalendarDate(text) else { throw CLIError(.input, "invalid-event-input", "\"effectiveDate\" must be a date YYYY-MM-DD, got \(DisplayText.quoted(text))") }
             effectiveDate = date
         } else {
             effectiveDate = today
@@ -44,30 +45,44 @@ enum EventInput {
             expected = parsed
         default: throw CLIError(.input, "invalid-event-input", "\"expectedVersion\" must be any, no-stream or a version ≥ 1")
         }
+        let actor = ActorIdentity(id: actorID, role: role)
+        let reason = members["reason"]?.stringValue
+        try checkLimits(actor: actor, reason: reason, fields: ("actor.id", "actor.role", "reason"))
         let event = ProposedEvent(
             eventId: try optionalID("eventId") ?? .generate(),
             eventType: try required("eventType"),
             schemaVersion: Int(members["schemaVersion"]?.integerValue ?? 1),
             effectiveDate: effectiveDate,
-            actor: ActorIdentity(id: actorID, role: role),
-            reason: members["reason"]?.stringValue,
+            actor: actor,
+            reason: reason,
             correlationId: try optionalID("correlationId"),
             causationId: try optionalID("causationId"),
             payload: members["payload"] ?? [:])
         return StreamAppend(streamId: try required("streamId"), expectedVersion: expected, events: [event])
     }
 
-    /// Reads an NDJSON file into appends, naming the line of the first problem.
+    /// Refuses who and why over the limits the domain's commands have (docs/rules.md): a raw
+    /// event is outside the domain's rules, not outside its limits. `fields` names them as the
+    /// input does (`actor.id` in a file, `--actor` on the command line).
+    static func checkLimits(actor: ActorIdentity, reason: String?, fields: (actor: String, role: String, reason: String)) throws {
+        let checks = [(actor.id, fields.actor, TextRules.nameLimit), (actor.role, fields.role, TextRules.nameLimit), (reason ?? "", fields.reason, TextRules.noteLimit)]
+        for (text, field, limit) in checks where text.utf8.count > limit {
+            let count = text.unicodeScalars.count
+            if count > limit {
+                throw CLIError(.input, "invalid-event-input", "\(field) \(DisplayText.quoted(text)) is \(count) characters long; the limit is \(limit)")
+            }
+        }
+    }
+
+    /// Reads an NDJSON file into appends (blank and `//` lines skipped, as `apply` does), naming
+    /// the line of the first problem.
     static func streamAppends(fromFile path: String, today: CalendarDate) throws -> [StreamAppend] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(path)") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIError(.input, "not-utf8", "\(path) is not UTF-8 text") }
         var appends: [StreamAppend] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+        for record in try InputFile.records(path) {
             do {
-                appends.append(try streamAppend(from: try JSONValue(parsing: String(line)), today: today))
+                appends.append(try streamAppend(from: try JSONValue(parsing: record.text), today: today))
             } catch {
-                throw InputLine.error(error, at: "\(path) line \(index + 1)")
+                throw InputLine.error(error, at: "\(path) line \(record.number)")
             }
         }
         if appends.isEmpty { throw CLIError(.input, "empty-input", "\(path) holds no events") }

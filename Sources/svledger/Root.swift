@@ -36,7 +36,7 @@ struct Root: ParsableCommand {
             if let first = arguments.first, !first.hasPrefix("-"), first != "help",
                 !configuration.subcommands.contains(where: { commandName(of: $0) == first })
             {
-                throw CLIError(.usage, "unknown-command", "unknown command '\(first)'; run `svledger --help` for the list")
+                throw CLIError(.usage, "unknown-command", "unknown command '\(DisplayText.excerpt(first))'; run `svledger --help` for the list")
             }
             var command = try parseAsRoot(ledgerOptionMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
@@ -56,7 +56,8 @@ struct Root: ParsableCommand {
                 print(message)
                 Foundation.exit(0)
             }
-            Terminal.fail(Terminal.errorLine(message), code: code.rawValue)
+            // ArgumentParser's usage text follows its message on lines of its own.
+            Terminal.fail(Terminal.errorLine(message), code: code.rawValue, keepingNewlines: true)
         }
     }
 
@@ -93,10 +94,21 @@ extension PlainError {
 }
 
 enum Terminal {
-    static func fail(_ message: String, code: Int32) -> Never {
+    /// Writes the one error line: control and invisible formatting characters made visible,
+    /// and never longer than 4 KiB, whatever a message quoted.
+    static func fail(_ message: String, code: Int32, keepingNewlines: Bool = false) -> Never {
+        let line = DisplayText.bounded(DisplayText.escaped(message, keepingNewlines: keepingNewlines))
         fflush(cStandardOutput)
-        fputs("error: " + message + "\n", cStandardError)
+        fputs("error: " + line + "\n", cStandardError)
         exit(code)
+    }
+
+    /// Prints one line of text output (`--format text`, tables, what a command recorded). Every
+    /// text output goes through here, so that no title, name or reason in a ledger can send a
+    /// terminal a control sequence or reorder what it shows (``DisplayText/escaped(_:keepingNewlines:)``).
+    /// JSON is printed as it is (its own escapes), and CSV through `CSVWriter`.
+    static func print(_ line: some CustomStringConvertible = "") {
+        Swift.print(DisplayText.escaped(line.description))
     }
 
     /// "PATH: reason", from the POSIX error under a Foundation file error.
@@ -116,6 +128,6 @@ enum Terminal {
     /// Progress lines go to stderr, so that they never mix with a command's machine-readable stdout.
     /// (A progress line that cannot be written is dropped: it must not fail the command.)
     static func progress(_ line: String) {
-        fputs(line + "\n", cStandardError)
+        fputs(DisplayText.escaped(line) + "\n", cStandardError)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LedgerValues
 import Reports
 
 /// How a table-shaped answer is printed.
@@ -15,13 +16,14 @@ enum TableOutput {
     }
 
     static func text(_ header: [String], _ rows: [[String]], title: String? = nil, maxWidth: Int = 60) {
-        if let title { Swift.print(title) }
-        let fitted = rows.map { $0.map { $0.count > maxWidth ? String($0.prefix(maxWidth - 1)) + "…" : $0 } }
+        if let title { Terminal.print(title) }
+        // Escaped before they are measured, so that the columns line up as printed.
+        let fitted = rows.map { $0.map { DisplayText.escaped($0) }.map { $0.count > maxWidth ? String($0.prefix(maxWidth - 1)) + "…" : $0 } }
         let widths = header.indices.map { column in ([header[column]] + fitted.map { $0[column] }).map(\.count).max() ?? 0 }
         let line: ([String]) -> String = { cells in
             zip(cells, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ").trimmingTrailingSpaces()
         }
-        Swift.print(line(header))
-        for row in fitted { Swift.print(line(row)) }
+        Terminal.print(line(header))
+        for row in fitted { Terminal.print(line(row)) }
     }
 }

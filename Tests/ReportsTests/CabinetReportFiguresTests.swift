@@ -41,7 +41,8 @@ struct CabinetReportFiguresTests {
         #expect(csv.value("headline", "to_date", "contracts_in_scope") == String(reconciliation.contracts.count))
         #expect(csv.value("head", "ledger", "hash") == snapshot.hash.hex)
         #expect(csv.value("head", "ledger", "position") == String(snapshot.position))
-        #expect(csv.value("head", "ledger", "verify_command") == "svledger verify --expect-head \(snapshot.hash.hex)")
+        #expect(csv.value("head", "ledger", "figures_digest") == FiguresFile(reconciliation).digest)
+        #expect(csv.value("head", "ledger", "verify_command") == "svledger verify --expect-head \(snapshot.position):\(snapshot.hash.hex)")
     }
 
     @Test("period and year-to-date figures, worked by hand")

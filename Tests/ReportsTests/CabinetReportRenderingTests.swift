@@ -35,7 +35,7 @@ struct CabinetReportRenderingTests {
             #expect(html.contains(contract.amounts.expected.formatted))
         }
         #expect(html.contains(snapshot.hash.hex))
-        #expect(html.contains("svledger verify --expect-head \(snapshot.hash.hex)"))
+        #expect(html.contains("svledger verify --expect-head \(snapshot.position):\(snapshot.hash.hex)"))
         #expect(html.contains(CabinetReportFixture.generatedAt))
         // Worst first: RT-3 (inadequate) comes before RT-1 (good) in the contracts table.
         let contracts = try #require(html.range(of: "id=\"contracts\""))
@@ -103,7 +103,7 @@ struct CabinetReportRenderingTests {
         }
         #expect(markdown.contains("| 2025-26-Q2 | 1 July to 30 September 2025 |"))
         #expect(markdown.contains(reconciliation.portfolio.amounts.delivered.formatted))
-        #expect(markdown.contains("svledger verify --expect-head \(reconciliation.hash.hex)"))
+        #expect(markdown.contains("svledger verify --expect-head \(reconciliation.position):\(reconciliation.hash.hex)"))
         #expect(!markdown.contains("<svg"))
     }
 

@@ -87,7 +87,7 @@ public enum LedgerCommand: Sendable {
         let reader = try FieldReader(json)
         let name = try reader.string("command")
         guard names.contains(name) else {
-            throw reader.fail("command", "\"\(name)\" is not a command; the commands are \(names.joined(separator: ", "))")
+            throw reader.fail("command", "\(DisplayText.quoted(name)) is not a command; the commands are \(names.joined(separator: ", "))")
         }
         let actorReader = try reader.object("actor")
         try actorReader.onlyFields(["id", "role"])
@@ -106,7 +106,7 @@ public enum LedgerCommand: Sendable {
             if let builtinName = try reader.optionalString("builtin") {
                 guard !reader.has(key) else { throw reader.fail("builtin", "give either \"builtin\" or \"\(key)\", not both") }
                 guard let found = builtin(key == "policy" ? .policies : .catalogs, builtinName) else {
-                    throw reader.fail("builtin", "no shipped \(key) is called \"\(builtinName)\"")
+                    throw reader.fail("builtin", "no shipped \(key) is called \(DisplayText.quoted(builtinName))")
                 }
                 document = found
             } else {
@@ -188,7 +188,7 @@ public enum LedgerCommand: Sendable {
             return (["quarter", "lines", "attributionConfirmed"], .reportDelivery(quarter: quarter, lines: try quantityLines(reader, "lines", evidence: true), attributionConfirmed: confirmed))
         case "delivery.correct":
             let text = try reader.string("correctsEventId")
-            guard let id = EventID(text) else { throw reader.fail("correctsEventId", "\"\(text)\" is not an event id (a UUID from `svledger audit`)") }
+            guard let id = EventID(text) else { throw reader.fail("correctsEventId", "\(DisplayText.quoted(text)) is not an event id (a UUID from `svledger audit`)") }
             return (["correctsEventId", "lines"], .correctDelivery(corrects: id, lines: try quantityLines(reader, "lines", evidence: true)))
         case "review.refresh":
             let revise = try quantityLines(reader, "revise", allowEmpty: true)

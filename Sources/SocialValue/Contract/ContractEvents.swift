@@ -417,7 +417,7 @@ public struct DeliveryReturn: Sendable, Equatable {
 
     static func quarter(_ reader: FieldReader) throws(InputError) -> FinancialQuarter {
         let text = try reader.string("quarter")
-        guard let quarter = FinancialQuarter(text) else { throw reader.fail("quarter", "\"\(text)\" is not a quarter like 2025-26-Q1") }
+        guard let quarter = FinancialQuarter(text) else { throw reader.fail("quarter", "\(DisplayText.quoted(text)) is not a quarter like 2025-26-Q1") }
         return quarter
     }
 
@@ -440,7 +440,7 @@ public struct DeliveryCorrection: Sendable, Equatable {
 
     init(_ reader: FieldReader) throws(InputError) {
         let text = try reader.string("correctsEventId")
-        guard let id = EventID(text) else { throw reader.fail("correctsEventId", "\"\(text)\" is not an event id") }
+        guard let id = EventID(text) else { throw reader.fail("correctsEventId", "\(DisplayText.quoted(text)) is not an event id") }
         self.init(
             corrects: id, quarter: try DeliveryReturn.quarter(reader),
             lines: try reader.objects("lines") { line throws(InputError) in try DeliveryLine(reading: line) })

@@ -31,6 +31,7 @@ struct ContractRules {
     var action: ContractAction { command.action }
 
     mutating func decide() throws(DomainError) -> [ContractEvent] {
+        try command.checkText()
         if case .register(let registration) = action { return [try register(registration)] }
         guard let registration = state.registration else {
             throw DomainError(.unknownContract, "contract \(command.contract) is not registered; register it first with `svledger contract register`")

@@ -45,7 +45,7 @@ public struct FieldReader {
     /// Refuses fields outside `allowed`, so that a misspelt field is not silently ignored.
     public func onlyFields(_ allowed: Set<String>) throws(InputError) {
         if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw InputError(path: at(unknown), problem: "is not a known field (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+            throw InputError(path: at(DisplayText.excerpt(unknown)), problem: "is not a known field (expected one of: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -76,7 +76,7 @@ public struct FieldReader {
 
     public func date(_ key: String) throws(InputError) -> CalendarDate {
         let text = try string(key)
-        guard let date = CalendarDate(text) else { throw fail(key, "\"\(text)\" is not a date YYYY-MM-DD") }
+        guard let date = CalendarDate(text) else { throw fail(key, "\(DisplayText.quoted(text)) is not a date YYYY-MM-DD") }
         return date
     }
 
@@ -154,7 +154,7 @@ public struct FieldReader {
     public func choice<T: RawRepresentable<String> & CaseIterable>(_ key: String, as type: T.Type) throws(InputError) -> T {
         let text = try string(key)
         guard let value = T(rawValue: text) else {
-            throw fail(key, "\"\(text)\" is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw fail(key, "\(DisplayText.quoted(text)) is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return value
     }

@@ -19,9 +19,11 @@ public enum BuiltinReference {
         return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
-    /// The shipped document `name` of `kind`, parsed, or `nil` if there is none.
+    /// The shipped document `name` of `kind`, parsed, or `nil` if there is none. A name is an
+    /// identifier, never a path: `../` cannot reach a file outside the shipped folder.
     public static func document(_ kind: Kind, _ name: String) -> JSONValue? {
-        guard let url = directory(kind)?.appendingPathComponent("\(name).json"),
+        guard name.unicodeScalars.count <= TextRules.identifierLimit, TextRules.identifierProblem(name, .reference) == nil,
+            let url = directory(kind)?.appendingPathComponent("\(name).json"),
             let data = FileManager.default.contents(atPath: url.path)
         else { return nil }
         return try? JSONValue(parsing: [UInt8](data))

@@ -69,7 +69,7 @@ extension Catalog {
         var measures: [String: Measure] = [:]
         for (index, measure) in list.enumerated() {
             if measures.updateValue(measure, forKey: measure.code) != nil {
-                throw InputError(path: "measures[\(index)].code", problem: "\"\(measure.code)\" appears twice")
+                throw InputError(path: "measures[\(index)].code", problem: "\(DisplayText.quoted(measure.code)) appears twice")
             }
         }
         self.measures = measures

@@ -152,7 +152,7 @@ extension Policy {
         var result: [ContractCategory] = []
         for text in try reader.strings(key) {
             guard let category = ContractCategory(rawValue: text) else {
-                throw reader.fail(key, "\"\(text)\" is not one of goods, services, works")
+                throw reader.fail(key, "\(DisplayText.quoted(text)) is not one of goods, services, works")
             }
             result.append(category)
         }

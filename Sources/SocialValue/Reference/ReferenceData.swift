@@ -45,14 +45,18 @@ public struct ReferenceData: Sendable {
 
     // MARK: - Decide and evolve
 
-    /// The event adopting `policy`, or a refusal if that version was adopted with other content.
+    /// The event adopting `policy`, or a refusal if its text breaks ``TextRules`` or that version
+    /// was adopted with other content.
     public func adopt(_ policy: Policy) throws(DomainError) -> (stream: String, event: DomainEvent) {
+        try policy.checkText()
         try Self.refuseReuse(self.policy(policy.id, version: policy.version)?.document, policy.document, "policy \(policy.reference)", "adopted", "rules")
         return (Self.stream(policy: policy.id), DomainEvent(type: Self.policyAdopted, payload: ["policy": policy.document]))
     }
 
-    /// The event publishing `catalog`, or a refusal if that version exists.
+    /// The event publishing `catalog`, or a refusal if its text breaks ``TextRules`` or that
+    /// version exists.
     public func publish(_ catalog: Catalog) throws(DomainError) -> (stream: String, event: DomainEvent) {
+        try catalog.checkText()
         try Self.refuseReuse(self.catalog(catalog.id, version: catalog.version)?.document, catalog.document, "catalog \(catalog.reference)", "published", "values")
         return (Self.stream(catalog: catalog.id), DomainEvent(type: Self.catalogPublished, payload: ["catalog": catalog.document]))
     }

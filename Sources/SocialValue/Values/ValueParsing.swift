@@ -4,7 +4,7 @@ import LedgerValues
 public struct ValueError: Error, Sendable, Equatable, CustomStringConvertible {
     public let text: String
     public let reason: String
-    public var description: String { "\"\(text)\" \(reason)" }
+    public var description: String { "\(DisplayText.quoted(text)) \(reason)" }
 
     public init(text: String, reason: String) {
         self.text = text

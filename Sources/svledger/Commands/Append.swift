@@ -66,11 +66,11 @@ extension Root {
             guard stream != nil, eventType != nil else { throw ValidationError("give --stream and --type, or --file") }
             guard actor != nil, role != nil else { throw ValidationError("give --actor and --role: every event records who acted") }
             if let effectiveDate, CalendarDate(effectiveDate) == nil {
-                throw ValidationError("--effective-date must be a date YYYY-MM-DD, got \"\(effectiveDate)\"")
+                throw ValidationError("--effective-date must be a date YYYY-MM-DD, got \(DisplayText.quoted(effectiveDate))")
             }
-            if let eventId, EventID(eventId) == nil { throw ValidationError("--event-id must be a UUID, got \"\(eventId)\"") }
+            if let eventId, EventID(eventId) == nil { throw ValidationError("--event-id must be a UUID, got \(DisplayText.quoted(eventId))") }
             if ExpectedVersion(expectedVersion) == nil {
-                throw ValidationError("--expected-version must be any, no-stream or a version ≥ 1, got \"\(expectedVersion)\"")
+                throw ValidationError("--expected-version must be any, no-stream or a version ≥ 1, got \(DisplayText.quoted(expectedVersion))")
             }
         }
 
@@ -82,6 +82,7 @@ extension Root {
             } else {
                 let payloadJSON: JSONValue
                 do { payloadJSON = try JSONValue(parsing: payload) } catch { throw error.inContext("--payload") }
+                try EventInput.checkLimits(actor: ActorIdentity(id: actor!, role: role!), reason: reason, fields: ("--actor", "--role", "--reason"))
                 let event = ProposedEvent(
                     eventId: eventId.flatMap(EventID.init) ?? .generate(), eventType: eventType!,
                     effectiveDate: effectiveDate.flatMap(CalendarDate.init) ?? today,
@@ -91,17 +92,22 @@ extension Root {
             // Domain streams are written only through decide, so that no rule can be bypassed.
             let guarded = [ContractEvent.streamPrefix] + ReferenceData.streamPrefixes
             if let append = appends.first(where: { append in guarded.contains { append.streamId.hasPrefix($0) } }) {
-                throw CLIError(.refused, "domain-stream", "stream \"\(append.streamId)\" belongs to the social value domain; use the domain commands (svledger contract …, pledge …, apply) to write to it")
+                throw CLIError(.refused, "domain-stream", "stream \(DisplayText.quoted(append.streamId)) belongs to the social value domain; use the domain commands (svledger contract …, pledge …, apply) to write to it")
             }
-            let result = try options.openLedger().append(appends)
+            let result: Ledger.Outcome
+            do {
+                result = try options.openLedger().append(appends)
+            } catch EventStoreError.invalidStreamId(let stream, let reason) {
+                throw CLIError(.input, "invalid-stream-id", "invalid stream id \(DisplayText.quoted(stream)): \(reason)")
+            }
             let range = result.positions.count == 1
                 ? "position \(result.positions[0])" : "positions \(result.positions.first!)–\(result.positions.last!)"
             if result.wasAlreadyRecorded {
-                print("already recorded at \(range); nothing written")
+                Terminal.print("already recorded at \(range); nothing written")
             } else {
-                print("appended \(result.positions.count) event\(result.positions.count == 1 ? "" : "s") at \(range)")
+                Terminal.print("appended \(result.positions.count) event\(result.positions.count == 1 ? "" : "s") at \(range)")
             }
-            print(result.head)
+            Terminal.print(result.head)
         }
     }
 
@@ -120,8 +126,8 @@ extension Root {
             let written = try SyntheticPortfolio.populate(ledger, events: events, seed: seed) { count in
                 if count - reported >= 20_000 { Terminal.progress("generated \(count) events…"); reported = count }
             }
-            print("generated \(written) events")
-            print(try ledger.store.head())
+            Terminal.print("generated \(written) events")
+            Terminal.print(try ledger.store.head())
         }
     }
 

@@ -22,7 +22,7 @@ struct ActorOptions: ParsableArguments {
 
     func validate() throws {
         if let effectiveDate, CalendarDate(effectiveDate) == nil {
-            throw ValidationError("--effective-date must be a date YYYY-MM-DD, got \"\(effectiveDate)\"")
+            throw ValidationError("--effective-date must be a date YYYY-MM-DD, got \(DisplayText.quoted(effectiveDate))")
         }
     }
 
@@ -54,10 +54,10 @@ enum DomainCommand {
         switch format {
         case .text:
             for event in outcome.recorded {
-                print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
-                print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
+                Terminal.print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
+                Terminal.print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
             }
-            print(outcome.head)
+            Terminal.print(outcome.head)
         case .json:
             for event in outcome.recorded { print(event.exportedEnvelope.canonicalText) }
         }
@@ -73,15 +73,15 @@ enum LineInput {
     /// `NT1=24` → measure and quantity; with `evidence`, `NT1=3@HR-2025-Q1-009`.
     static func parse(_ flags: [String], evidence: Bool = false) throws -> [JSONValue] {
         try flags.map { flag in
-            let parts = flag.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = flag.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
-                throw ValidationError("--line \"\(flag)\" must look like \(evidence ? "NT1=3@EVIDENCE-REF" : "NT1=24")")
+                throw ValidationError("--line \(DisplayText.quoted(flag)) must look like \(evidence ? "NT1=3@EVIDENCE-REF" : "NT1=24")")
             }
             var line: [String: JSONValue] = ["measure": .string(parts[0])]
             if evidence {
-                let quantityAndEvidence = parts[1].split(separator: "@", maxSplits: 1).map(String.init)
+                let quantityAndEvidence = parts[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 guard quantityAndEvidence.count == 2 else {
-                    throw ValidationError("--line \"\(flag)\" needs an evidence reference after @, like NT1=3@HR-2025-Q1-009")
+                    throw ValidationError("--line \(DisplayText.quoted(flag)) needs an evidence reference after @, like NT1=3@HR-2025-Q1-009")
                 }
                 line["quantity"] = .string(quantityAndEvidence[0])
                 line["evidence"] = .string(quantityAndEvidence[1])
@@ -124,9 +124,7 @@ enum LineInput {
 /// Reads a CSV file of line items with the one CSV reader (`Reports.CSVText`).
 enum CSVFile {
     static func read(_ path: String) throws -> [[String]] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(path)") }
-        guard let text = String(data: data, encoding: .utf8) else { throw CLIError(.input, "not-utf8", "\(path) is not UTF-8 text") }
-        let (rows, unclosed) = CSVText.parse(text)
+        let (rows, unclosed) = CSVText.parse(try InputFile.text(path))
         if let unclosed { throw CLIError(.input, "invalid-lines-file", "\(path) line \(unclosed): a quoted field is not closed") }
         return rows
     }

@@ -136,13 +136,9 @@ extension Root {
         @Option(help: "text, or json for the recorded envelopes.") var format: OutputFormat = .text
 
         func run() throws {
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(file)") }
-            guard let text = String(data: data, encoding: .utf8) else { throw CLIError(.input, "not-utf8", "\(file) is not UTF-8 text") }
             var commands: [JSONValue] = []
-            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
-                if trimmed.isEmpty || trimmed.hasPrefix("//") { continue }
-                do { commands.append(try JSONValue(parsing: trimmed)) } catch { throw error.inContext("\(file) line \(index + 1)") }
+            for record in try InputFile.records(file) {
+                do { commands.append(try JSONValue(parsing: record.text)) } catch { throw error.inContext("\(file) line \(record.number)") }
             }
             guard !commands.isEmpty else { throw CLIError(.input, "empty-input", "\(file) holds no commands") }
             try DomainCommand.run(commands, ledger: ledger, format: format)

@@ -204,7 +204,7 @@ extension Root {
                 var scores: [String: String] = [:]
                 for entry in score {
                     let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2 else { throw ValidationError("--score \"\(entry)\" must look like \"Bidder Ltd=8.5\"") }
+                    guard parts.count == 2 else { throw ValidationError("--score \(DisplayText.quoted(entry)) must look like \"Bidder Ltd=8.5\"") }
                     scores[parts[0]] = parts[1]
                 }
                 let rows = try LineInput.csv(offers, columns: ["bidder", "measure", "quantity", "qualitativeScore"])
@@ -215,7 +215,7 @@ extension Root {
                     lines[bidder, default: []].append(["measure": row["measure"]!, "quantity": row["quantity"]!, "qualitativeScore": row["qualitativeScore"]!])
                 }
                 let bidders: [JSONValue] = try order.map { bidder in
-                    guard let score = scores[bidder] else { throw ValidationError("give --score \"\(bidder)=…\" for every bidder in \(offers)") }
+                    guard let score = scores[bidder] else { throw ValidationError("give --score \(DisplayText.quoted(bidder + "=…")) for every bidder in \(offers)") }
                     return ["bidder": .string(bidder), "socialValueScore": .string(score), "lines": .array(lines[bidder]!)]
                 }
                 var fields = who.fields("bids.evaluate")

@@ -55,19 +55,19 @@ extension Root {
             }
 
             func run() throws {
-                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(file)") }
+                let bytes = try InputFile.bytes(file)
                 let table: PortalTable
-                do { table = try PortalTable(bytes: [UInt8](data)) } catch { throw error.inContext(file) }
+                do { table = try PortalTable(bytes: bytes) } catch { throw error.inContext(file) }
                 let opened = try ledger.openLedger(dryRun ? .readOnly : .readWrite)
                 let reference = try opened.referenceData()
                 guard let pricing = reference.catalog(reference: catalog) else {
-                    throw CLIError(.refused, "unknown-catalog", "catalog \(catalog) has not been published; publish it with `svledger catalog publish`")
+                    throw CLIError(.refused, "unknown-catalog", "catalog \(DisplayText.excerpt(catalog)) has not been published; publish it with `svledger catalog publish`")
                 }
                 let plan = PortalImport(table: table, catalog: pricing)
                 PortalFindings.print(plan, file: file, head: try LedgerHead.at(nil, in: opened.store), format: format)
                 let blocking = plan.blockingFindings(useComputed: useComputed, addMeasures: addMeasures)
                 if dryRun {
-                    if format == .text { print("dry run: nothing written\(blocking.isEmpty ? "" : "; an import would be refused for \(blocking.count) finding(s)")") }
+                    if format == .text { Terminal.print("dry run: nothing written\(blocking.isEmpty ? "" : "; an import would be refused for \(blocking.count) finding(s)")") }
                     return
                 }
                 guard blocking.isEmpty else {
@@ -81,10 +81,10 @@ extension Root {
                 let outcome: Ledger.Outcome
                 outcome = try opened.execute(commands, today: Timestamp.now().date)
                 for event in outcome.recorded {
-                    print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
-                    print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
+                    Terminal.print("recorded \(event.eventType) at position \(event.position) (\(event.streamId), version \(event.streamVersion))")
+                    Terminal.print("  " + EventSummary.describe(type: event.eventType, payload: event.payload))
                 }
-                print(outcome.head)
+                Terminal.print(outcome.head)
             }
         }
     }
@@ -104,12 +104,12 @@ enum PortalFindings {
                         line.computed?.formatted ?? (line.quantity == nil ? "" : "—"), kinds]
             }
             TableOutput.text(["LINE", "MEASURE", "ANSWER", "PROXY", "STATED", "COMPUTED", "FINDINGS"], rows)
-            Swift.print("")
+            Terminal.print("")
             for finding in plan.findings {
-                Swift.print("\(finding.line.map { "line \($0)" } ?? "file"): \(finding.kind.rawValue): \(finding.message)")
+                Terminal.print("\(finding.line.map { "line \($0)" } ?? "file"): \(finding.kind.rawValue): \(finding.message)")
             }
-            Swift.print("")
-            Swift.print("recomputed total \(plan.computedTotal.formatted); stated lines add up to \(plan.statedLinesTotal.formatted)\(plan.table.statedTotal.map { "; printed total \($0.formatted)" } ?? "")")
+            Terminal.print("")
+            Terminal.print("recomputed total \(plan.computedTotal.formatted); stated lines add up to \(plan.statedLinesTotal.formatted)\(plan.table.statedTotal.map { "; printed total \($0.formatted)" } ?? "")")
         }
     }
 }
@@ -144,7 +144,7 @@ extension Root {
                 try sink.write(buffer)
                 if let file, let out {
                     try file.commit()
-                    print("exported \(count) events to \(out)")
+                    Terminal.print("exported \(count) events to \(out)")
                 }
             }
         }
@@ -179,8 +179,8 @@ extension Root {
                 throw failure.inContext("the copy failed verification, so \(directory) was not written: at", separator: " ")
             }
             try staging.commit()
-            print("backed up and verified \(report.eventCount) events in \(report.streamCount) streams to \(directory)")
-            print(report.head)
+            Terminal.print("backed up and verified \(report.eventCount) events in \(report.streamCount) streams to \(directory)")
+            Terminal.print(report.head)
         }
     }
 }

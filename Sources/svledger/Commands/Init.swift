@@ -15,8 +15,8 @@ extension Root {
 
         func run() throws {
             let ledger = try options.openLedger(.create)
-            print("created an empty ledger at \(ledger.store.environment.path)")
-            print(try ledger.store.head())
+            Terminal.print("created an empty ledger at \(ledger.store.environment.path)")
+            Terminal.print(try ledger.store.head())
         }
     }
 }

@@ -41,12 +41,12 @@ extension Root {
             let store = try options.open(.readOnly)
             let through = try asOf.at ?? asOf.date.map { try Snapshot.position(asOf: $0, store: store) }
             var printed = 0
-            if format == .text { print(LogTable.header) }
+            if format == .text { Terminal.print(LogTable.header) }
             try store.read { reader in
                 let emit: (RecordedEvent) -> Bool = { event in
                     guard event.position >= from else { return true }
                     switch format {
-                    case .text: print(LogTable.row(event))
+                    case .text: Terminal.print(LogTable.row(event))
                     case .json: print(event.exportedEnvelope.canonicalText)
                     }
                     printed += 1
@@ -58,7 +58,7 @@ extension Root {
                     try reader.forEachEvent(from: from, through: through, emit)
                 }
             }
-            if format == .text && printed == 0 { print("(no events)") }
+            if format == .text && printed == 0 { Terminal.print("(no events)") }
         }
     }
 }
@@ -81,7 +81,7 @@ enum LogTable {
     }
 
     private static func line(_ cells: [String]) -> String {
-        zip(cells, columns).map { cell, column in
+        zip(cells.map { DisplayText.escaped($0) }, columns).map { cell, column in
             let fitted = cell.count > column.width ? String(cell.prefix(column.width - 1)) + "…" : cell
             return column.title == "POS" || column.title == "VER"
                 ? String(repeating: " ", count: column.width - fitted.count) + fitted

@@ -26,7 +26,7 @@ extension Root {
             case .csv: ContractsTable.csv(document)
             case .text: ContractsTable.text(document)
             }
-            if format == .text { print(view.footer) }
+            if format == .text { Terminal.print(view.footer) }
         }
     }
 
@@ -46,39 +46,39 @@ extension Root {
             let snapshot = view.snapshot
             guard let c = snapshot.contract(contract) else {
                 let when = [asOf.asOf.map { "as of \($0)" }, effective.on.map { "effective on \($0)" }].compactMap { $0 }
-                throw CLIError(.notFound, "contract-not-found", "no contract \(contract) at position \(snapshot.position)\(when.isEmpty ? "" : " (\(when.joined(separator: ", ")))")")
+                throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(snapshot.position)\(when.isEmpty ? "" : " (\(when.joined(separator: ", ")))")")
             }
             if format == .json {
                 print(view.stating(ShowDocument.json(c, head: snapshot.head)).canonicalText)
                 return
             }
-            print("\(c.reference)  \(c.title)")
-            print("stage          \(c.stage.rawValue)\(c.closedOn.map { " on \($0)" } ?? "")")
-            print("buyer          \(c.buyerDepartment); \(c.category.rawValue); areas \(c.areasServed.joined(separator: ", "))")
-            print("term           \(c.startDate) to \(c.endDate); estimated \(c.estimatedValue.formatted)")
-            print("policy         \(c.policyId)\(c.assessment.map { "@\($0.policyVersion): \($0.outcome.rawValue) the \($0.threshold.formatted) threshold (assessed \($0.assessedOn))\($0.statutoryDutyApplies ? "; statutory duty applies" : "")" } ?? ": not yet assessed")")
-            if let e = c.exemption { print("exemption      \(e.status.rawValue), business case \(e.businessCase)\(e.decidedByRole.map { " by the \($0)" } ?? "")\(e.reason.map { ": \($0)" } ?? "")") }
-            if let w = c.weighting { print("weighting      \(w.percent)% (\(w.basis.rawValue)\(w.overrideReason.map { ": \($0)" } ?? ""))\(w.exemptionApplied ? ", below the minimum under an exemption" : "")") }
-            if let supplier = c.supplier { print("supplier       \(supplier)\(c.award.map { ", awarded \($0.date) for \($0.value.formatted)" } ?? " (running contract)")") }
-            if let catalog = c.commitmentCatalog { print("priced with    \(catalog)") }
+            Terminal.print("\(c.reference)  \(c.title)")
+            Terminal.print("stage          \(c.stage.rawValue)\(c.closedOn.map { " on \($0)" } ?? "")")
+            Terminal.print("buyer          \(c.buyerDepartment); \(c.category.rawValue); areas \(c.areasServed.joined(separator: ", "))")
+            Terminal.print("term           \(c.startDate) to \(c.endDate); estimated \(c.estimatedValue.formatted)")
+            Terminal.print("policy         \(c.policyId)\(c.assessment.map { "@\($0.policyVersion): \($0.outcome.rawValue) the \($0.threshold.formatted) threshold (assessed \($0.assessedOn))\($0.statutoryDutyApplies ? "; statutory duty applies" : "")" } ?? ": not yet assessed")")
+            if let e = c.exemption { Terminal.print("exemption      \(e.status.rawValue), business case \(e.businessCase)\(e.decidedByRole.map { " by the \($0)" } ?? "")\(e.reason.map { ": \($0)" } ?? "")") }
+            if let w = c.weighting { Terminal.print("weighting      \(w.percent)% (\(w.basis.rawValue)\(w.overrideReason.map { ": \($0)" } ?? ""))\(w.exemptionApplied ? ", below the minimum under an exemption" : "")") }
+            if let supplier = c.supplier { Terminal.print("supplier       \(supplier)\(c.award.map { ", awarded \($0.date) for \($0.value.formatted)" } ?? " (running contract)")") }
+            if let catalog = c.commitmentCatalog { Terminal.print("priced with    \(catalog)") }
             if !c.lines.isEmpty {
-                print("")
+                Terminal.print("")
                 let rows = c.lines.map { line in
                     [line.measure, line.unit, line.original.map { $0.quantity.description } ?? "—", line.original?.value?.formatted ?? (line.original == nil ? "—" : "record-only"),
                      line.current.map { $0.quantity.description } ?? "withdrawn", line.current?.value?.formatted ?? (line.current == nil ? "" : "record-only")]
                 }
                 TableOutput.text(["MEASURE", "UNIT", "PLEDGED", "PLEDGED £", "CURRENT", "CURRENT £"], rows, maxWidth: 30)
-                print("total          pledged \(c.originalTotal.formatted), current \(c.currentTotal.formatted)")
+                Terminal.print("total          pledged \(c.originalTotal.formatted), current \(c.currentTotal.formatted)")
             }
             if !c.deliveries.isEmpty {
-                print("")
+                Terminal.print("")
                 let rows = c.deliveries.sorted { ($0.quarter, $0.measure) < ($1.quarter, $1.measure) }.map { d in
                     [d.quarter.description, d.measure, d.quantity.description, d.evidence, d.pledged ? "" : "not pledged", d.corrected ? "corrected" : ""]
                 }
                 TableOutput.text(["QUARTER", "MEASURE", "DELIVERED", "EVIDENCE", "", ""], rows, maxWidth: 30)
             }
-            print("")
-            print(view.footer)
+            Terminal.print("")
+            Terminal.print(view.footer)
         }
     }
 
@@ -111,16 +111,16 @@ extension Root {
                 return try LedgerHead.at(position, in: reader)
             }
             let rows = entries.map(\.cells)
-            guard !rows.isEmpty else { throw CLIError(.notFound, "contract-not-found", "no events for contract \(contract)\(position.map { " up to position \($0)" } ?? "")") }
+            guard !rows.isEmpty else { throw CLIError(.notFound, "contract-not-found", "no events for contract \(DisplayText.excerpt(contract))\(position.map { " up to position \($0)" } ?? "")") }
             switch format {
             case .text:
                 for row in rows {
-                    print("\(row[0].leftPad(5))  \(row[1])  effective \(row[2])  \(row[6])")
-                    print("       by \(row[3]) (\(row[4]))\(row[5].isEmpty ? "" : ": \"\(row[5])\"")")
-                    print("       \(row[7])")
-                    print("       event \(row[8])  hash \(row[9])")
+                    Terminal.print("\(row[0].leftPad(5))  \(row[1])  effective \(row[2])  \(row[6])")
+                    Terminal.print("       by \(row[3]) (\(row[4]))\(row[5].isEmpty ? "" : ": \"\(row[5])\"")")
+                    Terminal.print("       \(row[7])")
+                    Terminal.print("       event \(row[8])  hash \(row[9])")
                 }
-                print(headFooter(head))
+                Terminal.print(headFooter(head))
             case .csv: TableOutput.csv(AuditDocument.header, rows)
             case .json: print(AuditDocument(head: head, contract: contract, entries: entries).json.canonicalText)
             }
@@ -143,11 +143,11 @@ extension Root {
             }
             peakHeap = max(peakHeap, PeakMemory.anonymousMiB() ?? 0)
             let seconds = Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch) / 1000
-            print("rebuilt projections of \(contracts) contracts from \(events) events in \(String(format: "%.1f", seconds)) s")
+            Terminal.print("rebuilt projections of \(contracts) contracts from \(events) events in \(String(format: "%.1f", seconds)) s")
             if let peak = PeakMemory.residentMiB() {
-                print("peak memory: \(peakHeap) MiB of heap (sampled every 50,000 events); \(peak) MiB resident including the memory-mapped ledger file")
+                Terminal.print("peak memory: \(peakHeap) MiB of heap (sampled every 50,000 events); \(peak) MiB resident including the memory-mapped ledger file")
             }
-            print(try opened.store.head())
+            Terminal.print(try opened.store.head())
         }
     }
 }
@@ -177,7 +177,7 @@ extension String {
 enum PeriodOption {
     static func quarter(_ text: String?, asOf: CalendarDate?) throws -> FinancialQuarter {
         guard let text else { return FinancialQuarter(containing: asOf ?? Timestamp.now().date) }
-        guard let quarter = FinancialQuarter(text) else { throw ValidationError("--period must be a quarter like 2025-26-Q2, got \"\(text)\"") }
+        guard let quarter = FinancialQuarter(text) else { throw ValidationError("--period must be a quarter like 2025-26-Q2, got \(DisplayText.quoted(text))") }
         return quarter
     }
 

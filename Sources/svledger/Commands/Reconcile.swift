@@ -36,14 +36,14 @@ extension Root {
                 try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period, contract: contract, supplier: supplier)
             let result = view.reconciliation
             if let contract, result.contracts.isEmpty {
-                throw CLIError(.notFound, "commitment-not-found", "contract \(contract) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
+                throw CLIError(.notFound, "commitment-not-found", "contract \(DisplayText.excerpt(contract)) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
             }
             switch format {
             case .json: print(view.stating(ReconcileDocument.json(result)).canonicalText)
             case .csv: ReconciliationTable.csv(result, level: level)
             case .text:
                 ReconciliationTable.text(result)
-                print(view.footer)
+                Terminal.print(view.footer)
             }
         }
     }
@@ -59,29 +59,29 @@ enum ReconciliationTable {
     }
 
     static func text(_ r: Reconciliation) {
-        print("Reconciliation for \(r.period), reporting date \(r.reportingDate)")
+        Terminal.print("Reconciliation for \(r.period), reporting date \(r.reportingDate)")
         for c in r.contracts {
-            print("")
-            print("\(c.reference)  \(c.title)  (\(c.supplier ?? "no supplier"); \(c.stage); priced with \(c.catalog))")
-            print("  \(c.elapsedDays) of \(c.spreadDays) days of the commitment elapsed; rating \(c.amounts.rating.rawValue)")
+            Terminal.print("")
+            Terminal.print("\(c.reference)  \(c.title)  (\(c.supplier ?? "no supplier"); \(c.stage); priced with \(c.catalog))")
+            Terminal.print("  \(c.elapsedDays) of \(c.spreadDays) days of the commitment elapsed; rating \(c.amounts.rating.rawValue)")
             let rows = c.lines.map { line -> [String] in
                 [line.measure, line.originalQuantity?.description ?? "—", line.currentQuantity?.description ?? "withdrawn",
                  line.deliveredQuantity.description, line.expectedQuantity.description]
                     + (line.recordOnly ? ["record-only", "", "", "", "", line.rating.rawValue] : amounts(line.amounts))
             }
             TableOutput.text(["  MEASURE", "PLEDGED", "CURRENT", "DELIVERED", "EXPECTED"] + amountHeader, rows.map { ["  " + $0[0]] + $0.dropFirst() })
-            print("  " + (["total"] + amounts(c.amounts)).joined(separator: "  "))
+            Terminal.print("  " + (["total"] + amounts(c.amounts)).joined(separator: "  "))
             if !c.unpledged.isEmpty {
-                print("  unpledged deliveries (not in the totals): " + c.unpledged.map { "\($0.measure) \($0.quantity) in \($0.quarter)" }.joined(separator: ", "))
+                Terminal.print("  unpledged deliveries (not in the totals): " + c.unpledged.map { "\($0.measure) \($0.quantity) in \($0.quarter)" }.joined(separator: ", "))
             }
-            if !c.lateReturns.isEmpty { print("  late returns: " + c.lateReturns.map(\.description).joined(separator: ", ")) }
+            if !c.lateReturns.isEmpty { Terminal.print("  late returns: " + c.lateReturns.map(\.description).joined(separator: ", ")) }
         }
         for (title, rollups) in [("BY THEME", r.byTheme), ("BY COUNCIL PRIORITY", r.byPriority), ("BY SUPPLIER", r.bySupplier)] {
-            print("")
+            Terminal.print("")
             TableOutput.text([title] + amountHeader, rollups.map { [$0.key] + amounts($0.amounts) }, maxWidth: 50)
         }
-        print("")
-        print((["PORTFOLIO"] + amounts(r.portfolio.amounts)).joined(separator: "  "))
+        Terminal.print("")
+        Terminal.print((["PORTFOLIO"] + amounts(r.portfolio.amounts)).joined(separator: "  "))
     }
 
     static func csv(_ r: Reconciliation, level: Root.Reconcile.Level) {

@@ -11,11 +11,10 @@ enum ReferenceDocument {
     static func load(file: String?, builtin: String?, kind: BuiltinReference.Kind) throws -> JSONValue {
         switch (file, builtin) {
         case (let file?, nil):
-            guard let data = FileManager.default.contents(atPath: file) else { throw CLIError(.notFound, "file-unreadable", "cannot read \(file)") }
-            do { return try JSONValue(parsing: [UInt8](data)) } catch { throw error.inContext(file) }
+            return try InputFile.document(file)
         case (nil, let name?):
             guard let document = BuiltinReference.document(kind, name) else {
-                throw CLIError(.notFound, "builtin-not-found", "no shipped \(kind == .policies ? "policy" : "catalog") is called \"\(name)\"; shipped: \(BuiltinReference.names(kind).joined(separator: ", "))")
+                throw CLIError(.notFound, "builtin-not-found", "no shipped \(kind == .policies ? "policy" : "catalog") is called \(DisplayText.quoted(name)); shipped: \(BuiltinReference.names(kind).joined(separator: ", "))")
             }
             return document
         default:
@@ -50,11 +49,11 @@ extension Root {
                     let head = try LedgerHead.at(try asOf.position(in: opened), in: opened.store)
                     print(PolicyListDocument.json(adopted: adopted, shipped: BuiltinReference.names(.policies), head: head).canonicalText)
                 case .text:
-                    print("ADOPTED (id@version, in force from)")
-                    if adopted.isEmpty { print("  none yet: svledger policy adopt --builtin NAME") }
-                    for policy in adopted { print("  \(policy.reference.padding(toLength: 28, withPad: " ", startingAt: 0)) \(policy.effectiveDate)  \(policy.title) (\(policy.council))") }
-                    print("SHIPPED (adopt with --builtin NAME)")
-                    for name in BuiltinReference.names(.policies) { print("  \(name)") }
+                    Terminal.print("ADOPTED (id@version, in force from)")
+                    if adopted.isEmpty { Terminal.print("  none yet: svledger policy adopt --builtin NAME") }
+                    for policy in adopted { Terminal.print("  \(policy.reference.padding(toLength: 28, withPad: " ", startingAt: 0)) \(policy.effectiveDate)  \(policy.title) (\(policy.council))") }
+                    Terminal.print("SHIPPED (adopt with --builtin NAME)")
+                    for name in BuiltinReference.names(.policies) { Terminal.print("  \(name)") }
                 }
             }
         }
@@ -73,20 +72,20 @@ extension Root {
                 let adopted = version.map { reference.policy(id, version: $0) } ?? reference.policies[id]?.last
                 let document = adopted?.document ?? BuiltinReference.document(.policies, id)
                 guard let document, let policy = try? SocialValue.Policy(document: document) else {
-                    throw CLIError(.notFound, "policy-not-found", "no policy \"\(id)\"\(version.map { " version \($0)" } ?? "") is adopted or shipped")
+                    throw CLIError(.notFound, "policy-not-found", "no policy \(DisplayText.quoted(id))\(version.map { " version \(DisplayText.quoted($0))" } ?? "") is adopted or shipped")
                 }
                 if format == .json { print(document.canonicalText); return }
-                print("\(policy.title), \(policy.council): \(policy.reference) \(adopted == nil ? "(shipped, not adopted)" : "(adopted)")")
-                print("in force from   \(policy.effectiveDate)")
+                Terminal.print("\(policy.title), \(policy.council): \(policy.reference) \(adopted == nil ? "(shipped, not adopted)" : "(adopted)")")
+                Terminal.print("in force from   \(policy.effectiveDate)")
                 let threshold = policy.threshold
                 let amount = threshold.kind == .fixed ? threshold.amount!.formatted : "the statutory procurement threshold"
-                print("threshold      \(threshold.inclusive ? "at or above" : "above") \(amount), on \(threshold.measuredOn); covers \(threshold.categories.map(\.rawValue).joined(separator: ", "))")
-                for statutory in policy.statutoryThresholds { print("statutory      \(statutory.amount.formatted) from \(statutory.from)") }
+                Terminal.print("threshold      \(threshold.inclusive ? "at or above" : "above") \(amount), on \(threshold.measuredOn); covers \(threshold.categories.map(\.rawValue).joined(separator: ", "))")
+                for statutory in policy.statutoryThresholds { Terminal.print("statutory      \(statutory.amount.formatted) from \(statutory.from)") }
                 let weighting = policy.weighting
-                print("weighting      \(weighting.kind == .matrix ? "matrix" : "fixed minimum"), at least \(weighting.minimumPercent)%\(weighting.overrideBody.map { "; overrides by \($0)" } ?? "")")
-                for row in weighting.rows { print("                \(row.percent)% when impact is \(row.impact.joined(separator: "/")), ≥ \(row.minimumObjectives) objectives, \(row.areaNeeds.joined(separator: "/")) needs") }
-                print("exemptions     decided by \(policy.exemptionAuthorities.joined(separator: " or "))")
-                print("reporting      \(policy.reportingCadence)")
+                Terminal.print("weighting      \(weighting.kind == .matrix ? "matrix" : "fixed minimum"), at least \(weighting.minimumPercent)%\(weighting.overrideBody.map { "; overrides by \($0)" } ?? "")")
+                for row in weighting.rows { Terminal.print("                \(row.percent)% when impact is \(row.impact.joined(separator: "/")), ≥ \(row.minimumObjectives) objectives, \(row.areaNeeds.joined(separator: "/")) needs") }
+                Terminal.print("exemptions     decided by \(policy.exemptionAuthorities.joined(separator: " or "))")
+                Terminal.print("reporting      \(policy.reportingCadence)")
             }
         }
 
@@ -132,11 +131,11 @@ extension Root {
                     let head = try LedgerHead.at(try asOf.position(in: opened), in: opened.store)
                     print(CatalogListDocument.json(published: published, shipped: BuiltinReference.names(.catalogs), head: head).canonicalText)
                 case .text:
-                    print("PUBLISHED (id@version)")
-                    if published.isEmpty { print("  none yet: svledger catalog publish --builtin NAME") }
-                    for catalog in published { print("  \(catalog.reference.padding(toLength: 24, withPad: " ", startingAt: 0)) \(catalog.measures.count) measures  \(catalog.title)") }
-                    print("SHIPPED (publish with --builtin NAME)")
-                    for name in BuiltinReference.names(.catalogs) { print("  \(name)") }
+                    Terminal.print("PUBLISHED (id@version)")
+                    if published.isEmpty { Terminal.print("  none yet: svledger catalog publish --builtin NAME") }
+                    for catalog in published { Terminal.print("  \(catalog.reference.padding(toLength: 24, withPad: " ", startingAt: 0)) \(catalog.measures.count) measures  \(catalog.title)") }
+                    Terminal.print("SHIPPED (publish with --builtin NAME)")
+                    for name in BuiltinReference.names(.catalogs) { Terminal.print("  \(name)") }
                 }
             }
         }
@@ -153,7 +152,7 @@ extension Root {
                 let data = try opened.referenceData(through: try asOf.position(in: opened))
                 let document = data.catalog(reference: reference)?.document ?? BuiltinReference.document(.catalogs, reference)
                 guard let document, let catalog = try? SocialValue.Catalog(document: document) else {
-                    throw CLIError(.notFound, "catalog-not-found", "no catalog \"\(reference)\" is published or shipped")
+                    throw CLIError(.notFound, "catalog-not-found", "no catalog \(DisplayText.quoted(reference)) is published or shipped")
                 }
                 if format == .json { print(document.canonicalText); return }
                 let rows = catalog.order.map { code -> [String] in

@@ -58,15 +58,17 @@ extension Root.Report {
             let reconciliation = view.reconciliation
             let snapshot = view.snapshot
             let quarter = view.period
-            let text = CabinetReport.render(
+            var text = CabinetReport.render(
                 format.reportFormat, snapshot: snapshot, reconciliation: reconciliation, generatedAt: Timestamp.now().description)
+            // Markdown is read as it is, in a terminal or an editor: no control sequence may reach either.
+            if format == .md { text = DisplayText.escaped(text, keepingNewlines: true) }
             guard let out else {
                 try StandardOutput.shared.write(text)
                 return
             }
             try AtomicFile.write(text, to: out)
-            print("wrote \(out) (\(format.rawValue), \(reconciliation.contracts.count) contracts, \(quarter))")
-            print(view.footer)
+            Terminal.print("wrote \(out) (\(format.rawValue), \(reconciliation.contracts.count) contracts, \(quarter))")
+            Terminal.print(view.footer)
         }
     }
 }

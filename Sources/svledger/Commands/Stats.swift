@@ -21,11 +21,11 @@ extension Root {
             let fileSize = store.fileSize
             switch format {
             case .text:
-                print("ledger     \(store.environment.path)")
-                print("events     \(events)")
-                print("streams    \(streams)")
-                print("head       \(head.position) \(head.hash.hex)")
-                print("file size  \(fileSize) bytes (\(String(format: "%.1f", Double(fileSize) / 1_048_576)) MiB)")
+                Terminal.print("ledger     \(store.environment.path)")
+                Terminal.print("events     \(events)")
+                Terminal.print("streams    \(streams)")
+                Terminal.print("head       \(head.position) \(head.hash.hex)")
+                Terminal.print("file size  \(fileSize) bytes (\(String(format: "%.1f", Double(fileSize) / 1_048_576)) MiB)")
             case .json:
                 let json = StatsDocument.json(
                     ledger: store.environment.path, events: UInt64(events), streams: UInt64(streams),

@@ -59,10 +59,10 @@ extension Root {
                 }
                 switch format {
                 case .text:
-                    print("verified \(report.eventCount) events in \(report.streamCount) streams")
-                    print(report.head)
-                    if let finding = report.expectedHeadFinding { print(finding) }
-                    if let warning = report.recordedAheadWarning { print(warning) }
+                    Terminal.print("verified \(report.eventCount) events in \(report.streamCount) streams")
+                    Terminal.print(report.head)
+                    if let finding = report.expectedHeadFinding { Terminal.print(finding) }
+                    if let warning = report.recordedAheadWarning { Terminal.print(warning) }
                 case .json:
                     let json = VerifyDocument.json(
                         events: UInt64(report.eventCount), streams: UInt64(report.streamCount),

@@ -1,0 +1,135 @@
+import LedgerValues
+
+extension ContractCommand {
+    /// Refuses a command whose text breaks ``TextRules``: an identifier outside its character
+    /// set (`invalid-identifier`) or any text over its limit (`text-too-long`). Each field is
+    /// named by its path in the command's JSON form (`lines[1].measure`). `decide` checks this
+    /// first, before any other rule.
+    public func checkText() throws(DomainError) {
+        try TextRules.checkIdentifier(contract, .contract, field: "contract")
+        try TextRules.checkWho(actor, reason: reason)
+        switch action {
+        case .register(let registration):
+            if registration.reference != contract { try TextRules.checkIdentifier(registration.reference, .contract, field: "contract") }
+            try TextRules.checkName(registration.title, field: "title")
+            try TextRules.checkName(registration.buyerDepartment, field: "buyerDepartment")
+            for (index, area) in registration.areasServed.enumerated() { try TextRules.checkName(area, field: "areasServed[\(index)]") }
+            try TextRules.checkIdentifier(registration.policyId, .reference, field: "policyId")
+            if let supplier = registration.existingSupplier { try TextRules.checkName(supplier, field: "existingSupplier") }
+        case .assessThreshold, .close:
+            break
+        case .requestExemption(let businessCase), .decideExemption(_, let businessCase):
+            try TextRules.checkName(businessCase, field: "businessCaseReference")
+        case .decideWeighting(_, _, let answers, let overrideReason):
+            if let answers {
+                try TextRules.checkName(answers.impact, field: "matrixAnswers.impact")
+                try TextRules.checkName(answers.areaNeeds, field: "matrixAnswers.areaNeeds")
+            }
+            if let overrideReason { try TextRules.checkNote(overrideReason, field: "overrideReason") }
+        case .evaluateBids(let catalog, let bidders):
+            try TextRules.checkCatalogReference(catalog, field: "catalog")
+            for (index, bidder) in bidders.enumerated() {
+                try TextRules.checkName(bidder.name, field: "bidders[\(index)].bidder")
+                try Self.checkLines(bidder.lines, "bidders[\(index)].lines")
+            }
+        case .award(let supplier, _, _):
+            try TextRules.checkName(supplier, field: "supplier")
+        case .recordPledge(let catalog, let lines, let statedValues):
+            try TextRules.checkCatalogReference(catalog, field: "catalog")
+            try Self.checkLines(lines, "lines")
+            for (code, stated) in statedValues.sorted(by: { $0.key < $1.key }) {
+                try TextRules.checkIdentifier(code, .measure, field: "statedValues")
+                try TextRules.checkName(stated, field: "statedValues.\(code)")
+            }
+        case .reportDelivery(_, let lines, _), .correctDelivery(_, let lines):
+            try Self.checkLines(lines, "lines")
+        case .refreshCommitments(let revise, let add, let withdraw, let catalog):
+            try Self.checkLines(revise, "revise")
+            try Self.checkLines(add, "add")
+            for (index, code) in withdraw.enumerated() { try TextRules.checkIdentifier(code, .measure, field: "withdraw[\(index)]") }
+            if let catalog { try TextRules.checkCatalogReference(catalog, field: "catalog") }
+        }
+    }
+
+    static func checkLines(_ lines: [QuantityLine], _ key: String) throws(DomainError) {
+        for (index, line) in lines.enumerated() {
+            try TextRules.checkIdentifier(line.measure, .measure, field: "\(key)[\(index)].measure")
+            if let evidence = line.evidence { try TextRules.checkName(evidence, field: "\(key)[\(index)].evidence") }
+        }
+    }
+}
+
+extension LedgerCommand {
+    /// Refuses a command whose text breaks ``TextRules``: for a contract command
+    /// ``ContractCommand/checkText()``; for adopting a policy or publishing a catalog, who and
+    /// why (the document itself is checked by ``ReferenceData/adopt(_:)`` and
+    /// ``ReferenceData/publish(_:)``).
+    public func checkText() throws(DomainError) {
+        switch self {
+        case .contract(let command): try command.checkText()
+        case .adoptPolicy(_, let actor, let reason), .publishCatalog(_, let actor, let reason): try TextRules.checkWho(actor, reason: reason)
+        }
+    }
+}
+
+extension Policy {
+    /// Refuses a policy whose id or version is not an identifier, whose title or other names
+    /// are over the name limit, or which holds any text over the note limit.
+    func checkText() throws(DomainError) {
+        try TextRules.checkIdentifier(id, .reference, field: "policyId")
+        try TextRules.checkIdentifier(version, .version, field: "version")
+        try TextRules.checkName(title, field: "title")
+        try TextRules.checkName(council, field: "council")
+        try TextRules.checkName(reportingCadence, field: "reportingCadence")
+        if let body = weighting.overrideBody { try TextRules.checkName(body, field: "weighting.overrideBody") }
+        for (index, authority) in exemptionAuthorities.enumerated() { try TextRules.checkName(authority, field: "exemption.authorities[\(index)]") }
+        try TextRules.checkDocument(document)
+    }
+}
+
+extension Catalog {
+    /// Refuses a catalog whose id, version or measure codes are not identifiers, whose names
+    /// are over the name limit, or which holds any text over the note limit.
+    func checkText() throws(DomainError) {
+        try TextRules.checkIdentifier(id, .reference, field: "catalogId")
+        try TextRules.checkIdentifier(version, .version, field: "version")
+        try TextRules.checkName(title, field: "title")
+        for (index, code) in order.enumerated() {
+            let measure = measures[code]!
+            let path = "measures[\(index)]"
+            try TextRules.checkIdentifier(code, .measure, field: "\(path).code")
+            try TextRules.checkName(measure.theme, field: "\(path).theme")
+            if let outcome = measure.outcome { try TextRules.checkName(outcome, field: "\(path).outcome") }
+            try TextRules.checkName(measure.unit, field: "\(path).unit")
+            if let source = measure.proxySource { try TextRules.checkName(source, field: "\(path).proxySource") }
+        }
+        try TextRules.checkDocument(document)
+    }
+}
+
+extension TextRules {
+    /// Refuses an actor id or role over the name limit, or a reason over the note limit.
+    static func checkWho(_ actor: ActorIdentity, reason: String?) throws(DomainError) {
+        try checkName(actor.id, field: "actor.id")
+        try checkName(actor.role, field: "actor.role")
+        if let reason { try checkNote(reason, field: "reason") }
+    }
+
+    /// Refuses a document holding a key over the name limit or a string over the note limit,
+    /// naming its path.
+    static func checkDocument(_ value: JSONValue, path: String = "") throws(DomainError) {
+        switch value {
+        case .string(let text):
+            try checkNote(text, field: path)
+        case .array(let elements):
+            for (index, element) in elements.enumerated() { try checkDocument(element, path: "\(path)[\(index)]") }
+        case .object(let members):
+            for member in members {
+                try checkName(member.key, field: path.isEmpty ? "a key" : "a key of \(path)")
+                try checkDocument(member.value, path: path.isEmpty ? member.key : "\(path).\(member.key)")
+            }
+        default:
+            break
+        }
+    }
+}
