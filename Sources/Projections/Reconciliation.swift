@@ -88,8 +88,9 @@ public struct MeasureReconciliation: Sendable, Equatable {
     public let currentQuantity: ExactDecimal?
     public let deliveredQuantity: ExactDecimal
     public let expectedQuantity: ExactDecimal
-    /// The £ per unit the line is priced at: the current commitment's proxy, else the pledged
-    /// one; `nil` for a record-only line.
+    /// The £ per unit the line is priced at: the current commitment's proxy (`nil` when it is
+    /// record-only), or the pledged one once the line is withdrawn (`nil` for a line added at
+    /// a review and withdrawn since: it was never pledged, so its delivery is valued at £0).
     public let proxy: ExactDecimal?
     /// £ figures; record-only lines have zero £ and are rated on quantities.
     public let amounts: Amounts
@@ -133,7 +134,9 @@ public struct MeasureReconciliation: Sendable, Equatable {
         deliveredQuantity = delivered
         deliveredPerQuarter = Self.perQuarter(figures)
         expectedQuantity = spread.expected(quantity: line.current?.quantity ?? .zero, elapsedDays: elapsedDays)
-        proxy = line.current?.proxy ?? line.original?.proxy
+        // A current line is priced at its own proxy (none: record-only, even if it was priced
+        // before); a withdrawn line at the pledged one (docs/rules.md).
+        proxy = line.current.map { $0.proxy } ?? line.original?.proxy
         let currentValue = line.current?.value ?? .zero
         amounts = Amounts(
             original: line.original?.value ?? .zero, current: currentValue,

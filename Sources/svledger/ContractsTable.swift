@@ -12,7 +12,6 @@ enum ContractsTable {
         TableOutput.text(
             ["CONTRACT", "TITLE", "STAGE", "SUPPLIER", "POLICY", "THRESHOLD", "WEIGHTING", "COMMITTED", "DELIVERED", "RATING \(d.period)"],
             rows, maxWidth: 36)
-        Terminal.print(headFooter(d.head))
     }
 
     static func csv(_ d: ContractsDocument) {

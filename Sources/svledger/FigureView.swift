@@ -52,11 +52,13 @@ struct FigureView {
 
     /// The lines every text read of figures ends with: the head, the figures' digest, and the
     /// effective day when the view is one.
-    var footer: String {
+    var footer: [String] {
         var lines = [headFooter(snapshot), figures.footer]
         if let effectiveOn { lines.append("as effective on \(effectiveOn): events with a later effective date are left out") }
-        return lines.joined(separator: "\n")
+        return lines
     }
+
+    func printFooter() { for line in footer { Terminal.print(line) } }
 }
 
 extension FigureView {

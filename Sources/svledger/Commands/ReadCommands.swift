@@ -26,7 +26,7 @@ extension Root {
             case .csv: ContractsTable.csv(document)
             case .text: ContractsTable.text(document)
             }
-            if format == .text { Terminal.print(view.footer) }
+            if format == .text { view.printFooter() }
         }
     }
 
@@ -78,7 +78,7 @@ extension Root {
                 TableOutput.text(["QUARTER", "MEASURE", "DELIVERED", "EVIDENCE", "", ""], rows, maxWidth: 30)
             }
             Terminal.print("")
-            Terminal.print(view.footer)
+            view.printFooter()
         }
     }
 

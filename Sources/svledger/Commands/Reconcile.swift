@@ -43,7 +43,7 @@ extension Root {
             case .csv: ReconciliationTable.csv(result, level: level)
             case .text:
                 ReconciliationTable.text(result)
-                Terminal.print(view.footer)
+                view.printFooter()
             }
         }
     }
@@ -93,7 +93,7 @@ enum ReconciliationTable {
                     [r.period.description, c.reference, c.supplier ?? "", line.measure, line.theme, line.unit,
                      line.originalQuantity?.description ?? "", line.currentQuantity?.description ?? "",
                      line.deliveredQuantity.description, line.expectedQuantity.description, line.varianceQuantity.description]
-                        + amounts(line.amounts, plain: true)
+                        + amounts(line.amounts, plain: true).dropLast() + [line.rating.rawValue]
                 }
             }
             TableOutput.csv(["period", "contract", "supplier", "measure", "theme", "unit", "pledged_quantity", "current_quantity", "delivered_quantity", "expected_quantity", "variance_quantity"] + plainHeader, rows)

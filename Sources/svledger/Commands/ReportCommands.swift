@@ -68,7 +68,7 @@ extension Root.Report {
             }
             try AtomicFile.write(text, to: out)
             Terminal.print("wrote \(out) (\(format.rawValue), \(reconciliation.contracts.count) contracts, \(quarter))")
-            Terminal.print(view.footer)
+            view.printFooter()
         }
     }
 }
