@@ -30,7 +30,7 @@ Readings where the documents are silent (each also tested in test_reconcile_ledg
 - the measure rows are every line of the pledge or of a refresh in force; one missing from
   the current commitment is withdrawn (current £0, expected 0, not yet due);
 - a line added at a review and withdrawn since has no originally pledged proxy: its delivery
-  is priced at the proxy it was last committed at;
+  is valued at £0 and it is rated on quantities (docs/rules.md says so since);
 - a current line with no proxy is record-only even if it was priced before: delivered £0,
   rated on quantities; a record-only line's £ columns are 0.00;
 - a record-only line is rated on the delivered quantity against the expected quantity as
@@ -537,13 +537,10 @@ def measure_rows(contract, period, reporting_date):
             record_only = current_value is None
             current = current_value or ZERO
         else:
-            # Withdrawn: current £0; delivery priced at the originally pledged proxy (for a
-            # line added at a review and withdrawn since, the last proxy it was committed at).
-            current_quantity, current, record_only = ZERO, ZERO, False
-            if measure in contract.original:
-                proxy = contract.original[measure][1]
-            else:
-                proxy = contract.last_proxy.get(measure)
+            # Withdrawn: current £0; delivery priced at the originally pledged proxy. A line
+            # added at a review and withdrawn since was never pledged: no proxy, £0.
+            current_quantity, current = ZERO, ZERO
+            proxy = contract.original[measure][1] if measure in contract.original else None
             record_only = proxy is None
         delivered_q = delivered_quantity.get(measure, ZERO)
         delivered = line_value(delivered_q, proxy) or ZERO

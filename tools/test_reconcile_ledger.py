@@ -425,7 +425,8 @@ class EndToEnd(unittest.TestCase):
         rows = self.rows(self.figures(log, "--period", "2025-26-Q2"))
         by_measure = {r[2]: r for r in rows if r[0] == "measure"}
         self.assertEqual(sorted(by_measure), ["A1", "B2", "D4"])
-        self.assertEqual(by_measure["D4"][3:9], ["0.00", "0.00", "481.91", "0.00", "481.91",
+        # D4 was added at a review and withdrawn since: never pledged, so valued at £0.
+        self.assertEqual(by_measure["D4"][3:9], ["0.00", "0.00", "0.00", "0.00", "0.00",
                                                  "not yet due"])
         self.assertEqual(by_measure["B2"][3:11], ["160.90", "0.00", "0.00", "0.00", "0.00",
                                                   "requires improvement", "4", "5.0137"])
