@@ -16,11 +16,16 @@ public struct AuditDocument: Sendable {
         public let summary: String
         public let eventId: String
         public let hash: String
+        public let contract: String
+        /// Old → new values of what the event changed in its contract.
+        public let changes: [ProjectionChange]
 
         public init(
             position: UInt64, recordedAt: String, effectiveDate: String, actorId: String, actorRole: String, reason: String?,
-            eventType: String, summary: String, eventId: String, hash: String
+            eventType: String, summary: String, eventId: String, hash: String, contract: String, changes: [ProjectionChange] = []
         ) {
+            self.contract = contract
+            self.changes = changes
             self.position = position
             self.recordedAt = recordedAt
             self.effectiveDate = effectiveDate
@@ -35,30 +40,39 @@ public struct AuditDocument: Sendable {
 
         /// The cells of the text and CSV forms, in their column order.
         public var cells: [String] {
-            [String(position), recordedAt, effectiveDate, actorId, actorRole, reason ?? "", eventType, summary, eventId, hash]
+            [String(position), recordedAt, effectiveDate, contract, actorId, actorRole, reason ?? "", eventType, summary,
+             changes.map(\.text).joined(separator: "; "), eventId, hash]
         }
     }
 
-    public static let header = ["POSITION", "RECORDED AT", "EFFECTIVE", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "EVENT ID", "HASH"]
+    public static let header = [
+        "POSITION", "RECORDED AT", "EFFECTIVE", "CONTRACT", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "OLD → NEW", "EVENT ID", "HASH",
+    ]
 
     public let head: LedgerHead
-    public let contract: String
+    /// The contract audited, or `nil` for every contract's events since a point.
+    public let contract: String?
+    /// `--since`: a date (events recorded on or after it) or a position (events after it).
+    public let since: String?
     public let entries: [Entry]
 
-    public init(head: LedgerHead, contract: String, entries: [Entry]) {
+    public init(head: LedgerHead, contract: String?, since: String? = nil, entries: [Entry]) {
         self.head = head
         self.contract = contract
+        self.since = since
         self.entries = entries
     }
 
     public var json: JSONValue {
         [
-            "head": head.json, "contract": .string(contract),
+            "head": head.json, "contract": ReadJSON.string(contract), "since": ReadJSON.string(since),
             "events": .array(entries.map { e in
                 [
                     "position": ReadJSON.integer(e.position), "recordedAt": .string(e.recordedAt), "effectiveDate": .string(e.effectiveDate),
                     "actor": ["id": .string(e.actorId), "role": .string(e.actorRole)], "reason": ReadJSON.string(e.reason),
                     "eventType": .string(e.eventType), "summary": .string(e.summary), "eventId": .string(e.eventId), "hash": .string(e.hash),
+                    "contract": .string(e.contract),
+                    "changes": .array(e.changes.map { ["what": .string($0.what), "old": ReadJSON.string($0.old), "new": ReadJSON.string($0.new)] }),
                 ]
             }),
         ]
