@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that svledger's figures and the independent recomputation agree byte for byte.
 
-    check_figures_agree.py SVLEDGER LEDGER [--periods P1,P2,...] [--as-of D1,D2,...] [--at N1,...]
+    check_figures_agree.py SVLEDGER LEDGER [--periods P1,P2,...] [--as-of D1,...] [--at N1,...] [--on D1,...]
 
 For each period (default: every quarter from 2024-25-Q1 to 2027-28-Q4), and each as-of date
 or position given (and the head), runs `svledger figures` and `tools/reconcile_ledger.py`
@@ -35,11 +35,13 @@ def main():
     parser.add_argument("--periods", default=",".join(quarters(2024, 2027)))
     parser.add_argument("--as-of", default="")
     parser.add_argument("--at", default="")
+    parser.add_argument("--on", default="", help="effective-time views, D1,D2,...")
     args = parser.parse_args()
 
     views = [[]]
     views += [["--as-of", date] for date in args.as_of.split(",") if date]
     views += [["--at", position] for position in args.at.split(",") if position]
+    views += [["--on", day] for day in args.on.split(",") if day]
     compared = 0
     for period in args.periods.split(","):
         for view in views:
