@@ -193,6 +193,15 @@ struct ProjectionTests {
         #expect(events == (try ledger.store.head().position))
         #expect(try ledger.snapshot().contracts == live)
         try ledger.projections.verifyAgainstReplay()
+
+        // The independent reconciliation (tools/reconcile_ledger.py, written from the docs)
+        // gives the same figures file as `svledger figures`, byte for byte, at the head and
+        // part-way through the run.
+        let agree = try CommandRunner.run("/usr/bin/env", [
+            "python3", CommandRunner.repositoryRoot + "/tools/check_figures_agree.py", CommandRunner.svledgerPath, directory.child("ledger"),
+            "--periods", quarters.joined(separator: ","), "--at", recorded.prefix(3).map { String($0.0) }.joined(separator: ","),
+        ])
+        #expect(agree.status == 0, "\(agree.stdout) \(agree.stderr)")
     }
 
     @Test("rebuild of a synthetic portfolio equals the live projections")
