@@ -107,7 +107,7 @@ public struct MeasureReconciliation: Sendable, Equatable {
     /// Why the evidence should be checked, for a line that ``overDelivered``; `nil` otherwise.
     public var evidenceCheck: String? {
         guard overDelivered else { return nil }
-        return "delivered \(deliveredQuantity) is more than twice the \(expectedQuantity) expected to date; check the evidence"
+        return "delivered \(deliveredQuantity) is more than twice the \(expectedQuantity) expected to date"
     }
 
     /// Delivered quantity per quarter, up to the period.

@@ -16,10 +16,13 @@ public struct AuditDocument: Sendable {
         public let summary: String
         public let eventId: String
         public let hash: String
+        /// True when the command gave no effective date, so the day it was recorded was used;
+        /// `nil` for an event that does not say (recorded before svledger did, or not a contract event).
+        public let effectiveDateDefaulted: Bool?
 
         public init(
             position: UInt64, recordedAt: String, effectiveDate: String, actorId: String, actorRole: String, reason: String?,
-            eventType: String, summary: String, eventId: String, hash: String
+            eventType: String, summary: String, eventId: String, hash: String, effectiveDateDefaulted: Bool? = nil
         ) {
             self.position = position
             self.recordedAt = recordedAt
@@ -31,15 +34,19 @@ public struct AuditDocument: Sendable {
             self.summary = summary
             self.eventId = eventId
             self.hash = hash
+            self.effectiveDateDefaulted = effectiveDateDefaulted
         }
 
         /// The cells of the text and CSV forms, in their column order.
         public var cells: [String] {
-            [String(position), recordedAt, effectiveDate, actorId, actorRole, reason ?? "", eventType, summary, eventId, hash]
+            [String(position), recordedAt, effectiveDate, actorId, actorRole, reason ?? "", eventType, summary, eventId, hash,
+             effectiveDateDefaulted.map { $0 ? "no: recorded day used" : "yes" } ?? ""]
         }
     }
 
-    public static let header = ["POSITION", "RECORDED AT", "EFFECTIVE", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "EVENT ID", "HASH"]
+    public static let header = [
+        "POSITION", "RECORDED AT", "EFFECTIVE", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "EVENT ID", "HASH", "EFFECTIVE DATE GIVEN",
+    ]
 
     public let head: LedgerHead
     public let contract: String
@@ -59,6 +66,7 @@ public struct AuditDocument: Sendable {
                     "position": ReadJSON.integer(e.position), "recordedAt": .string(e.recordedAt), "effectiveDate": .string(e.effectiveDate),
                     "actor": ["id": .string(e.actorId), "role": .string(e.actorRole)], "reason": ReadJSON.string(e.reason),
                     "eventType": .string(e.eventType), "summary": .string(e.summary), "eventId": .string(e.eventId), "hash": .string(e.hash),
+                    "effectiveDateDefaulted": e.effectiveDateDefaulted.map(JSONValue.bool) ?? .null,
                 ]
             }),
         ]
