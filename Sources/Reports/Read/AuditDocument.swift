@@ -39,13 +39,13 @@ public struct AuditDocument: Sendable {
 
         /// The cells of the text and CSV forms, in their column order.
         public var cells: [String] {
-            [String(position), recordedAt, effectiveDate, actorId, actorRole, reason ?? "", eventType, summary, eventId, hash,
-             effectiveDateDefaulted.map { $0 ? "no: recorded day used" : "yes" } ?? ""]
+            [String(position), recordedAt, effectiveDate, effectiveDateDefaulted.map { $0 ? "no: recorded day used" : "yes" } ?? "",
+             actorId, actorRole, reason ?? "", eventType, summary, eventId, hash]
         }
     }
 
     public static let header = [
-        "POSITION", "RECORDED AT", "EFFECTIVE", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "EVENT ID", "HASH", "EFFECTIVE DATE GIVEN",
+        "POSITION", "RECORDED AT", "EFFECTIVE", "EFFECTIVE DATE GIVEN", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "EVENT ID", "HASH",
     ]
 
     public let head: LedgerHead

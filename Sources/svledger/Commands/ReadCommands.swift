@@ -124,12 +124,12 @@ extension Root {
             }
             switch format {
             case .text:
-                for (row, entry) in zip(rows, entries) {
-                    let undated = entry.effectiveDateDefaulted == true ? " (\(EventSummary.effectiveDateNotGiven))" : ""
-                    Terminal.print("\(row[0].leftPad(5))  \(row[1])  effective \(row[2])\(undated)  \(row[6])")
-                    Terminal.print("       by \(row[3]) (\(row[4]))\(row[5].isEmpty ? "" : ": \"\(row[5])\"")")
-                    Terminal.print("       \(row[7])")
-                    Terminal.print("       event \(row[8])  hash \(row[9])")
+                for e in entries {
+                    let undated = e.effectiveDateDefaulted == true ? " (\(EventSummary.effectiveDateNotGiven))" : ""
+                    Terminal.print("\(String(e.position).leftPad(5))  \(e.recordedAt)  effective \(e.effectiveDate)\(undated)  \(e.eventType)")
+                    Terminal.print("       by \(e.actorId) (\(e.actorRole))\(e.reason.flatMap { $0.isEmpty ? nil : ": \"\($0)\"" } ?? "")")
+                    Terminal.print("       \(e.summary)")
+                    Terminal.print("       event \(e.eventId)  hash \(e.hash)")
                 }
                 Terminal.print(headFooter(head))
             case .csv: TableOutput.csv(AuditDocument.header, rows)
