@@ -17,7 +17,7 @@ struct ActorOptions: ParsableArguments {
     @Option(help: "Why: recorded in the event and shown in the audit trail.")
     var reason: String?
 
-    @Option(help: ArgumentHelp("The date the action takes effect (default: today).", valueName: "YYYY-MM-DD"))
+    @Option(help: ArgumentHelp("The day the action happened (default: today, and the event records that no date was given).", valueName: "YYYY-MM-DD"))
     var effectiveDate: String?
 
     func validate() throws {
