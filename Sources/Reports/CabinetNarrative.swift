@@ -119,7 +119,8 @@ public struct CabinetNarrative: Sendable, Equatable {
             if let part = open.part { parts[part] = blocks } else if let contract = open.contract { contracts[contract] = blocks }
             blocks = []
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: split on it as on "\n".
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         for (index, raw) in lines.enumerated() {
             let number = index + 1
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
