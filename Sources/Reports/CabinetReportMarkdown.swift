@@ -14,7 +14,7 @@ enum CabinetReportMarkdown {
         md += "\(Text.markdown(Wording.meeting(m)))\n\n\(Text.markdown(Wording.reportOf(m)))\n\n"
         md += "## \(Text.markdown(Wording.heading(m)))\n\n\(Text.markdown(Wording.subtitle(m)))\n\n"
         md += "- **Electoral divisions affected:** \(Text.markdown(Wording.divisions(m)))\n"
-        md += "- **Corporate priorities:** \(Wording.corporatePriorities(m).map(Text.markdown).joined(separator: "; "))\n"
+        md += "- **Corporate priorities:**\n" + Wording.corporatePriorities(m).map { "  - \(Text.markdown($0))\n" }.joined()
         md += "- **Contact for further information:** \(Text.markdown(Wording.contact(m)))\n"
         if let directorate = m.scope.directorate { md += "- **Directorate:** \(Text.markdown(directorate))\n" }
         md += "\n## Brief summary\n\n" + Wording.briefSummary(m).map { Text.markdown($0) + "\n\n" }.joined()

@@ -89,6 +89,7 @@ enum CabinetReportStyle {
         table.amounts tbody th, table.amounts tfoot th { width: 26%; }
         table.key-figures th[scope="row"] { font-weight: 500; width: 34%; }
         table.key-figures thead th { vertical-align: bottom; }
+        table.key-figures thead th.num { min-width: 7.5em; }
         table.measures td:first-child { min-width: 16em; }
         td.title { min-width: 11em; }
         .negative { color: #8a1c1c; }
