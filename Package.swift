@@ -42,11 +42,17 @@ let package = Package(
         ),
         // The domain, pure: reaches no storage.
         .target(name: "SocialValue", dependencies: ["LedgerValues"], resources: [.copy("Resources")]),
+        // Who may act: roles, grants and tokens as events in the ledger's `access` stream,
+        // folded and decided like the domain. Pure: reaches no storage.
+        .target(name: "Access", dependencies: ["LedgerValues"]),
         // Read models folded from the log, stored beside it in LMDB.
         .target(name: "Projections", dependencies: ["LedgerValues", "EventStore", "SocialValue", "LMDB"]),
         // The application layer: read state, decide, append all or none, with the projections
         // updated in the same transaction.
-        .target(name: "Ledger", dependencies: ["LedgerValues", "EventStore", "SocialValue", "Projections"]),
+        .target(
+            name: "Ledger",
+            dependencies: ["LedgerValues", "EventStore", "SocialValue", "Projections", "Access", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Cabinet report and portal import: read projections, render; never write the log.
         .target(
             name: "Reports",
@@ -58,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "svledger",
             dependencies: [
-                "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData",
+                "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +74,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LedgerValues", "LMDB", "TestSupport"]),
         .testTarget(name: "SocialValueTests", dependencies: ["SocialValue", "LedgerValues"]),
+        .testTarget(name: "AccessTests", dependencies: ["Access", "LedgerValues"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Ledger", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SocialValue", "EventStore", "LedgerValues", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ledger", "Projections", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),

@@ -34,7 +34,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-DOMAIN = ["SocialValue", "LedgerValues"]  # edit freely; names not in the package are skipped
+DOMAIN = ["SocialValue", "LedgerValues", "Access"]  # edit freely; names not in the package are skipped
 STORAGE = {"LMDB", "CLMDB", "EventStore", "Crypto", "_CryptoExtras", "CCryptoBoringSSL"}
 SYSTEM = {"Foundation", "FoundationEssentials", "FoundationNetworking", "Glibc", "Darwin",
           "Dispatch", "Synchronization", "Testing", "XCTest", "os", "_Concurrency", "Musl",

@@ -121,6 +121,8 @@ def main():
         check.document("show", ["show", reference, "--format", "json"])
         check.document("show", ["show", reference, "--on", "2026-03-31", "--format", "json"])
         check.document("audit", ["audit", reference, "--format", "json"])
+    check.document("audit", ["audit", "--since", "20", "--format", "json"])          # every contract, after a position
+    check.document("audit", ["audit", "--since", "2025-01-01", "--format", "json"])  # every contract, since a day
     reconciliation = check.document("reconcile", ["reconcile", "--period", PERIOD, "--format", "json"]) or {}
     check.document("reconcile", ["reconcile", "--on", "2025-06-30", "--format", "json"])
     for row in reconciliation.get("contracts", [])[:1]:

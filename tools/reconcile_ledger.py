@@ -428,10 +428,13 @@ FOLDED = {"CatalogPublished", "ContractRegistered", "PledgeRecorded", "Commitmen
           "DeliveryReported", "DeliveryCorrected"}
 
 
-def fold(events, period, reporting_date):
-    """Fold the log into the catalogs and the contracts' compact states."""
+def fold(events, period, reporting_date, on=None):
+    """Fold the log into the catalogs and the contracts' compact states. With `on` (the
+    effective-time view of section 10), a contract's events effective after that day are
+    left out, and a contract whose registration is left out does not exist."""
     catalogs = {}
     contracts = {}
+    unregistered = set()
     for position, envelope in events:
         kind = envelope.get("eventType")
         stream = envelope.get("streamId")
@@ -449,6 +452,14 @@ def fold(events, period, reporting_date):
         if not stream.startswith("contract/"):
             continue
         reference = stream[len("contract/"):]
+        if on is not None:
+            effective_on = parse_date(envelope.get("effectiveDate"), f"{where}: effectiveDate")
+            if effective_on > on:
+                if kind == "ContractRegistered":
+                    unregistered.add(reference)
+                continue
+            if reference in unregistered:
+                continue
         contract = contracts.get(reference)
         if contract is None:
             contract = contracts[reference] = Contract(reference)
@@ -633,6 +644,9 @@ def build_parser():
                         help="read the log up to this position (--at, as svledger names it)")
     parser.add_argument("--as-of", metavar="YYYY-MM-DD",
                         help="read the log as it stood at the end of this UTC day")
+    parser.add_argument("--on", metavar="YYYY-MM-DD",
+                        help="the effective-time view: leave out contract events effective "
+                             "after this day (it is then the reporting date's limit)")
     parser.add_argument("--digest", action="store_true",
                         help="print only sha256:<hex> of the figures file")
     return parser
@@ -650,7 +664,10 @@ def run(argv, today=None):
     period = parse_quarter(args.period, "--period")
     through = positive_position(args.through) if args.through is not None else None
     as_of = parse_date(args.as_of, "--as-of") if args.as_of is not None else None
-    if as_of is not None:
+    on = parse_date(args.on, "--on") if args.on is not None else None
+    if on is not None:
+        limit = on
+    elif as_of is not None:
         limit = as_of
     elif args.reporting_date is not None:
         limit = parse_date(args.reporting_date, "--reporting-date")
@@ -660,7 +677,7 @@ def run(argv, today=None):
 
     source = read_ndjson(args.ndjson) if args.ndjson is not None else read_lmdb(args.ledger)
     events, head = read_log(source, through=through, as_of=as_of)
-    catalogs, contracts = fold(events, period, reporting_date)
+    catalogs, contracts = fold(events, period, reporting_date, on)
     text = figures_file(catalogs, contracts, period, reporting_date,
                         head["position"], head["hash"], args.period)
     data = text.encode("utf-8")

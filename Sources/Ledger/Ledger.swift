@@ -118,7 +118,7 @@ public final class Ledger: @unchecked Sendable {
         var version: UInt64 = 0
         try reader.forEachEvent(inStream: ContractEvent.stream(contract: reference), through: position) { recorded in
             if let event = try ContractEvent(type: recorded.eventType, payload: recorded.payload) {
-                state.evolve(event, eventId: recorded.eventId)
+                state.evolve(event, eventId: recorded.eventId, effectiveDate: recorded.event.effectiveDate)
             }
             version = recorded.streamVersion
             return true
@@ -207,19 +207,38 @@ struct BatchDecision {
         case .contract(let contractCommand):
             let stream = ContractEvent.stream(contract: contractCommand.contract)
             var (state, version) = try contracts[contractCommand.contract] ?? committedState(contractCommand.contract)
-            let events = try SocialValue.decide(contractCommand, state: state, context: DecisionContext(reference: reference, today: today))
+            let decision = Result { () throws(DomainError) in
+                try SocialValue.decide(contractCommand, state: state, context: DecisionContext(reference: reference, today: today))
+            }
+            if case .failure(let error) = decision, error.rule == .unknownContract {
+                throw try withSuggestion(error, for: contractCommand.contract)
+            }
+            let events = try decision.get()
             let proposed = events.map {
                 ProposedEvent(
                     eventType: $0.type, effectiveDate: contractCommand.effectiveDate, actor: contractCommand.actor,
-                    reason: contractCommand.reason, correlationId: correlationId, payload: $0.payload)
+                    reason: contractCommand.reason, correlationId: correlationId, payload: $0.payload(decidedOn: contractCommand))
             }
             appends.append(StreamAppend(streamId: stream, expectedVersion: version == 0 ? .noStream : .exact(version), events: proposed))
             for (event, proposal) in zip(events, proposed) {
-                state.evolve(event, eventId: proposal.eventId)
+                state.evolve(event, eventId: proposal.eventId, effectiveDate: contractCommand.effectiveDate)
                 decided[proposal.eventId] = event
             }
             contracts[contractCommand.contract] = (state, version + UInt64(events.count))
         }
+    }
+
+    /// An unknown contract's refusal, naming the registered contract closest to the reference
+    /// given (in the ledger, or registered earlier in this batch).
+    func withSuggestion(_ error: DomainError, for contract: String) throws -> DomainError {
+        let recorded = try reader.streamIds(withPrefix: ContractEvent.streamPrefix).compactMap(ContractEvent.reference(ofStream:))
+        let batch = contracts.filter { $0.value.state.exists }.map(\.key)
+        guard let closest = Suggestion.closest(to: contract, among: recorded + batch) else { return error }
+        let hint = " (did you mean \(closest)?)"
+        guard let end = error.message.firstRange(of: " is not registered")?.upperBound else { return DomainError(error.rule, error.message + hint) }
+        var message = error.message
+        message.insert(contentsOf: hint, at: end)
+        return DomainError(error.rule, message)
     }
 
     mutating func referenceVersion(_ stream: String) throws -> UInt64 {

@@ -207,7 +207,7 @@ public final class ProjectionStore: @unchecked Sendable {
         guard stored == last else { throw ProjectionError.differs("projection-meta/position", "records position \(stored), the log ends at \(last)") }
         let format = try reader.transaction.get(meta, key: Self.formatKey)
         guard last == 0 || format == [ProjectionCodec.formatVersion] else {
-            throw ProjectionError.differs("projection-meta/format", "is \(format.map { "version \($0.first ?? 0)" } ?? "missing"), not this svledger's version \(ProjectionCodec.formatVersion)")
+            throw ProjectionError.outdated(format.map { "version \($0.first ?? 0)" } ?? "an older version")
         }
         var seen = Set<String>()
         try reader.transaction.withCursor(contracts) { cursor in
@@ -222,7 +222,7 @@ public final class ProjectionStore: @unchecked Sendable {
                 // (a decimal's scale), and encoding the replay is cheaper than decoding the store.
                 if !ProjectionCodec.encode(replayed).elementsEqual(current.value) {
                     let decoded = try Self.decode(current.value, reference: reference)
-                    throw ProjectionError.differs("contract \(reference)", "stored projection differs from a fresh replay (\(Self.firstDifference(decoded, replayed)))")
+                    throw ProjectionError.differs("contract \(reference)", Self.firstDifference(decoded, replayed))
                 }
                 entry = try cursor.next()
             }
@@ -232,12 +232,34 @@ public final class ProjectionStore: @unchecked Sendable {
         }
     }
 
+    /// The first figure that differs, in words: a delivered or committed quantity by quarter
+    /// and measure with both values, else the field's name.
     static func firstDifference(_ stored: ContractProjection, _ replayed: ContractProjection) -> String {
+        for (s, r) in zip(stored.deliveries, replayed.deliveries) where s != r {
+            let at = "\(r.measure) in \(r.quarter)"
+            if s.quarter != r.quarter || s.measure != r.measure { return "a delivered figure for \(s.measure) in \(s.quarter) where the log gives \(at)" }
+            if s.quantity != r.quantity { return "delivered \(at): stored \(s.quantity), the log gives \(r.quantity)" }
+            if s.evidence != r.evidence { return "evidence for \(at): stored \"\(s.evidence)\", the log gives \"\(r.evidence)\"" }
+            return "the delivered figure for \(at) (its flags or source)"
+        }
+        if stored.deliveries.count != replayed.deliveries.count {
+            return "\(stored.deliveries.count) delivered figures stored, the log gives \(replayed.deliveries.count)"
+        }
+        for (s, r) in zip(stored.lines, replayed.lines) where s != r {
+            if s.original != r.original { return "pledged \(s.measure): stored \(Self.describe(s.original)), the log gives \(Self.describe(r.original))" }
+            if s.current != r.current { return "committed \(s.measure): stored \(Self.describe(s.current)), the log gives \(Self.describe(r.current))" }
+            return "commitment line \(s.measure)"
+        }
         let a = Mirror(reflecting: stored).children, b = Mirror(reflecting: replayed).children
         for (left, right) in zip(a, b) where String(describing: left.value) != String(describing: right.value) {
-            return "field \(left.label ?? "?")"
+            return "field \(left.label ?? "?"): stored \(String(describing: left.value).prefix(80)), the log gives \(String(describing: right.value).prefix(80))"
         }
         return "encoding"
+    }
+
+    private static func describe(_ figure: ContractProjection.Figure?) -> String {
+        guard let figure else { return "none" }
+        return "\(figure.quantity)\(figure.value.map { " (\($0.formatted))" } ?? "")"
     }
 
     // MARK: - Encoding
@@ -290,11 +312,17 @@ struct ContractCache {
 public enum ProjectionError: Error, Equatable, CustomStringConvertible {
     case missing
     case differs(String, String)
+    /// Written by an older svledger, in a format this one does not read: not a finding.
+    case outdated(String)
 
     public var description: String {
         switch self {
         case .missing: "this ledger has no projections; run `svledger rebuild`"
-        case .differs(let name, let problem): "projection \(name) \(problem); run `svledger rebuild` to recompute it from the log"
+        case .outdated(let format): "the projections are in \(format) of their format, not this svledger's \(ProjectionCodec.formatVersion); run `svledger rebuild` (any writing command also does it first)"
+        case .differs(let name, let problem):
+            "possible tampering: the stored projection of \(name) does not match the log: \(problem). Figures read from it would not be "
+                + "the log's, so none are shown. Check the log with `svledger verify` and tools/verify_ledger.py, find out who could write the "
+                + "ledger file, keep a copy for evidence, then `svledger rebuild` recomputes the projections from the log"
         }
     }
 }
@@ -304,6 +332,7 @@ extension ProjectionError: CategorizedError {
         switch self {
         case .missing: "projections-missing"
         case .differs: "projection-differs"
+        case .outdated: "projections-outdated"
         }
     }
     /// Projections are a cache of the log: wrong ones are an integrity finding, which

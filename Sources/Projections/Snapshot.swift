@@ -19,14 +19,26 @@ public struct Snapshot: Sendable {
 
     /// Loads the snapshot at `position` (the head when `nil`). At the head the stored
     /// projections are read; earlier, the log is replayed in memory up to `position`.
-    public static func load(store: EventStore, projections: ProjectionStore, at position: UInt64? = nil) throws -> Snapshot {
+    /// - Parameter checkedAgainstLog: also replay the log and compare: stored projections that
+    ///   differ from it are refused as possible tampering (``ProjectionError/differs(_:_:)``),
+    ///   so that figures people read are the log's, whatever was written to the projections.
+    public static func load(store: EventStore, projections: ProjectionStore, at position: UInt64? = nil, checkedAgainstLog: Bool = false) throws -> Snapshot {
         try store.read { reader in
             let head = try reader.head()
             let target = min(position ?? head.position, head.position)
             let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
             let reference = try ReferenceReplay.referenceData(reader, through: target)
             if target == head.position, try projections.isCurrent(reader: reader, head: head.position) {
-                return Snapshot(position: target, hash: hash, contracts: try projections.all(reader: reader), reference: reference)
+                let stored = try projections.all(reader: reader)
+                if checkedAgainstLog {
+                    var fold = ContractFold()
+                    try reader.forEachEvent(through: target) { event in
+                        try fold.apply(event)
+                        return true
+                    }
+                    try projections.compare(fold, through: target, reader: reader)
+                }
+                return Snapshot(position: target, hash: hash, contracts: stored, reference: reference)
             }
             var fold = ContractFold()
             try reader.forEachEvent(through: target) { event in

@@ -169,6 +169,7 @@ enum CabinetReportCSV {
             rows.add("evidence", key, "without_evidence", String(c.withoutEvidence))
             rows.add("evidence", key, "corrected", String(c.corrected))
             rows.add("evidence", key, "unpledged", String(c.unpledged))
+            rows.add("evidence", key, "over_delivered_lines", String(c.overDelivered))
         }
         counts("total", e.total)
         for (reference, c) in e.contracts { counts(reference, c) }

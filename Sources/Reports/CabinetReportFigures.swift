@@ -448,6 +448,9 @@ public struct CabinetEvidence: Sendable, Equatable {
         public var corrected = 0
         /// Figures against measures not pledged, kept apart from the totals.
         public var unpledged = 0
+        /// Commitment lines that delivered more than twice their expected quantity to date:
+        /// accepted, with their evidence to be checked (`MeasureReconciliation.overDelivered`).
+        public var overDelivered = 0
 
         public var withoutEvidence: Int { figures - withEvidence }
 
@@ -458,6 +461,7 @@ public struct CabinetEvidence: Sendable, Equatable {
             withEvidence += other.withEvidence
             corrected += other.corrected
             unpledged += other.unpledged
+            overDelivered += other.overDelivered
         }
     }
 
@@ -484,6 +488,7 @@ public struct CabinetEvidence: Sendable, Equatable {
                 }
             }
             counts.lateReturns = contract.lateReturns.count
+            counts.overDelivered = contract.lines.count(where: \.overDelivered)
             total.add(counts)
             rows.append((contract.reference, counts))
         }

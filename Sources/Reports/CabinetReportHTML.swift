@@ -300,10 +300,10 @@ enum CabinetReportHTML {
         var html = "<section aria-labelledby=\"evidence\">\n<h2 id=\"evidence\">Evidence behind the figures</h2>\n<ul class=\"points\">\n"
         html += Wording.evidence(m, detail: true).map { "<li>\(Text.html($0))</li>\n" }.joined() + "</ul>\n"
         html += table(
-            ["Reference", "#Returns made", "#Returns late", "#Figures", "#With evidence", "#Corrected", "#Against measures not pledged"],
+            ["Reference", "#Returns made", "#Returns late", "#Figures", "#With evidence", "#Corrected", "#Against measures not pledged", "#Lines over twice expected"],
             m.figures.evidence.contracts.map { row in
                 [ref(row.reference), String(row.counts.returns), String(row.counts.lateReturns), String(row.counts.figures), String(row.counts.withEvidence),
-                 String(row.counts.corrected), String(row.counts.unpledged)]
+                 String(row.counts.corrected), String(row.counts.unpledged), String(row.counts.overDelivered)]
             }, empty: "No contract with a commitment in force.")
         return html + "</section>\n"
     }

@@ -139,11 +139,11 @@ enum CabinetReportMarkdown {
 
         md += "## Evidence behind the figures\n\n" + Wording.evidence(m, detail: true).map { "- \(Text.markdown($0))\n" }.joined() + "\n"
         md += table(
-            ["Reference", "Returns made", "Returns late", "Figures", "With evidence", "Corrected", "Against measures not pledged"],
-            numeric: [false, true, true, true, true, true, true],
+            ["Reference", "Returns made", "Returns late", "Figures", "With evidence", "Corrected", "Against measures not pledged", "Lines over twice expected"],
+            numeric: [false, true, true, true, true, true, true, true],
             f.evidence.contracts.map { row in
                 [row.reference, String(row.counts.returns), String(row.counts.lateReturns), String(row.counts.figures), String(row.counts.withEvidence),
-                 String(row.counts.corrected), String(row.counts.unpledged)]
+                 String(row.counts.corrected), String(row.counts.unpledged), String(row.counts.overDelivered)]
             }, empty: "No contract with a commitment in force.")
 
         md += exceptions(m)

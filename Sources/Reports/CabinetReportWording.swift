@@ -193,6 +193,8 @@ enum CabinetReportWording {
             "\(count(e.figures, "delivery figure")) reported against pledged measures: \(e.withEvidence) with an evidence reference, \(e.withoutEvidence) without.",
             "\(count(e.corrected, "figure")) replaced by a correction after its return (the original stays in the ledger); "
                 + "\(count(e.unpledged, "figure")) reported against measures never pledged, kept out of the totals.",
+            "\(count(e.overDelivered, "commitment line")) delivered more than twice what was expected of \(e.overDelivered == 1 ? "it" : "them") to date: "
+                + "accepted, with \(e.overDelivered == 1 ? "its" : "their") evidence to be checked.",
         ]
         if detail {
             lines.append("An evidence reference names what the supplier holds (payroll, training or invoice records); the ledger records the reference, not the document, so sampling the evidence stays with contract management.")

@@ -28,6 +28,12 @@ struct AsOfOptions: ParsableArguments {
     }
 
     func snapshot(_ ledger: Ledger) throws -> Snapshot { try ledger.snapshot(at: try position(in: ledger)) }
+
+    /// The snapshot, with stored projections checked against a replay of the log: what reads
+    /// of figures use, so that an edited projection is caught, never shown.
+    func checkedSnapshot(_ ledger: Ledger) throws -> Snapshot {
+        try Snapshot.load(store: ledger.store, projections: ledger.projections, at: try position(in: ledger), checkedAgainstLog: true)
+    }
 }
 
 /// The line every read ends with, so that an answer can be checked against the chain later.

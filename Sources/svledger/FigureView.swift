@@ -37,7 +37,7 @@ struct FigureView {
     let figures: FiguresFile
 
     init(_ ledger: Ledger, asOf: AsOfOptions, effective: EffectiveOptions, period: String?, contract: String? = nil, supplier: String? = nil) throws {
-        let read = try asOf.snapshot(ledger)
+        let read = try asOf.checkedSnapshot(ledger)
         effectiveOn = effective.date
         let day = effective.date ?? asOf.date
         self.period = try PeriodOption.quarter(period, asOf: day)

@@ -62,7 +62,7 @@ struct ReadCommandTests: LedgerCLISuite {
         try makePortfolio()
         let csv = try svledger(["audit", "RC-1", "--format", "csv"]).stdout.split(separator: "\n")
         #expect(csv.count == 1 + 7)
-        #expect(csv[0] == "POSITION,RECORDED AT,EFFECTIVE,ACTOR,ROLE,REASON,EVENT,WHAT CHANGED,EVENT ID,HASH")
+        #expect(csv[0] == "POSITION,RECORDED AT,EFFECTIVE,EFFECTIVE DATE GIVEN,CONTRACT,ACTOR,ROLE,REASON,EVENT,WHAT CHANGED,OLD → NEW,EVENT ID,HASH")
         #expect(csv[5].contains("pledge by Safe Roads Ltd: 2 lines worth £134,779.64"))
         let log = try svledger(["log", "--stream", "contract/RC-1", "--format", "json"]).stdout.split(separator: "\n")
         let fifth = try JSONValue(parsing: String(log[4]))
@@ -90,15 +90,20 @@ struct ReadCommandTests: LedgerCLISuite {
         #expect(json["contract"]?["supplier"] == "Safe Roads Ltd")
     }
 
-    @Test("a corrupted stored projection is caught by verify, and rebuild repairs it")
+    @Test("a corrupted stored projection is caught as possible tampering by verify and by every read of figures, and rebuild repairs it")
     func corruptedProjection() throws {
         try makePortfolio()
         let good = try svledger(["verify"]).stdout
         try LedgerTampering.alterProjection(ledger, contract: "RC-1", replacing: "Safe Roads Ltd", with: "Safe Roads PLC")
         let caught = try svledger(["verify"], expectSuccess: false)
         #expect(caught.status == ErrorCategory.integrity.exitCode)
-        #expect(caught.stderr.contains("projection contract RC-1"), "\(caught.stderr)")
+        #expect(caught.stderr.contains("possible tampering: the stored projection of contract RC-1 does not match the log: field supplier"), "\(caught.stderr)")
         #expect(caught.stderr.contains("svledger rebuild"))
+        for read in [["contracts"], ["show", "RC-1"], ["reconcile"], ["figures"], ["report", "cabinet"]] {
+            let refused = try svledger(read, expectSuccess: false)
+            #expect(refused.status == ErrorCategory.integrity.exitCode && refused.stdout.isEmpty, "\(read): \(refused.stderr)")
+            #expect(refused.stderr.contains("possible tampering") && refused.stderr.contains("(projection-differs)"), "\(read): \(refused.stderr)")
+        }
         let rebuilt = try svledger(["rebuild"])
         #expect(rebuilt.stdout.contains("rebuilt projections of 1 contracts from 9 events"))
         #expect(try svledger(["verify"]).stdout == good)

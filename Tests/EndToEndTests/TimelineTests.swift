@@ -79,4 +79,27 @@ struct TimelineTests: LedgerCLISuite {
         // A figure that moves by a penny moves the digest.
         #expect(try svledger(["figures", "--period", "2025-26-Q2", "--digest"]).stdout != digest + "\n")
     }
+
+    @Test("audit --since shows what changed after a point, old → new, who and why")
+    func auditSince() throws {
+        try makeLedger()
+        let trail = try document(["audit", "LCC-2025-014"])
+        let refresh = try #require(trail["events"]?.arrayValue?.first { $0["eventType"] == "CommitmentsRefreshed" })
+        let position = try #require(refresh["position"]?.integerValue)
+        let since = try svledger(["audit", "LCC-2025-014", "--since", String(position - 1)]).stdout
+        #expect(since.contains("CommitmentsRefreshed"))
+        #expect(since.contains("by a.patel (Procurement Officer): \"Annual review: apprenticeships achieved, volunteering added\""))
+        #expect(since.contains("committed NT1: 24 (£738,768.00) → 20 (£615,640.00)"), "\(since)")
+        #expect(since.contains("committed NT10: 70 ("), "\(since)")
+        #expect(since.contains("→ —"), "a withdrawn line ends in none")
+        #expect(!since.contains("ContractRegistered"), "nothing before the point")
+        // Every contract's changes since a day; the events were all recorded today.
+        let all = try document(["audit", "--since", "2025-01-01"])
+        #expect(all["contract"] == .null)
+        #expect(Set(all["events"]?.arrayValue?.compactMap { $0["contract"]?.stringValue } ?? []).count > 1)
+        let none = try document(["audit", "--since", "2999-01-01"])
+        #expect(none["events"]?.arrayValue?.isEmpty == true)
+        let neither = try svledger(["audit"], expectSuccess: false)
+        #expect(neither.status == 64)
+    }
 }

@@ -221,6 +221,9 @@ struct CabinetReportFiguresTests {
         #expect(csv.value("evidence", "total", "corrected") == "1")
         #expect(csv.value("evidence", "total", "unpledged") == "1")
         #expect(csv.value("evidence", "RT-1", "corrected") == "1")
+        let flagged = reconciliation.contracts.flatMap(\.lines).count(where: \.overDelivered)
+        #expect(csv.value("evidence", "total", "over_delivered_lines") == String(flagged))
+        #expect(flagged > 0, "RT-1 delivered NT1 11 against about 4 expected")
 
         // Two councils, two areas for Lancashire: each area the sum of its contracts.
         let two = try CabinetReportFixture(twoCouncils: true)

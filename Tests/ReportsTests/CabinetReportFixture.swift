@@ -16,7 +16,8 @@ import TestSupport
 /// - RT-2: exemption granted (business case BC-2025-007), no pledge.
 /// - RT-3: weighting 7.5% by board override, pledged NT10 52 and NT29 100, no return (Q1 late).
 /// - RT-4: assessed above threshold, weighting 10%, no pledge.
-/// - RT-5: an existing supplier since 2024, pledged NT1 3; returns for 2024-25-Q3 (NT1 1) and
+/// - RT-5: an existing supplier since 2024, registered as migrated (it started before the ledger
+///   did), pledged NT1 3; returns for 2024-25-Q3 (NT1 1) and
 ///   2025-26-Q2 (NT1 0.5), so its to-date and year-to-date figures differ.
 /// - RT-6: assessed below threshold.
 ///
@@ -65,7 +66,7 @@ struct CabinetReportFixture {
             register("RT-4", "Depot rebuild", value: "£2,000,000"), assess("RT-4"),
             #"{"command": "weighting.decide", "contract": "RT-4", \#(officer), "effectiveDate": "2025-02-10", "percent": "10", "basis": "policy-minimum"}"#,
             register("RT-5", "Grounds maintenance", value: "£1,900,000", start: "2024-04-01", end: "2027-03-31",
-                     extra: #", "existingSupplier": "GreenEdge Services Ltd", "reason": "Existing supplier volunteers a proposal""#),
+                     extra: #", "existingSupplier": "GreenEdge Services Ltd", "migrated": true, "reason": "Existing supplier volunteers a proposal""#),
             #"{"command": "pledge.record", "contract": "RT-5", \#(officer), "effectiveDate": "2024-05-01", "catalog": "portal-003", "lines": [{"measure": "NT1", "quantity": "3"}]}"#,
             register("RT-6", "Office stationery", value: "£50,000"), assess("RT-6"),
             #"{"command": "delivery.report", "contract": "RT-5", \#(supplier), "quarter": "2024-25-Q3", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "1", "evidence": "GE-Q3"}]}"#,

@@ -46,20 +46,27 @@ extension Root {
             let snapshot = view.snapshot
             guard let c = snapshot.contract(contract) else {
                 let when = [asOf.asOf.map { "as of \($0)" }, effective.on.map { "effective on \($0)" }].compactMap { $0 }
-                throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(snapshot.position)\(when.isEmpty ? "" : " (\(when.joined(separator: ", ")))")")
+                throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(snapshot.position)\(when.isEmpty ? "" : " (\(when.joined(separator: ", ")))")\(Suggestion.phrase(for: contract, among: snapshot.contracts.map(\.reference)))")
             }
             if format == .json {
                 print(view.stating(ShowDocument.json(c, head: snapshot.head)).canonicalText)
                 return
             }
             Terminal.print("\(c.reference)  \(c.title)")
-            Terminal.print("stage          \(c.stage.rawValue)\(c.closedOn.map { " on \($0)" } ?? "")")
+            Terminal.print("stage          \(c.stage.rawValue)\(c.closedOn.map { " on \($0)" } ?? "")"
+                + (c.earlyTermination ? ", before the end of its term (early termination\(c.closureReason.map { ": \($0)" } ?? ""))" : ""))
             Terminal.print("buyer          \(c.buyerDepartment); \(c.category.rawValue); areas \(c.areasServed.joined(separator: ", "))")
             Terminal.print("term           \(c.startDate) to \(c.endDate); estimated \(c.estimatedValue.formatted)")
             Terminal.print("policy         \(c.policyId)\(c.assessment.map { "@\($0.policyVersion): \($0.outcome.rawValue) the \($0.threshold.formatted) threshold (assessed \($0.assessedOn))\($0.statutoryDutyApplies ? "; statutory duty applies" : "")" } ?? ": not yet assessed")")
             if let e = c.exemption { Terminal.print("exemption      \(e.status.rawValue), business case \(e.businessCase)\(e.decidedByRole.map { " by the \($0)" } ?? "")\(e.reason.map { ": \($0)" } ?? "")") }
             if let w = c.weighting { Terminal.print("weighting      \(w.percent)% (\(w.basis.rawValue)\(w.overrideReason.map { ": \($0)" } ?? ""))\(w.exemptionApplied ? ", below the minimum under an exemption" : "")") }
             if let supplier = c.supplier { Terminal.print("supplier       \(supplier)\(c.award.map { ", awarded \($0.date) for \($0.value.formatted)" } ?? " (running contract)")") }
+            if c.migrated {
+                Terminal.print("migrated       it started before the ledger did: returns accepted for any quarter of its term\(c.migrationReason.map { " (\($0))" } ?? "")")
+            }
+            if !c.datesNotGiven.isEmpty {
+                Terminal.print("dates          \(EventSummary.effectiveDateNotGiven): " + c.datesNotGiven.map { "\($0.label) (\($0.effectiveDate))" }.joined(separator: ", "))
+            }
             if let catalog = c.commitmentCatalog { Terminal.print("priced with    \(catalog)") }
             if !c.lines.isEmpty {
                 Terminal.print("")
@@ -86,43 +93,59 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "A contract's audit trail: every event, who, when, why, what changed, and its hash.",
             discussion: """
+                Every event with who did it, when (recorded and effective), why, and what it changed
+                as old → new values (a correction shows the figure it replaced; a refresh, each
+                commitment it revised).
                   svledger audit LCC-2025-014
                   svledger audit LCC-2025-014 --as-of 2026-03-31 --format csv > trail.csv
+                  svledger audit --since 2026-01-01            every contract's changes recorded since that day
+                  svledger audit LCC-2025-014 --since 40       this contract's changes after position 40
                 Check any hash with `svledger verify` (or tools/verify_ledger.py) to prove it unaltered.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions
-        @Argument(help: "The contract reference.") var contract: String
+        @Argument(help: "The contract reference (optional with --since: then every contract).") var contract: String?
+        @Option(help: ArgumentHelp("Only events recorded on or after this day (UTC), or after this position.", valueName: "YYYY-MM-DD|position"))
+        var since: String?
         @Option(help: "text, csv or json.") var format: TableFormat = .text
+
+        func validate() throws {
+            if contract == nil, since == nil { throw ValidationError("name a contract, or give --since to see every contract's changes") }
+            if let since, UInt64(since) == nil, CalendarDate(since) == nil {
+                throw ValidationError("--since takes a date YYYY-MM-DD or a position, got \(DisplayText.quoted(since))")
+            }
+        }
 
         func run() throws {
             let opened = try ledger.openLedger(.readOnly)
             let position = try asOf.position(in: opened)
-            var entries: [AuditDocument.Entry] = []
-            let head = try opened.store.read { reader in
-                try reader.forEachEvent(inStream: ContractEvent.stream(contract: contract), through: position) { event in
-                    entries.append(AuditDocument.Entry(
-                        position: event.position, recordedAt: event.recordedAt.description, effectiveDate: event.event.effectiveDate.description,
-                        actorId: event.event.actor.id, actorRole: event.event.actor.role, reason: event.event.reason, eventType: event.eventType,
-                        summary: EventSummary.describe(type: event.eventType, payload: event.payload), eventId: event.eventId.description,
-                        hash: event.hash.hex))
-                    return true
-                }
-                return try LedgerHead.at(position, in: reader)
+            let (entries, head) = try opened.store.read { reader in
+                let start: UInt64 = try since.map { text in
+                    if let after = UInt64(text) { return after }
+                    return try reader.lastPosition(recordedAtOrBefore: Timestamp(
+                        millisecondsSinceEpoch: Timestamp.endOf(CalendarDate(text)!).millisecondsSinceEpoch - 86_400_001))
+                } ?? 0
+                return (try AuditTrail.entries(reader, contract: contract, after: start, through: position), try LedgerHead.at(position, in: reader))
             }
             let rows = entries.map(\.cells)
-            guard !rows.isEmpty else { throw CLIError(.notFound, "contract-not-found", "no events for contract \(DisplayText.excerpt(contract))\(position.map { " up to position \($0)" } ?? "")") }
+            if rows.isEmpty, let contract, since == nil {
+                let known = try opened.store.read { try $0.streamIds(withPrefix: ContractEvent.streamPrefix) }.compactMap(ContractEvent.reference(ofStream:))
+                throw CLIError(.notFound, "contract-not-found", "no events for contract \(DisplayText.excerpt(contract))\(position.map { " up to position \($0)" } ?? "")\(Suggestion.phrase(for: contract, among: known))")
+            }
             switch format {
             case .text:
-                for row in rows {
-                    Terminal.print("\(row[0].leftPad(5))  \(row[1])  effective \(row[2])  \(row[6])")
-                    Terminal.print("       by \(row[3]) (\(row[4]))\(row[5].isEmpty ? "" : ": \"\(row[5])\"")")
-                    Terminal.print("       \(row[7])")
-                    Terminal.print("       event \(row[8])  hash \(row[9])")
+                if rows.isEmpty { Terminal.print("no contract events recorded \(since.map { UInt64($0) == nil ? "since \($0)" : "after position \($0)" } ?? "")") }
+                for e in entries {
+                    let undated = e.effectiveDateDefaulted == true ? " (\(EventSummary.effectiveDateNotGiven))" : ""
+                    Terminal.print("\(String(e.position).leftPad(5))  \(e.recordedAt)  effective \(e.effectiveDate)\(undated)  \(e.eventType)\(contract == nil ? "  \(e.contract)" : "")")
+                    Terminal.print("       by \(e.actorId) (\(e.actorRole))\(e.reason.flatMap { $0.isEmpty ? nil : ": \"\($0)\"" } ?? "")")
+                    Terminal.print("       \(e.summary)")
+                    for change in e.changes { Terminal.print("         \(change.text)") }
+                    Terminal.print("       event \(e.eventId)  hash \(e.hash)")
                 }
                 Terminal.print(headFooter(head))
             case .csv: TableOutput.csv(AuditDocument.header, rows)
-            case .json: print(AuditDocument(head: head, contract: contract, entries: entries).json.canonicalText)
+            case .json: print(AuditDocument(head: head, contract: contract, since: since, entries: entries).json.canonicalText)
             }
         }
     }

@@ -1,0 +1,69 @@
+import Access
+import Crypto
+import EventStore
+import LedgerValues
+
+/// Access to a ledger, kept in the ledger: the `access` stream folded into ``AccessState``,
+/// and access commands decided against it and appended like any other command.
+extension Ledger {
+    /// Who held which role and which tokens were live, as of `position` (the head when `nil`).
+    public func accessState(through position: UInt64? = nil) throws -> AccessState {
+        try store.read { reader in try Self.accessState(reader, through: position).state }
+    }
+
+    static func accessState(_ reader: LedgerReader, through position: UInt64? = nil) throws -> (state: AccessState, version: UInt64) {
+        var state = AccessState()
+        var version: UInt64 = 0
+        try reader.forEachEvent(inStream: AccessEvent.stream, through: position) { recorded in
+            if let event = try AccessEvent(type: recorded.eventType, payload: recorded.payload) {
+                state.evolve(event, actor: recorded.event.actor.id, at: recorded.recordedAt)
+            }
+            version = recorded.streamVersion
+            return true
+        }
+        return (state, version)
+    }
+
+    /// Decides `command` for `actor` against the access recorded so far and appends its event,
+    /// expecting the stream where it was read (a concurrent change is a conflict, not a lost update).
+    /// - Throws: ``AccessError`` for a refusal; the ledger is then unchanged.
+    @discardableResult
+    public func executeAccess(_ command: AccessCommand, actor: ActorIdentity, reason: String?, today: CalendarDate) throws -> (event: AccessEvent, outcome: Outcome) {
+        let (state, version) = try store.read { reader in try Self.accessState(reader) }
+        let event = try state.decide(command, actor: actor.id)
+        let proposed = ProposedEvent(eventType: event.type, effectiveDate: today, actor: actor, reason: reason, payload: event.payload)
+        let outcome = try append([StreamAppend(
+            streamId: AccessEvent.stream, expectedVersion: version == 0 ? .noStream : .exact(version), events: [proposed])])
+        return (event, outcome)
+    }
+}
+
+/// Bearer tokens: 256 random bits, shown once; the ledger keeps only their SHA-256.
+public enum AccessToken {
+    /// A new token, `svl_` and 43 base64url characters of 32 bytes from the system's
+    /// cryptographically secure generator, and a short public id to name it by.
+    public static func generate() -> (token: String, tokenId: String) {
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let id = (0..<6).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return ("svl_" + base64url(secret), "tok-" + Bytes.hex(id))
+    }
+
+    /// The lowercase hex SHA-256 of a token's UTF-8 bytes: what the ledger records and looks up.
+    public static func sha256(_ token: String) -> String { Bytes.hex(Array(SHA256.hash(data: Array(token.utf8)))) }
+
+    private static func base64url(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        var text = ""
+        var index = 0
+        while index < bytes.count {
+            let chunk = bytes[index..<min(index + 3, bytes.count)]
+            var value = 0
+            for byte in chunk { value = value << 8 | Int(byte) }
+            value <<= 8 * (3 - chunk.count)
+            for position in 0..<(chunk.count + 1) { text.append(alphabet[(value >> (18 - 6 * position)) & 63]) }
+            index += 3
+        }
+        return text
+    }
+}

@@ -1,0 +1,36 @@
+import EventStore
+import Projections
+import Reports
+import SocialValue
+
+/// The audit trail's entries: contract events after a position, each with the old → new
+/// values it changed, found by folding the contract before and after it.
+enum AuditTrail {
+    /// - Parameters:
+    ///   - contract: one contract's stream, or every contract's when `nil`.
+    ///   - after: entries start after this position; the state before them is folded too.
+    static func entries(_ reader: LedgerReader, contract: String?, after start: UInt64, through end: UInt64?) throws -> [AuditDocument.Entry] {
+        var fold = ContractFold()
+        var entries: [AuditDocument.Entry] = []
+        let visit: (RecordedEvent) throws -> Bool = { event in
+            guard let reference = ContractFold.contractReference(ofStream: event.streamId), contract == nil || reference == contract else { return true }
+            let before = fold.contracts[reference]
+            try fold.apply(event)
+            guard event.position > start else { return true }
+            entries.append(AuditDocument.Entry(
+                position: event.position, recordedAt: event.recordedAt.description, effectiveDate: event.event.effectiveDate.description,
+                actorId: event.event.actor.id, actorRole: event.event.actor.role, reason: event.event.reason, eventType: event.eventType,
+                summary: EventSummary.describe(type: event.eventType, payload: event.payload), eventId: event.eventId.description,
+                hash: event.hash.hex, contract: reference,
+                changes: fold.contracts[reference].map { ProjectionChange.between(before, $0) } ?? [],
+                effectiveDateDefaulted: ContractEvent.effectiveDateDefaulted(in: event.payload)))
+            return true
+        }
+        if let contract {
+            try reader.forEachEvent(inStream: ContractEvent.stream(contract: contract), through: end, visit)
+        } else {
+            try reader.forEachEvent(through: end, visit)
+        }
+        return entries
+    }
+}

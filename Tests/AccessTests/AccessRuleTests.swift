@@ -1,0 +1,94 @@
+import Access
+import LedgerValues
+import Testing
+
+/// The access rules: who may manage access, what a grant needs, and when a token stands for
+/// an identity. Pure: decided against a folded state, as the domain's commands are.
+@Suite("Access rules")
+struct AccessRuleTests {
+    static let now = Timestamp("2026-11-27T10:00:00.000Z")!
+    static let today = CalendarDate("2026-11-27")!
+
+    /// A state after `commands`, each decided and folded in turn by `actor`.
+    func state(_ commands: [(AccessCommand, String)]) throws -> AccessState {
+        var state = AccessState()
+        for (command, actor) in commands { state.evolve(try state.decide(command, actor: actor), actor: actor, at: Self.now) }
+        return state
+    }
+
+    @Test("the first administrator may be made by anyone who can write the ledger; after that only an administrator manages access")
+    func bootstrapThenAdministrators() throws {
+        let first = try state([(.grant(account: "ada", role: .administrator, supplier: nil), "installer")])
+        #expect(first.grant(of: "ada", .administrator)?.grantedBy == "installer")
+        #expect(throws: AccessError(.notAnAdministrator, "installer is not an administrator of this ledger, and only an administrator manages access")) {
+            try first.decide(.grant(account: "eve", role: .administrator, supplier: nil), actor: "installer")
+        }
+        // Before any administrator, nothing but that first grant is possible.
+        #expect(throws: AccessError.self) { try AccessState().decide(.grant(account: "bob", role: .auditor, supplier: nil), actor: "bob") }
+        let more = try state([
+            (.grant(account: "ada", role: .administrator, supplier: nil), "installer"),
+            (.grant(account: "bob", role: .auditor, supplier: nil), "ada"),
+        ])
+        #expect(more.holders(of: .auditor).map(\.account) == ["bob"])
+    }
+
+    @Test("a supplier's access names its organisation, no other role's does; a role is granted once")
+    func grants() throws {
+        let base = try state([(.grant(account: "ada", role: .administrator, supplier: nil), "x")])
+        for (command, rule) in [
+            (AccessCommand.grant(account: "sam", role: .supplier, supplier: nil), AccessError.Rule.supplierOrganisation),
+            (.grant(account: "sam", role: .supplier, supplier: ""), .supplierOrganisation),
+            (.grant(account: "bob", role: .auditor, supplier: "Acme"), .supplierOrganisation),
+            (.grant(account: "ada", role: .administrator, supplier: nil), .alreadyGranted),
+            (.grant(account: " bob", role: .auditor, supplier: nil), .invalidInput),
+            (.grant(account: "=cmd", role: .auditor, supplier: nil), .invalidInput),
+            (.revoke(account: "bob", role: .auditor), .notGranted),
+            (.revoke(account: "ada", role: .administrator), .lastAdministrator),
+            (.issueToken(tokenId: "t1", account: "bob", role: .auditor, sha256: "00", expiresOn: nil), .notGranted),
+            (.revokeToken(tokenId: "t9"), .unknownToken),
+        ] {
+            let error = #expect(throws: AccessError.self) { try base.decide(command, actor: "ada") }
+            #expect(error?.rule == rule, "\(command)")
+        }
+    }
+
+    @Test("a token stands for its account and role until it is revoked, expires, or the role is revoked")
+    func tokens() throws {
+        var access = try state([
+            (.grant(account: "ada", role: .administrator, supplier: nil), "x"),
+            (.grant(account: "sam", role: .supplier, supplier: "North Roads Ltd"), "ada"),
+            (.issueToken(tokenId: "t1", account: "sam", role: .supplier, sha256: "aa", expiresOn: CalendarDate("2026-12-31")), "ada"),
+        ])
+        let identity = try access.identity(sha256: "aa", on: Self.today)
+        #expect(identity == AccessState.Identity(account: "sam", role: .supplier, supplier: "North Roads Ltd", tokenId: "t1"))
+        #expect(throws: AccessError.self) { try access.identity(sha256: "bb", on: Self.today) }
+        let expired = #expect(throws: AccessError.self) { try access.identity(sha256: "aa", on: CalendarDate("2027-01-01")!) }
+        #expect(expired?.rule == .tokenExpired)
+        access.evolve(try access.decide(.revoke(account: "sam", role: .supplier), actor: "ada"), actor: "ada", at: Self.now)
+        #expect(throws: AccessError.self) { try access.identity(sha256: "aa", on: Self.today) }
+        access.evolve(try access.decide(.revokeToken(tokenId: "t1"), actor: "ada"), actor: "ada", at: Self.now)
+        let revoked = #expect(throws: AccessError.self) { try access.identity(sha256: "aa", on: Self.today) }
+        #expect(revoked?.rule == .tokenRevoked)
+    }
+
+    @Test("events round-trip through their payloads", arguments: [
+        AccessEvent.granted(account: "sam", role: .supplier, supplier: "North Roads Ltd"),
+        .granted(account: "ada", role: .administrator, supplier: nil),
+        .revoked(account: "sam", role: .supplier),
+        .tokenIssued(tokenId: "tok-1", account: "sam", role: .supplier, sha256: "ab", expiresOn: CalendarDate("2027-03-31")),
+        .tokenIssued(tokenId: "tok-2", account: "ada", role: .administrator, sha256: "cd", expiresOn: nil),
+        .tokenRevoked(tokenId: "tok-1"),
+    ])
+    func roundTrip(_ event: AccessEvent) throws {
+        #expect(try AccessEvent(type: event.type, payload: event.payload) == event)
+    }
+
+    @Test("roles are named as councils name them, or as the command line spells them")
+    func roleNames() {
+        #expect(Role(named: "head-of-procurement") == .headOfProcurement)
+        #expect(Role(named: "Head of Procurement") == .headOfProcurement)
+        #expect(Role(named: "cabinet_member") == .cabinetMember)
+        #expect(Role(named: "chief") == nil)
+        #expect(!Role.auditor.writes && !Role.cabinetMember.writes && Role.supplier.writes)
+    }
+}
