@@ -252,10 +252,11 @@ public struct CabinetWindow: Sendable, Equatable {
     /// The rating of the capped figures: the headline's.
     public var cappedRating: PerformanceRating { PerformanceRating.rating(delivered: capped.decimal, expected: expected.decimal) }
 
-    /// Whether two windows hold the same figures (the year to date and to date, when every
-    /// commitment began this year).
+    /// Whether two windows show the same figures (the year to date and to date, when every
+    /// commitment began this year): contracts, expected, delivered and capped (pledges, which
+    /// the summary does not show, may have been dated before the year).
     func sameFigures(as other: CabinetWindow) -> Bool {
-        (contractsInScope, pledged, delivered, expected, capped) == (other.contractsInScope, other.pledged, other.delivered, other.expected, other.capped)
+        (contractsInScope, delivered, expected, capped) == (other.contractsInScope, other.delivered, other.expected, other.capped)
     }
 }
 

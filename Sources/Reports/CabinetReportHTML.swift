@@ -86,7 +86,7 @@ enum CabinetReportHTML {
         html += "<div class=\"two\">\n<div>\n<h3>Outcomes as counts</h3>\n" + outcomesTable(m, compact: true) + "</div>\n"
         html += "<div>\n<h3>Delivery by area</h3>\n" + areasTable(m, compact: true) + "</div>\n</div>\n"
         html += "<div class=\"two\">\n<div>\n<h3>Evidence</h3>\n<ul class=\"points small\">\n"
-        html += Wording.evidence(m).map { "<li>\(Text.html($0))</li>\n" }.joined() + "</ul>\n</div>\n"
+        html += Wording.evidenceBrief(m).map { "<li>\(Text.html($0))</li>\n" }.joined() + "</ul>\n</div>\n"
         html += "<div>\n<h3>Exceptions and compliance</h3>\n<ul class=\"points small\">\n"
         html += Wording.exceptionPoints(m).map { "<li>\(Text.html($0))</li>\n" }.joined() + "</ul>\n</div>\n</div>\n"
         html += "</section>\n"
@@ -138,7 +138,7 @@ enum CabinetReportHTML {
     }
 
     static func areasTable(_ m: CabinetReportModel, compact: Bool) -> String {
-        let areas = m.figures.areas
+        let areas = compact ? CabinetReportWording.compactAreas(m) : m.figures.areas
         guard !areas.isEmpty else { return "<p class=\"empty\">No contract with a commitment in force.</p>\n" }
         var html = "<table class=\"areas\">\n<thead><tr><th scope=\"col\">Area</th><th scope=\"col\" class=\"num\">Contracts</th>"
         if !compact { html += "<th scope=\"col\" class=\"num\">Committed</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th>" }
@@ -149,6 +149,9 @@ enum CabinetReportHTML {
             html += "<td>\(meter(area.capped, of: area.amounts.expected))</td><td class=\"num\">\(area.underDelivering)</td></tr>\n"
         }
         html += "</tbody>\n</table>\n"
+        if compact, m.figures.areas.count > areas.count {
+            html += "<p class=\"small muted\">The \(areas.count) areas delivering least of what was expected; \(m.figures.areas.count - areas.count) more under Delivery by area.</p>\n"
+        }
         html += "<p class=\"small muted\">\(Text.html(Wording.areasNote))</p>\n"
         return html
     }

@@ -64,7 +64,7 @@ enum CabinetReportMarkdown {
 
         md += "### Outcomes as counts\n\n" + outcomes(m, compact: true)
         md += "### Delivery by area\n\n" + areas(m, compact: true)
-        md += "### Evidence\n\n" + Wording.evidence(m).map { "- \(Text.markdown($0))\n" }.joined() + "\n"
+        md += "### Evidence\n\n" + Wording.evidenceBrief(m).map { "- \(Text.markdown($0))\n" }.joined() + "\n"
         md += "### Exceptions and compliance\n\n" + Wording.exceptionPoints(m).map { "- \(Text.markdown($0))\n" }.joined() + "\n"
 
         md += "## Contracts needing remedial action\n\n\(Text.markdown(Wording.remedialIntro))\n\n"
@@ -179,12 +179,15 @@ enum CabinetReportMarkdown {
             : ["Area", "Contracts", "Committed", "Expected", "Delivered", "Capped ÷ expected", "Under-delivering"]
         var md = table(
             headers, numeric: headers.map { $0 != "Area" },
-            m.figures.areas.map { a in
+            (compact ? Wording.compactAreas(m) : m.figures.areas).map { a in
                 let share = Text.percent(a.capped.decimal, of: a.amounts.expected.decimal) ?? "—"
                 return compact
                     ? [a.name, String(a.contracts.count), share, String(a.underDelivering)]
                     : [a.name, a.contracts.joined(separator: ", "), a.amounts.current.formatted, a.amounts.expected.formatted, a.amounts.delivered.formatted, share, String(a.underDelivering)]
             }, empty: "No contract with a commitment in force.")
+        if compact, m.figures.areas.count > Wording.compactAreas(m).count {
+            md += "The \(Wording.compactAreas(m).count) areas delivering least of what was expected; \(m.figures.areas.count - Wording.compactAreas(m).count) more under Delivery by area. "
+        }
         md += "\(Text.markdown(Wording.areasNote))\n\n"
         return md
     }

@@ -182,6 +182,34 @@ enum CabinetReportWording {
         "By the areas each contract serves (its electoral divisions or districts). A contract serving several areas counts in full in each, "
         + "so the areas do not add up to the total."
 
+    /// The evidence in two sentences, for the one-page summary.
+    static func evidenceBrief(_ m: CabinetReportModel) -> [String] {
+        let e = m.figures.evidence.total
+        guard e.figures > 0 || e.returns > 0 || e.lateReturns > 0 || e.unpledged > 0 else {
+            return ["No return is due or made yet for the contracts in scope."]
+        }
+        return [
+            "Returns: \(e.returns) made for quarters up to \(m.period); \(e.lateReturns) missing for quarters that have ended.",
+            "Figures: \(e.figures) reported, \(e.withEvidence) with an evidence reference; \(e.corrected) corrected since; "
+                + "\(e.unpledged) against measures never pledged (not counted); \(count(e.overDelivered, "line")) over twice \(e.overDelivered == 1 ? "its" : "their") expected, evidence to be checked.",
+        ]
+    }
+
+    /// How many areas the one-page summary lists (the worst delivered first when there are more).
+    static let compactAreaCount = 10
+
+    /// The areas the one-page summary lists: all of them, or, when there are more than
+    /// ``compactAreaCount``, those delivering least of what was expected (capped), by name.
+    static func compactAreas(_ m: CabinetReportModel) -> [CabinetArea] {
+        let areas = m.figures.areas
+        guard areas.count > compactAreaCount else { return areas }
+        func share(_ a: CabinetArea) -> ExactDecimal {
+            a.amounts.expected.pence > 0 ? a.capped.decimal.divided(by: a.amounts.expected.decimal, decimals: 6) : ExactDecimal(2)
+        }
+        let worst = areas.sorted { (share($0), $0.name) < (share($1), $1.name) }.prefix(compactAreaCount).map(\.name)
+        return areas.filter { worst.contains($0.name) }
+    }
+
     /// The evidence in sentences; `detail` adds what an evidence reference is.
     static func evidence(_ m: CabinetReportModel, detail: Bool = false) -> [String] {
         let e = m.figures.evidence.total

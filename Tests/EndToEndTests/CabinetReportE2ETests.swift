@@ -92,6 +92,9 @@ struct CabinetReportE2ETests: LedgerCLISuite {
         #expect(csvValue(leicestershire, "report,front,report_of") == "Director of Corporate Resources")
         #expect(csvValue(leicestershire, "contract,LCC-2025-014,delivered_gbp") == nil)
         #expect(csvValue(leicestershire, "theme,Improved Opportunities,rating") != nil, "Leicestershire's own themes")
+        // Every Leicestershire commitment began in 2025-26: the year to date is the whole to date, shown once.
+        #expect(csvValue(leicestershire, "headline,to_date,shown_as_year_to_date") == "yes")
+        #expect(csvValue(csv, "headline,to_date,shown_as_year_to_date") == "no", "Lancashire's street lighting contract began in 2024")
     }
 
     @Test("one directorate: Highways' contracts only")
