@@ -35,6 +35,11 @@ public final class Ledger: @unchecked Sendable {
     /// - Parameter today: the date against which "in the future" is judged.
     /// - Throws: ``CommandFailure`` naming the command (1-based) and the rule; the ledger is then unchanged.
     public func execute(_ commands: [LedgerCommand], today: CalendarDate) throws -> Outcome {
+        try execute(commands: commands.map(AnyLedgerCommand.ledger), today: today)
+    }
+
+    /// ``execute(_:today:)`` for any command svledger records, describing a council included.
+    public func execute(commands: [AnyLedgerCommand], today: CalendarDate) throws -> Outcome {
         // Decide inside one read snapshot; the reader must not outlive it.
         let batch = try store.read { reader in
             var batch = try BatchDecision(reader: reader, today: today, cache: decisions)
@@ -171,6 +176,20 @@ struct BatchDecision {
         let replayed = try Ledger.contractState(reader, contract)
         cache.remember(contract: contract, state: replayed.state, tip: tip)
         return replayed
+    }
+
+    mutating func decide(_ command: AnyLedgerCommand) throws {
+        switch command {
+        case .ledger(let command):
+            try decide(command)
+        case .describeCouncil(let description):
+            try description.checkText()
+            let (stream, event) = try reference.describe(description.council)
+            try record(
+                event, stream: stream, actor: description.actor, reason: description.reason, effectiveDate: description.effectiveDate,
+                version: try referenceVersion(stream))
+            try reference.evolve(eventType: event.type, payload: event.payload)
+        }
     }
 
     mutating func decide(_ command: LedgerCommand) throws {

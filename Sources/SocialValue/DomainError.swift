@@ -29,6 +29,7 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case scoreAboveWeighting = "score-above-weighting"
         case refreshLine = "refresh-line"
         case referenceVersionReused = "reference-version-reused"
+        case councilNameTaken = "council-name-taken"
         case invalidIdentifier = "invalid-identifier"
         case textTooLong = "text-too-long"
     }

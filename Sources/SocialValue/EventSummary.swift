@@ -10,6 +10,10 @@ public enum EventSummary {
             let priced = catalog.measures.values.filter { !$0.isRecordOnly }.count
             return "published catalog \(catalog.reference): \(catalog.measures.count) measures, \(priced) with proxy values"
         }
+        if type == ReferenceData.councilDescribed, let council = try? Council(document: payload["council"] ?? .null) {
+            return "described council \(council.id) (\(council.name)): reports of the \(council.author), contact \(council.contact.name)"
+                + (council.themes.isEmpty ? "" : ", \(council.themes.count) themes")
+        }
         guard let event = try? ContractEvent(type: type, payload: payload) else { return type }
         return event.summary
     }

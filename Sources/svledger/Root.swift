@@ -21,7 +21,7 @@ struct Root: ParsableCommand {
             The ledger is the directory named by --ledger, else $SVLEDGER_LEDGER, else ./svledger-data.
             """,
         subcommands: [
-            Init.self, Policy.self, Catalog.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
+            Init.self, Policy.self, Catalog.self, Council.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
             Bids.self, Pledge.self, Delivery.self, Review.self, Apply.self,
             Contracts.self, Show.self, Reconcile.self, Figures.self, Audit.self, Report.self, Import.self, Export.self, Backup.self,
             AccessGroup.self, Log.self, Verify.self, Rebuild.self, Stats.self, Append.self, AppendLoop.self, Generate.self,

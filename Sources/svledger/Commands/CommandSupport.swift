@@ -41,16 +41,16 @@ enum DomainCommand {
 
     /// Parses, decides and records `commands` as one all-or-nothing batch.
     static func run(_ commands: [JSONValue], ledger options: LedgerOptions, format: OutputFormat = .text) throws {
-        var parsed: [LedgerCommand] = []
+        var parsed: [AnyLedgerCommand] = []
         for (index, json) in commands.enumerated() {
             do {
-                parsed.append(try LedgerCommand.parse(json, today: today, builtin: BuiltinReference.document))
+                parsed.append(try AnyLedgerCommand.parse(json, today: today, builtin: BuiltinReference.document))
             } catch {
                 throw commands.count == 1 ? InputLine.categorized(error) : InputLine.error(error, at: "command \(index + 1)")
             }
         }
         let ledger = try options.openLedger()
-        let outcome = try ledger.execute(parsed, today: today)
+        let outcome = try ledger.execute(commands: parsed, today: today)
         switch format {
         case .text:
             for event in outcome.recorded {
