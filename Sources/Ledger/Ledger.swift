@@ -14,6 +14,7 @@ public final class Ledger: @unchecked Sendable {
     public let store: EventStore
     public let projections: ProjectionStore
     let decisions = DecisionCache()
+    let access = AccessCache()
 
     /// - Throws: ``ProjectionError/missing`` for a read-only ledger without projections.
     public init(store: EventStore) throws {
@@ -32,12 +33,18 @@ public final class Ledger: @unchecked Sendable {
     }
 
     /// Decides every command, then records all their events in one transaction.
-    /// - Parameter today: the date against which "in the future" is judged.
+    /// - Parameters:
+    ///   - today: the date against which "in the future" is judged.
+    ///   - expectedVersions: stream versions the caller read (an HTTP `If-Match`), by stream id: a
+    ///     command on a stream that has moved since is a conflict, decided in the same snapshot
+    ///     that the append expects, so nothing is written.
     /// - Throws: ``CommandFailure`` naming the command (1-based) and the rule; the ledger is then unchanged.
-    public func execute(_ commands: [LedgerCommand], today: CalendarDate) throws -> Outcome {
+    ///   `EventStoreError.wrongExpectedVersion` when a stream is not at its expected version.
+    public func execute(_ commands: [LedgerCommand], today: CalendarDate, expectedVersions: [String: UInt64] = [:]) throws -> Outcome {
         // Decide inside one read snapshot; the reader must not outlive it.
         let batch = try store.read { reader in
             var batch = try BatchDecision(reader: reader, today: today, cache: decisions)
+            batch.expectedVersions = expectedVersions
             for (index, command) in commands.enumerated() {
                 do {
                     try batch.decide(command)
@@ -143,6 +150,7 @@ struct BatchDecision {
     var referenceVersions: [String: UInt64] = [:]
     var appends: [StreamAppend] = []
     var decided: [EventID: ContractEvent] = [:]
+    var expectedVersions: [String: UInt64] = [:]
     let correlationId = EventID.generate()
 
     let cache: DecisionCache
@@ -187,6 +195,12 @@ struct BatchDecision {
             try reference.evolve(eventType: event.type, payload: event.payload)
         case .contract(let contractCommand):
             let stream = ContractEvent.stream(contract: contractCommand.contract)
+            if contracts[contractCommand.contract] == nil, let expected = expectedVersions[stream] {
+                let actual = try reader.streamVersion(stream)
+                if actual != expected {
+                    throw EventStoreError.wrongExpectedVersion(stream: stream, expected: expected == 0 ? .noStream : .exact(expected), actual: actual)
+                }
+            }
             var (state, version) = try contracts[contractCommand.contract] ?? committedState(contractCommand.contract)
             let events = try SocialValue.decide(contractCommand, state: state, context: DecisionContext(reference: reference, today: today))
             let proposed = events.map {

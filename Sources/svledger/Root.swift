@@ -24,7 +24,7 @@ struct Root: ParsableCommand {
             Init.self, Policy.self, Catalog.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
             Bids.self, Pledge.self, Delivery.self, Review.self, Apply.self,
             Contracts.self, Show.self, Reconcile.self, Figures.self, Audit.self, Report.self, Import.self, Export.self, Backup.self,
-            AccessGroup.self, Log.self, Verify.self, Rebuild.self, Stats.self, Append.self, AppendLoop.self, Generate.self,
+            AccessGroup.self, Serve.self, Log.self, Verify.self, Rebuild.self, Stats.self, Append.self, AppendLoop.self, Generate.self,
         ]
     )
 

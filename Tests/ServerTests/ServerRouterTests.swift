@@ -1,0 +1,181 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerValues
+import Server
+import TestSupport
+import Testing
+
+/// The server in process: errors as problem+json, reads equal to the CLI's documents,
+/// writes with the authenticated actor, ETag and If-Match, Idempotency-Key.
+@Suite("server, in process", .timeLimit(.minutes(2)))
+struct ServerRouterTests {
+    static let register = #"{"command": "contract.register", "contract": "LCC-2026-100", "title": "Street lighting", "buyerDepartment": "Highways", "category": "works", "estimatedWholeLifeValueGBP": "£600,000", "startDate": "2026-04-01", "endDate": "2029-03-31", "areasServed": ["Preston"], "policyId": "lancashire-2024-28"}"#
+
+    static func json(_ text: String) -> (HTTPFields, ByteBuffer) {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return (headers, ByteBuffer(string: text))
+    }
+
+    @Test func errorsAreProblemJSON() async throws {
+        let fixture = try ServerFixture(bodyLimit: 4096)
+        try await fixture.test { client in
+            // A known path with a wrong method: 405 with Allow.
+            let wrongMethod = try await client.execute(uri: "/contracts", method: .delete, headers: fixture.headers("po"))
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "GET, HEAD")
+            #expect(wrongMethod.headers[.contentType] == "application/problem+json")
+            #expect(wrongMethod.json?["kind"] == "method-not-allowed")
+            let getCommands = try await client.execute(uri: "/commands", method: .get, headers: fixture.headers("po"))
+            #expect(getCommands.status == .methodNotAllowed)
+            #expect(getCommands.headers[.allow] == "POST")
+
+            // An unknown path: 404, problem+json, with every RFC 9457 member.
+            let unknown = try await client.execute(uri: "/nothing/here", method: .get)
+            #expect(unknown.status == .notFound)
+            let problem = try #require(unknown.json)
+            #expect(problem["type"] == "https://svledger.example/problems/no-such-route")
+            #expect(problem["status"] == .integer(404))
+            #expect(problem["title"] != nil && problem["detail"] != nil && problem["kind"] != nil)
+
+            // Bodies: too large, not JSON, naming an actor, invalid input, refused by a rule.
+            var (headers, _) = Self.json("")
+            headers[.authorization] = fixture.headers("po")[.authorization]
+            let large = try await client.execute(uri: "/commands", method: .post, headers: headers, body: ByteBuffer(string: String(repeating: " ", count: 5000) + "{}"))
+            #expect(large.status == .contentTooLarge)
+            #expect(large.json?["kind"] == "body-too-large")
+            let notJSON = try await client.execute(uri: "/commands", method: .post, headers: headers, body: ByteBuffer(string: "{nope"))
+            #expect(notJSON.status == .badRequest)
+            #expect(notJSON.json?["kind"] == "invalid-json")
+            let withActor = try await client.execute(
+                uri: "/commands", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"command": "contract.close", "contract": "LCC-2025-014", "actor": {"id": "r.shah", "role": "Head of Procurement"}}"#))
+            #expect(withActor.status == .badRequest)
+            #expect(withActor.json?["kind"] == "actor-in-body")
+            let badValue = try await client.execute(
+                uri: "/commands", method: .post, headers: headers, body: ByteBuffer(string: #"{"command": "weighting.decide", "contract": "LCC-2025-031", "percent": "ten", "basis": "policy-minimum"}"#))
+            #expect(badValue.status == .unprocessableContent)
+            #expect(badValue.json?["kind"] == "invalid-input")
+            let secondReturn = try await client.execute(
+                uri: "/commands", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"command": "delivery.report", "contract": "LCC-2025-014", "quarter": "2025-26-Q1", "lines": [{"measure": "NT1", "quantity": "1", "evidence": "E"}], "attributionConfirmed": true}"#))
+            #expect(secondReturn.status == .unprocessableContent)
+            #expect(secondReturn.json?["kind"] == "second-return")
+            #expect(secondReturn.json?["category"] == "refused")
+            let wrongType = try await client.execute(uri: "/commands", method: .post, headers: fixture.headers("po", [("Content-Type", "text/plain")]), body: ByteBuffer(string: "{}"))
+            #expect(wrongType.status == .unsupportedMediaType)
+
+            // Queries: an unknown parameter, a bad date, as-of with at.
+            for uri in ["/contracts?colour=red", "/contracts?as-of=2026-13-01", "/contracts?as-of=2026-01-01&at=3", "/reconcile?period=Q9", "/log?limit=0"] {
+                let response = try await client.execute(uri: uri, method: .get, headers: fixture.headers("auditor"))
+                #expect(response.status == .badRequest, "\(uri)")
+                #expect(response.headers[.contentType] == "application/problem+json", "\(uri)")
+            }
+            // A contract that does not exist.
+            let missing = try await client.execute(uri: "/contracts/NOPE-1", method: .get, headers: fixture.headers("auditor"))
+            #expect(missing.status == .notFound)
+            #expect(missing.json?["kind"] == "contract-not-found")
+            // A token with the wrong scheme.
+            let basic = try await client.execute(uri: "/contracts", method: .get, headers: [.authorization: "Basic YWxhZGRpbjpvcGVuc2VzYW1l"])
+            #expect(basic.status == .unauthorized)
+        }
+    }
+
+    @Test func writesRecordTheAuthenticatedActorWithETagsAndIdempotency() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            var (headers, body) = Self.json(Self.register)
+            headers[.authorization] = fixture.headers("po")[.authorization]
+            headers[HTTPField.Name("Idempotency-Key")!] = "register-100"
+            let first = try await client.execute(uri: "/commands", method: .post, headers: headers, body: body)
+            #expect(first.status == .created, "\(first.text)")
+            #expect(first.headers[.eTag] == "\"1\"")
+            let event = try #require(first.json?["events"]?.arrayValue?.first)
+            #expect(event["actor"] == ["id": "a.patel", "role": "Procurement Officer"])
+
+            // The same key and body: the first answer again, and nothing new written.
+            let head = try fixture.ledger.store.head()
+            let retry = try await client.execute(uri: "/commands", method: .post, headers: headers, body: body)
+            #expect(retry.status == .created)
+            #expect(retry.text == first.text)
+            #expect(retry.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(try fixture.ledger.store.head() == head)
+            // The same key with another body is refused.
+            let other = try await client.execute(uri: "/commands", method: .post, headers: headers, body: ByteBuffer(string: Self.register.replacingOccurrences(of: "Street lighting", with: "Other")))
+            #expect(other.status == .unprocessableContent)
+            #expect(other.json?["kind"] == "idempotency-key-reused")
+
+            // ETag from a read; If-Match with it succeeds once, then conflicts and writes nothing.
+            let show = try await client.execute(uri: "/contracts/LCC-2026-100", method: .get, headers: fixture.headers("po"))
+            #expect(show.status == .ok)
+            let etag = try #require(show.headers[.eTag])
+            #expect(etag == "\"1\"")
+            let assess = #"{"command": "threshold.assess", "contract": "LCC-2026-100"}"#
+            let assessed = try await client.execute(
+                uri: "/commands", method: .post, headers: fixture.headers("po", [("Content-Type", "application/json"), ("If-Match", etag)]), body: ByteBuffer(string: assess))
+            #expect(assessed.status == .created, "\(assessed.text)")
+            #expect(assessed.headers[.eTag] == "\"2\"")
+            let before = try fixture.ledger.store.head()
+            let stale = try await client.execute(
+                uri: "/commands", method: .post, headers: fixture.headers("po", [("Content-Type", "application/json"), ("If-Match", etag)]),
+                body: ByteBuffer(string: #"{"command": "weighting.decide", "contract": "LCC-2026-100", "percent": "10", "basis": "policy-minimum"}"#))
+            #expect(stale.status == .conflict)
+            #expect(stale.json?["kind"] == "concurrency-conflict")
+            #expect(try fixture.ledger.store.head() == before)
+
+            // The exemption authority is checked against the authenticated role.
+            let requested = try await client.execute(
+                uri: "/commands", method: .post, headers: fixture.headers("po", [("Content-Type", "application/json")]),
+                body: ByteBuffer(string: #"{"command": "exemption.request", "contract": "LCC-2026-100", "businessCaseReference": "BC-9"}"#))
+            #expect(requested.status == .created, "\(requested.text)")
+            let decide = #"{"command": "exemption.decide", "contract": "LCC-2026-100", "decision": "granted", "businessCaseReference": "BC-9", "reason": "Sole supplier"}"#
+            let byOfficer = try await client.execute(uri: "/commands", method: .post, headers: fixture.headers("po", [("Content-Type", "application/json")]), body: ByteBuffer(string: decide))
+            #expect(byOfficer.status == .unprocessableContent)
+            #expect(byOfficer.json?["kind"] == "exemption-authority")
+            let byHead = try await client.execute(uri: "/commands", method: .post, headers: fixture.headers("hop", [("Content-Type", "application/json")]), body: ByteBuffer(string: decide))
+            #expect(byHead.status == .created, "\(byHead.text)")
+            #expect(byHead.json?["events"]?.arrayValue?.first?["actor"] == ["id": "r.shah", "role": "Head of Procurement"])
+
+            // The metrics count requests by route and status, and commits by size.
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.text.contains(#"svledger_http_requests_total{route="/commands",method="POST",status="201"}"#), "\(metrics.text.prefix(2000))")
+            #expect(metrics.text.contains("svledger_http_request_duration_seconds_bucket"))
+            #expect(metrics.text.contains("svledger_commit_batch_commands_count 4"))
+        }
+    }
+
+    /// The server's JSON documents are the CLI's `--format json`, byte for byte.
+    @Test func readsEqualTheCLIsDocuments() async throws {
+        let fixture = try ServerFixture()
+        let ledgerPath = fixture.directory.child("ledger")
+        let pairs: [(uri: String, cli: [String])] = [
+            ("/contracts?period=2025-26-Q2&as-of=2026-11-01", ["contracts", "--period", "2025-26-Q2", "--as-of", "2026-11-01"]),
+            ("/contracts/LCC-2025-014?period=2025-26-Q2&on=2025-09-30", ["show", "LCC-2025-014", "--period", "2025-26-Q2", "--on", "2025-09-30"]),
+            ("/contracts/LCC-2025-014/audit?since=20", ["audit", "LCC-2025-014", "--since", "20"]),
+            ("/audit?since=1&at=30", ["audit", "--since", "1", "--at", "30"]),
+            ("/reconcile?period=2025-26-Q2&contract=LCC-2025-014&at=25", ["reconcile", "--period", "2025-26-Q2", "--contract", "LCC-2025-014", "--at", "25"]),
+            ("/verify", ["verify"]),
+        ]
+        try await fixture.test { client in
+            for pair in pairs {
+                let response = try await client.execute(uri: pair.uri, method: .get, headers: fixture.headers("auditor"))
+                #expect(response.status == .ok, "\(pair.uri): \(response.text.prefix(300))")
+                let cli = try CommandRunner.svledger(pair.cli + ["--format", "json", "--ledger", ledgerPath])
+                #expect(cli.status == 0, "\(pair.cli): \(cli.stderr)")
+                #expect(response.text == cli.stdout.trimmingCharacters(in: .newlines), "\(pair.uri) differs from svledger \(pair.cli.joined(separator: " "))")
+            }
+            let log = try await client.execute(uri: "/log?stream=contract/LCC-2025-020", method: .get, headers: fixture.headers("auditor"))
+            let cliLog = try CommandRunner.svledger(["log", "--stream", "contract/LCC-2025-020", "--format", "json", "--ledger", ledgerPath])
+            #expect(log.text == cliLog.stdout)
+            #expect(log.headers[.contentType] == "application/x-ndjson")
+            let report = try await client.execute(uri: "/reports/cabinet?format=md&period=2025-26-Q2", method: .get, headers: fixture.headers("cabinet"))
+            #expect(report.status == .ok)
+            #expect(report.headers[.contentType] == "text/markdown; charset=utf-8")
+            let figures = try await client.execute(uri: "/figures?period=2025-26-Q2", method: .get, headers: fixture.headers("auditor"))
+            let cliFigures = try CommandRunner.svledger(["figures", "--period", "2025-26-Q2", "--ledger", ledgerPath])
+            #expect(figures.text == cliFigures.stdout)
+        }
+    }
+}
