@@ -148,7 +148,10 @@ extension LedgerServer {
                 case .reportDelivery, .correctDelivery: break
                 default: throw Problem.forbidden("a Supplier records delivery returns and corrections only")
                 }
-                guard try supplierOwns(contractCommand.contract, identity) else { throw Problem.contractNotFound(contractCommand.contract) }
+                // An id that cannot be a contract's is left to the domain's own refusal (invalid-identifier).
+                if (try? Self.existingReference(contractCommand.contract)) != nil, try !supplierOwns(contractCommand.contract, identity) {
+                    throw Problem.contractNotFound(contractCommand.contract)
+                }
             }
             if let ifMatch, let stream { expected[stream] = ifMatch }
         case .adoptPolicy, .publishCatalog:

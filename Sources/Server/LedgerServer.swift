@@ -37,7 +37,7 @@ public final class LedgerServer: Sendable {
     /// The responder every request goes through: routing, 405 with `Allow`, authentication,
     /// problem+json for every error, metrics and one log line per request.
     public func responder() -> ServerResponder {
-        let routes = RouteTable(router: Router(context: ServerContext.self))
+        let routes = RouteTable(router: Router(context: ServerContext.self, options: .autoGenerateHeadEndpoints))
         addRoutes(routes)
         return ServerResponder(routes: routes.table, inner: routes.router.buildResponder(), server: self)
     }

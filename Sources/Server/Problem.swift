@@ -55,7 +55,7 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
             case .contentTooLarge:
                 return Problem(.contentTooLarge, kind: "body-too-large", category: "http", "the request body is larger than the server accepts")
             case .notFound:
-                return Problem(.notFound, kind: "no-such-route", category: "http", "no such route; GET /openapi.json is not served yet, see the README's Server section")
+                return Problem(.notFound, kind: "no-such-route", category: "http", "no such route (the README's Server section lists them)")
             default:
                 return Problem(error.status, kind: "http-\(error.status.code)", category: "http", error.body ?? error.status.reasonPhrase)
             }

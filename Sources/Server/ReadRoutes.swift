@@ -83,6 +83,16 @@ extension LedgerServer {
         guard let raw = context.parameters.get("contract"), let reference = raw.removingPercentEncoding, !reference.isEmpty else {
             throw Problem.badRequest("invalid-path", "the contract reference in the path is not valid percent-encoded UTF-8")
         }
+        return try Self.existingReference(reference)
+    }
+
+    /// A reference that could name a contract (a contract id: at most 64 characters of its set,
+    /// `/` written `%2F` in a path); any other cannot exist, and is answered as not found
+    /// before anything is looked up by it.
+    static func existingReference(_ reference: String) throws -> String {
+        guard reference.unicodeScalars.count <= TextRules.identifierLimit, TextRules.identifierProblem(reference, .contract) == nil else {
+            throw Problem.contractNotFound(reference)
+        }
         return reference
     }
 
@@ -167,7 +177,7 @@ extension LedgerServer {
         let query = try Query(request.uri.query, allowed: Query.figurePoint.union(["contract", "supplier"]))
         let point = try query.readPoint()
         let period = try query.period()
-        let contract = query["contract"]
+        let contract = try query["contract"].map(Self.existingReference)
         var supplier = query["supplier"]
         if identity.role == .supplier {
             // A supplier reconciles its own contracts only; naming another supplier finds nothing.
@@ -225,6 +235,9 @@ extension LedgerServer {
         let from = try query.position("from") ?? 1
         let limit = try query.count("limit", range: 1...Self.logLimit) ?? Self.logLimit
         let stream = query["stream"]
+        if let stream, let problem = EventStore.streamIdProblem(stream) {
+            throw Problem.badRequest("invalid-stream-id", "stream \(DisplayText.quoted(stream)) cannot name a stream: \(problem)")
+        }
         switch stream {
         case nil:
             guard Authorization.readsWholeLog(identity.role) else {
@@ -235,7 +248,7 @@ extension LedgerServer {
         case let stream?:
             if identity.role == .supplier, !stream.hasPrefix("policy/"), !stream.hasPrefix("catalog/") {
                 guard stream.hasPrefix("contract/") else { throw Problem(.notFound, kind: "stream-not-found", category: "notFound", "no stream \(DisplayText.excerpt(stream))") }
-                let reference = String(stream.dropFirst("contract/".count))
+                let reference = try Self.existingReference(String(stream.dropFirst("contract/".count)))
                 guard try await offload({ try self.supplierOwns(reference, identity) }) else { throw Problem.contractNotFound(reference) }
             }
         }

@@ -178,4 +178,53 @@ struct ServerRouterTests {
             #expect(figures.text == cliFigures.stdout)
         }
     }
+
+    /// Hostile and odd requests: every answer is below 500, and every error is problem+json.
+    @Test func noInputGetsA5xx() async throws {
+        let fixture = try ServerFixture(bodyLimit: 4096)
+        let long = String(repeating: "A", count: 600)
+        let uris = [
+            "/contracts/\(long)", "/contracts/\(long)/audit", "/contracts/%00", "/contracts/%FF%FE", "/contracts/..%2F..%2Fetc", "/contracts/LCC%2F2025%2F014",
+            "/log?stream=\(long)", "/log?stream=%01", "/log?stream=contract/\(long)", "/log?from=99999999999999999999", "/log?at=18446744073709551615",
+            "/reconcile?contract=\(long)", "/reconcile?period=2025-26-Q2&on=9999-12-31", "/contracts?as-of=0001-01-01", "/contracts?at=9999999999999999",
+            "/audit?since=not-a-day", "/audit?since=%E2%80%AE", "/verify?expect-head=1:00", "/verify?expect-head=\(String(repeating: "0", count: 64))",
+            "/reports/cabinet?format=pdf", "/figures?period=9999-00-Q1", "/contracts?%=1", "/contracts?a=%",
+        ]
+        let bodies = [
+            "[]", "null", "\"text\"", "{}", #"{"command": 1}"#, #"{"command": "delivery.report"}"#, #"{"command": "contract.register", "contract": "\#(long)"}"#,
+            #"{"command": "delivery.report", "contract": "\#(long)", "quarter": "2025-26-Q3", "lines": [], "attributionConfirmed": true}"#,
+            #"{"command": "policy.adopt", "builtin": "../../etc/passwd"}"#, #"{"command": "contract.close", "contract": "LCC-2025-014", "effectiveDate": "2025-02-30"}"#,
+            String(repeating: "[", count: 3000) + String(repeating: "]", count: 3000), "{\"a\": 1e999}", "\u{FEFF}{}",
+        ]
+        try await fixture.test { client in
+            var answers: [(String, TestResponse)] = []
+            for uri in uris {
+                for who in ["auditor", "north"] {
+                    answers.append(("GET \(uri) as \(who)", try await client.execute(uri: uri, method: .get, headers: fixture.headers(who))))
+                }
+            }
+            for body in bodies {
+                for who in ["po", "north"] {
+                    answers.append((
+                        "POST \(body.prefix(60)) as \(who)",
+                        try await client.execute(uri: "/commands", method: .post, headers: fixture.headers(who, [("Content-Type", "application/json")]), body: ByteBuffer(string: body))
+                    ))
+                }
+            }
+            for method in [HTTPRequest.Method.put, .patch, .delete, .options, HTTPRequest.Method("PURGE")!] {
+                answers.append(("\(method) /contracts", try await client.execute(uri: "/contracts", method: method, headers: fixture.headers("po"))))
+            }
+            answers.append(("HEAD /contracts", try await client.execute(uri: "/contracts", method: .head, headers: fixture.headers("po"))))
+            answers.append(("bad If-Match", try await client.execute(
+                uri: "/commands", method: .post, headers: fixture.headers("po", [("If-Match", "\"x\""), ("Content-Type", "application/json")]), body: ByteBuffer(string: "{}"))))
+            answers.append(("bad Idempotency-Key", try await client.execute(
+                uri: "/commands", method: .post, headers: fixture.headers("po", [("Idempotency-Key", " "), ("Content-Type", "application/json")]), body: ByteBuffer(string: "{}"))))
+            for (what, response) in answers {
+                #expect(response.status.code < 500, "\(what): \(response.status.code) \(response.text.prefix(300))")
+                if response.status.code >= 400 { #expect(response.headers[.contentType] == "application/problem+json", "\(what)") }
+            }
+            let head = try #require(answers.first { $0.0 == "HEAD /contracts" }?.1)
+            #expect(head.status == .ok)
+        }
+    }
 }
