@@ -26,10 +26,15 @@ struct StoredAnswer: Sendable {
         self.init((problem.status, headers, problem.json.canonicalBytes))
     }
 
-    func response(replayed: Bool = false) -> Response {
+    func response() -> Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The same answer, marked as given again to a retry.
+    func replayed() -> StoredAnswer {
         var headers = headers
-        if replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+        return StoredAnswer((status, headers, body))
     }
 }
 
@@ -51,13 +56,13 @@ final class IdempotencyStore: Sendable {
 
     private let storage = Mutex(Storage())
 
+    static let reused = Problem(
+        .unprocessableContent, kind: "idempotency-key-reused", category: ErrorCategory.refused.rawValue,
+        "this Idempotency-Key was used for a different request; use a new key for a new command")
+
     func answer(key: String, request: String) throws(Problem) -> StoredAnswer? {
         guard let entry = storage.withLock({ $0.entries[key] }) else { return nil }
-        guard entry.request == request else {
-            throw Problem(
-                .unprocessableContent, kind: "idempotency-key-reused", category: ErrorCategory.refused.rawValue,
-                "this Idempotency-Key was used for a different request; use a new key for a new command")
-        }
+        guard entry.request == request else { throw Self.reused }
         return entry.answer
     }
 
@@ -73,15 +78,57 @@ final class IdempotencyStore: Sendable {
     }
 }
 
-/// The one writer: commands are decided and committed one after another, in arrival order,
-/// on a thread of their own, and each request is answered only once its commit is durable.
-final class CommandWriter: Sendable {
-    private let queue = DispatchQueue(label: "svledger.writer")
+/// A command waiting for the next commit, parsed and checked as far as it can be without the ledger.
+struct PendingCommand: Sendable {
+    let command: LedgerCommand
+    let identity: AccessState.Identity
+    /// The contract's stream, whose new version the answer gives as its `ETag`.
+    let stream: String?
+    let expectedVersions: [String: UInt64]
+    /// `Idempotency-Key`, scoped to the account, and a digest of what it asked.
+    let key: String?
+    let digest: String
+}
 
-    func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+/// The one writer, committing in groups: commands that arrive while a commit is under way
+/// wait for the next one, and are then decided in arrival order and committed together in one
+/// durable transaction (``Ledger/executeGroup(_:today:)``), each with its own outcome. Every
+/// request is answered only after the commit that holds it. With `maxGroup` 1 it is one
+/// commit per request (the peer a benchmark compares against).
+final class GroupCommitter: Sendable {
+    private let queue = DispatchQueue(label: "svledger.writer")
+    private let waiting = Mutex<[(command: PendingCommand, answer: CheckedContinuation<StoredAnswer, Never>)]>([])
+    let maxGroup: Int
+    private let commit = Mutex<(@Sendable ([PendingCommand]) -> [StoredAnswer])?>(nil)
+
+    /// The most commands one commit holds; past it, the rest wait for the next.
+    static let largestGroup = 256
+
+    init(maxGroup: Int) { self.maxGroup = max(1, maxGroup) }
+
+    /// What commits a group (the server's ``LedgerServer/commitGroup(_:)``), set once.
+    func committing(with commit: @escaping @Sendable ([PendingCommand]) -> [StoredAnswer]) { self.commit.withLock { $0 = commit } }
+
+    /// Commands waiting for a commit to take them.
+    var waitingCount: Int { waiting.withLock { $0.count } }
+
+    func submit(_ command: PendingCommand) async -> StoredAnswer {
         await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: work()) }
+            waiting.withLock { $0.append((command, continuation)) }
+            queue.async { self.commitWaiting() }
         }
+    }
+
+    /// On the writer's queue: takes what has arrived (up to `maxGroup`) and commits it as one group.
+    private func commitWaiting() {
+        let group = waiting.withLock { waiting in
+            let taken = Array(waiting.prefix(maxGroup))
+            waiting.removeFirst(taken.count)
+            return taken
+        }
+        guard !group.isEmpty, let commit = commit.withLock({ $0 }) else { return }
+        let answers = commit(group.map(\.command))
+        for (waiter, answer) in zip(group, answers) { waiter.answer.resume(returning: answer) }
     }
 }
 
@@ -106,40 +153,21 @@ extension LedgerServer {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "a command may be at most \(settings.bodyLimit) bytes")
         }
-        let bytes = Array(buffer.readableBytesView)
-        let json = try Self.commandJSON(bytes, identity: identity)
-        let today = today()
+        let json = try Self.commandJSON(Array(buffer.readableBytesView), identity: identity)
+        let digest = AccessToken.sha256(json.canonicalText + "\u{0}" + (ifMatch.map(String.init) ?? ""))
         let scopedKey = key.map { identity.account + "\u{0}" + $0 }
-        let requestDigest = AccessToken.sha256(json.canonicalText + "\u{0}" + (ifMatch.map(String.init) ?? ""))
-        let answer = await writer.run { () -> StoredAnswer in
-            do {
-                if let scopedKey, let first = try self.idempotency.answer(key: scopedKey, request: requestDigest) {
-                    return StoredAnswer((first.status, first.headers.replacing(HTTPField.Name("Idempotent-Replayed")!, "true"), first.body))
-                }
-            } catch {
-                return StoredAnswer(Problem.from(error))
-            }
-            let answer: StoredAnswer
-            do {
-                answer = StoredAnswer(try self.record(json, identity: identity, ifMatch: ifMatch, today: today))
-            } catch {
-                let problem = Problem.from(error)
-                // A fault of the server's own is not an answer to keep: a retry tries again.
-                if problem.status.code >= 500 { return StoredAnswer(problem) }
-                answer = StoredAnswer(problem)
-            }
-            if let scopedKey { self.idempotency.remember(key: scopedKey, request: requestDigest, answer: answer) }
-            return answer
-        }
+        // Refused here, before the ledger is asked, a retry is refused the same way again.
+        let pending = try prepare(json, identity: identity, ifMatch: ifMatch, key: scopedKey, digest: digest)
+        let answer = await committer.submit(pending)
         if answer.status.code >= 500 { context.logger.error("command failed", metadata: ["status": .stringConvertible(answer.status.code)]) }
         return answer.response()
     }
 
-    /// Decides and records one command on the writer's thread; only a committed command is answered 201.
-    func record(_ json: JSONValue, identity: AccessState.Identity, ifMatch: UInt64?, today: CalendarDate) throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: [UInt8]) {
-        let command = try LedgerCommand.parse(json, today: today, builtin: BuiltinReference.document)
-        var expected: [String: UInt64] = [:]
+    /// Parses the command and applies what a role may never do, without reading the ledger.
+    func prepare(_ json: JSONValue, identity: AccessState.Identity, ifMatch: UInt64?, key: String?, digest: String) throws -> PendingCommand {
+        let command = try LedgerCommand.parse(json, today: today(), builtin: BuiltinReference.document)
         var stream: String?
+        var expected: [String: UInt64] = [:]
         switch command {
         case .contract(let contractCommand):
             stream = ContractEvent.stream(contract: contractCommand.contract)
@@ -148,23 +176,91 @@ extension LedgerServer {
                 case .reportDelivery, .correctDelivery: break
                 default: throw Problem.forbidden("a Supplier records delivery returns and corrections only")
                 }
-                // An id that cannot be a contract's is left to the domain's own refusal (invalid-identifier).
-                if (try? Self.existingReference(contractCommand.contract)) != nil, try !supplierOwns(contractCommand.contract, identity) {
-                    throw Problem.contractNotFound(contractCommand.contract)
-                }
             }
             if let ifMatch, let stream { expected[stream] = ifMatch }
         case .adoptPolicy, .publishCatalog:
             if identity.role == .supplier { throw Problem.forbidden("a Supplier records delivery returns and corrections only") }
             if ifMatch != nil { throw Problem.badRequest("if-match-unsupported", "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
         }
-        let outcome = try ledger.execute([command], today: today, expectedVersions: expected)
-        metrics.commit(commands: 1)
+        return PendingCommand(command: command, identity: identity, stream: stream, expectedVersions: expected, key: key, digest: digest)
+    }
+
+    /// On the writer's queue: one group of commands, decided in order and committed together.
+    func commitGroup(_ group: [PendingCommand]) -> [StoredAnswer] {
+        var answers = [StoredAnswer?](repeating: nil, count: group.count)
+        var fresh = Set<Int>()                 // answers decided now, to remember under their keys
+        var repeats: [Int: Int] = [:]          // a retry inside the group → the request it repeats
+        var firstWithKey: [String: Int] = [:]
+        var requests: [Ledger.Request] = []
+        var requestOf: [Int] = []              // request → its place in the group
+        for (index, pending) in group.enumerated() {
+            if let key = pending.key {
+                do {
+                    if let first = try idempotency.answer(key: key, request: pending.digest) {
+                        answers[index] = first.replayed()
+                        continue
+                    }
+                } catch {
+                    answers[index] = StoredAnswer(Problem.from(error))
+                    continue
+                }
+                if let earlier = firstWithKey[key] {
+                    if group[earlier].digest == pending.digest {
+                        repeats[index] = earlier
+                    } else {
+                        answers[index] = StoredAnswer(Problem.from(IdempotencyStore.reused))
+                    }
+                    continue
+                }
+                firstWithKey[key] = index
+            }
+            fresh.insert(index)
+            do {
+                if pending.identity.role == .supplier, case .contract(let command) = pending.command,
+                    (try? Self.existingReference(command.contract)) != nil, try !supplierOwns(command.contract, pending.identity)
+                {
+                    // Another supplier's contract, or none: the same 404 either way.
+                    throw Problem.contractNotFound(command.contract)
+                }
+            } catch {
+                answers[index] = StoredAnswer(Problem.from(error))
+                continue
+            }
+            requests.append(Ledger.Request([pending.command], expectedVersions: pending.expectedVersions))
+            requestOf.append(index)
+        }
+        if !requests.isEmpty {
+            do {
+                let results = try ledger.executeGroup(requests, today: today())
+                let committed = results.filter { (try? $0.get()) != nil }.count
+                if committed > 0 { metrics.commit(commands: committed) }
+                for (request, result) in results.enumerated() {
+                    let index = requestOf[request]
+                    switch result {
+                    case .success(let outcome): answers[index] = Self.created(outcome, stream: group[index].stream)
+                    case .failure(let error): answers[index] = StoredAnswer(Problem.from(error))
+                    }
+                }
+            } catch {
+                // The commit itself failed: nothing of the group was recorded.
+                for index in requestOf { answers[index] = StoredAnswer(Problem.from(error)) }
+            }
+        }
+        for index in fresh {
+            guard let key = group[index].key, let answer = answers[index], answer.status.code < 500 else { continue }
+            idempotency.remember(key: key, request: group[index].digest, answer: answer)
+        }
+        for (index, earlier) in repeats { answers[index] = answers[earlier]?.replayed() }
+        return answers.map { $0 ?? StoredAnswer(Problem.from(PlainError(.internal, kind: "internal", "no answer"))) }
+    }
+
+    /// 201: the events recorded and the head, with the contract's new version as its ETag.
+    static func created(_ outcome: Ledger.Outcome, stream: String?) -> StoredAnswer {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if let stream, let last = outcome.recorded.last(where: { $0.streamId == stream }) { headers[.eTag] = "\"\(last.streamVersion)\"" }
         let document: JSONValue = ["head": outcome.head.json, "events": .array(outcome.recorded.map(\.exportedEnvelope))]
-        return (.created, headers, document.canonicalBytes)
+        return StoredAnswer((.created, headers, document.canonicalBytes))
     }
 
     /// The body as a command's JSON object, with the authenticated actor put in.
@@ -201,14 +297,6 @@ extension LedgerServer {
             throw Problem.badRequest("invalid-if-match", "If-Match takes one ETag of GET /contracts/{contract}, such as \"7\", got \(DisplayText.quoted(text))")
         }
         return version
-    }
-}
-
-extension HTTPFields {
-    fileprivate func replacing(_ name: HTTPField.Name, _ value: String) -> HTTPFields {
-        var copy = self
-        copy[name] = value
-        return copy
     }
 }
 

@@ -20,7 +20,7 @@ public final class LedgerServer: Sendable {
     public let settings: ServerSettings
     public let metrics = ServerMetrics()
     let logger: Logger
-    let writer = CommandWriter()
+    let committer: GroupCommitter
     let idempotency = IdempotencyStore()
     /// Today's date (UTC), for token expiry and commands' default effective date; tests set it.
     let today: @Sendable () -> CalendarDate
@@ -30,6 +30,10 @@ public final class LedgerServer: Sendable {
         self.settings = settings
         self.logger = logger ?? Logger(label: "svledger.server")
         self.today = today
+        committer = GroupCommitter(maxGroup: settings.groupCommit ? GroupCommitter.largestGroup : 1)
+        committer.committing { [weak self] group in
+            self?.commitGroup(group) ?? group.map { _ in StoredAnswer(Problem(.serviceUnavailable, kind: "shutting-down", category: "storage", "the server is stopping")) }
+        }
     }
 
     // MARK: The application

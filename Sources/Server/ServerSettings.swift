@@ -21,15 +21,19 @@ public struct ServerSettings: Sendable {
     public var allowRemoteHTTP: Bool
     /// The largest request body accepted; a larger one is answered 413 and not read.
     public var bodyLimit: Int
+    /// Commands that arrive while a commit is under way are committed together in the next
+    /// one; `false` commits each request on its own (the peer a benchmark compares against).
+    public var groupCommit: Bool
 
     public static let defaultBodyLimit = 1 << 20
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, tls: TLSFiles? = nil, allowRemoteHTTP: Bool = false, bodyLimit: Int = defaultBodyLimit) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, tls: TLSFiles? = nil, allowRemoteHTTP: Bool = false, bodyLimit: Int = defaultBodyLimit, groupCommit: Bool = true) {
         self.host = host
         self.port = port
         self.tls = tls
         self.allowRemoteHTTP = allowRemoteHTTP
         self.bodyLimit = bodyLimit
+        self.groupCommit = groupCommit
     }
 
     /// `HOST:PORT`, `[IPV6]:PORT` or `:PORT` (loopback), with a port from 0 to 65535.

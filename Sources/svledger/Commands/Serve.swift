@@ -29,6 +29,8 @@ extension Root {
         @Option(name: .customLong("tls-key"), help: ArgumentHelp("The certificate's private key, PEM.", valueName: "file")) var tlsKey: String?
         @Flag(help: "Serve plain HTTP on an address other than loopback (tokens then cross the network in clear).")
         var allowRemoteHttp = false
+        @Flag(help: "Commit each command on its own instead of grouping the commands that arrive together (for comparison).")
+        var oneCommitPerRequest = false
 
         func validate() throws {
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
@@ -38,7 +40,7 @@ extension Root {
             let (host, port) = try ServerSettings.listen(listen)
             let settings = ServerSettings(
                 host: host, port: port, tls: tlsCert.map { ServerSettings.TLSFiles(certificate: $0, key: tlsKey ?? "") },
-                allowRemoteHTTP: allowRemoteHttp)
+                allowRemoteHTTP: allowRemoteHttp, groupCommit: !oneCommitPerRequest)
             try settings.check()
             let opened = try ledger.openLedger()
             JSONLogHandler.bootstrap()
