@@ -227,4 +227,23 @@ struct ServerRouterTests {
             #expect(head.status == .ok)
         }
     }
+
+    /// The access state is folded once per change of the access stream: a token revoked (here
+    /// as by the CLI, through the same ledger) stops working at the next request.
+    @Test func aTokenRevokedWhileServingStopsWorking() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            let before = try await client.execute(uri: "/contracts", method: .get, headers: fixture.headers("cm"))
+            #expect(before.status == .ok)
+            let state = try fixture.ledger.accessState()
+            let token = try #require(state.tokens.values.first { $0.account == "c.mensah" && !$0.revoked })
+            try fixture.ledger.executeAccess(
+                .revokeToken(tokenId: token.tokenId), actor: ActorIdentity(id: "ada", role: "Administrator"), reason: nil, today: ServerFixture.today)
+            let after = try await client.execute(uri: "/contracts", method: .get, headers: fixture.headers("cm"))
+            #expect(after.status == .unauthorized)
+            #expect(after.json?["kind"] == "token-revoked")
+            // Another account's token is untouched.
+            #expect(try await client.execute(uri: "/contracts", method: .get, headers: fixture.headers("po")).status == .ok)
+        }
+    }
 }
