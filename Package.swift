@@ -29,6 +29,13 @@ let package = Package(
         .library(name: "Server", targets: ["Server"]),
         .library(name: "SyntheticData", targets: ["SyntheticData"]),
     ],
+    // `Server` (default): the svledger executable includes `svledger serve`. Building without it
+    // (`swift build -c release --product svledger --disable-default-traits`) leaves Hummingbird
+    // and SwiftNIO out of the build, for a check that needs only the ledger (tools/test's scale check).
+    traits: [
+        .trait(name: "Server", description: "svledger serve: the ledger over HTTP (Hummingbird, SwiftNIO)"),
+        .default(enabledTraits: ["Server"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -96,7 +103,8 @@ let package = Package(
             name: "svledger",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
-                "Queries", "Server",
+                "Queries",
+                .target(name: "Server", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

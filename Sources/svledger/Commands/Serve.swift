@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import Dispatch
 import LedgerValues
@@ -66,3 +67,4 @@ extension Root {
         }
     }
 }
+#endif
