@@ -138,11 +138,20 @@ struct ServerRouterTests {
             #expect(byHead.status == .created, "\(byHead.text)")
             #expect(byHead.json?["events"]?.arrayValue?.first?["actor"] == ["id": "r.shah", "role": "Head of Procurement"])
 
+            // A contract id with `/` is written %2F in a path.
+            let slashed = try await client.execute(
+                uri: "/commands", method: .post, headers: fixture.headers("po", [("Content-Type", "application/json")]),
+                body: ByteBuffer(string: Self.register.replacingOccurrences(of: "LCC-2026-100", with: "LCC/2026/7")))
+            #expect(slashed.status == .created, "\(slashed.text)")
+            let readBack = try await client.execute(uri: "/contracts/LCC%2F2026%2F7", method: .get, headers: fixture.headers("po"))
+            #expect(readBack.status == .ok, "\(readBack.text)")
+            #expect(readBack.json?["contract"]?["reference"] == "LCC/2026/7")
+
             // The metrics count requests by route and status, and commits by size.
             let metrics = try await client.execute(uri: "/metrics", method: .get)
             #expect(metrics.text.contains(#"svledger_http_requests_total{route="/commands",method="POST",status="201"}"#), "\(metrics.text.prefix(2000))")
             #expect(metrics.text.contains("svledger_http_request_duration_seconds_bucket"))
-            #expect(metrics.text.contains("svledger_commit_batch_commands_count 4"))
+            #expect(metrics.text.contains("svledger_commit_batch_commands_count 5"))
         }
     }
 
