@@ -117,7 +117,13 @@ let package = Package(
         .testTarget(name: "AccessTests", dependencies: ["Access", "LedgerValues"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Ledger", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SocialValue", "EventStore", "LedgerValues", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Ledger", "Projections", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: [
+                "Reports", "Ledger", "Projections", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Faults made for real (tmpfs, /dev/full, faketime, bind mounts, kill -9): run as root.
         .testTarget(name: "FaultTests", dependencies: ["svledger", "TestSupport"]),
         // The server in process (HummingbirdTesting's router framework) and one live server.

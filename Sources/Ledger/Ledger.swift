@@ -41,6 +41,11 @@ public final class Ledger: @unchecked Sendable {
     /// - Throws: ``CommandFailure`` naming the command (1-based) and the rule; the ledger is then unchanged.
     ///   `EventStoreError.wrongExpectedVersion` when a stream is not at its expected version.
     public func execute(_ commands: [LedgerCommand], today: CalendarDate, expectedVersions: [String: UInt64] = [:]) throws -> Outcome {
+        try execute(commands: commands.map(AnyLedgerCommand.ledger), today: today, expectedVersions: expectedVersions)
+    }
+
+    /// ``execute(_:today:expectedVersions:)`` for any command svledger records, describing a council included.
+    public func execute(commands: [AnyLedgerCommand], today: CalendarDate, expectedVersions: [String: UInt64] = [:]) throws -> Outcome {
         // Decide inside one read snapshot; the reader must not outlive it.
         let batch = try store.read { reader in
             var batch = try BatchDecision(reader: reader, today: today, cache: decisions)
@@ -71,13 +76,17 @@ public final class Ledger: @unchecked Sendable {
 
     /// One caller's commands in a group commit: decided together, all or none.
     public struct Request: Sendable {
-        public let commands: [LedgerCommand]
+        public let commands: [AnyLedgerCommand]
         /// As for ``execute(_:today:expectedVersions:)``: an `If-Match`, by stream id.
         public let expectedVersions: [String: UInt64]
 
-        public init(_ commands: [LedgerCommand], expectedVersions: [String: UInt64] = [:]) {
+        public init(_ commands: [AnyLedgerCommand], expectedVersions: [String: UInt64] = [:]) {
             self.commands = commands
             self.expectedVersions = expectedVersions
+        }
+
+        public init(_ commands: [LedgerCommand], expectedVersions: [String: UInt64] = [:]) {
+            self.init(commands.map(AnyLedgerCommand.ledger), expectedVersions: expectedVersions)
         }
     }
 
@@ -185,7 +194,7 @@ public final class Ledger: @unchecked Sendable {
         var version: UInt64 = 0
         try reader.forEachEvent(inStream: ContractEvent.stream(contract: reference), through: position) { recorded in
             if let event = try ContractEvent(type: recorded.eventType, payload: recorded.payload) {
-                state.evolve(event, eventId: recorded.eventId)
+                state.evolve(event, eventId: recorded.eventId, effectiveDate: recorded.event.effectiveDate)
             }
             version = recorded.streamVersion
             return true
@@ -248,6 +257,20 @@ struct BatchDecision {
         return replayed
     }
 
+    mutating func decide(_ command: AnyLedgerCommand) throws {
+        switch command {
+        case .ledger(let command):
+            try decide(command)
+        case .describeCouncil(let description):
+            try description.checkText()
+            let (stream, event) = try reference.describe(description.council)
+            try record(
+                event, stream: stream, actor: description.actor, reason: description.reason, effectiveDate: description.effectiveDate,
+                version: try referenceVersion(stream))
+            try reference.evolve(eventType: event.type, payload: event.payload)
+        }
+    }
+
     mutating func decide(_ command: LedgerCommand) throws {
         // Before anything is looked up by the command's ids (decide checks a contract command again).
         try command.checkText()
@@ -268,20 +291,39 @@ struct BatchDecision {
             if let expected = expectedVersions.removeValue(forKey: stream), expected != version {
                 throw EventStoreError.wrongExpectedVersion(stream: stream, expected: expected == 0 ? .noStream : .exact(expected), actual: version)
             }
-            let events = try SocialValue.decide(contractCommand, state: state, context: DecisionContext(reference: reference, today: today))
+            let decision = Result { () throws(DomainError) in
+                try SocialValue.decide(contractCommand, state: state, context: DecisionContext(reference: reference, today: today))
+            }
+            if case .failure(let error) = decision, error.rule == .unknownContract {
+                throw try withSuggestion(error, for: contractCommand.contract)
+            }
+            let events = try decision.get()
             let proposed = events.map {
                 ProposedEvent(
                     eventType: $0.type, effectiveDate: contractCommand.effectiveDate, actor: contractCommand.actor,
-                    reason: contractCommand.reason, correlationId: correlationId, payload: $0.payload)
+                    reason: contractCommand.reason, correlationId: correlationId, payload: $0.payload(decidedOn: contractCommand))
             }
             appends.append(StreamAppend(streamId: stream, expectedVersion: version == 0 ? .noStream : .exact(version), events: proposed))
             eventCount += proposed.count
             for (event, proposal) in zip(events, proposed) {
-                state.evolve(event, eventId: proposal.eventId)
+                state.evolve(event, eventId: proposal.eventId, effectiveDate: contractCommand.effectiveDate)
                 decided[proposal.eventId] = event
             }
             contracts[contractCommand.contract] = (state, version + UInt64(events.count))
         }
+    }
+
+    /// An unknown contract's refusal, naming the registered contract closest to the reference
+    /// given (in the ledger, or registered earlier in this batch).
+    func withSuggestion(_ error: DomainError, for contract: String) throws -> DomainError {
+        let recorded = try reader.streamIds(withPrefix: ContractEvent.streamPrefix).compactMap(ContractEvent.reference(ofStream:))
+        let batch = contracts.filter { $0.value.state.exists }.map(\.key)
+        guard let closest = Suggestion.closest(to: contract, among: recorded + batch) else { return error }
+        let hint = " (did you mean \(closest)?)"
+        guard let end = error.message.firstRange(of: " is not registered")?.upperBound else { return DomainError(error.rule, error.message + hint) }
+        var message = error.message
+        message.insert(contentsOf: hint, at: end)
+        return DomainError(error.rule, message)
     }
 
     mutating func referenceVersion(_ stream: String) throws -> UInt64 {

@@ -28,6 +28,15 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     /// reconciliation at an earlier reporting date must replay the contract's stream, as a
     /// commitment that was not yet in force then must not count (docs/rules.md).
     public var commitmentsChangedOn: CalendarDate?
+    /// Registered as migrated: a running contract that started before the ledger did, with the
+    /// registration's reason.
+    public var migrated: Bool
+    public var migrationReason: String?
+    /// The closure's reason, and whether it came before the end of the term.
+    public var closureReason: String?
+    public var earlyTermination: Bool
+    /// The events whose command gave no effective date, so the day they were recorded was used.
+    public var datesNotGiven: [DateNotGiven]
     /// Commitment lines in the order they first appeared.
     public var lines: [CommitmentLine]
     /// Delivered figures, one per quarter and measure, after corrections.
@@ -83,6 +92,26 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         public var current: Figure?
     }
 
+    /// An event recorded with the day it was recorded as its effective date, because its command gave none.
+    public struct DateNotGiven: Codable, Equatable, Sendable {
+        public var eventType: String
+        /// For a return or correction, its quarter.
+        public var quarter: FinancialQuarter?
+        public var effectiveDate: CalendarDate
+
+        /// In words: "award", "pledge", "2025-26-Q1 return".
+        public var label: String {
+            let names = [
+                "ContractRegistered": "registration", "ThresholdAssessed": "threshold assessment", "ExemptionRequested": "exemption request",
+                "ExemptionDecided": "exemption decision", "WeightingDecided": "weighting", "BidsEvaluated": "bid evaluation",
+                "ContractAwarded": "award", "PledgeRecorded": "pledge", "DeliveryReported": "return", "DeliveryCorrected": "correction",
+                "CommitmentsRefreshed": "review refresh", "ContractClosed": "closure",
+            ]
+            let name = names[eventType] ?? eventType
+            return quarter.map { "\($0) \(name)" } ?? name
+        }
+    }
+
     public struct DeliveredFigure: Codable, Equatable, Sendable {
         public var quarter: FinancialQuarter
         public var measure: String
@@ -107,6 +136,9 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         policyId = registration.policyId
         stage = registration.existingSupplier == nil ? .registered : .awarded
         supplier = registration.existingSupplier
+        migrated = registration.migrated
+        earlyTermination = false
+        datesNotGiven = []
         lines = []
         deliveries = []
         returnedQuarters = []
@@ -127,6 +159,7 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             self = ContractProjection(registration: registration)
             version = envelope.streamVersion
             position = envelope.position
+            if registration.migrated { migrationReason = envelope.event.reason }
         case .thresholdAssessed(let a):
             assessment = Assessment(policyVersion: a.policyVersion, outcome: a.outcome, threshold: a.threshold, statutoryDutyApplies: a.statutoryDutyApplies, assessedOn: date)
             advance(to: .assessed)
@@ -168,7 +201,18 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             }
         case .closed(let closure):
             closedOn = closure.closedOn
+            closureReason = envelope.event.reason
+            earlyTermination = closure.earlyTermination
             stage = .closed
+        }
+        if ContractEvent.effectiveDateDefaulted(in: envelope.payload) == true {
+            let quarter: FinancialQuarter?
+            switch event {
+            case .deliveryReported(let report): quarter = report.quarter
+            case .deliveryCorrected(let correction): quarter = correction.quarter
+            default: quarter = nil
+            }
+            datesNotGiven.append(DateNotGiven(eventType: event.type, quarter: quarter, effectiveDate: date))
         }
     }
 

@@ -226,6 +226,13 @@ extension ContractProjection {
         pledgedOn = try r.optionalDate()
         closedOn = try r.optionalDate()
         commitmentsChangedOn = try r.optionalDate()
+        migrated = try r.bool()
+        migrationReason = try r.optionalString()
+        closureReason = try r.optionalString()
+        earlyTermination = try r.bool()
+        datesNotGiven = try r.list { r throws(ProjectionCodecError) in
+            DateNotGiven(eventType: try r.string(), quarter: try r.isPresent() ? try r.quarter() : nil, effectiveDate: try r.date())
+        }
 
         lines = try r.list { r throws(ProjectionCodecError) in
             CommitmentLine(measure: try r.string(), unit: try r.string(), original: try r.optionalFigure(), current: try r.optionalFigure())

@@ -10,8 +10,8 @@ import SocialValue
 /// fresh replay and `svledger rebuild` rewrites it, so the layout may change with a new
 /// version byte (a ledger with the old one is then rebuilt, not migrated).
 ///
-/// Layout, version 3 (version 2 lacked commitmentsChangedOn; version 1 also held a map of
-/// return sources that nothing read). `?`
+/// Layout, version 4 (version 3 lacked migrated … datesNotGiven; version 2 also
+/// commitmentsChangedOn; version 1 also held a map of return sources that nothing read). `?`
 /// marks an optional: one byte 0 for absent or 1 for present, then the value; a list is a
 /// varint count, then its elements:
 /// - `u8` format version;
@@ -24,6 +24,8 @@ import SocialValue
 ///   exemptionApplied (bool);
 /// - supplier?; award?: date, value (money); commitmentCatalog?; pledgedOn?; closedOn?;
 ///   commitmentsChangedOn?;
+/// - migrated (bool), migrationReason?, closureReason?, earlyTermination (bool);
+///   datesNotGiven: list of eventType, quarter?, effectiveDate (date);
 /// - lines: list of measure, unit, original? and current? figures, a figure being quantity
 ///   (decimal), proxy? (decimal), value? (money);
 /// - deliveries: list of quarter, measure, quantity (decimal), evidence, pledged (bool),
@@ -37,7 +39,7 @@ import SocialValue
 /// stay distinct; a date is its year (signed), then month and day bytes; a quarter is its
 /// start year (signed), then its number byte.
 public enum ProjectionCodec {
-    public static let formatVersion: UInt8 = 3
+    public static let formatVersion: UInt8 = 4
 
     /// The stored bytes of `projection`: the same projection always gives the same bytes.
     public static func encode(_ projection: ContractProjection) -> [UInt8] {
@@ -185,6 +187,17 @@ extension ProjectionWriter {
         optionalDate(p.pledgedOn)
         optionalDate(p.closedOn)
         optionalDate(p.commitmentsChangedOn)
+        bool(p.migrated)
+        optionalString(p.migrationReason)
+        optionalString(p.closureReason)
+        bool(p.earlyTermination)
+        varint(UInt(p.datesNotGiven.count))
+        for undated in p.datesNotGiven {
+            string(undated.eventType)
+            presence(undated.quarter != nil)
+            if let quarter = undated.quarter { self.quarter(quarter) }
+            date(undated.effectiveDate)
+        }
 
         varint(UInt(p.lines.count))
         for line in p.lines {

@@ -97,6 +97,18 @@ public struct MeasureReconciliation: Sendable, Equatable {
     /// Delivered quantity per quarter, up to the period, in the order the quarters were reported.
     public let deliveredPerQuarter: [QuarterFigure]
     public let rating: PerformanceRating
+    /// Delivered more than twice the quantity expected to date on a line still committed: the
+    /// delivery is accepted, but its evidence should be checked (docs/rules.md "Over-delivery").
+    public let overDelivered: Bool
+
+    /// How many times the expected quantity to date a line may deliver before it is flagged.
+    public static let overDeliveryFactor = ExactDecimal(2)
+
+    /// Why the evidence should be checked, for a line that ``overDelivered``; `nil` otherwise.
+    public var evidenceCheck: String? {
+        guard overDelivered else { return nil }
+        return "delivered \(deliveredQuantity) is more than twice the \(expectedQuantity) expected to date"
+    }
 
     /// Delivered quantity per quarter, up to the period.
     public var byQuarter: [FinancialQuarter: ExactDecimal] {
@@ -144,6 +156,7 @@ public struct MeasureReconciliation: Sendable, Equatable {
             expected: spread.expected(currentValue, elapsedDays: elapsedDays))
         recordOnly = proxy == nil
         rating = recordOnly ? PerformanceRating.rating(delivered: delivered, expected: expectedQuantity) : amounts.rating
+        overDelivered = line.current != nil && delivered > Self.overDeliveryFactor * expectedQuantity
     }
 }
 

@@ -61,8 +61,14 @@ public struct Snapshot: Sendable {
             let changed = contracts.indices.filter { (contracts[$0].commitmentsChangedOn ?? day) > day }
             if changed.isEmpty { return self }
             var limited = contracts
+            // Pledged after the day: nothing was in force, and no replay is needed to say so.
+            let unpledged = changed.filter { (contracts[$0].pledgedOn ?? day) > day }
+            for index in unpledged {
+                limited[index].commitmentCatalog = nil
+                limited[index].lines = []
+            }
             try store.read { reader in
-                for index in changed {
+                for index in changed where !unpledged.contains(index) {
                     var fold = ContractFold(limit: limit)
                     try reader.forEachEvent(inStream: ContractEvent.stream(contract: contracts[index].reference), through: position) { event in
                         try fold.apply(event)

@@ -23,7 +23,8 @@ public enum AuditTrail {
                 actorId: event.event.actor.id, actorRole: event.event.actor.role, reason: event.event.reason, eventType: event.eventType,
                 summary: EventSummary.describe(type: event.eventType, payload: event.payload), eventId: event.eventId.description,
                 hash: event.hash.hex, contract: reference,
-                changes: fold.contracts[reference].map { ProjectionChange.between(before, $0) } ?? []))
+                changes: fold.contracts[reference].map { ProjectionChange.between(before, $0) } ?? [],
+                effectiveDateDefaulted: ContractEvent.effectiveDateDefaulted(in: event.payload)))
             return true
         }
         if let contract {

@@ -1,23 +1,27 @@
 import Projections
 
-/// The Cabinet Member report (docs/domain.md, "Who uses it"): social value pledged and delivered for a
-/// period and the year to date, by theme, council priority and contract; the exceptions
-/// governance must see; weighting compliance; and the ledger head it was made from.
+/// The Cabinet report (docs/domain.md, "The council and its Cabinet report"): one council's
+/// report to its Cabinet, in the shape of a Cabinet paper (front sheet, summary, recommendation,
+/// detail, implications, background papers), with a one-page summary of the figures up front,
+/// the figures by theme, area, council priority and contract, the exceptions governance must
+/// see, weighting compliance, and the ledger head it was made from.
 ///
-/// Pure functions from data to text: the caller reads the ledger, reconciles it and says when
-/// the report is generated, so that the same inputs always give the same bytes and the tests
-/// can check every figure against `Reconciliation.compute` without a clock or a file.
+/// Pure functions from data to text: the caller reads the ledger, reconciles it, reads the
+/// author's narrative and says when the report is generated, so that the same inputs always give
+/// the same bytes and the tests can check every figure against `Reconciliation.compute` without
+/// a clock or a file.
 public enum CabinetReport {
     public enum Format: String, Sendable, CaseIterable {
         /// One self-contained HTML file with inline SVG charts, for screen and print.
         case html
         /// The same content as Markdown tables (charts become tables).
         case md
-        /// Every figure as `section,key,metric,value` rows.
+        /// Every figure and every text as `section,key,metric,value` rows.
         case csv
     }
 
-    /// The report in `format`, made from `snapshot` and its portfolio `reconciliation` at the period.
+    /// The report in `format` on the only council of `snapshot` (every contract when it has
+    /// several), with no narrative. The CLI builds a ``CabinetReportModel`` with a request instead.
     public static func render(_ format: Format, snapshot: Snapshot, reconciliation: Reconciliation, generatedAt: String) -> String {
         render(format, CabinetReportModel(snapshot: snapshot, reconciliation: reconciliation, generatedAt: generatedAt))
     }

@@ -12,46 +12,89 @@ enum CabinetReportCharts {
         let style: String
     }
 
-    static let pledged = Series(name: "Pledged (current commitment)", style: "fill-pledged")
+    static let pledged = Series(name: "Committed (current commitment)", style: "fill-pledged")
     static let expected = Series(name: "Expected to date", style: "fill-expected")
     static let delivered = Series(name: "Delivered to date", style: "fill-delivered")
 
     static let width = 960.0
 
-    // MARK: - Pledged against delivered by theme
+    // MARK: - Pledged against delivered by theme: small multiples
 
-    /// Horizontal bars, three per theme (pledged, expected, delivered), the theme's name above
-    /// them, each bar labelled with its value to the penny, and a £ axis beneath.
-    static func themes(_ rollups: [Rollup], id: String) -> String {
-        let left = 16.0, right = 130.0, legendHeight = 40.0, groupHeight = 92.0, barHeight = 15.0, barGap = 4.0
-        let plotWidth = width - left - right
-        let scale = Scale(maximum: rollups.map { max($0.amounts.current, $0.amounts.expected, $0.amounts.delivered, $0.amounts.original) }.max() ?? .zero)
-        let plotBottom = legendHeight + Double(rollups.count) * groupHeight
-        let height = plotBottom + 34
-        var svg = open(id: id, height: height, title: "Pledged against delivered social value by theme",
-                       description: rollups.map { r in
-                           "\(r.key): pledged \(r.amounts.current.formatted), expected to date \(r.amounts.expected.formatted), delivered to date \(r.amounts.delivered.formatted)."
-                       }.joined(separator: " "))
-        svg += legend([pledged, expected, delivered], y: 14)
-        for tick in scale.ticks {
-            let x = left + plotWidth * scale.fraction(tick)
-            svg += #"<line class="grid" x1="\#(n(x))" y1="\#(n(legendHeight - 6))" x2="\#(n(x))" y2="\#(n(plotBottom))"/>"#
-            svg += #"<text class="tick" x="\#(n(x))" y="\#(n(plotBottom + 18))" text-anchor="middle">\#(CabinetReportText.compactMoney(tick))</text>"#
+    /// One small panel per theme, each on its own £ scale, so that a theme of £5,000 is as
+    /// readable as one of £5m: three bars (committed, expected to date, delivered to date), the
+    /// delivered bar split at the expected figure into the part that counts in the capped
+    /// headline and the part beyond it, each bar labelled with its value, and the panel's scale
+    /// under it. Returned as HTML: a grid of figures, one inline SVG each.
+    static func themePanels(_ themes: [CabinetTheme], id: String) -> String {
+        var html = "<div class=\"multiples\" role=\"group\" aria-label=\"Social value by theme, each theme on its own scale\">\n"
+        for (index, theme) in themes.enumerated() {
+            html += "<figure class=\"panel\">" + themePanel(theme, id: "\(id)-\(index + 1)") + "</figure>\n"
         }
-        svg += #"<line class="axis" x1="\#(n(left))" y1="\#(n(legendHeight - 6))" x2="\#(n(left))" y2="\#(n(plotBottom))"/>"#
-        svg += #"<line class="axis" x1="\#(n(left))" y1="\#(n(plotBottom))" x2="\#(n(left + plotWidth))" y2="\#(n(plotBottom))"/>"#
-        for (index, rollup) in rollups.enumerated() {
-            let top = legendHeight + Double(index) * groupHeight
-            svg += #"<text class="group" x="\#(n(left + 6))" y="\#(n(top + 14))">\#(CabinetReportText.html(shortened(rollup.key, to: 110)))</text>"#
-            let bars = [(pledged, rollup.amounts.current), (expected, rollup.amounts.expected), (delivered, rollup.amounts.delivered)]
-            for (offset, (series, value)) in bars.enumerated() {
-                let y = top + 22 + Double(offset) * (barHeight + barGap)
-                let length = plotWidth * scale.fraction(value)
-                svg += #"<rect class="\#(series.style)" x="\#(n(left))" y="\#(n(y))" width="\#(n(length))" height="\#(n(barHeight))"><title>\#(CabinetReportText.html(series.name)): \#(value.formatted)</title></rect>"#
-                svg += #"<text class="value" x="\#(n(left + length + 6))" y="\#(n(y + barHeight - 3.5))">\#(value.formatted)</text>"#
+        return html + "</div>\n"
+    }
+
+    static let panelWidth = 460.0
+
+    static func themePanel(_ theme: CabinetTheme, id: String) -> String {
+        let a = theme.amounts
+        let left = 12.0, labelWidth = 118.0, right = 14.0, top = 50.0, barHeight = 20.0, gap = 9.0
+        let plotLeft = left + labelWidth, plotWidth = panelWidth - plotLeft - right
+        let scale = Scale(maximum: max(a.current, a.expected, a.delivered))
+        let plotBottom = top + 3 * barHeight + 2 * gap + 6
+        let height = plotBottom + 26
+        let over = a.delivered - theme.capped
+        let description = "\(theme.name): committed \(a.current.formatted), expected to date \(a.expected.formatted), delivered to date \(a.delivered.formatted)"
+            + (over > .zero ? ", of which \(over.formatted) beyond what was expected of its commitments." : ".") + " Scale from £0 to \(scale.topMoney.formatted)."
+        var svg = #"<svg class="chart panel-chart" role="img" viewBox="0 0 \#(n(panelWidth)) \#(n(height))" aria-labelledby="\#(id)-title \#(id)-desc">"#
+            + #"<title id="\#(id)-title">\#(CabinetReportText.html(theme.name))</title>"#
+            + #"<desc id="\#(id)-desc">\#(CabinetReportText.html(description))</desc>"#
+        for (offset, line) in wrapped(theme.name, width: 52, lines: 2).enumerated() {
+            svg += #"<text class="group" x="\#(n(left))" y="\#(n(18 + Double(offset) * 17))">\#(CabinetReportText.html(line))</text>"#
+        }
+        for tick in scale.ticks {
+            let x = plotLeft + plotWidth * scale.fraction(tick)
+            svg += #"<line class="grid" x1="\#(n(x))" y1="\#(n(top - 4))" x2="\#(n(x))" y2="\#(n(plotBottom))"/>"#
+        }
+        for (tick, anchor) in [(Money.zero, "start"), (scale.topMoney, "end")] {
+            let x = plotLeft + plotWidth * scale.fraction(tick)
+            svg += #"<text class="tick" x="\#(n(x))" y="\#(n(plotBottom + 16))" text-anchor="\#(anchor)">\#(CabinetReportText.compactMoney(tick))</text>"#
+        }
+        svg += #"<line class="axis" x1="\#(n(plotLeft))" y1="\#(n(top - 4))" x2="\#(n(plotLeft))" y2="\#(n(plotBottom))"/>"#
+        let rows: [(String, String, Money)] = [("Committed", pledged.style, a.current), ("Expected to date", expected.style, a.expected), ("Delivered to date", delivered.style, a.delivered)]
+        for (offset, (label, style, value)) in rows.enumerated() {
+            let y = top + Double(offset) * (barHeight + gap)
+            svg += #"<text class="bar-label" x="\#(n(plotLeft - 8))" y="\#(n(y + barHeight - 6))" text-anchor="end">\#(label)</text>"#
+            let length = plotWidth * scale.fraction(value)
+            if offset == 2, over > .zero {
+                let solid = plotWidth * scale.fraction(theme.capped)
+                svg += #"<rect class="\#(style)" x="\#(n(plotLeft))" y="\#(n(y))" width="\#(n(solid))" height="\#(n(barHeight))"><title>Delivered within what was expected: \#(theme.capped.formatted)</title></rect>"#
+                svg += #"<rect class="fill-beyond" x="\#(n(plotLeft + solid))" y="\#(n(y))" width="\#(n(max(0, length - solid)))" height="\#(n(barHeight))"><title>Delivered beyond what was expected: \#(over.formatted)</title></rect>"#
+            } else {
+                svg += #"<rect class="\#(style)" x="\#(n(plotLeft))" y="\#(n(y))" width="\#(n(length))" height="\#(n(barHeight))"><title>\#(label): \#(value.formatted)</title></rect>"#
             }
+            // The value sits after the bar, or inside its end when the bar fills the panel.
+            let inside = scale.fraction(value) > 0.62
+            let x = inside ? plotLeft + length - 6 : plotLeft + length + 6
+            svg += #"<text class="value\#(inside ? " inside" : "")" x="\#(n(x))" y="\#(n(y + barHeight - 6))" text-anchor="\#(inside ? "end" : "start")">\#(value.formatted)</text>"#
         }
         return svg + "</svg>"
+    }
+
+    /// `text` in at most `lines` lines of about `width` characters, broken at spaces; the last cut with "…".
+    static func wrapped(_ text: String, width: Int, lines: Int) -> [String] {
+        var result: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            if current.isEmpty { current = String(word) } else if current.count + 1 + word.count <= width { current += " " + word } else {
+                result.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { result.append(current) }
+        if result.count > lines {
+            result = Array(result.prefix(lines))
+            result[lines - 1] = shortened(result[lines - 1] + " …", to: width)
+        }
+        return result
     }
 
     // MARK: - Delivery by quarter
@@ -153,6 +196,7 @@ enum CabinetReportCharts {
         }
 
         var ticks: [Money] { stride(from: Int64(0), through: top, by: Int(step)).map { Money(pence: $0) } }
+        var topMoney: Money { Money(pence: top) }
 
         /// Where `value` falls between zero and the top of the axis, 0…1.
         func fraction(_ value: Money) -> Double { max(0, min(1, Double(value.pence) / Double(top))) }

@@ -25,14 +25,17 @@ public struct CabinetExceptions: Sendable {
         underDelivering.count + lateReturns.count + unpledged.count + exemptionsGranted.count + boardOverrides.count + noPledge.count
     }
 
-    init(snapshot: Snapshot, reconciliation: Reconciliation) {
-        underDelivering = reconciliation.contracts.filter { CabinetExceptions.isUnderDelivering($0.amounts.rating) }
-        lateReturns = reconciliation.contracts.filter { !$0.lateReturns.isEmpty }
-        unpledged = reconciliation.contracts.flatMap { contract in contract.unpledged.map { UnpledgedDelivery(contract: contract, figure: $0) } }
-        exemptionsGranted = snapshot.contracts.filter(\.exemptionGranted)
+    /// - Parameters:
+    ///   - contracts: the contracts the report covers, as the snapshot holds them.
+    ///   - reconciled: those of them with a commitment in force, reconciled, worst rated first.
+    init(contracts: [ContractProjection], reconciled: [ContractReconciliation]) {
+        underDelivering = reconciled.filter { CabinetExceptions.isUnderDelivering($0.amounts.rating) }
+        lateReturns = reconciled.filter { !$0.lateReturns.isEmpty }
+        unpledged = reconciled.flatMap { contract in contract.unpledged.map { UnpledgedDelivery(contract: contract, figure: $0) } }
+        exemptionsGranted = contracts.filter(\.exemptionGranted)
             .sorted { ($0.exemption?.decidedOn, $0.reference) < ($1.exemption?.decidedOn, $1.reference) }
-        boardOverrides = snapshot.contracts.filter { $0.weighting?.basis == .boardOverride }
-        noPledge = snapshot.contracts.filter { $0.inPolicyScope && $0.commitmentCatalog == nil }
+        boardOverrides = contracts.filter { $0.weighting?.basis == .boardOverride }
+        noPledge = contracts.filter { $0.inPolicyScope && $0.commitmentCatalog == nil }
     }
 
     public struct UnpledgedDelivery: Sendable {
@@ -58,8 +61,8 @@ public struct CabinetWeightingCompliance: Sendable {
     /// "66.6%" (rounded down), or `nil` when no tender is in scope.
     public var percentage: String? { CabinetReportText.percent(compliant, of: tenders.count) }
 
-    init(snapshot: Snapshot) {
-        tenders = snapshot.contracts.filter { $0.inPolicyScope && $0.weighting != nil }.sorted { $0.reference < $1.reference }
+    init(contracts: [ContractProjection]) {
+        tenders = contracts.filter { $0.inPolicyScope && $0.weighting != nil }.sorted { $0.reference < $1.reference }
         below = tenders.filter { guard let w = $0.weighting else { return false }; return w.percent < w.policyMinimumPercent }
     }
 }

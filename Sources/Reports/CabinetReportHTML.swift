@@ -4,6 +4,11 @@ import SocialValue
 /// The Cabinet report as one self-contained HTML file: inline style, inline SVG, no script and
 /// no reference to anything outside the file, so that it can be emailed, archived with the
 /// Cabinet papers and printed to PDF years later exactly as it was read.
+///
+/// It follows the shape of a report to a council's Cabinet: a front sheet (meeting, whose report,
+/// divisions affected, corporate priorities, contact, brief summary, recommendation), a one-page
+/// summary of the figures, the detail, the implications and the background papers; then, as an
+/// appendix, how to read it and where its figures come from.
 enum CabinetReportHTML {
     typealias Text = CabinetReportText
     typealias Wording = CabinetReportWording
@@ -18,116 +23,248 @@ enum CabinetReportHTML {
             <meta name="generator" content="svledger">
             <title>\(Text.html(m.title))</title>
             <style>
-            \(CabinetReportStyle.css)
+            \(CabinetReportStyle.css(m))
             </style>
             </head>
             <body>
             <main>
 
             """
-        html += cover(m)
+        html += front(m)
+        html += commentary(m)
         html += summary(m)
-        html += howToRead(m)
-        html += themesAndQuarters(m)
-        html += priorities(m)
-        html += contracts(m)
-        html += exceptions(m)
-        html += compliance(m)
-        html += provenance(m)
+        html += detail(m)
+        html += implications(m)
+        html += appendix(m)
         html += "</main>\n</body>\n</html>\n"
         return html
     }
 
-    // MARK: - Sections
+    // MARK: - Front sheet
 
-    static func cover(_ m: CabinetReportModel) -> String {
-        """
-        <header class="cover">
-        <p class="kicker">Social value in procurement · governance report</p>
-        <h1>\(Text.html(m.title))</h1>
-        <p class="subtitle">\(Text.html(Wording.subtitle(m)))</p>
-        <p class="subtitle">\(Text.html(Wording.audience))</p>
-        </header>
-
-        """
-    }
-
-    static func summary(_ m: CabinetReportModel) -> String {
-        let period = m.headline(.period), year = m.headline(.yearToDate), toDate = m.headline(.toDate)
-        let e = m.exceptions
-        var html = "<section aria-labelledby=\"summary\">\n<h2 id=\"summary\">Summary</h2>\n<div class=\"cards\">\n"
-        html += card("Delivered in the quarter", period.delivered, detail: share(period))
-        html += card("Delivered this year to date", year.delivered, detail: share(year))
-        html += card("Delivered to date, all years", toDate.delivered, detail: share(toDate))
-        html += """
-            <div class="card"><p class="label">Contracts under-delivering</p><p class="value">\(e.underDelivering.count) of \(m.reconciliation.contracts.count)</p>\
-            <p class="detail">rated requires improvement or inadequate</p></div>
+    static func front(_ m: CabinetReportModel) -> String {
+        var html = """
+            <header class="front">
+            <p class="council">\(Text.html(m.scope.councilName))</p>
+            <p class="kicker">Report to the Cabinet</p>
+            <p class="meeting">\(Text.html(Wording.meeting(m)))</p>
+            <p class="report-of">\(Text.html(Wording.reportOf(m)))</p>
+            <h1>\(Text.html(Wording.heading(m)))</h1>
+            <p class="subtitle">\(Text.html(Wording.subtitle(m)))</p>
+            <dl class="front-facts">
+            <dt>Electoral divisions affected</dt><dd>\(Text.html(Wording.divisions(m)))</dd>
+            <dt>Corporate priorities</dt><dd>\(Wording.corporatePriorities(m).map { Text.html($0) }.joined(separator: "<br>"))</dd>
+            <dt>Contact for further information</dt><dd>\(Text.html(Wording.contact(m)))</dd>
 
             """
-        html += "</div>\n<ul class=\"points\">\n"
-        let points = Wording.summaryPoints(m)
-        html += points.map { "<li>\(Text.html($0))</li>\n" }.joined()
-        html += "</ul>\n"
-        html += headlineTable(m)
-        return html + "</section>\n"
+        if let directorate = m.scope.directorate { html += "<dt>Directorate</dt><dd>\(Text.html(directorate))</dd>\n" }
+        html += "</dl>\n</header>\n"
+        html += "<section aria-labelledby=\"brief-summary\">\n<h2 id=\"brief-summary\">Brief summary</h2>\n"
+        html += Wording.briefSummary(m).map { "<p>\(Text.html($0))</p>\n" }.joined()
+        if let blocks = m.narrative?.blocks(.summary) { html += narrative(blocks) }
+        html += "</section>\n"
+        html += "<section class=\"recommendation\" aria-labelledby=\"recommendation\">\n<h2 id=\"recommendation\">Recommendation</h2>\n"
+        html += narrative(m.narrative?.blocks(.recommendation)) + "</section>\n"
+        return html
     }
 
-    static func headlineTable(_ m: CabinetReportModel) -> String {
-        let columns = m.headline
-        var html = "<table>\n<caption>\(Text.html(Wording.headlineCaption))</caption>\n"
-        html += "<thead><tr><th scope=\"col\">Figure</th>"
-        html += columns.map { "<th scope=\"col\" class=\"num\">\(Text.html(Wording.windowTitle($0, m)))</th>" }.joined()
-        html += "</tr></thead>\n<tbody>\n"
-        for (label, value) in Wording.headlineRows {
-            html += "<tr><th scope=\"row\">\(Text.html(label))</th>" + columns.map { "<td class=\"num\">\(Text.html(value($0)))</td>" }.joined() + "</tr>\n"
+    // MARK: - The one-page summary
+
+    static func summary(_ m: CabinetReportModel) -> String {
+        let f = m.figures
+        var html = "<section class=\"at-a-glance\" aria-labelledby=\"summary\">\n<h2 id=\"summary\">Summary of the figures</h2>\n"
+        html += "<p class=\"lede\">\(Text.html(Wording.subtitle(m)))</p>\n"
+        html += "<div class=\"ratings\" role=\"list\" aria-label=\"Contracts by rating\">\n"
+        for (rating, count) in f.ratingCounts {
+            html += "<div class=\"rating-box \(style(rating))\" role=\"listitem\"><p class=\"count\">\(count)</p><p>\(badge(rating))</p></div>\n"
         }
-        html += "<tr><th scope=\"row\">Rating</th>" + columns.map { "<td class=\"num\">\(badge($0.rating))</td>" }.joined() + "</tr>\n"
+        html += "</div>\n"
+        let trend = Wording.ratingsTrend(m)
+        if !trend.isEmpty { html += "<p class=\"small muted\">\(Text.html(trend))</p>\n" }
+        html += "<p class=\"rule\">\(Text.html(Wording.aggregateRule))</p>\n"
+        html += keyFigures(m)
+        html += "<div class=\"two\">\n<div>\n<h3>Outcomes as counts</h3>\n" + outcomesTable(m, compact: true) + "</div>\n"
+        html += "<div>\n<h3>Delivery by area</h3>\n" + areasTable(m, compact: true) + "</div>\n</div>\n"
+        html += "<div class=\"two\">\n<div>\n<h3>Evidence</h3>\n<ul class=\"points small\">\n"
+        html += Wording.evidenceBrief(m).map { "<li>\(Text.html($0))</li>\n" }.joined() + "</ul>\n</div>\n"
+        html += "<div>\n<h3>Exceptions and compliance</h3>\n<ul class=\"points small\">\n"
+        html += Wording.exceptionPoints(m).map { "<li>\(Text.html($0))</li>\n" }.joined() + "</ul>\n</div>\n</div>\n"
+        html += "</section>\n"
+        html += remedial(m)
+        return html
+    }
+
+    /// The trend and the windows in one table: the same quarter last year, last quarter, this
+    /// quarter, the year to date and to date; the capped share, with its rating, is the headline.
+    static func keyFigures(_ m: CabinetReportModel) -> String {
+        let columns = Wording.keyColumns(m)
+        var html = "<table class=\"key-figures\">\n<caption>\(Text.html(Wording.keyCaption(m)))</caption>\n<thead><tr><th scope=\"col\">Figure</th>"
+        html += columns.map { "<th scope=\"col\" class=\"num\">\(Text.html($0.title))<br><span class=\"muted\">\(Text.html($0.detail))</span></th>" }.joined()
+        html += "</tr></thead>\n<tbody>\n"
+        func cells(_ value: (CabinetWindow) -> String) -> String {
+            columns.map { "<td class=\"num\">\($0.window.map { Text.html(value($0)) } ?? "—")</td>" }.joined()
+        }
+        for (index, (label, value)) in Wording.keyRows.enumerated() {
+            html += "<tr\(index == Wording.keyHeadlineRow ? " class=\"key\"" : "")><th scope=\"row\">\(Text.html(label))</th>" + cells(value) + "</tr>\n"
+            if index == Wording.keyHeadlineRow {
+                html += "<tr><th scope=\"row\">Rating, capped</th>" + columns.map { "<td class=\"num\">\($0.window.map { badge($0.cappedRating) } ?? "—")</td>" }.joined() + "</tr>\n"
+            }
+        }
+        for outcome in Wording.keyOutcomes(m) {
+            html += "<tr><th scope=\"row\">\(Text.html(outcome.label))</th>" + columns.map { "<td class=\"num\">\(Text.html(Wording.keyQuantity(outcome, $0)))</td>" }.joined() + "</tr>\n"
+        }
         return html + "</tbody>\n</table>\n"
     }
 
-    static func howToRead(_ m: CabinetReportModel) -> String {
-        var html = """
-            <aside class="note major" aria-labelledby="how-to-read">
-            <h2 id="how-to-read">How to read this report</h2>
-            <p>\(Text.html(Wording.howToReadIntro))</p>
-            <table><thead><tr><th scope="col">Rating</th><th scope="col">Delivered ÷ expected</th></tr></thead><tbody>
-
-            """
-        for (rating, meaning) in Text.ratingCutOffs {
-            html += "<tr><td>\(badge(rating))</td><td>\(Text.html(meaning))</td></tr>\n"
+    static func outcomesTable(_ m: CabinetReportModel, compact: Bool) -> String {
+        let outcomes = compact ? Array(m.figures.outcomes.prefix(CabinetReportWording.compactOutcomes)) : m.figures.outcomes
+        guard !outcomes.isEmpty else { return "<p class=\"empty\">No measure with a quantity is committed.</p>\n" }
+        var html = "<table class=\"outcomes\">\n<thead><tr><th scope=\"col\">Outcome</th><th scope=\"col\" class=\"num\">This quarter</th>"
+        html += "<th scope=\"col\" class=\"num\">To date</th><th scope=\"col\" class=\"num\">Expected to date</th><th scope=\"col\" class=\"num\">Committed</th></tr></thead>\n<tbody>\n"
+        for o in outcomes {
+            let q = o.quantities
+            let detail = compact ? (o.hasOwnLabel ? nil : o.description.map { CabinetReportCharts.shortened($0, to: 60) }) : (o.description ?? o.measures.joined(separator: ", "))
+            html += "<tr><th scope=\"row\">\(Text.html(o.label))\(detail.map { "<br><span class=\"muted small\">\(Text.html($0))</span>" } ?? "")</th>"
+            html += [q.inPeriod, q.delivered, q.expected, q.committed].map { "<td class=\"num\">\(Text.html(Text.quantity($0, unit: o.unit)))</td>" }.joined()
+            html += "</tr>\n"
         }
-        html += "</tbody></table>\n<ul class=\"points\">\n"
-        for (term, meaning) in Wording.definitions(m) {
-            html += "<li><strong>\(Text.html(term))</strong> \(Text.html(meaning))</li>\n"
+        html += "</tbody>\n</table>\n"
+        if compact, m.figures.outcomes.count > outcomes.count {
+            html += "<p class=\"small muted\">\(m.figures.outcomes.count - outcomes.count) more under Outcomes by measure. \(Text.html(Wording.outcomesShortNote))</p>\n"
+        } else {
+            html += "<p class=\"small muted\">\(Text.html(compact ? Wording.outcomesShortNote : Wording.outcomesNote))</p>\n"
         }
-        return html + "</ul>\n</aside>\n"
+        return html
     }
 
-    static func themesAndQuarters(_ m: CabinetReportModel) -> String {
-        var html = "<section aria-labelledby=\"themes\">\n<h2 id=\"themes\">Pledged and delivered by theme</h2>\n"
-        if m.reconciliation.byTheme.isEmpty {
-            html += "<p class=\"empty\">No social value commitment is recorded.</p>\n"
-        } else {
-            html += "<figure>\n" + CabinetReportCharts.themes(m.reconciliation.byTheme, id: "chart-themes")
-            html += "\n<figcaption>Each theme's current commitment, the value expected by \(Text.html(Text.longDate(m.reportingDate))) and the value delivered to date. The table below gives the same figures.</figcaption>\n</figure>\n"
+    static func areasTable(_ m: CabinetReportModel, compact: Bool) -> String {
+        let areas = compact ? CabinetReportWording.compactAreas(m) : m.figures.areas
+        guard !areas.isEmpty else { return "<p class=\"empty\">No contract with a commitment in force.</p>\n" }
+        var html = "<table class=\"areas\">\n<thead><tr><th scope=\"col\">Area</th><th scope=\"col\" class=\"num\">Contracts</th>"
+        if !compact { html += "<th scope=\"col\" class=\"num\">Committed</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th>" }
+        html += "<th scope=\"col\">Delivered against expected, capped</th><th scope=\"col\" class=\"num\">Under-delivering</th></tr></thead>\n<tbody>\n"
+        for area in areas {
+            html += "<tr><th scope=\"row\">\(Text.html(area.name))</th><td class=\"num\">\(area.contracts.count)</td>"
+            if !compact { html += money(area.amounts.current) + money(area.amounts.expected) + money(area.amounts.delivered) }
+            html += "<td>\(meter(area.capped, of: area.amounts.expected))</td><td class=\"num\">\(area.underDelivering)</td></tr>\n"
         }
-        html += amountsTable(
-            caption: "Social value by theme, to date", firstColumn: "Theme",
-            rows: m.reconciliation.byTheme.map { (Text.html($0.key), $0.amounts) }, total: ("All themes", m.reconciliation.portfolio.amounts))
-        html += "<h3>Delivery by quarter, \(Text.html(m.period.financialYear))</h3>\n<figure>\n"
+        html += "</tbody>\n</table>\n"
+        if compact, m.figures.areas.count > areas.count {
+            html += "<p class=\"small muted\">The \(areas.count) areas delivering least of what was expected; \(m.figures.areas.count - areas.count) more under Delivery by area.</p>\n"
+        }
+        html += "<p class=\"small muted\">\(Text.html(Wording.areasNote))</p>\n"
+        return html
+    }
+
+    /// A bar of a share from 0 to 100%, with the figure beside it: readable without colour.
+    static func meter(_ part: Money, of whole: Money) -> String {
+        guard let share = Text.percent(part.decimal, of: whole.decimal) else { return "<span class=\"muted\">nothing expected yet</span>" }
+        let fraction = max(0, min(1, Double(part.pence) / Double(max(whole.pence, 1))))
+        let width = Int((fraction * 100).rounded(.down))
+        let rating = PerformanceRating.rating(delivered: part.decimal, expected: whole.decimal)
+        return "<span class=\"meter\" aria-hidden=\"true\"><span class=\"fill \(style(rating))\" style=\"width: \(width)%\"></span></span> <span class=\"meter-figure\">\(share)</span>"
+    }
+
+    static func remedial(_ m: CabinetReportModel) -> String {
+        let contracts = Wording.remedial(m)
+        var html = "<section aria-labelledby=\"remedial\">\n<h2 id=\"remedial\">Contracts needing remedial action</h2>\n"
+        html += "<p>\(Text.html(Wording.remedialIntro))</p>\n"
+        guard !contracts.isEmpty else { return html + "<p class=\"empty\">No contract is rated inadequate.</p>\n</section>\n" }
+        for c in contracts {
+            html += "<div class=\"remedial\">\n<h3>\(Text.html(c.reference)): \(Text.html(c.title)) \(badge(c.amounts.rating))</h3>\n"
+            html += "<p class=\"small\">\(Text.html(c.supplier ?? "No supplier recorded")). Delivered \(c.amounts.delivered.formatted) against \(c.amounts.expected.formatted) expected"
+            html += "\(Text.percent(c.amounts.delivered.decimal, of: c.amounts.expected.decimal).map { " (\($0))" } ?? "")"
+            html += c.lateReturns.isEmpty ? ".</p>\n" : "; no return for \(Text.html(c.lateReturns.map(\.description).joined(separator: ", "))).</p>\n"
+            html += narrative(m.commentary(on: c.reference)) + "</div>\n"
+        }
+        return html + "</section>\n"
+    }
+
+    // MARK: - Detail
+
+    /// The author's commentary and consultations: the start of the detail, on the front pages.
+    static func commentary(_ m: CabinetReportModel) -> String {
+        var html = "<section class=\"detail\" aria-labelledby=\"detail\">\n<h2 id=\"detail\">Detail</h2>\n"
+        html += "<h3>Commentary</h3>\n" + narrative(m.narrative?.blocks(.commentary))
+        html += "<h3>Consultations</h3>\n" + narrative(m.narrative?.blocks(.consultations))
+        html += "<p class=\"small muted\">The figures follow: a one-page summary, then each in detail.</p>\n"
+        return html + "</section>\n"
+    }
+
+    static func detail(_ m: CabinetReportModel) -> String {
+        var html = themes(m)
+        html += quarters(m)
+        html += outcomes(m)
+        html += areas(m)
+        html += priorities(m)
+        html += contracts(m)
+        html += evidence(m)
+        html += exceptions(m)
+        html += compliance(m)
+        return html
+    }
+
+    static func themes(_ m: CabinetReportModel) -> String {
+        var html = "<section aria-labelledby=\"themes\">\n<h2 id=\"themes\">Social value by theme</h2>\n"
+        html += "<p>\(Text.html(Wording.themesSentence(m)))</p>\n"
+        guard !m.figures.themes.isEmpty else { return html + "<p class=\"empty\">No social value commitment is recorded.</p>\n</section>\n" }
+        html += "<div class=\"theme-chart\">\n<p class=\"legend\"><span class=\"swatch fill-pledged\"></span>Committed <span class=\"swatch fill-expected\"></span>Expected to date "
+        html += "<span class=\"swatch fill-delivered\"></span>Delivered, within what was expected <span class=\"swatch fill-beyond\"></span>Delivered beyond what was expected</p>\n"
+        html += CabinetReportCharts.themePanels(m.figures.themes, id: "chart-theme")
+        html += "<p class=\"small muted\">Each theme is drawn on its own scale, shown under it, so that a small theme is as readable as a large one: compare the bars within a theme, and the figures across themes.</p>\n</div>\n"
+        html += "<table class=\"amounts\">\n<caption>Social value by theme, to date</caption>\n<thead><tr><th scope=\"col\">Theme</th>"
+        html += ["Pledged", "Committed", "Expected", "Delivered", "Capped", "Capped ÷ expected"].map { "<th scope=\"col\" class=\"num\">\($0)</th>" }.joined()
+        html += "<th scope=\"col\">Rating, capped</th></tr></thead>\n<tbody>\n"
+        for t in m.figures.themes {
+            let includes = t.catalogThemes.filter { $0 != t.name }
+            html += "<tr><th scope=\"row\">\(Text.html(t.name))\(t.mapped ? "" : " <span class=\"muted small\">(no council theme)</span>")"
+            html += includes.isEmpty ? "" : "<br><span class=\"muted small\">from: \(Text.html(includes.joined(separator: "; ")))</span>"
+            html += "</th>" + money(t.amounts.original) + money(t.amounts.current) + money(t.amounts.expected) + money(t.amounts.delivered) + money(t.capped)
+            html += "<td class=\"num\">\(Text.percent(t.capped.decimal, of: t.amounts.expected.decimal) ?? "—")</td>"
+            html += "<td>\(badge(PerformanceRating.rating(delivered: t.capped.decimal, expected: t.amounts.expected.decimal)))</td></tr>\n"
+        }
+        let p = m.figures.portfolio
+        html += "</tbody>\n<tfoot><tr><th scope=\"row\">All themes</th>" + money(p.original) + money(p.current) + money(p.expected) + money(p.delivered) + money(m.figures.capped)
+        html += "<td class=\"num\">\(Text.percent(m.figures.capped.decimal, of: p.expected.decimal) ?? "—")</td>"
+        html += "<td>\(badge(PerformanceRating.rating(delivered: m.figures.capped.decimal, expected: p.expected.decimal)))</td></tr></tfoot>\n</table>\n"
+        return html + "</section>\n"
+    }
+
+    static func quarters(_ m: CabinetReportModel) -> String {
+        var html = "<section aria-labelledby=\"quarters\">\n<h2 id=\"quarters\">Delivery by quarter, \(Text.html(m.period.financialYear))</h2>\n<figure>\n"
         html += CabinetReportCharts.quarters(m.quarters, id: "chart-quarters")
         html += "\n<figcaption>Social value expected and delivered in each quarter of the financial year. Quarters after \(Text.html(m.period.description)) are not yet reached.</figcaption>\n</figure>\n"
         html += "<table>\n<caption>Expected and delivered in each quarter (£ rounded per measure per quarter)</caption>\n"
-        html += "<thead><tr><th scope=\"col\">Quarter</th><th scope=\"col\">Months</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Delivered ÷ expected</th></tr></thead>\n<tbody>\n"
+        html += "<thead><tr><th scope=\"col\">Quarter</th><th scope=\"col\">Months</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Delivered ÷ expected</th><th scope=\"col\" class=\"num\">Capped ÷ expected</th></tr></thead>\n<tbody>\n"
         for q in m.quarters {
             let months = Text.span(q.quarter.firstDay, q.quarter.lastDay)
             if q.reached {
-                html += "<tr><th scope=\"row\">\(q.quarter)</th><td>\(months)</td><td class=\"num\">\(q.expected.formatted)</td><td class=\"num\">\(q.delivered.formatted)</td><td class=\"num\">\(Text.percent(q.delivered.decimal, of: q.expected.decimal) ?? "—")</td></tr>\n"
+                html += "<tr><th scope=\"row\">\(q.quarter)</th><td>\(months)</td><td class=\"num\">\(q.expected.formatted)</td><td class=\"num\">\(q.delivered.formatted)</td>"
+                html += "<td class=\"num\">\(Text.percent(q.delivered.decimal, of: q.expected.decimal) ?? "—")</td><td class=\"num\">\(Text.percent(q.capped.decimal, of: q.expected.decimal) ?? "—")</td></tr>\n"
             } else {
-                html += "<tr><th scope=\"row\">\(q.quarter)</th><td>\(months)</td><td class=\"num muted\" colspan=\"3\">not yet reached</td></tr>\n"
+                html += "<tr><th scope=\"row\">\(q.quarter)</th><td>\(months)</td><td class=\"num muted\" colspan=\"4\">not yet reached</td></tr>\n"
             }
         }
         return html + "</tbody>\n</table>\n</section>\n"
+    }
+
+    static func outcomes(_ m: CabinetReportModel) -> String {
+        var html = "<section aria-labelledby=\"outcomes\">\n<h2 id=\"outcomes\">Outcomes as counts</h2>\n"
+        html += outcomesTable(m, compact: false)
+        html += "<h3>Outcomes by measure</h3>\n"
+        html += table(
+            ["Measure", "Theme", "Unit", "#This quarter", "#To date", "#Expected to date", "#Committed", "Contracts"],
+            m.figures.measures.map { o in
+                let q = o.quantities
+                return ["<span class=\"ref\">\(Text.html(o.measure))</span><br><span class=\"small\">\(Text.html(o.description))</span>", Text.html(o.theme), Text.html(o.unit)]
+                    + [q.inPeriod, q.delivered, q.expected, q.committed].map { Text.html(Text.quantity($0, unit: o.unit)) }
+                    + [Text.html(o.contracts.joined(separator: ", "))]
+            }, empty: "No measure is committed.", className: "measures")
+        return html + "</section>\n"
+    }
+
+    static func areas(_ m: CabinetReportModel) -> String {
+        "<section aria-labelledby=\"areas\">\n<h2 id=\"areas\">Delivery by area</h2>\n" + areasTable(m, compact: false) + "</section>\n"
     }
 
     static func priorities(_ m: CabinetReportModel) -> String {
@@ -135,30 +272,48 @@ enum CabinetReportHTML {
         html += "<p>\(Text.html(Wording.prioritiesIntro))</p>\n"
         if m.priorityGroups.isEmpty { html += "<p class=\"empty\">No measure committed is mapped to a council priority.</p>\n" }
         for group in m.priorityGroups {
-            html += "<h3>\(Text.html(group.framework))</h3>\n"
+            html += "<h3>\(Text.html(group.framework))\(group.isCouncils ? "" : " <span class=\"muted small\">(a catalog's framework)</span>")</h3>\n"
             html += amountsTable(caption: nil, firstColumn: "Priority", rows: group.priorities.map { (Text.html($0.name), $0.amounts) }, total: nil)
         }
         return html + "</section>\n"
     }
 
     static func contracts(_ m: CabinetReportModel) -> String {
-        var html = "<section class=\"major\" aria-labelledby=\"contracts\">\n<h2 id=\"contracts\">Contracts, worst rated first</h2>\n"
-        html += "<p>Every contract with a social value commitment, rated on the Procurement Act 2023 scale at \(Text.html(Text.longDate(m.reportingDate))).</p>\n"
-        guard !m.reconciliation.contracts.isEmpty else { return html + "<p class=\"empty\">None.</p>\n</section>\n" }
-        html += "<table>\n<thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Title</th><th scope=\"col\">Supplier</th><th scope=\"col\" class=\"num\">Current commitment</th><th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Variance</th><th scope=\"col\">Rating</th></tr></thead>\n<tbody>\n"
-        for c in m.reconciliation.contracts {
-            html += "<tr><th scope=\"row\" class=\"ref\">\(Text.html(c.reference))</th><td class=\"title\">\(Text.html(c.title))</td><td class=\"supplier\">\(Text.html(c.supplier ?? "—"))</td>"
-            html += money(c.amounts.current) + money(c.amounts.delivered) + money(c.amounts.expected) + money(c.amounts.variance)
+        var html = "<section aria-labelledby=\"contracts\">\n<h2 id=\"contracts\">Contracts, worst rated first</h2>\n"
+        html += "<p>Every contract with a social value commitment in force, rated on the Procurement Act 2023 scale at \(Text.html(Text.longDate(m.reportingDate))) from its uncapped figures; the capped share beside it counts each of its measures at most at what was expected of it.</p>\n"
+        guard !m.figures.contracts.isEmpty else { return html + "<p class=\"empty\">None.</p>\n</section>\n" }
+        let projections = Dictionary(m.scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
+        html += "<table class=\"contracts\">\n<thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Title and supplier</th><th scope=\"col\">Directorate and areas</th><th scope=\"col\" class=\"num\">Committed</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Delivered ÷ expected</th><th scope=\"col\" class=\"num\">Capped ÷ expected</th><th scope=\"col\">Rating</th></tr></thead>\n<tbody>\n"
+        for c in m.figures.contracts {
+            let capped = c.lines.reduce(Money.zero) { $0 + CabinetFigures.cap($1.amounts.delivered, at: $1.amounts.expected) }
+            let projection = projections[c.reference]
+            html += "<tr><th scope=\"row\" class=\"ref\">\(Text.html(c.reference))</th><td class=\"title\">\(Text.html(c.title))<br><span class=\"muted small\">\(Text.html(c.supplier ?? "—"))</span></td>"
+            html += "<td class=\"small\">\(Text.html(projection?.buyerDepartment ?? "—"))<br><span class=\"muted\">\(Text.html(projection?.areasServed.joined(separator: ", ") ?? ""))</span></td>"
+            html += money(c.amounts.current) + money(c.amounts.expected) + money(c.amounts.delivered)
+            html += "<td class=\"num\">\(Text.deliveredShare(c.amounts))</td><td class=\"num\">\(Text.percent(capped.decimal, of: c.amounts.expected.decimal) ?? "—")</td>"
             html += "<td>\(badge(c.amounts.rating))</td></tr>\n"
         }
-        let p = m.reconciliation.portfolio.amounts
-        html += "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"3\">All contracts</th>" + money(p.current) + money(p.delivered) + money(p.expected) + money(p.variance) + "<td>\(badge(p.rating))</td></tr></tfoot>\n"
+        let p = m.figures.portfolio
+        html += "</tbody>\n<tfoot><tr><th scope=\"row\" colspan=\"3\">All contracts</th>" + money(p.current) + money(p.expected) + money(p.delivered)
+        html += "<td class=\"num\">\(Text.deliveredShare(p))</td><td class=\"num\">\(Text.percent(m.figures.capped.decimal, of: p.expected.decimal) ?? "—")</td><td></td></tr></tfoot>\n"
         return html + "</table>\n</section>\n"
+    }
+
+    static func evidence(_ m: CabinetReportModel) -> String {
+        var html = "<section aria-labelledby=\"evidence\">\n<h2 id=\"evidence\">Evidence behind the figures</h2>\n<ul class=\"points\">\n"
+        html += Wording.evidence(m, detail: true).map { "<li>\(Text.html($0))</li>\n" }.joined() + "</ul>\n"
+        html += table(
+            ["Reference", "#Returns made", "#Returns late", "#Figures", "#With evidence", "#Corrected", "#Against measures not pledged", "#Lines over twice expected"],
+            m.figures.evidence.contracts.map { row in
+                [ref(row.reference), String(row.counts.returns), String(row.counts.lateReturns), String(row.counts.figures), String(row.counts.withEvidence),
+                 String(row.counts.corrected), String(row.counts.unpledged), String(row.counts.overDelivered)]
+            }, empty: "No contract with a commitment in force.")
+        return html + "</section>\n"
     }
 
     static func exceptions(_ m: CabinetReportModel) -> String {
         let e = m.exceptions
-        var html = "<section class=\"major\" aria-labelledby=\"exceptions\">\n<h2 id=\"exceptions\">Exceptions</h2>\n"
+        var html = "<section aria-labelledby=\"exceptions\">\n<h2 id=\"exceptions\">Exceptions</h2>\n"
         html += "<p>\(Text.html(Wording.exceptionsIntro))</p>\n"
 
         html += "<h3>Contracts under-delivering</h3>\n"
@@ -209,10 +364,9 @@ enum CabinetReportHTML {
 
     static func compliance(_ m: CabinetReportModel) -> String {
         let c = m.compliance
-        var html = "<section class=\"major\" aria-labelledby=\"compliance\">\n<h2 id=\"compliance\">Weighting compliance</h2>\n"
+        var html = "<section aria-labelledby=\"compliance\">\n<h2 id=\"compliance\">Weighting compliance</h2>\n"
         html += "<p>\(Text.html(Wording.complianceIntro))</p>\n"
-        html += "<div class=\"cards\"><div class=\"card\"><p class=\"label\">Weighting at or above the policy minimum</p>"
-        html += "<p class=\"value\">\(c.compliant) of \(c.tenders.count)</p><p class=\"detail\">\(Text.html(c.percentage.map { "\($0) of in-scope tenders" } ?? "no tender in scope"))</p></div></div>\n"
+        html += "<p class=\"figure-line\"><strong>\(c.compliant) of \(c.tenders.count)</strong> \(Text.html(c.percentage.map { "(\($0) of in-scope tenders)" } ?? "(no tender in scope)")) at or above the policy minimum.</p>\n"
         html += "<h3>Tenders below the policy minimum</h3>\n"
         html += table(
             ["Reference", "Title", "#Weighting", "#Policy minimum", "Basis", "Reason recorded"],
@@ -224,34 +378,81 @@ enum CabinetReportHTML {
         return html + "</section>\n"
     }
 
-    static func provenance(_ m: CabinetReportModel) -> String {
-        """
-        <section aria-labelledby="provenance">
-        <h2 id="provenance">Where these figures come from</h2>
-        <p>\(Text.html(Wording.provenance))</p>
-        <pre class="command">\(Text.html(m.verifyCommand))</pre>
-        <p>\(Text.html(Wording.recompute))</p>
-        <pre class="command">\(Text.html(m.recomputeCommand))</pre>
-        <dl class="facts">
-        <dt>Ledger position</dt><dd>\(m.position)</dd>
-        <dt>Head hash</dt><dd class="hash">\(m.hash.hex)</dd>
-        <dt>Figures digest</dt><dd class="hash">\(m.figures.digest)</dd>
-        <dt>Period</dt><dd>\(m.period) (reporting date \(m.reportingDate))</dd>
-        <dt>Generated</dt><dd>\(Text.html(m.generatedAt))</dd>
-        </dl>
-        <footer>\(Text.html(m.title)) · ledger position \(m.position) · generated \(Text.html(m.generatedAt))</footer>
-        </section>
+    // MARK: - Implications, background papers, appendix
 
-        """
+    static func implications(_ m: CabinetReportModel) -> String {
+        var html = "<section aria-labelledby=\"implications\">\n<h2 id=\"implications\">Implications</h2>\n"
+        for part in [CabinetNarrative.Part.risk, .legal, .financial, .equality] {
+            html += "<h3>\(Text.html(part.heading))</h3>\n" + narrative(m.narrative?.blocks(part))
+        }
+        html += "</section>\n<section aria-labelledby=\"background\">\n<h2 id=\"background\">Background papers</h2>\n"
+        html += narrative(m.narrative?.blocks(.backgroundPapers)) + "</section>\n"
+        return html
+    }
+
+    static func appendix(_ m: CabinetReportModel) -> String {
+        var html = """
+            <section class="appendix" aria-labelledby="how-to-read">
+            <h2 id="how-to-read">Appendix: how to read this report</h2>
+            <p>\(Text.html(Wording.howToReadIntro))</p>
+            <table class="scale"><thead><tr><th scope="col">Rating</th><th scope="col">Delivered ÷ expected</th></tr></thead><tbody>
+
+            """
+        for (rating, meaning) in Text.ratingCutOffs {
+            html += "<tr><td>\(badge(rating))</td><td>\(Text.html(meaning))</td></tr>\n"
+        }
+        html += "</tbody></table>\n<ul class=\"points\">\n"
+        for (term, meaning) in Wording.definitions(m) {
+            html += "<li><strong>\(Text.html(term))</strong> \(Text.html(meaning))</li>\n"
+        }
+        html += "</ul>\n</section>\n"
+        html += """
+            <section class="provenance" aria-labelledby="provenance">
+            <h2 id="provenance">Where these figures come from</h2>
+            <p>\(Text.html(Wording.provenance))</p>
+            <p class="copy-label">Ledger head (position:hash), to copy whole:</p>
+            <pre class="head">\(Text.html(m.headText))</pre>
+            <pre class="command">\(Text.html(m.verifyCommand))</pre>
+            <p>\(Text.html(Wording.recompute))</p>
+            <pre class="command">\(Text.html(recomputeLines(m)))</pre>
+            <dl class="facts">
+            <dt>Ledger position</dt><dd>\(m.position)</dd>
+            <dt>Head hash</dt><dd><code class="hash">\(m.hash.hex)</code></dd>
+            <dt>Figures digest</dt><dd><code class="hash">\(m.figuresFile.digest)</code></dd>
+            <dt>Period</dt><dd>\(m.period) (reporting date \(m.reportingDate))</dd>
+            <dt>Narrative</dt><dd>\(Text.html(Wording.narrativeSource(m)))</dd>
+            <dt>Generated</dt><dd>\(Text.html(m.generatedAt))</dd>
+            </dl>
+            </section>
+
+            """
+        return html
+    }
+
+    /// The recompute command broken over two lines with a shell continuation, so that it prints
+    /// whole on A4 and still runs when pasted.
+    static func recomputeLines(_ m: CabinetReportModel) -> String {
+        "python3 tools/reconcile_ledger.py LEDGER --period \(m.period) \\\n    --reporting-date \(m.reportingDate) --through \(m.position) --digest"
     }
 
     // MARK: - Parts
+
+    /// The author's text: paragraphs and lists, escaped; "None given." when there is none.
+    static func narrative(_ blocks: [CabinetNarrative.Block]?) -> String {
+        guard let blocks else { return "<p class=\"none-given\">\(Wording.noneGiven)</p>\n" }
+        return blocks.map { block in
+            switch block {
+            case .paragraph(let text): return "<p class=\"authored\">\(Text.html(text))</p>\n"
+            case .list(let items): return "<ul class=\"authored\">\n" + items.map { "<li>\(Text.html($0))</li>\n" }.joined() + "</ul>\n"
+            }
+        }.joined()
+    }
 
     /// A table of £ figures (pledged, current, delivered, expected, variance, share, rating).
     static func amountsTable(caption: String?, firstColumn: String, rows: [(String, Amounts)], total: (String, Amounts)?) -> String {
         var html = "<table class=\"amounts\">\n" + (caption.map { "<caption>\(Text.html($0))</caption>\n" } ?? "")
         html += "<thead><tr><th scope=\"col\">\(Text.html(firstColumn))</th>"
-        html += ["Pledged", "Current commitment", "Delivered", "Expected", "Variance", "Delivered ÷ expected"].map { "<th scope=\"col\" class=\"num\">\($0)</th>" }.joined()
+        html += ["Pledged", "Committed", "Delivered", "Expected", "Variance", "Delivered ÷ expected"].map { "<th scope=\"col\" class=\"num\">\($0)</th>" }.joined()
         html += "<th scope=\"col\">Rating</th></tr></thead>\n<tbody>\n"
         let line: (Amounts) -> String = { a in
             money(a.original) + money(a.current) + money(a.delivered) + money(a.expected) + money(a.variance)
@@ -264,10 +465,10 @@ enum CabinetReportHTML {
     }
 
     /// A plain table; a header starting `#` marks a numeric column. Cells are HTML already.
-    static func table(_ headers: [String], _ rows: [[String]], empty: String) -> String {
+    static func table(_ headers: [String], _ rows: [[String]], empty: String, className: String? = nil) -> String {
         guard !rows.isEmpty else { return "<p class=\"empty\">\(Text.html(empty))</p>\n" }
         let numeric = headers.map { $0.hasPrefix("#") }
-        var html = "<table>\n<thead><tr>"
+        var html = "<table\(className.map { " class=\"\($0)\"" } ?? "")>\n<thead><tr>"
         html += headers.map { $0.hasPrefix("#") ? "<th scope=\"col\" class=\"num\">\(Text.html(String($0.dropFirst())))</th>" : "<th scope=\"col\">\(Text.html($0))</th>" }.joined()
         html += "</tr></thead>\n<tbody>\n"
         for row in rows {
@@ -276,31 +477,24 @@ enum CabinetReportHTML {
         return html + "</tbody>\n</table>\n"
     }
 
-    static func card(_ label: String, _ value: Money, detail: String) -> String {
-        "<div class=\"card\"><p class=\"label\">\(Text.html(label))</p><p class=\"value\">\(value.formatted)</p><p class=\"detail\">\(detail)</p></div>\n"
-    }
-
-    static func share(_ h: CabinetHeadline) -> String {
-        guard let percent = Text.percent(h.delivered.decimal, of: h.expected.decimal) else { return "nothing expected yet " + badge(h.rating) }
-        return "\(percent) of \(h.expected.formatted) expected " + badge(h.rating)
-    }
-
     static func money(_ value: Money) -> String {
         "<td class=\"num\(value.pence < 0 ? " negative" : "")\">\(value.formatted)</td>"
     }
 
     static func ref(_ reference: String) -> String { "<span class=\"ref\">\(Text.html(reference))</span>" }
 
+    static func style(_ rating: PerformanceRating) -> String {
+        switch rating {
+        case .good: "good"
+        case .approachingTarget: "approaching"
+        case .requiresImprovement: "improvement"
+        case .inadequate: "inadequate"
+        case .notYetDue: "notdue"
+        }
+    }
+
     /// A coloured rating badge whose text names the rating, so it reads without colour.
     static func badge(_ rating: PerformanceRating) -> String {
-        let style: String
-        switch rating {
-        case .good: style = "good"
-        case .approachingTarget: style = "approaching"
-        case .requiresImprovement: style = "improvement"
-        case .inadequate: style = "inadequate"
-        case .notYetDue: style = "notdue"
-        }
-        return "<span class=\"badge \(style)\">\(Text.ratingLabel(rating))</span>"
+        "<span class=\"badge \(style(rating))\">\(Text.ratingLabel(rating))</span>"
     }
 }

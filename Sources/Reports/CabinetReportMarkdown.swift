@@ -1,53 +1,150 @@
 import Projections
 import SocialValue
 
-/// The Cabinet report as Markdown: the HTML's content and wording, with each chart given as
-/// the table of its figures, for papers assembled in a word processor or a repository.
+/// The Cabinet report as Markdown: the HTML's content and wording in the same order, with each
+/// chart given as the table of its figures, for papers assembled in a word processor or a
+/// repository.
 enum CabinetReportMarkdown {
     typealias Text = CabinetReportText
     typealias Wording = CabinetReportWording
 
     static func render(_ m: CabinetReportModel) -> String {
-        var md = "# \(Text.markdown(m.title))\n\n\(Text.markdown(Wording.subtitle(m)))\n\n\(Text.markdown(Wording.audience))\n\n"
+        var md = "# \(Text.markdown(m.title))\n\n"
+        md += "**Report to the Cabinet: \(Text.markdown(m.scope.councilName))**\n\n"
+        md += "\(Text.markdown(Wording.meeting(m)))\n\n\(Text.markdown(Wording.reportOf(m)))\n\n"
+        md += "## \(Text.markdown(Wording.heading(m)))\n\n\(Text.markdown(Wording.subtitle(m)))\n\n"
+        md += "- **Electoral divisions affected:** \(Text.markdown(Wording.divisions(m)))\n"
+        md += "- **Corporate priorities:**\n" + Wording.corporatePriorities(m).map { "  - \(Text.markdown($0))\n" }.joined()
+        md += "- **Contact for further information:** \(Text.markdown(Wording.contact(m)))\n"
+        if let directorate = m.scope.directorate { md += "- **Directorate:** \(Text.markdown(directorate))\n" }
+        md += "\n## Brief summary\n\n" + Wording.briefSummary(m).map { Text.markdown($0) + "\n\n" }.joined()
+        if let blocks = m.narrative?.blocks(.summary) { md += narrative(blocks) }
+        md += "## Recommendation\n\n" + narrative(m.narrative?.blocks(.recommendation))
+        md += "## Detail\n\n### Commentary\n\n" + narrative(m.narrative?.blocks(.commentary))
+        md += "### Consultations\n\n" + narrative(m.narrative?.blocks(.consultations))
+        md += "The figures follow: a one-page summary, then each in detail.\n\n"
 
-        md += "## Summary\n\n"
-        md += Wording.summaryPoints(m).map { "- \(Text.markdown($0))\n" }.joined() + "\n"
-        md += "\(Text.markdown(Wording.headlineCaption))\n\n"
-        md += table(
-            ["Figure"] + m.headline.map { Wording.windowTitle($0, m) }, numeric: [false] + m.headline.map { _ in true },
-            Wording.headlineRows.map { label, value in [label] + m.headline.map(value) } + [["Rating"] + m.headline.map { $0.rating.rawValue }])
+        md += summary(m)
+        md += detail(m)
 
-        md += "## How to read this report\n\n\(Text.markdown(Wording.howToReadIntro))\n\n"
+        md += "## Implications\n\n"
+        for part in [CabinetNarrative.Part.risk, .legal, .financial, .equality] {
+            md += "### \(part.heading)\n\n" + narrative(m.narrative?.blocks(part))
+        }
+        md += "## Background papers\n\n" + narrative(m.narrative?.blocks(.backgroundPapers))
+
+        md += "## Appendix: how to read this report\n\n\(Text.markdown(Wording.howToReadIntro))\n\n"
         md += table(["Rating", "Delivered ÷ expected"], numeric: [false, false], Text.ratingCutOffs.map { [$0.0.rawValue, $0.1] })
         md += Wording.definitions(m).map { "- **\(Text.markdown($0.term))** \(Text.markdown($0.meaning))\n" }.joined() + "\n"
 
-        md += "## Pledged and delivered by theme\n\n"
-        md += amountsTable("Theme", m.reconciliation.byTheme.map { ($0.key, $0.amounts) } + [("All themes", m.reconciliation.portfolio.amounts)])
+        md += "## Where these figures come from\n\n\(Text.markdown(Wording.provenance))\n\n"
+        md += "Ledger head (position:hash), to copy whole:\n\n```\n\(m.headText)\n```\n\n```\n\(m.verifyCommand)\n```\n\n"
+        md += "\(Text.markdown(Wording.recompute))\n\n```\n\(CabinetReportHTML.recomputeLines(m))\n```\n\n"
+        md += "- Ledger position: \(m.position)\n- Head hash: `\(m.hash.hex)`\n- Figures digest: `\(m.figuresFile.digest)`\n"
+        md += "- Period: \(m.period) (reporting date \(m.reportingDate))\n- Narrative: \(Text.markdown(Wording.narrativeSource(m)))\n"
+        md += "- Generated: \(Text.markdown(m.generatedAt))\n"
+        return md
+    }
 
-        md += "### Delivery by quarter, \(m.period.financialYear)\n\n"
+    static func summary(_ m: CabinetReportModel) -> String {
+        let f = m.figures
+        var md = "## Summary of the figures\n\n\(Text.markdown(Wording.subtitle(m)))\n\n"
+        md += table(f.ratingCounts.map { Text.ratingLabel($0.rating) }, numeric: f.ratingCounts.map { _ in true }, [f.ratingCounts.map { String($0.count) }])
+        md += "\(Text.markdown(Wording.aggregateRule))\n\n"
+
+        let trend = Wording.ratingsTrend(m)
+        if !trend.isEmpty { md += "\(Text.markdown(trend))\n\n" }
+        md += "### Key figures\n\n"
+        let columns = Wording.keyColumns(m)
+        var rows = Wording.keyRows.map { label, value in [label] + columns.map { $0.window.map(value) ?? "—" } }
+        rows.insert(["Rating, capped"] + columns.map { $0.window?.cappedRating.rawValue ?? "—" }, at: Wording.keyHeadlineRow + 1)
+        rows += Wording.keyOutcomes(m).map { outcome in [outcome.label] + columns.map { Wording.keyQuantity(outcome, $0) } }
+        md += table(["Figure"] + columns.map { "\($0.title) (\($0.detail))" }, numeric: [false] + columns.map { _ in true }, rows)
+        md += "\(Text.markdown(Wording.keyCaption(m)))\n\n"
+
+        md += "### Outcomes as counts\n\n" + outcomes(m, compact: true)
+        md += "### Delivery by area\n\n" + areas(m, compact: true)
+        md += "### Evidence\n\n" + Wording.evidenceBrief(m).map { "- \(Text.markdown($0))\n" }.joined() + "\n"
+        md += "### Exceptions and compliance\n\n" + Wording.exceptionPoints(m).map { "- \(Text.markdown($0))\n" }.joined() + "\n"
+
+        md += "## Contracts needing remedial action\n\n\(Text.markdown(Wording.remedialIntro))\n\n"
+        let remedial = Wording.remedial(m)
+        if remedial.isEmpty { md += "No contract is rated inadequate.\n\n" }
+        for c in remedial {
+            md += "### \(Text.markdown(c.reference)): \(Text.markdown(c.title)) (\(c.amounts.rating.rawValue))\n\n"
+            md += "\(Text.markdown(c.supplier ?? "No supplier recorded")). Delivered \(c.amounts.delivered.formatted) against \(c.amounts.expected.formatted) expected"
+            md += Text.percent(c.amounts.delivered.decimal, of: c.amounts.expected.decimal).map { " (\($0))" } ?? ""
+            md += c.lateReturns.isEmpty ? ".\n\n" : "; no return for \(c.lateReturns.map(\.description).joined(separator: ", ")).\n\n"
+            md += narrative(m.commentary(on: c.reference))
+        }
+        return md
+    }
+
+    static func detail(_ m: CabinetReportModel) -> String {
+        let f = m.figures
+        var md = "## Social value by theme\n\n\(Text.markdown(Wording.themesSentence(m)))\n\n"
         md += table(
-            ["Quarter", "Months", "Expected", "Delivered", "Delivered ÷ expected"], numeric: [false, false, true, true, true],
+            ["Theme", "Includes", "Pledged", "Committed", "Expected", "Delivered", "Capped", "Capped ÷ expected", "Rating, capped"],
+            numeric: [false, false, true, true, true, true, true, true, false],
+            f.themes.map { t in
+                [t.name + (t.mapped ? "" : " (no council theme)"), t.catalogThemes.filter { $0 != t.name }.joined(separator: "; "), t.amounts.original.formatted,
+                 t.amounts.current.formatted, t.amounts.expected.formatted, t.amounts.delivered.formatted, t.capped.formatted,
+                 Text.percent(t.capped.decimal, of: t.amounts.expected.decimal) ?? "—",
+                 PerformanceRating.rating(delivered: t.capped.decimal, expected: t.amounts.expected.decimal).rawValue]
+            } + [["All themes", "", f.portfolio.original.formatted, f.portfolio.current.formatted, f.portfolio.expected.formatted, f.portfolio.delivered.formatted,
+                  f.capped.formatted, Text.percent(f.capped.decimal, of: f.portfolio.expected.decimal) ?? "—",
+                  PerformanceRating.rating(delivered: f.capped.decimal, expected: f.portfolio.expected.decimal).rawValue]])
+
+        md += "## Delivery by quarter, \(m.period.financialYear)\n\n"
+        md += table(
+            ["Quarter", "Months", "Expected", "Delivered", "Delivered ÷ expected", "Capped ÷ expected"], numeric: [false, false, true, true, true, true],
             m.quarters.map { q in
                 let months = Text.span(q.quarter.firstDay, q.quarter.lastDay)
-                guard q.reached else { return [q.quarter.description, months, "not yet reached", "", ""] }
+                guard q.reached else { return [q.quarter.description, months, "not yet reached", "", "", ""] }
                 return [q.quarter.description, months, q.expected.formatted, q.delivered.formatted,
-                        Text.percent(q.delivered.decimal, of: q.expected.decimal) ?? "—"]
+                        Text.percent(q.delivered.decimal, of: q.expected.decimal) ?? "—", Text.percent(q.capped.decimal, of: q.expected.decimal) ?? "—"]
             })
+
+        md += "## Outcomes as counts\n\n" + outcomes(m, compact: false)
+        md += "## Outcomes by measure\n\n"
+        md += table(
+            ["Measure", "Description", "Theme", "Unit", "This quarter", "To date", "Expected to date", "Committed", "Contracts"],
+            numeric: [false, false, false, false, true, true, true, true, false],
+            f.measures.map { o in
+                let q = o.quantities
+                return [o.measure, o.description, o.theme, o.unit] + [q.inPeriod, q.delivered, q.expected, q.committed].map { Text.quantity($0, unit: o.unit) }
+                    + [o.contracts.joined(separator: ", ")]
+            }, empty: "No measure is committed.")
+
+        md += "## Delivery by area\n\n" + areas(m, compact: false)
 
         md += "## By council priority\n\n\(Text.markdown(Wording.prioritiesIntro))\n\n"
         if m.priorityGroups.isEmpty { md += "No measure committed is mapped to a council priority.\n\n" }
         for group in m.priorityGroups {
-            md += "### \(Text.markdown(group.framework))\n\n" + amountsTable("Priority", group.priorities.map { ($0.name, $0.amounts) })
+            md += "### \(Text.markdown(group.framework))\(group.isCouncils ? "" : " (a catalog's framework)")\n\n" + amountsTable("Priority", group.priorities.map { ($0.name, $0.amounts) })
         }
 
+        let projections = Dictionary(m.scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
         md += "## Contracts, worst rated first\n\n"
         md += table(
-            ["Reference", "Title", "Supplier", "Current commitment", "Delivered", "Expected", "Variance", "Rating"],
-            numeric: [false, false, false, true, true, true, true, false],
-            m.reconciliation.contracts.map { c in
-                [c.reference, c.title, c.supplier ?? "—", c.amounts.current.formatted, c.amounts.delivered.formatted,
-                 c.amounts.expected.formatted, c.amounts.variance.formatted, c.amounts.rating.rawValue]
+            ["Reference", "Title", "Supplier", "Directorate", "Areas", "Committed", "Expected", "Delivered", "Delivered ÷ expected", "Capped ÷ expected", "Rating"],
+            numeric: [false, false, false, false, false, true, true, true, true, true, false],
+            f.contracts.map { c in
+                let capped = c.lines.reduce(Money.zero) { $0 + CabinetFigures.cap($1.amounts.delivered, at: $1.amounts.expected) }
+                return [c.reference, c.title, c.supplier ?? "—", projections[c.reference]?.buyerDepartment ?? "—",
+                        projections[c.reference]?.areasServed.joined(separator: ", ") ?? "", c.amounts.current.formatted, c.amounts.expected.formatted,
+                        c.amounts.delivered.formatted, Text.deliveredShare(c.amounts), Text.percent(capped.decimal, of: c.amounts.expected.decimal) ?? "—",
+                        c.amounts.rating.rawValue]
             }, empty: "No contract has a social value commitment.")
+
+        md += "## Evidence behind the figures\n\n" + Wording.evidence(m, detail: true).map { "- \(Text.markdown($0))\n" }.joined() + "\n"
+        md += table(
+            ["Reference", "Returns made", "Returns late", "Figures", "With evidence", "Corrected", "Against measures not pledged", "Lines over twice expected"],
+            numeric: [false, true, true, true, true, true, true, true],
+            f.evidence.contracts.map { row in
+                [row.reference, String(row.counts.returns), String(row.counts.lateReturns), String(row.counts.figures), String(row.counts.withEvidence),
+                 String(row.counts.corrected), String(row.counts.unpledged), String(row.counts.overDelivered)]
+            }, empty: "No contract with a commitment in force.")
 
         md += exceptions(m)
 
@@ -61,11 +158,37 @@ enum CabinetReportMarkdown {
                 [p.reference, p.title, p.weighting.map { Text.weighting($0.percent) } ?? "—", p.weighting.map { Text.weighting($0.policyMinimumPercent) } ?? "—",
                  p.weighting.map { Text.basis($0.basis) } ?? "—", p.weighting?.overrideReason ?? "—"]
             }, empty: "None: every in-scope tender met its policy minimum.")
+        return md
+    }
 
-        md += "## Where these figures come from\n\n\(Text.markdown(Wording.provenance))\n\n```\n\(m.verifyCommand)\n```\n\n"
-        md += "\(Text.markdown(Wording.recompute))\n\n```\n\(m.recomputeCommand)\n```\n\n"
-        md += "- Ledger position: \(m.position)\n- Head hash: `\(m.hash.hex)`\n- Figures digest: `\(m.figures.digest)`\n"
-        md += "- Period: \(m.period) (reporting date \(m.reportingDate))\n- Generated: \(Text.markdown(m.generatedAt))\n"
+    static func outcomes(_ m: CabinetReportModel, compact: Bool) -> String {
+        let outcomes = compact ? Array(m.figures.outcomes.prefix(Wording.compactOutcomes)) : m.figures.outcomes
+        var md = table(
+            ["Outcome", "Measures", "This quarter", "To date", "Expected to date", "Committed"], numeric: [false, false, true, true, true, true],
+            outcomes.map { o in
+                let q = o.quantities
+                return [o.label, o.description ?? o.measures.joined(separator: ", ")] + [q.inPeriod, q.delivered, q.expected, q.committed].map { Text.quantity($0, unit: o.unit) }
+            }, empty: "No measure with a quantity is committed.")
+        if compact, m.figures.outcomes.count > outcomes.count { md += "\(m.figures.outcomes.count - outcomes.count) more under Outcomes by measure. " }
+        return md + "\(Text.markdown(compact ? Wording.outcomesShortNote : Wording.outcomesNote))\n\n"
+    }
+
+    static func areas(_ m: CabinetReportModel, compact: Bool) -> String {
+        let headers = compact
+            ? ["Area", "Contracts", "Capped ÷ expected", "Under-delivering"]
+            : ["Area", "Contracts", "Committed", "Expected", "Delivered", "Capped ÷ expected", "Under-delivering"]
+        var md = table(
+            headers, numeric: headers.map { $0 != "Area" },
+            (compact ? Wording.compactAreas(m) : m.figures.areas).map { a in
+                let share = Text.percent(a.capped.decimal, of: a.amounts.expected.decimal) ?? "—"
+                return compact
+                    ? [a.name, String(a.contracts.count), share, String(a.underDelivering)]
+                    : [a.name, a.contracts.joined(separator: ", "), a.amounts.current.formatted, a.amounts.expected.formatted, a.amounts.delivered.formatted, share, String(a.underDelivering)]
+            }, empty: "No contract with a commitment in force.")
+        if compact, m.figures.areas.count > Wording.compactAreas(m).count {
+            md += "The \(Wording.compactAreas(m).count) areas delivering least of what was expected; \(m.figures.areas.count - Wording.compactAreas(m).count) more under Delivery by area. "
+        }
+        md += "\(Text.markdown(Wording.areasNote))\n\n"
         return md
     }
 
@@ -111,9 +234,20 @@ enum CabinetReportMarkdown {
         return md
     }
 
+    /// The author's text as Markdown paragraphs and lists, escaped; "None given." when there is none.
+    static func narrative(_ blocks: [CabinetNarrative.Block]?) -> String {
+        guard let blocks else { return "\(Wording.noneGiven)\n\n" }
+        return blocks.map { block in
+            switch block {
+            case .paragraph(let text): return Text.markdown(text) + "\n\n"
+            case .list(let items): return items.map { "- " + Text.markdown($0) + "\n" }.joined() + "\n"
+            }
+        }.joined()
+    }
+
     static func amountsTable(_ first: String, _ rows: [(String, Amounts)]) -> String {
         table(
-            [first, "Pledged", "Current commitment", "Delivered", "Expected", "Variance", "Delivered ÷ expected", "Rating"],
+            [first, "Pledged", "Committed", "Delivered", "Expected", "Variance", "Delivered ÷ expected", "Rating"],
             numeric: [false, true, true, true, true, true, true, false],
             rows.map { name, a in
                 [name, a.original.formatted, a.current.formatted, a.delivered.formatted, a.expected.formatted, a.variance.formatted,

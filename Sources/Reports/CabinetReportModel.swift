@@ -2,209 +2,182 @@ import LedgerValues
 import Projections
 import SocialValue
 
+/// What the caller of a Cabinet report chooses: whose report, which meeting, whose words.
+public struct CabinetReportRequest: Sendable {
+    /// A council's id or name; `nil` for the only council of the ledger.
+    public var council: String?
+    /// One directorate of the council (its contracts' buying department), or `nil` for all.
+    public var directorate: String?
+    /// The Cabinet meeting the report goes to.
+    public var meeting: CalendarDate?
+    /// The author's words; `nil` leaves every part "None given."
+    public var narrative: CabinetNarrative?
+    /// When the report was made, as the caller wants it printed (the CLI passes UTC ISO 8601).
+    public var generatedAt: String
+
+    public init(council: String? = nil, directorate: String? = nil, meeting: CalendarDate? = nil, narrative: CabinetNarrative? = nil, generatedAt: String) {
+        self.council = council
+        self.directorate = directorate
+        self.meeting = meeting
+        self.narrative = narrative
+        self.generatedAt = generatedAt
+    }
+}
+
 /// Everything the Cabinet report shows, worked out once from one snapshot and its
-/// reconciliation, so that the HTML, Markdown and CSV renderings cannot disagree on a figure.
+/// reconciliations, so that the HTML, Markdown and CSV renderings cannot disagree on a figure.
 ///
-/// Building the model is pure: the same snapshot, reconciliation and generated-at text always
-/// give the same model. The renderings are pure functions of the model.
+/// Building the model is pure: the same inputs always give the same model, and the renderings
+/// are pure functions of the model.
 public struct CabinetReportModel: Sendable {
     public let period: FinancialQuarter
     public let reportingDate: CalendarDate
-    /// When the report was made, as the caller wants it printed (the CLI passes UTC ISO 8601).
     public let generatedAt: String
+    public let meeting: CalendarDate?
+    public let narrative: CabinetNarrative?
     /// The ledger head the report was made from, to check with `svledger verify --expect-head`.
     public let position: UInt64
     public let hash: ChainHash
-    /// The portfolio reconciliation at the period: the same figures `svledger reconcile` prints.
+    /// The whole ledger's reconciliation at the period: the figures file and its digest cover it.
     public let reconciliation: Reconciliation
-    /// The quarter, the financial year to date, and the life of the commitments to date.
-    public let headline: [CabinetHeadline]
-    /// Delivered and expected £ in each quarter of the financial year (later quarters unreached).
-    public let quarters: [CabinetQuarter]
-    /// Council priorities grouped by the framework they belong to.
+    /// Whose report, and which of its contracts.
+    public let scope: CabinetScope
+    /// The scope's figures at the period.
+    public let figures: CabinetFigures
+    /// The same quarter of the year before and the quarter before, for the trend.
+    public let comparisons: [CabinetComparison]
+    /// Council priorities grouped by the framework they belong to, the council's own first.
     public let priorityGroups: [CabinetPriorityGroup]
     public let exceptions: CabinetExceptions
     public let compliance: CabinetWeightingCompliance
+    /// The areas the contracts serve (the electoral divisions affected), by name.
+    public let divisions: [String]
+    /// The priority frameworks of the policies governing the contracts, with their priorities.
+    public let corporatePriorities: [(framework: String, priorities: [String])]
 
     /// The command that proves the ledger still holds what this report was made from.
-    public var verifyCommand: String { "svledger verify --expect-head \(position):\(hash.hex)" }
-    /// The figures of the reconciliation the report is made from (Schemas/README.md §10).
-    public var figures: FiguresFile { FiguresFile(reconciliation) }
+    public var verifyCommand: String { "svledger verify --expect-head \(headText)" }
+    /// The head as `svledger verify --expect-head` takes it: `POSITION:HASH`.
+    public var headText: String { "\(position):\(hash.hex)" }
+    /// The figures of the whole ledger's reconciliation (Schemas/README.md §10), which hold this
+    /// report's contracts' rows.
+    public var figuresFile: FiguresFile { FiguresFile(reconciliation) }
     /// How anyone recomputes the figures from the log alone and compares the digest.
     public var recomputeCommand: String {
         "python3 tools/reconcile_ledger.py LEDGER --period \(period) --reporting-date \(reportingDate) --through \(position) --digest"
     }
 
-    public var title: String { "Social value report \(period)" }
+    /// "Social value report 2025-26-Q2: Lancashire County Council".
+    public var title: String { "Social value report \(period): \(scopeName)" }
+    /// "Lancashire County Council", or "Lancashire County Council, Highways".
+    public var scopeName: String { scope.councilName + (scope.directorate.map { ", \($0)" } ?? "") }
+    public var council: Council? { scope.council?.description }
 
     /// The headline column for `window` (every window has one).
-    public func headline(_ window: CabinetHeadline.Window) -> CabinetHeadline { headline.first { $0.window == window }! }
+    public func headline(_ window: CabinetWindow.Kind) -> CabinetWindow { figures.window(window) }
+    /// The headline's columns: the quarter, the year to date, and to date unless it repeats the year to date.
+    public var headlineColumns: [CabinetWindow] {
+        figures.window(.toDate).sameFigures(as: figures.window(.yearToDate)) ? figures.windows.filter { $0.kind != .toDate } : figures.windows
+    }
+    /// Whether "to date" is left out of the headline because it repeats the year to date.
+    public var toDateIsYearToDate: Bool { headlineColumns.count == 2 }
+    public var quarters: [CabinetQuarter] { figures.quarters }
+
+    /// The author's remedial commentary on a contract, or `nil`.
+    public func commentary(on contract: String) -> [CabinetNarrative.Block]? { narrative?.contracts[contract] }
+
+    /// A report on the only council of the ledger (every contract, when it has several), with no
+    /// narrative: for callers that choose nothing (the benchmark, older tests).
+    public init(snapshot: Snapshot, reconciliation: Reconciliation, generatedAt: String) {
+        self.init(snapshot: snapshot, reconciliation: reconciliation, scope: CabinetScope.everything(snapshot),
+                  comparisons: nil, request: CabinetReportRequest(generatedAt: generatedAt))
+    }
 
     /// - Parameters:
     ///   - snapshot: the ledger read the report is made from.
-    ///   - reconciliation: `Reconciliation.compute(snapshot, period:, reportingDate:)` for the whole
-    ///     portfolio (no contract or supplier filter), as `svledger reconcile` computes it.
-    ///   - generatedAt: when the report is made, printed as given.
-    public init(snapshot: Snapshot, reconciliation: Reconciliation, generatedAt: String) {
+    ///   - reconciliation: `Reconciliation.compute` of the whole snapshot at the period, as
+    ///     `svledger reconcile` computes it (commitments in force at the reporting date).
+    ///   - comparisons: the whole snapshot reconciled at the quarter before and at the same
+    ///     quarter a year before, each at its last day; `nil` reconciles `snapshot` itself (the CLI
+    ///     passes reconciliations of the commitments in force on those days).
+    ///   - request: whose report, which meeting, which narrative.
+    /// - Throws: ``CabinetReportError`` when the council or directorate cannot be found or must be
+    ///   chosen, or the narrative names a contract the report does not cover.
+    public init(snapshot: Snapshot, reconciliation: Reconciliation, comparisons: [Reconciliation]? = nil, request: CabinetReportRequest) throws(CabinetReportError) {
+        let scope = try CabinetScope.resolve(snapshot, council: request.council, directorate: request.directorate)
+        if let narrative = request.narrative, let stray = narrative.contractOrder.first(where: { !scope.covers($0) }) {
+            throw CabinetReportError(
+                .invalidNarrative,
+                "\(narrative.fileName): the part \"Contract \(stray)\" names a contract this report (\(scope.councilName)\(scope.directorate.map { ", \($0)" } ?? "")) does not cover")
+        }
+        self.init(snapshot: snapshot, reconciliation: reconciliation, scope: scope, comparisons: comparisons, request: request)
+    }
+
+    init(snapshot: Snapshot, reconciliation: Reconciliation, scope: CabinetScope, comparisons: [Reconciliation]?, request: CabinetReportRequest) {
         precondition(snapshot.position == reconciliation.position, "the reconciliation must be made from the same snapshot")
         period = reconciliation.period
         reportingDate = reconciliation.reportingDate
-        self.generatedAt = generatedAt
+        generatedAt = request.generatedAt
+        meeting = request.meeting
+        narrative = request.narrative
         position = snapshot.position
         hash = snapshot.hash
         self.reconciliation = reconciliation
-        let cumulative = CumulativeExpected(snapshot: snapshot, reconciliation: reconciliation)
-        let deliveredByQuarter = QuarterDelivery(reconciliation: reconciliation, quarters: cumulative.quarters)
-        quarters = cumulative.quarters.map { quarter in
-            CabinetQuarter(
-                quarter: quarter, reached: quarter <= reconciliation.period,
-                delivered: deliveredByQuarter.total(in: [quarter]), expected: cumulative.expected(in: quarter))
+        self.scope = scope
+        figures = CabinetFigures(reconciliation, scope: scope, reference: snapshot.reference)
+
+        let lastYear = FinancialQuarter(startYear: period.startYear - 1, number: period.number)!
+        let previous = period.number == 1 ? FinancialQuarter(startYear: period.startYear - 1, number: 4)! : FinancialQuarter(startYear: period.startYear, number: period.number - 1)!
+        let others = comparisons ?? [previous, lastYear].map { Reconciliation.compute(snapshot, period: $0, reportingDate: $0.lastDay) }
+        self.comparisons = [(lastYear, "Same quarter last year"), (previous, "Last quarter")].map { quarter, label in
+            let found = others.first { $0.period == quarter }
+            return CabinetComparison(
+                label: label, quarter: quarter, figures: found.map { CabinetFigures($0, scope: scope, reference: snapshot.reference) })
         }
-        headline = CabinetHeadline.all(
-            snapshot: snapshot, reconciliation: reconciliation, delivered: deliveredByQuarter, expected: cumulative)
-        priorityGroups = CabinetPriorityGroup.grouping(reconciliation.byPriority, reference: snapshot.reference)
-        exceptions = CabinetExceptions(snapshot: snapshot, reconciliation: reconciliation)
-        compliance = CabinetWeightingCompliance(snapshot: snapshot)
-    }
-}
 
-/// One column of the headline table.
-public struct CabinetHeadline: Sendable, Equatable {
-    public enum Window: String, Sendable, CaseIterable {
-        /// Delivered in the period's quarter.
-        case period
-        /// Delivered in the financial year's quarters up to and including the period.
-        case yearToDate = "year_to_date"
-        /// Every quarter up to the period since each commitment began: `svledger reconcile`'s figures.
-        case toDate = "to_date"
-    }
-
-    public let window: Window
-    public let firstDay: CalendarDate?
-    public let lastDay: CalendarDate
-    /// Contracts with a commitment running in the window (all reconciled contracts for ``Window/toDate``).
-    public let contractsInScope: Int
-    /// Original pledges dated in the window (every pledge for ``Window/toDate``).
-    public let pledged: Money
-    public let delivered: Money
-    public let expected: Money
-
-    public var variance: Money { delivered - expected }
-    public var rating: PerformanceRating { PerformanceRating.rating(delivered: delivered.decimal, expected: expected.decimal) }
-
-    static func all(
-        snapshot: Snapshot, reconciliation r: Reconciliation, delivered: QuarterDelivery, expected: CumulativeExpected
-    ) -> [CabinetHeadline] {
-        let yearStart = FinancialQuarter(startYear: r.period.startYear, number: 1)!
-        // Only what the windows need of each projection: copying whole projections would cost more than the rest.
-        let commitments = Dictionary(
-            snapshot.contracts.map { ($0.reference, (window: CommitmentWindow($0), pledgedOn: $0.pledgedOn)) }, uniquingKeysWith: { $1 })
-        let yearQuarters = expected.quarters.filter { $0 <= r.period }
-        func window(_ kind: Window, from first: CalendarDate, quarters: [FinancialQuarter], expectedSince baseline: Money) -> CabinetHeadline {
-            var running = 0, pledged = Money.zero
-            for contract in r.contracts {
-                guard let commitment = commitments[contract.reference] else { continue }
-                if commitment.window.overlaps(first, r.reportingDate) { running += 1 }
-                if let day = commitment.pledgedOn, day >= first && day <= r.reportingDate { pledged += contract.amounts.original }
+        let policies = Self.policies(scope, reference: snapshot.reference)
+        let councilFrameworks = Set(policies.flatMap { $0.priorityFrameworks.keys })
+        priorityGroups = CabinetPriorityGroup.grouping(figures.priorities, reference: snapshot.reference, councilFrameworks: councilFrameworks)
+        exceptions = CabinetExceptions(contracts: scope.contracts, reconciled: figures.contracts)
+        compliance = CabinetWeightingCompliance(contracts: scope.contracts)
+        var areas: [String] = []
+        for area in scope.contracts.flatMap(\.areasServed) where !areas.contains(where: { Council.key($0) == Council.key(area) }) { areas.append(area) }
+        divisions = areas.sorted { $0.lowercased() < $1.lowercased() }
+        var frameworks: [String: [String]] = [:]
+        for policy in policies {
+            for (framework, names) in policy.priorityFrameworks {
+                for name in names where !(frameworks[framework]?.contains(name) ?? false) { frameworks[framework, default: []].append(name) }
             }
-            return CabinetHeadline(
-                window: kind, firstDay: first, lastDay: r.reportingDate, contractsInScope: running, pledged: pledged,
-                delivered: delivered.total(in: quarters), expected: r.portfolio.amounts.expected - baseline)
         }
-        return [
-            window(.period, from: r.period.firstDay, quarters: [r.period], expectedSince: expected.cumulative(before: r.period)),
-            window(.yearToDate, from: yearStart.firstDay, quarters: yearQuarters, expectedSince: expected.cumulative(before: yearStart)),
-            CabinetHeadline(
-                window: .toDate, firstDay: nil, lastDay: r.reportingDate, contractsInScope: r.contracts.count,
-                pledged: r.portfolio.amounts.original, delivered: r.portfolio.amounts.delivered, expected: r.portfolio.amounts.expected),
-        ]
+        corporatePriorities = frameworks.keys.sorted().map { ($0, frameworks[$0]!) }
+    }
+
+    /// The policies governing the contracts in scope (each id once, the version in force for
+    /// them), or, with no contract, the policies naming the council.
+    static func policies(_ scope: CabinetScope, reference: ReferenceData) -> [Policy] {
+        var found: [String: Policy] = [:]
+        for contract in scope.contracts {
+            if let policy = CabinetScope.policy(of: contract, in: reference), found[policy.id] == nil { found[policy.id] = policy }
+        }
+        if found.isEmpty, let council = scope.council {
+            for versions in reference.policies.values {
+                if let policy = versions.last, Council.key(policy.council) == Council.key(council.name) { found[policy.id] = policy }
+            }
+        }
+        return found.keys.sorted().map { found[$0]! }
     }
 }
 
-/// One quarter of the financial year in the delivery chart.
-public struct CabinetQuarter: Sendable, Equatable {
+/// The trend: the scope's figures at an earlier quarter, as the ledger holds them now (later
+/// corrections included).
+public struct CabinetComparison: Sendable {
+    public let label: String
     public let quarter: FinancialQuarter
-    /// False for quarters after the period: nothing is reported for them.
-    public let reached: Bool
-    public let delivered: Money
-    public let expected: Money
+    /// `nil` when no reconciliation of that quarter was given.
+    public let figures: CabinetFigures?
 }
 
-/// The days over which a contract's commitment runs, as the reconciliation spreads it: from the
-/// later of the term start and the pledge, to the end of the term (or its closure, if earlier).
-struct CommitmentWindow {
-    let first: CalendarDate
-    let last: CalendarDate
-
-    init(_ projection: ContractProjection) {
-        first = max(projection.startDate, projection.pledgedOn ?? projection.startDate)
-        last = min(projection.endDate, projection.closedOn ?? projection.endDate)
-    }
-
-    func overlaps(_ from: CalendarDate, _ to: CalendarDate) -> Bool { first <= to && last >= from }
-}
-
-/// Delivered £ per quarter of the financial year: each line's delivered quantity in a quarter
-/// (the reconciliation's per-quarter figures, corrections applied) priced at the line's proxy and
-/// rounded once per line per quarter. The sum over quarters may differ from the reconciliation's
-/// delivered-to-date (one rounding per line over all quarters) by a few pence; the report says so.
-struct QuarterDelivery {
-    /// The four quarters of the year and their £; other quarters are never asked for, so never priced.
-    private var values: [(quarter: FinancialQuarter, delivered: Money)]
-
-    init(reconciliation: Reconciliation, quarters: [FinancialQuarter]) {
-        values = quarters.map { ($0, .zero) }
-        for contract in reconciliation.contracts {
-            for line in contract.lines {
-                // The reconciliation prices a line at its current proxy, else the pledged one; record-only lines have none.
-                guard let proxy = line.proxy else { continue }
-                for figure in line.deliveredPerQuarter {
-                    guard let index = values.firstIndex(where: { $0.quarter == figure.quarter }) else { continue }
-                    values[index].delivered += Money.lineValue(quantity: figure.quantity, proxy: proxy)
-                }
-            }
-        }
-    }
-
-    /// Delivered in `quarters`, each one of the year's.
-    func total(in quarters: [FinancialQuarter]) -> Money {
-        quarters.reduce(Money.zero) { sum, quarter in sum + (values.first { $0.quarter == quarter }?.delivered ?? .zero) }
-    }
-}
-
-/// Expected £ at the end of each quarter of the financial year: the portfolio's expected to date
-/// that the reconciliation of the same snapshot gives at those dates. Expected-to-date grows evenly day by day, so what was expected
-/// *in* a window is the figure at its end less the figure at the end of the quarter before it.
-struct CumulativeExpected {
-    /// The four quarters of the period's financial year.
-    let quarters: [FinancialQuarter]
-    private var atEnd: [FinancialQuarter: Money] = [:]
-
-    init(snapshot: Snapshot, reconciliation r: Reconciliation) {
-        let first = FinancialQuarter(startYear: r.period.startYear, number: 1)!
-        quarters = [first, first.next, first.next.next, first.next.next.next]
-        let before = FinancialQuarter(startYear: r.period.startYear - 1, number: 4)!
-        // The period's figure is the reconciliation's; the others come from one pass over the
-        // commitments, not from reconciling the whole portfolio again for each quarter.
-        let others = ([before] + quarters).filter { $0 != r.period }
-        let expected = Reconciliation.portfolioExpected(snapshot, at: others.map { min($0.lastDay, r.reportingDate) })
-        for (quarter, value) in zip(others, expected) { atEnd[quarter] = value }
-        atEnd[r.period] = r.portfolio.amounts.expected
-    }
-
-    /// Expected by the end of the quarter before `quarter` (or by the reporting date, if earlier).
-    func cumulative(before quarter: FinancialQuarter) -> Money {
-        let previous = quarter.number == 1
-            ? FinancialQuarter(startYear: quarter.startYear - 1, number: 4)!
-            : FinancialQuarter(startYear: quarter.startYear, number: quarter.number - 1)!
-        return atEnd[previous] ?? .zero
-    }
-
-    /// Expected in `quarter` alone: zero for quarters after the reporting date.
-    func expected(in quarter: FinancialQuarter) -> Money { (atEnd[quarter] ?? .zero) - cumulative(before: quarter) }
-}
-
-/// The council-priority roll-ups of one framework ("CWB Priority", "Lancashire 2050", …).
+/// The council-priority roll-ups of one framework ("Lancashire priorities", "CWB Priority", …).
 public struct CabinetPriorityGroup: Sendable, Equatable {
     public struct Priority: Sendable, Equatable {
         /// The priority's name within its framework.
@@ -213,13 +186,17 @@ public struct CabinetPriorityGroup: Sendable, Equatable {
     }
 
     public let framework: String
+    /// Whether the framework is one of the council's policies' (else only a catalog's).
+    public let isCouncils: Bool
     public let priorities: [Priority]
 
-    /// Splits the reconciliation's "framework: priority" keys back into their framework, matching
-    /// the framework names the catalogs declare (longest first, so that a framework whose name
-    /// contains ": " is still found); a key that matches none is kept whole under "Other".
-    static func grouping(_ rollups: [Rollup], reference: ReferenceData) -> [CabinetPriorityGroup] {
-        let frameworks = Set(reference.catalogs.values.flatMap { $0.flatMap(\.priorityFrameworks) }).sorted { $0.count > $1.count }
+    /// Splits the "framework: priority" keys back into their framework, matching the framework
+    /// names the catalogs and the council's policies declare (longest first, so that a framework
+    /// whose name contains ": " is still found); a key that matches none is kept whole under
+    /// "Other". The council's frameworks come first, each group by name.
+    static func grouping(_ rollups: [CabinetRollup], reference: ReferenceData, councilFrameworks: Set<String>) -> [CabinetPriorityGroup] {
+        let frameworks = Set(reference.catalogs.values.flatMap { $0.flatMap(\.priorityFrameworks) }).union(councilFrameworks)
+            .sorted { $0.count > $1.count }
         var groups: [String: [Priority]] = [:]
         for rollup in rollups {
             if let framework = frameworks.first(where: { rollup.key.hasPrefix($0 + ": ") }) {
@@ -228,6 +205,7 @@ public struct CabinetPriorityGroup: Sendable, Equatable {
                 groups["Other", default: []].append(Priority(name: rollup.key, amounts: rollup.amounts))
             }
         }
-        return groups.keys.sorted().map { CabinetPriorityGroup(framework: $0, priorities: groups[$0]!) }
+        return groups.keys.sorted { (councilFrameworks.contains($0) ? 0 : 1, $0) < (councilFrameworks.contains($1) ? 0 : 1, $1) }
+            .map { CabinetPriorityGroup(framework: $0, isCouncils: councilFrameworks.contains($0), priorities: groups[$0]!) }
     }
 }

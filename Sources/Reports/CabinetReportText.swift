@@ -111,6 +111,46 @@ enum CabinetReportText {
         return "\(start) to \(longDate(last))"
     }
 
+    /// "Thursday, 8 January 2026": a meeting date as a Cabinet paper gives it.
+    static func meetingDate(_ date: CalendarDate) -> String {
+        // 1 January 1970 was a Thursday.
+        let weekdays = ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"]
+        let index = Int(((date.daysSinceEpoch % 7) + 7) % 7)
+        return "\(weekdays[index]), \(longDate(date))"
+    }
+
+    /// A quantity as people read it: thousands grouped, at most `decimals` places (rounded half
+    /// away from zero), no trailing zeros: "140,000", "14.3", "0.5".
+    static func quantity(_ value: ExactDecimal, decimals: Int = 1) -> String {
+        let rounded = value.rounded(toDecimals: decimals).normalized
+        let text = rounded.description
+        let negative = text.hasPrefix("-")
+        let digits = negative ? String(text.dropFirst()) : text
+        let parts = digits.split(separator: ".", maxSplits: 1).map(String.init)
+        return (negative ? "-" : "") + grouped(parts[0]) + (parts.count == 2 ? "." + parts[1] : "")
+    }
+
+    /// "1234567" → "1,234,567".
+    static func grouped(_ digits: String) -> String {
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return result
+    }
+
+    /// A £ quantity (the unit of a spend measure) in whole pounds: "£140,000", "£200,373".
+    static func poundsQuantity(_ value: ExactDecimal) -> String {
+        let text = quantity(value, decimals: 0)
+        return text.hasPrefix("-") ? "-£" + text.dropFirst() : "£" + text
+    }
+
+    /// A quantity in its unit's terms: money for £ units, a number otherwise.
+    static func quantity(_ value: ExactDecimal, unit: String) -> String {
+        unit.hasPrefix("£") ? poundsQuantity(value) : quantity(value)
+    }
+
     /// "£2.5bn", "£1.39m", "£481.4k", "£193": short labels for chart bars and axes, rounded half up from
     /// exact pence. Tables beside the charts give every figure to the penny.
     static func compactMoney(_ money: Money) -> String {

@@ -80,7 +80,7 @@ final class IdempotencyStore: Sendable {
 
 /// A command waiting for the next commit, parsed and checked as far as it can be without the ledger.
 struct PendingCommand: Sendable {
-    let command: LedgerCommand
+    let command: AnyLedgerCommand
     let identity: AccessState.Identity
     /// The contract's stream, whose new version the answer gives as its `ETag`.
     let stream: String?
@@ -165,11 +165,11 @@ extension LedgerServer {
 
     /// Parses the command and applies what a role may never do, without reading the ledger.
     func prepare(_ json: JSONValue, identity: AccessState.Identity, ifMatch: UInt64?, key: String?, digest: String) throws -> PendingCommand {
-        let command = try LedgerCommand.parse(json, today: today(), builtin: BuiltinReference.document)
+        let command = try AnyLedgerCommand.parse(json, today: today(), builtin: BuiltinReference.document)
         var stream: String?
         var expected: [String: UInt64] = [:]
         switch command {
-        case .contract(let contractCommand):
+        case .ledger(.contract(let contractCommand)):
             stream = ContractEvent.stream(contract: contractCommand.contract)
             if identity.role == .supplier {
                 switch contractCommand.action {
@@ -178,7 +178,7 @@ extension LedgerServer {
                 }
             }
             if let ifMatch, let stream { expected[stream] = ifMatch }
-        case .adoptPolicy, .publishCatalog:
+        case .ledger(.adoptPolicy), .ledger(.publishCatalog), .describeCouncil:
             if identity.role == .supplier { throw Problem.forbidden("a Supplier records delivery returns and corrections only") }
             if ifMatch != nil { throw Problem.badRequest("if-match-unsupported", "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
         }
@@ -216,7 +216,7 @@ extension LedgerServer {
             }
             fresh.insert(index)
             do {
-                if pending.identity.role == .supplier, case .contract(let command) = pending.command,
+                if pending.identity.role == .supplier, case .ledger(.contract(let command)) = pending.command,
                     (try? Self.existingReference(command.contract)) != nil, try !supplierOwns(command.contract, pending.identity)
                 {
                     // Another supplier's contract, or none: the same 404 either way.

@@ -19,7 +19,9 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case weightingContradictsMatrix = "weighting-contradicts-matrix"
         case exemptionAuthority = "exemption-authority"
         case quarterOutsideTerm = "quarter-outside-term"
-        case quarterInFuture = "quarter-in-future"
+        case quarterNotEnded = "quarter-not-ended"
+        case quarterBeforeAward = "quarter-before-award"
+        case commitmentEffectiveOrder = "commitment-effective-order"
         case secondReturn = "second-return"
         case attributionNotConfirmed = "attribution-not-confirmed"
         case correctionReference = "correction-reference"
@@ -27,6 +29,7 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case scoreAboveWeighting = "score-above-weighting"
         case refreshLine = "refresh-line"
         case referenceVersionReused = "reference-version-reused"
+        case councilNameTaken = "council-name-taken"
         case invalidIdentifier = "invalid-identifier"
         case textTooLong = "text-too-long"
     }

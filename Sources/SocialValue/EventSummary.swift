@@ -10,9 +10,16 @@ public enum EventSummary {
             let priced = catalog.measures.values.filter { !$0.isRecordOnly }.count
             return "published catalog \(catalog.reference): \(catalog.measures.count) measures, \(priced) with proxy values"
         }
+        if type == ReferenceData.councilDescribed, let council = try? Council(document: payload["council"] ?? .null) {
+            return "described council \(council.id) (\(council.name)): reports of the \(council.author), contact \(council.contact.name)"
+                + (council.themes.isEmpty ? "" : ", \(council.themes.count) themes")
+        }
         guard let event = try? ContractEvent(type: type, payload: payload) else { return type }
         return event.summary
     }
+
+    /// What `show` and `audit` say of an event whose command gave no effective date.
+    public static let effectiveDateNotGiven = "effective date not given; recorded day used"
 }
 
 extension ContractEvent {
@@ -22,6 +29,7 @@ extension ContractEvent {
         case .registered(let r):
             return "registered \(r.reference) \"\(r.title)\" (\(r.category.rawValue), \(r.buyerDepartment)), estimated \(r.estimatedValue) over \(r.startDate) to \(r.endDate), under policy \(r.policyId)"
                 + (r.existingSupplier.map { ", already running with \($0)" } ?? "")
+                + (r.migrated ? "; migrated: it started before the ledger did, so returns are accepted for any quarter of its term" : "")
         case .thresholdAssessed(let a):
             let comparison = a.outcome == .above ? (a.inclusive ? "at or above" : "above") : "below"
             return "assessed \(a.measuredValue) \(comparison) the \(a.threshold) threshold of policy \(a.policyId)@\(a.policyVersion)"
@@ -56,7 +64,7 @@ extension ContractEvent {
             if !r.withdrawn.isEmpty { changes.append("withdrew " + r.withdrawn.joined(separator: ", ")) }
             if r.repriced { changes.append("re-priced to \(r.catalogId)@\(r.catalogVersion)") }
             return "review refresh: \(changes.joined(separator: "; ")); commitment now \(r.lines.count) lines worth \(r.total)"
-        case .closed(let c): return "closed on \(c.closedOn)"
+        case .closed(let c): return "closed on \(c.closedOn)" + (c.earlyTermination ? ", before the end of its term (early termination)" : "")
         }
     }
 }

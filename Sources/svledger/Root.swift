@@ -25,7 +25,7 @@ struct Root: ParsableCommand {
 
     static let commands: [any ParsableCommand.Type] = {
         var commands: [any ParsableCommand.Type] = [
-            Init.self, Policy.self, Catalog.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
+            Init.self, Policy.self, Catalog.self, Council.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
             Bids.self, Pledge.self, Delivery.self, Review.self, Apply.self,
             Contracts.self, Show.self, Reconcile.self, Figures.self, Audit.self, Report.self, Import.self, Export.self, Backup.self,
             AccessGroup.self, Log.self, Verify.self, Rebuild.self, Stats.self, Append.self, AppendLoop.self, Generate.self,
@@ -39,6 +39,7 @@ struct Root: ParsableCommand {
     /// Parses and runs, answering every failure with one `error: …` line on stderr and a
     /// non-zero exit, never a crash trace; help and usage go where ArgumentParser sends them.
     static func main() {
+        var parsed: (any ParsableCommand.Type)?
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
             if let first = arguments.first, !first.hasPrefix("-"), first != "help",
@@ -47,6 +48,7 @@ struct Root: ParsableCommand {
                 throw CLIError(.usage, "unknown-command", "unknown command '\(DisplayText.excerpt(first))'; run `svledger --help` for the list")
             }
             var command = try parseAsRoot(ledgerOptionMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+            parsed = type(of: command)
             try command.run()
             try StandardOutput.finish()
         } catch let exit as ExitCode {
@@ -59,7 +61,12 @@ struct Root: ParsableCommand {
             Terminal.fail("\(Terminal.fileSystemMessage(error)) (storage)", code: ErrorCategory.storage.exitCode)
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            var message = fullMessage(for: error)
+            // A usage error found while running (not while parsing) would show the root's usage:
+            // show the subcommand's, as ArgumentParser does for one found while parsing.
+            if let parsed, parsed != Root.self, error is ValidationError, let path = commandPath(to: parsed) {
+                message = "\(Self.message(for: error))\nUsage: \(usageString(for: parsed))\n  See '\(path) --help' for more information."
+            }
             if code == .success {
                 print(message)
                 Foundation.exit(0)
@@ -79,6 +86,16 @@ struct Root: ParsableCommand {
             name.append(contentsOf: character.lowercased())
         }
         return name
+    }
+
+    /// `svledger contract register`: the words that name `command` on the command line.
+    static func commandPath(to command: any ParsableCommand.Type, from root: any ParsableCommand.Type = Root.self, prefix: String = "svledger") -> String? {
+        for sub in root.configuration.subcommands {
+            let path = "\(prefix) \(commandName(of: sub))"
+            if sub == command { return path }
+            if let found = commandPath(to: command, from: sub, prefix: path) { return found }
+        }
+        return nil
     }
 
     /// `--ledger` belongs to every subcommand; a user may also write it first

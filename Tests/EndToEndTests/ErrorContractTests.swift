@@ -27,6 +27,7 @@ struct ErrorContractTests: LedgerCLISuite {
     static let cases: [Case] = [
         Case(arguments: ["frobnicate"], kind: "unknown-command", category: .usage),
         Case(arguments: ["show", "NOPE-1"], kind: "contract-not-found", category: .notFound),
+        Case(arguments: ["log", "--stream", "contract-E-1"], kind: "stream-not-found", category: .notFound),
         Case(arguments: ["reconcile", "--contract", "E-1", "--period", "2025-26-Q1"], kind: "commitment-not-found", category: .notFound),
         Case(arguments: ["weighting", "decide", "--contract", "E-1", "--percent", "9.99", "--basis", "policy-minimum"] + officer,
              kind: "weighting-below-minimum", category: .refused),

@@ -62,7 +62,7 @@ struct ReadCommandTests: LedgerCLISuite {
         try makePortfolio()
         let csv = try svledger(["audit", "RC-1", "--format", "csv"]).stdout.split(separator: "\n")
         #expect(csv.count == 1 + 7)
-        #expect(csv[0] == "POSITION,RECORDED AT,EFFECTIVE,CONTRACT,ACTOR,ROLE,REASON,EVENT,WHAT CHANGED,OLD → NEW,EVENT ID,HASH")
+        #expect(csv[0] == "POSITION,RECORDED AT,EFFECTIVE,EFFECTIVE DATE GIVEN,CONTRACT,ACTOR,ROLE,REASON,EVENT,WHAT CHANGED,OLD → NEW,EVENT ID,HASH")
         #expect(csv[5].contains("pledge by Safe Roads Ltd: 2 lines worth £134,779.64"))
         let log = try svledger(["log", "--stream", "contract/RC-1", "--format", "json"]).stdout.split(separator: "\n")
         let fifth = try JSONValue(parsing: String(log[4]))

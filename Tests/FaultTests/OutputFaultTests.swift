@@ -15,8 +15,8 @@ struct OutputFaultTests {
         for arguments in [
             ["export", "ndjson", "--out", ledger + "/data.mdb"],
             ["export", "ndjson", "--out", ledger + "/events.ndjson"],
-            ["report", "cabinet", "--period", "2025-26-Q2", "--out", ledger + "/data.mdb"],
-            ["report", "cabinet", "--period", "2025-26-Q2", "--out", ledger + "/lock.mdb"],
+            ["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire", "--out", ledger + "/data.mdb"],
+            ["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire", "--out", ledger + "/lock.mdb"],
         ] {
             Fault.expectFailure(try Fault.svledger(arguments + ["--ledger", ledger]), kind: "output-in-ledger", exit: 1)
         }
@@ -32,7 +32,7 @@ struct OutputFaultTests {
         let existing = small.path + "/report.html"
         try "the old report".write(toFile: existing, atomically: false, encoding: .utf8)
         for (arguments, target) in [
-            (["report", "cabinet", "--period", "2025-26-Q2", "--out", existing], existing),
+            (["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire", "--out", existing], existing),
             (["export", "ndjson", "--out", small.path + "/events.ndjson"], small.path + "/events.ndjson"),
         ] {
             Fault.expectFailure(try Fault.svledger(arguments + ["--ledger", ledger]), kind: "write-failed", exit: 74)
@@ -47,7 +47,7 @@ struct OutputFaultTests {
         try Fault.demoLedger(ledger)
         let reads = [
             "reconcile --period 2025-26-Q2 --format csv", "contracts --format csv", "audit LCC-2025-033 --format csv",
-            "export ndjson", "report cabinet --period 2025-26-Q2", "log", "log --format json", "show LCC-2025-033", "verify",
+            "export ndjson", "report cabinet --period 2025-26-Q2 --council lancashire", "log", "log --format json", "show LCC-2025-033", "verify",
         ]
         for read in reads {
             let result = try Fault.shell("\"$SVLEDGER\" \(read) --ledger '\(ledger)' > /dev/full")
@@ -58,7 +58,7 @@ struct OutputFaultTests {
         let redirected = try Fault.shell("\"$SVLEDGER\" reconcile --period 2025-26-Q2 --format csv --ledger '\(ledger)' > '\(small.path)/out.csv'")
         Fault.expectFailure(redirected, kind: "write-failed", exit: 74)
 
-        for read in ["log", "export ndjson", "report cabinet --period 2025-26-Q2"] {
+        for read in ["log", "export ndjson", "report cabinet --period 2025-26-Q2 --council lancashire"] {
             let piped = try Fault.shell("\"$SVLEDGER\" \(read) --ledger '\(ledger)' | head -c 10 > /dev/null")
             #expect(piped.status == 0 && piped.stderr.isEmpty, "\(read) | head: \(piped.stderr)")
         }
@@ -71,8 +71,8 @@ struct OutputFaultTests {
         try "x".write(toFile: file, atomically: false, encoding: .utf8)
         let results = [
             try Fault.svledger(["backup", "--ledger", ledger, file]),
-            try Fault.svledger(["report", "cabinet", "--period", "2025-26-Q2", "--ledger", ledger, "--out", directory.path]),
-            try Fault.svledger(["report", "cabinet", "--period", "2025-26-Q2", "--ledger", ledger, "--out", directory.child("nowhere/r.html")]),
+            try Fault.svledger(["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire", "--ledger", ledger, "--out", directory.path]),
+            try Fault.svledger(["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire", "--ledger", ledger, "--out", directory.child("nowhere/r.html")]),
             try Fault.svledger(["export", "ndjson", "--ledger", ledger, "--out", file + "/x"]),
         ]
         for result in results {

@@ -33,6 +33,10 @@ struct ProjectionCodecTests {
          "weighting": {"percent": "1.5", "basis": "board-override", "policyMinimumPercent": "10", "overrideReason": "local need", "exemptionApplied": true},
          "supplier": "Safe Roads Ltd", "award": {"date": "2025-03-20", "value": "0"}, "commitmentCatalog": "portal-003@003.1",
          "pledgedOn": "2025-03-20", "closedOn": "2026-04-01", "commitmentsChangedOn": "2025-09-01",
+         "migrated": true, "migrationReason": "Let in 2023, before the ledger", "closureReason": "Terminated: supplier in administration",
+         "earlyTermination": true,
+         "datesNotGiven": [{"eventType": "PledgeRecorded", "effectiveDate": "2025-03-20"},
+                           {"eventType": "DeliveryReported", "quarter": "2025-26-Q1", "effectiveDate": "2025-07-01"}],
          "lines": [
            {"measure": "NT1", "unit": "FTE", "original": {"quantity": "4", "proxy": "30782.00", "value": "123128.00"}, "current": {"quantity": "3.0"}},
            {"measure": "NT10", "unit": "", "current": {"quantity": "-3.10", "proxy": "0.963812", "value": "-2.99"}, "original": {"quantity": "0"}},
@@ -47,7 +51,8 @@ struct ProjectionCodecTests {
     /// The optionals of a projection, each of which a test clears on its own.
     enum OptionalField: CaseIterable, Sendable {
         case assessment, exemption, decidedByRole, decidedOn, exemptionReason, weighting, overrideReason
-        case supplier, award, commitmentCatalog, pledgedOn, closedOn, commitmentsChangedOn, original, current, proxy, value
+        case supplier, award, commitmentCatalog, pledgedOn, closedOn, commitmentsChangedOn, migrationReason, closureReason
+        case undatedQuarter, original, current, proxy, value
 
         func clear(_ p: inout ContractProjection) {
             switch self {
@@ -64,6 +69,9 @@ struct ProjectionCodecTests {
             case .pledgedOn: p.pledgedOn = nil
             case .closedOn: p.closedOn = nil
             case .commitmentsChangedOn: p.commitmentsChangedOn = nil
+            case .migrationReason: p.migrationReason = nil
+            case .closureReason: p.closureReason = nil
+            case .undatedQuarter: p.datesNotGiven[1].quarter = nil
             case .original: p.lines[0].original = nil
             case .current: p.lines[0].current = nil
             case .proxy: p.lines[0].original!.proxy = nil
@@ -74,18 +82,20 @@ struct ProjectionCodecTests {
 
     /// The codec's layout written out by hand for `bare`: a change to the format shows here.
     static let bareBytes: [UInt8] =
-        [3] + text("B-1") + text("T") + text("D") + text("works")
+        [4] + text("B-1") + text("T") + text("D") + text("works")
         + [0xC8, 0x01]  // £1.00: 100 pence, zigzag 200
         + [0xD2, 0x1F, 4, 1]  // 2025-04-01: zigzag 4050, month, day
         + [0xD4, 0x1F, 3, 31]  // 2026-03-31
         + [0] + text("P") + text("registered")  // no areas
         + [0, 0, 0, 0, 0, 0, 0, 0, 0]  // assessment … commitmentsChangedOn absent
+        + [0, 0, 0, 0, 0]  // not migrated, no migration or closure reason, not early, no undated events
         + [0, 0, 0]  // no lines, deliveries or returned quarters
         + [1, 7]  // version 1, position 7
 
     static let bareJSON = """
         {"reference": "B-1", "title": "T", "buyerDepartment": "D", "category": "works", "estimatedValue": "1.00",
          "startDate": "2025-04-01", "endDate": "2026-03-31", "areasServed": [], "policyId": "P", "stage": "registered",
+         "migrated": false, "earlyTermination": false, "datesNotGiven": [],
          "lines": [], "deliveries": [], "returnedQuarters": [], "version": 1, "position": 7}
         """
 
@@ -253,10 +263,10 @@ struct ProjectionCodecTests {
             }
         }
         #expect(Self.failure([]) == "truncated at 0")
-        #expect(Self.failure(Array(Self.bareBytes.dropLast())) == "truncated at 52")
+        #expect(Self.failure(Array(Self.bareBytes.dropLast())) == "truncated at 57")
     }
 
-    @Test("another format version throws", arguments: [0, 1, 2, 4, 0x7B, 0xFF] as [UInt8])
+    @Test("another format version throws", arguments: [0, 1, 2, 3, 5, 0x7B, 0xFF] as [UInt8])
     func wrongVersion(_ version: UInt8) throws {
         var bytes = Self.bareBytes
         bytes[0] = version
@@ -275,7 +285,7 @@ struct ProjectionCodecTests {
     func trailingBytes() throws {
         let bytes = ProjectionCodec.encode(try Self.full())
         #expect(Self.failure(bytes + [0]) == "trailing at \(bytes.count)")
-        #expect(Self.failure(Self.bareBytes + [1, 2, 3]) == "trailing at 53")
+        #expect(Self.failure(Self.bareBytes + [1, 2, 3]) == "trailing at 58")
     }
 
     struct Corruption: Sendable, CustomTestStringConvertible {
@@ -303,14 +313,14 @@ struct ProjectionCodecTests {
         Corruption("an optional's tag of 2", "invalid at 39") { $0[39] = 2 },
         Corruption("a count beyond the end", "invalid at 25") { $0[25] = 0x7F },
         Corruption("a string length beyond the end", "invalid at 9") { $0[9] = 0x80 },
-        Corruption("a number cut short", "truncated at 53") { $0[52] = 0x80 },
+        Corruption("a number cut short", "truncated at 58") { $0[57] = 0x80 },
         Corruption("a number longer than needed", "invalid at 15") { $0.replaceSubrange(15...16, with: [0xC8, 0x81, 0x00]) },
-        Corruption("a number beyond 64 bits", "invalid at 51") { $0.replaceSubrange(51...51, with: Array(repeating: 0xFF, count: 9) + [0x7F]) },
-        Corruption("a number of eleven bytes", "invalid at 51") { $0.replaceSubrange(51...51, with: Array(repeating: 0x80, count: 10) + [0x01]) },
+        Corruption("a number beyond 64 bits", "invalid at 56") { $0.replaceSubrange(56...56, with: Array(repeating: 0xFF, count: 9) + [0x7F]) },
+        Corruption("a number of eleven bytes", "invalid at 56") { $0.replaceSubrange(56...56, with: Array(repeating: 0x80, count: 10) + [0x01]) },
         Corruption("a decimal scale of 37", "invalid at 42") { $0.replaceSubrange(41...41, with: [1, 37, 0] + text("matrix") + [0, 0, 0, 1]) },
         Corruption("a bool of 2", "invalid at 54") { $0.replaceSubrange(41...41, with: [1, 2, 0] + text("matrix") + [0, 0, 0, 2]) },
         Corruption("a weighting basis outside the domain's vocabulary", "invalid at 44") { $0.replaceSubrange(41...41, with: [1, 2, 0] + text("x") + [0, 0, 0, 1]) },
-        Corruption("quarter 5", "invalid at 50") { $0.replaceSubrange(49...49, with: [1, 0xD2, 0x1F, 5]) },
+        Corruption("quarter 5", "invalid at 55") { $0.replaceSubrange(54...54, with: [1, 0xD2, 0x1F, 5]) },
     ]
 
     @Test("impossible values throw where they are", arguments: corruptions)

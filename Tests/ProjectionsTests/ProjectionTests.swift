@@ -116,6 +116,72 @@ struct ProjectionTests {
         #expect(half.amounts.variance.plain == "15248.54")
     }
 
+    @Test("a line that delivered more than twice its expected quantity to date is flagged for an evidence check")
+    func overDelivery() throws {
+        let ledger = try makeLedger()
+        try handWorkedContract(ledger)
+        let snapshot = try ledger.snapshot()
+        // 2025-26-Q1 (reporting date 2025-06-30): 91 of 365 days. NT1 (pledged 4): expected
+        // 4 × 91 / 365 = 0.9973 FTE, delivered 1: no flag. NT68 (record-only, 100): expected 24.9315,
+        // delivered 25: no flag.
+        let q1 = try #require(Reconciliation.compute(snapshot, period: FinancialQuarter("2025-26-Q1")!, contract: "HW-1").contracts.first)
+        #expect(q1.lines.allSatisfy { !$0.overDelivered && $0.evidenceCheck == nil })
+
+        // A second contract with the same term and pledge whose Q1 return says 2 FTE:
+        // 2 > 2 × 0.9973 = 1.9945, so NT1 is flagged; NT10's 26 weeks > 2 × 12.9644 too; NT68's 25 is not.
+        let c = "HW-2"
+        _ = try run(ledger, c, .register(Registration(
+            reference: c, title: "Second library", buyerDepartment: "Property", category: .works, estimatedValue: Money(pence: 90_000_000),
+            startDate: CalendarDate("2025-04-01")!, endDate: CalendarDate("2026-03-31")!, areasServed: ["Chorley"],
+            policyId: "lancashire-2024-28", existingSupplier: nil)), on: "2025-02-01")
+        _ = try run(ledger, c, .assessThreshold, on: "2025-02-01")
+        _ = try run(ledger, c, .decideWeighting(percent: ExactDecimal(10), basis: .policyMinimum, answers: nil, overrideReason: nil))
+        _ = try run(ledger, c, .award(supplier: "Hartley Build Ltd", date: CalendarDate("2025-03-20")!, value: Money(pence: 88_000_000)), by: Actors.head)
+        _ = try run(ledger, c, .recordPledge(catalog: "portal-003@003.1", lines: Self.lines([("NT1", "4"), ("NT10", "52"), ("NT68", "100")]), statedValues: [:]), on: "2025-03-20")
+        _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Self.lines([("NT1", "2"), ("NT10", "26"), ("NT68", "25")], evidence: "EV"), attributionConfirmed: true), by: Actors.supplier, on: "2025-07-10")
+        let flagged = try #require(Reconciliation.compute(try ledger.snapshot(), period: FinancialQuarter("2025-26-Q1")!, contract: c).contracts.first)
+        #expect(flagged.lines.map(\.overDelivered) == [true, true, false])
+        #expect(flagged.lines[0].evidenceCheck == "delivered 2 is more than twice the 0.9973 expected to date")
+        // Later in the year the same delivery is no longer far ahead of what was expected.
+        let later = try #require(Reconciliation.compute(try ledger.snapshot(), period: FinancialQuarter("2025-26-Q2")!, contract: c).contracts.first)
+        #expect(later.lines.allSatisfy { !$0.overDelivered })
+        // A withdrawn line expects nothing any more: its delivery is not flagged.
+        _ = try run(ledger, c, .refreshCommitments(revise: [], add: [], withdraw: ["NT1"], catalog: nil), on: "2025-07-15")
+        let withdrawn = try #require(Reconciliation.compute(try ledger.snapshot(), period: FinancialQuarter("2025-26-Q1")!, contract: c).contracts.first)
+        #expect(withdrawn.lines[0].withdrawn)
+        #expect(!withdrawn.lines[0].overDelivered)
+    }
+
+    @Test("the projection holds a migration, an early termination and the events whose effective date was not given")
+    func plausibilityFields() throws {
+        let ledger = try makeLedger()
+        let c = "MIG-1"
+        let command = { (action: ContractAction, date: String, given: Bool, reason: String?) in
+            LedgerCommand.contract(ContractCommand(
+                contract: c, actor: Actors.officer, reason: reason, effectiveDate: CalendarDate(date)!, effectiveDateGiven: given, action: action))
+        }
+        _ = try ledger.execute([
+            command(.register(Registration(
+                reference: c, title: "Grounds maintenance", buyerDepartment: "Property", category: .services, estimatedValue: Money(pence: 190_000_000),
+                startDate: CalendarDate("2023-06-01")!, endDate: CalendarDate("2027-05-31")!, areasServed: ["South Ribble"],
+                policyId: "lancashire-2024-28", existingSupplier: "GreenEdge", migrated: true)), "2025-04-07", true, "Let in 2023, before the ledger"),
+            command(.recordPledge(catalog: "portal-003", lines: Self.lines([("NT1", "4")]), statedValues: [:]), "2026-11-22", false, nil),
+            command(.reportDelivery(quarter: FinancialQuarter("2023-24-Q2")!, lines: Self.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true), "2026-11-22", false, nil),
+            command(.close, "2026-11-22", false, "Supplier in administration"),
+        ], today: Self.today)
+        let p = try #require(try ledger.snapshot().contract(c))
+        #expect(p.migrated)
+        #expect(p.migrationReason == "Let in 2023, before the ledger")
+        #expect(p.earlyTermination)
+        #expect(p.closureReason == "Supplier in administration")
+        #expect(p.datesNotGiven.map(\.label) == ["pledge", "2023-24-Q2 return", "closure"])
+        #expect(p.datesNotGiven.allSatisfy { $0.effectiveDate == CalendarDate("2026-11-22") })
+        let stored = try ledger.store.read { reader in try reader.event(at: try reader.head().position)! }
+        #expect(stored.payload["effectiveDateDefaulted"] == .bool(true))
+        #expect(stored.payload["earlyTermination"] == .bool(true))
+        try ledger.projections.verifyAgainstReplay()
+    }
+
     @Test("as of a date or position before a refresh and a correction, neither shows")
     func asOf() throws {
         let ledger = try makeLedger()

@@ -126,6 +126,114 @@ struct CabinetReportFiguresTests {
         #expect(csv.value("quarter", "2025-26-Q1", "delivered_gbp") == "188501.19")
     }
 
+    @Test("the capped headline: each commitment line counted at most at its expected, to the penny, beside the uncapped figure")
+    func cappedHeadline() throws {
+        let fixture = try CabinetReportFixture()
+        let (_, reconciliation) = try fixture.read()
+        let csv = CabinetCSV(try fixture.report(.csv))
+        let lines = reconciliation.contracts.flatMap(\.lines)
+        let capped = lines.reduce(Money.zero) { $0 + max(.zero, min($1.amounts.delivered, $1.amounts.expected)) }
+        #expect(csv.value("headline", "to_date", "capped_delivered_gbp") == capped.plain)
+        #expect(csv.value("portfolio", "portfolio", "capped_delivered_gbp") == capped.plain)
+        #expect(csv.value("headline", "to_date", "delivered_gbp") == reconciliation.portfolio.amounts.delivered.plain, "the uncapped figure is kept")
+        // RT-1 delivered NT1 11 × £30,782 = £338,602.00 against about £123,353 expected: only the expected counts.
+        let nt1 = try #require(reconciliation.contracts.first { $0.reference == "RT-1" }?.lines.first { $0.measure == "NT1" })
+        #expect(nt1.amounts.delivered == Money(pence: 33_860_200))
+        #expect(capped < reconciliation.portfolio.amounts.delivered)
+        #expect(capped <= reconciliation.portfolio.amounts.expected)
+        let percent = CabinetReportCSV_percent(capped, reconciliation.portfolio.amounts.expected)
+        #expect(csv.value("headline", "to_date", "capped_vs_expected_percent") == percent)
+        #expect(csv.value("summary", "aggregate_rule", "text")?.contains("at most at 100%") == true)
+        // Contracts by rating: RT-3 inadequate, RT-1 and RT-5 as the reconciliation rates them.
+        for rating in PerformanceRating.allCases {
+            #expect(csv.value("rating_count", rating.rawValue, "contracts") == String(reconciliation.contracts.count { $0.amounts.rating == rating }))
+        }
+        // The quarter's capped figure: each line's delivery in the quarter, capped at its expected in the quarter.
+        let q2 = csv.value("quarter", "2025-26-Q2", "capped_delivered_gbp").flatMap(Money.parsePlain)
+        let delivered = csv.value("quarter", "2025-26-Q2", "delivered_gbp").flatMap(Money.parsePlain)
+        #expect(q2 != nil && delivered != nil && q2! < delivered!)
+        #expect(csv.value("headline", "period", "capped_delivered_gbp") == q2?.plain)
+    }
+
+    @Test("outcomes as counts, worked by hand: jobs, apprenticeship weeks, each £ spend measure alone")
+    func outcomeCounts() throws {
+        let csv = CabinetCSV(try CabinetReportFixture().report(.csv))
+        // Jobs (no. people FTE): RT-1 NT1 5 + 6 (Q1 corrected, Q2), RT-5 NT1 1 (2024-25-Q3) + 0.5 (Q2).
+        #expect(csv.value("outcome", "no. people FTE", "delivered_quantity") == "12.5")
+        #expect(csv.value("outcome", "no. people FTE", "delivered_in_period_quantity") == "6.5")
+        #expect(csv.value("outcome", "no. people FTE", "delivered_in_year_quantity") == "11.5")
+        #expect(csv.value("outcome", "no. people FTE", "committed_quantity") == "27")
+        #expect(csv.value("outcome", "no. people FTE", "label") == "Jobs (people, full-time equivalent)")
+        // Apprenticeship weeks (NT10): RT-1 17 + 18; RT-3 committed 52, nothing returned.
+        #expect(csv.value("outcome", "no. weeks", "delivered_quantity") == "35")
+        #expect(csv.value("outcome", "no. weeks", "delivered_in_period_quantity") == "18")
+        #expect(csv.value("outcome", "no. weeks", "committed_quantity") == "122")
+        // £ measures are never added together: NT18 (local spend) and CBC5 RBC1 (record only) each alone.
+        #expect(csv.value("outcome", "£ NT18", "delivered_quantity") == "140000")
+        #expect(csv.value("outcome", "£ NT18", "label") == "£ spent in the local supply chain (NT18)")
+        #expect(csv.value("outcome", "£ CBC5 RBC1", "committed_quantity") == "840000")
+        #expect(csv.value("outcome", "£", "delivered_quantity") == nil)
+        // Unpledged NT28 (500) is not an outcome of a commitment.
+        #expect(csv.value("outcome", "£ value NT28", "delivered_quantity") == nil)
+    }
+
+    @Test("the trend: last quarter and the same quarter last year, each the reconciliation at that quarter")
+    func trend() throws {
+        let fixture = try CabinetReportFixture()
+        let (snapshot, _) = try fixture.read()
+        let csv = CabinetCSV(try fixture.report(.csv))
+        for quarter in ["2025-26-Q1", "2024-25-Q2"] {
+            let q = FinancialQuarter(quarter)!
+            let earlier = Reconciliation.compute(snapshot, period: q, reportingDate: q.lastDay)
+            #expect(csv.value("trend", quarter, "delivered_to_date_gbp") == earlier.portfolio.amounts.delivered.plain, "\(quarter)")
+            #expect(csv.value("trend", quarter, "expected_to_date_gbp") == earlier.portfolio.amounts.expected.plain, "\(quarter)")
+            #expect(csv.value("trend", quarter, "contracts") == String(earlier.contracts.count), "\(quarter)")
+        }
+        #expect(csv.value("trend", "2025-26-Q1", "label") == "Last quarter")
+        #expect(csv.value("trend", "2024-25-Q2", "label") == "Same quarter last year")
+        // Last quarter's own delivery is the year's Q1 (corrections included): £157,719.19.
+        #expect(csv.value("trend", "2025-26-Q1", "delivered_in_quarter_gbp") == "157719.19")
+        #expect(csv.value("trend", "2025-26-Q2", "delivered_in_quarter_gbp") == csv.value("headline", "period", "delivered_gbp"))
+        // A year before, only RT-5 ran, and its first return was for 2024-25-Q3.
+        #expect(csv.value("trend", "2024-25-Q2", "delivered_in_quarter_gbp") == "0.00")
+        #expect(csv.value("trend_outcome", "2025-26-Q1 no. people FTE", "delivered_in_quarter") == "5")
+    }
+
+    @Test("delivery by area and the evidence behind the figures")
+    func areasAndEvidence() throws {
+        let fixture = try CabinetReportFixture()
+        let (_, reconciliation) = try fixture.read()
+        let csv = CabinetCSV(try fixture.report(.csv))
+        // Every fixture contract serves Preston: the area is the whole portfolio.
+        #expect(csv.keys("area") == ["Preston"])
+        #expect(csv.value("area", "Preston", "delivered_gbp") == reconciliation.portfolio.amounts.delivered.plain)
+        #expect(csv.value("area", "Preston", "expected_gbp") == reconciliation.portfolio.amounts.expected.plain)
+        #expect(csv.value("area", "Preston", "contracts") == "3")
+        #expect(csv.value("area", "Preston", "under_delivering") == "1")
+        // RT-1: two returns, five pledged figures (Q1 NT1 corrected), NT28 unpledged; RT-3: none, Q1 late; RT-5: two returns,
+        // none for 2024-25-Q1, Q2 and Q4 and 2025-26-Q1.
+        #expect(csv.value("evidence", "total", "returns") == "4")
+        #expect(csv.value("evidence", "total", "late_returns") == "5")
+        #expect(csv.value("evidence", "RT-5", "late_returns") == "4")
+        #expect(csv.value("evidence", "total", "figures") == "7")
+        #expect(csv.value("evidence", "total", "with_evidence") == "7")
+        #expect(csv.value("evidence", "total", "without_evidence") == "0")
+        #expect(csv.value("evidence", "total", "corrected") == "1")
+        #expect(csv.value("evidence", "total", "unpledged") == "1")
+        #expect(csv.value("evidence", "RT-1", "corrected") == "1")
+        let flagged = reconciliation.contracts.flatMap(\.lines).count(where: \.overDelivered)
+        #expect(csv.value("evidence", "total", "over_delivered_lines") == String(flagged))
+        #expect(flagged > 0, "RT-1 delivered NT1 11 against about 4 expected")
+
+        // Two councils, two areas for Lancashire: each area the sum of its contracts.
+        let two = try CabinetReportFixture(twoCouncils: true)
+        let model = try two.model(CabinetReportRequest(council: "lancashire", generatedAt: "t"))
+        let chorley = try #require(model.figures.areas.first { $0.name == "Chorley" })
+        #expect(chorley.contracts == ["RT-7"])
+        #expect(chorley.amounts == model.figures.contracts.first { $0.reference == "RT-7" }?.amounts)
+        #expect(model.figures.areas.map(\.name) == ["Chorley", "Preston"])
+    }
+
     @Test("the same inputs give the same bytes in every format")
     func deterministic() throws {
         let fixture = try CabinetReportFixture()
@@ -133,6 +241,14 @@ struct CabinetReportFiguresTests {
             #expect(try fixture.report(format) == (try fixture.report(format)), "\(format)")
         }
     }
+}
+
+/// "95.0" from two amounts, as the report's CSV writes a share (rounded down).
+func CabinetReportCSV_percent(_ part: Money, _ whole: Money) -> String {
+    let ratio = (part.decimal * ExactDecimal(100)).divided(by: whole.decimal, decimals: 6)
+    var tenths = ratio.units
+    for _ in 1..<max(1, ratio.scale) { tenths /= 10 }
+    return String(tenths / 10) + "." + String(tenths % 10)
 }
 
 extension Money {

@@ -16,9 +16,16 @@ import TestSupport
 /// - RT-2: exemption granted (business case BC-2025-007), no pledge.
 /// - RT-3: weighting 7.5% by board override, pledged NT10 52 and NT29 100, no return (Q1 late).
 /// - RT-4: assessed above threshold, weighting 10%, no pledge.
-/// - RT-5: an existing supplier since 2024, pledged NT1 3; returns for 2024-25-Q3 (NT1 1) and
+/// - RT-5: an existing supplier since 2024, registered as migrated (it started before the ledger
+///   did), pledged NT1 3; returns for 2024-25-Q3 (NT1 1) and
 ///   2025-26-Q2 (NT1 0.5), so its to-date and year-to-date figures differ.
 /// - RT-6: assessed below threshold.
+///
+/// With `twoCouncils`, the ledger also describes Lancashire County Council (its own four
+/// themes, taking the Portal's; directorates Highways and Property) and holds a second council,
+/// Leicestershire, with LEI-1 (Culture, Melton: pledged NT8 40 and NT19 30,000; Q1 return NT8 6,
+/// NT19 2,800), and a Lancashire contract of another directorate, RT-7 (Property, Chorley:
+/// pledged NT1 2; Q1 return NT1 1).
 struct CabinetReportFixture {
     static let today = CalendarDate("2026-11-22")!
     static let period = FinancialQuarter("2025-26-Q2")!
@@ -28,13 +35,16 @@ struct CabinetReportFixture {
     let directory = TemporaryDirectory("svledger-cabinet")
     let ledger: Ledger
 
-    init() throws {
+    init(twoCouncils: Bool = false) throws {
         ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
         let head = #""actor": {"id": "r.shah", "role": "Head of Procurement"}"#
         let officer = #""actor": {"id": "a.patel", "role": "Procurement Officer"}"#
         let supplier = #""actor": {"id": "p.okafor", "role": "Supplier"}"#
-        func register(_ c: String, _ title: String, value: String, start: String = "2025-04-01", end: String = "2028-03-31", extra: String = "") -> String {
-            #"{"command": "contract.register", "contract": "\#(c)", \#(officer), "effectiveDate": "2025-02-03", "title": \#(Self.json(title)), "buyerDepartment": "Highways", "category": "works", "estimatedWholeLifeValueGBP": "\#(value)", "startDate": "\#(start)", "endDate": "\#(end)", "areasServed": ["Preston"], "policyId": "lancashire-2024-28"\#(extra)}"#
+        func register(
+            _ c: String, _ title: String, value: String, start: String = "2025-04-01", end: String = "2028-03-31", extra: String = "",
+            department: String = "Highways", area: String = "Preston", policy: String = "lancashire-2024-28"
+        ) -> String {
+            #"{"command": "contract.register", "contract": "\#(c)", \#(officer), "effectiveDate": "2025-02-03", "title": \#(Self.json(title)), "buyerDepartment": "\#(department)", "category": "works", "estimatedWholeLifeValueGBP": "\#(value)", "startDate": "\#(start)", "endDate": "\#(end)", "areasServed": ["\#(area)"], "policyId": "\#(policy)"\#(extra)}"#
         }
         let assess = { (c: String) in #"{"command": "threshold.assess", "contract": "\#(c)", \#(officer), "effectiveDate": "2025-02-03"}"# }
         let award = { (c: String, who: String) in #"{"command": "contract.award", "contract": "\#(c)", \#(head), "effectiveDate": "2025-03-14", "supplier": "\#(who)", "valueGBP": "£400,000"}"# }
@@ -56,7 +66,7 @@ struct CabinetReportFixture {
             register("RT-4", "Depot rebuild", value: "£2,000,000"), assess("RT-4"),
             #"{"command": "weighting.decide", "contract": "RT-4", \#(officer), "effectiveDate": "2025-02-10", "percent": "10", "basis": "policy-minimum"}"#,
             register("RT-5", "Grounds maintenance", value: "£1,900,000", start: "2024-04-01", end: "2027-03-31",
-                     extra: #", "existingSupplier": "GreenEdge Services Ltd", "reason": "Existing supplier volunteers a proposal""#),
+                     extra: #", "existingSupplier": "GreenEdge Services Ltd", "migrated": true, "reason": "Existing supplier volunteers a proposal""#),
             #"{"command": "pledge.record", "contract": "RT-5", \#(officer), "effectiveDate": "2024-05-01", "catalog": "portal-003", "lines": [{"measure": "NT1", "quantity": "3"}]}"#,
             register("RT-6", "Office stationery", value: "£50,000"), assess("RT-6"),
             #"{"command": "delivery.report", "contract": "RT-5", \#(supplier), "quarter": "2024-25-Q3", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "1", "evidence": "GE-Q3"}]}"#,
@@ -68,11 +78,38 @@ struct CabinetReportFixture {
             #"{"command": "delivery.report", "contract": "RT-1", \#(supplier), "effectiveDate": "2025-10-10", "quarter": "2025-26-Q2", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "6", "evidence": "HR-Q2"}, {"measure": "NT10", "quantity": "18", "evidence": "APP-Q2"}, {"measure": "NT18", "quantity": "140000", "evidence": "FIN-Q2"}]}"#,
             #"{"command": "delivery.correct", "contract": "RT-1", \#(supplier), "effectiveDate": "2025-08-01", "correctsEventId": "\#(q1Return)", "reason": "One starter was on another contract", "lines": [{"measure": "NT1", "quantity": "5", "evidence": "HR-Q1-rev"}]}"#,
         ])
+        guard twoCouncils else { return }
+        try run([
+            Self.lancashire,
+            #"{"command": "policy.adopt", "builtin": "leicestershire-2022", \#(head)}"#,
+            #"{"command": "council.describe", \#(head), "councilId": "leicestershire", "name": "Leicestershire County Council", "author": "Director of Corporate Resources", "contact": {"name": "M. Bains", "email": "procurement@leicestershire.example"}}"#,
+            register("LEI-1", "Library kiosks", value: "£200,000", end: "2027-03-31", department: "Culture", area: "Melton", policy: "leicestershire-2022"),
+            assess("LEI-1"),
+            #"{"command": "weighting.decide", "contract": "LEI-1", \#(officer), "effectiveDate": "2025-02-10", "percent": "10", "basis": "policy-minimum"}"#,
+            award("LEI-1", "Readwell Systems Ltd"),
+            #"{"command": "pledge.record", "contract": "LEI-1", \#(officer), "effectiveDate": "2025-03-14", "catalog": "portal-003", "lines": [{"measure": "NT8", "quantity": "40"}, {"measure": "NT19", "quantity": "30000"}]}"#,
+            #"{"command": "delivery.report", "contract": "LEI-1", \#(supplier), "quarter": "2025-26-Q1", "attributionConfirmed": true, "lines": [{"measure": "NT8", "quantity": "6", "evidence": "RW-Q1"}, {"measure": "NT19", "quantity": "2800", "evidence": "RW-Q1-INV"}]}"#,
+            register("RT-7", "Depot grounds", value: "£300,000", end: "2027-03-31", department: "Property", area: "Chorley"),
+            assess("RT-7"),
+            #"{"command": "weighting.decide", "contract": "RT-7", \#(officer), "effectiveDate": "2025-02-10", "percent": "10", "basis": "policy-minimum"}"#,
+            award("RT-7", "GreenEdge Services Ltd"),
+            #"{"command": "pledge.record", "contract": "RT-7", \#(officer), "effectiveDate": "2025-03-14", "catalog": "portal-003", "lines": [{"measure": "NT1", "quantity": "2"}]}"#,
+            #"{"command": "delivery.report", "contract": "RT-7", \#(supplier), "quarter": "2025-26-Q1", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "1", "evidence": "GE-RT7-Q1"}]}"#,
+        ])
     }
 
+    /// Lancashire County Council described, with its own themes taking the Portal's.
+    static let lancashire = #"{"command": "council.describe", "actor": {"id": "r.shah", "role": "Head of Procurement"}, "councilId": "lancashire", "name": "Lancashire County Council", "author": "Director of Finance", "contact": {"name": "R. Shah", "role": "Head of Procurement", "phone": "01632 960 100", "email": "social.value@lancashire.example"}, "directorates": ["Highways", "Property"], "themes": [{"name": "Employment and skills", "catalogThemes": ["Jobs: Promote Local Skills and Employment"]}, {"name": "Economic prosperity", "catalogThemes": ["Growth: Supporting Growth of Responsible Regional Business"]}, {"name": "Community building: health & wellbeing", "catalogThemes": ["Social: Healthier, Safer and more Resilient Communities"]}, {"name": "Environment sustainability", "catalogThemes": ["Environment: Decarbonising and Safeguarding our World"]}]}"#
+
     func run(_ commands: [String]) throws {
-        let parsed = try commands.map { try LedgerCommand.parse(try JSONValue(parsing: $0), today: Self.today, builtin: BuiltinReference.document) }
-        _ = try ledger.execute(parsed, today: Self.today)
+        let parsed = try commands.map { try AnyLedgerCommand.parse(try JSONValue(parsing: $0), today: Self.today, builtin: BuiltinReference.document) }
+        _ = try ledger.execute(commands: parsed, today: Self.today)
+    }
+
+    /// The report model for a request on this ledger at `period`.
+    func model(_ request: CabinetReportRequest, period: FinancialQuarter = Self.period) throws -> CabinetReportModel {
+        let (snapshot, reconciliation) = try read(period: period)
+        return try CabinetReportModel(snapshot: snapshot, reconciliation: reconciliation, request: request)
     }
 
     static func json(_ text: String) -> String { JSONValue.string(text).canonicalText }

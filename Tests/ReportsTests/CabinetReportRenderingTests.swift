@@ -26,7 +26,7 @@ struct CabinetReportRenderingTests {
         let fixture = try CabinetReportFixture()
         let (snapshot, reconciliation) = try fixture.read()
         let html = CabinetReport.html(snapshot: snapshot, reconciliation: reconciliation, generatedAt: CabinetReportFixture.generatedAt)
-        #expect(html.contains("<title>Social value report 2025-26-Q2</title>"))
+        #expect(html.contains("<title>Social value report 2025-26-Q2: Lancashire County Council</title>"))
         #expect(html.contains(reconciliation.portfolio.amounts.delivered.formatted))
         #expect(reconciliation.portfolio.amounts.delivered.formatted == "£527,551.13")
         for contract in reconciliation.contracts {
@@ -36,6 +36,8 @@ struct CabinetReportRenderingTests {
         }
         #expect(html.contains(snapshot.hash.hex))
         #expect(html.contains("svledger verify --expect-head \(snapshot.position):\(snapshot.hash.hex)"))
+        // The head on a line of its own, whole, in a block that copies as one selection.
+        #expect(html.contains("<pre class=\"head\">\(snapshot.position):\(snapshot.hash.hex)</pre>"))
         #expect(html.contains(CabinetReportFixture.generatedAt))
         // Worst first: RT-3 (inadequate) comes before RT-1 (good) in the contracts table.
         let contracts = try #require(html.range(of: "id=\"contracts\""))
@@ -46,13 +48,17 @@ struct CabinetReportRenderingTests {
 
     @Test("the charts are inline SVG with a title, a description, axis and legend, and the rating badges read as text")
     func accessibleCharts() throws {
-        let html = try CabinetReportFixture().report(.html)
-        #expect(html.components(separatedBy: "<svg ").count - 1 == 2)
+        let fixture = try CabinetReportFixture()
+        let (_, reconciliation) = try fixture.read()
+        let html = try fixture.report(.html)
+        // One small panel per theme, each on its own scale, and the quarters.
+        #expect(html.components(separatedBy: "<svg ").count - 1 == reconciliation.byTheme.count + 1)
         #expect(html.contains(#"role="img""#))
-        #expect(html.contains(#"<title id="chart-themes-title">Pledged against delivered social value by theme</title>"#))
+        #expect(html.contains(#"<title id="chart-theme-1-title">\#(reconciliation.byTheme[0].key)</title>"#))
         #expect(html.contains(#"<desc id="chart-quarters-desc">2025-26-Q1: expected"#))
         #expect(html.contains(#"class="axis""#))
         #expect(html.contains(">Delivered to date</text>"))
+        #expect(html.contains(">Expected to date</text>"))
         #expect(html.contains(">not yet reached</text>"))
         #expect(html.contains(#"<span class="badge inadequate">Inadequate</span>"#))
         #expect(html.contains(#"<span class="badge good">Good</span>"#))
@@ -94,11 +100,14 @@ struct CabinetReportRenderingTests {
         let fixture = try CabinetReportFixture()
         let (_, reconciliation) = try fixture.read()
         let markdown = try fixture.report(.md)
-        #expect(markdown.hasPrefix("# Social value report 2025-26-Q2\n"))
-        for heading in ["## Summary", "## How to read this report", "## Pledged and delivered by theme", "### Delivery by quarter, 2025-26",
-                        "## By council priority", "## Contracts, worst rated first", "## Exceptions", "### Late returns",
+        #expect(markdown.hasPrefix("# Social value report 2025-26-Q2: Lancashire County Council\n"))
+        for heading in ["## Brief summary", "## Recommendation", "## Detail", "### Commentary", "## Summary of the figures", "### Key figures",
+                        "### Outcomes as counts", "### Delivery by area", "### Evidence", "## Contracts needing remedial action",
+                        "## Social value by theme", "## Delivery by quarter, 2025-26", "## Outcomes by measure", "## Delivery by area",
+                        "## By council priority", "## Contracts, worst rated first", "## Evidence behind the figures", "## Exceptions", "### Late returns",
                         "### Exemptions granted", "### Weightings set by board override", "### Above threshold, not exempted, no pledge",
-                        "## Weighting compliance", "## Where these figures come from"] {
+                        "## Weighting compliance", "## Implications", "### Risk management", "### Legal", "### Financial", "### Equality",
+                        "## Background papers", "## Appendix: how to read this report", "## Where these figures come from"] {
             #expect(markdown.contains("\n\(heading)\n"), "missing \(heading)")
         }
         #expect(markdown.contains("| 2025-26-Q2 | 1 July to 30 September 2025 |"))

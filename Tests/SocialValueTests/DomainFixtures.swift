@@ -10,6 +10,7 @@ struct Scenario {
     var state = ContractState()
     var events: [ContractEvent] = []
     var eventIds: [EventID] = []
+    var effectiveDates: [CalendarDate] = []
     let contract: String
 
     static let procurement = ActorIdentity(id: "a.patel", role: "Procurement Officer")
@@ -33,25 +34,34 @@ struct Scenario {
         self.reference = reference
     }
 
-    func command(_ action: ContractAction, by actor: ActorIdentity = procurement, reason: String? = "testing", on date: String = "2025-02-03") -> ContractCommand {
-        ContractCommand(contract: contract, actor: actor, reason: reason, effectiveDate: CalendarDate(date)!, action: action)
+    /// A command effective on `date`; by default 2025-02-03, or for a return, ten days after its quarter ends.
+    func command(_ action: ContractAction, by actor: ActorIdentity = procurement, reason: String? = "testing", on date: String? = nil) -> ContractCommand {
+        ContractCommand(contract: contract, actor: actor, reason: reason, effectiveDate: Self.date(date, for: action), action: action)
+    }
+
+    static func date(_ given: String?, for action: ContractAction) -> CalendarDate {
+        if let given { return CalendarDate(given)! }
+        if case .reportDelivery(let quarter, _, _) = action { return quarter.lastDay.adding(days: 10) }
+        return CalendarDate("2025-02-03")!
     }
 
     /// Decides and, when accepted, folds the events in.
     @discardableResult
-    mutating func run(_ action: ContractAction, by actor: ActorIdentity = procurement, reason: String? = "testing", on date: String = "2025-02-03") throws(DomainError) -> [ContractEvent] {
-        let decided = try decide(command(action, by: actor, reason: reason, on: date), state: state, context: DecisionContext(reference: reference, today: today))
+    mutating func run(_ action: ContractAction, by actor: ActorIdentity = procurement, reason: String? = "testing", on date: String? = nil) throws(DomainError) -> [ContractEvent] {
+        let command = command(action, by: actor, reason: reason, on: date)
+        let decided = try decide(command, state: state, context: DecisionContext(reference: reference, today: today))
         for event in decided {
             let id = EventID.generate()
-            state.evolve(event, eventId: id)
+            state.evolve(event, eventId: id, effectiveDate: command.effectiveDate)
             events.append(event)
             eventIds.append(id)
+            effectiveDates.append(command.effectiveDate)
         }
         return decided
     }
 
     /// The refusal's rule, or `nil` if the action was accepted (and then folded in).
-    mutating func refusal(_ action: ContractAction, by actor: ActorIdentity = procurement, reason: String? = "testing", on date: String = "2025-02-03") -> DomainError.Rule? {
+    mutating func refusal(_ action: ContractAction, by actor: ActorIdentity = procurement, reason: String? = "testing", on date: String? = nil) -> DomainError.Rule? {
         do {
             try run(action, by: actor, reason: reason, on: date)
             return nil
@@ -60,14 +70,25 @@ struct Scenario {
         }
     }
 
+    /// The refusal itself, or `nil` if the action was accepted (and then folded in).
+    mutating func refusalError(_ action: ContractAction, by actor: ActorIdentity = procurement, reason: String? = "testing", on date: String? = nil) -> DomainError? {
+        do {
+            try run(action, by: actor, reason: reason, on: date)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     static func registration(
         _ reference: String = "C-1", value: String = "4250000.00", policy: String = "lancashire-2024-28",
-        category: ContractCategory = .services, start: String = "2025-04-01", end: String = "2028-03-31", existingSupplier: String? = nil
+        category: ContractCategory = .services, start: String = "2025-04-01", end: String = "2028-03-31", existingSupplier: String? = nil,
+        migrated: Bool = false
     ) -> Registration {
         Registration(
             reference: reference, title: "Highway resurfacing", buyerDepartment: "Highways", category: category,
             estimatedValue: try! ValueParsing.money(value), startDate: CalendarDate(start)!, endDate: CalendarDate(end)!,
-            areasServed: ["Preston"], policyId: policy, existingSupplier: existingSupplier)
+            areasServed: ["Preston"], policyId: policy, existingSupplier: existingSupplier, migrated: migrated)
     }
 
     static func lines(_ pairs: [(String, String)], evidence: String? = nil) -> [QuantityLine] {

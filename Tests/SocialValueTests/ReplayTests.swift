@@ -33,9 +33,9 @@ struct ReplayTests {
 
         // A replay of the stored events, through their JSON payloads, gives the same state.
         var replayed = ContractState()
-        for (event, id) in zip(scenario.events, scenario.eventIds) {
+        for (index, event) in scenario.events.enumerated() {
             let decoded = try #require(try ContractEvent(type: event.type, payload: JSONValue(parsing: event.payload.canonicalText)))
-            replayed.evolve(decoded, eventId: id)
+            replayed.evolve(decoded, eventId: scenario.eventIds[index], effectiveDate: scenario.effectiveDates[index])
         }
         #expect(replayed == scenario.state)
         #expect(replayed.assessment?.policyVersion == "1")

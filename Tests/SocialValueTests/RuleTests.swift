@@ -199,14 +199,82 @@ struct RuleTests {
         #expect(scenario.refusal(action, by: Scenario.supplier) == rule)
     }
 
-    @Test("a quarter that has not started is in the future; the current one may be reported")
-    func quarterInFuture() throws {
+    @Test("a return is for a quarter that has ended: not the current one, not even on its last day", arguments: [
+        ("2025-08-15", "2025-26-Q3", DomainError.Rule?.some(.quarterNotEnded)),  // not started
+        ("2025-08-15", "2025-26-Q2", .quarterNotEnded),  // under way
+        ("2025-09-30", "2025-26-Q2", .quarterNotEnded),  // its last day
+        ("2025-10-01", "2025-26-Q2", nil),  // the day after it ends
+        ("2025-08-15", "2025-26-Q1", nil),
+    ])
+    func quarterNotEnded(today: String, quarter: String, rule: DomainError.Rule?) throws {
         var scenario = try Scenario.pledged()
-        scenario.today = CalendarDate("2025-08-15")!  // in the middle of Q2
-        let q2 = ContractAction.reportDelivery(quarter: FinancialQuarter("2025-26-Q2")!, lines: Scenario.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true)
-        let q3 = ContractAction.reportDelivery(quarter: FinancialQuarter("2025-26-Q3")!, lines: Scenario.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true)
-        #expect(scenario.refusal(q3) == .quarterInFuture)
-        #expect(scenario.refusal(q2) == nil)
+        scenario.today = CalendarDate(today)!
+        let action = ContractAction.reportDelivery(quarter: FinancialQuarter(quarter)!, lines: Scenario.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true)
+        #expect(scenario.refusal(action, on: today) == rule, "\(quarter) recorded on \(today)")
+    }
+
+    @Test("a return for a quarter that ended before the award is refused; the quarter of the award is not", arguments: [
+        ("2024-25-Q3", DomainError.Rule?.some(.quarterBeforeAward)), ("2024-25-Q4", nil), ("2025-26-Q1", nil),
+    ])
+    func quarterBeforeAward(quarter: String, rule: DomainError.Rule?) throws {
+        // Term from 2024-04-01; awarded on 2025-03-14, in 2024-25-Q4.
+        var scenario = try Scenario.awarded(start: "2024-04-01")
+        try scenario.run(.recordPledge(catalog: "portal-003@003.1", lines: Scenario.lines([("NT1", "24")]), statedValues: [:]))
+        let action = ContractAction.reportDelivery(quarter: FinancialQuarter(quarter)!, lines: Scenario.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true)
+        #expect(scenario.refusal(action, by: Scenario.supplier) == rule)
+    }
+
+    @Test("a running contract takes returns from its registration; registered as migrated, from its term start")
+    func runningAndMigratedContracts() throws {
+        let pledge = ContractAction.recordPledge(catalog: "portal-003", lines: Scenario.lines([("NT1", "2")]), statedValues: [:])
+        func report(_ quarter: String) -> ContractAction {
+            .reportDelivery(quarter: FinancialQuarter(quarter)!, lines: Scenario.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true)
+        }
+        // Running since 2023-06-01, taken on by the ledger on 2025-04-07.
+        var running = Scenario()
+        try running.run(.register(Scenario.registration(start: "2023-06-01", end: "2027-05-31", existingSupplier: "Care Partners")), on: "2025-04-07")
+        try running.run(pledge, on: "2025-04-07")
+        #expect(running.refusal(report("2024-25-Q4")) == .quarterBeforeAward, "ended 2025-03-31, before the registration")
+        #expect(running.refusal(report("2025-26-Q1")) == nil)
+
+        var migrated = Scenario()
+        let registration = Scenario.registration(start: "2023-06-01", end: "2027-05-31", existingSupplier: "Care Partners", migrated: true)
+        #expect(migrated.refusal(.register(registration), reason: nil, on: "2025-04-07") == .reasonRequired)
+        #expect(migrated.refusal(.register(registration), reason: "Let in 2023; its returns are entered from the supplier's reports", on: "2025-04-07") == nil)
+        try migrated.run(pledge, on: "2023-06-01")
+        #expect(migrated.refusal(report("2022-23-Q4")) == .quarterOutsideTerm)
+        #expect(migrated.refusal(report("2023-24-Q1")) == nil, "the term starts inside it")
+        #expect(migrated.refusal(report("2024-25-Q4")) == nil)
+
+        var tendered = Scenario()
+        #expect(tendered.refusal(.register(Scenario.registration(migrated: true)), reason: "Started before the ledger") == .invalidInput, "a migrated contract is a running one")
+    }
+
+    @Test("closing before the end of the term is an early termination and needs a reason")
+    func earlyTermination() throws {
+        var early = try Scenario.pledged()
+        #expect(early.refusal(.close, reason: nil, on: "2027-01-15") == .reasonRequired)
+        #expect(early.refusal(.close, reason: "  ", on: "2027-01-15") == .reasonRequired)
+        #expect(early.refusal(.close, reason: "Supplier went into administration", on: "2027-01-15") == nil)
+        #expect(early.state.closure?.closedOn == CalendarDate("2027-01-15"))
+        #expect(early.state.closure?.earlyTermination == true)
+
+        var onTime = try Scenario.pledged()
+        #expect(onTime.refusal(.close, reason: nil, on: "2028-03-31") == nil, "the last day of the term is not early")
+        #expect(onTime.state.closure?.earlyTermination == false)
+    }
+
+    @Test("a pledge or refresh may not take effect before the commitment recorded last")
+    func commitmentEffectiveOrder() throws {
+        var scenario = try Scenario.pledged()  // pledged effective 2025-02-03
+        let refresh = { (quantity: String) in
+            ContractAction.refreshCommitments(revise: Scenario.lines([("NT1", quantity)]), add: [], withdraw: [], catalog: nil)
+        }
+        #expect(scenario.refusal(refresh("20"), on: "2025-02-02") == .commitmentEffectiveOrder)
+        #expect(scenario.refusal(refresh("20"), on: "2025-06-01") == nil)
+        #expect(scenario.refusal(refresh("18"), on: "2025-05-31") == .commitmentEffectiveOrder, "before the refresh, though after the pledge")
+        #expect(scenario.refusal(refresh("18"), on: "2025-06-01") == nil, "the same day is in order")
+        #expect(scenario.state.commitmentEffectiveDate == CalendarDate("2025-06-01"))
     }
 
     @Test("a second return for the same quarter and measure is refused; another measure is fine")
@@ -238,6 +306,46 @@ struct RuleTests {
         let events = try scenario.run(.reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Scenario.lines([("NT1", "3"), ("NT29", "40")], evidence: "A"), attributionConfirmed: true))
         guard case .deliveryReported(let report) = events.first else { Issue.record("no return"); return }
         #expect(report.lines.map(\.pledged) == [true, false])
+    }
+
+    @Test("a correction may name its return by quarter and measure; none, or several, is refused")
+    func correctionByQuarter() throws {
+        var scenario = try Scenario.pledged()
+        let q1 = FinancialQuarter("2025-26-Q1")!, q2 = FinancialQuarter("2025-26-Q2")!
+        try scenario.run(.reportDelivery(quarter: q1, lines: Scenario.lines([("NT1", "3"), ("NT10", "12")], evidence: "A"), attributionConfirmed: true))
+        let q1Return = scenario.eventIds.last!
+        try scenario.run(.reportDelivery(quarter: q2, lines: Scenario.lines([("NT1", "2")], evidence: "B"), attributionConfirmed: true))
+        let q2NT1 = scenario.eventIds.last!
+        try scenario.run(.reportDelivery(quarter: q2, lines: Scenario.lines([("NT10", "9")], evidence: "C"), attributionConfirmed: true))
+        let q2NT10 = scenario.eventIds.last!
+
+        let events = try scenario.run(.correctQuarter(quarter: q1, measure: nil, lines: Scenario.lines([("NT1", "2")], evidence: "A2")), reason: "Miscounted")
+        guard case .deliveryCorrected(let correction) = events.first else { Issue.record("no correction"); return }
+        #expect(correction.corrects == q1Return)
+        #expect(correction.quarter == q1)
+
+        let none = scenario.refusalError(.correctQuarter(quarter: FinancialQuarter("2025-26-Q3")!, measure: nil, lines: Scenario.lines([("NT1", "2")], evidence: "D")))
+        #expect(none?.rule == .correctionReference)
+        #expect(none?.message.contains("has no 2025-26-Q3 return for NT1") == true, "\(String(describing: none))")
+
+        let several = scenario.refusalError(.correctQuarter(quarter: q2, measure: nil, lines: Scenario.lines([("NT1", "1"), ("NT10", "8")], evidence: "E")))
+        #expect(several?.rule == .correctionReference)
+        #expect(several?.message.contains("\(q2NT1)") == true && several?.message.contains("\(q2NT10)") == true, "\(String(describing: several))")
+
+        let named = try scenario.run(.correctQuarter(quarter: q2, measure: "NT10", lines: Scenario.lines([("NT10", "8")], evidence: "C2")), reason: "Typo")
+        guard case .deliveryCorrected(let second) = named.first else { Issue.record("no correction"); return }
+        #expect(second.corrects == q2NT10)
+        #expect(scenario.refusal(.correctQuarter(quarter: q2, measure: "NT10", lines: Scenario.lines([("NT10", "8")], evidence: "C3")), reason: nil) == .reasonRequired)
+    }
+
+    @Test("an unknown measure names the closest code in the catalog")
+    func unknownMeasureSuggestion() throws {
+        var scenario = try Scenario.awarded()
+        let error = scenario.refusalError(.recordPledge(catalog: "portal-003", lines: Scenario.lines([("NT100", "2")]), statedValues: [:]))
+        #expect(error?.rule == .unknownMeasure)
+        #expect(error?.message == "measure NT100 is not in catalog portal-003@003.1 (did you mean NT10?)")
+        let far = scenario.refusalError(.recordPledge(catalog: "portal-003", lines: Scenario.lines([("WATER-1", "2")]), statedValues: [:]))
+        #expect(far?.message == "measure WATER-1 is not in catalog portal-003@003.1", "nothing close: no suggestion")
     }
 
     @Test("a correction must reference a return of this contract, and say why")

@@ -19,10 +19,14 @@ public struct AuditDocument: Sendable {
         public let contract: String
         /// Old → new values of what the event changed in its contract.
         public let changes: [ProjectionChange]
+        /// True when the command gave no effective date, so the day it was recorded was used;
+        /// `nil` for an event that does not say (recorded before svledger did, or not a contract event).
+        public let effectiveDateDefaulted: Bool?
 
         public init(
             position: UInt64, recordedAt: String, effectiveDate: String, actorId: String, actorRole: String, reason: String?,
-            eventType: String, summary: String, eventId: String, hash: String, contract: String, changes: [ProjectionChange] = []
+            eventType: String, summary: String, eventId: String, hash: String, contract: String, changes: [ProjectionChange] = [],
+            effectiveDateDefaulted: Bool? = nil
         ) {
             self.contract = contract
             self.changes = changes
@@ -36,17 +40,19 @@ public struct AuditDocument: Sendable {
             self.summary = summary
             self.eventId = eventId
             self.hash = hash
+            self.effectiveDateDefaulted = effectiveDateDefaulted
         }
 
         /// The cells of the text and CSV forms, in their column order.
         public var cells: [String] {
-            [String(position), recordedAt, effectiveDate, contract, actorId, actorRole, reason ?? "", eventType, summary,
-             changes.map(\.text).joined(separator: "; "), eventId, hash]
+            [String(position), recordedAt, effectiveDate, effectiveDateDefaulted.map { $0 ? "no: recorded day used" : "yes" } ?? "",
+             contract, actorId, actorRole, reason ?? "", eventType, summary, changes.map(\.text).joined(separator: "; "), eventId, hash]
         }
     }
 
     public static let header = [
-        "POSITION", "RECORDED AT", "EFFECTIVE", "CONTRACT", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED", "OLD → NEW", "EVENT ID", "HASH",
+        "POSITION", "RECORDED AT", "EFFECTIVE", "EFFECTIVE DATE GIVEN", "CONTRACT", "ACTOR", "ROLE", "REASON", "EVENT", "WHAT CHANGED",
+        "OLD → NEW", "EVENT ID", "HASH",
     ]
 
     public let head: LedgerHead
@@ -73,6 +79,7 @@ public struct AuditDocument: Sendable {
                     "eventType": .string(e.eventType), "summary": .string(e.summary), "eventId": .string(e.eventId), "hash": .string(e.hash),
                     "contract": .string(e.contract),
                     "changes": .array(e.changes.map { ["what": .string($0.what), "old": ReadJSON.string($0.old), "new": ReadJSON.string($0.new)] }),
+                    "effectiveDateDefaulted": e.effectiveDateDefaulted.map(JSONValue.bool) ?? .null,
                 ]
             }),
         ]

@@ -51,6 +51,7 @@ public enum ReconcileDocument {
             "deliveredQuantity": ReadJSON.decimal(line.deliveredQuantity), "expectedQuantity": ReadJSON.decimal(line.expectedQuantity),
             "varianceQuantity": ReadJSON.decimal(line.varianceQuantity),
             "amounts": amounts(line.amounts), "rating": .string(line.rating.rawValue),
+            "overDelivered": .bool(line.overDelivered), "evidenceCheck": ReadJSON.string(line.evidenceCheck),
             "deliveredByQuarter": .array(line.deliveredPerQuarter.map { ["quarter": .string($0.quarter.description), "quantity": ReadJSON.decimal($0.quantity)] }),
         ]
     }

@@ -40,6 +40,14 @@ public enum ShowDocument {
                 "award": c.award.map { ["date": .string($0.date.description), "value": ReadJSON.money($0.value)] } ?? .null,
                 "commitmentCatalog": ReadJSON.string(c.commitmentCatalog),
                 "pledgedOn": ReadJSON.text(c.pledgedOn), "closedOn": ReadJSON.text(c.closedOn),
+                "migrated": .bool(c.migrated), "migrationReason": ReadJSON.string(c.migrationReason),
+                "earlyTermination": .bool(c.earlyTermination), "closureReason": ReadJSON.string(c.closureReason),
+                "effectiveDatesNotGiven": .array(c.datesNotGiven.map { d in
+                    [
+                        "eventType": .string(d.eventType), "quarter": ReadJSON.text(d.quarter),
+                        "effectiveDate": .string(d.effectiveDate.description),
+                    ]
+                }),
                 "lines": .array(c.lines.map { line in
                     ["measure": .string(line.measure), "unit": .string(line.unit), "original": figure(line.original), "current": figure(line.current)]
                 }),

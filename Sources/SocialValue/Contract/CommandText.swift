@@ -43,6 +43,9 @@ extension ContractCommand {
             }
         case .reportDelivery(_, let lines, _), .correctDelivery(_, let lines):
             try Self.checkLines(lines, "lines")
+        case .correctQuarter(_, let measure, let lines):
+            if let measure { try TextRules.checkIdentifier(measure, .measure, field: "measure") }
+            try Self.checkLines(lines, "lines")
         case .refreshCommitments(let revise, let add, let withdraw, let catalog):
             try Self.checkLines(revise, "revise")
             try Self.checkLines(add, "add")

@@ -30,6 +30,9 @@ public enum ContractAction: Sendable, Equatable {
     case recordPledge(catalog: String, lines: [QuantityLine], statedValues: [String: String])
     case reportDelivery(quarter: FinancialQuarter, lines: [QuantityLine], attributionConfirmed: Bool)
     case correctDelivery(corrects: EventID, lines: [QuantityLine])
+    /// A correction that names the return it corrects by its quarter (and measure) instead of
+    /// its event id: `decide` finds that return, or refuses when there is none or more than one.
+    case correctQuarter(quarter: FinancialQuarter, measure: String?, lines: [QuantityLine])
     case refreshCommitments(revise: [QuantityLine], add: [QuantityLine], withdraw: [String], catalog: String?)
     case close
 
@@ -52,13 +55,20 @@ public struct ContractCommand: Sendable, Equatable {
     public let actor: ActorIdentity
     public let reason: String?
     public let effectiveDate: CalendarDate
+    /// False when the command gave no effective date and the day it is recorded was used: the
+    /// events then say so (`effectiveDateDefaulted`), and `show` and `audit` show it.
+    public let effectiveDateGiven: Bool
     public let action: ContractAction
 
-    public init(contract: String, actor: ActorIdentity, reason: String?, effectiveDate: CalendarDate, action: ContractAction) {
+    public init(
+        contract: String, actor: ActorIdentity, reason: String?, effectiveDate: CalendarDate, effectiveDateGiven: Bool = true,
+        action: ContractAction
+    ) {
         self.contract = contract
         self.actor = actor
         self.reason = reason
         self.effectiveDate = effectiveDate
+        self.effectiveDateGiven = effectiveDateGiven
         self.action = action
     }
 }
@@ -121,12 +131,15 @@ public enum LedgerCommand: Sendable {
                 throw InputError(path: "\(key)\(error.path.isEmpty ? "" : ".")\(error.path)", problem: error.problem)
             }
         default:
-            let effectiveDate = try reader.optionalDate("effectiveDate") ?? today
+            let given = try reader.optionalDate("effectiveDate")
+            let effectiveDate = given ?? today
             let contract = try reader.string("contract")
             let (fields, action) = try contractAction(name, reader, contract: contract, effectiveDate: effectiveDate)
             try reader.onlyFields(common.union(["contract"]).union(fields))
             return .contract(
-                ContractCommand(contract: contract, actor: actor, reason: reason, effectiveDate: effectiveDate, action: action))
+                ContractCommand(
+                    contract: contract, actor: actor, reason: reason, effectiveDate: effectiveDate, effectiveDateGiven: given != nil,
+                    action: action))
         }
     }
 
@@ -140,8 +153,9 @@ public enum LedgerCommand: Sendable {
                 category: try reader.choice("category", as: ContractCategory.self),
                 estimatedValue: try reader.money("estimatedWholeLifeValueGBP"), startDate: try reader.date("startDate"),
                 endDate: try reader.date("endDate"), areasServed: try nonBlank(reader, "areasServed"),
-                policyId: try reader.string("policyId"), existingSupplier: try reader.optionalString("existingSupplier"))
-            return (["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "areasServed", "policyId", "existingSupplier"], .register(registration))
+                policyId: try reader.string("policyId"), existingSupplier: try reader.optionalString("existingSupplier"),
+                migrated: reader.has("migrated") ? try reader.bool("migrated") : false)
+            return (["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "areasServed", "policyId", "existingSupplier", "migrated"], .register(registration))
         case "threshold.assess":
             return ([], .assessThreshold)
         case "exemption.request":
@@ -187,9 +201,21 @@ public enum LedgerCommand: Sendable {
             let confirmed = reader.has("attributionConfirmed") ? try reader.bool("attributionConfirmed") : false
             return (["quarter", "lines", "attributionConfirmed"], .reportDelivery(quarter: quarter, lines: try quantityLines(reader, "lines", evidence: true), attributionConfirmed: confirmed))
         case "delivery.correct":
+            let fields: Set<String> = ["correctsEventId", "quarter", "measure", "lines"]
+            let lines = try quantityLines(reader, "lines", evidence: true)
+            if reader.has("quarter") {
+                guard !reader.has("correctsEventId") else {
+                    throw reader.fail("quarter", "give either correctsEventId or quarter (with measure), not both")
+                }
+                return (fields, .correctQuarter(quarter: try DeliveryReturn.quarter(reader), measure: try reader.optionalString("measure"), lines: lines))
+            }
+            if reader.has("measure") { throw reader.fail("measure", "names the return with quarter; give quarter too, or correctsEventId alone") }
+            guard reader.has("correctsEventId") else {
+                throw reader.fail("correctsEventId", "is required: the event id of the return corrected, or give its quarter (and measure) instead")
+            }
             let text = try reader.string("correctsEventId")
             guard let id = EventID(text) else { throw reader.fail("correctsEventId", "\(DisplayText.quoted(text)) is not an event id (a UUID from `svledger audit`)") }
-            return (["correctsEventId", "lines"], .correctDelivery(corrects: id, lines: try quantityLines(reader, "lines", evidence: true)))
+            return (fields, .correctDelivery(corrects: id, lines: lines))
         case "review.refresh":
             let revise = try quantityLines(reader, "revise", allowEmpty: true)
             let add = try quantityLines(reader, "add", allowEmpty: true)

@@ -106,10 +106,14 @@ public struct Registration: Sendable, Equatable {
     public let policyId: String
     /// Set for a contract already running when registered: its supplier may pledge without a tender.
     public let existingSupplier: String?
+    /// A running contract that started before the ledger did, registered as such (with a
+    /// reason): returns are accepted for any quarter of its term, not only from its registration.
+    public let migrated: Bool
 
     public init(
         reference: String, title: String, buyerDepartment: String, category: ContractCategory, estimatedValue: Money,
-        startDate: CalendarDate, endDate: CalendarDate, areasServed: [String], policyId: String, existingSupplier: String?
+        startDate: CalendarDate, endDate: CalendarDate, areasServed: [String], policyId: String, existingSupplier: String?,
+        migrated: Bool = false
     ) {
         self.reference = reference
         self.title = title
@@ -121,6 +125,7 @@ public struct Registration: Sendable, Equatable {
         self.areasServed = areasServed
         self.policyId = policyId
         self.existingSupplier = existingSupplier
+        self.migrated = migrated
     }
 
     init(_ reader: FieldReader) throws(InputError) {
@@ -129,7 +134,9 @@ public struct Registration: Sendable, Equatable {
             buyerDepartment: try reader.string("buyerDepartment"), category: try reader.choice("category", as: ContractCategory.self),
             estimatedValue: try reader.money("estimatedWholeLifeValueGBP"), startDate: try reader.date("startDate"),
             endDate: try reader.date("endDate"), areasServed: try reader.strings("areasServed"),
-            policyId: try reader.string("policyId"), existingSupplier: try reader.optionalString("existingSupplier"))
+            policyId: try reader.string("policyId"), existingSupplier: try reader.optionalString("existingSupplier"),
+            // Absent from events recorded before svledger knew of migration: not migrated.
+            migrated: reader.has("migrated") ? try reader.bool("migrated") : false)
     }
 
     var json: JSONValue {
@@ -137,7 +144,7 @@ public struct Registration: Sendable, Equatable {
             "reference": .string(reference), "title": .string(title), "buyerDepartment": .string(buyerDepartment),
             "category": .string(category.rawValue), "estimatedWholeLifeValueGBP": .money(estimatedValue),
             "startDate": .date(startDate), "endDate": .date(endDate), "areasServed": .strings(areasServed),
-            "policyId": .string(policyId), "existingSupplier": .optional(existingSupplier),
+            "policyId": .string(policyId), "existingSupplier": .optional(existingSupplier), "migrated": .bool(migrated),
         ]
     }
 }
@@ -497,7 +504,40 @@ public struct CommitmentRefresh: Sendable, Equatable {
 
 public struct Closure: Sendable, Equatable {
     public let closedOn: CalendarDate
-    init(closedOn: CalendarDate) { self.closedOn = closedOn }
-    init(_ reader: FieldReader) throws(InputError) { closedOn = try reader.date("closedOn") }
-    var json: JSONValue { ["closedOn": .date(closedOn)] }
+    /// Closed before the end of the term: an early termination, recorded with its reason.
+    public let earlyTermination: Bool
+
+    init(closedOn: CalendarDate, earlyTermination: Bool) {
+        self.closedOn = closedOn
+        self.earlyTermination = earlyTermination
+    }
+
+    init(_ reader: FieldReader) throws(InputError) {
+        closedOn = try reader.date("closedOn")
+        // Absent from events recorded before svledger recorded it.
+        earlyTermination = reader.has("earlyTermination") ? try reader.bool("earlyTermination") : false
+    }
+
+    var json: JSONValue { ["closedOn": .date(closedOn), "earlyTermination": .bool(earlyTermination)] }
+}
+
+extension ContractEvent {
+    /// The payload key that says the command gave no effective date, so the day it was
+    /// recorded was used (docs/rules.md "Effective dates"). Every contract event carries it.
+    public static let effectiveDateDefaultedKey = "effectiveDateDefaulted"
+
+    /// The payload recorded for this event when decided on `command`: the event's own fields and
+    /// whether the command gave its effective date.
+    public func payload(decidedOn command: ContractCommand) -> JSONValue {
+        guard case .object(var members) = payload else { return payload }
+        members[Self.effectiveDateDefaultedKey] = .bool(!command.effectiveDateGiven)
+        return .object(members)
+    }
+
+    /// Whether a stored contract event's effective date was the day it was recorded because its
+    /// command gave none: `nil` for an event recorded before svledger said (or not a contract event).
+    public static func effectiveDateDefaulted(in payload: JSONValue) -> Bool? {
+        if case .bool(let defaulted) = payload[effectiveDateDefaultedKey] ?? .null { return defaulted }
+        return nil
+    }
 }

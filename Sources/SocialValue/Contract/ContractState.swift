@@ -50,6 +50,11 @@ public struct ContractState: Sendable, Equatable {
     public private(set) var refreshes: [CommitmentRefresh] = []
     public private(set) var returns: [EventID: RecordedReturn] = [:]
     public private(set) var closure: Closure?
+    /// The effective date of the registration: when a running contract was taken on.
+    public private(set) var registeredOn: CalendarDate?
+    /// The effective date of the pledge or of the latest review refresh, whichever came last:
+    /// a later one may not take effect before it (`commitment-effective-order`).
+    public private(set) var commitmentEffectiveDate: CalendarDate?
 
     public init() {}
 
@@ -78,10 +83,28 @@ public struct ContractState: Sendable, Equatable {
         returns.values.contains { $0.corrects == nil && $0.quarter == quarter && $0.lines.contains { $0.measure == measure } }
     }
 
-    /// Folds one event. `eventId` identifies returns for later corrections.
-    public mutating func evolve(_ event: ContractEvent, eventId: EventID) {
+    /// The returns (not corrections) of `quarter` that cover any of `measures`, oldest first.
+    public func returns(of quarter: FinancialQuarter, covering measures: Set<String>) -> [RecordedReturn] {
+        returns.values
+            .filter { $0.corrects == nil && $0.quarter == quarter && $0.lines.contains { measures.contains($0.measure) } }
+            .sorted { $0.eventId < $1.eventId }
+    }
+
+    /// The first day a return may cover, unless the contract was registered as migrated: the
+    /// award date, or for a running contract registered with its supplier, the day it was
+    /// registered (the policy monitors an existing supplier for the rest of its contract).
+    public var monitoredFrom: CalendarDate? {
+        if registration?.migrated == true { return nil }
+        return award?.awardDate ?? (registration?.existingSupplier != nil ? registeredOn : nil)
+    }
+
+    /// Folds one event. `eventId` identifies returns for later corrections; `effectiveDate` is
+    /// the event's, from its envelope.
+    public mutating func evolve(_ event: ContractEvent, eventId: EventID, effectiveDate: CalendarDate) {
         switch event {
-        case .registered(let registration): self.registration = registration
+        case .registered(let registration):
+            self.registration = registration
+            registeredOn = effectiveDate
         case .thresholdAssessed(let assessment): self.assessment = assessment
         case .exemptionRequested(let request): pendingExemption = request
         case .exemptionDecided(let decision):
@@ -93,6 +116,7 @@ public struct ContractState: Sendable, Equatable {
         case .pledgeRecorded(let pledge):
             self.pledge = pledge
             commitment = Commitment(catalogId: pledge.catalogId, catalogVersion: pledge.catalogVersion, lines: pledge.lines)
+            commitmentEffectiveDate = effectiveDate
         case .deliveryReported(let report):
             returns[eventId] = RecordedReturn(eventId: eventId, quarter: report.quarter, lines: report.lines, corrects: nil)
         case .deliveryCorrected(let correction):
@@ -101,6 +125,7 @@ public struct ContractState: Sendable, Equatable {
         case .commitmentsRefreshed(let refresh):
             refreshes.append(refresh)
             commitment = Commitment(catalogId: refresh.catalogId, catalogVersion: refresh.catalogVersion, lines: refresh.lines)
+            commitmentEffectiveDate = effectiveDate
         case .closed(let closure): self.closure = closure
         }
     }

@@ -1,7 +1,7 @@
 import LedgerValues
 
 /// What `decide` may consult besides the contract's own events: the reference data in
-/// force, and today's date (for "a quarter in the future").
+/// force, and today's date (for "a quarter that has not ended").
 public struct DecisionContext: Sendable {
     public let reference: ReferenceData
     public let today: CalendarDate
@@ -51,13 +51,19 @@ struct ContractRules {
         case .recordPledge(let catalog, let lines, let stated): return [try recordPledge(catalog, lines, stated)]
         case .reportDelivery(let quarter, let lines, let confirmed): return [try reportDelivery(quarter, lines, confirmed, registration)]
         case .correctDelivery(let corrects, let lines): return [try correctDelivery(corrects, lines)]
+        case .correctQuarter(let quarter, let measure, let lines): return [try correctDelivery(try returnCorrected(quarter, measure, lines), lines)]
         case .refreshCommitments(let revise, let add, let withdraw, let catalog):
             return [try refreshCommitments(revise, add, withdraw, catalog)]
         case .close: return [try close()]
         }
     }
 
-    var isCorrection: Bool { if case .correctDelivery = action { true } else { false } }
+    var isCorrection: Bool {
+        switch action {
+        case .correctDelivery, .correctQuarter: true
+        default: false
+        }
+    }
 
     func order(_ message: String) -> DomainError { DomainError(.lifecycleOrder, message) }
 
@@ -70,6 +76,12 @@ struct ContractRules {
         }
         guard context.reference.policies[registration.policyId] != nil else {
             throw DomainError(.unknownPolicy, "policy \"\(registration.policyId)\" has not been adopted; adopt it with `svledger policy adopt`")
+        }
+        if registration.migrated {
+            guard registration.existingSupplier != nil else {
+                throw DomainError(.invalidInput, "a migrated contract is one already running when the ledger took it on: give its existingSupplier")
+            }
+            try requireReason("registering a contract as migrated (returns before its registration are then accepted)")
         }
         return .registered(registration)
     }
@@ -214,6 +226,7 @@ struct ContractRules {
     func recordPledge(_ catalogReference: String, _ lines: [QuantityLine], _ stated: [String: String]) throws(DomainError) -> ContractEvent {
         guard let supplier = state.supplier else { throw order("a pledge is made by the winning supplier: award the contract first (or register it as already running)") }
         guard state.pledge == nil else { throw order("a pledge is already recorded; change commitments with a review refresh") }
+        try checkCommitmentOrder("the pledge")
         let catalog = try catalog(catalogReference)
         return .pledgeRecorded(Pledge(supplier: supplier, catalogId: catalog.id, catalogVersion: catalog.version, lines: try priced(lines, in: catalog), statedValues: stated))
     }
@@ -242,9 +255,38 @@ struct ContractRules {
         guard quarter.lastDay >= registration.startDate, quarter.firstDay <= registration.endDate else {
             throw DomainError(.quarterOutsideTerm, "\(quarter) (\(quarter.firstDay) to \(quarter.lastDay)) is outside the contract term \(registration.startDate) to \(registration.endDate)")
         }
-        guard quarter.firstDay <= context.today else {
-            throw DomainError(.quarterInFuture, "\(quarter) has not started yet (it starts \(quarter.firstDay))")
+        // The return for a quarter is due once it has ended: on its last day it has not.
+        guard quarter.lastDay < context.today else {
+            throw DomainError(.quarterNotEnded, "\(quarter) has not ended yet (it ends \(quarter.lastDay)); its return is made after that")
         }
+        if let start = state.monitoredFrom, quarter.lastDay < start {
+            let since = state.award.map { "was awarded on \($0.awardDate)" }
+                ?? "is a running contract taken on by the ledger on \(start) (its registration)"
+            throw DomainError(
+                .quarterBeforeAward,
+                "\(quarter) ended on \(quarter.lastDay), before contract \(command.contract) \(since); "
+                    + (state.award != nil
+                        ? "check the award date (--award-date, or --effective-date on the award)"
+                        : "a contract that started before the ledger did is registered with --migrated and a reason"))
+        }
+    }
+
+    /// Finds the return a correction names by quarter: the one return of `quarter` that covers
+    /// `measure`, or the measures of `lines` when no measure is named.
+    func returnCorrected(_ quarter: FinancialQuarter, _ measure: String?, _ lines: [QuantityLine]) throws(DomainError) -> EventID {
+        let measures = measure.map { [$0] } ?? lines.map(\.measure)
+        let found = state.returns(of: quarter, covering: Set(measures))
+        let named = measures.joined(separator: ", ")
+        guard let first = found.first else {
+            throw DomainError(.correctionReference, "contract \(command.contract) has no \(quarter) return for \(named) to correct")
+        }
+        guard found.count == 1 else {
+            let each = found.map { r in "\(r.eventId) (\(r.lines.map(\.measure).filter { measures.contains($0) }.joined(separator: ", ")))" }
+            throw DomainError(
+                .correctionReference,
+                "\(named) for \(quarter) is in \(found.count) returns, \(each.joined(separator: " and ")); a correction cites one: correct each return on its own (name its measure), or give its event id")
+        }
+        return first.eventId
     }
 
     func correctDelivery(_ corrects: EventID, _ lines: [QuantityLine]) throws(DomainError) -> ContractEvent {
@@ -275,6 +317,7 @@ struct ContractRules {
     func refreshCommitments(_ revise: [QuantityLine], _ add: [QuantityLine], _ withdraw: [String], _ catalogReference: String?) throws(DomainError) -> ContractEvent {
         guard let current = state.commitment else { throw order("there is no pledge to refresh: record the pledge first") }
         try requireReason("a review refresh")
+        try checkCommitmentOrder("a review refresh")
         let catalog = try catalog(catalogReference ?? "\(current.catalogId)@\(current.catalogVersion)")
         let repriced = catalog.id != current.catalogId || catalog.version != current.catalogVersion
         var lines: [String: ExactDecimal] = [:]
@@ -301,7 +344,21 @@ struct ContractRules {
 
     func close() throws(DomainError) -> ContractEvent {
         guard state.supplier != nil else { throw order("only an awarded contract can be closed") }
-        return .closed(Closure(closedOn: command.effectiveDate))
+        let early = command.effectiveDate < (state.registration?.endDate ?? command.effectiveDate)
+        if early {
+            try requireReason("closing on \(command.effectiveDate), before the term ends on \(state.registration!.endDate) (an early termination),")
+        }
+        return .closed(Closure(closedOn: command.effectiveDate, earlyTermination: early))
+    }
+
+    /// The pledge and the review refreshes take effect in the order they are recorded, so that the
+    /// commitments in force on a day are those recorded before the first that takes effect later.
+    func checkCommitmentOrder(_ what: String) throws(DomainError) {
+        if let last = state.commitmentEffectiveDate, command.effectiveDate < last {
+            throw DomainError(
+                .commitmentEffectiveOrder,
+                "\(what) of contract \(command.contract) would take effect on \(command.effectiveDate), before the commitment recorded last, effective \(last); give an effective date on or after \(last)")
+        }
     }
 
     // MARK: - Shared checks
@@ -328,7 +385,7 @@ struct ContractRules {
     }
 
     func unknownMeasure(_ code: String, _ catalog: Catalog) -> DomainError {
-        DomainError(.unknownMeasure, "measure \(code) is not in catalog \(catalog.reference)")
+        DomainError(.unknownMeasure, "measure \(code) is not in catalog \(catalog.reference)\(Suggestion.phrase(for: code, among: catalog.order))")
     }
 
     func requireReason(_ what: String) throws(DomainError) {

@@ -1,23 +1,28 @@
 import LedgerValues
 
-/// The policies and catalogs adopted into the ledger, folded from `PolicyAdopted` and
-/// `CatalogPublished` events. Lookups by date give what was in force then.
+/// The policies and catalogs adopted into the ledger and the councils described in it, folded
+/// from `PolicyAdopted`, `CatalogPublished` and `CouncilDescribed` events. Lookups by date give
+/// what was in force then.
 public struct ReferenceData: Sendable {
     public private(set) var policies: [String: [Policy]] = [:]
     public private(set) var catalogs: [String: [Catalog]] = [:]
+    /// Each council's descriptions, in log order: the last one is the council as now described.
+    public private(set) var councils: [String: [Council]] = [:]
 
     public init() {}
 
     /// Event types that change reference data.
     public static let policyAdopted = "PolicyAdopted"
     public static let catalogPublished = "CatalogPublished"
+    public static let councilDescribed = "CouncilDescribed"
 
-    /// Stream ids: one per policy and one per catalog.
+    /// Stream ids: one per policy, one per catalog and one per council.
     public static func stream(policy id: String) -> String { "policy/\(id)" }
     public static func stream(catalog id: String) -> String { "catalog/\(id)" }
+    public static func stream(council id: String) -> String { "council/\(id)" }
 
     /// What the streams of reference data start with.
-    public static let streamPrefixes = ["policy/", "catalog/"]
+    public static let streamPrefixes = ["policy/", "catalog/", "council/"]
 
     // MARK: - Lookups
 
@@ -43,6 +48,12 @@ public struct ReferenceData: Sendable {
         return parts.count == 2 ? catalog(parts[0], version: parts[1]) : latestCatalog(parts[0])
     }
 
+    /// The council `id` as last described, if it has been.
+    public func council(_ id: String) -> Council? { councils[id]?.last }
+
+    /// Every council as last described, by id.
+    public var describedCouncils: [Council] { councils.keys.sorted().compactMap { councils[$0]?.last } }
+
     // MARK: - Decide and evolve
 
     /// The event adopting `policy`, or a refusal if its text breaks ``TextRules`` or that version
@@ -59,6 +70,19 @@ public struct ReferenceData: Sendable {
         try catalog.checkText()
         try Self.refuseReuse(self.catalog(catalog.id, version: catalog.version)?.document, catalog.document, "catalog \(catalog.reference)", "published", "values")
         return (Self.stream(catalog: catalog.id), DomainEvent(type: Self.catalogPublished, payload: ["catalog": catalog.document]))
+    }
+
+    /// The event describing `council` (again, if it was described before), or a refusal if its
+    /// text breaks ``TextRules`` or another council already goes by its name (a policy names
+    /// its council by name, so two councils of one name would make a contract's council unclear).
+    public func describe(_ council: Council) throws(DomainError) -> (stream: String, event: DomainEvent) {
+        try council.checkText()
+        if let other = describedCouncils.first(where: { $0.id != council.id && $0.isNamed(council.name) }) {
+            throw DomainError(
+                .councilNameTaken,
+                "council \(other.id) is already called \(DisplayText.quoted(other.name)); a policy names its council by name, so two councils cannot share one")
+        }
+        return (Self.stream(council: council.id), DomainEvent(type: Self.councilDescribed, payload: ["council": council.document]))
     }
 
     /// A version is recorded once: again with the same document is a no-op refused as such,
@@ -80,6 +104,9 @@ public struct ReferenceData: Sendable {
         case Self.catalogPublished:
             let catalog = try Catalog(document: payload["catalog"] ?? .null)
             catalogs[catalog.id, default: []].append(catalog)
+        case Self.councilDescribed:
+            let council = try Council(document: payload["council"] ?? .null)
+            councils[council.id, default: []].append(council)
         default: break
         }
     }

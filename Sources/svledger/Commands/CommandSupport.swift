@@ -17,7 +17,7 @@ struct ActorOptions: ParsableArguments {
     @Option(help: "Why: recorded in the event and shown in the audit trail.")
     var reason: String?
 
-    @Option(help: ArgumentHelp("The date the action takes effect (default: today).", valueName: "YYYY-MM-DD"))
+    @Option(help: ArgumentHelp("The day the action happened (default: today, and the event records that no date was given).", valueName: "YYYY-MM-DD"))
     var effectiveDate: String?
 
     func validate() throws {
@@ -41,16 +41,16 @@ enum DomainCommand {
 
     /// Parses, decides and records `commands` as one all-or-nothing batch.
     static func run(_ commands: [JSONValue], ledger options: LedgerOptions, format: OutputFormat = .text) throws {
-        var parsed: [LedgerCommand] = []
+        var parsed: [AnyLedgerCommand] = []
         for (index, json) in commands.enumerated() {
             do {
-                parsed.append(try LedgerCommand.parse(json, today: today, builtin: BuiltinReference.document))
+                parsed.append(try AnyLedgerCommand.parse(json, today: today, builtin: BuiltinReference.document))
             } catch {
                 throw commands.count == 1 ? InputLine.categorized(error) : InputLine.error(error, at: "command \(index + 1)")
             }
         }
         let ledger = try options.openLedger()
-        let outcome = try ledger.execute(parsed, today: today)
+        let outcome = try ledger.execute(commands: parsed, today: today)
         switch format {
         case .text:
             for event in outcome.recorded {
@@ -63,23 +63,29 @@ enum DomainCommand {
         }
     }
 
-    static func run(_ fields: [String: JSONValue], ledger options: LedgerOptions) throws {
-        try run([.object(JSONObject(fields))], ledger: options)
+    /// Records one command built from a subcommand's flags; its errors name those flags.
+    static func run(_ fields: [String: JSONValue], ledger options: LedgerOptions, flags: FlagNames = FlagNames()) throws {
+        do {
+            try run([.object(JSONObject(fields))], ledger: options)
+        } catch {
+            throw flags.translate(error)
+        }
     }
 }
 
 /// Line items from repeated flags or a CSV file.
 enum LineInput {
-    /// `NT1=24` → measure and quantity; with `evidence`, `NT1=3@HR-2025-Q1-009`.
+    /// `NT1=24` → measure and quantity; with `evidence`, `NT1=3@HR-2025-Q1-009`. Spaces around
+    /// each part are dropped: `"NT10 = 12 @ E2"` is `NT10=12@E2`.
     static func parse(_ flags: [String], evidence: Bool = false) throws -> [JSONValue] {
         try flags.map { flag in
-            let parts = flag.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            let parts = flag.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty else {
                 throw ValidationError("--line \(DisplayText.quoted(flag)) must look like \(evidence ? "NT1=3@EVIDENCE-REF" : "NT1=24")")
             }
             var line: [String: JSONValue] = ["measure": .string(parts[0])]
             if evidence {
-                let quantityAndEvidence = parts[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                let quantityAndEvidence = parts[1].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard quantityAndEvidence.count == 2 else {
                     throw ValidationError("--line \(DisplayText.quoted(flag)) needs an evidence reference after @, like NT1=3@HR-2025-Q1-009")
                 }

@@ -29,7 +29,7 @@ extension Root {
                 guard !items.isEmpty else { throw ValidationError("give the pledge lines with --line or --lines") }
                 var fields = who.fields("pledge.record")
                 fields.merge(["contract": .string(contract), "catalog": .string(catalog), "lines": .array(items)]) { $1 }
-                try DomainCommand.run(fields, ledger: ledger)
+                try DomainCommand.run(fields, ledger: ledger, flags: FlagNames(["catalog": "--catalog", "lines": "--line"]))
             }
         }
     }
@@ -44,8 +44,10 @@ extension Root {
                   svledger delivery report --contract LCC-2025-014 --quarter 2025-26-Q1 \\
                       --line NT1=3@HR-2025-Q1-009 --line NT10=26@APP-004 --confirm-attribution ...
 
-                Quarters follow the UK financial year: 2025-26-Q1 is April to June 2025. A second return
-                for the same quarter and measure is refused: correct the first instead. Delivery
+                Quarters follow the UK financial year: 2025-26-Q1 is April to June 2025. A quarter's
+                return is made once it has ended, and for a quarter from the award on (for a running
+                contract, from its registration; registered --migrated, from its term start). A second
+                return for the same quarter and measure is refused: correct the first instead. Delivery
                 against a measure that was never pledged is kept, and shown apart.
                 """)
             @OptionGroup var ledger: LedgerOptions
@@ -65,27 +67,54 @@ extension Root {
                     "contract": .string(contract), "quarter": .string(quarter), "lines": .array(items),
                     "attributionConfirmed": .bool(confirmAttribution),
                 ]) { $1 }
-                try DomainCommand.run(fields, ledger: ledger)
+                try DomainCommand.run(fields, ledger: ledger, flags: FlagNames([
+                    "quarter": "--quarter", "lines": "--line", "attributionConfirmed": "--confirm-attribution",
+                ]))
             }
         }
 
         struct Correct: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Correct an earlier return: a new event that references it, with a reason.",
-                discussion: "The event id of the return is shown by `svledger log --stream contract/REF --format json`.")
+                discussion: """
+                  Name the return by its quarter (and measure), or by its event id:
+                    svledger delivery correct --contract LCC-2025-014 --quarter 2025-26-Q1 --measure NT1 \\
+                        --line NT1=5@HR-Q1-009b --reason "One starter was on another contract" ...
+                    svledger delivery correct --contract LCC-2025-014 --corrects EVENT-ID --line ... --reason ...
+                The quarter's return is the one holding the measure (--measure, else the measures of the
+                lines); if none does, or they are in more than one return, the correction is refused.
+                Event ids are in `svledger audit LCC-2025-014` and `svledger log --stream contract/LCC-2025-014`.
+                """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
             @Option var contract: String
-            @Option(help: "The event id of the return (or correction) being corrected.") var corrects: String
+            @Option(help: "The event id of the return (or correction) being corrected.") var corrects: String?
+            @Option(help: "The quarter of the return being corrected, e.g. 2025-26-Q1 (instead of --corrects).") var quarter: String?
+            @Option(help: "With --quarter: the measure whose return is corrected (default: the lines' measures).") var measure: String?
             @Option(help: "MEASURE=QUANTITY@EVIDENCE: the corrected figure (repeat).") var line: [String] = []
             @Option(help: "CSV file with the header measure,quantity,evidence.") var lines: String?
+
+            func validate() throws {
+                switch (corrects, quarter) {
+                case (nil, nil): throw ValidationError("name the return corrected: --quarter (and --measure), or --corrects EVENT-ID")
+                case (.some, .some): throw ValidationError("give --quarter or --corrects, not both")
+                default: break
+                }
+                if measure != nil, quarter == nil { throw ValidationError("--measure goes with --quarter") }
+                if line.isEmpty, lines == nil { throw ValidationError("give the corrected lines with --line or --lines") }
+            }
 
             func run() throws {
                 let items = try LineInput.gather(flags: line, file: lines, evidence: true)
                 guard !items.isEmpty else { throw ValidationError("give the corrected lines with --line or --lines") }
                 var fields = who.fields("delivery.correct")
-                fields.merge(["contract": .string(contract), "correctsEventId": .string(corrects), "lines": .array(items)]) { $1 }
-                try DomainCommand.run(fields, ledger: ledger)
+                fields.merge(["contract": .string(contract), "lines": .array(items)]) { $1 }
+                if let corrects { fields["correctsEventId"] = .string(corrects) }
+                if let quarter { fields["quarter"] = .string(quarter) }
+                if let measure { fields["measure"] = .string(measure.trimmingCharacters(in: .whitespaces)) }
+                try DomainCommand.run(fields, ledger: ledger, flags: FlagNames([
+                    "correctsEventId": "--corrects", "quarter": "--quarter", "measure": "--measure", "lines": "--line",
+                ]))
             }
         }
     }
@@ -113,10 +142,12 @@ extension Root {
                 var fields = who.fields("review.refresh")
                 fields.merge([
                     "contract": .string(contract), "revise": .array(try LineInput.parse(revise)), "add": .array(try LineInput.parse(add)),
-                    "withdraw": .array(withdraw.map { .string($0) }),
+                    "withdraw": .array(withdraw.map { .string($0.trimmingCharacters(in: .whitespaces)) }),
                 ]) { $1 }
                 if let catalog { fields["catalog"] = .string(catalog) }
-                try DomainCommand.run(fields, ledger: ledger)
+                try DomainCommand.run(fields, ledger: ledger, flags: FlagNames([
+                    "revise": "--revise", "add": "--add", "withdraw": "--withdraw", "catalog": "--catalog",
+                ]))
             }
         }
     }

@@ -22,7 +22,10 @@ extension Root.Contract {
 
                 The policy must have been adopted (`svledger policy adopt --builtin lancashire-2024-28`).
                 For a contract already running, give --existing-supplier: its supplier may then pledge
-                social value without a tender, as the Lancashire policy allows.
+                social value without a tender, as the Lancashire policy allows. Its returns are taken
+                from the day it is registered (--effective-date); one that started before the ledger
+                did and whose earlier quarters are to be recorded is registered with --migrated and a
+                --reason, and then takes returns for any quarter of its term.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var who: ActorOptions
@@ -36,6 +39,14 @@ extension Root.Contract {
         @Option(help: "An area served (repeat for several).") var area: [String] = []
         @Option(help: "The adopted policy that governs it, e.g. lancashire-2024-28.") var policy: String
         @Option(help: "For a contract already running: its supplier.") var existingSupplier: String?
+        @Flag(help: "A running contract that started before the ledger did: returns for any quarter of its term are accepted (needs --existing-supplier and --reason).")
+        var migrated = false
+
+        static let flags = FlagNames([
+            "title": "--title", "buyerDepartment": "--department", "category": "--category", "estimatedWholeLifeValueGBP": "--value",
+            "startDate": "--start", "endDate": "--end", "areasServed": "--area", "policyId": "--policy",
+            "existingSupplier": "--existing-supplier", "migrated": "--migrated",
+        ])
 
         func run() throws {
             var fields = who.fields("contract.register")
@@ -45,7 +56,8 @@ extension Root.Contract {
                 "endDate": .string(end), "areasServed": .array(area.map { .string($0) }), "policyId": .string(policy),
             ]) { $1 }
             if let existingSupplier { fields["existingSupplier"] = .string(existingSupplier) }
-            try DomainCommand.run(fields, ledger: ledger)
+            if migrated { fields["migrated"] = .bool(true) }
+            try DomainCommand.run(fields, ledger: ledger, flags: Self.flags)
         }
     }
 
@@ -62,14 +74,18 @@ extension Root.Contract {
             var fields = who.fields("contract.award")
             fields.merge(["contract": .string(contract), "supplier": .string(supplier), "valueGBP": .string(value)]) { $1 }
             if let awardDate { fields["awardDate"] = .string(awardDate) }
-            try DomainCommand.run(fields, ledger: ledger)
+            try DomainCommand.run(fields, ledger: ledger, flags: FlagNames(["supplier": "--supplier", "valueGBP": "--value", "awardDate": "--award-date"]))
         }
     }
 
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Close the contract after its end-of-contract reconciliation.",
-            discussion: "After closure only delivery corrections are accepted.")
+            discussion: """
+                After closure only delivery corrections are accepted. The closure takes effect on
+                --effective-date (default: today); before the end of the term it is an early
+                termination, and needs a --reason.
+                """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var who: ActorOptions
         @Option var contract: String
@@ -119,7 +135,7 @@ extension Root {
             func run() throws {
                 var fields = who.fields("exemption.request")
                 fields.merge(["contract": .string(contract), "businessCaseReference": .string(businessCase)]) { $1 }
-                try DomainCommand.run(fields, ledger: ledger)
+                try DomainCommand.run(fields, ledger: ledger, flags: FlagNames(["businessCaseReference": "--business-case"]))
             }
         }
 
@@ -137,7 +153,7 @@ extension Root {
             func run() throws {
                 var fields = who.fields("exemption.decide")
                 fields.merge(["contract": .string(contract), "decision": .string(decision.rawValue), "businessCaseReference": .string(businessCase)]) { $1 }
-                try DomainCommand.run(fields, ledger: ledger)
+                try DomainCommand.run(fields, ledger: ledger, flags: FlagNames(["businessCaseReference": "--business-case", "decision": "--granted or --refused"]))
             }
         }
     }
@@ -176,7 +192,11 @@ extension Root {
                     fields["matrixAnswers"] = ["impact": .string(impact), "objectivesMet": .integer(Int64(objectives)), "areaNeeds": .string(areaNeeds)]
                 }
                 if let overrideReason { fields["overrideReason"] = .string(overrideReason) }
-                try DomainCommand.run(fields, ledger: ledger)
+                try DomainCommand.run(fields, ledger: ledger, flags: FlagNames([
+                    "percent": "--percent", "basis": "--basis", "matrixAnswers": "--impact, --objectives and --area-needs",
+                    "matrixAnswers.impact": "--impact", "matrixAnswers.objectivesMet": "--objectives", "matrixAnswers.areaNeeds": "--area-needs",
+                    "impact": "--impact", "objectivesMet": "--objectives", "areaNeeds": "--area-needs", "overrideReason": "--override-reason",
+                ]))
             }
         }
     }
@@ -220,7 +240,7 @@ extension Root {
                 }
                 var fields = who.fields("bids.evaluate")
                 fields.merge(["contract": .string(contract), "catalog": .string(catalog), "bidders": .array(bidders)]) { $1 }
-                try DomainCommand.run(fields, ledger: ledger)
+                try DomainCommand.run(fields, ledger: ledger, flags: FlagNames(["catalog": "--catalog", "bidders": "--offers bidder", "socialValueScore": "--score"]))
             }
         }
     }

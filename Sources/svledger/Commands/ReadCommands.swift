@@ -47,20 +47,27 @@ extension Root {
             let snapshot = view.snapshot
             guard let c = snapshot.contract(contract) else {
                 let when = [asOf.asOf.map { "as of \($0)" }, effective.on.map { "effective on \($0)" }].compactMap { $0 }
-                throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(snapshot.position)\(when.isEmpty ? "" : " (\(when.joined(separator: ", ")))")")
+                throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(snapshot.position)\(when.isEmpty ? "" : " (\(when.joined(separator: ", ")))")\(Suggestion.phrase(for: contract, among: snapshot.contracts.map(\.reference)))")
             }
             if format == .json {
                 print(view.stating(ShowDocument.json(c, head: snapshot.head)).canonicalText)
                 return
             }
             Terminal.print("\(c.reference)  \(c.title)")
-            Terminal.print("stage          \(c.stage.rawValue)\(c.closedOn.map { " on \($0)" } ?? "")")
+            Terminal.print("stage          \(c.stage.rawValue)\(c.closedOn.map { " on \($0)" } ?? "")"
+                + (c.earlyTermination ? ", before the end of its term (early termination\(c.closureReason.map { ": \($0)" } ?? ""))" : ""))
             Terminal.print("buyer          \(c.buyerDepartment); \(c.category.rawValue); areas \(c.areasServed.joined(separator: ", "))")
             Terminal.print("term           \(c.startDate) to \(c.endDate); estimated \(c.estimatedValue.formatted)")
             Terminal.print("policy         \(c.policyId)\(c.assessment.map { "@\($0.policyVersion): \($0.outcome.rawValue) the \($0.threshold.formatted) threshold (assessed \($0.assessedOn))\($0.statutoryDutyApplies ? "; statutory duty applies" : "")" } ?? ": not yet assessed")")
             if let e = c.exemption { Terminal.print("exemption      \(e.status.rawValue), business case \(e.businessCase)\(e.decidedByRole.map { " by the \($0)" } ?? "")\(e.reason.map { ": \($0)" } ?? "")") }
             if let w = c.weighting { Terminal.print("weighting      \(w.percent)% (\(w.basis.rawValue)\(w.overrideReason.map { ": \($0)" } ?? ""))\(w.exemptionApplied ? ", below the minimum under an exemption" : "")") }
             if let supplier = c.supplier { Terminal.print("supplier       \(supplier)\(c.award.map { ", awarded \($0.date) for \($0.value.formatted)" } ?? " (running contract)")") }
+            if c.migrated {
+                Terminal.print("migrated       it started before the ledger did: returns accepted for any quarter of its term\(c.migrationReason.map { " (\($0))" } ?? "")")
+            }
+            if !c.datesNotGiven.isEmpty {
+                Terminal.print("dates          \(EventSummary.effectiveDateNotGiven): " + c.datesNotGiven.map { "\($0.label) (\($0.effectiveDate))" }.joined(separator: ", "))
+            }
             if let catalog = c.commitmentCatalog { Terminal.print("priced with    \(catalog)") }
             if !c.lines.isEmpty {
                 Terminal.print("")
@@ -119,14 +126,16 @@ extension Root {
             }
             let rows = entries.map(\.cells)
             if rows.isEmpty, let contract, since == nil {
-                throw CLIError(.notFound, "contract-not-found", "no events for contract \(DisplayText.excerpt(contract))\(position.map { " up to position \($0)" } ?? "")")
+                let known = try opened.store.read { try $0.streamIds(withPrefix: ContractEvent.streamPrefix) }.compactMap(ContractEvent.reference(ofStream:))
+                throw CLIError(.notFound, "contract-not-found", "no events for contract \(DisplayText.excerpt(contract))\(position.map { " up to position \($0)" } ?? "")\(Suggestion.phrase(for: contract, among: known))")
             }
             switch format {
             case .text:
                 if rows.isEmpty { Terminal.print("no contract events recorded \(since.map { UInt64($0) == nil ? "since \($0)" : "after position \($0)" } ?? "")") }
                 for e in entries {
-                    Terminal.print("\(String(e.position).leftPad(5))  \(e.recordedAt)  effective \(e.effectiveDate)  \(e.eventType)\(contract == nil ? "  \(e.contract)" : "")")
-                    Terminal.print("       by \(e.actorId) (\(e.actorRole))\(e.reason.map { ": \"\($0)\"" } ?? "")")
+                    let undated = e.effectiveDateDefaulted == true ? " (\(EventSummary.effectiveDateNotGiven))" : ""
+                    Terminal.print("\(String(e.position).leftPad(5))  \(e.recordedAt)  effective \(e.effectiveDate)\(undated)  \(e.eventType)\(contract == nil ? "  \(e.contract)" : "")")
+                    Terminal.print("       by \(e.actorId) (\(e.actorRole))\(e.reason.flatMap { $0.isEmpty ? nil : ": \"\($0)\"" } ?? "")")
                     Terminal.print("       \(e.summary)")
                     for change in e.changes { Terminal.print("         \(change.text)") }
                     Terminal.print("       event \(e.eventId)  hash \(e.hash)")

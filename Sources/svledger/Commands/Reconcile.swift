@@ -37,6 +37,10 @@ extension Root {
                 try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period, contract: contract, supplier: supplier)
             let result = view.reconciliation
             if let contract, result.contracts.isEmpty {
+                let references = view.snapshot.contracts.map(\.reference)
+                if !references.contains(contract) {
+                    throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(view.snapshot.position)\(Suggestion.phrase(for: contract, among: references))")
+                }
                 throw CLIError(.notFound, "commitment-not-found", "contract \(DisplayText.excerpt(contract)) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
             }
             switch format {
@@ -76,6 +80,7 @@ enum ReconciliationTable {
                 Terminal.print("  unpledged deliveries (not in the totals): " + c.unpledged.map { "\($0.measure) \($0.quantity) in \($0.quarter)" }.joined(separator: ", "))
             }
             if !c.lateReturns.isEmpty { Terminal.print("  late returns: " + c.lateReturns.map(\.description).joined(separator: ", ")) }
+            for line in c.lines { if let check = line.evidenceCheck { Terminal.print("  check the evidence: \(line.measure) \(check)") } }
         }
         for (title, rollups) in [("BY THEME", r.byTheme), ("BY COUNCIL PRIORITY", r.byPriority), ("BY SUPPLIER", r.bySupplier)] {
             Terminal.print("")
@@ -94,10 +99,10 @@ enum ReconciliationTable {
                     [r.period.description, c.reference, c.supplier ?? "", line.measure, line.theme, line.unit,
                      line.originalQuantity?.description ?? "", line.currentQuantity?.description ?? "",
                      line.deliveredQuantity.description, line.expectedQuantity.description, line.varianceQuantity.description]
-                        + amounts(line.amounts, plain: true).dropLast() + [line.rating.rawValue]
+                        + amounts(line.amounts, plain: true).dropLast() + [line.rating.rawValue, line.evidenceCheck ?? ""]
                 }
             }
-            TableOutput.csv(["period", "contract", "supplier", "measure", "theme", "unit", "pledged_quantity", "current_quantity", "delivered_quantity", "expected_quantity", "variance_quantity"] + plainHeader, rows)
+            TableOutput.csv(["period", "contract", "supplier", "measure", "theme", "unit", "pledged_quantity", "current_quantity", "delivered_quantity", "expected_quantity", "variance_quantity"] + plainHeader + ["evidence_check"], rows)
         case .contract:
             let rows = r.contracts.map { c in
                 [r.period.description, c.reference, c.title, c.supplier ?? ""] + amounts(c.amounts, plain: true)

@@ -6,6 +6,7 @@ import Foundation
 import Ledger
 import Projections
 import Reports
+import SocialValue
 
 extension Root {
     struct Report: ParsableCommand {
@@ -15,31 +16,46 @@ extension Root {
 
 extension Root.Report {
     /// Thin over `Reports.CabinetReport`: reads the ledger and reconciles it as `reconcile`
-    /// does, then writes the text the report functions return.
+    /// does (and at the two quarters the trend compares with), reads the author's narrative,
+    /// then writes the text the report functions return.
     struct Cabinet: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The Cabinet Member report: social value pledged and delivered, exceptions, weighting compliance.",
+            abstract: "The report to a council's Cabinet on the social value its contracts secure.",
             discussion: """
-                For the period and the financial year to date: contracts in scope,
-                social value pledged, delivered, and delivered against expected;
-                charts by theme and by quarter; roll-ups by council priority; every
-                contract rated on the Procurement Act 2023 scale, worst first;
-                under-delivery, late returns, exemptions, board overrides and
-                in-scope contracts with no pledge; weighting compliance; and the
-                ledger head to check with `svledger verify --expect-head`.
-                HTML is one self-contained file (no script, nothing fetched) that
-                prints to A4; md gives the same as tables; csv gives every figure
-                as section,key,metric,value rows.
+                One council's report (--council, needed when the ledger holds several; one
+                directorate of it with --directorate), in the shape of a Cabinet paper: the
+                meeting (--meeting), whose report it is and whom to ask (from `svledger council
+                describe`), the electoral divisions and corporate priorities concerned, a brief
+                summary and the recommendation; a one-page summary of the figures (contracts by
+                rating, delivered against expected with each commitment capped at 100% beside the
+                uncapped figure, outcomes as counts, the trend against the last quarter and the same
+                quarter last year, delivery by area, evidence, exceptions, and remedial commentary
+                on every inadequate contract); the detail by theme (the council's own themes),
+                quarter, measure, area, council priority and contract; the implications and
+                background papers; and the ledger head to check with `svledger verify --expect-head`.
 
-                  svledger report cabinet --period 2025-26-Q2 --out cabinet.html
-                  svledger report cabinet --period 2025-26-Q2 --format md --out cabinet.md
-                  svledger report cabinet --period 2025-26-Q2 --format csv > cabinet.csv
-                  svledger report cabinet --period 2025-26-Q2 --as-of 2025-10-31
+                The recommendation, commentary, implications, background papers and remedial
+                commentary come from --narrative FILE (its "## Part" headings are in
+                docs/domain.md); the report records the file's SHA-256, and any part not written
+                reads "None given.".
+
+                HTML is one self-contained file (no script, nothing fetched) that prints to A4 with
+                page numbers; md gives the same as tables; csv gives every figure and text as
+                section,key,metric,value rows.
+
+                  svledger report cabinet --period 2025-26-Q2 --council lancashire \\
+                      --meeting 2025-11-13 --narrative cabinet-narrative.md --out cabinet.html
+                  svledger report cabinet --period 2025-26-Q2 --council lancashire --format csv > cabinet.csv
+                  svledger report cabinet --period 2025-26-Q2 --council lancashire --directorate Highways --format md
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions
         @OptionGroup var effective: EffectiveOptions
         @Option(help: "The reporting period, e.g. 2025-26-Q2 (default: the quarter of --on, else of --as-of, else of today).") var period: String?
+        @Option(help: ArgumentHelp("The council: its id or name (needed when the ledger holds more than one).", valueName: "id")) var council: String?
+        @Option(help: ArgumentHelp("Only the contracts of this directorate (their buying department).", valueName: "name")) var directorate: String?
+        @Option(help: ArgumentHelp("The date of the Cabinet meeting the report goes to.", valueName: "YYYY-MM-DD")) var meeting: String?
+        @Option(help: ArgumentHelp("The author's narrative: recommendation, commentary, implications, remedial commentary.", valueName: "file")) var narrative: String?
         @Option(help: ArgumentHelp("Write the report to this file (default: standard output).", valueName: "file")) var out: String?
         @Option(help: "html, md or csv.") var format: ReportFormat = .html
 
@@ -54,13 +70,28 @@ extension Root.Report {
             }
         }
 
+        func validate() throws {
+            if let meeting, CalendarDate(meeting) == nil { throw ValidationError("--meeting must be a date YYYY-MM-DD, got \(DisplayText.quoted(meeting))") }
+        }
+
         func run() throws {
-            let view = try FigureView(try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period)
-            let reconciliation = view.reconciliation
-            let snapshot = view.snapshot
+            let narrativeText = try narrative.map(Self.readNarrative)
+            let opened = try ledger.openLedger(.readOnly)
+            let view = try FigureView(opened, asOf: asOf, effective: effective, period: period)
             let quarter = view.period
-            var text = CabinetReport.render(
-                format.reportFormat, snapshot: snapshot, reconciliation: reconciliation, generatedAt: Timestamp.now().description)
+            // The trend's quarters, each with the commitments in force at its end, as a read of that quarter would have them.
+            let previous = quarter.number == 1 ? FinancialQuarter(startYear: quarter.startYear - 1, number: 4)! : FinancialQuarter(startYear: quarter.startYear, number: quarter.number - 1)!
+            let lastYear = FinancialQuarter(startYear: quarter.startYear - 1, number: quarter.number)!
+            let comparisons = try [previous, lastYear].map { earlier in
+                Reconciliation.compute(
+                    try view.snapshot.limited(.commitmentsInForce(on: earlier.lastDay), store: opened.store), period: earlier, reportingDate: earlier.lastDay)
+            }
+            let request = CabinetReportRequest(
+                council: council, directorate: directorate, meeting: meeting.flatMap(CalendarDate.init), narrative: narrativeText,
+                generatedAt: Timestamp.now().description)
+            let model = try CabinetReportModel(
+                snapshot: view.snapshot, reconciliation: view.reconciliation, comparisons: comparisons, request: request)
+            var text = CabinetReport.render(format.reportFormat, model)
             // Markdown is read as it is, in a terminal or an editor: no control sequence may reach either.
             if format == .md { text = DisplayText.escaped(text, keepingNewlines: true) }
             guard let out else {
@@ -68,8 +99,21 @@ extension Root.Report {
                 return
             }
             try AtomicFile.write(text, to: out)
-            Terminal.print("wrote \(out) (\(format.rawValue), \(reconciliation.contracts.count) contracts, \(quarter))")
+            Terminal.print("wrote \(out) (\(format.rawValue), \(model.scopeName), \(model.figures.contracts.count) contracts, \(quarter))")
             view.printFooter()
+        }
+
+        /// The narrative file, read whole and parsed; its bytes as they are, for the digest.
+        static func readNarrative(_ path: String) throws -> CabinetNarrative {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+            else { throw CLIError(.notFound, "file-unreadable", "cannot read the narrative \(path)") }
+            if let size = attributes[.size] as? Int, size > CabinetNarrative.maxBytes {
+                throw CabinetReportError(.invalidNarrative, "\(path): is \(size) bytes long; a narrative file is at most \(CabinetNarrative.maxBytes) bytes")
+            }
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.notFound, "file-unreadable", "cannot read the narrative \(path)") }
+            return try CabinetNarrative(bytes: [UInt8](data), fileName: (path as NSString).lastPathComponent)
         }
     }
 }

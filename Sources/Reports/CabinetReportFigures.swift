@@ -1,0 +1,499 @@
+import LedgerValues
+import Projections
+import SocialValue
+
+/// The figures of one council (or directorate) at one period: the reconciliation's contracts in
+/// the scope, summed again for the scope, with what the Cabinet report adds to them: the capped
+/// headline, the windows (quarter, year to date, to date), each quarter of the year, the themes
+/// in the council's own words, outcomes as counts, areas and evidence.
+///
+/// Every £ figure comes from the reconciliation's lines: to-date figures are its figures summed,
+/// so that a council's totals are the reconciliation's whenever the council is the whole ledger.
+public struct CabinetFigures: Sendable {
+    public let period: FinancialQuarter
+    public let reportingDate: CalendarDate
+    /// The contracts in scope with a commitment in force, worst rated first (the reconciliation's order).
+    public let contracts: [ContractReconciliation]
+    /// Their sums: equal to `Reconciliation.portfolio` when the scope is the whole ledger.
+    public let portfolio: Amounts
+    /// Delivered to date with each commitment line counted at most at its expected to date.
+    public let capped: Money
+    /// The quarter, the financial year to date, and to date.
+    public let windows: [CabinetWindow]
+    /// The four quarters of the period's financial year.
+    public let quarters: [CabinetQuarter]
+    public let themes: [CabinetTheme]
+    /// "framework: priority" roll-ups (a line counts in full under each priority of its measure).
+    public let priorities: [CabinetRollup]
+    /// Quantities delivered, grouped by unit (people FTE, weeks, £ spent, hours, …).
+    public let outcomes: [CabinetOutcome]
+    /// Quantities by measure, for the detail.
+    public let measures: [CabinetMeasureOutcome]
+    public let areas: [CabinetArea]
+    public let evidence: CabinetEvidence
+
+    /// Contracts per rating, in the order good, approaching target, requires improvement, inadequate, not yet due.
+    public var ratingCounts: [(rating: PerformanceRating, count: Int)] {
+        CabinetFigures.ratingOrder.map { rating in (rating, contracts.count { $0.amounts.rating == rating }) }
+    }
+
+    public static let ratingOrder: [PerformanceRating] = [.good, .approachingTarget, .requiresImprovement, .inadequate, .notYetDue]
+
+    public func window(_ kind: CabinetWindow.Kind) -> CabinetWindow { windows.first { $0.kind == kind }! }
+
+    /// - Parameters:
+    ///   - reconciliation: the whole ledger's reconciliation at the period.
+    ///   - scope: what the report covers.
+    ///   - reference: the reference data, for the measures' descriptions.
+    init(_ reconciliation: Reconciliation, scope: CabinetScope, reference: ReferenceData) {
+        let period = reconciliation.period, date = reconciliation.reportingDate
+        let contracts = reconciliation.contracts.filter { scope.covers($0.reference) }
+        let projections = Dictionary(scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
+        var lines: [ScopedLine] = []
+        for contract in contracts {
+            guard let projection = projections[contract.reference] else { continue }
+            let spread = CommitmentSpread(termStart: projection.startDate, termEnd: projection.endDate, pledgedOn: projection.pledgedOn)
+            for line in contract.lines { lines.append(ScopedLine(contract: contract, line: line, spread: spread)) }
+        }
+        let portfolio = contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }
+        let capped = lines.reduce(Money.zero) { $0 + $1.capped }
+
+        let yearStart = FinancialQuarter(startYear: period.startYear, number: 1)!
+        let yearQuarters = [yearStart, yearStart.next, yearStart.next.next, yearStart.next.next.next]
+        quarters = yearQuarters.map { quarter in
+            guard quarter <= period else {
+                return CabinetQuarter(quarter: quarter, reached: false, delivered: .zero, expected: .zero, capped: .zero)
+            }
+            let sums = Self.window(lines, quarters: [quarter], from: quarter.firstDay, to: min(quarter.lastDay, date))
+            return CabinetQuarter(quarter: quarter, reached: true, delivered: sums.delivered, expected: sums.expected, capped: sums.capped)
+        }
+        func window(_ kind: CabinetWindow.Kind, from first: CalendarDate, quarters: [FinancialQuarter]) -> CabinetWindow {
+            let sums = Self.window(lines, quarters: quarters, from: first, to: date)
+            var running = 0, pledged = Money.zero
+            for contract in contracts {
+                guard let projection = projections[contract.reference] else { continue }
+                let start = max(projection.startDate, projection.pledgedOn ?? projection.startDate)
+                let end = min(projection.endDate, projection.closedOn ?? projection.endDate)
+                if start <= date && end >= first { running += 1 }
+                if let day = projection.pledgedOn, day >= first && day <= date { pledged += contract.amounts.original }
+            }
+            return CabinetWindow(
+                kind: kind, firstDay: first, lastDay: date, contractsInScope: running, pledged: pledged,
+                delivered: sums.delivered, expected: sums.expected, capped: sums.capped)
+        }
+        windows = [
+            window(.period, from: period.firstDay, quarters: [period]),
+            window(.yearToDate, from: yearStart.firstDay, quarters: yearQuarters.filter { $0 <= period }),
+            CabinetWindow(
+                kind: .toDate, firstDay: nil, lastDay: date, contractsInScope: contracts.count, pledged: portfolio.original,
+                delivered: portfolio.delivered, expected: portfolio.expected, capped: capped),
+        ]
+
+        // Themes, in the council's own words.
+        var themeSums: [String: CabinetTheme.Sums] = [:]
+        for scoped in lines {
+            let (name, mapped) = scope.theme(scoped.line.theme)
+            themeSums[name, default: .init(mapped: mapped)].add(scoped)
+        }
+        themes = scope.themeOrder(Array(themeSums.keys)).map { name in
+            let sums = themeSums[name]!
+            return CabinetTheme(name: name, amounts: sums.amounts, capped: sums.capped, mapped: sums.mapped, catalogThemes: sums.catalogThemes.sorted())
+        }
+        var prioritySums: [String: Amounts] = [:]
+        for scoped in lines {
+            for (framework, names) in scoped.line.priorities {
+                for name in names { prioritySums["\(framework): \(name)", default: .zero].add(scoped.line.amounts) }
+            }
+        }
+        priorities = prioritySums.keys.sorted().map { CabinetRollup(key: $0, amounts: prioritySums[$0]!) }
+
+        (outcomes, measures) = Self.outcomes(lines, period: period, reference: reference, scope: scope)
+        areas = Self.areas(contracts, projections: projections, lines: lines)
+        evidence = CabinetEvidence(contracts, projections: projections, period: period)
+        self.period = period
+        reportingDate = date
+        self.contracts = contracts
+        self.portfolio = portfolio
+        self.capped = capped
+    }
+
+    /// Delivered, expected and capped £ over `quarters`, expected counted from `from` to `to`.
+    static func window(_ lines: [ScopedLine], quarters: [FinancialQuarter], from: CalendarDate, to: CalendarDate) -> (delivered: Money, expected: Money, capped: Money) {
+        var delivered = Money.zero, expected = Money.zero, capped = Money.zero
+        for scoped in lines {
+            let d = scoped.delivered(in: quarters), e = scoped.expected(from: from, to: to)
+            delivered += d
+            expected += e
+            capped += Self.cap(d, at: e)
+        }
+        return (delivered, expected, capped)
+    }
+
+    /// `delivered`, but no more than `expected` (and nothing when nothing was expected).
+    static func cap(_ delivered: Money, at expected: Money) -> Money {
+        max(.zero, min(delivered, expected))
+    }
+
+    static func outcomes(
+        _ lines: [ScopedLine], period: FinancialQuarter, reference: ReferenceData, scope: CabinetScope
+    ) -> ([CabinetOutcome], [CabinetMeasureOutcome]) {
+        var groups: [String: CabinetOutcome] = [:]
+        var measures: [String: CabinetMeasureOutcome] = [:], measureOrder: [String] = []
+        var catalogs: [String: Catalog?] = [:]
+        for scoped in lines {
+            let line = scoped.line
+            let quantities = CabinetQuantities(
+                committed: line.currentQuantity ?? .zero, expected: line.expectedQuantity, delivered: line.deliveredQuantity,
+                inPeriod: line.byQuarter[period] ?? .zero,
+                inYear: line.deliveredPerQuarter.filter { $0.quarter.startYear == period.startYear && $0.quarter <= period }
+                    .reduce(ExactDecimal.zero) { $0 + $1.quantity })
+            if catalogs[scoped.contract.catalog] == nil { catalogs[scoped.contract.catalog] = .some(reference.catalog(reference: scoped.contract.catalog)) }
+            let description = catalogs[scoped.contract.catalog]??.measure(line.measure)?.description ?? "(not in the catalog)"
+            if CabinetOutcome.counts(unit: line.unit) {
+                // Each £ measure counts a different spend (local, regional, with small firms): never added together.
+                let (key, measure) = CabinetOutcome.isMoney(unit: line.unit) ? (line.unit + " " + line.measure, line.measure) : (line.unit, nil as String?)
+                groups[key, default: CabinetOutcome(unit: line.unit, measure: measure, description: measure == nil ? nil : description)]
+                    .add(quantities, measure: line.measure)
+            }
+            let key = line.measure + "\u{0}" + line.unit
+            if measures[key] == nil {
+                measures[key] = CabinetMeasureOutcome(
+                    measure: line.measure, unit: line.unit, description: description, theme: scope.theme(line.theme).name)
+                measureOrder.append(key)
+            }
+            measures[key]!.add(quantities, contract: scoped.contract.reference)
+        }
+        // By kind; £ measures of one kind by the largest commitment first.
+        let outcomes = groups.values.sorted {
+            ($0.rank, $1.quantities.committed, $0.key) < ($1.rank, $0.quantities.committed, $1.key)
+        }
+        let themeOrder = scope.themeOrder(Array(Set(measures.values.map(\.theme))))
+        let sortedMeasures = measureOrder.map { measures[$0]! }.sorted {
+            (themeOrder.firstIndex(of: $0.theme) ?? 0, $0.measure, $0.unit) < (themeOrder.firstIndex(of: $1.theme) ?? 0, $1.measure, $1.unit)
+        }
+        return (outcomes, sortedMeasures)
+    }
+
+    static func areas(_ contracts: [ContractReconciliation], projections: [String: ContractProjection], lines: [ScopedLine]) -> [CabinetArea] {
+        var capped: [String: Money] = [:]
+        for scoped in lines { capped[scoped.contract.reference, default: .zero] += scoped.capped }
+        var areas: [String: CabinetArea] = [:]
+        for contract in contracts {
+            guard let projection = projections[contract.reference] else { continue }
+            var seen: Set<String> = []
+            for area in projection.areasServed where seen.insert(Council.key(area)).inserted {
+                let key = Council.key(area)
+                areas[key, default: CabinetArea(name: area)].add(contract, capped: capped[contract.reference] ?? .zero)
+            }
+        }
+        return areas.values.sorted { ($0.name.lowercased(), $0.name) < ($1.name.lowercased(), $1.name) }
+    }
+}
+
+/// A roll-up of the scope's lines under one key ("framework: priority").
+public struct CabinetRollup: Sendable, Equatable {
+    public let key: String
+    public let amounts: Amounts
+}
+
+/// One commitment line of a contract in scope, with the spread its expected figures follow.
+struct ScopedLine {
+    let contract: ContractReconciliation
+    let line: MeasureReconciliation
+    let spread: CommitmentSpread
+
+    /// To date, capped at its expected to date.
+    var capped: Money { CabinetFigures.cap(line.amounts.delivered, at: line.amounts.expected) }
+
+    /// Delivered £ in `quarters`: each quarter's quantity priced at the line's proxy and rounded
+    /// once per quarter (record-only lines have no £).
+    func delivered(in quarters: [FinancialQuarter]) -> Money {
+        guard let proxy = line.proxy else { return .zero }
+        return line.deliveredPerQuarter.reduce(Money.zero) { sum, figure in
+            quarters.contains(figure.quarter) ? sum + Money.lineValue(quantity: figure.quantity, proxy: proxy) : sum
+        }
+    }
+
+    /// Expected £ over the days from `from` to `to`: the expected to date at `to` less that at the
+    /// day before `from`, the current commitment spread as the reconciliation spreads it.
+    func expected(from: CalendarDate, to: CalendarDate) -> Money {
+        let value = line.amounts.current
+        return spread.expected(value, elapsedDays: spread.elapsedDays(by: to))
+            - spread.expected(value, elapsedDays: spread.elapsedDays(by: from.adding(days: -1)))
+    }
+}
+
+/// One column of the headline: a window of days up to the reporting date.
+public struct CabinetWindow: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Delivered in the period's quarter.
+        case period
+        /// Delivered in the financial year's quarters up to and including the period.
+        case yearToDate = "year_to_date"
+        /// Every quarter up to the period since each commitment began: `svledger reconcile`'s figures.
+        case toDate = "to_date"
+    }
+
+    public let kind: Kind
+    public let firstDay: CalendarDate?
+    public let lastDay: CalendarDate
+    /// Contracts with a commitment running in the window (every reconciled contract, to date).
+    public let contractsInScope: Int
+    /// Original pledges dated in the window (every pledge, to date).
+    public let pledged: Money
+    public let delivered: Money
+    public let expected: Money
+    /// Delivered with each line counted at most at what was expected of it in the window.
+    public let capped: Money
+
+    public var variance: Money { delivered - expected }
+    /// The rating of the uncapped figures (the reconciliation's, to date).
+    public var rating: PerformanceRating { PerformanceRating.rating(delivered: delivered.decimal, expected: expected.decimal) }
+    /// The rating of the capped figures: the headline's.
+    public var cappedRating: PerformanceRating { PerformanceRating.rating(delivered: capped.decimal, expected: expected.decimal) }
+
+    /// Whether two windows show the same figures (the year to date and to date, when every
+    /// commitment began this year): contracts, expected, delivered and capped (pledges, which
+    /// the summary does not show, may have been dated before the year).
+    func sameFigures(as other: CabinetWindow) -> Bool {
+        (contractsInScope, delivered, expected, capped) == (other.contractsInScope, other.delivered, other.expected, other.capped)
+    }
+}
+
+/// One quarter of the financial year.
+public struct CabinetQuarter: Sendable, Equatable {
+    public let quarter: FinancialQuarter
+    /// False for quarters after the period: nothing is reported for them.
+    public let reached: Bool
+    public let delivered: Money
+    public let expected: Money
+    public let capped: Money
+}
+
+/// One of the themes the report shows: a council theme (with the catalog themes it takes), or a
+/// catalog theme the council's themes do not take (`mapped` false).
+public struct CabinetTheme: Sendable, Equatable {
+    public let name: String
+    public let amounts: Amounts
+    public let capped: Money
+    public let mapped: Bool
+    /// The catalog themes whose measures count here.
+    public let catalogThemes: [String]
+
+    struct Sums {
+        var amounts = Amounts.zero
+        var capped = Money.zero
+        var mapped: Bool
+        var catalogThemes: Set<String> = []
+
+        init(mapped: Bool) { self.mapped = mapped }
+
+        mutating func add(_ scoped: ScopedLine) {
+            amounts.add(scoped.line.amounts)
+            capped += scoped.capped
+            catalogThemes.insert(scoped.line.theme)
+        }
+    }
+}
+
+/// Committed, expected, delivered to date and delivered in the period, as quantities.
+public struct CabinetQuantities: Sendable, Equatable {
+    public var committed: ExactDecimal
+    public var expected: ExactDecimal
+    public var delivered: ExactDecimal
+    public var inPeriod: ExactDecimal
+    /// Delivered in the financial year's quarters up to the period.
+    public var inYear: ExactDecimal
+
+    public static let zero = CabinetQuantities(committed: .zero, expected: .zero, delivered: .zero, inPeriod: .zero, inYear: .zero)
+
+    mutating func add(_ other: CabinetQuantities) {
+        committed = committed + other.committed
+        expected = expected + other.expected
+        delivered = delivered + other.delivered
+        inPeriod = inPeriod + other.inPeriod
+        inYear = inYear + other.inYear
+    }
+}
+
+/// Outcomes as counts: the quantities of every measure reported in one unit, added up (jobs,
+/// weeks, hours), or, for a £ unit, one measure's (each counts a different spend: in the local
+/// supply chain, in the county's, with small firms, so they are never added together). Measures
+/// in one unit can count the same thing twice (a local employee who was also long-term
+/// unemployed is counted under both), as priorities do; the measures are named.
+public struct CabinetOutcome: Sendable, Equatable {
+    public let unit: String
+    /// The one measure of a £ outcome; `nil` for a unit's sum.
+    public let measure: String?
+    /// The measure's description, for a £ outcome.
+    public let description: String?
+    public private(set) var quantities = CabinetQuantities.zero
+    public private(set) var measures: [String] = []
+
+    init(unit: String, measure: String? = nil, description: String? = nil) {
+        self.unit = unit
+        self.measure = measure
+        self.description = description
+    }
+
+    mutating func add(_ other: CabinetQuantities, measure: String) {
+        quantities.add(other)
+        if !measures.contains(measure) { measures.append(measure) }
+    }
+
+    /// The outcome's key in the CSV and the trend: the unit, and for a £ outcome its measure.
+    public var key: String { measure.map { "\(unit) \($0)" } ?? unit }
+
+    /// What is counted, in words ("Jobs (people, full-time equivalent)", "£ spent (NT18)"); an
+    /// unknown unit as it is.
+    public var label: String {
+        if let measure, let own = Self.moneyLabels[measure] { return "\(own) (\(measure))" }
+        let base = Self.labels[unit]?.label ?? unit
+        return measure.map { "\(base) (\($0))" } ?? base
+    }
+
+    /// Whether the label says what a £ outcome counts (a known National TOMs measure), so the
+    /// one-page summary needs no description under it.
+    public var hasOwnLabel: Bool { measure.map { Self.moneyLabels[$0] != nil } ?? true }
+
+    /// The National TOMs £ measures in words (their codes mean the same in every catalog).
+    static let moneyLabels: [String: String] = [
+        "NT14": "£ spent with voluntary and community organisations",
+        "NT18": "£ spent in the local supply chain",
+        "NT19": "£ spent with local small and medium firms",
+        "NT28": "£ donated or given in kind to local community projects",
+        "NT67": "£ given to environmental initiatives",
+        "NT85": "£ of resources for green spaces",
+    ]
+    var rank: Int { Self.labels[unit]?.rank ?? 99 }
+
+    /// Units whose quantities may be added up: every unit but percentages.
+    static func counts(unit: String) -> Bool { unit.trimmingCharacters(in: .whitespaces) != "%" }
+
+    /// Units that are sums of money spent or given: one outcome per measure.
+    static func isMoney(unit: String) -> Bool { unit.hasPrefix("£") }
+
+    /// The units of the shipped catalogs in words, in the order a summary lists them.
+    static let labels: [String: (label: String, rank: Int)] = [
+        "no. people FTE": ("Jobs (people, full-time equivalent)", 0),
+        "no. weeks": ("Apprenticeship, training and placement weeks", 1),
+        "£": ("£ spent", 2),
+        "£ value": ("£ donated or given in kind", 3),
+        "no. staff volunteering hours": ("Volunteering hours", 4),
+        "no. staff hours": ("Staff hours with schools and colleges", 5),
+        "no. staff expert hours": ("Expert advice hours", 6),
+        "no. hours": ("Hours of support and training", 7),
+        "no. employees provided access": ("Employees given access to wellbeing support", 8),
+        "no. initiatives": ("Initiatives", 9),
+        "tonnes CO2e": ("Carbon saved (tonnes CO2e)", 10),
+        "tonnes": ("Waste reduced or diverted (tonnes)", 11),
+        "miles saved": ("Car miles saved", 12),
+        "miles driven": ("Miles driven in low or no emission vehicles", 13),
+    ]
+}
+
+/// The quantities of one measure across the contracts in scope.
+public struct CabinetMeasureOutcome: Sendable, Equatable {
+    public let measure: String
+    public let unit: String
+    public let description: String
+    public let theme: String
+    public private(set) var quantities = CabinetQuantities.zero
+    public private(set) var contracts: [String] = []
+
+    init(measure: String, unit: String, description: String, theme: String) {
+        self.measure = measure
+        self.unit = unit
+        self.description = description
+        self.theme = theme
+    }
+
+    mutating func add(_ other: CabinetQuantities, contract: String) {
+        quantities.add(other)
+        if !contracts.contains(contract) { contracts.append(contract) }
+    }
+}
+
+/// The contracts serving one area (a contract serving several counts in full under each).
+public struct CabinetArea: Sendable, Equatable {
+    public let name: String
+    public private(set) var contracts: [String] = []
+    public private(set) var amounts = Amounts.zero
+    public private(set) var capped = Money.zero
+    /// Contracts rated requires improvement or inadequate.
+    public private(set) var underDelivering = 0
+
+    init(name: String) { self.name = name }
+
+    mutating func add(_ contract: ContractReconciliation, capped: Money) {
+        contracts.append(contract.reference)
+        amounts.add(contract.amounts)
+        self.capped += capped
+        if CabinetExceptions.isUnderDelivering(contract.amounts.rating) { underDelivering += 1 }
+    }
+}
+
+/// What stands behind the delivered figures: returns made and missed, evidence references,
+/// corrections, and figures against measures never pledged.
+public struct CabinetEvidence: Sendable, Equatable {
+    public struct Counts: Sendable, Equatable {
+        /// Quarterly returns made for quarters up to the period.
+        public var returns = 0
+        /// Quarters ended before the reporting date with no return.
+        public var lateReturns = 0
+        /// Delivery figures (a quarter's quantity for a pledged measure) up to the period.
+        public var figures = 0
+        /// Of those, figures that cite an evidence reference.
+        public var withEvidence = 0
+        /// Of those, figures replaced by a correction.
+        public var corrected = 0
+        /// Figures against measures not pledged, kept apart from the totals.
+        public var unpledged = 0
+        /// Commitment lines that delivered more than twice their expected quantity to date:
+        /// accepted, with their evidence to be checked (`MeasureReconciliation.overDelivered`).
+        public var overDelivered = 0
+
+        public var withoutEvidence: Int { figures - withEvidence }
+
+        mutating func add(_ other: Counts) {
+            returns += other.returns
+            lateReturns += other.lateReturns
+            figures += other.figures
+            withEvidence += other.withEvidence
+            corrected += other.corrected
+            unpledged += other.unpledged
+            overDelivered += other.overDelivered
+        }
+    }
+
+    public let total: Counts
+    /// By contract, in the order of the contracts (worst rated first).
+    public let contracts: [(reference: String, counts: Counts)]
+
+    public static func == (lhs: CabinetEvidence, rhs: CabinetEvidence) -> Bool {
+        lhs.total == rhs.total && lhs.contracts.map(\.reference) == rhs.contracts.map(\.reference)
+            && lhs.contracts.map(\.counts) == rhs.contracts.map(\.counts)
+    }
+
+    init(_ contracts: [ContractReconciliation], projections: [String: ContractProjection], period: FinancialQuarter) {
+        var total = Counts(), rows: [(String, Counts)] = []
+        for contract in contracts {
+            var counts = Counts()
+            if let projection = projections[contract.reference] {
+                counts.returns = projection.returnedQuarters.count { $0 <= period }
+                for figure in projection.deliveries where figure.quarter <= period {
+                    guard figure.pledged else { counts.unpledged += 1; continue }
+                    counts.figures += 1
+                    if !figure.evidence.trimmingCharacters(in: .whitespaces).isEmpty { counts.withEvidence += 1 }
+                    if figure.corrected { counts.corrected += 1 }
+                }
+            }
+            counts.lateReturns = contract.lateReturns.count
+            counts.overDelivered = contract.lines.count(where: \.overDelivered)
+            total.add(counts)
+            rows.append((contract.reference, counts))
+        }
+        self.total = total
+        self.contracts = rows
+    }
+}
