@@ -1,11 +1,11 @@
 import Access
-import Dispatch
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import LedgerValues
 import Ledger
 import Logging
+import NIOPosix
 import ServiceLifecycle
 
 /// `svledger serve`: one ledger shared over HTTP by people in different roles.
@@ -108,12 +108,21 @@ public final class LedgerServer: Sendable {
 }
 
 /// Runs blocking ledger work (LMDB reads, verification, reports) off Swift's cooperative
-/// threads, which a long read would otherwise hold.
+/// threads, which a long read would otherwise hold, on a pool of a fixed size: however many
+/// requests arrive, at most ``readThreads`` read transactions are open at once, well inside
+/// LMDB's reader table (126 slots), and the rest wait their turn.
 func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
+    try await readPool.runIfActive(work)
 }
+
+let readThreads = 8
+
+/// One pool for the process, started once and never stopped (a stopped pool refuses work).
+let readPool: NIOThreadPool = {
+    let pool = NIOThreadPool(numberOfThreads: readThreads)
+    pool.start()
+    return pool
+}()
 
 // MARK: Routes
 

@@ -255,4 +255,23 @@ struct ServerRouterTests {
             #expect(try await client.execute(uri: "/contracts", method: .get, headers: fixture.headers("po")).status == .ok)
         }
     }
+
+    /// More concurrent reads than LMDB has reader slots (126): they queue for the read pool,
+    /// and every one is answered.
+    @Test func manyConcurrentReadsAllAnswered() async throws {
+        let fixture = try ServerFixture()
+        let statuses = try await fixture.test { client in
+            try await withThrowingTaskGroup(of: Int.self) { tasks in
+                for index in 0..<200 {
+                    tasks.addTask {
+                        let uri = index % 2 == 0 ? "/contracts/LCC-2025-014" : "/reconcile?period=2025-26-Q2"
+                        return Int(try await client.execute(uri: uri, method: .get, headers: fixture.headers("auditor")).status.code)
+                    }
+                }
+                return try await tasks.reduce(into: [Int]()) { $0.append($1) }
+            }
+        }
+        #expect(statuses.count == 200)
+        #expect(statuses.allSatisfy { $0 == 200 }, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+    }
 }
