@@ -1,14 +1,16 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // One idea per module, data flowing one way (README "Architecture"; tools/check_module_graph.py
 // fails the tests on an import this manifest does not declare, on a declared edge nothing
 // imports, and on a domain module that reaches storage or SHA-256):
 //
-//   LedgerValues ─┬─> SocialValue ─┬─> Projections ─> Ledger ─┬─> svledger
-//   CLMDB > LMDB ─┴─> EventStore ──┘        │                 │
+//   LedgerValues ─┬─> SocialValue ─┬─> Projections ─> Ledger ─┬─> Queries ─┬─> Server ─> svledger
+//   CLMDB > LMDB ─┴─> EventStore ──┘        │                 │            └──────────────^
 //                                           └──> Reports ─────┘
 //
+// Queries holds what every front end's reads share (where a read looks, the figures it
+// reconciles, the audit trail); Server is `svledger serve` (Hummingbird), beside the CLI.
 // LedgerValues and SocialValue link neither liblmdb nor swift-crypto. The benchmark is a
 // package of its own (Benchmarks/), so building the product needs only liblmdb.
 let package = Package(
@@ -23,11 +25,29 @@ let package = Package(
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "Queries", targets: ["Queries"]),
+        .library(name: "Server", targets: ["Server"]),
         .library(name: "SyntheticData", targets: ["SyntheticData"]),
+    ],
+    // `Server` (default): the svledger executable includes `svledger serve`. Building without it
+    // (`swift build -c release --product svledger --disable-default-traits`) leaves Hummingbird
+    // and SwiftNIO out of the build, for a check that needs only the ledger (tools/test's scale check).
+    traits: [
+        .trait(name: "Server", description: "svledger serve: the ledger over HTTP (Hummingbird, SwiftNIO)"),
+        .default(enabledTraits: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The server. Hummingbird without its default traits (swift-configuration, full
+        // Foundation), which svledger does not use and would only lengthen the build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The ledger's value vocabulary: canonical JSON, event ids, timestamps and dates,
@@ -58,6 +78,26 @@ let package = Package(
             name: "Reports",
             dependencies: ["LedgerValues", "SocialValue", "Projections", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // What every front end's reads share: where a read looks (as-of, at, on), the figures it
+        // reconciles with their digest, the audit trail. Used by the CLI and the server alike.
+        .target(name: "Queries", dependencies: ["LedgerValues", "EventStore", "SocialValue", "Projections", "Ledger", "Reports"]),
+        // `svledger serve`: the same Ledger, Projections, Queries and Reports over HTTP, with
+        // authenticated roles, problem+json errors, Prometheus metrics and graceful shutdown.
+        .target(
+            name: "Server",
+            dependencies: [
+                "LedgerValues", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "Queries", "Access",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // A tool, not the product: a seeded synthetic portfolio for tests, the benchmark and
         // `svledger generate`.
         .target(name: "SyntheticData", dependencies: ["LedgerValues", "SocialValue", "Ledger"]),
@@ -65,6 +105,8 @@ let package = Package(
             name: "svledger",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
+                "Queries",
+                .target(name: "Server", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,6 +128,17 @@ let package = Package(
         ),
         // Faults made for real (tmpfs, /dev/full, faketime, bind mounts, kill -9): run as root.
         .testTarget(name: "FaultTests", dependencies: ["svledger", "TestSupport"]),
+        // The server in process (HummingbirdTesting's router framework) and one live server.
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Ledger", "Access", "LedgerValues", "SocialValue", "EventStore", "TestSupport", "svledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LedgerValues", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]

@@ -34,3 +34,9 @@ enum StreamKeys {
         return (stream, version)
     }
 }
+
+extension EventStore {
+    /// Why `streamId` cannot name a stream (empty, over 200 bytes, a control character), or
+    /// `nil` if it can: for front ends that check a stream id they are given before looking it up.
+    public static func streamIdProblem(_ streamId: String) -> String? { StreamKeys.problem(with: streamId) }
+}

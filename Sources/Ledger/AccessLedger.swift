@@ -2,6 +2,7 @@ import Access
 import Crypto
 import EventStore
 import LedgerValues
+import Synchronization
 
 /// Access to a ledger, kept in the ledger: the `access` stream folded into ``AccessState``,
 /// and access commands decided against it and appended like any other command.
@@ -9,6 +10,19 @@ extension Ledger {
     /// Who held which role and which tokens were live, as of `position` (the head when `nil`).
     public func accessState(through position: UInt64? = nil) throws -> AccessState {
         try store.read { reader in try Self.accessState(reader, through: position).state }
+    }
+
+    /// Who holds which role and which tokens are live now: the access stream folded once and
+    /// remembered by the stream's tip (its last version and position), folded again only when
+    /// the stream has moved, whoever moved it (this process, or the CLI in another).
+    public func currentAccessState() throws -> AccessState {
+        try store.read { reader in
+            let tip = try reader.streamTip(AccessEvent.stream)
+            if let known = access.state(at: tip) { return known }
+            let state = try Self.accessState(reader).state
+            access.remember(state, at: tip)
+            return state
+        }
     }
 
     static func accessState(_ reader: LedgerReader, through position: UInt64? = nil) throws -> (state: AccessState, version: UInt64) {
@@ -65,5 +79,21 @@ public enum AccessToken {
             index += 3
         }
         return text
+    }
+}
+
+/// The folded access stream, remembered with the tip it was folded through.
+final class AccessCache: Sendable {
+    private let entry = Mutex<(tip: StreamTip?, state: AccessState)?>(nil)
+
+    func state(at tip: StreamTip?) -> AccessState? {
+        entry.withLock { entry in
+            guard let entry, entry.tip == tip else { return nil }
+            return entry.state
+        }
+    }
+
+    func remember(_ state: AccessState, at tip: StreamTip?) {
+        entry.withLock { $0 = (tip, state) }
     }
 }

@@ -14,6 +14,7 @@ public final class Ledger: @unchecked Sendable {
     public let store: EventStore
     public let projections: ProjectionStore
     let decisions = DecisionCache()
+    let access = AccessCache()
 
     /// - Throws: ``ProjectionError/missing`` for a read-only ledger without projections.
     public init(store: EventStore) throws {
@@ -32,17 +33,23 @@ public final class Ledger: @unchecked Sendable {
     }
 
     /// Decides every command, then records all their events in one transaction.
-    /// - Parameter today: the date against which "in the future" is judged.
+    /// - Parameters:
+    ///   - today: the date against which "in the future" is judged.
+    ///   - expectedVersions: stream versions the caller read (an HTTP `If-Match`), by stream id: a
+    ///     command on a stream that has moved since is a conflict, decided in the same snapshot
+    ///     that the append expects, so nothing is written.
     /// - Throws: ``CommandFailure`` naming the command (1-based) and the rule; the ledger is then unchanged.
-    public func execute(_ commands: [LedgerCommand], today: CalendarDate) throws -> Outcome {
-        try execute(commands: commands.map(AnyLedgerCommand.ledger), today: today)
+    ///   `EventStoreError.wrongExpectedVersion` when a stream is not at its expected version.
+    public func execute(_ commands: [LedgerCommand], today: CalendarDate, expectedVersions: [String: UInt64] = [:]) throws -> Outcome {
+        try execute(commands: commands.map(AnyLedgerCommand.ledger), today: today, expectedVersions: expectedVersions)
     }
 
-    /// ``execute(_:today:)`` for any command svledger records, describing a council included.
-    public func execute(commands: [AnyLedgerCommand], today: CalendarDate) throws -> Outcome {
+    /// ``execute(_:today:expectedVersions:)`` for any command svledger records, describing a council included.
+    public func execute(commands: [AnyLedgerCommand], today: CalendarDate, expectedVersions: [String: UInt64] = [:]) throws -> Outcome {
         // Decide inside one read snapshot; the reader must not outlive it.
         let batch = try store.read { reader in
             var batch = try BatchDecision(reader: reader, today: today, cache: decisions)
+            batch.expectedVersions = expectedVersions
             for (index, command) in commands.enumerated() {
                 do {
                     try batch.decide(command)
@@ -53,14 +60,83 @@ public final class Ledger: @unchecked Sendable {
             return batch
         }
         let outcome = try append(batch.appends, decided: batch.decided)
-        // Only now is the state the batch evolved committed, and so worth remembering.
+        rememberCommitted(outcome, batch: batch)
+        return outcome
+    }
+
+    /// Only once committed is the state a batch evolved worth remembering.
+    func rememberCommitted(_ outcome: Outcome, batch: BatchDecision) {
         for event in outcome.recorded {
             guard let reference = ContractFold.contractReference(ofStream: event.streamId),
                 let (state, version) = batch.contracts[reference], version == event.streamVersion
             else { continue }
             decisions.remember(contract: reference, state: state, tip: StreamTip(version: version, position: event.position))
         }
-        return outcome
+    }
+
+    /// One caller's commands in a group commit: decided together, all or none.
+    public struct Request: Sendable {
+        public let commands: [AnyLedgerCommand]
+        /// As for ``execute(_:today:expectedVersions:)``: an `If-Match`, by stream id.
+        public let expectedVersions: [String: UInt64]
+
+        public init(_ commands: [AnyLedgerCommand], expectedVersions: [String: UInt64] = [:]) {
+            self.commands = commands
+            self.expectedVersions = expectedVersions
+        }
+
+        public init(_ commands: [LedgerCommand], expectedVersions: [String: UInt64] = [:]) {
+            self.init(commands.map(AnyLedgerCommand.ledger), expectedVersions: expectedVersions)
+        }
+    }
+
+    /// Group commit: decides the requests in order, each against the state the ones before it
+    /// left, each with its own all-or-nothing outcome (a refused request is left out and the
+    /// others go on), then records every accepted request's events in one durable transaction.
+    /// - Returns: each request's outcome, in order: its events, or why it was refused. None is
+    ///   recorded until the transaction commits.
+    /// - Throws: when the commit itself fails (storage, or another process's write in between):
+    ///   then nothing of any request was recorded.
+    public func executeGroup(_ requests: [Request], today: CalendarDate) throws -> [Result<Outcome, any Error>] {
+        // Each accepted request: the range of its events among the batch's, in append order.
+        var verdicts: [Result<Range<Int>, any Error>] = []
+        let batch = try store.read { reader in
+            var batch = try BatchDecision(reader: reader, today: today, cache: decisions)
+            for request in requests {
+                let before = batch
+                batch.correlationId = EventID.generate()
+                batch.expectedVersions = request.expectedVersions
+                do {
+                    for (index, command) in request.commands.enumerated() {
+                        do {
+                            try batch.decide(command)
+                        } catch let error as DomainError {
+                            throw CommandFailure(index: index + 1, count: request.commands.count, error: error)
+                        }
+                    }
+                    verdicts.append(.success(before.eventCount..<batch.eventCount))
+                } catch {
+                    batch = before
+                    verdicts.append(.failure(error))
+                }
+            }
+            batch.expectedVersions = [:]
+            return batch
+        }
+        let outcome: Outcome
+        if batch.appends.isEmpty {
+            outcome = Outcome(recorded: [], positions: [], head: try store.head(), wasAlreadyRecorded: false)
+        } else {
+            outcome = try append(batch.appends, decided: batch.decided)
+            rememberCommitted(outcome, batch: batch)
+        }
+        return verdicts.map { decision in
+            decision.map { range in
+                Outcome(
+                    recorded: Array(outcome.recorded[range]), positions: Array(outcome.positions[range]), head: outcome.head,
+                    wasAlreadyRecorded: false)
+            }
+        }
     }
 
     /// Appends events as they are, with the projections updated in the same transaction.
@@ -148,7 +224,10 @@ struct BatchDecision {
     var referenceVersions: [String: UInt64] = [:]
     var appends: [StreamAppend] = []
     var decided: [EventID: ContractEvent] = [:]
-    let correlationId = EventID.generate()
+    var expectedVersions: [String: UInt64] = [:]
+    var correlationId = EventID.generate()
+    /// Events proposed so far, in the order the appends hold them.
+    var eventCount = 0
 
     let cache: DecisionCache
 
@@ -207,6 +286,11 @@ struct BatchDecision {
         case .contract(let contractCommand):
             let stream = ContractEvent.stream(contract: contractCommand.contract)
             var (state, version) = try contracts[contractCommand.contract] ?? committedState(contractCommand.contract)
+            // Checked once per stream and decision: against the version this snapshot (and the
+            // commands decided before it in the same commit) leave, which the append then expects.
+            if let expected = expectedVersions.removeValue(forKey: stream), expected != version {
+                throw EventStoreError.wrongExpectedVersion(stream: stream, expected: expected == 0 ? .noStream : .exact(expected), actual: version)
+            }
             let decision = Result { () throws(DomainError) in
                 try SocialValue.decide(contractCommand, state: state, context: DecisionContext(reference: reference, today: today))
             }
@@ -220,6 +304,7 @@ struct BatchDecision {
                     reason: contractCommand.reason, correlationId: correlationId, payload: $0.payload(decidedOn: contractCommand))
             }
             appends.append(StreamAppend(streamId: stream, expectedVersion: version == 0 ? .noStream : .exact(version), events: proposed))
+            eventCount += proposed.count
             for (event, proposal) in zip(events, proposed) {
                 state.evolve(event, eventId: proposal.eventId, effectiveDate: contractCommand.effectiveDate)
                 decided[proposal.eventId] = event
@@ -250,6 +335,7 @@ struct BatchDecision {
         let proposed = ProposedEvent(
             eventType: event.type, effectiveDate: effectiveDate, actor: actor, reason: reason, correlationId: correlationId, payload: event.payload)
         appends.append(StreamAppend(streamId: stream, expectedVersion: version == 0 ? .noStream : .exact(version), events: [proposed]))
+        eventCount += 1
         referenceVersions[stream] = version + 1
     }
 }

@@ -3,6 +3,7 @@ import EventStore
 import LedgerValues
 import Ledger
 import Projections
+import Queries
 
 /// `--as-of DATE` and `--at POSITION`: every read can look at the past.
 struct AsOfOptions: ParsableArguments {
@@ -20,20 +21,13 @@ struct AsOfOptions: ParsableArguments {
     /// The date given by --as-of, if any.
     var date: CalendarDate? { asOf.flatMap(CalendarDate.init) }
 
+    /// The shared read point (module Queries), with `--on` when the read takes it.
+    func point(on: CalendarDate? = nil) -> ReadPoint { ReadPoint(asOf: date, at: at, on: on) }
+
     /// The position to read at; `nil` for the head.
-    func position(in ledger: Ledger) throws -> UInt64? {
-        if let at { return at }
-        if let date { return try Snapshot.position(asOf: date, store: ledger.store) }
-        return nil
-    }
+    func position(in ledger: Ledger) throws -> UInt64? { try point().position(in: ledger) }
 
     func snapshot(_ ledger: Ledger) throws -> Snapshot { try ledger.snapshot(at: try position(in: ledger)) }
-
-    /// The snapshot, with stored projections checked against a replay of the log: what reads
-    /// of figures use, so that an edited projection is caught, never shown.
-    func checkedSnapshot(_ ledger: Ledger) throws -> Snapshot {
-        try Snapshot.load(store: ledger.store, projections: ledger.projections, at: try position(in: ledger), checkedAgainstLog: true)
-    }
 }
 
 /// The line every read ends with, so that an answer can be checked against the chain later.

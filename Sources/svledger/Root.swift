@@ -20,13 +20,21 @@ struct Root: ParsableCommand {
 
             The ledger is the directory named by --ledger, else $SVLEDGER_LEDGER, else ./svledger-data.
             """,
-        subcommands: [
+        subcommands: Self.commands
+    )
+
+    static let commands: [any ParsableCommand.Type] = {
+        var commands: [any ParsableCommand.Type] = [
             Init.self, Policy.self, Catalog.self, Council.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
             Bids.self, Pledge.self, Delivery.self, Review.self, Apply.self,
             Contracts.self, Show.self, Reconcile.self, Figures.self, Audit.self, Report.self, Import.self, Export.self, Backup.self,
             AccessGroup.self, Log.self, Verify.self, Rebuild.self, Stats.self, Append.self, AppendLoop.self, Generate.self,
         ]
-    )
+        #if Server
+        commands.insert(Serve.self, at: commands.firstIndex { $0 == Log.self } ?? commands.endIndex)
+        #endif
+        return commands
+    }()
 
     /// Parses and runs, answering every failure with one `error: …` line on stderr and a
     /// non-zero exit, never a crash trace; help and usage go where ArgumentParser sends them.

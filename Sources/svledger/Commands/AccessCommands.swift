@@ -1,6 +1,7 @@
 import Access
 import ArgumentParser
 import LedgerValues
+import Queries
 import Ledger
 
 extension Root {

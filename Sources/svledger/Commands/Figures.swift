@@ -1,4 +1,5 @@
 import ArgumentParser
+import Queries
 import Reports
 
 extension Root {

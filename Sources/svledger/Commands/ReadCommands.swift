@@ -4,6 +4,7 @@ import LedgerValues
 import Foundation
 import Ledger
 import Projections
+import Queries
 import Reports
 import SocialValue
 
@@ -120,11 +121,7 @@ extension Root {
             let opened = try ledger.openLedger(.readOnly)
             let position = try asOf.position(in: opened)
             let (entries, head) = try opened.store.read { reader in
-                let start: UInt64 = try since.map { text in
-                    if let after = UInt64(text) { return after }
-                    return try reader.lastPosition(recordedAtOrBefore: Timestamp(
-                        millisecondsSinceEpoch: Timestamp.endOf(CalendarDate(text)!).millisecondsSinceEpoch - 86_400_001))
-                } ?? 0
+                let start: UInt64 = try since.flatMap { try AuditTrail.start(since: $0, in: reader) } ?? 0
                 return (try AuditTrail.entries(reader, contract: contract, after: start, through: position), try LedgerHead.at(position, in: reader))
             }
             let rows = entries.map(\.cells)
@@ -199,13 +196,8 @@ extension String {
 /// `--period`: a financial quarter, by default the one of --as-of or of today.
 enum PeriodOption {
     static func quarter(_ text: String?, asOf: CalendarDate?) throws -> FinancialQuarter {
-        guard let text else { return FinancialQuarter(containing: asOf ?? Timestamp.now().date) }
+        guard let text else { return ReportingPeriod.quarter(nil, asOf: asOf) }
         guard let quarter = FinancialQuarter(text) else { throw ValidationError("--period must be a quarter like 2025-26-Q2, got \(DisplayText.quoted(text))") }
         return quarter
-    }
-
-    /// The last day of the period, or the as-of date (or today) if that comes first.
-    static func reportingDate(_ quarter: FinancialQuarter, asOf: CalendarDate?) -> CalendarDate {
-        min(quarter.lastDay, asOf ?? Timestamp.now().date)
     }
 }

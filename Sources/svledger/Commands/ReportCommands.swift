@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import LedgerValues
+import Queries
 import Foundation
 import Ledger
 import Projections

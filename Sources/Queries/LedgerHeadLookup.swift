@@ -1,23 +1,17 @@
 import EventStore
 import LedgerValues
-import Reports
 
 extension LedgerHead {
     /// The head of a read at `position` (the ledger's head when `nil`, or when `position` is
     /// past it): the position and the hash of the event there, as `Snapshot.load` takes them.
-    static func at(_ position: UInt64?, in reader: LedgerReader) throws -> LedgerHead {
+    public static func at(_ position: UInt64?, in reader: LedgerReader) throws -> LedgerHead {
         let head = try reader.head()
         let target = min(position ?? head.position, head.position)
         let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
         return LedgerHead(position: target, hash: hash)
     }
 
-    static func at(_ position: UInt64?, in store: EventStore) throws -> LedgerHead {
+    public static func at(_ position: UInt64?, in store: EventStore) throws -> LedgerHead {
         try store.read { try at(position, in: $0) }
     }
-}
-
-/// The line every read ends with, for a read made without a snapshot (the audit trail).
-func headFooter(_ head: LedgerHead) -> String {
-    "as of position \(head.position), hash \(head.hash.hex)"
 }

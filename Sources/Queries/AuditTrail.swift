@@ -1,15 +1,16 @@
 import EventStore
+import LedgerValues
 import Projections
 import Reports
 import SocialValue
 
 /// The audit trail's entries: contract events after a position, each with the old → new
 /// values it changed, found by folding the contract before and after it.
-enum AuditTrail {
+public enum AuditTrail {
     /// - Parameters:
     ///   - contract: one contract's stream, or every contract's when `nil`.
     ///   - after: entries start after this position; the state before them is folded too.
-    static func entries(_ reader: LedgerReader, contract: String?, after start: UInt64, through end: UInt64?) throws -> [AuditDocument.Entry] {
+    public static func entries(_ reader: LedgerReader, contract: String?, after start: UInt64, through end: UInt64?) throws -> [AuditDocument.Entry] {
         var fold = ContractFold()
         var entries: [AuditDocument.Entry] = []
         let visit: (RecordedEvent) throws -> Bool = { event in
@@ -32,5 +33,14 @@ enum AuditTrail {
             try reader.forEachEvent(through: end, visit)
         }
         return entries
+    }
+
+    /// `since` as a position to start after: a position as it is, or a day (YYYY-MM-DD) as the
+    /// last position recorded before that day began (UTC); `nil` when it is neither.
+    public static func start(since text: String, in reader: LedgerReader) throws -> UInt64? {
+        if let after = UInt64(text) { return after }
+        guard let day = CalendarDate(text) else { return nil }
+        return try reader.lastPosition(recordedAtOrBefore: Timestamp(
+            millisecondsSinceEpoch: Timestamp.endOf(day).millisecondsSinceEpoch - 86_400_001))
     }
 }

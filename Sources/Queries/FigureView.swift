@@ -1,0 +1,42 @@
+import LedgerValues
+import Ledger
+import Projections
+import Reports
+import SocialValue
+
+/// What a read of figures looks at, worked out once for every read and report, by the CLI and
+/// the server alike: the ledger at a position (`asOf`/`at`), as it stood on a day (`on`),
+/// reconciled for a period at its reporting date with the commitments in force then, and the
+/// digest of those figures (Schemas/README.md §10).
+public struct FigureView: Sendable {
+    /// The contracts as read (at the position, as effective on the `on` day when given).
+    public let snapshot: Snapshot
+    public let period: FinancialQuarter
+    public let reportingDate: CalendarDate
+    public let effectiveOn: CalendarDate?
+    /// The reconciliation the read shows (filtered to a contract or supplier when asked).
+    public let reconciliation: Reconciliation
+    /// The whole portfolio's figures, which the digest covers whatever the filter.
+    public let figures: FiguresFile
+
+    public init(_ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, contract: String? = nil, supplier: String? = nil) throws {
+        let read = try point.checkedSnapshot(ledger)
+        effectiveOn = point.on
+        let day = point.day
+        self.period = ReportingPeriod.quarter(period, asOf: day)
+        reportingDate = ReportingPeriod.reportingDate(self.period, asOf: day)
+        snapshot = try effectiveOn.map { try read.limited(.effective(on: $0), store: ledger.store) } ?? read
+        let inForce = try snapshot.limited(.commitmentsInForce(on: reportingDate), store: ledger.store)
+        let whole = Reconciliation.compute(inForce, period: self.period, reportingDate: reportingDate)
+        figures = FiguresFile(whole)
+        reconciliation = contract == nil && supplier == nil
+            ? whole : Reconciliation.compute(inForce, period: self.period, reportingDate: reportingDate, contract: contract, supplier: supplier)
+    }
+
+    /// A read's JSON document with the `figures` member that states the digest.
+    public func stating(_ document: JSONValue) -> JSONValue {
+        guard case .object(var members) = document else { return document }
+        members["figures"] = figures.json(effectiveOn: effectiveOn)
+        return .object(members)
+    }
+}

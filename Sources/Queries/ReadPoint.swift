@@ -1,0 +1,50 @@
+import EventStore
+import LedgerValues
+import Ledger
+import Projections
+import SocialValue
+
+/// Where a read looks, the same for every front end: the ledger as it was at a position
+/// (`at`) or at the end of a day by recorded time (`asOf`), and, for reads of figures, how
+/// things stood on a day by effective time (`on`). The CLI fills it from `--as-of`, `--at`
+/// and `--on`; the server from the `as-of`, `at` and `on` query parameters.
+public struct ReadPoint: Sendable, Equatable {
+    public var asOf: CalendarDate?
+    public var at: UInt64?
+    public var on: CalendarDate?
+
+    public init(asOf: CalendarDate? = nil, at: UInt64? = nil, on: CalendarDate? = nil) {
+        self.asOf = asOf
+        self.at = at
+        self.on = on
+    }
+
+    /// The position to read at; `nil` for the head.
+    public func position(in ledger: Ledger) throws -> UInt64? {
+        if let at { return at }
+        if let asOf { return try Snapshot.position(asOf: asOf, store: ledger.store) }
+        return nil
+    }
+
+    /// The snapshot, with stored projections checked against a replay of the log: what reads
+    /// of figures use, so that an edited projection is caught, never shown.
+    public func checkedSnapshot(_ ledger: Ledger) throws -> Snapshot {
+        try Snapshot.load(store: ledger.store, projections: ledger.projections, at: try position(in: ledger), checkedAgainstLog: true)
+    }
+
+    /// The day a default period and a reporting date are taken from: `on`, else `asOf`.
+    public var day: CalendarDate? { on ?? asOf }
+}
+
+/// The reporting period of a read of figures: a financial quarter, by default the one of the
+/// read's day (`on`, else `asOf`) or of today, reported up to its last day or that day if earlier.
+public enum ReportingPeriod {
+    public static func quarter(_ given: FinancialQuarter?, asOf: CalendarDate?) -> FinancialQuarter {
+        given ?? FinancialQuarter(containing: asOf ?? Timestamp.now().date)
+    }
+
+    /// The last day of the period, or the as-of date (or today) if that comes first.
+    public static func reportingDate(_ quarter: FinancialQuarter, asOf: CalendarDate?) -> CalendarDate {
+        min(quarter.lastDay, asOf ?? Timestamp.now().date)
+    }
+}

@@ -1,0 +1,44 @@
+import Access
+
+/// What a request asks to do, for the role check. Each route names one operation.
+public enum Operation: String, CaseIterable, Sendable {
+    case listContracts = "contracts"
+    case showContract = "show"
+    case contractAudit = "audit"
+    case auditSince = "audit-since"
+    case reconcile
+    case figures
+    case log
+    case verify
+    case cabinetReport = "report-cabinet"
+    case command
+}
+
+/// Which roles may do what over HTTP. A role's own limits are applied by the routes beyond
+/// this table: a supplier sees and writes only its own contracts (any other is a 404, so it
+/// cannot probe which exist), writes only delivery returns and corrections, and reads the
+/// log only of its own contracts and of the reference data. The `access` stream (grants and
+/// token hashes) is read by administrators and auditors only.
+public enum Authorization {
+    /// The council's roles, who record the domain's commands (the policy's named authorities,
+    /// such as who decides an exemption, are then checked by the domain against the role).
+    public static let councilRoles: Set<Role> = [.procurementOfficer, .contractManager, .headOfProcurement, .procurementBoard]
+
+    public static func allows(_ operation: Operation, _ role: Role) -> Bool {
+        switch operation {
+        case .listContracts, .showContract, .contractAudit, .reconcile, .log:
+            true
+        case .auditSince, .figures, .verify, .cabinetReport:
+            role != .supplier
+        case .command:
+            // Auditors and Cabinet Members only read; an administrator manages access, not contracts.
+            councilRoles.contains(role) || role == .supplier
+        }
+    }
+
+    /// Who may read the `access` stream: it names every account and holds the tokens' hashes.
+    public static func readsAccessStream(_ role: Role) -> Bool { role == .administrator || role == .auditor }
+
+    /// Who may read the whole log in one go (it interleaves every contract and the access stream).
+    public static func readsWholeLog(_ role: Role) -> Bool { readsAccessStream(role) }
+}

@@ -1,0 +1,310 @@
+import Access
+import Dispatch
+import EventStore
+import HTTPTypes
+import Hummingbird
+import LedgerValues
+import Ledger
+import SocialValue
+import Synchronization
+
+/// A finished answer, kept so that a retry with the same `Idempotency-Key` gets it again.
+struct StoredAnswer: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: [UInt8]
+
+    init(_ response: (status: HTTPResponse.Status, headers: HTTPFields, body: [UInt8])) {
+        status = response.status
+        headers = response.headers
+        body = response.body
+    }
+
+    init(_ problem: Problem) {
+        var headers = problem.headers
+        headers[.contentType] = "application/problem+json"
+        self.init((problem.status, headers, problem.json.canonicalBytes))
+    }
+
+    func response() -> Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The same answer, marked as given again to a retry.
+    func replayed() -> StoredAnswer {
+        var headers = headers
+        headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+        return StoredAnswer((status, headers, body))
+    }
+}
+
+/// The first answer to each `Idempotency-Key`, per account, with a digest of the request it
+/// answered. Held in memory, the most recent ``limit`` keys: a retry after a restart of the
+/// server is decided again (see the README's Server section).
+final class IdempotencyStore: Sendable {
+    static let limit = 10_000
+
+    private struct Entry {
+        let request: String
+        let answer: StoredAnswer
+    }
+
+    private struct Storage {
+        var entries: [String: Entry] = [:]
+        var order: [String] = []
+    }
+
+    private let storage = Mutex(Storage())
+
+    static let reused = Problem(
+        .unprocessableContent, kind: "idempotency-key-reused", category: ErrorCategory.refused.rawValue,
+        "this Idempotency-Key was used for a different request; use a new key for a new command")
+
+    func answer(key: String, request: String) throws(Problem) -> StoredAnswer? {
+        guard let entry = storage.withLock({ $0.entries[key] }) else { return nil }
+        guard entry.request == request else { throw Self.reused }
+        return entry.answer
+    }
+
+    func remember(key: String, request: String, answer: StoredAnswer) {
+        storage.withLock { storage in
+            if storage.entries.updateValue(Entry(request: request, answer: answer), forKey: key) == nil { storage.order.append(key) }
+            if storage.order.count > Self.limit {
+                let dropped = storage.order.count - Self.limit
+                for old in storage.order.prefix(dropped) { storage.entries[old] = nil }
+                storage.order.removeFirst(dropped)
+            }
+        }
+    }
+}
+
+/// A command waiting for the next commit, parsed and checked as far as it can be without the ledger.
+struct PendingCommand: Sendable {
+    let command: AnyLedgerCommand
+    let identity: AccessState.Identity
+    /// The contract's stream, whose new version the answer gives as its `ETag`.
+    let stream: String?
+    let expectedVersions: [String: UInt64]
+    /// `Idempotency-Key`, scoped to the account, and a digest of what it asked.
+    let key: String?
+    let digest: String
+}
+
+/// The one writer, committing in groups: commands that arrive while a commit is under way
+/// wait for the next one, and are then decided in arrival order and committed together in one
+/// durable transaction (``Ledger/executeGroup(_:today:)``), each with its own outcome. Every
+/// request is answered only after the commit that holds it. With `maxGroup` 1 it is one
+/// commit per request (the peer a benchmark compares against).
+final class GroupCommitter: Sendable {
+    private let queue = DispatchQueue(label: "svledger.writer")
+    private let waiting = Mutex<[(command: PendingCommand, answer: CheckedContinuation<StoredAnswer, Never>)]>([])
+    let maxGroup: Int
+    private let commit = Mutex<(@Sendable ([PendingCommand]) -> [StoredAnswer])?>(nil)
+
+    /// The most commands one commit holds; past it, the rest wait for the next.
+    static let largestGroup = 256
+
+    init(maxGroup: Int) { self.maxGroup = max(1, maxGroup) }
+
+    /// What commits a group (the server's ``LedgerServer/commitGroup(_:)``), set once.
+    func committing(with commit: @escaping @Sendable ([PendingCommand]) -> [StoredAnswer]) { self.commit.withLock { $0 = commit } }
+
+    /// Commands waiting for a commit to take them.
+    var waitingCount: Int { waiting.withLock { $0.count } }
+
+    func submit(_ command: PendingCommand) async -> StoredAnswer {
+        await withCheckedContinuation { continuation in
+            waiting.withLock { $0.append((command, continuation)) }
+            queue.async { self.commitWaiting() }
+        }
+    }
+
+    /// On the writer's queue: takes what has arrived (up to `maxGroup`) and commits it as one group.
+    private func commitWaiting() {
+        let group = waiting.withLock { waiting in
+            let taken = Array(waiting.prefix(maxGroup))
+            waiting.removeFirst(taken.count)
+            return taken
+        }
+        guard !group.isEmpty, let commit = commit.withLock({ $0 }) else { return }
+        let answers = commit(group.map(\.command))
+        for (waiter, answer) in zip(group, answers) { waiter.answer.resume(returning: answer) }
+    }
+}
+
+extension LedgerServer {
+    /// `POST /commands`: one command in the JSON form of `svledger apply` (Schemas/commands/),
+    /// without `actor`: the actor and role recorded are the authenticated identity's, and a
+    /// body that names an actor is refused (400 `actor-in-body`), never silently overridden.
+    func command(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let identity = try permit(.command, context)
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw Problem(.unsupportedMediaType, kind: "unsupported-media-type", category: "http", "send the command as application/json, not \(DisplayText.quoted(type))")
+        }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > settings.bodyLimit {
+            throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "the body is \(length) bytes; a command may be at most \(settings.bodyLimit)")
+        }
+        let key = try Self.idempotencyKey(request)
+        let ifMatch = try Self.ifMatch(request)
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: settings.bodyLimit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "a command may be at most \(settings.bodyLimit) bytes")
+        }
+        let json = try Self.commandJSON(Array(buffer.readableBytesView), identity: identity)
+        let digest = AccessToken.sha256(json.canonicalText + "\u{0}" + (ifMatch.map(String.init) ?? ""))
+        let scopedKey = key.map { identity.account + "\u{0}" + $0 }
+        // Refused here, before the ledger is asked, a retry is refused the same way again.
+        let pending = try prepare(json, identity: identity, ifMatch: ifMatch, key: scopedKey, digest: digest)
+        let answer = await committer.submit(pending)
+        if answer.status.code >= 500 { context.logger.error("command failed", metadata: ["status": .stringConvertible(answer.status.code)]) }
+        return answer.response()
+    }
+
+    /// Parses the command and applies what a role may never do, without reading the ledger.
+    func prepare(_ json: JSONValue, identity: AccessState.Identity, ifMatch: UInt64?, key: String?, digest: String) throws -> PendingCommand {
+        let command = try AnyLedgerCommand.parse(json, today: today(), builtin: BuiltinReference.document)
+        var stream: String?
+        var expected: [String: UInt64] = [:]
+        switch command {
+        case .ledger(.contract(let contractCommand)):
+            stream = ContractEvent.stream(contract: contractCommand.contract)
+            if identity.role == .supplier {
+                switch contractCommand.action {
+                case .reportDelivery, .correctDelivery: break
+                default: throw Problem.forbidden("a Supplier records delivery returns and corrections only")
+                }
+            }
+            if let ifMatch, let stream { expected[stream] = ifMatch }
+        case .ledger(.adoptPolicy), .ledger(.publishCatalog), .describeCouncil:
+            if identity.role == .supplier { throw Problem.forbidden("a Supplier records delivery returns and corrections only") }
+            if ifMatch != nil { throw Problem.badRequest("if-match-unsupported", "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
+        }
+        return PendingCommand(command: command, identity: identity, stream: stream, expectedVersions: expected, key: key, digest: digest)
+    }
+
+    /// On the writer's queue: one group of commands, decided in order and committed together.
+    func commitGroup(_ group: [PendingCommand]) -> [StoredAnswer] {
+        var answers = [StoredAnswer?](repeating: nil, count: group.count)
+        var fresh = Set<Int>()                 // answers decided now, to remember under their keys
+        var repeats: [Int: Int] = [:]          // a retry inside the group → the request it repeats
+        var firstWithKey: [String: Int] = [:]
+        var requests: [Ledger.Request] = []
+        var requestOf: [Int] = []              // request → its place in the group
+        for (index, pending) in group.enumerated() {
+            if let key = pending.key {
+                do {
+                    if let first = try idempotency.answer(key: key, request: pending.digest) {
+                        answers[index] = first.replayed()
+                        continue
+                    }
+                } catch {
+                    answers[index] = StoredAnswer(Problem.from(error))
+                    continue
+                }
+                if let earlier = firstWithKey[key] {
+                    if group[earlier].digest == pending.digest {
+                        repeats[index] = earlier
+                    } else {
+                        answers[index] = StoredAnswer(Problem.from(IdempotencyStore.reused))
+                    }
+                    continue
+                }
+                firstWithKey[key] = index
+            }
+            fresh.insert(index)
+            do {
+                if pending.identity.role == .supplier, case .ledger(.contract(let command)) = pending.command,
+                    (try? Self.existingReference(command.contract)) != nil, try !supplierOwns(command.contract, pending.identity)
+                {
+                    // Another supplier's contract, or none: the same 404 either way.
+                    throw Problem.contractNotFound(command.contract)
+                }
+            } catch {
+                answers[index] = StoredAnswer(Problem.from(error))
+                continue
+            }
+            requests.append(Ledger.Request([pending.command], expectedVersions: pending.expectedVersions))
+            requestOf.append(index)
+        }
+        if !requests.isEmpty {
+            do {
+                let results = try ledger.executeGroup(requests, today: today())
+                let committed = results.filter { (try? $0.get()) != nil }.count
+                if committed > 0 { metrics.commit(commands: committed) }
+                for (request, result) in results.enumerated() {
+                    let index = requestOf[request]
+                    switch result {
+                    case .success(let outcome): answers[index] = Self.created(outcome, stream: group[index].stream)
+                    case .failure(let error): answers[index] = StoredAnswer(Problem.from(error))
+                    }
+                }
+            } catch {
+                // The commit itself failed: nothing of the group was recorded.
+                for index in requestOf { answers[index] = StoredAnswer(Problem.from(error)) }
+            }
+        }
+        for index in fresh {
+            guard let key = group[index].key, let answer = answers[index], answer.status.code < 500 else { continue }
+            idempotency.remember(key: key, request: group[index].digest, answer: answer)
+        }
+        for (index, earlier) in repeats { answers[index] = answers[earlier]?.replayed() }
+        return answers.map { $0 ?? StoredAnswer(Problem.from(PlainError(.internal, kind: "internal", "no answer"))) }
+    }
+
+    /// 201: the events recorded and the head, with the contract's new version as its ETag.
+    static func created(_ outcome: Ledger.Outcome, stream: String?) -> StoredAnswer {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if let stream, let last = outcome.recorded.last(where: { $0.streamId == stream }) { headers[.eTag] = "\"\(last.streamVersion)\"" }
+        let document: JSONValue = ["head": outcome.head.json, "events": .array(outcome.recorded.map(\.exportedEnvelope))]
+        return StoredAnswer((.created, headers, document.canonicalBytes))
+    }
+
+    /// The body as a command's JSON object, with the authenticated actor put in.
+    static func commandJSON(_ bytes: [UInt8], identity: AccessState.Identity) throws -> JSONValue {
+        guard !bytes.isEmpty else { throw PlainError(.input, kind: "empty-input", "the body is empty; send one command as a JSON object") }
+        guard case .object(var members) = try JSONValue(parsing: bytes) else {
+            throw PlainError(.input, kind: "invalid-json", "the body must be one command, a JSON object")
+        }
+        if members["actor"] != nil {
+            throw Problem.badRequest(
+                "actor-in-body",
+                "leave out \"actor\": the actor and role recorded are those of the bearer token (\(identity.account), \(identity.role.rawValue))")
+        }
+        members["actor"] = ["id": .string(identity.account), "role": .string(identity.role.rawValue)]
+        return .object(members)
+    }
+
+    /// `Idempotency-Key`: 1 to 200 printable ASCII characters.
+    static func idempotencyKey(_ request: Request) throws(Problem) -> String? {
+        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
+        guard (1...200).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw Problem.badRequest("invalid-idempotency-key", "Idempotency-Key is 1 to 200 printable ASCII characters without spaces")
+        }
+        return key
+    }
+
+    /// `If-Match: "VERSION"` (the ETag of `GET /contracts/{contract}`; 0 for a contract not yet registered).
+    static func ifMatch(_ request: Request) throws(Problem) -> UInt64? {
+        guard let text = request.headers[.ifMatch] else { return nil }
+        var tag = Substring(text.trimmingCharacters(in: " \t"))
+        if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+        if tag.hasPrefix("\""), tag.hasSuffix("\""), tag.count >= 2 { tag = tag.dropFirst().dropLast() }
+        guard let version = UInt64(tag), tag.utf8.count <= 16 else {
+            throw Problem.badRequest("invalid-if-match", "If-Match takes one ETag of GET /contracts/{contract}, such as \"7\", got \(DisplayText.quoted(text))")
+        }
+        return version
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var text = Substring(self)
+        while let first = text.first, set.contains(first) { text = text.dropFirst() }
+        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,213 @@
+import Access
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import LedgerValues
+import Ledger
+import Logging
+import NIOPosix
+import ServiceLifecycle
+
+/// `svledger serve`: one ledger shared over HTTP by people in different roles.
+///
+/// It calls the same `Ledger`, `Queries` and `Reports` code as the CLI and answers with the
+/// same JSON documents. Every request but `/healthz` and `/metrics` carries a bearer token,
+/// checked against the ledger's own `access` stream; the identity it stands for decides what
+/// the request may do, and is the actor recorded in the events it writes. Every error is
+/// `application/problem+json`. Writes go through one writer, in arrival order.
+public final class LedgerServer: Sendable {
+    public let ledger: Ledger
+    public let settings: ServerSettings
+    public let metrics = ServerMetrics()
+    let logger: Logger
+    let committer: GroupCommitter
+    let idempotency = IdempotencyStore()
+    /// Today's date (UTC), for token expiry and commands' default effective date; tests set it.
+    let today: @Sendable () -> CalendarDate
+
+    public init(ledger: Ledger, settings: ServerSettings = ServerSettings(), logger: Logger? = nil, today: @escaping @Sendable () -> CalendarDate = { Timestamp.now().date }) {
+        self.ledger = ledger
+        self.settings = settings
+        self.logger = logger ?? Logger(label: "svledger.server")
+        self.today = today
+        committer = GroupCommitter(maxGroup: settings.groupCommit ? GroupCommitter.largestGroup : 1)
+        committer.committing { [weak self] group in
+            self?.commitGroup(group) ?? group.map { _ in StoredAnswer(Problem(.serviceUnavailable, kind: "shutting-down", category: "storage", "the server is stopping")) }
+        }
+    }
+
+    // MARK: The application
+
+    /// The responder every request goes through: routing, 405 with `Allow`, authentication,
+    /// problem+json for every error, metrics and one log line per request.
+    public func responder() -> ServerResponder {
+        let routes = RouteTable(router: Router(context: ServerContext.self, options: .autoGenerateHeadEndpoints))
+        addRoutes(routes)
+        return ServerResponder(routes: routes.table, inner: routes.router.buildResponder(), server: self)
+    }
+
+    /// The Hummingbird application on the settings' address, over TLS when given a certificate.
+    /// - Parameter onListening: called with the port bound (useful with port 0).
+    public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> Application<ServerResponder> {
+        try settings.check()
+        let server: HTTPServerBuilder
+        if let tls = settings.tls {
+            server = try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(tls))
+        } else {
+            server = .http1()
+        }
+        return Application(
+            responder: responder(), server: server,
+            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "svledger"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    static func tlsConfiguration(_ files: ServerSettings.TLSFiles) throws -> TLSConfiguration {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(files.certificate)
+            guard !chain.isEmpty else { throw PlainError(.input, kind: "tls-unreadable", "\(files.certificate) holds no PEM certificate") }
+            let key = try NIOSSLPrivateKey(file: files.key, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        } catch let error as PlainError {
+            throw error
+        } catch {
+            throw PlainError(.input, kind: "tls-unreadable", "cannot use the certificate \(files.certificate) with the key \(files.key): \(error)")
+        }
+    }
+
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully (swift-service-lifecycle):
+    /// the listener closes, requests in flight finish and are answered, writes acknowledged
+    /// before are durable (each is acknowledged only after its commit).
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = try application(onListening: onListening)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("stopped")
+    }
+
+    // MARK: Authentication
+
+    /// The identity a request's bearer token stands for, from the access state folded once
+    /// per change of the access stream.
+    func authenticate(_ request: Request) throws -> AccessState.Identity {
+        guard let header = request.headers[.authorization] else {
+            throw Problem.unauthenticated("this route needs an Authorization: Bearer <token> header (svledger access token issue)")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+            throw Problem.unauthenticated("the Authorization header must be Bearer <token>", kind: "invalid-authorization")
+        }
+        let state = try ledger.currentAccessState()
+        do {
+            return try state.identity(sha256: AccessToken.sha256(String(parts[1])), on: today())
+        } catch {
+            throw Problem.unauthenticated(error.message, kind: error.rule.rawValue)
+        }
+    }
+}
+
+/// Runs blocking ledger work (LMDB reads, verification, reports) off Swift's cooperative
+/// threads, which a long read would otherwise hold, on a pool of a fixed size: however many
+/// requests arrive, at most ``readThreads`` read transactions are open at once, well inside
+/// LMDB's reader table (126 slots), and the rest wait their turn.
+func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await readPool.runIfActive(work)
+}
+
+let readThreads = 8
+
+/// One pool for the process, started once and never stopped (a stopped pool refuses work).
+let readPool: NIOThreadPool = {
+    let pool = NIOThreadPool(numberOfThreads: readThreads)
+    pool.start()
+    return pool
+}()
+
+// MARK: Routes
+
+/// A route as the outer responder knows it: its template (the metrics label), its methods,
+/// and whether it needs a token.
+struct Route: Sendable {
+    let template: String
+    /// Fixed segments, and `nil` for a parameter.
+    let segments: [String?]
+    var methods: [HTTPRequest.Method]
+    let authenticated: Bool
+
+    func matches(_ path: [Substring]) -> Bool {
+        path.count == segments.count && zip(path, segments).allSatisfy { segment, fixed in fixed.map { $0 == segment } ?? !segment.isEmpty }
+    }
+}
+
+/// Routes registered once with Hummingbird's router and in the table the outer responder
+/// matches first, so that a known path with another method is a 405 that says what is allowed.
+final class RouteTable {
+    let router: Router<ServerContext>
+    private(set) var table: [Route] = []
+
+    init(router: Router<ServerContext>) { self.router = router }
+
+    /// `template` in the OpenAPI style, `/contracts/{contract}`.
+    func add(
+        _ method: HTTPRequest.Method, _ template: String, authenticated: Bool = true,
+        _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+    ) {
+        let segments: [String?] = template.split(separator: "/").map { $0.hasPrefix("{") ? nil : String($0) }
+        let routerPath = "/" + template.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : $0 }.joined(separator: "/")
+        router.on(RouterPath(routerPath), method: method) { request, context in try await handler(request, context) }
+        if let index = table.firstIndex(where: { $0.template == template }) {
+            table[index].methods.append(method)
+        } else {
+            table.append(Route(template: template, segments: segments, methods: [method], authenticated: authenticated))
+        }
+    }
+}
+
+/// The outermost responder (see ``LedgerServer/responder()``).
+public struct ServerResponder: HTTPResponder {
+    public typealias Context = ServerContext
+    let routes: [Route]
+    let inner: RouterResponder<ServerContext>
+    let server: LedgerServer
+
+    public func respond(to request: Request, context: ServerContext) async throws -> Response {
+        let started = ContinuousClock.now
+        var context = context
+        var label = "unmatched"
+        var response: Response
+        do {
+            let path = request.uri.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+            guard let route = routes.first(where: { $0.matches(Array(path)) }) else { throw HTTPError(.notFound) }
+            label = route.template
+            let allowed = route.methods + (route.methods.contains(.get) ? [.head] : [])
+            guard allowed.contains(request.method) else {
+                var headers = HTTPFields()
+                headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
+                throw Problem(
+                    .methodNotAllowed, kind: "method-not-allowed", category: "http",
+                    "\(route.template) takes \(allowed.map(\.rawValue).joined(separator: ", ")), not \(request.method.rawValue)", headers: headers)
+            }
+            if route.authenticated { context.identity = try server.authenticate(request) }
+            response = try await inner.respond(to: request, context: context)
+        } catch {
+            let problem = Problem.from(error)
+            if problem.status.code >= 500 {
+                context.logger.error("failed", metadata: ["route": .string(label), "error": .string("\(error)")])
+            }
+            response = problem.response()
+        }
+        let elapsed = ContinuousClock.now - started
+        server.metrics.request(route: label, method: request.method.rawValue, status: response.status.code, duration: elapsed)
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue), "route": .string(label), "status": .stringConvertible(response.status.code),
+            "ms": .string(String(Double(elapsed.components.attoseconds / 1_000_000_000_000 + elapsed.components.seconds * 1_000_000) / 1000)),
+        ]
+        if let identity = context.identity {
+            metadata["account"] = .string(identity.account)
+            metadata["role"] = .string(identity.role.rawValue)
+        }
+        context.logger.info("request", metadata: metadata)
+        return response
+    }
+}

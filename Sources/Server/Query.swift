@@ -1,0 +1,73 @@
+import Foundation
+import LedgerValues
+import Queries
+import SocialValue
+
+/// A request's query parameters, read strictly: each route names the ones it takes, and an
+/// unknown or repeated parameter, or a value that does not read, is a 400 naming it.
+struct Query {
+    private var values: [String: String] = [:]
+
+    init(_ query: String?, allowed: Set<String>) throws(Problem) {
+        guard let query, !query.isEmpty else { return }
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = Self.decode(parts[0])
+            let value = parts.count == 2 ? Self.decode(parts[1]) : ""
+            guard let name, let value else { throw Problem.badRequest("invalid-query", "the query is not valid percent-encoded UTF-8") }
+            guard allowed.contains(name) else {
+                let names = allowed.sorted().joined(separator: ", ")
+                throw Problem.badRequest(
+                    "unknown-parameter", "unknown query parameter \(DisplayText.quoted(name))" + (names.isEmpty ? "; this route takes none" : "; this route takes \(names)"))
+            }
+            guard values[name] == nil else { throw Problem.badRequest("invalid-query", "the query parameter \(name) is given twice") }
+            values[name] = value
+        }
+    }
+
+    private static func decode(_ text: Substring) -> String? {
+        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    subscript(name: String) -> String? { values[name] }
+
+    func date(_ name: String) throws(Problem) -> CalendarDate? {
+        guard let text = values[name] else { return nil }
+        guard let date = CalendarDate(text) else { throw Problem.badRequest("invalid-query", "\(name) must be a date YYYY-MM-DD, got \(DisplayText.quoted(text))") }
+        return date
+    }
+
+    func position(_ name: String) throws(Problem) -> UInt64? {
+        guard let text = values[name] else { return nil }
+        guard let value = UInt64(text), text.utf8.count <= 16 else {
+            throw Problem.badRequest("invalid-query", "\(name) must be a position (a whole number), got \(DisplayText.quoted(text))")
+        }
+        return value
+    }
+
+    func count(_ name: String, range: ClosedRange<Int>) throws(Problem) -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem.badRequest("invalid-query", "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(DisplayText.quoted(text))")
+        }
+        return value
+    }
+
+    func period() throws(Problem) -> FinancialQuarter? {
+        guard let text = values["period"] else { return nil }
+        guard let quarter = FinancialQuarter(text) else {
+            throw Problem.badRequest("invalid-query", "period must be a quarter like 2025-26-Q2, got \(DisplayText.quoted(text))")
+        }
+        return quarter
+    }
+
+    /// `as-of` (a day) or `at` (a position), not both, and `on` (a day) where the read takes it.
+    func readPoint() throws(Problem) -> ReadPoint {
+        let point = ReadPoint(asOf: try date("as-of"), at: try position("at"), on: try date("on"))
+        if point.asOf != nil, point.at != nil { throw Problem.badRequest("invalid-query", "give as-of or at, not both") }
+        return point
+    }
+
+    static let point: Set<String> = ["as-of", "at"]
+    static let figurePoint: Set<String> = ["as-of", "at", "on", "period"]
+}

@@ -1,0 +1,304 @@
+import Access
+import EventStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LedgerValues
+import Ledger
+import Projections
+import Queries
+import Reports
+import SocialValue
+
+extension LedgerServer {
+    func addRoutes(_ routes: RouteTable) {
+        routes.add(.get, "/healthz", authenticated: false) { request, _ in
+            _ = try Query(request.uri.query, allowed: [])
+            let head = try await offload { try self.ledger.store.head() }
+            return Self.json(["status": "ok", "head": head.json])
+        }
+        routes.add(.get, "/metrics", authenticated: false) { request, _ in
+            _ = try Query(request.uri.query, allowed: [])
+            return Self.text(self.metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        routes.add(.get, "/contracts") { request, context in try await self.listContracts(request, context) }
+        routes.add(.get, "/contracts/{contract}") { request, context in try await self.showContract(request, context) }
+        routes.add(.get, "/contracts/{contract}/audit") { request, context in try await self.contractAudit(request, context) }
+        routes.add(.get, "/audit") { request, context in try await self.auditSince(request, context) }
+        routes.add(.get, "/reconcile") { request, context in try await self.reconcile(request, context) }
+        routes.add(.get, "/figures") { request, context in try await self.figures(request, context) }
+        routes.add(.get, "/log") { request, context in try await self.log(request, context) }
+        routes.add(.get, "/verify") { request, context in try await self.verify(request, context) }
+        routes.add(.get, "/reports/cabinet") { request, context in try await self.cabinetReport(request, context) }
+        routes.add(.post, "/commands") { request, context in try await self.command(request, context) }
+    }
+
+    // MARK: Answers
+
+    static func json(_ document: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document.canonicalBytes)))
+    }
+
+    static func text(_ text: String, type: String, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = type
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The role may do `operation` at all (403 otherwise); the identity it acts as.
+    func permit(_ operation: Operation, _ context: ServerContext) throws -> AccessState.Identity {
+        let identity = try context.requireIdentity()
+        guard Authorization.allows(operation, identity.role) else {
+            throw Problem.forbidden("a \(identity.role.rawValue) may not \(Self.wording(operation))")
+        }
+        return identity
+    }
+
+    static func wording(_ operation: Operation) -> String {
+        switch operation {
+        case .listContracts: "list contracts"
+        case .showContract: "read a contract"
+        case .contractAudit: "read a contract's audit trail"
+        case .auditSince: "read every contract's changes"
+        case .reconcile: "reconcile"
+        case .figures: "read the portfolio's figures file"
+        case .log: "read the log"
+        case .verify: "verify the ledger"
+        case .cabinetReport: "read the Cabinet report"
+        case .command: "record commands"
+        }
+    }
+
+    /// Whether a supplier may see `reference`: a contract whose supplier, now, is its
+    /// organisation. Any other (another's, or none at all) is answered as not found.
+    func supplierOwns(_ reference: String, _ identity: AccessState.Identity) throws -> Bool {
+        guard identity.role == .supplier else { return true }
+        let (state, version) = try ledger.contractState(reference)
+        return version > 0 && state.supplier != nil && state.supplier == identity.supplier
+    }
+
+    func contractParameter(_ context: ServerContext) throws -> String {
+        guard let raw = context.parameters.get("contract"), let reference = raw.removingPercentEncoding, !reference.isEmpty else {
+            throw Problem.badRequest("invalid-path", "the contract reference in the path is not valid percent-encoded UTF-8")
+        }
+        return try Self.existingReference(reference)
+    }
+
+    /// A reference that could name a contract (a contract id: at most 64 characters of its set,
+    /// `/` written `%2F` in a path); any other cannot exist, and is answered as not found
+    /// before anything is looked up by it.
+    static func existingReference(_ reference: String) throws -> String {
+        guard reference.unicodeScalars.count <= TextRules.identifierLimit, TextRules.identifierProblem(reference, .contract) == nil else {
+            throw Problem.contractNotFound(reference)
+        }
+        return reference
+    }
+
+    // MARK: Reads
+
+    func listContracts(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let identity = try permit(.listContracts, context)
+        let query = try Query(request.uri.query, allowed: Query.figurePoint)
+        let point = try query.readPoint()
+        let period = try query.period()
+        let document = try await offload {
+            let view = try FigureView(self.ledger, at: point, period: period)
+            return view.stating(ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation).json)
+        }
+        guard identity.role == .supplier, case .object(var members) = document, case .array(let rows)? = members["contracts"] else {
+            return Self.json(document)
+        }
+        members["contracts"] = .array(rows.filter { $0["supplier"] == .string(identity.supplier ?? "") })
+        return Self.json(.object(members))
+    }
+
+    func showContract(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let identity = try permit(.showContract, context)
+        let reference = try contractParameter(context)
+        let query = try Query(request.uri.query, allowed: Query.figurePoint)
+        let point = try query.readPoint()
+        let period = try query.period()
+        let (document, version) = try await offload { () throws -> (JSONValue, UInt64) in
+            guard try self.supplierOwns(reference, identity) else { throw Problem.contractNotFound(reference) }
+            let view = try FigureView(self.ledger, at: point, period: period)
+            guard let contract = view.snapshot.contract(reference) else {
+                throw PlainError(.notFound, kind: "contract-not-found", "no contract \(DisplayText.excerpt(reference)) at position \(view.snapshot.position)")
+            }
+            return (view.stating(ShowDocument.json(contract, head: view.snapshot.head)), contract.version)
+        }
+        var headers = HTTPFields()
+        headers[.eTag] = "\"\(version)\""
+        return Self.json(document, headers: headers)
+    }
+
+    func contractAudit(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let identity = try permit(.contractAudit, context)
+        let reference = try contractParameter(context)
+        let query = try Query(request.uri.query, allowed: Query.point.union(["since"]))
+        let point = try query.readPoint()
+        let since = query["since"]
+        return Self.json(try await offload {
+            guard try self.supplierOwns(reference, identity) else { throw Problem.contractNotFound(reference) }
+            let document = try self.audit(contract: reference, since: since, point: point)
+            if document.entries.isEmpty, since == nil { throw Problem.contractNotFound(reference) }
+            return document.json
+        })
+    }
+
+    func auditSince(_ request: Request, _ context: ServerContext) async throws -> Response {
+        _ = try permit(.auditSince, context)
+        let query = try Query(request.uri.query, allowed: Query.point.union(["since"]))
+        let point = try query.readPoint()
+        guard let since = query["since"] else {
+            throw Problem.badRequest("invalid-query", "give since (a day YYYY-MM-DD or a position); one contract's trail is /contracts/{contract}/audit")
+        }
+        return Self.json(try await offload { try self.audit(contract: nil, since: since, point: point).json })
+    }
+
+    func audit(contract: String?, since: String?, point: ReadPoint) throws -> AuditDocument {
+        let position = try point.position(in: ledger)
+        return try ledger.store.read { reader in
+            var start: UInt64 = 0
+            if let since {
+                guard let found = try AuditTrail.start(since: since, in: reader) else {
+                    throw Problem.badRequest("invalid-query", "since takes a day YYYY-MM-DD or a position, got \(DisplayText.quoted(since))")
+                }
+                start = found
+            }
+            let entries = try AuditTrail.entries(reader, contract: contract, after: start, through: position)
+            return AuditDocument(head: try LedgerHead.at(position, in: reader), contract: contract, since: since, entries: entries)
+        }
+    }
+
+    func reconcile(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let identity = try permit(.reconcile, context)
+        let query = try Query(request.uri.query, allowed: Query.figurePoint.union(["contract", "supplier"]))
+        let point = try query.readPoint()
+        let period = try query.period()
+        let contract = try query["contract"].map(Self.existingReference)
+        var supplier = query["supplier"]
+        if identity.role == .supplier {
+            // A supplier reconciles its own contracts only; naming another supplier finds nothing.
+            if let supplier, supplier != identity.supplier { throw Problem(.notFound, kind: "commitment-not-found", category: "notFound", "no contracts of supplier \(DisplayText.excerpt(supplier))") }
+            supplier = identity.supplier
+        }
+        let chosenSupplier = supplier
+        return Self.json(try await offload {
+            if let contract, try !self.supplierOwns(contract, identity) { throw Problem.contractNotFound(contract) }
+            let view = try FigureView(self.ledger, at: point, period: period, contract: contract, supplier: chosenSupplier)
+            if let contract, view.reconciliation.contracts.isEmpty {
+                throw PlainError(
+                    .notFound, kind: "commitment-not-found",
+                    "contract \(DisplayText.excerpt(contract)) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
+            }
+            return view.stating(ReconcileDocument.json(view.reconciliation))
+        })
+    }
+
+    func figures(_ request: Request, _ context: ServerContext) async throws -> Response {
+        _ = try permit(.figures, context)
+        let query = try Query(request.uri.query, allowed: Query.figurePoint)
+        let point = try query.readPoint()
+        let period = try query.period()
+        let figures = try await offload { try FigureView(self.ledger, at: point, period: period).figures }
+        var headers = HTTPFields()
+        headers[HTTPField.Name("Figures-Digest")!] = figures.digest
+        return Self.text(figures.text, type: "text/csv; charset=utf-8", headers: headers)
+    }
+
+    func cabinetReport(_ request: Request, _ context: ServerContext) async throws -> Response {
+        _ = try permit(.cabinetReport, context)
+        let query = try Query(request.uri.query, allowed: Query.figurePoint.union(["format"]))
+        let point = try query.readPoint()
+        let period = try query.period()
+        let (format, type): (CabinetReport.Format, String) =
+            switch query["format"] ?? "html" {
+            case "html": (.html, "text/html; charset=utf-8")
+            case "md": (.md, "text/markdown; charset=utf-8")
+            case "csv": (.csv, "text/csv; charset=utf-8")
+            case let other: throw Problem.badRequest("invalid-query", "format is html, md or csv, got \(DisplayText.quoted(other))")
+            }
+        let text = try await offload {
+            let view = try FigureView(self.ledger, at: point, period: period)
+            let text = CabinetReport.render(format, snapshot: view.snapshot, reconciliation: view.reconciliation, generatedAt: Timestamp.now().description)
+            return format == .md ? DisplayText.escaped(text, keepingNewlines: true) : text
+        }
+        return Self.text(text, type: type)
+    }
+
+    func log(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let identity = try permit(.log, context)
+        let query = try Query(request.uri.query, allowed: Query.point.union(["stream", "from", "limit"]))
+        let point = try query.readPoint()
+        let from = try query.position("from") ?? 1
+        let limit = try query.count("limit", range: 1...Self.logLimit) ?? Self.logLimit
+        let stream = query["stream"]
+        if let stream, let problem = EventStore.streamIdProblem(stream) {
+            throw Problem.badRequest("invalid-stream-id", "stream \(DisplayText.quoted(stream)) cannot name a stream: \(problem)")
+        }
+        switch stream {
+        case nil:
+            guard Authorization.readsWholeLog(identity.role) else {
+                throw Problem.forbidden("a \(identity.role.rawValue) reads the log one stream at a time (stream=contract/REFERENCE)")
+            }
+        case AccessEvent.stream?:
+            guard Authorization.readsAccessStream(identity.role) else { throw Problem.forbidden("only administrators and auditors read the access stream") }
+        case let stream?:
+            if identity.role == .supplier, !stream.hasPrefix("policy/"), !stream.hasPrefix("catalog/") {
+                guard stream.hasPrefix("contract/") else { throw Problem(.notFound, kind: "stream-not-found", category: "notFound", "no stream \(DisplayText.excerpt(stream))") }
+                let reference = try Self.existingReference(String(stream.dropFirst("contract/".count)))
+                guard try await offload({ try self.supplierOwns(reference, identity) }) else { throw Problem.contractNotFound(reference) }
+            }
+        }
+        let lines = try await offload { () throws -> String in
+            let through = try point.position(in: self.ledger)
+            var text = ""
+            var printed = 0
+            try self.ledger.store.read { reader in
+                let emit: (RecordedEvent) -> Bool = { event in
+                    guard event.position >= from else { return true }
+                    text += event.exportedEnvelope.canonicalText + "\n"
+                    printed += 1
+                    return printed < limit
+                }
+                if let stream {
+                    try reader.forEachEvent(inStream: stream, through: through, emit)
+                } else {
+                    try reader.forEachEvent(from: from, through: through, emit)
+                }
+            }
+            return text
+        }
+        return Self.text(lines, type: "application/x-ndjson")
+    }
+
+    /// The most events one `GET /log` returns; page on with `from`.
+    static let logLimit = 10_000
+
+    func verify(_ request: Request, _ context: ServerContext) async throws -> Response {
+        _ = try permit(.verify, context)
+        let query = try Query(request.uri.query, allowed: ["expect-head"])
+        var expected: ExpectedHead?
+        if let text = query["expect-head"] {
+            guard let head = ExpectedHead(text) else {
+                throw Problem.badRequest("invalid-query", "expect-head needs a whole head, POSITION:HASH or the 64-hex-digit hash alone, got \(DisplayText.quoted(text))")
+            }
+            expected = head
+        }
+        let expectedHead = expected
+        return Self.json(try await offload {
+            let report: VerificationReport
+            do {
+                report = try self.ledger.verifyAll(expectedHead: expectedHead)
+            } catch let failure as VerificationFailure where expectedHead != nil {
+                // The ledger itself may be sound and only the head given not in it: that is the
+                // caller's answer (422), not a fault of the server's.
+                _ = try self.ledger.verifyAll()
+                throw Problem(.unprocessableContent, kind: "expected-head-mismatch", category: ErrorCategory.refused.rawValue, "the ledger verifies, but \(failure)")
+            }
+            return VerifyDocument.json(events: UInt64(report.eventCount), streams: UInt64(report.streamCount), head: report.head)
+        })
+    }
+}

@@ -1,0 +1,70 @@
+#if Server
+import ArgumentParser
+import Dispatch
+import LedgerValues
+import Server
+import Synchronization
+
+extension Root {
+    /// `svledger serve`: thin over the Server module, as every command is over its module.
+    struct Serve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the ledger over HTTP(S) to people in different roles, each with a bearer token.",
+            discussion: """
+                Every route but /healthz and /metrics needs `Authorization: Bearer <token>`, a token from
+                `svledger access token issue`; what a request may do is its role's, and the actor recorded
+                in the events it writes is the token's account and role, never the request body's.
+                Errors are application/problem+json. Logs are JSON lines on stderr (LOG_LEVEL sets the
+                level); SIGTERM or SIGINT stops it gracefully: requests in flight finish first.
+
+                Plain HTTP is served on loopback only, unless --allow-remote-http: bearer tokens must not
+                cross a network in clear. Give --tls-cert and --tls-key (PEM) to serve HTTPS directly.
+
+                  svledger serve --ledger ./ledger
+                  svledger serve --ledger ./ledger --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
+                """)
+        @OptionGroup var ledger: LedgerOptions
+        @Option(help: ArgumentHelp("The address and port to listen on (port 0: any free port).", valueName: "host:port"))
+        var listen = "127.0.0.1:8080"
+        @Option(name: .customLong("tls-cert"), help: ArgumentHelp("The certificate chain, PEM.", valueName: "file")) var tlsCert: String?
+        @Option(name: .customLong("tls-key"), help: ArgumentHelp("The certificate's private key, PEM.", valueName: "file")) var tlsKey: String?
+        @Flag(help: "Serve plain HTTP on an address other than loopback (tokens then cross the network in clear).")
+        var allowRemoteHttp = false
+        @Flag(help: "Commit each command on its own instead of grouping the commands that arrive together (for comparison).")
+        var oneCommitPerRequest = false
+
+        func validate() throws {
+            if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
+        }
+
+        func run() throws {
+            let (host, port) = try ServerSettings.listen(listen)
+            let settings = ServerSettings(
+                host: host, port: port, tls: tlsCert.map { ServerSettings.TLSFiles(certificate: $0, key: tlsKey ?? "") },
+                allowRemoteHTTP: allowRemoteHttp, groupCommit: !oneCommitPerRequest)
+            try settings.check()
+            let opened = try ledger.openLedger()
+            JSONLogHandler.bootstrap()
+            let server = LedgerServer(ledger: opened, settings: settings)
+            let scheme = settings.tls == nil ? "http" : "https"
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            // ArgumentParser's commands here are synchronous: the server runs on Swift's
+            // concurrency threads while this one waits for it to stop.
+            let failure = Mutex<(any Error)?>(nil)
+            let stopped = DispatchSemaphore(value: 0)
+            Task {
+                do {
+                    try await server.run { port in
+                        try? StandardOutput.writeNow("svledger serve: listening on \(scheme)://\(shownHost):\(port) (ledger \(ledger.path))")
+                    }
+                } catch {
+                    failure.withLock { $0 = error }
+                }
+                stopped.signal()
+            }
+            stopped.wait()
+            if let error = failure.withLock({ $0 }) { throw error }
+        }
+    }
+}
+#endif

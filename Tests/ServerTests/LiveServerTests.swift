@@ -1,0 +1,81 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerValues
+import TestSupport
+import Testing
+
+/// The built `svledger serve` on a random loopback port: health, an authenticated read and
+/// write over a real socket, and a graceful stop on SIGTERM that keeps what was acknowledged.
+@Suite("server, live", .timeLimit(.minutes(2)))
+struct LiveServerTests {
+    @Test func servesOnARandomLoopbackPortAndStopsOnSIGTERM() async throws {
+        let fixture = try ServerFixture()
+        let ledgerPath = fixture.directory.child("ledger")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.svledgerPath)
+        process.arguments = ["serve", "--ledger", ledgerPath, "--listen", "127.0.0.1:0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        defer { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
+
+        // The first line of standard output names the port bound.
+        let line = try await Self.firstLine(output.fileHandleForReading, within: .seconds(30), orKill: process.processIdentifier)
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "no port in \(line)")
+        #expect(line.hasPrefix("svledger serve: listening on http://127.0.0.1:"))
+
+        try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(20))) { client in
+            let health = try await client.get("/healthz")
+            #expect(health.status == .ok)
+            let unauthenticated = try await client.get("/contracts")
+            #expect(unauthenticated.status == .unauthorized)
+            let show = try await client.get("/contracts/LCC-2025-014", headers: fixture.headers("north"))
+            #expect(show.status == .ok)
+            let written = try await client.post(
+                "/commands", headers: fixture.headers("north", [("Content-Type", "application/json")]),
+                body: ByteBuffer(string: #"{"command": "delivery.report", "contract": "LCC-2025-014", "quarter": "2025-26-Q3", "lines": [{"measure": "NT1", "quantity": "2", "evidence": "LIVE-1"}], "attributionConfirmed": true}"#))
+            // The live server's today is the machine's: 2025-26-Q3 has started whenever this runs.
+            #expect(written.status == .created, "\(String(buffer: written.body ?? ByteBuffer()))")
+        }
+
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "still running 20 s after SIGTERM")
+        #expect(process.terminationStatus == 0)
+
+        // What was acknowledged is there, attributed to the token's account, and the ledger verifies.
+        let log = try CommandRunner.svledger(["log", "--stream", "contract/LCC-2025-014", "--format", "json", "--ledger", ledgerPath])
+        #expect(log.stdout.contains(#""evidence":"LIVE-1""#))
+        #expect(log.stdout.contains(#""actor":{"id":"p.okafor","role":"Supplier"}"#))
+        let verify = try CommandRunner.svledger(["verify", "--ledger", ledgerPath])
+        #expect(verify.status == 0, "\(verify.stderr)")
+    }
+
+    /// The first line `handle` gives; past `limit`, the process is killed (which ends the read) and the test fails.
+    static func firstLine(_ handle: FileHandle, within limit: Duration, orKill pid: Int32) async throws -> String {
+        try await withThrowingTaskGroup(of: String.self) { group in
+            group.addTask {
+                var bytes: [UInt8] = []
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    bytes += chunk
+                    if let newline = bytes.firstIndex(of: 10) { return String(decoding: bytes[..<newline], as: UTF8.self) }
+                }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                kill(pid, SIGKILL)
+                throw CancellationError()
+            }
+            let line = try await group.next()!
+            group.cancelAll()
+            return line
+        }
+    }
+}
