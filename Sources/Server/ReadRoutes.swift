@@ -51,7 +51,7 @@ extension LedgerServer {
     func permit(_ operation: Operation, _ context: ServerContext) throws -> AccessState.Identity {
         let identity = try context.requireIdentity()
         guard Authorization.allows(operation, identity.role) else {
-            throw Problem.forbidden("a \(identity.role.rawValue) may not \(Self.wording(operation))")
+            throw Problem.forbidden("the role \(identity.role.rawValue) may not \(Self.wording(operation))")
         }
         return identity
     }
@@ -241,7 +241,7 @@ extension LedgerServer {
         switch stream {
         case nil:
             guard Authorization.readsWholeLog(identity.role) else {
-                throw Problem.forbidden("a \(identity.role.rawValue) reads the log one stream at a time (stream=contract/REFERENCE)")
+                throw Problem.forbidden("the role \(identity.role.rawValue) reads the log one stream at a time (stream=contract/REFERENCE)")
             }
         case AccessEvent.stream?:
             guard Authorization.readsAccessStream(identity.role) else { throw Problem.forbidden("only administrators and auditors read the access stream") }
