@@ -48,3 +48,19 @@ public enum ReportingPeriod {
         min(quarter.lastDay, asOf ?? Timestamp.now().date)
     }
 }
+
+/// The days and periods a read may name: the financial years 1001-02 to 9997-98. A read looks
+/// at neighbouring quarters (the next one to find a period's last day, the same quarter a year
+/// before for a trend), and those must stay within the years 1000 to 9999 that svledger's dates
+/// hold. Outside, a read is refused as bad input instead of trapping.
+public enum ReadRange {
+    public static let firstDay = CalendarDate(year: 1001, month: 4, day: 1)!
+    public static let lastDay = CalendarDate(year: 9998, month: 3, day: 31)!
+
+    public static func contains(_ day: CalendarDate) -> Bool { firstDay <= day && day <= lastDay }
+
+    public static func contains(_ quarter: FinancialQuarter) -> Bool { (1001...9997).contains(quarter.startYear) }
+
+    /// How an error says the range.
+    public static let described = "within the financial years 1001-02 to 9997-98 (1001-04-01 to 9998-03-31)"
+}

@@ -16,6 +16,7 @@ struct AsOfOptions: ParsableArguments {
     func validate() throws {
         if asOf != nil, at != nil { throw ValidationError("give --as-of or --at, not both") }
         if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \(DisplayText.quoted(asOf))") }
+        if let day = asOf.flatMap(CalendarDate.init), !ReadRange.contains(day) { throw ValidationError("--as-of must be \(ReadRange.described), got \(day)") }
     }
 
     /// The date given by --as-of, if any.

@@ -17,6 +17,7 @@ struct EffectiveOptions: ParsableArguments {
 
     func validate() throws {
         if let on, CalendarDate(on) == nil { throw ValidationError("--on must be a date YYYY-MM-DD, got \"\(on)\"") }
+        if let day = on.flatMap(CalendarDate.init), !ReadRange.contains(day) { throw ValidationError("--on must be \(ReadRange.described), got \(day)") }
     }
 
     var date: CalendarDate? { on.flatMap(CalendarDate.init) }
