@@ -137,7 +137,7 @@ def query(name, schema, description):
 DATE = {"description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).", "type": "string", "format": "date",
         "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
 QUARTER = {"description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first).", "type": "string",
-           "pattern": "^(?!9999)[1-9][0-9]{2}(" + "|".join(f"{n // 10}{n % 10}-{(n + 1) % 100:02d}" for n in range(100)) + ")-Q[1-4]$"}
+           "pattern": "^(?!9999)[1-9][0-9](" + "|".join(f"{n // 10}{n % 10}-{(n + 1) % 100:02d}" for n in range(100)) + ")-Q[1-4]$"}
 POSITION = {"type": "integer", "minimum": 0, "maximum": 9999999999999999}
 AS_OF = query("as-of", DATE, "Read the ledger as it stood at the end of this day (recorded time). Not with `at`.")
 AT = query("at", POSITION, "Read the ledger as it stood at this position. Not with `as-of`.")
