@@ -53,4 +53,21 @@ struct OpenAPITests {
             #expect(adopt.json?["kind"] == "if-match-unsupported")
         }
     }
+
+    /// Found by schemathesis (stateful phase): `0.0` is an integer to JSON Schema, so the
+    /// document allows it where a command takes an integer; svledger's JSON refuses a
+    /// fraction. Such a body is JSON, so its refusal is 422, not 400 (bytes that are not JSON).
+    @Test func jsonThatSvledgerRefusesIs422() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            let headers = fixture.headers("po", [("Content-Type", "application/json")])
+            let fraction = try await client.execute(
+                uri: "/commands", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"command": "weighting.decide", "contract": "LCC-2025-031", "percent": 10.0, "basis": "policy-minimum"}"#))
+            #expect(fraction.status == .unprocessableContent)
+            #expect(fraction.json?["kind"] == "invalid-json")
+            let notJSON = try await client.execute(uri: "/commands", method: .post, headers: headers, body: ByteBuffer(string: "{nope"))
+            #expect(notJSON.status == .badRequest)
+        }
+    }
 }
