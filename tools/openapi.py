@@ -134,8 +134,8 @@ def query(name, schema, description):
 # A query's date and quarter: read.common's, narrowed to what svledger reads (years 1000 to
 # 9999; a financial year's second year following its first), so that a value the document
 # calls valid is never a 400.
-DATE = {"description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).", "type": "string", "format": "date",
-        "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
+DATE = {"description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.", "type": "string", "format": "date",
+        "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
 QUARTER = {"description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first).", "type": "string",
            "pattern": "^(?!9999)[1-9][0-9](" + "|".join(f"{n // 10}{n % 10}-{(n + 1) % 100:02d}" for n in range(100)) + ")-Q[1-4]$"}
 POSITION = {"type": "integer", "minimum": 0, "maximum": 9999999999999999}

@@ -107,10 +107,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -130,10 +130,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "The reporting date (effective time)."
           },
@@ -241,10 +241,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -264,10 +264,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "The reporting date (effective time)."
           },
@@ -385,10 +385,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -410,10 +410,10 @@ let openAPIDocument = ##"""
             "schema": {
               "anyOf": [
                 {
-                  "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+                  "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
                   "type": "string",
                   "format": "date",
-                  "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+                  "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
                 },
                 {
                   "type": "string",
@@ -507,10 +507,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -532,10 +532,10 @@ let openAPIDocument = ##"""
             "schema": {
               "anyOf": [
                 {
-                  "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+                  "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
                   "type": "string",
                   "format": "date",
-                  "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+                  "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
                 },
                 {
                   "type": "string",
@@ -629,10 +629,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -652,10 +652,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "The reporting date (effective time)."
           },
@@ -772,10 +772,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -795,10 +795,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "The reporting date (effective time)."
           },
@@ -906,10 +906,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -1120,10 +1120,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -1143,10 +1143,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date, years 1000 to 9999).",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "The reporting date (effective time)."
           },

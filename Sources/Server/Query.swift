@@ -34,6 +34,11 @@ struct Query {
     func date(_ name: String) throws(Problem) -> CalendarDate? {
         guard let text = values[name] else { return nil }
         guard let date = CalendarDate(text) else { throw Problem.badRequest("invalid-query", "\(name) must be a date YYYY-MM-DD, got \(DisplayText.quoted(text))") }
+        // A read's day falls in a financial year svledger can name (1000-01 to 9998-99): a day
+        // outside them would have no quarter (found by schemathesis: on=1000-01-01 stopped the server).
+        guard Self.days.contains(date) else {
+            throw Problem.badRequest("invalid-query", "\(name) must be a day from \(Self.days.lowerBound) to \(Self.days.upperBound), got \(DisplayText.quoted(text))")
+        }
         return date
     }
 
@@ -67,6 +72,9 @@ struct Query {
         if point.asOf != nil, point.at != nil { throw Problem(.unprocessableContent, kind: "invalid-query", category: "input", "give as-of or at, not both") }
         return point
     }
+
+    /// The days of the financial years 1000-01 to 9998-99, the ones a ``FinancialQuarter`` can be in.
+    static let days = CalendarDate("1000-04-01")!...CalendarDate("9999-03-31")!
 
     static let point: Set<String> = ["as-of", "at"]
     static let figurePoint: Set<String> = ["as-of", "at", "on", "period"]
