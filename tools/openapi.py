@@ -134,10 +134,10 @@ def query(name, schema, description):
 # A query's date and quarter: read.common's, narrowed to what svledger reads (years 1000 to
 # 9999; a financial year's second year following its first), so that a value the document
 # calls valid is never a 400.
-DATE = {"description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.", "type": "string", "format": "date",
-        "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
-QUARTER = {"description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first).", "type": "string",
-           "pattern": "^(?!9999)[1-9][0-9](" + "|".join(f"{n // 10}{n % 10}-{(n + 1) % 100:02d}" for n in range(100)) + ")-Q[1-4]$"}
+DATE = {"description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.", "type": "string", "format": "date",
+        "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
+QUARTER = {"description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first), in the financial years 1001-02 to 9997-98.", "type": "string",
+           "pattern": "^(?!1000|9998|9999)[1-9][0-9](" + "|".join(f"{n // 10}{n % 10}-{(n + 1) % 100:02d}" for n in range(100)) + ")-Q[1-4]$"}
 POSITION = {"type": "integer", "minimum": 0, "maximum": 9999999999999999}
 AS_OF = query("as-of", DATE, "Read the ledger as it stood at the end of this day (recorded time). Not with `at`.")
 AT = query("at", POSITION, "Read the ledger as it stood at this position. Not with `as-of`.")

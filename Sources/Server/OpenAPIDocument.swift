@@ -107,10 +107,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -130,10 +130,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "The reporting date (effective time)."
           },
@@ -142,9 +142,9 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first).",
+              "description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first), in the financial years 1001-02 to 9997-98.",
               "type": "string",
-              "pattern": "^(?!9999)[1-9][0-9](00-01|01-02|02-03|03-04|04-05|05-06|06-07|07-08|08-09|09-10|10-11|11-12|12-13|13-14|14-15|15-16|16-17|17-18|18-19|19-20|20-21|21-22|22-23|23-24|24-25|25-26|26-27|27-28|28-29|29-30|30-31|31-32|32-33|33-34|34-35|35-36|36-37|37-38|38-39|39-40|40-41|41-42|42-43|43-44|44-45|45-46|46-47|47-48|48-49|49-50|50-51|51-52|52-53|53-54|54-55|55-56|56-57|57-58|58-59|59-60|60-61|61-62|62-63|63-64|64-65|65-66|66-67|67-68|68-69|69-70|70-71|71-72|72-73|73-74|74-75|75-76|76-77|77-78|78-79|79-80|80-81|81-82|82-83|83-84|84-85|85-86|86-87|87-88|88-89|89-90|90-91|91-92|92-93|93-94|94-95|95-96|96-97|97-98|98-99|99-00)-Q[1-4]$"
+              "pattern": "^(?!1000|9998|9999)[1-9][0-9](00-01|01-02|02-03|03-04|04-05|05-06|06-07|07-08|08-09|09-10|10-11|11-12|12-13|13-14|14-15|15-16|16-17|17-18|18-19|19-20|20-21|21-22|22-23|23-24|24-25|25-26|26-27|27-28|28-29|29-30|30-31|31-32|32-33|33-34|34-35|35-36|36-37|37-38|38-39|39-40|40-41|41-42|42-43|43-44|44-45|45-46|46-47|47-48|48-49|49-50|50-51|51-52|52-53|53-54|54-55|55-56|56-57|57-58|58-59|59-60|60-61|61-62|62-63|63-64|64-65|65-66|66-67|67-68|68-69|69-70|70-71|71-72|72-73|73-74|74-75|75-76|76-77|77-78|78-79|79-80|80-81|81-82|82-83|83-84|84-85|85-86|86-87|87-88|88-89|89-90|90-91|91-92|92-93|93-94|94-95|95-96|96-97|97-98|98-99|99-00)-Q[1-4]$"
             },
             "description": "The quarter reported, e.g. 2025-26-Q2."
           }
@@ -241,10 +241,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -264,10 +264,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "The reporting date (effective time)."
           },
@@ -276,9 +276,9 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first).",
+              "description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first), in the financial years 1001-02 to 9997-98.",
               "type": "string",
-              "pattern": "^(?!9999)[1-9][0-9](00-01|01-02|02-03|03-04|04-05|05-06|06-07|07-08|08-09|09-10|10-11|11-12|12-13|13-14|14-15|15-16|16-17|17-18|18-19|19-20|20-21|21-22|22-23|23-24|24-25|25-26|26-27|27-28|28-29|29-30|30-31|31-32|32-33|33-34|34-35|35-36|36-37|37-38|38-39|39-40|40-41|41-42|42-43|43-44|44-45|45-46|46-47|47-48|48-49|49-50|50-51|51-52|52-53|53-54|54-55|55-56|56-57|57-58|58-59|59-60|60-61|61-62|62-63|63-64|64-65|65-66|66-67|67-68|68-69|69-70|70-71|71-72|72-73|73-74|74-75|75-76|76-77|77-78|78-79|79-80|80-81|81-82|82-83|83-84|84-85|85-86|86-87|87-88|88-89|89-90|90-91|91-92|92-93|93-94|94-95|95-96|96-97|97-98|98-99|99-00)-Q[1-4]$"
+              "pattern": "^(?!1000|9998|9999)[1-9][0-9](00-01|01-02|02-03|03-04|04-05|05-06|06-07|07-08|08-09|09-10|10-11|11-12|12-13|13-14|14-15|15-16|16-17|17-18|18-19|19-20|20-21|21-22|22-23|23-24|24-25|25-26|26-27|27-28|28-29|29-30|30-31|31-32|32-33|33-34|34-35|35-36|36-37|37-38|38-39|39-40|40-41|41-42|42-43|43-44|44-45|45-46|46-47|47-48|48-49|49-50|50-51|51-52|52-53|53-54|54-55|55-56|56-57|57-58|58-59|59-60|60-61|61-62|62-63|63-64|64-65|65-66|66-67|67-68|68-69|69-70|70-71|71-72|72-73|73-74|74-75|75-76|76-77|77-78|78-79|79-80|80-81|81-82|82-83|83-84|84-85|85-86|86-87|87-88|88-89|89-90|90-91|91-92|92-93|93-94|94-95|95-96|96-97|97-98|98-99|99-00)-Q[1-4]$"
             },
             "description": "The quarter reported, e.g. 2025-26-Q2."
           }
@@ -385,10 +385,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -410,10 +410,10 @@ let openAPIDocument = ##"""
             "schema": {
               "anyOf": [
                 {
-                  "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+                  "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
                   "type": "string",
                   "format": "date",
-                  "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+                  "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
                 },
                 {
                   "type": "string",
@@ -507,10 +507,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -532,10 +532,10 @@ let openAPIDocument = ##"""
             "schema": {
               "anyOf": [
                 {
-                  "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+                  "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
                   "type": "string",
                   "format": "date",
-                  "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+                  "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
                 },
                 {
                   "type": "string",
@@ -629,10 +629,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -652,10 +652,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "The reporting date (effective time)."
           },
@@ -664,9 +664,9 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first).",
+              "description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first), in the financial years 1001-02 to 9997-98.",
               "type": "string",
-              "pattern": "^(?!9999)[1-9][0-9](00-01|01-02|02-03|03-04|04-05|05-06|06-07|07-08|08-09|09-10|10-11|11-12|12-13|13-14|14-15|15-16|16-17|17-18|18-19|19-20|20-21|21-22|22-23|23-24|24-25|25-26|26-27|27-28|28-29|29-30|30-31|31-32|32-33|33-34|34-35|35-36|36-37|37-38|38-39|39-40|40-41|41-42|42-43|43-44|44-45|45-46|46-47|47-48|48-49|49-50|50-51|51-52|52-53|53-54|54-55|55-56|56-57|57-58|58-59|59-60|60-61|61-62|62-63|63-64|64-65|65-66|66-67|67-68|68-69|69-70|70-71|71-72|72-73|73-74|74-75|75-76|76-77|77-78|78-79|79-80|80-81|81-82|82-83|83-84|84-85|85-86|86-87|87-88|88-89|89-90|90-91|91-92|92-93|93-94|94-95|95-96|96-97|97-98|98-99|99-00)-Q[1-4]$"
+              "pattern": "^(?!1000|9998|9999)[1-9][0-9](00-01|01-02|02-03|03-04|04-05|05-06|06-07|07-08|08-09|09-10|10-11|11-12|12-13|13-14|14-15|15-16|16-17|17-18|18-19|19-20|20-21|21-22|22-23|23-24|24-25|25-26|26-27|27-28|28-29|29-30|30-31|31-32|32-33|33-34|34-35|35-36|36-37|37-38|38-39|39-40|40-41|41-42|42-43|43-44|44-45|45-46|46-47|47-48|48-49|49-50|50-51|51-52|52-53|53-54|54-55|55-56|56-57|57-58|58-59|59-60|60-61|61-62|62-63|63-64|64-65|65-66|66-67|67-68|68-69|69-70|70-71|71-72|72-73|73-74|74-75|75-76|76-77|77-78|78-79|79-80|80-81|81-82|82-83|83-84|84-85|85-86|86-87|87-88|88-89|89-90|90-91|91-92|92-93|93-94|94-95|95-96|96-97|97-98|98-99|99-00)-Q[1-4]$"
             },
             "description": "The quarter reported, e.g. 2025-26-Q2."
           },
@@ -772,10 +772,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -795,10 +795,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "The reporting date (effective time)."
           },
@@ -807,9 +807,9 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first).",
+              "description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first), in the financial years 1001-02 to 9997-98.",
               "type": "string",
-              "pattern": "^(?!9999)[1-9][0-9](00-01|01-02|02-03|03-04|04-05|05-06|06-07|07-08|08-09|09-10|10-11|11-12|12-13|13-14|14-15|15-16|16-17|17-18|18-19|19-20|20-21|21-22|22-23|23-24|24-25|25-26|26-27|27-28|28-29|29-30|30-31|31-32|32-33|33-34|34-35|35-36|36-37|37-38|38-39|39-40|40-41|41-42|42-43|43-44|44-45|45-46|46-47|47-48|48-49|49-50|50-51|51-52|52-53|53-54|54-55|55-56|56-57|57-58|58-59|59-60|60-61|61-62|62-63|63-64|64-65|65-66|66-67|67-68|68-69|69-70|70-71|71-72|72-73|73-74|74-75|75-76|76-77|77-78|78-79|79-80|80-81|81-82|82-83|83-84|84-85|85-86|86-87|87-88|88-89|89-90|90-91|91-92|92-93|93-94|94-95|95-96|96-97|97-98|98-99|99-00)-Q[1-4]$"
+              "pattern": "^(?!1000|9998|9999)[1-9][0-9](00-01|01-02|02-03|03-04|04-05|05-06|06-07|07-08|08-09|09-10|10-11|11-12|12-13|13-14|14-15|15-16|16-17|17-18|18-19|19-20|20-21|21-22|22-23|23-24|24-25|25-26|26-27|27-28|28-29|29-30|30-31|31-32|32-33|33-34|34-35|35-36|36-37|37-38|38-39|39-40|40-41|41-42|42-43|43-44|44-45|45-46|46-47|47-48|48-49|49-50|50-51|51-52|52-53|53-54|54-55|55-56|56-57|57-58|58-59|59-60|60-61|61-62|62-63|63-64|64-65|65-66|66-67|67-68|68-69|69-70|70-71|71-72|72-73|73-74|74-75|75-76|76-77|77-78|78-79|79-80|80-81|81-82|82-83|83-84|84-85|85-86|86-87|87-88|88-89|89-90|90-91|91-92|92-93|93-94|94-95|95-96|96-97|97-98|98-99|99-00)-Q[1-4]$"
             },
             "description": "The quarter reported, e.g. 2025-26-Q2."
           }
@@ -906,10 +906,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -1120,10 +1120,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
           },
@@ -1143,10 +1143,10 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1000-01 to 9998-99: 1000-04-01 to 9999-03-31.",
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
               "type": "string",
               "format": "date",
-              "pattern": "^(?!1000-0[1-3]-|9999-(0[4-9]|1[0-2])-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
             },
             "description": "The reporting date (effective time)."
           },
@@ -1155,9 +1155,9 @@ let openAPIDocument = ##"""
             "in": "query",
             "required": false,
             "schema": {
-              "description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first).",
+              "description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first), in the financial years 1001-02 to 9997-98.",
               "type": "string",
-              "pattern": "^(?!9999)[1-9][0-9](00-01|01-02|02-03|03-04|04-05|05-06|06-07|07-08|08-09|09-10|10-11|11-12|12-13|13-14|14-15|15-16|16-17|17-18|18-19|19-20|20-21|21-22|22-23|23-24|24-25|25-26|26-27|27-28|28-29|29-30|30-31|31-32|32-33|33-34|34-35|35-36|36-37|37-38|38-39|39-40|40-41|41-42|42-43|43-44|44-45|45-46|46-47|47-48|48-49|49-50|50-51|51-52|52-53|53-54|54-55|55-56|56-57|57-58|58-59|59-60|60-61|61-62|62-63|63-64|64-65|65-66|66-67|67-68|68-69|69-70|70-71|71-72|72-73|73-74|74-75|75-76|76-77|77-78|78-79|79-80|80-81|81-82|82-83|83-84|84-85|85-86|86-87|87-88|88-89|89-90|90-91|91-92|92-93|93-94|94-95|95-96|96-97|97-98|98-99|99-00)-Q[1-4]$"
+              "pattern": "^(?!1000|9998|9999)[1-9][0-9](00-01|01-02|02-03|03-04|04-05|05-06|06-07|07-08|08-09|09-10|10-11|11-12|12-13|13-14|14-15|15-16|16-17|17-18|18-19|19-20|20-21|21-22|22-23|23-24|24-25|25-26|26-27|27-28|28-29|29-30|30-31|31-32|32-33|33-34|34-35|35-36|36-37|37-38|38-39|39-40|40-41|41-42|42-43|43-44|44-45|45-46|46-47|47-48|48-49|49-50|50-51|51-52|52-53|53-54|54-55|55-56|56-57|57-58|58-59|59-60|60-61|61-62|62-63|63-64|64-65|65-66|66-67|67-68|68-69|69-70|70-71|71-72|72-73|73-74|74-75|75-76|76-77|77-78|78-79|79-80|80-81|81-82|82-83|83-84|84-85|85-86|86-87|87-88|88-89|89-90|90-91|91-92|92-93|93-94|94-95|95-96|96-97|97-98|98-99|99-00)-Q[1-4]$"
             },
             "description": "The quarter reported, e.g. 2025-26-Q2."
           },

@@ -34,8 +34,9 @@ struct Query {
     func date(_ name: String) throws(Problem) -> CalendarDate? {
         guard let text = values[name] else { return nil }
         guard let date = CalendarDate(text) else { throw Problem.badRequest("invalid-query", "\(name) must be a date YYYY-MM-DD, got \(DisplayText.quoted(text))") }
-        // A read's day falls in a financial year svledger can name (1000-01 to 9998-99): a day
-        // outside them would have no quarter (found by schemathesis: on=1000-01-01 stopped the server).
+        // A read's day falls in a financial year whose neighbours svledger can name too (1001-02
+        // to 9997-98): a day outside would have no quarter, or its report no previous or next
+        // one (found by schemathesis: on=1000-01-01 stopped the server).
         guard Self.days.contains(date) else {
             throw Problem.badRequest("invalid-query", "\(name) must be a day from \(Self.days.lowerBound) to \(Self.days.upperBound), got \(DisplayText.quoted(text))")
         }
@@ -63,6 +64,10 @@ struct Query {
         guard let quarter = FinancialQuarter(text) else {
             throw Problem.badRequest("invalid-query", "period must be a quarter like 2025-26-Q2, got \(DisplayText.quoted(text))")
         }
+        // period=1000-01-Q1 stopped the server in the Cabinet report (no previous quarter); 9998-99-Q4 in every read.
+        guard Self.startYears.contains(quarter.startYear) else {
+            throw Problem.badRequest("invalid-query", "period must be a quarter of the financial years 1001-02 to 9997-98, got \(DisplayText.quoted(text))")
+        }
         return quarter
     }
 
@@ -73,8 +78,10 @@ struct Query {
         return point
     }
 
-    /// The days of the financial years 1000-01 to 9998-99, the ones a ``FinancialQuarter`` can be in.
-    static let days = CalendarDate("1000-04-01")!...CalendarDate("9999-03-31")!
+    /// The days of the financial years 1001-02 to 9997-98: those a ``FinancialQuarter`` can
+    /// be in (1000-01 to 9998-99) but the first and the last, whose neighbours cannot.
+    static let days = CalendarDate("1001-04-01")!...CalendarDate("9998-03-31")!
+    static let startYears = 1001...9997
 
     static let point: Set<String> = ["as-of", "at"]
     static let figurePoint: Set<String> = ["as-of", "at", "on", "period"]
