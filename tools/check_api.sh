@@ -12,6 +12,7 @@
 # written to by the fuzzing, must still verify.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 svledger=${1:-$(swift build --show-bin-path)/svledger}
 seed=${CHECK_API_SEED:-2026}
 examples=${CHECK_API_EXAMPLES:-25}
@@ -52,10 +53,11 @@ schema=${CHECK_API_SCHEMA:-$base/openapi.json}   # CHECK_API_SCHEMA=Schemas/open
 failed=0
 for role in procurement-officer supplier auditor cabinet-member administrator; do
   echo "-- schemathesis as $role"
-  if ! schemathesis --no-color --config-file tools/check_api.toml run "$schema" --url "$base" \
+  # Run in the scratch directory: schemathesis keeps a cache of failures (.schemathesis/) where it runs.
+  if ! (cd "$scratch" && schemathesis --no-color --config-file "$root/tools/check_api.toml" run "$schema" --url "$base" \
        -H "Authorization: Bearer ${tokens[$role]}" --checks all --phases examples,coverage,fuzzing,stateful \
        --seed "$seed" --max-examples "$examples" --workers 1 --generation-database none \
-       --report junit --report-junit-path "$scratch/$role.xml" >"$scratch/$role.out" 2>&1; then
+       --report junit --report-junit-path "$scratch/$role.xml") >"$scratch/$role.out" 2>&1; then
     cat "$scratch/$role.out"
     echo "FAIL: schemathesis as $role"
     failed=1
