@@ -1,5 +1,6 @@
 import Access
 import Dispatch
+import Foundation
 import EventStore
 import HTTPTypes
 import Hummingbird
@@ -180,7 +181,7 @@ extension LedgerServer {
             if let ifMatch, let stream { expected[stream] = ifMatch }
         case .ledger(.adoptPolicy), .ledger(.publishCatalog), .describeCouncil:
             if identity.role == .supplier { throw Problem.forbidden("a Supplier records delivery returns and corrections only") }
-            if ifMatch != nil { throw Problem.badRequest("if-match-unsupported", "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
+            if ifMatch != nil { throw Problem(.unprocessableContent, kind: "if-match-unsupported", category: "input", "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
         }
         return PendingCommand(command: command, identity: identity, stream: stream, expectedVersions: expected, key: key, digest: digest)
     }
@@ -266,7 +267,18 @@ extension LedgerServer {
     /// The body as a command's JSON object, with the authenticated actor put in.
     static func commandJSON(_ bytes: [UInt8], identity: AccessState.Identity) throws -> JSONValue {
         guard !bytes.isEmpty else { throw PlainError(.input, kind: "empty-input", "the body is empty; send one command as a JSON object") }
-        guard case .object(var members) = try JSONValue(parsing: bytes) else {
+        let parsed: JSONValue
+        do {
+            parsed = try JSONValue(parsing: bytes)
+        } catch {
+            // JSON by RFC 8259 that svledger's stricter form refuses (a fraction such as 0.0, an
+            // exponent, an integer beyond ±(2^53 − 1), a repeated key): the request reads, a
+            // value in it is wrong, so 422 (400 is for bytes that are not JSON at all).
+            let problem = Problem.from(error)
+            guard problem.kind == "invalid-json", (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])) != nil else { throw problem }
+            throw Problem(.unprocessableContent, kind: problem.kind, category: problem.category, problem.detail)
+        }
+        guard case .object(var members) = parsed else {
             throw PlainError(.input, kind: "invalid-json", "the body must be one command, a JSON object")
         }
         if members["actor"] != nil {

@@ -21,6 +21,11 @@ extension LedgerServer {
             _ = try Query(request.uri.query, allowed: [])
             return Self.text(self.metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8")
         }
+        routes.add(.get, "/openapi.json", authenticated: false) { request, _ in
+            // Schemas/openapi.json, embedded by tools/openapi.py (OpenAPIDocument.swift).
+            _ = try Query(request.uri.query, allowed: [])
+            return Self.text(openAPIDocument, type: "application/json")
+        }
         routes.add(.get, "/contracts") { request, context in try await self.listContracts(request, context) }
         routes.add(.get, "/contracts/{contract}") { request, context in try await self.showContract(request, context) }
         routes.add(.get, "/contracts/{contract}/audit") { request, context in try await self.contractAudit(request, context) }

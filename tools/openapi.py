@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""Generate Schemas/openapi.json, the OpenAPI 3.1 document of `svledger serve`, and the
+Swift file that embeds its bytes in the Server module (served at GET /openapi.json).
+
+usage: tools/openapi.py           write both files
+       tools/openapi.py --check   exit 1 if either differs from what would be written
+
+The routes are written here; the bodies REUSE the JSON Schemas under Schemas/commands/ and
+Schemas/read/: each file is copied into components/schemas (`commands.<name>`,
+`read.<name>`) with its `$id`/`$schema` dropped and every `$ref` rewritten to a local
+`#/components/schemas/...` pointer, so the document is self-contained and loads offline
+(the files' `$id`s are https://svledger.example/... URIs, which do not resolve on a network).
+One change is made to the command schemas: over HTTP a command has no `actor` (the token's
+account and role are recorded; a body naming an actor is a 400), so `actor` is removed from
+`required` and its property schema is `false`.
+"""
+import json
+import posixpath
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "Schemas" / "openapi.json"
+SWIFT = ROOT / "Sources" / "Server" / "OpenAPIDocument.swift"
+
+
+def ref(name, pointer=""):
+    return {"$ref": f"#/components/schemas/{name}{pointer}"}
+
+
+def component_name(relative):
+    """`commands/common.schema.json` -> `commands.common`; `envelope.schema.json` -> `envelope`."""
+    return relative.removesuffix(".schema.json").replace("/", ".")
+
+
+def rewrite(node, relative, found):
+    """Rewrite the $refs of the schema file at `relative` (below Schemas/) to local component
+    pointers; adds the files they name to `found`."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key in ("$id", "$schema"):
+                continue
+            if key == "$ref" and isinstance(value, str):
+                target, _, fragment = value.partition("#")
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(relative), target)) if target else relative
+                found.add(target)
+                out[key] = f"#/components/schemas/{component_name(target)}{fragment}"
+            else:
+                out[key] = rewrite(value, relative, found)
+        return out
+    if isinstance(node, list):
+        return [rewrite(item, relative, found) for item in node]
+    return node
+
+
+def without_actor(schema):
+    schema = dict(schema)
+    if "required" in schema:
+        schema["required"] = [name for name in schema["required"] if name != "actor"]
+    if "actor" in schema.get("properties", {}):
+        schema["properties"] = {**schema["properties"], "actor": False}
+    if "description" in schema:
+        schema["description"] += " Over HTTP (POST /commands) without `actor`: the token's account and role are recorded."
+    return schema
+
+
+def components():
+    schemas = {}
+    pending = {f"{folder}/{path.name}" for folder in ("commands", "read") for path in (ROOT / "Schemas" / folder).glob("*.schema.json")}
+    while pending:
+        relative = pending.pop()
+        found = set()
+        schema = rewrite(json.loads((ROOT / "Schemas" / relative).read_text(encoding="utf-8")), relative, found)
+        if relative.startswith("commands/") and relative not in ("commands/command.schema.json", "commands/common.schema.json"):
+            schema = without_actor(schema)
+        schemas[component_name(relative)] = schema
+        pending |= {name for name in found if component_name(name) not in schemas}
+    schemas = dict(sorted(schemas.items()))
+    schemas["Problem"] = {
+        "description": "An error, RFC 9457 problem details with svledger's error contract (docs/errors.md): `kind` is the stable kebab-case name (a rule's name for a refusal), `category` its category.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["type", "title", "status", "detail", "kind", "category"],
+        "properties": {
+            "type": {"type": "string", "pattern": "^https://svledger\\.example/problems/[a-z0-9-]+$"},
+            "title": {"type": "string"},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
+            "detail": {"type": "string"},
+            "kind": {"type": "string", "pattern": "^[a-z0-9-]+$"},
+            "category": {"type": "string"},
+        },
+    }
+    schemas["Health"] = {
+        "type": "object", "additionalProperties": False, "required": ["status", "head"],
+        "properties": {"status": {"const": "ok"}, "head": ref("read.common", "/$defs/head")},
+    }
+    schemas["CommandRecorded"] = {
+        "description": "The command's events as recorded (exported envelopes, each with its position and hash) and the ledger's head after them.",
+        "type": "object", "additionalProperties": False, "required": ["head", "events"],
+        "properties": {"head": ref("read.common", "/$defs/head"), "events": {"type": "array", "minItems": 1, "items": ref("read.common", "/$defs/envelopeLine")}},
+    }
+    return schemas
+
+
+PROBLEM = {"application/problem+json": {"schema": ref("Problem")}}
+WHY = {
+    400: "A request that does not read: an unknown or repeated query parameter, a value that does not parse, malformed JSON, a body naming `actor`, a bad header.",
+    401: "No token, or one that is unknown, revoked or expired, or whose role was revoked.",
+    403: "The role may never do this.",
+    404: "No such contract (or, to a supplier, another organisation's: the same answer).",
+    409: "`If-Match` no longer matches the contract stream's version (nothing written), or another conflict.",
+    413: "The body is larger than the limit (1 MiB).",
+    415: "The body is not application/json.",
+    422: "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
+    503: "The ledger's storage is unavailable (never for a client's input).",
+}
+
+
+def errors(*codes):
+    out = {}
+    for code in codes:
+        response = {"description": WHY[code], "content": PROBLEM}
+        if code == 401:
+            response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True, "description": "`Bearer realm=\"svledger\"`"}}
+        out[str(code)] = response
+    return out
+
+
+def query(name, schema, description):
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+# A query's date and quarter: read.common's, narrowed to what svledger reads (years 1000 to
+# 9999; a financial year's second year following its first), so that a value the document
+# calls valid is never a 400.
+DATE = {"description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.", "type": "string", "format": "date",
+        "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}
+QUARTER = {"description": "A quarter of the UK financial year, e.g. 2025-26-Q2 (read.common's quarter, its second year following its first), in the financial years 1001-02 to 9997-98.", "type": "string",
+           "pattern": "^(?!1000|9998|9999)[1-9][0-9](" + "|".join(f"{n // 10}{n % 10}-{(n + 1) % 100:02d}" for n in range(100)) + ")-Q[1-4]$"}
+POSITION = {"type": "integer", "minimum": 0, "maximum": 9999999999999999}
+AS_OF = query("as-of", DATE, "Read the ledger as it stood at the end of this day (recorded time). Not with `at`.")
+AT = query("at", POSITION, "Read the ledger as it stood at this position. Not with `as-of`.")
+ON = query("on", DATE, "The reporting date (effective time).")
+PERIOD = query("period", QUARTER, "The quarter reported, e.g. 2025-26-Q2.")
+FIGURE_POINT = [AS_OF, AT, ON, PERIOD]
+CONTRACT = {
+    "name": "contract", "in": "path", "required": True, "schema": ref("commands.common", "/$defs/contractReference"),
+    "description": "The contract's reference, percent-encoded (`/` as `%2F`).",
+}
+SINCE = query("since", {"anyOf": [DATE, {"type": "string", "pattern": "^[0-9]{1,16}$"}]}, "Changes after this day (YYYY-MM-DD) or position.")
+ETAG = {"ETag": {"description": "The contract stream's version, quoted: `\"7\"`.", "required": True, "schema": {"type": "string", "pattern": "^\"[0-9]+\"$"}}}
+
+
+def json_answer(schema, description, headers=None):
+    answer = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        answer["headers"] = headers
+    return answer
+
+
+def text_answer(types, description, headers=None):
+    answer = {"description": description, "content": {t: {"schema": {"type": "string"}} for t in types}}
+    if headers:
+        answer["headers"] = headers
+    return answer
+
+
+def read(op_id, summary, parameters, ok, *codes):
+    return {"get": {"operationId": op_id, "summary": summary, "parameters": parameters, "responses": {"200": ok, **errors(*codes)}}}
+
+
+def paths():
+    public = {"security": []}
+    return {
+        "/healthz": {"get": {**public, "operationId": "healthz", "summary": "Liveness, and the ledger's head.",
+                             "responses": {"200": json_answer(ref("Health"), "Serving."), **errors(400)}}},
+        "/metrics": {"get": {**public, "operationId": "metrics", "summary": "Prometheus metrics.",
+                             "responses": {"200": text_answer(["text/plain"], "The Prometheus text exposition format."), **errors(400)}}},
+        "/openapi.json": {"get": {**public, "operationId": "openapi", "summary": "This document.",
+                                  "responses": {"200": json_answer({"type": "object"}, "The OpenAPI 3.1 document (Schemas/openapi.json).")}}},
+        "/contracts": read("listContracts", "Every contract (`contracts --format json`); a supplier sees its own only.", FIGURE_POINT,
+                           json_answer(ref("read.contracts"), "The contracts."), 400, 401, 403, 404, 422),
+        "/contracts/{contract}": read("showContract", "One contract (`show --format json`), with its stream version as the ETag.", [CONTRACT, *FIGURE_POINT],
+                                      json_answer(ref("read.show"), "The contract.", ETAG), 400, 401, 403, 404, 422),
+        "/contracts/{contract}/audit": read("contractAudit", "One contract's audit trail (`audit REF --format json`).", [CONTRACT, AS_OF, AT, SINCE],
+                                            json_answer(ref("read.audit"), "The audit trail."), 400, 401, 403, 404, 422),
+        "/audit": read("auditSince", "Every contract's changes since a day or position (`audit --since`). Not for suppliers.", [AS_OF, AT, {**SINCE, "required": True}],
+                       json_answer(ref("read.audit"), "The audit trail."), 400, 401, 403, 404, 422),
+        "/reconcile": read("reconcile", "Reconciliation (`reconcile --format json`); a supplier's is limited to its own contracts.",
+                           [*FIGURE_POINT, query("contract", ref("commands.common", "/$defs/contractReference"), "One contract."),
+                            query("supplier", {"type": "string"}, "One supplier's contracts.")],
+                           json_answer(ref("read.reconcile"), "The reconciliation."), 400, 401, 403, 404, 422),
+        "/figures": read("figures", "The figures file (§10 of Schemas/README.md). Not for suppliers.", FIGURE_POINT,
+                         text_answer(["text/csv"], "The figures file.", {"Figures-Digest": {"required": True, "schema": {"type": "string"}, "description": "The figures file's digest."}}),
+                         400, 401, 403, 404, 422),
+        "/log": read("log", "The log as NDJSON (`log --format json`), each line an exported envelope (Schemas/read/log.schema.json, `read.log` here). A contract's stream: every role, a supplier only its own; policy/… and catalog/…: every role; `access` and the whole log: administrators and auditors.",
+                     [AS_OF, AT, query("stream", {"type": "string", "minLength": 1, "maxLength": 200}, "One stream, e.g. contract/LCC-2025-014."),
+                      query("from", POSITION, "The first position."), query("limit", {"type": "integer", "minimum": 1, "maximum": 10000}, "At most this many events (10,000 by default).")],
+                     text_answer(["application/x-ndjson"], "One exported envelope per line."), 400, 401, 403, 404, 422),
+        "/verify": read("verify", "Verifies the whole ledger (`verify --format json`). Not for suppliers.",
+                        [query("expect-head", {"type": "string", "pattern": "^([0-9]{1,16}:)?[0-9a-fA-F]{64}$"}, "POSITION:HASH, or the hash alone: 422 if the ledger verifies but does not hold it.")],
+                        json_answer(ref("read.verify"), "The ledger verifies."), 400, 401, 403, 422),
+        "/reports/cabinet": read("cabinetReport", "The Cabinet report. Not for suppliers.",
+                                 [*FIGURE_POINT, query("format", {"enum": ["html", "md", "csv"], "default": "html"}, "html (default), md or csv.")],
+                                 text_answer(["text/html", "text/markdown", "text/csv"], "The report."), 400, 401, 403, 404, 422),
+        "/commands": {"post": {
+            "operationId": "recordCommand",
+            "summary": "Records one command (the JSON form of `svledger apply`, without `actor`). A supplier: delivery.report and delivery.correct on its own contracts only. Auditors, Cabinet Members and administrators never write.",
+            "parameters": [
+                {"name": "If-Match", "in": "header", "required": False, "description": "The contract's ETag (`\"7\"`): decided only if its stream is still at that version, else 409.",
+                 "schema": {"type": "string", "pattern": "^(W/)?(\"[0-9]{1,16}\"|[0-9]{1,16})$"}},
+                {"name": "Idempotency-Key", "in": "header", "required": False, "description": "A retry with the same key and body, by the same account, gets the first answer (`Idempotent-Replayed: true`) and writes nothing.",
+                 "schema": {"type": "string", "pattern": "^[!-~]{1,200}$"}},
+            ],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": ref("commands.command")}}},
+            "responses": {
+                "201": json_answer(ref("CommandRecorded"), "Recorded, durably.", {
+                    "ETag": {**ETAG["ETag"], "required": False, "description": "For a contract command: the contract stream's new version."},
+                    "Idempotent-Replayed": {"required": False, "schema": {"const": "true"}, "description": "This is the first answer to this Idempotency-Key, given again."}}),
+                **errors(400, 401, 403, 404, 409, 413, 415, 422, 503),
+            },
+        }},
+    }
+
+
+def document():
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "svledger serve",
+            "version": "1",
+            "description": "One svledger ledger shared over HTTP (README.md, Server section). Generated by tools/openapi.py from the JSON Schemas under Schemas/commands and Schemas/read; do not edit by hand.",
+        },
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "servers": [{"url": "http://127.0.0.1:8080"}],
+        "security": [{"bearer": []}],
+        "paths": paths(),
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token from `svledger access token issue` (svl_…)."}},
+            "schemas": components(),
+        },
+    }
+
+
+def render():
+    text = json.dumps(document(), indent=2, ensure_ascii=False) + "\n"
+    assert '"""##' not in text and "\\##" not in text
+    swift = (
+        "// Generated by tools/openapi.py from Schemas/openapi.json: do not edit (run tools/openapi.py).\n"
+        "// The OpenAPI document's bytes, served at GET /openapi.json.\n"
+        "let openAPIDocument = ##\"\"\"\n" + text + "\n\"\"\"##\n"
+    )
+    return text, swift
+
+
+def main():
+    text, swift = render()
+    if "--check" in sys.argv[1:]:
+        stale = [str(p.relative_to(ROOT)) for p, want in ((OUT, text), (SWIFT, swift)) if not p.exists() or p.read_text(encoding="utf-8") != want]
+        if stale:
+            print(f"openapi: {', '.join(stale)} differ from the schemas; run tools/openapi.py", file=sys.stderr)
+            sys.exit(1)
+        from openapi_spec_validator import validate
+        validate(json.loads(text))
+        print(f"openapi: Schemas/openapi.json is valid OpenAPI 3.1, {len(document()['paths'])} paths, and matches the schema files")
+        return
+    OUT.write_text(text, encoding="utf-8")
+    SWIFT.write_text(swift, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
