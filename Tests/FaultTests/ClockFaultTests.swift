@@ -16,10 +16,12 @@ struct ClockFaultTests {
         // 253402300800 is 10000-01-01T00:00:00Z: refused, and nothing is written.
         Fault.expectFailure(try Fault.svledger(at: "@253402300800", Fault.noteArguments(ledger)), kind: "clock-out-of-range", exit: 1)
         #expect(Fault.bytes(ledger + "/data.mdb") == before)
-        // The last second of year 9999 is within range: recorded, and it reads back.
-        #expect(try Fault.svledger(at: "@253402300799", Fault.noteArguments(ledger)).status == 0)
+        // The last minutes of year 9999 are within range: recorded, and they read back. (Two
+        // minutes before the end, not one second: faketime's clock runs on from the instant it
+        // is given, and a slow start on a busy machine must not carry it into year 10000.)
+        #expect(try Fault.svledger(at: "@253402300680", Fault.noteArguments(ledger)).status == 0)
         #expect(try Fault.succeed(["verify", "--ledger", ledger]).contains("verified 2 events"))
-        #expect(try Fault.succeed(["log", "--ledger", ledger]).contains("9999-12-31T23:59:59"))
+        #expect(try Fault.succeed(["log", "--ledger", ledger]).contains("9999-12-31T23:5"))
         let python = try CommandRunner.pythonVerifier([ledger])
         #expect(python.status == 0, "\(python.stderr)")
         // And a correct clock after it is refused as behind the ledger (case 5), never pinned.
