@@ -37,8 +37,8 @@ struct Query {
         // A read's day falls in a financial year whose neighbours svledger can name too (1001-02
         // to 9997-98): a day outside would have no quarter, or its report no previous or next
         // one (found by schemathesis: on=1000-01-01 stopped the server).
-        guard Self.days.contains(date) else {
-            throw Problem.badRequest("invalid-query", "\(name) must be a day from \(Self.days.lowerBound) to \(Self.days.upperBound), got \(DisplayText.quoted(text))")
+        guard ReadRange.contains(date) else {
+            throw Problem.badRequest("invalid-query", "\(name) must be a day from \(ReadRange.firstDay) to \(ReadRange.lastDay), got \(DisplayText.quoted(text))")
         }
         return date
     }
@@ -65,7 +65,7 @@ struct Query {
             throw Problem.badRequest("invalid-query", "period must be a quarter like 2025-26-Q2, got \(DisplayText.quoted(text))")
         }
         // period=1000-01-Q1 stopped the server in the Cabinet report (no previous quarter); 9998-99-Q4 in every read.
-        guard Self.startYears.contains(quarter.startYear) else {
+        guard ReadRange.contains(quarter) else {
             throw Problem.badRequest("invalid-query", "period must be a quarter of the financial years 1001-02 to 9997-98, got \(DisplayText.quoted(text))")
         }
         return quarter
@@ -77,11 +77,6 @@ struct Query {
         if point.asOf != nil, point.at != nil { throw Problem(.unprocessableContent, kind: "invalid-query", category: "input", "give as-of or at, not both") }
         return point
     }
-
-    /// The days of the financial years 1001-02 to 9997-98: those a ``FinancialQuarter`` can
-    /// be in (1000-01 to 9998-99) but the first and the last, whose neighbours cannot.
-    static let days = CalendarDate("1001-04-01")!...CalendarDate("9998-03-31")!
-    static let startYears = 1001...9997
 
     static let point: Set<String> = ["as-of", "at"]
     static let figurePoint: Set<String> = ["as-of", "at", "on", "period"]
