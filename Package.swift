@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "Queries", targets: ["Queries"]),
         .library(name: "Server", targets: ["Server"]),
         .library(name: "SyntheticData", targets: ["SyntheticData"]),
+        .library(name: "OpenContracting", targets: ["OpenContracting"]),
     ],
     // `Server` (default): the svledger executable includes `svledger serve`. Building without it
     // (`swift build -c release --product svledger --disable-default-traits`) leaves Hummingbird
@@ -98,6 +99,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Open Contracting: the log exported as OCDS releases and records, and contracts
+        // registered from published OCDS notices as ordinary commands.
+        .target(name: "OpenContracting", dependencies: ["LedgerValues"]),
         // A tool, not the product: a seeded synthetic portfolio for tests, the benchmark and
         // `svledger generate`.
         .target(name: "SyntheticData", dependencies: ["LedgerValues", "SocialValue", "Ledger"]),
@@ -139,6 +143,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "OpenContractingTests", dependencies: ["OpenContracting", "TestSupport", "svledger"]),
         .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LedgerValues", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,6 @@
+import OpenContracting
+import Testing
+
+@Suite struct OpenContractingVersionTests {
+    @Test func declaresOCDSOnePointOne() { #expect(OpenContracting.version == "1.1") }
+}
