@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "LedgerValues", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "Queries", "Access",
+                "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "Queries", "Access",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -258,6 +258,30 @@ public final class Environment: @unchecked Sendable {
         return info.me_mapsize
     }
 
+    /// What changes whenever the environment's contents may have: the id of the last committed
+    /// write transaction (moved by every writer, in this process or another) and the data file's
+    /// modification time, size and inode (moved by a write that bypassed LMDB, or a file
+    /// replaced). Two equal stamps mean nothing was written in between, so a cache of what was
+    /// read and checked may be reused.
+    public struct ChangeStamp: Hashable, Sendable {
+        public let transaction: Int
+        public let modified: Int
+        public let modifiedNanoseconds: Int
+        public let size: Int64
+        public let inode: UInt64
+    }
+
+    /// The environment's ``ChangeStamp`` now.
+    public func changeStamp() -> ChangeStamp {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        var status = stat()
+        _ = stat(path + "/data.mdb", &status)
+        return ChangeStamp(
+            transaction: info.me_last_txnid, modified: status.st_mtim.tv_sec, modifiedNanoseconds: status.st_mtim.tv_nsec,
+            size: Int64(status.st_size), inode: UInt64(status.st_ino))
+    }
+
     /// Writes a compacted copy of the environment into the empty directory `directory`
     /// (`mdb_env_copy2` with `MDB_CP_COMPACT`). Safe while the environment is in use.
     public func copyCompacted(to directory: String) throws(LMDBError) {

@@ -38,4 +38,7 @@ public struct RecentlyUsed<Key: Hashable & Sendable, Value: Sendable>: Sendable 
     }
 
     public mutating func removeAll() { entries.removeAll() }
+
+    /// Forgets `key`'s entry, if any.
+    public mutating func remove(_ key: Key) { entries[key] = nil }
 }

@@ -18,6 +18,8 @@ public struct FigureView: Sendable {
     public let reconciliation: Reconciliation
     /// The whole portfolio's figures, which the digest covers whatever the filter.
     public let figures: FiguresFile
+    /// The contracts with the commitments in force at the reporting date: what is reconciled.
+    public let inForce: Snapshot
 
     public init(_ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, contract: String? = nil, supplier: String? = nil) throws {
         let read = try point.checkedSnapshot(ledger)
@@ -26,11 +28,28 @@ public struct FigureView: Sendable {
         self.period = ReportingPeriod.quarter(period, asOf: day)
         reportingDate = ReportingPeriod.reportingDate(self.period, asOf: day)
         snapshot = try effectiveOn.map { try read.limited(.effective(on: $0), store: ledger.store) } ?? read
-        let inForce = try snapshot.limited(.commitmentsInForce(on: reportingDate), store: ledger.store)
+        inForce = try snapshot.limited(.commitmentsInForce(on: reportingDate), store: ledger.store)
         let whole = Reconciliation.compute(inForce, period: self.period, reportingDate: reportingDate)
         figures = FiguresFile(whole)
         reconciliation = contract == nil && supplier == nil
             ? whole : Reconciliation.compute(inForce, period: self.period, reportingDate: reportingDate, contract: contract, supplier: supplier)
+    }
+
+    private init(_ whole: FigureView, reconciliation: Reconciliation) {
+        snapshot = whole.snapshot
+        period = whole.period
+        reportingDate = whole.reportingDate
+        effectiveOn = whole.effectiveOn
+        figures = whole.figures
+        inForce = whole.inForce
+        self.reconciliation = reconciliation
+    }
+
+    /// The same view with its reconciliation filtered to a contract or a supplier: what a
+    /// server answers from one whole-portfolio view, checked and reconciled once.
+    public func narrowed(contract: String?, supplier: String?) -> FigureView {
+        guard contract != nil || supplier != nil else { return self }
+        return FigureView(self, reconciliation: Reconciliation.compute(inForce, period: period, reportingDate: reportingDate, contract: contract, supplier: supplier))
     }
 
     /// A read's JSON document with the `figures` member that states the digest.

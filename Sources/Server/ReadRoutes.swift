@@ -103,15 +103,18 @@ extension LedgerServer {
 
     // MARK: Reads
 
+    /// The whole portfolio's checked figures at `point`, shared by every read until the ledger changes.
+    func figureView(_ point: ReadPoint, _ period: FinancialQuarter?) async throws -> FigureView {
+        try await figureViews.view(ledger, at: point, period: period, today: today())
+    }
+
     func listContracts(_ request: Request, _ context: ServerContext) async throws -> Response {
         let identity = try permit(.listContracts, context)
         let query = try Query(request.uri.query, allowed: Query.figurePoint)
         let point = try query.readPoint()
         let period = try query.period()
-        let document = try await offload {
-            let view = try FigureView(self.ledger, at: point, period: period)
-            return view.stating(ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation).json)
-        }
+        let view = try await figureView(point, period)
+        let document = view.stating(ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation).json)
         guard identity.role == .supplier, case .object(var members) = document, case .array(let rows)? = members["contracts"] else {
             return Self.json(document)
         }
@@ -125,14 +128,14 @@ extension LedgerServer {
         let query = try Query(request.uri.query, allowed: Query.figurePoint)
         let point = try query.readPoint()
         let period = try query.period()
-        let (document, version) = try await offload { () throws -> (JSONValue, UInt64) in
-            guard try self.supplierOwns(reference, identity) else { throw Problem.contractNotFound(reference) }
-            let view = try FigureView(self.ledger, at: point, period: period)
+        guard try await offload({ try self.supplierOwns(reference, identity) }) else { throw Problem.contractNotFound(reference) }
+        let view = try await figureView(point, period)
+        let (document, version) = try { () throws -> (JSONValue, UInt64) in
             guard let contract = view.snapshot.contract(reference) else {
                 throw PlainError(.notFound, kind: "contract-not-found", "no contract \(DisplayText.excerpt(reference)) at position \(view.snapshot.position)")
             }
             return (view.stating(ShowDocument.json(contract, head: view.snapshot.head)), contract.version)
-        }
+        }()
         var headers = HTTPFields()
         headers[.eTag] = "\"\(version)\""
         return Self.json(document, headers: headers)
@@ -190,16 +193,17 @@ extension LedgerServer {
             supplier = identity.supplier
         }
         let chosenSupplier = supplier
-        return Self.json(try await offload {
-            if let contract, try !self.supplierOwns(contract, identity) { throw Problem.contractNotFound(contract) }
-            let view = try FigureView(self.ledger, at: point, period: period, contract: contract, supplier: chosenSupplier)
+        if let contract, try await !offload({ try self.supplierOwns(contract, identity) }) { throw Problem.contractNotFound(contract) }
+        let whole = try await figureView(point, period)
+        return Self.json(try {
+            let view = whole.narrowed(contract: contract, supplier: chosenSupplier)
             if let contract, view.reconciliation.contracts.isEmpty {
                 throw PlainError(
                     .notFound, kind: "commitment-not-found",
                     "contract \(DisplayText.excerpt(contract)) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
             }
             return view.stating(ReconcileDocument.json(view.reconciliation))
-        })
+        }())
     }
 
     func figures(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -207,7 +211,7 @@ extension LedgerServer {
         let query = try Query(request.uri.query, allowed: Query.figurePoint)
         let point = try query.readPoint()
         let period = try query.period()
-        let figures = try await offload { try FigureView(self.ledger, at: point, period: period).figures }
+        let figures = try await figureView(point, period).figures
         var headers = HTTPFields()
         headers[HTTPField.Name("Figures-Digest")!] = figures.digest
         return Self.text(figures.text, type: "text/csv; charset=utf-8", headers: headers)
@@ -225,8 +229,8 @@ extension LedgerServer {
             case "csv": (.csv, "text/csv; charset=utf-8")
             case let other: throw Problem.badRequest("invalid-query", "format is html, md or csv, got \(DisplayText.quoted(other))")
             }
+        let view = try await figureView(point, period)
         let text = try await offload {
-            let view = try FigureView(self.ledger, at: point, period: period)
             let text = CabinetReport.render(format, snapshot: view.snapshot, reconciliation: view.reconciliation, generatedAt: Timestamp.now().description)
             return format == .md ? DisplayText.escaped(text, keepingNewlines: true) : text
         }

@@ -12,7 +12,11 @@ import Testing
 struct LiveServerTests {
     @Test func servesOnARandomLoopbackPortAndStopsOnSIGTERM() async throws {
         let fixture = try ServerFixture()
-        let ledgerPath = fixture.directory.child("ledger")
+        // The server gets a copy, which this process never opens: the test can then alter it
+        // behind the server's back as another process would (LMDB allows one open per process).
+        let ledgerPath = fixture.directory.child("served")
+        try FileManager.default.createDirectory(atPath: ledgerPath, withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: fixture.directory.child("ledger") + "/data.mdb", toPath: ledgerPath + "/data.mdb")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.svledgerPath)
         process.arguments = ["serve", "--ledger", ledgerPath, "--listen", "127.0.0.1:0"]
@@ -39,6 +43,19 @@ struct LiveServerTests {
                 body: ByteBuffer(string: #"{"command": "delivery.report", "contract": "LCC-2025-014", "quarter": "2025-26-Q3", "lines": [{"measure": "NT1", "quantity": "2", "evidence": "LIVE-1"}], "attributionConfirmed": true}"#))
             // The live server's today is the machine's: 2025-26-Q3 has started whenever this runs.
             #expect(written.status == .created, "\(String(buffer: written.body ?? ByteBuffer()))")
+
+            // Reads of figures are checked against the log once, then served from a cache while
+            // the ledger is unchanged. A projection edited behind the server's back (by another
+            // process, while it runs) changes the environment, so the next read checks again.
+            let before = try await client.get("/contracts/LCC-2025-014", headers: fixture.headers("north"))
+            #expect(before.status == .ok)
+            try LedgerTampering.alterProjection(ledgerPath, contract: "LCC-2025-014", replacing: "North Roads Ltd", with: "North Roads Plc")
+            let after = try await client.get("/contracts/LCC-2025-014", headers: fixture.headers("auditor"))
+            let answer = String(buffer: after.body ?? ByteBuffer())
+            #expect(after.status != .ok && answer.contains("projection-differs"), "\(after.status) \(answer)")
+            // Put back, the projection matches the log again, and so does the answer.
+            try LedgerTampering.alterProjection(ledgerPath, contract: "LCC-2025-014", replacing: "North Roads Plc", with: "North Roads Ltd")
+            #expect(try await client.get("/contracts/LCC-2025-014", headers: fixture.headers("auditor")).status == .ok)
         }
 
         kill(process.processIdentifier, SIGTERM)
