@@ -111,7 +111,8 @@ WHY = {
     404: "No such contract (or, to a supplier, another organisation's: the same answer).",
     409: "`If-Match` no longer matches the contract stream's version (nothing written), or another conflict.",
     413: "The body is larger than the limit (1 MiB).",
-    415: "The body is not application/json.",
+    406: "The `Accept` header admits none of the media types this route answers with.",
+    415: "The body is not of a media type this route takes (application/json for a command; a pledge table as text/tab-separated-values, text/csv or text/plain).",
     422: "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
     503: "The ledger's storage is unavailable (never for a client's input).",
 }
@@ -119,7 +120,8 @@ WHY = {
 
 def errors(*codes):
     out = {}
-    for code in codes:
+    # Every route reads Accept: one that admits none of its answers' types is a 406.
+    for code in sorted({*codes, 406}):
         response = {"description": WHY[code], "content": PROBLEM}
         if code == 401:
             response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True, "description": "`Bearer realm=\"svledger\"`"}}
@@ -178,7 +180,7 @@ def paths():
         "/metrics": {"get": {**public, "operationId": "metrics", "summary": "Prometheus metrics.",
                              "responses": {"200": text_answer(["text/plain"], "The Prometheus text exposition format."), **errors(400)}}},
         "/openapi.json": {"get": {**public, "operationId": "openapi", "summary": "This document.",
-                                  "responses": {"200": json_answer({"type": "object"}, "The OpenAPI 3.1 document (Schemas/openapi.json).")}}},
+                                  "responses": {"200": json_answer({"type": "object"}, "The OpenAPI 3.1 document (Schemas/openapi.json)."), **errors(400)}}},
         "/contracts": read("listContracts", "Every contract (`contracts --format json`); a supplier sees its own only.", FIGURE_POINT,
                            json_answer(ref("read.contracts"), "The contracts."), 400, 401, 403, 404, 422),
         "/contracts/{contract}": read("showContract", "One contract (`show --format json`), with its stream version as the ETag.", [CONTRACT, *FIGURE_POINT],
@@ -204,6 +206,36 @@ def paths():
         "/reports/cabinet": read("cabinetReport", "The Cabinet report. Not for suppliers.",
                                  [*FIGURE_POINT, query("format", {"enum": ["html", "md", "csv"], "default": "html"}, "html (default), md or csv.")],
                                  text_answer(["text/html", "text/markdown", "text/csv"], "The report."), 400, 401, 403, 404, 422),
+        "/export/ndjson": read("exportNDJSON", "The whole log up to the head (or as-of/at), streamed, one exported envelope per line (`export ndjson`): verifiable from the file alone with tools/verify_ledger.py --ndjson. Administrators and auditors only (it holds the access stream).",
+                               [AS_OF, AT],
+                               text_answer(["application/x-ndjson"], "The log, one exported envelope per line.",
+                                           {"Ledger-Head": {"required": True, "schema": {"type": "string", "pattern": "^[0-9]+:[0-9a-f]{64}$"}, "description": "The last position exported and its chain hash."}}),
+                               400, 401, 403, 422),
+        "/imports/portal": {"post": {
+            "operationId": "importPortal",
+            "summary": "Imports a Social Value Portal pledge table as a contract's pledge, every line recomputed as answer × the catalog's proxy (`import portal`). dry-run=true: the findings only (200). Otherwise recorded all or nothing by the authenticated actor (201), or refused while a finding blocks it (422). Council roles only.",
+            "parameters": [
+                {**query("contract", ref("commands.common", "/$defs/contractReference"), "The contract the pledge is for."), "required": True},
+                {**query("catalog", {"type": "string", "minLength": 1, "maxLength": 200}, "The catalog to price with, id or id@version."), "required": True},
+                query("dry-run", {"enum": ["true", "false"], "default": "false"}, "true: the findings only, nothing written."),
+                query("use-computed", {"enum": ["true", "false"], "default": "false"}, "true: record the computed values where stated ones disagree."),
+                query("add-measures", {"enum": ["true", "false"], "default": "false"}, "true: add the table's unknown measures to a new catalog version."),
+                query("effective-date", ref("commands.common", "/$defs/date"), "The date the pledge takes effect (default: today, and the event says so)."),
+                query("reason", {"type": "string", "minLength": 1, "maxLength": 2000}, "Why."),
+                {"name": "If-Match", "in": "header", "required": False, "description": "The contract's ETag: recorded only if its stream is still at that version, else 409.",
+                 "schema": {"type": "string", "pattern": "^(W/)?(\"[0-9]{1,16}\"|[0-9]{1,16})$"}},
+                {"name": "Idempotency-Key", "in": "header", "required": False, "description": "A retry with the same key, query and body gets the first answer and writes nothing.",
+                 "schema": {"type": "string", "pattern": "^[!-~]{1,200}$"}},
+            ],
+            "requestBody": {"required": True, "content": {t: {"schema": {"type": "string"}} for t in ["text/tab-separated-values", "text/csv", "text/plain"]}},
+            "responses": {
+                "200": json_answer(ref("read.import-portal"), "dry-run=true: the findings; nothing written."),
+                "201": json_answer(ref("CommandRecorded"), "Recorded, durably.", {
+                    "ETag": {**ETAG["ETag"], "required": False, "description": "The contract stream's new version."},
+                    "Idempotent-Replayed": {"required": False, "schema": {"const": "true"}, "description": "This is the first answer to this Idempotency-Key, given again."}}),
+                **errors(400, 401, 403, 404, 409, 413, 415, 422, 503),
+            },
+        }},
         "/commands": {"post": {
             "operationId": "recordCommand",
             "summary": "Records one command (the JSON form of `svledger apply`, without `actor`). A supplier: delivery.report and delivery.correct on its own contracts only. Auditors, Cabinet Members and administrators never write.",

@@ -126,8 +126,8 @@ public struct PortalImport: Sendable {
     /// The commands that record the table as the contract's pledge: with `addMeasures`, first a
     /// new catalog version holding the file's unknown measures. Stated values go in the event.
     public func commands(
-        contract: String, actor: ActorIdentity, reason: String?, effectiveDate: CalendarDate, addMeasures: Bool, source: String,
-        published: ReferenceData
+        contract: String, actor: ActorIdentity, reason: String?, effectiveDate: CalendarDate, effectiveDateGiven: Bool = true,
+        addMeasures: Bool, source: String, published: ReferenceData
     ) throws -> [LedgerCommand] {
         var commands: [LedgerCommand] = []
         var pricing = catalog
@@ -144,6 +144,8 @@ public struct PortalImport: Sendable {
         for line in pledged where !line.row.stated.isEmpty { stated[line.row.reference] = line.row.stated }
         commands.append(.contract(ContractCommand(
             contract: contract, actor: actor, reason: reason ?? "imported from \(source)", effectiveDate: effectiveDate,
+            // Without a date given the pledge takes the recording day, and its event says so.
+            effectiveDateGiven: effectiveDateGiven,
             action: .recordPledge(
                 catalog: pricing.reference, lines: pledged.map { QuantityLine(measure: $0.row.reference, quantity: $0.quantity!) },
                 statedValues: stated))))

@@ -12,6 +12,8 @@ public enum Operation: String, CaseIterable, Sendable {
     case verify
     case cabinetReport = "report-cabinet"
     case command
+    case exportNDJSON = "export-ndjson"
+    case importPortal = "import-portal"
 }
 
 /// Which roles may do what over HTTP. A role's own limits are applied by the routes beyond
@@ -30,6 +32,12 @@ public enum Authorization {
             true
         case .auditSince, .figures, .verify, .cabinetReport:
             role != .supplier
+        case .exportNDJSON:
+            // The whole log: every contract and the access stream, as GET /log without a stream.
+            readsWholeLog(role)
+        case .importPortal:
+            // A pledge is recorded by the council for its supplier, as from the command line.
+            councilRoles.contains(role)
         case .command:
             // Auditors and Cabinet Members only read; an administrator manages access, not contracts.
             councilRoles.contains(role) || role == .supplier

@@ -81,7 +81,8 @@ final class IdempotencyStore: Sendable {
 
 /// A command waiting for the next commit, parsed and checked as far as it can be without the ledger.
 struct PendingCommand: Sendable {
-    let command: AnyLedgerCommand
+    /// One command, or the several of an import: decided and recorded all or none.
+    let commands: [AnyLedgerCommand]
     let identity: AccessState.Identity
     /// The contract's stream, whose new version the answer gives as its `ETag`.
     let stream: String?
@@ -142,19 +143,9 @@ extension LedgerServer {
         if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
             throw Problem(.unsupportedMediaType, kind: "unsupported-media-type", category: "http", "send the command as application/json, not \(DisplayText.quoted(type))")
         }
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > settings.bodyLimit {
-            throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "the body is \(length) bytes; a command may be at most \(settings.bodyLimit)")
-        }
         let key = try Self.idempotencyKey(request)
         let ifMatch = try Self.ifMatch(request)
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: settings.bodyLimit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "a command may be at most \(settings.bodyLimit) bytes")
-        }
-        let json = try Self.commandJSON(Array(buffer.readableBytesView), identity: identity)
+        let json = try Self.commandJSON(try await collectBody(request, what: "a command"), identity: identity)
         let digest = AccessToken.sha256(json.canonicalText + "\u{0}" + (ifMatch.map(String.init) ?? ""))
         let scopedKey = key.map { identity.account + "\u{0}" + $0 }
         // Refused here, before the ledger is asked, a retry is refused the same way again.
@@ -183,7 +174,7 @@ extension LedgerServer {
             if identity.role == .supplier { throw Problem.forbidden("a Supplier records delivery returns and corrections only") }
             if ifMatch != nil { throw Problem(.unprocessableContent, kind: "if-match-unsupported", category: "input", "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
         }
-        return PendingCommand(command: command, identity: identity, stream: stream, expectedVersions: expected, key: key, digest: digest)
+        return PendingCommand(commands: [command], identity: identity, stream: stream, expectedVersions: expected, key: key, digest: digest)
     }
 
     /// On the writer's queue: one group of commands, decided in order and committed together.
@@ -217,17 +208,17 @@ extension LedgerServer {
             }
             fresh.insert(index)
             do {
-                if pending.identity.role == .supplier, case .ledger(.contract(let command)) = pending.command,
-                    (try? Self.existingReference(command.contract)) != nil, try !supplierOwns(command.contract, pending.identity)
-                {
-                    // Another supplier's contract, or none: the same 404 either way.
-                    throw Problem.contractNotFound(command.contract)
+                for case .ledger(.contract(let command)) in pending.commands where pending.identity.role == .supplier {
+                    if (try? Self.existingReference(command.contract)) != nil, try !supplierOwns(command.contract, pending.identity) {
+                        // Another supplier's contract, or none: the same 404 either way.
+                        throw Problem.contractNotFound(command.contract)
+                    }
                 }
             } catch {
                 answers[index] = StoredAnswer(Problem.from(error))
                 continue
             }
-            requests.append(Ledger.Request([pending.command], expectedVersions: pending.expectedVersions))
+            requests.append(Ledger.Request(pending.commands, expectedVersions: pending.expectedVersions))
             requestOf.append(index)
         }
         if !requests.isEmpty {
@@ -309,14 +300,5 @@ extension LedgerServer {
             throw Problem.badRequest("invalid-if-match", "If-Match takes one ETag of GET /contracts/{contract}, such as \"7\", got \(DisplayText.quoted(text))")
         }
         return version
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text = text.dropFirst() }
-        while let last = text.last, set.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -135,6 +135,8 @@ struct Route: Sendable {
     let segments: [String?]
     var methods: [HTTPRequest.Method]
     let authenticated: Bool
+    /// The media types it answers with (besides problem+json for errors), for `Accept`.
+    let produces: [String]
 
     func matches(_ path: [Substring]) -> Bool {
         path.count == segments.count && zip(path, segments).allSatisfy { segment, fixed in fixed.map { $0 == segment } ?? !segment.isEmpty }
@@ -151,7 +153,7 @@ final class RouteTable {
 
     /// `template` in the OpenAPI style, `/contracts/{contract}`.
     func add(
-        _ method: HTTPRequest.Method, _ template: String, authenticated: Bool = true,
+        _ method: HTTPRequest.Method, _ template: String, authenticated: Bool = true, produces: [String] = ["application/json"],
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
         let segments: [String?] = template.split(separator: "/").map { $0.hasPrefix("{") ? nil : String($0) }
@@ -160,7 +162,7 @@ final class RouteTable {
         if let index = table.firstIndex(where: { $0.template == template }) {
             table[index].methods.append(method)
         } else {
-            table.append(Route(template: template, segments: segments, methods: [method], authenticated: authenticated))
+            table.append(Route(template: template, segments: segments, methods: [method], authenticated: authenticated, produces: produces))
         }
     }
 }
@@ -188,6 +190,11 @@ public struct ServerResponder: HTTPResponder {
                 throw Problem(
                     .methodNotAllowed, kind: "method-not-allowed", category: "http",
                     "\(route.template) takes \(allowed.map(\.rawValue).joined(separator: ", ")), not \(request.method.rawValue)", headers: headers)
+            }
+            guard AcceptHeader.admitsAny(request.headers[.accept], route.produces) else {
+                throw Problem(
+                    .notAcceptable, kind: "not-acceptable", category: "http",
+                    "\(route.template) answers with \(route.produces.joined(separator: " or ")), which the Accept header \(DisplayText.quoted(request.headers[.accept] ?? "")) does not admit")
             }
             if route.authenticated { context.identity = try server.authenticate(request) }
             response = try await inner.respond(to: request, context: context)

@@ -45,6 +45,16 @@ let openAPIDocument = ##"""
                 }
               }
             }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
           }
         }
       }
@@ -74,6 +84,16 @@ let openAPIDocument = ##"""
                 }
               }
             }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
           }
         }
       }
@@ -90,6 +110,26 @@ let openAPIDocument = ##"""
               "application/json": {
                 "schema": {
                   "type": "object"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "A request that does not read: an unknown or repeated query parameter, a value that does not parse, malformed JSON, a body naming `actor`, a bad header.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
                 }
               }
             }
@@ -201,6 +241,16 @@ let openAPIDocument = ##"""
           },
           "404": {
             "description": "No such contract (or, to a supplier, another organisation's: the same answer).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -353,6 +403,16 @@ let openAPIDocument = ##"""
               }
             }
           },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
           "422": {
             "description": "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
             "content": {
@@ -484,6 +544,16 @@ let openAPIDocument = ##"""
               }
             }
           },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
           "422": {
             "description": "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
             "content": {
@@ -598,6 +668,16 @@ let openAPIDocument = ##"""
           },
           "404": {
             "description": "No such contract (or, to a supplier, another organisation's: the same answer).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -749,6 +829,16 @@ let openAPIDocument = ##"""
               }
             }
           },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
           "422": {
             "description": "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
             "content": {
@@ -875,6 +965,16 @@ let openAPIDocument = ##"""
           },
           "404": {
             "description": "No such contract (or, to a supplier, another organisation's: the same answer).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -1018,6 +1118,16 @@ let openAPIDocument = ##"""
               }
             }
           },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
           "422": {
             "description": "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
             "content": {
@@ -1089,6 +1199,16 @@ let openAPIDocument = ##"""
           },
           "403": {
             "description": "The role may never do this.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -1246,8 +1366,405 @@ let openAPIDocument = ##"""
               }
             }
           },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
           "422": {
             "description": "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/export/ndjson": {
+      "get": {
+        "operationId": "exportNDJSON",
+        "summary": "The whole log up to the head (or as-of/at), streamed, one exported envelope per line (`export ndjson`): verifiable from the file alone with tools/verify_ledger.py --ndjson. Administrators and auditors only (it holds the access stream).",
+        "parameters": [
+          {
+            "name": "as-of",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
+              "type": "string",
+              "format": "date",
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+            },
+            "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
+          },
+          {
+            "name": "at",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 9999999999999999
+            },
+            "description": "Read the ledger as it stood at this position. Not with `as-of`."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The log, one exported envelope per line.",
+            "content": {
+              "application/x-ndjson": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "headers": {
+              "Ledger-Head": {
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "pattern": "^[0-9]+:[0-9a-f]{64}$"
+                },
+                "description": "The last position exported and its chain hash."
+              }
+            }
+          },
+          "400": {
+            "description": "A request that does not read: an unknown or repeated query parameter, a value that does not parse, malformed JSON, a body naming `actor`, a bad header.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No token, or one that is unknown, revoked or expired, or whose role was revoked.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "WWW-Authenticate": {
+                "schema": {
+                  "type": "string"
+                },
+                "required": true,
+                "description": "`Bearer realm=\"svledger\"`"
+              }
+            }
+          },
+          "403": {
+            "description": "The role may never do this.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/imports/portal": {
+      "post": {
+        "operationId": "importPortal",
+        "summary": "Imports a Social Value Portal pledge table as a contract's pledge, every line recomputed as answer × the catalog's proxy (`import portal`). dry-run=true: the findings only (200). Otherwise recorded all or nothing by the authenticated actor (201), or refused while a finding blocks it (422). Council roles only.",
+        "parameters": [
+          {
+            "name": "contract",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "$ref": "#/components/schemas/commands.common/$defs/contractReference"
+            },
+            "description": "The contract the pledge is for."
+          },
+          {
+            "name": "catalog",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200
+            },
+            "description": "The catalog to price with, id or id@version."
+          },
+          {
+            "name": "dry-run",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "enum": [
+                "true",
+                "false"
+              ],
+              "default": "false"
+            },
+            "description": "true: the findings only, nothing written."
+          },
+          {
+            "name": "use-computed",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "enum": [
+                "true",
+                "false"
+              ],
+              "default": "false"
+            },
+            "description": "true: record the computed values where stated ones disagree."
+          },
+          {
+            "name": "add-measures",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "enum": [
+                "true",
+                "false"
+              ],
+              "default": "false"
+            },
+            "description": "true: add the table's unknown measures to a new catalog version."
+          },
+          {
+            "name": "effective-date",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "$ref": "#/components/schemas/commands.common/$defs/date"
+            },
+            "description": "The date the pledge takes effect (default: today, and the event says so)."
+          },
+          {
+            "name": "reason",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 2000
+            },
+            "description": "Why."
+          },
+          {
+            "name": "If-Match",
+            "in": "header",
+            "required": false,
+            "description": "The contract's ETag: recorded only if its stream is still at that version, else 409.",
+            "schema": {
+              "type": "string",
+              "pattern": "^(W/)?(\"[0-9]{1,16}\"|[0-9]{1,16})$"
+            }
+          },
+          {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": false,
+            "description": "A retry with the same key, query and body gets the first answer and writes nothing.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[!-~]{1,200}$"
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "text/tab-separated-values": {
+              "schema": {
+                "type": "string"
+              }
+            },
+            "text/csv": {
+              "schema": {
+                "type": "string"
+              }
+            },
+            "text/plain": {
+              "schema": {
+                "type": "string"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "dry-run=true: the findings; nothing written.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/read.import-portal"
+                }
+              }
+            }
+          },
+          "201": {
+            "description": "Recorded, durably.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CommandRecorded"
+                }
+              }
+            },
+            "headers": {
+              "ETag": {
+                "description": "The contract stream's new version.",
+                "required": false,
+                "schema": {
+                  "type": "string",
+                  "pattern": "^\"[0-9]+\"$"
+                }
+              },
+              "Idempotent-Replayed": {
+                "required": false,
+                "schema": {
+                  "const": "true"
+                },
+                "description": "This is the first answer to this Idempotency-Key, given again."
+              }
+            }
+          },
+          "400": {
+            "description": "A request that does not read: an unknown or repeated query parameter, a value that does not parse, malformed JSON, a body naming `actor`, a bad header.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No token, or one that is unknown, revoked or expired, or whose role was revoked.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "WWW-Authenticate": {
+                "schema": {
+                  "type": "string"
+                },
+                "required": true,
+                "description": "`Bearer realm=\"svledger\"`"
+              }
+            }
+          },
+          "403": {
+            "description": "The role may never do this.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such contract (or, to a supplier, another organisation's: the same answer).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "409": {
+            "description": "`If-Match` no longer matches the contract stream's version (nothing written), or another conflict.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is larger than the limit (1 MiB).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of a media type this route takes (application/json for a command; a pledge table as text/tab-separated-values, text/csv or text/plain).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The ledger's storage is unavailable (never for a client's input).",
             "content": {
               "application/problem+json": {
                 "schema": {
@@ -1372,6 +1889,16 @@ let openAPIDocument = ##"""
               }
             }
           },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
           "409": {
             "description": "`If-Match` no longer matches the contract stream's version (nothing written), or another conflict.",
             "content": {
@@ -1393,7 +1920,7 @@ let openAPIDocument = ##"""
             }
           },
           "415": {
-            "description": "The body is not application/json.",
+            "description": "The body is not of a media type this route takes (application/json for a command; a pledge table as text/tab-separated-values, text/csv or text/plain).",
             "content": {
               "application/problem+json": {
                 "schema": {

@@ -43,6 +43,22 @@ struct Query {
         return date
     }
 
+    /// A yes-or-no parameter: `true` or `false` (absent: false).
+    func flag(_ name: String) throws(Problem) -> Bool {
+        switch values[name] {
+        case nil, "false"?: return false
+        case "true"?: return true
+        case let other?: throw Problem.badRequest("invalid-query", "\(name) is true or false, got \(DisplayText.quoted(other))")
+        }
+    }
+
+    /// A day YYYY-MM-DD that a command may take (any date svledger can hold).
+    func day(_ name: String) throws(Problem) -> CalendarDate? {
+        guard let text = values[name] else { return nil }
+        guard let date = CalendarDate(text) else { throw Problem.badRequest("invalid-query", "\(name) must be a date YYYY-MM-DD, got \(DisplayText.quoted(text))") }
+        return date
+    }
+
     func position(_ name: String) throws(Problem) -> UInt64? {
         guard let text = values[name] else { return nil }
         guard let value = UInt64(text), text.utf8.count <= 16 else {

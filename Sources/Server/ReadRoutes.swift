@@ -17,7 +17,7 @@ extension LedgerServer {
             let head = try await offload { try self.ledger.store.head() }
             return Self.json(["status": "ok", "head": head.json])
         }
-        routes.add(.get, "/metrics", authenticated: false) { request, _ in
+        routes.add(.get, "/metrics", authenticated: false, produces: ["text/plain"]) { request, _ in
             _ = try Query(request.uri.query, allowed: [])
             return Self.text(self.metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8")
         }
@@ -31,11 +31,12 @@ extension LedgerServer {
         routes.add(.get, "/contracts/{contract}/audit") { request, context in try await self.contractAudit(request, context) }
         routes.add(.get, "/audit") { request, context in try await self.auditSince(request, context) }
         routes.add(.get, "/reconcile") { request, context in try await self.reconcile(request, context) }
-        routes.add(.get, "/figures") { request, context in try await self.figures(request, context) }
-        routes.add(.get, "/log") { request, context in try await self.log(request, context) }
+        routes.add(.get, "/figures", produces: ["text/csv"]) { request, context in try await self.figures(request, context) }
+        routes.add(.get, "/log", produces: ["application/x-ndjson"]) { request, context in try await self.log(request, context) }
         routes.add(.get, "/verify") { request, context in try await self.verify(request, context) }
-        routes.add(.get, "/reports/cabinet") { request, context in try await self.cabinetReport(request, context) }
+        routes.add(.get, "/reports/cabinet", produces: ["text/html", "text/markdown", "text/csv"]) { request, context in try await self.cabinetReport(request, context) }
         routes.add(.post, "/commands") { request, context in try await self.command(request, context) }
+        addTransferRoutes(routes)
     }
 
     // MARK: Answers
@@ -73,6 +74,8 @@ extension LedgerServer {
         case .verify: "verify the ledger"
         case .cabinetReport: "read the Cabinet report"
         case .command: "record commands"
+        case .exportNDJSON: "export the whole log"
+        case .importPortal: "import pledge tables"
         }
     }
 

@@ -33,6 +33,8 @@ struct AuthorizationMatrixTests {
         ("GET /verify",                                   [401, 401, 401, 401, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
         ("GET /reports/cabinet?format=csv&period=2025-26-Q2",
                                                           [401, 401, 401, 401, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
+        ("GET /export/ndjson",                            [401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+        ("POST import portal LCC-2025-020 (dry run)",     [401, 401, 401, 401, 200, 200, 200, 200, 403, 403, 403, 403, 403]),
         ("POST contract.register",                        [401, 401, 401, 401, 201, 201, 201, 201, 403, 403, 403, 403, 403]),
         ("POST delivery.report LCC-2025-014",             [401, 401, 401, 401, 201, 201, 201, 201, 201, 404, 403, 403, 403]),
         ("POST contract.close LCC-2025-014 (If-Match 0)", [401, 401, 401, 401, 409, 409, 409, 409, 403, 403, 403, 403, 403]),
@@ -53,6 +55,9 @@ struct AuthorizationMatrixTests {
                 {"command": "delivery.report", "contract": "LCC-2025-014", "quarter": "\(quarters[column % quarters.count])", \
                 "lines": [{"measure": "NT1", "quantity": "1", "evidence": "MATRIX-\(column)"}], "attributionConfirmed": true}
                 """, [])
+        case "POST import portal LCC-2025-020 (dry run)":
+            let table = (try? String(contentsOfFile: TransferRouteTests.seed003, encoding: .utf8)) ?? ""
+            return (.post, "/imports/portal?contract=LCC-2025-020&catalog=portal-003&dry-run=true", table, [("Content-Type", "text/tab-separated-values")])
         case "POST contract.close LCC-2025-014 (If-Match 0)":
             return (.post, "/commands", #"{"command": "contract.close", "contract": "LCC-2025-014"}"#, [("If-Match", "\"0\"")])
         default:
@@ -77,7 +82,7 @@ struct AuthorizationMatrixTests {
                     default: name
                     }
                     var headers = fixture.headers(token, extra)
-                    if body != nil { headers[.contentType] = "application/json" }
+                    if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
                     let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
                     let expected = row.expected[column]
                     if Int(response.status.code) != expected {

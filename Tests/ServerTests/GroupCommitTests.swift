@@ -51,7 +51,7 @@ struct ServerGroupCommitTests {
         let command = try LedgerCommand.parse(
             try JSONValue(parsing: #"{"command": "contract.close", "contract": "X-1", "actor": {"id": "a", "role": "Procurement Officer"}}"#), today: ServerFixture.today)
         return PendingCommand(
-            command: .ledger(command), identity: AccessState.Identity(account: "a", role: .procurementOfficer, supplier: nil, tokenId: "tok-1"),
+            commands: [.ledger(command)], identity: AccessState.Identity(account: "a", role: .procurementOfficer, supplier: nil, tokenId: "tok-1"),
             stream: nil, expectedVersions: [:], key: nil, digest: "")
     }
 

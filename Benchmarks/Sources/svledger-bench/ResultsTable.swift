@@ -52,6 +52,10 @@ enum ResultsTable {
         row("one event per synced commit (commits/s)") { Format.rate($0.sqliteSingleCommitsPerSecond) }
         row("svledger bulk ÷ SQLite bulk (goal ≥ 2)") { Format.ratio($0.bulkVersusSQLite) }
         row("svledger rebuild ÷ SQLite replay (goal ≥ 2)") { Format.ratio($0.rebuildVersusSQLiteReplay) }
+        row("storage alone: EventStore.append, pre-decided, batches of 10,000 (events/s)") { Format.rate($0.storeBulkEventsPerSecond) }
+        row("storage alone ÷ SQLite bulk") { Format.ratio($0.storeBulkVersusSQLite) }
+        row("storage alone: one event per synced commit (commits/s)") { Format.rate($0.storeSingleCommitsPerSecond) }
+        row("storage alone one-per-commit ÷ SQLite one-per-commit") { Format.ratio($0.storeSingleVersusSQLite) }
         section("8. per-event cost (flat is the aim: ≤ 1.5× growth)")
         growthRow("bulk append") { $0.bulkMicrosecondsPerEvent }
         growthRow("rebuild") { $0.rebuildMicrosecondsPerEvent }

@@ -47,6 +47,10 @@ struct SizeResult: Codable, Sendable {
     var sqliteReplayEventsPerSecond = 0.0
     var sqliteSingleCommitsPerSecond = 0.0
 
+    // 7. Storage alone: EventStore.append of pre-decided events, against the same peer.
+    var storeBulkEventsPerSecond = 0.0
+    var storeSingleCommitsPerSecond = 0.0
+
     var wallSeconds = 0.0
     /// The 1-minute load average when this size started and ended: other work on the machine
     /// (these machines are shared) shows here, and makes a size's figures less trustworthy.
@@ -60,6 +64,8 @@ extension SizeResult {
     var singleFirstTouchVersusRaw: Double { singleAppendFirstTouchCommitsPerSecond / rawSingleCommitsPerSecond }
     var verifyVersusRawScan: Double { verifyEventsPerSecond / rawScanHashEventsPerSecond }
     var bulkVersusSQLite: Double { bulkEventsPerSecond / sqliteBulkEventsPerSecond }
+    var storeBulkVersusSQLite: Double { storeBulkEventsPerSecond / sqliteBulkEventsPerSecond }
+    var storeSingleVersusSQLite: Double { storeSingleCommitsPerSecond / sqliteSingleCommitsPerSecond }
     var rebuildVersusSQLiteReplay: Double { rebuildEventsPerSecond / sqliteReplayEventsPerSecond }
     var bulkMicrosecondsPerEvent: Double { 1e6 / bulkEventsPerSecond }
     var rebuildMicrosecondsPerEvent: Double { 1e6 / rebuildEventsPerSecond }

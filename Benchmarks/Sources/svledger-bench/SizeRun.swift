@@ -96,5 +96,10 @@ enum SizeRun {
         result.singleAppendCommitsPerSecond = single.remembered
         result.singleAppendFirstTouchCommitsPerSecond = single.firstTouch
         result.sqliteSingleCommitsPerSecond = try SQLiteSingleCommits.run(firstEvents[...])
+
+        Log.say("\(result.requestedEvents): storage alone: EventStore.append of the same events, batches of \(batchSize) and one per synced commit…")
+        let store = try StorageOnlyAppend.run(source: ledger.store, batchSize: batchSize, singleCommits: firstEvents.count)
+        result.storeBulkEventsPerSecond = store.bulkEventsPerSecond
+        result.storeSingleCommitsPerSecond = store.singleCommitsPerSecond
     }
 }

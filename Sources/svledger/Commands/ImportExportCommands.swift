@@ -75,16 +75,10 @@ extension Root {
                     let kinds = Set(blocking.map(\.kind.rawValue)).sorted().joined(separator: ", ")
                     throw CLIError(.refused, "import-refused", "import refused, nothing written: \(blocking.count) line(s) with \(kinds)\(blocking.contains { $0.kind == .valueDisagrees || $0.kind == .proxyDiffers } ? " (--use-computed records the computed values)" : "")\(blocking.contains { $0.kind == .unknownMeasure } ? " (--add-measures adds unknown measures to a new catalog version)" : "")")
                 }
-                let planned = try plan.commands(
+                let commands = try plan.commands(
                     contract: contract, actor: ActorIdentity(id: actor!, role: role!), reason: reason,
-                    effectiveDate: effectiveDate.flatMap(CalendarDate.init) ?? Timestamp.now().date, addMeasures: addMeasures,
-                    source: (file as NSString).lastPathComponent, published: reference)
-                // Without --effective-date the pledge takes the recording day, and its event says so.
-                let commands = planned.map { command -> LedgerCommand in
-                    guard effectiveDate == nil, case .contract(let c) = command else { return command }
-                    return .contract(ContractCommand(
-                        contract: c.contract, actor: c.actor, reason: c.reason, effectiveDate: c.effectiveDate, effectiveDateGiven: false, action: c.action))
-                }
+                    effectiveDate: effectiveDate.flatMap(CalendarDate.init) ?? Timestamp.now().date, effectiveDateGiven: effectiveDate != nil,
+                    addMeasures: addMeasures, source: (file as NSString).lastPathComponent, published: reference)
                 let outcome: Ledger.Outcome
                 outcome = try opened.execute(commands, today: Timestamp.now().date)
                 for event in outcome.recorded {

@@ -1,0 +1,129 @@
+import Access
+import EventStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import LedgerValues
+import Ledger
+import Reports
+import SocialValue
+
+/// The log out as a stream (`svledger export ndjson`) and pledge tables in (`svledger import portal`).
+extension LedgerServer {
+    func addTransferRoutes(_ routes: RouteTable) {
+        routes.add(.get, "/export/ndjson", produces: ["application/x-ndjson"]) { request, context in try await self.exportNDJSON(request, context) }
+        routes.add(.post, "/imports/portal") { request, context in try await self.importPortal(request, context) }
+    }
+
+    /// The largest piece of the export read in one read transaction and written in one go:
+    /// the answer streams, so a log of any length needs only this much memory.
+    static let exportChunkBytes = 1 << 20
+
+    /// `GET /export/ndjson`: the whole log up to the head (or `as-of`/`at`), one exported
+    /// envelope per line, verifiable from the file alone (tools/verify_ledger.py --ndjson).
+    /// Streamed in chunks, each read in its own read transaction: the log only grows, and the
+    /// last position is fixed before the first chunk, so the chunks join into one consistent log.
+    func exportNDJSON(_ request: Request, _ context: ServerContext) async throws -> Response {
+        _ = try permit(.exportNDJSON, context)
+        let point = try Query(request.uri.query, allowed: Query.point).readPoint()
+        let ledger = self.ledger
+        let head = try await offload { () throws -> LedgerHead in
+            try ledger.store.read { reader in try LedgerHead.at(try point.position(in: ledger), in: reader) }
+        }
+        let through = head.position
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-ndjson"
+        // POSITION:HASH, the form `verify --expect-head` and GET /verify?expect-head= take.
+        headers[HTTPField.Name("Ledger-Head")!] = "\(head.position):\(head.hash.hex)"
+        let body = ResponseBody { writer in
+            var next: UInt64 = 1
+            while next <= through {
+                let from = next
+                let (bytes, last) = try await offload { () throws -> ([UInt8], UInt64) in
+                    var buffer: [UInt8] = []
+                    var last = from - 1
+                    try ledger.store.read { reader in
+                        try reader.forEachEvent(from: from, through: through) { event in
+                            event.exportedEnvelope.appendCanonical(to: &buffer)
+                            buffer.append(0x0A)
+                            last = event.position
+                            return buffer.count < Self.exportChunkBytes
+                        }
+                    }
+                    return (buffer, last)
+                }
+                guard last >= from else { break }
+                try await writer.write(ByteBuffer(bytes: bytes))
+                next = last + 1
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// `POST /imports/portal?contract=…&catalog=…`: a Social Value Portal pledge table (the
+    /// body, tab- or comma-separated) recomputed line by line, as `svledger import portal`.
+    /// With `dry-run=true` the findings only (200); otherwise the pledge is recorded all or
+    /// nothing by the authenticated actor (201), or refused while a finding blocks it (422).
+    func importPortal(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let identity = try permit(.importPortal, context)
+        let query = try Query(request.uri.query, allowed: ["contract", "catalog", "dry-run", "use-computed", "add-measures", "effective-date", "reason"])
+        guard let contract = query["contract"], let catalogName = query["catalog"] else {
+            throw Problem.badRequest("missing-parameter", "give contract (the contract the pledge is for) and catalog (id or id@version) in the query")
+        }
+        _ = try Self.existingReference(contract)
+        let dryRun = try query.flag("dry-run"), useComputed = try query.flag("use-computed"), addMeasures = try query.flag("add-measures")
+        let effectiveDate = try query.day("effective-date")
+        let reason = query["reason"]
+        if let type = request.headers[.contentType]?.lowercased(), !Self.tableTypes.contains(where: { type.hasPrefix($0) }) {
+            throw Problem(.unsupportedMediaType, kind: "unsupported-media-type", category: "http", "send the pledge table as \(Self.tableTypes.joined(separator: ", ")), not \(DisplayText.quoted(type))")
+        }
+        let key = try Self.idempotencyKey(request)
+        let bytes = try await collectBody(request, what: "a pledge table")
+        let table: PortalTable
+        do { table = try PortalTable(bytes: bytes) } catch { throw Problem.from(error) }
+        let ledger = self.ledger
+        let (plan, head, reference) = try await offload { () throws -> (PortalImport, LedgerHead, ReferenceData) in
+            let reference = try ledger.referenceData()
+            guard let pricing = reference.catalog(reference: catalogName) else {
+                throw Problem(.unprocessableContent, kind: "unknown-catalog", category: ErrorCategory.refused.rawValue, "catalog \(DisplayText.excerpt(catalogName)) has not been published")
+            }
+            return (PortalImport(table: table, catalog: pricing), try ledger.store.head(), reference)
+        }
+        let findings = PortalFindingsDocument.json(plan, file: "request body", head: head)
+        if dryRun { return Self.json(findings) }
+        let blocking = plan.blockingFindings(useComputed: useComputed, addMeasures: addMeasures)
+        guard blocking.isEmpty else {
+            let kinds = Set(blocking.map(\.kind.rawValue)).sorted().joined(separator: ", ")
+            throw Problem(
+                .unprocessableContent, kind: "import-refused", category: ErrorCategory.refused.rawValue,
+                "import refused, nothing written: \(blocking.count) line(s) with \(kinds); see the findings of dry-run=true (use-computed=true records computed values, add-measures=true adds unknown measures)")
+        }
+        let commands = try plan.commands(
+            contract: contract, actor: ActorIdentity(id: identity.account, role: identity.role.rawValue), reason: reason,
+            effectiveDate: effectiveDate ?? today(), effectiveDateGiven: effectiveDate != nil, addMeasures: addMeasures,
+            source: "an upload by \(identity.account)", published: reference)
+        let digest = AccessToken.sha256(request.uri.description + "\u{0}" + String(decoding: bytes, as: UTF8.self))
+        let pending = PendingCommand(
+            commands: commands.map { .ledger($0) }, identity: identity, stream: ContractEvent.stream(contract: contract),
+            expectedVersions: try Self.ifMatch(request).map { [ContractEvent.stream(contract: contract): $0] } ?? [:],
+            key: key.map { identity.account + "\u{0}" + $0 }, digest: digest)
+        return await committer.submit(pending).response()
+    }
+
+    /// What a pledge table may be sent as.
+    static let tableTypes = ["text/tab-separated-values", "text/csv", "text/plain"]
+
+    /// The request's body, up to the body limit (413 past it).
+    func collectBody(_ request: Request, what: String) async throws -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > settings.bodyLimit {
+            throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "the body is \(length) bytes; \(what) may be at most \(settings.bodyLimit)")
+        }
+        var request = request
+        do {
+            return Array(try await request.collectBody(upTo: settings.bodyLimit).readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "\(what) may be at most \(settings.bodyLimit) bytes")
+        }
+    }
+}
