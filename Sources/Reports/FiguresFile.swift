@@ -11,6 +11,9 @@ public struct FiguresFile: Sendable {
 
     /// The file's bytes, UTF-8, lines ending in LF.
     public let text: String
+    /// `sha256:` and the 64 lowercase hex digits of the file's SHA-256. Worked out once: a
+    /// server states it in every read of figures, from one file shared between requests.
+    public let digest: String
     public let period: FinancialQuarter
     public let reportingDate: CalendarDate
 
@@ -37,10 +40,8 @@ public struct FiguresFile: Sendable {
         }
         lines.append(Self.row("portfolio", "portfolio", "", r.portfolio.amounts))
         text = lines.joined(separator: "\n") + "\n"
+        digest = "sha256:" + Bytes.hex(Array(SHA256.hash(data: Array(text.utf8))))
     }
-
-    /// `sha256:` and the 64 lowercase hex digits of the file's SHA-256.
-    public var digest: String { "sha256:" + Bytes.hex(Array(SHA256.hash(data: Array(text.utf8)))) }
 
     /// How a read's text output states its figures, after the head.
     public var footer: String { "figures \(digest) (\(Self.format), \(period) at \(reportingDate))" }

@@ -31,15 +31,16 @@ final class FigureViewCache: Sendable {
     /// portfolio's projections, so the bound also bounds the memory held.
     static let limit = 8
 
-    private let views = Mutex(RecentlyUsed<Key, Task<FigureView, any Error>>(limit: FigureViewCache.limit))
+    private let views = Mutex(RecentlyUsed<Key, Task<CachedView, any Error>>(limit: FigureViewCache.limit))
 
-    /// The checked view of the whole portfolio at `point` for `period`.
-    func view(_ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate) async throws -> FigureView {
+    /// The checked view of the whole portfolio at `point` for `period`, with the answers
+    /// already rendered from it.
+    func view(_ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate) async throws -> CachedView {
         let key = Key(
             stamp: ledger.store.environment.changeStamp(), asOf: point.asOf, at: point.at, on: point.on, period: period, today: today)
         let task = views.withLock { views in
             if let running = views.value(key) { return running }
-            let started = Task { try await offload { try FigureView(ledger, at: point, period: period) } }
+            let started = Task { try await offload { CachedView(view: try FigureView(ledger, at: point, period: period)) } }
             views.insert(started, for: key)
             return started
         }
@@ -50,5 +51,30 @@ final class FigureViewCache: Sendable {
             views.withLock { $0.remove(key) }
             throw error
         }
+    }
+}
+
+/// A checked view and the answers rendered from it: a read asked again while the ledger is
+/// unchanged is the same bytes, so they are kept rather than built and encoded again (which,
+/// once the check is shared, is most of what a read costs).
+final class CachedView: Sendable {
+    struct Rendered: Sendable {
+        let body: [UInt8]
+        /// The contract stream's version, for a read that gives it as its ETag.
+        let version: UInt64?
+    }
+
+    let view: FigureView
+    /// Bounded: a show is some 20 KB, so a thousand answers are some 20 MB per view.
+    private let answers = Mutex(RecentlyUsed<String, Rendered>(limit: 1024))
+
+    init(view: FigureView) { self.view = view }
+
+    /// The answer named `key` (the read and its own parameters), rendered by `render` once.
+    func rendered(_ key: String, _ render: (FigureView) throws -> Rendered) rethrows -> Rendered {
+        if let kept = answers.withLock({ $0.value(key) }) { return kept }
+        let made = try render(view)
+        answers.withLock { _ = $0.insert(made, for: key) }
+        return made
     }
 }
