@@ -6,7 +6,9 @@ import SocialValue
 /// the buyer, the bidders, the committed lines for units, prices and names, and the pledged
 /// quantities delivered per quarter for the KPI rating). A few hundred bytes a contract, so
 /// the export's memory grows with the number of contracts, never with the length of the log.
-struct OCDSContractState {
+/// A class: each event updates its contract's state in place, where a struct taken out of the
+/// dictionary and put back would copy its tables at every event.
+final class OCDSContractState {
     /// A committed measure: as pledged (if it was) and as now committed (unless withdrawn).
     struct Line {
         var unit: String
@@ -43,7 +45,7 @@ struct OCDSContractState {
         .organisation(name, roles: bidders.contains(name) ? ["tenderer", "supplier"] : ["supplier"])
     }
 
-    mutating func commit(_ lines: [PricedLine], catalog: String, asPledge: Bool) {
+    func commit(_ lines: [PricedLine], catalog: String, asPledge: Bool) {
         for line in lines {
             var entry = self.lines[line.measure] ?? Line(unit: line.unit, catalog: catalog, original: nil, current: nil)
             entry.unit = line.unit
@@ -54,9 +56,9 @@ struct OCDSContractState {
         }
     }
 
-    mutating func withdraw(_ measure: String) { lines[measure]?.current = nil }
+    func withdraw(_ measure: String) { lines[measure]?.current = nil }
 
-    mutating func record(_ line: DeliveryLine, quarter: FinancialQuarter) {
+    func record(_ line: DeliveryLine, quarter: FinancialQuarter) {
         guard line.pledged else { return }
         delivered[line.measure, default: [:]][quarter] = line.quantity
     }

@@ -4,7 +4,7 @@ import SocialValue
 /// Contract-stage releases: the pledge and its review refreshes as the contract's agreed
 /// metrics (the UK's KPIs), and the closure.
 extension OCDSReleaseMaker {
-    mutating func pledged(_ pledge: Pledge, on date: CalendarDate, state: inout OCDSContractState) -> OCDSReleaseContent {
+    mutating func pledged(_ pledge: Pledge, on date: CalendarDate, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
         let catalog = "\(pledge.catalogId)@\(pledge.catalogVersion)"
         state.supplier = state.supplier ?? pledge.supplier
@@ -18,7 +18,7 @@ extension OCDSReleaseMaker {
     /// The whole commitment after the review, under the same metric ids, so the merged record
     /// shows the current targets while the pledge's release keeps the original ones. A
     /// withdrawn measure stays, with a target of nothing.
-    mutating func refreshed(_ refresh: CommitmentRefresh, on date: CalendarDate, state: inout OCDSContractState) -> OCDSReleaseContent {
+    mutating func refreshed(_ refresh: CommitmentRefresh, on date: CalendarDate, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
         let catalog = "\(refresh.catalogId)@\(refresh.catalogVersion)"
         state.commit(refresh.lines, catalog: catalog, asPledge: false)

@@ -8,7 +8,7 @@ extension OCDSReleaseMaker {
     /// id of the one it corrects and the merge replaces it. Each carries the KPI's rating for
     /// the quarter as the return (or correction) left it.
     mutating func reported(
-        _ quarter: FinancialQuarter, _ lines: [DeliveryLine], corrects: EventID?, state: inout OCDSContractState
+        _ quarter: FinancialQuarter, _ lines: [DeliveryLine], corrects: EventID?, state: OCDSContractState
     ) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
         for line in lines { state.record(line, quarter: quarter) }

@@ -26,7 +26,7 @@ extension OCDSReleaseMaker {
     }
 
     /// Who bid: the tenderers and their number. Their social value scores stay in the ledger.
-    static func evaluated(_ evaluation: BidEvaluation, state: inout OCDSContractState) -> OCDSReleaseContent {
+    static func evaluated(_ evaluation: BidEvaluation, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
         state.bidders = evaluation.bidders.map(\.name)
         let tenderers = evaluation.bidders.map { OCDSParty.organisation($0.name, roles: ["tenderer"]) }
@@ -38,7 +38,7 @@ extension OCDSReleaseMaker {
     }
 
     /// The award, its supplier, and the contract it gives (its term from the registration).
-    static func awarded(_ award: Award, state: inout OCDSContractState) -> OCDSReleaseContent {
+    static func awarded(_ award: Award, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
         state.supplier = award.supplier
         let supplier = state.supplierParty(award.supplier)

@@ -31,13 +31,12 @@ public struct OCDSReleaseMaker {
         else { return nil }
         if case .registered(let registration) = decoded { contracts[contract] = OCDSContractState(registration) }
         // A stream always starts with its registration; without one there is nothing to describe.
-        guard var state = contracts[contract] else { return nil }
-        let content = content(of: decoded, recorded: event, state: &state)
-        contracts[contract] = state
+        guard let state = contracts[contract] else { return nil }
+        let content = content(of: decoded, recorded: event, state: state)
         return envelope(content, contract: contract, event: event, tag: tag)
     }
 
-    private mutating func content(of event: ContractEvent, recorded: RecordedEvent, state: inout OCDSContractState) -> OCDSReleaseContent {
+    private mutating func content(of event: ContractEvent, recorded: RecordedEvent, state: OCDSContractState) -> OCDSReleaseContent {
         let date = recorded.event.effectiveDate
         switch event {
         case .registered(let registration): return Self.registered(registration, state: state)
@@ -45,12 +44,12 @@ public struct OCDSReleaseMaker {
         case .exemptionRequested(let request): return Self.exemptionRequested(request, state: state, reason: recorded.event.reason)
         case .exemptionDecided(let decision): return Self.exemptionDecided(decision, state: state)
         case .weightingDecided(let weighting): return Self.weighted(weighting, state: state)
-        case .bidsEvaluated(let evaluation): return Self.evaluated(evaluation, state: &state)
-        case .awarded(let award): return Self.awarded(award, state: &state)
-        case .pledgeRecorded(let pledge): return pledged(pledge, on: date, state: &state)
-        case .commitmentsRefreshed(let refresh): return refreshed(refresh, on: date, state: &state)
-        case .deliveryReported(let report): return reported(report.quarter, report.lines, corrects: nil, state: &state)
-        case .deliveryCorrected(let correction): return reported(correction.quarter, correction.lines, corrects: correction.corrects, state: &state)
+        case .bidsEvaluated(let evaluation): return Self.evaluated(evaluation, state: state)
+        case .awarded(let award): return Self.awarded(award, state: state)
+        case .pledgeRecorded(let pledge): return pledged(pledge, on: date, state: state)
+        case .commitmentsRefreshed(let refresh): return refreshed(refresh, on: date, state: state)
+        case .deliveryReported(let report): return reported(report.quarter, report.lines, corrects: nil, state: state)
+        case .deliveryCorrected(let correction): return reported(correction.quarter, correction.lines, corrects: correction.corrects, state: state)
         case .closed(let closure): return Self.closed(closure, state: state)
         }
     }
