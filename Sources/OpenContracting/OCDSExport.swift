@@ -24,7 +24,8 @@ public struct OCDSExport {
 
     /// Writes the export; returns how many releases (or records) it wrote.
     /// - Throws: ``OCDSExportError/unknownContract(_:)`` when `contract` has no events up to
-    ///   `through`, or what reading the log or `sink` throws.
+    ///   `through`, ``OCDSExportError/nothingToExport`` when no contract has, or what reading
+    ///   the log or `sink` throws.
     @discardableResult
     public func write(
         from reader: LedgerReader, reference: ReferenceData, publication: OCDSPublication, sink: @escaping ([UInt8]) throws -> Void
@@ -56,6 +57,9 @@ public struct OCDSExport {
                 if !releases.isEmpty { try writer.add(record: releases) }
             }
         }
+        // OCDS packages hold at least one release or record: an empty one would not be valid.
+        // Nothing has reached the sink yet (the writer holds the first megabyte).
+        guard writer.count > 0 else { throw OCDSExportError.nothingToExport }
         try writer.finish()
         return writer.count
     }
@@ -70,4 +74,6 @@ public struct OCDSExport {
 public enum OCDSExportError: Error, Equatable {
     /// No events for this contract where the export reads.
     case unknownContract(String)
+    /// No contract has events where the export reads.
+    case nothingToExport
 }

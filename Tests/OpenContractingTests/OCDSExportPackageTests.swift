@@ -108,6 +108,18 @@ import Testing
         #expect(early.status == 66 && early.stderr.contains("up to position 2"))
     }
 
+    @Test func aLedgerWithNoContractHasNothingToExport() throws {
+        let ledger = OCDSLedger()
+        try ledger.run(["init"])
+        let out = ledger.directory.child("empty.json")
+        for format in ["package", "records", "ndjson"] {
+            let result = try ledger.attempt(["export", "ocds", "--format", format, "--out", out])
+            #expect(result.status == 66 && result.stderr.contains("no contract events to export"), "\(format): \(result.stderr)")
+        }
+        // OCDS packages may not be empty, so none was written.
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func theOcidPrefixIsConfigurable() throws {
         let ledger = try OCDSLedger.lifecycle()
         let releases = try ledger.releases(["--ocid-prefix", "ocds-abc123", "--contract", "T-1"])

@@ -67,6 +67,8 @@ extension Root.Export {
             } catch OCDSExportError.unknownContract(let contract) {
                 let known = try opened.store.read { try $0.streamIds(withPrefix: ContractEvent.streamPrefix) }.compactMap(ContractEvent.reference(ofStream:))
                 throw CLIError(.notFound, "contract-not-found", "no events for contract \(DisplayText.excerpt(contract))\(position.map { " up to position \($0)" } ?? "")\(Suggestion.phrase(for: contract, among: known))")
+            } catch OCDSExportError.nothingToExport {
+                throw CLIError(.notFound, "contract-not-found", "no contract events to export\(position.map { " up to position \($0)" } ?? ""): an OCDS package holds at least one release; register a contract first (svledger contract register)")
             }
             if let file, let out {
                 try file.commit()
