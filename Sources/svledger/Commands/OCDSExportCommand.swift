@@ -14,17 +14,19 @@ extension Root.Export {
             commandName: "ocds",
             abstract: "The contracts as Open Contracting (OCDS 1.1) releases or records, with the UK profile's extensions.",
             discussion: """
-                One release per contract event: its id is the event id, its date the day the event took
-                effect, its tag the stage (planning, tender, award, contract, implementation). Pledges
-                become the contract's agreed metrics (KPIs), quarterly returns the observations of its
-                implementation metrics with their Procurement Act rating; docs/open-contracting.md has the
-                whole mapping. The package's publisher uid is the head the export was read at
-                (<position>:<hash>, as `svledger verify` prints it), so the same ledger state always
-                exports the same bytes.
+                One release per contract event: its id is the event id, its date the day the event \
+                took effect, its tag the stage (planning, tender, award, contract, implementation). \
+                Pledges become the contract's agreed metrics (the KPIs); quarterly returns become \
+                observations of its implementation metrics, with their Procurement Act rating. \
+                docs/open-contracting.md has the whole mapping.
 
-                  svledger export ocds --out ocds.json                     # a release package
-                  svledger export ocds --format records --out records.json # a record per contract, compiled
-                  svledger export ocds --format ndjson | head -3           # one release per line
+                The package's publisher uid is the head the export was read at (<position>:<hash>, \
+                as `svledger verify` prints it), so the same ledger state always exports the same \
+                bytes, and `svledger verify --expect-head <uid>` ties an export to the chain.
+
+                  svledger export ocds --out ocds.json              # a release package
+                  svledger export ocds --format records --out r.json
+                  svledger export ocds --format ndjson | head -3    # a release a line
                   svledger export ocds --contract LCC-2025-014 --as-of 2025-12-31
                   svledger export ocds --ocid-prefix ocds-abc123 --out ocds.json
 
