@@ -52,6 +52,37 @@ import TestSupport
         #expect(exported.values.contains { ($0["delivered"] ?? "0.00") != "0.00" })
     }
 
+    /// The KPI rating an observation carries is the reconciliation's rating of that line for
+    /// that quarter (on the demo data no later event changes a Q2 figure or commitment).
+    @Test func quarterRatingsAreTheReconciliations() throws {
+        let ledger = try Self.demoLedger()
+        let codes = ["good": "met", "approaching target": "slightlyBelow", "requires improvement": "below",
+                     "inadequate": "significantlyBelow", "not yet due": "other"]
+        let period = "2025-26-Q2"
+        let records = try OCDSJSON.object(ledger.export(["--format", "records"]))["records"] as? [[String: Any]] ?? []
+        var exported: [String: String] = [:]   // "contract measure" → classification id
+        for record in records {
+            let contract = OCDSJSON.value(record, "compiledRelease", "contracts", 0)
+            for metric in OCDSJSON.value(contract, "implementation", "metrics") as? [[String: Any]] ?? [] {
+                guard let observation = OCDSJSON.item(metric["observations"], id: period),
+                    let code = OCDSJSON.value(observation, "measureClassification", "id") as? String
+                else { continue }
+                exported["\(OCDSJSON.value(contract, "id") as? String ?? "") \(metric["id"] as? String ?? "")"] = code
+            }
+        }
+        let reconciliation = try OCDSJSON.object(ledger.run(["reconcile", "--period", period, "--format", "json"]))
+        var compared = 0
+        for contract in reconciliation["contracts"] as? [[String: Any]] ?? [] {
+            for line in contract["lines"] as? [[String: Any]] ?? [] {
+                let key = "\(contract["contract"] as? String ?? "") \(line["measure"] as? String ?? "")"
+                guard let code = exported[key] else { continue }
+                #expect(codes[line["rating"] as? String ?? ""] == code, "\(key)")
+                compared += 1
+            }
+        }
+        #expect(compared >= 5)
+    }
+
     /// Today in UTC, as the ledger's recorded times count days.
     static var today: String {
         let formatter = ISO8601DateFormatter()
