@@ -101,7 +101,7 @@ let package = Package(
         ),
         // Open Contracting: the log exported as OCDS releases and records, and contracts
         // registered from published OCDS notices as ordinary commands.
-        .target(name: "OpenContracting", dependencies: ["LedgerValues"]),
+        .target(name: "OpenContracting", dependencies: ["LedgerValues", "SocialValue"]),
         // A tool, not the product: a seeded synthetic portfolio for tests, the benchmark and
         // `svledger generate`.
         .target(name: "SyntheticData", dependencies: ["LedgerValues", "SocialValue", "Ledger"]),
@@ -109,7 +109,7 @@ let package = Package(
             name: "svledger",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
-                "Queries",
+                "Queries", "OpenContracting",
                 .target(name: "Server", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -143,7 +143,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "OpenContractingTests", dependencies: ["OpenContracting", "TestSupport", "svledger"]),
+        .testTarget(name: "OpenContractingTests", dependencies: ["OpenContracting", "SocialValue", "LedgerValues", "TestSupport", "svledger"]),
         .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LedgerValues", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]

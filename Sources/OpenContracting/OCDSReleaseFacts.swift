@@ -1,0 +1,152 @@
+import LedgerValues
+import SocialValue
+
+/// What one release says that svledger records, read with its findings. Each field is nil
+/// when the release does not say it (a release carries only what changed).
+struct OCDSReleaseFacts {
+    var contractId: String?
+    var tenderId: String?
+    var title: String?
+    var buyer: String?
+    var category: ContractCategory?
+    var estimatedValue: Money?
+    var start: CalendarDate?
+    var end: CalendarDate?
+    var areas: [String]?
+    var weighting: ExactDecimal?
+    var award: (supplier: String, date: CalendarDate, value: Money)?
+    /// `agreedMetrics`, when the release has them: each measure's target, or nil when withdrawn.
+    var targets: [(measure: String, quantity: ExactDecimal?)]?
+    var observations: [Observation] = []
+    /// The day the contract was closed, when the release marks it terminated.
+    var closedOn: CalendarDate?
+    /// Whether the release says anything about the tender (title, value, term).
+    var hasTender: Bool { title != nil || estimatedValue != nil || start != nil || category != nil }
+
+    struct Observation {
+        let measure: String
+        let quarter: FinancialQuarter
+        let quantity: ExactDecimal
+    }
+
+    init(_ release: OCDSRelease, reader: inout OCDSValueReader) {
+        let json = release.json, path = release.path
+        let tender = json["tender"]
+        tenderId = tender?["id"]?.string
+        title = tender?["title"]?.string
+        buyer = json["buyer"]?["name"]?.string ?? Self.party(json, role: "buyer")?["name"]?.string
+        if let text = tender?["mainProcurementCategory"]?.string {
+            category = ContractCategory(rawValue: text)
+            if category == nil {
+                reader.note(.invalidValue, "\(path).tender.mainProcurementCategory", "\(DisplayText.quoted(text)) is not goods, services or works")
+            }
+        }
+        if let value = tender?["value"] { estimatedValue = reader.money(value, "\(path).tender.value") }
+        if let period = tender?["contractPeriod"] {
+            start = reader.day(period["startDate"], "\(path).tender.contractPeriod.startDate")
+            end = reader.day(period["endDate"], "\(path).tender.contractPeriod.endDate")
+        }
+        areas = Self.areas(tender)
+        if let (criterion, criterionPath) = OCDSWeighting.criterion(in: json, path: path) {
+            if let weight = criterion["numbers"]?.array?.first?["weight"] {
+                weighting = reader.quantity(weight, "\(criterionPath).numbers[0].weight")
+            } else {
+                reader.note(.missingField, "\(criterionPath).numbers[0].weight", "the social value criterion gives no weight")
+            }
+        }
+        if let award = json["awards"]?.array?.first { readAward(award, json, "\(path).awards[0]", &reader) }
+        if let contract = json["contracts"]?.array?.first { readContract(contract, "\(path).contracts[0]", release, &reader) }
+    }
+
+    mutating func readAward(_ award: NoticeJSON, _ release: NoticeJSON, _ path: String, _ reader: inout OCDSValueReader) {
+        guard let supplier = award["suppliers"]?.array?.first else { return }
+        let name = supplier["name"]?.string ?? supplier["id"]?.string.flatMap { id in Self.parties(release).first { $0["id"]?.string == id }?["name"]?.string }
+        guard let name else {
+            reader.note(.missingField, "\(path).suppliers[0].name", "the awarded supplier has no name")
+            return
+        }
+        guard let date = reader.day(award["date"], "\(path).date") else { return }
+        guard let valueJSON = award["value"] else {
+            reader.note(.missingField, "\(path).value", "the award gives no value")
+            return
+        }
+        guard let value = reader.money(valueJSON, "\(path).value") else { return }
+        self.award = (name, date, value)
+    }
+
+    mutating func readContract(_ contract: NoticeJSON, _ path: String, _ release: OCDSRelease, _ reader: inout OCDSValueReader) {
+        contractId = contract["id"]?.string
+        if let metrics = contract["agreedMetrics"]?.array {
+            var targets: [(String, ExactDecimal?)] = []
+            for (index, metric) in metrics.enumerated() {
+                let metricPath = "\(path).agreedMetrics[\(index)]"
+                guard let measure = metric["id"]?.string else {
+                    reader.note(.missingField, "\(metricPath).id", "an agreed metric needs its id, the TOMs measure code")
+                    continue
+                }
+                let observations = metric["observations"]?.array ?? []
+                let target = observations.firstIndex { $0["id"]?.string == "target" } ?? (observations.isEmpty ? nil : 0)
+                guard let target else {
+                    reader.note(.missingField, "\(metricPath).observations", "metric \(measure) gives no target")
+                    continue
+                }
+                let notes = (observations[target]["notes"]?.string ?? "").lowercased()
+                if notes.contains("withdrawn") {
+                    targets.append((measure, nil))
+                } else if let quantity = reader.quantity(observations[target]["measure"], "\(metricPath).observations[\(target)].measure") {
+                    targets.append((measure, quantity))
+                }
+            }
+            self.targets = targets
+        }
+        if let metrics = contract["implementation"]?["metrics"]?.array {
+            for (index, metric) in metrics.enumerated() {
+                let metricPath = "\(path).implementation.metrics[\(index)]"
+                guard let measure = metric["id"]?.string else {
+                    reader.note(.missingField, "\(metricPath).id", "a metric needs its id, the TOMs measure code")
+                    continue
+                }
+                for (number, observation) in (metric["observations"]?.array ?? []).enumerated() {
+                    let observationPath = "\(metricPath).observations[\(number)]"
+                    guard let quarter = Self.quarter(observation, observationPath, &reader),
+                        let quantity = reader.quantity(observation["measure"], "\(observationPath).measure")
+                    else { continue }
+                    observations.append(Observation(measure: measure, quarter: quarter, quantity: quantity))
+                }
+            }
+        }
+        if contract["status"]?.string == "terminated" {
+            closedOn = contract["period"]?["endDate"]?.string.flatMap(OCDSDates.day) ?? release.day
+        }
+    }
+
+    /// The financial quarter of an observation: from its period, else from its id (`2025-26-Q1`).
+    static func quarter(_ observation: NoticeJSON, _ path: String, _ reader: inout OCDSValueReader) -> FinancialQuarter? {
+        if let start = observation["period"]?["startDate"]?.string.flatMap(OCDSDates.day) {
+            let quarter = FinancialQuarter(containing: start)
+            if let end = observation["period"]?["endDate"]?.string.flatMap(OCDSDates.day), end != quarter.lastDay || start != quarter.firstDay {
+                reader.note(.invalidValue, "\(path).period", "\(start) to \(end) is not one financial quarter; svledger records returns by quarter")
+                return nil
+            }
+            return quarter
+        }
+        if let id = observation["id"]?.string, let quarter = FinancialQuarter(id) { return quarter }
+        reader.note(.missingField, "\(path).period", "an observation needs its period (a financial quarter)")
+        return nil
+    }
+
+    static func parties(_ release: NoticeJSON) -> [NoticeJSON] { release["parties"]?.array ?? [] }
+
+    static func party(_ release: NoticeJSON, role: String) -> NoticeJSON? {
+        parties(release).first { $0["roles"]?.array?.contains(.string(role)) ?? false }
+    }
+
+    /// Areas served: the delivery addresses' regions or localities, or the delivery
+    /// locations' descriptions (the location extension).
+    static func areas(_ tender: NoticeJSON?) -> [String]? {
+        let addresses = (tender?["deliveryAddresses"]?.array ?? []).compactMap { $0["region"]?.string ?? $0["locality"]?.string }
+        let locations = (tender?["deliveryLocations"]?.array ?? []).compactMap { $0["description"]?.string }
+        let areas = addresses + locations
+        return areas.isEmpty ? nil : areas
+    }
+}
