@@ -36,7 +36,7 @@ struct NoticePlanner {
             for field in OCDSFieldCoverage.unmapped(release.json, at: release.path) where unmapped.insert(field.normalized).inserted {
                 let message = field.kind == .recomputed
                     ? "svledger works this out by its own rules (policy threshold, reconciliation); the published value is not taken"
-                    : "not mapped: svledger has no field for \(field.normalized); it is not recorded"
+                    : "svledger has no field for \(field.normalized); it is not recorded"
                 reader.note(field.kind, field.path, message)
             }
         }
@@ -50,7 +50,7 @@ struct NoticePlanner {
         let registration = mergedRegistration()
         let running = registration.flatMap { registersAsRunning($0) } ?? false
         var commitments = Self.commitmentHistory(ledgerState), matchedCommitments = 0
-        var figures = Self.figureHistory(ledgerState)
+        var figures = Self.figureHistory(ledgerState), matchedFigures: [FigureKey: Int] = [:], lastFigure: [FigureKey: ExactDecimal] = [:]
         var planned: [String: ExactDecimal?] = [:], lastTargets: [String: ExactDecimal]? = nil
         var attributionNoted = false
 
@@ -74,27 +74,38 @@ struct NoticePlanner {
                 let current = planned.compactMapValues { $0 }
                 if current != lastTargets {
                     defer { lastTargets = current }
-                    if matchedCommitments < commitments.count {
-                        if commitments[matchedCommitments] != current {
-                            conflict(release, "the agreed metrics differ from the commitments contract \(reference) already has in the ledger")
-                        }
-                        matchedCommitments += 1
-                    } else {
+                    switch Self.match(current, commitments, at: matchedCommitments) {
+                    case .matched(let next): matchedCommitments = next
+                    case .differs: conflict(release, "the agreed metrics differ from the commitments contract \(reference) already has in the ledger")
+                    case .new:
                         changeCommitments(release, day, from: lastTargets ?? commitments.last, to: current, order: targets.map(\.measure))
                         commitments.append(current)
-                        matchedCommitments += 1
+                        matchedCommitments = commitments.count
                     }
                 }
             }
             var reports: [FinancialQuarter: [QuantityLine]] = [:], corrections: [FinancialQuarter: [QuantityLine]] = [:]
             for observation in said.observations {
                 let key = FigureKey(measure: observation.measure, quarter: observation.quarter)
-                var history = figures[key] ?? []
-                if history.last == observation.quantity { continue }
-                let line = QuantityLine(measure: observation.measure, quantity: observation.quantity, evidence: "OCDS release \(release.id)")
-                if history.isEmpty { reports[observation.quarter, default: []].append(line) } else { corrections[observation.quarter, default: []].append(line) }
-                history.append(observation.quantity)
-                figures[key] = history
+                if lastFigure[key] == observation.quantity { continue }
+                lastFigure[key] = observation.quantity
+                let recorded = figures[key] ?? []
+                switch Self.match(observation.quantity, recorded, at: matchedFigures[key] ?? 0) {
+                case .matched(let next):
+                    matchedFigures[key] = next
+                    continue
+                case .differs:
+                    conflict(release, "\(observation.measure) for \(observation.quarter) is \(observation.quantity) in the notice but \(recorded.last!) in the ledger")
+                case .new:
+                    let line = QuantityLine(measure: observation.measure, quantity: observation.quantity, evidence: "OCDS release \(release.id)")
+                    if recorded.isEmpty && (matchedFigures[key] ?? 0) == 0 {
+                        reports[observation.quarter, default: []].append(line)
+                    } else {
+                        corrections[observation.quarter, default: []].append(line)
+                    }
+                    figures[key] = recorded + [observation.quantity]
+                    matchedFigures[key] = recorded.count + 1
+                }
             }
             if !reports.isEmpty, !options.attributionConfirmed, !attributionNoted {
                 attributionNoted = true
@@ -248,6 +259,20 @@ struct NoticePlanner {
     }
 
     // MARK: - What the ledger already holds
+
+    enum Match { case matched(next: Int), differs, new }
+
+    /// Where a value the notice gives stands against what the ledger recorded for the same
+    /// thing (a measure's figures for a quarter, the commitments), `index` values of which the
+    /// notice has already matched: the next recorded one (or the latest, for a notice that
+    /// publishes only the current figures) is already there; anything else recorded differs;
+    /// past the end, it is new.
+    static func match<T: Equatable>(_ value: T, _ recorded: [T], at index: Int) -> Match {
+        guard index < recorded.count else { return .new }
+        if recorded[index] == value { return .matched(next: index + 1) }
+        if recorded.last == value { return .matched(next: recorded.count) }
+        return .differs
+    }
 
     struct FigureKey: Hashable {
         let measure: String
