@@ -64,13 +64,14 @@ public struct OCDSImportPlan: Sendable {
     public var blocking: [OCDSImportFinding] { findings.filter(\.blocks) }
     public var commands: [LedgerCommand] { steps.map { .contract($0.command) } }
 
-    /// - Parameter state: a contract's state in the ledger (an empty state when unregistered).
+    /// - Parameter recorded: what the ledger holds of a contract (nothing, when unregistered).
     public init(
-        package: OCDSReleasePackage, reference: ReferenceData, options: OCDSImportOptions, state: (String) throws -> ContractState
+        package: OCDSReleasePackage, reference: ReferenceData, options: OCDSImportOptions,
+        recorded: (String) throws -> OCDSRecordedContract
     ) rethrows {
         for notice in package.notices {
             var planner = NoticePlanner(notice: notice, reference: reference, options: options)
-            try planner.plan(ledgerState: state(planner.reference))
+            try planner.plan(recorded(planner.reference))
             steps += planner.steps
             findings += planner.reader.findings
             notices.append(NoticeSummary(
@@ -87,5 +88,18 @@ public struct OCDSImportPlan: Sendable {
         guard let dash = rest.firstIndex(of: "-") else { return ocid }
         let reference = rest[rest.index(after: dash)...]
         return reference.isEmpty ? ocid : String(reference)
+    }
+}
+
+/// A contract as the ledger holds it: its state, and its events' ids in the order recorded.
+/// The order matters because two events recorded in the same millisecond have ids that do not
+/// sort by time, and a return must come before the corrections of it.
+public struct OCDSRecordedContract: Sendable {
+    public let state: ContractState
+    public let order: [EventID]
+
+    public init(state: ContractState = ContractState(), order: [EventID] = []) {
+        self.state = state
+        self.order = order
     }
 }

@@ -45,12 +45,13 @@ struct NoticePlanner {
 
     // MARK: - The walk
 
-    mutating func plan(ledgerState: ContractState) {
+    mutating func plan(_ recorded: OCDSRecordedContract) {
+        let ledgerState = recorded.state
         state = ledgerState
         let registration = mergedRegistration()
         let running = registration.flatMap { registersAsRunning($0) } ?? false
         var commitments = Self.commitmentHistory(ledgerState), matchedCommitments = 0
-        var figures = Self.figureHistory(ledgerState), matchedFigures: [FigureKey: Int] = [:], lastFigure: [FigureKey: ExactDecimal] = [:]
+        var figures = Self.figureHistory(recorded), matchedFigures: [FigureKey: Int] = [:], lastFigure: [FigureKey: ExactDecimal] = [:]
         var planned: [String: ExactDecimal?] = [:], lastTargets: [String: ExactDecimal]? = nil
         var attributionNoted = false
 
@@ -287,9 +288,13 @@ struct NoticePlanner {
     }
 
     /// Each measure's delivered quantity in each quarter: the return's, then each correction's.
-    static func figureHistory(_ state: ContractState) -> [FigureKey: [ExactDecimal]] {
+    static func figureHistory(_ contract: OCDSRecordedContract) -> [FigureKey: [ExactDecimal]] {
         var history: [FigureKey: [ExactDecimal]] = [:]
-        for recorded in state.returns.values.sorted(by: { $0.eventId < $1.eventId }) {
+        let position = Dictionary(contract.order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let ordered = contract.state.returns.values.sorted {
+            (position[$0.eventId] ?? Int.max, $0.corrects == nil ? 0 : 1, $0.eventId) < (position[$1.eventId] ?? Int.max, $1.corrects == nil ? 0 : 1, $1.eventId)
+        }
+        for recorded in ordered {
             for line in recorded.lines { history[FigureKey(measure: line.measure, quarter: recorded.quarter), default: []].append(line.quantity) }
         }
         return history

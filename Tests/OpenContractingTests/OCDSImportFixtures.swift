@@ -31,6 +31,6 @@ enum OCDSImportFixtures {
     static func plan(_ text: String, confirm: Bool = true, areas: [String] = []) throws -> OCDSImportPlan {
         let options = OCDSImportOptions(
             areas: areas, actor: officer, attributionConfirmed: confirm, today: CalendarDate(year: 2026, month: 11, day: 1)!)
-        return try OCDSImportPlan(package: package(text), reference: reference(), options: options) { _ in ContractState() }
+        return try OCDSImportPlan(package: package(text), reference: reference(), options: options) { _ in OCDSRecordedContract() }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventStore
 import Foundation
 import Ledger
 import LedgerValues
@@ -60,7 +61,15 @@ extension Root.Import {
                 policyId: policy, catalog: catalog, areas: areas, actor: ActorIdentity(id: actor ?? "dry-run", role: role ?? "dry run"),
                 reason: reason, attributionConfirmed: confirmAttribution, today: Timestamp.now().date)
             let plan = try OCDSImportPlan(package: package, reference: try opened.referenceData(), options: options) { reference in
-                try opened.contractState(reference).state
+                let order = try opened.store.read { reader in
+                    var order: [EventID] = []
+                    try reader.forEachEvent(inStream: ContractEvent.stream(contract: reference)) { event in
+                        order.append(event.eventId)
+                        return true
+                    }
+                    return order
+                }
+                return OCDSRecordedContract(state: try opened.contractState(reference).state, order: order)
             }
             OCDSImportReport.print(plan, file: file, dryRun: dryRun, format: format)
             let blocking = plan.blocking
