@@ -101,7 +101,7 @@ let package = Package(
         ),
         // Open Contracting: the log exported as OCDS releases and records, and contracts
         // registered from published OCDS notices as ordinary commands.
-        .target(name: "OpenContracting", dependencies: ["LedgerValues", "SocialValue"]),
+        .target(name: "OpenContracting", dependencies: ["LedgerValues", "SocialValue", "EventStore"]),
         // A tool, not the product: a seeded synthetic portfolio for tests, the benchmark and
         // `svledger generate`.
         .target(name: "SyntheticData", dependencies: ["LedgerValues", "SocialValue", "Ledger"]),
@@ -143,7 +143,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "OpenContractingTests", dependencies: ["OpenContracting", "SocialValue", "LedgerValues", "TestSupport", "svledger"], exclude: ["Fixtures"]),
+        .testTarget(name: "OpenContractingTests", dependencies: ["OpenContracting", "SocialValue", "EventStore", "LedgerValues", "TestSupport", "svledger"], exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LedgerValues", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]

@@ -123,7 +123,7 @@ enum PortalFindings {
 
 extension Root {
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export the log.", subcommands: [NDJSON.self])
+        static let configuration = CommandConfiguration(abstract: "Export the log.", subcommands: [NDJSON.self, OCDS.self])
 
         struct NDJSON: ParsableCommand {
             static let configuration = CommandConfiguration(

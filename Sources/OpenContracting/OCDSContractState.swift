@@ -1,0 +1,89 @@
+import LedgerValues
+import SocialValue
+
+/// What the export remembers of one contract between its events: only what a later release
+/// needs and its own event does not say (the term for the contract period and the KPI spread,
+/// the buyer, the bidders, the committed lines for units, prices and names, and the pledged
+/// quantities delivered per quarter for the KPI rating). A few hundred bytes a contract, so
+/// the export's memory grows with the number of contracts, never with the length of the log.
+struct OCDSContractState {
+    /// A committed measure: as pledged (if it was) and as now committed (unless withdrawn).
+    struct Line {
+        var unit: String
+        var catalog: String
+        var original: PricedLine?
+        var current: PricedLine?
+
+        /// The £ per unit delivered figures are valued at, by the reconciliation's rule: the
+        /// current commitment's proxy (none when record-only), or the pledged one once withdrawn.
+        var proxy: ExactDecimal? { current.map(\.proxy) ?? original?.proxy }
+    }
+
+    let reference: String
+    var buyer: OCDSParty
+    var startDate: CalendarDate
+    var endDate: CalendarDate
+    var bidders: [String] = []
+    var supplier: String?
+    var pledgedOn: CalendarDate?
+    var lines: [String: Line] = [:]
+    /// Pledged quantities delivered, per measure and quarter, corrections replacing.
+    var delivered: [String: [FinancialQuarter: ExactDecimal]] = [:]
+
+    init(_ registration: Registration) {
+        reference = registration.reference
+        buyer = .buyer(registration.buyerDepartment)
+        startDate = registration.startDate
+        endDate = registration.endDate
+        supplier = registration.existingSupplier
+    }
+
+    /// The roles a supplier plays: a tenderer as well when it bid.
+    func supplierParty(_ name: String) -> OCDSParty {
+        .organisation(name, roles: bidders.contains(name) ? ["tenderer", "supplier"] : ["supplier"])
+    }
+
+    mutating func commit(_ lines: [PricedLine], catalog: String, asPledge: Bool) {
+        for line in lines {
+            var entry = self.lines[line.measure] ?? Line(unit: line.unit, catalog: catalog, original: nil, current: nil)
+            entry.unit = line.unit
+            entry.catalog = catalog
+            entry.current = line
+            if asPledge { entry.original = line }
+            self.lines[line.measure] = entry
+        }
+    }
+
+    mutating func withdraw(_ measure: String) { lines[measure]?.current = nil }
+
+    mutating func record(_ line: DeliveryLine, quarter: FinancialQuarter) {
+        guard line.pledged else { return }
+        delivered[line.measure, default: [:]][quarter] = line.quantity
+    }
+
+    /// £ a delivered quantity is worth: its line's proxy, to the penny; £0 when the measure is
+    /// record-only or not committed (such delivery is shown, never added to pledged totals).
+    func value(of line: DeliveryLine) -> Money {
+        guard line.pledged, let proxy = lines[line.measure]?.proxy else { return .zero }
+        return Money.lineValue(quantity: line.quantity, proxy: proxy)
+    }
+
+    /// The Procurement Act rating of one KPI for a quarter: pledged delivery up to and including
+    /// the quarter against what was expected by its last day, by the reconciliation's
+    /// definitions (SocialValue: CommitmentSpread, PerformanceRating). `nil` for a measure that
+    /// is not committed.
+    func rating(of measure: String, for quarter: FinancialQuarter) -> PerformanceRating? {
+        guard let line = lines[measure] else { return nil }
+        let spread = CommitmentSpread(termStart: startDate, termEnd: endDate, pledgedOn: pledgedOn)
+        let elapsed = spread.elapsedDays(by: quarter.lastDay)
+        let quantity = (delivered[measure] ?? [:]).reduce(ExactDecimal.zero) { sum, figure in
+            figure.key <= quarter ? sum + figure.value : sum
+        }
+        guard let proxy = line.proxy else {
+            let expected = spread.expected(quantity: line.current?.quantity ?? .zero, elapsedDays: elapsed)
+            return PerformanceRating.rating(delivered: quantity, expected: expected)
+        }
+        let expected = spread.expected(line.current?.value ?? .zero, elapsedDays: elapsed)
+        return PerformanceRating.rating(delivered: Money.lineValue(quantity: quantity, proxy: proxy).decimal, expected: expected.decimal)
+    }
+}

@@ -1,0 +1,43 @@
+/// An organisation a release names: the buyer, a tenderer or the supplier. Its OCDS id is
+/// made from its name, so that every release names the same organisation the same way and
+/// the merge folds them into one party.
+struct OCDSParty {
+    let id: String
+    let name: String
+    let roles: [String]
+
+    static func buyer(_ department: String) -> OCDSParty {
+        OCDSParty(id: "buyer-" + OCDSIdentifier.slug(department), name: department, roles: ["buyer"])
+    }
+
+    static func organisation(_ name: String, roles: [String]) -> OCDSParty {
+        OCDSParty(id: "org-" + OCDSIdentifier.slug(name), name: name, roles: roles)
+    }
+
+    /// `parties[]` entry.
+    var party: OCDSValue {
+        .object(("id", .string(id)), ("name", .string(name)), ("roles", .array(roles.map(OCDSValue.string))))
+    }
+
+    /// `OrganizationReference`, as `buyer`, `suppliers[]` and `tenderers[]` take it.
+    var reference: OCDSValue { .object(("id", .string(id)), ("name", .string(name))) }
+}
+
+enum OCDSIdentifier {
+    /// Lower-case ASCII letters and digits, every other run of characters one hyphen:
+    /// "North Roads Ltd" → "north-roads-ltd". Never empty.
+    static func slug(_ text: String) -> String {
+        var slug = ""
+        var pendingHyphen = false
+        for character in text.lowercased() {
+            if character.isASCII, character.isLetter || character.isNumber {
+                if pendingHyphen, !slug.isEmpty { slug.append("-") }
+                pendingHyphen = false
+                slug.append(character)
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return slug.isEmpty ? "unnamed" : slug
+    }
+}

@@ -1,0 +1,36 @@
+import LedgerValues
+
+/// The package metadata that ties an export to the chain: the head it was read at (position
+/// and chain hash) as the publisher's uid and in the package uri, and the time that head event
+/// was recorded as the publication date, so the same ledger state always exports the same bytes.
+public struct OCDSPublication: Sendable {
+    public let head: LedgerHead
+    /// When the head event was recorded; `nil` for an empty ledger.
+    public let headRecordedAt: Timestamp?
+    /// The council described in the ledger, if any.
+    public let councilName: String?
+
+    public init(head: LedgerHead, headRecordedAt: Timestamp?, councilName: String?) {
+        self.head = head
+        self.headRecordedAt = headRecordedAt
+        self.councilName = councilName
+    }
+
+    /// `<position>:<chain hash hex>`, what `svledger verify` prints as the head.
+    public var headIdentifier: String { "\(head.position):\(head.hash.hex)" }
+
+    public var uri: String { "urn:svledger:ledger:\(headIdentifier)" }
+
+    /// The package's fields before its releases or records.
+    var members: [OCDSValue.Member] {
+        [
+            .init("version", .string("1.1")), .init("uri", .string(uri)),
+            // An empty ledger has no event to date it by: the start of the Unix epoch.
+            .init("publishedDate", .string((headRecordedAt ?? Timestamp(millisecondsSinceEpoch: 0)).description)),
+            .init("publisher", .object(
+                ("name", .string(councilName ?? "svledger ledger")), ("scheme", .string("svledger-ledger-head")),
+                ("uid", .string(headIdentifier)))),
+            .init("extensions", .array(OCDSExtensions.urls.map(OCDSValue.string))),
+        ]
+    }
+}

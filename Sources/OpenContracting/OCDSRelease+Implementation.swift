@@ -1,0 +1,35 @@
+import LedgerValues
+import SocialValue
+
+/// Implementation-stage releases: a quarterly return, or its correction, as observations of
+/// the contract's implementation metrics, one per measure and quarter.
+extension OCDSReleaseMaker {
+    /// The observation id is the quarter ("2025-26-Q1"), so a correction's observation has the
+    /// id of the one it corrects and the merge replaces it. Each carries the KPI's rating for
+    /// the quarter as the return (or correction) left it.
+    mutating func reported(
+        _ quarter: FinancialQuarter, _ lines: [DeliveryLine], corrects: EventID?, state: inout OCDSContractState
+    ) -> OCDSReleaseContent {
+        var content = OCDSReleaseContent()
+        for line in lines { state.record(line, quarter: quarter) }
+        let metrics = lines.map { line -> OCDSValue in
+            let committed = state.lines[line.measure]
+            var notes: [String] = []
+            if let corrects { notes.append("corrects event \(corrects); replaces the earlier figures") }
+            if !line.pledged { notes.append("not a pledged measure: shown apart, not counted against the commitment") }
+            let observation = OCDSValue.object(
+                ("id", .string(quarter.description)),
+                ("period", .object(("startDate", .day(quarter.firstDay)), ("endDate", .endOfDay(quarter.lastDay)))),
+                ("value", .gbp(state.value(of: line))), ("measure", .number(line.quantity)),
+                ("unit", committed.map { .object(("name", .string($0.unit))) }),
+                ("notes", notes.isEmpty ? nil : .string(notes.joined(separator: "; "))),
+                ("measureClassification", (line.pledged ? state.rating(of: line.measure, for: quarter) : nil).map(OCDSMeasureClassification.classification)))
+            return .object(
+                ("id", .string(line.measure)),
+                ("title", committed.flatMap { measureName(line.measure, catalog: $0.catalog) }.map(OCDSValue.string)),
+                ("observations", .array([observation])))
+        }
+        content.contracts = [Self.contract(state, ("implementation", metrics.isEmpty ? nil : .object(("metrics", .array(metrics)))))]
+        return content
+    }
+}

@@ -1,0 +1,54 @@
+import SocialValue
+
+/// Tender-stage releases: the social value weighting and the evaluation of the bids.
+extension OCDSReleaseMaker {
+    /// The weighting as the award criteria of the contract's one lot: a quality criterion whose
+    /// number is the exact percentage of the score given to social value.
+    static func weighted(_ weighting: WeightingDecision, state: OCDSContractState) -> OCDSReleaseContent {
+        var content = OCDSReleaseContent()
+        let basis: String
+        switch weighting.basis {
+        case .policyMinimum: basis = "the policy minimum of \(weighting.policyMinimumPercent)%"
+        case .matrix: basis = "the policy's weighting matrix"
+        case .boardOverride: basis = "a board override\(weighting.overrideReason.map { " (\($0))" } ?? "")"
+        }
+        let criterion = OCDSValue.object(
+            ("type", .string("quality")), ("name", .string("Social value")),
+            ("numbers", .array([.object(("number", .number(weighting.percent)), ("weight", .string("percentageExact")))])))
+        content.tender = .object(
+            ("id", .string(state.reference)),
+            ("lots", .array([.object(
+                ("id", .string("1")),
+                ("awardCriteria", .object(
+                    ("weightingDescription", .string("Social value weighted at \(weighting.percent)% on \(basis)\(weighting.exemptionApplied ? ", an exemption applied" : "").")),
+                    ("criteria", .array([criterion])))))])))
+        return content
+    }
+
+    /// Who bid: the tenderers and their number. Their social value scores stay in the ledger.
+    static func evaluated(_ evaluation: BidEvaluation, state: inout OCDSContractState) -> OCDSReleaseContent {
+        var content = OCDSReleaseContent()
+        state.bidders = evaluation.bidders.map(\.name)
+        let tenderers = evaluation.bidders.map { OCDSParty.organisation($0.name, roles: ["tenderer"]) }
+        content.parties = tenderers
+        content.tender = .object(
+            ("id", .string(state.reference)), ("numberOfTenderers", .number(ExactDecimal(tenderers.count))),
+            ("tenderers", tenderers.isEmpty ? nil : .array(tenderers.map(\.reference))))
+        return content
+    }
+
+    /// The award, its supplier, and the contract it gives (its term from the registration).
+    static func awarded(_ award: Award, state: inout OCDSContractState) -> OCDSReleaseContent {
+        var content = OCDSReleaseContent()
+        state.supplier = award.supplier
+        let supplier = state.supplierParty(award.supplier)
+        content.parties = [supplier]
+        content.awards = [.object(
+            ("id", .string(awardID(state))), ("date", .day(award.awardDate)), ("status", .string("active")),
+            ("value", .gbp(award.value)), ("suppliers", .array([supplier.reference])))]
+        content.contracts = [contract(
+            state, ("status", .string("active")),
+            ("period", .object(("startDate", .day(state.startDate)), ("endDate", .endOfDay(state.endDate)))))]
+        return content
+    }
+}

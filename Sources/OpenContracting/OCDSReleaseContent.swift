@@ -1,0 +1,25 @@
+/// The sections one event fills in a release, before the release's own fields are added.
+/// Each event writes only what it says: the merge of a contract's releases builds the whole.
+struct OCDSReleaseContent {
+    var parties: [OCDSParty] = []
+    var buyer: OCDSValue?
+    var planning: OCDSValue?
+    var tender: OCDSValue?
+    var awards: [OCDSValue] = []
+    var contracts: [OCDSValue] = []
+}
+
+/// The release tag each contract event takes (docs/open-contracting.md): the stage of the
+/// contracting process the event belongs to.
+enum OCDSReleaseTag {
+    static func tag(forEventType type: String) -> String? {
+        switch type {
+        case "ContractRegistered", "ThresholdAssessed", "ExemptionRequested", "ExemptionDecided": "planning"
+        case "WeightingDecided", "BidsEvaluated": "tender"
+        case "ContractAwarded": "award"
+        case "PledgeRecorded", "CommitmentsRefreshed", "ContractClosed": "contract"
+        case "DeliveryReported", "DeliveryCorrected": "implementation"
+        default: nil
+        }
+    }
+}

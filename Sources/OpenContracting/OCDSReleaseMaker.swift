@@ -1,0 +1,89 @@
+import EventStore
+import LedgerValues
+import SocialValue
+
+/// Turns a contract's recorded events into OCDS releases, one per event, in the order of the
+/// log. It keeps a small state per contract (``OCDSContractState``), so it can be fed the
+/// whole log in one pass (a release package) or one contract's stream (a record): the same
+/// event always gives the same release.
+public struct OCDSReleaseMaker {
+    /// What a release's `ocid` starts with: `<prefix>-<contract reference>`.
+    public let ocidPrefix: String
+    let reference: ReferenceData
+    private var contracts: [String: OCDSContractState] = [:]
+    private var catalogs: [String: Catalog?] = [:]
+
+    /// - Parameter reference: the policies and catalogs as the ledger held them where the export
+    ///   reads, for measure names.
+    public init(ocidPrefix: String, reference: ReferenceData) {
+        self.ocidPrefix = ocidPrefix
+        self.reference = reference
+    }
+
+    public func ocid(of contract: String) -> String { "\(ocidPrefix)-\(contract)" }
+
+    /// The release for `event`, or `nil` when it is not a contract event.
+    /// - Throws: ``InputError`` when a stored payload no longer reads.
+    public mutating func release(for event: RecordedEvent) throws -> OCDSValue? {
+        guard let contract = ContractEvent.reference(ofStream: event.streamId),
+            let tag = OCDSReleaseTag.tag(forEventType: event.eventType),
+            let decoded = try ContractEvent(type: event.eventType, payload: event.payload)
+        else { return nil }
+        if case .registered(let registration) = decoded { contracts[contract] = OCDSContractState(registration) }
+        // A stream always starts with its registration; without one there is nothing to describe.
+        guard var state = contracts[contract] else { return nil }
+        let content = content(of: decoded, recorded: event, state: &state)
+        contracts[contract] = state
+        return envelope(content, contract: contract, event: event, tag: tag)
+    }
+
+    private mutating func content(of event: ContractEvent, recorded: RecordedEvent, state: inout OCDSContractState) -> OCDSReleaseContent {
+        let date = recorded.event.effectiveDate
+        switch event {
+        case .registered(let registration): return Self.registered(registration, state: state)
+        case .thresholdAssessed(let assessment): return Self.assessed(assessment, state: state)
+        case .exemptionRequested(let request): return Self.exemptionRequested(request, state: state, reason: recorded.event.reason)
+        case .exemptionDecided(let decision): return Self.exemptionDecided(decision, state: state)
+        case .weightingDecided(let weighting): return Self.weighted(weighting, state: state)
+        case .bidsEvaluated(let evaluation): return Self.evaluated(evaluation, state: &state)
+        case .awarded(let award): return Self.awarded(award, state: &state)
+        case .pledgeRecorded(let pledge): return pledged(pledge, on: date, state: &state)
+        case .commitmentsRefreshed(let refresh): return refreshed(refresh, on: date, state: &state)
+        case .deliveryReported(let report): return reported(report.quarter, report.lines, corrects: nil, state: &state)
+        case .deliveryCorrected(let correction): return reported(correction.quarter, correction.lines, corrects: correction.corrects, state: &state)
+        case .closed(let closure): return Self.closed(closure, state: state)
+        }
+    }
+
+    /// The release's own fields, then the sections in the standard's order.
+    private func envelope(_ content: OCDSReleaseContent, contract: String, event: RecordedEvent, tag: String) -> OCDSValue {
+        var members: [OCDSValue.Member] = [
+            .init("ocid", .string(ocid(of: contract))), .init("id", .string(event.eventId.description)),
+            .init("date", .day(event.event.effectiveDate)), .init("tag", .array([.string(tag)])),
+            .init("initiationType", .string("tender")),
+        ]
+        if !content.parties.isEmpty { members.append(.init("parties", .array(content.parties.map(\.party)))) }
+        if let buyer = content.buyer { members.append(.init("buyer", buyer)) }
+        if let planning = content.planning { members.append(.init("planning", planning)) }
+        if let tender = content.tender { members.append(.init("tender", tender)) }
+        if !content.awards.isEmpty { members.append(.init("awards", .array(content.awards))) }
+        if !content.contracts.isEmpty { members.append(.init("contracts", .array(content.contracts))) }
+        return .object(members)
+    }
+
+    /// The name of a measure in the catalog a line was priced with (looked up once per catalog).
+    mutating func measureName(_ code: String, catalog: String) -> String? {
+        if catalogs[catalog] == nil { catalogs[catalog] = .some(reference.catalog(reference: catalog)) }
+        return catalogs[catalog]??.measure(code)?.description
+    }
+
+    /// The id every award of a contract takes: one award per contract.
+    static func awardID(_ state: OCDSContractState) -> String { "\(state.reference)-award" }
+
+    /// `contracts[0]`: its id and award, then what the event adds.
+    static func contract(_ state: OCDSContractState, _ members: (String, OCDSValue?)...) -> OCDSValue {
+        var all: [OCDSValue.Member] = [.init("id", .string(state.reference)), .init("awardID", .string(awardID(state)))]
+        all += members.compactMap { key, value in value.map { OCDSValue.Member(key, $0) } }
+        return .object(all)
+    }
+}

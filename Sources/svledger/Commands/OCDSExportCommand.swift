@@ -1,0 +1,77 @@
+import ArgumentParser
+import EventStore
+import LedgerValues
+import OpenContracting
+import Projections
+import Queries
+import SocialValue
+
+extension OCDSFormat: ExpressibleByArgument {}
+
+extension Root.Export {
+    struct OCDS: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ocds",
+            abstract: "The contracts as Open Contracting (OCDS 1.1) releases or records, with the UK profile's extensions.",
+            discussion: """
+                One release per contract event: its id is the event id, its date the day the event took
+                effect, its tag the stage (planning, tender, award, contract, implementation). Pledges
+                become the contract's agreed metrics (KPIs), quarterly returns the observations of its
+                implementation metrics with their Procurement Act rating; docs/open-contracting.md has the
+                whole mapping. The package's publisher uid is the head the export was read at
+                (<position>:<hash>, as `svledger verify` prints it), so the same ledger state always
+                exports the same bytes.
+
+                  svledger export ocds --out ocds.json                     # a release package
+                  svledger export ocds --format records --out records.json # a record per contract, compiled
+                  svledger export ocds --format ndjson | head -3           # one release per line
+                  svledger export ocds --contract LCC-2025-014 --as-of 2025-12-31
+                  svledger export ocds --ocid-prefix ocds-abc123 --out ocds.json
+
+                The export is written as the log is read, so it needs little memory at any size.
+                """)
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var asOf: AsOfOptions
+        @Option(help: "Only this contract's releases (its reference).") var contract: String?
+        @Option(help: "package (a release package), records (a record package) or ndjson (a release per line).")
+        var format: OCDSFormat = .package
+        @Option(help: "Write to this file instead of stdout.") var out: String?
+        @Option(help: ArgumentHelp("What every ocid starts with: <prefix>-<contract reference>.", valueName: "prefix"))
+        var ocidPrefix = "ocds-svledger"
+
+        func validate() throws {
+            // An ocid is matched by its prefix; one with spaces or slashes could not be.
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+            if ocidPrefix.isEmpty || !ocidPrefix.allSatisfy(allowed.contains) {
+                throw ValidationError("--ocid-prefix takes letters, digits, '-', '_' and '.', like ocds-abc123; got \(DisplayText.quoted(ocidPrefix))")
+            }
+        }
+
+        func run() throws {
+            let opened = try ledger.openLedger(.readOnly)
+            let position = try asOf.position(in: opened)
+            let file = try out.map(AtomicFile.init)
+            let sink: any OutputSink = file ?? StandardOutput.shared
+            let export = OCDSExport(format: format, ocidPrefix: ocidPrefix, contract: contract, through: position)
+            let count: Int
+            do {
+                count = try opened.store.read { reader in
+                    let head = try LedgerHead.at(position, in: reader)
+                    let reference = try ReferenceReplay.referenceData(reader, through: head.position)
+                    let councils = reference.describedCouncils.map(\.name)
+                    let publication = OCDSPublication(
+                        head: head, headRecordedAt: try reader.event(at: head.position)?.recordedAt,
+                        councilName: councils.isEmpty ? nil : councils.joined(separator: "; "))
+                    return try export.write(from: reader, reference: reference, publication: publication) { try sink.write($0) }
+                }
+            } catch OCDSExportError.unknownContract(let contract) {
+                let known = try opened.store.read { try $0.streamIds(withPrefix: ContractEvent.streamPrefix) }.compactMap(ContractEvent.reference(ofStream:))
+                throw CLIError(.notFound, "contract-not-found", "no events for contract \(DisplayText.excerpt(contract))\(position.map { " up to position \($0)" } ?? "")\(Suggestion.phrase(for: contract, among: known))")
+            }
+            if let file, let out {
+                try file.commit()
+                Terminal.print("exported \(count) \(format == .records ? "records" : "releases") to \(out)")
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+
+/// Each contract event type's release, on a ledger built with the real executable.
+@Suite struct OCDSExportMappingTests {
+    typealias J = OCDSJSON
+
+    @Test func oneReleasePerEventWithItsIdDateAndTag() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let releases = try ledger.releases(["--contract", "T-1"])
+        let events = try ledger.eventIds(stream: "contract/T-1")
+        #expect(releases.map { $0["id"] as? String } == events.map(\.id))
+        #expect(releases.map { ($0["tag"] as? [String]) ?? [] } == [
+            ["planning"], ["planning"], ["tender"], ["tender"], ["award"], ["contract"],
+            ["implementation"], ["implementation"], ["implementation"], ["contract"], ["contract"],
+        ])
+        #expect(releases.map { $0["date"] as? String } == [
+            "2025-02-03", "2025-02-03", "2025-02-10", "2025-02-20", "2025-03-14", "2025-03-14",
+            "2025-07-12", "2025-08-01", "2025-10-10", "2026-03-20", "2026-06-30",
+        ].map { "\($0)T00:00:00Z" })
+        #expect(releases.allSatisfy { $0["ocid"] as? String == "ocds-svledger-T-1" && $0["initiationType"] as? String == "tender" })
+    }
+
+    @Test func registrationDescribesTheBuyerAndTheTender() throws {
+        let release = try OCDSLedger.lifecycle().releases(["--contract", "T-1"])[0]
+        #expect(J.value(release, "buyer", "name") as? String == "Highways & Transport")
+        #expect(J.value(release, "parties", 0, "roles") as? [String] == ["buyer"])
+        #expect(J.value(release, "parties", 0, "id") as? String == J.value(release, "buyer", "id") as? String)
+        #expect(J.value(release, "tender", "id") as? String == "T-1")
+        #expect(J.value(release, "tender", "title") as? String == "Test works")
+        #expect(J.value(release, "tender", "mainProcurementCategory") as? String == "works")
+        #expect(J.value(release, "tender", "value", "currency") as? String == "GBP")
+        #expect(J.value(release, "tender", "contractPeriod", "startDate") as? String == "2025-04-01T00:00:00Z")
+        #expect((J.value(release, "tender", "deliveryAddresses") as? [[String: String]])?.map { $0["region"] } == ["Preston", "South Ribble"])
+    }
+
+    @Test func assessmentGivesSustainabilityAimsAndARationale() throws {
+        let releases = try OCDSLedger.lifecycle().releases()
+        let assessed = releases[1]
+        #expect(J.value(assessed, "tender", "hasSustainability") as? Bool == true)
+        #expect((J.value(assessed, "tender", "sustainability") as? [[String: Any]])?.compactMap { $0["goal"] as? String } == ["economic", "social", "environmental"])
+        let rationale = try #require(J.value(assessed, "planning", "rationale") as? String)
+        #expect(rationale.contains("lancashire-2024-28@1") && rationale.contains("above the threshold") && rationale.contains("£100,000.00"))
+        let exemption = releases.filter { ($0["ocid"] as? String) == "ocds-svledger-T-2" }.compactMap { J.value($0, "planning", "rationale") as? String }
+        #expect(exemption.contains { $0.contains("requested") && $0.contains("BC-7") })
+        #expect(exemption.contains { $0.contains("granted by the Head of Procurement") })
+    }
+
+    @Test func weightingIsTheSocialValueAwardCriterionOfLotOne() throws {
+        let text = try OCDSLedger.lifecycle().export(["--contract", "T-1", "--format", "ndjson"])
+        let weighting = try J.object(String(text.split(separator: "\n")[2]))
+        #expect(J.value(weighting, "tender", "lots", 0, "id") as? String == "1")
+        let criterion = J.value(weighting, "tender", "lots", 0, "awardCriteria", "criteria", 0)
+        #expect(J.value(criterion, "type") as? String == "quality")
+        #expect(J.value(criterion, "numbers", 0, "weight") as? String == "percentageExact")
+        // The percentage is written from its exact digits.
+        #expect(text.contains("\"numbers\":[{\"number\":12.5,\"weight\":\"percentageExact\"}]"))
+    }
+
+    @Test func bidsNameTheTenderersAndTheAwardItsSupplier() throws {
+        let releases = try OCDSLedger.lifecycle().releases(["--contract", "T-1"])
+        #expect(J.value(releases[3], "tender", "numberOfTenderers") as? Int == 2)
+        #expect((J.value(releases[3], "tender", "tenderers") as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["North Roads Ltd", "Acme Ltd"])
+        let award = releases[4]
+        #expect(J.value(award, "awards", 0, "id") as? String == "T-1-award")
+        #expect(J.value(award, "awards", 0, "status") as? String == "active")
+        #expect(J.value(award, "awards", 0, "suppliers", 0, "name") as? String == "North Roads Ltd")
+        #expect(J.value(award, "parties", 0, "roles") as? [String] == ["tenderer", "supplier"])
+        #expect(J.value(award, "contracts", 0, "id") as? String == "T-1")
+        #expect(J.value(award, "contracts", 0, "awardID") as? String == "T-1-award")
+        #expect(J.value(award, "contracts", 0, "period", "endDate") as? String == "2027-03-31T23:59:59Z")
+    }
+
+    @Test func pledgeLinesAreAgreedMetricsWithTargets() throws {
+        let pledge = try OCDSLedger.lifecycle().releases(["--contract", "T-1"])[5]
+        let metrics = J.value(pledge, "contracts", 0, "agreedMetrics")
+        #expect((metrics as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["P10", "P20", "JOB", "REC"])
+        let job = J.item(metrics, id: "JOB")
+        #expect(J.value(job, "title") as? String == "Local jobs")
+        #expect(J.value(job, "observations", 0, "id") as? String == "target")
+        #expect(J.value(job, "observations", 0, "measure") as? Int == 4)
+        #expect(J.value(job, "observations", 0, "unit", "name") as? String == "no. people FTE")
+        #expect(J.value(job, "observations", 0, "value", "currency") as? String == "GBP")
+    }
+
+    @Test func moneyIsExactToThePenny() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let lines = try ledger.export(["--contract", "T-1", "--format", "ndjson"]).split(separator: "\n").map(String.init)
+        // The pledge: P10 at £0.10 and P20 at £0.20 (0.1 + 0.2 is not 0.3 in binary floating point).
+        #expect(lines[5].contains("\"value\":{\"amount\":0.10,\"currency\":\"GBP\"}"))
+        #expect(lines[5].contains("\"value\":{\"amount\":0.20,\"currency\":\"GBP\"}"))
+        #expect(J.amountsInPence(lines[5]) == [10, 20, 40000, 0])
+        // The Q1 return delivered the same two lines and one job at £100.
+        #expect(J.amountsInPence(lines[6]) == [10, 20, 10000])
+        #expect(lines[0].contains("\"value\":{\"amount\":500000.00,\"currency\":\"GBP\"}"))
+    }
+
+    @Test func returnsAreImplementationObservationsPerQuarterWithTheirRating() throws {
+        let report = try OCDSLedger.lifecycle().releases(["--contract", "T-1"])[6]
+        let job = J.item(J.value(report, "contracts", 0, "implementation", "metrics"), id: "JOB")
+        let observation = J.value(job, "observations", 0)
+        #expect(J.value(observation, "id") as? String == "2025-26-Q1")
+        #expect(J.value(observation, "period", "startDate") as? String == "2025-04-01T00:00:00Z")
+        #expect(J.value(observation, "period", "endDate") as? String == "2025-06-30T23:59:59Z")
+        #expect(J.value(observation, "measure") as? Int == 1)
+        // 1 job of 4 over two years: expected by 30 June about 0.49, so delivery is rated good.
+        #expect(J.value(observation, "measureClassification", "id") as? String == "met")
+        #expect(J.value(observation, "notes") == nil)
+    }
+
+    @Test func aCorrectionReplacesTheObservationByItsId() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let releases = try ledger.releases(["--contract", "T-1"])
+        let corrected = try #require(ledger.eventIds(stream: "contract/T-1").first { $0.type == "DeliveryReported" }?.id)
+        let observation = J.value(J.item(J.value(releases[7], "contracts", 0, "implementation", "metrics"), id: "JOB"), "observations", 0)
+        #expect(J.value(observation, "id") as? String == "2025-26-Q1")
+        #expect(J.value(observation, "measure") as? Int == 2)
+        #expect(J.value(observation, "notes") as? String == "corrects event \(corrected); replaces the earlier figures")
+        // In the record, the merge keeps one Q1 observation: the correction's.
+        let record = try OCDSJSON.object(ledger.export(["--contract", "T-1", "--format", "records"]))
+        let compiled = J.value(record, "records", 0, "compiledRelease")
+        let merged = J.value(J.item(J.value(compiled, "contracts", 0, "implementation", "metrics"), id: "JOB"), "observations") as? [[String: Any]]
+        #expect(merged?.compactMap { $0["id"] as? String } == ["2025-26-Q1", "2025-26-Q2"])
+        #expect(merged?.first?["measure"] as? Int == 2)
+    }
+
+    @Test func aRefreshKeepsTheOriginalTargetInTheEarlierRelease() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let releases = try ledger.releases(["--contract", "T-1"])
+        let target = { (release: [String: Any], id: String) in J.value(J.item(J.value(release, "contracts", 0, "agreedMetrics"), id: id), "observations", 0) }
+        #expect(J.value(target(releases[5], "JOB"), "measure") as? Int == 4)
+        #expect(J.value(target(releases[9], "JOB"), "measure") as? Int == 6)
+        let withdrawn = target(releases[9], "REC")
+        #expect(J.value(withdrawn, "measure") as? Int == 0)
+        #expect(J.value(withdrawn, "notes") as? String == "withdrawn at review 2026-03-20")
+        let compiled = J.value(try OCDSJSON.object(ledger.export(["--contract", "T-1", "--format", "records"])), "records", 0, "compiledRelease")
+        #expect(J.value(J.item(J.value(compiled, "contracts", 0, "agreedMetrics"), id: "JOB"), "observations", 0, "measure") as? Int == 6)
+    }
+
+    @Test func closureTerminatesTheContractAndSaysItWasEarly() throws {
+        let closed = try OCDSLedger.lifecycle().releases(["--contract", "T-1"])[10]
+        #expect(J.value(closed, "contracts", 0, "status") as? String == "terminated")
+        #expect(J.value(closed, "contracts", 0, "period", "endDate") as? String == "2026-06-30T23:59:59Z")
+        #expect(J.value(closed, "contracts", 0, "terminationRationaleClassifications", 0, "id") as? String == "earlyTermination")
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// The package around the releases, and what makes an export repeatable and checkable.
+@Suite struct OCDSExportPackageTests {
+    typealias J = OCDSJSON
+
+    @Test func thePublisherIsTheHeadThatVerifyPrints() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let package = try OCDSJSON.object(ledger.export())
+        // `svledger verify` ends with "head <position> <hash>".
+        let head = try #require(ledger.run(["verify"]).split(separator: "\n").last { $0.hasPrefix("head ") })
+        let parts = head.split(separator: " ")
+        let uid = "\(parts[1]):\(parts[2])"
+        #expect(J.value(package, "publisher", "uid") as? String == uid)
+        #expect(J.value(package, "publisher", "scheme") as? String == "svledger-ledger-head")
+        #expect(J.value(package, "publisher", "name") as? String == "svledger ledger")
+        #expect(package["uri"] as? String == "urn:svledger:ledger:\(uid)")
+        #expect(package["version"] as? String == "1.1")
+        let extensions = try #require(package["extensions"] as? [String])
+        #expect(extensions.count == 6 && extensions.allSatisfy { $0.hasPrefix("https://") && $0.hasSuffix("/extension.json") })
+        #expect((package["releases"] as? [Any])?.count == 15)
+    }
+
+    @Test func theSameLedgerExportsTheSameBytes() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        for format in ["package", "records", "ndjson"] {
+            let first = try ledger.export(["--format", format])
+            #expect(!first.isEmpty)
+            #expect(try ledger.export(["--format", format]) == first, "\(format) differs between two exports")
+        }
+        // The package is dated by its head event, not by the clock of the export.
+        let published = try #require(try OCDSJSON.object(ledger.export())["publishedDate"] as? String)
+        let headEvent = try #require(try ledger.run(["log", "--format", "json"]).split(separator: "\n").last)
+        #expect(try OCDSJSON.object(String(headEvent))["recordedAt"] as? String == published)
+    }
+
+    @Test func releaseIdsAreTheEventIdsAndUnique() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let ids = try ledger.releases().compactMap { $0["id"] as? String }
+        let events = try ledger.eventIds(stream: "contract/T-1").map(\.id) + ledger.eventIds(stream: "contract/T-2").map(\.id)
+        #expect(Set(ids) == Set(events))
+        #expect(Set(ids).count == ids.count)
+    }
+
+    @Test func recordsHoldEachContractsReleasesAndTheirCompiledRelease() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let package = try OCDSJSON.object(ledger.export(["--format", "records"]))
+        let records = try #require(package["records"] as? [[String: Any]])
+        #expect(records.compactMap { $0["ocid"] as? String } == ["ocds-svledger-T-1", "ocds-svledger-T-2"])
+        #expect((records[0]["releases"] as? [Any])?.count == 11)
+        let compiled = records[0]["compiledRelease"]
+        #expect(J.value(compiled, "tag") as? [String] == ["compiled"])
+        #expect(J.value(compiled, "id") as? String == "ocds-svledger-T-1-2026-06-30T00:00:00Z")
+        #expect(J.value(compiled, "contracts", 0, "status") as? String == "terminated")
+        #expect(J.value(compiled, "awards", 0, "value", "currency") as? String == "GBP")
+        #expect((J.value(compiled, "parties") as? [Any])?.count == 3)
+    }
+
+    @Test func ndjsonIsTheReleasePackagesReleasesOnePerLine() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let package = try OCDSJSON.object(ledger.export())
+        let releases = try #require(package["releases"] as? [[String: Any]])
+        let lines = try ledger.releases()
+        #expect(lines.count == releases.count)
+        #expect(lines.compactMap { $0["id"] as? String } == releases.compactMap { $0["id"] as? String })
+    }
+
+    @Test func outWritesTheFileAndSaysHowMany() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let out = ledger.directory.child("export.json")
+        let said = try ledger.export(["--out", out])
+        #expect(said == "exported 15 releases to \(out)\n")
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == ledger.export())
+    }
+
+    @Test func theCouncilDescribedIsThePublisher() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let council = try ledger.file("council.ndjson", """
+            {"command": "council.describe", "actor": {"id": "r.shah", "role": "Head of Procurement"}, "effectiveDate": "2025-04-01", \
+            "councilId": "testshire", "name": "Testshire County Council", "author": "Director of Finance", \
+            "contact": {"name": "R. Shah", "role": null, "phone": null, "email": "sv@testshire.example"}, "directorates": [], "themes": []}
+            """)
+        try ledger.run(["apply", council])
+        #expect(J.value(try OCDSJSON.object(ledger.export()), "publisher", "name") as? String == "Testshire County Council")
+    }
+}
+
+/// Choosing what to export, and refusing what cannot be.
+@Suite struct OCDSExportFilterTests {
+    @Test func contractLimitsTheExportToOneContract() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let releases = try ledger.releases(["--contract", "T-2"])
+        #expect(releases.count == 4)
+        #expect(releases.allSatisfy { $0["ocid"] as? String == "ocds-svledger-T-2" })
+        let records = try OCDSJSON.object(ledger.export(["--contract", "T-2", "--format", "records"]))["records"] as? [[String: Any]]
+        #expect(records?.compactMap { $0["ocid"] as? String } == ["ocds-svledger-T-2"])
+    }
+
+    @Test func anUnknownContractIsAClearError() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let result = try ledger.attempt(["export", "ocds", "--contract", "T-3"])
+        #expect(result.status == 66)
+        #expect(result.stderr.contains("no events for contract T-3") && result.stderr.contains("(contract-not-found)"))
+        #expect(result.stdout.isEmpty)
+        // Nor is there a contract before its registration.
+        let early = try ledger.attempt(["export", "ocds", "--contract", "T-1", "--at", "2"])
+        #expect(early.status == 66 && early.stderr.contains("up to position 2"))
+    }
+
+    @Test func theOcidPrefixIsConfigurable() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let releases = try ledger.releases(["--ocid-prefix", "ocds-abc123", "--contract", "T-1"])
+        #expect(releases.allSatisfy { $0["ocid"] as? String == "ocds-abc123-T-1" })
+        let refused = try ledger.attempt(["export", "ocds", "--ocid-prefix", "has space"])
+        #expect(refused.status == 64 && refused.stderr.contains("--ocid-prefix"))
+    }
+
+    @Test func atAPositionTheExportStopsThere() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        // Positions 1-2 are the policy and the catalog; 3 onwards T-1's events.
+        let releases = try ledger.releases(["--at", "7"])
+        #expect(releases.count == 5)
+        let package = try OCDSJSON.object(ledger.export(["--at", "7"]))
+        #expect((OCDSJSON.value(package, "publisher", "uid") as? String)?.hasPrefix("7:") == true)
+    }
+}
