@@ -6,7 +6,7 @@
 enum OCDSFieldCoverage {
     /// Fields read into commands; their whole subtree is taken.
     static let mapped: Set<String> = [
-        "ocid", "id", "date", "tag", "initiationType", "language",
+        "ocid", "id", "date", "tag", "initiationType", "language", "planning.rationale",
         "buyer",
         "parties[].id", "parties[].name", "parties[].roles",
         "tender.id", "tender.title", "tender.mainProcurementCategory", "tender.value", "tender.contractPeriod",
@@ -29,7 +29,7 @@ enum OCDSFieldCoverage {
     /// not taken: the threshold assessment (from the policy) and the KPI ratings (from the
     /// reconciliation).
     static let recomputed: Set<String> = [
-        "tender.sustainability", "planning.rationale",
+        "tender.sustainability", "tender.hasSustainability", "tender.lots[0].awardCriteria.weightingDescription",
         "contracts[0].implementation.metrics[].observations[].measureClassification",
     ]
 

@@ -49,6 +49,8 @@ struct NoticePlanner {
         let ledgerState = recorded.state
         state = ledgerState
         let registration = mergedRegistration()
+        let existingSupplier = facts.lazy.compactMap(\.existingSupplier).first
+        let assessedLater = facts.contains(where: \.assessesThreshold)
         let running = registration.flatMap { registersAsRunning($0) } ?? false
         var commitments = Self.commitmentHistory(ledgerState), matchedCommitments = 0
         var figures = Self.figureHistory(recorded), matchedFigures: [FigureKey: Int] = [:], lastFigure: [FigureKey: ExactDecimal] = [:]
@@ -59,10 +61,20 @@ struct NoticePlanner {
             guard !stopped else { break }
             let day = release.day
             if !state.exists, let registration, !running, said.hasTender || said.award != nil {
-                act(release, day, .register(registration))
+                if let supplier = existingSupplier {
+                    act(release, day, .register(registration.with(existingSupplier: supplier, migrated: migrated(from: day))))
+                } else {
+                    act(release, day, .register(registration))
+                }
+            }
+            // A threshold assessment at the release that records one; a notice from elsewhere
+            // has none, so it is assessed with the registration, as the rules need before award.
+            if state.exists, state.assessment == nil, state.supplier == nil,
+                said.assessesThreshold || (!assessedLater && existingSupplier == nil)
+            {
                 act(release, day, .assessThreshold)
             }
-            if let percent = said.weighting, state.exists, state.weighting == nil { decideWeighting(release, day, percent) }
+            if let percent = said.weighting, state.exists, state.weighting == nil { decideWeighting(release, day, percent, said.overrideReason) }
             if let award = said.award, state.supplier == nil {
                 if running, !state.exists, let registration {
                     act(release, award.date, .register(registration.with(existingSupplier: award.supplier)))
@@ -152,7 +164,8 @@ struct NoticePlanner {
                 reader.note(.defaulted, "\(path).tender.deliveryAddresses", "no area served in the notice: --area \(areas.joined(separator: ", ")) used")
             }
         }
-        let policy = defaultedPolicy(path)
+        let named = last(\.policyId).flatMap { referenceData.policies[$0] != nil ? $0 : nil }
+        let policy = named ?? defaultedPolicy(path)
         guard absent.isEmpty, !areas.isEmpty, let policy, let title, let buyer, let category, let value, let start, let end else {
             stopped = true
             return nil
@@ -185,10 +198,25 @@ struct NoticePlanner {
 
     // MARK: - Steps
 
-    mutating func decideWeighting(_ release: OCDSRelease, _ day: CalendarDate, _ percent: ExactDecimal) {
+    /// A running contract whose notice reports quarters that ended before its registration was
+    /// taken on as migrated (only a migrated contract may have them), and the finding says so.
+    mutating func migrated(from registeredOn: CalendarDate) -> Bool {
+        guard let early = facts.flatMap(\.observations).map(\.quarter).min(), early.lastDay < registeredOn else { return false }
+        reader.note(
+            .registeredAsRunning, notice.releases[0].path,
+            "contract \(reference) reports \(early), before its registration on \(registeredOn): registered as a migrated running contract")
+        return true
+    }
+
+    mutating func decideWeighting(_ release: OCDSRelease, _ day: CalendarDate, _ percent: ExactDecimal, _ overrideReason: String?) {
+        if let overrideReason {
+            act(release, day, .decideWeighting(percent: percent, basis: .boardOverride, answers: nil, overrideReason: overrideReason))
+            return
+        }
         let rule = state.assessment.flatMap { referenceData.policy($0.policyId, version: $0.policyVersion) }?.weighting
         if rule?.kind == .matrix {
             missing("\(release.path).tender.lots[0].awardCriteria", "policy sets the weighting from its matrix, whose answers a notice does not give: record it with `svledger weighting decide`, then import again")
+            stopped = true
             return
         }
         act(release, day, .decideWeighting(percent: percent, basis: .policyMinimum, answers: nil, overrideReason: nil))
@@ -302,9 +330,10 @@ struct NoticePlanner {
 }
 
 extension Registration {
-    func with(existingSupplier supplier: String) -> Registration {
+    func with(existingSupplier supplier: String, migrated: Bool = false) -> Registration {
         Registration(
             reference: reference, title: title, buyerDepartment: buyerDepartment, category: category, estimatedValue: estimatedValue,
-            startDate: startDate, endDate: endDate, areasServed: areasServed, policyId: policyId, existingSupplier: supplier)
+            startDate: startDate, endDate: endDate, areasServed: areasServed, policyId: policyId, existingSupplier: supplier,
+            migrated: migrated)
     }
 }

@@ -14,7 +14,17 @@ struct OCDSReleaseFacts {
     var end: CalendarDate?
     var areas: [String]?
     var weighting: ExactDecimal?
+    /// The svledger policy a threshold assessment names (`… under policy lancashire-2024-28@1: …`),
+    /// as `svledger export ocds` writes it in `planning.rationale`.
+    var policyId: String?
     var award: (supplier: String, date: CalendarDate, value: Money)?
+    /// A supplier named with no award date or value beside the tender: a contract already
+    /// running when registered (`svledger export ocds` writes an existing supplier so).
+    var existingSupplier: String?
+    /// The release records a threshold assessment (its `planning.rationale` says so).
+    var assessesThreshold = false
+    /// The weighting's board override reason, when the weighting description gives one.
+    var overrideReason: String?
     /// `agreedMetrics`, when the release has them: each measure's target, or nil when withdrawn.
     var targets: [(measure: String, quantity: ExactDecimal?)]?
     var observations: [Observation] = []
@@ -47,8 +57,17 @@ struct OCDSReleaseFacts {
             end = reader.day(period["endDate"], "\(path).tender.contractPeriod.endDate")
         }
         areas = Self.areas(tender)
+        let rationale = json["planning"]?["rationale"]?.string
+        policyId = Self.policy(rationale)
+        assessesThreshold = rationale?.lowercased().contains("threshold assessment") ?? false
+        overrideReason = Self.overrideReason(tender?["lots"]?.array?.first?["awardCriteria"]?["weightingDescription"]?.string)
         if let (criterion, criterionPath) = OCDSWeighting.criterion(in: json, path: path) {
-            if let weight = criterion["numbers"]?.array?.first?["weight"] {
+            // OCDS puts the figure in `number` and says in `weight` how to read it
+            // (`percentageExact`); some publishers put the percent in `weight` itself.
+            let number = criterion["numbers"]?.array?.first
+            if let figure = number?["number"] {
+                weighting = reader.quantity(figure, "\(criterionPath).numbers[0].number")
+            } else if let weight = number?["weight"] {
                 weighting = reader.quantity(weight, "\(criterionPath).numbers[0].weight")
             } else {
                 reader.note(.missingField, "\(criterionPath).numbers[0].weight", "the social value criterion gives no weight")
@@ -63,6 +82,10 @@ struct OCDSReleaseFacts {
         let name = supplier["name"]?.string ?? supplier["id"]?.string.flatMap { id in Self.parties(release).first { $0["id"]?.string == id }?["name"]?.string }
         guard let name else {
             reader.note(.missingField, "\(path).suppliers[0].name", "the awarded supplier has no name")
+            return
+        }
+        if award["date"] == nil, award["value"] == nil, release["tender"]?["title"] != nil {
+            existingSupplier = name
             return
         }
         guard let date = reader.day(award["date"], "\(path).date") else { return }
@@ -133,6 +156,22 @@ struct OCDSReleaseFacts {
         if let id = observation["id"]?.string, let quarter = FinancialQuarter(id) { return quarter }
         reader.note(.missingField, "\(path).period", "an observation needs its period (a financial quarter)")
         return nil
+    }
+
+    static func policy(_ rationale: String?) -> String? {
+        guard let rationale, let start = rationale.range(of: "under policy ")?.upperBound else { return nil }
+        let reference = rationale[start...].prefix { !$0.isWhitespace && $0 != ":" && $0 != "," }
+        let id = reference.split(separator: "@").first.map(String.init)
+        return id?.isEmpty == false ? id : nil
+    }
+
+    /// The reason of a weighting set by board override, from `svledger export ocds`'s
+    /// description: `… on a board override (Safety-critical market; minute 2025/14).`
+    static func overrideReason(_ description: String?) -> String? {
+        guard let description, let start = description.range(of: "board override (")?.upperBound,
+            let end = description.range(of: ")", options: .backwards)?.lowerBound, start < end
+        else { return nil }
+        return String(description[start..<end])
     }
 
     static func parties(_ release: NoticeJSON) -> [NoticeJSON] { release["parties"]?.array ?? [] }
