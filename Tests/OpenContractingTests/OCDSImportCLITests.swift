@@ -96,7 +96,7 @@ struct OCDSImportCLITests {
         // 5% is under the policy's 10% minimum: weighting-below-minimum.
         let low = try ledger.write(
             try OCDSImportFixtures.text(OCDSImportFixtures.findATender)
-                .replacingOccurrences(of: "\"description\": \"Social value (TOMs)\", \"numbers\": [{\"weight\": 10}]", with: "\"description\": \"Social value (TOMs)\", \"numbers\": [{\"weight\": 5}]"),
+                .replacingOccurrences(of: "\"description\": \"Social value (TOMs)\", \"numbers\": [{\"number\": 10,", with: "\"description\": \"Social value (TOMs)\", \"numbers\": [{\"number\": 5,"),
             "low-weighting.json")
         let refused = try ledger.importing(low, expectSuccess: false)
         #expect(refused.status == 1)
