@@ -54,6 +54,7 @@ struct OCDSImportCLITests {
         let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let notices = document?["notices"] as? [[String: Any]]
         #expect((notices?.first?["commands"] as? [Any])?.count == 7)
+        #expect((document?["head"] as? [String: Any])?["position"] as? Int == 2)
         #expect(try ledger.dataFile() == before)
     }
 

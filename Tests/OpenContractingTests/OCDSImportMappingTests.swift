@@ -90,6 +90,16 @@ struct OCDSImportMappingTests {
     }
 }
 
+@Suite("import ocds: the contract reference of an ocid")
+struct OCDSImportReferenceTests {
+    @Test("the publisher's prefix is dropped, whatever it is; an ocid without one is kept whole")
+    func reference() {
+        #expect(OCDSImportPlan.reference(fromOcid: "ocds-svledger-LCC-2025-014") == "LCC-2025-014")
+        #expect(OCDSImportPlan.reference(fromOcid: "ocds-h6vhtk-04f2c3") == "04f2c3")
+        #expect(OCDSImportPlan.reference(fromOcid: "LCC-2025-014") == "LCC-2025-014")
+    }
+}
+
 @Suite("import ocds: Contracts Finder award notices")
 struct OCDSImportContractsFinderTests {
     @Test("an award above threshold with no weighting is registered as running with its supplier; one below is awarded")

@@ -71,7 +71,7 @@ extension Root.Import {
                 }
                 return OCDSRecordedContract(state: try opened.contractState(reference).state, order: order)
             }
-            OCDSImportReport.print(plan, file: file, dryRun: dryRun, format: format)
+            OCDSImportReport.print(plan, file: file, dryRun: dryRun, head: try opened.store.head(), format: format)
             let blocking = plan.blocking
             if dryRun {
                 if format == .text {
@@ -107,9 +107,9 @@ extension Root.Import {
 
 /// The plan and findings of an OCDS import, for people and for machines.
 enum OCDSImportReport {
-    static func print(_ plan: OCDSImportPlan, file: String, dryRun: Bool, format: OutputFormat) {
+    static func print(_ plan: OCDSImportPlan, file: String, dryRun: Bool, head: LedgerHead, format: OutputFormat) {
         switch format {
-        case .json: Swift.print(json(plan, file: file, dryRun: dryRun).canonicalText)
+        case .json: Swift.print(json(plan, file: file, dryRun: dryRun, head: head).canonicalText)
         case .text:
             for notice in plan.notices {
                 let state = notice.blocked ? "blocked" : notice.steps == 0 ? "already recorded" : "\(notice.steps) event(s) to record"
@@ -125,7 +125,8 @@ enum OCDSImportReport {
         }
     }
 
-    static func json(_ plan: OCDSImportPlan, file: String, dryRun: Bool) -> JSONValue {
+    /// Like every read's document, it states the head the plan was made at.
+    static func json(_ plan: OCDSImportPlan, file: String, dryRun: Bool, head: LedgerHead) -> JSONValue {
         let notices = plan.notices.map { notice -> JSONValue in
             [
                 "ocid": .string(notice.ocid), "contract": .string(notice.reference), "releases": .integer(Int64(notice.releases)),
@@ -144,6 +145,6 @@ enum OCDSImportReport {
                 "path": .string(finding.path), "message": .string(finding.message),
             ]
         }
-        return ["file": .string(file), "dryRun": .bool(dryRun), "notices": .array(notices), "findings": .array(findings)]
+        return ["head": head.json, "file": .string(file), "dryRun": .bool(dryRun), "notices": .array(notices), "findings": .array(findings)]
     }
 }
