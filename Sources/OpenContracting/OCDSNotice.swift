@@ -19,6 +19,10 @@ public struct OCDSRelease: Sendable {
 public struct OCDSNotice: Sendable {
     public let ocid: String
     public let releases: [OCDSRelease]
+    /// Each release is one recorded event (a package `svledger export ocds` published), so a
+    /// correction restating a figure is still a correction. Other publishers repeat earlier
+    /// observations in later notices, so there the same figure again is nothing new.
+    public let releasesAreEvents: Bool
 }
 
 /// An OCDS release package read into notices.
@@ -46,6 +50,7 @@ public struct OCDSReleasePackage: Sendable {
         guard let list = releases.array else { throw OCDSPackageError("not-a-release-package", "\"releases\" must be an array, not \(releases.typeName)") }
         guard !list.isEmpty else { throw OCDSPackageError("empty-input", "the release package holds no releases") }
 
+        let fromLedger = document["publisher"]?["scheme"]?.string == "svledger-ledger-head"
         var byOcid: [String: [OCDSRelease]] = [:]
         var order: [String] = []
         for (index, release) in list.enumerated() {
@@ -62,9 +67,14 @@ public struct OCDSReleasePackage: Sendable {
             byOcid[ocid, default: []].append(OCDSRelease(index: index, id: id, date: date, day: day, json: release))
         }
         notices = order.map { ocid in
-            // Stable: releases of the same date keep the file's order.
-            let sorted = byOcid[ocid]!.enumerated().sorted { ($0.element.day, $0.element.date, $0.offset) < ($1.element.day, $1.element.date, $1.offset) }
-            return OCDSNotice(ocid: ocid, releases: sorted.map(\.element))
+            // Date order, stable (releases of the same date keep the file's order). A ledger's own
+            // export is already in the order its events were recorded, which is what the rules
+            // judged (a correction recorded after a later quarter's return, though effective
+            // before it), so that order is kept.
+            let releases = byOcid[ocid]!
+            let sorted = fromLedger ? releases : releases.enumerated()
+                .sorted { ($0.element.day, $0.element.date, $0.offset) < ($1.element.day, $1.element.date, $1.offset) }.map(\.element)
+            return OCDSNotice(ocid: ocid, releases: sorted, releasesAreEvents: fromLedger)
         }
         publisher = document["publisher"]?["name"]?.string
     }

@@ -100,7 +100,10 @@ struct NoticePlanner {
             var reports: [FinancialQuarter: [QuantityLine]] = [:], corrections: [FinancialQuarter: [QuantityLine]] = [:]
             for observation in said.observations {
                 let key = FigureKey(measure: observation.measure, quarter: observation.quarter)
-                if lastFigure[key] == observation.quantity { continue }
+                // The same figure again is nothing new (a package that repeats earlier notices),
+                // unless each release is an event and this one is a correction.
+                let isCorrection = notice.releasesAreEvents && observation.corrects != nil
+                if lastFigure[key] == observation.quantity, !isCorrection { continue }
                 lastFigure[key] = observation.quantity
                 let recorded = figures[key] ?? []
                 switch Self.match(observation.quantity, recorded, at: matchedFigures[key] ?? 0) {
@@ -111,7 +114,8 @@ struct NoticePlanner {
                     conflict(release, "\(observation.measure) for \(observation.quarter) is \(observation.quantity) in the notice but \(recorded.last!) in the ledger")
                 case .new:
                     let line = QuantityLine(measure: observation.measure, quantity: observation.quantity, evidence: "OCDS release \(release.id)")
-                    if recorded.isEmpty && (matchedFigures[key] ?? 0) == 0 {
+                    // A correction may add a measure its return did not have: it stays a correction.
+                    if recorded.isEmpty && (matchedFigures[key] ?? 0) == 0 && observation.corrects == nil {
                         reports[observation.quarter, default: []].append(line)
                     } else {
                         corrections[observation.quarter, default: []].append(line)

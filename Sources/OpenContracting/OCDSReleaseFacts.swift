@@ -37,6 +37,10 @@ struct OCDSReleaseFacts {
         let measure: String
         let quarter: FinancialQuarter
         let quantity: ExactDecimal
+        /// The event a correction cites (`notes`: "corrects event <id>; …"), as
+        /// `svledger export ocds` writes it: such an observation is a correction even when it
+        /// restates the same figure (a correction of the evidence alone).
+        let corrects: String?
     }
 
     init(_ release: OCDSRelease, reader: inout OCDSValueReader) {
@@ -134,7 +138,8 @@ struct OCDSReleaseFacts {
                     guard let quarter = Self.quarter(observation, observationPath, &reader),
                         let quantity = reader.quantity(observation["measure"], "\(observationPath).measure")
                     else { continue }
-                    observations.append(Observation(measure: measure, quarter: quarter, quantity: quantity))
+                    let cited = observation["notes"]?.string.flatMap(Self.correctedEvent)
+                    observations.append(Observation(measure: measure, quarter: quarter, quantity: quantity, corrects: cited))
                 }
             }
         }
@@ -172,6 +177,12 @@ struct OCDSReleaseFacts {
             let end = description.range(of: ")", options: .backwards)?.lowerBound, start < end
         else { return nil }
         return String(description[start..<end])
+    }
+
+    static func correctedEvent(_ notes: String) -> String? {
+        guard let start = notes.range(of: "corrects event ")?.upperBound else { return nil }
+        let id = notes[start...].prefix { !$0.isWhitespace && $0 != ";" }
+        return id.isEmpty ? nil : String(id)
     }
 
     static func parties(_ release: NoticeJSON) -> [NoticeJSON] { release["parties"]?.array ?? [] }

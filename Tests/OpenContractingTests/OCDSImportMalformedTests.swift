@@ -56,7 +56,7 @@ struct OCDSImportMalformedTests {
         try handle.close()
         let result = try ledger.importing(path, expectSuccess: false)
         #expect(result.status == 65)
-        #expect(result.stderr.contains("the release package is 52428800 bytes long; the limit is 16777216 bytes (input-too-long)"))
+        #expect(result.stderr.contains("the release package is 52428800 bytes long; the limit is 33554432 bytes (input-too-long)"))
         #expect(try ledger.dataFile() == before)
     }
 }

@@ -48,7 +48,7 @@ extension Root.Import {
         /// A release package is read whole, so its size is capped before reading: larger than any
         /// one council's published notices, far smaller than memory. (Policies and catalogs
         /// have their own, smaller limit, InputFile.maxDocumentBytes.)
-        static let maxPackageBytes = 16 << 20
+        static let maxPackageBytes = 32 << 20
 
         func validate() throws {
             if !dryRun, actor == nil || role == nil { throw ValidationError("give --actor and --role (or --dry-run to only see the plan)") }
