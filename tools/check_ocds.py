@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """Checks `svledger export ocds` on a ledger against the OCDS schema and the reference merge.
 
-    python3 tools/check_ocds.py --svledger BIN --ledger DIR [--as-of DATE] [--keep DIR]
+    python3 tools/check_ocds.py --svledger BIN --ledger DIR [--as-of DATE] [--sample N] [--keep DIR]
 
 Exports the ledger three ways (release package, record package, NDJSON), then:
-- validates each with ../shared/ocds/validate.py (OCDS 1.1.5 and the UK profile's extensions,
-  offline): 0 errors and 0 fields the merged schema does not declare;
+- requires the release package to hold exactly the NDJSON lines, byte for byte (read as
+  streams, so any size of ledger can be checked);
+- validates the exports with ../shared/ocds/validate.py (OCDS 1.1.5 and the UK profile's
+  extensions, offline): 0 errors and 0 fields the merged schema does not declare;
 - merges every record's releases with ocdsmerge (PyPI), given the merged schema that
-  validate.py writes, and requires the record's compiledRelease to be exactly that;
-- requires the three forms to hold the same releases.
-Prints one line of results; exits 1 on any failure.
+  validate.py writes, and requires the record's compiledRelease to be exactly that, and the
+  records to hold exactly the package's releases.
+With --sample N, the validation and the merge check take N contracts spread evenly over the
+ledger (their releases cut from the full NDJSON export, their records exported with
+--contract), because validating a million releases takes hours; the exports themselves are
+still made in full. Prints one line of results; exits 1 on any failure.
 
 The OCDS material is read from ../shared/ocds beside the repository. Where it is missing this
 prints one line saying the validation is skipped and exits 0, unless CI=true: then it fails.
@@ -26,22 +31,59 @@ def fail(message):
     sys.exit(1)
 
 
-def export(svledger, ledger, form, out, as_of):
-    command = [svledger, "export", "ocds", "--ledger", ledger, "--format", form, "--out", str(out)]
-    if as_of:
-        command += ["--as-of", as_of]
+def export(args, form, out, contract=None):
+    command = [args.svledger, "export", "ocds", "--ledger", args.ledger, "--format", form, "--out", str(out)]
+    command += ["--as-of", args.as_of] if args.as_of else []
+    command += ["--contract", contract] if contract else []
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         fail(f"svledger export ocds --format {form} exited {done.returncode}: {done.stderr.strip()}")
 
 
-def validate(path):
-    done = subprocess.run([sys.executable, str(OCDS / "validate.py"), str(path)], capture_output=True, text=True)
+def validate(paths):
+    done = subprocess.run([sys.executable, str(OCDS / "validate.py"), *map(str, paths)], capture_output=True, text=True)
     last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     if done.returncode != 0 or not last.endswith(" 0 errors"):
         shown = "\n".join(done.stdout.strip().splitlines()[:10])
-        fail(f"{path.name} does not validate:\n{shown}{done.stderr.strip()}")
-    return int(last.split()[0])
+        fail(f"the export does not validate:\n{shown}{done.stderr.strip()}")
+
+
+def package_holds_the_lines(package_path, ndjson_path):
+    """The release package is its metadata, then the NDJSON lines joined by commas, then `]}`."""
+    marker = b'"releases":['
+    with open(package_path, "rb") as package, open(ndjson_path, "rb") as lines:
+        head = package.read(1 << 16)
+        at = head.find(marker)
+        if at < 0:
+            fail("the release package has no releases array")
+        package.seek(at + len(marker))
+        count = 0
+        for line in lines:
+            release = line.rstrip(b"\n")
+            if count and package.read(1) != b",":
+                fail(f"the release package and the NDJSON part at release {count + 1}")
+            if package.read(len(release)) != release:
+                fail(f"release {count + 1} of the package is not line {count + 1} of the NDJSON")
+            count += 1
+        if package.read() != b"]}\n":
+            fail("the release package holds more releases than the NDJSON")
+    return count
+
+
+def merge_checker(folder):
+    import ocdsmerge  # only needed when there is something to check
+    schema_path = folder / "merged-release-schema.json"
+    subprocess.run([sys.executable, str(OCDS / "validate.py"), "--schema", str(schema_path)], check=True)
+    schema = json.loads(schema_path.read_text())
+    merger = ocdsmerge.Merger(schema=without_dangling_refs(schema, schema["definitions"]))
+
+    def check(record):
+        expected = merger.create_compiled_release(record["releases"])
+        if record["compiledRelease"] != expected:
+            fail(f"record {record['ocid']}: compiledRelease differs from ocdsmerge's merge of its releases\n"
+                 f"  svledger:  {json.dumps(record['compiledRelease'], sort_keys=True)[:600]}\n"
+                 f"  ocdsmerge: {json.dumps(expected, sort_keys=True)[:600]}")
+    return check
 
 
 def without_dangling_refs(node, definitions):
@@ -58,11 +100,59 @@ def without_dangling_refs(node, definitions):
     return node
 
 
+def by_id(releases):
+    return sorted(releases, key=lambda release: release["id"])
+
+
+def check_everything(files, folder):
+    validate(files.values())
+    check = merge_checker(folder)
+    package = json.loads(files["package"].read_text())
+    records = json.loads(files["records"].read_text())["records"]
+    for record in records:
+        check(record)
+    if by_id(r for record in records for r in record["releases"]) != by_id(package["releases"]):
+        fail("the records do not hold exactly the release package's releases")
+    return len(records)
+
+
+def check_sample(args, files, folder, size, prefix):
+    """Cuts the sampled contracts' releases from the full NDJSON and exports their records alone."""
+    seen = {}   # the contracts' ocids in the order they first appear
+    with open(files["ndjson"], encoding="utf-8") as lines:
+        for line in lines:
+            seen.setdefault(json.loads(line)["ocid"])
+    ocids = list(seen)
+    step = max(1, len(ocids) // size)
+    chosen = set(ocids[::step][:size])
+    sample, releases = folder / "sample-releases.ndjson", {ocid: [] for ocid in chosen}
+    with open(files["ndjson"], encoding="utf-8") as lines, open(sample, "w", encoding="utf-8") as out:
+        for line in lines:
+            release = json.loads(line)
+            if release["ocid"] in chosen:
+                out.write(line)
+                releases[release["ocid"]].append(release)
+    record_files = []
+    for ocid in sorted(chosen):
+        path = folder / f"record-{len(record_files)}.json"
+        export(args, "records", path, contract=ocid[len(prefix):])
+        record_files.append(path)
+    validate([sample, *record_files])
+    check = merge_checker(folder)
+    for path in record_files:
+        (record,) = json.loads(path.read_text())["records"]
+        check(record)
+        if by_id(record["releases"]) != by_id(releases[record["ocid"]]):
+            fail(f"record {record['ocid']} does not hold the full export's releases of that contract")
+    return len(chosen), len(ocids)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--svledger", required=True, help="the svledger executable")
     parser.add_argument("--ledger", required=True, help="the ledger directory")
     parser.add_argument("--as-of", help="export as of this date (YYYY-MM-DD)")
+    parser.add_argument("--sample", type=int, help="validate and merge-check only this many contracts, spread evenly")
     parser.add_argument("--keep", help="write the exports into this directory instead of a temporary one")
     args = parser.parse_args()
 
@@ -71,7 +161,6 @@ def main():
             fail("../shared/ocds not found, and CI=true requires the OCDS validation")
         print("OCDS validation skipped: ../shared/ocds not found")
         return 0
-    import ocdsmerge  # only needed when there is something to check
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as scratch:
@@ -79,36 +168,18 @@ def main():
         folder.mkdir(parents=True, exist_ok=True)
         files = {form: folder / f"ocds-{form}.json" for form in ("package", "records", "ndjson")}
         for form, path in files.items():
-            export(args.svledger, args.ledger, form, path, args.as_of)
-        for path in files.values():
-            validate(path)
-
-        package = json.loads(files["package"].read_text())
-        records = json.loads(files["records"].read_text())
-        lines = [json.loads(line) for line in files["ndjson"].read_text().splitlines() if line.strip()]
-        releases = package["releases"]
-        if lines != releases:
-            fail("the NDJSON lines are not the release package's releases")
-        in_records = sorted((r for record in records["records"] for r in record["releases"]), key=lambda r: r["id"])
-        if in_records != sorted(releases, key=lambda r: r["id"]):
-            fail("the records do not hold exactly the release package's releases")
-        if len({r["id"] for r in releases}) != len(releases):
-            fail("two releases share an id")
-
-        schema = folder / "merged-release-schema.json"
-        subprocess.run([sys.executable, str(OCDS / "validate.py"), "--schema", str(schema)], check=True)
-        merged_schema = json.loads(schema.read_text())
-        merger = ocdsmerge.Merger(schema=without_dangling_refs(merged_schema, merged_schema["definitions"]))
-        for record in records["records"]:
-            expected = merger.create_compiled_release(record["releases"])
-            if record["compiledRelease"] != expected:
-                fail(f"record {record['ocid']}: compiledRelease differs from ocdsmerge's merge of its releases\n"
-                     f"  svledger: {json.dumps(record['compiledRelease'], sort_keys=True)[:600]}\n"
-                     f"  ocdsmerge: {json.dumps(expected, sort_keys=True)[:600]}")
-
-    print(f"OCDS check passed: {len(releases)} releases, {len(records['records'])} records, "
-          f"3 exports valid (0 errors, 0 additional fields), every compiledRelease equals ocdsmerge's, "
-          f"in {time.monotonic() - started:.1f} s")
+            export(args, form, path)
+        exported = time.monotonic() - started
+        count = package_holds_the_lines(files["package"], files["ndjson"])
+        if args.sample:
+            checked, contracts = check_sample(args, files, folder, args.sample, "ocds-svledger-")
+            scope = f"{checked} of {contracts} contracts sampled for validation and merge"
+        else:
+            contracts = check_everything(files, folder)
+            scope = f"all {contracts} records"
+    print(f"OCDS check passed: {count} releases exported 3 ways in {exported:.1f} s (package = NDJSON byte for byte); "
+          f"{scope}: valid (0 errors, 0 additional fields), every compiledRelease equals ocdsmerge's; "
+          f"{time.monotonic() - started:.1f} s in all")
     return 0
 
 
