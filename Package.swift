@@ -143,7 +143,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "OpenContractingTests", dependencies: ["OpenContracting", "EventStore", "LedgerValues", "TestSupport", "svledger"]),
+        .testTarget(name: "OpenContractingTests", dependencies: ["OpenContracting", "SocialValue", "EventStore", "LedgerValues", "TestSupport", "svledger"], exclude: ["Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LedgerValues", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]

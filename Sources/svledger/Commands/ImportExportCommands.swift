@@ -10,7 +10,7 @@ import SocialValue
 
 extension Root {
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import pledge tables.", subcommands: [Portal.self])
+        static let configuration = CommandConfiguration(abstract: "Import pledge tables.", subcommands: [Portal.self, OCDS.self])
 
         struct Portal: ParsableCommand {
             static let configuration = CommandConfiguration(

@@ -1,0 +1,293 @@
+import LedgerValues
+import SocialValue
+
+/// Plans one notice: walks its releases oldest first and turns what each newly says into
+/// ordinary contract commands, skipping what the ledger already holds.
+///
+/// Each command is judged by `decide` against a state that starts as the ledger's and
+/// evolves with every planned event, so that the plan follows the rules' order and a refusal
+/// shows in the dry run, naming its rule.
+struct NoticePlanner {
+    let notice: OCDSNotice
+    let referenceData: ReferenceData
+    let options: OCDSImportOptions
+    let facts: [OCDSReleaseFacts]
+    let reference: String
+    var reader: OCDSValueReader
+    var steps: [OCDSImportPlan.Step] = []
+    /// The state the next command is judged against.
+    var state = ContractState()
+    /// Set when a command is refused or a needed value is missing: later steps depend on it.
+    var stopped = false
+
+    init(notice: OCDSNotice, reference: ReferenceData, options: OCDSImportOptions) {
+        self.notice = notice
+        self.referenceData = reference
+        self.options = options
+        var reader = OCDSValueReader(ocid: notice.ocid)
+        facts = notice.releases.map { OCDSReleaseFacts($0, reader: &reader) }
+        // Agreed order: the contract's id, the tender's, else the ocid without its prefix; the
+        // latest release that gives one wins, as in a compiled record.
+        self.reference = facts.last(where: { $0.contractId != nil })?.contractId
+            ?? facts.last(where: { $0.tenderId != nil })?.tenderId
+            ?? OCDSImportPlan.reference(fromOcid: notice.ocid)
+        var unmapped = Set<String>()
+        for release in notice.releases {
+            for field in OCDSFieldCoverage.unmapped(release.json, at: release.path) where unmapped.insert(field.normalized).inserted {
+                let message = field.kind == .recomputed
+                    ? "svledger works this out by its own rules (policy threshold, reconciliation); the published value is not taken"
+                    : "svledger has no field for \(field.normalized); it is not recorded"
+                reader.note(field.kind, field.path, message)
+            }
+        }
+        self.reader = reader
+    }
+
+    // MARK: - The walk
+
+    mutating func plan(_ recorded: OCDSRecordedContract) {
+        let ledgerState = recorded.state
+        state = ledgerState
+        let registration = mergedRegistration()
+        let existingSupplier = facts.lazy.compactMap(\.existingSupplier).first
+        let assessedLater = facts.contains(where: \.assessesThreshold)
+        let running = registration.flatMap { registersAsRunning($0) } ?? false
+        var commitments = Self.commitmentHistory(ledgerState), matchedCommitments = 0
+        var figures = Self.figureHistory(recorded), matchedFigures: [FigureKey: Int] = [:], lastFigure: [FigureKey: ExactDecimal] = [:]
+        var planned: [String: ExactDecimal?] = [:], lastTargets: [String: ExactDecimal]? = nil
+        var attributionNoted = false
+
+        for (release, said) in zip(notice.releases, facts) {
+            guard !stopped else { break }
+            let day = release.day
+            if !state.exists, let registration, !running, said.hasTender || said.award != nil {
+                if let supplier = existingSupplier {
+                    act(release, day, .register(registration.with(existingSupplier: supplier, migrated: migrated(from: day))))
+                } else {
+                    act(release, day, .register(registration))
+                }
+            }
+            // A threshold assessment at the release that records one; a notice from elsewhere
+            // has none, so it is assessed with the registration, as the rules need before award.
+            if state.exists, state.assessment == nil, state.supplier == nil,
+                said.assessesThreshold || (!assessedLater && existingSupplier == nil)
+            {
+                act(release, day, .assessThreshold)
+            }
+            if let percent = said.weighting, state.exists, state.weighting == nil { decideWeighting(release, day, percent, said.overrideReason) }
+            if let award = said.award, state.supplier == nil {
+                if running, !state.exists, let registration {
+                    act(release, award.date, .register(registration.with(existingSupplier: award.supplier)))
+                } else if state.exists {
+                    act(release, award.date, .award(supplier: award.supplier, date: award.date, value: award.value))
+                }
+            }
+            if let targets = said.targets {
+                for (measure, quantity) in targets { planned[measure] = quantity }
+                let current = planned.compactMapValues { $0 }
+                if current != lastTargets {
+                    defer { lastTargets = current }
+                    switch Self.match(current, commitments, at: matchedCommitments) {
+                    case .matched(let next): matchedCommitments = next
+                    case .differs: conflict(release, "the agreed metrics differ from the commitments contract \(reference) already has in the ledger")
+                    case .new:
+                        changeCommitments(release, day, from: lastTargets ?? commitments.last, to: current, order: targets.map(\.measure))
+                        commitments.append(current)
+                        matchedCommitments = commitments.count
+                    }
+                }
+            }
+            var reports: [FinancialQuarter: [QuantityLine]] = [:], corrections: [FinancialQuarter: [QuantityLine]] = [:]
+            for observation in said.observations {
+                let key = FigureKey(measure: observation.measure, quarter: observation.quarter)
+                // The same figure again is nothing new (a package that repeats earlier notices),
+                // unless each release is an event and this one is a correction.
+                let isCorrection = notice.releasesAreEvents && observation.corrects != nil
+                if lastFigure[key] == observation.quantity, !isCorrection { continue }
+                lastFigure[key] = observation.quantity
+                let recorded = figures[key] ?? []
+                switch Self.match(observation.quantity, recorded, at: matchedFigures[key] ?? 0) {
+                case .matched(let next):
+                    matchedFigures[key] = next
+                    continue
+                case .differs:
+                    conflict(release, "\(observation.measure) for \(observation.quarter) is \(observation.quantity) in the notice but \(recorded.last!) in the ledger")
+                case .new:
+                    let line = QuantityLine(measure: observation.measure, quantity: observation.quantity, evidence: "OCDS release \(release.id)")
+                    // A correction may add a measure its return did not have: it stays a correction.
+                    if recorded.isEmpty && (matchedFigures[key] ?? 0) == 0 && observation.corrects == nil {
+                        reports[observation.quarter, default: []].append(line)
+                    } else {
+                        corrections[observation.quarter, default: []].append(line)
+                    }
+                    figures[key] = recorded + [observation.quantity]
+                    matchedFigures[key] = recorded.count + 1
+                }
+            }
+            if !reports.isEmpty, !options.attributionConfirmed, !attributionNoted {
+                attributionNoted = true
+                reader.note(.attributionNotConfirmed, "\(release.path).contracts[0].implementation", "delivery figures are recorded only when the importer confirms they belong to this contract and quarter (--confirm-attribution)")
+            }
+            for quarter in reports.keys.sorted() {
+                act(release, day, .reportDelivery(quarter: quarter, lines: reports[quarter]!, attributionConfirmed: true))
+            }
+            for quarter in corrections.keys.sorted() {
+                act(release, day, .correctQuarter(quarter: quarter, measure: nil, lines: corrections[quarter]!))
+            }
+            if let closedOn = said.closedOn, state.exists, !state.isClosed { act(release, closedOn, .close) }
+        }
+        if !stopped, registration == nil, !state.exists {
+            missing("tender", "the notice never gives the tender's title, category, value and term together, so the contract cannot be registered")
+        }
+        if steps.isEmpty, !stopped, !reader.findings.contains(where: \.blocks) {
+            reader.note(.alreadyRecorded, notice.releases.last!.path, "contract \(reference): everything this notice says is already recorded; nothing new")
+        }
+    }
+
+    /// The registration, from the tender as the releases merged give it; nil (with findings)
+    /// when something it needs is missing and the contract is not yet in the ledger.
+    mutating func mergedRegistration() -> Registration? {
+        guard !state.exists else { return nil }
+        let path = notice.releases.first { release in facts[notice.releases.firstIndex { $0.id == release.id }!].hasTender }?.path ?? notice.releases[0].path
+        func last<T>(_ value: (OCDSReleaseFacts) -> T?) -> T? { facts.reversed().lazy.compactMap(value).first }
+        var absent: [String] = []
+        let title = last(\.title), buyer = last(\.buyer), category = last(\.category), value = last(\.estimatedValue)
+        let start = last(\.start), end = last(\.end)
+        if title == nil { absent.append("tender.title") }
+        if buyer == nil { absent.append("buyer.name") }
+        if category == nil { absent.append("tender.mainProcurementCategory") }
+        if value == nil { absent.append("tender.value") }
+        if start == nil || end == nil { absent.append("tender.contractPeriod") }
+        for field in absent { missing("\(path).\(field)", "registering contract \(reference) needs \(field)") }
+        var areas = last(\.areas) ?? []
+        if areas.isEmpty {
+            areas = options.areas
+            if areas.isEmpty {
+                missing("\(path).tender.deliveryAddresses", "the notice names no area served (no delivery address or location); give --area")
+            } else {
+                reader.note(.defaulted, "\(path).tender.deliveryAddresses", "no area served in the notice: --area \(areas.joined(separator: ", ")) used")
+            }
+        }
+        let named = last(\.policyId).flatMap { referenceData.policies[$0] != nil ? $0 : nil }
+        let policy = named ?? defaultedPolicy(path)
+        guard absent.isEmpty, !areas.isEmpty, let policy, let title, let buyer, let category, let value, let start, let end else {
+            stopped = true
+            return nil
+        }
+        return Registration(
+            reference: reference, title: title, buyerDepartment: buyer, category: category, estimatedValue: value,
+            startDate: start, endDate: end, areasServed: areas, policyId: policy, existingSupplier: nil)
+    }
+
+    /// A notice of an award that gives no weighting cannot go through threshold, weighting and
+    /// award when the policy applies (the weighting would be guessed), so it is registered as a
+    /// running contract with its supplier from the award date, as the policy treats an
+    /// existing supplier; below threshold, the award itself is recorded.
+    mutating func registersAsRunning(_ registration: Registration) -> Bool {
+        guard let award = facts.lazy.compactMap(\.award).first, !facts.contains(where: { $0.weighting != nil }) else { return false }
+        let trial = ContractCommand(contract: reference, actor: options.actor, reason: nil, effectiveDate: award.date, action: .register(registration))
+        var scratch = ContractState()
+        let context = DecisionContext(reference: referenceData, today: options.today)
+        guard let registered = try? decide(trial, state: scratch, context: context).first else { return false }
+        scratch.evolve(registered, eventId: .generate(), effectiveDate: award.date)
+        let assess = ContractCommand(contract: reference, actor: options.actor, reason: nil, effectiveDate: award.date, action: .assessThreshold)
+        guard let assessed = try? decide(assess, state: scratch, context: context).first else { return false }
+        scratch.evolve(assessed, eventId: .generate(), effectiveDate: award.date)
+        guard scratch.inScope else { return false }
+        reader.note(
+            .registeredAsRunning, notice.releases.last!.path,
+            "contract \(reference) is above the policy's threshold but the notice gives no social value weighting: registered as a running contract with its supplier \(award.supplier) from \(award.date), not as an award")
+        return true
+    }
+
+    // MARK: - Steps
+
+    /// A running contract whose notice reports quarters that ended before its registration was
+    /// taken on as migrated (only a migrated contract may have them), and the finding says so.
+    mutating func migrated(from registeredOn: CalendarDate) -> Bool {
+        guard let early = facts.flatMap(\.observations).map(\.quarter).min(), early.lastDay < registeredOn else { return false }
+        reader.note(
+            .registeredAsRunning, notice.releases[0].path,
+            "contract \(reference) reports \(early), before its registration on \(registeredOn): registered as a migrated running contract")
+        return true
+    }
+
+    mutating func decideWeighting(_ release: OCDSRelease, _ day: CalendarDate, _ percent: ExactDecimal, _ overrideReason: String?) {
+        if let overrideReason {
+            act(release, day, .decideWeighting(percent: percent, basis: .boardOverride, answers: nil, overrideReason: overrideReason))
+            return
+        }
+        let rule = state.assessment.flatMap { referenceData.policy($0.policyId, version: $0.policyVersion) }?.weighting
+        if rule?.kind == .matrix {
+            missing("\(release.path).tender.lots[0].awardCriteria", "policy sets the weighting from its matrix, whose answers a notice does not give: record it with `svledger weighting decide`, then import again")
+            stopped = true
+            return
+        }
+        act(release, day, .decideWeighting(percent: percent, basis: .policyMinimum, answers: nil, overrideReason: nil))
+    }
+
+    mutating func changeCommitments(_ release: OCDSRelease, _ day: CalendarDate, from old: [String: ExactDecimal]?, to new: [String: ExactDecimal], order: [String]) {
+        guard let old, state.commitment != nil else {
+            guard let catalog = defaultedCatalog(release.path) else { return }
+            let lines = order.filter { new[$0] != nil }.map { QuantityLine(measure: $0, quantity: new[$0]!) }
+            act(release, day, .recordPledge(catalog: catalog, lines: lines, statedValues: [:]))
+            return
+        }
+        let revise = order.filter { old[$0] != nil && new[$0] != nil && old[$0] != new[$0] }.map { QuantityLine(measure: $0, quantity: new[$0]!) }
+        let add = order.filter { old[$0] == nil && new[$0] != nil }.map { QuantityLine(measure: $0, quantity: new[$0]!) }
+        let withdraw = old.keys.sorted().filter { new[$0] == nil }
+        act(release, day, .refreshCommitments(revise: revise, add: add, withdraw: withdraw, catalog: nil))
+    }
+
+    /// Judges one command against the state so far and, if accepted, plans it.
+    mutating func act(_ release: OCDSRelease, _ day: CalendarDate, _ action: ContractAction) {
+        guard !stopped else { return }
+        let command = ContractCommand(
+            contract: reference, actor: options.actor, reason: options.reason ?? "imported from OCDS release \(release.id) of \(notice.ocid)",
+            effectiveDate: day, action: action)
+        do {
+            let events = try decide(command, state: state, context: DecisionContext(reference: referenceData, today: options.today))
+            for event in events {
+                state.evolve(event, eventId: .generate(), effectiveDate: day)
+                steps.append(OCDSImportPlan.Step(
+                    ocid: notice.ocid, reference: reference, releaseId: release.id, command: command, eventType: event.type,
+                    summary: EventSummary.describe(type: event.type, payload: event.payload)))
+            }
+        } catch {
+            reader.note(.refusedByRule, release.path, "\(error.kind): \(error.message)")
+            stopped = true
+        }
+    }
+
+    mutating func missing(_ path: String, _ message: String) {
+        reader.note(.missingField, path.hasPrefix("releases[") ? path : "\(notice.releases[0].path).\(path)", message)
+    }
+
+    mutating func conflict(_ release: OCDSRelease, _ message: String) {
+        reader.note(.conflictsWithLedger, release.path, message)
+        stopped = true
+    }
+
+    mutating func defaultedPolicy(_ path: String) -> String? {
+        if let given = options.policyId { return given }
+        let adopted = referenceData.policies.keys.sorted()
+        guard adopted.count == 1 else {
+            missing("\(path).tender", "a notice names no svledger policy and the ledger has \(adopted.isEmpty ? "none adopted" : "\(adopted.count): \(adopted.joined(separator: ", "))"); give --policy")
+            return nil
+        }
+        reader.note(.defaulted, "\(path).tender", "registered under policy \(adopted[0]), the one policy the ledger has adopted")
+        return adopted[0]
+    }
+
+    mutating func defaultedCatalog(_ path: String) -> String? {
+        if let given = options.catalog { return given }
+        let published = referenceData.catalogs.keys.sorted()
+        guard published.count == 1, let latest = referenceData.latestCatalog(published[0]) else {
+            missing("\(path).contracts[0].agreedMetrics", "a notice names no TOMs catalog and the ledger has \(published.isEmpty ? "none published" : "\(published.count): \(published.joined(separator: ", "))"); give --catalog")
+            stopped = true
+            return nil
+        }
+        reader.note(.defaulted, "\(path).contracts[0].agreedMetrics", "pledge priced with catalog \(latest.reference), the one catalog the ledger has published")
+        return latest.reference
+    }
+}

@@ -1,0 +1,202 @@
+import LedgerValues
+import SocialValue
+
+/// What one release says that svledger records, read with its findings. Each field is nil
+/// when the release does not say it (a release carries only what changed).
+struct OCDSReleaseFacts {
+    var contractId: String?
+    var tenderId: String?
+    var title: String?
+    var buyer: String?
+    var category: ContractCategory?
+    var estimatedValue: Money?
+    var start: CalendarDate?
+    var end: CalendarDate?
+    var areas: [String]?
+    var weighting: ExactDecimal?
+    /// The svledger policy a threshold assessment names (`… under policy lancashire-2024-28@1: …`),
+    /// as `svledger export ocds` writes it in `planning.rationale`.
+    var policyId: String?
+    var award: (supplier: String, date: CalendarDate, value: Money)?
+    /// A supplier named with no award date or value beside the tender: a contract already
+    /// running when registered (`svledger export ocds` writes an existing supplier so).
+    var existingSupplier: String?
+    /// The release records a threshold assessment (its `planning.rationale` says so).
+    var assessesThreshold = false
+    /// The weighting's board override reason, when the weighting description gives one.
+    var overrideReason: String?
+    /// `agreedMetrics`, when the release has them: each measure's target, or nil when withdrawn.
+    var targets: [(measure: String, quantity: ExactDecimal?)]?
+    var observations: [Observation] = []
+    /// The day the contract was closed, when the release marks it terminated.
+    var closedOn: CalendarDate?
+    /// Whether the release says anything about the tender (title, value, term).
+    var hasTender: Bool { title != nil || estimatedValue != nil || start != nil || category != nil }
+
+    struct Observation {
+        let measure: String
+        let quarter: FinancialQuarter
+        let quantity: ExactDecimal
+        /// The event a correction cites (`notes`: "corrects event <id>; …"), as
+        /// `svledger export ocds` writes it: such an observation is a correction even when it
+        /// restates the same figure (a correction of the evidence alone).
+        let corrects: String?
+    }
+
+    init(_ release: OCDSRelease, reader: inout OCDSValueReader) {
+        let json = release.json, path = release.path
+        let tender = json["tender"]
+        tenderId = tender?["id"]?.string
+        title = tender?["title"]?.string
+        buyer = json["buyer"]?["name"]?.string ?? Self.party(json, role: "buyer")?["name"]?.string
+        if let text = tender?["mainProcurementCategory"]?.string {
+            category = ContractCategory(rawValue: text)
+            if category == nil {
+                reader.note(.invalidValue, "\(path).tender.mainProcurementCategory", "\(DisplayText.quoted(text)) is not goods, services or works")
+            }
+        }
+        if let value = tender?["value"] { estimatedValue = reader.money(value, "\(path).tender.value") }
+        if let period = tender?["contractPeriod"] {
+            start = reader.day(period["startDate"], "\(path).tender.contractPeriod.startDate")
+            end = reader.day(period["endDate"], "\(path).tender.contractPeriod.endDate")
+        }
+        areas = Self.areas(tender)
+        let rationale = json["planning"]?["rationale"]?.string
+        policyId = Self.policy(rationale)
+        assessesThreshold = rationale?.lowercased().contains("threshold assessment") ?? false
+        overrideReason = Self.overrideReason(tender?["lots"]?.array?.first?["awardCriteria"]?["weightingDescription"]?.string)
+        if let (criterion, criterionPath) = OCDSWeighting.criterion(in: json, path: path) {
+            // OCDS puts the figure in `number` and says in `weight` how to read it
+            // (`percentageExact`); some publishers put the percent in `weight` itself.
+            let number = criterion["numbers"]?.array?.first
+            if let figure = number?["number"] {
+                weighting = reader.quantity(figure, "\(criterionPath).numbers[0].number")
+            } else if let weight = number?["weight"] {
+                weighting = reader.quantity(weight, "\(criterionPath).numbers[0].weight")
+            } else {
+                reader.note(.missingField, "\(criterionPath).numbers[0].weight", "the social value criterion gives no weight")
+            }
+        }
+        if let award = json["awards"]?.array?.first { readAward(award, json, "\(path).awards[0]", &reader) }
+        if let contract = json["contracts"]?.array?.first { readContract(contract, "\(path).contracts[0]", release, &reader) }
+    }
+
+    mutating func readAward(_ award: NoticeJSON, _ release: NoticeJSON, _ path: String, _ reader: inout OCDSValueReader) {
+        guard let supplier = award["suppliers"]?.array?.first else { return }
+        let name = supplier["name"]?.string ?? supplier["id"]?.string.flatMap { id in Self.parties(release).first { $0["id"]?.string == id }?["name"]?.string }
+        guard let name else {
+            reader.note(.missingField, "\(path).suppliers[0].name", "the awarded supplier has no name")
+            return
+        }
+        if award["date"] == nil, award["value"] == nil, release["tender"]?["title"] != nil {
+            existingSupplier = name
+            return
+        }
+        guard let date = reader.day(award["date"], "\(path).date") else { return }
+        guard let valueJSON = award["value"] else {
+            reader.note(.missingField, "\(path).value", "the award gives no value")
+            return
+        }
+        guard let value = reader.money(valueJSON, "\(path).value") else { return }
+        self.award = (name, date, value)
+    }
+
+    mutating func readContract(_ contract: NoticeJSON, _ path: String, _ release: OCDSRelease, _ reader: inout OCDSValueReader) {
+        contractId = contract["id"]?.string
+        if let metrics = contract["agreedMetrics"]?.array {
+            var targets: [(String, ExactDecimal?)] = []
+            for (index, metric) in metrics.enumerated() {
+                let metricPath = "\(path).agreedMetrics[\(index)]"
+                guard let measure = metric["id"]?.string else {
+                    reader.note(.missingField, "\(metricPath).id", "an agreed metric needs its id, the TOMs measure code")
+                    continue
+                }
+                let observations = metric["observations"]?.array ?? []
+                let target = observations.firstIndex { $0["id"]?.string == "target" } ?? (observations.isEmpty ? nil : 0)
+                guard let target else {
+                    reader.note(.missingField, "\(metricPath).observations", "metric \(measure) gives no target")
+                    continue
+                }
+                let notes = (observations[target]["notes"]?.string ?? "").lowercased()
+                if notes.contains("withdrawn") {
+                    targets.append((measure, nil))
+                } else if let quantity = reader.quantity(observations[target]["measure"], "\(metricPath).observations[\(target)].measure") {
+                    targets.append((measure, quantity))
+                }
+            }
+            self.targets = targets
+        }
+        if let metrics = contract["implementation"]?["metrics"]?.array {
+            for (index, metric) in metrics.enumerated() {
+                let metricPath = "\(path).implementation.metrics[\(index)]"
+                guard let measure = metric["id"]?.string else {
+                    reader.note(.missingField, "\(metricPath).id", "a metric needs its id, the TOMs measure code")
+                    continue
+                }
+                for (number, observation) in (metric["observations"]?.array ?? []).enumerated() {
+                    let observationPath = "\(metricPath).observations[\(number)]"
+                    guard let quarter = Self.quarter(observation, observationPath, &reader),
+                        let quantity = reader.quantity(observation["measure"], "\(observationPath).measure")
+                    else { continue }
+                    let cited = observation["notes"]?.string.flatMap(Self.correctedEvent)
+                    observations.append(Observation(measure: measure, quarter: quarter, quantity: quantity, corrects: cited))
+                }
+            }
+        }
+        if contract["status"]?.string == "terminated" {
+            closedOn = contract["period"]?["endDate"]?.string.flatMap(OCDSDates.day) ?? release.day
+        }
+    }
+
+    /// The financial quarter of an observation: from its period, else from its id (`2025-26-Q1`).
+    static func quarter(_ observation: NoticeJSON, _ path: String, _ reader: inout OCDSValueReader) -> FinancialQuarter? {
+        if let start = observation["period"]?["startDate"]?.string.flatMap(OCDSDates.day) {
+            let quarter = FinancialQuarter(containing: start)
+            if let end = observation["period"]?["endDate"]?.string.flatMap(OCDSDates.day), end != quarter.lastDay || start != quarter.firstDay {
+                reader.note(.invalidValue, "\(path).period", "\(start) to \(end) is not one financial quarter; svledger records returns by quarter")
+                return nil
+            }
+            return quarter
+        }
+        if let id = observation["id"]?.string, let quarter = FinancialQuarter(id) { return quarter }
+        reader.note(.missingField, "\(path).period", "an observation needs its period (a financial quarter)")
+        return nil
+    }
+
+    static func policy(_ rationale: String?) -> String? {
+        guard let rationale, let start = rationale.range(of: "under policy ")?.upperBound else { return nil }
+        let reference = rationale[start...].prefix { !$0.isWhitespace && $0 != ":" && $0 != "," }
+        let id = reference.split(separator: "@").first.map(String.init)
+        return id?.isEmpty == false ? id : nil
+    }
+
+    /// The reason of a weighting set by board override, from `svledger export ocds`'s
+    /// description: `… on a board override (Safety-critical market; minute 2025/14).`
+    static func overrideReason(_ description: String?) -> String? {
+        guard let description, let start = description.range(of: "board override (")?.upperBound,
+            let end = description.range(of: ")", options: .backwards)?.lowerBound, start < end
+        else { return nil }
+        return String(description[start..<end])
+    }
+
+    static func correctedEvent(_ notes: String) -> String? {
+        guard let start = notes.range(of: "corrects event ")?.upperBound else { return nil }
+        let id = notes[start...].prefix { !$0.isWhitespace && $0 != ";" }
+        return id.isEmpty ? nil : String(id)
+    }
+
+    static func parties(_ release: NoticeJSON) -> [NoticeJSON] { release["parties"]?.array ?? [] }
+
+    static func party(_ release: NoticeJSON, role: String) -> NoticeJSON? {
+        parties(release).first { $0["roles"]?.array?.contains(.string(role)) ?? false }
+    }
+
+    /// Areas served: the delivery addresses' regions or localities, or the delivery
+    /// locations' descriptions (the location extension).
+    static func areas(_ tender: NoticeJSON?) -> [String]? {
+        let addresses = (tender?["deliveryAddresses"]?.array ?? []).compactMap { $0["region"]?.string ?? $0["locality"]?.string }
+        let locations = (tender?["deliveryLocations"]?.array ?? []).compactMap { $0["description"]?.string }
+        let areas = addresses + locations
+        return areas.isEmpty ? nil : areas
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The built `svledger import ocds` on a ledger of its own, as a user runs it.
+struct OCDSImportLedger {
+    let directory = TemporaryDirectory("svledger-ocds-import")
+    var ledger: String { directory.child("ledger") }
+    static let head = ["--actor", "r.shah", "--role", "Head of Procurement"]
+    static let officer = ["--actor", "a.patel", "--role", "Procurement Officer"]
+
+    @discardableResult
+    func svledger(_ arguments: [String], expectSuccess: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
+        let result = try CommandRunner.svledger(arguments + ["--ledger", ledger])
+        if expectSuccess { #expect(result.status == 0, "\(arguments.prefix(3)): \(result.stderr)", sourceLocation: sourceLocation) }
+        return result
+    }
+
+    /// A fresh ledger with the demo council's policy and the portal catalog, and nothing else.
+    func prepared() throws -> OCDSImportLedger {
+        try svledger(["init"])
+        try svledger(["policy", "adopt", "--builtin", "lancashire-2024-28"] + Self.head)
+        try svledger(["catalog", "publish", "--builtin", "portal-003"] + Self.head)
+        return self
+    }
+
+    func dataFile() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: ledger + "/data.mdb")) }
+
+    func write(_ text: String, _ name: String) throws -> String {
+        let path = directory.child(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func importing(_ path: String, _ extra: [String] = [], expectSuccess: Bool = true) throws -> CommandResult {
+        try svledger(["import", "ocds", path, "--confirm-attribution"] + extra + Self.officer, expectSuccess: expectSuccess)
+    }
+}
+
+@Suite("import ocds through the CLI: dry run, all or nothing, idempotent")
+struct OCDSImportCLITests {
+    @Test("the dry run lists the commands and writes nothing")
+    func dryRun() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        let before = try ledger.dataFile()
+        let dry = try ledger.svledger(["import", "ocds", OCDSImportFixtures.findATender, "--dry-run"])
+        #expect(dry.stdout.contains("ocds-h6vhtk-04f2c3 → contract LCC-HWY-2025-014: 4 release(s), blocked"))
+        #expect(dry.stdout.contains("2025-03-14 ContractAwarded (release ocds-h6vhtk-04f2c3-uk7-contract-2025-03-14): awarded to North Roads Ltd"))
+        #expect(dry.stdout.contains("releases[0].tender.lots[1]: not-mapped"))
+        #expect(dry.stdout.contains("attribution-not-confirmed (blocks)"))
+        #expect(dry.stdout.contains("dry run: nothing written; an import would be refused for 1 finding(s)"))
+        #expect(try ledger.dataFile() == before)
+        let json = try ledger.svledger(["import", "ocds", OCDSImportFixtures.findATender, "--dry-run", "--format", "json", "--confirm-attribution"])
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let notices = document?["notices"] as? [[String: Any]]
+        #expect((notices?.first?["commands"] as? [Any])?.count == 7)
+        #expect((document?["head"] as? [String: Any])?["position"] as? Int == 2)
+        #expect(try ledger.dataFile() == before)
+    }
+
+    @Test("an import records every command once; the same file again records nothing, byte for byte")
+    func idempotent() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        let first = try ledger.importing(OCDSImportFixtures.findATender)
+        #expect(first.stdout.contains("recorded 7 event(s) for 1 contract(s)"))
+        let show = try ledger.svledger(["show", "LCC-HWY-2025-014"])
+        #expect(show.stdout.contains("North Roads Ltd"))
+        let after = try ledger.dataFile()
+        let again = try ledger.importing(OCDSImportFixtures.findATender)
+        #expect(again.stdout.contains("already recorded: nothing new to write"))
+        #expect(again.stdout.contains("already-recorded"))
+        #expect(try ledger.dataFile() == after)
+        let dry = try ledger.svledger(["import", "ocds", OCDSImportFixtures.findATender, "--dry-run"])
+        #expect(dry.stdout.contains("LCC-HWY-2025-014: 4 release(s), already recorded"))
+    }
+
+    @Test("a later package of the same notice records only what is new")
+    func onlyWhatIsNew() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        let full = try OCDSImportFixtures.text(OCDSImportFixtures.findATender)
+        // The notice as first published: everything up to the first KPI release.
+        let early = try ledger.write(full.replacingOccurrences(of: "-uk9-kpi-2025-08-01\"", with: "-uk9-kpi-2025-08-01\", \"x-ignored\": 1")
+            .components(separatedBy: "    {\n      \"ocid\": \"ocds-h6vhtk-04f2c3\",\n      \"id\": \"ocds-h6vhtk-04f2c3-uk9-kpi-2025-08-01\"")[0]
+            .trimmingCharacters(in: .whitespacesAndNewlines).dropLast() + "\n  ]\n}\n", "early.json")
+        let firstImport = try ledger.importing(early)
+        #expect(firstImport.stdout.contains("recorded 6 event(s)"))
+        let later = try ledger.importing(OCDSImportFixtures.findATender)
+        #expect(later.stdout.contains("1 event(s) to record"))
+        #expect(later.stdout.contains("DeliveryCorrected"))
+        #expect(later.stdout.contains("recorded 1 event(s)"))
+    }
+
+    @Test("a rule that refuses an imported command fails the whole import, nothing written")
+    func ruleRefuses() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        let before = try ledger.dataFile()
+        // 5% is under the policy's 10% minimum: weighting-below-minimum.
+        let low = try ledger.write(
+            try OCDSImportFixtures.text(OCDSImportFixtures.findATender)
+                .replacingOccurrences(of: "\"description\": \"Social value (TOMs)\", \"numbers\": [{\"number\": 10,", with: "\"description\": \"Social value (TOMs)\", \"numbers\": [{\"number\": 5,"),
+            "low-weighting.json")
+        let refused = try ledger.importing(low, expectSuccess: false)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("import-refused"))
+        #expect(refused.stdout.contains("refused-by-rule (blocks): weighting-below-minimum"))
+        #expect(try ledger.dataFile() == before)
+    }
+
+    @Test("Contracts Finder awards: one registered as running, one awarded, in one import")
+    func contractsFinder() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        let result = try ledger.importing(OCDSImportFixtures.contractsFinder)
+        #expect(result.stdout.contains("recorded 4 event(s) for 2 contract(s)"))
+        let contracts = try ledger.svledger(["contracts"])
+        #expect(contracts.stdout.contains("LCC-ADS-2025-031"))
+        #expect(contracts.stdout.contains("LCC-PRO-2025-007"))
+    }
+}

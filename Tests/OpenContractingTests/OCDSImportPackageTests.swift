@@ -1,0 +1,43 @@
+import OpenContracting
+import Testing
+
+@Suite("import ocds: reading a release package")
+struct OCDSImportPackageTests {
+    static func package(publisherScheme: String?) -> String {
+        let publisher = publisherScheme.map { #", "publisher": {"name": "p", "scheme": "\#($0)"}"# } ?? ""
+        return #"""
+            {"version": "1.1"\#(publisher), "releases": [
+              {"ocid": "ocds-a1b2c3-X", "id": "late", "date": "2025-08-01T00:00:00Z"},
+              {"ocid": "ocds-a1b2c3-Y", "id": "other", "date": "2025-01-01T00:00:00Z"},
+              {"ocid": "ocds-a1b2c3-X", "id": "early", "date": "2025-02-03T00:00:00Z"},
+              {"ocid": "ocds-a1b2c3-X", "id": "same-day", "date": "2025-02-03T00:00:00Z"}
+            ]}
+            """#
+    }
+
+    @Test("releases are grouped by ocid and merged in date order, ties kept in the file's order")
+    func dateOrder() throws {
+        let package = try OCDSImportFixtures.package(Self.package(publisherScheme: nil))
+        #expect(package.notices.map(\.ocid) == ["ocds-a1b2c3-X", "ocds-a1b2c3-Y"])
+        #expect(package.notices[0].releases.map(\.id) == ["early", "same-day", "late"])
+        #expect(package.notices[0].releasesAreEvents == false)
+    }
+
+    @Test("a ledger's own export keeps the order its events were recorded in")
+    func ledgerOrder() throws {
+        let package = try OCDSImportFixtures.package(Self.package(publisherScheme: "svledger-ledger-head"))
+        #expect(package.notices[0].releases.map(\.id) == ["late", "early", "same-day"])
+        #expect(package.notices[0].releasesAreEvents)
+    }
+
+    @Test("numbers keep their text: an amount is never a binary float on the way")
+    func exactNumbers() throws {
+        let json = try NoticeJSON(parsing: Array(#"{"a": 0.1, "b": 4250000.005, "c": -1.5e-3, "d": 12}"#.utf8))
+        #expect(json["a"] == .number("0.1"))
+        #expect(json["b"] == .number("4250000.005"))
+        #expect(json["c"] == .number("-1.5e-3"))
+        #expect(json["d"] == .number("12"))
+        #expect(throws: (any Error).self) { try NoticeJSON(parsing: Array(#"{"a": 1, "a": 2}"#.utf8)) }
+        #expect(throws: (any Error).self) { try NoticeJSON(parsing: Array(#"{"a": 01}"#.utf8)) }
+    }
+}
