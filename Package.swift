@@ -7,7 +7,8 @@ import PackageDescription
 //
 //   LedgerValues ─┬─> SocialValue ─┬─> Projections ─> Ledger ─┬─> Queries ─┬─> Server ─> svledger
 //   CLMDB > LMDB ─┴─> EventStore ──┘        │                 │            └──────────────^
-//                                           └──> Reports ─────┘
+//                                  │       └──> Reports ─────┘                           │
+//                                  └─> OpenContracting (SocialValue, EventStore) ──────────┘
 //
 // Queries holds what every front end's reads share (where a read looks, the figures it
 // reconciles, the audit trail); Server is `svledger serve` (Hummingbird), beside the CLI.

@@ -11,16 +11,25 @@ Exports the ledger three ways (release package, record package, NDJSON), then:
 - merges every record's releases with ocdsmerge (PyPI), given the merged schema that
   validate.py writes, and requires the record's compiledRelease to be exactly that, and the
   records to hold exactly the package's releases.
-With --sample N, the validation and the merge check take N contracts spread evenly over the
+With --sample N, validate.py and the merge check take N contracts spread evenly over the
 ledger (their releases cut from the full NDJSON export, their records exported with
---contract), because validating a million releases takes hours; the exports themselves are
-still made in full. Prints one line of results; exits 1 on any failure.
+--contract), because validate.py takes hours over a million releases; the exports themselves
+are still made in full. Then every release line of the full NDJSON export is still checked,
+in 2 worker processes: against the merged release schema that validate.py builds, with the
+fast jsonschema_rs validator (Draft 4, checking the formats validate.py checks), and for
+fields that schema does not declare, with validate.py's own additional_fields. Prints one line
+of results; exits 1 on any failure (showing the first 10 problems).
+
+    python3 tools/check_ocds.py --svledger BIN --ledger DIR --self-test
+
+exports the ledger's NDJSON and proves that the full check catches a bad release: the first
+line must pass, and that release with an unknown field and a wrong type must fail on both.
 
 The OCDS material is read from ../shared/ocds beside the repository. Where it is missing this
 prints one line saying the validation is skipped and exits 0, unless CI=true: then it fails.
-Needs jsonschema, json-merge-patch and ocdsmerge (tools/setup installs them).
+Needs jsonschema, json-merge-patch, ocdsmerge and jsonschema-rs (tools/setup installs them).
 """
-import argparse, json, os, pathlib, subprocess, sys, tempfile, time
+import argparse, json, multiprocessing, os, pathlib, subprocess, sys, tempfile, time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OCDS = ROOT / ".." / "shared" / "ocds"
@@ -147,6 +156,136 @@ def check_sample(args, files, folder, size, prefix):
     return len(chosen), len(ocids)
 
 
+# The full check of every NDJSON line. Each worker process builds its own validator (see
+# start_worker) and checks chunks of the file that it reads itself, so only offsets and small
+# results cross the process boundary.
+WORKERS = 2
+CHUNK_BYTES = 4 << 20
+SHOWN = 10
+worker = {}
+
+
+def start_worker():
+    import jsonschema, jsonschema_rs
+    sys.path.insert(0, str(OCDS))
+    import validate   # ../shared/ocds/validate.py: the merged schema and additional_fields come from it
+    root = validate.release_schema()
+    # validate.py uses jsonschema's Draft 4 FORMAT_CHECKER, which checks only the formats whose
+    # checker library is installed (here date-time, but not uri: rfc3987 is missing). jsonschema_rs
+    # checks every format it knows, so each format the schema uses that validate.py does not check
+    # is accepted as it is, and the rest are checked by jsonschema_rs's own checkers.
+    checked = jsonschema.Draft4Validator.FORMAT_CHECKER.checkers
+    unchecked = {name: (lambda value: True) for name in formats_in(root) if name not in checked}
+    # jsonschema_rs resolves every $ref when it builds the validator, and the merged schema
+    # refers to definitions that no included extension defines (the lots extension's
+    # `#/definitions/SubmissionTerms`); only those dangling refs become empty schemas, as for
+    # ocdsmerge above. validate.py would fail on a release that reached one of them; the
+    # export writes none of those fields, and additional_fields still reports any field under them.
+    schema = without_dangling_refs(root, root["definitions"])
+    worker["validator"] = jsonschema_rs.Draft4Validator(schema, validate_formats=True, formats=unchecked)
+    worker["root"] = root
+    worker["additional_fields"] = validate.additional_fields
+
+
+def formats_in(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("format"), str):
+            yield node["format"]
+        for value in node.values():
+            yield from formats_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from formats_in(value)
+
+
+def check_lines(lines):
+    """Checks release lines (bytes or str); returns (count, errors, additional fields, the first
+    problems as (index of the line in `lines`, message))."""
+    validator, root, additional_fields = worker["validator"], worker["root"], worker["additional_fields"]
+    count = errors = extras = 0
+    problems = []
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        count += 1
+        try:
+            release = json.loads(line)
+        except ValueError as error:
+            errors += 1
+            problems.append((index, f"not JSON: {error}"))
+            continue
+        if not validator.is_valid(release):
+            for error in validator.iter_errors(release):
+                errors += 1
+                if len(problems) < SHOWN:
+                    where = "/".join(map(str, error.instance_path)) or "(top)"
+                    problems.append((index, f"{where}: {error.message[:300]}"))
+        for extra in additional_fields(release, root, root):
+            extras += 1
+            if len(problems) < SHOWN:
+                problems.append((index, f"{extra.lstrip('/')}: additional field, not in OCDS 1.1.5 or the profile's extensions"))
+    return count, errors, extras, problems
+
+
+def check_chunk(span):
+    path, start, end = span
+    with open(path, "rb") as file:
+        file.seek(start)
+        return check_lines(file.read(end - start).split(b"\n"))
+
+
+def chunks(path):
+    """Byte ranges of about CHUNK_BYTES that start and end at line boundaries."""
+    size, start = os.path.getsize(path), 0
+    with open(path, "rb") as file:
+        while start < size:
+            file.seek(min(start + CHUNK_BYTES, size))
+            file.readline()
+            end = min(file.tell(), size)
+            yield str(path), start, end
+            start = end
+
+
+def check_full(path):
+    """Every line of the NDJSON export against the merged schema and for additional fields.
+    Returns (releases, seconds); fails with the first problems."""
+    started = time.monotonic()
+    count = errors = extras = 0
+    problems = []
+    with multiprocessing.Pool(WORKERS, initializer=start_worker) as pool:
+        for span, (n, e, x, found) in zip(chunks(path), pool.imap(check_chunk, chunks(path))):
+            problems += [(span[1], index, message) for index, message in found]
+            count, errors, extras = count + n, errors + e, extras + x
+    if errors or extras:
+        shown = "\n".join(f"  release at byte {start}+line {index + 1} of its chunk: {message}"
+                           for start, index, message in problems[:SHOWN])
+        fail(f"full check of {count} NDJSON releases: {errors} errors, {extras} additional fields:\n{shown}")
+    return count, time.monotonic() - started
+
+
+def self_test(ndjson_path):
+    """The full check's own code, on the export's first line as it is, then on that release
+    with an unknown field and a wrong type: both must be reported, and only those."""
+    start_worker()
+    with open(ndjson_path, "rb") as lines:
+        line = lines.readline()
+    count, errors, extras, problems = check_lines([line])
+    if (count, errors, extras) != (1, 0, 0):
+        fail(f"self-test: the export's first release does not pass: {problems}")
+    bad = json.loads(line)
+    bad["tender"] = {**bad.get("tender", {}), "notAnOcdsField": "x"}   # unknown field
+    bad["date"] = 20240101                                              # date-time string expected
+    count, errors, extras, problems = check_lines([json.dumps(bad)])
+    messages = [message for _, message in problems]
+    for message in messages:
+        print(f"  self-test caught: {message}")
+    caught_type = any(m.startswith("date:") for m in messages)
+    caught_field = any(m.startswith("tender/notAnOcdsField: additional field") for m in messages)
+    if not (caught_type and caught_field and errors == 1 and extras == 1):
+        fail(f"self-test: the bad release gave {errors} errors, {extras} additional fields: {messages}")
+    print("OCDS full-check self-test passed: a valid release passes; an unknown field and a wrong type are both reported")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--svledger", required=True, help="the svledger executable")
@@ -154,6 +293,7 @@ def main():
     parser.add_argument("--as-of", help="export as of this date (YYYY-MM-DD)")
     parser.add_argument("--sample", type=int, help="validate and merge-check only this many contracts, spread evenly")
     parser.add_argument("--keep", help="write the exports into this directory instead of a temporary one")
+    parser.add_argument("--self-test", action="store_true", help="only prove that the full NDJSON check catches a bad release")
     args = parser.parse_args()
 
     if not (OCDS / "validate.py").is_file():
@@ -166,6 +306,10 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         folder = pathlib.Path(args.keep or scratch)
         folder.mkdir(parents=True, exist_ok=True)
+        if args.self_test:
+            export(args, "ndjson", folder / "ocds-ndjson.json")
+            self_test(folder / "ocds-ndjson.json")
+            return 0
         files = {form: folder / f"ocds-{form}.json" for form in ("package", "records", "ndjson")}
         for form, path in files.items():
             export(args, form, path)
@@ -173,7 +317,10 @@ def main():
         count = package_holds_the_lines(files["package"], files["ndjson"])
         if args.sample:
             checked, contracts = check_sample(args, files, folder, args.sample, "ocds-svledger-")
-            scope = f"{checked} of {contracts} contracts sampled for validation and merge"
+            full, seconds = check_full(files["ndjson"])
+            scope = (f"{checked} of {contracts} contracts sampled for validate.py and the merge check, "
+                     f"and all {full} NDJSON releases checked against the merged schema (jsonschema_rs) "
+                     f"and for additional fields in {seconds:.1f} s")
         else:
             contracts = check_everything(files, folder)
             scope = f"all {contracts} records"
