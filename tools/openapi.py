@@ -100,8 +100,42 @@ def components():
         "type": "object", "additionalProperties": False, "required": ["head", "events"],
         "properties": {"head": ref("read.common", "/$defs/head"), "events": {"type": "array", "minItems": 1, "items": ref("read.common", "/$defs/envelopeLine")}},
     }
+    account = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$", "description": "1 to 64 ASCII letters, digits, '.', '_', '-', '@', starting with a letter or digit."}
+    role = {"type": "string", "enum": ROLES, "description": "A role by its ledger name or its command-line token (procurement-officer)."}
+    reason = {"type": "string", "minLength": 1, "maxLength": 2000}
+    def access(command, required, extra):
+        return {"type": "object", "additionalProperties": False, "required": ["command", *required],
+                "properties": {"command": {"const": command}, **extra, "reason": reason}}
+    schemas["AccessCommand"] = {
+        "description": "One access command, as `svledger access` records it; the actor is the bearer token's account.",
+        "oneOf": [
+            access("access.grant", ["account", "role"], {"account": account, "role": role, "supplier": {"type": "string", "minLength": 1, "maxLength": 200, "description": "For a supplier only: the organisation it acts for."}}),
+            access("access.revoke", ["account", "role"], {"account": account, "role": role}),
+            access("access.token.issue", ["account", "role"], {"account": account, "role": role, "expiresOn": {"type": "string", "format": "date", "description": "The last day the token works."}}),
+            access("access.token.revoke", ["tokenId"], {"tokenId": {"type": "string", "pattern": "^tok-[0-9a-f]{12}$"}}),
+        ],
+    }
+    schemas["AccessRecorded"] = {
+        "description": "The access event as recorded and the head after it; for access.token.issue also the token, shown this once.",
+        "type": "object", "additionalProperties": False, "required": ["head", "events"],
+        "properties": {"head": ref("read.common", "/$defs/head"), "events": {"type": "array", "minItems": 1, "items": ref("read.common", "/$defs/envelopeLine")},
+                       "token": {"type": "string", "pattern": "^svl_[A-Za-z0-9_-]{43}$"}},
+    }
+    grant = {"type": "object", "additionalProperties": False, "required": ["account", "role", "supplier", "grantedBy", "grantedAt"],
+             "properties": {"account": {"type": "string"}, "role": {"type": "string"}, "supplier": {"type": ["string", "null"]}, "grantedBy": {"type": "string"}, "grantedAt": {"type": "string"}}}
+    token = {"type": "object", "additionalProperties": False, "required": ["tokenId", "account", "role", "expiresOn", "revoked"],
+             "properties": {"tokenId": {"type": "string"}, "account": {"type": "string"}, "role": {"type": "string"}, "expiresOn": {"type": ["string", "null"]}, "revoked": {"type": "boolean"}}}
+    schemas["AccessList"] = {
+        "description": "Who holds which role and the tokens by id (never their hashes), with the head read at.",
+        "type": "object", "additionalProperties": False, "required": ["head", "grants", "tokens"],
+        "properties": {"head": ref("read.common", "/$defs/head"), "grants": {"type": "array", "items": grant}, "tokens": {"type": "array", "items": token}},
+    }
     return schemas
 
+
+# The roles, by their ledger names and their command-line tokens (Sources/Access/Role.swift).
+ROLE_NAMES = ["Procurement Officer", "Contract Manager", "Head of Procurement", "Procurement Board", "Supplier", "Auditor", "Cabinet Member", "Administrator"]
+ROLES = ROLE_NAMES + [name.lower().replace(" ", "-") for name in ROLE_NAMES]
 
 PROBLEM = {"application/problem+json": {"schema": ref("Problem")}}
 WHY = {
@@ -236,6 +270,16 @@ def paths():
                 **errors(400, 401, 403, 404, 409, 413, 415, 422, 503),
             },
         }},
+        "/access": {
+            "get": {"operationId": "accessList", "summary": "Who holds which role, granted by whom and when, and the tokens by id, never their hashes (`access list --format json`). Administrators and auditors.",
+                    "parameters": [AS_OF, AT], "responses": {"200": json_answer(ref("AccessList"), "The grants and tokens."), **errors(400, 401, 403, 404, 422)}},
+            "post": {
+                "operationId": "accessCommand",
+                "summary": "Grants or revokes a role, or issues or revokes a token, recorded in the `access` stream with the administrator's account as the actor (`svledger access …`). An issued token is in the answer, shown this once. Administrators only.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("AccessCommand")}}},
+                "responses": {"201": json_answer(ref("AccessRecorded"), "Recorded, durably."), **errors(400, 401, 403, 413, 415, 422, 503)},
+            },
+        },
         "/commands": {"post": {
             "operationId": "recordCommand",
             "summary": "Records one command (the JSON form of `svledger apply`, without `actor`). A supplier: delivery.report and delivery.correct on its own contracts only. Auditors, Cabinet Members and administrators never write.",

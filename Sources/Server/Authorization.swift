@@ -14,6 +14,8 @@ public enum Operation: String, CaseIterable, Sendable {
     case command
     case exportNDJSON = "export-ndjson"
     case importPortal = "import-portal"
+    case accessList = "access-list"
+    case accessCommand = "access"
 }
 
 /// Which roles may do what over HTTP. A role's own limits are applied by the routes beyond
@@ -38,6 +40,11 @@ public enum Authorization {
         case .importPortal:
             // A pledge is recorded by the council for its supplier, as from the command line.
             councilRoles.contains(role)
+        case .accessList:
+            readsAccessStream(role)
+        case .accessCommand:
+            // The domain refuses anyone else too (not-an-administrator); the route says so first.
+            role == .administrator
         case .command:
             // Auditors and Cabinet Members only read; an administrator manages access, not contracts.
             councilRoles.contains(role) || role == .supplier

@@ -114,6 +114,14 @@ final class GroupCommitter: Sendable {
     /// Commands waiting for a commit to take them.
     var waitingCount: Int { waiting.withLock { $0.count } }
 
+    /// Runs `body` on the writer's queue, between group commits: a write that is not a domain
+    /// command (an access change) is serialised with the commits rather than racing them.
+    func exclusive<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     func submit(_ command: PendingCommand) async -> StoredAnswer {
         await withCheckedContinuation { continuation in
             waiting.withLock { $0.append((command, continuation)) }

@@ -1776,6 +1776,233 @@ let openAPIDocument = ##"""
         }
       }
     },
+    "/access": {
+      "get": {
+        "operationId": "accessList",
+        "summary": "Who holds which role, granted by whom and when, and the tokens by id, never their hashes (`access list --format json`). Administrators and auditors.",
+        "parameters": [
+          {
+            "name": "as-of",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "description": "A calendar date, YYYY-MM-DD (read.common's date), in the financial years 1001-02 to 9997-98: 1001-04-01 to 9998-03-31.",
+              "type": "string",
+              "format": "date",
+              "pattern": "^(?!1000-|1001-0[1-3]-|9998-(0[4-9]|1[0-2])-|9999-)[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+            },
+            "description": "Read the ledger as it stood at the end of this day (recorded time). Not with `at`."
+          },
+          {
+            "name": "at",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 9999999999999999
+            },
+            "description": "Read the ledger as it stood at this position. Not with `as-of`."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The grants and tokens.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessList"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "A request that does not read: an unknown or repeated query parameter, a value that does not parse, malformed JSON, a body naming `actor`, a bad header.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No token, or one that is unknown, revoked or expired, or whose role was revoked.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "WWW-Authenticate": {
+                "schema": {
+                  "type": "string"
+                },
+                "required": true,
+                "description": "`Bearer realm=\"svledger\"`"
+              }
+            }
+          },
+          "403": {
+            "description": "The role may never do this.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "No such contract (or, to a supplier, another organisation's: the same answer).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      },
+      "post": {
+        "operationId": "accessCommand",
+        "summary": "Grants or revokes a role, or issues or revokes a token, recorded in the `access` stream with the administrator's account as the actor (`svledger access …`). An issued token is in the answer, shown this once. Administrators only.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/AccessCommand"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Recorded, durably.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AccessRecorded"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "A request that does not read: an unknown or repeated query parameter, a value that does not parse, malformed JSON, a body naming `actor`, a bad header.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "No token, or one that is unknown, revoked or expired, or whose role was revoked.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            },
+            "headers": {
+              "WWW-Authenticate": {
+                "schema": {
+                  "type": "string"
+                },
+                "required": true,
+                "description": "`Bearer realm=\"svledger\"`"
+              }
+            }
+          },
+          "403": {
+            "description": "The role may never do this.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "406": {
+            "description": "The `Accept` header admits none of the media types this route answers with.",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "413": {
+            "description": "The body is larger than the limit (1 MiB).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "415": {
+            "description": "The body is not of a media type this route takes (application/json for a command; a pledge table as text/tab-separated-values, text/csv or text/plain).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "422": {
+            "description": "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "The ledger's storage is unavailable (never for a client's input).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
     "/commands": {
       "post": {
         "operationId": "recordCommand",
@@ -6030,6 +6257,290 @@ let openAPIDocument = ##"""
             "minItems": 1,
             "items": {
               "$ref": "#/components/schemas/read.common/$defs/envelopeLine"
+            }
+          }
+        }
+      },
+      "AccessCommand": {
+        "description": "One access command, as `svledger access` records it; the actor is the bearer token's account.",
+        "oneOf": [
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "command",
+              "account",
+              "role"
+            ],
+            "properties": {
+              "command": {
+                "const": "access.grant"
+              },
+              "account": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$",
+                "description": "1 to 64 ASCII letters, digits, '.', '_', '-', '@', starting with a letter or digit."
+              },
+              "role": {
+                "type": "string",
+                "enum": [
+                  "Procurement Officer",
+                  "Contract Manager",
+                  "Head of Procurement",
+                  "Procurement Board",
+                  "Supplier",
+                  "Auditor",
+                  "Cabinet Member",
+                  "Administrator",
+                  "procurement-officer",
+                  "contract-manager",
+                  "head-of-procurement",
+                  "procurement-board",
+                  "supplier",
+                  "auditor",
+                  "cabinet-member",
+                  "administrator"
+                ],
+                "description": "A role by its ledger name or its command-line token (procurement-officer)."
+              },
+              "supplier": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200,
+                "description": "For a supplier only: the organisation it acts for."
+              },
+              "reason": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              }
+            }
+          },
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "command",
+              "account",
+              "role"
+            ],
+            "properties": {
+              "command": {
+                "const": "access.revoke"
+              },
+              "account": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$",
+                "description": "1 to 64 ASCII letters, digits, '.', '_', '-', '@', starting with a letter or digit."
+              },
+              "role": {
+                "type": "string",
+                "enum": [
+                  "Procurement Officer",
+                  "Contract Manager",
+                  "Head of Procurement",
+                  "Procurement Board",
+                  "Supplier",
+                  "Auditor",
+                  "Cabinet Member",
+                  "Administrator",
+                  "procurement-officer",
+                  "contract-manager",
+                  "head-of-procurement",
+                  "procurement-board",
+                  "supplier",
+                  "auditor",
+                  "cabinet-member",
+                  "administrator"
+                ],
+                "description": "A role by its ledger name or its command-line token (procurement-officer)."
+              },
+              "reason": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              }
+            }
+          },
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "command",
+              "account",
+              "role"
+            ],
+            "properties": {
+              "command": {
+                "const": "access.token.issue"
+              },
+              "account": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$",
+                "description": "1 to 64 ASCII letters, digits, '.', '_', '-', '@', starting with a letter or digit."
+              },
+              "role": {
+                "type": "string",
+                "enum": [
+                  "Procurement Officer",
+                  "Contract Manager",
+                  "Head of Procurement",
+                  "Procurement Board",
+                  "Supplier",
+                  "Auditor",
+                  "Cabinet Member",
+                  "Administrator",
+                  "procurement-officer",
+                  "contract-manager",
+                  "head-of-procurement",
+                  "procurement-board",
+                  "supplier",
+                  "auditor",
+                  "cabinet-member",
+                  "administrator"
+                ],
+                "description": "A role by its ledger name or its command-line token (procurement-officer)."
+              },
+              "expiresOn": {
+                "type": "string",
+                "format": "date",
+                "description": "The last day the token works."
+              },
+              "reason": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              }
+            }
+          },
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "command",
+              "tokenId"
+            ],
+            "properties": {
+              "command": {
+                "const": "access.token.revoke"
+              },
+              "tokenId": {
+                "type": "string",
+                "pattern": "^tok-[0-9a-f]{12}$"
+              },
+              "reason": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              }
+            }
+          }
+        ]
+      },
+      "AccessRecorded": {
+        "description": "The access event as recorded and the head after it; for access.token.issue also the token, shown this once.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "head",
+          "events"
+        ],
+        "properties": {
+          "head": {
+            "$ref": "#/components/schemas/read.common/$defs/head"
+          },
+          "events": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+              "$ref": "#/components/schemas/read.common/$defs/envelopeLine"
+            }
+          },
+          "token": {
+            "type": "string",
+            "pattern": "^svl_[A-Za-z0-9_-]{43}$"
+          }
+        }
+      },
+      "AccessList": {
+        "description": "Who holds which role and the tokens by id (never their hashes), with the head read at.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "head",
+          "grants",
+          "tokens"
+        ],
+        "properties": {
+          "head": {
+            "$ref": "#/components/schemas/read.common/$defs/head"
+          },
+          "grants": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "account",
+                "role",
+                "supplier",
+                "grantedBy",
+                "grantedAt"
+              ],
+              "properties": {
+                "account": {
+                  "type": "string"
+                },
+                "role": {
+                  "type": "string"
+                },
+                "supplier": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "grantedBy": {
+                  "type": "string"
+                },
+                "grantedAt": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "tokens": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "tokenId",
+                "account",
+                "role",
+                "expiresOn",
+                "revoked"
+              ],
+              "properties": {
+                "tokenId": {
+                  "type": "string"
+                },
+                "account": {
+                  "type": "string"
+                },
+                "role": {
+                  "type": "string"
+                },
+                "expiresOn": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "revoked": {
+                  "type": "boolean"
+                }
+              }
             }
           }
         }

@@ -37,6 +37,7 @@ extension LedgerServer {
         routes.add(.get, "/reports/cabinet", produces: ["text/html", "text/markdown", "text/csv"]) { request, context in try await self.cabinetReport(request, context) }
         routes.add(.post, "/commands") { request, context in try await self.command(request, context) }
         addTransferRoutes(routes)
+        addAccessRoutes(routes)
     }
 
     // MARK: Answers
@@ -76,6 +77,8 @@ extension LedgerServer {
         case .command: "record commands"
         case .exportNDJSON: "export the whole log"
         case .importPortal: "import pledge tables"
+        case .accessList: "read who holds which role"
+        case .accessCommand: "manage access"
         }
     }
 

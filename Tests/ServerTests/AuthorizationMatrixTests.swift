@@ -35,6 +35,8 @@ struct AuthorizationMatrixTests {
                                                           [401, 401, 401, 401, 200, 200, 200, 200, 403, 403, 200, 200, 200]),
         ("GET /export/ndjson",                            [401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
         ("POST import portal LCC-2025-020 (dry run)",     [401, 401, 401, 401, 200, 200, 200, 200, 403, 403, 403, 403, 403]),
+        ("GET /access",                                   [401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 200, 403, 200]),
+        ("POST access.grant",                             [401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 201]),
         ("POST contract.register",                        [401, 401, 401, 401, 201, 201, 201, 201, 403, 403, 403, 403, 403]),
         ("POST delivery.report LCC-2025-014",             [401, 401, 401, 401, 201, 201, 201, 201, 201, 404, 403, 403, 403]),
         ("POST contract.close LCC-2025-014 (If-Match 0)", [401, 401, 401, 401, 409, 409, 409, 409, 403, 403, 403, 403, 403]),
@@ -55,6 +57,8 @@ struct AuthorizationMatrixTests {
                 {"command": "delivery.report", "contract": "LCC-2025-014", "quarter": "\(quarters[column % quarters.count])", \
                 "lines": [{"measure": "NT1", "quantity": "1", "evidence": "MATRIX-\(column)"}], "attributionConfirmed": true}
                 """, [])
+        case "POST access.grant":
+            return (.post, "/access", #"{"command": "access.grant", "account": "mx-\#(column)", "role": "contract-manager", "reason": "matrix"}"#, [])
         case "POST import portal LCC-2025-020 (dry run)":
             let table = (try? String(contentsOfFile: TransferRouteTests.seed003, encoding: .utf8)) ?? ""
             return (.post, "/imports/portal?contract=LCC-2025-020&catalog=portal-003&dry-run=true", table, [("Content-Type", "text/tab-separated-values")])

@@ -133,22 +133,11 @@ extension Root {
                 let position = try asOf.position(in: opened)
                 let state = try opened.accessState(through: position)
                 let head = try opened.store.read { try LedgerHead.at(position, in: $0) }
-                let grants = state.grants.sorted { ($0.role, $0.account) < ($1.role, $1.account) }
-                let tokens = state.tokens.values.sorted { $0.tokenId < $1.tokenId }
+                let grants = AccessListing.grants(state)
+                let tokens = AccessListing.tokens(state)
                 switch format {
                 case .json:
-                    let document: JSONValue = [
-                        "head": head.json,
-                        "grants": .array(grants.map { g in
-                            ["account": .string(g.account), "role": .string(g.role.rawValue), "supplier": g.supplier.map { .string($0) } ?? .null,
-                             "grantedBy": .string(g.grantedBy), "grantedAt": .string(g.grantedAt.description)]
-                        }),
-                        "tokens": .array(tokens.map { t in
-                            ["tokenId": .string(t.tokenId), "account": .string(t.account), "role": .string(t.role.rawValue),
-                             "expiresOn": t.expiresOn.map { .string($0.description) } ?? .null, "revoked": .bool(t.revoked)]
-                        }),
-                    ]
-                    print(document.canonicalText)
+                    print(AccessListing.json(state, head: head).canonicalText)
                 case .text:
                     TableOutput.text(
                         ["ROLE", "ACCOUNT", "SUPPLIER", "GRANTED BY", "GRANTED AT"],

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerValues
+import TestSupport
+import Testing
+
+/// An administrator manages access over HTTP as `svledger access` does, and what it records
+/// is attributed to its account; nobody else may.
+@Suite("server, access", .timeLimit(.minutes(2)))
+struct AccessRouteTests {
+    static func body(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+    static let json = [("Content-Type", "application/json")]
+
+    @Test func anAdministratorGrantsIssuesAndRevokes() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            let granted = try await client.execute(
+                uri: "/access", method: .post, headers: fixture.headers("admin", Self.json),
+                body: Self.body(#"{"command": "access.grant", "account": "n.new", "role": "contract-manager", "reason": "joined the team"}"#))
+            #expect(granted.status == .created, "\(granted.text.prefix(300))")
+            #expect(granted.text.contains(#""actor":{"id":"ada","role":"Administrator"}"#))
+            #expect(granted.text.contains(#""reason":"joined the team""#))
+
+            let issued = try await client.execute(
+                uri: "/access", method: .post, headers: fixture.headers("admin", Self.json),
+                body: Self.body(#"{"command": "access.token.issue", "account": "n.new", "role": "Contract Manager", "expiresOn": "2027-12-31"}"#))
+            #expect(issued.status == .created)
+            guard case .string(let token)? = issued.json?["token"] else { Issue.record("no token in \(issued.text)"); return }
+            #expect(token.hasPrefix("svl_"))
+            // The token itself is never recorded, only its SHA-256.
+            #expect(!(try await client.execute(uri: "/export/ndjson", method: .get, headers: fixture.headers("auditor"))).text.contains(token))
+
+            let read = try await client.execute(uri: "/contracts", method: .get, headers: fixture.headers(token))
+            #expect(read.status == .ok)
+
+            let listed = try await client.execute(uri: "/access", method: .get, headers: fixture.headers("auditor"))
+            #expect(listed.status == .ok)
+            #expect(listed.text.contains(#""account":"n.new""#) && listed.text.contains(#""grantedBy":"ada""#))
+            guard case .array(let tokens)? = listed.json?["tokens"],
+                let tokenId = tokens.first(where: { $0["account"] == .string("n.new") })?["tokenId"]
+            else { Issue.record("no token of n.new listed"); return }
+
+            let revoked = try await client.execute(
+                uri: "/access", method: .post, headers: fixture.headers("admin", Self.json),
+                body: Self.body(#"{"command": "access.token.revoke", "tokenId": \#(tokenId.canonicalText)}"#))
+            #expect(revoked.status == .created)
+            #expect(try await client.execute(uri: "/contracts", method: .get, headers: fixture.headers(token)).status == .unauthorized)
+        }
+    }
+
+    @Test func onlyAnAdministratorAndOnlyWellFormedCommands() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            let before = try fixture.ledger.store.head()
+            let cases: [(who: String, body: String, status: HTTPResponse.Status, kind: String)] = [
+                ("hop", #"{"command": "access.grant", "account": "x", "role": "auditor"}"#, .forbidden, "forbidden-for-role"),
+                ("auditor", #"{"command": "access.grant", "account": "x", "role": "auditor"}"#, .forbidden, "forbidden-for-role"),
+                ("admin", #"{"command": "access.grant", "account": "x", "role": "janitor"}"#, .unprocessableContent, "invalid-input"),
+                ("admin", #"{"command": "access.grant", "account": "x", "role": "auditor", "actor": "someone"}"#, .unprocessableContent, "invalid-input"),
+                ("admin", #"{"command": "access.promote", "account": "x"}"#, .unprocessableContent, "invalid-input"),
+                ("admin", #"{"command": "access.grant", "account": "x y", "role": "auditor"}"#, .unprocessableContent, "invalid-input"),
+                ("admin", #"{"command": "access.revoke", "account": "ada", "role": "administrator"}"#, .unprocessableContent, "last-administrator"),
+                ("admin", #"{"command": "access.grant", "account": "b.jones", "role": "supplier"}"#, .unprocessableContent, "supplier-organisation"),
+                ("admin", #"[1]"#, .badRequest, "invalid-json"),
+            ]
+            for item in cases {
+                let answer = try await client.execute(uri: "/access", method: .post, headers: fixture.headers(item.who, Self.json), body: Self.body(item.body))
+                #expect(answer.status == item.status, "\(item.body) as \(item.who): \(answer.status) \(answer.text.prefix(200))")
+                #expect(answer.json?["kind"] == .string(item.kind), "\(item.body): \(answer.text.prefix(200))")
+            }
+            #expect(try fixture.ledger.store.head() == before, "a refused access command wrote something")
+        }
+    }
+}
