@@ -50,20 +50,20 @@ enum OCDSFieldCoverage {
 
     /// Every field of `release` the import neither maps nor recomputes, and every recomputed
     /// one, each with its path in the file and its normalized path.
-    static func unmapped(_ release: NoticeJSON, at path: String) -> [(kind: OCDSImportFinding.Kind, path: String, normalized: String)] {
+    static func unmapped(_ release: OCDSValue, at path: String) -> [(kind: OCDSImportFinding.Kind, path: String, normalized: String)] {
         var found: [(OCDSImportFinding.Kind, String, String)] = []
         walk(release, path: path, normalized: "", into: &found)
         return found.map { (kind: $0.0, path: $0.1, normalized: $0.2) }
     }
 
     private static func walk(
-        _ value: NoticeJSON, path: String, normalized: String, into found: inout [(OCDSImportFinding.Kind, String, String)]
+        _ value: OCDSValue, path: String, normalized: String, into found: inout [(OCDSImportFinding.Kind, String, String)]
     ) {
         switch value {
         case .object(let members):
-            for (key, child) in members {
-                let childNormalized = normalized.isEmpty ? key : "\(normalized).\(key)"
-                visit(child, path: "\(path).\(key)", normalized: childNormalized, key: key, into: &found)
+            for member in members {
+                let childNormalized = normalized.isEmpty ? member.key : "\(normalized).\(member.key)"
+                visit(member.value, path: "\(path).\(member.key)", normalized: childNormalized, key: member.key, into: &found)
             }
         default:
             break
@@ -71,7 +71,7 @@ enum OCDSFieldCoverage {
     }
 
     private static func visit(
-        _ value: NoticeJSON, path: String, normalized: String, key: String, into found: inout [(OCDSImportFinding.Kind, String, String)]
+        _ value: OCDSValue, path: String, normalized: String, key: String, into found: inout [(OCDSImportFinding.Kind, String, String)]
     ) {
         if mapped.contains(normalized) {
             if normalized.hasSuffix("awardCriteria.criteria[]"), !OCDSWeighting.isSocialValue(value) {

@@ -9,7 +9,7 @@ public struct OCDSRelease: Sendable {
     public let date: String
     /// The day of `date`: the effective date of what the release records.
     public let day: CalendarDate
-    public let json: NoticeJSON
+    public let json: OCDSValue
 
     public var path: String { "releases[\(index)]" }
 }
@@ -35,8 +35,8 @@ public struct OCDSReleasePackage: Sendable {
     /// - Throws: ``OCDSPackageError`` when the text is not JSON, is another kind of document
     ///   (a record package, a single release), or a release lacks its ocid, id or date.
     public init(bytes: [UInt8]) throws(OCDSPackageError) {
-        let document: NoticeJSON
-        do { document = try NoticeJSON(parsing: bytes) } catch { throw OCDSPackageError("invalid-json", error.description) }
+        let document: OCDSValue
+        do { document = try OCDSValue(parsing: bytes) } catch { throw OCDSPackageError("invalid-json", error.description) }
         guard document.members != nil else {
             throw OCDSPackageError("not-a-release-package", "an OCDS release package is a JSON object with \"releases\"; this is \(document.typeName)")
         }
@@ -47,20 +47,20 @@ public struct OCDSReleasePackage: Sendable {
             let hint = document["ocid"] != nil ? "this looks like a single release; wrap it as {\"version\": \"1.1\", \"releases\": [ … ]}" : "it has no \"releases\""
             throw OCDSPackageError("not-a-release-package", "not an OCDS release package: \(hint)")
         }
-        guard let list = releases.array else { throw OCDSPackageError("not-a-release-package", "\"releases\" must be an array, not \(releases.typeName)") }
+        guard let list = releases.arrayValue else { throw OCDSPackageError("not-a-release-package", "\"releases\" must be an array, not \(releases.typeName)") }
         guard !list.isEmpty else { throw OCDSPackageError("empty-input", "the release package holds no releases") }
 
-        let fromLedger = document["publisher"]?["scheme"]?.string == "svledger-ledger-head"
+        let fromLedger = document["publisher"]?["scheme"]?.stringValue == "svledger-ledger-head"
         var byOcid: [String: [OCDSRelease]] = [:]
         var order: [String] = []
         for (index, release) in list.enumerated() {
             let path = "releases[\(index)]"
             guard release.members != nil else { throw OCDSPackageError("invalid-release", "\(path) must be an object, not \(release.typeName)") }
-            guard let ocid = release["ocid"]?.string, !ocid.allSatisfy(\.isWhitespace) else {
+            guard let ocid = release["ocid"]?.stringValue, !ocid.allSatisfy(\.isWhitespace) else {
                 throw OCDSPackageError("missing-ocid", "\(path).ocid is missing: every release names its contracting process")
             }
-            guard let id = release["id"]?.string, !id.isEmpty else { throw OCDSPackageError("invalid-release", "\(path).id is missing: every release has an id") }
-            guard let date = release["date"]?.string, let day = OCDSDates.day(date) else {
+            guard let id = release["id"]?.stringValue, !id.isEmpty else { throw OCDSPackageError("invalid-release", "\(path).id is missing: every release has an id") }
+            guard let date = release["date"]?.stringValue, let day = OCDSDates.day(date) else {
                 throw OCDSPackageError("invalid-release", "\(path).date must be a date-time such as 2025-02-03T00:00:00Z: releases are merged in date order")
             }
             if byOcid[ocid] == nil { order.append(ocid) }
@@ -76,7 +76,7 @@ public struct OCDSReleasePackage: Sendable {
                 .sorted { ($0.element.day, $0.element.date, $0.offset) < ($1.element.day, $1.element.date, $1.offset) }.map(\.element)
             return OCDSNotice(ocid: ocid, releases: sorted, releasesAreEvents: fromLedger)
         }
-        publisher = document["publisher"]?["name"]?.string
+        publisher = document["publisher"]?["name"]?.stringValue
     }
 }
 

@@ -46,10 +46,10 @@ struct OCDSReleaseFacts {
     init(_ release: OCDSRelease, reader: inout OCDSValueReader) {
         let json = release.json, path = release.path
         let tender = json["tender"]
-        tenderId = tender?["id"]?.string
-        title = tender?["title"]?.string
-        buyer = json["buyer"]?["name"]?.string ?? Self.party(json, role: "buyer")?["name"]?.string
-        if let text = tender?["mainProcurementCategory"]?.string {
+        tenderId = tender?["id"]?.stringValue
+        title = tender?["title"]?.stringValue
+        buyer = json["buyer"]?["name"]?.stringValue ?? Self.party(json, role: "buyer")?["name"]?.stringValue
+        if let text = tender?["mainProcurementCategory"]?.stringValue {
             category = ContractCategory(rawValue: text)
             if category == nil {
                 reader.note(.invalidValue, "\(path).tender.mainProcurementCategory", "\(DisplayText.quoted(text)) is not goods, services or works")
@@ -61,14 +61,14 @@ struct OCDSReleaseFacts {
             end = reader.day(period["endDate"], "\(path).tender.contractPeriod.endDate")
         }
         areas = Self.areas(tender)
-        let rationale = json["planning"]?["rationale"]?.string
+        let rationale = json["planning"]?["rationale"]?.stringValue
         policyId = Self.policy(rationale)
         assessesThreshold = rationale?.lowercased().contains("threshold assessment") ?? false
-        overrideReason = Self.overrideReason(tender?["lots"]?.array?.first?["awardCriteria"]?["weightingDescription"]?.string)
+        overrideReason = Self.overrideReason(tender?["lots"]?.arrayValue?.first?["awardCriteria"]?["weightingDescription"]?.stringValue)
         if let (criterion, criterionPath) = OCDSWeighting.criterion(in: json, path: path) {
             // OCDS puts the figure in `number` and says in `weight` how to read it
             // (`percentageExact`); some publishers put the percent in `weight` itself.
-            let number = criterion["numbers"]?.array?.first
+            let number = criterion["numbers"]?.arrayValue?.first
             if let figure = number?["number"] {
                 weighting = reader.quantity(figure, "\(criterionPath).numbers[0].number")
             } else if let weight = number?["weight"] {
@@ -77,13 +77,13 @@ struct OCDSReleaseFacts {
                 reader.note(.missingField, "\(criterionPath).numbers[0].weight", "the social value criterion gives no weight")
             }
         }
-        if let award = json["awards"]?.array?.first { readAward(award, json, "\(path).awards[0]", &reader) }
-        if let contract = json["contracts"]?.array?.first { readContract(contract, "\(path).contracts[0]", release, &reader) }
+        if let award = json["awards"]?.arrayValue?.first { readAward(award, json, "\(path).awards[0]", &reader) }
+        if let contract = json["contracts"]?.arrayValue?.first { readContract(contract, "\(path).contracts[0]", release, &reader) }
     }
 
-    mutating func readAward(_ award: NoticeJSON, _ release: NoticeJSON, _ path: String, _ reader: inout OCDSValueReader) {
-        guard let supplier = award["suppliers"]?.array?.first else { return }
-        let name = supplier["name"]?.string ?? supplier["id"]?.string.flatMap { id in Self.parties(release).first { $0["id"]?.string == id }?["name"]?.string }
+    mutating func readAward(_ award: OCDSValue, _ release: OCDSValue, _ path: String, _ reader: inout OCDSValueReader) {
+        guard let supplier = award["suppliers"]?.arrayValue?.first else { return }
+        let name = supplier["name"]?.stringValue ?? supplier["id"]?.stringValue.flatMap { id in Self.parties(release).first { $0["id"]?.stringValue == id }?["name"]?.stringValue }
         guard let name else {
             reader.note(.missingField, "\(path).suppliers[0].name", "the awarded supplier has no name")
             return
@@ -101,23 +101,23 @@ struct OCDSReleaseFacts {
         self.award = (name, date, value)
     }
 
-    mutating func readContract(_ contract: NoticeJSON, _ path: String, _ release: OCDSRelease, _ reader: inout OCDSValueReader) {
-        contractId = contract["id"]?.string
-        if let metrics = contract["agreedMetrics"]?.array {
+    mutating func readContract(_ contract: OCDSValue, _ path: String, _ release: OCDSRelease, _ reader: inout OCDSValueReader) {
+        contractId = contract["id"]?.stringValue
+        if let metrics = contract["agreedMetrics"]?.arrayValue {
             var targets: [(String, ExactDecimal?)] = []
             for (index, metric) in metrics.enumerated() {
                 let metricPath = "\(path).agreedMetrics[\(index)]"
-                guard let measure = metric["id"]?.string else {
+                guard let measure = metric["id"]?.stringValue else {
                     reader.note(.missingField, "\(metricPath).id", "an agreed metric needs its id, the TOMs measure code")
                     continue
                 }
-                let observations = metric["observations"]?.array ?? []
-                let target = observations.firstIndex { $0["id"]?.string == "target" } ?? (observations.isEmpty ? nil : 0)
+                let observations = metric["observations"]?.arrayValue ?? []
+                let target = observations.firstIndex { $0["id"]?.stringValue == "target" } ?? (observations.isEmpty ? nil : 0)
                 guard let target else {
                     reader.note(.missingField, "\(metricPath).observations", "metric \(measure) gives no target")
                     continue
                 }
-                let notes = (observations[target]["notes"]?.string ?? "").lowercased()
+                let notes = (observations[target]["notes"]?.stringValue ?? "").lowercased()
                 if notes.contains("withdrawn") {
                     targets.append((measure, nil))
                 } else if let quantity = reader.quantity(observations[target]["measure"], "\(metricPath).observations[\(target)].measure") {
@@ -126,39 +126,39 @@ struct OCDSReleaseFacts {
             }
             self.targets = targets
         }
-        if let metrics = contract["implementation"]?["metrics"]?.array {
+        if let metrics = contract["implementation"]?["metrics"]?.arrayValue {
             for (index, metric) in metrics.enumerated() {
                 let metricPath = "\(path).implementation.metrics[\(index)]"
-                guard let measure = metric["id"]?.string else {
+                guard let measure = metric["id"]?.stringValue else {
                     reader.note(.missingField, "\(metricPath).id", "a metric needs its id, the TOMs measure code")
                     continue
                 }
-                for (number, observation) in (metric["observations"]?.array ?? []).enumerated() {
+                for (number, observation) in (metric["observations"]?.arrayValue ?? []).enumerated() {
                     let observationPath = "\(metricPath).observations[\(number)]"
                     guard let quarter = Self.quarter(observation, observationPath, &reader),
                         let quantity = reader.quantity(observation["measure"], "\(observationPath).measure")
                     else { continue }
-                    let cited = observation["notes"]?.string.flatMap(Self.correctedEvent)
+                    let cited = observation["notes"]?.stringValue.flatMap(Self.correctedEvent)
                     observations.append(Observation(measure: measure, quarter: quarter, quantity: quantity, corrects: cited))
                 }
             }
         }
-        if contract["status"]?.string == "terminated" {
-            closedOn = contract["period"]?["endDate"]?.string.flatMap(OCDSDates.day) ?? release.day
+        if contract["status"]?.stringValue == "terminated" {
+            closedOn = contract["period"]?["endDate"]?.stringValue.flatMap(OCDSDates.day) ?? release.day
         }
     }
 
     /// The financial quarter of an observation: from its period, else from its id (`2025-26-Q1`).
-    static func quarter(_ observation: NoticeJSON, _ path: String, _ reader: inout OCDSValueReader) -> FinancialQuarter? {
-        if let start = observation["period"]?["startDate"]?.string.flatMap(OCDSDates.day) {
+    static func quarter(_ observation: OCDSValue, _ path: String, _ reader: inout OCDSValueReader) -> FinancialQuarter? {
+        if let start = observation["period"]?["startDate"]?.stringValue.flatMap(OCDSDates.day) {
             let quarter = FinancialQuarter(containing: start)
-            if let end = observation["period"]?["endDate"]?.string.flatMap(OCDSDates.day), end != quarter.lastDay || start != quarter.firstDay {
+            if let end = observation["period"]?["endDate"]?.stringValue.flatMap(OCDSDates.day), end != quarter.lastDay || start != quarter.firstDay {
                 reader.note(.invalidValue, "\(path).period", "\(start) to \(end) is not one financial quarter; svledger records returns by quarter")
                 return nil
             }
             return quarter
         }
-        if let id = observation["id"]?.string, let quarter = FinancialQuarter(id) { return quarter }
+        if let id = observation["id"]?.stringValue, let quarter = FinancialQuarter(id) { return quarter }
         reader.note(.missingField, "\(path).period", "an observation needs its period (a financial quarter)")
         return nil
     }
@@ -185,17 +185,17 @@ struct OCDSReleaseFacts {
         return id.isEmpty ? nil : String(id)
     }
 
-    static func parties(_ release: NoticeJSON) -> [NoticeJSON] { release["parties"]?.array ?? [] }
+    static func parties(_ release: OCDSValue) -> [OCDSValue] { release["parties"]?.arrayValue ?? [] }
 
-    static func party(_ release: NoticeJSON, role: String) -> NoticeJSON? {
-        parties(release).first { $0["roles"]?.array?.contains(.string(role)) ?? false }
+    static func party(_ release: OCDSValue, role: String) -> OCDSValue? {
+        parties(release).first { $0["roles"]?.arrayValue?.contains(.string(role)) ?? false }
     }
 
     /// Areas served: the delivery addresses' regions or localities, or the delivery
     /// locations' descriptions (the location extension).
-    static func areas(_ tender: NoticeJSON?) -> [String]? {
-        let addresses = (tender?["deliveryAddresses"]?.array ?? []).compactMap { $0["region"]?.string ?? $0["locality"]?.string }
-        let locations = (tender?["deliveryLocations"]?.array ?? []).compactMap { $0["description"]?.string }
+    static func areas(_ tender: OCDSValue?) -> [String]? {
+        let addresses = (tender?["deliveryAddresses"]?.arrayValue ?? []).compactMap { $0["region"]?.stringValue ?? $0["locality"]?.stringValue }
+        let locations = (tender?["deliveryLocations"]?.arrayValue ?? []).compactMap { $0["description"]?.stringValue }
         let areas = addresses + locations
         return areas.isEmpty ? nil : areas
     }

@@ -1,4 +1,5 @@
 import OpenContracting
+import SocialValue
 import Testing
 
 /// The compiled release follows the OCDS merge rules (the same as ocdsmerge's, which
@@ -13,7 +14,7 @@ import Testing
     }
 
     static func metric(_ id: String, target: Int) -> OCDSValue {
-        .object(("id", .string(id)), ("observations", .array([.object(("id", .string("target")), ("measure", .number(.init(target))))])))
+        .object(("id", .string(id)), ("observations", .array([.object(("id", .string("target")), ("measure", .number(ExactDecimal(target))))])))
     }
 
     @Test func arraysOfObjectsMergeByIdAndLaterValuesWin() throws {

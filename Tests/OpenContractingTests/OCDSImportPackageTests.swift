@@ -1,4 +1,5 @@
 import OpenContracting
+import SocialValue
 import Testing
 
 @Suite("import ocds: reading a release package")
@@ -32,12 +33,14 @@ struct OCDSImportPackageTests {
 
     @Test("numbers keep their text: an amount is never a binary float on the way")
     func exactNumbers() throws {
-        let json = try NoticeJSON(parsing: Array(#"{"a": 0.1, "b": 4250000.005, "c": -1.5e-3, "d": 12}"#.utf8))
+        let json = try OCDSValue(parsing: Array(#"{"a": 0.1, "b": 4250000.005, "c": -1.5e-3, "d": 12}"#.utf8))
         #expect(json["a"] == .number("0.1"))
         #expect(json["b"] == .number("4250000.005"))
         #expect(json["c"] == .number("-1.5e-3"))
         #expect(json["d"] == .number("12"))
-        #expect(throws: (any Error).self) { try NoticeJSON(parsing: Array(#"{"a": 1, "a": 2}"#.utf8)) }
-        #expect(throws: (any Error).self) { try NoticeJSON(parsing: Array(#"{"a": 01}"#.utf8)) }
+        #expect(json["c"]?.numberValue == ExactDecimal(units: -15, scale: 4))
+        #expect(OCDSValue.number("1.2e6").numberValue == ExactDecimal(1_200_000))
+        #expect(throws: (any Error).self) { try OCDSValue(parsing: Array(#"{"a": 1, "a": 2}"#.utf8)) }
+        #expect(throws: (any Error).self) { try OCDSValue(parsing: Array(#"{"a": 01}"#.utf8)) }
     }
 }

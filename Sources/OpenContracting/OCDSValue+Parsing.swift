@@ -1,72 +1,12 @@
 import LedgerValues
 
-/// A published OCDS document as read: like `JSONValue`, but a number keeps its literal text.
-///
-/// The ledger's own JSON refuses fractions (it writes decimals as strings), while OCDS writes
-/// amounts as JSON numbers (`"amount": 1250000.50`). Keeping the digits as written lets the import
-/// read them into exact decimals and money, never through a binary floating point.
-public indirect enum NoticeJSON: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    /// The number exactly as the document wrote it, e.g. `1250000.50` or `-3`.
-    case number(String)
-    case string(String)
-    case array([NoticeJSON])
-    /// Members in the document's order (duplicate keys are refused when reading).
-    case object([(key: String, value: NoticeJSON)])
-
-    public static func == (lhs: NoticeJSON, rhs: NoticeJSON) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): true
-        case (.bool(let a), .bool(let b)): a == b
-        case (.number(let a), .number(let b)): a == b
-        case (.string(let a), .string(let b)): a == b
-        case (.array(let a), .array(let b)): a == b
-        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        default: false
-        }
-    }
-
-    public subscript(key: String) -> NoticeJSON? {
-        guard case .object(let members) = self else { return nil }
-        return members.first { $0.key == key }?.value
-    }
-
-    public var string: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
-    public var array: [NoticeJSON]? {
-        if case .array(let elements) = self { return elements }
-        return nil
-    }
-
-    public var members: [(key: String, value: NoticeJSON)]? {
-        if case .object(let members) = self { return members }
-        return nil
-    }
-
-    /// A plain name of the value's JSON type, for messages.
-    public var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
-}
-
-extension NoticeJSON {
-    /// Parses JSON text, keeping numbers' text. Strings, escapes and whitespace are read by the
-    /// ledger's own parser (`JSONParser`), so text is held to the same rules (valid UTF-8,
-    /// no unescaped control characters) and nesting to the same depth.
+extension OCDSValue {
+    /// Parses a published document, keeping numbers' text and members' order. Strings, escapes
+    /// and whitespace are read by the ledger's own parser (`JSONParser`), so text is held to the
+    /// same rules (valid UTF-8, no unescaped control characters) and nesting to the same depth.
     public init(parsing bytes: [UInt8]) throws(JSONParseError) {
         let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(JSONParseError) -> NoticeJSON in
+            Result { () throws(JSONParseError) -> OCDSValue in
                 var parser = JSONParser(bytes: buffer)
                 parser.skipWhitespace()
                 let value = try Self.value(&parser, depth: 0)
@@ -78,7 +18,7 @@ extension NoticeJSON {
         self = try result.get()
     }
 
-    private static func value(_ parser: inout JSONParser, depth: Int) throws(JSONParseError) -> NoticeJSON {
+    private static func value(_ parser: inout JSONParser, depth: Int) throws(JSONParseError) -> OCDSValue {
         guard depth < JSONParser.maxDepth else { throw parser.error("nested deeper than \(JSONParser.maxDepth) levels") }
         guard let byte = parser.current else { throw parser.error("unexpected end of input") }
         switch byte {
@@ -100,17 +40,10 @@ extension NoticeJSON {
         }
     }
 
-    private static func object(_ parser: inout JSONParser, depth: Int) throws(JSONParseError) -> NoticeJSON {
-        parser.index += 1
-        var members: [(key: String, value: NoticeJSON)] = []
+    private static func object(_ parser: inout JSONParser, depth: Int) throws(JSONParseError) -> OCDSValue {
+        var members: [Member] = []
         var seen = Set<String>()
-        parser.skipWhitespace()
-        if parser.current == UInt8(ascii: "}") {
-            parser.index += 1
-            return .object(members)
-        }
-        while true {
-            parser.skipWhitespace()
+        try items(&parser, close: "}") { (parser) throws(JSONParseError) in
             guard parser.current == UInt8(ascii: "\"") else { throw parser.error("expected a member name in quotes") }
             let keyOffset = parser.index
             let key = try parser.parseString()
@@ -123,31 +56,36 @@ extension NoticeJSON {
             guard parser.current == UInt8(ascii: ":") else { throw parser.error("expected ':' after a member name") }
             parser.index += 1
             parser.skipWhitespace()
-            members.append((key, try value(&parser, depth: depth + 1)))
-            parser.skipWhitespace()
-            if parser.current == UInt8(ascii: ",") { parser.index += 1; continue }
-            guard parser.current == UInt8(ascii: "}") else { throw parser.error("expected ',' or '}'") }
-            parser.index += 1
-            return .object(members)
+            members.append(Member(key, try value(&parser, depth: depth + 1)))
         }
+        return .object(members)
     }
 
-    private static func array(_ parser: inout JSONParser, depth: Int) throws(JSONParseError) -> NoticeJSON {
+    private static func array(_ parser: inout JSONParser, depth: Int) throws(JSONParseError) -> OCDSValue {
+        var elements: [OCDSValue] = []
+        try items(&parser, close: "]") { (parser) throws(JSONParseError) in elements.append(try value(&parser, depth: depth + 1)) }
+        return .array(elements)
+    }
+
+    /// The comma-separated items of an object or array, from its opening bracket past `close`,
+    /// each read by `item` from its first character.
+    private static func items(
+        _ parser: inout JSONParser, close: Unicode.Scalar, _ item: (inout JSONParser) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
         parser.index += 1
-        var elements: [NoticeJSON] = []
         parser.skipWhitespace()
-        if parser.current == UInt8(ascii: "]") {
+        if parser.current == UInt8(ascii: close) {
             parser.index += 1
-            return .array(elements)
+            return
         }
         while true {
             parser.skipWhitespace()
-            elements.append(try value(&parser, depth: depth + 1))
+            try item(&parser)
             parser.skipWhitespace()
             if parser.current == UInt8(ascii: ",") { parser.index += 1; continue }
-            guard parser.current == UInt8(ascii: "]") else { throw parser.error("expected ',' or ']'") }
+            guard parser.current == UInt8(ascii: close) else { throw parser.error("expected ',' or '\(close)'") }
             parser.index += 1
-            return .array(elements)
+            return
         }
     }
 
