@@ -57,7 +57,8 @@ extension LedgerServer {
         func field(_ name: String, required: Bool = true) throws -> String? {
             switch members[name] {
             case .string(let text)?: return text
-            case nil, .null?: if required { throw Self.invalidAccess("\"\(name)\" is required") } else { return nil }
+            // Absent, not null: an optional member is left out (as the OpenAPI schema says).
+            case nil: if required { throw Self.invalidAccess("\"\(name)\" is required") } else { return nil }
             default: throw Self.invalidAccess("\"\(name)\" must be a string")
             }
         }
