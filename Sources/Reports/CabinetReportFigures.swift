@@ -399,7 +399,11 @@ public struct CabinetMeasureOutcome: Sendable, Equatable {
     public let description: String
     public let theme: String
     public private(set) var quantities = CabinetQuantities.zero
+    /// In the order first added.
     public private(set) var contracts: [String] = []
+    /// The same contracts, to ask "already counted?" in constant time: asking the array made
+    /// the report quadratic in contracts (16 s for 10,000 at 1M events).
+    private var counted: Set<String> = []
 
     init(measure: String, unit: String, description: String, theme: String) {
         self.measure = measure
@@ -410,7 +414,7 @@ public struct CabinetMeasureOutcome: Sendable, Equatable {
 
     mutating func add(_ other: CabinetQuantities, contract: String) {
         quantities.add(other)
-        if !contracts.contains(contract) { contracts.append(contract) }
+        if counted.insert(contract).inserted { contracts.append(contract) }
     }
 }
 

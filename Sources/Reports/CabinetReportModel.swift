@@ -141,7 +141,8 @@ public struct CabinetReportModel: Sendable {
         exceptions = CabinetExceptions(contracts: scope.contracts, reconciled: figures.contracts)
         compliance = CabinetWeightingCompliance(contracts: scope.contracts)
         var areas: [String] = []
-        for area in scope.contracts.flatMap(\.areasServed) where !areas.contains(where: { Council.key($0) == Council.key(area) }) { areas.append(area) }
+        var areaKeys: Set<String> = []
+        for area in scope.contracts.flatMap(\.areasServed) where areaKeys.insert(Council.key(area)).inserted { areas.append(area) }
         divisions = areas.sorted { $0.lowercased() < $1.lowercased() }
         var frameworks: [String: [String]] = [:]
         for policy in policies {
