@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "Projections", package: "svledger"),
                 .product(name: "Ledger", package: "svledger"),
                 .product(name: "Reports", package: "svledger"),
+                .product(name: "Queries", package: "svledger"),
                 .product(name: "SyntheticData", package: "svledger"),
             ]
         ),

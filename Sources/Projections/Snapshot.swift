@@ -53,7 +53,8 @@ public struct Snapshot: Sendable {
     /// day, or everything as it stood on a day by effective dates. Only contracts the limit can
     /// change are replayed: for commitments in force, those whose pledge or a refresh took effect
     /// after the day; for the effective view, every contract, in one pass over the log.
-    public func limited(_ limit: EffectiveLimit, store: EventStore) throws -> Snapshot {
+    /// - Parameter onePassFraction: see ``onePassFraction``; tests set it to take either path.
+    public func limited(_ limit: EffectiveLimit, store: EventStore, onePassFraction: Int = Snapshot.onePassFraction) throws -> Snapshot {
         switch limit {
         case .none:
             return self
@@ -62,13 +63,25 @@ public struct Snapshot: Sendable {
             if changed.isEmpty { return self }
             var limited = contracts
             // Pledged after the day: nothing was in force, and no replay is needed to say so.
-            let unpledged = changed.filter { (contracts[$0].pledgedOn ?? day) > day }
+            let unpledged = Set(changed.filter { (contracts[$0].pledgedOn ?? day) > day })
             for index in unpledged {
                 limited[index].commitmentCatalog = nil
                 limited[index].lines = []
             }
+            let replayed = changed.filter { !unpledged.contains($0) }
             try store.read { reader in
-                for index in changed where !unpledged.contains(index) {
+                // Many contracts to replay: one pass over the log, read in order, costs less than
+                // a walk of each stream, whose events lie scattered through the log.
+                if replayed.count * onePassFraction > contracts.count {
+                    var fold = ContractFold(limit: limit)
+                    try reader.forEachEvent(through: position) { event in
+                        try fold.apply(event)
+                        return true
+                    }
+                    for index in replayed { if let projection = fold.contracts[contracts[index].reference] { limited[index] = projection } }
+                    return
+                }
+                for index in replayed {
                     var fold = ContractFold(limit: limit)
                     try reader.forEachEvent(inStream: ContractEvent.stream(contract: contracts[index].reference), through: position) { event in
                         try fold.apply(event)
@@ -89,6 +102,11 @@ public struct Snapshot: Sendable {
             return Snapshot(position: position, hash: hash, contracts: fold.contracts.keys.sorted().map { fold.contracts[$0]! }, reference: reference)
         }
     }
+
+    /// Past one contract in this many to replay, ``limited(_:store:)`` folds the whole log once
+    /// instead of each stream on its own (`report cabinet` at 1M events, most contracts refreshed
+    /// after the reporting date: 13.9 s with the stream walks, 12.7 s with the one pass).
+    public static let onePassFraction = 4
 
     /// The last position recorded by the end of `date` (UTC): what "as of that date" means.
     public static func position(asOf date: CalendarDate, store: EventStore) throws -> UInt64 {

@@ -270,6 +270,22 @@ struct ProjectionTests {
         #expect(agree.status == 0, "\(agree.stdout) \(agree.stderr)")
     }
 
+    @Test("commitments in force on a day are the same whether each changed contract's stream is walked or the log is folded once")
+    func commitmentsInForceBothPaths() throws {
+        let ledger = try makeLedger()
+        try SyntheticPortfolio.populate(ledger, events: 3_000, eventsPerContract: 60)
+        let snapshot = try ledger.snapshot()
+        var differed = 0
+        for day in ["2024-06-30", "2025-03-31", "2025-09-30", "2026-03-31", "2026-12-31"].compactMap(CalendarDate.init) {
+            // 0: never one pass (always stream by stream); a million: always one pass.
+            let walked = try snapshot.limited(.commitmentsInForce(on: day), store: ledger.store, onePassFraction: 0)
+            let folded = try snapshot.limited(.commitmentsInForce(on: day), store: ledger.store, onePassFraction: 1_000_000)
+            #expect(walked.contracts == folded.contracts, "on \(day)")
+            if walked.contracts != snapshot.contracts { differed += 1 }
+        }
+        #expect(differed > 0, "no day changed what was in force: the test would not tell the paths apart")
+    }
+
     @Test("rebuild of a synthetic portfolio equals the live projections")
     func rebuildEqualsLive() throws {
         let ledger = try makeLedger()

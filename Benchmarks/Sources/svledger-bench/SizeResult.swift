@@ -39,6 +39,8 @@ struct SizeResult: Codable, Sendable {
     var reconciliationMilliseconds = 0.0
     var cabinetRenderMilliseconds = 0.0
     var cabinetTotalMilliseconds = 0.0
+    /// The checked read `report cabinet` makes first (snapshot replayed and compared, in force, reconciled).
+    var checkedViewMilliseconds = 0.0
     var cabinetBytes = 0
     var reconciledContracts = 0
 

@@ -45,6 +45,7 @@ enum SizeRun {
         result.cabinetRenderMilliseconds = reports.cabinetRenderSeconds * 1000
         result.cabinetTotalMilliseconds = reports.cabinetTotalSeconds * 1000
         result.cabinetBytes = reports.cabinetBytes
+        result.checkedViewMilliseconds = reports.checkedViewSeconds * 1000
         result.reconciledContracts = reports.contracts
 
         try measurePeers(ledger: ledger, head: head, options: options, into: &result)
