@@ -1,3 +1,4 @@
+import Crypto
 import EventStore
 import LedgerValues
 import Projections
@@ -79,10 +80,15 @@ public final class Ledger: @unchecked Sendable {
         public let commands: [AnyLedgerCommand]
         /// As for ``execute(_:today:expectedVersions:)``: an `If-Match`, by stream id.
         public let expectedVersions: [String: UInt64]
+        /// The correlation id its events carry; a new one when `nil`. A caller that must find
+        /// a request's events again later (an HTTP retry after a restart) derives it from the
+        /// request (``Ledger/correlationId(idempotencyKey:)``).
+        public let correlationId: EventID?
 
-        public init(_ commands: [AnyLedgerCommand], expectedVersions: [String: UInt64] = [:]) {
+        public init(_ commands: [AnyLedgerCommand], expectedVersions: [String: UInt64] = [:], correlationId: EventID? = nil) {
             self.commands = commands
             self.expectedVersions = expectedVersions
+            self.correlationId = correlationId
         }
 
         public init(_ commands: [LedgerCommand], expectedVersions: [String: UInt64] = [:]) {
@@ -104,7 +110,7 @@ public final class Ledger: @unchecked Sendable {
             var batch = try BatchDecision(reader: reader, today: today, cache: decisions)
             for request in requests {
                 let before = batch
-                batch.correlationId = EventID.generate()
+                batch.correlationId = request.correlationId ?? EventID.generate()
                 batch.expectedVersions = request.expectedVersions
                 do {
                     for (index, command) in request.commands.enumerated() {
@@ -137,6 +143,16 @@ public final class Ledger: @unchecked Sendable {
                     wasAlreadyRecorded: false)
             }
         }
+    }
+
+    /// The correlation id of the request an idempotency key names: the first 16 bytes of the
+    /// key's SHA-256, marked as an RFC 9562 version 8 UUID. The same key always gives the same
+    /// id, so the events a keyed request recorded can be found in the log after a restart.
+    public static func correlationId(idempotencyKey key: String) -> EventID {
+        var bytes = Array(SHA256.hash(data: Array(key.utf8)).prefix(16))
+        bytes[6] = bytes[6] & 0x0F | 0x80
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        return EventID(bytes: bytes)!
     }
 
     /// Appends events as they are, with the projections updated in the same transaction.

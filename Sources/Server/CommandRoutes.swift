@@ -40,8 +40,8 @@ struct StoredAnswer: Sendable {
 }
 
 /// The first answer to each `Idempotency-Key`, per account, with a digest of the request it
-/// answered. Held in memory, the most recent ``limit`` keys: a retry after a restart of the
-/// server is decided again (see the README's Server section).
+/// answered. Held in memory, the most recent ``limit`` keys; after a restart the log answers
+/// instead (``RecoveredRequests``).
 final class IdempotencyStore: Sendable {
     static let limit = 10_000
 
@@ -204,6 +204,18 @@ extension LedgerServer {
                     answers[index] = StoredAnswer(Problem.from(error))
                     continue
                 }
+                do {
+                    // Not in memory (the server restarted since?): the log may hold its events.
+                    if let events = try recovered.events(forKey: key, in: ledger), let last = events.last {
+                        let answer = Self.created(events: events, head: LedgerHead(position: last.position, hash: last.hash), stream: pending.stream)
+                        idempotency.remember(key: key, request: pending.digest, answer: answer)
+                        answers[index] = answer.replayed()
+                        continue
+                    }
+                } catch {
+                    answers[index] = StoredAnswer(Problem.from(error))
+                    continue
+                }
                 if let earlier = firstWithKey[key] {
                     if group[earlier].digest == pending.digest {
                         repeats[index] = earlier
@@ -226,7 +238,8 @@ extension LedgerServer {
                 answers[index] = StoredAnswer(Problem.from(error))
                 continue
             }
-            requests.append(Ledger.Request(pending.commands, expectedVersions: pending.expectedVersions))
+            requests.append(Ledger.Request(
+                pending.commands, expectedVersions: pending.expectedVersions, correlationId: pending.key.map(Ledger.correlationId(idempotencyKey:))))
             requestOf.append(index)
         }
         if !requests.isEmpty {
@@ -256,10 +269,14 @@ extension LedgerServer {
 
     /// 201: the events recorded and the head, with the contract's new version as its ETag.
     static func created(_ outcome: Ledger.Outcome, stream: String?) -> StoredAnswer {
+        created(events: outcome.recorded, head: outcome.head, stream: stream)
+    }
+
+    static func created(events: [RecordedEvent], head: LedgerHead, stream: String?) -> StoredAnswer {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
-        if let stream, let last = outcome.recorded.last(where: { $0.streamId == stream }) { headers[.eTag] = "\"\(last.streamVersion)\"" }
-        let document: JSONValue = ["head": outcome.head.json, "events": .array(outcome.recorded.map(\.exportedEnvelope))]
+        if let stream, let last = events.last(where: { $0.streamId == stream }) { headers[.eTag] = "\"\(last.streamVersion)\"" }
+        let document: JSONValue = ["head": head.json, "events": .array(events.map(\.exportedEnvelope))]
         return StoredAnswer((.created, headers, document.canonicalBytes))
     }
 
