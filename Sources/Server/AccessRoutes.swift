@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import LedgerValues
 import Ledger
+import SocialValue
 
 /// Access managed over HTTP by an administrator, as `svledger access` does on the command line:
 /// grants, revocations and tokens are events of the `access` stream, decided by the same rules
@@ -48,59 +49,46 @@ extension LedgerServer {
     }
 
     /// The body of `POST /access`: `{"command": "access.grant" | "access.revoke" |
-    /// "access.token.issue" | "access.token.revoke", …, "reason"?}`.
+    /// "access.token.issue" | "access.token.revoke", …, "reason"?}`, read with the domain's
+    /// own field reader (its errors are `invalid-input`, naming the field).
     static func accessRequest(_ bytes: [UInt8]) throws -> (command: AccessCommand, reason: String?, token: String?) {
         guard !bytes.isEmpty else { throw PlainError(.input, kind: "empty-input", "the body is empty; send one access command as a JSON object") }
-        guard case .object(let members) = try JSONValue(parsing: bytes) else {
-            throw PlainError(.input, kind: "invalid-json", "the body must be one access command, a JSON object")
-        }
-        func field(_ name: String, required: Bool = true) throws -> String? {
-            switch members[name] {
-            case .string(let text)?: return text
-            // Absent, not null: an optional member is left out (as the OpenAPI schema says).
-            case nil: if required { throw Self.invalidAccess("\"\(name)\" is required") } else { return nil }
-            default: throw Self.invalidAccess("\"\(name)\" must be a string")
-            }
+        let json = try JSONValue(parsing: bytes)
+        guard case .object = json else { throw PlainError(.input, kind: "invalid-json", "the body must be one access command, a JSON object") }
+        let reader = try FieldReader(json)
+        // Absent, not null: an optional member is left out, as the OpenAPI schema says.
+        if let key = reader.members.keys.first(where: { reader.members[$0] == .null }) {
+            throw reader.fail(key, "is null; leave it out instead")
         }
         func role() throws -> Role {
-            let text = try field("role")!
+            let text = try reader.string("role")
             guard let role = Role(named: text) else {
-                throw Self.invalidAccess("\"role\" must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), got \(DisplayText.quoted(text))")
+                throw reader.fail("role", "must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), got \(DisplayText.quoted(text))")
             }
             return role
         }
-        guard let name = try field("command") else { throw Self.invalidAccess("\"command\" is required") }
-        let allowed: Set<String>
-        let result: (AccessCommand, String?)
-        switch name {
+        let command: AccessCommand
+        var token: String?
+        switch try reader.string("command") {
         case "access.grant":
-            allowed = ["command", "account", "role", "supplier", "reason"]
-            result = (.grant(account: try field("account")!, role: try role(), supplier: try field("supplier", required: false)), nil)
+            try reader.onlyFields(["command", "account", "role", "supplier", "reason"])
+            command = .grant(account: try reader.string("account"), role: try role(), supplier: try reader.optionalString("supplier"))
         case "access.revoke":
-            allowed = ["command", "account", "role", "reason"]
-            result = (.revoke(account: try field("account")!, role: try role()), nil)
+            try reader.onlyFields(["command", "account", "role", "reason"])
+            command = .revoke(account: try reader.string("account"), role: try role())
         case "access.token.issue":
-            allowed = ["command", "account", "role", "expiresOn", "reason"]
-            var expires: CalendarDate?
-            if let text = try field("expiresOn", required: false) {
-                guard let day = CalendarDate(text) else { throw Self.invalidAccess("\"expiresOn\" must be a date YYYY-MM-DD, got \(DisplayText.quoted(text))") }
-                expires = day
-            }
-            let (token, tokenId) = AccessToken.generate()
-            result = (.issueToken(tokenId: tokenId, account: try field("account")!, role: try role(), sha256: AccessToken.sha256(token), expiresOn: expires), token)
+            try reader.onlyFields(["command", "account", "role", "expiresOn", "reason"])
+            let (secret, tokenId) = AccessToken.generate()
+            command = .issueToken(
+                tokenId: tokenId, account: try reader.string("account"), role: try role(), sha256: AccessToken.sha256(secret),
+                expiresOn: try reader.optionalDate("expiresOn"))
+            token = secret
         case "access.token.revoke":
-            allowed = ["command", "tokenId", "reason"]
-            result = (.revokeToken(tokenId: try field("tokenId")!), nil)
-        default:
-            throw Self.invalidAccess("\"command\" is access.grant, access.revoke, access.token.issue or access.token.revoke, got \(DisplayText.quoted(name))")
+            try reader.onlyFields(["command", "tokenId", "reason"])
+            command = .revokeToken(tokenId: try reader.string("tokenId"))
+        case let other:
+            throw reader.fail("command", "is access.grant, access.revoke, access.token.issue or access.token.revoke, got \(DisplayText.quoted(other))")
         }
-        if let unknown = members.keys.first(where: { !allowed.contains($0) }) {
-            throw Self.invalidAccess("\(name) takes \(allowed.sorted().joined(separator: ", ")); \(DisplayText.quoted(unknown)) is not one of them")
-        }
-        return (result.0, try field("reason", required: false), result.1)
-    }
-
-    static func invalidAccess(_ detail: String) -> Problem {
-        Problem(.unprocessableContent, kind: "invalid-input", category: ErrorCategory.input.rawValue, detail)
+        return (command, try reader.optionalString("reason"), token)
     }
 }

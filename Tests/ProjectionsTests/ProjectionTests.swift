@@ -49,17 +49,23 @@ struct ProjectionTests {
     /// The hand-worked contract: a one-year term, a pledge of NT1 4 FTE, NT10 52 weeks and the
     /// record-only NT68 100%, four quarterly returns, a correction of Q3 and a refresh of NT1.
     /// Returns the positions just before the refresh and before the correction.
-    @discardableResult
-    func handWorkedContract(_ ledger: Ledger) throws -> (beforeRefresh: UInt64, beforeCorrection: UInt64) {
-        let c = "HW-1"
+    /// A library contract for the year 2025-26 (£900,000), tendered at 10%, awarded to Hartley
+    /// Build Ltd and pledged: NT1 4 FTE, NT10 52 weeks, record-only NT68 100%.
+    func pledgedLibrary(_ ledger: Ledger, _ c: String, title: String) throws {
         _ = try run(ledger, c, .register(Registration(
-            reference: c, title: "Library refurbishment", buyerDepartment: "Property", category: .works, estimatedValue: Money(pence: 90_000_000),
+            reference: c, title: title, buyerDepartment: "Property", category: .works, estimatedValue: Money(pence: 90_000_000),
             startDate: CalendarDate("2025-04-01")!, endDate: CalendarDate("2026-03-31")!, areasServed: ["Chorley"],
             policyId: "lancashire-2024-28", existingSupplier: nil)), on: "2025-02-01")
         _ = try run(ledger, c, .assessThreshold, on: "2025-02-01")
         _ = try run(ledger, c, .decideWeighting(percent: ExactDecimal(10), basis: .policyMinimum, answers: nil, overrideReason: nil))
         _ = try run(ledger, c, .award(supplier: "Hartley Build Ltd", date: CalendarDate("2025-03-20")!, value: Money(pence: 88_000_000)), by: Actors.head)
         _ = try run(ledger, c, .recordPledge(catalog: "portal-003@003.1", lines: Self.lines([("NT1", "4"), ("NT10", "52"), ("NT68", "100")]), statedValues: [:]), on: "2025-03-20")
+    }
+
+    @discardableResult
+    func handWorkedContract(_ ledger: Ledger) throws -> (beforeRefresh: UInt64, beforeCorrection: UInt64) {
+        let c = "HW-1"
+        try pledgedLibrary(ledger, c, title: "Library refurbishment")
         clock.set("2026-01-20")
         for (quarter, nt1, nt10) in [("2025-26-Q1", "1", "13"), ("2025-26-Q2", "1", "13"), ("2025-26-Q3", "1", "10")] {
             _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter(quarter)!, lines: Self.lines([("NT1", nt1), ("NT10", nt10), ("NT68", "25")], evidence: "EV-\(quarter)"), attributionConfirmed: true), by: Actors.supplier)
@@ -130,14 +136,7 @@ struct ProjectionTests {
         // A second contract with the same term and pledge whose Q1 return says 2 FTE:
         // 2 > 2 × 0.9973 = 1.9945, so NT1 is flagged; NT10's 26 weeks > 2 × 12.9644 too; NT68's 25 is not.
         let c = "HW-2"
-        _ = try run(ledger, c, .register(Registration(
-            reference: c, title: "Second library", buyerDepartment: "Property", category: .works, estimatedValue: Money(pence: 90_000_000),
-            startDate: CalendarDate("2025-04-01")!, endDate: CalendarDate("2026-03-31")!, areasServed: ["Chorley"],
-            policyId: "lancashire-2024-28", existingSupplier: nil)), on: "2025-02-01")
-        _ = try run(ledger, c, .assessThreshold, on: "2025-02-01")
-        _ = try run(ledger, c, .decideWeighting(percent: ExactDecimal(10), basis: .policyMinimum, answers: nil, overrideReason: nil))
-        _ = try run(ledger, c, .award(supplier: "Hartley Build Ltd", date: CalendarDate("2025-03-20")!, value: Money(pence: 88_000_000)), by: Actors.head)
-        _ = try run(ledger, c, .recordPledge(catalog: "portal-003@003.1", lines: Self.lines([("NT1", "4"), ("NT10", "52"), ("NT68", "100")]), statedValues: [:]), on: "2025-03-20")
+        try pledgedLibrary(ledger, c, title: "Second library")
         _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Self.lines([("NT1", "2"), ("NT10", "26"), ("NT68", "25")], evidence: "EV"), attributionConfirmed: true), by: Actors.supplier, on: "2025-07-10")
         let flagged = try #require(Reconciliation.compute(try ledger.snapshot(), period: FinancialQuarter("2025-26-Q1")!, contract: c).contracts.first)
         #expect(flagged.lines.map(\.overDelivered) == [true, true, false])

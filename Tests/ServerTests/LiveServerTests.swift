@@ -17,18 +17,8 @@ struct LiveServerTests {
         let ledgerPath = fixture.directory.child("served")
         try FileManager.default.createDirectory(atPath: ledgerPath, withIntermediateDirectories: false)
         try FileManager.default.copyItem(atPath: fixture.directory.child("ledger") + "/data.mdb", toPath: ledgerPath + "/data.mdb")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandRunner.svledgerPath)
-        process.arguments = ["serve", "--ledger", ledgerPath, "--listen", "127.0.0.1:0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        let (process, port, line) = try await Self.serve(ledgerPath)
         defer { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
-
-        // The first line of standard output names the port bound.
-        let line = try await Self.firstLine(output.fileHandleForReading, within: .seconds(30), orKill: process.processIdentifier)
-        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "no port in \(line)")
         #expect(line.hasPrefix("svledger serve: listening on http://127.0.0.1:"))
 
         try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(20))) { client in
@@ -70,6 +60,27 @@ struct LiveServerTests {
         #expect(log.stdout.contains(#""actor":{"id":"p.okafor","role":"Supplier"}"#))
         let verify = try CommandRunner.svledger(["verify", "--ledger", ledgerPath])
         #expect(verify.status == 0, "\(verify.stderr)")
+    }
+
+    /// Starts the built `svledger serve` on `ledgerPath` and a free loopback port, and waits
+    /// for the first line of its standard output, which names the port bound. The caller
+    /// stops the process.
+    static func serve(_ ledgerPath: String) async throws -> (process: Process, port: Int, line: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.svledgerPath)
+        process.arguments = ["serve", "--ledger", ledgerPath, "--listen", "127.0.0.1:0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        do {
+            let line = try await firstLine(output.fileHandleForReading, within: .seconds(30), orKill: process.processIdentifier)
+            let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "no port in \(line)")
+            return (process, port, line)
+        } catch {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            throw error
+        }
     }
 
     /// The first line `handle` gives; past `limit`, the process is killed (which ends the read) and the test fails.

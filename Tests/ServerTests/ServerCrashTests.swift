@@ -16,16 +16,8 @@ struct ServerCrashTests {
         let ledgerPath = fixture.directory.child("ledger")
         let acknowledged = Acknowledged()
         for round in 0..<3 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandRunner.svledgerPath)
-            process.arguments = ["serve", "--ledger", ledgerPath, "--listen", "127.0.0.1:0"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
+            let (process, port, _) = try await LiveServerTests.serve(ledgerPath)
             defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-            let line = try await LiveServerTests.firstLine(output.fileHandleForReading, within: .seconds(30), orKill: process.processIdentifier)
-            let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "no port in \(line)")
 
             let killAt = ContinuousClock.now + .milliseconds(400 + 150 * round)
             let pid = process.processIdentifier
