@@ -123,8 +123,11 @@ def components():
     }
     grant = {"type": "object", "additionalProperties": False, "required": ["account", "role", "supplier", "grantedBy", "grantedAt"],
              "properties": {"account": {"type": "string"}, "role": {"type": "string"}, "supplier": {"type": ["string", "null"]}, "grantedBy": {"type": "string"}, "grantedAt": {"type": "string"}}}
-    token = {"type": "object", "additionalProperties": False, "required": ["tokenId", "account", "role", "expiresOn", "revoked"],
-             "properties": {"tokenId": {"type": "string"}, "account": {"type": "string"}, "role": {"type": "string"}, "expiresOn": {"type": ["string", "null"]}, "revoked": {"type": "boolean"}}}
+    token = {"type": "object", "additionalProperties": False, "required": ["tokenId", "account", "role", "expiresOn", "revoked", "status"],
+             "properties": {"tokenId": {"type": "string"}, "account": {"type": "string"}, "role": {"type": "string"}, "expiresOn": {"type": ["string", "null"]},
+                            "revoked": {"type": "boolean", "description": "True once the token was revoked, itself or with its grant: for good."},
+                            "status": {"enum": ["live", "expired", "revoked", "grant-revoked"],
+                                       "description": "live; expired (past expiresOn, on the server's today); revoked (by its id); grant-revoked (its account's role was revoked: a new grant needs new tokens)."}}}
     schemas["AccessList"] = {
         "description": "Who holds which role and the tokens by id (never their hashes), with the head read at.",
         "type": "object", "additionalProperties": False, "required": ["head", "grants", "tokens"],
@@ -231,7 +234,7 @@ def paths():
                          text_answer(["text/csv"], "The figures file.", {"Figures-Digest": {"required": True, "schema": {"type": "string"}, "description": "The figures file's digest."}}),
                          400, 401, 403, 404, 422),
         "/log": read("log", "The log as NDJSON (`log --format json`), each line an exported envelope (Schemas/read/log.schema.json, `read.log` here). A contract's stream: every role, a supplier only its own; policy/… and catalog/…: every role; `access` and the whole log: administrators and auditors.",
-                     [AS_OF, AT, query("stream", {"type": "string", "minLength": 1, "maxLength": 200}, "One stream, e.g. contract/LCC-2025-014."),
+                     [AS_OF, AT, query("stream", {"type": "string", "pattern": "^[ -~]{1,200}$"}, "One stream, e.g. contract/LCC-2025-014: 1 to 200 printable ASCII characters (every stream svledger writes is named so); anything else is a 400 invalid-stream-id."),
                       query("from", POSITION, "The first position."), query("limit", {"type": "integer", "minimum": 1, "maximum": 10000}, "At most this many events (10,000 by default).")],
                      text_answer(["application/x-ndjson"], "One exported envelope per line."), 400, 401, 403, 404, 422),
         "/verify": read("verify", "Verifies the whole ledger (`verify --format json`). Not for suppliers.",

@@ -10,12 +10,12 @@ public enum AccessCommand: Sendable, Equatable {
 }
 
 extension AccessState {
-    /// The event `command` records when `actor` asks for it, or the rule that refuses it.
+    /// The event `command` records when `actor` asks for it on `today`, or the rule that refuses it.
     ///
     /// Only an administrator manages access. The one exception makes the first: while the
     /// ledger has no administrator, whoever can write its file (the command line on the
     /// server's machine) may grant the administrator role, and the grant records who did.
-    public func decide(_ command: AccessCommand, actor: String) throws(AccessError) -> AccessEvent {
+    public func decide(_ command: AccessCommand, actor: String, today: CalendarDate) throws(AccessError) -> AccessEvent {
         let bootstrap: Bool = if case .grant(_, .administrator, _) = command, !hasAdministrator { true } else { false }
         if !bootstrap, grant(of: actor, .administrator) == nil {
             throw AccessError(.notAnAdministrator, "\(actor) is not an administrator of this ledger, and only an administrator manages access")
@@ -26,6 +26,7 @@ extension AccessState {
             if role == .supplier, supplier?.isEmpty ?? true {
                 throw AccessError(.supplierOrganisation, "a supplier's access names the organisation it acts for (--supplier)")
             }
+            if let supplier, role == .supplier { try checkOrganisation(supplier) }
             if role != .supplier, supplier != nil {
                 throw AccessError(.supplierOrganisation, "only a supplier's access names an organisation, not a \(role.rawValue)'s")
             }
@@ -39,10 +40,14 @@ extension AccessState {
             return .revoked(account: account, role: role)
         case .issueToken(let tokenId, let account, let role, let sha256, let expiresOn):
             guard grant(of: account, role) != nil else { throw AccessError(.notGranted, "\(account) does not hold the role \(role.rawValue)") }
+            if let expiresOn, expiresOn < today {
+                throw AccessError(.invalidInput, "a token expiring on \(expiresOn) would never work: that day has passed (today is \(today))")
+            }
             return .tokenIssued(tokenId: tokenId, account: account, role: role, sha256: sha256, expiresOn: expiresOn)
         case .revokeToken(let tokenId):
             guard let token = tokens[tokenId] else { throw AccessError(.unknownToken, "no token \(tokenId)") }
-            if token.revoked { throw AccessError(.tokenRevoked, "token \(tokenId) is already revoked") }
+            // A token that ended with its grant may still be revoked by name, for the record.
+            if token.revocation == .token { throw AccessError(.tokenRevoked, "token \(tokenId) is already revoked") }
             return .tokenRevoked(tokenId: tokenId)
         }
     }

@@ -3,7 +3,8 @@ import LedgerValues
 /// `svledger access list --format json` and `GET /access`: who holds which role, granted by
 /// whom and when, and the tokens by id (never their hashes), with the head they were read at.
 public enum AccessListing {
-    public static func json(_ state: AccessState, head: LedgerHead) -> JSONValue {
+    /// - Parameter today: the day against which a token's expiry is shown.
+    public static func json(_ state: AccessState, head: LedgerHead, today: CalendarDate) -> JSONValue {
         [
             "head": head.json,
             "grants": .array(grants(state).map { g in
@@ -12,7 +13,8 @@ public enum AccessListing {
             }),
             "tokens": .array(tokens(state).map { t in
                 ["tokenId": .string(t.tokenId), "account": .string(t.account), "role": .string(t.role.rawValue),
-                 "expiresOn": t.expiresOn.map { .string($0.description) } ?? .null, "revoked": .bool(t.revoked)]
+                 "expiresOn": t.expiresOn.map { .string($0.description) } ?? .null, "revoked": .bool(t.revoked),
+                 "status": .string(t.status(on: today).rawValue)]
             }),
         ]
     }

@@ -18,7 +18,35 @@ public struct AccessState: Sendable, Equatable {
         public let role: Role
         public let sha256: String
         public let expiresOn: CalendarDate?
-        public var revoked: Bool
+        /// Why the token no longer works, for good: `nil` while it may.
+        public var revocation: Revocation?
+
+        public var revoked: Bool { revocation != nil }
+
+        /// What the token is on `day`: live, expired, or revoked (itself, or its grant).
+        public func status(on day: CalendarDate) -> Status {
+            switch revocation {
+            case .token?: .revoked
+            case .grant?: .grantRevoked
+            case nil: expiresOn.map { day > $0 } == true ? .expired : .live
+            }
+        }
+    }
+
+    /// How a token was ended. A revoked grant ends every token issued under it: granting the
+    /// account the role again (perhaps for another organisation) needs new tokens, so that an
+    /// old token never comes back to life with rights it was not issued for.
+    public enum Revocation: String, Sendable, Equatable {
+        case token
+        case grant
+    }
+
+    /// A token's state as a listing shows it.
+    public enum Status: String, Sendable, Equatable {
+        case live
+        case expired
+        case revoked
+        case grantRevoked = "grant-revoked"
     }
 
     /// The identity a request acts as, once its token is checked.
@@ -56,11 +84,14 @@ public struct AccessState: Sendable, Equatable {
             grants.append(Grant(account: account, role: role, supplier: supplier, grantedBy: actor, grantedAt: time))
         case .revoked(let account, let role):
             grants.removeAll { $0.account == account && $0.role == role }
+            for (id, token) in tokens where token.account == account && token.role == role && token.revocation == nil {
+                tokens[id]?.revocation = .grant
+            }
         case .tokenIssued(let tokenId, let account, let role, let sha256, let expiresOn):
-            tokens[tokenId] = Token(tokenId: tokenId, account: account, role: role, sha256: sha256, expiresOn: expiresOn, revoked: false)
+            tokens[tokenId] = Token(tokenId: tokenId, account: account, role: role, sha256: sha256, expiresOn: expiresOn, revocation: nil)
             tokenBySHA256[sha256] = tokenId
         case .tokenRevoked(let tokenId):
-            tokens[tokenId]?.revoked = true
+            tokens[tokenId]?.revocation = .token
         }
     }
 
@@ -70,7 +101,11 @@ public struct AccessState: Sendable, Equatable {
         guard let tokenId = tokenBySHA256[sha256], let token = tokens[tokenId] else {
             throw AccessError(.unknownToken, "the token is not one this ledger issued")
         }
-        if token.revoked { throw AccessError(.tokenRevoked, "token \(tokenId) was revoked") }
+        switch token.revocation {
+        case .token?: throw AccessError(.tokenRevoked, "token \(tokenId) was revoked")
+        case .grant?: throw AccessError(.tokenRevoked, "token \(tokenId) ended when \(token.account)'s role \(token.role.rawValue) was revoked; a new grant needs new tokens")
+        case nil: break
+        }
         if let expires = token.expiresOn, day > expires { throw AccessError(.tokenExpired, "token \(tokenId) expired on \(expires)") }
         guard let grant = grant(of: token.account, token.role) else {
             throw AccessError(.tokenRevoked, "\(token.account) no longer holds the role \(token.role.rawValue)")

@@ -48,13 +48,35 @@ extension EventStore {
         _ batch: [StreamAppend],
         within: ((LedgerReader, [RecordedEvent]) throws -> Void)? = nil
     ) throws -> AppendResult {
+        try validate(batch)
+        return try append(planning: { _ in (batch, ()) }, within: within).result
+    }
+
+    /// Decides what to append and appends it in one write transaction: `plan` reads the ledger
+    /// as this transaction sees it (LMDB has one writer at a time, across processes), so what
+    /// it decided from cannot change before its events are recorded. A command decided here is
+    /// never refused afterwards for a conflict with a write made in between, and a request
+    /// looked up here (``LedgerReader/positions(correlatedBy:)``) cannot be recorded twice by
+    /// two processes.
+    ///
+    /// `plan` may be run more than once (when the map grows, the transaction starts again), so
+    /// it must depend only on what it reads. When it appends nothing, nothing is written.
+    /// - Returns: where the events went, and what `plan` returned beside them.
+    public func append<Plan>(
+        planning plan: (LedgerReader) throws -> (appends: [StreamAppend], plan: Plan),
+        within: ((LedgerReader, [RecordedEvent]) throws -> Void)? = nil
+    ) throws -> (result: AppendResult, plan: Plan) {
         let now = clock()
         guard Timestamp.recordable.contains(now) else { throw EventStoreError.clockOutOfRange(now) }
-        try validate(batch)
         let result = try environment.write { txn in
             let reader = LedgerReader(store: self, transaction: txn)
+            let (batch, planned) = try plan(reader)
+            if batch.allSatisfy({ $0.events.isEmpty }) {
+                return (AppendResult(positions: [], wasAlreadyRecorded: false, head: try reader.head()), now, planned)
+            }
+            try validate(batch)
             if let original = try previouslyRecorded(batch, reader: reader) {
-                return (AppendResult(positions: original, wasAlreadyRecorded: true, head: try reader.head()), now)
+                return (AppendResult(positions: original, wasAlreadyRecorded: true, head: try reader.head()), now, planned)
             }
             var head = try reader.head()
             // recordedAt never goes backwards, even if the wall clock does.
@@ -92,6 +114,9 @@ extension EventStore {
                         streams, key: StreamKeys.key(stream: append.streamId, version: version),
                         value: Bytes.bigEndian(position), flags: .noOverwrite)
                     try txn.put(eventIds, key: event.eventId.bytes, value: Bytes.bigEndian(position), flags: .noOverwrite)
+                    if let correlations, let id = event.correlationId {
+                        try txn.put(correlations, key: CorrelationKeys.key(id, position: position), value: [UInt8](), flags: .noOverwrite)
+                    }
                     recorded.append(meant)
                     head = LedgerHead(position: position, hash: hash)
                 }
@@ -99,11 +124,11 @@ extension EventStore {
             }
             try txn.put(meta, key: Array("head".utf8), value: head.storedBytes)
             try within?(reader, recorded)
-            return (AppendResult(positions: recorded.map(\.position), wasAlreadyRecorded: false, head: head), recordedAt)
+            return (AppendResult(positions: recorded.map(\.position), wasAlreadyRecorded: false, head: head), recordedAt, planned)
         }
         // Remembered only once committed.
-        if !result.0.wasAlreadyRecorded { lastWritten.withLock { $0 = (result.0.head, result.1) } }
-        return result.0
+        if !result.0.wasAlreadyRecorded, !result.0.positions.isEmpty { lastWritten.withLock { $0 = (result.0.head, result.1) } }
+        return (result.0, result.2)
     }
 
     /// The original positions when every event of `batch` is already recorded with the same

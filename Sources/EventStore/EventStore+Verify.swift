@@ -111,6 +111,7 @@ extension EventStore {
             var expectedSeen: LedgerHead? = isExpected(.empty) ? .empty : nil
             let clockLimit = Timestamp(millisecondsSinceEpoch: clock().millisecondsSinceEpoch + Self.clockToleranceMilliseconds)
             var recordedAhead: VerificationReport.RecordedAhead?
+            var correlated = 0
             try txn.withCursor(log) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
@@ -136,6 +137,7 @@ extension EventStore {
                             problem: "stream \"\(event.streamId)\" jumps from version \(lastVersion) to \(event.streamVersion)")
                     }
                     try checkIndexes(for: event, in: txn)
+                    if event.event.correlationId != nil { correlated += 1 }
                     try visit?(event)
                     streamVersions[event.streamId] = event.streamVersion
                     previousRecordedAt = event.recordedAt
@@ -150,6 +152,7 @@ extension EventStore {
                 }
             }
             try checkIndexCounts(eventCount: previous.position, streamVersions: streamVersions, in: txn)
+            try checkCorrelationCount(correlated, eventCount: previous.position, in: txn)
             guard let headBytes = try txn.get(meta, key: Array("head".utf8)), let recordedHead = LedgerHead(storedBytes: headBytes) else {
                 let found = try txn.get(meta, key: Array("head".utf8)).map { "\($0.count) bytes, not 40" } ?? "missing"
                 throw VerificationFailure(
@@ -264,6 +267,42 @@ extension EventStore {
                 position: event.position,
                 problem: "event-id index entry for \(event.eventId) is \(idEntry.flatMap(Bytes.readBigEndian).map { "position \($0)" } ?? "missing")")
         }
+        if let correlations, let id = event.event.correlationId, try txn.get(correlations, key: CorrelationKeys.key(id, position: event.position)) == nil {
+            throw VerificationFailure(position: event.position, problem: "correlation index entry for \(id) at this position is missing")
+        }
+    }
+
+    /// The `correlations` index (when the ledger has one) holds exactly one entry for each
+    /// event that carries a correlation id, and nothing else: each event's own entry is
+    /// checked with the other indexes, so a count above the events' is a stray entry, named
+    /// by the lowest position it points at.
+    private func checkCorrelationCount(_ correlated: Int, eventCount: UInt64, in txn: Transaction) throws {
+        guard let correlations else { return }
+        let entries = try txn.statistics(correlations).entries
+        guard entries != correlated else { return }
+        var lowest: (UInt64, String)?
+        try txn.withCursor(correlations) { cursor in
+            var entry = try cursor.first()
+            while let current = entry {
+                let reason: String?
+                let position: UInt64
+                if let parsed = CorrelationKeys.parse(current.key) {
+                    position = parsed.position
+                    let owner = try txn.get(log, key: Bytes.bigEndian(parsed.position)).map { stored in
+                        try stored.withUnsafeBytes { try RecordedEvent(storedValue: $0).event.correlationId }
+                    }
+                    reason = owner == parsed.id ? nil : "\(parsed.id) points at position \(parsed.position), whose correlationId is \(owner.flatMap { $0.map { "\($0)" } } ?? "none")"
+                } else {
+                    position = eventCount
+                    reason = "the key 0x\(Bytes.hex(Array(current.key))) is not a correlation id and a position"
+                }
+                if let reason, lowest == nil || position < lowest!.0 { lowest = (position, reason) }
+                entry = try cursor.next()
+            }
+        }
+        let (position, reason) = lowest ?? (eventCount, "no single stray entry found")
+        throw VerificationFailure(
+            position: position, problem: "the correlation index holds \(entries) entries for \(correlated) events with a correlationId: \(reason)")
     }
 
     /// Check 10: no index entry without its event. Checks 8 and 9 found each event's own

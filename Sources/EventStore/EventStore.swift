@@ -16,6 +16,9 @@ public final class EventStore: @unchecked Sendable {
     let log: Database
     let streams: Database
     let eventIds: Database
+    /// The positions of each correlation id (``CorrelationKeys``); `nil` only for a ledger
+    /// written before the index existed and opened read-only.
+    let correlations: Database?
     let meta: Database
     let clock: @Sendable () -> Timestamp
     /// How far the ledger's last recorded time may be ahead of this machine's clock before an
@@ -75,6 +78,7 @@ public final class EventStore: @unchecked Sendable {
         } catch LMDBError.notFound {
             throw EventStoreError.notALedger(path: path, reason: "the LMDB environment has no svledger databases")
         }
+        correlations = try Self.openCorrelations(environment, mode: mode, log: log)
         if mode == .create {
             try environment.write { txn in
                 try txn.put(meta, key: Array("format".utf8), value: Array(Self.format.utf8))

@@ -20,6 +20,14 @@ public final class Transaction {
         self.isReadOnly = isReadOnly
     }
 
+    /// Opens (or with `.create`, makes) the named database inside this write transaction, so
+    /// that it can be made and filled all or nothing. Its handle stays valid once committed.
+    public func openDatabase(_ name: String, flags: DatabaseFlags = []) throws(LMDBError) -> Database {
+        var dbi: MDB_dbi = 0
+        try check(mdb_dbi_open(handle, name, flags.rawValue, &dbi), "mdb_dbi_open(\(name))")
+        return Database(handle: dbi, name: name)
+    }
+
     // MARK: - Reads
 
     /// The value stored under `key`, copied out, or `nil` if there is none.

@@ -44,7 +44,7 @@ extension Ledger {
     @discardableResult
     public func executeAccess(_ command: AccessCommand, actor: ActorIdentity, reason: String?, today: CalendarDate) throws -> (event: AccessEvent, outcome: Outcome) {
         let (state, version) = try store.read { reader in try Self.accessState(reader) }
-        let event = try state.decide(command, actor: actor.id)
+        let event = try state.decide(command, actor: actor.id, today: today)
         let proposed = ProposedEvent(eventType: event.type, effectiveDate: today, actor: actor, reason: reason, payload: event.payload)
         let outcome = try append([StreamAppend(
             streamId: AccessEvent.stream, expectedVersion: version == 0 ? .noStream : .exact(version), events: [proposed])])

@@ -25,7 +25,8 @@ public final class Ledger: @unchecked Sendable {
 
     /// What a successful command batch recorded.
     public struct Outcome: Sendable {
-        /// The events written; empty for a retry that was already recorded.
+        /// The events written. For a group's request recorded before under its correlation id,
+        /// the events it recorded then; for a retry of the same event ids, none.
         public let recorded: [RecordedEvent]
         /// Where the events are, written now or before.
         public let positions: [UInt64]
@@ -47,8 +48,9 @@ public final class Ledger: @unchecked Sendable {
 
     /// ``execute(_:today:expectedVersions:)`` for any command svledger records, describing a council included.
     public func execute(commands: [AnyLedgerCommand], today: CalendarDate, expectedVersions: [String: UInt64] = [:]) throws -> Outcome {
-        // Decide inside one read snapshot; the reader must not outlive it.
-        let batch = try store.read { reader in
+        // Decided inside the write transaction: what the commands were decided against cannot
+        // change before their events are recorded (see EventStore.append(planning:within:)).
+        try record { reader in
             var batch = try BatchDecision(reader: reader, today: today, cache: decisions)
             batch.expectedVersions = expectedVersions
             for (index, command) in commands.enumerated() {
@@ -58,11 +60,31 @@ public final class Ledger: @unchecked Sendable {
                     throw CommandFailure(index: index + 1, count: commands.count, error: error)
                 }
             }
-            return batch
-        }
-        let outcome = try append(batch.appends, decided: batch.decided)
-        rememberCommitted(outcome, batch: batch)
-        return outcome
+            return (batch, ())
+        }.outcome
+    }
+
+    /// Decides with `decide` inside one write transaction and records what it decided, with
+    /// the projections updated in the same transaction; remembers the states it evolved once
+    /// committed.
+    func record<Plan>(_ decide: (LedgerReader) throws -> (batch: BatchDecision, plan: Plan)) throws -> (outcome: Outcome, plan: Plan) {
+        var decided: BatchDecision?
+        var recorded: [RecordedEvent] = []
+        var written: [ContractProjection] = []
+        let (result, plan) = try store.append(
+            planning: { reader in
+                let (batch, plan) = try decide(reader)
+                decided = batch
+                return (batch.appends, plan)
+            },
+            within: { reader, events in
+                recorded = events
+                written = try self.projections.apply(events, reader: reader, decided: decided?.decided ?? [:])
+            })
+        projections.committed(written)
+        let outcome = Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
+        if let decided { rememberCommitted(outcome, batch: decided) }
+        return (outcome, plan)
     }
 
     /// Only once committed is the state a batch evolved worth remembering.
@@ -80,9 +102,10 @@ public final class Ledger: @unchecked Sendable {
         public let commands: [AnyLedgerCommand]
         /// As for ``execute(_:today:expectedVersions:)``: an `If-Match`, by stream id.
         public let expectedVersions: [String: UInt64]
-        /// The correlation id its events carry; a new one when `nil`. A caller that must find
-        /// a request's events again later (an HTTP retry after a restart) derives it from the
-        /// request (``Ledger/correlationId(idempotencyKey:)``).
+        /// The id of the request, which its events carry as their correlation id; a new one
+        /// when `nil`. A request whose id the log already holds was recorded before (an HTTP
+        /// retry under an `Idempotency-Key`, ``Ledger/correlationId(idempotencyKey:)``): it is
+        /// not decided again, and its outcome is what it recorded then.
         public let correlationId: EventID?
 
         public init(_ commands: [AnyLedgerCommand], expectedVersions: [String: UInt64] = [:], correlationId: EventID? = nil) {
@@ -96,19 +119,45 @@ public final class Ledger: @unchecked Sendable {
         }
     }
 
+    /// What became of one request of a group, inside the transaction.
+    enum Verdict {
+        /// Accepted: the range of its events among the batch's, in append order.
+        case decided(Range<Int>)
+        /// Its correlation id is in the log already: these are the events it recorded.
+        case recordedBefore([RecordedEvent])
+        /// The same correlation id as the group's request at this index.
+        case repeats(Int)
+        case refused(any Error)
+    }
+
     /// Group commit: decides the requests in order, each against the state the ones before it
     /// left, each with its own all-or-nothing outcome (a refused request is left out and the
     /// others go on), then records every accepted request's events in one durable transaction.
+    /// All of it happens inside that one write transaction, so no other writer, in this process
+    /// or another, can come in between: a request is refused for a conflict only when its own
+    /// `expectedVersions` say so, and a request whose correlation id the log holds is answered
+    /// with what it recorded then (``Outcome/wasAlreadyRecorded``), however long ago.
     /// - Returns: each request's outcome, in order: its events, or why it was refused. None is
     ///   recorded until the transaction commits.
-    /// - Throws: when the commit itself fails (storage, or another process's write in between):
-    ///   then nothing of any request was recorded.
+    /// - Throws: when the commit itself fails (storage): then nothing of any request was recorded.
     public func executeGroup(_ requests: [Request], today: CalendarDate) throws -> [Result<Outcome, any Error>] {
-        // Each accepted request: the range of its events among the batch's, in append order.
-        var verdicts: [Result<Range<Int>, any Error>] = []
-        let batch = try store.read { reader in
+        let (outcome, verdicts) = try record { reader in
             var batch = try BatchDecision(reader: reader, today: today, cache: decisions)
+            var verdicts: [Verdict] = []
+            var decidedHere: [EventID: Int] = [:]
             for request in requests {
+                if let id = request.correlationId {
+                    if let earlier = decidedHere[id] {
+                        verdicts.append(.repeats(earlier))
+                        continue
+                    }
+                    let before = try reader.events(correlatedBy: id)
+                    if !before.isEmpty {
+                        verdicts.append(.recordedBefore(before))
+                        continue
+                    }
+                    decidedHere[id] = verdicts.count
+                }
                 let before = batch
                 batch.correlationId = request.correlationId ?? EventID.generate()
                 batch.expectedVersions = request.expectedVersions
@@ -120,29 +169,33 @@ public final class Ledger: @unchecked Sendable {
                             throw CommandFailure(index: index + 1, count: request.commands.count, error: error)
                         }
                     }
-                    verdicts.append(.success(before.eventCount..<batch.eventCount))
+                    verdicts.append(.decided(before.eventCount..<batch.eventCount))
                 } catch {
                     batch = before
-                    verdicts.append(.failure(error))
+                    verdicts.append(.refused(error))
                 }
             }
             batch.expectedVersions = [:]
-            return batch
+            return (batch, verdicts)
         }
-        let outcome: Outcome
-        if batch.appends.isEmpty {
-            outcome = Outcome(recorded: [], positions: [], head: try store.head(), wasAlreadyRecorded: false)
-        } else {
-            outcome = try append(batch.appends, decided: batch.decided)
-            rememberCommitted(outcome, batch: batch)
-        }
-        return verdicts.map { decision in
-            decision.map { range in
-                Outcome(
+        func result(_ verdict: Verdict) -> Result<Outcome, any Error> {
+            switch verdict {
+            case .decided(let range):
+                .success(Outcome(
                     recorded: Array(outcome.recorded[range]), positions: Array(outcome.positions[range]), head: outcome.head,
-                    wasAlreadyRecorded: false)
+                    wasAlreadyRecorded: false))
+            case .recordedBefore(let events):
+                .success(Outcome(
+                    recorded: events, positions: events.map(\.position),
+                    head: LedgerHead(position: events.last!.position, hash: events.last!.hash), wasAlreadyRecorded: true))
+            case .repeats(let earlier):
+                result(verdicts[earlier]).map { first in
+                    Outcome(recorded: first.recorded, positions: first.positions, head: first.head, wasAlreadyRecorded: true)
+                }
+            case .refused(let error): .failure(error)
             }
         }
+        return verdicts.map(result)
     }
 
     /// The correlation id of the request an idempotency key names: the first 16 bytes of the
@@ -155,18 +208,14 @@ public final class Ledger: @unchecked Sendable {
         return EventID(bytes: bytes)!
     }
 
-    /// Appends events as they are, with the projections updated in the same transaction.
-    /// Used by `execute` and by the low-level `svledger append` (non-domain streams).
-    public func append(_ appends: [StreamAppend]) throws -> Outcome { try append(appends, decided: [:]) }
-
-    /// - Parameter decided: the typed events behind the appends, by event id, so that the
-    ///   projections fold them without decoding the payloads just encoded.
-    func append(_ appends: [StreamAppend], decided: [EventID: ContractEvent]) throws -> Outcome {
+    /// Appends events as they are, with the projections updated in the same transaction: the
+    /// low-level `svledger append` (non-domain streams) and the access commands.
+    public func append(_ appends: [StreamAppend]) throws -> Outcome {
         var recorded: [RecordedEvent] = []
         var written: [ContractProjection] = []
         let result = try store.append(appends) { reader, events in
             recorded = events
-            written = try self.projections.apply(events, reader: reader, decided: decided)
+            written = try self.projections.apply(events, reader: reader, decided: [:])
         }
         projections.committed(written)
         return Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)

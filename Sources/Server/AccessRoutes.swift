@@ -19,11 +19,11 @@ extension LedgerServer {
     func accessList(_ request: Request, _ context: ServerContext) async throws -> Response {
         _ = try permit(.accessList, context)
         let point = try Query(request.uri.query, allowed: Query.point).readPoint()
-        let ledger = self.ledger
+        let ledger = self.ledger, today = today()
         return Self.json(try await offload {
             let position = try point.position(in: ledger)
             let head = try ledger.store.read { try LedgerHead.at(position, in: $0) }
-            return AccessListing.json(try ledger.accessState(through: position), head: head)
+            return AccessListing.json(try ledger.accessState(through: position), head: head, today: today)
         })
     }
 

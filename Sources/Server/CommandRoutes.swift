@@ -40,8 +40,10 @@ struct StoredAnswer: Sendable {
 }
 
 /// The first answer to each `Idempotency-Key`, per account, with a digest of the request it
-/// answered. Held in memory, the most recent ``limit`` keys; after a restart the log answers
-/// instead (``RecoveredRequests``).
+/// answered. Held in memory, the most recent ``limit`` keys: the fast path, and the one place
+/// that can tell a retry from a key reused for another request. The log is the source of
+/// truth: a key this memory does not know (evicted, from before a restart, or sent to another
+/// process on the same ledger) is looked up in the log's correlation index inside the commit.
 final class IdempotencyStore: Sendable {
     static let limit = 10_000
 
@@ -158,9 +160,7 @@ extension LedgerServer {
         let scopedKey = key.map { identity.account + "\u{0}" + $0 }
         // Refused here, before the ledger is asked, a retry is refused the same way again.
         let pending = try prepare(json, identity: identity, ifMatch: ifMatch, key: scopedKey, digest: digest)
-        let answer = await committer.submit(pending)
-        if answer.status.code >= 500 { context.logger.error("command failed", metadata: ["status": .stringConvertible(answer.status.code)]) }
-        return answer.response()
+        return await committer.submit(pending).response()
     }
 
     /// Parses the command and applies what a role may never do, without reading the ledger.
@@ -173,7 +173,7 @@ extension LedgerServer {
             stream = ContractEvent.stream(contract: contractCommand.contract)
             if identity.role == .supplier {
                 switch contractCommand.action {
-                case .reportDelivery, .correctDelivery: break
+                case .reportDelivery, .correctDelivery, .correctQuarter: break
                 default: throw Problem.forbidden("a Supplier records delivery returns and corrections only")
                 }
             }
@@ -186,48 +186,31 @@ extension LedgerServer {
     }
 
     /// On the writer's queue: one group of commands, decided in order and committed together.
+    ///
+    /// A keyed request is answered from memory when this server answered it before; otherwise
+    /// the ledger looks its correlation id up in the log's index inside the commit's write
+    /// transaction (``Ledger/executeGroup(_:today:)``), so a retry is never recorded twice:
+    /// not after any number of later requests, not after a restart, and not when another
+    /// server or the CLI on the same ledger recorded it.
     func commitGroup(_ group: [PendingCommand]) -> [StoredAnswer] {
         var answers = [StoredAnswer?](repeating: nil, count: group.count)
-        var fresh = Set<Int>()                 // answers decided now, to remember under their keys
-        var repeats: [Int: Int] = [:]          // a retry inside the group → the request it repeats
-        var firstWithKey: [String: Int] = [:]
         var requests: [Ledger.Request] = []
         var requestOf: [Int] = []              // request → its place in the group
+        var digestOfKey: [String: String] = [:]
         for (index, pending) in group.enumerated() {
-            if let key = pending.key {
-                do {
+            do {
+                if let key = pending.key {
                     if let first = try idempotency.answer(key: key, request: pending.digest) {
                         answers[index] = first.replayed()
                         continue
                     }
-                } catch {
-                    answers[index] = StoredAnswer(Problem.from(error))
-                    continue
-                }
-                do {
-                    // Not in memory (the server restarted since?): the log may hold its events.
-                    if let events = try recovered.events(forKey: key, in: ledger), let last = events.last {
-                        let answer = Self.created(events: events, head: LedgerHead(position: last.position, hash: last.hash), stream: pending.stream)
-                        idempotency.remember(key: key, request: pending.digest, answer: answer)
-                        answers[index] = answer.replayed()
-                        continue
+                    // The same key twice in one group: the ledger answers the second as a retry
+                    // of the first, which it is only if it asks the same.
+                    if let earlier = digestOfKey.updateValue(pending.digest, forKey: key), earlier != pending.digest {
+                        digestOfKey[key] = earlier
+                        throw IdempotencyStore.reused
                     }
-                } catch {
-                    answers[index] = StoredAnswer(Problem.from(error))
-                    continue
                 }
-                if let earlier = firstWithKey[key] {
-                    if group[earlier].digest == pending.digest {
-                        repeats[index] = earlier
-                    } else {
-                        answers[index] = StoredAnswer(Problem.from(IdempotencyStore.reused))
-                    }
-                    continue
-                }
-                firstWithKey[key] = index
-            }
-            fresh.insert(index)
-            do {
                 for case .ledger(.contract(let command)) in pending.commands where pending.identity.role == .supplier {
                     if (try? Self.existingReference(command.contract)) != nil, try !supplierOwns(command.contract, pending.identity) {
                         // Another supplier's contract, or none: the same 404 either way.
@@ -242,29 +225,56 @@ extension LedgerServer {
                 pending.commands, expectedVersions: pending.expectedVersions, correlationId: pending.key.map(Ledger.correlationId(idempotencyKey:))))
             requestOf.append(index)
         }
-        if !requests.isEmpty {
-            do {
-                let results = try ledger.executeGroup(requests, today: today())
-                let committed = results.filter { (try? $0.get()) != nil }.count
-                if committed > 0 { metrics.commit(commands: committed) }
-                for (request, result) in results.enumerated() {
-                    let index = requestOf[request]
-                    switch result {
-                    case .success(let outcome): answers[index] = Self.created(outcome, stream: group[index].stream)
-                    case .failure(let error): answers[index] = StoredAnswer(Problem.from(error))
-                    }
+        guard !requests.isEmpty else { return answers.map { $0! } }
+        let results: [Result<Ledger.Outcome, any Error>]
+        do {
+            results = try ledger.executeGroup(requests, today: today())
+        } catch {
+            // The commit itself failed: nothing of the group was recorded.
+            log(commitFailure: error, commands: requests.count)
+            for index in requestOf { answers[index] = StoredAnswer(Problem.from(error)) }
+            return answers.map { $0! }
+        }
+        let committed = results.filter { (try? $0.get())?.wasAlreadyRecorded == false }.count
+        if committed > 0 { metrics.commit(commands: committed) }
+        for (request, result) in results.enumerated() {
+            let index = requestOf[request], pending = group[index]
+            let answer: StoredAnswer
+            switch result {
+            case .success(let outcome):
+                let created = Self.created(outcome, stream: pending.stream)
+                answer = outcome.wasAlreadyRecorded ? created.replayed() : created
+                if let key = pending.key { idempotency.remember(key: key, request: pending.digest, answer: created) }
+            case .failure(let error):
+                answer = StoredAnswer(Problem.from(error))
+                if let key = pending.key, Self.isLasting(answer, ifMatch: !pending.expectedVersions.isEmpty) {
+                    idempotency.remember(key: key, request: pending.digest, answer: answer)
                 }
-            } catch {
-                // The commit itself failed: nothing of the group was recorded.
-                for index in requestOf { answers[index] = StoredAnswer(Problem.from(error)) }
             }
+            answers[index] = answer
         }
-        for index in fresh {
-            guard let key = group[index].key, let answer = answers[index], answer.status.code < 500 else { continue }
-            idempotency.remember(key: key, request: group[index].digest, answer: answer)
+        return answers.map { $0! }
+    }
+
+    /// Whether a refusal is the answer a retry would get again, and so may be replayed under its
+    /// key: a rule's refusal or bad input is; a server fault (5xx) is not, nor a conflict the
+    /// client did not ask for (with no `If-Match`, a conflict can only come from state that
+    /// moved, and the retry is decided afresh).
+    static func isLasting(_ answer: StoredAnswer, ifMatch: Bool) -> Bool {
+        switch answer.status.code {
+        case 500...: false
+        case 409: ifMatch
+        default: true
         }
-        for (index, earlier) in repeats { answers[index] = answers[earlier]?.replayed() }
-        return answers.map { $0 ?? StoredAnswer(Problem.from(PlainError(.internal, kind: "internal", "no answer"))) }
+    }
+
+    /// A commit that failed, logged with what the ledger said (the answer gives the kind only).
+    func log(commitFailure error: any Error, commands: Int) {
+        let problem = Problem.from(error)
+        logger.error("commit failed", metadata: [
+            "kind": .string(problem.kind), "status": .stringConvertible(problem.status.code), "commands": .stringConvertible(commands),
+            "error": .string(String(describing: error)),
+        ])
     }
 
     /// 201: the events recorded and the head, with the contract's new version as its ETag.

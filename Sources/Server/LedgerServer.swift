@@ -22,7 +22,6 @@ public final class LedgerServer: Sendable {
     let logger: Logger
     let committer: GroupCommitter
     let idempotency = IdempotencyStore()
-    let recovered = RecoveredRequests()
     let figureViews = FigureViewCache()
     /// Today's date (UTC), for token expiry and commands' default effective date; tests set it.
     let today: @Sendable () -> CalendarDate

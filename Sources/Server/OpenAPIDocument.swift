@@ -1030,10 +1030,9 @@ let openAPIDocument = ##"""
             "required": false,
             "schema": {
               "type": "string",
-              "minLength": 1,
-              "maxLength": 200
+              "pattern": "^[ -~]{1,200}$"
             },
-            "description": "One stream, e.g. contract/LCC-2025-014."
+            "description": "One stream, e.g. contract/LCC-2025-014: 1 to 200 printable ASCII characters (every stream svledger writes is named so); anything else is a 400 invalid-stream-id."
           },
           {
             "name": "from",
@@ -6519,7 +6518,8 @@ let openAPIDocument = ##"""
                 "account",
                 "role",
                 "expiresOn",
-                "revoked"
+                "revoked",
+                "status"
               ],
               "properties": {
                 "tokenId": {
@@ -6538,7 +6538,17 @@ let openAPIDocument = ##"""
                   ]
                 },
                 "revoked": {
-                  "type": "boolean"
+                  "type": "boolean",
+                  "description": "True once the token was revoked, itself or with its grant: for good."
+                },
+                "status": {
+                  "enum": [
+                    "live",
+                    "expired",
+                    "revoked",
+                    "grant-revoked"
+                  ],
+                  "description": "live; expired (past expiresOn, on the server's today); revoked (by its id); grant-revoked (its account's role was revoked: a new grant needs new tokens)."
                 }
               }
             }

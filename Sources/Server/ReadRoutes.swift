@@ -260,7 +260,7 @@ extension LedgerServer {
         let from = try query.position("from") ?? 1
         let limit = try query.count("limit", range: 1...Self.logLimit) ?? Self.logLimit
         let stream = query["stream"]
-        if let stream, let problem = EventStore.streamIdProblem(stream) {
+        if let stream, let problem = Self.streamParameterProblem(stream) {
             throw Problem.badRequest("invalid-stream-id", "stream \(DisplayText.quoted(stream)) cannot name a stream: \(problem)")
         }
         switch stream {
@@ -297,6 +297,15 @@ extension LedgerServer {
             return text
         }
         return Self.text(lines, type: "application/x-ndjson")
+    }
+
+    /// Why `stream` is not a stream name `GET /log` takes, as the OpenAPI document says
+    /// (`^[ -~]{1,200}$`): 1 to 200 printable ASCII characters, which every stream svledger
+    /// writes is. `nil` if it is one.
+    static func streamParameterProblem(_ stream: String) -> String? {
+        if let problem = EventStore.streamIdProblem(stream) { return problem }
+        if !stream.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) { return "a stream read over HTTP is named in printable ASCII" }
+        return nil
     }
 
     /// The most events one `GET /log` returns; page on with `from`.

@@ -135,9 +135,10 @@ extension Root {
                 let head = try opened.store.read { try LedgerHead.at(position, in: $0) }
                 let grants = AccessListing.grants(state)
                 let tokens = AccessListing.tokens(state)
+                let today = Timestamp.now().date
                 switch format {
                 case .json:
-                    print(AccessListing.json(state, head: head).canonicalText)
+                    print(AccessListing.json(state, head: head, today: today).canonicalText)
                 case .text:
                     TableOutput.text(
                         ["ROLE", "ACCOUNT", "SUPPLIER", "GRANTED BY", "GRANTED AT"],
@@ -146,7 +147,7 @@ extension Root {
                         Terminal.print("")
                         TableOutput.text(
                             ["TOKEN", "ACCOUNT", "ROLE", "EXPIRES", "STATE"],
-                            tokens.map { [$0.tokenId, $0.account, $0.role.rawValue, $0.expiresOn?.description ?? "never", $0.revoked ? "revoked" : "live"] },
+                            tokens.map { [$0.tokenId, $0.account, $0.role.rawValue, $0.expiresOn?.description ?? "never", $0.status(on: today).rawValue] },
                             maxWidth: 40)
                     }
                     Terminal.print(headFooter(head))
