@@ -45,7 +45,9 @@ struct StoredAnswer: Sendable {
 /// truth: a key this memory does not know (evicted, from before a restart, or sent to another
 /// process on the same ledger) is looked up in the log's correlation index inside the commit.
 final class IdempotencyStore: Sendable {
-    static let limit = 10_000
+    let limit: Int
+
+    init(limit: Int) { self.limit = max(1, limit) }
 
     private struct Entry {
         let request: String
@@ -70,10 +72,11 @@ final class IdempotencyStore: Sendable {
     }
 
     func remember(key: String, request: String, answer: StoredAnswer) {
+        let limit = self.limit
         storage.withLock { storage in
             if storage.entries.updateValue(Entry(request: request, answer: answer), forKey: key) == nil { storage.order.append(key) }
-            if storage.order.count > Self.limit {
-                let dropped = storage.order.count - Self.limit
+            if storage.order.count > limit {
+                let dropped = storage.order.count - limit
                 for old in storage.order.prefix(dropped) { storage.entries[old] = nil }
                 storage.order.removeFirst(dropped)
             }

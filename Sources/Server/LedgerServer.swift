@@ -21,7 +21,7 @@ public final class LedgerServer: Sendable {
     public let metrics = ServerMetrics()
     let logger: Logger
     let committer: GroupCommitter
-    let idempotency = IdempotencyStore()
+    let idempotency: IdempotencyStore
     let figureViews = FigureViewCache()
     /// Today's date (UTC), for token expiry and commands' default effective date; tests set it.
     let today: @Sendable () -> CalendarDate
@@ -31,6 +31,7 @@ public final class LedgerServer: Sendable {
         self.settings = settings
         self.logger = logger ?? Logger(label: "svledger.server")
         self.today = today
+        idempotency = IdempotencyStore(limit: settings.rememberedKeys)
         committer = GroupCommitter(maxGroup: settings.groupCommit ? GroupCommitter.largestGroup : 1)
         committer.committing { [weak self] group in
             self?.commitGroup(group) ?? group.map { _ in StoredAnswer(Problem(.serviceUnavailable, kind: "shutting-down", category: "storage", "the server is stopping")) }

@@ -25,15 +25,24 @@ public struct ServerSettings: Sendable {
     /// one; `false` commits each request on its own (the peer a benchmark compares against).
     public var groupCommit: Bool
 
+    /// How many `Idempotency-Key` answers are kept in memory (the fast path, and the one place
+    /// that can tell a retry from a key reused for another request); older keys are found in
+    /// the log's correlation index.
+    public var rememberedKeys: Int
+
     public static let defaultBodyLimit = 1 << 20
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, tls: TLSFiles? = nil, allowRemoteHTTP: Bool = false, bodyLimit: Int = defaultBodyLimit, groupCommit: Bool = true) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, tls: TLSFiles? = nil, allowRemoteHTTP: Bool = false, bodyLimit: Int = defaultBodyLimit,
+        groupCommit: Bool = true, rememberedKeys: Int = 10_000
+    ) {
         self.host = host
         self.port = port
         self.tls = tls
         self.allowRemoteHTTP = allowRemoteHTTP
         self.bodyLimit = bodyLimit
         self.groupCommit = groupCommit
+        self.rememberedKeys = rememberedKeys
     }
 
     /// `HOST:PORT`, `[IPV6]:PORT` or `:PORT` (loopback), with a port from 0 to 65535.

@@ -30,7 +30,7 @@ final class ServerFixture: Sendable {
     /// admin, revoked, expired.
     let tokens: [String: String]
 
-    init(bodyLimit: Int = ServerSettings.defaultBodyLimit) throws {
+    init(bodyLimit: Int = ServerSettings.defaultBodyLimit, rememberedKeys: Int = 10_000) throws {
         let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
         self.ledger = ledger
         let text = try String(contentsOfFile: CommandRunner.repositoryRoot + "/Schemas/commands/examples.ndjson", encoding: .utf8)
@@ -65,7 +65,7 @@ final class ServerFixture: Sendable {
         tokens["revoked"] = revoked.token
         tokens["expired"] = try issue("a.patel", .procurementOfficer, expires: CalendarDate("2026-06-30")!).token
         self.tokens = tokens
-        server = LedgerServer(ledger: ledger, settings: ServerSettings(bodyLimit: bodyLimit), logger: Self.quiet, today: { ServerFixture.today })
+        server = LedgerServer(ledger: ledger, settings: ServerSettings(bodyLimit: bodyLimit, rememberedKeys: rememberedKeys), logger: Self.quiet, today: { ServerFixture.today })
     }
 
     /// Runs `test` against the server in process (HummingbirdTesting's router framework).
