@@ -1,3 +1,5 @@
+import LedgerValues
+
 /// `Accept` (RFC 9110 §12.5.1), read only as far as a server with one representation per
 /// route needs: does any media range the client lists, with a weight above zero, cover the
 /// type the route answers with? A route that can answer with none of them is a 406.
@@ -21,6 +23,24 @@ enum AcceptHeader {
     static func admitsAny(_ header: String?, _ types: [String]) -> Bool {
         guard let header, !header.trimmingCharacters(in: " \t").isEmpty else { return true }
         return types.contains { admits(header, $0) }
+    }
+}
+
+/// `Content-Type`, read as far as a route that takes one kind of body needs: its media type,
+/// without parameters, matched whole (`application/jsonx` is not JSON).
+enum ContentType {
+    /// `application/json; charset=utf-8` → `application/json`.
+    static func essence(_ header: String) -> String {
+        (header.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? header)
+            .trimmingCharacters(in: " \t").lowercased()
+    }
+
+    /// Refuses (415) a body that says it is none of `types`; a body that says nothing is read as the first.
+    static func require(_ header: String?, _ types: [String], what: String) throws(Problem) {
+        guard let header, !types.contains(essence(header)) else { return }
+        throw Problem(
+            .unsupportedMediaType, kind: "unsupported-media-type", category: "http",
+            "send \(what) as \(types.joined(separator: ", ")), not \(DisplayText.quoted(header))")
     }
 }
 

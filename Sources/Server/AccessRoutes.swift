@@ -31,9 +31,7 @@ extension LedgerServer {
     /// `access.token.issue` answers with the new token, shown this once.
     func accessCommand(_ request: Request, _ context: ServerContext) async throws -> Response {
         let identity = try permit(.accessCommand, context)
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw Problem(.unsupportedMediaType, kind: "unsupported-media-type", category: "http", "send the access command as application/json, not \(DisplayText.quoted(type))")
-        }
+        try ContentType.require(request.headers[.contentType], ["application/json"], what: "the access command")
         let body = try await collectBody(request, what: "an access command")
         let parsed = try Self.accessRequest(body)
         let actor = ActorIdentity(id: identity.account, role: identity.role.rawValue)

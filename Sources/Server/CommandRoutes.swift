@@ -153,9 +153,7 @@ extension LedgerServer {
     /// body that names an actor is refused (400 `actor-in-body`), never silently overridden.
     func command(_ request: Request, _ context: ServerContext) async throws -> Response {
         let identity = try permit(.command, context)
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
-            throw Problem(.unsupportedMediaType, kind: "unsupported-media-type", category: "http", "send the command as application/json, not \(DisplayText.quoted(type))")
-        }
+        try ContentType.require(request.headers[.contentType], ["application/json"], what: "the command")
         let key = try Self.idempotencyKey(request)
         let ifMatch = try Self.ifMatch(request)
         let json = try Self.commandJSON(try await collectBody(request, what: "a command"), identity: identity)

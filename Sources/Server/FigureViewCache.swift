@@ -10,15 +10,20 @@ import Synchronization
 /// reused while nothing in the ledger changes.
 ///
 /// A read of figures replays the log and compares it with the stored projections, so that an
-/// edited projection is caught, never shown (`projection-differs`). Done for every request,
-/// that replay made 64 concurrent readers wait seconds. The check's answer only changes when
-/// the environment does, and ``Environment/ChangeStamp`` moves whenever it may have (any
-/// writer's commit, in this process or another, or a write to `data.mdb` that bypassed LMDB):
-/// so a view is kept under the stamp it was read at, and concurrent requests for the same view
-/// wait for the one replay in flight instead of starting their own.
+/// edited projection is caught, never shown (`projection-differs`). The check's answer only
+/// changes when the environment does, and ``Environment/ChangeStamp`` moves whenever it may
+/// have (any writer's commit, in this process or another, or a write to `data.mdb` that
+/// bypassed LMDB): so a view is kept with the stamp it was read at.
+///
+/// Under writes the stamp moves all the time, and a replay per read would pile up: one read
+/// point (a "slot": the head, or an as-of date…) has at most one replay in flight. A read that
+/// finds its slot's view current takes it; one that finds a replay already under way takes
+/// the last view completed (which states its own head), or waits for that replay when there is
+/// none yet; one that finds the view out of date and nothing under way starts the replay and
+/// waits for it, so that a change (an edited projection among them) is seen by the next read.
 final class FigureViewCache: Sendable {
-    struct Key: Hashable, Sendable {
-        let stamp: Environment.ChangeStamp
+    /// A read point: what the view is of, apart from the ledger's state.
+    struct Slot: Hashable, Sendable {
         let asOf: CalendarDate?
         let at: UInt64?
         let on: CalendarDate?
@@ -27,29 +32,67 @@ final class FigureViewCache: Sendable {
         let today: CalendarDate
     }
 
-    /// A handful of read points at once (the head, a report's as-of date…); each view holds the
-    /// portfolio's projections, so the bound also bounds the memory held.
+    /// One slot's views: the last completed, and the replay under way.
+    struct Views: Sendable {
+        var latest: (stamp: Environment.ChangeStamp, view: CachedView)?
+        var running: (stamp: Environment.ChangeStamp, task: Task<CachedView, any Error>)?
+    }
+
+    /// A handful of read points at once; each view holds the portfolio's projections, so the
+    /// bound (two views a slot at most) also bounds the memory held.
     static let limit = 8
 
-    private let views = Mutex(RecentlyUsed<Key, Task<CachedView, any Error>>(limit: FigureViewCache.limit))
+    private let slots = Mutex(RecentlyUsed<Slot, Views>(limit: FigureViewCache.limit))
+    /// How many replays were started, are under way, and were ever under way at once (across
+    /// slots): for the tests.
+    let replays = Atomic<Int>(0)
+    let replaying = Atomic<Int>(0)
+    let peakReplaying = Atomic<Int>(0)
 
     /// The checked view of the whole portfolio at `point` for `period`, with the answers
     /// already rendered from it.
     func view(_ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate) async throws -> CachedView {
-        let key = Key(
-            stamp: ledger.store.environment.changeStamp(), asOf: point.asOf, at: point.at, on: point.on, period: period, today: today)
-        let task = views.withLock { views in
-            if let running = views.value(key) { return running }
-            let started = Task { try await offload { CachedView(view: try FigureView(ledger, at: point, period: period)) } }
-            views.insert(started, for: key)
-            return started
+        let slot = Slot(asOf: point.asOf, at: point.at, on: point.on, period: period, today: today)
+        let stamp = ledger.store.environment.changeStamp()
+        enum Next { case ready(CachedView), wait(Task<CachedView, any Error>, started: Bool) }
+        let next: Next = slots.withLock { slots in
+            var views = slots.value(slot) ?? Views()
+            if let latest = views.latest, latest.stamp == stamp { return .ready(latest.view) }
+            if let running = views.running {
+                if let latest = views.latest { return .ready(latest.view) }
+                return .wait(running.task, started: false)
+            }
+            let task = Task { try await offload { CachedView(view: try FigureView(ledger, at: point, period: period)) } }
+            views.running = (stamp, task)
+            _ = slots.insert(views, for: slot)
+            return .wait(task, started: true)
         }
-        do {
-            return try await task.value
-        } catch {
-            // A refusal is worked out afresh next time: the cause may be passing (a resize).
-            views.withLock { $0.remove(key) }
-            throw error
+        switch next {
+        case .ready(let view):
+            return view
+        case .wait(let task, let started):
+            if started {
+                replays.add(1, ordering: .relaxed)
+                let now = replaying.add(1, ordering: .relaxed).newValue
+                peakReplaying.max(now, ordering: .relaxed)
+            }
+            let result = await task.result
+            if started {
+                replaying.subtract(1, ordering: .relaxed)
+                finish(slot, stamp: stamp, result)
+            }
+            return try result.get()
+        }
+    }
+
+    /// The replay for `slot` at `stamp` has ended: a view becomes the latest, a refusal is
+    /// worked out afresh by the next read (the cause may be passing, a resize).
+    private func finish(_ slot: Slot, stamp: Environment.ChangeStamp, _ result: Result<CachedView, any Error>) {
+        slots.withLock { slots in
+            var views = slots.value(slot) ?? Views()
+            if views.running?.stamp == stamp { views.running = nil }
+            if case .success(let view) = result { views.latest = (stamp, view) }
+            _ = slots.insert(views, for: slot)
         }
     }
 }

@@ -5,6 +5,8 @@ import HummingbirdTLS
 import LedgerValues
 import Ledger
 import Logging
+import Foundation
+import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
@@ -23,6 +25,7 @@ public final class LedgerServer: Sendable {
     let committer: GroupCommitter
     let idempotency: IdempotencyStore
     let figureViews = FigureViewCache()
+    let reads: ReadLimiter
     /// Today's date (UTC), for token expiry and commands' default effective date; tests set it.
     let today: @Sendable () -> CalendarDate
 
@@ -32,6 +35,7 @@ public final class LedgerServer: Sendable {
         self.logger = logger ?? Logger(label: "svledger.server")
         self.today = today
         idempotency = IdempotencyStore(limit: settings.rememberedKeys)
+        reads = ReadLimiter(concurrent: settings.limits.concurrentReads, queued: settings.limits.queuedReads)
         committer = GroupCommitter(maxGroup: settings.groupCommit ? GroupCommitter.largestGroup : 1)
         committer.committing { [weak self] group in
             self?.commitGroup(group) ?? group.map { _ in StoredAnswer(Problem(.serviceUnavailable, kind: "shutting-down", category: "storage", "the server is stopping")) }
@@ -52,15 +56,21 @@ public final class LedgerServer: Sendable {
     /// - Parameter onListening: called with the port bound (useful with port 0).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> Application<ServerResponder> {
         try settings.check()
+        let limits = settings.limits
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard(headerTimeout: TimeAmount(limits.headerTimeout), bodyTimeout: TimeAmount(limits.bodyTimeout))],
+            idleTimeout: TimeAmount(limits.idleTimeout))
         let server: HTTPServerBuilder
         if let tls = settings.tls {
-            server = try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(tls))
+            server = try .tls(.http1(configuration: http1), tlsConfiguration: try Self.tlsConfiguration(tls))
         } else {
-            server = .http1()
+            server = .http1(configuration: http1)
         }
         return Application(
             responder: responder(), server: server,
-            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "svledger"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(settings.host, port: settings.port), serverName: "svledger",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
@@ -79,11 +89,17 @@ public final class LedgerServer: Sendable {
     }
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully (swift-service-lifecycle):
-    /// the listener closes, requests in flight finish and are answered, writes acknowledged
-    /// before are durable (each is acknowledged only after its commit).
+    /// the listener closes, requests in flight finish and are answered within the drain
+    /// deadline (then cancelled), writes acknowledged before are durable (each is acknowledged
+    /// only after its commit).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = try application(onListening: onListening)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past the drain deadline what is still under way (a slow client, a long read) is
+        // cancelled; a write is answered within a commit, far inside it.
+        configuration.maximumGracefulShutdownDuration = settings.limits.drain
+        configuration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: configuration)
         try await group.run()
         logger.info("stopped")
     }
@@ -138,6 +154,8 @@ struct Route: Sendable {
     let authenticated: Bool
     /// The media types it answers with (besides problem+json for errors), for `Accept`.
     let produces: [String]
+    /// A read that folds or scans the ledger: run within the server's ``ReadLimiter``.
+    let heavy: Bool
 
     func matches(_ path: [Substring]) -> Bool {
         path.count == segments.count && zip(path, segments).allSatisfy { segment, fixed in fixed.map { $0 == segment } ?? !segment.isEmpty }
@@ -154,7 +172,7 @@ final class RouteTable {
 
     /// `template` in the OpenAPI style, `/contracts/{contract}`.
     func add(
-        _ method: HTTPRequest.Method, _ template: String, authenticated: Bool = true, produces: [String] = ["application/json"],
+        _ method: HTTPRequest.Method, _ template: String, authenticated: Bool = true, produces: [String] = ["application/json"], heavy: Bool = false,
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
         let segments: [String?] = template.split(separator: "/").map { $0.hasPrefix("{") ? nil : String($0) }
@@ -163,7 +181,7 @@ final class RouteTable {
         if let index = table.firstIndex(where: { $0.template == template }) {
             table[index].methods.append(method)
         } else {
-            table.append(Route(template: template, segments: segments, methods: [method], authenticated: authenticated, produces: produces))
+            table.append(Route(template: template, segments: segments, methods: [method], authenticated: authenticated, produces: produces, heavy: heavy))
         }
     }
 }
@@ -197,11 +215,17 @@ public struct ServerResponder: HTTPResponder {
                     .notAcceptable, kind: "not-acceptable", category: "http",
                     "\(route.template) answers with \(route.produces.joined(separator: " or ")), which the Accept header \(DisplayText.quoted(request.headers[.accept] ?? "")) does not admit")
             }
+            try Self.checkTransferEncoding(request)
             if route.authenticated { context.identity = try server.authenticate(request) }
-            response = try await inner.respond(to: request, context: context)
+            if route.heavy {
+                let authenticated = context
+                response = try await server.reads.run(on: context.channel) { try await inner.respond(to: request, context: authenticated) }
+            } else {
+                response = try await inner.respond(to: request, context: context)
+            }
         } catch {
             let problem = Problem.from(error)
-            if problem.status.code >= 500 {
+            if problem.status.code >= 500, problem.kind != ReadLimiter.busy.kind {
                 context.logger.error("failed", metadata: ["route": .string(label), "error": .string("\(error)")])
             }
             response = problem.response()
@@ -218,5 +242,19 @@ public struct ServerResponder: HTTPResponder {
         }
         context.logger.info("request", metadata: metadata)
         return response
+    }
+
+    /// A request body is framed by `Content-Length` or by `Transfer-Encoding: chunked`; any
+    /// other transfer coding (gzip, identity, a misspelling) cannot be read, so the request is
+    /// refused before its body is, and the connection closed (what follows cannot be framed).
+    static func checkTransferEncoding(_ request: Request) throws {
+        guard let coding = request.headers[.transferEncoding] else { return }
+        guard coding.trimmingCharacters(in: " \t").lowercased() != "chunked" else { return }
+        var headers = HTTPFields()
+        headers[.connection] = "close"
+        throw Problem(
+            .badRequest, kind: "unsupported-transfer-encoding", category: "http",
+            "Transfer-Encoding \(DisplayText.quoted(coding)) is not one svledger reads: send the body with Content-Length, or Transfer-Encoding: chunked",
+            headers: headers)
     }
 }

@@ -22,6 +22,9 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "\(status.code) \(kind): \(detail)" }
 
+    /// The same problem, said of this case.
+    func with(detail: String) -> Problem { Problem(status, kind: kind, category: category, detail, headers: headers) }
+
     public static let typeBase = "https://svledger.example/problems/"
 
     /// 401: no token, or one that does not hold (unknown, revoked, expired, its role revoked).

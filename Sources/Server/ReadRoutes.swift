@@ -26,15 +26,15 @@ extension LedgerServer {
             _ = try Query(request.uri.query, allowed: [])
             return Self.text(openAPIDocument, type: "application/json")
         }
-        routes.add(.get, "/contracts") { request, context in try await self.listContracts(request, context) }
-        routes.add(.get, "/contracts/{contract}") { request, context in try await self.showContract(request, context) }
-        routes.add(.get, "/contracts/{contract}/audit") { request, context in try await self.contractAudit(request, context) }
-        routes.add(.get, "/audit") { request, context in try await self.auditSince(request, context) }
-        routes.add(.get, "/reconcile") { request, context in try await self.reconcile(request, context) }
-        routes.add(.get, "/figures", produces: ["text/csv"]) { request, context in try await self.figures(request, context) }
-        routes.add(.get, "/log", produces: ["application/x-ndjson"]) { request, context in try await self.log(request, context) }
-        routes.add(.get, "/verify") { request, context in try await self.verify(request, context) }
-        routes.add(.get, "/reports/cabinet", produces: ["text/html", "text/markdown", "text/csv"]) { request, context in try await self.cabinetReport(request, context) }
+        routes.add(.get, "/contracts", heavy: true) { request, context in try await self.listContracts(request, context) }
+        routes.add(.get, "/contracts/{contract}", heavy: true) { request, context in try await self.showContract(request, context) }
+        routes.add(.get, "/contracts/{contract}/audit", heavy: true) { request, context in try await self.contractAudit(request, context) }
+        routes.add(.get, "/audit", heavy: true) { request, context in try await self.auditSince(request, context) }
+        routes.add(.get, "/reconcile", heavy: true) { request, context in try await self.reconcile(request, context) }
+        routes.add(.get, "/figures", produces: ["text/csv"], heavy: true) { request, context in try await self.figures(request, context) }
+        routes.add(.get, "/log", produces: ["application/x-ndjson"], heavy: true) { request, context in try await self.log(request, context) }
+        routes.add(.get, "/verify", heavy: true) { request, context in try await self.verify(request, context) }
+        routes.add(.get, "/reports/cabinet", produces: ["text/html", "text/markdown", "text/csv"], heavy: true) { request, context in try await self.cabinetReport(request, context) }
         routes.add(.post, "/commands") { request, context in try await self.command(request, context) }
         addTransferRoutes(routes)
         addAccessRoutes(routes)
@@ -245,12 +245,18 @@ extension LedgerServer {
             case "csv": (.csv, "text/csv; charset=utf-8")
             case let other: throw Problem.badRequest("invalid-query", "format is html, md or csv, got \(DisplayText.quoted(other))")
             }
-        let view = try await figureView(point, period)
-        let text = try await offload {
-            let text = CabinetReport.render(format, snapshot: view.snapshot, reconciliation: view.reconciliation, generatedAt: Timestamp.now().description)
-            return format == .md ? DisplayText.escaped(text, keepingNewlines: true) : text
+        let cached = try await cachedView(point, period)
+        // Rendered once per view and format: the same report asked again while the ledger is
+        // unchanged is the same bytes (its "generated at" is when it was first rendered).
+        let rendered = try await offload {
+            cached.rendered("report " + type) { view in
+                let text = CabinetReport.render(format, snapshot: view.snapshot, reconciliation: view.reconciliation, generatedAt: Timestamp.now().description)
+                return .init(body: Array((format == .md ? DisplayText.escaped(text, keepingNewlines: true) : text).utf8), version: nil)
+            }
         }
-        return Self.text(text, type: type)
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: rendered.body)))
     }
 
     func log(_ request: Request, _ context: ServerContext) async throws -> Response {

@@ -3,6 +3,8 @@ import EventStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 import LedgerValues
 import Ledger
 import Reports
@@ -11,7 +13,7 @@ import SocialValue
 /// The log out as a stream (`svledger export ndjson`) and pledge tables in (`svledger import portal`).
 extension LedgerServer {
     func addTransferRoutes(_ routes: RouteTable) {
-        routes.add(.get, "/export/ndjson", produces: ["application/x-ndjson"]) { request, context in try await self.exportNDJSON(request, context) }
+        routes.add(.get, "/export/ndjson", produces: ["application/x-ndjson"], heavy: true) { request, context in try await self.exportNDJSON(request, context) }
         routes.add(.post, "/imports/portal") { request, context in try await self.importPortal(request, context) }
     }
 
@@ -75,9 +77,7 @@ extension LedgerServer {
         let dryRun = try query.flag("dry-run"), useComputed = try query.flag("use-computed"), addMeasures = try query.flag("add-measures")
         let effectiveDate = try query.day("effective-date")
         let reason = query["reason"]
-        if let type = request.headers[.contentType]?.lowercased(), !Self.tableTypes.contains(where: { type.hasPrefix($0) }) {
-            throw Problem(.unsupportedMediaType, kind: "unsupported-media-type", category: "http", "send the pledge table as \(Self.tableTypes.joined(separator: ", ")), not \(DisplayText.quoted(type))")
-        }
+        try ContentType.require(request.headers[.contentType], Self.tableTypes, what: "the pledge table")
         let key = try Self.idempotencyKey(request)
         let bytes = try await collectBody(request, what: "a pledge table")
         let table: PortalTable
@@ -122,8 +122,22 @@ extension LedgerServer {
         var request = request
         do {
             return Array(try await request.collectBody(upTo: settings.bodyLimit).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            // A chunked body past the limit: nothing more of it is read, so the connection closes.
+            var headers = HTTPFields()
+            headers[.connection] = "close"
+            throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "\(what) may be at most \(settings.bodyLimit) bytes", headers: headers)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "\(what) may be at most \(settings.bodyLimit) bytes")
+        } catch HTTPParserError.invalidEOFState {
+            // The client closed its side before the body ended: nobody is left to answer.
+            throw ReadLimiter.clientGone.with(detail: "the client closed the connection before \(what) had arrived whole")
+        } catch let error as HTTPParserError {
+            var headers = HTTPFields()
+            headers[.connection] = "close"
+            throw Problem(.badRequest, kind: "malformed-body", category: "http", "\(what) could not be read as HTTP/1.1 (\(error))", headers: headers)
+        } catch let error as IOError {
+            throw ReadLimiter.clientGone.with(detail: "the connection failed while \(what) was read (\(error))")
         }
     }
 }
