@@ -1,3 +1,4 @@
+import Foundation
 import LedgerValues
 import LMDB
 /// Why the event store refused an operation. Every refusal leaves the ledger unchanged.
@@ -93,7 +94,8 @@ extension EnvelopeDecodingError: CategorizedError {
 
 // LMDB knows nothing of svledger's contract; the log, its one user, classifies its errors.
 extension LMDBError: CategorizedError {
-    public var kind: String { "storage" }
+    /// `storage-full` for a full disk or quota (a server answers it 507), `storage` otherwise.
+    public var kind: String { code == ENOSPC || code == EDQUOT ? "storage-full" : "storage" }
     public var category: ErrorCategory { .storage }
 }
 

@@ -212,9 +212,27 @@ public final class Environment: @unchecked Sendable {
             let commitCode = mdb_txn_commit(txn)
             resizeGate.leave()
             if commitCode == MDB_MAP_FULL { try growMap(); continue }
-            try check(commitCode, "mdb_txn_commit")
+            if commitCode != MDB_SUCCESS { throw commitFailure(commitCode) }
             return result
         }
+    }
+
+    /// Why a commit failed. LMDB reports a short write as `EIO`, and a write to a full file
+    /// system is usually short before it is refused: so an `EIO` while the ledger's file system
+    /// has less than ``fullMargin`` bytes free is reported as the full disk it is (`ENOSPC`).
+    public func commitFailure(_ code: Int32) -> LMDBError {
+        guard code == EIO, let free = freeBytes(), free < Self.fullMargin else { return LMDBError(code: code, operation: "mdb_txn_commit") }
+        return LMDBError(code: ENOSPC, operation: "mdb_txn_commit (an I/O error with \(free) bytes free where the ledger is: the disk is full)")
+    }
+
+    /// Less free space than this where the ledger is, and a failed write is taken for a full disk.
+    static let fullMargin: Int64 = 16 << 20
+
+    /// Bytes free to this process on the ledger's file system, if it can be told.
+    func freeBytes() -> Int64? {
+        var status = statvfs()
+        guard statvfs(path, &status) == 0 else { return nil }
+        return Int64(status.f_bavail) * Int64(status.f_frsize)
     }
 
     // MARK: - Databases

@@ -8,6 +8,7 @@ import Logging
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// `svledger serve`: one ledger shared over HTTP by people in different roles.
@@ -80,7 +81,16 @@ public final class LedgerServer: Sendable {
             let chain = try NIOSSLCertificate.fromPEMFile(files.certificate)
             guard !chain.isEmpty else { throw PlainError(.input, kind: "tls-unreadable", "\(files.certificate) holds no PEM certificate") }
             let key = try NIOSSLPrivateKey(file: files.key, format: .pem)
-            return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+            // Made once here, so that a key that is not the certificate's is said before listening.
+            do {
+                _ = try NIOSSLContext(configuration: configuration)
+            } catch NIOSSLError.failedToLoadPrivateKey {
+                throw PlainError(
+                    .input, kind: "tls-key-mismatch",
+                    "the key \(files.key) is not the private key of the certificate \(files.certificate): give the key the certificate was issued for")
+            }
+            return configuration
         } catch let error as PlainError {
             throw error
         } catch {

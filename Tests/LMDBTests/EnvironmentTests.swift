@@ -7,6 +7,26 @@ import TestSupport
 struct EnvironmentTests {
     func key(_ number: Int) -> [UInt8] { withUnsafeBytes(of: UInt64(number).bigEndian) { Array($0) } }
 
+    @Test("a commit's short write (EIO) on a full file system is reported as the full disk it is (ENOSPC); elsewhere EIO stays EIO",
+          .enabled(if: getuid() == 0, "mounts a tmpfs: run as root"))
+    func shortWriteOnAFullDiskIsENOSPC() throws {
+        let directory = TemporaryDirectory()
+        let roomy = try Environment(path: directory.child("roomy"), options: Environment.Options())
+        #expect(roomy.commitFailure(EIO).code == EIO)
+        #expect(roomy.commitFailure(EACCES).code == EACCES)
+        let mount = directory.child("full")
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        #expect(try CommandRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mount]).status == 0)
+        defer { _ = try? CommandRunner.run("/bin/umount", ["-l", mount]) }
+        var options = Environment.Options()
+        options.createDirectory = true
+        let full = try Environment(path: mount + "/ledger", options: options)
+        _ = try CommandRunner.run("/bin/sh", ["-c", "cat /dev/zero > '\(mount)/filler' 2>/dev/null; true"])
+        let failure = full.commitFailure(EIO)
+        #expect(failure.code == ENOSPC)
+        #expect(failure.description.contains("the disk is full"))
+    }
+
     @Test("a write that fills a tiny map grows it and retries, losing nothing")
     func mapGrowsFromTinySize() throws {
         let directory = TemporaryDirectory()

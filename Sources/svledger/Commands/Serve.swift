@@ -20,6 +20,12 @@ extension Root {
                 Plain HTTP is served on loopback only, unless --allow-remote-http: bearer tokens must not
                 cross a network in clear. Give --tls-cert and --tls-key (PEM) to serve HTTPS directly.
 
+                What one client can hold is bounded: idle connections close after --idle-timeout, a
+                request head must arrive within --header-timeout and a body within --body-timeout,
+                at most --max-connections are open, and reads that fold the ledger run
+                --concurrent-reads at once with --queued-reads waiting (then 503 busy). SIGTERM lets
+                requests in flight finish for --drain seconds, then cancels the rest.
+
                   svledger serve --ledger ./ledger
                   svledger serve --ledger ./ledger --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
                 """)
@@ -32,16 +38,50 @@ extension Root {
         var allowRemoteHttp = false
         @Flag(help: "Commit each command on its own instead of grouping the commands that arrive together (for comparison).")
         var oneCommitPerRequest = false
+        @Option(help: ArgumentHelp("Close a connection that sends no request for this long, keep-alive included.", valueName: "seconds"))
+        var idleTimeout = 30
+        @Option(help: ArgumentHelp("A new connection must send its first request's head within this.", valueName: "seconds"))
+        var headerTimeout = 10
+        @Option(help: ArgumentHelp("A request's body must arrive whole within this of its head.", valueName: "seconds"))
+        var bodyTimeout = 30
+        @Option(help: ArgumentHelp("Connections open at once; more wait in the listen backlog.", valueName: "count"))
+        var maxConnections = 512
+        @Option(help: ArgumentHelp("Reads that fold or scan the ledger (figures, reports, audit, log, verify, export) running at once (default: twice the cores, at least 4).", valueName: "count"))
+        var concurrentReads: Int?
+        @Option(help: ArgumentHelp("Such reads waiting their turn; past it a read is answered 503 busy with Retry-After.", valueName: "count"))
+        var queuedReads = 256
+        @Option(help: ArgumentHelp("On SIGTERM, cancel what is still under way after this and stop.", valueName: "seconds"))
+        var drain = 5
 
         func validate() throws {
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
+            for (name, value) in [("--idle-timeout", idleTimeout), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--drain", drain)]
+            where !(1...3600).contains(value) {
+                throw ValidationError("\(name) takes 1 to 3600 seconds, got \(value)")
+            }
+            for (name, value) in [("--max-connections", maxConnections), ("--concurrent-reads", concurrentReads ?? 1)] where value < 1 {
+                throw ValidationError("\(name) takes at least 1, got \(value)")
+            }
+            if queuedReads < 0 { throw ValidationError("--queued-reads takes 0 or more, got \(queuedReads)") }
+        }
+
+        var limits: ServerSettings.Limits {
+            var limits = ServerSettings.Limits()
+            limits.idleTimeout = .seconds(idleTimeout)
+            limits.headerTimeout = .seconds(headerTimeout)
+            limits.bodyTimeout = .seconds(bodyTimeout)
+            limits.maxConnections = maxConnections
+            if let concurrentReads { limits.concurrentReads = concurrentReads }
+            limits.queuedReads = queuedReads
+            limits.drain = .seconds(drain)
+            return limits
         }
 
         func run() throws {
             let (host, port) = try ServerSettings.listen(listen)
             let settings = ServerSettings(
                 host: host, port: port, tls: tlsCert.map { ServerSettings.TLSFiles(certificate: $0, key: tlsKey ?? "") },
-                allowRemoteHTTP: allowRemoteHttp, groupCommit: !oneCommitPerRequest)
+                allowRemoteHTTP: allowRemoteHttp, groupCommit: !oneCommitPerRequest, limits: limits)
             try settings.check()
             let opened = try ledger.openLedger()
             JSONLogHandler.bootstrap()
