@@ -52,9 +52,7 @@ struct IdempotencyLogTests {
     @Test("two servers on one ledger: the same key sent to each is recorded once, and the CLI writing the same contract meanwhile causes no conflict")
     func twoServersOneLedger() async throws {
         let fixture = try ServerFixture()
-        let ledgerPath = fixture.directory.child("served")
-        try FileManager.default.createDirectory(atPath: ledgerPath, withIntermediateDirectories: false)
-        try FileManager.default.copyItem(atPath: fixture.directory.child("ledger") + "/data.mdb", toPath: ledgerPath + "/data.mdb")
+        let ledgerPath = try LiveServerTests.servedCopy(fixture)
         let (one, portOne, _) = try await LiveServerTests.serve(ledgerPath)
         defer { kill(one.processIdentifier, SIGKILL) }
         let (two, portTwo, _) = try await LiveServerTests.serve(ledgerPath)

@@ -12,11 +12,7 @@ import Testing
 struct LiveServerTests {
     @Test func servesOnARandomLoopbackPortAndStopsOnSIGTERM() async throws {
         let fixture = try ServerFixture()
-        // The server gets a copy, which this process never opens: the test can then alter it
-        // behind the server's back as another process would (LMDB allows one open per process).
-        let ledgerPath = fixture.directory.child("served")
-        try FileManager.default.createDirectory(atPath: ledgerPath, withIntermediateDirectories: false)
-        try FileManager.default.copyItem(atPath: fixture.directory.child("ledger") + "/data.mdb", toPath: ledgerPath + "/data.mdb")
+        let ledgerPath = try Self.servedCopy(fixture)
         let (process, port, line) = try await Self.serve(ledgerPath)
         defer { if process.isRunning { process.interrupt(); kill(process.processIdentifier, SIGKILL) } }
         #expect(line.hasPrefix("svledger serve: listening on http://127.0.0.1:"))
@@ -62,13 +58,23 @@ struct LiveServerTests {
         #expect(verify.status == 0, "\(verify.stderr)")
     }
 
+    /// A copy of the fixture's ledger for a server process, which this process never opens:
+    /// a test can then alter it behind the server's back as another process would (LMDB allows
+    /// one open per process).
+    static func servedCopy(_ fixture: ServerFixture, name: String = "served") throws -> String {
+        let ledgerPath = fixture.directory.child(name)
+        try FileManager.default.createDirectory(atPath: ledgerPath, withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: fixture.directory.child("ledger") + "/data.mdb", toPath: ledgerPath + "/data.mdb")
+        return ledgerPath
+    }
+
     /// Starts the built `svledger serve` on `ledgerPath` and a free loopback port, and waits
     /// for the first line of its standard output, which names the port bound. The caller
     /// stops the process.
-    static func serve(_ ledgerPath: String) async throws -> (process: Process, port: Int, line: String) {
+    static func serve(_ ledgerPath: String, _ options: [String] = []) async throws -> (process: Process, port: Int, line: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.svledgerPath)
-        process.arguments = ["serve", "--ledger", ledgerPath, "--listen", "127.0.0.1:0"]
+        process.arguments = ["serve", "--ledger", ledgerPath, "--listen", "127.0.0.1:0"] + options
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
