@@ -36,12 +36,15 @@ def main():
     parser.add_argument("--as-of", default="")
     parser.add_argument("--at", default="")
     parser.add_argument("--on", default="", help="effective-time views, D1,D2,...")
+    parser.add_argument("--suppliers", default="",
+                        help="also each view scoped to each of these suppliers (--supplier), S1|S2|...")
     args = parser.parse_args()
 
     views = [[]]
     views += [["--as-of", date] for date in args.as_of.split(",") if date]
     views += [["--at", position] for position in args.at.split(",") if position]
     views += [["--on", day] for day in args.on.split(",") if day]
+    views += [view + ["--supplier", name] for name in args.suppliers.split("|") if name for view in list(views)]
     compared = 0
     for period in args.periods.split(","):
         for view in views:

@@ -96,9 +96,11 @@ def components():
         "properties": {"status": {"const": "ok"}, "head": ref("read.common", "/$defs/head")},
     }
     schemas["CommandRecorded"] = {
-        "description": "The command's events as recorded (exported envelopes, each with its position and hash) and the ledger's head after them.",
-        "type": "object", "additionalProperties": False, "required": ["head", "events"],
-        "properties": {"head": ref("read.common", "/$defs/head"), "events": {"type": "array", "minItems": 1, "items": ref("read.common", "/$defs/envelopeLine")}},
+        "description": "The command's events as recorded (exported envelopes, each with its position and hash) and the ledger's head after them; for a supplier, the versions of the streams written instead of the head.",
+        "type": "object", "additionalProperties": False, "required": ["events"],
+        "oneOf": [{"required": ["head"]}, {"required": ["streams"]}],
+        "properties": {"head": ref("read.common", "/$defs/head"), "streams": ref("read.common", "/$defs/streams"),
+                       "events": {"type": "array", "minItems": 1, "items": ref("read.common", "/$defs/envelopeLine")}},
     }
     account = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$", "description": "1 to 64 ASCII letters, digits, '.', '_', '-', '@', starting with a letter or digit."}
     role = {"type": "string", "enum": ROLES, "description": "A role by its ledger name or its command-line token (procurement-officer)."}

@@ -362,7 +362,7 @@ def read_log(source, through=None, as_of=None):
 
 class Contract:
     __slots__ = ("reference", "start", "end", "pledge_effective", "supplier",
-                 "original", "current", "catalog", "last_proxy", "deliveries")
+                 "original", "current", "catalog", "last_proxy", "deliveries", "version")
 
     def __init__(self, reference):
         self.reference = reference
@@ -375,6 +375,7 @@ class Contract:
         self.catalog = None  # (catalogId, version) named by the commitment in force
         self.last_proxy = {}  # measure -> proxy of the last commitment in force holding it
         self.deliveries = {}  # (quarter, measure) -> (quantity, pledged): the figure in force
+        self.version = 0      # the stream version of the last event folded in
 
 
 def priced_lines(lines, where):
@@ -463,6 +464,9 @@ def fold(events, period, reporting_date, on=None):
         contract = contracts.get(reference)
         if contract is None:
             contract = contracts[reference] = Contract(reference)
+        version = envelope.get("streamVersion")
+        if isinstance(version, int):
+            contract.version = version
         if kind == "ContractRegistered":
             contract.start = parse_date(payload.get("startDate"), f"{where}: startDate")
             contract.end = parse_date(payload.get("endDate"), f"{where}: endDate")
@@ -568,15 +572,23 @@ def measure_rows(contract, period, reporting_date):
 
 
 def figures_file(catalogs, contracts, period, reporting_date, head_position, head_hash,
-                 period_text):
-    out = [FORMAT_LINE + "\n",
-           csv_line(["head", str(head_position), head_hash.hex()]),
+                 period_text, supplier=None):
+    """With `supplier`, the figures of that supplier's contracts alone, which state the
+    supplier and each contract's stream version instead of the head (section 10)."""
+    in_force = [c for c in contracts.values() if c.pledge_effective is not None
+                and (supplier is None or c.supplier == supplier)]
+    if supplier is None:
+        scope = [csv_line(["head", str(head_position), head_hash.hex()])]
+    else:
+        scope = [csv_line(["supplier", supplier])] + [
+            csv_line(["stream", "contract/" + c.reference, str(c.version)])
+            for c in sorted(in_force, key=lambda c: utf8_key(c.reference))]
+    out = [FORMAT_LINE + "\n"] + scope + [
            csv_line(["period", period_text, reporting_date.isoformat()]),
            HEADER + "\n"]
     contract_rows = []
     themes, priorities, suppliers = {}, {}, {}
     portfolio = Sums()
-    in_force = [c for c in contracts.values() if c.pledge_effective is not None]
     for contract in sorted(in_force, key=lambda c: utf8_key(c.reference)):
         rows = measure_rows(contract, period, reporting_date)
         sums = Sums()
@@ -647,6 +659,9 @@ def build_parser():
     parser.add_argument("--on", metavar="YYYY-MM-DD",
                         help="the effective-time view: leave out contract events effective "
                              "after this day (it is then the reporting date's limit)")
+    parser.add_argument("--supplier", metavar="NAME",
+                        help="only this supplier's contracts, with their stream versions in "
+                             "place of the head (what svledger serve gives a supplier)")
     parser.add_argument("--digest", action="store_true",
                         help="print only sha256:<hex> of the figures file")
     return parser
@@ -679,7 +694,7 @@ def run(argv, today=None):
     events, head = read_log(source, through=through, as_of=as_of)
     catalogs, contracts = fold(events, period, reporting_date, on)
     text = figures_file(catalogs, contracts, period, reporting_date,
-                        head["position"], head["hash"], args.period)
+                        head["position"], head["hash"], args.period, supplier=args.supplier)
     data = text.encode("utf-8")
     if args.digest:
         return "sha256:" + hashlib.sha256(data).hexdigest() + "\n"

@@ -52,6 +52,15 @@ public struct FigureView: Sendable {
         return FigureView(self, reconciliation: Reconciliation.compute(inForce, period: period, reportingDate: reportingDate, contract: contract, supplier: supplier))
     }
 
+    /// The figures file of one supplier's contracts alone, stating the supplier and its
+    /// streams' versions instead of the ledger's head (Schemas/README.md §10): what a server
+    /// gives a supplier, and `svledger figures --supplier` prints.
+    public func figures(ofSupplier supplier: String) -> FiguresFile {
+        var versions: [String: UInt64] = [:]
+        for contract in snapshot.contracts where contract.supplier == supplier { versions[contract.reference] = contract.version }
+        return FiguresFile(narrowed(contract: nil, supplier: supplier).reconciliation, supplier: supplier, versions: versions)
+    }
+
     /// A read's JSON document with the `figures` member that states the digest.
     public func stating(_ document: JSONValue) -> JSONValue {
         guard case .object(var members) = document else { return document }

@@ -18,11 +18,23 @@ public struct FiguresFile: Sendable {
     public let reportingDate: CalendarDate
 
     public init(_ r: Reconciliation) {
+        self.init(r, scope: ["head,\(r.position),\(r.hash.hex)"])
+    }
+
+    /// The figures of one supplier's contracts (`r` reconciled for that supplier alone), as a
+    /// server gives them to the supplier: in place of the ledger's head, which moves with
+    /// everyone's activity, the supplier and the version of each of its contracts' streams
+    /// (Schemas/README.md §10, "A supplier's figures").
+    /// - Parameter versions: each contract reference with its stream's version in the view.
+    public init(_ r: Reconciliation, supplier: String, versions: [String: UInt64]) {
+        let references = r.contracts.map(\.reference).sorted(by: Self.byBytes)
+        self.init(r, scope: [Self.field("supplier") + "," + Self.field(supplier)] + references.map { "stream,\(Self.field("contract/" + $0)),\(versions[$0] ?? 0)" })
+    }
+
+    private init(_ r: Reconciliation, scope: [String]) {
         period = r.period
         reportingDate = r.reportingDate
-        var lines = [
-            Self.format,
-            "head,\(r.position),\(r.hash.hex)",
+        var lines = [Self.format] + scope + [
             "period,\(r.period),\(r.reportingDate)",
             "level,key,measure,original,current,delivered,expected,variance,rating,deliveredQuantity,expectedQuantity",
         ]

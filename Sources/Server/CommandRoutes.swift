@@ -243,7 +243,7 @@ extension LedgerServer {
             let answer: StoredAnswer
             switch result {
             case .success(let outcome):
-                let created = Self.created(outcome, stream: pending.stream)
+                let created = Self.created(outcome, stream: pending.stream, scopedToSupplier: pending.identity.role == .supplier)
                 answer = outcome.wasAlreadyRecorded ? created.replayed() : created
                 if let key = pending.key { idempotency.remember(key: key, request: pending.digest, answer: created) }
             case .failure(let error):
@@ -279,16 +279,16 @@ extension LedgerServer {
     }
 
     /// 201: the events recorded and the head, with the contract's new version as its ETag.
-    static func created(_ outcome: Ledger.Outcome, stream: String?) -> StoredAnswer {
-        created(events: outcome.recorded, head: outcome.head, stream: stream)
-    }
-
-    static func created(events: [RecordedEvent], head: LedgerHead, stream: String?) -> StoredAnswer {
+    /// - Parameter scopedToSupplier: a supplier is given the versions of the streams written
+    ///   instead of the ledger's head (``SupplierScope``).
+    static func created(_ outcome: Ledger.Outcome, stream: String?, scopedToSupplier: Bool = false) -> StoredAnswer {
+        let events = outcome.recorded
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if let stream, let last = events.last(where: { $0.streamId == stream }) { headers[.eTag] = "\"\(last.streamVersion)\"" }
-        let document: JSONValue = ["head": head.json, "events": .array(events.map(\.exportedEnvelope))]
-        return StoredAnswer((.created, headers, document.canonicalBytes))
+        let document: JSONValue = ["head": outcome.head.json, "events": .array(events.map(\.exportedEnvelope))]
+        let answer = scopedToSupplier ? SupplierScope.scoped(commandAnswer: document, events: events) : document
+        return StoredAnswer((.created, headers, answer.canonicalBytes))
     }
 
     /// The body as a command's JSON object, with the authenticated actor put in.

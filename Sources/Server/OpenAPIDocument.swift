@@ -4926,7 +4926,20 @@ let openAPIDocument = ##"""
                     "type": "null"
                   }
                 ]
+              },
+              "supplier": {
+                "description": "Over HTTP, for a supplier: the digest is of the figures file of this supplier's contracts only, not the whole portfolio's.",
+                "type": "string",
+                "minLength": 1
               }
+            }
+          },
+          "streams": {
+            "description": "Over HTTP, a supplier's answers carry this in place of `head`: the version of each of its own contracts' streams (the contract's ETag), by stream id. The ledger's head moves with everyone's activity, so a supplier is not given it.",
+            "type": "object",
+            "additionalProperties": {
+              "type": "integer",
+              "minimum": 0
             }
           }
         }
@@ -4937,7 +4950,6 @@ let openAPIDocument = ##"""
         "type": "object",
         "additionalProperties": false,
         "required": [
-          "head",
           "currency",
           "period",
           "reportingDate",
@@ -5075,8 +5087,23 @@ let openAPIDocument = ##"""
           },
           "figures": {
             "$ref": "#/components/schemas/read.common/$defs/figures"
+          },
+          "streams": {
+            "$ref": "#/components/schemas/read.common/$defs/streams"
           }
-        }
+        },
+        "oneOf": [
+          {
+            "required": [
+              "head"
+            ]
+          },
+          {
+            "required": [
+              "streams"
+            ]
+          }
+        ]
       },
       "read.import-portal": {
         "title": "svledger import portal --format json",
@@ -5311,7 +5338,6 @@ let openAPIDocument = ##"""
         "type": "object",
         "additionalProperties": false,
         "required": [
-          "head",
           "currency",
           "period",
           "reportingDate",
@@ -5600,8 +5626,23 @@ let openAPIDocument = ##"""
           },
           "figures": {
             "$ref": "#/components/schemas/read.common/$defs/figures"
+          },
+          "streams": {
+            "$ref": "#/components/schemas/read.common/$defs/streams"
           }
-        }
+        },
+        "oneOf": [
+          {
+            "required": [
+              "head"
+            ]
+          },
+          {
+            "required": [
+              "streams"
+            ]
+          }
+        ]
       },
       "read.show": {
         "title": "svledger show --format json",
@@ -5609,7 +5650,6 @@ let openAPIDocument = ##"""
         "type": "object",
         "additionalProperties": false,
         "required": [
-          "head",
           "currency",
           "contract",
           "figures"
@@ -6121,8 +6161,23 @@ let openAPIDocument = ##"""
           },
           "figures": {
             "$ref": "#/components/schemas/read.common/$defs/figures"
+          },
+          "streams": {
+            "$ref": "#/components/schemas/read.common/$defs/streams"
           }
-        }
+        },
+        "oneOf": [
+          {
+            "required": [
+              "head"
+            ]
+          },
+          {
+            "required": [
+              "streams"
+            ]
+          }
+        ]
       },
       "read.stats": {
         "title": "svledger stats --format json",
@@ -6240,16 +6295,30 @@ let openAPIDocument = ##"""
         }
       },
       "CommandRecorded": {
-        "description": "The command's events as recorded (exported envelopes, each with its position and hash) and the ledger's head after them.",
+        "description": "The command's events as recorded (exported envelopes, each with its position and hash) and the ledger's head after them; for a supplier, the versions of the streams written instead of the head.",
         "type": "object",
         "additionalProperties": false,
         "required": [
-          "head",
           "events"
+        ],
+        "oneOf": [
+          {
+            "required": [
+              "head"
+            ]
+          },
+          {
+            "required": [
+              "streams"
+            ]
+          }
         ],
         "properties": {
           "head": {
             "$ref": "#/components/schemas/read.common/$defs/head"
+          },
+          "streams": {
+            "$ref": "#/components/schemas/read.common/$defs/streams"
           },
           "events": {
             "type": "array",

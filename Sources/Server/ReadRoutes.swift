@@ -131,11 +131,13 @@ extension LedgerServer {
         let period = try query.period()
         let view = try await figureView(point, period)
         let document = view.stating(ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation).json)
-        guard identity.role == .supplier, case .object(var members) = document, case .array(let rows)? = members["contracts"] else {
+        guard identity.role == .supplier, let supplier = identity.supplier, case .object(var members) = document,
+            case .array(let rows)? = members["contracts"]
+        else {
             return Self.json(document)
         }
-        members["contracts"] = .array(rows.filter { $0["supplier"] == .string(identity.supplier ?? "") })
-        return Self.json(.object(members))
+        members["contracts"] = .array(rows.filter { $0["supplier"] == .string(supplier) })
+        return Self.json(SupplierScope.scoped(.object(members), to: supplier, view: view))
     }
 
     func showContract(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -145,11 +147,14 @@ extension LedgerServer {
         let point = try query.readPoint()
         let period = try query.period()
         if identity.role == .supplier, try await !offload({ try self.supplierOwns(reference, identity) }) { throw Problem.contractNotFound(reference) }
-        let answer = try await cachedView(point, period).rendered("show " + reference) { view in
+        // A supplier's answer is scoped to it (SupplierScope), so it is kept under its name too.
+        let supplier = identity.role == .supplier ? identity.supplier : nil
+        let answer = try await cachedView(point, period).rendered("show " + reference + " " + (supplier ?? "")) { view in
             guard let contract = view.snapshot.contract(reference) else {
                 throw PlainError(.notFound, kind: "contract-not-found", "no contract \(DisplayText.excerpt(reference)) at position \(view.snapshot.position)")
             }
-            return .init(body: view.stating(ShowDocument.json(contract, head: view.snapshot.head)).canonicalBytes, version: contract.version)
+            let document = view.stating(ShowDocument.json(contract, head: view.snapshot.head))
+            return .init(body: (supplier.map { SupplierScope.scoped(document, to: $0, view: view) } ?? document).canonicalBytes, version: contract.version)
         }
         var headers = HTTPFields()
         headers[.eTag] = "\"\(answer.version ?? 0)\""
@@ -210,7 +215,7 @@ extension LedgerServer {
         let chosenSupplier = supplier
         if let contract, identity.role == .supplier, try await !offload({ try self.supplierOwns(contract, identity) }) { throw Problem.contractNotFound(contract) }
         // Keyed by what narrows it (a contract reference has no space; the supplier comes last).
-        let key = "reconcile " + (contract ?? "") + " " + (chosenSupplier ?? "")
+        let key = "reconcile " + (contract ?? "") + " " + (chosenSupplier ?? "") + (identity.role == .supplier ? " (as supplier)" : "")
         return Self.json(try await cachedView(point, period).rendered(key) { whole in
             let view = whole.narrowed(contract: contract, supplier: chosenSupplier)
             if let contract, view.reconciliation.contracts.isEmpty {
@@ -218,7 +223,9 @@ extension LedgerServer {
                     .notFound, kind: "commitment-not-found",
                     "contract \(DisplayText.excerpt(contract)) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
             }
-            return .init(body: view.stating(ReconcileDocument.json(view.reconciliation)).canonicalBytes, version: nil)
+            let document = view.stating(ReconcileDocument.json(view.reconciliation))
+            let scoped = identity.role == .supplier ? chosenSupplier.map { SupplierScope.scoped(document, to: $0, view: whole) } : nil
+            return .init(body: (scoped ?? document).canonicalBytes, version: nil)
         })
     }
 

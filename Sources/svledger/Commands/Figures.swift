@@ -25,13 +25,17 @@ extension Root {
         @OptionGroup var effective: EffectiveOptions
         @Option(help: "The period, e.g. 2025-26-Q2 (default: the quarter of --on, else of --as-of, else of today).") var period: String?
         @Flag(help: "Print only the digest, sha256:HEX.") var digest = false
+        @Option(help: ArgumentHelp(
+            "Only this supplier's contracts, with its streams' versions in place of the head: the figures `svledger serve` gives that supplier.",
+            valueName: "name")) var supplier: String?
 
         func run() throws {
             let view = try FigureView(try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period)
+            let figures = supplier.map(view.figures(ofSupplier:)) ?? view.figures
             if digest {
-                print(view.figures.digest)
+                print(figures.digest)
             } else {
-                try StandardOutput.shared.write(view.figures.text)
+                try StandardOutput.shared.write(figures.text)
             }
         }
     }
