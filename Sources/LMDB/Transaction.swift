@@ -102,6 +102,13 @@ public final class Transaction {
         try check(code, "mdb_drop(\(database.name))")
     }
 
+    /// Deletes `database` itself from the environment (`mdb_drop(…, 1)`); its handle is then closed.
+    public func drop(_ database: Database) throws(LMDBError) {
+        let code = mdb_drop(handle, database.handle, 1)
+        if code == MDB_MAP_FULL { hitMapFull = true }
+        try check(code, "mdb_drop(\(database.name), delete)")
+    }
+
     // MARK: - Cursors
 
     /// Opens a cursor on `database` for the duration of `body`, then closes it.
