@@ -48,6 +48,9 @@ extension EventStore {
         _ batch: [StreamAppend],
         within: ((LedgerReader, [RecordedEvent]) throws -> Void)? = nil
     ) throws -> AppendResult {
+        // Refused before any transaction begins: a clock out of range first, then malformed input.
+        let now = clock()
+        guard Timestamp.recordable.contains(now) else { throw EventStoreError.clockOutOfRange(now) }
         try validate(batch)
         return try append(planning: { _ in (batch, ()) }, within: within).result
     }

@@ -74,7 +74,10 @@ struct LiveServerTests {
     static func serve(_ ledgerPath: String, _ options: [String] = []) async throws -> (process: Process, port: Int, line: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.svledgerPath)
-        process.arguments = ["serve", "--ledger", ledgerPath, "--listen", "127.0.0.1:0"] + options
+        // Deadlines far beyond any test's pace on a loaded machine, unless a test sets its own
+        // (the last value of an option wins): a test about something else must not trip them.
+        let patient = ["--header-timeout", "120", "--idle-timeout", "120", "--body-timeout", "120"]
+        process.arguments = ["serve", "--ledger", ledgerPath, "--listen", "127.0.0.1:0"] + patient + options
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
