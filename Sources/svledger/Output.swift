@@ -83,7 +83,7 @@ final class AtomicFile: OutputSink {
         var template = Array("\(folder)/.\((path as NSString).lastPathComponent).partial-XXXXXX".utf8CString)
         descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { throw Self.failure(path, errno) }
-        temporaryPath = String(cString: template)
+        temporaryPath = String(filledTemplate: template)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -171,7 +171,7 @@ final class BackupStaging {
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw CLIError(.storage, "write-failed", "cannot back up to \(target): \(String(cString: strerror(errno)))")
         }
-        path = String(cString: template)
+        path = String(filledTemplate: template)
         // mkdtemp makes it 0700; a backup folder is as readable as the folder it copies.
         let mask = umask(0)
         umask(mask)
@@ -195,5 +195,12 @@ final class BackupStaging {
 
     deinit {
         if !committed { try? FileManager.default.removeItem(atPath: path) }
+    }
+}
+
+extension String {
+    /// The path `mkstemp` or `mkdtemp` wrote into a NUL-terminated template.
+    init(filledTemplate template: [CChar]) {
+        self.init(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -50,6 +50,33 @@ struct AccessRouteTests {
         }
     }
 
+    /// Issue 19, case 4: a supplier's grant revoked and granted again, for another organisation,
+    /// must not bring its old token back to life with the new organisation's rights.
+    @Test func aRevokedGrantEndsItsTokensForGood() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            func access(_ body: String) async throws -> TestResponse {
+                try await client.execute(uri: "/access", method: .post, headers: fixture.headers("admin", Self.json), body: Self.body(body))
+            }
+            #expect(try await client.execute(uri: "/contracts/LCC-2025-014", method: .get, headers: fixture.headers("north")).status == .ok)
+            #expect(try await access(#"{"command": "access.revoke", "account": "p.okafor", "role": "supplier"}"#).status == .created)
+            #expect(try await client.execute(uri: "/contracts", method: .get, headers: fixture.headers("north")).status == .unauthorized)
+            let regranted = try await access(#"{"command": "access.grant", "account": "p.okafor", "role": "supplier", "supplier": "Pennine Care Co-operative"}"#)
+            #expect(regranted.status == .created, "\(regranted.text.prefix(300))")
+            let old = try await client.execute(uri: "/contracts", method: .get, headers: fixture.headers("north"))
+            #expect(old.status == .unauthorized, "the old token came back to life: \(old.text.prefix(200))")
+            #expect(old.json?["kind"] == "token-revoked")
+            let listed = try await client.execute(uri: "/access", method: .get, headers: fixture.headers("auditor"))
+            guard case .array(let tokens)? = listed.json?["tokens"] else { Issue.record("no tokens listed"); return }
+            let hers = tokens.filter { $0["account"] == "p.okafor" }
+            #expect(!hers.isEmpty && hers.allSatisfy { $0["revoked"] == .bool(true) && $0["status"] == "grant-revoked" }, "\(hers)")
+            // An expired token is listed as expired; a token cannot be issued already expired.
+            #expect(tokens.contains { $0["status"] == "expired" })
+            let pastDue = try await access(#"{"command": "access.token.issue", "account": "p.okafor", "role": "supplier", "expiresOn": "2026-01-01"}"#)
+            #expect(pastDue.status == .unprocessableContent && pastDue.json?["kind"] == "invalid-input", "\(pastDue.text.prefix(200))")
+        }
+    }
+
     @Test func onlyAnAdministratorAndOnlyWellFormedCommands() async throws {
         let fixture = try ServerFixture()
         try await fixture.test { client in

@@ -38,6 +38,13 @@ struct HostileClientTests {
         }
         #expect(slowBody.readUntilClosed(within: .seconds(20)) != nil, "a body trickled in stayed open")
 
+        // A client that sends half a body and goes away.
+        let quitter = try RawConnection(port: port)
+        quitter.send("POST /commands HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"comm")
+        try await Task.sleep(for: .milliseconds(200))
+        shutdown(quitter.socket, Int32(SHUT_RDWR))
+        try await Task.sleep(for: .milliseconds(300))
+
         // None of that is a fault of the server's: no 5xx was counted.
         let metrics = try await TestClient.withClient(host: "127.0.0.1", port: port) { try await $0.get("/metrics") }
         let text = String(buffer: metrics.body ?? ByteBuffer())

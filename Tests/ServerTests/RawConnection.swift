@@ -27,21 +27,18 @@ final class RawConnection {
     /// Everything the server sends until it closes the connection, or `nil` if it is still
     /// open after `limit` (the precondition a test waits for, with a generous bound).
     func readUntilClosed(within limit: Duration) -> String? {
-        var received: [UInt8] = []
-        let deadline = ContinuousClock.now + limit
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while ContinuousClock.now < deadline {
-            var poll = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            guard Foundation.poll(&poll, 1, 100) > 0 else { continue }
-            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { return String(decoding: received, as: UTF8.self) }
-            received += buffer[..<count]
-        }
-        return nil
+        let (text, closed) = receive(within: limit) { _ in false }
+        return closed ? text : nil
     }
 
-    /// What the server has sent within `limit`, without waiting for it to close.
+    /// What the server has sent within `limit`, up to the end of a response's head, without
+    /// waiting for it to close.
     func read(within limit: Duration) -> String {
+        receive(within: limit) { $0.contains("\r\n\r\n") }.text
+    }
+
+    /// Reads until `enough` holds of what came, the server closes, or `limit` passes.
+    private func receive(within limit: Duration, until enough: (String) -> Bool) -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = ContinuousClock.now + limit
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -49,11 +46,11 @@ final class RawConnection {
             var poll = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             guard Foundation.poll(&poll, 1, 50) > 0 else { continue }
             let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }
+            if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
             received += buffer[..<count]
-            if String(decoding: received, as: UTF8.self).contains("\r\n\r\n") { break }
+            if enough(String(decoding: received, as: UTF8.self)) { break }
         }
-        return String(decoding: received, as: UTF8.self)
+        return (String(decoding: received, as: UTF8.self), false)
     }
 }
 

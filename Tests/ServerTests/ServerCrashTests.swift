@@ -19,7 +19,10 @@ struct ServerCrashTests {
             let (process, port, _) = try await LiveServerTests.serve(ledgerPath)
             defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
-            let killAt = ContinuousClock.now + .milliseconds(400 + 150 * round)
+            // Killed once this round has had writes acknowledged (its own precondition, not a
+            // guess at how long a loaded machine takes to start a server), then a little later
+            // each round, so that a kill lands among writes in flight.
+            let before = acknowledged.references.withLock { $0.count }
             let pid = process.processIdentifier
             try await withThrowingTaskGroup(of: Void.self) { writers in
                 for writer in 0..<8 {
@@ -36,7 +39,11 @@ struct ServerCrashTests {
                     }
                 }
                 writers.addTask {
-                    try await Task.sleep(until: killAt)
+                    let patience = ContinuousClock.now + .seconds(90)
+                    while acknowledged.references.withLock({ $0.count }) < before + 20, ContinuousClock.now < patience {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    try await Task.sleep(for: .milliseconds(30 * round))
                     kill(pid, SIGKILL)
                 }
                 try await writers.waitForAll()
@@ -45,7 +52,7 @@ struct ServerCrashTests {
         }
         let references = acknowledged.references.withLock { $0 }
         print("server killed 3 times during writes: \(references.count) acknowledged registrations")
-        #expect(references.count > 0)
+        #expect(references.count >= 60, "each round waits for 20 acknowledged writes before the kill")
         for reference in references {
             #expect(try fixture.ledger.contractState(reference).version == 1, "\(reference) was acknowledged but is not in the ledger")
         }
