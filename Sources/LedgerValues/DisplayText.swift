@@ -71,6 +71,9 @@ public enum DisplayText {
         return String(kept) + "… (\(line.utf8.count) bytes)"
     }
 
+    /// `n` and a noun that takes an s in the plural: "1 contract", "3 contracts".
+    public static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     /// C0 controls, DEL and C1 controls.
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)

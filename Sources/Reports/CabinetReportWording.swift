@@ -325,5 +325,5 @@ enum CabinetReportWording {
             + m.figures.contracts.filter { $0.amounts.rating == .requiresImprovement && m.commentary(on: $0.reference) != nil }
     }
 
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+    static func count(_ n: Int, _ noun: String) -> String { DisplayText.counted(n, noun) }
 }

@@ -23,8 +23,17 @@ enum ContractsTable {
             rows.map(Array.init))
     }
 
+    /// A weighting as a reader takes it: "10% (the policy minimum)", "15% (policy minimum 10%)",
+    /// "12% matrix"; never "15% policy-minimum", which reads as if 15% were the minimum.
+    private static func weighting(_ percent: ExactDecimal, _ row: ContractsDocument.Row) -> String {
+        guard row.weightingBasis == .policyMinimum, let minimum = row.weightingMinimumPercent else {
+            return "\(percent)% \(row.weightingBasis?.rawValue ?? "")"
+        }
+        return percent == minimum ? "\(percent)% (the policy minimum)" : "\(percent)% (policy minimum \(minimum)%)"
+    }
+
     private static func cells(_ row: ContractsDocument.Row, money: KeyPath<Money, String>) -> [String] {
-        let weighting = row.weightingPercent.map { "\($0)% \(row.weightingBasis?.rawValue ?? "")" } ?? (row.exempt ? "exempt" : "")
+        let weighting = row.weightingPercent.map { Self.weighting($0, row) } ?? (row.exempt ? "exempt" : "")
         return [
             row.reference, row.title, row.stage.rawValue, row.supplier ?? "", row.policyId, row.threshold?.rawValue ?? "", weighting,
             row.amounts.map { $0.current[keyPath: money] } ?? "", row.amounts.map { $0.delivered[keyPath: money] } ?? "",

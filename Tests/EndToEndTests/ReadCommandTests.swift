@@ -54,7 +54,7 @@ struct ReadCommandTests: LedgerCLISuite {
         #expect(text.contains("unpledged deliveries (not in the totals): NT29 10 in 2025-26-Q1"))
         #expect(text.contains("late returns: 2025-26-Q3"))
         let contracts = try svledger(["contracts", "--period", "2025-26-Q4", "--format", "csv"]).stdout
-        #expect(contracts.contains("RC-1,Road safety works,pledged,Safe Roads Ltd,lancashire-2024-28,above,10% policy-minimum,134779.64,67389.82,2025-26-Q4,requires improvement"))
+        #expect(contracts.contains("RC-1,Road safety works,pledged,Safe Roads Ltd,lancashire-2024-28,above,10% (the policy minimum),134779.64,67389.82,2025-26-Q4,requires improvement"))
     }
 
     @Test("audit: every event with who, why, what changed and its hash; as of a position")
@@ -105,8 +105,17 @@ struct ReadCommandTests: LedgerCLISuite {
             #expect(refused.stderr.contains("possible tampering") && refused.stderr.contains("(projection-differs)"), "\(read): \(refused.stderr)")
         }
         let rebuilt = try svledger(["rebuild"])
-        #expect(rebuilt.stdout.contains("rebuilt projections of 1 contracts from 9 events"))
+        #expect(rebuilt.stdout.contains("rebuilt projections of 1 contract from 9 events"))
         #expect(try svledger(["verify"]).stdout == good)
         #expect(try svledger(["show", "RC-1"]).stdout.contains("Safe Roads Ltd"))
+    }
+
+    @Test("contracts says first which quarter it rates, and that by default it is the quarter of the day read")
+    func contractsSaysItsPeriod() throws {
+        try makePortfolio()
+        let byDefault = try svledger(["contracts", "--as-of", "2025-11-30"]).stdout
+        #expect(byDefault.hasPrefix("Rated for 2025-26-Q3, delivery up to 2025-11-30 (the quarter of the day read, by default; --period names another)"), "\(byDefault.prefix(200))")
+        let chosen = try svledger(["contracts", "--period", "2025-26-Q2"]).stdout
+        #expect(chosen.hasPrefix("Rated for 2025-26-Q2, delivery up to 2025-09-30\n"), "\(chosen.prefix(200))")
     }
 }

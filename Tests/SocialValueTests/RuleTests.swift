@@ -177,6 +177,8 @@ struct RuleTests {
         #expect(scenario.refusal(.reportDelivery(quarter: FinancialQuarter("2025-26-Q2")!, lines: Scenario.lines([("NT1", "3")], evidence: "HR-2"), attributionConfirmed: true)) == .closedContract)
         #expect(scenario.refusal(.refreshCommitments(revise: Scenario.lines([("NT1", "20")]), add: [], withdraw: [], catalog: nil)) == .closedContract)
         #expect(scenario.refusal(.close) == .closedContract)
+        // A second closure says so, not that only a correction may follow.
+        #expect(scenario.refusalError(.close)?.message == "contract \(scenario.contract) is already closed, on 2028-04-30")
         #expect(scenario.refusal(.correctDelivery(corrects: returnId, lines: Scenario.lines([("NT1", "2")], evidence: "HR-1b")), reason: "Miscounted") == nil)
     }
 

@@ -14,6 +14,8 @@ public struct ContractsDocument: Sendable {
         public let threshold: ThresholdAssessment.Outcome?
         public let weightingPercent: ExactDecimal?
         public let weightingBasis: WeightingDecision.Basis?
+        /// The policy's minimum weighting when the weighting was decided.
+        public let weightingMinimumPercent: ExactDecimal?
         /// A granted exemption: the contract needs no weighting.
         public let exempt: Bool
         /// From the reconciliation; `nil` for a contract without a commitment.
@@ -34,7 +36,7 @@ public struct ContractsDocument: Sendable {
             Row(
                 reference: c.reference, title: c.title, stage: c.stage, supplier: c.supplier, policyId: c.policyId,
                 threshold: c.assessment?.outcome, weightingPercent: c.weighting?.percent, weightingBasis: c.weighting?.basis,
-                exempt: c.exemption?.status == .granted, amounts: reconciled[c.reference])
+                weightingMinimumPercent: c.weighting?.policyMinimumPercent, exempt: c.exemption?.status == .granted, amounts: reconciled[c.reference])
         }
     }
 

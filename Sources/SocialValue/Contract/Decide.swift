@@ -37,6 +37,9 @@ struct ContractRules {
             throw DomainError(.unknownContract, "contract \(command.contract) is not registered; register it first with `svledger contract register`")
         }
         if state.isClosed, !isCorrection {
+            if case .close = action {
+                throw DomainError(.closedContract, "contract \(command.contract) is already closed, on \(state.closure!.closedOn)")
+            }
             throw DomainError(.closedContract, "contract \(command.contract) was closed on \(state.closure!.closedOn); only a delivery correction may follow closure")
         }
         switch action {

@@ -25,7 +25,11 @@ extension Root {
             switch format {
             case .json: print(view.stating(document.json).canonicalText)
             case .csv: ContractsTable.csv(document)
-            case .text: ContractsTable.text(document)
+            case .text:
+                // The quarter rated first: by default today's, which can differ from a report's.
+                let chosen = period == nil ? " (the quarter of the day read, by default; --period names another)" : ""
+                Terminal.print("Rated for \(view.period), delivery up to \(view.reportingDate)\(chosen)")
+                ContractsTable.text(document)
             }
             if format == .text { view.printFooter() }
         }
@@ -163,7 +167,7 @@ extension Root {
             }
             peakHeap = max(peakHeap, PeakMemory.anonymousMiB() ?? 0)
             let seconds = Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch) / 1000
-            Terminal.print("rebuilt projections of \(contracts) contracts from \(events) events in \(String(format: "%.1f", seconds)) s")
+            Terminal.print("rebuilt projections of \(DisplayText.counted(contracts, "contract")) from \(DisplayText.counted(Int(events), "event")) in \(String(format: "%.1f", seconds)) s")
             if let peak = PeakMemory.residentMiB() {
                 Terminal.print("peak memory: \(peakHeap) MiB of heap (sampled every 50,000 events); \(peak) MiB resident including the memory-mapped ledger file")
             }

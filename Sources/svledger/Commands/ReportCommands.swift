@@ -99,7 +99,7 @@ extension Root.Report {
                 return
             }
             try AtomicFile.write(text, to: out)
-            Terminal.print("wrote \(out) (\(format.rawValue), \(model.scopeName), \(model.figures.contracts.count) contracts, \(quarter))")
+            Terminal.print("wrote \(out) (\(format.rawValue), \(model.scopeName), \(DisplayText.counted(model.figures.contracts.count, "contract")), \(quarter))")
             view.printFooter()
         }
 
@@ -108,7 +108,11 @@ extension Root.Report {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
                 let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            else { throw CLIError(.notFound, "file-unreadable", "cannot read the narrative \(path)") }
+            else {
+                throw CLIError(
+                    .notFound, "file-unreadable",
+                    "cannot read the narrative \(path); tools/demo-data/cabinet-narrative.md in the repository is an example; docs/domain.md, \"The narrative file\", says what it holds")
+            }
             if let size = attributes[.size] as? Int, size > CabinetNarrative.maxBytes {
                 throw CabinetReportError(.invalidNarrative, "\(path): is \(size) bytes long; a narrative file is at most \(CabinetNarrative.maxBytes) bytes")
             }
