@@ -169,6 +169,8 @@ public struct ContractReconciliation: Sendable, Equatable {
     public let lines: [MeasureReconciliation]
     public let unpledged: [ContractProjection.DeliveredFigure]
     public let lateReturns: [FinancialQuarter]
+    /// Returns made that leave out a committed measure: late returns too, measure by measure.
+    public let incompleteReturns: [IncompleteReturn]
     public let amounts: Amounts
     /// Days of the commitment period elapsed by the reporting date, and its length.
     public let elapsedDays: Int
@@ -194,7 +196,22 @@ public struct ContractReconciliation: Sendable, Equatable {
         lateReturns = spread.lateReturns(
             pledged: projection.pledgedOn != nil, termEnd: projection.endDate, closedOn: projection.closedOn,
             returned: projection.returnedQuarters, reportingDate: reportingDate)
+        incompleteReturns = IncompleteReturn.find(in: projection, reportingDate: reportingDate)
     }
+
+    /// Late returns counted as a reader counts them: each quarter with no return at all, and
+    /// each measure a return left out.
+    public var lateReturnCount: Int { lateReturns.count + incompleteReturns.reduce(0) { $0 + $1.measures.count } }
+
+    /// The late returns in words: "2025-26-Q3", "NT10 in 2025-26-Q2", by quarter.
+    public var lateReturnLabels: [String] {
+        let whole = lateReturns.map { ($0, $0.description) }
+        let partial = incompleteReturns.map { ($0.quarter, "\($0.measures.joined(separator: " and ")) in \($0.quarter)") }
+        return (whole + partial).sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// Whether any return is late, whole or measure by measure.
+    public var hasLateReturns: Bool { !lateReturns.isEmpty || !incompleteReturns.isEmpty }
 
 }
 

@@ -85,7 +85,7 @@ enum CabinetReportCSV {
             rows.amounts("contract", c.reference, c.amounts)
             let capped = c.lines.reduce(Money.zero) { $0 + CabinetFigures.cap($1.amounts.delivered, at: $1.amounts.expected) }
             rows.add("contract", c.reference, "capped_delivered_gbp", capped.plain)
-            rows.add("contract", c.reference, "late_returns", c.lateReturns.map(\.description).joined(separator: " "))
+            rows.add("contract", c.reference, "late_returns", c.lateReturnLabels.joined(separator: "; "))
             rows.add("contract", c.reference, "unpledged_deliveries", String(c.unpledged.count))
         }
 
@@ -189,8 +189,8 @@ enum CabinetReportCSV {
             rows.add("under_delivering", c.reference, "variance_gbp", c.amounts.variance.plain)
         }
         for c in e.lateReturns {
-            rows.add("late_return", c.reference, "count", String(c.lateReturns.count))
-            rows.add("late_return", c.reference, "quarters", c.lateReturns.map(\.description).joined(separator: " "))
+            rows.add("late_return", c.reference, "count", String(c.lateReturnCount))
+            rows.add("late_return", c.reference, "quarters", c.lateReturnLabels.joined(separator: "; "))
         }
         for u in e.unpledged {
             let key = "\(u.contract.reference) \(u.figure.quarter) \(u.figure.measure)"

@@ -30,7 +30,7 @@ public struct CabinetExceptions: Sendable {
     ///   - reconciled: those of them with a commitment in force, reconciled, worst rated first.
     init(contracts: [ContractProjection], reconciled: [ContractReconciliation]) {
         underDelivering = reconciled.filter { CabinetExceptions.isUnderDelivering($0.amounts.rating) }
-        lateReturns = reconciled.filter { !$0.lateReturns.isEmpty }
+        lateReturns = reconciled.filter(\.hasLateReturns)
         unpledged = reconciled.flatMap { contract in contract.unpledged.map { UnpledgedDelivery(contract: contract, figure: $0) } }
         exemptionsGranted = contracts.filter(\.exemptionGranted)
             .sorted { ($0.exemption?.decidedOn, $0.reference) < ($1.exemption?.decidedOn, $1.reference) }

@@ -492,7 +492,7 @@ public struct CabinetEvidence: Sendable, Equatable {
                     if figure.corrected { counts.corrected += 1 }
                 }
             }
-            counts.lateReturns = contract.lateReturns.count
+            counts.lateReturns = contract.lateReturnCount
             counts.overDelivered = contract.lines.count(where: \.overDelivered)
             total.add(counts)
             rows.append((contract.reference, counts))

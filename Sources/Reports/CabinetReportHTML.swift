@@ -174,7 +174,7 @@ enum CabinetReportHTML {
             html += "<div class=\"remedial\">\n<h3>\(Text.html(c.reference)): \(Text.html(c.title)) \(badge(c.amounts.rating))</h3>\n"
             html += "<p class=\"small\">\(Text.html(c.supplier ?? "No supplier recorded")). Delivered \(c.amounts.delivered.formatted) against \(c.amounts.expected.formatted) expected"
             html += "\(Text.percent(c.amounts.delivered.decimal, of: c.amounts.expected.decimal).map { " (\($0))" } ?? "")"
-            html += c.lateReturns.isEmpty ? ".</p>\n" : "; no return for \(Text.html(c.lateReturns.map(\.description).joined(separator: ", "))).</p>\n"
+            html += c.hasLateReturns ? "; no return for \(Text.html(c.lateReturnLabels.joined(separator: ", "))).</p>\n" : ".</p>\n"
             html += narrative(m.commentary(on: c.reference)) + "</div>\n"
         }
         return html + "</section>\n"
@@ -326,9 +326,9 @@ enum CabinetReportHTML {
 
         html += "<h3>Late returns</h3>\n"
         html += table(
-            ["Reference", "Title", "Supplier", "Quarters with no return"],
-            e.lateReturns.map { c in [ref(c.reference), Text.html(c.title), Text.html(c.supplier ?? "—"), Text.html(c.lateReturns.map(\.description).joined(separator: ", "))] },
-            empty: "Every quarter that has ended has its return.")
+            ["Reference", "Title", "Supplier", "Returns not made (a whole quarter, or a pledged measure a return left out)"],
+            e.lateReturns.map { c in [ref(c.reference), Text.html(c.title), Text.html(c.supplier ?? "—"), Text.html(c.lateReturnLabels.joined(separator: ", "))] },
+            empty: "Every quarter that has ended has its return, with a line for every pledged measure.")
 
         html += "<h3>Delivered against measures not pledged</h3>\n<p class=\"muted\">Kept and shown here, never added to the totals.</p>\n"
         html += table(

@@ -74,7 +74,7 @@ enum CabinetReportMarkdown {
             md += "### \(Text.markdown(c.reference)): \(Text.markdown(c.title)) (\(c.amounts.rating.rawValue))\n\n"
             md += "\(Text.markdown(c.supplier ?? "No supplier recorded")). Delivered \(c.amounts.delivered.formatted) against \(c.amounts.expected.formatted) expected"
             md += Text.percent(c.amounts.delivered.decimal, of: c.amounts.expected.decimal).map { " (\($0))" } ?? ""
-            md += c.lateReturns.isEmpty ? ".\n\n" : "; no return for \(c.lateReturns.map(\.description).joined(separator: ", ")).\n\n"
+            md += c.hasLateReturns ? "; no return for \(c.lateReturnLabels.joined(separator: ", ")).\n\n" : ".\n\n"
             md += narrative(m.commentary(on: c.reference))
         }
         return md
@@ -203,9 +203,9 @@ enum CabinetReportMarkdown {
             }, empty: "No contract is rated requires improvement or inadequate.")
         md += "### Late returns\n\n"
         md += table(
-            ["Reference", "Title", "Supplier", "Quarters with no return"], numeric: [false, false, false, false],
-            e.lateReturns.map { [$0.reference, $0.title, $0.supplier ?? "—", $0.lateReturns.map(\.description).joined(separator: ", ")] },
-            empty: "Every quarter that has ended has its return.")
+            ["Reference", "Title", "Supplier", "Returns not made (a whole quarter, or a pledged measure a return left out)"], numeric: [false, false, false, false],
+            e.lateReturns.map { [$0.reference, $0.title, $0.supplier ?? "—", $0.lateReturnLabels.joined(separator: ", ")] },
+            empty: "Every quarter that has ended has its return, with a line for every pledged measure.")
         md += "### Delivered against measures not pledged\n\nKept and shown here, never added to the totals.\n\n"
         md += table(
             ["Reference", "Quarter", "Measure", "Quantity", "Evidence"], numeric: [false, false, false, true, false],

@@ -309,7 +309,7 @@ enum CabinetReportWording {
     /// The exception counts as sentences, for the summary.
     static func exceptionPoints(_ m: CabinetReportModel) -> [String] {
         let e = m.exceptions
-        let late = e.lateReturns.reduce(0) { $0 + $1.lateReturns.count }
+        let late = e.lateReturns.reduce(0) { $0 + $1.lateReturnCount }
         return [
             "\(count(e.underDelivering.count, "contract")) under-delivering; \(count(late, "quarterly return")) late across \(count(e.lateReturns.count, "contract")).",
             "\(count(e.exemptionsGranted.count, "exemption")) granted; \(count(e.boardOverrides.count, "weighting")) set by board override; "

@@ -5440,7 +5440,8 @@ let openAPIDocument = ##"""
                 "spreadDays",
                 "lateReturns",
                 "unpledged",
-                "lines"
+                "lines",
+                "incompleteReturns"
               ],
               "properties": {
                 "contract": {
@@ -5616,6 +5617,30 @@ let openAPIDocument = ##"""
                               "$ref": "#/components/schemas/read.common/$defs/decimal"
                             }
                           }
+                        }
+                      }
+                    }
+                  }
+                },
+                "incompleteReturns": {
+                  "description": "Returns made for an ended quarter that have no line for a measure committed for that quarter: each such measure is a late return too (docs/rules.md, \"Late returns\").",
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": [
+                      "quarter",
+                      "measures"
+                    ],
+                    "properties": {
+                      "quarter": {
+                        "$ref": "#/components/schemas/read.common/$defs/quarter"
+                      },
+                      "measures": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                          "type": "string"
                         }
                       }
                     }

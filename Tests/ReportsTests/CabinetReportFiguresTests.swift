@@ -213,7 +213,10 @@ struct CabinetReportFiguresTests {
         // RT-1: two returns, five pledged figures (Q1 NT1 corrected), NT28 unpledged; RT-3: none, Q1 late; RT-5: two returns,
         // none for 2024-25-Q1, Q2 and Q4 and 2025-26-Q1.
         #expect(csv.value("evidence", "total", "returns") == "4")
-        #expect(csv.value("evidence", "total", "late_returns") == "5")
+        // …and RT-1's Q1 return has no line for NT18 or CBC5 RBC1, which it pledged: two more, by measure.
+        #expect(csv.value("evidence", "total", "late_returns") == "7")
+        #expect(csv.value("evidence", "RT-1", "late_returns") == "2")
+        #expect(csv.value("late_return", "RT-1", "quarters") == "NT18 and CBC5 RBC1 in 2025-26-Q1")
         #expect(csv.value("evidence", "RT-5", "late_returns") == "4")
         #expect(csv.value("evidence", "total", "figures") == "7")
         #expect(csv.value("evidence", "total", "with_evidence") == "7")

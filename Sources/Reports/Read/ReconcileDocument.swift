@@ -34,6 +34,9 @@ public enum ReconcileDocument {
             "stage": .string(c.stage.rawValue), "catalog": .string(c.catalog), "amounts": amounts(c.amounts),
             "elapsedDays": ReadJSON.integer(c.elapsedDays), "spreadDays": ReadJSON.integer(c.spreadDays),
             "lateReturns": .array(c.lateReturns.map { .string($0.description) }),
+            "incompleteReturns": .array(c.incompleteReturns.map { r in
+                ["quarter": .string(r.quarter.description), "measures": .array(r.measures.map { .string($0) })]
+            }),
             "unpledged": .array(c.unpledged.map { d in
                 ["quarter": .string(d.quarter.description), "measure": .string(d.measure), "quantity": ReadJSON.decimal(d.quantity), "evidence": .string(d.evidence)]
             }),

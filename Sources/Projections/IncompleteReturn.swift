@@ -1,0 +1,40 @@
+import LedgerValues
+import SocialValue
+
+/// A quarterly return that left out a measure the supplier had pledged: a return is per
+/// measure, so a pledged measure with no line in an ended quarter's return is a missing
+/// return of its own, and counts among the late returns (docs/rules.md, "Late returns").
+public struct IncompleteReturn: Sendable, Equatable {
+    public let quarter: FinancialQuarter
+    /// The measures committed for that quarter that the return has no line for, in the order
+    /// the commitment lists them.
+    public let measures: [String]
+
+    /// The ended quarters with a return, within the term, whose return leaves out a measure
+    /// committed for that quarter. A measure counts as committed for a quarter when the pledge
+    /// holds it and it was not withdrawn at a review before the quarter ended, or when a review
+    /// added it before the quarter ended (the review's date being the contract's last change of
+    /// commitments).
+    static func find(in projection: ContractProjection, reportingDate: CalendarDate) -> [IncompleteReturn] {
+        guard projection.pledgedOn != nil else { return [] }
+        let stop = min(projection.endDate, projection.closedOn ?? projection.endDate)
+        let delivered = Set(projection.deliveries.map { "\($0.quarter) \($0.measure)" })
+        var found: [IncompleteReturn] = []
+        for quarter in projection.returnedQuarters.sorted() where quarter.lastDay < reportingDate && quarter.firstDay <= stop {
+            let missing = projection.lines.filter { line in
+                committed(line, in: quarter, changedOn: projection.commitmentsChangedOn) && !delivered.contains("\(quarter) \(line.measure)")
+            }
+            if !missing.isEmpty { found.append(IncompleteReturn(quarter: quarter, measures: missing.map(\.measure))) }
+        }
+        return found
+    }
+
+    static func committed(_ line: ContractProjection.CommitmentLine, in quarter: FinancialQuarter, changedOn: CalendarDate?) -> Bool {
+        switch (line.original, line.current) {
+        case (.some, .some): true
+        case (.some, nil): changedOn.map { quarter.lastDay < $0 } ?? true         // withdrawn at the last review
+        case (nil, .some): changedOn.map { quarter.lastDay >= $0 } ?? false       // added at the last review
+        case (nil, nil): false
+        }
+    }
+}
