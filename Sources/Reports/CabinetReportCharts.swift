@@ -72,10 +72,12 @@ enum CabinetReportCharts {
             } else {
                 svg += #"<rect class="\#(style)" x="\#(n(plotLeft))" y="\#(n(y))" width="\#(n(length))" height="\#(n(barHeight))"><title>\#(label): \#(value.formatted)</title></rect>"#
             }
-            // The value sits after the bar, or inside its end when the bar fills the panel.
+            // The value sits after the bar, or inside its end when the bar fills the panel: in
+            // white only on the dark delivered fill, in ink on the light ones (WCAG AA contrast).
             let inside = scale.fraction(value) > 0.62
+            let onDark = offset == 2 && !(over > .zero)
             let x = inside ? plotLeft + length - 6 : plotLeft + length + 6
-            svg += #"<text class="value\#(inside ? " inside" : "")" x="\#(n(x))" y="\#(n(y + barHeight - 6))" text-anchor="\#(inside ? "end" : "start")">\#(value.formatted)</text>"#
+            svg += #"<text class="value\#(inside ? (onDark ? " inside on-dark" : " inside") : "")" x="\#(n(x))" y="\#(n(y + barHeight - 6))" text-anchor="\#(inside ? "end" : "start")">\#(value.formatted)</text>"#
         }
         return svg + "</svg>"
     }

@@ -49,7 +49,7 @@ enum CabinetReportHTML {
             <p class="kicker">Report to the Cabinet</p>
             <p class="meeting">\(Text.html(Wording.meeting(m)))</p>
             <p class="report-of">\(Text.html(Wording.reportOf(m)))</p>
-            <h1>\(Text.html(Wording.heading(m)))</h1>
+            <h1>\(Text.heading(Wording.heading(m)))</h1>
             <p class="subtitle">\(Text.html(Wording.subtitle(m)))</p>
             <dl class="front-facts">
             <dt>Electoral divisions affected</dt><dd>\(Text.html(Wording.divisions(m)))</dd>
@@ -231,7 +231,7 @@ enum CabinetReportHTML {
     }
 
     static func quarters(_ m: CabinetReportModel) -> String {
-        var html = "<section aria-labelledby=\"quarters\">\n<h2 id=\"quarters\">Delivery by quarter, \(Text.html(m.period.financialYear))</h2>\n<figure>\n"
+        var html = "<section aria-labelledby=\"quarters\">\n<h2 id=\"quarters\">Delivery by quarter, \(Text.heading(m.period.financialYear))</h2>\n<figure>\n"
         html += CabinetReportCharts.quarters(m.quarters, id: "chart-quarters")
         html += "\n<figcaption>Social value expected and delivered in each quarter of the financial year. Quarters after \(Text.html(m.period.description)) are not yet reached.</figcaption>\n</figure>\n"
         html += "<table>\n<caption>Expected and delivered in each quarter (£ rounded per measure per quarter)</caption>\n"

@@ -38,7 +38,7 @@ enum CabinetReportStyle {
     static let base = """
         :root {
           --ink: #1f2933; --muted: #52606d; --rule: #d9e2ec; --panel: #f3f6f9; --accent: #1f3a5f;
-          --pledged: #b7c9dc; --expected: #7b8fa6; --delivered: #1f4e79; --beyond: #9fb8d3;
+          --pledged: #b7c9dc; --expected: #7d91a8; --delivered: #1f4e79; --beyond: #9fb8d3;
         }
         * { box-sizing: border-box; }
         html { background: #e9edf2; }
@@ -86,6 +86,7 @@ enum CabinetReportStyle {
         thead th.num { white-space: normal; }
         tr.key th, tr.key td { font-weight: 700; background: #f7f9fb; }
         .ref { white-space: nowrap; font-weight: 600; }
+        .nowrap { white-space: nowrap; }
         table.amounts tbody th, table.amounts tfoot th { width: 26%; }
         table.key-figures th[scope="row"] { font-weight: 500; width: 34%; }
         table.key-figures thead th { vertical-align: bottom; }
@@ -128,14 +129,15 @@ enum CabinetReportStyle {
         svg text { font-family: inherit; fill: var(--ink); }
         svg .tick { font-size: 12.5px; fill: var(--muted); }
         svg .value { font-size: 12.5px; font-variant-numeric: tabular-nums; }
-        svg .value.inside { fill: #fff; font-weight: 600; }
+        svg .value.inside { fill: var(--ink); font-weight: 600; }
+        svg .value.inside.on-dark { fill: #fff; }
         svg .bar-label { font-size: 12.5px; fill: var(--muted); }
         svg .group { font-size: 14px; font-weight: 600; }
         svg .legend { font-size: 13.5px; }
         code, .hash, pre { font-family: "DejaVu Sans Mono", "Liberation Mono", Consolas, monospace; }
         code.hash { font-size: 12.5px; white-space: nowrap; }
         pre { background: var(--panel); border: 1px solid var(--rule); padding: 8px 12px; font-size: 12.5px; margin: 6px 0 12px; overflow-x: auto; }
-        pre.command { white-space: pre; }
+        pre.command { white-space: pre-wrap; overflow-wrap: anywhere; }
         pre.head { white-space: pre; user-select: all; -webkit-user-select: all; font-size: 12.5px; font-weight: 600; }
         p.copy-label { margin-bottom: 0; font-size: 13px; color: var(--muted); }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 8px 0 16px; }
@@ -150,18 +152,18 @@ enum CabinetReportStyle {
         }
         @media print {
           html, body { background: #fff; }
-          body { font-size: 9.5pt; }
+          body { font-size: 11pt; }
           main { max-width: none; margin: 0; padding: 0; box-shadow: none; }
           * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
           h1 { font-size: 18pt; }
           h2 { font-size: 13.5pt; margin: 16pt 0 6pt; }
           h3 { font-size: 11pt; margin: 10pt 0 4pt; }
-          .at-a-glance { break-before: page; break-inside: avoid; }
+          .at-a-glance { break-before: page; }
           .at-a-glance h2 { margin-top: 0; }
           .at-a-glance h3 { margin-top: 6pt; }
           .at-a-glance .lede { margin-bottom: 2pt; }
           .at-a-glance p.rule { margin: 4pt 0; }
-          .at-a-glance table { font-size: 8pt; margin: 2pt 0 4pt; }
+          .at-a-glance table { font-size: 10pt; margin: 2pt 0 4pt; }
           .at-a-glance th, .at-a-glance td { padding: 1.8pt 4pt; }
           .at-a-glance .meter { width: 4.5em; }
           .at-a-glance .two { gap: 12pt; }
@@ -171,19 +173,19 @@ enum CabinetReportStyle {
           p.legend, caption { break-after: avoid; }
           thead { display: table-header-group; }
           tfoot { display: table-row-group; }
-          table { font-size: 8.5pt; margin: 4pt 0 10pt; }
+          table { font-size: 10pt; margin: 4pt 0 10pt; }
           th, td { padding: 2.5pt 5pt; }
-          caption, figcaption, .small, p.rule { font-size: 8pt; }
+          caption, figcaption, .small, p.rule { font-size: 10pt; }
           .ratings { gap: 6pt; margin: 6pt 0; }
           .rating-box { padding: 4pt 6pt; }
           .rating-box .count { font-size: 18pt; }
           .two { gap: 14pt; }
           .multiples { gap: 6pt 12pt; }
-          pre { font-size: 8pt; padding: 5pt 8pt; overflow: visible; }
-          pre.head { font-size: 8.5pt; }
-          code.hash { font-size: 8pt; }
-          dl.front-facts { font-size: 9.5pt; }
-          .badge { font-size: 7.5pt; padding: 0 6px; }
+          pre { font-size: 9pt; padding: 5pt 8pt; overflow: visible; white-space: pre-wrap; overflow-wrap: anywhere; }
+          pre.head { font-size: 9pt; }
+          code.hash { font-size: 9pt; }
+          dl.front-facts { font-size: 11pt; }
+          .badge { font-size: 9pt; padding: 0 6px; }
         }
         """
 }

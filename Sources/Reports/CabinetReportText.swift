@@ -26,6 +26,12 @@ enum CabinetReportText {
         return escaped
     }
 
+    /// HTML-escaped text for a heading, with every financial year or quarter in it (`2025-26`,
+    /// `2025-26-Q2`) kept on one line: a heading never breaks as "2025-" / "26".
+    static func heading(_ text: String) -> String {
+        html(text).replacing(#/\b\d{4}-\d{2}(?:-Q[1-4])?\b/#) { "<span class=\"nowrap\">\($0.output)</span>" }
+    }
+
     /// Backslash-escapes Markdown punctuation and flattens line breaks, so that a title with `|`,
     /// `*` or `<b>` stays one table cell of plain text in any CommonMark reader.
     static func markdown(_ text: String) -> String {

@@ -97,6 +97,25 @@ struct CabinetReportE2ETests: LedgerCLISuite {
         #expect(csvValue(csv, "headline,to_date,shown_as_year_to_date") == "no", "Lancashire's street lighting contract began in 2024")
     }
 
+    @Test("--format pdf prints the HTML report to an A4 PDF with headless Chromium, and says how to get Chromium when it is missing",
+          .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"), "Debian's chromium (tools/setup installs it)"))
+    func pdf() throws {
+        try makePortfolio()
+        let out = directory.child("cabinet.pdf")
+        let lancashire = ["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire", "--format", "pdf"]
+        let result = try svledger(lancashire + ["--out", out])
+        #expect(result.stdout.contains("wrote \(out) (pdf, Lancashire County Council,"))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+        #expect(bytes.starts(with: Array("%PDF-".utf8)) && bytes.count > 50_000, "\(bytes.count) bytes")
+        // Without Chromium on the PATH: a usage error that says how to get it, and no file.
+        let missing = directory.child("none.pdf")
+        let refused = try svledger(lancashire + ["--out", missing], environment: ["PATH": "/nonexistent"], expectSuccess: false)
+        #expect(refused.status == 64 && refused.stderr.contains("apt-get install chromium") && refused.stderr.contains("(pdf-needs-chromium)"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+        let noOut = try svledger(lancashire, expectSuccess: false)
+        #expect(noOut.status == 64 && noOut.stderr.contains("give --out"), "\(noOut.stderr)")
+    }
+
     @Test("one directorate: Highways' contracts only")
     func directorate() throws {
         try makePortfolio()

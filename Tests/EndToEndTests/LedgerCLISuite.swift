@@ -11,8 +11,10 @@ extension LedgerCLISuite {
 
     /// Runs `svledger arguments --ledger LEDGER`; unless told otherwise, expects it to succeed.
     @discardableResult
-    func svledger(_ arguments: [String], expectSuccess: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
-        let result = try CommandRunner.svledger(arguments + ["--ledger", ledger])
+    func svledger(
+        _ arguments: [String], environment: [String: String] = [:], expectSuccess: Bool = true, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> CommandResult {
+        let result = try CommandRunner.svledger(arguments + ["--ledger", ledger], environment: environment)
         if expectSuccess {
             #expect(result.status == 0, "\(arguments.prefix(3)): \(result.stderr)", sourceLocation: sourceLocation)
         }

@@ -40,8 +40,9 @@ extension Root.Report {
                 reads "None given.".
 
                 HTML is one self-contained file (no script, nothing fetched) that prints to A4 with
-                page numbers; md gives the same as tables; csv gives every figure and text as
-                section,key,metric,value rows.
+                page numbers; pdf is that HTML printed by headless Chromium (installed apart:
+                apt-get install chromium); md gives the same as tables; csv gives every figure and
+                text as section,key,metric,value rows.
 
                   svledger report cabinet --period 2025-26-Q2 --council lancashire \\
                       --meeting 2025-11-13 --narrative cabinet-narrative.md --out cabinet.html
@@ -57,13 +58,13 @@ extension Root.Report {
         @Option(help: ArgumentHelp("The date of the Cabinet meeting the report goes to.", valueName: "YYYY-MM-DD")) var meeting: String?
         @Option(help: ArgumentHelp("The author's narrative: recommendation, commentary, implications, remedial commentary.", valueName: "file")) var narrative: String?
         @Option(help: ArgumentHelp("Write the report to this file (default: standard output).", valueName: "file")) var out: String?
-        @Option(help: "html, md or csv.") var format: ReportFormat = .html
+        @Option(help: "html, pdf (the HTML printed by headless Chromium, with --out), md or csv.") var format: ReportFormat = .html
 
         enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-            case html, md, csv
+            case html, pdf, md, csv
             var reportFormat: CabinetReport.Format {
                 switch self {
-                case .html: .html
+                case .html, .pdf: .html
                 case .md: .md
                 case .csv: .csv
                 }
@@ -71,6 +72,7 @@ extension Root.Report {
         }
 
         func validate() throws {
+            if format == .pdf, out == nil { throw ValidationError("--format pdf writes a file: give --out report.pdf") }
             if let meeting, CalendarDate(meeting) == nil { throw ValidationError("--meeting must be a date YYYY-MM-DD, got \(DisplayText.quoted(meeting))") }
         }
 
@@ -98,7 +100,11 @@ extension Root.Report {
                 try StandardOutput.shared.write(text)
                 return
             }
-            try AtomicFile.write(text, to: out)
+            if format == .pdf {
+                try PrintToPDF.write(text, to: out)
+            } else {
+                try AtomicFile.write(text, to: out)
+            }
             Terminal.print("wrote \(out) (\(format.rawValue), \(model.scopeName), \(DisplayText.counted(model.figures.contracts.count, "contract")), \(quarter))")
             view.printFooter()
         }
