@@ -280,7 +280,7 @@ enum CabinetReportHTML {
 
     static func contracts(_ m: CabinetReportModel) -> String {
         var html = "<section aria-labelledby=\"contracts\">\n<h2 id=\"contracts\">Contracts, worst rated first</h2>\n"
-        html += "<p>Every contract with a social value commitment in force, rated on the Procurement Act 2023 scale at \(Text.html(Text.longDate(m.reportingDate))) from its uncapped figures; the capped share beside it counts each of its measures at most at what was expected of it.</p>\n"
+        html += "<p>Every contract with a social value commitment in force, rated on the council's scale (its cut-offs, with the Procurement Act 2023's four labels) at \(Text.html(Text.longDate(m.reportingDate))) from its uncapped figures; the capped share beside it counts each of its measures at most at what was expected of it.</p>\n"
         guard !m.figures.contracts.isEmpty else { return html + "<p class=\"empty\">None.</p>\n</section>\n" }
         let projections = Dictionary(m.scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
         html += "<table class=\"contracts\">\n<thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Title and supplier</th><th scope=\"col\">Directorate and areas</th><th scope=\"col\" class=\"num\">Committed</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Delivered ÷ expected</th><th scope=\"col\" class=\"num\">Capped ÷ expected</th><th scope=\"col\">Rating</th></tr></thead>\n<tbody>\n"

@@ -60,21 +60,43 @@ enum CabinetReportWording {
         if f.contracts.isEmpty {
             paragraphs.append("No contract in scope has a social value commitment in force on \(Text.longDate(m.reportingDate)).")
         } else {
+            // The quarter the report is for comes first; then the contracts; then all years.
+            paragraphs.append(quarterHeadline(f.window(.period), m))
             let ratings = counts.filter { $0.count > 0 }.map { "\($0.count) \($0.rating.rawValue)" }.joined(separator: ", ")
             paragraphs.append(
                 "\(count(f.contracts.count, "contract")) \(f.contracts.count == 1 ? "has" : "have") a commitment in force: \(ratings). "
                     + capped(toDate, by: m.reportingDate))
+            paragraphs.append(proxyValues)
         }
         return paragraphs
     }
+
+    /// "In the quarter itself (1 July to 30 September 2025), suppliers delivered £83.3k of the
+    /// £161.5k of social value expected in it, counting each commitment at most at what was
+    /// expected of it: 51.5%, which the council's scale rates inadequate."
+    static func quarterHeadline(_ w: CabinetWindow, _ m: CabinetReportModel) -> String {
+        let span = Text.span(m.period.firstDay, min(m.period.lastDay, m.reportingDate))
+        guard let share = Text.percent(w.capped.decimal, of: w.expected.decimal) else {
+            return "In the quarter itself (\(span)), nothing was expected to be delivered yet."
+        }
+        let rating = PerformanceRating.rating(delivered: w.capped.decimal, expected: w.expected.decimal)
+        return "In the quarter itself (\(span)), suppliers delivered \(Text.compactMoney(w.capped)) of the \(Text.compactMoney(w.expected)) "
+            + "of social value expected in it, counting each commitment at most at what was expected of it: \(share), "
+            + "which the council's scale rates \(rating.rawValue)."
+    }
+
+    /// What the £ figures are, said where a reader meets the first of them.
+    static let proxyValues =
+        "The £ figures are proxy values: an estimate of what the jobs, training, local spending and other outcomes are worth to "
+        + "the community, using the national TOMs values per unit. They are not cash paid to or by the council."
 
     /// "Counting each commitment at most at what was expected of it, suppliers delivered 61.2% …".
     static func capped(_ w: CabinetWindow, by date: CalendarDate) -> String {
         guard let cappedShare = Text.percent(w.capped.decimal, of: w.expected.decimal),
             let share = Text.percent(w.delivered.decimal, of: w.expected.decimal)
         else { return "Nothing was expected to be delivered by \(Text.longDate(date)) yet." }
-        return "Counting each commitment at most at what was expected of it, suppliers delivered \(cappedShare) of the social value "
-            + "expected by \(Text.longDate(date)) (\(w.capped.formatted) of \(w.expected.formatted); \(share) without that cap)."
+        return "Over every quarter so far, counting each commitment at most at what was expected of it, suppliers delivered \(cappedShare) of the social value "
+            + "expected by \(Text.longDate(date)) (\(Text.compactMoney(w.capped)) of \(Text.compactMoney(w.expected)); \(share) without that cap)."
     }
 
     /// The aggregate rule, stated where the headline is.
@@ -236,7 +258,8 @@ enum CabinetReportWording {
         "Suppliers pledge social value when they win a contract, measured in TOMs (Themes, Outcomes and Measures) and valued in pounds "
         + "with each measure's published proxy value, and report what they delivered every quarter. Expected is the current commitment "
         + "spread evenly over the days of the commitment, counted up to the reporting date. Each contract is rated on the "
-        + "Procurement Act 2023 scale from delivered ÷ expected:"
+        + "council's scale from delivered ÷ expected: its cut-offs are the council's own choice, and the Procurement Act 2023 gives only "
+        + "the four labels (Good, Approaching target, Requires improvement, Inadequate):"
 
     /// Terms and what they mean, for the note under the rating scale.
     static func definitions(_ m: CabinetReportModel) -> [(term: String, meaning: String)] {

@@ -7,6 +7,21 @@ import Testing
 /// reconciliation's figures.
 @Suite("Cabinet report: HTML and Markdown")
 struct CabinetReportRenderingTests {
+    @Test("page 1 states the quarter's own figure and rating first, says the £ are proxy values, and rounds money in prose")
+    func headlineIsTheQuarters() throws {
+        let fixture = try CabinetReportFixture()
+        let markdown = try fixture.report(.md)
+        let summary = try #require(markdown.components(separatedBy: "## Brief summary").dropFirst().first?.components(separatedBy: "\n## ").first)
+        let quarter = try #require(summary.range(of: "In the quarter itself ("), "\(summary)")
+        let allYears = try #require(summary.range(of: "Over every quarter so far"), "\(summary)")
+        #expect(quarter.lowerBound < allYears.lowerBound, "the quarter's figure must come before the all-years one")
+        #expect(summary.contains("which the council's scale rates "))
+        #expect(summary.contains("proxy values") && summary.contains("not cash"))
+        // Prose rounds (£1.38m, £83.3k); pence are for tables.
+        #expect(summary.firstMatch(of: #/£[0-9,]+\.[0-9]{2}\b/#) == nil, "\(summary)")
+        #expect(!markdown.contains("Procurement Act 2023 scale"))
+    }
+
     @Test("the HTML refers to nothing outside itself")
     func selfContained() throws {
         let html = try CabinetReportFixture().report(.html).lowercased()

@@ -1,4 +1,5 @@
-/// The Procurement Act 2023 (ss. 52 and 71) rating scale, applied to delivered against
+/// The rating of delivered against expected: the Procurement Act 2023 (ss. 52 and 71) names its four
+/// labels and sets no numbers, so the cut-offs are the council's (svledger's defaults), applied to delivered against
 /// expected-to-date social value. The cut-offs live here and only here (docs/rules.md,
 /// "Reconciliation").
 public enum PerformanceRating: String, Sendable, Codable, CaseIterable, Comparable {
