@@ -79,9 +79,9 @@ public struct CabinetNarrative: Sendable, Equatable {
     /// The largest narrative file read.
     public static let maxBytes = 256 * 1024
 
-    public let parts: [Part: [Block]]
+    public internal(set) var parts: [Part: [Block]]
     /// Remedial commentary by contract reference, and the references in the order written.
-    public let contracts: [String: [Block]]
+    public internal(set) var contracts: [String: [Block]]
     public let contractOrder: [String]
     /// The file's name as given (without its directory), for the report to cite.
     public let fileName: String

@@ -133,6 +133,7 @@ enum CabinetReportCSV {
         rows.add("narrative", "file", "name", m.narrative?.fileName ?? "")
         rows.add("narrative", "file", "sha256", m.narrative?.digest ?? "")
         rows.add("narrative", "file", "bytes", m.narrative.map { String($0.byteCount) } ?? "")
+        rows.add("narrative", "file", "warnings", m.narrativeWarnings.joined(separator: " "))
         for part in CabinetNarrative.Part.allCases {
             rows.add("narrative", part.key, "text", m.narrative?.blocks(part).map(text) ?? Wording.noneGiven)
         }

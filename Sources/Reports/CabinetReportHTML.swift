@@ -64,7 +64,7 @@ enum CabinetReportHTML {
         if let blocks = m.narrative?.blocks(.summary) { html += narrative(blocks) }
         html += "</section>\n"
         html += "<section class=\"recommendation\" aria-labelledby=\"recommendation\">\n<h2 id=\"recommendation\">Recommendation</h2>\n"
-        html += narrative(m.narrative?.blocks(.recommendation)) + "</section>\n"
+        html += (m.narrative == nil ? "<p class=\"none-given\">\(Text.html(Wording.noRecommendation))</p>\n" : narrative(m.narrative?.blocks(.recommendation))) + "</section>\n"
         return html
     }
 
@@ -421,6 +421,7 @@ enum CabinetReportHTML {
             <dt>Figures digest</dt><dd><code class="hash">\(m.figuresFile.digest)</code></dd>
             <dt>Period</dt><dd>\(m.period) (reporting date \(m.reportingDate))</dd>
             <dt>Narrative</dt><dd>\(Text.html(Wording.narrativeSource(m)))</dd>
+            <dt>Narrative warnings</dt><dd>\(Text.html(m.narrativeWarnings.isEmpty ? "None: every figure in the narrative is the report's own." : m.narrativeWarnings.joined(separator: " ")))</dd>
             <dt>Generated</dt><dd>\(Text.html(m.generatedAt))</dd>
             </dl>
             </section>

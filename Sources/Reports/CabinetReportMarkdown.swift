@@ -19,7 +19,7 @@ enum CabinetReportMarkdown {
         if let directorate = m.scope.directorate { md += "- **Directorate:** \(Text.markdown(directorate))\n" }
         md += "\n## Brief summary\n\n" + Wording.briefSummary(m).map { Text.markdown($0) + "\n\n" }.joined()
         if let blocks = m.narrative?.blocks(.summary) { md += narrative(blocks) }
-        md += "## Recommendation\n\n" + narrative(m.narrative?.blocks(.recommendation))
+        md += "## Recommendation\n\n" + (m.narrative == nil ? Text.markdown(Wording.noRecommendation) + "\n\n" : narrative(m.narrative?.blocks(.recommendation)))
         md += "## Detail\n\n### Commentary\n\n" + narrative(m.narrative?.blocks(.commentary))
         md += "### Consultations\n\n" + narrative(m.narrative?.blocks(.consultations))
         md += "The figures follow: a one-page summary, then each in detail.\n\n"
@@ -42,6 +42,7 @@ enum CabinetReportMarkdown {
         md += "\(Text.markdown(Wording.recompute))\n\n```\n\(CabinetReportHTML.recomputeLines(m))\n```\n\n"
         md += "- Ledger position: \(m.position)\n- Head hash: `\(m.hash.hex)`\n- Figures digest: `\(m.figuresFile.digest)`\n"
         md += "- Period: \(m.period) (reporting date \(m.reportingDate))\n- Narrative: \(Text.markdown(Wording.narrativeSource(m)))\n"
+        md += "- Narrative warnings: \(Text.markdown(m.narrativeWarnings.isEmpty ? "none" : m.narrativeWarnings.joined(separator: " ")))\n"
         md += "- Generated: \(Text.markdown(m.generatedAt))\n"
         return md
     }

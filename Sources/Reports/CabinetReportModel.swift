@@ -34,7 +34,11 @@ public struct CabinetReportModel: Sendable {
     public let reportingDate: CalendarDate
     public let generatedAt: String
     public let meeting: CalendarDate?
-    public let narrative: CabinetNarrative?
+    /// The author's narrative, its placeholders filled with the report's figures.
+    public private(set) var narrative: CabinetNarrative?
+    /// What the reader should know about the narrative: none given, or figures typed by hand
+    /// that the ledger cannot vouch for. Printed on the command line and in the provenance.
+    public private(set) var narrativeWarnings: [String] = []
     /// The ledger head the report was made from, to check with `svledger verify --expect-head`.
     public let position: UInt64
     public let hash: ChainHash
@@ -111,6 +115,18 @@ public struct CabinetReportModel: Sendable {
                 "\(narrative.fileName): the part \"Contract \(stray)\" names a contract this report (\(scope.councilName)\(scope.directorate.map { ", \($0)" } ?? "")) does not cover")
         }
         self.init(snapshot: snapshot, reconciliation: reconciliation, scope: scope, comparisons: comparisons, request: request)
+        guard let written = request.narrative else {
+            narrativeWarnings = ["no narrative file was given: the report has no recommendation, and every part the author writes reads \"None given.\""]
+            return
+        }
+        let typed = written.writtenTexts.flatMap { place, text in CabinetNarrativeFigures.typed(in: text).map { "\(place): \"\($0)\"" } }
+        narrative = try written.filled(with: CabinetNarrativeFigures.values(figures, period: period))
+        if !typed.isEmpty {
+            narrativeWarnings = [
+                "the narrative types \(typed.count == 1 ? "a figure" : "figures") by hand, which the ledger cannot vouch for: \(typed.joined(separator: ", ")); "
+                    + "quote the report's figures with placeholders such as {{quarter.capped.percent}} (docs/domain.md, \"The narrative file\")"
+            ]
+        }
     }
 
     init(snapshot: Snapshot, reconciliation: Reconciliation, scope: CabinetScope, comparisons: [Reconciliation]?, request: CabinetReportRequest) {

@@ -9,6 +9,7 @@ enum CabinetReportWording {
     typealias Text = CabinetReportText
 
     static let noneGiven = "None given."
+    static let noRecommendation = "This report has no recommendation: it was made without the author's narrative file."
 
     /// "Social value secured through procurement: quarter 2 of 2025-26".
     static func heading(_ m: CabinetReportModel) -> String {

@@ -150,6 +150,12 @@ enum Terminal {
         message.hasPrefix("Error: ") ? String(message.dropFirst("Error: ".count)) : message
     }
 
+    /// A warning: one `warning: …` line on stderr; the command goes on.
+    static func warn(_ message: String) {
+        fflush(cStandardOutput)
+        fputs("warning: " + DisplayText.bounded(DisplayText.escaped(message)) + "\n", cStandardError)
+    }
+
     /// Progress lines go to stderr, so that they never mix with a command's machine-readable stdout.
     /// (A progress line that cannot be written is dropped: it must not fail the command.)
     static func progress(_ line: String) {

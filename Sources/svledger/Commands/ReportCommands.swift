@@ -45,7 +45,7 @@ extension Root.Report {
                 text as section,key,metric,value rows.
 
                   svledger report cabinet --period 2025-26-Q2 --council lancashire \\
-                      --meeting 2025-11-13 --narrative cabinet-narrative.md --out cabinet.html
+                      --meeting 2025-11-13 --narrative tools/demo-data/cabinet-narrative.md --out cabinet.html
                   svledger report cabinet --period 2025-26-Q2 --council lancashire --format csv > cabinet.csv
                   svledger report cabinet --period 2025-26-Q2 --council lancashire --directorate Highways --format md
                 """)
@@ -96,17 +96,19 @@ extension Root.Report {
             var text = CabinetReport.render(format.reportFormat, model)
             // Markdown is read as it is, in a terminal or an editor: no control sequence may reach either.
             if format == .md { text = DisplayText.escaped(text, keepingNewlines: true) }
-            guard let out else {
-                try StandardOutput.shared.write(text)
-                return
-            }
-            if format == .pdf {
-                try PrintToPDF.write(text, to: out)
+            if let out {
+                if format == .pdf {
+                    try PrintToPDF.write(text, to: out)
+                } else {
+                    try AtomicFile.write(text, to: out)
+                }
+                Terminal.print("wrote \(out) (\(format.rawValue), \(model.scopeName), \(DisplayText.counted(model.figures.contracts.count, "contract")), \(quarter))")
+                view.printFooter()
             } else {
-                try AtomicFile.write(text, to: out)
+                try StandardOutput.shared.write(text)
             }
-            Terminal.print("wrote \(out) (\(format.rawValue), \(model.scopeName), \(DisplayText.counted(model.figures.contracts.count, "contract")), \(quarter))")
-            view.printFooter()
+            // On stderr once the report is written: what its reader should not take on trust.
+            for warning in model.narrativeWarnings { Terminal.warn(warning) }
         }
 
         /// The narrative file, read whole and parsed; its bytes as they are, for the digest.
