@@ -7,7 +7,7 @@ Runs COMMAND (a `swift build`), reads its output, and prints instead: one line w
 the dependencies (how many), then a progress line at most every 20 s ("WHAT: 412 of 860 build
 steps, 3 min so far"), every error in full with the lines that explain it, and the last line.
 Warnings are counted, and shown in full once each (a warning repeated for each architecture or
-each compile of a file is shown once). Exits with COMMAND's exit code.
+each compile of a file is shown once); a dependency's own packaging warnings are left out. Exits with COMMAND's exit code.
 """
 import re
 import subprocess
@@ -45,6 +45,10 @@ def main():
         if ": error: " in line or line.startswith("error:"):
             print(line, flush=True)
             showing = 6
+            continue
+        if line.startswith("warning: '") or "/.build/checkouts/" in line:
+            # A dependency's own packaging warning (and the paths it lists): not svledger's to fix.
+            showing = 0
             continue
         if ": warning: " in line or line.startswith("warning:"):
             key = re.sub(r"^.*?: warning: ", "", line)

@@ -42,13 +42,15 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(message) (rule: \(rule.rawValue))" }
+    /// A rule's refusal names the rule; input that is wrong (an end before its start, a
+    /// negative quantity) is named as the input error it is, as every other front end's is.
+    public var description: String { rule == .invalidInput ? "\(message) (invalid-input)" : "\(message) (rule: \(rule.rawValue))" }
 }
 
 extension DomainError: CategorizedError {
     /// The rule's name: the kind of a refusal is the rule that refused it.
     public var kind: String { rule.rawValue }
-    public var category: ErrorCategory { .refused }
+    public var category: ErrorCategory { rule == .invalidInput ? .input : .refused }
     /// The message already names the rule.
     public var line: String { description }
 }

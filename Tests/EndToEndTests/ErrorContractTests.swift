@@ -32,6 +32,10 @@ struct ErrorContractTests: LedgerCLISuite {
         Case(arguments: ["weighting", "decide", "--contract", "E-1", "--percent", "9.99", "--basis", "policy-minimum"] + officer,
              kind: "weighting-below-minimum", category: .refused),
         Case(arguments: register, kind: "contract-exists", category: .refused),
+        // An end before the start is wrong input (65), like every other, not a rule's refusal (1).
+        Case(arguments: ["contract", "register", "--contract", "E-2", "--title", "T", "--department", "Highways", "--category", "works",
+                         "--value", "£200,000", "--start", "2026-04-01", "--end", "2025-04-01", "--area", "Preston",
+                         "--policy", "lancashire-2024-28"] + officer, kind: "invalid-input", category: .input),
         Case(arguments: ["init"], kind: "ledger-exists", category: .refused),
         Case(arguments: ["append", "--stream", "notes", "--type", "NoteRecorded", "--payload", "{not json"] + officer,
              kind: "invalid-json", category: .input),

@@ -90,7 +90,7 @@ struct PlausibilityCLITests: LedgerCLISuite {
 
         // 29 FTE against 24 × 91/1096 = 1.9927 expected by 2025-06-30; 10 weeks against 70 × 91/1096 = 5.8120.
         let text = try svledger(["reconcile", "--contract", "LCC-2025-014", "--period", "2025-26-Q1"])
-        #expect(text.stdout.contains("check the evidence: NT1 delivered 29 is more than twice the 1.9927 expected to date"), "\(text.stdout)")
+        #expect(text.stdout.contains("check the evidence: LCC-2025-014 NT1 delivered 29 is more than twice the 1.9927 expected to date"), "\(text.stdout)")
         let csv = try svledger(["reconcile", "--contract", "LCC-2025-014", "--period", "2025-26-Q1", "--format", "csv"])
         #expect(csv.stdout.split(separator: "\n").first?.hasSuffix(",rating,evidence_check") == true)
         #expect(csv.stdout.contains(",delivered 29 is more than twice the 1.9927 expected to date"), "\(csv.stdout)")
