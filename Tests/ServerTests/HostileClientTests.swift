@@ -104,6 +104,26 @@ struct HostileClientTests {
         #expect(took < .seconds(8), "SIGTERM took \(took) with a request held open")
     }
 
+    @Test("past --max-connections a new connection waits in the backlog until one closes")
+    func connectionCap() async throws {
+        let fixture = try ServerFixture()
+        let (server, port, _) = try await LiveServerTests.serve(try LiveServerTests.servedCopy(fixture), ["--max-connections", "2"])
+        defer { kill(server.processIdentifier, SIGKILL) }
+        var held: [RawConnection] = []
+        for _ in 0..<2 {
+            let connection = try RawConnection(port: port)
+            connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(connection.read(within: .seconds(20)).hasPrefix("HTTP/1.1 200"))     // open, and kept alive
+            held.append(connection)
+        }
+        let third = try RawConnection(port: port)      // the kernel accepts it; the server does not yet
+        third.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(third.read(within: .seconds(1)).isEmpty, "a third connection was served while two were open")
+        held.removeFirst()                               // one closes: the waiting one is taken
+        #expect(third.read(within: .seconds(20)).hasPrefix("HTTP/1.1 200"))
+        _ = held
+    }
+
     @Test("--listen is resolved before it is judged: a name is what it resolves to, and every spelling of loopback is loopback")
     func listenAddressResolved() throws {
         #expect(try ServerSettings.isLoopback("127.0.0.1"))
