@@ -7,7 +7,7 @@ struct OCDSImportMalformedTests {
     /// Imports `text`, expecting `status` and `message` on stderr, and data.mdb unchanged.
     func refuses(_ text: String, status: Int32, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let ledger = try OCDSImportLedger().prepared()
-        try ledger.importing(OCDSImportFixtures.contractsFinder)
+        _ = try ledger.importing(OCDSImportFixtures.contractsFinder)
         let before = try ledger.dataFile()
         let path = try ledger.write(text, "bad.json")
         let result = try ledger.importing(path, expectSuccess: false)
