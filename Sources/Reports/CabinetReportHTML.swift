@@ -49,6 +49,7 @@ enum CabinetReportHTML {
             <p class="kicker">Report to the Cabinet</p>
             <p class="meeting">\(Text.html(Wording.meeting(m)))</p>
             <p class="report-of">\(Text.html(Wording.reportOf(m)))</p>
+            <p class="part">Part I</p>
             <h1>\(Text.heading(Wording.heading(m)))</h1>
             <p class="subtitle">\(Text.html(Wording.subtitle(m)))</p>
             <dl class="front-facts">

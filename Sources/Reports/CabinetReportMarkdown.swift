@@ -11,7 +11,7 @@ enum CabinetReportMarkdown {
     static func render(_ m: CabinetReportModel) -> String {
         var md = "# \(Text.markdown(m.title))\n\n"
         md += "**Report to the Cabinet: \(Text.markdown(m.scope.councilName))**\n\n"
-        md += "\(Text.markdown(Wording.meeting(m)))\n\n\(Text.markdown(Wording.reportOf(m)))\n\n"
+        md += "\(Text.markdown(Wording.meeting(m)))\n\n\(Text.markdown(Wording.reportOf(m)))\n\nPart I\n\n"
         md += "## \(Text.markdown(Wording.heading(m)))\n\n\(Text.markdown(Wording.subtitle(m)))\n\n"
         md += "- **Electoral divisions affected:** \(Text.markdown(Wording.divisions(m)))\n"
         md += "- **Corporate priorities:**\n" + Wording.corporatePriorities(m).map { "  - \(Text.markdown($0))\n" }.joined()

@@ -161,7 +161,9 @@ public struct CabinetReportModel: Sendable {
         for area in scope.contracts.flatMap(\.areasServed) where areaKeys.insert(Council.key(area)).inserted { areas.append(area) }
         divisions = areas.sorted { $0.lowercased() < $1.lowercased() }
         var frameworks: [String: [String]] = [:]
-        for policy in policies {
+        // The council's corporate priorities are those of its adopted policies, not of a draft
+        // kept for the contracts let under it.
+        for policy in policies where policy.status == .adopted {
             for (framework, names) in policy.priorityFrameworks {
                 for name in names where !(frameworks[framework]?.contains(name) ?? false) { frameworks[framework, default: []].append(name) }
             }

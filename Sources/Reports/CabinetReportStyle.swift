@@ -50,7 +50,7 @@ enum CabinetReportStyle {
         header.front { border-bottom: 4px solid var(--accent); padding-bottom: 14px; margin-bottom: 8px; }
         .council { font-size: 15px; font-weight: 700; letter-spacing: 0.02em; margin: 0 0 2px; color: var(--accent); }
         .kicker { text-transform: uppercase; letter-spacing: 0.08em; font-size: 12px; color: var(--muted); margin: 0 0 6px; }
-        .meeting, .report-of { margin: 0; font-weight: 600; }
+        .meeting, .report-of, .part { margin: 0; font-weight: 600; }
         h1 { font-size: 27px; line-height: 1.2; margin: 14px 0 6px; color: var(--accent); font-weight: 600; }
         .subtitle, .lede { margin: 0 0 8px; color: var(--muted); }
         dl.front-facts { display: grid; grid-template-columns: 15em 1fr; gap: 5px 18px; margin: 14px 0 0; font-size: 14px; }

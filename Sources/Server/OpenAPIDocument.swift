@@ -4253,6 +4253,14 @@ let openAPIDocument = ##"""
           "notes": {
             "description": "Every interpretation or default made when transcribing the seeds, one sentence each, naming the seed.",
             "$ref": "#/components/schemas/policy/$defs/notes"
+          },
+          "status": {
+            "enum": [
+              "adopted",
+              "draft"
+            ],
+            "default": "adopted",
+            "description": "adopted (the default) or draft: a draft kept in the ledger for the contracts let under it. Only an adopted policy's priority frameworks are the council's corporate priorities on a Cabinet report's front sheet."
           }
         },
         "$defs": {

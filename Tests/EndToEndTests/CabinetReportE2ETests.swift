@@ -116,6 +116,18 @@ struct CabinetReportE2ETests: LedgerCLISuite {
         #expect(noOut.status == 64 && noOut.stderr.contains("give --out"), "\(noOut.stderr)")
     }
 
+    @Test("the front sheet says Part I, and its corporate priorities are the adopted policies', never the draft's kept for one contract")
+    func frontSheet() throws {
+        try makePortfolio()
+        let markdown = try svledger(["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire", "--format", "md"]).stdout
+        let front = try #require(markdown.components(separatedBy: "## Brief summary").first)
+        #expect(front.contains("\nPart I\n"), "\(front)")
+        #expect(!front.contains("Draft objectives"), "\(front)")
+        #expect(front.contains("Lancashire priorities: Delivering better services"), "\(front)")
+        // The draft is still the policy its contract was let under.
+        #expect(try svledger(["show", "LCC-2025-033"]).stdout.contains("lancashire-draft"))
+    }
+
     @Test("one directorate: Highways' contracts only")
     func directorate() throws {
         try makePortfolio()

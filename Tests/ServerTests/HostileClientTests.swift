@@ -22,12 +22,12 @@ struct HostileClientTests {
 
         let slowHead = try RawConnection(port: port)
         slowHead.send("G")
-        #expect(slowHead.readUntilClosed(within: .seconds(20)) != nil, "a head begun and never finished kept its connection")
+        #expect(await slowHead.readUntilClosed(within: .seconds(20)) != nil, "a head begun and never finished kept its connection")
 
         let idle = try RawConnection(port: port)
         idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(idle.read(within: .seconds(10)).hasPrefix("HTTP/1.1 200"))
-        #expect(idle.readUntilClosed(within: .seconds(20)) != nil, "an idle kept-alive connection stayed open")
+        #expect(await idle.read(within: .seconds(10)).hasPrefix("HTTP/1.1 200"))
+        #expect(await idle.readUntilClosed(within: .seconds(20)) != nil, "an idle kept-alive connection stayed open")
 
         let token = fixture.tokens["cm"]!
         let slowBody = try RawConnection(port: port)
@@ -36,7 +36,7 @@ struct HostileClientTests {
             try await Task.sleep(for: .milliseconds(400))
             slowBody.send("a")     // each byte in time for an idle timer, never the whole body
         }
-        #expect(slowBody.readUntilClosed(within: .seconds(20)) != nil, "a body trickled in stayed open")
+        #expect(await slowBody.readUntilClosed(within: .seconds(20)) != nil, "a body trickled in stayed open")
 
         // A client that sends half a body and goes away.
         let quitter = try RawConnection(port: port)
@@ -61,13 +61,13 @@ struct HostileClientTests {
         for route in ["/commands", "/access", "/imports/portal?contract=LCC-2025-014&catalog=portal-003"] {
             let connection = try RawConnection(port: port)
             connection.send("POST \(route) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nTransfer-Encoding: \(coding)\r\n\r\n5\r\n{\"a\":\r\n0\r\n\r\n")
-            let answer = connection.readUntilClosed(within: .seconds(20)) ?? ""
+            let answer = await connection.readUntilClosed(within: .seconds(20)) ?? ""
             #expect(answer.hasPrefix("HTTP/1.1 400"), "\(route) \(coding): \(answer.prefix(200))")
             #expect(answer.contains("application/problem+json") && answer.contains("\"kind\":"), "\(route) \(coding): \(answer)")
         }
         let garbage = try RawConnection(port: port)
         garbage.send("NOT HTTP AT ALL\r\n\r\n")
-        let answer = garbage.readUntilClosed(within: .seconds(20)) ?? ""
+        let answer = await garbage.readUntilClosed(within: .seconds(20)) ?? ""
         #expect(answer.hasPrefix("HTTP/1.1 400") && answer.contains(#""kind":"malformed-request""#), "\(answer)")
         let metrics = try await TestClient.withClient(host: "127.0.0.1", port: port) { try await $0.get("/metrics") }
         #expect(!String(buffer: metrics.body ?? ByteBuffer()).contains("status=\"5"))
@@ -82,7 +82,7 @@ struct HostileClientTests {
         connection.send("POST /commands HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(fixture.tokens["cm"]!)\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
         let chunk = String(repeating: "x", count: 65_536)
         for _ in 0..<20 { connection.send(String(65_536, radix: 16) + "\r\n" + chunk + "\r\n") }
-        let answer = connection.read(within: .seconds(20))
+        let answer = await connection.read(within: .seconds(20))
         #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(300))")
         #expect(answer.contains("application/problem+json"), "\(answer.prefix(300))")
     }
@@ -113,14 +113,14 @@ struct HostileClientTests {
         for _ in 0..<2 {
             let connection = try RawConnection(port: port)
             connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-            #expect(connection.read(within: .seconds(20)).hasPrefix("HTTP/1.1 200"))     // open, and kept alive
+            #expect(await connection.read(within: .seconds(20)).hasPrefix("HTTP/1.1 200"))     // open, and kept alive
             held.append(connection)
         }
         let third = try RawConnection(port: port)      // the kernel accepts it; the server does not yet
         third.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(third.read(within: .seconds(1)).isEmpty, "a third connection was served while two were open")
+        #expect(await third.read(within: .seconds(1)).isEmpty, "a third connection was served while two were open")
         held.removeFirst()                               // one closes: the waiting one is taken
-        #expect(third.read(within: .seconds(20)).hasPrefix("HTTP/1.1 200"))
+        #expect(await third.read(within: .seconds(20)).hasPrefix("HTTP/1.1 200"))
         _ = held
     }
 

@@ -78,13 +78,13 @@ struct IdempotencyLogTests {
                 if port == portTwo { #expect(answer.headers[Self.replayed] == "true", "key shared-\(n) was not replayed by the second server") }
             }
         }
-        writer.waitUntilExit()
+        await writer.exit()
         #expect(writer.terminationStatus == 0)
         #expect(statuses.allSatisfy { $0 == .created }, "\(statuses.map(\.code))")
         kill(one.processIdentifier, SIGTERM)
         kill(two.processIdentifier, SIGTERM)
-        one.waitUntilExit()
-        two.waitUntilExit()
+        await one.exit()
+        await two.exit()
         let log = try CommandRunner.svledger(["log", "--stream", "contract/LCC-2025-014", "--format", "json", "--ledger", ledgerPath]).stdout
         for n in 1...40 {
             let count = log.components(separatedBy: "\"CORR-\(100 + n)\"").count - 1

@@ -96,14 +96,17 @@ struct LiveServerTests {
     static func firstLine(_ handle: FileHandle, within limit: Duration, orKill pid: Int32) async throws -> String {
         try await withThrowingTaskGroup(of: String.self) { group in
             group.addTask {
-                var bytes: [UInt8] = []
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { break }
-                    bytes += chunk
-                    if let newline = bytes.firstIndex(of: 10) { return String(decoding: bytes[..<newline], as: UTF8.self) }
+                let reading = UncheckedHandle(handle: handle)
+                return await offThePool {
+                    var bytes: [UInt8] = []
+                    while true {
+                        let chunk = reading.handle.availableData
+                        if chunk.isEmpty { break }
+                        bytes += chunk
+                        if let newline = bytes.firstIndex(of: 10) { return String(decoding: bytes[..<newline], as: UTF8.self) }
+                    }
+                    return String(decoding: bytes, as: UTF8.self)
                 }
-                return String(decoding: bytes, as: UTF8.self)
             }
             group.addTask {
                 try await Task.sleep(for: limit)
@@ -115,4 +118,9 @@ struct LiveServerTests {
             return line
         }
     }
+}
+
+/// A pipe's reading end, read on a thread of its own (``offThePool(_:)``).
+struct UncheckedHandle: @unchecked Sendable {
+    let handle: FileHandle
 }

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 
 /// A TCP connection to the server on loopback, written and read byte by byte, for the clients
 /// that HTTP libraries will not be: slow, malformed, or gone half-way.
-final class RawConnection {
+final class RawConnection: @unchecked Sendable {
     let socket: Int32
 
     init(port: Int) throws {
@@ -26,19 +27,24 @@ final class RawConnection {
 
     /// Everything the server sends until it closes the connection, or `nil` if it is still
     /// open after `limit` (the precondition a test waits for, with a generous bound).
-    func readUntilClosed(within limit: Duration) -> String? {
-        let (text, closed) = receive(within: limit) { _ in false }
+    func readUntilClosed(within limit: Duration) async -> String? {
+        let (text, closed) = await receive(within: limit) { _ in false }
         return closed ? text : nil
     }
 
     /// What the server has sent within `limit`, up to the end of a response's head, without
     /// waiting for it to close.
-    func read(within limit: Duration) -> String {
-        receive(within: limit) { $0.contains("\r\n\r\n") }.text
+    func read(within limit: Duration) async -> String {
+        await receive(within: limit) { $0.contains("\r\n\r\n") }.text
     }
 
-    /// Reads until `enough` holds of what came, the server closes, or `limit` passes.
-    private func receive(within limit: Duration, until enough: (String) -> Bool) -> (text: String, closed: Bool) {
+    /// Reads until `enough` holds of what came, the server closes, or `limit` passes, on a
+    /// thread of its own: the wait must not hold one of Swift's few cooperative threads.
+    private func receive(within limit: Duration, until enough: @escaping @Sendable (String) -> Bool) async -> (text: String, closed: Bool) {
+        await offThePool { self.receiveBlocking(within: limit, until: enough) }
+    }
+
+    private func receiveBlocking(within limit: Duration, until enough: (String) -> Bool) -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = ContinuousClock.now + limit
         var buffer = [UInt8](repeating: 0, count: 4096)

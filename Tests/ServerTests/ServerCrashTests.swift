@@ -48,7 +48,7 @@ struct ServerCrashTests {
                 }
                 try await writers.waitForAll()
             }
-            process.waitUntilExit()
+            await process.exit()
         }
         let references = acknowledged.references.withLock { $0 }
         print("server killed 3 times during writes: \(references.count) acknowledged registrations")

@@ -16,8 +16,16 @@ public struct Policy: Sendable, Equatable {
     public let exemptionAuthorities: [String]
     public let reportingCadence: String
     public let priorityFrameworks: [String: [String]]
+    /// Whether the council adopted the policy, or it is a draft kept in the ledger for the
+    /// contracts let under it: only an adopted policy's priorities are the council's corporate
+    /// priorities.
+    public let status: Status
     /// The document exactly as adopted, kept whole in the event.
     public let document: JSONValue
+
+    public enum Status: String, Sendable, CaseIterable {
+        case adopted, draft
+    }
 
     /// `lancashire-2024-28@1`.
     public var reference: String { "\(id)@\(version)" }
@@ -105,7 +113,7 @@ extension Policy {
         let reader = try FieldReader(document)
         try reader.onlyFields([
             "policyId", "version", "title", "council", "effectiveDate", "source", "threshold", "statutoryThresholds",
-            "statutoryDutyCategories", "weighting", "exemption", "reportingCadence", "priorityFrameworks", "notes",
+            "statutoryDutyCategories", "weighting", "exemption", "reportingCadence", "priorityFrameworks", "notes", "status",
         ])
         id = try reader.string("policyId")
         version = try reader.string("version")
@@ -145,6 +153,7 @@ extension Policy {
             for key in object.members.keys { frameworks[key] = try object.strings(key) }
         }
         priorityFrameworks = frameworks
+        status = reader.has("status") ? try reader.choice("status", as: Status.self) : .adopted
         self.document = document
     }
 
