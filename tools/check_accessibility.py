@@ -51,7 +51,8 @@ def main():
         print("check_accessibility: chromium is not installed (tools/check-report-in-browser installs it)", file=sys.stderr)
         return 2
     text = open(page, encoding="utf-8").read()
-    injected = "<script>" + axe_source() + "</script>" + RUN
+    axe = axe_source()
+    injected = "<script>" + axe + "</script>" + RUN
     text = text.replace("</body>", injected + "</body>") if "</body>" in text else text + injected
     folder = tempfile.mkdtemp(prefix="svledger-axe-")
     try:
@@ -74,7 +75,7 @@ def main():
         print(f"  {v['impact']}: {v['id']}: {v['help']} ({v['nodes']} element(s), e.g. {', '.join(v['targets'])})")
     counts = {impact: sum(v["impact"] == impact for v in violations) for impact in ("critical", "serious", "moderate", "minor")}
     summary = ", ".join(f"{n} {impact}" for impact, n in counts.items())
-    print(f"check_accessibility: axe-core {axe_source()[8:14].strip()} on {page}: {summary}")
+    print(f"check_accessibility: axe-core {axe[8:14].strip()} on {page}: {summary}")
     return 1 if blocking else 0
 
 

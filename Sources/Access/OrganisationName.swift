@@ -20,10 +20,10 @@ extension AccessState {
         guard !scalars.isEmpty else { throw refuse("is empty") }
         guard scalars.count <= Self.organisationLimit else { throw refuse("is \(scalars.count) characters long; the limit is \(Self.organisationLimit)") }
         if let hidden = scalars.first(where: { DisplayText.isControl($0) || DisplayText.isInvisibleFormat($0) }) {
-            throw refuse("holds \(Self.codePoint(hidden)), a control or invisible character")
+            throw refuse("holds \(DisplayText.codePoint(hidden)), a control or invisible character")
         }
         if let space = scalars.first(where: { $0.properties.isWhitespace && $0 != " " }) {
-            throw refuse("holds \(Self.codePoint(space)); only the plain space separates words")
+            throw refuse("holds \(DisplayText.codePoint(space)); only the plain space separates words")
         }
         if scalars.first == " " || scalars.last == " " { throw refuse("has a space at its start or end") }
         if name.contains("  ") { throw refuse("holds two spaces in a row") }
@@ -55,10 +55,5 @@ extension AccessState {
             "υ": "u", "χ": "x", "ζ": "z", "η": "n", "μ": "m",
         ]
         return String(name.lowercased().map { lookalikes[$0] ?? $0 })
-    }
-
-    static func codePoint(_ scalar: Unicode.Scalar) -> String {
-        let digits = String(scalar.value, radix: 16, uppercase: true)
-        return "U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }

@@ -11,7 +11,8 @@ import LMDB
 /// append one step for every process.
 ///
 /// Key: the id's 16 bytes, then the position as 8 big-endian bytes (one entry per event, so a
-/// range of keys holds a request's events in log order). Value: empty.
+/// range of keys holds a request's events in log order). Value: the position again, as in the
+/// other indexes, so that `verify` names a stray entry by the position it points at.
 enum CorrelationKeys {
     static func key(_ id: EventID, position: UInt64) -> [UInt8] { id.bytes + Bytes.bigEndian(position) }
 
@@ -41,7 +42,7 @@ extension EventStore {
                 while let current = entry {
                     let event = try RecordedEvent(storedValue: current.value)
                     if let id = event.event.correlationId {
-                        try txn.put(database, key: CorrelationKeys.key(id, position: event.position), value: [UInt8](), flags: .noOverwrite)
+                        try txn.put(database, key: CorrelationKeys.key(id, position: event.position), value: Bytes.bigEndian(event.position), flags: .noOverwrite)
                     }
                     entry = try cursor.next()
                 }

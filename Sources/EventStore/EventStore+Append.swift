@@ -118,7 +118,7 @@ extension EventStore {
                         value: Bytes.bigEndian(position), flags: .noOverwrite)
                     try txn.put(eventIds, key: event.eventId.bytes, value: Bytes.bigEndian(position), flags: .noOverwrite)
                     if let correlations, let id = event.correlationId {
-                        try txn.put(correlations, key: CorrelationKeys.key(id, position: position), value: [UInt8](), flags: .noOverwrite)
+                        try txn.put(correlations, key: CorrelationKeys.key(id, position: position), value: Bytes.bigEndian(position), flags: .noOverwrite)
                     }
                     recorded.append(meant)
                     head = LedgerHead(position: position, hash: hash)

@@ -280,27 +280,19 @@ extension EventStore {
         guard let correlations else { return }
         let entries = try txn.statistics(correlations).entries
         guard entries != correlated else { return }
-        var lowest: (UInt64, String)?
-        try txn.withCursor(correlations) { cursor in
-            var entry = try cursor.first()
-            while let current = entry {
-                let reason: String?
-                let position: UInt64
-                if let parsed = CorrelationKeys.parse(current.key) {
-                    position = parsed.position
-                    let owner = try txn.get(log, key: Bytes.bigEndian(parsed.position)).map { stored in
-                        try stored.withUnsafeBytes { try RecordedEvent(storedValue: $0).event.correlationId }
-                    }
-                    reason = owner == parsed.id ? nil : "\(parsed.id) points at position \(parsed.position), whose correlationId is \(owner.flatMap { $0.map { "\($0)" } } ?? "none")"
-                } else {
-                    position = eventCount
-                    reason = "the key 0x\(Bytes.hex(Array(current.key))) is not a correlation id and a position"
-                }
-                if let reason, lowest == nil || position < lowest!.0 { lowest = (position, reason) }
-                entry = try cursor.next()
+        let (position, reason) = try lowestStray(in: correlations, eventCount: eventCount, txn: txn) { key, value in
+            let parsed = key.withUnsafeBytes(CorrelationKeys.parse)
+            guard let parsed, Self.position(value) == parsed.position else {
+                return "the entry 0x\(Bytes.hex(key)) is not a correlation id and a position, pointing at that position"
             }
+            let owner = try txn.get(log, key: Bytes.bigEndian(parsed.position)).map { stored in
+                try stored.withUnsafeBytes { try RecordedEvent(storedValue: $0).event.correlationId }
+            }
+            guard owner == parsed.id else {
+                return "\(parsed.id) points at position \(parsed.position), whose correlationId is \(owner.flatMap { $0.map { "\($0)" } } ?? "none")"
+            }
+            return nil
         }
-        let (position, reason) = lowest ?? (eventCount, "no single stray entry found")
         throw VerificationFailure(
             position: position, problem: "the correlation index holds \(entries) entries for \(correlated) events with a correlationId: \(reason)")
     }

@@ -71,6 +71,9 @@ public enum DisplayText {
         return String(kept) + "… (\(line.utf8.count) bytes)"
     }
 
+    /// A character by its code point, as messages name one they will not print: `U+202E`.
+    public static func codePoint(_ scalar: Unicode.Scalar) -> String { "U+" + hex(scalar, width: 4) }
+
     /// `n` and a noun that takes an s in the plural: "1 contract", "3 contracts".
     public static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 

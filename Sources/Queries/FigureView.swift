@@ -56,9 +56,14 @@ public struct FigureView: Sendable {
     /// streams' versions instead of the ledger's head (Schemas/README.md §10): what a server
     /// gives a supplier, and `svledger figures --supplier` prints.
     public func figures(ofSupplier supplier: String) -> FiguresFile {
+        FiguresFile(narrowed(contract: nil, supplier: supplier).reconciliation, supplier: supplier, versions: versions(ofSupplier: supplier))
+    }
+
+    /// The stream version of each contract of `supplier` in the view, by reference.
+    public func versions(ofSupplier supplier: String) -> [String: UInt64] {
         var versions: [String: UInt64] = [:]
         for contract in snapshot.contracts where contract.supplier == supplier { versions[contract.reference] = contract.version }
-        return FiguresFile(narrowed(contract: nil, supplier: supplier).reconciliation, supplier: supplier, versions: versions)
+        return versions
     }
 
     /// A read's JSON document with the `figures` member that states the digest.

@@ -1,3 +1,4 @@
+import Foundation
 import LedgerValues
 import SocialValue
 
@@ -34,7 +35,7 @@ enum CabinetNarrativeFigures {
     static func typed(in text: String) -> [String] {
         let outside = text.replacing(#/\{\{[^}]*\}\}/#, with: " ")
         let words = outside.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map { word in
-            String(word).trimmingCharacters(in: ["(", ")", ",", ".", ";", ":", "!", "?", "\"", "'"])
+            word.trimmingCharacters(in: Self.punctuation)
         }
         var found: [String] = []
         var label = false           // the last bare number named something ("quarter 2"), not a figure
@@ -56,6 +57,9 @@ enum CabinetNarrativeFigures {
         return found
     }
 
+    /// What may stand around a figure in prose: "(94.0%)," is the figure 94.0%.
+    static let punctuation = CharacterSet(charactersIn: "(),.;:!?\"'")
+
     static let labels: Set<String> = ["quarter", "quarters", "q", "appendix", "appendices", "part", "parts", "section", "sections", "page", "pages", "paragraph", "item", "phase", "stage", "no", "number", "lot", "lots"]
 
     static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
@@ -75,7 +79,7 @@ extension CabinetNarrative {
                 guard let close = rest[open.upperBound...].range(of: "}}") else {
                     throw CabinetReportError(.invalidNarrative, "\(fileName): \(place) opens a placeholder \"{{\" that does not close")
                 }
-                let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: [" "])
+                let name = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
                 guard let value = values[name] else {
                     throw CabinetReportError(
                         .invalidNarrative,
@@ -108,15 +112,5 @@ extension CabinetNarrative {
     var writtenTexts: [(place: String, text: String)] {
         Part.allCases.compactMap { part in parts[part].map { (part.heading, $0.map(\.plainText).joined(separator: "\n")) } }
             + contractOrder.compactMap { reference in contracts[reference].map { ("Contract \(reference)", $0.map(\.plainText).joined(separator: "\n")) } }
-    }
-}
-
-extension String {
-    /// `self` without the characters of `set` at either end.
-    fileprivate func trimmingCharacters(in set: Set<Character>) -> String {
-        var text = Substring(self)
-        while let first = text.first, set.contains(first) { text = text.dropFirst() }
-        while let last = text.last, set.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -31,9 +31,7 @@ enum SupplierScope {
     /// The versions of the supplier's contracts' streams, by stream id.
     static func streams(of supplier: String, in view: FigureView) -> JSONValue {
         var versions = JSONObject()
-        for contract in view.snapshot.contracts where contract.supplier == supplier {
-            versions[ContractEvent.stream(contract: contract.reference)] = .integer(Int64(contract.version))
-        }
+        for (reference, version) in view.versions(ofSupplier: supplier) { versions[ContractEvent.stream(contract: reference)] = .integer(Int64(version)) }
         return .object(versions)
     }
 

@@ -72,8 +72,8 @@ struct CorrelationIndexTests {
         #expect(missing?.problem.contains("correlation index entry") == true, "\(missing?.problem ?? "")")
 
         try store.environment.write { txn in
-            try txn.put(correlations, key: key(a, 30), value: [UInt8]())
-            try txn.put(correlations, key: key(b, 7), value: [UInt8]())     // event 7 has no correlation id
+            try txn.put(correlations, key: key(a, 30), value: Array(key(a, 30).suffix(8)))
+            try txn.put(correlations, key: key(b, 7), value: Array(key(b, 7).suffix(8)))     // event 7 has no correlation id
         }
         let stray = #expect(throws: VerificationFailure.self) { try store.verify() }
         #expect(stray?.position == 7)
