@@ -25,6 +25,13 @@ struct CrashSafetyTests {
             process.standardOutput = FileHandle(forWritingAtPath: outputPath)
             process.standardError = FileHandle.nullDevice
             try process.run()
+            // The first round waits for the writer's first acknowledgement (its own precondition:
+            // on a busy machine 150 ms may pass before a process has appended anything); the
+            // others kill at random moments, start-up included.
+            if round == 0 {
+                let patience = Date().addingTimeInterval(60)
+                while Date() < patience, !((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "").contains("\n") { usleep(5_000) }
+            }
             usleep(UInt32.random(in: 2_000...150_000, using: &generator))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
