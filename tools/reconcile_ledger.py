@@ -4,7 +4,7 @@
 Written from the documents alone (Schemas/README.md §1-§8 and §10, the event, policy and
 catalog schemas, docs/rules.md "The money rule", "Reconciliation, defined" and "Rating",
 docs/domain.md), without svledger's code, so that an auditor can recompute the figures file
-`svledger-figures/1` (Schemas/README.md §10) and its digest from the log alone.
+`svledger-figures/2` (Schemas/README.md §10) and its digest from the log alone.
 
     python3 tools/reconcile_ledger.py LEDGER_DIR --period 2025-26-Q2
     python3 tools/reconcile_ledger.py --ndjson FILE --period 2025-26-Q2 --digest
@@ -53,7 +53,7 @@ import sys
 from decimal import Decimal, ROUND_HALF_UP
 from fractions import Fraction
 
-FORMAT_LINE = "svledger-figures/1"
+FORMAT_LINE = "svledger-figures/2"
 GENESIS = bytes(32)
 
 # Exact arithmetic: any addition or multiplication that would have to round raises, so a
@@ -78,7 +78,7 @@ RATING_NOT_YET_DUE = "not yet due"
 UNKNOWN_THEME = "(unknown theme)"
 NO_SUPPLIER = "(no supplier)"
 
-HEADER = ("level,key,measure,original,current,delivered,expected,variance,rating,"
+HEADER = ("level,key,measure,original,current,delivered,capped,expected,variance,rating,"
           "deliveredQuantity,expectedQuantity")
 
 DECIMAL_RE = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
@@ -160,6 +160,27 @@ def expected_quantity(current_quantity, e, d):
     return round_half_away(Fraction(current_quantity) * e / d, 4)
 
 
+# How a measure's returns make up a period's figure (docs/rules.md "Levels and flows"): a
+# flow's returns add up; a level's return is what was held during the quarter, turned into
+# delivery by the quarter's share of the unit's period.
+ACCRUALS = ("add-up", "level-per-year", "level-over-term")
+
+
+def quarter_days_in_spread(quarter, spread_start, term_end):
+    """The days of `quarter` between the spread's first day and the term end, 0…92."""
+    first = max(quarter_first_day(quarter), spread_start)
+    last = min(quarter_last_day(quarter), term_end)
+    return max((last - first).days + 1, 0)
+
+
+def accrued(quantity, accrual, quarter, spread_start, term_end, d):
+    if accrual == "level-per-year":
+        return quantity * Decimal("0.25")
+    if accrual == "level-over-term":
+        return round_half_away(Fraction(quantity) * quarter_days_in_spread(quarter, spread_start, term_end) / d, 4)
+    return quantity
+
+
 # --------------------------------------------------------------------------------------
 # Formatting (Schemas/README.md §10)
 # --------------------------------------------------------------------------------------
@@ -219,6 +240,11 @@ def parse_quarter(text, what):
     if (year + 1) % 100 != second:
         raise BadInput(f"{what}: the second year must be the one after the first: {text!r}")
     return (year, number)
+
+
+def quarter_first_day(quarter):
+    year, number = quarter
+    return datetime.date(year + (number == 4), (4, 7, 10, 1)[number - 1], 1)
 
 
 def quarter_last_day(quarter):
@@ -421,7 +447,10 @@ def catalog_entry(payload, where):
                 text = f"{framework}: {name}"
                 if text not in priorities:
                     priorities.append(text)
-        measures[measure["code"]] = (theme, tuple(priorities))
+        accrual = measure.get("returns", "add-up")
+        if accrual not in ACCRUALS:
+            raise BadInput(f"{where}: measure {measure['code']}: returns {accrual!r} is not one of {', '.join(ACCRUALS)}")
+        measures[measure["code"]] = (theme, tuple(priorities), accrual)
     return key, measures
 
 
@@ -517,26 +546,31 @@ def fold(events, period, reporting_date, on=None):
 # --------------------------------------------------------------------------------------
 
 class Sums:
-    __slots__ = ("original", "current", "delivered", "expected")
+    __slots__ = ("original", "current", "delivered", "capped", "expected")
 
     def __init__(self):
-        self.original = self.current = self.delivered = self.expected = ZERO
+        self.original = self.current = self.delivered = self.capped = self.expected = ZERO
 
     def add(self, row):
         self.original += row["original"]
         self.current += row["current"]
         self.delivered += row["delivered"]
+        self.capped += row["capped"]
         self.expected += row["expected"]
 
 
-def measure_rows(contract, period, reporting_date):
-    """The measure rows of one contract with a commitment in force, by measure code."""
+def measure_rows(contract, period, reporting_date, catalog):
+    """The measure rows of one contract with a commitment in force, by measure code.
+    `catalog` holds the measures of the catalog the commitment in force names ({} if unknown)."""
     if contract.start is None or contract.end is None:
         raise BadInput(f"contract {contract.reference}: pledged but never registered")
     e, d = spread_days(contract.start, contract.end, contract.pledge_effective, reporting_date)
+    spread_start = max(contract.start, contract.pledge_effective)
     delivered_quantity = {}
     for (quarter, measure), (quantity, pledged) in contract.deliveries.items():
         if pledged and quarter <= period:
+            accrual = catalog[measure][2] if measure in catalog else "add-up"
+            quantity = accrued(quantity, accrual, quarter, spread_start, contract.end, d)
             delivered_quantity[measure] = delivered_quantity.get(measure, ZERO) + quantity
     measures = set(contract.original) | set(contract.last_proxy)
     rows = []
@@ -561,12 +595,14 @@ def measure_rows(contract, period, reporting_date):
         delivered = line_value(delivered_q, proxy) or ZERO
         expected = expected_money(current, e, d)
         expected_q = expected_quantity(current_quantity, e, d)
+        # One rating rule (docs/rules.md "Rating"): what is rated is delivered capped at expected.
+        capped = min(delivered, max(expected, ZERO))
         if record_only:
-            rating = rate(delivered_q, expected_q)
+            rating = rate(min(delivered_q, expected_q), expected_q)
         else:
-            rating = rate(delivered, expected)
+            rating = rate(capped, expected)
         rows.append({"measure": measure, "original": original, "current": current,
-                     "delivered": delivered, "expected": expected, "rating": rating,
+                     "delivered": delivered, "capped": capped, "expected": expected, "rating": rating,
                      "deliveredQuantity": delivered_q, "expectedQuantity": expected_q})
     return rows
 
@@ -590,23 +626,24 @@ def figures_file(catalogs, contracts, period, reporting_date, head_position, hea
     themes, priorities, suppliers = {}, {}, {}
     portfolio = Sums()
     for contract in sorted(in_force, key=lambda c: utf8_key(c.reference)):
-        rows = measure_rows(contract, period, reporting_date)
-        sums = Sums()
         catalog = catalogs.get(contract.catalog, {})
+        rows = measure_rows(contract, period, reporting_date, catalog)
+        sums = Sums()
         supplier = contract.supplier if contract.supplier is not None else NO_SUPPLIER
         supplier_sums = suppliers.setdefault(supplier, Sums())
         for row in rows:
             out.append(csv_line([
                 "measure", contract.reference, row["measure"],
                 format_money(row["original"]), format_money(row["current"]),
-                format_money(row["delivered"]), format_money(row["expected"]),
+                format_money(row["delivered"]), format_money(row["capped"]),
+                format_money(row["expected"]),
                 format_money(row["delivered"] - row["expected"]), row["rating"],
                 format_quantity(row["deliveredQuantity"]),
                 format_quantity(row["expectedQuantity"])]))
             sums.add(row)
             portfolio.add(row)
             supplier_sums.add(row)
-            theme, measure_priorities = catalog.get(row["measure"], (UNKNOWN_THEME, ()))
+            theme, measure_priorities, _ = catalog.get(row["measure"], (UNKNOWN_THEME, (), "add-up"))
             themes.setdefault(theme, Sums()).add(row)
             for priority in measure_priorities:
                 priorities.setdefault(priority, Sums()).add(row)
@@ -623,9 +660,10 @@ def figures_file(catalogs, contracts, period, reporting_date, head_position, hea
 def rollup_line(level, key, sums):
     return csv_line([level, key, "",
                      format_money(sums.original), format_money(sums.current),
-                     format_money(sums.delivered), format_money(sums.expected),
+                     format_money(sums.delivered), format_money(sums.capped),
+                     format_money(sums.expected),
                      format_money(sums.delivered - sums.expected),
-                     rate(sums.delivered, sums.expected), "", ""])
+                     rate(sums.capped, sums.expected), "", ""])
 
 
 # --------------------------------------------------------------------------------------
@@ -645,7 +683,7 @@ def positive_position(text):
 
 def build_parser():
     parser = Parser(prog="reconcile_ledger.py",
-                    description="Recompute svledger's figures file (svledger-figures/1) "
+                    description="Recompute svledger's figures file (svledger-figures/2) "
                                 "from the log alone.")
     parser.add_argument("ledger", nargs="?", help="the ledger directory (LMDB environment)")
     parser.add_argument("--ndjson", metavar="FILE", help="an exported log instead of a ledger")

@@ -300,15 +300,15 @@ class EndToEnd(unittest.TestCase):
 
     def test_empty_log(self):
         text = self.figures(LogBuilder(), "--period", "2025-26-Q2")
-        self.assertEqual(text, "svledger-figures/1\nhead,0," + "0" * 64 + "\n"
+        self.assertEqual(text, "svledger-figures/2\nhead,0," + "0" * 64 + "\n"
                          "period,2025-26-Q2,2025-09-30\n" + rl.HEADER + "\n"
-                         "portfolio,portfolio,,0.00,0.00,0.00,0.00,0.00,not yet due,,\n")
+                         "portfolio,portfolio,,0.00,0.00,0.00,0.00,0.00,0.00,not yet due,,\n")
 
     def test_header_lines_and_head(self):
         log = catalog_log()
         text = self.figures(log, "--period", "2025-26-Q2")
         lines = text.splitlines()
-        self.assertEqual(lines[0], "svledger-figures/1")
+        self.assertEqual(lines[0], "svledger-figures/2")
         expected_hash = json.loads(log.lines[-1])["hash"]
         self.assertEqual(lines[1], f"head,1,{expected_hash}")
         self.assertTrue(text.endswith("\n"))
@@ -348,17 +348,18 @@ class EndToEnd(unittest.TestCase):
         rows = self.rows(text)
         e, d = 183, 730
         self.assertEqual(rows[0], ["measure", "K-1", "A1", "738768.00", "738768.00",
-                                   "277038.00", "185198.01", "91839.99", "good", "9", "6.0164"])
+                                   "277038.00", "185198.01", "185198.01", "91839.99", "good", "9",
+                                   "6.0164"])
+        b2_expected = format(rl.expected_money(D("1126.30"), e, d), "f")
         self.assertEqual(rows[1], ["measure", "K-1", "B2", "1126.30", "1126.30", "418.34",
-                                   format(rl.expected_money(D("1126.30"), e, d), "f"),
-                                   "135.99", "good", "26", "17.5479"])
+                                   b2_expected, b2_expected, "135.99", "good", "26", "17.5479"])
         # record-only: £0 figures, rated on quantities (1000 of 1253.4247: 0.797814)
         self.assertEqual(rows[2], ["measure", "K-1", "C3", "0.00", "0.00", "0.00", "0.00",
-                                   "0.00", "requires improvement", "1000", "1253.4247"])
+                                   "0.00", "0.00", "requires improvement", "1000", "1253.4247"])
         # unpledged Q1 D4 excluded; Q2 pledged 120000.50 × 0.963812 = 115657.92
         self.assertEqual(rows[3][:6], ["measure", "K-1", "D4", "626477.80", "626477.80",
                                        "115657.92"])
-        self.assertEqual(rows[3][9], "120000.5")
+        self.assertEqual(rows[3][10], "120000.5")
         self.assertEqual(rows[4][:3], ["contract", "K-1", ""])
         total = D("738768.00") + D("1126.30") + D("626477.80")
         self.assertEqual(rows[4][3], format(total, "f"))
@@ -394,10 +395,10 @@ class EndToEnd(unittest.TestCase):
                     "2025-06-01")
         rows = self.rows(self.figures(log, "--period", "2025-26-Q1"))
         # A1: delivered at the current proxy 40000
-        self.assertEqual(rows[0][:8], ["measure", "K", "A1", "61564.00", "80000.00",
-                                       "40000.00", "19945.21", "20054.79"])
-        # B2 withdrawn: current £0, expected 0, delivery at the pledged proxy, not yet due
-        self.assertEqual(rows[1], ["measure", "K", "B2", "160.90", "0.00", "8.05", "0.00",
+        self.assertEqual(rows[0][:9], ["measure", "K", "A1", "61564.00", "80000.00",
+                                       "40000.00", "19945.21", "19945.21", "20054.79"])
+        # B2 withdrawn: current £0, expected 0, delivery at the pledged proxy (capped at £0), not yet due
+        self.assertEqual(rows[1], ["measure", "K", "B2", "160.90", "0.00", "8.05", "0.00", "0.00",
                                    "8.05", "not yet due", "0.5", "0"])
         # D4 added at review: original £0
         self.assertEqual(rows[2][:5], ["measure", "K", "D4", "0.00", "96.38"])
@@ -426,9 +427,9 @@ class EndToEnd(unittest.TestCase):
         by_measure = {r[2]: r for r in rows if r[0] == "measure"}
         self.assertEqual(sorted(by_measure), ["A1", "B2", "D4"])
         # D4 was added at a review and withdrawn since: never pledged, so valued at £0.
-        self.assertEqual(by_measure["D4"][3:9], ["0.00", "0.00", "0.00", "0.00", "0.00",
-                                                 "not yet due"])
-        self.assertEqual(by_measure["B2"][3:11], ["160.90", "0.00", "0.00", "0.00", "0.00",
+        self.assertEqual(by_measure["D4"][3:10], ["0.00", "0.00", "0.00", "0.00", "0.00", "0.00",
+                                                  "not yet due"])
+        self.assertEqual(by_measure["B2"][3:12], ["160.90", "0.00", "0.00", "0.00", "0.00", "0.00",
                                                   "requires improvement", "4", "5.0137"])
         self.assertEqual(by_measure["A1"][4], "61564.00")
 
@@ -456,9 +457,57 @@ class EndToEnd(unittest.TestCase):
         log.correct("K", c, "2025-26-Q1", [("B2", "11", True)])
         log.report("K", "2025-26-Q2", [("B2", "5", True)])
         rows = self.rows(self.figures(log, "--period", "2025-26-Q2"))
-        self.assertEqual(rows[0][9], "1")
-        self.assertEqual(rows[1][9], "16")
+        self.assertEqual(rows[0][10], "1")
+        self.assertEqual(rows[1][10], "16")
         self.assertEqual(rows[1][5], "257.44")  # 16 × 16.09, rounded once
+
+    def test_levels_are_not_added_up_as_flows(self):
+        """docs/rules.md "Levels and flows": FTE returns of 5 and 6 are 2.75 FTE-years."""
+        catalog = json.loads(json.dumps(CATALOG))
+        catalog["version"] = "2"
+        catalog["measures"][0]["returns"] = "level-per-year"
+        catalog["measures"][2]["returns"] = "level-over-term"
+        log = LogBuilder()
+        log.add("catalog/cat", "CatalogPublished", {"catalog": catalog}, "2024-04-01",
+                recorded="2024-04-01T00:00:00.000Z")
+        log.register("K", "2025-04-01", "2026-03-31")
+        log.pledge("K", "S", [priced("A1", "4", "30782"), priced("C3", "100", None)],
+                   "2025-04-01", catalog=("cat", "2"))
+        log.report("K", "2025-26-Q1", [("A1", "5", True), ("C3", "100", True)])
+        log.report("K", "2025-26-Q2", [("A1", "6", True), ("C3", "100", True)])
+        rows = {r[2]: r for r in self.rows(self.figures(log, "--period", "2025-26-Q2"))
+                if r[0] == "measure"}
+        # (5 + 6) × 1/4 = 2.75 FTE-years × £30,782 = £84,650.50, not 11 × £30,782
+        self.assertEqual(rows["A1"][5], "84650.50")
+        self.assertEqual(rows["A1"][10], "2.75")
+        # 100% held for Q1 (91 days) and Q2 (92) of 365: 24.9315 + 25.2055
+        self.assertEqual(rows["C3"][10], "50.137")
+        self.assertEqual(rows["C3"][11], "50.137")
+        self.assertEqual(rows["C3"][9], "good")
+        with self.assertRaisesRegex(rl.BadInput, "returns 'weekly' is not one of"):
+            catalog["measures"][0]["returns"] = "weekly"
+            catalog["version"] = "3"
+            bad = LogBuilder()
+            bad.add("catalog/cat", "CatalogPublished", {"catalog": catalog}, "2024-04-01")
+            self.figures(bad, "--period", "2025-26-Q2")
+
+    def test_one_rating_rule_capped_everywhere(self):
+        """A contract's over-delivery on one line never hides another line's shortfall."""
+        log = catalog_log()
+        log.register("K", "2025-04-01", "2026-03-31")
+        log.pledge("K", "S", [priced("A1", "1", "30782"), priced("B2", "1000", "16.09")],
+                   "2025-04-01")
+        log.report("K", "2025-26-Q1", [("A1", "10", True), ("B2", "0", True)])
+        rows = self.rows(self.figures(log, "--period", "2025-26-Q1"))
+        contract = next(r for r in rows if r[0] == "contract")
+        # 91 of 365 days: A1 expected £30,782 × 91/365 = £7,674.42, B2 £16,090 × 91/365 =
+        # £4,011.48. Delivered £307,820.00 (uncapped 2634%, "good" had it been rated), capped
+        # A1's £7,674.42 of £11,685.90 = 65.7%: requires improvement.
+        self.assertEqual(contract[5:10], ["307820.00", "7674.42", "11685.90", "296134.10",
+                                          "requires improvement"])
+        portfolio = next(r for r in rows if r[0] == "portfolio")
+        self.assertEqual(portfolio[6], "7674.42")
+        self.assertEqual(portfolio[9], "requires improvement")
 
     def test_through_and_as_of(self):
         log = catalog_log()

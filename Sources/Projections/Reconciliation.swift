@@ -84,6 +84,9 @@ public struct MeasureReconciliation: Sendable, Equatable {
     public let priorities: [String: [String]]
     public let recordOnly: Bool
     public let withdrawn: Bool
+    /// Whether the measure's returns add up or state a level; quantities here are the delivery
+    /// they add up to, in ``Accrual/accruedUnit(_:)``.
+    public let accrual: Accrual
     public let originalQuantity: ExactDecimal?
     public let currentQuantity: ExactDecimal?
     public let deliveredQuantity: ExactDecimal
@@ -94,7 +97,8 @@ public struct MeasureReconciliation: Sendable, Equatable {
     public let proxy: ExactDecimal?
     /// £ figures; record-only lines have zero £ and are rated on quantities.
     public let amounts: Amounts
-    /// Delivered quantity per quarter, up to the period, in the order the quarters were reported.
+    /// Delivered quantity per quarter (for a level, the delivery its return stands for), up to
+    /// the period, in the order the quarters were reported.
     public let deliveredPerQuarter: [QuarterFigure]
     public let rating: PerformanceRating
     /// Delivered more than twice the quantity expected to date on a line still committed: the
@@ -107,7 +111,7 @@ public struct MeasureReconciliation: Sendable, Equatable {
     /// Why the evidence should be checked, for a line that ``overDelivered``; `nil` otherwise.
     public var evidenceCheck: String? {
         guard overDelivered else { return nil }
-        return "delivered \(deliveredQuantity) is more than twice the \(expectedQuantity) expected to date"
+        return "delivered \(deliveredQuantity.normalized) is more than twice the \(expectedQuantity.normalized) expected to date"
     }
 
     /// Delivered quantity per quarter, up to the period.
@@ -142,9 +146,16 @@ public struct MeasureReconciliation: Sendable, Equatable {
         withdrawn = line.current == nil
         originalQuantity = line.original?.quantity
         currentQuantity = line.current?.quantity
-        let delivered = figures.reduce(ExactDecimal.zero) { $0 + $1.quantity }
+        // A level's return is turned into delivery quarter by quarter, so that every figure
+        // below (to date, per quarter, year to date) adds up (docs/rules.md "Levels and flows").
+        let accrual = measure?.accrual ?? .addsUp
+        self.accrual = accrual
+        let accrued = accrual == .addsUp ? figures : figures.map {
+            QuarterFigure(quarter: $0.quarter, quantity: accrual.delivered($0.quantity, in: $0.quarter, spread: spread))
+        }
+        let delivered = accrued.reduce(ExactDecimal.zero) { $0 + $1.quantity }
         deliveredQuantity = delivered
-        deliveredPerQuarter = Self.perQuarter(figures)
+        deliveredPerQuarter = Self.perQuarter(accrued)
         expectedQuantity = spread.expected(quantity: line.current?.quantity ?? .zero, elapsedDays: elapsedDays)
         // A current line is priced at its own proxy (none: record-only, even if it was priced
         // before); a withdrawn line at the pledged one (docs/rules.md).
@@ -225,11 +236,12 @@ extension CommitmentSpread {
 struct CatalogMeasure {
     let theme: String
     let priorities: [String: [String]]
+    let accrual: Accrual
 }
 
 /// The measures of each catalog a contract is priced with, looked up once per reconciliation:
 /// `ReferenceData.catalog(reference:)` parses its argument at every call, and a line needs only
-/// two fields of its measure.
+/// three fields of its measure.
 private struct CatalogLookup {
     let reference: ReferenceData
     private var found: [String: [String: CatalogMeasure]?] = [:]
@@ -238,7 +250,7 @@ private struct CatalogLookup {
 
     mutating func measures(of catalog: String) -> [String: CatalogMeasure]? {
         if let known = found[catalog] { return known }
-        let measures = reference.catalog(reference: catalog)?.measures.mapValues { CatalogMeasure(theme: $0.theme, priorities: $0.priorities) }
+        let measures = reference.catalog(reference: catalog)?.measures.mapValues { CatalogMeasure(theme: $0.theme, priorities: $0.priorities, accrual: $0.accrual) }
         found[catalog] = .some(measures)
         return measures
     }

@@ -344,7 +344,7 @@ public struct CabinetOutcome: Sendable, Equatable {
     /// The outcome's key in the CSV and the trend: the unit, and for a £ outcome its measure.
     public var key: String { measure.map { "\(unit) \($0)" } ?? unit }
 
-    /// What is counted, in words ("Jobs (people, full-time equivalent)", "£ spent (NT18)"); an
+    /// What is counted, in words ("Jobs (full-time equivalent years of employment)", "£ spent (NT18)"); an
     /// unknown unit as it is.
     public var label: String {
         if let measure, let own = Self.moneyLabels[measure] { return "\(own) (\(measure))" }
@@ -373,9 +373,11 @@ public struct CabinetOutcome: Sendable, Equatable {
     /// Units that are sums of money spent or given: one outcome per measure.
     static func isMoney(unit: String) -> Bool { unit.hasPrefix("£") }
 
-    /// The units of the shipped catalogs in words, in the order a summary lists them.
+    /// The units of the shipped catalogs in words, in the order a summary lists them. FTE and
+    /// access to wellbeing support are levels held over a year (docs/rules.md "Levels and flows"),
+    /// so what adds up, and what these count, is years held.
     static let labels: [String: (label: String, rank: Int)] = [
-        "no. people FTE": ("Jobs (people, full-time equivalent)", 0),
+        "no. people FTE": ("Jobs (full-time equivalent years of employment)", 0),
         "no. weeks": ("Apprenticeship, training and placement weeks", 1),
         "£": ("£ spent", 2),
         "£ value": ("£ donated or given in kind", 3),
@@ -383,7 +385,7 @@ public struct CabinetOutcome: Sendable, Equatable {
         "no. staff hours": ("Staff hours with schools and colleges", 5),
         "no. staff expert hours": ("Expert advice hours", 6),
         "no. hours": ("Hours of support and training", 7),
-        "no. employees provided access": ("Employees given access to wellbeing support", 8),
+        "no. employees provided access": ("Employee-years of access to wellbeing support", 8),
         "no. initiatives": ("Initiatives", 9),
         "tonnes CO2e": ("Carbon saved (tonnes CO2e)", 10),
         "tonnes": ("Waste reduced or diverted (tonnes)", 11),

@@ -4,10 +4,10 @@ import Projections
 import SocialValue
 
 /// The figures of a reconciliation as the canonical file of Schemas/README.md §10
-/// (`svledger-figures/1`), and its SHA-256: what every read and report that shows value
+/// (`svledger-figures/2`), and its SHA-256: what every read and report that shows value
 /// states, so that anyone can recompute the figures from the log alone and compare.
 public struct FiguresFile: Sendable {
-    public static let format = "svledger-figures/1"
+    public static let format = "svledger-figures/2"
 
     /// The file's bytes, UTF-8, lines ending in LF.
     public let text: String
@@ -36,7 +36,7 @@ public struct FiguresFile: Sendable {
         reportingDate = r.reportingDate
         var lines = [Self.format] + scope + [
             "period,\(r.period),\(r.reportingDate)",
-            "level,key,measure,original,current,delivered,expected,variance,rating,deliveredQuantity,expectedQuantity",
+            "level,key,measure,original,current,delivered,capped,expected,variance,rating,deliveredQuantity,expectedQuantity",
         ]
         let contracts = r.contracts.sorted { Self.byBytes($0.reference, $1.reference) }
         for contract in contracts {
@@ -73,7 +73,7 @@ public struct FiguresFile: Sendable {
         quantities: (ExactDecimal, ExactDecimal)? = nil
     ) -> String {
         let cells = [
-            level, key, measure, money(a.original), money(a.current), money(a.delivered), money(a.expected), money(a.variance),
+            level, key, measure, money(a.original), money(a.current), money(a.delivered), money(a.capped), money(a.expected), money(a.variance),
             (rating ?? a.rating).rawValue, quantities.map { quantity($0.0) } ?? "", quantities.map { quantity($0.1) } ?? "",
         ]
         return cells.map(field).joined(separator: ",")

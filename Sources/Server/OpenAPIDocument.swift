@@ -2208,7 +2208,7 @@ let openAPIDocument = ##"""
             "$ref": "#/components/schemas/catalog/$defs/kebabId"
           },
           "version": {
-            "description": "Version of the catalog's proxy values and measures, dot-separated integers, e.g. \"2024.1\". A version svledger derives (an import adding measures) carries a suffix after \"+\", e.g. \"003.1+import-1a2b3c4d\".",
+            "description": "Version of the catalog's proxy values and measures, dot-separated integers, e.g. \"2024.2\". A version svledger derives (an import adding measures) carries a suffix after \"+\", e.g. \"003.1+import-1a2b3c4d\".",
             "type": "string",
             "pattern": "^[0-9]+(\\.[0-9]+)*(\\+[a-z0-9-]+)?$"
           },
@@ -2333,6 +2333,18 @@ let openAPIDocument = ##"""
                 "description": "The unit a quantity is counted in, e.g. \"no. people FTE\", \"no. weeks\", \"£\".",
                 "$ref": "#/components/schemas/catalog/$defs/nonEmptyString"
               },
+              "returns": {
+                "description": "How quarterly returns make up a period's figure (docs/rules.md \"Levels and flows\"). add-up: each return is new delivery (weeks, hours, £ spent, tonnes saved). level-per-year: a return states the level held during the quarter (FTE employed), which delivers the level × 1/4 of a unit-year. level-over-term: a level to hold for the whole commitment (a percentage), which delivers the level × the quarter's days in the commitment ÷ its days. Absent means add-up, as every catalog published before this field.",
+                "enum": [
+                  "add-up",
+                  "level-per-year",
+                  "level-over-term"
+                ]
+              },
+              "returnsSource": {
+                "description": "The source's words that decide returns, e.g. the measure's \"for one year or the whole duration of the contract\".",
+                "$ref": "#/components/schemas/catalog/$defs/nonEmptyString"
+              },
               "proxyValueGBP": {
                 "description": "Pounds of social value per unit, as published; \"0\" is record-only; null when no value is published in the sources (also record-only).",
                 "anyOf": [
@@ -2429,7 +2441,7 @@ let openAPIDocument = ##"""
             "$ref": "#/components/schemas/commands.common/$defs/contractReference"
           },
           "catalog": {
-            "description": "The catalog the offers are priced with, e.g. portal-003@003.1.",
+            "description": "The catalog the offers are priced with, e.g. portal-003@003.2.",
             "$ref": "#/components/schemas/commands.common/$defs/catalogReference"
           },
           "bidders": {
@@ -2763,7 +2775,7 @@ let openAPIDocument = ##"""
             "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
           },
           "catalogReference": {
-            "description": "A published catalog: id@version (e.g. portal-003@003.1, the version to price with), or a bare id meaning its latest published version.",
+            "description": "A published catalog: id@version (e.g. portal-003@003.2, the version to price with), or a bare id meaning its latest published version.",
             "$ref": "#/components/schemas/commands.common/$defs/nonEmptyString"
           },
           "measureCode": {
@@ -3400,7 +3412,7 @@ let openAPIDocument = ##"""
             "$ref": "#/components/schemas/commands.common/$defs/contractReference"
           },
           "catalog": {
-            "description": "The catalog to price the pledge with, e.g. portal-003@003.1.",
+            "description": "The catalog to price the pledge with, e.g. portal-003@003.2.",
             "$ref": "#/components/schemas/commands.common/$defs/catalogReference"
           },
           "lines": {
@@ -3544,7 +3556,7 @@ let openAPIDocument = ##"""
             ]
           },
           "catalog": {
-            "description": "Re-price every line to this catalog version, e.g. lancashire-toms@2024.1; null or absent keeps the current one.",
+            "description": "Re-price every line to this catalog version, e.g. lancashire-toms@2024.2; null or absent keeps the current one.",
             "anyOf": [
               {
                 "$ref": "#/components/schemas/commands.common/$defs/catalogReference"
@@ -4844,7 +4856,7 @@ let openAPIDocument = ##"""
             ]
           },
           "catalogReference": {
-            "description": "A catalog version, id@version, e.g. portal-003@003.1.",
+            "description": "A catalog version, id@version, e.g. portal-003@003.2.",
             "type": "string",
             "pattern": "^[^@]+@[^@]+$"
           },

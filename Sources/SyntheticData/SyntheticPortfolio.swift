@@ -86,7 +86,7 @@ public struct SyntheticPortfolio {
             command(.award(supplier: "Supplier \(number % 97)", date: CalendarDate("2025-03-14")!, value: value), head, on: "2025-03-14"),
         ]
         let pledged = Array(measures.shuffled(using: &random).prefix(Int.random(in: 10...min(20, measures.count), using: &random)))
-        commands.append(command(.recordPledge(catalog: "portal-003@003.1", lines: pledged.map { QuantityLine(measure: $0, quantity: quantity(&random)) }, statedValues: [:]), on: "2025-03-14"))
+        commands.append(command(.recordPledge(catalog: "portal-003@003.2", lines: pledged.map { QuantityLine(measure: $0, quantity: quantity(&random)) }, statedValues: [:]), on: "2025-03-14"))
         for quarter in quarters {
             commands.append(command(.reportDelivery(quarter: quarter, lines: pledged.map { QuantityLine(measure: $0, quantity: quantity(&random), evidence: "EV-\(quarter)") }, attributionConfirmed: true), supplier, on: quarter.lastDay.adding(days: 10).description))
         }

@@ -41,7 +41,7 @@ struct ErrorContractTests: LedgerCLISuite {
              kind: "invalid-json", category: .input),
         Case(arguments: ["append", "--stream", "notes", "--type", "NoteRecorded", "--payload", "{}", "--expected-version", "no-stream"] + officer,
              kind: "concurrency-conflict", category: .conflict),
-        Case(arguments: ["pledge", "record", "--contract", "E-1", "--catalog", "portal-003@003.1", "--line", "NT1=-5"] + officer,
+        Case(arguments: ["pledge", "record", "--contract", "E-1", "--catalog", "portal-003@003.2", "--line", "NT1=-5"] + officer,
              kind: "invalid-input", category: .input),
     ]
 

@@ -76,7 +76,7 @@ struct HostileTextTests: LedgerCLISuite {
         try svledger(["threshold", "assess", "--contract", "ESC-1", "--effective-date", "2025-02-03"] + Self.officer)
         try svledger(["weighting", "decide", "--contract", "ESC-1", "--percent", "10", "--basis", "policy-minimum", "--effective-date", "2025-02-04"] + Self.officer)
         try svledger(["contract", "award", "--contract", "ESC-1", "--supplier", "North \u{1B}[8mRoads\u{202E}", "--value", "£240,000", "--effective-date", "2025-03-01"] + Self.head)
-        try svledger(["pledge", "record", "--contract", "ESC-1", "--catalog", "portal-003@003.1", "--line", "NT1=2", "--effective-date", "2025-03-02"] + Self.officer)
+        try svledger(["pledge", "record", "--contract", "ESC-1", "--catalog", "portal-003@003.2", "--line", "NT1=2", "--effective-date", "2025-03-02"] + Self.officer)
         try svledger(["delivery", "report", "--contract", "ESC-1", "--quarter", "2025-26-Q1", "--confirm-attribution", "--line", "NT1=1@HR\u{1B}[1A-9",
                       "--effective-date", "2025-07-10", "--actor", "p.ok\u{1B}[0mafor", "--role", "Supplier\u{7}", "--reason", "late \u{1B}[?25l"])
         let appended = try svledger(["append", "--stream", "notes\u{9B}", "--type", "Note\u{1B}[5m", "--actor", "x\u{1B}[31m", "--role", "r\u{202E}"])
@@ -95,7 +95,7 @@ struct HostileTextTests: LedgerCLISuite {
         // Reference data and imported tables are text from outside too.
         let resources = "\(CommandRunner.repositoryRoot)/Sources/SocialValue/Resources"
         var catalog = try String(contentsOfFile: "\(resources)/catalogs/portal-003.json", encoding: .utf8)
-        catalog = catalog.replacingOccurrences(of: #""version": "003.1""#, with: #""version": "003.9""#)
+        catalog = catalog.replacingOccurrences(of: #""version": "003.2""#, with: #""version": "003.9""#)
             .replacingOccurrences(of: #""title": ""#, with: #""title": "\u001b]0;x\u0007"#)
             .replacingOccurrences(of: #""description": ""#, with: #""description": "\u001b[31m\u202e"#)
         try svledger(["catalog", "publish", try write(catalog, to: "hostile-catalog.json")] + Self.head)
@@ -147,7 +147,7 @@ struct HostileTextTests: LedgerCLISuite {
         try svledger(["weighting", "decide", "--contract", "BOM-1", "--percent", "10", "--basis", "policy-minimum"] + Self.officer)
         try svledger(["contract", "award", "--contract", "BOM-1", "--supplier", "North Roads Ltd", "--value", "£240,000"] + Self.head)
         let lines = try write(Self.bom + "measure,quantity\nNT1,2\n", to: "lines.csv")
-        try svledger(["pledge", "record", "--contract", "BOM-1", "--catalog", "portal-003@003.1", "--lines", lines] + Self.officer)
+        try svledger(["pledge", "record", "--contract", "BOM-1", "--catalog", "portal-003@003.2", "--lines", lines] + Self.officer)
 
         // A portal table whose first line is its header: the mark must not hide "Theme".
         let seed = try String(contentsOfFile: "\(CommandRunner.repositoryRoot)/tools/demo-data/seed-003-pledge-table.txt", encoding: .utf8)
@@ -253,15 +253,15 @@ struct HostileTextTests: LedgerCLISuite {
             #expect(result.stderr.contains("contract \""), "\(result.stderr)")
         }
         try awarded("ID-1")
-        let pledge = #"{"command": "pledge.record", "contract": "ID-1", "actor": {"id": "a.patel", "role": "Contract Manager"}, "catalog": "portal-003@003.1", "lines": [{"measure": "NT1\u0000", "quantity": "24"}]}"#
+        let pledge = #"{"command": "pledge.record", "contract": "ID-1", "actor": {"id": "a.patel", "role": "Contract Manager"}, "catalog": "portal-003@003.2", "lines": [{"measure": "NT1\u0000", "quantity": "24"}]}"#
         let nul = try refused(["apply", try write(pledge + "\n", to: "nul.ndjson")], kind: "invalid-identifier", category: .refused)
         #expect(nul.stderr.contains(#"lines[0].measure "NT1\u{0}""#), "NUL is shown, and the line is never priced as NT1: \(nul.stderr)")
         let formula = try write("measure,quantity\n=NT1,24\n", to: "formula.csv")
-        try refused(["pledge", "record", "--contract", "ID-1", "--catalog", "portal-003@003.1", "--lines", formula] + Self.officer,
+        try refused(["pledge", "record", "--contract", "ID-1", "--catalog", "portal-003@003.2", "--lines", formula] + Self.officer,
                     kind: "invalid-identifier", category: .refused)
         // `--line =NT1=24` once lost its leading '=' and recorded NT1.
         let before = try dataFile()
-        let flag = try svledger(["pledge", "record", "--contract", "ID-1", "--catalog", "portal-003@003.1", "--line", "=NT1=24"] + Self.officer, expectSuccess: false)
+        let flag = try svledger(["pledge", "record", "--contract", "ID-1", "--catalog", "portal-003@003.2", "--line", "=NT1=24"] + Self.officer, expectSuccess: false)
         #expect(flag.status != 0 && flag.stderr.contains("=NT1=24"), "\(flag.stderr)")
         #expect(try dataFile() == before)
         try refused(["policy", "adopt", "--builtin", "../policies/lancashire-2024-28"] + Self.head, kind: "builtin-not-found", category: .notFound)

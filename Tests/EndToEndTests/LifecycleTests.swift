@@ -33,7 +33,7 @@ struct LifecycleTests: LedgerCLISuite {
         #expect(assessed.stdout.contains("at or above the £100,000.00 threshold"))
         try svledger(["weighting", "decide"] + contract + ["--percent", "10", "--basis", "policy-minimum"] + Self.officer)
         try svledger(["contract", "award"] + contract + ["--supplier", "North Roads Ltd", "--value", "£4,180,000", "--effective-date", "2025-03-14"] + Self.head)
-        let pledge = try svledger(["pledge", "record"] + contract + ["--catalog", "portal-003@003.1", "--line", "NT1=24", "--line", "NT10=70", "--line", "CBC5 RBC1=840000"] + Self.officer)
+        let pledge = try svledger(["pledge", "record"] + contract + ["--catalog", "portal-003@003.2", "--line", "NT1=24", "--line", "NT10=70", "--line", "CBC5 RBC1=840000"] + Self.officer)
         // 24 × 30,782 = 738,768.00; 70 × 224.07 = 15,684.90; CBC5 RBC1 is record-only.
         #expect(pledge.stdout.contains("3 lines worth £754,452.90"))
         #expect(pledge.stdout.contains("(1 record-only)"))

@@ -51,7 +51,7 @@ struct OCDSImportMappingTests {
         #expect(date == CalendarDate("2025-03-14"))
         #expect(value == Money(pence: 418_000_000))
         guard case .recordPledge(let catalog, let lines, _) = action("PledgeRecorded") else { Issue.record("no pledge"); return }
-        #expect(catalog == "portal-003@003.1")
+        #expect(catalog == "portal-003@003.2")
         #expect(lines.map(\.measure) == ["NT1", "NT10"])
         #expect(lines.map(\.quantity) == [ExactDecimal(24), ExactDecimal(70)])
     }

@@ -31,7 +31,7 @@ struct ProjectionCodecTests {
          "assessment": {"policyVersion": "2024.1", "outcome": "above", "threshold": "5000000.00", "statutoryDutyApplies": true, "assessedOn": "1000-01-01"},
          "exemption": {"status": "granted", "businessCase": "case", "decidedByRole": "Head of Procurement", "decidedOn": "2025-03-01", "reason": "why"},
          "weighting": {"percent": "1.5", "basis": "board-override", "policyMinimumPercent": "10", "overrideReason": "local need", "exemptionApplied": true},
-         "supplier": "Safe Roads Ltd", "award": {"date": "2025-03-20", "value": "0"}, "commitmentCatalog": "portal-003@003.1",
+         "supplier": "Safe Roads Ltd", "award": {"date": "2025-03-20", "value": "0"}, "commitmentCatalog": "portal-003@003.2",
          "pledgedOn": "2025-03-20", "closedOn": "2026-04-01", "commitmentsChangedOn": "2025-09-01",
          "migrated": true, "migrationReason": "Let in 2023, before the ledger", "closureReason": "Terminated: supplier in administration",
          "earlyTermination": true,

@@ -59,7 +59,7 @@ struct ProjectionTests {
         _ = try run(ledger, c, .assessThreshold, on: "2025-02-01")
         _ = try run(ledger, c, .decideWeighting(percent: ExactDecimal(10), basis: .policyMinimum, answers: nil, overrideReason: nil))
         _ = try run(ledger, c, .award(supplier: "Hartley Build Ltd", date: CalendarDate("2025-03-20")!, value: Money(pence: 88_000_000)), by: Actors.head)
-        _ = try run(ledger, c, .recordPledge(catalog: "portal-003@003.1", lines: Self.lines([("NT1", "4"), ("NT10", "52"), ("NT68", "100")]), statedValues: [:]), on: "2025-03-20")
+        _ = try run(ledger, c, .recordPledge(catalog: "portal-003@003.2", lines: Self.lines([("NT1", "4"), ("NT10", "52"), ("NT68", "100")]), statedValues: [:]), on: "2025-03-20")
     }
 
     @discardableResult
@@ -67,8 +67,9 @@ struct ProjectionTests {
         let c = "HW-1"
         try pledgedLibrary(ledger, c, title: "Library refurbishment")
         clock.set("2026-01-20")
-        for (quarter, nt1, nt10) in [("2025-26-Q1", "1", "13"), ("2025-26-Q2", "1", "13"), ("2025-26-Q3", "1", "10")] {
-            _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter(quarter)!, lines: Self.lines([("NT1", nt1), ("NT10", nt10), ("NT68", "25")], evidence: "EV-\(quarter)"), attributionConfirmed: true), by: Actors.supplier)
+        // NT1 (FTE) and NT68 (%) are levels: each return says what was held that quarter.
+        for (quarter, nt1, nt10) in [("2025-26-Q1", "4", "13"), ("2025-26-Q2", "4", "13"), ("2025-26-Q3", "3", "10")] {
+            _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter(quarter)!, lines: Self.lines([("NT1", nt1), ("NT10", nt10), ("NT68", "100")], evidence: "EV-\(quarter)"), attributionConfirmed: true), by: Actors.supplier)
         }
         let q3 = try ledger.snapshot().contract(c)!.deliveries.first { $0.quarter.description == "2025-26-Q3" }!.source
         clock.set("2026-02-10")
@@ -78,7 +79,7 @@ struct ProjectionTests {
         let beforeCorrection = try ledger.store.head().position
         _ = try run(ledger, c, .correctDelivery(corrects: q3, lines: Self.lines([("NT10", "13")], evidence: "EV-Q3-rev")), by: Actors.supplier, reason: "Three apprentice weeks were left out")
         clock.set("2026-04-15")
-        _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter("2025-26-Q4")!, lines: Self.lines([("NT1", "0.5"), ("NT10", "13"), ("NT68", "25")], evidence: "EV-Q4"), attributionConfirmed: true), by: Actors.supplier)
+        _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter("2025-26-Q4")!, lines: Self.lines([("NT1", "2"), ("NT10", "13"), ("NT68", "100")], evidence: "EV-Q4"), attributionConfirmed: true), by: Actors.supplier)
         return (beforeRefresh, beforeCorrection)
     }
 
@@ -89,17 +90,24 @@ struct ProjectionTests {
         let snapshot = try ledger.snapshot()
 
         // Year end, 2025-26-Q4: the whole term has elapsed (365 of 365 days), so expected = current.
-        // NT1: current 3 × £30,782 = £92,346.00; delivered 1 + 1 + 1 + 0.5 = 3.5 FTE × £30,782 = £107,737.00.
+        // NT1 is a level per year (FTE employed): returns of 4, 4, 3 and 2 FTE held in the four quarters
+        // deliver (4 + 4 + 3 + 2) × ¼ = 3.25 FTE-years, never 13. Current 3 × £30,782 = £92,346.00;
+        // delivered 3.25 × £30,782 = £100,041.50, capped at the £92,346.00 expected.
         // NT10: current 52 × £224.07 = £11,651.64; delivered 13 + 13 + 13 (Q3 corrected from 10) + 13 = 52 weeks = £11,651.64.
-        // NT68 is record-only: 100% pledged, 4 × 25 delivered, no £.
-        // Pledged £123,128.00 + £11,651.64 = £134,779.64; current £103,997.64; delivered £119,388.64; variance +£15,391.00.
+        // NT68 is record-only and a level over the term: 100% held in each quarter delivers 100 ×
+        // 91/365 + 100 × 92/365 × 2 + 100 × 90/365 = 24.9315 + 25.2055 + 25.2055 + 24.6575 = 100, no £.
+        // Pledged £123,128.00 + £11,651.64 = £134,779.64; current £103,997.64; delivered £111,693.14;
+        // variance +£7,695.50; capped £103,997.64, rated good.
         let year = Reconciliation.compute(snapshot, period: FinancialQuarter("2025-26-Q4")!, contract: "HW-1")
         let contract = try #require(year.contracts.first)
         #expect(contract.amounts.original.plain == "134779.64")
         #expect(contract.amounts.current.plain == "103997.64")
-        #expect(contract.amounts.delivered.plain == "119388.64")
+        #expect(contract.amounts.delivered.plain == "111693.14")
         #expect(contract.amounts.expected.plain == "103997.64")
-        #expect(contract.amounts.variance.plain == "15391.00")
+        #expect(contract.amounts.variance.plain == "7695.50")
+        #expect(contract.amounts.capped.plain == "103997.64")
+        #expect(contract.lines.first { $0.measure == "NT1" }?.deliveredQuantity == ExactDecimal(units: 325, scale: 2))
+        #expect(contract.lines.first { $0.measure == "NT1" }?.byQuarter[FinancialQuarter("2025-26-Q3")!] == ExactDecimal(units: 75, scale: 2))
         #expect(contract.amounts.rating == .good)
         let nt68 = try #require(contract.lines.first { $0.measure == "NT68" })
         #expect(nt68.recordOnly)
@@ -108,9 +116,10 @@ struct ProjectionTests {
         #expect(contract.lateReturns.isEmpty)
 
         // Half year, 2025-26-Q2 (reporting date 2025-09-30): 183 of 365 days elapsed.
-        // NT1 expected: £92,346.00 × 183 / 365 = £46,299.5014 → £46,299.50; delivered 2 × £30,782 = £61,564.00.
+        // NT1 expected: £92,346.00 × 183 / 365 = £46,299.5014 → £46,299.50; delivered (4 + 4) × ¼ = 2 FTE-years × £30,782 = £61,564.00.
         // NT10 expected: £11,651.64 × 183 / 365 = £5,841.7811 → £5,841.78; delivered 26 × £224.07 = £5,825.82.
-        // Totals: delivered £67,389.82, expected £52,141.28, variance +£15,248.54.
+        // Totals: delivered £67,389.82, expected £52,141.28, variance +£15,248.54; capped £46,299.50 +
+        // £5,825.82 = £52,125.32 (NT1's over-delivery does not make up for NT10's shortfall).
         let half = Reconciliation.compute(snapshot, period: FinancialQuarter("2025-26-Q2")!, contract: "HW-1").contracts[0]
         #expect(half.elapsedDays == 183)
         #expect(half.lines.first { $0.measure == "NT1" }?.amounts.expected.plain == "46299.50")
@@ -120,6 +129,7 @@ struct ProjectionTests {
         #expect(half.amounts.delivered.plain == "67389.82")
         #expect(half.amounts.expected.plain == "52141.28")
         #expect(half.amounts.variance.plain == "15248.54")
+        #expect(half.amounts.capped.plain == "52125.32")
     }
 
     @Test("a line that delivered more than twice its expected quantity to date is flagged for an evidence check")
@@ -128,16 +138,16 @@ struct ProjectionTests {
         try handWorkedContract(ledger)
         let snapshot = try ledger.snapshot()
         // 2025-26-Q1 (reporting date 2025-06-30): 91 of 365 days. NT1 (pledged 4): expected
-        // 4 × 91 / 365 = 0.9973 FTE, delivered 1: no flag. NT68 (record-only, 100): expected 24.9315,
-        // delivered 25: no flag.
+        // 4 × 91 / 365 = 0.9973 FTE-years, delivered a level of 4 for a quarter, 1: no flag. NT68
+        // (record-only, 100): expected 24.9315, delivered 100 × 91/365 = 24.9315: no flag.
         let q1 = try #require(Reconciliation.compute(snapshot, period: FinancialQuarter("2025-26-Q1")!, contract: "HW-1").contracts.first)
         #expect(q1.lines.allSatisfy { !$0.overDelivered && $0.evidenceCheck == nil })
 
-        // A second contract with the same term and pledge whose Q1 return says 2 FTE:
-        // 2 > 2 × 0.9973 = 1.9945, so NT1 is flagged; NT10's 26 weeks > 2 × 12.9644 too; NT68's 25 is not.
+        // A second contract with the same term and pledge whose Q1 return says 8 FTE, 2 FTE-years:
+        // 2 > 2 × 0.9973 = 1.9945, so NT1 is flagged; NT10's 26 weeks > 2 × 12.9644 too; NT68's 100% is not.
         let c = "HW-2"
         try pledgedLibrary(ledger, c, title: "Second library")
-        _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Self.lines([("NT1", "2"), ("NT10", "26"), ("NT68", "25")], evidence: "EV"), attributionConfirmed: true), by: Actors.supplier, on: "2025-07-10")
+        _ = try run(ledger, c, .reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Self.lines([("NT1", "8"), ("NT10", "26"), ("NT68", "100")], evidence: "EV"), attributionConfirmed: true), by: Actors.supplier, on: "2025-07-10")
         let flagged = try #require(Reconciliation.compute(try ledger.snapshot(), period: FinancialQuarter("2025-26-Q1")!, contract: c).contracts.first)
         #expect(flagged.lines.map(\.overDelivered) == [true, true, false])
         #expect(flagged.lines[0].evidenceCheck == "delivered 2 is more than twice the 0.9973 expected to date")

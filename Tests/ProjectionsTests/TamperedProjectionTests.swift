@@ -12,7 +12,7 @@ import TestSupport
 struct TamperedProjectionTests {
     let fixture = ProjectionTests()
 
-    /// The hand-worked contract with its Q1 delivered NT1 changed from 1 to 9 in the store.
+    /// The hand-worked contract with its Q1 delivered NT1 changed from 4 to 9 in the store.
     func tamperedLedger() throws -> String {
         do {
             let ledger = try fixture.makeLedger()
@@ -40,7 +40,7 @@ struct TamperedProjectionTests {
         }
         let message = error?.description ?? ""
         #expect(message.hasPrefix("possible tampering: the stored projection of contract HW-1 does not match the log"))
-        #expect(message.contains("delivered NT1 in 2025-26-Q1: stored 9, the log gives 1"), "\(message)")
+        #expect(message.contains("delivered NT1 in 2025-26-Q1: stored 9, the log gives 4"), "\(message)")
         #expect(error?.kind == "projection-differs")
         #expect(error?.category == .integrity)
         // As of an earlier position the log is replayed, so the figures are the log's.
@@ -54,6 +54,6 @@ struct TamperedProjectionTests {
         let projections = try ProjectionStore(store: store)
         let error = #expect(throws: ProjectionError.self) { try projections.verifyAgainstReplay() }
         #expect(error?.description.contains("contract HW-1") == true)
-        #expect(error?.description.contains("delivered NT1 in 2025-26-Q1: stored 9, the log gives 1") == true)
+        #expect(error?.description.contains("delivered NT1 in 2025-26-Q1: stored 9, the log gives 4") == true)
     }
 }

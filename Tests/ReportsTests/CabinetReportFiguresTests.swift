@@ -48,17 +48,18 @@ struct CabinetReportFiguresTests {
     @Test("period and year-to-date figures, worked by hand")
     func periodAndYearToDate() throws {
         let csv = CabinetCSV(try CabinetReportFixture().report(.csv))
-        // To date (the reconciliation): RT-1 NT1 (5 + 6) × £30,782 = £338,602.00, NT10 35 × £224.07 = £7,842.45,
-        // NT18 140,000 × £0.963812 = £134,933.68; RT-5 NT1 1.5 × £30,782 = £46,173.00. Total £527,551.13.
-        #expect(csv.value("headline", "to_date", "delivered_gbp") == "527551.13")
-        // Year to date leaves out RT-5's 2024-25-Q3 return (1 × £30,782).
-        #expect(csv.value("headline", "year_to_date", "delivered_gbp") == "496769.13")
-        // The quarter: RT-1 NT1 6 × £30,782 = £184,692.00, NT10 18 × £224.07 = £4,033.26, NT18 £134,933.68;
-        // RT-5 NT1 0.5 × £30,782 = £15,391.00. Total £339,049.94.
-        #expect(csv.value("headline", "period", "delivered_gbp") == "339049.94")
-        #expect(csv.value("quarter", "2025-26-Q2", "delivered_gbp") == "339049.94")
-        // Q1: RT-1 NT1 5 (the corrected figure) × £30,782 = £153,910.00 and NT10 17 × £224.07 = £3,809.19.
-        #expect(csv.value("quarter", "2025-26-Q1", "delivered_gbp") == "157719.19")
+        // NT1 (FTE) is a level: a quarter's return of 6 FTE delivers 6 × ¼ = 1.5 FTE-years.
+        // To date (the reconciliation): RT-1 NT1 (5 + 6) × ¼ × £30,782 = £84,650.50, NT10 35 × £224.07 = £7,842.45,
+        // NT18 140,000 × £0.963812 = £134,933.68; RT-5 NT1 1.5 × ¼ × £30,782 = £11,543.25. Total £238,969.88.
+        #expect(csv.value("headline", "to_date", "delivered_gbp") == "238969.88")
+        // Year to date leaves out RT-5's 2024-25-Q3 return (1 × ¼ × £30,782 = £7,695.50).
+        #expect(csv.value("headline", "year_to_date", "delivered_gbp") == "231274.38")
+        // The quarter: RT-1 NT1 6 × ¼ × £30,782 = £46,173.00, NT10 18 × £224.07 = £4,033.26, NT18 £134,933.68;
+        // RT-5 NT1 0.5 × ¼ × £30,782 = £3,847.75. Total £188,987.69.
+        #expect(csv.value("headline", "period", "delivered_gbp") == "188987.69")
+        #expect(csv.value("quarter", "2025-26-Q2", "delivered_gbp") == "188987.69")
+        // Q1: RT-1 NT1 5 (the corrected figure) × ¼ × £30,782 = £38,477.50 and NT10 17 × £224.07 = £3,809.19.
+        #expect(csv.value("quarter", "2025-26-Q1", "delivered_gbp") == "42286.69")
         #expect(csv.value("quarter", "2025-26-Q3", "reached") == "no")
         #expect(csv.value("quarter", "2025-26-Q3", "delivered_gbp") == nil)
         // Pledges dated in 2025-26 up to the period: RT-3 only (NT10 52 × £224.07 + NT29 100 × £16.09).
@@ -121,9 +122,10 @@ struct CabinetReportFiguresTests {
         let csv = CabinetCSV(CabinetReport.render(.csv, snapshot: earlier, reconciliation: reconciliation, generatedAt: "t"))
         #expect(csv.value("head", "ledger", "position") == String(head - 2))
         #expect(csv.value("portfolio", "portfolio", "delivered_gbp") == reconciliation.portfolio.amounts.delivered.plain)
-        // Before RT-1's Q2 return and the correction: Q1 NT1 is still 6, and Q2 has RT-5's £15,391.00 only.
-        #expect(csv.value("quarter", "2025-26-Q2", "delivered_gbp") == "15391.00")
-        #expect(csv.value("quarter", "2025-26-Q1", "delivered_gbp") == "188501.19")
+        // Before RT-1's Q2 return and the correction: Q1 NT1 is still 6 (1.5 FTE-years, £46,173.00, with
+        // NT10's £3,809.19), and Q2 has RT-5's £3,847.75 only.
+        #expect(csv.value("quarter", "2025-26-Q2", "delivered_gbp") == "3847.75")
+        #expect(csv.value("quarter", "2025-26-Q1", "delivered_gbp") == "49982.19")
     }
 
     @Test("the capped headline: each commitment line counted at most at its expected, to the penny, beside the uncapped figure")
@@ -136,9 +138,10 @@ struct CabinetReportFiguresTests {
         #expect(csv.value("headline", "to_date", "capped_delivered_gbp") == capped.plain)
         #expect(csv.value("portfolio", "portfolio", "capped_delivered_gbp") == capped.plain)
         #expect(csv.value("headline", "to_date", "delivered_gbp") == reconciliation.portfolio.amounts.delivered.plain, "the uncapped figure is kept")
-        // RT-1 delivered NT1 11 × £30,782 = £338,602.00 against about £123,353 expected: only the expected counts.
-        let nt1 = try #require(reconciliation.contracts.first { $0.reference == "RT-1" }?.lines.first { $0.measure == "NT1" })
-        #expect(nt1.amounts.delivered == Money(pence: 33_860_200))
+        // RT-1 delivered NT18 £140,000 × £0.963812 = £134,933.68 against £104,603.50 expected: only the expected counts.
+        let nt18 = try #require(reconciliation.contracts.first { $0.reference == "RT-1" }?.lines.first { $0.measure == "NT18" })
+        #expect(nt18.amounts.delivered == Money(pence: 13_493_368))
+        #expect(nt18.amounts.capped == Money(pence: 10_460_350))
         #expect(capped < reconciliation.portfolio.amounts.delivered)
         #expect(capped <= reconciliation.portfolio.amounts.expected)
         let percent = CabinetReportCSV_percent(capped, reconciliation.portfolio.amounts.expected)
@@ -158,12 +161,13 @@ struct CabinetReportFiguresTests {
     @Test("outcomes as counts, worked by hand: jobs, apprenticeship weeks, each £ spend measure alone")
     func outcomeCounts() throws {
         let csv = CabinetCSV(try CabinetReportFixture().report(.csv))
-        // Jobs (no. people FTE): RT-1 NT1 5 + 6 (Q1 corrected, Q2), RT-5 NT1 1 (2024-25-Q3) + 0.5 (Q2).
-        #expect(csv.value("outcome", "no. people FTE", "delivered_quantity") == "12.5")
-        #expect(csv.value("outcome", "no. people FTE", "delivered_in_period_quantity") == "6.5")
-        #expect(csv.value("outcome", "no. people FTE", "delivered_in_year_quantity") == "11.5")
+        // Jobs (no. people FTE, a level): RT-1 NT1 5 + 6 FTE held (Q1 corrected, Q2), RT-5 NT1 1 (2024-25-Q3)
+        // + 0.5 (Q2), each a quarter of a year: (5 + 6 + 1 + 0.5) × ¼ = 3.125 FTE-years, never 12.5.
+        #expect(csv.value("outcome", "no. people FTE", "delivered_quantity") == "3.125")
+        #expect(csv.value("outcome", "no. people FTE", "delivered_in_period_quantity") == "1.625")
+        #expect(csv.value("outcome", "no. people FTE", "delivered_in_year_quantity") == "2.875")
         #expect(csv.value("outcome", "no. people FTE", "committed_quantity") == "27")
-        #expect(csv.value("outcome", "no. people FTE", "label") == "Jobs (people, full-time equivalent)")
+        #expect(csv.value("outcome", "no. people FTE", "label") == "Jobs (full-time equivalent years of employment)")
         // Apprenticeship weeks (NT10): RT-1 17 + 18; RT-3 committed 52, nothing returned.
         #expect(csv.value("outcome", "no. weeks", "delivered_quantity") == "35")
         #expect(csv.value("outcome", "no. weeks", "delivered_in_period_quantity") == "18")
@@ -191,12 +195,12 @@ struct CabinetReportFiguresTests {
         }
         #expect(csv.value("trend", "2025-26-Q1", "label") == "Last quarter")
         #expect(csv.value("trend", "2024-25-Q2", "label") == "Same quarter last year")
-        // Last quarter's own delivery is the year's Q1 (corrections included): £157,719.19.
-        #expect(csv.value("trend", "2025-26-Q1", "delivered_in_quarter_gbp") == "157719.19")
+        // Last quarter's own delivery is the year's Q1 (corrections included): £42,286.69.
+        #expect(csv.value("trend", "2025-26-Q1", "delivered_in_quarter_gbp") == "42286.69")
         #expect(csv.value("trend", "2025-26-Q2", "delivered_in_quarter_gbp") == csv.value("headline", "period", "delivered_gbp"))
         // A year before, only RT-5 ran, and its first return was for 2024-25-Q3.
         #expect(csv.value("trend", "2024-25-Q2", "delivered_in_quarter_gbp") == "0.00")
-        #expect(csv.value("trend_outcome", "2025-26-Q1 no. people FTE", "delivered_in_quarter") == "5")
+        #expect(csv.value("trend_outcome", "2025-26-Q1 no. people FTE", "delivered_in_quarter") == "1.25")
     }
 
     @Test("delivery by area and the evidence behind the figures")
@@ -209,7 +213,8 @@ struct CabinetReportFiguresTests {
         #expect(csv.value("area", "Preston", "delivered_gbp") == reconciliation.portfolio.amounts.delivered.plain)
         #expect(csv.value("area", "Preston", "expected_gbp") == reconciliation.portfolio.amounts.expected.plain)
         #expect(csv.value("area", "Preston", "contracts") == "3")
-        #expect(csv.value("area", "Preston", "under_delivering") == "1")
+        // RT-3 (nothing returned) and RT-5 (0.375 FTE-years against about 1.46 expected).
+        #expect(csv.value("area", "Preston", "under_delivering") == "2")
         // RT-1: two returns, five pledged figures (Q1 NT1 corrected), NT28 unpledged; RT-3: none, Q1 late; RT-5: two returns,
         // none for 2024-25-Q1, Q2 and Q4 and 2025-26-Q1.
         #expect(csv.value("evidence", "total", "returns") == "4")

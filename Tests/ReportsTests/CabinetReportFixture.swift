@@ -54,7 +54,7 @@ struct CabinetReportFixture {
             register("RT-1", Self.awkwardTitle, value: "£4,250,000"), assess("RT-1"),
             #"{"command": "weighting.decide", "contract": "RT-1", \#(officer), "effectiveDate": "2025-02-10", "percent": "10", "basis": "policy-minimum"}"#,
             award("RT-1", "North Roads Ltd"),
-            #"{"command": "pledge.record", "contract": "RT-1", \#(officer), "effectiveDate": "2025-03-14", "catalog": "portal-003@003.1", "lines": [{"measure": "NT1", "quantity": "24"}, {"measure": "NT10", "quantity": "70"}, {"measure": "NT18", "quantity": "650000"}, {"measure": "CBC5 RBC1", "quantity": "840000"}]}"#,
+            #"{"command": "pledge.record", "contract": "RT-1", \#(officer), "effectiveDate": "2025-03-14", "catalog": "portal-003@003.2", "lines": [{"measure": "NT1", "quantity": "24"}, {"measure": "NT10", "quantity": "70"}, {"measure": "NT18", "quantity": "650000"}, {"measure": "CBC5 RBC1", "quantity": "840000"}]}"#,
             register("RT-2", "Flood-modelling licence", value: "£450,000"), assess("RT-2"),
             #"{"command": "exemption.request", "contract": "RT-2", \#(officer), "effectiveDate": "2025-01-28", "businessCaseReference": "BC-2025-007", "reason": "Single proprietary supplier"}"#,
             #"{"command": "exemption.decide", "contract": "RT-2", \#(head), "effectiveDate": "2025-02-04", "decision": "granted", "businessCaseReference": "BC-2025-007", "reason": "No delivery on site; no social value market"}"#,

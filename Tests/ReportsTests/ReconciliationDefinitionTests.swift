@@ -34,13 +34,28 @@ struct ReconciliationDefinitionTests {
                 #expect(reconciliation.contracts.count == snapshot.contracts.filter { $0.commitmentCatalog != nil }.count, "\(name)")
                 for contract in reconciliation.contracts {
                     let projection = try #require(snapshot.contract(contract.reference))
-                    Self.check(contract, against: projection, period: period, reportingDate: reconciliation.reportingDate, name: name)
+                    let catalog = projection.commitmentCatalog.flatMap { snapshot.reference.catalog(reference: $0) }
+                    Self.check(contract, against: projection, catalog: catalog, period: period, reportingDate: reconciliation.reportingDate, name: name)
                 }
             }
         }
     }
 
-    static func check(_ c: ContractReconciliation, against p: ContractProjection, period: FinancialQuarter, reportingDate: CalendarDate, name: String) {
+    /// A quarter's return as delivery (docs/rules.md "Levels and flows"), worked from the days of the calendar.
+    static func accrued(_ quantity: ExactDecimal, _ accrual: Accrual, quarter: FinancialQuarter, start: CalendarDate, end: CalendarDate, spread: Int) -> ExactDecimal {
+        switch accrual {
+        case .addsUp: return quantity
+        case .levelPerYear: return quantity * ExactDecimal(units: 25, scale: 2)
+        case .levelOverTerm:
+            let first = max(quarter.firstDay, start), last = min(quarter.lastDay, end)
+            let days = first > last ? 0 : Int(last.daysSinceEpoch - first.daysSinceEpoch) + 1
+            return (quantity * ExactDecimal(days)).divided(by: ExactDecimal(spread), decimals: 4)
+        }
+    }
+
+    static func check(
+        _ c: ContractReconciliation, against p: ContractProjection, catalog: Catalog?, period: FinancialQuarter, reportingDate: CalendarDate, name: String
+    ) {
         let start = max(p.startDate, p.pledgedOn ?? p.startDate)
         let spread = max(1, Int(p.endDate.daysSinceEpoch - start.daysSinceEpoch) + 1)
         let elapsed = min(spread, max(0, Int(reportingDate.daysSinceEpoch - start.daysSinceEpoch) + 1))
@@ -49,19 +64,30 @@ struct ReconciliationDefinitionTests {
         #expect(c.unpledged == figures.filter { !$0.pledged }, "\(name) \(period) \(c.reference) unpledged")
         #expect(c.lines.map(\.measure) == p.lines.map(\.measure), "\(name) \(period) \(c.reference) lines")
         for (line, committed) in zip(c.lines, p.lines) {
-            let delivered = figures.filter { $0.pledged && $0.measure == committed.measure }
+            let accrual = catalog?.measure(committed.measure)?.accrual ?? .addsUp
+            let delivered = figures.filter { $0.pledged && $0.measure == committed.measure }.map {
+                (quarter: $0.quarter, quantity: accrued($0.quantity, accrual, quarter: $0.quarter, start: start, end: p.endDate, spread: spread))
+            }
             let quantity = delivered.reduce(ExactDecimal.zero) { $0 + $1.quantity }
             let byQuarter = delivered.reduce(into: [FinancialQuarter: ExactDecimal]()) { $0[$1.quarter, default: .zero] = $0[$1.quarter, default: .zero] + $1.quantity }
             let current = committed.current?.value ?? .zero
             let expected = Money.rounding((current.decimal * ExactDecimal(elapsed)).divided(by: ExactDecimal(spread), decimals: 2))
             let label = "\(name) \(period) \(c.reference) \(line.measure)"
-            // Descriptions too: a quantity prints with its scale, so 16.090 must stay 16.090.
-            #expect(line.deliveredQuantity.description == quantity.description, "\(label) delivered quantity")
-            #expect(line.byQuarter.mapValues(\.description) == byQuarter.mapValues(\.description), "\(label) by quarter")
+            // Descriptions too for flows: a quantity prints with its scale, so 16.090 must stay 16.090.
+            if accrual == .addsUp {
+                #expect(line.deliveredQuantity.description == quantity.description, "\(label) delivered quantity")
+                #expect(line.byQuarter.mapValues(\.description) == byQuarter.mapValues(\.description), "\(label) by quarter")
+            }
+            #expect(line.deliveredQuantity == quantity, "\(label) delivered quantity")
+            #expect(line.byQuarter == byQuarter, "\(label) by quarter")
             #expect(line.proxy == (committed.current?.proxy ?? committed.original?.proxy), "\(label) proxy")
             #expect(line.amounts.expected == expected, "\(label) expected £")
             #expect(line.amounts.delivered == (line.proxy.map { Money.lineValue(quantity: quantity, proxy: $0) } ?? .zero), "\(label) delivered £")
+            #expect(line.amounts.capped == min(line.amounts.delivered, expected), "\(label) capped £")
         }
+        let capped = c.lines.reduce(Money.zero) { $0 + min($1.amounts.delivered, $1.amounts.expected) }
+        #expect(c.amounts.capped == capped, "\(name) \(period) \(c.reference) capped")
+        #expect(c.amounts.rating == PerformanceRating.rating(delivered: capped.decimal, expected: c.amounts.expected.decimal), "\(name) \(period) \(c.reference) rated capped")
     }
 
     @Test("roll-ups by theme, priority and supplier equal line-by-line sums, and contracts run worst rated first")
@@ -112,6 +138,7 @@ extension Amounts {
         original += other.original
         current += other.current
         delivered += other.delivered
+        capped += other.capped
         expected += other.expected
     }
 }

@@ -108,7 +108,7 @@ struct Scenario {
     /// As ``awarded(value:start:end:)``, with a pledge of NT1 24 and NT10 70 under portal-003.
     static func pledged(start: String = "2025-04-01", end: String = "2028-03-31") throws -> Scenario {
         var scenario = try awarded(start: start, end: end)
-        try scenario.run(.recordPledge(catalog: "portal-003@003.1", lines: lines([("NT1", "24"), ("NT10", "70")]), statedValues: [:]))
+        try scenario.run(.recordPledge(catalog: "portal-003@003.2", lines: lines([("NT1", "24"), ("NT10", "70")]), statedValues: [:]))
         return scenario
     }
 }

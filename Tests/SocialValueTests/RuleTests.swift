@@ -221,7 +221,7 @@ struct RuleTests {
     func quarterBeforeAward(quarter: String, rule: DomainError.Rule?) throws {
         // Term from 2024-04-01; awarded on 2025-03-14, in 2024-25-Q4.
         var scenario = try Scenario.awarded(start: "2024-04-01")
-        try scenario.run(.recordPledge(catalog: "portal-003@003.1", lines: Scenario.lines([("NT1", "24")]), statedValues: [:]))
+        try scenario.run(.recordPledge(catalog: "portal-003@003.2", lines: Scenario.lines([("NT1", "24")]), statedValues: [:]))
         let action = ContractAction.reportDelivery(quarter: FinancialQuarter(quarter)!, lines: Scenario.lines([("NT1", "1")], evidence: "E"), attributionConfirmed: true)
         #expect(scenario.refusal(action, by: Scenario.supplier) == rule)
     }
@@ -345,9 +345,9 @@ struct RuleTests {
         var scenario = try Scenario.awarded()
         let error = scenario.refusalError(.recordPledge(catalog: "portal-003", lines: Scenario.lines([("NT100", "2")]), statedValues: [:]))
         #expect(error?.rule == .unknownMeasure)
-        #expect(error?.message == "measure NT100 is not in catalog portal-003@003.1 (did you mean NT10?)")
+        #expect(error?.message == "measure NT100 is not in catalog portal-003@003.2 (did you mean NT10?)")
         let far = scenario.refusalError(.recordPledge(catalog: "portal-003", lines: Scenario.lines([("WATER-1", "2")]), statedValues: [:]))
-        #expect(far?.message == "measure WATER-1 is not in catalog portal-003@003.1", "nothing close: no suggestion")
+        #expect(far?.message == "measure WATER-1 is not in catalog portal-003@003.2", "nothing close: no suggestion")
     }
 
     @Test("a correction must reference a return of this contract, and say why")

@@ -24,9 +24,9 @@ struct SeedPledgeTests {
     func lineByLine() throws {
         var scenario = try Scenario.awarded()
         let lines = Scenario.lines(Self.table.map { ($0.0, $0.1) })
-        let events = try scenario.run(.recordPledge(catalog: "portal-003@003.1", lines: lines, statedValues: [:]), by: Scenario.procurement)
+        let events = try scenario.run(.recordPledge(catalog: "portal-003@003.2", lines: lines, statedValues: [:]), by: Scenario.procurement)
         guard case .pledgeRecorded(let pledge) = events.first else { Issue.record("no pledge"); return }
-        let catalog = try #require(Scenario.shipped.catalog("portal-003", version: "003.1"))
+        let catalog = try #require(Scenario.shipped.catalog("portal-003", version: "003.2"))
         #expect(pledge.lines.count == Self.table.count)
         for (line, (code, answer, expected)) in zip(pledge.lines, Self.table) {
             #expect(line.measure == code)
@@ -46,7 +46,7 @@ struct SeedPledgeTests {
 
     @Test("the shipped catalogs carry the seed's proxy values exactly as printed, marked with their source")
     func shippedProxies() throws {
-        let catalog = try #require(Scenario.shipped.catalog("portal-003", version: "003.1"))
+        let catalog = try #require(Scenario.shipped.catalog("portal-003", version: "003.2"))
         #expect(catalog.measures.count == 22)
         #expect(catalog.measure("NT18")?.proxy?.description == "0.963812")
         #expect(catalog.measure("NT32")?.proxy?.description == "0.02223")

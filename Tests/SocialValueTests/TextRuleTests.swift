@@ -50,7 +50,7 @@ struct TextRuleTests {
         }
 
         var scenario = try Scenario.awarded()
-        let nul = try #require(refusal(of: .recordPledge(catalog: "portal-003@003.1", lines: Scenario.lines([("NT10", "1"), ("NT1\u{0}", "24")]), statedValues: [:]), in: &scenario))
+        let nul = try #require(refusal(of: .recordPledge(catalog: "portal-003@003.2", lines: Scenario.lines([("NT10", "1"), ("NT1\u{0}", "24")]), statedValues: [:]), in: &scenario))
         #expect(nul.rule == .invalidIdentifier)
         #expect(nul.message.hasPrefix("lines[1].measure \"NT1\\u{0}\""), "NUL is named, never priced as NT1: \(nul)")
         #expect(scenario.state.pledge == nil)
@@ -69,7 +69,7 @@ struct TextRuleTests {
         var scenario = try Scenario.awarded()
         let catalog = try #require(refusal(of: .recordPledge(catalog: "portal-003@../x", lines: Scenario.lines([("NT1", "1")]), statedValues: [:]), in: &scenario))
         #expect(catalog.rule == .invalidIdentifier && catalog.message.hasPrefix("catalog "), "\(catalog)")
-        #expect(refusal(of: .recordPledge(catalog: "portal-003@003.1", lines: Scenario.lines([("NT1", "1")]), statedValues: [:]), in: &scenario) == nil)
+        #expect(refusal(of: .recordPledge(catalog: "portal-003@003.2", lines: Scenario.lines([("NT1", "1")]), statedValues: [:]), in: &scenario) == nil)
         // A version may hold '+', as the version an import with --add-measures publishes does; an id may not.
         #expect(TextRules.identifierProblem("003.1+import-1a2b3c4d", .version) == nil)
         #expect(TextRules.identifierProblem("+1", .version) != nil)

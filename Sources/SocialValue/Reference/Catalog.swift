@@ -14,7 +14,7 @@ public struct Catalog: Sendable, Equatable {
     public let order: [String]
     public let document: JSONValue
 
-    /// `lancashire-toms@2024.1`.
+    /// `lancashire-toms@2024.2`.
     public var reference: String { "\(id)@\(version)" }
 
     public func measure(_ code: String) -> Measure? { measures[code] }
@@ -31,6 +31,10 @@ public struct Measure: Sendable, Equatable {
     public let proxy: ExactDecimal?
     public let proxySource: String?
     public let priorities: [String: [String]]
+    /// Whether returns add up or state a level (`returns` in the document; add-up when absent).
+    public let accrual: Accrual
+    /// The source's words that decide ``accrual``, e.g. "hired or retained … for one year".
+    public let accrualSource: String?
 
     public var isRecordOnly: Bool { proxy.map(\.isZero) ?? true }
 
@@ -55,7 +59,9 @@ extension Catalog {
         effectiveDate = try reader.date("effectiveDate")
         priorityFrameworks = try reader.strings("priorityFrameworks")
         let list = try reader.objects("measures") { entry throws(InputError) -> Measure in
-            try entry.onlyFields(["code", "theme", "outcome", "description", "unit", "proxyValueGBP", "proxySource", "priorities"])
+            try entry.onlyFields([
+                "code", "theme", "outcome", "description", "unit", "proxyValueGBP", "proxySource", "priorities", "returns", "returnsSource",
+            ])
             var priorities: [String: [String]] = [:]
             if let object = try entry.optionalObject("priorities") {
                 for key in object.members.keys { priorities[key] = try object.strings(key) }
@@ -64,7 +70,7 @@ extension Catalog {
                 code: try entry.string("code"), theme: try entry.string("theme"), outcome: try entry.optionalString("outcome"),
                 description: try entry.string("description"), unit: try entry.string("unit"),
                 proxy: try entry.optionalDecimal("proxyValueGBP"), proxySource: try entry.optionalString("proxySource"),
-                priorities: priorities)
+                priorities: priorities, accrual: try Self.accrual(entry), accrualSource: try entry.optionalString("returnsSource"))
         }
         var measures: [String: Measure] = [:]
         for (index, measure) in list.enumerated() {
@@ -75,5 +81,13 @@ extension Catalog {
         self.measures = measures
         order = list.map(\.code)
         self.document = document
+    }
+
+    private static func accrual(_ entry: FieldReader) throws(InputError) -> Accrual {
+        guard let text = try entry.optionalString("returns") else { return .addsUp }
+        guard let accrual = Accrual(rawValue: text) else {
+            throw entry.fail("returns", "\(DisplayText.quoted(text)) is not one of \(Accrual.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return accrual
     }
 }

@@ -10,7 +10,7 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Record the pledge: measures and quantities, priced under a catalog version.",
                 discussion: """
-                  svledger pledge record --contract LCC-2025-014 --catalog portal-003@003.1 \\
+                  svledger pledge record --contract LCC-2025-014 --catalog portal-003@003.2 \\
                       --line NT1=24 --line NT10=70 --line NT18=650000 --actor ... --role ...
                   or --lines pledge.csv with the header measure,quantity.
 

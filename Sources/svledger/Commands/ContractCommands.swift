@@ -210,7 +210,7 @@ extension Root {
                 discussion: """
                   --offers is a CSV file with the header bidder,measure,quantity,qualitativeScore;
                   --score gives each bidder's social value score within the weighting:
-                    svledger bids evaluate --contract LCC-2025-014 --catalog lancashire-toms@2024.1 \\
+                    svledger bids evaluate --contract LCC-2025-014 --catalog lancashire-toms@2024.2 \\
                         --offers offers.csv --score "North Roads Ltd=8.5" --score "Acme=6" ...
                 """)
             @OptionGroup var ledger: LedgerOptions
