@@ -30,7 +30,7 @@ enum CabinetReportCSV {
             rows.add("headline", key, "rating", w.rating.rawValue)
             rows.add("headline", key, "capped_delivered_gbp", w.capped.plain)
             rows.add("headline", key, "capped_vs_expected_percent", percent(w.capped, w.expected))
-            rows.add("headline", key, "capped_rating", w.cappedRating.rawValue)
+            rows.add("headline", key, "capped_rating", w.rating.rawValue)
         }
         rows.add("headline", "to_date", "shown_as_year_to_date", m.toDateIsYearToDate ? "yes" : "no")
         rows.amounts("portfolio", "portfolio", m.figures.portfolio)

@@ -15,6 +15,7 @@ enum CabinetReportCharts {
     static let pledged = Series(name: "Committed (current commitment)", style: "fill-pledged")
     static let expected = Series(name: "Expected to date", style: "fill-expected")
     static let delivered = Series(name: "Delivered to date", style: "fill-delivered")
+    static let beyond = Series(name: "Delivered beyond what was expected", style: "fill-beyond")
 
     static let width = 960.0
 
@@ -103,6 +104,9 @@ enum CabinetReportCharts {
 
     /// Vertical bars for the four quarters of the financial year: expected and delivered £ in each
     /// quarter up to the period; later quarters are drawn as empty, labelled "not yet reached".
+    /// The delivered bar is split at the capped figure, the one that is rated: the solid part
+    /// counts, the part above it (delivery beyond what was expected of its lines) is drawn light
+    /// and labelled apart, so that over-delivery never looks like a rating it does not earn.
     static func quarters(_ quarters: [CabinetQuarter], id: String) -> String {
         let left = 84.0, right = 20.0, top = 48.0, plotHeight = 240.0
         let plotBottom = top + plotHeight, height = plotBottom + 52
@@ -111,11 +115,13 @@ enum CabinetReportCharts {
         let scale = Scale(maximum: quarters.map { max($0.expected, $0.delivered) }.max() ?? .zero)
         let description = quarters.map { q in
             q.reached
-                ? "\(q.quarter): expected \(q.expected.formatted), delivered \(q.delivered.formatted)."
+                ? "\(q.quarter): expected \(q.expected.formatted), delivered \(q.delivered.formatted), of which \(q.capped.formatted) counts in the rating (capped)."
                 : "\(q.quarter): not yet reached."
         }.joined(separator: " ")
         var svg = open(id: id, height: height, title: "Social value delivered by quarter, \(quarters.first?.quarter.financialYear ?? "")", description: description)
-        svg += legend([expected, delivered], y: 14, names: ["Expected in the quarter", "Delivered in the quarter"])
+        svg += legend(
+            [expected, delivered, beyond], y: 14,
+            names: ["Expected in the quarter", "Delivered, rated (capped)", "Delivered beyond expected (not rated)"])
         for tick in scale.ticks {
             let y = plotBottom - plotHeight * scale.fraction(tick)
             svg += #"<line class="grid" x1="\#(n(left))" y1="\#(n(y))" x2="\#(n(width - right))" y2="\#(n(y))"/>"#
@@ -135,8 +141,16 @@ enum CabinetReportCharts {
             for (offset, (series, word, value)) in [(expected, "expected", quarter.expected), (delivered, "delivered", quarter.delivered)].enumerated() {
                 let x = centre - barWidth - gap / 2 + Double(offset) * (barWidth + gap)
                 let length = plotHeight * scale.fraction(value)
-                svg += #"<rect class="\#(series.style)" x="\#(n(x))" y="\#(n(plotBottom - length))" width="\#(n(barWidth))" height="\#(n(length))"><title>\#(quarter.quarter) \#(word): \#(value.formatted)</title></rect>"#
-                svg += #"<text class="value" x="\#(n(x + barWidth / 2))" y="\#(n(plotBottom - length - 6))" text-anchor="middle">\#(CabinetReportText.compactMoney(value))</text>"#
+                if offset == 1, quarter.delivered > quarter.capped {
+                    let solid = plotHeight * scale.fraction(quarter.capped)
+                    svg += #"<rect class="\#(series.style)" x="\#(n(x))" y="\#(n(plotBottom - solid))" width="\#(n(barWidth))" height="\#(n(solid))"><title>\#(quarter.quarter) delivered, rated (capped): \#(quarter.capped.formatted)</title></rect>"#
+                    svg += #"<rect class="\#(beyond.style)" x="\#(n(x))" y="\#(n(plotBottom - length))" width="\#(n(barWidth))" height="\#(n(max(0, length - solid)))"><title>\#(quarter.quarter) delivered beyond what was expected (not rated): \#((quarter.delivered - quarter.capped).formatted)</title></rect>"#
+                    svg += #"<text class="value" x="\#(n(x + barWidth / 2))" y="\#(n(plotBottom - length - 20))" text-anchor="middle">\#(CabinetReportText.compactMoney(value))</text>"#
+                    svg += #"<text class="tick" x="\#(n(x + barWidth / 2))" y="\#(n(plotBottom - length - 6))" text-anchor="middle">rated \#(CabinetReportText.compactMoney(quarter.capped))</text>"#
+                } else {
+                    svg += #"<rect class="\#(series.style)" x="\#(n(x))" y="\#(n(plotBottom - length))" width="\#(n(barWidth))" height="\#(n(length))"><title>\#(quarter.quarter) \#(word): \#(value.formatted)</title></rect>"#
+                    svg += #"<text class="value" x="\#(n(x + barWidth / 2))" y="\#(n(plotBottom - length - 6))" text-anchor="middle">\#(CabinetReportText.compactMoney(value))</text>"#
+                }
             }
         }
         return svg + "</svg>"

@@ -247,10 +247,8 @@ public struct CabinetWindow: Sendable, Equatable {
     public let capped: Money
 
     public var variance: Money { delivered - expected }
-    /// The rating of the uncapped figures (the reconciliation's, to date).
-    public var rating: PerformanceRating { PerformanceRating.rating(delivered: delivered.decimal, expected: expected.decimal) }
-    /// The rating of the capped figures: the headline's.
-    public var cappedRating: PerformanceRating { PerformanceRating.rating(delivered: capped.decimal, expected: expected.decimal) }
+    /// The rating: of the capped figures, as every rating is (docs/rules.md "Rating").
+    public var rating: PerformanceRating { PerformanceRating.rating(delivered: capped.decimal, expected: expected.decimal) }
 
     /// Whether two windows show the same figures (the year to date and to date, when every
     /// commitment began this year): contracts, expected, delivered and capped (pledges, which

@@ -108,7 +108,7 @@ enum CabinetReportHTML {
         for (index, (label, value)) in Wording.keyRows.enumerated() {
             html += "<tr\(index == Wording.keyHeadlineRow ? " class=\"key\"" : "")><th scope=\"row\">\(Text.html(label))</th>" + cells(value) + "</tr>\n"
             if index == Wording.keyHeadlineRow {
-                html += "<tr><th scope=\"row\">Rating, capped</th>" + columns.map { "<td class=\"num\">\($0.window.map { badge($0.cappedRating) } ?? "—")</td>" }.joined() + "</tr>\n"
+                html += "<tr><th scope=\"row\">Rating, capped</th>" + columns.map { "<td class=\"num\">\($0.window.map { badge($0.rating) } ?? "—")</td>" }.joined() + "</tr>\n"
             }
         }
         for outcome in Wording.keyOutcomes(m) {
@@ -236,7 +236,7 @@ enum CabinetReportHTML {
         html += CabinetReportCharts.quarters(m.quarters, id: "chart-quarters")
         html += "\n<figcaption>Social value expected and delivered in each quarter of the financial year. Quarters after \(Text.html(m.period.description)) are not yet reached.</figcaption>\n</figure>\n"
         html += "<table>\n<caption>Expected and delivered in each quarter (£ rounded per measure per quarter)</caption>\n"
-        html += "<thead><tr><th scope=\"col\">Quarter</th><th scope=\"col\">Months</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Delivered ÷ expected</th><th scope=\"col\" class=\"num\">Capped ÷ expected</th></tr></thead>\n<tbody>\n"
+        html += "<thead><tr><th scope=\"col\">Quarter</th><th scope=\"col\">Months</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Delivered ÷ expected, uncapped</th><th scope=\"col\" class=\"num\">Capped ÷ expected, rated</th></tr></thead>\n<tbody>\n"
         for q in m.quarters {
             let months = Text.span(q.quarter.firstDay, q.quarter.lastDay)
             if q.reached {
@@ -281,10 +281,10 @@ enum CabinetReportHTML {
 
     static func contracts(_ m: CabinetReportModel) -> String {
         var html = "<section aria-labelledby=\"contracts\">\n<h2 id=\"contracts\">Contracts, worst rated first</h2>\n"
-        html += "<p>Every contract with a social value commitment in force, rated on the council's scale (its cut-offs, with the Procurement Act 2023's four labels) at \(Text.html(Text.longDate(m.reportingDate))) from its uncapped figures; the capped share beside it counts each of its measures at most at what was expected of it.</p>\n"
+        html += "<p>Every contract with a social value commitment in force, rated on the council's scale (its cut-offs, with the Procurement Act 2023's four labels) at \(Text.html(Text.longDate(m.reportingDate))) from its capped share, which counts each of its measures at most at what was expected of it; the uncapped share beside it counts over-delivery in full.</p>\n"
         guard !m.figures.contracts.isEmpty else { return html + "<p class=\"empty\">None.</p>\n</section>\n" }
         let projections = Dictionary(m.scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
-        html += "<table class=\"contracts\">\n<thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Title and supplier</th><th scope=\"col\">Directorate and areas</th><th scope=\"col\" class=\"num\">Committed</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Delivered ÷ expected</th><th scope=\"col\" class=\"num\">Capped ÷ expected</th><th scope=\"col\">Rating</th></tr></thead>\n<tbody>\n"
+        html += "<table class=\"contracts\">\n<thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Title and supplier</th><th scope=\"col\">Directorate and areas</th><th scope=\"col\" class=\"num\">Committed</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Delivered ÷ expected, uncapped</th><th scope=\"col\" class=\"num\">Capped ÷ expected, rated</th><th scope=\"col\">Rating</th></tr></thead>\n<tbody>\n"
         for c in m.figures.contracts {
             let capped = c.lines.reduce(Money.zero) { $0 + CabinetFigures.cap($1.amounts.delivered, at: $1.amounts.expected) }
             let projection = projections[c.reference]
@@ -396,7 +396,7 @@ enum CabinetReportHTML {
             <section class="appendix" aria-labelledby="how-to-read">
             <h2 id="how-to-read">Appendix: how to read this report</h2>
             <p>\(Text.html(Wording.howToReadIntro))</p>
-            <table class="scale"><thead><tr><th scope="col">Rating</th><th scope="col">Delivered ÷ expected</th></tr></thead><tbody>
+            <table class="scale"><thead><tr><th scope="col">Rating</th><th scope="col">Capped ÷ expected</th></tr></thead><tbody>
 
             """
         for (rating, meaning) in Text.ratingCutOffs {

@@ -34,7 +34,7 @@ enum CabinetReportMarkdown {
         md += "## Background papers\n\n" + narrative(m.narrative?.blocks(.backgroundPapers))
 
         md += "## Appendix: how to read this report\n\n\(Text.markdown(Wording.howToReadIntro))\n\n"
-        md += table(["Rating", "Delivered ÷ expected"], numeric: [false, false], Text.ratingCutOffs.map { [$0.0.rawValue, $0.1] })
+        md += table(["Rating", "Capped ÷ expected"], numeric: [false, false], Text.ratingCutOffs.map { [$0.0.rawValue, $0.1] })
         md += Wording.definitions(m).map { "- **\(Text.markdown($0.term))** \(Text.markdown($0.meaning))\n" }.joined() + "\n"
 
         md += "## Where these figures come from\n\n\(Text.markdown(Wording.provenance))\n\n"
@@ -58,7 +58,7 @@ enum CabinetReportMarkdown {
         md += "### Key figures\n\n"
         let columns = Wording.keyColumns(m)
         var rows = Wording.keyRows.map { label, value in [label] + columns.map { $0.window.map(value) ?? "—" } }
-        rows.insert(["Rating, capped"] + columns.map { $0.window?.cappedRating.rawValue ?? "—" }, at: Wording.keyHeadlineRow + 1)
+        rows.insert(["Rating, capped"] + columns.map { $0.window?.rating.rawValue ?? "—" }, at: Wording.keyHeadlineRow + 1)
         rows += Wording.keyOutcomes(m).map { outcome in [outcome.label] + columns.map { Wording.keyQuantity(outcome, $0) } }
         md += table(["Figure"] + columns.map { "\($0.title) (\($0.detail))" }, numeric: [false] + columns.map { _ in true }, rows)
         md += "\(Text.markdown(Wording.keyCaption(m)))\n\n"
@@ -98,7 +98,7 @@ enum CabinetReportMarkdown {
 
         md += "## Delivery by quarter, \(m.period.financialYear)\n\n"
         md += table(
-            ["Quarter", "Months", "Expected", "Delivered", "Delivered ÷ expected", "Capped ÷ expected"], numeric: [false, false, true, true, true, true],
+            ["Quarter", "Months", "Expected", "Delivered", "Delivered ÷ expected, uncapped", "Capped ÷ expected, rated"], numeric: [false, false, true, true, true, true],
             m.quarters.map { q in
                 let months = Text.span(q.quarter.firstDay, q.quarter.lastDay)
                 guard q.reached else { return [q.quarter.description, months, "not yet reached", "", "", ""] }
@@ -128,7 +128,7 @@ enum CabinetReportMarkdown {
         let projections = Dictionary(m.scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
         md += "## Contracts, worst rated first\n\n"
         md += table(
-            ["Reference", "Title", "Supplier", "Directorate", "Areas", "Committed", "Expected", "Delivered", "Delivered ÷ expected", "Capped ÷ expected", "Rating"],
+            ["Reference", "Title", "Supplier", "Directorate", "Areas", "Committed", "Expected", "Delivered", "Delivered ÷ expected, uncapped", "Capped ÷ expected, rated", "Rating"],
             numeric: [false, false, false, false, false, true, true, true, true, true, false],
             f.contracts.map { c in
                 let capped = c.lines.reduce(Money.zero) { $0 + CabinetFigures.cap($1.amounts.delivered, at: $1.amounts.expected) }

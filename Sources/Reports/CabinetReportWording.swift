@@ -105,7 +105,8 @@ enum CabinetReportWording {
         "How the overall position is stated: first, how many contracts have each rating, because no single total can show them all. "
         + "Then the value delivered against the value expected by the reporting date, with each commitment line (one measure of one contract) "
         + "counted at most at 100% of what was expected of it, so that one contract's over-delivery cannot hide another's shortfall. "
-        + "The uncapped figure, which the rating scale applies to each contract, is shown beside it."
+        + "Every rating, of a contract, a theme, a quarter or the whole, is worked this way; the uncapped figure, which counts "
+        + "over-delivery in full, is shown beside it."
 
     // MARK: - Key figures: the trend and the windows in one table
 

@@ -4912,7 +4912,7 @@ let openAPIDocument = ##"""
             ]
           },
           "figures": {
-            "description": "The digest of the figures a read shows (Schemas/README.md §10): the SHA-256 of the svledger-figures/1 file of the whole portfolio's reconciliation for the period at the reporting date, which `svledger figures` prints and tools/reconcile_ledger.py recomputes from the log alone.",
+            "description": "The digest of the figures a read shows (Schemas/README.md §10): the SHA-256 of the svledger-figures/2 file of the whole portfolio's reconciliation for the period at the reporting date, which `svledger figures` prints and tools/reconcile_ledger.py recomputes from the log alone.",
             "type": "object",
             "additionalProperties": false,
             "required": [
@@ -4924,7 +4924,7 @@ let openAPIDocument = ##"""
             ],
             "properties": {
               "format": {
-                "const": "svledger-figures/1"
+                "const": "svledger-figures/2"
               },
               "digest": {
                 "type": "string",

@@ -66,13 +66,13 @@ struct TimelineTests: LedgerCLISuite {
         let file = try svledger(["figures", "--period", "2025-26-Q3"]).stdout
         let digest = "sha256:" + SHA256.hash(data: Data(file.utf8)).map { String(format: "%02x", $0) }.joined()
         #expect(try svledger(["figures", "--period", "2025-26-Q3", "--digest"]).stdout == digest + "\n")
-        #expect(file.hasPrefix("svledger-figures/1\nhead,"))
+        #expect(file.hasPrefix("svledger-figures/2\nhead,"))
         #expect(file.contains("\nperiod,2025-26-Q3,2025-12-31\n"))
         for read in [["reconcile"], ["contracts"], ["show", "LCC-2025-014"]] {
             let json = try document(read + ["--period", "2025-26-Q3"])
             #expect(json["figures"]?["digest"] == .string(digest), "\(read)")
             let text = try svledger(read + ["--period", "2025-26-Q3"]).stdout
-            #expect(text.contains("figures \(digest) (svledger-figures/1, 2025-26-Q3 at 2025-12-31)"), "\(read): \(text.suffix(300))")
+            #expect(text.contains("figures \(digest) (svledger-figures/2, 2025-26-Q3 at 2025-12-31)"), "\(read): \(text.suffix(300))")
         }
         let html = try svledger(["report", "cabinet", "--period", "2025-26-Q3"]).stdout
         #expect(html.contains(digest))

@@ -14,8 +14,11 @@ extension Root {
             discussion: """
                 For each contract with a commitment: the original pledge and the current commitment,
                 delivered to date (corrections applied), expected to date (the commitment spread evenly
-                over its term up to the reporting date), the variance and a rating on the Procurement
-                Act 2023 scale; unpledged deliveries and late returns are listed apart.
+                over its term up to the reporting date), the variance and a rating: the capped
+                delivery (each line counted at most at its expected) against expected, on the council's
+                cut-offs with the Procurement Act 2023's four labels. A level (FTE employed, a rate)
+                counts the quarter's share of what was held, never the sum of the levels returned.
+                Unpledged deliveries and late returns are listed apart.
 
                   svledger reconcile --period 2025-26-Q2
                   svledger reconcile --contract LCC-2025-014 --as-of 2026-03-31
