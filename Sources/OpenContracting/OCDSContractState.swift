@@ -29,7 +29,8 @@ final class OCDSContractState {
     var supplier: String?
     var pledgedOn: CalendarDate?
     var lines: [String: Line] = [:]
-    /// Pledged quantities delivered, per measure and quarter, corrections replacing.
+    /// Pledged quantities delivered, per measure and quarter, corrections replacing; for a level,
+    /// the delivery its return stands for (docs/rules.md "Levels and flows").
     var delivered: [String: [FinancialQuarter: ExactDecimal]] = [:]
 
     init(_ registration: Registration) {
@@ -58,16 +59,22 @@ final class OCDSContractState {
 
     func withdraw(_ measure: String) { lines[measure]?.current = nil }
 
-    func record(_ line: DeliveryLine, quarter: FinancialQuarter) {
-        guard line.pledged else { return }
-        delivered[line.measure, default: [:]][quarter] = line.quantity
+    /// The delivery a returned quantity stands for in `quarter`: itself for a flow, the level ×
+    /// the quarter's share for a level.
+    func delivery(_ line: DeliveryLine, quarter: FinancialQuarter, accrual: Accrual) -> ExactDecimal {
+        accrual.delivered(line.quantity, in: quarter, spread: CommitmentSpread(termStart: startDate, termEnd: endDate, pledgedOn: pledgedOn))
     }
 
-    /// £ a delivered quantity is worth: its line's proxy, to the penny; £0 when the measure is
+    func record(_ line: DeliveryLine, quarter: FinancialQuarter, delivery: ExactDecimal) {
+        guard line.pledged else { return }
+        delivered[line.measure, default: [:]][quarter] = delivery
+    }
+
+    /// £ a delivery is worth: its line's proxy, to the penny; £0 when the measure is
     /// record-only or not committed (such delivery is shown, never added to pledged totals).
-    func value(of line: DeliveryLine) -> Money {
+    func value(of line: DeliveryLine, delivery: ExactDecimal) -> Money {
         guard line.pledged, let proxy = lines[line.measure]?.proxy else { return .zero }
-        return Money.lineValue(quantity: line.quantity, proxy: proxy)
+        return Money.lineValue(quantity: delivery, proxy: proxy)
     }
 
     /// The Procurement Act rating of one KPI for a quarter: pledged delivery up to and including

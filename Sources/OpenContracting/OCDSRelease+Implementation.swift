@@ -11,23 +11,29 @@ extension OCDSReleaseMaker {
         _ quarter: FinancialQuarter, _ lines: [DeliveryLine], corrects: EventID?, state: OCDSContractState
     ) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
-        for line in lines { state.record(line, quarter: quarter) }
-        let metrics = lines.map { line -> OCDSValue in
+        var metrics: [OCDSValue] = []
+        for line in lines {
             let committed = state.lines[line.measure]
+            let kind = committed.map { accrual(of: line.measure, catalog: $0.catalog) } ?? Accrual.addsUp
+            let delivery = state.delivery(line, quarter: quarter, accrual: kind)
+            state.record(line, quarter: quarter, delivery: delivery)
             var notes: [String] = []
+            if kind.isLevel {
+                notes.append("a level held in the quarter (\(kind.rawValue)): it delivers \(delivery.normalized) \(kind.accruedUnit(committed?.unit ?? "units")), which the value prices")
+            }
             if let corrects { notes.append("corrects event \(corrects); replaces the earlier figures") }
             if !line.pledged { notes.append("not a pledged measure: shown apart, not counted against the commitment") }
             let observation = OCDSValue.object(
                 ("id", .string(quarter.description)),
                 ("period", .object(("startDate", .day(quarter.firstDay)), ("endDate", .endOfDay(quarter.lastDay)))),
-                ("value", .gbp(state.value(of: line))), ("measure", .number(line.quantity)),
+                ("value", .gbp(state.value(of: line, delivery: delivery))), ("measure", .number(line.quantity)),
                 ("unit", committed.map { .object(("name", .string($0.unit))) }),
                 ("notes", notes.isEmpty ? nil : .string(notes.joined(separator: "; "))),
                 ("measureClassification", (line.pledged ? state.rating(of: line.measure, for: quarter) : nil).map(OCDSMeasureClassification.classification)))
-            return .object(
+            metrics.append(.object(
                 ("id", .string(line.measure)),
                 ("title", committed.flatMap { measureName(line.measure, catalog: $0.catalog) }.map(OCDSValue.string)),
-                ("observations", .array([observation])))
+                ("observations", .array([observation]))))
         }
         content.contracts = [Self.contract(state, ("implementation", metrics.isEmpty ? nil : .object(("metrics", .array(metrics)))))]
         return content

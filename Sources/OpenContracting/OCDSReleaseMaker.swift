@@ -72,8 +72,17 @@ public struct OCDSReleaseMaker {
 
     /// The name of a measure in the catalog a line was priced with (looked up once per catalog).
     mutating func measureName(_ code: String, catalog: String) -> String? {
+        measure(code, catalog: catalog)?.description
+    }
+
+    /// Whether a measure's returns add up or state a level, in the catalog a line was priced with.
+    mutating func accrual(of code: String, catalog: String) -> Accrual {
+        measure(code, catalog: catalog)?.accrual ?? .addsUp
+    }
+
+    private mutating func measure(_ code: String, catalog: String) -> Measure? {
         if catalogs[catalog] == nil { catalogs[catalog] = .some(reference.catalog(reference: catalog)) }
-        return catalogs[catalog]??.measure(code)?.description
+        return catalogs[catalog]??.measure(code)
     }
 
     /// The id every award of a contract takes: one award per contract.

@@ -27,8 +27,8 @@ struct OutputContractTests: LedgerCLISuite {
             #"{"command": "weighting.decide", "contract": "OC-1", "actor": {"id": "=cmd|' /C calc'!A0", "role": "Procurement Officer"}, "percent": "10", "basis": "policy-minimum", "reason": "+cmd|' /C calc'!A0"}"#,
             #"{"command": "contract.award", "contract": "OC-1", \#(head), "supplier": "\#(formula)", "valueGBP": "880000", "awardDate": "2025-03-20"}"#,
             #"{"command": "pledge.record", "contract": "OC-1", \#(officer), "effectiveDate": "2025-03-20", "catalog": "portal-003", "lines": [{"measure": "NT1", "quantity": "4"}, {"measure": "NT10", "quantity": "52"}]}"#,
-            #"{"command": "delivery.report", "contract": "OC-1", \#(officer), "quarter": "2025-26-Q1", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "1", "evidence": "@E1"}, {"measure": "NT29", "quantity": "10", "evidence": "-V1"}]}"#,
-            #"{"command": "delivery.report", "contract": "OC-1", \#(officer), "quarter": "2025-26-Q2", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "1", "evidence": "E2"}, {"measure": "NT10", "quantity": "26", "evidence": "A2"}]}"#,
+            #"{"command": "delivery.report", "contract": "OC-1", \#(officer), "quarter": "2025-26-Q1", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "4", "evidence": "@E1"}, {"measure": "NT29", "quantity": "10", "evidence": "-V1"}]}"#,
+            #"{"command": "delivery.report", "contract": "OC-1", \#(officer), "quarter": "2025-26-Q2", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "4", "evidence": "E2"}, {"measure": "NT10", "quantity": "26", "evidence": "A2"}]}"#,
         ]
         try svledger(["init"])
         let file = directory.child("commands.ndjson")

@@ -88,12 +88,12 @@ struct PlausibilityCLITests: LedgerCLISuite {
         guard case .array(let deliveries) = show["contract"]?["deliveries"] ?? .null else { Issue.record("no deliveries"); return }
         #expect(deliveries.contains { $0["measure"] == "NT1" && $0["quantity"] == "29" && $0["evidence"] == "HR-Q1-b" })
 
-        // 29 FTE against 24 × 91/1096 = 1.9927 expected by 2025-06-30; 10 weeks against 70 × 91/1096 = 5.8120.
+        // 29 FTE held in Q1 (a level: 29 × ¼ = 7.25 FTE-years) against 24 × 91/1096 = 1.9927 expected by 2025-06-30; 10 weeks against 70 × 91/1096 = 5.8120.
         let text = try svledger(["reconcile", "--contract", "LCC-2025-014", "--period", "2025-26-Q1"])
-        #expect(text.stdout.contains("check the evidence: LCC-2025-014 NT1 delivered 29 is more than twice the 1.9927 expected to date"), "\(text.stdout)")
+        #expect(text.stdout.contains("check the evidence: LCC-2025-014 NT1 delivered 7.25 is more than twice the 1.9927 expected to date"), "\(text.stdout)")
         let csv = try svledger(["reconcile", "--contract", "LCC-2025-014", "--period", "2025-26-Q1", "--format", "csv"])
         #expect(csv.stdout.split(separator: "\n").first?.hasSuffix(",rating,evidence_check") == true)
-        #expect(csv.stdout.contains(",delivered 29 is more than twice the 1.9927 expected to date"), "\(csv.stdout)")
+        #expect(csv.stdout.contains(",delivered 7.25 is more than twice the 1.9927 expected to date"), "\(csv.stdout)")
         let json = try JSONValue(parsing: try svledger(["reconcile", "--contract", "LCC-2025-014", "--period", "2025-26-Q1", "--format", "json"]).stdout)
         guard case .array(let contracts) = json["contracts"] ?? .null, case .array(let lines) = contracts.first?["lines"] ?? .null else {
             Issue.record("no lines")

@@ -22,8 +22,8 @@ struct ReadCommandTests: LedgerCLISuite {
             #"{"command": "weighting.decide", "contract": "RC-1", \#(officer), "percent": "10", "basis": "policy-minimum"}"#,
             #"{"command": "contract.award", "contract": "RC-1", \#(head), "supplier": "Safe Roads Ltd", "valueGBP": "880000", "awardDate": "2025-03-20"}"#,
             #"{"command": "pledge.record", "contract": "RC-1", \#(officer), "effectiveDate": "2025-03-20", "catalog": "portal-003", "lines": [{"measure": "NT1", "quantity": "4"}, {"measure": "NT10", "quantity": "52"}]}"#,
-            #"{"command": "delivery.report", "contract": "RC-1", \#(officer), "quarter": "2025-26-Q1", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "1", "evidence": "E1"}, {"measure": "NT29", "quantity": "10", "evidence": "V1"}]}"#,
-            #"{"command": "delivery.report", "contract": "RC-1", \#(officer), "quarter": "2025-26-Q2", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "1", "evidence": "E2"}, {"measure": "NT10", "quantity": "26", "evidence": "A2"}]}"#,
+            #"{"command": "delivery.report", "contract": "RC-1", \#(officer), "quarter": "2025-26-Q1", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "4", "evidence": "E1"}, {"measure": "NT29", "quantity": "10", "evidence": "V1"}]}"#,
+            #"{"command": "delivery.report", "contract": "RC-1", \#(officer), "quarter": "2025-26-Q2", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "4", "evidence": "E2"}, {"measure": "NT10", "quantity": "26", "evidence": "A2"}]}"#,
         ]
         try svledger(["init"])
         let file = directory.child("commands.ndjson")
@@ -36,7 +36,7 @@ struct ReadCommandTests: LedgerCLISuite {
         try makePortfolio()
         let json = try JSONValue(parsing: try svledger(["reconcile", "--period", "2025-26-Q4", "--format", "json"]).stdout)
         let contract = try #require(json["contracts"]?.arrayValue?.first)
-        // Delivered: NT1 2 × £30,782 = £61,564.00; NT10 26 × £224.07 = £5,825.82; total £67,389.82.
+        // Delivered: NT1 (a level) 4 FTE held in two quarters, 2 FTE-years × £30,782 = £61,564.00; NT10 26 × £224.07 = £5,825.82; total £67,389.82.
         #expect(contract["amounts"]?["delivered"] == "67389.82")
         #expect(contract["amounts"]?["expected"] == "134779.64", "the whole term has elapsed by 2026-03-31")
         #expect(contract["amounts"]?["rating"] == "requires improvement", "£67,389.82 / £134,779.64 = 50%")
