@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import LedgerValues
 
 /// What the report's author writes for the Cabinet, beside the figures: the summary, the
@@ -23,12 +24,13 @@ import LedgerValues
 public struct CabinetNarrative: Sendable, Equatable {
     /// The parts the author may write; a part not written reads "None given." in the report.
     public enum Part: String, Sendable, CaseIterable {
-        case summary, recommendation, commentary, consultations, risk, legal, financial, equality, backgroundPapers
+        case summary, keyDecision, recommendation, commentary, consultations, risk, legal, financial, equality, backgroundPapers
 
         /// The heading that starts the part in the file, and heads it in the report.
         public var heading: String {
             switch self {
             case .summary: "Summary"
+            case .keyDecision: "Key decision"
             case .recommendation: "Recommendation"
             case .commentary: "Commentary"
             case .consultations: "Consultations"
@@ -48,6 +50,7 @@ public struct CabinetNarrative: Sendable, Equatable {
             case .commentary: ["Detail"]
             case .risk: ["Risk"]
             case .equality: ["Equality and diversity", "Equality implications"]
+            case .keyDecision: ["Key decision statement"]
             case .backgroundPapers: ["List of background papers"]
             default: []
             }
@@ -57,6 +60,7 @@ public struct CabinetNarrative: Sendable, Equatable {
         public var key: String {
             switch self {
             case .backgroundPapers: "background_papers"
+            case .keyDecision: "key_decision"
             default: rawValue
             }
         }
@@ -91,6 +95,28 @@ public struct CabinetNarrative: Sendable, Equatable {
 
     /// The blocks of `part`, or `nil` when the author wrote none.
     public func blocks(_ part: Part) -> [Block]? { parts[part] }
+
+    /// One background paper, as a council lists it: the paper, its date, and whom to ask.
+    public struct BackgroundPaper: Sendable, Equatable {
+        public let paper: String
+        public let date: String?
+        public let contact: String?
+    }
+
+    /// The background papers, one per list item or paragraph, each written
+    /// `Paper | Date | Contact/Tel` (the date and contact may be left out).
+    public var backgroundPapers: [BackgroundPaper] {
+        (parts[.backgroundPapers] ?? []).flatMap { block -> [String] in
+            switch block {
+            case .paragraph(let text): [text]
+            case .list(let items): items
+            }
+        }.map { entry in
+            let cells = entry.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let given = { (index: Int) in cells.count > index && !cells[index].isEmpty ? cells[index] : nil }
+            return BackgroundPaper(paper: cells[0], date: given(1), contact: cells.count > 2 ? cells[2...].joined(separator: " | ") : nil)
+        }
+    }
 
     /// Reads a narrative file's bytes (a leading byte-order mark is allowed and ignored).
     /// - Throws: ``CabinetReportError`` (`invalid-narrative`) naming the line at fault.

@@ -63,6 +63,7 @@ enum CabinetReportHTML {
         html += "<section aria-labelledby=\"brief-summary\">\n<h2 id=\"brief-summary\">Brief summary</h2>\n"
         html += Wording.briefSummary(m).map { "<p>\(Text.html($0))</p>\n" }.joined()
         if let blocks = m.narrative?.blocks(.summary) { html += narrative(blocks) }
+        html += "<div class=\"key-decision\">" + (m.narrative?.blocks(.keyDecision).map { narrative($0) } ?? "<p class=\"none-given\">\(Text.html(Wording.noKeyDecision))</p>\n") + "</div>\n"
         html += "</section>\n"
         html += "<section class=\"recommendation\" aria-labelledby=\"recommendation\">\n<h2 id=\"recommendation\">Recommendation</h2>\n"
         html += (m.narrative == nil ? "<p class=\"none-given\">\(Text.html(Wording.noRecommendation))</p>\n" : narrative(m.narrative?.blocks(.recommendation))) + "</section>\n"
@@ -386,15 +387,22 @@ enum CabinetReportHTML {
         for part in [CabinetNarrative.Part.risk, .legal, .financial, .equality] {
             html += "<h3>\(Text.html(part.heading))</h3>\n" + narrative(m.narrative?.blocks(part))
         }
-        html += "</section>\n<section aria-labelledby=\"background\">\n<h2 id=\"background\">Background papers</h2>\n"
-        html += narrative(m.narrative?.blocks(.backgroundPapers)) + "</section>\n"
+        html += "</section>\n<section aria-labelledby=\"appendices\">\n<h2 id=\"appendices\">Appendices</h2>\n"
+        html += "<p>\(Text.html(Wording.appendicesIntro))</p>\n"
+        html += table(["Appendix", "Title"], Wording.appendices.map { [Text.html($0.label), Text.html($0.title)] }, empty: "None")
+        html += "</section>\n<section aria-labelledby=\"background\">\n<h2 id=\"background\">List of background papers</h2>\n"
+        html += table(
+            ["Paper", "Date", "Contact/Tel"],
+            (m.narrative?.backgroundPapers ?? []).map { [Text.html($0.paper), Text.html($0.date ?? "—"), Text.html($0.contact ?? "—")] },
+            empty: "None")
+        html += "</section>\n"
         return html
     }
 
     static func appendix(_ m: CabinetReportModel) -> String {
         var html = """
             <section class="appendix" aria-labelledby="how-to-read">
-            <h2 id="how-to-read">Appendix: how to read this report</h2>
+            <h2 id="how-to-read">\(Text.html(Wording.appendices[0].heading))</h2>
             <p>\(Text.html(Wording.howToReadIntro))</p>
             <table class="scale"><thead><tr><th scope="col">Rating</th><th scope="col">Capped ÷ expected</th></tr></thead><tbody>
 
@@ -409,13 +417,8 @@ enum CabinetReportHTML {
         html += "</ul>\n</section>\n"
         html += """
             <section class="provenance" aria-labelledby="provenance">
-            <h2 id="provenance">Where these figures come from</h2>
+            <h2 id="provenance">\(Text.html(Wording.appendices[1].heading))</h2>
             <p>\(Text.html(Wording.provenance))</p>
-            <p class="copy-label">Ledger head (position:hash), to copy whole:</p>
-            <pre class="head">\(Text.html(m.headText))</pre>
-            <pre class="command">\(Text.html(m.verifyCommand))</pre>
-            <p>\(Text.html(Wording.recompute))</p>
-            <pre class="command">\(Text.html(recomputeLines(m)))</pre>
             <dl class="facts">
             <dt>Ledger position</dt><dd>\(m.position)</dd>
             <dt>Head hash</dt><dd><code class="hash">\(m.hash.hex)</code></dd>
@@ -425,6 +428,11 @@ enum CabinetReportHTML {
             <dt>Narrative warnings</dt><dd>\(Text.html(m.narrativeWarnings.isEmpty ? "None: every figure in the narrative is the report's own." : m.narrativeWarnings.joined(separator: " ")))</dd>
             <dt>Generated</dt><dd>\(Text.html(m.generatedAt))</dd>
             </dl>
+            <p class="copy-label">Ledger head (position:hash), to copy whole:</p>
+            <pre class="head">\(Text.html(m.headText))</pre>
+            <pre class="command">\(Text.html(m.verifyCommand))</pre>
+            <p>\(Text.html(Wording.recompute))</p>
+            <pre class="command">\(Text.html(recomputeLines(m)))</pre>
             </section>
 
             """

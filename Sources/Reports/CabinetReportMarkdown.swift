@@ -19,6 +19,7 @@ enum CabinetReportMarkdown {
         if let directorate = m.scope.directorate { md += "- **Directorate:** \(Text.markdown(directorate))\n" }
         md += "\n## Brief summary\n\n" + Wording.briefSummary(m).map { Text.markdown($0) + "\n\n" }.joined()
         if let blocks = m.narrative?.blocks(.summary) { md += narrative(blocks) }
+        md += m.narrative?.blocks(.keyDecision).map { narrative($0) } ?? Text.markdown(Wording.noKeyDecision) + "\n\n"
         md += "## Recommendation\n\n" + (m.narrative == nil ? Text.markdown(Wording.noRecommendation) + "\n\n" : narrative(m.narrative?.blocks(.recommendation)))
         md += "## Detail\n\n### Commentary\n\n" + narrative(m.narrative?.blocks(.commentary))
         md += "### Consultations\n\n" + narrative(m.narrative?.blocks(.consultations))
@@ -31,13 +32,18 @@ enum CabinetReportMarkdown {
         for part in [CabinetNarrative.Part.risk, .legal, .financial, .equality] {
             md += "### \(part.heading)\n\n" + narrative(m.narrative?.blocks(part))
         }
-        md += "## Background papers\n\n" + narrative(m.narrative?.blocks(.backgroundPapers))
+        md += "## Appendices\n\n\(Text.markdown(Wording.appendicesIntro))\n\n"
+        md += table(["Appendix", "Title"], numeric: [false, false], Wording.appendices.map { [$0.label, $0.title] })
+        md += "## List of background papers\n\n"
+        md += table(
+            ["Paper", "Date", "Contact/Tel"], numeric: [false, false, false],
+            (m.narrative?.backgroundPapers ?? []).map { [$0.paper, $0.date ?? "—", $0.contact ?? "—"] }, empty: "None")
 
-        md += "## Appendix: how to read this report\n\n\(Text.markdown(Wording.howToReadIntro))\n\n"
+        md += "## \(Wording.appendices[0].heading)\n\n\(Text.markdown(Wording.howToReadIntro))\n\n"
         md += table(["Rating", "Capped ÷ expected"], numeric: [false, false], Text.ratingCutOffs.map { [$0.0.rawValue, $0.1] })
         md += Wording.definitions(m).map { "- **\(Text.markdown($0.term))** \(Text.markdown($0.meaning))\n" }.joined() + "\n"
 
-        md += "## Where these figures come from\n\n\(Text.markdown(Wording.provenance))\n\n"
+        md += "## \(Wording.appendices[1].heading)\n\n\(Text.markdown(Wording.provenance))\n\n"
         md += "Ledger head (position:hash), to copy whole:\n\n```\n\(m.headText)\n```\n\n```\n\(m.verifyCommand)\n```\n\n"
         md += "\(Text.markdown(Wording.recompute))\n\n```\n\(CabinetReportHTML.recomputeLines(m))\n```\n\n"
         md += "- Ledger position: \(m.position)\n- Head hash: `\(m.hash.hex)`\n- Figures digest: `\(m.figuresFile.digest)`\n"

@@ -56,6 +56,9 @@ public struct CabinetReportModel: Sendable {
     public let compliance: CabinetWeightingCompliance
     /// The areas the contracts serve (the electoral divisions affected), by name.
     public let divisions: [String]
+    /// Whether the contracts affect every division of the council: one serves its whole area, or
+    /// together they serve every division its description lists.
+    public let allDivisions: Bool
     /// The priority frameworks of the policies governing the contracts, with their priorities.
     public let corporatePriorities: [(framework: String, priorities: [String])]
 
@@ -121,8 +124,12 @@ public struct CabinetReportModel: Sendable {
         }
         let typed = written.writtenTexts.flatMap { place, text in CabinetNarrativeFigures.typed(in: text).map { "\(place): \"\($0)\"" } }
         narrative = try written.filled(with: CabinetNarrativeFigures.values(figures, period: period))
+        if written.blocks(.keyDecision) == nil {
+            narrativeWarnings.append(
+                "the narrative states no key decision: add a \"## Key decision\" part (for example \"This is not deemed to be a Key Decision.\"), which the front sheet prints")
+        }
         if !typed.isEmpty {
-            narrativeWarnings = [
+            narrativeWarnings += [
                 "the narrative types \(typed.count == 1 ? "a figure" : "figures") by hand, which the ledger cannot vouch for: \(typed.joined(separator: ", ")); "
                     + "quote the report's figures with placeholders such as {{quarter.capped.percent}} (docs/domain.md, \"The narrative file\")"
             ]
@@ -160,6 +167,7 @@ public struct CabinetReportModel: Sendable {
         var areaKeys: Set<String> = []
         for area in scope.contracts.flatMap(\.areasServed) where areaKeys.insert(Council.key(area)).inserted { areas.append(area) }
         divisions = areas.sorted { $0.lowercased() < $1.lowercased() }
+        allDivisions = scope.council?.description?.affectsEveryDivision(areas) ?? false
         var frameworks: [String: [String]] = [:]
         // The council's corporate priorities are those of its adopted policies, not of a draft
         // kept for the contracts let under it.

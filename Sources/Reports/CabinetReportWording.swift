@@ -32,8 +32,10 @@ enum CabinetReportWording {
         m.council.map { "Report of the \($0.author)" } ?? "Report of: none given (describe the council with svledger council describe)"
     }
 
+    /// As a council's front sheet puts it: "(All Divisions)" when every division is affected.
     static func divisions(_ m: CabinetReportModel) -> String {
-        m.divisions.isEmpty ? "None: no contract is covered." : m.divisions.joined(separator: "; ")
+        if m.allDivisions { return "(All Divisions)" }
+        return m.divisions.isEmpty ? "None: no contract is covered." : m.divisions.joined(separator: "; ")
     }
 
     static func corporatePriorities(_ m: CabinetReportModel) -> [String] {
@@ -99,6 +101,19 @@ enum CabinetReportWording {
         return "Over every quarter so far, counting each commitment at most at what was expected of it, suppliers delivered \(cappedShare) of the social value "
             + "expected by \(Text.longDate(date)) (\(Text.compactMoney(w.capped)) of \(Text.compactMoney(w.expected)); \(share) without that cap)."
     }
+
+    /// What the front sheet says when the narrative states no key decision.
+    static let noKeyDecision = "Key decision: not stated. The narrative file gives no \"Key decision\" part, so this report does not say whether it is a Key Decision."
+
+    /// The report's appendices, as the front matter lists them and as they head their sections.
+    static let appendices: [(label: String, title: String, heading: String)] = [
+        ("Appendix 'A'", "How to read this report: the rating scale and the words used",
+         "Appendix 'A': how to read this report"),
+        ("Appendix 'B'", "Where these figures come from: the ledger head, and how anyone can check the figures",
+         "Appendix 'B': where these figures come from"),
+    ]
+
+    static let appendicesIntro = "The appendices below are attached to this report."
 
     /// The aggregate rule, stated where the headline is.
     static let aggregateRule =

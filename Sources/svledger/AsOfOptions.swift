@@ -15,15 +15,13 @@ struct AsOfOptions: ParsableArguments {
 
     func validate() throws {
         if asOf != nil, at != nil { throw ValidationError("give --as-of or --at, not both") }
-        if let asOf, CalendarDate(asOf) == nil { throw ValidationError("--as-of must be a date YYYY-MM-DD, got \(DisplayText.quoted(asOf))") }
-        if let day = asOf.flatMap(CalendarDate.init), !ReadRange.contains(day) { throw ValidationError("--as-of must be \(ReadRange.described), got \(day)") }
     }
 
-    /// The date given by --as-of, if any.
-    var date: CalendarDate? { asOf.flatMap(CalendarDate.init) }
+    /// The date given by --as-of, if any; a value that is not a day is `invalid-date` (DateOption).
+    var date: CalendarDate? { get throws { try DateOption.day(asOf, flag: "--as-of", readable: true) } }
 
     /// The shared read point (module Queries), with `--on` when the read takes it.
-    func point(on: CalendarDate? = nil) -> ReadPoint { ReadPoint(asOf: date, at: at, on: on) }
+    func point(on: CalendarDate? = nil) throws -> ReadPoint { ReadPoint(asOf: try date, at: at, on: on) }
 
     /// The position to read at; `nil` for the head.
     func position(in ledger: Ledger) throws -> UInt64? { try point().position(in: ledger) }

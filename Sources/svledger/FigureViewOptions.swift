@@ -15,18 +15,14 @@ struct EffectiveOptions: ParsableArguments {
             valueName: "YYYY-MM-DD"))
     var on: String?
 
-    func validate() throws {
-        if let on, CalendarDate(on) == nil { throw ValidationError("--on must be a date YYYY-MM-DD, got \"\(on)\"") }
-        if let day = on.flatMap(CalendarDate.init), !ReadRange.contains(day) { throw ValidationError("--on must be \(ReadRange.described), got \(day)") }
-    }
-
-    var date: CalendarDate? { on.flatMap(CalendarDate.init) }
+    /// The day given by --on, if any; a value that is not a day is `invalid-date` (DateOption).
+    var date: CalendarDate? { get throws { try DateOption.day(on, flag: "--on", readable: true) } }
 }
 
 /// The shared ``FigureView`` (module Queries), from the command line's options.
 extension FigureView {
     init(_ ledger: Ledger, asOf: AsOfOptions, effective: EffectiveOptions, period: String?, contract: String? = nil, supplier: String? = nil) throws {
-        let point = asOf.point(on: effective.date)
+        let point = try asOf.point(on: try effective.date)
         try self.init(ledger, at: point, period: try period.map { try PeriodOption.quarter($0, asOf: nil) }, contract: contract, supplier: supplier)
     }
 

@@ -20,6 +20,11 @@ public struct Council: Sendable, Equatable {
     public let directorates: [String]
     /// The council's own themes, in the order given; empty means the catalogs' themes as they are.
     public let themes: [Theme]
+    /// The council's electoral divisions (or the areas its contracts name in `areasServed`), so
+    /// that a report can say "(All Divisions)" when its contracts serve every one; empty when not given.
+    public let divisions: [String]
+    /// The name a contract gives in `areasServed` for the council's whole area ("County-wide").
+    public let wholeArea: String?
     /// The description exactly as recorded (every key present, `null` where absent).
     public let document: JSONValue
 
@@ -46,6 +51,14 @@ public struct Council: Sendable, Equatable {
             ?? themes.first { Self.key($0.name) == key }?.name
     }
 
+    /// Whether contracts serving `areas` affect every division: one serves the whole area, or
+    /// together they name every division the council lists.
+    public func affectsEveryDivision(_ areas: [String]) -> Bool {
+        let served = Set(areas.map(Self.key))
+        if let wholeArea, served.contains(Self.key(wholeArea)) { return true }
+        return !divisions.isEmpty && divisions.allSatisfy { served.contains(Self.key($0)) }
+    }
+
     /// Whether a policy's `council` names this council.
     public func isNamed(_ text: String) -> Bool { Self.key(text) == Self.key(name) }
 
@@ -55,7 +68,7 @@ public struct Council: Sendable, Equatable {
 
 extension Council {
     /// The fields of the description, in a command and in the event's `council` object.
-    static let fields: Set<String> = ["councilId", "name", "author", "contact", "directorates", "themes"]
+    static let fields: Set<String> = ["councilId", "name", "author", "contact", "directorates", "themes", "divisions", "wholeArea"]
 
     /// Reads a description: the `council` object of a `CouncilDescribed` payload, or the
     /// fields of a `council.describe` command (`reader`'s other fields are the caller's).
@@ -98,6 +111,15 @@ extension Council {
             }
         }
         self.themes = themes
+        divisions = try reader.strings("divisions")
+        for (index, division) in divisions.enumerated() {
+            if division.isBlank { throw reader.fail("divisions", "item \(index + 1) is blank") }
+            if divisions[..<index].contains(where: { Self.key($0) == Self.key(division) }) {
+                throw reader.fail("divisions", "\(DisplayText.quoted(division)) is listed twice")
+            }
+        }
+        wholeArea = try reader.optionalString("wholeArea")
+        if let wholeArea, wholeArea.isBlank { throw reader.fail("wholeArea", "is blank") }
         document = .object(JSONObject([
             "councilId": .string(id), "name": .string(name), "author": .string(author),
             "contact": .object(JSONObject([
@@ -106,6 +128,7 @@ extension Council {
             ])),
             "directorates": .strings(directorates),
             "themes": .array(themes.map { .object(JSONObject(["name": .string($0.name), "catalogThemes": .strings($0.catalogThemes)])) }),
+            "divisions": .strings(divisions), "wholeArea": .optional(wholeArea),
         ]))
     }
 
@@ -138,6 +161,8 @@ extension Council {
         try TextRules.checkName(contact.name, field: "contact.name")
         if let role = contact.role { try TextRules.checkName(role, field: "contact.role") }
         if let phone = contact.phone { try TextRules.checkName(phone, field: "contact.phone") }
+        for (index, division) in divisions.enumerated() { try TextRules.checkName(division, field: "divisions[\(index)]") }
+        if let wholeArea { try TextRules.checkName(wholeArea, field: "wholeArea") }
         try TextRules.checkName(contact.email, field: "contact.email")
         for (index, directorate) in directorates.enumerated() { try TextRules.checkName(directorate, field: "directorates[\(index)]") }
         for (index, theme) in themes.enumerated() {

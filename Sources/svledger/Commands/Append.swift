@@ -65,9 +65,6 @@ extension Root {
             }
             guard stream != nil, eventType != nil else { throw ValidationError("give --stream and --type, or --file") }
             guard actor != nil, role != nil else { throw ValidationError("give --actor and --role: every event records who acted") }
-            if let effectiveDate, CalendarDate(effectiveDate) == nil {
-                throw ValidationError("--effective-date must be a date YYYY-MM-DD, got \(DisplayText.quoted(effectiveDate))")
-            }
             if let eventId, EventID(eventId) == nil { throw ValidationError("--event-id must be a UUID, got \(DisplayText.quoted(eventId))") }
             if ExpectedVersion(expectedVersion) == nil {
                 throw ValidationError("--expected-version must be any, no-stream or a version ≥ 1, got \(DisplayText.quoted(expectedVersion))")
@@ -85,7 +82,7 @@ extension Root {
                 try EventInput.checkLimits(actor: ActorIdentity(id: actor!, role: role!), reason: reason, fields: ("--actor", "--role", "--reason"))
                 let event = ProposedEvent(
                     eventId: eventId.flatMap(EventID.init) ?? .generate(), eventType: eventType!,
-                    effectiveDate: effectiveDate.flatMap(CalendarDate.init) ?? today,
+                    effectiveDate: try DateOption.day(effectiveDate, flag: "--effective-date") ?? today,
                     actor: ActorIdentity(id: actor!, role: role!), reason: reason, payload: payloadJSON)
                 appends = [StreamAppend(streamId: stream!, expectedVersion: ExpectedVersion(expectedVersion)!, events: [event])]
             }

@@ -20,16 +20,11 @@ struct ActorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The day the action happened (default: today, and the event records that no date was given).", valueName: "YYYY-MM-DD"))
     var effectiveDate: String?
 
-    func validate() throws {
-        if let effectiveDate, CalendarDate(effectiveDate) == nil {
-            throw ValidationError("--effective-date must be a date YYYY-MM-DD, got \(DisplayText.quoted(effectiveDate))")
-        }
-    }
-
     /// The fields every command's JSON form carries.
     func fields(_ command: String) -> [String: JSONValue] {
         var fields: [String: JSONValue] = ["command": .string(command), "actor": ["id": .string(actor), "role": .string(role)]]
         if let reason { fields["reason"] = .string(reason) }
+        // A value that is not a day is refused by the command's reader, as `invalid-input` naming --effective-date.
         if let effectiveDate { fields["effectiveDate"] = .string(effectiveDate) }
         return fields
     }

@@ -42,6 +42,8 @@ extension Root {
             @Option(help: "The contact's email address.") var email: String
             @Option(help: ArgumentHelp("A directorate (a contract's buying department); repeat for each.", valueName: "name")) var directorate: [String] = []
             @Option(help: ArgumentHelp("A council theme, or COUNCIL THEME=CATALOG THEME; repeat for each.", valueName: "theme")) var theme: [String] = []
+            @Option(help: ArgumentHelp("An electoral division, named as contracts name their areas; repeat for each. A report whose contracts serve every one says \"(All Divisions)\".", valueName: "name")) var division: [String] = []
+            @Option(help: ArgumentHelp("The area name contracts give for the whole council area, e.g. County-wide.", valueName: "name")) var wholeArea: String?
 
             func run() throws {
                 var fields = who.fields(CouncilDescription.name)
@@ -54,6 +56,8 @@ extension Root {
                 fields["contact"] = .object(JSONObject(contactFields))
                 fields["directorates"] = .array(directorate.map { .string($0) })
                 fields["themes"] = .array(try Self.themes(theme))
+                fields["divisions"] = .array(division.map { .string($0) })
+                if let wholeArea { fields["wholeArea"] = .string(wholeArea) }
                 try DomainCommand.run(fields, ledger: ledger)
             }
 

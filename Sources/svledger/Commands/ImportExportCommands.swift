@@ -52,7 +52,6 @@ extension Root {
 
             func validate() throws {
                 if !dryRun, actor == nil || role == nil { throw ValidationError("give --actor and --role (or --dry-run to only see the findings)") }
-                if let effectiveDate, CalendarDate(effectiveDate) == nil { throw ValidationError("--effective-date must be a date YYYY-MM-DD") }
             }
 
             func run() throws {
@@ -77,7 +76,7 @@ extension Root {
                 }
                 let commands = try plan.commands(
                     contract: contract, actor: ActorIdentity(id: actor!, role: role!), reason: reason,
-                    effectiveDate: effectiveDate.flatMap(CalendarDate.init) ?? Timestamp.now().date, effectiveDateGiven: effectiveDate != nil,
+                    effectiveDate: try DateOption.day(effectiveDate, flag: "--effective-date") ?? Timestamp.now().date, effectiveDateGiven: effectiveDate != nil,
                     addMeasures: addMeasures, source: (file as NSString).lastPathComponent, published: reference)
                 let outcome: Ledger.Outcome
                 outcome = try opened.execute(commands, today: Timestamp.now().date)

@@ -201,8 +201,6 @@ extension String {
 enum PeriodOption {
     static func quarter(_ text: String?, asOf: CalendarDate?) throws -> FinancialQuarter {
         guard let text else { return ReportingPeriod.quarter(nil, asOf: asOf) }
-        guard let quarter = FinancialQuarter(text) else { throw ValidationError("--period must be a quarter like 2025-26-Q2, got \(DisplayText.quoted(text))") }
-        guard ReadRange.contains(quarter) else { throw ValidationError("--period must be \(ReadRange.described), got \(text)") }
-        return quarter
+        return try DateOption.quarter(text)
     }
 }

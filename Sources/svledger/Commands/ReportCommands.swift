@@ -73,7 +73,6 @@ extension Root.Report {
 
         func validate() throws {
             if format == .pdf, out == nil { throw ValidationError("--format pdf writes a file: give --out report.pdf") }
-            if let meeting, CalendarDate(meeting) == nil { throw ValidationError("--meeting must be a date YYYY-MM-DD, got \(DisplayText.quoted(meeting))") }
         }
 
         func run() throws {
@@ -89,7 +88,7 @@ extension Root.Report {
                     try view.snapshot.limited(.commitmentsInForce(on: earlier.lastDay), store: opened.store), period: earlier, reportingDate: earlier.lastDay)
             }
             let request = CabinetReportRequest(
-                council: council, directorate: directorate, meeting: meeting.flatMap(CalendarDate.init), narrative: narrativeText,
+                council: council, directorate: directorate, meeting: try DateOption.day(meeting, flag: "--meeting"), narrative: narrativeText,
                 generatedAt: Timestamp.now().description)
             let model = try CabinetReportModel(
                 snapshot: view.snapshot, reconciliation: view.reconciliation, comparisons: comparisons, request: request)
