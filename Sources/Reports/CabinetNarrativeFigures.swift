@@ -108,9 +108,10 @@ extension CabinetNarrative {
         return copy
     }
 
-    /// Each part's text as written, with the part's heading, in the order of the parts.
+    /// Each part's text as written, with the part's heading, in the order of the parts. The
+    /// background papers are left out: their dates and telephone numbers are not figures.
     var writtenTexts: [(place: String, text: String)] {
-        Part.allCases.compactMap { part in parts[part].map { (part.heading, $0.map(\.plainText).joined(separator: "\n")) } }
+        Part.allCases.filter { $0 != .backgroundPapers }.compactMap { part in parts[part].map { (part.heading, $0.map(\.plainText).joined(separator: "\n")) } }
             + contractOrder.compactMap { reference in contracts[reference].map { ("Contract \(reference)", $0.map(\.plainText).joined(separator: "\n")) } }
     }
 }

@@ -274,8 +274,10 @@ enum CabinetReportWording {
     static let howToReadIntro =
         "Suppliers pledge social value when they win a contract, measured in TOMs (Themes, Outcomes and Measures) and valued in pounds "
         + "with each measure's published proxy value, and report what they delivered every quarter. Expected is the current commitment "
-        + "spread evenly over the days of the commitment, counted up to the reporting date. Each contract is rated on the "
-        + "council's scale from delivered ÷ expected: its cut-offs are the council's own choice, and the Procurement Act 2023 gives only "
+        + "spread evenly over the days of the commitment, counted up to the reporting date. Jobs (FTE) and other levels count the "
+        + "share of a year each quarter's level was held, never the sum of the levels returned. Every rating, of a contract, a theme, "
+        + "a quarter or the whole, is on the council's scale from capped ÷ expected, each measure of each contract counted at most at "
+        + "what was expected of it: the cut-offs are the council's own choice, and the Procurement Act 2023 gives only "
         + "the four labels (Good, Approaching target, Requires improvement, Inadequate):"
 
     /// Terms and what they mean, for the note under the rating scale.

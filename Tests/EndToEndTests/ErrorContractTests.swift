@@ -43,6 +43,12 @@ struct ErrorContractTests: LedgerCLISuite {
              kind: "concurrency-conflict", category: .conflict),
         Case(arguments: ["pledge", "record", "--contract", "E-1", "--catalog", "portal-003@003.2", "--line", "NT1=-5"] + officer,
              kind: "invalid-input", category: .input),
+        // A value that is not a day or a quarter is wrong input: one line, no usage dump.
+        Case(arguments: ["reconcile", "--as-of", "2025-13-01"], kind: "invalid-date", category: .input),
+        Case(arguments: ["contracts", "--on", "2025-02-30"], kind: "invalid-date", category: .input),
+        Case(arguments: ["report", "cabinet", "--meeting", "8 Feb 2024"], kind: "invalid-date", category: .input),
+        Case(arguments: ["figures", "--period", "2025-26-Q5"], kind: "invalid-period", category: .input),
+        Case(arguments: ["threshold", "assess", "--contract", "E-1", "--effective-date", "2025-02-30"] + officer, kind: "invalid-input", category: .input),
     ]
 
     /// A ledger with a policy, a catalog, one contract assessed above threshold, and a note.

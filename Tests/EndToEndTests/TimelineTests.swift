@@ -103,14 +103,16 @@ struct TimelineTests: LedgerCLISuite {
         #expect(neither.status == 64)
     }
 
-    @Test("a day or period at the edge of the years svledger names is refused as usage, never a trap", arguments: [
+    @Test("a day or period at the edge of the years svledger names is refused as wrong input, never a trap", arguments: [
         ["contracts", "--on", "1000-01-01"], ["contracts", "--as-of", "1000-01-01"], ["reconcile", "--period", "9998-99-Q4"],
         ["figures", "--period", "1000-01-Q1"], ["report", "cabinet", "--on", "9999-12-31"], ["show", "LCC-2025-014", "--as-of", "9999-01-01"],
     ])
     func edgesOfTime(_ arguments: [String]) throws {
         try makeLedger()
         let result = try svledger(arguments, expectSuccess: false)
-        #expect(!result.wasSignalled && result.status == 64, "\(arguments): \(result.status) \(result.stderr.prefix(200))")
+        #expect(!result.wasSignalled && result.status == 65, "\(arguments): \(result.status) \(result.stderr.prefix(200))")
         #expect(result.stderr.contains("within the financial years 1001-02 to 9997-98"), "\(result.stderr.prefix(300))")
+        #expect(result.stderr.contains("(invalid-date)") || result.stderr.contains("(invalid-period)"), "\(result.stderr.prefix(300))")
+        #expect(!result.stderr.contains("Usage:"), "a wrong value is not a wrong command line: \(result.stderr.prefix(300))")
     }
 }

@@ -20,6 +20,9 @@ struct CabinetNarrativePlaceholderTests {
     func filled() throws {
         let fixture = try CabinetReportFixture()
         let written = try Self.narrative("""
+            ## Key decision
+            This is not deemed to be a Key Decision.
+
             ## Summary
             Suppliers delivered {{quarter.capped.percent}} in the quarter ({{ quarter.rating }}); {{contracts.without-returns}} of {{contracts}} contracts made no return.
             """)
@@ -47,6 +50,9 @@ struct CabinetNarrativePlaceholderTests {
     func typedFigures() throws {
         let fixture = try CabinetReportFixture()
         let written = try Self.narrative("""
+            ## Key decision
+            This is not deemed to be a Key Decision.
+
             ## Summary
             Without them the capped figure is 94.0%, or £1,083,772.38 of 12 contracts; see appendix 2.
             Returns for quarters 1 and 2 of 2025-26 are due on 30 November 2025.

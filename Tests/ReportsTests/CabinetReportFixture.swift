@@ -113,6 +113,7 @@ struct CabinetReportFixture {
     }
 
     static func json(_ text: String) -> String { JSONValue.string(text).canonicalText }
+    static func jsonList(_ texts: [String]) -> String { JSONValue.array(texts.map { .string($0) }).canonicalText }
 
     /// The snapshot at the head and its reconciliation for `period` at the period's last day.
     func read(period: FinancialQuarter = Self.period) throws -> (Snapshot, Reconciliation) {

@@ -122,7 +122,8 @@ struct CabinetReportRenderingTests {
                         "## By council priority", "## Contracts, worst rated first", "## Evidence behind the figures", "## Exceptions", "### Late returns",
                         "### Exemptions granted", "### Weightings set by board override", "### Above threshold, not exempted, no pledge",
                         "## Weighting compliance", "## Implications", "### Risk management", "### Legal", "### Financial", "### Equality",
-                        "## Background papers", "## Appendix: how to read this report", "## Where these figures come from"] {
+                        "## Appendices", "## List of background papers", "## Appendix 'A': how to read this report",
+                        "## Appendix 'B': where these figures come from"] {
             #expect(markdown.contains("\n\(heading)\n"), "missing \(heading)")
         }
         #expect(markdown.contains("| 2025-26-Q2 | 1 July to 30 September 2025 |"))
