@@ -128,19 +128,43 @@ def line_value(quantity, proxy):
     return round_money(quantity * proxy)
 
 
-def rate(delivered, expected):
-    """The rating of docs/rules.md: delivered ÷ expected worked to six decimals, halves
-    away from zero, against the cut-offs 0.95, 0.80 and 0.50; expected zero is not yet due."""
+# svledger's default cut-offs (good, approaching target, requires improvement), for a policy
+# that states none and for a group whose contracts' policies state different ones.
+DEFAULT_CUT_OFFS = (Decimal("0.95"), Decimal("0.80"), Decimal("0.50"))
+
+
+def rate(delivered, expected, cut_offs=DEFAULT_CUT_OFFS):
+    """The rating of docs/rules.md: capped delivered ÷ expected worked to six decimals, halves
+    away from zero, against the cut-offs (the council's, from its policy; svledger's
+    defaults 0.95, 0.80 and 0.50); expected zero is not yet due."""
     if expected == 0:
         return RATING_NOT_YET_DUE
     ratio = round_half_away(Fraction(delivered) / Fraction(expected), 6)
-    if ratio >= Decimal("0.95"):
+    good, approaching, requires = cut_offs
+    if ratio >= good:
         return RATING_GOOD
-    if ratio >= Decimal("0.80"):
+    if ratio >= approaching:
         return RATING_APPROACHING
-    if ratio >= Decimal("0.50"):
+    if ratio >= requires:
         return RATING_REQUIRES
     return RATING_INADEQUATE
+
+
+class Agreement:
+    """The cut-offs a group is rated on: those all its lines share, or the defaults."""
+    __slots__ = ("cut_offs", "mixed")
+
+    def __init__(self):
+        self.cut_offs, self.mixed = None, False
+
+    def add(self, cut_offs):
+        if self.cut_offs is None:
+            self.cut_offs = cut_offs
+        elif cut_offs != self.cut_offs:
+            self.mixed = True
+
+    def result(self):
+        return DEFAULT_CUT_OFFS if self.mixed or self.cut_offs is None else self.cut_offs
 
 
 def spread_days(term_start, term_end, pledge_effective, reporting_date):
@@ -387,11 +411,12 @@ def read_log(source, through=None, as_of=None):
 # --------------------------------------------------------------------------------------
 
 class Contract:
-    __slots__ = ("reference", "start", "end", "pledge_effective", "supplier",
+    __slots__ = ("reference", "policy", "start", "end", "pledge_effective", "supplier",
                  "original", "current", "catalog", "last_proxy", "deliveries", "version")
 
     def __init__(self, reference):
         self.reference = reference
+        self.policy = None   # the policy id the contract was registered under
         self.start = None
         self.end = None
         self.pledge_effective = None  # None: no pledge in force on the reporting date
@@ -454,7 +479,34 @@ def catalog_entry(payload, where):
     return key, measures
 
 
-FOLDED = {"CatalogPublished", "ContractRegistered", "PledgeRecorded", "CommitmentsRefreshed",
+def policy_entry(payload, where):
+    """(policy id, effective date, cut-offs) of a PolicyAdopted payload's document."""
+    policy = payload.get("policy")
+    if not isinstance(policy, dict) or not isinstance(policy.get("policyId"), str):
+        raise BadInput(f"{where}: no policy document with a policyId")
+    effective = parse_date(policy.get("effectiveDate"), f"{where}: effectiveDate")
+    stated = policy.get("ratingCutOffs")
+    if stated is None:
+        return policy["policyId"], effective, DEFAULT_CUT_OFFS
+    if not isinstance(stated, dict):
+        raise BadInput(f"{where}: ratingCutOffs is not an object")
+    cut_offs = tuple(parse_decimal(stated.get(k), f"{where}: ratingCutOffs.{k}")
+                     for k in ("good", "approachingTarget", "requiresImprovement"))
+    return policy["policyId"], effective, cut_offs
+
+
+def cut_offs_in_force(policies, policy_id, day):
+    """The cut-offs of the version of `policy_id` in force on `day`: the latest effective
+    date on or before it, the one adopted later between equal dates; else its first version;
+    the defaults for a policy the log does not hold."""
+    versions = policies.get(policy_id) or []
+    in_force = [v for v in versions if v[0] <= day]
+    if in_force:
+        return max(enumerate(in_force), key=lambda pair: (pair[1][0], pair[0]))[1][1]
+    return versions[0][1] if versions else DEFAULT_CUT_OFFS
+
+
+FOLDED = {"PolicyAdopted", "CatalogPublished", "ContractRegistered", "PledgeRecorded", "CommitmentsRefreshed",
           "DeliveryReported", "DeliveryCorrected"}
 
 
@@ -463,6 +515,7 @@ def fold(events, period, reporting_date, on=None):
     effective-time view of section 10), a contract's events effective after that day are
     left out, and a contract whose registration is left out does not exist."""
     catalogs = {}
+    policies = {}  # policy id -> [(effective date, cut-offs)] in the order adopted
     contracts = {}
     unregistered = set()
     for position, envelope in events:
@@ -478,6 +531,10 @@ def fold(events, period, reporting_date, on=None):
         if kind == "CatalogPublished":
             key, measures = catalog_entry(payload, where)
             catalogs[key] = measures
+            continue
+        if kind == "PolicyAdopted":
+            policy_id, effective, cut_offs = policy_entry(payload, where)
+            policies.setdefault(policy_id, []).append((effective, cut_offs))
             continue
         if not stream.startswith("contract/"):
             continue
@@ -497,6 +554,7 @@ def fold(events, period, reporting_date, on=None):
         if isinstance(version, int):
             contract.version = version
         if kind == "ContractRegistered":
+            contract.policy = payload.get("policyId")
             contract.start = parse_date(payload.get("startDate"), f"{where}: startDate")
             contract.end = parse_date(payload.get("endDate"), f"{where}: endDate")
         elif kind == "PledgeRecorded":
@@ -538,7 +596,7 @@ def fold(events, period, reporting_date, on=None):
                     raise BadInput(f"{where}: lines[{index}].pledged is not true or false")
                 # One figure per quarter and measure: a later one replaces the earlier.
                 contract.deliveries[(quarter, line["measure"])] = (quantity, pledged)
-    return catalogs, contracts
+    return catalogs, policies, contracts
 
 
 # --------------------------------------------------------------------------------------
@@ -546,10 +604,11 @@ def fold(events, period, reporting_date, on=None):
 # --------------------------------------------------------------------------------------
 
 class Sums:
-    __slots__ = ("original", "current", "delivered", "capped", "expected")
+    __slots__ = ("original", "current", "delivered", "capped", "expected", "agreement")
 
     def __init__(self):
         self.original = self.current = self.delivered = self.capped = self.expected = ZERO
+        self.agreement = Agreement()
 
     def add(self, row):
         self.original += row["original"]
@@ -557,11 +616,13 @@ class Sums:
         self.delivered += row["delivered"]
         self.capped += row["capped"]
         self.expected += row["expected"]
+        self.agreement.add(row["cutOffs"])
 
 
-def measure_rows(contract, period, reporting_date, catalog):
+def measure_rows(contract, period, reporting_date, catalog, cut_offs):
     """The measure rows of one contract with a commitment in force, by measure code.
-    `catalog` holds the measures of the catalog the commitment in force names ({} if unknown)."""
+    `catalog` holds the measures of the catalog the commitment in force names ({} if unknown);
+    `cut_offs` are those of the contract's policy in force on the reporting date."""
     if contract.start is None or contract.end is None:
         raise BadInput(f"contract {contract.reference}: pledged but never registered")
     e, d = spread_days(contract.start, contract.end, contract.pledge_effective, reporting_date)
@@ -598,16 +659,17 @@ def measure_rows(contract, period, reporting_date, catalog):
         # One rating rule (docs/rules.md "Rating"): what is rated is delivered capped at expected.
         capped = min(delivered, max(expected, ZERO))
         if record_only:
-            rating = rate(min(delivered_q, expected_q), expected_q)
+            rating = rate(min(delivered_q, expected_q), expected_q, cut_offs)
         else:
-            rating = rate(capped, expected)
+            rating = rate(capped, expected, cut_offs)
         rows.append({"measure": measure, "original": original, "current": current,
                      "delivered": delivered, "capped": capped, "expected": expected, "rating": rating,
+                     "cutOffs": cut_offs,
                      "deliveredQuantity": delivered_q, "expectedQuantity": expected_q})
     return rows
 
 
-def figures_file(catalogs, contracts, period, reporting_date, head_position, head_hash,
+def figures_file(catalogs, policies, contracts, period, reporting_date, head_position, head_hash,
                  period_text, supplier=None):
     """With `supplier`, the figures of that supplier's contracts alone, which state the
     supplier and each contract's stream version instead of the head (section 10)."""
@@ -627,7 +689,8 @@ def figures_file(catalogs, contracts, period, reporting_date, head_position, hea
     portfolio = Sums()
     for contract in sorted(in_force, key=lambda c: utf8_key(c.reference)):
         catalog = catalogs.get(contract.catalog, {})
-        rows = measure_rows(contract, period, reporting_date, catalog)
+        cut_offs = cut_offs_in_force(policies, contract.policy, reporting_date)
+        rows = measure_rows(contract, period, reporting_date, catalog, cut_offs)
         sums = Sums()
         supplier = contract.supplier if contract.supplier is not None else NO_SUPPLIER
         supplier_sums = suppliers.setdefault(supplier, Sums())
@@ -663,7 +726,7 @@ def rollup_line(level, key, sums):
                      format_money(sums.delivered), format_money(sums.capped),
                      format_money(sums.expected),
                      format_money(sums.delivered - sums.expected),
-                     rate(sums.capped, sums.expected), "", ""])
+                     rate(sums.capped, sums.expected, sums.agreement.result()), "", ""])
 
 
 # --------------------------------------------------------------------------------------
@@ -730,8 +793,8 @@ def run(argv, today=None):
 
     source = read_ndjson(args.ndjson) if args.ndjson is not None else read_lmdb(args.ledger)
     events, head = read_log(source, through=through, as_of=as_of)
-    catalogs, contracts = fold(events, period, reporting_date, on)
-    text = figures_file(catalogs, contracts, period, reporting_date,
+    catalogs, policies, contracts = fold(events, period, reporting_date, on)
+    text = figures_file(catalogs, policies, contracts, period, reporting_date,
                         head["position"], head["hash"], args.period, supplier=args.supplier)
     data = text.encode("utf-8")
     if args.digest:

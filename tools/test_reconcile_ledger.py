@@ -246,7 +246,7 @@ class LogBuilder:
         self.add(f"contract/{ref}", "ContractRegistered", {
             "reference": ref, "title": "t", "buyerDepartment": "d", "category": "services",
             "estimatedWholeLifeValueGBP": "1000000.00", "startDate": start, "endDate": end,
-            "areasServed": [], "policyId": "p", "existingSupplier": kw.get("supplier")},
+            "areasServed": [], "policyId": kw.get("policy", "p"), "existingSupplier": kw.get("supplier")},
             effective, **{k: v for k, v in kw.items() if k == "recorded"})
 
     def pledge(self, ref, supplier, lines, effective, catalog=("cat", "1"), **kw):
@@ -490,6 +490,25 @@ class EndToEnd(unittest.TestCase):
             bad = LogBuilder()
             bad.add("catalog/cat", "CatalogPublished", {"catalog": catalog}, "2024-04-01")
             self.figures(bad, "--period", "2025-26-Q2")
+
+    def test_cut_offs_come_from_the_contracts_policy(self):
+        """docs/rules.md "Rating": a policy's ratingCutOffs rate its contracts; mixed: defaults."""
+        log = catalog_log()
+        policy = {"policyId": "p", "version": "1", "effectiveDate": "2024-04-01",
+                  "ratingCutOffs": {"good": "0.60", "approachingTarget": "0.40",
+                                    "requiresImprovement": "0.20", "source": "t"}}
+        log.add("policy/p", "PolicyAdopted", {"policy": policy}, "2024-04-01")
+        for ref, policy_id in (("K", "p"), ("L", "other")):
+            log.register(ref, "2025-04-01", "2026-03-31", policy=policy_id)
+            log.pledge(ref, "S", [priced("B2", "1000", "16.09")], "2025-04-01")
+            log.report(ref, "2025-26-Q1", [("B2", "170", True)])
+        rows = self.rows(self.figures(log, "--period", "2025-26-Q1"))
+        rated = {(r[0], r[1]): r[9] for r in rows}
+        # 170 of 249.3151 weeks expected: 68.2%, good from 60% under p, requires improvement
+        # under svledger's defaults; the two together on the defaults.
+        self.assertEqual(rated[("contract", "K")], "good")
+        self.assertEqual(rated[("contract", "L")], "requires improvement")
+        self.assertEqual(rated[("portfolio", "portfolio")], "requires improvement")
 
     def test_one_rating_rule_capped_everywhere(self):
         """A contract's over-delivery on one line never hides another line's shortfall."""

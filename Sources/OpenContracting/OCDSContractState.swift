@@ -22,6 +22,8 @@ final class OCDSContractState {
     }
 
     let reference: String
+    /// The policy the contract was registered under, whose cut-offs rate its KPIs.
+    let policyId: String
     var buyer: OCDSParty
     var startDate: CalendarDate
     var endDate: CalendarDate
@@ -35,6 +37,7 @@ final class OCDSContractState {
 
     init(_ registration: Registration) {
         reference = registration.reference
+        policyId = registration.policyId
         buyer = .buyer(registration.buyerDepartment)
         startDate = registration.startDate
         endDate = registration.endDate
@@ -81,7 +84,7 @@ final class OCDSContractState {
     /// the quarter against what was expected by its last day, by the reconciliation's
     /// definitions (SocialValue: CommitmentSpread, PerformanceRating). `nil` for a measure that
     /// is not committed.
-    func rating(of measure: String, for quarter: FinancialQuarter) -> PerformanceRating? {
+    func rating(of measure: String, for quarter: FinancialQuarter, cutOffs: RatingCutOffs) -> PerformanceRating? {
         guard let line = lines[measure] else { return nil }
         let spread = CommitmentSpread(termStart: startDate, termEnd: endDate, pledgedOn: pledgedOn)
         let elapsed = spread.elapsedDays(by: quarter.lastDay)
@@ -90,9 +93,9 @@ final class OCDSContractState {
         }
         guard let proxy = line.proxy else {
             let expected = spread.expected(quantity: line.current?.quantity ?? .zero, elapsedDays: elapsed)
-            return PerformanceRating.rating(delivered: quantity, expected: expected)
+            return PerformanceRating.rating(delivered: quantity, expected: expected, cutOffs: cutOffs)
         }
         let expected = spread.expected(line.current?.value ?? .zero, elapsedDays: elapsed)
-        return PerformanceRating.rating(delivered: Money.lineValue(quantity: quantity, proxy: proxy).decimal, expected: expected.decimal)
+        return PerformanceRating.rating(delivered: Money.lineValue(quantity: quantity, proxy: proxy).decimal, expected: expected.decimal, cutOffs: cutOffs)
     }
 }

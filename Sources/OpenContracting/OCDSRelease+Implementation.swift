@@ -29,7 +29,7 @@ extension OCDSReleaseMaker {
                 ("value", .gbp(state.value(of: line, delivery: delivery))), ("measure", .number(line.quantity)),
                 ("unit", committed.map { .object(("name", .string($0.unit))) }),
                 ("notes", notes.isEmpty ? nil : .string(notes.joined(separator: "; "))),
-                ("measureClassification", (line.pledged ? state.rating(of: line.measure, for: quarter) : nil).map(OCDSMeasureClassification.classification)))
+                ("measureClassification", (line.pledged ? state.rating(of: line.measure, for: quarter, cutOffs: reference.ratingCutOffs(policy: state.policyId, on: quarter.lastDay)) : nil).map(OCDSMeasureClassification.classification)))
             metrics.append(.object(
                 ("id", .string(line.measure)),
                 ("title", committed.flatMap { measureName(line.measure, catalog: $0.catalog) }.map(OCDSValue.string)),

@@ -34,7 +34,9 @@ public struct Reconciliation: Sendable {
         for projection in snapshot.contracts
         where (contract == nil || projection.reference == contract) && (supplier == nil || projection.supplier == supplier) {
             guard let catalog = projection.commitmentCatalog else { continue }
-            let reconciled = ContractReconciliation(projection, measures: catalogs.measures(of: catalog), period: period, reportingDate: date)
+            let reconciled = ContractReconciliation(
+                projection, measures: catalogs.measures(of: catalog), cutOffs: snapshot.reference.ratingCutOffs(policy: projection.policyId, on: date),
+                period: period, reportingDate: date)
             sums.add(reconciled)
             contracts.append(reconciled)
             ratings.append(reconciled.amounts.rating)
@@ -138,7 +140,10 @@ public struct MeasureReconciliation: Sendable, Equatable {
     }
 
     /// - Parameter figures: the pledged figures of `line`'s measure up to the period, in the order recorded.
-    init(_ line: ContractProjection.CommitmentLine, measure: CatalogMeasure?, figures: [QuarterFigure], spread: CommitmentSpread, elapsedDays: Int) {
+    init(
+        _ line: ContractProjection.CommitmentLine, measure: CatalogMeasure?, figures: [QuarterFigure], spread: CommitmentSpread, elapsedDays: Int,
+        cutOffs: RatingCutOffs
+    ) {
         self.measure = line.measure
         unit = line.unit
         theme = measure?.theme ?? "(unknown theme)"
@@ -164,9 +169,10 @@ public struct MeasureReconciliation: Sendable, Equatable {
         amounts = Amounts(
             original: line.original?.value ?? .zero, current: currentValue,
             delivered: proxy.map { Money.lineValue(quantity: delivered, proxy: $0) } ?? .zero,
-            expected: spread.expected(currentValue, elapsedDays: elapsedDays))
+            expected: spread.expected(currentValue, elapsedDays: elapsedDays), cutOffs: cutOffs)
         recordOnly = proxy == nil
-        rating = recordOnly ? PerformanceRating.rating(delivered: delivered, expected: expectedQuantity) : amounts.rating
+        rating = recordOnly
+            ? PerformanceRating.rating(delivered: min(delivered, expectedQuantity), expected: expectedQuantity, cutOffs: cutOffs) : amounts.rating
         overDelivered = line.current != nil && delivered > Self.overDeliveryFactor * expectedQuantity
     }
 }
@@ -183,12 +189,16 @@ public struct ContractReconciliation: Sendable, Equatable {
     /// Returns made that leave out a committed measure: late returns too, measure by measure.
     public let incompleteReturns: [IncompleteReturn]
     public let amounts: Amounts
+    /// The cut-offs of the contract's policy (the version in force on the reporting date).
+    public let cutOffs: RatingCutOffs
     /// Days of the commitment period elapsed by the reporting date, and its length.
     public let elapsedDays: Int
     public let spreadDays: Int
 
     /// - Parameter measures: the measures of the contract's catalog, `nil` if it is not known.
-    init(_ projection: ContractProjection, measures: [String: CatalogMeasure]?, period: FinancialQuarter, reportingDate: CalendarDate) {
+    init(
+        _ projection: ContractProjection, measures: [String: CatalogMeasure]?, cutOffs: RatingCutOffs, period: FinancialQuarter, reportingDate: CalendarDate
+    ) {
         reference = projection.reference
         title = projection.title
         supplier = projection.supplier
@@ -201,8 +211,9 @@ public struct ContractReconciliation: Sendable, Equatable {
         let figures = ContractFigures(projection, period: period)
         unpledged = figures.unpledged
         lines = zip(projection.lines, figures.byLine).map { line, delivered in
-            MeasureReconciliation(line, measure: measures?[line.measure], figures: delivered, spread: spread, elapsedDays: elapsed)
+            MeasureReconciliation(line, measure: measures?[line.measure], figures: delivered, spread: spread, elapsedDays: elapsed, cutOffs: cutOffs)
         }
+        self.cutOffs = cutOffs
         amounts = lines.reduce(into: Amounts.zero) { $0.add($1.amounts) }
         lateReturns = spread.lateReturns(
             pledged: projection.pledgedOn != nil, termEnd: projection.endDate, closedOn: projection.closedOn,

@@ -17,7 +17,7 @@ enum CabinetNarrativeFigures {
             values["\(name).expected"] = CabinetReportText.compactMoney(w.expected)
             values["\(name).capped.percent"] = CabinetReportText.percent(w.capped.decimal, of: w.expected.decimal) ?? "nothing expected yet"
             values["\(name).uncapped.percent"] = CabinetReportText.percent(w.delivered.decimal, of: w.expected.decimal) ?? "nothing expected yet"
-            values["\(name).rating"] = PerformanceRating.rating(delivered: w.capped.decimal, expected: w.expected.decimal).rawValue
+            values["\(name).rating"] = w.rating.rawValue
         }
         values["contracts"] = String(figures.contracts.count)
         for (rating, count) in figures.ratingCounts {

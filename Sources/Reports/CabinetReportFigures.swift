@@ -18,6 +18,9 @@ public struct CabinetFigures: Sendable {
     public let portfolio: Amounts
     /// Delivered to date with each commitment line counted at most at its expected to date.
     public let capped: Money
+    /// The cut-offs every rating of the report is worked on: those of its contracts' policies, or
+    /// svledger's defaults when they differ.
+    public var cutOffs: RatingCutOffs { portfolio.cutOffs.cutOffs }
     /// The quarter, the financial year to date, and to date.
     public let windows: [CabinetWindow]
     /// The four quarters of the period's financial year.
@@ -57,6 +60,7 @@ public struct CabinetFigures: Sendable {
         }
         let portfolio = contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }
         let capped = lines.reduce(Money.zero) { $0 + $1.capped }
+        let cutOffs = portfolio.cutOffs.cutOffs
 
         let yearStart = FinancialQuarter(startYear: period.startYear, number: 1)!
         let yearQuarters = [yearStart, yearStart.next, yearStart.next.next, yearStart.next.next.next]
@@ -79,14 +83,14 @@ public struct CabinetFigures: Sendable {
             }
             return CabinetWindow(
                 kind: kind, firstDay: first, lastDay: date, contractsInScope: running, pledged: pledged,
-                delivered: sums.delivered, expected: sums.expected, capped: sums.capped)
+                delivered: sums.delivered, expected: sums.expected, capped: sums.capped, cutOffs: cutOffs)
         }
         windows = [
             window(.period, from: period.firstDay, quarters: [period]),
             window(.yearToDate, from: yearStart.firstDay, quarters: yearQuarters.filter { $0 <= period }),
             CabinetWindow(
                 kind: .toDate, firstDay: nil, lastDay: date, contractsInScope: contracts.count, pledged: portfolio.original,
-                delivered: portfolio.delivered, expected: portfolio.expected, capped: capped),
+                delivered: portfolio.delivered, expected: portfolio.expected, capped: capped, cutOffs: cutOffs),
         ]
 
         // Themes, in the council's own words.
@@ -245,10 +249,12 @@ public struct CabinetWindow: Sendable, Equatable {
     public let expected: Money
     /// Delivered with each line counted at most at what was expected of it in the window.
     public let capped: Money
+    /// The cut-offs the window is rated on: its contracts' (``CabinetFigures/cutOffs``).
+    public let cutOffs: RatingCutOffs
 
     public var variance: Money { delivered - expected }
     /// The rating: of the capped figures, as every rating is (docs/rules.md "Rating").
-    public var rating: PerformanceRating { PerformanceRating.rating(delivered: capped.decimal, expected: expected.decimal) }
+    public var rating: PerformanceRating { PerformanceRating.rating(delivered: capped.decimal, expected: expected.decimal, cutOffs: cutOffs) }
 
     /// Whether two windows show the same figures (the year to date and to date, when every
     /// commitment began this year): contracts, expected, delivered and capped (pledges, which

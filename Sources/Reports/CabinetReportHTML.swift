@@ -148,7 +148,7 @@ enum CabinetReportHTML {
         for area in areas {
             html += "<tr><th scope=\"row\">\(Text.html(area.name))</th><td class=\"num\">\(area.contracts.count)</td>"
             if !compact { html += money(area.amounts.current) + money(area.amounts.expected) + money(area.amounts.delivered) }
-            html += "<td>\(meter(area.capped, of: area.amounts.expected))</td><td class=\"num\">\(area.underDelivering)</td></tr>\n"
+            html += "<td>\(meter(area.capped, of: area.amounts.expected, cutOffs: m.figures.cutOffs))</td><td class=\"num\">\(area.underDelivering)</td></tr>\n"
         }
         html += "</tbody>\n</table>\n"
         if compact, m.figures.areas.count > areas.count {
@@ -159,11 +159,11 @@ enum CabinetReportHTML {
     }
 
     /// A bar of a share from 0 to 100%, with the figure beside it: readable without colour.
-    static func meter(_ part: Money, of whole: Money) -> String {
+    static func meter(_ part: Money, of whole: Money, cutOffs: RatingCutOffs) -> String {
         guard let share = Text.percent(part.decimal, of: whole.decimal) else { return "<span class=\"muted\">nothing expected yet</span>" }
         let fraction = max(0, min(1, Double(part.pence) / Double(max(whole.pence, 1))))
         let width = Int((fraction * 100).rounded(.down))
-        let rating = PerformanceRating.rating(delivered: part.decimal, expected: whole.decimal)
+        let rating = PerformanceRating.rating(delivered: part.decimal, expected: whole.decimal, cutOffs: cutOffs)
         return "<span class=\"meter\" aria-hidden=\"true\"><span class=\"fill \(style(rating))\" style=\"width: \(width)%\"></span></span> <span class=\"meter-figure\">\(share)</span>"
     }
 
@@ -223,12 +223,12 @@ enum CabinetReportHTML {
             html += includes.isEmpty ? "" : "<br><span class=\"muted small\">from: \(Text.html(includes.joined(separator: "; ")))</span>"
             html += "</th>" + money(t.amounts.original) + money(t.amounts.current) + money(t.amounts.expected) + money(t.amounts.delivered) + money(t.capped)
             html += "<td class=\"num\">\(Text.percent(t.capped.decimal, of: t.amounts.expected.decimal) ?? "—")</td>"
-            html += "<td>\(badge(PerformanceRating.rating(delivered: t.capped.decimal, expected: t.amounts.expected.decimal)))</td></tr>\n"
+            html += "<td>\(badge(PerformanceRating.rating(delivered: t.capped.decimal, expected: t.amounts.expected.decimal, cutOffs: m.figures.cutOffs)))</td></tr>\n"
         }
         let p = m.figures.portfolio
         html += "</tbody>\n<tfoot><tr><th scope=\"row\">All themes</th>" + money(p.original) + money(p.current) + money(p.expected) + money(p.delivered) + money(m.figures.capped)
         html += "<td class=\"num\">\(Text.percent(m.figures.capped.decimal, of: p.expected.decimal) ?? "—")</td>"
-        html += "<td>\(badge(PerformanceRating.rating(delivered: m.figures.capped.decimal, expected: p.expected.decimal)))</td></tr></tfoot>\n</table>\n"
+        html += "<td>\(badge(PerformanceRating.rating(delivered: m.figures.capped.decimal, expected: p.expected.decimal, cutOffs: m.figures.cutOffs)))</td></tr></tfoot>\n</table>\n"
         return html + "</section>\n"
     }
 
@@ -407,7 +407,7 @@ enum CabinetReportHTML {
             <table class="scale"><thead><tr><th scope="col">Rating</th><th scope="col">Capped ÷ expected</th></tr></thead><tbody>
 
             """
-        for (rating, meaning) in Text.ratingCutOffs {
+        for (rating, meaning) in Text.ratingCutOffs(m.figures.cutOffs) {
             html += "<tr><td>\(badge(rating))</td><td>\(Text.html(meaning))</td></tr>\n"
         }
         html += "</tbody></table>\n<ul class=\"points\">\n"

@@ -40,7 +40,7 @@ enum CabinetReportMarkdown {
             (m.narrative?.backgroundPapers ?? []).map { [$0.paper, $0.date ?? "—", $0.contact ?? "—"] }, empty: "None")
 
         md += "## \(Wording.appendices[0].heading)\n\n\(Text.markdown(Wording.howToReadIntro))\n\n"
-        md += table(["Rating", "Capped ÷ expected"], numeric: [false, false], Text.ratingCutOffs.map { [$0.0.rawValue, $0.1] })
+        md += table(["Rating", "Capped ÷ expected"], numeric: [false, false], Text.ratingCutOffs(m.figures.cutOffs).map { [$0.0.rawValue, $0.1] })
         md += Wording.definitions(m).map { "- **\(Text.markdown($0.term))** \(Text.markdown($0.meaning))\n" }.joined() + "\n"
 
         md += "## \(Wording.appendices[1].heading)\n\n\(Text.markdown(Wording.provenance))\n\n"
@@ -97,10 +97,10 @@ enum CabinetReportMarkdown {
                 [t.name + (t.mapped ? "" : " (no council theme)"), t.catalogThemes.filter { $0 != t.name }.joined(separator: "; "), t.amounts.original.formatted,
                  t.amounts.current.formatted, t.amounts.expected.formatted, t.amounts.delivered.formatted, t.capped.formatted,
                  Text.percent(t.capped.decimal, of: t.amounts.expected.decimal) ?? "—",
-                 PerformanceRating.rating(delivered: t.capped.decimal, expected: t.amounts.expected.decimal).rawValue]
+                 PerformanceRating.rating(delivered: t.capped.decimal, expected: t.amounts.expected.decimal, cutOffs: m.figures.cutOffs).rawValue]
             } + [["All themes", "", f.portfolio.original.formatted, f.portfolio.current.formatted, f.portfolio.expected.formatted, f.portfolio.delivered.formatted,
                   f.capped.formatted, Text.percent(f.capped.decimal, of: f.portfolio.expected.decimal) ?? "—",
-                  PerformanceRating.rating(delivered: f.capped.decimal, expected: f.portfolio.expected.decimal).rawValue]])
+                  PerformanceRating.rating(delivered: f.capped.decimal, expected: f.portfolio.expected.decimal, cutOffs: f.cutOffs).rawValue]])
 
         md += "## Delivery by quarter, \(m.period.financialYear)\n\n"
         md += table(

@@ -87,9 +87,9 @@ enum CabinetReportText {
     static func cutOff(_ fraction: ExactDecimal) -> String { (fraction * ExactDecimal(100)).normalized.description + "%" }
 
     /// The rating cut-offs in words, one line per rating, worst last.
-    static var ratingCutOffs: [(PerformanceRating, String)] {
-        let good = cutOff(PerformanceRating.goodFrom), approaching = cutOff(PerformanceRating.approachingFrom)
-        let improvement = cutOff(PerformanceRating.requiresImprovementFrom)
+    static func ratingCutOffs(_ cutOffs: RatingCutOffs) -> [(PerformanceRating, String)] {
+        let good = cutOff(cutOffs.good), approaching = cutOff(cutOffs.approachingTarget)
+        let improvement = cutOff(cutOffs.requiresImprovement)
         return [
             (.good, "\(good) or more of the value expected so far has been delivered"),
             (.approachingTarget, "\(approaching) to under \(good)"),

@@ -82,7 +82,7 @@ enum CabinetReportWording {
         guard let share = Text.percent(w.capped.decimal, of: w.expected.decimal) else {
             return "In the quarter itself (\(span)), nothing was expected to be delivered yet."
         }
-        let rating = PerformanceRating.rating(delivered: w.capped.decimal, expected: w.expected.decimal)
+        let rating = w.rating
         return "In the quarter itself (\(span)), suppliers delivered \(Text.compactMoney(w.capped)) of the \(Text.compactMoney(w.expected)) "
             + "of social value expected in it, counting each commitment at most at what was expected of it: \(share), "
             + "which the council's scale rates \(rating.rawValue)."
@@ -281,12 +281,21 @@ enum CabinetReportWording {
         + "the four labels (Good, Approaching target, Requires improvement, Inadequate):"
 
     /// Terms and what they mean, for the note under the rating scale.
+    /// Where the rating scale's cut-offs come from, in words.
+    static func cutOffsSource(_ cutOffs: RatingCutOffs) -> String {
+        if let source = cutOffs.source { return "above are the council's, set in its social value policy (\(source))." }
+        return "above are svledger's defaults: the council's policy sets none of its own (or its contracts' policies set different ones)."
+    }
+
     static func definitions(_ m: CabinetReportModel) -> [(term: String, meaning: String)] {
         [
             ("This quarter", "counts what was delivered in \(m.period)."),
             ("Year to date", "counts the quarters of \(m.period.financialYear) up to and including \(m.period)."),
             ("To date", "counts every quarter since each commitment began, and equals the reconciliation (svledger reconcile --period \(m.period))."),
             ("Capped", "counts each commitment line (one measure of one contract) at most at 100% of what was expected of it in the window."),
+            ("The cut-offs", cutOffsSource(m.figures.cutOffs)),
+            ("Jobs and other levels", "(FTE employed, a rate held) are returned as the level held in each quarter, and count the share of "
+                + "the year (or of the term) that the quarter is: six people employed all year are six FTE-years, never twenty-four."),
             ("Contracts with a commitment running", "have a commitment running in the window: from the later of the contract start and the pledge, to the end of the term or closure."),
             ("Pledged", "is the value of the original pledges dated in the window; in the to-date column, every pledge."),
             ("Themes", themesDefinition(m)),

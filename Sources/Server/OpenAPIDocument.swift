@@ -3187,6 +3187,38 @@ let openAPIDocument = ##"""
                 "type": "null"
               }
             ]
+          },
+          "divisions": {
+            "description": "The council's electoral divisions (or the areas contracts name in areasServed), each once; absent or null: none listed.",
+            "anyOf": [
+              {
+                "type": "array",
+                "items": {
+                  "description": "A division.",
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 200,
+                  "pattern": "\\S"
+                }
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "wholeArea": {
+            "description": "The name contracts give in areasServed for the council's whole area, e.g. \"County-wide\"; absent or null: none.",
+            "anyOf": [
+              {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200,
+                "pattern": "\\S"
+              },
+              {
+                "type": "null"
+              }
+            ]
           }
         }
       },
@@ -3906,6 +3938,31 @@ let openAPIDocument = ##"""
             "items": {
               "$ref": "#/components/schemas/council/$defs/theme"
             }
+          },
+          "divisions": {
+            "description": "The council's electoral divisions (or the areas contracts name in areasServed), each once, so that a report says \"(All Divisions)\" when its contracts serve every one. May be empty; absent in descriptions recorded before svledger read it.",
+            "type": "array",
+            "items": {
+              "description": "A division.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 200,
+              "pattern": "\\S"
+            }
+          },
+          "wholeArea": {
+            "description": "The name contracts give in areasServed for the council's whole area, e.g. \"County-wide\": a contract serving it affects every division. null: none.",
+            "anyOf": [
+              {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 200,
+                "pattern": "\\S"
+              },
+              {
+                "type": "null"
+              }
+            ]
           }
         },
         "$defs": {
@@ -4273,6 +4330,40 @@ let openAPIDocument = ##"""
             ],
             "default": "adopted",
             "description": "adopted (the default) or draft: a draft kept in the ledger for the contracts let under it. Only an adopted policy's priority frameworks are the council's corporate priorities on a Cabinet report's front sheet."
+          },
+          "ratingCutOffs": {
+            "description": "Where each rating starts, as a share of expected (capped delivery ÷ expected, docs/rules.md \"Rating\"): the council's cut-offs, versioned with the policy. Absent: svledger's defaults, 0.95, 0.80 and 0.50. Each above 0, good at most 1, good > approachingTarget > requiresImprovement. The Procurement Act 2023 names the four labels and sets no numbers.",
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "good",
+              "approachingTarget",
+              "requiresImprovement",
+              "source"
+            ],
+            "properties": {
+              "good": {
+                "type": "string",
+                "pattern": "^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
+                "description": "Capped ÷ expected at or above which a rating is good, e.g. \"0.95\"."
+              },
+              "approachingTarget": {
+                "type": "string",
+                "pattern": "^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
+                "description": "At or above which it is approaching target, e.g. \"0.80\"."
+              },
+              "requiresImprovement": {
+                "type": "string",
+                "pattern": "^(0|[1-9][0-9]*)(\\.[0-9]+)?$",
+                "description": "At or above which it requires improvement, e.g. \"0.50\"; below it, inadequate."
+              },
+              "source": {
+                "description": "Where the numbers come from, e.g. the Cabinet minute that set them.",
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              }
+            }
           }
         },
         "$defs": {

@@ -20,6 +20,8 @@ public struct Policy: Sendable, Equatable {
     /// contracts let under it: only an adopted policy's priorities are the council's corporate
     /// priorities.
     public let status: Status
+    /// Where each rating starts: the policy's own `ratingCutOffs`, or svledger's defaults when it states none.
+    public let ratingCutOffs: RatingCutOffs
     /// The document exactly as adopted, kept whole in the event.
     public let document: JSONValue
 
@@ -114,6 +116,7 @@ extension Policy {
         try reader.onlyFields([
             "policyId", "version", "title", "council", "effectiveDate", "source", "threshold", "statutoryThresholds",
             "statutoryDutyCategories", "weighting", "exemption", "reportingCadence", "priorityFrameworks", "notes", "status",
+            "ratingCutOffs",
         ])
         id = try reader.string("policyId")
         version = try reader.string("version")
@@ -154,6 +157,15 @@ extension Policy {
         }
         priorityFrameworks = frameworks
         status = reader.has("status") ? try reader.choice("status", as: Status.self) : .adopted
+        if let cutOffs = try reader.optionalObject("ratingCutOffs") {
+            try cutOffs.onlyFields(["good", "approachingTarget", "requiresImprovement", "source"])
+            ratingCutOffs = RatingCutOffs(
+                good: try cutOffs.decimal("good"), approachingTarget: try cutOffs.decimal("approachingTarget"),
+                requiresImprovement: try cutOffs.decimal("requiresImprovement"), source: try cutOffs.string("source"))
+            if let problem = ratingCutOffs.problem { throw reader.fail("ratingCutOffs", problem) }
+        } else {
+            ratingCutOffs = .standard
+        }
         self.document = document
     }
 

@@ -35,6 +35,13 @@ public struct ReferenceData: Sendable {
 
     public func policy(_ id: String, version: String) -> Policy? { policies[id]?.first { $0.version == version } }
 
+    /// The cut-offs a contract registered under policy `id` is rated on at `date`: those of the
+    /// version in force then, or of its first version when none was yet; svledger's defaults for
+    /// a policy the ledger does not hold.
+    public func ratingCutOffs(policy id: String, on date: CalendarDate) -> RatingCutOffs {
+        (policy(id, on: date) ?? policies[id]?.first)?.ratingCutOffs ?? .standard
+    }
+
     public func catalog(_ id: String, version: String) -> Catalog? { catalogs[id]?.first { $0.version == version } }
 
     /// The newest version of catalog `id` published (by effective date, then publication order).
