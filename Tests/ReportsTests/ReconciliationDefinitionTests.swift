@@ -140,5 +140,6 @@ extension Amounts {
         delivered += other.delivered
         capped += other.capped
         expected += other.expected
+        cutOffs.add(other.cutOffs)
     }
 }
