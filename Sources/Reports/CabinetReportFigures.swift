@@ -162,7 +162,7 @@ public struct CabinetFigures: Sendable {
             let key = line.measure + "\u{0}" + line.unit
             if measures[key] == nil {
                 measures[key] = CabinetMeasureOutcome(
-                    measure: line.measure, unit: line.unit, description: description, theme: scope.theme(line.theme).name)
+                    measure: line.measure, unit: line.accrual.accruedUnit(line.unit), description: description, theme: scope.theme(line.theme).name)
                 measureOrder.append(key)
             }
             measures[key]!.add(quantities, contract: scoped.contract.reference)

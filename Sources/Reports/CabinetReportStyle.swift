@@ -169,7 +169,7 @@ enum CabinetReportStyle {
           .at-a-glance .two { gap: 12pt; }
           .at-a-glance ul.points li { margin: 1pt 0; }
           h2, h3 { break-after: avoid; }
-          tr, li, figure, .rating-box, .remedial, dl.facts, pre, p.rule { break-inside: avoid; }
+          tr, li, figure, .rating-box, .remedial, dl.facts, pre, p.rule, section.provenance { break-inside: avoid; }
           p.legend, caption { break-after: avoid; }
           thead { display: table-header-group; }
           tfoot { display: table-row-group; }
