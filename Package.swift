@@ -151,7 +151,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "OpenContractingTests", dependencies: ["OpenContracting", "SocialValue", "EventStore", "LedgerValues", "TestSupport", "svledger"], exclude: ["Fixtures"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LedgerValues", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["svledger", "Ledger", "EventStore", "LedgerValues", "SocialValue", "SyntheticData", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

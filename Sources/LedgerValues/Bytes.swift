@@ -33,20 +33,6 @@ public enum Bytes {
         return String(decoding: characters, as: UTF8.self)
     }
 
-    /// Parses lowercase or uppercase hex; `nil` on odd length or a non-hex character.
-    public static func parseHex(_ text: some StringProtocol) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        var result: [UInt8] = []
-        result.reserveCapacity(utf8.count / 2)
-        var index = 0
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
-            result.append(high << 4 | low)
-            index += 2
-        }
-        return result
-    }
 
     @inline(__always)
     package static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10 }
@@ -83,15 +69,5 @@ public enum Bytes {
         if digit < 10 { return digit }
         let letter = (character | 0x20) &- UInt8(ascii: "a")  // either case
         return letter < 6 ? letter + 10 : 0xFF
-    }
-
-    @inline(__always)
-    package static func nibble(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

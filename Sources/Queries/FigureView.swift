@@ -21,12 +21,15 @@ public struct FigureView: Sendable {
     /// The contracts with the commitments in force at the reporting date: what is reconciled.
     public let inForce: Snapshot
 
-    public init(_ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, contract: String? = nil, supplier: String? = nil) throws {
+    /// - Parameter today: the day a default period and reporting date come from (never read from a clock here).
+    public init(
+        _ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, contract: String? = nil, supplier: String? = nil
+    ) throws {
         let read = try point.checkedSnapshot(ledger)
         effectiveOn = point.on
         let day = point.day
-        self.period = ReportingPeriod.quarter(period, asOf: day)
-        reportingDate = ReportingPeriod.reportingDate(self.period, asOf: day)
+        self.period = ReportingPeriod.quarter(period, asOf: day, today: today)
+        reportingDate = ReportingPeriod.reportingDate(self.period, asOf: day, today: today)
         snapshot = try effectiveOn.map { try read.limited(.effective(on: $0), store: ledger.store) } ?? read
         inForce = try snapshot.limited(.commitmentsInForce(on: reportingDate), store: ledger.store)
         let whole = Reconciliation.compute(inForce, period: self.period, reportingDate: reportingDate)

@@ -39,13 +39,14 @@ public struct ReadPoint: Sendable, Equatable {
 /// The reporting period of a read of figures: a financial quarter, by default the one of the
 /// read's day (`on`, else `asOf`) or of today, reported up to its last day or that day if earlier.
 public enum ReportingPeriod {
-    public static func quarter(_ given: FinancialQuarter?, asOf: CalendarDate?) -> FinancialQuarter {
-        given ?? FinancialQuarter(containing: asOf ?? Timestamp.now().date)
+    /// `today` is the caller's (the CLI's clock, a server's injected one): nothing here reads a clock.
+    public static func quarter(_ given: FinancialQuarter?, asOf: CalendarDate?, today: CalendarDate) -> FinancialQuarter {
+        given ?? FinancialQuarter(containing: asOf ?? today)
     }
 
     /// The last day of the period, or the as-of date (or today) if that comes first.
-    public static func reportingDate(_ quarter: FinancialQuarter, asOf: CalendarDate?) -> CalendarDate {
-        min(quarter.lastDay, asOf ?? Timestamp.now().date)
+    public static func reportingDate(_ quarter: FinancialQuarter, asOf: CalendarDate?, today: CalendarDate) -> CalendarDate {
+        min(quarter.lastDay, asOf ?? today)
     }
 }
 

@@ -192,16 +192,6 @@ enum CabinetReportWording {
         return "Contracts by rating at the end of " + earlier.joined(separator: "; ") + "; now: \(counts(m.figures))."
     }
 
-    // MARK: - Headline (the CSV's columns)
-
-    static func windowTitle(_ w: CabinetWindow, _ m: CabinetReportModel) -> String {
-        switch w.kind {
-        case .period: return "This quarter (\(m.period))"
-        case .yearToDate: return m.toDateIsYearToDate ? "Year to date = to date (\(m.period.financialYear))" : "Year to date (\(m.period.financialYear))"
-        case .toDate: return "To date, all years"
-        }
-    }
-
     // MARK: - Outcomes, areas, evidence
 
     static let outcomesNote =

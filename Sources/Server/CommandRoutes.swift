@@ -114,7 +114,12 @@ final class GroupCommitter: Sendable {
     init(maxGroup: Int) { self.maxGroup = max(1, maxGroup) }
 
     /// What commits a group (the server's ``LedgerServer/commitGroup(_:)``), set once.
-    func committing(with commit: @escaping @Sendable ([PendingCommand]) -> [StoredAnswer]) { self.commit.withLock { $0 = commit } }
+    func committing(with commit: @escaping @Sendable ([PendingCommand]) -> [StoredAnswer]) {
+        self.commit.withLock { existing in
+            precondition(existing == nil, "a GroupCommitter's commit is set once")
+            existing = commit
+        }
+    }
 
     /// Commands waiting for a commit to take them.
     var waitingCount: Int { waiting.withLock { $0.count } }
@@ -136,13 +141,16 @@ final class GroupCommitter: Sendable {
 
     /// On the writer's queue: takes what has arrived (up to `maxGroup`) and commits it as one group.
     private func commitWaiting() {
+        // A committer without its commit would take waiters and never answer them.
+        guard let commit = commit.withLock({ $0 }) else { preconditionFailure("GroupCommitter used before committing(with:) was called") }
         let group = waiting.withLock { waiting in
             let taken = Array(waiting.prefix(maxGroup))
             waiting.removeFirst(taken.count)
             return taken
         }
-        guard !group.isEmpty, let commit = commit.withLock({ $0 }) else { return }
+        guard !group.isEmpty else { return }
         let answers = commit(group.map(\.command))
+        precondition(answers.count == group.count, "a group commit must answer every command it took")
         for (waiter, answer) in zip(group, answers) { waiter.answer.resume(returning: answer) }
     }
 }

@@ -62,7 +62,7 @@ final class FigureViewCache: Sendable {
                 if let latest = views.latest { return .ready(latest.view) }
                 return .wait(running.task, started: false)
             }
-            let task = Task { try await offload { CachedView(view: try FigureView(ledger, at: point, period: period)) } }
+            let task = Task { try await offload { CachedView(view: try FigureView(ledger, at: point, period: period, today: today)) } }
             views.running = (stamp, task)
             _ = slots.insert(views, for: slot)
             return .wait(task, started: true)

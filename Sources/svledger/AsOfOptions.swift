@@ -26,7 +26,6 @@ struct AsOfOptions: ParsableArguments {
     /// The position to read at; `nil` for the head.
     func position(in ledger: Ledger) throws -> UInt64? { try point().position(in: ledger) }
 
-    func snapshot(_ ledger: Ledger) throws -> Snapshot { try ledger.snapshot(at: try position(in: ledger)) }
 }
 
 /// The line every read ends with, so that an answer can be checked against the chain later.

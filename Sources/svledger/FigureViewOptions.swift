@@ -23,7 +23,10 @@ struct EffectiveOptions: ParsableArguments {
 extension FigureView {
     init(_ ledger: Ledger, asOf: AsOfOptions, effective: EffectiveOptions, period: String?, contract: String? = nil, supplier: String? = nil) throws {
         let point = try asOf.point(on: try effective.date)
-        try self.init(ledger, at: point, period: try period.map { try PeriodOption.quarter($0, asOf: nil) }, contract: contract, supplier: supplier)
+        // The command line's clock is read here, at the edge, and passed in: `--period` absent
+        // means the quarter of --as-of, or of today.
+        try self.init(
+            ledger, at: point, period: try period.map { try DateOption.quarter($0) }, today: Timestamp.now().date, contract: contract, supplier: supplier)
     }
 
     /// The lines every text read of figures ends with: the head, the figures' digest, and the

@@ -1,6 +1,7 @@
 import EventStore
 import LedgerValues
 import Foundation
+import SyntheticData
 import Testing
 import TestSupport
 
@@ -14,7 +15,7 @@ struct CrashSafetyTests {
         let directory = TemporaryDirectory("svledger-crash")
         let ledger = directory.child("ledger")
         do { _ = try EventStore(path: ledger, mode: .create) }
-        var generator = SystemRandomNumberGenerator()
+        var generator = SyntheticPortfolio.Random(seed: TestSeed.seed(for: "killedWriter(batch: \(batch))"))
         var acknowledged: UInt64 = 0
         for round in 0..<24 {
             let outputPath = directory.child("out-\(round)")

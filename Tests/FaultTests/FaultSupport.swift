@@ -6,6 +6,10 @@ import TestSupport
 /// `faketime`, bind mounts, `kill -9`, another user. It runs as root (CI does); a test that
 /// cannot set its fault up fails, so that no case passes by not being tried.
 enum Fault {
+    /// The trait of a suite whose faults need root (a mount, another user): without root it is
+    /// skipped, saying why, so that `swift test` as anyone else still passes. CI runs as root.
+    static let needsRoot: ConditionTrait = .enabled(if: getuid() == 0, "mounts file systems or acts as another user: run as root, as CI does")
+
     /// Runs `svledger` with `arguments`.
     static func svledger(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
         try CommandRunner.svledger(arguments, environment: environment)

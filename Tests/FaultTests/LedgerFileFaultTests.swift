@@ -4,7 +4,7 @@ import TestSupport
 
 /// Cases 1 and 9 of issue 11, and the read-only copy: what svledger does with ledger files that
 /// are linked, cut short or not its own to lock.
-@Suite("Faults: the ledger's files", .serialized)
+@Suite("Faults: the ledger's files", .serialized, Fault.needsRoot)
 struct LedgerFileFaultTests {
     let directory = TemporaryDirectory("svledger-fault-files")
 

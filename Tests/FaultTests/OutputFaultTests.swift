@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Cases 3, 6 and 10 of issue 11: where output goes, and what happens when it cannot.
-@Suite("Faults: output")
+@Suite("Faults: output", Fault.needsRoot)
 struct OutputFaultTests {
     let directory = TemporaryDirectory("svledger-fault-output")
     var ledger: String { directory.child("ledger") }

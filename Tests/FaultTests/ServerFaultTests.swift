@@ -5,7 +5,7 @@ import TestSupport
 /// The server on a disk that fills while it writes: the client is told 507 `storage-full`
 /// (what the README promises), the log line says what LMDB said, and every write acknowledged
 /// before is kept.
-@Suite("Faults: the server", .serialized)
+@Suite("Faults: the server", .serialized, Fault.needsRoot)
 struct ServerFaultTests {
     let directory = TemporaryDirectory("svledger-fault-server")
 

@@ -188,6 +188,17 @@ struct ServerRouterTests {
         }
     }
 
+    /// No read looks at the machine's clock: a server whose "today" is fixed (2027-01-15, in
+    /// 2026-27-Q4) reconciles that quarter when none is asked for, whatever the date is.
+    @Test func aReadWithoutAPeriodTakesTheServersToday() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            let response = try await client.execute(uri: "/figures", method: .get, headers: fixture.headers("auditor"))
+            #expect(response.status == .ok)
+            #expect(response.text.contains("\nperiod,2026-27-Q4,2027-01-15\n"), "\(response.text.prefix(300))")
+        }
+    }
+
     /// Hostile and odd requests: every answer is below 500, and every error is problem+json.
     @Test func noInputGetsA5xx() async throws {
         let fixture = try ServerFixture(bodyLimit: 4096)

@@ -73,6 +73,75 @@ public struct ContractCommand: Sendable, Equatable {
     }
 }
 
+/// The name of every command of the JSON form (`"command": "pledge.record"`), each with its
+/// schema in Schemas/commands/ and its fields declared once, in ``fields``: a new command is a
+/// new case, and every `switch` over the names must say what it does with it.
+public enum CommandName: String, CaseIterable, Sendable {
+    case adoptPolicy = "policy.adopt"
+    case publishCatalog = "catalog.publish"
+    case register = "contract.register"
+    case assessThreshold = "threshold.assess"
+    case requestExemption = "exemption.request"
+    case decideExemption = "exemption.decide"
+    case decideWeighting = "weighting.decide"
+    case evaluateBids = "bids.evaluate"
+    case award = "contract.award"
+    case recordPledge = "pledge.record"
+    case reportDelivery = "delivery.report"
+    case correctDelivery = "delivery.correct"
+    case refreshCommitments = "review.refresh"
+    case close = "contract.close"
+
+    /// What a command's JSON form holds beside `command`, `actor`, `reason` and `effectiveDate`.
+    public struct Fields: Sendable {
+        /// Whether the command acts on a contract, named by `contract`.
+        public let onContract: Bool
+        /// Its own fields, each allowed once.
+        public let own: Set<String>
+        /// The fields without which it does not read (an input error naming the field).
+        public let required: Set<String>
+        /// Fields the schema requires that the reader lets through, so that a rule refuses
+        /// their absence by name (`reason-required`, `attribution-not-confirmed`).
+        public let requiredByRule: Set<String>
+
+        /// Every field the JSON form may hold.
+        public var allowed: Set<String> {
+            LedgerCommand.commonFields.union(onContract ? ["contract"] : []).union(own)
+        }
+    }
+
+    /// The fields of each command: the one place they are declared. A test holds them to the
+    /// schemas' `properties` and `required`.
+    public var fields: Fields {
+        func contract(_ own: Set<String>, required: Set<String> = [], byRule: Set<String> = []) -> Fields {
+            Fields(onContract: true, own: own, required: required.union(["contract"]), requiredByRule: byRule)
+        }
+        switch self {
+        case .adoptPolicy: return Fields(onContract: false, own: ["policy", "builtin"], required: [], requiredByRule: [])
+        case .publishCatalog: return Fields(onContract: false, own: ["catalog", "builtin"], required: [], requiredByRule: [])
+        case .register:
+            return contract(
+                ["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "areasServed", "policyId",
+                 "existingSupplier", "migrated"],
+                required: ["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "policyId"])
+        case .assessThreshold: return contract([])
+        case .requestExemption: return contract(["businessCaseReference"], required: ["businessCaseReference"])
+        case .decideExemption:
+            return contract(["decision", "businessCaseReference"], required: ["decision", "businessCaseReference"], byRule: ["reason"])
+        case .decideWeighting: return contract(["percent", "basis", "matrixAnswers", "overrideReason"], required: ["percent", "basis"])
+        case .evaluateBids: return contract(["catalog", "bidders"], required: ["catalog", "bidders"])
+        case .award: return contract(["supplier", "awardDate", "valueGBP"], required: ["supplier", "valueGBP"])
+        case .recordPledge: return contract(["catalog", "lines", "statedValues"], required: ["catalog", "lines"])
+        case .reportDelivery:
+            return contract(["quarter", "lines", "attributionConfirmed"], required: ["quarter", "lines"], byRule: ["attributionConfirmed"])
+        case .correctDelivery:
+            return contract(["correctsEventId", "quarter", "measure", "lines"], required: ["lines"], byRule: ["reason"])
+        case .refreshCommitments: return contract(["revise", "add", "withdraw", "catalog"], byRule: ["reason"])
+        case .close: return contract([])
+        }
+    }
+}
+
 /// Any command svledger accepts: on a contract, or adopting reference data.
 public enum LedgerCommand: Sendable {
     case contract(ContractCommand)
@@ -80,11 +149,10 @@ public enum LedgerCommand: Sendable {
     case publishCatalog(Catalog, actor: ActorIdentity, reason: String?)
 
     /// The command names of the JSON form, each with its schema in Schemas/commands/.
-    public static let names = [
-        "policy.adopt", "catalog.publish", "contract.register", "threshold.assess", "exemption.request",
-        "exemption.decide", "weighting.decide", "bids.evaluate", "contract.award", "pledge.record",
-        "delivery.report", "delivery.correct", "review.refresh", "contract.close",
-    ]
+    public static let names = CommandName.allCases.map(\.rawValue)
+
+    /// The fields every command may hold.
+    public static let commonFields: Set<String> = ["command", "actor", "reason", "effectiveDate"]
 
     /// Reads the JSON form of a command (one line of `svledger apply`).
     /// - Parameters:
@@ -95,23 +163,23 @@ public enum LedgerCommand: Sendable {
         _ json: JSONValue, today: CalendarDate, builtin: (BuiltinReference.Kind, String) -> JSONValue? = { _, _ in nil }
     ) throws(InputError) -> LedgerCommand {
         let reader = try FieldReader(json)
-        let name = try reader.string("command")
-        guard names.contains(name) else {
-            throw reader.fail("command", "\(DisplayText.quoted(name)) is not a command; the commands are \(names.joined(separator: ", "))")
+        let text = try reader.string("command")
+        guard let name = CommandName(rawValue: text) else {
+            throw reader.fail("command", "\(DisplayText.quoted(text)) is not a command; the commands are \(names.joined(separator: ", "))")
         }
         let actorReader = try reader.object("actor")
         try actorReader.onlyFields(["id", "role"])
         let actor = ActorIdentity(id: try actorReader.string("id"), role: try actorReader.string("role"))
         let reason = try reader.optionalString("reason")
-        let common: Set<String> = ["command", "actor", "reason", "effectiveDate"]
+        let fields = name.fields
 
         switch name {
-        case "policy.adopt", "catalog.publish":
-            let key = name == "policy.adopt" ? "policy" : "catalog"
+        case .adoptPolicy, .publishCatalog:
+            let key = name == .adoptPolicy ? "policy" : "catalog"
             if reader.has("effectiveDate") {
                 throw reader.fail("effectiveDate", "a \(key) takes effect on the date its own document gives")
             }
-            try reader.onlyFields(["command", "actor", "reason", key, "builtin"])
+            try reader.onlyFields(fields.allowed.subtracting(["effectiveDate"]))
             let document: JSONValue
             if let builtinName = try reader.optionalString("builtin") {
                 guard !reader.has(key) else { throw reader.fail("builtin", "give either \"builtin\" or \"\(key)\", not both") }
@@ -124,18 +192,21 @@ public enum LedgerCommand: Sendable {
                 document = given
             }
             do {
-                return name == "policy.adopt"
+                return name == .adoptPolicy
                     ? .adoptPolicy(try Policy(document: document), actor: actor, reason: reason)
                     : .publishCatalog(try Catalog(document: document), actor: actor, reason: reason)
             } catch {
                 throw InputError(path: "\(key)\(error.path.isEmpty ? "" : ".")\(error.path)", problem: error.problem)
             }
-        default:
+        case .register, .assessThreshold, .requestExemption, .decideExemption, .decideWeighting, .evaluateBids, .award, .recordPledge,
+            .reportDelivery, .correctDelivery, .refreshCommitments, .close:
             let given = try reader.optionalDate("effectiveDate")
             let effectiveDate = given ?? today
             let contract = try reader.string("contract")
-            let (fields, action) = try contractAction(name, reader, contract: contract, effectiveDate: effectiveDate)
-            try reader.onlyFields(common.union(["contract"]).union(fields))
+            // The declared fields drive the reader: a missing one is named before any is read.
+            for key in fields.required.sorted() where !reader.has(key) { throw reader.fail(key, "is required") }
+            let action = try contractAction(name, reader, contract: contract, effectiveDate: effectiveDate)
+            try reader.onlyFields(fields.allowed)
             return .contract(
                 ContractCommand(
                     contract: contract, actor: actor, reason: reason, effectiveDate: effectiveDate, effectiveDateGiven: given != nil,
@@ -144,10 +215,12 @@ public enum LedgerCommand: Sendable {
     }
 
     private static func contractAction(
-        _ name: String, _ reader: FieldReader, contract: String, effectiveDate: CalendarDate
-    ) throws(InputError) -> (Set<String>, ContractAction) {
+        _ name: CommandName, _ reader: FieldReader, contract: String, effectiveDate: CalendarDate
+    ) throws(InputError) -> ContractAction {
         switch name {
-        case "contract.register":
+        case .adoptPolicy, .publishCatalog:
+            throw reader.fail("command", "\(name.rawValue) is not a command on a contract")
+        case .register:
             let registration = Registration(
                 reference: contract, title: try reader.string("title"), buyerDepartment: try reader.string("buyerDepartment"),
                 category: try reader.choice("category", as: ContractCategory.self),
@@ -155,26 +228,26 @@ public enum LedgerCommand: Sendable {
                 endDate: try reader.date("endDate"), areasServed: try nonBlank(reader, "areasServed"),
                 policyId: try reader.string("policyId"), existingSupplier: try reader.optionalString("existingSupplier"),
                 migrated: reader.has("migrated") ? try reader.bool("migrated") : false)
-            return (["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "areasServed", "policyId", "existingSupplier", "migrated"], .register(registration))
-        case "threshold.assess":
-            return ([], .assessThreshold)
-        case "exemption.request":
-            return (["businessCaseReference"], .requestExemption(businessCase: try reader.string("businessCaseReference")))
-        case "exemption.decide":
+            return .register(registration)
+        case .assessThreshold:
+            return .assessThreshold
+        case .requestExemption:
+            return .requestExemption(businessCase: try reader.string("businessCaseReference"))
+        case .decideExemption:
             let decision = try reader.string("decision")
             guard decision == "granted" || decision == "refused" else { throw reader.fail("decision", "must be granted or refused") }
-            return (["decision", "businessCaseReference"], .decideExemption(granted: decision == "granted", businessCase: try reader.string("businessCaseReference")))
-        case "weighting.decide":
+            return .decideExemption(granted: decision == "granted", businessCase: try reader.string("businessCaseReference"))
+        case .decideWeighting:
             let answers = try reader.optionalObject("matrixAnswers").map { (answers) throws(InputError) -> MatrixAnswers in
                 try answers.onlyFields(["impact", "objectivesMet", "areaNeeds"])
                 let objectives = try answers.integer("objectivesMet")
                 guard objectives >= 0 else { throw answers.fail("objectivesMet", "must not be negative") }
                 return MatrixAnswers(impact: try answers.string("impact"), objectivesMet: objectives, areaNeeds: try answers.string("areaNeeds"))
             }
-            return (["percent", "basis", "matrixAnswers", "overrideReason"], .decideWeighting(
+            return .decideWeighting(
                 percent: try reader.percent("percent"), basis: try reader.choice("basis", as: WeightingDecision.Basis.self),
-                answers: answers, overrideReason: try reader.optionalString("overrideReason")))
-        case "bids.evaluate":
+                answers: answers, overrideReason: try reader.optionalString("overrideReason"))
+        case .evaluateBids:
             let bidders = try reader.objects("bidders") { bidder throws(InputError) in
                 try bidder.onlyFields(["bidder", "socialValueScore", "lines"])
                 return ContractAction.BidderOffer(
@@ -185,29 +258,28 @@ public enum LedgerCommand: Sendable {
                     },
                     socialValueScore: try bidder.decimal("socialValueScore"))
             }
-            return (["catalog", "bidders"], .evaluateBids(catalog: try reader.string("catalog"), bidders: bidders))
-        case "contract.award":
-            return (["supplier", "awardDate", "valueGBP"], .award(
+            return .evaluateBids(catalog: try reader.string("catalog"), bidders: bidders)
+        case .award:
+            return .award(
                 supplier: try reader.string("supplier"), date: try reader.optionalDate("awardDate") ?? effectiveDate,
-                value: try reader.money("valueGBP")))
-        case "pledge.record":
+                value: try reader.money("valueGBP"))
+        case .recordPledge:
             var stated: [String: String] = [:]
             if let object = try reader.optionalObject("statedValues") {
                 for key in object.members.keys { stated[key] = try object.string(key) }
             }
-            return (["catalog", "lines", "statedValues"], .recordPledge(catalog: try reader.string("catalog"), lines: try quantityLines(reader, "lines"), statedValues: stated))
-        case "delivery.report":
+            return .recordPledge(catalog: try reader.string("catalog"), lines: try quantityLines(reader, "lines"), statedValues: stated)
+        case .reportDelivery:
             let quarter = try DeliveryReturn.quarter(reader)
             let confirmed = reader.has("attributionConfirmed") ? try reader.bool("attributionConfirmed") : false
-            return (["quarter", "lines", "attributionConfirmed"], .reportDelivery(quarter: quarter, lines: try quantityLines(reader, "lines", evidence: true), attributionConfirmed: confirmed))
-        case "delivery.correct":
-            let fields: Set<String> = ["correctsEventId", "quarter", "measure", "lines"]
+            return .reportDelivery(quarter: quarter, lines: try quantityLines(reader, "lines", evidence: true), attributionConfirmed: confirmed)
+        case .correctDelivery:
             let lines = try quantityLines(reader, "lines", evidence: true)
             if reader.has("quarter") {
                 guard !reader.has("correctsEventId") else {
                     throw reader.fail("quarter", "give either correctsEventId or quarter (with measure), not both")
                 }
-                return (fields, .correctQuarter(quarter: try DeliveryReturn.quarter(reader), measure: try reader.optionalString("measure"), lines: lines))
+                return .correctQuarter(quarter: try DeliveryReturn.quarter(reader), measure: try reader.optionalString("measure"), lines: lines)
             }
             if reader.has("measure") { throw reader.fail("measure", "names the return with quarter; give quarter too, or correctsEventId alone") }
             guard reader.has("correctsEventId") else {
@@ -215,8 +287,8 @@ public enum LedgerCommand: Sendable {
             }
             let text = try reader.string("correctsEventId")
             guard let id = EventID(text) else { throw reader.fail("correctsEventId", "\(DisplayText.quoted(text)) is not an event id (a UUID from `svledger audit`)") }
-            return (fields, .correctDelivery(corrects: id, lines: lines))
-        case "review.refresh":
+            return .correctDelivery(corrects: id, lines: lines)
+        case .refreshCommitments:
             let revise = try quantityLines(reader, "revise", allowEmpty: true)
             let add = try quantityLines(reader, "add", allowEmpty: true)
             let withdraw = try reader.strings("withdraw")
@@ -224,9 +296,9 @@ public enum LedgerCommand: Sendable {
             if revise.isEmpty, add.isEmpty, withdraw.isEmpty, catalog == nil {
                 throw reader.fail("revise", "a refresh must revise, add or withdraw a line, or re-price to a catalog")
             }
-            return (["revise", "add", "withdraw", "catalog"], .refreshCommitments(revise: revise, add: add, withdraw: withdraw, catalog: catalog))
-        default:  // contract.close
-            return ([], .close)
+            return .refreshCommitments(revise: revise, add: add, withdraw: withdraw, catalog: catalog)
+        case .close:
+            return .close
         }
     }
 

@@ -197,10 +197,3 @@ extension String {
     func leftPad(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
 
-/// `--period`: a financial quarter, by default the one of --as-of or of today.
-enum PeriodOption {
-    static func quarter(_ text: String?, asOf: CalendarDate?) throws -> FinancialQuarter {
-        guard let text else { return ReportingPeriod.quarter(nil, asOf: asOf) }
-        return try DateOption.quarter(text)
-    }
-}
