@@ -26,13 +26,5 @@ public enum Role: String, Sendable, CaseIterable, Codable, Comparable {
     /// `head-of-procurement`: how the command line spells it.
     public var token: String { String(rawValue.lowercased().map { $0 == " " ? "-" : $0 }) }
 
-    /// Whether the role may record commands at all (auditors and Cabinet Members only read).
-    public var writes: Bool {
-        switch self {
-        case .auditor, .cabinetMember: false
-        default: true
-        }
-    }
-
     public static func < (lhs: Role, rhs: Role) -> Bool { lhs.rawValue < rhs.rawValue }
 }

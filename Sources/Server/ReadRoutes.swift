@@ -284,10 +284,14 @@ extension LedgerServer {
         case AccessEvent.stream?:
             guard Authorization.readsAccessStream(identity.role) else { throw Problem.forbidden("only administrators and auditors read the access stream") }
         case let stream?:
-            if identity.role == .supplier, !stream.hasPrefix("policy/"), !stream.hasPrefix("catalog/") {
-                guard stream.hasPrefix("contract/") else { throw Problem(.notFound, kind: "stream-not-found", category: "notFound", "no stream \(DisplayText.excerpt(stream))") }
-                let reference = try Self.existingReference(String(stream.dropFirst("contract/".count)))
-                if identity.role == .supplier, try await !offload({ try self.supplierOwns(reference, identity) }) { throw Problem.contractNotFound(reference) }
+            // A supplier reads the reference data everyone reads (policies, catalogs, councils),
+            // and its own contracts' streams; the prefixes are the domain's own.
+            if identity.role == .supplier, !ReferenceData.streamPrefixes.contains(where: { stream.hasPrefix($0) }) {
+                guard let named = ContractEvent.reference(ofStream: stream) else {
+                    throw Problem(.notFound, kind: "stream-not-found", category: "notFound", "no stream \(DisplayText.excerpt(stream))")
+                }
+                let reference = try Self.existingReference(named)
+                if try await !offload({ try self.supplierOwns(reference, identity) }) { throw Problem.contractNotFound(reference) }
             }
         }
         let lines = try await offload { () throws -> String in
