@@ -86,6 +86,34 @@ def describe(package_dir, scratch):
     return json.loads(run.stdout[run.stdout.index("{"):])
 
 
+README_ROW = re.compile(r"^\| ((?:`[A-Za-z]+`(?:, )?)+) \| (\d+) \|")
+
+
+def readme_table_problems(root, targets):
+    """The README's module table: every library and executable target in a row, with its
+    number of Swift files, so that the table a new reader trusts cannot go stale."""
+    problems, listed = [], set()
+    for line in (root / "README.md").read_text(encoding="utf-8").splitlines():
+        match = README_ROW.match(line)
+        if not match:
+            continue
+        names = re.findall(r"`([A-Za-z]+)`", match.group(1))
+        listed.update(names)
+        files = sum(len(list((root / targets[n]["path"]).rglob("*.swift")))
+                    for n in names if n in targets)
+        unknown = [n for n in names if n not in targets]
+        if unknown:
+            problems.append(f"README module table: {', '.join(unknown)} is not a target")
+        elif files != int(match.group(2)):
+            problems.append(f"README module table: {', '.join(names)} has {files} Swift files, "
+                            f"the table says {match.group(2)}")
+    for name, target in targets.items():
+        shipped = not target.get("path", "").startswith("Tests")
+        if shipped and target["type"] in ("library", "executable", "system-target") and name not in listed:
+            problems.append(f"README module table: no row for {name}")
+    return problems
+
+
 def main():
     root = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent).resolve()
     scratch = os.environ.get("SWIFT_SCRATCH")
@@ -188,6 +216,8 @@ def main():
                     chain.append(mod(n))
                     n = parent[n]
                 problems.append(f"domain reaches storage: {' → '.join(reversed(chain))}")
+
+    problems += readme_table_problems(root, targets)
 
     print(f"module graph of {package['name']} (target: direct dependencies):")
     rank = {"system-target": 0, "library": 1, "executable": 2, "test": 3}
