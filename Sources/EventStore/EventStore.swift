@@ -8,7 +8,7 @@ import Synchronization
 /// It knows nothing of social value: it stores envelopes in positions, indexes them by
 /// stream and by event id, and chains them with SHA-256. Every append is one synced LMDB
 /// write transaction, so it is atomic and durable when it returns.
-public final class EventStore: @unchecked Sendable {
+public final class EventStore: Sendable {
     /// The format this code reads and writes, stored in `meta`/`format`.
     public static let format = "svledger/1"
 

@@ -16,6 +16,10 @@ import Glibc
 ///   thread from begin to commit (the closure cannot `await`);
 /// - `MDB_MAP_FULL` aborts, grows the map and retries the write; a failed
 ///   `mdb_txn_commit` is never aborted again, because LMDB has already freed it.
+///
+/// `@unchecked Sendable`: the `MDB_env *` is a C pointer, which Swift cannot check; LMDB allows an
+/// environment to be shared by every thread of the process (`MDB_NOTLS` above), and this type
+/// serialises its writers itself (`writerLock`) and its resizes (`ResizeGate`).
 public final class Environment: @unchecked Sendable {
     /// The raw `MDB_env *`.
     package let handle: OpaquePointer

@@ -11,7 +11,7 @@ import SocialValue
 /// stream versions it read as expected versions, so that a concurrent writer causes a
 /// conflict instead of a lost update. A batch of commands is decided in order against state
 /// evolved in memory and recorded all or none.
-public final class Ledger: @unchecked Sendable {
+public final class Ledger: Sendable {
     public let store: EventStore
     public let projections: ProjectionStore
     let decisions = DecisionCache()

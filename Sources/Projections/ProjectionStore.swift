@@ -11,7 +11,7 @@ import SocialValue
 ///
 /// They are written in the same write transaction as the events they reflect (the append's
 /// hook), so they are never behind the log and a crash cannot split them from it.
-public final class ProjectionStore: @unchecked Sendable {
+public final class ProjectionStore: Sendable {
     let store: EventStore
     let contracts: Database
     let meta: Database
