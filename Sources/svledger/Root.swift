@@ -5,7 +5,7 @@ import Foundation
 import LMDB
 
 @main
-struct Root: ParsableCommand {
+struct Root: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "svledger",
         abstract: "A tamper-evident ledger of the social value that councils secure through procurement.",
@@ -38,7 +38,7 @@ struct Root: ParsableCommand {
 
     /// Parses and runs, answering every failure with one `error: …` line on stderr and a
     /// non-zero exit, never a crash trace; help and usage go where ArgumentParser sends them.
-    static func main() {
+    static func main() async {
         var parsed: (any ParsableCommand.Type)?
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
@@ -49,7 +49,12 @@ struct Root: ParsableCommand {
             }
             var command = try parseAsRoot(ledgerOptionMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             parsed = type(of: command)
-            try command.run()
+            // `serve` runs on Swift's concurrency threads, awaited here; every other command is synchronous.
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
             try StandardOutput.finish()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)

@@ -7,7 +7,7 @@ import Synchronization
 
 extension Root {
     /// `svledger serve`: thin over the Server module, as every command is over its module.
-    struct Serve: ParsableCommand {
+    struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Serve the ledger over HTTP(S) to people in different roles, each with a bearer token.",
             discussion: """
@@ -77,7 +77,7 @@ extension Root {
             return limits
         }
 
-        func run() throws {
+        func run() async throws {
             let (host, port) = try ServerSettings.listen(listen)
             let settings = ServerSettings(
                 host: host, port: port, tls: tlsCert.map { ServerSettings.TLSFiles(certificate: $0, key: tlsKey ?? "") },
@@ -88,22 +88,9 @@ extension Root {
             let server = LedgerServer(ledger: opened, settings: settings)
             let scheme = settings.tls == nil ? "http" : "https"
             let shownHost = host.contains(":") ? "[\(host)]" : host
-            // ArgumentParser's commands here are synchronous: the server runs on Swift's
-            // concurrency threads while this one waits for it to stop.
-            let failure = Mutex<(any Error)?>(nil)
-            let stopped = DispatchSemaphore(value: 0)
-            Task {
-                do {
-                    try await server.run { port in
-                        try? StandardOutput.writeNow("svledger serve: listening on \(scheme)://\(shownHost):\(port) (ledger \(ledger.path))")
-                    }
-                } catch {
-                    failure.withLock { $0 = error }
-                }
-                stopped.signal()
+            try await server.run { port in
+                try? StandardOutput.writeNow("svledger serve: listening on \(scheme)://\(shownHost):\(port) (ledger \(ledger.path))")
             }
-            stopped.wait()
-            if let error = failure.withLock({ $0 }) { throw error }
         }
     }
 }
