@@ -189,7 +189,7 @@ extension LedgerServer {
             if let ifMatch, let stream { expected[stream] = ifMatch }
         case .ledger(.adoptPolicy), .ledger(.publishCatalog), .describeCouncil:
             if identity.role == .supplier { throw Problem.forbidden("a Supplier records delivery returns and corrections only") }
-            if ifMatch != nil { throw Problem.badRequest("if-match-unsupported", "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
+            if ifMatch != nil { throw Problem(.unprocessableContent, kind: "if-match-unsupported", category: "input", "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
         }
         return PendingCommand(commands: [command], identity: identity, stream: stream, expectedVersions: expected, key: key, digest: digest)
     }

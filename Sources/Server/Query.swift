@@ -90,7 +90,7 @@ struct Query {
     /// `as-of` (a day) or `at` (a position), not both, and `on` (a day) where the read takes it.
     func readPoint() throws(Problem) -> ReadPoint {
         let point = ReadPoint(asOf: try date("as-of"), at: try position("at"), on: try date("on"))
-        if point.asOf != nil, point.at != nil { throw Problem.badRequest("invalid-query", "give as-of or at, not both") }
+        if point.asOf != nil, point.at != nil { throw Problem(.unprocessableContent, kind: "conflicting-parameters", category: "input", "give as-of or at, not both") }
         return point
     }
 

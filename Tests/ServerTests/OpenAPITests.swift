@@ -44,12 +44,13 @@ struct OpenAPITests {
         let fixture = try ServerFixture()
         try await fixture.test { client in
             let both = try await client.execute(uri: "/contracts?as-of=2026-01-01&at=1", method: .get, headers: fixture.headers("po"))
-            #expect(both.status == .badRequest, "docs/errors.md: invalid-query is 400")
-            #expect(both.json?["kind"] == "invalid-query")
+            // Each parameter is well formed, so the request is schema-valid: 422, as docs/errors.md says.
+            #expect(both.status == .unprocessableContent)
+            #expect(both.json?["kind"] == "conflicting-parameters")
             let headers = fixture.headers("hop", [("Content-Type", "application/json"), ("If-Match", "\"3\"")])
             let adopt = try await client.execute(
                 uri: "/commands", method: .post, headers: headers, body: ByteBuffer(string: #"{"command": "policy.adopt", "builtin": "lancashire-2024-28"}"#))
-            #expect(adopt.status == .badRequest, "docs/errors.md: if-match-unsupported is 400")
+            #expect(adopt.status == .unprocessableContent, "docs/errors.md: if-match-unsupported is 422")
             #expect(adopt.json?["kind"] == "if-match-unsupported")
         }
     }
