@@ -11,14 +11,13 @@ import SocialValue
 /// (only an administrator manages access; the last administrator stays).
 extension LedgerServer {
     func addAccessRoutes(_ routes: RouteTable) {
-        routes.add(.get, "/access") { request, context in try await self.accessList(request, context) }
-        routes.add(.post, "/access") { request, context in try await self.accessCommand(request, context) }
+        routes.add(.get, "/access", access: .operation(.accessList)) { request, context in try await self.accessList(request, context) }
+        routes.add(.post, "/access", access: .operation(.accessCommand)) { request, context in try await self.accessCommand(request, context) }
     }
 
     /// `GET /access`: `svledger access list --format json` (`as-of`, `at`).
     func accessList(_ request: Request, _ context: ServerContext) async throws -> Response {
-        _ = try permit(.accessList, context)
-        let point = try Query(request.uri.query, allowed: Query.point).readPoint()
+                let point = try Query(request.uri.query, allowed: Query.point).readPoint()
         let ledger = self.ledger, today = today()
         return Self.json(try await offload {
             let position = try point.position(in: ledger)
@@ -30,7 +29,7 @@ extension LedgerServer {
     /// `POST /access`: one access command, recorded with the token's account as the actor.
     /// `access.token.issue` answers with the new token, shown this once.
     func accessCommand(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let identity = try permit(.accessCommand, context)
+        let identity = try context.requireIdentity()
         try ContentType.require(request.headers[.contentType], ["application/json"], what: "the access command")
         let body = try await collectBody(request, what: "an access command")
         let parsed = try Self.accessRequest(body)

@@ -160,7 +160,7 @@ extension LedgerServer {
     /// without `actor`: the actor and role recorded are the authenticated identity's, and a
     /// body that names an actor is refused (400 `actor-in-body`), never silently overridden.
     func command(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let identity = try permit(.command, context)
+        let identity = try context.requireIdentity()
         try ContentType.require(request.headers[.contentType], ["application/json"], what: "the command")
         let key = try Self.idempotencyKey(request)
         let ifMatch = try Self.ifMatch(request)

@@ -154,14 +154,23 @@ let readPool: NIOThreadPool = {
 
 // MARK: Routes
 
+/// Who may call a route, declared where it is registered: open to anyone, or an operation of
+/// ``Authorization`` (a token, and a role the operation allows). The responder enforces it
+/// before the handler runs, so no handler can forget to.
+enum RouteAccess: Sendable, Equatable {
+    case open
+    case operation(Operation)
+}
+
 /// A route as the outer responder knows it: its template (the metrics label), its methods,
-/// and whether it needs a token.
+/// each with who may call it.
 struct Route: Sendable {
     let template: String
     /// Fixed segments, and `nil` for a parameter.
     let segments: [String?]
     var methods: [HTTPRequest.Method]
-    let authenticated: Bool
+    /// Who may call each method (HEAD as GET).
+    var access: [HTTPRequest.Method: RouteAccess]
     /// The media types it answers with (besides problem+json for errors), for `Accept`.
     let produces: [String]
     /// A read that folds or scans the ledger: run within the server's ``ReadLimiter``.
@@ -182,7 +191,7 @@ final class RouteTable {
 
     /// `template` in the OpenAPI style, `/contracts/{contract}`.
     func add(
-        _ method: HTTPRequest.Method, _ template: String, authenticated: Bool = true, produces: [String] = ["application/json"], heavy: Bool = false,
+        _ method: HTTPRequest.Method, _ template: String, access: RouteAccess, produces: [String] = ["application/json"], heavy: Bool = false,
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
         let segments: [String?] = template.split(separator: "/").map { $0.hasPrefix("{") ? nil : String($0) }
@@ -190,8 +199,9 @@ final class RouteTable {
         router.on(RouterPath(routerPath), method: method) { request, context in try await handler(request, context) }
         if let index = table.firstIndex(where: { $0.template == template }) {
             table[index].methods.append(method)
+            table[index].access[method] = access
         } else {
-            table.append(Route(template: template, segments: segments, methods: [method], authenticated: authenticated, produces: produces, heavy: heavy))
+            table.append(Route(template: template, segments: segments, methods: [method], access: [method: access], produces: produces, heavy: heavy))
         }
     }
 }
@@ -226,7 +236,13 @@ public struct ServerResponder: HTTPResponder {
                     "\(route.template) answers with \(route.produces.joined(separator: " or ")), which the Accept header \(DisplayText.quoted(request.headers[.accept] ?? "")) does not admit")
             }
             try Self.checkTransferEncoding(request)
-            if route.authenticated { context.identity = try server.authenticate(request) }
+            if case .operation(let operation) = route.access[request.method == .head ? .get : request.method] {
+                let identity = try server.authenticate(request)
+                context.identity = identity
+                guard Authorization.allows(operation, identity.role) else {
+                    throw Problem.forbidden("the role \(identity.role.rawValue) may not \(LedgerServer.wording(operation))")
+                }
+            }
             if route.heavy {
                 let authenticated = context
                 response = try await server.reads.run(on: context.channel) { try await inner.respond(to: request, context: authenticated) }

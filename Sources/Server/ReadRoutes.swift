@@ -12,30 +12,30 @@ import SocialValue
 
 extension LedgerServer {
     func addRoutes(_ routes: RouteTable) {
-        routes.add(.get, "/healthz", authenticated: false) { request, _ in
+        routes.add(.get, "/healthz", access: .open) { request, _ in
             _ = try Query(request.uri.query, allowed: [])
             let head = try await offload { try self.ledger.store.head() }
             return Self.json(["status": "ok", "head": head.json])
         }
-        routes.add(.get, "/metrics", authenticated: false, produces: ["text/plain"]) { request, _ in
+        routes.add(.get, "/metrics", access: .open, produces: ["text/plain"]) { request, _ in
             _ = try Query(request.uri.query, allowed: [])
             return Self.text(self.metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8")
         }
-        routes.add(.get, "/openapi.json", authenticated: false) { request, _ in
+        routes.add(.get, "/openapi.json", access: .open) { request, _ in
             // Schemas/openapi.json, embedded by tools/openapi.py (OpenAPIDocument.swift).
             _ = try Query(request.uri.query, allowed: [])
             return Self.text(openAPIDocument, type: "application/json")
         }
-        routes.add(.get, "/contracts", heavy: true) { request, context in try await self.listContracts(request, context) }
-        routes.add(.get, "/contracts/{contract}", heavy: true) { request, context in try await self.showContract(request, context) }
-        routes.add(.get, "/contracts/{contract}/audit", heavy: true) { request, context in try await self.contractAudit(request, context) }
-        routes.add(.get, "/audit", heavy: true) { request, context in try await self.auditSince(request, context) }
-        routes.add(.get, "/reconcile", heavy: true) { request, context in try await self.reconcile(request, context) }
-        routes.add(.get, "/figures", produces: ["text/csv"], heavy: true) { request, context in try await self.figures(request, context) }
-        routes.add(.get, "/log", produces: ["application/x-ndjson"], heavy: true) { request, context in try await self.log(request, context) }
-        routes.add(.get, "/verify", heavy: true) { request, context in try await self.verify(request, context) }
-        routes.add(.get, "/reports/cabinet", produces: ["text/html", "text/markdown", "text/csv"], heavy: true) { request, context in try await self.cabinetReport(request, context) }
-        routes.add(.post, "/commands") { request, context in try await self.command(request, context) }
+        routes.add(.get, "/contracts", access: .operation(.listContracts), heavy: true) { request, context in try await self.listContracts(request, context) }
+        routes.add(.get, "/contracts/{contract}", access: .operation(.showContract), heavy: true) { request, context in try await self.showContract(request, context) }
+        routes.add(.get, "/contracts/{contract}/audit", access: .operation(.contractAudit), heavy: true) { request, context in try await self.contractAudit(request, context) }
+        routes.add(.get, "/audit", access: .operation(.auditSince), heavy: true) { request, context in try await self.auditSince(request, context) }
+        routes.add(.get, "/reconcile", access: .operation(.reconcile), heavy: true) { request, context in try await self.reconcile(request, context) }
+        routes.add(.get, "/figures", access: .operation(.figures), produces: ["text/csv"], heavy: true) { request, context in try await self.figures(request, context) }
+        routes.add(.get, "/log", access: .operation(.log), produces: ["application/x-ndjson"], heavy: true) { request, context in try await self.log(request, context) }
+        routes.add(.get, "/verify", access: .operation(.verify), heavy: true) { request, context in try await self.verify(request, context) }
+        routes.add(.get, "/reports/cabinet", access: .operation(.cabinetReport), produces: ["text/html", "text/markdown", "text/csv"], heavy: true) { request, context in try await self.cabinetReport(request, context) }
+        routes.add(.post, "/commands", access: .operation(.command)) { request, context in try await self.command(request, context) }
         addTransferRoutes(routes)
         addAccessRoutes(routes)
     }
@@ -52,15 +52,6 @@ extension LedgerServer {
         var headers = headers
         headers[.contentType] = type
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    /// The role may do `operation` at all (403 otherwise); the identity it acts as.
-    func permit(_ operation: Operation, _ context: ServerContext) throws -> AccessState.Identity {
-        let identity = try context.requireIdentity()
-        guard Authorization.allows(operation, identity.role) else {
-            throw Problem.forbidden("the role \(identity.role.rawValue) may not \(Self.wording(operation))")
-        }
-        return identity
     }
 
     static func wording(_ operation: Operation) -> String {
@@ -125,7 +116,7 @@ extension LedgerServer {
     }
 
     func listContracts(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let identity = try permit(.listContracts, context)
+        let identity = try context.requireIdentity()
         let query = try Query(request.uri.query, allowed: Query.figurePoint)
         let point = try query.readPoint()
         let period = try query.period()
@@ -141,7 +132,7 @@ extension LedgerServer {
     }
 
     func showContract(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let identity = try permit(.showContract, context)
+        let identity = try context.requireIdentity()
         let reference = try contractParameter(context)
         let query = try Query(request.uri.query, allowed: Query.figurePoint)
         let point = try query.readPoint()
@@ -162,7 +153,7 @@ extension LedgerServer {
     }
 
     func contractAudit(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let identity = try permit(.contractAudit, context)
+        let identity = try context.requireIdentity()
         let reference = try contractParameter(context)
         let query = try Query(request.uri.query, allowed: Query.point.union(["since"]))
         let point = try query.readPoint()
@@ -176,8 +167,7 @@ extension LedgerServer {
     }
 
     func auditSince(_ request: Request, _ context: ServerContext) async throws -> Response {
-        _ = try permit(.auditSince, context)
-        let query = try Query(request.uri.query, allowed: Query.point.union(["since"]))
+                let query = try Query(request.uri.query, allowed: Query.point.union(["since"]))
         let point = try query.readPoint()
         guard let since = query["since"] else {
             throw Problem.badRequest("invalid-query", "give since (a day YYYY-MM-DD or a position); one contract's trail is /contracts/{contract}/audit")
@@ -201,7 +191,7 @@ extension LedgerServer {
     }
 
     func reconcile(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let identity = try permit(.reconcile, context)
+        let identity = try context.requireIdentity()
         let query = try Query(request.uri.query, allowed: Query.figurePoint.union(["contract", "supplier"]))
         let point = try query.readPoint()
         let period = try query.period()
@@ -230,8 +220,7 @@ extension LedgerServer {
     }
 
     func figures(_ request: Request, _ context: ServerContext) async throws -> Response {
-        _ = try permit(.figures, context)
-        let query = try Query(request.uri.query, allowed: Query.figurePoint)
+                let query = try Query(request.uri.query, allowed: Query.figurePoint)
         let point = try query.readPoint()
         let period = try query.period()
         let figures = try await figureView(point, period).figures
@@ -241,8 +230,7 @@ extension LedgerServer {
     }
 
     func cabinetReport(_ request: Request, _ context: ServerContext) async throws -> Response {
-        _ = try permit(.cabinetReport, context)
-        let query = try Query(request.uri.query, allowed: Query.figurePoint.union(["format"]))
+                let query = try Query(request.uri.query, allowed: Query.figurePoint.union(["format"]))
         let point = try query.readPoint()
         let period = try query.period()
         let (format, type): (CabinetReport.Format, String) =
@@ -267,7 +255,7 @@ extension LedgerServer {
     }
 
     func log(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let identity = try permit(.log, context)
+        let identity = try context.requireIdentity()
         let query = try Query(request.uri.query, allowed: Query.point.union(["stream", "from", "limit"]))
         let point = try query.readPoint()
         let from = try query.position("from") ?? 1
@@ -329,8 +317,7 @@ extension LedgerServer {
     static let logLimit = 10_000
 
     func verify(_ request: Request, _ context: ServerContext) async throws -> Response {
-        _ = try permit(.verify, context)
-        let query = try Query(request.uri.query, allowed: ["expect-head"])
+                let query = try Query(request.uri.query, allowed: ["expect-head"])
         var expected: ExpectedHead?
         if let text = query["expect-head"] {
             guard let head = ExpectedHead(text) else {

@@ -13,8 +13,8 @@ import SocialValue
 /// The log out as a stream (`svledger export ndjson`) and pledge tables in (`svledger import portal`).
 extension LedgerServer {
     func addTransferRoutes(_ routes: RouteTable) {
-        routes.add(.get, "/export/ndjson", produces: ["application/x-ndjson"], heavy: true) { request, context in try await self.exportNDJSON(request, context) }
-        routes.add(.post, "/imports/portal") { request, context in try await self.importPortal(request, context) }
+        routes.add(.get, "/export/ndjson", access: .operation(.exportNDJSON), produces: ["application/x-ndjson"], heavy: true) { request, context in try await self.exportNDJSON(request, context) }
+        routes.add(.post, "/imports/portal", access: .operation(.importPortal)) { request, context in try await self.importPortal(request, context) }
     }
 
     /// The largest piece of the export read in one read transaction and written in one go:
@@ -26,8 +26,7 @@ extension LedgerServer {
     /// Streamed in chunks, each read in its own read transaction: the log only grows, and the
     /// last position is fixed before the first chunk, so the chunks join into one consistent log.
     func exportNDJSON(_ request: Request, _ context: ServerContext) async throws -> Response {
-        _ = try permit(.exportNDJSON, context)
-        let point = try Query(request.uri.query, allowed: Query.point).readPoint()
+                let point = try Query(request.uri.query, allowed: Query.point).readPoint()
         let ledger = self.ledger
         let head = try await offload { () throws -> LedgerHead in
             try ledger.store.read { reader in try LedgerHead.at(try point.position(in: ledger), in: reader) }
@@ -68,7 +67,7 @@ extension LedgerServer {
     /// With `dry-run=true` the findings only (200); otherwise the pledge is recorded all or
     /// nothing by the authenticated actor (201), or refused while a finding blocks it (422).
     func importPortal(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let identity = try permit(.importPortal, context)
+        let identity = try context.requireIdentity()
         let query = try Query(request.uri.query, allowed: ["contract", "catalog", "dry-run", "use-computed", "add-measures", "effective-date", "reason"])
         guard let contract = query["contract"], let catalogName = query["catalog"] else {
             throw Problem.badRequest("missing-parameter", "give contract (the contract the pledge is for) and catalog (id or id@version) in the query")
