@@ -19,34 +19,37 @@ public struct Snapshot: Sendable {
 
     /// Loads the snapshot at `position` (the head when `nil`). At the head the stored
     /// projections are read; earlier, the log is replayed in memory up to `position`.
-    /// - Parameter checkedAgainstLog: also replay the log and compare: stored projections that
-    ///   differ from it are refused as possible tampering (``ProjectionError/differs(_:_:)``),
-    ///   so that figures people read are the log's, whatever was written to the projections.
-    public static func load(store: EventStore, projections: ProjectionStore, at position: UInt64? = nil, checkedAgainstLog: Bool = false) throws -> Snapshot {
+    public static func load(store: EventStore, projections: ProjectionStore, at position: UInt64? = nil) throws -> Snapshot {
         try store.read { reader in
             let head = try reader.head()
             let target = min(position ?? head.position, head.position)
-            let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
-            let reference = try ReferenceReplay.referenceData(reader, through: target)
             if target == head.position, try projections.isCurrent(reader: reader, head: head.position) {
-                let stored = try projections.all(reader: reader)
-                if checkedAgainstLog {
-                    var fold = ContractFold()
-                    try reader.forEachEvent(through: target) { event in
-                        try fold.apply(event)
-                        return true
-                    }
-                    try projections.compare(fold, through: target, reader: reader)
-                }
-                return Snapshot(position: target, hash: hash, contracts: stored, reference: reference)
+                let reference = try ReferenceReplay.referenceData(reader, through: target)
+                return Snapshot(position: target, hash: head.hash, contracts: try projections.all(reader: reader), reference: reference)
             }
-            var fold = ContractFold()
-            try reader.forEachEvent(through: target) { event in
-                try fold.apply(event)
-                return true
-            }
-            return Snapshot(position: target, hash: hash, contracts: fold.contracts.keys.sorted().map { fold.contracts[$0]! }, reference: reference)
+            return try folded(reader, through: target)
         }
+    }
+
+    /// The snapshot at `position` (the head when `nil`) folded from the log alone, never from
+    /// the stored projections: what every read of figures shows, so that the figures people
+    /// read are derived only from the chain `verify` checks, whatever was written beside it.
+    public static func folded(store: EventStore, at position: UInt64? = nil) throws -> Snapshot {
+        try store.read { reader in
+            let head = try reader.head()
+            return try folded(reader, through: min(position ?? head.position, head.position))
+        }
+    }
+
+    private static func folded(_ reader: LedgerReader, through target: UInt64) throws -> Snapshot {
+        let hash = try target == reader.head().position ? reader.head().hash : try reader.event(at: target)?.hash ?? .genesis
+        let reference = try ReferenceReplay.referenceData(reader, through: target)
+        var fold = ContractFold()
+        try reader.forEachEvent(through: target) { event in
+            try fold.apply(event)
+            return true
+        }
+        return Snapshot(position: target, hash: hash, contracts: fold.contracts.keys.sorted().map { fold.contracts[$0]! }, reference: reference)
     }
 
     /// The same snapshot with its contracts folded under `limit`: the commitments in force on a

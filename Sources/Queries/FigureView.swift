@@ -25,7 +25,7 @@ public struct FigureView: Sendable {
     public init(
         _ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, contract: String? = nil, supplier: String? = nil
     ) throws {
-        let read = try point.checkedSnapshot(ledger)
+        let read = try point.foldedSnapshot(ledger)
         effectiveOn = point.on
         let day = point.day
         self.period = ReportingPeriod.quarter(period, asOf: day, today: today)

@@ -26,10 +26,11 @@ public struct ReadPoint: Sendable, Equatable {
         return nil
     }
 
-    /// The snapshot, with stored projections checked against a replay of the log: what reads
-    /// of figures use, so that an edited projection is caught, never shown.
-    public func checkedSnapshot(_ ledger: Ledger) throws -> Snapshot {
-        try Snapshot.load(store: ledger.store, projections: ledger.projections, at: try position(in: ledger), checkedAgainstLog: true)
+    /// The snapshot folded from the log alone: what reads of figures use, so that what they
+    /// show is derived from the chain `verify` checks, never from a stored copy that could be
+    /// edited without breaking it.
+    public func foldedSnapshot(_ ledger: Ledger) throws -> Snapshot {
+        try Snapshot.folded(store: ledger.store, at: try position(in: ledger))
     }
 
     /// The day a default period and a reporting date are taken from: `on`, else `asOf`.
