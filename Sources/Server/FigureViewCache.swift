@@ -6,12 +6,11 @@ import Queries
 import SocialValue
 import Synchronization
 
-/// Whole-portfolio figure views, each checked against a full replay of the log once and then
-/// reused while nothing in the ledger changes.
+/// Whole-portfolio figure views, each folded from the log once and then reused while nothing in
+/// the ledger changes.
 ///
-/// A read of figures replays the log and compares it with the stored projections, so that an
-/// edited projection is caught, never shown (`projection-differs`). The check's answer only
-/// changes when the environment does, and ``Environment/ChangeStamp`` moves whenever it may
+/// A read of figures folds the log (never the stored projections, so an edited one is never
+/// shown). The fold only changes when the environment does, and ``Environment/ChangeStamp`` moves whenever it may
 /// have (any writer's commit, in this process or another, or a write to `data.mdb` that
 /// bypassed LMDB): so a view is kept with the stamp it was read at.
 ///
@@ -49,7 +48,7 @@ final class FigureViewCache: Sendable {
     let replaying = Atomic<Int>(0)
     let peakReplaying = Atomic<Int>(0)
 
-    /// The checked view of the whole portfolio at `point` for `period`, with the answers
+    /// The folded view of the whole portfolio at `point` for `period`, with the answers
     /// already rendered from it.
     func view(_ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate) async throws -> CachedView {
         let slot = Slot(asOf: point.asOf, at: point.at, on: point.on, period: period, today: today)
@@ -97,9 +96,9 @@ final class FigureViewCache: Sendable {
     }
 }
 
-/// A checked view and the answers rendered from it: a read asked again while the ledger is
+/// A folded view and the answers rendered from it: a read asked again while the ledger is
 /// unchanged is the same bytes, so they are kept rather than built and encoded again (which,
-/// once the check is shared, is most of what a read costs).
+/// once the fold is shared, is most of what a read costs).
 final class CachedView: Sendable {
     struct Rendered: Sendable {
         let body: [UInt8]
