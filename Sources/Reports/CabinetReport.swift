@@ -22,8 +22,11 @@ public enum CabinetReport {
 
     /// The report in `format` on the only council of `snapshot` (every contract when it has
     /// several), with no narrative. The CLI builds a ``CabinetReportModel`` with a request instead.
-    public static func render(_ format: Format, snapshot: Snapshot, reconciliation: Reconciliation, generatedAt: String) -> String {
-        render(format, CabinetReportModel(snapshot: snapshot, reconciliation: reconciliation, generatedAt: generatedAt))
+    /// - Parameter figures: the figures file of `reconciliation`, when the caller has made it already.
+    public static func render(
+        _ format: Format, snapshot: Snapshot, reconciliation: Reconciliation, figures: FiguresFile? = nil, generatedAt: String
+    ) -> String {
+        render(format, CabinetReportModel(snapshot: snapshot, reconciliation: reconciliation, figuresFile: figures, generatedAt: generatedAt))
     }
 
     public static func render(_ format: Format, _ model: CabinetReportModel) -> String {

@@ -68,7 +68,9 @@ public struct CabinetReportModel: Sendable {
     public var headText: String { "\(position):\(hash.hex)" }
     /// The figures of the whole ledger's reconciliation (Schemas/README.md §10), which hold this
     /// report's contracts' rows.
-    public var figuresFile: FiguresFile { FiguresFile(reconciliation) }
+    /// The figures file the report states the digest of: the read's own when the caller has it
+    /// (a ``FigureView``'s), so that a read works it out once, else made once here.
+    public let figuresFile: FiguresFile
     /// How anyone recomputes the figures from the log alone and compares the digest.
     public var recomputeCommand: String {
         "python3 tools/reconcile_ledger.py LEDGER --period \(period) --reporting-date \(reportingDate) --through \(position) --digest"
@@ -95,8 +97,8 @@ public struct CabinetReportModel: Sendable {
 
     /// A report on the only council of the ledger (every contract, when it has several), with no
     /// narrative: for callers that choose nothing (the benchmark, older tests).
-    public init(snapshot: Snapshot, reconciliation: Reconciliation, generatedAt: String) {
-        self.init(snapshot: snapshot, reconciliation: reconciliation, scope: CabinetScope.everything(snapshot),
+    public init(snapshot: Snapshot, reconciliation: Reconciliation, figuresFile: FiguresFile? = nil, generatedAt: String) {
+        self.init(snapshot: snapshot, reconciliation: reconciliation, figuresFile: figuresFile, scope: CabinetScope.everything(snapshot),
                   comparisons: nil, request: CabinetReportRequest(generatedAt: generatedAt))
     }
 
@@ -110,14 +112,18 @@ public struct CabinetReportModel: Sendable {
     ///   - request: whose report, which meeting, which narrative.
     /// - Throws: ``CabinetReportError`` when the council or directorate cannot be found or must be
     ///   chosen, or the narrative names a contract the report does not cover.
-    public init(snapshot: Snapshot, reconciliation: Reconciliation, comparisons: [Reconciliation]? = nil, request: CabinetReportRequest) throws(CabinetReportError) {
+    ///   - figuresFile: the figures file of `reconciliation`, when the caller has made it already.
+    public init(
+        snapshot: Snapshot, reconciliation: Reconciliation, figuresFile: FiguresFile? = nil, comparisons: [Reconciliation]? = nil,
+        request: CabinetReportRequest
+    ) throws(CabinetReportError) {
         let scope = try CabinetScope.resolve(snapshot, council: request.council, directorate: request.directorate)
         if let narrative = request.narrative, let stray = narrative.contractOrder.first(where: { !scope.covers($0) }) {
             throw CabinetReportError(
                 .invalidNarrative,
                 "\(narrative.fileName): the part \"Contract \(stray)\" names a contract this report (\(scope.councilName)\(scope.directorate.map { ", \($0)" } ?? "")) does not cover")
         }
-        self.init(snapshot: snapshot, reconciliation: reconciliation, scope: scope, comparisons: comparisons, request: request)
+        self.init(snapshot: snapshot, reconciliation: reconciliation, figuresFile: figuresFile, scope: scope, comparisons: comparisons, request: request)
         guard let written = request.narrative else {
             narrativeWarnings = ["no narrative file was given: the report has no recommendation, and every part the author writes reads \"None given.\""]
             return
@@ -136,8 +142,12 @@ public struct CabinetReportModel: Sendable {
         }
     }
 
-    init(snapshot: Snapshot, reconciliation: Reconciliation, scope: CabinetScope, comparisons: [Reconciliation]?, request: CabinetReportRequest) {
+    init(
+        snapshot: Snapshot, reconciliation: Reconciliation, figuresFile: FiguresFile?, scope: CabinetScope, comparisons: [Reconciliation]?,
+        request: CabinetReportRequest
+    ) {
         precondition(snapshot.position == reconciliation.position, "the reconciliation must be made from the same snapshot")
+        self.figuresFile = figuresFile ?? FiguresFile(reconciliation)
         period = reconciliation.period
         reportingDate = reconciliation.reportingDate
         generatedAt = request.generatedAt

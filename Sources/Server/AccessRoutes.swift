@@ -17,7 +17,7 @@ extension LedgerServer {
 
     /// `GET /access`: `svledger access list --format json` (`as-of`, `at`).
     func accessList(_ request: Request, _ context: ServerContext) async throws -> Response {
-                let point = try Query(request.uri.query, allowed: Query.point).readPoint()
+        let point = try Query(request.uri.query, allowed: Query.point).readPoint()
         let ledger = self.ledger, today = today()
         return Self.json(try await offload {
             let position = try point.position(in: ledger)

@@ -167,7 +167,7 @@ extension LedgerServer {
     }
 
     func auditSince(_ request: Request, _ context: ServerContext) async throws -> Response {
-                let query = try Query(request.uri.query, allowed: Query.point.union(["since"]))
+        let query = try Query(request.uri.query, allowed: Query.point.union(["since"]))
         let point = try query.readPoint()
         guard let since = query["since"] else {
             throw Problem.badRequest("invalid-query", "give since (a day YYYY-MM-DD or a position); one contract's trail is /contracts/{contract}/audit")
@@ -220,7 +220,7 @@ extension LedgerServer {
     }
 
     func figures(_ request: Request, _ context: ServerContext) async throws -> Response {
-                let query = try Query(request.uri.query, allowed: Query.figurePoint)
+        let query = try Query(request.uri.query, allowed: Query.figurePoint)
         let point = try query.readPoint()
         let period = try query.period()
         let figures = try await figureView(point, period).figures
@@ -230,7 +230,7 @@ extension LedgerServer {
     }
 
     func cabinetReport(_ request: Request, _ context: ServerContext) async throws -> Response {
-                let query = try Query(request.uri.query, allowed: Query.figurePoint.union(["format"]))
+        let query = try Query(request.uri.query, allowed: Query.figurePoint.union(["format"]))
         let point = try query.readPoint()
         let period = try query.period()
         let (format, type): (CabinetReport.Format, String) =
@@ -245,7 +245,8 @@ extension LedgerServer {
         // unchanged is the same bytes (its "generated at" is when it was first rendered).
         let rendered = try await offload {
             cached.rendered("report " + type) { view in
-                let text = CabinetReport.render(format, snapshot: view.snapshot, reconciliation: view.reconciliation, generatedAt: Timestamp.now().description)
+                let text = CabinetReport.render(
+                    format, snapshot: view.snapshot, reconciliation: view.reconciliation, figures: view.figures, generatedAt: Timestamp.now().description)
                 return .init(body: Array((format == .md ? DisplayText.escaped(text, keepingNewlines: true) : text).utf8), version: nil)
             }
         }
@@ -317,7 +318,7 @@ extension LedgerServer {
     static let logLimit = 10_000
 
     func verify(_ request: Request, _ context: ServerContext) async throws -> Response {
-                let query = try Query(request.uri.query, allowed: ["expect-head"])
+        let query = try Query(request.uri.query, allowed: ["expect-head"])
         var expected: ExpectedHead?
         if let text = query["expect-head"] {
             guard let head = ExpectedHead(text) else {

@@ -26,7 +26,7 @@ extension LedgerServer {
     /// Streamed in chunks, each read in its own read transaction: the log only grows, and the
     /// last position is fixed before the first chunk, so the chunks join into one consistent log.
     func exportNDJSON(_ request: Request, _ context: ServerContext) async throws -> Response {
-                let point = try Query(request.uri.query, allowed: Query.point).readPoint()
+        let point = try Query(request.uri.query, allowed: Query.point).readPoint()
         let ledger = self.ledger
         let head = try await offload { () throws -> LedgerHead in
             try ledger.store.read { reader in try LedgerHead.at(try point.position(in: ledger), in: reader) }

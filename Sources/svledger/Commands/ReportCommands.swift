@@ -91,7 +91,7 @@ extension Root.Report {
                 council: council, directorate: directorate, meeting: try DateOption.day(meeting, flag: "--meeting"), narrative: narrativeText,
                 generatedAt: Timestamp.now().description)
             let model = try CabinetReportModel(
-                snapshot: view.snapshot, reconciliation: view.reconciliation, comparisons: comparisons, request: request)
+                snapshot: view.snapshot, reconciliation: view.reconciliation, figuresFile: view.figures, comparisons: comparisons, request: request)
             var text = CabinetReport.render(format.reportFormat, model)
             // Markdown is read as it is, in a terminal or an editor: no control sequence may reach either.
             if format == .md { text = DisplayText.escaped(text, keepingNewlines: true) }
