@@ -39,7 +39,7 @@ enum ContentType {
     static func require(_ header: String?, _ types: [String], what: String) throws(Problem) {
         guard let header, !types.contains(essence(header)) else { return }
         throw Problem(
-            .unsupportedMediaType, kind: "unsupported-media-type", category: "http",
+            .unsupportedMediaType,
             "send \(what) as \(types.joined(separator: ", ")), not \(DisplayText.quoted(header))")
     }
 }

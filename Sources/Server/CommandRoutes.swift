@@ -62,7 +62,7 @@ final class IdempotencyStore: Sendable {
     private let storage = Mutex(Storage())
 
     static let reused = Problem(
-        .unprocessableContent, kind: "idempotency-key-reused", category: ErrorCategory.refused.rawValue,
+        .idempotencyKeyReused,
         "this Idempotency-Key was used for a different request; use a new key for a new command")
 
     func answer(key: String, request: String) throws(Problem) -> StoredAnswer? {
@@ -189,7 +189,7 @@ extension LedgerServer {
             if let ifMatch, let stream { expected[stream] = ifMatch }
         case .ledger(.adoptPolicy), .ledger(.publishCatalog), .describeCouncil:
             if identity.role == .supplier { throw Problem.forbidden("a Supplier records delivery returns and corrections only") }
-            if ifMatch != nil { throw Problem(.unprocessableContent, kind: "if-match-unsupported", category: "input", "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
+            if ifMatch != nil { throw Problem(.ifMatchUnsupported, "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
         }
         return PendingCommand(commands: [command], identity: identity, stream: stream, expectedVersions: expected, key: key, digest: digest)
     }
@@ -317,8 +317,8 @@ extension LedgerServer {
             throw PlainError(.input, kind: "invalid-json", "the body must be one command, a JSON object")
         }
         if members["actor"] != nil {
-            throw Problem.badRequest(
-                "actor-in-body",
+            throw Problem(
+                .actorInBody,
                 "leave out \"actor\": the actor and role recorded are those of the bearer token (\(identity.account), \(identity.role.rawValue))")
         }
         members["actor"] = ["id": .string(identity.account), "role": .string(identity.role.rawValue)]
@@ -329,7 +329,7 @@ extension LedgerServer {
     static func idempotencyKey(_ request: Request) throws(Problem) -> String? {
         guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
         guard (1...200).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            throw Problem.badRequest("invalid-idempotency-key", "Idempotency-Key is 1 to 200 printable ASCII characters without spaces")
+            throw Problem(.invalidIdempotencyKey, "Idempotency-Key is 1 to 200 printable ASCII characters without spaces")
         }
         return key
     }
@@ -341,7 +341,7 @@ extension LedgerServer {
         if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
         if tag.hasPrefix("\""), tag.hasSuffix("\""), tag.count >= 2 { tag = tag.dropFirst().dropLast() }
         guard let version = UInt64(tag), tag.utf8.count <= 16 else {
-            throw Problem.badRequest("invalid-if-match", "If-Match takes one ETag of GET /contracts/{contract}, such as \"7\", got \(DisplayText.quoted(text))")
+            throw Problem(.invalidIfMatch, "If-Match takes one ETag of GET /contracts/{contract}, such as \"7\", got \(DisplayText.quoted(text))")
         }
         return version
     }

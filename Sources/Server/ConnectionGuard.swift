@@ -75,7 +75,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         }
         parseError = nil
         let body = Problem(
-            .badRequest, kind: "malformed-request", category: "http",
+            .malformedRequest,
             "the request is not HTTP/1.1 that svledger reads (\(error)); the connection is closed").json.canonicalBytes
         head.headerFields[.contentType] = "application/problem+json"
         head.headerFields[.contentLength] = String(body.count)

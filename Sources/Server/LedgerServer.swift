@@ -227,12 +227,12 @@ public struct ServerResponder: HTTPResponder {
                 var headers = HTTPFields()
                 headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
                 throw Problem(
-                    .methodNotAllowed, kind: "method-not-allowed", category: "http",
+                    .methodNotAllowed,
                     "\(route.template) takes \(allowed.map(\.rawValue).joined(separator: ", ")), not \(request.method.rawValue)", headers: headers)
             }
             guard AcceptHeader.admitsAny(request.headers[.accept], route.produces) else {
                 throw Problem(
-                    .notAcceptable, kind: "not-acceptable", category: "http",
+                    .notAcceptable,
                     "\(route.template) answers with \(route.produces.joined(separator: " or ")), which the Accept header \(DisplayText.quoted(request.headers[.accept] ?? "")) does not admit")
             }
             try Self.checkTransferEncoding(request)
@@ -279,7 +279,7 @@ public struct ServerResponder: HTTPResponder {
         var headers = HTTPFields()
         headers[.connection] = "close"
         throw Problem(
-            .badRequest, kind: "unsupported-transfer-encoding", category: "http",
+            .unsupportedTransferEncoding,
             "Transfer-Encoding \(DisplayText.quoted(coding)) is not one svledger reads: send the body with Content-Length, or Transfer-Encoding: chunked",
             headers: headers)
     }

@@ -35,14 +35,12 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
     }
 
     /// 403: the role may not do this at all (a supplier is told 404 for another's contract instead).
-    static func forbidden(_ detail: String) -> Problem { Problem(.forbidden, kind: "forbidden-for-role", category: "access", detail) }
+    static func forbidden(_ detail: String) -> Problem { Problem(.forbiddenForRole, detail) }
 
     /// 404 for a contract a supplier may not see, worded as for one that does not exist.
     static func contractNotFound(_ reference: String) -> Problem {
         Problem(.notFound, kind: "contract-not-found", category: ErrorCategory.notFound.rawValue, "no contract \(DisplayText.excerpt(reference))")
     }
-
-    static func badRequest(_ kind: String, _ detail: String) -> Problem { Problem(.badRequest, kind: kind, category: ErrorCategory.usage.rawValue, detail) }
 
     /// The problem an error thrown while answering stands for. Nothing a client sends is
     /// answered 5xx: input, refusals, conflicts and missing things are 4xx; only the ledger's
@@ -56,9 +54,9 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         case let error as HTTPError:
             switch error.status {
             case .contentTooLarge:
-                return Problem(.contentTooLarge, kind: "body-too-large", category: "http", "the request body is larger than the server accepts")
+                return Problem(.bodyTooLarge, "the request body is larger than the server accepts")
             case .notFound:
-                return Problem(.notFound, kind: "no-such-route", category: "http", "no such route (the README's Server section lists them)")
+                return Problem(.noSuchRoute, "no such route (the README's Server section lists them)")
             default:
                 return Problem(error.status, kind: "http-\(error.status.code)", category: "http", error.body ?? error.status.reasonPhrase)
             }

@@ -32,13 +32,13 @@ final class ReadLimiter: Sendable {
     static let busy: Problem = {
         var headers = HTTPFields()
         headers[.retryAfter] = "1"
-        return Problem(.serviceUnavailable, kind: "busy", category: "http", "the server is answering as many reads as it takes at once; try again in a second", headers: headers)
+        return Problem(.busy, "the server is answering as many reads as it takes at once; try again in a second", headers: headers)
     }()
 
     /// The client went away before its read began: answered (to nobody) as 499, never counted
     /// as a fault of the server's.
     static let clientGone = Problem(
-        HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"), kind: "client-closed", category: "http",
+        .clientClosed,
         "the client closed the connection before its read began")
 
     /// Runs `body` once a place is free, while `channel` (the client's connection) is open.

@@ -83,7 +83,7 @@ extension LedgerServer {
 
     func contractParameter(_ context: ServerContext) throws -> String {
         guard let raw = context.parameters.get("contract"), let reference = raw.removingPercentEncoding, !reference.isEmpty else {
-            throw Problem.badRequest("invalid-path", "the contract reference in the path is not valid percent-encoded UTF-8")
+            throw Problem(.invalidPath, "the contract reference in the path is not valid percent-encoded UTF-8")
         }
         return try Self.existingReference(reference)
     }
@@ -170,7 +170,7 @@ extension LedgerServer {
         let query = try Query(request.uri.query, allowed: Query.point.union(["since"]))
         let point = try query.readPoint()
         guard let since = query["since"] else {
-            throw Problem.badRequest("invalid-query", "give since (a day YYYY-MM-DD or a position); one contract's trail is /contracts/{contract}/audit")
+            throw Problem(.invalidQuery, "give since (a day YYYY-MM-DD or a position); one contract's trail is /contracts/{contract}/audit")
         }
         return Self.json(try await offload { try self.audit(contract: nil, since: since, point: point).json })
     }
@@ -181,7 +181,7 @@ extension LedgerServer {
             var start: UInt64 = 0
             if let since {
                 guard let found = try AuditTrail.start(since: since, in: reader) else {
-                    throw Problem.badRequest("invalid-query", "since takes a day YYYY-MM-DD or a position, got \(DisplayText.quoted(since))")
+                    throw Problem(.invalidQuery, "since takes a day YYYY-MM-DD or a position, got \(DisplayText.quoted(since))")
                 }
                 start = found
             }
@@ -238,7 +238,7 @@ extension LedgerServer {
             case "html": (.html, "text/html; charset=utf-8")
             case "md": (.md, "text/markdown; charset=utf-8")
             case "csv": (.csv, "text/csv; charset=utf-8")
-            case let other: throw Problem.badRequest("invalid-query", "format is html, md or csv, got \(DisplayText.quoted(other))")
+            case let other: throw Problem(.invalidQuery, "format is html, md or csv, got \(DisplayText.quoted(other))")
             }
         let cached = try await cachedView(point, period)
         // Rendered once per view and format: the same report asked again while the ledger is
@@ -263,7 +263,7 @@ extension LedgerServer {
         let limit = try query.count("limit", range: 1...Self.logLimit) ?? Self.logLimit
         let stream = query["stream"]
         if let stream, let problem = Self.streamParameterProblem(stream) {
-            throw Problem.badRequest("invalid-stream-id", "stream \(DisplayText.quoted(stream)) cannot name a stream: \(problem)")
+            throw Problem(.invalidStreamId, "stream \(DisplayText.quoted(stream)) cannot name a stream: \(problem)")
         }
         switch stream {
         case nil:
@@ -322,7 +322,7 @@ extension LedgerServer {
         var expected: ExpectedHead?
         if let text = query["expect-head"] {
             guard let head = ExpectedHead(text) else {
-                throw Problem.badRequest("invalid-query", "expect-head needs a whole head, POSITION:HASH or the 64-hex-digit hash alone, got \(DisplayText.quoted(text))")
+                throw Problem(.invalidQuery, "expect-head needs a whole head, POSITION:HASH or the 64-hex-digit hash alone, got \(DisplayText.quoted(text))")
             }
             expected = head
         }
@@ -335,7 +335,7 @@ extension LedgerServer {
                 // The ledger itself may be sound and only the head given not in it: that is the
                 // caller's answer (422), not a fault of the server's.
                 _ = try self.ledger.verifyAll()
-                throw Problem(.unprocessableContent, kind: "expected-head-mismatch", category: ErrorCategory.refused.rawValue, "the ledger verifies, but \(failure)")
+                throw Problem(.expectedHeadMismatch, "the ledger verifies, but \(failure)")
             }
             return VerifyDocument.json(events: UInt64(report.eventCount), streams: UInt64(report.streamCount), head: report.head)
         })

@@ -70,7 +70,7 @@ extension LedgerServer {
         let identity = try context.requireIdentity()
         let query = try Query(request.uri.query, allowed: ["contract", "catalog", "dry-run", "use-computed", "add-measures", "effective-date", "reason"])
         guard let contract = query["contract"], let catalogName = query["catalog"] else {
-            throw Problem.badRequest("missing-parameter", "give contract (the contract the pledge is for) and catalog (id or id@version) in the query")
+            throw Problem(.missingParameter, "give contract (the contract the pledge is for) and catalog (id or id@version) in the query")
         }
         _ = try Self.existingReference(contract)
         let dryRun = try query.flag("dry-run"), useComputed = try query.flag("use-computed"), addMeasures = try query.flag("add-measures")
@@ -116,7 +116,7 @@ extension LedgerServer {
     /// The request's body, up to the body limit (413 past it).
     func collectBody(_ request: Request, what: String) async throws -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > settings.bodyLimit {
-            throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "the body is \(length) bytes; \(what) may be at most \(settings.bodyLimit)")
+            throw Problem(.bodyTooLarge, "the body is \(length) bytes; \(what) may be at most \(settings.bodyLimit)")
         }
         var request = request
         do {
@@ -125,16 +125,16 @@ extension LedgerServer {
             // A chunked body past the limit: nothing more of it is read, so the connection closes.
             var headers = HTTPFields()
             headers[.connection] = "close"
-            throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "\(what) may be at most \(settings.bodyLimit) bytes", headers: headers)
+            throw Problem(.bodyTooLarge, "\(what) may be at most \(settings.bodyLimit) bytes", headers: headers)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem(.contentTooLarge, kind: "body-too-large", category: "http", "\(what) may be at most \(settings.bodyLimit) bytes")
+            throw Problem(.bodyTooLarge, "\(what) may be at most \(settings.bodyLimit) bytes")
         } catch HTTPParserError.invalidEOFState {
             // The client closed its side before the body ended: nobody is left to answer.
             throw ReadLimiter.clientGone.with(detail: "the client closed the connection before \(what) had arrived whole")
         } catch let error as HTTPParserError {
             var headers = HTTPFields()
             headers[.connection] = "close"
-            throw Problem(.badRequest, kind: "malformed-body", category: "http", "\(what) could not be read as HTTP/1.1 (\(error))", headers: headers)
+            throw Problem(.malformedBody, "\(what) could not be read as HTTP/1.1 (\(error))", headers: headers)
         } catch let error as IOError {
             throw ReadLimiter.clientGone.with(detail: "the connection failed while \(what) was read (\(error))")
         }
