@@ -384,11 +384,7 @@ struct BatchDecision {
         let recorded = try reader.streamIds(withPrefix: ContractEvent.streamPrefix).compactMap(ContractEvent.reference(ofStream:))
         let batch = contracts.filter { $0.value.state.exists }.map(\.key)
         guard let closest = Suggestion.closest(to: contract, among: recorded + batch) else { return error }
-        let hint = " (did you mean \(closest)?)"
-        guard let end = error.message.firstRange(of: " is not registered")?.upperBound else { return DomainError(error.rule, error.message + hint) }
-        var message = error.message
-        message.insert(contentsOf: hint, at: end)
-        return DomainError(error.rule, message)
+        return error.suggesting(closest)
     }
 
     mutating func referenceVersion(_ stream: String) throws -> UInt64 {

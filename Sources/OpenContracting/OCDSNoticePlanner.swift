@@ -254,7 +254,7 @@ struct NoticePlanner {
                     summary: EventSummary.describe(type: event.type, payload: event.payload)))
             }
         } catch {
-            reader.note(.refusedByRule, release.path, "\(error.kind): \(error.message)")
+            reader.note(.refusedByRule, release.path, "\(error.kind): \(error.text)")
             stopped = true
         }
     }

@@ -345,9 +345,11 @@ struct RuleTests {
         var scenario = try Scenario.awarded()
         let error = scenario.refusalError(.recordPledge(catalog: "portal-003", lines: Scenario.lines([("NT100", "2")]), statedValues: [:]))
         #expect(error?.rule == .unknownMeasure)
-        #expect(error?.message == "measure NT100 is not in catalog portal-003@003.2 (did you mean NT10?)")
+        #expect(error?.message == "measure NT100 is not in catalog portal-003@003.2")
+        #expect(error?.suggestion == "NT10", "the suggestion is a field of the error, worded when it is said")
+        #expect(error?.text == "measure NT100 is not in catalog portal-003@003.2 (did you mean NT10?)")
         let far = scenario.refusalError(.recordPledge(catalog: "portal-003", lines: Scenario.lines([("WATER-1", "2")]), statedValues: [:]))
-        #expect(far?.message == "measure WATER-1 is not in catalog portal-003@003.2", "nothing close: no suggestion")
+        #expect(far?.message == "measure WATER-1 is not in catalog portal-003@003.2" && far?.suggestion == nil, "nothing close: no suggestion")
     }
 
     @Test("a correction must reference a return of this contract, and say why")

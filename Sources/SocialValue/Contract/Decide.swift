@@ -34,7 +34,7 @@ struct ContractRules {
         try command.checkText()
         if case .register(let registration) = action { return [try register(registration)] }
         guard let registration = state.registration else {
-            throw DomainError(.unknownContract, "contract \(command.contract) is not registered; register it first with `svledger contract register`")
+            throw DomainError(.unknownContract, "contract \(command.contract) is not registered", advice: "register it first with `svledger contract register`")
         }
         if state.isClosed, !isCorrection {
             if case .close = action {
@@ -388,7 +388,7 @@ struct ContractRules {
     }
 
     func unknownMeasure(_ code: String, _ catalog: Catalog) -> DomainError {
-        DomainError(.unknownMeasure, "measure \(code) is not in catalog \(catalog.reference)\(Suggestion.phrase(for: code, among: catalog.order))")
+        DomainError(.unknownMeasure, "measure \(code) is not in catalog \(catalog.reference)", suggestion: Suggestion.closest(to: code, among: catalog.order))
     }
 
     func requireReason(_ what: String) throws(DomainError) {
