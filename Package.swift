@@ -104,7 +104,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The OpenAPI document served at /openapi.json (tools/openapi.py writes it).
+            resources: [.copy("Resources")]
         ),
         // Open Contracting: the log exported as OCDS releases and records, and contracts
         // registered from published OCDS notices as ordinary commands.

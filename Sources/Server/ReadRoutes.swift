@@ -22,9 +22,9 @@ extension LedgerServer {
             return Self.text(self.metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8")
         }
         routes.add(.get, "/openapi.json", access: .open) { request, _ in
-            // Schemas/openapi.json, embedded by tools/openapi.py (OpenAPIDocument.swift).
+            // Schemas/openapi.json, copied by tools/openapi.py into the target's resources.
             _ = try Query(request.uri.query, allowed: [])
-            return Self.text(openAPIDocument, type: "application/json")
+            return Self.text(Self.openAPIDocument, type: "application/json")
         }
         routes.add(.get, "/contracts", access: .operation(.listContracts), heavy: true) { request, context in try await self.listContracts(request, context) }
         routes.add(.get, "/contracts/{contract}", access: .operation(.showContract), heavy: true) { request, context in try await self.showContract(request, context) }
@@ -47,6 +47,15 @@ extension LedgerServer {
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: document.canonicalBytes)))
     }
+
+    /// The OpenAPI document served at GET /openapi.json: a SwiftPM resource of this target, read
+    /// once. tools/openapi.py writes it, byte for byte Schemas/openapi.json, and checks it.
+    static let openAPIDocument: String = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources"),
+            let text = try? String(contentsOf: url, encoding: .utf8)
+        else { preconditionFailure("the Server target's resource Resources/openapi.json is missing: run tools/openapi.py") }
+        return text
+    }()
 
     static func text(_ text: String, type: String, headers: HTTPFields = [:]) -> Response {
         var headers = headers
