@@ -46,7 +46,7 @@ enum ResultsTable {
         row("Reconciliation.compute, whole portfolio") { Format.milliseconds($0.reconciliationMilliseconds) }
         row("Cabinet report model + HTML render") { Format.milliseconds($0.cabinetRenderMilliseconds) }
         row("Cabinet end to end (goal < 2 s at 1M)") { Format.milliseconds($0.cabinetTotalMilliseconds) }
-        row("the checked read before it (FigureView: replay and compare, in force, reconcile)") { Format.milliseconds($0.checkedViewMilliseconds) }
+        row("the read before it (FigureView: fold the log, in force, reconcile)") { Format.milliseconds($0.checkedViewMilliseconds) }
         section("7. peer: SQLite (WAL, synchronous=FULL, same bytes and chain)")
         row("bulk append, batches of 10,000 (events/s)") { Format.rate($0.sqliteBulkEventsPerSecond) }
         row("replay: scan + SHA-256 + decode (events/s)") { Format.rate($0.sqliteReplayEventsPerSecond) }
