@@ -27,7 +27,7 @@ public struct Snapshot: Sendable {
                 let reference = try ReferenceReplay.referenceData(reader, through: target)
                 return Snapshot(position: target, hash: head.hash, contracts: try projections.all(reader: reader), reference: reference)
             }
-            return try folded(reader, through: target)
+            return try folded(reader, through: target, head: head)
         }
     }
 
@@ -37,12 +37,12 @@ public struct Snapshot: Sendable {
     public static func folded(store: EventStore, at position: UInt64? = nil) throws -> Snapshot {
         try store.read { reader in
             let head = try reader.head()
-            return try folded(reader, through: min(position ?? head.position, head.position))
+            return try folded(reader, through: min(position ?? head.position, head.position), head: head)
         }
     }
 
-    private static func folded(_ reader: LedgerReader, through target: UInt64) throws -> Snapshot {
-        let hash = try target == reader.head().position ? reader.head().hash : try reader.event(at: target)?.hash ?? .genesis
+    private static func folded(_ reader: LedgerReader, through target: UInt64, head: LedgerHead) throws -> Snapshot {
+        let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
         let reference = try ReferenceReplay.referenceData(reader, through: target)
         var fold = ContractFold()
         try reader.forEachEvent(through: target) { event in

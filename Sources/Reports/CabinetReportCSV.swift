@@ -83,7 +83,7 @@ enum CabinetReportCSV {
             rows.add("contract", c.reference, "directorate", projections[c.reference]?.buyerDepartment ?? "")
             rows.add("contract", c.reference, "areas", projections[c.reference]?.areasServed.joined(separator: "; ") ?? "")
             rows.amounts("contract", c.reference, c.amounts)
-            let capped = c.lines.reduce(Money.zero) { $0 + CabinetFigures.cap($1.amounts.delivered, at: $1.amounts.expected) }
+            let capped = c.amounts.capped
             rows.add("contract", c.reference, "capped_delivered_gbp", capped.plain)
             rows.add("contract", c.reference, "late_returns", c.lateReturnLabels.joined(separator: "; "))
             rows.add("contract", c.reference, "unpledged_deliveries", String(c.unpledged.count))

@@ -59,7 +59,7 @@ public struct CabinetFigures: Sendable {
             for line in contract.lines { lines.append(ScopedLine(contract: contract, line: line, spread: spread)) }
         }
         let portfolio = contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }
-        let capped = lines.reduce(Money.zero) { $0 + $1.capped }
+        let capped = portfolio.capped
         let cutOffs = portfolio.cutOffs.cutOffs
 
         let yearStart = FinancialQuarter(startYear: period.startYear, number: 1)!
@@ -101,7 +101,7 @@ public struct CabinetFigures: Sendable {
         }
         themes = scope.themeOrder(Array(themeSums.keys)).map { name in
             let sums = themeSums[name]!
-            return CabinetTheme(name: name, amounts: sums.amounts, capped: sums.capped, mapped: sums.mapped, catalogThemes: sums.catalogThemes.sorted())
+            return CabinetTheme(name: name, amounts: sums.amounts, mapped: sums.mapped, catalogThemes: sums.catalogThemes.sorted())
         }
         var prioritySums: [String: Amounts] = [:]
         for scoped in lines {
@@ -179,15 +179,13 @@ public struct CabinetFigures: Sendable {
     }
 
     static func areas(_ contracts: [ContractReconciliation], projections: [String: ContractProjection], lines: [ScopedLine]) -> [CabinetArea] {
-        var capped: [String: Money] = [:]
-        for scoped in lines { capped[scoped.contract.reference, default: .zero] += scoped.capped }
         var areas: [String: CabinetArea] = [:]
         for contract in contracts {
             guard let projection = projections[contract.reference] else { continue }
             var seen: Set<String> = []
             for area in projection.areasServed where seen.insert(Council.key(area)).inserted {
                 let key = Council.key(area)
-                areas[key, default: CabinetArea(name: area)].add(contract, capped: capped[contract.reference] ?? .zero)
+                areas[key, default: CabinetArea(name: area)].add(contract)
             }
         }
         return areas.values.sorted { ($0.name.lowercased(), $0.name) < ($1.name.lowercased(), $1.name) }
@@ -207,7 +205,7 @@ struct ScopedLine {
     let spread: CommitmentSpread
 
     /// To date, capped at its expected to date.
-    var capped: Money { CabinetFigures.cap(line.amounts.delivered, at: line.amounts.expected) }
+    var capped: Money { line.amounts.capped }
 
     /// Delivered £ in `quarters`: each quarter's quantity priced at the line's proxy and rounded
     /// once per quarter (record-only lines have no £).
@@ -279,14 +277,14 @@ public struct CabinetQuarter: Sendable, Equatable {
 public struct CabinetTheme: Sendable, Equatable {
     public let name: String
     public let amounts: Amounts
-    public let capped: Money
+    /// Delivered to date, each line at most at its expected (the figures carry it).
+    public var capped: Money { amounts.capped }
     public let mapped: Bool
     /// The catalog themes whose measures count here.
     public let catalogThemes: [String]
 
     struct Sums {
         var amounts = Amounts.zero
-        var capped = Money.zero
         var mapped: Bool
         var catalogThemes: Set<String> = []
 
@@ -294,7 +292,6 @@ public struct CabinetTheme: Sendable, Equatable {
 
         mutating func add(_ scoped: ScopedLine) {
             amounts.add(scoped.line.amounts)
-            capped += scoped.capped
             catalogThemes.insert(scoped.line.theme)
         }
     }
@@ -429,16 +426,16 @@ public struct CabinetArea: Sendable, Equatable {
     public let name: String
     public private(set) var contracts: [String] = []
     public private(set) var amounts = Amounts.zero
-    public private(set) var capped = Money.zero
+    /// Delivered to date, each line at most at its expected (the figures carry it).
+    public var capped: Money { amounts.capped }
     /// Contracts rated requires improvement or inadequate.
     public private(set) var underDelivering = 0
 
     init(name: String) { self.name = name }
 
-    mutating func add(_ contract: ContractReconciliation, capped: Money) {
+    mutating func add(_ contract: ContractReconciliation) {
         contracts.append(contract.reference)
         amounts.add(contract.amounts)
-        self.capped += capped
         if CabinetExceptions.isUnderDelivering(contract.amounts.rating) { underDelivering += 1 }
     }
 }

@@ -287,7 +287,7 @@ enum CabinetReportHTML {
         let projections = Dictionary(m.scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
         html += "<table class=\"contracts\">\n<thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Title and supplier</th><th scope=\"col\">Directorate and areas</th><th scope=\"col\" class=\"num\">Committed</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered</th><th scope=\"col\" class=\"num\">Delivered ÷ expected, uncapped</th><th scope=\"col\" class=\"num\">Capped ÷ expected, rated</th><th scope=\"col\">Rating</th></tr></thead>\n<tbody>\n"
         for c in m.figures.contracts {
-            let capped = c.lines.reduce(Money.zero) { $0 + CabinetFigures.cap($1.amounts.delivered, at: $1.amounts.expected) }
+            let capped = c.amounts.capped
             let projection = projections[c.reference]
             html += "<tr><th scope=\"row\" class=\"ref\">\(Text.html(c.reference))</th><td class=\"title\">\(Text.html(c.title))<br><span class=\"muted small\">\(Text.html(c.supplier ?? "—"))</span></td>"
             html += "<td class=\"small\">\(Text.html(projection?.buyerDepartment ?? "—"))<br><span class=\"muted\">\(Text.html(projection?.areasServed.joined(separator: ", ") ?? ""))</span></td>"

@@ -137,7 +137,7 @@ enum CabinetReportMarkdown {
             ["Reference", "Title", "Supplier", "Directorate", "Areas", "Committed", "Expected", "Delivered", "Delivered ÷ expected, uncapped", "Capped ÷ expected, rated", "Rating"],
             numeric: [false, false, false, false, false, true, true, true, true, true, false],
             f.contracts.map { c in
-                let capped = c.lines.reduce(Money.zero) { $0 + CabinetFigures.cap($1.amounts.delivered, at: $1.amounts.expected) }
+                let capped = c.amounts.capped
                 return [c.reference, c.title, c.supplier ?? "—", projections[c.reference]?.buyerDepartment ?? "—",
                         projections[c.reference]?.areasServed.joined(separator: ", ") ?? "", c.amounts.current.formatted, c.amounts.expected.formatted,
                         c.amounts.delivered.formatted, Text.deliveredShare(c.amounts), Text.percent(capped.decimal, of: c.amounts.expected.decimal) ?? "—",
