@@ -69,15 +69,15 @@ let package = Package(
         // Who may act: roles, grants and tokens as events in the ledger's `access` stream,
         // folded and decided like the domain. Pure: reaches no storage.
         .target(name: "Access", dependencies: ["LedgerValues"]),
-        // Read models folded from the log, stored beside it in LMDB.
-        .target(name: "Projections", dependencies: ["LedgerValues", "EventStore", "SocialValue", "LMDB"]),
-        // The application layer: read state, decide, append all or none, with the projections
-        // updated in the same transaction.
+        // Read models folded from the log, held in memory, never stored.
+        .target(name: "Projections", dependencies: ["LedgerValues", "EventStore", "SocialValue"]),
+        // The application layer: read state, decide, append all or none. (LMDB only to drop
+        // the projection databases older versions stored.)
         .target(
             name: "Ledger",
-            dependencies: ["LedgerValues", "EventStore", "SocialValue", "Projections", "Access", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LedgerValues", "EventStore", "SocialValue", "Projections", "Access", "LMDB", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Cabinet report and portal import: read projections, render; never write the log.
+        // Cabinet report and portal import: read folded contracts, render; never write the log.
         .target(
             name: "Reports",
             dependencies: ["LedgerValues", "SocialValue", "Projections", .product(name: "Crypto", package: "swift-crypto")]

@@ -90,13 +90,10 @@ extension EventStore {
     ///   - progress: called every 100,000 events with the position reached.
     ///   - visit: called with each event once it has passed its checks, so that a caller can
     ///     fold the log in the same pass instead of reading it again.
-    ///   - finally: called at the end inside the same read snapshot, e.g. to compare read
-    ///     models with what `visit` folded.
     /// - Throws: ``VerificationFailure`` naming the first bad position, or what the closures throw.
     public func verify(
         expectedHead: ExpectedHead? = nil, progress: ((UInt64) -> Void)? = nil,
-        visit: ((RecordedEvent) throws -> Void)? = nil,
-        finally: ((LedgerReader, VerificationReport) throws -> Void)? = nil
+        visit: ((RecordedEvent) throws -> Void)? = nil
     ) throws -> VerificationReport {
         try read { reader in
             let txn = reader.transaction
@@ -171,7 +168,6 @@ extension EventStore {
             var report = VerificationReport(
                 eventCount: previous.position, streamCount: streamVersions.count, head: previous, expectedHead: expectedSeen)
             report.recordedAhead = recordedAhead
-            try finally?(reader, report)
             return report
         }
     }

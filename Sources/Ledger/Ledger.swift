@@ -13,14 +13,14 @@ import SocialValue
 /// evolved in memory and recorded all or none.
 public final class Ledger: Sendable {
     public let store: EventStore
-    public let projections: ProjectionStore
     let decisions = DecisionCache()
     let access = AccessCache()
 
-    /// - Throws: ``ProjectionError/missing`` for a read-only ledger without projections.
+    /// Reads fold the log; nothing derived from it is stored beside it. A writable ledger last
+    /// written by a version that stored projections has their databases dropped here, once.
     public init(store: EventStore) throws {
         self.store = store
-        projections = try ProjectionStore(store: store)
+        try ObsoleteProjections.drop(from: store)
     }
 
     /// What a successful command batch recorded.
@@ -64,24 +64,18 @@ public final class Ledger: Sendable {
         }.outcome
     }
 
-    /// Decides with `decide` inside one write transaction and records what it decided, with
-    /// the projections updated in the same transaction; remembers the states it evolved once
-    /// committed.
+    /// Decides with `decide` inside one write transaction and records what it decided;
+    /// remembers the states it evolved once committed.
     func record<Plan>(_ decide: (LedgerReader) throws -> (batch: BatchDecision, plan: Plan)) throws -> (outcome: Outcome, plan: Plan) {
         var decided: BatchDecision?
         var recorded: [RecordedEvent] = []
-        var written: [ContractProjection] = []
         let (result, plan) = try store.append(
             planning: { reader in
                 let (batch, plan) = try decide(reader)
                 decided = batch
                 return (batch.appends, plan)
             },
-            within: { reader, events in
-                recorded = events
-                written = try self.projections.apply(events, reader: reader, decided: decided?.decided ?? [:])
-            })
-        projections.committed(written)
+            within: { _, events in recorded = events })
         let outcome = Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
         if let decided { rememberCommitted(outcome, batch: decided) }
         return (outcome, plan)
@@ -208,33 +202,25 @@ public final class Ledger: Sendable {
         return EventID(bytes: bytes)!
     }
 
-    /// Appends events as they are, with the projections updated in the same transaction: the
-    /// low-level `svledger append` (non-domain streams) and the access commands.
+    /// Appends events as they are: the low-level `svledger append` (non-domain streams) and the
+    /// access commands.
     public func append(_ appends: [StreamAppend]) throws -> Outcome {
         var recorded: [RecordedEvent] = []
-        var written: [ContractProjection] = []
-        let result = try store.append(appends) { reader, events in
-            recorded = events
-            written = try self.projections.apply(events, reader: reader, decided: [:])
-        }
-        projections.committed(written)
+        let result = try store.append(appends) { _, events in recorded = events }
         return Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
     }
 
     /// Everything `svledger verify` checks, in one pass over the log: the chain, canonical form,
-    /// indexes and head, and the stored projections against the same events folded afresh,
-    /// compared in the same read snapshot.
-    /// - Throws: `VerificationFailure` for the log, `ProjectionError` for the projections.
+    /// indexes and head, and that every contract event folds (what each read of figures does).
+    /// - Throws: `VerificationFailure` for the log; the fold's error for an event it cannot apply.
     public func verifyAll(expectedHead: ExpectedHead? = nil, progress: ((UInt64) -> Void)? = nil) throws -> VerificationReport {
         var fold = ContractFold()
-        return try store.verify(
-            expectedHead: expectedHead, progress: progress, visit: { try fold.apply($0) },
-            finally: { reader, report in try self.projections.compare(fold, through: report.head.position, reader: reader) })
+        return try store.verify(expectedHead: expectedHead, progress: progress, visit: { try fold.apply($0) })
     }
 
-    /// The snapshot at `position` (the head when `nil`): contracts and reference data.
+    /// The snapshot at `position` (the head when `nil`), folded from the log.
     public func snapshot(at position: UInt64? = nil) throws -> Snapshot {
-        try Snapshot.load(store: store, projections: projections, at: position)
+        try Snapshot.folded(store: store, at: position)
     }
 
     /// The reference data adopted into the ledger, as of `position` (the whole log when `nil`).

@@ -3,9 +3,8 @@ import LedgerValues
 import SocialValue
 
 /// What the ledger held at one position: every contract's projection and the reference data
-/// in force, with the head to check them against. A read "as of" an earlier date or position
-/// is the same fold as the stored projections, stopped at that position, so a refresh or
-/// correction recorded later does not show.
+/// in force, with the head they were folded at. A read "as of" an earlier date or position is
+/// the same fold stopped at that position, so a refresh or correction recorded later does not show.
 public struct Snapshot: Sendable {
     public let position: UInt64
     public let hash: ChainHash
@@ -16,20 +15,6 @@ public struct Snapshot: Sendable {
     public var head: LedgerHead { LedgerHead(position: position, hash: hash) }
 
     public func contract(_ reference: String) -> ContractProjection? { contracts.first { $0.reference == reference } }
-
-    /// Loads the snapshot at `position` (the head when `nil`). At the head the stored
-    /// projections are read; earlier, the log is replayed in memory up to `position`.
-    public static func load(store: EventStore, projections: ProjectionStore, at position: UInt64? = nil) throws -> Snapshot {
-        try store.read { reader in
-            let head = try reader.head()
-            let target = min(position ?? head.position, head.position)
-            if target == head.position, try projections.isCurrent(reader: reader, head: head.position) {
-                let reference = try ReferenceReplay.referenceData(reader, through: target)
-                return Snapshot(position: target, hash: head.hash, contracts: try projections.all(reader: reader), reference: reference)
-            }
-            return try folded(reader, through: target, head: head)
-        }
-    }
 
     /// The snapshot at `position` (the head when `nil`) folded from the log alone, never from
     /// the stored projections: what every read of figures shows, so that the figures people

@@ -4,7 +4,6 @@ import LedgerValues
 import Foundation
 import Ledger
 import LMDB
-import Projections
 
 /// The `--ledger` option every command shares.
 struct LedgerOptions: ParsableArguments {
@@ -42,17 +41,9 @@ struct LedgerOptions: ParsableArguments {
 }
 
 extension LedgerOptions {
-    /// Opens the ledger with its projections.
-    /// A writer that finds the projections behind the log (never built, or left by an
-    /// interrupted rebuild of an older version) rebuilds them first, saying so on stderr.
-    func openLedger(_ mode: EventStore.OpenMode = .readWrite, catchUp: Bool = true) throws -> Ledger {
-        let store = try open(mode)
-        let ledger = try Ledger(store: store)
-        if mode == .readWrite, catchUp, try !ledger.projections.isCurrent() {
-            Terminal.progress("the projections are behind the log: rebuilding them first…")
-            try ledger.projections.rebuild { Terminal.progress("rebuilt through position \($0)…") }
-        }
-        return ledger
+    /// Opens the ledger: its store and the application layer over it.
+    func openLedger(_ mode: EventStore.OpenMode = .readWrite) throws -> Ledger {
+        try Ledger(store: try open(mode))
     }
 }
 

@@ -58,40 +58,27 @@ public enum LedgerTampering {
         public let description: String
     }
 
-    /// Rewrites a stored contract projection, replacing every occurrence of `original` in its
-    /// bytes with `replacement`. Projections are stored in a binary form with length-prefixed
-    /// strings, so the two must have the same UTF-8 length for the value to still decode.
-    /// - Throws: ``NotFound`` when the contract or `original` is not in the store.
-    public static func alterProjection(_ path: String, contract: String, replacing original: String, with replacement: String) throws {
-        let (from, to) = (Array(original.utf8), Array(replacement.utf8))
-        precondition(!from.isEmpty && from.count == to.count, "alterProjection needs a replacement of the same length")
-        try alterProjection(path, contract: contract) { stored in
-            var replaced = 0, index = 0
-            while index + from.count <= stored.count {
-                if stored[index..<index + from.count].elementsEqual(from) {
-                    stored.replaceSubrange(index..<index + from.count, with: to)
-                    replaced += 1
-                    index += from.count
-                } else {
-                    index += 1
-                }
-            }
-            guard replaced > 0 else { throw NotFound(description: "\"\(original)\" is not in the projection of \(contract)") }
-        }
-    }
-
-    /// Rewrites the stored bytes of a contract projection with `change`.
-    /// - Throws: ``NotFound`` when the contract has no stored projection.
-    public static func alterProjection(_ path: String, contract: String, change: (inout [UInt8]) throws -> Void) throws {
+    /// Writes the two databases a version that stored projections kept beside the log
+    /// (`projection-contracts`, `projection-meta`), holding `contents` under `contract`: what a
+    /// ledger last written by such a version holds, or an attacker's edit of one.
+    public static func writeObsoleteProjection(_ path: String, contract: String, contents: String) throws {
         var options = Environment.Options()
         options.createDirectory = false
         let environment = try Environment(path: path, options: options)
-        let projections = try environment.openDatabase("projection-contracts")
         try environment.write { txn in
-            guard var stored = try txn.get(projections, key: Array(contract.utf8)) else { throw NotFound(description: "no stored projection of \(contract)") }
-            try change(&stored)
-            try txn.put(projections, key: Array(contract.utf8), value: stored)
+            let contracts = try txn.openDatabase("projection-contracts", flags: [.create])
+            let meta = try txn.openDatabase("projection-meta", flags: [.create])
+            try txn.put(contracts, key: Array(contract.utf8), value: Array(contents.utf8))
+            try txn.put(meta, key: Array("format".utf8), value: [7])
         }
+    }
+
+    /// Whether the ledger holds a named database.
+    public static func holdsDatabase(_ path: String, _ name: String) throws -> Bool {
+        var options = Environment.Options()
+        options.createDirectory = false
+        let environment = try Environment(path: path, options: options)
+        return try environment.read { txn in (try? txn.openDatabase(name)) != nil }
     }
 
     /// Flips the first byte of `marker`, which the caller put in one event, in `data.mdb` on

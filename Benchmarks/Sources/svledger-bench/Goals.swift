@@ -27,13 +27,13 @@ enum Goals {
                 name: "durable single append (state remembered) vs raw one-per-commit", target: "≥ 0.8× at every size",
                 figures: perSize(\.singleVersusRaw), met: results.allSatisfy { $0.singleVersusRaw >= 0.8 }),
             Goal(
-                name: "rebuild rate", target: "≥ 300,000 events/s \(atLargest)",
-                figures: "\(Format.rate(largest.rebuildEventsPerSecond)) events/s",
-                met: largest.rebuildEventsPerSecond >= 300_000),
+                name: "fold rate", target: "≥ 300,000 events/s \(atLargest)",
+                figures: "\(Format.rate(largest.foldEventsPerSecond)) events/s",
+                met: largest.foldEventsPerSecond >= 300_000),
             Goal(
-                name: "rebuild peak anonymous memory", target: "< 256 MiB \(atLargest)",
-                figures: "\(Format.mib(largest.rebuildPeakAnonymousMiB)) RssAnon (VmHWM \(Format.mib(largest.rebuildPeakResidentMiB)))",
-                met: largest.rebuildPeakAnonymousMiB < 256),
+                name: "fold peak anonymous memory", target: "< 256 MiB \(atLargest)",
+                figures: "\(Format.mib(largest.foldPeakAnonymousMiB)) RssAnon (VmHWM \(Format.mib(largest.foldPeakResidentMiB)))",
+                met: largest.foldPeakAnonymousMiB < 256),
             Goal(
                 name: "verify vs raw scan + SHA-256", target: "≥ 0.5× at every size",
                 figures: perSize(\.verifyVersusRawScan), met: results.allSatisfy { $0.verifyVersusRawScan >= 0.5 }),
@@ -41,8 +41,8 @@ enum Goals {
                 name: "bulk append vs SQLite bulk", target: "≥ 2× at every size",
                 figures: perSize(\.bulkVersusSQLite), met: results.allSatisfy { $0.bulkVersusSQLite >= 2 }),
             Goal(
-                name: "rebuild vs SQLite replay", target: "≥ 2× at every size",
-                figures: perSize(\.rebuildVersusSQLiteReplay), met: results.allSatisfy { $0.rebuildVersusSQLiteReplay >= 2 }),
+                name: "fold vs SQLite replay", target: "≥ 2× at every size",
+                figures: perSize(\.foldVersusSQLiteReplay), met: results.allSatisfy { $0.foldVersusSQLiteReplay >= 2 }),
             Goal(
                 name: "Cabinet report (snapshot + reconciliation + HTML)", target: "< 2 s \(atLargest)",
                 figures: Format.milliseconds(largest.cabinetTotalMilliseconds), met: largest.cabinetTotalMilliseconds < 2000),
@@ -50,8 +50,8 @@ enum Goals {
                 name: "per-event cost growth, bulk append", target: "\(growthLabel) ≤ 1.5×",
                 figures: Format.ratio(growth(\.bulkMicrosecondsPerEvent)), met: growth(\.bulkMicrosecondsPerEvent) <= 1.5),
             Goal(
-                name: "per-event cost growth, rebuild", target: "\(growthLabel) ≤ 1.5×",
-                figures: Format.ratio(growth(\.rebuildMicrosecondsPerEvent)), met: growth(\.rebuildMicrosecondsPerEvent) <= 1.5),
+                name: "per-event cost growth, fold", target: "\(growthLabel) ≤ 1.5×",
+                figures: Format.ratio(growth(\.foldMicrosecondsPerEvent)), met: growth(\.foldMicrosecondsPerEvent) <= 1.5),
             Goal(
                 name: "per-event cost growth, verify", target: "\(growthLabel) ≤ 1.5×",
                 figures: Format.ratio(growth(\.verifyMicrosecondsPerEvent)), met: growth(\.verifyMicrosecondsPerEvent) <= 1.5),

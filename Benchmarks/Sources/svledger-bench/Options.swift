@@ -13,7 +13,7 @@ struct Options: Sendable {
     }
 
     enum ProfileOperation: String, Sendable {
-        case prepare, rebuild, verify, append, bulk
+        case prepare, fold, verify, append, bulk
     }
 
     var mode: Mode = .orchestrate
@@ -29,7 +29,7 @@ struct Options: Sendable {
 
     static let usage = """
         usage: svledger-bench [--quick] [--json] [--sizes 10000,100000,...] [--commits N] [--seed N]
-               svledger-bench --profile prepare|rebuild|verify|append --ledger DIR [--events N] [--commits N]
+               svledger-bench --profile prepare|fold|verify|append --ledger DIR [--events N] [--commits N]
 
           --quick      10,000 and 100,000 events, 1,000 synced commits (under 3 minutes)
           --json       machine-readable output instead of the table
@@ -68,7 +68,7 @@ struct Options: Sendable {
             case "--child": options.mode = .child(size: try integer(argument))
             case "--profile":
                 guard let operation = ProfileOperation(rawValue: try value(argument)) else {
-                    throw UsageError("--profile takes prepare, rebuild, verify, append or bulk")
+                    throw UsageError("--profile takes prepare, fold, verify, append or bulk")
                 }
                 options.mode = .profile(operation: operation)
             case "--ledger": options.ledger = try value(argument)

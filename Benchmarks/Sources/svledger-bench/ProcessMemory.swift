@@ -6,7 +6,7 @@ import Synchronization
 /// Why two figures: VmHWM (peak resident set) counts the ledger's memory-mapped file pages as
 /// they are read, so at 1M events it mostly measures the size of the file. RssAnon counts only
 /// anonymous memory (heap, stacks, LMDB's dirty pages of a write transaction), which is what
-/// a rebuild really allocates; the kernel keeps no peak of it, so ``MemorySampler`` polls it.
+/// a fold really allocates; the kernel keeps no peak of it, so ``MemorySampler`` polls it.
 enum ProcessMemory {
     /// Resident anonymous memory now, in KiB.
     static func anonymousKiB() -> Int? { field("RssAnon:") }

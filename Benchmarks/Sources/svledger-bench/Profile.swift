@@ -2,6 +2,7 @@ import EventStore
 import LedgerValues
 import Foundation
 import Ledger
+import Projections
 import SyntheticData
 
 /// One operation alone on a prepared ledger, for `valgrind --tool=callgrind`: preparing the
@@ -29,9 +30,9 @@ enum Profile {
         guard exists else { throw BenchError("\(path) holds no ledger: run --profile prepare first") }
         let ledger = try Ledger(store: EventStore(path: path, mode: .readWrite))
         switch operation {
-        case .rebuild:
-            let (result, seconds) = try Stopwatch.time { try ledger.projections.rebuild() }
-            Log.say("rebuilt \(result.events) events in \(String(format: "%.2f", seconds)) s")
+        case .fold:
+            let (snapshot, seconds) = try Stopwatch.time { try Snapshot.folded(store: ledger.store) }
+            Log.say("folded \(snapshot.position) events in \(String(format: "%.2f", seconds)) s")
         case .verify:
             let outcome = try SvledgerVerify.run(ledger)
             Log.say("verified \(outcome.events) events in \(String(format: "%.2f", outcome.seconds)) s")

@@ -88,7 +88,7 @@ final class SQLiteLog {
 
     /// The full replay: an ordered scan, the chain recomputed and compared with each stored
     /// hash, and every envelope decoded as svledger decodes a `log` value
-    /// (`RecordedEvent(canonical:hash:)`). Compared with svledger's rebuild.
+    /// (`RecordedEvent(canonical:hash:)`). Compared with svledger's fold.
     func replay() throws -> UInt64 {
         let select = try Self.prepare(database, "SELECT position, hash, envelope FROM log ORDER BY position")
         defer { sqlite3_finalize(select) }

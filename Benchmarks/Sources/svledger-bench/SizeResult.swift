@@ -23,16 +23,15 @@ struct SizeResult: Codable, Sendable {
     /// The first command on each contract (its stream replayed to decide).
     var singleAppendFirstTouchCommitsPerSecond = 0.0
 
-    // 4. Rebuild.
-    var rebuildEventsPerSecond = 0.0
-    var rebuildBaselineAnonymousMiB = 0.0
-    var rebuildPeakAnonymousMiB = 0.0
-    var rebuildPeakResidentMiB = 0.0
+    // 4. Fold.
+    var foldEventsPerSecond = 0.0
+    var foldBaselineAnonymousMiB = 0.0
+    var foldPeakAnonymousMiB = 0.0
+    var foldPeakResidentMiB = 0.0
 
     // 5. Verify.
     var verifyEventsPerSecond = 0.0
-    var verifyChainSeconds = 0.0
-    var verifyProjectionSeconds = 0.0
+    var verifySeconds = 0.0
 
     // 6. Reports.
     var snapshotMilliseconds = 0.0
@@ -68,8 +67,8 @@ extension SizeResult {
     var bulkVersusSQLite: Double { bulkEventsPerSecond / sqliteBulkEventsPerSecond }
     var storeBulkVersusSQLite: Double { storeBulkEventsPerSecond / sqliteBulkEventsPerSecond }
     var storeSingleVersusSQLite: Double { storeSingleCommitsPerSecond / sqliteSingleCommitsPerSecond }
-    var rebuildVersusSQLiteReplay: Double { rebuildEventsPerSecond / sqliteReplayEventsPerSecond }
+    var foldVersusSQLiteReplay: Double { foldEventsPerSecond / sqliteReplayEventsPerSecond }
     var bulkMicrosecondsPerEvent: Double { 1e6 / bulkEventsPerSecond }
-    var rebuildMicrosecondsPerEvent: Double { 1e6 / rebuildEventsPerSecond }
+    var foldMicrosecondsPerEvent: Double { 1e6 / foldEventsPerSecond }
     var verifyMicrosecondsPerEvent: Double { 1e6 / verifyEventsPerSecond }
 }

@@ -6,7 +6,7 @@ import SyntheticData
 
 /// Measures one size, every phase in this one process, so that each ratio compares runs made
 /// side by side on the same machine state. Order matters for memory, not for speed: the
-/// rebuild runs before the peers are filled, so its heap baseline holds only svledger's.
+/// fold runs before the peers are filled, so its heap baseline holds only svledger's.
 enum SizeRun {
     static let batchSize = 10_000
 
@@ -25,18 +25,17 @@ enum SizeRun {
         result.ledgerFileMiB = Double(ledger.store.fileSize) / 1_048_576
         let head = try ledger.store.head()
 
-        Log.say("\(size): rebuild…")
-        let rebuild = try SvledgerRebuild.run(ledger)
-        result.rebuildEventsPerSecond = Double(rebuild.events) / rebuild.seconds
-        result.rebuildBaselineAnonymousMiB = Double(rebuild.baselineAnonymousKiB) / 1024
-        result.rebuildPeakAnonymousMiB = Double(rebuild.peakAnonymousKiB) / 1024
-        result.rebuildPeakResidentMiB = Double(rebuild.peakResidentKiB) / 1024
+        Log.say("\(size): fold…")
+        let fold = try SvledgerFold.run(ledger)
+        result.foldEventsPerSecond = Double(fold.events) / fold.seconds
+        result.foldBaselineAnonymousMiB = Double(fold.baselineAnonymousKiB) / 1024
+        result.foldPeakAnonymousMiB = Double(fold.peakAnonymousKiB) / 1024
+        result.foldPeakResidentMiB = Double(fold.peakResidentKiB) / 1024
 
         Log.say("\(size): verify…")
         let verify = try SvledgerVerify.run(ledger)
         result.verifyEventsPerSecond = Double(verify.events) / verify.seconds
-        result.verifyChainSeconds = verify.chainSeconds
-        result.verifyProjectionSeconds = verify.projectionSeconds
+        result.verifySeconds = verify.seconds
 
         Log.say("\(size): reports…")
         let reports = try ReportTiming.run(ledger)

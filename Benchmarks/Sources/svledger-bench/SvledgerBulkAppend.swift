@@ -4,8 +4,8 @@ import Ledger
 import SyntheticData
 
 /// svledger's import path: `SyntheticPortfolio.populate` executes batches of domain commands
-/// through `Ledger.execute` (read state, decide, append with expected versions, update the
-/// projections in the same transaction), one contract of ~100 events per synced commit.
+/// through `Ledger.execute` (read state, decide, append with expected versions), one contract
+/// of ~100 events per synced commit.
 enum SvledgerBulkAppend {
     struct Outcome {
         let ledger: Ledger

@@ -150,47 +150,6 @@ extension Root {
             }
         }
     }
-
-    struct Rebuild: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Drop the projections and recompute them from the log.",
-            discussion: "One streaming pass, in one transaction: the projections are rebuilt whole or left as they were.")
-        @OptionGroup var ledger: LedgerOptions
-
-        func run() throws {
-            let opened = try ledger.openLedger(catchUp: false)
-            let started = Timestamp.now()
-            var peakHeap = PeakMemory.anonymousMiB() ?? 0
-            let (events, contracts) = try opened.projections.rebuild { position in
-                peakHeap = max(peakHeap, PeakMemory.anonymousMiB() ?? 0)
-                Terminal.progress("rebuilt through position \(position)…")
-            }
-            peakHeap = max(peakHeap, PeakMemory.anonymousMiB() ?? 0)
-            let seconds = Double(Timestamp.now().millisecondsSinceEpoch - started.millisecondsSinceEpoch) / 1000
-            Terminal.print("rebuilt projections of \(DisplayText.counted(contracts, "contract")) from \(DisplayText.counted(Int(events), "event")) in \(String(format: "%.1f", seconds)) s")
-            if let peak = PeakMemory.residentMiB() {
-                Terminal.print("peak memory: \(peakHeap) MiB of heap (sampled every 50,000 events); \(peak) MiB resident including the memory-mapped ledger file")
-            }
-            Terminal.print(try opened.store.head())
-        }
-    }
-}
-
-/// The process's peak resident set (VmHWM in /proc/self/status), where Linux reports it.
-enum PeakMemory {
-    /// Peak resident set, which counts the ledger's mapped file pages as they are read.
-    static func residentMiB() -> Int? { field("VmHWM:") }
-
-    /// Resident anonymous memory now (heap and stacks, not the mapped file).
-    static func anonymousMiB() -> Int? { field("RssAnon:") }
-
-    private static func field(_ name: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name) }),
-            let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
-        else { return nil }
-        return kilobytes / 1024
-    }
 }
 
 extension String {

@@ -49,14 +49,9 @@ extension Root {
         func run() throws {
             let ledger = try options.openLedger(.readOnly)
             do {
-                let report: VerificationReport
-                do {
-                    report = try ledger.verifyAll(
-                        expectedHead: expectHead.flatMap { ExpectedHead($0) },
-                        progress: { Terminal.progress("verified \($0) events…") })
-                } catch let error as ProjectionError {
-                    throw error.inContext("verification failed")
-                }
+                let report = try ledger.verifyAll(
+                    expectedHead: expectHead.flatMap { ExpectedHead($0) },
+                    progress: { Terminal.progress("verified \($0) events…") })
                 switch format {
                 case .text:
                     Terminal.print("verified \(report.eventCount) events in \(report.streamCount) streams")
