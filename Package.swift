@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LedgerValues", "LMDB", "TestSupport"]),
         .testTarget(name: "SocialValueTests", dependencies: ["SocialValue", "LedgerValues"]),
         .testTarget(name: "AccessTests", dependencies: ["Access", "LedgerValues"]),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Ledger", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Ledger", "Queries", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SocialValue", "EventStore", "LedgerValues", "TestSupport"]),
         .testTarget(
             name: "ReportsTests",

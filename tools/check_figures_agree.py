@@ -2,6 +2,7 @@
 """Checks that svledger's figures and the independent recomputation agree byte for byte.
 
     check_figures_agree.py SVLEDGER LEDGER [--periods P1,P2,...] [--as-of D1,...] [--at N1,...] [--on D1,...]
+                          [--suppliers S1|S2] [--contracts C1|C2]
 
 For each period (default: every quarter from 2024-25-Q1 to 2027-28-Q4), and each as-of date
 or position given (and the head), runs `svledger figures` and `tools/reconcile_ledger.py`
@@ -38,13 +39,17 @@ def main():
     parser.add_argument("--on", default="", help="effective-time views, D1,D2,...")
     parser.add_argument("--suppliers", default="",
                         help="also each view scoped to each of these suppliers (--supplier), S1|S2|...")
+    parser.add_argument("--contracts", default="",
+                        help="also each view of each of these contracts alone (--contract), C1|C2|...")
     args = parser.parse_args()
 
     views = [[]]
     views += [["--as-of", date] for date in args.as_of.split(",") if date]
     views += [["--at", position] for position in args.at.split(",") if position]
     views += [["--on", day] for day in args.on.split(",") if day]
-    views += [view + ["--supplier", name] for name in args.suppliers.split("|") if name for view in list(views)]
+    whole = list(views)
+    views += [view + ["--supplier", name] for name in args.suppliers.split("|") if name for view in whole]
+    views += [view + ["--contract", name] for name in args.contracts.split("|") if name for view in whole]
     compared = 0
     for period in args.periods.split(","):
         for view in views:

@@ -670,12 +670,17 @@ def measure_rows(contract, period, reporting_date, catalog, cut_offs):
 
 
 def figures_file(catalogs, policies, contracts, period, reporting_date, head_position, head_hash,
-                 period_text, supplier=None):
+                 period_text, supplier=None, contract=None):
     """With `supplier`, the figures of that supplier's contracts alone, which state the
-    supplier and each contract's stream version instead of the head (section 10)."""
+    supplier and each contract's stream version instead of the head; with `contract`, that
+    contract's alone, stating its stream's version (section 10)."""
     in_force = [c for c in contracts.values() if c.pledge_effective is not None
-                and (supplier is None or c.supplier == supplier)]
-    if supplier is None:
+                and (supplier is None or c.supplier == supplier)
+                and (contract is None or c.reference == contract)]
+    if contract is not None:
+        version = contracts[contract].version if contract in contracts else 0
+        scope = [csv_line(["contract", contract, str(version)])]
+    elif supplier is None:
         scope = [csv_line(["head", str(head_position), head_hash.hex()])]
     else:
         scope = [csv_line(["supplier", supplier])] + [
@@ -763,6 +768,9 @@ def build_parser():
     parser.add_argument("--supplier", metavar="NAME",
                         help="only this supplier's contracts, with their stream versions in "
                              "place of the head (what svledger serve gives a supplier)")
+    parser.add_argument("--contract", metavar="REFERENCE",
+                        help="only this contract, with its stream version in place of the head "
+                             "(what a read of one contract states)")
     parser.add_argument("--digest", action="store_true",
                         help="print only sha256:<hex> of the figures file")
     return parser
@@ -772,6 +780,8 @@ def run(argv, today=None):
     args = build_parser().parse_args(argv)
     if (args.ledger is None) == (args.ndjson is None):
         raise BadInput("give either LEDGER_DIR or --ndjson FILE")
+    if args.supplier is not None and args.contract is not None:
+        raise BadInput("--supplier and --contract cannot be combined")
     if args.through is not None and args.as_of is not None:
         raise BadInput("--through and --as-of cannot be combined")
     if args.reporting_date is not None and args.as_of is not None:
@@ -795,7 +805,8 @@ def run(argv, today=None):
     events, head = read_log(source, through=through, as_of=as_of)
     catalogs, policies, contracts = fold(events, period, reporting_date, on)
     text = figures_file(catalogs, policies, contracts, period, reporting_date,
-                        head["position"], head["hash"], args.period, supplier=args.supplier)
+                        head["position"], head["hash"], args.period, supplier=args.supplier,
+                        contract=args.contract)
     data = text.encode("utf-8")
     if args.digest:
         return "sha256:" + hashlib.sha256(data).hexdigest() + "\n"

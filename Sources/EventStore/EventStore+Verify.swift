@@ -7,6 +7,13 @@ public struct VerificationFailure: Error, Equatable, Sendable, CustomStringConve
     public let position: UInt64
     public let problem: String
     public var description: String { "position \(position): \(problem)" }
+
+    /// A failure found outside `verify`: by a reader that holds a fold of the log and finds
+    /// the log no longer the one it folded.
+    public init(position: UInt64, problem: String) {
+        self.position = position
+        self.problem = problem
+    }
 }
 
 /// A head written down earlier (Schemas/README.md §5, check 12): its hash, and its position

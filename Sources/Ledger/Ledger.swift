@@ -223,6 +223,16 @@ public final class Ledger: Sendable {
         try Snapshot.folded(store: store, at: position)
     }
 
+    /// Every contract registered in the ledger (at its head), by reference: what a "did you
+    /// mean" suggestion chooses from.
+    public func contractReferences() throws -> [String] {
+        try store.read(Self.contractReferences)
+    }
+
+    static func contractReferences(_ reader: LedgerReader) throws -> [String] {
+        try reader.streamIds(withPrefix: ContractEvent.streamPrefix).compactMap(ContractEvent.reference(ofStream:))
+    }
+
     /// The reference data adopted into the ledger, as of `position` (the whole log when `nil`).
     public func referenceData(through position: UInt64? = nil) throws -> ReferenceData {
         try store.read { reader in try ReferenceReplay.referenceData(reader, through: position) }
@@ -367,7 +377,7 @@ struct BatchDecision {
     /// An unknown contract's refusal, naming the registered contract closest to the reference
     /// given (in the ledger, or registered earlier in this batch).
     func withSuggestion(_ error: DomainError, for contract: String) throws -> DomainError {
-        let recorded = try reader.streamIds(withPrefix: ContractEvent.streamPrefix).compactMap(ContractEvent.reference(ofStream:))
+        let recorded = try Ledger.contractReferences(reader)
         let batch = contracts.filter { $0.value.state.exists }.map(\.key)
         guard let closest = Suggestion.closest(to: contract, among: recorded + batch) else { return error }
         return error.suggesting(closest)

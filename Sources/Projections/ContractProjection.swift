@@ -265,10 +265,13 @@ public enum EffectiveLimit: Sendable, Equatable {
 public struct ContractFold: Sendable {
     public private(set) var contracts: [String: ContractProjection] = [:]
     private var lastStream: (id: String, reference: String?) = ("", nil)
-    /// The events this fold takes (all, for the stored projections).
+    /// The events this fold takes (all, for a read at the head).
     public let limit: EffectiveLimit
 
     public init(limit: EffectiveLimit = .none) { self.limit = limit }
+
+    /// The contracts folded, by reference: a snapshot's order.
+    public var sortedContracts: [ContractProjection] { contracts.keys.sorted().map { contracts[$0]! } }
 
     /// The contract reference of a stream, or `nil` for other streams.
     public static func contractReference(ofStream stream: String) -> String? {
@@ -294,9 +297,4 @@ public struct ContractFold: Sendable {
         return reference
     }
 
-    /// Starts from stored projections (the live path folds one append onto them).
-    public mutating func seed(_ projection: ContractProjection) { contracts[projection.reference] = projection }
-
-    /// Stops holding a contract (a bounded rebuild writes it out first).
-    public mutating func remove(_ reference: String) -> ContractProjection? { contracts.removeValue(forKey: reference) }
 }

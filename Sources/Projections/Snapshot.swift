@@ -10,6 +10,17 @@ public struct Snapshot: Sendable {
     public let hash: ChainHash
     public let contracts: [ContractProjection]
     public let reference: ReferenceData
+    /// The one contract this snapshot was folded for (`show`, a contract's reconciliation), or
+    /// `nil` when it holds every contract. A limit then replays only that contract's stream.
+    public let only: String?
+
+    public init(position: UInt64, hash: ChainHash, contracts: [ContractProjection], reference: ReferenceData, only: String? = nil) {
+        self.position = position
+        self.hash = hash
+        self.contracts = contracts
+        self.reference = reference
+        self.only = only
+    }
 
     /// The position and hash this snapshot was read at.
     public var head: LedgerHead { LedgerHead(position: position, hash: hash) }
@@ -26,15 +37,30 @@ public struct Snapshot: Sendable {
         }
     }
 
-    private static func folded(_ reader: LedgerReader, through target: UInt64, head: LedgerHead) throws -> Snapshot {
+    /// One contract's snapshot at `position` (the head when `nil`): its stream alone folded,
+    /// with the reference data, so that a read of one contract costs its own events, not the
+    /// log's. Empty of contracts when none is registered under `contract` by then.
+    public static func folded(store: EventStore, at position: UInt64? = nil, contract: String) throws -> Snapshot {
+        try store.read { reader in
+            let head = try reader.head()
+            return try folded(reader, through: min(position ?? head.position, head.position), head: head, only: contract)
+        }
+    }
+
+    private static func folded(_ reader: LedgerReader, through target: UInt64, head: LedgerHead, only: String? = nil) throws -> Snapshot {
         let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
         let reference = try ReferenceReplay.referenceData(reader, through: target)
         var fold = ContractFold()
-        try reader.forEachEvent(through: target) { event in
+        let visit: (RecordedEvent) throws -> Bool = { event in
             try fold.apply(event)
             return true
         }
-        return Snapshot(position: target, hash: hash, contracts: fold.contracts.keys.sorted().map { fold.contracts[$0]! }, reference: reference)
+        if let only {
+            try reader.forEachEvent(inStream: ContractEvent.stream(contract: only), through: target, visit)
+        } else {
+            try reader.forEachEvent(through: target, visit)
+        }
+        return Snapshot(position: target, hash: hash, contracts: fold.sortedContracts, reference: reference, only: only)
     }
 
     /// The same snapshot with its contracts folded under `limit`: the commitments in force on a
@@ -49,6 +75,8 @@ public struct Snapshot: Sendable {
         case .commitmentsInForce(let day):
             let changed = contracts.indices.filter { (contracts[$0].commitmentsChangedOn ?? day) > day }
             if changed.isEmpty { return self }
+            // A snapshot of one contract replays its stream: never the whole log.
+            let onePassFraction = only == nil ? onePassFraction : 0
             var limited = contracts
             // Pledged after the day: nothing was in force, and no replay is needed to say so.
             let unpledged = Set(changed.filter { (contracts[$0].pledgedOn ?? day) > day })
@@ -78,16 +106,21 @@ public struct Snapshot: Sendable {
                     if let projection = fold.contracts[contracts[index].reference] { limited[index] = projection }
                 }
             }
-            return Snapshot(position: position, hash: hash, contracts: limited, reference: reference)
+            return Snapshot(position: position, hash: hash, contracts: limited, reference: reference, only: only)
         case .effective:
             var fold = ContractFold(limit: limit)
             try store.read { reader in
-                try reader.forEachEvent(through: position) { event in
+                let visit: (RecordedEvent) throws -> Bool = { event in
                     try fold.apply(event)
                     return true
                 }
+                if let only {
+                    try reader.forEachEvent(inStream: ContractEvent.stream(contract: only), through: position, visit)
+                } else {
+                    try reader.forEachEvent(through: position, visit)
+                }
             }
-            return Snapshot(position: position, hash: hash, contracts: fold.contracts.keys.sorted().map { fold.contracts[$0]! }, reference: reference)
+            return Snapshot(position: position, hash: hash, contracts: fold.sortedContracts, reference: reference, only: only)
         }
     }
 

@@ -1,3 +1,4 @@
+import EventStore
 import LedgerValues
 import Ledger
 import Projections
@@ -21,19 +22,37 @@ public struct FigureView: Sendable {
     /// The contracts with the commitments in force at the reporting date: what is reconciled.
     public let inForce: Snapshot
 
-    /// - Parameter today: the day a default period and reporting date come from (never read from a clock here).
+    /// - Parameters:
+    ///   - today: the day a default period and reporting date come from (never read from a clock here).
+    ///   - only: a read of one contract: its stream alone is folded, and ``figures`` are that
+    ///     contract's (Schemas/README.md §10, "A contract's figures"), not the portfolio's.
     public init(
-        _ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, contract: String? = nil, supplier: String? = nil
+        _ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, contract: String? = nil, supplier: String? = nil,
+        only: String? = nil
     ) throws {
-        let read = try point.foldedSnapshot(ledger)
+        let position = try point.position(in: ledger)
+        let read = try only.map { try Snapshot.folded(store: ledger.store, at: position, contract: $0) } ?? Snapshot.folded(store: ledger.store, at: position)
+        try self.init(read: read, store: ledger.store, at: point, period: period, today: today, contract: contract, supplier: supplier)
+    }
+
+    /// The view of `read`, a snapshot already folded (by a server that holds the fold at the
+    /// head, or by the initializer above): of one contract when `read` is of one.
+    public init(
+        read: Snapshot, store: EventStore, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, contract: String? = nil,
+        supplier: String? = nil
+    ) throws {
         effectiveOn = point.on
         let day = point.day
         self.period = ReportingPeriod.quarter(period, asOf: day, today: today)
         reportingDate = ReportingPeriod.reportingDate(self.period, asOf: day, today: today)
-        snapshot = try effectiveOn.map { try read.limited(.effective(on: $0), store: ledger.store) } ?? read
-        inForce = try snapshot.limited(.commitmentsInForce(on: reportingDate), store: ledger.store)
+        snapshot = try effectiveOn.map { try read.limited(.effective(on: $0), store: store) } ?? read
+        inForce = try snapshot.limited(.commitmentsInForce(on: reportingDate), store: store)
         let whole = Reconciliation.compute(inForce, period: self.period, reportingDate: reportingDate)
-        figures = FiguresFile(whole)
+        if let only = read.only {
+            figures = FiguresFile(whole, contract: only, version: snapshot.contract(only)?.version ?? 0)
+        } else {
+            figures = FiguresFile(whole)
+        }
         reconciliation = contract == nil && supplier == nil
             ? whole : Reconciliation.compute(inForce, period: self.period, reportingDate: reportingDate, contract: contract, supplier: supplier)
     }

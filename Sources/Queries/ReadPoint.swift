@@ -26,13 +26,6 @@ public struct ReadPoint: Sendable, Equatable {
         return nil
     }
 
-    /// The snapshot folded from the log alone: what reads of figures use, so that what they
-    /// show is derived from the chain `verify` checks, never from a stored copy that could be
-    /// edited without breaking it.
-    public func foldedSnapshot(_ ledger: Ledger) throws -> Snapshot {
-        try Snapshot.folded(store: ledger.store, at: try position(in: ledger))
-    }
-
     /// The day a default period and a reporting date are taken from: `on`, else `asOf`.
     public var day: CalendarDate? { on ?? asOf }
 }

@@ -31,6 +31,18 @@ public struct FiguresFile: Sendable {
         self.init(r, scope: [Self.field("supplier") + "," + Self.field(supplier)] + references.map { "stream,\(Self.field("contract/" + $0)),\(versions[$0] ?? 0)" })
     }
 
+    /// The figures of one contract alone (`r` reconciled from a snapshot of that contract), as
+    /// a read of one contract states them: in place of the ledger's head, the contract and its
+    /// stream's version (Schemas/README.md §10, "A contract's figures"). So a read of one
+    /// contract folds its own stream, not the whole log, and its digest moves only when it does.
+    public init(_ r: Reconciliation, contract: String, version: UInt64) {
+        self.init(r, scope: [Self.field("contract") + "," + Self.field(contract) + ",\(version)"])
+        self.contract = contract
+    }
+
+    /// The contract a contract's figures are of; `nil` for the portfolio's or a supplier's.
+    public private(set) var contract: String?
+
     private init(_ r: Reconciliation, scope: [String]) {
         period = r.period
         reportingDate = r.reportingDate
@@ -60,10 +72,12 @@ public struct FiguresFile: Sendable {
 
     /// The read documents' `figures` member (Schemas/read/common.schema.json#/$defs/figures).
     public func json(effectiveOn: CalendarDate?) -> JSONValue {
-        [
+        var members: JSONObject = [
             "format": .string(Self.format), "digest": .string(digest), "period": .string(period.description),
             "reportingDate": .string(reportingDate.description), "effectiveOn": effectiveOn.map { .string($0.description) } ?? .null,
         ]
+        if let contract { members["contract"] = .string(contract) }
+        return .object(members)
     }
 
     private static func byBytes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }

@@ -244,8 +244,11 @@ extension LedgerServer {
             for index in requestOf { answers[index] = StoredAnswer(Problem.from(error)) }
             return answers.map { $0! }
         }
-        let committed = results.filter { (try? $0.get())?.wasAlreadyRecorded == false }.count
-        if committed > 0 { metrics.commit(commands: committed) }
+        let recorded = results.compactMap { try? $0.get() }.filter { !$0.wasAlreadyRecorded }
+        if !recorded.isEmpty { metrics.commit(commands: recorded.count) }
+        // Folded in before any request of the group is answered: a read that follows its own
+        // write finds it without folding anything.
+        live.committed(recorded.flatMap(\.recorded).sorted { $0.position < $1.position })
         for (request, result) in results.enumerated() {
             let index = requestOf[request], pending = group[index]
             let answer: StoredAnswer

@@ -50,7 +50,7 @@ final class FigureViewCache: Sendable {
 
     /// The folded view of the whole portfolio at `point` for `period`, with the answers
     /// already rendered from it.
-    func view(_ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate) async throws -> CachedView {
+    func view(_ ledger: Ledger, live: LiveFold, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate) async throws -> CachedView {
         let slot = Slot(asOf: point.asOf, at: point.at, on: point.on, period: period, today: today)
         let stamp = ledger.store.environment.changeStamp()
         enum Next { case ready(CachedView), wait(Task<CachedView, any Error>, started: Bool) }
@@ -61,7 +61,13 @@ final class FigureViewCache: Sendable {
                 if let latest = views.latest { return .ready(latest.view) }
                 return .wait(running.task, started: false)
             }
-            let task = Task { try await offload { CachedView(view: try FigureView(ledger, at: point, period: period, today: today)) } }
+            let task = Task {
+                try await offload {
+                    // At the head, the live fold: no replay of the log, only the reconciliation.
+                    guard point.asOf == nil, point.at == nil else { return CachedView(view: try FigureView(ledger, at: point, period: period, today: today)) }
+                    return CachedView(view: try FigureView(read: try live.current(ledger.store), store: ledger.store, at: point, period: period, today: today))
+                }
+            }
             views.running = (stamp, task)
             _ = slots.insert(views, for: slot)
             return .wait(task, started: true)

@@ -115,7 +115,20 @@ extension LedgerServer {
     }
 
     func cachedView(_ point: ReadPoint, _ period: FinancialQuarter?) async throws -> CachedView {
-        try await figureViews.view(ledger, at: point, period: period, today: today())
+        try await figureViews.view(ledger, live: live, at: point, period: period, today: today())
+    }
+
+    /// A read of one contract: its own events (the live fold's entry at the head, its stream
+    /// folded at an earlier point), reconciled alone and stating its own figures (§10), so that
+    /// it never waits on the whole portfolio.
+    func contractView(_ reference: String, _ point: ReadPoint, _ period: FinancialQuarter?) async throws -> FigureView {
+        let today = today()
+        return try await offload {
+            let read = point.asOf == nil && point.at == nil
+                ? try self.live.current(self.ledger.store, contract: reference)
+                : try Snapshot.folded(store: self.ledger.store, at: try point.position(in: self.ledger), contract: reference)
+            return try FigureView(read: read, store: self.ledger.store, at: point, period: period, today: today)
+        }
     }
 
     static func json(_ rendered: CachedView.Rendered, headers: HTTPFields = [:]) -> Response {
@@ -147,18 +160,14 @@ extension LedgerServer {
         let point = try query.readPoint()
         let period = try query.period()
         if identity.role == .supplier, try await !offload({ try self.supplierOwns(reference, identity) }) { throw Problem.contractNotFound(reference) }
-        // A supplier's answer is scoped to it (SupplierScope), so it is kept under its name too.
-        let supplier = identity.role == .supplier ? identity.supplier : nil
-        let answer = try await cachedView(point, period).rendered("show " + reference + " " + (supplier ?? "")) { view in
-            guard let contract = view.snapshot.contract(reference) else {
-                throw PlainError(.notFound, kind: "contract-not-found", "no contract \(DisplayText.excerpt(reference)) at position \(view.snapshot.position)")
-            }
-            let document = view.stating(ShowDocument.json(contract, head: view.snapshot.head))
-            return .init(body: (supplier.map { SupplierScope.scoped(document, to: $0, view: view) } ?? document).canonicalBytes, version: contract.version)
+        let view = try await contractView(reference, point, period)
+        guard let contract = view.snapshot.contract(reference) else {
+            throw PlainError(.notFound, kind: "contract-not-found", "no contract \(DisplayText.excerpt(reference)) at position \(view.snapshot.position)")
         }
+        let document = view.stating(ShowDocument.json(contract, head: view.snapshot.head))
         var headers = HTTPFields()
-        headers[.eTag] = "\"\(answer.version ?? 0)\""
-        return Self.json(answer, headers: headers)
+        headers[.eTag] = "\"\(contract.version)\""
+        return Self.json(identity.role == .supplier ? SupplierScope.scoped(document, to: identity.supplier ?? "", view: view) : document, headers: headers)
     }
 
     func contractAudit(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -213,6 +222,18 @@ extension LedgerServer {
         }
         let chosenSupplier = supplier
         if let contract, identity.role == .supplier, try await !offload({ try self.supplierOwns(contract, identity) }) { throw Problem.contractNotFound(contract) }
+        if let contract, query["supplier"] == nil {
+            // One contract: its own events and figures, as `svledger reconcile --contract` gives them.
+            let view = try await contractView(contract, point, period)
+            if view.reconciliation.contracts.isEmpty {
+                if view.snapshot.contract(contract) == nil { throw Problem.contractNotFound(contract) }
+                throw PlainError(
+                    .notFound, kind: "commitment-not-found",
+                    "contract \(DisplayText.excerpt(contract)) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
+            }
+            let document = view.stating(ReconcileDocument.json(view.reconciliation))
+            return Self.json(identity.role == .supplier ? SupplierScope.scoped(document, to: identity.supplier ?? "", view: view) : document)
+        }
         // Keyed by what narrows it (a contract reference has no space; the supplier comes last).
         let key = "reconcile " + (contract ?? "") + " " + (chosenSupplier ?? "") + (identity.role == .supplier ? " (as supplier)" : "")
         return Self.json(try await cachedView(point, period).rendered(key) { whole in

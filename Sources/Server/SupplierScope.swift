@@ -18,6 +18,12 @@ enum SupplierScope {
     static func scoped(_ document: JSONValue, to supplier: String, view: FigureView) -> JSONValue {
         guard case .object(var members) = document else { return document }
         members["head"] = nil
+        if let contract = view.figures.contract {
+            // A read of one of its contracts already states that contract's figures alone, with
+            // its stream's version in place of the head: nothing of others' activity shows.
+            members["streams"] = .object([ContractEvent.stream(contract: contract): .integer(Int64(view.snapshot.contract(contract)?.version ?? 0))])
+            return .object(members)
+        }
         members["streams"] = streams(of: supplier, in: view)
         var figures = view.figures(ofSupplier: supplier).json(effectiveOn: view.effectiveOn)
         if case .object(var fields) = figures {

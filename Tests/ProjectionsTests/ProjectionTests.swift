@@ -251,6 +251,12 @@ struct ProjectionTests {
             if step % 20 == 19 {
                 let snapshot = try ledger.snapshot()
                 recorded.append((snapshot.position, snapshot.contracts))
+                // A read of one contract folds its stream alone, and finds what the whole fold does.
+                for reference in references {
+                    let alone = try Snapshot.folded(store: ledger.store, contract: reference)
+                    #expect(alone.contracts == snapshot.contracts.filter { $0.reference == reference }, "\(reference) at step \(step)")
+                    #expect(alone.head == snapshot.head)
+                }
             }
         }
         #expect(accepted >= 40, "the generator should make many valid commands (accepted \(accepted), refused \(refused))")
@@ -265,6 +271,7 @@ struct ProjectionTests {
         let agree = try CommandRunner.run("/usr/bin/env", [
             "python3", CommandRunner.repositoryRoot + "/tools/check_figures_agree.py", CommandRunner.svledgerPath, directory.child("ledger"),
             "--periods", quarters.joined(separator: ","), "--at", recorded.prefix(3).map { String($0.0) }.joined(separator: ","),
+            "--contracts", "R-0|R-3|R-9",
         ])
         #expect(agree.status == 0, "\(agree.stdout) \(agree.stderr)")
     }

@@ -23,7 +23,7 @@ struct IdempotencyRestartTests {
         let head = try fixture.ledger.store.head()
 
         // A new server on the same ledger: nothing of the first one's memory.
-        let restarted = LedgerServer(ledger: fixture.ledger, logger: ServerFixture.quiet, today: { ServerFixture.today })
+        let restarted = try LedgerServer(ledger: fixture.ledger, logger: ServerFixture.quiet, today: { ServerFixture.today })
         let app = Application(responder: restarted.responder(), logger: ServerFixture.quiet)
         try await app.test(.router) { client in
             let retried = try await client.execute(uri: "/commands", method: .post, headers: headers, body: ByteBuffer(string: Self.returnBody))

@@ -30,6 +30,15 @@ struct LiveServerTests {
             // The live server's today is the machine's: 2025-26-Q3 has started whenever this runs.
             #expect(written.status == .created, "\(String(buffer: written.body ?? ByteBuffer()))")
 
+            // A write by another process on the same file (the CLI) is folded in at the next read.
+            let outside = try CommandRunner.svledger([
+                "delivery", "report", "--ledger", ledgerPath, "--contract", "LCC-2025-014", "--quarter", "2025-26-Q3", "--line", "NT10=5@CLI-OUTSIDE",
+                "--confirm-attribution", "--actor", "p.okafor", "--role", "Supplier Social Value Lead",
+            ])
+            #expect(outside.status == 0, "\(outside.stderr)")
+            let seen = try await client.get("/contracts/LCC-2025-014", headers: fixture.headers("auditor"))
+            #expect(String(buffer: seen.body ?? ByteBuffer()).contains("CLI-OUTSIDE"))
+
             // Reads of figures fold the log. A copy of old projections written behind the
             // server's back (by another process, while it runs) is never shown.
             try LedgerTampering.writeObsoleteProjection(ledgerPath, contract: "LCC-2025-014", contents: "North Roads Plc")

@@ -55,7 +55,8 @@ struct ReadsUnderWritesTests {
                     return 201
                 }
                 for _ in 0..<64 {
-                    tasks.addTask { Int(try await client.execute(uri: "/contracts/LCC-2025-014", method: .get, headers: fixture.headers("auditor")).status.code) }
+                    // The list: a whole-portfolio read (a read of one contract reconciles it alone, with no shared view).
+                    tasks.addTask { Int(try await client.execute(uri: "/contracts", method: .get, headers: fixture.headers("auditor")).status.code) }
                 }
                 return try await tasks.reduce(into: [Int]()) { $0.append($1) }
             }

@@ -65,7 +65,7 @@ final class ServerFixture: Sendable {
         tokens["revoked"] = revoked.token
         tokens["expired"] = try issue("a.patel", .procurementOfficer, expires: CalendarDate("2026-06-30")!).token
         self.tokens = tokens
-        server = LedgerServer(ledger: ledger, settings: ServerSettings(bodyLimit: bodyLimit, rememberedKeys: rememberedKeys), logger: Self.quiet, today: { ServerFixture.today })
+        server = try LedgerServer(ledger: ledger, settings: ServerSettings(bodyLimit: bodyLimit, rememberedKeys: rememberedKeys), logger: Self.quiet, today: { ServerFixture.today })
     }
 
     /// Runs `test` against the server in process (HummingbirdTesting's router framework).

@@ -14,6 +14,7 @@ extension Root {
 
                   svledger figures --period 2025-26-Q2 > figures.csv
                   svledger figures --period 2025-26-Q2 --digest
+                  svledger figures --period 2025-26-Q2 --contract LCC-2025-014   (what `show` states)
                   python3 tools/reconcile_ledger.py LEDGER --period 2025-26-Q2 --digest
 
                 Rows: one per commitment line (level measure), then per contract, theme, council
@@ -28,9 +29,16 @@ extension Root {
         @Option(help: ArgumentHelp(
             "Only this supplier's contracts, with its streams' versions in place of the head: the figures `svledger serve` gives that supplier.",
             valueName: "name")) var supplier: String?
+        @Option(help: ArgumentHelp(
+            "Only this contract, with its stream's version in place of the head: the figures whose digest `show` and a contract's reconciliation state.",
+            valueName: "reference")) var contract: String?
+
+        func validate() throws {
+            if supplier != nil, contract != nil { throw ValidationError("give --supplier or --contract, not both") }
+        }
 
         func run() throws {
-            let view = try FigureView(try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period)
+            let view = try FigureView(try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period, only: contract)
             let figures = supplier.map(view.figures(ofSupplier:)) ?? view.figures
             if digest {
                 print(figures.digest)

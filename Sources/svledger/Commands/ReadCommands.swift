@@ -43,15 +43,17 @@ extension Root {
         @OptionGroup var asOf: AsOfOptions
         @OptionGroup var effective: EffectiveOptions
         @Argument(help: "The contract reference.") var contract: String
-        @Option(help: "The period whose figures the digest covers (default: the quarter of --on, else of --as-of, else of today).") var period: String?
+        @Option(help: "The period whose figures the digest covers: this contract's figures (default: the quarter of --on, else of --as-of, else of today).") var period: String?
         @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() throws {
-            let view = try FigureView(try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period)
+            // One contract's stream is folded, not the log: its figures are its own (§10).
+            let opened = try ledger.openLedger(.readOnly)
+            let view = try FigureView(opened, asOf: asOf, effective: effective, period: period, only: contract)
             let snapshot = view.snapshot
             guard let c = snapshot.contract(contract) else {
                 let when = [asOf.asOf.map { "as of \($0)" }, effective.on.map { "effective on \($0)" }].compactMap { $0 }
-                throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(snapshot.position)\(when.isEmpty ? "" : " (\(when.joined(separator: ", ")))")\(Suggestion.phrase(for: contract, among: snapshot.contracts.map(\.reference)))")
+                throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(snapshot.position)\(when.isEmpty ? "" : " (\(when.joined(separator: ", ")))")\(Suggestion.phrase(for: contract, among: try opened.contractReferences()))")
             }
             if format == .json {
                 print(view.stating(ShowDocument.json(c, head: snapshot.head)).canonicalText)
@@ -130,7 +132,7 @@ extension Root {
             }
             let rows = entries.map(\.cells)
             if rows.isEmpty, let contract, since == nil {
-                let known = try opened.store.read { try $0.streamIds(withPrefix: ContractEvent.streamPrefix) }.compactMap(ContractEvent.reference(ofStream:))
+                let known = try opened.contractReferences()
                 throw CLIError(.notFound, "contract-not-found", "no events for contract \(DisplayText.excerpt(contract))\(position.map { " up to position \($0)" } ?? "")\(Suggestion.phrase(for: contract, among: known))")
             }
             switch format {

@@ -36,13 +36,14 @@ extension Root {
         enum Level: String, ExpressibleByArgument, CaseIterable { case measure, contract, theme, priority, supplier }
 
         func run() throws {
+            let opened = try ledger.openLedger(.readOnly)
+            // One contract: its stream alone is folded, and the digest is of its own figures (§10).
             let view = try FigureView(
-                try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period, contract: contract, supplier: supplier)
+                opened, asOf: asOf, effective: effective, period: period, contract: contract, supplier: supplier, only: supplier == nil ? contract : nil)
             let result = view.reconciliation
             if let contract, result.contracts.isEmpty {
-                let references = view.snapshot.contracts.map(\.reference)
-                if !references.contains(contract) {
-                    throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(view.snapshot.position)\(Suggestion.phrase(for: contract, among: references))")
+                if view.snapshot.contract(contract) == nil {
+                    throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(view.snapshot.position)\(Suggestion.phrase(for: contract, among: try opened.contractReferences()))")
                 }
                 throw CLIError(.notFound, "commitment-not-found", "contract \(DisplayText.excerpt(contract)) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
             }

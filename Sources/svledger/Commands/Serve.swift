@@ -85,7 +85,10 @@ extension Root {
             try settings.check()
             let opened = try ledger.openLedger()
             JSONLogHandler.bootstrap()
-            let server = LedgerServer(ledger: opened, settings: settings)
+            Terminal.progress("svledger serve: folding the log…")
+            let server = try LedgerServer(ledger: opened, settings: settings)
+            let (events, seconds) = server.live.startup
+            Terminal.progress("svledger serve: folded \(DisplayText.counted(Int(events), "event")) in \(String(format: "%.2f", seconds)) s (\(seconds > 0 ? Int(Double(events) / seconds) : 0) events/s)")
             let scheme = settings.tls == nil ? "http" : "https"
             let shownHost = host.contains(":") ? "[\(host)]" : host
             try await server.run { port in

@@ -1,0 +1,129 @@
+import EventStore
+import LedgerValues
+import Ledger
+import Projections
+import SocialValue
+import Synchronization
+
+/// The whole log folded once and kept at the head: what a long-running reader (`svledger
+/// serve`) takes for every read at the head, instead of folding the log again per read.
+///
+/// - It folds the log once when made.
+/// - A commit made through this process hands its own events to ``committed(_:)``, which folds
+///   them in before the commit is answered: O(the batch), not O(the log).
+/// - A write made by another process on the same file (the CLI) is noticed by ``current(_:)``,
+///   which folds only the events after the position it holds. First it checks that the log
+///   still has, at that position, the hash it folded, and that each new event links to the one
+///   before it. If not, the log it folded was changed: the ledger no longer verifies, and it
+///   refuses to answer instead of folding a history that differs from what it showed.
+///
+/// Reads get an immutable ``Snapshot`` and render it with no lock held.
+public final class LiveFold: Sendable {
+    private struct State {
+        var fold = ContractFold()
+        var reference = ReferenceData()
+        var head = LedgerHead(position: 0, hash: .genesis)
+        /// The snapshot of `fold` at `head`, made by the first read after a change.
+        var snapshot: Snapshot?
+
+        mutating func apply(_ event: RecordedEvent) throws {
+            guard event.previousHash == head.hash, event.position == head.position + 1 else {
+                throw VerificationFailure(
+                    position: event.position,
+                    problem: "the event does not follow the one folded at position \(head.position) (\(head.hash.hex)): the log was changed behind this reader, so the ledger no longer verifies; run `svledger verify`")
+            }
+            if ReferenceData.streamPrefixes.contains(where: event.streamId.hasPrefix) {
+                try reference.evolve(eventType: event.eventType, payload: event.payload)
+            } else {
+                try fold.apply(event)
+            }
+            head = LedgerHead(position: event.position, hash: event.hash)
+            snapshot = nil
+        }
+    }
+
+    private let state: Mutex<State>
+    /// How many events the first fold took, and how long: what a server logs at start.
+    public let startup: (events: UInt64, seconds: Double)
+
+    public init(store: EventStore) throws {
+        let started = ContinuousClock.now
+        var initial = State()
+        try store.read { reader in
+            try reader.forEachEvent { event in
+                try initial.apply(event)
+                return true
+            }
+        }
+        let elapsed = ContinuousClock.now - started
+        startup = (initial.head.position, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        state = Mutex(initial)
+    }
+
+    /// Folds the events a commit through this process recorded, in log order. Events that do
+    /// not follow the position held (another process wrote in between, or they are already
+    /// folded) are left to the next ``current(_:)``, which reads what it lacks from the log.
+    public func committed(_ events: [RecordedEvent]) {
+        state.withLock { state in
+            guard let first = events.first, first.position == state.head.position + 1 else { return }
+            var next = state
+            do {
+                for event in events { try next.apply(event) }
+                state = next
+            } catch {
+                // Left as it was: the next read catches up from the log, and says what is wrong.
+            }
+        }
+    }
+
+    /// The snapshot at the ledger's head now, folding first whatever was recorded since the
+    /// position held.
+    /// - Throws: ``VerificationFailure`` when the log before that position is not the one folded.
+    public func current(_ store: EventStore) throws -> Snapshot {
+        try caughtUp(store) { state in
+            if let snapshot = state.snapshot { return snapshot }
+            let snapshot = Snapshot(position: state.head.position, hash: state.head.hash, contracts: state.fold.sortedContracts, reference: state.reference)
+            state.snapshot = snapshot
+            return snapshot
+        }
+    }
+
+    /// One contract at the head, with the reference data: what a read of one contract takes,
+    /// looked up in the fold without sorting every contract into a snapshot.
+    public func current(_ store: EventStore, contract: String) throws -> Snapshot {
+        try caughtUp(store) { state in
+            Snapshot(
+                position: state.head.position, hash: state.head.hash, contracts: state.fold.contracts[contract].map { [$0] } ?? [],
+                reference: state.reference, only: contract)
+        }
+    }
+
+    private func caughtUp<T>(_ store: EventStore, _ body: (inout State) -> T) throws -> T {
+        try state.withLock { state in
+            let head = try store.read { reader in
+                let head = try reader.head()
+                if head.position < state.head.position || (head.position == state.head.position && head.hash != state.head.hash) {
+                    throw VerificationFailure(
+                        position: min(head.position + 1, state.head.position),
+                        problem: "the log ends at (\(head.position), \(head.hash.hex)) where this reader had folded it to (\(state.head.position), \(state.head.hash.hex)): it was truncated or changed, so the ledger no longer verifies; run `svledger verify`")
+                }
+                if head.position > state.head.position {
+                    if state.head.position > 0, try reader.event(at: state.head.position)?.hash != state.head.hash {
+                        throw VerificationFailure(
+                            position: state.head.position,
+                            problem: "the event at position \(state.head.position) no longer has the hash folded (\(state.head.hash.hex)): the log was changed, so the ledger no longer verifies; run `svledger verify`")
+                    }
+                    var next = state
+                    try reader.forEachEvent(from: state.head.position + 1, through: head.position) { event in
+                        try next.apply(event)
+                        return true
+                    }
+                    state = next
+                }
+                return head
+            }
+            precondition(head == state.head)
+            return body(&state)
+        }
+    }
+}

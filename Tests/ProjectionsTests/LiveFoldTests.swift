@@ -1,0 +1,73 @@
+import EventStore
+import LedgerValues
+import Ledger
+import Projections
+import Queries
+import SyntheticData
+import Testing
+import TestSupport
+
+/// The fold a server holds at the head: folded once, then each commit's events, and what
+/// another process wrote; never a log that changed under it.
+@Suite("Live fold")
+struct LiveFoldTests {
+    let directory = TemporaryDirectory("svledger-live-fold")
+
+    func populated() throws -> Ledger {
+        let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
+        try SyntheticPortfolio.populate(ledger, events: 2_000, eventsPerContract: 50)
+        return ledger
+    }
+
+    static func note(_ text: String) -> [StreamAppend] {
+        [StreamAppend(streamId: "notes-1", expectedVersion: .any, events: [
+            ProposedEvent(eventType: "NoteRecorded", effectiveDate: CalendarDate("2026-01-01")!, actor: ActorIdentity(id: "a", role: "Auditor"), payload: ["text": .string(text)]),
+        ])]
+    }
+
+    @Test("it equals a fresh fold of the log after its own commits and after writes it did not see")
+    func followsTheLog() throws {
+        let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
+        let live = try LiveFold(store: ledger.store)
+        #expect(live.startup.events == 0)
+        // Written without telling it (as another process would): the next read folds it all.
+        try SyntheticPortfolio.populate(ledger, events: 2_000, eventsPerContract: 50)
+        let fresh = try Snapshot.folded(store: ledger.store)
+        let caughtUp = try live.current(ledger.store)
+        #expect(caughtUp.head == fresh.head)
+        #expect(caughtUp.contracts == fresh.contracts)
+        #expect(caughtUp.contracts.count > 30)
+        #expect(caughtUp.reference.policies.mapValues { $0.map(\.version) } == fresh.reference.policies.mapValues { $0.map(\.version) })
+        #expect(caughtUp.reference.catalogs.mapValues { $0.map(\.version) } == fresh.reference.catalogs.mapValues { $0.map(\.version) })
+        // A fold made at start equals it too.
+        #expect(try LiveFold(store: ledger.store).current(ledger.store).contracts == fresh.contracts)
+        // Events handed over by their commit are folded there.
+        let outcome = try ledger.append(Self.note("n"))
+        live.committed(outcome.recorded)
+        #expect(try live.current(ledger.store).head == outcome.head)
+        // One contract, looked up at the head, is the contract's own stream folded.
+        let reference = try #require(fresh.contracts.last?.reference)
+        #expect(try live.current(ledger.store, contract: reference).contracts == Snapshot.folded(store: ledger.store, contract: reference).contracts)
+    }
+
+    @Test("a log changed at the position it holds is refused when it next catches up, not folded")
+    func refusesAChangedLog() throws {
+        let path = directory.child("ledger")
+        let live: LiveFold
+        let held: UInt64
+        do {
+            let ledger = try populated()
+            live = try LiveFold(store: ledger.store)
+            held = try ledger.store.head().position
+        }
+        // The event it folded last gets another hash; then someone writes after it.
+        try LedgerTampering.changeByte(path, position: held, offset: 3)
+        let reopened = try Ledger(store: try EventStore(path: path, mode: .readWrite))
+        _ = try reopened.append(Self.note("after"))
+        let failure = #expect(throws: VerificationFailure.self) { try live.current(reopened.store) }
+        #expect(failure?.position == held)
+        #expect(failure?.description.contains("no longer verifies") == true, "\(failure.map(String.init(describing:)) ?? "")")
+        // And it stays refused: nothing was folded.
+        #expect(throws: VerificationFailure.self) { try live.current(reopened.store) }
+    }
+}
