@@ -90,6 +90,10 @@ def components():
             "detail": {"type": "string"},
             "kind": {"type": "string", "pattern": "^[a-z0-9-]+$"},
             "category": {"type": "string"},
+            "fields": {
+                "description": "The input fields the problem concerns, as JSON pointers into the request body (RFC 6901): an input error's path, and any field a refusal names (`/endDate`, `/lines/0/quantity`). Absent when it names none.",
+                "type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^(/[^/]*)+$"},
+            },
         },
     }
     schemas["Health"] = {

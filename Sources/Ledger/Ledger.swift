@@ -270,9 +270,13 @@ public struct CommandFailure: Error, CustomStringConvertible {
     public let count: Int
     public let error: DomainError
 
-    public var description: String {
-        count == 1 ? "refused: \(error)" : "command \(index) of \(count) refused, so none was recorded: \(error)"
+    /// The refusal, with the fields its wording names said by `name` (the CLI's flags).
+    public func worded(naming name: (String) -> String) -> String {
+        let refusal = error.worded(naming: name)
+        return count == 1 ? "refused: \(refusal)" : "command \(index) of \(count) refused, so none was recorded: \(refusal)"
     }
+
+    public var description: String { worded { $0 } }
 }
 
 /// Decides a batch in order against state evolved in memory, collecting the appends.

@@ -1,5 +1,8 @@
+import Foundation
 import Hummingbird
+import Ledger
 import LedgerValues
+import SocialValue
 
 /// An error answer in RFC 9457's `application/problem+json`: `type` (a URI naming the kind),
 /// `title`, `status`, `detail`, and two members of svledger's error contract (docs/errors.md),
@@ -11,6 +14,10 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
     public let category: String
     public let detail: String
     public var headers: HTTPFields
+    /// The input fields it concerns, as JSON pointers into the request body: the error's own
+    /// structure (an input error's path, the fields a refusal's wording names), never read
+    /// out of its text.
+    public var fields: [String] = []
 
     public init(_ status: HTTPResponse.Status, kind: String, category: String, _ detail: String, headers: HTTPFields = [:]) {
         self.status = status
@@ -50,7 +57,9 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         case let problem as Problem:
             return problem
         case let error as any CategorizedError:
-            return Problem(status(error.category, kind: error.kind), kind: error.kind, category: error.category.rawValue, error.description)
+            var problem = Problem(status(error.category, kind: error.kind), kind: error.kind, category: error.category.rawValue, error.description)
+            problem.fields = fieldPaths(of: error).map(pointer)
+            return problem
         case let error as HTTPError:
             switch error.status {
             case .contentTooLarge:
@@ -94,10 +103,45 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
     }
 
     public var json: JSONValue {
-        [
+        var members: JSONObject = [
             "type": .string(Self.typeBase + kind), "title": .string(title), "status": .integer(Int64(status.code)),
             "detail": .string(detail), "kind": .string(kind), "category": .string(category),
         ]
+        if !fields.isEmpty { members["fields"] = .array(fields.map(JSONValue.string)) }
+        return .object(members)
+    }
+
+    /// The JSON paths an error names as fields, in order, each once.
+    static func fieldPaths(of error: any Error) -> [String] {
+        let paths: [String]
+        switch error {
+        case let input as InputError: paths = (input.path.isEmpty ? [] : [input.path]) + input.wording.fields
+        case let refusal as DomainError: paths = refusal.wording.fields
+        case let failure as CommandFailure: paths = failure.error.wording.fields
+        default: paths = []
+        }
+        var seen = Set<String>()
+        return paths.filter { seen.insert($0).inserted }
+    }
+
+    /// `lines[0].quantity` as the JSON pointer `/lines/0/quantity` (RFC 6901: `~` and `/` escaped).
+    static func pointer(_ path: String) -> String {
+        var tokens: [String] = []
+        var current = ""
+        for character in path {
+            switch character {
+            case ".", "[":
+                if !current.isEmpty { tokens.append(current) }
+                current = ""
+            case "]":
+                tokens.append(current)
+                current = ""
+            default:
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()
     }
 
     public func response() -> Response {

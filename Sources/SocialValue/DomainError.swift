@@ -35,32 +35,47 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public let rule: Rule
-    /// What is wrong: "contract LCC-2025-41 is not registered".
-    public let message: String
+    /// What is wrong: "contract LCC-2025-41 is not registered", with any input field it names
+    /// kept as a field, for each front end to name its way (``text(naming:)``).
+    public let wording: Wording
+    /// The message with the fields' JSON names.
+    public var message: String { wording.description }
     /// What to do about it, said after the message and any suggestion: "register it first with …".
     public let advice: String?
     /// A name close to the one given ("LCC-2025-041"), found where the names are known (the
     /// ledger, for a contract reference): kept as a field and worded only when the error is said.
     public let suggestion: String?
 
-    public init(_ rule: Rule, _ message: String, advice: String? = nil, suggestion: String? = nil) {
+    public init(_ rule: Rule, _ message: Wording, advice: String? = nil, suggestion: String? = nil) {
         self.rule = rule
-        self.message = message
+        self.wording = message
         self.advice = advice
         self.suggestion = suggestion
     }
 
-    /// The same refusal with a suggestion of the name meant.
-    public func suggesting(_ name: String) -> DomainError { DomainError(rule, message, advice: advice, suggestion: name) }
-
-    /// The message, its suggestion and its advice, as every front end says them.
-    public var text: String {
-        message + (suggestion.map { " (did you mean \($0)?)" } ?? "") + (advice.map { "; " + $0 } ?? "")
+    /// A refusal whose message names no field.
+    public init(_ rule: Rule, _ message: String, advice: String? = nil, suggestion: String? = nil) {
+        self.init(rule, Wording(message), advice: advice, suggestion: suggestion)
     }
+
+    /// The same refusal with a suggestion of the name meant.
+    public func suggesting(_ name: String) -> DomainError { DomainError(rule, wording, advice: advice, suggestion: name) }
+
+    /// The message, its suggestion and its advice, with fields named by `name`.
+    public func text(naming name: (String) -> String) -> String {
+        wording.rendered(naming: name) + (suggestion.map { " (did you mean \($0)?)" } ?? "") + (advice.map { "; " + $0 } ?? "")
+    }
+
+    /// ``text(naming:)`` with the fields' JSON names.
+    public var text: String { text { $0 } }
 
     /// A rule's refusal names the rule; input that is wrong (an end before its start, a
     /// negative quantity) is named as the input error it is, as every other front end's is.
-    public var description: String { rule == .invalidInput ? "\(text) (invalid-input)" : "\(text) (rule: \(rule.rawValue))" }
+    public func worded(naming name: (String) -> String) -> String {
+        rule == .invalidInput ? "\(text(naming: name)) (invalid-input)" : "\(text(naming: name)) (rule: \(rule.rawValue))"
+    }
+
+    public var description: String { worded { $0 } }
 }
 
 extension DomainError: CategorizedError {

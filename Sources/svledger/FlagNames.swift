@@ -1,4 +1,5 @@
 import LedgerValues
+import Ledger
 import SocialValue
 
 /// The flags a subcommand builds a command's JSON fields from, so that an error about a
@@ -26,51 +27,24 @@ struct FlagNames {
         return "\(flag) #\(index + 1)" + (rest.hasPrefix(".") ? " \(rest.dropFirst())" : rest.isEmpty ? "" : String(rest))
     }
 
-    /// The error as the user should read it: an input error's path, or the JSON field names in a
-    /// refusal's message, given as flags. Kind, category and exit code stay the same.
+    /// The name a field is given on the command line: its flag, or its JSON name when no flag gives it.
+    func name(_ path: String) -> String { flag(for: path) ?? path }
+
+    /// The error as the user should read it: the fields it names (an input error's path, the
+    /// fields a refusal's wording names) said as the flags that gave them. Nothing is read out
+    /// of the message's text: errors carry their fields as fields (``Wording``). Kind, category
+    /// and exit code stay the same.
     func translate(_ error: any Error) -> any Error {
-        if let input = error as? InputError {
-            return InputError(path: flag(for: input.path) ?? input.path, problem: translate(text: input.problem, leading: false))
+        switch error {
+        case let input as InputError:
+            return FlagNamedError(kind: input.kind, category: input.category, line: "\(input.worded(naming: name)) (\(input.kind))")
+        case let refusal as DomainError:
+            return FlagNamedError(kind: refusal.kind, category: refusal.category, line: refusal.worded(naming: name))
+        case let failure as CommandFailure:
+            return FlagNamedError(kind: failure.kind, category: failure.category, line: failure.worded(naming: name))
+        default:
+            return error
         }
-        guard let categorized = error as? any CategorizedError else { return error }
-        let leading = ["invalid-identifier", "text-too-long"].contains(categorized.kind)
-        let line = translate(text: categorized.line, leading: leading)
-        return line == categorized.line ? error : FlagNamedError(kind: categorized.kind, category: categorized.category, line: line)
-    }
-
-    /// Replaces each JSON field name in `text` that reads as one (camelCase, or a path with `.`
-    /// or `[`) by its flag; with `leading`, also the plain name a text rule starts its message
-    /// with, after the first ": " (`refused: title "…" is 300 characters long`).
-    func translate(text: String, leading: Bool) -> String {
-        let leadingStart = leading ? text.firstRange(of: ": ")?.upperBound : nil
-        var result = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            guard Self.isNameCharacter(text[index]) else {
-                result.append(text[index])
-                index = text.index(after: index)
-                continue
-            }
-            var end = index
-            while end < text.endIndex, Self.isNameCharacter(text[end]) { end = text.index(after: end) }
-            var name = text[index..<end]
-            while name.last == "." { name.removeLast() }
-            // A name typed as a flag already (`--reason`) stays as it is.
-            let afterDash = index > text.startIndex && text[text.index(before: index)] == "-"
-            let looksLikeField = name.contains { $0.isUppercase || $0 == "[" || $0 == "." }
-            if !afterDash, looksLikeField || index == leadingStart, let flag = flag(for: String(name)) {
-                result += flag
-                result += text[name.endIndex..<end]
-            } else {
-                result += text[index..<end]
-            }
-            index = end
-        }
-        return result
-    }
-
-    static func isNameCharacter(_ character: Character) -> Bool {
-        character.isASCII && (character.isLetter || character.isNumber || character == "_" || character == "." || character == "[" || character == "]")
     }
 }
 

@@ -155,6 +155,10 @@ struct PlausibilityCLITests: LedgerCLISuite {
             "--value", "lots", "--start", "2025-04-01", "--end", "2026-03-31", "--policy", "lancashire-2024-28"] + Self.officer, status: 65)
         #expect(value.hasPrefix("error: --value: \"lots\""), "\(value)")
         #expect(!value.contains("estimatedWholeLifeValueGBP"))
+        // A refusal names its fields as fields; the command line says them as its flags.
+        let dates = try refused(["contract", "register", "--contract", "C-3", "--title", "T", "--department", "D", "--category", "works",
+            "--value", "900000", "--start", "2026-04-01", "--end", "2025-03-31", "--policy", "lancashire-2024-28"] + Self.officer, status: 65)
+        #expect(dates.contains("--end 2025-03-31 is before --start 2026-04-01"), "\(dates)")
         try svledger(["contract", "award"] + Self.contract + ["--supplier", "North Roads Ltd", "--value", "£4,180,000", "--effective-date", "2025-03-14"] + Self.head)
         try svledger(["pledge", "record"] + Self.contract + ["--catalog", "portal-003", "--line", "NT1=24", "--effective-date", "2025-03-14"] + Self.officer)
         let attribution = try refused(["delivery", "report"] + Self.contract + ["--quarter", "2025-26-Q1", "--line", "NT1=1@E"] + Self.supplier)

@@ -1,9 +1,9 @@
 -- wrk script for tools/bench-server: durable writes (delivery.correct) or reads (show,
--- reconcile) spread over many contracts.
+-- reconcile, the Cabinet report) spread over many contracts.
 --
 --   wrk -t1 -c N -d SECONDS -s load.lua URL -- MODE TARGETS TOKEN ACTIVE_SECONDS
 --
--- MODE is write, show or reconcile. TARGETS has one "CONTRACT QUARTER MEASURE" per line (a
+-- MODE is write, show, reconcile or report (the Cabinet report, HTML). TARGETS has one "CONTRACT QUARTER MEASURE" per line (a
 -- DeliveryReported of that quarter holding that measure, so that a correction by quarter and
 -- measure names exactly one return and is accepted every time). Requests are sent only during
 -- the first ACTIVE_SECONDS; wrk's -d is longer, so every request sent is answered before wrk
@@ -65,6 +65,8 @@ function request()
     return wrk.format("GET", "/contracts/" .. t[1], read_headers)
   elseif mode == "reconcile" then
     return wrk.format("GET", "/reconcile?contract=" .. t[1], read_headers)
+  elseif mode == "report" then
+    return wrk.format("GET", "/reports/cabinet", read_headers)
   end
   -- A new figure each time (still a valid decimal quantity), so that each correction differs.
   local quantity = string.format("%d.%d", 1 + sent % 997, sent % 10)

@@ -57,8 +57,11 @@ for r in runs:
         name = "write delivery.correct"
         per_commit = fmt(cpc(r), 1)
     else:
-        name = {"show": "read show", "reconcile": "read reconcile (one contract)",
-                "show+writes": f'read show while {r["conns"]} others write ({fmt(r.get("writes_ok", 0))} writes, p99 {fmt(r.get("writes_p99_ms", 0), 1)} ms)'}[r["mode"]]
+        names = {"show": "read show", "reconcile": "read reconcile (one contract)", "report": "read the Cabinet report (HTML)"}
+        read = r["mode"].removesuffix("+writes")
+        name = names[read]
+        if r["mode"].endswith("+writes"):
+            name += f' while {r["conns"]} others write ({fmt(r.get("writes_ok", 0))} writes, p99 {fmt(r.get("writes_p99_ms", 0), 1)} ms)'
         per_commit = ""
     cells = [name, str(r["conns"]), fmt(r["ok"]), fmt(r["other"]), fmt(rate(r)), fmt(r["p50_ms"], 1),
              fmt(r["p99_ms"], 1), per_commit]
@@ -85,10 +88,14 @@ if writes:
     best = max(within, key=rate) if within else max(writes, key=rate)
     ok = rate(best) >= 3000 and best["p99_ms"] <= 50
     print(f"| ≥ 3,000 durable commands/s with p99 ≤ 50 ms | best: {fmt(rate(best))}/s at p99 {fmt(best['p99_ms'], 1)} ms ({best['conns']} writers) | {met(ok)} |")
-reads = [r for r in runs if r["server"] == "group" and r["mode"] != "write"]
+reads = [r for r in runs if r["server"] == "group" and r["mode"] != "write" and not r["mode"].startswith("report")]
 if reads:
     worst = max(r["p99_ms"] for r in reads)
-    print(f"| reads p99 ≤ 20 ms | worst p99 {fmt(worst, 1)} ms | {met(worst <= 20)} |")
+    print(f"| reads of a contract (show, reconcile) p99 ≤ 20 ms, alone and under writes | worst p99 {fmt(worst, 1)} ms | {met(worst <= 20)} |")
+reports = [r for r in runs if r["server"] == "group" and r["mode"].startswith("report")]
+if reports:
+    worst = max(r["p99_ms"] for r in reports)
+    print(f"| the Cabinet report (HTML) p99 ≤ 300 ms under writes | p99 {fmt(worst, 1)} ms | {met(worst <= 300)} |")
 allok = all(checked(r) for r in runs)
 nonok = sum(r["other"] + r["socket_errors"] for r in runs)
 print(f"| after each run: events added = 2xx answers; svledger verify and tools/verify_ledger.py pass | {len(runs)} runs; non-2xx or socket errors: {nonok} | {met(allok)} |")

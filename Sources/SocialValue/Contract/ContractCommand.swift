@@ -196,7 +196,7 @@ public enum LedgerCommand: Sendable {
                     ? .adoptPolicy(try Policy(document: document), actor: actor, reason: reason)
                     : .publishCatalog(try Catalog(document: document), actor: actor, reason: reason)
             } catch {
-                throw InputError(path: "\(key)\(error.path.isEmpty ? "" : ".")\(error.path)", problem: error.problem)
+                throw InputError(path: "\(key)\(error.path.isEmpty ? "" : ".")\(error.path)", problem: error.wording)
             }
         case .register, .assessThreshold, .requestExemption, .decideExemption, .decideWeighting, .evaluateBids, .award, .recordPledge,
             .reportDelivery, .correctDelivery, .refreshCommitments, .close:

@@ -75,14 +75,14 @@ struct ContractRules {
     func register(_ registration: Registration) throws(DomainError) -> ContractEvent {
         guard !state.exists else { throw DomainError(.contractExists, "contract \(registration.reference) is already registered") }
         guard registration.endDate >= registration.startDate else {
-            throw DomainError(.invalidInput, "endDate \(registration.endDate) is before startDate \(registration.startDate)")
+            throw DomainError(.invalidInput, "\(field: "endDate") \(registration.endDate) is before \(field: "startDate") \(registration.startDate)")
         }
         guard context.reference.policies[registration.policyId] != nil else {
             throw DomainError(.unknownPolicy, "policy \"\(registration.policyId)\" has not been adopted; adopt it with `svledger policy adopt`")
         }
         if registration.migrated {
             guard registration.existingSupplier != nil else {
-                throw DomainError(.invalidInput, "a migrated contract is one already running when the ledger took it on: give its existingSupplier")
+                throw DomainError(.invalidInput, "a migrated contract is one already running when the ledger took it on: give its \(field: "existingSupplier")")
             }
             try requireReason("registering a contract as migrated (returns before its registration are then accepted)")
         }
@@ -169,11 +169,11 @@ struct ContractRules {
         switch basis {
         case .boardOverride:
             guard let overrideReason, !overrideReason.trimmingSpaces.isEmpty else {
-                throw DomainError(.reasonRequired, "a board override must record its reason (overrideReason)")
+                throw DomainError(.reasonRequired, "a board override must record its reason (\(field: "overrideReason"))")
             }
         case .matrix:
             guard rule.kind == .matrix else { throw DomainError(.invalidInput, "policy \(policy.reference) has no weighting matrix; use basis policy-minimum") }
-            guard let answers else { throw DomainError(.invalidInput, "basis matrix needs the matrix answers: impact, objectivesMet, areaNeeds") }
+            guard let answers else { throw DomainError(.invalidInput, "basis matrix needs the matrix answers: \(field: "matrixAnswers.impact"), \(field: "matrixAnswers.objectivesMet"), \(field: "matrixAnswers.areaNeeds")") }
             guard let given = rule.matrixPercent(for: answers) else {
                 throw DomainError(.weightingContradictsMatrix, "the matrix answers (\(answers.impact) impact, \(answers.objectivesMet) objectives, \(answers.areaNeeds) needs) meet neither row of policy \(policy.reference); only a board override can set the weighting")
             }
@@ -237,7 +237,7 @@ struct ContractRules {
     func reportDelivery(_ quarter: FinancialQuarter, _ lines: [QuantityLine], _ confirmed: Bool, _ registration: Registration) throws(DomainError) -> ContractEvent {
         guard state.supplier != nil else { throw order("delivery is reported after award") }
         guard confirmed else {
-            throw DomainError(.attributionNotConfirmed, "the supplier must confirm the return is attributed to this contract and \(quarter) only (attributionConfirmed)")
+            throw DomainError(.attributionNotConfirmed, "the supplier must confirm the return is attributed to this contract and \(quarter) only (\(field: "attributionConfirmed"))")
         }
         try checkQuarter(quarter, registration)
         let catalog = try deliveryCatalog()

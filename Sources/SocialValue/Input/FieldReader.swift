@@ -3,14 +3,27 @@ import LedgerValues
 /// Why some input (a command, a policy file, an event payload) is not acceptable: the field,
 /// by its path, and what is wrong with it.
 public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The JSON path of the field that is wrong (`lines[2].quantity`), or empty for the whole input.
     public let path: String
-    public let problem: String
-    public var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
+    /// What is wrong with it, any other field it names kept as a field.
+    public let wording: Wording
+    public var problem: String { wording.description }
 
-    public init(path: String, problem: String) {
+    public init(path: String, problem: Wording) {
         self.path = path
-        self.problem = problem
+        self.wording = problem
     }
+
+    /// A problem that names no other field.
+    public init(path: String, problem: String) { self.init(path: path, problem: Wording(problem)) }
+
+    /// The path and the problem, with fields named by `name` (the CLI's flags).
+    public func worded(naming name: (String) -> String) -> String {
+        let problem = wording.rendered(naming: name)
+        return path.isEmpty ? problem : "\(name(path)): \(problem)"
+    }
+
+    public var description: String { worded { $0 } }
 }
 
 /// Reads typed fields out of a JSON object, naming the exact path of any problem
@@ -40,6 +53,7 @@ public struct FieldReader {
 
     func at(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    public func fail(_ key: String, _ problem: Wording) -> InputError { InputError(path: at(key), problem: problem) }
     public func fail(_ key: String, _ problem: String) -> InputError { InputError(path: at(key), problem: problem) }
 
     /// Refuses fields outside `allowed`, so that a misspelt field is not silently ignored.

@@ -68,7 +68,7 @@ public enum TextRules {
         if let problem = identifierProblem(value, kind) {
             throw DomainError(
                 .invalidIdentifier,
-                "\(field) \(DisplayText.quoted(value)) is not \(kind.name): it \(problem) (\(kind.name) is 1 to \(identifierLimit) \(characterSet(kind)), starting with a letter or digit)")
+                "\(field: field) \(DisplayText.quoted(value)) is not \(kind.name): it \(problem) (\(kind.name) is 1 to \(identifierLimit) \(characterSet(kind)), starting with a letter or digit)")
         }
     }
 
@@ -95,7 +95,7 @@ public enum TextRules {
         guard value.utf8.count > limit else { return }
         let count = value.unicodeScalars.count
         guard count > limit else { return }
-        throw DomainError(.textTooLong, "\(field) \(DisplayText.quoted(value)) is \(count) characters long; the limit is \(limit)")
+        throw DomainError(.textTooLong, "\(field: field) \(DisplayText.quoted(value)) is \(count) characters long; the limit is \(limit)")
     }
 
     static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
