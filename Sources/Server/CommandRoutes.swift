@@ -159,6 +159,10 @@ extension LedgerServer {
     /// `POST /commands`: one command in the JSON form of `svledger apply` (Schemas/commands/),
     /// without `actor`: the actor and role recorded are the authenticated identity's, and a
     /// body that names an actor is refused (400 `actor-in-body`), never silently overridden.
+    func addCommandRoutes(_ routes: RouteTable) {
+        routes.add(.post, "/commands", access: .operation(.command)) { request, context in try await self.command(request, context) }
+    }
+
     func command(_ request: Request, _ context: ServerContext) async throws -> Response {
         let identity = try context.requireIdentity()
         try ContentType.require(request.headers[.contentType], ["application/json"], what: "the command")

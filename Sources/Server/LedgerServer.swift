@@ -51,17 +51,36 @@ public final class LedgerServer: Sendable {
 
     // MARK: The application
 
-    /// The responder every request goes through: routing, 405 with `Allow`, authentication,
-    /// problem+json for every error, metrics and one log line per request.
-    public func responder() -> ServerResponder {
-        let routes = RouteTable(router: Router(context: ServerContext.self, options: .autoGenerateHeadEndpoints))
-        addRoutes(routes)
-        return ServerResponder(routes: routes.table, inner: routes.router.buildResponder(), server: self)
+    /// Every controller's routes: reads, commands, transfers and access.
+    func controllers() -> [RouteTable] {
+        let reads = RouteTable(), commands = RouteTable(), transfers = RouteTable(), access = RouteTable()
+        addReadRoutes(reads)
+        addCommandRoutes(commands)
+        addTransferRoutes(transfers)
+        addAccessRoutes(access)
+        return [reads, commands, transfers, access]
+    }
+
+    /// The responder every request goes through, in Hummingbird's shape: a router whose
+    /// middleware observes each request (problem+json for every error, then metrics and one
+    /// log line once the body is written) and applies what Hummingbird's router lacks (405 with
+    /// `Allow`, 406 for `Accept`, the transfer coding), and one `RouteCollection` per
+    /// controller, each route behind its own gate (who may call it) and, for a heavy read, its
+    /// turn in the ``ReadLimiter``.
+    public func responder() -> RouterResponder<ServerContext> { responder(controllers()) }
+
+    func responder(_ controllers: [RouteTable]) -> RouterResponder<ServerContext> {
+        let router = Router(context: ServerContext.self, options: .autoGenerateHeadEndpoints)
+        let table = controllers.flatMap(\.routes)
+        router.add(middleware: ObservedRequests(server: self, routes: table))
+        router.add(middleware: RouteRules(routes: table))
+        for controller in controllers { router.addRoutes(controller.collection(gatedBy: self)) }
+        return router.buildResponder()
     }
 
     /// The Hummingbird application on the settings' address, over TLS when given a certificate.
     /// - Parameter onListening: called with the port bound (useful with port 0).
-    public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> Application<ServerResponder> {
+    public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> Application<RouterResponder<ServerContext>> {
         try settings.check()
         let limits = settings.limits
         let http1 = HTTP1Channel.Configuration(
@@ -158,135 +177,3 @@ let readPool: NIOThreadPool = {
     return pool
 }()
 
-// MARK: Routes
-
-/// Who may call a route, declared where it is registered: open to anyone, or an operation of
-/// ``Authorization`` (a token, and a role the operation allows). The responder enforces it
-/// before the handler runs, so no handler can forget to.
-enum RouteAccess: Sendable, Equatable {
-    case open
-    case operation(Operation)
-}
-
-/// A route as the outer responder knows it: its template (the metrics label), its methods,
-/// each with who may call it.
-struct Route: Sendable {
-    let template: String
-    /// Fixed segments, and `nil` for a parameter.
-    let segments: [String?]
-    var methods: [HTTPRequest.Method]
-    /// Who may call each method (HEAD as GET).
-    var access: [HTTPRequest.Method: RouteAccess]
-    /// The media types it answers with (besides problem+json for errors), for `Accept`.
-    let produces: [String]
-    /// A read that folds or scans the ledger: run within the server's ``ReadLimiter``.
-    let heavy: Bool
-
-    func matches(_ path: [Substring]) -> Bool {
-        path.count == segments.count && zip(path, segments).allSatisfy { segment, fixed in fixed.map { $0 == segment } ?? !segment.isEmpty }
-    }
-}
-
-/// Routes registered once with Hummingbird's router and in the table the outer responder
-/// matches first, so that a known path with another method is a 405 that says what is allowed.
-final class RouteTable {
-    let router: Router<ServerContext>
-    private(set) var table: [Route] = []
-
-    init(router: Router<ServerContext>) { self.router = router }
-
-    /// `template` in the OpenAPI style, `/contracts/{contract}`.
-    func add(
-        _ method: HTTPRequest.Method, _ template: String, access: RouteAccess, produces: [String] = ["application/json"], heavy: Bool = false,
-        _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
-    ) {
-        let segments: [String?] = template.split(separator: "/").map { $0.hasPrefix("{") ? nil : String($0) }
-        let routerPath = "/" + template.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : $0 }.joined(separator: "/")
-        router.on(RouterPath(routerPath), method: method) { request, context in try await handler(request, context) }
-        if let index = table.firstIndex(where: { $0.template == template }) {
-            table[index].methods.append(method)
-            table[index].access[method] = access
-        } else {
-            table.append(Route(template: template, segments: segments, methods: [method], access: [method: access], produces: produces, heavy: heavy))
-        }
-    }
-}
-
-/// The outermost responder (see ``LedgerServer/responder()``).
-public struct ServerResponder: HTTPResponder {
-    public typealias Context = ServerContext
-    let routes: [Route]
-    let inner: RouterResponder<ServerContext>
-    let server: LedgerServer
-
-    public func respond(to request: Request, context: ServerContext) async throws -> Response {
-        let started = ContinuousClock.now
-        var context = context
-        var label = "unmatched"
-        var response: Response
-        do {
-            let path = request.uri.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-            guard let route = routes.first(where: { $0.matches(Array(path)) }) else { throw HTTPError(.notFound) }
-            label = route.template
-            let allowed = route.methods + (route.methods.contains(.get) ? [.head] : [])
-            guard allowed.contains(request.method) else {
-                var headers = HTTPFields()
-                headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
-                throw Problem(
-                    .methodNotAllowed,
-                    "\(route.template) takes \(allowed.map(\.rawValue).joined(separator: ", ")), not \(request.method.rawValue)", headers: headers)
-            }
-            guard AcceptHeader.admitsAny(request.headers[.accept], route.produces) else {
-                throw Problem(
-                    .notAcceptable,
-                    "\(route.template) answers with \(route.produces.joined(separator: " or ")), which the Accept header \(DisplayText.quoted(request.headers[.accept] ?? "")) does not admit")
-            }
-            try Self.checkTransferEncoding(request)
-            if case .operation(let operation) = route.access[request.method == .head ? .get : request.method] {
-                let identity = try server.authenticate(request)
-                context.identity = identity
-                guard Authorization.allows(operation, identity.role) else {
-                    throw Problem.forbidden("the role \(identity.role.rawValue) may not \(LedgerServer.wording(operation))")
-                }
-            }
-            if route.heavy {
-                let authenticated = context
-                response = try await server.reads.run(on: context.channel) { try await inner.respond(to: request, context: authenticated) }
-            } else {
-                response = try await inner.respond(to: request, context: context)
-            }
-        } catch {
-            let problem = Problem.from(error)
-            if problem.status.code >= 500, problem.kind != ReadLimiter.busy.kind {
-                context.logger.error("failed", metadata: ["route": .string(label), "error": .string("\(error)")])
-            }
-            response = problem.response()
-        }
-        let elapsed = ContinuousClock.now - started
-        server.metrics.request(route: label, method: request.method.rawValue, status: response.status.code, duration: elapsed)
-        var metadata: Logger.Metadata = [
-            "method": .string(request.method.rawValue), "route": .string(label), "status": .stringConvertible(response.status.code),
-            "ms": .string(String(Double(elapsed.components.attoseconds / 1_000_000_000_000 + elapsed.components.seconds * 1_000_000) / 1000)),
-        ]
-        if let identity = context.identity {
-            metadata["account"] = .string(identity.account)
-            metadata["role"] = .string(identity.role.rawValue)
-        }
-        context.logger.info("request", metadata: metadata)
-        return response
-    }
-
-    /// A request body is framed by `Content-Length` or by `Transfer-Encoding: chunked`; any
-    /// other transfer coding (gzip, identity, a misspelling) cannot be read, so the request is
-    /// refused before its body is, and the connection closed (what follows cannot be framed).
-    static func checkTransferEncoding(_ request: Request) throws {
-        guard let coding = request.headers[.transferEncoding] else { return }
-        guard coding.trimmingCharacters(in: " \t").lowercased() != "chunked" else { return }
-        var headers = HTTPFields()
-        headers[.connection] = "close"
-        throw Problem(
-            .unsupportedTransferEncoding,
-            "Transfer-Encoding \(DisplayText.quoted(coding)) is not one svledger reads: send the body with Content-Length, or Transfer-Encoding: chunked",
-            headers: headers)
-    }
-}

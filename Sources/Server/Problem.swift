@@ -7,7 +7,7 @@ import SocialValue
 /// An error answer in RFC 9457's `application/problem+json`: `type` (a URI naming the kind),
 /// `title`, `status`, `detail`, and two members of svledger's error contract (docs/errors.md),
 /// `kind` (the stable kebab-case name, a rule's name for a refusal) and `category`.
-public struct Problem: Error, Sendable, CustomStringConvertible {
+public struct Problem: HTTPResponseError, Sendable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let kind: String
     /// The error contract's category (`refused`, `input`, …), or the server's own (`access`, `http`).
@@ -143,6 +143,9 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         if !current.isEmpty { tokens.append(current) }
         return tokens.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()
     }
+
+    /// As Hummingbird's `HTTPResponseError`: the problem+json answer.
+    public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
 
     public func response() -> Response {
         var headers = headers

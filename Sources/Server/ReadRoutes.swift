@@ -11,7 +11,7 @@ import Reports
 import SocialValue
 
 extension LedgerServer {
-    func addRoutes(_ routes: RouteTable) {
+    func addReadRoutes(_ routes: RouteTable) {
         routes.add(.get, "/healthz", access: .open) { request, _ in
             _ = try Query(request.uri.query, allowed: [])
             let head = try await offload { try self.ledger.store.head() }
@@ -35,9 +35,6 @@ extension LedgerServer {
         routes.add(.get, "/log", access: .operation(.log), produces: ["application/x-ndjson"], heavy: true) { request, context in try await self.log(request, context) }
         routes.add(.get, "/verify", access: .operation(.verify), heavy: true) { request, context in try await self.verify(request, context) }
         routes.add(.get, "/reports/cabinet", access: .operation(.cabinetReport), produces: ["text/html", "text/markdown", "text/csv"], heavy: true) { request, context in try await self.cabinetReport(request, context) }
-        routes.add(.post, "/commands", access: .operation(.command)) { request, context in try await self.command(request, context) }
-        addTransferRoutes(routes)
-        addAccessRoutes(routes)
     }
 
     // MARK: Answers

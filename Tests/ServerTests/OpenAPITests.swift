@@ -32,9 +32,7 @@ struct OpenAPITests {
         let paths = try #require(document?["paths"] as? [String: [String: Any]])
         let documented = Set(paths.flatMap { path, operations in operations.keys.map { $0.uppercased() + " " + path } })
         let fixture = try ServerFixture()
-        let routes = RouteTable(router: Router(context: ServerContext.self))
-        fixture.server.addRoutes(routes)
-        let served = Set(routes.table.flatMap { route in route.methods.map { "\($0.rawValue) \(route.template)" } })
+        let served = Set(fixture.server.controllers().flatMap(\.routes).flatMap { route in route.methods.map { "\($0.rawValue) \(route.template)" } })
         #expect(served == documented)
     }
 

@@ -4,17 +4,15 @@ import HummingbirdTesting
 import Testing
 
 /// Rights are declared where routes are: every route names who may call it when it is
-/// registered (``RouteAccess``, a required argument), and the responder enforces it before the
+/// registered (``RouteAccess``, a required argument), and its gate enforces it before the
 /// handler runs. This holds the declarations to what the API promises.
 @Suite("routes declare their rights")
 struct RouteAccessTests {
     @Test("every method of every route declares its access: three open routes, every operation on a route")
     func declared() throws {
         let fixture = try ServerFixture()
-        let routes = RouteTable(router: Router(context: ServerContext.self))
-        fixture.server.addRoutes(routes)
         var open: [String] = [], operations: Set<Operation> = []
-        for route in routes.table {
+        for route in fixture.server.controllers().flatMap(\.routes) {
             #expect(Set(route.access.keys) == Set(route.methods), "\(route.template): a method without its access")
             for (method, access) in route.access {
                 switch access {
@@ -30,13 +28,13 @@ struct RouteAccessTests {
     @Test("a handler registered with an operation is not reached by a role the operation refuses")
     func enforcedBeforeTheHandler() async throws {
         let fixture = try ServerFixture()
-        let routes = RouteTable(router: Router(context: ServerContext.self))
+        let routes = RouteTable()
         nonisolated(unsafe) var reached = false
         routes.add(.get, "/probe", access: .operation(.exportNDJSON)) { _, _ in
             reached = true
             return Response(status: .ok)
         }
-        let responder = ServerResponder(routes: routes.table, inner: routes.router.buildResponder(), server: fixture.server)
+        let responder = fixture.server.responder([routes])
         try await fixture.test(responder: responder) { client in
             let refused = try await client.execute(uri: "/probe", method: .get, headers: fixture.headers("cabinet"))
             #expect(refused.status == .forbidden)

@@ -70,7 +70,7 @@ final class ServerFixture: Sendable {
 
     /// Runs `test` against the server in process (HummingbirdTesting's router framework).
     func test<Value: Sendable>(
-        responder: ServerResponder? = nil, _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Value
+        responder: RouterResponder<ServerContext>? = nil, _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
         let app = Application(responder: responder ?? server.responder(), logger: Self.quiet)
         return try await app.test(.router) { client in try await test(client) }

@@ -25,7 +25,7 @@ struct ServerKindDocsTests {
     @Test("every ServerKind is documented with its status and category", arguments: ServerKind.allCases)
     func documented(_ kind: ServerKind) throws {
         let text = try String(contentsOfFile: CommandRunner.repositoryRoot + "/docs/errors.md", encoding: .utf8)
-        let server = String(text[try #require(text.range(of: "The server's own kinds"))!.lowerBound...])
+        let server = String(text[try #require(text.range(of: "The server's own kinds")).lowerBound...])
         let found = try #require(Self.documented(kind.rawValue, in: server), "docs/errors.md does not list \(kind.rawValue)")
         #expect(found.status == Int(kind.status.code), "\(kind.rawValue): docs say \(found.status), the code \(kind.status.code)")
         #expect(found.category == kind.category, "\(kind.rawValue): docs say \(found.category), the code \(kind.category)")
