@@ -140,14 +140,12 @@ extension LedgerServer {
         let point = try query.readPoint()
         let period = try query.period()
         let view = try await figureView(point, period)
-        let document = view.stating(ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation).json)
-        guard identity.role == .supplier, let supplier = identity.supplier, case .object(var members) = document,
-            case .array(let rows)? = members["contracts"]
-        else {
-            return Self.json(document)
+        guard identity.role == .supplier, let supplier = identity.supplier else {
+            return Self.json(view.stating(ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation).json))
         }
-        members["contracts"] = .array(rows.filter { $0["supplier"] == .string(supplier) })
-        return Self.json(SupplierScope.scoped(.object(members), to: supplier, view: view))
+        // A supplier's list holds its own contracts, chosen on the typed contracts.
+        let own = ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation, supplier: supplier)
+        return Self.json(SupplierScope.scoped(view.stating(own.json), to: supplier, view: view))
     }
 
     func showContract(_ request: Request, _ context: ServerContext) async throws -> Response {

@@ -27,12 +27,15 @@ public struct ContractsDocument: Sendable {
     public let reportingDate: CalendarDate
     public let rows: [Row]
 
-    public init(snapshot: Snapshot, reconciliation: Reconciliation) {
+    /// - Parameter supplier: only the contracts whose supplier this is (a supplier's own list),
+    ///   chosen here, on the typed contracts, before anything is encoded.
+    public init(snapshot: Snapshot, reconciliation: Reconciliation, supplier: String? = nil) {
         let reconciled = Dictionary(uniqueKeysWithValues: reconciliation.contracts.map { ($0.reference, $0.amounts) })
         head = snapshot.head
         period = reconciliation.period
         reportingDate = reconciliation.reportingDate
-        rows = snapshot.contracts.map { c in
+        let contracts = supplier.map { supplier in snapshot.contracts.filter { $0.supplier == supplier } } ?? snapshot.contracts
+        rows = contracts.map { c in
             Row(
                 reference: c.reference, title: c.title, stage: c.stage, supplier: c.supplier, policyId: c.policyId,
                 threshold: c.assessment?.outcome, weightingPercent: c.weighting?.percent, weightingBasis: c.weighting?.basis,
