@@ -27,14 +27,21 @@ public struct Snapshot: Sendable {
 
     public func contract(_ reference: String) -> ContractProjection? { contracts.first { $0.reference == reference } }
 
-    /// The snapshot at `position` (the head when `nil`) folded from the log alone, never from
-    /// the stored projections: what every read of figures shows, so that the figures people
-    /// read are derived only from the chain `verify` checks, whatever was written beside it.
+    /// The snapshot at `position` (the head when `nil`) folded from the log alone: what every
+    /// read of the portfolio shows, derived only from the chain `verify` checks. The events are
+    /// decoded on every core (``DecodedLog``) and applied in log order.
     public static func folded(store: EventStore, at position: UInt64? = nil) throws -> Snapshot {
-        try store.read { reader in
+        let (target, hash, reference) = try store.read { reader in
             let head = try reader.head()
-            return try folded(reader, through: min(position ?? head.position, head.position), head: head)
+            let target = min(position ?? head.position, head.position)
+            let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
+            return (target, hash, try ReferenceReplay.referenceData(reader, through: target))
         }
+        var fold = ContractFold()
+        try DecodedLog.forEach(store: store, through: target) { event, typed in
+            if let typed { try fold.apply(event, decided: typed) }
+        }
+        return Snapshot(position: target, hash: hash, contracts: fold.sortedContracts, reference: reference)
     }
 
     /// One contract's snapshot at `position` (the head when `nil`): its stream alone folded,
@@ -85,18 +92,17 @@ public struct Snapshot: Sendable {
                 limited[index].lines = []
             }
             let replayed = changed.filter { !unpledged.contains($0) }
-            try store.read { reader in
-                // Many contracts to replay: one pass over the log, read in order, costs less than
-                // a walk of each stream, whose events lie scattered through the log.
-                if replayed.count * onePassFraction > contracts.count {
-                    var fold = ContractFold(limit: limit)
-                    try reader.forEachEvent(through: position) { event in
-                        try fold.apply(event)
-                        return true
-                    }
-                    for index in replayed { if let projection = fold.contracts[contracts[index].reference] { limited[index] = projection } }
-                    return
+            // Many contracts to replay: one pass over the log, read in order (and decoded on
+            // every core), costs less than a walk of each stream, whose events lie scattered.
+            if replayed.count * onePassFraction > contracts.count {
+                var fold = ContractFold(limit: limit)
+                try DecodedLog.forEach(store: store, through: position) { event, typed in
+                    if let typed { try fold.apply(event, decided: typed) }
                 }
+                for index in replayed { if let projection = fold.contracts[contracts[index].reference] { limited[index] = projection } }
+                return Snapshot(position: position, hash: hash, contracts: limited, reference: reference, only: only)
+            }
+            try store.read { reader in
                 for index in replayed {
                     var fold = ContractFold(limit: limit)
                     try reader.forEachEvent(inStream: ContractEvent.stream(contract: contracts[index].reference), through: position) { event in
@@ -109,15 +115,16 @@ public struct Snapshot: Sendable {
             return Snapshot(position: position, hash: hash, contracts: limited, reference: reference, only: only)
         case .effective:
             var fold = ContractFold(limit: limit)
-            try store.read { reader in
-                let visit: (RecordedEvent) throws -> Bool = { event in
-                    try fold.apply(event)
-                    return true
+            if let only {
+                try store.read { reader in
+                    try reader.forEachEvent(inStream: ContractEvent.stream(contract: only), through: position) { event in
+                        try fold.apply(event)
+                        return true
+                    }
                 }
-                if let only {
-                    try reader.forEachEvent(inStream: ContractEvent.stream(contract: only), through: position, visit)
-                } else {
-                    try reader.forEachEvent(through: position, visit)
+            } else {
+                try DecodedLog.forEach(store: store, through: position) { event, typed in
+                    if let typed { try fold.apply(event, decided: typed) }
                 }
             }
             return Snapshot(position: position, hash: hash, contracts: fold.sortedContracts, reference: reference, only: only)

@@ -26,7 +26,7 @@ public final class LiveFold: Sendable {
         /// The snapshot of `fold` at `head`, made by the first read after a change.
         var snapshot: Snapshot?
 
-        mutating func apply(_ event: RecordedEvent) throws {
+        mutating func apply(_ event: RecordedEvent, typed: ContractEvent? = nil) throws {
             guard event.previousHash == head.hash, event.position == head.position + 1 else {
                 throw VerificationFailure(
                     position: event.position,
@@ -35,7 +35,7 @@ public final class LiveFold: Sendable {
             if ReferenceData.streamPrefixes.contains(where: event.streamId.hasPrefix) {
                 try reference.evolve(eventType: event.eventType, payload: event.payload)
             } else {
-                try fold.apply(event)
+                try fold.apply(event, decided: typed)
             }
             head = LedgerHead(position: event.position, hash: event.hash)
             snapshot = nil
@@ -49,11 +49,9 @@ public final class LiveFold: Sendable {
     public init(store: EventStore) throws {
         let started = ContinuousClock.now
         var initial = State()
-        try store.read { reader in
-            try reader.forEachEvent { event in
-                try initial.apply(event)
-                return true
-            }
+        // Decoded on every core, applied in order.
+        try DecodedLog.forEach(store: store, through: try store.head().position) { event, typed in
+            try initial.apply(event, typed: typed)
         }
         let elapsed = ContinuousClock.now - started
         startup = (initial.head.position, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

@@ -71,3 +71,32 @@ struct LiveFoldTests {
         #expect(throws: VerificationFailure.self) { try live.current(reopened.store) }
     }
 }
+
+/// The log decoded on several cores is the log, in order.
+@Suite("Decoded log")
+struct DecodedLogTests {
+    let directory = TemporaryDirectory("svledger-decoded-log")
+
+    @Test("chunks decoded side by side come back in log order, typed where they are contract events, and fold as a sequential read does", arguments: [(1, 7), (3, 7), (4, 1_000)] as [(Int, UInt64)])
+    func inOrder(width: Int, chunk: UInt64) throws {
+        let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
+        try SyntheticPortfolio.populate(ledger, events: 1_500, eventsPerContract: 40)
+        let head = try ledger.store.head().position
+        var positions: [UInt64] = []
+        var parallel = ContractFold()
+        try DecodedLog.forEach(store: ledger.store, from: 5, through: head - 3, width: width, chunk: chunk) { event, typed in
+            positions.append(event.position)
+            #expect((typed != nil) == event.streamId.hasPrefix("contract/"), "\(event.streamId)")
+            if let typed { try parallel.apply(event, decided: typed) }
+        }
+        #expect(positions == Array(5...(head - 3)))
+        var sequential = ContractFold()
+        try ledger.store.read { reader in
+            try reader.forEachEvent(from: 5, through: head - 3) { event in
+                try sequential.apply(event)
+                return true
+            }
+        }
+        #expect(parallel.sortedContracts == sequential.sortedContracts)
+    }
+}
