@@ -31,12 +31,7 @@ public struct Snapshot: Sendable {
     /// read of the portfolio shows, derived only from the chain `verify` checks. The events are
     /// decoded on every core (``DecodedLog``) and applied in log order.
     public static func folded(store: EventStore, at position: UInt64? = nil) throws -> Snapshot {
-        let (target, hash, reference) = try store.read { reader in
-            let head = try reader.head()
-            let target = min(position ?? head.position, head.position)
-            let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
-            return (target, hash, try ReferenceReplay.referenceData(reader, through: target))
-        }
+        let (target, hash, reference) = try readPoint(store: store, at: position)
         var fold = ContractFold()
         try DecodedLog.forEach(store: store, through: target) { event, typed in
             if let typed { try fold.apply(event, decided: typed) }
@@ -80,39 +75,30 @@ public struct Snapshot: Sendable {
         case .none:
             return self
         case .commitmentsInForce(let day):
-            let changed = contracts.indices.filter { (contracts[$0].commitmentsChangedOn ?? day) > day }
+            let changed = contracts.filter { ($0.commitmentsChangedOn ?? day) > day }
             if changed.isEmpty { return self }
+            // Pledged after the day: nothing was in force, and no replay is needed to say so.
+            let replayed = changed.filter { ($0.pledgedOn ?? day) <= day }.map(\.reference)
             // A snapshot of one contract replays its stream: never the whole log.
             let onePassFraction = only == nil ? onePassFraction : 0
-            var limited = contracts
-            // Pledged after the day: nothing was in force, and no replay is needed to say so.
-            let unpledged = Set(changed.filter { (contracts[$0].pledgedOn ?? day) > day })
-            for index in unpledged {
-                limited[index].commitmentCatalog = nil
-                limited[index].lines = []
-            }
-            let replayed = changed.filter { !unpledged.contains($0) }
-            // Many contracts to replay: one pass over the log, read in order (and decoded on
-            // every core), costs less than a walk of each stream, whose events lie scattered.
+            var replays = ContractFold(limit: limit)
             if replayed.count * onePassFraction > contracts.count {
-                var fold = ContractFold(limit: limit)
+                // Many contracts to replay: one pass over the log, read in order (and decoded on
+                // every core), costs less than a walk of each stream, whose events lie scattered.
                 try DecodedLog.forEach(store: store, through: position) { event, typed in
-                    if let typed { try fold.apply(event, decided: typed) }
+                    if let typed { try replays.apply(event, decided: typed) }
                 }
-                for index in replayed { if let projection = fold.contracts[contracts[index].reference] { limited[index] = projection } }
-                return Snapshot(position: position, hash: hash, contracts: limited, reference: reference, only: only)
-            }
-            try store.read { reader in
-                for index in replayed {
-                    var fold = ContractFold(limit: limit)
-                    try reader.forEachEvent(inStream: ContractEvent.stream(contract: contracts[index].reference), through: position) { event in
-                        try fold.apply(event)
-                        return true
+            } else {
+                try store.read { reader in
+                    for reference in replayed {
+                        try reader.forEachEvent(inStream: ContractEvent.stream(contract: reference), through: position) { event in
+                            try replays.apply(event)
+                            return true
+                        }
                     }
-                    if let projection = fold.contracts[contracts[index].reference] { limited[index] = projection }
                 }
             }
-            return Snapshot(position: position, hash: hash, contracts: limited, reference: reference, only: only)
+            return inForce(on: day, replays: replays.contracts)
         case .effective:
             var fold = ContractFold(limit: limit)
             if let only {
@@ -128,6 +114,48 @@ public struct Snapshot: Sendable {
                 }
             }
             return Snapshot(position: position, hash: hash, contracts: fold.sortedContracts, reference: reference, only: only)
+        }
+    }
+
+    /// These contracts with the commitments in force on `day`: a contract whose pledge or a
+    /// refresh took effect after the day is taken from `replays` (its events folded under that
+    /// limit), or, pledged after the day, stripped of its commitments; any other is as it is.
+    private func inForce(on day: CalendarDate, replays: [String: ContractProjection]) -> Snapshot {
+        var limited = contracts
+        for index in limited.indices where (limited[index].commitmentsChangedOn ?? day) > day {
+            if (limited[index].pledgedOn ?? day) > day {
+                limited[index].commitmentCatalog = nil
+                limited[index].lines = []
+            } else if let replayed = replays[limited[index].reference] {
+                limited[index] = replayed
+            }
+        }
+        return Snapshot(position: position, hash: hash, contracts: limited, reference: reference, only: only)
+    }
+
+    /// The whole log at `position` (the head when `nil`) folded once into both the snapshot and
+    /// its commitments in force on `day` (what ``limited(_:store:onePassFraction:)`` gives for
+    /// `.commitmentsInForce(on: day)`): one pass, decoded on every core, where a fold and then
+    /// a replay of what changed after the day would read the log twice.
+    public static func foldedWithCommitments(store: EventStore, at position: UInt64? = nil, inForceOn day: CalendarDate) throws -> (snapshot: Snapshot, inForce: Snapshot) {
+        let (target, hash, reference) = try readPoint(store: store, at: position)
+        var whole = ContractFold(), inForce = ContractFold(limit: .commitmentsInForce(on: day))
+        try DecodedLog.forEach(store: store, through: target) { event, typed in
+            guard let typed else { return }
+            try whole.apply(event, decided: typed)
+            try inForce.apply(event, decided: typed)
+        }
+        let snapshot = Snapshot(position: target, hash: hash, contracts: whole.sortedContracts, reference: reference)
+        return (snapshot, snapshot.inForce(on: day, replays: inForce.contracts))
+    }
+
+    /// The position a read stops at (`position`, or the head), its hash, and the reference data then.
+    private static func readPoint(store: EventStore, at position: UInt64?) throws -> (UInt64, ChainHash, ReferenceData) {
+        try store.read { reader in
+            let head = try reader.head()
+            let target = min(position ?? head.position, head.position)
+            let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
+            return (target, hash, try ReferenceReplay.referenceData(reader, through: target))
         }
     }
 

@@ -31,6 +31,15 @@ public struct FigureView: Sendable {
         only: String? = nil
     ) throws {
         let position = try point.position(in: ledger)
+        if only == nil, point.on == nil {
+            // The whole portfolio at its head or a position: one pass gives both the contracts
+            // and the commitments in force at the reporting date.
+            let quarter = ReportingPeriod.quarter(period, asOf: point.day, today: today)
+            let (read, inForce) = try Snapshot.foldedWithCommitments(
+                store: ledger.store, at: position, inForceOn: ReportingPeriod.reportingDate(quarter, asOf: point.day, today: today))
+            self.init(read: read, inForce: inForce, at: point, period: period, today: today, contract: contract, supplier: supplier)
+            return
+        }
         let read = try only.map { try Snapshot.folded(store: ledger.store, at: position, contract: $0) } ?? Snapshot.folded(store: ledger.store, at: position)
         try self.init(read: read, store: ledger.store, at: point, period: period, today: today, contract: contract, supplier: supplier)
     }
@@ -41,14 +50,23 @@ public struct FigureView: Sendable {
         read: Snapshot, store: EventStore, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, contract: String? = nil,
         supplier: String? = nil
     ) throws {
+        let quarter = ReportingPeriod.quarter(period, asOf: point.day, today: today)
+        let snapshot = try point.on.map { try read.limited(.effective(on: $0), store: store) } ?? read
+        let inForce = try snapshot.limited(.commitmentsInForce(on: ReportingPeriod.reportingDate(quarter, asOf: point.day, today: today)), store: store)
+        self.init(read: snapshot, inForce: inForce, at: point, period: period, today: today, contract: contract, supplier: supplier)
+    }
+
+    /// The view of `read` (already limited to the `on` day when there is one) whose commitments
+    /// in force at the reporting date are `inForce`.
+    private init(read snapshot: Snapshot, inForce: Snapshot, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, contract: String?, supplier: String?) {
         effectiveOn = point.on
         let day = point.day
         self.period = ReportingPeriod.quarter(period, asOf: day, today: today)
         reportingDate = ReportingPeriod.reportingDate(self.period, asOf: day, today: today)
-        snapshot = try effectiveOn.map { try read.limited(.effective(on: $0), store: store) } ?? read
-        inForce = try snapshot.limited(.commitmentsInForce(on: reportingDate), store: store)
+        self.snapshot = snapshot
+        self.inForce = inForce
         let whole = Reconciliation.compute(inForce, period: self.period, reportingDate: reportingDate)
-        if let only = read.only {
+        if let only = snapshot.only {
             figures = FiguresFile(whole, contract: only, version: snapshot.contract(only)?.version ?? 0)
         } else {
             figures = FiguresFile(whole)

@@ -276,7 +276,7 @@ struct ProjectionTests {
         #expect(agree.status == 0, "\(agree.stdout) \(agree.stderr)")
     }
 
-    @Test("commitments in force on a day are the same whether each changed contract's stream is walked or the log is folded once")
+    @Test("commitments in force on a day are the same whether each changed contract's stream is walked, the log is folded once more, or folded once with the snapshot")
     func commitmentsInForceBothPaths() throws {
         let ledger = try makeLedger()
         try SyntheticPortfolio.populate(ledger, events: 3_000, eventsPerContract: 60)
@@ -287,6 +287,10 @@ struct ProjectionTests {
             let walked = try snapshot.limited(.commitmentsInForce(on: day), store: ledger.store, onePassFraction: 0)
             let folded = try snapshot.limited(.commitmentsInForce(on: day), store: ledger.store, onePassFraction: 1_000_000)
             #expect(walked.contracts == folded.contracts, "on \(day)")
+            // And one pass that folds the snapshot and its commitments in force together.
+            let together = try Snapshot.foldedWithCommitments(store: ledger.store, inForceOn: day)
+            #expect(together.snapshot.contracts == snapshot.contracts, "on \(day)")
+            #expect(together.inForce.contracts == walked.contracts, "on \(day)")
             if walked.contracts != snapshot.contracts { differed += 1 }
         }
         #expect(differed > 0, "no day changed what was in force: the test would not tell the paths apart")
