@@ -64,12 +64,12 @@ public final class LiveFold: Sendable {
     public func committed(_ events: [RecordedEvent]) {
         state.withLock { state in
             guard let first = events.first, first.position == state.head.position + 1 else { return }
-            var next = state
-            do {
-                for event in events { try next.apply(event) }
-                state = next
-            } catch {
-                // Left as it was: the next read catches up from the log, and says what is wrong.
+            // In place, never on a copy (a copy of every contract per commit would make a commit
+            // cost the portfolio): an event either applies whole or throws before changing
+            // anything, so on an error the fold stands at the last event applied, and the next
+            // read catches up from the log and says what is wrong.
+            for event in events {
+                do { try state.apply(event) } catch { return }
             }
         }
     }
@@ -97,7 +97,11 @@ public final class LiveFold: Sendable {
     }
 
     private func caughtUp<T>(_ store: EventStore, _ body: (inout State) -> T) throws -> T {
-        try state.withLock { state in
+        // Most reads find the fold at the head: the head is read before the lock is taken, so
+        // they hold it only to compare and answer.
+        let now = try store.head()
+        if let answer = state.withLock({ state in state.head == now ? body(&state) : nil }) { return answer }
+        return try state.withLock { state in
             let head = try store.read { reader in
                 let head = try reader.head()
                 if head.position < state.head.position || (head.position == state.head.position && head.hash != state.head.hash) {
@@ -111,12 +115,11 @@ public final class LiveFold: Sendable {
                             position: state.head.position,
                             problem: "the event at position \(state.head.position) no longer has the hash folded (\(state.head.hash.hex)): the log was changed, so the ledger no longer verifies; run `svledger verify`")
                     }
-                    var next = state
+                    // In place: on an error the fold stands at the last event applied.
                     try reader.forEachEvent(from: state.head.position + 1, through: head.position) { event in
-                        try next.apply(event)
+                        try state.apply(event)
                         return true
                     }
-                    state = next
                 }
                 return head
             }
