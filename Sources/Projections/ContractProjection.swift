@@ -150,23 +150,23 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     public var originalTotal: Money { lines.reduce(Money.zero) { $0 + ($1.original?.value ?? .zero) } }
 
     /// Folds one recorded event of this contract's stream.
-    public mutating func apply(_ event: ContractEvent, envelope: RecordedEvent) {
+    public mutating func apply(_ event: ContractEvent, envelope: EventFacts) {
         version = envelope.streamVersion
         position = envelope.position
-        let date = envelope.event.effectiveDate
+        let date = envelope.effectiveDate
         switch event {
         case .registered(let registration):
             self = ContractProjection(registration: registration)
             version = envelope.streamVersion
             position = envelope.position
-            if registration.migrated { migrationReason = envelope.event.reason }
+            if registration.migrated { migrationReason = envelope.reason }
         case .thresholdAssessed(let a):
             assessment = Assessment(policyVersion: a.policyVersion, outcome: a.outcome, threshold: a.threshold, statutoryDutyApplies: a.statutoryDutyApplies, assessedOn: date)
             advance(to: .assessed)
         case .exemptionRequested(let request):
-            exemption = Exemption(status: .requested, businessCase: request.businessCase, decidedByRole: nil, decidedOn: nil, reason: envelope.event.reason)
+            exemption = Exemption(status: .requested, businessCase: request.businessCase, decidedByRole: nil, decidedOn: nil, reason: envelope.reason)
         case .exemptionDecided(let decision):
-            exemption = Exemption(status: decision.granted ? .granted : .refused, businessCase: decision.businessCase, decidedByRole: decision.decidedByRole, decidedOn: date, reason: envelope.event.reason)
+            exemption = Exemption(status: decision.granted ? .granted : .refused, businessCase: decision.businessCase, decidedByRole: decision.decidedByRole, decidedOn: date, reason: envelope.reason)
         case .weightingDecided(let w):
             weighting = Weighting(percent: w.percent, basis: w.basis, policyMinimumPercent: w.policyMinimumPercent, overrideReason: w.overrideReason, exemptionApplied: w.exemptionApplied)
             advance(to: .weighted)
@@ -201,11 +201,11 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             }
         case .closed(let closure):
             closedOn = closure.closedOn
-            closureReason = envelope.event.reason
+            closureReason = envelope.reason
             earlyTermination = closure.earlyTermination
             stage = .closed
         }
-        if ContractEvent.effectiveDateDefaulted(in: envelope.payload) == true {
+        if envelope.effectiveDateDefaulted {
             let quarter: FinancialQuarter?
             switch event {
             case .deliveryReported(let report): quarter = report.quarter
@@ -286,15 +286,50 @@ public struct ContractFold: Sendable {
     public mutating func apply(_ envelope: RecordedEvent, decided: ContractEvent? = nil) throws -> String? {
         // A contract's events usually come together: reuse the reference cut from the last stream.
         if envelope.streamId != lastStream.id { lastStream = (envelope.streamId, Self.contractReference(ofStream: envelope.streamId)) }
-        guard let reference = lastStream.reference,
-            let event = try decided ?? ContractEvent(type: envelope.eventType, payload: envelope.payload)
-        else { return nil }
-        if limit != .none, !limit.admits(event, effectiveDate: envelope.event.effectiveDate) { return nil }
+        guard lastStream.reference != nil, let event = try decided ?? ContractEvent(type: envelope.eventType, payload: envelope.payload) else { return nil }
+        return apply(event, facts: EventFacts(envelope))
+    }
+
+    /// Folds a contract event already decoded, with what its envelope says (``DecodedLog``'s
+    /// form: no JSON kept); returns the reference it touched.
+    @discardableResult
+    public mutating func apply(_ event: ContractEvent, facts: EventFacts) -> String? {
+        if facts.streamId != lastStream.id { lastStream = (facts.streamId, Self.contractReference(ofStream: facts.streamId)) }
+        guard let reference = lastStream.reference else { return nil }
+        if limit != .none, !limit.admits(event, effectiveDate: facts.effectiveDate) { return nil }
         if case .registered(let registration) = event {
             contracts[reference] = ContractProjection(registration: registration)
         }
-        contracts[reference]?.apply(event, envelope: envelope)
+        contracts[reference]?.apply(event, envelope: facts)
         return reference
     }
 
+}
+
+/// What a fold takes from an event's envelope besides the typed event. Small and free of JSON,
+/// so that events decoded on other threads (``DecodedLog``) are handed over without the parsed
+/// envelope, whose many small allocations would otherwise be freed on the folding thread.
+public struct EventFacts: Sendable {
+    public let position: UInt64
+    public let streamId: String
+    public let streamVersion: UInt64
+    public let eventId: EventID
+    public let effectiveDate: CalendarDate
+    public let reason: String?
+    /// The payload says the effective date was not given (the recording day stood in for it).
+    public let effectiveDateDefaulted: Bool
+    public let previousHash: ChainHash
+    public let hash: ChainHash
+
+    public init(_ envelope: RecordedEvent) {
+        position = envelope.position
+        streamId = envelope.streamId
+        streamVersion = envelope.streamVersion
+        eventId = envelope.eventId
+        effectiveDate = envelope.event.effectiveDate
+        reason = envelope.event.reason
+        effectiveDateDefaulted = ContractEvent.effectiveDateDefaulted(in: envelope.payload) == true
+        previousHash = envelope.previousHash
+        hash = envelope.hash
+    }
 }

@@ -33,8 +33,8 @@ public struct Snapshot: Sendable {
     public static func folded(store: EventStore, at position: UInt64? = nil) throws -> Snapshot {
         let (target, hash, reference) = try readPoint(store: store, at: position)
         var fold = ContractFold()
-        try DecodedLog.forEach(store: store, through: target) { event, typed in
-            if let typed { try fold.apply(event, decided: typed) }
+        try DecodedLog.forEach(store: store, through: target) { decoded in
+            if case .contract(let facts, let event) = decoded { fold.apply(event, facts: facts) }
         }
         return Snapshot(position: target, hash: hash, contracts: fold.sortedContracts, reference: reference)
     }
@@ -85,8 +85,8 @@ public struct Snapshot: Sendable {
             if replayed.count * onePassFraction > contracts.count {
                 // Many contracts to replay: one pass over the log, read in order (and decoded on
                 // every core), costs less than a walk of each stream, whose events lie scattered.
-                try DecodedLog.forEach(store: store, through: position) { event, typed in
-                    if let typed { try replays.apply(event, decided: typed) }
+                try DecodedLog.forEach(store: store, through: position) { decoded in
+                    if case .contract(let facts, let event) = decoded { replays.apply(event, facts: facts) }
                 }
             } else {
                 try store.read { reader in
@@ -109,8 +109,8 @@ public struct Snapshot: Sendable {
                     }
                 }
             } else {
-                try DecodedLog.forEach(store: store, through: position) { event, typed in
-                    if let typed { try fold.apply(event, decided: typed) }
+                try DecodedLog.forEach(store: store, through: position) { decoded in
+                    if case .contract(let facts, let event) = decoded { fold.apply(event, facts: facts) }
                 }
             }
             return Snapshot(position: position, hash: hash, contracts: fold.sortedContracts, reference: reference, only: only)
@@ -140,10 +140,10 @@ public struct Snapshot: Sendable {
     public static func foldedWithCommitments(store: EventStore, at position: UInt64? = nil, inForceOn day: CalendarDate) throws -> (snapshot: Snapshot, inForce: Snapshot) {
         let (target, hash, reference) = try readPoint(store: store, at: position)
         var whole = ContractFold(), inForce = ContractFold(limit: .commitmentsInForce(on: day))
-        try DecodedLog.forEach(store: store, through: target) { event, typed in
-            guard let typed else { return }
-            try whole.apply(event, decided: typed)
-            try inForce.apply(event, decided: typed)
+        try DecodedLog.forEach(store: store, through: target) { decoded in
+            guard case .contract(let facts, let event) = decoded else { return }
+            whole.apply(event, facts: facts)
+            inForce.apply(event, facts: facts)
         }
         let snapshot = Snapshot(position: target, hash: hash, contracts: whole.sortedContracts, reference: reference)
         return (snapshot, snapshot.inForce(on: day, replays: inForce.contracts))

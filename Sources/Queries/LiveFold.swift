@@ -26,18 +26,37 @@ public final class LiveFold: Sendable {
         /// The snapshot of `fold` at `head`, made by the first read after a change.
         var snapshot: Snapshot?
 
-        mutating func apply(_ event: RecordedEvent, typed: ContractEvent? = nil) throws {
-            guard event.previousHash == head.hash, event.position == head.position + 1 else {
+        /// Folds one recorded event: decoded here, on the path of a commit or a catch-up.
+        mutating func apply(_ event: RecordedEvent) throws {
+            if ContractFold.contractReference(ofStream: event.streamId) != nil, let typed = try ContractEvent(type: event.eventType, payload: event.payload) {
+                try apply(.contract(EventFacts(event), typed))
+            } else {
+                try apply(.other(event))
+            }
+        }
+
+        /// Folds one decoded event, after checking that it follows the last one folded: it
+        /// either applies whole or throws before changing anything.
+        mutating func apply(_ decoded: DecodedLog.Decoded) throws {
+            let (position, previous, hash): (UInt64, ChainHash, ChainHash) =
+                switch decoded {
+                case .contract(let facts, _): (facts.position, facts.previousHash, facts.hash)
+                case .other(let event): (event.position, event.previousHash, event.hash)
+                }
+            guard previous == head.hash, position == head.position + 1 else {
                 throw VerificationFailure(
-                    position: event.position,
+                    position: position,
                     problem: "the event does not follow the one folded at position \(head.position) (\(head.hash.hex)): the log was changed behind this reader, so the ledger no longer verifies; run `svledger verify`")
             }
-            if ReferenceData.streamPrefixes.contains(where: event.streamId.hasPrefix) {
-                try reference.evolve(eventType: event.eventType, payload: event.payload)
-            } else {
-                try fold.apply(event, decided: typed)
+            switch decoded {
+            case .contract(let facts, let event):
+                fold.apply(event, facts: facts)
+            case .other(let event):
+                if ReferenceData.streamPrefixes.contains(where: event.streamId.hasPrefix) {
+                    try reference.evolve(eventType: event.eventType, payload: event.payload)
+                }
             }
-            head = LedgerHead(position: event.position, hash: event.hash)
+            head = LedgerHead(position: position, hash: hash)
             snapshot = nil
         }
     }
@@ -50,8 +69,8 @@ public final class LiveFold: Sendable {
         let started = ContinuousClock.now
         var initial = State()
         // Decoded on every core, applied in order.
-        try DecodedLog.forEach(store: store, through: try store.head().position) { event, typed in
-            try initial.apply(event, typed: typed)
+        try DecodedLog.forEach(store: store, through: try store.head().position) { decoded in
+            try initial.apply(decoded)
         }
         let elapsed = ContinuousClock.now - started
         startup = (initial.head.position, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

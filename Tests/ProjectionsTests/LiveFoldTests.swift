@@ -84,10 +84,16 @@ struct DecodedLogTests {
         let head = try ledger.store.head().position
         var positions: [UInt64] = []
         var parallel = ContractFold()
-        try DecodedLog.forEach(store: ledger.store, from: 5, through: head - 3, width: width, chunk: chunk) { event, typed in
-            positions.append(event.position)
-            #expect((typed != nil) == event.streamId.hasPrefix("contract/"), "\(event.streamId)")
-            if let typed { try parallel.apply(event, decided: typed) }
+        try DecodedLog.forEach(store: ledger.store, from: 5, through: head - 3, width: width, chunk: chunk) { decoded in
+            switch decoded {
+            case .contract(let facts, let event):
+                positions.append(facts.position)
+                #expect(facts.streamId.hasPrefix("contract/"), "\(facts.streamId)")
+                parallel.apply(event, facts: facts)
+            case .other(let event):
+                positions.append(event.position)
+                #expect(!event.streamId.hasPrefix("contract/"), "\(event.streamId)")
+            }
         }
         #expect(positions == Array(5...(head - 3)))
         var sequential = ContractFold()
