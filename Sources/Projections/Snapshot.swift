@@ -134,19 +134,26 @@ public struct Snapshot: Sendable {
     }
 
     /// The whole log at `position` (the head when `nil`) folded once into both the snapshot and
-    /// its commitments in force on `day` (what ``limited(_:store:onePassFraction:)`` gives for
-    /// `.commitmentsInForce(on: day)`): one pass, decoded on every core, where a fold and then
-    /// a replay of what changed after the day would read the log twice.
-    public static func foldedWithCommitments(store: EventStore, at position: UInt64? = nil, inForceOn day: CalendarDate) throws -> (snapshot: Snapshot, inForce: Snapshot) {
+    /// its commitments in force on each of `days` (what ``limited(_:store:onePassFraction:)``
+    /// gives for `.commitmentsInForce(on:)` each day): one pass, decoded on every core, where a
+    /// fold and then a replay per day of what changed after it would read the log again each time.
+    public static func foldedWithCommitments(store: EventStore, at position: UInt64? = nil, inForceOn days: [CalendarDate]) throws -> (snapshot: Snapshot, inForce: [Snapshot]) {
         let (target, hash, reference) = try readPoint(store: store, at: position)
-        var whole = ContractFold(), inForce = ContractFold(limit: .commitmentsInForce(on: day))
+        var whole = ContractFold()
+        var limited = days.map { ContractFold(limit: .commitmentsInForce(on: $0)) }
         try DecodedLog.forEach(store: store, through: target) { decoded in
             guard case .contract(let facts, let event) = decoded else { return }
             whole.apply(event, facts: facts)
-            inForce.apply(event, facts: facts)
+            for index in limited.indices { limited[index].apply(event, facts: facts) }
         }
         let snapshot = Snapshot(position: target, hash: hash, contracts: whole.sortedContracts, reference: reference)
-        return (snapshot, snapshot.inForce(on: day, replays: inForce.contracts))
+        return (snapshot, zip(days, limited).map { day, fold in snapshot.inForce(on: day, replays: fold.contracts) })
+    }
+
+    /// ``foldedWithCommitments(store:at:inForceOn:)`` for one day.
+    public static func foldedWithCommitments(store: EventStore, at position: UInt64? = nil, inForceOn day: CalendarDate) throws -> (snapshot: Snapshot, inForce: Snapshot) {
+        let (snapshot, inForce) = try foldedWithCommitments(store: store, at: position, inForceOn: [day])
+        return (snapshot, inForce[0])
     }
 
     /// The position a read stops at (`position`, or the head), its hash, and the reference data then.

@@ -21,44 +21,63 @@ public struct FigureView: Sendable {
     public let figures: FiguresFile
     /// The contracts with the commitments in force at the reporting date: what is reconciled.
     public let inForce: Snapshot
+    /// With `trend`, the whole snapshot reconciled at the quarters the Cabinet report compares
+    /// with (``CabinetReportModel/comparedQuarters(_:)``), each with the commitments in force on
+    /// its last day; empty otherwise.
+    public let comparisons: [Reconciliation]
 
     /// - Parameters:
     ///   - today: the day a default period and reporting date come from (never read from a clock here).
     ///   - only: a read of one contract: its stream alone is folded, and ``figures`` are that
     ///     contract's (Schemas/README.md §10, "A contract's figures"), not the portfolio's.
+    ///   - trend: also reconcile at the quarters the Cabinet report compares with (``comparisons``).
     public init(
         _ ledger: Ledger, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, contract: String? = nil, supplier: String? = nil,
-        only: String? = nil
+        only: String? = nil, trend: Bool = false
     ) throws {
         let position = try point.position(in: ledger)
         if only == nil, point.on == nil {
-            // The whole portfolio at its head or a position: one pass gives both the contracts
-            // and the commitments in force at the reporting date.
+            // The whole portfolio at its head or a position: one pass gives the contracts and
+            // the commitments in force at the reporting date (and at the trend's quarters).
             let quarter = ReportingPeriod.quarter(period, asOf: point.day, today: today)
+            let trendQuarters = trend ? Self.trendQuarters(quarter) : []
             let (read, inForce) = try Snapshot.foldedWithCommitments(
-                store: ledger.store, at: position, inForceOn: ReportingPeriod.reportingDate(quarter, asOf: point.day, today: today))
-            self.init(read: read, inForce: inForce, at: point, period: period, today: today, contract: contract, supplier: supplier)
+                store: ledger.store, at: position, inForceOn: [ReportingPeriod.reportingDate(quarter, asOf: point.day, today: today)] + trendQuarters.map(\.lastDay))
+            self.init(
+                read: read, inForce: inForce[0], trend: Array(zip(trendQuarters, inForce.dropFirst())), at: point, period: period, today: today,
+                contract: contract, supplier: supplier)
             return
         }
         let read = try only.map { try Snapshot.folded(store: ledger.store, at: position, contract: $0) } ?? Snapshot.folded(store: ledger.store, at: position)
-        try self.init(read: read, store: ledger.store, at: point, period: period, today: today, contract: contract, supplier: supplier)
+        try self.init(read: read, store: ledger.store, at: point, period: period, today: today, contract: contract, supplier: supplier, trend: trend)
     }
 
     /// The view of `read`, a snapshot already folded (by a server that holds the fold at the
     /// head, or by the initializer above): of one contract when `read` is of one.
     public init(
         read: Snapshot, store: EventStore, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, contract: String? = nil,
-        supplier: String? = nil
+        supplier: String? = nil, trend: Bool = false
     ) throws {
         let quarter = ReportingPeriod.quarter(period, asOf: point.day, today: today)
         let snapshot = try point.on.map { try read.limited(.effective(on: $0), store: store) } ?? read
         let inForce = try snapshot.limited(.commitmentsInForce(on: ReportingPeriod.reportingDate(quarter, asOf: point.day, today: today)), store: store)
-        self.init(read: snapshot, inForce: inForce, at: point, period: period, today: today, contract: contract, supplier: supplier)
+        let earlier = try (trend ? Self.trendQuarters(quarter) : []).map { ($0, try snapshot.limited(.commitmentsInForce(on: $0.lastDay), store: store)) }
+        self.init(read: snapshot, inForce: inForce, trend: earlier, at: point, period: period, today: today, contract: contract, supplier: supplier)
+    }
+
+    /// The trend's quarters: the one before, and the same quarter a year before.
+    static func trendQuarters(_ quarter: FinancialQuarter) -> [FinancialQuarter] {
+        let (lastYear, previous) = CabinetReportModel.comparedQuarters(quarter)
+        return [previous, lastYear]
     }
 
     /// The view of `read` (already limited to the `on` day when there is one) whose commitments
-    /// in force at the reporting date are `inForce`.
-    private init(read snapshot: Snapshot, inForce: Snapshot, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, contract: String?, supplier: String?) {
+    /// in force at the reporting date are `inForce`, and at each trend quarter's last day its own.
+    private init(
+        read snapshot: Snapshot, inForce: Snapshot, trend: [(FinancialQuarter, Snapshot)], at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate,
+        contract: String?, supplier: String?
+    ) {
+        comparisons = trend.map { quarter, inForce in Reconciliation.compute(inForce, period: quarter, reportingDate: quarter.lastDay) }
         effectiveOn = point.on
         let day = point.day
         self.period = ReportingPeriod.quarter(period, asOf: day, today: today)
@@ -76,6 +95,7 @@ public struct FigureView: Sendable {
     }
 
     private init(_ whole: FigureView, reconciliation: Reconciliation) {
+        comparisons = whole.comparisons
         snapshot = whole.snapshot
         period = whole.period
         reportingDate = whole.reportingDate

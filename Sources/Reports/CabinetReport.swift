@@ -23,10 +23,16 @@ public enum CabinetReport {
     /// The report in `format` on the only council of `snapshot` (every contract when it has
     /// several), with no narrative. The CLI builds a ``CabinetReportModel`` with a request instead.
     /// - Parameter figures: the figures file of `reconciliation`, when the caller has made it already.
+    /// - Parameter comparisons: the trend's reconciliations, each of the commitments in force at
+    ///   its quarter's end (``CabinetReportModel/comparedQuarters(_:)``); `nil` reconciles `snapshot`.
     public static func render(
-        _ format: Format, snapshot: Snapshot, reconciliation: Reconciliation, figures: FiguresFile? = nil, generatedAt: String
+        _ format: Format, snapshot: Snapshot, reconciliation: Reconciliation, figures: FiguresFile? = nil, comparisons: [Reconciliation]? = nil,
+        generatedAt: String
     ) -> String {
-        render(format, CabinetReportModel(snapshot: snapshot, reconciliation: reconciliation, figuresFile: figures, generatedAt: generatedAt))
+        render(
+            format,
+            CabinetReportModel(
+                snapshot: snapshot, reconciliation: reconciliation, figuresFile: figures, comparisons: comparisons, generatedAt: generatedAt))
     }
 
     public static func render(_ format: Format, _ model: CabinetReportModel) -> String {

@@ -369,7 +369,7 @@ public struct CabinetOutcome: Sendable, Equatable {
     var rank: Int { Self.labels[unit]?.rank ?? 99 }
 
     /// Units whose quantities may be added up: every unit but percentages.
-    static func counts(unit: String) -> Bool { unit.trimmingCharacters(in: .whitespaces) != "%" }
+    static func counts(unit: String) -> Bool { unit.trimmingSpaces != "%" }
 
     /// Units that are sums of money spent or given: one outcome per measure.
     static func isMoney(unit: String) -> Bool { unit.hasPrefix("£") }
@@ -491,7 +491,7 @@ public struct CabinetEvidence: Sendable, Equatable {
                 for figure in projection.deliveries where figure.quarter <= period {
                     guard figure.pledged else { counts.unpledged += 1; continue }
                     counts.figures += 1
-                    if !figure.evidence.trimmingCharacters(in: .whitespaces).isEmpty { counts.withEvidence += 1 }
+                    if !figure.evidence.isBlank { counts.withEvidence += 1 }
                     if figure.corrected { counts.corrected += 1 }
                 }
             }

@@ -97,9 +97,17 @@ public struct CabinetReportModel: Sendable {
 
     /// A report on the only council of the ledger (every contract, when it has several), with no
     /// narrative: for callers that choose nothing (the benchmark, older tests).
-    public init(snapshot: Snapshot, reconciliation: Reconciliation, figuresFile: FiguresFile? = nil, generatedAt: String) {
+    /// The quarters the trend compares a period with: the same quarter a year before, and the
+    /// quarter before.
+    public static func comparedQuarters(_ period: FinancialQuarter) -> (lastYear: FinancialQuarter, previous: FinancialQuarter) {
+        let lastYear = FinancialQuarter(startYear: period.startYear - 1, number: period.number)!
+        let previous = period.number == 1 ? FinancialQuarter(startYear: period.startYear - 1, number: 4)! : FinancialQuarter(startYear: period.startYear, number: period.number - 1)!
+        return (lastYear, previous)
+    }
+
+    public init(snapshot: Snapshot, reconciliation: Reconciliation, figuresFile: FiguresFile? = nil, comparisons: [Reconciliation]? = nil, generatedAt: String) {
         self.init(snapshot: snapshot, reconciliation: reconciliation, figuresFile: figuresFile, scope: CabinetScope.everything(snapshot),
-                  comparisons: nil, request: CabinetReportRequest(generatedAt: generatedAt))
+                  comparisons: comparisons, request: CabinetReportRequest(generatedAt: generatedAt))
     }
 
     /// - Parameters:
@@ -159,8 +167,7 @@ public struct CabinetReportModel: Sendable {
         self.scope = scope
         figures = CabinetFigures(reconciliation, scope: scope, reference: snapshot.reference)
 
-        let lastYear = FinancialQuarter(startYear: period.startYear - 1, number: period.number)!
-        let previous = period.number == 1 ? FinancialQuarter(startYear: period.startYear - 1, number: 4)! : FinancialQuarter(startYear: period.startYear, number: period.number - 1)!
+        let (lastYear, previous) = Self.comparedQuarters(period)
         let others = comparisons ?? [previous, lastYear].map { Reconciliation.compute(snapshot, period: $0, reportingDate: $0.lastDay) }
         self.comparisons = [(lastYear, "Same quarter last year"), (previous, "Last quarter")].map { quarter, label in
             let found = others.first { $0.period == quarter }

@@ -29,6 +29,8 @@ final class FigureViewCache: Sendable {
         let period: FinancialQuarter?
         /// A default period and reporting date come from today's date.
         let today: CalendarDate
+        /// With the Cabinet report's trend (``FigureView/comparisons``).
+        let trend: Bool
     }
 
     /// One slot's views: the last completed, and the replay under way.
@@ -50,8 +52,8 @@ final class FigureViewCache: Sendable {
 
     /// The folded view of the whole portfolio at `point` for `period`, with the answers
     /// already rendered from it.
-    func view(_ ledger: Ledger, live: LiveFold, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate) async throws -> CachedView {
-        let slot = Slot(asOf: point.asOf, at: point.at, on: point.on, period: period, today: today)
+    func view(_ ledger: Ledger, live: LiveFold, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, trend: Bool = false) async throws -> CachedView {
+        let slot = Slot(asOf: point.asOf, at: point.at, on: point.on, period: period, today: today, trend: trend)
         let stamp = ledger.store.environment.changeStamp()
         enum Next { case ready(CachedView), wait(Task<CachedView, any Error>, started: Bool) }
         let next: Next = slots.withLock { slots in
@@ -64,8 +66,10 @@ final class FigureViewCache: Sendable {
             let task = Task {
                 try await offload {
                     // At the head, the live fold: no replay of the log, only the reconciliation.
-                    guard point.asOf == nil, point.at == nil else { return CachedView(view: try FigureView(ledger, at: point, period: period, today: today)) }
-                    return CachedView(view: try FigureView(read: try live.current(ledger.store), store: ledger.store, at: point, period: period, today: today))
+                    guard point.asOf == nil, point.at == nil else {
+                        return CachedView(view: try FigureView(ledger, at: point, period: period, today: today, trend: trend))
+                    }
+                    return CachedView(view: try FigureView(read: try live.current(ledger.store), store: ledger.store, at: point, period: period, today: today, trend: trend))
                 }
             }
             views.running = (stamp, task)

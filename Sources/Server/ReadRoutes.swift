@@ -111,8 +111,8 @@ extension LedgerServer {
         try await cachedView(point, period).view
     }
 
-    func cachedView(_ point: ReadPoint, _ period: FinancialQuarter?) async throws -> CachedView {
-        try await figureViews.view(ledger, live: live, at: point, period: period, today: today())
+    func cachedView(_ point: ReadPoint, _ period: FinancialQuarter?, trend: Bool = false) async throws -> CachedView {
+        try await figureViews.view(ledger, live: live, at: point, period: period, today: today(), trend: trend)
     }
 
     /// A read of one contract: its own events (the live fold's entry at the head, its stream
@@ -265,13 +265,14 @@ extension LedgerServer {
             case "csv": (.csv, "text/csv; charset=utf-8")
             case let other: throw Problem(.invalidQuery, "format is html, md or csv, got \(DisplayText.quoted(other))")
             }
-        let cached = try await cachedView(point, period)
+        let cached = try await cachedView(point, period, trend: true)
         // Rendered once per view and format: the same report asked again while the ledger is
         // unchanged is the same bytes (its "generated at" is when it was first rendered).
         let rendered = try await offload {
             cached.rendered("report " + type) { view in
                 let text = CabinetReport.render(
-                    format, snapshot: view.snapshot, reconciliation: view.reconciliation, figures: view.figures, generatedAt: Timestamp.now().description)
+                    format, snapshot: view.snapshot, reconciliation: view.reconciliation, figures: view.figures, comparisons: view.comparisons,
+                    generatedAt: Timestamp.now().description)
                 return .init(body: Array((format == .md ? DisplayText.escaped(text, keepingNewlines: true) : text).utf8), version: nil)
             }
         }

@@ -24,14 +24,14 @@ extension FigureView {
     /// - Parameter only: a read of one contract, which folds its stream alone and states its figures.
     init(
         _ ledger: Ledger, asOf: AsOfOptions, effective: EffectiveOptions, period: String?, contract: String? = nil, supplier: String? = nil,
-        only: String? = nil
+        only: String? = nil, trend: Bool = false
     ) throws {
         let point = try asOf.point(on: try effective.date)
         // The command line's clock is read here, at the edge, and passed in: `--period` absent
         // means the quarter of --as-of, or of today.
         try self.init(
             ledger, at: point, period: try period.map { try DateOption.quarter($0) }, today: Timestamp.now().date, contract: contract, supplier: supplier,
-            only: only)
+            only: only, trend: trend)
     }
 
     /// The lines every text read of figures ends with: the head, the figures' digest, and the

@@ -182,6 +182,15 @@ struct ServerRouterTests {
             let report = try await client.execute(uri: "/reports/cabinet?format=md&period=2025-26-Q2", method: .get, headers: fixture.headers("cabinet"))
             #expect(report.status == .ok)
             #expect(report.headers[.contentType] == "text/markdown; charset=utf-8")
+            // The report's figures, its trend's among them, are the CLI's (when it was made apart).
+            let csv = try await client.execute(uri: "/reports/cabinet?format=csv&period=2025-26-Q2", method: .get, headers: fixture.headers("cabinet"))
+            let cliCSV = try CommandRunner.svledger(["report", "cabinet", "--period", "2025-26-Q2", "--format", "csv", "--ledger", ledgerPath])
+            // Not when it was made, nor the warnings about a narrative the server is not given.
+            let figuresOnly = { (text: String) in
+                text.split(separator: "\n").filter { !$0.localizedCaseInsensitiveContains("generated") && !$0.hasPrefix("narrative,") }.joined(separator: "\n")
+            }
+            #expect(figuresOnly(csv.text) == figuresOnly(cliCSV.stdout), "the server's report differs from svledger report cabinet")
+            #expect(cliCSV.stdout.contains("Last quarter") || cliCSV.stdout.contains("last_quarter") || cliCSV.stdout.localizedCaseInsensitiveContains("trend"), "\(cliCSV.stdout.prefix(600))")
             let figures = try await client.execute(uri: "/figures?period=2025-26-Q2", method: .get, headers: fixture.headers("auditor"))
             let cliFigures = try CommandRunner.svledger(["figures", "--period", "2025-26-Q2", "--ledger", ledgerPath])
             #expect(figures.text == cliFigures.stdout)

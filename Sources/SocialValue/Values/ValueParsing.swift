@@ -127,12 +127,12 @@ extension StringProtocol {
     /// Whether the text holds anything besides whitespace. Checked for every string field of
     /// every event read back, so the common case (a printable ASCII first byte) is decided
     /// without building Characters.
-    var isBlank: Bool {
+    public var isBlank: Bool {
         if let first = utf8.first, first > 0x20, first < 0x7F { return false }
         return trimmingSpaces.isEmpty
     }
 
-    var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         var scalars = Substring(self)
         while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
         while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }

@@ -78,20 +78,15 @@ extension Root.Report {
         func run() throws {
             let narrativeText = try narrative.map(Self.readNarrative)
             let opened = try ledger.openLedger(.readOnly)
-            let view = try FigureView(opened, asOf: asOf, effective: effective, period: period)
+            // The trend's quarters are reconciled in the same fold, each with the commitments in
+            // force at its end, as a read of that quarter would have them.
+            let view = try FigureView(opened, asOf: asOf, effective: effective, period: period, trend: true)
             let quarter = view.period
-            // The trend's quarters, each with the commitments in force at its end, as a read of that quarter would have them.
-            let previous = quarter.number == 1 ? FinancialQuarter(startYear: quarter.startYear - 1, number: 4)! : FinancialQuarter(startYear: quarter.startYear, number: quarter.number - 1)!
-            let lastYear = FinancialQuarter(startYear: quarter.startYear - 1, number: quarter.number)!
-            let comparisons = try [previous, lastYear].map { earlier in
-                Reconciliation.compute(
-                    try view.snapshot.limited(.commitmentsInForce(on: earlier.lastDay), store: opened.store), period: earlier, reportingDate: earlier.lastDay)
-            }
             let request = CabinetReportRequest(
                 council: council, directorate: directorate, meeting: try DateOption.day(meeting, flag: "--meeting"), narrative: narrativeText,
                 generatedAt: Timestamp.now().description)
             let model = try CabinetReportModel(
-                snapshot: view.snapshot, reconciliation: view.reconciliation, figuresFile: view.figures, comparisons: comparisons, request: request)
+                snapshot: view.snapshot, reconciliation: view.reconciliation, figuresFile: view.figures, comparisons: view.comparisons, request: request)
             var text = CabinetReport.render(format.reportFormat, model)
             // Markdown is read as it is, in a terminal or an editor: no control sequence may reach either.
             if format == .md { text = DisplayText.escaped(text, keepingNewlines: true) }
