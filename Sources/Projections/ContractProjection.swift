@@ -270,6 +270,9 @@ public struct ContractFold: Sendable {
 
     public init(limit: EffectiveLimit = .none) { self.limit = limit }
 
+    /// Starts a contract from a projection folded elsewhere (``CommitmentsInForceFold``).
+    mutating func seed(_ projection: ContractProjection) { contracts[projection.reference] = projection }
+
     /// The contracts folded, by reference: a snapshot's order.
     public var sortedContracts: [ContractProjection] { contracts.keys.sorted().map { contracts[$0]! } }
 

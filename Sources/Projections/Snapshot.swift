@@ -140,14 +140,14 @@ public struct Snapshot: Sendable {
     public static func foldedWithCommitments(store: EventStore, at position: UInt64? = nil, inForceOn days: [CalendarDate]) throws -> (snapshot: Snapshot, inForce: [Snapshot]) {
         let (target, hash, reference) = try readPoint(store: store, at: position)
         var whole = ContractFold()
-        var limited = days.map { ContractFold(limit: .commitmentsInForce(on: $0)) }
+        var limited = days.map(CommitmentsInForceFold.init(on:))
         try DecodedLog.forEach(store: store, through: target) { decoded in
             guard case .contract(let facts, let event) = decoded else { return }
+            for index in limited.indices { limited[index].apply(event, facts: facts, before: whole) }
             whole.apply(event, facts: facts)
-            for index in limited.indices { limited[index].apply(event, facts: facts) }
         }
         let snapshot = Snapshot(position: target, hash: hash, contracts: whole.sortedContracts, reference: reference)
-        return (snapshot, zip(days, limited).map { day, fold in snapshot.inForce(on: day, replays: fold.contracts) })
+        return (snapshot, limited.map { snapshot.inForce(on: $0.day, replays: $0.fold.contracts) })
     }
 
     /// ``foldedWithCommitments(store:at:inForceOn:)`` for one day.
