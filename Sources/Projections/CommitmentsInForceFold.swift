@@ -6,20 +6,20 @@ import SocialValue
 /// second fold's cost. A contract's projection under the limit equals the whole fold's until
 /// its first pledge or refresh effective after the day, which the limit leaves out: only then
 /// is it copied from the whole fold and folded apart, and only such contracts ever are.
-struct CommitmentsInForceFold {
-    let day: CalendarDate
-    private(set) var fold: ContractFold
+public struct CommitmentsInForceFold: Sendable {
+    public let day: CalendarDate
+    public private(set) var fold: ContractFold
     /// The streams of the contracts folded apart.
     private var apart: Set<String> = []
 
-    init(on day: CalendarDate) {
+    public init(on day: CalendarDate) {
         self.day = day
         fold = ContractFold(limit: .commitmentsInForce(on: day))
     }
 
     /// Folds `event`; call it before the whole fold takes the same event, so that a contract
     /// copied from it is copied as it stood just before.
-    mutating func apply(_ event: ContractEvent, facts: EventFacts, before whole: ContractFold) {
+    public mutating func apply(_ event: ContractEvent, facts: EventFacts, before whole: ContractFold) {
         if apart.contains(facts.streamId) {
             fold.apply(event, facts: facts)
             return

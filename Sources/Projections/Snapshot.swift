@@ -120,7 +120,7 @@ public struct Snapshot: Sendable {
     /// These contracts with the commitments in force on `day`: a contract whose pledge or a
     /// refresh took effect after the day is taken from `replays` (its events folded under that
     /// limit), or, pledged after the day, stripped of its commitments; any other is as it is.
-    private func inForce(on day: CalendarDate, replays: [String: ContractProjection]) -> Snapshot {
+    public func inForce(on day: CalendarDate, replays: [String: ContractProjection]) -> Snapshot {
         var limited = contracts
         for index in limited.indices where (limited[index].commitmentsChangedOn ?? day) > day {
             if (limited[index].pledgedOn ?? day) > day {

@@ -66,14 +66,22 @@ public struct FigureView: Sendable {
     }
 
     /// The trend's quarters: the one before, and the same quarter a year before.
-    static func trendQuarters(_ quarter: FinancialQuarter) -> [FinancialQuarter] {
+    public static func trendQuarters(_ quarter: FinancialQuarter) -> [FinancialQuarter] {
         let (lastYear, previous) = CabinetReportModel.comparedQuarters(quarter)
         return [previous, lastYear]
     }
 
+    /// The days a view at `point` needs the commitments in force on: its reporting date, then
+    /// with `trend` each trend quarter's last day (what ``init(read:inForce:trend:at:period:today:contract:supplier:)`` takes).
+    public static func inForceDays(at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, trend: Bool) -> (reportingDate: CalendarDate, trend: [FinancialQuarter]) {
+        let quarter = ReportingPeriod.quarter(period, asOf: point.day, today: today)
+        return (ReportingPeriod.reportingDate(quarter, asOf: point.day, today: today), trend ? trendQuarters(quarter) : [])
+    }
+
     /// The view of `read` (already limited to the `on` day when there is one) whose commitments
-    /// in force at the reporting date are `inForce`, and at each trend quarter's last day its own.
-    private init(
+    /// in force at the reporting date are `inForce`, and at each trend quarter's last day its own:
+    /// what a reader holding those folds already (``LiveFold``) makes without folding the log.
+    public init(
         read snapshot: Snapshot, inForce: Snapshot, trend: [(FinancialQuarter, Snapshot)], at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate,
         contract: String?, supplier: String?
     ) {

@@ -25,6 +25,13 @@ public final class LiveFold: Sendable {
         var head = LedgerHead(position: 0, hash: .genesis)
         /// The snapshot of `fold` at `head`, made by the first read after a change.
         var snapshot: Snapshot?
+        /// The commitments in force on the days reads have asked about (a report's reporting
+        /// date and its trend's quarter ends), kept at the head beside the fold: a contract is
+        /// folded apart only from its first pledge or refresh after the day, so each costs
+        /// little to keep, and a report at the head never folds the log again.
+        var inForce: [CalendarDate: CommitmentsInForceFold] = [:]
+        /// The days in `inForce`, the one asked about longest ago first.
+        var inForceOrder: [CalendarDate] = []
 
         /// Folds one recorded event: decoded here, on the path of a commit or a catch-up.
         mutating func apply(_ event: RecordedEvent) throws {
@@ -50,6 +57,7 @@ public final class LiveFold: Sendable {
             }
             switch decoded {
             case .contract(let facts, let event):
+                for day in inForceOrder { inForce[day]!.apply(event, facts: facts, before: fold) }
                 fold.apply(event, facts: facts)
             case .other(let event):
                 if ReferenceData.streamPrefixes.contains(where: event.streamId.hasPrefix) {
@@ -65,9 +73,18 @@ public final class LiveFold: Sendable {
     /// How many events the first fold took, and how long: what a server logs at start.
     public let startup: (events: UInt64, seconds: Double)
 
-    public init(store: EventStore) throws {
+    /// At most this many days' commitments in force are kept (a report and its trend take three).
+    static let inForceDays = 9
+
+    /// - Parameter days: days whose commitments in force to keep from the start (today's
+    ///   report and its trend), folded in the same pass.
+    public init(store: EventStore, inForceOn days: [CalendarDate] = []) throws {
         let started = ContinuousClock.now
         var initial = State()
+        for day in days.prefix(Self.inForceDays) where initial.inForce[day] == nil {
+            initial.inForce[day] = CommitmentsInForceFold(on: day)
+            initial.inForceOrder.append(day)
+        }
         // Decoded on every core, applied in order.
         try DecodedLog.forEach(store: store, through: try store.head().position) { decoded in
             try initial.apply(decoded)
@@ -105,6 +122,42 @@ public final class LiveFold: Sendable {
         }
     }
 
+    /// The snapshot at the head and, for each of `days`, its commitments in force then: what a
+    /// whole-portfolio read at the head reconciles. A day not kept yet is folded once from the
+    /// log (the fold's lock held meanwhile) and kept from then on, the oldest asked about
+    /// making way past ``inForceDays``.
+    public func current(_ store: EventStore, inForceOn days: [CalendarDate]) throws -> (snapshot: Snapshot, inForce: [Snapshot]) {
+        try caughtUp(store) { state in
+            let missing = days.filter { state.inForce[$0] == nil }
+            if !missing.isEmpty {
+                // Folded up to the position held, then kept there by every event folded after.
+                var folds = missing.map(CommitmentsInForceFold.init(on:))
+                var whole = ContractFold()
+                try DecodedLog.forEach(store: store, through: state.head.position) { decoded in
+                    guard case .contract(let facts, let event) = decoded else { return }
+                    for index in folds.indices { folds[index].apply(event, facts: facts, before: whole) }
+                    whole.apply(event, facts: facts)
+                }
+                for fold in folds where state.inForce[fold.day] == nil {
+                    state.inForce[fold.day] = fold
+                    state.inForceOrder.append(fold.day)
+                }
+            }
+            // Asked for now: the last to make way; the oldest asked about others go past the bound.
+            state.inForceOrder.removeAll { days.contains($0) }
+            state.inForceOrder.append(contentsOf: Set(days).sorted())
+            while state.inForceOrder.count > Self.inForceDays, let oldest = state.inForceOrder.first, !days.contains(oldest) {
+                state.inForceOrder.removeFirst()
+                state.inForce[oldest] = nil
+            }
+            if state.snapshot == nil {
+                state.snapshot = Snapshot(position: state.head.position, hash: state.head.hash, contracts: state.fold.sortedContracts, reference: state.reference)
+            }
+            let snapshot = state.snapshot!
+            return (snapshot, days.map { day in snapshot.inForce(on: day, replays: state.inForce[day]!.fold.contracts) })
+        }
+    }
+
     /// One contract at the head, with the reference data: what a read of one contract takes,
     /// looked up in the fold without sorting every contract into a snapshot.
     public func current(_ store: EventStore, contract: String) throws -> Snapshot {
@@ -115,11 +168,11 @@ public final class LiveFold: Sendable {
         }
     }
 
-    private func caughtUp<T>(_ store: EventStore, _ body: (inout State) -> T) throws -> T {
+    private func caughtUp<T>(_ store: EventStore, _ body: (inout State) throws -> T) throws -> T {
         // Most reads find the fold at the head: the head is read before the lock is taken, so
         // they hold it only to compare and answer.
         let now = try store.head()
-        if let answer = state.withLock({ state in state.head == now ? body(&state) : nil }) { return answer }
+        if let answer = try state.withLock({ state in state.head == now ? try body(&state) : nil }) { return answer }
         return try state.withLock { state in
             let head = try store.read { reader in
                 let head = try reader.head()
@@ -143,7 +196,7 @@ public final class LiveFold: Sendable {
                 return head
             }
             precondition(head == state.head)
-            return body(&state)
+            return try body(&state)
         }
     }
 }

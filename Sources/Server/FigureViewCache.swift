@@ -6,20 +6,21 @@ import Queries
 import SocialValue
 import Synchronization
 
-/// Whole-portfolio figure views, each folded from the log once and then reused while nothing in
-/// the ledger changes.
+/// Whole-portfolio figure views (the contracts list, the portfolio's reconciliation and
+/// figures, the Cabinet report), each worked out once and then reused while nothing in the
+/// ledger changes. At the head a view starts from the server's ``LiveFold``; at an earlier
+/// point (`as-of`, `at`) it folds the log up to there.
 ///
-/// A read of figures folds the log (never the stored projections, so an edited one is never
-/// shown). The fold only changes when the environment does, and ``Environment/ChangeStamp`` moves whenever it may
-/// have (any writer's commit, in this process or another, or a write to `data.mdb` that
-/// bypassed LMDB): so a view is kept with the stamp it was read at.
+/// A view only changes when the environment does, and ``Environment/ChangeStamp`` moves
+/// whenever it may have (any writer's commit, in this process or another, or a write to
+/// `data.mdb` that bypassed LMDB): so a view is kept with the stamp it was read at.
 ///
-/// Under writes the stamp moves all the time, and a replay per read would pile up: one read
-/// point (a "slot": the head, or an as-of date…) has at most one replay in flight. A read that
-/// finds its slot's view current takes it; one that finds a replay already under way takes
-/// the last view completed (which states its own head), or waits for that replay when there is
-/// none yet; one that finds the view out of date and nothing under way starts the replay and
-/// waits for it, so that a change (an edited projection among them) is seen by the next read.
+/// Under writes the stamp moves all the time, and working a view out per read would pile up:
+/// one read point (a "slot": the head, or an as-of date…) has at most one view being worked out
+/// (a "replay"). A read that finds its slot's view current takes it; one that finds a replay
+/// under way takes the last view completed (which states its own head), or waits for that
+/// replay when there is none yet; one that finds the view out of date and nothing under way
+/// starts the replay and waits for it, so that a change is seen by the next read.
 final class FigureViewCache: Sendable {
     /// A read point: what the view is of, apart from the ledger's state.
     struct Slot: Hashable, Sendable {
@@ -69,7 +70,16 @@ final class FigureViewCache: Sendable {
                     guard point.asOf == nil, point.at == nil else {
                         return CachedView(view: try FigureView(ledger, at: point, period: period, today: today, trend: trend))
                     }
-                    return CachedView(view: try FigureView(read: try live.current(ledger.store), store: ledger.store, at: point, period: period, today: today, trend: trend))
+                    guard point.on == nil else {
+                        return CachedView(view: try FigureView(read: try live.current(ledger.store), store: ledger.store, at: point, period: period, today: today, trend: trend))
+                    }
+                    // The commitments in force at the reporting date and the trend's quarter ends
+                    // are kept by the live fold too: nothing is folded again.
+                    let (reportingDate, trendQuarters) = FigureView.inForceDays(at: point, period: period, today: today, trend: trend)
+                    let (read, inForce) = try live.current(ledger.store, inForceOn: [reportingDate] + trendQuarters.map(\.lastDay))
+                    return CachedView(view: FigureView(
+                        read: read, inForce: inForce[0], trend: Array(zip(trendQuarters, inForce.dropFirst())), at: point, period: period, today: today,
+                        contract: nil, supplier: nil))
                 }
             }
             views.running = (stamp, task)

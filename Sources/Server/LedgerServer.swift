@@ -37,7 +37,10 @@ public final class LedgerServer: Sendable {
     /// Folds the whole log once (``LiveFold``): at 1M events, a few seconds.
     public init(ledger: Ledger, settings: ServerSettings = ServerSettings(), logger: Logger? = nil, today: @escaping @Sendable () -> CalendarDate = { Timestamp.now().date }) throws {
         self.ledger = ledger
-        live = try LiveFold(store: ledger.store)
+        // Today's report and its trend at the head need the commitments in force on these days:
+        // folded in the same first pass.
+        let (reportingDate, trendQuarters) = FigureView.inForceDays(at: ReadPoint(), period: nil, today: today(), trend: true)
+        live = try LiveFold(store: ledger.store, inForceOn: [reportingDate] + trendQuarters.map(\.lastDay))
         self.settings = settings
         self.logger = logger ?? Logger(label: "svledger.server")
         self.today = today

@@ -25,12 +25,13 @@ public struct SyntheticPortfolio {
     static let supplier = ActorIdentity(id: "synthetic.supplier", role: "Supplier Social Value Lead")
     static let quarters = ["2025-26-Q1", "2025-26-Q2", "2025-26-Q3", "2025-26-Q4", "2026-27-Q1", "2026-27-Q2"].map { FinancialQuarter($0)! }
 
-    /// Appends about `events` events (never fewer) to `ledger`, one contract per transaction.
+    /// Appends about `events` events (never fewer) to `ledger`, one contract per transaction,
+    /// numbering contracts from `firstContract` (a later call adds contracts after earlier ones).
     /// - Parameter progress: called after each contract with the events written so far.
     /// - Returns: the number of events written.
     @discardableResult
     public static func populate(
-        _ ledger: Ledger, events target: Int, eventsPerContract: Int = 100, seed: UInt64 = 2025,
+        _ ledger: Ledger, events target: Int, eventsPerContract: Int = 100, seed: UInt64 = 2025, firstContract: Int = 1,
         progress: ((Int) -> Void)? = nil
     ) throws -> Int {
         var random = Random(seed: seed)
@@ -43,7 +44,7 @@ public struct SyntheticPortfolio {
         if existing.catalog(catalog.id, version: catalog.version) == nil { setUp.append(.publishCatalog(catalog, actor: head, reason: "synthetic")) }
         var written = setUp.isEmpty ? 0 : try ledger.execute(setUp, today: today).recorded.count
         let priced = catalog.order.filter { !catalog.measures[$0]!.isRecordOnly }
-        var index = 0
+        var index = firstContract - 1
         while written < target {
             index += 1
             let share = min(eventsPerContract, max(16, target - written))

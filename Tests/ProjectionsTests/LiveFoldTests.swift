@@ -50,6 +50,28 @@ struct LiveFoldTests {
         #expect(try live.current(ledger.store, contract: reference).contracts == Snapshot.folded(store: ledger.store, contract: reference).contracts)
     }
 
+    @Test("the commitments in force it keeps for a day, from the start or from when first asked, equal a fresh fold limited to that day")
+    func commitmentsInForce() throws {
+        let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
+        let days = ["2025-06-30", "2025-12-31", "2026-06-30"].compactMap(CalendarDate.init)
+        try SyntheticPortfolio.populate(ledger, events: 800, eventsPerContract: 60)
+        // Two days kept from the start, the third folded when first asked for; then more is written.
+        let live = try LiveFold(store: ledger.store, inForceOn: Array(days.prefix(2)))
+        try SyntheticPortfolio.populate(ledger, events: 800, eventsPerContract: 60, seed: 99, firstContract: 1_000)
+        _ = try live.current(ledger.store, inForceOn: [days[2]])
+        try SyntheticPortfolio.populate(ledger, events: 800, eventsPerContract: 60, seed: 7, firstContract: 2_000)
+        let (snapshot, inForce) = try live.current(ledger.store, inForceOn: days)
+        let fresh = try Snapshot.folded(store: ledger.store)
+        #expect(snapshot.contracts == fresh.contracts)
+        var differed = 0
+        for (day, kept) in zip(days, inForce) {
+            let limited = try fresh.limited(.commitmentsInForce(on: day), store: ledger.store)
+            #expect(kept.contracts == limited.contracts, "on \(day)")
+            if limited.contracts != fresh.contracts { differed += 1 }
+        }
+        #expect(differed > 0, "no day changed what was in force: the test would not tell a kept fold from the whole one")
+    }
+
     @Test("a log changed at the position it holds is refused when it next catches up, not folded")
     func refusesAChangedLog() throws {
         let path = directory.child("ledger")
