@@ -81,6 +81,14 @@ public final class Ledger: Sendable {
         return (outcome, plan)
     }
 
+    /// Remembers contracts' decision states folded elsewhere (a server's first pass over the
+    /// log, ``ContractStates``), so that the first command on each is decided without replaying
+    /// its stream. As every remembered state, each is used only while its stream still ends at
+    /// its tip.
+    public func remember(_ states: ContractStates) {
+        for (reference, entry) in states.byContract { decisions.remember(contract: reference, state: entry.state, tip: entry.tip) }
+    }
+
     /// Only once committed is the state a batch evolved worth remembering.
     func rememberCommitted(_ outcome: Outcome, batch: BatchDecision) {
         for event in outcome.recorded {
@@ -405,4 +413,20 @@ extension CommandFailure: CategorizedError {
     public var kind: String { error.kind }
     public var category: ErrorCategory { error.category }
     public var line: String { description }
+}
+
+/// Contracts' decision states folded from the log, with the tip of each stream: what
+/// ``Ledger/remember(_:)`` takes.
+public struct ContractStates: Sendable {
+    public private(set) var byContract: [String: (tip: StreamTip, state: ContractState)] = [:]
+
+    public init() {}
+
+    /// Folds one contract event of `reference`'s stream, in log order.
+    public mutating func evolve(_ reference: String, _ event: ContractEvent, eventId: EventID, effectiveDate: CalendarDate, version: UInt64, position: UInt64) {
+        var entry = byContract.removeValue(forKey: reference) ?? (StreamTip(version: 0, position: 0), ContractState())
+        entry.state.evolve(event, eventId: eventId, effectiveDate: effectiveDate)
+        entry.tip = StreamTip(version: version, position: position)
+        byContract[reference] = entry
+    }
 }

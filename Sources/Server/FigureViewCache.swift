@@ -32,6 +32,16 @@ final class FigureViewCache: Sendable {
         let today: CalendarDate
         /// With the Cabinet report's trend (``FigureView/comparisons``).
         let trend: Bool
+        /// The answer rendered as part of working each view out (``Prepared``), if any.
+        let prepared: String?
+    }
+
+    /// An answer rendered from each view of a slot as part of working the view out, so that a
+    /// read which takes the last view completed finds its answer ready: the Cabinet report of a
+    /// large portfolio takes seconds to render, and under writes every view is soon replaced.
+    struct Prepared: Sendable {
+        let key: String
+        let render: @Sendable (FigureView) throws -> CachedView.Rendered
     }
 
     /// One slot's views: the last completed, and the replay under way.
@@ -53,8 +63,10 @@ final class FigureViewCache: Sendable {
 
     /// The folded view of the whole portfolio at `point` for `period`, with the answers
     /// already rendered from it.
-    func view(_ ledger: Ledger, live: LiveFold, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, trend: Bool = false) async throws -> CachedView {
-        let slot = Slot(asOf: point.asOf, at: point.at, on: point.on, period: period, today: today, trend: trend)
+    func view(
+        _ ledger: Ledger, live: LiveFold, at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate, trend: Bool = false, prepared: Prepared? = nil
+    ) async throws -> CachedView {
+        let slot = Slot(asOf: point.asOf, at: point.at, on: point.on, period: period, today: today, trend: trend, prepared: prepared?.key)
         let stamp = ledger.store.environment.changeStamp()
         enum Next { case ready(CachedView), wait(Task<CachedView, any Error>, started: Bool) }
         let next: Next = slots.withLock { slots in
@@ -65,7 +77,7 @@ final class FigureViewCache: Sendable {
                 return .wait(running.task, started: false)
             }
             let task = Task {
-                try await offload {
+                let view = try await offload { () throws -> CachedView in
                     // At the head, the live fold: no replay of the log, only the reconciliation.
                     guard point.asOf == nil, point.at == nil else {
                         return CachedView(view: try FigureView(ledger, at: point, period: period, today: today, trend: trend))
@@ -81,6 +93,8 @@ final class FigureViewCache: Sendable {
                         read: read, inForce: inForce[0], trend: Array(zip(trendQuarters, inForce.dropFirst())), at: point, period: period, today: today,
                         contract: nil, supplier: nil))
                 }
+                if let prepared { _ = try await offload { try view.rendered(prepared.key, prepared.render) } }
+                return view
             }
             views.running = (stamp, task)
             _ = slots.insert(views, for: slot)

@@ -5,6 +5,7 @@ import HummingbirdTLS
 import LedgerValues
 import Ledger
 import Queries
+import SocialValue
 import Logging
 import Foundation
 import NIOCore
@@ -40,7 +41,13 @@ public final class LedgerServer: Sendable {
         // Today's report and its trend at the head need the commitments in force on these days:
         // folded in the same first pass.
         let (reportingDate, trendQuarters) = FigureView.inForceDays(at: ReadPoint(), period: nil, today: today(), trend: true)
-        live = try LiveFold(store: ledger.store, inForceOn: [reportingDate] + trendQuarters.map(\.lastDay))
+        // Every contract's decision state too, so that no first command on a contract replays its stream.
+        var states = ContractStates()
+        live = try LiveFold(store: ledger.store, inForceOn: [reportingDate] + trendQuarters.map(\.lastDay)) { facts, event in
+            guard let reference = ContractEvent.reference(ofStream: facts.streamId) else { return }
+            states.evolve(reference, event, eventId: facts.eventId, effectiveDate: facts.effectiveDate, version: facts.streamVersion, position: facts.position)
+        }
+        ledger.remember(states)
         self.settings = settings
         self.logger = logger ?? Logger(label: "svledger.server")
         self.today = today
@@ -138,6 +145,8 @@ public final class LedgerServer: Sendable {
         configuration.maximumGracefulShutdownDuration = settings.limits.drain
         configuration.maximumCancellationDuration = .seconds(5)
         let group = ServiceGroup(configuration: configuration)
+        let warm = Task(priority: .background) { await self.prepareDefaultReport() }
+        defer { warm.cancel() }
         try await group.run()
         logger.info("stopped")
     }

@@ -111,8 +111,8 @@ extension LedgerServer {
         try await cachedView(point, period).view
     }
 
-    func cachedView(_ point: ReadPoint, _ period: FinancialQuarter?, trend: Bool = false) async throws -> CachedView {
-        try await figureViews.view(ledger, live: live, at: point, period: period, today: today(), trend: trend)
+    func cachedView(_ point: ReadPoint, _ period: FinancialQuarter?, trend: Bool = false, prepared: FigureViewCache.Prepared? = nil) async throws -> CachedView {
+        try await figureViews.view(ledger, live: live, at: point, period: period, today: today(), trend: trend, prepared: prepared)
     }
 
     /// A read of one contract: its own events (the live fold's entry at the head, its stream
@@ -265,20 +265,31 @@ extension LedgerServer {
             case "csv": (.csv, "text/csv; charset=utf-8")
             case let other: throw Problem(.invalidQuery, "format is html, md or csv, got \(DisplayText.quoted(other))")
             }
-        let cached = try await cachedView(point, period, trend: true)
-        // Rendered once per view and format: the same report asked again while the ledger is
-        // unchanged is the same bytes (its "generated at" is when it was first rendered).
-        let rendered = try await offload {
-            cached.rendered("report " + type) { view in
-                let text = CabinetReport.render(
-                    format, snapshot: view.snapshot, reconciliation: view.reconciliation, figures: view.figures, comparisons: view.comparisons,
-                    generatedAt: Timestamp.now().description)
-                return .init(body: Array((format == .md ? DisplayText.escaped(text, keepingNewlines: true) : text).utf8), version: nil)
-            }
-        }
+        // Rendered once per view and format, as part of working the view out: the same report
+        // asked again while the ledger is unchanged is the same bytes (its "generated at" is when
+        // it was first rendered), and one asked while the next view is worked out is the last one.
+        let prepared = Self.preparedReport(format, type: type)
+        let cached = try await cachedView(point, period, trend: true, prepared: prepared)
+        let rendered = try await offload { try cached.rendered(prepared.key, prepared.render) }
         var headers = HTTPFields()
         headers[.contentType] = type
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: rendered.body)))
+    }
+
+    /// The Cabinet report in `format`, rendered from a view.
+    static func preparedReport(_ format: CabinetReport.Format, type: String) -> FigureViewCache.Prepared {
+        FigureViewCache.Prepared(key: "report " + type) { view in
+            let text = CabinetReport.render(
+                format, snapshot: view.snapshot, reconciliation: view.reconciliation, figures: view.figures, comparisons: view.comparisons,
+                generatedAt: Timestamp.now().description)
+            return .init(body: Array((format == .md ? DisplayText.escaped(text, keepingNewlines: true) : text).utf8), version: nil)
+        }
+    }
+
+    /// The Cabinet report at the head (today's quarter, HTML), worked out once the server has
+    /// started, so that the first people to ask do not wait for it.
+    func prepareDefaultReport() async {
+        _ = try? await cachedView(ReadPoint(), nil, trend: true, prepared: Self.preparedReport(.html, type: "text/html; charset=utf-8"))
     }
 
     func log(_ request: Request, _ context: ServerContext) async throws -> Response {

@@ -81,6 +81,29 @@ struct LedgerTests {
         #expect(try second.contractState("C-1").version == first.contractState("C-1").version)
     }
 
+    @Test("decision states folded from the log elsewhere are remembered, equal a replay, and a command is decided on them")
+    func rememberedStates() throws {
+        let directory = TemporaryDirectory()
+        let ledger = try setUp(directory)
+        _ = try ledger.execute([try command(register), try command(assess)], today: Self.today)
+        var states = ContractStates()
+        try ledger.store.read { reader in
+            try reader.forEachEvent { event in
+                if let reference = ContractEvent.reference(ofStream: event.streamId), let typed = try ContractEvent(type: event.eventType, payload: event.payload) {
+                    states.evolve(reference, typed, eventId: event.eventId, effectiveDate: event.event.effectiveDate, version: event.streamVersion, position: event.position)
+                }
+                return true
+            }
+        }
+        #expect(states.byContract["C-1"]?.tip.version == 2)
+        let fresh = try Ledger(store: ledger.store)
+        fresh.remember(states)
+        #expect(try fresh.contractState("C-1").state == ledger.contractState("C-1").state)
+        let weighting = #"{"command": "weighting.decide", "contract": "C-1", "actor": {"id": "a", "role": "Procurement Officer"}, "percent": "10", "basis": "policy-minimum"}"#
+        #expect(try fresh.execute([try command(weighting)], today: Self.today).recorded.count == 1)
+        #expect(try fresh.contractState("C-1").version == 3)
+    }
+
     @Test("reference data and contract state read as of an earlier position")
     func asOfPosition() throws {
         let directory = TemporaryDirectory()
