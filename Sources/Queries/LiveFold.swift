@@ -78,10 +78,7 @@ public final class LiveFold: Sendable {
 
     /// - Parameter days: days whose commitments in force to keep from the start (today's
     ///   report and its trend), folded in the same pass.
-    /// - Parameter visit: called with each contract event of the first pass, in log order: a
-    ///   server folds every contract's decision state with it (``ContractStates``), so that its
-    ///   first command on each contract replays nothing.
-    public init(store: EventStore, inForceOn days: [CalendarDate] = [], visit: (EventFacts, ContractEvent) -> Void = { _, _ in }) throws {
+    public init(store: EventStore, inForceOn days: [CalendarDate] = []) throws {
         let started = ContinuousClock.now
         var initial = State()
         for day in days.prefix(Self.inForceDays) where initial.inForce[day] == nil {
@@ -91,7 +88,6 @@ public final class LiveFold: Sendable {
         // Decoded on every core, applied in order.
         try DecodedLog.forEach(store: store, through: try store.head().position) { decoded in
             try initial.apply(decoded)
-            if case .contract(let facts, let event) = decoded { visit(facts, event) }
         }
         let elapsed = ContinuousClock.now - started
         startup = (initial.head.position, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import LedgerValues
 import Ledger
+import Projections
 import Queries
 import SocialValue
 import Logging
@@ -41,13 +42,7 @@ public final class LedgerServer: Sendable {
         // Today's report and its trend at the head need the commitments in force on these days:
         // folded in the same first pass.
         let (reportingDate, trendQuarters) = FigureView.inForceDays(at: ReadPoint(), period: nil, today: today(), trend: true)
-        // Every contract's decision state too, so that no first command on a contract replays its stream.
-        var states = ContractStates()
-        live = try LiveFold(store: ledger.store, inForceOn: [reportingDate] + trendQuarters.map(\.lastDay)) { facts, event in
-            guard let reference = ContractEvent.reference(ofStream: facts.streamId) else { return }
-            states.evolve(reference, event, eventId: facts.eventId, effectiveDate: facts.effectiveDate, version: facts.streamVersion, position: facts.position)
-        }
-        ledger.remember(states)
+        live = try LiveFold(store: ledger.store, inForceOn: [reportingDate] + trendQuarters.map(\.lastDay))
         self.settings = settings
         self.logger = logger ?? Logger(label: "svledger.server")
         self.today = today
@@ -145,10 +140,29 @@ public final class LedgerServer: Sendable {
         configuration.maximumGracefulShutdownDuration = settings.limits.drain
         configuration.maximumCancellationDuration = .seconds(5)
         let group = ServiceGroup(configuration: configuration)
-        let warm = Task(priority: .background) { await self.prepareDefaultReport() }
+        let warm = Task(priority: .background) {
+            await self.rememberDecisionStates()
+            await self.prepareDefaultReport()
+        }
         defer { warm.cancel() }
         try await group.run()
         logger.info("stopped")
+    }
+
+    /// Folds every contract's decision state once the server is up and hands them to the ledger
+    /// (``Ledger/remember(_:)``), so that no first command on a contract replays its stream. In
+    /// the background, after the first fold: starting stays one pass, and a state whose stream
+    /// has moved on meanwhile is simply not used.
+    func rememberDecisionStates() async {
+        let ledger = self.ledger
+        _ = try? await offload {
+            var states = ContractStates()
+            try DecodedLog.forEach(store: ledger.store, through: try ledger.store.head().position) { decoded in
+                guard case .contract(let facts, let event) = decoded, let reference = ContractEvent.reference(ofStream: facts.streamId) else { return }
+                states.evolve(reference, event, eventId: facts.eventId, effectiveDate: facts.effectiveDate, version: facts.streamVersion, position: facts.position)
+            }
+            ledger.remember(states)
+        }
     }
 
     // MARK: Authentication
