@@ -29,9 +29,9 @@ public final class LiveFold: Sendable {
         /// date and its trend's quarter ends), kept at the head beside the fold: a contract is
         /// folded apart only from its first pledge or refresh after the day, so each costs
         /// little to keep, and a report at the head never folds the log again.
-        var inForce: [CalendarDate: CommitmentsInForceFold] = [:]
-        /// The days in `inForce`, the one asked about longest ago first.
-        var inForceOrder: [CalendarDate] = []
+        /// In an array, the day asked about longest ago first: each event mutates them in place
+        /// through the array's subscript.
+        var inForce: [CommitmentsInForceFold] = []
 
         /// Folds one recorded event: decoded here, on the path of a commit or a catch-up.
         mutating func apply(_ event: RecordedEvent) throws {
@@ -57,7 +57,7 @@ public final class LiveFold: Sendable {
             }
             switch decoded {
             case .contract(let facts, let event):
-                for day in inForceOrder { inForce[day]!.apply(event, facts: facts, before: fold) }
+                for index in inForce.indices { inForce[index].apply(event, facts: facts, before: fold) }
                 fold.apply(event, facts: facts)
             case .other(let event):
                 if ReferenceData.streamPrefixes.contains(where: event.streamId.hasPrefix) {
@@ -81,9 +81,8 @@ public final class LiveFold: Sendable {
     public init(store: EventStore, inForceOn days: [CalendarDate] = []) throws {
         let started = ContinuousClock.now
         var initial = State()
-        for day in days.prefix(Self.inForceDays) where initial.inForce[day] == nil {
-            initial.inForce[day] = CommitmentsInForceFold(on: day)
-            initial.inForceOrder.append(day)
+        for day in days.prefix(Self.inForceDays) where !initial.inForce.contains(where: { $0.day == day }) {
+            initial.inForce.append(CommitmentsInForceFold(on: day))
         }
         // Decoded on every core, applied in order.
         try DecodedLog.forEach(store: store, through: try store.head().position) { decoded in
@@ -128,7 +127,7 @@ public final class LiveFold: Sendable {
     /// making way past ``inForceDays``.
     public func current(_ store: EventStore, inForceOn days: [CalendarDate]) throws -> (snapshot: Snapshot, inForce: [Snapshot]) {
         try caughtUp(store) { state in
-            let missing = days.filter { state.inForce[$0] == nil }
+            let missing = Set(days).filter { day in !state.inForce.contains { $0.day == day } }.sorted()
             if !missing.isEmpty {
                 // Folded up to the position held, then kept there by every event folded after.
                 var folds = missing.map(CommitmentsInForceFold.init(on:))
@@ -138,23 +137,19 @@ public final class LiveFold: Sendable {
                     for index in folds.indices { folds[index].apply(event, facts: facts, before: whole) }
                     whole.apply(event, facts: facts)
                 }
-                for fold in folds where state.inForce[fold.day] == nil {
-                    state.inForce[fold.day] = fold
-                    state.inForceOrder.append(fold.day)
-                }
+                state.inForce.append(contentsOf: folds)
             }
-            // Asked for now: the last to make way; the oldest asked about others go past the bound.
-            state.inForceOrder.removeAll { days.contains($0) }
-            state.inForceOrder.append(contentsOf: Set(days).sorted())
-            while state.inForceOrder.count > Self.inForceDays, let oldest = state.inForceOrder.first, !days.contains(oldest) {
-                state.inForceOrder.removeFirst()
-                state.inForce[oldest] = nil
-            }
+            // Asked for now: the last to make way; the others asked about longest ago go past the bound.
+            let asked = state.inForce.filter { days.contains($0.day) }
+            state.inForce.removeAll { days.contains($0.day) }
+            state.inForce.append(contentsOf: asked)
+            while state.inForce.count > Self.inForceDays, let oldest = state.inForce.first, !days.contains(oldest.day) { state.inForce.removeFirst() }
             if state.snapshot == nil {
                 state.snapshot = Snapshot(position: state.head.position, hash: state.head.hash, contracts: state.fold.sortedContracts, reference: state.reference)
             }
             let snapshot = state.snapshot!
-            return (snapshot, days.map { day in snapshot.inForce(on: day, replays: state.inForce[day]!.fold.contracts) })
+            let kept = state.inForce
+            return (snapshot, days.map { day in snapshot.inForce(on: day, replays: kept.first { $0.day == day }!.fold.contracts) })
         }
     }
 
