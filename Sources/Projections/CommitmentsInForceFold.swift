@@ -30,3 +30,19 @@ public struct CommitmentsInForceFold: Sendable {
         apart.insert(facts.streamId)
     }
 }
+
+extension CommitmentsInForceFold {
+    /// The log through `target` folded once into everything and into the commitments in force
+    /// on each of `days` (decoded on every core): the one pass a portfolio read and a server's
+    /// new day both make.
+    public static func fold(store: EventStore, through target: UInt64, days: [CalendarDate]) throws -> (whole: ContractFold, inForce: [CommitmentsInForceFold]) {
+        var whole = ContractFold()
+        var limited = days.map(CommitmentsInForceFold.init(on:))
+        try DecodedLog.forEach(store: store, through: target) { decoded in
+            guard case .contract(let facts, let event) = decoded else { return }
+            for index in limited.indices { limited[index].apply(event, facts: facts, before: whole) }
+            whole.apply(event, facts: facts)
+        }
+        return (whole, limited)
+    }
+}

@@ -49,18 +49,13 @@ public struct Snapshot: Sendable {
         }
     }
 
-    private static func folded(_ reader: LedgerReader, through target: UInt64, head: LedgerHead, only: String? = nil) throws -> Snapshot {
+    private static func folded(_ reader: LedgerReader, through target: UInt64, head: LedgerHead, only: String) throws -> Snapshot {
         let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
         let reference = try ReferenceReplay.referenceData(reader, through: target)
         var fold = ContractFold()
-        let visit: (RecordedEvent) throws -> Bool = { event in
+        try reader.forEachEvent(inStream: ContractEvent.stream(contract: only), through: target) { event in
             try fold.apply(event)
             return true
-        }
-        if let only {
-            try reader.forEachEvent(inStream: ContractEvent.stream(contract: only), through: target, visit)
-        } else {
-            try reader.forEachEvent(through: target, visit)
         }
         return Snapshot(position: target, hash: hash, contracts: fold.sortedContracts, reference: reference, only: only)
     }
@@ -139,13 +134,7 @@ public struct Snapshot: Sendable {
     /// fold and then a replay per day of what changed after it would read the log again each time.
     public static func foldedWithCommitments(store: EventStore, at position: UInt64? = nil, inForceOn days: [CalendarDate]) throws -> (snapshot: Snapshot, inForce: [Snapshot]) {
         let (target, hash, reference) = try readPoint(store: store, at: position)
-        var whole = ContractFold()
-        var limited = days.map(CommitmentsInForceFold.init(on:))
-        try DecodedLog.forEach(store: store, through: target) { decoded in
-            guard case .contract(let facts, let event) = decoded else { return }
-            for index in limited.indices { limited[index].apply(event, facts: facts, before: whole) }
-            whole.apply(event, facts: facts)
-        }
+        let (whole, limited) = try CommitmentsInForceFold.fold(store: store, through: target, days: days)
         let snapshot = Snapshot(position: target, hash: hash, contracts: whole.sortedContracts, reference: reference)
         return (snapshot, limited.map { snapshot.inForce(on: $0.day, replays: $0.fold.contracts) })
     }

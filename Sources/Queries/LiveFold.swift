@@ -130,14 +130,7 @@ public final class LiveFold: Sendable {
             let missing = Set(days).filter { day in !state.inForce.contains { $0.day == day } }.sorted()
             if !missing.isEmpty {
                 // Folded up to the position held, then kept there by every event folded after.
-                var folds = missing.map(CommitmentsInForceFold.init(on:))
-                var whole = ContractFold()
-                try DecodedLog.forEach(store: store, through: state.head.position) { decoded in
-                    guard case .contract(let facts, let event) = decoded else { return }
-                    for index in folds.indices { folds[index].apply(event, facts: facts, before: whole) }
-                    whole.apply(event, facts: facts)
-                }
-                state.inForce.append(contentsOf: folds)
+                state.inForce.append(contentsOf: try CommitmentsInForceFold.fold(store: store, through: state.head.position, days: missing).inForce)
             }
             // Asked for now: the last to make way; the others asked about longest ago go past the bound.
             let asked = state.inForce.filter { days.contains($0.day) }
