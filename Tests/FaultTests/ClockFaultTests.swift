@@ -37,7 +37,9 @@ struct ClockFaultTests {
 
         let refused = try Fault.note(ledger)
         Fault.expectFailure(refused, kind: "clock-behind-ledger", exit: 1)
-        #expect(refused.stderr.contains("2031-06-01T12:00:00"), "it names the ledger's time: \(refused.stderr)")
+        // faketime's clock runs on from the instant it is given, and a slow start on a busy machine
+        // lands the write a second or more later: match the ledger's time to the ten minutes.
+        #expect(refused.stderr.contains("2031-06-01T12:0"), "it names the ledger's time: \(refused.stderr)")
         #expect(refused.stderr.contains("docs/operations.md"), "and where the way on is written")
         #expect(Fault.bytes(ledger + "/data.mdb") == before, "nothing was written")
 
@@ -50,7 +52,7 @@ struct ClockFaultTests {
 
         let verify = try Fault.svledger(["verify", "--ledger", ledger])
         #expect(verify.status == 0)
-        #expect(verify.stdout.contains("3 events recorded more than 5 minutes ahead of this machine's clock, the first at position 1 (2031-06-01T12:00:00"),
+        #expect(verify.stdout.contains("3 events recorded more than 5 minutes ahead of this machine's clock, the first at position 1 (2031-06-01T12:0"),
                 "verify reports the times ahead: \(verify.stdout)")
         let python = try CommandRunner.pythonVerifier([ledger])
         #expect(python.status == 0 && python.stdout == verify.stdout, "the two verifiers agree: \(python.stdout) \(python.stderr)")
