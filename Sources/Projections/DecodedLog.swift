@@ -1,5 +1,6 @@
 import Dispatch
 import EventStore
+import Synchronization
 import Glibc
 import SocialValue
 
@@ -26,27 +27,97 @@ public enum DecodedLog {
     public static let width: Int = max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
     /// Calls `body` with each event from `from` through `target`, in order.
+    ///
+    /// Decoding runs ahead of `body`: while `body` applies one round of chunks, the workers
+    /// decode the next (at most ``roundsAhead`` rounds are held), so applying, which is one
+    /// thread's work, overlaps decoding instead of waiting for it. When `body` throws, the
+    /// decoding stops and this returns only after every worker has finished with `store`.
     public static func forEach(
         store: EventStore, from: UInt64 = 1, through target: UInt64, width: Int = DecodedLog.width, chunk: UInt64 = DecodedLog.chunk,
         _ body: (Decoded) throws -> Void
     ) throws {
-        var start = max(from, 1)
-        while start <= target {
-            let first = start
-            let workers = Int(min(UInt64(width), (target - first) / chunk + 1))
-            var decoded = [Result<[Decoded], any Error>](repeating: .success([]), count: workers)
-            decoded.withUnsafeMutableBufferPointer { results in
-                let results = UncheckedResults(base: results.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: workers) { index in
-                    let low = first + UInt64(index) * chunk
-                    let high = min(target, low + chunk - 1)
-                    results.set(index, Result { try decode(store: store, from: low, through: high) })
+        let first = max(from, 1)
+        guard first <= target else { return }
+        let rounds = Rounds(capacity: roundsAhead)
+        let producer = DispatchGroup()
+        DispatchQueue.global().async(group: producer) {
+            var start = first
+            while start <= target, rounds.waitForRoom() {
+                let round = start
+                let workers = Int(min(UInt64(width), (target - round) / chunk + 1))
+                var decoded = [Result<[Decoded], any Error>](repeating: .success([]), count: workers)
+                decoded.withUnsafeMutableBufferPointer { results in
+                    let results = UncheckedResults(base: results.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: workers) { index in
+                        let low = round + UInt64(index) * chunk
+                        let high = min(target, low + chunk - 1)
+                        results.set(index, Result { try decode(store: store, from: low, through: high) })
+                    }
                 }
+                rounds.put(decoded)
+                start = round + UInt64(workers) * chunk
             }
-            for result in decoded {
+            rounds.finish()
+        }
+        defer {
+            rounds.stop()
+            producer.wait()
+        }
+        while let round = rounds.take() {
+            for result in round {
                 for event in try result.get() { try body(event) }
             }
-            start = first + UInt64(workers) * chunk
+        }
+    }
+
+    /// Rounds decoded and not yet applied, at most: two keeps a round ready while one is
+    /// decoded, so neither side waits for long, and bounds the memory held.
+    static let roundsAhead = 2
+
+    /// The rounds handed from the decoding thread to the applying one, in order, with room for
+    /// `capacity`: a small blocking queue (`room` counts free places, `ready` rounds to take).
+    private final class Rounds: Sendable {
+        private struct State {
+            var queue: [[Result<[Decoded], any Error>]] = []
+            var stopped = false
+        }
+        private let state = Mutex(State())
+        private let room = DispatchSemaphore(value: 0)
+        private let ready = DispatchSemaphore(value: 0)
+
+        init(capacity: Int) {
+            // Made at zero and signalled up: libdispatch traps when a semaphore is freed below
+            // the value it was made with, which `room` is whenever a round is still held.
+            for _ in 0..<capacity { room.signal() }
+        }
+
+        /// Waits for a free place; false once the applying side has stopped.
+        func waitForRoom() -> Bool {
+            room.wait()
+            return state.withLock { !$0.stopped }
+        }
+
+        func put(_ round: [Result<[Decoded], any Error>]) {
+            state.withLock { $0.queue.append(round) }
+            ready.signal()
+        }
+
+        /// No more rounds will come: the next `take` after the last round answers nil.
+        func finish() { ready.signal() }
+
+        /// The next round, or nil when every round was taken.
+        func take() -> [Result<[Decoded], any Error>]? {
+            ready.wait()
+            let next = state.withLock { $0.queue.isEmpty ? nil : $0.queue.removeFirst() }
+            if next != nil { room.signal() }
+            return next
+        }
+
+        /// The applying side is done (finished, or it threw): a decoder waiting for room, or
+        /// about to, wakes and ends.
+        func stop() {
+            state.withLock { $0.stopped = true }
+            room.signal()
         }
     }
 

@@ -18,15 +18,22 @@ public struct IncompleteReturn: Sendable, Equatable {
     static func find(in projection: ContractProjection, reportingDate: CalendarDate) -> [IncompleteReturn] {
         guard projection.pledgedOn != nil else { return [] }
         let stop = min(projection.endDate, projection.closedOn ?? projection.endDate)
-        let delivered = Set(projection.deliveries.map { "\($0.quarter) \($0.measure)" })
+        // Keyed by value, not by "2025-26-Q1 NT1" text: formatting a quarter per figure was most
+        // of this function's time in a portfolio reconciliation.
+        let delivered = Set(projection.deliveries.map { QuarterMeasure(quarter: $0.quarter, measure: $0.measure) })
         var found: [IncompleteReturn] = []
         for quarter in projection.returnedQuarters.sorted() where quarter.lastDay < reportingDate && quarter.firstDay <= stop {
             let missing = projection.lines.filter { line in
-                committed(line, in: quarter, changedOn: projection.commitmentsChangedOn) && !delivered.contains("\(quarter) \(line.measure)")
+                committed(line, in: quarter, changedOn: projection.commitmentsChangedOn) && !delivered.contains(QuarterMeasure(quarter: quarter, measure: line.measure))
             }
             if !missing.isEmpty { found.append(IncompleteReturn(quarter: quarter, measures: missing.map(\.measure))) }
         }
         return found
+    }
+
+    private struct QuarterMeasure: Hashable {
+        let quarter: FinancialQuarter
+        let measure: String
     }
 
     static func committed(_ line: ContractProjection.CommitmentLine, in quarter: FinancialQuarter, changedOn: CalendarDate?) -> Bool {

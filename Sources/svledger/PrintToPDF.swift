@@ -28,7 +28,7 @@ enum PrintToPDF {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let page = folder + "/report.html", printed = folder + "/report.pdf"
-        try html.write(toFile: page, atomically: true, encoding: .utf8)
+        try html.write(toFile: page, atomically: false, encoding: .utf8)  // a private folder: nothing else reads it part-written
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
         process.arguments = [

@@ -127,4 +127,30 @@ struct DecodedLogTests {
         }
         #expect(parallel.sortedContracts == sequential.sortedContracts)
     }
+
+    struct Stop: Error {}
+
+    @Test("a body that throws part-way stops the decoding ahead of it: the error comes back, no event after it is handed on, and a new read follows", arguments: [UInt64(1), 40, 700])
+    func stopsWhenTheBodyThrows(at stop: UInt64) throws {
+        let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
+        try SyntheticPortfolio.populate(ledger, events: 1_000, eventsPerContract: 40)
+        let head = try ledger.store.head().position
+        var seen: [UInt64] = []
+        #expect(throws: Stop.self) {
+            try DecodedLog.forEach(store: ledger.store, through: head, width: 2, chunk: 16) { decoded in
+                let position = switch decoded {
+                case .contract(let facts, _): facts.position
+                case .other(let event): event.position
+                }
+                seen.append(position)
+                if position == stop { throw Stop() }
+            }
+        }
+        #expect(seen == Array(1...stop))
+        // Every worker has let go of its read transaction: the ledger still writes and reads whole.
+        _ = try SyntheticPortfolio.populate(ledger, events: 10, eventsPerContract: 5, firstContract: 900)
+        var count: UInt64 = 0
+        try DecodedLog.forEach(store: ledger.store, through: try ledger.store.head().position) { _ in count += 1 }
+        #expect(count == (try ledger.store.head().position))
+    }
 }
