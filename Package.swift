@@ -44,6 +44,8 @@ let package = Package(
         // The server. Hummingbird without its default traits (swift-configuration, full
         // Foundation), which svledger does not use and would only lengthen the build.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Sessions for the web app (SessionMiddleware) and bcrypt for its passwords.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
@@ -69,6 +71,18 @@ let package = Package(
         // Who may act: roles, grants and tokens as events in the ledger's `access` stream,
         // folded and decided like the domain. Pure: reaches no storage.
         .target(name: "Access", dependencies: ["LedgerValues"]),
+        // The secrets that let people sign in to the web app (invitations, bcrypt password
+        // hashes, sessions), in an LMDB environment of their own beside the ledger, never in
+        // the chained log.
+        .target(
+            name: "Credentials",
+            dependencies: [
+                "LedgerValues", "LMDB", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            // The most common passwords, refused (tools/common_passwords.py writes the list).
+            resources: [.copy("Resources")]
+        ),
         // Read models folded from the log, held in memory, never stored.
         .target(name: "Projections", dependencies: ["LedgerValues", "EventStore", "SocialValue"]),
         // The application layer: read state, decide, append all or none. (LMDB only to drop
@@ -90,8 +104,9 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "Queries", "Access",
+                "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "Queries", "Access", "Credentials",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -118,7 +133,7 @@ let package = Package(
             name: "svledger",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
-                "Queries", "OpenContracting",
+                "Queries", "OpenContracting", "Credentials",
                 .target(name: "Server", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -130,6 +145,7 @@ let package = Package(
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LedgerValues", "LMDB", "TestSupport"]),
         .testTarget(name: "SocialValueTests", dependencies: ["SocialValue", "LedgerValues"]),
         .testTarget(name: "AccessTests", dependencies: ["Access", "LedgerValues"]),
+        .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "LedgerValues", "TestSupport"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Ledger", "Queries", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SocialValue", "EventStore", "LedgerValues", "TestSupport"]),
         .testTarget(

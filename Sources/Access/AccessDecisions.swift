@@ -7,6 +7,10 @@ public enum AccessCommand: Sendable, Equatable {
     /// `sha256` is of a token the caller generated (at least 256 random bits) and shows once.
     case issueToken(tokenId: String, account: String, role: Role, sha256: String, expiresOn: CalendarDate?)
     case revokeToken(tokenId: String)
+    /// Records that `account`, which holds a role, was sent a link to choose a password.
+    case invite(account: String, expiresOn: CalendarDate)
+    /// Records that `account` chose a password; the account itself is the actor.
+    case setPassword(account: String)
 }
 
 extension AccessState {
@@ -16,6 +20,11 @@ extension AccessState {
     /// ledger has no administrator, whoever can write its file (the command line on the
     /// server's machine) may grant the administrator role, and the grant records who did.
     public func decide(_ command: AccessCommand, actor: String, today: CalendarDate) throws(AccessError) -> AccessEvent {
+        if case .setPassword(let account) = command {
+            guard actor == account else { throw AccessError(.notAnAdministrator, "only \(account) chooses its own password") }
+            guard !grants(of: account).isEmpty else { throw AccessError(.notGranted, "\(account) holds no role") }
+            return .passwordSet(account: account)
+        }
         let bootstrap: Bool = if case .grant(_, .administrator, _) = command, !hasAdministrator { true } else { false }
         if !bootstrap, grant(of: actor, .administrator) == nil {
             throw AccessError(.notAnAdministrator, "\(actor) is not an administrator of this ledger, and only an administrator manages access")
@@ -49,6 +58,14 @@ extension AccessState {
             // A token that ended with its grant may still be revoked by name, for the record.
             if token.revocation == .token { throw AccessError(.tokenRevoked, "token \(tokenId) is already revoked") }
             return .tokenRevoked(tokenId: tokenId)
+        case .invite(let account, let expiresOn):
+            guard !grants(of: account).isEmpty else {
+                throw AccessError(.notGranted, "\(account) holds no role: grant one first (svledger access grant), then invite")
+            }
+            if expiresOn < today { throw AccessError(.invalidInput, "an invitation expiring on \(expiresOn) would never work: that day has passed") }
+            return .invited(account: account, expiresOn: expiresOn)
+        case .setPassword:
+            preconditionFailure("decided above")
         }
     }
 }

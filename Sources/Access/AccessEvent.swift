@@ -12,6 +12,12 @@ public enum AccessEvent: Sendable, Equatable {
     /// token itself is shown once, to the one who asked for it.
     case tokenIssued(tokenId: String, account: String, role: Role, sha256: String, expiresOn: CalendarDate?)
     case tokenRevoked(tokenId: String)
+    /// `account` was sent a one-time link to choose its password, open until `expiresOn`. The
+    /// link's secret is never recorded: it is kept, hashed, with the credentials.
+    case invited(account: String, expiresOn: CalendarDate)
+    /// `account` chose a new password (the event's actor is the account itself). The password
+    /// and its hash are never recorded.
+    case passwordSet(account: String)
 
     public static let stream = "access"
 
@@ -21,6 +27,8 @@ public enum AccessEvent: Sendable, Equatable {
         case .revoked: "AccessRevoked"
         case .tokenIssued: "AccessTokenIssued"
         case .tokenRevoked: "AccessTokenRevoked"
+        case .invited: "AccessInvited"
+        case .passwordSet: "AccessPasswordSet"
         }
     }
 
@@ -37,6 +45,10 @@ public enum AccessEvent: Sendable, Equatable {
             ]
         case .tokenRevoked(let tokenId):
             ["tokenId": .string(tokenId)]
+        case .invited(let account, let expiresOn):
+            ["account": .string(account), "expiresOn": .string(expiresOn.description)]
+        case .passwordSet(let account):
+            ["account": .string(account)]
         }
     }
 
@@ -63,6 +75,11 @@ public enum AccessEvent: Sendable, Equatable {
             self = .tokenIssued(tokenId: try string("tokenId"), account: try string("account"), role: try role(), sha256: try string("sha256"), expiresOn: expires)
         case "AccessTokenRevoked":
             self = .tokenRevoked(tokenId: try string("tokenId"))
+        case "AccessInvited":
+            guard let expires = CalendarDate(try string("expiresOn")) else { throw AccessError(.invalidInput, "\(type) has no expiresOn date") }
+            self = .invited(account: try string("account"), expiresOn: expires)
+        case "AccessPasswordSet":
+            self = .passwordSet(account: try string("account"))
         default:
             return nil
         }

@@ -68,6 +68,15 @@ public struct AccessState: Sendable, Equatable {
     public private(set) var grants: [Grant] = []
     public private(set) var tokens: [String: Token] = [:]
     private var tokenBySHA256: [String: String] = [:]
+    /// When each account was last invited to choose a password, and last chose one.
+    public private(set) var signIns: [String: SignInFacts] = [:]
+
+    /// What the log says of an account's password (never the password).
+    public struct SignInFacts: Sendable, Equatable {
+        public var invitedAt: Timestamp?
+        public var invitedBy: String?
+        public var passwordSetAt: Timestamp?
+    }
 
     public init() {}
 
@@ -76,6 +85,9 @@ public struct AccessState: Sendable, Equatable {
     public func grant(of account: String, _ role: Role) -> Grant? { grants.first { $0.account == account && $0.role == role } }
 
     public func holders(of role: Role) -> [Grant] { grants.filter { $0.role == role } }
+
+    /// The roles `account` holds, in the order granted.
+    public func grants(of account: String) -> [Grant] { grants.filter { $0.account == account } }
 
     /// Folds one event of the `access` stream, with its envelope's actor and time.
     public mutating func evolve(_ event: AccessEvent, actor: String, at time: Timestamp) {
@@ -92,6 +104,11 @@ public struct AccessState: Sendable, Equatable {
             tokenBySHA256[sha256] = tokenId
         case .tokenRevoked(let tokenId):
             tokens[tokenId]?.revocation = .token
+        case .invited(let account, _):
+            signIns[account, default: SignInFacts()].invitedAt = time
+            signIns[account, default: SignInFacts()].invitedBy = actor
+        case .passwordSet(let account):
+            signIns[account, default: SignInFacts()].passwordSetAt = time
         }
     }
 

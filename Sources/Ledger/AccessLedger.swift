@@ -57,29 +57,11 @@ public enum AccessToken {
     /// A new token, `svl_` and 43 base64url characters of 32 bytes from the system's
     /// cryptographically secure generator, and a short public id to name it by.
     public static func generate() -> (token: String, tokenId: String) {
-        var generator = SystemRandomNumberGenerator()
-        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let id = (0..<6).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return ("svl_" + base64url(secret), "tok-" + Bytes.hex(id))
+        ("svl_" + Bytes.base64url(Bytes.random(32)), "tok-" + Bytes.hex(Bytes.random(6)))
     }
 
     /// The lowercase hex SHA-256 of a token's UTF-8 bytes: what the ledger records and looks up.
     public static func sha256(_ token: String) -> String { Bytes.hex(Array(SHA256.hash(data: Array(token.utf8)))) }
-
-    private static func base64url(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-        var text = ""
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            var value = 0
-            for byte in chunk { value = value << 8 | Int(byte) }
-            value <<= 8 * (3 - chunk.count)
-            for position in 0..<(chunk.count + 1) { text.append(alphabet[(value >> (18 - 6 * position)) & 63]) }
-            index += 3
-        }
-        return text
-    }
 }
 
 /// The folded access stream, remembered with the tip it was folded through.

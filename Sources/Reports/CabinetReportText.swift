@@ -194,3 +194,13 @@ struct ASCIISet: Sendable {
         byte < 64 ? low & (1 << byte) != 0 : byte < 128 && high & (1 << (byte - 64)) != 0
     }
 }
+
+extension CalendarDate {
+    /// "5 December 2025": a date as people in a council read it, in every front end.
+    public var longForm: String { CabinetReportText.longDate(self) }
+}
+
+extension PerformanceRating {
+    /// "Requires improvement": the rating as a label starts.
+    public var label: String { CabinetReportText.ratingLabel(self) }
+}

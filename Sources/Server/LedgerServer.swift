@@ -1,5 +1,7 @@
 import Access
+import Credentials
 import Hummingbird
+import HummingbirdAuth
 import HummingbirdCore
 import HummingbirdTLS
 import LedgerValues
@@ -33,6 +35,9 @@ public final class LedgerServer: Sendable {
     /// what another process wrote): every read at the head starts from it.
     public let live: LiveFold
     let reads: ReadLimiter
+    /// The web app's sign-in secrets (``CredentialStore``), beside the ledger; `nil` when they
+    /// cannot be opened (a read-only copy), and then the web app's sign-in says so.
+    let credentials: CredentialStore?
     /// Today's date (UTC), for token expiry and commands' default effective date; tests set it.
     let today: @Sendable () -> CalendarDate
 
@@ -46,6 +51,12 @@ public final class LedgerServer: Sendable {
         self.settings = settings
         self.logger = logger ?? Logger(label: "svledger.server")
         self.today = today
+        do {
+            credentials = try CredentialStore(ledgerPath: ledger.store.environment.path)
+        } catch {
+            credentials = nil
+            self.logger.warning("the web app's sign-in is not available: \(error)")
+        }
         idempotency = IdempotencyStore(limit: settings.rememberedKeys)
         reads = ReadLimiter(concurrent: settings.limits.concurrentReads, queued: settings.limits.queuedReads)
         committer = GroupCommitter(maxGroup: settings.groupCommit ? GroupCommitter.largestGroup : 1)
@@ -58,12 +69,13 @@ public final class LedgerServer: Sendable {
 
     /// Every controller's routes: reads, commands, transfers and access.
     func controllers() -> [RouteTable] {
-        let reads = RouteTable(), commands = RouteTable(), transfers = RouteTable(), access = RouteTable()
+        let reads = RouteTable(), commands = RouteTable(), transfers = RouteTable(), access = RouteTable(), web = RouteTable()
         addReadRoutes(reads)
         addCommandRoutes(commands)
         addTransferRoutes(transfers)
         addAccessRoutes(access)
-        return [reads, commands, transfers, access]
+        addWebRoutes(web)
+        return [reads, commands, transfers, access, web]
     }
 
     /// The responder every request goes through, in Hummingbird's shape: a router whose
@@ -79,6 +91,14 @@ public final class LedgerServer: Sendable {
         let table = controllers.flatMap(\.routes)
         router.add(middleware: ObservedRequests(server: self, routes: table))
         router.add(middleware: RouteRules(routes: table))
+        if let credentials {
+            // The web app's session: HttpOnly, SameSite=Strict, Secure over TLS; the id is stored
+            // hashed, and ends after 30 idle minutes (``WebSession``).
+            let cookie = SessionCookieParameters(name: WebSession.cookie, path: "/", secure: settings.tls != nil, sameSite: .strict)
+            router.add(middleware: SessionMiddleware(
+                storage: CredentialSessionDriver(credentials: credentials),
+                configuration: SessionMiddlewareConfiguration(sessionCookieParameters: cookie, keyPrefix: "", defaultSessionExpiration: WebSession.idle)))
+        }
         for controller in controllers { router.addRoutes(controller.collection(gatedBy: self)) }
         return router.buildResponder()
     }

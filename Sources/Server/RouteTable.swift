@@ -7,6 +7,12 @@ import HTTPTypes
 enum RouteAccess: Sendable, Equatable {
     case open
     case operation(Operation)
+    /// A page of the web app open to anyone (signing in, an invitation): its forms must come
+    /// from our own pages (``WebGate``).
+    case openPage
+    /// A page for someone signed in, in a role the operation allows (`nil`: any role); its
+    /// forms carry the session's form token (``WebGate``).
+    case page(Operation?)
 }
 
 /// A route as the server knows it: its template (the metrics label), its methods, each with
@@ -71,7 +77,11 @@ final class RouteTable {
     func collection(gatedBy server: LedgerServer) -> RouteCollection<ServerContext> {
         let collection = RouteCollection(context: ServerContext.self)
         for endpoint in endpoints {
-            let group = collection.group().add(middleware: AccessGate(access: endpoint.access, server: server))
+            let group = collection.group()
+            switch endpoint.access {
+            case .open, .operation: group.add(middleware: AccessGate(access: endpoint.access, server: server))
+            case .openPage, .page: group.add(middleware: WebGate(access: endpoint.access, server: server))
+            }
             if endpoint.heavy { group.add(middleware: ReadTurn(limiter: server.reads)) }
             let handler = endpoint.handler
             group.on(endpoint.path, method: endpoint.method) { request, context in try await handler(request, context) }

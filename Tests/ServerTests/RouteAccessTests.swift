@@ -11,17 +11,23 @@ struct RouteAccessTests {
     @Test("every method of every route declares its access: three open routes, every operation on a route")
     func declared() throws {
         let fixture = try ServerFixture()
-        var open: [String] = [], operations: Set<Operation> = []
+        var open: [String] = [], openPages: [String] = [], operations: Set<Operation> = []
         for route in fixture.server.controllers().flatMap(\.routes) {
             #expect(Set(route.access.keys) == Set(route.methods), "\(route.template): a method without its access")
             for (method, access) in route.access {
                 switch access {
                 case .open: open.append("\(method.rawValue) \(route.template)")
                 case .operation(let operation): operations.insert(operation)
+                case .openPage: openPages.append("\(method.rawValue) \(route.template)")
+                case .page(let operation): if let operation { operations.insert(operation) }
                 }
             }
         }
         #expect(open.sorted() == ["GET /healthz", "GET /metrics", "GET /openapi.json"], "only these answer without a token")
+        #expect(
+            openPages.sorted() == [
+                "GET /", "GET /app/invitations/{secret}", "GET /app/sign-in", "GET /app/style.css", "POST /app/invitations/{secret}", "POST /app/sign-in",
+            ], "only these pages answer without a session")
         #expect(operations == Set(Operation.allCases), "an operation no route declares: \(Set(Operation.allCases).subtracting(operations))")
     }
 

@@ -1,5 +1,6 @@
 import Access
 import ArgumentParser
+import Credentials
 import LedgerValues
 import Queries
 import Ledger
@@ -23,10 +24,14 @@ extension Root {
                   svledger access token revoke tok-1a2b3c4d5e6f --actor ada
                   svledger access revoke sam --role supplier --actor ada
 
+                People sign in to the web app (svledger serve, /app/) with a password they choose
+                through a one-time link:
+                  svledger access invite sam --actor ada --url https://svledger.example.gov.uk
+
                 Roles: \(Role.allCases.map(\.token).joined(separator: ", ")).
                 A token is 256 random bits, shown once; the ledger keeps only its SHA-256.
                 """,
-            subcommands: [Grant.self, Revoke.self, Token.self, List.self])
+            subcommands: [Grant.self, Revoke.self, Invite.self, Token.self, List.self])
 
         /// `--actor` and `--reason`: the administrator acting, and why.
         struct Administrator: ParsableArguments {
@@ -78,6 +83,41 @@ extension Root {
                 let (_, outcome) = try AccessGroup.execute(.revoke(account: account, role: try AccessGroup.role(role)), administrator, ledger: ledger)
                 Terminal.print("revoked \(try AccessGroup.role(role).rawValue) from \(account) at position \(outcome.head.position)")
                 Terminal.print(outcome.head)
+            }
+        }
+
+        struct Invite: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Send an account a one-time link to choose its password for the web app; it is shown once.",
+                discussion: """
+                    The account must hold a role (svledger access grant). The link works once, until the
+                    end of the last day (UTC); inviting again replaces an open link. The ledger records
+                    that the account was invited, by whom and until when; the link's secret is kept,
+                    hashed, only with the sign-in credentials (the ledger's folder, credentials/).
+                    """)
+            @OptionGroup var ledger: LedgerOptions
+            @Argument(help: "The account.") var account: String
+            @Option(help: ArgumentHelp("Days the link works for, 1 to 30.", valueName: "days")) var days = 7
+            @Option(help: ArgumentHelp("Where people reach the server (as they type it in a browser).", valueName: "url"))
+            var url = "http://127.0.0.1:8080"
+            @OptionGroup var administrator: Administrator
+
+            func validate() throws {
+                guard (1...30).contains(days) else { throw ValidationError("--days must be 1 to 30, got \(days)") }
+                guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                    throw ValidationError("--url must start with http:// or https://, got \(DisplayText.quoted(url))")
+                }
+            }
+
+            func run() throws {
+                let now = Timestamp.now()
+                let lastDay = now.date.adding(days: days)
+                let (_, outcome) = try AccessGroup.execute(.invite(account: account, expiresOn: lastDay), administrator, ledger: ledger)
+                let credentials = try CredentialStore(ledgerPath: ledger.path)
+                let secret = try credentials.invite(account: account, expiresAt: Timestamp.endOf(lastDay))
+                Terminal.print("invited \(account) until the end of \(lastDay), recorded at position \(outcome.head.position)")
+                Terminal.print("send this link to \(account) yourself; it is shown only now and works once:")
+                Terminal.print((url.hasSuffix("/") ? String(url.dropLast()) : url) + "/app/invitations/" + secret)
             }
         }
 

@@ -1,0 +1,86 @@
+import Access
+
+/// The frame of every page of the web app: the header with who is signed in, the main
+/// content, and one style sheet of our own (no script, nothing from elsewhere). Plain HTML that
+/// works without script, in British English, following the GOV.UK Design System's patterns
+/// that council staff already know: labels above fields, an error summary that links to each
+/// field in error, a visible focus.
+enum WebPage {
+    /// A whole page. `signedIn` names the person and role in the header, with the sign-out
+    /// button (a form, so that it carries the session's form token).
+    static func render(title: String, signedIn: WebSession? = nil, main: HTML) -> HTML {
+        let header: HTML
+        if let session = signedIn {
+            header = """
+                <div class="account"><span>Signed in as <strong>\(session.account)</strong>, \(session.role.rawValue)</span>
+                <form method="post" action="/app/sign-out">\(formToken(session))<button type="submit" class="link-button">Sign out</button></form></div>
+                """
+        } else {
+            header = .empty
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="en-GB">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(title) – svledger</title>
+            <link rel="stylesheet" href="/app/style.css">
+            </head>
+            <body>
+            <a class="skip-link" href="#main">Skip to main content</a>
+            <header class="site-header"><div class="width"><a class="service" href="/app/">svledger: social value</a>\(header)</div></header>
+            <main id="main" class="width" tabindex="-1">
+            \(main)
+            </main>
+            <footer class="site-footer"><div class="width">Every figure here is worked out from the council's tamper-evident ledger.</div></footer>
+            </body>
+            </html>
+            """
+    }
+
+    /// The hidden field every form of a session carries (the synchronizer token).
+    static func formToken(_ session: WebSession) -> HTML {
+        "<input type=\"hidden\" name=\"formToken\" value=\"\(session.formToken)\">"
+    }
+
+    /// A field in error: its name (the input's id) and what to do about it.
+    struct FieldError: Sendable, Equatable {
+        let field: String
+        let message: String
+    }
+
+    /// The error summary at the top of a form: a heading, then each error linking to its field.
+    static func errorSummary(_ errors: [FieldError]) -> HTML {
+        guard !errors.isEmpty else { return .empty }
+        let items = errors.map { error -> HTML in "<li><a href=\"#\(error.field)\">\(error.message)</a></li>" }
+        return """
+            <div class="error-summary" role="alert" tabindex="-1">
+            <h2>There is a problem</h2>
+            <ul>\(items)</ul>
+            </div>
+            """
+    }
+
+    /// A labelled input, with its error message above it when it has one.
+    static func field(
+        _ name: String, label: String, type: String = "text", value: String = "", hint: String? = nil, autocomplete: String? = nil,
+        errors: [FieldError]
+    ) -> HTML {
+        let error = errors.first { $0.field == name }
+        let hintHTML: HTML = hint.map { "<p class=\"hint\" id=\"\(name)-hint\">\($0)</p>" } ?? .empty
+        let errorHTML: HTML = error.map { "<p class=\"field-error\" id=\"\(name)-error\"><span class=\"visually-hidden\">Error:</span> \($0.message)</p>" } ?? .empty
+        var described: [String] = []
+        if hint != nil { described.append(name + "-hint") }
+        if error != nil { described.append(name + "-error") }
+        let describedBy: HTML = described.isEmpty ? .empty : " aria-describedby=\"\(described.joined(separator: " "))\""
+        let invalid: HTML = error == nil ? .empty : " aria-invalid=\"true\""
+        let complete: HTML = autocomplete.map { " autocomplete=\"\($0)\"" } ?? .empty
+        return """
+            <div class="field\(error == nil ? "" : " field-has-error")">
+            <label for="\(name)">\(label)</label>
+            \(hintHTML)\(errorHTML)<input id="\(name)" name="\(name)" type="\(type)" value="\(value)"\(describedBy)\(invalid)\(complete)>
+            </div>
+            """
+    }
+}
