@@ -51,6 +51,9 @@ public final class CredentialStore: Sendable {
         public let account: String
         public let expiresAt: Timestamp
 
+        /// The last day it works (it stops at the end of it).
+        public var lastDay: CalendarDate { Timestamp(millisecondsSinceEpoch: expiresAt.millisecondsSinceEpoch - 1).date }
+
         public init(account: String, expiresAt: Timestamp) {
             self.account = account
             self.expiresAt = expiresAt

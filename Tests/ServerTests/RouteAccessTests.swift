@@ -26,7 +26,7 @@ struct RouteAccessTests {
         #expect(open.sorted() == ["GET /healthz", "GET /metrics", "GET /openapi.json"], "only these answer without a token")
         #expect(
             openPages.sorted() == [
-                "GET /", "GET /app/invitations/{secret}", "GET /app/sign-in", "GET /app/style.css", "POST /app/invitations/{secret}", "POST /app/sign-in",
+                "GET /", "GET /app/invitations/{secret}", "GET /app/sign-in", "GET /app/style.css", "GET /favicon.ico", "POST /app/invitations/{secret}", "POST /app/sign-in",
             ], "only these pages answer without a session")
         #expect(operations == Set(Operation.allCases), "an operation no route declares: \(Set(Operation.allCases).subtracting(operations))")
     }

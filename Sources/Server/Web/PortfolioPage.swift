@@ -36,7 +36,7 @@ extension LedgerServer {
                 """
         }
         let table: HTML = rows.isEmpty
-            ? "<p>No contracts match. <a href=\"/app/\">Show every contract</a>.</p>"
+            ? "<p>No contracts match. <a href=\"/app\">Show every contract</a>.</p>"
             : """
                 <table class="portfolio">
                 <caption class="visually-hidden">Contracts, page \(page) of \(pages)</caption>
@@ -56,8 +56,8 @@ extension LedgerServer {
 
     static func pagination(page: Int, pages: Int, filter: PortfolioFilter) -> HTML {
         guard pages > 1 else { return .empty }
-        let previous: HTML = page > 1 ? "<a rel=\"prev\" href=\"/app/?\(filter.query(page: page - 1))\">Previous page</a>" : .empty
-        let next: HTML = page < pages ? "<a rel=\"next\" href=\"/app/?\(filter.query(page: page + 1))\">Next page</a>" : .empty
+        let previous: HTML = page > 1 ? "<a rel=\"prev\" href=\"/app?\(filter.query(page: page - 1))\">Previous page</a>" : .empty
+        let next: HTML = page < pages ? "<a rel=\"next\" href=\"/app?\(filter.query(page: page + 1))\">Next page</a>" : .empty
         return "<nav class=\"pagination\" aria-label=\"Pages\">\(previous)<span>Page \(page) of \(pages)</span>\(next)</nav>"
     }
 }
@@ -101,7 +101,7 @@ struct PortfolioFilter: Sendable {
             <select id="supplier" name="supplier">\(options(suppliers, selected: supplier, label: { $0 }, value: { $0 }))</select></div>
             """
         return """
-            <form method="get" action="/app/" class="filters">
+            <form method="get" action="/app" class="filters">
             <div class="field inline"><label for="rating">Rating</label>
             <select id="rating" name="rating">\(options(PerformanceRating.allCases, selected: rating, label: { $0.label }, value: { $0.rawValue }))</select></div>
             <div class="field inline"><label for="stage">Stage</label>

@@ -61,7 +61,7 @@ struct WebGate: RouterMiddleware {
         if let operation, !Authorization.allows(operation, session.role) {
             return WebResponse.page(status: .forbidden, title: "You cannot see this page", session: session, main: """
                 <h1>You cannot see this page</h1>
-                <p>The role \(session.role.rawValue) does not give access to it. <a href="/app/">Go to your contracts</a>.</p>
+                <p>The role \(session.role.rawValue) does not give access to it. <a href="/app">Go to your contracts</a>.</p>
                 """)
         }
         // Push the idle timeout back, at most once a minute (each push writes the session).

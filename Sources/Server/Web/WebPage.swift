@@ -29,7 +29,7 @@ enum WebPage {
             </head>
             <body>
             <a class="skip-link" href="#main">Skip to main content</a>
-            <header class="site-header"><div class="width"><a class="service" href="/app/">svledger: social value</a>\(header)</div></header>
+            <header class="site-header"><div class="width"><a class="service" href="/app">svledger: social value</a>\(header)</div></header>
             <main id="main" class="width" tabindex="-1">
             \(main)
             </main>

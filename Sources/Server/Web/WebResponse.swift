@@ -33,7 +33,7 @@ enum WebResponse {
         page(status: .forbidden, title: "Nothing was done", main: """
             <h1>Nothing was done</h1>
             <p>\(reason)</p>
-            <p><a href="/app/">Go to the start</a></p>
+            <p><a href="/app">Go to the start</a></p>
             """)
     }
 
@@ -42,7 +42,7 @@ enum WebResponse {
         page(status: .notFound, title: "Page not found", session: session, main: """
             <h1>Page not found</h1>
             <p>If you typed the address, check it is correct. If you followed a link, the contract may not be one you can see.</p>
-            <p><a href="/app/">Go to your contracts</a></p>
+            <p><a href="/app">Go to your contracts</a></p>
             """)
     }
 }

@@ -14,23 +14,25 @@ import SocialValue
 /// ``WebGate`` in front of it checks the session, the role and the form token first.
 extension LedgerServer {
     func addWebRoutes(_ routes: RouteTable) {
-        routes.add(.get, "/", access: .openPage, produces: ["text/html"]) { _, _ in WebResponse.redirect("/app/") }
+        routes.add(.get, "/", access: .openPage, produces: ["text/html"]) { _, _ in WebResponse.redirect("/app") }
         routes.add(.get, "/app/style.css", access: .openPage, produces: ["text/css"]) { _, _ in WebStyle.response }
+        // Browsers ask for an icon on every page: none, rather than a 404 in the log each time.
+        routes.add(.get, "/favicon.ico", access: .openPage, produces: ["image/x-icon"]) { _, _ in Response(status: .noContent) }
         routes.add(.get, "/app/sign-in", access: .openPage, produces: ["text/html"]) { request, context in self.signInPage(request, context) }
         routes.add(.post, "/app/sign-in", access: .openPage, produces: ["text/html"]) { request, context in try await self.signIn(request, context) }
         routes.add(.get, "/app/invitations/{secret}", access: .openPage, produces: ["text/html"]) { _, context in try await self.invitationPage(context) }
         routes.add(.post, "/app/invitations/{secret}", access: .openPage, produces: ["text/html"]) { _, context in try await self.acceptInvitation(context) }
         routes.add(.post, "/app/sign-out", access: .page(nil), produces: ["text/html"]) { _, context in self.signOut(context) }
-        routes.add(.get, "/app/", access: .page(.listContracts), produces: ["text/html"]) { request, context in try await self.portfolioPage(request, context) }
+        routes.add(.get, "/app", access: .page(.listContracts), produces: ["text/html"]) { request, context in try await self.portfolioPage(request, context) }
     }
 
     // MARK: Signing in
 
     func signInPage(_ request: Request, _ context: ServerContext, account: String = "", errors: [WebPage.FieldError] = [], status: HTTPResponse.Status = .ok) -> Response {
-        if context.sessions.session != nil, errors.isEmpty { return WebResponse.redirect("/app/") }
+        if context.sessions.session != nil, errors.isEmpty { return WebResponse.redirect("/app") }
         let query = request.uri.queryParameters
         let notice: HTML = query["notice"].map { "<div class=\"notice\" role=\"status\"><p>\(String($0))</p></div>" } ?? .empty
-        let next = Self.localPath(query["next"].map(String.init)) ?? "/app/"
+        let next = Self.localPath(query["next"].map(String.init)) ?? "/app"
         return WebResponse.page(status: status, title: errors.isEmpty ? "Sign in" : "Error: Sign in", main: """
             \(WebPage.errorSummary(errors))\(notice)
             <h1>Sign in</h1>
@@ -67,7 +69,7 @@ extension LedgerServer {
                         formToken: Bytes.base64url(Bytes.random(32)), startedAt: now.millisecondsSinceEpoch, seenAt: now.millisecondsSinceEpoch),
                     expiresIn: WebSession.idle)
                 logger.notice("signed in", metadata: ["account": .string(account), "role": .string(grant.role.rawValue)])
-                return WebResponse.redirect(Self.localPath(request.uri.queryParameters["next"].map(String.init)) ?? "/app/")
+                return WebResponse.redirect(Self.localPath(request.uri.queryParameters["next"].map(String.init)) ?? "/app")
             }
             logger.notice("sign-in refused: the account holds no role", metadata: ["account": .string(account)])
         case .refused:
@@ -113,7 +115,7 @@ extension LedgerServer {
         return WebResponse.page(status: status, title: errors.isEmpty ? "Choose your password" : "Error: Choose your password", main: """
             \(WebPage.errorSummary(errors))
             <h1>Choose your password</h1>
-            <p>You have been invited to svledger as <strong>\(invitation.account)</strong>. This link works once, until \(invitation.expiresAt.date.longForm).</p>
+            <p>You have been invited to svledger as <strong>\(invitation.account)</strong>. This link works once, until the end of \(invitation.lastDay.longForm).</p>
             <form method="post" action="/app/invitations/\(secret)" novalidate>
             <input type="text" name="account" value="\(invitation.account)" autocomplete="username" hidden>
             \(WebPage.field("password", label: "Password", type: "password", hint: "At least \(PasswordPolicy.minimumLength) characters. Three or four random words together make a strong password that is easy to remember.", autocomplete: "new-password", errors: errors))

@@ -16,11 +16,11 @@ enum WebStyle {
         .skip-link:focus { position: static; display: block; padding: 0.5rem 1rem; background: #ffdd00; color: #0b0c0c; }
         .site-header { background: #0b0c0c; color: #fff; border-bottom: 10px solid #1d70b8; }
         .site-header .width { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; padding-top: 0.6rem; padding-bottom: 0.6rem; gap: 0.5rem; }
-        .site-header a, .site-header .link-button { color: #fff; }
+        .site-header a, .site-header a:visited, .site-header .link-button { color: #fff; }
         .service { font-weight: bold; font-size: 1.5rem; text-decoration: none; }
         .account { display: flex; gap: 1rem; align-items: center; }
         .account form { margin: 0; }
-        main { padding-top: 1.5rem; padding-bottom: 2.5rem; display: block; }
+        main.width { padding-top: 2rem; padding-bottom: 3rem; display: block; }
         h1 { font-size: 2.25rem; margin: 0 0 1.25rem; line-height: 1.1; }
         h2 { font-size: 1.5rem; margin: 1.5rem 0 1rem; }
         p { margin: 0 0 1rem; max-width: 40em; }
@@ -32,6 +32,7 @@ enum WebStyle {
           outline: 3px solid transparent; background-color: #ffdd00; color: #0b0c0c; box-shadow: 0 -2px #ffdd00, 0 4px #0b0c0c; text-decoration: none;
         }
         input:focus, select:focus { background-color: #fff; outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: inset 0 0 0 2px #0b0c0c; }
+        main form { margin-bottom: 1.5rem; }
         .field { margin-bottom: 1.5rem; }
         .field.inline { display: inline-block; margin-right: 1rem; vertical-align: bottom; }
         label { display: block; font-weight: bold; margin-bottom: 0.3rem; }

@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""The web app's flows in a real browser: Debian's Chromium driven by Selenium (chromedriver),
+against a live `svledger serve` on a copy of a ledger, each page checked by axe-core.
+
+usage: tools/web_flows.py SVLEDGER LEDGER ARTIFACTS [--timeout SECONDS]
+
+LEDGER is copied, never changed; it must hold the demo's contracts (tools/demo): the supplier
+"North Roads Ltd" and the policy lancashire-2024-28 (its people, ada, olu and sam, are granted
+when missing). ARTIFACTS receives a screenshot of each
+page (NN-name.png), kept by CI as the flows' record. Every step prints one line; the first
+failure stops the run with exit 1. The whole run is bounded by --timeout (default 240 s).
+
+The flows (docs/web-app.md):
+  1. an administrator invites a supplier (svledger access invite); the supplier opens the link,
+     is refused a common password (the error summary links to the field), sets a good one,
+     and signs in with the keyboard alone;
+  2. the supplier's portfolio holds its own organisation's contracts only;
+  3. a form posted without the session's form token, or from another origin, is refused 403
+     and ends nothing;
+  4. a contract title holding <script> shows as text, and no script runs;
+  5. signing out ends the session: the old cookie is refused;
+  6. revoking a grant ends that person's session at their next request;
+  7. axe-core (4.12, from the PyPI package axe-playwright-python) finds no serious or critical
+     violation of WCAG 2.2 A/AA on any page.
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+SCRIPT_TITLE = "<script>alert('owned')</script> Gritting depots"
+GOOD_PASSWORD = "blue kettle on the moor"
+
+
+class Failed(Exception):
+    pass
+
+
+def check(condition, what):
+    if not condition:
+        raise Failed(what)
+    print(f"   ok: {what}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(svledger, ledger, *args):
+    result = subprocess.run([svledger, *args, "--ledger", ledger], capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        raise Failed(f"svledger {' '.join(args)}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def axe_source():
+    import axe_playwright_python
+    return open(os.path.join(os.path.dirname(axe_playwright_python.__file__), "axe.min.js"), encoding="utf-8").read()
+
+
+class Flows:
+    def __init__(self, svledger, ledger, artifacts, base):
+        self.svledger, self.ledger, self.artifacts, self.base = svledger, ledger, artifacts, base
+        self.shots = 0
+        self.axe = axe_source()
+        options = webdriver.ChromeOptions()
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--disable-dev-shm-usage"):
+            options.add_argument(flag)
+        options.binary_location = shutil.which("chromium")
+        self.browser = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+        self.browser.set_page_load_timeout(30)
+
+    def close(self):
+        self.browser.quit()
+
+    def open(self, path):
+        self.browser.get(self.base + path)
+
+    def submit(self, selector):
+        """Clicks a form's button and waits for the page it leads to."""
+        old = self.browser.find_element(By.TAG_NAME, "html")
+        self.browser.find_element(By.CSS_SELECTOR, selector).click()
+        WebDriverWait(self.browser, 15).until(expected_conditions.staleness_of(old))
+
+    def keys_then_wait(self, element, *keys):
+        """Types into a field (ending with Enter, say) and waits for the page it leads to."""
+        old = self.browser.find_element(By.TAG_NAME, "html")
+        element.send_keys(*keys)
+        WebDriverWait(self.browser, 15).until(expected_conditions.staleness_of(old))
+
+    def shot(self, name):
+        self.shots += 1
+        path = os.path.join(self.artifacts, f"{self.shots:02d}-{name}.png")
+        height = self.browser.execute_script("return document.documentElement.scrollHeight")
+        self.browser.set_window_size(1280, max(800, min(height + 40, 4000)))
+        self.browser.save_screenshot(path)
+        self.browser.set_window_size(1280, 1000)
+        return path
+
+    def audit(self, name):
+        """axe-core on the page as it stands: no serious or critical violation of WCAG 2.x A/AA."""
+        self.browser.execute_script(self.axe)
+        result = self.browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22aa']}, resultTypes: ['violations']})"
+            ".then(r => done(JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))))"
+            ".catch(e => done(JSON.stringify({error: String(e)})));")
+        violations = json.loads(result)
+        if isinstance(violations, dict):
+            raise Failed(f"axe on {name}: {violations['error']}")
+        for v in violations:
+            print(f"   axe {name}: {v['impact']} {v['id']} {v['nodes']}")
+        check(not [v for v in violations if v["impact"] in ("serious", "critical")], f"axe: no serious or critical violation on {name}")
+
+    def page(self, name):
+        self.shot(name)
+        self.audit(name)
+
+    def text(self):
+        return self.browser.find_element(By.TAG_NAME, "main").text
+
+    def cookie(self):
+        found = self.browser.get_cookie("svledger_session")
+        return found["value"] if found else None
+
+    def request(self, method, path, cookie=None, body=None, origin="same"):
+        """One request outside the browser, as a forger or an old cookie would send it."""
+        host = self.base.split("//", 1)[1]
+        connection = http.client.HTTPConnection(host, timeout=15)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if cookie:
+            headers["Cookie"] = "svledger_session=" + cookie
+        if origin == "same":
+            headers["Origin"] = self.base
+        elif origin:
+            headers["Origin"] = origin
+        connection.request(method, path, body=urllib.parse.urlencode(body or {}), headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Location") or ""
+
+    def invite(self, account):
+        out = run(self.svledger, self.ledger, "access", "invite", account, "--actor", "ada", "--url", self.base)
+        return out.strip().splitlines()[-1][len(self.base):]
+
+    def sign_in(self, account, password, keyboard=False):
+        self.open("/app/sign-in")
+        field = self.browser.find_element(By.ID, "account")
+        if keyboard:
+            # Tab from the top of the page as a keyboard user would, to the account field.
+            body = self.browser.find_element(By.TAG_NAME, "body")
+            body.send_keys(Keys.TAB)
+            for _ in range(12):
+                if self.browser.switch_to.active_element == field:
+                    break
+                self.browser.switch_to.active_element.send_keys(Keys.TAB)
+            check(self.browser.switch_to.active_element == field, "the keyboard reaches the account field by Tab")
+            field.send_keys(account, Keys.TAB)
+            self.keys_then_wait(self.browser.switch_to.active_element, password, Keys.ENTER)
+        else:
+            field.send_keys(account)
+            self.browser.find_element(By.ID, "password").send_keys(password)
+            self.submit("form[action^='/app/sign-in'] button")
+
+    def all(self):
+        # 1. The invitation, a refused password, a good one, signing in by keyboard.
+        path = self.invite("sam")
+        self.open(path)
+        check("Choose your password" in self.text(), "the invitation link opens the password page")
+        self.browser.find_element(By.ID, "password").send_keys("passwordpassword")
+        self.browser.find_element(By.ID, "confirm").send_keys("passwordpassword")
+        self.submit("main form button")
+        summary = self.browser.find_element(By.CSS_SELECTOR, ".error-summary a")
+        check(summary.get_attribute("href").endswith("#password") and "most common" in summary.text,
+              "a common password is refused; the error summary links to the field")
+        self.page("invitation-refused")
+        self.browser.find_element(By.ID, "password").send_keys(GOOD_PASSWORD)
+        self.browser.find_element(By.ID, "confirm").send_keys(GOOD_PASSWORD)
+        self.submit("main form button")
+        check("Your password is set" in self.text(), "a good password is set, and the sign-in page says so")
+        self.page("sign-in")
+        check(self.request("GET", path)[0] == 404, "the link works once")
+        self.sign_in("sam", "wrong password here")
+        check("The account or password is not right" in self.text(), "a wrong password is refused without saying which is wrong")
+        self.sign_in("sam", GOOD_PASSWORD, keyboard=True)
+
+        # 2. The supplier's own contracts.
+        check(self.browser.current_url.endswith("/app"), "signed in, the supplier lands on the portfolio")
+        rows = self.browser.find_elements(By.CSS_SELECTOR, "table.portfolio tbody tr")
+        suppliers = {row.find_elements(By.TAG_NAME, "td")[1].text for row in rows}
+        check(rows and suppliers == {"North Roads Ltd"}, f"the supplier sees its own contracts only ({len(rows)}, {suppliers})")
+        self.page("portfolio-supplier")
+
+        # 3. Forms without the form token, or from elsewhere.
+        cookie = self.cookie()
+        status, _ = self.request("POST", "/app/sign-out", cookie=cookie)
+        check(status == 403, "a form without the session's form token is refused 403")
+        token = self.browser.find_element(By.CSS_SELECTOR, "input[name=formToken]").get_attribute("value")
+        status, _ = self.request("POST", "/app/sign-out", cookie=cookie, body={"formToken": token}, origin="http://attacker.example")
+        check(status == 403, "a form from another origin is refused 403")
+        status, _ = self.request("POST", "/app/sign-out", cookie=cookie, body={"formToken": token}, origin=None)
+        check(status == 403, "a form with neither Origin nor Sec-Fetch-Site is refused 403")
+        check(self.request("GET", "/app", cookie=cookie)[0] == 200, "and the session is still live after them")
+
+        # 5. Signing out ends the session on the server.
+        self.submit("form[action='/app/sign-out'] button")
+        check("You have signed out" in self.text(), "sign-out says so")
+        status, location = self.request("GET", "/app", cookie=cookie)
+        check(status == 303 and location.startswith("/app/sign-in"), "the old cookie is refused after sign-out")
+
+        # 4. A title holding <script>, as text; and 6. revoking a grant ends the session.
+        officer = self.invite("olu")
+        self.open(officer)
+        self.browser.find_element(By.ID, "password").send_keys(GOOD_PASSWORD)
+        self.browser.find_element(By.ID, "confirm").send_keys(GOOD_PASSWORD)
+        self.submit("main form button")
+        self.sign_in("olu", GOOD_PASSWORD)
+        self.open("/app?stage=registered")
+        check(SCRIPT_TITLE in self.text(), "a title holding <script> shows as text")
+        check(self.browser.execute_script("return document.querySelectorAll('script').length") == 0, "and no script element is on the page")
+        self.page("portfolio-officer")
+        run(self.svledger, self.ledger, "access", "revoke", "olu", "--role", "procurement-officer", "--actor", "ada")
+        self.open("/app")
+        check("/app/sign-in" in self.browser.current_url and "signed out" in self.text(), "a revoked grant ends the session at the next request")
+
+
+def main():
+    args = sys.argv[1:]
+    timeout = 240
+    if "--timeout" in args:
+        index = args.index("--timeout")
+        timeout = int(args[index + 1])
+        del args[index:index + 2]
+    if len(args) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    svledger, source, artifacts = os.path.abspath(args[0]), args[1], args[2]
+    os.makedirs(artifacts, exist_ok=True)
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(Failed(f"the flows took longer than {timeout} s")))
+    signal.alarm(timeout)
+    work = tempfile.mkdtemp(prefix="svledger-web-")
+    server = flows = None
+    try:
+        ledger = os.path.join(work, "ledger")
+        shutil.copytree(source, ledger, ignore=shutil.ignore_patterns("credentials", "lock.mdb"))
+        # The demo's people (ada administers, olu is an officer, sam acts for North Roads Ltd),
+        # granted here when the ledger does not already hold them.
+        held = json.loads(run(svledger, ledger, "access", "list", "--format", "json"))
+        holders = {(grant["account"], grant["role"]) for grant in held["grants"]}
+        for account, role, extra in [("ada", "administrator", ["--actor", "installer"]), ("olu", "procurement-officer", ["--actor", "ada"]),
+                                     ("sam", "supplier", ["--supplier", "North Roads Ltd", "--actor", "ada"])]:
+            if not any(a == account for a, _ in holders):
+                run(svledger, ledger, "access", "grant", account, "--role", role, *extra)
+        run(svledger, ledger, "contract", "register", "--contract", "WEB-SCRIPT-1", "--title", SCRIPT_TITLE, "--department", "Highways",
+            "--category", "works", "--value", "£250,000", "--start", "2026-04-01", "--end", "2027-03-31", "--area", "Preston",
+            "--policy", "lancashire-2024-28", "--actor", "a.patel", "--role", "Procurement Officer")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen([svledger, "serve", "--ledger", ledger, "--listen", f"127.0.0.1:{port}"],
+                                  stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "server.log"), "w"))
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        flows = Flows(svledger, ledger, artifacts, base)
+        flows.all()
+        print(f"web flows: every step held; {flows.shots} screenshots in {artifacts}")
+        return 0
+    except Failed as failure:
+        print(f"FAIL: {failure}", file=sys.stderr)
+        if flows:
+            print(f"   (last page: {flows.browser.current_url}; screenshot {flows.shot('failure')})", file=sys.stderr)
+        log = os.path.join(work, "server.log")
+        if os.path.exists(log):
+            print(open(log).read()[-3000:], file=sys.stderr)
+        return 1
+    finally:
+        signal.alarm(0)
+        if flows:
+            flows.close()
+        if server:
+            server.terminate()
+            server.wait(timeout=20)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
