@@ -1,0 +1,135 @@
+import Access
+import Credentials
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerValues
+@testable import Server
+import TestSupport
+import Testing
+
+/// The web app's gate and pages, in process (HummingbirdTesting's router client, whose requests
+/// name the host `localhost`, as a browser's would). The flows in a real browser are
+/// tools/web_flows.py.
+@Suite("the web app: sessions, forms and pages")
+struct WebAppTests {
+    static let password = "blue kettle on the moor"
+
+    static let origin = "http://localhost"
+
+    /// The fixture's server with a.patel's invitation open; the test gets its secret.
+    func live(_ fixture: ServerFixture, _ test: @escaping @Sendable (any TestClientProtocol, String) async throws -> Void) async throws {
+        let credentials = try #require(fixture.server.credentials)
+        let secret = try credentials.invite(account: "a.patel", expiresAt: Timestamp(millisecondsSinceEpoch: Timestamp.now().millisecondsSinceEpoch + 3_600_000))
+        try await fixture.test { client in try await test(client, secret) }
+    }
+
+    static func form(_ fields: [String: String], origin: String?, cookie: String? = nil) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        if let origin { headers[.origin] = origin }
+        if let cookie { headers[.cookie] = cookie }
+        return headers
+    }
+
+    static func body(_ fields: [String: String]) -> ByteBuffer {
+        ByteBuffer(string: fields.map { "\($0.key)=\($0.value.addingFormEncoding)" }.sorted().joined(separator: "&"))
+    }
+
+    @Test("a form from another origin, or with no origin at all, is refused 403 and writes nothing; from our own it is taken")
+    func formsFromElsewhere() async throws {
+        let fixture = try ServerFixture()
+        let before = try fixture.ledger.store.head()
+        try await live(fixture) { client, secret in
+            let path = "/app/invitations/" + secret
+            let fields = ["password": Self.password, "confirm": Self.password]
+            for origin in ["http://attacker.example", "http://localhost:8081", "null", nil] as [String?] {
+                let refused = try await client.execute(uri: path, method: .post, headers: Self.form(fields, origin: origin), body: Self.body(fields))
+                #expect(refused.status == .forbidden, "\(origin ?? "no origin")")
+                #expect(refused.headers[.contentType] == "text/html; charset=utf-8")
+            }
+            #expect(try fixture.ledger.store.head() == before, "nothing was written")
+            let open = try await client.execute(uri: path, method: .get)
+            #expect(open.status == .ok, "the invitation is still open")
+
+            let taken = try await client.execute(uri: path, method: .post, headers: Self.form(fields, origin: Self.origin), body: Self.body(fields))
+            #expect(taken.status == .seeOther)
+            #expect(taken.headers[.location]?.hasPrefix("/app/sign-in?notice=") == true)
+        }
+        let after = try fixture.ledger.store.head()
+        #expect(after.position == before.position + 1, "one fact: the password was set")
+        let facts = try fixture.ledger.accessState().signIns["a.patel"]
+        #expect(facts?.passwordSetAt != nil)
+    }
+
+    @Test("every page carries its security headers, and a page for someone signed in sends everyone else to sign in")
+    func headersAndSignIn() async throws {
+        let fixture = try ServerFixture()
+        try await live(fixture) { client, _ in
+            let page = try await client.execute(uri: "/app/sign-in", method: .get)
+            #expect(page.status == .ok)
+            #expect(page.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'none'") == true)
+            #expect(page.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
+            #expect(page.headers[.cacheControl] == "no-store")
+            #expect(!page.text.contains("<script"), "no script on any page")
+
+            let portfolio = try await client.execute(uri: "/app?rating=good", method: .get)
+            #expect(portfolio.status == .seeOther)
+            #expect(portfolio.headers[.location] == "/app/sign-in?next=%2Fapp%3Frating%3Dgood")
+            // A bearer token is not a session: the pages are for people signed in.
+            let withToken = try await client.execute(uri: "/app", method: .get, headers: fixture.headers("po"))
+            #expect(withToken.status == .seeOther)
+        }
+    }
+
+    @Test("signing in makes a new session with HttpOnly and SameSite=Strict; a cookie made up, or sent before, is not one")
+    func sessions() async throws {
+        let fixture = try ServerFixture()
+        try await live(fixture) { client, secret in
+            let origin = Self.origin
+            let fields = ["password": Self.password, "confirm": Self.password]
+            _ = try await client.execute(uri: "/app/invitations/" + secret, method: .post, headers: Self.form(fields, origin: origin), body: Self.body(fields))
+            let signIn = ["account": "a.patel", "password": Self.password]
+            let planted = "svledger_session=planted-by-someone"
+            let answer = try await client.execute(uri: "/app/sign-in", method: .post, headers: Self.form(signIn, origin: origin, cookie: planted), body: Self.body(signIn))
+            #expect(answer.status == .seeOther)
+            let cookie = try #require(answer.headers[.setCookie])
+            #expect(cookie.hasPrefix("svledger_session=") && !cookie.hasPrefix("svledger_session=planted"))
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            let session = String(cookie.split(separator: ";")[0])
+            let page = try await client.execute(uri: "/app", method: .get, headers: Self.form([:], origin: nil, cookie: session))
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Signed in as <strong>a.patel</strong>, Procurement Officer"))
+            let madeUp = try await client.execute(uri: "/app", method: .get, headers: Self.form([:], origin: nil, cookie: planted))
+            #expect(madeUp.status == .seeOther)
+        }
+    }
+}
+
+@Suite("HTML that escapes by default")
+struct HTMLTests {
+    @Test("text is escaped wherever it is interpolated; markup goes in only as HTML")
+    func escapes() {
+        let title = "<script>alert('x')</script> & \"quotes\""
+        let html: HTML = "<p title=\"\(title)\">\(title)</p>"
+        #expect(html.markup == "<p title=\"&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;</p>")
+        let nested: HTML = "<div>\(html)</div>"
+        #expect(nested.markup == "<div>" + html.markup + "</div>", "HTML inside HTML is not escaped twice")
+    }
+
+    @Test("HTML(trusted:) appears only where markup is joined from escaped parts")
+    func trustedOnlyWhereReviewed() throws {
+        let folder = CommandRunner.repositoryRoot + "/Sources/Server/Web"
+        var uses: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".swift") {
+            let text = try String(contentsOfFile: folder + "/" + file, encoding: .utf8)
+            let count = text.components(separatedBy: "HTML(trusted:").count - 1
+            if count > 0 { uses.append("\(file): \(count)") }
+        }
+        // HTML.swift: the initializer, `empty` and `joined()`; PortfolioPage.swift: `+`.
+        #expect(uses.sorted() == ["HTML.swift: 3", "PortfolioPage.swift: 1"], "a new use of HTML(trusted:) to review: \(uses)")
+    }
+}
