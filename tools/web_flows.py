@@ -36,6 +36,7 @@ import time
 import urllib.parse
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -207,6 +208,33 @@ class Flows:
         check(rows and suppliers == {"North Roads Ltd"}, f"the supplier sees its own contracts only ({len(rows)}, {suppliers})")
         self.page("portfolio-supplier")
 
+        # The contract page, as of an earlier day; and another supplier's contract is "not found".
+        self.submit("table.portfolio a[href='/app/contracts/LCC-2025-014']")
+        check(self.browser.find_element(By.TAG_NAME, "h1").text == "Highway resurfacing, Preston district", "the contract link opens its page")
+        sections = [h.text for h in self.browser.find_elements(By.CSS_SELECTOR, "main h2")]
+        check(sections == ["State", "Commitments", "Pledged and delivered, by measure", "Delivered, by quarter", "Audit trail"],
+              f"the contract page has its sections ({sections})")
+        check(self.browser.find_element(By.CSS_SELECTOR, "svg[role=img] title").text.startswith("Committed value"), "the chart has a text alternative")
+        trail = self.browser.find_elements(By.CSS_SELECTOR, "table.trail tbody tr")
+        check(len(trail) >= 8 and "p.okafor" in self.text() and "One starter was employed on another contract" in self.text(),
+              f"the audit trail lists who, what and why ({len(trail)} events)")
+        self.page("contract")
+        # The demo records every event today, so an earlier day shows the contract not yet
+        # registered; the trail's link to the page after one event shows it part-way.
+        self.open("/app/contracts/LCC-2025-014?as-of=2025-06-30")
+        check("was registered later than the end of 30 June 2025" in self.text(), "as of a day before it was registered, the page says so")
+        self.open("/app/contracts/LCC-2025-014")
+        self.submit("table.trail tbody tr:nth-last-child(4) a")
+        check("As it stood after position" in self.text(), "the page after one event has a banner saying so")
+        check(len(self.browser.find_elements(By.CSS_SELECTOR, "table.trail tbody tr")) == 4, "and later events are not shown")
+        self.page("contract-at")
+        self.open("/app/contracts/LCC-2025-060")
+        theirs = (self.browser.title, self.text())
+        self.open("/app/contracts/NO-SUCH-CONTRACT")
+        check(theirs == (self.browser.title, self.text()) and "Page not found" in theirs[1],
+              "another supplier's contract gets the same page as a contract that does not exist")
+        self.open("/app")
+
         # 3. Forms without the form token, or from elsewhere.
         cookie = self.cookie()
         status, _ = self.request("POST", "/app/sign-out", cookie=cookie)
@@ -284,8 +312,8 @@ def main():
         flows.all()
         print(f"web flows: every step held; {flows.shots} screenshots in {artifacts}")
         return 0
-    except Failed as failure:
-        print(f"FAIL: {failure}", file=sys.stderr)
+    except (Failed, WebDriverException) as failure:
+        print(f"FAIL: {str(failure).splitlines()[0]}", file=sys.stderr)
         if flows:
             print(f"   (last page: {flows.browser.current_url}; screenshot {flows.shot('failure')})", file=sys.stderr)
         log = os.path.join(work, "server.log")

@@ -204,3 +204,12 @@ extension PerformanceRating {
     /// "Requires improvement": the rating as a label starts.
     public var label: String { CabinetReportText.ratingLabel(self) }
 }
+
+extension ExactDecimal {
+    /// "140,000", "14.3": a quantity as people read it, thousands grouped, at most `decimals`
+    /// places.
+    public func readable(decimals: Int = 1) -> String { CabinetReportText.quantity(self, decimals: decimals) }
+
+    /// A quantity in its unit's terms: "£650,000" for a £ unit, "24" otherwise.
+    public func readable(unit: String) -> String { CabinetReportText.quantity(self, unit: unit) }
+}

@@ -29,7 +29,7 @@ extension LedgerServer {
             let amounts = row.amounts
             let rating: HTML = amounts.map { "<span class=\"rating rating-\($0.rating.rawValue.replacingOccurrences(of: " ", with: "-"))\">\($0.rating.label)</span>" } ?? "<span class=\"muted\">No commitment</span>"
             return """
-                <tr><th scope="row"><span class="ref">\(row.reference)</span> \(row.title)</th>
+                <tr><th scope="row"><a href="/app/contracts/\(row.reference.addingFormEncoding)"><span class="ref">\(row.reference)</span> \(row.title)</a></th>
                 <td>\(row.stage.rawValue.capitalized)</td><td>\(row.supplier ?? "–")</td>
                 <td class="num">\(amounts?.current.formatted ?? "–")</td><td class="num">\(amounts?.delivered.formatted ?? "–")</td>
                 <td class="num">\(amounts?.expected.formatted ?? "–")</td><td>\(rating)</td></tr>

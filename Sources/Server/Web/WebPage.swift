@@ -65,7 +65,7 @@ enum WebPage {
     /// A labelled input, with its error message above it when it has one.
     static func field(
         _ name: String, label: String, type: String = "text", value: String = "", hint: String? = nil, autocomplete: String? = nil,
-        errors: [FieldError]
+        errors: [FieldError], inline: Bool = false
     ) -> HTML {
         let error = errors.first { $0.field == name }
         let hintHTML: HTML = hint.map { "<p class=\"hint\" id=\"\(name)-hint\">\($0)</p>" } ?? .empty
@@ -77,7 +77,7 @@ enum WebPage {
         let invalid: HTML = error == nil ? .empty : " aria-invalid=\"true\""
         let complete: HTML = autocomplete.map { " autocomplete=\"\($0)\"" } ?? .empty
         return """
-            <div class="field\(error == nil ? "" : " field-has-error")">
+            <div class="field\(inline ? " inline" : "")\(error == nil ? "" : " field-has-error")">
             <label for="\(name)">\(label)</label>
             \(hintHTML)\(errorHTML)<input id="\(name)" name="\(name)" type="\(type)" value="\(value)"\(describedBy)\(invalid)\(complete)>
             </div>

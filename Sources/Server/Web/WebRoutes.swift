@@ -24,6 +24,9 @@ extension LedgerServer {
         routes.add(.post, "/app/invitations/{secret}", access: .openPage, produces: ["text/html"]) { _, context in try await self.acceptInvitation(context) }
         routes.add(.post, "/app/sign-out", access: .page(nil), produces: ["text/html"]) { _, context in self.signOut(context) }
         routes.add(.get, "/app", access: .page(.listContracts), produces: ["text/html"]) { request, context in try await self.portfolioPage(request, context) }
+        routes.add(.get, "/app/contracts/{contract}", access: .page(.showContract), produces: ["text/html"]) { request, context in
+            try await self.contractPage(request, context)
+        }
     }
 
     // MARK: Signing in

@@ -68,6 +68,22 @@ enum WebStyle {
         .rating-requires-improvement { background: #fff7bf; color: #594d00; }
         .rating-inadequate { background: #f6d7d2; color: #942514; }
         .rating-not-yet-due { background: #f3f2f1; color: #383f43; }
+        .caption { color: #505a5f; font-size: 1.1875rem; margin-bottom: 0.2rem; }
+        dl.summary { margin: 0 0 2rem; border-top: 1px solid #b1b4b6; }
+        dl.summary .row { display: flex; flex-wrap: wrap; border-bottom: 1px solid #b1b4b6; padding: 0.5rem 0; }
+        dl.summary dt { font-weight: bold; width: 30%; min-width: 12em; margin: 0; }
+        dl.summary dd { margin: 0; flex: 1; min-width: 16em; }
+        tr.changed th::after { content: " (changed)"; font-weight: normal; color: #505a5f; }
+        .chart-and-table { display: flex; flex-wrap: wrap; gap: 2rem; align-items: flex-start; }
+        .chart { margin: 0; max-width: 100%; }
+        .chart svg { max-width: 100%; height: auto; }
+        .chart-label { font: bold 15px Arial, sans-serif; fill: #0b0c0c; }
+        .bar-committed, .key-committed { fill: #003078; background: #003078; }
+        .bar-delivered, .key-delivered { fill: #5694ca; background: #5694ca; }
+        .key { display: inline-block; width: 1em; height: 1em; vertical-align: middle; margin-left: 0.5rem; }
+        .scroll { overflow-x: auto; }
+        code.hash { font-size: 0.8rem; word-break: break-all; }
+        table.trail td { font-size: 0.95rem; }
         .filters { background: #f3f2f1; padding: 1rem 1rem 0; margin-bottom: 1.5rem; }
         .filters .button { margin-bottom: 1.5rem; }
         .pagination { display: flex; gap: 1.5rem; align-items: center; }

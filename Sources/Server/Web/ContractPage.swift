@@ -1,0 +1,207 @@
+import Hummingbird
+import HummingbirdCore
+import LedgerValues
+import Projections
+import Queries
+import Reports
+import SocialValue
+
+/// One contract's page: its state; its commitments, original and current side by side; pledged
+/// against delivered by measure (a chart with the numbers in a table beside it) and by
+/// quarter; and its audit trail. "As of" shows the page as the ledger stood at the end of a
+/// day, under a banner saying so; "figures on" works the figures out to another day.
+extension LedgerServer {
+    func contractPage(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        let session = context.sessions.session
+        guard let raw = context.parameters.get("contract"), let reference = raw.removingPercentEncoding, !reference.isEmpty else {
+            return WebResponse.notFound(session: session)
+        }
+        let query = request.uri.queryParameters
+        var errors: [WebPage.FieldError] = []
+        func day(_ name: String, _ label: String) -> CalendarDate? {
+            guard let text = query[Substring(name)].map(String.init), !text.isEmpty else { return nil }
+            guard let date = CalendarDate(text) else {
+                errors.append(.init(field: name, message: "Enter \(label) as a date, for example 2026-03-31"))
+                return nil
+            }
+            return date
+        }
+        let asOf = day("as-of", "the day to see the page as of"), on = day("on", "the day to work the figures out to")
+        // `at`: the page as it stood after one event (the audit trail links each event's).
+        let at = query["at"].flatMap { UInt64(String($0)) }.flatMap { $0 > 0 ? $0 : nil }
+        // A supplier's request for a contract not its own gets the page a missing contract gets.
+        if identity.role == .supplier, try await !offload({ try self.supplierOwns(reference, identity) }) { return WebResponse.notFound(session: session) }
+        let point = ReadPoint(asOf: at == nil ? asOf : nil, at: at, on: on)
+        let view = try await contractView(reference, point, nil)
+        guard let contract = view.snapshot.contract(reference) else {
+            guard asOf != nil || at != nil, try await offload({ try self.ledger.contractState(reference).version }) > 0 else {
+                return WebResponse.notFound(session: session)
+            }
+            return WebResponse.page(status: .notFound, title: "Not yet in the ledger", session: session, main: """
+                <h1>Not yet in the ledger</h1>
+                <p>Contract \(reference) was registered later than \(at.map { "position \(Int($0))" } ?? asOf.map { "the end of \($0.longForm)" } ?? "that").
+                <a href="/app/contracts/\(reference.addingFormEncoding)">See it as it is now</a>.</p>
+                """)
+        }
+        let reconciled = view.reconciliation.contracts.first { $0.reference == reference }
+        let audit = try await offload { try self.audit(contract: reference, since: nil, point: point) }
+
+        let now: HTML = "Later changes are not shown. <a href=\"/app/contracts/\(reference.addingFormEncoding)\">See it as it is now</a>."
+        let banner: HTML
+        if let at {
+            banner = "<div class=\"notice\" role=\"status\"><p><strong>As it stood after position \(Int(at)) of the ledger.</strong> \(now)</p></div>"
+        } else if let asOf {
+            banner = "<div class=\"notice\" role=\"status\"><p><strong>As it stood at the end of \(asOf.longForm).</strong> \(now)</p></div>"
+        } else {
+            banner = .empty
+        }
+        return WebResponse.page(title: "\(contract.reference): \(contract.title)", session: session, main: """
+            \(WebPage.errorSummary(errors))\(banner)
+            <p class="caption">\(contract.reference)</p>
+            <h1>\(contract.title)</h1>
+            \(ContractPageParts.controls(reference: reference, asOf: asOf, on: on, errors: errors))
+            \(ContractPageParts.state(contract, reconciled: reconciled, view: view))
+            \(ContractPageParts.commitments(contract, reconciled: reconciled))
+            \(ContractPageParts.chart(reconciled))
+            \(ContractPageParts.quarters(reconciled))
+            \(ContractPageParts.trail(audit, reference: reference))
+            """)
+    }
+}
+
+/// The parts of the contract page, each a section.
+enum ContractPageParts {
+    static func controls(reference: String, asOf: CalendarDate?, on: CalendarDate?, errors: [WebPage.FieldError]) -> HTML {
+        """
+        <form method="get" action="/app/contracts/\(reference.addingFormEncoding)" class="filters">
+        \(WebPage.field("as-of", label: "As of", type: "date", value: asOf?.description ?? "", hint: "The ledger as it stood at the end of this day", errors: errors, inline: true))
+        \(WebPage.field("on", label: "Figures on", type: "date", value: on?.description ?? "", hint: "Expected and delivered to this day", errors: errors, inline: true))
+        <button type="submit" class="button secondary">Show</button>
+        </form>
+        """
+    }
+
+    static func state(_ contract: ContractProjection, reconciled: ContractReconciliation?, view: FigureView) -> HTML {
+        var rows: [(String, String)] = [
+            ("Stage", contract.stage.rawValue.capitalized), ("Department", contract.buyerDepartment),
+            ("Term", "\(contract.startDate.longForm) to \(contract.endDate.longForm)"), ("Estimated value", contract.estimatedValue.formatted),
+            ("Policy", contract.policyId),
+        ]
+        if let assessment = contract.assessment { rows.append(("Threshold", "\(assessment.outcome.rawValue.replacingOccurrences(of: "-", with: " ")) (threshold \(assessment.threshold.formatted))")) }
+        if let weighting = contract.weighting {
+            rows.append(("Social value weighting", "\(weighting.percent.normalized)% (policy minimum \(weighting.policyMinimumPercent.normalized)%)"))
+        }
+        if let exemption = contract.exemption { rows.append(("Exemption", exemption.status.rawValue.capitalized)) }
+        if let supplier = contract.supplier { rows.append(("Supplier", supplier)) }
+        if let award = contract.award { rows.append(("Awarded", "\(award.date.longForm), \(award.value.formatted)")) }
+        if let amounts = reconciled?.amounts {
+            rows.append(("Rating", "\(amounts.rating.label): delivered \(amounts.delivered.formatted) against \(amounts.expected.formatted) expected by \(view.reportingDate.longForm)"))
+        }
+        if let closed = contract.closedOn { rows.append(("Closed", closed.longForm)) }
+        let items: [HTML] = rows.map { "<div class=\"row\"><dt>\($0.0)</dt><dd>\($0.1)</dd></div>" }
+        return "<h2>State</h2><dl class=\"summary\">\(items)</dl>"
+    }
+
+    static func commitments(_ contract: ContractProjection, reconciled: ContractReconciliation?) -> HTML {
+        guard !contract.lines.isEmpty else { return "<h2>Commitments</h2><p>No pledge has been recorded.</p>" }
+        func figure(_ figure: ContractProjection.Figure?) -> HTML {
+            guard let figure else { return "<td class=\"num\">–</td><td class=\"num\">–</td>" }
+            return "<td class=\"num\">\(figure.quantity.readable(decimals: 4))</td><td class=\"num\">\(figure.value?.formatted ?? "record only")</td>"
+        }
+        let rows: [HTML] = contract.lines.map { line in
+            let changed = line.original != line.current
+            return "<tr\(changed ? HTML(" class=\"changed\"") : .empty)><th scope=\"row\">\(line.measure)</th><td>\(line.unit)</td>\(figure(line.original))\(figure(line.current))</tr>"
+        }
+        let changedOn: HTML = contract.commitmentsChangedOn.map { "<p>Commitments last changed at a review on \($0.longForm); changed lines are marked.</p>" } ?? .empty
+        return """
+            <h2>Commitments</h2>
+            \(changedOn)
+            <table>
+            <thead><tr><th scope="col" rowspan="2">Measure</th><th scope="col" rowspan="2">Unit</th><th scope="colgroup" colspan="2">Original</th><th scope="colgroup" colspan="2">Current</th></tr>
+            <tr><th scope="col" class="num">Quantity</th><th scope="col" class="num">Value</th><th scope="col" class="num">Quantity</th><th scope="col" class="num">Value</th></tr></thead>
+            <tbody>\(rows)</tbody>
+            </table>
+            """
+    }
+
+    /// Committed against delivered £ per measure as horizontal bars, with the figures in the
+    /// table beside it (the chart's text alternative points there).
+    static func chart(_ reconciled: ContractReconciliation?) -> HTML {
+        guard let reconciled, !reconciled.lines.isEmpty else { return .empty }
+        let lines = reconciled.lines.filter { $0.proxy != nil }
+        let largest = lines.map { max($0.amounts.current.pence, $0.amounts.delivered.pence, $0.amounts.expected.pence) }.max() ?? 0
+        let rowHeight = 46, width = 560, labelWidth = 90
+        func bar(_ pence: Int64) -> Int { largest > 0 ? max(1, Int(Double(pence) / Double(largest) * Double(width - labelWidth - 10))) : 1 }
+        let bars: [HTML] = lines.enumerated().map { index, line in
+            let y = index * rowHeight
+            return """
+                <text x="0" y="\(y + 18)" class="chart-label">\(line.measure)</text>
+                <rect x="\(labelWidth)" y="\(y + 4)" width="\(bar(line.amounts.current.pence))" height="16" class="bar-committed"></rect>
+                <rect x="\(labelWidth)" y="\(y + 22)" width="\(bar(line.amounts.delivered.pence))" height="16" class="bar-delivered"></rect>
+                """
+        }
+        let rows: [HTML] = reconciled.lines.map { line in
+            """
+            <tr><th scope="row">\(line.measure)</th><td class="num">\(line.amounts.current.formatted)</td><td class="num">\(line.amounts.expected.formatted)</td>
+            <td class="num">\(line.amounts.delivered.formatted)</td><td class="num">\(line.deliveredQuantity.readable(unit: line.unit)) of \(line.expectedQuantity.readable(unit: line.unit))</td><td>\(line.rating.label)</td></tr>
+            """
+        }
+        let height = max(rowHeight, lines.count * rowHeight)
+        return """
+            <h2>Pledged and delivered, by measure</h2>
+            <div class="chart-and-table">
+            <figure class="chart">
+            <svg viewBox="0 0 \(width) \(height)" width="\(width)" height="\(height)" role="img" aria-labelledby="chart-title">
+            <title id="chart-title">Committed value (dark) and delivered value (light) for each priced measure; the figures are in the table beside this chart.</title>
+            \(bars)
+            </svg>
+            <figcaption><span class="key key-committed"></span> Committed <span class="key key-delivered"></span> Delivered</figcaption>
+            </figure>
+            <table>
+            <thead><tr><th scope="col">Measure</th><th scope="col" class="num">Committed</th><th scope="col" class="num">Expected to date</th><th scope="col" class="num">Delivered</th><th scope="col" class="num">Delivered of expected, in the measure's unit</th><th scope="col">Rating</th></tr></thead>
+            <tbody>\(rows)</tbody>
+            </table>
+            </div>
+            """
+    }
+
+    static func quarters(_ reconciled: ContractReconciliation?) -> HTML {
+        guard let reconciled else { return .empty }
+        let quarters = Set(reconciled.lines.flatMap { $0.deliveredPerQuarter.map(\.quarter) }).sorted()
+        guard !quarters.isEmpty else { return "<h2>Delivered, by quarter</h2><p>No delivery has been reported.</p>" }
+        let head: [HTML] = quarters.map { "<th scope=\"col\" class=\"num\">\($0.description)</th>" }
+        let rows: [HTML] = reconciled.lines.map { line in
+            let cells: [HTML] = quarters.map { quarter in
+                let figure = line.deliveredPerQuarter.first { $0.quarter == quarter }
+                return "<td class=\"num\">\(figure.map { $0.quantity.readable(unit: line.unit) } ?? "–")</td>"
+            }
+            return "<tr><th scope=\"row\">\(line.measure) <span class=\"muted\">(\(line.unit))</span></th>\(cells)</tr>"
+        }
+        let late: HTML = reconciled.lateReturns.isEmpty ? .empty : "<p>Late returns: \(reconciled.lateReturns.map(\.description).joined(separator: ", ")).</p>"
+        return """
+            <h2>Delivered, by quarter</h2>
+            \(late)
+            <div class="scroll"><table><thead><tr><th scope="col">Measure</th>\(head)</tr></thead><tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    static func trail(_ audit: AuditDocument, reference: String) -> HTML {
+        let rows: [HTML] = audit.entries.reversed().map { entry in
+            """
+            <tr><td>\(Timestamp(entry.recordedAt)?.date.longForm ?? entry.recordedAt)<br><span class="muted">effective \(CalendarDate(entry.effectiveDate)?.longForm ?? entry.effectiveDate)</span></td>
+            <td>\(entry.actorId)<br><span class="muted">\(entry.actorRole)</span></td>
+            <td>\(entry.summary)</td><td>\(entry.reason ?? "–")</td>
+            <td><a href="/app/contracts/\(reference.addingFormEncoding)?at=\(Int(entry.position))">The page after position \(Int(entry.position))</a><br><code class="hash">\(entry.eventId)</code><br><code class="hash">\(entry.hash)</code></td></tr>
+            """
+        }
+        return """
+            <h2>Audit trail</h2>
+            <p>Every change to this contract, newest first: who made it, when, why, and the event's id and hash in the ledger, which <code>svledger verify</code> checks.</p>
+            <table class="trail">
+            <thead><tr><th scope="col">Recorded</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Why</th><th scope="col">Event</th></tr></thead>
+            <tbody>\(rows)</tbody>
+            </table>
+            """
+    }
+}
