@@ -179,6 +179,52 @@ class Flows:
             self.browser.find_element(By.ID, "password").send_keys(password)
             self.submit("form[action^='/app/sign-in'] button")
 
+    def head(self):
+        return run(self.svledger, self.ledger, "verify").splitlines()[1]
+
+    def return_flows(self):
+        """The supplier's return: a second return of a quarter refused beside its field with
+        what was typed kept and nothing written; a new quarter's return recorded; then a
+        correction of it, chosen from the list of returns."""
+        self.open("/app/contracts/LCC-2025-014")
+        self.submit("a[href$='/return']")
+        check(self.browser.find_element(By.TAG_NAME, "h1").text == "Quarterly return", "the return form opens from the contract page")
+        self.browser.find_element(By.CSS_SELECTOR, "#quarter option[value='2025-26-Q1']").click()
+        self.browser.find_element(By.ID, "quantity-NT1").send_keys("2")
+        self.browser.find_element(By.ID, "evidence-NT1").send_keys("HR-DUPLICATE-1")
+        self.browser.find_element(By.ID, "attribution").click()
+        before = self.head()
+        self.submit("main form button[type=submit]")
+        summary = self.browser.find_element(By.CSS_SELECTOR, ".error-summary").text
+        field = self.browser.find_element(By.CSS_SELECTOR, ".field-has-error").get_attribute("innerHTML")
+        check("2025-26-Q1" in summary and "field-error" in field, f"a second return of a quarter is refused beside its field ({summary.splitlines()[1][:90]}…)")
+        check(self.browser.find_element(By.ID, "quantity-NT1").get_attribute("value") == "2"
+              and self.browser.find_element(By.ID, "evidence-NT1").get_attribute("value") == "HR-DUPLICATE-1", "what was typed is kept")
+        check(self.head() == before, "and nothing was written")
+        self.page("return-refused")
+
+        self.browser.find_element(By.CSS_SELECTOR, "#quarter option[value='2026-27-Q2']").click()
+        self.browser.find_element(By.ID, "quantity-NT1").clear()
+        self.browser.find_element(By.ID, "quantity-NT1").send_keys("3.5")
+        self.browser.find_element(By.ID, "evidence-NT1").clear()
+        self.browser.find_element(By.ID, "evidence-NT1").send_keys("HR-2026-Q2-014")
+        if not self.browser.find_element(By.ID, "attribution").is_selected():
+            self.browser.find_element(By.ID, "attribution").click()
+        self.submit("main form button[type=submit]")
+        check("Your return is recorded" in self.text() and "2026-27-Q2 return: NT1 3.5" in self.text(), "a new quarter's return is recorded and in the trail")
+
+        self.submit("a[href$='/correction']")
+        returns = self.browser.find_elements(By.CSS_SELECTOR, "input[name=corrects]")
+        check(len(returns) >= 4, f"the correction lists the returns made ({len(returns)})")
+        self.page("correction")
+        self.browser.find_element(By.CSS_SELECTOR, "label[for='" + returns[0].get_attribute("id") + "']").click()
+        self.browser.find_element(By.ID, "quantity-NT1").send_keys("3")
+        self.browser.find_element(By.ID, "evidence-NT1").send_keys("HR-2026-Q2-014-rev")
+        self.browser.find_element(By.ID, "reason").send_keys("One starter left in the first week")
+        self.submit("main form button[type=submit]")
+        check("Your correction is recorded" in self.text() and "One starter left in the first week" in self.text(), "the correction is recorded, with its reason")
+        self.page("contract-after-correction")
+
     def all(self):
         # 1. The invitation, a refused password, a good one, signing in by keyboard.
         path = self.invite("sam")
@@ -228,6 +274,7 @@ class Flows:
         check("As it stood after position" in self.text(), "the page after one event has a banner saying so")
         check(len(self.browser.find_elements(By.CSS_SELECTOR, "table.trail tbody tr")) == 4, "and later events are not shown")
         self.page("contract-at")
+        self.return_flows()
         self.open("/app/contracts/LCC-2025-060")
         theirs = (self.browser.title, self.text())
         self.open("/app/contracts/NO-SUCH-CONTRACT")

@@ -9,6 +9,9 @@ public struct Wording: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
         case text(String)
         /// A field's JSON path (`lines[0].quantity`).
         case field(String)
+        /// A field the message is about without naming it in its text ("NT1 was already
+        /// returned for 2025-26-Q1" is about the quarter): a form shows the message beside it.
+        case concerns(String)
     }
 
     public private(set) var parts: [Part]
@@ -24,6 +27,8 @@ public struct Wording: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
         public mutating func appendInterpolation<T>(_ value: T) { appendText(String(describing: value)) }
         /// Names an input field by its JSON path.
         public mutating func appendInterpolation(field path: String) { parts.append(.field(path)) }
+        /// Marks the field the message is about, saying nothing in its text.
+        public mutating func appendInterpolation(concerning path: String) { parts.append(.concerns(path)) }
         /// Another wording, its fields kept as fields.
         public mutating func appendInterpolation(_ wording: Wording) { for part in wording.parts { append(part) } }
 
@@ -44,6 +49,7 @@ public struct Wording: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
             switch part {
             case .text(let text): text
             case .field(let path): name(path)
+            case .concerns: ""
             }
         }.joined()
     }
@@ -51,8 +57,13 @@ public struct Wording: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
     /// The text with the fields' JSON names: how an `apply` file, the log and HTTP say it.
     public var description: String { rendered { $0 } }
 
-    /// The fields it names, in order.
+    /// The fields it names or is about, in order.
     public var fields: [String] {
-        parts.compactMap { if case .field(let path) = $0 { path } else { nil } }
+        parts.compactMap {
+            switch $0 {
+            case .field(let path), .concerns(let path): path
+            case .text: nil
+            }
+        }
     }
 }

@@ -53,13 +53,24 @@ extension LedgerServer {
             banner = "<div class=\"notice\" role=\"status\"><p><strong>As it stood after position \(Int(at)) of the ledger.</strong> \(now)</p></div>"
         } else if let asOf {
             banner = "<div class=\"notice\" role=\"status\"><p><strong>As it stood at the end of \(asOf.longForm).</strong> \(now)</p></div>"
+        } else if let notice = query["notice"] {
+            banner = "<div class=\"notice success\" role=\"status\"><p>\(String(notice))</p></div>"
         } else {
             banner = .empty
         }
+        // The forms this role may use (the API's rights: a supplier reports and corrects its
+        // own contracts' delivery; a council role may too), once there is a pledge.
+        let actions: HTML = Authorization.allows(.command, identity.role) && !contract.lines.isEmpty && asOf == nil && at == nil
+            ? """
+                <p class="actions"><a class="button" href="/app/contracts/\(reference.addingFormEncoding)/return">Make a quarterly return</a>
+                <a class="button secondary" href="/app/contracts/\(reference.addingFormEncoding)/correction">Correct a return</a></p>
+                """
+            : .empty
         return WebResponse.page(title: "\(contract.reference): \(contract.title)", session: session, main: """
             \(WebPage.errorSummary(errors))\(banner)
             <p class="caption">\(contract.reference)</p>
             <h1>\(contract.title)</h1>
+            \(actions)
             \(ContractPageParts.controls(reference: reference, asOf: asOf, on: on, errors: errors))
             \(ContractPageParts.state(contract, reconciled: reconciled, view: view))
             \(ContractPageParts.commitments(contract, reconciled: reconciled))

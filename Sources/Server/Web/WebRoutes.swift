@@ -27,6 +27,14 @@ extension LedgerServer {
         routes.add(.get, "/app/contracts/{contract}", access: .page(.showContract), produces: ["text/html"]) { request, context in
             try await self.contractPage(request, context)
         }
+        for kind in [ReturnKind.report, .correction] {
+            routes.add(.get, "/app/contracts/{contract}/\(kind.path)", access: .page(.command), produces: ["text/html"]) { request, context in
+                try await self.returnPage(request, context, kind: kind)
+            }
+            routes.add(.post, "/app/contracts/{contract}/\(kind.path)", access: .page(.command), produces: ["text/html"]) { request, context in
+                try await self.submitReturn(request, context, kind: kind)
+            }
+        }
     }
 
     // MARK: Signing in

@@ -84,6 +84,18 @@ enum WebStyle {
         .scroll { overflow-x: auto; }
         code.hash { font-size: 0.8rem; word-break: break-all; }
         table.trail td { font-size: 0.95rem; }
+        .notice.success { border-left-color: #00703c; }
+        a.button, a.button:visited { display: inline-block; color: #fff; text-decoration: none; margin-right: 1rem; }
+        a.button.secondary, a.button.secondary:visited { color: #0b0c0c; }
+        fieldset { border: 0; padding: 0; margin: 0 0 1.5rem; }
+        legend { font-weight: bold; font-size: 1.25rem; margin-bottom: 0.5rem; }
+        .radio, .checkbox { display: flex; gap: 0.6rem; align-items: flex-start; margin-bottom: 0.6rem; }
+        .radio input, .checkbox input { width: 1.6rem; height: 1.6rem; flex: none; margin: 0; }
+        .radio label, .checkbox label { font-weight: normal; }
+        .checkbox.field-has-error { flex-wrap: wrap; }
+        .checkbox .field-error { flex-basis: 100%; }
+        table.return input { max-width: 14em; }
+        table.return caption { text-align: left; margin-bottom: 0.5rem; }
         .filters { background: #f3f2f1; padding: 1rem 1rem 0; margin-bottom: 1.5rem; }
         .filters .button { margin-bottom: 1.5rem; }
         .pagination { display: flex; gap: 1.5rem; align-items: center; }

@@ -247,7 +247,7 @@ struct ContractRules {
             guard catalog.measure(line.measure) != nil else { throw unknownMeasure(line.measure, catalog) }
             guard seen.insert(line.measure).inserted else { throw DomainError(.duplicateMeasure, "\(line.measure) appears twice in the return") }
             if state.hasReturn(quarter: quarter, measure: line.measure) {
-                throw DomainError(.secondReturn, "\(line.measure) was already returned for \(quarter); record a correction that references that return instead")
+                throw DomainError(.secondReturn, "\(concerning: "quarter")\(line.measure) was already returned for \(quarter); record a correction that references that return instead")
             }
             deliveryLines.append(DeliveryLine(measure: line.measure, quantity: line.quantity, evidence: line.evidence ?? "", pledged: state.commitment?.line(line.measure) != nil))
         }
@@ -256,11 +256,11 @@ struct ContractRules {
 
     func checkQuarter(_ quarter: FinancialQuarter, _ registration: Registration) throws(DomainError) {
         guard quarter.lastDay >= registration.startDate, quarter.firstDay <= registration.endDate else {
-            throw DomainError(.quarterOutsideTerm, "\(quarter) (\(quarter.firstDay) to \(quarter.lastDay)) is outside the contract term \(registration.startDate) to \(registration.endDate)")
+            throw DomainError(.quarterOutsideTerm, "\(concerning: "quarter")\(quarter) (\(quarter.firstDay) to \(quarter.lastDay)) is outside the contract term \(registration.startDate) to \(registration.endDate)")
         }
         // The return for a quarter is due once it has ended: on its last day it has not.
         guard quarter.lastDay < context.today else {
-            throw DomainError(.quarterNotEnded, "\(quarter) has not ended yet (it ends \(quarter.lastDay)); its return is made after that")
+            throw DomainError(.quarterNotEnded, "\(concerning: "quarter")\(quarter) has not ended yet (it ends \(quarter.lastDay)); its return is made after that")
         }
         if let start = state.monitoredFrom, quarter.lastDay < start {
             let since = state.award.map { "was awarded on \($0.awardDate)" }
