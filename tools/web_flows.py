@@ -7,7 +7,7 @@ usage: tools/web_flows.py SVLEDGER LEDGER ARTIFACTS [--timeout SECONDS]
 LEDGER is copied, never changed; it must hold the demo's contracts (tools/demo): the supplier
 "North Roads Ltd" and the policy lancashire-2024-28 (its people, ada, olu and sam, are granted
 when missing). ARTIFACTS receives a screenshot of each
-page (NN-name.png), kept by CI as the flows' record. Every step prints one line; the first
+page (NN-name.png), kept by CI as the flows' record, and the README's three (readme-*.png). Every step prints one line; the first
 failure stops the run with exit 1. The whole run is bounded by --timeout (default 240 s).
 
 The flows (docs/web-app.md):
@@ -114,6 +114,12 @@ class Flows:
         self.browser.set_window_size(1280, 1000)
         return path
 
+    def view_shot(self, name):
+        """The window as a person first sees it (1280 by 900), for the README."""
+        self.browser.set_window_size(1280, 900)
+        self.browser.save_screenshot(os.path.join(self.artifacts, f"readme-{name}.png"))
+        self.browser.set_window_size(1280, 1000)
+
     def audit(self, name):
         """axe-core on the page as it stands: no serious or critical violation of WCAG 2.x A/AA."""
         self.browser.execute_script(self.axe)
@@ -202,6 +208,7 @@ class Flows:
               and self.browser.find_element(By.ID, "evidence-NT1").get_attribute("value") == "HR-DUPLICATE-1", "what was typed is kept")
         check(self.head() == before, "and nothing was written")
         self.page("return-refused")
+        self.view_shot("return")
 
         self.browser.find_element(By.CSS_SELECTOR, "#quarter option[value='2026-27-Q2']").click()
         self.browser.find_element(By.ID, "quantity-NT1").clear()
@@ -265,6 +272,7 @@ class Flows:
         check(len(trail) >= 8 and "p.okafor" in self.text() and "One starter was employed on another contract" in self.text(),
               f"the audit trail lists who, what and why ({len(trail)} events)")
         self.page("contract")
+        self.view_shot("contract")
         # The demo records every event today, so an earlier day shows the contract not yet
         # registered; the trail's link to the page after one event shows it part-way.
         self.open("/app/contracts/LCC-2025-014?as-of=2025-06-30")
@@ -310,6 +318,8 @@ class Flows:
         check(SCRIPT_TITLE in self.text(), "a title holding <script> shows as text")
         check(self.browser.execute_script("return document.querySelectorAll('script').length") == 0, "and no script element is on the page")
         self.page("portfolio-officer")
+        self.open("/app")
+        self.view_shot("portfolio")
         run(self.svledger, self.ledger, "access", "revoke", "olu", "--role", "procurement-officer", "--actor", "ada")
         self.open("/app")
         check("/app/sign-in" in self.browser.current_url and "signed out" in self.text(), "a revoked grant ends the session at the next request")
