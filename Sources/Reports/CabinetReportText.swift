@@ -213,3 +213,9 @@ extension ExactDecimal {
     /// A quantity in its unit's terms: "£650,000" for a £ unit, "24" otherwise.
     public func readable(unit: String) -> String { CabinetReportText.quantity(self, unit: unit) }
 }
+
+extension String {
+    /// The text escaped for HTML content and quoted attributes alike (`&`, `<`, `>`, `"`, `'`
+    /// and `/`): how every HTML svledger writes, reports and web pages, puts in ledger text.
+    public var htmlEscaped: String { CabinetReportText.html(self) }
+}

@@ -1,3 +1,5 @@
+import Reports
+
 /// A fragment of HTML that escapes by default: text interpolated into it is escaped, and only
 /// another `HTML` value goes in as markup. So a title holding `<script>` shows as text unless
 /// someone writes `HTML(trusted:)`, which is kept to the few places that build markup from
@@ -30,22 +32,9 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
         mutating func appendInterpolation(_ parts: [HTML]) { for part in parts { markup += part.markup } }
     }
 
-    /// `&`, `<`, `>`, `"` and `'` as character references.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.unicodeScalars.append(character)
-            }
-        }
-        return escaped
-    }
+    /// Ledger text as character data: the same escaping as the Cabinet report's
+    /// (`String.htmlEscaped`, which also escapes `/`).
+    static func escape(_ text: String) -> String { text.htmlEscaped }
 }
 
 extension Array where Element == HTML {
