@@ -120,13 +120,17 @@ def components():
             access("access.revoke", ["account", "role"], {"account": account, "role": role}),
             access("access.token.issue", ["account", "role"], {"account": account, "role": role, "expiresOn": {"type": "string", "format": "date", "description": "The last day the token works."}}),
             access("access.token.revoke", ["tokenId"], {"tokenId": {"type": "string", "pattern": "^tok-[0-9a-f]{12}$"}}),
+            access("access.invite", ["account"], {"account": account, "days": {"type": "integer", "minimum": 1, "maximum": 30, "description": "Days the web app's one-time link to choose a password works for (default 7)."}}),
         ],
     }
     schemas["AccessRecorded"] = {
-        "description": "The access event as recorded and the head after it; for access.token.issue also the token, shown this once.",
+        "description": "The access event as recorded and the head after it; for access.token.issue also the token, and for access.invite the invitation's link, each shown this once.",
         "type": "object", "additionalProperties": False, "required": ["head", "events"],
         "properties": {"head": ref("read.common", "/$defs/head"), "events": {"type": "array", "minItems": 1, "items": ref("read.common", "/$defs/envelopeLine")},
-                       "token": {"type": "string", "pattern": "^svl_[A-Za-z0-9_-]{43}$"}},
+                       "token": {"type": "string", "pattern": "^svl_[A-Za-z0-9_-]{43}$"},
+                       "invitation": {"type": "object", "additionalProperties": False, "required": ["path", "lastDay"],
+                                      "description": "For access.invite: the link's path on this server, shown this once (only its SHA-256 is kept), and the last day it works.",
+                                      "properties": {"path": {"type": "string", "pattern": "^/app/invitations/inv_[A-Za-z0-9_-]{43}$"}, "lastDay": {"type": "string", "format": "date"}}}},
     }
     grant = {"type": "object", "additionalProperties": False, "required": ["account", "role", "supplier", "grantedBy", "grantedAt"],
              "properties": {"account": {"type": "string"}, "role": {"type": "string"}, "supplier": {"type": ["string", "null"]}, "grantedBy": {"type": "string"}, "grantedAt": {"type": "string"}}}

@@ -1,4 +1,5 @@
 import Access
+import Credentials
 import EventStore
 import HTTPTypes
 import Hummingbird
@@ -32,14 +33,22 @@ extension LedgerServer {
         let identity = try context.requireIdentity()
         try ContentType.require(request.headers[.contentType], ["application/json"], what: "the access command")
         let body = try await collectBody(request, what: "an access command")
-        let parsed = try Self.accessRequest(body)
-        let actor = ActorIdentity(id: identity.account, role: identity.role.rawValue)
         let ledger = self.ledger, today = today()
+        let parsed = try Self.accessRequest(body, today: today)
+        let actor = ActorIdentity(id: identity.account, role: identity.role.rawValue)
+        if case .invite = parsed.command, credentials == nil {
+            throw Problem(.serviceUnavailable, kind: "credentials-unavailable", category: "storage", "this server could not open its sign-in credentials (the ledger's folder, credentials/)")
+        }
         let (_, outcome) = try await committer.exclusive {
             try ledger.executeAccess(parsed.command, actor: actor, reason: parsed.reason, today: today)
         }
         var document: [String: JSONValue] = ["head": outcome.head.json, "events": .array(outcome.recorded.map(\.exportedEnvelope))]
         if let token = parsed.token { document["token"] = .string(token) }
+        // The fact is recorded; now the secret, kept apart from the log.
+        if case .invite(let account, let lastDay) = parsed.command, let credentials {
+            let secret = try await offload { try credentials.invite(account: account, expiresAt: Timestamp.endOf(lastDay)) }
+            document["invitation"] = ["path": .string(Invitations.path(secret)), "lastDay": .string(lastDay.description)]
+        }
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: .created, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONValue.object(JSONObject(document)).canonicalBytes)))
@@ -48,7 +57,7 @@ extension LedgerServer {
     /// The body of `POST /access`: `{"command": "access.grant" | "access.revoke" |
     /// "access.token.issue" | "access.token.revoke", …, "reason"?}`, read with the domain's
     /// own field reader (its errors are `invalid-input`, naming the field).
-    static func accessRequest(_ bytes: [UInt8]) throws -> (command: AccessCommand, reason: String?, token: String?) {
+    static func accessRequest(_ bytes: [UInt8], today: CalendarDate) throws -> (command: AccessCommand, reason: String?, token: String?) {
         guard !bytes.isEmpty else { throw PlainError(.input, kind: "empty-input", "the body is empty; send one access command as a JSON object") }
         let json = try JSONValue(parsing: bytes)
         guard case .object = json else { throw PlainError(.input, kind: "invalid-json", "the body must be one access command, a JSON object") }
@@ -83,8 +92,13 @@ extension LedgerServer {
         case "access.token.revoke":
             try reader.onlyFields(["command", "tokenId", "reason"])
             command = .revokeToken(tokenId: try reader.string("tokenId"))
+        case "access.invite":
+            try reader.onlyFields(["command", "account", "days", "reason"])
+            let days = reader.has("days") ? try reader.integer("days") : Invitations.defaultDays
+            guard Invitations.days.contains(days) else { throw reader.fail("days", "must be \(Invitations.days.lowerBound) to \(Invitations.days.upperBound), got \(days)") }
+            command = .invite(account: try reader.string("account"), expiresOn: Invitations.lastDay(days: days, today: today))
         case let other:
-            throw reader.fail("command", "is access.grant, access.revoke, access.token.issue or access.token.revoke, got \(DisplayText.quoted(other))")
+            throw reader.fail("command", "is access.grant, access.revoke, access.token.issue, access.token.revoke or access.invite, got \(DisplayText.quoted(other))")
         }
         return (command, try reader.optionalString("reason"), token)
     }

@@ -109,6 +109,41 @@ struct WebAppTests {
     }
 }
 
+extension WebAppTests {
+    @Test("an administrator invites through the API: the fact is in the log, the link only in the answer, never in the log or its file")
+    func inviteThroughTheAPI() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            var headers = fixture.headers("admin")
+            headers[.contentType] = "application/json"
+            let answer = try await client.execute(
+                uri: "/access", method: .post, headers: headers, body: ByteBuffer(string: #"{"command": "access.invite", "account": "p.okafor", "days": 3}"#))
+            #expect(answer.status == .created)
+            let path = try #require(answer.json?["invitation"]?["path"]?.stringValue)
+            #expect(answer.json?["invitation"]?["lastDay"]?.stringValue == ServerFixture.today.adding(days: 3).description)
+            #expect(answer.json?["events"]?.arrayValue?.first?["eventType"] == "AccessInvited")
+            let page = try await client.execute(uri: path, method: .get)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("You have been invited to svledger as <strong>p.okafor</strong>"))
+
+            let secret = String(path.dropFirst("/app/invitations/".count))
+            let log = try await client.execute(uri: "/log", method: .get, headers: fixture.headers("auditor"))
+            #expect(log.status == .ok && log.text.contains("AccessInvited") && !log.text.contains(secret), "the fact is in the log, the secret is not")
+            let file = try Data(contentsOf: URL(fileURLWithPath: fixture.directory.child("ledger/data.mdb")))
+            #expect(file.range(of: Data(secret.utf8)) == nil)
+
+            for body in [#"{"command": "access.invite", "account": "p.okafor", "days": 31}"#, #"{"command": "access.invite", "account": "nobody"}"#] {
+                let refused = try await client.execute(uri: "/access", method: .post, headers: headers, body: ByteBuffer(string: body))
+                #expect(refused.status == .unprocessableContent, "\(body): \(refused.text)")
+            }
+            let byOfficer = try await client.execute(
+                uri: "/access", method: .post, headers: fixture.headers("po", [("Content-Type", "application/json")]),
+                body: ByteBuffer(string: #"{"command": "access.invite", "account": "p.okafor"}"#))
+            #expect(byOfficer.status == .forbidden)
+        }
+    }
+}
+
 @Suite("HTML that escapes by default")
 struct HTMLTests {
     @Test("text is escaped wherever it is interpolated; markup goes in only as HTML")

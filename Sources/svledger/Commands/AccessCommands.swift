@@ -97,13 +97,13 @@ extension Root {
                     """)
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The account.") var account: String
-            @Option(help: ArgumentHelp("Days the link works for, 1 to 30.", valueName: "days")) var days = 7
+            @Option(help: ArgumentHelp("Days the link works for, 1 to 30.", valueName: "days")) var days = Invitations.defaultDays
             @Option(help: ArgumentHelp("Where people reach the server (as they type it in a browser).", valueName: "url"))
             var url = "http://127.0.0.1:8080"
             @OptionGroup var administrator: Administrator
 
             func validate() throws {
-                guard (1...30).contains(days) else { throw ValidationError("--days must be 1 to 30, got \(days)") }
+                guard Invitations.days.contains(days) else { throw ValidationError("--days must be 1 to 30, got \(days)") }
                 guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                     throw ValidationError("--url must start with http:// or https://, got \(DisplayText.quoted(url))")
                 }
@@ -111,13 +111,13 @@ extension Root {
 
             func run() throws {
                 let now = Timestamp.now()
-                let lastDay = now.date.adding(days: days)
+                let lastDay = Invitations.lastDay(days: days, today: now.date)
                 let (_, outcome) = try AccessGroup.execute(.invite(account: account, expiresOn: lastDay), administrator, ledger: ledger)
                 let credentials = try CredentialStore(ledgerPath: ledger.path)
                 let secret = try credentials.invite(account: account, expiresAt: Timestamp.endOf(lastDay))
                 Terminal.print("invited \(account) until the end of \(lastDay), recorded at position \(outcome.head.position)")
                 Terminal.print("send this link to \(account) yourself; it is shown only now and works once:")
-                Terminal.print((url.hasSuffix("/") ? String(url.dropLast()) : url) + "/app/invitations/" + secret)
+                Terminal.print((url.hasSuffix("/") ? String(url.dropLast()) : url) + Invitations.path(secret))
             }
         }
 
