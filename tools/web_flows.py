@@ -11,7 +11,7 @@ page (NN-name.png), kept by CI as the flows' record, and the README's three (rea
 failure stops the run with exit 1. The whole run is bounded by --timeout (default 240 s).
 
 The flows (docs/web-app.md):
-  1. an administrator invites a supplier (svledger access invite); the supplier opens the link,
+  1. an administrator, signed in, invites a supplier from People and roles; the supplier opens the link,
      is refused a common password (the error summary links to the field), sets a good one,
      and signs in with the keyboard alone;
   2. the supplier's portfolio holds its own organisation's contracts only;
@@ -166,6 +166,12 @@ class Flows:
         out = run(self.svledger, self.ledger, "access", "invite", account, "--actor", "ada", "--url", self.base)
         return out.strip().splitlines()[-1][len(self.base):]
 
+    def set_password(self, path):
+        self.open(path)
+        self.browser.find_element(By.ID, "password").send_keys(GOOD_PASSWORD)
+        self.browser.find_element(By.ID, "confirm").send_keys(GOOD_PASSWORD)
+        self.submit("main form button")
+
     def sign_in(self, account, password, keyboard=False):
         self.open("/app/sign-in")
         field = self.browser.find_element(By.ID, "account")
@@ -233,8 +239,21 @@ class Flows:
         self.page("contract-after-correction")
 
     def all(self):
+        # 0. The first administrator is invited from the command line (whoever can write the
+        # ledger's file); then, signed in, invites the supplier from the administration page.
+        self.set_password(self.invite("ada"))
+        self.sign_in("ada", GOOD_PASSWORD)
+        self.submit("a[href='/app/admin']")
+        check(self.browser.find_element(By.TAG_NAME, "h1").text == "People and roles", "an administrator opens People and roles")
+        self.browser.find_element(By.CSS_SELECTOR, "#invite-account option[value='sam']").click()
+        self.submit("form[action='/app/admin/invite'] button")
+        link = self.browser.find_element(By.CSS_SELECTOR, "code.link").text
+        check(link.startswith(self.base + "/app/invitations/inv_"), "the page makes an invitation link, shown once")
+        self.page("admin-invited")
+        self.submit("form[action='/app/sign-out'] button")
+
         # 1. The invitation, a refused password, a good one, signing in by keyboard.
-        path = self.invite("sam")
+        path = link[len(self.base):]
         self.open(path)
         check("Choose your password" in self.text(), "the invitation link opens the password page")
         self.browser.find_element(By.ID, "password").send_keys("passwordpassword")
@@ -308,11 +327,7 @@ class Flows:
         check(status == 303 and location.startswith("/app/sign-in"), "the old cookie is refused after sign-out")
 
         # 4. A title holding <script>, as text; and 6. revoking a grant ends the session.
-        officer = self.invite("olu")
-        self.open(officer)
-        self.browser.find_element(By.ID, "password").send_keys(GOOD_PASSWORD)
-        self.browser.find_element(By.ID, "confirm").send_keys(GOOD_PASSWORD)
-        self.submit("main form button")
+        self.set_password(self.invite("olu"))
         self.sign_in("olu", GOOD_PASSWORD)
         self.open("/app?stage=registered")
         check(SCRIPT_TITLE in self.text(), "a title holding <script> shows as text")

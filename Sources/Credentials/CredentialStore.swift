@@ -131,8 +131,12 @@ public final class CredentialStore: Sendable {
             return .slowed(until: Timestamp(millisecondsSinceEpoch: oldest.millisecondsSinceEpoch + Self.failureWindowMilliseconds))
         }
         let hash = stored.flatMap { try? JSONValue(parsing: $0)["bcrypt"]?.stringValue } ?? Self.unknownAccountHash
-        if Bcrypt.verify(password, hash: hash), stored != nil {
-            try environment.write { try $0.delete(failures, key: key) }
+        if Bcrypt.verify(password, hash: hash), let stored, case .object(var record) = try? JSONValue(parsing: stored) {
+            record["lastSignInAt"] = .string(now.description)
+            try environment.write { transaction in
+                try transaction.delete(failures, key: key)
+                try transaction.put(passwords, key: key, value: JSONValue.object(record).canonicalBytes)
+            }
             return .signedIn
         }
         try environment.write { transaction in
@@ -141,6 +145,22 @@ public final class CredentialStore: Sendable {
             try transaction.put(failures, key: key, value: record.canonicalBytes)
         }
         return .refused
+    }
+
+    /// When each account that has a password last signed in (`nil`: not since choosing it).
+    public func lastSignIns() throws -> [String: Timestamp?] {
+        try environment.read { transaction in
+            try transaction.withCursor(passwords) { cursor in
+                var found: [String: Timestamp?] = [:]
+                var entry = try cursor.first()
+                while let row = entry {
+                    let record = try? JSONValue(parsing: Array(row.value))
+                    found[String(decoding: Array(row.key), as: UTF8.self)] = record?["lastSignInAt"]?.stringValue.flatMap(Timestamp.init)
+                    entry = try cursor.next()
+                }
+                return found
+            }
+        }
     }
 
     /// Whether `account` has chosen a password.

@@ -27,6 +27,12 @@ extension LedgerServer {
         routes.add(.get, "/app/contracts/{contract}", access: .page(.showContract), produces: ["text/html"]) { request, context in
             try await self.contractPage(request, context)
         }
+        routes.add(.get, "/app/admin", access: .page(.accessList), produces: ["text/html"]) { _, context in try await self.adminPage(context) }
+        for action in ["grant", "invite", "revoke"] {
+            routes.add(.post, "/app/admin/\(action)", access: .page(.accessCommand), produces: ["text/html"]) { request, context in
+                try await self.adminCommand(request, context, action)
+            }
+        }
         for kind in [ReturnKind.report, .correction] {
             routes.add(.get, "/app/contracts/{contract}/\(kind.path)", access: .page(.command), produces: ["text/html"]) { request, context in
                 try await self.returnPage(request, context, kind: kind)

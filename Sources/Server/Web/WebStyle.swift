@@ -96,6 +96,8 @@ enum WebStyle {
         .checkbox .field-error { flex-basis: 100%; }
         table.return input { max-width: 14em; }
         table.return caption { text-align: left; margin-bottom: 0.5rem; }
+        .inline-form { display: inline; margin: 0; }
+        code.link { font-size: 1rem; word-break: break-all; background: #fff; padding: 0.2rem; }
         .filters { background: #f3f2f1; padding: 1rem 1rem 0; margin-bottom: 1.5rem; }
         .filters .button { margin-bottom: 1.5rem; }
         .pagination { display: flex; gap: 1.5rem; align-items: center; }
