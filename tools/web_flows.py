@@ -238,6 +238,25 @@ class Flows:
         check("Your correction is recorded" in self.text() and "One starter left in the first week" in self.text(), "the correction is recorded, with its reason")
         self.page("contract-after-correction")
 
+    def auditor_flows(self):
+        """The auditor verifies, downloads the log, and compares a contract between two days."""
+        self.set_password(self.invite("aud"))
+        self.sign_in("aud", GOOD_PASSWORD)
+        self.submit("a[href='/app/audit']")
+        self.submit("main form[action='/app/audit'] button")
+        check("The ledger verifies" in self.text(), "the auditor runs verify and sees the head")
+        self.page("audit")
+        status, _ = self.request("GET", "/app/audit/export.ndjson", cookie=self.cookie(), origin=None)
+        check(status == 200, "and downloads the log")
+        yesterday = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400))
+        self.browser.find_element(By.ID, "contract").send_keys("LCC-2025-014")
+        self.browser.find_element(By.ID, "from").send_keys(Keys.ESCAPE)
+        self.browser.execute_script(f"document.getElementById('from').value = '{yesterday}'")
+        self.submit("form[action='/app/audit/compare'] button")
+        check("What changed from" in self.text() and "One starter left in the first week" in self.text()
+              and "delivered NT1 in 2026-27-Q2" in self.text(), "comparing two days shows the correction, with its reason and what it changed")
+        self.page("compare")
+
     def all(self):
         # 0. The first administrator is invited from the command line (whoever can write the
         # ledger's file); then, signed in, invites the supplier from the administration page.
@@ -278,6 +297,7 @@ class Flows:
         rows = self.browser.find_elements(By.CSS_SELECTOR, "table.portfolio tbody tr")
         suppliers = {row.find_elements(By.TAG_NAME, "td")[1].text for row in rows}
         check(rows and suppliers == {"North Roads Ltd"}, f"the supplier sees its own contracts only ({len(rows)}, {suppliers})")
+        self.delivered_before = rows[0].find_elements(By.TAG_NAME, "td")[3].text
         self.page("portfolio-supplier")
 
         # The contract page, as of an earlier day; and another supplier's contract is "not found".
@@ -329,6 +349,12 @@ class Flows:
         # 4. A title holding <script>, as text; and 6. revoking a grant ends the session.
         self.set_password(self.invite("olu"))
         self.sign_in("olu", GOOD_PASSWORD)
+        row = self.browser.find_element(By.XPATH, "//table[@class='portfolio']//tr[th/a[@href='/app/contracts/LCC-2025-014']]")
+        delivered = row.find_elements(By.TAG_NAME, "td")[3].text
+        check(delivered != self.delivered_before, f"the officer sees the new delivery on the portfolio ({self.delivered_before} then {delivered})")
+        self.open("/app/contracts/LCC-2025-014")
+        check("2026-27-Q2 return: NT1 3.5" in self.text() and "One starter left in the first week" in self.text(),
+              "and the return and its correction on the contract page")
         self.open("/app?stage=registered")
         check(SCRIPT_TITLE in self.text(), "a title holding <script> shows as text")
         check(self.browser.execute_script("return document.querySelectorAll('script').length") == 0, "and no script element is on the page")
@@ -338,6 +364,7 @@ class Flows:
         run(self.svledger, self.ledger, "access", "revoke", "olu", "--role", "procurement-officer", "--actor", "ada")
         self.open("/app")
         check("/app/sign-in" in self.browser.current_url and "signed out" in self.text(), "a revoked grant ends the session at the next request")
+        self.auditor_flows()
 
 
 def main():

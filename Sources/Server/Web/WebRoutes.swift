@@ -27,6 +27,13 @@ extension LedgerServer {
         routes.add(.get, "/app/contracts/{contract}", access: .page(.showContract), produces: ["text/html"]) { request, context in
             try await self.contractPage(request, context)
         }
+        routes.add(.get, "/app/audit", access: .page(.verify), produces: ["text/html"]) { request, context in try await self.auditPage(request, context) }
+        routes.add(.get, "/app/audit/export.ndjson", access: .page(.exportNDJSON), produces: ["application/x-ndjson"]) { request, context in
+            try await self.exportPage(request, context)
+        }
+        routes.add(.get, "/app/audit/compare", access: .page(.contractAudit), produces: ["text/html"]) { request, context in
+            try await self.comparePage(request, context)
+        }
         routes.add(.get, "/app/admin", access: .page(.accessList), produces: ["text/html"]) { _, context in try await self.adminPage(context) }
         for action in ["grant", "invite", "revoke"] {
             routes.add(.post, "/app/admin/\(action)", access: .page(.accessCommand), produces: ["text/html"]) { request, context in

@@ -98,6 +98,11 @@ enum WebStyle {
         table.return caption { text-align: left; margin-bottom: 0.5rem; }
         .inline-form { display: inline; margin: 0; }
         code.link { font-size: 1rem; word-break: break-all; background: #fff; padding: 0.2rem; }
+        tr.differs td { font-weight: bold; }
+        ol.events { padding-left: 1.5rem; }
+        ol.events li.event { margin-bottom: 1.5rem; }
+        ol.events li.event p { margin-bottom: 0.3rem; }
+        pre { background: #f3f2f1; padding: 1rem; overflow-x: auto; font-size: 0.95rem; }
         .filters { background: #f3f2f1; padding: 1rem 1rem 0; margin-bottom: 1.5rem; }
         .filters .button { margin-bottom: 1.5rem; }
         .pagination { display: flex; gap: 1.5rem; align-items: center; }
