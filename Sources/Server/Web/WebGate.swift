@@ -95,7 +95,8 @@ struct WebGate: RouterMiddleware {
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     static func addPageHeaders(_ headers: inout HTTPFields) {
-        headers[HTTPField.Name("Content-Security-Policy")!] = contentSecurityPolicy
+        // A page may set a stricter or its own policy (the Cabinet report's document does).
+        if headers[HTTPField.Name("Content-Security-Policy")!] == nil { headers[HTTPField.Name("Content-Security-Policy")!] = contentSecurityPolicy }
         headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
         headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"

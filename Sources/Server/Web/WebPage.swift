@@ -11,10 +11,11 @@ enum WebPage {
     static func render(title: String, signedIn: WebSession? = nil, main: HTML) -> HTML {
         let header: HTML
         if let session = signedIn {
+            let report: HTML = Authorization.allows(.cabinetReport, session.role) ? "<a href=\"/app/reports/cabinet\">Cabinet report</a>" : .empty
             let audit: HTML = Authorization.allows(.verify, session.role) ? "<a href=\"/app/audit\">Audit</a>" : .empty
             let people: HTML = Authorization.allows(.accessList, session.role) ? "<a href=\"/app/admin\">People and roles</a>" : .empty
             header = """
-                <nav class="account" aria-label="Account"><a href="/app">Contracts</a>\(audit)\(people)<span>Signed in as <strong>\(session.account)</strong>, \(session.role.rawValue)</span>
+                <nav class="account" aria-label="Account"><a href="/app">Contracts</a>\(report)\(audit)\(people)<span>Signed in as <strong>\(session.account)</strong>, \(session.role.rawValue)</span>
                 <form method="post" action="/app/sign-out">\(formToken(session))<button type="submit" class="link-button">Sign out</button></form></nav>
                 """
         } else {

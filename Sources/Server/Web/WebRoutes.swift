@@ -34,6 +34,10 @@ extension LedgerServer {
         routes.add(.get, "/app/audit/compare", access: .page(.contractAudit), produces: ["text/html"]) { request, context in
             try await self.comparePage(request, context)
         }
+        routes.add(.get, "/app/reports/cabinet", access: .page(.cabinetReport), produces: ["text/html"]) { request, context in self.reportPage(request, context) }
+        routes.add(.get, "/app/reports/cabinet/report", access: .page(.cabinetReport), produces: ["text/html"]) { request, context in
+            try await self.reportDocument(request, context)
+        }
         routes.add(.get, "/app/admin", access: .page(.accessList), produces: ["text/html"]) { _, context in try await self.adminPage(context) }
         for action in ["grant", "invite", "revoke"] {
             routes.add(.post, "/app/admin/\(action)", access: .page(.accessCommand), produces: ["text/html"]) { request, context in

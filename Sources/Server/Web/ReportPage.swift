@@ -1,0 +1,46 @@
+import HTTPTypes
+import Hummingbird
+import LedgerValues
+import Queries
+import Reports
+import SocialValue
+
+/// The Cabinet report in the browser: a page to choose the period and the day the ledger is
+/// read as of, and the report itself, the same document `svledger report cabinet` writes,
+/// which prints to A4 (the browser's Print, or Save as PDF).
+extension LedgerServer {
+    func reportPage(_ request: Request, _ context: ServerContext) -> Response {
+        let session = context.sessions.session
+        let quarter = FinancialQuarter(containing: today())
+        // This quarter and the eight before it, the latest first.
+        let quarters = (0..<8).reduce(into: [quarter]) { list, _ in list.append(FinancialQuarter(containing: list.last!.firstDay.adding(days: -1))) }
+        let options: [HTML] = quarters.map { "<option value=\"\($0.description)\">\($0.description)</option>" }
+        return WebResponse.page(title: "Cabinet report", session: session, main: """
+            <h1>Cabinet report</h1>
+            <p>The report to Cabinet on the social value the council's contracts secure: the same report as <code>svledger report cabinet</code>, worked out from the ledger when you open it.</p>
+            <form method="get" action="/app/reports/cabinet/report" class="filters">
+            <div class="field inline"><label for="period">Quarter</label><select id="period" name="period">\(options)</select></div>
+            \(WebPage.field("as-of", label: "The ledger as of", type: "date", hint: "Empty: as it is now", errors: [], inline: true))
+            <button type="submit" class="button">Open the report</button>
+            </form>
+            <p>The report opens as a document of its own. To keep it as a PDF, use your browser's Print, then Save as PDF: it is laid out for A4, with page numbers.</p>
+            """)
+    }
+
+    /// The report's own document, with a content security policy of its own: no script and
+    /// nothing fetched, as on every page, but its one inline style sheet and its bars' inline
+    /// widths allowed (with nothing able to run or load, inline style cannot carry anything
+    /// out of the page).
+    func reportDocument(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let period = query["period"].flatMap { FinancialQuarter(String($0)) }.flatMap { ReadRange.contains($0) ? $0 : nil }
+        let asOf = query["as-of"].flatMap { CalendarDate(String($0)) }
+        let prepared = Self.preparedReport(.html, type: "text/html; charset=utf-8")
+        let cached = try await cachedView(ReadPoint(asOf: asOf), period, trend: true, prepared: prepared)
+        let rendered = try await offload { try cached.rendered(prepared.key, prepared.render) }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: rendered.body)))
+    }
+}
