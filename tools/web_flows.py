@@ -11,7 +11,8 @@ page (NN-name.png), kept by CI as the flows' record, and the README's three (rea
 failure stops the run with exit 1. The whole run is bounded by --timeout (default 240 s).
 
 The flows (docs/web-app.md):
-  1. an administrator, signed in, invites a supplier from People and roles; the supplier opens the link,
+  1. an administrator sets up a second factor (a wrong code refused), then invites a supplier
+     from People and roles; the supplier opens the link,
      is refused a common password (the error summary links to the field), sets a good one,
      and signs in with the keyboard alone;
   2. the supplier's portfolio holds its own organisation's contracts only;
@@ -68,6 +69,19 @@ def run(svledger, ledger, *args):
     if result.returncode != 0:
         raise Failed(f"svledger {' '.join(args)}: {result.stderr.strip()}")
     return result.stdout
+
+
+def totp(key, at=None):
+    """The six-digit code an authenticator app shows for a typed key (RFC 6238, SHA-1, 30 s)."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    text = key.replace(" ", "").upper()
+    secret = base64.b32decode(text + "=" * (-len(text) % 8))
+    digest = hmac.new(secret, struct.pack(">Q", int((at or time.time()) // 30)), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000
 
 
 def axe_source():
@@ -262,7 +276,17 @@ class Flows:
         # ledger's file); then, signed in, invites the supplier from the administration page.
         self.set_password(self.invite("ada"))
         self.sign_in("ada", GOOD_PASSWORD)
-        self.submit("a[href='/app/admin']")
+        check(self.browser.find_element(By.TAG_NAME, "h1").text == "Set up your second factor", "an administrator must set up a second factor")
+        self.open("/app/admin")
+        check("/app/sign-in/code" in self.browser.current_url, "and no page opens before it is set up")
+        self.page("second-factor")
+        key = self.browser.find_element(By.ID, "key").text
+        self.browser.find_element(By.ID, "code").send_keys(f"{(totp(key) + 1) % 1000000:06d}")
+        self.submit("main form button")
+        check("That code is not right" in self.text(), "a wrong code is refused")
+        self.browser.find_element(By.ID, "code").send_keys(f"{totp(key):06d}")
+        self.submit("main form button")
+        check(self.browser.current_url.endswith("/app/admin"), "the code from the key signs the administrator in, on to the page asked for")
         check(self.browser.find_element(By.TAG_NAME, "h1").text == "People and roles", "an administrator opens People and roles")
         self.browser.find_element(By.CSS_SELECTOR, "#invite-account option[value='sam']").click()
         self.submit("form[action='/app/admin/invite'] button")

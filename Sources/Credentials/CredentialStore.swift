@@ -19,6 +19,7 @@ public final class CredentialStore: Sendable {
     private let passwords: Database
     private let sessions: Database
     private let failures: Database
+    private let secondFactors: Database
 
     /// The bcrypt cost of new password hashes: 2^12 rounds, about a quarter of a second here.
     public static let bcryptCost: UInt8 = 12
@@ -36,10 +37,11 @@ public final class CredentialStore: Sendable {
         var options = Environment.Options()
         options.mapSize = 1 << 26
         environment = try Environment(path: path, options: options)
-        (invitations, passwords, sessions, failures) = try environment.write { transaction in
+        (invitations, passwords, sessions, failures, secondFactors) = try environment.write { transaction in
             (
                 try transaction.openDatabase("invitations", flags: .create), try transaction.openDatabase("passwords", flags: .create),
-                try transaction.openDatabase("sessions", flags: .create), try transaction.openDatabase("failures", flags: .create)
+                try transaction.openDatabase("sessions", flags: .create), try transaction.openDatabase("failures", flags: .create),
+                try transaction.openDatabase("second-factors", flags: .create)
             )
         }
     }
@@ -127,9 +129,7 @@ public final class CredentialStore: Sendable {
         let (stored, recent) = try environment.read { transaction in
             (try transaction.get(passwords, key: key), Self.recentFailures(try transaction.get(failures, key: key), now: now))
         }
-        if recent.count >= Self.failureLimit, let oldest = recent.first {
-            return .slowed(until: Timestamp(millisecondsSinceEpoch: oldest.millisecondsSinceEpoch + Self.failureWindowMilliseconds))
-        }
+        if let until = Self.slowedUntil(recent) { return .slowed(until: until) }
         let hash = stored.flatMap { try? JSONValue(parsing: $0)["bcrypt"]?.stringValue } ?? Self.unknownAccountHash
         if Bcrypt.verify(password, hash: hash), let stored, case .object(var record) = try? JSONValue(parsing: stored) {
             record["lastSignInAt"] = .string(now.description)
@@ -139,11 +139,7 @@ public final class CredentialStore: Sendable {
             }
             return .signedIn
         }
-        try environment.write { transaction in
-            let failed = Self.recentFailures(try transaction.get(failures, key: key), now: now) + [now]
-            let record = JSONValue.array(failed.map { .string($0.description) })
-            try transaction.put(failures, key: key, value: record.canonicalBytes)
-        }
+        try recordFailure(account: account, now: now)
         return .refused
     }
 
@@ -175,6 +171,53 @@ public final class CredentialStore: Sendable {
         guard let stored, let times = (try? JSONValue(parsing: stored))?.arrayValue else { return [] }
         let since = now.millisecondsSinceEpoch - failureWindowMilliseconds
         return times.compactMap { $0.stringValue.flatMap(Timestamp.init) }.filter { $0.millisecondsSinceEpoch > since }
+    }
+
+    // MARK: - Second factors
+
+    /// The TOTP secret an account set up, if any.
+    public func secondFactor(account: String) throws -> String? {
+        let stored = try environment.read { try $0.get(secondFactors, key: Array(account.utf8)) }
+        return stored.flatMap { try? JSONValue(parsing: $0)["secret"]?.stringValue }
+    }
+
+    /// Sets up (or replaces) an account's TOTP secret, with the time step of the code that
+    /// confirmed it as already used.
+    public func setSecondFactor(account: String, secret: String, usedStep: Int64) throws {
+        let record: JSONValue = ["secret": .string(secret), "lastStep": .integer(usedStep)]
+        try environment.write { try $0.put(secondFactors, key: Array(account.utf8), value: record.canonicalBytes) }
+    }
+
+    /// Marks a code's time step as used, in one transaction: false when that step, or a later
+    /// one, was already used, so that a code seen over a shoulder cannot be used again.
+    public func useSecondFactorStep(account: String, step: Int64) throws -> Bool {
+        try environment.write { transaction in
+            guard let stored = try transaction.get(secondFactors, key: Array(account.utf8)),
+                case .object(var record) = try JSONValue(parsing: stored)
+            else { return false }
+            if let last = record["lastStep"]?.integerValue, step <= last { return false }
+            record["lastStep"] = .integer(step)
+            try transaction.put(secondFactors, key: Array(account.utf8), value: JSONValue.object(record).canonicalBytes)
+            return true
+        }
+    }
+
+    /// Counts a failed attempt against `account` (a wrong second-factor code counts as a wrong
+    /// password does), and says until when it is slowed down, if it now is.
+    @discardableResult
+    public func recordFailure(account: String, now: Timestamp) throws -> Timestamp? {
+        let key = Array(account.utf8)
+        let failed = try environment.write { transaction in
+            let failed = Self.recentFailures(try transaction.get(failures, key: key), now: now) + [now]
+            try transaction.put(failures, key: key, value: JSONValue.array(failed.map { .string($0.description) }).canonicalBytes)
+            return failed
+        }
+        return Self.slowedUntil(failed)
+    }
+
+    private static func slowedUntil(_ recent: [Timestamp]) -> Timestamp? {
+        guard recent.count >= failureLimit, let oldest = recent.first else { return nil }
+        return Timestamp(millisecondsSinceEpoch: oldest.millisecondsSinceEpoch + failureWindowMilliseconds)
     }
 
     // MARK: - Sessions

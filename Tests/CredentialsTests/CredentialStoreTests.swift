@@ -69,6 +69,24 @@ struct CredentialStoreTests {
         #expect(try store.signIn(account: "nobody", password: "correct horse battery staple", now: later(30)) == .refused)
     }
 
+    @Test("a second factor's time step is used once: the same or an earlier step is refused")
+    func secondFactorSteps() throws {
+        let store = try CredentialStore(ledgerPath: directory.path)
+        #expect(try store.secondFactor(account: "ada") == nil)
+        #expect(try !store.useSecondFactorStep(account: "ada", step: 10), "no second factor set up")
+        try store.setSecondFactor(account: "ada", secret: "key", usedStep: 100)
+        #expect(try store.secondFactor(account: "ada") == "key")
+        #expect(try !store.useSecondFactorStep(account: "ada", step: 100), "the step that confirmed it")
+        #expect(try store.useSecondFactorStep(account: "ada", step: 101))
+        #expect(try !store.useSecondFactorStep(account: "ada", step: 101), "a code seen once is not taken twice")
+        #expect(try !store.useSecondFactorStep(account: "ada", step: 99))
+        // Wrong codes count with wrong passwords: the tenth in 15 minutes slows the account.
+        for attempt in 0..<(CredentialStore.failureLimit - 1) {
+            #expect(try store.recordFailure(account: "ada", now: later(Int64(attempt))) == nil)
+        }
+        #expect(try store.recordFailure(account: "ada", now: later(9)) == later(15))
+    }
+
     @Test("a session is read back until it expires, and not after it is removed")
     func sessions() throws {
         let store = try CredentialStore(ledgerPath: directory.path)

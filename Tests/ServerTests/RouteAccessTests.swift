@@ -26,8 +26,9 @@ struct RouteAccessTests {
         #expect(open.sorted() == ["GET /healthz", "GET /metrics", "GET /openapi.json"], "only these answer without a token")
         #expect(
             openPages.sorted() == [
-                "GET /", "GET /app/invitations/{secret}", "GET /app/sign-in", "GET /app/style.css", "GET /favicon.ico", "POST /app/invitations/{secret}", "POST /app/sign-in",
-            ], "only these pages answer without a session")
+                "GET /", "GET /app/invitations/{secret}", "GET /app/sign-in", "GET /app/sign-in/code", "GET /app/style.css", "GET /favicon.ico",
+                "POST /app/invitations/{secret}", "POST /app/sign-in", "POST /app/sign-in/code",
+            ], "only these pages answer without a full session (the code's pages check the session's first step themselves)")
         #expect(operations == Set(Operation.allCases), "an operation no route declares: \(Set(Operation.allCases).subtracting(operations))")
     }
 

@@ -144,6 +144,25 @@ extension WebAppTests {
     }
 }
 
+@Suite("second factor: RFC 6238 codes")
+struct SecondFactorTests {
+    @Test("the RFC 6238 test vector's key gives its codes, one step either side is taken, two steps are not")
+    func codes() throws {
+        // RFC 6238 appendix B, SHA-1: the key is the ASCII of "12345678901234567890"; at
+        // 59 s the eight-digit code is 94287082, whose last six digits an app shows.
+        let secret = "12345678901234567890"
+        let at59 = Timestamp(millisecondsSinceEpoch: 59_000)
+        #expect(SecondFactor.step(of: "287082", secret: secret, now: at59) == 1)
+        #expect(SecondFactor.step(of: "287 082", secret: secret, now: Timestamp(millisecondsSinceEpoch: 89_000)) == 1, "a step late, spaces ignored")
+        #expect(SecondFactor.step(of: "287082", secret: secret, now: Timestamp(millisecondsSinceEpoch: 120_000)) == nil, "two steps late")
+        #expect(SecondFactor.step(of: "28708", secret: secret, now: at59) == nil)
+        // 1111111109 s: 07081804 in the RFC.
+        #expect(SecondFactor.step(of: "081804", secret: secret, now: Timestamp(millisecondsSinceEpoch: 1_111_111_109_000)) == 37_037_036)
+        #expect(SecondFactor.typedKey(secret: secret) == "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ")
+        #expect(SecondFactor.link(secret: secret, account: "ada").hasPrefix("otpauth://totp/svledger:ada?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"))
+    }
+}
+
 @Suite("HTML that escapes by default")
 struct HTMLTests {
     @Test("text is escaped wherever it is interpolated; markup goes in only as HTML")

@@ -42,6 +42,8 @@ struct WebGate: RouterMiddleware {
         guard case .page(let operation) = access else { return try await next(request, context) }
 
         guard var session = context.sessions.session else { return WebResponse.signIn(then: request.uri.string) }
+        // Half signed in: the password was right, the second factor's code not yet given.
+        if session.secondFactor != nil { return WebResponse.redirect("/app/sign-in/code?next=" + request.uri.string.addingFormEncoding) }
         let now = Timestamp.now()
         let state = try await offload { try server.ledger.currentAccessState() }
         guard now.millisecondsSinceEpoch - session.startedAt < WebSession.lifetime,

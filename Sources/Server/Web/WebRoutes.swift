@@ -22,6 +22,8 @@ extension LedgerServer {
         routes.add(.post, "/app/sign-in", access: .openPage, produces: ["text/html"]) { request, context in try await self.signIn(request, context) }
         routes.add(.get, "/app/invitations/{secret}", access: .openPage, produces: ["text/html"]) { _, context in try await self.invitationPage(context) }
         routes.add(.post, "/app/invitations/{secret}", access: .openPage, produces: ["text/html"]) { _, context in try await self.acceptInvitation(context) }
+        routes.add(.get, "/app/sign-in/code", access: .openPage, produces: ["text/html"]) { request, context in try await self.codePage(request, context) }
+        routes.add(.post, "/app/sign-in/code", access: .openPage, produces: ["text/html"]) { request, context in try await self.checkCode(request, context) }
         routes.add(.post, "/app/sign-out", access: .page(nil), produces: ["text/html"]) { _, context in self.signOut(context) }
         routes.add(.get, "/app", access: .page(.listContracts), produces: ["text/html"]) { request, context in try await self.portfolioPage(request, context) }
         routes.add(.get, "/app/contracts/{contract}", access: .page(.showContract), produces: ["text/html"]) { request, context in
@@ -89,15 +91,26 @@ extension LedgerServer {
         switch outcome {
         case .signedIn:
             if let grant = state.grants(of: account).first {
+                // A second factor when the account has one, and always for an administrator
+                // (who sets one up now if it has none).
+                let secret = try await offload { try credentials.secondFactor(account: account) }
+                let pending: WebSession.PendingFactor? =
+                    secret != nil ? .code : grant.role == .administrator ? .enrol(secret: SecondFactor.newSecret()) : nil
                 // A new session id at every sign-in: an id known before it (fixation) is dropped.
                 if let old = request.cookies[WebSession.cookie]?.value { try? credentials.removeSession(String(old)) }
                 context.sessions.createSession(
                     WebSession(
                         account: account, role: grant.role, grantedAt: grant.grantedAt.millisecondsSinceEpoch,
-                        formToken: Bytes.base64url(Bytes.random(32)), startedAt: now.millisecondsSinceEpoch, seenAt: now.millisecondsSinceEpoch),
-                    expiresIn: WebSession.idle)
+                        formToken: Bytes.base64url(Bytes.random(32)), startedAt: now.millisecondsSinceEpoch, seenAt: now.millisecondsSinceEpoch,
+                        secondFactor: pending),
+                    expiresIn: pending == nil ? WebSession.idle : WebSession.secondFactorWait)
+                let next = Self.localPath(request.uri.queryParameters["next"].map(String.init)) ?? "/app"
+                guard pending == nil else {
+                    logger.notice("password accepted; second factor asked", metadata: ["account": .string(account)])
+                    return WebResponse.redirect("/app/sign-in/code?next=" + next.addingFormEncoding)
+                }
                 logger.notice("signed in", metadata: ["account": .string(account), "role": .string(grant.role.rawValue)])
-                return WebResponse.redirect(Self.localPath(request.uri.queryParameters["next"].map(String.init)) ?? "/app")
+                return WebResponse.redirect(next)
             }
             logger.notice("sign-in refused: the account holds no role", metadata: ["account": .string(account)])
         case .refused:

@@ -20,11 +20,24 @@ public struct WebSession: Codable, Sendable, Equatable {
     let startedAt: Int64
     /// When the idle timeout was last pushed back (it is, at most once a minute).
     var seenAt: Int64
+    /// Set between the password and the second factor's code: the session opens no page but
+    /// the code's until the code is right.
+    var secondFactor: PendingFactor?
+
+    enum PendingFactor: Codable, Sendable, Equatable {
+        /// The account has a second factor: its code is asked for.
+        case code
+        /// An administrator without one sets it up now: this secret, confirmed by a code.
+        case enrol(secret: String)
+    }
 
     /// A session ends after 30 minutes without a request...
     static let idle: Duration = .seconds(30 * 60)
     /// ...and 12 hours after sign-in, whatever happens.
     static let lifetime: Int64 = 12 * 60 * 60 * 1000
+
+    /// How long the code is waited for after the password, before signing in starts again.
+    static let secondFactorWait: Duration = .seconds(10 * 60)
 
     static let cookie = "svledger_session"
 }
