@@ -3,7 +3,8 @@
 --
 --   wrk -t1 -c N -d SECONDS -s load.lua URL -- MODE TARGETS TOKEN ACTIVE_SECONDS
 --
--- MODE is write, show, reconcile or report (the Cabinet report, HTML). TARGETS has one "CONTRACT QUARTER MEASURE" per line (a
+-- MODE is write, show, reconcile or report (the Cabinet report, HTML), or a page of the web
+-- app for people signed in: page-portfolio, page-contract or page-report. TARGETS has one "CONTRACT QUARTER MEASURE" per line (a
 -- DeliveryReported of that quarter holding that measure, so that a correction by quarter and
 -- measure names exactly one return and is accepted every time). Requests are sent only during
 -- the first ACTIVE_SECONDS; wrk's -d is longer, so every request sent is answered before wrk
@@ -46,6 +47,10 @@ function init(args)
   statuses = ""
   headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
   read_headers = { ["Authorization"] = "Bearer " .. token }
+  -- The web app's pages: TOKEN is then a comma-separated list of session cookies, one per
+  -- person signed in, taken in turn.
+  cookies = {}
+  for cookie in token:gmatch("[^,]+") do table.insert(cookies, cookie) end
 end
 
 -- Called before each request (wrk calls delay() when the script defines it): past the active
@@ -67,6 +72,10 @@ function request()
     return wrk.format("GET", "/reconcile?contract=" .. t[1], read_headers)
   elseif mode == "report" then
     return wrk.format("GET", "/reports/cabinet", read_headers)
+  elseif mode:sub(1, 5) == "page-" then
+    local page = { ["page-portfolio"] = "/app", ["page-contract"] = "/app/contracts/" .. t[1],
+                   ["page-report"] = "/app/reports/cabinet/report" }
+    return wrk.format("GET", page[mode], { ["Cookie"] = "svledger_session=" .. cookies[sent % #cookies + 1] })
   end
   -- A new figure each time (still a valid decimal quantity), so that each correction differs.
   local quantity = string.format("%d.%d", 1 + sent % 997, sent % 10)
