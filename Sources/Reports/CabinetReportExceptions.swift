@@ -28,7 +28,7 @@ public struct CabinetExceptions: Sendable {
     /// - Parameters:
     ///   - contracts: the contracts the report covers, as the snapshot holds them.
     ///   - reconciled: those of them with a commitment in force, reconciled, worst rated first.
-    init(contracts: [ContractProjection], reconciled: [ContractReconciliation]) {
+    public init(contracts: [ContractProjection], reconciled: [ContractReconciliation]) {
         underDelivering = reconciled.filter { CabinetExceptions.isUnderDelivering($0.amounts.rating) }
         lateReturns = reconciled.filter(\.hasLateReturns)
         unpledged = reconciled.flatMap { contract in contract.unpledged.map { UnpledgedDelivery(contract: contract, figure: $0) } }

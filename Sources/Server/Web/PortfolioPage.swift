@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdCore
+import LedgerValues
 import Projections
 import Queries
 import Reports
@@ -15,15 +16,20 @@ extension LedgerServer {
         let identity = try context.requireIdentity()
         let session = context.sessions.session
         let query = request.uri.queryParameters
-        let view = try await figureView(ReadPoint(), nil)
+        let filter = PortfolioFilter(query: query)
+        let view = try await figureView(ReadPoint(), filter.period)
         let ownSupplier = identity.role == .supplier ? identity.supplier ?? "" : nil
         let document = ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation, supplier: ownSupplier)
-        let filter = PortfolioFilter(query: query)
-        let rows = document.rows.filter(filter.admits)
+        let departments = Dictionary(view.snapshot.contracts.map { ($0.reference, $0.buyerDepartment) }, uniquingKeysWith: { first, _ in first })
+        let rows = document.rows.filter { filter.admits($0, department: departments[$0.reference]) }
         let pages = max(1, (rows.count + Self.portfolioPageSize - 1) / Self.portfolioPageSize)
         let page = min(max(1, Int(query["page"].map(String.init) ?? "") ?? 1), pages)
         let shown = rows.dropFirst((page - 1) * Self.portfolioPageSize).prefix(Self.portfolioPageSize)
         let suppliers = Set(document.rows.compactMap(\.supplier)).sorted()
+        let own = Set(document.rows.map(\.reference))
+        let exceptions = CabinetExceptions(
+            contracts: view.snapshot.contracts.filter { own.contains($0.reference) },
+            reconciled: view.reconciliation.contracts.filter { own.contains($0.reference) })
 
         let body: [HTML] = shown.map { row in
             let amounts = row.amounts
@@ -48,10 +54,36 @@ extension LedgerServer {
         return WebResponse.page(title: "Contracts", session: session, main: """
             <h1>Contracts</h1>
             <p class="lede">\(rows.count) contract\(rows.count == 1 ? "" : "s")\(ownSupplier.map { " of \($0)" } ?? ""), figures to \(document.reportingDate.longForm) (\(document.period.description)). Ledger position \(Int(document.head.position)).</p>
-            \(filter.form(suppliers: ownSupplier == nil ? suppliers : []))
+            \(filter.form(suppliers: ownSupplier == nil ? suppliers : [], departments: Set(document.rows.compactMap { departments[$0.reference] }).sorted(), periods: Self.periods(today: today())))
             \(table)
             \(Self.pagination(page: page, pages: pages, filter: filter))
+            \(Self.exceptionsSection(exceptions))
             """)
+    }
+
+    /// The quarter of `today` and the eight before it, the latest first.
+    static func periods(today: CalendarDate) -> [FinancialQuarter] {
+        (0..<8).reduce(into: [FinancialQuarter(containing: today)]) { list, _ in list.append(FinancialQuarter(containing: list.last!.firstDay.adding(days: -1))) }
+    }
+
+    /// What governance is asked to look at, each contract linking to its page.
+    static func exceptionsSection(_ exceptions: CabinetExceptions) -> HTML {
+        func list(_ title: String, _ references: [String]) -> HTML {
+            guard !references.isEmpty else { return .empty }
+            let shown: [HTML] = references.prefix(10).map { "<li><a href=\"/app/contracts/\($0.addingFormEncoding)\">\($0)</a></li>" }
+            let more: HTML = references.count > 10 ? "<li>and \(references.count - 10) more</li>" : .empty
+            return "<h3>\(title) (\(references.count))</h3><ul class=\"exceptions\">\(shown)\(more)</ul>"
+        }
+        let parts = [
+            list("Under-delivering", exceptions.underDelivering.map(\.reference)),
+            list("Late returns", exceptions.lateReturns.map(\.reference)),
+            list("Delivery against measures not pledged", Array(Set(exceptions.unpledged.map(\.contract.reference))).sorted()),
+            list("Exemptions granted", exceptions.exemptionsGranted.map(\.reference)),
+            list("Board overrides of the weighting", exceptions.boardOverrides.map(\.reference)),
+            list("In scope, with no pledge", exceptions.noPledge.map(\.reference)),
+        ]
+        guard exceptions.count > 0 else { return "<h2>Exceptions</h2><p>None.</p>" }
+        return "<h2>Exceptions</h2><div class=\"exception-lists\">\(parts)</div>"
     }
 
     static func pagination(page: Int, pages: Int, filter: PortfolioFilter) -> HTML {
@@ -67,16 +99,21 @@ struct PortfolioFilter: Sendable {
     let rating: PerformanceRating?
     let stage: Stage?
     let supplier: String?
+    let department: String?
+    /// The quarter the figures are for (`nil`: today's).
+    let period: FinancialQuarter?
 
     init(query: FlatDictionary<Substring, Substring>) {
         rating = query["rating"].flatMap { PerformanceRating(rawValue: String($0)) }
         stage = query["stage"].flatMap { Stage(rawValue: String($0)) }
         supplier = query["supplier"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        department = query["department"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        period = query["period"].flatMap { FinancialQuarter(String($0)) }.flatMap { ReadRange.contains($0) ? $0 : nil }
     }
 
-    func admits(_ row: ContractsDocument.Row) -> Bool {
+    func admits(_ row: ContractsDocument.Row, department rowDepartment: String?) -> Bool {
         (rating.map { row.amounts?.rating == $0 } ?? true) && (stage.map { row.stage == $0 } ?? true)
-            && (supplier.map { row.supplier == $0 } ?? true)
+            && (supplier.map { row.supplier == $0 } ?? true) && (department.map { rowDepartment == $0 } ?? true)
     }
 
     func query(page: Int) -> String {
@@ -84,14 +121,16 @@ struct PortfolioFilter: Sendable {
         if let rating { parts.append("rating=" + rating.rawValue.addingFormEncoding) }
         if let stage { parts.append("stage=" + stage.rawValue.addingFormEncoding) }
         if let supplier { parts.append("supplier=" + supplier.addingFormEncoding) }
+        if let department { parts.append("department=" + department.addingFormEncoding) }
+        if let period { parts.append("period=" + period.description) }
         parts.append("page=\(page)")
         return parts.joined(separator: "&")
     }
 
     /// The filters as a form that works without script (GET, so a filtered list can be bookmarked).
-    func form(suppliers: [String]) -> HTML {
-        func options<T>(_ values: [T], selected: T?, label: (T) -> String, value: (T) -> String) -> HTML where T: Equatable {
-            let all: HTML = "<option value=\"\">All</option>"
+    func form(suppliers: [String], departments: [String], periods: [FinancialQuarter]) -> HTML {
+        func options<T>(_ values: [T], selected: T?, all: String = "All", label: (T) -> String, value: (T) -> String) -> HTML where T: Equatable {
+            let all: HTML = "<option value=\"\">\(all)</option>"
             return all + values.map { item -> HTML in
                 "<option value=\"\(value(item))\"\(item == selected ? HTML(" selected") : .empty)>\(label(item))</option>"
             }.joined()
@@ -100,8 +139,17 @@ struct PortfolioFilter: Sendable {
             <div class="field inline"><label for="supplier">Supplier</label>
             <select id="supplier" name="supplier">\(options(suppliers, selected: supplier, label: { $0 }, value: { $0 }))</select></div>
             """
+        let periodField: HTML = """
+            <div class="field inline"><label for="period">Quarter</label>
+            <select id="period" name="period">\(options(periods, selected: period, all: "This quarter", label: { $0.description }, value: { $0.description }))</select></div>
+            """
+        let departmentField: HTML = departments.count < 2 ? .empty : """
+            <div class="field inline"><label for="department">Department</label>
+            <select id="department" name="department">\(options(departments, selected: department, label: { $0 }, value: { $0 }))</select></div>
+            """
         return """
             <form method="get" action="/app" class="filters">
+            \(periodField)\(departmentField)
             <div class="field inline"><label for="rating">Rating</label>
             <select id="rating" name="rating">\(options(PerformanceRating.allCases, selected: rating, label: { $0.label }, value: { $0.rawValue }))</select></div>
             <div class="field inline"><label for="stage">Stage</label>

@@ -11,10 +11,7 @@ import SocialValue
 extension LedgerServer {
     func reportPage(_ request: Request, _ context: ServerContext) -> Response {
         let session = context.sessions.session
-        let quarter = FinancialQuarter(containing: today())
-        // This quarter and the eight before it, the latest first.
-        let quarters = (0..<8).reduce(into: [quarter]) { list, _ in list.append(FinancialQuarter(containing: list.last!.firstDay.adding(days: -1))) }
-        let options: [HTML] = quarters.map { "<option value=\"\($0.description)\">\($0.description)</option>" }
+        let options: [HTML] = Self.periods(today: today()).map { "<option value=\"\($0.description)\">\($0.description)</option>" }
         return WebResponse.page(title: "Cabinet report", session: session, main: """
             <h1>Cabinet report</h1>
             <p>The report to Cabinet on the social value the council's contracts secure: the same report as <code>svledger report cabinet</code>, worked out from the ledger when you open it.</p>

@@ -103,6 +103,10 @@ enum WebStyle {
         ol.events li.event { margin-bottom: 1.5rem; }
         ol.events li.event p { margin-bottom: 0.3rem; }
         pre { background: #f3f2f1; padding: 1rem; overflow-x: auto; font-size: 0.95rem; }
+        h3 { font-size: 1.1875rem; margin: 1rem 0 0.5rem; }
+        .exception-lists { columns: 2 18em; column-gap: 2rem; }
+        .exception-lists h3 { break-after: avoid; margin-top: 0; padding-top: 0.5rem; }
+        ul.exceptions { margin: 0 0 1rem; padding-left: 1.2rem; break-inside: avoid; }
         .filters { background: #f3f2f1; padding: 1rem 1rem 0; margin-bottom: 1.5rem; }
         .filters .button { margin-bottom: 1.5rem; }
         .pagination { display: flex; gap: 1.5rem; align-items: center; }
