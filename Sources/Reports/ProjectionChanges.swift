@@ -35,21 +35,29 @@ public struct ProjectionChange: Sendable, Equatable {
         note("supplier", before?.supplier, after.supplier)
         note("award", before?.award.map { "\($0.date), \($0.value.formatted)" }, after.award.map { "\($0.date), \($0.value.formatted)" })
         note("priced with", before?.commitmentCatalog, after.commitmentCatalog)
+        // Lines and figures are compared as values, and only those that differ are put in
+        // words: an event changes a line or two, and describing every figure of a long-running
+        // contract for each of its events made its audit trail quadratic.
         let oldLines = Dictionary((before?.lines ?? []).map { ($0.measure, $0) }, uniquingKeysWith: { first, _ in first })
         for line in after.lines {
             let old = oldLines[line.measure]
-            note("pledged \(line.measure)", old?.original.map(figure), line.original.map(figure))
-            note("committed \(line.measure)", old.flatMap { $0.current.map(figure) }, line.current.map(figure))
+            if old?.original != line.original { note("pledged \(line.measure)", old?.original.map(figure), line.original.map(figure)) }
+            if old?.current != line.current { note("committed \(line.measure)", old.flatMap { $0.current.map(figure) }, line.current.map(figure)) }
         }
         let oldFigures = Dictionary(
-            (before?.deliveries ?? []).map { ("\($0.measure) in \($0.quarter)", $0) }, uniquingKeysWith: { _, last in last })
+            (before?.deliveries ?? []).map { (FigureKey(measure: $0.measure, quarter: $0.quarter), $0) }, uniquingKeysWith: { _, last in last })
         for figure in after.deliveries {
-            let key = "\(figure.measure) in \(figure.quarter)"
-            let old = oldFigures[key]
-            note("delivered \(key)", old.map(delivered), delivered(figure))
+            let old = oldFigures[FigureKey(measure: figure.measure, quarter: figure.quarter)]
+            guard old?.quantity != figure.quantity || old?.evidence != figure.evidence || old?.pledged != figure.pledged else { continue }
+            note("delivered \(figure.measure) in \(figure.quarter)", old.map(delivered), delivered(figure))
         }
         note("closed", before?.closedOn?.description, after.closedOn?.description)
         return changes
+    }
+
+    private struct FigureKey: Hashable {
+        let measure: String
+        let quarter: FinancialQuarter
     }
 
     private static func assessment(_ a: ContractProjection.Assessment) -> String { "\(a.outcome.rawValue) \(a.threshold.formatted)" }

@@ -17,13 +17,33 @@ extension LedgerServer {
         let session = context.sessions.session
         let query = request.uri.queryParameters
         let filter = PortfolioFilter(query: query)
-        let view = try await figureView(ReadPoint(), filter.period)
+        let cached = try await cachedView(ReadPoint(), filter.period)
         let ownSupplier = identity.role == .supplier ? identity.supplier ?? "" : nil
+        let page = Int(query["page"].map(String.init) ?? "") ?? 1
+        let today = today()
+        // What most people open, the first page with no filter, is worked out once per view of
+        // the ledger (and per supplier), like the API's reads; the frame is each person's own.
+        let main: HTML
+        if filter.isEmpty, page == 1 {
+            let kept = try await offload {
+                cached.rendered("web portfolio " + (ownSupplier.map { "supplier " + $0 } ?? "council")) { view in
+                    .init(body: Array(Self.portfolioMain(view, supplier: ownSupplier, filter: filter, page: 1, today: today).markup.utf8), version: nil)
+                }
+            }
+            main = HTML(trusted: String(decoding: kept.body, as: UTF8.self))
+        } else {
+            main = Self.portfolioMain(cached.view, supplier: ownSupplier, filter: filter, page: page, today: today)
+        }
+        return WebResponse.page(title: "Contracts", session: session, main: main)
+    }
+
+    /// The portfolio's content: what a supplier may see (`supplier`), or the council's.
+    static func portfolioMain(_ view: FigureView, supplier ownSupplier: String?, filter: PortfolioFilter, page wanted: Int, today: CalendarDate) -> HTML {
         let document = ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation, supplier: ownSupplier)
         let departments = Dictionary(view.snapshot.contracts.map { ($0.reference, $0.buyerDepartment) }, uniquingKeysWith: { first, _ in first })
         let rows = document.rows.filter { filter.admits($0, department: departments[$0.reference]) }
         let pages = max(1, (rows.count + Self.portfolioPageSize - 1) / Self.portfolioPageSize)
-        let page = min(max(1, Int(query["page"].map(String.init) ?? "") ?? 1), pages)
+        let page = min(max(1, wanted), pages)
         let shown = rows.dropFirst((page - 1) * Self.portfolioPageSize).prefix(Self.portfolioPageSize)
         let suppliers = Set(document.rows.compactMap(\.supplier)).sorted()
         let own = Set(document.rows.map(\.reference))
@@ -51,14 +71,14 @@ extension LedgerServer {
                 <tbody>\(body)</tbody>
                 </table>
                 """
-        return WebResponse.page(title: "Contracts", session: session, main: """
+        return """
             <h1>Contracts</h1>
             <p class="lede">\(rows.count) contract\(rows.count == 1 ? "" : "s")\(ownSupplier.map { " of \($0)" } ?? ""), figures to \(document.reportingDate.longForm) (\(document.period.description)). Ledger position \(Int(document.head.position)).</p>
-            \(filter.form(suppliers: ownSupplier == nil ? suppliers : [], departments: Set(document.rows.compactMap { departments[$0.reference] }).sorted(), periods: Self.periods(today: today())))
+            \(filter.form(suppliers: ownSupplier == nil ? suppliers : [], departments: Set(document.rows.compactMap { departments[$0.reference] }).sorted(), periods: Self.periods(today: today)))
             \(table)
             \(Self.pagination(page: page, pages: pages, filter: filter))
             \(Self.exceptionsSection(exceptions))
-            """)
+            """
     }
 
     /// The quarter of `today` and the eight before it, the latest first.
@@ -110,6 +130,9 @@ struct PortfolioFilter: Sendable {
         department = query["department"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         period = query["period"].flatMap { FinancialQuarter(String($0)) }.flatMap { ReadRange.contains($0) ? $0 : nil }
     }
+
+    /// No filter at all: every contract, this quarter.
+    var isEmpty: Bool { rating == nil && stage == nil && supplier == nil && department == nil && period == nil }
 
     func admits(_ row: ContractsDocument.Row, department rowDepartment: String?) -> Bool {
         (rating.map { row.amounts?.rating == $0 } ?? true) && (stage.map { row.stage == $0 } ?? true)

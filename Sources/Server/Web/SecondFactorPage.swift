@@ -33,6 +33,7 @@ extension LedgerServer {
             \(WebPage.field("code", label: "Code", hint: "Six digits, for example 123456", autocomplete: "one-time-code", errors: errors))
             <button type="submit" class="button">Continue</button>
             </form>
+            <form method="post" action="/app/sign-out">\(WebPage.formToken(session))<button type="submit" class="link-button">Sign out instead</button></form>
             """)
     }
 

@@ -43,7 +43,10 @@ struct WebGate: RouterMiddleware {
 
         guard var session = context.sessions.session else { return WebResponse.signIn(then: request.uri.string) }
         // Half signed in: the password was right, the second factor's code not yet given.
-        if session.secondFactor != nil { return WebResponse.redirect("/app/sign-in/code?next=" + request.uri.string.addingFormEncoding) }
+        // Signing out is open to it, so that nobody is held there.
+        if session.secondFactor != nil, request.uri.path != "/app/sign-out" {
+            return WebResponse.redirect("/app/sign-in/code?next=" + request.uri.string.addingFormEncoding)
+        }
         let now = Timestamp.now()
         let state = try await offload { try server.ledger.currentAccessState() }
         guard now.millisecondsSinceEpoch - session.startedAt < WebSession.lifetime,

@@ -15,7 +15,7 @@ enum WebPage {
             let audit: HTML = Authorization.allows(.verify, session.role) ? "<a href=\"/app/audit\">Audit</a>" : .empty
             let people: HTML = Authorization.allows(.accessList, session.role) ? "<a href=\"/app/admin\">People and roles</a>" : .empty
             header = """
-                <nav class="account" aria-label="Account"><a href="/app">Contracts</a>\(report)\(audit)\(people)<span>Signed in as <strong>\(session.account)</strong>, \(session.role.rawValue)</span>
+                <nav class="account" aria-label="Account"><a href="/app">Contracts</a>\(report)\(audit)\(people)<a href="/app/account">Signed in as <strong>\(session.account)</strong>, \(session.role.rawValue)</a>
                 <form method="post" action="/app/sign-out">\(formToken(session))<button type="submit" class="link-button">Sign out</button></form></nav>
                 """
         } else {

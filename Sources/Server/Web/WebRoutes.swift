@@ -24,6 +24,8 @@ extension LedgerServer {
         routes.add(.post, "/app/invitations/{secret}", access: .openPage, produces: ["text/html"]) { _, context in try await self.acceptInvitation(context) }
         routes.add(.get, "/app/sign-in/code", access: .openPage, produces: ["text/html"]) { request, context in try await self.codePage(request, context) }
         routes.add(.post, "/app/sign-in/code", access: .openPage, produces: ["text/html"]) { request, context in try await self.checkCode(request, context) }
+        routes.add(.get, "/app/account", access: .page(nil), produces: ["text/html"]) { _, context in try await self.accountPage(context) }
+        routes.add(.post, "/app/account/second-factor", access: .page(nil), produces: ["text/html"]) { _, context in self.startSecondFactor(context) }
         routes.add(.post, "/app/sign-out", access: .page(nil), produces: ["text/html"]) { _, context in self.signOut(context) }
         routes.add(.get, "/app", access: .page(.listContracts), produces: ["text/html"]) { request, context in try await self.portfolioPage(request, context) }
         routes.add(.get, "/app/contracts/{contract}", access: .page(.showContract), produces: ["text/html"]) { request, context in
