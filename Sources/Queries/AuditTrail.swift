@@ -10,7 +10,10 @@ public enum AuditTrail {
     /// - Parameters:
     ///   - contract: one contract's stream, or every contract's when `nil`.
     ///   - after: entries start after this position; the state before them is folded too.
-    public static func entries(_ reader: LedgerReader, contract: String?, after start: UInt64, through end: UInt64?) throws -> [AuditDocument.Entry] {
+    /// - Parameter changes: work out what each event changed (a page that shows no changes
+    ///   asks for none: comparing a long contract's state before and after each event is most
+    ///   of the cost of its trail).
+    public static func entries(_ reader: LedgerReader, contract: String?, after start: UInt64, through end: UInt64?, changes: Bool = true) throws -> [AuditDocument.Entry] {
         var fold = ContractFold()
         var entries: [AuditDocument.Entry] = []
         let visit: (RecordedEvent) throws -> Bool = { event in
@@ -23,7 +26,7 @@ public enum AuditTrail {
                 actorId: event.event.actor.id, actorRole: event.event.actor.role, reason: event.event.reason, eventType: event.eventType,
                 summary: EventSummary.describe(type: event.eventType, payload: event.payload), eventId: event.eventId.description,
                 hash: event.hash.hex, contract: reference,
-                changes: fold.contracts[reference].map { ProjectionChange.between(before, $0) } ?? [],
+                changes: changes ? fold.contracts[reference].map { ProjectionChange.between(before, $0) } ?? [] : [],
                 effectiveDateDefaulted: ContractEvent.effectiveDateDefaulted(in: event.payload)))
             return true
         }

@@ -188,7 +188,7 @@ extension LedgerServer {
         return Self.json(try await offload { try self.audit(contract: nil, since: since, point: point).json })
     }
 
-    func audit(contract: String?, since: String?, point: ReadPoint) throws -> AuditDocument {
+    func audit(contract: String?, since: String?, point: ReadPoint, changes: Bool = true) throws -> AuditDocument {
         let position = try point.position(in: ledger)
         return try ledger.store.read { reader in
             var start: UInt64 = 0
@@ -198,7 +198,7 @@ extension LedgerServer {
                 }
                 start = found
             }
-            let entries = try AuditTrail.entries(reader, contract: contract, after: start, through: position)
+            let entries = try AuditTrail.entries(reader, contract: contract, after: start, through: position, changes: changes)
             return AuditDocument(head: try LedgerHead.at(position, in: reader), contract: contract, since: since, entries: entries)
         }
     }

@@ -45,7 +45,7 @@ extension LedgerServer {
                 """)
         }
         let reconciled = view.reconciliation.contracts.first { $0.reference == reference }
-        let audit = try await offload { try self.audit(contract: reference, since: nil, point: point) }
+        let audit = try await offload { try self.audit(contract: reference, since: nil, point: point, changes: false) }
 
         let now: HTML = "Later changes are not shown. <a href=\"/app/contracts/\(reference.addingFormEncoding)\">See it as it is now</a>."
         let banner: HTML

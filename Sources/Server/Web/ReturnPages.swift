@@ -68,7 +68,7 @@ extension LedgerServer {
                     \(Self.fieldError("quarter", form.errors))<select id="quarter" name="quarter">\(options)</select></div>
                     """
         case .correction:
-            let audit = try await offload { try self.audit(contract: reference, since: nil, point: ReadPoint()) }
+            let audit = try await offload { try self.audit(contract: reference, since: nil, point: ReadPoint(), changes: false) }
             let returns = audit.entries.filter { $0.eventType == "DeliveryReported" || $0.eventType == "DeliveryCorrected" }.reversed()
             let chosen = values["corrects"] ?? ""
             let items: [HTML] = returns.map { entry in
