@@ -15,6 +15,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import ServiceLifecycle
+import Synchronization
 
 /// `svledger serve`: one ledger shared over HTTP by people in different roles.
 ///
@@ -31,6 +32,9 @@ public final class LedgerServer: Sendable {
     let committer: GroupCommitter
     let idempotency: IdempotencyStore
     let figureViews = FigureViewCache()
+    /// The web app's contract pages below their controls, by contract, version and reporting
+    /// day (a few hundred KB at most: the pages of the contracts people are looking at).
+    let webSections = Mutex(RecentlyUsed<String, String>(limit: 256))
     /// The log folded once at start and kept at the head by each commit (and by each read, for
     /// what another process wrote): every read at the head starts from it.
     public let live: LiveFold

@@ -44,8 +44,25 @@ extension LedgerServer {
                 <a href="/app/contracts/\(reference.addingFormEncoding)">See it as it is now</a>.</p>
                 """)
         }
-        let reconciled = view.reconciliation.contracts.first { $0.reference == reference }
-        let audit = try await offload { try self.audit(contract: reference, since: nil, point: point, changes: false) }
+        // The sections below the controls depend on the ledger as read (the contract, and the
+        // catalogs and policies its figures use) and the day they are worked out to: kept for
+        // that position and day, until the next write anywhere.
+        let sectionsKey = asOf == nil && at == nil && on == nil ? "\(reference)\u{0}\(view.snapshot.position)\u{0}\(view.reportingDate)" : nil
+        let sections: HTML
+        if let sectionsKey, let kept = webSections.withLock({ $0.value(sectionsKey) }) {
+            sections = HTML(trusted: kept)
+        } else {
+            let reconciled = view.reconciliation.contracts.first { $0.reference == reference }
+            let audit = try await offload { try self.audit(contract: reference, since: nil, point: point, changes: false) }
+            sections = """
+                \(ContractPageParts.state(contract, reconciled: reconciled, view: view))
+                \(ContractPageParts.commitments(contract, reconciled: reconciled))
+                \(ContractPageParts.chart(reconciled))
+                \(ContractPageParts.quarters(reconciled))
+                \(ContractPageParts.trail(audit, reference: reference))
+                """
+            if let sectionsKey { webSections.withLock { _ = $0.insert(sections.markup, for: sectionsKey) } }
+        }
 
         let now: HTML = "Later changes are not shown. <a href=\"/app/contracts/\(reference.addingFormEncoding)\">See it as it is now</a>."
         let banner: HTML
@@ -72,11 +89,7 @@ extension LedgerServer {
             <h1>\(contract.title)</h1>
             \(actions)
             \(ContractPageParts.controls(reference: reference, asOf: asOf, on: on, errors: errors))
-            \(ContractPageParts.state(contract, reconciled: reconciled, view: view))
-            \(ContractPageParts.commitments(contract, reconciled: reconciled))
-            \(ContractPageParts.chart(reconciled))
-            \(ContractPageParts.quarters(reconciled))
-            \(ContractPageParts.trail(audit, reference: reference))
+            \(sections)
             """)
     }
 }
