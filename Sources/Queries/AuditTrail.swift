@@ -18,8 +18,8 @@ public enum AuditTrail {
         var entries: [AuditDocument.Entry] = []
         let visit: (RecordedEvent) throws -> Bool = { event in
             guard let reference = ContractFold.contractReference(ofStream: event.streamId), contract == nil || reference == contract else { return true }
-            let before = fold.contracts[reference]
-            try fold.apply(event)
+            let before = changes ? fold.contracts[reference] : nil
+            if changes { try fold.apply(event) }
             guard event.position > start else { return true }
             entries.append(AuditDocument.Entry(
                 position: event.position, recordedAt: event.recordedAt.description, effectiveDate: event.event.effectiveDate.description,

@@ -47,7 +47,8 @@ extension LedgerServer {
         // The sections below the controls depend on the ledger as read (the contract, and the
         // catalogs and policies its figures use) and the day they are worked out to: kept for
         // that position and day, until the next write anywhere.
-        let sectionsKey = asOf == nil && at == nil && on == nil ? "\(reference)\u{0}\(view.snapshot.position)\u{0}\(view.reportingDate)" : nil
+        let wholeTrail = query["trail"] == "all"
+        let sectionsKey = asOf == nil && at == nil && on == nil ? "\(reference)\u{0}\(view.snapshot.position)\u{0}\(view.reportingDate)\u{0}\(wholeTrail)" : nil
         let sections: HTML
         if let sectionsKey, let kept = webSections.withLock({ $0.value(sectionsKey) }) {
             sections = HTML(trusted: kept)
@@ -59,7 +60,7 @@ extension LedgerServer {
                 \(ContractPageParts.commitments(contract, reconciled: reconciled))
                 \(ContractPageParts.chart(reconciled))
                 \(ContractPageParts.quarters(reconciled))
-                \(ContractPageParts.trail(audit, reference: reference))
+                \(ContractPageParts.trail(audit, reference: reference, all: wholeTrail))
                 """
             if let sectionsKey { webSections.withLock { _ = $0.insert(sections.markup, for: sectionsKey) } }
         }
@@ -210,8 +211,15 @@ enum ContractPageParts {
             """
     }
 
-    static func trail(_ audit: AuditDocument, reference: String) -> HTML {
-        let rows: [HTML] = audit.entries.reversed().map { entry in
+    /// The latest events shown before "every event" is asked for.
+    static let latestEvents = 25
+
+    static func trail(_ audit: AuditDocument, reference: String, all: Bool) -> HTML {
+        let shown = all ? audit.entries.reversed().prefix(audit.entries.count) : audit.entries.reversed().prefix(latestEvents)
+        let more: HTML = shown.count < audit.entries.count
+            ? "<p>The latest \(shown.count) of \(audit.entries.count) events. <a href=\"/app/contracts/\(reference.addingFormEncoding)?trail=all#trail\">Show every event</a>.</p>"
+            : .empty
+        let rows: [HTML] = shown.map { entry in
             """
             <tr><td>\(Timestamp(entry.recordedAt)?.date.longForm ?? entry.recordedAt)<br><span class="muted">effective \(CalendarDate(entry.effectiveDate)?.longForm ?? entry.effectiveDate)</span></td>
             <td>\(entry.actorId)<br><span class="muted">\(entry.actorRole)</span></td>
@@ -220,12 +228,13 @@ enum ContractPageParts {
             """
         }
         return """
-            <h2>Audit trail</h2>
+            <h2 id="trail">Audit trail</h2>
             <p>Every change to this contract, newest first: who made it, when, why, and the event's id and hash in the ledger, which <code>svledger verify</code> checks.</p>
             <table class="trail">
             <thead><tr><th scope="col">Recorded</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Why</th><th scope="col">Event</th></tr></thead>
             <tbody>\(rows)</tbody>
             </table>
+            \(more)
             """
     }
 }
