@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Ledger", "Access", "LedgerValues", "SocialValue", "EventStore", "TestSupport", "svledger",
+                "Server", "Ledger", "Access", "Credentials", "LedgerValues", "SocialValue", "EventStore", "TestSupport", "svledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
