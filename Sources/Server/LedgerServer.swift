@@ -166,6 +166,7 @@ public final class LedgerServer: Sendable {
         let group = ServiceGroup(configuration: configuration)
         let warm = Task(priority: .background) {
             await self.rememberDecisionStates()
+            await self.preparePortfolioPage()     // what people open first in the web app
             await self.prepareDefaultReport()
         }
         defer { warm.cancel() }

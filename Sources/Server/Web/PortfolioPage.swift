@@ -17,24 +17,37 @@ extension LedgerServer {
         let session = context.sessions.session
         let query = request.uri.queryParameters
         let filter = PortfolioFilter(query: query)
-        let cached = try await cachedView(ReadPoint(), filter.period)
         let ownSupplier = identity.role == .supplier ? identity.supplier ?? "" : nil
         let page = Int(query["page"].map(String.init) ?? "") ?? 1
-        let today = today()
         // What most people open, the first page with no filter, is worked out once per view of
         // the ledger (and per supplier), like the API's reads; the frame is each person's own.
         let main: HTML
         if filter.isEmpty, page == 1 {
-            let kept = try await offload {
-                cached.rendered("web portfolio " + (ownSupplier.map { "supplier " + $0 } ?? "council")) { view in
-                    .init(body: Array(Self.portfolioMain(view, supplier: ownSupplier, filter: filter, page: 1, today: today).markup.utf8), version: nil)
-                }
-            }
-            main = HTML(trusted: String(decoding: kept.body, as: UTF8.self))
+            main = try await portfolioFirstPage(supplier: ownSupplier)
         } else {
-            main = Self.portfolioMain(cached.view, supplier: ownSupplier, filter: filter, page: page, today: today)
+            let view = try await figureView(ReadPoint(), filter.period)
+            let today = today()
+            main = try await offload { Self.portfolioMain(view, supplier: ownSupplier, filter: filter, page: page, today: today) }
         }
         return WebResponse.page(title: "Contracts", session: session, main: main)
+    }
+
+    /// The council's first page of the portfolio, worked out once the server has started, so
+    /// that the first people to open the web app do not wait for it.
+    func preparePortfolioPage() async {
+        _ = try? await portfolioFirstPage(supplier: nil)
+    }
+
+    /// The first page with no filter, kept per view of the ledger and per supplier.
+    func portfolioFirstPage(supplier: String?) async throws -> HTML {
+        let cached = try await cachedView(ReadPoint(), nil)
+        let today = today()
+        let kept = try await offload {
+            cached.rendered("web portfolio " + (supplier.map { "supplier " + $0 } ?? "council")) { view in
+                .init(body: Array(Self.portfolioMain(view, supplier: supplier, filter: PortfolioFilter.none, page: 1, today: today).markup.utf8), version: nil)
+            }
+        }
+        return HTML(trusted: String(decoding: kept.body, as: UTF8.self))
     }
 
     /// The portfolio's content: what a supplier may see (`supplier`), or the council's.
@@ -122,6 +135,17 @@ struct PortfolioFilter: Sendable {
     let department: String?
     /// The quarter the figures are for (`nil`: today's).
     let period: FinancialQuarter?
+
+    /// No filter: the first page as most people open it.
+    static let none = PortfolioFilter(rating: nil, stage: nil, supplier: nil, department: nil, period: nil)
+
+    init(rating: PerformanceRating?, stage: Stage?, supplier: String?, department: String?, period: FinancialQuarter?) {
+        self.rating = rating
+        self.stage = stage
+        self.supplier = supplier
+        self.department = department
+        self.period = period
+    }
 
     init(query: FlatDictionary<Substring, Substring>) {
         rating = query["rating"].flatMap { PerformanceRating(rawValue: String($0)) }
