@@ -144,6 +144,36 @@ extension WebAppTests {
     }
 }
 
+extension WebAppTests {
+    @Test("every form of the web app refuses a post without a session, or without its form token, and writes nothing")
+    func everyFormNeedsSessionAndToken() async throws {
+        let fixture = try ServerFixture()
+        let forms = fixture.server.controllers().flatMap(\.routes).flatMap { route in
+            route.methods.compactMap { method -> String? in
+                guard method == .post, case .page? = route.access[method] else { return nil }
+                return route.template.replacingOccurrences(of: "{contract}", with: "LCC-2025-014")
+            }
+        }
+        #expect(forms.count >= 7, "\(forms)")
+        try await live(fixture) { client, secret in
+            let fields = ["password": Self.password, "confirm": Self.password]
+            _ = try await client.execute(uri: "/app/invitations/" + secret, method: .post, headers: Self.form(fields, origin: Self.origin), body: Self.body(fields))
+            let signIn = ["account": "a.patel", "password": Self.password]
+            let answer = try await client.execute(uri: "/app/sign-in", method: .post, headers: Self.form(signIn, origin: Self.origin), body: Self.body(signIn))
+            let session = String(try #require(answer.headers[.setCookie]).split(separator: ";")[0])
+            let before = try fixture.ledger.store.head()
+            let body = ["account": "x", "role": "auditor", "quarter": "2025-26-Q3", "quantity-NT1": "1", "evidence-NT1": "E", "attribution": "yes", "formToken": "forged"]
+            for path in forms {
+                let anonymous = try await client.execute(uri: path, method: .post, headers: Self.form(body, origin: Self.origin), body: Self.body(body))
+                #expect(anonymous.status == .seeOther && anonymous.headers[.location]?.hasPrefix("/app/sign-in") == true, "\(path) without a session: \(anonymous.status)")
+                let forged = try await client.execute(uri: path, method: .post, headers: Self.form(body, origin: Self.origin, cookie: session), body: Self.body(body))
+                #expect(forged.status == .forbidden, "\(path) without the form token: \(forged.status)")
+            }
+            #expect(try fixture.ledger.store.head() == before, "nothing was written")
+        }
+    }
+}
+
 @Suite("second factor: RFC 6238 codes")
 struct SecondFactorTests {
     @Test("the RFC 6238 test vector's key gives its codes, one step either side is taken, two steps are not")
