@@ -252,6 +252,36 @@ class Flows:
         check("Your correction is recorded" in self.text() and "One starter left in the first week" in self.text(), "the correction is recorded, with its reason")
         self.page("contract-after-correction")
 
+    def officer_flows(self):
+        """An officer's decisions on a registered contract: the assessment, a weighting below the
+        policy's minimum refused beside its field, the minimum recorded, the award; and a form
+        opened before someone else changed the contract records nothing."""
+        base = "/app/contracts/WEB-SCRIPT-1"
+        self.open(base)
+        self.submit(f"a[href='{base}/actions/threshold.assess']")
+        self.submit("main form button[type=submit]")
+        check("Recorded: assess against the threshold" in self.text(), "an officer records the threshold assessment")
+        self.submit(f"a[href='{base}/actions/weighting.decide']")
+        check("asks for a weighting of at least 10%" in self.text(), "the weighting form shows the policy's minimum")
+        self.browser.find_element(By.ID, "percent").send_keys("5")
+        before = self.head()
+        self.submit("main form button[type=submit]")
+        check("field-has-error" in self.browser.find_element(By.ID, "main").get_attribute("innerHTML") and self.head() == before,
+              "a weighting below the minimum is refused beside its field, and nothing is written")
+        self.page("weighting-refused")
+        self.browser.find_element(By.ID, "percent").clear()
+        self.browser.find_element(By.ID, "percent").send_keys("10")
+        self.submit("main form button[type=submit]")
+        check("Recorded: decide the social value weighting" in self.text(), "the policy's minimum is recorded")
+        self.submit(f"a[href='{base}/actions/contract.close']")
+        run(self.svledger, self.ledger, "contract", "award", "--contract", "WEB-SCRIPT-1", "--supplier", "Grit Ltd", "--value", "£240,000",
+            "--actor", "r.shah", "--role", "Head of Procurement")
+        before = self.head()
+        self.submit("main form button[type=submit]")
+        check("Someone else changed this contract" in self.text() and self.head() == before,
+              "a form opened before someone else changed the contract records nothing, and says why")
+        self.open("/app")
+
     def auditor_flows(self):
         """The auditor verifies, downloads the log, and compares a contract between two days."""
         self.set_password(self.invite("aud"))
@@ -385,6 +415,7 @@ class Flows:
         self.page("portfolio-officer")
         self.open("/app")
         self.view_shot("portfolio")
+        self.officer_flows()
         self.submit("a[href='/app/reports/cabinet']")
         self.page("report-choose")
         self.submit("form[action='/app/reports/cabinet/report'] button")

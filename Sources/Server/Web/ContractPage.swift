@@ -78,12 +78,20 @@ extension LedgerServer {
         }
         // The forms this role may use (the API's rights: a supplier reports and corrects its
         // own contracts' delivery; a council role may too), once there is a pledge.
-        let actions: HTML = Authorization.allows(.command, identity.role) && !contract.lines.isEmpty && asOf == nil && at == nil
+        let current = asOf == nil && at == nil && Authorization.allows(.command, identity.role)
+        let returns: HTML = current && !contract.lines.isEmpty
             ? """
-                <p class="actions"><a class="button" href="/app/contracts/\(reference.addingFormEncoding)/return">Make a quarterly return</a>
-                <a class="button secondary" href="/app/contracts/\(reference.addingFormEncoding)/correction">Correct a return</a></p>
+                <a class="button" href="/app/contracts/\(reference.addingFormEncoding)/return">Make a quarterly return</a>
+                <a class="button secondary" href="/app/contracts/\(reference.addingFormEncoding)/correction">Correct a return</a>
                 """
             : .empty
+        // The council's decisions that fit the contract's stage (a supplier records returns only).
+        let decisions: [HTML] = current && identity.role != .supplier
+            ? ContractAction.all.filter { $0.fits(contract) }.map { action in
+                "<a class=\"button secondary\" href=\"/app/contracts/\(reference.addingFormEncoding)/actions/\(action.command.rawValue)\">\(action.title)</a>"
+            }
+            : []
+        let actions: HTML = returns == .empty && decisions.isEmpty ? .empty : "<p class=\"actions\">\(returns)\(decisions)</p>"
         return WebResponse.page(title: "\(contract.reference): \(contract.title)", session: session, main: """
             \(WebPage.errorSummary(errors))\(banner)
             <p class="caption">\(contract.reference)</p>

@@ -188,7 +188,7 @@ extension LedgerServer {
         // Refused: the rule's words beside each field it names (its JSON pointers), else above the form.
         let problem = try? JSONValue(parsing: answer.body)
         let detail = problem?["detail"]?.stringValue ?? "The return could not be recorded."
-        if answer.status == .preconditionFailed || problem?["kind"]?.stringValue == "expected-version-mismatch" {
+        if problem?["kind"]?.stringValue == "concurrency-conflict" {
             form.problem = "Someone else changed this contract after you opened this page. Nothing was recorded: open the contract again to see the change, then send your figures."
             form.values["version"] = nil
         } else {

@@ -48,6 +48,12 @@ extension LedgerServer {
                 try await self.adminCommand(request, context, action)
             }
         }
+        routes.add(.get, "/app/contracts/{contract}/actions/{action}", access: .page(.command), produces: ["text/html"]) { _, context in
+            try await self.actionPage(context)
+        }
+        routes.add(.post, "/app/contracts/{contract}/actions/{action}", access: .page(.command), produces: ["text/html"]) { _, context in
+            try await self.submitAction(context)
+        }
         for kind in [ReturnKind.report, .correction] {
             routes.add(.get, "/app/contracts/{contract}/\(kind.path)", access: .page(.command), produces: ["text/html"]) { request, context in
                 try await self.returnPage(request, context, kind: kind)

@@ -187,7 +187,7 @@ struct ContractRules {
             }
         }
         if basis != .boardOverride, !exempt, percent < rule.minimumPercent {
-            throw DomainError(.weightingBelowMinimum, "\(percent)% is below the \(rule.minimumPercent)% minimum of policy \(policy.reference), with no exemption granted and no override recorded")
+            throw DomainError(.weightingBelowMinimum, "\(concerning: "percent")\(percent)% is below the \(rule.minimumPercent)% minimum of policy \(policy.reference), with no exemption granted and no override recorded")
         }
         return .weightingDecided(
             WeightingDecision(

@@ -1,0 +1,192 @@
+import Access
+import Hummingbird
+import LedgerValues
+import Projections
+import Queries
+import Reports
+import SocialValue
+
+/// The officers' decisions on a contract, as forms: the threshold assessment, an exemption's
+/// request and decision, the weighting (with the policy's minimum shown), the award and the
+/// closure. Each sends the command the API takes, prepared and committed by the same code
+/// (``LedgerServer/prepare(_:identity:ifMatch:key:digest:)``), with the contract's version when
+/// the page was loaded as `If-Match`. A refusal is shown beside the field it names; nothing is
+/// written.
+struct ContractAction: Sendable {
+    enum Kind: Sendable, Equatable {
+        case text
+        case date
+        /// One of these values (value, label).
+        case choice([(String, String)])
+
+        static func == (lhs: Kind, rhs: Kind) -> Bool {
+            switch (lhs, rhs) {
+            case (.text, .text), (.date, .date): true
+            case (.choice(let a), .choice(let b)): a.map(\.0) == b.map(\.0)
+            default: false
+            }
+        }
+    }
+
+    struct Field: Sendable {
+        let name: String
+        let label: String
+        let kind: Kind
+        let hint: String?
+        let required: Bool
+    }
+
+    let command: CommandName
+    let title: String
+    let button: String
+    let fields: [Field]
+    /// Whether the action fits the contract as it stands (it is offered only then).
+    let fits: @Sendable (ContractProjection) -> Bool
+
+    static let reason = Field(name: "reason", label: "Why", kind: .text, hint: "Recorded in the audit trail", required: false)
+
+    static let all: [ContractAction] = [
+        ContractAction(
+            command: .assessThreshold, title: "Assess against the threshold", button: "Record the assessment",
+            fields: [reason], fits: { $0.stage == .registered }),
+        ContractAction(
+            command: .requestExemption, title: "Request an exemption", button: "Request the exemption",
+            fields: [Field(name: "businessCaseReference", label: "Business case reference", kind: .text, hint: "For example BC-77", required: true), reason],
+            fits: { $0.stage == .assessed && $0.exemption == nil }),
+        ContractAction(
+            command: .decideExemption, title: "Decide the exemption", button: "Record the decision",
+            fields: [
+                Field(name: "decision", label: "Decision", kind: .choice([("granted", "Grant the exemption"), ("refused", "Refuse it")]), hint: nil, required: true),
+                Field(name: "businessCaseReference", label: "Business case reference", kind: .text, hint: "The one the request was made on", required: true),
+                Field(name: "reason", label: "Why", kind: .text, hint: "Required: recorded with the decision", required: true),
+            ],
+            fits: { $0.exemption?.status == .requested }),
+        ContractAction(
+            command: .decideWeighting, title: "Decide the social value weighting", button: "Record the weighting",
+            fields: [
+                Field(name: "percent", label: "Weighting (% of the overall score)", kind: .text, hint: nil, required: true),
+                Field(
+                    name: "basis", label: "Basis",
+                    kind: .choice([("policy-minimum", "The policy's minimum or more"), ("matrix", "The policy's matrix"), ("board-override", "A board override")]),
+                    hint: nil, required: true),
+                Field(name: "overrideReason", label: "Why the board departs from the policy (a board override only)", kind: .text, hint: nil, required: false),
+                reason,
+            ],
+            fits: { $0.stage == .assessed || $0.stage == .weighted }),
+        ContractAction(
+            command: .award, title: "Award the contract", button: "Record the award",
+            fields: [
+                Field(name: "supplier", label: "Supplier", kind: .text, hint: "As the supplier's returns will name it", required: true),
+                Field(name: "valueGBP", label: "Value awarded (£)", kind: .text, hint: "For example 4,180,000", required: true),
+                Field(name: "awardDate", label: "Award date", kind: .date, hint: "Empty: today", required: false), reason,
+            ],
+            fits: { [.assessed, .weighted, .evaluated].contains($0.stage) }),
+        ContractAction(
+            command: .close, title: "Close the contract", button: "Close it",
+            fields: [Field(name: "reason", label: "Why", kind: .text, hint: "For example: the term has ended", required: false)],
+            fits: { $0.stage != .closed && $0.stage != .registered }),
+    ]
+
+    static func named(_ path: String) -> ContractAction? { all.first { $0.command.rawValue == path } }
+}
+
+extension LedgerServer {
+    func actionPage(
+        _ context: ServerContext, values: [String: String] = [:], errors: [WebPage.FieldError] = [], problem: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let session = context.sessions.session
+        guard let reference = context.parameters.get("contract")?.removingPercentEncoding, let action = ContractAction.named(context.parameters.get("action") ?? ""),
+            let session
+        else { return WebResponse.notFound(session: session) }
+        let view = try await contractView(reference, ReadPoint(), nil)
+        guard let contract = view.snapshot.contract(reference) else { return WebResponse.notFound(session: session) }
+        let policy = view.snapshot.reference.policy(contract.policyId, on: today())
+        var notes: [HTML] = []
+        if action.command == .decideWeighting, let policy {
+            notes.append("<p class=\"notice\">Policy \(policy.reference) asks for a weighting of at least <strong>\(policy.weighting.minimumPercent.normalized.description)%</strong>.</p>")
+        }
+        if action.command == .decideExemption, let policy {
+            let may = policy.exemptionAuthorities.contains(session.role.rawValue)
+            notes.append("<p class=\"notice\">Policy \(policy.reference) lets only \(policy.exemptionAuthorities.joined(separator: " or ")) decide an exemption.\(may ? "" : " You cannot decide this one.")</p>")
+            if !may {
+                return WebResponse.page(title: action.title, session: session, main: """
+                    <p class="caption">\(reference): \(contract.title)</p><h1>\(action.title)</h1>\(notes)
+                    <p><a href="/app/contracts/\(reference.addingFormEncoding)">Back to the contract</a></p>
+                    """)
+            }
+        }
+        let inputs: [HTML] = action.fields.map { field in
+            switch field.kind {
+            case .text, .date:
+                return WebPage.field(field.name, label: field.label, type: field.kind == .date ? "date" : "text", value: values[field.name] ?? "", hint: field.hint, errors: errors)
+            case .choice(let options):
+                let chosen = values[field.name] ?? options.first?.0
+                let items: [HTML] = options.map { option in
+                    "<div class=\"radio\"><input type=\"radio\" id=\"\(field.name)-\(option.0)\" name=\"\(field.name)\" value=\"\(option.0)\"\(option.0 == chosen ? HTML(" checked") : .empty)><label for=\"\(field.name)-\(option.0)\">\(option.1)</label></div>"
+                }
+                return "<fieldset class=\"field\" id=\"\(field.name)\"><legend>\(field.label)</legend>\(Self.fieldError(field.name, errors))\(items)</fieldset>"
+            }
+        }
+        let problemHTML: HTML = problem.map { "<div class=\"error-summary\" role=\"alert\"><h2>There is a problem</h2><p>\($0)</p><p>Nothing was recorded.</p></div>" } ?? .empty
+        return WebResponse.page(status: status, title: (errors.isEmpty && problem == nil ? "" : "Error: ") + action.title, session: session, main: """
+            \(WebPage.errorSummary(errors))\(problemHTML)
+            <p class="caption">\(reference): \(contract.title)</p>
+            <h1>\(action.title)</h1>
+            \(notes)
+            <form method="post" action="/app/contracts/\(reference.addingFormEncoding)/actions/\(action.command.rawValue)" novalidate>
+            \(WebPage.formToken(session))<input type="hidden" name="version" value="\(values["version"] ?? String(contract.version))">
+            \(inputs)
+            <button type="submit" class="button">\(action.button)</button>
+            </form>
+            <p><a href="/app/contracts/\(reference.addingFormEncoding)">Back to the contract</a></p>
+            """)
+    }
+
+    func submitAction(_ context: ServerContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        guard let reference = context.parameters.get("contract")?.removingPercentEncoding, let action = ContractAction.named(context.parameters.get("action") ?? "") else {
+            return WebResponse.notFound(session: context.sessions.session)
+        }
+        let form = context.form ?? WebForm([:])
+        var errors: [WebPage.FieldError] = []
+        var command: [String: JSONValue] = [
+            "command": .string(action.command.rawValue), "contract": .string(reference),
+            "actor": ["id": .string(identity.account), "role": .string(identity.role.rawValue)],
+        ]
+        for field in action.fields {
+            let value = form.text(field.name)
+            if value.isEmpty {
+                if field.required { errors.append(.init(field: field.name, message: "Enter \(field.label.lowercased())")) }
+                continue
+            }
+            command[field.name] = .string(value)
+        }
+        guard errors.isEmpty else { return try await actionPage(context, values: form.fields, errors: errors, status: .unprocessableContent) }
+        let answer: StoredAnswer
+        do {
+            let pending = try prepare(.object(JSONObject(command)), identity: identity, ifMatch: UInt64(form.text("version")), key: nil, digest: "")
+            answer = await committer.submit(pending)
+        } catch {
+            answer = StoredAnswer(Problem.from(error))
+        }
+        if answer.status == .created {
+            return WebResponse.redirect("/app/contracts/\(reference.addingFormEncoding)?notice=" + "Recorded: \(action.title.lowercased()).".addingFormEncoding)
+        }
+        let problem = try? JSONValue(parsing: answer.body)
+        let detail = problem?["detail"]?.stringValue ?? "It could not be recorded."
+        if problem?["kind"]?.stringValue == "concurrency-conflict" {
+            var values = form.fields
+            values["version"] = nil
+            return try await actionPage(
+                context, values: values,
+                problem: "Someone else changed this contract after you opened this page. Nothing was recorded: check the contract, then decide again.",
+                status: .conflict)
+        }
+        let names = Set(action.fields.map(\.name))
+        let fieldErrors = (problem?["fields"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            .map { String($0.dropFirst().split(separator: "/").first ?? "") }
+            .filter(names.contains)
+            .map { WebPage.FieldError(field: $0, message: detail) }
+        return try await actionPage(context, values: form.fields, errors: fieldErrors, problem: fieldErrors.isEmpty ? detail : nil, status: .unprocessableContent)
+    }
+}
