@@ -15,7 +15,9 @@ The flows (docs/web-app.md):
      from People and roles; the supplier opens the link,
      is refused a common password (the error summary links to the field), sets a good one,
      and signs in with the keyboard alone;
-  2. the supplier's portfolio holds its own organisation's contracts only;
+  2. the supplier's portfolio holds its own organisation's contracts only; its returns (one
+     refused beside its field, one made with the keyboard alone) and a correction; an
+     officer's decisions; an auditor's verify, download and comparison of two days;
   3. a form posted without the session's form token, or from another origin, is refused 403
      and ends nothing;
   4. a contract title holding <script> shows as text, and no script runs;
@@ -208,6 +210,40 @@ class Flows:
     def head(self):
         return run(self.svledger, self.ledger, "verify").splitlines()[1]
 
+    def tab_to(self, element_id, limit=80):
+        """Presses Tab, as a keyboard user does, until the element with this id has the focus."""
+        for _ in range(limit):
+            if self.browser.switch_to.active_element.get_attribute("id") == element_id:
+                return self.browser.switch_to.active_element
+            self.browser.switch_to.active_element.send_keys(Keys.TAB)
+        raise Failed(f"Tab never reached #{element_id}")
+
+    def keyboard_return(self):
+        """The whole return with the keyboard alone: from the contract page's link to the
+        recorded return, Tab, arrow keys, Space and Enter only."""
+        self.open("/app/contracts/LCC-2025-014")
+        self.browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        for _ in range(40):
+            active = self.browser.switch_to.active_element
+            if (active.get_attribute("href") or "").endswith("/return"):
+                break
+            active.send_keys(Keys.TAB)
+        self.keys_then_wait(self.browser.switch_to.active_element, Keys.ENTER)
+        quarter = self.tab_to("quarter")
+        while self.browser.find_element(By.ID, "quarter").get_attribute("value") != "2026-27-Q1":
+            quarter.send_keys(Keys.ARROW_DOWN)
+        self.tab_to("quantity-NT10").send_keys("12")
+        self.tab_to("evidence-NT10").send_keys("APP-2026-Q1-KEYS")
+        self.tab_to("attribution").send_keys(Keys.SPACE)
+        button = self.browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
+        for _ in range(20):
+            if self.browser.switch_to.active_element == button:
+                break
+            self.browser.switch_to.active_element.send_keys(Keys.TAB)
+        self.keys_then_wait(self.browser.switch_to.active_element, Keys.ENTER)
+        check("Your return is recorded" in self.text() and "2026-27-Q1 return: NT10 12" in self.text(),
+              "the whole return with the keyboard alone, from the contract's link to the recorded return")
+
     def return_flows(self):
         """The supplier's return: a second return of a quarter refused beside its field with
         what was typed kept and nothing written; a new quarter's return recorded; then a
@@ -239,6 +275,8 @@ class Flows:
             self.browser.find_element(By.ID, "attribution").click()
         self.submit("main form button[type=submit]")
         check("Your return is recorded" in self.text() and "2026-27-Q2 return: NT1 3.5" in self.text(), "a new quarter's return is recorded and in the trail")
+
+        self.keyboard_return()
 
         self.submit("a[href$='/correction']")
         returns = self.browser.find_elements(By.CSS_SELECTOR, "input[name=corrects]")
