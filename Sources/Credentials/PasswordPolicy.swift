@@ -31,8 +31,7 @@ public enum PasswordPolicy {
         guard password.count >= minimumLength else { throw .tooShort }
         guard password.utf8.count <= maximumBytes else { throw .tooLong }
         let lowered = password.lowercased()
-        if common.contains(lowered) || Set(lowered).count == 1 { throw .common }
-        if isRepeated(lowered) { throw .common }
+        if common.contains(lowered) || isRepeated(lowered) { throw .common }
         let withoutDigits = String(lowered.reversed().drop { $0.isASCII && $0.isNumber }.reversed())
         if withoutDigits.count >= 4, withoutDigits.count < lowered.count, common.contains(withoutDigits) { throw .common }
     }

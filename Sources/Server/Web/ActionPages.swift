@@ -127,7 +127,7 @@ extension LedgerServer {
                 return "<fieldset class=\"field\" id=\"\(field.name)\"><legend>\(field.label)</legend>\(Self.fieldError(field.name, errors))\(items)</fieldset>"
             }
         }
-        let problemHTML: HTML = problem.map { "<div class=\"error-summary\" role=\"alert\"><h2>There is a problem</h2><p>\($0)</p><p>Nothing was recorded.</p></div>" } ?? .empty
+        let problemHTML = WebPage.refusal(problem)
         return WebResponse.page(status: status, title: (errors.isEmpty && problem == nil ? "" : "Error: ") + action.title, session: session, main: """
             \(WebPage.errorSummary(errors))\(problemHTML)
             <p class="caption">\(reference): \(contract.title)</p>
@@ -162,13 +162,7 @@ extension LedgerServer {
             command[field.name] = .string(value)
         }
         guard errors.isEmpty else { return try await actionPage(context, values: form.fields, errors: errors, status: .unprocessableContent) }
-        let answer: StoredAnswer
-        do {
-            let pending = try prepare(.object(JSONObject(command)), identity: identity, ifMatch: UInt64(form.text("version")), key: nil, digest: "")
-            answer = await committer.submit(pending)
-        } catch {
-            answer = StoredAnswer(Problem.from(error))
-        }
+        let answer = await submitFromPage(command, identity: identity, version: form.text("version"))
         if answer.status == .created {
             return WebResponse.redirect("/app/contracts/\(reference.addingFormEncoding)?notice=" + "Recorded: \(action.title.lowercased()).".addingFormEncoding)
         }

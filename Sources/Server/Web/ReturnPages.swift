@@ -94,7 +94,7 @@ extension LedgerServer {
                 <td>\(Self.cell(evidence, label: "Evidence reference for \(line.measure)", values: values, errors: form.errors))</td></tr>
                 """
         }
-        let problem: HTML = form.problem.map { "<div class=\"error-summary\" role=\"alert\"><h2>There is a problem</h2><p>\($0)</p><p>Nothing was recorded.</p></div>" } ?? .empty
+        let problem = WebPage.refusal(form.problem)
         let reason: HTML = kind == .correction
             ? WebPage.field("reason", label: "Why the figures are corrected", value: values["reason"] ?? "", hint: "Recorded in the audit trail with the correction.", errors: form.errors)
             : .empty
@@ -173,14 +173,7 @@ extension LedgerServer {
         }
         guard form.errors.isEmpty else { return try await returnPage(request, context, kind: kind, form: form, status: .unprocessableContent) }
 
-        let answer: StoredAnswer
-        do {
-            let json = JSONValue.object(JSONObject(command))
-            let pending = try prepare(json, identity: identity, ifMatch: UInt64(fields.text("version")), key: nil, digest: "")
-            answer = await committer.submit(pending)
-        } catch {
-            answer = StoredAnswer(Problem.from(error))
-        }
+        let answer = await submitFromPage(command, identity: identity, version: fields.text("version"))
         if answer.status == .created {
             let notice = kind == .report ? "Your return is recorded." : "Your correction is recorded."
             return WebResponse.redirect("/app/contracts/\(reference.addingFormEncoding)?notice=" + notice.addingFormEncoding)
@@ -217,6 +210,18 @@ extension LedgerServer {
         case "correctsEventId": return "corrects"
         case "reason": return "reason"
         default: return nil
+        }
+    }
+
+    /// A command sent from a page, as the API's `POST /commands` sends it: prepared (what the
+    /// role may never do is refused here) and committed by the one writer, with the page's
+    /// contract version as `If-Match`. A refusal comes back as the API's problem answer.
+    func submitFromPage(_ command: [String: JSONValue], identity: AccessState.Identity, version: String) async -> StoredAnswer {
+        do {
+            let pending = try prepare(.object(JSONObject(command)), identity: identity, ifMatch: UInt64(version), key: nil, digest: "")
+            return await committer.submit(pending)
+        } catch {
+            return StoredAnswer(Problem.from(error))
         }
     }
 

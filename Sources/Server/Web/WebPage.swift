@@ -65,6 +65,11 @@ enum WebPage {
             """
     }
 
+    /// A refusal that names no field of the form, above it: nothing was recorded.
+    static func refusal(_ message: String?) -> HTML {
+        message.map { "<div class=\"error-summary\" role=\"alert\"><h2>There is a problem</h2><p>\($0)</p><p>Nothing was recorded.</p></div>" } ?? .empty
+    }
+
     /// A labelled input, with its error message above it when it has one.
     static func field(
         _ name: String, label: String, type: String = "text", value: String = "", hint: String? = nil, autocomplete: String? = nil,
