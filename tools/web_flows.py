@@ -109,17 +109,24 @@ class Flows:
     def open(self, path):
         self.browser.get(self.base + path)
 
+    def settle(self):
+        """Waits until the page a form led to, through any redirect, has loaded: a form's 303
+        makes the old page stale before the next one is there, and a busy machine shows it."""
+        WebDriverWait(self.browser, 15).until(lambda browser: browser.execute_script("return document.readyState") == "complete")
+
     def submit(self, selector):
         """Clicks a form's button and waits for the page it leads to."""
         old = self.browser.find_element(By.TAG_NAME, "html")
         self.browser.find_element(By.CSS_SELECTOR, selector).click()
         WebDriverWait(self.browser, 15).until(expected_conditions.staleness_of(old))
+        self.settle()
 
     def keys_then_wait(self, element, *keys):
         """Types into a field (ending with Enter, say) and waits for the page it leads to."""
         old = self.browser.find_element(By.TAG_NAME, "html")
         element.send_keys(*keys)
         WebDriverWait(self.browser, 15).until(expected_conditions.staleness_of(old))
+        self.settle()
 
     def shot(self, name):
         self.shots += 1
