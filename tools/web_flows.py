@@ -35,6 +35,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import traceback
 import time
 import urllib.parse
 
@@ -43,7 +44,6 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 SCRIPT_TITLE = "<script>alert('owned')</script> Gritting depots"
@@ -109,24 +109,25 @@ class Flows:
     def open(self, path):
         self.browser.get(self.base + path)
 
-    def settle(self):
-        """Waits until the page a form led to, through any redirect, has loaded: a form's 303
-        makes the old page stale before the next one is there, and a busy machine shows it."""
-        WebDriverWait(self.browser, 15).until(lambda browser: browser.execute_script("return document.readyState") == "complete")
+    def leads_on(self, act):
+        """Does what leads to another page (a click, an Enter) and waits until that page has
+        loaded, through any redirect. The old page is marked, and the wait is for a loaded page
+        without the mark: a reference to the old page's node is no use here, since on a busy
+        machine Chromium answers for it with errors that are not "stale"."""
+        self.browser.execute_script("window.svledgerLeaving = true")
+        act()
+
+        def arrived(browser):
+            return browser.execute_script("return window.svledgerLeaving === undefined && document.readyState === 'complete'")
+        WebDriverWait(self.browser, 15, ignored_exceptions=(WebDriverException,)).until(arrived)
 
     def submit(self, selector):
-        """Clicks a form's button and waits for the page it leads to."""
-        old = self.browser.find_element(By.TAG_NAME, "html")
-        self.browser.find_element(By.CSS_SELECTOR, selector).click()
-        WebDriverWait(self.browser, 15).until(expected_conditions.staleness_of(old))
-        self.settle()
+        """Clicks a form's button (or a link) and waits for the page it leads to."""
+        self.leads_on(lambda: self.browser.find_element(By.CSS_SELECTOR, selector).click())
 
     def keys_then_wait(self, element, *keys):
         """Types into a field (ending with Enter, say) and waits for the page it leads to."""
-        old = self.browser.find_element(By.TAG_NAME, "html")
-        element.send_keys(*keys)
-        WebDriverWait(self.browser, 15).until(expected_conditions.staleness_of(old))
-        self.settle()
+        self.leads_on(lambda: element.send_keys(*keys))
 
     def shot(self, name):
         self.shots += 1
@@ -518,12 +519,15 @@ def main():
         print(f"web flows: every step held; {flows.shots} screenshots in {artifacts}")
         return 0
     except (Failed, WebDriverException) as failure:
-        print(f"FAIL: {str(failure).splitlines()[0]}", file=sys.stderr)
-        if flows:
-            print(f"   (last page: {flows.browser.current_url}; screenshot {flows.shot('failure')})", file=sys.stderr)
+        # The server's log first and the reason last: CI shows a run's tail.
         log = os.path.join(work, "server.log")
         if os.path.exists(log):
             print(open(log).read()[-3000:], file=sys.stderr)
+        if flows:
+            print(f"   (last page: {flows.browser.current_url}; screenshot {flows.shot('failure')})", file=sys.stderr)
+        print(f"FAIL: {str(failure).splitlines()[0]}", file=sys.stderr)
+        steps = [f"{frame.name}:{frame.lineno}" for frame in traceback.extract_tb(failure.__traceback__) if frame.filename == __file__]
+        print(f"   at {' > '.join(steps)}", file=sys.stderr)
         return 1
     finally:
         signal.alarm(0)
