@@ -44,10 +44,13 @@ from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 SCRIPT_TITLE = "<script>alert('owned')</script> Gritting depots"
 GOOD_PASSWORD = "blue kettle on the moor"
+# The supplier's pledge table the officer uploads: the Social Value Portal table of seed 003.
+PLEDGE_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "demo-data", "seed-003-pledge-table.txt")
+PLEDGE_CATALOG = "portal-003@003.2"
 
 
 class Failed(Exception):
@@ -97,7 +100,7 @@ class Flows:
         self.shots = 0
         self.axe = axe_source()
         options = webdriver.ChromeOptions()
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--disable-dev-shm-usage"):
+        for flag in ("--headless=new", "--lang=en-GB", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--disable-dev-shm-usage"):
             options.add_argument(flag)
         options.binary_location = shutil.which("chromium")
         self.browser = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
@@ -326,7 +329,82 @@ class Flows:
         self.submit("main form button[type=submit]")
         check("Someone else changed this contract" in self.text() and self.head() == before,
               "a form opened before someone else changed the contract records nothing, and says why")
+        self.pledge_flows(base)
+        self.register_flow()
         self.open("/app")
+
+    def pledge_flows(self, base):
+        """The pledge from the supplier's portal table: uploaded, every line checked against the
+        catalog with the findings shown before anything is recorded; a line whose stated value
+        disagrees blocks the record until the officer chooses the recomputed values. Then a
+        review refresh revises a line, and the contract page shows original and current."""
+        self.open(base)
+        self.submit(f"a[href='{base}/pledge']")
+        self.browser.find_element(By.ID, "table").send_keys(PLEDGE_TABLE)
+        Select(self.browser.find_element(By.ID, "catalog")).select_by_value(PLEDGE_CATALOG)
+        before = self.head()
+        self.submit("form[enctype='multipart/form-data'] button[type=submit]")
+        text = self.text()
+        check("What the table holds, checked" in text and "value-disagrees, blocks the record" in text and "£2,822,946.49" in text
+              and self.head() == before, "an uploaded pledge table is checked line by line, its findings shown, and nothing is recorded")
+        self.page("pledge-checked")
+        self.submit("main form:not([enctype]) button[type=submit]")
+        check("cannot be recorded with the choices made" in self.text() and self.head() == before,
+              "recording while a finding blocks it is refused, and nothing is written")
+        self.browser.find_element(By.ID, "useComputed").click()
+        self.submit("main form:not([enctype]) button[type=submit]")
+        check("Recorded: the pledge, 21 line(s)." in self.text() and "NT18" in self.text(), "with the recomputed values chosen, the pledge is recorded")
+        self.submit(f"a[href='{base}/review']")
+        self.page("review")
+        before = self.head()
+        self.submit("main form button[type=submit]")
+        check("Say why the commitments change" in self.text() and self.head() == before, "a review refresh without a reason is refused beside its field")
+        self.browser.find_element(By.ID, "revise-NT1").send_keys("30")
+        self.browser.find_element(By.ID, "withdraw-NT68").click()
+        self.browser.find_element(By.ID, "reason").send_keys("Annual review, 1 December 2026: more local jobs")
+        self.submit("main form button[type=submit]")
+        text = self.text()
+        check("Recorded: the commitments are refreshed." in text and "Commitments last changed at a review" in text,
+              "a review refresh is recorded, and the contract page shows original and current commitments")
+        self.shot("contract-after-review")
+
+    def set_dates(self, dates):
+        """Sets date fields by value: what a date field takes from the keyboard depends on the
+        browser's locale, its value does not."""
+        for field, value in dates.items():
+            self.browser.execute_script("arguments[0].value = arguments[1]", self.browser.find_element(By.ID, field), value)
+
+    def register_flow(self):
+        """An officer registers a contract from the portfolio; a reference already taken is refused
+        beside its field, and a bad value beside its own."""
+        self.open("/app")
+        self.submit("a[href='/app/register']")
+        self.page("register")
+        fill = {"contract": "WEB-REG-1", "title": "Street lighting maintenance", "buyerDepartment": "Highways",
+                "estimatedWholeLifeValueGBP": "three million", "areasServed": "Preston, Chorley"}
+        for field, value in fill.items():
+            self.browser.find_element(By.ID, field).send_keys(value)
+        self.set_dates({"startDate": "2027-04-01", "endDate": "2030-03-31"})
+        before = self.head()
+        self.submit("main form button[type=submit]")
+        check("field-has-error" in self.browser.find_element(By.ID, "estimatedWholeLifeValueGBP").find_element(By.XPATH, "..").get_attribute("class")
+              and self.head() == before, "a value that is not money is refused beside its field, and nothing is written")
+        value = self.browser.find_element(By.ID, "estimatedWholeLifeValueGBP")
+        value.clear()
+        value.send_keys("3,000,000")
+        self.submit("main form button[type=submit]")
+        check("Recorded: WEB-REG-1 is registered." in self.text() and "Street lighting maintenance" in self.text(),
+              "an officer registers a contract, and lands on its page")
+        self.open("/app/register")
+        self.browser.find_element(By.ID, "contract").send_keys("WEB-REG-1")
+        for field, value in fill.items():
+            if field not in ("contract", "estimatedWholeLifeValueGBP"):
+                self.browser.find_element(By.ID, field).send_keys(value)
+        self.browser.find_element(By.ID, "estimatedWholeLifeValueGBP").send_keys("3,000,000")
+        self.set_dates({"startDate": "2027-04-01", "endDate": "2030-03-31"})
+        before = self.head()
+        self.submit("main form button[type=submit]")
+        check("WEB-REG-1 is already registered" in self.text() and self.head() == before, "a reference already registered is refused, and nothing is written")
 
     def auditor_flows(self):
         """The auditor verifies, downloads the log, and compares a contract between two days."""

@@ -79,19 +79,48 @@ extension LedgerServer {
         try ContentType.require(request.headers[.contentType], Self.tableTypes, what: "the pledge table")
         let key = try Self.idempotencyKey(request)
         let bytes = try await collectBody(request, what: "a pledge table")
+        let (plan, head, reference) = try await portalPlan(bytes, catalog: catalogName)
+        if dryRun { return Self.json(PortalFindingsDocument.json(plan, file: "request body", head: head)) }
+        let pending = try portalPending(
+            plan, published: reference, contract: contract, identity: identity,
+            options: PortalOptions(useComputed: useComputed, addMeasures: addMeasures, effectiveDate: effectiveDate, reason: reason),
+            expectedVersion: try Self.ifMatch(request), key: key.map { identity.account + "\u{0}" + $0 },
+            digest: AccessToken.sha256(request.uri.description + "\u{0}" + String(decoding: bytes, as: UTF8.self)))
+        return await committer.submit(pending).response()
+    }
+
+    /// A pledge table read and recomputed line by line against a published catalog, as the
+    /// ledger stands: the API's import and the pledge page's share it.
+    func portalPlan(_ bytes: [UInt8], catalog catalogName: String) async throws -> (plan: PortalImport, head: LedgerHead, reference: ReferenceData) {
         let table: PortalTable
         do { table = try PortalTable(bytes: bytes) } catch { throw Problem.from(error) }
         let ledger = self.ledger
-        let (plan, head, reference) = try await offload { () throws -> (PortalImport, LedgerHead, ReferenceData) in
+        return try await offload { () throws -> (PortalImport, LedgerHead, ReferenceData) in
             let reference = try ledger.referenceData()
             guard let pricing = reference.catalog(reference: catalogName) else {
                 throw Problem(.unprocessableContent, kind: "unknown-catalog", category: ErrorCategory.refused.rawValue, "catalog \(DisplayText.excerpt(catalogName)) has not been published")
             }
             return (PortalImport(table: table, catalog: pricing), try ledger.store.head(), reference)
         }
-        let findings = PortalFindingsDocument.json(plan, file: "request body", head: head)
-        if dryRun { return Self.json(findings) }
-        let blocking = plan.blockingFindings(useComputed: useComputed, addMeasures: addMeasures)
+    }
+
+    /// What a table's import may do beyond recording it as it is.
+    struct PortalOptions {
+        /// Record the recomputed values where the table's own disagree.
+        var useComputed = false
+        /// Add the measures the catalog does not know, as a new catalog version.
+        var addMeasures = false
+        var effectiveDate: CalendarDate?
+        var reason: String?
+    }
+
+    /// The commands that record a recomputed table as the contract's pledge, all or nothing by
+    /// `identity`; refused (422) while a finding the options do not allow blocks it.
+    func portalPending(
+        _ plan: PortalImport, published: ReferenceData, contract: String, identity: AccessState.Identity, options: PortalOptions,
+        expectedVersion: UInt64?, key: String?, digest: String
+    ) throws -> PendingCommand {
+        let blocking = plan.blockingFindings(useComputed: options.useComputed, addMeasures: options.addMeasures)
         guard blocking.isEmpty else {
             let kinds = Set(blocking.map(\.kind.rawValue)).sorted().joined(separator: ", ")
             throw Problem(
@@ -99,15 +128,13 @@ extension LedgerServer {
                 "import refused, nothing written: \(blocking.count) line(s) with \(kinds); see the findings of dry-run=true (use-computed=true records computed values, add-measures=true adds unknown measures)")
         }
         let commands = try plan.commands(
-            contract: contract, actor: ActorIdentity(id: identity.account, role: identity.role.rawValue), reason: reason,
-            effectiveDate: effectiveDate ?? today(), effectiveDateGiven: effectiveDate != nil, addMeasures: addMeasures,
-            source: "an upload by \(identity.account)", published: reference)
-        let digest = AccessToken.sha256(request.uri.description + "\u{0}" + String(decoding: bytes, as: UTF8.self))
-        let pending = PendingCommand(
-            commands: commands.map { .ledger($0) }, identity: identity, stream: ContractEvent.stream(contract: contract),
-            expectedVersions: try Self.ifMatch(request).map { [ContractEvent.stream(contract: contract): $0] } ?? [:],
-            key: key.map { identity.account + "\u{0}" + $0 }, digest: digest)
-        return await committer.submit(pending).response()
+            contract: contract, actor: ActorIdentity(id: identity.account, role: identity.role.rawValue), reason: options.reason,
+            effectiveDate: options.effectiveDate ?? today(), effectiveDateGiven: options.effectiveDate != nil, addMeasures: options.addMeasures,
+            source: "an upload by \(identity.account)", published: published)
+        let stream = ContractEvent.stream(contract: contract)
+        return PendingCommand(
+            commands: commands.map { .ledger($0) }, identity: identity, stream: stream,
+            expectedVersions: expectedVersion.map { [stream: $0] } ?? [:], key: key, digest: digest)
     }
 
     /// What a pledge table may be sent as.

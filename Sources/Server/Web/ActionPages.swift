@@ -88,6 +88,49 @@ struct ContractAction: Sendable {
     ]
 
     static func named(_ path: String) -> ContractAction? { all.first { $0.command.rawValue == path } }
+
+    /// The form's inputs for these fields, with what was typed and the errors against it.
+    static func inputs(_ fields: [Field], values: [String: String], errors: [WebPage.FieldError]) -> [HTML] {
+        fields.map { field in
+            switch field.kind {
+            case .text, .date:
+                return WebPage.field(field.name, label: field.label, type: field.kind == .date ? "date" : "text", value: values[field.name] ?? "", hint: field.hint, errors: errors)
+            case .choice(let options):
+                let chosen = values[field.name] ?? options.first?.0
+                let items: [HTML] = options.map { option in
+                    "<div class=\"radio\"><input type=\"radio\" id=\"\(field.name)-\(option.0)\" name=\"\(field.name)\" value=\"\(option.0)\"\(option.0 == chosen ? HTML(" checked") : .empty)><label for=\"\(field.name)-\(option.0)\">\(option.1)</label></div>"
+                }
+                return "<fieldset class=\"field\" id=\"\(field.name)\"><legend>\(field.label)</legend>\(LedgerServer.fieldError(field.name, errors))\(items)</fieldset>"
+            }
+        }
+    }
+
+    /// The command's fields from a form: each non-empty field as text, and an error for each
+    /// required one left empty.
+    static func command(_ fields: [Field], from form: WebForm) -> (fields: [String: JSONValue], errors: [WebPage.FieldError]) {
+        var command: [String: JSONValue] = [:], errors: [WebPage.FieldError] = []
+        for field in fields {
+            let value = form.text(field.name)
+            if value.isEmpty {
+                if field.required { errors.append(.init(field: field.name, message: "Enter \(field.label.lowercased())")) }
+                continue
+            }
+            command[field.name] = .string(value)
+        }
+        return (command, errors)
+    }
+
+    /// The errors a refusal names (its JSON pointers), beside the fields of the form they are.
+    static func fieldErrors(_ problem: JSONValue?, fields: [Field]) -> [WebPage.FieldError] {
+        let names = Set(fields.map(\.name))
+        let detail = problem?["detail"]?.stringValue ?? "It could not be recorded."
+        let pointers = problem?["fields"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let named = pointers.map { String($0.dropFirst().split(separator: "/").first ?? "") }.filter(names.contains)
+        // Beside its field, the message need not name it as the API does ("endDate: …").
+        return named.map { name in
+            WebPage.FieldError(field: name, message: detail.hasPrefix(name + ": ") ? String(detail.dropFirst(name.count + 2)) : detail)
+        }
+    }
 }
 
 extension LedgerServer {
@@ -95,6 +138,8 @@ extension LedgerServer {
         _ context: ServerContext, values: [String: String] = [:], errors: [WebPage.FieldError] = [], problem: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let session = context.sessions.session
+        // A council decision: a supplier sees none of it, not even which contracts exist.
+        if context.identity?.role == .supplier { return WebResponse.notFound(session: context.sessions.session) }
         guard let reference = context.parameters.get("contract")?.removingPercentEncoding, let action = ContractAction.named(context.parameters.get("action") ?? ""),
             let session
         else { return WebResponse.notFound(session: session) }
@@ -115,18 +160,7 @@ extension LedgerServer {
                     """)
             }
         }
-        let inputs: [HTML] = action.fields.map { field in
-            switch field.kind {
-            case .text, .date:
-                return WebPage.field(field.name, label: field.label, type: field.kind == .date ? "date" : "text", value: values[field.name] ?? "", hint: field.hint, errors: errors)
-            case .choice(let options):
-                let chosen = values[field.name] ?? options.first?.0
-                let items: [HTML] = options.map { option in
-                    "<div class=\"radio\"><input type=\"radio\" id=\"\(field.name)-\(option.0)\" name=\"\(field.name)\" value=\"\(option.0)\"\(option.0 == chosen ? HTML(" checked") : .empty)><label for=\"\(field.name)-\(option.0)\">\(option.1)</label></div>"
-                }
-                return "<fieldset class=\"field\" id=\"\(field.name)\"><legend>\(field.label)</legend>\(Self.fieldError(field.name, errors))\(items)</fieldset>"
-            }
-        }
+        let inputs = ContractAction.inputs(action.fields, values: values, errors: errors)
         let problemHTML = WebPage.refusal(problem)
         return WebResponse.page(status: status, title: (errors.isEmpty && problem == nil ? "" : "Error: ") + action.title, session: session, main: """
             \(WebPage.errorSummary(errors))\(problemHTML)
@@ -144,23 +178,16 @@ extension LedgerServer {
 
     func submitAction(_ context: ServerContext) async throws -> Response {
         let identity = try context.requireIdentity()
+        // A council decision: a supplier sees none of it, not even which contracts exist.
+        if context.identity?.role == .supplier { return WebResponse.notFound(session: context.sessions.session) }
         guard let reference = context.parameters.get("contract")?.removingPercentEncoding, let action = ContractAction.named(context.parameters.get("action") ?? "") else {
             return WebResponse.notFound(session: context.sessions.session)
         }
         let form = context.form ?? WebForm([:])
-        var errors: [WebPage.FieldError] = []
-        var command: [String: JSONValue] = [
-            "command": .string(action.command.rawValue), "contract": .string(reference),
-            "actor": ["id": .string(identity.account), "role": .string(identity.role.rawValue)],
-        ]
-        for field in action.fields {
-            let value = form.text(field.name)
-            if value.isEmpty {
-                if field.required { errors.append(.init(field: field.name, message: "Enter \(field.label.lowercased())")) }
-                continue
-            }
-            command[field.name] = .string(value)
-        }
+        var (command, errors) = ContractAction.command(action.fields, from: form)
+        command["command"] = .string(action.command.rawValue)
+        command["contract"] = .string(reference)
+        command["actor"] = ["id": .string(identity.account), "role": .string(identity.role.rawValue)]
         guard errors.isEmpty else { return try await actionPage(context, values: form.fields, errors: errors, status: .unprocessableContent) }
         let answer = await submitFromPage(command, identity: identity, version: form.text("version"))
         if answer.status == .created {
@@ -176,11 +203,7 @@ extension LedgerServer {
                 problem: "Someone else changed this contract after you opened this page. Nothing was recorded: check the contract, then decide again.",
                 status: .conflict)
         }
-        let names = Set(action.fields.map(\.name))
-        let fieldErrors = (problem?["fields"]?.arrayValue?.compactMap(\.stringValue) ?? [])
-            .map { String($0.dropFirst().split(separator: "/").first ?? "") }
-            .filter(names.contains)
-            .map { WebPage.FieldError(field: $0, message: detail) }
+        let fieldErrors = ContractAction.fieldErrors(problem, fields: action.fields)
         return try await actionPage(context, values: form.fields, errors: fieldErrors, problem: fieldErrors.isEmpty ? detail : nil, status: .unprocessableContent)
     }
 }

@@ -90,6 +90,10 @@ extension LedgerServer {
             ? ContractAction.all.filter { $0.fits(contract) }.map { action in
                 "<a class=\"button secondary\" href=\"/app/contracts/\(reference.addingFormEncoding)/actions/\(action.command.rawValue)\">\(action.title)</a>"
             }
+                + (LedgerServer.takesPledge(contract) && Authorization.allows(.importPortal, identity.role)
+                    ? ["<a class=\"button\" href=\"/app/contracts/\(reference.addingFormEncoding)/pledge\">Record the pledge</a>"] : [])
+                + (LedgerServer.takesReview(contract)
+                    ? ["<a class=\"button secondary\" href=\"/app/contracts/\(reference.addingFormEncoding)/review\">Refresh the commitments</a>"] : [])
             : []
         let actions: HTML = returns == .empty && decisions.isEmpty ? .empty : "<p class=\"actions\">\(returns)\(decisions)</p>"
         return WebResponse.page(title: "\(contract.reference): \(contract.title)", session: session, main: """

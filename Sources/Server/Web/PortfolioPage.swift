@@ -1,3 +1,4 @@
+import Access
 import Hummingbird
 import HummingbirdCore
 import LedgerValues
@@ -29,7 +30,10 @@ extension LedgerServer {
             let today = today()
             main = try await offload { Self.portfolioMain(view, supplier: ownSupplier, filter: filter, page: page, today: today) }
         }
-        return WebResponse.page(title: "Contracts", session: session, main: main)
+        // Who may register a contract (the frame's, so the kept page stays the same for all).
+        let register: HTML = identity.role != .supplier && Authorization.allows(.command, identity.role)
+            ? "<p class=\"actions\"><a class=\"button secondary\" href=\"/app/register\">Register a contract</a></p>" : .empty
+        return WebResponse.page(title: "Contracts", session: session, main: "\(main)\(register)")
     }
 
     /// The council's first page of the portfolio, worked out once the server has started, so

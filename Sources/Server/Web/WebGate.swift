@@ -34,7 +34,11 @@ struct WebGate: RouterMiddleware {
             guard Self.sameOrigin(request) else {
                 return WebResponse.refused("This form did not come from one of svledger's own pages, so nothing was done.")
             }
-            guard let body = try? await request.body.collect(upTo: WebForm.limit), let form = WebForm(body: Array(buffer: body)) else {
+            // A form with a file may be as large as the API's bodies; any other stays small.
+            let boundary = WebForm.multipartBoundary(request.headers[.contentType])
+            let body = try? await request.body.collect(upTo: boundary == nil ? WebForm.limit : server.settings.bodyLimit)
+            let form = body.flatMap { body in boundary.map { WebForm(multipart: Array(buffer: body), boundary: $0) } ?? WebForm(body: Array(buffer: body)) }
+            guard let form else {
                 return WebResponse.refused("That form could not be read, so nothing was done. Go back, and send it again.")
             }
             context.form = form

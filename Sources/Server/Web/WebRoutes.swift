@@ -54,6 +54,20 @@ extension LedgerServer {
         routes.add(.post, "/app/contracts/{contract}/actions/{action}", access: .page(.command), produces: ["text/html"]) { _, context in
             try await self.submitAction(context)
         }
+        routes.add(.get, "/app/contracts/{contract}/pledge", access: .page(.importPortal), produces: ["text/html"]) { _, context in
+            try await self.pledgePage(context)
+        }
+        routes.add(.post, "/app/contracts/{contract}/pledge", access: .page(.importPortal), produces: ["text/html"]) { _, context in
+            try await self.submitPledge(context)
+        }
+        routes.add(.get, "/app/register", access: .page(.command), produces: ["text/html"]) { _, context in try await self.registerPage(context) }
+        routes.add(.post, "/app/register", access: .page(.command), produces: ["text/html"]) { _, context in try await self.submitRegister(context) }
+        routes.add(.get, "/app/contracts/{contract}/review", access: .page(.command), produces: ["text/html"]) { _, context in
+            try await self.reviewPage(context)
+        }
+        routes.add(.post, "/app/contracts/{contract}/review", access: .page(.command), produces: ["text/html"]) { _, context in
+            try await self.submitReview(context)
+        }
         for kind in [ReturnKind.report, .correction] {
             routes.add(.get, "/app/contracts/{contract}/\(kind.path)", access: .page(.command), produces: ["text/html"]) { request, context in
                 try await self.returnPage(request, context, kind: kind)

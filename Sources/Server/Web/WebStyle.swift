@@ -85,6 +85,8 @@ enum WebStyle {
         code.hash { font-size: 0.8rem; word-break: break-all; }
         table.trail td { font-size: 0.95rem; }
         .notice.success { border-left-color: #00703c; }
+        .findings li.blocking { color: #d4351c; }
+        tr.finding th::after { content: " (see the findings)"; font-weight: normal; color: #505a5f; }
         a.button, a.button:visited { display: inline-block; color: #fff; text-decoration: none; margin-right: 1rem; }
         a.button.secondary, a.button.secondary:visited { color: #0b0c0c; }
         fieldset { border: 0; padding: 0; margin: 0 0 1.5rem; }
