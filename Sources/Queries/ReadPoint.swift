@@ -49,8 +49,8 @@ public enum ReportingPeriod {
 /// before for a trend), and those must stay within the years 1000 to 9999 that svledger's dates
 /// hold. Outside, a read is refused as bad input instead of trapping.
 public enum ReadRange {
-    public static let firstDay = CalendarDate(year: 1001, month: 4, day: 1)!
-    public static let lastDay = CalendarDate(year: 9998, month: 3, day: 31)!
+    public static let firstDay = FinancialQuarter.namedDays.lowerBound
+    public static let lastDay = FinancialQuarter.namedDays.upperBound
 
     public static func contains(_ day: CalendarDate) -> Bool { firstDay <= day && day <= lastDay }
 

@@ -190,6 +190,16 @@ struct RuleTests {
         #expect(scenario.state.pledge?.supplier == "Care Partners")
     }
 
+    @Test("a term must lie in the days whose quarters can be named: 1 April 1001 to 31 March 9998, no day beyond", arguments: [
+        ("1001-04-01", "9998-03-31", true), ("1001-03-31", "2026-03-31", false), ("2025-04-01", "9998-04-01", false), ("9999-04-01", "9999-12-31", false),
+    ])
+    func termInNamedDays(start: String, end: String, taken: Bool) throws {
+        var scenario = Scenario()
+        let refusal = scenario.refusal(.register(Scenario.registration(start: start, end: end)))
+        #expect((refusal == nil) == taken, "\(start) to \(end): \(String(describing: refusal))")
+        if !taken { #expect(refusal == .invalidInput) }
+    }
+
     // MARK: - Delivery
 
     @Test("a quarter must overlap the term: the last quarter of a term ending 31 March is accepted, the next is not", arguments: [

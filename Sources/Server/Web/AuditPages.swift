@@ -78,9 +78,9 @@ extension LedgerServer {
         var errors: [WebPage.FieldError] = []
         if reference.isEmpty { errors.append(.init(field: "contract", message: "Enter the contract's reference")) }
         let fromText = query["from"].map(String.init) ?? "", toText = query["to"].map(String.init) ?? ""
-        let from = CalendarDate(fromText), to = toText.isEmpty ? today() : CalendarDate(toText)
-        if from == nil { errors.append(.init(field: "from", message: "Enter the first day as a date, for example 2026-03-31")) }
-        if to == nil { errors.append(.init(field: "to", message: "Enter the last day as a date, for example 2026-06-30")) }
+        let from = WebPage.day(fromText), to = toText.isEmpty ? today() : WebPage.day(toText)
+        if from == nil { errors.append(.init(field: "from", message: WebPage.dayMessage("the first day"))) }
+        if to == nil { errors.append(.init(field: "to", message: WebPage.dayMessage("the last day", example: "2026-06-30"))) }
         if let from, let to, from > to { errors.append(.init(field: "to", message: "The last day must be on or after the first")) }
         guard errors.isEmpty, let from, let to else {
             return WebResponse.page(status: .unprocessableContent, title: "Error: Compare a contract", session: session, main: """

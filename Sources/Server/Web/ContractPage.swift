@@ -21,8 +21,8 @@ extension LedgerServer {
         var errors: [WebPage.FieldError] = []
         func day(_ name: String, _ label: String) -> CalendarDate? {
             guard let text = query[Substring(name)].map(String.init), !text.isEmpty else { return nil }
-            guard let date = CalendarDate(text) else {
-                errors.append(.init(field: name, message: "Enter \(label) as a date, for example 2026-03-31"))
+            guard let date = WebPage.day(text) else {
+                errors.append(.init(field: name, message: WebPage.dayMessage(label)))
                 return nil
             }
             return date

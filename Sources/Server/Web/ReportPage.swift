@@ -31,7 +31,7 @@ extension LedgerServer {
     func reportDocument(_ request: Request, _ context: ServerContext) async throws -> Response {
         let query = request.uri.queryParameters
         let period = query["period"].flatMap { FinancialQuarter(String($0)) }.flatMap { ReadRange.contains($0) ? $0 : nil }
-        let asOf = query["as-of"].flatMap { CalendarDate(String($0)) }
+        let asOf = query["as-of"].flatMap { WebPage.day(String($0)) }
         let prepared = Self.preparedReport(.html, type: "text/html; charset=utf-8")
         let cached = try await cachedView(ReadPoint(asOf: asOf), period, trend: true, prepared: prepared)
         let rendered = try await offload { try cached.rendered(prepared.key, prepared.render) }

@@ -1,4 +1,6 @@
 import Access
+import LedgerValues
+import Queries
 
 /// The frame of every page of the web app: the header with who is signed in, the main
 /// content, and one style sheet of our own (no script, nothing from elsewhere). Plain HTML that
@@ -43,6 +45,17 @@ enum WebPage {
     }
 
     /// The hidden field every form of a session carries (the synchronizer token).
+    /// A day typed into a page: a date svledger can work out quarters around (1 April 1001 to
+    /// 31 March 9998), or `nil`, for the page to say so beside its field.
+    static func day(_ text: String) -> CalendarDate? {
+        CalendarDate(text).flatMap { ReadRange.contains($0) ? $0 : nil }
+    }
+
+    /// How a page asks again for a day it could not take.
+    static func dayMessage(_ what: String, example: String = "2026-03-31") -> String {
+        "Enter \(what) as a date from 1001-04-01 to 9998-03-31, for example \(example)"
+    }
+
     static func formToken(_ session: WebSession) -> HTML {
         "<input type=\"hidden\" name=\"formToken\" value=\"\(session.formToken)\">"
     }

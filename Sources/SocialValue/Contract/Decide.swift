@@ -74,6 +74,10 @@ struct ContractRules {
 
     func register(_ registration: Registration) throws(DomainError) -> ContractEvent {
         guard !state.exists else { throw DomainError(.contractExists, "contract \(registration.reference) is already registered") }
+        for (name, day) in [("startDate", registration.startDate), ("endDate", registration.endDate)] where !FinancialQuarter.namedDays.contains(day) {
+            // Its quarters could not all be named: a return page or a report would have none.
+            throw DomainError(.invalidInput, "\(field: name) \(day) is not a day from \(FinancialQuarter.namedDays.lowerBound) to \(FinancialQuarter.namedDays.upperBound)")
+        }
         guard registration.endDate >= registration.startDate else {
             throw DomainError(.invalidInput, "\(field: "endDate") \(registration.endDate) is before \(field: "startDate") \(registration.startDate)")
         }

@@ -8,6 +8,11 @@ public struct FinancialQuarter: Sendable, Hashable, Comparable, CustomStringConv
     /// 1…4.
     public let number: Int
 
+    /// The days whose quarter, and the quarters either side of it, svledger can name: 1 April
+    /// 1001 to 31 March 9998. A contract's term and a read's day stay within them, so that no
+    /// quarter worked out from one falls outside the years a date holds.
+    public static let namedDays = CalendarDate(year: 1001, month: 4, day: 1)!...CalendarDate(year: 9998, month: 3, day: 31)!
+
     public init?(startYear: Int, number: Int) {
         guard (1000...9998).contains(startYear), (1...4).contains(number) else { return nil }
         self.startYear = startYear
