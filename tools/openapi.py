@@ -100,6 +100,10 @@ def components():
         "type": "object", "additionalProperties": False, "required": ["status", "head"],
         "properties": {"status": {"const": "ok"}, "head": ref("read.common", "/$defs/head")},
     }
+    schemas["Readiness"] = {
+        "type": "object", "additionalProperties": False, "required": ["status"],
+        "properties": {"status": {"enum": ["ready", "warming"]}},
+    }
     schemas["CommandRecorded"] = {
         "description": "The command's events as recorded (exported envelopes, each with its position and hash) and the ledger's head after them; for a supplier, the versions of the streams written instead of the head.",
         "type": "object", "additionalProperties": False, "required": ["events"],
@@ -225,6 +229,9 @@ def paths():
     return {
         "/healthz": {"get": {**public, "operationId": "healthz", "summary": "Liveness, and the ledger's head.",
                              "responses": {"200": json_answer(ref("Health"), "Serving."), **errors(400)}}},
+        "/readyz": {"get": {**public, "operationId": "readyz",
+                            "summary": "Readiness: 200 once the server has worked out, at start, what people open first (every contract's decision state, the portfolio's first page, the default Cabinet report); 503 until then. It serves meanwhile, only slower.",
+                            "responses": {"200": json_answer(ref("Readiness"), "Ready."), "503": json_answer(ref("Readiness"), "Still warming up."), **errors(400)}}},
         "/metrics": {"get": {**public, "operationId": "metrics", "summary": "Prometheus metrics.",
                              "responses": {"200": text_answer(["text/plain"], "The Prometheus text exposition format."), **errors(400)}}},
         "/openapi.json": {"get": {**public, "operationId": "openapi", "summary": "This document.",

@@ -32,6 +32,9 @@ public final class LedgerServer: Sendable {
     let committer: GroupCommitter
     let idempotency: IdempotencyStore
     let figureViews = FigureViewCache()
+    /// Whether the work done at start, so that the first people wait for nothing, is done
+    /// (`GET /readyz`).
+    let warmedUp = Mutex(false)
     /// The web app's contract pages below their controls, by contract, version and reporting
     /// day (a few hundred KB at most: the pages of the contracts people are looking at).
     let webSections = Mutex(RecentlyUsed<String, String>(limit: 256))
@@ -168,6 +171,7 @@ public final class LedgerServer: Sendable {
             await self.rememberDecisionStates()
             await self.preparePortfolioPage()     // what people open first in the web app
             await self.prepareDefaultReport()
+            self.warmedUp.withLock { $0 = true }
         }
         defer { warm.cancel() }
         try await group.run()

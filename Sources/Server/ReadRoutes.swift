@@ -17,6 +17,11 @@ extension LedgerServer {
             let head = try await offload { try self.ledger.store.head() }
             return Self.json(["status": "ok", "head": head.json])
         }
+        routes.add(.get, "/readyz", access: .open) { request, _ in
+            _ = try Query(request.uri.query, allowed: [])
+            let ready = self.warmedUp.withLock { $0 }
+            return Self.json(["status": ready ? "ready" : "warming"], status: ready ? .ok : .serviceUnavailable)
+        }
         routes.add(.get, "/metrics", access: .open, produces: ["text/plain"]) { request, _ in
             _ = try Query(request.uri.query, allowed: [])
             return Self.text(self.metrics.exposition(), type: "text/plain; version=0.0.4; charset=utf-8")

@@ -20,6 +20,15 @@ struct LiveServerTests {
         try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(20))) { client in
             let health = try await client.get("/healthz")
             #expect(health.status == .ok)
+            // Ready once the start's work is done: 503 "warming" until then, never anything else.
+            var ready = try await client.get("/readyz")
+            let warmed = ContinuousClock.now + .seconds(30)
+            while ready.status == .serviceUnavailable, ContinuousClock.now < warmed {
+                #expect(String(buffer: ready.body ?? ByteBuffer()) == #"{"status":"warming"}"#)
+                try await Task.sleep(for: .milliseconds(50))
+                ready = try await client.get("/readyz")
+            }
+            #expect(ready.status == .ok && String(buffer: ready.body ?? ByteBuffer()) == #"{"status":"ready"}"#)
             let unauthenticated = try await client.get("/contracts")
             #expect(unauthenticated.status == .unauthorized)
             let show = try await client.get("/contracts/LCC-2025-014", headers: fixture.headers("north"))
