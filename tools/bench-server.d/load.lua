@@ -75,7 +75,8 @@ function request()
   elseif mode:sub(1, 5) == "page-" then
     local page = { ["page-portfolio"] = "/app", ["page-contract"] = "/app/contracts/" .. t[1],
                    ["page-report"] = "/app/reports/cabinet/report" }
-    return wrk.format("GET", page[mode], { ["Cookie"] = "svledger_session=" .. cookies[sent % #cookies + 1] })
+    -- As a browser asks: with its session's cookie, taking gzip.
+    return wrk.format("GET", page[mode], { ["Cookie"] = "svledger_session=" .. cookies[sent % #cookies + 1], ["Accept-Encoding"] = "gzip, deflate, br" })
   end
   -- A new figure each time (still a valid decimal quantity), so that each correction differs.
   local quantity = string.format("%d.%d", 1 + sent % 997, sent % 10)

@@ -34,10 +34,8 @@ extension LedgerServer {
         let asOf = query["as-of"].flatMap { WebPage.day(String($0)) }
         let prepared = Self.preparedReport(.html, type: "text/html; charset=utf-8")
         let cached = try await cachedView(ReadPoint(asOf: asOf), period, trend: true, prepared: prepared)
-        let rendered = try await offload { try cached.rendered(prepared.key, prepared.render) }
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: rendered.body)))
+        var response = try await offload { try cached.response(prepared.key, type: "text/html; charset=utf-8", request: request, render: prepared.render) }
+        response.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        return response
     }
 }
