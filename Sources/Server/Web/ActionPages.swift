@@ -189,21 +189,16 @@ extension LedgerServer {
         command["contract"] = .string(reference)
         command["actor"] = ["id": .string(identity.account), "role": .string(identity.role.rawValue)]
         guard errors.isEmpty else { return try await actionPage(context, values: form.fields, errors: errors, status: .unprocessableContent) }
-        let answer = await submitFromPage(command, identity: identity, version: form.text("version"))
-        if answer.status == .created {
+        switch PageOutcome(await submitFromPage(command, identity: identity, version: form.text("version")), otherwise: "It could not be recorded.") {
+        case .recorded:
             return WebResponse.redirect("/app/contracts/\(reference.addingFormEncoding)?notice=" + "Recorded: \(action.title.lowercased()).".addingFormEncoding)
-        }
-        let problem = try? JSONValue(parsing: answer.body)
-        let detail = problem?["detail"]?.stringValue ?? "It could not be recorded."
-        if problem?["kind"]?.stringValue == "concurrency-conflict" {
+        case .changedMeanwhile:
             var values = form.fields
             values["version"] = nil
-            return try await actionPage(
-                context, values: values,
-                problem: "Someone else changed this contract after you opened this page. Nothing was recorded: check the contract, then decide again.",
-                status: .conflict)
+            return try await actionPage(context, values: values, problem: PageOutcome.changed("check the contract, then decide again."), status: .conflict)
+        case .refused(let problem, let detail):
+            let fieldErrors = ContractAction.fieldErrors(problem, fields: action.fields)
+            return try await actionPage(context, values: form.fields, errors: fieldErrors, problem: fieldErrors.isEmpty ? detail : nil, status: .unprocessableContent)
         }
-        let fieldErrors = ContractAction.fieldErrors(problem, fields: action.fields)
-        return try await actionPage(context, values: form.fields, errors: fieldErrors, problem: fieldErrors.isEmpty ? detail : nil, status: .unprocessableContent)
     }
 }

@@ -146,7 +146,7 @@ extension LedgerServer {
         }
         let problem = try? JSONValue(parsing: answer.body)
         if problem?["kind"]?.stringValue == "concurrency-conflict" {
-            form.problem = "Someone else changed this contract after you opened this page. Nothing was recorded: check the contract, then record the pledge again."
+            form.problem = PageOutcome.changed("check the contract, then record the pledge again.")
             form.values["version"] = nil
         } else if problem?["kind"]?.stringValue == "import-refused" {
             form.problem = "Some lines cannot be recorded with the choices made: see the findings marked as blocking."

@@ -173,23 +173,20 @@ extension LedgerServer {
         }
         guard form.errors.isEmpty else { return try await returnPage(request, context, kind: kind, form: form, status: .unprocessableContent) }
 
-        let answer = await submitFromPage(command, identity: identity, version: fields.text("version"))
-        if answer.status == .created {
+        switch PageOutcome(await submitFromPage(command, identity: identity, version: fields.text("version")), otherwise: "The return could not be recorded.") {
+        case .recorded:
             let notice = kind == .report ? "Your return is recorded." : "Your correction is recorded."
             return WebResponse.redirect("/app/contracts/\(reference.addingFormEncoding)?notice=" + notice.addingFormEncoding)
-        }
-        // Refused: the rule's words beside each field it names (its JSON pointers), else above the form.
-        let problem = try? JSONValue(parsing: answer.body)
-        let detail = problem?["detail"]?.stringValue ?? "The return could not be recorded."
-        if problem?["kind"]?.stringValue == "concurrency-conflict" {
-            form.problem = "Someone else changed this contract after you opened this page. Nothing was recorded: open the contract again to see the change, then send your figures."
+        case .changedMeanwhile:
+            form.problem = PageOutcome.changed("open the contract again to see the change, then send your figures.")
             form.values["version"] = nil
-        } else {
+        case .refused(let problem, let detail):
+            // The rule's words beside each field it names (its JSON pointers), else above the form.
             let pointers = problem?["fields"]?.arrayValue?.compactMap(\.stringValue) ?? []
             for pointer in pointers { if let field = Self.formField(pointer, sources: sources) { form.errors.append(.init(field: field, message: detail)) } }
             if form.errors.isEmpty { form.problem = detail }
         }
-        return try await returnPage(request, context, kind: kind, form: form, status: answer.status == .created ? .ok : .unprocessableContent)
+        return try await returnPage(request, context, kind: kind, form: form, status: .unprocessableContent)
     }
 
     /// The form field a JSON pointer of the command names: `/lines/1/quantity` → the second
@@ -222,6 +219,29 @@ extension LedgerServer {
             return await committer.submit(pending)
         } catch {
             return StoredAnswer(Problem.from(error))
+        }
+    }
+
+    /// What a command sent from a page came to, as the page shows it.
+    enum PageOutcome {
+        case recorded
+        /// The contract changed after the page was loaded (its `If-Match` failed).
+        case changedMeanwhile
+        /// Refused: the problem answer, and its words.
+        case refused(JSONValue?, detail: String)
+
+        init(_ answer: StoredAnswer, otherwise: String) {
+            if answer.status == .created {
+                self = .recorded
+                return
+            }
+            let problem = try? JSONValue(parsing: answer.body)
+            self = problem?["kind"]?.stringValue == "concurrency-conflict" ? .changedMeanwhile : .refused(problem, detail: problem?["detail"]?.stringValue ?? otherwise)
+        }
+
+        /// What a page says when the contract changed under it, then what to do.
+        static func changed(_ then: String) -> String {
+            "Someone else changed this contract after you opened this page. Nothing was recorded: \(then)"
         }
     }
 

@@ -122,18 +122,16 @@ extension LedgerServer {
         if !add.isEmpty { command["add"] = .array(add) }
         if !withdraw.isEmpty { command["withdraw"] = .array(withdraw) }
         if !catalog.isEmpty { command["catalog"] = .string(catalog) }
-        let answer = await submitFromPage(command, identity: identity, version: form.text("version"))
-        if answer.status == .created {
+        let problem: JSONValue?, detail: String
+        switch PageOutcome(await submitFromPage(command, identity: identity, version: form.text("version")), otherwise: "The refresh could not be recorded.") {
+        case .recorded:
             return WebResponse.redirect("/app/contracts/\(reference.addingFormEncoding)?notice=" + "Recorded: the commitments are refreshed.".addingFormEncoding)
-        }
-        let problem = try? JSONValue(parsing: answer.body)
-        let detail = problem?["detail"]?.stringValue ?? "The refresh could not be recorded."
-        if problem?["kind"]?.stringValue == "concurrency-conflict" {
+        case .changedMeanwhile:
             var values = form.fields
             values["version"] = nil
-            return try await reviewPage(
-                context, values: values,
-                problem: "Someone else changed this contract after you opened this page. Nothing was recorded: check the contract, then refresh again.", status: .conflict)
+            return try await reviewPage(context, values: values, problem: PageOutcome.changed("check the contract, then refresh again."), status: .conflict)
+        case .refused(let answer, let words):
+            (problem, detail) = (answer, words)
         }
         // `/revise/0/quantity` names the first revised line's box; `/reason`, `/catalog` their own.
         let named: [WebPage.FieldError] = (problem?["fields"]?.arrayValue?.compactMap(\.stringValue) ?? []).compactMap { pointer in
