@@ -340,6 +340,7 @@ class Flows:
         review refresh revises a line, and the contract page shows original and current."""
         self.open(base)
         self.submit(f"a[href='{base}/pledge']")
+        self.page("pledge")
         self.browser.find_element(By.ID, "table").send_keys(PLEDGE_TABLE)
         Select(self.browser.find_element(By.ID, "catalog")).select_by_value(PLEDGE_CATALOG)
         before = self.head()
