@@ -48,7 +48,7 @@ extension LedgerServer {
         let hasError = { (name: String) -> HTML in form.errors.contains { $0.field == name } ? " field-has-error" : .empty }
 
         let upload: HTML = """
-            <form method="post" action="\(path)" enctype="multipart/form-data" novalidate>
+            <form method="post" action="\(path)" enctype="multipart/form-data" id="check-table" novalidate>
             \(token)<input type="hidden" name="version" value="\(version)">
             <div class="field\(hasError("table"))"><label for="table">The supplier's pledge table</label>
             <p class="hint">The table from the Social Value Portal, saved as CSV or as tab-separated text. Nothing is recorded until you have seen every line checked.</p>
@@ -71,7 +71,7 @@ extension LedgerServer {
             ]
             let record: HTML = always.isEmpty
                 ? """
-                    <form method="post" action="\(path)" novalidate>
+                    <form method="post" action="\(path)" enctype="multipart/form-data" id="record-pledge" novalidate>
                     \(token)<input type="hidden" name="version" value="\(version)">
                     <input type="hidden" name="catalog" value="\(plan.catalog.reference)">
                     <input type="hidden" name="filename" value="\(filename)">
