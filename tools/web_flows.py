@@ -100,7 +100,7 @@ class Flows:
         self.shots = 0
         self.axe = axe_source()
         options = webdriver.ChromeOptions()
-        for flag in ("--headless=new", "--lang=en-GB", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--disable-dev-shm-usage"):
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--disable-dev-shm-usage"):
             options.add_argument(flag)
         options.binary_location = shutil.which("chromium")
         self.browser = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)

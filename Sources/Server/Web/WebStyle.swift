@@ -41,6 +41,8 @@ enum WebStyle {
           font: inherit; padding: 0.3rem; border: 2px solid #0b0c0c; border-radius: 0; width: 100%; max-width: 24em; min-height: 2.5rem; background: #fff; color: #0b0c0c;
         }
         .field.inline select { width: auto; }
+        /* A choice shows its whole label (a catalog's title and version), up to the page's width. */
+        .field select { width: auto; max-width: 100%; }
         .field-has-error { border-left: 5px solid #d4351c; padding-left: 0.9rem; }
         .field-has-error input { border-color: #d4351c; }
         .field-error { color: #d4351c; font-weight: bold; margin-bottom: 0.4rem; }
