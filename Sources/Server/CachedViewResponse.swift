@@ -4,26 +4,39 @@ import HTTPTypes
 import Hummingbird
 import Queries
 
-extension CachedView {
-    /// The answer named `key`, gzipped when the request takes gzip and the answer is large
-    /// enough to gain from it (the Cabinet report is megabytes at scale): compressed once per
-    /// view, as the answer itself is rendered once.
-    func response(_ key: String, type: String, request: Request, render: (FigureView) throws -> Rendered) throws -> Response {
-        let plain = try rendered(key, render)
+extension LedgerServer {
+    /// The answer named `key` of a view, gzipped when the request takes gzip and the answer is
+    /// large enough to gain from it (the Cabinet report is megabytes at scale): rendered once
+    /// and compressed once per view. An answer kept already is sent straight away; only
+    /// rendering or compressing waits for a worker thread, so a read of a kept answer never
+    /// queues behind a view being worked out.
+    func response(_ cached: CachedView, _ key: String, type: String, request: Request, render: @escaping @Sendable (FigureView) throws -> CachedView.Rendered)
+        async throws -> Response
+    {
+        let zip = CachedView.takesGzip(request.headers[.acceptEncoding])
+        if let plain = cached.kept(key), plain.body.count < CachedView.compressFrom || !zip { return Self.answer(plain, type: type, zipped: false) }
+        if zip, let zipped = cached.kept(key + " gzip") { return Self.answer(zipped, type: type, zipped: true) }
+        return try await offload {
+            let plain = try cached.rendered(key, render)
+            guard plain.body.count >= CachedView.compressFrom, zip else { return Self.answer(plain, type: type, zipped: false) }
+            let zipped = try cached.rendered(key + " gzip") { _ in
+                var buffer = ByteBuffer(bytes: plain.body)
+                return .init(body: Array(buffer: try buffer.compress(with: .gzip())), version: plain.version)
+            }
+            return Self.answer(zipped, type: type, zipped: true)
+        }
+    }
+
+    private static func answer(_ rendered: CachedView.Rendered, type: String, zipped: Bool) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
         headers[.vary] = "Accept-Encoding"
-        guard plain.body.count >= Self.compressFrom, Self.takesGzip(request.headers[.acceptEncoding]) else {
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: plain.body)))
-        }
-        let zipped = try rendered(key + " gzip") { _ in
-            var buffer = ByteBuffer(bytes: plain.body)
-            return Rendered(body: Array(buffer: try buffer.compress(with: .gzip())), version: plain.version)
-        }
-        headers[.contentEncoding] = "gzip"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: zipped.body)))
+        if zipped { headers[.contentEncoding] = "gzip" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: rendered.body)))
     }
+}
 
+extension CachedView {
     /// Below this, an answer goes as it is: gzip would save little and cost a step.
     static let compressFrom = 16 * 1024
 

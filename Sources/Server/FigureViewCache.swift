@@ -146,6 +146,9 @@ final class CachedView: Sendable {
 
     init(view: FigureView) { self.view = view }
 
+    /// The answer named `key` if it is rendered already.
+    func kept(_ key: String) -> Rendered? { answers.withLock { $0.value(key) } }
+
     /// The answer named `key` (the read and its own parameters), rendered by `render` once.
     func rendered(_ key: String, _ render: (FigureView) throws -> Rendered) rethrows -> Rendered {
         if let kept = answers.withLock({ $0.value(key) }) { return kept }

@@ -275,7 +275,7 @@ extension LedgerServer {
         // it was first rendered), and one asked while the next view is worked out is the last one.
         let prepared = Self.preparedReport(format, type: type)
         let cached = try await cachedView(point, period, trend: true, prepared: prepared)
-        return try await offload { try cached.response(prepared.key, type: type, request: request, render: prepared.render) }
+        return try await response(cached, prepared.key, type: type, request: request, render: prepared.render)
     }
 
     /// The Cabinet report in `format`, rendered from a view.

@@ -46,12 +46,17 @@ extension LedgerServer {
     func portfolioFirstPage(supplier: String?) async throws -> HTML {
         let cached = try await cachedView(ReadPoint(), nil)
         let today = today()
-        let kept = try await offload {
-            cached.rendered("web portfolio " + (supplier.map { "supplier " + $0 } ?? "council")) { view in
-                .init(body: Array(Self.portfolioMain(view, supplier: supplier, filter: PortfolioFilter.none, page: 1, today: today).markup.utf8), version: nil)
+        let key = "web portfolio " + (supplier.map { "supplier " + $0 } ?? "council")
+        // Kept already: sent without waiting for a worker thread (one may be working a view out).
+        var kept = cached.kept(key)
+        if kept == nil {
+            kept = try await offload {
+                cached.rendered(key) { view in
+                    .init(body: Array(Self.portfolioMain(view, supplier: supplier, filter: PortfolioFilter.none, page: 1, today: today).markup.utf8), version: nil)
+                }
             }
         }
-        return HTML(trusted: String(decoding: kept.body, as: UTF8.self))
+        return HTML(trusted: String(decoding: kept?.body ?? [], as: UTF8.self))
     }
 
     /// The portfolio's content: what a supplier may see (`supplier`), or the council's.
