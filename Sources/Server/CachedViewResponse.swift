@@ -19,11 +19,7 @@ extension LedgerServer {
         return try await offload {
             let plain = try cached.rendered(key, render)
             guard plain.body.count >= CachedView.compressFrom, zip else { return Self.answer(plain, type: type, zipped: false) }
-            let zipped = try cached.rendered(key + " gzip") { _ in
-                var buffer = ByteBuffer(bytes: plain.body)
-                return .init(body: Array(buffer: try buffer.compress(with: .gzip())), version: plain.version)
-            }
-            return Self.answer(zipped, type: type, zipped: true)
+            return Self.answer(try cached.zipped(key, plain), type: type, zipped: true)
         }
     }
 
@@ -37,6 +33,22 @@ extension LedgerServer {
 }
 
 extension CachedView {
+    /// The answer named `key` gzipped, compressed once.
+    func zipped(_ key: String, _ plain: Rendered) throws -> Rendered {
+        try rendered(key + " gzip") { _ in
+            var buffer = ByteBuffer(bytes: plain.body)
+            return .init(body: Array(buffer: try buffer.compress(with: .gzip())), version: plain.version)
+        }
+    }
+
+    /// Renders the answer named `key`, and gzips it too if it is large: done as part of working
+    /// a view out (``FigureViewCache/Prepared``), so that the reads which follow, all at once,
+    /// find both ready rather than each compressing megabytes.
+    func prepare(_ key: String, _ render: (FigureView) throws -> Rendered) throws {
+        let plain = try rendered(key, render)
+        if plain.body.count >= Self.compressFrom { _ = try zipped(key, plain) }
+    }
+
     /// Below this, an answer goes as it is: gzip would save little and cost a step.
     static let compressFrom = 16 * 1024
 

@@ -1,3 +1,4 @@
+import Foundation
 import LMDB
 import LedgerValues
 import Ledger
@@ -93,7 +94,7 @@ final class FigureViewCache: Sendable {
                         read: read, inForce: inForce[0], trend: Array(zip(trendQuarters, inForce.dropFirst())), at: point, period: period, today: today,
                         contract: nil, supplier: nil))
                 }
-                if let prepared { _ = try await offload { try view.rendered(prepared.key, prepared.render) } }
+                if let prepared { try await offload { try view.prepare(prepared.key, prepared.render) } }
                 return view
             }
             views.running = (stamp, task)
@@ -149,11 +150,27 @@ final class CachedView: Sendable {
     /// The answer named `key` if it is rendered already.
     func kept(_ key: String) -> Rendered? { answers.withLock { $0.value(key) } }
 
+    /// One lock per answer being rendered: reads that ask for it at once (16 people opening
+    /// the portfolio just after a write) wait for the one rendering it, rather than each
+    /// rendering it again.
+    private let rendering = Mutex([String: NSLock]())
+
     /// The answer named `key` (the read and its own parameters), rendered by `render` once.
     func rendered(_ key: String, _ render: (FigureView) throws -> Rendered) rethrows -> Rendered {
-        if let kept = answers.withLock({ $0.value(key) }) { return kept }
+        if let kept = kept(key) { return kept }
+        let lock = rendering.withLock { locks in
+            if let lock = locks[key] { return lock }
+            let lock = NSLock()
+            locks[key] = lock
+            return lock
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        if let kept = kept(key) { return kept }
         let made = try render(view)
         answers.withLock { _ = $0.insert(made, for: key) }
+        // Whoever waits holds the lock already; whoever comes next finds the answer kept.
+        rendering.withLock { $0[key] = nil }
         return made
     }
 }

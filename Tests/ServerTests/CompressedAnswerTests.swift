@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import CompressNIO
 import HTTPTypes
 import Hummingbird
@@ -38,5 +40,31 @@ struct CompressedAnswerTests {
     ])
     func acceptEncoding(header: String, takes: Bool) {
         #expect(CachedView.takesGzip(header) == takes)
+    }
+}
+
+@Suite("answers rendered once per view")
+struct RenderedOnceTests {
+    @Test("reads asking at once for an answer not yet rendered wait for the one rendering it: it is rendered once")
+    func renderedOnce() async throws {
+        let fixture = try ServerFixture()
+        let cached = try await fixture.server.cachedView(.init(), nil)
+        final class Count: Sendable { let value = Atomic<Int>(0) }
+        let renders = Count()
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    try await offload {
+                        cached.rendered("a slow answer") { _ in
+                            renders.value.add(1, ordering: .relaxed)
+                            Thread.sleep(forTimeInterval: 0.2)
+                            return .init(body: Array("the answer".utf8), version: nil)
+                        }.body.count
+                    }
+                }
+            }
+            for try await count in group { #expect(count == 10) }
+        }
+        #expect(renders.value.load(ordering: .relaxed) == 1)
     }
 }
