@@ -43,7 +43,8 @@ def met(ok):
     return "met" if ok else "not met"
 
 
-print(f"Ledger of {events} generated events; each run sends for {seconds} s on loopback (wrk, one thread).")
+client = "pages_probe.py, 16 keep-alive connections" if runs and all(r["mode"].startswith("page-") for r in runs) else "wrk, one thread"
+print(f"Ledger of {events} generated events; each run sends for {seconds} s on loopback ({client}).")
 print()
 print("| run | connections | 2xx | other | commands/s | p50 ms | p99 ms | commands per commit | peer commands/s | peer p99 ms | ratio | events added = 2xx, both verifiers |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
