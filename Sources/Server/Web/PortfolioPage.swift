@@ -33,7 +33,7 @@ extension LedgerServer {
         // Who may register a contract (the frame's, so the kept page stays the same for all).
         let register: HTML = identity.role != .supplier && Authorization.allows(.command, identity.role)
             ? "<p class=\"actions\"><a class=\"button secondary\" href=\"/app/register\">Register a contract</a></p>" : .empty
-        return WebResponse.page(title: "Contracts", session: session, main: "\(main)\(register)")
+        return WebResponse.page(title: "Contracts", session: session, main: "<h1>Contracts</h1>\(register)\(main)")
     }
 
     /// The council's first page of the portfolio, worked out once the server has started, so
@@ -94,7 +94,6 @@ extension LedgerServer {
                 </table>
                 """
         return """
-            <h1>Contracts</h1>
             <p class="lede">\(rows.count) contract\(rows.count == 1 ? "" : "s")\(ownSupplier.map { " of \($0)" } ?? ""), figures to \(document.reportingDate.longForm) (\(document.period.description)). Ledger position \(Int(document.head.position)).</p>
             \(filter.form(suppliers: ownSupplier == nil ? suppliers : [], departments: Set(document.rows.compactMap { departments[$0.reference] }).sorted(), periods: Self.periods(today: today)))
             \(table)
