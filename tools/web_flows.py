@@ -7,7 +7,7 @@ usage: tools/web_flows.py SVLEDGER LEDGER ARTIFACTS [--timeout SECONDS]
 LEDGER is copied, never changed; it must hold the demo's contracts (tools/demo): the supplier
 "North Roads Ltd" and the policy lancashire-2024-28 (its people, ada, olu and sam, are granted
 when missing). ARTIFACTS receives a screenshot of each
-page (NN-name.png), kept by CI as the flows' record, and the README's three (readme-*.png). Every step prints one line; the first
+page (NN-name.png), kept by CI as the flows' record, and the README's four (readme-*.png). Every step prints one line; the first
 failure stops the run with exit 1. The whole run is bounded by --timeout (default 240 s).
 
 The flows (docs/web-app.md):
@@ -349,6 +349,7 @@ class Flows:
         check("What the table holds, checked" in text and "value-disagrees, blocks the record" in text and "£2,822,946.49" in text
               and self.head() == before, "an uploaded pledge table is checked line by line, its findings shown, and nothing is recorded")
         self.page("pledge-checked")
+        self.view_shot("pledge")
         self.submit("#record-pledge button[type=submit]")
         check("cannot be recorded with the choices made" in self.text() and self.head() == before,
               "recording while a finding blocks it is refused, and nothing is written")
