@@ -84,6 +84,11 @@ struct WebFormPagesTests {
                 uri: "/app/contracts/WEB-1/pledge", method: .post, headers: headers,
                 body: Self.multipart(["formToken": "forged", "catalog": "portal-003"], file: file, boundary: boundary))
             #expect(forged.status == .forbidden)
+            let none = try await client.execute(
+                uri: "/app/contracts/WEB-1/pledge", method: .post, headers: headers,
+                body: Self.multipart(["formToken": token, "catalog": "portal-003"], file: (name: "table", filename: "", bytes: []), boundary: boundary))
+            // A browser sends the file field with no name and nothing in it when no file was chosen.
+            #expect(none.status == .unprocessableContent && none.text.contains("Choose the supplier&#39;s pledge table"), "\(none.status)")
             let checked = try await client.execute(
                 uri: "/app/contracts/WEB-1/pledge", method: .post, headers: headers,
                 body: Self.multipart(["formToken": token, "catalog": "portal-003"], file: file, boundary: boundary))

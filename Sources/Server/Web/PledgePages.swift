@@ -117,7 +117,9 @@ extension LedgerServer {
             return try await pledgePage(context, form: form, status: .unprocessableContent)
         }
         if bytes.isEmpty {
-            form.errors.append(.init(field: "table", message: "The file chosen is empty: choose the supplier's pledge table"))
+            // A browser sends the file field even when no file was chosen: empty, with no name.
+            let chosen = fields.files["table"].map { !$0.filename.isEmpty } ?? true
+            form.errors.append(.init(field: "table", message: chosen ? "The file chosen is empty: choose the supplier's pledge table" : "Choose the supplier's pledge table"))
             return try await pledgePage(context, form: form, status: .unprocessableContent)
         }
         let plan: PortalImport, published: ReferenceData
