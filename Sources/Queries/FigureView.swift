@@ -134,10 +134,17 @@ public struct FigureView: Sendable {
         return versions
     }
 
-    /// A read's JSON document with the `figures` member that states the digest.
-    public func stating(_ document: JSONValue) -> JSONValue {
-        guard case .object(var members) = document else { return document }
-        members["figures"] = figures.json(effectiveOn: effectiveOn)
-        return .object(members)
+    /// What a read of this view states it was read at (``ReadProof``), for `supplier`'s eyes
+    /// when one is given: the head and this view's figures, or, for a supplier, the versions
+    /// of its own contracts' streams and its own figures (this view's, when it is of one
+    /// contract, which the route has already found to be the supplier's).
+    public func proof(for supplier: String? = nil) -> ReadProof {
+        guard let supplier else { return .ledger(snapshot.head, figures: figures, effectiveOn: effectiveOn) }
+        if let contract = figures.contract {
+            return .supplier(streams: [ContractEvent.stream(contract: contract): snapshot.contract(contract)?.version ?? 0], figures: figures, effectiveOn: effectiveOn)
+        }
+        var streams: [String: UInt64] = [:]
+        for (reference, version) in versions(ofSupplier: supplier) { streams[ContractEvent.stream(contract: reference)] = version }
+        return .supplier(streams: streams, figures: figures(ofSupplier: supplier), effectiveOn: effectiveOn)
     }
 }

@@ -29,6 +29,7 @@ public struct FiguresFile: Sendable {
     public init(_ r: Reconciliation, supplier: String, versions: [String: UInt64]) {
         let references = r.contracts.map(\.reference).sorted(by: Self.byBytes)
         self.init(r, scope: [Self.field("supplier") + "," + Self.field(supplier)] + references.map { "stream,\(Self.field("contract/" + $0)),\(versions[$0] ?? 0)" })
+        self.supplier = supplier
     }
 
     /// The figures of one contract alone (`r` reconciled from a snapshot of that contract), as
@@ -42,6 +43,8 @@ public struct FiguresFile: Sendable {
 
     /// The contract a contract's figures are of; `nil` for the portfolio's or a supplier's.
     public private(set) var contract: String?
+    /// The supplier a supplier's figures are of; `nil` for any other.
+    public private(set) var supplier: String?
 
     private init(_ r: Reconciliation, scope: [String]) {
         period = r.period
@@ -77,6 +80,7 @@ public struct FiguresFile: Sendable {
             "reportingDate": .string(reportingDate.description), "effectiveOn": effectiveOn.map { .string($0.description) } ?? .null,
         ]
         if let contract { members["contract"] = .string(contract) }
+        if let supplier { members["supplier"] = .string(supplier) }
         return .object(members)
     }
 

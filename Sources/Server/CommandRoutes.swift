@@ -301,9 +301,7 @@ extension LedgerServer {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if let stream, let last = events.last(where: { $0.streamId == stream }) { headers[.eTag] = "\"\(last.streamVersion)\"" }
-        let document: JSONValue = ["head": outcome.head.json, "events": .array(events.map(\.exportedEnvelope))]
-        let answer = scopedToSupplier ? SupplierScope.scoped(commandAnswer: document, events: events) : document
-        return StoredAnswer((.created, headers, answer.canonicalBytes))
+        return StoredAnswer((.created, headers, SupplierScope.commandAnswer(outcome, forSupplier: scopedToSupplier).canonicalBytes))
     }
 
     /// The body as a command's JSON object, with the authenticated actor put in.

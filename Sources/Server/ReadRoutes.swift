@@ -92,6 +92,14 @@ extension LedgerServer {
         return version > 0 && state.supplier != nil && state.supplier == identity.supplier
     }
 
+    /// Whether `identity` reaches the contract a route's path names: anyone but a supplier does;
+    /// a supplier only its own. A reference that cannot name a contract reaches nothing.
+    func reaches(contractIn context: ServerContext, _ identity: AccessState.Identity) async throws -> Bool {
+        guard identity.role == .supplier else { return true }
+        guard let reference = try? contractParameter(context) else { return false }
+        return try await offload { try self.supplierOwns(reference, identity) }
+    }
+
     func contractParameter(_ context: ServerContext) throws -> String {
         guard let raw = context.parameters.get("contract"), let reference = raw.removingPercentEncoding, !reference.isEmpty else {
             throw Problem(.invalidPath, "the contract reference in the path is not valid percent-encoded UTF-8")
@@ -145,12 +153,10 @@ extension LedgerServer {
         let point = try query.readPoint()
         let period = try query.period()
         let view = try await figureView(point, period)
-        guard identity.role == .supplier, let supplier = identity.supplier else {
-            return Self.json(view.stating(ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation).json))
-        }
         // A supplier's list holds its own contracts, chosen on the typed contracts.
-        let own = ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation, supplier: supplier)
-        return Self.json(SupplierScope.scoped(view.stating(own.json), to: supplier, view: view))
+        let supplier = identity.scopedSupplier
+        let document = ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation, supplier: supplier)
+        return Self.json(document.json(proof: view.proof(for: supplier)))
     }
 
     func showContract(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -159,25 +165,21 @@ extension LedgerServer {
         let query = try Query(request.uri.query, allowed: Query.figurePoint)
         let point = try query.readPoint()
         let period = try query.period()
-        if identity.role == .supplier, try await !offload({ try self.supplierOwns(reference, identity) }) { throw Problem.contractNotFound(reference) }
         let view = try await contractView(reference, point, period)
         guard let contract = view.snapshot.contract(reference) else {
             throw PlainError(.notFound, kind: "contract-not-found", "no contract \(DisplayText.excerpt(reference)) at position \(view.snapshot.position)")
         }
-        let document = view.stating(ShowDocument.json(contract, head: view.snapshot.head))
         var headers = HTTPFields()
         headers[.eTag] = "\"\(contract.version)\""
-        return Self.json(identity.role == .supplier ? SupplierScope.scoped(document, to: identity.supplier ?? "", view: view) : document, headers: headers)
+        return Self.json(ShowDocument.json(contract, proof: view.proof(for: identity.scopedSupplier)), headers: headers)
     }
 
     func contractAudit(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let identity = try context.requireIdentity()
         let reference = try contractParameter(context)
         let query = try Query(request.uri.query, allowed: Query.point.union(["since"]))
         let point = try query.readPoint()
         let since = query["since"]
         return Self.json(try await offload {
-            guard try self.supplierOwns(reference, identity) else { throw Problem.contractNotFound(reference) }
             let document = try self.audit(contract: reference, since: since, point: point)
             if document.entries.isEmpty, since == nil { throw Problem.contractNotFound(reference) }
             return document.json
@@ -231,8 +233,7 @@ extension LedgerServer {
                     .notFound, kind: "commitment-not-found",
                     "contract \(DisplayText.excerpt(contract)) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
             }
-            let document = view.stating(ReconcileDocument.json(view.reconciliation))
-            return Self.json(identity.role == .supplier ? SupplierScope.scoped(document, to: identity.supplier ?? "", view: view) : document)
+            return Self.json(ReconcileDocument.json(view.reconciliation, proof: view.proof(for: identity.scopedSupplier)))
         }
         // Keyed by what narrows it (a contract reference has no space; the supplier comes last).
         let key = "reconcile " + (contract ?? "") + " " + (chosenSupplier ?? "") + (identity.role == .supplier ? " (as supplier)" : "")
@@ -243,9 +244,9 @@ extension LedgerServer {
                     .notFound, kind: "commitment-not-found",
                     "contract \(DisplayText.excerpt(contract)) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
             }
-            let document = view.stating(ReconcileDocument.json(view.reconciliation))
-            let scoped = identity.role == .supplier ? chosenSupplier.map { SupplierScope.scoped(document, to: $0, view: whole) } : nil
-            return .init(body: (scoped ?? document).canonicalBytes, version: nil)
+            // The figures stated are the narrowed view's; a supplier's are its own contracts' (the whole view's, for it).
+            let proof = identity.role == .supplier ? whole.proof(for: identity.scopedSupplier) : view.proof()
+            return .init(body: ReconcileDocument.json(view.reconciliation, proof: proof).canonicalBytes, version: nil)
         })
     }
 

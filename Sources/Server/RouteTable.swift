@@ -49,6 +49,8 @@ final class RouteTable {
         let path: RouterPath
         let access: RouteAccess
         let heavy: Bool
+        /// The path names a contract (`{contract}`): a supplier reaches it only if it is its own.
+        let namesContract: Bool
         let handler: @Sendable (Request, ServerContext) async throws -> Response
     }
 
@@ -63,7 +65,9 @@ final class RouteTable {
     ) {
         let segments: [String?] = template.split(separator: "/").map { $0.hasPrefix("{") ? nil : String($0) }
         let routerPath = "/" + template.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : $0 }.joined(separator: "/")
-        endpoints.append(Endpoint(method: method, path: RouterPath(routerPath), access: access, heavy: heavy, handler: handler))
+        endpoints.append(Endpoint(
+            method: method, path: RouterPath(routerPath), access: access, heavy: heavy, namesContract: template.contains(Self.contractParameter),
+            handler: handler))
         if let index = routes.firstIndex(where: { $0.template == template }) {
             routes[index].methods.append(method)
             routes[index].access[method] = access
@@ -72,6 +76,11 @@ final class RouteTable {
         }
     }
 
+    /// The path parameter that names a contract. On every route that has it, the route's gate
+    /// answers a supplier's request for a contract not its own as not found, before the handler
+    /// runs: the supplier scope is the route's, not each handler's to remember.
+    static let contractParameter = "{contract}"
+
     /// The controller as a `RouteCollection`: each route in a group of its own, behind its gate
     /// and, when heavy, its turn among the reads.
     func collection(gatedBy server: LedgerServer) -> RouteCollection<ServerContext> {
@@ -79,8 +88,8 @@ final class RouteTable {
         for endpoint in endpoints {
             let group = collection.group()
             switch endpoint.access {
-            case .open, .operation: group.add(middleware: AccessGate(access: endpoint.access, server: server))
-            case .openPage, .page: group.add(middleware: WebGate(access: endpoint.access, server: server))
+            case .open, .operation: group.add(middleware: AccessGate(access: endpoint.access, server: server, namesContract: endpoint.namesContract))
+            case .openPage, .page: group.add(middleware: WebGate(access: endpoint.access, server: server, namesContract: endpoint.namesContract))
             }
             if endpoint.heavy { group.add(middleware: ReadTurn(limiter: server.reads)) }
             let handler = endpoint.handler

@@ -92,11 +92,14 @@ struct RouteRules: RouterMiddleware {
 }
 
 /// A route's gate: for an operation, the bearer token is authenticated and its role must be
-/// one the operation allows (``Authorization``), before the handler runs.
+/// one the operation allows (``Authorization``), and a supplier must own the contract the path
+/// names, before the handler runs.
 struct AccessGate: RouterMiddleware {
     typealias Context = ServerContext
     let access: RouteAccess
     let server: LedgerServer
+    /// The route's path names a contract (``RouteTable/contractParameter``).
+    let namesContract: Bool
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         guard case .operation(let operation) = access else { return try await next(request, context) }
@@ -106,6 +109,9 @@ struct AccessGate: RouterMiddleware {
         context.identity = identity
         guard Authorization.allows(operation, identity.role) else {
             throw Problem.forbidden("the role \(identity.role.rawValue) may not \(LedgerServer.wording(operation))")
+        }
+        if namesContract, try await !server.reaches(contractIn: context, identity) {
+            throw Problem.contractNotFound(context.parameters.get("contract")?.removingPercentEncoding ?? "")
         }
         return try await next(request, context)
     }

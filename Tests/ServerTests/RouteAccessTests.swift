@@ -51,4 +51,29 @@ struct RouteAccessTests {
             #expect(reached)
         }
     }
+
+    @Test("a route whose path names a contract is not reached by a supplier for a contract not its own: the gate answers 404")
+    func supplierScopeBeforeTheHandler() async throws {
+        let fixture = try ServerFixture()
+        let routes = RouteTable()
+        nonisolated(unsafe) var reached: [String] = []
+        routes.add(.get, "/probe/{contract}", access: .operation(.showContract)) { _, context in
+            reached.append(context.parameters.get("contract") ?? "")
+            return Response(status: .ok)
+        }
+        let responder = fixture.server.responder([routes])
+        try await fixture.test(responder: responder) { client in
+            // LCC-2025-020 is Bridge Experts Ltd's; a reference that cannot name a contract is as missing.
+            for reference in ["LCC-2025-020", "NO-SUCH-1", "%FF"] {
+                let refused = try await client.execute(uri: "/probe/\(reference)", method: .get, headers: fixture.headers("north"))
+                #expect(refused.status == .notFound, "\(reference)")
+            }
+            #expect(reached.isEmpty, "the handler ran for a supplier on a contract not its own: \(reached)")
+            let own = try await client.execute(uri: "/probe/LCC-2025-014", method: .get, headers: fixture.headers("north"))
+            #expect(own.status == .ok)
+            let council = try await client.execute(uri: "/probe/LCC-2025-020", method: .get, headers: fixture.headers("auditor"))
+            #expect(council.status == .ok)
+            #expect(reached == ["LCC-2025-014", "LCC-2025-020"])
+        }
+    }
 }

@@ -45,9 +45,10 @@ public struct ContractsDocument: Sendable {
 
     /// The period is a field, not part of a key: a key that changes every quarter cannot be
     /// written into a schema or read by a program that does not already know the quarter.
-    public var json: JSONValue {
-        [
-            "head": head.json, "currency": ReadJSON.currency, "period": .string(period.description),
+    /// - Parameter proof: what the answer states it was read at (``ReadProof``).
+    public func json(proof: ReadProof) -> JSONValue {
+        proof.stated(in: [
+            "currency": ReadJSON.currency, "period": .string(period.description),
             "reportingDate": .string(reportingDate.description),
             "contracts": .array(rows.map { row in
                 [
@@ -62,6 +63,6 @@ public struct ContractsDocument: Sendable {
                     "rating": ReadJSON.string(row.amounts?.rating.rawValue),
                 ]
             }),
-        ]
+        ])
     }
 }

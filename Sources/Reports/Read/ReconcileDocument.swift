@@ -5,14 +5,15 @@ import SocialValue
 /// `svledger reconcile --format json`: pledged against delivered, per measure, contract,
 /// theme, priority, supplier and portfolio (Schemas/read/reconcile.schema.json).
 public enum ReconcileDocument {
-    public static func json(_ r: Reconciliation) -> JSONValue {
-        [
-            "head": LedgerHead(position: r.position, hash: r.hash).json, "currency": ReadJSON.currency,
+    /// - Parameter proof: what the answer states it was read at (``ReadProof``).
+    public static func json(_ r: Reconciliation, proof: ReadProof) -> JSONValue {
+        proof.stated(in: [
+            "currency": ReadJSON.currency,
             "period": .string(r.period.description), "reportingDate": .string(r.reportingDate.description),
             "portfolio": amounts(r.portfolio.amounts), "byTheme": rollups(r.byTheme), "byPriority": rollups(r.byPriority),
             "bySupplier": rollups(r.bySupplier),
             "contracts": .array(r.contracts.map(contract)),
-        ]
+        ])
     }
 
     /// The £ figures of a line, contract or group, with the rating they give

@@ -6,9 +6,9 @@ import SocialValue
 /// (Schemas/read/show.schema.json) rather than through an encoder, so that renaming a Swift
 /// property cannot silently change the published keys.
 public enum ShowDocument {
-    public static func json(_ c: ContractProjection, head: LedgerHead) -> JSONValue {
-        [
-            "head": head.json, "currency": ReadJSON.currency,
+    public static func json(_ c: ContractProjection, proof: ReadProof) -> JSONValue {
+        proof.stated(in: [
+            "currency": ReadJSON.currency,
             "contract": [
                 "reference": .string(c.reference), "title": .string(c.title), "buyerDepartment": .string(c.buyerDepartment),
                 "category": .string(c.category.rawValue), "estimatedValue": ReadJSON.money(c.estimatedValue),
@@ -62,7 +62,7 @@ public enum ShowDocument {
                 "returnedQuarters": .array(c.returnedQuarters.map { .string($0.description) }),
                 "streamVersion": ReadJSON.integer(c.version), "position": ReadJSON.integer(c.position),
             ],
-        ]
+        ])
     }
 
     /// A line's quantity and value under one catalog version; `null` when the line has none

@@ -20,6 +20,9 @@ struct WebGate: RouterMiddleware {
     typealias Context = ServerContext
     let access: RouteAccess
     let server: LedgerServer
+    /// The route's path names a contract (``RouteTable/contractParameter``): a supplier's
+    /// request for one not its own gets the page a missing contract gets.
+    let namesContract: Bool
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         var response = try await admit(request, context: context, next: next)
@@ -73,6 +76,7 @@ struct WebGate: RouterMiddleware {
                 <p>The role \(session.role.rawValue) does not give access to it. <a href="/app">Go to your contracts</a>.</p>
                 """)
         }
+        if namesContract, try await !server.reaches(contractIn: context, identity) { return WebResponse.notFound(session: session) }
         // Push the idle timeout back, at most once a minute (each push writes the session).
         if now.millisecondsSinceEpoch - session.seenAt > 60_000 {
             session.seenAt = now.millisecondsSinceEpoch

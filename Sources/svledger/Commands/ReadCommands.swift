@@ -23,7 +23,7 @@ extension Root {
             let view = try FigureView(try ledger.openLedger(.readOnly), asOf: asOf, effective: effective, period: period)
             let document = ContractsDocument(snapshot: view.snapshot, reconciliation: view.reconciliation)
             switch format {
-            case .json: print(view.stating(document.json).canonicalText)
+            case .json: print(document.json(proof: view.proof()).canonicalText)
             case .csv: ContractsTable.csv(document)
             case .text:
                 // The quarter rated first: by default today's, which can differ from a report's.
@@ -56,7 +56,7 @@ extension Root {
                 throw CLIError(.notFound, "contract-not-found", "no contract \(DisplayText.excerpt(contract)) at position \(snapshot.position)\(when.isEmpty ? "" : " (\(when.joined(separator: ", ")))")\(Suggestion.phrase(for: contract, among: try opened.contractReferences()))")
             }
             if format == .json {
-                print(view.stating(ShowDocument.json(c, head: snapshot.head)).canonicalText)
+                print(ShowDocument.json(c, proof: view.proof()).canonicalText)
                 return
             }
             Terminal.print("\(c.reference)  \(c.title)")

@@ -48,7 +48,7 @@ extension Root {
                 throw CLIError(.notFound, "commitment-not-found", "contract \(DisplayText.excerpt(contract)) has no commitment in force to reconcile at position \(view.snapshot.position) on \(view.reportingDate)")
             }
             switch format {
-            case .json: print(view.stating(ReconcileDocument.json(result)).canonicalText)
+            case .json: print(ReconcileDocument.json(result, proof: view.proof()).canonicalText)
             case .csv: ReconciliationTable.csv(result, level: level)
             case .text:
                 ReconciliationTable.text(result)
