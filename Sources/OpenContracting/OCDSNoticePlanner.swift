@@ -163,7 +163,7 @@ struct NoticePlanner {
         if areas.isEmpty {
             areas = options.areas
             if areas.isEmpty {
-                missing("\(path).tender.deliveryAddresses", "the notice names no area served (no delivery address or location); give --area")
+                missing("\(path).tender.items[].deliveryAddresses", "the notice names no area served (no delivery address or location of the tender or its items, by region, locality, postal code or ITL code); give --area")
             } else {
                 reader.note(.defaulted, "\(path).tender.deliveryAddresses", "no area served in the notice: --area \(areas.joined(separator: ", ")) used")
             }

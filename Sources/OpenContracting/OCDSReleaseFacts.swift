@@ -1,3 +1,4 @@
+import Foundation
 import LedgerValues
 import SocialValue
 
@@ -66,16 +67,7 @@ struct OCDSReleaseFacts {
         assessesThreshold = rationale?.lowercased().contains("threshold assessment") ?? false
         overrideReason = Self.overrideReason(tender?["lots"]?.arrayValue?.first?["awardCriteria"]?["weightingDescription"]?.stringValue)
         if let (criterion, criterionPath) = OCDSWeighting.criterion(in: json, path: path) {
-            // OCDS puts the figure in `number` and says in `weight` how to read it
-            // (`percentageExact`); some publishers put the percent in `weight` itself.
-            let number = criterion["numbers"]?.arrayValue?.first
-            if let figure = number?["number"] {
-                weighting = reader.quantity(figure, "\(criterionPath).numbers[0].number")
-            } else if let weight = number?["weight"] {
-                weighting = reader.quantity(weight, "\(criterionPath).numbers[0].weight")
-            } else {
-                reader.note(.missingField, "\(criterionPath).numbers[0].weight", "the social value criterion gives no weight")
-            }
+            weighting = OCDSWeighting.percent(criterion, path: criterionPath, criteria: OCDSWeighting.criteria(in: json) ?? [], reader: &reader)
         }
         if let award = json["awards"]?.arrayValue?.first { readAward(award, json, "\(path).awards[0]", &reader) }
         if let contract = json["contracts"]?.arrayValue?.first { readContract(contract, "\(path).contracts[0]", release, &reader) }
@@ -191,12 +183,31 @@ struct OCDSReleaseFacts {
         parties(release).first { $0["roles"]?.arrayValue?.contains(.string(role)) ?? false }
     }
 
-    /// Areas served: the delivery addresses' regions or localities, or the delivery
-    /// locations' descriptions (the location extension).
+    /// Areas served, where the notice states them (the location extension): the delivery
+    /// addresses of the tender and of each item, by region (Find a Tender gives the ITL code
+    /// there, such as UKD44), else locality, else postal code; then the delivery locations, by
+    /// description, else their gazetteer's identifiers (ITL or NUTS codes). Each once, in order.
     static func areas(_ tender: OCDSValue?) -> [String]? {
-        let addresses = (tender?["deliveryAddresses"]?.arrayValue ?? []).compactMap { $0["region"]?.stringValue ?? $0["locality"]?.stringValue }
-        let locations = (tender?["deliveryLocations"]?.arrayValue ?? []).compactMap { $0["description"]?.stringValue }
-        let areas = addresses + locations
+        let holders = [tender].compactMap { $0 } + (tender?["items"]?.arrayValue ?? [])
+        var areas: [String] = []
+        func add(_ area: String?) {
+            guard let area = area?.trimmingCharacters(in: .whitespaces), !area.isEmpty, !areas.contains(area) else { return }
+            areas.append(area)
+        }
+        for holder in holders {
+            for address in holder["deliveryAddresses"]?.arrayValue ?? [] {
+                add(address["region"]?.stringValue ?? address["locality"]?.stringValue ?? address["postalCode"]?.stringValue)
+            }
+        }
+        for holder in holders {
+            for location in holder["deliveryLocations"]?.arrayValue ?? [] {
+                if let description = location["description"]?.stringValue {
+                    add(description)
+                } else {
+                    for identifier in location["gazetteer"]?["identifiers"]?.arrayValue ?? [] { add(identifier.stringValue) }
+                }
+            }
+        }
         return areas.isEmpty ? nil : areas
     }
 }

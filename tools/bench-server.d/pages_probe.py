@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The web app's pages read by 16 people at once, each on a keep-alive connection with a
 session of their own, as a browser asks (gzip taken): python3 pages_probe.py URL PATH COOKIES
-SECONDS [TARGETS], where COOKIES is a comma-separated list of session ids, and a PATH holding
+SECONDS [TARGETS], where COOKIES is a comma-separated list of session ids (or `bearer:TOKEN`,
+for the API read by 16 clients with one token), and a PATH holding
 {contract} takes each contract of TARGETS (bench-server's, "CONTRACT QUARTER MEASURE" a line)
 in turn. Prints one RESULT line in the form tools/bench-server reads from wrk.
 
@@ -38,7 +39,8 @@ def main():
             page = path.replace("{contract}", urllib.parse.quote(contracts[turn % len(contracts)]))
             sent = time.monotonic()
             try:
-                connection.request("GET", page, headers={"Cookie": "svledger_session=" + cookie, "Accept-Encoding": "gzip, deflate, br"})
+                who = {"Authorization": "Bearer " + cookie[7:]} if cookie.startswith("bearer:") else {"Cookie": "svledger_session=" + cookie}
+                connection.request("GET", page, headers={**who, "Accept-Encoding": "gzip, deflate, br"})
                 answer = connection.getresponse()
                 answer.read()
             except (OSError, http.client.HTTPException):

@@ -1,0 +1,106 @@
+import Foundation
+import LedgerValues
+import OpenContracting
+import SocialValue
+import Testing
+
+/// How the import reads what real notices state in more than one way: the award criterion's
+/// weight code, and the area served in the tender's or its items' delivery addresses and
+/// locations (issue 23, points 3 and 4). Each case edits the Find a Tender fixture's tender.
+@Suite("import ocds: weight codes and areas as real notices give them")
+struct OCDSNoticeReadingTests {
+    /// The fixture with its first release's tender changed by `edit`.
+    static func plan(areas: [String] = [], _ edit: (inout [String: Any]) -> Void) throws -> OCDSImportPlan {
+        let data = try Data(contentsOf: URL(fileURLWithPath: OCDSImportFixtures.findATender))
+        var package = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        var releases = package["releases"] as! [[String: Any]]
+        var tender = releases[0]["tender"] as! [String: Any]
+        edit(&tender)
+        releases[0]["tender"] = tender
+        package["releases"] = releases
+        let text = String(decoding: try JSONSerialization.data(withJSONObject: package), as: UTF8.self)
+        return try OCDSImportFixtures.plan(text, areas: areas)
+    }
+
+    /// The lot's two criteria, price and social value, with these numbers.
+    static func criteria(price: [String: Any], social: [String: Any]) -> (inout [String: Any]) -> Void {
+        { tender in
+            var lots = tender["lots"] as! [[String: Any]]
+            lots[0]["awardCriteria"] = ["criteria": [
+                ["type": "price", "name": "Price", "numbers": [price]],
+                ["type": "quality", "name": "Social value", "numbers": [social]],
+            ]]
+            tender["lots"] = lots
+        }
+    }
+
+    static func weighting(_ plan: OCDSImportPlan) -> ExactDecimal? {
+        guard case .decideWeighting(let percent, _, _, _) = plan.steps.first(where: { $0.eventType == "WeightingDecided" })?.command.action else { return nil }
+        return percent
+    }
+
+    @Test("pointsExact is a share of the lot's points; decimalExact a fraction; percentageExact the percent")
+    func weightCodes() throws {
+        let points = try Self.plan(Self.criteria(price: ["number": 80, "weight": "pointsExact"], social: ["number": 20, "weight": "pointsExact"]))
+        #expect(Self.weighting(points) == ExactDecimal(20))
+        let fewer = try Self.plan(Self.criteria(price: ["number": 30, "weight": "pointsExact"], social: ["number": 10, "weight": "pointsExact"]))
+        #expect(Self.weighting(fewer) == ExactDecimal(25), "10 of 40 points is 25%, not 10%")
+        let decimal = try Self.plan(Self.criteria(price: ["number": 0.9, "weight": "decimalExact"], social: ["number": 0.1, "weight": "decimalExact"]))
+        #expect(Self.weighting(decimal) == ExactDecimal(10), "0.1 is 10%, not 0.1%")
+        #expect(decimal.blocking.isEmpty, "\(decimal.blocking.map(\.message))")
+        let percent = try Self.plan(Self.criteria(price: ["number": 85, "weight": "percentageExact"], social: ["number": 15, "weight": "percentageExact"]))
+        #expect(Self.weighting(percent) == ExactDecimal(15))
+    }
+
+    @Test("points whose share does not end are taken to two decimals, with a finding saying so")
+    func pointsThatDoNotDivide() throws {
+        let plan = try Self.plan(Self.criteria(price: ["number": 40, "weight": "pointsExact"], social: ["number": 20, "weight": "pointsExact"]))
+        #expect(Self.weighting(plan) == ExactDecimal(units: 3333, scale: 2))
+        #expect(plan.findings.contains { $0.kind == .recomputed && $0.message.contains("20 of 60 points is 33.33%") })
+    }
+
+    @Test("a range, an order of importance, points beside a percentage and an unknown code are refused, not guessed")
+    func notOnePercentage() throws {
+        for (price, social, words) in [
+            (["number": 90, "weight": "percentageExact"], ["number": 10, "weight": "percentageRangeMiddle"], "a range"),
+            (["number": 1, "weight": "order"], ["number": 2, "weight": "order"], "an order of importance"),
+            (["number": 90, "weight": "percentageExact"], ["number": 10, "weight": "pointsExact"], "not every criterion"),
+            (["number": 90, "weight": "percentageExact"], ["number": 10, "weight": "percent"], "not a weight code"),
+            (["number": 0, "weight": "decimalExact"], ["number": 10, "weight": "decimalExact"], "more than 1"),
+        ] as [([String: Any], [String: Any], String)] {
+            let plan = try Self.plan(Self.criteria(price: price, social: social))
+            #expect(Self.weighting(plan) == nil, "\(words)")
+            #expect(plan.blocking.contains { $0.path.hasSuffix("criteria[1].numbers[0].weight") || $0.path.hasSuffix("criteria[1].numbers[0].number") }, "\(words)")
+            #expect(plan.blocking.contains { $0.message.contains(words) }, "\(words): \(plan.blocking.map(\.message))")
+        }
+    }
+
+    static func registeredAreas(_ plan: OCDSImportPlan) -> [String]? {
+        guard case .register(let registration) = plan.steps.first(where: { $0.eventType == "ContractRegistered" })?.command.action else { return nil }
+        return registration.areasServed
+    }
+
+    @Test("the area is read from the items' delivery addresses (region, else locality, else postal code) and locations (description, else ITL codes)")
+    func areasOfItems() throws {
+        let items = try Self.plan { tender in
+            tender["deliveryAddresses"] = nil
+            tender["items"] = [
+                ["id": "1", "deliveryAddresses": [["region": "UKD44", "postalCode": "PR1 8XJ"]]],
+                ["id": "2", "deliveryAddresses": [["postalCode": "BB1 7DR"], ["region": "UKD44"]]],
+                ["id": "3", "deliveryLocations": [["gazetteer": ["scheme": "ITL", "identifiers": ["UKD46"]]]]],
+            ]
+        }
+        #expect(Self.registeredAreas(items) == ["UKD44", "BB1 7DR", "UKD46"])
+        #expect(!items.findings.contains { $0.path.contains("deliveryAddresses") }, "\(items.findings.map(\.message))")
+    }
+
+    @Test("a notice that states no area anywhere is refused without --area, and the error says where it looked")
+    func noArea() throws {
+        let plan = try Self.plan { tender in tender["deliveryAddresses"] = nil }
+        #expect(Self.registeredAreas(plan) == nil)
+        let finding = plan.blocking.first { $0.kind == .missingField && $0.path.hasSuffix("tender.items[].deliveryAddresses") }
+        #expect(finding?.message.contains("ITL code") == true)
+        let given = try Self.plan(areas: ["Lancashire"]) { tender in tender["deliveryAddresses"] = nil }
+        #expect(Self.registeredAreas(given) == ["Lancashire"])
+    }
+}
