@@ -10,7 +10,7 @@ enum OCDSFieldCoverage {
         "buyer",
         "parties[].id", "parties[].name", "parties[].roles",
         "tender.id", "tender.title", "tender.mainProcurementCategory", "tender.value", "tender.contractPeriod",
-        "tender.deliveryAddresses", "tender.deliveryLocations", "tender.status",
+        "tender.deliveryAddresses", "tender.deliveryLocations", "tender.items[].deliveryAddresses", "tender.items[].deliveryLocations", "tender.status",
         "tender.lots[0].id", "tender.lots[0].awardCriteria.criteria[]",
         "awards[0].id", "awards[0].date", "awards[0].value", "awards[0].suppliers", "awards[0].status",
         "contracts[0].id", "contracts[0].awardID", "contracts[0].period", "contracts[0].value", "contracts[0].status",

@@ -43,18 +43,33 @@ struct OCDSImportCLITests {
     func dryRun() throws {
         let ledger = try OCDSImportLedger().prepared()
         let before = try ledger.dataFile()
-        let dry = try ledger.svledger(["import", "ocds", OCDSImportFixtures.findATender, "--dry-run"])
+        let dry = try ledger.svledger(["import", "ocds", OCDSImportFixtures.findATender, "--dry-run"], expectSuccess: false)
+        #expect(dry.status == 1, "a dry run of an import that would be refused fails as the import would")
         #expect(dry.stdout.contains("ocds-h6vhtk-04f2c3 → contract LCC-HWY-2025-014: 4 release(s), blocked"))
         #expect(dry.stdout.contains("2025-03-14 ContractAwarded (release ocds-h6vhtk-04f2c3-uk7-contract-2025-03-14): awarded to North Roads Ltd"))
         #expect(dry.stdout.contains("releases[0].tender.lots[1]: not-mapped"))
         #expect(dry.stdout.contains("attribution-not-confirmed (blocks)"))
-        #expect(dry.stdout.contains("dry run: nothing written; an import would be refused for 1 finding(s)"))
+        #expect(dry.stderr.contains("dry run: nothing written; the import would be refused for 1 finding(s): attribution-not-confirmed"))
         #expect(try ledger.dataFile() == before)
         let json = try ledger.svledger(["import", "ocds", OCDSImportFixtures.findATender, "--dry-run", "--format", "json", "--confirm-attribution"])
+        #expect(json.status == 0, "nothing blocks it once attribution is confirmed")
         let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let notices = document?["notices"] as? [[String: Any]]
         #expect((notices?.first?["commands"] as? [Any])?.count == 7)
         #expect((document?["head"] as? [String: Any])?["position"] as? Int == 2)
+        #expect(try ledger.dataFile() == before)
+    }
+
+    @Test("a notice from before the policy took effect: the dry run fails, naming the policy tried and when it took effect")
+    func beforeThePolicy() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        let text = try OCDSImportFixtures.text(OCDSImportFixtures.contractsFinder)
+            .replacingOccurrences(of: "2025-", with: "2016-").replacingOccurrences(of: "2026-", with: "2017-").replacingOccurrences(of: "2027-", with: "2018-")
+        let before = try ledger.dataFile()
+        let dry = try ledger.svledger(["import", "ocds", try ledger.write(text, "cf-2016.json"), "--dry-run"], expectSuccess: false)
+        #expect(dry.status == 1)
+        #expect(dry.stderr.contains("dry run: nothing written; the import would be refused"))
+        #expect(dry.stdout.contains(#"unknown-policy: no version of policy "lancashire-2024-28" was in force on 2016-05-19: its first version, 1, took effect on"#), "\(dry.stdout)")
         #expect(try ledger.dataFile() == before)
     }
 

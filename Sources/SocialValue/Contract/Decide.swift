@@ -97,7 +97,7 @@ struct ContractRules {
         guard state.assessment == nil else { throw order("contract \(command.contract) has already been assessed") }
         guard state.award == nil else { throw order("the threshold is assessed at commissioning, before award") }
         guard let policy = context.reference.policy(registration.policyId, on: command.effectiveDate) else {
-            throw DomainError(.unknownPolicy, "no version of policy \"\(registration.policyId)\" was in force on \(command.effectiveDate)")
+            throw DomainError(.unknownPolicy, context.reference.policyNotInForce(registration.policyId, on: command.effectiveDate))
         }
         let statutory = policy.statutoryThreshold(on: command.effectiveDate)
         let threshold: Money

@@ -35,6 +35,14 @@ public struct ReferenceData: Sendable {
 
     public func policy(_ id: String, version: String) -> Policy? { policies[id]?.first { $0.version == version } }
 
+    /// Why no version of policy `id` was in force on `date`, for a refusal: none was ever
+    /// adopted, or its first version took effect later.
+    public func policyNotInForce(_ id: String, on date: CalendarDate) -> String {
+        let said = "no version of policy \"\(id)\" was in force on \(date)"
+        guard let first = policies[id]?.min(by: { $0.effectiveDate < $1.effectiveDate }) else { return said + ": the ledger has not adopted it" }
+        return said + ": its first version, \(first.version), took effect on \(first.effectiveDate)"
+    }
+
     /// The cut-offs a contract registered under policy `id` is rated on at `date`: those of the
     /// version in force then, or of its first version when none was yet; svledger's defaults for
     /// a policy the ledger does not hold.

@@ -73,15 +73,17 @@ extension Root.Import {
             }
             OCDSImportReport.print(plan, file: file, dryRun: dryRun, head: try opened.store.head(), format: format)
             let blocking = plan.blocking
-            if dryRun {
-                if format == .text {
-                    Terminal.print("dry run: nothing written\(blocking.isEmpty ? "" : "; an import would be refused for \(blocking.count) finding(s)")")
-                }
-                return
-            }
             guard blocking.isEmpty else {
+                // A dry run of an import that would be refused fails as the import would, so that
+                // a script checking a notice first stops there (exit 1), after printing the plan.
                 let kinds = Set(blocking.map(\.kind.rawValue)).sorted().joined(separator: ", ")
-                throw CLIError(.refused, "import-refused", "import refused, nothing written: \(blocking.count) finding(s): \(kinds) (first: \(blocking[0].path): \(blocking[0].message))")
+                let findings = "\(blocking.count) finding(s): \(kinds) (first: \(blocking[0].path): \(blocking[0].message))"
+                if dryRun { throw CLIError(.refused, "import-refused", "dry run: nothing written; the import would be refused for \(findings)") }
+                throw CLIError(.refused, "import-refused", "import refused, nothing written: \(findings)")
+            }
+            if dryRun {
+                if format == .text { Terminal.print("dry run: nothing written; the import would record what is listed") }
+                return
             }
             guard !plan.steps.isEmpty else {
                 if format == .text { Terminal.print("already recorded: nothing new to write") }
