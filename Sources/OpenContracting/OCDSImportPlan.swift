@@ -16,11 +16,14 @@ public struct OCDSImportOptions: Sendable {
     public var attributionConfirmed: Bool
     /// The day "a quarter that has not ended" is judged against.
     public var today: CalendarDate
+    /// The contract id for a package of one notice, in place of the one its ids give.
+    public var contractId: String?
 
     public init(
         policyId: String? = nil, catalog: String? = nil, areas: [String] = [], actor: ActorIdentity, reason: String? = nil,
-        attributionConfirmed: Bool = false, today: CalendarDate
+        attributionConfirmed: Bool = false, today: CalendarDate, contractId: String? = nil
     ) {
+        self.contractId = contractId
         self.policyId = policyId
         self.catalog = catalog
         self.areas = areas

@@ -26,11 +26,7 @@ struct NoticePlanner {
         self.options = options
         var reader = OCDSValueReader(ocid: notice.ocid)
         facts = notice.releases.map { OCDSReleaseFacts($0, reader: &reader) }
-        // Agreed order: the contract's id, the tender's, else the ocid without its prefix; the
-        // latest release that gives one wins, as in a compiled record.
-        self.reference = facts.last(where: { $0.contractId != nil })?.contractId
-            ?? facts.last(where: { $0.tenderId != nil })?.tenderId
-            ?? OCDSImportPlan.reference(fromOcid: notice.ocid)
+        self.reference = Self.reference(notice, facts, options: options, reader: &reader)
         var unmapped = Set<String>()
         for release in notice.releases {
             for field in OCDSFieldCoverage.unmapped(release.json, at: release.path) where unmapped.insert(field.normalized).inserted {
@@ -198,6 +194,28 @@ struct NoticePlanner {
             .registeredAsRunning, notice.releases.last!.path,
             "contract \(reference) is above the policy's threshold but the notice gives no social value weighting: registered as a running contract with its supplier \(award.supplier) from \(award.date), not as an award")
         return true
+    }
+
+    /// The contract id: `--contract-id` when given; else, in this order, the contract's id, the
+    /// tender's, or the ocid without its prefix, the latest release that gives one winning, as in
+    /// a compiled record. A notice id that cannot be a contract id is made into one
+    /// (``OCDSContractID``), with a finding naming both.
+    static func reference(_ notice: OCDSNotice, _ facts: [OCDSReleaseFacts], options: OCDSImportOptions, reader: inout OCDSValueReader) -> String {
+        if let chosen = options.contractId { return chosen }
+        let given: (id: String, path: String)? =
+            facts.indices.last(where: { facts[$0].contractId != nil }).map { (facts[$0].contractId!, "\(notice.releases[$0].path).contracts[0].id") }
+            ?? facts.indices.last(where: { facts[$0].tenderId != nil }).map { (facts[$0].tenderId!, "\(notice.releases[$0].path).tender.id") }
+        let id = given?.id ?? OCDSImportPlan.reference(fromOcid: notice.ocid)
+        let path = given?.path ?? "\(notice.releases[0].path).ocid"
+        guard let problem = TextRules.identifierProblem(id, .contract) ?? (id.unicodeScalars.count > TextRules.identifierLimit ? "is longer than \(TextRules.identifierLimit) characters" : nil) else {
+            return id
+        }
+        guard let derived = OCDSContractID.derived(from: id) else {
+            reader.note(.missingField, path, "\(DisplayText.quoted(id)) cannot be a contract id (it \(problem)), and none can be made from it: give --contract-id")
+            return id
+        }
+        reader.note(.defaulted, path, "\(DisplayText.quoted(id)) cannot be a contract id (it \(problem)): contract \(derived) is used; give --contract-id to choose another")
+        return derived
     }
 
     // MARK: - Steps

@@ -73,6 +73,16 @@ struct OCDSImportCLITests {
         #expect(try ledger.dataFile() == before)
     }
 
+    @Test("--contract-id names the contract of a one-notice package, and is refused for a package of several")
+    func contractIdFlag() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        let one = try ledger.svledger(["import", "ocds", OCDSImportFixtures.findATender, "--dry-run", "--confirm-attribution", "--contract-id", "HWY-14"])
+        #expect(one.stdout.contains("ocds-h6vhtk-04f2c3 → contract HWY-14: 4 release(s)"), "\(one.stdout)")
+        let several = try ledger.svledger(["import", "ocds", OCDSImportFixtures.contractsFinder, "--dry-run", "--contract-id", "X-1"], expectSuccess: false)
+        #expect(several.status == 64)
+        #expect(several.stderr.contains("holds 2 notices"))
+    }
+
     @Test("an import records every command once; the same file again records nothing, byte for byte")
     func idempotent() throws {
         let ledger = try OCDSImportLedger().prepared()

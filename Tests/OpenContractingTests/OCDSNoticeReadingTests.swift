@@ -10,13 +10,22 @@ import Testing
 @Suite("import ocds: weight codes and areas as real notices give them")
 struct OCDSNoticeReadingTests {
     /// The fixture with its first release's tender changed by `edit`.
-    static func plan(areas: [String] = [], _ edit: (inout [String: Any]) -> Void) throws -> OCDSImportPlan {
+    /// - Parameter tenderIdOnly: the later releases' `contracts[].id` taken out, so that the
+    ///   contract id comes from the tender's.
+    static func plan(areas: [String] = [], tenderIdOnly: Bool = false, _ edit: (inout [String: Any]) -> Void) throws -> OCDSImportPlan {
         let data = try Data(contentsOf: URL(fileURLWithPath: OCDSImportFixtures.findATender))
         var package = try JSONSerialization.jsonObject(with: data) as! [String: Any]
         var releases = package["releases"] as! [[String: Any]]
         var tender = releases[0]["tender"] as! [String: Any]
         edit(&tender)
         releases[0]["tender"] = tender
+        if tenderIdOnly {
+            for index in releases.indices {
+                guard var contracts = releases[index]["contracts"] as? [[String: Any]] else { continue }
+                for inner in contracts.indices { contracts[inner]["id"] = nil }
+                releases[index]["contracts"] = contracts
+            }
+        }
         package["releases"] = releases
         let text = String(decoding: try JSONSerialization.data(withJSONObject: package), as: UTF8.self)
         return try OCDSImportFixtures.plan(text, areas: areas)
@@ -102,5 +111,38 @@ struct OCDSNoticeReadingTests {
         #expect(finding?.message.contains("ITL code") == true)
         let given = try Self.plan(areas: ["Lancashire"]) { tender in tender["deliveryAddresses"] = nil }
         #expect(Self.registeredAreas(given) == ["Lancashire"])
+    }
+
+    static func reference(_ plan: OCDSImportPlan) -> String? { plan.notices.first?.reference }
+
+    @Test("a tender id with spaces, odd characters or too long becomes a valid contract id, and the finding names both")
+    func idsMadeValid() throws {
+        for (given, made) in [
+            ("LCC 2016 031", "LCC-2016-031"), ("DN123456 - Lot 2", "DN123456-Lot-2"), ("  (CF) 7a1c..9e0d ", "CF-7a1c.9e0d"),
+            (String(repeating: "A1 ", count: 40), String(String(repeating: "A1-", count: 22).prefix(64)).trimmingCharacters(in: ["-"])),
+        ] {
+            let plan = try Self.plan(tenderIdOnly: true) { tender in tender["id"] = given }
+            #expect(Self.reference(plan) == made, "\(given)")
+            #expect(plan.steps.allSatisfy { $0.command.contract == made })
+            let finding = plan.findings.first { $0.path == "releases[0].tender.id" }
+            #expect(finding?.kind == .defaulted)
+            #expect(finding?.message.contains("contract \(made) is used; give --contract-id") == true, "\(finding?.message ?? "none")")
+            #expect(!plan.blocking.contains { $0.path.hasSuffix("tender.id") })
+        }
+        let fine = try Self.plan(tenderIdOnly: true) { _ in }
+        #expect(Self.reference(fine) == "LCC-HWY-2025-014")
+        #expect(!fine.findings.contains { $0.path == "releases[0].tender.id" })
+    }
+
+    @Test("an id with nothing a contract id can keep blocks, asking for --contract-id; --contract-id is taken as given")
+    func idChosen() throws {
+        let nothing = try Self.plan(tenderIdOnly: true) { tender in tender["id"] = "— —" }
+        #expect(nothing.blocking.contains { $0.path == "releases[0].tender.id" && $0.message.contains("give --contract-id") })
+        let options = OCDSImportOptions(actor: OCDSImportFixtures.officer, attributionConfirmed: true, today: CalendarDate(year: 2026, month: 11, day: 1)!, contractId: "HWY-14")
+        let chosen = try OCDSImportPlan(
+            package: OCDSImportFixtures.package(try OCDSImportFixtures.text(OCDSImportFixtures.findATender)), reference: OCDSImportFixtures.reference(), options: options
+        ) { _ in OCDSRecordedContract() }
+        #expect(chosen.notices.first?.reference == "HWY-14")
+        #expect(chosen.steps.allSatisfy { $0.command.contract == "HWY-14" })
     }
 }

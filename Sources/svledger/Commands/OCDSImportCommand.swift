@@ -29,6 +29,12 @@ extension Root.Import {
                   svledger import ocds notices.json --policy lancashire-2024-28 --catalog portal-003 \\
                       --confirm-attribution --actor a.patel --role "Procurement Officer"
                   svledger import ocds notices.json --dry-run --format json
+                  svledger import ocds notice.json --contract-id LCC-ADS-2016-031 --dry-run
+
+                A notice's contract or tender id that cannot be a contract id (a space, a character
+                outside letters, digits and -_./, more than 64 characters) is made into one, each run
+                of other characters becoming one dash, and a finding says so; --contract-id chooses
+                the id of a package holding one notice.
 
                 Without --policy or --catalog, the one policy adopted (catalog published) in the
                 ledger is used and reported; with more than one, say which.
@@ -43,6 +49,10 @@ extension Root.Import {
         @Option(help: "Who is acting (not needed with --dry-run).") var actor: String?
         @Option(help: "The actor's role.") var role: String?
         @Option(help: "Why (default: each command names the release and notice it came from).") var reason: String?
+        @Option(
+            name: .customLong("contract-id"),
+            help: "The contract id, for a package of one notice (default: its contract's or tender's id, made into a valid one if it is not).")
+        var contractId: String?
         @Option(help: "text or json (the plan and findings).") var format: OutputFormat = .text
 
         /// A release package is read whole, so its size is capped before reading: larger than any
@@ -56,10 +66,13 @@ extension Root.Import {
 
         func run() throws {
             let package = try readPackage()
+            if contractId != nil, package.notices.count != 1 {
+                throw ValidationError("--contract-id names the contract of a package of one notice; \(file) holds \(package.notices.count) notices (ocids)")
+            }
             let opened = try ledger.openLedger(dryRun ? .readOnly : .readWrite)
             let options = OCDSImportOptions(
                 policyId: policy, catalog: catalog, areas: areas, actor: ActorIdentity(id: actor ?? "dry-run", role: role ?? "dry run"),
-                reason: reason, attributionConfirmed: confirmAttribution, today: Timestamp.now().date)
+                reason: reason, attributionConfirmed: confirmAttribution, today: Timestamp.now().date, contractId: contractId)
             let plan = try OCDSImportPlan(package: package, reference: try opened.referenceData(), options: options) { reference in
                 let order = try opened.store.read { reader in
                     var order: [EventID] = []
