@@ -241,6 +241,24 @@ public final class Ledger: Sendable {
         try reader.streamIds(withPrefix: ContractEvent.streamPrefix).compactMap(ContractEvent.reference(ofStream:))
     }
 
+    /// The contracts registered with `identifier` among their identifiers (an imported notice's
+    /// ocid or id, as published), with the scheme it is under. Each contract's registration, the
+    /// first event of its stream, is read: one look-up a contract.
+    public func contracts(knownAs identifier: String) throws -> [(reference: String, scheme: String)] {
+        try store.read { reader in
+            var found: [(String, String)] = []
+            for reference in try Self.contractReferences(reader) {
+                guard let position = try reader.position(inStream: ContractEvent.stream(contract: reference), version: 1),
+                    let event = try reader.event(at: position),
+                    case .registered(let registration)? = try ContractEvent(type: event.eventType, payload: event.payload),
+                    let match = registration.identifiers.first(where: { $0.id == identifier })
+                else { continue }
+                found.append((reference, match.scheme))
+            }
+            return found
+        }
+    }
+
     /// The reference data adopted into the ledger, as of `position` (the whole log when `nil`).
     public func referenceData(through position: UInt64? = nil) throws -> ReferenceData {
         try store.read { reader in try ReferenceReplay.referenceData(reader, through: position) }

@@ -22,6 +22,9 @@ final class OCDSContractState {
     }
 
     let reference: String
+    /// The ocid of the process the contract was imported from, if it was: its releases go
+    /// under it, continuing the publisher's process instead of starting another.
+    let ocid: String?
     /// The policy the contract was registered under, whose cut-offs rate its KPIs.
     let policyId: String
     var buyer: OCDSParty
@@ -37,6 +40,7 @@ final class OCDSContractState {
 
     init(_ registration: Registration) {
         reference = registration.reference
+        ocid = registration.identifiers.first { $0.scheme == ContractIdentifier.ocid }?.id
         policyId = registration.policyId
         buyer = .buyer(registration.buyerDepartment)
         startDate = registration.startDate

@@ -49,6 +49,6 @@ extension Registration {
         Registration(
             reference: reference, title: title, buyerDepartment: buyerDepartment, category: category, estimatedValue: estimatedValue,
             startDate: startDate, endDate: endDate, areasServed: areasServed, policyId: policyId, existingSupplier: supplier,
-            migrated: migrated)
+            migrated: migrated, identifiers: identifiers)
     }
 }

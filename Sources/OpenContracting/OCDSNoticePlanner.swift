@@ -13,6 +13,8 @@ struct NoticePlanner {
     let options: OCDSImportOptions
     let facts: [OCDSReleaseFacts]
     let reference: String
+    /// The contract's or tender's id as the notice published it, if it gave one.
+    let publishedId: String?
     var reader: OCDSValueReader
     var steps: [OCDSImportPlan.Step] = []
     /// The state the next command is judged against.
@@ -26,7 +28,7 @@ struct NoticePlanner {
         self.options = options
         var reader = OCDSValueReader(ocid: notice.ocid)
         facts = notice.releases.map { OCDSReleaseFacts($0, reader: &reader) }
-        self.reference = Self.reference(notice, facts, options: options, reader: &reader)
+        (self.reference, self.publishedId) = Self.reference(notice, facts, options: options, reader: &reader)
         var unmapped = Set<String>()
         for release in notice.releases {
             for field in OCDSFieldCoverage.unmapped(release.json, at: release.path) where unmapped.insert(field.normalized).inserted {
@@ -170,9 +172,13 @@ struct NoticePlanner {
             stopped = true
             return nil
         }
+        // The notice's ocid and its own id, as published: the contract can be found by them, and
+        // an export continues the publisher's process under its ocid.
+        let identifiers = [ContractIdentifier(scheme: ContractIdentifier.ocid, id: notice.ocid)]
+            + (publishedId.map { [ContractIdentifier(scheme: ContractIdentifier.notice, id: $0)] } ?? [])
         return Registration(
             reference: reference, title: title, buyerDepartment: buyer, category: category, estimatedValue: value,
-            startDate: start, endDate: end, areasServed: areas, policyId: policy, existingSupplier: nil)
+            startDate: start, endDate: end, areasServed: areas, policyId: policy, existingSupplier: nil, identifiers: identifiers)
     }
 
     /// A notice of an award that gives no weighting cannot go through threshold, weighting and
@@ -200,22 +206,23 @@ struct NoticePlanner {
     /// tender's, or the ocid without its prefix, the latest release that gives one winning, as in
     /// a compiled record. A notice id that cannot be a contract id is made into one
     /// (``OCDSContractID``), with a finding naming both.
-    static func reference(_ notice: OCDSNotice, _ facts: [OCDSReleaseFacts], options: OCDSImportOptions, reader: inout OCDSValueReader) -> String {
-        if let chosen = options.contractId { return chosen }
+    /// Also gives the id the notice itself gave, as published, when it gave one.
+    static func reference(_ notice: OCDSNotice, _ facts: [OCDSReleaseFacts], options: OCDSImportOptions, reader: inout OCDSValueReader) -> (String, String?) {
         let given: (id: String, path: String)? =
             facts.indices.last(where: { facts[$0].contractId != nil }).map { (facts[$0].contractId!, "\(notice.releases[$0].path).contracts[0].id") }
             ?? facts.indices.last(where: { facts[$0].tenderId != nil }).map { (facts[$0].tenderId!, "\(notice.releases[$0].path).tender.id") }
+        if let chosen = options.contractId { return (chosen, given?.id) }
         let id = given?.id ?? OCDSImportPlan.reference(fromOcid: notice.ocid)
         let path = given?.path ?? "\(notice.releases[0].path).ocid"
         guard let problem = TextRules.identifierProblem(id, .contract) ?? (id.unicodeScalars.count > TextRules.identifierLimit ? "is longer than \(TextRules.identifierLimit) characters" : nil) else {
-            return id
+            return (id, given?.id)
         }
         guard let derived = OCDSContractID.derived(from: id) else {
             reader.note(.missingField, path, "\(DisplayText.quoted(id)) cannot be a contract id (it \(problem)), and none can be made from it: give --contract-id")
-            return id
+            return (id, given?.id)
         }
         reader.note(.defaulted, path, "\(DisplayText.quoted(id)) cannot be a contract id (it \(problem)): contract \(derived) is used; give --contract-id to choose another")
-        return derived
+        return (derived, given?.id)
     }
 
     // MARK: - Steps

@@ -20,7 +20,8 @@ public struct OCDSReleaseMaker {
         self.reference = reference
     }
 
-    public func ocid(of contract: String) -> String { "\(ocidPrefix)-\(contract)" }
+    /// A contract's ocid: the one it was imported under, else `<prefix>-<contract reference>`.
+    public func ocid(of contract: String) -> String { contracts[contract]?.ocid ?? "\(ocidPrefix)-\(contract)" }
 
     /// The release for `event`, or `nil` when it is not a contract event.
     /// - Throws: ``InputError`` when a stored payload no longer reads.

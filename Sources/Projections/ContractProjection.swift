@@ -14,6 +14,8 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     public var startDate: CalendarDate
     public var endDate: CalendarDate
     public var areasServed: [String]
+    /// Identifiers the contract is known by elsewhere (an imported notice's ocid and id).
+    public var identifiers: [ContractIdentifier]
     public var policyId: String
     public var stage: Stage
     public var assessment: Assessment?
@@ -133,6 +135,7 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         startDate = registration.startDate
         endDate = registration.endDate
         areasServed = registration.areasServed
+        identifiers = registration.identifiers
         policyId = registration.policyId
         stage = registration.existingSupplier == nil ? .registered : .awarded
         supplier = registration.existingSupplier

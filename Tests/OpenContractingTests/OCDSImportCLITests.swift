@@ -1,4 +1,5 @@
 import Foundation
+import LedgerValues
 import Testing
 import TestSupport
 
@@ -81,6 +82,32 @@ struct OCDSImportCLITests {
         let several = try ledger.svledger(["import", "ocds", OCDSImportFixtures.contractsFinder, "--dry-run", "--contract-id", "X-1"], expectSuccess: false)
         #expect(several.status == 64)
         #expect(several.stderr.contains("holds 2 notices"))
+    }
+
+    @Test("the notice's ocid and id are kept on the contract: show finds it by either, and the export continues the publisher's process")
+    func identifiersKept() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        try ledger.importing(OCDSImportFixtures.findATender)
+        let show = try ledger.svledger(["show", "ocds-h6vhtk-04f2c3", "--format", "json"])
+        #expect(show.stderr.contains("ocds-h6vhtk-04f2c3 is the ocid of contract LCC-HWY-2025-014"))
+        let document = try JSONValue(parsing: show.stdout)
+        #expect(document["contract"]?["reference"] == "LCC-HWY-2025-014")
+        #expect(document["contract"]?["identifiers"] == [["scheme": "ocid", "id": "ocds-h6vhtk-04f2c3"], ["scheme": "notice", "id": "LCC-HWY-2025-014"]])
+        let export = try ledger.svledger(["export", "ocds", "--format", "ndjson"]).stdout.split(separator: "\n")
+        #expect(!export.isEmpty)
+        for line in export {
+            let release = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(release?["ocid"] as? String == "ocds-h6vhtk-04f2c3", "a re-export mints no new ocid")
+        }
+        // A contract registered by hand has no identifiers, and its event has no such key: the
+        // bytes of every event recorded before svledger kept them are what they were.
+        try ledger.svledger([
+            "contract", "register", "--contract", "HAND-1", "--title", "Grounds", "--department", "Parks", "--category", "services",
+            "--value", "£200,000", "--start", "2025-04-01", "--end", "2026-03-31", "--area", "Preston", "--policy", "lancashire-2024-28",
+        ] + OCDSImportLedger.head)
+        let registered = try ledger.svledger(["log", "--stream", "contract/HAND-1", "--format", "json"]).stdout
+        #expect(!registered.contains("identifiers"))
+        #expect(try JSONValue(parsing: try ledger.svledger(["show", "HAND-1", "--format", "json"]).stdout)["contract"]?["identifiers"] == [])
     }
 
     @Test("an import records every command once; the same file again records nothing, byte for byte")

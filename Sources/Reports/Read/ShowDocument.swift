@@ -14,6 +14,7 @@ public enum ShowDocument {
                 "category": .string(c.category.rawValue), "estimatedValue": ReadJSON.money(c.estimatedValue),
                 "startDate": .string(c.startDate.description), "endDate": .string(c.endDate.description),
                 "areasServed": .array(c.areasServed.map { .string($0) }), "policyId": .string(c.policyId),
+                "identifiers": .array(c.identifiers.map { ["scheme": .string($0.scheme), "id": .string($0.id)] }),
                 "stage": .string(c.stage.rawValue),
                 "assessment": c.assessment.map { a in
                     [

@@ -16,6 +16,11 @@ extension ContractCommand {
             for (index, area) in registration.areasServed.enumerated() { try TextRules.checkName(area, field: "areasServed[\(index)]") }
             try TextRules.checkIdentifier(registration.policyId, .reference, field: "policyId")
             if let supplier = registration.existingSupplier { try TextRules.checkName(supplier, field: "existingSupplier") }
+            for (index, identifier) in registration.identifiers.enumerated() {
+                // An identifier is kept as its publisher wrote it (spaces and all), as a name is.
+                try TextRules.checkName(identifier.scheme, field: "identifiers[\(index)].scheme")
+                try TextRules.checkName(identifier.id, field: "identifiers[\(index)].id")
+            }
         case .assessThreshold, .close:
             break
         case .requestExemption(let businessCase), .decideExemption(_, let businessCase):

@@ -122,7 +122,7 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .register:
             return contract(
                 ["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "areasServed", "policyId",
-                 "existingSupplier", "migrated"],
+                 "existingSupplier", "migrated", "identifiers"],
                 required: ["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "policyId"])
         case .assessThreshold: return contract([])
         case .requestExemption: return contract(["businessCaseReference"], required: ["businessCaseReference"])
@@ -227,7 +227,7 @@ public enum LedgerCommand: Sendable {
                 estimatedValue: try reader.money("estimatedWholeLifeValueGBP"), startDate: try reader.date("startDate"),
                 endDate: try reader.date("endDate"), areasServed: try nonBlank(reader, "areasServed"),
                 policyId: try reader.string("policyId"), existingSupplier: try reader.optionalString("existingSupplier"),
-                migrated: reader.has("migrated") ? try reader.bool("migrated") : false)
+                migrated: reader.has("migrated") ? try reader.bool("migrated") : false, identifiers: try Registration.identifiers(reader))
             return .register(registration)
         case .assessThreshold:
             return .assessThreshold

@@ -94,6 +94,29 @@ public enum ContractEvent: Sendable, Equatable {
 
 // MARK: - Payloads
 
+/// An identifier a contract is known by elsewhere: the ocid of the Open Contracting process it
+/// was imported from (`ocid`), or the id its notice gave it (`notice`), kept as published so
+/// that the contract can be found by it and an export continues the publisher's process.
+public struct ContractIdentifier: Sendable, Hashable, Codable {
+    public let scheme: String
+    public let id: String
+
+    public init(scheme: String, id: String) {
+        self.scheme = scheme
+        self.id = id
+    }
+
+    /// The schemes svledger records.
+    public static let ocid = "ocid", notice = "notice"
+
+    init(_ reader: FieldReader) throws(InputError) {
+        self.init(scheme: try reader.string("scheme"), id: try reader.string("id"))
+        try reader.onlyFields(["scheme", "id"])
+    }
+
+    var json: JSONValue { ["scheme": .string(scheme), "id": .string(id)] }
+}
+
 public struct Registration: Sendable, Equatable {
     public let reference: String
     public let title: String
@@ -109,12 +132,15 @@ public struct Registration: Sendable, Equatable {
     /// A running contract that started before the ledger did, registered as such (with a
     /// reason): returns are accepted for any quarter of its term, not only from its registration.
     public let migrated: Bool
+    /// Identifiers the contract is known by elsewhere (an imported notice's ocid and id).
+    public let identifiers: [ContractIdentifier]
 
     public init(
         reference: String, title: String, buyerDepartment: String, category: ContractCategory, estimatedValue: Money,
         startDate: CalendarDate, endDate: CalendarDate, areasServed: [String], policyId: String, existingSupplier: String?,
-        migrated: Bool = false
+        migrated: Bool = false, identifiers: [ContractIdentifier] = []
     ) {
+        self.identifiers = identifiers
         self.reference = reference
         self.title = title
         self.buyerDepartment = buyerDepartment
@@ -136,16 +162,25 @@ public struct Registration: Sendable, Equatable {
             endDate: try reader.date("endDate"), areasServed: try reader.strings("areasServed"),
             policyId: try reader.string("policyId"), existingSupplier: try reader.optionalString("existingSupplier"),
             // Absent from events recorded before svledger knew of migration: not migrated.
-            migrated: reader.has("migrated") ? try reader.bool("migrated") : false)
+            migrated: reader.has("migrated") ? try reader.bool("migrated") : false,
+            identifiers: try Self.identifiers(reader))
+    }
+
+    /// `identifiers`, absent or null for none (every event recorded before svledger kept them).
+    static func identifiers(_ reader: FieldReader) throws(InputError) -> [ContractIdentifier] {
+        reader.has("identifiers") ? try reader.objects("identifiers", allowEmpty: true) { item throws(InputError) in try ContractIdentifier(item) } : []
     }
 
     var json: JSONValue {
-        [
+        var members: JSONObject = [
             "reference": .string(reference), "title": .string(title), "buyerDepartment": .string(buyerDepartment),
             "category": .string(category.rawValue), "estimatedWholeLifeValueGBP": .money(estimatedValue),
             "startDate": .date(startDate), "endDate": .date(endDate), "areasServed": .strings(areasServed),
             "policyId": .string(policyId), "existingSupplier": .optional(existingSupplier), "migrated": .bool(migrated),
         ]
+        // Written only when there are some, so that every event recorded before keeps its bytes.
+        if !identifiers.isEmpty { members["identifiers"] = .array(identifiers.map(\.json)) }
+        return .object(members)
     }
 }
 

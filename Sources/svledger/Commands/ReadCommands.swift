@@ -42,13 +42,14 @@ extension Root {
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions
         @OptionGroup var effective: EffectiveOptions
-        @Argument(help: "The contract reference.") var contract: String
+        @Argument(help: "The contract reference, or an identifier it is known by (an imported notice's ocid or id).") var contract: String
         @Option(help: "The period whose figures the digest covers: this contract's figures (default: the quarter of --on, else of --as-of, else of today).") var period: String?
         @Option(help: "text or json.") var format: OutputFormat = .text
 
         func run() throws {
             // One contract's stream is folded, not the log: its figures are its own (§10).
             let opened = try ledger.openLedger(.readOnly)
+            let contract = try Root.resolvedContract(self.contract, in: opened)
             let view = try FigureView(opened, asOf: asOf, effective: effective, period: period, only: contract)
             let snapshot = view.snapshot
             guard let c = snapshot.contract(contract) else {
@@ -64,6 +65,7 @@ extension Root {
                 + (c.earlyTermination ? ", before the end of its term (early termination\(c.closureReason.map { ": \($0)" } ?? ""))" : ""))
             Terminal.print("buyer          \(c.buyerDepartment); \(c.category.rawValue); areas \(c.areasServed.joined(separator: ", "))")
             Terminal.print("term           \(c.startDate) to \(c.endDate); estimated \(c.estimatedValue.formatted)")
+            if !c.identifiers.isEmpty { Terminal.print("known as       " + c.identifiers.map { "\($0.scheme) \($0.id)" }.joined(separator: "; ")) }
             Terminal.print("policy         \(c.policyId)\(c.assessment.map { "@\($0.policyVersion): \($0.outcome.rawValue) the \($0.threshold.formatted) threshold (assessed \($0.assessedOn))\($0.statutoryDutyApplies ? "; statutory duty applies" : "")" } ?? ": not yet assessed")")
             if let e = c.exemption { Terminal.print("exemption      \(e.status.rawValue), business case \(e.businessCase)\(e.decidedByRole.map { " by the \($0)" } ?? "")\(e.reason.map { ": \($0)" } ?? "")") }
             if let w = c.weighting { Terminal.print("weighting      \(w.percent)% (\(w.basis.rawValue)\(w.overrideReason.map { ": \($0)" } ?? ""))\(w.exemptionApplied ? ", below the minimum under an exemption" : "")") }
@@ -94,6 +96,16 @@ extension Root {
             Terminal.print("")
             view.printFooter()
         }
+    }
+
+    /// The contract `given` names: itself when it is a contract reference, else the one contract
+    /// registered with it among its identifiers (an imported notice's ocid or id), said on stderr.
+    static func resolvedContract(_ given: String, in ledger: Ledger) throws -> String {
+        guard try ledger.contractState(given).version == 0 else { return given }
+        let known = try ledger.contracts(knownAs: given)
+        guard known.count == 1, let only = known.first else { return given }
+        Terminal.progress("\(given) is the \(only.scheme) of contract \(only.reference)")
+        return only.reference
     }
 
     struct Audit: ParsableCommand {
