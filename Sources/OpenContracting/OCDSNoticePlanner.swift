@@ -199,6 +199,11 @@ struct NoticePlanner {
         reader.note(
             .registeredAsRunning, notice.releases.last!.path,
             "contract \(reference) is above the policy's threshold but the notice gives no social value weighting: registered as a running contract with its supplier \(award.supplier) from \(award.date), not as an award")
+        // A running contract has no award event to hold the award's value: said, not dropped.
+        let awarded = notice.releases[facts.firstIndex { $0.award != nil } ?? 0]
+        reader.note(
+            .notMapped, "\(awarded.path).awards[0].value",
+            "the award's value, \(award.value.formatted), is not recorded: a contract registered as running has no award event (its date, \(award.date), is the registration's)")
         return true
     }
 

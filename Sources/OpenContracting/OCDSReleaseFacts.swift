@@ -74,7 +74,16 @@ struct OCDSReleaseFacts {
     }
 
     mutating func readAward(_ award: OCDSValue, _ release: OCDSValue, _ path: String, _ reader: inout OCDSValueReader) {
-        guard let supplier = award["suppliers"]?.arrayValue?.first else { return }
+        let suppliers = award["suppliers"]?.arrayValue ?? []
+        guard let supplier = suppliers.first else { return }
+        if suppliers.count > 1 {
+            // A framework or a multi-supplier award: a svledger contract has one supplier, whose
+            // pledge and returns it holds. The others are said, never silently dropped.
+            let others = suppliers.dropFirst().map { $0["name"]?.stringValue ?? $0["id"]?.stringValue ?? "(unnamed)" }
+            reader.note(
+                .notMapped, "\(path).suppliers[1...]",
+                "the award names \(suppliers.count) suppliers (a framework?); a svledger contract has one supplier, so only the first is recorded; not recorded: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? " and \(others.count - 5) more" : ""). Import each supplier's call-off as a contract of its own (--contract-id) to follow its pledge")
+        }
         let name = supplier["name"]?.stringValue ?? supplier["id"]?.stringValue.flatMap { id in Self.parties(release).first { $0["id"]?.stringValue == id }?["name"]?.stringValue }
         guard let name else {
             reader.note(.missingField, "\(path).suppliers[0].name", "the awarded supplier has no name")

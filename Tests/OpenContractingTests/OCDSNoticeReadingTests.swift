@@ -145,4 +145,28 @@ struct OCDSNoticeReadingTests {
         #expect(chosen.notices.first?.reference == "HWY-14")
         #expect(chosen.steps.allSatisfy { $0.command.contract == "HWY-14" })
     }
+
+    @Test("award data the import cannot record is said: a running contract's award value, and every supplier of a framework but the first")
+    func awardDataSaid() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: OCDSImportFixtures.contractsFinder))
+        var package = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        var releases = package["releases"] as! [[String: Any]]
+        var awards = releases[1]["awards"] as! [[String: Any]]
+        awards[0]["suppliers"] = (1...30).map { ["name": "Framework Supplier \($0) Ltd"] }
+        releases[1]["awards"] = awards
+        package["releases"] = releases
+        let plan = try OCDSImportFixtures.plan(String(decoding: try JSONSerialization.data(withJSONObject: package), as: UTF8.self))
+        let value = plan.findings.first { $0.path == "releases[0].awards[0].value" }
+        #expect(value?.kind == .notMapped)
+        #expect(value?.message.contains("£1,185,000.00, is not recorded") == true, "\(value?.message ?? "none")")
+        let framework = plan.findings.first { $0.path == "releases[1].awards[0].suppliers[1...]" }
+        #expect(framework?.kind == .notMapped)
+        #expect(framework?.message.contains("names 30 suppliers") == true)
+        #expect(framework?.message.contains("Framework Supplier 2 Ltd") == true)
+        #expect(framework?.message.contains("and 24 more") == true, "\(framework?.message ?? "none")")
+        guard case .award(let supplier, _, _) = plan.steps.first(where: { $0.reference == "LCC-PRO-2025-007" && $0.eventType == "ContractAwarded" })?.command.action else {
+            Issue.record("not awarded"); return
+        }
+        #expect(supplier == "Framework Supplier 1 Ltd")
+    }
 }
