@@ -15,6 +15,9 @@ public struct OCDSImportFinding: Sendable, Equatable {
         case missingField = "missing-field"
         /// A value taken from a flag or from the ledger because the notice has no such field.
         case defaulted
+        /// A value a later release of the same notice corrects (an `awardUpdate`): the later one
+        /// is recorded, and the finding names both.
+        case superseded
         /// A step of the notice the ledger already holds: nothing is recorded for it again.
         case alreadyRecorded = "already-recorded"
         /// The notice says something different from what the ledger already recorded.
@@ -29,7 +32,7 @@ public struct OCDSImportFinding: Sendable, Equatable {
         /// Whether the finding stops the import: anything that would otherwise be guessed.
         public var blocks: Bool {
             switch self {
-            case .notMapped, .recomputed, .defaulted, .alreadyRecorded, .registeredAsRunning: false
+            case .notMapped, .recomputed, .defaulted, .superseded, .alreadyRecorded, .registeredAsRunning: false
             case .unsupportedCurrency, .invalidValue, .missingField, .conflictsWithLedger, .attributionNotConfirmed, .refusedByRule: true
             }
         }

@@ -67,13 +67,18 @@ public struct OCDSImportPlan: Sendable {
     public var blocking: [OCDSImportFinding] { findings.filter(\.blocks) }
     public var commands: [LedgerCommand] { steps.map { .contract($0.command) } }
 
-    /// - Parameter recorded: what the ledger holds of a contract (nothing, when unregistered).
+    /// - Parameters:
+    ///   - knownAs: the contract the ledger holds under an ocid (its `ocid` identifier, kept by an
+    ///     earlier import), if any: a later release of that process continues that contract.
+    ///   - recorded: what the ledger holds of a contract (nothing, when unregistered).
     public init(
         package: OCDSReleasePackage, reference: ReferenceData, options: OCDSImportOptions,
+        knownAs: (String) throws -> String? = { _ in nil },
         recorded: (String) throws -> OCDSRecordedContract
     ) rethrows {
         for notice in package.notices {
-            var planner = NoticePlanner(notice: notice, reference: reference, options: options)
+            let known = options.contractId == nil ? try knownAs(notice.ocid) : nil
+            var planner = NoticePlanner(notice: notice, reference: reference, options: options, known: known)
             try planner.plan(recorded(planner.reference))
             steps += planner.steps
             findings += planner.reader.findings

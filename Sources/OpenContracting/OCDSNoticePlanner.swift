@@ -22,13 +22,20 @@ struct NoticePlanner {
     /// Set when a command is refused or a needed value is missing: later steps depend on it.
     var stopped = false
 
-    init(notice: OCDSNotice, reference: ReferenceData, options: OCDSImportOptions) {
+    /// - Parameter known: the contract the ledger already holds under the notice's ocid.
+    init(notice: OCDSNotice, reference: ReferenceData, options: OCDSImportOptions, known: String? = nil) {
         self.notice = notice
         self.referenceData = reference
         self.options = options
         var reader = OCDSValueReader(ocid: notice.ocid)
         facts = notice.releases.map { OCDSReleaseFacts($0, reader: &reader) }
-        (self.reference, self.publishedId) = Self.reference(notice, facts, options: options, reader: &reader)
+        if let known {
+            // An earlier import kept this ocid on the contract: its later releases continue it,
+            // whatever ids they give or leave out.
+            (self.reference, self.publishedId) = (known, nil)
+        } else {
+            (self.reference, self.publishedId) = Self.reference(notice, facts, options: options, reader: &reader)
+        }
         var unmapped = Set<String>()
         for release in notice.releases {
             for field in OCDSFieldCoverage.unmapped(release.json, at: release.path) where unmapped.insert(field.normalized).inserted {
@@ -54,6 +61,10 @@ struct NoticePlanner {
         var figures = Self.figureHistory(recorded), matchedFigures: [FigureKey: Int] = [:], lastFigure: [FigureKey: ExactDecimal] = [:]
         var planned: [String: ExactDecimal?] = [:], lastTargets: [String: ExactDecimal]? = nil
         var attributionNoted = false
+        // The award as the releases merged in date order give it: a later release (an
+        // awardUpdate correcting the value or the date) wins over an earlier one.
+        let finalAward = facts.last(where: { $0.award != nil })?.award
+        var awardSettled = false
 
         for (release, said) in zip(notice.releases, facts) {
             guard !stopped else { break }
@@ -73,11 +84,19 @@ struct NoticePlanner {
                 act(release, day, .assessThreshold)
             }
             if let percent = said.weighting, state.exists, state.weighting == nil { decideWeighting(release, day, percent, said.overrideReason) }
-            if let award = said.award, state.supplier == nil {
-                if running, !state.exists, let registration {
-                    act(release, award.date, .register(registration.with(existingSupplier: award.supplier)))
-                } else if state.exists {
-                    act(release, award.date, .award(supplier: award.supplier, date: award.date, value: award.value))
+            if let given = said.award, let award = finalAward, !awardSettled {
+                awardSettled = true
+                if given != award { supersededAward(given, by: award, in: release) }
+                if state.supplier == nil {
+                    if running, !state.exists, let registration {
+                        act(release, award.date, .register(registration.with(existingSupplier: award.supplier)))
+                    } else if state.exists {
+                        act(release, award.date, .award(supplier: award.supplier, date: award.date, value: award.value))
+                    }
+                } else if let recorded = state.award, (recorded.supplier, recorded.awardDate, recorded.value) != (award.supplier, award.date, award.value) {
+                    conflict(
+                        notice.releases[facts.lastIndex { $0.award != nil }!],
+                        "the notice's award is \(award.value.formatted) on \(award.date) to \(award.supplier), but contract \(reference) was awarded \(recorded.value.formatted) on \(recorded.awardDate) to \(recorded.supplier) in the ledger, and svledger does not correct a recorded award")
                 }
             }
             if let targets = said.targets {
@@ -228,6 +247,17 @@ struct NoticePlanner {
         }
         reader.note(.defaulted, path, "\(DisplayText.quoted(id)) cannot be a contract id (it \(problem)): contract \(derived) is used; give --contract-id to choose another")
         return (derived, given?.id)
+    }
+
+    /// An award a later release of the notice corrects (an `awardUpdate`): the later is recorded,
+    /// and the finding names both, so that the correction shows.
+    mutating func supersededAward(
+        _ earlier: (supplier: String, date: CalendarDate, value: Money), by later: (supplier: String, date: CalendarDate, value: Money), in release: OCDSRelease
+    ) {
+        let correcting = notice.releases[facts.lastIndex { $0.award != nil }!]
+        reader.note(
+            .superseded, "\(release.path).awards[0]",
+            "release \(correcting.id) (\(correcting.day)) corrects this award, \(earlier.value.formatted) on \(earlier.date) to \(earlier.supplier), to \(later.value.formatted) on \(later.date) to \(later.supplier): the later is recorded")
     }
 
     // MARK: - Steps

@@ -110,6 +110,20 @@ struct OCDSImportCLITests {
         #expect(try JSONValue(parsing: try ledger.svledger(["show", "HAND-1", "--format", "json"]).stdout)["contract"]?["identifiers"] == [])
     }
 
+    @Test("a correcting awardUpdate imported after the award it corrects is refused as a conflict naming both values, not called already recorded")
+    func awardCorrectedLater() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        try ledger.importing(OCDSImportFixtures.findATender)
+        let after = try ledger.dataFile()
+        let update = try ledger.write(try OCDSNoticeReadingTests.withAwardUpdate(only: true), "award-update.json")
+        let refused = try ledger.importing(update, expectSuccess: false)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("conflicts-with-ledger"))
+        #expect(refused.stdout.contains("the notice's award is £41,800.00 on 2025-03-14 to North Roads Ltd, but contract LCC-HWY-2025-014 was awarded £4,180,000.00"), "\(refused.stdout)")
+        #expect(!refused.stdout.contains("already recorded"))
+        #expect(try ledger.dataFile() == after)
+    }
+
     @Test("an import records every command once; the same file again records nothing, byte for byte")
     func idempotent() throws {
         let ledger = try OCDSImportLedger().prepared()

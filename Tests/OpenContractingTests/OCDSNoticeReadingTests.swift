@@ -169,4 +169,38 @@ struct OCDSNoticeReadingTests {
         }
         #expect(supplier == "Framework Supplier 1 Ltd")
     }
+
+    /// The Find a Tender fixture with an awardUpdate release after its award, correcting the
+    /// value from £4,180,000 to £41,800 (as a real notice corrected £10,932,000 to £109,320).
+    static func withAwardUpdate(only: Bool = false) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: OCDSImportFixtures.findATender))
+        var package = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        var releases = package["releases"] as! [[String: Any]]
+        let update: [String: Any] = [
+            "ocid": "ocds-h6vhtk-04f2c3", "id": "ocds-h6vhtk-04f2c3-award-update-2025-04-02", "date": "2025-04-02T10:00:00Z", "tag": ["awardUpdate"],
+            "initiationType": "tender",
+            "awards": [[
+                "id": "LCC-HWY-2025-014-award", "date": "2025-03-14T00:00:00Z", "status": "active", "value": ["amount": 41800, "currency": "GBP"],
+                "suppliers": [["id": "GB-COH-01234567", "name": "North Roads Ltd"]],
+            ]],
+        ]
+        releases = only ? [update] : Array(releases[0...1]) + [update] + Array(releases[2...])
+        package["releases"] = releases
+        return String(decoding: try JSONSerialization.data(withJSONObject: package), as: UTF8.self)
+    }
+
+    @Test("an awardUpdate release correcting the award's value: the later value is recorded, and the finding names both")
+    func awardCorrectedInThePackage() throws {
+        let plan = try OCDSImportFixtures.plan(try Self.withAwardUpdate())
+        #expect(plan.blocking.isEmpty, "\(plan.blocking.map(\.message))")
+        guard case .award(_, let date, let value) = plan.steps.first(where: { $0.eventType == "ContractAwarded" })?.command.action else {
+            Issue.record("not awarded"); return
+        }
+        #expect(value == Money(pence: 4_180_000), "the later release's £41,800 wins over £4,180,000")
+        #expect(date == CalendarDate("2025-03-14"))
+        #expect(plan.steps.filter { $0.eventType == "ContractAwarded" }.count == 1)
+        let superseded = plan.findings.first { $0.kind == .superseded }
+        #expect(superseded?.path == "releases[1].awards[0]")
+        #expect(superseded?.message.contains("£4,180,000.00 on 2025-03-14 to North Roads Ltd, to £41,800.00") == true, "\(superseded?.message ?? "none")")
+    }
 }

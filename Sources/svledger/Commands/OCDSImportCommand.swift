@@ -73,7 +73,10 @@ extension Root.Import {
             let options = OCDSImportOptions(
                 policyId: policy, catalog: catalog, areas: areas, actor: ActorIdentity(id: actor ?? "dry-run", role: role ?? "dry run"),
                 reason: reason, attributionConfirmed: confirmAttribution, today: Timestamp.now().date, contractId: contractId)
-            let plan = try OCDSImportPlan(package: package, reference: try opened.referenceData(), options: options) { reference in
+            let plan = try OCDSImportPlan(
+                package: package, reference: try opened.referenceData(), options: options,
+                knownAs: { ocid in try opened.contracts(knownAs: ocid).first { $0.scheme == ContractIdentifier.ocid }?.reference }
+            ) { reference in
                 let order = try opened.store.read { reader in
                     var order: [EventID] = []
                     try reader.forEachEvent(inStream: ContractEvent.stream(contract: reference)) { event in
