@@ -17,8 +17,13 @@ enum OCDSReleaseTag {
         case "ContractRegistered", "ThresholdAssessed", "ExemptionRequested", "ExemptionDecided": "planning"
         case "WeightingDecided", "BidsEvaluated": "tender"
         case "ContractAwarded": "award"
-        case "PledgeRecorded", "CommitmentsRefreshed", "ContractClosed": "contract"
-        case "DeliveryReported", "DeliveryCorrected": "implementation"
+        case "PledgeRecorded": "contract"
+        // The releaseTag codelist's own words for what follows: an amendment to the contract's
+        // commitments, its ending, and an update to a return already published.
+        case "CommitmentsRefreshed": "contractAmendment"
+        case "ContractClosed": "contractTermination"
+        case "DeliveryReported": "implementation"
+        case "DeliveryCorrected": "implementationUpdate"
         default: nil
         }
     }

@@ -12,7 +12,7 @@ import Testing
         #expect(releases.map { $0["id"] as? String } == events.map(\.id))
         #expect(releases.map { ($0["tag"] as? [String]) ?? [] } == [
             ["planning"], ["planning"], ["tender"], ["tender"], ["award"], ["contract"],
-            ["implementation"], ["implementation"], ["implementation"], ["contract"], ["contract"],
+            ["implementation"], ["implementationUpdate"], ["implementation"], ["contractAmendment"], ["contractTermination"],
         ])
         #expect(releases.map { $0["date"] as? String } == [
             "2025-02-03", "2025-02-03", "2025-02-10", "2025-02-20", "2025-03-14", "2025-03-14",
