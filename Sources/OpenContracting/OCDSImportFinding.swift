@@ -26,6 +26,9 @@ public struct OCDSImportFinding: Sendable, Equatable {
         case registeredAsRunning = "registered-as-running"
         /// Delivery figures, recorded only when the importer confirms their attribution.
         case attributionNotConfirmed = "attribution-not-confirmed"
+        /// A step the notice records that an import cannot record (an exemption, decided by the
+        /// role its policy names): the contract is not imported as if the step had not happened.
+        case notImported = "not-imported"
         /// A command of the plan that a rule would refuse (the dry run's preview of `decide`).
         case refusedByRule = "refused-by-rule"
 
@@ -33,7 +36,7 @@ public struct OCDSImportFinding: Sendable, Equatable {
         public var blocks: Bool {
             switch self {
             case .notMapped, .recomputed, .defaulted, .superseded, .alreadyRecorded, .registeredAsRunning: false
-            case .unsupportedCurrency, .invalidValue, .missingField, .conflictsWithLedger, .attributionNotConfirmed, .refusedByRule: true
+            case .unsupportedCurrency, .invalidValue, .missingField, .conflictsWithLedger, .attributionNotConfirmed, .refusedByRule, .notImported: true
             }
         }
     }

@@ -53,6 +53,16 @@ struct NoticePlanner {
     mutating func plan(_ recorded: OCDSRecordedContract) {
         let ledgerState = recorded.state
         state = ledgerState
+        if let index = facts.firstIndex(where: { $0.exemption != nil }), ledgerState.exemption == nil {
+            // An exemption is decided by the role the policy names; an import acts as the
+            // importer, so it cannot record one, and a contract imported without it would be
+            // wrong (a running contract, or one owing a weighting). Nothing is planned.
+            reader.note(
+                .notImported, "\(notice.releases[index].path).planning.rationale",
+                "the notice records an exemption (\"\(DisplayText.escaped(String(facts[index].exemption!.prefix(240))))\"), which svledger records only as the role the policy names: record the contract up to it by hand (contract register, threshold assess, exemption request, and exemption decide as that role), then import again to take the rest")
+            stopped = true
+            return
+        }
         let registration = mergedRegistration()
         let existingSupplier = facts.lazy.compactMap(\.existingSupplier).first
         let assessedLater = facts.contains(where: \.assessesThreshold)

@@ -22,6 +22,9 @@ struct OCDSReleaseFacts {
     /// A supplier named with no award date or value beside the tender: a contract already
     /// running when registered (`svledger export ocds` writes an existing supplier so).
     var existingSupplier: String?
+    /// What the release's `planning.rationale` says of an exemption from the social value
+    /// requirements (requested, granted or refused), as `svledger export ocds` writes it.
+    var exemption: String?
     /// The release records a threshold assessment (its `planning.rationale` says so).
     var assessesThreshold = false
     /// The weighting's board override reason, when the weighting description gives one.
@@ -65,6 +68,7 @@ struct OCDSReleaseFacts {
         let rationale = json["planning"]?["rationale"]?.stringValue
         policyId = Self.policy(rationale)
         assessesThreshold = rationale?.lowercased().contains("threshold assessment") ?? false
+        if let rationale, rationale.lowercased().contains("exemption") { exemption = rationale }
         overrideReason = Self.overrideReason(tender?["lots"]?.arrayValue?.first?["awardCriteria"]?["weightingDescription"]?.stringValue)
         if let (criterion, criterionPath) = OCDSWeighting.criterion(in: json, path: path) {
             weighting = OCDSWeighting.percent(criterion, path: criterionPath, criteria: OCDSWeighting.criteria(in: json) ?? [], reader: &reader)

@@ -124,6 +124,40 @@ struct OCDSImportCLITests {
         #expect(try ledger.dataFile() == after)
     }
 
+    @Test("an exempted contract's notice is not imported as a running contract: it blocks, and once the exemption is recorded by hand the rest comes in")
+    func exemptedContract() throws {
+        let source = try OCDSImportLedger().prepared()
+        let c = ["--contract", "EX-1"]
+        let hand: [[String]] = [
+            ["contract", "register"] + c + [
+                "--title", "Flood-modelling licence", "--department", "Environment", "--category", "services", "--value", "£450,000",
+                "--start", "2025-04-01", "--end", "2028-03-31", "--area", "County-wide", "--policy", "lancashire-2024-28",
+                "--effective-date", "2025-01-27"] + OCDSImportLedger.officer,
+            ["threshold", "assess"] + c + ["--effective-date", "2025-01-27"] + OCDSImportLedger.officer,
+            ["exemption", "request"] + c + ["--business-case", "BC-7", "--effective-date", "2025-01-28", "--reason", "One proprietary supplier"] + OCDSImportLedger.officer,
+            ["exemption", "decide"] + c + ["--business-case", "BC-7", "--granted", "--effective-date", "2025-02-04", "--reason", "No social value market"] + OCDSImportLedger.head,
+        ]
+        for command in hand { try source.svledger(command) }
+        try source.svledger(["contract", "award"] + c + ["--supplier", "HydroSim GmbH", "--value", "£447,000", "--award-date", "2025-03-10"] + OCDSImportLedger.head)
+        let exported = source.directory.child("ex-1.json")
+        try source.svledger(["export", "ocds", "--contract", "EX-1", "--out", exported])
+
+        let target = try OCDSImportLedger().prepared()
+        let before = try target.dataFile()
+        let refused = try target.importing(exported, expectSuccess: false)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("not-imported (blocks): the notice records an exemption"), "\(refused.stdout)")
+        #expect(!refused.stdout.contains("registered-as-running"))
+        #expect(try target.dataFile() == before)
+
+        for command in hand { try target.svledger(command) }
+        let rest = try target.importing(exported)
+        #expect(rest.stdout.contains("recorded 1 event(s) for 1 contract(s)"), "\(rest.stdout)")
+        let show = try JSONValue(parsing: try target.svledger(["show", "EX-1", "--format", "json"]).stdout)
+        #expect(show["contract"]?["award"]?["value"] == "447000.00", "the award's value comes in with its award event")
+        #expect(show["contract"]?["exemption"]?["status"] == "granted")
+    }
+
     @Test("an import records every command once; the same file again records nothing, byte for byte")
     func idempotent() throws {
         let ledger = try OCDSImportLedger().prepared()
