@@ -18,7 +18,10 @@ import Testing
         #expect(package["uri"] as? String == "urn:svledger:ledger:\(uid)")
         #expect(package["version"] as? String == "1.1")
         let extensions = try #require(package["extensions"] as? [String])
-        #expect(extensions.count == 6 && extensions.allSatisfy { $0.hasPrefix("https://") && $0.hasSuffix("/extension.json") })
+        #expect(extensions.count == 14 && extensions.allSatisfy { $0.hasPrefix("https://") && $0.hasSuffix("/extension.json") })
+        // What completes the schema: the lots extension's SubmissionTerms, the UK extension's dependencies.
+        #expect(extensions.contains { $0.contains("/ocds_submissionTerms_extension/") })
+        #expect(extensions.contains("https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"))
         #expect((package["releases"] as? [Any])?.count == 15)
     }
 
