@@ -51,8 +51,10 @@ struct OCDSReleaseFacts {
         let json = release.json, path = release.path
         let tender = json["tender"]
         tenderId = tender?["id"]?.stringValue
-        title = tender?["title"]?.stringValue
-        buyer = json["buyer"]?["name"]?.stringValue ?? Self.party(json, role: "buyer")?["name"]?.stringValue
+        // Publishers' text often carries stray spaces and line ends around it (" Wellbeing
+        // College "): they are not part of a title or a name.
+        title = Self.trimmed(tender?["title"]?.stringValue)
+        buyer = Self.trimmed(json["buyer"]?["name"]?.stringValue ?? Self.party(json, role: "buyer")?["name"]?.stringValue)
         if let text = tender?["mainProcurementCategory"]?.stringValue {
             category = ContractCategory(rawValue: text)
             if category == nil {
@@ -88,7 +90,7 @@ struct OCDSReleaseFacts {
                 .notMapped, "\(path).suppliers[1...]",
                 "the award names \(suppliers.count) suppliers (a framework?); a svledger contract has one supplier, so only the first is recorded; not recorded: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? " and \(others.count - 5) more" : ""). Import each supplier's call-off as a contract of its own (--contract-id) to follow its pledge")
         }
-        let name = supplier["name"]?.stringValue ?? supplier["id"]?.stringValue.flatMap { id in Self.parties(release).first { $0["id"]?.stringValue == id }?["name"]?.stringValue }
+        let name = Self.trimmed(supplier["name"]?.stringValue ?? supplier["id"]?.stringValue.flatMap { id in Self.parties(release).first { $0["id"]?.stringValue == id }?["name"]?.stringValue })
         guard let name else {
             reader.note(.missingField, "\(path).suppliers[0].name", "the awarded supplier has no name")
             return
@@ -191,6 +193,12 @@ struct OCDSReleaseFacts {
     }
 
     static func parties(_ release: OCDSValue) -> [OCDSValue] { release["parties"]?.arrayValue ?? [] }
+
+    /// `text` without the white space around it; nil when nothing is left.
+    static func trimmed(_ text: String?) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        return text
+    }
 
     static func party(_ release: OCDSValue, role: String) -> OCDSValue? {
         parties(release).first { $0["roles"]?.arrayValue?.contains(.string(role)) ?? false }
