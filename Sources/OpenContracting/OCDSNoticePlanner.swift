@@ -94,7 +94,9 @@ struct NoticePlanner {
                 act(release, day, .assessThreshold)
             }
             if let percent = said.weighting, state.exists, state.weighting == nil { decideWeighting(release, day, percent, said.overrideReason) }
-            if let given = said.award, let award = finalAward, !awardSettled {
+            // Settled at the first release that gives an award once there is a contract to award
+            // (or one to register as running with it).
+            if let given = said.award, let award = finalAward, !awardSettled, state.exists || running {
                 awardSettled = true
                 if given != award { supersededAward(given, by: award, in: release) }
                 if state.supplier == nil {
