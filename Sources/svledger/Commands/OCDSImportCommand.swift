@@ -31,17 +31,18 @@ extension Root.Import {
                   svledger import ocds notices.json --dry-run --format json
                   svledger import ocds notice.json --contract-id LCC-ADS-2016-031 --dry-run
 
-                A notice's contract or tender id that cannot be a contract id (a space, a character
-                outside letters, digits and -_./, more than 64 characters) is made into one, each run
-                of other characters becoming one dash, and a finding says so; --contract-id chooses
-                the id of a package holding one notice.
+                A notice id that cannot be a contract id (a space, another character
+                than letters, digits and -_./, over 64 characters) is made into one,
+                and a finding says so; --contract-id chooses the id of a package of
+                one notice. The contract keeps the notice's ocid and id: `svledger
+                show` finds it by either, and `export ocds` writes it under that ocid.
 
                 Without --policy or --catalog, the one policy adopted (catalog published) in the
                 ledger is used and reported; with more than one, say which.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The OCDS release package (JSON).") var file: String
-        @Flag(help: "List the commands the import would record, and the findings; write nothing.") var dryRun = false
+        @Flag(help: "List the commands the import would record, and the findings; write nothing (exit 1 when the import would be refused).") var dryRun = false
         @Option(help: "The policy new contracts are registered under (default: the one adopted).") var policy: String?
         @Option(help: "The catalog pledges are priced with, id or id@version (default: the one published).") var catalog: String?
         @Option(name: .customLong("area"), help: "An area served, for notices that name none (repeatable).") var areas: [String] = []
