@@ -36,7 +36,7 @@ extension LedgerServer {
     }
 
     func returnPage(_ request: Request, _ context: ServerContext, kind: ReturnKind, form: ReturnForm = ReturnForm(), status: HTTPResponse.Status = .ok) async throws -> Response {
-        let identity = try context.requireIdentity()
+        _ = try context.requireIdentity()   // signed in (the gate has checked a supplier owns the contract)
         let session = context.sessions.session
         guard let reference = context.parameters.get("contract")?.removingPercentEncoding else { return WebResponse.notFound(session: session) }
         let view = try await contractView(reference, ReadPoint(), nil)
