@@ -241,22 +241,27 @@ public final class Ledger: Sendable {
         try reader.streamIds(withPrefix: ContractEvent.streamPrefix).compactMap(ContractEvent.reference(ofStream:))
     }
 
-    /// The contracts registered with `identifier` among their identifiers (an imported notice's
-    /// ocid or id, as published), with the scheme it is under. Each contract's registration, the
-    /// first event of its stream, is read: one look-up a contract.
-    public func contracts(knownAs identifier: String) throws -> [(reference: String, scheme: String)] {
+    /// Every identifier a contract was registered with (an imported notice's ocid or id, as
+    /// published), with the contracts that carry it and the scheme it is under. Each contract's
+    /// registration, the first event of its stream, is read once: an import looks each of its
+    /// notices up here rather than reading every registration again per notice.
+    public func contractIdentifiers() throws -> [String: [(reference: String, scheme: String)]] {
         try store.read { reader in
-            var found: [(String, String)] = []
+            var found: [String: [(reference: String, scheme: String)]] = [:]
             for reference in try Self.contractReferences(reader) {
                 guard let position = try reader.position(inStream: ContractEvent.stream(contract: reference), version: 1),
                     let event = try reader.event(at: position),
-                    case .registered(let registration)? = try ContractEvent(type: event.eventType, payload: event.payload),
-                    let match = registration.identifiers.first(where: { $0.id == identifier })
+                    case .registered(let registration)? = try ContractEvent(type: event.eventType, payload: event.payload)
                 else { continue }
-                found.append((reference, match.scheme))
+                for identifier in registration.identifiers { found[identifier.id, default: []].append((reference, identifier.scheme)) }
             }
             return found
         }
+    }
+
+    /// The contracts registered with `identifier` among their identifiers, with its scheme.
+    public func contracts(knownAs identifier: String) throws -> [(reference: String, scheme: String)] {
+        try contractIdentifiers()[identifier] ?? []
     }
 
     /// The reference data adopted into the ledger, as of `position` (the whole log when `nil`).

@@ -73,7 +73,8 @@ struct NoticePlanner {
         var attributionNoted = false
         // The award as the releases merged in date order give it: a later release (an
         // awardUpdate correcting the value or the date) wins over an earlier one.
-        let finalAward = facts.last(where: { $0.award != nil })?.award
+        let finalIndex = facts.lastIndex { $0.award != nil }
+        let finalAward = finalIndex.flatMap { facts[$0].award }
         var awardSettled = false
 
         for (release, said) in zip(notice.releases, facts) {
@@ -98,7 +99,8 @@ struct NoticePlanner {
             // (or one to register as running with it).
             if let given = said.award, let award = finalAward, !awardSettled, state.exists || running {
                 awardSettled = true
-                if given != award { supersededAward(given, by: award, in: release) }
+                let latest = notice.releases[finalIndex!]   // the release whose award is recorded
+                if given != award { supersededAward(given, by: award, in: release, correcting: latest) }
                 if state.supplier == nil {
                     if running, !state.exists, let registration {
                         act(release, award.date, .register(registration.with(existingSupplier: award.supplier)))
@@ -107,7 +109,7 @@ struct NoticePlanner {
                     }
                 } else if let recorded = state.award, (recorded.supplier, recorded.awardDate, recorded.value) != (award.supplier, award.date, award.value) {
                     conflict(
-                        notice.releases[facts.lastIndex { $0.award != nil }!],
+                        latest,
                         "the notice's award is \(award.value.formatted) on \(award.date) to \(award.supplier), but contract \(reference) was awarded \(recorded.value.formatted) on \(recorded.awardDate) to \(recorded.supplier) in the ledger, and svledger does not correct a recorded award")
                 }
             }
@@ -264,9 +266,9 @@ struct NoticePlanner {
     /// An award a later release of the notice corrects (an `awardUpdate`): the later is recorded,
     /// and the finding names both, so that the correction shows.
     mutating func supersededAward(
-        _ earlier: (supplier: String, date: CalendarDate, value: Money), by later: (supplier: String, date: CalendarDate, value: Money), in release: OCDSRelease
+        _ earlier: (supplier: String, date: CalendarDate, value: Money), by later: (supplier: String, date: CalendarDate, value: Money), in release: OCDSRelease,
+        correcting: OCDSRelease
     ) {
-        let correcting = notice.releases[facts.lastIndex { $0.award != nil }!]
         reader.note(
             .superseded, "\(release.path).awards[0]",
             "release \(correcting.id) (\(correcting.day)) corrects this award, \(earlier.value.formatted) on \(earlier.date) to \(earlier.supplier), to \(later.value.formatted) on \(later.date) to \(later.supplier): the later is recorded")

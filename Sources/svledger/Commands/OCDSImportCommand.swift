@@ -74,9 +74,11 @@ extension Root.Import {
             let options = OCDSImportOptions(
                 policyId: policy, catalog: catalog, areas: areas, actor: ActorIdentity(id: actor ?? "dry-run", role: role ?? "dry run"),
                 reason: reason, attributionConfirmed: confirmAttribution, today: Timestamp.now().date, contractId: contractId)
+            // Every contract's identifiers, read once for all the package's notices.
+            let known = try opened.contractIdentifiers()
             let plan = try OCDSImportPlan(
                 package: package, reference: try opened.referenceData(), options: options,
-                knownAs: { ocid in try opened.contracts(knownAs: ocid).first { $0.scheme == ContractIdentifier.ocid }?.reference }
+                knownAs: { ocid in known[ocid]?.first { $0.scheme == ContractIdentifier.ocid }?.reference }
             ) { reference in
                 let order = try opened.store.read { reader in
                     var order: [EventID] = []
