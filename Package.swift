@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "svledger", targets: ["svledger"]),
         .library(name: "LedgerValues", targets: ["LedgerValues"]),
         .library(name: "LMDB", targets: ["LMDB"]),
+        .library(name: "Transparency", targets: ["Transparency"]),
         .library(name: "EventStore", targets: ["EventStore"]),
         .library(name: "SocialValue", targets: ["SocialValue"]),
         .library(name: "Projections", targets: ["Projections"]),
@@ -65,10 +66,15 @@ let package = Package(
         .target(name: "LedgerValues"),
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
-        // The append-only log on LMDB: envelopes, streams, the SHA-256 chain, verification.
+        // Merkle trees over a log (RFC 9162 heads and proofs), signed notes, checkpoints and
+        // witness cosignatures (C2SP): what lets a council be held to the history it published.
+        // Pure: it knows no storage and no ledger.
+        .target(name: "Transparency", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The append-only log on LMDB: envelopes, streams, the SHA-256 chain, the Merkle tree
+        // beside it, verification.
         .target(
             name: "EventStore",
-            dependencies: ["LedgerValues", "LMDB", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LedgerValues", "LMDB", "Transparency", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The domain, pure: reaches no storage.
         .target(name: "SocialValue", dependencies: ["LedgerValues"], resources: [.copy("Resources")]),
@@ -149,7 +155,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LMDB"], path: "Tests/TestSupport"),
         .testTarget(name: "LedgerValuesTests", dependencies: ["LedgerValues"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
-        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LedgerValues", "LMDB", "TestSupport"]),
+        .testTarget(name: "TransparencyTests", dependencies: ["Transparency", "TestSupport"]),
+        .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LedgerValues", "LMDB", "Transparency", "TestSupport"]),
         .testTarget(name: "SocialValueTests", dependencies: ["SocialValue", "LedgerValues"]),
         .testTarget(name: "AccessTests", dependencies: ["Access", "LedgerValues"]),
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "LedgerValues", "TestSupport"]),
