@@ -5,8 +5,10 @@ Written from Schemas/README.md alone: it does not read or trust any of svledger'
 Swift code, so that a bug there cannot hide itself by also being here.
 
 Usage:
-    verify_ledger.py LEDGER_DIR [--expect-head POSITION:HASH | --expect-head HASH]
-    verify_ledger.py --ndjson FILE [--expect-head POSITION:HASH | --expect-head HASH]
+    verify_ledger.py LEDGER_DIR [--expect-head HEAD] [--checkpoint FILE --vkey VKEY]
+    verify_ledger.py --ndjson FILE [--expect-head HEAD] [--checkpoint FILE --vkey VKEY]
+HEAD is POSITION:HASH or the hash alone; FILE a C2SP checkpoint (signed note) and VKEY the
+log's verifier key, NAME+KEYID+KEY (section 11.4).
 
 For an LMDB ledger it walks the `log` database in key order and checks, per event and
 in this order (section 5 of the spec), stopping at the first failure:
@@ -26,31 +28,53 @@ in this order (section 5 of the spec), stopping at the first failure:
     10. `streams` and `event-ids` hold exactly as many entries as `log`;
     11. `meta`/`head` is (last position, last hash), or (0, 32 zero bytes) when empty;
     12. with --expect-head, the chain still has that hash at that position (found by the
-        hash when no position is given), at the head or before it: the ledger may have grown.
+        hash when no position is given), at the head or before it: the ledger may have grown;
+    13. every entry of `merkle` (section 11.2) equals the hash recomputed from the log: leaf
+        i is SHA-256(0x00 || canonical bytes of position i + 1), each perfect subtree's node
+        SHA-256(0x01 || left || right) of its recomputed children. Checked level by level:
+        the first leaf that disagrees (or is missing) names its position; else the first
+        node that does, the last position under it. No `merkle` database at all fails here:
+        the tree is missing (svledger builds it the first time it opens the ledger for writing);
+    14. `merkle` holds exactly 2N - popcount(N) entries for N events (no stray entry);
+    15. `meta`/`checkpoint`, when present (a C2SP checkpoint, section 11.4), has a tree size
+        S <= N and the root MTH(S) of this log; and with --checkpoint FILE --vkey VKEY, the
+        file is a checkpoint signed by VKEY, whose name is its origin, with S <= N and the
+        root MTH(S) of this log. The signature of `meta`/`checkpoint` itself is not checked
+        (which keys may sign is recorded in the log's events, not in the format).
+The tree is followed during the walk with a frontier of popcount(N) hashes: each leaf and
+each node it completes is compared with its `merkle` entry as it is made, and the root at
+a checkpoint's size is taken when the walk reaches it, so no leaf is kept in memory.
 Before the walk it also requires `meta`/`format` to be `svledger/1` (section 1);
-databases other than log, streams, event-ids and meta are ignored.
+databases other than log, streams, event-ids, meta and merkle are ignored.
 
 For an exported NDJSON file (section 6) line N must be event N; its `hash` field is
-removed, the rest encoded canonically, and checks 1-7 and 12 are applied. Each line must
-itself be canonical JSON (the export writes it that way). Event-id uniqueness is not
+removed, the rest encoded canonically, and checks 1-7 and 12 are applied, and with
+--checkpoint the file's root at the checkpoint's size is compared as in check 15. Each line
+must itself be canonical JSON (the export writes it that way). Event-id uniqueness is not
 checked in this mode (without the index it would need memory per event).
 
 Output: on success two lines on stdout, `verified N events in S streams` and
 `head P HEX`, and with --expect-head a third, `head matches the expected head at position P`
-or `the ledger has grown from position P (hash still matches there) to Q`; exit status 0. On the first failure one line on stderr,
-`FAIL position P: check K (...): ...`, exit status 1. P is the first position found wrong;
+or `the ledger has grown from position P (hash still matches there) to Q`, and with
+--checkpoint one more, `checkpoint S ROOT_BASE64 holds: the ledger extends it`; exit
+status 0. On the first failure one line on stderr, `FAIL position P: check K (...): ...`,
+exit status 1. P is the first position found wrong;
 for check 1 the first missing position (the previous key + 1, never the next key found);
 for check 10 the lowest position a stray entry of the first index with strays points to,
 existing or not (the last position of the log for a value that is not a position); for
 check 11 the first position the head and the log disagree on (min(head, last) + 1 when
 the positions differ, else the last position); for check 12 the expected head's position,
 the first missing position when it is past the log, or the last position when the hash is
-at no position. A ledger or file that cannot be
-opened or read, or bad arguments: one line `error: ...` on stderr, exit status 2.
+at no position; for check 13 as said above; for check 14 the last position (the general
+rule for failures after the walk: a stray entry has no position of its own); for check 15,
+like check 12, the first missing position N + 1 when the checkpoint's size is past the log,
+the checkpoint's size S when the root differs, the last position when `meta`/`checkpoint`
+is not a checkpoint. A ledger or file that cannot be opened or read, a --checkpoint FILE
+that VKEY did not sign, or bad arguments: one line `error: ...` on stderr, exit status 2.
 
 Memory grows with the number of streams (the last version and nothing else per stream),
-not with the number of events. The LMDB environment is opened read-only and without
-the lock file, so run it on a ledger no process is writing (or on an `mdb_copy` of one).
+and with log2 of the number of events (the tree's frontier), not with the number of
+events. The LMDB environment is opened read-only and without the lock file, so run it on a ledger no process is writing (or on an `mdb_copy` of one).
 """
 
 import argparse
@@ -61,6 +85,8 @@ import os
 import re
 import struct
 import sys
+
+import merkle_proofs as mp  # beside this file: the tree, proofs and checkpoints of section 11
 
 try:
     import lmdb  # PyPI `lmdb`; only the LMDB mode needs it

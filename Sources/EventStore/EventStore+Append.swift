@@ -113,6 +113,7 @@ extension EventStore {
                         recordedAt: recordedAt, previousHash: head.hash, hash: hash, event: event)
                     try Self.checkReadsBack(canonical, hash: hash, as: meant)
                     try txn.put(log, key: Bytes.bigEndian(position), value: hash.bytes + canonical, flags: .append)
+                    if let merkle { try canonical.withUnsafeBytes { try Self.addLeaf($0, position: position, to: merkle, in: txn) } }
                     try txn.put(
                         streams, key: StreamKeys.key(stream: append.streamId, version: version),
                         value: Bytes.bigEndian(position), flags: .noOverwrite)

@@ -116,6 +116,7 @@ extension EventStore {
             let clockLimit = Timestamp(millisecondsSinceEpoch: clock().millisecondsSinceEpoch + Self.clockToleranceMilliseconds)
             var recordedAhead: VerificationReport.RecordedAhead?
             var correlated = 0
+            var tree = MerkleCheck(database: merkle, txn: txn, signed: try lastSignedCheckpoint(in: txn)?.checkpoint)
             try txn.withCursor(log) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {
@@ -141,6 +142,7 @@ extension EventStore {
                             problem: "stream \"\(event.streamId)\" jumps from version \(lastVersion) to \(event.streamVersion)")
                     }
                     try checkIndexes(for: event, in: txn)
+                    try tree.add(UnsafeRawBufferPointer(rebasing: current.value[32...]), position: position)
                     if event.event.correlationId != nil { correlated += 1 }
                     try visit?(event)
                     streamVersions[event.streamId] = event.streamVersion
@@ -171,6 +173,7 @@ extension EventStore {
                         ? previous.position : min(recordedHead.position, previous.position) + 1,
                     problem: "the recorded head (\(recordedHead.position), \(recordedHead.hash.hex)) does not match the log, which ends at (\(previous.position), \(previous.hash.hex)): the log was truncated or the head altered")
             }
+            try tree.finish(eventCount: previous.position)
             if let expectedHead { try Self.check(expectedHead, seen: expectedSeen, last: previous.position) }
             var report = VerificationReport(
                 eventCount: previous.position, streamCount: streamVersions.count, head: previous, expectedHead: expectedSeen)

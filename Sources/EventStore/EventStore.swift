@@ -19,6 +19,9 @@ public final class EventStore: Sendable {
     /// The positions of each correlation id (``CorrelationKeys``); `nil` only for a ledger
     /// written before the index existed and opened read-only.
     let correlations: Database?
+    /// The Merkle tree's perfect subtrees (``MerkleKeys``); `nil` only for a ledger written
+    /// before the tree existed and opened read-only.
+    let merkle: Database?
     let meta: Database
     let clock: @Sendable () -> Timestamp
     /// How far the ledger's last recorded time may be ahead of this machine's clock before an
@@ -79,6 +82,7 @@ public final class EventStore: Sendable {
             throw EventStoreError.notALedger(path: path, reason: "the LMDB environment has no svledger databases")
         }
         correlations = try Self.openCorrelations(environment, mode: mode, log: log)
+        merkle = try Self.openMerkle(environment, mode: mode, log: log)
         if mode == .create {
             try environment.write { txn in
                 try txn.put(meta, key: Array("format".utf8), value: Array(Self.format.utf8))

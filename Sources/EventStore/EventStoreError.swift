@@ -24,6 +24,14 @@ public enum EventStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case clockBehindLedger(lastRecordedAt: Timestamp, now: Timestamp)
     /// An envelope about to be written does not decode to what was meant: nothing is written.
     case envelopeDoesNotReadBack(position: UInt64, reason: String)
+    /// A ledger written before the Merkle tree, opened read-only: it has no tree until it is
+    /// opened for writing once.
+    case noMerkleTree(path: String)
+    /// The ledger's head is not past the last checkpoint it signed: signing it again, or
+    /// anything smaller, could give two checkpoints that disagree.
+    case checkpointNotNewer(signedSize: UInt64, headSize: UInt64)
+    /// The tree no longer has the root the ledger last signed at that size: its history changed.
+    case checkpointInconsistent(size: UInt64, signed: String, now: String)
 
     public var description: String {
         switch self {
@@ -50,6 +58,12 @@ public enum EventStoreError: Error, Equatable, Sendable, CustomStringConvertible
             return "the ledger's last event was recorded at \(last), later than this machine's clock (\(now)); set the clock right, or see docs/operations.md \"A clock that disagrees with the ledger\"; nothing was written"
         case .envelopeDoesNotReadBack(let position, let reason):
             return "the envelope for position \(position) would not read back (\(reason)); nothing was written"
+        case .noMerkleTree(let path):
+            return "the ledger at \(path) was written before svledger kept a Merkle tree, and it is open read-only: open it for writing once (any write command, or `svledger verify` without --read-only) to make the tree"
+        case .checkpointNotNewer(let signed, let head):
+            return "the ledger last signed a checkpoint at tree size \(signed), and its head is at size \(head): a new checkpoint must be for a larger tree (append something first); nothing was signed"
+        case .checkpointInconsistent(let size, let signed, let now):
+            return "the ledger signed root \(signed) at tree size \(size), but its tree now has root \(now) there: the history it published has changed since; nothing was signed (run `svledger verify`)"
         }
     }
 }
@@ -68,6 +82,9 @@ extension EventStoreError: CategorizedError {
         case .clockOutOfRange: "clock-out-of-range"
         case .clockBehindLedger: "clock-behind-ledger"
         case .envelopeDoesNotReadBack: "envelope-unreadable"
+        case .noMerkleTree: "no-merkle-tree"
+        case .checkpointNotNewer: "checkpoint-not-newer"
+        case .checkpointInconsistent: "checkpoint-inconsistent"
         }
     }
 
@@ -75,7 +92,8 @@ extension EventStoreError: CategorizedError {
         switch self {
         case .wrongExpectedVersion: .conflict
         case .eventIdReused, .partialRetry, .alreadyExists, .clockOutOfRange, .clockBehindLedger: .refused
-        case .envelopeDoesNotReadBack: .internal
+        case .envelopeDoesNotReadBack, .checkpointInconsistent: .internal
+        case .noMerkleTree, .checkpointNotNewer: .refused
         case .duplicateEventIdInBatch, .invalidStreamId, .invalidEvent: .input
         case .notALedger: .notFound
         }

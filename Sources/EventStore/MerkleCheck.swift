@@ -1,0 +1,98 @@
+import LedgerValues
+import LMDB
+import Transparency
+
+/// Checks 13–15 of Schemas/README.md §11.3, made during verify's one walk of the log: the
+/// tree is recomputed from the events with a frontier of O(log n) hashes (the roots of the
+/// perfect subtrees so far), and every stored node is compared as the walk completes it.
+struct MerkleCheck {
+    let database: Database?
+    let txn: Transaction
+    /// The last signed checkpoint (`meta`/`checkpoint`), when there is one.
+    let signed: Checkpoint?
+    /// The perfect subtrees of the leaves so far, largest first: (level, hash).
+    private var frontier: [(level: Int, hash: TreeHash)] = []
+    /// The root at the signed checkpoint's size, once the walk passes it.
+    private(set) var rootAtSignedSize: TreeHash?
+
+    init(database: Database?, txn: Transaction, signed: Checkpoint?) {
+        self.database = database
+        self.txn = txn
+        self.signed = signed
+        if signed?.size == 0 { rootAtSignedSize = .empty }
+    }
+
+    /// Adds the event at `position`, checking its leaf and each node it completes.
+    mutating func add(_ canonical: UnsafeRawBufferPointer, position: UInt64) throws {
+        guard let database else {
+            throw VerificationFailure(position: position, problem: "the ledger has no Merkle tree (database `merkle`): open it for writing once and svledger makes it (check 13)")
+        }
+        let index = position - 1
+        var hash = TreeHash.leaf(canonical)
+        try compare(hash, level: 0, index: index, position: position, in: database)
+        var level = 0
+        while let last = frontier.last, last.level == level {
+            frontier.removeLast()
+            hash = .node(last.hash, hash)
+            level += 1
+            try compare(hash, level: level, index: index >> UInt64(level), position: position, in: database)
+        }
+        frontier.append((level, hash))
+        if position == signed?.size { rootAtSignedSize = root }
+    }
+
+    /// MTH of the leaves so far: the frontier folded from the right.
+    var root: TreeHash {
+        guard var hash = frontier.last?.hash else { return .empty }
+        for node in frontier.dropLast().reversed() { hash = .node(node.hash, hash) }
+        return hash
+    }
+
+    private func compare(_ expected: TreeHash, level: Int, index: UInt64, position: UInt64, in database: Database) throws {
+        let stored = try txn.get(database, key: MerkleKeys.key(level: level, index: index))
+        guard let stored, stored == expected.bytes else {
+            let what = level == 0 ? "the leaf hash of this event" : "the Merkle node (level \(level), index \(index)) ending at this event"
+            let found = stored.map { $0.count == 32 ? TreeHash(bytes: $0)!.base64 : "\($0.count) bytes" } ?? "missing"
+            throw VerificationFailure(position: position, problem: "\(what) is \(found), but the log gives \(expected.base64) (check 13)")
+        }
+    }
+
+    /// Checks 14 and 15, after the walk of `eventCount` events.
+    func finish(eventCount: UInt64) throws {
+        if let database {
+            let entries = UInt64(try txn.statistics(database).entries)
+            let expected = MerkleAppend.storedNodeCount(size: eventCount)
+            guard entries == expected else {
+                throw VerificationFailure(
+                    position: eventCount,
+                    problem: "the Merkle tree holds \(entries) nodes, but a log of \(eventCount) events has \(expected) (check 14): \(entries > expected ? "stray nodes were added" : "nodes were removed")")
+            }
+        }
+        if let signed {
+            guard signed.size <= eventCount else {
+                throw VerificationFailure(
+                    position: eventCount + 1,
+                    problem: "the ledger signed a checkpoint at tree size \(signed.size), but the log ends at position \(eventCount): events it published are gone (check 15)")
+            }
+            guard rootAtSignedSize == signed.root else {
+                throw VerificationFailure(
+                    position: signed.size,
+                    problem: "the ledger signed root \(signed.root.base64) at tree size \(signed.size), but its log gives \(rootAtSignedSize?.base64 ?? "none") there: the history it published has changed (check 15)")
+            }
+        }
+    }
+}
+
+extension EventStore {
+    /// `meta`/`checkpoint`: the last checkpoint this ledger signed, as its signed note.
+    static let checkpointKey = Array("checkpoint".utf8)
+
+    func lastSignedCheckpoint(in txn: Transaction) throws -> SignedCheckpoint? {
+        guard let bytes = try txn.get(meta, key: Self.checkpointKey) else { return nil }
+        do {
+            return try SignedCheckpoint(parsing: String(decoding: bytes, as: UTF8.self))
+        } catch {
+            throw VerificationFailure(position: 0, problem: "meta/checkpoint is not a signed checkpoint: \(error) (check 15)")
+        }
+    }
+}
