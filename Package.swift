@@ -99,7 +99,7 @@ let package = Package(
         // the projection databases older versions stored.)
         .target(
             name: "Ledger",
-            dependencies: ["LedgerValues", "EventStore", "SocialValue", "Projections", "Access", "LMDB", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LedgerValues", "EventStore", "SocialValue", "Projections", "Access", "Transparency", "LMDB", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Cabinet report and portal import: read folded contracts, render; never write the log.
         .target(
@@ -108,7 +108,7 @@ let package = Package(
         ),
         // What every front end's reads share: where a read looks (as-of, at, on), the figures it
         // reconciles with their digest, the audit trail. Used by the CLI and the server alike.
-        .target(name: "Queries", dependencies: ["LedgerValues", "EventStore", "SocialValue", "Projections", "Ledger", "Reports"]),
+        .target(name: "Queries", dependencies: ["LedgerValues", "EventStore", "Transparency", "SocialValue", "Projections", "Ledger", "Reports"]),
         // `svledger serve`: the same Ledger, Projections, Queries and Reports over HTTP, with
         // authenticated roles, problem+json errors, Prometheus metrics and graceful shutdown.
         .target(
@@ -146,7 +146,7 @@ let package = Package(
             name: "svledger",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
-                "Queries", "OpenContracting", "Credentials",
+                "Queries", "OpenContracting", "Credentials", "Transparency",
                 .target(name: "Server", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -38,7 +38,8 @@ REFERENCE_ROOTS = [
 
 # C2SP signed-note, "Example".
 EXAMPLE_VKEY = "example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k"
-EXAMPLE_NOTE = ("This is an example message.\n\n— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq"
+EXAMPLE_NOTE = ("This is an example message.\n\n"
+                "— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq"
                 "6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n")
 
 

@@ -31,10 +31,11 @@ in this order (section 5 of the spec), stopping at the first failure:
         hash when no position is given), at the head or before it: the ledger may have grown;
     13. every entry of `merkle` (section 11.2) equals the hash recomputed from the log: leaf
         i is SHA-256(0x00 || canonical bytes of position i + 1), each perfect subtree's node
-        SHA-256(0x01 || left || right) of its recomputed children. Checked level by level:
-        the first leaf that disagrees (or is missing) names its position; else the first
-        node that does, the last position under it. No `merkle` database at all fails here:
-        the tree is missing (svledger builds it the first time it opens the ledger for writing);
+        SHA-256(0x01 || left || right) of its recomputed children. At each position of the
+        walk its leaf, then the nodes ending there, lowest level first; the first entry
+        that disagrees (or is missing) names that position: a leaf's own, a node's last
+        position. No `merkle` database at all fails here, at position 1 (0 for an empty
+        log): the tree is missing (svledger builds it when it opens the ledger for writing);
     14. `merkle` holds exactly 2N - popcount(N) entries for N events (no stray entry);
     15. `meta`/`checkpoint`, when present (a C2SP checkpoint, section 11.4), has a tree size
         S <= N and the root MTH(S) of this log; and with --checkpoint FILE --vkey VKEY, the
@@ -65,19 +66,21 @@ existing or not (the last position of the log for a value that is not a position
 check 11 the first position the head and the log disagree on (min(head, last) + 1 when
 the positions differ, else the last position); for check 12 the expected head's position,
 the first missing position when it is past the log, or the last position when the hash is
-at no position; for check 13 as said above; for check 14 the last position (the general
-rule for failures after the walk: a stray entry has no position of its own); for check 15,
-like check 12, the first missing position N + 1 when the checkpoint's size is past the log,
+at no position; for check 13 the lowest position at which an entry disagrees (above);
+for check 14 the last position (the general rule for failures after the walk: a stray
+entry has no position of its own); for check 15, like check 12, the first missing position N + 1 when the checkpoint's size is past the log,
 the checkpoint's size S when the root differs, the last position when `meta`/`checkpoint`
 is not a checkpoint. A ledger or file that cannot be opened or read, a --checkpoint FILE
 that VKEY did not sign, or bad arguments: one line `error: ...` on stderr, exit status 2.
 
 Memory grows with the number of streams (the last version and nothing else per stream),
 and with log2 of the number of events (the tree's frontier), not with the number of
-events. The LMDB environment is opened read-only and without the lock file, so run it on a ledger no process is writing (or on an `mdb_copy` of one).
+events. The LMDB environment is opened read-only and without the lock file, so run it on
+a ledger no process is writing (or on an `mdb_copy` of one).
 """
 
 import argparse
+import base64
 import datetime
 import hashlib
 import json
@@ -396,6 +399,7 @@ class Chain:
         now = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=5)
         self.clock_limit = now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
         self.ahead = None            # (first position, its recordedAt, how many)
+        self.more_lines = []         # further success lines (a --checkpoint that holds)
         self._watch()
 
     def _watch(self):
@@ -486,12 +490,185 @@ class Chain:
                          if found == self.position else
                          f"the ledger has grown from position {found} (hash still matches "
                          f"there) to {self.position}")
+        lines.extend(self.more_lines)
         if self.ahead is not None:
             first, first_at, count = self.ahead
             lines.append(f"warning: {count} event{'' if count == 1 else 's'} recorded more than "
                          f"5 minutes ahead of this machine's clock, the first at position {first} "
                          f"({first_at}): see docs/operations.md, \"A clock that disagrees with the ledger\"")
         return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# The Merkle tree and checkpoints (section 11, checks 13-15)
+# ---------------------------------------------------------------------------
+
+def merkle_key(level, index):
+    """Section 11.2: 1 byte level, then the index as 8 bytes big-endian."""
+    return bytes([level]) + u64(index)
+
+
+def tree_entries(n):
+    """How many perfect subtrees a tree of n leaves has: 2n - popcount(n)."""
+    return 2 * n - bin(n).count("1")
+
+
+def describe_entry(value):
+    if value is None:
+        return "missing"
+    if len(value) != HASH_LEN:
+        return f"the {len(value)}-byte value {show(value)}"
+    return value.hex()
+
+
+class Tree:
+    """The tree over the log, grown during the walk from each event's canonical bytes.
+
+    With a `merkle` database it compares each leaf, then each node the leaf completes
+    (lowest level first), with the stored entry (check 13), in walk order, so the first
+    disagreement found is at the lowest position. It keeps only the frontier, that first
+    disagreement, and the root at each size a checkpoint names (check 15).
+    """
+
+    def __init__(self, txn=None, db=None, sizes=()):
+        self.txn, self.db = txn, db
+        self.frontier = mp.Frontier()
+        self.first_bad = None   # (level, index, stored, recomputed) of the first disagreement
+        self.roots = {size: mp.EMPTY_ROOT if size == 0 else None for size in sizes}
+
+    def add(self, canonical):
+        leaf = mp.leaf_hash(canonical)
+        index = self.frontier.size
+        completed = self.frontier.append(leaf)
+        if self.db is not None:
+            for level, at, digest in [(0, index, leaf)] + completed:
+                self._compare(level, at, digest)
+        if self.frontier.size in self.roots:
+            self.roots[self.frontier.size] = self.frontier.root()
+
+    def _compare(self, level, index, digest):
+        if self.first_bad is not None:
+            return  # only the first disagreement is reported: spare the reads after it
+        stored = self.txn.get(merkle_key(level, index), db=self.db)
+        if stored != digest:
+            self.first_bad = (level, index, stored, digest)
+
+    def check_entries(self, last):
+        """Check 13, after the walk (the chain and indexes are reported first)."""
+        if self.db is None:
+            # Every leaf is missing, so the first position whose leaf disagrees is 1.
+            raise Failure(min(last, 1), "13 (merkle)",
+                          "the ledger has no merkle database: the Merkle tree is missing "
+                          "(svledger builds it from the log the first time it opens the "
+                          "ledger for writing)")
+        if self.first_bad is None:
+            return
+        level, index, stored, digest = self.first_bad
+        first, end = (index << level) + 1, (index + 1) << level
+        if level == 0:
+            raise Failure(first, "13 (merkle)",
+                          f"the leaf of position {first} (level 0, index {index}) is "
+                          f"{describe_entry(stored)}, but the event hashes to {digest.hex()}")
+        raise Failure(end, "13 (merkle)",
+                      f"the node over positions {first}-{end} (level {level}, index {index}) "
+                      f"is {describe_entry(stored)}, but recomputed from the log it is "
+                      f"{digest.hex()}")
+
+    def check_count(self, last):
+        """Check 14: no entry besides the 2N - popcount(N) that check 13 found."""
+        count, expected = entry_count(self.txn, self.db), tree_entries(last)
+        if count == expected:
+            return
+        stray = next((key for key, _ in iterate(self.txn, self.db)
+                      if not self._expected_key(key, last)), None)
+        if stray is None:
+            what = "no single stray entry found"
+        elif len(stray) != 9:
+            what = f"stray key {show(stray)} is not 1 byte level and 8 bytes index"
+        else:
+            level, index = stray[0], decode_u64(stray[1:])
+            what = (f"stray entry (level {level}, index {index}) would cover positions "
+                    f"{(index << level) + 1}-{(index + 1) << level}, past the log's last "
+                    f"position {last}")
+        raise Failure(last, "14 (merkle count)",
+                      f"merkle holds {count} entries, but a log of {last} events has "
+                      f"{expected} (2N - popcount(N)); {what}")
+
+    @staticmethod
+    def _expected_key(key, last):
+        if len(key) != 9:
+            return False
+        level, index = key[0], decode_u64(key[1:])
+        return (index + 1) << level <= last
+
+    def check_checkpoint(self, checkpoint, last, label, what):
+        """Check 15: the checkpoint's size is at most the log's, its root this log's."""
+        size, root = checkpoint.size, checkpoint.root
+        if size > last:
+            raise Failure(last + 1, label,
+                          f"{what} is at tree size {size}, but the log ends at position "
+                          f"{last}: events it signed are gone")
+        computed = self.roots[size]
+        if computed != root:
+            raise Failure(size, label,
+                          f"{what} has root {b64(root)} at tree size {size}, but this log's "
+                          f"root there is {b64(computed)}: the history it signed has changed "
+                          f"at or before position {size}")
+
+
+def b64(raw):
+    return base64.b64encode(raw).decode("ascii")
+
+
+def read_meta_checkpoint(txn, dbs):
+    """meta/checkpoint as a Checkpoint, None when absent, or the text of why it is not one."""
+    raw = get(txn, dbs["meta"], b"checkpoint")
+    if raw is None:
+        return None
+    try:
+        return mp.parse_checkpoint(mp.parse_note(raw).text)
+    except mp.NoteError as exc:
+        return f"meta/checkpoint is not a signed checkpoint: {exc}"
+
+
+def check_meta_checkpoint(tree, meta_checkpoint, last):
+    if meta_checkpoint is None:
+        return
+    if isinstance(meta_checkpoint, str):
+        raise Failure(last, "15 (checkpoint)", meta_checkpoint)
+    tree.check_checkpoint(meta_checkpoint, last, "15 (checkpoint)", "meta/checkpoint")
+
+
+def check_given_checkpoint(tree, chain, given):
+    """--checkpoint: signed (checked before the walk) and held by this log."""
+    if given is None:
+        return
+    tree.check_checkpoint(given, chain.position, "15 (expected checkpoint)",
+                          "the given checkpoint")
+    chain.more_lines.append(
+        f"checkpoint {given.size} {b64(given.root)} holds: the ledger extends it")
+
+
+def load_checkpoint(path, vkey):
+    """--checkpoint FILE --vkey VKEY: the checkpoint, once its signature is verified."""
+    try:
+        verifier = mp.parse_vkey(vkey)
+    except mp.NoteError as exc:
+        raise UsageError(f"--vkey: {exc}") from None
+    if verifier.key_type != mp.ED25519:
+        raise UsageError(f"--vkey: a log signs its checkpoints with an Ed25519 key (type "
+                         f"0x01); this vkey is type 0x{verifier.key_type:02x}")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return mp.verify_checkpoint(raw, verifier)
+    except mp.NoteError as exc:
+        raise UsageError(f"{path} is not a checkpoint signed by {verifier.name}: {exc}") from None
+    except mp.SignatureUnavailable as exc:
+        raise UsageError(str(exc)) from None
 
 
 # ---------------------------------------------------------------------------
@@ -548,11 +725,11 @@ def open_ledger(path):
     except lmdb.Error as exc:
         raise UsageError(f"{path}: cannot open LMDB environment: {exc}") from None
     dbs = {}
-    for name in ("log", "streams", "event-ids", "meta"):
+    for name in ("log", "streams", "event-ids", "meta", "merkle"):
         try:
             dbs[name] = env.open_db(name.encode(), txn=txn, create=False)
         except lmdb.NotFoundError:
-            # A missing index is reported by the check that needs it (8, 9 or 11).
+            # A missing database is reported by the check that needs it (8, 9, 11 or 13).
             dbs[name] = None
         except lmdb.Error as exc:
             raise UsageError(f"{path}: cannot open database {name}: {exc}") from None
@@ -617,8 +794,8 @@ def describe_pointer(value):
     return f"position {number}" if number is not None else f"the {len(value)}-byte value {show(value)}"
 
 
-def walk_log(txn, dbs, chain):
-    """Checks 1-9 for every log entry, in key order."""
+def walk_log(txn, dbs, chain, tree):
+    """Checks 1-9 for every log entry, in key order, feeding the tree (checks 13, 15)."""
     for key, value in iterate(txn, dbs["log"]):
         position = check_log_key(chain, key)
         if len(value) < HASH_LEN + 1:
@@ -628,6 +805,7 @@ def walk_log(txn, dbs, chain):
         env = chain.parse_envelope(position, canonical)
         chain.check_event(position, env, canonical, stored_hash)
         check_indexes(txn, dbs, position, env)
+        tree.add(canonical)
 
 
 def stray_streams_entry(chain, key, value):
@@ -727,14 +905,21 @@ def check_head(txn, dbs, chain):
                   f"(position {chain.position}, hash {chain.hash.hex()})")
 
 
-def verify_ledger(path, expect_head):
+def verify_ledger(path, expect_head, checkpoint=None):
     env, txn, dbs = open_ledger(path)
     chain = Chain(expect_head)
     try:
-        walk_log(txn, dbs, chain)
+        meta_checkpoint = read_meta_checkpoint(txn, dbs)
+        sizes = [c.size for c in (meta_checkpoint, checkpoint) if isinstance(c, mp.Checkpoint)]
+        tree = Tree(txn, dbs["merkle"], sizes)
+        walk_log(txn, dbs, chain, tree)
         check_index_counts(txn, dbs, chain)
         check_head(txn, dbs, chain)
         chain.check_expected_head()
+        tree.check_entries(chain.position)
+        tree.check_count(chain.position)
+        check_meta_checkpoint(tree, meta_checkpoint, chain.position)
+        check_given_checkpoint(tree, chain, checkpoint)
     except lmdb.Error as exc:
         raise UsageError(f"{path}: cannot read the LMDB environment after position "
                          f"{chain.position}: {exc}") from None
@@ -768,8 +953,9 @@ def parse_export_line(chain, position, line):
     return env, canonical, stored_hash
 
 
-def verify_ndjson(path, expect_head):
+def verify_ndjson(path, expect_head, checkpoint=None):
     chain = Chain(expect_head)
+    tree = Tree(sizes=[checkpoint.size] if checkpoint else [])  # no stored tree to compare
     try:
         handle = open(path, "rb")
     except OSError as exc:
@@ -783,9 +969,11 @@ def verify_ndjson(path, expect_head):
                     line = line[:-1]
                 env, canonical, stored_hash = parse_export_line(chain, position, line)
                 chain.check_event(position, env, canonical, stored_hash)
+                tree.add(canonical)
     except OSError as exc:
         raise UsageError(f"{path}: cannot read after line {chain.position}: {exc.strerror}") from None
     chain.check_expected_head()
+    check_given_checkpoint(tree, chain, checkpoint)
     return chain
 
 
@@ -797,7 +985,7 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         # One line, as promised, instead of argparse's usage block.
         raise UsageError(f"{message} (usage: verify_ledger.py LEDGER_DIR | --ndjson FILE "
-                         f"[--expect-head HEAD])")
+                         f"[--expect-head HEAD] [--checkpoint FILE --vkey VKEY])")
 
 
 # --expect-head: POSITION:HASH, or the hash alone (section 5, check 12). [0-9], not \d.
@@ -820,16 +1008,23 @@ def parse_expect_head(text):
 def parse_args(argv):
     parser = Parser(prog="verify_ledger.py",
                     description="Verify an svledger/1 ledger or NDJSON export "
-                                "(Schemas/README.md, sections 4-6).")
+                                "(Schemas/README.md, sections 4-6 and 11).")
     parser.add_argument("ledger", nargs="?", metavar="LEDGER_DIR",
                         help="LMDB environment directory (opened read-only)")
     parser.add_argument("--ndjson", metavar="FILE", help="verify an exported NDJSON log instead")
     parser.add_argument("--expect-head", metavar="HEAD",
                         help="a head written down earlier, POSITION:HASH or the 64-hex-digit "
                              "hash alone: the chain must still have that hash there")
+    parser.add_argument("--checkpoint", metavar="FILE",
+                        help="a checkpoint (C2SP signed note) the log signed: it must verify "
+                             "with --vkey and the ledger must still extend it")
+    parser.add_argument("--vkey", metavar="VKEY",
+                        help="the log's verifier key, NAME+KEYID+KEY, for --checkpoint")
     args = parser.parse_args(argv)
     if (args.ledger is None) == (args.ndjson is None):
         parser.error("give exactly one of LEDGER_DIR or --ndjson FILE")
+    if (args.checkpoint is None) != (args.vkey is None):
+        parser.error("--checkpoint FILE and --vkey VKEY go together")
     if args.expect_head is not None:
         args.expect_head = parse_expect_head(args.expect_head)
     return args
@@ -843,10 +1038,14 @@ def one_line(text):
 def main(argv=None):
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
+        # The signature is checked before the walk: a checkpoint the key did not sign
+        # says nothing about the ledger, so there is no point walking it.
+        checkpoint = None if args.checkpoint is None else load_checkpoint(args.checkpoint,
+                                                                          args.vkey)
         if args.ndjson is not None:
-            chain = verify_ndjson(args.ndjson, args.expect_head)
+            chain = verify_ndjson(args.ndjson, args.expect_head, checkpoint)
         else:
-            chain = verify_ledger(args.ledger, args.expect_head)
+            chain = verify_ledger(args.ledger, args.expect_head, checkpoint)
     except Failure as failure:
         print(one_line(failure.line()), file=sys.stderr)
         return 1

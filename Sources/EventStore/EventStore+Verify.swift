@@ -116,7 +116,7 @@ extension EventStore {
             let clockLimit = Timestamp(millisecondsSinceEpoch: clock().millisecondsSinceEpoch + Self.clockToleranceMilliseconds)
             var recordedAhead: VerificationReport.RecordedAhead?
             var correlated = 0
-            var tree = MerkleCheck(database: merkle, txn: txn, signed: try lastSignedCheckpoint(in: txn)?.checkpoint)
+            var tree = MerkleCheck(database: merkle, txn: txn, signedNote: try txn.get(meta, key: Self.checkpointKey))
             try txn.withCursor(log) { cursor in
                 var entry = try cursor.first()
                 while let current = entry {

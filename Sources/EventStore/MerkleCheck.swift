@@ -8,17 +8,28 @@ import Transparency
 struct MerkleCheck {
     let database: Database?
     let txn: Transaction
-    /// The last signed checkpoint (`meta`/`checkpoint`), when there is one.
+    /// The last signed checkpoint (`meta`/`checkpoint`), when there is one that reads.
     let signed: Checkpoint?
+    /// Why `meta`/`checkpoint` does not read, reported after the walk (check 15).
+    let unreadable: String?
     /// The perfect subtrees of the leaves so far, largest first: (level, hash).
     private var frontier: [(level: Int, hash: TreeHash)] = []
     /// The root at the signed checkpoint's size, once the walk passes it.
     private(set) var rootAtSignedSize: TreeHash?
 
-    init(database: Database?, txn: Transaction, signed: Checkpoint?) {
+    init(database: Database?, txn: Transaction, signedNote: [UInt8]?) {
         self.database = database
         self.txn = txn
+        var signed: Checkpoint?, unreadable: String?
+        if let signedNote {
+            do {
+                signed = try SignedCheckpoint(parsing: String(decoding: signedNote, as: UTF8.self)).checkpoint
+            } catch {
+                unreadable = "\(error)"
+            }
+        }
         self.signed = signed
+        self.unreadable = unreadable
         if signed?.size == 0 { rootAtSignedSize = .empty }
     }
 
@@ -59,14 +70,19 @@ struct MerkleCheck {
 
     /// Checks 14 and 15, after the walk of `eventCount` events.
     func finish(eventCount: UInt64) throws {
-        if let database {
-            let entries = UInt64(try txn.statistics(database).entries)
-            let expected = MerkleAppend.storedNodeCount(size: eventCount)
-            guard entries == expected else {
-                throw VerificationFailure(
-                    position: eventCount,
-                    problem: "the Merkle tree holds \(entries) nodes, but a log of \(eventCount) events has \(expected) (check 14): \(entries > expected ? "stray nodes were added" : "nodes were removed")")
-            }
+        guard let database else {
+            // Reached only for an empty log: otherwise the first event already failed check 13.
+            throw VerificationFailure(position: eventCount, problem: "the ledger has no Merkle tree (database `merkle`): open it for writing once and svledger makes it (check 13)")
+        }
+        let entries = UInt64(try txn.statistics(database).entries)
+        let expected = MerkleAppend.storedNodeCount(size: eventCount)
+        guard entries == expected else {
+            throw VerificationFailure(
+                position: eventCount,
+                problem: "the Merkle tree holds \(entries) nodes, but a log of \(eventCount) events has \(expected) (check 14): \(entries > expected ? "stray nodes were added" : "nodes were removed")")
+        }
+        if let unreadable {
+            throw VerificationFailure(position: eventCount, problem: "meta/checkpoint is not a signed checkpoint: \(unreadable) (check 15)")
         }
         if let signed {
             guard signed.size <= eventCount else {
@@ -87,12 +103,14 @@ extension EventStore {
     /// `meta`/`checkpoint`: the last checkpoint this ledger signed, as its signed note.
     static let checkpointKey = Array("checkpoint".utf8)
 
+    /// - Throws: ``EventStoreError/notALedger(path:reason:)`` when it does not read (verify
+    ///   says so as check 15).
     func lastSignedCheckpoint(in txn: Transaction) throws -> SignedCheckpoint? {
         guard let bytes = try txn.get(meta, key: Self.checkpointKey) else { return nil }
         do {
             return try SignedCheckpoint(parsing: String(decoding: bytes, as: UTF8.self))
         } catch {
-            throw VerificationFailure(position: 0, problem: "meta/checkpoint is not a signed checkpoint: \(error) (check 15)")
+            throw EventStoreError.notALedger(path: environment.path, reason: "meta/checkpoint is not a signed checkpoint (\(error)); run `svledger verify`")
         }
     }
 }

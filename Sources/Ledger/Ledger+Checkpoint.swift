@@ -1,0 +1,99 @@
+import EventStore
+import LedgerValues
+import Transparency
+
+/// Checkpoints: the ledger's Merkle tree head, signed with a key the ledger registered, and
+/// checked against the tree by anyone holding the ledger (Schemas/README.md §11).
+extension Ledger {
+    /// The keys registered to sign this ledger's checkpoints, as of the head.
+    public func checkpointKeys() throws -> CheckpointKeys {
+        try store.read { try Self.checkpointKeys($0).keys }
+    }
+
+    static func checkpointKeys(_ reader: LedgerReader) throws -> (keys: CheckpointKeys, version: UInt64) {
+        var keys = CheckpointKeys()
+        var version: UInt64 = 0
+        try reader.forEachEvent(inStream: CheckpointKeys.stream) { recorded in
+            if let event = try CheckpointKeys.Event(type: recorded.eventType, payload: recorded.payload) {
+                keys.evolve(event, at: recorded.position)
+            }
+            version = recorded.streamVersion
+            return true
+        }
+        return (keys, version)
+    }
+
+    /// Records that `key` signs this ledger's checkpoints, or that it no longer does.
+    @discardableResult
+    public func recordCheckpointKey(_ key: NoteVerifierKey, retiring: Bool = false, actor: ActorIdentity, reason: String?, today: CalendarDate) throws -> Outcome {
+        let (keys, version) = try store.read { try Self.checkpointKeys($0) }
+        let event = retiring ? try keys.decide(retire: key) : try keys.decide(register: key)
+        let proposed = ProposedEvent(eventType: event.type, effectiveDate: today, actor: actor, reason: reason, payload: event.payload)
+        return try append([StreamAppend(
+            streamId: CheckpointKeys.stream, expectedVersion: version == 0 ? .noStream : .exact(version), events: [proposed])])
+    }
+
+    /// Signs the head with `key`, which must be registered and not retired.
+    /// - Throws: ``CheckpointError`` for a key the ledger does not let sign, and the store's
+    ///   refusals (a head already signed, a tree that no longer has the root it signed).
+    public func signCheckpoint(with key: NoteSigningKey) throws -> SignedCheckpoint {
+        try store.signCheckpoint(origin: key.verifier.name, key: key) { reader in
+            let keys = try Self.checkpointKeys(reader).keys
+            guard let entry = keys.entries.first(where: { $0.key == key.verifier }) else {
+                throw CheckpointError.keyNotRegistered(key.verifier.vkey)
+            }
+            if let retired = entry.retiredAt { throw CheckpointError.keyRetired(key.verifier.vkey, at: retired) }
+        }
+    }
+
+    /// What a checkpoint shows about this ledger.
+    public struct CheckpointFinding: Sendable {
+        public let checkpoint: SignedCheckpoint
+        /// The registered key whose signature verified.
+        public let signer: NoteVerifierKey
+        public let head: LedgerHead
+        /// The consistency proof from the checkpoint's size to the head.
+        public let proof: [TreeHash]
+        public let root: TreeHash
+    }
+
+    /// Checks that `checkpoint` is signed by `key` (or, without one, by a key this ledger
+    /// registered) and that this ledger's tree extends it: its size is at most the head's and
+    /// the root at its size is the one it states.
+    /// - Throws: ``CheckpointError`` or ``NoteError`` naming what does not hold.
+    public func check(_ checkpoint: SignedCheckpoint, key: NoteVerifierKey? = nil) throws -> CheckpointFinding {
+        try store.read { reader in
+            let candidates = try key.map { [$0] } ?? Self.checkpointKeys(reader).keys.all
+            guard !candidates.isEmpty else {
+                throw CheckpointError.notTheLedgers("this ledger has registered no checkpoint key, and none was given (--vkey)")
+            }
+            var signer: NoteVerifierKey?
+            var failures: [String] = []
+            for candidate in candidates {
+                do {
+                    try checkpoint.verify(logKey: candidate)
+                    signer = candidate
+                    break
+                } catch let error as NoteError {
+                    // A trusted key whose signature is present but wrong: the note was altered.
+                    if case .badSignature = error { throw CheckpointError.notTheLedgers(error.description) }
+                    failures.append(error.description)
+                }
+            }
+            guard let signer else {
+                throw CheckpointError.notTheLedgers(
+                    key == nil ? "no key this ledger registered signed the checkpoint: \(failures.first ?? "")" : failures.first ?? "not signed")
+            }
+            let tree = try reader.merkleTree()
+            let size = checkpoint.checkpoint.size
+            guard size <= tree.size else { throw CheckpointError.beyondLedger(size: size, head: tree.size) }
+            let rootThen = try tree.root(size: size)
+            guard rootThen == checkpoint.checkpoint.root else {
+                throw CheckpointError.forked(size: size, checkpointRoot: checkpoint.checkpoint.root.base64, ledgerRoot: rootThen.base64)
+            }
+            return CheckpointFinding(
+                checkpoint: checkpoint, signer: signer, head: try reader.head(),
+                proof: size == 0 ? [] : try tree.consistencyProof(from: size, to: tree.size), root: try tree.root(size: tree.size))
+        }
+    }
+}
