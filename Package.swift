@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(name: "AccessTests", dependencies: ["Access", "LedgerValues"]),
         .testTarget(name: "CredentialsTests", dependencies: ["Credentials", "LedgerValues", "TestSupport"]),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "Ledger", "Queries", "SocialValue", "EventStore", "LedgerValues", "SyntheticData", "TestSupport"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SocialValue", "EventStore", "LedgerValues", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SocialValue", "EventStore", "LedgerValues", "Transparency", "TestSupport"]),
         .testTarget(
             name: "ReportsTests",
             dependencies: [
