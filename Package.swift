@@ -114,7 +114,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "Queries", "Access", "Credentials",
+                "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "Queries", "Access", "Credentials", "Transparency",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

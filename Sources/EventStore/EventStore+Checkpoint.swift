@@ -18,17 +18,7 @@ extension EventStore {
         try environment.write { txn in
             let reader = LedgerReader(store: self, transaction: txn)
             try authorize(reader)
-            let tree = try reader.merkleTree()
-            if let last = try lastSignedCheckpoint(in: txn)?.checkpoint {
-                guard last.size < tree.size else { throw EventStoreError.checkpointNotNewer(signedSize: last.size, headSize: tree.size) }
-                let rootThen = try tree.root(size: last.size)
-                guard rootThen == last.root else {
-                    throw EventStoreError.checkpointInconsistent(size: last.size, signed: last.root.base64, now: rootThen.base64)
-                }
-            }
-            let signed = try SignedCheckpoint(try Checkpoint(origin: origin, size: tree.size, root: try tree.root(size: tree.size)), signedBy: key)
-            try txn.put(meta, key: Self.checkpointKey, value: Array(signed.serialized.utf8))
-            return signed
+            return try reader.signCheckpoint(origin: origin, key: key)
         }
     }
 
@@ -49,4 +39,22 @@ extension EventStore {
 extension LedgerReader {
     /// The last checkpoint this ledger signed, with any cosignatures kept beside it.
     public func lastCheckpoint() throws -> SignedCheckpoint? { try store.lastSignedCheckpoint(in: transaction) }
+
+    /// Signs the tree head this write transaction sees and keeps it as the last signed: how a
+    /// commit signs its own head in its own transaction (one signature per commit, no extra
+    /// sync). Only in a write transaction (the append's `within`).
+    /// - Throws: as ``EventStore/signCheckpoint(origin:key:authorize:)``.
+    public func signCheckpoint(origin: String, key: NoteSigningKey) throws -> SignedCheckpoint {
+        let tree = try merkleTree()
+        if let last = try lastCheckpoint()?.checkpoint {
+            guard last.size < tree.size else { throw EventStoreError.checkpointNotNewer(signedSize: last.size, headSize: tree.size) }
+            let rootThen = try tree.root(size: last.size)
+            guard rootThen == last.root else {
+                throw EventStoreError.checkpointInconsistent(size: last.size, signed: last.root.base64, now: rootThen.base64)
+            }
+        }
+        let signed = try SignedCheckpoint(try Checkpoint(origin: origin, size: tree.size, root: try tree.root(size: tree.size)), signedBy: key)
+        try transaction.put(store.meta, key: EventStore.checkpointKey, value: Array(signed.serialized.utf8))
+        return signed
+    }
 }

@@ -1,6 +1,25 @@
 import EventStore
+import LMDB
+import Synchronization
 import LedgerValues
 import Transparency
+
+/// Signing on commit: the key, and when it last signed.
+final class CommitSigning: Sendable {
+    let key: NoteSigningKey
+    let interval: Duration
+    let onFailure: @Sendable (any Error) -> Void
+    private let last = Mutex<ContinuousClock.Instant?>(nil)
+
+    init(key: NoteSigningKey, interval: Duration, onFailure: @escaping @Sendable (any Error) -> Void) {
+        self.key = key
+        self.interval = interval
+        self.onFailure = onFailure
+    }
+
+    func isDue() -> Bool { last.withLock { $0.map { ContinuousClock.now - $0 >= interval } ?? true } }
+    func signed() { last.withLock { $0 = ContinuousClock.now } }
+}
 
 /// Checkpoints: the ledger's Merkle tree head, signed with a key the ledger registered, and
 /// checked against the tree by anyone holding the ledger (Schemas/README.md §11).
@@ -37,12 +56,43 @@ extension Ledger {
     /// - Throws: ``CheckpointError`` for a key the ledger does not let sign, and the store's
     ///   refusals (a head already signed, a tree that no longer has the root it signed).
     public func signCheckpoint(with key: NoteSigningKey) throws -> SignedCheckpoint {
-        try store.signCheckpoint(origin: key.verifier.name, key: key) { reader in
-            let keys = try Self.checkpointKeys(reader).keys
-            guard let entry = keys.entries.first(where: { $0.key == key.verifier }) else {
-                throw CheckpointError.keyNotRegistered(key.verifier.vkey)
-            }
-            if let retired = entry.retiredAt { throw CheckpointError.keyRetired(key.verifier.vkey, at: retired) }
+        try store.signCheckpoint(origin: key.verifier.name, key: key) { reader in try Self.authorize(key, reader) }
+    }
+
+    /// Throws unless `key` is registered in the ledger and not retired.
+    public func checkRegistered(_ key: NoteSigningKey) throws {
+        try store.read { try Self.authorize(key, $0) }
+    }
+
+    /// The key must be registered in the ledger and not retired.
+    static func authorize(_ key: NoteSigningKey, _ reader: LedgerReader) throws {
+        let keys = try Self.checkpointKeys(reader).keys
+        guard let entry = keys.entries.first(where: { $0.key == key.verifier }) else {
+            throw CheckpointError.keyNotRegistered(key.verifier.vkey)
+        }
+        if let retired = entry.retiredAt { throw CheckpointError.keyRetired(key.verifier.vkey, at: retired) }
+    }
+
+    /// Has every commit sign its own head, in its own transaction, at most once per `interval`
+    /// (zero: every commit), with `key`; `nil` stops it. A commit is never refused for its
+    /// checkpoint: a signature that cannot be made is left for the next commit, and reported.
+    public func signCheckpointsOnCommit(with key: NoteSigningKey?, every interval: Duration = .zero, onFailure: @escaping @Sendable (any Error) -> Void = { _ in }) {
+        checkpointing.withLock { $0 = key.map { CommitSigning(key: $0, interval: interval, onFailure: onFailure) } }
+    }
+
+    /// In a commit's transaction: signs its head when signing on commit is on and due.
+    /// - Throws: only a storage error (the map full: the store grows it and runs the commit
+    ///   again), which leaves the transaction unusable; any other failure is reported instead.
+    func signIfDue(_ reader: LedgerReader) throws {
+        guard let signing = checkpointing.withLock({ $0 }), signing.isDue() else { return }
+        do {
+            try Self.authorize(signing.key, reader)
+            _ = try reader.signCheckpoint(origin: signing.key.verifier.name, key: signing.key)
+            signing.signed()
+        } catch let error as LMDBError {
+            throw error
+        } catch {
+            signing.onFailure(error)
         }
     }
 

@@ -3,6 +3,7 @@ import EventStore
 import LedgerValues
 import Projections
 import SocialValue
+import Synchronization
 
 /// The application layer: applies domain commands to the event store.
 ///
@@ -15,6 +16,8 @@ public final class Ledger: Sendable {
     public let store: EventStore
     let decisions = DecisionCache()
     let access = AccessCache()
+    /// Whether commits sign their heads (``signCheckpointsOnCommit(with:every:onFailure:)``).
+    let checkpointing = Mutex<CommitSigning?>(nil)
 
     /// Reads fold the log; nothing derived from it is stored beside it. A writable ledger last
     /// written by a version that stored projections has their databases dropped here, once.
@@ -75,7 +78,10 @@ public final class Ledger: Sendable {
                 decided = batch
                 return (batch.appends, plan)
             },
-            within: { _, events in recorded = events })
+            within: { reader, events in
+                recorded = events
+                try self.signIfDue(reader)
+            })
         let outcome = Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
         if let decided { rememberCommitted(outcome, batch: decided) }
         return (outcome, plan)

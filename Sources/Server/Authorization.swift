@@ -16,6 +16,8 @@ public enum Operation: String, CaseIterable, Sendable {
     case importPortal = "import-portal"
     case accessList = "access-list"
     case accessCommand = "access"
+    case proveInclusion = "prove-inclusion"
+    case proveConsistency = "prove-consistency"
 }
 
 /// Which roles may do what over HTTP. A role's own limits are applied by the routes beyond
@@ -31,6 +33,9 @@ public enum Authorization {
     public static func allows(_ operation: Operation, _ role: Role) -> Bool {
         switch operation {
         case .listContracts, .showContract, .contractAudit, .reconcile, .log:
+            true
+        case .proveInclusion, .proveConsistency:
+            // Hashes only; the inclusion route limits a supplier to its own events.
             true
         case .auditSince, .figures, .verify, .cabinetReport:
             role != .supplier

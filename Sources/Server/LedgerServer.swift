@@ -78,6 +78,7 @@ public final class LedgerServer: Sendable {
     func controllers() -> [RouteTable] {
         let reads = RouteTable(), commands = RouteTable(), transfers = RouteTable(), access = RouteTable(), web = RouteTable()
         addReadRoutes(reads)
+        addTransparencyRoutes(reads)
         addCommandRoutes(commands)
         addTransferRoutes(transfers)
         addAccessRoutes(access)

@@ -81,6 +81,8 @@ extension LedgerServer {
         case .importPortal: "import pledge tables"
         case .accessList: "read who holds which role"
         case .accessCommand: "manage access"
+        case .proveInclusion: "prove an event's inclusion"
+        case .proveConsistency: "prove the log's consistency"
         }
     }
 

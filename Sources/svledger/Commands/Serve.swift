@@ -26,8 +26,13 @@ extension Root {
                 --concurrent-reads at once with --queued-reads waiting (then 503 busy). SIGTERM lets
                 requests in flight finish for --drain seconds, then cancels the rest.
 
+                With --checkpoint-key (a key registered with `svledger checkpoint key register`), each
+                commit also signs the ledger's new head in the same transaction, at most once every
+                --checkpoint-every seconds (0: every commit); GET /checkpoint serves the last one.
+
                   svledger serve --ledger ./ledger
                   svledger serve --ledger ./ledger --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
+                  svledger serve --ledger ./ledger --checkpoint-key /etc/svledger/checkpoint.key
                 """)
         @OptionGroup var ledger: LedgerOptions
         @Option(help: ArgumentHelp("The address and port to listen on (port 0: any free port).", valueName: "host:port"))
@@ -52,6 +57,10 @@ extension Root {
         var queuedReads = 256
         @Option(help: ArgumentHelp("On SIGTERM, cancel what is still under way after this and stop.", valueName: "seconds"))
         var drain = 5
+        @Option(help: ArgumentHelp("Sign a checkpoint of the head as commits are made, with this private key (svledger checkpoint key generate).", valueName: "file"))
+        var checkpointKey: String?
+        @Option(help: ArgumentHelp("With --checkpoint-key: sign at most once in this many seconds (0: after every commit).", valueName: "seconds"))
+        var checkpointEvery = 0
 
         func validate() throws {
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
@@ -63,6 +72,7 @@ extension Root {
                 throw ValidationError("\(name) takes at least 1, got \(value)")
             }
             if queuedReads < 0 { throw ValidationError("--queued-reads takes 0 or more, got \(queuedReads)") }
+            if !(0...86_400).contains(checkpointEvery) { throw ValidationError("--checkpoint-every takes 0 to 86400 seconds, got \(checkpointEvery)") }
         }
 
         var limits: ServerSettings.Limits {
@@ -84,6 +94,14 @@ extension Root {
                 allowRemoteHTTP: allowRemoteHttp, groupCommit: !oneCommitPerRequest, limits: limits)
             try settings.check()
             let opened = try ledger.openLedger()
+            if let checkpointKey {
+                let key = try CheckpointFiles.privateKey(checkpointKey)
+                // Refused now, not at the first commit: a key the ledger would not let sign.
+                try opened.checkRegistered(key)
+                opened.signCheckpointsOnCommit(with: key, every: .seconds(checkpointEvery)) { error in
+                    Terminal.progress("svledger serve: no checkpoint signed at this commit: \(error)")
+                }
+            }
             JSONLogHandler.bootstrap()
             Terminal.progress("svledger serve: folding the log…")
             let server = try LedgerServer(ledger: opened, settings: settings)
