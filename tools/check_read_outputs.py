@@ -4,7 +4,7 @@
 usage: tools/check_read_outputs.py LEDGER SVLEDGER_BINARY
 
 Runs each read command (contracts, show and audit of every contract, reconcile, log, stats,
-verify, policy list/show, catalog list/show, import portal --dry-run, and apply on a copy of
+verify, prove inclusion, policy list/show, catalog list/show, import portal --dry-run, and apply on a copy of
 the ledger) on LEDGER and validates what it prints against Schemas/read/<command>.schema.json,
 with every Schemas/**/*.schema.json in one registry so that cross-file $refs resolve (as
 tools/check_schemas.py does). NDJSON outputs (log, apply) are checked line by line.
@@ -130,6 +130,7 @@ def main():
     check.ndjson("log", ["log", "--format", "json"])
     check.document("stats", ["stats", "--format", "json"])
     check.document("verify", ["verify", "--format", "json"])
+    check.document("prove-inclusion", ["prove", "inclusion", "1", "--format", "json"])
     policies = check.document("policy-list", ["policy", "list", "--format", "json"]) or {}
     for policy in policies.get("adopted", []):
         check.document("policy-show", ["policy", "show", policy["policyId"], "--format", "json"])

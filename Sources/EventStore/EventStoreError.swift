@@ -92,7 +92,8 @@ extension EventStoreError: CategorizedError {
         switch self {
         case .wrongExpectedVersion: .conflict
         case .eventIdReused, .partialRetry, .alreadyExists, .clockOutOfRange, .clockBehindLedger: .refused
-        case .envelopeDoesNotReadBack, .checkpointInconsistent: .internal
+        case .envelopeDoesNotReadBack: .internal
+        case .checkpointInconsistent: .integrity
         case .noMerkleTree, .checkpointNotNewer: .refused
         case .duplicateEventIdInBatch, .invalidStreamId, .invalidEvent: .input
         case .notALedger: .notFound

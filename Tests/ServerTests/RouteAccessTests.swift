@@ -8,7 +8,7 @@ import Testing
 /// handler runs. This holds the declarations to what the API promises.
 @Suite("routes declare their rights")
 struct RouteAccessTests {
-    @Test("every method of every route declares its access: four open routes, every operation on a route")
+    @Test("every method of every route declares its access: five open routes, every operation on a route")
     func declared() throws {
         let fixture = try ServerFixture()
         var open: [String] = [], openPages: [String] = [], operations: Set<Operation> = []
@@ -23,7 +23,7 @@ struct RouteAccessTests {
                 }
             }
         }
-        #expect(open.sorted() == ["GET /healthz", "GET /metrics", "GET /openapi.json", "GET /readyz"], "only these answer without a token")
+        #expect(open.sorted() == ["GET /checkpoint", "GET /healthz", "GET /metrics", "GET /openapi.json", "GET /readyz"], "only these answer without a token")
         #expect(
             openPages.sorted() == [
                 "GET /", "GET /app/invitations/{secret}", "GET /app/sign-in", "GET /app/sign-in/code", "GET /app/style.css", "GET /favicon.ico",

@@ -241,7 +241,8 @@ enum CheckpointFiles {
         }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
-            throw CLIError(errno == EEXIST ? .refused : .storage, "key-file-unwritable", "cannot write \(path): \(String(cString: strerror(errno)))\(errno == EEXIST ? " (a key is never overwritten)" : "")")
+            if errno == EEXIST { throw CLIError(.refused, "key-file-exists", "\(path) exists: a key is never written over another; choose a new file") }
+            throw CLIError(.storage, "key-file-unwritable", "cannot write \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(descriptor) }
         let bytes = Array(text.utf8)
