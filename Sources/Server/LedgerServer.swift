@@ -41,6 +41,8 @@ public final class LedgerServer: Sendable {
     /// The log folded once at start and kept at the head by each commit (and by each read, for
     /// what another process wrote): every read at the head starts from it.
     public let live: LiveFold
+    /// Collects witnesses' cosignatures of each checkpoint signed, when witnesses are configured.
+    public let witnessing: WitnessCollector?
     let reads: ReadLimiter
     /// The web app's sign-in secrets (``CredentialStore``), beside the ledger; `nil` when they
     /// cannot be opened (a read-only copy), and then the web app's sign-in says so.
@@ -65,6 +67,8 @@ public final class LedgerServer: Sendable {
             self.logger.warning("the web app's sign-in is not available: \(error)")
         }
         idempotency = IdempotencyStore(limit: settings.rememberedKeys)
+        witnessing = settings.witnesses.isEmpty ? nil : WitnessCollector(
+            store: ledger.store, witnesses: settings.witnesses, quorum: max(1, settings.witnessQuorum), logger: self.logger)
         reads = ReadLimiter(concurrent: settings.limits.concurrentReads, queued: settings.limits.queuedReads)
         committer = GroupCommitter(maxGroup: settings.groupCommit ? GroupCommitter.largestGroup : 1)
         committer.committing { [weak self] group in
@@ -175,6 +179,8 @@ public final class LedgerServer: Sendable {
             self.warmedUp.withLock { $0 = true }
         }
         defer { warm.cancel() }
+        let witnesses = Task(priority: .background) { await self.witnessing?.run() }
+        defer { witnesses.cancel() }
         try await group.run()
         logger.info("stopped")
     }

@@ -34,6 +34,11 @@ public struct ServerSettings: Sendable {
     /// What one client may hold of the server, and for how long (README, "Server": limits).
     public var limits: Limits
 
+    /// Witnesses asked to cosign each checkpoint the ledger signs, and how many of them make
+    /// it witnessed (`svledger serve --witness`, `--witness-quorum`).
+    public var witnesses: [WitnessEndpoint] = []
+    public var witnessQuorum = 0
+
     /// Bounds on connections and work, each with a default and a `svledger serve` option.
     public struct Limits: Sendable, Equatable {
         /// A connection with no request under way for this long is closed (keep-alive included).

@@ -1,5 +1,6 @@
 import Access
 import EventStore
+import HTTPTypes
 import Hummingbird
 import LedgerValues
 import Queries
@@ -21,7 +22,14 @@ extension LedgerServer {
         guard let signed else {
             throw Problem(.notFound, kind: "no-checkpoint", category: "notFound", "this ledger has signed no checkpoint yet (svledger checkpoint sign, or svledger serve --checkpoint-key)")
         }
-        return Self.text(signed.serialized, type: "text/plain; charset=utf-8")
+        // With witnesses configured: how many of them cosigned, and whether that is the quorum.
+        var headers = HTTPFields()
+        if let witnessing {
+            let (count, quorum) = witnessing.witnessed(signed)
+            headers[HTTPField.Name("Checkpoint-Cosignatures")!] = "\(count) of \(witnessing.witnesses.count)"
+            headers[HTTPField.Name("Checkpoint-Witnessed")!] = quorum ? "true" : "false"
+        }
+        return Self.text(signed.serialized, type: "text/plain; charset=utf-8", headers: headers)
     }
 
     func inclusionProof(_ request: Request, _ context: ServerContext) async throws -> Response {

@@ -32,6 +32,7 @@ struct Root: AsyncParsableCommand {
         ]
         #if Server
         commands.insert(Serve.self, at: commands.firstIndex { $0 == Log.self } ?? commands.endIndex)
+        commands.insert(Witness.self, at: commands.firstIndex { $0 == Log.self } ?? commands.endIndex)
         #endif
         return commands
     }()

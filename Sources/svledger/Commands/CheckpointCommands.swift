@@ -33,7 +33,15 @@ extension Root {
                 council did not keep a second ledger; witnesses (svledger witness), who cosign only \
                 checkpoints consistent with what they saw before, guard against the second.
                 """,
-            subcommands: [Key.self, Sign.self, Show.self, VerifyCheckpoint.self])
+            subcommands: Self.subcommands)
+
+        static let subcommands: [any ParsableCommand.Type] = {
+            var commands: [any ParsableCommand.Type] = [Key.self, Sign.self, Show.self, VerifyCheckpoint.self]
+            #if Server
+            commands.append(WitnessRequest.self)
+            #endif
+            return commands
+        }()
 
         struct Key: ParsableCommand {
             static let configuration = CommandConfiguration(

@@ -61,6 +61,10 @@ extension Root {
         var checkpointKey: String?
         @Option(help: ArgumentHelp("With --checkpoint-key: sign at most once in this many seconds (0: after every commit).", valueName: "seconds"))
         var checkpointEvery = 0
+        @Option(help: ArgumentHelp("A witness to ask for a cosignature of each checkpoint signed, URL=VKEY (svledger witness); repeat for more.", valueName: "url=vkey"))
+        var witness: [String] = []
+        @Option(help: ArgumentHelp("How many witnesses' cosignatures make a checkpoint witnessed (default: all given).", valueName: "count"))
+        var witnessQuorum: Int?
 
         func validate() throws {
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
@@ -72,6 +76,9 @@ extension Root {
                 throw ValidationError("\(name) takes at least 1, got \(value)")
             }
             if queuedReads < 0 { throw ValidationError("--queued-reads takes 0 or more, got \(queuedReads)") }
+            if let witnessQuorum, !(1...max(1, witness.count)).contains(witnessQuorum) {
+                throw ValidationError("--witness-quorum takes 1 to the number of --witness given (\(witness.count)), got \(witnessQuorum)")
+            }
             if !(0...86_400).contains(checkpointEvery) { throw ValidationError("--checkpoint-every takes 0 to 86400 seconds, got \(checkpointEvery)") }
         }
 
@@ -89,9 +96,11 @@ extension Root {
 
         func run() async throws {
             let (host, port) = try ServerSettings.listen(listen)
-            let settings = ServerSettings(
+            var settings = ServerSettings(
                 host: host, port: port, tls: tlsCert.map { ServerSettings.TLSFiles(certificate: $0, key: tlsKey ?? "") },
                 allowRemoteHTTP: allowRemoteHttp, groupCommit: !oneCommitPerRequest, limits: limits)
+            settings.witnesses = try witness.map { text in try CheckpointFiles.checked { try WitnessEndpoint(text) } }
+            settings.witnessQuorum = witnessQuorum ?? witness.count
             try settings.check()
             let opened = try ledger.openLedger()
             if let checkpointKey {
