@@ -1,3 +1,4 @@
+import Access
 import EventStore
 import LMDB
 import Synchronization
@@ -43,8 +44,13 @@ extension Ledger {
     }
 
     /// Records that `key` signs this ledger's checkpoints, or that it no longer does.
+    /// Only an administrator does, once the ledger has one (before, whoever sets it up).
     @discardableResult
     public func recordCheckpointKey(_ key: NoteVerifierKey, retiring: Bool = false, actor: ActorIdentity, reason: String?, today: CalendarDate) throws -> Outcome {
+        let access = try accessState()
+        if access.hasAdministrator, access.grant(of: actor.id, .administrator) == nil {
+            throw AccessError(.notAnAdministrator, "\(actor.id) is not an administrator of this ledger, and only an administrator registers or retires checkpoint keys")
+        }
         let (keys, version) = try store.read { try Self.checkpointKeys($0) }
         let event = retiring ? try keys.decide(retire: key) : try keys.decide(register: key)
         let proposed = ProposedEvent(eventType: event.type, effectiveDate: today, actor: actor, reason: reason, payload: event.payload)
