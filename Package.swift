@@ -7,6 +7,7 @@ import PackageDescription
 //
 //   LedgerValues ─┬─> SocialValue ─┬─> Projections ─> Ledger ─┬─> Queries ─┬─> Server ─> svledger
 //   CLMDB > LMDB ─┴─> EventStore ──┘        │                 │            └──────────────^
+//   Transparency ──^ (Merkle trees, checkpoints, witnesses; also under Ledger, Queries, Server, svledger)
 //                                  │       └──> Reports ─────┘                           │
 //                                  └─> OpenContracting (SocialValue, EventStore) ──────────┘
 //
@@ -175,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Ledger", "Access", "Credentials", "LedgerValues", "SocialValue", "EventStore", "TestSupport", "svledger",
+                "Server", "Ledger", "Access", "Credentials", "LedgerValues", "SocialValue", "EventStore", "Transparency", "TestSupport", "svledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
