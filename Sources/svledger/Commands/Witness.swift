@@ -77,8 +77,8 @@ extension Root.CheckpointGroup {
             let answers = await collector.collect(signed)
             for (endpoint, answer) in answers {
                 switch answer {
-                case .success: Terminal.print("\(endpoint.key.name) cosigned size \(signed.checkpoint.size)")
-                case .failure(let failure): Terminal.print("\(endpoint.key.name) refused: \(failure)")
+                case .success: Terminal.progress("\(endpoint.key.name) cosigned size \(signed.checkpoint.size)")
+                case .failure(let failure): Terminal.progress("\(endpoint.key.name) refused: \(failure)")
                 }
             }
             let cosigned = answers.filter { if case .success = $0.answer { true } else { false } }.count
