@@ -220,7 +220,10 @@ public final class Ledger: Sendable {
     /// access commands.
     public func append(_ appends: [StreamAppend]) throws -> Outcome {
         var recorded: [RecordedEvent] = []
-        let result = try store.append(appends) { _, events in recorded = events }
+        let result = try store.append(appends) { reader, events in
+            recorded = events
+            try self.signIfDue(reader)
+        }
         return Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
     }
 
