@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "LedgerValues", package: "svledger"),
                 .product(name: "LMDB", package: "svledger"),
                 .product(name: "EventStore", package: "svledger"),
+                .product(name: "Transparency", package: "svledger"),
                 .product(name: "SocialValue", package: "svledger"),
                 .product(name: "Projections", package: "svledger"),
                 .product(name: "Ledger", package: "svledger"),

@@ -1,5 +1,6 @@
 import EventStore
 import LedgerValues
+import Reports
 import Transparency
 
 /// Inclusion and consistency proofs as documents, the same for `svledger prove` and the
@@ -44,6 +45,20 @@ public enum Proofs {
         guard size <= tree.size else {
             throw PlainError(.input, kind: "proof-out-of-range", "the ledger holds \(tree.size) events; a tree of \(size) cannot be proved")
         }
+    }
+}
+
+extension TreeStatement {
+    /// The tree's root at `position` and the last checkpoint the ledger signed, as a report
+    /// states them; `nil` for a ledger without a tree (written before it, opened read-only).
+    public static func read(_ reader: LedgerReader, position: UInt64) throws -> TreeStatement? {
+        guard let tree = try? reader.merkleTree(), position <= tree.size else { return nil }
+        let checkpoint = try reader.lastCheckpoint().map { signed in
+            TreeStatement.SignedCheckpointFacts(
+                origin: signed.checkpoint.origin, size: signed.checkpoint.size, root: signed.checkpoint.root.base64,
+                cosignatures: signed.note.signatures.count - 1)
+        }
+        return TreeStatement(root: try tree.root(size: position).base64, checkpoint: checkpoint)
     }
 }
 

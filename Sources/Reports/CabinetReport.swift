@@ -25,14 +25,15 @@ public enum CabinetReport {
     /// - Parameter figures: the figures file of `reconciliation`, when the caller has made it already.
     /// - Parameter comparisons: the trend's reconciliations, each of the commitments in force at
     ///   its quarter's end (``CabinetReportModel/comparedQuarters(_:)``); `nil` reconciles `snapshot`.
+    /// - Parameter tree: the Merkle root and last checkpoint at the report's position, when read.
     public static func render(
         _ format: Format, snapshot: Snapshot, reconciliation: Reconciliation, figures: FiguresFile? = nil, comparisons: [Reconciliation]? = nil,
-        generatedAt: String
+        generatedAt: String, tree: TreeStatement? = nil
     ) -> String {
-        render(
-            format,
-            CabinetReportModel(
-                snapshot: snapshot, reconciliation: reconciliation, figuresFile: figures, comparisons: comparisons, generatedAt: generatedAt))
+        var model = CabinetReportModel(
+            snapshot: snapshot, reconciliation: reconciliation, figuresFile: figures, comparisons: comparisons, generatedAt: generatedAt)
+        model.tree = tree
+        return render(format, model)
     }
 
     public static func render(_ format: Format, _ model: CabinetReportModel) -> String {

@@ -98,6 +98,15 @@ enum CabinetReportCSV {
         rows.add("head", "ledger", "verify_command", m.verifyCommand)
         rows.add("head", "ledger", "figures_digest", m.figuresFile.digest)
         rows.add("head", "ledger", "recompute_command", m.recomputeCommand)
+        if let tree = m.tree {
+            rows.add("head", "ledger", "tree_root", tree.root)
+            if let checkpoint = tree.checkpoint {
+                rows.add("checkpoint", "ledger", "origin", checkpoint.origin)
+                rows.add("checkpoint", "ledger", "tree_size", String(checkpoint.size))
+                rows.add("checkpoint", "ledger", "root", checkpoint.root)
+                rows.add("checkpoint", "ledger", "cosignatures", String(checkpoint.cosignatures))
+            }
+        }
         return rows.text
     }
 

@@ -431,12 +431,23 @@ enum CabinetReportHTML {
             <p class="copy-label">Ledger head (position:hash), to copy whole:</p>
             <pre class="head">\(Text.html(m.headText))</pre>
             <pre class="command">\(Text.html(m.verifyCommand))</pre>
-            <p>\(Text.html(Wording.recompute))</p>
+            \(treeStatement(m))<p>\(Text.html(Wording.recompute))</p>
             <pre class="command">\(Text.html(recomputeLines(m)))</pre>
             </section>
 
             """
         return html
+    }
+
+    /// The Merkle root and the checkpoint, when the caller read them.
+    static func treeStatement(_ m: CabinetReportModel) -> String {
+        guard let tree = m.tree else { return "" }
+        return """
+            <p class="copy-label">Merkle tree root at position \(m.position), to compare with a published checkpoint:</p>
+            <pre class="head">\(Text.html(tree.root))</pre>
+            <p>\(Text.html(tree.sentence(position: m.position)))</p>
+
+            """
     }
 
     /// The recompute command broken over two lines with a shell continuation, so that it prints

@@ -45,6 +45,9 @@ enum CabinetReportMarkdown {
 
         md += "## \(Wording.appendices[1].heading)\n\n\(Text.markdown(Wording.provenance))\n\n"
         md += "Ledger head (position:hash), to copy whole:\n\n```\n\(m.headText)\n```\n\n```\n\(m.verifyCommand)\n```\n\n"
+        if let tree = m.tree {
+            md += "Merkle tree root at position \(m.position), to compare with a published checkpoint:\n\n```\n\(tree.root)\n```\n\n\(Text.markdown(tree.sentence(position: m.position)))\n\n"
+        }
         md += "\(Text.markdown(Wording.recompute))\n\n```\n\(CabinetReportHTML.recomputeLines(m))\n```\n\n"
         md += "- Ledger position: \(m.position)\n- Head hash: `\(m.hash.hex)`\n- Figures digest: `\(m.figuresFile.digest)`\n"
         md += "- Period: \(m.period) (reporting date \(m.reportingDate))\n- Narrative: \(Text.markdown(Wording.narrativeSource(m)))\n"

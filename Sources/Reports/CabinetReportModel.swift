@@ -42,6 +42,9 @@ public struct CabinetReportModel: Sendable {
     /// The ledger head the report was made from, to check with `svledger verify --expect-head`.
     public let position: UInt64
     public let hash: ChainHash
+    /// The Merkle tree root at `position` and the last signed checkpoint, when the caller read
+    /// them (the report's module reads no storage).
+    public var tree: TreeStatement?
     /// The whole ledger's reconciliation at the period: the figures file and its digest cover it.
     public let reconciliation: Reconciliation
     /// Whose report, and which of its contracts.

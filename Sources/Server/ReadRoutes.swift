@@ -276,17 +276,19 @@ extension LedgerServer {
         // Rendered once per view and format, as part of working the view out: the same report
         // asked again while the ledger is unchanged is the same bytes (its "generated at" is when
         // it was first rendered), and one asked while the next view is worked out is the last one.
-        let prepared = Self.preparedReport(format, type: type)
+        let prepared = self.preparedReport(format, type: type)
         let cached = try await cachedView(point, period, trend: true, prepared: prepared)
         return try await response(cached, prepared.key, type: type, request: request, render: prepared.render)
     }
 
     /// The Cabinet report in `format`, rendered from a view.
-    static func preparedReport(_ format: CabinetReport.Format, type: String) -> FigureViewCache.Prepared {
-        FigureViewCache.Prepared(key: "report " + type) { view in
+    func preparedReport(_ format: CabinetReport.Format, type: String) -> FigureViewCache.Prepared {
+        let store = ledger.store
+        return FigureViewCache.Prepared(key: "report " + type) { view in
+            let tree = try store.read { try TreeStatement.read($0, position: view.snapshot.position) }
             let text = CabinetReport.render(
                 format, snapshot: view.snapshot, reconciliation: view.reconciliation, figures: view.figures, comparisons: view.comparisons,
-                generatedAt: Timestamp.now().description)
+                generatedAt: Timestamp.now().description, tree: tree)
             return .init(body: Array((format == .md ? DisplayText.escaped(text, keepingNewlines: true) : text).utf8), version: nil)
         }
     }
@@ -294,7 +296,7 @@ extension LedgerServer {
     /// The Cabinet report at the head (today's quarter, HTML), worked out once the server has
     /// started, so that the first people to ask do not wait for it.
     func prepareDefaultReport() async {
-        _ = try? await cachedView(ReadPoint(), nil, trend: true, prepared: Self.preparedReport(.html, type: "text/html; charset=utf-8"))
+        _ = try? await cachedView(ReadPoint(), nil, trend: true, prepared: self.preparedReport(.html, type: "text/html; charset=utf-8"))
     }
 
     func log(_ request: Request, _ context: ServerContext) async throws -> Response {

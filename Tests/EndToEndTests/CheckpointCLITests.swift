@@ -99,4 +99,26 @@ struct CheckpointCLITests: LedgerCLISuite {
         let wrongKey = try CommandRunner.svledger(["checkpoint", "verify", published, "--vkey", otherKey, "--ledger", original])
         #expect(wrongKey.status == 3 && wrongKey.stderr.contains("not signed by this key"), "\(wrongKey.stderr)")
     }
+
+    @Test("the Cabinet report states the tree root it was read at and the council's last signed checkpoint")
+    func reportStatesTheCheckpoint() throws {
+        let head = ["--actor", "r.shah", "--role", "Head of Procurement"]
+        try svledger(["init"])
+        try svledger(["policy", "adopt", "--builtin", "lancashire-2024-28"] + head)
+        try svledger(["catalog", "publish", "--builtin", "portal-003"] + head)
+        try svledger(["apply", CommandRunner.repositoryRoot + "/tools/demo-data/portfolio.ndjson"])
+        let before = try svledger(["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire", "--format", "csv"]).stdout
+        #expect(before.contains("head,ledger,tree_root,"), "a report states its tree root even before any checkpoint")
+        #expect(!before.contains("checkpoint,ledger,"))
+
+        let keyFile = directory.child("checkpoint.key")
+        try svledger(["checkpoint", "key", "register", try generate(keyFile), "--actor", "ada"])
+        let signed = try svledger(["checkpoint", "sign", "--key", keyFile]).stdout.split(separator: "\n")
+        let csv = try svledger(["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire", "--format", "csv"]).stdout
+        #expect(csv.contains("head,ledger,tree_root,\(signed[2])"), "the report's root is the checkpoint's, read at the same head")
+        #expect(csv.contains("checkpoint,ledger,tree_size,\(signed[1])"))
+        #expect(csv.contains("checkpoint,ledger,origin,\(Self.origin)"))
+        let html = try svledger(["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire"]).stdout
+        #expect(html.contains("it is the state this report was read at"), "the HTML says how the report and the checkpoint relate")
+    }
 }

@@ -41,6 +41,12 @@ enum ResultsTable {
         row("events/s") { Format.rate($0.verifyEventsPerSecond) }
         row("seconds (one pass)") { String(format: "%.2f", $0.verifySeconds) }
         row("÷ raw scan + SHA-256 (goal ≥ 0.5)") { Format.ratio($0.verifyVersusRawScan) }
+        row("Merkle inclusion proof, median / p99 (goal p99 < 1 ms at 1M)") {
+            String(format: "%.1f / %.1f µs", $0.inclusionProofMicroseconds, $0.inclusionProofP99Microseconds)
+        }
+        row("Merkle consistency proof with both roots, median / p99 (goal p99 < 1 ms at 1M)") {
+            String(format: "%.1f / %.1f µs", $0.consistencyProofMicroseconds, $0.consistencyProofP99Microseconds)
+        }
         section("6. reports")
         row("snapshot (ledger.snapshot)") { Format.milliseconds($0.snapshotMilliseconds) }
         row("Reconciliation.compute, whole portfolio") { Format.milliseconds($0.reconciliationMilliseconds) }

@@ -32,6 +32,11 @@ struct SizeResult: Codable, Sendable {
     // 5. Verify.
     var verifyEventsPerSecond = 0.0
     var verifySeconds = 0.0
+    /// Merkle proofs at the head, microseconds each: median and 99th percentile of 1,000.
+    var inclusionProofMicroseconds = 0.0
+    var inclusionProofP99Microseconds = 0.0
+    var consistencyProofMicroseconds = 0.0
+    var consistencyProofP99Microseconds = 0.0
 
     // 6. Reports.
     var snapshotMilliseconds = 0.0

@@ -37,6 +37,13 @@ enum SizeRun {
         result.verifyEventsPerSecond = Double(verify.events) / verify.seconds
         result.verifySeconds = verify.seconds
 
+        Log.say("\(size): Merkle proofs…")
+        let proofs = try SvledgerProofs.run(ledger, seed: options.seed)
+        result.inclusionProofMicroseconds = proofs.inclusionMedian
+        result.inclusionProofP99Microseconds = proofs.inclusionP99
+        result.consistencyProofMicroseconds = proofs.consistencyMedian
+        result.consistencyProofP99Microseconds = proofs.consistencyP99
+
         Log.say("\(size): reports…")
         let reports = try ReportTiming.run(ledger)
         result.snapshotMilliseconds = reports.snapshotSeconds * 1000

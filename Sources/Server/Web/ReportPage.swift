@@ -32,7 +32,7 @@ extension LedgerServer {
         let query = request.uri.queryParameters
         let period = query["period"].flatMap { FinancialQuarter(String($0)) }.flatMap { ReadRange.contains($0) ? $0 : nil }
         let asOf = query["as-of"].flatMap { WebPage.day(String($0)) }
-        let prepared = Self.preparedReport(.html, type: "text/html; charset=utf-8")
+        let prepared = self.preparedReport(.html, type: "text/html; charset=utf-8")
         let cached = try await cachedView(ReadPoint(asOf: asOf), period, trend: true, prepared: prepared)
         var response = try await self.response(cached, prepared.key, type: "text/html; charset=utf-8", request: request, render: prepared.render)
         response.headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"

@@ -85,8 +85,9 @@ extension Root.Report {
             let request = CabinetReportRequest(
                 council: council, directorate: directorate, meeting: try DateOption.day(meeting, flag: "--meeting"), narrative: narrativeText,
                 generatedAt: Timestamp.now().description)
-            let model = try CabinetReportModel(
+            var model = try CabinetReportModel(
                 snapshot: view.snapshot, reconciliation: view.reconciliation, figuresFile: view.figures, comparisons: view.comparisons, request: request)
+            model.tree = try opened.store.read { try TreeStatement.read($0, position: model.position) }
             var text = CabinetReport.render(format.reportFormat, model)
             // Markdown is read as it is, in a terminal or an editor: no control sequence may reach either.
             if format == .md { text = DisplayText.escaped(text, keepingNewlines: true) }
