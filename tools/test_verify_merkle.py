@@ -33,7 +33,8 @@ ORIGIN = "council.example/svledger"
 
 
 def key(level, index):
-    return bytes([level]) + index.to_bytes(8, "big")
+    """Section 11.2: the node's in-order number, 8 bytes big-endian."""
+    return ((index << (level + 1)) + (1 << level) - 1).to_bytes(8, "big")
 
 
 def open_env(path):

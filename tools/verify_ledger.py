@@ -504,8 +504,9 @@ class Chain:
 # ---------------------------------------------------------------------------
 
 def merkle_key(level, index):
-    """Section 11.2: 1 byte level, then the index as 8 bytes big-endian."""
-    return bytes([level]) + u64(index)
+    """Section 11.2: the node's in-order number, index * 2^(level+1) + 2^level - 1, as 8
+    bytes big-endian (leaf i is 2i)."""
+    return u64((index << (level + 1)) + (1 << level) - 1)
 
 
 def tree_entries(n):

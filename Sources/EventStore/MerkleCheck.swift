@@ -60,12 +60,15 @@ struct MerkleCheck {
     }
 
     private func compare(_ expected: TreeHash, level: Int, index: UInt64, position: UInt64, in database: Database) throws {
-        let stored = try txn.get(database, key: MerkleKeys.key(level: level, index: index))
-        guard let stored, stored == expected.bytes else {
-            let what = level == 0 ? "the leaf hash of this event" : "the Merkle node (level \(level), index \(index)) ending at this event"
-            let found = stored.map { $0.count == 32 ? TreeHash(bytes: $0)!.base64 : "\($0.count) bytes" } ?? "missing"
-            throw VerificationFailure(position: position, problem: "\(what) is \(found), but the log gives \(expected.base64) (check 13)")
+        // Read in place: verify compares two entries per event.
+        let matches = try txn.withValue(in: database, key: MerkleKeys.key(level: level, index: index)) { value in
+            value.map { stored in expected.withUnsafeBytes { $0.elementsEqual(stored) } } ?? false
         }
+        guard !matches else { return }
+        let stored = try txn.get(database, key: MerkleKeys.key(level: level, index: index))
+        let what = level == 0 ? "the leaf hash of this event" : "the Merkle node (level \(level), index \(index)) ending at this event"
+        let found = stored.map { $0.count == 32 ? TreeHash(bytes: $0)!.base64 : "\($0.count) bytes" } ?? "missing"
+        throw VerificationFailure(position: position, problem: "\(what) is \(found), but the log gives \(expected.base64) (check 13)")
     }
 
     /// Checks 14 and 15, after the walk of `eventCount` events.

@@ -1,14 +1,27 @@
+import Foundation
 import LedgerValues
 import LMDB
 import Transparency
 
 /// The `merkle` database: every perfect subtree of the RFC 9162 tree over the log
-/// (Schemas/README.md §11.2), keyed by level (1 byte) and index (8 bytes, big-endian).
+/// (Schemas/README.md §11.2), keyed by its node's in-order number (8 bytes, big-endian).
 ///
 /// Kept beside the chain, written in the same transaction as each event, so that a tree head
-/// or a proof at any size costs O(log n) reads instead of a pass over the log.
+/// or a proof at any size costs O(log n) reads instead of a pass over the log. In-order
+/// numbers put a new leaf after every key there is (written with `MDB_APPEND`) and the nodes
+/// it completes just before it, so an append touches the end of the B-tree only.
 enum MerkleKeys {
-    static func key(level: Int, index: UInt64) -> [UInt8] { [UInt8(level)] + Bytes.bigEndian(index) }
+    /// index · 2^(level+1) + 2^level − 1: leaf i is 2i; a node sits between its two halves.
+    static func key(level: Int, index: UInt64) -> Key { Key(number: (index << UInt64(level + 1)) + (1 << UInt64(level)) - 1) }
+
+    /// The 8 key bytes, on the stack: two are written per event appended.
+    struct Key: ContiguousBytes {
+        let bigEndian: UInt64
+        init(number: UInt64) { bigEndian = number.bigEndian }
+        func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+            try Swift.withUnsafeBytes(of: bigEndian, body)
+        }
+    }
 }
 
 extension EventStore {
@@ -41,14 +54,19 @@ extension EventStore {
     static func addLeaf(_ canonical: UnsafeRawBufferPointer, position: UInt64, to database: Database, in txn: Transaction) throws {
         let index = position - 1
         var hash = TreeHash.leaf(canonical)
-        try txn.put(database, key: MerkleKeys.key(level: 0, index: index), value: hash.bytes)
-        for (level, node) in MerkleAppend.completedNodes(byLeaf: index) {
+        try txn.put(database, key: MerkleKeys.key(level: 0, index: index), value: hash, flags: .append)
+        // The levels leaf `index` completes: one for each trailing 1 bit of the index.
+        var level = 0
+        while (index >> UInt64(level)) & 1 == 1 {
+            let node = index >> UInt64(level + 1)
             // The right child is the node just made; the left one was written earlier.
-            guard let left = try txn.get(database, key: MerkleKeys.key(level: level - 1, index: 2 * node)).flatMap(TreeHash.init(bytes:)) else {
-                throw EventStoreError.notALedger(path: "", reason: "the Merkle tree lacks node (\(level - 1), \(2 * node))")
+            let left = try txn.withValue(in: database, key: MerkleKeys.key(level: level, index: 2 * node)) { value in
+                value.flatMap { $0.count == 32 ? TreeHash(raw: $0) : nil }
             }
+            guard let left else { throw EventStoreError.notALedger(path: "", reason: "the Merkle tree lacks node (\(level), \(2 * node))") }
+            level += 1
             hash = .node(left, hash)
-            try txn.put(database, key: MerkleKeys.key(level: level, index: node), value: hash.bytes)
+            try txn.put(database, key: MerkleKeys.key(level: level, index: node), value: hash)
         }
     }
 }
@@ -59,9 +77,10 @@ public struct StoredSubtrees: PerfectSubtrees {
     let database: Database
 
     public func perfectSubtree(level: Int, index: UInt64) throws -> TreeHash {
-        guard let bytes = try reader.transaction.get(database, key: MerkleKeys.key(level: level, index: index)), let hash = TreeHash(bytes: bytes) else {
-            throw TreeRangeError("the ledger's Merkle tree has no node (\(level), \(index)): run `svledger verify`")
+        let hash = try reader.transaction.withValue(in: database, key: MerkleKeys.key(level: level, index: index)) { value in
+            value.flatMap { $0.count == 32 ? TreeHash(raw: $0) : nil }
         }
+        guard let hash else { throw TreeRangeError("the ledger's Merkle tree has no node (\(level), \(index)): run `svledger verify`") }
         return hash
     }
 }

@@ -19,12 +19,7 @@ public enum ProofVerification {
             guard sn != 0 else { throw ProofFailure("the inclusion proof is longer than a tree of \(size) leaves needs for leaf \(index)") }
             if fn & 1 == 1 || fn == sn {
                 r = .node(p, r)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0, fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
+                skipRightEdge(&fn, &sn)
             } else {
                 r = .node(r, p)
             }
@@ -73,12 +68,7 @@ public enum ProofVerification {
             if fn & 1 == 1 || fn == sn {
                 fr = .node(c, fr)
                 sr = .node(c, sr)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0, fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
+                skipRightEdge(&fn, &sn)
             } else {
                 sr = .node(sr, c)
             }
@@ -91,6 +81,16 @@ public enum ProofVerification {
         }
         guard sr == root2 else {
             throw ProofFailure("the consistency proof leads to \(sr.base64) for the tree of \(size2) leaves, not its root \(root2.base64): the later tree does not extend the earlier one")
+        }
+    }
+
+    /// The RFC's "if LSB(fn) is not set, right-shift both fn and sn equally until either
+    /// LSB(fn) is set or fn is 0": on the tree's right edge a node has no sibling, so the path
+    /// climbs past the levels where it is its parent's only child.
+    private static func skipRightEdge(_ fn: inout UInt64, _ sn: inout UInt64) {
+        while fn & 1 == 0, fn != 0 {
+            fn >>= 1
+            sn >>= 1
         }
     }
 }
