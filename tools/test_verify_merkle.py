@@ -33,8 +33,9 @@ ORIGIN = "council.example/svledger"
 
 
 def key(level, index):
-    """Section 11.2: the node's in-order number, 8 bytes big-endian."""
-    return ((index << (level + 1)) + (1 << level) - 1).to_bytes(8, "big")
+    """Section 11.2: the node's post-order number, 8 bytes big-endian."""
+    last = ((index + 1) << level) - 1
+    return (2 * last - bin(last).count("1") + level).to_bytes(8, "big")
 
 
 def open_env(path):

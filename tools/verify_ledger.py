@@ -504,9 +504,10 @@ class Chain:
 # ---------------------------------------------------------------------------
 
 def merkle_key(level, index):
-    """Section 11.2: the node's in-order number, index * 2^(level+1) + 2^level - 1, as 8
-    bytes big-endian (leaf i is 2i)."""
-    return u64((index << (level + 1)) + (1 << level) - 1)
+    """Section 11.2: the node's post-order number, 2j - popcount(j) + level for the last
+    leaf j under it, as 8 bytes big-endian."""
+    last = ((index + 1) << level) - 1
+    return u64(2 * last - bin(last).count("1") + level)
 
 
 def tree_entries(n):

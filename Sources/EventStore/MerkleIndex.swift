@@ -4,15 +4,21 @@ import LMDB
 import Transparency
 
 /// The `merkle` database: every perfect subtree of the RFC 9162 tree over the log
-/// (Schemas/README.md §11.2), keyed by its node's in-order number (8 bytes, big-endian).
+/// (Schemas/README.md §11.2), keyed by its node's post-order number (8 bytes, big-endian).
 ///
 /// Kept beside the chain, written in the same transaction as each event, so that a tree head
-/// or a proof at any size costs O(log n) reads instead of a pass over the log. In-order
-/// numbers put a new leaf after every key there is (written with `MDB_APPEND`) and the nodes
-/// it completes just before it, so an append touches the end of the B-tree only.
+/// or a proof at any size costs O(log n) reads instead of a pass over the log. In post-order
+/// a node is numbered after both its halves, so a new leaf and the nodes it completes take the
+/// next numbers in turn: every key is written after every key there is (`MDB_APPEND`), pages
+/// fill completely, and a tree of N leaves holds exactly the keys 0 to 2N − popcount(N) − 1.
 enum MerkleKeys {
-    /// index · 2^(level+1) + 2^level − 1: leaf i is 2i; a node sits between its two halves.
-    static func key(level: Int, index: UInt64) -> Key { Key(number: (index << UInt64(level + 1)) + (1 << UInt64(level)) - 1) }
+    /// 2j − popcount(j) + level, where j is the last leaf under the node: leaf j's own number
+    /// is 2j − popcount(j) (the nodes of the j leaves before it come first), and the node that
+    /// ends at leaf j on a level comes right after the one below it.
+    static func key(level: Int, index: UInt64) -> Key {
+        let last = ((index + 1) << UInt64(level)) - 1
+        return Key(number: 2 * last - UInt64(last.nonzeroBitCount) + UInt64(level))
+    }
 
     /// The 8 key bytes, on the stack: two are written per event appended.
     struct Key: ContiguousBytes {
@@ -66,7 +72,7 @@ extension EventStore {
             guard let left else { throw EventStoreError.notALedger(path: "", reason: "the Merkle tree lacks node (\(level), \(2 * node))") }
             level += 1
             hash = .node(left, hash)
-            try txn.put(database, key: MerkleKeys.key(level: level, index: node), value: hash)
+            try txn.put(database, key: MerkleKeys.key(level: level, index: node), value: hash, flags: .append)
         }
     }
 }

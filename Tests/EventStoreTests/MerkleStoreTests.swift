@@ -87,8 +87,11 @@ struct MerkleStoreTests {
         let directory = TemporaryDirectory()
         let (store, _) = try ledger(directory, events: 12)
         let merkle = try store.environment.write { try $0.openDatabase("merkle") }
-        // Schemas/README.md §11.2: the node's in-order number, 8 bytes big-endian.
-        func key(_ level: UInt8, _ index: UInt64) -> [UInt8] { Bytes.bigEndian((index << UInt64(level + 1)) + (1 << UInt64(level)) - 1) }
+        // Schemas/README.md §11.2: the node's post-order number, 8 bytes big-endian.
+        func key(_ level: UInt8, _ index: UInt64) -> [UInt8] {
+            let last = ((index + 1) << UInt64(level)) - 1
+            return Bytes.bigEndian(2 * last - UInt64(last.nonzeroBitCount) + UInt64(level))
+        }
         func failure() -> VerificationFailure? { #expect(throws: VerificationFailure.self) { try store.verify() } }
 
         let leaf = try #require(try store.environment.read { try $0.get(merkle, key: key(0, 6)) })
@@ -130,7 +133,7 @@ struct MerkleStoreTests {
         // The tree changed under the signed size, as a history rewritten with its tree rebuilt
         // would change it: node (3, 0), the first 8 leaves, is part of the root at size 10.
         let merkle = try store.environment.write { try $0.openDatabase("merkle") }
-        let node = Bytes.bigEndian(7)    // node (3, 0): in-order number 2^3 − 1
+        let node = Bytes.bigEndian(14)    // node (3, 0): after its 8 leaves and 6 nodes below it
         let leaf = try #require(try store.environment.read { try $0.get(merkle, key: node) })
         try store.environment.write { txn in try txn.put(merkle, key: node, value: Array(leaf.reversed())) }
         let inconsistent = #expect(throws: EventStoreError.self) { try store.signCheckpoint(origin: key.verifier.name, key: key) }

@@ -82,12 +82,7 @@ extension Root {
             @Argument(help: "The vkey that `checkpoint key generate` printed.") var vkey: String
             @OptionGroup var administrator: Administrator
 
-            func run() throws {
-                let key = try CheckpointFiles.checked { try NoteVerifierKey(vkey: vkey) }
-                let outcome = try CheckpointFiles.record(key, retiring: false, administrator, ledger: ledger)
-                Terminal.print("registered checkpoint key \(key.name) (key id \(String(format: "%08x", key.keyID))) at position \(outcome.head.position)")
-                Terminal.print(outcome.head)
-            }
+            func run() throws { try CheckpointFiles.record(vkey, retiring: false, administrator, ledger: ledger) }
         }
 
         struct Retire: ParsableCommand {
@@ -97,12 +92,7 @@ extension Root {
             @Argument(help: "The vkey to retire.") var vkey: String
             @OptionGroup var administrator: Administrator
 
-            func run() throws {
-                let key = try CheckpointFiles.checked { try NoteVerifierKey(vkey: vkey) }
-                let outcome = try CheckpointFiles.record(key, retiring: true, administrator, ledger: ledger)
-                Terminal.print("retired checkpoint key \(key.name) (key id \(String(format: "%08x", key.keyID))) at position \(outcome.head.position)")
-                Terminal.print(outcome.head)
-            }
+            func run() throws { try CheckpointFiles.record(vkey, retiring: true, administrator, ledger: ledger) }
         }
 
         struct List: ParsableCommand {
@@ -228,13 +218,15 @@ enum CheckpointFiles {
         try checked { try SignedCheckpoint(parsing: try InputFile.text(path)) }
     }
 
-    static func record(
-        _ key: NoteVerifierKey, retiring: Bool, _ administrator: Root.CheckpointGroup.Administrator, ledger options: LedgerOptions
-    ) throws -> Ledger.Outcome {
+    /// Registers or retires the key `vkey` names, as the administrator, and says so.
+    static func record(_ vkey: String, retiring: Bool, _ administrator: Root.CheckpointGroup.Administrator, ledger options: LedgerOptions) throws {
+        let key = try checked { try NoteVerifierKey(vkey: vkey) }
         let ledger = try options.openLedger()
         let role = try ledger.accessState().grant(of: administrator.actor, .administrator) == nil ? "Installer" : "Administrator"
-        return try ledger.recordCheckpointKey(
+        let outcome = try ledger.recordCheckpointKey(
             key, retiring: retiring, actor: ActorIdentity(id: administrator.actor, role: role), reason: administrator.reason, today: Timestamp.now().date)
+        Terminal.print("\(retiring ? "retired" : "registered") checkpoint key \(key.name) (key id \(String(format: "%08x", key.keyID))) at position \(outcome.head.position)")
+        Terminal.print(outcome.head)
     }
 
     /// Writes a private key: a new file (never over another), mode 0600 from the start,

@@ -41,10 +41,7 @@ extension Root {
                     if let signed { try Prove.match(proof.root, signed.checkpoint) }
                     return proof
                 }
-                switch format {
-                case .text: proof.lines.forEach { Terminal.print($0) }
-                case .json: print(proof.json.canonicalText)
-                }
+                Prove.show(lines: proof.lines, json: proof.json, format)
             }
         }
 
@@ -74,10 +71,14 @@ extension Root {
                     }
                     return proof
                 }
-                switch format {
-                case .text: proof.lines.forEach { Terminal.print($0) }
-                case .json: print(proof.json.canonicalText)
-                }
+                Prove.show(lines: proof.lines, json: proof.json, format)
+            }
+        }
+
+        static func show(lines: [String], json: JSONValue, _ format: OutputFormat) {
+            switch format {
+            case .text: lines.forEach { Terminal.print($0) }
+            case .json: print(json.canonicalText)
             }
         }
 
