@@ -47,7 +47,11 @@ public final class WitnessCollector: Sendable {
     let logger: Logger
     /// Per witness (by vkey): the size it last cosigned, as far as this server knows.
     private let known = Mutex<[String: UInt64]>([:])
-    private let lastCollected = Mutex<UInt64?>(nil)
+    /// The checkpoint last collected for, whether it reached the quorum, and when.
+    private let lastCollected = Mutex<(size: UInt64, quorum: Bool, at: ContinuousClock.Instant)?>(nil)
+    /// How long before asking again, for a checkpoint that did not reach the quorum (a witness
+    /// down, or refusing): often enough to recover, seldom enough not to flood its log.
+    static let retryAfter: Duration = .seconds(10)
 
     /// - Parameter logger: where refusals and failures are logged (`nil`: nowhere, for a
     ///   command that prints them itself).
@@ -69,8 +73,12 @@ public final class WitnessCollector: Sendable {
 
     /// Collects cosignatures for the last signed checkpoint if it has not been collected.
     public func collectIfNew() async {
-        guard let signed = try? store.read({ try $0.lastCheckpoint() }), lastCollected.withLock({ $0 }) != signed.checkpoint.size else { return }
-        _ = await collect(signed)
+        guard let signed = try? store.read({ try $0.lastCheckpoint() }) else { return }
+        let due = lastCollected.withLock { last in
+            guard let last, last.size == signed.checkpoint.size else { return true }
+            return !last.quorum && ContinuousClock.now - last.at >= Self.retryAfter
+        }
+        if due { _ = await collect(signed) }
     }
 
     /// Asks every witness to cosign `signed`, keeps the cosignatures with it, and says what
@@ -86,8 +94,9 @@ public final class WitnessCollector: Sendable {
         }
         let cosignatures = answers.compactMap { try? $0.1.get() }
         do {
-            try store.addCosignatures(cosignatures, to: signed.checkpoint)
-            lastCollected.withLock { $0 = signed.checkpoint.size }
+            let kept = try store.addCosignatures(cosignatures, to: signed.checkpoint)
+            let quorum = kept.map { witnessed($0).quorum } ?? true    // a newer checkpoint was signed meanwhile
+            lastCollected.withLock { $0 = (signed.checkpoint.size, quorum, ContinuousClock.now) }
             logger.info("checkpoint witnessed", metadata: [
                 "size": .stringConvertible(signed.checkpoint.size), "cosignatures": .stringConvertible(cosignatures.count),
                 "quorum": .stringConvertible(quorum)])
