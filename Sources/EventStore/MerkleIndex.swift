@@ -20,6 +20,14 @@ enum MerkleKeys {
         return Key(number: 2 * last - UInt64(last.nonzeroBitCount) + UInt64(level))
     }
 
+    /// The stored hash of node (`level`, `index`), read in place; `nil` when there is none
+    /// (or the value is not 32 bytes).
+    static func hash(level: Int, index: UInt64, in database: Database, _ txn: Transaction) throws -> TreeHash? {
+        try txn.withValue(in: database, key: key(level: level, index: index)) { value in
+            value.flatMap { $0.count == 32 ? TreeHash(raw: $0) : nil }
+        }
+    }
+
     /// The 8 key bytes, on the stack: two are written per event appended.
     struct Key: ContiguousBytes {
         let bigEndian: UInt64
@@ -66,10 +74,7 @@ extension EventStore {
         while (index >> UInt64(level)) & 1 == 1 {
             let node = index >> UInt64(level + 1)
             // The right child is the node just made; the left one was written earlier.
-            let left = try txn.withValue(in: database, key: MerkleKeys.key(level: level, index: 2 * node)) { value in
-                value.flatMap { $0.count == 32 ? TreeHash(raw: $0) : nil }
-            }
-            guard let left else { throw EventStoreError.notALedger(path: "", reason: "the Merkle tree lacks node (\(level), \(2 * node))") }
+            guard let left = try MerkleKeys.hash(level: level, index: 2 * node, in: database, txn) else { throw EventStoreError.notALedger(path: "", reason: "the Merkle tree lacks node (\(level), \(2 * node))") }
             level += 1
             hash = .node(left, hash)
             try txn.put(database, key: MerkleKeys.key(level: level, index: node), value: hash, flags: .append)
@@ -83,10 +88,7 @@ public struct StoredSubtrees: PerfectSubtrees {
     let database: Database
 
     public func perfectSubtree(level: Int, index: UInt64) throws -> TreeHash {
-        let hash = try reader.transaction.withValue(in: database, key: MerkleKeys.key(level: level, index: index)) { value in
-            value.flatMap { $0.count == 32 ? TreeHash(raw: $0) : nil }
-        }
-        guard let hash else { throw TreeRangeError("the ledger's Merkle tree has no node (\(level), \(index)): run `svledger verify`") }
+        guard let hash = try MerkleKeys.hash(level: level, index: index, in: database, reader.transaction) else { throw TreeRangeError("the ledger's Merkle tree has no node (\(level), \(index)): run `svledger verify`") }
         return hash
     }
 }

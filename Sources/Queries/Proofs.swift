@@ -9,14 +9,12 @@ public enum Proofs {
     /// The proof that the event at `position` is in the tree of `size` events (the head's
     /// when `nil`).
     public static func inclusion(_ reader: LedgerReader, position: UInt64, size: UInt64? = nil) throws -> InclusionProof {
-        let tree = try reader.merkleTree()
-        let size = size ?? tree.size
-        try inRange(size: size, of: tree)
+        let (tree, size) = try tree(reader, size: size)
         guard position >= 1, position <= size else {
             throw PlainError(.input, kind: "proof-out-of-range", "position \(position) is not in a tree of \(size) events (positions 1 to \(size))")
         }
         let proof = try tree.inclusionProof(leaf: position - 1, size: size)
-        let leafHash = try reader.leafHash(position: position)
+        let leafHash = try tree.source.perfectSubtree(level: 0, index: position - 1)
         let root = try tree.root(size: size)
         // Checked as a client would before it is handed out: a proof that does not verify
         // means the stored tree is damaged, which `svledger verify` then names.
@@ -31,9 +29,7 @@ public enum Proofs {
     /// The proof that the tree of `from` events is a prefix of the tree of `to` events (the
     /// head's when `nil`).
     public static func consistency(_ reader: LedgerReader, from: UInt64, to: UInt64? = nil) throws -> ConsistencyProof {
-        let tree = try reader.merkleTree()
-        let to = to ?? tree.size
-        try inRange(size: to, of: tree)
+        let (tree, to) = try tree(reader, size: to)
         guard from >= 1, from <= to else {
             throw PlainError(.input, kind: "proof-out-of-range", "a consistency proof goes from a tree of 1 to \(to) events to a larger or equal one, not from \(from) to \(to)")
         }
@@ -41,10 +37,14 @@ public enum Proofs {
         return ConsistencyProof(from: from, to: to, fromRoot: try tree.root(size: from), toRoot: try tree.root(size: to), proof: proof)
     }
 
-    private static func inRange(size: UInt64, of tree: MerkleTree<StoredSubtrees>) throws {
+    /// The snapshot's tree, and the size asked for (the head's when `nil`), which it must hold.
+    private static func tree(_ reader: LedgerReader, size: UInt64?) throws -> (MerkleTree<StoredSubtrees>, UInt64) {
+        let tree = try reader.merkleTree()
+        let size = size ?? tree.size
         guard size <= tree.size else {
             throw PlainError(.input, kind: "proof-out-of-range", "the ledger holds \(tree.size) events; a tree of \(size) cannot be proved")
         }
+        return (tree, size)
     }
 }
 
