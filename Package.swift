@@ -95,7 +95,7 @@ let package = Package(
             resources: [.copy("Resources")]
         ),
         // Read models folded from the log, held in memory, never stored.
-        .target(name: "Projections", dependencies: ["LedgerValues", "EventStore", "SocialValue"]),
+        .target(name: "Projections", dependencies: ["LedgerValues", "EventStore", "SocialValue", "Transparency"]),
         // The application layer: read state, decide, append all or none. (LMDB only to drop
         // the projection databases older versions stored.)
         .target(
@@ -105,7 +105,7 @@ let package = Package(
         // Cabinet report and portal import: read folded contracts, render; never write the log.
         .target(
             name: "Reports",
-            dependencies: ["LedgerValues", "SocialValue", "Projections", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LedgerValues", "SocialValue", "Projections", "Transparency", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // What every front end's reads share: where a read looks (as-of, at, on), the figures it
         // reconciles with their digest, the audit trail. Used by the CLI and the server alike.
@@ -139,7 +139,7 @@ let package = Package(
         ),
         // Open Contracting: the log exported as OCDS releases and records, and contracts
         // registered from published OCDS notices as ordinary commands.
-        .target(name: "OpenContracting", dependencies: ["LedgerValues", "SocialValue", "EventStore"]),
+        .target(name: "OpenContracting", dependencies: ["LedgerValues", "SocialValue", "EventStore", "Transparency"]),
         // A tool, not the product: a seeded synthetic portfolio for tests, the benchmark and
         // `svledger generate`.
         .target(name: "SyntheticData", dependencies: ["LedgerValues", "SocialValue", "Ledger"]),

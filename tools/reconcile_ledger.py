@@ -4,7 +4,8 @@
 Written from the documents alone (Schemas/README.md §1-§8 and §10, the event, policy and
 catalog schemas, docs/rules.md "The money rule", "Reconciliation, defined" and "Rating",
 docs/domain.md), without svledger's code, so that an auditor can recompute the figures file
-`svledger-figures/2` (Schemas/README.md §10) and its digest from the log alone.
+`svledger-figures/3` (Schemas/README.md §10) and its digest from the log alone. The root of
+the Merkle tree that the figures state (§11) comes from merkle_proofs.py, beside it.
 
     python3 tools/reconcile_ledger.py LEDGER_DIR --period 2025-26-Q2
     python3 tools/reconcile_ledger.py --ndjson FILE --period 2025-26-Q2 --digest
@@ -43,6 +44,7 @@ Readings where the documents are silent (each also tested in test_reconcile_ledg
 """
 
 import argparse
+import base64
 import datetime
 import decimal
 import hashlib
@@ -53,7 +55,9 @@ import sys
 from decimal import Decimal, ROUND_HALF_UP
 from fractions import Fraction
 
-FORMAT_LINE = "svledger-figures/2"
+from merkle_proofs import Frontier, leaf_hash
+
+FORMAT_LINE = "svledger-figures/3"
 GENESIS = bytes(32)
 
 # Exact arithmetic: any addition or multiplication that would have to round raises, so a
@@ -367,8 +371,10 @@ def read_ndjson(path):
 
 def read_log(source, through=None, as_of=None):
     """Yield (position, envelope) for the prefix of the log asked for, checking positions
-    and the chain; afterwards `result` holds the head (position, hash) of that prefix."""
-    result = {"position": 0, "hash": GENESIS}
+    and the chain; afterwards `result` holds the head (position, hash) of that prefix and
+    the root of the Merkle tree of its events (§11)."""
+    tree = Frontier()
+    result = {"position": 0, "hash": GENESIS, "tree": tree}
     as_of_text = as_of.isoformat() if as_of else None
 
     def events():
@@ -398,6 +404,7 @@ def read_log(source, through=None, as_of=None):
                 break
             previous = stored_hash
             result["position"], result["hash"] = position, stored_hash
+            tree.append(leaf_hash(canonical))
             expected += 1
             yield position, envelope
         if through is not None and result["position"] < through:
@@ -670,10 +677,11 @@ def measure_rows(contract, period, reporting_date, catalog, cut_offs):
 
 
 def figures_file(catalogs, policies, contracts, period, reporting_date, head_position, head_hash,
-                 period_text, supplier=None, contract=None):
-    """With `supplier`, the figures of that supplier's contracts alone, which state the
-    supplier and each contract's stream version instead of the head; with `contract`, that
-    contract's alone, stating its stream's version (section 10)."""
+                 tree_root, period_text, supplier=None, contract=None):
+    """The portfolio's figures state the head and the tree root there; with `supplier`, the
+    figures of that supplier's contracts alone, which state the supplier and each contract's
+    stream version instead; with `contract`, that contract's alone, stating its stream's
+    version (section 10)."""
     in_force = [c for c in contracts.values() if c.pledge_effective is not None
                 and (supplier is None or c.supplier == supplier)
                 and (contract is None or c.reference == contract)]
@@ -681,7 +689,8 @@ def figures_file(catalogs, policies, contracts, period, reporting_date, head_pos
         version = contracts[contract].version if contract in contracts else 0
         scope = [csv_line(["contract", contract, str(version)])]
     elif supplier is None:
-        scope = [csv_line(["head", str(head_position), head_hash.hex()])]
+        scope = [csv_line(["head", str(head_position), head_hash.hex()]),
+                 csv_line(["tree", base64.b64encode(tree_root).decode("ascii")])]
     else:
         scope = [csv_line(["supplier", supplier])] + [
             csv_line(["stream", "contract/" + c.reference, str(c.version)])
@@ -751,7 +760,7 @@ def positive_position(text):
 
 def build_parser():
     parser = Parser(prog="reconcile_ledger.py",
-                    description="Recompute svledger's figures file (svledger-figures/2) "
+                    description="Recompute svledger's figures file (svledger-figures/3) "
                                 "from the log alone.")
     parser.add_argument("ledger", nargs="?", help="the ledger directory (LMDB environment)")
     parser.add_argument("--ndjson", metavar="FILE", help="an exported log instead of a ledger")
@@ -805,7 +814,8 @@ def run(argv, today=None):
     events, head = read_log(source, through=through, as_of=as_of)
     catalogs, policies, contracts = fold(events, period, reporting_date, on)
     text = figures_file(catalogs, policies, contracts, period, reporting_date,
-                        head["position"], head["hash"], args.period, supplier=args.supplier,
+                        head["position"], head["hash"], head["tree"].root(), args.period,
+                        supplier=args.supplier,
                         contract=args.contract)
     data = text.encode("utf-8")
     if args.digest:

@@ -6,6 +6,7 @@ logs as NDJSON exports (Schemas/README.md §6) with a correct hash chain, so no 
 svledger binary is needed.
 """
 
+import base64
 import datetime
 import hashlib
 import io
@@ -296,11 +297,14 @@ class EndToEnd(unittest.TestCase):
         return rl.run(["--ndjson", path, *args], today=day("2026-11-27"))
 
     def rows(self, text):
-        return [line.split(",") for line in text.splitlines()[4:]]
+        lines = text.splitlines()
+        return [line.split(",") for line in lines[lines.index(rl.HEADER) + 1:]]
 
     def test_empty_log(self):
         text = self.figures(LogBuilder(), "--period", "2025-26-Q2")
-        self.assertEqual(text, "svledger-figures/2\nhead,0," + "0" * 64 + "\n"
+        # The empty tree's root is the SHA-256 of nothing (RFC 9162 §2.1.1).
+        self.assertEqual(text, "svledger-figures/3\nhead,0," + "0" * 64 + "\n"
+                         "tree,47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n"
                          "period,2025-26-Q2,2025-09-30\n" + rl.HEADER + "\n"
                          "portfolio,portfolio,,0.00,0.00,0.00,0.00,0.00,0.00,not yet due,,\n")
 
@@ -308,9 +312,14 @@ class EndToEnd(unittest.TestCase):
         log = catalog_log()
         text = self.figures(log, "--period", "2025-26-Q2")
         lines = text.splitlines()
-        self.assertEqual(lines[0], "svledger-figures/2")
+        self.assertEqual(lines[0], "svledger-figures/3")
         expected_hash = json.loads(log.lines[-1])["hash"]
         self.assertEqual(lines[1], f"head,1,{expected_hash}")
+        # A tree of one event: its root is the leaf hash of the event's canonical bytes.
+        envelope = json.loads(log.lines[-1])
+        del envelope["hash"]
+        leaf = hashlib.sha256(b"\x00" + rl.canonical_bytes(envelope)).digest()
+        self.assertEqual(lines[2], "tree," + base64.b64encode(leaf).decode())
         self.assertTrue(text.endswith("\n"))
 
     def test_reporting_date_defaults(self):
@@ -366,13 +375,13 @@ class EndToEnd(unittest.TestCase):
         levels = [r[0] for r in rows]
         self.assertEqual(levels, ["measure"] * 4 + ["contract"] + ["theme"] * 3
                          + ["priority"] * 3 + ["supplier"] + ["portfolio"])
-        lines = text.splitlines()
+        lines = text.splitlines()[5:]  # the rows, after format, head, tree, period and header
         # themes by UTF-8 bytes, quoted where needed
-        self.assertEqual([l.split(",")[1] for l in lines[9:12]], ["Growth", '"Jobs', '"Say ""green"""'])
-        self.assertTrue(lines[12].startswith("priority,F: One,,738768.00,"))
-        self.assertTrue(lines[13].startswith("priority,F: Two,,739894.30,"))  # A1 + B2, in full
-        self.assertTrue(lines[14].startswith("priority,G: Three,,1365245.80,"))  # A1 + D4
-        self.assertTrue(lines[15].startswith('supplier,"Acme, ""North"" Ltd",,'))
+        self.assertEqual([l.split(",")[1] for l in lines[5:8]], ["Growth", '"Jobs', '"Say ""green"""'])
+        self.assertTrue(lines[8].startswith("priority,F: One,,738768.00,"))
+        self.assertTrue(lines[9].startswith("priority,F: Two,,739894.30,"))  # A1 + B2, in full
+        self.assertTrue(lines[10].startswith("priority,G: Three,,1365245.80,"))  # A1 + D4
+        self.assertTrue(lines[11].startswith('supplier,"Acme, ""North"" Ltd",,'))
         self.assertNotIn("K-2", text)
         # the refresh applies from its effective date on
         later = self.rows(self.figures(log, "--period", "2025-26-Q3"))

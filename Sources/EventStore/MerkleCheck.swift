@@ -12,8 +12,8 @@ struct MerkleCheck {
     let signed: Checkpoint?
     /// Why `meta`/`checkpoint` does not read, reported after the walk (check 15).
     let unreadable: String?
-    /// The perfect subtrees of the leaves so far, largest first: (level, hash).
-    private var frontier: [(level: Int, hash: TreeHash)] = []
+    /// The tree of the leaves so far, as its perfect subtrees.
+    private var frontier = MerkleFrontier()
     /// The root at the signed checkpoint's size, once the walk passes it.
     private(set) var rootAtSignedSize: TreeHash?
 
@@ -39,27 +39,14 @@ struct MerkleCheck {
             throw VerificationFailure(position: position, problem: "the ledger has no Merkle tree (database `merkle`): open it for writing once and svledger makes it (check 13)")
         }
         let index = position - 1
-        var hash = TreeHash.leaf(canonical)
-        try compare(hash, level: 0, index: index, position: position, in: database)
-        var level = 0
-        while let last = frontier.last, last.level == level {
-            frontier.removeLast()
-            hash = .node(last.hash, hash)
-            level += 1
-            try compare(hash, level: level, index: index >> UInt64(level), position: position, in: database)
-        }
-        frontier.append((level, hash))
-        if position == signed?.size { rootAtSignedSize = root }
+        let leaf = TreeHash.leaf(canonical)
+        let txn = self.txn
+        try Self.compare(leaf, level: 0, index: index, position: position, in: database, txn)
+        try frontier.append(leaf) { level, index, hash in try Self.compare(hash, level: level, index: index, position: position, in: database, txn) }
+        if position == signed?.size { rootAtSignedSize = frontier.root }
     }
 
-    /// MTH of the leaves so far: the frontier folded from the right.
-    var root: TreeHash {
-        guard var hash = frontier.last?.hash else { return .empty }
-        for node in frontier.dropLast().reversed() { hash = .node(node.hash, hash) }
-        return hash
-    }
-
-    private func compare(_ expected: TreeHash, level: Int, index: UInt64, position: UInt64, in database: Database) throws {
+    private static func compare(_ expected: TreeHash, level: Int, index: UInt64, position: UInt64, in database: Database, _ txn: Transaction) throws {
         // Read in place: verify compares two entries per event.
         let matches = try txn.withValue(in: database, key: MerkleKeys.key(level: level, index: index)) { value in
             value.map { stored in expected.withUnsafeBytes { $0.elementsEqual(stored) } } ?? false

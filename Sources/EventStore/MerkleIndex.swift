@@ -102,6 +102,24 @@ extension LedgerReader {
         return MerkleTree(source: StoredSubtrees(reader: self, database: database), size: try head().position)
     }
 
+    /// The root of the tree of the first `size` events: from the stored tree, or, for a ledger
+    /// written before the tree and opened read-only, from the events themselves (one walk of
+    /// the log, until the ledger is next opened for writing and the tree is made).
+    public func treeRoot(size: UInt64) throws -> TreeHash {
+        if store.merkle != nil { return try merkleTree().root(size: size) }
+        var frontier = MerkleFrontier()
+        try transaction.withCursor(store.log) { cursor in
+            var entry = try cursor.first()
+            while frontier.size < size, let current = entry {
+                guard current.value.count > 32 else { throw TreeRangeError("the log entry after position \(frontier.size) is not an event: run `svledger verify`") }
+                frontier.append(.leaf(UnsafeRawBufferPointer(rebasing: current.value[32...])))
+                entry = try cursor.next()
+            }
+        }
+        guard frontier.size == size else { throw TreeRangeError("the log holds \(frontier.size) events; a tree of \(size) has no root") }
+        return frontier.root
+    }
+
     /// The leaf hash of the event at `position` (1, 2, …).
     public func leafHash(position: UInt64) throws -> TreeHash {
         let tree = try merkleTree()

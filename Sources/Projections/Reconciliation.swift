@@ -1,6 +1,7 @@
 import EventStore
 import LedgerValues
 import SocialValue
+import Transparency
 
 /// Pledged against delivered social value at a reporting date: per measure and quarter, per
 /// contract, and rolled up by theme, council priority, supplier and the whole portfolio.
@@ -16,6 +17,8 @@ public struct Reconciliation: Sendable {
     public let reportingDate: CalendarDate
     public let position: UInt64
     public let hash: ChainHash
+    /// The tree root at `position`, from the snapshot reconciled (``Snapshot/treeRoot``).
+    public let treeRoot: TreeHash?
     public let contracts: [ContractReconciliation]
     public let byTheme: [Rollup]
     public let byPriority: [Rollup]
@@ -46,7 +49,7 @@ public struct Reconciliation: Sendable {
             .sorted { (ratings[$0], contracts[$0].reference) < (ratings[$1], contracts[$1].reference) }
             .map { contracts[$0] }
         return Reconciliation(
-            period: period, reportingDate: date, position: snapshot.position, hash: snapshot.hash,
+            period: period, reportingDate: date, position: snapshot.position, hash: snapshot.hash, treeRoot: snapshot.treeRoot,
             contracts: ranked, byTheme: sums.byTheme, byPriority: sums.byPriority, bySupplier: sums.bySupplier,
             portfolio: Rollup(key: "portfolio", amounts: contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }))
     }

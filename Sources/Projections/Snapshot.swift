@@ -1,6 +1,7 @@
 import EventStore
 import LedgerValues
 import SocialValue
+import Transparency
 
 /// What the ledger held at one position: every contract's projection and the reference data
 /// in force, with the head they were folded at. A read "as of" an earlier date or position is
@@ -8,15 +9,20 @@ import SocialValue
 public struct Snapshot: Sendable {
     public let position: UInt64
     public let hash: ChainHash
+    /// The root of the Merkle tree of the events up to `position` (Schemas/README.md §11): what
+    /// a checkpoint of that size signs, and what the portfolio's figures file states. `nil` in a
+    /// snapshot of one contract, whose figures state no head.
+    public let treeRoot: TreeHash?
     public let contracts: [ContractProjection]
     public let reference: ReferenceData
     /// The one contract this snapshot was folded for (`show`, a contract's reconciliation), or
     /// `nil` when it holds every contract. A limit then replays only that contract's stream.
     public let only: String?
 
-    public init(position: UInt64, hash: ChainHash, contracts: [ContractProjection], reference: ReferenceData, only: String? = nil) {
+    public init(position: UInt64, hash: ChainHash, treeRoot: TreeHash?, contracts: [ContractProjection], reference: ReferenceData, only: String? = nil) {
         self.position = position
         self.hash = hash
+        self.treeRoot = treeRoot
         self.contracts = contracts
         self.reference = reference
         self.only = only
@@ -31,12 +37,12 @@ public struct Snapshot: Sendable {
     /// read of the portfolio shows, derived only from the chain `verify` checks. The events are
     /// decoded on every core (``DecodedLog``) and applied in log order.
     public static func folded(store: EventStore, at position: UInt64? = nil) throws -> Snapshot {
-        let (target, hash, reference) = try readPoint(store: store, at: position)
+        let (target, hash, treeRoot, reference) = try readPoint(store: store, at: position)
         var fold = ContractFold()
         try DecodedLog.forEach(store: store, through: target) { decoded in
             if case .contract(let facts, let event) = decoded { fold.apply(event, facts: facts) }
         }
-        return Snapshot(position: target, hash: hash, contracts: fold.sortedContracts, reference: reference)
+        return Snapshot(position: target, hash: hash, treeRoot: treeRoot, contracts: fold.sortedContracts, reference: reference)
     }
 
     /// One contract's snapshot at `position` (the head when `nil`): its stream alone folded,
@@ -57,7 +63,7 @@ public struct Snapshot: Sendable {
             try fold.apply(event)
             return true
         }
-        return Snapshot(position: target, hash: hash, contracts: fold.sortedContracts, reference: reference, only: only)
+        return Snapshot(position: target, hash: hash, treeRoot: nil, contracts: fold.sortedContracts, reference: reference, only: only)
     }
 
     /// The same snapshot with its contracts folded under `limit`: the commitments in force on a
@@ -108,7 +114,7 @@ public struct Snapshot: Sendable {
                     if case .contract(let facts, let event) = decoded { fold.apply(event, facts: facts) }
                 }
             }
-            return Snapshot(position: position, hash: hash, contracts: fold.sortedContracts, reference: reference, only: only)
+            return Snapshot(position: position, hash: hash, treeRoot: treeRoot, contracts: fold.sortedContracts, reference: reference, only: only)
         }
     }
 
@@ -125,7 +131,7 @@ public struct Snapshot: Sendable {
                 limited[index] = replayed
             }
         }
-        return Snapshot(position: position, hash: hash, contracts: limited, reference: reference, only: only)
+        return Snapshot(position: position, hash: hash, treeRoot: treeRoot, contracts: limited, reference: reference, only: only)
     }
 
     /// The whole log at `position` (the head when `nil`) folded once into both the snapshot and
@@ -133,9 +139,9 @@ public struct Snapshot: Sendable {
     /// gives for `.commitmentsInForce(on:)` each day): one pass, decoded on every core, where a
     /// fold and then a replay per day of what changed after it would read the log again each time.
     public static func foldedWithCommitments(store: EventStore, at position: UInt64? = nil, inForceOn days: [CalendarDate]) throws -> (snapshot: Snapshot, inForce: [Snapshot]) {
-        let (target, hash, reference) = try readPoint(store: store, at: position)
+        let (target, hash, treeRoot, reference) = try readPoint(store: store, at: position)
         let (whole, limited) = try CommitmentsInForceFold.fold(store: store, through: target, days: days)
-        let snapshot = Snapshot(position: target, hash: hash, contracts: whole.sortedContracts, reference: reference)
+        let snapshot = Snapshot(position: target, hash: hash, treeRoot: treeRoot, contracts: whole.sortedContracts, reference: reference)
         return (snapshot, limited.map { snapshot.inForce(on: $0.day, replays: $0.fold.contracts) })
     }
 
@@ -145,13 +151,14 @@ public struct Snapshot: Sendable {
         return (snapshot, inForce[0])
     }
 
-    /// The position a read stops at (`position`, or the head), its hash, and the reference data then.
-    private static func readPoint(store: EventStore, at position: UInt64?) throws -> (UInt64, ChainHash, ReferenceData) {
+    /// The position a read stops at (`position`, or the head), its hash and tree root, and the
+    /// reference data then.
+    private static func readPoint(store: EventStore, at position: UInt64?) throws -> (UInt64, ChainHash, TreeHash, ReferenceData) {
         try store.read { reader in
             let head = try reader.head()
             let target = min(position ?? head.position, head.position)
             let hash = target == head.position ? head.hash : try reader.event(at: target)?.hash ?? .genesis
-            return (target, hash, try ReferenceReplay.referenceData(reader, through: target))
+            return (target, hash, try reader.treeRoot(size: target), try ReferenceReplay.referenceData(reader, through: target))
         }
     }
 

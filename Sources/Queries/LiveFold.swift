@@ -67,6 +67,16 @@ public final class LiveFold: Sendable {
             head = LedgerHead(position: position, hash: hash)
             snapshot = nil
         }
+
+        /// The snapshot of the fold at the head, made once per change; the tree's root at the
+        /// head is read then (O(log n) reads of the stored tree).
+        mutating func currentSnapshot(_ store: EventStore) throws -> Snapshot {
+            if let snapshot { return snapshot }
+            let treeRoot = try store.read { try $0.treeRoot(size: head.position) }
+            let made = Snapshot(position: head.position, hash: head.hash, treeRoot: treeRoot, contracts: fold.sortedContracts, reference: reference)
+            snapshot = made
+            return made
+        }
     }
 
     private let state: Mutex<State>
@@ -113,12 +123,7 @@ public final class LiveFold: Sendable {
     /// position held.
     /// - Throws: ``VerificationFailure`` when the log before that position is not the one folded.
     public func current(_ store: EventStore) throws -> Snapshot {
-        try caughtUp(store) { state in
-            if let snapshot = state.snapshot { return snapshot }
-            let snapshot = Snapshot(position: state.head.position, hash: state.head.hash, contracts: state.fold.sortedContracts, reference: state.reference)
-            state.snapshot = snapshot
-            return snapshot
-        }
+        try caughtUp(store) { state in try state.currentSnapshot(store) }
     }
 
     /// The snapshot at the head and, for each of `days`, its commitments in force then: what a
@@ -137,10 +142,7 @@ public final class LiveFold: Sendable {
             state.inForce.removeAll { days.contains($0.day) }
             state.inForce.append(contentsOf: asked)
             while state.inForce.count > Self.inForceDays, let oldest = state.inForce.first, !days.contains(oldest.day) { state.inForce.removeFirst() }
-            if state.snapshot == nil {
-                state.snapshot = Snapshot(position: state.head.position, hash: state.head.hash, contracts: state.fold.sortedContracts, reference: state.reference)
-            }
-            let snapshot = state.snapshot!
+            let snapshot = try state.currentSnapshot(store)
             let kept = state.inForce
             return (snapshot, days.map { day in snapshot.inForce(on: day, replays: kept.first { $0.day == day }!.fold.contracts) })
         }
@@ -151,7 +153,7 @@ public final class LiveFold: Sendable {
     public func current(_ store: EventStore, contract: String) throws -> Snapshot {
         try caughtUp(store) { state in
             Snapshot(
-                position: state.head.position, hash: state.head.hash, contracts: state.fold.contracts[contract].map { [$0] } ?? [],
+                position: state.head.position, hash: state.head.hash, treeRoot: nil, contracts: state.fold.contracts[contract].map { [$0] } ?? [],
                 reference: state.reference, only: contract)
         }
     }

@@ -2,12 +2,13 @@ import Crypto
 import LedgerValues
 import Projections
 import SocialValue
+import Transparency
 
 /// The figures of a reconciliation as the canonical file of Schemas/README.md §10
-/// (`svledger-figures/2`), and its SHA-256: what every read and report that shows value
+/// (`svledger-figures/3`), and its SHA-256: what every read and report that shows value
 /// states, so that anyone can recompute the figures from the log alone and compare.
 public struct FiguresFile: Sendable {
-    public static let format = "svledger-figures/2"
+    public static let format = "svledger-figures/3"
 
     /// The file's bytes, UTF-8, lines ending in LF.
     public let text: String
@@ -17,8 +18,14 @@ public struct FiguresFile: Sendable {
     public let period: FinancialQuarter
     public let reportingDate: CalendarDate
 
+    /// The whole portfolio's figures: they state the head they were read at and the Merkle
+    /// tree's root there, which is what a checkpoint of that size signs (§11), so that the
+    /// figures and the council's published checkpoint can be matched without the ledger.
     public init(_ r: Reconciliation) {
-        self.init(r, scope: ["head,\(r.position),\(r.hash.hex)"])
+        guard let root = r.treeRoot else {
+            preconditionFailure("the portfolio's figures need the tree root at the head: a snapshot of one contract has none")
+        }
+        self.init(r, scope: ["head,\(r.position),\(r.hash.hex)", "tree,\(root.base64)"])
     }
 
     /// The figures of one supplier's contracts (`r` reconciled for that supplier alone), as a

@@ -30,17 +30,18 @@ public struct TreeStatement: Sendable, Equatable {
         self.checkpoint = checkpoint
     }
 
-    /// One sentence on how the report's state and the checkpoint relate, for a reader.
-    public func sentence(position: UInt64) -> String {
+    /// One sentence on how the state `subject` was read at and the checkpoint relate, for a reader.
+    /// - Parameter subject: what was read, as the sentence names it ("this report", "this export").
+    public func sentence(position: UInt64, subject: String = "this report") -> String {
         guard let checkpoint else {
-            return "The ledger has signed no checkpoint yet: the tree root above is this report's alone, and only a checkpoint the council publishes can hold it to it."
+            return "The ledger has signed no checkpoint yet: the tree root stated is \(subject)'s alone, and only a checkpoint the council publishes can hold it to it."
         }
         let witnessed = checkpoint.cosignatures == 0 ? "with no witness's cosignature" : "with \(checkpoint.cosignatures) witness cosignature\(checkpoint.cosignatures == 1 ? "" : "s")"
         let signed = "The council's last signed checkpoint is \(checkpoint.origin) at tree size \(checkpoint.size), root \(checkpoint.root), \(witnessed)"
-        if checkpoint.size == position { return signed + ": it is the state this report was read at." }
+        if checkpoint.size == position { return signed + ": it is the state \(subject) was read at." }
         if checkpoint.size > position {
-            return signed + ": it extends the state this report was read at, which anyone can prove with a consistency proof from size \(position) (svledger prove consistency, or GET /proofs/consistency?from=\(position))."
+            return signed + ": it extends the state \(subject) was read at, which anyone can prove with a consistency proof from size \(position) (svledger prove consistency, or GET /proofs/consistency?from=\(position))."
         }
-        return signed + ": this report was read at a later state, which the next checkpoint will cover; svledger checkpoint verify proves that the ledger extends the one published."
+        return signed + ": \(subject) was read at a later state, which the next checkpoint will cover; svledger checkpoint verify proves that the ledger extends the one published."
     }
 }

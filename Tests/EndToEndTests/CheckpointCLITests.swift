@@ -120,5 +120,17 @@ struct CheckpointCLITests: LedgerCLISuite {
         #expect(csv.contains("checkpoint,ledger,origin,\(Self.origin)"))
         let html = try svledger(["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire"]).stdout
         #expect(html.contains("it is the state this report was read at"), "the HTML says how the report and the checkpoint relate")
+        // The figures file and the OCDS package state the same root, so each can be matched
+        // with the signed checkpoint without the ledger.
+        let figures = try svledger(["figures", "--period", "2025-26-Q2"]).stdout.split(separator: "\n")
+        #expect(figures[1].hasPrefix("head,\(signed[1]),") && figures[2] == "tree,\(signed[2])", "\(figures.prefix(3))")
+        let exported = directory.child("ocds.json")
+        let export = try svledger(["export", "ocds", "--out", exported])
+        #expect(export.stdout.contains("it is the state this export was read at"), "\(export.stdout)")
+        #expect(try String(contentsOfFile: exported, encoding: .utf8).contains(":tree:\(signed[2])\""))
+        // One event later the figures move on, and the signed root no longer matches them.
+        try svledger(["checkpoint", "key", "register", try generate(directory.child("next.key")), "--actor", "ada"])
+        let later = try svledger(["figures", "--period", "2025-26-Q2"]).stdout.split(separator: "\n")
+        #expect(later[2].hasPrefix("tree,") && later[2] != "tree,\(signed[2])")
     }
 }

@@ -15,7 +15,11 @@ import Testing
         #expect(J.value(package, "publisher", "uid") as? String == uid)
         #expect(J.value(package, "publisher", "scheme") as? String == "svledger-ledger-head")
         #expect(J.value(package, "publisher", "name") as? String == "svledger ledger")
-        #expect(package["uri"] as? String == "urn:svledger:ledger:\(uid)")
+        // The uri adds the tree's root at that head, as a checkpoint of that size writes it.
+        let proof = try OCDSJSON.object(ledger.run(["prove", "inclusion", "1", "--format", "json"]))
+        let root = try #require(proof["root"] as? String)
+        #expect(proof["treeSize"] as? Int == Int(parts[1]))
+        #expect(package["uri"] as? String == "urn:svledger:ledger:\(uid):tree:\(root)")
         #expect(package["version"] as? String == "1.1")
         let extensions = try #require(package["extensions"] as? [String])
         #expect(extensions.count == 14 && extensions.allSatisfy { $0.hasPrefix("https://") && $0.hasSuffix("/extension.json") })
@@ -73,7 +77,9 @@ import Testing
         let ledger = try OCDSLedger.lifecycle()
         let out = ledger.directory.child("export.json")
         let said = try ledger.export(["--out", out])
-        #expect(said == "exported 15 releases to \(out)\n")
+        #expect(said.hasPrefix("exported 15 releases to \(out)\n"))
+        // and how the export stands to the council's checkpoints: here none is signed yet
+        #expect(said.hasSuffix("\nThe ledger has signed no checkpoint yet: the tree root stated is this export's alone, and only a checkpoint the council publishes can hold it to it.\n"))
         #expect(try String(contentsOfFile: out, encoding: .utf8) == ledger.export())
     }
 

@@ -4,6 +4,7 @@ import LedgerValues
 import OpenContracting
 import Projections
 import Queries
+import Reports
 import SocialValue
 
 extension OCDSFormat: ExpressibleByArgument {}
@@ -22,7 +23,9 @@ extension Root.Export {
 
                 The package's publisher uid is the head the export was read at (<position>:<hash>, \
                 as `svledger verify` prints it), so the same ledger state always exports the same \
-                bytes, and `svledger verify --expect-head <uid>` ties an export to the chain.
+                bytes, and `svledger verify --expect-head <uid>` ties an export to the chain. Its \
+                uri adds the Merkle tree's root there, as a checkpoint of that size states it: \
+                the council's signed checkpoint at <position> vouches for exactly this export.
 
                   svledger export ocds --out ocds.json              # a release package
                   svledger export ocds --format records --out r.json
@@ -55,16 +58,17 @@ extension Root.Export {
             let file = try out.map(AtomicFile.init)
             let sink: any OutputSink = file ?? StandardOutput.shared
             let export = OCDSExport(format: format, ocidPrefix: ocidPrefix, contract: contract, through: position)
-            let count: Int
+            let count: Int, tree: TreeStatement?, read: UInt64
             do {
-                count = try opened.store.read { reader in
+                (count, tree, read) = try opened.store.read { reader in
                     let head = try LedgerHead.at(position, in: reader)
                     let reference = try ReferenceReplay.referenceData(reader, through: head.position)
                     let councils = reference.describedCouncils.map(\.name)
                     let publication = OCDSPublication(
-                        head: head, headRecordedAt: try reader.event(at: head.position)?.recordedAt,
+                        head: head, treeRoot: try reader.treeRoot(size: head.position), headRecordedAt: try reader.event(at: head.position)?.recordedAt,
                         councilName: councils.isEmpty ? nil : councils.joined(separator: "; "))
-                    return try export.write(from: reader, reference: reference, publication: publication) { try sink.write($0) }
+                    let count = try export.write(from: reader, reference: reference, publication: publication) { try sink.write($0) }
+                    return (count, try TreeStatement.read(reader, position: head.position), head.position)
                 }
             } catch OCDSExportError.unknownContract(let contract) {
                 let known = try opened.store.read { try $0.streamIds(withPrefix: ContractEvent.streamPrefix) }.compactMap(ContractEvent.reference(ofStream:))
@@ -75,6 +79,8 @@ extension Root.Export {
             if let file, let out {
                 try file.commit()
                 Terminal.print("exported \(count) \(format == .records ? "records" : "releases") to \(out)")
+                // The package's uri names the tree root; say which signed checkpoint vouches for it.
+                if format != .ndjson, let tree { Terminal.print(tree.sentence(position: read, subject: "this export")) }
             }
         }
     }
