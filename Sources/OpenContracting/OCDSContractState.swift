@@ -2,9 +2,9 @@ import LedgerValues
 import SocialValue
 
 /// What the export remembers of one contract between its events: only what a later release
-/// needs and its own event does not say (the term for the contract period and the KPI spread,
-/// the buyer, the bidders, the committed lines for units, prices and names, and the pledged
-/// quantities delivered per quarter for the KPI rating). A few hundred bytes a contract, so
+/// needs and its own event does not say (the term for the contract period and a level's
+/// spread, the buyer, the bidders, the committed lines for units, prices and names). A few
+/// hundred bytes a contract, so
 /// the export's memory grows with the number of contracts, never with the length of the log.
 /// A class: each event updates its contract's state in place, where a struct taken out of the
 /// dictionary and put back would copy its tables at every event.
@@ -25,8 +25,6 @@ final class OCDSContractState {
     /// The ocid of the process the contract was imported from, if it was: its releases go
     /// under it, continuing the publisher's process instead of starting another.
     let ocid: String?
-    /// The policy the contract was registered under, whose cut-offs rate its KPIs.
-    let policyId: String
     var buyer: OCDSParty
     var startDate: CalendarDate
     var endDate: CalendarDate
@@ -34,14 +32,10 @@ final class OCDSContractState {
     var supplier: String?
     var pledgedOn: CalendarDate?
     var lines: [String: Line] = [:]
-    /// Pledged quantities delivered, per measure and quarter, corrections replacing; for a level,
-    /// the delivery its return stands for (docs/rules.md "Levels and flows").
-    var delivered: [String: [FinancialQuarter: ExactDecimal]] = [:]
 
     init(_ registration: Registration) {
         reference = registration.reference
         ocid = registration.identifiers.first { $0.scheme == ContractIdentifier.ocid }?.id
-        policyId = registration.policyId
         buyer = .buyer(registration.buyerDepartment)
         startDate = registration.startDate
         endDate = registration.endDate
@@ -72,34 +66,10 @@ final class OCDSContractState {
         accrual.delivered(line.quantity, in: quarter, spread: CommitmentSpread(termStart: startDate, termEnd: endDate, pledgedOn: pledgedOn))
     }
 
-    func record(_ line: DeliveryLine, quarter: FinancialQuarter, delivery: ExactDecimal) {
-        guard line.pledged else { return }
-        delivered[line.measure, default: [:]][quarter] = delivery
-    }
-
     /// £ a delivery is worth: its line's proxy, to the penny; £0 when the measure is
     /// record-only or not committed (such delivery is shown, never added to pledged totals).
     func value(of line: DeliveryLine, delivery: ExactDecimal) -> Money {
         guard line.pledged, let proxy = lines[line.measure]?.proxy else { return .zero }
         return Money.lineValue(quantity: delivery, proxy: proxy)
-    }
-
-    /// The Procurement Act rating of one KPI for a quarter: pledged delivery up to and including
-    /// the quarter against what was expected by its last day, by the reconciliation's
-    /// definitions (SocialValue: CommitmentSpread, PerformanceRating). `nil` for a measure that
-    /// is not committed.
-    func rating(of measure: String, for quarter: FinancialQuarter, cutOffs: RatingCutOffs) -> PerformanceRating? {
-        guard let line = lines[measure] else { return nil }
-        let spread = CommitmentSpread(termStart: startDate, termEnd: endDate, pledgedOn: pledgedOn)
-        let elapsed = spread.elapsedDays(by: quarter.lastDay)
-        let quantity = (delivered[measure] ?? [:]).reduce(ExactDecimal.zero) { sum, figure in
-            figure.key <= quarter ? sum + figure.value : sum
-        }
-        guard let proxy = line.proxy else {
-            let expected = spread.expected(quantity: line.current?.quantity ?? .zero, elapsedDays: elapsed)
-            return PerformanceRating.rating(delivered: quantity, expected: expected, cutOffs: cutOffs)
-        }
-        let expected = spread.expected(line.current?.value ?? .zero, elapsedDays: elapsed)
-        return PerformanceRating.rating(delivered: Money.lineValue(quantity: quantity, proxy: proxy).decimal, expected: expected.decimal, cutOffs: cutOffs)
     }
 }

@@ -8,7 +8,7 @@ public enum OCDSExtensions {
         ("Location", "tender.deliveryAddresses[]", openContracting("ocds_location_extension")),
         ("Metrics", "contracts[].agreedMetrics[], contracts[].implementation.metrics[]", openContracting("ocds_metrics_extension")),
         ("Sustainability", "tender.sustainability[], tender.hasSustainability", openContracting("ocds_sustainability_extension")),
-        ("United Kingdom", "observations[].measureClassification, contracts[].terminationRationaleClassifications[]",
+        ("United Kingdom", "contracts[].terminationRationaleClassifications[]",
          "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/main/extension.json"),
     ] + completing
 

@@ -50,7 +50,10 @@ public struct OCDSReleasePackage: Sendable {
         guard let list = releases.arrayValue else { throw OCDSPackageError("not-a-release-package", "\"releases\" must be an array, not \(releases.typeName)") }
         guard !list.isEmpty else { throw OCDSPackageError("empty-input", "the release package holds no releases") }
 
-        let fromLedger = document["publisher"]?["scheme"]?.stringValue == "svledger-ledger-head"
+        // svledger's own export: its uri names the ledger's head (OCDSPublication); before
+        // the uri did, the publisher's scheme did.
+        let fromLedger = document["uri"]?.stringValue?.hasPrefix(OCDSPublication.uriPrefix) == true
+            || document["publisher"]?["scheme"]?.stringValue == "svledger-ledger-head"
         var byOcid: [String: [OCDSRelease]] = [:]
         var order: [String] = []
         for (index, release) in list.enumerated() {

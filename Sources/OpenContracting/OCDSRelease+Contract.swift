@@ -2,7 +2,7 @@ import LedgerValues
 import SocialValue
 
 /// Contract-stage releases: the pledge and its review refreshes as the contract's agreed
-/// metrics (the UK's KPIs), and the closure.
+/// metrics (the targets agreed with the supplier), and the closure.
 extension OCDSReleaseMaker {
     mutating func pledged(_ pledge: Pledge, on date: CalendarDate, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()

@@ -5,8 +5,10 @@ import SocialValue
 /// the contract's implementation metrics, one per measure and quarter.
 extension OCDSReleaseMaker {
     /// The observation id is the quarter ("2025-26-Q1"), so a correction's observation has the
-    /// id of the one it corrects and the merge replaces it. Each carries the KPI's rating for
-    /// the quarter as the return (or correction) left it.
+    /// id of the one it corrects and the merge replaces it. An observation carries no
+    /// `measureClassification`: in the UK profile that is a Procurement Act KPI's assessment
+    /// (a UK9 notice), and a TOMs measure's quarterly delivery is not one. svledger records
+    /// no KPIs yet, so the export rates none (docs/open-contracting.md).
     mutating func reported(
         _ quarter: FinancialQuarter, _ lines: [DeliveryLine], corrects: EventID?, state: OCDSContractState
     ) -> OCDSReleaseContent {
@@ -16,7 +18,6 @@ extension OCDSReleaseMaker {
             let committed = state.lines[line.measure]
             let kind = committed.map { accrual(of: line.measure, catalog: $0.catalog) } ?? Accrual.addsUp
             let delivery = state.delivery(line, quarter: quarter, accrual: kind)
-            state.record(line, quarter: quarter, delivery: delivery)
             var notes: [String] = []
             if kind.isLevel {
                 notes.append("a level held in the quarter (\(kind.rawValue)): it delivers \(delivery.normalized) \(kind.accruedUnit(committed?.unit ?? "units")), which the value prices")
@@ -28,8 +29,7 @@ extension OCDSReleaseMaker {
                 ("period", .object(("startDate", .day(quarter.firstDay)), ("endDate", .endOfDay(quarter.lastDay)))),
                 ("value", .gbp(state.value(of: line, delivery: delivery))), ("measure", .number(line.quantity)),
                 ("unit", committed.map { .object(("name", .string($0.unit))) }),
-                ("notes", notes.isEmpty ? nil : .string(notes.joined(separator: "; "))),
-                ("measureClassification", (line.pledged ? state.rating(of: line.measure, for: quarter, cutOffs: reference.ratingCutOffs(policy: state.policyId, on: quarter.lastDay)) : nil).map(OCDSMeasureClassification.classification)))
+                ("notes", notes.isEmpty ? nil : .string(notes.joined(separator: "; "))))
             metrics.append(.object(
                 ("id", .string(line.measure)),
                 ("title", committed.flatMap { measureName(line.measure, catalog: $0.catalog) }.map(OCDSValue.string)),

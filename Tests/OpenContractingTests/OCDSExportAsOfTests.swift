@@ -61,7 +61,7 @@ import TestSupport
         }
         let package = try OCDSJSON.object(CommandRunner.svledger(["export", "ocds", "--ledger", then]).stdout)
         #expect((package["releases"] as? [Any])?.count == 6)
-        #expect((OCDSJSON.value(package, "publisher", "uid") as? String)?.hasPrefix("8:") == true)
+        #expect((package["uri"] as? String)?.hasPrefix("urn:svledger:ledger:8:") == true)
         #expect(package["publishedDate"] as? String == "2025-03-14T09:00:00.007Z")
     }
 }

@@ -95,7 +95,7 @@ import Testing
         #expect(lines[0].contains("\"value\":{\"amount\":500000.00,\"currency\":\"GBP\"}"))
     }
 
-    @Test func returnsAreImplementationObservationsPerQuarterWithTheirRating() throws {
+    @Test func returnsAreImplementationObservationsPerQuarterUnrated() throws {
         let report = try OCDSLedger.lifecycle().releases(["--contract", "T-1"])[6]
         let job = J.item(J.value(report, "contracts", 0, "implementation", "metrics"), id: "JOB")
         let observation = J.value(job, "observations", 0)
@@ -103,8 +103,8 @@ import Testing
         #expect(J.value(observation, "period", "startDate") as? String == "2025-04-01T00:00:00Z")
         #expect(J.value(observation, "period", "endDate") as? String == "2025-06-30T23:59:59Z")
         #expect(J.value(observation, "measure") as? Int == 1)
-        // 1 job of 4 over two years: expected by 30 June about 0.49, so delivery is rated good.
-        #expect(J.value(observation, "measureClassification", "id") as? String == "met")
+        // No KPI rating: a TOMs measure's delivery is not a Procurement Act KPI.
+        #expect(J.value(observation, "measureClassification") == nil)
         #expect(J.value(observation, "notes") == nil)
     }
 

@@ -4,10 +4,11 @@ import Testing
 
 @Suite("import ocds: reading a release package")
 struct OCDSImportPackageTests {
-    static func package(publisherScheme: String?) -> String {
+    static func package(publisherScheme: String?, uri: String? = nil) -> String {
         let publisher = publisherScheme.map { #", "publisher": {"name": "p", "scheme": "\#($0)"}"# } ?? ""
+        let uri = uri.map { #", "uri": "\#($0)""# } ?? ""
         return #"""
-            {"version": "1.1"\#(publisher), "releases": [
+            {"version": "1.1"\#(publisher)\#(uri), "releases": [
               {"ocid": "ocds-a1b2c3-X", "id": "late", "date": "2025-08-01T00:00:00Z"},
               {"ocid": "ocds-a1b2c3-Y", "id": "other", "date": "2025-01-01T00:00:00Z"},
               {"ocid": "ocds-a1b2c3-X", "id": "early", "date": "2025-02-03T00:00:00Z"},
@@ -24,11 +25,17 @@ struct OCDSImportPackageTests {
         #expect(package.notices[0].releasesAreEvents == false)
     }
 
-    @Test("a ledger's own export keeps the order its events were recorded in")
+    @Test("a ledger's own export, known by its uri (or, from before, its publisher's scheme), keeps the order its events were recorded in")
     func ledgerOrder() throws {
-        let package = try OCDSImportFixtures.package(Self.package(publisherScheme: "svledger-ledger-head"))
-        #expect(package.notices[0].releases.map(\.id) == ["late", "early", "same-day"])
-        #expect(package.notices[0].releasesAreEvents)
+        let head = "urn:svledger:ledger:4:" + String(repeating: "ab", count: 32) + ":tree:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+        for text in [Self.package(publisherScheme: nil, uri: head), Self.package(publisherScheme: "svledger-ledger-head")] {
+            let package = try OCDSImportFixtures.package(text)
+            #expect(package.notices[0].releases.map(\.id) == ["late", "early", "same-day"])
+            #expect(package.notices[0].releasesAreEvents)
+        }
+        // Another publisher's uri is not svledger's.
+        let other = try OCDSImportFixtures.package(Self.package(publisherScheme: nil, uri: "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages"))
+        #expect(!other.notices[0].releasesAreEvents)
     }
 
     @Test("numbers keep their text: an amount is never a binary float on the way")

@@ -17,15 +17,16 @@ extension Root.Export {
             discussion: """
                 One release per contract event: its id is the event id, its date the day the event \
                 took effect, its tag the stage (planning, tender, award, contract, implementation). \
-                Pledges become the contract's agreed metrics (the KPIs); quarterly returns become \
-                observations of its implementation metrics, with their Procurement Act rating. \
+                Pledges become the contract's agreed metrics (the targets agreed with the supplier); \
+                quarterly returns become observations of its implementation metrics. \
                 docs/open-contracting.md has the whole mapping.
 
-                The package's publisher uid is the head the export was read at (<position>:<hash>, \
-                as `svledger verify` prints it), so the same ledger state always exports the same \
-                bytes, and `svledger verify --expect-head <uid>` ties an export to the chain. Its \
-                uri adds the Merkle tree's root there, as a checkpoint of that size states it: \
-                the council's signed checkpoint at <position> vouches for exactly this export.
+                The package's uri names the head the export was read at and the Merkle tree's root \
+                there: urn:svledger:ledger:<position>:<hash>:tree:<root>. So the same ledger state \
+                always exports the same bytes, `svledger verify --expect-head <position>:<hash>` ties \
+                an export to the chain, and the council's signed checkpoint of tree size <position> \
+                vouches for exactly this export. No KPI is rated: a TOMs measure's delivery is not a \
+                Procurement Act KPI (docs/open-contracting.md).
 
                   svledger export ocds --out ocds.json              # a release package
                   svledger export ocds --format records --out r.json
