@@ -4,15 +4,21 @@ file, the way the reconciliation counts them for a reporting period:
 
     python3 tools/ocds_totals.py RECORDS.json --period 2025-26-Q2 [--reporting-date 2025-09-30]
 
-- pledged: the `target` observations' values of the agreed metrics, as merged from the
-  releases effective on or before the reporting date (the commitments then in force);
-- delivered: the values of the implementation observations of the quarters up to the period,
-  whenever their returns took effect (a quarter's return comes after its end); their ids are
-  the quarters, so a correction has replaced what it corrects.
+- pledged: the `target` observations' values of the agreed social value metrics
+  (`socialValue/<measure>`), as merged from the releases effective on or before the reporting
+  date (the commitments then in force);
+- delivered: the values of the social value implementation metrics' observations of the
+  quarters up to the period, whenever their returns took effect (a quarter's return comes after
+  its end); their ids are the quarters, so a correction has replaced what it corrects.
+The measures' own metrics are left alone: a money measure's `value` is the £ it counts (local
+spend, say), not social value.
 Prints one JSON object: {"<contract id>": {"pledged": "1.23", "delivered": "4.56"}, ...}.
 Amounts are read as exact decimals, never binary floats.
 """
 import argparse, decimal, json, sys
+
+
+SOCIAL_VALUE = "socialValue/"
 
 
 def quarter_end(period):
@@ -30,10 +36,14 @@ def totals(records, period, reporting_date):
             for contract in release.get("contracts", []):
                 contract_id = contract["id"]
                 for metric in contract.get("agreedMetrics", []) if in_force else []:
+                    if not metric["id"].startswith(SOCIAL_VALUE):
+                        continue
                     for observation in metric.get("observations", []):
                         if observation["id"] == "target" and "value" in observation:
                             targets[metric["id"]] = observation["value"]["amount"]
                 for metric in contract.get("implementation", {}).get("metrics", []):
+                    if not metric["id"].startswith(SOCIAL_VALUE):
+                        continue
                     for observation in metric.get("observations", []):
                         if observation["id"] <= period and "value" in observation:
                             delivered[(metric["id"], observation["id"])] = observation["value"]["amount"]

@@ -11,7 +11,7 @@ extension OCDSReleaseMaker {
         state.pledgedOn = date
         state.commit(pledge.lines, catalog: catalog, asPledge: true)
         content.parties = [state.supplierParty(pledge.supplier)]
-        content.contracts = [Self.contract(state, ("agreedMetrics", .array(pledge.lines.map { target($0, catalog: catalog) })))]
+        content.contracts = [Self.contract(state, ("agreedMetrics", .array(pledge.lines.flatMap { target($0, catalog: catalog) })))]
         return content
     }
 
@@ -22,30 +22,34 @@ extension OCDSReleaseMaker {
         var content = OCDSReleaseContent()
         let catalog = "\(refresh.catalogId)@\(refresh.catalogVersion)"
         state.commit(refresh.lines, catalog: catalog, asPledge: false)
-        var metrics = refresh.lines.map { target($0, catalog: catalog) }
+        var metrics = refresh.lines.flatMap { target($0, catalog: catalog) }
         for measure in refresh.withdrawn {
             let line = state.lines[measure]
             state.withdraw(measure)
+            let withdrawn = "withdrawn at review \(date)"
             let observation = OCDSValue.object(
-                ("id", .string("target")), ("measure", .number(.zero)), ("value", .gbp(.zero)),
-                ("unit", line.map { .object(("name", .string($0.unit))) }), ("notes", .string("withdrawn at review \(date)")))
+                members: [("id", .string("target"))] + OCDSMetricFigures.figure(.zero, unit: line?.unit) + [("notes", .string(withdrawn))])
             metrics.append(.object(
                 ("id", .string(measure)), ("title", line.flatMap { measureName(measure, catalog: $0.catalog) }.map(OCDSValue.string)),
                 ("observations", .array([observation]))))
+            metrics.append(OCDSMetricFigures.socialValue(measure, observation: "target", value: .zero, notes: withdrawn))
         }
         content.contracts = [Self.contract(state, ("agreedMetrics", metrics.isEmpty ? nil : .array(metrics)))]
         return content
     }
 
-    /// A committed line as an agreed metric: its id the measure code, one `target` observation
-    /// with the quantity, its unit and its £ value (£0 for a record-only measure, so that a
-    /// later release always replaces an earlier value).
-    private mutating func target(_ line: PricedLine, catalog: String) -> OCDSValue {
-        .object(
-            ("id", .string(line.measure)), ("title", measureName(line.measure, catalog: catalog).map(OCDSValue.string)),
-            ("observations", .array([.object(
-                ("id", .string("target")), ("measure", .number(line.quantity)), ("unit", .object(("name", .string(line.unit)))),
-                ("value", .gbp(line.value ?? .zero)))])))
+    /// A committed line as two agreed metrics (``OCDSMetricFigures``): the measure, its id the
+    /// measure code, with one `target` observation of the quantity; and its social value, the
+    /// pledged £ (£0 for a record-only measure, so that a later release always replaces an
+    /// earlier value).
+    private mutating func target(_ line: PricedLine, catalog: String) -> [OCDSValue] {
+        [
+            .object(
+                ("id", .string(line.measure)), ("title", measureName(line.measure, catalog: catalog).map(OCDSValue.string)),
+                ("observations", .array([.object(members: [("id", .string("target"))] + OCDSMetricFigures.figure(line.quantity, unit: line.unit))]))),
+            OCDSMetricFigures.socialValue(
+                line.measure, observation: "target", value: line.value ?? .zero, notes: line.value == nil ? "record-only: the catalog gives no proxy value" : nil),
+        ]
     }
 
     static func closed(_ closure: Closure, state: OCDSContractState) -> OCDSReleaseContent {

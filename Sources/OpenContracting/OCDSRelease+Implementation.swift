@@ -20,20 +20,21 @@ extension OCDSReleaseMaker {
             let delivery = state.delivery(line, quarter: quarter, accrual: kind)
             var notes: [String] = []
             if kind.isLevel {
-                notes.append("a level held in the quarter (\(kind.rawValue)): it delivers \(delivery.normalized) \(kind.accruedUnit(committed?.unit ?? "units")), which the value prices")
+                notes.append("a level held in the quarter (\(kind.rawValue)): it delivers \(delivery.normalized) \(kind.accruedUnit(committed?.unit ?? "units")), which the social value prices")
             }
             if let corrects { notes.append("corrects event \(corrects); replaces the earlier figures") }
             if !line.pledged { notes.append("not a pledged measure: shown apart, not counted against the commitment") }
+            let period = OCDSValue.object(("startDate", .day(quarter.firstDay)), ("endDate", .endOfDay(quarter.lastDay)))
+            let text = notes.isEmpty ? nil : notes.joined(separator: "; ")
             let observation = OCDSValue.object(
-                ("id", .string(quarter.description)),
-                ("period", .object(("startDate", .day(quarter.firstDay)), ("endDate", .endOfDay(quarter.lastDay)))),
-                ("value", .gbp(state.value(of: line, delivery: delivery))), ("measure", .number(line.quantity)),
-                ("unit", committed.map { .object(("name", .string($0.unit))) }),
-                ("notes", notes.isEmpty ? nil : .string(notes.joined(separator: "; "))))
+                members: [("id", .string(quarter.description)), ("period", period)] + OCDSMetricFigures.figure(line.quantity, unit: committed?.unit)
+                    + [("notes", text.map(OCDSValue.string))])
             metrics.append(.object(
                 ("id", .string(line.measure)),
                 ("title", committed.flatMap { measureName(line.measure, catalog: $0.catalog) }.map(OCDSValue.string)),
                 ("observations", .array([observation]))))
+            metrics.append(OCDSMetricFigures.socialValue(
+                line.measure, observation: quarter.description, period: period, value: state.value(of: line, delivery: delivery), notes: text))
         }
         content.contracts = [Self.contract(state, ("implementation", metrics.isEmpty ? nil : .object(("metrics", .array(metrics)))))]
         return content

@@ -118,6 +118,7 @@ struct OCDSReleaseFacts {
                     reader.note(.missingField, "\(metricPath).id", "an agreed metric needs its id, the TOMs measure code")
                     continue
                 }
+                if Self.socialValueRecomputed(measure, metricPath, &reader) { continue }
                 let observations = metric["observations"]?.arrayValue ?? []
                 let target = observations.firstIndex { $0["id"]?.stringValue == "target" } ?? (observations.isEmpty ? nil : 0)
                 guard let target else {
@@ -127,7 +128,7 @@ struct OCDSReleaseFacts {
                 let notes = (observations[target]["notes"]?.stringValue ?? "").lowercased()
                 if notes.contains("withdrawn") {
                     targets.append((measure, nil))
-                } else if let quantity = reader.quantity(observations[target]["measure"], "\(metricPath).observations[\(target)].measure") {
+                } else if let quantity = OCDSMetricFigures.quantity(observations[target], "\(metricPath).observations[\(target)]", &reader) {
                     targets.append((measure, quantity))
                 }
             }
@@ -140,10 +141,11 @@ struct OCDSReleaseFacts {
                     reader.note(.missingField, "\(metricPath).id", "a metric needs its id, the TOMs measure code")
                     continue
                 }
+                if Self.socialValueRecomputed(measure, metricPath, &reader) { continue }
                 for (number, observation) in (metric["observations"]?.arrayValue ?? []).enumerated() {
                     let observationPath = "\(metricPath).observations[\(number)]"
                     guard let quarter = Self.quarter(observation, observationPath, &reader),
-                        let quantity = reader.quantity(observation["measure"], "\(observationPath).measure")
+                        let quantity = OCDSMetricFigures.quantity(observation, observationPath, &reader)
                     else { continue }
                     let cited = observation["notes"]?.stringValue.flatMap(Self.correctedEvent)
                     observations.append(Observation(measure: measure, quarter: quarter, quantity: quantity, corrects: cited))
@@ -153,6 +155,14 @@ struct OCDSReleaseFacts {
         if contract["status"]?.stringValue == "terminated" {
             closedOn = contract["period"]?["endDate"]?.stringValue.flatMap(OCDSDates.day) ?? release.day
         }
+    }
+
+    /// Whether `metricId` is a social value metric (``OCDSMetricFigures``): svledger prices the
+    /// measure's quantity itself, so the published £ is not taken, and the finding says so.
+    static func socialValueRecomputed(_ metricId: String, _ path: String, _ reader: inout OCDSValueReader) -> Bool {
+        guard OCDSMetricFigures.isSocialValue(metricId) else { return false }
+        reader.note(.recomputed, path, "svledger prices the measure's quantity with the catalog's proxy value itself; the published social value £ is not taken")
+        return true
     }
 
     /// The financial quarter of an observation: from its period, else from its id (`2025-26-Q1`).

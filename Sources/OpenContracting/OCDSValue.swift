@@ -36,7 +36,10 @@ public indirect enum OCDSValue: Sendable, Equatable {
 
     /// An object from its members in order, leaving out those that are `nil` (OCDS omits a
     /// field it has nothing for, rather than writing null).
-    public static func object(_ members: (String, OCDSValue?)...) -> OCDSValue {
+    public static func object(_ members: (String, OCDSValue?)...) -> OCDSValue { object(members: members) }
+
+    /// An object of the members that have a value, in order.
+    public static func object(members: [(String, OCDSValue?)]) -> OCDSValue {
         .object(members.compactMap { key, value in value.map { Member(key, $0) } })
     }
 

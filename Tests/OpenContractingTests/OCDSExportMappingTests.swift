@@ -74,13 +74,23 @@ import Testing
     @Test func pledgeLinesAreAgreedMetricsWithTargets() throws {
         let pledge = try OCDSLedger.lifecycle().releases(["--contract", "T-1"])[5]
         let metrics = J.value(pledge, "contracts", 0, "agreedMetrics")
-        #expect((metrics as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["P10", "P20", "JOB", "REC"])
+        // Each line is the measure and its social value, a financial metric of its own.
+        #expect((metrics as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            == ["P10", "socialValue/P10", "P20", "socialValue/P20", "JOB", "socialValue/JOB", "REC", "socialValue/REC"])
         let job = J.item(metrics, id: "JOB")
         #expect(J.value(job, "title") as? String == "Local jobs")
         #expect(J.value(job, "observations", 0, "id") as? String == "target")
         #expect(J.value(job, "observations", 0, "measure") as? Int == 4)
         #expect(J.value(job, "observations", 0, "unit", "name") as? String == "no. people FTE")
-        #expect(J.value(job, "observations", 0, "value", "currency") as? String == "GBP")
+        // A quantity of people is not money: no `value` beside it.
+        #expect(J.value(job, "observations", 0, "value") == nil)
+        let worth = J.item(metrics, id: "socialValue/JOB")
+        #expect(J.value(worth, "observations", 0, "id") as? String == "target")
+        #expect(J.value(worth, "observations", 0, "value", "amount") as? Int == 400)
+        #expect(J.value(worth, "observations", 0, "value", "currency") as? String == "GBP")
+        #expect(J.value(worth, "observations", 0, "measure") == nil)
+        let recorded = J.item(metrics, id: "socialValue/REC")
+        #expect(J.value(recorded, "observations", 0, "notes") as? String == "record-only: the catalog gives no proxy value")
     }
 
     @Test func moneyIsExactToThePenny() throws {

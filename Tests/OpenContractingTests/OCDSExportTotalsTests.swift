@@ -52,6 +52,23 @@ import TestSupport
         #expect(exported.values.contains { ($0["delivered"] ?? "0.00") != "0.00" })
     }
 
+    /// A measure counted in pounds (local spend) publishes its pounds as `value`, the way the
+    /// metrics extension asks of a financial metric, and its social value apart; a measure of
+    /// people publishes a `measure` and no money.
+    @Test func moneyOnlyWhereTheMeasureIsMoney() throws {
+        let ledger = try Self.demoLedger()
+        let releases = try ledger.export(["--contract", "LCC-2024-018", "--format", "ndjson"]).split(separator: "\n")
+        let pledge = try #require(try releases.map { try OCDSJSON.object(String($0)) }.first { ($0["tag"] as? [String]) == ["contract"] })
+        let metrics = OCDSJSON.value(pledge, "contracts", 0, "agreedMetrics")
+        let spend = OCDSJSON.value(OCDSJSON.item(metrics, id: "NT18"), "observations", 0) as? [String: Any]
+        #expect(OCDSJSON.value(spend, "value", "amount") as? Int == 1_200_000)
+        #expect(spend?["measure"] == nil && spend?["unit"] == nil)
+        let spendWorth = OCDSJSON.value(OCDSJSON.item(metrics, id: "socialValue/NT18"), "observations", 0, "value", "amount")
+        #expect("\(spendWorth ?? "")" == "1156574.4")
+        let jobs = OCDSJSON.value(OCDSJSON.item(metrics, id: "NT1"), "observations", 0) as? [String: Any]
+        #expect(jobs?["measure"] as? Int == 6 && jobs?["value"] == nil)
+    }
+
     /// No observation is rated: in the UK profile `measureClassification` is a Procurement Act
     /// KPI's assessment, and a TOMs measure's quarterly delivery is not one (the export used to
     /// rate every pledged measure every quarter).
