@@ -4,12 +4,12 @@ file, the way the reconciliation counts them for a reporting period:
 
     python3 tools/ocds_totals.py RECORDS.json --period 2025-26-Q2 [--reporting-date 2025-09-30]
 
-- pledged: the `target` observations' values of the agreed social value metrics
-  (`socialValue/<measure>`), as merged from the releases effective on or before the reporting
-  date (the commitments then in force);
-- delivered: the values of the social value implementation metrics' observations of the
-  quarters up to the period, whenever their returns took effect (a quarter's return comes after
-  its end); their ids are the quarters, so a correction has replaced what it corrects.
+- pledged: the values of the `target` observations of the social value metrics
+  (`socialValue/<measure>` in `implementation.metrics`), as merged from the releases effective
+  on or before the reporting date (the commitments then in force);
+- delivered: the values of the same metrics' observations of the quarters up to the period,
+  whenever their returns took effect (a quarter's return comes after its end); their ids are
+  the quarters, so a correction has replaced what it corrects.
 The measures' own metrics are left alone: a money measure's `value` is the £ it counts (local
 spend, say), not social value.
 Prints one JSON object: {"<contract id>": {"pledged": "1.23", "delivered": "4.56"}, ...}.
@@ -35,17 +35,16 @@ def totals(records, period, reporting_date):
             in_force = release["date"][:10] <= reporting_date
             for contract in release.get("contracts", []):
                 contract_id = contract["id"]
-                for metric in contract.get("agreedMetrics", []) if in_force else []:
-                    if not metric["id"].startswith(SOCIAL_VALUE):
-                        continue
-                    for observation in metric.get("observations", []):
-                        if observation["id"] == "target" and "value" in observation:
-                            targets[metric["id"]] = observation["value"]["amount"]
                 for metric in contract.get("implementation", {}).get("metrics", []):
                     if not metric["id"].startswith(SOCIAL_VALUE):
                         continue
                     for observation in metric.get("observations", []):
-                        if observation["id"] <= period and "value" in observation:
+                        if "value" not in observation:
+                            continue
+                        if observation["id"] == "target":
+                            if in_force:
+                                targets[metric["id"]] = observation["value"]["amount"]
+                        elif observation["id"] <= period:
                             delivered[(metric["id"], observation["id"])] = observation["value"]["amount"]
         if contract_id is not None:
             result[contract_id] = {"pledged": f"{sum(targets.values(), decimal.Decimal(0)):.2f}",

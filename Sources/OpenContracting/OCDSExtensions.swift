@@ -6,7 +6,7 @@ public enum OCDSExtensions {
         ("Lots", "tender.lots[]", openContracting("ocds_lots_extension")),
         ("Award criteria", "tender.lots[].awardCriteria", openContracting("ocds_awardCriteria_extension")),
         ("Location", "tender.deliveryAddresses[]", openContracting("ocds_location_extension")),
-        ("Metrics", "contracts[].agreedMetrics[], contracts[].implementation.metrics[]", openContracting("ocds_metrics_extension")),
+        ("Metrics", "contracts[].implementation.metrics[]", openContracting("ocds_metrics_extension")),
         ("Sustainability", "tender.sustainability[], tender.hasSustainability", openContracting("ocds_sustainability_extension")),
         ("United Kingdom", "contracts[].terminationRationaleClassifications[]",
          "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/main/extension.json"),

@@ -357,11 +357,11 @@ struct NoticePlanner {
         if let given = options.catalog { return given }
         let published = referenceData.catalogs.keys.sorted()
         guard published.count == 1, let latest = referenceData.latestCatalog(published[0]) else {
-            missing("\(path).contracts[0].agreedMetrics", "a notice names no TOMs catalog and the ledger has \(published.isEmpty ? "none published" : "\(published.count): \(published.joined(separator: ", "))"); give --catalog")
+            missing("\(path).contracts[0]", "a notice names no TOMs catalog and the ledger has \(published.isEmpty ? "none published" : "\(published.count): \(published.joined(separator: ", "))"); give --catalog")
             stopped = true
             return nil
         }
-        reader.note(.defaulted, "\(path).contracts[0].agreedMetrics", "pledge priced with catalog \(latest.reference), the one catalog the ledger has published")
+        reader.note(.defaulted, "\(path).contracts[0]", "pledge priced with catalog \(latest.reference), the one catalog the ledger has published")
         return latest.reference
     }
 }

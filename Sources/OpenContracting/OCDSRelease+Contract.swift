@@ -1,8 +1,13 @@
 import LedgerValues
 import SocialValue
 
-/// Contract-stage releases: the pledge and its review refreshes as the contract's agreed
-/// metrics (the targets agreed with the supplier), and the closure.
+/// Contract-stage releases: the pledge and its review refreshes, and the closure.
+///
+/// A pledge's lines are the targets of the contract's implementation metrics, one `target`
+/// observation over the term per measure, beside the quarters' actual observations that returns
+/// add (the metrics extension's observations are "actual or target"). They are not the
+/// contract's `agreedMetrics`: in the UK profile those are the contract's KPIs, and a TOMs
+/// commitment is not one (docs/open-contracting.md).
 extension OCDSReleaseMaker {
     mutating func pledged(_ pledge: Pledge, on date: CalendarDate, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
@@ -11,7 +16,7 @@ extension OCDSReleaseMaker {
         state.pledgedOn = date
         state.commit(pledge.lines, catalog: catalog, asPledge: true)
         content.parties = [state.supplierParty(pledge.supplier)]
-        content.contracts = [Self.contract(state, ("agreedMetrics", .array(pledge.lines.flatMap { target($0, catalog: catalog) })))]
+        content.contracts = [Self.contract(state, Self.implementation(pledge.lines.flatMap { target($0, catalog: catalog, state: state) }))]
         return content
     }
 
@@ -22,34 +27,47 @@ extension OCDSReleaseMaker {
         var content = OCDSReleaseContent()
         let catalog = "\(refresh.catalogId)@\(refresh.catalogVersion)"
         state.commit(refresh.lines, catalog: catalog, asPledge: false)
-        var metrics = refresh.lines.flatMap { target($0, catalog: catalog) }
+        var metrics = refresh.lines.flatMap { target($0, catalog: catalog, state: state) }
         for measure in refresh.withdrawn {
             let line = state.lines[measure]
             state.withdraw(measure)
             let withdrawn = "withdrawn at review \(date)"
             let observation = OCDSValue.object(
-                members: [("id", .string("target"))] + OCDSMetricFigures.figure(.zero, unit: line?.unit) + [("notes", .string(withdrawn))])
+                members: [("id", .string("target")), ("period", Self.term(state))] + OCDSMetricFigures.figure(.zero, unit: line?.unit)
+                    + [("notes", .string(withdrawn))])
             metrics.append(.object(
                 ("id", .string(measure)), ("title", line.flatMap { measureName(measure, catalog: $0.catalog) }.map(OCDSValue.string)),
                 ("observations", .array([observation]))))
-            metrics.append(OCDSMetricFigures.socialValue(measure, observation: "target", value: .zero, notes: withdrawn))
+            metrics.append(OCDSMetricFigures.socialValue(measure, observation: "target", period: Self.term(state), value: .zero, notes: withdrawn))
         }
-        content.contracts = [Self.contract(state, ("agreedMetrics", metrics.isEmpty ? nil : .array(metrics)))]
+        content.contracts = [Self.contract(state, Self.implementation(metrics))]
         return content
     }
 
-    /// A committed line as two agreed metrics (``OCDSMetricFigures``): the measure, its id the
-    /// measure code, with one `target` observation of the quantity; and its social value, the
-    /// pledged £ (£0 for a record-only measure, so that a later release always replaces an
-    /// earlier value).
-    private mutating func target(_ line: PricedLine, catalog: String) -> [OCDSValue] {
+    /// A committed line as two implementation metrics (``OCDSMetricFigures``), each with one
+    /// `target` observation over the term: the measure, its id the measure code, with the
+    /// quantity; and its social value, the pledged £ (£0 for a record-only measure, so that a
+    /// later release always replaces an earlier value).
+    private mutating func target(_ line: PricedLine, catalog: String, state: OCDSContractState) -> [OCDSValue] {
         [
             .object(
                 ("id", .string(line.measure)), ("title", measureName(line.measure, catalog: catalog).map(OCDSValue.string)),
-                ("observations", .array([.object(members: [("id", .string("target"))] + OCDSMetricFigures.figure(line.quantity, unit: line.unit))]))),
+                ("observations", .array([.object(
+                    members: [("id", .string("target")), ("period", Self.term(state))] + OCDSMetricFigures.figure(line.quantity, unit: line.unit))]))),
             OCDSMetricFigures.socialValue(
-                line.measure, observation: "target", value: line.value ?? .zero, notes: line.value == nil ? "record-only: the catalog gives no proxy value" : nil),
+                line.measure, observation: "target", period: Self.term(state), value: line.value ?? .zero,
+                notes: line.value == nil ? "record-only: the catalog gives no proxy value" : nil),
         ]
+    }
+
+    /// The contract's term, which a target is over.
+    static func term(_ state: OCDSContractState) -> OCDSValue {
+        .object(("startDate", .day(state.startDate)), ("endDate", .endOfDay(state.endDate)))
+    }
+
+    /// `implementation.metrics`, when there are any.
+    static func implementation(_ metrics: [OCDSValue]) -> (String, OCDSValue?) {
+        ("implementation", metrics.isEmpty ? nil : .object(("metrics", .array(metrics))))
     }
 
     static func closed(_ closure: Closure, state: OCDSContractState) -> OCDSReleaseContent {

@@ -36,7 +36,7 @@ extension OCDSReleaseMaker {
             metrics.append(OCDSMetricFigures.socialValue(
                 line.measure, observation: quarter.description, period: period, value: state.value(of: line, delivery: delivery), notes: text))
         }
-        content.contracts = [Self.contract(state, ("implementation", metrics.isEmpty ? nil : .object(("metrics", .array(metrics)))))]
+        content.contracts = [Self.contract(state, Self.implementation(metrics))]
         return content
     }
 }

@@ -29,7 +29,8 @@ struct OCDSReleaseFacts {
     var assessesThreshold = false
     /// The weighting's board override reason, when the weighting description gives one.
     var overrideReason: String?
-    /// `agreedMetrics`, when the release has them: each measure's target, or nil when withdrawn.
+    /// The targets, when the release has any (in its implementation metrics, or its agreed
+    /// metrics): each measure's target, or nil when withdrawn.
     var targets: [(measure: String, quantity: ExactDecimal?)]?
     var observations: [Observation] = []
     /// The day the contract was closed, when the release marks it terminated.
@@ -110,8 +111,11 @@ struct OCDSReleaseFacts {
 
     mutating func readContract(_ contract: OCDSValue, _ path: String, _ release: OCDSRelease, _ reader: inout OCDSValueReader) {
         contractId = contract["id"]?.stringValue
+        // Targets: svledger's own exports put them in the implementation metrics, as `target`
+        // observations; other publishers (and svledger before) in the agreed metrics.
+        var targets: [(String, ExactDecimal?)]?
         if let metrics = contract["agreedMetrics"]?.arrayValue {
-            var targets: [(String, ExactDecimal?)] = []
+            targets = []
             for (index, metric) in metrics.enumerated() {
                 let metricPath = "\(path).agreedMetrics[\(index)]"
                 guard let measure = metric["id"]?.stringValue else {
@@ -125,14 +129,8 @@ struct OCDSReleaseFacts {
                     reader.note(.missingField, "\(metricPath).observations", "metric \(measure) gives no target")
                     continue
                 }
-                let notes = (observations[target]["notes"]?.stringValue ?? "").lowercased()
-                if notes.contains("withdrawn") {
-                    targets.append((measure, nil))
-                } else if let quantity = OCDSMetricFigures.quantity(observations[target], "\(metricPath).observations[\(target)]", &reader) {
-                    targets.append((measure, quantity))
-                }
+                if let read = Self.target(observations[target], "\(metricPath).observations[\(target)]", &reader) { targets?.append((measure, read)) }
             }
-            self.targets = targets
         }
         if let metrics = contract["implementation"]?["metrics"]?.arrayValue {
             for (index, metric) in metrics.enumerated() {
@@ -144,6 +142,10 @@ struct OCDSReleaseFacts {
                 if Self.socialValueRecomputed(measure, metricPath, &reader) { continue }
                 for (number, observation) in (metric["observations"]?.arrayValue ?? []).enumerated() {
                     let observationPath = "\(metricPath).observations[\(number)]"
+                    if observation["id"]?.stringValue == "target" {
+                        if let read = Self.target(observation, observationPath, &reader) { targets = (targets ?? []) + [(measure, read)] }
+                        continue
+                    }
                     guard let quarter = Self.quarter(observation, observationPath, &reader),
                         let quantity = OCDSMetricFigures.quantity(observation, observationPath, &reader)
                     else { continue }
@@ -152,9 +154,17 @@ struct OCDSReleaseFacts {
                 }
             }
         }
+        if let targets { self.targets = targets }
         if contract["status"]?.stringValue == "terminated" {
             closedOn = contract["period"]?["endDate"]?.stringValue.flatMap(OCDSDates.day) ?? release.day
         }
+    }
+
+    /// A target observation: its quantity, or `.some(nil)` for a measure withdrawn at a review
+    /// (its notes say so); `nil` when the quantity does not read (the reader notes why).
+    static func target(_ observation: OCDSValue, _ path: String, _ reader: inout OCDSValueReader) -> ExactDecimal?? {
+        if (observation["notes"]?.stringValue ?? "").lowercased().contains("withdrawn") { return .some(nil) }
+        return OCDSMetricFigures.quantity(observation, path, &reader).map { .some($0) }
     }
 
     /// Whether `metricId` is a social value metric (``OCDSMetricFigures``): svledger prices the

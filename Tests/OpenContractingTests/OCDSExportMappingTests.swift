@@ -71,15 +71,20 @@ import Testing
         #expect(J.value(award, "contracts", 0, "period", "endDate") as? String == "2027-03-31T23:59:59Z")
     }
 
-    @Test func pledgeLinesAreAgreedMetricsWithTargets() throws {
+    @Test func pledgeLinesAreTargetsOfImplementationMetricsNotKPIs() throws {
         let pledge = try OCDSLedger.lifecycle().releases(["--contract", "T-1"])[5]
-        let metrics = J.value(pledge, "contracts", 0, "agreedMetrics")
+        // In the UK profile, agreed metrics are the contract's KPIs: a TOMs pledge is not one.
+        #expect(J.value(pledge, "contracts", 0, "agreedMetrics") == nil)
+        let metrics = J.value(pledge, "contracts", 0, "implementation", "metrics")
         // Each line is the measure and its social value, a financial metric of its own.
         #expect((metrics as? [[String: Any]])?.compactMap { $0["id"] as? String }
             == ["P10", "socialValue/P10", "P20", "socialValue/P20", "JOB", "socialValue/JOB", "REC", "socialValue/REC"])
         let job = J.item(metrics, id: "JOB")
         #expect(J.value(job, "title") as? String == "Local jobs")
         #expect(J.value(job, "observations", 0, "id") as? String == "target")
+        // A target over the contract's term.
+        #expect(J.value(job, "observations", 0, "period", "startDate") as? String == "2025-04-01T00:00:00Z")
+        #expect(J.value(job, "observations", 0, "period", "endDate") as? String == "2027-03-31T23:59:59Z")
         #expect(J.value(job, "observations", 0, "measure") as? Int == 4)
         #expect(J.value(job, "observations", 0, "unit", "name") as? String == "no. people FTE")
         // A quantity of people is not money: no `value` beside it.
@@ -130,21 +135,25 @@ import Testing
         let record = try OCDSJSON.object(ledger.export(["--contract", "T-1", "--format", "records"]))
         let compiled = J.value(record, "records", 0, "compiledRelease")
         let merged = J.value(J.item(J.value(compiled, "contracts", 0, "implementation", "metrics"), id: "JOB"), "observations") as? [[String: Any]]
-        #expect(merged?.compactMap { $0["id"] as? String } == ["2025-26-Q1", "2025-26-Q2"])
-        #expect(merged?.first?["measure"] as? Int == 2)
+        // Beside the target the pledge set, over the term.
+        #expect(merged?.compactMap { $0["id"] as? String } == ["target", "2025-26-Q1", "2025-26-Q2"])
+        #expect(merged?[1]["measure"] as? Int == 2)
     }
 
     @Test func aRefreshKeepsTheOriginalTargetInTheEarlierRelease() throws {
         let ledger = try OCDSLedger.lifecycle()
         let releases = try ledger.releases(["--contract", "T-1"])
-        let target = { (release: [String: Any], id: String) in J.value(J.item(J.value(release, "contracts", 0, "agreedMetrics"), id: id), "observations", 0) }
+        let target = { (release: [String: Any], id: String) in
+            J.item(J.value(J.item(J.value(release, "contracts", 0, "implementation", "metrics"), id: id), "observations"), id: "target")
+        }
         #expect(J.value(target(releases[5], "JOB"), "measure") as? Int == 4)
         #expect(J.value(target(releases[9], "JOB"), "measure") as? Int == 6)
         let withdrawn = target(releases[9], "REC")
         #expect(J.value(withdrawn, "measure") as? Int == 0)
         #expect(J.value(withdrawn, "notes") as? String == "withdrawn at review 2026-03-20")
         let compiled = J.value(try OCDSJSON.object(ledger.export(["--contract", "T-1", "--format", "records"])), "records", 0, "compiledRelease")
-        #expect(J.value(J.item(J.value(compiled, "contracts", 0, "agreedMetrics"), id: "JOB"), "observations", 0, "measure") as? Int == 6)
+        #expect(J.value(J.item(J.value(J.item(J.value(compiled, "contracts", 0, "implementation", "metrics"), id: "JOB"), "observations"), id: "target"), "measure") as? Int == 6)
+        #expect(J.value(compiled, "contracts", 0, "agreedMetrics") == nil, "no KPIs")
     }
 
     @Test func closureTerminatesTheContractAndSaysItWasEarly() throws {

@@ -59,7 +59,7 @@ import TestSupport
         let ledger = try Self.demoLedger()
         let releases = try ledger.export(["--contract", "LCC-2024-018", "--format", "ndjson"]).split(separator: "\n")
         let pledge = try #require(try releases.map { try OCDSJSON.object(String($0)) }.first { ($0["tag"] as? [String]) == ["contract"] })
-        let metrics = OCDSJSON.value(pledge, "contracts", 0, "agreedMetrics")
+        let metrics = OCDSJSON.value(pledge, "contracts", 0, "implementation", "metrics")
         let spend = OCDSJSON.value(OCDSJSON.item(metrics, id: "NT18"), "observations", 0) as? [String: Any]
         #expect(OCDSJSON.value(spend, "value", "amount") as? Int == 1_200_000)
         #expect(spend?["measure"] == nil && spend?["unit"] == nil)

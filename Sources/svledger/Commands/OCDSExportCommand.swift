@@ -17,8 +17,8 @@ extension Root.Export {
             discussion: """
                 One release per contract event: its id is the event id, its date the day the event \
                 took effect, its tag the stage (planning, tender, award, contract, implementation). \
-                Pledges become the contract's agreed metrics (the targets agreed with the supplier); \
-                quarterly returns become observations of its implementation metrics. \
+                A pledge becomes the targets of the contract's implementation metrics (not its agreed \
+                metrics, which the UK profile reads as KPIs), and quarterly returns their observations. \
                 docs/open-contracting.md has the whole mapping.
 
                 The package's uri names the head the export was read at and the Merkle tree's root \

@@ -16,8 +16,9 @@ extension Root.Import {
                 typed: registration (tender title, buyer, mainProcurementCategory, value, contractPeriod,
                 delivery addresses), threshold assessment, the social value weighting (the social value
                 award criterion of lot 1), the award (supplier, date, value), the pledge and its review
-                refreshes (contracts[0].agreedMetrics), quarterly returns and their corrections
-                (contracts[0].implementation.metrics observations) and closure (status terminated).
+                refreshes (target observations of contracts[0].implementation.metrics, or
+                contracts[0].agreedMetrics), quarterly returns and their corrections (the other
+                observations) and closure (status terminated).
                 Amounts must be GBP and are read exactly as written.
 
                 A field svledger cannot map is reported (not-mapped), never guessed; a value that cannot
