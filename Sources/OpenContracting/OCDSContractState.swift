@@ -31,6 +31,8 @@ final class OCDSContractState {
     var bidders: [String] = []
     var supplier: String?
     var pledgedOn: CalendarDate?
+    /// A social value weighting was decided (the award criteria pursue it).
+    var weighted = false
     var lines: [String: Line] = [:]
 
     init(_ registration: Registration) {

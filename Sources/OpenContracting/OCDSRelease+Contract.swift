@@ -16,6 +16,7 @@ extension OCDSReleaseMaker {
         state.pledgedOn = date
         state.commit(pledge.lines, catalog: catalog, asPledge: true)
         content.parties = [state.supplierParty(pledge.supplier)]
+        content.tender = .object(("id", .string(state.reference)), ("hasSustainability", .bool(true)), ("sustainability", Self.sustainability(state)))
         content.contracts = [Self.contract(state, Self.implementation(pledge.lines.flatMap { target($0, catalog: catalog, state: state) }))]
         return content
     }

@@ -24,18 +24,14 @@ extension OCDSReleaseMaker {
         return content
     }
 
-    /// Above the threshold, the Public Services (Social Value) Act's aims apply: economic,
-    /// social and environmental well-being, pursued through the award criteria (the weighting)
-    /// and the contract's performance conditions (the pledge's KPIs).
+    /// The assessment decides only whether the council's social value requirements apply
+    /// (`hasSustainability`). How they are pursued is claimed when it is decided: the award
+    /// criteria by the weighting, the contract's performance conditions by the pledge
+    /// (``OCDSMetricFigures``, `sustainability(_:)`); no goal is claimed, since svledger does not
+    /// classify its measures by the codelist's goals.
     static func assessed(_ assessment: ThresholdAssessment, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
-        let applies = assessment.outcome == .above
-        let strategies = OCDSValue.array([.string("awardCriteria"), .string("contractPerformanceConditions")])
-        content.tender = .object(
-            ("id", .string(state.reference)), ("hasSustainability", .bool(applies)),
-            ("sustainability", applies ? .array(["economic", "social", "environmental"].map {
-                .object(("goal", .string($0)), ("strategies", strategies))
-            }) : nil))
+        content.tender = .object(("id", .string(state.reference)), ("hasSustainability", .bool(assessment.outcome == .above)))
         let statutory = assessment.statutoryThreshold.map { "; statutory threshold \($0.formatted)" } ?? ""
         content.planning = .object(("rationale", .string(
             "Social value threshold assessment under policy \(assessment.policyId)@\(assessment.policyVersion): "
@@ -57,6 +53,30 @@ extension OCDSReleaseMaker {
         var content = OCDSReleaseContent()
         content.planning = .object(("rationale", .string(
             "Exemption from the social value requirements \(decision.granted ? "granted" : "refused") by the \(decision.decidedByRole), business case \(decision.businessCase).")))
+        // Granted, the requirements no longer apply: the assessment's claim is withdrawn.
+        if decision.granted { content.tender = .object(("id", .string(state.reference)), ("hasSustainability", .bool(false))) }
         return content
+    }
+}
+
+extension OCDSReleaseMaker {
+    /// What the contracting process has decided so far about pursuing social value, as the
+    /// sustainability extension's strategies: the award criteria once a weighting is decided,
+    /// and the contract's performance conditions once the supplier's commitments are recorded.
+    static func sustainability(_ state: OCDSContractState) -> OCDSValue? {
+        var strategies: [String] = []
+        var said: [String] = []
+        if state.weighted {
+            strategies.append("awardCriteria")
+            said.append("social value is weighted in the award criteria")
+        }
+        if state.pledgedOn != nil {
+            strategies.append("contractPerformanceConditions")
+            said.append("the supplier's social value commitments (TOMs measures) are conditions of the contract, reported quarterly")
+        }
+        guard !strategies.isEmpty else { return nil }
+        return .array([.object(
+            ("description", .string(said.joined(separator: "; ").prefix(1).uppercased() + said.joined(separator: "; ").dropFirst() + ".")),
+            ("strategies", .array(strategies.map(OCDSValue.string))))])
     }
 }

@@ -15,8 +15,9 @@ extension OCDSReleaseMaker {
         let criterion = OCDSValue.object(
             ("type", .string("quality")), ("name", .string("Social value")),
             ("numbers", .array([.object(("number", .number(weighting.percent)), ("weight", .string("percentageExact")))])))
+        state.weighted = true
         content.tender = .object(
-            ("id", .string(state.reference)),
+            ("id", .string(state.reference)), ("hasSustainability", .bool(true)), ("sustainability", sustainability(state)),
             ("lots", .array([.object(
                 ("id", .string("1")),
                 ("awardCriteria", .object(

@@ -34,16 +34,36 @@ import Testing
         #expect((J.value(release, "tender", "deliveryAddresses") as? [[String: String]])?.map { $0["region"] } == ["Preston", "South Ribble"])
     }
 
-    @Test func assessmentGivesSustainabilityAimsAndARationale() throws {
-        let releases = try OCDSLedger.lifecycle().releases()
+    @Test func assessmentSaysOnlyThatSocialValueAppliesAndWhy() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let releases = try ledger.releases()
         let assessed = releases[1]
         #expect(J.value(assessed, "tender", "hasSustainability") as? Bool == true)
-        #expect((J.value(assessed, "tender", "sustainability") as? [[String: Any]])?.compactMap { $0["goal"] as? String } == ["economic", "social", "environmental"])
+        // No goal or strategy is claimed before it is decided.
+        #expect(J.value(assessed, "tender", "sustainability") == nil)
         let rationale = try #require(J.value(assessed, "planning", "rationale") as? String)
         #expect(rationale.contains("lancashire-2024-28@1") && rationale.contains("above the threshold") && rationale.contains("£100,000.00"))
         let exemption = releases.filter { ($0["ocid"] as? String) == "ocds-svledger-T-2" }.compactMap { J.value($0, "planning", "rationale") as? String }
         #expect(exemption.contains { $0.contains("requested") && $0.contains("BC-7") })
         #expect(exemption.contains { $0.contains("granted by the Head of Procurement") })
+    }
+
+    /// Claimed as decided: the award criteria by the weighting, the contract's performance
+    /// conditions by the pledge; an exemption withdraws the assessment's claim, and the
+    /// exempted contract's record claims nothing (the export used to claim all three goals).
+    @Test func sustainabilityIsClaimedAsItIsDecided() throws {
+        let ledger = try OCDSLedger.lifecycle()
+        let strategies = { (release: [String: Any]) in
+            (J.value(release, "tender", "sustainability") as? [[String: Any]])?.flatMap { $0["strategies"] as? [String] ?? [] }
+        }
+        let t1 = try ledger.releases(["--contract", "T-1"])
+        #expect(strategies(t1[2]) == ["awardCriteria"], "the weighting")
+        #expect(strategies(t1[5]) == ["awardCriteria", "contractPerformanceConditions"], "the pledge")
+        #expect(!(try ledger.export(["--format", "ndjson"])).contains("\"goal\""))
+        let t2 = try OCDSJSON.object(ledger.export(["--contract", "T-2", "--format", "records"]))
+        let compiled = J.value(t2, "records", 0, "compiledRelease")
+        #expect(J.value(compiled, "tender", "hasSustainability") as? Bool == false)
+        #expect(J.value(compiled, "tender", "sustainability") == nil)
     }
 
     @Test func weightingIsTheSocialValueAwardCriterionOfLotOne() throws {
