@@ -25,7 +25,13 @@ final class OCDSContractState {
     /// The ocid of the process the contract was imported from, if it was: its releases go
     /// under it, continuing the publisher's process instead of starting another.
     let ocid: String?
+    /// The council, which buys; its department, which runs the procurement (the procuring
+    /// entity). A contract whose policy names no council known to the export has the
+    /// department as its buyer.
     var buyer: OCDSParty
+    var procuringEntity: OCDSParty?
+    /// The council's name, when its policy names one the export knows.
+    let council: String?
     var startDate: CalendarDate
     var endDate: CalendarDate
     var bidders: [String] = []
@@ -35,10 +41,16 @@ final class OCDSContractState {
     var weighted = false
     var lines: [String: Line] = [:]
 
-    init(_ registration: Registration) {
+    init(_ registration: Registration, council: String?) {
         reference = registration.reference
         ocid = registration.identifiers.first { $0.scheme == ContractIdentifier.ocid }?.id
-        buyer = .buyer(registration.buyerDepartment)
+        self.council = council
+        if let council {
+            buyer = .buyer(council)
+            procuringEntity = OCDSParty(id: "dept-" + OCDSIdentifier.slug(registration.buyerDepartment), name: registration.buyerDepartment, roles: ["procuringEntity"])
+        } else {
+            buyer = .buyer(registration.buyerDepartment)
+        }
         startDate = registration.startDate
         endDate = registration.endDate
         supplier = registration.existingSupplier

@@ -14,12 +14,16 @@ public struct OCDSExport {
     public let contract: String?
     /// The last position read; the head when `nil`.
     public let through: UInt64?
+    /// Only the contracts bought for this council (its name: the one their policy names);
+    /// every council's when `nil`.
+    public let council: String?
 
-    public init(format: OCDSFormat, ocidPrefix: String, contract: String?, through: UInt64?) {
+    public init(format: OCDSFormat, ocidPrefix: String, contract: String?, through: UInt64?, council: String? = nil) {
         self.format = format
         self.ocidPrefix = ocidPrefix
         self.contract = contract
         self.through = through
+        self.council = council
     }
 
     /// Writes the export; returns how many releases (or records) it wrote.
@@ -32,7 +36,7 @@ public struct OCDSExport {
     ) throws -> Int {
         if let contract, try firstPosition(of: contract, in: reader) == nil { throw OCDSExportError.unknownContract(contract) }
         let writer = OCDSPackageWriter(format: format, publication: publication, sink: sink)
-        var maker = OCDSReleaseMaker(ocidPrefix: ocidPrefix, reference: reference)
+        var maker = OCDSReleaseMaker(ocidPrefix: ocidPrefix, reference: reference, council: council)
         switch format {
         case .package, .ndjson:
             let visit: (RecordedEvent) throws -> Bool = { event in
@@ -48,7 +52,7 @@ public struct OCDSExport {
             let streams = try contract.map { [ContractEvent.stream(contract: $0)] } ?? reader.streamIds(withPrefix: ContractEvent.streamPrefix)
             for stream in streams {
                 // A fresh maker per contract: its state is the one contract's, dropped after.
-                var one = OCDSReleaseMaker(ocidPrefix: ocidPrefix, reference: reference)
+                var one = OCDSReleaseMaker(ocidPrefix: ocidPrefix, reference: reference, council: council)
                 var releases: [OCDSValue] = []
                 try reader.forEachEvent(inStream: stream, through: through) { event in
                     if let release = try one.release(for: event) { releases.append(release) }

@@ -9,7 +9,7 @@ enum OCDSFieldCoverage {
         "ocid", "id", "date", "tag", "initiationType", "language", "planning.rationale",
         "buyer",
         "parties[].id", "parties[].name", "parties[].roles",
-        "tender.id", "tender.title", "tender.mainProcurementCategory", "tender.value", "tender.contractPeriod",
+        "tender.id", "tender.title", "tender.procuringEntity", "tender.mainProcurementCategory", "tender.value", "tender.contractPeriod",
         "tender.deliveryAddresses", "tender.deliveryLocations", "tender.items[].deliveryAddresses", "tender.items[].deliveryLocations", "tender.status",
         "tender.lots[0].id", "tender.lots[0].awardCriteria.criteria[]",
         "awards[0].id", "awards[0].date", "awards[0].value", "awards[0].suppliers", "awards[0].status",

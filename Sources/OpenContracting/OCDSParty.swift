@@ -1,4 +1,5 @@
-/// An organisation a release names: the buyer, a tenderer or the supplier. Its OCDS id is
+/// An organisation a release names: the buyer (the council), its department that runs the
+/// procurement, a tenderer or the supplier. Its OCDS id is
 /// made from its name, so that every release names the same organisation the same way and
 /// the merge folds them into one party.
 struct OCDSParty {
@@ -6,8 +7,8 @@ struct OCDSParty {
     let name: String
     let roles: [String]
 
-    static func buyer(_ department: String) -> OCDSParty {
-        OCDSParty(id: "buyer-" + OCDSIdentifier.slug(department), name: department, roles: ["buyer"])
+    static func buyer(_ name: String) -> OCDSParty {
+        OCDSParty(id: "buyer-" + OCDSIdentifier.slug(name), name: name, roles: ["buyer"])
     }
 
     static func organisation(_ name: String, roles: [String]) -> OCDSParty {

@@ -4,12 +4,13 @@ import SocialValue
 extension OCDSReleaseMaker {
     static func registered(_ registration: Registration, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
-        content.parties = [state.buyer]
+        content.parties = [state.buyer] + (state.procuringEntity.map { [$0] } ?? [])
         content.buyer = state.buyer.reference
         // Areas served are places, not postal addresses: each becomes an address's region.
         let addresses = registration.areasServed.map { OCDSValue.object(("region", .string($0))) }
         content.tender = .object(
             ("id", .string(registration.reference)), ("title", .string(registration.title)),
+            ("procuringEntity", state.procuringEntity?.reference),
             ("mainProcurementCategory", .string(registration.category.rawValue)),
             ("value", .gbp(registration.estimatedValue)),
             ("contractPeriod", .object(("startDate", .day(registration.startDate)), ("endDate", .endOfDay(registration.endDate)))),

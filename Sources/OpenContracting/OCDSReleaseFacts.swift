@@ -55,7 +55,11 @@ struct OCDSReleaseFacts {
         // Publishers' text often carries stray spaces and line ends around it (" Wellbeing
         // College "): they are not part of a title or a name.
         title = Self.trimmed(tender?["title"]?.stringValue)
-        buyer = Self.trimmed(json["buyer"]?["name"]?.stringValue ?? Self.party(json, role: "buyer")?["name"]?.stringValue)
+        // The department that runs the procurement: the procuring entity, as svledger exports it
+        // beside the council that buys; a notice that names only a buyer names it.
+        buyer = Self.trimmed(
+            tender?["procuringEntity"]?["name"]?.stringValue ?? Self.party(json, role: "procuringEntity")?["name"]?.stringValue
+                ?? json["buyer"]?["name"]?.stringValue ?? Self.party(json, role: "buyer")?["name"]?.stringValue)
         if let text = tender?["mainProcurementCategory"]?.stringValue {
             category = ContractCategory(rawValue: text)
             if category == nil {

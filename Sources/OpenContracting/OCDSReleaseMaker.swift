@@ -15,9 +15,20 @@ public struct OCDSReleaseMaker {
 
     /// - Parameter reference: the policies and catalogs as the ledger held them where the export
     ///   reads, for measure names.
-    public init(ocidPrefix: String, reference: ReferenceData) {
+    /// Only the contracts bought for this council (its name); every contract's when `nil`.
+    public let council: String?
+
+    public init(ocidPrefix: String, reference: ReferenceData, council: String? = nil) {
         self.ocidPrefix = ocidPrefix
         self.reference = reference
+        self.council = council
+    }
+
+    /// The council a contract is bought for: the one its policy names (as described in the
+    /// ledger, when it is), `nil` when the policy is not in the reference data.
+    func council(of registration: Registration, on date: CalendarDate) -> String? {
+        guard let named = (reference.policy(registration.policyId, on: date) ?? reference.policies[registration.policyId]?.last)?.council else { return nil }
+        return reference.describedCouncils.first { $0.isNamed(named) }?.name ?? named
     }
 
     /// A contract's ocid: the one it was imported under, else `<prefix>-<contract reference>`.
@@ -30,9 +41,12 @@ public struct OCDSReleaseMaker {
             let tag = OCDSReleaseTag.tag(forEventType: event.eventType),
             let decoded = try ContractEvent(type: event.eventType, payload: event.payload)
         else { return nil }
-        if case .registered(let registration) = decoded { contracts[contract] = OCDSContractState(registration) }
+        if case .registered(let registration) = decoded {
+            contracts[contract] = OCDSContractState(registration, council: council(of: registration, on: event.event.effectiveDate))
+        }
         // A stream always starts with its registration; without one there is nothing to describe.
         guard let state = contracts[contract] else { return nil }
+        if let council, state.council.map(Council.key) != Council.key(council) { return nil }
         let content = content(of: decoded, recorded: event, state: state)
         return envelope(content, contract: contract, event: event, tag: tag)
     }

@@ -60,7 +60,8 @@ import Testing
         #expect(J.value(compiled, "id") as? String == "ocds-svledger-T-1-2026-06-30T00:00:00Z")
         #expect(J.value(compiled, "contracts", 0, "status") as? String == "terminated")
         #expect(J.value(compiled, "awards", 0, "value", "currency") as? String == "GBP")
-        #expect((J.value(compiled, "parties") as? [Any])?.count == 3)
+        // The council, its department, and the two bidders (one of them the supplier).
+        #expect((J.value(compiled, "parties") as? [Any])?.count == 4)
     }
 
     @Test func ndjsonIsTheReleasePackagesReleasesOnePerLine() throws {

@@ -69,6 +69,26 @@ import TestSupport
         #expect(jobs?["measure"] as? Int == 6 && jobs?["value"] == nil)
     }
 
+    /// Each release names its council as buyer. A ledger of two councils publishes as the
+    /// ledger, not as the two names joined; `--council` gives one council's package, published
+    /// by it (the export used to join both names into one publisher).
+    @Test func eachCouncilPublishesItsOwnContracts() throws {
+        let ledger = try Self.demoLedger()
+        let whole = try OCDSJSON.object(ledger.export())
+        #expect(OCDSJSON.value(whole, "publisher", "name") as? String == "svledger ledger")
+        let releases = whole["releases"] as? [[String: Any]] ?? []
+        let buyers = Set(releases.compactMap { OCDSJSON.value($0, "buyer", "name") as? String })
+        #expect(buyers == ["Lancashire County Council", "Leicestershire County Council"])
+        let lancashire = try OCDSJSON.object(ledger.export(["--council", "lancashire"]))
+        #expect(OCDSJSON.value(lancashire, "publisher", "name") as? String == "Lancashire County Council")
+        let ocids = Set((lancashire["releases"] as? [[String: Any]] ?? []).compactMap { $0["ocid"] as? String })
+        #expect(!ocids.isEmpty && ocids.allSatisfy { $0.hasPrefix("ocds-svledger-LCC-") }, "\(ocids)")
+        let byName = try ledger.export(["--council", "leicestershire county council", "--format", "records"])
+        #expect(byName.contains("LEI-") && !byName.contains("\"ocid\":\"ocds-svledger-LCC-"))
+        let unknown = try ledger.attempt(["export", "ocds", "--council", "yorkshire"])
+        #expect(unknown.status == 66 && unknown.stderr.contains("no council \"yorkshire\" in this ledger"), "\(unknown.stderr)")
+    }
+
     /// No observation is rated: in the UK profile `measureClassification` is a Procurement Act
     /// KPI's assessment, and a TOMs measure's quarterly delivery is not one (the export used to
     /// rate every pledged measure every quarter).

@@ -39,11 +39,36 @@ extension Root.Export {
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions
         @Option(help: "Only this contract's releases (its reference).") var contract: String?
+        @Option(help: ArgumentHelp(
+            "Only the contracts bought for this council (its id from `svledger council describe`, or its name), which publishes the package. A ledger that describes several councils otherwise publishes as `svledger ledger`, each release naming its council as buyer.",
+            valueName: "council")) var council: String?
         @Option(help: "package (a release package), records (a record package) or ndjson (a release per line).")
         var format: OCDSFormat = .package
         @Option(help: "Write to this file instead of stdout.") var out: String?
         @Option(help: ArgumentHelp("What every ocid starts with: <prefix>-<contract reference>.", valueName: "prefix"))
         var ocidPrefix = "ocds-svledger"
+
+        /// The package's publisher: the council chosen, else the one council the ledger
+        /// describes; `nil` (the ledger itself) when it describes none or several.
+        func publisher(_ reference: ReferenceData) throws -> String? {
+            if let council { return try Self.council(council, in: reference) }
+            let described = reference.describedCouncils
+            return described.count == 1 ? described[0].name : nil
+        }
+
+        /// The name of the council `text` names (its id or name, ignoring case), as the
+        /// ledger describes it or a policy names it.
+        static func council(_ text: String, in reference: ReferenceData) throws -> String {
+            let councils = CabinetCouncil.all(reference)
+            let key = Council.key(text)
+            guard let found = councils.first(where: { $0.id.map(Council.key) == key || Council.key($0.name) == key }) else {
+                throw CLIError(
+                    .notFound, "unknown-council",
+                    "no council \(DisplayText.quoted(text)) in this ledger; "
+                        + (councils.isEmpty ? "it names none yet (svledger council describe)" : "its councils: \(councils.map(\.name).joined(separator: "; "))"))
+            }
+            return found.name
+        }
 
         func validate() throws {
             // An ocid is matched by its prefix; one with spaces or slashes could not be.
@@ -58,16 +83,16 @@ extension Root.Export {
             let position = try asOf.position(in: opened)
             let file = try out.map(AtomicFile.init)
             let sink: any OutputSink = file ?? StandardOutput.shared
-            let export = OCDSExport(format: format, ocidPrefix: ocidPrefix, contract: contract, through: position)
+            let chosen = try opened.store.read { reader in try council.map { try Self.council($0, in: try ReferenceReplay.referenceData(reader, through: position)) } }
+            let export = OCDSExport(format: format, ocidPrefix: ocidPrefix, contract: contract, through: position, council: chosen)
             let count: Int, tree: TreeStatement?, read: UInt64
             do {
                 (count, tree, read) = try opened.store.read { reader in
                     let head = try LedgerHead.at(position, in: reader)
                     let reference = try ReferenceReplay.referenceData(reader, through: head.position)
-                    let councils = reference.describedCouncils.map(\.name)
                     let publication = OCDSPublication(
                         head: head, treeRoot: try reader.treeRoot(size: head.position), headRecordedAt: try reader.event(at: head.position)?.recordedAt,
-                        councilName: councils.isEmpty ? nil : councils.joined(separator: "; "))
+                        councilName: try publisher(reference))
                     let count = try export.write(from: reader, reference: reference, publication: publication) { try sink.write($0) }
                     return (count, try TreeStatement.read(reader, position: head.position), head.position)
                 }
@@ -75,6 +100,9 @@ extension Root.Export {
                 let known = try opened.store.read { try $0.streamIds(withPrefix: ContractEvent.streamPrefix) }.compactMap(ContractEvent.reference(ofStream:))
                 throw CLIError(.notFound, "contract-not-found", "no events for contract \(DisplayText.excerpt(contract))\(position.map { " up to position \($0)" } ?? "")\(Suggestion.phrase(for: contract, among: known))")
             } catch OCDSExportError.nothingToExport {
+                if let chosen {
+                    throw CLIError(.notFound, "contract-not-found", "no contract of \(chosen) to export\(position.map { " up to position \($0)" } ?? "")\(contract.map { ": \($0) is another council's" } ?? ""): an OCDS package holds at least one release")
+                }
                 throw CLIError(.notFound, "contract-not-found", "no contract events to export\(position.map { " up to position \($0)" } ?? ""): an OCDS package holds at least one release; register a contract first (svledger contract register)")
             }
             if let file, let out {
