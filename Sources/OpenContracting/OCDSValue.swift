@@ -142,9 +142,10 @@ extension OCDSValue {
         .object(("amount", .number(money.decimal)), ("currency", .string("GBP")))
     }
 
-    /// An OCDS date-time for a day: the start of that day in UTC.
-    public static func day(_ date: CalendarDate) -> OCDSValue { .string("\(date)T00:00:00Z") }
+    /// An OCDS date-time for a day: the start of that day in the UK (``UKTime``), `Z` in
+    /// winter and `+01:00` in summer.
+    public static func day(_ date: CalendarDate) -> OCDSValue { .string("\(date)T00:00:00\(UKTime.offset(date, hour: 0))") }
 
-    /// An OCDS date-time for the end of a day (a period's last day is inclusive).
-    public static func endOfDay(_ date: CalendarDate) -> OCDSValue { .string("\(date)T23:59:59Z") }
+    /// An OCDS date-time for the end of a day in the UK (a period's last day is inclusive).
+    public static func endOfDay(_ date: CalendarDate) -> OCDSValue { .string("\(date)T23:59:59\(UKTime.offset(date, hour: 23))") }
 }

@@ -14,10 +14,12 @@ import Testing
             ["planning"], ["planning"], ["tender"], ["tender"], ["award"], ["contract"],
             ["implementation"], ["implementationUpdate"], ["implementation"], ["contractAmendment"], ["contractTermination"],
         ])
+        // The start of each day in the UK: GMT in winter, British Summer Time in summer.
         #expect(releases.map { $0["date"] as? String } == [
-            "2025-02-03", "2025-02-03", "2025-02-10", "2025-02-20", "2025-03-14", "2025-03-14",
-            "2025-07-12", "2025-08-01", "2025-10-10", "2026-03-20", "2026-06-30",
-        ].map { "\($0)T00:00:00Z" })
+            "2025-02-03T00:00:00Z", "2025-02-03T00:00:00Z", "2025-02-10T00:00:00Z", "2025-02-20T00:00:00Z", "2025-03-14T00:00:00Z",
+            "2025-03-14T00:00:00Z", "2025-07-12T00:00:00+01:00", "2025-08-01T00:00:00+01:00", "2025-10-10T00:00:00+01:00",
+            "2026-03-20T00:00:00Z", "2026-06-30T00:00:00+01:00",
+        ])
         #expect(releases.allSatisfy { $0["ocid"] as? String == "ocds-svledger-T-1" && $0["initiationType"] as? String == "tender" })
     }
 
@@ -34,7 +36,7 @@ import Testing
         #expect(J.value(release, "tender", "title") as? String == "Test works")
         #expect(J.value(release, "tender", "mainProcurementCategory") as? String == "works")
         #expect(J.value(release, "tender", "value", "currency") as? String == "GBP")
-        #expect(J.value(release, "tender", "contractPeriod", "startDate") as? String == "2025-04-01T00:00:00Z")
+        #expect(J.value(release, "tender", "contractPeriod", "startDate") as? String == "2025-04-01T00:00:00+01:00")
         #expect((J.value(release, "tender", "deliveryAddresses") as? [[String: String]])?.map { $0["region"] } == ["Preston", "South Ribble"])
     }
 
@@ -92,7 +94,7 @@ import Testing
         #expect(J.value(award, "parties", 0, "roles") as? [String] == ["tenderer", "supplier"])
         #expect(J.value(award, "contracts", 0, "id") as? String == "T-1")
         #expect(J.value(award, "contracts", 0, "awardID") as? String == "T-1-award")
-        #expect(J.value(award, "contracts", 0, "period", "endDate") as? String == "2027-03-31T23:59:59Z")
+        #expect(J.value(award, "contracts", 0, "period", "endDate") as? String == "2027-03-31T23:59:59+01:00")
     }
 
     @Test func pledgeLinesAreTargetsOfImplementationMetricsNotKPIs() throws {
@@ -107,8 +109,8 @@ import Testing
         #expect(J.value(job, "title") as? String == "Local jobs")
         #expect(J.value(job, "observations", 0, "id") as? String == "target")
         // A target over the contract's term.
-        #expect(J.value(job, "observations", 0, "period", "startDate") as? String == "2025-04-01T00:00:00Z")
-        #expect(J.value(job, "observations", 0, "period", "endDate") as? String == "2027-03-31T23:59:59Z")
+        #expect(J.value(job, "observations", 0, "period", "startDate") as? String == "2025-04-01T00:00:00+01:00")
+        #expect(J.value(job, "observations", 0, "period", "endDate") as? String == "2027-03-31T23:59:59+01:00")
         #expect(J.value(job, "observations", 0, "measure") as? Int == 4)
         #expect(J.value(job, "observations", 0, "unit", "name") as? String == "no. people FTE")
         // A quantity of people is not money: no `value` beside it.
@@ -139,8 +141,8 @@ import Testing
         let job = J.item(J.value(report, "contracts", 0, "implementation", "metrics"), id: "JOB")
         let observation = J.value(job, "observations", 0)
         #expect(J.value(observation, "id") as? String == "2025-26-Q1")
-        #expect(J.value(observation, "period", "startDate") as? String == "2025-04-01T00:00:00Z")
-        #expect(J.value(observation, "period", "endDate") as? String == "2025-06-30T23:59:59Z")
+        #expect(J.value(observation, "period", "startDate") as? String == "2025-04-01T00:00:00+01:00")
+        #expect(J.value(observation, "period", "endDate") as? String == "2025-06-30T23:59:59+01:00")
         #expect(J.value(observation, "measure") as? Int == 1)
         // No KPI rating: a TOMs measure's delivery is not a Procurement Act KPI.
         #expect(J.value(observation, "measureClassification") == nil)
@@ -183,7 +185,7 @@ import Testing
     @Test func closureTerminatesTheContractAndSaysItWasEarly() throws {
         let closed = try OCDSLedger.lifecycle().releases(["--contract", "T-1"])[10]
         #expect(J.value(closed, "contracts", 0, "status") as? String == "terminated")
-        #expect(J.value(closed, "contracts", 0, "period", "endDate") as? String == "2026-06-30T23:59:59Z")
+        #expect(J.value(closed, "contracts", 0, "period", "endDate") as? String == "2026-06-30T23:59:59+01:00")
         #expect(J.value(closed, "contracts", 0, "terminationRationaleClassifications", 0, "id") as? String == "earlyTermination")
     }
 }
