@@ -71,13 +71,21 @@ extension OCDSReleaseMaker {
         ("implementation", metrics.isEmpty ? nil : .object(("metrics", .array(metrics))))
     }
 
+    /// The id of the milestone that records the day a contract was closed.
+    static let closureMilestone = "closure"
+
     static func closed(_ closure: Closure, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
         let early = OCDSValue.array([.object(
             ("id", .string("earlyTermination")),
             ("description", .string("Terminated on \(closure.closedOn), before the end of its term on \(state.endDate)")))])
+        // The term stays as agreed (`period`, from the award); the day it actually ended is a
+        // milestone met, so the record shows both.
+        let ended = OCDSValue.object(
+            ("id", .string(Self.closureMilestone)), ("title", .string("Contract closed")), ("type", .string("delivery")),
+            ("dateMet", .endOfDay(closure.closedOn)), ("status", .string("met")))
         content.contracts = [contract(
-            state, ("status", .string("terminated")), ("period", .object(("endDate", .endOfDay(closure.closedOn)))),
+            state, ("status", .string("terminated")), ("milestones", .array([ended])),
             ("terminationRationaleClassifications", closure.earlyTermination ? early : nil))]
         return content
     }

@@ -160,7 +160,11 @@ struct OCDSReleaseFacts {
         }
         if let targets { self.targets = targets }
         if contract["status"]?.stringValue == "terminated" {
-            closedOn = contract["period"]?["endDate"]?.stringValue.flatMap(OCDSDates.day) ?? release.day
+            // svledger's own export keeps the term and gives the day closed as a milestone met;
+            // other publishers end the contract's period there.
+            let milestone = contract["milestones"]?.arrayValue?.first { $0["id"]?.stringValue == OCDSReleaseMaker.closureMilestone }
+            closedOn = milestone?["dateMet"]?.stringValue.flatMap(OCDSDates.day)
+                ?? contract["period"]?["endDate"]?.stringValue.flatMap(OCDSDates.day) ?? release.day
         }
     }
 

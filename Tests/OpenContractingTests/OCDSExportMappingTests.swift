@@ -183,9 +183,16 @@ import Testing
     }
 
     @Test func closureTerminatesTheContractAndSaysItWasEarly() throws {
-        let closed = try OCDSLedger.lifecycle().releases(["--contract", "T-1"])[10]
+        let ledger = try OCDSLedger.lifecycle()
+        let compiled = J.value(try OCDSJSON.object(ledger.export(["--contract", "T-1", "--format", "records"])), "records", 0, "compiledRelease")
+        #expect(J.value(compiled, "contracts", 0, "period", "endDate") as? String == "2027-03-31T23:59:59+01:00", "the term as agreed")
+        let closed = try ledger.releases(["--contract", "T-1"])[10]
         #expect(J.value(closed, "contracts", 0, "status") as? String == "terminated")
-        #expect(J.value(closed, "contracts", 0, "period", "endDate") as? String == "2026-06-30T23:59:59+01:00")
+        // The term is kept; the day it ended is a milestone met (a closure used to overwrite the term).
+        #expect(J.value(closed, "contracts", 0, "period") == nil)
+        #expect(J.value(closed, "contracts", 0, "milestones", 0, "id") as? String == "closure")
+        #expect(J.value(closed, "contracts", 0, "milestones", 0, "dateMet") as? String == "2026-06-30T23:59:59+01:00")
+        #expect(J.value(closed, "contracts", 0, "milestones", 0, "status") as? String == "met")
         #expect(J.value(closed, "contracts", 0, "terminationRationaleClassifications", 0, "id") as? String == "earlyTermination")
     }
 }
