@@ -9,7 +9,8 @@ import SocialValue
 /// each contract's stream through its index, so only one contract's releases are held at a time.
 public struct OCDSExport {
     public let format: OCDSFormat
-    public let ocidPrefix: String
+    /// Every ocid's prefix; each council's registered one (or svledger's) when `nil`.
+    public let ocidPrefix: String?
     /// Only this contract's events; every contract's when `nil`.
     public let contract: String?
     /// The last position read; the head when `nil`.
@@ -18,7 +19,7 @@ public struct OCDSExport {
     /// every council's when `nil`.
     public let council: String?
 
-    public init(format: OCDSFormat, ocidPrefix: String, contract: String?, through: UInt64?, council: String? = nil) {
+    public init(format: OCDSFormat, ocidPrefix: String?, contract: String?, through: UInt64?, council: String? = nil) {
         self.format = format
         self.ocidPrefix = ocidPrefix
         self.contract = contract

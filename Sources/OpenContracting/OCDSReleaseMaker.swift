@@ -7,8 +7,13 @@ import SocialValue
 /// whole log in one pass (a release package) or one contract's stream (a record): the same
 /// event always gives the same release.
 public struct OCDSReleaseMaker {
-    /// What a release's `ocid` starts with: `<prefix>-<contract reference>`.
-    public let ocidPrefix: String
+    /// What every release's `ocid` starts with, `<prefix>-<contract reference>`, when the
+    /// caller chooses one; else the prefix the contract's council registered, else
+    /// ``defaultOcidPrefix``.
+    public let ocidPrefix: String?
+
+    /// svledger's own prefix, for a council that has registered none: not a registered one.
+    public static let defaultOcidPrefix = "ocds-svledger"
     let reference: ReferenceData
     private var contracts: [String: OCDSContractState] = [:]
     private var catalogs: [String: Catalog?] = [:]
@@ -18,7 +23,7 @@ public struct OCDSReleaseMaker {
     /// Only the contracts bought for this council (its name); every contract's when `nil`.
     public let council: String?
 
-    public init(ocidPrefix: String, reference: ReferenceData, council: String? = nil) {
+    public init(ocidPrefix: String?, reference: ReferenceData, council: String? = nil) {
         self.ocidPrefix = ocidPrefix
         self.reference = reference
         self.council = council
@@ -32,7 +37,12 @@ public struct OCDSReleaseMaker {
     }
 
     /// A contract's ocid: the one it was imported under, else `<prefix>-<contract reference>`.
-    public func ocid(of contract: String) -> String { contracts[contract]?.ocid ?? "\(ocidPrefix)-\(contract)" }
+    public func ocid(of contract: String) -> String {
+        let state = contracts[contract]
+        if let kept = state?.ocid { return kept }
+        let registered = state?.council.flatMap { council in reference.describedCouncils.first { $0.isNamed(council) }?.ocidPrefix }
+        return "\(ocidPrefix ?? registered ?? Self.defaultOcidPrefix)-\(contract)"
+    }
 
     /// The release for `event`, or `nil` when it is not a contract event.
     /// - Throws: ``InputError`` when a stored payload no longer reads.

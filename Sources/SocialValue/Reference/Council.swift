@@ -25,6 +25,11 @@ public struct Council: Sendable, Equatable {
     public let divisions: [String]
     /// The name a contract gives in `areasServed` for the council's whole area ("County-wide").
     public let wholeArea: String?
+    /// The council's ocid prefix, registered with the Open Contracting Partnership
+    /// (`ocds-` and six letters or digits): what its contracts' OCDS ocids start with. `nil`
+    /// when not given; the key is then absent from the event, as in every description recorded
+    /// before svledger kept it.
+    public let ocidPrefix: String?
     /// The description exactly as recorded (every key present, `null` where absent).
     public let document: JSONValue
 
@@ -68,7 +73,7 @@ public struct Council: Sendable, Equatable {
 
 extension Council {
     /// The fields of the description, in a command and in the event's `council` object.
-    static let fields: Set<String> = ["councilId", "name", "author", "contact", "directorates", "themes", "divisions", "wholeArea"]
+    static let fields: Set<String> = ["councilId", "name", "author", "contact", "directorates", "themes", "divisions", "wholeArea", "ocidPrefix"]
 
     /// Reads a description: the `council` object of a `CouncilDescribed` payload, or the
     /// fields of a `council.describe` command (`reader`'s other fields are the caller's).
@@ -120,7 +125,11 @@ extension Council {
         }
         wholeArea = try reader.optionalString("wholeArea")
         if let wholeArea, wholeArea.isBlank { throw reader.fail("wholeArea", "is blank") }
-        document = .object(JSONObject([
+        ocidPrefix = try reader.optionalString("ocidPrefix")
+        if let ocidPrefix, !Self.isRegisteredPrefix(ocidPrefix) {
+            throw reader.fail("ocidPrefix", "\(DisplayText.quoted(ocidPrefix)) is not an ocid prefix as the Open Contracting Partnership registers them: ocds- and six lower-case letters or digits, e.g. ocds-h6vhtk")
+        }
+        var document = JSONObject([
             "councilId": .string(id), "name": .string(name), "author": .string(author),
             "contact": .object(JSONObject([
                 "name": .string(self.contact.name), "role": .optional(self.contact.role), "phone": .optional(self.contact.phone),
@@ -129,7 +138,15 @@ extension Council {
             "directorates": .strings(directorates),
             "themes": .array(themes.map { .object(JSONObject(["name": .string($0.name), "catalogThemes": .strings($0.catalogThemes)])) }),
             "divisions": .strings(divisions), "wholeArea": .optional(wholeArea),
-        ]))
+        ])
+        if let ocidPrefix { document["ocidPrefix"] = .string(ocidPrefix) }
+        self.document = .object(document)
+    }
+
+    /// `ocds-` and six lower-case ASCII letters or digits: the form of a registered ocid prefix.
+    public static func isRegisteredPrefix(_ text: String) -> Bool {
+        let code = text.utf8.dropFirst(5)
+        return text.hasPrefix("ocds-") && code.count == 6 && code.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
     }
 
     /// Reads the `council` object of a `CouncilDescribed` payload.

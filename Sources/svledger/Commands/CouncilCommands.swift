@@ -44,6 +44,9 @@ extension Root {
             @Option(help: ArgumentHelp("A council theme, or COUNCIL THEME=CATALOG THEME; repeat for each.", valueName: "theme")) var theme: [String] = []
             @Option(help: ArgumentHelp("An electoral division, named as contracts name their areas; repeat for each. A report whose contracts serve every one says \"(All Divisions)\".", valueName: "name")) var division: [String] = []
             @Option(help: ArgumentHelp("The area name contracts give for the whole council area, e.g. County-wide.", valueName: "name")) var wholeArea: String?
+            @Option(help: ArgumentHelp(
+                "The council's ocid prefix, registered with the Open Contracting Partnership (ocds- and six letters or digits): `export ocds` names its contracts' processes <prefix>-<reference>.",
+                valueName: "prefix")) var ocidPrefix: String?
 
             func run() throws {
                 var fields = who.fields(CouncilDescription.name)
@@ -58,6 +61,7 @@ extension Root {
                 fields["themes"] = .array(try Self.themes(theme))
                 fields["divisions"] = .array(division.map { .string($0) })
                 if let wholeArea { fields["wholeArea"] = .string(wholeArea) }
+                if let ocidPrefix { fields["ocidPrefix"] = .string(ocidPrefix) }
                 try DomainCommand.run(fields, ledger: ledger)
             }
 

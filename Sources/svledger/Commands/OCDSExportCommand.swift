@@ -32,7 +32,7 @@ extension Root.Export {
                   svledger export ocds --format records --out r.json
                   svledger export ocds --format ndjson | head -3    # a release a line
                   svledger export ocds --contract LCC-2025-014 --as-of 2025-12-31
-                  svledger export ocds --ocid-prefix ocds-abc123 --out ocds.json
+                  svledger export ocds --ocid-prefix ocds-abc123 --out ocds.json   # else each council's own
 
                 The export is written as the log is read, so it needs little memory at any size.
                 """)
@@ -45,8 +45,10 @@ extension Root.Export {
         @Option(help: "package (a release package), records (a record package) or ndjson (a release per line).")
         var format: OCDSFormat = .package
         @Option(help: "Write to this file instead of stdout.") var out: String?
-        @Option(help: ArgumentHelp("What every ocid starts with: <prefix>-<contract reference>.", valueName: "prefix"))
-        var ocidPrefix = "ocds-svledger"
+        @Option(help: ArgumentHelp(
+            "What every ocid starts with: <prefix>-<contract reference> (default: the prefix each contract's council registered, `council describe --ocid-prefix`, else ocds-svledger).",
+            valueName: "prefix"))
+        var ocidPrefix: String?
 
         /// The package's publisher: the council chosen, else the one council the ledger
         /// describes; `nil` (the ledger itself) when it describes none or several.
@@ -73,7 +75,7 @@ extension Root.Export {
         func validate() throws {
             // An ocid is matched by its prefix; one with spaces or slashes could not be.
             let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-            if ocidPrefix.isEmpty || !ocidPrefix.allSatisfy(allowed.contains) {
+            if let ocidPrefix, ocidPrefix.isEmpty || !ocidPrefix.allSatisfy(allowed.contains) {
                 throw ValidationError("--ocid-prefix takes letters, digits, '-', '_' and '.', like ocds-abc123; got \(DisplayText.quoted(ocidPrefix))")
             }
         }
@@ -85,16 +87,18 @@ extension Root.Export {
             let sink: any OutputSink = file ?? StandardOutput.shared
             let chosen = try opened.store.read { reader in try council.map { try Self.council($0, in: try ReferenceReplay.referenceData(reader, through: position)) } }
             let export = OCDSExport(format: format, ocidPrefix: ocidPrefix, contract: contract, through: position, council: chosen)
-            let count: Int, tree: TreeStatement?, read: UInt64
+            let count: Int, tree: TreeStatement?, read: UInt64, unregistered: Bool
             do {
-                (count, tree, read) = try opened.store.read { reader in
+                (count, tree, read, unregistered) = try opened.store.read { reader in
                     let head = try LedgerHead.at(position, in: reader)
                     let reference = try ReferenceReplay.referenceData(reader, through: head.position)
                     let publication = OCDSPublication(
                         head: head, treeRoot: try reader.treeRoot(size: head.position), headRecordedAt: try reader.event(at: head.position)?.recordedAt,
                         councilName: try publisher(reference))
                     let count = try export.write(from: reader, reference: reference, publication: publication) { try sink.write($0) }
-                    return (count, try TreeStatement.read(reader, position: head.position), head.position)
+                    // Some contract's ocid falls back to svledger's own prefix: one of its councils registered none.
+                    let unregistered = ocidPrefix == nil && CabinetCouncil.all(reference).contains { $0.description?.ocidPrefix == nil }
+                    return (count, try TreeStatement.read(reader, position: head.position), head.position, unregistered)
                 }
             } catch OCDSExportError.unknownContract(let contract) {
                 let known = try opened.store.read { try $0.streamIds(withPrefix: ContractEvent.streamPrefix) }.compactMap(ContractEvent.reference(ofStream:))
@@ -110,6 +114,10 @@ extension Root.Export {
                 Terminal.print("exported \(count) \(format == .records ? "records" : "releases") to \(out)")
                 // The package's uri names the tree root; say which signed checkpoint vouches for it.
                 if format != .ndjson, let tree { Terminal.print(tree.sentence(position: read, subject: "this export")) }
+                if unregistered {
+                    Terminal.print(
+                        "ocids of councils with no registered prefix start with \(OCDSReleaseMaker.defaultOcidPrefix), which is not registered: register one with the Open Contracting Partnership and record it with `svledger council describe … --ocid-prefix ocds-xxxxxx`")
+                }
             }
         }
     }
