@@ -21,6 +21,19 @@ import argparse, decimal, json, sys
 SOCIAL_VALUE = "socialValue/"
 
 
+def effective_day(release):
+    """The day a release's event took effect: a pledge's `commitments` milestone, a review's
+    amendment (docs/open-contracting.md); else the day of the release's `date`. The day is as
+    the date-time writes it, in its own offset."""
+    for contract in release.get("contracts", []):
+        for amendment in contract.get("amendments", []):
+            return amendment["date"][:10]
+        for milestone in contract.get("milestones", []):
+            if milestone.get("id") == "commitments":
+                return milestone["dateMet"][:10]
+    return release["date"][:10]
+
+
 def quarter_end(period):
     """The last day of a financial quarter like 2025-26-Q2."""
     start_year, number = int(period[:4]), int(period[-1])
@@ -32,7 +45,7 @@ def totals(records, period, reporting_date):
     for record in records["records"]:
         targets, delivered, contract_id = {}, {}, None
         for release in record["releases"]:   # in merge order: by date, then the log's order
-            in_force = release["date"][:10] <= reporting_date
+            in_force = effective_day(release) <= reporting_date
             for contract in release.get("contracts", []):
                 contract_id = contract["id"]
                 for metric in contract.get("implementation", {}).get("metrics", []):

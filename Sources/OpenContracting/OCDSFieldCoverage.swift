@@ -14,8 +14,6 @@ enum OCDSFieldCoverage {
         "tender.lots[0].id", "tender.lots[0].awardCriteria.criteria[]",
         "awards[0].id", "awards[0].date", "awards[0].value", "awards[0].suppliers", "awards[0].status",
         "contracts[0].id", "contracts[0].awardID", "contracts[0].period", "contracts[0].value", "contracts[0].status",
-        "contracts[0].milestones[].id", "contracts[0].milestones[].dateMet", "contracts[0].milestones[].title", "contracts[0].milestones[].type",
-        "contracts[0].milestones[].status",
         "contracts[0].agreedMetrics[].id", "contracts[0].agreedMetrics[].title", "contracts[0].agreedMetrics[].description",
         "contracts[0].agreedMetrics[].observations[].id", "contracts[0].agreedMetrics[].observations[].measure",
         "contracts[0].agreedMetrics[].observations[].unit", "contracts[0].agreedMetrics[].observations[].value",

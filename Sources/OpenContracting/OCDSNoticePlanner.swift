@@ -38,7 +38,8 @@ struct NoticePlanner {
         }
         var unmapped = Set<String>()
         for release in notice.releases {
-            for field in OCDSFieldCoverage.unmapped(release.json, at: release.path) where unmapped.insert(field.normalized).inserted {
+            let checked = notice.releasesAreEvents ? OCDSEventDates.withoutEventDates(release.json) : release.json
+            for field in OCDSFieldCoverage.unmapped(checked, at: release.path) where unmapped.insert(field.normalized).inserted {
                 let message = field.kind == .recomputed
                     ? "svledger works this out by its own rules (policy threshold, reconciliation); the published value is not taken"
                     : "svledger has no field for \(field.normalized); it is not recorded"
@@ -79,7 +80,10 @@ struct NoticePlanner {
 
         for (release, said) in zip(notice.releases, facts) {
             guard !stopped else { break }
-            let day = release.day
+            // The day the release's event took effect: svledger's own export says it in the
+            // event's field (its `date` is when it was recorded); another publisher's release is
+            // dated by its `date`.
+            let day = notice.releasesAreEvents ? OCDSEventDates.day(of: release.json) ?? release.day : release.day
             if !state.exists, let registration, !running, said.hasTender || said.award != nil {
                 if let supplier = existingSupplier {
                     act(release, day, .register(registration.with(existingSupplier: supplier, migrated: migrated(from: day))))

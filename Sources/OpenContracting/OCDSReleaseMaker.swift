@@ -57,7 +57,8 @@ public struct OCDSReleaseMaker {
         // A stream always starts with its registration; without one there is nothing to describe.
         guard let state = contracts[contract] else { return nil }
         if let council, state.council.map(Council.key) != Council.key(council) { return nil }
-        let content = content(of: decoded, recorded: event, state: state)
+        var content = content(of: decoded, recorded: event, state: state)
+        OCDSEventDates.attach(event.event.effectiveDate, of: decoded, to: &content)
         return envelope(content, contract: contract, event: event, tag: tag)
     }
 
@@ -83,7 +84,9 @@ public struct OCDSReleaseMaker {
     private func envelope(_ content: OCDSReleaseContent, contract: String, event: RecordedEvent, tag: String) -> OCDSValue {
         var members: [OCDSValue.Member] = [
             .init("ocid", .string(ocid(of: contract))), .init("id", .string(event.eventId.description)),
-            .init("date", .day(event.event.effectiveDate)), .init("tag", .array([.string(tag)])),
+            // When the release was made: its event's recording (the day it took effect is in
+            // the field its kind keeps it in, OCDSEventDates).
+            .init("date", .string(event.recordedAt.description)), .init("tag", .array([.string(tag)])),
             .init("initiationType", .string("tender")),
         ]
         if !content.parties.isEmpty { members.append(.init("parties", .array(content.parties.map(\.party)))) }

@@ -14,12 +14,30 @@ import Testing
             ["planning"], ["planning"], ["tender"], ["tender"], ["award"], ["contract"],
             ["implementation"], ["implementationUpdate"], ["implementation"], ["contractAmendment"], ["contractTermination"],
         ])
-        // The start of each day in the UK: GMT in winter, British Summer Time in summer.
-        #expect(releases.map { $0["date"] as? String } == [
+        // A release's date is when it was made: its event's recording, so they come in date order.
+        let recorded = try ledger.run(["log", "--stream", "contract/T-1", "--format", "json"]).split(separator: "\n")
+            .map { try OCDSJSON.object(String($0))["recordedAt"] as? String }
+        #expect(releases.map { $0["date"] as? String } == recorded)
+        #expect(recorded.compactMap { $0 } == recorded.compactMap { $0 }.sorted())
+        // The day each event took effect is where its kind keeps it (a milestone met, the
+        // award's date, an amendment's date), at the start of the day in the UK: GMT in winter,
+        // British Summer Time in summer.
+        let effective: [Any?] = [
+            J.value(releases[0], "planning", "milestones", 0, "dateMet"), J.value(releases[1], "planning", "milestones", 0, "dateMet"),
+            J.value(releases[2], "tender", "milestones", 0, "dateMet"), J.value(releases[3], "tender", "milestones", 0, "dateMet"),
+            J.value(releases[4], "awards", 0, "date"), J.value(releases[5], "contracts", 0, "milestones", 0, "dateMet"),
+            J.value(releases[6], "contracts", 0, "implementation", "milestones", 0, "dateMet"),
+            J.value(releases[7], "contracts", 0, "implementation", "milestones", 0, "dateModified"),
+            J.value(releases[8], "contracts", 0, "implementation", "milestones", 0, "dateMet"),
+            J.value(releases[9], "contracts", 0, "amendments", 0, "date"), J.value(releases[10], "contracts", 0, "milestones", 0, "dateMet"),
+        ]
+        #expect(effective.map { $0 as? String } == [
             "2025-02-03T00:00:00Z", "2025-02-03T00:00:00Z", "2025-02-10T00:00:00Z", "2025-02-20T00:00:00Z", "2025-03-14T00:00:00Z",
             "2025-03-14T00:00:00Z", "2025-07-12T00:00:00+01:00", "2025-08-01T00:00:00+01:00", "2025-10-10T00:00:00+01:00",
-            "2026-03-20T00:00:00Z", "2026-06-30T00:00:00+01:00",
+            "2026-03-20T00:00:00Z", "2026-06-30T23:59:59+01:00",
         ])
+        #expect(J.value(releases[6], "contracts", 0, "implementation", "milestones", 0, "id") as? String == "return-2025-26-Q1")
+        #expect(J.value(releases[7], "contracts", 0, "implementation", "milestones", 0, "id") as? String == "return-2025-26-Q1")
         #expect(releases.allSatisfy { $0["ocid"] as? String == "ocds-svledger-T-1" && $0["initiationType"] as? String == "tender" })
     }
 

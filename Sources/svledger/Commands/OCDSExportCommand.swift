@@ -15,8 +15,9 @@ extension Root.Export {
             commandName: "ocds",
             abstract: "The contracts as Open Contracting (OCDS 1.1) releases or records, with the UK profile's extensions.",
             discussion: """
-                One release per contract event: its id is the event id, its date the day the event \
-                took effect, its tag the stage (planning, tender, award, contract, implementation). \
+                One release per contract event: its id is the event id, its date when the event was \
+                recorded (the day it took effect is a milestone met, the award's date or an \
+                amendment's), its tag the stage (planning, tender, award, contract, implementation). \
                 A pledge becomes the targets of the contract's implementation metrics (not its agreed \
                 metrics, which the UK profile reads as KPIs), and quarterly returns their observations. \
                 docs/open-contracting.md has the whole mapping.

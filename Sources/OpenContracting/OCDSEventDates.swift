@@ -1,0 +1,127 @@
+import LedgerValues
+import SocialValue
+
+/// Where a release keeps the day its event took effect. A release's `date` is when it was
+/// made, as the standard says: the time its event was recorded. The day the event took effect
+/// (a decision's date, a return's date) is a fact of the contracting process, so it goes in
+/// the field the standard has for it, one per kind of event:
+///
+/// | event | field |
+/// |---|---|
+/// | registration, threshold assessment, exemption request and decision | `planning.milestones[]`, met that day |
+/// | weighting, bid evaluation | `tender.milestones[]`, met that day |
+/// | award | `awards[].date` (the award's date) |
+/// | pledge | `contracts[].milestones[]` `commitments`, met that day |
+/// | review refresh | `contracts[].amendments[]`, its `date` |
+/// | quarterly return; correction | `contracts[].implementation.milestones[]` `return-<quarter>`: met that day; a correction, modified that day |
+/// | closure | `contracts[].milestones[]` `closure`, met the day closed |
+///
+/// The import reads them back (``day(of:)``) from svledger's own exports.
+enum OCDSEventDates {
+    /// `content` with the day `event` took effect put where its kind keeps it.
+    static func attach(_ day: CalendarDate, of event: ContractEvent, to content: inout OCDSReleaseContent) {
+        switch event {
+        case .registered:
+            content.planning = adding(milestone("registration", "Registered in the ledger", "preProcurement", met: day), to: content.planning)
+        case .thresholdAssessed:
+            content.planning = adding(milestone("threshold-assessment", "Social value threshold assessed", "assessment", met: day), to: content.planning)
+        case .exemptionRequested:
+            content.planning = adding(milestone("exemption-request", "Exemption from the social value requirements requested", "approval", met: day), to: content.planning)
+        case .exemptionDecided:
+            content.planning = adding(milestone("exemption-decision", "Exemption from the social value requirements decided", "approval", met: day), to: content.planning)
+        case .weightingDecided:
+            content.tender = adding(milestone("weighting", "Social value weighting decided", "approval", met: day), to: content.tender)
+        case .bidsEvaluated:
+            content.tender = adding(milestone("evaluation", "Bids evaluated", "assessment", met: day), to: content.tender)
+        case .awarded, .closed:
+            break  // the award's date; the closure's milestone (OCDSRelease+Contract.swift)
+        case .pledgeRecorded:
+            content.contracts = contracts(content.contracts) {
+                adding(milestone("commitments", "Social value commitments recorded", "approval", met: day), to: $0)
+            }
+        case .commitmentsRefreshed:
+            // The reason given is the audit trail's, not the published contract's (docs/open-contracting.md).
+            let amendment = OCDSValue.object(
+                ("id", .string("review-\(day)")), ("date", .day(day)),
+                ("rationale", .string("The supplier's social value commitments were refreshed at a review")))
+            content.contracts = contracts(content.contracts) { adding(amendment, under: "amendments", to: $0) }
+        case .deliveryReported(let report):
+            content.contracts = contracts(content.contracts) {
+                implementationMilestone(milestone(returnMilestone(report.quarter), "Return for \(report.quarter)", "reporting", met: day), in: $0)
+            }
+        case .deliveryCorrected(let correction):
+            let corrected = OCDSValue.object(("id", .string(returnMilestone(correction.quarter))), ("dateModified", .day(day)))
+            content.contracts = contracts(content.contracts) { implementationMilestone(corrected, in: $0) }
+        }
+    }
+
+    /// The day a release of svledger's own export says its event took effect; `nil` when it
+    /// says none (the release's `date` is then all there is).
+    static func day(of release: OCDSValue) -> CalendarDate? {
+        let contract = release["contracts"]?.arrayValue?.first
+        let dated: [OCDSValue?] = [
+            release["planning"]?["milestones"]?.arrayValue?.first?["dateMet"],
+            release["tender"]?["milestones"]?.arrayValue?.first?["dateMet"],
+            contract?["amendments"]?.arrayValue?.first?["date"],
+            contract?["implementation"]?["milestones"]?.arrayValue?.first.map { $0["dateModified"] ?? $0["dateMet"] } ?? nil,
+            contract?["milestones"]?.arrayValue?.first?["dateMet"],
+            release["awards"]?.arrayValue?.first?["date"],
+        ]
+        return dated.lazy.compactMap { $0?.stringValue.flatMap(OCDSDates.day) }.first
+    }
+
+    /// `release` without the fields that only date its event, which an import of svledger's own
+    /// export reads with ``day(of:)`` (and the closure from its milestone): what is left is
+    /// checked for fields svledger does not map.
+    static func withoutEventDates(_ release: OCDSValue) -> OCDSValue {
+        func removing(_ keys: Set<String>, from value: OCDSValue?) -> OCDSValue? {
+            value?.members.map { .object($0.filter { !keys.contains($0.key) }) }
+        }
+        guard var members = release.members else { return release }
+        for index in members.indices {
+            switch members[index].key {
+            case "planning", "tender":
+                members[index].value = removing(["milestones"], from: members[index].value)!
+            case "contracts":
+                guard var contracts = members[index].value.arrayValue, let first = contracts.first, var fields = first.members else { continue }
+                fields = fields.filter { $0.key != "milestones" && $0.key != "amendments" }
+                if let at = fields.firstIndex(where: { $0.key == "implementation" }) {
+                    fields[at].value = removing(["milestones"], from: fields[at].value)!
+                }
+                contracts[0] = .object(fields)
+                members[index].value = .array(contracts)
+            default:
+                continue
+            }
+        }
+        return .object(members)
+    }
+
+    static func returnMilestone(_ quarter: FinancialQuarter) -> String { "return-\(quarter)" }
+
+    private static func milestone(_ id: String, _ title: String, _ type: String, met day: CalendarDate) -> OCDSValue {
+        .object(("id", .string(id)), ("title", .string(title)), ("type", .string(type)), ("dateMet", .day(day)), ("status", .string("met")))
+    }
+
+    /// `section` (an object, or none yet) with `item` in its `key` array.
+    private static func adding(_ item: OCDSValue, under key: String = "milestones", to section: OCDSValue?) -> OCDSValue {
+        var members = section?.members ?? []
+        members.append(OCDSValue.Member(key, .array([item])))
+        return .object(members)
+    }
+
+    private static func implementationMilestone(_ item: OCDSValue, in contract: OCDSValue) -> OCDSValue {
+        var members = contract.members ?? []
+        if let index = members.firstIndex(where: { $0.key == "implementation" }) {
+            members[index] = OCDSValue.Member("implementation", adding(item, to: members[index].value))
+        } else {
+            members.append(OCDSValue.Member("implementation", adding(item, to: nil)))
+        }
+        return .object(members)
+    }
+
+    /// The release's one contract, changed by `change`.
+    private static func contracts(_ contracts: [OCDSValue], _ change: (OCDSValue) -> OCDSValue) -> [OCDSValue] {
+        contracts.isEmpty ? contracts : [change(contracts[0])] + contracts.dropFirst()
+    }
+}
