@@ -18,12 +18,16 @@ public struct OCDSImportOptions: Sendable {
     public var today: CalendarDate
     /// The contract id for a package of one notice, in place of the one its ids give.
     public var contractId: String?
+    /// Which of an award's suppliers the contract is for (a framework names several; svledger
+    /// records one contract per supplier); nil: the first.
+    public var supplier: String?
 
     public init(
         policyId: String? = nil, catalog: String? = nil, areas: [String] = [], actor: ActorIdentity, reason: String? = nil,
-        attributionConfirmed: Bool = false, today: CalendarDate, contractId: String? = nil
+        attributionConfirmed: Bool = false, today: CalendarDate, contractId: String? = nil, supplier: String? = nil
     ) {
         self.contractId = contractId
+        self.supplier = supplier
         self.policyId = policyId
         self.catalog = catalog
         self.areas = areas

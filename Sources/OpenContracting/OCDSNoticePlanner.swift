@@ -28,7 +28,7 @@ struct NoticePlanner {
         self.referenceData = reference
         self.options = options
         var reader = OCDSValueReader(ocid: notice.ocid)
-        facts = notice.releases.map { OCDSReleaseFacts($0, reader: &reader) }
+        facts = notice.releases.map { OCDSReleaseFacts($0, supplier: options.supplier, reader: &reader) }
         if let known {
             // An earlier import kept this ocid on the contract: its later releases continue it,
             // whatever ids they give or leave out.

@@ -48,7 +48,8 @@ struct OCDSReleaseFacts {
         let corrects: String?
     }
 
-    init(_ release: OCDSRelease, reader: inout OCDSValueReader) {
+    /// - Parameter supplier: which of an award's suppliers to record (``OCDSImportOptions/supplier``).
+    init(_ release: OCDSRelease, supplier: String? = nil, reader: inout OCDSValueReader) {
         let json = release.json, path = release.path
         let tender = json["tender"]
         tenderId = tender?["id"]?.stringValue
@@ -80,24 +81,37 @@ struct OCDSReleaseFacts {
         if let (criterion, criterionPath) = OCDSWeighting.criterion(in: json, path: path) {
             weighting = OCDSWeighting.percent(criterion, path: criterionPath, criteria: OCDSWeighting.criteria(in: json) ?? [], reader: &reader)
         }
-        if let award = json["awards"]?.arrayValue?.first { readAward(award, json, "\(path).awards[0]", &reader) }
+        if let award = json["awards"]?.arrayValue?.first { readAward(award, json, "\(path).awards[0]", chosen: supplier, &reader) }
         if let contract = json["contracts"]?.arrayValue?.first { readContract(contract, "\(path).contracts[0]", release, &reader) }
     }
 
-    mutating func readAward(_ award: OCDSValue, _ release: OCDSValue, _ path: String, _ reader: inout OCDSValueReader) {
+    mutating func readAward(_ award: OCDSValue, _ release: OCDSValue, _ path: String, chosen: String?, _ reader: inout OCDSValueReader) {
         let suppliers = award["suppliers"]?.arrayValue ?? []
-        guard let supplier = suppliers.first else { return }
+        guard !suppliers.isEmpty else { return }
+        let names = suppliers.map { Self.supplierName($0, in: release) ?? "(unnamed)" }
+        var index = 0
+        if let chosen {
+            guard let found = names.firstIndex(where: { $0.lowercased() == chosen.trimmingCharacters(in: .whitespaces).lowercased() }) else {
+                reader.note(
+                    .invalidValue, "\(path).suppliers",
+                    "--supplier \(DisplayText.quoted(chosen)) is not a supplier of this award; it names \(names.prefix(10).joined(separator: ", "))\(names.count > 10 ? " and \(names.count - 10) more" : "")")
+                return
+            }
+            index = found
+        }
         if suppliers.count > 1 {
             // A framework or a multi-supplier award: a svledger contract has one supplier, whose
-            // pledge and returns it holds. The others are said, never silently dropped.
-            let others = suppliers.dropFirst().map { $0["name"]?.stringValue ?? $0["id"]?.stringValue ?? "(unnamed)" }
+            // pledge and returns it holds, so svledger records one contract per supplier. The
+            // others are said, never silently dropped, with the way to record each.
+            let others = names.enumerated().filter { $0.offset != index }.map(\.element)
             reader.note(
-                .notMapped, "\(path).suppliers[1...]",
-                "the award names \(suppliers.count) suppliers (a framework?); a svledger contract has one supplier, so only the first is recorded; not recorded: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? " and \(others.count - 5) more" : ""). Import each supplier's call-off as a contract of its own (--contract-id) to follow its pledge")
+                .notMapped, "\(path).suppliers\(index == 0 ? "[1...]" : "")",
+                "the award names \(suppliers.count) suppliers (a framework?); svledger records one contract per supplier, and this import records \(names[index])'s; not recorded here: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? " and \(others.count - 5) more" : ""). Import the notice again for each of them: --supplier NAME --contract-id ID")
         }
-        let name = Self.trimmed(supplier["name"]?.stringValue ?? supplier["id"]?.stringValue.flatMap { id in Self.parties(release).first { $0["id"]?.stringValue == id }?["name"]?.stringValue })
+        let supplier = suppliers[index]
+        let name = Self.supplierName(supplier, in: release)
         guard let name else {
-            reader.note(.missingField, "\(path).suppliers[0].name", "the awarded supplier has no name")
+            reader.note(.missingField, "\(path).suppliers[\(index)].name", "the awarded supplier has no name")
             return
         }
         if award["date"] == nil, award["value"] == nil, release["tender"]?["title"] != nil {
@@ -218,6 +232,11 @@ struct OCDSReleaseFacts {
         guard let start = notes.range(of: "corrects event ")?.upperBound else { return nil }
         let id = notes[start...].prefix { !$0.isWhitespace && $0 != ";" }
         return id.isEmpty ? nil : String(id)
+    }
+
+    /// An award's supplier's name: its own, else its party's by id.
+    static func supplierName(_ supplier: OCDSValue, in release: OCDSValue) -> String? {
+        trimmed(supplier["name"]?.stringValue ?? supplier["id"]?.stringValue.flatMap { id in parties(release).first { $0["id"]?.stringValue == id }?["name"]?.stringValue })
     }
 
     static func parties(_ release: OCDSValue) -> [OCDSValue] { release["parties"]?.arrayValue ?? [] }

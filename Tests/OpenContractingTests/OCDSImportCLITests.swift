@@ -216,3 +216,42 @@ struct OCDSImportCLITests {
         #expect(contracts.stdout.contains("LCC-PRO-2025-007"))
     }
 }
+
+/// A framework award names several suppliers; svledger records one contract per supplier, and
+/// the import records the one asked for (the first otherwise), saying which others it did not.
+@Suite("import ocds: a framework, one contract per supplier")
+struct OCDSFrameworkImportTests {
+    static func framework(_ ledger: OCDSImportLedger) throws -> String {
+        let text = try OCDSImportFixtures.text(OCDSImportFixtures.findATender).replacingOccurrences(
+            of: #""suppliers": [{"id": "GB-COH-01234567", "name": "North Roads Ltd"}]"#,
+            with: #""suppliers": [{"id": "GB-COH-01234567", "name": "North Roads Ltd"}, {"name": "Acme Surfacing Ltd"}, {"name": "Brick & Co"}]"#)
+        #expect(text.contains("Acme Surfacing Ltd"), "the fixture's award is where the test expects it")
+        return try ledger.write(text, "framework.json")
+    }
+
+    @Test("each supplier's contract is imported on its own, and the shared ocid asks which one is meant")
+    func oneContractPerSupplier() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        let file = try Self.framework(ledger)
+        let acme = try ledger.importing(file, ["--supplier", "acme surfacing ltd", "--contract-id", "HWY-ACME"])
+        #expect(acme.stdout.contains("records Acme Surfacing Ltd's; not recorded here: North Roads Ltd, Brick & Co"), "\(acme.stdout)")
+        try ledger.importing(file, ["--contract-id", "HWY-NORTH"])
+        for (contract, supplier) in [("HWY-ACME", "Acme Surfacing Ltd"), ("HWY-NORTH", "North Roads Ltd")] {
+            let show = try JSONValue(parsing: try ledger.svledger(["show", contract, "--format", "json"]).stdout)
+            #expect(show["contract"]?["supplier"] == .string(supplier), "\(contract)")
+        }
+        let ambiguous = try ledger.svledger(["show", "ocds-h6vhtk-04f2c3"], expectSuccess: false)
+        #expect(ambiguous.status == 64 && ambiguous.stderr.contains("is the ocid of 2 contracts: HWY-ACME, HWY-NORTH"), "\(ambiguous.stderr)")
+    }
+
+    @Test("a supplier the award does not name is refused, naming those it does, and nothing is written")
+    func unknownSupplier() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        let file = try Self.framework(ledger)
+        let before = try ledger.dataFile()
+        let refused = try ledger.importing(file, ["--supplier", "Nobody Ltd", "--contract-id", "HWY-X"], expectSuccess: false)
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("--supplier \"Nobody Ltd\" is not a supplier of this award; it names North Roads Ltd, Acme Surfacing Ltd, Brick & Co"), "\(refused.stdout)")
+        #expect(try ledger.dataFile() == before)
+    }
+}

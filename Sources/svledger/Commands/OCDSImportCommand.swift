@@ -31,12 +31,18 @@ extension Root.Import {
                       --confirm-attribution --actor a.patel --role "Procurement Officer"
                   svledger import ocds notices.json --dry-run --format json
                   svledger import ocds notice.json --contract-id LCC-ADS-2016-031 --dry-run
+                  svledger import ocds framework.json --supplier "Acme Ltd" --contract-id FW-7-ACME --dry-run
 
                 A notice id that cannot be a contract id (a space, another character
                 than letters, digits and -_./, over 64 characters) is made into one,
                 and a finding says so; --contract-id chooses the id of a package of
                 one notice. The contract keeps the notice's ocid and id: `svledger
                 show` finds it by either, and `export ocds` writes it under that ocid.
+
+                A framework award names several suppliers; a svledger contract has one, so svledger
+                records one contract per supplier: each import records the first supplier's, or the
+                one --supplier names, and a finding lists the others. Import the notice once for
+                each supplier, each with its own --contract-id.
 
                 Without --policy or --catalog, the one policy adopted (catalog published) in the
                 ledger is used and reported; with more than one, say which.
@@ -55,6 +61,10 @@ extension Root.Import {
             name: .customLong("contract-id"),
             help: "The contract id, for a package of one notice (default: its contract's or tender's id, made into a valid one if it is not).")
         var contractId: String?
+        @Option(help: ArgumentHelp(
+            "Which of an award's suppliers the contract is for: a framework award names several, and svledger records one contract per supplier (import once for each, with --contract-id). Default: the first.",
+            valueName: "name"))
+        var supplier: String?
         @Option(help: "text or json (the plan and findings).") var format: OutputFormat = .text
 
         /// A release package is read whole, so its size is capped before reading: larger than any
@@ -68,13 +78,17 @@ extension Root.Import {
 
         func run() throws {
             let package = try readPackage()
+            if supplier != nil, package.notices.count != 1 {
+                throw ValidationError("--supplier chooses the supplier of a package of one notice; \(file) holds \(package.notices.count) notices (ocids)")
+            }
             if contractId != nil, package.notices.count != 1 {
                 throw ValidationError("--contract-id names the contract of a package of one notice; \(file) holds \(package.notices.count) notices (ocids)")
             }
             let opened = try ledger.openLedger(dryRun ? .readOnly : .readWrite)
             let options = OCDSImportOptions(
                 policyId: policy, catalog: catalog, areas: areas, actor: ActorIdentity(id: actor ?? "dry-run", role: role ?? "dry run"),
-                reason: reason, attributionConfirmed: confirmAttribution, today: Timestamp.now().date, contractId: contractId)
+                reason: reason, attributionConfirmed: confirmAttribution, today: Timestamp.now().date, contractId: contractId,
+                supplier: supplier)
             // Every contract's identifiers, read once for all the package's notices.
             let known = try opened.contractIdentifiers()
             let plan = try OCDSImportPlan(

@@ -103,7 +103,13 @@ extension Root {
     static func resolvedContract(_ given: String, in ledger: Ledger) throws -> String {
         guard try ledger.contractState(given).version == 0 else { return given }
         let known = try ledger.contracts(knownAs: given)
-        guard known.count == 1, let only = known.first else { return given }
+        if known.count > 1 {
+            // A framework's notice makes one contract per supplier, all under its ocid.
+            throw CLIError(
+                .usage, "ambiguous-identifier",
+                "\(DisplayText.quoted(given)) is the \(known[0].scheme) of \(known.count) contracts: \(known.map(\.reference).joined(separator: ", ")); name one of them")
+        }
+        guard let only = known.first else { return given }
         Terminal.progress("\(given) is the \(only.scheme) of contract \(only.reference)")
         return only.reference
     }
