@@ -45,11 +45,13 @@ final class OCDSContractState {
         reference = registration.reference
         ocid = registration.identifiers.first { $0.scheme == ContractIdentifier.ocid }?.id
         self.council = council
+        supplierDetails = registration.existingSupplierDetails
+        supplier = registration.existingSupplier
         if let council {
-            buyer = .buyer(council)
+            buyer = .buyer(council, details: registration.buyerDetails)
             procuringEntity = OCDSParty(id: "dept-" + OCDSIdentifier.slug(registration.buyerDepartment), name: registration.buyerDepartment, roles: ["procuringEntity"])
         } else {
-            buyer = .buyer(registration.buyerDepartment)
+            buyer = .buyer(registration.buyerDepartment, details: registration.buyerDetails)
         }
         startDate = registration.startDate
         endDate = registration.endDate
@@ -57,8 +59,11 @@ final class OCDSContractState {
     }
 
     /// The roles a supplier plays: a tenderer as well when it bid.
+    /// The supplier's identifiers and address, from its award or registration.
+    var supplierDetails: OrganisationDetails?
+
     func supplierParty(_ name: String) -> OCDSParty {
-        .organisation(name, roles: bidders.contains(name) ? ["tenderer", "supplier"] : ["supplier"])
+        .organisation(name, roles: bidders.contains(name) ? ["tenderer", "supplier"] : ["supplier"], details: name == supplier ? supplierDetails : nil)
     }
 
     func commit(_ lines: [PricedLine], catalog: String, asPledge: Bool) {

@@ -8,7 +8,7 @@ enum OCDSFieldCoverage {
     static let mapped: Set<String> = [
         "ocid", "id", "date", "tag", "initiationType", "language", "planning.rationale",
         "buyer",
-        "parties[].id", "parties[].name", "parties[].roles",
+        "parties[].id", "parties[].name", "parties[].roles", "parties[].identifier", "parties[].additionalIdentifiers", "parties[].address",
         "tender.id", "tender.title", "tender.procuringEntity", "tender.mainProcurementCategory", "tender.value", "tender.contractPeriod",
         "tender.deliveryAddresses", "tender.deliveryLocations", "tender.items[].deliveryAddresses", "tender.items[].deliveryLocations", "tender.status",
         "tender.lots[0].id", "tender.lots[0].awardCriteria.criteria[]",

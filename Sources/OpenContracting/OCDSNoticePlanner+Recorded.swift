@@ -45,10 +45,10 @@ extension NoticePlanner {
 }
 
 extension Registration {
-    func with(existingSupplier supplier: String, migrated: Bool = false) -> Registration {
+    func with(existingSupplier supplier: String, details: OrganisationDetails? = nil, migrated: Bool = false) -> Registration {
         Registration(
             reference: reference, title: title, buyerDepartment: buyerDepartment, category: category, estimatedValue: estimatedValue,
             startDate: startDate, endDate: endDate, areasServed: areasServed, policyId: policyId, existingSupplier: supplier,
-            migrated: migrated, identifiers: identifiers)
+            migrated: migrated, identifiers: identifiers, buyerDetails: buyerDetails, existingSupplierDetails: details)
     }
 }

@@ -66,6 +66,7 @@ struct NoticePlanner {
         }
         let registration = mergedRegistration()
         let existingSupplier = facts.lazy.compactMap(\.existingSupplier).first
+        let existingSupplierDetails = facts.first { $0.existingSupplier != nil }?.supplierDetails
         let assessedLater = facts.contains(where: \.assessesThreshold)
         let running = registration.flatMap { registersAsRunning($0) } ?? false
         var commitments = Self.commitmentHistory(ledgerState), matchedCommitments = 0
@@ -76,6 +77,7 @@ struct NoticePlanner {
         // awardUpdate correcting the value or the date) wins over an earlier one.
         let finalIndex = facts.lastIndex { $0.award != nil }
         let finalAward = finalIndex.flatMap { facts[$0].award }
+        let finalSupplierDetails = finalIndex.flatMap { facts[$0].supplierDetails }
         var awardSettled = false
 
         for (release, said) in zip(notice.releases, facts) {
@@ -86,7 +88,7 @@ struct NoticePlanner {
             let day = notice.releasesAreEvents ? OCDSEventDates.day(of: release.json) ?? release.day : release.day
             if !state.exists, let registration, !running, said.hasTender || said.award != nil {
                 if let supplier = existingSupplier {
-                    act(release, day, .register(registration.with(existingSupplier: supplier, migrated: migrated(from: day))))
+                    act(release, day, .register(registration.with(existingSupplier: supplier, details: existingSupplierDetails, migrated: migrated(from: day))))
                 } else {
                     act(release, day, .register(registration))
                 }
@@ -107,9 +109,9 @@ struct NoticePlanner {
                 if given != award { supersededAward(given, by: award, in: release, correcting: latest) }
                 if state.supplier == nil {
                     if running, !state.exists, let registration {
-                        act(release, award.date, .register(registration.with(existingSupplier: award.supplier)))
+                        act(release, award.date, .register(registration.with(existingSupplier: award.supplier, details: finalSupplierDetails)))
                     } else if state.exists {
-                        act(release, award.date, .award(supplier: award.supplier, date: award.date, value: award.value))
+                        act(release, award.date, .award(supplier: award.supplier, date: award.date, value: award.value, supplierDetails: finalSupplierDetails))
                     }
                 } else if let recorded = state.award, (recorded.supplier, recorded.awardDate, recorded.value) != (award.supplier, award.date, award.value) {
                     conflict(
@@ -215,7 +217,8 @@ struct NoticePlanner {
             + (publishedId.map { [ContractIdentifier(scheme: ContractIdentifier.notice, id: $0)] } ?? [])
         return Registration(
             reference: reference, title: title, buyerDepartment: buyer, category: category, estimatedValue: value,
-            startDate: start, endDate: end, areasServed: areas, policyId: policy, existingSupplier: nil, identifiers: identifiers)
+            startDate: start, endDate: end, areasServed: areas, policyId: policy, existingSupplier: nil, identifiers: identifiers,
+            buyerDetails: last(\.buyerDetails))
     }
 
     /// A notice of an award that gives no weighting cannot go through threshold, weighting and

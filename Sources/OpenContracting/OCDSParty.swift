@@ -1,3 +1,5 @@
+import SocialValue
+
 /// An organisation a release names: the buyer (the council), its department that runs the
 /// procurement, a tenderer or the supplier. Its OCDS id is
 /// made from its name, so that every release names the same organisation the same way and
@@ -6,18 +8,26 @@ struct OCDSParty {
     let id: String
     let name: String
     let roles: [String]
+    /// Its registered identifiers and address, when the ledger holds them.
+    var details: OrganisationDetails?
 
-    static func buyer(_ name: String) -> OCDSParty {
-        OCDSParty(id: "buyer-" + OCDSIdentifier.slug(name), name: name, roles: ["buyer"])
+    static func buyer(_ name: String, details: OrganisationDetails? = nil) -> OCDSParty {
+        OCDSParty(id: "buyer-" + OCDSIdentifier.slug(name), name: name, roles: ["buyer"], details: details)
     }
 
-    static func organisation(_ name: String, roles: [String]) -> OCDSParty {
-        OCDSParty(id: "org-" + OCDSIdentifier.slug(name), name: name, roles: roles)
+    static func organisation(_ name: String, roles: [String], details: OrganisationDetails? = nil) -> OCDSParty {
+        OCDSParty(id: "org-" + OCDSIdentifier.slug(name), name: name, roles: roles, details: details)
     }
 
-    /// `parties[]` entry.
+    /// `parties[]` entry: the first identifier as `identifier`, the rest as
+    /// `additionalIdentifiers`, and the address.
     var party: OCDSValue {
-        .object(("id", .string(id)), ("name", .string(name)), ("roles", .array(roles.map(OCDSValue.string))))
+        let identifiers = (details?.identifiers ?? []).map { OCDSValue.object(("scheme", .string($0.scheme)), ("id", .string($0.id))) }
+        let address = details?.address.map { address in OCDSValue.object(members: address.fields.map { ($0.key, $0.value.map(OCDSValue.string)) }) }
+        return .object(
+            ("id", .string(id)), ("name", .string(name)), ("identifier", identifiers.first),
+            ("additionalIdentifiers", identifiers.count > 1 ? .array(Array(identifiers.dropFirst())) : nil),
+            ("address", address), ("roles", .array(roles.map(OCDSValue.string))))
     }
 
     /// `OrganizationReference`, as `buyer`, `suppliers[]` and `tenderers[]` take it.

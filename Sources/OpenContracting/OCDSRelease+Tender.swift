@@ -42,6 +42,7 @@ extension OCDSReleaseMaker {
     static func awarded(_ award: Award, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
         state.supplier = award.supplier
+        state.supplierDetails = award.supplierDetails
         let supplier = state.supplierParty(award.supplier)
         content.parties = [supplier]
         content.awards = [.object(

@@ -19,6 +19,10 @@ struct OCDSReleaseFacts {
     /// as `svledger export ocds` writes it in `planning.rationale`.
     var policyId: String?
     var award: (supplier: String, date: CalendarDate, value: Money)?
+    /// The awarded (or existing) supplier's identifiers and address, from its party.
+    var supplierDetails: OrganisationDetails?
+    /// The buyer's identifiers and address, from its party.
+    var buyerDetails: OrganisationDetails?
     /// A supplier named with no award date or value beside the tender: a contract already
     /// running when registered (`svledger export ocds` writes an existing supplier so).
     var existingSupplier: String?
@@ -61,6 +65,10 @@ struct OCDSReleaseFacts {
         buyer = Self.trimmed(
             tender?["procuringEntity"]?["name"]?.stringValue ?? Self.party(json, role: "procuringEntity")?["name"]?.stringValue
                 ?? json["buyer"]?["name"]?.stringValue ?? Self.party(json, role: "buyer")?["name"]?.stringValue)
+        let parties = Self.parties(json)
+        if let index = parties.firstIndex(where: { $0["roles"]?.arrayValue?.contains(.string("buyer")) ?? false }) {
+            buyerDetails = Self.details(ofParty: parties[index], "\(path).parties[\(index)]", &reader)
+        }
         if let text = tender?["mainProcurementCategory"]?.stringValue {
             category = ContractCategory(rawValue: text)
             if category == nil {
@@ -109,6 +117,8 @@ struct OCDSReleaseFacts {
                 "the award names \(suppliers.count) suppliers (a framework?); svledger records one contract per supplier, and this import records \(names[index])'s; not recorded here: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? " and \(others.count - 5) more" : ""). Import the notice again for each of them: --supplier NAME --contract-id ID")
         }
         let supplier = suppliers[index]
+        supplierDetails = Self.party(release, id: supplier["id"]?.stringValue, name: names[index])
+            .flatMap { Self.details(ofParty: $0.party, "\(Self.releasePath(path)).parties[\($0.index)]", &reader) }
         let name = Self.supplierName(supplier, in: release)
         guard let name else {
             reader.note(.missingField, "\(path).suppliers[\(index)].name", "the awarded supplier has no name")
@@ -245,6 +255,41 @@ struct OCDSReleaseFacts {
     static func trimmed(_ text: String?) -> String? {
         guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
         return text
+    }
+
+    /// The party an award's supplier (or the buyer) names: by its id, else by its name.
+    static func party(_ release: OCDSValue, id: String?, name: String?) -> (index: Int, party: OCDSValue)? {
+        let all = parties(release)
+        if let id, let index = all.firstIndex(where: { $0["id"]?.stringValue == id }) { return (index, all[index]) }
+        if let name, let index = all.firstIndex(where: { trimmed($0["name"]?.stringValue) == name }) { return (index, all[index]) }
+        return nil
+    }
+
+    /// `releases[3]` of `releases[3].awards[0]`.
+    static func releasePath(_ path: String) -> String { String(path.prefix { $0 != "." }) }
+
+    /// A party's registered identifiers (`identifier`, then `additionalIdentifiers`) and address,
+    /// as svledger keeps them (``OrganisationDetails``); one that is not an org-id.guide scheme
+    /// and an id is said and left out.
+    static func details(ofParty party: OCDSValue, _ path: String, _ reader: inout OCDSValueReader) -> OrganisationDetails? {
+        var identifiers: [OrganisationDetails.Identifier] = []
+        let given = [("identifier", party["identifier"])] + (party["additionalIdentifiers"]?.arrayValue ?? []).enumerated().map { ("additionalIdentifiers[\($0.offset)]", $0.element) }
+        for (key, value) in given {
+            guard let value, let scheme = value["scheme"]?.stringValue, let id = value["id"]?.stringValue ?? value["id"]?.decimalText else { continue }
+            if let problem = OrganisationDetails.schemeProblem(scheme) ?? OrganisationDetails.idProblem(id) {
+                reader.note(.notMapped, "\(path).\(key)", "\(scheme) \(id) is not recorded: it \(problem)")
+                continue
+            }
+            if !identifiers.contains(where: { $0.scheme == scheme && $0.id == id }) { identifiers.append(.init(scheme: scheme, id: id)) }
+        }
+        let fields = party["address"]
+        func field(_ key: String) -> String? { trimmed(fields?[key]?.stringValue) }
+        let address = fields.map { _ in
+            OrganisationDetails.Address(
+                streetAddress: field("streetAddress"), locality: field("locality"), region: field("region"), postalCode: field("postalCode"),
+                countryName: field("countryName"))
+        }
+        return OrganisationDetails(identifiers: identifiers, address: address)
     }
 
     static func party(_ release: OCDSValue, role: String) -> OCDSValue? {

@@ -99,6 +99,14 @@ struct OCDSImportCLITests {
             let release = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             #expect(release?["ocid"] as? String == "ocds-h6vhtk-04f2c3", "a re-export mints no new ocid")
         }
+        // The buyer's and the supplier's registered identifiers and address come back out.
+        let parties = export.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .flatMap { $0["parties"] as? [[String: Any]] ?? [] }
+        let buyer = parties.first { ($0["roles"] as? [String]) == ["buyer"] }
+        #expect((buyer?["identifier"] as? [String: String]) == ["scheme": "GB-PPON", "id": "PDQR-1234-ABCD"])
+        #expect((buyer?["address"] as? [String: String])?["postalCode"] == "LS1 1UR")
+        let supplier = parties.first { ($0["roles"] as? [String])?.contains("supplier") == true }
+        #expect((supplier?["identifier"] as? [String: String]) == ["scheme": "GB-COH", "id": "01234567"])
         // A contract registered by hand has no identifiers, and its event has no such key: the
         // bytes of every event recorded before svledger kept them are what they were.
         try ledger.svledger([

@@ -46,7 +46,7 @@ struct OCDSImportMappingTests {
 
     @Test("award: supplier, date and value; pledge: each agreed metric's target")
     func awardAndPledge() {
-        guard case .award(let supplier, let date, let value) = action("ContractAwarded") else { Issue.record("no award"); return }
+        guard case .award(let supplier, let date, let value, _) = action("ContractAwarded") else { Issue.record("no award"); return }
         #expect(supplier == "North Roads Ltd")
         #expect(date == CalendarDate("2025-03-14"))
         #expect(value == Money(pence: 418_000_000))
@@ -69,15 +69,27 @@ struct OCDSImportMappingTests {
         #expect(plan.steps.last?.command.reason?.contains("ocds-h6vhtk-04f2c3-uk9-kpi-2025-08-01") == true)
     }
 
+    @Test("the buyer's and the supplier's registered identifiers and address are kept with the registration and the award")
+    func partiesIdentified() {
+        guard case .register(let registration) = action("ContractRegistered") else { Issue.record("no registration"); return }
+        #expect(registration.buyerDetails?.identifiers == [.init(scheme: "GB-PPON", id: "PDQR-1234-ABCD")])
+        #expect(registration.buyerDetails?.address == .init(locality: "Leeds", postalCode: "LS1 1UR", countryName: "United Kingdom"))
+        guard case .award(_, _, _, let supplier) = action("ContractAwarded") else { Issue.record("no award"); return }
+        #expect(supplier?.identifiers == [.init(scheme: "GB-COH", id: "01234567")])
+        #expect(supplier?.address == nil)
+    }
+
     @Test("fields svledger cannot map are reported with their paths, and block nothing")
     func unmappedFields() {
         let notMapped = Set(plan.findings.filter { $0.kind == .notMapped }.map(\.path))
         for path in [
             "releases[0].tender.procurementMethodDetails", "releases[0].tender.lots[1]", "releases[0].tender.documents",
-            "releases[0].tender.lots[0].awardCriteria.criteria[0]", "releases[0].parties[0].identifier",
+            "releases[0].tender.lots[0].awardCriteria.criteria[0]",
         ] {
             #expect(notMapped.contains(path), "\(path) should be reported")
         }
+        // The parties' registered identifiers and addresses are kept, not reported.
+        #expect(!notMapped.contains { $0.hasSuffix(".identifier") || $0.hasSuffix(".address") })
         #expect(plan.findings.contains { $0.kind == .recomputed && $0.path.hasSuffix("observations[0].measureClassification") })
         #expect(plan.findings.filter { $0.kind == .notMapped || $0.kind == .recomputed }.allSatisfy { !$0.blocks })
         #expect(plan.findings.contains { $0.kind == .defaulted && $0.message.contains("lancashire-2024-28") })
@@ -117,7 +129,7 @@ struct OCDSImportContractsFinderTests {
         #expect(plan.findings.contains { $0.kind == .registeredAsRunning && $0.ocid == "ocds-b5fd17-7a1c9e0d-2f4b-4c55-9e1a-3b2f6d8c1e70" })
         let boilers = plan.steps.filter { $0.reference == "LCC-PRO-2025-007" }
         #expect(boilers.map(\.eventType) == ["ContractRegistered", "ThresholdAssessed", "ContractAwarded"])
-        guard case .award(_, _, let value) = boilers.last?.command.action else { Issue.record("not awarded"); return }
+        guard case .award(_, _, let value, _) = boilers.last?.command.action else { Issue.record("not awarded"); return }
         #expect(value == Money(pence: 4_725_050))
         // An item's delivery addresses and locations are read; its classification is not.
         #expect(plan.findings.contains { $0.path == "releases[0].tender.items[0].classification" && $0.kind == .notMapped })

@@ -164,7 +164,7 @@ struct OCDSNoticeReadingTests {
         #expect(framework?.message.contains("names 30 suppliers") == true)
         #expect(framework?.message.contains("Framework Supplier 2 Ltd") == true)
         #expect(framework?.message.contains("and 24 more") == true, "\(framework?.message ?? "none")")
-        guard case .award(let supplier, _, _) = plan.steps.first(where: { $0.reference == "LCC-PRO-2025-007" && $0.eventType == "ContractAwarded" })?.command.action else {
+        guard case .award(let supplier, _, _, _) = plan.steps.first(where: { $0.reference == "LCC-PRO-2025-007" && $0.eventType == "ContractAwarded" })?.command.action else {
             Issue.record("not awarded"); return
         }
         #expect(supplier == "Framework Supplier 1 Ltd")
@@ -193,7 +193,7 @@ struct OCDSNoticeReadingTests {
     func awardCorrectedInThePackage() throws {
         let plan = try OCDSImportFixtures.plan(try Self.withAwardUpdate())
         #expect(plan.blocking.isEmpty, "\(plan.blocking.map(\.message))")
-        guard case .award(_, let date, let value) = plan.steps.first(where: { $0.eventType == "ContractAwarded" })?.command.action else {
+        guard case .award(_, let date, let value, _) = plan.steps.first(where: { $0.eventType == "ContractAwarded" })?.command.action else {
             Issue.record("not awarded"); return
         }
         #expect(value == Money(pence: 4_180_000), "the later release's £41,800 wins over £4,180,000")

@@ -41,7 +41,7 @@ struct OCDSRealNoticeTests {
         #expect(plan.steps.isEmpty)
         // What the notice says and svledger has no place for is said, field by field.
         let notMapped = Set(plan.findings.filter { $0.kind == .notMapped }.map(\.path))
-        for path in ["releases[0].parties[0].address", "releases[0].tender.tenderPeriod", "releases[0].tender.description"] {
+        for path in ["releases[0].parties[0].contactPoint", "releases[0].tender.tenderPeriod", "releases[0].tender.description"] {
             #expect(notMapped.contains(path), "\(path)")
         }
     }

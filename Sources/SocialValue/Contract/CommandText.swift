@@ -16,6 +16,8 @@ extension ContractCommand {
             for (index, area) in registration.areasServed.enumerated() { try TextRules.checkName(area, field: "areasServed[\(index)]") }
             try TextRules.checkIdentifier(registration.policyId, .reference, field: "policyId")
             if let supplier = registration.existingSupplier { try TextRules.checkName(supplier, field: "existingSupplier") }
+            try registration.buyerDetails?.checkText(field: "buyerDetails")
+            try registration.existingSupplierDetails?.checkText(field: "existingSupplierDetails")
             for (index, identifier) in registration.identifiers.enumerated() {
                 // An identifier is kept as its publisher wrote it (spaces and all), as a name is.
                 try TextRules.checkName(identifier.scheme, field: "identifiers[\(index)].scheme")
@@ -37,8 +39,9 @@ extension ContractCommand {
                 try TextRules.checkName(bidder.name, field: "bidders[\(index)].bidder")
                 try Self.checkLines(bidder.lines, "bidders[\(index)].lines")
             }
-        case .award(let supplier, _, _):
+        case .award(let supplier, _, _, let details):
             try TextRules.checkName(supplier, field: "supplier")
+            try details?.checkText(field: "supplierDetails")
         case .recordPledge(let catalog, let lines, let statedValues):
             try TextRules.checkCatalogReference(catalog, field: "catalog")
             try Self.checkLines(lines, "lines")

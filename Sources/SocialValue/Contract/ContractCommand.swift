@@ -26,7 +26,7 @@ public enum ContractAction: Sendable, Equatable {
     case decideExemption(granted: Bool, businessCase: String)
     case decideWeighting(percent: ExactDecimal, basis: WeightingDecision.Basis, answers: MatrixAnswers?, overrideReason: String?)
     case evaluateBids(catalog: String, bidders: [BidderOffer])
-    case award(supplier: String, date: CalendarDate, value: Money)
+    case award(supplier: String, date: CalendarDate, value: Money, supplierDetails: OrganisationDetails? = nil)
     case recordPledge(catalog: String, lines: [QuantityLine], statedValues: [String: String])
     case reportDelivery(quarter: FinancialQuarter, lines: [QuantityLine], attributionConfirmed: Bool)
     case correctDelivery(corrects: EventID, lines: [QuantityLine])
@@ -122,7 +122,7 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .register:
             return contract(
                 ["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "areasServed", "policyId",
-                 "existingSupplier", "migrated", "identifiers"],
+                 "existingSupplier", "migrated", "identifiers", "buyerDetails", "existingSupplierDetails"],
                 required: ["title", "buyerDepartment", "category", "estimatedWholeLifeValueGBP", "startDate", "endDate", "policyId"])
         case .assessThreshold: return contract([])
         case .requestExemption: return contract(["businessCaseReference"], required: ["businessCaseReference"])
@@ -130,7 +130,7 @@ public enum CommandName: String, CaseIterable, Sendable {
             return contract(["decision", "businessCaseReference"], required: ["decision", "businessCaseReference"], byRule: ["reason"])
         case .decideWeighting: return contract(["percent", "basis", "matrixAnswers", "overrideReason"], required: ["percent", "basis"])
         case .evaluateBids: return contract(["catalog", "bidders"], required: ["catalog", "bidders"])
-        case .award: return contract(["supplier", "awardDate", "valueGBP"], required: ["supplier", "valueGBP"])
+        case .award: return contract(["supplier", "awardDate", "valueGBP", "supplierDetails"], required: ["supplier", "valueGBP"])
         case .recordPledge: return contract(["catalog", "lines", "statedValues"], required: ["catalog", "lines"])
         case .reportDelivery:
             return contract(["quarter", "lines", "attributionConfirmed"], required: ["quarter", "lines"], byRule: ["attributionConfirmed"])
@@ -262,7 +262,7 @@ public enum LedgerCommand: Sendable {
         case .award:
             return .award(
                 supplier: try reader.string("supplier"), date: try reader.optionalDate("awardDate") ?? effectiveDate,
-                value: try reader.money("valueGBP"))
+                value: try reader.money("valueGBP"), supplierDetails: try OrganisationDetails.optional("supplierDetails", reader))
         case .recordPledge:
             var stated: [String: String] = [:]
             if let object = try reader.optionalObject("statedValues") {

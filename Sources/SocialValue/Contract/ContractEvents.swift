@@ -134,13 +134,20 @@ public struct Registration: Sendable, Equatable {
     public let migrated: Bool
     /// Identifiers the contract is known by elsewhere (an imported notice's ocid and id).
     public let identifiers: [ContractIdentifier]
+    /// The buyer's registered identifiers and address, as a notice gave them.
+    public let buyerDetails: OrganisationDetails?
+    /// The existing supplier's registered identifiers and address, when given.
+    public let existingSupplierDetails: OrganisationDetails?
 
     public init(
         reference: String, title: String, buyerDepartment: String, category: ContractCategory, estimatedValue: Money,
         startDate: CalendarDate, endDate: CalendarDate, areasServed: [String], policyId: String, existingSupplier: String?,
-        migrated: Bool = false, identifiers: [ContractIdentifier] = []
+        migrated: Bool = false, identifiers: [ContractIdentifier] = [], buyerDetails: OrganisationDetails? = nil,
+        existingSupplierDetails: OrganisationDetails? = nil
     ) {
         self.identifiers = identifiers
+        self.buyerDetails = buyerDetails
+        self.existingSupplierDetails = existingSupplierDetails
         self.reference = reference
         self.title = title
         self.buyerDepartment = buyerDepartment
@@ -163,7 +170,8 @@ public struct Registration: Sendable, Equatable {
             policyId: try reader.string("policyId"), existingSupplier: try reader.optionalString("existingSupplier"),
             // Absent from events recorded before svledger knew of migration: not migrated.
             migrated: reader.has("migrated") ? try reader.bool("migrated") : false,
-            identifiers: try Self.identifiers(reader))
+            identifiers: try Self.identifiers(reader), buyerDetails: try OrganisationDetails.optional("buyerDetails", reader),
+            existingSupplierDetails: try OrganisationDetails.optional("existingSupplierDetails", reader))
     }
 
     /// `identifiers`, absent or null for none (every event recorded before svledger kept them).
@@ -180,6 +188,8 @@ public struct Registration: Sendable, Equatable {
         ]
         // Written only when there are some, so that every event recorded before keeps its bytes.
         if !identifiers.isEmpty { members["identifiers"] = .array(identifiers.map(\.json)) }
+        if let buyerDetails { members["buyerDetails"] = buyerDetails.json }
+        if let existingSupplierDetails { members["existingSupplierDetails"] = existingSupplierDetails.json }
         return .object(members)
     }
 }
@@ -384,18 +394,28 @@ public struct Award: Sendable, Equatable {
     public let supplier: String
     public let awardDate: CalendarDate
     public let value: Money
+    /// The supplier's registered identifiers and address, when given (an imported notice's).
+    public let supplierDetails: OrganisationDetails?
 
-    init(supplier: String, awardDate: CalendarDate, value: Money) {
+    init(supplier: String, awardDate: CalendarDate, value: Money, supplierDetails: OrganisationDetails? = nil) {
         self.supplier = supplier
         self.awardDate = awardDate
         self.value = value
+        self.supplierDetails = supplierDetails
     }
 
     init(_ reader: FieldReader) throws(InputError) {
-        self.init(supplier: try reader.string("supplier"), awardDate: try reader.date("awardDate"), value: try reader.money("valueGBP"))
+        self.init(
+            supplier: try reader.string("supplier"), awardDate: try reader.date("awardDate"), value: try reader.money("valueGBP"),
+            supplierDetails: try OrganisationDetails.optional("supplierDetails", reader))
     }
 
-    var json: JSONValue { ["supplier": .string(supplier), "awardDate": .date(awardDate), "valueGBP": .money(value)] }
+    var json: JSONValue {
+        var members: JSONObject = ["supplier": .string(supplier), "awardDate": .date(awardDate), "valueGBP": .money(value)]
+        // Written only when given, so that every event recorded before keeps its bytes.
+        if let supplierDetails { members["supplierDetails"] = supplierDetails.json }
+        return .object(members)
+    }
 }
 
 /// The supplier's pledge: the original commitment, priced under one catalog version.

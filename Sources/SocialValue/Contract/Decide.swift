@@ -50,7 +50,7 @@ struct ContractRules {
         case .decideWeighting(let percent, let basis, let answers, let reason):
             return [try decideWeighting(percent, basis, answers, reason, registration)]
         case .evaluateBids(let catalog, let bidders): return [try evaluateBids(catalog, bidders)]
-        case .award(let supplier, let date, let value): return [try award(supplier, date, value)]
+        case .award(let supplier, let date, let value, let details): return [try award(supplier, date, value, details)]
         case .recordPledge(let catalog, let lines, let stated): return [try recordPledge(catalog, lines, stated)]
         case .reportDelivery(let quarter, let lines, let confirmed): return [try reportDelivery(quarter, lines, confirmed, registration)]
         case .correctDelivery(let corrects, let lines): return [try correctDelivery(corrects, lines)]
@@ -219,13 +219,13 @@ struct ContractRules {
         return .bidsEvaluated(BidEvaluation(catalogId: catalog.id, catalogVersion: catalog.version, weightingPercent: weighting.percent, bidders: bidders))
     }
 
-    func award(_ supplier: String, _ date: CalendarDate, _ value: Money) throws(DomainError) -> ContractEvent {
+    func award(_ supplier: String, _ date: CalendarDate, _ value: Money, _ details: OrganisationDetails?) throws(DomainError) -> ContractEvent {
         guard state.award == nil, state.registration?.existingSupplier == nil else { throw order("contract \(command.contract) is already awarded") }
         guard state.assessment != nil else { throw order("assess the threshold before award") }
         if state.inScope, state.weighting == nil {
             throw order("contract \(command.contract) is above threshold: decide the social value weighting before award")
         }
-        return .awarded(Award(supplier: supplier, awardDate: date, value: value))
+        return .awarded(Award(supplier: supplier, awardDate: date, value: value, supplierDetails: details))
     }
 
     // MARK: - Commitments and delivery

@@ -69,12 +69,28 @@ extension Root.Contract {
         @Option var supplier: String
         @Option(help: "The contract value awarded, in £.") var value: String
         @Option(help: ArgumentHelp("Award date (default: the effective date).", valueName: "YYYY-MM-DD")) var awardDate: String?
+        @Option(help: ArgumentHelp(
+            "A registered identifier of the supplier, SCHEME:ID with an org-id.guide scheme, e.g. GB-COH:01234567 (Companies House) or GB-PPON:PDQR-1234-ABCD; repeat for more, the first the main one.",
+            valueName: "scheme:id")) var supplierId: [String] = []
 
         func run() throws {
             var fields = who.fields("contract.award")
             fields.merge(["contract": .string(contract), "supplier": .string(supplier), "valueGBP": .string(value)]) { $1 }
             if let awardDate { fields["awardDate"] = .string(awardDate) }
-            try DomainCommand.run(fields, ledger: ledger, flags: FlagNames(["supplier": "--supplier", "valueGBP": "--value", "awardDate": "--award-date"]))
+            if !supplierId.isEmpty { fields["supplierDetails"] = ["identifiers": .array(try supplierId.map(Self.identifier))] }
+            try DomainCommand.run(
+                fields, ledger: ledger,
+                flags: FlagNames(["supplier": "--supplier", "valueGBP": "--value", "awardDate": "--award-date", "supplierDetails": "--supplier-id"]))
+        }
+
+        /// `GB-COH:01234567` as `{"scheme": "GB-COH", "id": "01234567"}`; the scheme and id are
+        /// checked by the command (OrganisationDetails).
+        static func identifier(_ text: String) throws -> JSONValue {
+            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--supplier-id \(DisplayText.quoted(text)) must be SCHEME:ID, e.g. GB-COH:01234567")
+            }
+            return ["scheme": .string(parts[0]), "id": .string(parts[1])]
         }
     }
 
