@@ -20,19 +20,19 @@ import SocialValue
 enum OCDSEventDates {
     /// `content` with the day `event` took effect put where its kind keeps it.
     static func attach(_ day: CalendarDate, of event: ContractEvent, to content: inout OCDSReleaseContent) {
+        func planning(_ id: String, _ title: String, _ type: String) {
+            content.planning = adding(milestone(id, title, type, met: day), to: content.planning)
+        }
+        func tender(_ id: String, _ title: String, _ type: String) {
+            content.tender = adding(milestone(id, title, type, met: day), to: content.tender)
+        }
         switch event {
-        case .registered:
-            content.planning = adding(milestone("registration", "Registered in the ledger", "preProcurement", met: day), to: content.planning)
-        case .thresholdAssessed:
-            content.planning = adding(milestone("threshold-assessment", "Social value threshold assessed", "assessment", met: day), to: content.planning)
-        case .exemptionRequested:
-            content.planning = adding(milestone("exemption-request", "Exemption from the social value requirements requested", "approval", met: day), to: content.planning)
-        case .exemptionDecided:
-            content.planning = adding(milestone("exemption-decision", "Exemption from the social value requirements decided", "approval", met: day), to: content.planning)
-        case .weightingDecided:
-            content.tender = adding(milestone("weighting", "Social value weighting decided", "approval", met: day), to: content.tender)
-        case .bidsEvaluated:
-            content.tender = adding(milestone("evaluation", "Bids evaluated", "assessment", met: day), to: content.tender)
+        case .registered: planning("registration", "Registered in the ledger", "preProcurement")
+        case .thresholdAssessed: planning("threshold-assessment", "Social value threshold assessed", "assessment")
+        case .exemptionRequested: planning("exemption-request", "Exemption from the social value requirements requested", "approval")
+        case .exemptionDecided: planning("exemption-decision", "Exemption from the social value requirements decided", "approval")
+        case .weightingDecided: tender("weighting", "Social value weighting decided", "approval")
+        case .bidsEvaluated: tender("evaluation", "Bids evaluated", "assessment")
         case .awarded, .closed:
             break  // the award's date; the closure's milestone (OCDSRelease+Contract.swift)
         case .pledgeRecorded:
