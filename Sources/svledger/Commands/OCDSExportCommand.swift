@@ -98,7 +98,8 @@ extension Root.Export {
                         councilName: try publisher(reference))
                     let count = try export.write(from: reader, reference: reference, publication: publication) { try sink.write($0) }
                     // Some contract's ocid falls back to svledger's own prefix: one of its councils registered none.
-                    let unregistered = ocidPrefix == nil && CabinetCouncil.all(reference).contains { $0.description?.ocidPrefix == nil }
+                    let councils = CabinetCouncil.all(reference).filter { council in chosen.map { Council.key($0) == Council.key(council.name) } ?? true }
+                    let unregistered = ocidPrefix == nil && councils.contains { $0.description?.ocidPrefix == nil }
                     return (count, try TreeStatement.read(reader, position: head.position), head.position, unregistered)
                 }
             } catch OCDSExportError.unknownContract(let contract) {
