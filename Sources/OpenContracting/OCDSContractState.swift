@@ -58,10 +58,11 @@ final class OCDSContractState {
         supplier = registration.existingSupplier
     }
 
-    /// The roles a supplier plays: a tenderer as well when it bid.
     /// The supplier's identifiers and address, from its award or registration.
     var supplierDetails: OrganisationDetails?
 
+    /// The supplier's party: a tenderer as well when it bid, with its details when it is the
+    /// contract's supplier.
     func supplierParty(_ name: String) -> OCDSParty {
         .organisation(name, roles: bidders.contains(name) ? ["tenderer", "supplier"] : ["supplier"], details: name == supplier ? supplierDetails : nil)
     }

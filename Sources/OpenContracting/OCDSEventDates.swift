@@ -19,7 +19,8 @@ import SocialValue
 /// The import reads them back (``day(of:)``) from svledger's own exports.
 enum OCDSEventDates {
     /// `content` with the day `event` took effect put where its kind keeps it.
-    static func attach(_ day: CalendarDate, of event: ContractEvent, to content: inout OCDSReleaseContent) {
+    /// - Parameter eventId: names a review's amendment, so that two reviews on one day stay two.
+    static func attach(_ day: CalendarDate, of event: ContractEvent, eventId: EventID, to content: inout OCDSReleaseContent) {
         func planning(_ id: String, _ title: String, _ type: String) {
             content.planning = adding(milestone(id, title, type, met: day), to: content.planning)
         }
@@ -42,7 +43,7 @@ enum OCDSEventDates {
         case .commitmentsRefreshed:
             // The reason given is the audit trail's, not the published contract's (docs/open-contracting.md).
             let amendment = OCDSValue.object(
-                ("id", .string("review-\(day)")), ("date", .day(day)),
+                ("id", .string("review-\(eventId)")), ("date", .day(day)),
                 ("rationale", .string("The supplier's social value commitments were refreshed at a review")))
             content.contracts = contracts(content.contracts) { adding(amendment, under: "amendments", to: $0) }
         case .deliveryReported(let report):
@@ -70,9 +71,10 @@ enum OCDSEventDates {
         return dated.lazy.compactMap { $0?.stringValue.flatMap(OCDSDates.day) }.first
     }
 
-    /// `release` without the fields that only date its event, which an import of svledger's own
-    /// export reads with ``day(of:)`` (and the closure from its milestone): what is left is
-    /// checked for fields svledger does not map.
+    /// `release` without the fields an import reads only from svledger's own export: those that
+    /// date its event (``day(of:)``, and the closure's milestone) and the procuring entity (the
+    /// buying department). What is left is checked for fields svledger does not map; another
+    /// publisher's are all checked.
     static func withoutEventDates(_ release: OCDSValue) -> OCDSValue {
         func removing(_ keys: Set<String>, from value: OCDSValue?) -> OCDSValue? {
             value?.members.map { .object($0.filter { !keys.contains($0.key) }) }
@@ -80,13 +82,15 @@ enum OCDSEventDates {
         guard var members = release.members else { return release }
         for index in members.indices {
             switch members[index].key {
-            case "planning", "tender":
-                members[index].value = removing(["milestones"], from: members[index].value)!
+            case "planning":
+                members[index].value = removing(["milestones"], from: members[index].value) ?? members[index].value
+            case "tender":
+                members[index].value = removing(["milestones", "procuringEntity"], from: members[index].value) ?? members[index].value
             case "contracts":
                 guard var contracts = members[index].value.arrayValue, let first = contracts.first, var fields = first.members else { continue }
                 fields = fields.filter { $0.key != "milestones" && $0.key != "amendments" }
                 if let at = fields.firstIndex(where: { $0.key == "implementation" }) {
-                    fields[at].value = removing(["milestones"], from: fields[at].value)!
+                    fields[at].value = removing(["milestones"], from: fields[at].value) ?? fields[at].value
                 }
                 contracts[0] = .object(fields)
                 members[index].value = .array(contracts)

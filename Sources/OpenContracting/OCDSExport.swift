@@ -27,17 +27,19 @@ public struct OCDSExport {
         self.council = council
     }
 
-    /// Writes the export; returns how many releases (or records) it wrote.
+    /// Writes the export; returns how many releases (or records) it wrote, and whether any
+    /// ocid was made with svledger's own prefix (``OCDSReleaseMaker/defaultOcidPrefix``).
     /// - Throws: ``OCDSExportError/unknownContract(_:)`` when `contract` has no events up to
     ///   `through`, ``OCDSExportError/nothingToExport`` when no contract has, or what reading
     ///   the log or `sink` throws.
     @discardableResult
     public func write(
         from reader: LedgerReader, reference: ReferenceData, publication: OCDSPublication, sink: @escaping ([UInt8]) throws -> Void
-    ) throws -> Int {
+    ) throws -> (count: Int, usedDefaultPrefix: Bool) {
         if let contract, try firstPosition(of: contract, in: reader) == nil { throw OCDSExportError.unknownContract(contract) }
         let writer = OCDSPackageWriter(format: format, publication: publication, sink: sink)
         var maker = OCDSReleaseMaker(ocidPrefix: ocidPrefix, reference: reference, council: council)
+        var usedDefault = false
         switch format {
         case .package, .ndjson:
             let visit: (RecordedEvent) throws -> Bool = { event in
@@ -54,6 +56,7 @@ public struct OCDSExport {
             for stream in streams {
                 // A fresh maker per contract: its state is the one contract's, dropped after.
                 var one = OCDSReleaseMaker(ocidPrefix: ocidPrefix, reference: reference, council: council)
+                defer { usedDefault = usedDefault || one.usedDefaultPrefix }
                 var releases: [OCDSValue] = []
                 try reader.forEachEvent(inStream: stream, through: through) { event in
                     if let release = try one.release(for: event) { releases.append(release) }
@@ -66,7 +69,7 @@ public struct OCDSExport {
         // Nothing has reached the sink yet (the writer holds the first megabyte).
         guard writer.count > 0 else { throw OCDSExportError.nothingToExport }
         try writer.finish()
-        return writer.count
+        return (writer.count, usedDefault || maker.usedDefaultPrefix)
     }
 
     /// Where the contract's stream starts, if it does by `through`.

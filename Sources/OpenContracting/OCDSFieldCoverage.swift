@@ -6,10 +6,10 @@
 enum OCDSFieldCoverage {
     /// Fields read into commands; their whole subtree is taken.
     static let mapped: Set<String> = [
-        "ocid", "id", "date", "tag", "initiationType", "language", "planning.rationale",
+        "ocid", "id", "date", "tag", "initiationType", "language", "planning.rationale", "relatedProcesses",
         "buyer",
         "parties[].id", "parties[].name", "parties[].roles", "parties[].identifier", "parties[].additionalIdentifiers", "parties[].address",
-        "tender.id", "tender.title", "tender.procuringEntity", "tender.mainProcurementCategory", "tender.value", "tender.contractPeriod",
+        "tender.id", "tender.title", "tender.mainProcurementCategory", "tender.value", "tender.contractPeriod",
         "tender.deliveryAddresses", "tender.deliveryLocations", "tender.items[].deliveryAddresses", "tender.items[].deliveryLocations", "tender.status",
         "tender.lots[0].id", "tender.lots[0].awardCriteria.criteria[]",
         "awards[0].id", "awards[0].date", "awards[0].value", "awards[0].suppliers", "awards[0].status",
@@ -26,11 +26,13 @@ enum OCDSFieldCoverage {
     ]
 
     /// Fields svledger works out by its own rules from what it maps, so the published ones are
-    /// not taken: the threshold assessment (from the policy) and the KPI ratings (from the
-    /// reconciliation).
+    /// not taken: the threshold assessment (from the policy), the weighting's description, and a
+    /// published KPI rating (svledger records no KPIs, and rates delivery by its reconciliation).
     static let recomputed: Set<String> = [
         "tender.sustainability", "tender.hasSustainability", "tender.lots[0].awardCriteria.weightingDescription",
         "contracts[0].implementation.metrics[].observations[].measureClassification",
+        // An early termination: svledger knows it from the day closed against the term's end.
+        "contracts[0].terminationRationaleClassifications",
     ]
 
     static let singleElementArrays: Set<String> = ["lots", "awards", "contracts"]

@@ -4,7 +4,7 @@ public struct OCDSImportFinding: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         /// A field svledger has no place for (a second lot, documents, procurement details).
         case notMapped = "not-mapped"
-        /// A field svledger works out itself by its rules (threshold text, KPI ratings), so the
+        /// A field svledger works out itself by its rules (threshold text, a published KPI rating, social value £), so the
         /// published one is not taken.
         case recomputed
         /// A value in a currency other than pounds sterling.

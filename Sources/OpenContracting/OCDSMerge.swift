@@ -1,6 +1,7 @@
 /// A record's compiled release: its releases merged by the OCDS 1.1 merge rules, as the
 /// standard's reference implementation (ocdsmerge) applies them:
-/// - releases are taken in date order (a stable sort: releases of the same day keep the log's order);
+/// - releases are taken in date order (a stable sort: releases of the same date keep the log's
+///   order; svledger's releases are dated by their recording, which is the log's order);
 /// - an object's fields merge one by one; a later value replaces an earlier one;
 /// - an array of objects merges by `id` (an item with a new id is appended in order), unless
 ///   the schema merges that list whole or its items are not objects: then it is replaced whole;

@@ -7,7 +7,9 @@ public struct OCDSRelease: Sendable {
     public let id: String
     /// The release's `date`, as published (`2025-02-03T00:00:00Z`).
     public let date: String
-    /// The day of `date`: the effective date of what the release records.
+    /// The day of `date`: for another publisher, the effective date of what the release records;
+    /// svledger's own export gives that day in the event's field (OCDSEventDates), its `date`
+    /// being when the event was recorded.
     public let day: CalendarDate
     public let json: OCDSValue
 

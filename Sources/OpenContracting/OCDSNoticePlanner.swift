@@ -28,7 +28,7 @@ struct NoticePlanner {
         self.referenceData = reference
         self.options = options
         var reader = OCDSValueReader(ocid: notice.ocid)
-        facts = notice.releases.map { OCDSReleaseFacts($0, supplier: options.supplier, reader: &reader) }
+        facts = notice.releases.map { OCDSReleaseFacts($0, supplier: options.supplier, ownExport: notice.releasesAreEvents, reader: &reader) }
         if let known {
             // An earlier import kept this ocid on the contract: its later releases continue it,
             // whatever ids they give or leave out.
@@ -212,9 +212,19 @@ struct NoticePlanner {
             return nil
         }
         // The notice's ocid and its own id, as published: the contract can be found by them, and
-        // an export continues the publisher's process under its ocid.
-        let identifiers = [ContractIdentifier(scheme: ContractIdentifier.ocid, id: notice.ocid)]
-            + (publishedId.map { [ContractIdentifier(scheme: ContractIdentifier.notice, id: $0)] } ?? [])
+        // an export continues the publisher's process under its ocid. One supplier's contract
+        // under a framework is a process of its own (a call-off), under the framework's ocid
+        // and its reference, related to the framework's process; a call-off svledger exported
+        // says its framework's process (relatedProcesses).
+        var identifiers: [ContractIdentifier]
+        if facts.contains(where: \.awardsSeveral) {
+            identifiers = [ContractIdentifier(scheme: ContractIdentifier.ocid, id: "\(notice.ocid)-\(reference)"), ContractIdentifier(scheme: ContractIdentifier.framework, id: notice.ocid)]
+        } else if let framework = last(\.framework) {
+            identifiers = [ContractIdentifier(scheme: ContractIdentifier.ocid, id: notice.ocid), ContractIdentifier(scheme: ContractIdentifier.framework, id: framework)]
+        } else {
+            identifiers = [ContractIdentifier(scheme: ContractIdentifier.ocid, id: notice.ocid)]
+        }
+        identifiers += publishedId.map { [ContractIdentifier(scheme: ContractIdentifier.notice, id: $0)] } ?? []
         return Registration(
             reference: reference, title: title, buyerDepartment: buyer, category: category, estimatedValue: value,
             startDate: start, endDate: end, areasServed: areas, policyId: policy, existingSupplier: nil, identifiers: identifiers,

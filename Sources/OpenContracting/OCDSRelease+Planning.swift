@@ -5,6 +5,12 @@ extension OCDSReleaseMaker {
     static func registered(_ registration: Registration, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
         content.parties = [state.buyer] + (state.procuringEntity.map { [$0] } ?? [])
+        // One supplier's contract under a framework: a call-off of the framework's process.
+        if let framework = registration.identifiers.first(where: { $0.scheme == ContractIdentifier.framework }) {
+            content.relatedProcesses = [.object(
+                ("id", .string("framework")), ("relationship", .array([.string("framework")])), ("scheme", .string("ocid")),
+                ("identifier", .string(framework.id)))]
+        }
         content.buyer = state.buyer.reference
         // Areas served are places, not postal addresses: each becomes an address's region.
         let addresses = registration.areasServed.map { OCDSValue.object(("region", .string($0))) }

@@ -7,6 +7,8 @@ struct OCDSReleaseContent {
     var tender: OCDSValue?
     var awards: [OCDSValue] = []
     var contracts: [OCDSValue] = []
+    /// The processes this one is related to: a call-off's framework.
+    var relatedProcesses: [OCDSValue] = []
 }
 
 /// The release tag each contract event takes (docs/open-contracting.md): the stage of the

@@ -19,6 +19,10 @@ struct OCDSReleaseFacts {
     /// as `svledger export ocds` writes it in `planning.rationale`.
     var policyId: String?
     var award: (supplier: String, date: CalendarDate, value: Money)?
+    /// The award names several suppliers (a framework): svledger records one contract per supplier.
+    var awardsSeveral = false
+    /// The framework this process is a call-off of (`relatedProcesses`, relationship framework).
+    var framework: String?
     /// The awarded (or existing) supplier's identifiers and address, from its party.
     var supplierDetails: OrganisationDetails?
     /// The buyer's identifiers and address, from its party.
@@ -53,7 +57,10 @@ struct OCDSReleaseFacts {
     }
 
     /// - Parameter supplier: which of an award's suppliers to record (``OCDSImportOptions/supplier``).
-    init(_ release: OCDSRelease, supplier: String? = nil, reader: inout OCDSValueReader) {
+    /// - Parameter ownExport: the release is svledger's own export, whose procuring entity is the
+    ///   buying department; another publisher's procuring entity may be a purchasing body
+    ///   acting for the buyer, so its buyer names the department.
+    init(_ release: OCDSRelease, supplier: String? = nil, ownExport: Bool = false, reader: inout OCDSValueReader) {
         let json = release.json, path = release.path
         let tender = json["tender"]
         tenderId = tender?["id"]?.stringValue
@@ -62,9 +69,12 @@ struct OCDSReleaseFacts {
         title = Self.trimmed(tender?["title"]?.stringValue)
         // The department that runs the procurement: the procuring entity, as svledger exports it
         // beside the council that buys; a notice that names only a buyer names it.
-        buyer = Self.trimmed(
-            tender?["procuringEntity"]?["name"]?.stringValue ?? Self.party(json, role: "procuringEntity")?["name"]?.stringValue
-                ?? json["buyer"]?["name"]?.stringValue ?? Self.party(json, role: "buyer")?["name"]?.stringValue)
+        let department = ownExport
+            ? tender?["procuringEntity"]?["name"]?.stringValue ?? Self.party(json, role: "procuringEntity")?["name"]?.stringValue : nil
+        buyer = Self.trimmed(department ?? json["buyer"]?["name"]?.stringValue ?? Self.party(json, role: "buyer")?["name"]?.stringValue)
+        framework = json["relatedProcesses"]?.arrayValue?.first {
+            ($0["relationship"]?.arrayValue?.contains(.string("framework")) ?? false) && $0["scheme"]?.stringValue == "ocid"
+        }?["identifier"]?.stringValue
         let parties = Self.parties(json)
         if let index = parties.firstIndex(where: { $0["roles"]?.arrayValue?.contains(.string("buyer")) ?? false }) {
             buyerDetails = Self.details(ofParty: parties[index], "\(path).parties[\(index)]", &reader)
@@ -107,6 +117,7 @@ struct OCDSReleaseFacts {
             }
             index = found
         }
+        awardsSeveral = suppliers.count > 1
         if suppliers.count > 1 {
             // A framework or a multi-supplier award: a svledger contract has one supplier, whose
             // pledge and returns it holds, so svledger records one contract per supplier. The

@@ -18,11 +18,11 @@ public struct OCDSReleaseMaker {
     private var contracts: [String: OCDSContractState] = [:]
     private var catalogs: [String: Catalog?] = [:]
 
-    /// - Parameter reference: the policies and catalogs as the ledger held them where the export
-    ///   reads, for measure names.
     /// Only the contracts bought for this council (its name); every contract's when `nil`.
     public let council: String?
 
+    /// - Parameter reference: the policies and catalogs as the ledger held them where the export
+    ///   reads, for measure names, councils and their ocid prefixes.
     public init(ocidPrefix: String?, reference: ReferenceData, council: String? = nil) {
         self.ocidPrefix = ocidPrefix
         self.reference = reference
@@ -40,8 +40,15 @@ public struct OCDSReleaseMaker {
     public func ocid(of contract: String) -> String {
         let state = contracts[contract]
         if let kept = state?.ocid { return kept }
-        let registered = state?.council.flatMap { council in reference.describedCouncils.first { $0.isNamed(council) }?.ocidPrefix }
-        return "\(ocidPrefix ?? registered ?? Self.defaultOcidPrefix)-\(contract)"
+        return "\(ocidPrefix ?? registeredPrefix(state) ?? Self.defaultOcidPrefix)-\(contract)"
+    }
+
+    /// Whether some release made so far was named with ``defaultOcidPrefix``: its contract's
+    /// council registered no prefix, and none was given.
+    public private(set) var usedDefaultPrefix = false
+
+    private func registeredPrefix(_ state: OCDSContractState?) -> String? {
+        state?.council.flatMap { council in reference.describedCouncils.first { $0.isNamed(council) }?.ocidPrefix }
     }
 
     /// The release for `event`, or `nil` when it is not a contract event.
@@ -57,8 +64,9 @@ public struct OCDSReleaseMaker {
         // A stream always starts with its registration; without one there is nothing to describe.
         guard let state = contracts[contract] else { return nil }
         if let council, state.council.map(Council.key) != Council.key(council) { return nil }
+        if state.ocid == nil, ocidPrefix == nil, registeredPrefix(state) == nil { usedDefaultPrefix = true }
         var content = content(of: decoded, recorded: event, state: state)
-        OCDSEventDates.attach(event.event.effectiveDate, of: decoded, to: &content)
+        OCDSEventDates.attach(event.event.effectiveDate, of: decoded, eventId: event.eventId, to: &content)
         return envelope(content, contract: contract, event: event, tag: tag)
     }
 
@@ -91,6 +99,7 @@ public struct OCDSReleaseMaker {
         ]
         if !content.parties.isEmpty { members.append(.init("parties", .array(content.parties.map(\.party)))) }
         if let buyer = content.buyer { members.append(.init("buyer", buyer)) }
+        if !content.relatedProcesses.isEmpty { members.append(.init("relatedProcesses", .array(content.relatedProcesses))) }
         if let planning = content.planning { members.append(.init("planning", planning)) }
         if let tender = content.tender { members.append(.init("tender", tender)) }
         if !content.awards.isEmpty { members.append(.init("awards", .array(content.awards))) }

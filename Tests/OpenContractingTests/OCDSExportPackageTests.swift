@@ -12,8 +12,9 @@ import Testing
         let head = try #require(ledger.run(["verify"]).split(separator: "\n").last { $0.hasPrefix("head ") })
         let parts = head.split(separator: " ")
         let uid = "\(parts[1]):\(parts[2])"
-        // The publisher is an organisation: no ledger head in its identifier.
-        #expect(J.value(package, "publisher") as? [String: String] == ["name": "svledger ledger"])
+        // The publisher is an organisation, the ledger's one council (named by its policy): no
+        // ledger head in its identifier.
+        #expect(J.value(package, "publisher") as? [String: String] == ["name": "Lancashire County Council"])
         // The uri adds the tree's root at that head, as a checkpoint of that size writes it.
         let proof = try OCDSJSON.object(ledger.run(["prove", "inclusion", "1", "--format", "json"]))
         let root = try #require(proof["root"] as? String)
@@ -91,11 +92,20 @@ import Testing
         let ledger = try OCDSLedger.lifecycle()
         let council = try ledger.file("council.ndjson", """
             {"command": "council.describe", "actor": {"id": "r.shah", "role": "Head of Procurement"}, "effectiveDate": "2025-04-01", \
-            "councilId": "testshire", "name": "Testshire County Council", "author": "Director of Finance", \
+            "councilId": "lancs", "name": "LANCASHIRE County Council", "author": "Director of Finance", \
             "contact": {"name": "R. Shah", "role": null, "phone": null, "email": "sv@testshire.example"}, "directorates": [], "themes": []}
             """)
         try ledger.run(["apply", council])
-        #expect(J.value(try OCDSJSON.object(ledger.export()), "publisher", "name") as? String == "Testshire County Council")
+        // Its name as described, which the policy's names ignoring case.
+        #expect(J.value(try OCDSJSON.object(ledger.export()), "publisher", "name") as? String == "LANCASHIRE County Council")
+        // A council only some other policy names makes two: the ledger publishes, never the two joined.
+        let other = try ledger.file("other.ndjson", """
+            {"command": "council.describe", "actor": {"id": "r.shah", "role": "Head of Procurement"}, "effectiveDate": "2025-04-01", \
+            "councilId": "testshire", "name": "Testshire County Council", "author": "Director of Finance", \
+            "contact": {"name": "R. Shah", "role": null, "phone": null, "email": "sv@testshire.example"}, "directorates": [], "themes": []}
+            """)
+        try ledger.run(["apply", other])
+        #expect(J.value(try OCDSJSON.object(ledger.export()), "publisher", "name") as? String == "svledger ledger")
     }
 
     /// A council records the ocid prefix it registered, and its contracts' processes are named

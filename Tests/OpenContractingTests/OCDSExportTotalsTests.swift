@@ -4,7 +4,7 @@ import TestSupport
 
 /// End to end on the demo data (tools/demo-data): the Cabinet report's pledged and delivered
 /// figures per contract are, to the penny, what the OCDS export says, read back by
-/// tools/ocds_totals.py (the targets of the agreed metrics in force by the reporting date; the
+/// tools/ocds_totals.py (the targets of the social value metrics in force by the reporting date; the
 /// implementation observations of the quarters up to the period).
 @Suite struct OCDSExportTotalsTests {
     static func demoLedger() throws -> OCDSLedger {

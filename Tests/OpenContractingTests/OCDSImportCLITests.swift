@@ -249,7 +249,19 @@ struct OCDSFrameworkImportTests {
             #expect(show["contract"]?["supplier"] == .string(supplier), "\(contract)")
         }
         let ambiguous = try ledger.svledger(["show", "ocds-h6vhtk-04f2c3"], expectSuccess: false)
-        #expect(ambiguous.status == 64 && ambiguous.stderr.contains("is the ocid of 2 contracts: HWY-ACME, HWY-NORTH"), "\(ambiguous.stderr)")
+        #expect(ambiguous.status == 64 && ambiguous.stderr.contains("is the framework of 2 contracts: HWY-ACME, HWY-NORTH"), "\(ambiguous.stderr)")
+        // Each call-off is a process of its own, under the framework's ocid and its reference,
+        // related to the framework's process: a record package holds one record per process.
+        let records = try JSONSerialization.jsonObject(with: Data(try ledger.svledger(["export", "ocds", "--format", "records"]).stdout.utf8)) as? [String: Any]
+        let ocids = (records?["records"] as? [[String: Any]] ?? []).compactMap { $0["ocid"] as? String }
+        #expect(ocids.sorted() == ["ocds-h6vhtk-04f2c3-HWY-ACME", "ocds-h6vhtk-04f2c3-HWY-NORTH"])
+        let first = (records?["records"] as? [[String: Any]])?.first?["compiledRelease"] as? [String: Any]
+        let related = (first?["relatedProcesses"] as? [[String: Any]])?.first
+        #expect(related?["identifier"] as? String == "ocds-h6vhtk-04f2c3" && related?["relationship"] as? [String] == ["framework"])
+        // A later package of the framework must say which call-off it continues.
+        let unsaid = try ledger.importing(file, expectSuccess: false)
+        #expect(unsaid.status == 64 && unsaid.stderr.contains("give --supplier and --contract-id"), "\(unsaid.stderr)")
+        #expect(try ledger.importing(file, ["--supplier", "Acme Surfacing Ltd", "--contract-id", "HWY-ACME"]).stdout.contains("nothing new"))
     }
 
     @Test("a supplier the award does not name is refused, naming those it does, and nothing is written")
@@ -260,6 +272,21 @@ struct OCDSFrameworkImportTests {
         let refused = try ledger.importing(file, ["--supplier", "Nobody Ltd", "--contract-id", "HWY-X"], expectSuccess: false)
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("--supplier \"Nobody Ltd\" is not a supplier of this award; it names North Roads Ltd, Acme Surfacing Ltd, Brick & Co"), "\(refused.stdout)")
+        #expect(try ledger.dataFile() == before)
+    }
+}
+
+@Suite("contract award --supplier-id")
+struct SupplierIdentifierCLITests {
+    @Test("SCHEME:ID is the form, and a scheme that is not an org-id.guide code is refused with its path; nothing is written")
+    func form() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        let before = try ledger.dataFile()
+        let award = ["contract", "award", "--contract", "NONE", "--supplier", "S Ltd", "--value", "100"] + OCDSImportLedger.head
+        let noColon = try ledger.svledger(award + ["--supplier-id", "GB-COH"], expectSuccess: false)
+        #expect(noColon.status == 64 && noColon.stderr.contains("must be SCHEME:ID, e.g. GB-COH:01234567"), "\(noColon.stderr)")
+        let lower = try ledger.svledger(award + ["--supplier-id", "gb-coh:123"], expectSuccess: false)
+        #expect(lower.status == 65 && lower.stderr.contains("is not an org-id.guide list code"), "\(lower.stderr)")
         #expect(try ledger.dataFile() == before)
     }
 }

@@ -51,3 +51,34 @@ struct OCDSImportPackageTests {
         #expect(throws: (any Error).self) { try OCDSValue(parsing: Array(#"{"a": 01}"#.utf8)) }
     }
 }
+
+/// What the import takes only from svledger's own export, and never from another publisher's.
+@Suite("import ocds: svledger's own fields")
+struct OCDSOwnExportFieldsTests {
+    static let own = "urn:svledger:ledger:4:" + String(repeating: "ab", count: 32) + ":tree:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+
+    @Test("a package that calls itself svledger's, with sections that are not objects, gives findings, never a crash")
+    func malformedOwnExport() throws {
+        let text = #"""
+            {"version": "1.1", "uri": "\#(Self.own)", "releases": [
+              {"ocid": "ocds-svledger-X", "id": "a", "date": "2025-02-03T10:00:00.000Z", "planning": null, "tender": "x",
+               "contracts": [{"id": "X", "implementation": ["not", "an", "object"]}]}
+            ]}
+            """#
+        let plan = try OCDSImportFixtures.plan(text)
+        #expect(!plan.findings.isEmpty)
+    }
+
+    @Test("another publisher's procuring entity is not taken for the buying department, and is said")
+    func procuringEntityOfAnotherPublisher() throws {
+        let text = try OCDSImportFixtures.text(OCDSImportFixtures.findATender).replacingOccurrences(
+            of: #""tender": {"#, with: #""tender": {"procuringEntity": {"id": "GB-PPON-CCS", "name": "Crown Commercial Service"}, "#)
+        #expect(text.contains("Crown Commercial Service"))
+        let plan = try OCDSImportFixtures.plan(text)
+        guard case .register(let registration) = plan.steps.first(where: { $0.eventType == "ContractRegistered" })?.command.action else {
+            Issue.record("not registered"); return
+        }
+        #expect(registration.buyerDepartment == "Leeds City Council, Highways and Transportation")
+        #expect(plan.findings.contains { $0.kind == .notMapped && $0.path.hasSuffix("tender.procuringEntity") })
+    }
+}

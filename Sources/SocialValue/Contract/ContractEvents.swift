@@ -106,8 +106,10 @@ public struct ContractIdentifier: Sendable, Hashable, Codable {
         self.id = id
     }
 
-    /// The schemes svledger records.
-    public static let ocid = "ocid", notice = "notice"
+    /// The schemes svledger records: the contract's own OCDS process (`ocid`), the id its notice
+    /// gave it (`notice`), and for one supplier's contract under a framework, the framework's
+    /// process (`framework`), which the contract's own ocid extends.
+    public static let ocid = "ocid", notice = "notice", framework = "framework"
 
     init(_ reader: FieldReader) throws(InputError) {
         self.init(scheme: try reader.string("scheme"), id: try reader.string("id"))

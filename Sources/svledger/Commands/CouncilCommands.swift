@@ -45,7 +45,7 @@ extension Root {
             @Option(help: ArgumentHelp("An electoral division, named as contracts name their areas; repeat for each. A report whose contracts serve every one says \"(All Divisions)\".", valueName: "name")) var division: [String] = []
             @Option(help: ArgumentHelp("The area name contracts give for the whole council area, e.g. County-wide.", valueName: "name")) var wholeArea: String?
             @Option(help: ArgumentHelp(
-                "The council's ocid prefix, registered with the Open Contracting Partnership (ocds- and six letters or digits): `export ocds` names its contracts' processes <prefix>-<reference>.",
+                "The council's ocid prefix, registered with the Open Contracting Partnership (ocds- and six lower-case letters or digits): `export ocds` names its contracts' processes <prefix>-<reference>. Give it again each time the council is described.",
                 valueName: "prefix")) var ocidPrefix: String?
 
             func run() throws {

@@ -51,12 +51,13 @@ extension Root.Export {
             valueName: "prefix"))
         var ocidPrefix: String?
 
-        /// The package's publisher: the council chosen, else the one council the ledger
-        /// describes; `nil` (the ledger itself) when it describes none or several.
+        /// The package's publisher: the council chosen, else the ledger's one council (described,
+        /// or named by its policies), whose contracts are all there are; `nil` (the ledger
+        /// itself) when it holds none or several.
         func publisher(_ reference: ReferenceData) throws -> String? {
             if let council { return try Self.council(council, in: reference) }
-            let described = reference.describedCouncils
-            return described.count == 1 ? described[0].name : nil
+            let councils = CabinetCouncil.all(reference)
+            return councils.count == 1 ? councils[0].name : nil
         }
 
         /// The name of the council `text` names (its id or name, ignoring case), as the
@@ -96,11 +97,8 @@ extension Root.Export {
                     let publication = OCDSPublication(
                         head: head, treeRoot: try reader.treeRoot(size: head.position), headRecordedAt: try reader.event(at: head.position)?.recordedAt,
                         councilName: try publisher(reference))
-                    let count = try export.write(from: reader, reference: reference, publication: publication) { try sink.write($0) }
-                    // Some contract's ocid falls back to svledger's own prefix: one of its councils registered none.
-                    let councils = CabinetCouncil.all(reference).filter { council in chosen.map { Council.key($0) == Council.key(council.name) } ?? true }
-                    let unregistered = ocidPrefix == nil && councils.contains { $0.description?.ocidPrefix == nil }
-                    return (count, try TreeStatement.read(reader, position: head.position), head.position, unregistered)
+                    let written = try export.write(from: reader, reference: reference, publication: publication) { try sink.write($0) }
+                    return (written.count, try TreeStatement.read(reader, position: head.position), head.position, written.usedDefaultPrefix)
                 }
             } catch OCDSExportError.unknownContract(let contract) {
                 let known = try opened.store.read { try $0.streamIds(withPrefix: ContractEvent.streamPrefix) }.compactMap(ContractEvent.reference(ofStream:))

@@ -93,7 +93,18 @@ extension Root.Import {
             let known = try opened.contractIdentifiers()
             let plan = try OCDSImportPlan(
                 package: package, reference: try opened.referenceData(), options: options,
-                knownAs: { ocid in known[ocid]?.first { $0.scheme == ContractIdentifier.ocid }?.reference }
+                knownAs: { ocid in
+                    let entries = known[ocid] ?? []
+                    if let own = entries.first(where: { $0.scheme == ContractIdentifier.ocid }) { return own.reference }
+                    // A framework's notice: each supplier's contract is a call-off of its own.
+                    let callOffs = entries.filter { $0.scheme == ContractIdentifier.framework }.map(\.reference)
+                    if callOffs.count > 1 {
+                        throw CLIError(
+                            .usage, "ambiguous-identifier",
+                            "\(ocid) is the framework of \(callOffs.count) contracts (\(callOffs.joined(separator: ", "))), one per supplier; give --supplier and --contract-id for the one this package continues")
+                    }
+                    return callOffs.first
+                }
             ) { reference in
                 let order = try opened.store.read { reader in
                     var order: [EventID] = []
