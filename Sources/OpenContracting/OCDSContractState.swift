@@ -32,6 +32,8 @@ final class OCDSContractState {
     var procuringEntity: OCDSParty?
     /// The council's name, when its policy names one the export knows.
     let council: String?
+    /// The ocid prefix that council registered, if it did.
+    let registeredPrefix: String?
     var startDate: CalendarDate
     var endDate: CalendarDate
     var bidders: [String] = []
@@ -41,13 +43,13 @@ final class OCDSContractState {
     var weighted = false
     var lines: [String: Line] = [:]
 
-    init(_ registration: Registration, council: String?) {
+    init(_ registration: Registration, council: (name: String, ocidPrefix: String?)?) {
         reference = registration.reference
         ocid = registration.identifiers.first { $0.scheme == ContractIdentifier.ocid }?.id
-        self.council = council
+        self.council = council?.name
+        registeredPrefix = council?.ocidPrefix
         supplierDetails = registration.existingSupplierDetails
-        supplier = registration.existingSupplier
-        if let council {
+        if let council = council?.name {
             buyer = .buyer(council, details: registration.buyerDetails)
             procuringEntity = OCDSParty(id: "dept-" + OCDSIdentifier.slug(registration.buyerDepartment), name: registration.buyerDepartment, roles: ["procuringEntity"])
         } else {

@@ -30,26 +30,24 @@ public struct OCDSReleaseMaker {
     }
 
     /// The council a contract is bought for: the one its policy names (as described in the
-    /// ledger, when it is), `nil` when the policy is not in the reference data.
-    func council(of registration: Registration, on date: CalendarDate) -> String? {
+    /// ledger, when it is), `nil` when the policy is not in the reference data; and the ocid
+    /// prefix that council registered. Looked up once, at the contract's registration.
+    func council(of registration: Registration, on date: CalendarDate) -> (name: String, ocidPrefix: String?)? {
         guard let named = (reference.policy(registration.policyId, on: date) ?? reference.policies[registration.policyId]?.last)?.council else { return nil }
-        return reference.describedCouncils.first { $0.isNamed(named) }?.name ?? named
+        let described = reference.describedCouncils.first { $0.isNamed(named) }
+        return (described?.name ?? named, described?.ocidPrefix)
     }
 
     /// A contract's ocid: the one it was imported under, else `<prefix>-<contract reference>`.
     public func ocid(of contract: String) -> String {
         let state = contracts[contract]
         if let kept = state?.ocid { return kept }
-        return "\(ocidPrefix ?? registeredPrefix(state) ?? Self.defaultOcidPrefix)-\(contract)"
+        return "\(ocidPrefix ?? state?.registeredPrefix ?? Self.defaultOcidPrefix)-\(contract)"
     }
 
     /// Whether some release made so far was named with ``defaultOcidPrefix``: its contract's
     /// council registered no prefix, and none was given.
     public private(set) var usedDefaultPrefix = false
-
-    private func registeredPrefix(_ state: OCDSContractState?) -> String? {
-        state?.council.flatMap { council in reference.describedCouncils.first { $0.isNamed(council) }?.ocidPrefix }
-    }
 
     /// The release for `event`, or `nil` when it is not a contract event.
     /// - Throws: ``InputError`` when a stored payload no longer reads.
@@ -64,7 +62,7 @@ public struct OCDSReleaseMaker {
         // A stream always starts with its registration; without one there is nothing to describe.
         guard let state = contracts[contract] else { return nil }
         if let council, state.council.map(Council.key) != Council.key(council) { return nil }
-        if state.ocid == nil, ocidPrefix == nil, registeredPrefix(state) == nil { usedDefaultPrefix = true }
+        if state.ocid == nil, ocidPrefix == nil, state.registeredPrefix == nil { usedDefaultPrefix = true }
         var content = content(of: decoded, recorded: event, state: state)
         OCDSEventDates.attach(event.event.effectiveDate, of: decoded, eventId: event.eventId, to: &content)
         return envelope(content, contract: contract, event: event, tag: tag)
