@@ -11,6 +11,7 @@ import SocialValue
 /// | registration, threshold assessment, exemption request and decision | `planning.milestones[]`, met that day |
 /// | weighting, bid evaluation | `tender.milestones[]`, met that day |
 /// | award | `awards[].date` (the award's date) |
+/// | award correction | `awards[].amendments[]`, its `date` |
 /// | pledge | `contracts[].milestones[]` `commitments`, met that day |
 /// | review refresh | `contracts[].amendments[]`, its `date` |
 /// | quarterly return; correction | `contracts[].implementation.milestones[]` `return-<quarter>`: met that day; a correction, modified that day |
@@ -36,6 +37,14 @@ enum OCDSEventDates {
         case .bidsEvaluated: tender("evaluation", "Bids evaluated", "assessment")
         case .awarded, .closed:
             break  // the award's date; the closure's milestone (OCDSRelease+Contract.swift)
+        case .awardCorrected(let correction):
+            var changes: [String] = []
+            if correction.value != correction.previousValue { changes.append("value \(correction.previousValue.formatted) corrected to \(correction.value.formatted)") }
+            if correction.awardDate != correction.previousAwardDate { changes.append("award date \(correction.previousAwardDate) corrected to \(correction.awardDate)") }
+            let amendment = OCDSValue.object(
+                ("id", .string("award-correction-\(eventId)")), ("date", .day(day)),
+                ("rationale", .string("The award's value or date was corrected")), ("description", .string(changes.joined(separator: "; "))))
+            content.awards = content.awards.isEmpty ? [] : [adding(amendment, under: "amendments", to: content.awards[0])] + content.awards.dropFirst()
         case .pledgeRecorded:
             content.contracts = contracts(content.contracts) {
                 adding(milestone("commitments", "Social value commitments recorded", "approval", met: day), to: $0)
@@ -66,6 +75,7 @@ enum OCDSEventDates {
             contract?["amendments"]?.arrayValue?.first?["date"],
             contract?["implementation"]?["milestones"]?.arrayValue?.first.map { $0["dateModified"] ?? $0["dateMet"] } ?? nil,
             contract?["milestones"]?.arrayValue?.first?["dateMet"],
+            release["awards"]?.arrayValue?.first?["amendments"]?.arrayValue?.first?["date"],
             release["awards"]?.arrayValue?.first?["date"],
         ]
         return dated.lazy.compactMap { $0?.stringValue.flatMap(OCDSDates.day) }.first
@@ -86,6 +96,10 @@ enum OCDSEventDates {
                 members[index].value = removing(["milestones"], from: members[index].value) ?? members[index].value
             case "tender":
                 members[index].value = removing(["milestones", "procuringEntity"], from: members[index].value) ?? members[index].value
+            case "awards":
+                guard var awards = members[index].value.arrayValue, !awards.isEmpty else { continue }
+                awards[0] = removing(["amendments"], from: awards[0]) ?? awards[0]
+                members[index].value = .array(awards)
             case "contracts":
                 guard var contracts = members[index].value.arrayValue, let first = contracts.first, var fields = first.members else { continue }
                 fields = fields.filter { $0.key != "milestones" && $0.key != "amendments" }

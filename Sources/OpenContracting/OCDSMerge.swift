@@ -35,41 +35,68 @@ public enum OCDSMerge {
         return .object(merged)
     }
 
+    /// Merges in place: each value is taken out of its parent before it is merged, so that it
+    /// is the only reference to its storage and grows without being copied (a record's
+    /// compiled release is merged from every one of its releases, each into the last result).
     private static func merge(_ members: [OCDSValue.Member], into target: inout [OCDSValue.Member]) {
         for member in members {
-            let index = target.firstIndex { $0.key == member.key }
-            guard let value = merged(index.map { target[$0].value }, member.value, key: member.key) else { continue }
-            if let index { target[index].value = value } else { target.append(.init(member.key, value)) }
+            if let index = target.firstIndex(where: { $0.key == member.key }) {
+                var value = target[index].value
+                target[index].value = .null
+                merge(member.value, into: &value, key: member.key)
+                target[index].value = value
+            } else {
+                var value = OCDSValue.null
+                if merge(member.value, into: &value, key: member.key) { target.append(.init(member.key, value)) }
+            }
         }
     }
 
-    /// `new` merged over `old`; `nil` when `new` changes nothing (an empty object or array).
-    private static func merged(_ old: OCDSValue?, _ new: OCDSValue, key: String) -> OCDSValue? {
+    /// `new` merged over `old`, in place. Returns false, leaving `old` as it was, when `new`
+    /// changes nothing (an empty object or array).
+    @discardableResult
+    private static func merge(_ new: OCDSValue, into old: inout OCDSValue, key: String) -> Bool {
         switch new {
         case .object(let members):
-            guard !members.isEmpty else { return nil }
+            guard !members.isEmpty else { return false }
             var target: [OCDSValue.Member] = []
-            if case .object(let existing) = old { target = existing }
+            if case .object(let existing) = old {
+                target = existing
+                old = .null
+            }
             merge(members, into: &target)
-            return .object(target)
+            old = .object(target)
+            return true
         case .array(let items):
             let objects = items.allSatisfy { if case .object = $0 { true } else { false } }
-            guard objects, !wholeListArrays.contains(key) else { return new }
-            guard !items.isEmpty else { return nil }
+            guard objects, !wholeListArrays.contains(key) else {
+                old = new
+                return true
+            }
+            guard !items.isEmpty else { return false }
             var target: [OCDSValue] = []
-            if case .array(let existing) = old { target = existing }
+            if case .array(let existing) = old {
+                target = existing
+                old = .null
+            }
             for item in items {
                 let id = item["id"]
                 if let id, let index = target.firstIndex(where: { $0["id"] == id }) {
-                    if let value = merged(target[index], item, key: key) { target[index] = value }
-                } else if let value = merged(nil, item, key: key) {
+                    var value = target[index]
+                    target[index] = .null
+                    merge(item, into: &value, key: key)
+                    target[index] = value
+                } else {
                     // A new id, or an item with none (ocdsmerge gives those a fresh id): appended.
-                    target.append(value)
+                    var value = OCDSValue.null
+                    if merge(item, into: &value, key: key) { target.append(value) }
                 }
             }
-            return .array(target)
+            old = .array(target)
+            return true
         default:
-            return new
+            old = new
+            return true
         }
     }
 }

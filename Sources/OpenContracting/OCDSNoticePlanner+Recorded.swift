@@ -30,6 +30,32 @@ extension NoticePlanner {
         return [targets(pledge.lines)] + state.refreshes.map { targets($0.lines) }
     }
 
+    /// An award's terms as a notice states them: who, when and for how much.
+    struct AwardTerms: Equatable {
+        let supplier: String
+        let date: CalendarDate
+        let value: Money
+
+        init(_ given: (supplier: String, date: CalendarDate, value: Money)) {
+            (supplier, date, value) = given
+        }
+
+        /// The same supplier, whatever the case of its name (a notice's capitals, the ledger's).
+        func sameSupplier(as other: AwardTerms) -> Bool { supplier.lowercased() == other.supplier.lowercased() }
+
+        static func == (lhs: AwardTerms, rhs: AwardTerms) -> Bool {
+            lhs.sameSupplier(as: rhs) && lhs.date == rhs.date && lhs.value == rhs.value
+        }
+    }
+
+    /// The award as recorded, then as each correction left it, oldest first.
+    static func awardHistory(_ state: ContractState) -> [AwardTerms] {
+        guard let award = state.award else { return [] }
+        guard let first = state.awardCorrections.first else { return [AwardTerms((award.supplier, award.awardDate, award.value))] }
+        return [AwardTerms((award.supplier, first.previousAwardDate, first.previousValue))]
+            + state.awardCorrections.map { AwardTerms((award.supplier, $0.awardDate, $0.value)) }
+    }
+
     /// Each measure's delivered quantity in each quarter: the return's, then each correction's.
     static func figureHistory(_ contract: OCDSRecordedContract) -> [FigureKey: [ExactDecimal]] {
         var history: [FigureKey: [ExactDecimal]] = [:]

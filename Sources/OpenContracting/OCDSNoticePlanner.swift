@@ -79,6 +79,7 @@ struct NoticePlanner {
         let finalAward = finalIndex.flatMap { facts[$0].award }
         let finalSupplierDetails = finalIndex.flatMap { facts[$0].supplierDetails }
         var awardSettled = false
+        var awards = Self.awardHistory(ledgerState), matchedAwards = 0
 
         for (release, said) in zip(notice.releases, facts) {
             guard !stopped else { break }
@@ -101,22 +102,27 @@ struct NoticePlanner {
                 act(release, day, .assessThreshold)
             }
             if let percent = said.weighting, state.exists, state.weighting == nil { decideWeighting(release, day, percent, said.overrideReason) }
-            // Settled at the first release that gives an award once there is a contract to award
-            // (or one to register as running with it).
-            if let given = said.award, let award = finalAward, !awardSettled, state.exists || running {
+            // svledger's own export has a release per event: the award, then each correction of
+            // it, each recorded as it comes. Another publisher's releases are merged: the latest
+            // award is the one recorded, settled at the first release that gives an award once
+            // there is a contract to award (or one to register as running with it).
+            if let given = said.award, state.exists || running, notice.releasesAreEvents || !awardSettled {
                 awardSettled = true
-                let latest = notice.releases[finalIndex!]   // the release whose award is recorded
-                if given != award { supersededAward(given, by: award, in: release, correcting: latest) }
+                let own = notice.releasesAreEvents
+                let source = own ? release : notice.releases[finalIndex!]   // the release whose award is recorded
+                let award = own ? given : finalAward!
+                let details = own ? said.supplierDetails : finalSupplierDetails
+                if !own, given != award { supersededAward(given, by: award, in: release, correcting: source) }
                 if state.supplier == nil {
                     if running, !state.exists, let registration {
-                        act(release, award.date, .register(registration.with(existingSupplier: award.supplier, details: finalSupplierDetails)))
+                        act(release, award.date, .register(registration.with(existingSupplier: award.supplier, details: details)))
                     } else if state.exists {
-                        act(release, award.date, .award(supplier: award.supplier, date: award.date, value: award.value, supplierDetails: finalSupplierDetails))
+                        act(release, award.date, .award(supplier: award.supplier, date: award.date, value: award.value, supplierDetails: details))
+                        awards.append(AwardTerms(award))
+                        matchedAwards = awards.count
                     }
-                } else if let recorded = state.award, (recorded.supplier, recorded.awardDate, recorded.value) != (award.supplier, award.date, award.value) {
-                    conflict(
-                        latest,
-                        "the notice's award is \(award.value.formatted) on \(award.date) to \(award.supplier), but contract \(reference) was awarded \(recorded.value.formatted) on \(recorded.awardDate) to \(recorded.supplier) in the ledger, and svledger does not correct a recorded award")
+                } else if state.award != nil {
+                    settleAward(AwardTerms(award), source, on: own ? day : source.day, history: &awards, matched: &matchedAwards)
                 }
             }
             if let targets = said.targets {
@@ -289,6 +295,27 @@ struct NoticePlanner {
         reader.note(
             .superseded, "\(release.path).awards[0]",
             "release \(correcting.id) (\(correcting.day)) corrects this award, \(earlier.value.formatted) on \(earlier.date) to \(earlier.supplier), to \(later.value.formatted) on \(later.date) to \(later.supplier): the later is recorded")
+    }
+
+    /// An award a notice gives for a contract the ledger has awarded: nothing new when it is the
+    /// award as recorded (or as last corrected); else a correction of its value and date. A
+    /// different supplier is another award, which svledger does not record over the first.
+    mutating func settleAward(_ award: AwardTerms, _ release: OCDSRelease, on day: CalendarDate, history: inout [AwardTerms], matched: inout Int) {
+        switch Self.match(award, history, at: matched) {
+        case .matched(let next):
+            matched = next
+        case .differs, .new:
+            let recorded = history.last!
+            guard recorded.sameSupplier(as: award) else {
+                conflict(
+                    release,
+                    "the notice awards contract \(reference) to \(award.supplier), but the ledger records its award to \(recorded.supplier); svledger corrects an award's value and date, not its supplier")
+                return
+            }
+            act(release, day, .correctAward(value: award.value != recorded.value ? award.value : nil, date: award.date != recorded.date ? award.date : nil))
+            history.append(award)
+            matched = history.count
+        }
     }
 
     // MARK: - Steps

@@ -1,3 +1,4 @@
+import LedgerValues
 import SocialValue
 
 /// Tender-stage releases: the social value weighting and the evaluation of the bids.
@@ -40,17 +41,29 @@ extension OCDSReleaseMaker {
 
     /// The award, its supplier, and the contract it gives (its term from the registration).
     static func awarded(_ award: Award, state: OCDSContractState) -> OCDSReleaseContent {
-        var content = OCDSReleaseContent()
         state.supplier = award.supplier
         state.supplierDetails = award.supplierDetails
-        let supplier = state.supplierParty(award.supplier)
-        content.parties = [supplier]
-        content.awards = [.object(
-            ("id", .string(awardID(state))), ("date", .day(award.awardDate)), ("status", .string("active")),
-            ("value", .gbp(award.value)), ("suppliers", .array([supplier.reference])))]
+        var content = awardContent(date: award.awardDate, value: award.value, state: state)
         content.contracts = [contract(
             state, ("status", .string("active")),
             ("period", .object(("startDate", .day(state.startDate)), ("endDate", .endOfDay(state.endDate)))))]
+        return content
+    }
+
+    /// An `awardUpdate`: the award again, whole, with its corrected value and date, so that a
+    /// reader that takes each release's award as it stands reads the correction; the amendment
+    /// that says what changed is added with the day it took effect (OCDSEventDates).
+    static func awardCorrected(_ correction: AwardCorrection, state: OCDSContractState) -> OCDSReleaseContent {
+        awardContent(date: correction.awardDate, value: correction.value, state: state)
+    }
+
+    private static func awardContent(date: CalendarDate, value: Money, state: OCDSContractState) -> OCDSReleaseContent {
+        var content = OCDSReleaseContent()
+        let supplier = state.supplierParty(state.supplier ?? "")
+        content.parties = [supplier]
+        content.awards = [.object(
+            ("id", .string(awardID(state))), ("date", .day(date)), ("status", .string("active")),
+            ("value", .gbp(value)), ("suppliers", .array([supplier.reference])))]
         return content
     }
 }

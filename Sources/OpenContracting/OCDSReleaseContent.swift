@@ -19,6 +19,7 @@ enum OCDSReleaseTag {
         case "ContractRegistered", "ThresholdAssessed", "ExemptionRequested", "ExemptionDecided": "planning"
         case "WeightingDecided", "BidsEvaluated": "tender"
         case "ContractAwarded": "award"
+        case "AwardCorrected": "awardUpdate"
         case "PledgeRecorded": "contract"
         // The releaseTag codelist's own words for what follows: an amendment to the contract's
         // commitments, its ending, and an update to a return already published.

@@ -16,7 +16,7 @@ public struct OCDSReleaseMaker {
     public static let defaultOcidPrefix = "ocds-svledger"
     let reference: ReferenceData
     private var contracts: [String: OCDSContractState] = [:]
-    private var catalogs: [String: Catalog?] = [:]
+    private var catalogs: [String: [String: MeasureFacts]] = [:]
 
     /// Only the contracts bought for this council (its name); every contract's when `nil`.
     public let council: String?
@@ -78,6 +78,7 @@ public struct OCDSReleaseMaker {
         case .weightingDecided(let weighting): return Self.weighted(weighting, state: state)
         case .bidsEvaluated(let evaluation): return Self.evaluated(evaluation, state: state)
         case .awarded(let award): return Self.awarded(award, state: state)
+        case .awardCorrected(let correction): return Self.awardCorrected(correction, state: state)
         case .pledgeRecorded(let pledge): return pledged(pledge, on: date, state: state)
         case .commitmentsRefreshed(let refresh): return refreshed(refresh, on: date, state: state)
         case .deliveryReported(let report): return reported(report.quarter, report.lines, corrects: nil, state: state)
@@ -107,7 +108,7 @@ public struct OCDSReleaseMaker {
 
     /// The name of a measure in the catalog a line was priced with (looked up once per catalog).
     mutating func measureName(_ code: String, catalog: String) -> String? {
-        measure(code, catalog: catalog)?.description
+        measure(code, catalog: catalog)?.name
     }
 
     /// Whether a measure's returns add up or state a level, in the catalog a line was priced with.
@@ -115,9 +116,20 @@ public struct OCDSReleaseMaker {
         measure(code, catalog: catalog)?.accrual ?? .addsUp
     }
 
-    private mutating func measure(_ code: String, catalog: String) -> Measure? {
-        if catalogs[catalog] == nil { catalogs[catalog] = .some(reference.catalog(reference: catalog)) }
-        return catalogs[catalog]??.measure(code)
+    /// What a release says of a measure, kept per catalog: a return's release asks for every
+    /// line, so the catalog's whole `Measure` is not copied out each time.
+    struct MeasureFacts {
+        let name: String
+        let accrual: Accrual
+    }
+
+    private mutating func measure(_ code: String, catalog: String) -> MeasureFacts? {
+        if let known = catalogs[catalog] { return known[code] }
+        let facts = reference.catalog(reference: catalog).map { found in
+            found.measures.mapValues { MeasureFacts(name: $0.description, accrual: $0.accrual) }
+        } ?? [:]
+        catalogs[catalog] = facts
+        return facts[code]
     }
 
     /// The id every award of a contract takes: one award per contract.

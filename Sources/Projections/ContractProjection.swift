@@ -106,7 +106,7 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             let names = [
                 "ContractRegistered": "registration", "ThresholdAssessed": "threshold assessment", "ExemptionRequested": "exemption request",
                 "ExemptionDecided": "exemption decision", "WeightingDecided": "weighting", "BidsEvaluated": "bid evaluation",
-                "ContractAwarded": "award", "PledgeRecorded": "pledge", "DeliveryReported": "return", "DeliveryCorrected": "correction",
+                "ContractAwarded": "award", "AwardCorrected": "award correction", "PledgeRecorded": "pledge", "DeliveryReported": "return", "DeliveryCorrected": "correction",
                 "CommitmentsRefreshed": "review refresh", "ContractClosed": "closure",
             ]
             let name = names[eventType] ?? eventType
@@ -179,6 +179,8 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             supplier = award.supplier
             self.award = Award(date: award.awardDate, value: award.value)
             advance(to: .awarded)
+        case .awardCorrected(let correction):
+            award = Award(date: correction.awardDate, value: correction.value)
         case .pledgeRecorded(let pledge):
             supplier = supplier ?? pledge.supplier
             commitmentCatalog = "\(pledge.catalogId)@\(pledge.catalogVersion)"

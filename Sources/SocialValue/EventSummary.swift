@@ -48,6 +48,11 @@ extension ContractEvent {
             let bidders = b.bidders.map { "\($0.name) \($0.offerTotal), score \($0.socialValueScore)" }.joined(separator: "; ")
             return "evaluated \(b.bidders.count) bids within a \(b.weightingPercent)% weighting: \(bidders)"
         case .awarded(let a): return "awarded to \(a.supplier) on \(a.awardDate) for \(a.value)"
+        case .awardCorrected(let c):
+            var changes: [String] = []
+            if c.value != c.previousValue { changes.append("value \(c.previousValue) → \(c.value)") }
+            if c.awardDate != c.previousAwardDate { changes.append("award date \(c.previousAwardDate) → \(c.awardDate)") }
+            return "award corrected: " + changes.joined(separator: ", ")
         case .pledgeRecorded(let p):
             let recordOnly = p.lines.filter { $0.value == nil }.count
             return "pledge by \(p.supplier): \(p.lines.count) lines worth \(p.total) under \(p.catalogId)@\(p.catalogVersion)" + (recordOnly > 0 ? " (\(recordOnly) record-only)" : "")

@@ -118,17 +118,38 @@ struct OCDSImportCLITests {
         #expect(try JSONValue(parsing: try ledger.svledger(["show", "HAND-1", "--format", "json"]).stdout)["contract"]?["identifiers"] == [])
     }
 
-    @Test("a correcting awardUpdate imported after the award it corrects is refused as a conflict naming both values, not called already recorded")
+    @Test("a correcting awardUpdate imported after the award it corrects is recorded as an award correction, with both values, and importing it again records nothing")
     func awardCorrectedLater() throws {
         let ledger = try OCDSImportLedger().prepared()
         try ledger.importing(OCDSImportFixtures.findATender)
-        let after = try ledger.dataFile()
         let update = try ledger.write(try OCDSNoticeReadingTests.withAwardUpdate(only: true), "award-update.json")
-        let refused = try ledger.importing(update, expectSuccess: false)
+        let imported = try ledger.importing(update)
+        #expect(imported.stdout.contains("AwardCorrected"), "\(imported.stdout)")
+        #expect(!imported.stdout.contains("conflicts-with-ledger"))
+        let shown = try JSONValue(parsing: try ledger.svledger(["show", "LCC-HWY-2025-014", "--format", "json"]).stdout)
+        #expect(shown["contract"]?["award"]?["value"] == .string("41800.00"), "\(String(describing: shown["contract"]?["award"]))")
+        let log = try ledger.svledger(["log", "--stream", "contract/LCC-HWY-2025-014", "--format", "json"]).stdout
+        let correction = try JSONValue(parsing: try #require(log.split(separator: "\n").last.map(String.init)))
+        #expect(correction["eventType"] == .string("AwardCorrected"))
+        #expect(correction["payload"]?["previousValueGBP"] == .string("4180000.00"))
+        #expect(correction["payload"]?["valueGBP"] == .string("41800.00"))
+        #expect(correction["effectiveDate"] == .string("2025-04-02"), "the correcting release's day")
+        // The same package again: the correction is already there.
+        let data = try ledger.dataFile()
+        #expect(try ledger.importing(update).stdout.contains("already recorded"))
+        #expect(try ledger.dataFile() == data)
+    }
+
+    @Test("an awardUpdate naming another supplier than the recorded award is refused as a conflict, and nothing is written")
+    func awardToAnotherSupplierLater() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        try ledger.importing(OCDSImportFixtures.findATender)
+        let after = try ledger.dataFile()
+        let other = try OCDSNoticeReadingTests.withAwardUpdate(only: true).replacingOccurrences(of: "North Roads Ltd", with: "South Roads Ltd")
+        let refused = try ledger.importing(try ledger.write(other, "other-supplier.json"), expectSuccess: false)
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("conflicts-with-ledger"))
-        #expect(refused.stdout.contains("the notice's award is £41,800.00 on 2025-03-14 to North Roads Ltd, but contract LCC-HWY-2025-014 was awarded £4,180,000.00"), "\(refused.stdout)")
-        #expect(!refused.stdout.contains("already recorded"))
+        #expect(refused.stdout.contains("awards contract LCC-HWY-2025-014 to South Roads Ltd, but the ledger records its award to North Roads Ltd"), "\(refused.stdout)")
         #expect(try ledger.dataFile() == after)
     }
 

@@ -9,7 +9,7 @@ import TestSupport
 struct OCDSRoundTripTests {
     static let officer = #"{"id": "a.patel", "role": "Procurement Officer"}"#
 
-    /// Four contracts: A through threshold, weighting and award, with returns, a correction, a
+    /// Four contracts: A through threshold, weighting and award (then corrected), with returns, a correction, a
     /// refresh and closure; B below threshold; C a running contract registered with its
     /// supplier; D weighted by a board override and closed early.
     static let portfolio = [
@@ -18,6 +18,7 @@ struct OCDSRoundTripTests {
         #"{"command": "weighting.decide", "contract": "RT-A", "effectiveDate": "2025-02-10", "percent": "12.5", "basis": "policy-minimum"}"#,
         #"{"command": "contract.award", "contract": "RT-A", "effectiveDate": "2025-03-14", "supplier": "North Roads Ltd", "valueGBP": "4180000.25"}"#,
         #"{"command": "pledge.record", "contract": "RT-A", "effectiveDate": "2025-03-14", "catalog": "portal-003@003.2", "lines": [{"measure": "NT1", "quantity": "24"}, {"measure": "NT10", "quantity": "70.5"}, {"measure": "NT29", "quantity": "300"}]}"#,
+        #"{"command": "award.correct", "contract": "RT-A", "effectiveDate": "2025-05-02", "valueGBP": "4108000.25", "awardDate": "2025-03-12", "reason": "The award notice was corrected"}"#,
         #"{"command": "delivery.report", "contract": "RT-A", "effectiveDate": "2025-07-12", "quarter": "2025-26-Q1", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "6", "evidence": "HR-1"}, {"measure": "NT10", "quantity": "17.25", "evidence": "APP-1"}]}"#,
         #"{"command": "delivery.correct", "contract": "RT-A", "effectiveDate": "2025-08-01", "quarter": "2025-26-Q1", "measure": "NT1", "reason": "One starter was on another contract", "lines": [{"measure": "NT1", "quantity": "5", "evidence": "HR-1-rev"}]}"#,
         #"{"command": "delivery.report", "contract": "RT-A", "effectiveDate": "2025-10-10", "quarter": "2025-26-Q2", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "6", "evidence": "HR-2"}, {"measure": "NT28", "quantity": "500", "evidence": "DON-2"}]}"#,
@@ -55,7 +56,7 @@ struct OCDSRoundTripTests {
         return byOcid
     }
 
-    @Test("four contracts come back the same: registration, weighting, award, pledge, returns, correction, refresh, closure")
+    @Test("four contracts come back the same: registration, weighting, award and its correction, pledge, returns, correction, refresh, closure")
     func roundTrip() throws {
         let original = try OCDSImportLedger().prepared()
         let apply = try original.write(

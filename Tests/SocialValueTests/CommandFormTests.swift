@@ -64,6 +64,25 @@ struct CommandFormTests {
         }
     }
 
+    @Test("an award correction gives a value, a date or both; neither is refused, naming valueGBP")
+    func awardCorrectionForm() throws {
+        let base = #"{"command": "award.correct", "contract": "C-1", \#(Self.actor), "reason": "r""#
+        #expect(try Self.contractCommand(base + #", "valueGBP": "£109,320"}"#).action == .correctAward(value: Money(pence: 10_932_000), date: nil))
+        #expect(try Self.contractCommand(base + #", "awardDate": "2025-03-12"}"#).action == .correctAward(value: nil, date: CalendarDate("2025-03-12")))
+        do {
+            _ = try Self.contractCommand(base + "}")
+            Issue.record("a correction of nothing was read")
+        } catch let error as InputError {
+            #expect(error.path == "valueGBP")
+        }
+        do {
+            _ = try Self.contractCommand(base + #", "valueGBP": "1", "supplier": "Other Ltd"}"#)
+            Issue.record("a supplier was read")
+        } catch let error as InputError {
+            #expect(error.path == "supplier", "the supplier is not corrected")
+        }
+    }
+
     @Test("a registration may say the contract is migrated; without the field it is not")
     func migratedField() throws {
         let register = #"{"command": "contract.register", "contract": "C-1", \#(Self.actor), "reason": "r", "title": "T", "buyerDepartment": "D", "category": "works", "estimatedWholeLifeValueGBP": "100", "startDate": "2023-06-01", "endDate": "2027-05-31", "areasServed": ["P"], "policyId": "lancashire-2024-28", "existingSupplier": "S""#

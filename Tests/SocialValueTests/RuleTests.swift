@@ -168,6 +168,46 @@ struct RuleTests {
         #expect(scenario.refusal(.award(supplier: "Small Co", date: CalendarDate("2025-03-01")!, value: Money(pence: 4_000_000))) == nil)
     }
 
+    @Test("an award's value or date is corrected with a reason: the supplier stays, the old figures are kept, and a change of nothing is refused")
+    func awardCorrection() throws {
+        var scenario = try Scenario.awarded()
+        let recorded = try #require(scenario.state.award)
+        let value = Money(pence: 10_932_000)
+        #expect(scenario.refusal(.correctAward(value: value, date: nil), reason: nil) == .reasonRequired)
+        #expect(scenario.refusal(.correctAward(value: recorded.value, date: recorded.awardDate)) == .invalidInput, "changes nothing")
+        let events = try scenario.run(.correctAward(value: value, date: nil))
+        guard case .awardCorrected(let correction) = events.first else { Issue.record("\(events)"); return }
+        #expect(correction.previousValue == recorded.value && correction.previousAwardDate == recorded.awardDate)
+        #expect(correction.value == value && correction.awardDate == recorded.awardDate, "the date not given stays")
+        #expect(scenario.state.award?.value == value && scenario.state.award?.supplier == recorded.supplier)
+        #expect(scenario.state.awardCorrections == [correction])
+        // Replaying the events gives the same award.
+        #expect(EventSummary.describe(type: events[0].type, payload: events[0].payload) == "award corrected: value \(recorded.value) → \(value)")
+    }
+
+    @Test("only an awarded contract's award is corrected: not before award, not a running contract's, not after closure")
+    func awardCorrectionNeedsAnAward() throws {
+        var assessed = Scenario()
+        try assessed.run(.register(Scenario.registration(value: "40000.00")))
+        try assessed.run(.assessThreshold)
+        #expect(assessed.refusal(.correctAward(value: Money(pence: 1), date: nil)) == .lifecycleOrder)
+        var running = Scenario()
+        try running.run(.register(Scenario.registration(existingSupplier: "Care Partners")))
+        #expect(running.refusalError(.correctAward(value: Money(pence: 1), date: nil))?.message.contains("has no award to correct") == true)
+        var closed = try Scenario.pledged()
+        try closed.run(.close, on: "2028-04-30")
+        #expect(closed.refusal(.correctAward(value: Money(pence: 1), date: nil)) == .closedContract)
+    }
+
+    @Test("a corrected award date may not leave a recorded return before the award", arguments: [
+        ("2025-06-30", DomainError.Rule?.none), ("2025-07-01", DomainError.Rule?.some(.quarterBeforeAward)), ("2025-03-01", DomainError.Rule?.none),
+    ])
+    func awardDateCorrection(day: String, rule: DomainError.Rule?) throws {
+        var scenario = try Scenario.pledged()
+        try scenario.run(.reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Scenario.lines([("NT1", "3")], evidence: "HR-1"), attributionConfirmed: true), by: Scenario.supplier)
+        #expect(scenario.refusal(.correctAward(value: nil, date: CalendarDate(day)!)) == rule, "\(day)")
+    }
+
     @Test("after closure only a correction is accepted")
     func afterClosure() throws {
         var scenario = try Scenario.pledged()

@@ -7,8 +7,8 @@ import Reports
 import SocialValue
 
 /// The officers' decisions on a contract, as forms: the threshold assessment, an exemption's
-/// request and decision, the weighting (with the policy's minimum shown), the award and the
-/// closure. Each sends the command the API takes, prepared and committed by the same code
+/// request and decision, the weighting (with the policy's minimum shown), the award, its
+/// correction and the closure. Each sends the command the API takes, prepared and committed by the same code
 /// (``LedgerServer/prepare(_:identity:ifMatch:key:digest:)``), with the contract's version when
 /// the page was loaded as `If-Match`. A refusal is shown beside the field it names; nothing is
 /// written.
@@ -81,6 +81,14 @@ struct ContractAction: Sendable {
                 Field(name: "awardDate", label: "Award date", kind: .date, hint: "Empty: today", required: false), reason,
             ],
             fits: { [.assessed, .weighted, .evaluated].contains($0.stage) }),
+        ContractAction(
+            command: .correctAward, title: "Correct the award", button: "Record the correction",
+            fields: [
+                Field(name: "valueGBP", label: "Corrected value awarded (£)", kind: .text, hint: "Empty: the value stays as recorded", required: false),
+                Field(name: "awardDate", label: "Corrected award date", kind: .date, hint: "Empty: the date stays as recorded", required: false),
+                Field(name: "reason", label: "Why", kind: .text, hint: "Required: for example, the award notice was corrected", required: true),
+            ],
+            fits: { $0.award != nil && $0.stage != .closed }),
         ContractAction(
             command: .close, title: "Close the contract", button: "Close it",
             fields: [Field(name: "reason", label: "Why", kind: .text, hint: "For example: the term has ended", required: false)],

@@ -23,7 +23,7 @@ extension ContractCommand {
                 try TextRules.checkName(identifier.scheme, field: "identifiers[\(index)].scheme")
                 try TextRules.checkName(identifier.id, field: "identifiers[\(index)].id")
             }
-        case .assessThreshold, .close:
+        case .assessThreshold, .close, .correctAward:
             break
         case .requestExemption(let businessCase), .decideExemption(_, let businessCase):
             try TextRules.checkName(businessCase, field: "businessCaseReference")

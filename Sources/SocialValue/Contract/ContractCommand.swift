@@ -27,6 +27,8 @@ public enum ContractAction: Sendable, Equatable {
     case decideWeighting(percent: ExactDecimal, basis: WeightingDecision.Basis, answers: MatrixAnswers?, overrideReason: String?)
     case evaluateBids(catalog: String, bidders: [BidderOffer])
     case award(supplier: String, date: CalendarDate, value: Money, supplierDetails: OrganisationDetails? = nil)
+    /// Puts a recorded award's value or date right; what is not given stays as recorded.
+    case correctAward(value: Money?, date: CalendarDate?)
     case recordPledge(catalog: String, lines: [QuantityLine], statedValues: [String: String])
     case reportDelivery(quarter: FinancialQuarter, lines: [QuantityLine], attributionConfirmed: Bool)
     case correctDelivery(corrects: EventID, lines: [QuantityLine])
@@ -86,6 +88,7 @@ public enum CommandName: String, CaseIterable, Sendable {
     case decideWeighting = "weighting.decide"
     case evaluateBids = "bids.evaluate"
     case award = "contract.award"
+    case correctAward = "award.correct"
     case recordPledge = "pledge.record"
     case reportDelivery = "delivery.report"
     case correctDelivery = "delivery.correct"
@@ -131,6 +134,7 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .decideWeighting: return contract(["percent", "basis", "matrixAnswers", "overrideReason"], required: ["percent", "basis"])
         case .evaluateBids: return contract(["catalog", "bidders"], required: ["catalog", "bidders"])
         case .award: return contract(["supplier", "awardDate", "valueGBP", "supplierDetails"], required: ["supplier", "valueGBP"])
+        case .correctAward: return contract(["awardDate", "valueGBP"], byRule: ["reason"])
         case .recordPledge: return contract(["catalog", "lines", "statedValues"], required: ["catalog", "lines"])
         case .reportDelivery:
             return contract(["quarter", "lines", "attributionConfirmed"], required: ["quarter", "lines"], byRule: ["attributionConfirmed"])
@@ -198,8 +202,8 @@ public enum LedgerCommand: Sendable {
             } catch {
                 throw InputError(path: "\(key)\(error.path.isEmpty ? "" : ".")\(error.path)", problem: error.wording)
             }
-        case .register, .assessThreshold, .requestExemption, .decideExemption, .decideWeighting, .evaluateBids, .award, .recordPledge,
-            .reportDelivery, .correctDelivery, .refreshCommitments, .close:
+        case .register, .assessThreshold, .requestExemption, .decideExemption, .decideWeighting, .evaluateBids, .award, .correctAward,
+            .recordPledge, .reportDelivery, .correctDelivery, .refreshCommitments, .close:
             let given = try reader.optionalDate("effectiveDate")
             let effectiveDate = given ?? today
             let contract = try reader.string("contract")
@@ -263,6 +267,11 @@ public enum LedgerCommand: Sendable {
             return .award(
                 supplier: try reader.string("supplier"), date: try reader.optionalDate("awardDate") ?? effectiveDate,
                 value: try reader.money("valueGBP"), supplierDetails: try OrganisationDetails.optional("supplierDetails", reader))
+        case .correctAward:
+            let value = reader.has("valueGBP") ? try reader.money("valueGBP") : nil
+            let date = try reader.optionalDate("awardDate")
+            guard value != nil || date != nil else { throw reader.fail("valueGBP", "give the corrected valueGBP, awardDate, or both") }
+            return .correctAward(value: value, date: date)
         case .recordPledge:
             var stated: [String: String] = [:]
             if let object = try reader.optionalObject("statedValues") {

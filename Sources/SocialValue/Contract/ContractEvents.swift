@@ -10,6 +10,7 @@ public enum ContractEvent: Sendable, Equatable {
     case weightingDecided(WeightingDecision)
     case bidsEvaluated(BidEvaluation)
     case awarded(Award)
+    case awardCorrected(AwardCorrection)
     case pledgeRecorded(Pledge)
     case deliveryReported(DeliveryReturn)
     case deliveryCorrected(DeliveryCorrection)
@@ -30,7 +31,7 @@ public enum ContractEvent: Sendable, Equatable {
     /// Every contract event type, in lifecycle order.
     public static let types = [
         "ContractRegistered", "ThresholdAssessed", "ExemptionRequested", "ExemptionDecided", "WeightingDecided",
-        "BidsEvaluated", "ContractAwarded", "PledgeRecorded", "DeliveryReported", "DeliveryCorrected",
+        "BidsEvaluated", "ContractAwarded", "AwardCorrected", "PledgeRecorded", "DeliveryReported", "DeliveryCorrected",
         "CommitmentsRefreshed", "ContractClosed",
     ]
 
@@ -43,6 +44,7 @@ public enum ContractEvent: Sendable, Equatable {
         case .weightingDecided: "WeightingDecided"
         case .bidsEvaluated: "BidsEvaluated"
         case .awarded: "ContractAwarded"
+        case .awardCorrected: "AwardCorrected"
         case .pledgeRecorded: "PledgeRecorded"
         case .deliveryReported: "DeliveryReported"
         case .deliveryCorrected: "DeliveryCorrected"
@@ -60,6 +62,7 @@ public enum ContractEvent: Sendable, Equatable {
         case .weightingDecided(let value): value.json
         case .bidsEvaluated(let value): value.json
         case .awarded(let value): value.json
+        case .awardCorrected(let value): value.json
         case .pledgeRecorded(let value): value.json
         case .deliveryReported(let value): value.json
         case .deliveryCorrected(let value): value.json
@@ -82,6 +85,7 @@ public enum ContractEvent: Sendable, Equatable {
         case "WeightingDecided": self = .weightingDecided(try WeightingDecision(reader))
         case "BidsEvaluated": self = .bidsEvaluated(try BidEvaluation(reader))
         case "ContractAwarded": self = .awarded(try Award(reader))
+        case "AwardCorrected": self = .awardCorrected(try AwardCorrection(reader))
         case "PledgeRecorded": self = .pledgeRecorded(try Pledge(reader))
         case "DeliveryReported": self = .deliveryReported(try DeliveryReturn(reader))
         case "DeliveryCorrected": self = .deliveryCorrected(try DeliveryCorrection(reader))
@@ -417,6 +421,36 @@ public struct Award: Sendable, Equatable {
         // Written only when given, so that every event recorded before keeps its bytes.
         if let supplierDetails { members["supplierDetails"] = supplierDetails.json }
         return .object(members)
+    }
+}
+
+/// A recorded award's value or date put right (a published notice corrected, a figure keyed
+/// wrongly): the new value and date, with the ones they replace, so that the audit trail shows
+/// both. The supplier stays: another supplier would be another award, not a correction.
+public struct AwardCorrection: Sendable, Equatable {
+    public let awardDate: CalendarDate
+    public let value: Money
+    public let previousAwardDate: CalendarDate
+    public let previousValue: Money
+
+    init(awardDate: CalendarDate, value: Money, previousAwardDate: CalendarDate, previousValue: Money) {
+        self.awardDate = awardDate
+        self.value = value
+        self.previousAwardDate = previousAwardDate
+        self.previousValue = previousValue
+    }
+
+    init(_ reader: FieldReader) throws(InputError) {
+        self.init(
+            awardDate: try reader.date("awardDate"), value: try reader.money("valueGBP"),
+            previousAwardDate: try reader.date("previousAwardDate"), previousValue: try reader.money("previousValueGBP"))
+    }
+
+    var json: JSONValue {
+        [
+            "awardDate": .date(awardDate), "valueGBP": .money(value),
+            "previousAwardDate": .date(previousAwardDate), "previousValueGBP": .money(previousValue),
+        ]
     }
 }
 

@@ -45,6 +45,8 @@ public struct ContractState: Sendable, Equatable {
     public private(set) var weighting: WeightingDecision?
     public private(set) var evaluation: BidEvaluation?
     public private(set) var award: Award?
+    /// Each correction of the award, oldest first (the award holds the latest value and date).
+    public private(set) var awardCorrections: [AwardCorrection] = []
     public private(set) var pledge: Pledge?
     public private(set) var commitment: Commitment?
     public private(set) var refreshes: [CommitmentRefresh] = []
@@ -113,6 +115,10 @@ public struct ContractState: Sendable, Equatable {
         case .weightingDecided(let weighting): self.weighting = weighting
         case .bidsEvaluated(let evaluation): self.evaluation = evaluation
         case .awarded(let award): self.award = award
+        case .awardCorrected(let correction):
+            awardCorrections.append(correction)
+            // The supplier and its details are the award's; only the value and the date change.
+            award = award.map { Award(supplier: $0.supplier, awardDate: correction.awardDate, value: correction.value, supplierDetails: $0.supplierDetails) }
         case .pledgeRecorded(let pledge):
             self.pledge = pledge
             commitment = Commitment(catalogId: pledge.catalogId, catalogVersion: pledge.catalogVersion, lines: pledge.lines)

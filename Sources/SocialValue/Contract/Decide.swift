@@ -51,6 +51,7 @@ struct ContractRules {
             return [try decideWeighting(percent, basis, answers, reason, registration)]
         case .evaluateBids(let catalog, let bidders): return [try evaluateBids(catalog, bidders)]
         case .award(let supplier, let date, let value, let details): return [try award(supplier, date, value, details)]
+        case .correctAward(let value, let date): return [try correctAward(value, date)]
         case .recordPledge(let catalog, let lines, let stated): return [try recordPledge(catalog, lines, stated)]
         case .reportDelivery(let quarter, let lines, let confirmed): return [try reportDelivery(quarter, lines, confirmed, registration)]
         case .correctDelivery(let corrects, let lines): return [try correctDelivery(corrects, lines)]
@@ -226,6 +227,30 @@ struct ContractRules {
             throw order("contract \(command.contract) is above threshold: decide the social value weighting before award")
         }
         return .awarded(Award(supplier: supplier, awardDate: date, value: value, supplierDetails: details))
+    }
+
+    func correctAward(_ value: Money?, _ date: CalendarDate?) throws(DomainError) -> ContractEvent {
+        guard let award = state.award else {
+            throw order(
+                state.supplier != nil
+                    ? "contract \(command.contract) was registered as running with its supplier: it has no award to correct"
+                    : "contract \(command.contract) has not been awarded: there is no award to correct")
+        }
+        try requireReason("an award correction")
+        let corrected = (value: value ?? award.value, date: date ?? award.awardDate)
+        guard corrected.value != award.value || corrected.date != award.awardDate else {
+            throw DomainError(.invalidInput, "contract \(command.contract) is already awarded \(award.value.formatted) on \(award.awardDate): the correction changes nothing")
+        }
+        // Returns are accepted from the award date on, so a later date may not leave a recorded
+        // return before it: the return would then break the rule it was accepted under.
+        if state.registration?.migrated != true,
+            let earliest = state.returns.values.map(\.quarter).min(), earliest.lastDay < corrected.date
+        {
+            throw DomainError(
+                .quarterBeforeAward,
+                "\(field: "awardDate") \(corrected.date) is after the end of \(earliest) (\(earliest.lastDay)), whose return contract \(command.contract) already holds; an award date is on or before the last day of the first quarter returned")
+        }
+        return .awardCorrected(AwardCorrection(awardDate: corrected.date, value: corrected.value, previousAwardDate: award.awardDate, previousValue: award.value))
     }
 
     // MARK: - Commitments and delivery

@@ -6,7 +6,7 @@ extension Root {
     struct Contract: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register, award and close contracts.",
-            subcommands: [Register.self, Award.self, Close.self])
+            subcommands: [Register.self, Award.self, CorrectAward.self, Close.self])
     }
 }
 
@@ -91,6 +91,37 @@ extension Root.Contract {
                 throw ValidationError("--supplier-id \(DisplayText.quoted(text)) must be SCHEME:ID, e.g. GB-COH:01234567")
             }
             return ["scheme": .string(parts[0]), "id": .string(parts[1])]
+        }
+    }
+
+    struct CorrectAward: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "correct-award",
+            abstract: "Correct a recorded award's value or date.",
+            discussion: """
+                For an award recorded wrongly, or corrected by a later notice (an OCDS
+                awardUpdate). Give the new --value, the new --award-date, or both; what is not
+                given stays as recorded. The award's event stays in the log, and the correction
+                records the value and date it replaces, so the audit trail shows both. The
+                supplier cannot be corrected: another supplier is another award. Needs a --reason.
+
+                  svledger contract correct-award --contract LCC-2025-041 --value 109320 \\
+                    --reason "award notice corrected: £109,320, not £10,932,000" \\
+                    --actor a.patel --role procurement-officer
+                """)
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var who: ActorOptions
+        @Option var contract: String
+        @Option(help: "The corrected contract value awarded, in £.") var value: String?
+        @Option(help: ArgumentHelp("The corrected award date.", valueName: "YYYY-MM-DD")) var awardDate: String?
+
+        func run() throws {
+            guard value != nil || awardDate != nil else { throw ValidationError("give the corrected --value, --award-date, or both") }
+            var fields = who.fields("award.correct")
+            fields["contract"] = .string(contract)
+            if let value { fields["valueGBP"] = .string(value) }
+            if let awardDate { fields["awardDate"] = .string(awardDate) }
+            try DomainCommand.run(fields, ledger: ledger, flags: FlagNames(["valueGBP": "--value", "awardDate": "--award-date"]))
         }
     }
 
