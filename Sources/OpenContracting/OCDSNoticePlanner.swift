@@ -337,7 +337,12 @@ struct NoticePlanner {
         }
         let rule = state.assessment.flatMap { referenceData.policy($0.policyId, version: $0.policyVersion) }?.weighting
         if rule?.kind == .matrix {
-            missing("\(release.path).tender.lots[0].awardCriteria", "policy sets the weighting from its matrix, whose answers a notice does not give: record it with `svledger weighting decide`, then import again")
+            // The import is all or nothing: when this import would register the contract, the
+            // weighting cannot be recorded on its own first.
+            let byHand = steps.isEmpty
+                ? "record it with `svledger weighting decide` and the answers"
+                : "record the contract up to it by hand (contract register, threshold assess, and weighting decide with the answers)"
+            missing("\(release.path).tender.lots[0].awardCriteria", "policy sets the weighting from its matrix, whose answers a notice does not give: \(byHand), then import again to take the rest")
             stopped = true
             return
         }
