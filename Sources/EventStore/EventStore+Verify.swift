@@ -56,6 +56,8 @@ public struct VerificationReport: Sendable, Equatable {
     /// Events recorded more than ``EventStore/clockToleranceMilliseconds`` after the verifying
     /// machine's clock (a clock that ran ahead wrote them): the first and how many.
     public internal(set) var recordedAhead: RecordedAhead?
+    /// Lines a caller's own checks add after the head (the evidence files' state).
+    public internal(set) var notes: [String] = []
 
     public struct RecordedAhead: Sendable, Equatable {
         public let first: UInt64
@@ -97,10 +99,12 @@ extension EventStore {
     ///   - progress: called every 100,000 events with the position reached.
     ///   - visit: called with each event once it has passed its checks, so that a caller can
     ///     fold the log in the same pass instead of reading it again.
+    ///   - finish: called once the log has passed, in the same read transaction, for checks of
+    ///     the caller's own that depend on what `visit` saw; its lines go in ``VerificationReport/notes``.
     /// - Throws: ``VerificationFailure`` naming the first bad position, or what the closures throw.
     public func verify(
         expectedHead: ExpectedHead? = nil, progress: ((UInt64) -> Void)? = nil,
-        visit: ((RecordedEvent) throws -> Void)? = nil
+        visit: ((RecordedEvent) throws -> Void)? = nil, finish: ((LedgerReader) throws -> [String])? = nil
     ) throws -> VerificationReport {
         try read { reader in
             let txn = reader.transaction
@@ -178,6 +182,7 @@ extension EventStore {
             var report = VerificationReport(
                 eventCount: previous.position, streamCount: streamVersions.count, head: previous, expectedHead: expectedSeen)
             report.recordedAhead = recordedAhead
+            report.notes = try finish?(reader) ?? []
             return report
         }
     }

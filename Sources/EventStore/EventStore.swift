@@ -22,6 +22,9 @@ public final class EventStore: Sendable {
     /// The Merkle tree's perfect subtrees (``MerkleKeys``); `nil` only for a ledger written
     /// before the tree existed and opened read-only.
     let merkle: Database?
+    /// The bytes of evidence files, by their SHA-256 (EvidenceStore.swift); `nil` only for a
+    /// ledger written before files were kept and opened read-only.
+    let evidence: Database?
     let meta: Database
     let clock: @Sendable () -> Timestamp
     /// How far the ledger's last recorded time may be ahead of this machine's clock before an
@@ -83,6 +86,7 @@ public final class EventStore: Sendable {
         }
         correlations = try Self.openCorrelations(environment, mode: mode, log: log)
         merkle = try Self.openMerkle(environment, mode: mode, log: log)
+        evidence = try Self.openEvidence(environment, mode: mode)
         if mode == .create {
             try environment.write { txn in
                 try txn.put(meta, key: Array("format".utf8), value: Array(Self.format.utf8))

@@ -50,7 +50,12 @@ public final class Ledger: Sendable {
     }
 
     /// ``execute(_:today:expectedVersions:)`` for any command svledger records, describing a council included.
-    public func execute(commands: [AnyLedgerCommand], today: CalendarDate, expectedVersions: [String: UInt64] = [:]) throws -> Outcome {
+    /// - Parameter evidence: the bytes of the evidence files the commands' lines cite, kept by
+    ///   their hash in the same transaction (``EvidenceIntake``); a cited file not given must be
+    ///   kept already, and a file given must be cited.
+    public func execute(
+        commands: [AnyLedgerCommand], today: CalendarDate, expectedVersions: [String: UInt64] = [:], evidence: [[UInt8]] = []
+    ) throws -> Outcome {
         // Decided inside the write transaction: what the commands were decided against cannot
         // change before their events are recorded (see EventStore.append(planning:within:)).
         try record { reader in
@@ -63,6 +68,7 @@ public final class Ledger: Sendable {
                     throw CommandFailure(index: index + 1, count: commands.count, error: error)
                 }
             }
+            try batch.takeEvidence(evidence, since: 0)
             return (batch, ())
         }.outcome
     }
@@ -80,6 +86,7 @@ public final class Ledger: Sendable {
             },
             within: { reader, events in
                 recorded = events
+                if let decided { try EvidenceIntake.write(decided.evidence, in: reader) }
                 try self.signIfDue(reader)
             })
         let outcome = Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: result.wasAlreadyRecorded)
@@ -115,11 +122,14 @@ public final class Ledger: Sendable {
         /// retry under an `Idempotency-Key`, ``Ledger/correlationId(idempotencyKey:)``): it is
         /// not decided again, and its outcome is what it recorded then.
         public let correlationId: EventID?
+        /// The bytes of the evidence files its commands cite (``execute(commands:today:expectedVersions:evidence:)``).
+        public let evidence: [[UInt8]]
 
-        public init(_ commands: [AnyLedgerCommand], expectedVersions: [String: UInt64] = [:], correlationId: EventID? = nil) {
+        public init(_ commands: [AnyLedgerCommand], expectedVersions: [String: UInt64] = [:], correlationId: EventID? = nil, evidence: [[UInt8]] = []) {
             self.commands = commands
             self.expectedVersions = expectedVersions
             self.correlationId = correlationId
+            self.evidence = evidence
         }
 
         public init(_ commands: [LedgerCommand], expectedVersions: [String: UInt64] = [:]) {
@@ -177,6 +187,7 @@ public final class Ledger: Sendable {
                             throw CommandFailure(index: index + 1, count: request.commands.count, error: error)
                         }
                     }
+                    try batch.takeEvidence(request.evidence, since: before.eventCount)
                     verdicts.append(.decided(before.eventCount..<batch.eventCount))
                 } catch {
                     batch = before
@@ -232,7 +243,14 @@ public final class Ledger: Sendable {
     /// - Throws: `VerificationFailure` for the log; the fold's error for an event it cannot apply.
     public func verifyAll(expectedHead: ExpectedHead? = nil, progress: ((UInt64) -> Void)? = nil) throws -> VerificationReport {
         var fold = ContractFold()
-        return try store.verify(expectedHead: expectedHead, progress: progress, visit: { try fold.apply($0) })
+        var evidence = EvidenceAudit()
+        return try store.verify(
+            expectedHead: expectedHead, progress: progress,
+            visit: { event in
+                try fold.apply(event)
+                evidence.visit(event)
+            },
+            finish: { try evidence.check(in: $0) })
     }
 
     /// The snapshot at `position` (the head when `nil`), folded from the log.
@@ -333,6 +351,8 @@ struct BatchDecision {
     var correlationId = EventID.generate()
     /// Events proposed so far, in the order the appends hold them.
     var eventCount = 0
+    /// Evidence bytes to keep and to erase, checked against the events that cite them.
+    var evidence = EvidenceIntake.Pending()
 
     let cache: DecisionCache
 
@@ -360,6 +380,14 @@ struct BatchDecision {
         let replayed = try Ledger.contractState(reader, contract)
         cache.remember(contract: contract, state: replayed.state, tip: tip)
         return replayed
+    }
+
+    /// Checks the evidence files cited by the events decided since `start` (an index into the
+    /// proposed events) against `offered`, and keeps what they need written.
+    mutating func takeEvidence(_ offered: [[UInt8]], since start: Int) throws {
+        let events = appends.flatMap(\.events).dropFirst(start).compactMap { decided[$0.eventId] }
+        guard !offered.isEmpty || events.contains(where: { !$0.evidenceFiles.isEmpty || $0.isErasure }) else { return }
+        try EvidenceIntake.check(events, offered: offered, reader: reader, into: &evidence)
     }
 
     mutating func decide(_ command: AnyLedgerCommand) throws {

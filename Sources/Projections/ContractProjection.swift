@@ -45,6 +45,8 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     public var deliveries: [DeliveredFigure]
     /// Quarters for which a return was made (a correction does not count as a return).
     public var returnedQuarters: [FinancialQuarter]
+    /// Evidence files whose bytes were erased, by SHA-256: the position of the erasure.
+    public var erasedEvidence: [String: UInt64] = [:]
     /// The stream version and global position of the last event folded in.
     public var version: UInt64
     public var position: UInt64
@@ -123,6 +125,9 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         /// The return or correction this figure comes from.
         public var source: EventID
         public var corrected: Bool
+        /// The files kept as the figure's evidence (``ContractProjection/erasedEvidence`` says
+        /// which are erased).
+        public var evidenceFiles: [EvidenceFile] = []
     }
 
     /// The projection of a contract just registered.
@@ -209,6 +214,8 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             closureReason = envelope.reason
             earlyTermination = closure.earlyTermination
             stage = .closed
+        case .evidenceErased(let erasure):
+            erasedEvidence[erasure.sha256] = envelope.position
         }
         if envelope.effectiveDateDefaulted {
             let quarter: FinancialQuarter?
@@ -227,7 +234,9 @@ public struct ContractProjection: Codable, Equatable, Sendable {
 
     /// A return's figure for a quarter and measure replaces any earlier one (a correction's does).
     private mutating func record(_ line: DeliveryLine, quarter: FinancialQuarter, source: EventID, corrected: Bool) {
-        let figure = DeliveredFigure(quarter: quarter, measure: line.measure, quantity: line.quantity, evidence: line.evidence, pledged: line.pledged, source: source, corrected: corrected)
+        let figure = DeliveredFigure(
+            quarter: quarter, measure: line.measure, quantity: line.quantity, evidence: line.evidence, pledged: line.pledged, source: source,
+            corrected: corrected, evidenceFiles: line.evidenceFiles)
         if let index = deliveries.firstIndex(where: { $0.quarter == quarter && $0.measure == line.measure }) {
             deliveries[index] = figure
         } else {

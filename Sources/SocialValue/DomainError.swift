@@ -32,6 +32,8 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case councilNameTaken = "council-name-taken"
         case invalidIdentifier = "invalid-identifier"
         case textTooLong = "text-too-long"
+        case evidenceFile = "evidence-file"
+        case erasureAuthority = "erasure-authority"
     }
 
     public let rule: Rule

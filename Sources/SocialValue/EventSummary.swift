@@ -18,6 +18,11 @@ public enum EventSummary {
         return event.summary
     }
 
+    /// " (evidence: payslip.pdf, rota.xlsx)" for a line that carries files; nothing otherwise.
+    static func files(_ files: [EvidenceFile]) -> String {
+        files.isEmpty ? "" : " (evidence: \(files.map(\.name).joined(separator: ", ")))"
+    }
+
     /// What `show` and `audit` say of an event whose command gave no effective date.
     public static let effectiveDateNotGiven = "effective date not given; recorded day used"
 }
@@ -58,7 +63,7 @@ extension ContractEvent {
             return "pledge by \(p.supplier): \(p.lines.count) lines worth \(p.total) under \(p.catalogId)@\(p.catalogVersion)" + (recordOnly > 0 ? " (\(recordOnly) record-only)" : "")
         case .deliveryReported(let d):
             let unpledged = d.lines.filter { !$0.pledged }.map(\.measure)
-            return "\(d.quarter) return: " + d.lines.map { "\($0.measure) \($0.quantity)" }.joined(separator: ", ")
+            return "\(d.quarter) return: " + d.lines.map { "\($0.measure) \($0.quantity)" + EventSummary.files($0.evidenceFiles) }.joined(separator: ", ")
                 + (unpledged.isEmpty ? "" : " (not pledged: \(unpledged.joined(separator: ", ")))")
         case .deliveryCorrected(let c):
             return "corrected the \(c.quarter) return \(c.corrects): " + c.lines.map { "\($0.measure) now \($0.quantity)" }.joined(separator: ", ")
@@ -70,6 +75,7 @@ extension ContractEvent {
             if r.repriced { changes.append("re-priced to \(r.catalogId)@\(r.catalogVersion)") }
             return "review refresh: \(changes.joined(separator: "; ")); commitment now \(r.lines.count) lines worth \(r.total)"
         case .closed(let c): return "closed on \(c.closedOn)" + (c.earlyTermination ? ", before the end of its term (early termination)" : "")
+        case .evidenceErased(let e): return "evidence file \(e.sha256.prefix(12))… erased: its bytes are gone, its hash stays"
         }
     }
 }

@@ -25,6 +25,10 @@ extension ContractCommand {
             }
         case .assessThreshold, .close, .correctAward:
             break
+        case .eraseEvidence(let sha256):
+            guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+                throw DomainError(.evidenceFile, "\(field: "sha256") \(DisplayText.quoted(String(sha256.prefix(80)))) is not a SHA-256 (64 lowercase hex digits)")
+            }
         case .requestExemption(let businessCase), .decideExemption(_, let businessCase):
             try TextRules.checkName(businessCase, field: "businessCaseReference")
         case .decideWeighting(_, _, let answers, let overrideReason):
@@ -66,6 +70,7 @@ extension ContractCommand {
         for (index, line) in lines.enumerated() {
             try TextRules.checkIdentifier(line.measure, .measure, field: "\(key)[\(index)].measure")
             if let evidence = line.evidence { try TextRules.checkName(evidence, field: "\(key)[\(index)].evidence") }
+            for (number, file) in line.evidenceFiles.enumerated() { try file.check(field: "\(key)[\(index)].evidenceFiles[\(number)]") }
         }
     }
 }

@@ -9,12 +9,15 @@ public struct QuantityLine: Sendable, Equatable {
     public let evidence: String?
     /// For bid lines: the qualitative score of the delivery statement.
     public let qualitativeScore: ExactDecimal?
+    /// For delivery lines: the files kept as its evidence, by hash.
+    public let evidenceFiles: [EvidenceFile]
 
-    public init(measure: String, quantity: ExactDecimal, evidence: String? = nil, qualitativeScore: ExactDecimal? = nil) {
+    public init(measure: String, quantity: ExactDecimal, evidence: String? = nil, qualitativeScore: ExactDecimal? = nil, evidenceFiles: [EvidenceFile] = []) {
         self.measure = measure
         self.quantity = quantity
         self.evidence = evidence
         self.qualitativeScore = qualitativeScore
+        self.evidenceFiles = evidenceFiles
     }
 }
 
@@ -37,6 +40,8 @@ public enum ContractAction: Sendable, Equatable {
     case correctQuarter(quarter: FinancialQuarter, measure: String?, lines: [QuantityLine])
     case refreshCommitments(revise: [QuantityLine], add: [QuantityLine], withdraw: [String], catalog: String?)
     case close
+    /// Erases the bytes of an evidence file the contract's returns cite (an administrator's act).
+    case eraseEvidence(sha256: String)
 
     public struct BidderOffer: Sendable, Equatable {
         public let name: String
@@ -94,6 +99,7 @@ public enum CommandName: String, CaseIterable, Sendable {
     case correctDelivery = "delivery.correct"
     case refreshCommitments = "review.refresh"
     case close = "contract.close"
+    case eraseEvidence = "evidence.erase"
 
     /// What a command's JSON form holds beside `command`, `actor`, `reason` and `effectiveDate`.
     public struct Fields: Sendable {
@@ -142,6 +148,7 @@ public enum CommandName: String, CaseIterable, Sendable {
             return contract(["correctsEventId", "quarter", "measure", "lines"], required: ["lines"], byRule: ["reason"])
         case .refreshCommitments: return contract(["revise", "add", "withdraw", "catalog"], byRule: ["reason"])
         case .close: return contract([])
+        case .eraseEvidence: return contract(["sha256"], required: ["sha256"], byRule: ["reason"])
         }
     }
 }
@@ -203,7 +210,7 @@ public enum LedgerCommand: Sendable {
                 throw InputError(path: "\(key)\(error.path.isEmpty ? "" : ".")\(error.path)", problem: error.wording)
             }
         case .register, .assessThreshold, .requestExemption, .decideExemption, .decideWeighting, .evaluateBids, .award, .correctAward,
-            .recordPledge, .reportDelivery, .correctDelivery, .refreshCommitments, .close:
+            .recordPledge, .reportDelivery, .correctDelivery, .refreshCommitments, .close, .eraseEvidence:
             let given = try reader.optionalDate("effectiveDate")
             let effectiveDate = given ?? today
             let contract = try reader.string("contract")
@@ -308,6 +315,8 @@ public enum LedgerCommand: Sendable {
             return .refreshCommitments(revise: revise, add: add, withdraw: withdraw, catalog: catalog)
         case .close:
             return .close
+        case .eraseEvidence:
+            return .eraseEvidence(sha256: try reader.string("sha256"))
         }
     }
 
@@ -319,8 +328,10 @@ public enum LedgerCommand: Sendable {
 
     static func quantityLines(_ reader: FieldReader, _ key: String, evidence: Bool = false, allowEmpty: Bool = false) throws(InputError) -> [QuantityLine] {
         try reader.objects(key, allowEmpty: allowEmpty) { line throws(InputError) in
-            try line.onlyFields(evidence ? ["measure", "quantity", "evidence"] : ["measure", "quantity"])
-            return QuantityLine(measure: try line.string("measure"), quantity: try line.decimal("quantity"), evidence: evidence ? try line.string("evidence") : nil)
+            try line.onlyFields(evidence ? ["measure", "quantity", "evidence", "evidenceFiles"] : ["measure", "quantity"])
+            return QuantityLine(
+                measure: try line.string("measure"), quantity: try line.decimal("quantity"), evidence: evidence ? try line.string("evidence") : nil,
+                evidenceFiles: evidence ? try EvidenceFile.list("evidenceFiles", line) : [])
         }
     }
 }

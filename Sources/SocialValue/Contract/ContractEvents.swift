@@ -16,6 +16,7 @@ public enum ContractEvent: Sendable, Equatable {
     case deliveryCorrected(DeliveryCorrection)
     case commitmentsRefreshed(CommitmentRefresh)
     case closed(Closure)
+    case evidenceErased(EvidenceErasure)
 
     public static func stream(contract reference: String) -> String { streamPrefix + reference }
 
@@ -32,7 +33,7 @@ public enum ContractEvent: Sendable, Equatable {
     public static let types = [
         "ContractRegistered", "ThresholdAssessed", "ExemptionRequested", "ExemptionDecided", "WeightingDecided",
         "BidsEvaluated", "ContractAwarded", "AwardCorrected", "PledgeRecorded", "DeliveryReported", "DeliveryCorrected",
-        "CommitmentsRefreshed", "ContractClosed",
+        "CommitmentsRefreshed", "ContractClosed", "EvidenceErased",
     ]
 
     public var type: String {
@@ -50,6 +51,7 @@ public enum ContractEvent: Sendable, Equatable {
         case .deliveryCorrected: "DeliveryCorrected"
         case .commitmentsRefreshed: "CommitmentsRefreshed"
         case .closed: "ContractClosed"
+        case .evidenceErased: "EvidenceErased"
         }
     }
 
@@ -68,6 +70,7 @@ public enum ContractEvent: Sendable, Equatable {
         case .deliveryCorrected(let value): value.json
         case .commitmentsRefreshed(let value): value.json
         case .closed(let value): value.json
+        case .evidenceErased(let value): value.json
         }
     }
 
@@ -91,6 +94,7 @@ public enum ContractEvent: Sendable, Equatable {
         case "DeliveryCorrected": self = .deliveryCorrected(try DeliveryCorrection(reader))
         case "CommitmentsRefreshed": self = .commitmentsRefreshed(try CommitmentRefresh(reader))
         case "ContractClosed": self = .closed(try Closure(reader))
+        case "EvidenceErased": self = .evidenceErased(try EvidenceErasure(reader))
         default: return nil
         }
     }

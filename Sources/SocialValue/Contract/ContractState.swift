@@ -52,6 +52,8 @@ public struct ContractState: Sendable, Equatable {
     public private(set) var refreshes: [CommitmentRefresh] = []
     public private(set) var returns: [EventID: RecordedReturn] = [:]
     public private(set) var closure: Closure?
+    /// The evidence files whose bytes were erased, by SHA-256.
+    public private(set) var erasedEvidence: Set<String> = []
     /// The effective date of the registration: when a running contract was taken on.
     public private(set) var registeredOn: CalendarDate?
     /// The effective date of the pledge or of the latest review refresh, whichever came last:
@@ -90,6 +92,15 @@ public struct ContractState: Sendable, Equatable {
         returns.values
             .filter { $0.corrects == nil && $0.quarter == quarter && $0.lines.contains { measures.contains($0.measure) } }
             .sorted { $0.eventId < $1.eventId }
+    }
+
+    /// The evidence files the contract's returns and corrections cite, by SHA-256.
+    public var citedEvidence: [String: EvidenceFile] {
+        var files: [String: EvidenceFile] = [:]
+        for recorded in returns.values {
+            for line in recorded.lines { for file in line.evidenceFiles { files[file.sha256] = file } }
+        }
+        return files
     }
 
     /// The first day a return may cover, unless the contract was registered as migrated: the
@@ -133,6 +144,7 @@ public struct ContractState: Sendable, Equatable {
             commitment = Commitment(catalogId: refresh.catalogId, catalogVersion: refresh.catalogVersion, lines: refresh.lines)
             commitmentEffectiveDate = effectiveDate
         case .closed(let closure): self.closure = closure
+        case .evidenceErased(let erasure): erasedEvidence.insert(erasure.sha256)
         }
     }
 }

@@ -36,11 +36,11 @@ struct ContractRules {
         guard let registration = state.registration else {
             throw DomainError(.unknownContract, "contract \(command.contract) is not registered", advice: "register it first with `svledger contract register`")
         }
-        if state.isClosed, !isCorrection {
+        if state.isClosed, !isCorrection, !isErasure {
             if case .close = action {
                 throw DomainError(.closedContract, "contract \(command.contract) is already closed, on \(state.closure!.closedOn)")
             }
-            throw DomainError(.closedContract, "contract \(command.contract) was closed on \(state.closure!.closedOn); only a delivery correction may follow closure")
+            throw DomainError(.closedContract, "contract \(command.contract) was closed on \(state.closure!.closedOn); only a delivery correction (or an evidence erasure) may follow closure")
         }
         switch action {
         case .register: fatalError("handled above")
@@ -59,7 +59,13 @@ struct ContractRules {
         case .refreshCommitments(let revise, let add, let withdraw, let catalog):
             return [try refreshCommitments(revise, add, withdraw, catalog)]
         case .close: return [try close()]
+        case .eraseEvidence(let sha256): return [try eraseEvidence(sha256)]
         }
+    }
+
+    var isErasure: Bool {
+        if case .eraseEvidence = action { return true }
+        return false
     }
 
     var isCorrection: Bool {
@@ -278,7 +284,9 @@ struct ContractRules {
             if state.hasReturn(quarter: quarter, measure: line.measure) {
                 throw DomainError(.secondReturn, "\(concerning: "quarter")\(line.measure) was already returned for \(quarter); record a correction that references that return instead")
             }
-            deliveryLines.append(DeliveryLine(measure: line.measure, quantity: line.quantity, evidence: line.evidence ?? "", pledged: state.commitment?.line(line.measure) != nil))
+            deliveryLines.append(DeliveryLine(
+                measure: line.measure, quantity: line.quantity, evidence: line.evidence ?? "", pledged: state.commitment?.line(line.measure) != nil,
+                evidenceFiles: line.evidenceFiles))
         }
         return .deliveryReported(DeliveryReturn(quarter: quarter, lines: deliveryLines, attributionConfirmed: true))
     }
@@ -333,7 +341,7 @@ struct ContractRules {
             guard catalog.measure(line.measure) != nil else { throw unknownMeasure(line.measure, catalog) }
             guard seen.insert(line.measure).inserted else { throw DomainError(.duplicateMeasure, "\(line.measure) appears twice in the correction") }
             let pledged = original.lines.first { $0.measure == line.measure }?.pledged ?? (state.commitment?.line(line.measure) != nil)
-            corrected.append(DeliveryLine(measure: line.measure, quantity: line.quantity, evidence: line.evidence ?? "", pledged: pledged))
+            corrected.append(DeliveryLine(measure: line.measure, quantity: line.quantity, evidence: line.evidence ?? "", pledged: pledged, evidenceFiles: line.evidenceFiles))
         }
         return .deliveryCorrected(DeliveryCorrection(corrects: corrects, quarter: original.quarter, lines: corrected))
     }
@@ -381,6 +389,22 @@ struct ContractRules {
             try requireReason("closing on \(command.effectiveDate), before the term ends on \(state.registration!.endDate) (an early termination),")
         }
         return .closed(Closure(closedOn: command.effectiveDate, earlyTermination: early))
+    }
+
+    /// Erasure removes a file's bytes for good (they may hold personal data), so only an
+    /// administrator does it, with a reason, and only of a file the contract cites.
+    func eraseEvidence(_ sha256: String) throws(DomainError) -> ContractEvent {
+        guard command.actor.role.lowercased() == "administrator" else {
+            throw DomainError(.erasureAuthority, "an evidence file's bytes are erased by an Administrator, not a \(command.actor.role)")
+        }
+        guard let file = state.citedEvidence[sha256] else {
+            throw DomainError(.evidenceFile, "contract \(command.contract) cites no evidence file with sha256 \(sha256)")
+        }
+        guard !state.erasedEvidence.contains(sha256) else {
+            throw DomainError(.evidenceFile, "evidence file \(DisplayText.quoted(file.name)) of contract \(command.contract) is already erased")
+        }
+        try requireReason("erasing an evidence file")
+        return .evidenceErased(EvidenceErasure(sha256: sha256))
     }
 
     /// The pledge and the review refreshes take effect in the order they are recorded, so that the

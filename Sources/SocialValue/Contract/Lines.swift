@@ -43,12 +43,16 @@ public struct DeliveryLine: Sendable, Equatable {
     /// False when the measure was not in the contract's commitments when reported:
     /// such delivery is kept, and shown apart from pledged totals.
     public let pledged: Bool
+    /// The files kept as this line's evidence, by hash (none for a line that cites only its
+    /// reference).
+    public let evidenceFiles: [EvidenceFile]
 
-    public init(measure: String, quantity: ExactDecimal, evidence: String, pledged: Bool) {
+    public init(measure: String, quantity: ExactDecimal, evidence: String, pledged: Bool, evidenceFiles: [EvidenceFile] = []) {
         self.measure = measure
         self.quantity = quantity
         self.evidence = evidence
         self.pledged = pledged
+        self.evidenceFiles = evidenceFiles
     }
 
     init(reading reader: FieldReader) throws(InputError) {
@@ -56,10 +60,14 @@ public struct DeliveryLine: Sendable, Equatable {
         quantity = try reader.decimal("quantity")
         evidence = try reader.string("evidence")
         pledged = try reader.bool("pledged")
+        evidenceFiles = try EvidenceFile.list("evidenceFiles", reader)
     }
 
     var json: JSONValue {
-        ["measure": .string(measure), "quantity": .decimal(quantity), "evidence": .string(evidence), "pledged": .bool(pledged)]
+        var members: JSONObject = ["measure": .string(measure), "quantity": .decimal(quantity), "evidence": .string(evidence), "pledged": .bool(pledged)]
+        // Written only when there are files, so that every line recorded before keeps its bytes.
+        if !evidenceFiles.isEmpty { members["evidenceFiles"] = .array(evidenceFiles.map(\.json)) }
+        return .object(members)
     }
 }
 

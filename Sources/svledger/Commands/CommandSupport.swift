@@ -35,7 +35,8 @@ enum DomainCommand {
     static var today: CalendarDate { Timestamp.now().date }
 
     /// Parses, decides and records `commands` as one all-or-nothing batch.
-    static func run(_ commands: [JSONValue], ledger options: LedgerOptions, format: OutputFormat = .text) throws {
+    /// - Parameter evidence: the bytes of the evidence files the commands' lines cite.
+    static func run(_ commands: [JSONValue], ledger options: LedgerOptions, format: OutputFormat = .text, evidence: [[UInt8]] = []) throws {
         var parsed: [AnyLedgerCommand] = []
         for (index, json) in commands.enumerated() {
             do {
@@ -45,7 +46,7 @@ enum DomainCommand {
             }
         }
         let ledger = try options.openLedger()
-        let outcome = try ledger.execute(commands: parsed, today: today)
+        let outcome = try ledger.execute(commands: parsed, today: today, evidence: evidence)
         switch format {
         case .text:
             for event in outcome.recorded {
@@ -59,9 +60,9 @@ enum DomainCommand {
     }
 
     /// Records one command built from a subcommand's flags; its errors name those flags.
-    static func run(_ fields: [String: JSONValue], ledger options: LedgerOptions, flags: FlagNames = FlagNames()) throws {
+    static func run(_ fields: [String: JSONValue], ledger options: LedgerOptions, flags: FlagNames = FlagNames(), evidence: [[UInt8]] = []) throws {
         do {
-            try run([.object(JSONObject(fields))], ledger: options)
+            try run([.object(JSONObject(fields))], ledger: options, evidence: evidence)
         } catch {
             throw flags.translate(error)
         }

@@ -49,6 +49,11 @@ extension Root {
                 contract, from its registration; registered --migrated, from its term start). A second
                 return for the same quarter and measure is refused: correct the first instead. Delivery
                 against a measure that was never pledged is kept, and shown apart.
+
+                A line may carry files as its evidence (PDF, PNG, JPEG, CSV, XLSX or DOCX, up to 25 MiB
+                each): --evidence-file NT1=starters-q1.pdf. The ledger keeps each file's bytes by their
+                SHA-256, beside the chain; the return records the hash, size, type and name.
+                `svledger evidence list|get` reads them back (docs/evidence.md).
                 """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
@@ -56,20 +61,23 @@ extension Root {
             @Option(help: "The financial quarter, e.g. 2025-26-Q1.") var quarter: String
             @Option(help: "MEASURE=QUANTITY@EVIDENCE (repeat).") var line: [String] = []
             @Option(help: "CSV file with the header measure,quantity,evidence.") var lines: String?
+            @Option(help: ArgumentHelp("A file kept as a line's evidence (repeat).", valueName: "measure=path")) var evidenceFile: [String] = []
             @Flag(help: "The supplier confirms the figures are attributed to this contract, for this period only.")
             var confirmAttribution = false
 
             func run() throws {
-                let items = try LineInput.gather(flags: line, file: lines, evidence: true)
+                let files = try evidenceFile.map(EvidenceFileInput.read)
+                let items = try EvidenceFileInput.attach(files, to: try LineInput.gather(flags: line, file: lines, evidence: true))
                 guard !items.isEmpty else { throw ValidationError("give the delivered lines with --line or --lines") }
                 var fields = who.fields("delivery.report")
                 fields.merge([
                     "contract": .string(contract), "quarter": .string(quarter), "lines": .array(items),
                     "attributionConfirmed": .bool(confirmAttribution),
                 ]) { $1 }
-                try DomainCommand.run(fields, ledger: ledger, flags: FlagNames([
-                    "quarter": "--quarter", "lines": "--line", "attributionConfirmed": "--confirm-attribution",
-                ]))
+                try DomainCommand.run(
+                    fields, ledger: ledger,
+                    flags: FlagNames(["quarter": "--quarter", "lines": "--line", "attributionConfirmed": "--confirm-attribution"]),
+                    evidence: files.map(\.bytes))
             }
         }
 
@@ -93,6 +101,7 @@ extension Root {
             @Option(help: "With --quarter: the measure whose return is corrected (default: the lines' measures).") var measure: String?
             @Option(help: "MEASURE=QUANTITY@EVIDENCE: the corrected figure (repeat).") var line: [String] = []
             @Option(help: "CSV file with the header measure,quantity,evidence.") var lines: String?
+            @Option(help: ArgumentHelp("A file kept as a corrected line's evidence (repeat).", valueName: "measure=path")) var evidenceFile: [String] = []
 
             func validate() throws {
                 switch (corrects, quarter) {
@@ -105,16 +114,18 @@ extension Root {
             }
 
             func run() throws {
-                let items = try LineInput.gather(flags: line, file: lines, evidence: true)
+                let files = try evidenceFile.map(EvidenceFileInput.read)
+                let items = try EvidenceFileInput.attach(files, to: try LineInput.gather(flags: line, file: lines, evidence: true))
                 guard !items.isEmpty else { throw ValidationError("give the corrected lines with --line or --lines") }
                 var fields = who.fields("delivery.correct")
                 fields.merge(["contract": .string(contract), "lines": .array(items)]) { $1 }
                 if let corrects { fields["correctsEventId"] = .string(corrects) }
                 if let quarter { fields["quarter"] = .string(quarter) }
                 if let measure { fields["measure"] = .string(measure.trimmingCharacters(in: .whitespaces)) }
-                try DomainCommand.run(fields, ledger: ledger, flags: FlagNames([
-                    "correctsEventId": "--corrects", "quarter": "--quarter", "measure": "--measure", "lines": "--line",
-                ]))
+                try DomainCommand.run(
+                    fields, ledger: ledger,
+                    flags: FlagNames(["correctsEventId": "--corrects", "quarter": "--quarter", "measure": "--measure", "lines": "--line"]),
+                    evidence: files.map(\.bytes))
             }
         }
     }

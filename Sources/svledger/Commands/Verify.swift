@@ -58,6 +58,7 @@ extension Root {
                     Terminal.print(report.head)
                     if let finding = report.expectedHeadFinding { Terminal.print(finding) }
                     if let warning = report.recordedAheadWarning { Terminal.print(warning) }
+                    for note in report.notes { Terminal.print(note) }
                 case .json:
                     let json = VerifyDocument.json(
                         events: UInt64(report.eventCount), streams: UInt64(report.streamCount),

@@ -1,0 +1,74 @@
+import EventStore
+import LedgerValues
+import SocialValue
+
+/// What kind of file some bytes are, read from the bytes themselves: a name or a header a
+/// sender chose proves nothing. Only the kinds ``EvidenceFile/mediaTypes`` lists are known;
+/// anything else is `nil` and is refused.
+public enum EvidenceSniffing {
+    public static func mediaType(of bytes: [UInt8]) -> String? {
+        if bytes.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return officeDocument(bytes) }
+        return isText(bytes) ? "text/csv" : nil
+    }
+
+    /// An XLSX or DOCX is a ZIP whose central directory names `[Content_Types].xml` and the
+    /// workbook or the document; any other ZIP (a renamed archive) is not one.
+    static func officeDocument(_ bytes: [UInt8]) -> String? {
+        let names = zipEntryNames(bytes)
+        guard names.contains("[Content_Types].xml") else { return nil }
+        if names.contains("xl/workbook.xml") { return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }
+        if names.contains("word/document.xml") { return "application/vnd.openxmlformats-officedocument.wordprocessingml.document" }
+        return nil
+    }
+
+    /// The entry names of a ZIP's central directory, read without inflating anything (so a
+    /// zip bomb costs nothing); empty when the directory cannot be found or read.
+    static func zipEntryNames(_ bytes: [UInt8]) -> Set<String> {
+        func u16(_ at: Int) -> Int? { at + 2 <= bytes.count ? Int(bytes[at]) | Int(bytes[at + 1]) << 8 : nil }
+        func u32(_ at: Int) -> Int? {
+            guard let low = u16(at), let high = u16(at + 2) else { return nil }
+            return low | high << 16
+        }
+        // The end-of-central-directory record is in the last 22 bytes, or before a comment of
+        // up to 65,535 bytes.
+        let earliest = max(0, bytes.count - 22 - 65_535)
+        var end = bytes.count - 22
+        while end >= earliest, u32(end) != 0x0605_4B50 { end -= 1 }
+        guard end >= earliest, let count = u16(end + 10), let offset = u32(end + 16) else { return [] }
+        var names = Set<String>()
+        var at = offset
+        for _ in 0..<count {
+            guard u32(at) == 0x0201_4B50, let nameLength = u16(at + 28), let extra = u16(at + 30), let comment = u16(at + 32),
+                at + 46 + nameLength <= bytes.count
+            else { return names }
+            names.insert(String(decoding: bytes[(at + 46)..<(at + 46 + nameLength)], as: UTF8.self))
+            at += 46 + nameLength + extra + comment
+        }
+        return names
+    }
+
+    /// CSV is text: valid UTF-8 with no control character but tab, carriage return and line feed.
+    static func isText(_ bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty, let text = String(validating: bytes, as: UTF8.self) else { return false }
+        return !text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\r" && $0 != "\n" || $0.value == 0x7F }
+    }
+}
+
+extension EvidenceFile {
+    /// What a line records of the file `bytes`, given under `name`: their SHA-256, their size
+    /// and the kind sniffed from them. Refuses bytes over the limit, of a kind svledger does not
+    /// keep, or a name it cannot offer back as a download's (`evidence-file`).
+    public static func describing(_ bytes: [UInt8], name: String) throws(DomainError) -> EvidenceFile {
+        guard bytes.count <= maximumSize else {
+            throw DomainError(.evidenceFile, "evidence file \(DisplayText.quoted(name)) is \(bytes.count) bytes; an evidence file is at most \(maximumSize) bytes (25 MiB)")
+        }
+        guard let mediaType = EvidenceSniffing.mediaType(of: bytes) else {
+            throw DomainError(.evidenceFile, "evidence file \(DisplayText.quoted(name)) is not a PDF, PNG, JPEG, CSV, XLSX or DOCX file (judged by its bytes, not its name)")
+        }
+        if let problem = nameProblem(name) { throw DomainError(.evidenceFile, "evidence file name \(DisplayText.quoted(name)) \(problem)") }
+        return EvidenceFile(sha256: EvidenceIntake.hex(EventStore.evidenceDigest(bytes)), size: bytes.count, mediaType: mediaType, name: name)
+    }
+}
