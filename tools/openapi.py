@@ -242,6 +242,13 @@ def paths():
                                       json_answer(ref("read.show"), "The contract.", ETAG), 400, 401, 403, 404, 422),
         "/contracts/{contract}/audit": read("contractAudit", "One contract's audit trail (`audit REF --format json`).", [CONTRACT, AS_OF, AT, SINCE],
                                             json_answer(ref("read.audit"), "The audit trail."), 400, 401, 403, 404, 422),
+        "/contracts/{contract}/evidence": read("listEvidence", "The evidence files the contract's returns cite, and whether each is kept, erased, missing or changed (`evidence list --contract REF --format json`). Council roles, auditors and administrators; a supplier only its own contracts'.",
+                                               [CONTRACT], json_answer(ref("read.evidence"), "The files."), 400, 401, 403, 404),
+        "/contracts/{contract}/evidence/{sha256}": read("readEvidence", "One evidence file's bytes, checked against its SHA-256, always as a download (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`), with the media type sniffed when it was kept (`evidence get`). Council roles and auditors; a supplier only its own contracts'. 404 `evidence-erased` for a file an administrator erased.",
+                                                        [CONTRACT, {"name": "sha256", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The file's SHA-256, as the return records it."}],
+                                                        {"description": "The file.", "content": {"application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}},
+                                                         "headers": {"Content-Disposition": {"required": True, "schema": {"type": "string"}, "description": "`attachment; filename=\"…\"; filename*=UTF-8''…`"}}},
+                                                        400, 401, 403, 404),
         "/audit": read("auditSince", "Every contract's changes since a day or position (`audit --since`). Not for suppliers.", [AS_OF, AT, {**SINCE, "required": True}],
                        json_answer(ref("read.audit"), "The audit trail."), 400, 401, 403, 404, 422),
         "/reconcile": read("reconcile", "Reconciliation (`reconcile --format json`); a supplier's is limited to its own contracts.",
@@ -314,14 +321,19 @@ def paths():
         },
         "/commands": {"post": {
             "operationId": "recordCommand",
-            "summary": "Records one command (the JSON form of `svledger apply`, without `actor`). A supplier: delivery.report and delivery.correct on its own contracts only. Auditors, Cabinet Members and administrators never write.",
+            "summary": "Records one command (the JSON form of `svledger apply`, without `actor`). A supplier: delivery.report and delivery.correct on its own contracts only. An administrator: evidence.erase only. Auditors and Cabinet Members never write. A return with its evidence files comes as multipart/form-data: the command as JSON in part `command`, each file in a part of its own with its filename; each line lists its files by name (`\"evidenceFiles\": [{\"name\": \"payslips-q1.pdf\"}]`) and the server completes what the event records of each from its bytes (SHA-256, size, sniffed media type; a SHA-256 the line gives is checked instead). At most 26 MiB and 64 KiB in all; one file at most 25 MiB.",
             "parameters": [
                 {"name": "If-Match", "in": "header", "required": False, "description": "The contract's ETag (`\"7\"`): decided only if its stream is still at that version, else 409.",
                  "schema": {"type": "string", "pattern": "^(W/)?(\"[0-9]{1,16}\"|[0-9]{1,16})$"}},
                 {"name": "Idempotency-Key", "in": "header", "required": False, "description": "A retry with the same key and body, by the same account, gets the first answer (`Idempotent-Replayed: true`) and writes nothing.",
                  "schema": {"type": "string", "pattern": "^[!-~]{1,200}$"}},
             ],
-            "requestBody": {"required": True, "content": {"application/json": {"schema": ref("commands.command")}}},
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": ref("commands.command")},
+                "multipart/form-data": {"schema": {"type": "object", "required": ["command"], "properties": {
+                    "command": {"type": "string", "description": "The command, as JSON; its lines' evidenceFiles may give only each file's name."},
+                    "file": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}, "description": "The evidence files, each with its filename."}}}},
+            }},
             "responses": {
                 "201": json_answer(ref("CommandRecorded"), "Recorded, durably.", {
                     "ETag": {**ETAG["ETag"], "required": False, "description": "For a contract command: the contract stream's new version."},

@@ -24,6 +24,16 @@ public struct EvidenceAudit: Sendable {
         /// The bytes kept under the file's hash hash to something else.
         case changed(actual: String)
 
+        /// `kept`, `erased`, `missing` or `changed`.
+        public var code: String {
+            switch self {
+            case .kept: "kept"
+            case .erased: "erased"
+            case .missing: "missing"
+            case .changed: "changed"
+            }
+        }
+
         public var words: String {
             switch self {
             case .kept: "kept"
@@ -75,6 +85,20 @@ public struct EvidenceAudit: Sendable {
         guard let bytes = try reader.evidence(EvidenceIntake.digest(file.sha256)) else { return .missing }
         let actual = EvidenceIntake.hex(EventStore.evidenceDigest(bytes))
         return actual == file.sha256 ? .kept : .changed(actual: actual)
+    }
+
+    /// The JSON of `svledger evidence list` and `GET /contracts/{contract}/evidence`
+    /// (Schemas/read/evidence.schema.json).
+    public static func json(_ entries: [(citation: Citation, status: Status)]) -> JSONValue {
+        .object(["files": .array(entries.map { entry in
+            let c = entry.citation
+            var members: JSONObject = [
+                "contract": .string(c.contract), "quarter": .string(c.quarter), "measure": .string(c.measure), "file": c.file.json,
+                "status": .string(entry.status.code), "position": .integer(Int64(c.position)),
+            ]
+            if case .erased(let position) = entry.status { members["erasedAt"] = .integer(Int64(position)) }
+            return .object(members)
+        })])
     }
 
     /// Checks every cited file's bytes: a missing or changed file fails at the position of the

@@ -11,7 +11,8 @@ import SocialValue
 enum EvidenceIntake {
     /// What to write once the batch is decided.
     struct Pending {
-        var bytes: [[UInt8]] = []
+        /// By SHA-256 in hex.
+        var bytes: [String: [UInt8]] = [:]
         var erased: [String] = []
     }
 
@@ -25,9 +26,10 @@ enum EvidenceIntake {
             if case .evidenceErased(let erasure) = event { pending.erased.append(erasure.sha256) }
             for file in event.evidenceFiles {
                 cited.insert(file.sha256)
-                if let bytes = byDigest[file.sha256] {
+                if let bytes = byDigest[file.sha256] ?? pending.bytes[file.sha256] {
+                    // Given with this command, or with one before it in the batch.
                     try check(file, against: bytes)
-                    pending.bytes.append(bytes)
+                    pending.bytes[file.sha256] = bytes
                 } else if let kept = try reader.evidence(digest(file.sha256)), !pending.erased.contains(file.sha256) {
                     try check(file, against: kept)
                 } else {
@@ -47,7 +49,7 @@ enum EvidenceIntake {
     /// Writes what the decided batch needs, in its write transaction: erasures after the bytes,
     /// so that a file given and erased in one batch is not kept.
     static func write(_ pending: Pending, in reader: LedgerReader) throws {
-        for bytes in pending.bytes { try reader.storeEvidence(bytes) }
+        for sha256 in pending.bytes.keys.sorted() { try reader.storeEvidence(pending.bytes[sha256]!) }
         for sha256 in pending.erased { try reader.eraseEvidence(digest(sha256)) }
     }
 

@@ -18,6 +18,8 @@ public enum Operation: String, CaseIterable, Sendable {
     case accessCommand = "access"
     case proveInclusion = "prove-inclusion"
     case proveConsistency = "prove-consistency"
+    case listEvidence = "evidence-list"
+    case readEvidence = "evidence-file"
 }
 
 /// Which roles may do what over HTTP. A role's own limits are applied by the routes beyond
@@ -51,8 +53,16 @@ public enum Authorization {
             // The domain refuses anyone else too (not-an-administrator); the route says so first.
             role == .administrator
         case .command:
-            // Auditors and Cabinet Members only read; an administrator manages access, not contracts.
-            councilRoles.contains(role) || role == .supplier
+            // Auditors and Cabinet Members only read. An administrator manages access, and
+            // erases evidence files: the route refuses it any other command.
+            councilRoles.contains(role) || role == .supplier || role == .administrator
+        case .listEvidence:
+            // Which files returns cite (names, sizes, hashes): the administrator, who erases
+            // them, too; a supplier only its own contracts' (the route's scope).
+            councilRoles.contains(role) || role == .supplier || role == .auditor || role == .administrator
+        case .readEvidence:
+            // The files themselves may hold personal data: those who check returns read them.
+            councilRoles.contains(role) || role == .supplier || role == .auditor
         }
     }
 

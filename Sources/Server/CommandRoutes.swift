@@ -95,6 +95,8 @@ struct PendingCommand: Sendable {
     /// `Idempotency-Key`, scoped to the account, and a digest of what it asked.
     let key: String?
     let digest: String
+    /// The bytes of the evidence files the command's lines cite, sent with it.
+    var evidence: [[UInt8]] = []
 }
 
 /// The one writer, committing in groups: commands that arrive while a commit is under way
@@ -165,14 +167,28 @@ extension LedgerServer {
 
     func command(_ request: Request, _ context: ServerContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        try ContentType.require(request.headers[.contentType], ["application/json"], what: "the command")
+        let contentType = request.headers[.contentType]
+        let boundary = WebForm.multipartBoundary(contentType)
+        if boundary == nil { try ContentType.require(contentType, ["application/json", "multipart/form-data"], what: "the command") }
         let key = try Self.idempotencyKey(request)
         let ifMatch = try Self.ifMatch(request)
-        let json = try Self.commandJSON(try await collectBody(request, what: "a command"), identity: identity)
+        var json: JSONValue, evidence: [[UInt8]] = []
+        if let boundary {
+            // A return with its evidence files: the command in part `command`, each file in a
+            // part of its own (curl -F command=@return.json -F file=@payslip.pdf).
+            let body = try await collectBody(request, what: "a command with its evidence files", limit: settings.evidenceBodyLimit)
+            guard let form = WebForm(multipart: body, boundary: boundary), let text = form["command"] else {
+                throw Problem(.malformedBody, "a multipart command has a part named command, holding the command as JSON, and a part for each evidence file")
+            }
+            (json, evidence) = try EvidenceUpload.complete(try Self.commandJSON(Array(text.utf8), identity: identity), files: form.allFiles)
+        } else {
+            json = try Self.commandJSON(try await collectBody(request, what: "a command"), identity: identity)
+        }
         let digest = AccessToken.sha256(json.canonicalText + "\u{0}" + (ifMatch.map(String.init) ?? ""))
         let scopedKey = key.map { identity.account + "\u{0}" + $0 }
         // Refused here, before the ledger is asked, a retry is refused the same way again.
-        let pending = try prepare(json, identity: identity, ifMatch: ifMatch, key: scopedKey, digest: digest)
+        var pending = try prepare(json, identity: identity, ifMatch: ifMatch, key: scopedKey, digest: digest)
+        pending.evidence = evidence
         return await committer.submit(pending).response()
     }
 
@@ -184,6 +200,12 @@ extension LedgerServer {
         switch command {
         case .ledger(.contract(let contractCommand)):
             stream = ContractEvent.stream(contract: contractCommand.contract)
+            // An administrator manages access, and erases evidence files; nothing else of a contract.
+            if case .eraseEvidence = contractCommand.action {
+                guard identity.role == .administrator else { throw Problem.forbidden("an Administrator erases evidence files") }
+            } else if identity.role == .administrator {
+                throw Problem.forbidden("an Administrator manages access and erases evidence files; contracts are recorded by the council's officers")
+            }
             if identity.role == .supplier {
                 switch contractCommand.action {
                 case .reportDelivery, .correctDelivery, .correctQuarter: break
@@ -192,6 +214,7 @@ extension LedgerServer {
             }
             if let ifMatch, let stream { expected[stream] = ifMatch }
         case .ledger(.adoptPolicy), .ledger(.publishCatalog), .describeCouncil:
+            if identity.role == .administrator { throw Problem.forbidden("an Administrator manages access and erases evidence files; reference data is recorded by the council's officers") }
             if identity.role == .supplier { throw Problem.forbidden("a Supplier records delivery returns and corrections only") }
             if ifMatch != nil { throw Problem(.ifMatchUnsupported, "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
         }
@@ -235,7 +258,8 @@ extension LedgerServer {
                 continue
             }
             requests.append(Ledger.Request(
-                pending.commands, expectedVersions: pending.expectedVersions, correlationId: pending.key.map(Ledger.correlationId(idempotencyKey:))))
+                pending.commands, expectedVersions: pending.expectedVersions, correlationId: pending.key.map(Ledger.correlationId(idempotencyKey:)),
+                evidence: pending.evidence))
             requestOf.append(index)
         }
         guard !requests.isEmpty else { return answers.map { $0! } }

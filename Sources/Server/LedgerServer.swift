@@ -83,6 +83,7 @@ public final class LedgerServer: Sendable {
         let reads = RouteTable(), commands = RouteTable(), transfers = RouteTable(), access = RouteTable(), web = RouteTable()
         addReadRoutes(reads)
         addTransparencyRoutes(reads)
+        addEvidenceRoutes(reads)
         addCommandRoutes(commands)
         addTransferRoutes(transfers)
         addAccessRoutes(access)

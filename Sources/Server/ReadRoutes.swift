@@ -83,6 +83,8 @@ extension LedgerServer {
         case .accessCommand: "manage access"
         case .proveInclusion: "prove an event's inclusion"
         case .proveConsistency: "prove the log's consistency"
+        case .listEvidence: "list evidence files"
+        case .readEvidence: "read evidence files"
         }
     }
 

@@ -22,6 +22,9 @@ public struct ServerSettings: Sendable {
     public var allowRemoteHTTP: Bool
     /// The largest request body accepted; a larger one is answered 413 and not read.
     public var bodyLimit: Int
+    /// The largest command sent with its evidence files (multipart): one file of the largest
+    /// size svledger keeps (25 MiB), or several smaller, and the form around them.
+    public var evidenceBodyLimit = 26 * 1024 * 1024 + 64 * 1024
     /// Commands that arrive while a commit is under way are committed together in the next
     /// one; `false` commits each request on its own (the peer a benchmark compares against).
     public var groupCommit: Bool

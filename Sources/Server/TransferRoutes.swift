@@ -141,20 +141,21 @@ extension LedgerServer {
     static let tableTypes = ["text/tab-separated-values", "text/csv", "text/plain"]
 
     /// The request's body, up to the body limit (413 past it).
-    func collectBody(_ request: Request, what: String) async throws -> [UInt8] {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > settings.bodyLimit {
-            throw Problem(.bodyTooLarge, "the body is \(length) bytes; \(what) may be at most \(settings.bodyLimit)")
+    func collectBody(_ request: Request, what: String, limit: Int? = nil) async throws -> [UInt8] {
+        let limit = limit ?? settings.bodyLimit
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw Problem(.bodyTooLarge, "the body is \(length) bytes; \(what) may be at most \(limit)")
         }
         var request = request
         do {
-            return Array(try await request.collectBody(upTo: settings.bodyLimit).readableBytesView)
+            return Array(try await request.collectBody(upTo: limit).readableBytesView)
         } catch is NIOTooManyBytesError {
             // A chunked body past the limit: nothing more of it is read, so the connection closes.
             var headers = HTTPFields()
             headers[.connection] = "close"
-            throw Problem(.bodyTooLarge, "\(what) may be at most \(settings.bodyLimit) bytes", headers: headers)
+            throw Problem(.bodyTooLarge, "\(what) may be at most \(limit) bytes", headers: headers)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem(.bodyTooLarge, "\(what) may be at most \(settings.bodyLimit) bytes")
+            throw Problem(.bodyTooLarge, "\(what) may be at most \(limit) bytes")
         } catch HTTPParserError.invalidEOFState {
             // The client closed its side before the body ended: nobody is left to answer.
             throw ReadLimiter.clientGone.with(detail: "the client closed the connection before \(what) had arrived whole")

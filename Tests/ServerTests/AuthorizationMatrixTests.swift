@@ -41,6 +41,12 @@ struct AuthorizationMatrixTests {
         ("POST contract.register",                        [401, 401, 401, 401, 201, 201, 201, 201, 403, 403, 403, 403, 403]),
         ("POST delivery.report LCC-2025-014",             [401, 401, 401, 401, 201, 201, 201, 201, 201, 404, 403, 403, 403]),
         ("POST contract.close LCC-2025-014 (If-Match 0)", [401, 401, 401, 401, 409, 409, 409, 409, 403, 403, 403, 403, 403]),
+        ("GET /contracts/LCC-2025-014/evidence",          [401, 401, 401, 401, 200, 200, 200, 200, 200, 404, 200, 403, 200]),
+        // A file the contract does not cite: 404 to whoever may read files, 403 to whoever may not.
+        ("GET /contracts/LCC-2025-014/evidence/\(String(repeating: "a", count: 64))",
+                                                          [401, 401, 401, 401, 404, 404, 404, 404, 404, 404, 404, 403, 403]),
+        // Only an administrator erases; here a file not cited, so the rule refuses it.
+        ("POST evidence.erase LCC-2025-014",              [401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 422]),
     ]
 
     /// The quarters a return may be made for on the fixture's day, one per column that may write.
@@ -63,6 +69,8 @@ struct AuthorizationMatrixTests {
         case "POST import portal LCC-2025-020 (dry run)":
             let table = (try? String(contentsOfFile: TransferRouteTests.seed003, encoding: .utf8)) ?? ""
             return (.post, "/imports/portal?contract=LCC-2025-020&catalog=portal-003&dry-run=true", table, [("Content-Type", "text/tab-separated-values")])
+        case "POST evidence.erase LCC-2025-014":
+            return (.post, "/commands", #"{"command": "evidence.erase", "contract": "LCC-2025-014", "sha256": "\#(String(repeating: "b", count: 64))", "reason": "matrix"}"#, [])
         case "POST contract.close LCC-2025-014 (If-Match 0)":
             return (.post, "/commands", #"{"command": "contract.close", "contract": "LCC-2025-014"}"#, [("If-Match", "\"0\"")])
         default:

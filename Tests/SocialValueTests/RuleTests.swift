@@ -208,6 +208,40 @@ struct RuleTests {
         #expect(scenario.refusal(.correctAward(value: nil, date: CalendarDate(day)!)) == rule, "\(day)")
     }
 
+    @Test("a return line's evidence file must be a SHA-256, within 25 MiB, of a kind svledger keeps, with a plain name", arguments: [
+        EvidenceFile(sha256: "ABC", size: 10, mediaType: "application/pdf", name: "a.pdf"),
+        EvidenceFile(sha256: String(repeating: "a", count: 64), size: EvidenceFile.maximumSize + 1, mediaType: "application/pdf", name: "a.pdf"),
+        EvidenceFile(sha256: String(repeating: "a", count: 64), size: 10, mediaType: "text/html", name: "a.html"),
+        EvidenceFile(sha256: String(repeating: "a", count: 64), size: 10, mediaType: "application/pdf", name: "hr/a.pdf"),
+    ])
+    func evidenceFileRules(file: EvidenceFile) throws {
+        var scenario = try Scenario.pledged()
+        let line = QuantityLine(measure: "NT1", quantity: ExactDecimal(3), evidence: "HR-1", evidenceFiles: [file])
+        let action = ContractAction.reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: [line], attributionConfirmed: true)
+        #expect(scenario.refusal(action, by: Scenario.supplier) == .evidenceFile)
+        let fine = EvidenceFile(sha256: String(repeating: "a", count: 64), size: 10, mediaType: "application/pdf", name: "starters.pdf")
+        let accepted = ContractAction.reportDelivery(
+            quarter: FinancialQuarter("2025-26-Q1")!, lines: [QuantityLine(measure: "NT1", quantity: ExactDecimal(3), evidence: "HR-1", evidenceFiles: [fine])],
+            attributionConfirmed: true)
+        #expect(scenario.refusal(accepted, by: Scenario.supplier) == nil, "the rules of the file itself; its bytes are the ledger's to check")
+    }
+
+    @Test("an evidence file may be erased after closure, by an administrator only, and only one the contract cites")
+    func erasureAfterClosure() throws {
+        var scenario = try Scenario.pledged()
+        let file = EvidenceFile(sha256: String(repeating: "b", count: 64), size: 10, mediaType: "application/pdf", name: "payslip.pdf")
+        try scenario.run(.reportDelivery(
+            quarter: FinancialQuarter("2025-26-Q1")!, lines: [QuantityLine(measure: "NT1", quantity: ExactDecimal(3), evidence: "HR-1", evidenceFiles: [file])],
+            attributionConfirmed: true), by: Scenario.supplier)
+        try scenario.run(.close, on: "2028-04-30")
+        let admin = ActorIdentity(id: "d.okoro", role: "Administrator")
+        #expect(scenario.refusal(.eraseEvidence(sha256: String(repeating: "c", count: 64)), by: admin) == .evidenceFile, "not cited")
+        #expect(scenario.refusal(.eraseEvidence(sha256: file.sha256), by: Scenario.head) == .erasureAuthority)
+        #expect(scenario.refusal(.eraseEvidence(sha256: file.sha256), by: admin) == nil)
+        #expect(scenario.state.erasedEvidence == [file.sha256])
+        #expect(scenario.refusal(.eraseEvidence(sha256: file.sha256), by: admin) == .evidenceFile, "already erased")
+    }
+
     @Test("after closure only a correction is accepted")
     func afterClosure() throws {
         var scenario = try Scenario.pledged()

@@ -53,6 +53,34 @@ public enum LedgerTampering {
         }
     }
 
+    /// Changes the last byte of every evidence file the ledger keeps (`remove`: deletes them),
+    /// as a failing disk, or someone swapping a payslip, would.
+    public static func alterEvidence(_ path: String, remove: Bool = false) throws {
+        var options = Environment.Options()
+        options.createDirectory = false
+        let environment = try Environment(path: path, options: options)
+        let evidence = try environment.openDatabase("evidence")
+        try environment.write { txn in
+            var entries: [([UInt8], [UInt8])] = []
+            try txn.withCursor(evidence) { cursor in
+                var entry = try cursor.first()
+                while let current = entry {
+                    entries.append((Array(current.key), Array(current.value)))
+                    entry = try cursor.next()
+                }
+            }
+            for (key, value) in entries {
+                if remove {
+                    _ = try txn.delete(evidence, key: key)
+                } else {
+                    var changed = value
+                    changed[changed.count - 1] ^= 0x01
+                    try txn.put(evidence, key: key, value: changed)
+                }
+            }
+        }
+    }
+
     /// What a tampering helper was asked to change but could not find.
     public struct NotFound: Error, CustomStringConvertible {
         public let description: String

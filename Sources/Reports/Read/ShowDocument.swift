@@ -54,11 +54,20 @@ public enum ShowDocument {
                 }),
                 "originalTotal": ReadJSON.money(c.originalTotal), "currentTotal": ReadJSON.money(c.currentTotal),
                 "deliveries": .array(c.deliveries.map { d in
-                    [
+                    var members: JSONObject = [
                         "quarter": .string(d.quarter.description), "measure": .string(d.measure), "quantity": ReadJSON.decimal(d.quantity),
                         "evidence": .string(d.evidence), "pledged": .bool(d.pledged), "sourceEventId": .string(d.source.description),
                         "corrected": .bool(d.corrected),
                     ]
+                    // Only for a figure with files, each with whether its bytes are kept.
+                    if !d.evidenceFiles.isEmpty {
+                        members["evidenceFiles"] = .array(d.evidenceFiles.map { file in
+                            guard case .object(var fields) = file.json else { return file.json }
+                            fields["erased"] = .bool(c.erasedEvidence[file.sha256] != nil)
+                            return .object(fields)
+                        })
+                    }
+                    return .object(members)
                 }),
                 "returnedQuarters": .array(c.returnedQuarters.map { .string($0.description) }),
                 "streamVersion": ReadJSON.integer(c.version), "position": ReadJSON.integer(c.position),

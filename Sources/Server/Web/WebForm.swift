@@ -9,6 +9,8 @@ struct WebForm: Sendable, Equatable {
     private(set) var fields: [String: String] = [:]
     /// The files sent, by field name: the name the browser gave the file, and its bytes.
     private(set) var files: [String: File] = [:]
+    /// Every file sent, in order, whatever its field's name (several may share one).
+    private(set) var allFiles: [File] = []
 
     struct File: Sendable, Equatable {
         let filename: String
@@ -51,6 +53,7 @@ struct WebForm: Sendable, Equatable {
             let bytes = Array(part.body.readableBytesView)
             if let filename = Self.filename(part.headers.first(name: "Content-Disposition") ?? "") {
                 if files[name] == nil { files[name] = File(filename: filename, bytes: bytes) }
+                allFiles.append(File(filename: filename, bytes: bytes))
             } else {
                 guard let value = String(validating: bytes, as: UTF8.self) else { return nil }
                 if fields[name] == nil { fields[name] = value }

@@ -43,16 +43,7 @@ extension Root {
                 case .csv:
                     TableOutput.csv(header, rows)
                 case .json:
-                    let files: [JSONValue] = entries.map { entry in
-                        let c = entry.citation
-                        var members: JSONObject = [
-                            "contract": .string(c.contract), "quarter": .string(c.quarter), "measure": .string(c.measure), "file": c.file.json,
-                            "status": .string(entry.status.words.components(separatedBy: " ").first!), "position": .integer(Int64(c.position)),
-                        ]
-                        if case .erased(let position) = entry.status { members["erasedAt"] = .integer(Int64(position)) }
-                        return .object(members)
-                    }
-                    print(JSONValue.object(["files": .array(files)]).canonicalText)
+                    print(EvidenceAudit.json(entries).canonicalText)
                 }
             }
         }

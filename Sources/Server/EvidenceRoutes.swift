@@ -1,0 +1,71 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Ledger
+import LedgerValues
+import SocialValue
+
+/// A command sent with its evidence files (`multipart/form-data`): each line names its files
+/// by their names as sent (`"evidenceFiles": [{"name": "payslips-q1.pdf"}]`), and the server
+/// completes what the event records of each (SHA-256, size, media type sniffed from the bytes).
+/// A line that also gives the SHA-256 it computed has it checked against the bytes instead:
+/// a file changed between hashing and sending is refused.
+enum EvidenceUpload {
+    static func complete(_ command: JSONValue, files: [WebForm.File]) throws -> (JSONValue, [[UInt8]]) {
+        guard case .object(var members) = command, case .array(var lines)? = members["lines"] else { return (command, files.map(\.bytes)) }
+        for (index, line) in lines.enumerated() {
+            guard case .object(var fields) = line, case .array(let listed)? = fields["evidenceFiles"] else { continue }
+            fields["evidenceFiles"] = .array(try listed.enumerated().map { number, entry in
+                guard entry["sha256"] == nil else { return entry }
+                guard let name = entry["name"]?.stringValue else {
+                    throw DomainError(.evidenceFile, "\(field: "lines[\(index)].evidenceFiles[\(number)]") names no file: give its name as sent")
+                }
+                let sent = files.filter { $0.filename == name }
+                guard sent.count == 1 else {
+                    throw DomainError(
+                        .evidenceFile,
+                        "\(field: "lines[\(index)].evidenceFiles[\(number)].name") \(DisplayText.quoted(name)) is \(sent.isEmpty ? "not among the files sent" : "sent \(sent.count) times")")
+                }
+                return try EvidenceFile.describing(sent[0].bytes, name: name).json
+            })
+            lines[index] = .object(fields)
+        }
+        members["lines"] = .array(lines)
+        return (.object(members), files.map(\.bytes))
+    }
+}
+
+extension LedgerServer {
+    func addEvidenceRoutes(_ routes: RouteTable) {
+        routes.add(.get, "/contracts/{contract}/evidence", access: .operation(.listEvidence)) { request, context in
+            _ = try Query(request.uri.query, allowed: [])
+            let reference = try self.contractParameter(context)
+            let entries = try await offload { try self.ledger.evidence(contract: reference) }
+            return Self.json(EvidenceAudit.json(entries))
+        }
+        routes.add(.get, "/contracts/{contract}/evidence/{sha256}", access: .operation(.readEvidence), produces: ["application/octet-stream"]) { request, context in
+            _ = try Query(request.uri.query, allowed: [])
+            let reference = try self.contractParameter(context)
+            let sha256 = (context.parameters.get("sha256") ?? "").lowercased()
+            let (file, bytes) = try await offload { try self.ledger.evidenceBytes(contract: reference, sha256: sha256) }
+            var headers = HTTPFields()
+            headers[.contentType] = file.mediaType
+            // Always a download, never shown in the page: a file is the supplier's, not ours to
+            // render, and the browser is told not to guess another type.
+            headers[.contentDisposition] = Self.attachment(file.name)
+            headers[.init("X-Content-Type-Options")!] = "nosniff"
+            headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
+            headers[.cacheControl] = "private, no-store"
+            headers[.eTag] = "\"\(file.sha256)\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+
+    /// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266): an ASCII fallback with quotes
+    /// and backslashes replaced, and the name as given, percent-encoded.
+    static func attachment(_ name: String) -> String {
+        let fallback = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? fallback
+        return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
+    }
+}
