@@ -19,10 +19,10 @@ struct EvidenceFileInput {
         let path = parts[1]
         let url = URL(fileURLWithPath: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
-        guard let size else { throw CLIError(.notFound, "file-not-found", "--evidence-file: no file at \(path)") }
+        guard let size else { throw CLIError(.notFound, "file-unreadable", "--evidence-file: no file can be read at \(path)") }
         // Refused before it is read: a file over the limit is never loaded.
         guard size <= EvidenceFile.maximumSize else {
-            throw CLIError(.input, "evidence-file", "--evidence-file \(path) is \(size) bytes; an evidence file is at most \(EvidenceFile.maximumSize) bytes (25 MiB)")
+            throw DomainError(.evidenceFile, "--evidence-file \(path) is \(size) bytes; an evidence file is at most \(EvidenceFile.maximumSize) bytes (25 MiB)")
         }
         let bytes = [UInt8](try Data(contentsOf: url))
         let file = try EvidenceFile.describing(bytes, name: url.lastPathComponent)

@@ -122,7 +122,11 @@ extension Root {
             static let configuration = CommandConfiguration(
                 commandName: "ndjson",
                 abstract: "The whole log, one exported envelope (with its hash) per line.",
-                discussion: "Verifiable from the file alone: tools/verify_ledger.py --ndjson FILE (Schemas/README.md §6).")
+                discussion: """
+                    Verifiable from the file alone: tools/verify_ledger.py --ndjson FILE (Schemas/README.md §6).
+                    It holds the events only: evidence files are not in it (their hashes, names and sizes
+                    are, in the returns that cite them). `svledger backup` copies them with the ledger.
+                    """)
             @OptionGroup var ledger: LedgerOptions
             @Option(help: "Write to this file instead of stdout.") var out: String?
 
@@ -159,6 +163,8 @@ extension Root {
                 made in a hidden folder beside DIRECTORY and renamed to it only when complete and
                 verified, so a backup that fails (a full disk, a kill) leaves no partial ledger. To restore,
                 point --ledger (or $SVLEDGER_LEDGER) at the copy, or copy its data.mdb into place.
+                The copy holds the evidence files too (they are in the same LMDB file), and its verify
+                checks each against its hash.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "A new directory for the copy.") var directory: String
