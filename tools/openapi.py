@@ -249,6 +249,13 @@ def paths():
                                                         {"description": "The file.", "content": {"application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}}},
                                                          "headers": {"Content-Disposition": {"required": True, "schema": {"type": "string"}, "description": "`attachment; filename=\"…\"; filename*=UTF-8''…`"}}},
                                                         400, 401, 403, 404),
+        "/contracts/{contract}/evidence/{sha256}/erasure": {"post": {
+            "operationId": "eraseEvidence",
+            "summary": "Erases the bytes of an evidence file the contract's returns cite (`evidence erase`): the command evidence.erase, recorded with the administrator as the actor; the returns keep the file's hash, and verify then reports it erased. Administrators only; a reason is required (422 reason-required); a file not cited, or already erased, is 422 evidence-file.",
+            "parameters": [CONTRACT, {"name": "sha256", "in": "path", "required": True, "schema": {"type": "string"}, "description": "The file's SHA-256."}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": False, "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 2000}}}}}},
+            "responses": {"201": json_answer(ref("CommandRecorded"), "Erased, durably."), **errors(400, 401, 403, 404, 413, 415, 422, 503)},
+        }},
         "/audit": read("auditSince", "Every contract's changes since a day or position (`audit --since`). Not for suppliers.", [AS_OF, AT, {**SINCE, "required": True}],
                        json_answer(ref("read.audit"), "The audit trail."), 400, 401, 403, 404, 422),
         "/reconcile": read("reconcile", "Reconciliation (`reconcile --format json`); a supplier's is limited to its own contracts.",
@@ -321,7 +328,7 @@ def paths():
         },
         "/commands": {"post": {
             "operationId": "recordCommand",
-            "summary": "Records one command (the JSON form of `svledger apply`, without `actor`). A supplier: delivery.report and delivery.correct on its own contracts only. An administrator: evidence.erase only. Auditors and Cabinet Members never write. A return with its evidence files comes as multipart/form-data: the command as JSON in part `command`, each file in a part of its own with its filename; each line lists its files by name (`\"evidenceFiles\": [{\"name\": \"payslips-q1.pdf\"}]`) and the server completes what the event records of each from its bytes (SHA-256, size, sniffed media type; a SHA-256 the line gives is checked instead). At most 26 MiB and 64 KiB in all; one file at most 25 MiB.",
+            "summary": "Records one command (the JSON form of `svledger apply`, without `actor`). A supplier: delivery.report and delivery.correct on its own contracts only. Auditors, Cabinet Members and administrators never write here (an administrator erases evidence files with POST /contracts/{contract}/evidence/{sha256}/erasure; evidence.erase sent here is 403). A return with its evidence files comes as multipart/form-data: the command as JSON in part `command`, each file in a part of its own with its filename; each line lists its files by name (`\"evidenceFiles\": [{\"name\": \"payslips-q1.pdf\"}]`) and the server completes what the event records of each from its bytes (SHA-256, size, sniffed media type; a SHA-256 the line gives is checked instead). At most 26 MiB and 64 KiB in all; one file at most 25 MiB.",
             "parameters": [
                 {"name": "If-Match", "in": "header", "required": False, "description": "The contract's ETag (`\"7\"`): decided only if its stream is still at that version, else 409.",
                  "schema": {"type": "string", "pattern": "^(W/)?(\"[0-9]{1,16}\"|[0-9]{1,16})$"}},

@@ -42,6 +42,7 @@ import urllib.parse
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -189,6 +190,14 @@ class Flows:
         response.read()
         return response.status, response.getheader("Location") or ""
 
+    def download(self, url):
+        """A file link followed with the browser's session: its status and Content-Disposition."""
+        connection = http.client.HTTPConnection(self.base.split("//", 1)[1], timeout=15)
+        connection.request("GET", urllib.parse.urlsplit(url).path, headers={"Cookie": "svledger_session=" + (self.cookie() or "")})
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Content-Disposition") or ""
+
     def invite(self, account):
         out = run(self.svledger, self.ledger, "access", "invite", account, "--actor", "ada", "--url", self.base)
         return out.strip().splitlines()[-1][len(self.base):]
@@ -226,7 +235,9 @@ class Flows:
         for _ in range(limit):
             if self.browser.switch_to.active_element.get_attribute("id") == element_id:
                 return self.browser.switch_to.active_element
-            self.browser.switch_to.active_element.send_keys(Keys.TAB)
+            # Pressed as a key, not sent to the element: Selenium reads keys sent to a file
+            # input as the path of a file to choose.
+            ActionChains(self.browser).send_keys(Keys.TAB).perform()
         raise Failed(f"Tab never reached #{element_id}")
 
     def keyboard_return(self):
@@ -250,7 +261,7 @@ class Flows:
         for _ in range(20):
             if self.browser.switch_to.active_element == button:
                 break
-            self.browser.switch_to.active_element.send_keys(Keys.TAB)
+            ActionChains(self.browser).send_keys(Keys.TAB).perform()
         self.keys_then_wait(self.browser.switch_to.active_element, Keys.ENTER)
         check("Your return is recorded" in self.text() and "2026-27-Q1 return: NT10 12" in self.text(),
               "the whole return with the keyboard alone, from the contract's link to the recorded return")
@@ -277,15 +288,40 @@ class Flows:
         self.page("return-refused")
         self.view_shot("return")
 
+        # A file that is not one svledger keeps (a ZIP named .pdf) is refused beside its field.
+        fake = os.path.join(self.artifacts, "not-a-payroll.pdf")
+        with open(fake, "wb") as out:
+            out.write(b"PK\x05\x06" + bytes(18))
+        before = self.head()
         self.browser.find_element(By.CSS_SELECTOR, "#quarter option[value='2026-27-Q2']").click()
         self.browser.find_element(By.ID, "quantity-NT1").clear()
         self.browser.find_element(By.ID, "quantity-NT1").send_keys("3.5")
         self.browser.find_element(By.ID, "evidence-NT1").clear()
         self.browser.find_element(By.ID, "evidence-NT1").send_keys("HR-2026-Q2-014")
+        self.browser.find_element(By.ID, "file-NT1").send_keys(fake)
         if not self.browser.find_element(By.ID, "attribution").is_selected():
             self.browser.find_element(By.ID, "attribution").click()
         self.submit("main form button[type=submit]")
-        check("Your return is recorded" in self.text() and "2026-27-Q2 return: NT1 3.5" in self.text(), "a new quarter's return is recorded and in the trail")
+        summary = self.browser.find_element(By.CSS_SELECTOR, ".error-summary").text
+        check("not a PDF, PNG, JPEG, CSV, XLSX or DOCX" in summary and self.head() == before,
+              "a ZIP named .pdf is refused for what its bytes are, beside its file field, and nothing is written")
+
+        # The return with its evidence file: recorded, listed on the contract page, downloaded.
+        payroll = os.path.join(self.artifacts, "payroll-2026-q2.pdf")
+        with open(payroll, "wb") as out:
+            out.write(b"%PDF-1.4\n% payroll extract, 2026-27 Q2: three local starters\n%%EOF\n")
+        if not self.browser.find_element(By.ID, "attribution").is_selected():
+            self.browser.find_element(By.ID, "attribution").click()
+        self.browser.find_element(By.ID, "file-NT1").send_keys(payroll)
+        self.submit("main form button[type=submit]")
+        check("Your return is recorded" in self.text() and "2026-27-Q2 return: NT1 3.5 (evidence: payroll-2026-q2.pdf)" in self.text(),
+              "a new quarter's return is recorded with its evidence file, and in the trail")
+        links = [a for a in self.browser.find_elements(By.CSS_SELECTOR, "#evidence ~ table a[download]") if a.text == "payroll-2026-q2.pdf"]
+        check(len(links) == 1, "the contract page lists the file, with a download link")
+        link = links[0]
+        self.page("contract-evidence")
+        status, disposition = self.download(link.get_attribute("href"))
+        check(status == 200 and disposition.startswith('attachment; filename="payroll-2026-q2.pdf"'), "the file comes back as a download, never shown in the page")
 
         self.keyboard_return()
 
@@ -484,7 +520,7 @@ class Flows:
         self.submit("table.portfolio a[href='/app/contracts/LCC-2025-014']")
         check(self.browser.find_element(By.TAG_NAME, "h1").text == "Highway resurfacing, Preston district", "the contract link opens its page")
         sections = [h.text for h in self.browser.find_elements(By.CSS_SELECTOR, "main h2")]
-        check(sections == ["State", "Commitments", "Pledged and delivered, by measure", "Delivered, by quarter", "Audit trail"],
+        check(sections == ["State", "Commitments", "Pledged and delivered, by measure", "Delivered, by quarter", "Evidence files", "Audit trail"],
               f"the contract page has its sections ({sections})")
         check(self.browser.find_element(By.CSS_SELECTOR, "svg[role=img] title").text.startswith("Committed value"), "the chart has a text alternative")
         trail = self.browser.find_elements(By.CSS_SELECTOR, "table.trail tbody tr")

@@ -20,6 +20,7 @@ public enum Operation: String, CaseIterable, Sendable {
     case proveConsistency = "prove-consistency"
     case listEvidence = "evidence-list"
     case readEvidence = "evidence-file"
+    case eraseEvidence = "evidence-erase"
 }
 
 /// Which roles may do what over HTTP. A role's own limits are applied by the routes beyond
@@ -53,9 +54,11 @@ public enum Authorization {
             // The domain refuses anyone else too (not-an-administrator); the route says so first.
             role == .administrator
         case .command:
-            // Auditors and Cabinet Members only read. An administrator manages access, and
-            // erases evidence files: the route refuses it any other command.
-            councilRoles.contains(role) || role == .supplier || role == .administrator
+            // Auditors and Cabinet Members only read; an administrator manages access, not contracts.
+            councilRoles.contains(role) || role == .supplier
+        case .eraseEvidence:
+            // Bytes removed for good, perhaps at a person's request: the role that manages access.
+            role == .administrator
         case .listEvidence:
             // Which files returns cite (names, sizes, hashes): the administrator, who erases
             // them, too; a supplier only its own contracts' (the route's scope).

@@ -200,11 +200,9 @@ extension LedgerServer {
         switch command {
         case .ledger(.contract(let contractCommand)):
             stream = ContractEvent.stream(contract: contractCommand.contract)
-            // An administrator manages access, and erases evidence files; nothing else of a contract.
+            // Erasure has a route of its own, an administrator's alone.
             if case .eraseEvidence = contractCommand.action {
-                guard identity.role == .administrator else { throw Problem.forbidden("an Administrator erases evidence files") }
-            } else if identity.role == .administrator {
-                throw Problem.forbidden("an Administrator manages access and erases evidence files; contracts are recorded by the council's officers")
+                throw Problem.forbidden("an evidence file is erased by an Administrator, with POST /contracts/{contract}/evidence/{sha256}/erasure")
             }
             if identity.role == .supplier {
                 switch contractCommand.action {
@@ -214,7 +212,6 @@ extension LedgerServer {
             }
             if let ifMatch, let stream { expected[stream] = ifMatch }
         case .ledger(.adoptPolicy), .ledger(.publishCatalog), .describeCouncil:
-            if identity.role == .administrator { throw Problem.forbidden("an Administrator manages access and erases evidence files; reference data is recorded by the council's officers") }
             if identity.role == .supplier { throw Problem.forbidden("a Supplier records delivery returns and corrections only") }
             if ifMatch != nil { throw Problem(.ifMatchUnsupported, "If-Match applies to contract commands, whose stream version GET /contracts/{contract} gives as its ETag") }
         }

@@ -1,3 +1,4 @@
+import Access
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -45,20 +46,51 @@ extension LedgerServer {
         }
         routes.add(.get, "/contracts/{contract}/evidence/{sha256}", access: .operation(.readEvidence), produces: ["application/octet-stream"]) { request, context in
             _ = try Query(request.uri.query, allowed: [])
-            let reference = try self.contractParameter(context)
-            let sha256 = (context.parameters.get("sha256") ?? "").lowercased()
-            let (file, bytes) = try await offload { try self.ledger.evidenceBytes(contract: reference, sha256: sha256) }
-            var headers = HTTPFields()
-            headers[.contentType] = file.mediaType
-            // Always a download, never shown in the page: a file is the supplier's, not ours to
-            // render, and the browser is told not to guess another type.
-            headers[.contentDisposition] = Self.attachment(file.name)
-            headers[.init("X-Content-Type-Options")!] = "nosniff"
-            headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
-            headers[.cacheControl] = "private, no-store"
-            headers[.eTag] = "\"\(file.sha256)\""
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            return try await self.evidenceDownload(context)
         }
+        routes.add(.post, "/contracts/{contract}/evidence/{sha256}/erasure", access: .operation(.eraseEvidence)) { request, context in
+            try await self.eraseEvidence(request, context)
+        }
+    }
+
+    /// One evidence file as a download, for the API and the web app alike.
+    func evidenceDownload(_ context: ServerContext) async throws -> Response {
+        let reference = try self.contractParameter(context)
+        let sha256 = (context.parameters.get("sha256") ?? "").lowercased()
+        let (file, bytes) = try await offload { try self.ledger.evidenceBytes(contract: reference, sha256: sha256) }
+        var headers = HTTPFields()
+        headers[.contentType] = file.mediaType
+        // Always a download, never shown in the page: a file is the supplier's, not ours to
+        // render, and the browser is told not to guess another type.
+        headers[.contentDisposition] = Self.attachment(file.name)
+        headers[.init("X-Content-Type-Options")!] = "nosniff"
+        headers[.contentSecurityPolicy] = "default-src 'none'; sandbox"
+        headers[.cacheControl] = "private, no-store"
+        headers[.eTag] = "\"\(file.sha256)\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// `POST /contracts/{contract}/evidence/{sha256}/erasure` with `{"reason": "…"}`: the
+    /// command `evidence.erase`, recorded as the administrator, committed as any other.
+    func eraseEvidence(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        try ContentType.require(request.headers[.contentType], ["application/json"], what: "the erasure")
+        let reference = try contractParameter(context)
+        let body = try await collectBody(request, what: "an erasure")
+        guard case .object(let members)? = try? JSONValue(parsing: body), Set(members.keys).isSubset(of: ["reason"]) else {
+            throw PlainError(.input, kind: "invalid-json", "the body is one JSON object with the erasure's reason: {\"reason\": \"…\"}")
+        }
+        var command: JSONObject = [
+            "command": "evidence.erase", "contract": .string(reference), "sha256": .string((context.parameters.get("sha256") ?? "").lowercased()),
+            "actor": ["id": .string(identity.account), "role": .string(identity.role.rawValue)],
+        ]
+        if let reason = members["reason"] { command["reason"] = reason }
+        let json = JSONValue.object(command)
+        guard case .ledger(let parsed) = try AnyLedgerCommand.parse(json, today: today()) else { preconditionFailure("evidence.erase is a ledger command") }
+        let pending = PendingCommand(
+            commands: [.ledger(parsed)], identity: identity, stream: ContractEvent.stream(contract: reference), expectedVersions: [:], key: nil,
+            digest: AccessToken.sha256(json.canonicalText))
+        return await committer.submit(pending).response()
     }
 
     /// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266): an ASCII fallback with quotes

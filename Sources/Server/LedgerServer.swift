@@ -37,7 +37,7 @@ public final class LedgerServer: Sendable {
     let warmedUp = Mutex(false)
     /// The web app's contract pages below their controls, by contract, version and reporting
     /// day (a few hundred KB at most: the pages of the contracts people are looking at).
-    let webSections = Mutex(RecentlyUsed<String, String>(limit: 256))
+    let webSections = Mutex(RecentlyUsed<String, ContractPageSections>(limit: 256))
     /// The log folded once at start and kept at the head by each commit (and by each read, for
     /// what another process wrote): every read at the head starts from it.
     public let live: LiveFold

@@ -85,6 +85,7 @@ extension LedgerServer {
         case .proveConsistency: "prove the log's consistency"
         case .listEvidence: "list evidence files"
         case .readEvidence: "read evidence files"
+        case .eraseEvidence: "erase evidence files"
         }
     }
 

@@ -46,7 +46,9 @@ struct AuthorizationMatrixTests {
         ("GET /contracts/LCC-2025-014/evidence/\(String(repeating: "a", count: 64))",
                                                           [401, 401, 401, 401, 404, 404, 404, 404, 404, 404, 404, 403, 403]),
         // Only an administrator erases; here a file not cited, so the rule refuses it.
-        ("POST evidence.erase LCC-2025-014",              [401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 422]),
+        ("POST erasure LCC-2025-014",                     [401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 422]),
+        // Never through POST /commands, whoever sends it.
+        ("POST evidence.erase LCC-2025-014",              [401, 401, 401, 401, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
     ]
 
     /// The quarters a return may be made for on the fixture's day, one per column that may write.
@@ -69,6 +71,8 @@ struct AuthorizationMatrixTests {
         case "POST import portal LCC-2025-020 (dry run)":
             let table = (try? String(contentsOfFile: TransferRouteTests.seed003, encoding: .utf8)) ?? ""
             return (.post, "/imports/portal?contract=LCC-2025-020&catalog=portal-003&dry-run=true", table, [("Content-Type", "text/tab-separated-values")])
+        case "POST erasure LCC-2025-014":
+            return (.post, "/contracts/LCC-2025-014/evidence/\(String(repeating: "b", count: 64))/erasure", #"{"reason": "matrix"}"#, [("Content-Type", "application/json")])
         case "POST evidence.erase LCC-2025-014":
             return (.post, "/commands", #"{"command": "evidence.erase", "contract": "LCC-2025-014", "sha256": "\#(String(repeating: "b", count: 64))", "reason": "matrix"}"#, [])
         case "POST contract.close LCC-2025-014 (If-Match 0)":

@@ -55,6 +55,30 @@ struct EvidenceRouteTests {
         }
     }
 
+    @Test("an administrator erases a file with a reason through its route: the list says erased, and the file is gone")
+    func erasure() async throws {
+        let fixture = try ServerFixture()
+        let sha256 = EvidenceIntakeHex.hex(EventStore.evidenceDigest(Self.pdf))
+        try await fixture.test { client in
+            let multipart = fixture.headers("north", [("Content-Type", "multipart/form-data; boundary=\(Self.boundary)")])
+            let sent = try await client.execute(
+                uri: "/commands", method: .post, headers: multipart,
+                body: Self.multipart(Self.report(quarter: "2025-26-Q3", files: #"{"name": "payslip.pdf"}"#), files: [("payslip.pdf", Self.pdf)]))
+            #expect(sent.status == .created)
+            let uri = "/contracts/LCC-2025-014/evidence/\(sha256)/erasure"
+            let json = [("Content-Type", "application/json")]
+            let noReason = try await client.execute(uri: uri, method: .post, headers: fixture.headers("admin", json), body: ByteBuffer(string: "{}"))
+            #expect(noReason.status == .unprocessableContent && noReason.json?["kind"] == .string("reason-required"))
+            let erased = try await client.execute(
+                uri: uri, method: .post, headers: fixture.headers("admin", json), body: ByteBuffer(string: #"{"reason": "Retention period ended"}"#))
+            #expect(erased.status == .created, "\(erased.text)")
+            let listed = try await client.execute(uri: "/contracts/LCC-2025-014/evidence", method: .get, headers: fixture.headers("admin"))
+            #expect(listed.json?["files"]?.arrayValue?.first?["status"] == .string("erased"))
+            let gone = try await client.execute(uri: "/contracts/LCC-2025-014/evidence/\(sha256)", method: .get, headers: fixture.headers("auditor"))
+            #expect(gone.status == .notFound && gone.json?["kind"] == .string("evidence-erased"))
+        }
+    }
+
     @Test("a file whose bytes are not what the line's SHA-256 says, a renamed ZIP, a name with a directory and a file never named are each refused, and nothing is written")
     func refused() async throws {
         let fixture = try ServerFixture()

@@ -1,4 +1,5 @@
 import Hummingbird
+import Ledger
 import HummingbirdCore
 import LedgerValues
 import Projections
@@ -47,20 +48,21 @@ extension LedgerServer {
         // that position and day, until the next write anywhere.
         let wholeTrail = query["trail"] == "all"
         let sectionsKey = asOf == nil && at == nil && on == nil ? "\(reference)\u{0}\(view.snapshot.position)\u{0}\(view.reportingDate)\u{0}\(wholeTrail)" : nil
-        let sections: HTML
+        let sections: ContractPageSections
         if let sectionsKey, let kept = webSections.withLock({ $0.value(sectionsKey) }) {
-            sections = HTML(trusted: kept)
+            sections = kept
         } else {
             let reconciled = view.reconciliation.contracts.first { $0.reference == reference }
             let audit = try await offload { try self.audit(contract: reference, since: nil, point: point, changes: false) }
-            sections = """
-                \(ContractPageParts.state(contract, reconciled: reconciled, view: view))
-                \(ContractPageParts.commitments(contract, reconciled: reconciled))
-                \(ContractPageParts.chart(reconciled))
-                \(ContractPageParts.quarters(reconciled))
-                \(ContractPageParts.trail(audit, reference: reference, all: wholeTrail))
-                """
-            if let sectionsKey { webSections.withLock { _ = $0.insert(sections.markup, for: sectionsKey) } }
+            sections = ContractPageSections(
+                figures: """
+                    \(ContractPageParts.state(contract, reconciled: reconciled, view: view))
+                    \(ContractPageParts.commitments(contract, reconciled: reconciled))
+                    \(ContractPageParts.chart(reconciled))
+                    \(ContractPageParts.quarters(reconciled))
+                    """,
+                trail: ContractPageParts.trail(audit, reference: reference, all: wholeTrail))
+            if let sectionsKey { webSections.withLock { _ = $0.insert(sections, for: sectionsKey) } }
         }
 
         let now: HTML = "Later changes are not shown. <a href=\"/app/contracts/\(reference.addingFormEncoding)\">See it as it is now</a>."
@@ -94,15 +96,31 @@ extension LedgerServer {
                     ? ["<a class=\"button secondary\" href=\"/app/contracts/\(reference.addingFormEncoding)/review\">Refresh the commitments</a>"] : [])
             : []
         let actions: HTML = returns == .empty && decisions.isEmpty ? .empty : "<p class=\"actions\">\(returns)\(decisions)</p>"
+        // The evidence files, as the ledger holds them now, for those who may see them (not
+        // cached with the sections: who sees what depends on the role).
+        let evidence: HTML = asOf == nil && at == nil && Authorization.allows(.listEvidence, identity.role)
+            ? ContractPageParts.evidence(
+                try await offload { try self.ledger.evidence(contract: reference) }, reference: reference,
+                downloads: Authorization.allows(.readEvidence, identity.role))
+            : .empty
         return WebResponse.page(title: "\(contract.reference): \(contract.title)", session: session, main: """
             \(WebPage.errorSummary(errors))\(banner)
             <p class="caption">\(contract.reference)</p>
             <h1>\(contract.title)</h1>
             \(actions)
             \(ContractPageParts.controls(reference: reference, asOf: asOf, on: on, errors: errors))
-            \(sections)
+            \(sections.figures)
+            \(evidence)
+            \(sections.trail)
             """)
     }
+}
+
+/// The contract page's sections below its controls, kept for a position and a day: the same
+/// for every role. The evidence files, which are not, go between them.
+struct ContractPageSections: Sendable {
+    let figures: HTML
+    let trail: HTML
 }
 
 /// The parts of the contract page, each a section.
@@ -223,6 +241,35 @@ enum ContractPageParts {
 
     /// The latest events shown before "every event" is asked for.
     static let latestEvents = 25
+
+    /// The evidence files the contract's returns cite: each with its quarter, measure, size and
+    /// state, and a link that downloads it for those who may read files.
+    static func evidence(_ entries: [(citation: EvidenceAudit.Citation, status: EvidenceAudit.Status)], reference: String, downloads: Bool) -> HTML {
+        guard !entries.isEmpty else { return .empty }
+        let rows: [HTML] = entries.map { entry in
+            let file = entry.citation.file
+            let name: HTML = downloads && entry.status == .kept
+                ? "<a href=\"/app/contracts/\(reference.addingFormEncoding)/evidence/\(file.sha256)\" download>\(file.name)</a>"
+                : "\(file.name)"
+            return """
+                <tr><td>\(entry.citation.quarter)</td><td>\(entry.citation.measure)</td><td>\(name)</td>
+                <td class="number">\(Self.size(file.size))</td><td>\(entry.status.words)</td></tr>
+                """
+        }
+        return """
+            <h2 id="evidence">Evidence files</h2>
+            <table><caption>The files kept with the returns, by their SHA-256: a file is always downloaded, never opened in the page.</caption>
+            <thead><tr><th scope="col">Quarter</th><th scope="col">Measure</th><th scope="col">File</th><th scope="col" class="number">Size</th><th scope="col">State</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
+    }
+
+    /// "315 bytes", "12.4 KiB", "3.1 MiB".
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) bytes" }
+        let kib = Double(bytes) / 1024
+        return kib < 1024 ? String(format: "%.1f KiB", kib) : String(format: "%.1f MiB", kib / 1024)
+    }
 
     static func trail(_ audit: AuditDocument, reference: String, all: Bool) -> HTML {
         let shown = all ? audit.entries.reversed().prefix(audit.entries.count) : audit.entries.reversed().prefix(latestEvents)

@@ -90,7 +90,8 @@ extension LedgerServer {
             return """
                 <tr><th scope="row">\(line.measure)<br><span class="muted">\(line.unit), committed \(line.current?.quantity.readable(decimals: 4) ?? "–")</span></th>
                 <td>\(Self.cell(quantity, label: "Quantity of \(line.measure)", values: values, errors: form.errors, inputMode: "decimal"))</td>
-                <td>\(Self.cell(evidence, label: "Evidence reference for \(line.measure)", values: values, errors: form.errors))</td></tr>
+                <td>\(Self.cell(evidence, label: "Evidence reference for \(line.measure)", values: values, errors: form.errors))</td>
+                <td>\(Self.fileCell("file-\(line.measure)", label: "Evidence file for \(line.measure)", errors: form.errors))</td></tr>
                 """
         }
         let problem = WebPage.refusal(form.problem)
@@ -108,18 +109,20 @@ extension LedgerServer {
             \(WebPage.errorSummary(form.errors))\(problem)
             <p class="caption">\(reference): \(contract.title)</p>
             <h1>\(title)</h1>
-            <form method="post" action="/app/contracts/\(reference.addingFormEncoding)/\(kind.path)" novalidate>
+            <form method="post" action="/app/contracts/\(reference.addingFormEncoding)/\(kind.path)" enctype="multipart/form-data" novalidate>
             \(WebPage.formToken(session))<input type="hidden" name="version" value="\(version)">
             \(choose)
             <table class="return">
             <caption>What was delivered in the quarter, per measure. Leave a measure empty if nothing is reported for it.</caption>
-            <thead><tr><th scope="col">Measure</th><th scope="col">Quantity</th><th scope="col">Evidence reference</th></tr></thead>
+            <thead><tr><th scope="col">Measure</th><th scope="col">Quantity</th><th scope="col">Evidence reference</th><th scope="col">Evidence file (optional)</th></tr></thead>
             <tbody>\(rows)
             <tr><th scope="row">\(Self.cell("extra-measure", label: "A measure not pledged (its code)", values: values, errors: form.errors, visibleLabel: true))</th>
             <td>\(Self.cell("extra-quantity", label: "Quantity of the measure not pledged", values: values, errors: form.errors, inputMode: "decimal"))</td>
-            <td>\(Self.cell("extra-evidence", label: "Evidence reference for the measure not pledged", values: values, errors: form.errors))</td></tr>
+            <td>\(Self.cell("extra-evidence", label: "Evidence reference for the measure not pledged", values: values, errors: form.errors))</td>
+            <td>\(Self.fileCell("extra-file", label: "Evidence file for the measure not pledged", errors: form.errors))</td></tr>
             </tbody>
             </table>
+            <p class="hint">An evidence file is a PDF, a photograph (PNG or JPEG), or a CSV, XLSX or DOCX file, up to 25 MiB. The council keeps it with the return; choose it again if the form comes back with an error.</p>
             \(reason)\(attribution)
             <button type="submit" class="button">\(kind == .report ? "Send the return" : "Record the correction")</button>
             </form>
@@ -136,17 +139,30 @@ extension LedgerServer {
         let view = try await contractView(reference, ReadPoint(), nil)
         guard let contract = view.snapshot.contract(reference) else { return WebResponse.notFound(session: session) }
 
-        // The lines typed, in the order of the form, each remembering the fields it came from.
-        var lines: [JSONValue] = [], sources: [(quantity: String, evidence: String, measure: String?)] = []
-        for line in contract.lines where line.current != nil {
-            let quantity = fields.text("quantity-\(line.measure)"), evidence = fields.text("evidence-\(line.measure)")
-            guard !quantity.isEmpty || !evidence.isEmpty else { continue }
-            lines.append(["measure": .string(line.measure), "quantity": .string(quantity), "evidence": .string(evidence)])
-            sources.append(("quantity-\(line.measure)", "evidence-\(line.measure)", nil))
+        // The lines typed, in the order of the form, each remembering the fields it came from,
+        // with the evidence file chosen for it, if any.
+        var lines: [JSONValue] = [], sources: [(quantity: String, evidence: String, measure: String?)] = [], evidence: [[UInt8]] = []
+        func line(_ measure: String, quantity: String, reference: String, file field: String) -> JSONValue {
+            var members: JSONObject = ["measure": .string(measure), "quantity": .string(quantity), "evidence": .string(reference)]
+            if let file = fields.files[field], !file.filename.isEmpty {
+                do {
+                    members["evidenceFiles"] = [try EvidenceFile.describing(file.bytes, name: file.filename).json]
+                    evidence.append(file.bytes)
+                } catch {
+                    form.errors.append(.init(field: field, message: error.wording.description))
+                }
+            }
+            return .object(members)
+        }
+        for committed in contract.lines where committed.current != nil {
+            let quantity = fields.text("quantity-\(committed.measure)"), reference = fields.text("evidence-\(committed.measure)")
+            guard !quantity.isEmpty || !reference.isEmpty else { continue }
+            lines.append(line(committed.measure, quantity: quantity, reference: reference, file: "file-\(committed.measure)"))
+            sources.append(("quantity-\(committed.measure)", "evidence-\(committed.measure)", nil))
         }
         let extra = fields.text("extra-measure")
         if !extra.isEmpty || !fields.text("extra-quantity").isEmpty {
-            lines.append(["measure": .string(extra), "quantity": .string(fields.text("extra-quantity")), "evidence": .string(fields.text("extra-evidence"))])
+            lines.append(line(extra, quantity: fields.text("extra-quantity"), reference: fields.text("extra-evidence"), file: "extra-file"))
             sources.append(("extra-quantity", "extra-evidence", "extra-measure"))
         }
         if lines.isEmpty { form.errors.append(.init(field: sources.first?.quantity ?? "extra-quantity", message: "Enter at least one quantity delivered")) }
@@ -172,7 +188,7 @@ extension LedgerServer {
         }
         guard form.errors.isEmpty else { return try await returnPage(request, context, kind: kind, form: form, status: .unprocessableContent) }
 
-        switch PageOutcome(await submitFromPage(command, identity: identity, version: fields.text("version")), otherwise: "The return could not be recorded.") {
+        switch PageOutcome(await submitFromPage(command, identity: identity, version: fields.text("version"), evidence: evidence), otherwise: "The return could not be recorded.") {
         case .recorded:
             let notice = kind == .report ? "Your return is recorded." : "Your correction is recorded."
             return WebResponse.redirect("/app/contracts/\(reference.addingFormEncoding)?notice=" + notice.addingFormEncoding)
@@ -196,6 +212,8 @@ extension LedgerServer {
             guard parts.count >= 2, let index = Int(parts[1]), sources.indices.contains(index) else { return sources.first?.quantity }
             switch parts.count > 2 ? parts[2] : "quantity" {
             case "evidence": return sources[index].evidence
+            // The line's file input: "quantity-NT1" → "file-NT1", "extra-quantity" → "extra-file".
+            case "evidenceFiles": return sources[index].quantity == "extra-quantity" ? "extra-file" : "file-" + sources[index].quantity.dropFirst("quantity-".count)
             case "measure": return sources[index].measure ?? sources[index].quantity
             default: return sources[index].quantity
             }
@@ -212,9 +230,10 @@ extension LedgerServer {
     /// A command sent from a page, as the API's `POST /commands` sends it: prepared (what the
     /// role may never do is refused here) and committed by the one writer, with the page's
     /// contract version as `If-Match`. A refusal comes back as the API's problem answer.
-    func submitFromPage(_ command: [String: JSONValue], identity: AccessState.Identity, version: String) async -> StoredAnswer {
+    func submitFromPage(_ command: [String: JSONValue], identity: AccessState.Identity, version: String, evidence: [[UInt8]] = []) async -> StoredAnswer {
         do {
-            let pending = try prepare(.object(JSONObject(command)), identity: identity, ifMatch: UInt64(version), key: nil, digest: "")
+            var pending = try prepare(.object(JSONObject(command)), identity: identity, ifMatch: UInt64(version), key: nil, digest: "")
+            pending.evidence = evidence
             return await committer.submit(pending)
         } catch {
             return StoredAnswer(Problem.from(error))
@@ -254,6 +273,15 @@ extension LedgerServer {
             quarter = quarter.next
         }
         return quarters
+    }
+
+    /// A file input for a line's evidence file (not kept when the form comes back: a browser
+    /// never lets a page fill in a file).
+    static func fileCell(_ name: String, label: String, errors: [WebPage.FieldError]) -> HTML {
+        let error = errors.contains { $0.field == name }
+        return """
+            <div class="\(error ? "field-has-error" : "")"><label for="\(name)" class="visually-hidden">\(label)</label>\(fieldError(name, errors))<input type="file" id="\(name)" name="\(name)" accept=".pdf,.png,.jpg,.jpeg,.csv,.xlsx,.docx"\(error ? HTML(" aria-invalid=\"true\"") : .empty)></div>
+            """
     }
 
     static func fieldError(_ name: String, _ errors: [WebPage.FieldError]) -> HTML {

@@ -37,9 +37,12 @@ struct WebGate: RouterMiddleware {
             guard Self.sameOrigin(request) else {
                 return WebResponse.refused("This form did not come from one of svledger's own pages, so nothing was done.")
             }
-            // A form with a file may be as large as the API's bodies; any other stays small.
+            // A form with a file may be as large as the API's bodies (a return's, as a return
+            // with its evidence files); any other stays small.
             let boundary = WebForm.multipartBoundary(request.headers[.contentType])
-            let body = try? await request.body.collect(upTo: boundary == nil ? WebForm.limit : server.settings.bodyLimit)
+            let withEvidence = request.uri.path.hasSuffix("/return") || request.uri.path.hasSuffix("/correction")
+            let limit = boundary == nil ? WebForm.limit : withEvidence ? server.settings.evidenceBodyLimit : server.settings.bodyLimit
+            let body = try? await request.body.collect(upTo: limit)
             let form = body.flatMap { body in boundary.map { WebForm(multipart: Array(buffer: body), boundary: $0) } ?? WebForm(body: Array(buffer: body)) }
             guard let form else {
                 return WebResponse.refused("That form could not be read, so nothing was done. Go back, and send it again.")

@@ -68,6 +68,9 @@ extension LedgerServer {
         routes.add(.post, "/app/contracts/{contract}/review", access: .page(.command), produces: ["text/html"]) { _, context in
             try await self.submitReview(context)
         }
+        routes.add(.get, "/app/contracts/{contract}/evidence/{sha256}", access: .page(.readEvidence), produces: ["application/octet-stream"]) { _, context in
+            try await self.evidenceDownload(context)
+        }
         for kind in [ReturnKind.report, .correction] {
             routes.add(.get, "/app/contracts/{contract}/\(kind.path)", access: .page(.command), produces: ["text/html"]) { request, context in
                 try await self.returnPage(request, context, kind: kind)
