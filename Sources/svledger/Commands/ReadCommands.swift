@@ -89,7 +89,9 @@ extension Root {
             if !c.deliveries.isEmpty {
                 Terminal.print("")
                 let rows = c.deliveries.sorted { ($0.quarter, $0.measure) < ($1.quarter, $1.measure) }.map { d in
-                    [d.quarter.description, d.measure, d.quantity.description, d.evidence, d.pledged ? "" : "not pledged", d.corrected ? "corrected" : ""]
+                    // A figure with files says how many: `svledger evidence list` names them.
+                    let files = d.evidenceFiles.isEmpty ? "" : " +\(d.evidenceFiles.count) file\(d.evidenceFiles.count == 1 ? "" : "s")"
+                    return [d.quarter.description, d.measure, d.quantity.description, d.evidence + files, d.pledged ? "" : "not pledged", d.corrected ? "corrected" : ""]
                 }
                 TableOutput.text(["QUARTER", "MEASURE", "DELIVERED", "EVIDENCE", "", ""], rows, maxWidth: 30)
             }
