@@ -72,3 +72,37 @@ extension EvidenceFile {
         return EvidenceFile(sha256: EvidenceIntake.hex(EventStore.evidenceDigest(bytes)), size: bytes.count, mediaType: mediaType, name: name)
     }
 }
+
+extension EvidenceFile {
+    /// `command` with each of its lines' evidence files that gives only its `name` completed
+    /// from the file sent under that name (`files(name)`: the bytes, or nil when none was): its
+    /// SHA-256, size and sniffed type. A file that gives its SHA-256 is left as it is, for the
+    /// ledger to check against the bytes. Used where files come beside a command: a multipart
+    /// request, `svledger apply --evidence-dir`.
+    /// - Returns: the command, and the bytes of every file it names.
+    public static func completing(_ command: JSONValue, files: (String) throws -> [UInt8]?) throws -> (command: JSONValue, bytes: [[UInt8]]) {
+        guard case .object(var members) = command, case .array(var lines)? = members["lines"] else { return (command, []) }
+        var bytes: [[UInt8]] = []
+        for (index, line) in lines.enumerated() {
+            guard case .object(var fields) = line, case .array(let listed)? = fields["evidenceFiles"] else { continue }
+            fields["evidenceFiles"] = .array(try listed.enumerated().map { number, entry in
+                guard let name = entry["name"]?.stringValue else {
+                    throw DomainError(.evidenceFile, "\(field: "lines[\(index)].evidenceFiles[\(number)]") names no file: give its name as sent")
+                }
+                if let problem = nameProblem(name) {
+                    throw DomainError(.evidenceFile, "\(field: "lines[\(index)].evidenceFiles[\(number)].name") \(DisplayText.quoted(name)) \(problem)")
+                }
+                guard let sent = try files(name) else {
+                    // Named with its hash and not sent: the ledger must hold it already.
+                    if entry["sha256"] != nil { return entry }
+                    throw DomainError(.evidenceFile, "\(field: "lines[\(index)].evidenceFiles[\(number)].name") \(DisplayText.quoted(name)) is not among the files sent")
+                }
+                bytes.append(sent)
+                return entry["sha256"] == nil ? try describing(sent, name: name).json : entry
+            })
+            lines[index] = .object(fields)
+        }
+        members["lines"] = .array(lines)
+        return (.object(members), bytes)
+    }
+}

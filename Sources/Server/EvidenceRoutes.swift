@@ -8,31 +8,16 @@ import SocialValue
 
 /// A command sent with its evidence files (`multipart/form-data`): each line names its files
 /// by their names as sent (`"evidenceFiles": [{"name": "payslips-q1.pdf"}]`), and the server
-/// completes what the event records of each (SHA-256, size, media type sniffed from the bytes).
-/// A line that also gives the SHA-256 it computed has it checked against the bytes instead:
-/// a file changed between hashing and sending is refused.
+/// completes what the event records of each (``EvidenceFile/completing(_:files:)``). Every
+/// file sent goes to the ledger, which refuses one that no line cites.
 enum EvidenceUpload {
     static func complete(_ command: JSONValue, files: [WebForm.File]) throws -> (JSONValue, [[UInt8]]) {
-        guard case .object(var members) = command, case .array(var lines)? = members["lines"] else { return (command, files.map(\.bytes)) }
-        for (index, line) in lines.enumerated() {
-            guard case .object(var fields) = line, case .array(let listed)? = fields["evidenceFiles"] else { continue }
-            fields["evidenceFiles"] = .array(try listed.enumerated().map { number, entry in
-                guard entry["sha256"] == nil else { return entry }
-                guard let name = entry["name"]?.stringValue else {
-                    throw DomainError(.evidenceFile, "\(field: "lines[\(index)].evidenceFiles[\(number)]") names no file: give its name as sent")
-                }
-                let sent = files.filter { $0.filename == name }
-                guard sent.count == 1 else {
-                    throw DomainError(
-                        .evidenceFile,
-                        "\(field: "lines[\(index)].evidenceFiles[\(number)].name") \(DisplayText.quoted(name)) is \(sent.isEmpty ? "not among the files sent" : "sent \(sent.count) times")")
-                }
-                return try EvidenceFile.describing(sent[0].bytes, name: name).json
-            })
-            lines[index] = .object(fields)
+        let completed = try EvidenceFile.completing(command) { name throws(DomainError) in
+            let sent = files.filter { $0.filename == name }
+            guard sent.count <= 1 else { throw DomainError(.evidenceFile, "\(DisplayText.quoted(name)) is sent \(sent.count) times") }
+            return sent.first?.bytes
         }
-        members["lines"] = .array(lines)
-        return (.object(members), files.map(\.bytes))
+        return (completed.command, files.map(\.bytes))
     }
 }
 

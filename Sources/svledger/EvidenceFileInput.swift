@@ -18,15 +18,19 @@ struct EvidenceFileInput {
         }
         let path = parts[1]
         let url = URL(fileURLWithPath: path)
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
-        guard let size else { throw CLIError(.notFound, "file-unreadable", "--evidence-file: no file can be read at \(path)") }
-        // Refused before it is read: a file over the limit is never loaded.
-        guard size <= EvidenceFile.maximumSize else {
-            throw DomainError(.evidenceFile, "--evidence-file \(path) is \(size) bytes; an evidence file is at most \(EvidenceFile.maximumSize) bytes (25 MiB)")
-        }
-        let bytes = [UInt8](try Data(contentsOf: url))
+        guard let bytes = try bytes(of: path) else { throw CLIError(.notFound, "file-unreadable", "--evidence-file: no file can be read at \(path)") }
         let file = try EvidenceFile.describing(bytes, name: url.lastPathComponent)
         return EvidenceFileInput(measure: parts[0].trimmingCharacters(in: .whitespaces), file: file, bytes: bytes)
+    }
+
+    /// The bytes of the file at `path`, or nil when there is none; a file over the limit is
+    /// refused before it is read, so it is never loaded.
+    static func bytes(of path: String) throws -> [UInt8]? {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue else { return nil }
+        guard size <= EvidenceFile.maximumSize else {
+            throw DomainError(.evidenceFile, "evidence file \(path) is \(size) bytes; an evidence file is at most \(EvidenceFile.maximumSize) bytes (25 MiB)")
+        }
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     /// `lines` with each file added to the line of its measure.

@@ -67,6 +67,27 @@ struct EvidenceCLITests: LedgerCLISuite {
         #expect(try svledger(["evidence", "list", "--format", "csv"]).stdout.hasPrefix("contract,quarter,measure,name,mediaType,size,sha256,status,position"))
     }
 
+    @Test("apply reads each line's files by name from --evidence-dir; a name not there, or one with a path, is refused and nothing is written")
+    func applyWithFiles() throws {
+        try prepared()
+        let folder = directory.child("returns")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data("measure,quantity\nNT1,2\n".utf8).write(to: URL(fileURLWithPath: folder + "/rota.csv"))
+        func batch(_ name: String) throws -> String {
+            try file("batch-\(abs(name.hashValue)).ndjson", Array(#"{"command": "delivery.report", "contract": "EV-1", "actor": {"id": "p.okafor", "role": "Supplier"}, "quarter": "2025-26-Q1", "attributionConfirmed": true, "lines": [{"measure": "NT1", "quantity": "2", "evidence": "ROTA-1", "evidenceFiles": [{"name": "\#(name)"}]}]}"#.utf8))
+        }
+        let before = try dataFile()
+        let missing = try svledger(["apply", try batch("absent.csv"), "--evidence-dir", folder], expectSuccess: false)
+        #expect(missing.status == 1 && missing.stderr.contains("is not among the files sent"), "\(missing.stderr)")
+        let escaping = try svledger(["apply", try batch("../rota.csv"), "--evidence-dir", folder], expectSuccess: false)
+        #expect(escaping.stderr.contains("directory separator"), "\(escaping.stderr)")
+        #expect(try svledger(["apply", try batch("rota.csv")], expectSuccess: false).status == 65, "without --evidence-dir a file must give its hash, size and type")
+        #expect(try dataFile() == before)
+        try svledger(["apply", try batch("rota.csv"), "--evidence-dir", folder])
+        let listed = try JSONValue(parsing: try svledger(["evidence", "list", "--format", "json"]).stdout)
+        #expect(listed["files"]?.arrayValue?.first?["file"]?["mediaType"] == .string("text/csv"))
+    }
+
     @Test("verify fails on a changed file and on a missing one (exit 3), names which, and the erasure of a file is the administrator's alone")
     func tamperAndErase() throws {
         try prepared()

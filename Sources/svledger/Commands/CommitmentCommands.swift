@@ -1,6 +1,8 @@
 import ArgumentParser
 import EventStore
+import Ledger
 import LedgerValues
+import SocialValue
 
 extension Root {
     struct Pledge: ParsableCommand {
@@ -172,18 +174,33 @@ extension Root {
                    "actor": {"id": "a.patel", "role": "Procurement Officer"}, "effectiveDate": "2025-02-03"}
                 The commands are decided in order, each seeing the ones before it; if any is refused,
                 the error names it and nothing is recorded.
+
+                A return's lines may carry evidence files named by their file names alone,
+                "evidenceFiles": [{"name": "starters-q1.pdf"}], read from --evidence-dir: each is
+                hashed and its type sniffed from its bytes, and its bytes are kept with the batch.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The NDJSON file of commands.") var file: String
         @Option(help: "text, or json for the recorded envelopes.") var format: OutputFormat = .text
+        @Option(help: ArgumentHelp("The folder the commands' evidence files are read from, by name.", valueName: "folder")) var evidenceDir: String?
 
         func run() throws {
-            var commands: [JSONValue] = []
+            var commands: [JSONValue] = [], evidence: [[UInt8]] = []
             for record in try InputFile.records(file) {
-                do { commands.append(try JSONValue(parsing: record.text)) } catch { throw error.inContext("\(file) line \(record.number)") }
+                do {
+                    var command = try JSONValue(parsing: record.text)
+                    if let evidenceDir {
+                        let completed = try EvidenceFile.completing(command) { name in try EvidenceFileInput.bytes(of: evidenceDir + "/" + name) }
+                        command = completed.command
+                        evidence += completed.bytes
+                    }
+                    commands.append(command)
+                } catch {
+                    throw InputLine.categorized(error).inContext("\(file) line \(record.number)")
+                }
             }
             guard !commands.isEmpty else { throw CLIError(.input, "empty-input", "\(file) holds no commands") }
-            try DomainCommand.run(commands, ledger: ledger, format: format)
+            try DomainCommand.run(commands, ledger: ledger, format: format, evidence: evidence)
         }
     }
 }
