@@ -45,8 +45,8 @@ public struct EvidenceAudit: Sendable {
     }
 
     public private(set) var citations: [Citation] = []
-    /// Erasures by SHA-256: the position of the erasing event.
-    public private(set) var erasures: [String: UInt64] = [:]
+    /// Erasures by contract and SHA-256: the position of the erasing event.
+    public private(set) var erasures: [String: [String: UInt64]] = [:]
 
     public init() {}
 
@@ -68,7 +68,7 @@ public struct EvidenceAudit: Sendable {
             default: break
             }
         case "EvidenceErased":
-            if let sha256 = event.payload["sha256"]?.stringValue { erasures[sha256] = event.position }
+            if let sha256 = event.payload["sha256"]?.stringValue { erasures[contract, default: [:]][sha256] = event.position }
         default: break
         }
     }
@@ -79,10 +79,16 @@ public struct EvidenceAudit: Sendable {
         }
     }
 
-    /// Where `file` stands in the ledger `reader` reads.
-    public func status(of file: EvidenceFile, in reader: LedgerReader) throws -> Status {
-        if let position = erasures[file.sha256] { return .erased(position: position) }
-        guard let bytes = try reader.evidence(EvidenceIntake.digest(file.sha256)) else { return .missing }
+    /// Where a cited file stands in the ledger `reader` reads. `hashing`: the bytes are read
+    /// and hashed (verify, a download); else only their presence is looked up (a listing, which
+    /// would otherwise read every file of the contract).
+    public func status(of citation: Citation, in reader: LedgerReader, hashing: Bool) throws -> Status {
+        let file = citation.file
+        if let position = erasures[citation.contract]?[file.sha256] { return .erased(position: position) }
+        let stream = ContractEvent.stream(contract: citation.contract)
+        guard let digest = EvidenceIntake.digest(file.sha256) else { return .missing }
+        guard hashing else { return try reader.hasEvidence(digest, stream: stream) ? .kept : .missing }
+        guard let bytes = try reader.evidence(digest, stream: stream) else { return .missing }
         let actual = EvidenceIntake.hex(EventStore.evidenceDigest(bytes))
         return actual == file.sha256 ? .kept : .changed(actual: actual)
     }
@@ -109,7 +115,7 @@ public struct EvidenceAudit: Sendable {
         var kept = 0, erased: [String] = []
         for citation in citations {
             let name = "evidence file \(DisplayText.quoted(citation.file.name)) (sha256 \(citation.file.sha256.prefix(12))…) of contract \(citation.contract)"
-            switch try status(of: citation.file, in: reader) {
+            switch try status(of: citation, in: reader, hashing: true) {
             case .kept: kept += 1
             case .erased(let position): erased.append("\(name) erased by event \(position)")
             case .missing:

@@ -5,37 +5,49 @@ import SocialValue
 /// Checks the evidence files that a command's events cite against the bytes given with it,
 /// while the command is decided, so that a wrong file refuses that command alone (in a group
 /// commit, the others go on): each file a line cites must come with the command, or be kept
-/// already, and its bytes must be what the line says (the hash, the size, the kind sniffed from
-/// the bytes). The bytes are then written in the events' own transaction (``write(_:in:)``),
-/// and an erasure removes the bytes it names there too.
+/// already for the same contract, and bytes given must be what the line says (the hash, the
+/// size, the kind sniffed from the bytes). The bytes are then written in the events' own
+/// transaction (``write(_:in:)``), and an erasure removes the bytes it names there too.
+///
+/// A file kept already is not read again: the domain holds a contract's later citations of it
+/// to what its first one said (`decide`), so a return may cite a kept file many times at no cost.
 enum EvidenceIntake {
-    /// What to write once the batch is decided.
-    struct Pending {
-        /// By SHA-256 in hex.
-        var bytes: [String: [UInt8]] = [:]
-        var erased: [String] = []
+    /// A file's bytes as one contract keeps them: its SHA-256 (hex) and the contract's stream.
+    struct Key: Hashable, Comparable {
+        let sha256: String
+        let stream: String
+
+        static func < (lhs: Key, rhs: Key) -> Bool { (lhs.sha256, lhs.stream) < (rhs.sha256, rhs.stream) }
     }
 
-    /// Checks the files cited by `events` against `offered` and what `reader` keeps, and adds
-    /// what they need written to `pending`.
-    static func check(_ events: [ContractEvent], offered: [[UInt8]], reader: LedgerReader, into pending: inout Pending) throws {
+    /// What to write once the batch is decided.
+    struct Pending {
+        var bytes: [Key: [UInt8]] = [:]
+        var erased: [Key] = []
+    }
+
+    /// Checks the files cited by `events` (each with its contract's stream) against `offered`
+    /// and what `reader` keeps, and adds what they need written to `pending`.
+    static func check(_ events: [(stream: String, event: ContractEvent)], offered: [[UInt8]], reader: LedgerReader, into pending: inout Pending) throws {
         var byDigest: [String: [UInt8]] = [:]
         for bytes in offered { byDigest[hex(EventStore.evidenceDigest(bytes))] = bytes }
         var cited = Set<String>()
-        for event in events {
-            if case .evidenceErased(let erasure) = event { pending.erased.append(erasure.sha256) }
+        for (stream, event) in events {
+            if case .evidenceErased(let erasure) = event { pending.erased.append(Key(sha256: erasure.sha256, stream: stream)) }
             for file in event.evidenceFiles {
+                let key = Key(sha256: file.sha256, stream: stream)
                 cited.insert(file.sha256)
-                if let bytes = byDigest[file.sha256] ?? pending.bytes[file.sha256] {
-                    // Given with this command, or with one before it in the batch.
+                if let bytes = byDigest[file.sha256] {
                     try check(file, against: bytes)
-                    pending.bytes[file.sha256] = bytes
-                } else if let kept = try reader.evidence(digest(file.sha256)), !pending.erased.contains(file.sha256) {
-                    try check(file, against: kept)
+                    pending.bytes[key] = bytes
+                } else if pending.bytes[key] != nil {
+                    continue  // given with a command before it in the batch
+                } else if let digest = digest(file.sha256), try reader.hasEvidence(digest, stream: stream), !pending.erased.contains(key) {
+                    continue  // kept for this contract; decide held the line to what its first citation said
                 } else {
                     throw DomainError(
                         .evidenceFile,
-                        "evidence file \(DisplayText.quoted(file.name)) (sha256 \(file.sha256.prefix(12))…) is not in the ledger, and its bytes were not given: attach the file itself (--evidence-file MEASURE=PATH)")
+                        "evidence file \(DisplayText.quoted(file.name)) (sha256 \(file.sha256.prefix(12))…) is not kept for this contract, and its bytes were not given: attach the file itself (--evidence-file MEASURE=PATH)")
                 }
             }
         }
@@ -49,8 +61,10 @@ enum EvidenceIntake {
     /// Writes what the decided batch needs, in its write transaction: erasures after the bytes,
     /// so that a file given and erased in one batch is not kept.
     static func write(_ pending: Pending, in reader: LedgerReader) throws {
-        for sha256 in pending.bytes.keys.sorted() { try reader.storeEvidence(pending.bytes[sha256]!) }
-        for sha256 in pending.erased { try reader.eraseEvidence(digest(sha256)) }
+        for key in pending.bytes.keys.sorted() { try reader.storeEvidence(pending.bytes[key]!, stream: key.stream) }
+        for key in pending.erased {
+            if let digest = digest(key.sha256) { try reader.eraseEvidence(digest, stream: key.stream) }
+        }
     }
 
     /// Refuses bytes that are not the file the line describes.
@@ -74,9 +88,18 @@ enum EvidenceIntake {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// The 32 bytes of a checked SHA-256 in hex (``EvidenceFile`` checks the form).
-    static func digest(_ hex: String) -> [UInt8] {
-        let values = hex.utf8.map { $0 <= UInt8(ascii: "9") ? $0 - UInt8(ascii: "0") : $0 - UInt8(ascii: "a") + 10 }
-        return stride(from: 0, to: values.count - 1, by: 2).map { values[$0] << 4 | values[$0 + 1] }
+    /// The 32 bytes of a SHA-256 written in lowercase hex; `nil` for anything else (a command's
+    /// is checked by ``EvidenceFile``, but a stored event of a tampered log may hold anything).
+    static func digest(_ hex: String) -> [UInt8]? {
+        var values: [UInt8] = []
+        for byte in hex.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): values.append(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): values.append(byte - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+        }
+        guard values.count == 64 else { return nil }
+        return stride(from: 0, to: 64, by: 2).map { values[$0] << 4 | values[$0 + 1] }
     }
 }

@@ -17,7 +17,7 @@ extension Ledger {
             } else {
                 try reader.forEachEvent(visit)
             }
-            return try audit.citations.map { ($0, try audit.status(of: $0.file, in: reader)) }
+            return try audit.citations.map { ($0, try audit.status(of: $0, in: reader, hashing: false)) }
         }
     }
 
@@ -32,8 +32,9 @@ extension Ledger {
         let file = entry.citation.file
         switch entry.status {
         case .kept:
-            let bytes = try store.read { try $0.evidence(EvidenceIntake.digest(sha256)) }
-            // Checked again in this read: the status came from an earlier one.
+            let stream = ContractEvent.stream(contract: contract)
+            let bytes = try store.read { reader in try EvidenceIntake.digest(sha256).flatMap { try reader.evidence($0, stream: stream) } }
+            // Hashed here, the one file read: the listing only looked it up.
             guard let bytes, EvidenceIntake.hex(EventStore.evidenceDigest(bytes)) == sha256 else {
                 throw PlainError(.integrity, kind: "evidence-changed", "the bytes of evidence file \(DisplayText.quoted(file.name)) no longer hash to its sha256; run `svledger verify`")
             }

@@ -385,8 +385,9 @@ struct BatchDecision {
     /// Checks the evidence files cited by the events decided since `start` (an index into the
     /// proposed events) against `offered`, and keeps what they need written.
     mutating func takeEvidence(_ offered: [[UInt8]], since start: Int) throws {
-        let events = appends.flatMap(\.events).dropFirst(start).compactMap { decided[$0.eventId] }
-        guard !offered.isEmpty || events.contains(where: { !$0.evidenceFiles.isEmpty || $0.isErasure }) else { return }
+        let events = appends.flatMap { append in append.events.map { (append.streamId, $0.eventId) } }.dropFirst(start)
+            .compactMap { stream, id in decided[id].map { (stream: stream, event: $0) } }
+        guard !offered.isEmpty || events.contains(where: { !$0.event.evidenceFiles.isEmpty || $0.event.isErasure }) else { return }
         try EvidenceIntake.check(events, offered: offered, reader: reader, into: &evidence)
     }
 

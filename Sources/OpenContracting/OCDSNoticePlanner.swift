@@ -301,6 +301,12 @@ struct NoticePlanner {
     /// award as recorded (or as last corrected); else a correction of its value and date. A
     /// different supplier is another award, which svledger does not record over the first.
     mutating func settleAward(_ award: AwardTerms, _ release: OCDSRelease, on day: CalendarDate, history: inout [AwardTerms], matched: inout Int) {
+        // An award the ledger has held at any time (the award, or a correction since replaced)
+        // is nothing new: an older package imported again must not undo a later correction.
+        if let index = history.lastIndex(of: award) {
+            matched = max(matched, index + 1)
+            return
+        }
         switch Self.match(award, history, at: matched) {
         case .matched(let next):
             matched = next
@@ -312,10 +318,23 @@ struct NoticePlanner {
                     "the notice awards contract \(reference) to \(award.supplier), but the ledger records its award to \(recorded.supplier); svledger corrects an award's value and date, not its supplier")
                 return
             }
+            // Another publisher's notice corrects an award only by saying so (an awardUpdate);
+            // any other award that disagrees with the ledger's is a conflict to look into, not
+            // a reason to change what was recorded (by hand, say).
+            guard notice.releasesAreEvents || Self.tags(of: release).contains("awardUpdate") else {
+                conflict(
+                    release,
+                    "the notice's award is \(award.value.formatted) on \(award.date) to \(award.supplier), but contract \(reference) was awarded \(recorded.value.formatted) on \(recorded.date) in the ledger, and the release is not an awardUpdate that corrects it")
+                return
+            }
             act(release, day, .correctAward(value: award.value != recorded.value ? award.value : nil, date: award.date != recorded.date ? award.date : nil))
             history.append(award)
             matched = history.count
         }
+    }
+
+    static func tags(of release: OCDSRelease) -> [String] {
+        release.json["tag"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 
     // MARK: - Steps

@@ -82,7 +82,9 @@ extension LedgerServer {
     /// and backslashes replaced, and the name as given, percent-encoded.
     static func attachment(_ name: String) -> String {
         let fallback = String(name.unicodeScalars.map { $0.isASCII && $0 != "\"" && $0 != "\\" && $0.value >= 0x20 ? Character($0) : "_" })
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? fallback
+        // RFC 5987's attr-char, ASCII only: every other byte of the UTF-8 name is percent-encoded.
+        let attributeCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~")
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: attributeCharacters) ?? fallback
         return "attachment; filename=\"\(fallback)\"; filename*=UTF-8''\(encoded)"
     }
 }

@@ -134,10 +134,23 @@ struct OCDSImportCLITests {
         #expect(correction["payload"]?["previousValueGBP"] == .string("4180000.00"))
         #expect(correction["payload"]?["valueGBP"] == .string("41800.00"))
         #expect(correction["effectiveDate"] == .string("2025-04-02"), "the correcting release's day")
-        // The same package again: the correction is already there.
+        // The same package again: the correction is already there; and the first package
+        // again, older than the correction, does not undo it.
         let data = try ledger.dataFile()
         #expect(try ledger.importing(update).stdout.contains("already recorded"))
+        #expect(try ledger.importing(OCDSImportFixtures.findATender).stdout.contains("already recorded"))
         #expect(try ledger.dataFile() == data)
+    }
+
+    @Test("another publisher's award that disagrees with the recorded one without being an awardUpdate is a conflict, not a correction")
+    func disagreeingAwardNotAnUpdate() throws {
+        let ledger = try OCDSImportLedger().prepared()
+        try ledger.importing(OCDSImportFixtures.findATender)
+        let after = try ledger.dataFile()
+        let plain = try OCDSNoticeReadingTests.withAwardUpdate(only: true).replacingOccurrences(of: #""awardUpdate""#, with: #""award""#)
+        let refused = try ledger.importing(try ledger.write(plain, "award.json"), expectSuccess: false)
+        #expect(refused.status == 1 && refused.stdout.contains("conflicts-with-ledger") && refused.stdout.contains("not an awardUpdate"), "\(refused.stdout)")
+        #expect(try ledger.dataFile() == after)
     }
 
     @Test("an awardUpdate naming another supplier than the recorded award is refused as a conflict, and nothing is written")

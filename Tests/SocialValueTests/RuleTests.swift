@@ -226,6 +226,22 @@ struct RuleTests {
         #expect(scenario.refusal(accepted, by: Scenario.supplier) == nil, "the rules of the file itself; its bytes are the ledger's to check")
     }
 
+    @Test("a line carries each file once and at most 12; a file the contract keeps is cited as it was first")
+    func evidenceCitations() throws {
+        var scenario = try Scenario.pledged()
+        let file = EvidenceFile(sha256: String(repeating: "d", count: 64), size: 10, mediaType: "application/pdf", name: "rota.pdf")
+        func report(_ quarter: String, _ files: [EvidenceFile]) -> ContractAction {
+            .reportDelivery(quarter: FinancialQuarter(quarter)!, lines: [QuantityLine(measure: "NT1", quantity: ExactDecimal(1), evidence: "E", evidenceFiles: files)], attributionConfirmed: true)
+        }
+        #expect(scenario.refusal(report("2025-26-Q1", [file, file]), by: Scenario.supplier) == .evidenceFile, "the same file twice")
+        let many = (0..<13).map { EvidenceFile(sha256: String(format: "%064x", $0), size: 10, mediaType: "application/pdf", name: "p\($0).pdf") }
+        #expect(scenario.refusal(report("2025-26-Q1", many), by: Scenario.supplier) == .evidenceFile, "13 files on a line")
+        #expect(scenario.refusal(report("2025-26-Q1", [file]), by: Scenario.supplier) == nil)
+        let other = EvidenceFile(sha256: file.sha256, size: 11, mediaType: "application/pdf", name: "rota.pdf")
+        #expect(scenario.refusalError(report("2025-26-Q2", [other]), by: Scenario.supplier)?.message.contains("already keeps") == true)
+        #expect(scenario.refusal(report("2025-26-Q2", [file]), by: Scenario.supplier) == nil, "cited again as it was")
+    }
+
     @Test("an evidence file may be erased after closure, by an administrator only, and only one the contract cites")
     func erasureAfterClosure() throws {
         var scenario = try Scenario.pledged()

@@ -40,7 +40,8 @@ struct WebGate: RouterMiddleware {
             // A form with a file may be as large as the API's bodies (a return's, as a return
             // with its evidence files); any other stays small.
             let boundary = WebForm.multipartBoundary(request.headers[.contentType])
-            let withEvidence = request.uri.path.hasSuffix("/return") || request.uri.path.hasSuffix("/correction")
+            // Only someone signed in may send that much: nobody else makes the server hold it.
+            let withEvidence = context.sessions.session != nil && (request.uri.path.hasSuffix("/return") || request.uri.path.hasSuffix("/correction"))
             let limit = boundary == nil ? WebForm.limit : withEvidence ? server.settings.evidenceBodyLimit : server.settings.bodyLimit
             let body = try? await request.body.collect(upTo: limit)
             let form = body.flatMap { body in boundary.map { WebForm(multipart: Array(buffer: body), boundary: $0) } ?? WebForm(body: Array(buffer: body)) }

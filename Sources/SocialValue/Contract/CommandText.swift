@@ -70,7 +70,15 @@ extension ContractCommand {
         for (index, line) in lines.enumerated() {
             try TextRules.checkIdentifier(line.measure, .measure, field: "\(key)[\(index)].measure")
             if let evidence = line.evidence { try TextRules.checkName(evidence, field: "\(key)[\(index)].evidence") }
-            for (number, file) in line.evidenceFiles.enumerated() { try file.check(field: "\(key)[\(index)].evidenceFiles[\(number)]") }
+            if line.evidenceFiles.count > EvidenceFile.perLine {
+                throw DomainError(.evidenceFile, "\(field: "\(key)[\(index)].evidenceFiles") holds \(line.evidenceFiles.count) files; a line carries at most \(EvidenceFile.perLine)")
+            }
+            for (number, file) in line.evidenceFiles.enumerated() {
+                try file.check(field: "\(key)[\(index)].evidenceFiles[\(number)]")
+                if line.evidenceFiles[..<number].contains(where: { $0.sha256 == file.sha256 }) {
+                    throw DomainError(.evidenceFile, "\(field: "\(key)[\(index)].evidenceFiles[\(number)]") \(DisplayText.quoted(file.name)) is the same file as another of the line's")
+                }
+            }
         }
     }
 }

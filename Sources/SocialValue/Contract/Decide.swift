@@ -288,6 +288,7 @@ struct ContractRules {
                 measure: line.measure, quantity: line.quantity, evidence: line.evidence ?? "", pledged: state.commitment?.line(line.measure) != nil,
                 evidenceFiles: line.evidenceFiles))
         }
+        try checkEvidence(lines)
         return .deliveryReported(DeliveryReturn(quarter: quarter, lines: deliveryLines, attributionConfirmed: true))
     }
 
@@ -343,6 +344,7 @@ struct ContractRules {
             let pledged = original.lines.first { $0.measure == line.measure }?.pledged ?? (state.commitment?.line(line.measure) != nil)
             corrected.append(DeliveryLine(measure: line.measure, quantity: line.quantity, evidence: line.evidence ?? "", pledged: pledged, evidenceFiles: line.evidenceFiles))
         }
+        try checkEvidence(lines)
         return .deliveryCorrected(DeliveryCorrection(corrects: corrects, quarter: original.quarter, lines: corrected))
     }
 
@@ -389,6 +391,26 @@ struct ContractRules {
             try requireReason("closing on \(command.effectiveDate), before the term ends on \(state.registration!.endDate) (an early termination),")
         }
         return .closed(Closure(closedOn: command.effectiveDate, earlyTermination: early))
+    }
+
+    /// A file the contract cited before is the same file: a line that cites it again says what
+    /// the first citation said (its bytes are not read again), and one an administrator erased
+    /// is not kept again (the reason it was erased still holds).
+    func checkEvidence(_ lines: [QuantityLine]) throws(DomainError) {
+        let cited = state.citedEvidence
+        for (index, line) in lines.enumerated() {
+            for (number, file) in line.evidenceFiles.enumerated() {
+                let field = "lines[\(index)].evidenceFiles[\(number)]"
+                if state.erasedEvidence.contains(file.sha256) {
+                    throw DomainError(.evidenceFile, "\(field: field) \(DisplayText.quoted(file.name)) is a file an administrator erased from contract \(command.contract); it is not kept again")
+                }
+                if let first = cited[file.sha256], first.size != file.size || first.mediaType != file.mediaType {
+                    throw DomainError(
+                        .evidenceFile,
+                        "\(field: field) \(DisplayText.quoted(file.name)) has the hash of a file contract \(command.contract) already keeps, but says it is \(file.size) bytes of \(file.mediaType), where that file is \(first.size) bytes of \(first.mediaType)")
+                }
+            }
+        }
     }
 
     /// Erasure removes a file's bytes for good (they may hold personal data), so only an

@@ -24,6 +24,10 @@ public struct EvidenceFile: Sendable, Hashable, Codable {
     /// 25 MiB: a scanned payslip or a month of timesheets, with room; more is refused.
     public static let maximumSize = 25 * 1024 * 1024
 
+    /// The most files one line may carry: enough for a quarter's payslips scanned a month a file
+    /// with their timesheets, few enough that a command cannot make the writer check thousands.
+    public static let perLine = 12
+
     /// What a return's evidence may be: PDF, PNG and JPEG images, CSV, XLSX and DOCX.
     public static let mediaTypes: [String] = [
         "application/pdf", "image/png", "image/jpeg", "text/csv",
