@@ -162,9 +162,9 @@ WHY = {
     403: "The role may never do this.",
     404: "No such contract (or, to a supplier, another organisation's: the same answer).",
     409: "`If-Match` no longer matches the contract stream's version (nothing written), or another conflict.",
-    413: "The body is larger than the limit (1 MiB).",
+    413: "The body is larger than the limit (1 MiB; for a command sent with its evidence files, 26 MiB and 64 KiB).",
     406: "The `Accept` header admits none of the media types this route answers with.",
-    415: "The body is not of a media type this route takes (application/json for a command; a pledge table as text/tab-separated-values, text/csv or text/plain).",
+    415: "The body is not of a media type this route takes (application/json for a command, or multipart/form-data with its evidence files; a pledge table as text/tab-separated-values, text/csv or text/plain).",
     422: "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
     503: "The ledger's storage is unavailable (never for a client's input).",
 }

@@ -600,7 +600,7 @@ def main():
     if len(args) != 3:
         print(__doc__, file=sys.stderr)
         return 2
-    svledger, source, artifacts = os.path.abspath(args[0]), args[1], args[2]
+    svledger, source, artifacts = os.path.abspath(args[0]), args[1], os.path.abspath(args[2])   # absolute: a file input takes only an absolute path
     os.makedirs(artifacts, exist_ok=True)
     signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(Failed(f"the flows took longer than {timeout} s")))
     signal.alarm(timeout)
