@@ -338,8 +338,9 @@ def paths():
             "requestBody": {"required": True, "content": {
                 "application/json": {"schema": ref("commands.command")},
                 "multipart/form-data": {"schema": {"type": "object", "required": ["command"], "properties": {
-                    "command": {"type": "string", "description": "The command, as JSON; its lines' evidenceFiles may give only each file's name."},
-                    "file": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}, "description": "The evidence files, each with its filename."}}}},
+                    "command": {**ref("commands.command"), "description": "The command, as JSON (the part's content type application/json); its lines' evidenceFiles may give only each file's name."},
+                    "file": {"type": "array", "items": {"type": "string", "contentMediaType": "application/octet-stream"}, "description": "The evidence files, each with its filename."}}},
+                    "encoding": {"command": {"contentType": "application/json"}}},
             }},
             "responses": {
                 "201": json_answer(ref("CommandRecorded"), "Recorded, durably.", {
