@@ -50,10 +50,16 @@ public enum EvidenceSniffing {
         return names
     }
 
-    /// CSV is text: valid UTF-8 with no control character but tab, carriage return and line feed.
+    /// CSV is text (valid UTF-8 with no control character but tab, carriage return and line
+    /// feed) whose first line is a row of fields (it holds a comma, semicolon or tab), and
+    /// which is not markup or JSON: text of any other kind is not a table.
     static func isText(_ bytes: [UInt8]) -> Bool {
         guard !bytes.isEmpty, let text = String(validating: bytes, as: UTF8.self) else { return false }
-        return !text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\r" && $0 != "\n" || $0.value == 0x7F }
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\r" && $0 != "\n" || $0.value == 0x7F }) else { return false }
+        let start = text.drop { $0 == "\u{FEFF}" || $0.isWhitespace }
+        guard let first = start.first, !"<{[".contains(first) else { return false }
+        let header = start.prefix { $0 != "\n" && $0 != "\r" }
+        return header.contains(",") || header.contains(";") || header.contains("\t")
     }
 }
 

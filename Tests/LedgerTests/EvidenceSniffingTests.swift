@@ -30,6 +30,11 @@ struct EvidenceSniffingTests {
         (zip(["[Content_Types].xml", "ppt/presentation.xml"]), nil),
         ([0x7F, 0x45, 0x4C, 0x46, 0, 1], nil),
         (Array("a,b\u{0}\n".utf8), nil),
+        (Array("\u{FEFF}invoice;amount\n1;2\n".utf8), "text/csv"),
+        (Array("{\"command\": \"x\", \"a\": 1}\n".utf8), nil),
+        (Array("<html><script>alert(1)</script>,</html>".utf8), nil),
+        (Array("just a note, not a table".utf8), "text/csv"),
+        (Array("no delimiter at all\n".utf8), nil),
         ([], nil),
     ] as [([UInt8], String?)])
     func sniffed(bytes: [UInt8], expected: String?) {
@@ -50,6 +55,7 @@ struct EvidenceSniffingTests {
     func limits() {
         #expect(throws: DomainError.self) { try EvidenceFile.describing([UInt8](repeating: 0x41, count: EvidenceFile.maximumSize + 1), name: "big.csv") }
         #expect(throws: DomainError.self) { try EvidenceFile.describing(Self.zip(["hello.txt"]), name: "timesheet.pdf") }
-        #expect((try? EvidenceFile.describing([UInt8](repeating: 0x41, count: EvidenceFile.maximumSize), name: "big.csv"))?.mediaType == "text/csv")
+        let table = Array("a,b\n".utf8) + [UInt8](repeating: 0x41, count: EvidenceFile.maximumSize - 4)
+        #expect((try? EvidenceFile.describing(table, name: "big.csv"))?.mediaType == "text/csv", "a table of exactly 25 MiB")
     }
 }
