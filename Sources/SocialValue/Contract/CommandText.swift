@@ -26,7 +26,7 @@ extension ContractCommand {
         case .assessThreshold, .close, .correctAward:
             break
         case .eraseEvidence(let sha256):
-            guard sha256.utf8.count == 64, sha256.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            guard EvidenceFile.isSHA256(sha256) else {
                 throw DomainError(.evidenceFile, "\(field: "sha256") \(DisplayText.quoted(String(sha256.prefix(80)))) is not a SHA-256 (64 lowercase hex digits)")
             }
         case .requestExemption(let businessCase), .decideExemption(_, let businessCase):

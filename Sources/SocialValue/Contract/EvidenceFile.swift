@@ -55,8 +55,7 @@ public struct EvidenceFile: Sendable, Hashable, Codable {
     /// over ``maximumSize``, a media type not in ``mediaTypes``, a name that is empty, too long,
     /// or holds a directory separator or a control character (`evidence-file`).
     func check(field: String) throws(DomainError) {
-        let hex = sha256.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
-        guard sha256.utf8.count == 64, hex else {
+        guard Self.isSHA256(sha256) else {
             throw DomainError(.evidenceFile, "\(field: "\(field).sha256") is not a SHA-256 (64 lowercase hex digits)")
         }
         guard size <= Self.maximumSize else {
@@ -68,6 +67,11 @@ public struct EvidenceFile: Sendable, Hashable, Codable {
         if let problem = Self.nameProblem(name) {
             throw DomainError(.evidenceFile, "\(field: "\(field).name") \(DisplayText.quoted(name)) \(problem)")
         }
+    }
+
+    /// Whether `text` is a SHA-256 as the ledger writes one: 64 lowercase hex digits.
+    public static func isSHA256(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
     }
 
     /// Why `name` cannot be an evidence file's name, or `nil`: a name is shown and offered as
