@@ -37,8 +37,8 @@ enum OCDSEventDates {
         case .bidsEvaluated: tender("evaluation", "Bids evaluated", "assessment")
         case .awarded, .closed:
             break  // the award's date; the closure's milestone (OCDSRelease+Contract.swift)
-        case .evidenceErased:
-            break  // never published: evidence files are the council's, not open data
+        case .evidenceErased, .deliveryQueried, .queryAnswered, .deliveryValidated, .deliveryRejected:
+            break  // never published: evidence files and the check of returns are the council's working material
         case .awardCorrected(let correction):
             var changes: [String] = []
             if correction.value != correction.previousValue { changes.append("value \(correction.previousValue.formatted) corrected to \(correction.value.formatted)") }

@@ -109,7 +109,8 @@ public struct ContractProjection: Codable, Equatable, Sendable {
                 "ContractRegistered": "registration", "ThresholdAssessed": "threshold assessment", "ExemptionRequested": "exemption request",
                 "ExemptionDecided": "exemption decision", "WeightingDecided": "weighting", "BidsEvaluated": "bid evaluation",
                 "ContractAwarded": "award", "AwardCorrected": "award correction", "PledgeRecorded": "pledge", "DeliveryReported": "return", "DeliveryCorrected": "correction",
-                "CommitmentsRefreshed": "review refresh", "ContractClosed": "closure",
+                "CommitmentsRefreshed": "review refresh", "ContractClosed": "closure", "DeliveryQueried": "query", "QueryAnswered": "answer",
+                "DeliveryValidated": "validation", "DeliveryRejected": "rejection", "EvidenceErased": "evidence erasure",
             ]
             let name = names[eventType] ?? eventType
             return quarter.map { "\($0) \(name)" } ?? name
@@ -128,6 +129,17 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         /// The files kept as the figure's evidence (``ContractProjection/erasedEvidence`` says
         /// which are erased).
         public var evidenceFiles: [EvidenceFile] = []
+        /// Where the council's check of the figure stands (docs/validation.md).
+        public var status: ValidationStatus = .submitted
+        /// The last question asked about the figure, and the supplier's answer to it.
+        public var question: String?
+        public var answer: String?
+        /// The reason the figure was validated or rejected, and the day.
+        public var decisionReason: String?
+        public var decidedOn: CalendarDate?
+
+        /// Counted as validated delivery.
+        public var isValidated: Bool { status == .validated }
     }
 
     /// The projection of a contract just registered.
@@ -216,15 +228,43 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             stage = .closed
         case .evidenceErased(let erasure):
             erasedEvidence[erasure.sha256] = envelope.position
+        case .deliveryQueried(let query):
+            check(query.quarter, [query.measure]) {
+                $0.status = .queried
+                $0.question = query.question
+                $0.answer = nil
+            }
+        case .queryAnswered(let answer):
+            check(answer.quarter, [answer.measure]) {
+                $0.status = .answered
+                $0.answer = answer.answer
+            }
+        case .deliveryValidated(let decision), .deliveryRejected(let decision):
+            let status: ValidationStatus = event.type == "DeliveryValidated" ? .validated : .rejected
+            check(decision.quarter, decision.figures.map(\.measure)) {
+                $0.status = status
+                $0.decisionReason = envelope.reason
+                $0.decidedOn = date
+            }
         }
         if envelope.effectiveDateDefaulted {
             let quarter: FinancialQuarter?
             switch event {
             case .deliveryReported(let report): quarter = report.quarter
             case .deliveryCorrected(let correction): quarter = correction.quarter
+            case .deliveryQueried(let query): quarter = query.quarter
+            case .queryAnswered(let answer): quarter = answer.quarter
+            case .deliveryValidated(let decision), .deliveryRejected(let decision): quarter = decision.quarter
             default: quarter = nil
             }
             datesNotGiven.append(DateNotGiven(eventType: event.type, quarter: quarter, effectiveDate: date))
+        }
+    }
+
+    /// Changes the figures of `quarter` named by `measures`, where the contract has them.
+    private mutating func check(_ quarter: FinancialQuarter, _ measures: [String], _ change: (inout DeliveredFigure) -> Void) {
+        for index in deliveries.indices where deliveries[index].quarter == quarter && measures.contains(deliveries[index].measure) {
+            change(&deliveries[index])
         }
     }
 
@@ -238,7 +278,14 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             quarter: quarter, measure: line.measure, quantity: line.quantity, evidence: line.evidence, pledged: line.pledged, source: source,
             corrected: corrected, evidenceFiles: line.evidenceFiles)
         if let index = deliveries.firstIndex(where: { $0.quarter == quarter && $0.measure == line.measure }) {
+            // A question still open stays open (the correction is part of the answer); any
+            // other corrected figure is submitted to be checked again.
+            let earlier = deliveries[index]
             deliveries[index] = figure
+            if earlier.status == .queried {
+                deliveries[index].status = .queried
+                deliveries[index].question = earlier.question
+            }
         } else {
             deliveries.append(figure)
         }

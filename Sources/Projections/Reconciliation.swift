@@ -39,7 +39,7 @@ public struct Reconciliation: Sendable {
             guard let catalog = projection.commitmentCatalog else { continue }
             let reconciled = ContractReconciliation(
                 projection, measures: catalogs.measures(of: catalog), cutOffs: snapshot.reference.ratingCutOffs(policy: projection.policyId, on: date),
-                period: period, reportingDate: date)
+                rated: snapshot.reference.ratedDelivery(policy: projection.policyId, on: date), period: period, reportingDate: date)
             sums.add(reconciled)
             contracts.append(reconciled)
             ratings.append(reconciled.amounts.rating)
@@ -81,6 +81,8 @@ public struct MeasureReconciliation: Sendable, Equatable {
     public struct QuarterFigure: Sendable, Equatable {
         public let quarter: FinancialQuarter
         public internal(set) var quantity: ExactDecimal
+        /// The part of `quantity` a Contract Manager validated: all of it or none.
+        public internal(set) var validatedQuantity: ExactDecimal = .zero
     }
 
     public let measure: String
@@ -95,6 +97,8 @@ public struct MeasureReconciliation: Sendable, Equatable {
     public let originalQuantity: ExactDecimal?
     public let currentQuantity: ExactDecimal?
     public let deliveredQuantity: ExactDecimal
+    /// The part of ``deliveredQuantity`` validated (docs/validation.md).
+    public let validatedQuantity: ExactDecimal
     public let expectedQuantity: ExactDecimal
     /// The £ per unit the line is priced at: the current commitment's proxy (`nil` when it is
     /// record-only), or the pledged one once the line is withdrawn (`nil` for a line added at
@@ -140,6 +144,7 @@ public struct MeasureReconciliation: Sendable, Equatable {
         while index < quarters.count {
             if let first = (0..<index).first(where: { quarters[$0].quarter == quarters[index].quarter }) {
                 quarters[first].quantity = quarters[first].quantity + quarters[index].quantity
+                quarters[first].validatedQuantity = quarters[first].validatedQuantity + quarters[index].validatedQuantity
                 quarters.remove(at: index)
             } else {
                 index += 1
@@ -148,10 +153,12 @@ public struct MeasureReconciliation: Sendable, Equatable {
         return quarters
     }
 
-    /// - Parameter figures: the pledged figures of `line`'s measure up to the period, in the order recorded.
+    /// - Parameters:
+    ///   - figures: the pledged figures of `line`'s measure up to the period, in the order recorded.
+    ///   - rated: which delivery the contract's policy rates.
     init(
         _ line: ContractProjection.CommitmentLine, measure: CatalogMeasure?, figures: [QuarterFigure], spread: CommitmentSpread, elapsedDays: Int,
-        cutOffs: RatingCutOffs
+        cutOffs: RatingCutOffs, rated: RatedDelivery
     ) {
         self.measure = line.measure
         unit = line.unit
@@ -165,10 +172,14 @@ public struct MeasureReconciliation: Sendable, Equatable {
         let accrual = measure?.accrual ?? .addsUp
         self.accrual = accrual
         let accrued = accrual == .addsUp ? figures : figures.map {
-            QuarterFigure(quarter: $0.quarter, quantity: accrual.delivered($0.quantity, in: $0.quarter, spread: spread))
+            QuarterFigure(
+                quarter: $0.quarter, quantity: accrual.delivered($0.quantity, in: $0.quarter, spread: spread),
+                validatedQuantity: accrual.delivered($0.validatedQuantity, in: $0.quarter, spread: spread))
         }
         let delivered = accrued.reduce(ExactDecimal.zero) { $0 + $1.quantity }
+        let validated = accrued.reduce(ExactDecimal.zero) { $0 + $1.validatedQuantity }
         deliveredQuantity = delivered
+        validatedQuantity = validated
         deliveredPerQuarter = Self.perQuarter(accrued)
         expectedQuantity = spread.expected(quantity: line.current?.quantity ?? .zero, elapsedDays: elapsedDays)
         // A current line is priced at its own proxy (none: record-only, even if it was priced
@@ -178,10 +189,12 @@ public struct MeasureReconciliation: Sendable, Equatable {
         amounts = Amounts(
             original: line.original?.value ?? .zero, current: currentValue,
             delivered: proxy.map { Money.lineValue(quantity: delivered, proxy: $0) } ?? .zero,
-            expected: spread.expected(currentValue, elapsedDays: elapsedDays), cutOffs: cutOffs)
+            validated: proxy.map { Money.lineValue(quantity: validated, proxy: $0) } ?? .zero,
+            expected: spread.expected(currentValue, elapsedDays: elapsedDays), cutOffs: cutOffs, rated: rated)
         recordOnly = proxy == nil
+        let ratedQuantity = rated == .validated ? validated : delivered
         rating = recordOnly
-            ? PerformanceRating.rating(delivered: min(delivered, expectedQuantity), expected: expectedQuantity, cutOffs: cutOffs) : amounts.rating
+            ? PerformanceRating.rating(delivered: min(ratedQuantity, expectedQuantity), expected: expectedQuantity, cutOffs: cutOffs) : amounts.rating
         overDelivered = line.current != nil && delivered > Self.overDeliveryFactor * expectedQuantity
     }
 }
@@ -200,13 +213,16 @@ public struct ContractReconciliation: Sendable, Equatable {
     public let amounts: Amounts
     /// The cut-offs of the contract's policy (the version in force on the reporting date).
     public let cutOffs: RatingCutOffs
+    /// Which delivery that policy rates: claimed or validated.
+    public let ratedDelivery: RatedDelivery
     /// Days of the commitment period elapsed by the reporting date, and its length.
     public let elapsedDays: Int
     public let spreadDays: Int
 
     /// - Parameter measures: the measures of the contract's catalog, `nil` if it is not known.
     init(
-        _ projection: ContractProjection, measures: [String: CatalogMeasure]?, cutOffs: RatingCutOffs, period: FinancialQuarter, reportingDate: CalendarDate
+        _ projection: ContractProjection, measures: [String: CatalogMeasure]?, cutOffs: RatingCutOffs, rated: RatedDelivery, period: FinancialQuarter,
+        reportingDate: CalendarDate
     ) {
         reference = projection.reference
         title = projection.title
@@ -220,9 +236,11 @@ public struct ContractReconciliation: Sendable, Equatable {
         let figures = ContractFigures(projection, period: period)
         unpledged = figures.unpledged
         lines = zip(projection.lines, figures.byLine).map { line, delivered in
-            MeasureReconciliation(line, measure: measures?[line.measure], figures: delivered, spread: spread, elapsedDays: elapsed, cutOffs: cutOffs)
+            MeasureReconciliation(
+                line, measure: measures?[line.measure], figures: delivered, spread: spread, elapsedDays: elapsed, cutOffs: cutOffs, rated: rated)
         }
         self.cutOffs = cutOffs
+        ratedDelivery = rated
         amounts = lines.reduce(into: Amounts.zero) { $0.add($1.amounts) }
         lateReturns = spread.lateReturns(
             pledged: projection.pledgedOn != nil, termEnd: projection.endDate, closedOn: projection.closedOn,
@@ -302,7 +320,10 @@ private struct ContractFigures {
             return figures
         }
         for index in deliveries.indices {
-            if let line = lineOf[index] { byLine[line].append(.init(quarter: deliveries[index].quarter, quantity: deliveries[index].quantity)) }
+            if let line = lineOf[index] {
+                let figure = deliveries[index]
+                byLine[line].append(.init(quarter: figure.quarter, quantity: figure.quantity, validatedQuantity: figure.isValidated ? figure.quantity : .zero))
+            }
         }
         self.byLine = lines.indices.map { byLine[first[$0]] }
     }

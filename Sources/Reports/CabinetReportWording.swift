@@ -69,9 +69,29 @@ enum CabinetReportWording {
             paragraphs.append(
                 "\(count(f.contracts.count, "contract")) \(f.contracts.count == 1 ? "has" : "have") a commitment in force: \(ratings). "
                     + capped(toDate, by: m.reportingDate))
+            paragraphs.append(validation(m))
             paragraphs.append(proxyValues)
         }
         return paragraphs
+    }
+
+    /// Claimed against validated delivery (docs/validation.md): "Of the £208.2k delivered to date
+    /// as suppliers report it, £165.9k (79.7%) has been validated by the council's contract
+    /// managers; £42.3k is claimed and not (yet) validated. The ratings count claimed delivery."
+    static func validation(_ m: CabinetReportModel) -> String {
+        let p = m.figures.portfolio
+        let rated = Dictionary(grouping: m.figures.contracts, by: \.ratedDelivery)
+        let basis: String
+        switch (rated[.claimed]?.count ?? 0, rated[.validated]?.count ?? 0) {
+        case (_, 0): basis = "The ratings count delivery as suppliers claim it, as the council's policy says."
+        case (0, _): basis = "The ratings count validated delivery only, as the council's policy says."
+        case (let claimed, let validated):
+            basis = "The ratings count validated delivery only for \(count(validated, "contract")) and claimed delivery for \(count(claimed, "contract")), as their policies say."
+        }
+        guard p.delivered != .zero else { return "No delivery has been reported yet, so none has been validated. " + basis }
+        let share = Text.percent(p.validated.decimal, of: p.delivered.decimal).map { " (\($0))" } ?? ""
+        return "Of the \(Text.compactMoney(p.delivered)) delivered to date as suppliers report it, \(Text.compactMoney(p.validated))\(share) has been validated "
+            + "by the council's contract managers; \(Text.compactMoney(p.unvalidated)) is claimed and not validated (still being checked, or rejected). " + basis
     }
 
     /// "In the quarter itself (1 July to 30 September 2025), suppliers delivered £83.3k of the

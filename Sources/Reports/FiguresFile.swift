@@ -5,10 +5,10 @@ import SocialValue
 import Transparency
 
 /// The figures of a reconciliation as the canonical file of Schemas/README.md §10
-/// (`svledger-figures/3`), and its SHA-256: what every read and report that shows value
+/// (`svledger-figures/4`), and its SHA-256: what every read and report that shows value
 /// states, so that anyone can recompute the figures from the log alone and compare.
 public struct FiguresFile: Sendable {
-    public static let format = "svledger-figures/3"
+    public static let format = "svledger-figures/4"
 
     /// The file's bytes, UTF-8, lines ending in LF.
     public let text: String
@@ -58,14 +58,14 @@ public struct FiguresFile: Sendable {
         reportingDate = r.reportingDate
         var lines = [Self.format] + scope + [
             "period,\(r.period),\(r.reportingDate)",
-            "level,key,measure,original,current,delivered,capped,expected,variance,rating,deliveredQuantity,expectedQuantity",
+            "level,key,measure,original,current,delivered,validated,capped,expected,variance,rating,deliveredQuantity,validatedQuantity,expectedQuantity",
         ]
         let contracts = r.contracts.sorted { Self.byBytes($0.reference, $1.reference) }
         for contract in contracts {
             for line in contract.lines.sorted(by: { Self.byBytes($0.measure, $1.measure) }) {
                 lines.append(Self.row(
                     "measure", contract.reference, line.measure, line.amounts, rating: line.rating,
-                    quantities: (line.deliveredQuantity, line.expectedQuantity)))
+                    quantities: (line.deliveredQuantity, line.validatedQuantity, line.expectedQuantity)))
             }
         }
         for contract in contracts { lines.append(Self.row("contract", contract.reference, "", contract.amounts)) }
@@ -95,11 +95,12 @@ public struct FiguresFile: Sendable {
 
     private static func row(
         _ level: String, _ key: String, _ measure: String, _ a: Amounts, rating: PerformanceRating? = nil,
-        quantities: (ExactDecimal, ExactDecimal)? = nil
+        quantities: (delivered: ExactDecimal, validated: ExactDecimal, expected: ExactDecimal)? = nil
     ) -> String {
         let cells = [
-            level, key, measure, money(a.original), money(a.current), money(a.delivered), money(a.capped), money(a.expected), money(a.variance),
-            (rating ?? a.rating).rawValue, quantities.map { quantity($0.0) } ?? "", quantities.map { quantity($0.1) } ?? "",
+            level, key, measure, money(a.original), money(a.current), money(a.delivered), money(a.validated), money(a.capped), money(a.expected),
+            money(a.variance), (rating ?? a.rating).rawValue, quantities.map { quantity($0.delivered) } ?? "",
+            quantities.map { quantity($0.validated) } ?? "", quantities.map { quantity($0.expected) } ?? "",
         ]
         return cells.map(field).joined(separator: ",")
     }

@@ -206,8 +206,8 @@ extension LedgerServer {
             }
             if identity.role == .supplier {
                 switch contractCommand.action {
-                case .reportDelivery, .correctDelivery, .correctQuarter: break
-                default: throw Problem.forbidden("a Supplier records delivery returns and corrections only")
+                case .reportDelivery, .correctDelivery, .correctQuarter, .answerQuery: break
+                default: throw Problem.forbidden("a Supplier records delivery returns, corrections and answers to queries only")
                 }
             }
             if let ifMatch, let stream { expected[stream] = ifMatch }

@@ -34,6 +34,9 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case textTooLong = "text-too-long"
         case evidenceFile = "evidence-file"
         case erasureAuthority = "erasure-authority"
+        case unknownFigure = "unknown-figure"
+        case validationAuthority = "validation-authority"
+        case validationState = "validation-state"
     }
 
     public let rule: Rule

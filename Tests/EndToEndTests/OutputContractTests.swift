@@ -68,7 +68,7 @@ struct OutputContractTests: LedgerCLISuite {
         #expect(contracts.dropFirst().first?[1] == "'" + Self.formula, "the title, defused")
         #expect(contracts.dropFirst().first?[3] == "'" + Self.formula, "the supplier, defused")
         let measures = Self.parseCSV(try svledger(["reconcile", "--period", "2025-26-Q4", "--format", "csv", "--level", "contract"]).stdout)
-        let variance = try #require(measures.dropFirst().first?[8])
+        let variance = try #require(measures.dropFirst().first?[9])
         #expect(variance == "-67389.82", "a negative figure stays a number")
     }
 

@@ -48,7 +48,8 @@ struct ReadCommandTests: LedgerCLISuite {
         let rows = csv.split(separator: "\n")
         #expect(rows.first?.hasPrefix("period,contract,title,supplier,pledged_gbp") == true)
         #expect(rows.count == 2)
-        #expect(rows[1].contains("134779.64,134779.64,67389.82,134779.64,-67389.82,requires improvement,2025-26-Q3,1"))
+        // Delivered as claimed, then validated (none here: no figure was validated).
+        #expect(rows[1].contains("134779.64,134779.64,67389.82,0.00,134779.64,-67389.82,requires improvement,2025-26-Q3,1"))
 
         let text = try svledger(["reconcile", "--period", "2025-26-Q4"]).stdout
         #expect(text.contains("unpledged deliveries (not in the totals): NT29 10 in 2025-26-Q1"))

@@ -66,18 +66,18 @@ struct TimelineTests: LedgerCLISuite {
         let file = try svledger(["figures", "--period", "2025-26-Q3"]).stdout
         let digest = "sha256:" + SHA256.hash(data: Data(file.utf8)).map { String(format: "%02x", $0) }.joined()
         #expect(try svledger(["figures", "--period", "2025-26-Q3", "--digest"]).stdout == digest + "\n")
-        #expect(file.hasPrefix("svledger-figures/3\nhead,"))
+        #expect(file.hasPrefix("svledger-figures/4\nhead,"))
         #expect(file.contains("\nperiod,2025-26-Q3,2025-12-31\n"))
         // A read of one contract states that contract's figures alone (§10, "A contract's figures").
         let contractFile = try svledger(["figures", "--period", "2025-26-Q3", "--contract", "LCC-2025-014"]).stdout
         let contractDigest = "sha256:" + SHA256.hash(data: Data(contractFile.utf8)).map { String(format: "%02x", $0) }.joined()
-        #expect(contractFile.hasPrefix("svledger-figures/3\ncontract,LCC-2025-014,"))
+        #expect(contractFile.hasPrefix("svledger-figures/4\ncontract,LCC-2025-014,"))
         #expect(contractDigest != digest)
         for (read, expected) in [(["reconcile"], digest), (["contracts"], digest), (["show", "LCC-2025-014"], contractDigest), (["reconcile", "--contract", "LCC-2025-014"], contractDigest)] {
             let json = try document(read + ["--period", "2025-26-Q3"])
             #expect(json["figures"]?["digest"] == .string(expected), "\(read)")
             let text = try svledger(read + ["--period", "2025-26-Q3"]).stdout
-            #expect(text.contains("figures \(expected) (svledger-figures/3, 2025-26-Q3 at 2025-12-31)"), "\(read): \(text.suffix(300))")
+            #expect(text.contains("figures \(expected) (svledger-figures/4, 2025-26-Q3 at 2025-12-31)"), "\(read): \(text.suffix(300))")
         }
         #expect(try document(["show", "LCC-2025-014", "--period", "2025-26-Q3"])["figures"]?["contract"] == "LCC-2025-014")
         let html = try svledger(["report", "cabinet", "--period", "2025-26-Q3"]).stdout

@@ -21,7 +21,7 @@ public enum ReconcileDocument {
     public static func amounts(_ a: Amounts) -> JSONValue {
         [
             "pledged": ReadJSON.money(a.original), "current": ReadJSON.money(a.current), "delivered": ReadJSON.money(a.delivered),
-            "expected": ReadJSON.money(a.expected), "variance": ReadJSON.money(a.variance), "rating": .string(a.rating.rawValue),
+            "validated": ReadJSON.money(a.validated), "expected": ReadJSON.money(a.expected), "variance": ReadJSON.money(a.variance), "rating": .string(a.rating.rawValue),
         ]
     }
 
@@ -33,6 +33,7 @@ public enum ReconcileDocument {
         [
             "contract": .string(c.reference), "title": .string(c.title), "supplier": ReadJSON.string(c.supplier),
             "stage": .string(c.stage.rawValue), "catalog": .string(c.catalog), "amounts": amounts(c.amounts),
+            "ratedDelivery": .string(c.ratedDelivery.rawValue),
             "elapsedDays": ReadJSON.integer(c.elapsedDays), "spreadDays": ReadJSON.integer(c.spreadDays),
             "lateReturns": .array(c.lateReturns.map { .string($0.description) }),
             "incompleteReturns": .array(c.incompleteReturns.map { r in
@@ -52,7 +53,8 @@ public enum ReconcileDocument {
             "measure": .string(line.measure), "unit": .string(line.unit), "theme": .string(line.theme),
             "recordOnly": .bool(line.recordOnly), "withdrawn": .bool(line.withdrawn),
             "pledgedQuantity": ReadJSON.decimal(line.originalQuantity), "currentQuantity": ReadJSON.decimal(line.currentQuantity),
-            "deliveredQuantity": ReadJSON.decimal(line.deliveredQuantity), "expectedQuantity": ReadJSON.decimal(line.expectedQuantity),
+            "deliveredQuantity": ReadJSON.decimal(line.deliveredQuantity), "validatedQuantity": ReadJSON.decimal(line.validatedQuantity),
+            "expectedQuantity": ReadJSON.decimal(line.expectedQuantity),
             "varianceQuantity": ReadJSON.decimal(line.varianceQuantity),
             "amounts": amounts(line.amounts), "rating": .string(line.rating.rawValue),
             "overDelivered": .bool(line.overDelivered), "evidenceCheck": ReadJSON.string(line.evidenceCheck),

@@ -57,7 +57,9 @@ public enum ShowDocument {
                     var members: JSONObject = [
                         "quarter": .string(d.quarter.description), "measure": .string(d.measure), "quantity": ReadJSON.decimal(d.quantity),
                         "evidence": .string(d.evidence), "pledged": .bool(d.pledged), "sourceEventId": .string(d.source.description),
-                        "corrected": .bool(d.corrected),
+                        "corrected": .bool(d.corrected), "status": .string(d.status.rawValue), "question": ReadJSON.string(d.question),
+                        "answer": ReadJSON.string(d.answer), "decisionReason": ReadJSON.string(d.decisionReason),
+                        "decidedOn": d.decidedOn.map { .string($0.description) } ?? .null,
                     ]
                     // Only for a figure with files, each with whether its bytes are kept.
                     if !d.evidenceFiles.isEmpty {

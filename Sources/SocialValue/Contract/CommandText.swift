@@ -29,6 +29,15 @@ extension ContractCommand {
             guard EvidenceFile.isSHA256(sha256) else {
                 throw DomainError(.evidenceFile, "\(field: "sha256") \(DisplayText.quoted(String(sha256.prefix(80)))) is not a SHA-256 (64 lowercase hex digits)")
             }
+        case .queryDelivery(_, let measure, let question):
+            try TextRules.checkIdentifier(measure, .measure, field: "measure")
+            try TextRules.checkNote(question, field: "question")
+        case .answerQuery(_, let measure, let answer, let lines):
+            try TextRules.checkIdentifier(measure, .measure, field: "measure")
+            try TextRules.checkNote(answer, field: "answer")
+            try Self.checkLines(lines, "lines")
+        case .decideValidation(_, let measures, _):
+            for (index, code) in measures.enumerated() { try TextRules.checkIdentifier(code, .measure, field: "measures[\(index)]") }
         case .requestExemption(let businessCase), .decideExemption(_, let businessCase):
             try TextRules.checkName(businessCase, field: "businessCaseReference")
         case .decideWeighting(_, _, let answers, let overrideReason):

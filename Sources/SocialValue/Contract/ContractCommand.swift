@@ -42,6 +42,12 @@ public enum ContractAction: Sendable, Equatable {
     case close
     /// Erases the bytes of an evidence file the contract's returns cite (an administrator's act).
     case eraseEvidence(sha256: String)
+    /// An officer's question about one delivered figure.
+    case queryDelivery(quarter: FinancialQuarter, measure: String, question: String)
+    /// The supplier's answer, with at most one corrected line of the measure queried.
+    case answerQuery(quarter: FinancialQuarter, measure: String, answer: String, lines: [QuantityLine])
+    /// A Contract Manager's decision on figures of a quarter (all it may decide when none are named).
+    case decideValidation(quarter: FinancialQuarter, measures: [String], validated: Bool)
 
     public struct BidderOffer: Sendable, Equatable {
         public let name: String
@@ -100,6 +106,10 @@ public enum CommandName: String, CaseIterable, Sendable {
     case refreshCommitments = "review.refresh"
     case close = "contract.close"
     case eraseEvidence = "evidence.erase"
+    case queryDelivery = "delivery.query"
+    case answerQuery = "delivery.answer"
+    case validateDelivery = "delivery.validate"
+    case rejectDelivery = "delivery.reject"
 
     /// What a command's JSON form holds beside `command`, `actor`, `reason` and `effectiveDate`.
     public struct Fields: Sendable {
@@ -149,6 +159,9 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .refreshCommitments: return contract(["revise", "add", "withdraw", "catalog"], byRule: ["reason"])
         case .close: return contract([])
         case .eraseEvidence: return contract(["sha256"], required: ["sha256"], byRule: ["reason"])
+        case .queryDelivery: return contract(["quarter", "measure", "question"], required: ["quarter", "measure", "question"])
+        case .answerQuery: return contract(["quarter", "measure", "answer", "lines"], required: ["quarter", "measure", "answer"])
+        case .validateDelivery, .rejectDelivery: return contract(["quarter", "measures"], required: ["quarter"], byRule: ["reason"])
         }
     }
 }
@@ -210,7 +223,8 @@ public enum LedgerCommand: Sendable {
                 throw InputError(path: "\(key)\(error.path.isEmpty ? "" : ".")\(error.path)", problem: error.wording)
             }
         case .register, .assessThreshold, .requestExemption, .decideExemption, .decideWeighting, .evaluateBids, .award, .correctAward,
-            .recordPledge, .reportDelivery, .correctDelivery, .refreshCommitments, .close, .eraseEvidence:
+            .recordPledge, .reportDelivery, .correctDelivery, .refreshCommitments, .close, .eraseEvidence, .queryDelivery, .answerQuery,
+            .validateDelivery, .rejectDelivery:
             let given = try reader.optionalDate("effectiveDate")
             let effectiveDate = given ?? today
             let contract = try reader.string("contract")
@@ -317,7 +331,20 @@ public enum LedgerCommand: Sendable {
             return .close
         case .eraseEvidence:
             return .eraseEvidence(sha256: try reader.string("sha256"))
+        case .queryDelivery:
+            return .queryDelivery(quarter: try DeliveryReturn.quarter(reader), measure: try reader.string("measure"), question: try nonEmpty(reader, "question"))
+        case .answerQuery:
+            let lines = reader.has("lines") ? try quantityLines(reader, "lines", evidence: true) : []
+            return .answerQuery(quarter: try DeliveryReturn.quarter(reader), measure: try reader.string("measure"), answer: try nonEmpty(reader, "answer"), lines: lines)
+        case .validateDelivery, .rejectDelivery:
+            return .decideValidation(quarter: try DeliveryReturn.quarter(reader), measures: try nonBlank(reader, "measures"), validated: name == .validateDelivery)
         }
+    }
+
+    static func nonEmpty(_ reader: FieldReader, _ key: String) throws(InputError) -> String {
+        let text = try reader.string(key)
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw reader.fail(key, "must not be blank") }
+        return text
     }
 
     static func nonBlank(_ reader: FieldReader, _ key: String) throws(InputError) -> [String] {

@@ -17,6 +17,10 @@ public enum ContractEvent: Sendable, Equatable {
     case commitmentsRefreshed(CommitmentRefresh)
     case closed(Closure)
     case evidenceErased(EvidenceErasure)
+    case deliveryQueried(DeliveryQuery)
+    case queryAnswered(QueryAnswer)
+    case deliveryValidated(ValidationDecision)
+    case deliveryRejected(ValidationDecision)
 
     public static func stream(contract reference: String) -> String { streamPrefix + reference }
 
@@ -33,7 +37,8 @@ public enum ContractEvent: Sendable, Equatable {
     public static let types = [
         "ContractRegistered", "ThresholdAssessed", "ExemptionRequested", "ExemptionDecided", "WeightingDecided",
         "BidsEvaluated", "ContractAwarded", "AwardCorrected", "PledgeRecorded", "DeliveryReported", "DeliveryCorrected",
-        "CommitmentsRefreshed", "ContractClosed", "EvidenceErased",
+        "CommitmentsRefreshed", "ContractClosed", "EvidenceErased", "DeliveryQueried", "QueryAnswered", "DeliveryValidated",
+        "DeliveryRejected",
     ]
 
     public var type: String {
@@ -52,6 +57,10 @@ public enum ContractEvent: Sendable, Equatable {
         case .commitmentsRefreshed: "CommitmentsRefreshed"
         case .closed: "ContractClosed"
         case .evidenceErased: "EvidenceErased"
+        case .deliveryQueried: "DeliveryQueried"
+        case .queryAnswered: "QueryAnswered"
+        case .deliveryValidated: "DeliveryValidated"
+        case .deliveryRejected: "DeliveryRejected"
         }
     }
 
@@ -71,6 +80,9 @@ public enum ContractEvent: Sendable, Equatable {
         case .commitmentsRefreshed(let value): value.json
         case .closed(let value): value.json
         case .evidenceErased(let value): value.json
+        case .deliveryQueried(let value): value.json
+        case .queryAnswered(let value): value.json
+        case .deliveryValidated(let value), .deliveryRejected(let value): value.json
         }
     }
 
@@ -95,6 +107,10 @@ public enum ContractEvent: Sendable, Equatable {
         case "CommitmentsRefreshed": self = .commitmentsRefreshed(try CommitmentRefresh(reader))
         case "ContractClosed": self = .closed(try Closure(reader))
         case "EvidenceErased": self = .evidenceErased(try EvidenceErasure(reader))
+        case "DeliveryQueried": self = .deliveryQueried(try DeliveryQuery(reader))
+        case "QueryAnswered": self = .queryAnswered(try QueryAnswer(reader))
+        case "DeliveryValidated": self = .deliveryValidated(try ValidationDecision(reader))
+        case "DeliveryRejected": self = .deliveryRejected(try ValidationDecision(reader))
         default: return nil
         }
     }

@@ -52,6 +52,8 @@ public struct ContractState: Sendable, Equatable {
     public private(set) var refreshes: [CommitmentRefresh] = []
     public private(set) var returns: [EventID: RecordedReturn] = [:]
     public private(set) var closure: Closure?
+    /// Each delivered figure's quantity now and where it stands in the council's check.
+    public internal(set) var figures: [FigureKey: CheckedFigure] = [:]
     /// The evidence files whose bytes were erased, by SHA-256.
     public private(set) var erasedEvidence: Set<String> = []
     /// The effective date of the registration: when a running contract was taken on.
@@ -136,15 +138,21 @@ public struct ContractState: Sendable, Equatable {
             commitmentEffectiveDate = effectiveDate
         case .deliveryReported(let report):
             returns[eventId] = RecordedReturn(eventId: eventId, quarter: report.quarter, lines: report.lines, corrects: nil)
+            submit(report.quarter, report.lines)
         case .deliveryCorrected(let correction):
             returns[eventId] = RecordedReturn(
                 eventId: eventId, quarter: correction.quarter, lines: correction.lines, corrects: correction.corrects)
+            submit(correction.quarter, correction.lines)
         case .commitmentsRefreshed(let refresh):
             refreshes.append(refresh)
             commitment = Commitment(catalogId: refresh.catalogId, catalogVersion: refresh.catalogVersion, lines: refresh.lines)
             commitmentEffectiveDate = effectiveDate
         case .closed(let closure): self.closure = closure
         case .evidenceErased(let erasure): erasedEvidence.insert(erasure.sha256)
+        case .deliveryQueried(let query): mark(query.quarter, [query.measure], .queried)
+        case .queryAnswered(let answer): mark(answer.quarter, [answer.measure], .answered)
+        case .deliveryValidated(let decision): mark(decision.quarter, decision.figures.map(\.measure), .validated)
+        case .deliveryRejected(let decision): mark(decision.quarter, decision.figures.map(\.measure), .rejected)
         }
     }
 }

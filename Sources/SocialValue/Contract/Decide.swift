@@ -36,11 +36,11 @@ struct ContractRules {
         guard let registration = state.registration else {
             throw DomainError(.unknownContract, "contract \(command.contract) is not registered", advice: "register it first with `svledger contract register`")
         }
-        if state.isClosed, !isCorrection, !isErasure {
+        if state.isClosed, !isCorrection, !isErasure, !isCheckOfDelivery {
             if case .close = action {
                 throw DomainError(.closedContract, "contract \(command.contract) is already closed, on \(state.closure!.closedOn)")
             }
-            throw DomainError(.closedContract, "contract \(command.contract) was closed on \(state.closure!.closedOn); only a delivery correction (or an evidence erasure) may follow closure")
+            throw DomainError(.closedContract, "contract \(command.contract) was closed on \(state.closure!.closedOn); only a delivery correction, the check of delivery (query, answer, validation) or an evidence erasure may follow closure")
         }
         switch action {
         case .register: fatalError("handled above")
@@ -60,12 +60,23 @@ struct ContractRules {
             return [try refreshCommitments(revise, add, withdraw, catalog)]
         case .close: return [try close()]
         case .eraseEvidence(let sha256): return [try eraseEvidence(sha256)]
+        case .queryDelivery(let quarter, let measure, let question): return [try queryDelivery(quarter, measure, question)]
+        case .answerQuery(let quarter, let measure, let answer, let lines): return try answerQuery(quarter, measure, answer, lines)
+        case .decideValidation(let quarter, let measures, let validated): return [try decideValidation(quarter, measures, validated: validated)]
         }
     }
 
     var isErasure: Bool {
         if case .eraseEvidence = action { return true }
         return false
+    }
+
+    /// Returns are checked after the contract closes too: its last quarter's come in then.
+    var isCheckOfDelivery: Bool {
+        switch action {
+        case .queryDelivery, .answerQuery, .decideValidation: true
+        default: false
+        }
     }
 
     var isCorrection: Bool {
@@ -330,11 +341,12 @@ struct ContractRules {
         return first.eventId
     }
 
-    func correctDelivery(_ corrects: EventID, _ lines: [QuantityLine]) throws(DomainError) -> ContractEvent {
+    /// - Parameter reasonRequired: false for the correction an answer carries (the answer says why).
+    func correctDelivery(_ corrects: EventID, _ lines: [QuantityLine], reasonRequired: Bool = true) throws(DomainError) -> ContractEvent {
         guard let original = state.returns[corrects] else {
             throw DomainError(.correctionReference, "event \(corrects) is not a delivery return or correction of contract \(command.contract)")
         }
-        try requireReason("a correction")
+        if reasonRequired { try requireReason("a correction") }
         let catalog = try deliveryCatalog()
         var seen = Set<String>()
         var corrected: [DeliveryLine] = []

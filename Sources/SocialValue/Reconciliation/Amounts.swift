@@ -12,14 +12,21 @@
 public struct Amounts: Sendable, Equatable {
     public var original: Money
     public var current: Money
+    /// Delivered as claimed: every figure the supplier returned, checked or not.
     public var delivered: Money
-    /// Delivered, each line counted at most at its expected £: what the rating rates.
+    /// The part of `delivered` a Contract Manager validated (docs/validation.md).
+    public var validated: Money
+    /// The delivery rated (claimed or validated, as the contract's policy says), each line
+    /// counted at most at its expected £: what the rating rates.
     public var capped: Money
     public var expected: Money
     /// The cut-offs of the lines summed here (``RatingCutOffs/Agreement``).
     public var cutOffs: RatingCutOffs.Agreement
 
-    public static let zero = Amounts(original: .zero, current: .zero, delivered: .zero, capped: .zero, expected: .zero, cutOffs: .init())
+    public static let zero = Amounts(original: .zero, current: .zero, delivered: .zero, validated: .zero, capped: .zero, expected: .zero, cutOffs: .init())
+
+    /// Delivered but not (yet) validated: claimed and still being checked, or rejected.
+    public var unvalidated: Money { delivered - validated }
 
     /// Delivered − expected, uncapped: the £ over or under what was expected.
     public var variance: Money { delivered - expected }
@@ -28,21 +35,28 @@ public struct Amounts: Sendable, Equatable {
         PerformanceRating.rating(delivered: capped.decimal, expected: expected.decimal, cutOffs: cutOffs.cutOffs)
     }
 
-    /// The figures of one commitment line, whose capped delivery is the lesser of delivered and
-    /// expected, rated on `cutOffs` (its contract's policy's).
-    public init(original: Money, current: Money, delivered: Money, expected: Money, cutOffs: RatingCutOffs = .standard) {
+    /// The figures of one commitment line, whose capped delivery is the lesser of the delivery
+    /// rated (`rated`: claimed or validated) and expected, rated on `cutOffs` (its contract's policy's).
+    public init(
+        original: Money, current: Money, delivered: Money, validated: Money, expected: Money, cutOffs: RatingCutOffs = .standard,
+        rated: RatedDelivery = .claimed
+    ) {
         var agreement = RatingCutOffs.Agreement()
         agreement.add(cutOffs)
+        let ratedDelivery = rated == .validated ? validated : delivered
         self.init(
-            original: original, current: current, delivered: delivered, capped: min(delivered, max(expected, .zero)), expected: expected,
-            cutOffs: agreement)
+            original: original, current: current, delivered: delivered, validated: validated, capped: min(ratedDelivery, max(expected, .zero)),
+            expected: expected, cutOffs: agreement)
     }
 
     /// Figures whose capped delivery is already summed line by line.
-    public init(original: Money, current: Money, delivered: Money, capped: Money, expected: Money, cutOffs: RatingCutOffs.Agreement) {
+    public init(
+        original: Money, current: Money, delivered: Money, validated: Money, capped: Money, expected: Money, cutOffs: RatingCutOffs.Agreement
+    ) {
         self.original = original
         self.current = current
         self.delivered = delivered
+        self.validated = validated
         self.capped = capped
         self.expected = expected
         self.cutOffs = cutOffs
@@ -52,8 +66,15 @@ public struct Amounts: Sendable, Equatable {
         original += other.original
         current += other.current
         delivered += other.delivered
+        validated += other.validated
         capped += other.capped
         expected += other.expected
         cutOffs.add(other.cutOffs)
     }
+}
+
+/// Which delivery a policy rates (its `ratedDelivery`): every figure returned (`claimed`, the
+/// default, as before validation existed), or only the figures a Contract Manager validated.
+public enum RatedDelivery: String, Sendable, CaseIterable, Codable {
+    case claimed, validated
 }

@@ -22,6 +22,8 @@ public struct Policy: Sendable, Equatable {
     public let status: Status
     /// Where each rating starts: the policy's own `ratingCutOffs`, or svledger's defaults when it states none.
     public let ratingCutOffs: RatingCutOffs
+    /// Which delivery the ratings rate: claimed (the default) or validated (docs/validation.md).
+    public let ratedDelivery: RatedDelivery
     /// The document exactly as adopted, kept whole in the event.
     public let document: JSONValue
 
@@ -116,7 +118,7 @@ extension Policy {
         try reader.onlyFields([
             "policyId", "version", "title", "council", "effectiveDate", "source", "threshold", "statutoryThresholds",
             "statutoryDutyCategories", "weighting", "exemption", "reportingCadence", "priorityFrameworks", "notes", "status",
-            "ratingCutOffs",
+            "ratingCutOffs", "ratedDelivery",
         ])
         id = try reader.string("policyId")
         version = try reader.string("version")
@@ -166,6 +168,7 @@ extension Policy {
         } else {
             ratingCutOffs = .standard
         }
+        ratedDelivery = reader.has("ratedDelivery") ? try reader.choice("ratedDelivery", as: RatedDelivery.self) : .claimed
         self.document = document
     }
 

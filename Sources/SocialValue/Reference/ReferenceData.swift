@@ -50,6 +50,11 @@ public struct ReferenceData: Sendable {
         (policy(id, on: date) ?? policies[id]?.first)?.ratingCutOffs ?? .standard
     }
 
+    /// Which delivery the contract's policy rates, in the version in force on `date`.
+    public func ratedDelivery(policy id: String, on date: CalendarDate) -> RatedDelivery {
+        (policy(id, on: date) ?? policies[id]?.first)?.ratedDelivery ?? .claimed
+    }
+
     public func catalog(_ id: String, version: String) -> Catalog? { catalogs[id]?.first { $0.version == version } }
 
     /// The newest version of catalog `id` published (by effective date, then publication order).

@@ -37,7 +37,9 @@ extension Root {
     }
 
     struct Delivery: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Report quarterly delivery, and correct it.", subcommands: [Report.self, Correct.self])
+        static let configuration = CommandConfiguration(
+            abstract: "Report quarterly delivery, correct it, and check it (query, answer, validate, reject).",
+            subcommands: [Report.self, Correct.self, Query.self, Answer.self, Validate.self, Reject.self])
 
         struct Report: ParsableCommand {
             static let configuration = CommandConfiguration(

@@ -91,9 +91,20 @@ extension Root {
                 let rows = c.deliveries.sorted { ($0.quarter, $0.measure) < ($1.quarter, $1.measure) }.map { d in
                     // A figure with files says how many: `svledger evidence list` names them.
                     let files = d.evidenceFiles.isEmpty ? "" : " +\(d.evidenceFiles.count) file\(d.evidenceFiles.count == 1 ? "" : "s")"
-                    return [d.quarter.description, d.measure, d.quantity.description, d.evidence + files, d.pledged ? "" : "not pledged", d.corrected ? "corrected" : ""]
+                    return [
+                        d.quarter.description, d.measure, d.quantity.description, d.status.rawValue, d.evidence + files, d.pledged ? "" : "not pledged",
+                        d.corrected ? "corrected" : "",
+                    ]
                 }
-                TableOutput.text(["QUARTER", "MEASURE", "DELIVERED", "EVIDENCE", "", ""], rows, maxWidth: 30)
+                TableOutput.text(["QUARTER", "MEASURE", "DELIVERED", "CHECK", "EVIDENCE", "", ""], rows, maxWidth: 30)
+                // The check's words, for the figures where someone said something.
+                for d in c.deliveries.sorted(by: { ($0.quarter, $0.measure) < ($1.quarter, $1.measure) }) {
+                    if let question = d.question { Terminal.print("  \(d.quarter) \(d.measure) queried: \(DisplayText.quoted(question))") }
+                    if let answer = d.answer { Terminal.print("  \(d.quarter) \(d.measure) answered: \(DisplayText.quoted(answer))") }
+                    if let reason = d.decisionReason, d.status == .validated || d.status == .rejected {
+                        Terminal.print("  \(d.quarter) \(d.measure) \(d.status.rawValue)\(d.decidedOn.map { " on \($0)" } ?? ""): \(DisplayText.quoted(reason))")
+                    }
+                }
             }
             Terminal.print("")
             view.printFooter()

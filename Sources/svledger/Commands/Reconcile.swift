@@ -60,11 +60,11 @@ extension Root {
 
 /// The reconciliation as tables.
 enum ReconciliationTable {
-    static let amountHeader = ["PLEDGED £", "CURRENT £", "DELIVERED £", "EXPECTED £", "VARIANCE £", "RATING"]
+    static let amountHeader = ["PLEDGED £", "CURRENT £", "DELIVERED £", "VALIDATED £", "EXPECTED £", "VARIANCE £", "RATING"]
 
     static func amounts(_ a: Amounts, plain: Bool = false) -> [String] {
         let money: (Money) -> String = { plain ? $0.plain : $0.formatted }
-        return [money(a.original), money(a.current), money(a.delivered), money(a.expected), money(a.variance), a.rating.rawValue]
+        return [money(a.original), money(a.current), money(a.delivered), money(a.validated), money(a.expected), money(a.variance), a.rating.rawValue]
     }
 
     static func text(_ r: Reconciliation) {
@@ -72,11 +72,12 @@ enum ReconciliationTable {
         for c in r.contracts {
             Terminal.print("")
             Terminal.print("\(c.reference)  \(c.title)  (\(c.supplier ?? "no supplier"); \(c.stage); priced with \(c.catalog))")
-            Terminal.print("  \(c.elapsedDays) of \(c.spreadDays) days of the commitment elapsed; rating \(c.amounts.rating.rawValue)")
+            Terminal.print(
+                "  \(c.elapsedDays) of \(c.spreadDays) days of the commitment elapsed; rating \(c.amounts.rating.rawValue), on \(c.ratedDelivery.rawValue) delivery")
             let rows = c.lines.map { line -> [String] in
                 [line.measure, line.originalQuantity?.description ?? "—", line.currentQuantity?.description ?? "withdrawn",
                  line.deliveredQuantity.description, line.expectedQuantity.description]
-                    + (line.recordOnly ? ["record-only", "", "", "", "", line.rating.rawValue] : amounts(line.amounts))
+                    + (line.recordOnly ? ["record-only", "", "", "", "", "", line.rating.rawValue] : amounts(line.amounts))
             }
             TableOutput.text(["  MEASURE", "PLEDGED", "CURRENT", "DELIVERED", "EXPECTED"] + amountHeader, rows.map { ["  " + $0[0]] + $0.dropFirst() })
             Terminal.print("  " + (["total"] + amounts(c.amounts)).joined(separator: "  "))
@@ -95,18 +96,18 @@ enum ReconciliationTable {
     }
 
     static func csv(_ r: Reconciliation, level: Root.Reconcile.Level) {
-        let plainHeader = ["pledged_gbp", "current_gbp", "delivered_gbp", "expected_gbp", "variance_gbp", "rating"]
+        let plainHeader = ["pledged_gbp", "current_gbp", "delivered_gbp", "validated_gbp", "expected_gbp", "variance_gbp", "rating"]
         switch level {
         case .measure:
             let rows = r.contracts.flatMap { c in
                 c.lines.map { line in
                     [r.period.description, c.reference, c.supplier ?? "", line.measure, line.theme, line.unit,
                      line.originalQuantity?.description ?? "", line.currentQuantity?.description ?? "",
-                     line.deliveredQuantity.description, line.expectedQuantity.description, line.varianceQuantity.description]
+                     line.deliveredQuantity.description, line.validatedQuantity.description, line.expectedQuantity.description, line.varianceQuantity.description]
                         + amounts(line.amounts, plain: true).dropLast() + [line.rating.rawValue, line.evidenceCheck ?? ""]
                 }
             }
-            TableOutput.csv(["period", "contract", "supplier", "measure", "theme", "unit", "pledged_quantity", "current_quantity", "delivered_quantity", "expected_quantity", "variance_quantity"] + plainHeader + ["evidence_check"], rows)
+            TableOutput.csv(["period", "contract", "supplier", "measure", "theme", "unit", "pledged_quantity", "current_quantity", "delivered_quantity", "validated_quantity", "expected_quantity", "variance_quantity"] + plainHeader + ["evidence_check"], rows)
         case .contract:
             let rows = r.contracts.map { c in
                 [r.period.description, c.reference, c.title, c.supplier ?? ""] + amounts(c.amounts, plain: true)
