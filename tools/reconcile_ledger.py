@@ -4,7 +4,7 @@
 Written from the documents alone (Schemas/README.md §1-§8 and §10, the event, policy and
 catalog schemas, docs/rules.md "The money rule", "Reconciliation, defined" and "Rating",
 docs/domain.md), without svledger's code, so that an auditor can recompute the figures file
-`svledger-figures/3` (Schemas/README.md §10) and its digest from the log alone. The root of
+`svledger-figures/4` (Schemas/README.md §10) and its digest from the log alone. The root of
 the Merkle tree that the figures state (§11) comes from merkle_proofs.py, beside it.
 
     python3 tools/reconcile_ledger.py LEDGER_DIR --period 2025-26-Q2
@@ -34,13 +34,20 @@ Readings where the documents are silent (each also tested in test_reconcile_ledg
   is valued at £0 and it is rated on quantities (docs/rules.md says so since);
 - a current line with no proxy is record-only even if it was priced before: delivered £0,
   rated on quantities; a record-only line's £ columns are 0.00;
-- a record-only line is rated on the delivered quantity against the expected quantity as
-  printed (four decimals);
+- a record-only line is rated on the rated quantity (delivered, or validated when the policy
+  in force rates validated delivery) against the expected quantity as printed (four decimals);
 - a pledged delivery of a measure with no commitment line in force has no row and counts
   nowhere; the figure in force for a quarter and measure is the last in log order, and it
   counts only if that figure is marked pledged;
 - the supplier is the pledge's; the theme and priorities come from the catalog version named
-  by the last commitment in force (pledge or refresh).
+  by the last commitment in force (pledge or refresh);
+- a figure's validation status is that of the last event of the contract naming its quarter
+  and measure (a return or correction line, pledged or not, a query, an answer, or a decision
+  listing the measure): validated only when that is a DeliveryValidated; a decision naming a
+  figure that has not been returned yet is overtaken by the return itself; the quantity a
+  decision states is not used (the figure counts in full at its quantity in force);
+- `validated` counts only what `delivered` counts (pledged figures of a line in force, up to
+  the period), accrued per quarter as delivered is and priced with one rounding per line.
 """
 
 import argparse
@@ -57,7 +64,7 @@ from fractions import Fraction
 
 from merkle_proofs import Frontier, leaf_hash
 
-FORMAT_LINE = "svledger-figures/3"
+FORMAT_LINE = "svledger-figures/4"
 GENESIS = bytes(32)
 
 # Exact arithmetic: any addition or multiplication that would have to round raises, so a
@@ -82,8 +89,8 @@ RATING_NOT_YET_DUE = "not yet due"
 UNKNOWN_THEME = "(unknown theme)"
 NO_SUPPLIER = "(no supplier)"
 
-HEADER = ("level,key,measure,original,current,delivered,capped,expected,variance,rating,"
-          "deliveredQuantity,expectedQuantity")
+HEADER = ("level,key,measure,original,current,delivered,validated,capped,expected,variance,"
+          "rating,deliveredQuantity,validatedQuantity,expectedQuantity")
 
 DECIMAL_RE = re.compile(r"^(0|[1-9][0-9]*)(\.[0-9]+)?$")
 DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -419,7 +426,8 @@ def read_log(source, through=None, as_of=None):
 
 class Contract:
     __slots__ = ("reference", "policy", "start", "end", "pledge_effective", "supplier",
-                 "original", "current", "catalog", "last_proxy", "deliveries", "version")
+                 "original", "current", "catalog", "last_proxy", "deliveries", "validated",
+                 "version")
 
     def __init__(self, reference):
         self.reference = reference
@@ -433,6 +441,8 @@ class Contract:
         self.catalog = None  # (catalogId, version) named by the commitment in force
         self.last_proxy = {}  # measure -> proxy of the last commitment in force holding it
         self.deliveries = {}  # (quarter, measure) -> (quantity, pledged): the figure in force
+        # (quarter, measure) -> True when the last event naming the figure is a DeliveryValidated
+        self.validated = {}
         self.version = 0      # the stream version of the last event folded in
 
 
@@ -486,35 +496,65 @@ def catalog_entry(payload, where):
     return key, measures
 
 
+# Which delivery a policy's ratings rate (its `ratedDelivery`, policy.schema.json): every
+# figure returned, or only the validated ones. Absent means claimed.
+RATED_CLAIMED = "claimed"
+RATED_VALIDATED = "validated"
+RATED_DELIVERIES = (RATED_CLAIMED, RATED_VALIDATED)
+
+
 def policy_entry(payload, where):
-    """(policy id, effective date, cut-offs) of a PolicyAdopted payload's document."""
+    """(policy id, effective date, cut-offs, rated delivery) of a PolicyAdopted payload's
+    document."""
     policy = payload.get("policy")
     if not isinstance(policy, dict) or not isinstance(policy.get("policyId"), str):
         raise BadInput(f"{where}: no policy document with a policyId")
     effective = parse_date(policy.get("effectiveDate"), f"{where}: effectiveDate")
+    rated = policy.get("ratedDelivery", RATED_CLAIMED)
+    if rated not in RATED_DELIVERIES:
+        raise BadInput(f"{where}: ratedDelivery {rated!r} is not one of {', '.join(RATED_DELIVERIES)}")
     stated = policy.get("ratingCutOffs")
     if stated is None:
-        return policy["policyId"], effective, DEFAULT_CUT_OFFS
+        return policy["policyId"], effective, DEFAULT_CUT_OFFS, rated
     if not isinstance(stated, dict):
         raise BadInput(f"{where}: ratingCutOffs is not an object")
     cut_offs = tuple(parse_decimal(stated.get(k), f"{where}: ratingCutOffs.{k}")
                      for k in ("good", "approachingTarget", "requiresImprovement"))
-    return policy["policyId"], effective, cut_offs
+    return policy["policyId"], effective, cut_offs, rated
 
 
-def cut_offs_in_force(policies, policy_id, day):
-    """The cut-offs of the version of `policy_id` in force on `day`: the latest effective
-    date on or before it, the one adopted later between equal dates; else its first version;
-    the defaults for a policy the log does not hold."""
+def policy_in_force(policies, policy_id, day):
+    """(cut-offs, rated delivery) of the version of `policy_id` in force on `day`: the latest
+    effective date on or before it, the one adopted later between equal dates; else its first
+    version; the defaults (and claimed delivery) for a policy the log does not hold."""
     versions = policies.get(policy_id) or []
     in_force = [v for v in versions if v[0] <= day]
     if in_force:
-        return max(enumerate(in_force), key=lambda pair: (pair[1][0], pair[0]))[1][1]
-    return versions[0][1] if versions else DEFAULT_CUT_OFFS
+        chosen = max(enumerate(in_force), key=lambda pair: (pair[1][0], pair[0]))[1]
+    elif versions:
+        chosen = versions[0]
+    else:
+        return DEFAULT_CUT_OFFS, RATED_CLAIMED
+    return chosen[1], chosen[2]
 
+
+def cut_offs_in_force(policies, policy_id, day):
+    """The cut-offs of the version of `policy_id` in force on `day` (policy_in_force)."""
+    return policy_in_force(policies, policy_id, day)[0]
+
+
+def rated_delivery_in_force(policies, policy_id, day):
+    """Which delivery the version of `policy_id` in force on `day` rates (policy_in_force)."""
+    return policy_in_force(policies, policy_id, day)[1]
+
+
+# The check of delivered figures (Schemas/README.md §8 and §10): a query or an answer names one
+# figure; a decision (validated or rejected) names several figures of one quarter.
+FIGURE_EVENTS = ("DeliveryQueried", "QueryAnswered")
+DECISION_EVENTS = ("DeliveryValidated", "DeliveryRejected")
 
 FOLDED = {"PolicyAdopted", "CatalogPublished", "ContractRegistered", "PledgeRecorded", "CommitmentsRefreshed",
-          "DeliveryReported", "DeliveryCorrected"}
+          "DeliveryReported", "DeliveryCorrected", *FIGURE_EVENTS, *DECISION_EVENTS}
 
 
 def fold(events, period, reporting_date, on=None):
@@ -522,7 +562,7 @@ def fold(events, period, reporting_date, on=None):
     effective-time view of section 10), a contract's events effective after that day are
     left out, and a contract whose registration is left out does not exist."""
     catalogs = {}
-    policies = {}  # policy id -> [(effective date, cut-offs)] in the order adopted
+    policies = {}  # policy id -> [(effective date, cut-offs, rated delivery)] in the order adopted
     contracts = {}
     unregistered = set()
     for position, envelope in events:
@@ -540,8 +580,8 @@ def fold(events, period, reporting_date, on=None):
             catalogs[key] = measures
             continue
         if kind == "PolicyAdopted":
-            policy_id, effective, cut_offs = policy_entry(payload, where)
-            policies.setdefault(policy_id, []).append((effective, cut_offs))
+            policy_id, effective, cut_offs, rated = policy_entry(payload, where)
+            policies.setdefault(policy_id, []).append((effective, cut_offs, rated))
             continue
         if not stream.startswith("contract/"):
             continue
@@ -601,8 +641,36 @@ def fold(events, period, reporting_date, on=None):
                 pledged = line.get("pledged")
                 if not isinstance(pledged, bool):
                     raise BadInput(f"{where}: lines[{index}].pledged is not true or false")
-                # One figure per quarter and measure: a later one replaces the earlier.
+                # One figure per quarter and measure: a later one replaces the earlier, and
+                # is submitted to be checked again (no longer validated).
                 contract.deliveries[(quarter, line["measure"])] = (quantity, pledged)
+                contract.validated[(quarter, line["measure"])] = False
+        elif kind in FIGURE_EVENTS:
+            quarter = parse_quarter(payload.get("quarter"), f"{where}: quarter")
+            measure = payload.get("measure")
+            if not isinstance(measure, str) or not measure:
+                raise BadInput(f"{where}: no measure")
+            if quarter > period:
+                continue
+            # A query or its answer: the figure is being checked, not validated.
+            contract.validated[(quarter, measure)] = False
+        elif kind in DECISION_EVENTS:
+            quarter = parse_quarter(payload.get("quarter"), f"{where}: quarter")
+            figures = payload.get("figures")
+            if not isinstance(figures, list):
+                raise BadInput(f"{where}: figures is not a list")
+            measures = []
+            for index, figure in enumerate(figures):
+                if not isinstance(figure, dict) or not isinstance(figure.get("measure"), str) \
+                        or not figure["measure"]:
+                    raise BadInput(f"{where}: figures[{index}] has no measure")
+                # the quantity the figure stood at then: checked, not used
+                parse_decimal(figure.get("quantity"), f"{where}: figures[{index}].quantity")
+                measures.append(figure["measure"])
+            if quarter > period:
+                continue
+            for measure in measures:
+                contract.validated[(quarter, measure)] = kind == "DeliveryValidated"
     return catalogs, policies, contracts
 
 
@@ -611,35 +679,43 @@ def fold(events, period, reporting_date, on=None):
 # --------------------------------------------------------------------------------------
 
 class Sums:
-    __slots__ = ("original", "current", "delivered", "capped", "expected", "agreement")
+    __slots__ = ("original", "current", "delivered", "validated", "capped", "expected",
+                 "agreement")
 
     def __init__(self):
-        self.original = self.current = self.delivered = self.capped = self.expected = ZERO
+        self.original = self.current = self.delivered = self.validated = ZERO
+        self.capped = self.expected = ZERO
         self.agreement = Agreement()
 
     def add(self, row):
         self.original += row["original"]
         self.current += row["current"]
         self.delivered += row["delivered"]
+        self.validated += row["validated"]
         self.capped += row["capped"]
         self.expected += row["expected"]
         self.agreement.add(row["cutOffs"])
 
 
-def measure_rows(contract, period, reporting_date, catalog, cut_offs):
+def measure_rows(contract, period, reporting_date, catalog, cut_offs, rated=RATED_CLAIMED):
     """The measure rows of one contract with a commitment in force, by measure code.
     `catalog` holds the measures of the catalog the commitment in force names ({} if unknown);
-    `cut_offs` are those of the contract's policy in force on the reporting date."""
+    `cut_offs` and `rated` (its ratedDelivery) are those of the contract's policy in force on
+    the reporting date."""
     if contract.start is None or contract.end is None:
         raise BadInput(f"contract {contract.reference}: pledged but never registered")
     e, d = spread_days(contract.start, contract.end, contract.pledge_effective, reporting_date)
     spread_start = max(contract.start, contract.pledge_effective)
     delivered_quantity = {}
+    validated_quantity = {}
     for (quarter, measure), (quantity, pledged) in contract.deliveries.items():
         if pledged and quarter <= period:
             accrual = catalog[measure][2] if measure in catalog else "add-up"
             quantity = accrued(quantity, accrual, quarter, spread_start, contract.end, d)
             delivered_quantity[measure] = delivered_quantity.get(measure, ZERO) + quantity
+            # A validated figure counts in full, accrued as delivered is; any other not at all.
+            validated = quantity if contract.validated.get((quarter, measure)) else ZERO
+            validated_quantity[measure] = validated_quantity.get(measure, ZERO) + validated
     measures = set(contract.original) | set(contract.last_proxy)
     rows = []
     for measure in sorted(measures, key=utf8_key):
@@ -661,18 +737,26 @@ def measure_rows(contract, period, reporting_date, catalog, cut_offs):
             record_only = proxy is None
         delivered_q = delivered_quantity.get(measure, ZERO)
         delivered = line_value(delivered_q, proxy) or ZERO
+        validated_q = validated_quantity.get(measure, ZERO)
+        validated = line_value(validated_q, proxy) or ZERO
         expected = expected_money(current, e, d)
         expected_q = expected_quantity(current_quantity, e, d)
-        # One rating rule (docs/rules.md "Rating"): what is rated is delivered capped at expected.
-        capped = min(delivered, max(expected, ZERO))
+        # One rating rule (docs/rules.md "Rating"): what is rated is the rated delivery
+        # (claimed, or validated when the policy says so) capped at expected.
+        if rated == RATED_VALIDATED:
+            rated_value, rated_q = validated, validated_q
+        else:
+            rated_value, rated_q = delivered, delivered_q
+        capped = min(rated_value, max(expected, ZERO))
         if record_only:
-            rating = rate(min(delivered_q, expected_q), expected_q, cut_offs)
+            rating = rate(min(rated_q, expected_q), expected_q, cut_offs)
         else:
             rating = rate(capped, expected, cut_offs)
         rows.append({"measure": measure, "original": original, "current": current,
-                     "delivered": delivered, "capped": capped, "expected": expected, "rating": rating,
-                     "cutOffs": cut_offs,
-                     "deliveredQuantity": delivered_q, "expectedQuantity": expected_q})
+                     "delivered": delivered, "validated": validated, "capped": capped,
+                     "expected": expected, "rating": rating, "cutOffs": cut_offs,
+                     "deliveredQuantity": delivered_q, "validatedQuantity": validated_q,
+                     "expectedQuantity": expected_q})
     return rows
 
 
@@ -703,8 +787,8 @@ def figures_file(catalogs, policies, contracts, period, reporting_date, head_pos
     portfolio = Sums()
     for contract in sorted(in_force, key=lambda c: utf8_key(c.reference)):
         catalog = catalogs.get(contract.catalog, {})
-        cut_offs = cut_offs_in_force(policies, contract.policy, reporting_date)
-        rows = measure_rows(contract, period, reporting_date, catalog, cut_offs)
+        cut_offs, rated = policy_in_force(policies, contract.policy, reporting_date)
+        rows = measure_rows(contract, period, reporting_date, catalog, cut_offs, rated)
         sums = Sums()
         supplier = contract.supplier if contract.supplier is not None else NO_SUPPLIER
         supplier_sums = suppliers.setdefault(supplier, Sums())
@@ -712,10 +796,11 @@ def figures_file(catalogs, policies, contracts, period, reporting_date, head_pos
             out.append(csv_line([
                 "measure", contract.reference, row["measure"],
                 format_money(row["original"]), format_money(row["current"]),
-                format_money(row["delivered"]), format_money(row["capped"]),
-                format_money(row["expected"]),
+                format_money(row["delivered"]), format_money(row["validated"]),
+                format_money(row["capped"]), format_money(row["expected"]),
                 format_money(row["delivered"] - row["expected"]), row["rating"],
                 format_quantity(row["deliveredQuantity"]),
+                format_quantity(row["validatedQuantity"]),
                 format_quantity(row["expectedQuantity"])]))
             sums.add(row)
             portfolio.add(row)
@@ -737,10 +822,10 @@ def figures_file(catalogs, policies, contracts, period, reporting_date, head_pos
 def rollup_line(level, key, sums):
     return csv_line([level, key, "",
                      format_money(sums.original), format_money(sums.current),
-                     format_money(sums.delivered), format_money(sums.capped),
-                     format_money(sums.expected),
+                     format_money(sums.delivered), format_money(sums.validated),
+                     format_money(sums.capped), format_money(sums.expected),
                      format_money(sums.delivered - sums.expected),
-                     rate(sums.capped, sums.expected, sums.agreement.result()), "", ""])
+                     rate(sums.capped, sums.expected, sums.agreement.result()), "", "", ""])
 
 
 # --------------------------------------------------------------------------------------
@@ -760,7 +845,7 @@ def positive_position(text):
 
 def build_parser():
     parser = Parser(prog="reconcile_ledger.py",
-                    description="Recompute svledger's figures file (svledger-figures/3) "
+                    description="Recompute svledger's figures file (svledger-figures/4) "
                                 "from the log alone.")
     parser.add_argument("ledger", nargs="?", help="the ledger directory (LMDB environment)")
     parser.add_argument("--ndjson", metavar="FILE", help="an exported log instead of a ledger")

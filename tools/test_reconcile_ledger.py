@@ -273,6 +273,31 @@ class LogBuilder:
             "lines": [{"measure": m, "quantity": q, "evidence": "e", "pledged": p}
                       for m, q, p in lines]}, effective, **kw)
 
+    def query(self, ref, quarter, measure, effective="2025-12-01", **kw):
+        return self.add(f"contract/{ref}", "DeliveryQueried", {
+            "quarter": quarter, "measure": measure, "question": "q?",
+            "effectiveDateDefaulted": False}, effective, **kw)
+
+    def answer(self, ref, quarter, measure, effective="2025-12-01", **kw):
+        return self.add(f"contract/{ref}", "QueryAnswered", {
+            "quarter": quarter, "measure": measure, "answer": "a"}, effective, **kw)
+
+    def decide(self, ref, kind, quarter, figures, effective="2025-12-01", **kw):
+        """A DeliveryValidated or DeliveryRejected of `figures` [(measure, quantity)]."""
+        return self.add(f"contract/{ref}", kind, {
+            "quarter": quarter, "figures": [{"measure": m, "quantity": q} for m, q in figures],
+            "effectiveDateDefaulted": True}, effective, **kw)
+
+    def validate(self, ref, quarter, figures, effective="2025-12-01", **kw):
+        return self.decide(ref, "DeliveryValidated", quarter, figures, effective, **kw)
+
+    def reject(self, ref, quarter, figures, effective="2025-12-01", **kw):
+        return self.decide(ref, "DeliveryRejected", quarter, figures, effective, **kw)
+
+    def policy(self, document, effective="2024-04-01"):
+        self.add(f"policy/{document['policyId']}", "PolicyAdopted", {"policy": document},
+                 effective)
+
     def write(self, directory):
         path = os.path.join(directory, "log.ndjson")
         with open(path, "w", encoding="utf-8") as handle:
@@ -303,16 +328,16 @@ class EndToEnd(unittest.TestCase):
     def test_empty_log(self):
         text = self.figures(LogBuilder(), "--period", "2025-26-Q2")
         # The empty tree's root is the SHA-256 of nothing (RFC 9162 §2.1.1).
-        self.assertEqual(text, "svledger-figures/3\nhead,0," + "0" * 64 + "\n"
+        self.assertEqual(text, "svledger-figures/4\nhead,0," + "0" * 64 + "\n"
                          "tree,47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n"
                          "period,2025-26-Q2,2025-09-30\n" + rl.HEADER + "\n"
-                         "portfolio,portfolio,,0.00,0.00,0.00,0.00,0.00,0.00,not yet due,,\n")
+                         "portfolio,portfolio,,0.00,0.00,0.00,0.00,0.00,0.00,0.00,not yet due,,,\n")
 
     def test_header_lines_and_head(self):
         log = catalog_log()
         text = self.figures(log, "--period", "2025-26-Q2")
         lines = text.splitlines()
-        self.assertEqual(lines[0], "svledger-figures/3")
+        self.assertEqual(lines[0], "svledger-figures/4")
         expected_hash = json.loads(log.lines[-1])["hash"]
         self.assertEqual(lines[1], f"head,1,{expected_hash}")
         # A tree of one event: its root is the leaf hash of the event's canonical bytes.
@@ -356,19 +381,22 @@ class EndToEnd(unittest.TestCase):
         text = self.figures(log, "--period", "2025-26-Q2")
         rows = self.rows(text)
         e, d = 183, 730
+        # nothing validated: validated £0.00 and quantity 0, rated on the claimed delivery
         self.assertEqual(rows[0], ["measure", "K-1", "A1", "738768.00", "738768.00",
-                                   "277038.00", "185198.01", "185198.01", "91839.99", "good", "9",
-                                   "6.0164"])
+                                   "277038.00", "0.00", "185198.01", "185198.01", "91839.99",
+                                   "good", "9", "0", "6.0164"])
         b2_expected = format(rl.expected_money(D("1126.30"), e, d), "f")
-        self.assertEqual(rows[1], ["measure", "K-1", "B2", "1126.30", "1126.30", "418.34",
-                                   b2_expected, b2_expected, "135.99", "good", "26", "17.5479"])
+        self.assertEqual(rows[1], ["measure", "K-1", "B2", "1126.30", "1126.30", "418.34", "0.00",
+                                   b2_expected, b2_expected, "135.99", "good", "26", "0",
+                                   "17.5479"])
         # record-only: £0 figures, rated on quantities (1000 of 1253.4247: 0.797814)
-        self.assertEqual(rows[2], ["measure", "K-1", "C3", "0.00", "0.00", "0.00", "0.00",
-                                   "0.00", "0.00", "requires improvement", "1000", "1253.4247"])
+        self.assertEqual(rows[2], ["measure", "K-1", "C3", "0.00", "0.00", "0.00", "0.00", "0.00",
+                                   "0.00", "0.00", "requires improvement", "1000", "0",
+                                   "1253.4247"])
         # unpledged Q1 D4 excluded; Q2 pledged 120000.50 × 0.963812 = 115657.92
         self.assertEqual(rows[3][:6], ["measure", "K-1", "D4", "626477.80", "626477.80",
                                        "115657.92"])
-        self.assertEqual(rows[3][10], "120000.5")
+        self.assertEqual(rows[3][11], "120000.5")
         self.assertEqual(rows[4][:3], ["contract", "K-1", ""])
         total = D("738768.00") + D("1126.30") + D("626477.80")
         self.assertEqual(rows[4][3], format(total, "f"))
@@ -404,11 +432,11 @@ class EndToEnd(unittest.TestCase):
                     "2025-06-01")
         rows = self.rows(self.figures(log, "--period", "2025-26-Q1"))
         # A1: delivered at the current proxy 40000
-        self.assertEqual(rows[0][:9], ["measure", "K", "A1", "61564.00", "80000.00",
-                                       "40000.00", "19945.21", "19945.21", "20054.79"])
+        self.assertEqual(rows[0][:10], ["measure", "K", "A1", "61564.00", "80000.00",
+                                        "40000.00", "0.00", "19945.21", "19945.21", "20054.79"])
         # B2 withdrawn: current £0, expected 0, delivery at the pledged proxy (capped at £0), not yet due
         self.assertEqual(rows[1], ["measure", "K", "B2", "160.90", "0.00", "8.05", "0.00", "0.00",
-                                   "8.05", "not yet due", "0.5", "0"])
+                                   "0.00", "8.05", "not yet due", "0.5", "0", "0"])
         # D4 added at review: original £0
         self.assertEqual(rows[2][:5], ["measure", "K", "D4", "0.00", "96.38"])
 
@@ -436,10 +464,11 @@ class EndToEnd(unittest.TestCase):
         by_measure = {r[2]: r for r in rows if r[0] == "measure"}
         self.assertEqual(sorted(by_measure), ["A1", "B2", "D4"])
         # D4 was added at a review and withdrawn since: never pledged, so valued at £0.
-        self.assertEqual(by_measure["D4"][3:10], ["0.00", "0.00", "0.00", "0.00", "0.00", "0.00",
-                                                  "not yet due"])
-        self.assertEqual(by_measure["B2"][3:12], ["160.90", "0.00", "0.00", "0.00", "0.00", "0.00",
-                                                  "requires improvement", "4", "5.0137"])
+        self.assertEqual(by_measure["D4"][3:11], ["0.00", "0.00", "0.00", "0.00", "0.00", "0.00",
+                                                  "0.00", "not yet due"])
+        self.assertEqual(by_measure["B2"][3:14], ["160.90", "0.00", "0.00", "0.00", "0.00", "0.00",
+                                                  "0.00", "requires improvement", "4", "0",
+                                                  "5.0137"])
         self.assertEqual(by_measure["A1"][4], "61564.00")
 
     def test_schema_version_and_at_alias(self):
@@ -466,8 +495,8 @@ class EndToEnd(unittest.TestCase):
         log.correct("K", c, "2025-26-Q1", [("B2", "11", True)])
         log.report("K", "2025-26-Q2", [("B2", "5", True)])
         rows = self.rows(self.figures(log, "--period", "2025-26-Q2"))
-        self.assertEqual(rows[0][10], "1")
-        self.assertEqual(rows[1][10], "16")
+        self.assertEqual(rows[0][11], "1")
+        self.assertEqual(rows[1][11], "16")
         self.assertEqual(rows[1][5], "257.44")  # 16 × 16.09, rounded once
 
     def test_levels_are_not_added_up_as_flows(self):
@@ -488,11 +517,11 @@ class EndToEnd(unittest.TestCase):
                 if r[0] == "measure"}
         # (5 + 6) × 1/4 = 2.75 FTE-years × £30,782 = £84,650.50, not 11 × £30,782
         self.assertEqual(rows["A1"][5], "84650.50")
-        self.assertEqual(rows["A1"][10], "2.75")
+        self.assertEqual(rows["A1"][11], "2.75")
         # 100% held for Q1 (91 days) and Q2 (92) of 365: 24.9315 + 25.2055
-        self.assertEqual(rows["C3"][10], "50.137")
         self.assertEqual(rows["C3"][11], "50.137")
-        self.assertEqual(rows["C3"][9], "good")
+        self.assertEqual(rows["C3"][13], "50.137")
+        self.assertEqual(rows["C3"][10], "good")
         with self.assertRaisesRegex(rl.BadInput, "returns 'weekly' is not one of"):
             catalog["measures"][0]["returns"] = "weekly"
             catalog["version"] = "3"
@@ -512,7 +541,7 @@ class EndToEnd(unittest.TestCase):
             log.pledge(ref, "S", [priced("B2", "1000", "16.09")], "2025-04-01")
             log.report(ref, "2025-26-Q1", [("B2", "170", True)])
         rows = self.rows(self.figures(log, "--period", "2025-26-Q1"))
-        rated = {(r[0], r[1]): r[9] for r in rows}
+        rated = {(r[0], r[1]): r[10] for r in rows}
         # 170 of 249.3151 weeks expected: 68.2%, good from 60% under p, requires improvement
         # under svledger's defaults; the two together on the defaults.
         self.assertEqual(rated[("contract", "K")], "good")
@@ -531,11 +560,187 @@ class EndToEnd(unittest.TestCase):
         # 91 of 365 days: A1 expected £30,782 × 91/365 = £7,674.42, B2 £16,090 × 91/365 =
         # £4,011.48. Delivered £307,820.00 (uncapped 2634%, "good" had it been rated), capped
         # A1's £7,674.42 of £11,685.90 = 65.7%: requires improvement.
-        self.assertEqual(contract[5:10], ["307820.00", "7674.42", "11685.90", "296134.10",
+        self.assertEqual(contract[5:11], ["307820.00", "0.00", "7674.42", "11685.90", "296134.10",
                                           "requires improvement"])
         portfolio = next(r for r in rows if r[0] == "portfolio")
-        self.assertEqual(portfolio[6], "7674.42")
-        self.assertEqual(portfolio[9], "requires improvement")
+        self.assertEqual(portfolio[7], "7674.42")
+        self.assertEqual(portfolio[10], "requires improvement")
+
+    # --- svledger-figures/4: validated delivery (Schemas/README.md §10) ---------------------
+
+    def test_validated_figures_count_in_validated(self):
+        log = catalog_log()
+        log.register("K", "2025-04-01", "2026-03-31")
+        log.pledge("K", "S", [priced("A1", "4", "30782"), priced("B2", "1000", "16.09"),
+                              priced("C3", "100", None)], "2025-04-01")
+        log.report("K", "2025-26-Q1", [("A1", "1", True), ("B2", "100", True), ("C3", "10", True)],
+                   effective="2025-07-05")
+        log.validate("K", "2025-26-Q1", [("A1", "1"), ("C3", "10")], effective="2025-07-20")
+        log.reject("K", "2025-26-Q1", [("B2", "100")], effective="2025-07-20")
+        log.report("K", "2025-26-Q2", [("A1", "2", True), ("B2", "50", True)],
+                   effective="2025-10-05")
+        log.query("K", "2025-26-Q2", "B2", effective="2025-10-06")
+        log.answer("K", "2025-26-Q2", "B2", effective="2025-10-07")
+        log.validate("K", "2025-26-Q2", [("B2", "50")], effective="2025-10-20")
+        # a validation of a quarter after the period counts nowhere in it
+        log.report("K", "2025-26-Q3", [("A1", "7", True)], effective="2025-12-01")
+        log.validate("K", "2025-26-Q3", [("A1", "7")], effective="2025-12-02")
+        text = self.figures(log, "--period", "2025-26-Q2")
+        self.assertIn("\n" + rl.HEADER + "\n", text)
+        rows = self.rows(text)
+        by_measure = {r[2]: r for r in rows if r[0] == "measure"}
+        # A1: Q1's 1 validated, Q2's 2 not: delivered 3 × £30,782, validated 1 × £30,782
+        self.assertEqual(by_measure["A1"][5:7], ["92346.00", "30782.00"])
+        self.assertEqual([by_measure["A1"][11], by_measure["A1"][12]], ["3", "1"])
+        # B2: Q1 rejected, Q2 queried, answered, then validated: 50 × £16.09
+        self.assertEqual(by_measure["B2"][5:7], ["2413.50", "804.50"])
+        self.assertEqual([by_measure["B2"][11], by_measure["B2"][12]], ["150", "50"])
+        # C3 record-only: £0, its validated quantity shown
+        self.assertEqual(by_measure["C3"][5:7], ["0.00", "0.00"])
+        self.assertEqual([by_measure["C3"][11], by_measure["C3"][12]], ["10", "10"])
+        # the policy (none here) rates claimed delivery: capped from delivered, as before
+        self.assertEqual(by_measure["A1"][7:11], ["61732.67", "61732.67", "30613.33", "good"])
+        # rollups sum validated as they sum delivered; no quantities
+        for level in ("contract", "supplier", "portfolio"):
+            row = next(r for r in rows if r[0] == level)
+            self.assertEqual(row[5:7], ["94759.50", "31586.50"], level)
+            self.assertEqual(row[11:], ["", "", ""], level)
+        # the effective-time view: validation events are contract events like any other
+        on = {r[2]: r for r in self.rows(self.figures(log, "--period", "2025-26-Q2",
+                                                       "--on", "2025-10-10"))
+              if r[0] == "measure"}
+        self.assertEqual(on["B2"][5:7], ["2413.50", "0.00"])  # Q2's validation left out
+        self.assertEqual(on["A1"][5:7], ["92346.00", "30782.00"])
+        on = {r[2]: r for r in self.rows(self.figures(log, "--period", "2025-26-Q1",
+                                                       "--on", "2025-07-10"))
+              if r[0] == "measure"}
+        self.assertEqual(on["A1"][5:7], ["30782.00", "0.00"])
+
+    def test_validated_is_accrued_and_priced_as_delivered(self):
+        catalog = json.loads(json.dumps(CATALOG))
+        catalog["version"] = "2"
+        catalog["measures"][0]["returns"] = "level-per-year"
+        catalog["measures"][2]["returns"] = "level-over-term"
+        log = LogBuilder()
+        log.add("catalog/cat", "CatalogPublished", {"catalog": catalog}, "2024-04-01",
+                recorded="2024-04-01T00:00:00.000Z")
+        log.register("K", "2025-04-01", "2026-03-31")
+        log.pledge("K", "S", [priced("A1", "4", "30782"), priced("B2", "10", "16.09"),
+                              priced("C3", "100", None)], "2025-04-01", catalog=("cat", "2"))
+        log.report("K", "2025-26-Q1", [("A1", "5", True), ("B2", "0.5", True), ("C3", "100", True)])
+        log.report("K", "2025-26-Q2", [("A1", "6", True), ("B2", "0.5", True), ("C3", "100", True)])
+        log.validate("K", "2025-26-Q1", [("B2", "0.5"), ("C3", "100")])
+        log.validate("K", "2025-26-Q2", [("A1", "6"), ("B2", "0.5")])
+        rows = {r[2]: r for r in self.rows(self.figures(log, "--period", "2025-26-Q2"))
+                if r[0] == "measure"}
+        # A1, a level per year: Q2's 6 FTE × 1/4 = 1.5 FTE-years validated, of 2.75 delivered
+        self.assertEqual(rows["A1"][5:7], ["84650.50", "46173.00"])
+        self.assertEqual(rows["A1"][11:13], ["2.75", "1.5"])
+        # B2: 0.5 + 0.5 validated, priced once: 1 × £16.09, not £8.05 + £8.05
+        self.assertEqual(rows["B2"][5:7], ["16.09", "16.09"])
+        # C3, a level over the term: Q1's 100 × 91/365 = 24.9315 validated, of 50.137
+        self.assertEqual(rows["C3"][11:14], ["50.137", "24.9315", "50.137"])
+
+    def test_a_correction_after_validation_unvalidates(self):
+        log = catalog_log()
+        log.register("K", "2025-04-01", "2026-03-31")
+        log.pledge("K", "S", [priced("A1", "4", "30782"), priced("B2", "1000", "16.09")],
+                   "2025-04-01")
+        returned = log.report("K", "2025-26-Q1", [("A1", "1", True), ("B2", "100", True)])
+        log.validate("K", "2025-26-Q1", [("A1", "1"), ("B2", "100")])               # 5
+        log.correct("K", returned, "2025-26-Q1", [("B2", "120", True)])              # 6
+        log.validate("K", "2025-26-Q1", [("B2", "120")])                             # 7
+        log.query("K", "2025-26-Q1", "A1")                                           # 8
+        log.answer("K", "2025-26-Q1", "A1")                                          # 9
+        log.validate("K", "2025-26-Q1", [("A1", "1")])                               # 10
+        log.correct("K", returned, "2025-26-Q1", [("A1", "1", False)])               # 11
+        log.validate("K", "2025-26-Q1", [("A1", "1")])                               # 12
+
+        def validated(position):
+            rows = self.rows(self.figures(log, "--period", "2025-26-Q1",
+                                          "--through", str(position)))
+            return {r[2]: (r[6], r[12]) for r in rows if r[0] == "measure"}
+
+        self.assertEqual(validated(4), {"A1": ("0.00", "0"), "B2": ("0.00", "0")})  # claimed
+        self.assertEqual(validated(5), {"A1": ("30782.00", "1"), "B2": ("1609.00", "100")})
+        # the correction submits B2 again: no longer validated, A1 untouched
+        self.assertEqual(validated(6), {"A1": ("30782.00", "1"), "B2": ("0.00", "0")})
+        self.assertEqual(validated(7), {"A1": ("30782.00", "1"), "B2": ("1930.80", "120")})
+        # a query (and its answer) un-validates until the figure is validated again
+        self.assertEqual(validated(8)["A1"], ("0.00", "0"))
+        self.assertEqual(validated(9)["A1"], ("0.00", "0"))
+        self.assertEqual(validated(10)["A1"], ("30782.00", "1"))
+        # corrected as not pledged: it counts neither as delivered nor as validated
+        self.assertEqual(validated(12)["A1"], ("0.00", "0"))
+        # a decision before the figure is returned is overtaken by the return itself
+        log.validate("K", "2025-26-Q2", [("B2", "7")])                               # 13
+        log.report("K", "2025-26-Q2", [("B2", "7", True)])                           # 14
+        q2 = {r[2]: r for r in self.rows(self.figures(log, "--period", "2025-26-Q2"))}
+        self.assertEqual(q2["B2"][11:13], ["127", "120"])
+        # a validated figure counts at its quantity in force, whatever the decision states
+        log.validate("K", "2025-26-Q2", [("B2", "6")])                               # 15
+        q2 = {r[2]: r for r in self.rows(self.figures(log, "--period", "2025-26-Q2"))}
+        self.assertEqual(q2["B2"][5:7], ["2043.43", "2043.43"])
+        self.assertEqual(q2["B2"][11:13], ["127", "127"])
+        self.assertEqual(self.rows(self.figures(log, "--period", "2025-26-Q1"))[0][5], "0.00")
+
+    def test_rated_delivery_validated_changes_capped_and_rating(self):
+        log = catalog_log()
+        log.policy({"policyId": "v", "version": "1", "effectiveDate": "2024-04-01",
+                    "ratedDelivery": "validated"})
+        # a later version rates claimed delivery again: the version in force decides
+        log.policy({"policyId": "v", "version": "2", "effectiveDate": "2025-10-01",
+                    "ratedDelivery": "claimed"}, effective="2025-10-01")
+        log.policy({"policyId": "c", "version": "1", "effectiveDate": "2024-04-01"})
+        returns = {}
+        for ref, policy_id in (("K", "v"), ("L", "c")):
+            log.register(ref, "2025-04-01", "2026-03-31", policy=policy_id)
+            log.pledge(ref, "S", [priced("A1", "1", "30782"), priced("C3", "100", None)],
+                       "2025-04-01")
+            returns[ref] = log.report(ref, "2025-26-Q1", [("A1", "1", True), ("C3", "30", True)])
+
+        def rows(*args):
+            return {(r[0], r[1], r[2]): r for r in self.rows(self.figures(log, *args))}
+
+        q1 = rows("--period", "2025-26-Q1")
+        # 91 of 365 days: A1 expected £7,674.42 and C3 24.9315. Nothing validated: under v,
+        # capped £0.00 and inadequate; variance still delivered − expected.
+        self.assertEqual(q1[("measure", "K", "A1")][5:11],
+                         ["30782.00", "0.00", "0.00", "7674.42", "23107.58", "inadequate"])
+        self.assertEqual(q1[("measure", "K", "C3")][10:14],
+                         ["inadequate", "30", "0", "24.9315"])
+        self.assertEqual(q1[("contract", "K", "")][7:11],
+                         ["0.00", "7674.42", "23107.58", "inadequate"])
+        # the same returns under a policy that rates claimed delivery
+        self.assertEqual(q1[("measure", "L", "A1")][5:11],
+                         ["30782.00", "0.00", "7674.42", "7674.42", "23107.58", "good"])
+        self.assertEqual(q1[("measure", "L", "C3")][10], "good")
+        self.assertEqual(q1[("portfolio", "portfolio", "")][5:11],
+                         ["61564.00", "0.00", "7674.42", "15348.84", "46215.16",
+                          "requires improvement"])
+        # validated: K's figures count, capped at expected
+        log.validate("K", "2025-26-Q1", [("A1", "1"), ("C3", "30")])
+        q1 = rows("--period", "2025-26-Q1")
+        self.assertEqual(q1[("measure", "K", "A1")][5:11],
+                         ["30782.00", "30782.00", "7674.42", "7674.42", "23107.58", "good"])
+        self.assertEqual(q1[("measure", "K", "C3")][10:14], ["good", "30", "30", "24.9315"])
+        # a correction submits C3 again: rated on 0 validated of 70 claimed
+        log.correct("K", returns["K"], "2025-26-Q1", [("C3", "70", True)])
+        q1 = rows("--period", "2025-26-Q1")
+        self.assertEqual(q1[("measure", "K", "C3")][10:14],
+                         ["inadequate", "70", "0", "24.9315"])
+        # Q3 (reporting date 2025-12-31): version 2 is in force and rates claimed delivery,
+        # 70 of 100 × 275/365 = 75.3425 expected: 0.929102
+        q3 = rows("--period", "2025-26-Q3")
+        self.assertEqual(q3[("measure", "K", "C3")][10:14],
+                         ["approaching target", "70", "0", "75.3425"])
+
+    def test_rated_delivery_must_be_claimed_or_validated(self):
+        log = catalog_log()
+        log.policy({"policyId": "p", "version": "1", "effectiveDate": "2024-04-01",
+                    "ratedDelivery": "checked"})
+        with self.assertRaisesRegex(rl.BadInput, "ratedDelivery 'checked' is not one of"):
+            self.figures(log, "--period", "2025-26-Q1")
 
     def test_through_and_as_of(self):
         log = catalog_log()

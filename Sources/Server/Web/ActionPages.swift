@@ -18,10 +18,12 @@ struct ContractAction: Sendable {
         case date
         /// One of these values (value, label).
         case choice([(String, String)])
+        /// Codes separated by commas or spaces, sent as a list ("NT1, NT10").
+        case list
 
         static func == (lhs: Kind, rhs: Kind) -> Bool {
             switch (lhs, rhs) {
-            case (.text, .text), (.date, .date): true
+            case (.text, .text), (.date, .date), (.list, .list): true
             case (.choice(let a), .choice(let b)): a.map(\.0) == b.map(\.0)
             default: false
             }
@@ -42,6 +44,11 @@ struct ContractAction: Sendable {
     let fields: [Field]
     /// Whether the action fits the contract as it stands (it is offered only then).
     let fits: @Sendable (ContractProjection) -> Bool
+    /// The supplier's action (answering a query), offered to a supplier on its own contracts
+    /// and to no one else; every other action is the council's.
+    var bySupplier = false
+    /// The figures the action may be taken on, listed on its page (the check of returns).
+    var figures: (@Sendable (ContractProjection.DeliveredFigure) -> Bool)?
 
     static let reason = Field(name: "reason", label: "Why", kind: .text, hint: "Recorded in the audit trail", required: false)
 
@@ -90,6 +97,22 @@ struct ContractAction: Sendable {
             ],
             fits: { $0.award != nil && $0.stage != .closed }),
         ContractAction(
+            command: .queryDelivery, title: "Query a delivered figure", button: "Send the question",
+            fields: figureFields + [Field(name: "question", label: "Question for the supplier", kind: .text, hint: nil, required: true)],
+            fits: { $0.deliveries.contains(where: queryable) }, figures: queryable),
+        ContractAction(
+            command: .answerQuery, title: "Answer a query", button: "Send the answer",
+            fields: figureFields + [Field(name: "answer", label: "Your answer", kind: .text, hint: "To put the figure right, correct the return as well", required: true)],
+            fits: { $0.deliveries.contains { $0.status == .queried } }, bySupplier: true, figures: { $0.status == .queried }),
+        ContractAction(
+            command: .validateDelivery, title: "Validate delivered figures", button: "Validate",
+            fields: validationFields(hint: "For example: payroll extract checked against the three starters"),
+            fits: { $0.deliveries.contains(where: validatable) }, figures: validatable),
+        ContractAction(
+            command: .rejectDelivery, title: "Reject delivered figures", button: "Reject",
+            fields: validationFields(hint: "For example: no evidence of the apprenticeship weeks"),
+            fits: { $0.deliveries.contains(where: rejectable) }, figures: rejectable),
+        ContractAction(
             command: .close, title: "Close the contract", button: "Close it",
             fields: [Field(name: "reason", label: "Why", kind: .text, hint: "For example: the term has ended", required: false)],
             fits: { $0.stage != .closed && $0.stage != .registered }),
@@ -97,11 +120,42 @@ struct ContractAction: Sendable {
 
     static func named(_ path: String) -> ContractAction? { all.first { $0.command.rawValue == path } }
 
+    // The check of returns (docs/validation.md): which figures each step may be taken on.
+    static let queryable: @Sendable (ContractProjection.DeliveredFigure) -> Bool = { $0.status == .submitted || $0.status == .answered }
+    static let validatable = queryable
+    static let rejectable: @Sendable (ContractProjection.DeliveredFigure) -> Bool = { $0.status != .validated && $0.status != .rejected }
+
+    static let figureFields = [
+        Field(name: "quarter", label: "Quarter", kind: .text, hint: "For example 2025-26-Q2", required: true),
+        Field(name: "measure", label: "Measure", kind: .text, hint: "For example NT18", required: true),
+    ]
+
+    static func validationFields(hint: String) -> [Field] {
+        [
+            Field(name: "quarter", label: "Quarter", kind: .text, hint: "For example 2025-26-Q2", required: true),
+            Field(name: "measures", label: "Measures", kind: .list, hint: "Separated by commas; empty: every figure of the quarter that can be", required: false),
+            Field(name: "reason", label: "Why", kind: .text, hint: "Required: " + hint.prefix(1).lowercased() + hint.dropFirst(), required: true),
+        ]
+    }
+
+    /// The figures the action may be taken on, as a list for its page.
+    func figureList(_ contract: ContractProjection) -> HTML {
+        guard let figures else { return .empty }
+        let chosen = contract.deliveries.filter(figures).sorted { ($0.quarter, $0.measure) < ($1.quarter, $1.measure) }
+        guard !chosen.isEmpty else { return "<p class=\"notice\">No figure can be \(command == .answerQuery ? "answered" : "checked") this way now.</p>" }
+        let items: [HTML] = chosen.map { d in
+            let question = d.question.map { HTML(" Question: “\($0)”") } ?? .empty
+            let answer = d.answer.map { HTML(" Answer: “\($0)”") } ?? .empty
+            return "<li><strong>\(d.quarter.description) \(d.measure)</strong>: \(d.quantity.description) (\(d.status.rawValue), evidence \(d.evidence)).\(question)\(answer)</li>"
+        }
+        return "<h2>Figures</h2><ul class=\"figures\">\(items)</ul>"
+    }
+
     /// The form's inputs for these fields, with what was typed and the errors against it.
     static func inputs(_ fields: [Field], values: [String: String], errors: [WebPage.FieldError]) -> [HTML] {
         fields.map { field in
             switch field.kind {
-            case .text, .date:
+            case .text, .date, .list:
                 return WebPage.field(field.name, label: field.label, type: field.kind == .date ? "date" : "text", value: values[field.name] ?? "", hint: field.hint, errors: errors)
             case .choice(let options):
                 let chosen = values[field.name] ?? options.first?.0
@@ -123,7 +177,12 @@ struct ContractAction: Sendable {
                 if field.required { errors.append(.init(field: field.name, message: "Enter \(field.label.lowercased())")) }
                 continue
             }
-            command[field.name] = .string(value)
+            if field.kind == .list {
+                let codes = value.split(whereSeparator: { $0 == "," }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                command[field.name] = .array(codes.map { .string($0) })
+            } else {
+                command[field.name] = .string(value)
+            }
         }
         return (command, errors)
     }
@@ -146,11 +205,12 @@ extension LedgerServer {
         _ context: ServerContext, values: [String: String] = [:], errors: [WebPage.FieldError] = [], problem: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let session = context.sessions.session
-        // A council decision: a supplier sees none of it, not even which contracts exist.
-        if context.identity?.role == .supplier { return WebResponse.notFound(session: context.sessions.session) }
         guard let reference = context.parameters.get("contract")?.removingPercentEncoding, let action = ContractAction.named(context.parameters.get("action") ?? ""),
             let session
         else { return WebResponse.notFound(session: session) }
+        // A council decision: a supplier sees none of it, not even which contracts exist; the
+        // supplier's own step (an answer) is offered to the supplier alone.
+        guard (context.identity?.role == .supplier) == action.bySupplier else { return WebResponse.notFound(session: session) }
         let view = try await contractView(reference, ReadPoint(), nil)
         guard let contract = view.snapshot.contract(reference) else { return WebResponse.notFound(session: session) }
         let policy = view.snapshot.reference.policy(contract.policyId, on: today())
@@ -174,7 +234,7 @@ extension LedgerServer {
             \(WebPage.errorSummary(errors))\(problemHTML)
             <p class="caption">\(reference): \(contract.title)</p>
             <h1>\(action.title)</h1>
-            \(notes)
+            \(notes)\(action.figureList(contract))
             <form method="post" action="/app/contracts/\(reference.addingFormEncoding)/actions/\(action.command.rawValue)" novalidate>
             \(WebPage.formToken(session))<input type="hidden" name="version" value="\(values["version"] ?? String(contract.version))">
             \(inputs)
@@ -186,9 +246,10 @@ extension LedgerServer {
 
     func submitAction(_ context: ServerContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        // A council decision: a supplier sees none of it, not even which contracts exist.
-        if context.identity?.role == .supplier { return WebResponse.notFound(session: context.sessions.session) }
-        guard let reference = context.parameters.get("contract")?.removingPercentEncoding, let action = ContractAction.named(context.parameters.get("action") ?? "") else {
+        guard let reference = context.parameters.get("contract")?.removingPercentEncoding, let action = ContractAction.named(context.parameters.get("action") ?? ""),
+            (identity.role == .supplier) == action.bySupplier
+        else {
+            // A council decision: a supplier sees none of it, not even which contracts exist.
             return WebResponse.notFound(session: context.sessions.session)
         }
         let form = context.form ?? WebForm([:])

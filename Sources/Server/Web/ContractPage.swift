@@ -86,15 +86,19 @@ extension LedgerServer {
                 """
             : .empty
         // The council's decisions that fit the contract's stage (a supplier records returns only).
+        let supplierActions: [HTML] = current && identity.role == .supplier
+            ? ContractAction.all.filter { $0.bySupplier && $0.fits(contract) }.map { action in
+                "<a class=\"button secondary\" href=\"/app/contracts/\(reference.addingFormEncoding)/actions/\(action.command.rawValue)\">\(action.title)</a>"
+            } : []
         let decisions: [HTML] = current && identity.role != .supplier
-            ? ContractAction.all.filter { $0.fits(contract) }.map { action in
+            ? ContractAction.all.filter { !$0.bySupplier && $0.fits(contract) }.map { action in
                 "<a class=\"button secondary\" href=\"/app/contracts/\(reference.addingFormEncoding)/actions/\(action.command.rawValue)\">\(action.title)</a>"
             }
                 + (LedgerServer.takesPledge(contract) && Authorization.allows(.importPortal, identity.role)
                     ? ["<a class=\"button\" href=\"/app/contracts/\(reference.addingFormEncoding)/pledge\">Record the pledge</a>"] : [])
                 + (LedgerServer.takesReview(contract)
                     ? ["<a class=\"button secondary\" href=\"/app/contracts/\(reference.addingFormEncoding)/review\">Refresh the commitments</a>"] : [])
-            : []
+            : supplierActions
         let actions: HTML = returns == .empty && decisions.isEmpty ? .empty : "<p class=\"actions\">\(returns)\(decisions)</p>"
         // The evidence files, as the ledger holds them now, for those who may see them (not
         // cached with the sections: who sees what depends on the role).

@@ -99,10 +99,11 @@ extension Root {
                 TableOutput.text(["QUARTER", "MEASURE", "DELIVERED", "CHECK", "EVIDENCE", "", ""], rows, maxWidth: 30)
                 // The check's words, for the figures where someone said something.
                 for d in c.deliveries.sorted(by: { ($0.quarter, $0.measure) < ($1.quarter, $1.measure) }) {
-                    if let question = d.question { Terminal.print("  \(d.quarter) \(d.measure) queried: \(DisplayText.quoted(question))") }
-                    if let answer = d.answer { Terminal.print("  \(d.quarter) \(d.measure) answered: \(DisplayText.quoted(answer))") }
+                    // Whole: the words are the point here (an event's one-line summary shortens them).
+                    if let question = d.question { Terminal.print("  \(d.quarter) \(d.measure) queried: “\(question)”") }
+                    if let answer = d.answer { Terminal.print("  \(d.quarter) \(d.measure) answered: “\(answer)”") }
                     if let reason = d.decisionReason, d.status == .validated || d.status == .rejected {
-                        Terminal.print("  \(d.quarter) \(d.measure) \(d.status.rawValue)\(d.decidedOn.map { " on \($0)" } ?? ""): \(DisplayText.quoted(reason))")
+                        Terminal.print("  \(d.quarter) \(d.measure) \(d.status.rawValue)\(d.decidedOn.map { " on \($0)" } ?? ""): “\(reason)”")
                     }
                 }
             }
