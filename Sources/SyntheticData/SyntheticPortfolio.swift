@@ -37,10 +37,14 @@ public struct SyntheticPortfolio {
         var random = Random(seed: seed)
         let today = CalendarDate("2026-11-22")!
         let policy = try Policy(document: BuiltinReference.document(.policies, "lancashire-2024-28")!)
+        let validatedPolicy = try ratingValidatedDelivery(policy)
         let catalog = try Catalog(document: BuiltinReference.document(.catalogs, "portal-003")!)
         let existing = try ledger.referenceData()
         var setUp: [LedgerCommand] = []
         if existing.policy(policy.id, version: policy.version) == nil { setUp.append(.adoptPolicy(policy, actor: head, reason: "synthetic")) }
+        if existing.policy(validatedPolicy.id, version: validatedPolicy.version) == nil {
+            setUp.append(.adoptPolicy(validatedPolicy, actor: head, reason: "synthetic: ratings on validated delivery from 2026-27"))
+        }
         if existing.catalog(catalog.id, version: catalog.version) == nil { setUp.append(.publishCatalog(catalog, actor: head, reason: "synthetic")) }
         var written = setUp.isEmpty ? 0 : try ledger.execute(setUp, today: today).recorded.count
         let priced = catalog.order.filter { !catalog.measures[$0]!.isRecordOnly }
@@ -50,6 +54,11 @@ public struct SyntheticPortfolio {
             let share = min(eventsPerContract, max(16, target - written))
             let (reference, commands) = contractCommands(number: index, measures: priced, random: &random)
             written += try ledger.execute(commands, today: today).recorded.count
+            // The council's check of some returns, before the corrections, so that some
+            // corrections submit a checked figure again. Its own generator: the contracts and
+            // returns stay those of the same seed.
+            var checking = Random(seed: seed ^ UInt64(index) &* 0x2545_F491_4F6C_DD1D)
+            written += try ledger.execute(checkCommands(reference, commands: commands, random: &checking), today: today).recorded.count
             // Corrections reference returns by the ids the ledger gave them, so they come second.
             let returns = try ledger.contractState(reference).state.returns.values.sorted { $0.quarter < $1.quarter }
             var corrections: [LedgerCommand] = []
@@ -65,6 +74,42 @@ public struct SyntheticPortfolio {
             progress?(written)
         }
         return written
+    }
+
+    static let manager = ActorIdentity(id: "synthetic.manager", role: "Contract Manager")
+
+    /// The shipped policy again as a later version, from 2026-04-01, whose ratings rate
+    /// validated delivery: periods before it rate claimed delivery, later ones validated.
+    static func ratingValidatedDelivery(_ policy: Policy) throws -> Policy {
+        guard case .object(var members) = policy.document else { return policy }
+        members["version"] = .string(policy.version + "-validated")
+        members["effectiveDate"] = .string("2026-04-01")
+        members["ratedDelivery"] = .string("validated")
+        return try Policy(document: .object(members))
+    }
+
+    /// Two returns validated whole; one figure queried, answered, then validated or rejected.
+    static func checkCommands(_ reference: String, commands: [LedgerCommand], random: inout Random) -> [LedgerCommand] {
+        let returns: [(FinancialQuarter, [String])] = commands.compactMap {
+            guard case .contract(let command) = $0, case .reportDelivery(let quarter, let lines, _) = command.action else { return nil }
+            return (quarter, lines.map(\.measure))
+        }
+        guard returns.count >= 3 else { return [] }
+        func command(_ action: ContractAction, _ actor: ActorIdentity, _ quarter: FinancialQuarter, after days: Int, reason: String? = nil) -> LedgerCommand {
+            .contract(ContractCommand(contract: reference, actor: actor, reason: reason, effectiveDate: quarter.lastDay.adding(days: days), action: action))
+        }
+        let chosen = Array(returns.shuffled(using: &random).prefix(3))
+        var checks = chosen.prefix(2).map { quarter, _ in
+            command(.decideValidation(quarter: quarter, measures: [], validated: true), manager, quarter, after: 20, reason: "synthetic: evidence checked")
+        }
+        let (quarter, measures) = chosen[2]
+        let measure = measures.randomElement(using: &random)!
+        checks += [
+            command(.queryDelivery(quarter: quarter, measure: measure, question: "synthetic: which records?"), officer, quarter, after: 15),
+            command(.answerQuery(quarter: quarter, measure: measure, answer: "synthetic: payroll extract", lines: []), supplier, quarter, after: 18),
+            command(.decideValidation(quarter: quarter, measures: [measure], validated: Bool.random(using: &random)), manager, quarter, after: 20, reason: "synthetic decision"),
+        ]
+        return checks
     }
 
     static func quantity(_ random: inout Random) -> ExactDecimal { ExactDecimal(units: Int128(random.int(in: 1...4000)), scale: 1) }

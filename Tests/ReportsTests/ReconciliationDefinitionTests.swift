@@ -35,7 +35,9 @@ struct ReconciliationDefinitionTests {
                 for contract in reconciliation.contracts {
                     let projection = try #require(snapshot.contract(contract.reference))
                     let catalog = projection.commitmentCatalog.flatMap { snapshot.reference.catalog(reference: $0) }
-                    Self.check(contract, against: projection, catalog: catalog, period: period, reportingDate: reconciliation.reportingDate, name: name)
+                    let rated = snapshot.reference.ratedDelivery(policy: projection.policyId, on: reconciliation.reportingDate)
+                    Self.check(
+                        contract, against: projection, catalog: catalog, rated: rated, period: period, reportingDate: reconciliation.reportingDate, name: name)
                 }
             }
         }
@@ -54,8 +56,10 @@ struct ReconciliationDefinitionTests {
     }
 
     static func check(
-        _ c: ContractReconciliation, against p: ContractProjection, catalog: Catalog?, period: FinancialQuarter, reportingDate: CalendarDate, name: String
+        _ c: ContractReconciliation, against p: ContractProjection, catalog: Catalog?, rated: RatedDelivery, period: FinancialQuarter,
+        reportingDate: CalendarDate, name: String
     ) {
+        #expect(c.ratedDelivery == rated, "\(name) \(period) \(c.reference) rated delivery")
         let start = max(p.startDate, p.pledgedOn ?? p.startDate)
         let spread = max(1, Int(p.endDate.daysSinceEpoch - start.daysSinceEpoch) + 1)
         let elapsed = min(spread, max(0, Int(reportingDate.daysSinceEpoch - start.daysSinceEpoch) + 1))
@@ -69,6 +73,9 @@ struct ReconciliationDefinitionTests {
                 (quarter: $0.quarter, quantity: accrued($0.quantity, accrual, quarter: $0.quarter, start: start, end: p.endDate, spread: spread))
             }
             let quantity = delivered.reduce(ExactDecimal.zero) { $0 + $1.quantity }
+            // Validated: the figures that stand validated, each in full, accrued as delivered.
+            let validatedQuantity = figures.filter { $0.pledged && $0.measure == committed.measure && $0.status == .validated }
+                .reduce(ExactDecimal.zero) { $0 + accrued($1.quantity, accrual, quarter: $1.quarter, start: start, end: p.endDate, spread: spread) }
             let byQuarter = delivered.reduce(into: [FinancialQuarter: ExactDecimal]()) { $0[$1.quarter, default: .zero] = $0[$1.quarter, default: .zero] + $1.quantity }
             let current = committed.current?.value ?? .zero
             let expected = Money.rounding((current.decimal * ExactDecimal(elapsed)).divided(by: ExactDecimal(spread), decimals: 2))
@@ -83,9 +90,12 @@ struct ReconciliationDefinitionTests {
             #expect(line.proxy == (committed.current?.proxy ?? committed.original?.proxy), "\(label) proxy")
             #expect(line.amounts.expected == expected, "\(label) expected £")
             #expect(line.amounts.delivered == (line.proxy.map { Money.lineValue(quantity: quantity, proxy: $0) } ?? .zero), "\(label) delivered £")
-            #expect(line.amounts.capped == min(line.amounts.delivered, expected), "\(label) capped £")
+            #expect(line.validatedQuantity == validatedQuantity, "\(label) validated quantity")
+            #expect(line.amounts.validated == (line.proxy.map { Money.lineValue(quantity: validatedQuantity, proxy: $0) } ?? .zero), "\(label) validated £")
+            let ratedMoney = rated == .validated ? line.amounts.validated : line.amounts.delivered
+            #expect(line.amounts.capped == min(ratedMoney, expected), "\(label) capped £")
         }
-        let capped = c.lines.reduce(Money.zero) { $0 + min($1.amounts.delivered, $1.amounts.expected) }
+        let capped = c.lines.reduce(Money.zero) { $0 + min(rated == .validated ? $1.amounts.validated : $1.amounts.delivered, $1.amounts.expected) }
         #expect(c.amounts.capped == capped, "\(name) \(period) \(c.reference) capped")
         #expect(c.amounts.rating == PerformanceRating.rating(delivered: capped.decimal, expected: c.amounts.expected.decimal), "\(name) \(period) \(c.reference) rated capped")
     }
@@ -138,6 +148,7 @@ extension Amounts {
         original += other.original
         current += other.current
         delivered += other.delivered
+        validated += other.validated
         capped += other.capped
         expected += other.expected
         cutOffs.add(other.cutOffs)
