@@ -45,6 +45,11 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     public var deliveries: [DeliveredFigure]
     /// Quarters for which a return was made (a correction does not count as a return).
     public var returnedQuarters: [FinancialQuarter]
+    /// Who manages the contract's returns, and its own days to make a return, as arranged
+    /// (docs/calendar.md); `nil` when never arranged (the policy's days then apply).
+    public var contractManager: String?
+    public var contractManagerEmail: String?
+    public var returnDueDays: Int?
     /// Evidence files whose bytes were erased, by SHA-256: the position of the erasure.
     public var erasedEvidence: [String: UInt64] = [:]
     /// The stream version and global position of the last event folded in.
@@ -111,6 +116,7 @@ public struct ContractProjection: Codable, Equatable, Sendable {
                 "ContractAwarded": "award", "AwardCorrected": "award correction", "PledgeRecorded": "pledge", "DeliveryReported": "return", "DeliveryCorrected": "correction",
                 "CommitmentsRefreshed": "review refresh", "ContractClosed": "closure", "DeliveryQueried": "query", "QueryAnswered": "answer",
                 "DeliveryValidated": "validation", "DeliveryRejected": "rejection", "EvidenceErased": "evidence erasure",
+                "ReportingArranged": "reporting arrangement",
             ]
             let name = names[eventType] ?? eventType
             return quarter.map { "\($0) \(name)" } ?? name
@@ -228,6 +234,10 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             stage = .closed
         case .evidenceErased(let erasure):
             erasedEvidence[erasure.sha256] = envelope.position
+        case .reportingArranged(let arrangement):
+            contractManager = arrangement.contractManager ?? contractManager
+            contractManagerEmail = arrangement.contractManagerEmail ?? contractManagerEmail
+            returnDueDays = arrangement.returnDueDays ?? returnDueDays
         case .deliveryQueried(let query):
             check(query.quarter, [query.measure]) {
                 $0.status = .queried

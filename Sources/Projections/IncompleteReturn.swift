@@ -15,14 +15,14 @@ public struct IncompleteReturn: Sendable, Equatable {
     /// holds it and it was not withdrawn at a review before the quarter ended, or when a review
     /// added it before the quarter ended (the review's date being the contract's last change of
     /// commitments).
-    static func find(in projection: ContractProjection, reportingDate: CalendarDate) -> [IncompleteReturn] {
+    static func find(in projection: ContractProjection, reportingDate: CalendarDate, dueDays: Int) -> [IncompleteReturn] {
         guard projection.pledgedOn != nil else { return [] }
         let stop = min(projection.endDate, projection.closedOn ?? projection.endDate)
         // Keyed by value, not by "2025-26-Q1 NT1" text: formatting a quarter per figure was most
         // of this function's time in a portfolio reconciliation.
         let delivered = Set(projection.deliveries.map { QuarterMeasure(quarter: $0.quarter, measure: $0.measure) })
         var found: [IncompleteReturn] = []
-        for quarter in projection.returnedQuarters.sorted() where quarter.lastDay < reportingDate && quarter.firstDay <= stop {
+        for quarter in projection.returnedQuarters.sorted() where CommitmentSpread.due(quarter, dueDays: dueDays) < reportingDate && quarter.firstDay <= stop {
             let missing = projection.lines.filter { line in
                 committed(line, in: quarter, changedOn: projection.commitmentsChangedOn) && !delivered.contains(QuarterMeasure(quarter: quarter, measure: line.measure))
             }

@@ -39,7 +39,9 @@ public struct Reconciliation: Sendable {
             guard let catalog = projection.commitmentCatalog else { continue }
             let reconciled = ContractReconciliation(
                 projection, measures: catalogs.measures(of: catalog), cutOffs: snapshot.reference.ratingCutOffs(policy: projection.policyId, on: date),
-                rated: snapshot.reference.ratedDelivery(policy: projection.policyId, on: date), period: period, reportingDate: date)
+                rated: snapshot.reference.ratedDelivery(policy: projection.policyId, on: date),
+                dueDays: projection.returnDueDays ?? snapshot.reference.returnDueDays(policy: projection.policyId, on: date), period: period,
+                reportingDate: date)
             sums.add(reconciled)
             contracts.append(reconciled)
             ratings.append(reconciled.amounts.rating)
@@ -215,14 +217,16 @@ public struct ContractReconciliation: Sendable, Equatable {
     public let cutOffs: RatingCutOffs
     /// Which delivery that policy rates: claimed or validated.
     public let ratedDelivery: RatedDelivery
+    /// Days after a quarter ends that its return is due: the contract's own, or its policy's.
+    public let returnDueDays: Int
     /// Days of the commitment period elapsed by the reporting date, and its length.
     public let elapsedDays: Int
     public let spreadDays: Int
 
     /// - Parameter measures: the measures of the contract's catalog, `nil` if it is not known.
     init(
-        _ projection: ContractProjection, measures: [String: CatalogMeasure]?, cutOffs: RatingCutOffs, rated: RatedDelivery, period: FinancialQuarter,
-        reportingDate: CalendarDate
+        _ projection: ContractProjection, measures: [String: CatalogMeasure]?, cutOffs: RatingCutOffs, rated: RatedDelivery, dueDays: Int,
+        period: FinancialQuarter, reportingDate: CalendarDate
     ) {
         reference = projection.reference
         title = projection.title
@@ -242,10 +246,11 @@ public struct ContractReconciliation: Sendable, Equatable {
         self.cutOffs = cutOffs
         ratedDelivery = rated
         amounts = lines.reduce(into: Amounts.zero) { $0.add($1.amounts) }
+        returnDueDays = dueDays
         lateReturns = spread.lateReturns(
             pledged: projection.pledgedOn != nil, termEnd: projection.endDate, closedOn: projection.closedOn,
-            returned: projection.returnedQuarters, reportingDate: reportingDate)
-        incompleteReturns = IncompleteReturn.find(in: projection, reportingDate: reportingDate)
+            returned: projection.returnedQuarters, reportingDate: reportingDate, dueDays: dueDays)
+        incompleteReturns = IncompleteReturn.find(in: projection, reportingDate: reportingDate, dueDays: dueDays)
     }
 
     /// Late returns counted as a reader counts them: each quarter with no return at all, and

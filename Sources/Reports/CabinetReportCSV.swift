@@ -85,6 +85,7 @@ enum CabinetReportCSV {
             rows.amounts("contract", c.reference, c.amounts)
             let capped = c.amounts.capped
             rows.add("contract", c.reference, "capped_delivered_gbp", capped.plain)
+            rows.add("contract", c.reference, "rated_delivery", c.ratedDelivery.rawValue)
             rows.add("contract", c.reference, "late_returns", c.lateReturnLabels.joined(separator: "; "))
             rows.add("contract", c.reference, "unpledged_deliveries", String(c.unpledged.count))
         }
@@ -267,6 +268,7 @@ enum CabinetReportCSV {
             add(section, key, "pledged_gbp", a.original.plain)
             add(section, key, "current_gbp", a.current.plain)
             add(section, key, "delivered_gbp", a.delivered.plain)
+            add(section, key, "validated_gbp", a.validated.plain)
             add(section, key, "expected_gbp", a.expected.plain)
             add(section, key, "variance_gbp", a.variance.plain)
             add(section, key, "delivered_vs_expected_percent", percent(a.delivered, a.expected))

@@ -57,7 +57,9 @@ public struct CabinetFigures: Sendable {
         for contract in contracts {
             guard let projection = projections[contract.reference] else { continue }
             let spread = CommitmentSpread(termStart: projection.startDate, termEnd: projection.endDate, pledgedOn: projection.pledgedOn)
-            for line in contract.lines { lines.append(ScopedLine(reference: contract.reference, catalog: contract.catalog, line: line, spread: spread)) }
+            for line in contract.lines {
+                lines.append(ScopedLine(reference: contract.reference, catalog: contract.catalog, line: line, spread: spread, rated: contract.ratedDelivery))
+            }
         }
         let portfolio = contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }
         let capped = portfolio.capped
@@ -129,7 +131,8 @@ public struct CabinetFigures: Sendable {
             let d = scoped.delivered(in: quarters), e = scoped.expected(from: from, to: to)
             delivered += d
             expected += e
-            capped += Self.cap(d, at: e)
+            // What is rated is the delivery the contract's policy counts: claimed, or validated.
+            capped += Self.cap(scoped.rated == .validated ? scoped.validated(in: quarters) : d, at: e)
         }
         return (delivered, expected, capped)
     }
@@ -217,16 +220,23 @@ struct ScopedLine {
     let catalog: String
     let line: MeasureReconciliation
     let spread: CommitmentSpread
+    /// Which delivery the contract's policy rates.
+    let rated: RatedDelivery
 
     /// To date, capped at its expected to date.
     var capped: Money { line.amounts.capped }
 
     /// Delivered £ in `quarters`: each quarter's quantity priced at the line's proxy and rounded
     /// once per quarter (record-only lines have no £).
-    func delivered(in quarters: [FinancialQuarter]) -> Money {
+    func delivered(in quarters: [FinancialQuarter]) -> Money { priced(in: quarters, \.quantity) }
+
+    /// Validated £ in `quarters`, priced as ``delivered(in:)`` is.
+    func validated(in quarters: [FinancialQuarter]) -> Money { priced(in: quarters, \.validatedQuantity) }
+
+    private func priced(in quarters: [FinancialQuarter], _ quantity: KeyPath<MeasureReconciliation.QuarterFigure, ExactDecimal>) -> Money {
         guard let proxy = line.proxy else { return .zero }
         return line.deliveredPerQuarter.reduce(Money.zero) { sum, figure in
-            quarters.contains(figure.quarter) ? sum + Money.lineValue(quantity: figure.quantity, proxy: proxy) : sum
+            quarters.contains(figure.quarter) ? sum + Money.lineValue(quantity: figure[keyPath: quantity], proxy: proxy) : sum
         }
     }
 

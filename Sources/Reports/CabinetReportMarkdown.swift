@@ -137,13 +137,14 @@ enum CabinetReportMarkdown {
         let projections = Dictionary(m.scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
         md += "## Contracts, worst rated first\n\n"
         md += table(
-            ["Reference", "Title", "Supplier", "Directorate", "Areas", "Committed", "Expected", "Delivered", "Delivered ÷ expected, uncapped", "Capped ÷ expected, rated", "Rating"],
-            numeric: [false, false, false, false, false, true, true, true, true, true, false],
+            ["Reference", "Title", "Supplier", "Directorate", "Areas", "Committed", "Expected", "Delivered (claimed)", "Validated", "Delivered ÷ expected, uncapped",
+             "Capped ÷ expected, rated", "Rating"],
+            numeric: [false, false, false, false, false, true, true, true, true, true, true, false],
             f.contracts.map { c in
                 let capped = c.amounts.capped
                 return [c.reference, c.title, c.supplier ?? "—", projections[c.reference]?.buyerDepartment ?? "—",
                         projections[c.reference]?.areasServed.joined(separator: ", ") ?? "", c.amounts.current.formatted, c.amounts.expected.formatted,
-                        c.amounts.delivered.formatted, Text.deliveredShare(c.amounts), Text.percent(capped.decimal, of: c.amounts.expected.decimal) ?? "—",
+                        c.amounts.delivered.formatted, c.amounts.validated.formatted, Text.deliveredShare(c.amounts), Text.percent(capped.decimal, of: c.amounts.expected.decimal) ?? "—",
                         c.amounts.rating.rawValue]
             }, empty: "No contract has a social value commitment.")
 

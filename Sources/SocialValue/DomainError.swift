@@ -37,6 +37,7 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownFigure = "unknown-figure"
         case validationAuthority = "validation-authority"
         case validationState = "validation-state"
+        case validationEffectiveOrder = "validation-effective-order"
     }
 
     public let rule: Rule

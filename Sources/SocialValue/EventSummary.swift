@@ -80,6 +80,12 @@ extension ContractEvent {
         case .queryAnswered(let a): return "answered the question on \(a.measure) for \(a.quarter): \(DisplayText.quoted(a.answer))"
         case .deliveryValidated(let d): return "validated \(d.quarter): " + d.figures.map { "\($0.measure) \($0.quantity)" }.joined(separator: ", ")
         case .deliveryRejected(let d): return "rejected \(d.quarter): " + d.figures.map { "\($0.measure) \($0.quantity)" }.joined(separator: ", ")
+        case .reportingArranged(let r):
+            var parts: [String] = []
+            if let manager = r.contractManager { parts.append("contract manager \(manager)") }
+            if let email = r.contractManagerEmail { parts.append("reached at \(email)") }
+            if let days = r.returnDueDays { parts.append("returns due \(days) days after each quarter") }
+            return "reporting arranged: " + parts.joined(separator: ", ")
         }
     }
 }

@@ -34,7 +34,7 @@ struct Scenario {
         self.reference = reference
     }
 
-    /// A command effective on `date`; by default 2025-02-03, or for a return, ten days after its quarter ends.
+    /// A command effective on `date`; by default 2025-02-03, or for a return, ten days after its quarter ends (its check, twenty).
     func command(_ action: ContractAction, by actor: ActorIdentity = procurement, reason: String? = "testing", on date: String? = nil) -> ContractCommand {
         ContractCommand(contract: contract, actor: actor, reason: reason, effectiveDate: Self.date(date, for: action), action: action)
     }
@@ -42,6 +42,11 @@ struct Scenario {
     static func date(_ given: String?, for action: ContractAction) -> CalendarDate {
         if let given { return CalendarDate(given)! }
         if case .reportDelivery(let quarter, _, _) = action { return quarter.lastDay.adding(days: 10) }
+        // The check of a return comes after it: twenty days after its quarter.
+        switch action {
+        case .queryDelivery(let quarter, _, _), .answerQuery(let quarter, _, _, _), .decideValidation(let quarter, _, _): return quarter.lastDay.adding(days: 20)
+        default: break
+        }
         return CalendarDate("2025-02-03")!
     }
 

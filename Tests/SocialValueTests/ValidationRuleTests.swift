@@ -116,4 +116,28 @@ struct ValidationRuleTests {
             #expect(try ContractEvent(type: event.type, payload: event.payload) == event, "\(event.type)")
         }
     }
+
+    @Test("a step of the check never takes effect before the figure it checks; a whole-quarter decision leaves such a figure out")
+    func effectiveOrder() throws {
+        var scenario = try Self.reported()   // the return is effective ten days after Q1 ends: 2025-07-10
+        #expect(scenario.refusal(.queryDelivery(quarter: Self.q1, measure: "NT1", question: "?"), by: Self.manager, on: "2025-07-09") == .validationEffectiveOrder)
+        #expect(scenario.refusal(.decideValidation(quarter: Self.q1, measures: ["NT1"], validated: true), by: Self.manager, on: "2025-07-01") == .validationEffectiveOrder)
+        try scenario.run(.correctQuarter(quarter: Self.q1, measure: "NT1", lines: Scenario.lines([("NT1", "2")], evidence: "HR-1b")), by: Scenario.supplier, on: "2025-08-01")
+        let events = try scenario.run(.decideValidation(quarter: Self.q1, measures: [], validated: true), by: Self.manager, on: "2025-07-20")
+        guard case .deliveryValidated(let decision)? = events.first else { Issue.record("no DeliveryValidated"); return }
+        #expect(decision.figures.map(\.measure) == ["NT10"], "NT1 was corrected effective 2025-08-01, after the decision's day")
+        #expect(scenario.refusal(.decideValidation(quarter: Self.q1, measures: ["NT1"], validated: true), by: Self.manager, on: "2025-08-01") == nil)
+    }
+
+    @Test("an answer may correct a figure that a correction added to the quarter")
+    func answerOnCorrectedFigure() throws {
+        var scenario = try Self.reported()
+        try scenario.run(.correctQuarter(quarter: Self.q1, measure: "NT1", lines: Scenario.lines([("NT1", "3"), ("NT18", "500")], evidence: "HR-1b")), by: Scenario.supplier, on: "2025-08-01")
+        try scenario.run(.queryDelivery(quarter: Self.q1, measure: "NT18", question: "Which invoices?"), by: Self.manager, on: "2025-08-02")
+        let events = try scenario.run(
+            .answerQuery(quarter: Self.q1, measure: "NT18", answer: "Only 400", lines: Scenario.lines([("NT18", "400")], evidence: "INV-1")),
+            by: Scenario.supplier, on: "2025-08-03")
+        #expect(events.map(\.type) == ["DeliveryCorrected", "QueryAnswered"])
+        #expect(scenario.state.figures[FigureKey(quarter: Self.q1, measure: "NT18")]?.quantity == ExactDecimal(400))
+    }
 }

@@ -18,7 +18,7 @@ struct ContractAction: Sendable {
         case date
         /// One of these values (value, label).
         case choice([(String, String)])
-        /// Codes separated by commas or spaces, sent as a list ("NT1, NT10").
+        /// Codes separated by commas (or, when there is no comma, spaces), sent as a list ("NT1, NT10").
         case list
 
         static func == (lhs: Kind, rhs: Kind) -> Bool {
@@ -178,7 +178,10 @@ struct ContractAction: Sendable {
                 continue
             }
             if field.kind == .list {
-                let codes = value.split(whereSeparator: { $0 == "," }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                // Commas or spaces: a measure code never holds a comma, but may hold a space
+                // ("CBC5 RBC1"), so spaces separate only when there is no comma.
+                let separator: (Character) -> Bool = value.contains(",") ? { $0 == "," } : { $0 == " " }
+                let codes = value.split(whereSeparator: separator).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 command[field.name] = .array(codes.map { .string($0) })
             } else {
                 command[field.name] = .string(value)

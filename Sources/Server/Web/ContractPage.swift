@@ -60,6 +60,7 @@ extension LedgerServer {
                     \(ContractPageParts.commitments(contract, reconciled: reconciled))
                     \(ContractPageParts.chart(reconciled))
                     \(ContractPageParts.quarters(reconciled))
+                    \(ContractPageParts.checks(contract))
                     """,
                 trail: ContractPageParts.trail(audit, reference: reference, all: wholeTrail))
             if let sectionsKey { webSections.withLock { _ = $0.insert(sections, for: sectionsKey) } }
@@ -153,7 +154,12 @@ enum ContractPageParts {
         if let supplier = contract.supplier { rows.append(("Supplier", supplier)) }
         if let award = contract.award { rows.append(("Awarded", "\(award.date.longForm), \(award.value.formatted)")) }
         if let amounts = reconciled?.amounts {
-            rows.append(("Rating", "\(amounts.rating.label): delivered \(amounts.delivered.formatted) against \(amounts.expected.formatted) expected by \(view.reportingDate.longForm)"))
+            // Said on the delivery the policy rates: a rating on validated delivery quotes it.
+            let rated = reconciled?.ratedDelivery ?? .claimed
+            let basis = rated == .validated
+                ? "validated \(amounts.validated.formatted) (of \(amounts.delivered.formatted) claimed)"
+                : "delivered \(amounts.delivered.formatted) as claimed (\(amounts.validated.formatted) of it validated)"
+            rows.append(("Rating", "\(amounts.rating.label): \(basis) against \(amounts.expected.formatted) expected by \(view.reportingDate.longForm)"))
         }
         if let closed = contract.closedOn { rows.append(("Closed", closed.longForm)) }
         let items: [HTML] = rows.map { "<div class=\"row\"><dt>\($0.0)</dt><dd>\($0.1)</dd></div>" }
@@ -240,6 +246,26 @@ enum ContractPageParts {
             <h2>Delivered, by quarter</h2>
             \(late)
             <div class="scroll"><table><thead><tr><th scope="col">Measure</th>\(head)</tr></thead><tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    /// Each delivered figure with where the council's check of it stands, and the words said
+    /// (docs/validation.md).
+    static func checks(_ contract: ContractProjection) -> HTML {
+        guard !contract.deliveries.isEmpty else { return .empty }
+        let rows: [HTML] = contract.deliveries.sorted { ($0.quarter, $0.measure) < ($1.quarter, $1.measure) }.map { d in
+            var said: [String] = []
+            if let question = d.question { said.append("Question: “\(question)”") }
+            if let answer = d.answer { said.append("Answer: “\(answer)”") }
+            if let reason = d.decisionReason, d.status == .validated || d.status == .rejected {
+                said.append("\(d.status.rawValue.capitalized)\(d.decidedOn.map { " on \($0.longForm)" } ?? ""): “\(reason)”")
+            }
+            return "<tr><td>\(d.quarter.description)</td><th scope=\"row\">\(d.measure)</th><td class=\"num\">\(d.quantity.readable(decimals: 4))</td><td>\(d.status.rawValue)</td><td>\(said.joined(separator: " "))</td></tr>"
+        }
+        return """
+            <h2>Check of returns</h2>
+            <p>Each figure a return gave: submitted, queried, answered, validated or rejected by the contract manager.</p>
+            <div class="scroll"><table><thead><tr><th scope="col">Quarter</th><th scope="col">Measure</th><th scope="col" class="num">Figure</th><th scope="col">Check</th><th scope="col">Said</th></tr></thead><tbody>\(rows)</tbody></table></div>
             """
     }
 

@@ -36,6 +36,9 @@ extension ContractCommand {
             try TextRules.checkIdentifier(measure, .measure, field: "measure")
             try TextRules.checkNote(answer, field: "answer")
             try Self.checkLines(lines, "lines")
+        case .arrangeReporting(let arrangement):
+            if let manager = arrangement.contractManager { try TextRules.checkName(manager, field: "contractManager") }
+            if let email = arrangement.contractManagerEmail { try TextRules.checkName(email, field: "contractManagerEmail") }
         case .decideValidation(_, let measures, _):
             for (index, code) in measures.enumerated() { try TextRules.checkIdentifier(code, .measure, field: "measures[\(index)]") }
         case .requestExemption(let businessCase), .decideExemption(_, let businessCase):

@@ -48,6 +48,8 @@ public enum ContractAction: Sendable, Equatable {
     case answerQuery(quarter: FinancialQuarter, measure: String, answer: String, lines: [QuantityLine])
     /// A Contract Manager's decision on figures of a quarter (all it may decide when none are named).
     case decideValidation(quarter: FinancialQuarter, measures: [String], validated: Bool)
+    /// Names the contract manager, or gives the contract its own days to make a return.
+    case arrangeReporting(ReportingArrangement)
 
     public struct BidderOffer: Sendable, Equatable {
         public let name: String
@@ -110,6 +112,7 @@ public enum CommandName: String, CaseIterable, Sendable {
     case answerQuery = "delivery.answer"
     case validateDelivery = "delivery.validate"
     case rejectDelivery = "delivery.reject"
+    case arrangeReporting = "reporting.arrange"
 
     /// What a command's JSON form holds beside `command`, `actor`, `reason` and `effectiveDate`.
     public struct Fields: Sendable {
@@ -162,6 +165,7 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .queryDelivery: return contract(["quarter", "measure", "question"], required: ["quarter", "measure", "question"])
         case .answerQuery: return contract(["quarter", "measure", "answer", "lines"], required: ["quarter", "measure", "answer"])
         case .validateDelivery, .rejectDelivery: return contract(["quarter", "measures"], required: ["quarter"], byRule: ["reason"])
+        case .arrangeReporting: return contract(["contractManager", "contractManagerEmail", "returnDueDays"])
         }
     }
 }
@@ -224,7 +228,7 @@ public enum LedgerCommand: Sendable {
             }
         case .register, .assessThreshold, .requestExemption, .decideExemption, .decideWeighting, .evaluateBids, .award, .correctAward,
             .recordPledge, .reportDelivery, .correctDelivery, .refreshCommitments, .close, .eraseEvidence, .queryDelivery, .answerQuery,
-            .validateDelivery, .rejectDelivery:
+            .validateDelivery, .rejectDelivery, .arrangeReporting:
             let given = try reader.optionalDate("effectiveDate")
             let effectiveDate = given ?? today
             let contract = try reader.string("contract")
@@ -338,6 +342,8 @@ public enum LedgerCommand: Sendable {
             return .answerQuery(quarter: try DeliveryReturn.quarter(reader), measure: try reader.string("measure"), answer: try nonEmpty(reader, "answer"), lines: lines)
         case .validateDelivery, .rejectDelivery:
             return .decideValidation(quarter: try DeliveryReturn.quarter(reader), measures: try nonBlank(reader, "measures"), validated: name == .validateDelivery)
+        case .arrangeReporting:
+            return .arrangeReporting(try ReportingArrangement(reader))
         }
     }
 

@@ -21,6 +21,7 @@ public enum ContractEvent: Sendable, Equatable {
     case queryAnswered(QueryAnswer)
     case deliveryValidated(ValidationDecision)
     case deliveryRejected(ValidationDecision)
+    case reportingArranged(ReportingArrangement)
 
     public static func stream(contract reference: String) -> String { streamPrefix + reference }
 
@@ -38,7 +39,7 @@ public enum ContractEvent: Sendable, Equatable {
         "ContractRegistered", "ThresholdAssessed", "ExemptionRequested", "ExemptionDecided", "WeightingDecided",
         "BidsEvaluated", "ContractAwarded", "AwardCorrected", "PledgeRecorded", "DeliveryReported", "DeliveryCorrected",
         "CommitmentsRefreshed", "ContractClosed", "EvidenceErased", "DeliveryQueried", "QueryAnswered", "DeliveryValidated",
-        "DeliveryRejected",
+        "DeliveryRejected", "ReportingArranged",
     ]
 
     public var type: String {
@@ -61,6 +62,7 @@ public enum ContractEvent: Sendable, Equatable {
         case .queryAnswered: "QueryAnswered"
         case .deliveryValidated: "DeliveryValidated"
         case .deliveryRejected: "DeliveryRejected"
+        case .reportingArranged: "ReportingArranged"
         }
     }
 
@@ -83,6 +85,7 @@ public enum ContractEvent: Sendable, Equatable {
         case .deliveryQueried(let value): value.json
         case .queryAnswered(let value): value.json
         case .deliveryValidated(let value), .deliveryRejected(let value): value.json
+        case .reportingArranged(let value): value.json
         }
     }
 
@@ -111,6 +114,7 @@ public enum ContractEvent: Sendable, Equatable {
         case "QueryAnswered": self = .queryAnswered(try QueryAnswer(reader))
         case "DeliveryValidated": self = .deliveryValidated(try ValidationDecision(reader))
         case "DeliveryRejected": self = .deliveryRejected(try ValidationDecision(reader))
+        case "ReportingArranged": self = .reportingArranged(try ReportingArrangement(reader))
         default: return nil
         }
     }

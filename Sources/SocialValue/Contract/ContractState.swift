@@ -54,6 +54,8 @@ public struct ContractState: Sendable, Equatable {
     public private(set) var closure: Closure?
     /// Each delivered figure's quantity now and where it stands in the council's check.
     public internal(set) var figures: [FigureKey: CheckedFigure] = [:]
+    /// Who manages the contract's returns, and its own days to make a return (docs/calendar.md).
+    public private(set) var reporting = ReportingArrangement(contractManager: nil, contractManagerEmail: nil, returnDueDays: nil)
     /// The evidence files whose bytes were erased, by SHA-256.
     public private(set) var erasedEvidence: Set<String> = []
     /// The effective date of the registration: when a running contract was taken on.
@@ -138,11 +140,11 @@ public struct ContractState: Sendable, Equatable {
             commitmentEffectiveDate = effectiveDate
         case .deliveryReported(let report):
             returns[eventId] = RecordedReturn(eventId: eventId, quarter: report.quarter, lines: report.lines, corrects: nil)
-            submit(report.quarter, report.lines)
+            submit(report.quarter, report.lines, on: effectiveDate)
         case .deliveryCorrected(let correction):
             returns[eventId] = RecordedReturn(
                 eventId: eventId, quarter: correction.quarter, lines: correction.lines, corrects: correction.corrects)
-            submit(correction.quarter, correction.lines)
+            submit(correction.quarter, correction.lines, on: effectiveDate)
         case .commitmentsRefreshed(let refresh):
             refreshes.append(refresh)
             commitment = Commitment(catalogId: refresh.catalogId, catalogVersion: refresh.catalogVersion, lines: refresh.lines)
@@ -153,6 +155,11 @@ public struct ContractState: Sendable, Equatable {
         case .queryAnswered(let answer): mark(answer.quarter, [answer.measure], .answered)
         case .deliveryValidated(let decision): mark(decision.quarter, decision.figures.map(\.measure), .validated)
         case .deliveryRejected(let decision): mark(decision.quarter, decision.figures.map(\.measure), .rejected)
+        case .reportingArranged(let arrangement):
+            reporting = ReportingArrangement(
+                contractManager: arrangement.contractManager ?? reporting.contractManager,
+                contractManagerEmail: arrangement.contractManagerEmail ?? reporting.contractManagerEmail,
+                returnDueDays: arrangement.returnDueDays ?? reporting.returnDueDays)
         }
     }
 }

@@ -63,6 +63,7 @@ struct ContractRules {
         case .queryDelivery(let quarter, let measure, let question): return [try queryDelivery(quarter, measure, question)]
         case .answerQuery(let quarter, let measure, let answer, let lines): return try answerQuery(quarter, measure, answer, lines)
         case .decideValidation(let quarter, let measures, let validated): return [try decideValidation(quarter, measures, validated: validated)]
+        case .arrangeReporting(let arrangement): return [try arrangeReporting(arrangement)]
         }
     }
 

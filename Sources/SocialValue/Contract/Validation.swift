@@ -30,6 +30,9 @@ public struct FigureKey: Hashable, Sendable, Comparable {
 public struct CheckedFigure: Sendable, Equatable {
     public let quantity: ExactDecimal
     public let status: ValidationStatus
+    /// The effective date of the return or correction that gave the quantity: a step of the
+    /// check may not take effect before it (`validation-effective-order`).
+    public let since: CalendarDate
 }
 
 /// `DeliveryQueried`: an officer's question about one figure.
@@ -119,12 +122,29 @@ public enum ValidationRoles {
 }
 
 extension ContractRules {
-    /// The figure of `measure` in `quarter`, or a refusal saying the contract has none.
+    /// The figure of `measure` in `quarter`, or a refusal saying the contract has none, or that
+    /// the step would take effect before the figure did (so that an effective-date view never
+    /// counts a check of a quantity that was not yet there).
     func checkedFigure(_ quarter: FinancialQuarter, _ measure: String) throws(DomainError) -> CheckedFigure {
         guard let figure = state.figures[FigureKey(quarter: quarter, measure: measure)] else {
             throw DomainError(.unknownFigure, "contract \(command.contract) has no \(quarter) figure for \(measure): only a figure a return reported can be checked")
         }
+        guard command.effectiveDate >= figure.since else {
+            throw DomainError(
+                .validationEffectiveOrder,
+                "\(measure) for \(quarter) of contract \(command.contract) stands as returned or corrected effective \(figure.since); a step of its check takes effect on or after that, not on \(command.effectiveDate)")
+        }
         return figure
+    }
+
+    /// The return, or failing that the latest correction, that holds the figure: what the
+    /// correction an answer carries cites (a correction may have added the measure to the quarter).
+    func source(of key: FigureKey) throws(DomainError) -> EventID {
+        let holding = state.returns.values.filter { $0.quarter == key.quarter && $0.lines.contains { $0.measure == key.measure } }
+        guard let chosen = holding.filter({ $0.corrects == nil }).min(by: { $0.eventId < $1.eventId }) ?? holding.max(by: { $0.eventId < $1.eventId }) else {
+            throw DomainError(.unknownFigure, "contract \(command.contract) has no \(key.quarter) figure for \(key.measure)")
+        }
+        return chosen.eventId
     }
 
     func requireRole(_ roles: Set<String>, _ what: String) throws(DomainError) {
@@ -161,7 +181,7 @@ extension ContractRules {
         }
         let answered = ContractEvent.queryAnswered(QueryAnswer(quarter: quarter, measure: measure, answer: answer))
         guard !lines.isEmpty else { return [answered] }
-        let correction = try correctDelivery(try returnCorrected(quarter, measure, lines), lines, reasonRequired: false)
+        let correction = try correctDelivery(try source(of: FigureKey(quarter: quarter, measure: measure)), lines, reasonRequired: false)
         return [correction, answered]
     }
 
@@ -179,7 +199,7 @@ extension ContractRules {
             guard !keys.isEmpty else {
                 throw DomainError(.unknownFigure, "contract \(command.contract) has no \(quarter) figures: only a figure a return reported can be \(verb)")
             }
-            for key in keys where allowed.contains(state.figures[key]!.status) {
+            for key in keys where allowed.contains(state.figures[key]!.status) && state.figures[key]!.since <= command.effectiveDate {
                 figures.append(.init(measure: key.measure, quantity: state.figures[key]!.quantity))
             }
             guard !figures.isEmpty else {
@@ -202,20 +222,20 @@ extension ContractRules {
 }
 
 extension ContractState {
-    /// Folds a return's or correction's lines into the check of figures.
-    mutating func submit(_ quarter: FinancialQuarter, _ lines: [DeliveryLine]) {
+    /// Folds a return's or correction's lines, effective `date`, into the check of figures.
+    mutating func submit(_ quarter: FinancialQuarter, _ lines: [DeliveryLine], on date: CalendarDate) {
         for line in lines {
             let key = FigureKey(quarter: quarter, measure: line.measure)
             // A question still open stays open: the correction is part of the supplier's answer.
             let status: ValidationStatus = figures[key]?.status == .queried ? .queried : .submitted
-            figures[key] = CheckedFigure(quantity: line.quantity, status: status)
+            figures[key] = CheckedFigure(quantity: line.quantity, status: status, since: max(date, figures[key]?.since ?? date))
         }
     }
 
     mutating func mark(_ quarter: FinancialQuarter, _ measures: [String], _ status: ValidationStatus) {
         for measure in measures {
             let key = FigureKey(quarter: quarter, measure: measure)
-            if let figure = figures[key] { figures[key] = CheckedFigure(quantity: figure.quantity, status: status) }
+            if let figure = figures[key] { figures[key] = CheckedFigure(quantity: figure.quantity, status: status, since: figure.since) }
         }
     }
 }

@@ -37,20 +37,30 @@ public struct CommitmentSpread: Sendable {
         (quantity * ExactDecimal(elapsedDays)).divided(by: ExactDecimal(days), decimals: 4)
     }
 
-    /// The quarters of the commitment that ended before `reportingDate` with no return: from the
-    /// quarter holding the spread's start to the one holding the term end or the closure,
-    /// whichever is earlier. Nothing is late before a pledge.
+    /// The quarters of the commitment whose return was due before `reportingDate` and was not
+    /// made: from the quarter holding the spread's start to the one holding the term end or the
+    /// closure, whichever is earlier. A quarter's return is due `dueDays` after it ends
+    /// (docs/calendar.md). Nothing is late before a pledge.
     public func lateReturns(
-        pledged: Bool, termEnd: CalendarDate, closedOn: CalendarDate?, returned: [FinancialQuarter], reportingDate: CalendarDate
+        pledged: Bool, termEnd: CalendarDate, closedOn: CalendarDate?, returned: [FinancialQuarter], reportingDate: CalendarDate, dueDays: Int
     ) -> [FinancialQuarter] {
         guard pledged else { return [] }
-        var late: [FinancialQuarter] = []
+        return quarters(termEnd: termEnd, closedOn: closedOn).prefix { Self.due($0, dueDays: dueDays) < reportingDate }.filter { !returned.contains($0) }
+    }
+
+    /// The quarters a return is made for: from the quarter holding the spread's start to the one
+    /// holding the term end or the closure, whichever is earlier.
+    public func quarters(termEnd: CalendarDate, closedOn: CalendarDate?) -> [FinancialQuarter] {
+        var quarters: [FinancialQuarter] = []
         var quarter = FinancialQuarter(containing: start)
         let stop = min(termEnd, closedOn ?? termEnd)
-        while quarter.lastDay < reportingDate, quarter.firstDay <= stop {
-            if !returned.contains(quarter) { late.append(quarter) }
+        while quarter.firstDay <= stop {
+            quarters.append(quarter)
             quarter = quarter.next
         }
-        return late
+        return quarters
     }
+
+    /// The day a quarter's return is due: `dueDays` after the quarter's last day.
+    public static func due(_ quarter: FinancialQuarter, dueDays: Int) -> CalendarDate { quarter.lastDay.adding(days: dueDays) }
 }

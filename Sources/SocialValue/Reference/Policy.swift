@@ -24,6 +24,13 @@ public struct Policy: Sendable, Equatable {
     public let ratingCutOffs: RatingCutOffs
     /// Which delivery the ratings rate: claimed (the default) or validated (docs/validation.md).
     public let ratedDelivery: RatedDelivery
+    /// Days after a quarter ends by which its return is due (docs/calendar.md): the policy's
+    /// `returnDueDays`, or 30 when it states none. A contract may arrange its own.
+    public let returnDueDays: Int
+    /// The default when a policy states no `returnDueDays`: a month.
+    public static let defaultReturnDueDays = 30
+    /// The most days a return may be given: a year.
+    public static let returnDueDaysLimit = 366
     /// The document exactly as adopted, kept whole in the event.
     public let document: JSONValue
 
@@ -118,7 +125,7 @@ extension Policy {
         try reader.onlyFields([
             "policyId", "version", "title", "council", "effectiveDate", "source", "threshold", "statutoryThresholds",
             "statutoryDutyCategories", "weighting", "exemption", "reportingCadence", "priorityFrameworks", "notes", "status",
-            "ratingCutOffs", "ratedDelivery",
+            "ratingCutOffs", "ratedDelivery", "returnDueDays",
         ])
         id = try reader.string("policyId")
         version = try reader.string("version")
@@ -169,7 +176,15 @@ extension Policy {
             ratingCutOffs = .standard
         }
         ratedDelivery = reader.has("ratedDelivery") ? try reader.choice("ratedDelivery", as: RatedDelivery.self) : .claimed
+        returnDueDays = reader.has("returnDueDays") ? try Self.dueDays(reader, "returnDueDays") : Self.defaultReturnDueDays
         self.document = document
+    }
+
+    /// A number of days a return is given: 0 (due the day the quarter ends) to a year.
+    public static func dueDays(_ reader: FieldReader, _ key: String) throws(InputError) -> Int {
+        let days = try reader.integer(key)
+        guard (0...returnDueDaysLimit).contains(days) else { throw reader.fail(key, "must be 0 to \(returnDueDaysLimit) days") }
+        return days
     }
 
     private static func categories(_ reader: FieldReader, _ key: String) throws(InputError) -> [ContractCategory] {

@@ -50,6 +50,11 @@ public struct ReferenceData: Sendable {
         (policy(id, on: date) ?? policies[id]?.first)?.ratingCutOffs ?? .standard
     }
 
+    /// Days after a quarter's end its return is given, by the policy version in force on `date`.
+    public func returnDueDays(policy id: String, on date: CalendarDate) -> Int {
+        (policy(id, on: date) ?? policies[id]?.first)?.returnDueDays ?? Policy.defaultReturnDueDays
+    }
+
     /// Which delivery the contract's policy rates, in the version in force on `date`.
     public func ratedDelivery(policy id: String, on date: CalendarDate) -> RatedDelivery {
         (policy(id, on: date) ?? policies[id]?.first)?.ratedDelivery ?? .claimed

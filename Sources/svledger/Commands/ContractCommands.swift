@@ -6,7 +6,7 @@ extension Root {
     struct Contract: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register, award and close contracts.",
-            subcommands: [Register.self, Award.self, CorrectAward.self, Close.self])
+            subcommands: [Register.self, Award.self, CorrectAward.self, ArrangeReporting.self, Close.self])
     }
 }
 
