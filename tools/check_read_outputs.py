@@ -127,6 +127,8 @@ def main():
     check.document("reconcile", ["reconcile", "--on", "2025-06-30", "--format", "json"])
     for row in reconciliation.get("contracts", [])[:1]:
         check.document("reconcile", ["reconcile", "--period", PERIOD, "--contract", row["contract"], "--format", "json"])
+    check.document("due", ["due", "--today", "2025-11-10", "--format", "json"])
+    check.document("due", ["due", "--today", "2025-11-10", "--all", "--format", "json"])
     check.ndjson("log", ["log", "--format", "json"])
     check.document("stats", ["stats", "--format", "json"])
     check.document("verify", ["verify", "--format", "json"])

@@ -40,4 +40,34 @@ struct ReturnDueTests: LedgerCLISuite {
         let refused = try svledger(["contract", "arrange-reporting", "--contract", "LAN", "--due-days", "367", "--actor", "a.patel", "--role", "Procurement Officer"], expectSuccess: false)
         #expect(refused.status == 65 && refused.stderr.contains("--due-days"))
     }
+
+    @Test("svledger due lists overdue, due and the next upcoming by the same rule, by supplier or manager, and as an iCalendar feed")
+    func dueList() throws {
+        try makeLedger()
+        try svledger(["contract", "arrange-reporting", "--contract", "LAN", "--manager", "J. Owusu", "--effective-date", "2025-03-01",
+                      "--actor", "a.patel", "--role", "Procurement Officer"])
+        // On 2025-10-15: Q1 (due 30 July) overdue, Q2 (ended 30 September, due 30 October) due,
+        // Q3 (running) upcoming, and no later quarter without --all.
+        let json = try JSONValue(parsing: try svledger(["due", "--today", "2025-10-15", "--format", "json"]).stdout)
+        let returns = json["returns"]?.arrayValue ?? []
+        #expect(returns.map { "\($0["quarter"]?.stringValue ?? "") \($0["status"]?.stringValue ?? "")" } == ["2025-26-Q1 overdue", "2025-26-Q2 due", "2025-26-Q3 upcoming"])
+        #expect(returns.first?["daysLeft"] == .integer(-77) && returns.first?["contractManager"] == "J. Owusu")
+        let late = try late(on: "2025-10-15")
+        #expect(late == ["2025-26-Q1"], "the reconciliation's late returns are the overdue ones")
+        let all = try JSONValue(parsing: try svledger(["due", "--today", "2025-10-15", "--all", "--format", "json"]).stdout)
+        #expect(all["counts"]?["upcoming"] == .integer(2), "Q3 and Q4")
+        let text = try svledger(["due", "--today", "2025-10-15", "--by", "manager"]).stdout
+        #expect(text.contains("Contract manager: J. Owusu") && text.contains("77 days late"), "\(text)")
+        #expect(try svledger(["due", "--today", "2025-10-15", "--supplier", "Nobody Ltd", "--format", "json"]).stdout.contains(#""returns":[]"#))
+
+        let ics = try svledger(["due", "--today", "2025-10-15", "--supplier", "Safe Roads Ltd", "--format", "ics"]).stdout
+        let lines = ics.components(separatedBy: "\r\n")
+        #expect(lines.first == "BEGIN:VCALENDAR" && lines.dropLast().last == "END:VCALENDAR" && lines.last == "", "CRLF line ends")
+        #expect(lines.allSatisfy { $0.utf8.count <= 75 }, "folded at 75 octets")
+        #expect(lines.filter { $0 == "BEGIN:VEVENT" }.count == 4, "every quarter still owed")
+        #expect(lines.contains("DTSTART;VALUE=DATE:20251030") && lines.contains("UID:LAN-2025-26-Q2@svledger"))
+        #expect(lines.contains("SUMMARY:Social value return due: LAN\\, 2025-26-Q1 (overdue)"), "commas escaped")
+        let bad = try svledger(["due", "--today", "2025-13-40"], expectSuccess: false)
+        #expect(bad.status != 0 && bad.stderr.contains("--today"))
+    }
 }
