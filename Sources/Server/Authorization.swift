@@ -21,6 +21,7 @@ public enum Operation: String, CaseIterable, Sendable {
     case listEvidence = "evidence-list"
     case readEvidence = "evidence-file"
     case eraseEvidence = "evidence-erase"
+    case due
 }
 
 /// Which roles may do what over HTTP. A role's own limits are applied by the routes beyond
@@ -63,6 +64,10 @@ public enum Authorization {
             // Which files returns cite (names, sizes, hashes): the administrator, who erases
             // them, too; a supplier only its own contracts' (the route's scope).
             councilRoles.contains(role) || role == .supplier || role == .auditor || role == .administrator
+        case .due:
+            // What is owed and when: the officers who chase it, those who report on it, and a
+            // supplier (its own contracts' only: the route's scope); not the role that manages access.
+            role != .administrator
         case .readEvidence:
             // The files themselves may hold personal data: those who check returns read them.
             councilRoles.contains(role) || role == .supplier || role == .auditor

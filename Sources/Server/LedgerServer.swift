@@ -84,6 +84,7 @@ public final class LedgerServer: Sendable {
         addReadRoutes(reads)
         addTransparencyRoutes(reads)
         addEvidenceRoutes(reads)
+        addDueRoutes(reads)
         addCommandRoutes(commands)
         addTransferRoutes(transfers)
         addAccessRoutes(access)

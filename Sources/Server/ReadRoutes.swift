@@ -86,6 +86,7 @@ extension LedgerServer {
         case .listEvidence: "list evidence files"
         case .readEvidence: "read evidence files"
         case .eraseEvidence: "erase evidence files"
+        case .due: "list the returns owed"
         }
     }
 

@@ -42,6 +42,8 @@ struct AuthorizationMatrixTests {
         ("POST delivery.report LCC-2025-014",             [401, 401, 401, 401, 201, 201, 201, 201, 201, 404, 403, 403, 403]),
         ("POST contract.close LCC-2025-014 (If-Match 0)", [401, 401, 401, 401, 409, 409, 409, 409, 403, 403, 403, 403, 403]),
         ("GET /contracts/LCC-2025-014/evidence",          [401, 401, 401, 401, 200, 200, 200, 200, 200, 404, 200, 403, 200]),
+        ("GET /due?today=2025-11-10",                     [401, 401, 401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 403]),
+        ("GET /calendar.ics?today=2025-11-10",            [401, 401, 401, 401, 200, 200, 200, 200, 200, 200, 200, 200, 403]),
         // A file the contract does not cite: 404 to whoever may read files, 403 to whoever may not.
         ("GET /contracts/LCC-2025-014/evidence/\(String(repeating: "a", count: 64))",
                                                           [401, 401, 401, 401, 404, 404, 404, 404, 404, 404, 404, 403, 403]),
