@@ -32,4 +32,19 @@ struct DueRouteTests {
             #expect(bad.status.code >= 400 && bad.status.code < 500 && bad.json?["kind"] == .string("invalid-query"), "\(bad.text)")
         }
     }
+
+    @Test("the Returns due page: an officer's lists every supplier, by manager too; a supplier's its own only")
+    func duePage() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.test { client in
+            let (cookie, _) = try await WebFormPagesTests.signIn(client, fixture, "a.patel")
+            let page = try await client.execute(uri: "/app/due", method: .get, headers: WebAppTests.form([:], origin: nil, cookie: cookie))
+            #expect(page.status == .ok && page.text.contains("<h1>Returns due</h1>") && page.text.contains("Supplier: North Roads Ltd"), "\(page.text.prefix(2000))")
+            let byManager = try await client.execute(uri: "/app/due?by=manager", method: .get, headers: WebAppTests.form([:], origin: nil, cookie: cookie))
+            #expect(byManager.text.contains("Contract manager: (none named)"))
+            let (supplierCookie, _) = try await WebFormPagesTests.signIn(client, fixture, "b.jones")
+            let own = try await client.execute(uri: "/app/due", method: .get, headers: WebAppTests.form([:], origin: nil, cookie: supplierCookie))
+            #expect(own.status == .ok && !own.text.contains("North Roads Ltd") && !own.text.contains("LCC-2025-014"), "another supplier's returns are not shown")
+        }
+    }
 }

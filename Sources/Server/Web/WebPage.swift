@@ -16,8 +16,9 @@ enum WebPage {
             let report: HTML = Authorization.allows(.cabinetReport, session.role) ? "<a href=\"/app/reports/cabinet\">Cabinet report</a>" : .empty
             let audit: HTML = Authorization.allows(.verify, session.role) ? "<a href=\"/app/audit\">Audit</a>" : .empty
             let people: HTML = Authorization.allows(.accessList, session.role) ? "<a href=\"/app/admin\">People and roles</a>" : .empty
+            let due: HTML = Authorization.allows(.due, session.role) ? "<a href=\"/app/due\">Returns due</a>" : .empty
             header = """
-                <nav class="account" aria-label="Account"><a href="/app">Contracts</a>\(report)\(audit)\(people)<a href="/app/account">Signed in as <strong>\(session.account)</strong>, \(session.role.rawValue)</a>
+                <nav class="account" aria-label="Account"><a href="/app">Contracts</a>\(due)\(report)\(audit)\(people)<a href="/app/account">Signed in as <strong>\(session.account)</strong>, \(session.role.rawValue)</a>
                 <form method="post" action="/app/sign-out">\(formToken(session))<button type="submit" class="link-button">Sign out</button></form></nav>
                 """
         } else {

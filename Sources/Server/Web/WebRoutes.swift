@@ -31,6 +31,7 @@ extension LedgerServer {
         routes.add(.get, "/app/contracts/{contract}", access: .page(.showContract), produces: ["text/html"]) { request, context in
             try await self.contractPage(request, context)
         }
+        routes.add(.get, "/app/due", access: .page(.due), produces: ["text/html"]) { request, context in try await self.duePage(request, context) }
         routes.add(.get, "/app/audit", access: .page(.verify), produces: ["text/html"]) { request, context in try await self.auditPage(request, context) }
         routes.add(.get, "/app/audit/export.ndjson", access: .page(.exportNDJSON), produces: ["application/x-ndjson"]) { request, context in
             try await self.exportPage(request, context)
