@@ -10,6 +10,7 @@ import PackageDescription
 //   Transparency ──^ (Merkle trees, checkpoints, witnesses; also under Ledger, Queries, Server, svledger)
 //                                  │       └──> Reports ─────┘                           │
 //                                  └─> OpenContracting (SocialValue, EventStore) ──────────┘
+//   Mail (SMTP on SwiftNIO and NIOSSL, knowing nothing of the ledger) ─────────────────> svledger
 //
 // Queries holds what every front end's reads share (where a read looks, the figures it
 // reconciles, the audit trail); Server is `svledger serve` (Hummingbird), beside the CLI.
@@ -143,11 +144,19 @@ let package = Package(
         // A tool, not the product: a seeded synthetic portfolio for tests, the benchmark and
         // `svledger generate`.
         .target(name: "SyntheticData", dependencies: ["LedgerValues", "SocialValue", "Ledger"]),
+        // Email through the council's SMTP relay (plain, STARTTLS or TLS, AUTH PLAIN): the
+        // reminders of returns due. Knows nothing of the ledger.
+        .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         .executableTarget(
             name: "svledger",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
-                "Queries", "OpenContracting", "Credentials", "Transparency",
+                "Queries", "OpenContracting", "Credentials", "Transparency", "Mail",
                 .target(name: "Server", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -155,6 +164,7 @@ let package = Package(
         // Shared by the test targets: temporary ledgers and running the built executable.
         .target(name: "TestSupport", dependencies: ["LMDB"], path: "Tests/TestSupport"),
         .testTarget(name: "LedgerValuesTests", dependencies: ["LedgerValues"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "TransparencyTests", dependencies: ["Transparency", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LedgerValues", "LMDB", "Transparency", "TestSupport"]),
