@@ -337,6 +337,12 @@ class Flows:
         check("Your correction is recorded" in self.text() and "One starter left in the first week" in self.text(), "the correction is recorded, with its reason")
         self.page("contract-after-correction")
 
+        # The returns the supplier owes: its own contracts' only.
+        self.open("/app/due")
+        check(self.browser.find_element(By.TAG_NAME, "h1").text == "Returns due" and "North Roads Ltd" in self.text()
+              and "GreenEdge" not in self.text(), "the supplier's Returns due page lists its own contracts' returns only")
+        self.page("due-supplier")
+
     def officer_flows(self):
         """An officer's decisions on a registered contract: the assessment, a weighting below the
         policy's minimum refused beside its field, the minimum recorded, the award; and a form
@@ -520,7 +526,7 @@ class Flows:
         self.submit("table.portfolio a[href='/app/contracts/LCC-2025-014']")
         check(self.browser.find_element(By.TAG_NAME, "h1").text == "Highway resurfacing, Preston district", "the contract link opens its page")
         sections = [h.text for h in self.browser.find_elements(By.CSS_SELECTOR, "main h2")]
-        check(sections == ["State", "Commitments", "Pledged and delivered, by measure", "Delivered, by quarter", "Evidence files", "Audit trail"],
+        check(sections == ["State", "Commitments", "Pledged and delivered, by measure", "Delivered, by quarter", "Check of returns", "Evidence files", "Audit trail"],
               f"the contract page has its sections ({sections})")
         check(self.browser.find_element(By.CSS_SELECTOR, "svg[role=img] title").text.startswith("Committed value"), "the chart has a text alternative")
         trail = self.browser.find_elements(By.CSS_SELECTOR, "table.trail tbody tr")
@@ -577,6 +583,21 @@ class Flows:
         self.page("portfolio-officer")
         self.open("/app")
         self.view_shot("portfolio")
+        # The check of returns: an officer queries a figure from the contract page.
+        self.open("/app/contracts/LCC-2025-014")
+        self.submit("a[href='/app/contracts/LCC-2025-014/actions/delivery.query']")
+        check("2025-26-Q1 NT1" in self.text(), "the query form lists the figures that may be queried")
+        self.browser.find_element(By.ID, "quarter").send_keys("2025-26-Q1")
+        self.browser.find_element(By.ID, "measure").send_keys("NT1")
+        self.browser.find_element(By.ID, "question").send_keys("Which payroll shows the five starters?")
+        self.page("query")
+        self.submit("main form button[type=submit]")
+        check("Recorded: query a delivered figure" in self.text() and "Question: “Which payroll shows the five starters?”" in self.text(),
+              "the query is recorded, and the contract's Check of returns shows it")
+        self.page("contract-queried")
+        self.open("/app/due?by=manager")
+        check("Contract manager:" in self.text() and "GreenEdge" in self.text(), "an officer's Returns due page lists every supplier's, by contract manager")
+        self.page("due-officer")
         self.officer_flows()
         self.submit("a[href='/app/reports/cabinet']")
         self.page("report-choose")

@@ -63,6 +63,7 @@ enum WebStyle {
         tbody th { font-weight: normal; }
         .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .ref { font-weight: bold; display: block; }
+        .nowrap { white-space: nowrap; }
         .muted { color: #505a5f; }
         .rating { display: inline-block; padding: 0.1rem 0.4rem; font-weight: bold; font-size: 0.9rem; }
         .rating-good { background: #cce2d8; color: #005a30; }
