@@ -11,6 +11,7 @@ import PackageDescription
 //                                  │       └──> Reports ─────┘                           │
 //                                  └─> OpenContracting (SocialValue, EventStore) ──────────┘
 //   Mail (SMTP on SwiftNIO and NIOSSL, knowing nothing of the ledger) ─────────────────> svledger
+//   Spreadsheets (XLSX with ZIPFoundation and XMLCoder) ──> Reports, svledger
 //
 // Queries holds what every front end's reads share (where a read looks, the figures it
 // reconciles, the audit trail); Server is `svledger serve` (Hummingbird), beside the CLI.
@@ -57,6 +58,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -106,7 +109,7 @@ let package = Package(
         // Cabinet report and portal import: read folded contracts, render; never write the log.
         .target(
             name: "Reports",
-            dependencies: ["LedgerValues", "SocialValue", "Projections", "Transparency", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["LedgerValues", "SocialValue", "Projections", "Transparency", "Spreadsheets", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // What every front end's reads share: where a read looks (as-of, at, on), the figures it
         // reconciles with their digest, the audit trail. Used by the CLI and the server alike.
@@ -152,11 +155,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
+        // Spreadsheets in and out: XLSX read with ZIPFoundation and XMLCoder (never by shelling
+        // out: numbers kept as written, formulas' cached values, a zip bomb refused) and written
+        // as the plainest workbook; CSV both ways. Knows nothing of the ledger.
+        .target(
+            name: "Spreadsheets",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "XMLCoder", package: "XMLCoder")]),
         .executableTarget(
             name: "svledger",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
-                "Queries", "OpenContracting", "Credentials", "Transparency", "Mail",
+                "Queries", "OpenContracting", "Credentials", "Transparency", "Mail", "Spreadsheets",
                 .target(name: "Server", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -165,6 +174,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LMDB"], path: "Tests/TestSupport"),
         .testTarget(name: "LedgerValuesTests", dependencies: ["LedgerValues"]),
         .testTarget(name: "MailTests", dependencies: ["Mail"]),
+        .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "TestSupport"]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "TransparencyTests", dependencies: ["Transparency", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LedgerValues", "LMDB", "Transparency", "TestSupport"]),

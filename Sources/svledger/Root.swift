@@ -27,7 +27,7 @@ struct Root: AsyncParsableCommand {
         var commands: [any ParsableCommand.Type] = [
             Init.self, Policy.self, Catalog.self, Council.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
             Bids.self, Pledge.self, Delivery.self, Review.self, Apply.self,
-            Contracts.self, Show.self, Reconcile.self, Figures.self, Due.self, Remind.self, Audit.self, Evidence.self, Report.self, Import.self, Export.self, Backup.self,
+            Contracts.self, Show.self, Reconcile.self, Figures.self, Due.self, Remind.self, Returns.self, Audit.self, Evidence.self, Report.self, Import.self, Export.self, Backup.self,
             AccessGroup.self, CheckpointGroup.self, Prove.self, Log.self, Verify.self, Stats.self, Append.self, AppendLoop.self, Generate.self,
         ]
         #if Server
