@@ -26,7 +26,12 @@ extension LedgerServer {
         } else {
             today = self.today()
         }
-        let all = calendar || query["all"] == "true"
+        let all: Bool
+        switch query["all"] {
+        case nil, "false": all = calendar
+        case "true": all = true
+        case let other?: throw Problem(.invalidQuery, "all is true or false, got \(DisplayText.quoted(other))")
+        }
         var supplier = query["supplier"]
         if identity.role == .supplier { supplier = identity.supplier }
         let manager = query["manager"]

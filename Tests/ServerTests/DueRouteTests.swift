@@ -30,6 +30,8 @@ struct DueRouteTests {
 
             let bad = try await client.execute(uri: "/due?today=2026-13-01", method: .get, headers: fixture.headers("po"))
             #expect(bad.status.code >= 400 && bad.status.code < 500 && bad.json?["kind"] == .string("invalid-query"), "\(bad.text)")
+            let notBoolean = try await client.execute(uri: "/due?all=null", method: .get, headers: fixture.headers("po"))
+            #expect(notBoolean.json?["kind"] == .string("invalid-query"), "all is true or false: \(notBoolean.text)")
         }
     }
 
