@@ -119,7 +119,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "Queries", "Access", "Credentials", "Transparency",
+                "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "Queries", "Access", "Credentials", "Transparency", "Spreadsheets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

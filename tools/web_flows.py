@@ -343,6 +343,19 @@ class Flows:
               and "GreenEdge" not in self.text(), "the supplier's Returns due page lists its own contracts' returns only")
         self.page("due-supplier")
 
+        # A return from a spreadsheet: the page, and a filled CSV checked (nothing recorded).
+        self.open("/app/contracts/LCC-2025-014/spreadsheet")
+        check(self.browser.find_element(By.TAG_NAME, "h1").text == "Return from a spreadsheet", "the spreadsheet return page opens")
+        sheet = os.path.join(self.artifacts, "return-2026-27-q1.csv")
+        with open(sheet, "w") as out:
+            out.write("contract,quarter,measure,quantity,evidence\nLCC-2025-014,2026-27-Q1,NT1,2,HR-2026-Q1-SHEET\n")
+        self.browser.find_element(By.ID, "sheet").send_keys(sheet)
+        before = self.head()
+        self.submit("button[name=check]")
+        check("LCC-2025-014 2026-27-Q1: NT1 2" in self.text() and "No findings" in self.text() and self.head() == before,
+              "a filled sheet is checked: what it holds, no findings, nothing recorded")
+        self.page("spreadsheet-checked")
+
     def officer_flows(self):
         """An officer's decisions on a registered contract: the assessment, a weighting below the
         policy's minimum refused beside its field, the minimum recorded, the award; and a form

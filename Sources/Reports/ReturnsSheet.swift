@@ -182,4 +182,54 @@ public enum ReturnsSheet {
         reading.findings.sort { ($0.row, $0.column ?? "") < ($1.row, $1.column ?? "") }
         return reading
     }
+
+    /// The ledger's own rules on each return read, in the sheet's order, each decided after the
+    /// ones before it (a second return of the same quarter in one sheet is refused as in two
+    /// commands); a refusal is a finding at the return's first row.
+    /// - Parameter state: a contract's state now, as the ledger holds it.
+    public static func checkRules(
+        _ reading: inout Reading, actor: ActorIdentity, context: DecisionContext, state: (String) throws -> ContractState
+    ) throws {
+        var states: [String: ContractState] = [:]
+        for entry in reading.returns {
+            let lines = entry.lines.map { QuantityLine(measure: $0.measure, quantity: $0.quantity, evidence: $0.evidence) }
+            let command = ContractCommand(
+                contract: entry.contract, actor: actor, reason: nil, effectiveDate: context.today, effectiveDateGiven: false,
+                action: .reportDelivery(quarter: entry.quarter, lines: lines, attributionConfirmed: true))
+            var current = try states[entry.contract] ?? state(entry.contract)
+            do {
+                for event in try decide(command, state: current, context: context) { current.evolve(event, eventId: EventID.generate(), effectiveDate: context.today) }
+                states[entry.contract] = current
+            } catch {
+                reading.findings.append(Finding(row: entry.lines.first?.row ?? 1, column: nil, kind: error.rule.rawValue, message: "\(entry.contract) \(entry.quarter): \(error.text)"))
+            }
+        }
+        reading.findings.sort { $0.row < $1.row }
+    }
+
+    /// A return read as the JSON form of its `delivery.report` command.
+    public static func command(_ entry: Return, actor: ActorIdentity?, attributionConfirmed: Bool) -> JSONValue {
+        var members: JSONObject = [
+            "command": "delivery.report", "contract": .string(entry.contract), "quarter": .string(entry.quarter.description),
+            "attributionConfirmed": .bool(attributionConfirmed),
+            "lines": .array(entry.lines.map { ["measure": .string($0.measure), "quantity": .string($0.quantity.description), "evidence": .string($0.evidence)] }),
+        ]
+        if let actor { members["actor"] = ["id": .string(actor.id), "role": .string(actor.role)] }
+        return .object(members)
+    }
+
+    /// A file as a sheet: an XLSX workbook (told by its bytes), else CSV text.
+    public static func sheet(_ bytes: [UInt8], name: String) throws -> Sheet {
+        guard bytes.count <= SpreadsheetLimits.fileBytes else { throw SpreadsheetError("\(name) is \(bytes.count) bytes; a spreadsheet is at most \(SpreadsheetLimits.fileBytes)") }
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+            do { return try XLSXReader.read(bytes) } catch let error as SpreadsheetError { throw SpreadsheetError("\(name): \(error.message)") }
+        }
+        if name.lowercased().hasSuffix(".xlsx") { throw SpreadsheetError("\(name) is named .xlsx but is not a workbook (not a ZIP archive)") }
+        var text = bytes
+        if text.starts(with: [0xEF, 0xBB, 0xBF]) { text.removeFirst(3) }
+        guard let decoded = String(validating: text, as: UTF8.self) else { throw SpreadsheetError("\(name) is neither a workbook nor UTF-8 CSV text") }
+        let parsed = CSVText.parse(decoded)
+        if let line = parsed.unclosedQuoteLine { throw SpreadsheetError("\(name) line \(line): a quoted field is never closed") }
+        return Sheet(rows: parsed.rows.map { $0.map { Sheet.Cell(text: $0) } })
+    }
 }

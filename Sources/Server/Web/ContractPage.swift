@@ -84,6 +84,7 @@ extension LedgerServer {
             ? """
                 <a class="button" href="/app/contracts/\(reference.addingFormEncoding)/return">Make a quarterly return</a>
                 <a class="button secondary" href="/app/contracts/\(reference.addingFormEncoding)/correction">Correct a return</a>
+                <a class="button secondary" href="/app/contracts/\(reference.addingFormEncoding)/spreadsheet">Return from a spreadsheet</a>
                 """
             : .empty
         // The council's decisions that fit the contract's stage (a supplier records returns only).

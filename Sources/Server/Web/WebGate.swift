@@ -41,7 +41,8 @@ struct WebGate: RouterMiddleware {
             // with its evidence files); any other stays small.
             let boundary = WebForm.multipartBoundary(request.headers[.contentType])
             // Only someone signed in may send that much: nobody else makes the server hold it.
-            let withEvidence = context.sessions.session != nil && (request.uri.path.hasSuffix("/return") || request.uri.path.hasSuffix("/correction"))
+            let withEvidence = context.sessions.session != nil
+                && (request.uri.path.hasSuffix("/return") || request.uri.path.hasSuffix("/correction") || request.uri.path.hasSuffix("/spreadsheet"))
             let limit = boundary == nil ? WebForm.limit : withEvidence ? server.settings.evidenceBodyLimit : server.settings.bodyLimit
             let body = try? await request.body.collect(upTo: limit)
             let form = body.flatMap { body in boundary.map { WebForm(multipart: Array(buffer: body), boundary: $0) } ?? WebForm(body: Array(buffer: body)) }

@@ -69,6 +69,16 @@ extension LedgerServer {
         routes.add(.post, "/app/contracts/{contract}/review", access: .page(.command), produces: ["text/html"]) { _, context in
             try await self.submitReview(context)
         }
+        routes.add(.get, "/app/contracts/{contract}/spreadsheet", access: .page(.command), produces: ["text/html"]) { _, context in
+            try await self.spreadsheetPage(context)
+        }
+        routes.add(.post, "/app/contracts/{contract}/spreadsheet", access: .page(.command), produces: ["text/html"]) { _, context in
+            try await self.submitSpreadsheet(context)
+        }
+        routes.add(.get, "/app/contracts/{contract}/spreadsheet/template", access: .page(.command),
+                   produces: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"]) { request, context in
+            try await self.spreadsheetTemplate(request, context)
+        }
         routes.add(.get, "/app/contracts/{contract}/evidence/{sha256}", access: .page(.readEvidence), produces: ["application/octet-stream"]) { _, context in
             try await self.evidenceDownload(context)
         }

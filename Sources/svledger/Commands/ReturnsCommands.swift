@@ -91,61 +91,28 @@ extension Root {
                 try DomainCommand.run(commands, ledger: ledger, format: format)
             }
 
-            /// The sheet's returns as commands, and every finding: the sheet's own, then the
-            /// ledger's rules, each return decided after the ones before it in the sheet. The
-            /// ledger is opened read-only here and closed on return, before anything is recorded.
+            /// The sheet's returns as commands, and every finding. The ledger is opened read-only
+            /// here and closed on return, before anything is recorded.
             func plan(_ sheet: Sheet) throws -> (ReturnsSheet.Reading, [JSONValue]) {
                 let opened = try ledger.openLedger(.readOnly)
                 var reading = ReturnsSheet.read(sheet, snapshot: try opened.snapshot())
-                let identity = ActorIdentity(id: actor ?? "dry-run", role: role ?? "Supplier")
-                let today = Timestamp.now().date
-                let context = DecisionContext(reference: try opened.referenceData(), today: today)
-                var states: [String: ContractState] = [:]
-                var commands: [JSONValue] = []
-                for entry in reading.returns {
-                    let lines = entry.lines.map { QuantityLine(measure: $0.measure, quantity: $0.quantity, evidence: $0.evidence) }
-                    let command = ContractCommand(
-                        contract: entry.contract, actor: identity, reason: nil, effectiveDate: today, effectiveDateGiven: false,
-                        action: .reportDelivery(quarter: entry.quarter, lines: lines, attributionConfirmed: true))
-                    var state = try states[entry.contract] ?? opened.contractState(entry.contract).state
-                    do {
-                        for event in try decide(command, state: state, context: context) { state.evolve(event, eventId: EventID.generate(), effectiveDate: today) }
-                        states[entry.contract] = state
-                    } catch {
-                        reading.findings.append(.init(row: entry.lines.first?.row ?? 1, column: nil, kind: error.rule.rawValue, message: "\(entry.contract) \(entry.quarter): \(error.text)"))
-                    }
-                    commands.append(json(entry))
-                }
+                let context = DecisionContext(reference: try opened.referenceData(), today: Timestamp.now().date)
+                try ReturnsSheet.checkRules(
+                    &reading, actor: ActorIdentity(id: actor ?? "dry-run", role: role ?? "Supplier"), context: context,
+                    state: { try opened.contractState($0).state })
                 if !dryRun, !confirmAttribution {
-                    reading.findings.append(.init(row: 1, column: nil, kind: "attribution-not-confirmed", message: "the supplier confirms the figures are for these contracts and periods only: --confirm-attribution"))
+                    reading.findings.insert(.init(row: 1, column: nil, kind: "attribution-not-confirmed", message: "the supplier confirms the figures are for these contracts and periods only: --confirm-attribution"), at: 0)
                 }
-                reading.findings.sort { $0.row < $1.row }
-                return (reading, commands)
+                let who = actor.flatMap { id in role.map { ActorIdentity(id: id, role: $0) } }
+                return (reading, reading.returns.map { ReturnsSheet.command($0, actor: who, attributionConfirmed: confirmAttribution) })
             }
 
             func read() throws -> Sheet {
-                let bytes = try InputFile.bytes(file)
-                guard bytes.count <= SpreadsheetLimits.fileBytes else {
-                    throw CLIError(.input, "invalid-spreadsheet", "\(file) is \(bytes.count) bytes; a spreadsheet is at most \(SpreadsheetLimits.fileBytes)")
+                do {
+                    return try ReturnsSheet.sheet(try InputFile.bytes(file), name: file)
+                } catch let error as SpreadsheetError {
+                    throw CLIError(.input, "invalid-spreadsheet", error.message)
                 }
-                if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
-                    do { return try XLSXReader.read(bytes) } catch let error as SpreadsheetError { throw CLIError(.input, "invalid-spreadsheet", "\(file): \(error.message)") }
-                }
-                guard file.lowercased().hasSuffix(".csv") || !file.lowercased().hasSuffix(".xlsx") else {
-                    throw CLIError(.input, "invalid-spreadsheet", "\(file) is named .xlsx but is not a workbook (not a ZIP archive)")
-                }
-                let text = try InputFile.text(file)
-                let parsed = CSVText.parse(text)
-                if let line = parsed.unclosedQuoteLine { throw CLIError(.input, "invalid-spreadsheet", "\(file) line \(line): a quoted field is never closed") }
-                return Sheet(rows: parsed.rows.map { $0.map { Sheet.Cell(text: $0) } })
-            }
-
-            func json(_ entry: ReturnsSheet.Return) -> JSONValue {
-                [
-                    "command": "delivery.report", "actor": ["id": .string(actor ?? ""), "role": .string(role ?? "")], "contract": .string(entry.contract),
-                    "quarter": .string(entry.quarter.description), "attributionConfirmed": .bool(confirmAttribution),
-                    "lines": .array(entry.lines.map { ["measure": .string($0.measure), "quantity": .string($0.quantity.description), "evidence": .string($0.evidence)] }),
-                ]
             }
 
             func report(_ reading: ReturnsSheet.Reading) {
