@@ -174,7 +174,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LMDB"], path: "Tests/TestSupport"),
         .testTarget(name: "LedgerValuesTests", dependencies: ["LedgerValues"]),
         .testTarget(name: "MailTests", dependencies: ["Mail"]),
-        .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "TestSupport"]),
+        .testTarget(name: "SpreadsheetsTests", dependencies: ["Spreadsheets", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB", "TestSupport"]),
         .testTarget(name: "TransparencyTests", dependencies: ["Transparency", "TestSupport"]),
         .testTarget(name: "EventStoreTests", dependencies: ["EventStore", "LedgerValues", "LMDB", "Transparency", "TestSupport"]),

@@ -26,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import logging
+import socketserver
+import threading
 from email import policy
 from pathlib import Path
 
@@ -148,6 +150,14 @@ def main():
             if result.returncode != 0 or len(inbox.messages) != len(owed):
                 fail(f"the second run sent again: {len(inbox.messages)} messages, exit {result.returncode}")
             print("check_reminders: a second run sends nothing again")
+
+            # A log that cannot be written: nothing is sent (else every run would send it again).
+            unloggable = scratch / "unloggable.json"
+            unloggable.write_text(json.dumps({**settings, "log": "no-such-directory/reminders.ndjson"}))
+            result = run(svledger, str(ledger), unloggable, "2026-02-05")
+            if result.returncode != 74 or "reminder-log" not in result.stderr or len(inbox.messages) != len(owed):
+                fail(f"with a log that cannot be written: exit {result.returncode}, {len(inbox.messages) - len(owed)} sent: {result.stderr}")
+            print("check_reminders: a log that cannot be written sends nothing (exit 74)")
         finally:
             controller.stop()
 
@@ -170,6 +180,28 @@ def main():
             if result.returncode != 0 or not pending <= sent or len(inbox.messages) != len(pending):
                 fail(f"after the relay came back: exit {result.returncode}, {len(inbox.messages)} sent for {len(pending)} pending: {result.stderr}")
             print(f"check_reminders: relay back: the {len(pending)} reminders owed are sent on the next run")
+
+            # A relay (or a man in the middle) that answers STARTTLS and slips an answer in after
+            # it, in clear: refused, never read as an answer inside TLS.
+            class Injecting(socketserver.BaseRequestHandler):
+                def handle(self):
+                    self.request.sendall(b"220 fake relay\r\n")
+                    self.request.recv(1024)
+                    self.request.sendall(b"250-fake\r\n250 STARTTLS\r\n")
+                    self.request.recv(1024)
+                    self.request.sendall(b"220 go ahead\r\n250 INJECTED\r\n")
+                    self.request.recv(1024)
+            injector = socketserver.TCPServer(("127.0.0.1", 0), Injecting)
+            threading.Thread(target=injector.serve_forever, daemon=True).start()
+            injected = scratch / "injected.json"
+            injected.write_text(json.dumps({**settings, "attempts": 1, "log": "injected.ndjson",
+                                            "smtp": {**settings["smtp"], "port": injector.server_address[1]}}))
+            result = run(svledger, str(ledger), injected, "2026-05-08")
+            injector.shutdown()
+            failed = log_lines(scratch / "injected.ndjson")
+            if result.returncode != 75 or not failed or "injection" not in failed[0]["detail"]:
+                fail(f"a STARTTLS answer with more after it: exit {result.returncode}, {failed[:1]}")
+            print("check_reminders: an answer slipped in after STARTTLS is refused as an injection, logged, exit 75")
 
             (scratch / "password").write_text("wrong\n")
             before = len(log_lines(log))

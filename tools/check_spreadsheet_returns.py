@@ -132,6 +132,27 @@ def main():
             fail(f"a sheet with findings was not refused whole: exit {refused.returncode} {refused.stderr}")
         print(f"check_spreadsheet_returns: {len(expected)} kinds of mistake each found, the import refused whole, the head unchanged")
 
+        # A quantity that is a formula with no saved value is a finding, never an empty cell; a
+        # value stored to 17 digits (as Excel stores 4.5 × 224.07) is read as a spreadsheet shows it.
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["contract", "quarter", "measure", "quantity", "evidence", "value_gbp"])
+        sheet.append(["LCC-2025-014", "2025-26-Q4", "NT1", 3, "E1", None])
+        sheet.append(["LCC-2025-014", "2025-26-Q4", "NT10", "=2+2", "E2", None])
+        formulas = scratch / "formulas.xlsx"
+        book.save(formulas)
+        dry = svledger(binary, ledger, "returns", "import", str(formulas), "--dry-run", "--format", "json")
+        found = [(f["kind"], f["column"]) for f in json.loads(dry.stdout)["findings"]]
+        if dry.returncode != 1 or ("formula-without-value", "quantity") not in found:
+            fail(f"a quantity formula with no saved value: {found}")
+        precise = scratch / "precise.csv"
+        precise.write_text("contract,quarter,measure,quantity,evidence,value_gbp\nLCC-2025-060,2026-27-Q1,NT10,4.5,E1,1008.3149999999999\n")
+        dry = svledger(binary, ledger, "returns", "import", str(precise), "--dry-run", "--format", "json")
+        kinds = [f["kind"] for f in json.loads(dry.stdout)["findings"]]
+        if "value-disagrees" in kinds or "not-a-number" in kinds:
+            fail(f"1008.3149999999999 for 4.5 × £224.07: {kinds}")
+        print("check_spreadsheet_returns: a quantity formula with no saved value is a finding; a value stored to 17 digits is read as shown")
+
         # 4. Not a workbook.
         fake = scratch / "not-a-workbook.xlsx"
         with zipfile.ZipFile(fake, "w") as archive:

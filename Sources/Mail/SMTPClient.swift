@@ -101,6 +101,9 @@ public struct SMTPClient: Sendable {
                     throw SMTPError(step: "STARTTLS", detail: "the relay does not offer STARTTLS, so the credentials and the message would go in clear")
                 }
                 _ = try await command("STARTTLS", expect: [220], step: "STARTTLS")
+                // Anything the relay sent after its 220 came in clear, and would be taken for an
+                // answer inside TLS: a man in the middle's injection (CVE-2011-0411's kind).
+                guard replies.pending.isEmpty else { throw SMTPError(step: "STARTTLS", detail: "the relay sent more after agreeing to STARTTLS; refused as an injection") }
                 try await channel.channel.pipeline.addHandler(try tlsHandler(), position: .first)
                 hello = try await command("EHLO svledger", expect: [250], step: "EHLO after STARTTLS")
             }

@@ -37,7 +37,7 @@ enum OCDSEventDates {
         case .bidsEvaluated: tender("evaluation", "Bids evaluated", "assessment")
         case .awarded, .closed:
             break  // the award's date; the closure's milestone (OCDSRelease+Contract.swift)
-        case .evidenceErased, .deliveryQueried, .queryAnswered, .deliveryValidated, .deliveryRejected, .reportingArranged:
+        case .evidenceErased, .deliveryQueried, .queryAnswered, .deliveryValidated, .deliveryRejected, .reportingArranged, .kpisAgreed, .kpiExemptionRecorded, .kpiAssessed:
             break  // never published: evidence files and the check of returns are the council's working material
         case .awardCorrected(let correction):
             var changes: [String] = []

@@ -45,6 +45,34 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     public var deliveries: [DeliveredFigure]
     /// Quarters for which a return was made (a correction does not count as a return).
     public var returnedQuarters: [FinancialQuarter]
+    /// Its KPIs (docs/kpis.md), each with the day agreed and its assessments, and any exemption.
+    public var kpis: [KPIRecord] = []
+    public var kpiExemption: KPIExemption.RawValue?
+
+    public struct KPIRecord: Codable, Equatable, Sendable {
+        public struct Assessment: Codable, Equatable, Sendable {
+            public var periodStart: CalendarDate
+            public var periodEnd: CalendarDate
+            public var rating: String
+            public var assessedOn: CalendarDate
+            public var reason: String?
+        }
+        public var id: String
+        public var name: String
+        public var description: String
+        public var target: String
+        public var measures: [String]
+        public var agreedOn: CalendarDate
+        public var assessments: [Assessment] = []
+
+        /// Why its assessment is overdue on `day`, or `nil` when it is not.
+        public func overdue(awardedOn: CalendarDate?, closedOn: CalendarDate?, on day: CalendarDate) -> String? {
+            guard let awardedOn else { return nil }
+            let last = assessments.map(\.periodEnd).max()
+            return KPISchedule.overdue(lastPeriodEnd: last, since: max(awardedOn, agreedOn), closedOn: closedOn, on: day)
+        }
+    }
+
     /// Who manages the contract's returns, and its own days to make a return, as arranged
     /// (docs/calendar.md); `nil` when never arranged (the policy's days then apply).
     public var contractManager: String?
@@ -116,7 +144,7 @@ public struct ContractProjection: Codable, Equatable, Sendable {
                 "ContractAwarded": "award", "AwardCorrected": "award correction", "PledgeRecorded": "pledge", "DeliveryReported": "return", "DeliveryCorrected": "correction",
                 "CommitmentsRefreshed": "review refresh", "ContractClosed": "closure", "DeliveryQueried": "query", "QueryAnswered": "answer",
                 "DeliveryValidated": "validation", "DeliveryRejected": "rejection", "EvidenceErased": "evidence erasure",
-                "ReportingArranged": "reporting arrangement",
+                "ReportingArranged": "reporting arrangement", "KPIsAgreed": "KPIs", "KPIExemptionRecorded": "KPI exemption", "KPIAssessed": "KPI assessment",
             ]
             let name = names[eventType] ?? eventType
             return quarter.map { "\($0) \(name)" } ?? name
@@ -234,6 +262,15 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             stage = .closed
         case .evidenceErased(let erasure):
             erasedEvidence[erasure.sha256] = envelope.position
+        case .kpisAgreed(let agreed):
+            kpis += agreed.kpis.map { KPIRecord(id: $0.id, name: $0.name, description: $0.description, target: $0.target, measures: $0.measures, agreedOn: date) }
+        case .kpiExemptionRecorded(let record):
+            kpiExemption = record.basis.rawValue
+        case .kpiAssessed(let assessment):
+            if let index = kpis.firstIndex(where: { $0.id == assessment.kpi }) {
+                kpis[index].assessments.append(.init(
+                    periodStart: assessment.periodStart, periodEnd: assessment.periodEnd, rating: assessment.rating.rawValue, assessedOn: date, reason: envelope.reason))
+            }
         case .reportingArranged(let arrangement):
             contractManager = arrangement.contractManager ?? contractManager
             contractManagerEmail = arrangement.contractManagerEmail ?? contractManagerEmail

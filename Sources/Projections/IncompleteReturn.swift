@@ -15,7 +15,7 @@ public struct IncompleteReturn: Sendable, Equatable {
     /// holds it and it was not withdrawn at a review before the quarter ended, or when a review
     /// added it before the quarter ended (the review's date being the contract's last change of
     /// commitments).
-    static func find(in projection: ContractProjection, reportingDate: CalendarDate, dueDays: Int) -> [IncompleteReturn] {
+    public static func find(in projection: ContractProjection, reportingDate: CalendarDate, dueDays: Int) -> [IncompleteReturn] {
         guard projection.pledgedOn != nil else { return [] }
         let stop = min(projection.endDate, projection.closedOn ?? projection.endDate)
         // Keyed by value, not by "2025-26-Q1 NT1" text: formatting a quarter per figure was most

@@ -221,6 +221,9 @@ enum CabinetReportCSV {
             rows.add("board_override", c.reference, "policy_minimum_percent", c.weighting?.policyMinimumPercent.normalized.description ?? "")
             rows.add("board_override", c.reference, "override_reason", c.weighting?.overrideReason ?? "")
         }
+        for o in e.kpiAssessmentsOverdue {
+            rows.add("kpi_assessment_overdue", o.contract.reference, o.kpi.id, o.why)
+        }
         for c in e.noPledge {
             rows.add("above_threshold_no_pledge", c.reference, "title", c.title)
             rows.add("above_threshold_no_pledge", c.reference, "stage", c.stage.rawValue)

@@ -19,16 +19,27 @@ public struct CabinetExceptions: Sendable {
     public let boardOverrides: [ContractProjection]
     /// Assessed above threshold, not exempted, and no pledge recorded.
     public let noPledge: [ContractProjection]
+    /// KPIs whose assessment is overdue at the reporting date (docs/kpis.md): more than twelve
+    /// months since the last, or none at termination.
+    public let kpiAssessmentsOverdue: [OverdueKPI]
+
+    public struct OverdueKPI: Sendable {
+        public let contract: ContractProjection
+        public let kpi: ContractProjection.KPIRecord
+        public let why: String
+    }
 
     /// The number of items across every list, for the summary.
     public var count: Int {
         underDelivering.count + lateReturns.count + unpledged.count + exemptionsGranted.count + boardOverrides.count + noPledge.count
+            + kpiAssessmentsOverdue.count
     }
 
     /// - Parameters:
     ///   - contracts: the contracts the report covers, as the snapshot holds them.
     ///   - reconciled: those of them with a commitment in force, reconciled, worst rated first.
-    public init(contracts: [ContractProjection], reconciled: [ContractReconciliation]) {
+    ///   - reportingDate: the day KPI assessments are judged overdue on.
+    public init(contracts: [ContractProjection], reconciled: [ContractReconciliation], reportingDate: CalendarDate) {
         underDelivering = reconciled.filter { CabinetExceptions.isUnderDelivering($0.amounts.rating) }
         lateReturns = reconciled.filter(\.hasLateReturns)
         unpledged = reconciled.flatMap { contract in contract.unpledged.map { UnpledgedDelivery(contract: contract, figure: $0) } }
@@ -36,6 +47,11 @@ public struct CabinetExceptions: Sendable {
             .sorted { ($0.exemption?.decidedOn, $0.reference) < ($1.exemption?.decidedOn, $1.reference) }
         boardOverrides = contracts.filter { $0.weighting?.basis == .boardOverride }
         noPledge = contracts.filter { $0.inPolicyScope && $0.commitmentCatalog == nil }
+        kpiAssessmentsOverdue = contracts.flatMap { contract in
+            contract.kpis.compactMap { kpi in
+                kpi.overdue(awardedOn: contract.award?.date, closedOn: contract.closedOn, on: reportingDate).map { OverdueKPI(contract: contract, kpi: kpi, why: $0) }
+            }
+        }
     }
 
     public struct UnpledgedDelivery: Sendable {
@@ -82,4 +98,20 @@ private func < (lhs: (CalendarDate?, String), rhs: (CalendarDate?, String)) -> B
     case (.some, nil): return true
     case (nil, .some): return false
     }
+}
+
+/// Each KPI of the contracts a report covers, with its latest assessment.
+struct CabinetKPIRows: RandomAccessCollection {
+    struct Row {
+        let contract: String
+        let kpi: ContractProjection.KPIRecord
+        var latest: ContractProjection.KPIRecord.Assessment? { kpi.assessments.max { ($0.periodEnd, $0.assessedOn) < ($1.periodEnd, $1.assessedOn) } }
+    }
+    let rows: [Row]
+    init(_ m: CabinetReportModel) {
+        rows = m.scope.contracts.flatMap { c in c.kpis.map { Row(contract: c.reference, kpi: $0) } }
+    }
+    var startIndex: Int { rows.startIndex }
+    var endIndex: Int { rows.endIndex }
+    subscript(index: Int) -> Row { rows[index] }
 }

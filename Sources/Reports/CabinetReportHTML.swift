@@ -200,6 +200,7 @@ enum CabinetReportHTML {
         html += areas(m)
         html += priorities(m)
         html += contracts(m)
+        html += kpis(m)
         html += evidence(m)
         html += exceptions(m)
         html += compliance(m)
@@ -277,6 +278,20 @@ enum CabinetReportHTML {
             html += "<h3>\(Text.html(group.framework))\(group.isCouncils ? "" : " <span class=\"muted small\">(a catalog's framework)</span>")</h3>\n"
             html += amountsTable(caption: nil, firstColumn: "Priority", rows: group.priorities.map { (Text.html($0.name), $0.amounts) }, total: nil)
         }
+        return html + "</section>\n"
+    }
+
+    /// The Procurement Act 2023's KPIs of the contracts in scope, each with its latest assessment
+    /// (docs/kpis.md); overdue assessments are among the exceptions.
+    static func kpis(_ m: CabinetReportModel) -> String {
+        let rows = CabinetKPIRows(m)
+        guard !rows.isEmpty else { return "" }
+        var html = "<section aria-labelledby=\"kpis\">\n<h2 id=\"kpis\">Key performance indicators</h2>\n"
+        html += "<p>The KPIs agreed on contracts above the KPI threshold (the Procurement Act 2023 asks for at least three), each with its latest assessment, rated Good, Approaching target, Requires improvement, Inadequate or Other.</p>\n"
+        html += table(["Reference", "KPI", "Target", "Latest assessment", "Period"], rows.map { r in
+            [ref(r.contract), Text.html("\(r.kpi.id): \(r.kpi.name)"), Text.html(r.kpi.target), Text.html(r.latest.map { KPIRating(rawValue: $0.rating)?.label ?? $0.rating } ?? "Not yet assessed"),
+             Text.html(r.latest.map { "\($0.periodStart) to \($0.periodEnd)" } ?? "—")]
+        }, empty: "")
         return html + "</section>\n"
     }
 
@@ -361,6 +376,15 @@ enum CabinetReportHTML {
                 [ref(c.reference), Text.html(c.title), Text.html(c.stage.rawValue), Text.html(c.supplier ?? "—"), c.estimatedValue.formatted,
                  c.assessment?.threshold.formatted ?? "—"]
             }, empty: "Every contract in scope of the policy has a pledge.")
+
+        html += "<h3>KPI assessments overdue</h3>\n"
+        html += table(
+            ["Reference", "Title", "KPI", "Target", "Last assessment", "Why overdue"],
+            e.kpiAssessmentsOverdue.map { o in
+                let last = o.kpi.assessments.max { $0.periodEnd < $1.periodEnd }
+                return [ref(o.contract.reference), Text.html(o.contract.title), Text.html("\(o.kpi.id): \(o.kpi.name)"), Text.html(o.kpi.target),
+                        Text.html(last.map { "\(KPIRating(rawValue: $0.rating)?.label ?? $0.rating), to \($0.periodEnd)" } ?? "none"), Text.html(o.why)]
+            }, empty: "No KPI assessment is overdue.")
         return html + "</section>\n"
     }
 

@@ -157,6 +157,15 @@ enum CabinetReportMarkdown {
                  String(row.counts.corrected), String(row.counts.unpledged), String(row.counts.overDelivered)]
             }, empty: "No contract with a commitment in force.")
 
+        let kpiRows = CabinetKPIRows(m)
+        if !kpiRows.isEmpty {
+            md += "## Key performance indicators\n\n" + table(
+                ["Reference", "KPI", "Target", "Latest assessment", "Period"], numeric: [false, false, false, false, false],
+                kpiRows.map { r in
+                    [r.contract, "\(r.kpi.id): \(r.kpi.name)", r.kpi.target, r.latest.map { KPIRating(rawValue: $0.rating)?.label ?? $0.rating } ?? "Not yet assessed",
+                     r.latest.map { "\($0.periodStart) to \($0.periodEnd)" } ?? "—"]
+                }, empty: "")
+        }
         md += exceptions(m)
 
         let c = m.compliance
@@ -242,6 +251,11 @@ enum CabinetReportMarkdown {
             e.noPledge.map { c in
                 [c.reference, c.title, c.stage.rawValue, c.supplier ?? "—", c.estimatedValue.formatted, c.assessment?.threshold.formatted ?? "—"]
             }, empty: "Every contract in scope of the policy has a pledge.")
+        md += "### KPI assessments overdue\n\n"
+        md += table(
+            ["Reference", "Title", "KPI", "Why overdue"], numeric: [false, false, false, false],
+            e.kpiAssessmentsOverdue.map { [$0.contract.reference, $0.contract.title, "\($0.kpi.id): \($0.kpi.name)", $0.why] },
+            empty: "No KPI assessment is overdue.")
         return md
     }
 

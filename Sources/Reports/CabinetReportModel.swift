@@ -181,7 +181,7 @@ public struct CabinetReportModel: Sendable {
         let policies = Self.policies(scope, reference: snapshot.reference)
         let councilFrameworks = Set(policies.flatMap { $0.priorityFrameworks.keys })
         priorityGroups = CabinetPriorityGroup.grouping(figures.priorities, reference: snapshot.reference, councilFrameworks: councilFrameworks)
-        exceptions = CabinetExceptions(contracts: scope.contracts, reconciled: figures.contracts)
+        exceptions = CabinetExceptions(contracts: scope.contracts, reconciled: figures.contracts, reportingDate: reconciliation.reportingDate)
         compliance = CabinetWeightingCompliance(contracts: scope.contracts)
         var areas: [String] = []
         var areaKeys: Set<String> = []

@@ -374,7 +374,8 @@ enum CabinetReportWording {
         return [
             "\(count(e.underDelivering.count, "contract")) under-delivering; \(count(late, "quarterly return")) late across \(count(e.lateReturns.count, "contract")).",
             "\(count(e.exemptionsGranted.count, "exemption")) granted; \(count(e.boardOverrides.count, "weighting")) set by board override; "
-                + "\(count(e.noPledge.count, "contract")) in scope of the policy with no pledge recorded.",
+                + "\(count(e.noPledge.count, "contract")) in scope of the policy with no pledge recorded; "
+                + "\(count(e.kpiAssessmentsOverdue.count, "KPI assessment")) overdue.",
             compliance(m.compliance),
         ]
     }

@@ -67,6 +67,8 @@ public struct ReminderPlan: Sendable {
             when = e.daysLeft == 0
                 ? "This is a reminder that \(what) is due today, \(e.dueDate)."
                 : "This is a reminder that \(what) is due on \(e.dueDate), in \(e.daysLeft) day\(e.daysLeft == 1 ? "" : "s")."
+        case .overdue where !e.missingMeasures.isEmpty:
+            when = "\(what.prefix(1).uppercased() + what.dropFirst()) was due on \(e.dueDate), and it reports nothing for \(e.missingMeasures.joined(separator: ", ")), which the contract commits: those figures are \(-e.daysLeft) day\(e.daysLeft == -1 ? "" : "s") overdue."
         case .overdue:
             when = "\(what.prefix(1).uppercased() + what.dropFirst()) was due on \(e.dueDate) and has not been received: it is \(-e.daysLeft) day\(e.daysLeft == -1 ? "" : "s") overdue."
         }

@@ -25,6 +25,9 @@ public struct ReturnsDue: Sendable {
         public let status: Status
         /// Days from `today` to the due date: negative once it has passed.
         public let daysLeft: Int
+        /// For a return made that left committed measures out (overdue by the reconciliation's
+        /// incomplete-return rule): those measures. Empty when no return was made at all.
+        public var missingMeasures: [String] = []
     }
 
     public let today: CalendarDate
@@ -42,6 +45,15 @@ public struct ReturnsDue: Sendable {
             let late = Set(spread.lateReturns(
                 pledged: true, termEnd: contract.endDate, closedOn: contract.closedOn, returned: contract.returnedQuarters, reportingDate: today,
                 dueDays: dueDays))
+            // A return made without every committed measure is late for those, as the
+            // reconciliation counts it (IncompleteReturn).
+            for incomplete in IncompleteReturn.find(in: contract, reportingDate: today, dueDays: dueDays) {
+                let due = CommitmentSpread.due(incomplete.quarter, dueDays: dueDays)
+                entries.append(Entry(
+                    contract: contract.reference, title: contract.title, supplier: contract.supplier, contractManager: contract.contractManager,
+                    contractManagerEmail: contract.contractManagerEmail, quarter: incomplete.quarter, dueDate: due, status: .overdue,
+                    daysLeft: Int(due.daysSinceEpoch - today.daysSinceEpoch), missingMeasures: incomplete.measures))
+            }
             var upcoming = 0
             for quarter in spread.quarters(termEnd: contract.endDate, closedOn: contract.closedOn) where !contract.returnedQuarters.contains(quarter) {
                 let due = CommitmentSpread.due(quarter, dueDays: dueDays)

@@ -127,10 +127,11 @@ public enum ReturnsSheet {
                 continue
             }
             let key = "\(contract)\u{0}\(quarter)"
-            if let value = cell(row, "value_gbp"), value.fromFormula, value.text.isEmpty {
-                reading.findings.append(Finding(row: number, column: "value_gbp", kind: "formula-without-value", message: "a formula with no saved value: open the file in a spreadsheet program and save it, so that it is worked out"))
+            // A formula the file holds no value for (openpyxl writes them so): never taken as empty.
+            for (name, index) in column.sorted(by: { $0.value < $1.value }) where index < row.count && row[index].fromFormula && row[index].text.isEmpty {
+                reading.findings.append(Finding(row: number, column: name, kind: "formula-without-value", message: "a formula with no saved value: open the file in a spreadsheet program and save it, so that it is worked out"))
             }
-            let given = text("value_gbp")
+            let given = significant(text("value_gbp"), digits: 15)
             let givenValue = given.isEmpty ? nil : (try? ValueParsing.decimal(given, allowCurrency: true, allowNegative: true)).map(Money.rounding)
             if !given.isEmpty, givenValue == nil {
                 reading.findings.append(Finding(row: number, column: "value_gbp", kind: "not-a-number", message: "\(DisplayText.quoted(given)) is not an amount"))
@@ -231,5 +232,34 @@ public enum ReturnsSheet {
         let parsed = CSVText.parse(decoded)
         if let line = parsed.unclosedQuoteLine { throw SpreadsheetError("\(name) line \(line): a quoted field is never closed") }
         return Sheet(rows: parsed.rows.map { $0.map { Sheet.Cell(text: $0) } })
+    }
+
+    /// A plain decimal rounded to `digits` significant digits, half away from zero, as a
+    /// spreadsheet shows a value it stores to 17 (1008.3149999999999 → 1008.315); any other text
+    /// as it is.
+    static func significant(_ text: String, digits: Int) -> String {
+        let negative = text.hasPrefix("-")
+        let body = negative ? String(text.dropFirst()) : text
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard !body.isEmpty, parts.count <= 2, parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return text }
+        var allDigits = Array((parts[0] + (parts.count == 2 ? parts[1] : "")).utf8).map { Int($0) - 48 }
+        let point = parts[0].count
+        guard let first = allDigits.firstIndex(where: { $0 != 0 }), allDigits.count - first > digits else { return text }
+        let cut = first + digits
+        var carry = allDigits[cut] >= 5 ? 1 : 0
+        allDigits = Array(allDigits[..<cut])
+        var index = allDigits.count - 1
+        while carry == 1, index >= 0 {
+            allDigits[index] += 1
+            carry = allDigits[index] == 10 ? 1 : 0
+            if carry == 1 { allDigits[index] = 0 }
+            index -= 1
+        }
+        var whole = allDigits.prefix(point).map(String.init).joined()
+        if carry == 1 { whole = "1" + whole }
+        if point > allDigits.count { whole += String(repeating: "0", count: point - allDigits.count) }
+        let fraction = allDigits.count > point ? allDigits[point...].map(String.init).joined() : ""
+        let plain = (whole.isEmpty ? "0" : whole) + (fraction.isEmpty ? "" : "." + fraction)
+        return negative ? "-" + plain : plain
     }
 }

@@ -38,6 +38,8 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
         case validationAuthority = "validation-authority"
         case validationState = "validation-state"
         case validationEffectiveOrder = "validation-effective-order"
+        case kpiDefinition = "kpi-definition"
+        case kpisRequired = "kpis-required"
     }
 
     public let rule: Rule

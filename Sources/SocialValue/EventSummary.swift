@@ -80,6 +80,9 @@ extension ContractEvent {
         case .queryAnswered(let a): return "answered the question on \(a.measure) for \(a.quarter): \(DisplayText.quoted(a.answer))"
         case .deliveryValidated(let d): return "validated \(d.quarter): " + d.figures.map { "\($0.measure) \($0.quantity)" }.joined(separator: ", ")
         case .deliveryRejected(let d): return "rejected \(d.quarter): " + d.figures.map { "\($0.measure) \($0.quantity)" }.joined(separator: ", ")
+        case .kpisAgreed(let k): return "KPIs agreed: " + k.kpis.map { "\($0.id) \($0.name) (target: \($0.target))" }.joined(separator: "; ")
+        case .kpiExemptionRecorded(let e): return "exempt from KPIs: a \(e.basis.rawValue) contract"
+        case .kpiAssessed(let a): return "KPI \(a.kpi) assessed \(a.rating.label) for \(a.periodStart) to \(a.periodEnd)"
         case .reportingArranged(let r):
             var parts: [String] = []
             if let manager = r.contractManager { parts.append("contract manager \(manager)") }

@@ -36,8 +36,9 @@ public struct SpreadsheetError: Error, Sendable, CustomStringConvertible {
 public enum SpreadsheetLimits {
     /// The file itself.
     public static let fileBytes = 25 * 1024 * 1024
-    /// Any one part of an XLSX, once inflated (a worksheet, the shared strings).
-    public static let partBytes = 32 * 1024 * 1024
+    /// Any one part of an XLSX, once inflated (a worksheet, the shared strings): 8 MiB, far
+    /// more than a return of a few hundred rows, and small enough to parse in a second or two.
+    public static let partBytes = 8 * 1024 * 1024
     /// Inflated against stored: a part that grows more than this is a zip bomb.
     public static let ratio: UInt64 = 200
     public static let rows = 20_000

@@ -39,7 +39,14 @@ public enum XLSXReader {
             while rows.count < index { rows.append([]) }
             var cells: [Sheet.Cell] = []
             for cell in row.c ?? [] {
-                let column = cell.r.flatMap(columnIndex) ?? cells.count
+                let column: Int
+                if let reference = cell.r {
+                    guard let named = columnIndex(reference) else { throw SpreadsheetError("row \(index + 1) has a cell whose reference \(reference.prefix(20)) names no column") }
+                    column = named
+                } else {
+                    column = cells.count
+                }
+                guard column >= cells.count else { throw SpreadsheetError("row \(index + 1) has its cells out of order (\(cell.r ?? "")): the file is not as a spreadsheet program writes it") }
                 guard column < SpreadsheetLimits.columns else { throw SpreadsheetError("row \(index + 1) has a cell beyond column \(SpreadsheetLimits.columns)") }
                 while cells.count < column { cells.append(.empty) }
                 cells.append(try value(cell, strings: strings, dateStyles: dateStyles, date1904: date1904, row: index + 1))
@@ -94,6 +101,11 @@ public enum XLSXReader {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ path: String) throws -> T {
+        // SpreadsheetML never declares a document type; one that does could define entities,
+        // which would change what cells say. Refused before the XML is parsed.
+        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!doctype".utf8)) != nil {
+            throw SpreadsheetError("\(path) declares a document type (<!DOCTYPE): not the SpreadsheetML a spreadsheet program writes")
+        }
         let decoder = XMLDecoder()
         decoder.shouldProcessNamespaces = true
         decoder.trimValueWhitespaces = false
@@ -104,13 +116,15 @@ public enum XLSXReader {
         }
     }
 
-    /// "C12" → 2; `nil` when it does not start with column letters.
+    /// "C12" → 2; `nil` when it does not start with one to three column letters (XFD, the last
+    /// column a workbook may have, has three).
     static func columnIndex(_ reference: String) -> Int? {
         var index = 0, letters = 0
         for scalar in reference.unicodeScalars {
             guard scalar.value >= 65, scalar.value <= 90 else { break }
-            index = index * 26 + Int(scalar.value - 64)
             letters += 1
+            guard letters <= 3 else { return nil }
+            index = index * 26 + Int(scalar.value - 64)
         }
         return letters == 0 ? nil : index - 1
     }
@@ -213,13 +227,15 @@ struct Styles: Decodable {
     /// day, month or year.
     var dateStyleIndexes: Set<Int> {
         let custom = Set((numFmts?.numFmt ?? []).filter { Self.isDate($0.formatCode) }.map(\.numFmtId))
-        let builtin = Set(14...22).union(45...47)
+        let builtin = Set(14...22)
         return Set((cellXfs?.xf ?? []).enumerated().compactMap { index, format in
             format.numFmtId.map { builtin.contains($0) || custom.contains($0) } == true ? index : nil
         })
     }
 
     static func isDate(_ code: String) -> Bool {
+        // An elapsed time ([h]:mm) is a duration, not a day.
+        if code.lowercased().contains("[h") || code.lowercased().contains("[m") || code.lowercased().contains("[s") { return false }
         // Quoted text and bracketed colours or locales are not format letters.
         let bare = code.replacing(#/"[^"]*"|\[[^\]]*\]/#, with: "").lowercased()
         return bare.contains("d") || bare.contains("y") || (bare.contains("m") && !bare.contains("h") && !bare.contains("s"))

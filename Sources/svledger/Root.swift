@@ -26,7 +26,7 @@ struct Root: AsyncParsableCommand {
     static let commands: [any ParsableCommand.Type] = {
         var commands: [any ParsableCommand.Type] = [
             Init.self, Policy.self, Catalog.self, Council.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
-            Bids.self, Pledge.self, Delivery.self, Review.self, Apply.self,
+            Bids.self, Pledge.self, Delivery.self, Review.self, KPIGroup.self, Apply.self,
             Contracts.self, Show.self, Reconcile.self, Figures.self, Due.self, Remind.self, Returns.self, Audit.self, Evidence.self, Report.self, Import.self, Export.self, Backup.self,
             AccessGroup.self, CheckpointGroup.self, Prove.self, Log.self, Verify.self, Stats.self, Append.self, AppendLoop.self, Generate.self,
         ]

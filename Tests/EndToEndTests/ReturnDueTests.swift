@@ -70,4 +70,23 @@ struct ReturnDueTests: LedgerCLISuite {
         let bad = try svledger(["due", "--today", "2025-13-40"], expectSuccess: false)
         #expect(bad.status != 0 && bad.stderr.contains("--today"))
     }
+
+    @Test("a return that left a committed measure out is overdue for it, as the reconciliation counts it late")
+    func incompleteReturn() throws {
+        try makeLedger()
+        // A second contract commits two measures and returns one.
+        let commands = [
+            #"{"command": "contract.register", "contract": "TWO", \#(RatingCutOffsTests.officer), "effectiveDate": "2025-02-01", "title": "Works", "buyerDepartment": "Highways", "category": "works", "estimatedWholeLifeValueGBP": "900000", "startDate": "2025-04-01", "endDate": "2026-03-31", "areasServed": ["Wyre"], "policyId": "lancashire-2024-28", "existingSupplier": "Safe Roads Ltd"}"#,
+            #"{"command": "pledge.record", "contract": "TWO", \#(RatingCutOffsTests.officer), "effectiveDate": "2025-03-20", "catalog": "portal-003", "lines": [{"measure": "NT10", "quantity": "365"}, {"measure": "NT1", "quantity": "2"}]}"#,
+            #"{"command": "delivery.report", "contract": "TWO", \#(RatingCutOffsTests.supplier), "quarter": "2025-26-Q1", "effectiveDate": "2025-07-10", "attributionConfirmed": true, "lines": [{"measure": "NT10", "quantity": "80", "evidence": "E"}]}"#,
+        ]
+        let batch = directory.child("two.ndjson")
+        try commands.joined(separator: "\n").write(toFile: batch, atomically: true, encoding: .utf8)
+        try svledger(["apply", batch])
+        let json = try JSONValue(parsing: try svledger(["due", "--today", "2025-08-15", "--supplier", "Safe Roads Ltd", "--format", "json"]).stdout)
+        let two = json["returns"]?.arrayValue?.filter { $0["contract"] == "TWO" } ?? []
+        #expect(two.first?["status"] == "overdue" && two.first?["quarter"] == "2025-26-Q1" && two.first?["missingMeasures"] == .array(["NT1"]), "\(two)")
+        let reconciled = try JSONValue(parsing: try svledger(["reconcile", "--period", "2025-26-Q2", "--on", "2025-08-15", "--contract", "TWO", "--format", "json"]).stdout)
+        #expect(reconciled["contracts"]?.arrayValue?.first?["incompleteReturns"]?.arrayValue?.first?["measures"] == .array(["NT1"]), "the same late measure")
+    }
 }

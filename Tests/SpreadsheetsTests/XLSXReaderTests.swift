@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Spreadsheets
+import ZIPFoundation
 
 /// XLSX as spreadsheet programs write it: openpyxl's shared strings, rich text and dates;
 /// LibreOffice's formulas with their cached values; svledger's own inline strings; and what is
@@ -79,5 +80,40 @@ struct XLSXReaderTests {
         guard haystack.count >= needle.count else { return nil }
         for start in 0...(haystack.count - needle.count) where Array(haystack[start..<start + needle.count]) == needle { return start..<start + needle.count }
         return nil
+    }
+
+    /// A workbook whose one sheet is `sheetXML`, written as a spreadsheet program would.
+    static func workbook(sheetXML: String) throws -> [UInt8] {
+        var bytes = try XLSXWriter.write([[.text("x")]], sheetName: "s")
+        let archive = try Archive(data: Data(bytes), accessMode: .update)
+        try archive.remove(archive["xl/worksheets/sheet1.xml"]!)
+        let data = Data(sheetXML.utf8)
+        try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+            data.subdata(in: Int(position)..<Int(position) + size)
+        }
+        bytes = Array(archive.data!)
+        return bytes
+    }
+
+    @Test("what no spreadsheet program writes is refused: a long column reference, cells out of order, a DOCTYPE")
+    func hostileSheets() throws {
+        let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        let long = #"<worksheet xmlns="\#(main)"><sheetData><row r="1"><c r="AAAAAAAAAAAAAAAAAAAA1"><v>1</v></c></row></sheetData></worksheet>"#
+        let outOfOrder = #"<worksheet xmlns="\#(main)"><sheetData><row r="1"><c r="I1"><v>1</v></c><c r="H1"><v>2</v></c></row></sheetData></worksheet>"#
+        let entities = #"<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY m "Q1">]><worksheet xmlns="\#(main)"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>EV-&m;</t></is></c></row></sheetData></worksheet>"#
+        for (name, xml, words) in [("long", long, "names no column"), ("out of order", outOfOrder, "out of order"), ("entities", entities, "DOCTYPE")] {
+            do {
+                _ = try XLSXReader.read(try Self.workbook(sheetXML: xml))
+                Issue.record("\(name) was read")
+            } catch let error as SpreadsheetError {
+                #expect(error.message.contains(words), "\(name): \(error)")
+            }
+        }
+        #expect(XLSXReader.columnIndex("XFD9") == 16_383 && XLSXReader.columnIndex("AAAA1") == nil)
+    }
+
+    @Test("an elapsed time is not a date; a day is")
+    func dateFormats() {
+        #expect(!Styles.isDate("[h]:mm") && !Styles.isDate("mm:ss") && Styles.isDate("dd/mm/yyyy") && Styles.isDate("d-mmm-yy") && !Styles.isDate("0.00"))
     }
 }

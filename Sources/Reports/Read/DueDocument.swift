@@ -14,6 +14,7 @@ public enum DueDocument {
                     "contract": .string(e.contract), "title": .string(e.title), "supplier": ReadJSON.string(e.supplier),
                     "contractManager": ReadJSON.string(e.contractManager), "quarter": .string(e.quarter.description),
                     "dueDate": .string(e.dueDate.description), "status": .string(e.status.rawValue), "daysLeft": ReadJSON.integer(e.daysLeft),
+                    "missingMeasures": .array(e.missingMeasures.map { .string($0) }),
                 ]
             }),
         ]
@@ -31,7 +32,7 @@ public enum DueCalendar {
         ]
         let stamped = stampText(stamp)
         for e in due.entries {
-            let state = e.status == .overdue ? " (overdue)" : ""
+            let state = e.status == .overdue ? (e.missingMeasures.isEmpty ? " (overdue)" : " (overdue: \(e.missingMeasures.joined(separator: ", ")) missing)") : ""
             lines += [
                 "BEGIN:VEVENT",
                 // Stable across feeds, so a calendar updates the event instead of adding another.

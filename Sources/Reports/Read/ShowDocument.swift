@@ -72,6 +72,19 @@ public enum ShowDocument {
                     return .object(members)
                 }),
                 "returnedQuarters": .array(c.returnedQuarters.map { .string($0.description) }),
+                "kpiExemption": ReadJSON.string(c.kpiExemption),
+                "kpis": .array(c.kpis.map { kpi in
+                    [
+                        "id": .string(kpi.id), "name": .string(kpi.name), "description": .string(kpi.description), "target": .string(kpi.target),
+                        "measures": .array(kpi.measures.map { .string($0) }), "agreedOn": .string(kpi.agreedOn.description),
+                        "assessments": .array(kpi.assessments.map { a in
+                            [
+                                "periodStart": .string(a.periodStart.description), "periodEnd": .string(a.periodEnd.description), "rating": .string(a.rating),
+                                "assessedOn": .string(a.assessedOn.description), "reason": ReadJSON.string(a.reason),
+                            ]
+                        }),
+                    ]
+                }),
                 "streamVersion": ReadJSON.integer(c.version), "position": ReadJSON.integer(c.position),
             ],
         ])

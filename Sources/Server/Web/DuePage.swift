@@ -21,7 +21,7 @@ extension LedgerServer {
                 let when = e.daysLeft < 0 ? "\(-e.daysLeft) days late" : e.daysLeft == 0 ? "today" : "in \(e.daysLeft) days"
                 let other = (byManager ? e.supplier : e.contractManager) ?? "—"
                 return """
-                    <tr class="\(e.status.rawValue)"><th scope="row" class="nowrap"><a href="/app/contracts/\(e.contract.addingFormEncoding)">\(e.contract)</a></th><td>\(e.title)</td><td class="nowrap">\(e.quarter.description)</td><td>\(e.dueDate.longForm) (\(when))</td><td><strong>\(e.status.rawValue)</strong></td><td>\(other)</td></tr>
+                    <tr class="\(e.status.rawValue)"><th scope="row" class="nowrap"><a href="/app/contracts/\(e.contract.addingFormEncoding)">\(e.contract)</a></th><td>\(e.title)</td><td class="nowrap">\(e.quarter.description)</td><td>\(e.dueDate.longForm) (\(when))</td><td><strong>\(e.status.rawValue)</strong>\(e.missingMeasures.isEmpty ? "" : ": " + e.missingMeasures.joined(separator: ", ") + " missing")</td><td>\(other)</td></tr>
                     """
             }
             return """

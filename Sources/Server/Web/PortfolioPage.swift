@@ -71,7 +71,7 @@ extension LedgerServer {
         let own = Set(document.rows.map(\.reference))
         let exceptions = CabinetExceptions(
             contracts: view.snapshot.contracts.filter { own.contains($0.reference) },
-            reconciled: view.reconciliation.contracts.filter { own.contains($0.reference) })
+            reconciled: view.reconciliation.contracts.filter { own.contains($0.reference) }, reportingDate: view.reportingDate)
 
         let body: [HTML] = shown.map { row in
             let amounts = row.amounts

@@ -94,7 +94,9 @@ extension LedgerServer {
         }
         let sheet: Sheet
         do {
-            sheet = try ReturnsSheet.sheet(file.bytes, name: file.filename)
+            // Parsed off the server's event loops: a large workbook takes a second or two.
+            let bytes = file.bytes, name = file.filename
+            sheet = try await offload { try ReturnsSheet.sheet(bytes, name: name) }
         } catch let error as SpreadsheetError {
             return try await spreadsheetPage(context, problem: error.message, status: .unprocessableContent)
         }

@@ -36,6 +36,16 @@ extension ContractCommand {
             try TextRules.checkIdentifier(measure, .measure, field: "measure")
             try TextRules.checkNote(answer, field: "answer")
             try Self.checkLines(lines, "lines")
+        case .agreeKPIs(let kpis):
+            for (index, kpi) in kpis.enumerated() {
+                try TextRules.checkIdentifier(kpi.id, .measure, field: "kpis[\(index)].id")
+                try TextRules.checkName(kpi.name, field: "kpis[\(index)].name")
+                try TextRules.checkNote(kpi.description, field: "kpis[\(index)].description")
+                try TextRules.checkNote(kpi.target, field: "kpis[\(index)].target")
+                for (number, code) in kpi.measures.enumerated() { try TextRules.checkIdentifier(code, .measure, field: "kpis[\(index)].measures[\(number)]") }
+            }
+        case .exemptFromKPIs: break
+        case .assessKPI(let assessment): try TextRules.checkIdentifier(assessment.kpi, .measure, field: "kpi")
         case .arrangeReporting(let arrangement):
             if let manager = arrangement.contractManager { try TextRules.checkName(manager, field: "contractManager") }
             if let email = arrangement.contractManagerEmail { try TextRules.checkName(email, field: "contractManagerEmail") }

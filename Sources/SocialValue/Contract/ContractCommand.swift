@@ -50,6 +50,9 @@ public enum ContractAction: Sendable, Equatable {
     case decideValidation(quarter: FinancialQuarter, measures: [String], validated: Bool)
     /// Names the contract manager, or gives the contract its own days to make a return.
     case arrangeReporting(ReportingArrangement)
+    case agreeKPIs([KPI])
+    case exemptFromKPIs(KPIExemption)
+    case assessKPI(KPIAssessment)
 
     public struct BidderOffer: Sendable, Equatable {
         public let name: String
@@ -113,6 +116,9 @@ public enum CommandName: String, CaseIterable, Sendable {
     case validateDelivery = "delivery.validate"
     case rejectDelivery = "delivery.reject"
     case arrangeReporting = "reporting.arrange"
+    case agreeKPIs = "kpi.agree"
+    case exemptFromKPIs = "kpi.exempt"
+    case assessKPI = "kpi.assess"
 
     /// What a command's JSON form holds beside `command`, `actor`, `reason` and `effectiveDate`.
     public struct Fields: Sendable {
@@ -166,6 +172,9 @@ public enum CommandName: String, CaseIterable, Sendable {
         case .answerQuery: return contract(["quarter", "measure", "answer", "lines"], required: ["quarter", "measure", "answer"])
         case .validateDelivery, .rejectDelivery: return contract(["quarter", "measures"], required: ["quarter"], byRule: ["reason"])
         case .arrangeReporting: return contract(["contractManager", "contractManagerEmail", "returnDueDays"])
+        case .agreeKPIs: return contract(["kpis"], required: ["kpis"])
+        case .exemptFromKPIs: return contract(["basis"], required: ["basis"], byRule: ["reason"])
+        case .assessKPI: return contract(["kpi", "periodStart", "periodEnd", "rating"], required: ["kpi", "periodStart", "periodEnd", "rating"], byRule: ["reason"])
         }
     }
 }
@@ -228,7 +237,7 @@ public enum LedgerCommand: Sendable {
             }
         case .register, .assessThreshold, .requestExemption, .decideExemption, .decideWeighting, .evaluateBids, .award, .correctAward,
             .recordPledge, .reportDelivery, .correctDelivery, .refreshCommitments, .close, .eraseEvidence, .queryDelivery, .answerQuery,
-            .validateDelivery, .rejectDelivery, .arrangeReporting:
+            .validateDelivery, .rejectDelivery, .arrangeReporting, .agreeKPIs, .exemptFromKPIs, .assessKPI:
             let given = try reader.optionalDate("effectiveDate")
             let effectiveDate = given ?? today
             let contract = try reader.string("contract")
@@ -344,6 +353,12 @@ public enum LedgerCommand: Sendable {
             return .decideValidation(quarter: try DeliveryReturn.quarter(reader), measures: try nonBlank(reader, "measures"), validated: name == .validateDelivery)
         case .arrangeReporting:
             return .arrangeReporting(try ReportingArrangement(reader))
+        case .agreeKPIs:
+            return .agreeKPIs(try KPIsAgreed(reader).kpis)
+        case .exemptFromKPIs:
+            return .exemptFromKPIs(try reader.choice("basis", as: KPIExemption.self))
+        case .assessKPI:
+            return .assessKPI(try KPIAssessment(reader))
         }
     }
 

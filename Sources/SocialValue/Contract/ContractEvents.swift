@@ -22,6 +22,9 @@ public enum ContractEvent: Sendable, Equatable {
     case deliveryValidated(ValidationDecision)
     case deliveryRejected(ValidationDecision)
     case reportingArranged(ReportingArrangement)
+    case kpisAgreed(KPIsAgreed)
+    case kpiExemptionRecorded(KPIExemptionRecord)
+    case kpiAssessed(KPIAssessment)
 
     public static func stream(contract reference: String) -> String { streamPrefix + reference }
 
@@ -39,7 +42,7 @@ public enum ContractEvent: Sendable, Equatable {
         "ContractRegistered", "ThresholdAssessed", "ExemptionRequested", "ExemptionDecided", "WeightingDecided",
         "BidsEvaluated", "ContractAwarded", "AwardCorrected", "PledgeRecorded", "DeliveryReported", "DeliveryCorrected",
         "CommitmentsRefreshed", "ContractClosed", "EvidenceErased", "DeliveryQueried", "QueryAnswered", "DeliveryValidated",
-        "DeliveryRejected", "ReportingArranged",
+        "DeliveryRejected", "ReportingArranged", "KPIsAgreed", "KPIExemptionRecorded", "KPIAssessed",
     ]
 
     public var type: String {
@@ -63,6 +66,9 @@ public enum ContractEvent: Sendable, Equatable {
         case .deliveryValidated: "DeliveryValidated"
         case .deliveryRejected: "DeliveryRejected"
         case .reportingArranged: "ReportingArranged"
+        case .kpisAgreed: "KPIsAgreed"
+        case .kpiExemptionRecorded: "KPIExemptionRecorded"
+        case .kpiAssessed: "KPIAssessed"
         }
     }
 
@@ -86,6 +92,9 @@ public enum ContractEvent: Sendable, Equatable {
         case .queryAnswered(let value): value.json
         case .deliveryValidated(let value), .deliveryRejected(let value): value.json
         case .reportingArranged(let value): value.json
+        case .kpisAgreed(let value): value.json
+        case .kpiExemptionRecorded(let value): value.json
+        case .kpiAssessed(let value): value.json
         }
     }
 
@@ -115,6 +124,9 @@ public enum ContractEvent: Sendable, Equatable {
         case "DeliveryValidated": self = .deliveryValidated(try ValidationDecision(reader))
         case "DeliveryRejected": self = .deliveryRejected(try ValidationDecision(reader))
         case "ReportingArranged": self = .reportingArranged(try ReportingArrangement(reader))
+        case "KPIsAgreed": self = .kpisAgreed(try KPIsAgreed(reader))
+        case "KPIExemptionRecorded": self = .kpiExemptionRecorded(try KPIExemptionRecord(reader))
+        case "KPIAssessed": self = .kpiAssessed(try KPIAssessment(reader))
         default: return nil
         }
     }

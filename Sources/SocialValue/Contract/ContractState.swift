@@ -54,6 +54,10 @@ public struct ContractState: Sendable, Equatable {
     public private(set) var closure: Closure?
     /// Each delivered figure's quantity now and where it stands in the council's check.
     public internal(set) var figures: [FigureKey: CheckedFigure] = [:]
+    /// Its KPIs, in the order agreed, any exemption from them, and their assessments.
+    public private(set) var kpis: [KPI] = []
+    public private(set) var kpiExemption: KPIExemption?
+    public private(set) var kpiAssessments: [KPIAssessment] = []
     /// Who manages the contract's returns, and its own days to make a return (docs/calendar.md).
     public private(set) var reporting = ReportingArrangement(contractManager: nil, contractManagerEmail: nil, returnDueDays: nil)
     /// The evidence files whose bytes were erased, by SHA-256.
@@ -155,6 +159,9 @@ public struct ContractState: Sendable, Equatable {
         case .queryAnswered(let answer): mark(answer.quarter, [answer.measure], .answered)
         case .deliveryValidated(let decision): mark(decision.quarter, decision.figures.map(\.measure), .validated)
         case .deliveryRejected(let decision): mark(decision.quarter, decision.figures.map(\.measure), .rejected)
+        case .kpisAgreed(let agreed): kpis += agreed.kpis
+        case .kpiExemptionRecorded(let record): kpiExemption = record.basis
+        case .kpiAssessed(let assessment): kpiAssessments.append(assessment)
         case .reportingArranged(let arrangement):
             reporting = ReportingArrangement(
                 contractManager: arrangement.contractManager ?? reporting.contractManager,

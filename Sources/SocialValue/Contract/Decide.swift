@@ -64,6 +64,9 @@ struct ContractRules {
         case .answerQuery(let quarter, let measure, let answer, let lines): return try answerQuery(quarter, measure, answer, lines)
         case .decideValidation(let quarter, let measures, let validated): return [try decideValidation(quarter, measures, validated: validated)]
         case .arrangeReporting(let arrangement): return [try arrangeReporting(arrangement)]
+        case .agreeKPIs(let kpis): return [try agreeKPIs(kpis)]
+        case .exemptFromKPIs(let basis): return [try exemptFromKPIs(basis)]
+        case .assessKPI(let assessment): return [try assessKPI(assessment)]
         }
     }
 
@@ -75,7 +78,7 @@ struct ContractRules {
     /// Returns are checked after the contract closes too: its last quarter's come in then.
     var isCheckOfDelivery: Bool {
         switch action {
-        case .queryDelivery, .answerQuery, .decideValidation: true
+        case .queryDelivery, .answerQuery, .decideValidation, .assessKPI: true
         default: false
         }
     }
@@ -241,6 +244,7 @@ struct ContractRules {
     func award(_ supplier: String, _ date: CalendarDate, _ value: Money, _ details: OrganisationDetails?) throws(DomainError) -> ContractEvent {
         guard state.award == nil, state.registration?.existingSupplier == nil else { throw order("contract \(command.contract) is already awarded") }
         guard state.assessment != nil else { throw order("assess the threshold before award") }
+        if let registration = state.registration { try checkKPIsAtAward(registration, on: command.effectiveDate) }
         if state.inScope, state.weighting == nil {
             throw order("contract \(command.contract) is above threshold: decide the social value weighting before award")
         }

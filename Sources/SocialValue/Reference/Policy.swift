@@ -27,6 +27,9 @@ public struct Policy: Sendable, Equatable {
     /// Days after a quarter ends by which its return is due (docs/calendar.md): the policy's
     /// `returnDueDays`, or 30 when it states none. A contract may arrange its own.
     public let returnDueDays: Int
+    /// The estimated value above which a contract has KPIs (the Act's £5m): `nil` when the policy
+    /// states none, and then no KPIs are required (docs/kpis.md).
+    public let kpiThreshold: Money?
     /// The default when a policy states no `returnDueDays`: a month.
     public static let defaultReturnDueDays = 30
     /// The most days a return may be given: a year.
@@ -125,7 +128,7 @@ extension Policy {
         try reader.onlyFields([
             "policyId", "version", "title", "council", "effectiveDate", "source", "threshold", "statutoryThresholds",
             "statutoryDutyCategories", "weighting", "exemption", "reportingCadence", "priorityFrameworks", "notes", "status",
-            "ratingCutOffs", "ratedDelivery", "returnDueDays",
+            "ratingCutOffs", "ratedDelivery", "returnDueDays", "kpiThresholdGBP",
         ])
         id = try reader.string("policyId")
         version = try reader.string("version")
@@ -176,6 +179,7 @@ extension Policy {
             ratingCutOffs = .standard
         }
         ratedDelivery = reader.has("ratedDelivery") ? try reader.choice("ratedDelivery", as: RatedDelivery.self) : .claimed
+        kpiThreshold = try reader.optionalMoney("kpiThresholdGBP")
         returnDueDays = reader.has("returnDueDays") ? try Self.dueDays(reader, "returnDueDays") : Self.defaultReturnDueDays
         self.document = document
     }

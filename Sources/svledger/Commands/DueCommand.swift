@@ -66,7 +66,8 @@ extension Root {
                     ["  CONTRACT", "QUARTER", "DUE", "STATUS", by == .supplier ? "CONTRACT MANAGER" : "SUPPLIER"],
                     group.entries.map { e in
                         let when = e.daysLeft < 0 ? "\(-e.daysLeft) days late" : e.daysLeft == 0 ? "today" : "in \(e.daysLeft) days"
-                        return ["  " + e.contract, e.quarter.description, "\(e.dueDate) (\(when))", e.status.rawValue,
+                        let status = e.missingMeasures.isEmpty ? e.status.rawValue : "\(e.status.rawValue): \(e.missingMeasures.joined(separator: ", ")) missing"
+                        return ["  " + e.contract, e.quarter.description, "\(e.dueDate) (\(when))", status,
                                 (by == .supplier ? e.contractManager : e.supplier) ?? "—"]
                     }, maxWidth: 40)
             }

@@ -107,6 +107,15 @@ extension Root {
                     }
                 }
             }
+            if !c.kpis.isEmpty || c.kpiExemption != nil {
+                Terminal.print("")
+                if let exemption = c.kpiExemption { Terminal.print("KPIs           exempt: a \(exemption) contract") }
+                for kpi in c.kpis {
+                    let latest = kpi.assessments.max { ($0.periodEnd, $0.assessedOn) < ($1.periodEnd, $1.assessedOn) }
+                    let rated = latest.map { "\(KPIRating(rawValue: $0.rating)?.label ?? $0.rating) for \($0.periodStart) to \($0.periodEnd)" } ?? "not yet assessed"
+                    Terminal.print("KPI \(kpi.id)  \(kpi.name): target \(kpi.target); \(rated)")
+                }
+            }
             Terminal.print("")
             view.printFooter()
         }

@@ -43,6 +43,8 @@ extension Root {
             } ?? Timestamp.now().date
             let due = ReturnsDue(try ledger.openLedger(.readOnly).snapshot(), today: day)
             let log = ReminderLog(path: settings.log)
+            // A reminder is sent only if it can be logged: else every run would send it again.
+            if !dryRun { try log.checkWritable() }
             let plan = ReminderPlan(due, leadDays: settings.leadDays, supplierAddresses: settings.suppliers, sent: try log.sentKeys(), council: settings.council)
             for (kind, entry) in plan.unaddressed {
                 Terminal.print("no address: \(kind.rawValue) \(entry.contract) \(entry.quarter): add \(DisplayText.quoted(entry.supplier ?? "(no supplier)")) to \"suppliers\" in \(config)")
@@ -159,6 +161,14 @@ struct ReminderLog {
             keys.insert(key)
         }
         return keys
+    }
+
+    /// Opens the log for appending (making it if need be) and syncs it, writing nothing.
+    func checkWritable() throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o640)
+        guard descriptor >= 0 else { throw CLIError(.storage, "reminder-log", "cannot open the reminders' log \(path): \(String(cString: strerror(errno))); nothing was sent") }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw CLIError(.storage, "reminder-log", "cannot sync the reminders' log \(path): \(String(cString: strerror(errno))); nothing was sent") }
     }
 
     func append(_ reminder: ReminderPlan.Reminder, status: String, attempt: Int, detail: String) throws {
