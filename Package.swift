@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Ledger", "Access", "Credentials", "LedgerValues", "SocialValue", "EventStore", "Transparency", "TestSupport", "svledger",
+                "Server", "Ledger", "Access", "Credentials", "LedgerValues", "SocialValue", "EventStore", "Transparency", "TestSupport", "svledger", "Spreadsheets",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
