@@ -38,6 +38,8 @@ final class OCDSContractState {
     var endDate: CalendarDate
     var bidders: [String] = []
     var supplier: String?
+    /// The names of the contract's KPIs, by id: an assessment's metric repeats its KPI's name.
+    var kpiNames: [String: String] = [:]
     var pledgedOn: CalendarDate?
     /// A social value weighting was decided (the award criteria pursue it).
     var weighted = false

@@ -27,6 +27,10 @@ enum OCDSReleaseTag {
         case "ContractClosed": "contractTermination"
         case "DeliveryReported": "implementation"
         case "DeliveryCorrected": "implementationUpdate"
+        // The Procurement Act's KPIs: the contract details notice (UK7) carries them, the
+        // contract performance notice (UK9) each assessment.
+        case "KPIsAgreed": "contract"
+        case "KPIAssessed": "implementation"
         default: nil
         }
     }

@@ -148,12 +148,27 @@ struct OCDSReleaseFacts {
         self.award = (name, date, value)
     }
 
+    /// `metrics` without the Procurement Act KPIs (ids `kpi-…`), each said to be left aside:
+    /// they are not TOMs measures, and the import does not take KPIs; `nil` when none is left.
+    static func withoutKPIs(_ metrics: [OCDSValue]?, _ path: String, _ reader: inout OCDSValueReader) -> [OCDSValue]? {
+        guard let metrics else { return nil }
+        var kept: [OCDSValue] = []
+        for (index, metric) in metrics.enumerated() {
+            if metric["id"]?.stringValue?.hasPrefix(OCDSReleaseMaker.kpiPrefix) == true {
+                reader.note(.notMapped, "\(path)[\(index)]", "a Procurement Act KPI: the import does not take KPIs; record them with kpi.agree and kpi.assess")
+            } else {
+                kept.append(metric)
+            }
+        }
+        return kept.isEmpty ? nil : kept
+    }
+
     mutating func readContract(_ contract: OCDSValue, _ path: String, _ release: OCDSRelease, _ reader: inout OCDSValueReader) {
         contractId = contract["id"]?.stringValue
         // Targets: svledger's own exports put them in the implementation metrics, as `target`
         // observations; other publishers (and svledger before) in the agreed metrics.
         var targets: [(String, ExactDecimal?)]?
-        if let metrics = contract["agreedMetrics"]?.arrayValue {
+        if let metrics = Self.withoutKPIs(contract["agreedMetrics"]?.arrayValue, "\(path).agreedMetrics", &reader) {
             targets = []
             for (index, metric) in metrics.enumerated() {
                 let metricPath = "\(path).agreedMetrics[\(index)]"
@@ -171,7 +186,7 @@ struct OCDSReleaseFacts {
                 if let read = Self.target(observations[target], "\(metricPath).observations[\(target)]", &reader) { targets?.append((measure, read)) }
             }
         }
-        if let metrics = contract["implementation"]?["metrics"]?.arrayValue {
+        if let metrics = Self.withoutKPIs(contract["implementation"]?["metrics"]?.arrayValue, "\(path).implementation.metrics", &reader) {
             for (index, metric) in metrics.enumerated() {
                 let metricPath = "\(path).implementation.metrics[\(index)]"
                 guard let measure = metric["id"]?.stringValue else {

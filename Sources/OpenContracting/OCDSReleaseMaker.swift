@@ -84,7 +84,9 @@ public struct OCDSReleaseMaker {
         case .deliveryReported(let report): return reported(report.quarter, report.lines, corrects: nil, state: state)
         case .deliveryCorrected(let correction): return reported(correction.quarter, correction.lines, corrects: correction.corrects, state: state)
         case .closed(let closure): return Self.closed(closure, state: state)
-        case .evidenceErased, .deliveryQueried, .queryAnswered, .deliveryValidated, .deliveryRejected, .reportingArranged, .kpisAgreed, .kpiExemptionRecorded, .kpiAssessed:
+        case .kpisAgreed(let agreed): return Self.kpisAgreed(agreed, state: state)
+        case .kpiAssessed(let assessment): return Self.kpiAssessed(assessment, eventId: recorded.eventId, reason: recorded.event.reason, state: state)
+        case .evidenceErased, .deliveryQueried, .queryAnswered, .deliveryValidated, .deliveryRejected, .reportingArranged, .kpiExemptionRecorded:
             return OCDSReleaseContent()  // has no release tag: never reached
         }
     }
