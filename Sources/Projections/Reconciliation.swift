@@ -212,6 +212,13 @@ public struct ContractReconciliation: Sendable, Equatable {
     public let lateReturns: [FinancialQuarter]
     /// Returns made that leave out a committed measure: late returns too, measure by measure.
     public let incompleteReturns: [IncompleteReturn]
+    /// KPIs whose assessment is overdue at the reporting date (docs/kpis.md), each with why.
+    public let kpiAssessmentsOverdue: [OverdueKPIAssessment]
+
+    public struct OverdueKPIAssessment: Sendable, Equatable {
+        public let kpi: String
+        public let why: String
+    }
     public let amounts: Amounts
     /// The cut-offs of the contract's policy (the version in force on the reporting date).
     public let cutOffs: RatingCutOffs
@@ -251,6 +258,9 @@ public struct ContractReconciliation: Sendable, Equatable {
             pledged: projection.pledgedOn != nil, termEnd: projection.endDate, closedOn: projection.closedOn,
             returned: projection.returnedQuarters, reportingDate: reportingDate, dueDays: dueDays)
         incompleteReturns = IncompleteReturn.find(in: projection, reportingDate: reportingDate, dueDays: dueDays)
+        kpiAssessmentsOverdue = projection.kpis.compactMap { kpi in
+            kpi.overdue(awardedOn: projection.award?.date, closedOn: projection.closedOn, on: reportingDate).map { OverdueKPIAssessment(kpi: kpi.id, why: $0) }
+        }
     }
 
     /// Late returns counted as a reader counts them: each quarter with no return at all, and

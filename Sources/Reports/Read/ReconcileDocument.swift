@@ -36,6 +36,7 @@ public enum ReconcileDocument {
             "ratedDelivery": .string(c.ratedDelivery.rawValue),
             "elapsedDays": ReadJSON.integer(c.elapsedDays), "spreadDays": ReadJSON.integer(c.spreadDays),
             "lateReturns": .array(c.lateReturns.map { .string($0.description) }),
+            "kpiAssessmentsOverdue": .array(c.kpiAssessmentsOverdue.map { ["kpi": .string($0.kpi), "why": .string($0.why)] }),
             "incompleteReturns": .array(c.incompleteReturns.map { r in
                 ["quarter": .string(r.quarter.description), "measures": .array(r.measures.map { .string($0) })]
             }),

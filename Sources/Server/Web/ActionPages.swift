@@ -49,6 +49,9 @@ struct ContractAction: Sendable {
     var bySupplier = false
     /// The figures the action may be taken on, listed on its page (the check of returns).
     var figures: (@Sendable (ContractProjection.DeliveredFigure) -> Bool)?
+    /// Turns the form's flat fields into the command's own shape, where they differ (a KPI
+    /// agreed is one item of the command's `kpis`).
+    var shape: (@Sendable ([String: JSONValue]) -> [String: JSONValue])?
 
     static let reason = Field(name: "reason", label: "Why", kind: .text, hint: "Recorded in the audit trail", required: false)
 
@@ -112,6 +115,41 @@ struct ContractAction: Sendable {
             command: .rejectDelivery, title: "Reject delivered figures", button: "Reject",
             fields: validationFields(hint: "For example: no evidence of the apprenticeship weeks"),
             fits: { $0.deliveries.contains(where: rejectable) }, figures: rejectable),
+        ContractAction(
+            command: .agreeKPIs, title: "Agree a KPI", button: "Record the KPI",
+            fields: [
+                Field(name: "id", label: "KPI id", kind: .text, hint: "Unique within the contract, for example KPI1", required: true),
+                Field(name: "name", label: "Name", kind: .text, hint: "For example: Local jobs", required: true),
+                Field(name: "description", label: "What it measures, and how", kind: .text, hint: nil, required: true),
+                Field(name: "target", label: "Target", kind: .text, hint: "For example: at least 20 FTE", required: true),
+                Field(name: "measures", label: "TOMs measures it is worked out from", kind: .list, hint: "Separated by commas; may be empty", required: false),
+            ],
+            fits: { $0.stage != .closed },
+            shape: { fields in
+                var kpi = fields.filter { ["id", "name", "description", "target", "measures"].contains($0.key) }
+                kpi["measures"] = kpi["measures"] ?? .array([])
+                return fields.filter { !kpi.keys.contains($0.key) }.merging(["kpis": .array([.object(JSONObject(kpi))])]) { $1 }
+            }),
+        ContractAction(
+            command: .exemptFromKPIs, title: "Exempt from KPIs", button: "Record the exemption",
+            fields: [
+                Field(name: "basis", label: "The kind of contract the Act exempts",
+                      kind: .choice([("framework", "A framework"), ("concession", "A concession"), ("light-touch", "A light-touch contract")]), hint: nil, required: true),
+                Field(name: "reason", label: "Why", kind: .text, hint: "Required", required: true),
+            ],
+            fits: { $0.award == nil && $0.kpiExemption == nil && $0.stage != .closed }),
+        ContractAction(
+            command: .assessKPI, title: "Assess a KPI", button: "Record the assessment",
+            fields: [
+                Field(name: "kpi", label: "KPI id", kind: .text, hint: "For example KPI1", required: true),
+                Field(name: "periodStart", label: "Period from", kind: .date, hint: nil, required: true),
+                Field(name: "periodEnd", label: "Period to", kind: .date, hint: "A period that has ended", required: true),
+                Field(name: "rating", label: "Rating",
+                      kind: .choice([("good", "Good"), ("approaching-target", "Approaching target"), ("requires-improvement", "Requires improvement"),
+                                     ("inadequate", "Inadequate"), ("other", "Other")]), hint: nil, required: true),
+                Field(name: "reason", label: "Why", kind: .text, hint: "Required: what the assessment found", required: true),
+            ],
+            fits: { $0.award != nil && !$0.kpis.isEmpty }),
         ContractAction(
             command: .close, title: "Close the contract", button: "Close it",
             fields: [Field(name: "reason", label: "Why", kind: .text, hint: "For example: the term has ended", required: false)],
@@ -257,6 +295,7 @@ extension LedgerServer {
         }
         let form = context.form ?? WebForm([:])
         var (command, errors) = ContractAction.command(action.fields, from: form)
+        if let shape = action.shape { command = shape(command) }
         command["command"] = .string(action.command.rawValue)
         command["contract"] = .string(reference)
         command["actor"] = ["id": .string(identity.account), "role": .string(identity.role.rawValue)]

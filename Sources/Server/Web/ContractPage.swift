@@ -61,6 +61,7 @@ extension LedgerServer {
                     \(ContractPageParts.chart(reconciled))
                     \(ContractPageParts.quarters(reconciled))
                     \(ContractPageParts.checks(contract))
+                    \(ContractPageParts.kpis(contract))
                     """,
                 trail: ContractPageParts.trail(audit, reference: reference, all: wholeTrail))
             if let sectionsKey { webSections.withLock { _ = $0.insert(sections, for: sectionsKey) } }
@@ -267,6 +268,22 @@ enum ContractPageParts {
             <h2>Check of returns</h2>
             <p>Each figure a return gave: submitted, queried, answered, validated or rejected by the contract manager.</p>
             <div class="scroll"><table><thead><tr><th scope="col">Quarter</th><th scope="col">Measure</th><th scope="col" class="num">Figure</th><th scope="col">Check</th><th scope="col">Said</th></tr></thead><tbody>\(rows)</tbody></table></div>
+            """
+    }
+
+    /// The contract's Procurement Act KPIs, each with its latest assessment (docs/kpis.md).
+    static func kpis(_ contract: ContractProjection) -> HTML {
+        guard !contract.kpis.isEmpty || contract.kpiExemption != nil else { return .empty }
+        let exemption: HTML = contract.kpiExemption.map { "<p>Exempt from KPIs: a \($0) contract.</p>" } ?? .empty
+        let rows: [HTML] = contract.kpis.map { kpi in
+            let latest = kpi.assessments.max { ($0.periodEnd, $0.assessedOn) < ($1.periodEnd, $1.assessedOn) }
+            let rated = latest.map { "\(KPIRating(rawValue: $0.rating)?.label ?? $0.rating), \($0.periodStart.longForm) to \($0.periodEnd.longForm)" } ?? "Not yet assessed"
+            return "<tr><th scope=\"row\">\(kpi.id)</th><td>\(kpi.name)</td><td>\(kpi.target)</td><td>\(rated)</td></tr>"
+        }
+        return """
+            <h2>Key performance indicators</h2>
+            \(exemption)
+            \(rows.isEmpty ? HTML.empty : "<table><thead><tr><th scope=\"col\">KPI</th><th scope=\"col\">Name</th><th scope=\"col\">Target</th><th scope=\"col\">Latest assessment</th></tr></thead><tbody>\(rows)</tbody></table>")
             """
     }
 

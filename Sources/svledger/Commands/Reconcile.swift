@@ -85,6 +85,7 @@ enum ReconciliationTable {
                 Terminal.print("  unpledged deliveries (not in the totals): " + c.unpledged.map { "\($0.measure) \($0.quantity) in \($0.quarter)" }.joined(separator: ", "))
             }
             if c.hasLateReturns { Terminal.print("  late returns: " + c.lateReturnLabels.joined(separator: ", ")) }
+            for overdue in c.kpiAssessmentsOverdue { Terminal.print("  KPI assessment overdue: \(overdue.kpi), \(overdue.why)") }
             for line in c.lines { if let check = line.evidenceCheck { Terminal.print("  check the evidence: \(c.reference) \(line.measure) \(check)") } }
         }
         for (title, rollups) in [("BY THEME", r.byTheme), ("BY COUNCIL PRIORITY", r.byPriority), ("BY SUPPLIER", r.bySupplier)] {
