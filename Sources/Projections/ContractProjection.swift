@@ -278,13 +278,13 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         case .deliveryQueried(let query):
             check(query.quarter, [query.measure]) {
                 $0.status = .queried
-                $0.question = query.question
+                $0.question = query.text
                 $0.answer = nil
             }
         case .queryAnswered(let answer):
             check(answer.quarter, [answer.measure]) {
                 $0.status = .answered
-                $0.answer = answer.answer
+                $0.answer = answer.text
             }
         case .deliveryValidated(let decision), .deliveryRejected(let decision):
             let status: ValidationStatus = event.type == "DeliveryValidated" ? .validated : .rejected

@@ -76,8 +76,8 @@ extension ContractEvent {
             return "review refresh: \(changes.joined(separator: "; ")); commitment now \(r.lines.count) lines worth \(r.total)"
         case .closed(let c): return "closed on \(c.closedOn)" + (c.earlyTermination ? ", before the end of its term (early termination)" : "")
         case .evidenceErased(let e): return "evidence file \(e.sha256.prefix(12))… erased: its bytes are gone, its hash stays"
-        case .deliveryQueried(let q): return "queried \(q.measure) for \(q.quarter): \(DisplayText.quoted(q.question))"
-        case .queryAnswered(let a): return "answered the question on \(a.measure) for \(a.quarter): \(DisplayText.quoted(a.answer))"
+        case .deliveryQueried(let q): return "queried \(q.measure) for \(q.quarter): \(DisplayText.quoted(q.text))"
+        case .queryAnswered(let a): return "answered the question on \(a.measure) for \(a.quarter): \(DisplayText.quoted(a.text))"
         case .deliveryValidated(let d): return "validated \(d.quarter): " + d.figures.map { "\($0.measure) \($0.quantity)" }.joined(separator: ", ")
         case .deliveryRejected(let d): return "rejected \(d.quarter): " + d.figures.map { "\($0.measure) \($0.quantity)" }.joined(separator: ", ")
         case .kpisAgreed(let k): return "KPIs agreed: " + k.kpis.map { "\($0.id) \($0.name) (target: \($0.target))" }.joined(separator: "; ")

@@ -17,8 +17,8 @@ public enum ContractEvent: Sendable, Equatable {
     case commitmentsRefreshed(CommitmentRefresh)
     case closed(Closure)
     case evidenceErased(EvidenceErasure)
-    case deliveryQueried(DeliveryQuery)
-    case queryAnswered(QueryAnswer)
+    case deliveryQueried(FigureRemark)
+    case queryAnswered(FigureRemark)
     case deliveryValidated(ValidationDecision)
     case deliveryRejected(ValidationDecision)
     case reportingArranged(ReportingArrangement)
@@ -88,8 +88,7 @@ public enum ContractEvent: Sendable, Equatable {
         case .commitmentsRefreshed(let value): value.json
         case .closed(let value): value.json
         case .evidenceErased(let value): value.json
-        case .deliveryQueried(let value): value.json
-        case .queryAnswered(let value): value.json
+        case .deliveryQueried(let value), .queryAnswered(let value): value.json
         case .deliveryValidated(let value), .deliveryRejected(let value): value.json
         case .reportingArranged(let value): value.json
         case .kpisAgreed(let value): value.json
@@ -119,8 +118,8 @@ public enum ContractEvent: Sendable, Equatable {
         case "CommitmentsRefreshed": self = .commitmentsRefreshed(try CommitmentRefresh(reader))
         case "ContractClosed": self = .closed(try Closure(reader))
         case "EvidenceErased": self = .evidenceErased(try EvidenceErasure(reader))
-        case "DeliveryQueried": self = .deliveryQueried(try DeliveryQuery(reader))
-        case "QueryAnswered": self = .queryAnswered(try QueryAnswer(reader))
+        case "DeliveryQueried": self = .deliveryQueried(try FigureRemark(.question, reader))
+        case "QueryAnswered": self = .queryAnswered(try FigureRemark(.answer, reader))
         case "DeliveryValidated": self = .deliveryValidated(try ValidationDecision(reader))
         case "DeliveryRejected": self = .deliveryRejected(try ValidationDecision(reader))
         case "ReportingArranged": self = .reportingArranged(try ReportingArrangement(reader))

@@ -35,42 +35,28 @@ public struct CheckedFigure: Sendable, Equatable {
     public let since: CalendarDate
 }
 
-/// `DeliveryQueried`: an officer's question about one figure.
-public struct DeliveryQuery: Sendable, Equatable {
+/// What someone said about one figure: an officer's question (`DeliveryQueried`, its text
+/// under `question`) or the supplier's answer (`QueryAnswered`, under `answer`).
+public struct FigureRemark: Sendable, Equatable {
+    public enum Kind: String, Sendable { case question, answer }
+
     public let quarter: FinancialQuarter
     public let measure: String
-    public let question: String
+    public let text: String
+    public let kind: Kind
 
-    init(quarter: FinancialQuarter, measure: String, question: String) {
+    init(_ kind: Kind, quarter: FinancialQuarter, measure: String, text: String) {
+        self.kind = kind
         self.quarter = quarter
         self.measure = measure
-        self.question = question
+        self.text = text
     }
 
-    init(_ reader: FieldReader) throws(InputError) {
-        self.init(quarter: try DeliveryReturn.quarter(reader), measure: try reader.string("measure"), question: try reader.string("question"))
+    init(_ kind: Kind, _ reader: FieldReader) throws(InputError) {
+        self.init(kind, quarter: try DeliveryReturn.quarter(reader), measure: try reader.string("measure"), text: try reader.string(kind.rawValue))
     }
 
-    var json: JSONValue { ["quarter": .string(quarter.description), "measure": .string(measure), "question": .string(question)] }
-}
-
-/// `QueryAnswered`: the supplier's reply to the open question about one figure.
-public struct QueryAnswer: Sendable, Equatable {
-    public let quarter: FinancialQuarter
-    public let measure: String
-    public let answer: String
-
-    init(quarter: FinancialQuarter, measure: String, answer: String) {
-        self.quarter = quarter
-        self.measure = measure
-        self.answer = answer
-    }
-
-    init(_ reader: FieldReader) throws(InputError) {
-        self.init(quarter: try DeliveryReturn.quarter(reader), measure: try reader.string("measure"), answer: try reader.string("answer"))
-    }
-
-    var json: JSONValue { ["quarter": .string(quarter.description), "measure": .string(measure), "answer": .string(answer)] }
+    var json: JSONValue { ["quarter": .string(quarter.description), "measure": .string(measure), kind.rawValue: .string(text)] }
 }
 
 /// `DeliveryValidated` or `DeliveryRejected`: a Contract Manager's decision on figures of one
@@ -164,7 +150,7 @@ extension ContractRules {
         guard figure.status == .submitted || figure.status == .answered else {
             throw stateRefusal(key, figure.status, "an officer queries", "submitted or answered")
         }
-        return .deliveryQueried(DeliveryQuery(quarter: quarter, measure: measure, question: question))
+        return .deliveryQueried(FigureRemark(.question, quarter: quarter, measure: measure, text: question))
     }
 
     /// The answer, after the correction it carries when the supplier puts the figure right or
@@ -179,7 +165,7 @@ extension ContractRules {
         guard lines.allSatisfy({ $0.measure == measure }), lines.count <= 1 else {
             throw DomainError(.invalidInput, "\(field: "lines") of an answer holds one line, for the measure queried (\(measure))")
         }
-        let answered = ContractEvent.queryAnswered(QueryAnswer(quarter: quarter, measure: measure, answer: answer))
+        let answered = ContractEvent.queryAnswered(FigureRemark(.answer, quarter: quarter, measure: measure, text: answer))
         guard !lines.isEmpty else { return [answered] }
         let correction = try correctDelivery(try source(of: FigureKey(quarter: quarter, measure: measure)), lines, reasonRequired: false)
         return [correction, answered]
