@@ -40,6 +40,8 @@ final class OCDSContractState {
     var supplier: String?
     /// The names of the contract's KPIs, by id: an assessment's metric repeats its KPI's name.
     var kpiNames: [String: String] = [:]
+    /// The kind of contract the Act exempts from KPIs, when recorded: the award says why it has none.
+    var kpiExemption: KPIExemption?
     var pledgedOn: CalendarDate?
     /// A social value weighting was decided (the award criteria pursue it).
     var weighted = false

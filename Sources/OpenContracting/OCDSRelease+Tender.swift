@@ -46,7 +46,8 @@ extension OCDSReleaseMaker {
         var content = awardContent(date: award.awardDate, value: award.value, state: state)
         content.contracts = [contract(
             state, ("status", .string("active")),
-            ("period", .object(("startDate", .day(state.startDate)), ("endDate", .endOfDay(state.endDate)))))]
+            ("period", .object(("startDate", .day(state.startDate)), ("endDate", .endOfDay(state.endDate)))),
+            ("noAgreedMetricsRationale", state.kpiExemption.map { .string("A \($0 == .lightTouch ? "light-touch" : $0.rawValue) contract, which the Procurement Act 2023 exempts from key performance indicators") }))]
         return content
     }
 

@@ -52,6 +52,13 @@ public struct OCDSReleaseMaker {
     /// The release for `event`, or `nil` when it is not a contract event.
     /// - Throws: ``InputError`` when a stored payload no longer reads.
     public mutating func release(for event: RecordedEvent) throws -> OCDSValue? {
+        // No release of its own: the award's contract says why it has no KPIs.
+        if event.eventType == "KPIExemptionRecorded", let contract = ContractEvent.reference(ofStream: event.streamId),
+            case .kpiExemptionRecorded(let record)? = try ContractEvent(type: event.eventType, payload: event.payload)
+        {
+            contracts[contract]?.kpiExemption = record.basis
+            return nil
+        }
         guard let contract = ContractEvent.reference(ofStream: event.streamId),
             let tag = OCDSReleaseTag.tag(forEventType: event.eventType),
             let decoded = try ContractEvent(type: event.eventType, payload: event.payload)

@@ -66,10 +66,11 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         public var assessments: [Assessment] = []
 
         /// Why its assessment is overdue on `day`, or `nil` when it is not.
-        public func overdue(awardedOn: CalendarDate?, closedOn: CalendarDate?, on day: CalendarDate) -> String? {
-            guard let awardedOn else { return nil }
+        /// - Parameter runningFrom: the award's day, or a running contract's start; `nil` before award.
+        public func overdue(runningFrom: CalendarDate?, closedOn: CalendarDate?, on day: CalendarDate) -> String? {
+            guard let runningFrom else { return nil }
             let last = assessments.map(\.periodEnd).max()
-            return KPISchedule.overdue(lastPeriodEnd: last, since: max(awardedOn, agreedOn), closedOn: closedOn, on: day)
+            return KPISchedule.overdue(lastPeriodEnd: last, since: max(runningFrom, agreedOn), closedOn: closedOn, on: day)
         }
     }
 
@@ -198,6 +199,15 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         returnedQuarters = []
         version = 0
         position = 0
+    }
+
+    /// Since when the contract runs with its supplier, for its KPIs: the award's day, or for a
+    /// running contract registered with its supplier, its term's start; `nil` before award.
+    public var kpisRunFrom: CalendarDate? { award?.date ?? (supplier != nil ? startDate : nil) }
+
+    /// Each KPI whose assessment is overdue on `day`, with why.
+    public func kpiAssessmentsOverdue(on day: CalendarDate) -> [(kpi: KPIRecord, why: String)] {
+        kpis.compactMap { kpi in kpi.overdue(runningFrom: kpisRunFrom, closedOn: closedOn, on: day).map { (kpi, $0) } }
     }
 
     public var currentTotal: Money { lines.reduce(Money.zero) { $0 + ($1.current?.value ?? .zero) } }

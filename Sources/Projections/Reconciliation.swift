@@ -24,6 +24,15 @@ public struct Reconciliation: Sendable {
     public let byPriority: [Rollup]
     public let bySupplier: [Rollup]
     public let portfolio: Rollup
+    /// Every contract's KPIs whose assessment is overdue at the reporting date, pledged or not
+    /// (docs/kpis.md): an exception whether or not the contract has commitments to reconcile.
+    public let kpiAssessmentsOverdue: [KPIException]
+
+    public struct KPIException: Sendable, Equatable {
+        public let contract: String
+        public let kpi: String
+        public let why: String
+    }
 
     /// Reconciles the contracts of `snapshot` that have a commitment, optionally filtered.
     public static func compute(
@@ -53,7 +62,12 @@ public struct Reconciliation: Sendable {
         return Reconciliation(
             period: period, reportingDate: date, position: snapshot.position, hash: snapshot.hash, treeRoot: snapshot.treeRoot,
             contracts: ranked, byTheme: sums.byTheme, byPriority: sums.byPriority, bySupplier: sums.bySupplier,
-            portfolio: Rollup(key: "portfolio", amounts: contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }))
+            portfolio: Rollup(key: "portfolio", amounts: contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }),
+            kpiAssessmentsOverdue: snapshot.contracts
+                .filter { (contract == nil || $0.reference == contract) && (supplier == nil || $0.supplier == supplier) }
+                .flatMap { projection in
+                    projection.kpiAssessmentsOverdue(on: date).map { KPIException(contract: projection.reference, kpi: $0.kpi.id, why: $0.why) }
+                })
     }
 
     /// The whole portfolio's expected to date at each of `dates`: for each date, the
@@ -258,9 +272,7 @@ public struct ContractReconciliation: Sendable, Equatable {
             pledged: projection.pledgedOn != nil, termEnd: projection.endDate, closedOn: projection.closedOn,
             returned: projection.returnedQuarters, reportingDate: reportingDate, dueDays: dueDays)
         incompleteReturns = IncompleteReturn.find(in: projection, reportingDate: reportingDate, dueDays: dueDays)
-        kpiAssessmentsOverdue = projection.kpis.compactMap { kpi in
-            kpi.overdue(awardedOn: projection.award?.date, closedOn: projection.closedOn, on: reportingDate).map { OverdueKPIAssessment(kpi: kpi.id, why: $0) }
-        }
+        kpiAssessmentsOverdue = projection.kpiAssessmentsOverdue(on: reportingDate).map { OverdueKPIAssessment(kpi: $0.kpi.id, why: $0.why) }
     }
 
     /// Late returns counted as a reader counts them: each quarter with no return at all, and

@@ -48,9 +48,7 @@ public struct CabinetExceptions: Sendable {
         boardOverrides = contracts.filter { $0.weighting?.basis == .boardOverride }
         noPledge = contracts.filter { $0.inPolicyScope && $0.commitmentCatalog == nil }
         kpiAssessmentsOverdue = contracts.flatMap { contract in
-            contract.kpis.compactMap { kpi in
-                kpi.overdue(awardedOn: contract.award?.date, closedOn: contract.closedOn, on: reportingDate).map { OverdueKPI(contract: contract, kpi: kpi, why: $0) }
-            }
+            contract.kpiAssessmentsOverdue(on: reportingDate).map { OverdueKPI(contract: contract, kpi: $0.kpi, why: $0.why) }
         }
     }
 

@@ -32,12 +32,16 @@ struct KPIPageTests {
             let page = try await client.execute(uri: "/app/contracts/LCC-2025-014", method: .get, headers: WebAppTests.form([:], origin: nil, cookie: cookie))
             #expect(page.text.contains("Key performance indicators") && page.text.contains("Approaching target, 1 April 2025 to 30 June 2025"), "\(page.text.suffix(3000))")
 
-            // Twelve months after the period assessed (to 30 June 2025), the next is overdue: an exception.
+            // A KPI agreed in March 2025 and never assessed is overdue twelve months on: an exception.
+            let early = ByteBuffer(string: #"{"command": "kpi.agree", "contract": "LCC-2025-014", "effectiveDate": "2025-03-20", "kpis": [{"id": "KPI0", "name": "Early", "description": "d", "target": "t"}]}"#)
+            let sent = try await client.execute(uri: "/commands", method: .post, headers: fixture.headers("cm", [("Content-Type", "application/json")]), body: early)
+            #expect(sent.status == .created, "\(sent.text)")
             let later = try await client.execute(uri: "/reconcile?contract=LCC-2025-014&period=2026-27-Q3", method: .get, headers: fixture.headers("auditor"))
-            let overdue = later.json?["contracts"]?.arrayValue?.first?["kpiAssessmentsOverdue"]?.arrayValue ?? []
-            #expect(overdue.first?["kpi"] == "KPI1" && overdue.first?["why"]?.stringValue?.contains("due by 2026-06-30") == true, "\(overdue)")
-            let earlier = try await client.execute(uri: "/reconcile?contract=LCC-2025-014&period=2025-26-Q4", method: .get, headers: fixture.headers("auditor"))
-            #expect(earlier.json?["contracts"]?.arrayValue?.first?["kpiAssessmentsOverdue"]?.arrayValue?.isEmpty == true)
+            let overdue = later.json?["kpiAssessmentsOverdue"]?.arrayValue ?? []
+            #expect(overdue.map { $0["kpi"]?.stringValue } == ["KPI0"] && overdue.first?["why"]?.stringValue?.contains("due by 2026-03-20") == true, "\(overdue)")
+            #expect(later.json?["contracts"]?.arrayValue?.first?["kpiAssessmentsOverdue"]?.arrayValue?.first?["kpi"] == "KPI0")
+            let earlier = try await client.execute(uri: "/reconcile?contract=LCC-2025-014&period=2025-26-Q3", method: .get, headers: fixture.headers("auditor"))
+            #expect(earlier.json?["kpiAssessmentsOverdue"]?.arrayValue?.isEmpty == true)
 
             let (supplier, _) = try await WebFormPagesTests.signIn(client, fixture, "p.okafor")
             let form = try await client.execute(uri: "/app/contracts/LCC-2025-014/actions/kpi.assess", method: .get, headers: WebAppTests.form([:], origin: nil, cookie: supplier))

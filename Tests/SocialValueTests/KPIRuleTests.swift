@@ -91,4 +91,39 @@ struct KPIRuleTests {
         #expect(CalendarDate("2024-02-29")!.adding(months: 12) == CalendarDate("2025-02-28")!)
         #expect(CalendarDate("2025-11-15")!.adding(months: 3) == CalendarDate("2026-02-15")!)
     }
+
+    @Test("an exemption before award only, once, and not once KPIs are agreed; a running contract has none to record")
+    func exemptionRules() throws {
+        var agreed = try Self.weighted(value: "12000000")
+        try agreed.run(.agreeKPIs([Self.kpis[0]]))
+        #expect(agreed.refusal(.exemptFromKPIs(.framework), reason: "x") == .lifecycleOrder, "KPIs agreed")
+        var twice = try Self.weighted(value: "12000000")
+        try twice.run(.exemptFromKPIs(.concession), reason: "A concession")
+        #expect(twice.refusal(.exemptFromKPIs(.framework), reason: "x") == .lifecycleOrder, "already exempt")
+        var running = Scenario(reference: try Self.withThreshold())
+        try running.run(.register(Scenario.registration(value: "12000000", existingSupplier: "Care Partners")))
+        #expect(running.refusal(.exemptFromKPIs(.framework), reason: "x") == .lifecycleOrder)
+    }
+
+    @Test("KPIs named twice in one command, a measure twice, a measure the priced catalog lacks, a period before the term")
+    func definitionRules() throws {
+        var scenario = try Scenario.pledged()
+        let twice = scenario.refusalError(.agreeKPIs([Self.kpis[1], Self.kpis[1]]))
+        #expect(twice?.rule == .kpiDefinition && twice?.message.contains("named twice") == true)
+        #expect(scenario.refusal(.agreeKPIs([KPI(id: "K", name: "n", description: "d", target: "t", measures: ["NT1", "NT1"])])) == .duplicateMeasure)
+        #expect(scenario.refusal(.agreeKPIs([KPI(id: "K", name: "n", description: "d", target: "t", measures: ["ZZ99"])])) == .unknownMeasure)
+        #expect(scenario.refusal(.agreeKPIs([Self.kpis[0]])) == nil)
+        let early = ContractAction.assessKPI(KPIAssessment(kpi: "KPI1", periodStart: CalendarDate("2024-01-01")!, periodEnd: CalendarDate("2024-12-31")!, rating: .good))
+        #expect(scenario.refusal(early, on: "2026-04-10") == .invalidInput, "a period before the term starts")
+    }
+
+    @Test("the award rule reads the policy version the threshold assessment applied")
+    func assessedPolicyVersion() throws {
+        // Assessed under version 1 (no KPI threshold) before version 2 took effect: no KPIs asked.
+        var scenario = Scenario(reference: try Self.withThreshold())
+        try scenario.run(.register(Scenario.registration(value: "12000000")), on: "2024-12-01")
+        try scenario.run(.assessThreshold, on: "2024-12-02")
+        try scenario.run(.decideWeighting(percent: ExactDecimal(10), basis: .policyMinimum, answers: nil, overrideReason: nil), on: "2024-12-03")
+        #expect(scenario.refusal(Self.award, by: Scenario.head, on: "2025-03-14") == nil)
+    }
 }

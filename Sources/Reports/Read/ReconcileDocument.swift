@@ -13,6 +13,7 @@ public enum ReconcileDocument {
             "portfolio": amounts(r.portfolio.amounts), "byTheme": rollups(r.byTheme), "byPriority": rollups(r.byPriority),
             "bySupplier": rollups(r.bySupplier),
             "contracts": .array(r.contracts.map(contract)),
+            "kpiAssessmentsOverdue": .array(r.kpiAssessmentsOverdue.map { ["contract": .string($0.contract), "kpi": .string($0.kpi), "why": .string($0.why)] }),
         ])
     }
 

@@ -137,7 +137,7 @@ struct ContractAction: Sendable {
                       kind: .choice([("framework", "A framework"), ("concession", "A concession"), ("light-touch", "A light-touch contract")]), hint: nil, required: true),
                 Field(name: "reason", label: "Why", kind: .text, hint: "Required", required: true),
             ],
-            fits: { $0.award == nil && $0.kpiExemption == nil && $0.stage != .closed }),
+            fits: { $0.supplier == nil && $0.kpiExemption == nil && $0.kpis.isEmpty && $0.stage != .closed }),
         ContractAction(
             command: .assessKPI, title: "Assess a KPI", button: "Record the assessment",
             fields: [
@@ -149,7 +149,7 @@ struct ContractAction: Sendable {
                                      ("inadequate", "Inadequate"), ("other", "Other")]), hint: nil, required: true),
                 Field(name: "reason", label: "Why", kind: .text, hint: "Required: what the assessment found", required: true),
             ],
-            fits: { $0.award != nil && !$0.kpis.isEmpty }),
+            fits: { $0.supplier != nil && !$0.kpis.isEmpty }),
         ContractAction(
             command: .close, title: "Close the contract", button: "Close it",
             fields: [Field(name: "reason", label: "Why", kind: .text, hint: "For example: the term has ended", required: false)],

@@ -110,7 +110,7 @@ public enum KPISchedule {
     /// of the period last assessed (or after `since`, the award or the KPI's agreement, when none
     /// was), or the contract closed and no assessment covers its end.
     public static func overdue(lastPeriodEnd: CalendarDate?, since: CalendarDate, closedOn: CalendarDate?, on day: CalendarDate) -> String? {
-        let from = lastPeriodEnd ?? since
+        let from = max(lastPeriodEnd ?? since, since)
         if let closedOn, closedOn <= day {
             return (lastPeriodEnd.map { $0 >= closedOn } ?? false) ? nil : "no assessment at termination (closed \(closedOn))"
         }
@@ -123,10 +123,19 @@ extension ContractRules {
     func agreeKPIs(_ kpis: [KPI]) throws(DomainError) -> ContractEvent {
         guard !kpis.isEmpty else { throw DomainError(.invalidInput, "\(field: "kpis") agree at least one KPI") }
         var seen = Set(state.kpis.map(\.id))
+        let priced: Catalog? = state.commitment == nil ? nil : try deliveryCatalog()
         for (index, kpi) in kpis.enumerated() {
             guard seen.insert(kpi.id).inserted else {
-                throw DomainError(.kpiDefinition, "\(field: "kpis[\(index)].id") \(DisplayText.quoted(kpi.id)) is already a KPI of contract \(command.contract)")
+                let already = state.kpis.contains { $0.id == kpi.id }
+                throw DomainError(
+                    .kpiDefinition,
+                    "\(field: "kpis[\(index)].id") \(DisplayText.quoted(kpi.id)) \(already ? "is already a KPI of contract \(command.contract)" : "is named twice")")
             }
+            if let twice = kpi.measures.enumerated().first(where: { kpi.measures[..<$0.offset].contains($0.element) }) {
+                throw DomainError(.duplicateMeasure, "\(field: "kpis[\(index)].measures") names \(twice.element) twice")
+            }
+            // Once the contract is priced, a KPI's measures are its catalog's.
+            if let priced, let unknown = kpi.measures.first(where: { priced.measure($0) == nil }) { throw unknownMeasure(unknown, priced) }
             for (name, text) in [("name", kpi.name), ("description", kpi.description), ("target", kpi.target)] where text.trimmingSpaces.isEmpty {
                 throw DomainError(.invalidInput, "\(field: "kpis[\(index)].\(name)") must not be blank")
             }
@@ -135,7 +144,11 @@ extension ContractRules {
     }
 
     func exemptFromKPIs(_ basis: KPIExemption) throws(DomainError) -> ContractEvent {
-        guard state.award == nil else { throw order("KPIs are set before award: contract \(command.contract) is awarded") }
+        guard state.supplier == nil else {
+            throw order("an exemption from KPIs is recorded before award: contract \(command.contract) \(state.award != nil ? "is awarded" : "is running with its supplier, and has no award")")
+        }
+        if let recorded = state.kpiExemption { throw order("contract \(command.contract) is already recorded as a \(recorded.rawValue) contract, exempt from KPIs") }
+        guard state.kpis.isEmpty else { throw order("contract \(command.contract) has KPIs agreed: it is not exempt from them") }
         try requireReason("an exemption from KPIs")
         return .kpiExemptionRecorded(KPIExemptionRecord(basis: basis))
     }
@@ -148,6 +161,9 @@ extension ContractRules {
         guard assessment.periodStart <= assessment.periodEnd else {
             throw DomainError(.invalidInput, "\(field: "periodEnd") \(assessment.periodEnd) is before \(field: "periodStart") \(assessment.periodStart)")
         }
+        if let start = state.registration?.startDate, assessment.periodEnd < start {
+            throw DomainError(.invalidInput, "\(field: "periodEnd") \(assessment.periodEnd) is before the contract's term starts, on \(start)")
+        }
         guard assessment.periodEnd <= command.effectiveDate else {
             throw DomainError(.invalidInput, "\(field: "periodEnd") \(assessment.periodEnd) is after the assessment's own day, \(command.effectiveDate): a period is assessed once it has passed")
         }
@@ -159,8 +175,12 @@ extension ContractRules {
     }
 
     /// At award, a contract above its policy's KPI threshold has at least three KPIs, or an exemption.
+    /// The threshold is the one of the policy version the threshold assessment applied (the
+    /// version in force on the award day when there is none), as every other threshold is.
     func checkKPIsAtAward(_ registration: Registration, on day: CalendarDate) throws(DomainError) {
-        guard let threshold = context.reference.policy(registration.policyId, on: day)?.kpiThreshold,
+        let policy = state.assessment.flatMap { context.reference.policy(registration.policyId, version: $0.policyVersion) }
+            ?? context.reference.policy(registration.policyId, on: day)
+        guard let threshold = policy?.kpiThreshold,
             registration.estimatedValue > threshold, state.kpiExemption == nil, state.kpis.count < KPISchedule.required
         else { return }
         throw DomainError(

@@ -26,8 +26,9 @@ extension Root.Export {
                 there: urn:svledger:ledger:<position>:<hash>:tree:<root>. So the same ledger state \
                 always exports the same bytes, `svledger verify --expect-head <position>:<hash>` ties \
                 an export to the chain, and the council's signed checkpoint of tree size <position> \
-                vouches for exactly this export. No KPI is rated: a TOMs measure's delivery is not a \
-                Procurement Act KPI (docs/open-contracting.md).
+                vouches for exactly this export. A TOMs measure's delivery is never rated: it is not a \
+                Procurement Act KPI. The contract's KPIs are its agreed metrics, and each assessment \
+                an observation rated by measureClassification (docs/kpis.md, docs/open-contracting.md).
 
                   svledger export ocds --out ocds.json              # a release package
                   svledger export ocds --format records --out r.json

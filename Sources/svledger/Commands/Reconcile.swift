@@ -94,6 +94,8 @@ enum ReconciliationTable {
         }
         Terminal.print("")
         Terminal.print((["PORTFOLIO"] + amounts(r.portfolio.amounts)).joined(separator: "  "))
+        // Every contract's, pledged or not: a KPI is the Act's, not the pledge's.
+        for overdue in r.kpiAssessmentsOverdue { Terminal.print("KPI assessment overdue: \(overdue.contract) \(overdue.kpi), \(overdue.why)") }
     }
 
     static func csv(_ r: Reconciliation, level: Root.Reconcile.Level) {
