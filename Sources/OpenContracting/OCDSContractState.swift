@@ -40,6 +40,8 @@ final class OCDSContractState {
     var supplier: String?
     /// The names of the contract's KPIs, by id: an assessment's metric repeats its KPI's name.
     var kpiNames: [String: String] = [:]
+    /// The KPIs agreed before award: the award's contract carries them as its agreed metrics.
+    var kpisBeforeAward: [KPI] = []
     /// The kind of contract the Act exempts from KPIs, when recorded: the award says why it has none.
     var kpiExemption: KPIExemption?
     var pledgedOn: CalendarDate?

@@ -23,15 +23,24 @@ extension OCDSReleaseMaker {
     static func kpisAgreed(_ agreed: KPIsAgreed, state: OCDSContractState) -> OCDSReleaseContent {
         var content = OCDSReleaseContent()
         for kpi in agreed.kpis { state.kpiNames[kpi.id] = kpi.name }
-        let metrics: [OCDSValue] = agreed.kpis.map { kpi in
+        if state.supplier == nil {
+            state.kpisBeforeAward += agreed.kpis
+            content.tender = .object(("id", .string(state.reference)), ("targets", .array(metrics(agreed.kpis))))
+            return content
+        }
+        content.contracts = [contract(state, ("agreedMetrics", .array(metrics(agreed.kpis))))]
+        return content
+    }
+
+    /// Each KPI as a metric with its target.
+    static func metrics(_ kpis: [KPI]) -> [OCDSValue] {
+        kpis.map { kpi in
             .object(
                 ("id", .string(kpiPrefix + kpi.id)), ("title", .string(kpi.name)), ("description", .string(kpi.description)),
                 ("observations", .array([.object(
                     ("id", .string("target")), ("measure", .string(kpi.target)),
                     ("notes", kpi.measures.isEmpty ? nil : .string("Worked out from TOMs measures \(kpi.measures.joined(separator: ", "))")))])))
         }
-        content.contracts = [contract(state, ("agreedMetrics", .array(metrics)))]
-        return content
     }
 
     static func kpiAssessed(_ assessment: KPIAssessment, eventId: EventID, reason: String?, state: OCDSContractState) -> OCDSReleaseContent {

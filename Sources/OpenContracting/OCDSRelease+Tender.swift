@@ -47,6 +47,7 @@ extension OCDSReleaseMaker {
         content.contracts = [contract(
             state, ("status", .string("active")),
             ("period", .object(("startDate", .day(state.startDate)), ("endDate", .endOfDay(state.endDate)))),
+            ("agreedMetrics", state.kpisBeforeAward.isEmpty ? nil : .array(metrics(state.kpisBeforeAward))),
             ("noAgreedMetricsRationale", state.kpiExemption.map { .string("A \($0 == .lightTouch ? "light-touch" : $0.rawValue) contract, which the Procurement Act 2023 exempts from key performance indicators") }))]
         return content
     }

@@ -60,7 +60,7 @@ public struct OCDSReleaseMaker {
             return nil
         }
         guard let contract = ContractEvent.reference(ofStream: event.streamId),
-            let tag = OCDSReleaseTag.tag(forEventType: event.eventType),
+            var tag = OCDSReleaseTag.tag(forEventType: event.eventType),
             let decoded = try ContractEvent(type: event.eventType, payload: event.payload)
         else { return nil }
         if case .registered(let registration) = decoded {
@@ -70,6 +70,8 @@ public struct OCDSReleaseMaker {
         guard let state = contracts[contract] else { return nil }
         if let council, state.council.map(Council.key) != Council.key(council) { return nil }
         if state.ocid == nil, ocidPrefix == nil, state.registeredPrefix == nil { usedDefaultPrefix = true }
+        // KPIs agreed before award are the tender's targets; the award's contract agrees them.
+        if case .kpisAgreed = decoded, state.supplier == nil { tag = "tender" }
         var content = content(of: decoded, recorded: event, state: state)
         OCDSEventDates.attach(event.event.effectiveDate, of: decoded, eventId: event.eventId, to: &content)
         return envelope(content, contract: contract, event: event, tag: tag)

@@ -25,8 +25,11 @@ import TestSupport
         }
         let releases = try ledger.releases(["--contract", "T-3"])
         let tags = releases.map { ($0["tag"] as? [String])?.first ?? "" }
-        #expect(tags.suffix(4) == ["contract", "award", "implementation", "implementation"], "\(tags)")
-        let agreed = try #require(releases.first { ($0["tag"] as? [String]) == ["contract"] })
+        // Agreed before award, the KPIs are the tender's targets; the award's contract agrees them (UK7).
+        #expect(tags.suffix(4) == ["tender", "award", "implementation", "implementation"], "\(tags)")
+        let targets = try #require(releases.first { ($0["tag"] as? [String]) == ["tender"] && J.value($0, "tender", "targets") != nil })
+        #expect((J.value(targets, "tender", "targets") as? [[String: Any]])?.count == 2)
+        let agreed = try #require(releases.first { ($0["tag"] as? [String]) == ["award"] })
         let metrics = J.value(agreed, "contracts", 0, "agreedMetrics")
         #expect((metrics as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["kpi-K1", "kpi-K2"])
         #expect(J.value(J.item(metrics, id: "kpi-K1"), "observations", 0, "measure") as? String == "20 FTE")
