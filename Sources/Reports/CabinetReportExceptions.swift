@@ -99,17 +99,12 @@ private func < (lhs: (CalendarDate?, String), rhs: (CalendarDate?, String)) -> B
 }
 
 /// Each KPI of the contracts a report covers, with its latest assessment.
-struct CabinetKPIRows: RandomAccessCollection {
-    struct Row {
-        let contract: String
-        let kpi: ContractProjection.KPIRecord
-        var latest: ContractProjection.KPIRecord.Assessment? { kpi.assessments.max { ($0.periodEnd, $0.assessedOn) < ($1.periodEnd, $1.assessedOn) } }
+struct CabinetKPIRow {
+    let contract: String
+    let kpi: ContractProjection.KPIRecord
+    var latest: ContractProjection.KPIRecord.Assessment? { kpi.assessments.max { ($0.periodEnd, $0.assessedOn) < ($1.periodEnd, $1.assessedOn) } }
+
+    static func rows(_ m: CabinetReportModel) -> [CabinetKPIRow] {
+        m.scope.contracts.flatMap { c in c.kpis.map { CabinetKPIRow(contract: c.reference, kpi: $0) } }
     }
-    let rows: [Row]
-    init(_ m: CabinetReportModel) {
-        rows = m.scope.contracts.flatMap { c in c.kpis.map { Row(contract: c.reference, kpi: $0) } }
-    }
-    var startIndex: Int { rows.startIndex }
-    var endIndex: Int { rows.endIndex }
-    subscript(index: Int) -> Row { rows[index] }
 }

@@ -284,7 +284,7 @@ enum CabinetReportHTML {
     /// The Procurement Act 2023's KPIs of the contracts in scope, each with its latest assessment
     /// (docs/kpis.md); overdue assessments are among the exceptions.
     static func kpis(_ m: CabinetReportModel) -> String {
-        let rows = CabinetKPIRows(m)
+        let rows = CabinetKPIRow.rows(m)
         guard !rows.isEmpty else { return "" }
         var html = "<section aria-labelledby=\"kpis\">\n<h2 id=\"kpis\">Key performance indicators</h2>\n"
         html += "<p>The KPIs agreed on contracts above the KPI threshold (the Procurement Act 2023 asks for at least three), each with its latest assessment, rated Good, Approaching target, Requires improvement, Inadequate or Other.</p>\n"

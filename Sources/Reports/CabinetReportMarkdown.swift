@@ -157,7 +157,7 @@ enum CabinetReportMarkdown {
                  String(row.counts.corrected), String(row.counts.unpledged), String(row.counts.overDelivered)]
             }, empty: "No contract with a commitment in force.")
 
-        let kpiRows = CabinetKPIRows(m)
+        let kpiRows = CabinetKPIRow.rows(m)
         if !kpiRows.isEmpty {
             md += "## Key performance indicators\n\n" + table(
                 ["Reference", "KPI", "Target", "Latest assessment", "Period"], numeric: [false, false, false, false, false],

@@ -73,15 +73,17 @@ public enum ReturnsSheet {
 
     /// A contract's return for a quarter, as read from the sheet.
     public struct Return: Sendable, Equatable {
+        public struct Line: Sendable, Equatable {
+            public let measure: String
+            public let quantity: ExactDecimal
+            public let evidence: String
+            /// The sheet's row it was read from, for a finding to name.
+            public let row: Int
+        }
+
         public let contract: String
         public let quarter: FinancialQuarter
-        /// (measure, quantity, evidence, the sheet's row)
-        public let lines: [(measure: String, quantity: ExactDecimal, evidence: String, row: Int)]
-
-        public static func == (lhs: Return, rhs: Return) -> Bool {
-            lhs.contract == rhs.contract && lhs.quarter == rhs.quarter && lhs.lines.map(\.measure) == rhs.lines.map(\.measure)
-                && lhs.lines.map(\.quantity) == rhs.lines.map(\.quantity) && lhs.lines.map(\.evidence) == rhs.lines.map(\.evidence)
-        }
+        public internal(set) var lines: [Line]
     }
 
     public struct Reading: Sendable {
@@ -110,7 +112,7 @@ public enum ReturnsSheet {
             return reading
         }
         var order: [String] = []
-        var groups: [String: (contract: String, quarter: FinancialQuarter, lines: [(String, ExactDecimal, String, Int)])] = [:]
+        var groups: [String: Return] = [:]
         var values: [String: [(value: Money, row: Int)]] = [:]
         var totals: [String: (value: Money, row: Int)] = [:]
         func cell(_ row: [Sheet.Cell], _ name: String) -> Sheet.Cell? {
@@ -166,9 +168,9 @@ public enum ReturnsSheet {
             }
             if groups[key] == nil {
                 order.append(key)
-                groups[key] = (contract, quarter, [])
+                groups[key] = Return(contract: contract, quarter: quarter, lines: [])
             }
-            groups[key]!.lines.append((measure, quantity, evidence, number))
+            groups[key]!.lines.append(Return.Line(measure: measure, quantity: quantity, evidence: evidence, row: number))
         }
         for (key, total) in totals {
             let sum = (values[key] ?? []).reduce(Money.zero) { $0 + $1.value }
@@ -176,10 +178,7 @@ public enum ReturnsSheet {
                 reading.findings.append(Finding(row: total.row, column: "value_gbp", kind: "total-disagrees", message: "the total says \(total.value.formatted), but the lines' values add up to \(sum.formatted)"))
             }
         }
-        reading.returns = order.map { key in
-            let group = groups[key]!
-            return Return(contract: group.contract, quarter: group.quarter, lines: group.lines.map { (measure: $0.0, quantity: $0.1, evidence: $0.2, row: $0.3) })
-        }
+        reading.returns = order.map { groups[$0]! }
         reading.findings.sort { ($0.row, $0.column ?? "") < ($1.row, $1.column ?? "") }
         return reading
     }
