@@ -45,6 +45,19 @@ final class DecisionCache: Sendable {
         }
     }
 
+    /// The state of `contract` folded through `tip`, handed over: it leaves the cache, so that
+    /// the command deciding on it evolves the only copy in place instead of copying every
+    /// return and figure the contract holds (Swift's copy on write). The caller gives it back
+    /// with ``remember(contract:state:tip:)``: evolved once committed, or as it was if the
+    /// command is refused.
+    func takeContract(_ contract: String, at tip: StreamTip) -> ContractState? {
+        storage.withLock { storage in
+            guard let entry = storage.contracts.value(contract), entry.tip == tip else { return nil }
+            storage.contracts.remove(contract)
+            return entry.state
+        }
+    }
+
     func remember(contract: String, state: ContractState, tip: StreamTip) {
         _ = storage.withLock { storage in
             storage.contracts.insert((tip, state), for: contract)

@@ -374,12 +374,13 @@ struct BatchDecision {
 
     /// The contract's state and version as this snapshot has it: remembered if the stream
     /// still ends where it did, replayed otherwise.
-    func committedState(_ contract: String) throws -> (state: ContractState, version: UInt64) {
-        guard let tip = try reader.streamTip(ContractEvent.stream(contract: contract)) else { return (ContractState(), 0) }
-        if let state = cache.contract(contract, at: tip) { return (state, tip.version) }
+    /// Handed over by the cache when remembered (``DecisionCache/takeContract(_:at:)``), with
+    /// the tip to give it back at; replayed (and not remembered) otherwise.
+    func committedState(_ contract: String) throws -> (state: ContractState, version: UInt64, tip: StreamTip?) {
+        guard let tip = try reader.streamTip(ContractEvent.stream(contract: contract)) else { return (ContractState(), 0, nil) }
+        if let state = cache.takeContract(contract, at: tip) { return (state, tip.version, tip) }
         let replayed = try Ledger.contractState(reader, contract)
-        cache.remember(contract: contract, state: replayed.state, tip: tip)
-        return replayed
+        return (replayed.state, replayed.version, tip)
     }
 
     /// Checks the evidence files cited by the events decided since `start` (an index into the
@@ -419,17 +420,24 @@ struct BatchDecision {
             try reference.evolve(eventType: event.type, payload: event.payload)
         case .contract(let contractCommand):
             let stream = ContractEvent.stream(contract: contractCommand.contract)
-            var (state, version) = try contracts[contractCommand.contract] ?? committedState(contractCommand.contract)
+            let earlier = contracts[contractCommand.contract]
+            let committed = try earlier == nil ? committedState(contractCommand.contract) : nil
+            var (state, version) = earlier ?? (committed!.state, committed!.version)
+            // A state the command was refused on is the committed one still: remembered again.
+            func refused(_ error: any Error) -> any Error {
+                if let tip = committed?.tip { cache.remember(contract: contractCommand.contract, state: state, tip: tip) }
+                return error
+            }
             // Checked once per stream and decision: against the version this snapshot (and the
             // commands decided before it in the same commit) leave, which the append then expects.
             if let expected = expectedVersions.removeValue(forKey: stream), expected != version {
-                throw EventStoreError.wrongExpectedVersion(stream: stream, expected: expected == 0 ? .noStream : .exact(expected), actual: version)
+                throw refused(EventStoreError.wrongExpectedVersion(stream: stream, expected: expected == 0 ? .noStream : .exact(expected), actual: version))
             }
             let decision = Result { () throws(DomainError) in
                 try SocialValue.decide(contractCommand, state: state, context: DecisionContext(reference: reference, today: today))
             }
-            if case .failure(let error) = decision, error.rule == .unknownContract {
-                throw try withSuggestion(error, for: contractCommand.contract)
+            if case .failure(let error) = decision {
+                throw refused(error.rule == .unknownContract ? try withSuggestion(error, for: contractCommand.contract) : error)
             }
             let events = try decision.get()
             let proposed = events.map {

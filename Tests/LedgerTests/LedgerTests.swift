@@ -1,7 +1,7 @@
 import EventStore
 import LedgerValues
 import Foundation
-import Ledger
+@testable import Ledger
 import SocialValue
 import Testing
 import TestSupport
@@ -102,6 +102,22 @@ struct LedgerTests {
         let weighting = #"{"command": "weighting.decide", "contract": "C-1", "actor": {"id": "a", "role": "Procurement Officer"}, "percent": "10", "basis": "policy-minimum"}"#
         #expect(try fresh.execute([try command(weighting)], today: Self.today).recorded.count == 1)
         #expect(try fresh.contractState("C-1").version == 3)
+    }
+
+    @Test("the state a command is decided on is handed over by the cache, and remembered again after a commit and after a refusal")
+    func decisionStateComesBack() throws {
+        let directory = TemporaryDirectory()
+        let ledger = try setUp(directory)
+        _ = try ledger.execute([try command(register), try command(assess)], today: Self.today)
+        func remembered() throws -> ContractState? {
+            let tip = try ledger.store.read { try $0.streamTip(ContractEvent.stream(contract: "C-1")) }
+            return ledger.decisions.contract("C-1", at: try #require(tip))
+        }
+        let committed = try #require(try remembered())
+        // A refused command leaves the state it was decided on, unchanged, for the next one.
+        #expect(throws: CommandFailure.self) { try ledger.execute([try command(lowWeighting)], today: Self.today) }
+        #expect(try remembered() == committed)
+        #expect(try ledger.store.read { try Ledger.contractState($0, "C-1") }.state == committed, "what is remembered is what a replay gives")
     }
 
     @Test("reference data and contract state read as of an earlier position")

@@ -102,13 +102,13 @@ public struct ContractState: Sendable, Equatable {
             .sorted { $0.eventId < $1.eventId }
     }
 
-    /// The evidence files the contract's returns and corrections cite, by SHA-256.
-    public var citedEvidence: [String: EvidenceFile] {
-        var files: [String: EvidenceFile] = [:]
+    /// The evidence file with this SHA-256 that one of the contract's returns or corrections
+    /// cites, if any (a walk of its returns: asked only about files a command names).
+    public func citedEvidence(_ sha256: String) -> EvidenceFile? {
         for recorded in returns.values {
-            for line in recorded.lines { for file in line.evidenceFiles { files[file.sha256] = file } }
+            for line in recorded.lines { if let file = line.evidenceFiles.first(where: { $0.sha256 == sha256 }) { return file } }
         }
-        return files
+        return nil
     }
 
     /// The first day a return may cover, unless the contract was registered as migrated: the

@@ -414,14 +414,13 @@ struct ContractRules {
     /// the first citation said (its bytes are not read again), and one an administrator erased
     /// is not kept again (the reason it was erased still holds).
     func checkEvidence(_ lines: [QuantityLine]) throws(DomainError) {
-        let cited = state.citedEvidence
         for (index, line) in lines.enumerated() {
             for (number, file) in line.evidenceFiles.enumerated() {
                 let field = "lines[\(index)].evidenceFiles[\(number)]"
                 if state.erasedEvidence.contains(file.sha256) {
                     throw DomainError(.evidenceFile, "\(field: field) \(DisplayText.quoted(file.name)) is a file an administrator erased from contract \(command.contract); it is not kept again")
                 }
-                if let first = cited[file.sha256], first.size != file.size || first.mediaType != file.mediaType {
+                if let first = state.citedEvidence(file.sha256), first.size != file.size || first.mediaType != file.mediaType {
                     throw DomainError(
                         .evidenceFile,
                         "\(field: field) \(DisplayText.quoted(file.name)) has the hash of a file contract \(command.contract) already keeps, but says it is \(file.size) bytes of \(file.mediaType), where that file is \(first.size) bytes of \(first.mediaType)")
@@ -436,7 +435,7 @@ struct ContractRules {
         guard command.actor.role.lowercased() == "administrator" else {
             throw DomainError(.erasureAuthority, "an evidence file's bytes are erased by an Administrator, not a \(command.actor.role)")
         }
-        guard let file = state.citedEvidence[sha256] else {
+        guard let file = state.citedEvidence(sha256) else {
             throw DomainError(.evidenceFile, "contract \(command.contract) cites no evidence file with sha256 \(sha256)")
         }
         guard !state.erasedEvidence.contains(sha256) else {
