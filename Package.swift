@@ -12,6 +12,7 @@ import PackageDescription
 //                                  └─> OpenContracting (SocialValue, EventStore) ──────────┘
 //   Mail (SMTP on SwiftNIO and NIOSSL, knowing nothing of the ledger) ─────────────────> svledger
 //   Spreadsheets (XLSX with ZIPFoundation and XMLCoder) ──> Reports, svledger
+//   Replication (a follower reading its primary's HTTP API; EventStore, Ledger) ──> Server, svledger
 //
 // Queries holds what every front end's reads share (where a read looks, the figures it
 // reconciles, the audit trail); Server is `svledger serve` (Hummingbird), beside the CLI.
@@ -120,6 +121,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "Queries", "Access", "Credentials", "Transparency", "Spreadsheets",
+                "Replication",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
@@ -147,6 +149,7 @@ let package = Package(
         // A tool, not the product: a seeded synthetic portfolio for tests, the benchmark and
         // `svledger generate`.
         .target(name: "SyntheticData", dependencies: ["LedgerValues", "SocialValue", "Ledger"]),
+        .target(name: "Replication", dependencies: ["LedgerValues", "EventStore", "Ledger", "Transparency"]),
         // Email through the council's SMTP relay (plain, STARTTLS or TLS, AUTH PLAIN): the
         // reminders of returns due. Knows nothing of the ledger.
         .target(
@@ -165,7 +168,7 @@ let package = Package(
             name: "svledger",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
-                "Queries", "OpenContracting", "Credentials", "Transparency", "Mail", "Spreadsheets",
+                "Queries", "OpenContracting", "Credentials", "Transparency", "Mail", "Spreadsheets", "Replication",
                 .target(name: "Server", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

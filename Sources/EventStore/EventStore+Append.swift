@@ -112,15 +112,7 @@ extension EventStore {
                         position: position, streamId: append.streamId, streamVersion: version,
                         recordedAt: recordedAt, previousHash: head.hash, hash: hash, event: event)
                     try Self.checkReadsBack(canonical, hash: hash, as: meant)
-                    try txn.put(log, key: Bytes.bigEndian(position), value: hash.bytes + canonical, flags: .append)
-                    if let merkle { try canonical.withUnsafeBytes { try Self.addLeaf($0, position: position, to: merkle, in: txn) } }
-                    try txn.put(
-                        streams, key: StreamKeys.key(stream: append.streamId, version: version),
-                        value: Bytes.bigEndian(position), flags: .noOverwrite)
-                    try txn.put(eventIds, key: event.eventId.bytes, value: Bytes.bigEndian(position), flags: .noOverwrite)
-                    if let correlations, let id = event.correlationId {
-                        try txn.put(correlations, key: CorrelationKeys.key(id, position: position), value: Bytes.bigEndian(position), flags: .noOverwrite)
-                    }
+                    try place(canonical, as: meant, in: txn)
                     recorded.append(meant)
                     head = LedgerHead(position: position, hash: hash)
                 }
@@ -133,6 +125,23 @@ extension EventStore {
         // Remembered only once committed.
         if !result.0.wasAlreadyRecorded, !result.0.positions.isEmpty { lastWritten.withLock { $0 = (result.0.head, result.1) } }
         return (result.0, result.2)
+    }
+
+    /// Writes the entries of one event: the log, the Merkle tree, and the stream, event-id and
+    /// correlation indexes (Schemas/README.md §1), in the caller's write transaction. The log
+    /// entry is appended (`MDB_APPEND`), so a position out of order fails, as does an event id
+    /// or stream version already there (`MDB_NOOVERWRITE`).
+    func place(_ canonical: [UInt8], as event: RecordedEvent, in txn: Transaction) throws {
+        let position = event.position
+        try txn.put(log, key: Bytes.bigEndian(position), value: event.hash.bytes + canonical, flags: .append)
+        if let merkle { try canonical.withUnsafeBytes { try Self.addLeaf($0, position: position, to: merkle, in: txn) } }
+        try txn.put(
+            streams, key: StreamKeys.key(stream: event.streamId, version: event.streamVersion),
+            value: Bytes.bigEndian(position), flags: .noOverwrite)
+        try txn.put(eventIds, key: event.eventId.bytes, value: Bytes.bigEndian(position), flags: .noOverwrite)
+        if let correlations, let id = event.event.correlationId {
+            try txn.put(correlations, key: CorrelationKeys.key(id, position: position), value: Bytes.bigEndian(position), flags: .noOverwrite)
+        }
     }
 
     /// The original positions when every event of `batch` is already recorded with the same

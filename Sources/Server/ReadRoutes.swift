@@ -7,6 +7,7 @@ import LedgerValues
 import Ledger
 import Projections
 import Queries
+import Replication
 import Reports
 import SocialValue
 
@@ -15,7 +16,8 @@ extension LedgerServer {
         routes.add(.get, "/healthz", access: .open) { request, _ in
             _ = try Query(request.uri.query, allowed: [])
             let head = try await offload { try self.ledger.store.head() }
-            return Self.json(["status": "ok", "head": head.json])
+            guard self.settings.readOnly else { return Self.json(["status": "ok", "head": head.json]) }
+            return Self.json(self.followerHealth(head: head))
         }
         routes.add(.get, "/readyz", access: .open) { request, _ in
             _ = try Query(request.uri.query, allowed: [])
@@ -351,6 +353,30 @@ extension LedgerServer {
             return text
         }
         return Self.text(lines, type: "application/x-ndjson")
+    }
+
+    /// A follower's health: its head, and how far behind its primary it is, from what
+    /// `svledger follow` last wrote beside the ledger (``FollowerStatus``). Lag in events is what
+    /// the primary held at the follower's last poll and the follower did not; lag in seconds (whole,
+    /// rounded up) and milliseconds is the time since the follower last held everything the
+    /// primary held.
+    func followerHealth(head: LedgerHead) -> JSONValue {
+        guard var status = FollowerStatus.read(ledgerDirectory: ledger.store.environment.path) else {
+            return ["status": "ok", "head": head.json, "follower": ["primary": settings.primary.map { .string($0) } ?? .null, "following": false]]
+        }
+        status.head = head
+        let lag = status.lagSeconds(now: Timestamp.now())
+        return [
+            "status": "ok", "head": head.json,
+            "follower": [
+                "primary": .string(status.primary), "following": true, "primaryHead": .integer(Int64(status.primaryHead)),
+                "lagEvents": .integer(Int64(status.lagEvents)),
+                "lagSeconds": lag.map { .integer(Int64($0.rounded(.up))) } ?? .null,
+                "lagMilliseconds": lag.map { .integer(Int64(($0 * 1000).rounded())) } ?? .null,
+                "checkedAt": status.checkedAt.map { .string($0.description) } ?? .null,
+                "problem": status.problem.map { .string($0) } ?? .null,
+            ],
+        ]
     }
 
     /// Why `stream` is not a stream name `GET /log` takes, as the OpenAPI document says

@@ -76,6 +76,9 @@ final class RouteTable {
         }
     }
 
+    /// A method that asks the server to change something (a follower answers it 503).
+    static func writes(_ method: HTTPRequest.Method) -> Bool { ![.get, .head, .options].contains(method) }
+
     /// The path parameter that names a contract. On every route that has it, the route's gate
     /// answers a supplier's request for a contract not its own as not found, before the handler
     /// runs: the supplier scope is the route's, not each handler's to remember.
@@ -87,6 +90,7 @@ final class RouteTable {
         let collection = RouteCollection(context: ServerContext.self)
         for endpoint in endpoints {
             let group = collection.group()
+            if server.settings.readOnly, Self.writes(endpoint.method) { group.add(middleware: ReadOnlyGate(primary: server.settings.primary)) }
             switch endpoint.access {
             case .open, .operation: group.add(middleware: AccessGate(access: endpoint.access, server: server, namesContract: endpoint.namesContract))
             case .openPage, .page: group.add(middleware: WebGate(access: endpoint.access, server: server, namesContract: endpoint.namesContract))

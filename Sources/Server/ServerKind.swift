@@ -28,6 +28,7 @@ public enum ServerKind: String, CaseIterable, Sendable {
     case malformedBody = "malformed-body"
     case unsupportedTransferEncoding = "unsupported-transfer-encoding"
     case busy
+    case readOnlyFollower = "read-only-follower"
     case clientClosed = "client-closed"
 
     public var status: HTTPResponse.Status {
@@ -43,7 +44,7 @@ public enum ServerKind: String, CaseIterable, Sendable {
             .malformedRequest, .malformedBody, .unsupportedTransferEncoding:
             .badRequest
         case .conflictingParameters, .ifMatchUnsupported, .idempotencyKeyReused, .expectedHeadMismatch: .unprocessableContent
-        case .busy: .serviceUnavailable
+        case .busy, .readOnlyFollower: .serviceUnavailable
         case .clientClosed: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
         }
     }
@@ -54,7 +55,7 @@ public enum ServerKind: String, CaseIterable, Sendable {
         switch self {
         case .authenticationRequired, .invalidAuthorization, .forbiddenForRole: "access"
         case .noSuchRoute, .methodNotAllowed, .bodyTooLarge, .notAcceptable, .unsupportedMediaType, .malformedRequest, .malformedBody,
-            .unsupportedTransferEncoding, .busy, .clientClosed:
+            .unsupportedTransferEncoding, .busy, .readOnlyFollower, .clientClosed:
             "http"
         case .missingParameter, .unknownParameter, .invalidQuery, .invalidPath, .invalidStreamId, .invalidIfMatch, .invalidIdempotencyKey, .actorInBody:
             "usage"

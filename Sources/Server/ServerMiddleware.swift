@@ -117,6 +117,25 @@ struct AccessGate: RouterMiddleware {
     }
 }
 
+/// On a follower (`serve --read-only`), a write is answered 503 `read-only-follower` before
+/// anything else, with the same path on the primary as its `Location` when the primary is
+/// known: the follower holds only what its primary recorded, and records nothing itself.
+struct ReadOnlyGate: RouterMiddleware {
+    typealias Context = ServerContext
+    let primary: String?
+
+    func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
+        var headers = HTTPFields()
+        var detail = "this server is a read-only follower of another svledger server, and records nothing itself"
+        if let primary {
+            let location = (primary.hasSuffix("/") ? String(primary.dropLast()) : primary) + request.uri.path
+            headers[.location] = location
+            detail += "; send it to the primary: \(location)"
+        }
+        throw Problem(.readOnlyFollower, detail, headers: headers)
+    }
+}
+
 /// A heavy read waits its turn in the server's ``ReadLimiter`` (or is refused 503 when the
 /// queue is full), after its gate, so that only a caller allowed to read takes a place.
 struct ReadTurn: RouterMiddleware {

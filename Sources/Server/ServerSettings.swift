@@ -39,6 +39,11 @@ public struct ServerSettings: Sendable {
 
     /// Witnesses asked to cosign each checkpoint the ledger signs, and how many of them make
     /// it witnessed (`svledger serve --witness`, `--witness-quorum`).
+    /// Serve a follower's ledger (`svledger follow` writes it): every read, and no write (503
+    /// `read-only-follower`, pointing at ``primary`` when it is known).
+    public var readOnly = false
+    /// The primary's base URL, for a follower's answers to writes (`Location`).
+    public var primary: String?
     public var witnesses: [WitnessEndpoint] = []
     public var witnessQuorum = 0
 

@@ -28,7 +28,7 @@ struct Root: AsyncParsableCommand {
             Init.self, Policy.self, Catalog.self, Council.self, Contract.self, Threshold.self, Exemption.self, Weighting.self,
             Bids.self, Pledge.self, Delivery.self, Review.self, KPIGroup.self, Apply.self,
             Contracts.self, Show.self, Reconcile.self, Figures.self, Due.self, Remind.self, Returns.self, Audit.self, Evidence.self, Report.self, Import.self, Export.self, Backup.self,
-            AccessGroup.self, CheckpointGroup.self, Prove.self, Log.self, Verify.self, Stats.self, Append.self, AppendLoop.self, Generate.self,
+            AccessGroup.self, CheckpointGroup.self, Prove.self, Follow.self, Promote.self, Log.self, Verify.self, Stats.self, Append.self, AppendLoop.self, Generate.self,
         ]
         #if Server
         commands.insert(Serve.self, at: commands.firstIndex { $0 == Log.self } ?? commands.endIndex)

@@ -1,6 +1,7 @@
 #if Server
 import ArgumentParser
 import Dispatch
+import Foundation
 import LedgerValues
 import Server
 import Synchronization
@@ -65,6 +66,10 @@ extension Root {
         var witness: [String] = []
         @Option(help: ArgumentHelp("How many witnesses' cosignatures make a checkpoint witnessed (default: all given).", valueName: "count"))
         var witnessQuorum: Int?
+        @Flag(help: "Serve a follower's ledger (svledger follow): every read, and every write answered 503 read-only-follower; GET /healthz gives the lag behind the primary.")
+        var readOnly = false
+        @Option(help: ArgumentHelp("With --read-only: the primary's base URL, given to writers as where to send them (Location).", valueName: "url"))
+        var primary: String?
 
         func validate() throws {
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
@@ -80,6 +85,11 @@ extension Root {
                 throw ValidationError("--witness-quorum takes 1 to the number of --witness given (\(witness.count)), got \(witnessQuorum)")
             }
             if !(0...86_400).contains(checkpointEvery) { throw ValidationError("--checkpoint-every takes 0 to 86400 seconds, got \(checkpointEvery)") }
+            if readOnly, checkpointKey != nil || !witness.isEmpty {
+                throw ValidationError("a read-only follower signs no checkpoint and asks no witness: its primary does (drop --checkpoint-key and --witness)")
+            }
+            if primary != nil, !readOnly { throw ValidationError("--primary goes with --read-only") }
+            if let primary, URL(string: primary)?.host == nil { throw ValidationError("--primary takes a URL such as https://svledger.council.example, got \(primary)") }
         }
 
         var limits: ServerSettings.Limits {
@@ -101,8 +111,11 @@ extension Root {
                 allowRemoteHTTP: allowRemoteHttp, groupCommit: !oneCommitPerRequest, limits: limits)
             settings.witnesses = try witness.map { text in try CheckpointFiles.checked { try WitnessEndpoint(text) } }
             settings.witnessQuorum = witnessQuorum ?? witness.count
+            settings.readOnly = readOnly
+            settings.primary = primary
             try settings.check()
-            let opened = try ledger.openLedger()
+            // A follower's server only reads: the follower process is the ledger's one writer.
+            let opened = try ledger.openLedger(readOnly ? .readOnly : .readWrite)
             if let checkpointKey {
                 let key = try CheckpointFiles.privateKey(checkpointKey)
                 // Refused now, not at the first commit: a key the ledger would not let sign.
@@ -119,7 +132,7 @@ extension Root {
             let scheme = settings.tls == nil ? "http" : "https"
             let shownHost = host.contains(":") ? "[\(host)]" : host
             try await server.run { port in
-                try? StandardOutput.writeNow("svledger serve: listening on \(scheme)://\(shownHost):\(port) (ledger \(ledger.path))")
+                try? StandardOutput.writeNow("svledger serve: listening on \(scheme)://\(shownHost):\(port) (ledger \(ledger.path)\(readOnly ? ", read-only follower" : ""))")
             }
         }
     }

@@ -1,0 +1,187 @@
+import ArgumentParser
+import EventStore
+import Foundation
+import Ledger
+import LedgerValues
+import Replication
+
+/// The token a follower reads its primary with: `--token-file`, else `$SVLEDGER_TOKEN`, else
+/// `--token` (which other users of the machine can see in the process list).
+struct PrimaryTokenOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("An auditor's token on the primary (it reads the whole log and its evidence files, and writes nothing). Prefer --token-file or $SVLEDGER_TOKEN: a token on the command line shows in the process list.", valueName: "token"))
+    var token: String?
+    @Option(help: ArgumentHelp("A file holding the token.", valueName: "file"))
+    var tokenFile: String?
+
+    func resolved() throws -> String {
+        if let tokenFile {
+            guard let data = FileManager.default.contents(atPath: tokenFile) else {
+                throw CLIError(.input, "unreadable-file", "cannot read the token file \(DisplayText.quoted(tokenFile))")
+            }
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["SVLEDGER_TOKEN"], !fromEnvironment.isEmpty { return fromEnvironment }
+        if let token { return token }
+        throw CLIError(.usage, "missing-token", "give the primary's token: --token-file FILE, $SVLEDGER_TOKEN, or --token")
+    }
+}
+
+extension Root {
+    struct Follow: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Keep a verified copy of another svledger server's ledger: a follower, for reads and as a standby.",
+            discussion: """
+              svledger follow https://svledger.council.example --ledger ./follower --token-file auditor.token
+              svledger serve --read-only --ledger ./follower --primary https://svledger.council.example
+
+            A follower pages through its primary's GET /log from its own head and appends every event
+            byte for byte, after checking it continues its own chain: the position, the previous hash,
+            the hash of the bytes, the stream version. Each page is one durable transaction, so a
+            follower stopped at any moment (kill -9 included) resumes where it was. It fetches the
+            evidence files the events cite, and erases them when the primary records an erasure.
+            Where the primary signs checkpoints, each is checked against the follower's own tree and
+            with the primary's consistency proof, and kept.
+
+            It stops, keeping what it holds and overwriting nothing, when the primary's history
+            differs from its own (a fork, a primary restored from an old backup) or an event was
+            altered on the way: exit 3, naming the position. An unreachable primary is tried again.
+
+            The token must be an auditor's (or an administrator's): it reads the whole log and the
+            evidence files, and writes nothing. The follower writes follower.json beside its ledger
+            after every poll; `svledger serve --read-only` reports its lag from it (GET /healthz).
+            See docs/operations.md, "More than one machine".
+            """)
+        @Argument(help: ArgumentHelp("The primary's base URL (http://host:port or https://…).", valueName: "url"))
+        var url: String
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var token: PrimaryTokenOptions
+        @Flag(help: "Catch up once and stop, instead of following until interrupted.")
+        var once = false
+        @Option(help: ArgumentHelp("How often to ask the primary for new events.", valueName: "seconds"))
+        var interval = 0.2
+        @Option(help: ArgumentHelp("Events asked for in one request (1 to 10,000).", valueName: "count"))
+        var pageSize = 2_000
+        @Flag(help: "Let a ledger that recorded its own commands (a former primary) follow this one: it must hold no event the new primary lacks, or it is refused as a fork. See docs/operations.md before using it.")
+        var rejoin = false
+        @Option(help: "The summary's format with --once.") var format: OutputFormat = .text
+
+        func validate() throws {
+            guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be 1 to 10000") }
+            guard interval > 0, interval <= 3600 else { throw ValidationError("--interval must be more than 0 and at most 3600 seconds") }
+        }
+
+        func run() async throws {
+            guard let primaryURL = URL(string: url), let scheme = primaryURL.scheme, ["http", "https"].contains(scheme), primaryURL.host != nil else {
+                throw CLIError(.usage, "invalid-url", "the primary is a URL such as https://svledger.council.example, got \(DisplayText.quoted(url))")
+            }
+            let client = PrimaryClient(url: primaryURL, token: try token.resolved())
+            let store = try openFollowerLedger(primary: primaryURL.absoluteString)
+            let follower = Follower(ledger: try Ledger(store: store), primary: client, directory: ledger.path, pageSize: pageSize) { page, head in
+                Terminal.progress("appended \(page.count) events; at position \(head.position)")
+            }
+            let start = try store.head().position
+            if once {
+                let pass = try await follower.catchUp()
+                try? FollowerStatus(primary: primaryURL.absoluteString, head: pass.head, primaryHead: pass.primaryHead)
+                    .with(caughtUpAt: pass.head.position >= pass.primaryHead ? Timestamp.now() : nil).write(ledgerDirectory: ledger.path)
+                switch format {
+                case .json:
+                    let json: JSONValue = [
+                        "appended": .integer(Int64(pass.appended)), "head": pass.head.json, "primaryHead": .integer(Int64(pass.primaryHead)),
+                        "checkpointChecked": pass.checkpointChecked.map { .integer(Int64($0)) } ?? .null,
+                    ]
+                    print(json.canonicalText)
+                case .text:
+                    Terminal.print("appended \(pass.appended) events from \(primaryURL.absoluteString); this follower is at \(pass.head.position) (\(pass.head.hash.hex)), the primary at \(pass.primaryHead)")
+                    if let size = pass.checkpointChecked { Terminal.print("checked the primary's checkpoint of \(size) events, and kept it") }
+                }
+                return
+            }
+            Terminal.progress("following \(primaryURL.absoluteString) from position \(start) into \(ledger.path); stop with Ctrl-C")
+            try await follower.run(every: .milliseconds(Int(interval * 1000))) { Terminal.progress($0) }
+        }
+
+        /// The follower's ledger: made when missing, marked as following `primary`; an existing
+        /// one only when it follows already (or is empty), or with --rejoin.
+        func openFollowerLedger(primary: String) throws -> EventStore {
+            let dataFile = (ledger.path as NSString).appendingPathComponent("data.mdb")
+            if !FileManager.default.fileExists(atPath: dataFile) {
+                let store = try ledger.open(.create)
+                try store.setFollowedPrimary(primary)
+                Terminal.progress("made a new follower ledger at \(ledger.path)")
+                return store
+            }
+            let store = try ledger.open(.readWrite)
+            let (followed, head) = try store.read { (try $0.followedPrimary(), try $0.head()) }
+            if followed == nil, head.position > 0, !rejoin {
+                throw CLIError(
+                    .refused, "not-a-follower",
+                    "the ledger at \(ledger.path) records its own commands (\(head.position) events): it is a primary, or was promoted. Following \(primary) would make it a copy of that ledger. Move it aside and follow into a new folder, or, for a former primary rejoining, pass --rejoin (docs/operations.md)")
+            }
+            if followed != primary {
+                if let followed { Terminal.progress("this ledger followed \(followed); it follows \(primary) from now on") }
+                try store.setFollowedPrimary(primary)
+            }
+            return store
+        }
+    }
+
+    struct Promote: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a follower the primary: a last attempt to catch up, then the promotion recorded as an event.",
+            discussion: """
+              svledger promote --ledger ./follower --token-file auditor.token --actor ops.lead --role Administrator --reason "primary's disk failed"
+
+            First it tries once more to catch up with the primary it follows (up to --catch-up-timeout);
+            a primary that cannot be reached is the usual reason to promote, so that is reported, not
+            refused. Then it records FollowerPromoted in the `replication` stream, with the former
+            primary and the last event taken from it, and the ledger stops following: `svledger serve`
+            (without --read-only) then takes commands on it.
+
+            Before it, make sure the former primary is stopped and stays stopped: two primaries
+            would each record commands the other lacks. If it comes back, it must not follow this
+            one without an operator's step (`svledger follow --rejoin`, refused if it recorded
+            anything this one lacks). docs/operations.md gives the whole runbook.
+            """)
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var token: PrimaryTokenOptions
+        @Option(help: ArgumentHelp("Who promotes it (recorded as the event's actor).", valueName: "id")) var actor: String
+        @Option(help: ArgumentHelp("Their role.", valueName: "role")) var role = "Administrator"
+        @Option(help: "Why (recorded with the event).") var reason: String
+        @Option(help: ArgumentHelp("How long the last catch-up may take.", valueName: "seconds")) var catchUpTimeout = 30.0
+        @Flag(help: "Skip the last catch-up (the primary is known to be gone).") var noCatchUp = false
+
+        func run() async throws {
+            let store = try ledger.open(.readWrite)
+            guard let followed = try store.read({ try $0.followedPrimary() }) else { throw PromotionError.notAFollower }
+            let promoting = try Ledger(store: store)
+            var caughtUp = false
+            if noCatchUp {
+                Terminal.progress("no last catch-up (--no-catch-up)")
+            } else if let url = URL(string: followed) {
+                let follower = Follower(ledger: promoting, primary: PrimaryClient(url: url, token: try token.resolved(), timeout: catchUpTimeout), directory: ledger.path)
+                do {
+                    let pass = try await follower.catchUp()
+                    caughtUp = pass.head.position >= pass.primaryHead
+                    Terminal.progress("last catch-up: appended \(pass.appended) events; at \(pass.head.position) of the primary's \(pass.primaryHead)")
+                } catch let unavailable as PrimaryUnavailable {
+                    Terminal.progress("the primary could not be read for a last catch-up (\(unavailable)); promoting with what this follower holds")
+                }
+            }
+            let outcome = try promoting.recordPromotion(
+                caughtUp: caughtUp, actor: ActorIdentity(id: actor, role: role), reason: reason, today: Timestamp.now().date)
+            try? FileManager.default.removeItem(atPath: (ledger.path as NSString).appendingPathComponent(FollowerStatus.fileName))
+            Terminal.print("promoted: this ledger no longer follows \(followed); FollowerPromoted recorded at position \(outcome.head.position) (\(outcome.head.hash.hex))")
+            Terminal.print("start it with `svledger serve --ledger \(ledger.path)` and point clients at it")
+        }
+    }
+}
+
+extension FollowerStatus {
+    func with(caughtUpAt: Timestamp?) -> FollowerStatus {
+        var status = self
+        status.caughtUpAt = caughtUpAt
+        status.checkedAt = Timestamp.now()
+        return status
+    }
+}
