@@ -65,14 +65,20 @@ extension EventStore {
     /// `plan` may be run more than once (when the map grows, the transaction starts again), so
     /// it must depend only on what it reads. When it appends nothing, nothing is written.
     /// - Returns: where the events went, and what `plan` returned beside them.
+    ///
+    /// A ledger that follows a primary records nothing of its own
+    /// (``EventStoreError/followerRecordsNothing(primary:)``), but for the event that promotes it
+    /// (`promoting`), whose `within` stops it following.
     public func append<Plan>(
         planning plan: (LedgerReader) throws -> (appends: [StreamAppend], plan: Plan),
-        within: ((LedgerReader, [RecordedEvent]) throws -> Void)? = nil
+        within: ((LedgerReader, [RecordedEvent]) throws -> Void)? = nil,
+        promoting: Bool = false
     ) throws -> (result: AppendResult, plan: Plan) {
         let now = clock()
         guard Timestamp.recordable.contains(now) else { throw EventStoreError.clockOutOfRange(now) }
         let result = try environment.write { txn in
             let reader = LedgerReader(store: self, transaction: txn)
+            if !promoting, let primary = try reader.followedPrimary() { throw EventStoreError.followerRecordsNothing(primary: primary) }
             let (batch, planned) = try plan(reader)
             if batch.allSatisfy({ $0.events.isEmpty }) {
                 return (AppendResult(positions: [], wasAlreadyRecorded: false, head: try reader.head()), now, planned)

@@ -45,6 +45,8 @@ extension LedgerReader {
     /// sync). Only in a write transaction (the append's `within`).
     /// - Throws: as ``EventStore/signCheckpoint(origin:key:authorize:)``.
     public func signCheckpoint(origin: String, key: NoteSigningKey) throws -> SignedCheckpoint {
+        // A follower's checkpoints are its primary's, kept as they were checked.
+        if let primary = try followedPrimary() { throw EventStoreError.followerRecordsNothing(primary: primary) }
         let tree = try merkleTree()
         if let last = try lastCheckpoint()?.checkpoint {
             guard last.size < tree.size else { throw EventStoreError.checkpointNotNewer(signedSize: last.size, headSize: tree.size) }

@@ -35,13 +35,16 @@ extension EventStore {
     ///
     /// - Parameter within: runs in the same transaction after the events are placed (a
     ///   follower keeps the evidence files they cite there).
-    /// - Throws: ``ReplicationRefusal`` for the first event that does not continue the chain.
+    /// Only a ledger that follows a primary (``LedgerReader/followedPrimary()``) takes them.
+    /// - Throws: ``ReplicationRefusal`` for the first event that does not continue the chain;
+    ///   ``EventStoreError/notAFollower``.
     @discardableResult
     public func appendReplicated(
         _ events: [ReplicatedEvent], within: ((LedgerReader, [RecordedEvent]) throws -> Void)? = nil
     ) throws -> LedgerHead {
         try environment.write { txn in
             let reader = LedgerReader(store: self, transaction: txn)
+            guard try reader.followedPrimary() != nil else { throw EventStoreError.notAFollower }
             var head = try reader.head()
             guard !events.isEmpty else { return head }
             var lastRecordedAt = try reader.event(at: head.position)?.recordedAt

@@ -32,6 +32,12 @@ public enum EventStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case checkpointNotNewer(signedSize: UInt64, headSize: UInt64)
     /// The tree no longer has the root the ledger last signed at that size: its history changed.
     case checkpointInconsistent(size: UInt64, signed: String, now: String)
+    /// The ledger follows a primary (`meta`/`follows`): it takes that primary's events, and
+    /// records no command of its own.
+    case followerRecordsNothing(primary: String)
+    /// Another ledger's events offered to a ledger that follows none: a primary (or a former
+    /// one) takes no other's events as its own continuation without an operator's step.
+    case notAFollower
 
     public var description: String {
         switch self {
@@ -64,6 +70,10 @@ public enum EventStoreError: Error, Equatable, Sendable, CustomStringConvertible
             return "the ledger last signed a checkpoint at tree size \(signed), and its head is at size \(head): a new checkpoint must be for a larger tree (append something first); nothing was signed"
         case .checkpointInconsistent(let size, let signed, let now):
             return "the ledger signed root \(signed) at tree size \(size), but its tree now has root \(now) there: the history it published has changed since; nothing was signed (run `svledger verify`)"
+        case .followerRecordsNothing(let primary):
+            return "this ledger follows \(primary) and records only what that primary recorded: send the command to the primary, or promote this ledger first (`svledger promote`); nothing was written"
+        case .notAFollower:
+            return "this ledger records its own commands, so it takes no other ledger's events as its continuation: follow into a new folder, or rejoin deliberately (`svledger follow --rejoin`, docs/operations.md); nothing was written"
         }
     }
 }
@@ -85,6 +95,8 @@ extension EventStoreError: CategorizedError {
         case .noMerkleTree: "no-merkle-tree"
         case .checkpointNotNewer: "checkpoint-not-newer"
         case .checkpointInconsistent: "checkpoint-inconsistent"
+        case .followerRecordsNothing: "read-only-follower"
+        case .notAFollower: "not-a-follower"
         }
     }
 
@@ -94,7 +106,7 @@ extension EventStoreError: CategorizedError {
         case .eventIdReused, .partialRetry, .alreadyExists, .clockOutOfRange, .clockBehindLedger: .refused
         case .envelopeDoesNotReadBack: .internal
         case .checkpointInconsistent: .integrity
-        case .noMerkleTree, .checkpointNotNewer: .refused
+        case .noMerkleTree, .checkpointNotNewer, .followerRecordsNothing, .notAFollower: .refused
         case .duplicateEventIdInBatch, .invalidStreamId, .invalidEvent: .input
         case .notALedger: .notFound
         }

@@ -80,7 +80,7 @@ extension Ledger {
                 ])
             let version = try reader.streamVersion(Self.replicationStream)
             return ([StreamAppend(streamId: Self.replicationStream, expectedVersion: version == 0 ? .noStream : .exact(version), events: [event])], ())
-        }, within: { reader, _ in try reader.setFollowedPrimary(nil) })
+        }, within: { reader, _ in try reader.setFollowedPrimary(nil) }, promoting: true)
         let recorded = try store.read { reader in try result.positions.compactMap { try reader.event(at: $0) } }
         return Outcome(recorded: recorded, positions: result.positions, head: result.head, wasAlreadyRecorded: false)
     }

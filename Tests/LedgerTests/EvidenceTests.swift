@@ -19,8 +19,8 @@ struct EvidenceTests {
     }
 
     /// A ledger with contracts C-1 and C-2 awarded and pledged, ready for 2025-26 returns.
-    func pledged(_ directory: TemporaryDirectory) throws -> Ledger {
-        let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
+    func pledged(_ directory: TemporaryDirectory, ledger given: Ledger? = nil) throws -> Ledger {
+        let ledger = try given ?? Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
         let head = #""actor": {"id": "r", "role": "Head of Procurement"}"#
         var commands = [
             #"{"command": "policy.adopt", "builtin": "lancashire-2024-28", \#(head)}"#,
