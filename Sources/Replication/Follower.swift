@@ -63,6 +63,7 @@ public final class Follower: Sendable {
         var pass = CatchUp(head: head, primaryHead: primaryHead.position)
         if primaryHead.position == head.position {
             guard primaryHead.hash == head.hash else { throw Self.fork(at: head, theirs: primaryHead.hash) }
+            try adoptPrimary()
         }
         while head.position < primaryHead.position {
             // The page starts at the follower's own head, when it has one, so that the primary
@@ -76,6 +77,7 @@ public final class Follower: Sendable {
                 guard first.hash == head.hash else { throw Self.fork(at: head, theirs: first.hash) }
                 page.removeFirst()
             }
+            try adoptPrimary()
             if page.isEmpty { break }
             let files = try await fetchEvidence(page)
             do {
@@ -94,6 +96,14 @@ public final class Follower: Sendable {
         pass.head = head
         pass.checkpointChecked = try await checkCheckpoint()
         return pass
+    }
+
+    /// Names this primary as the one the ledger follows (`meta`/`follows`), once the primary has
+    /// shown it holds the ledger's head: a primary that forks from it never becomes the one
+    /// followed, and the ledger is left byte for byte as it was.
+    func adoptPrimary() throws {
+        let url = primary.url.absoluteString
+        if try ledger.store.read({ try $0.followedPrimary() }) != url { try ledger.store.setFollowedPrimary(url) }
     }
 
     /// Polls the primary every `interval` and catches up, until cancelled; an unreachable primary

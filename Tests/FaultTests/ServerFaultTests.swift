@@ -63,4 +63,41 @@ struct ServerFaultTests {
         for n in 0..<acknowledged + 1 where n > 0 { #expect(contracts.contains("LCC-FULL-\(n)\""), "LCC-FULL-\(n) was acknowledged but is not there") }
         _ = try Fault.succeed(["verify", "--ledger", ledger])
     }
+
+    @Test("a follower on a full disk stops with storage-full, keeps the events it holds (verified), and with room again resumes to its primary's head")
+    func followerOnAFullDisk() throws {
+        let primary = directory.child("primary")
+        try Fault.demoLedger(primary)
+        _ = try Fault.succeed(["generate", "--events", "1500", "--ledger", primary])
+        _ = try Fault.succeed(["access", "grant", "ada", "--role", "administrator", "--actor", "installer", "--ledger", primary])
+        _ = try Fault.succeed(["access", "grant", "i.audit", "--role", "auditor", "--actor", "ada", "--ledger", primary])
+        let issued = try Fault.succeed(["access", "token", "issue", "i.audit", "--role", "auditor", "--actor", "ada", "--ledger", primary])
+        let token = try #require(issued.split(separator: "\n").last.map(String.init))
+        let output = directory.child("primary.out")
+        let server = try Fault.start(["serve", "--ledger", primary, "--listen", "127.0.0.1:0"], output: output)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        var port: Int?
+        for _ in 0..<600 where port == nil {
+            let line = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            port = line.split(separator: "\n").first.flatMap { $0.split(separator: ":").last }.flatMap { Int($0.prefix { $0.isNumber }) }
+            if port == nil { usleep(50_000) }
+        }
+        let url = "http://127.0.0.1:\(try #require(port, "the primary did not say where it listens"))"
+
+        // Room for the first pages of the demo ledger, not for all of it.
+        let disk = try Mount.tmpfs(at: directory.child("disk"), size: "300k")
+        let follower = disk.path + "/follower"
+        let full = try Fault.svledger(["follow", url, "--ledger", follower, "--once", "--page-size", "50"], environment: ["SVLEDGER_TOKEN": token])
+        Fault.expectFailure(full, kind: "storage-full", exit: 74)
+        let kept = try Fault.succeed(["verify", "--ledger", follower])
+        #expect(kept.contains("verified") && !kept.contains("verified 0 events"), "\(kept)")
+
+        let remount = try CommandRunner.run("/bin/mount", ["-o", "remount,size=64m", disk.path])
+        #expect(remount.status == 0, "\(remount.stderr)")
+        let resumed = try Fault.svledger(["follow", url, "--ledger", follower, "--once"], environment: ["SVLEDGER_TOKEN": token])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let primaryHead = try Fault.succeed(["verify", "--ledger", primary]).split(separator: "\n").last
+        let followerHead = try Fault.succeed(["verify", "--ledger", follower]).split(separator: "\n").last
+        #expect(primaryHead != nil && primaryHead == followerHead)
+    }
 }

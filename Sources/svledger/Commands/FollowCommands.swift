@@ -118,10 +118,9 @@ extension Root {
                     .refused, "not-a-follower",
                     "the ledger at \(ledger.path) records its own commands (\(head.position) events): it is a primary, or was promoted. Following \(primary) would make it a copy of that ledger. Move it aside and follow into a new folder, or, for a former primary rejoining, pass --rejoin (docs/operations.md)")
             }
-            if followed != primary {
-                if let followed { Terminal.progress("this ledger followed \(followed); it follows \(primary) from now on") }
-                try store.setFollowedPrimary(primary)
-            }
+            // The ledger is marked as following this primary once the primary shows it holds
+            // the ledger's head (``Follower``): a fork leaves it as it was.
+            if let followed, followed != primary { Terminal.progress("this ledger followed \(followed); it follows \(primary) once that primary shows it holds its head") }
             return store
         }
     }
