@@ -98,7 +98,19 @@ def components():
     }
     schemas["Health"] = {
         "type": "object", "additionalProperties": False, "required": ["status", "head"],
-        "properties": {"status": {"const": "ok"}, "head": ref("read.common", "/$defs/head")},
+        "properties": {"status": {"const": "ok"}, "head": ref("read.common", "/$defs/head"),
+                       "follower": {
+                           "description": "Only from `svledger serve --read-only`: the primary it follows and how far behind it is, from what `svledger follow` last wrote beside the ledger (docs/operations.md, \"More than one machine\"). `following` is false when no follower has run on this ledger.",
+                           "type": "object", "additionalProperties": False, "required": ["primary", "following"],
+                           "properties": {
+                               "primary": {"type": ["string", "null"]}, "following": {"type": "boolean"},
+                               "primaryHead": {"type": "integer", "minimum": 0, "description": "The primary's last position at the follower's last poll."},
+                               "lagEvents": {"type": "integer", "minimum": 0, "description": "Events the primary held then that the follower does not."},
+                               "lagSeconds": {"type": ["integer", "null"], "minimum": 0, "description": "Seconds (rounded up) since the follower last held everything its primary held."},
+                               "lagMilliseconds": {"type": ["integer", "null"], "minimum": 0},
+                               "checkedAt": {"type": ["string", "null"], "description": "When the primary last answered the follower."},
+                               "problem": {"type": ["string", "null"], "description": "Why the follower's last poll failed, if it did."},
+                           }}},
     }
     schemas["Readiness"] = {
         "type": "object", "additionalProperties": False, "required": ["status"],
@@ -166,7 +178,7 @@ WHY = {
     406: "The `Accept` header admits none of the media types this route answers with.",
     415: "The body is not of a media type this route takes (application/json for a command, or multipart/form-data with its evidence files; a pledge table as text/tab-separated-values, text/csv or text/plain).",
     422: "Well-formed, but wrong or refused by a rule (`kind` names the rule).",
-    503: "The ledger's storage is unavailable (never for a client's input).",
+    503: "The ledger's storage is unavailable (never for a client's input); or, on a read-only follower (`serve --read-only`), any write: `read-only-follower`, with the primary's URL as `Location` when it is configured.",
 }
 
 

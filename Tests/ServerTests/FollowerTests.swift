@@ -54,17 +54,23 @@ struct FollowerTests {
 
     @Test("a follower killed ten times while it catches up resumes each time: every event arrives once, in order, and both ledgers end at the same head and verify")
     func killedTenTimes() async throws {
-        let (fixture, primary) = try Self.primaryLedger()
+        let (fixture, primary) = try Self.primaryLedger(events: 4_000)
         let (server, port, _) = try await LiveServerTests.serve(primary)
         defer { kill(server.processIdentifier, SIGKILL) }
         let follower = fixture.directory.child("follower"), log = fixture.directory.child("follow.log")
         var random = SyntheticPortfolio.Random(seed: TestSeed.seed(for: "follower killed ten times"))
         var killedAt: [UInt64] = []
+        // Pages of 10 events, each its own synced transaction: a catch-up of some 400 pages,
+        // so that ten kills, each soon after a page, land before it ends.
         for _ in 0..<10 {
-            let process = try Self.startFollowing(port, follower, fixture, log: log, ["--page-size", "50", "--interval", "0.05"])
+            let process = try Self.startFollowing(port, follower, fixture, log: log, ["--page-size", "10", "--interval", "0.05"])
             // Killed once it has appended a page in this run, a little later each time at random.
-            let appended = try await Self.wait { Self.lines(log).contains { $0.hasPrefix("appended") } || !process.isRunning }
-            try await Task.sleep(for: .milliseconds(Int(random.next() % 40)))
+            let primaryHead = try Self.head(primary).position
+            let appended = try await Self.wait(.seconds(30)) {
+                Self.lines(log).contains { $0.hasPrefix("appended") } || !process.isRunning
+                    || FollowerStatusFile.head(follower) == primaryHead
+            }
+            try await Task.sleep(for: .milliseconds(Int(random.next() % 20)))
             kill(process.processIdentifier, SIGKILL)
             await process.exit()
             #expect(appended && process.terminationReason == .uncaughtSignal, "\(Self.lines(log).suffix(3))")
