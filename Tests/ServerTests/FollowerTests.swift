@@ -5,6 +5,7 @@ import LedgerValues
 import SyntheticData
 import TestSupport
 import Testing
+import Transparency
 
 /// `svledger follow`, `serve --read-only` and `promote`, as an operator runs them: real
 /// processes on loopback, a primary served by `svledger serve`, bounded in time.
@@ -162,6 +163,45 @@ struct FollowerTests {
         #expect(try await Self.wait { FollowerStatusFile.head(follower) == newHead.position }, "\(Self.lines(log))")
         #expect(try Self.head(follower) == newHead)
         #expect(process.isRunning)
+    }
+
+    @Test("a primary that signs checkpoints: the follower checks each against its own tree and the primary's consistency proof, and keeps it; one signed by a key the ledger never registered stops it")
+    func checkpoints() async throws {
+        let (fixture, primary) = try Self.primaryLedger(events: 200)
+        let keyFile = fixture.directory.child("checkpoint.key")
+        let generated = try CommandRunner.svledger(["checkpoint", "key", "generate", "--name", "svledger.test/council", "--out", keyFile])
+        let vkey = try #require(generated.stdout.split(separator: "\n").last.map(String.init))
+        #expect(try CommandRunner.svledger(["checkpoint", "key", "register", vkey, "--actor", "ada", "--reason", "publishing", "--ledger", primary]).status == 0)
+        let follower = fixture.directory.child("follower")
+        for round in 1...2 {
+            if round == 2 { #expect(try CommandRunner.svledger(["access", "grant", "n.new", "--role", "auditor", "--actor", "ada", "--ledger", primary]).status == 0) }
+            let signed = try CommandRunner.svledger(["checkpoint", "sign", "--key", keyFile, "--ledger", primary])
+            #expect(signed.status == 0, "\(signed.stderr)")
+            let size = try Self.head(primary).position
+            let (server, port, _) = try await LiveServerTests.serve(primary)
+            let result = try Self.follow(port, follower, fixture)
+            kill(server.processIdentifier, SIGKILL)
+            await server.exit()
+            #expect(result.status == 0 && result.stdout.contains("checked the primary's checkpoint of \(size) events, and kept it"), "\(result.stdout)\(result.stderr)")
+            let kept = try EventStore(path: follower, mode: .readOnly).read { try $0.lastCheckpoint() }
+            #expect(kept?.checkpoint.size == size)
+        }
+
+        // A checkpoint of the right tree, but signed by a key this ledger never registered.
+        let grown = try CommandRunner.svledger(["access", "grant", "n.other", "--role", "auditor", "--actor", "ada", "--ledger", primary])
+        #expect(grown.status == 0)
+        let stranger = try NoteSigningKey(name: "svledger.test/council", type: .ed25519)
+        let store = try EventStore(path: primary, mode: .readWrite)
+        let (size, root) = try store.read { reader in
+            let tree = try reader.merkleTree()
+            return (tree.size, try tree.root(size: tree.size))
+        }
+        let forged = try SignedCheckpoint(try Checkpoint(origin: "svledger.test/council", size: size, root: root), signedBy: stranger)
+        #expect(try store.keepPrimaryCheckpoint(forged))
+        let (server, port, _) = try await LiveServerTests.serve(primary)
+        defer { kill(server.processIdentifier, SIGKILL) }
+        let refused = try Self.follow(port, follower, fixture)
+        #expect(refused.status == 3 && refused.stderr.contains("checkpoint of \(size) events does not hold"), "\(refused.stderr)")
     }
 
     @Test("serve --read-only: reads answer with the primary's tokens, a write is 503 read-only-follower with the primary's URL, /healthz gives the lag; promote ends following, and a promoted ledger follows again only with --rejoin")

@@ -64,6 +64,9 @@ extension Root {
         @Flag(help: "Let a ledger that recorded its own commands (a former primary) follow this one: it must hold no event the new primary lacks, or it is refused as a fork. See docs/operations.md before using it.")
         var rejoin = false
         @Option(help: "The summary's format with --once.") var format: OutputFormat = .text
+        /// For tools/bench-follow: one line per event appended, how long after its primary
+        /// recorded it (milliseconds, on this machine's clock).
+        @Option(help: .hidden) var lagLog: String?
 
         func validate() throws {
             guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be 1 to 10000") }
@@ -76,8 +79,14 @@ extension Root {
             }
             let client = PrimaryClient(url: primaryURL, token: try token.resolved())
             let store = try openFollowerLedger(primary: primaryURL.absoluteString)
+            let lags = try lagLog.map { path -> FileHandle in
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+                guard let handle = FileHandle(forWritingAtPath: path) else { throw CLIError(.storage, "write-failed", "cannot write \(path)") }
+                return handle
+            }
             let follower = Follower(ledger: try Ledger(store: store), primary: client, directory: ledger.path, pageSize: pageSize) { page, head in
                 Terminal.progress("appended \(page.count) events; at position \(head.position)")
+                if let lags { lags.write(Data(Self.lagLines(page).utf8)) }
             }
             let start = try store.head().position
             if once {
@@ -99,6 +108,15 @@ extension Root {
             }
             Terminal.progress("following \(primaryURL.absoluteString) from position \(start) into \(ledger.path); stop with Ctrl-C")
             try await follower.run(every: .milliseconds(Int(interval * 1000))) { Terminal.progress($0) }
+        }
+
+        /// Milliseconds from each event's `recordedAt` (its primary's clock) to now.
+        static func lagLines(_ page: [ReplicatedEvent]) -> String {
+            let now = Timestamp.now().millisecondsSinceEpoch
+            return page.compactMap { event in
+                (try? event.canonical.withUnsafeBytes { bytes throws(EnvelopeDecodingError) in try RecordedEvent(canonical: bytes, hash: event.hash) })
+                    .map { "\(now - $0.recordedAt.millisecondsSinceEpoch)\n" }
+            }.joined()
         }
 
         /// The follower's ledger: made when missing, marked as following `primary`; an existing
