@@ -24,7 +24,8 @@ public final class Follower: Sendable {
     public let primary: PrimaryClient
     /// The folder of the follower's ledger, where ``FollowerStatus`` is written.
     let directory: String
-    /// Events asked for in one `GET /log` (the server gives at most 10,000).
+    /// New events asked for in one `GET /log` (the server gives at most 10,000, the event the
+    /// follower holds last among them).
     let pageSize: Int
     /// Called after each page appended: its events, and the follower's head then.
     let onPage: @Sendable ([ReplicatedEvent], LedgerHead) -> Void
@@ -69,7 +70,7 @@ public final class Follower: Sendable {
             // The page starts at the follower's own head, when it has one, so that the primary
             // shows it still holds that event with that hash before anything is added to it.
             let from = max(head.position, 1)
-            var page = try await primary.events(from: from, limit: pageSize + (head.position > 0 ? 1 : 0))
+            var page = try await primary.events(from: from, limit: min(pageSize + (head.position > 0 ? 1 : 0), PrimaryClient.pageLimit))
             if head.position > 0 {
                 guard let first = page.first else {
                     throw ReplicationStopped(position: head.position, problem: "the primary no longer gives event \(head.position), which this follower holds")

@@ -12,8 +12,10 @@ public struct PrimaryUnavailable: Error, Sendable, CustomStringConvertible {
     public let reason: String
 
     public var description: String { status == 0 ? "the primary was not reached: \(reason)" : "the primary answered \(status): \(reason)" }
-    /// A refusal that trying again will not change (a bad token, a role that may not read the log).
-    public var isPermanent: Bool { status == 401 || status == 403 }
+    /// A refusal that trying again will not change: a bad token, a role that may not read the
+    /// log, a request the primary does not take. Not reached, a 5xx, 408 and 429 are worth
+    /// trying again.
+    public var isPermanent: Bool { (400...499).contains(status) && status != 408 && status != 429 }
 }
 
 /// The primary's own HTTP API, as a follower reads it: `GET /log` pages, the evidence files the
@@ -38,6 +40,9 @@ public struct PrimaryClient: Sendable {
         else { throw PrimaryUnavailable(status: 200, reason: "GET /healthz gave no head") }
         return LedgerHead(position: UInt64(position), hash: hash)
     }
+
+    /// The most events one `GET /log` gives.
+    public static let pageLimit = 10_000
 
     /// The events from `position` on, at most `limit`, each with the hash it was stored with.
     public func events(from position: UInt64, limit: Int) async throws -> [ReplicatedEvent] {
