@@ -13,6 +13,7 @@ import PackageDescription
 //   Mail (SMTP on SwiftNIO and NIOSSL, knowing nothing of the ledger) ─────────────────> svledger
 //   Spreadsheets (XLSX with ZIPFoundation and XMLCoder) ──> Reports, svledger
 //   Replication (a follower reading its primary's HTTP API; EventStore, Ledger) ──> Server, svledger
+//   Hub (a follower into PostgreSQL with postgres-nio; EventStore, Replication) ──> svledger
 //
 // Queries holds what every front end's reads share (where a read looks, the figures it
 // reconciles, the audit trail); Server is `svledger serve` (Hummingbird), beside the CLI.
@@ -62,6 +63,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -150,6 +152,13 @@ let package = Package(
         // `svledger generate`.
         .target(name: "SyntheticData", dependencies: ["LedgerValues", "SocialValue", "Ledger"]),
         .target(name: "Replication", dependencies: ["LedgerValues", "EventStore", "Ledger", "Transparency"]),
+        .target(
+            name: "Hub",
+            dependencies: [
+                "LedgerValues", "EventStore", "Replication", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")]),
         // Email through the council's SMTP relay (plain, STARTTLS or TLS, AUTH PLAIN): the
         // reminders of returns due. Knows nothing of the ledger.
         .target(
@@ -168,7 +177,7 @@ let package = Package(
             name: "svledger",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
-                "Queries", "OpenContracting", "Credentials", "Transparency", "Mail", "Spreadsheets", "Replication",
+                "Queries", "OpenContracting", "Credentials", "Transparency", "Mail", "Spreadsheets", "Replication", "Hub",
                 .target(name: "Server", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -200,7 +209,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "Ledger", "Access", "Credentials", "LedgerValues", "SocialValue", "EventStore", "Transparency", "TestSupport", "svledger", "Spreadsheets",
-                "SyntheticData",
+                "SyntheticData", "Projections",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

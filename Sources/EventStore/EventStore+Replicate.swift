@@ -14,12 +14,62 @@ public struct ReplicatedEvent: Sendable, Equatable {
     }
 }
 
+extension ReplicatedEvent {
+    /// The event these bytes hold, if they continue the chain that ends at `head` exactly as
+    /// `svledger verify` checks it (Schemas/README.md §5, checks 1 to 7): the next position, the
+    /// head's hash as its previous hash, a hash that is SHA-256 of that and these bytes,
+    /// canonical bytes of a valid event, a time not before `lastRecordedAt`, and the version
+    /// after the one `streamVersion` gives for its stream. Whoever stores it checks that the
+    /// event id is new.
+    /// - Throws: ``ReplicationRefusal`` naming the position and what does not hold, or what
+    ///   `streamVersion` throws.
+    public func checked(
+        continuing head: LedgerHead, lastRecordedAt: Timestamp?, streamVersion: (String) throws -> UInt64
+    ) throws -> RecordedEvent {
+        let position = head.position + 1
+        func refuse(_ problem: String) -> ReplicationRefusal { ReplicationRefusal(position: position, problem: problem) }
+        let event: RecordedEvent
+        do {
+            event = try canonical.withUnsafeBytes { bytes throws(EnvelopeDecodingError) in try RecordedEvent(canonical: bytes, hash: hash) }
+        } catch {
+            throw refuse("the event does not decode: \(error)")
+        }
+        guard event.position == position else { throw refuse("the event says it is at position \(event.position)") }
+        guard event.previousHash == head.hash else {
+            throw refuse("its previous hash is \(event.previousHash.hex), but event \(head.position) has hash \(head.hash.hex): the two histories differ")
+        }
+        guard ChainHash.link(previous: head.hash, canonical: canonical) == hash else {
+            throw refuse("its bytes do not hash to the hash it was sent with (\(hash.hex)): the event was altered")
+        }
+        let encoded = RecordedEvent.envelope(
+            event: event.event, streamId: event.streamId, position: position, streamVersion: event.streamVersion,
+            recordedAt: event.recordedAt, previousHash: head.hash
+        ).canonicalBytes
+        guard encoded == canonical else { throw refuse("its bytes are not the canonical form of the event they hold") }
+        if let problem = StreamKeys.problem(with: event.streamId) { throw refuse("stream id \(DisplayText.quoted(event.streamId)): \(problem)") }
+        if let problem = EventStore.problem(with: event.event) { throw refuse(problem) }
+        if let lastRecordedAt, event.recordedAt < lastRecordedAt {
+            throw refuse("it was recorded at \(event.recordedAt), before the event before it (\(lastRecordedAt))")
+        }
+        let current = try streamVersion(event.streamId)
+        guard event.streamVersion == current + 1 else {
+            throw refuse("it is version \(event.streamVersion) of stream \(DisplayText.quoted(event.streamId)), which is at version \(current)")
+        }
+        return event
+    }
+}
+
 /// Why events offered by another ledger were not appended: the first one that would not
 /// continue this ledger's chain, and why. Nothing of the batch was written.
 public struct ReplicationRefusal: Error, Equatable, Sendable, CustomStringConvertible {
     /// The position the event was offered for (this ledger's head + 1, …).
     public let position: UInt64
     public let problem: String
+
+    public init(position: UInt64, problem: String) {
+        self.position = position
+        self.problem = problem
+    }
 
     public var description: String { "position \(position): \(problem); nothing from it on was appended" }
 }
@@ -51,42 +101,16 @@ extension EventStore {
             var versions: [String: UInt64] = [:]
             var recorded: [RecordedEvent] = []
             for offered in events {
-                let position = head.position + 1
-                func refuse(_ problem: String) -> ReplicationRefusal { ReplicationRefusal(position: position, problem: problem) }
-                let event: RecordedEvent
-                do {
-                    event = try offered.canonical.withUnsafeBytes { bytes throws(EnvelopeDecodingError) in
-                        try RecordedEvent(canonical: bytes, hash: offered.hash)
-                    }
-                } catch {
-                    throw refuse("the event does not decode: \(error)")
+                let event = try offered.checked(continuing: head, lastRecordedAt: lastRecordedAt) { stream in
+                    try versions[stream] ?? reader.streamVersion(stream)
                 }
-                guard event.position == position else { throw refuse("the event says it is at position \(event.position)") }
-                guard event.previousHash == head.hash else {
-                    throw refuse("its previous hash is \(event.previousHash.hex), but this ledger's event \(head.position) has hash \(head.hash.hex): the two histories differ")
+                if let earlier = try reader.position(of: event.eventId) {
+                    throw ReplicationRefusal(position: event.position, problem: "its event id \(event.eventId) is already recorded at position \(earlier)")
                 }
-                guard ChainHash.link(previous: head.hash, canonical: offered.canonical) == offered.hash else {
-                    throw refuse("its bytes do not hash to the hash it was sent with (\(offered.hash.hex)): the event was altered")
-                }
-                let canonical = RecordedEvent.envelope(
-                    event: event.event, streamId: event.streamId, position: position, streamVersion: event.streamVersion,
-                    recordedAt: event.recordedAt, previousHash: head.hash
-                ).canonicalBytes
-                guard canonical == offered.canonical else { throw refuse("its bytes are not the canonical form of the event they hold") }
-                if let problem = StreamKeys.problem(with: event.streamId) { throw refuse("stream id \(DisplayText.quoted(event.streamId)): \(problem)") }
-                if let problem = Self.problem(with: event.event) { throw refuse(problem) }
-                if let lastRecordedAt, event.recordedAt < lastRecordedAt {
-                    throw refuse("it was recorded at \(event.recordedAt), before the event before it (\(lastRecordedAt))")
-                }
-                let current = try versions[event.streamId] ?? reader.streamVersion(event.streamId)
-                guard event.streamVersion == current + 1 else {
-                    throw refuse("it is version \(event.streamVersion) of stream \(DisplayText.quoted(event.streamId)), which is at version \(current)")
-                }
-                if let earlier = try reader.position(of: event.eventId) { throw refuse("its event id \(event.eventId) is already recorded at position \(earlier)") }
                 try place(offered.canonical, as: event, in: txn)
                 versions[event.streamId] = event.streamVersion
                 lastRecordedAt = event.recordedAt
-                head = LedgerHead(position: position, hash: offered.hash)
+                head = LedgerHead(position: event.position, hash: offered.hash)
                 recorded.append(event)
             }
             try txn.put(meta, key: Array("head".utf8), value: head.storedBytes)

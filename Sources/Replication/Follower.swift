@@ -10,35 +10,69 @@ public struct ReplicationStopped: Error, Sendable, CustomStringConvertible {
     public let position: UInt64
     public let problem: String
 
+    public init(position: UInt64, problem: String) {
+        self.position = position
+        self.problem = problem
+    }
+
     public var description: String { "stopped at position \(position): \(problem). What this follower held is kept, and nothing from there on was appended" }
 }
 
+/// Where a follower keeps what it copies: its own LMDB ledger (``LedgerReplica``), or a hub's
+/// PostgreSQL tables. Either holds the primary's events in order, each checked against the
+/// chain before it is kept, one page at a time, all of a page or none.
+public protocol Replica: Sendable {
+    /// The last event kept (``LedgerHead/empty`` for none).
+    func head() async throws -> LedgerHead
+    /// Keeps `page`, which starts right after ``head()``, with what `primary` holds beside it
+    /// (a ledger fetches the evidence files its events cite).
+    /// - Throws: ``ReplicationRefusal`` for the first event that does not continue the chain;
+    ///   nothing of the page is then kept.
+    func append(_ page: [ReplicatedEvent], from primary: PrimaryClient) async throws -> LedgerHead
+    /// Called once the primary has shown it holds this replica's head: the replica now
+    /// follows that primary.
+    func adopt(_ primary: PrimaryClient) async throws
+    /// Called after each catch-up (a ledger checks the primary's checkpoint there).
+    /// - Returns: the size of a checkpoint checked, if one was.
+    func caughtUp(with primary: PrimaryClient) async throws -> UInt64?
+    /// Whether `error` is the replica's storage being away for a while (a database
+    /// restarting): a running follower then waits and tries again instead of stopping.
+    func isTransient(_ error: any Error) -> Bool
+}
+
+extension Replica {
+    public func isTransient(_ error: any Error) -> Bool { false }
+}
+
 /// A verifying follower (docs/operations.md, "More than one machine"): it pages through its
-/// primary's `GET /log` from its own head and appends each event byte for byte, checked hash by
-/// hash against its own chain (``Ledger/appendReplicated(_:files:)``), with the evidence files
-/// the events cite. Each page is one durable transaction, so a follower killed at any moment
-/// resumes from its head with no gap and no duplicate. Where its primary signs checkpoints, it
-/// checks each against its own tree and the primary's consistency proof, and keeps it.
+/// primary's `GET /log` from its replica's head and keeps each event byte for byte, checked hash
+/// by hash against the chain the replica holds. Each page is one durable transaction, so a
+/// follower killed at any moment resumes from its head with no gap and no duplicate.
 public final class Follower: Sendable {
-    public let ledger: Ledger
+    public let replica: any Replica
     public let primary: PrimaryClient
-    /// The folder of the follower's ledger, where ``FollowerStatus`` is written.
-    let directory: String
     /// New events asked for in one `GET /log` (the server gives at most 10,000, the event the
     /// follower holds last among them).
     let pageSize: Int
-    /// Called after each page appended: its events, and the follower's head then.
+    /// Called after each page kept: its events, and the replica's head then.
     let onPage: @Sendable ([ReplicatedEvent], LedgerHead) -> Void
 
     public init(
+        replica: any Replica, primary: PrimaryClient, pageSize: Int = 2_000,
+        onPage: @escaping @Sendable ([ReplicatedEvent], LedgerHead) -> Void = { _, _ in }
+    ) {
+        self.replica = replica
+        self.primary = primary
+        self.pageSize = pageSize
+        self.onPage = onPage
+    }
+
+    /// A follower into its own ledger, in `directory`.
+    public convenience init(
         ledger: Ledger, primary: PrimaryClient, directory: String, pageSize: Int = 2_000,
         onPage: @escaping @Sendable ([ReplicatedEvent], LedgerHead) -> Void = { _, _ in }
     ) {
-        self.ledger = ledger
-        self.primary = primary
-        self.directory = directory
-        self.pageSize = pageSize
-        self.onPage = onPage
+        self.init(replica: LedgerReplica(ledger: ledger, directory: directory), primary: primary, pageSize: pageSize, onPage: onPage)
     }
 
     /// What one catch-up did.
@@ -50,11 +84,12 @@ public final class Follower: Sendable {
         public var checkpointChecked: UInt64?
     }
 
-    /// Catches up with the primary's head as it is when asked, then checks its checkpoint.
+    /// Catches up with the primary's head as it is when asked, then lets the replica check
+    /// what it checks after (the primary's checkpoint).
     /// - Throws: ``ReplicationStopped`` when the histories differ or an event was altered;
-    ///   ``PrimaryUnavailable`` when the primary cannot be read (what was appended stays).
+    ///   ``PrimaryUnavailable`` when the primary cannot be read (what was kept stays).
     public func catchUp() async throws -> CatchUp {
-        var head = try ledger.store.head()
+        var head = try await replica.head()
         let primaryHead = try await primary.head()
         if primaryHead.position < head.position {
             throw ReplicationStopped(
@@ -64,7 +99,7 @@ public final class Follower: Sendable {
         var pass = CatchUp(head: head, primaryHead: primaryHead.position)
         if primaryHead.position == head.position {
             guard primaryHead.hash == head.hash else { throw Self.fork(at: head, theirs: primaryHead.hash) }
-            try adoptPrimary()
+            try await replica.adopt(primary)
         }
         while head.position < primaryHead.position {
             // The page starts at the follower's own head, when it has one, so that the primary
@@ -78,15 +113,14 @@ public final class Follower: Sendable {
                 guard first.hash == head.hash else { throw Self.fork(at: head, theirs: first.hash) }
                 page.removeFirst()
             }
-            try adoptPrimary()
+            try await replica.adopt(primary)
             if page.isEmpty { break }
-            let files = try await fetchEvidence(page)
             do {
-                head = try ledger.appendReplicated(page, files: files)
+                head = try await replica.append(page, from: primary)
             } catch let refusal as ReplicationRefusal {
                 // What came before the refused event continues the chain: it is kept.
                 let good = Int(refusal.position - head.position - 1)
-                if good > 0 { head = try ledger.appendReplicated(Array(page.prefix(good)), files: files) }
+                if good > 0 { head = try await replica.append(Array(page.prefix(good)), from: primary) }
                 pass.appended += good
                 throw ReplicationStopped(position: refusal.position, problem: refusal.problem)
             }
@@ -95,78 +129,98 @@ public final class Follower: Sendable {
             onPage(page, head)
         }
         pass.head = head
-        pass.checkpointChecked = try await checkCheckpoint()
+        pass.checkpointChecked = try await replica.caughtUp(with: primary)
         return pass
     }
 
-    /// Names this primary as the one the ledger follows (`meta`/`follows`), once the primary has
-    /// shown it holds the ledger's head: a primary that forks from it never becomes the one
-    /// followed, and the ledger is left byte for byte as it was.
-    func adoptPrimary() throws {
-        let url = primary.url.absoluteString
-        if try ledger.store.read({ try $0.followedPrimary() }) != url { try ledger.store.setFollowedPrimary(url) }
-    }
-
     /// Polls the primary every `interval` and catches up, until cancelled; an unreachable primary
-    /// is tried again, more slowly, up to `maxBackoff` apart. Writes ``FollowerStatus`` after
-    /// each poll.
+    /// is tried again, more slowly, up to `maxBackoff` apart. After each poll, `status` is told
+    /// where things stand (a ledger's follower writes ``FollowerStatus`` beside it).
     /// - Throws: ``ReplicationStopped``, a permanent refusal (a bad token), or a storage error
     ///   (the disk full): each stops the follower with what it holds kept.
-    public func run(every interval: Duration, maxBackoff: Duration = .seconds(5), say: @Sendable (String) -> Void) async throws {
-        var status = try startingStatus()
+    public func run(
+        every interval: Duration, maxBackoff: Duration = .seconds(5), say: @Sendable (String) -> Void,
+        status: (FollowerStatus) -> Void = { _ in }
+    ) async throws {
+        var current = FollowerStatus(primary: primary.url.absoluteString, head: try await replica.head(), primaryHead: 0)
         var wait = interval
         var wasDown = false
         while !Task.isCancelled {
             do {
                 let pass = try await catchUp()
                 let now = Timestamp.now()
-                status.head = pass.head
-                status.primaryHead = pass.primaryHead
-                status.checkedAt = now
-                if pass.head.position >= pass.primaryHead { status.caughtUpAt = now }
-                if let size = pass.checkpointChecked { status.checkpointSize = size }
-                status.problem = nil
-                if wasDown { say("the primary answers again; this follower is at \(pass.head.position)") }
+                current.head = pass.head
+                current.primaryHead = pass.primaryHead
+                current.checkedAt = now
+                if pass.head.position >= pass.primaryHead { current.caughtUpAt = now }
+                if let size = pass.checkpointChecked { current.checkpointSize = size }
+                current.problem = nil
+                if wasDown { say("going on; this follower is at \(pass.head.position)") }
                 wasDown = false
                 wait = interval
             } catch let unavailable as PrimaryUnavailable where !unavailable.isPermanent {
-                status.problem = unavailable.description
-                status.head = try ledger.store.head()
+                current.problem = unavailable.description
+                current.head = try await replica.head()
                 if !wasDown { say("\(unavailable); trying again") }
                 wasDown = true
                 wait = min(maxBackoff, wait * 2)
+            } catch where replica.isTransient(error) {
+                current.problem = "\(error)"
+                if !wasDown { say("the replica's storage is away (\(error)); trying again") }
+                wasDown = true
+                wait = min(maxBackoff, wait * 2)
             } catch {
-                status.problem = "\(error)"
-                status.head = (try? ledger.store.head()) ?? status.head
-                try? status.write(ledgerDirectory: directory)
+                current.problem = "\(error)"
+                current.head = (try? await replica.head()) ?? current.head
+                status(current)
                 throw error
             }
-            try? status.write(ledgerDirectory: directory)
+            status(current)
             try? await Task.sleep(for: wait)
         }
     }
 
-    func startingStatus() throws -> FollowerStatus {
-        let head = try ledger.store.head()
-        return FollowerStatus.read(ledgerDirectory: directory)
-            .map { var status = $0; status.head = head; return status }
-            ?? FollowerStatus(primary: primary.url.absoluteString, head: head, primaryHead: head.position)
+    static func fork(at head: LedgerHead, theirs: ChainHash) -> ReplicationStopped {
+        ReplicationStopped(
+            position: head.position,
+            problem: "the primary's event \(head.position) has hash \(theirs.hex), and this follower's \(head.hash.hex): the two histories differ (a fork). Nothing is overwritten; see docs/operations.md, \"A follower that stops\"")
+    }
+}
+
+/// A follower's own LMDB ledger: events appended byte for byte with the evidence files they
+/// cite (``Ledger/appendReplicated(_:files:)``), the primary's checkpoints checked and kept.
+public struct LedgerReplica: Replica {
+    public let ledger: Ledger
+    /// The ledger's folder, where ``FollowerStatus`` is written.
+    public let directory: String
+
+    public init(ledger: Ledger, directory: String) {
+        self.ledger = ledger
+        self.directory = directory
     }
 
-    /// Fetches the files `page` cites that this follower does not keep.
-    func fetchEvidence(_ page: [ReplicatedEvent]) async throws -> [String: [UInt8]] {
+    public func head() async throws -> LedgerHead { try ledger.store.head() }
+
+    public func append(_ page: [ReplicatedEvent], from primary: PrimaryClient) async throws -> LedgerHead {
         var files: [String: [UInt8]] = [:]
         for cited in try ledger.evidenceToFetch(page) where files[cited.file.sha256] == nil {
             if let bytes = try await primary.evidence(contract: cited.contract, sha256: cited.file.sha256) { files[cited.file.sha256] = bytes }
         }
-        return files
+        return try ledger.appendReplicated(page, files: files)
+    }
+
+    /// Names this primary as the one the ledger follows (`meta`/`follows`) once the primary has
+    /// shown it holds the ledger's head: a primary that forks from it never becomes the one
+    /// followed, and the ledger is left byte for byte as it was.
+    public func adopt(_ primary: PrimaryClient) async throws {
+        let url = primary.url.absoluteString
+        if try ledger.store.read({ try $0.followedPrimary() }) != url { try ledger.store.setFollowedPrimary(url) }
     }
 
     /// Checks the primary's last checkpoint when this follower holds its size: its signature by
     /// a key the ledger registered, its root against the follower's own tree, and the
     /// primary's consistency proof from the last checkpoint kept. Then keeps it.
-    /// - Returns: the size checked, or `nil` when there was none to check yet.
-    func checkCheckpoint() async throws -> UInt64? {
+    public func caughtUp(with primary: PrimaryClient) async throws -> UInt64? {
         guard let signed = try await primary.checkpoint() else { return nil }
         let size = signed.checkpoint.size
         let held = try ledger.store.head().position
@@ -189,12 +243,6 @@ public final class Follower: Sendable {
         }
         try ledger.store.keepPrimaryCheckpoint(signed)
         return size
-    }
-
-    static func fork(at head: LedgerHead, theirs: ChainHash) -> ReplicationStopped {
-        ReplicationStopped(
-            position: head.position,
-            problem: "the primary's event \(head.position) has hash \(theirs.hex), and this follower's \(head.hash.hex): the two histories differ (a fork). Nothing is overwritten; see docs/operations.md, \"A follower that stops\"")
     }
 }
 

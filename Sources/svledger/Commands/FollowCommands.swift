@@ -1,6 +1,7 @@
 import ArgumentParser
 import EventStore
 import Foundation
+import Hub
 import Ledger
 import LedgerValues
 import Replication
@@ -61,6 +62,10 @@ extension Root {
         var interval = 0.2
         @Option(help: ArgumentHelp("Events asked for in one request (1 to 10,000).", valueName: "count"))
         var pageSize = 2_000
+        @Option(help: ArgumentHelp("Follow into a hub's PostgreSQL instead of a ledger: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (add ?sslmode=disable on a trusted network, ?host=/run/postgresql for a socket). The schema is made and migrated by svledger.", valueName: "url"))
+        var postgres: String?
+        @Option(help: ArgumentHelp("With --postgres: the council this primary's ledger is (its rows' `council`).", valueName: "id"))
+        var council: String?
         @Flag(help: "Let a ledger that recorded its own commands (a former primary) follow this one: it must hold no event the new primary lacks, or it is refused as a fork. See docs/operations.md before using it.")
         var rejoin = false
         @Option(help: "The summary's format with --once.") var format: OutputFormat = .text
@@ -70,6 +75,9 @@ extension Root {
 
         func validate() throws {
             guard (1...10_000).contains(pageSize) else { throw ValidationError("--page-size must be 1 to 10000") }
+            if (postgres == nil) != (council == nil) { throw ValidationError("--postgres and --council go together") }
+            if let council, council.isEmpty || council.count > 200 { throw ValidationError("--council takes 1 to 200 characters") }
+            if postgres != nil, ledger.ledger != nil || rejoin || lagLog != nil { throw ValidationError("a hub (--postgres) keeps no ledger: drop --ledger, --rejoin and --lag-log") }
             guard interval > 0, interval <= 3600 else { throw ValidationError("--interval must be more than 0 and at most 3600 seconds") }
         }
 
@@ -78,6 +86,10 @@ extension Root {
                 throw CLIError(.usage, "invalid-url", "the primary is a URL such as https://svledger.council.example, got \(DisplayText.quoted(url))")
             }
             let client = PrimaryClient(url: primaryURL, token: try token.resolved())
+            if let postgres, let council {
+                try await followIntoHub(client, settings: try HubSettings(url: postgres), council: council)
+                return
+            }
             let store = try openFollowerLedger(primary: primaryURL.absoluteString)
             let lags = try lagLog.map { path -> FileHandle in
                 _ = FileManager.default.createFile(atPath: path, contents: nil)
@@ -107,7 +119,47 @@ extension Root {
                 return
             }
             Terminal.progress("following \(primaryURL.absoluteString) from position \(start) into \(ledger.path); stop with Ctrl-C")
-            try await follower.run(every: .milliseconds(Int(interval * 1000))) { Terminal.progress($0) }
+            let directory = ledger.path
+            try await follower.run(every: .milliseconds(Int(interval * 1000)), say: { Terminal.progress($0) }) { status in
+                try? status.write(ledgerDirectory: directory)
+            }
+        }
+
+        /// `follow --postgres`: the council's events into the hub's `events` table, after the
+        /// schema is migrated and the chain already there checked again.
+        func followIntoHub(_ client: PrimaryClient, settings: HubSettings, council: String) async throws {
+            let store = HubStore(settings: settings)
+            do {
+                try await followIntoHub(client, store: store, settings: settings, council: council)
+            } catch {
+                await store.close()
+                throw error
+            }
+            await store.close()
+        }
+
+        func followIntoHub(_ client: PrimaryClient, store: HubStore, settings: HubSettings, council: String) async throws {
+            let applied = try await store.migrate()
+            if !applied.isEmpty { Terminal.progress("hub: applied migrations \(applied.map(String.init).joined(separator: ", ")) to \(settings.shown)") }
+            let replica = HubReplica(store: store, council: council)
+            let start = try await replica.head()
+            Terminal.progress("hub: \(council) holds \(start.position) events in \(settings.shown), their chain checked again")
+            let follower = Follower(replica: replica, primary: client, pageSize: pageSize) { page, head in
+                Terminal.progress("hub: appended \(page.count) events of \(council); at position \(head.position)")
+            }
+            if once {
+                let pass = try await follower.catchUp()
+                switch format {
+                case .json:
+                    let json: JSONValue = ["council": .string(council), "appended": .integer(Int64(pass.appended)), "head": pass.head.json, "primaryHead": .integer(Int64(pass.primaryHead))]
+                    print(json.canonicalText)
+                case .text:
+                    Terminal.print("appended \(pass.appended) events of \(council) to the hub; it holds \(pass.head.position) (\(pass.head.hash.hex)), the primary \(pass.primaryHead)")
+                }
+            } else {
+                Terminal.progress("hub: following \(client.url.absoluteString) for \(council); stop with Ctrl-C")
+                try await follower.run(every: .milliseconds(Int(interval * 1000)), say: { Terminal.progress("hub: \($0)") })
+            }
         }
 
         /// Milliseconds from each event's `recordedAt` (its primary's clock) to now.

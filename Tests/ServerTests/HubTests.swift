@@ -1,0 +1,154 @@
+import EventStore
+import Foundation
+import LedgerValues
+import Projections
+import SyntheticData
+import TestSupport
+import Testing
+
+/// `svledger follow --postgres`: councils' ledgers into one PostgreSQL, with real servers on
+/// loopback and the PostgreSQL that tools/test starts (tools/postgres-for-tests).
+@Suite(
+    "the hub: councils' ledgers into PostgreSQL", .serialized, .timeLimit(.minutes(5)),
+    .enabled(if: HubDatabase.available, "tools/test starts PostgreSQL for these (SVLEDGER_TEST_POSTGRES)"))
+struct HubTests {
+    @Test("two councils into one hub: every event once, in order, with its chain checked again from the rows; run again, nothing is added; the views answer across councils and agree with each ledger")
+    func twoCouncils() async throws {
+        let database = try HubDatabase()
+        let (north, northPath) = try FollowerTests.primaryLedger(events: 600)
+        let south = try ServerFixture()
+        _ = try SyntheticPortfolio.populate(south.ledger, events: 300, seed: 11)
+        let southPath = try LiveServerTests.servedCopy(south, name: "south")
+        let (northServer, northPort, _) = try await LiveServerTests.serve(northPath)
+        defer { kill(northServer.processIdentifier, SIGKILL) }
+        let (southServer, southPort, _) = try await LiveServerTests.serve(southPath)
+        defer { kill(southServer.processIdentifier, SIGKILL) }
+
+        for (council, port, fixture) in [("north", northPort, north), ("south", southPort, south)] {
+            let result = try database.follow(port, council: council, fixture)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let northHead = try FollowerTests.head(northPath), southHead = try FollowerTests.head(southPath)
+        #expect(try database.sql("SELECT council, count(*), count(DISTINCT position), max(position) FROM events GROUP BY council ORDER BY council")
+            == ["north|\(northHead.position)|\(northHead.position)|\(northHead.position)", "south|\(southHead.position)|\(southHead.position)|\(southHead.position)"])
+        #expect(try database.sql("SELECT hash FROM events WHERE council = 'north' AND position = \(northHead.position)") == [northHead.hash.hex])
+        #expect(try database.sql("SELECT version, name FROM svledger_hub_migrations ORDER BY version") == ["1|0001_events", "2|0002_views"])
+
+        // Again: the chain is checked from the rows, and nothing is added.
+        let again = try database.follow(northPort, council: "north", north)
+        #expect(again.status == 0 && again.stdout.contains("appended 0 events of north"), "\(again.stdout)\(again.stderr)")
+        #expect(try database.sql("SELECT count(*) FROM events") == ["\(northHead.position + southHead.position)"])
+
+        // The views, across councils: contracts, and each return's claimed quantities as the ledger has them.
+        let counted = try database.sql("SELECT council, count(*) FROM contracts GROUP BY council ORDER BY council")
+        let northContracts = try north.ledger.snapshot().contracts, southContracts = try south.ledger.snapshot().contracts
+        #expect(counted == ["north|\(northContracts.count)", "south|\(southContracts.count)"])
+        var expected: [String] = []
+        for contract in northContracts {
+            for figure in contract.deliveries { expected.append("\(contract.reference)|\(figure.quarter)|\(figure.measure)|\(Self.number(figure.quantity.description))") }
+        }
+        let rows = try database.sql("SELECT contract, quarter, measure, quantity FROM deliveries WHERE council = 'north'")
+            .map { row in row.split(separator: "|").enumerated().map { $0.offset == 3 ? Self.number(String($0.element)) : String($0.element) }.joined(separator: "|") }
+        #expect(!expected.isEmpty && rows.sorted() == expected.sorted())
+        #expect(try database.sql("SELECT count(DISTINCT council) FROM pledged_against_delivered") == ["2"])
+
+        // A row altered in the hub: the next run finds it when it checks the chain again, and adds nothing.
+        _ = try database.sql("UPDATE events SET canonical = replace(canonical, '\"position\":300', '\"position\": 300') WHERE council = 'north' AND position = 300")
+        let altered = try database.follow(northPort, council: "north", north)
+        #expect(altered.status == 3 && altered.stderr.contains("position 300") && altered.stderr.contains("altered"), "\(altered.stderr)")
+    }
+
+    @Test("PostgreSQL restarted while the hub loads: the hub waits, resumes from the highest position stored, and holds every event once")
+    func postgresRestarts() async throws {
+        let database = try HubDatabase()
+        let (fixture, primary) = try FollowerTests.primaryLedger(events: 3_000)
+        let (server, port, _) = try await LiveServerTests.serve(primary)
+        defer { kill(server.processIdentifier, SIGKILL) }
+        let log = fixture.directory.child("hub.log")
+        let process = try database.startFollowing(port, council: "north", fixture, log: log)
+        defer { kill(process.processIdentifier, SIGKILL) }
+        #expect(try await FollowerTests.wait { FollowerTests.lines(log).contains { $0.contains("appended") } })
+        // Three restarts while pages go in: some land in a transaction, which the hub gives up
+        // (or times out on), then resumes from the rows the database kept.
+        for _ in 0..<3 {
+            let started = try database.sql("SELECT pg_postmaster_start_time()")
+            #expect(HubDatabase.restart() == 0)
+            #expect(try database.sql("SELECT pg_postmaster_start_time()") != started, "the server restarted")
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        let head = try FollowerTests.head(primary)
+        #expect(try await FollowerTests.wait(.seconds(150)) {
+            (try? database.sql("SELECT max(position) FROM events")) == ["\(head.position)"]
+        }, "\(FollowerTests.lines(log).suffix(5))")
+        #expect(try database.sql("SELECT count(*), count(DISTINCT position) FROM events") == ["\(head.position)|\(head.position)"])
+        #expect(process.isRunning)
+    }
+
+    /// A decimal's digits without trailing zeros, so that `110.0` and `110` compare equal.
+    static func number(_ text: String) -> String {
+        guard text.contains(".") else { return text }
+        let trimmed = text.reversed().drop { $0 == "0" }.reversed()
+        return String(trimmed.last == "." ? trimmed.dropLast() : trimmed[...])
+    }
+}
+
+/// A database of its own for one test, in the PostgreSQL tools/test started.
+struct HubDatabase {
+    static let server = ProcessInfo.processInfo.environment["SVLEDGER_TEST_POSTGRES"]
+    static var available: Bool { server != nil }
+    static var restartCommand: String { ProcessInfo.processInfo.environment["SVLEDGER_TEST_POSTGRES_RESTART"] ?? "false" }
+
+    /// Restarts the server (tools/postgres-for-tests restart), waiting with waitpid: the
+    /// restarted server outlives the command, and Foundation's `Process` then waits for ever.
+    static func restart() -> Int32 {
+        let arguments = ["/bin/sh", "-c", restartCommand + " </dev/null >/dev/null 2>&1"]
+        var pointers = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in pointers { free(pointer) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, "/bin/sh", nil, nil, &pointers, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        return status
+    }
+    let url: String
+
+    init() throws {
+        let name = "hub_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let server = try #require(Self.server)
+        let created = try CommandRunner.run("/usr/bin/psql", [server, "-Atc", "CREATE DATABASE \(name)"])
+        guard created.status == 0 else { throw HubDatabaseFailure(message: created.stderr) }
+        url = server.replacingOccurrences(of: "/postgres?", with: "/\(name)?")
+    }
+
+    /// The rows of `query`, each as psql prints it unaligned (`a|b|c`).
+    func sql(_ query: String) throws -> [String] {
+        let result = try CommandRunner.run("/usr/bin/psql", [url, "-Atc", query])
+        guard result.status == 0 else { throw HubDatabaseFailure(message: result.stderr) }
+        return result.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("UPDATE ") }
+    }
+
+    func follow(_ port: Int, council: String, _ fixture: ServerFixture) throws -> CommandResult {
+        try CommandRunner.svledger(
+            ["follow", "http://127.0.0.1:\(port)", "--postgres", url, "--council", council, "--once"],
+            environment: ["SVLEDGER_TOKEN": fixture.tokens["auditor"]!])
+    }
+
+    func startFollowing(_ port: Int, council: String, _ fixture: ServerFixture, log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.svledgerPath)
+        process.arguments = ["follow", "http://127.0.0.1:\(port)", "--postgres", url, "--council", council, "--page-size", "25", "--interval", "0.05"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SVLEDGER_TOKEN"] = fixture.tokens["auditor"]!
+        process.environment = environment
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try process.run()
+        return process
+    }
+}
+
+struct HubDatabaseFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
