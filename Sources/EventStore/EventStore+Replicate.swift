@@ -141,6 +141,21 @@ extension LedgerReader {
 }
 
 extension EventStore {
+    /// Names `url` as the primary this ledger follows, in one transaction: it must follow one
+    /// already (the primary's address changed), or be taken over deliberately
+    /// (`takingOver`: a new follower's ledger, or `follow --rejoin`). A ledger promoted while a
+    /// follower still ran is not made to follow again.
+    /// - Throws: ``EventStoreError/notAFollower``.
+    public func adoptPrimary(_ url: String, takingOver: Bool) throws {
+        try environment.write { txn in
+            let reader = LedgerReader(store: self, transaction: txn)
+            let current = try reader.followedPrimary()
+            if current == url { return }
+            guard current != nil || takingOver else { throw EventStoreError.notAFollower }
+            try reader.setFollowedPrimary(url)
+        }
+    }
+
     /// As ``LedgerReader/setFollowedPrimary(_:)``, in a transaction of its own.
     public func setFollowedPrimary(_ url: String?) throws {
         try environment.write { txn in try LedgerReader(store: self, transaction: txn).setFollowedPrimary(url) }

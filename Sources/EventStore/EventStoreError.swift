@@ -113,6 +113,11 @@ extension EventStoreError: CategorizedError {
     }
 }
 
+extension ReplicationRefusal: CategorizedError {
+    public var kind: String { "replication-refused" }
+    public var category: ErrorCategory { .integrity }
+}
+
 extension VerificationFailure: CategorizedError {
     public var kind: String { "verification-failed" }
     public var category: ErrorCategory { .integrity }

@@ -16,7 +16,7 @@ public actor HubStore {
     let settings: HubSettings
     let logger: Logger
     private var open: PostgresConnection?
-    /// Connections given up and closing: kept until closed (PostgresNIO requires a
+    /// Connections given up and told to close: kept until closed (PostgresNIO requires a
     /// connection be closed before it goes).
     private var retired: [PostgresConnection] = []
     private var connections = 0
@@ -38,12 +38,22 @@ public actor HubStore {
 
     /// Closes the connection (a follower that stops).
     public func close() async {
-        for connection in [open].compactMap({ $0 }) + retired {
-            _ = try? await (connection.close() as EventLoopFuture<Void>).get()
-        }
+        // The open connection is closed and waited for; those given up were told to close
+        // already, and one the server dropped may never answer: they are waited for a little,
+        // then kept for the life of the process (PostgresNIO asserts that a connection is
+        // closed before it goes).
+        if let open { _ = try? await (open.close() as EventLoopFuture<Void>).get() }
         open = nil
+        for connection in retired {
+            _ = try? await Self.within(.seconds(2)) { try await (connection.close() as EventLoopFuture<Void>).get() }
+        }
+        let unclosed = retired.filter { !$0.isClosed }
+        Self.neverDropped.withLock { $0 += unclosed }
         retired = []
     }
+
+    /// Connections that did not finish closing, kept until the process ends.
+    private static let neverDropped = Mutex<[PostgresConnection]>([])
 
     /// Runs `body` on the connection, saying what PostgresNIO throws in the hub's words
     /// (``HubError/translated(_:)``); after a failure that is the database's going away, the
@@ -121,13 +131,14 @@ public actor HubStore {
 
     private func migrate(on client: PostgresConnection) async throws -> [Int] {
         let shipped = try Self.migrations()
-        try await client.query(
-            "CREATE TABLE IF NOT EXISTS svledger_hub_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
-            logger: logger)
         var applied: [Int] = []
         for migration in shipped {
             let done = try await client.withTransaction(logger: logger) { connection -> Bool in
+                // The lock first, then the table: two hubs starting on a new database take turns.
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+                try await connection.query(
+                    "CREATE TABLE IF NOT EXISTS svledger_hub_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+                    logger: logger)
                 let rows = try await connection.query("SELECT version FROM svledger_hub_migrations WHERE version = \(migration.version)", logger: logger)
                 for try await _ in rows { return true }
                 for statement in migration.statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
@@ -145,21 +156,22 @@ public actor HubStore {
     }
 
     /// `body`'s result, or a transient ``HubError`` once `timeout` has passed without one. The
-    /// work is not awaited after that (a task group would wait for it): it is cancelled, and
-    /// its connection dropped by the caller.
+    /// work is not awaited after that (a task group would wait for it): the caller drops its
+    /// connection, which ends it. An answer in time stops the timer.
     static func within<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let answered = FirstAnswer()
         return try await withCheckedThrowingContinuation { continuation in
-            let work = Task {
-                let result: Result<T, any Error>
-                do { result = .success(try await body()) } catch { result = .failure(error) }
-                if answered.claim() { continuation.resume(with: result) }
+            let timer = Task {
+                // Cancelled when the answer came first: then it claims nothing.
+                guard (try? await Task.sleep(for: timeout)) != nil, answered.claim() else { return }
+                continuation.resume(throwing: HubError("the hub's database gave no answer in \(timeout)", transient: true))
             }
             Task {
-                try? await Task.sleep(for: timeout)
+                let result: Result<T, any Error>
+                do { result = .success(try await body()) } catch { result = .failure(error) }
                 if answered.claim() {
-                    work.cancel()
-                    continuation.resume(throwing: HubError("the hub's database gave no answer in \(timeout)", transient: true))
+                    timer.cancel()
+                    continuation.resume(with: result)
                 }
             }
         }
@@ -220,6 +232,20 @@ public actor HubStore {
             guard linked.hex == hash else { throw ReplicationRefusal(position: expected, problem: "its canonical bytes do not hash to its hash: the row was altered") }
             head = LedgerHead(position: expected, hash: linked)
         }
+        // The columns the views read must say what the canonical bytes say.
+        let differing = try await client.query(
+            """
+            SELECT position FROM events WHERE council = \(council) AND (
+                payload <> (canonical::jsonb)->'payload' OR event_type <> (canonical::jsonb)->>'eventType'
+                OR stream_id <> (canonical::jsonb)->>'streamId' OR stream_version <> ((canonical::jsonb)->>'streamVersion')::bigint
+                OR event_id::text <> (canonical::jsonb)->>'eventId' OR effective_date <> ((canonical::jsonb)->>'effectiveDate')::date
+                OR actor_id <> (canonical::jsonb)->'actor'->>'id' OR actor_role <> (canonical::jsonb)->'actor'->>'role'
+                OR recorded_at <> ((canonical::jsonb)->>'recordedAt')::timestamptz)
+            ORDER BY position LIMIT 1
+            """, logger: logger)
+        for try await position in differing.decode(Int64.self) {
+            throw ReplicationRefusal(position: UInt64(position), problem: "a column of the row does not say what its canonical bytes say: the row was altered")
+        }
         return head
     }
 
@@ -272,59 +298,6 @@ public actor HubStore {
                 index += 1
             }
             guard index == hashes.count else { throw HubError("the hub kept \(index) of \(hashes.count) events for \(council)") }
-        }
-    }
-}
-
-/// Which of two racing tasks answers first: the other's answer is dropped.
-final class FirstAnswer: Sendable {
-    private let answered = Mutex(false)
-    /// True for the first caller only.
-    func claim() -> Bool { answered.withLock { done in defer { done = true }; return !done } }
-}
-
-/// A hub failure that is not the chain's: a migration, or the database's answer, said in one
-/// line (never the SQL and its bindings).
-public struct HubError: Error, Sendable, CustomStringConvertible, CategorizedError {
-    public let description: String
-    /// The database was away (restarting, the network): worth trying again.
-    public let transient: Bool
-
-    init(_ description: String, transient: Bool = false) {
-        self.description = description
-        self.transient = transient
-    }
-
-    public var kind: String { transient ? "hub-database-unavailable" : "hub-failed" }
-    public var category: ErrorCategory { transient ? .conflict : .storage }
-
-    /// What PostgresNIO threw, as the hub says it: a refusal of the chain thrown inside a
-    /// transaction is given back as it was.
-    static func translated(_ error: any Error) -> any Error {
-        switch error {
-        case is ReplicationRefusal, is HubError: return error
-        case let failure as PostgresTransactionError:
-            for inner in [failure.closureError, failure.beginError, failure.commitError].compactMap({ $0 }) where !(inner is PostgresTransactionError) {
-                return translated(inner)
-            }
-            return HubError("the hub's database: a transaction failed", transient: failure.rollbackError.map { translatedIsTransient($0) } ?? false)
-        case let failure as PSQLError:
-            let message = failure.serverInfo?[.message].map { ": \($0)" } ?? ""
-            return HubError("the hub's database: \(failure.code)\(message)", transient: translatedIsTransient(failure))
-        default:
-            return HubError("the hub's database: \(String(describing: error).prefix(300))")
-        }
-    }
-
-    /// A connection lost or refused, or the server shutting down or restarting (SQLSTATE 08…, 57P…).
-    static func translatedIsTransient(_ error: any Error) -> Bool {
-        guard let failure = error as? PSQLError else { return false }
-        switch failure.code {
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown: return true
-        case .server:
-            let state = failure.serverInfo?[.sqlState] ?? ""
-            return state.hasPrefix("08") || state.hasPrefix("57P")
-        default: return false
         }
     }
 }

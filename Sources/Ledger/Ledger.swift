@@ -420,12 +420,19 @@ struct BatchDecision {
             try reference.evolve(eventType: event.type, payload: event.payload)
         case .contract(let contractCommand):
             let stream = ContractEvent.stream(contract: contractCommand.contract)
-            let earlier = contracts[contractCommand.contract]
-            let committed = try earlier == nil ? committedState(contractCommand.contract) : nil
-            var (state, version) = earlier ?? (committed!.state, committed!.version)
+            var state: ContractState
+            var version: UInt64
+            // The tip the state was handed over at, when the cache handed it over; only the tip
+            // is kept, so that the state has no second reference and evolves in place.
+            var takenAt: StreamTip?
+            if let earlier = contracts[contractCommand.contract] {
+                (state, version) = earlier
+            } else {
+                (state, version, takenAt) = try committedState(contractCommand.contract)
+            }
             // A state the command was refused on is the committed one still: remembered again.
             func refused(_ error: any Error) -> any Error {
-                if let tip = committed?.tip { cache.remember(contract: contractCommand.contract, state: state, tip: tip) }
+                if let takenAt { cache.remember(contract: contractCommand.contract, state: state, tip: takenAt) }
                 return error
             }
             // Checked once per stream and decision: against the version this snapshot (and the

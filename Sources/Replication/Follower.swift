@@ -18,32 +18,6 @@ public struct ReplicationStopped: Error, Sendable, CustomStringConvertible {
     public var description: String { "stopped at position \(position): \(problem). What this follower held is kept, and nothing from there on was appended" }
 }
 
-/// Where a follower keeps what it copies: its own LMDB ledger (``LedgerReplica``), or a hub's
-/// PostgreSQL tables. Either holds the primary's events in order, each checked against the
-/// chain before it is kept, one page at a time, all of a page or none.
-public protocol Replica: Sendable {
-    /// The last event kept (``LedgerHead/empty`` for none).
-    func head() async throws -> LedgerHead
-    /// Keeps `page`, which starts right after ``head()``, with what `primary` holds beside it
-    /// (a ledger fetches the evidence files its events cite).
-    /// - Throws: ``ReplicationRefusal`` for the first event that does not continue the chain;
-    ///   nothing of the page is then kept.
-    func append(_ page: [ReplicatedEvent], from primary: PrimaryClient) async throws -> LedgerHead
-    /// Called once the primary has shown it holds this replica's head: the replica now
-    /// follows that primary.
-    func adopt(_ primary: PrimaryClient) async throws
-    /// Called after each catch-up (a ledger checks the primary's checkpoint there).
-    /// - Returns: the size of a checkpoint checked, if one was.
-    func caughtUp(with primary: PrimaryClient) async throws -> UInt64?
-    /// Whether `error` is the replica's storage being away for a while (a database
-    /// restarting): a running follower then waits and tries again instead of stopping.
-    func isTransient(_ error: any Error) -> Bool
-}
-
-extension Replica {
-    public func isTransient(_ error: any Error) -> Bool { false }
-}
-
 /// A verifying follower (docs/operations.md, "More than one machine"): it pages through its
 /// primary's `GET /log` from its replica's head and keeps each event byte for byte, checked hash
 /// by hash against the chain the replica holds. Each page is one durable transaction, so a
@@ -69,10 +43,11 @@ public final class Follower: Sendable {
 
     /// A follower into its own ledger, in `directory`.
     public convenience init(
-        ledger: Ledger, primary: PrimaryClient, directory: String, pageSize: Int = 2_000,
+        ledger: Ledger, primary: PrimaryClient, directory: String, pageSize: Int = 2_000, rejoining: Bool = false,
         onPage: @escaping @Sendable ([ReplicatedEvent], LedgerHead) -> Void = { _, _ in }
     ) {
-        self.init(replica: LedgerReplica(ledger: ledger, directory: directory), primary: primary, pageSize: pageSize, onPage: onPage)
+        self.init(
+            replica: LedgerReplica(ledger: ledger, directory: directory, rejoining: rejoining), primary: primary, pageSize: pageSize, onPage: onPage)
     }
 
     /// What one catch-up did.
@@ -119,7 +94,7 @@ public final class Follower: Sendable {
                 head = try await replica.append(page, from: primary)
             } catch let refusal as ReplicationRefusal {
                 // What came before the refused event continues the chain: it is kept.
-                let good = Int(refusal.position - head.position - 1)
+                let good = refusal.position > head.position ? Int(refusal.position - head.position - 1) : 0
                 if good > 0 { head = try await replica.append(Array(page.prefix(good)), from: primary) }
                 pass.appended += good
                 throw ReplicationStopped(position: refusal.position, problem: refusal.problem)
@@ -184,65 +159,6 @@ public final class Follower: Sendable {
         ReplicationStopped(
             position: head.position,
             problem: "the primary's event \(head.position) has hash \(theirs.hex), and this follower's \(head.hash.hex): the two histories differ (a fork). Nothing is overwritten; see docs/operations.md, \"A follower that stops\"")
-    }
-}
-
-/// A follower's own LMDB ledger: events appended byte for byte with the evidence files they
-/// cite (``Ledger/appendReplicated(_:files:)``), the primary's checkpoints checked and kept.
-public struct LedgerReplica: Replica {
-    public let ledger: Ledger
-    /// The ledger's folder, where ``FollowerStatus`` is written.
-    public let directory: String
-
-    public init(ledger: Ledger, directory: String) {
-        self.ledger = ledger
-        self.directory = directory
-    }
-
-    public func head() async throws -> LedgerHead { try ledger.store.head() }
-
-    public func append(_ page: [ReplicatedEvent], from primary: PrimaryClient) async throws -> LedgerHead {
-        var files: [String: [UInt8]] = [:]
-        for cited in try ledger.evidenceToFetch(page) where files[cited.file.sha256] == nil {
-            if let bytes = try await primary.evidence(contract: cited.contract, sha256: cited.file.sha256) { files[cited.file.sha256] = bytes }
-        }
-        return try ledger.appendReplicated(page, files: files)
-    }
-
-    /// Names this primary as the one the ledger follows (`meta`/`follows`) once the primary has
-    /// shown it holds the ledger's head: a primary that forks from it never becomes the one
-    /// followed, and the ledger is left byte for byte as it was.
-    public func adopt(_ primary: PrimaryClient) async throws {
-        let url = primary.url.absoluteString
-        if try ledger.store.read({ try $0.followedPrimary() }) != url { try ledger.store.setFollowedPrimary(url) }
-    }
-
-    /// Checks the primary's last checkpoint when this follower holds its size: its signature by
-    /// a key the ledger registered, its root against the follower's own tree, and the
-    /// primary's consistency proof from the last checkpoint kept. Then keeps it.
-    public func caughtUp(with primary: PrimaryClient) async throws -> UInt64? {
-        guard let signed = try await primary.checkpoint() else { return nil }
-        let size = signed.checkpoint.size
-        let held = try ledger.store.head().position
-        guard size <= held else { return nil }
-        let kept = try ledger.store.read { try $0.lastCheckpoint() }
-        if let kept, kept.checkpoint.size >= size { return nil }
-        do {
-            _ = try ledger.check(signed)
-        } catch {
-            throw ReplicationStopped(position: size, problem: "the primary's checkpoint of \(size) events does not hold against this follower's ledger: \(error)")
-        }
-        if let kept, kept.checkpoint.size > 0 {
-            let proof = try await primary.consistencyProof(from: kept.checkpoint.size, to: size)
-            do {
-                try ProofVerification.verifyConsistency(
-                    proof, size1: kept.checkpoint.size, size2: size, root1: kept.checkpoint.root, root2: signed.checkpoint.root)
-            } catch {
-                throw ReplicationStopped(position: size, problem: "the primary's consistency proof from \(kept.checkpoint.size) to \(size) events does not verify: \(error)")
-            }
-        }
-        try ledger.store.keepPrimaryCheckpoint(signed)
-        return size
     }
 }
 

@@ -10,6 +10,14 @@ import Transparency
 public struct PrimaryUnavailable: Error, Sendable, CustomStringConvertible {
     public let status: Int
     public let reason: String
+    /// The problem's `kind`, when the primary answered with one (RFC 9457).
+    public var problemKind: String?
+
+    init(status: Int, reason: String, problemKind: String? = nil) {
+        self.status = status
+        self.reason = reason
+        self.problemKind = problemKind
+    }
 
     public var description: String { status == 0 ? "the primary was not reached: \(reason)" : "the primary answered \(status): \(reason)" }
     /// A refusal that trying again will not change: a bad token, a role that may not read the
@@ -73,12 +81,13 @@ public struct PrimaryClient: Sendable {
         return ReplicatedEvent(canonical: JSONValue.object(members).canonicalBytes, hash: hash)
     }
 
-    /// The bytes of an evidence file a contract cites; `nil` when the primary no longer keeps
-    /// them (erased, 404).
+    /// The bytes of an evidence file a contract cites; `nil` only when the primary says an
+    /// administrator erased them (`evidence-erased`). Any other answer is a failure: a file the
+    /// primary should have and does not give is never taken for erased.
     public func evidence(contract: String, sha256: String) async throws -> [UInt8]? {
         do {
             return Array(try await get("/contracts/\(Self.pathSegment(contract))/evidence/\(sha256)", query: []))
-        } catch let failure as PrimaryUnavailable where failure.status == 404 || failure.status == 410 {
+        } catch let failure as PrimaryUnavailable where failure.problemKind == "evidence-erased" {
             return nil
         }
     }
@@ -117,16 +126,21 @@ public struct PrimaryClient: Sendable {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await URLSession.shared.data(for: request)
+            (data, response) = try await Self.session.data(for: request)
         } catch {
             throw PrimaryUnavailable(status: 0, reason: "\(components.url!.absoluteString): \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard status == 200 else {
-            throw PrimaryUnavailable(status: status, reason: Self.problemTitle(data) ?? "GET \(path)")
+            throw PrimaryUnavailable(status: status, reason: Self.problemTitle(data) ?? "GET \(path)", problemKind: Self.problemKind(data))
         }
         return data
     }
+
+    /// A session that follows no redirect: Foundation would send the token on to wherever a
+    /// `Location` points, another host or plain HTTP included. A primary answers 3xx only when
+    /// something in between is misconfigured, and that is said, not followed.
+    static let session = URLSession(configuration: .ephemeral, delegate: RefuseRedirects(), delegateQueue: nil)
 
     /// The `detail` (or `title`) of an RFC 9457 problem answer.
     static func problemTitle(_ data: Data) -> String? {
@@ -136,7 +150,22 @@ public struct PrimaryClient: Sendable {
         return nil
     }
 
+    static func problemKind(_ data: Data) -> String? {
+        guard case .object(let members)? = try? JSONValue(parsing: Array(data)), case .string(let kind)? = members["kind"] else { return nil }
+        return kind
+    }
+
     static func pathSegment(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
+    }
+}
+
+/// Answers every redirect with "do not follow": the 3xx itself is then the answer.
+final class RefuseRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse, newRequest request: URLRequest,
+        completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }

@@ -28,9 +28,15 @@ struct FollowerTests {
     }
 
     static func startFollowing(_ port: Int, _ ledger: String, _ fixture: ServerFixture, log: String, _ options: [String]) throws -> Process {
+        try startFollowing(port, into: ["--ledger", ledger] + options, fixture, log: log)
+    }
+
+    /// `svledger follow` on the primary at `port`, running, into what `arguments` name (a
+    /// ledger, or a hub), its progress lines in `log`.
+    static func startFollowing(_ port: Int, into arguments: [String], _ fixture: ServerFixture, log: String) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandRunner.svledgerPath)
-        process.arguments = ["follow", "http://127.0.0.1:\(port)", "--ledger", ledger] + options
+        process.arguments = ["follow", "http://127.0.0.1:\(port)"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SVLEDGER_TOKEN"] = fixture.tokens["auditor"]!
         process.environment = environment

@@ -32,7 +32,7 @@ struct HubTests {
         #expect(try database.sql("SELECT council, count(*), count(DISTINCT position), max(position) FROM events GROUP BY council ORDER BY council")
             == ["north|\(northHead.position)|\(northHead.position)|\(northHead.position)", "south|\(southHead.position)|\(southHead.position)|\(southHead.position)"])
         #expect(try database.sql("SELECT hash FROM events WHERE council = 'north' AND position = \(northHead.position)") == [northHead.hash.hex])
-        #expect(try database.sql("SELECT version, name FROM svledger_hub_migrations ORDER BY version") == ["1|0001_events", "2|0002_views"])
+        #expect(try database.sql("SELECT version, name FROM svledger_hub_migrations ORDER BY version") == ["1|0001_events", "2|0002_views", "3|0003_themes"])
 
         // Again: the chain is checked from the rows, and nothing is added.
         let again = try database.follow(northPort, council: "north", north)
@@ -51,8 +51,18 @@ struct HubTests {
             .map { row in row.split(separator: "|").enumerated().map { $0.offset == 3 ? Self.number(String($0.element)) : String($0.element) }.joined(separator: "|") }
         #expect(!expected.isEmpty && rows.sorted() == expected.sorted())
         #expect(try database.sql("SELECT count(DISTINCT council) FROM pledged_against_delivered") == ["2"])
+        // By theme: every pledged measure of the shipped catalog has one, and the pledged value
+        // by council adds up to the commitments' own.
+        #expect(try database.sql("SELECT count(*) FROM pledged_against_delivered WHERE theme = '(not in the catalog)'") == ["0"])
+        #expect(try database.sql("SELECT council, sum(pledged_value_gbp) FROM pledged_against_delivered GROUP BY council ORDER BY council")
+            == (try database.sql("SELECT council, sum(value_gbp) FROM commitments GROUP BY council ORDER BY council")))
 
-        // A row altered in the hub: the next run finds it when it checks the chain again, and adds nothing.
+        // A column the views read, altered in the hub: the next run finds it, and adds nothing.
+        _ = try database.sql("UPDATE events SET payload = jsonb_set(payload, '{title}', '\"Altered\"') WHERE council = 'north' AND event_type = 'ContractRegistered' AND position = (SELECT min(position) FROM events WHERE council = 'north' AND event_type = 'ContractRegistered')")
+        let column = try database.follow(northPort, council: "north", north)
+        #expect(column.status == 3 && column.stderr.contains("does not say what its canonical bytes say"), "\(column.stderr)")
+        _ = try database.sql("UPDATE events SET payload = (canonical::jsonb)->'payload' WHERE council = 'north'")
+        // A row's bytes altered in the hub: the chain, checked again from the rows, breaks there.
         _ = try database.sql("UPDATE events SET canonical = replace(canonical, '\"position\":300', '\"position\": 300') WHERE council = 'north' AND position = 300")
         let altered = try database.follow(northPort, council: "north", north)
         #expect(altered.status == 3 && altered.stderr.contains("position 300") && altered.stderr.contains("altered"), "\(altered.stderr)")
@@ -134,17 +144,8 @@ struct HubDatabase {
     }
 
     func startFollowing(_ port: Int, council: String, _ fixture: ServerFixture, log: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandRunner.svledgerPath)
-        process.arguments = ["follow", "http://127.0.0.1:\(port)", "--postgres", url, "--council", council, "--page-size", "25", "--interval", "0.05"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["SVLEDGER_TOKEN"] = fixture.tokens["auditor"]!
-        process.environment = environment
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: log)
-        try process.run()
-        return process
+        try FollowerTests.startFollowing(
+            port, into: ["--postgres", url, "--council", council, "--page-size", "25", "--interval", "0.05"], fixture, log: log)
     }
 }
 

@@ -66,6 +66,8 @@ extension Root {
         var postgres: String?
         @Option(help: ArgumentHelp("With --postgres: the council this primary's ledger is (its rows' `council`).", valueName: "id"))
         var council: String?
+        @Flag(help: "Read a primary that is not on this machine over plain HTTP (its token then crosses the network in clear).")
+        var allowRemoteHttp = false
         @Flag(help: "Let a ledger that recorded its own commands (a former primary) follow this one: it must hold no event the new primary lacks, or it is refused as a fork. See docs/operations.md before using it.")
         var rejoin = false
         @Option(help: "The summary's format with --once.") var format: OutputFormat = .text
@@ -85,6 +87,9 @@ extension Root {
             guard let primaryURL = URL(string: url), let scheme = primaryURL.scheme, ["http", "https"].contains(scheme), primaryURL.host != nil else {
                 throw CLIError(.usage, "invalid-url", "the primary is a URL such as https://svledger.council.example, got \(DisplayText.quoted(url))")
             }
+            if scheme == "http", !allowRemoteHttp, !["127.0.0.1", "localhost", "::1", "[::1]"].contains(primaryURL.host ?? "") {
+                throw CLIError(.usage, "remote-http-refused", "the token would cross the network in clear to \(primaryURL.host ?? ""): use https://, or --allow-remote-http on a network you trust")
+            }
             let client = PrimaryClient(url: primaryURL, token: try token.resolved())
             if let postgres, let council {
                 try await followIntoHub(client, settings: try HubSettings(url: postgres), council: council)
@@ -96,7 +101,7 @@ extension Root {
                 guard let handle = FileHandle(forWritingAtPath: path) else { throw CLIError(.storage, "write-failed", "cannot write \(path)") }
                 return handle
             }
-            let follower = Follower(ledger: try Ledger(store: store), primary: client, directory: ledger.path, pageSize: pageSize) { page, head in
+            let follower = Follower(ledger: try Ledger(store: store), primary: client, directory: ledger.path, pageSize: pageSize, rejoining: rejoin) { page, head in
                 Terminal.progress("appended \(page.count) events; at position \(head.position)")
                 if let lags { lags.write(Data(Self.lagLines(page).utf8)) }
             }
@@ -188,6 +193,7 @@ extension Root {
                     .refused, "not-a-follower",
                     "the ledger at \(ledger.path) records its own commands (\(head.position) events): it is a primary, or was promoted. Following \(primary) would make it a copy of that ledger. Move it aside and follow into a new folder, or, for a former primary rejoining, pass --rejoin (docs/operations.md)")
             }
+            if followed == nil, head.position == 0 { try store.setFollowedPrimary(primary) }   // an empty ledger is taken over
             // The ledger is marked as following this primary once the primary shows it holds
             // the ledger's head (``Follower``): a fork leaves it as it was.
             if let followed, followed != primary { Terminal.progress("this ledger followed \(followed); it follows \(primary) once that primary shows it holds its head") }
