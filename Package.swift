@@ -41,7 +41,7 @@ let package = Package(
     // (`swift build -c release --product svledger --disable-default-traits`) leaves Hummingbird
     // and SwiftNIO out of the build, for a check that needs only the ledger (tools/test's scale check).
     traits: [
-        .trait(name: "Server", description: "svledger serve: the ledger over HTTP (Hummingbird, SwiftNIO)"),
+        .trait(name: "Server", description: "svledger serve: the ledger over HTTP (Hummingbird, SwiftNIO); and follow --postgres, the hub (postgres-nio)"),
         .default(enabledTraits: ["Server"]),
     ],
     dependencies: [
@@ -177,8 +177,9 @@ let package = Package(
             name: "svledger",
             dependencies: [
                 "LedgerValues", "LMDB", "EventStore", "SocialValue", "Projections", "Ledger", "Reports", "SyntheticData", "Access",
-                "Queries", "OpenContracting", "Credentials", "Transparency", "Mail", "Spreadsheets", "Replication", "Hub",
+                "Queries", "OpenContracting", "Credentials", "Transparency", "Mail", "Spreadsheets", "Replication",
                 .target(name: "Server", condition: .when(traits: ["Server"])),
+                .target(name: "Hub", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

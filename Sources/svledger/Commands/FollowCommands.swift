@@ -1,7 +1,9 @@
 import ArgumentParser
 import EventStore
 import Foundation
+#if Server
 import Hub
+#endif
 import Ledger
 import LedgerValues
 import Replication
@@ -99,8 +101,13 @@ extension Root {
             }
             let client = PrimaryClient(url: primaryURL, token: try token.resolved())
             if let postgres, let council {
+                #if Server
                 try await followIntoHub(client, settings: try HubSettings(url: postgres), council: council)
                 return
+                #else
+                _ = (postgres, council)
+                throw CLIError(.usage, "no-hub", "this svledger was built without the Server trait, and so without the hub (follow --postgres)")
+                #endif
             }
             let store = try openFollowerLedger(primary: primaryURL.absoluteString)
             let lags = try lagLog.map { path -> FileHandle in
@@ -137,6 +144,7 @@ extension Root {
             }
         }
 
+        #if Server
         /// `follow --postgres`: the council's events into the hub's `events` table, after the
         /// schema is migrated and the chain already there checked again.
         func followIntoHub(_ client: PrimaryClient, settings: HubSettings, council: String) async throws {
@@ -173,6 +181,8 @@ extension Root {
                 try await follower.run(every: .milliseconds(Int(interval * 1000)), say: { Terminal.progress("hub: \($0)") })
             }
         }
+
+        #endif
 
         /// Milliseconds from each event's `recordedAt` (its primary's clock) to now.
         static func lagLines(_ page: [ReplicatedEvent]) -> String {
