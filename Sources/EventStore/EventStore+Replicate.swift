@@ -12,6 +12,11 @@ public struct ReplicatedEvent: Sendable, Equatable {
         self.canonical = canonical
         self.hash = hash
     }
+
+    /// An event this ledger recorded, as another ledger would receive it.
+    public init(_ recorded: RecordedEvent) {
+        self.init(canonical: recorded.envelope.canonicalBytes, hash: recorded.hash)
+    }
 }
 
 extension ReplicatedEvent {

@@ -21,9 +21,7 @@ struct ReplicationTests {
         try store.read { reader in
             var events: [ReplicatedEvent] = []
             try reader.forEachEvent { event in
-                guard case .object(var members) = event.exportedEnvelope else { return false }
-                members["hash"] = nil
-                events.append(ReplicatedEvent(canonical: JSONValue.object(members).canonicalBytes, hash: event.hash))
+                events.append(ReplicatedEvent(event))
                 return true
             }
             return events

@@ -66,6 +66,19 @@ enum Fault {
          "--role", "Contract Manager", "--reason", "fault suite", "--payload", #"{"text": "note"}"#]
     }
 
+    /// The port a `svledger serve` names on the first line it writes to `output`, waited for
+    /// up to 30 s; `nil` if it names none by then.
+    static func port(listeningIn output: String) -> Int? {
+        for _ in 0..<600 {
+            let line = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            if let port = line.split(separator: "\n").first.flatMap({ $0.split(separator: ":").last }).flatMap({ Int($0.prefix { $0.isNumber }) }) {
+                return port
+            }
+            usleep(50_000)
+        }
+        return nil
+    }
+
     /// Starts `svledger` without waiting for it.
     static func start(_ arguments: [String], output: String? = nil) throws -> Process {
         let process = Process()

@@ -28,13 +28,7 @@ struct ServerFaultTests {
         server.standardError = FileHandle(forWritingAtPath: log)
         try server.run()
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        var port: Int?
-        for _ in 0..<600 where port == nil {
-            let line = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-            port = line.split(separator: "\n").first.flatMap { $0.split(separator: ":").last }.flatMap { Int($0.prefix { $0.isNumber }) }
-            if port == nil { usleep(50_000) }
-        }
-        let listening = try #require(port, "the server did not say where it listens")
+        let listening = try #require(Fault.port(listeningIn: output), "the server did not say where it listens")
         var statuses: [String] = []
         var body = ""
         for n in 1...200 {
@@ -76,13 +70,7 @@ struct ServerFaultTests {
         let output = directory.child("primary.out")
         let server = try Fault.start(["serve", "--ledger", primary, "--listen", "127.0.0.1:0"], output: output)
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        var port: Int?
-        for _ in 0..<600 where port == nil {
-            let line = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-            port = line.split(separator: "\n").first.flatMap { $0.split(separator: ":").last }.flatMap { Int($0.prefix { $0.isNumber }) }
-            if port == nil { usleep(50_000) }
-        }
-        let url = "http://127.0.0.1:\(try #require(port, "the primary did not say where it listens"))"
+        let url = "http://127.0.0.1:\(try #require(Fault.port(listeningIn: output), "the primary did not say where it listens"))"
 
         // Room for the first pages of the demo ledger, not for all of it.
         let disk = try Mount.tmpfs(at: directory.child("disk"), size: "300k")
