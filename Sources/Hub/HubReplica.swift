@@ -28,15 +28,13 @@ public final class HubReplica: Replica {
     /// The tip, read from the database (the chain checked again) when not known.
     private func current() async throws -> Tip {
         if let known = tip.withLock({ $0 }) { return known }
-        let rechecked: LedgerHead
+        let rechecked: (head: LedgerHead, recordedAt: Timestamp?)
         do {
             rechecked = try await store.recheck(council: council)
         } catch let refusal as ReplicationRefusal {
             throw ReplicationStopped(position: refusal.position, problem: "the hub's row for \(council): \(refusal.problem)")
         }
-        let (head, recordedAt) = try await store.head(council: council)
-        guard head == rechecked else { throw HubError("the hub's rows for \(council) end at \(head.position), its chain at \(rechecked.position)") }
-        let read = Tip(head: head, recordedAt: recordedAt, versions: try await store.streamVersions(council: council))
+        let read = Tip(head: rechecked.head, recordedAt: rechecked.recordedAt, versions: try await store.streamVersions(council: council))
         tip.withLock { $0 = read }
         return read
     }

@@ -182,22 +182,6 @@ public actor HubStore {
 
     // MARK: - Events
 
-    /// The last event kept for `council`, and its recorded time.
-    public func head(council: String) async throws -> (head: LedgerHead, recordedAt: Timestamp?) {
-        try await onConnection { try await self.head(council: council, on: $0) }
-    }
-
-    private func head(council: String, on client: PostgresConnection) async throws -> (head: LedgerHead, recordedAt: Timestamp?) {
-        let rows = try await client.query(
-            "SELECT position, hash, canonical FROM events WHERE council = \(council) ORDER BY position DESC LIMIT 1", logger: logger)
-        for try await (position, hash, canonical) in rows.decode((Int64, String, String).self) {
-            guard let chainHash = ChainHash(hex: hash) else { throw HubError("event \(position) of \(council) has a hash that is not 64 hex digits") }
-            let event = try Array(canonical.utf8).withUnsafeBytes { bytes throws(EnvelopeDecodingError) in try RecordedEvent(canonical: bytes, hash: chainHash) }
-            return (LedgerHead(position: UInt64(position), hash: chainHash), event.recordedAt)
-        }
-        return (.empty, nil)
-    }
-
     /// Each stream's last version, for `council`.
     public func streamVersions(council: String) async throws -> [String: UInt64] {
         try await onConnection { try await self.streamVersions(council: council, on: $0) }
@@ -214,16 +198,17 @@ public actor HubStore {
     /// Checks `council`'s chain again from the rows alone: positions 1, 2, … with no gap, each
     /// row's previous hash the hash of the row before, and each hash SHA-256 of that and the
     /// row's canonical bytes.
-    /// - Returns: the head the rows end at.
+    /// - Returns: the head the rows end at, and the last event's recorded time.
     /// - Throws: ``ReplicationRefusal`` naming the first row that does not hold.
-    public func recheck(council: String) async throws -> LedgerHead {
+    public func recheck(council: String) async throws -> (head: LedgerHead, recordedAt: Timestamp?) {
         try await onConnection(timeout: .seconds(3600)) { try await self.recheck(council: council, on: $0) }
     }
 
-    private func recheck(council: String, on client: PostgresConnection) async throws -> LedgerHead {
+    private func recheck(council: String, on client: PostgresConnection) async throws -> (head: LedgerHead, recordedAt: Timestamp?) {
         let rows = try await client.query(
             "SELECT position, hash, previous_hash, canonical FROM events WHERE council = \(council) ORDER BY position", logger: logger)
         var head = LedgerHead.empty
+        var last: String?
         for try await (position, hash, previous, canonical) in rows.decode((Int64, String, String, String).self) {
             let expected = head.position + 1
             guard position == Int64(expected) else { throw ReplicationRefusal(position: expected, problem: "the hub holds no row for it (the next row is \(position))") }
@@ -231,6 +216,7 @@ public actor HubStore {
             let linked = ChainHash.link(previous: head.hash, canonical: Array(canonical.utf8))
             guard linked.hex == hash else { throw ReplicationRefusal(position: expected, problem: "its canonical bytes do not hash to its hash: the row was altered") }
             head = LedgerHead(position: expected, hash: linked)
+            last = canonical
         }
         // The columns the views read must say what the canonical bytes say.
         let differing = try await client.query(
@@ -246,7 +232,10 @@ public actor HubStore {
         for try await position in differing.decode(Int64.self) {
             throw ReplicationRefusal(position: UInt64(position), problem: "a column of the row does not say what its canonical bytes say: the row was altered")
         }
-        return head
+        let recordedAt = try last.map { text in
+            try Array(text.utf8).withUnsafeBytes { bytes throws(EnvelopeDecodingError) in try RecordedEvent(canonical: bytes, hash: head.hash) }.recordedAt
+        }
+        return (head, recordedAt)
     }
 
     /// Inserts checked events for `council` in one transaction. A row already there at the same

@@ -87,8 +87,8 @@ extension Ledger {
 
     /// Canonical JSON has no spaces, so an event citing a file holds these bytes; an event
     /// that does not is not decoded to look.
-    static func mayCiteFiles(_ canonical: [UInt8]) -> Bool { canonical.contains(subsequence: Array(#""evidenceFiles":[{"#.utf8)) }
-    static func mayErase(_ canonical: [UInt8]) -> Bool { canonical.contains(subsequence: Array(#""eventType":"EvidenceErased""#.utf8)) }
+    static func mayCiteFiles(_ canonical: [UInt8]) -> Bool { canonical.firstRange(of: Array(#""evidenceFiles":[{"#.utf8)) != nil }
+    static func mayErase(_ canonical: [UInt8]) -> Bool { canonical.firstRange(of: Array(#""eventType":"EvidenceErased""#.utf8)) != nil }
 
     /// The contract event a replicated event holds, with its stream and contract; `nil` for
     /// an event of another stream.
@@ -112,23 +112,4 @@ public enum PromotionError: Error, Sendable, CustomStringConvertible {
         case .notAFollower: "this ledger follows no primary (it records its own commands already): there is nothing to promote"
         }
     }
-}
-
-extension Array where Element == UInt8 {
-    /// Whether `needle` occurs in these bytes.
-    func contains(subsequence needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, count >= needle.count else { return needle.isEmpty }
-        let first = needle[0]
-        var index = startIndex
-        while let found = self[index...].firstIndex(of: first), found + needle.count <= endIndex {
-            if self[found..<found + needle.count].elementsEqual(needle) { return true }
-            index = found + 1
-        }
-        return false
-    }
-}
-
-extension PromotionError: CategorizedError {
-    public var kind: String { "not-a-follower" }
-    public var category: ErrorCategory { .refused }
 }
