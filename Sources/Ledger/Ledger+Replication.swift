@@ -87,8 +87,10 @@ extension Ledger {
 
     /// Canonical JSON has no spaces, so an event citing a file holds these bytes; an event
     /// that does not is not decoded to look.
-    static func mayCiteFiles(_ canonical: [UInt8]) -> Bool { canonical.firstRange(of: Array(#""evidenceFiles":[{"#.utf8)) != nil }
-    static func mayErase(_ canonical: [UInt8]) -> Bool { canonical.firstRange(of: Array(#""eventType":"EvidenceErased""#.utf8)) != nil }
+    static func mayCiteFiles(_ canonical: [UInt8]) -> Bool { Bytes.contains(citesFiles, in: canonical) }
+    static func mayErase(_ canonical: [UInt8]) -> Bool { Bytes.contains(erases, in: canonical) }
+    private static let citesFiles = Array(#""evidenceFiles":[{"#.utf8)
+    private static let erases = Array(#""eventType":"EvidenceErased""#.utf8)
 
     /// The contract event a replicated event holds, with its stream and contract; `nil` for
     /// an event of another stream.

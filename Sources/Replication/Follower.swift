@@ -76,11 +76,28 @@ public final class Follower: Sendable {
             guard primaryHead.hash == head.hash else { throw Self.fork(at: head, theirs: primaryHead.hash) }
             try await replica.adopt(primary)
         }
+        // The next page is asked for while this one is checked and kept: the primary, the
+        // network and the replica's storage then work at the same time. It is thrown away if
+        // this page is not kept.
+        var nextPage: Task<[ReplicatedEvent], any Error>?
+        defer { nextPage?.cancel() }
         while head.position < primaryHead.position {
             // The page starts at the follower's own head, when it has one, so that the primary
             // shows it still holds that event with that hash before anything is added to it.
             let from = max(head.position, 1)
-            var page = try await primary.events(from: from, limit: min(pageSize + (head.position > 0 ? 1 : 0), PrimaryClient.pageLimit))
+            var page: [ReplicatedEvent]
+            if let asked = nextPage {
+                nextPage = nil
+                page = try await asked.value
+            } else {
+                page = try await primary.events(from: from, limit: pageLimit(after: head.position))
+            }
+            let last = from + UInt64(page.count) - 1
+            if !page.isEmpty, last < primaryHead.position {
+                let primary = self.primary
+                let limit = pageLimit(after: last)
+                nextPage = Task { try await primary.events(from: last, limit: limit) }
+            }
             if head.position > 0 {
                 guard let first = page.first else {
                     throw ReplicationStopped(position: head.position, problem: "the primary no longer gives event \(head.position), which this follower holds")
@@ -153,6 +170,12 @@ public final class Follower: Sendable {
             status(current)
             try? await Task.sleep(for: wait)
         }
+    }
+
+    /// How many events to ask for after the event at `position` (0: none yet): the page starts
+    /// with that event itself when there is one.
+    private func pageLimit(after position: UInt64) -> Int {
+        min(pageSize + (position > 0 ? 1 : 0), PrimaryClient.pageLimit)
     }
 
     static func fork(at head: LedgerHead, theirs: ChainHash) -> ReplicationStopped {
