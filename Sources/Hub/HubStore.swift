@@ -103,16 +103,18 @@ public actor HubStore {
         }
     }
 
-    /// The statements of a migration file: each ends with `;` at the end of a line; whole-line
-    /// comments are left out.
+    /// The statements of a migration file: each ends with `;` at the end of a line, outside a
+    /// function's body between `$$` quotes; whole-line comments are left out.
     static func statements(in text: String) -> [String] {
         var statements: [String] = []
         var current: [Substring] = []
+        var inBody = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("--") || trimmed.isEmpty { continue }
             current.append(line)
-            if trimmed.hasSuffix(";") {
+            if line.split(separator: "$$", omittingEmptySubsequences: false).count % 2 == 0 { inBody.toggle() }
+            if trimmed.hasSuffix(";") && !inBody {
                 statements.append(current.joined(separator: "\n"))
                 current = []
             }

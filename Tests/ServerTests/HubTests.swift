@@ -32,7 +32,26 @@ struct HubTests {
         #expect(try database.sql("SELECT council, count(*), count(DISTINCT position), max(position) FROM events GROUP BY council ORDER BY council")
             == ["north|\(northHead.position)|\(northHead.position)|\(northHead.position)", "south|\(southHead.position)|\(southHead.position)|\(southHead.position)"])
         #expect(try database.sql("SELECT hash FROM events WHERE council = 'north' AND position = \(northHead.position)") == [northHead.hash.hex])
-        #expect(try database.sql("SELECT version, name FROM svledger_hub_migrations ORDER BY version") == ["1|0001_events", "2|0002_views", "3|0003_themes"])
+        #expect(try database.sql("SELECT version, name FROM svledger_hub_migrations ORDER BY version")
+            == ["1|0001_events", "2|0002_views", "3|0003_themes", "4|0004_figures"])
+
+        // Each council's figures, worked out in SQL from the hub's rows alone: the file, its
+        // totals to the penny, and its digest are the council's own (Schemas/README.md §10).
+        for (council, path) in [("north", northPath), ("south", southPath)] {
+            for period in ["2024-25-Q4", "2025-26-Q2", "2026-27-Q1", "2027-28-Q4"] {
+                let own = try CommandRunner.svledger(["figures", "--ledger", path, "--period", period])
+                #expect(own.status == 0, "\(own.stderr)")
+                let sql = try database.sql("SELECT svledger_figures('\(council)', '\(period)', svledger_reporting_date('\(period)'))")
+                #expect(sql.joined(separator: "\n") + "\n" == own.stdout, "\(council) \(period): the hub's figures differ from the ledger's")
+                let portfolio = try #require(own.stdout.split(separator: "\n").last { $0.hasPrefix("portfolio,") })
+                let totals = portfolio.split(separator: ",", omittingEmptySubsequences: false)[3...8].joined(separator: "|")
+                #expect(try database.sql("SELECT original, current, delivered, validated, capped, expected FROM svledger_figure_rows('\(council)', '\(period)', svledger_reporting_date('\(period)')) WHERE level = 'portfolio'")
+                    == [totals])
+                let digest = try CommandRunner.svledger(["figures", "--ledger", path, "--period", period, "--digest"])
+                #expect(try database.sql("SELECT svledger_figures_digest('\(council)', '\(period)')") == [digest.stdout.trimmingCharacters(in: .whitespacesAndNewlines)])
+            }
+        }
+        #expect(try database.sql("SELECT count(*) > 0 FROM svledger_figure_rows('north', '2025-26-Q2', '2025-09-30') WHERE level = 'measure' AND rating = 'good'") == ["t"])
 
         // Again: the chain is checked from the rows, and nothing is added.
         let again = try database.follow(northPort, council: "north", north)
