@@ -201,18 +201,19 @@ def expected_quantity(current_quantity, e, d):
 ACCRUALS = ("add-up", "level-per-year", "level-over-term")
 
 
-def quarter_days_in_spread(quarter, spread_start, term_end):
-    """The days of `quarter` between the spread's first day and the term end, 0…92."""
+def quarter_days_in_spread(quarter, spread_start, d):
+    """The days of `quarter` in the spread, 0…92: the D days from its first day (to the term
+    end, or the one first day when the pledge took effect after the term ended)."""
     first = max(quarter_first_day(quarter), spread_start)
-    last = min(quarter_last_day(quarter), term_end)
+    last = min(quarter_last_day(quarter), spread_start + datetime.timedelta(days=d - 1))
     return max((last - first).days + 1, 0)
 
 
-def accrued(quantity, accrual, quarter, spread_start, term_end, d):
+def accrued(quantity, accrual, quarter, spread_start, d):
     if accrual == "level-per-year":
         return quantity * Decimal("0.25")
     if accrual == "level-over-term":
-        return round_half_away(Fraction(quantity) * quarter_days_in_spread(quarter, spread_start, term_end) / d, 4)
+        return round_half_away(Fraction(quantity) * quarter_days_in_spread(quarter, spread_start, d) / d, 4)
     return quantity
 
 
@@ -711,7 +712,7 @@ def measure_rows(contract, period, reporting_date, catalog, cut_offs, rated=RATE
     for (quarter, measure), (quantity, pledged) in contract.deliveries.items():
         if pledged and quarter <= period:
             accrual = catalog[measure][2] if measure in catalog else "add-up"
-            quantity = accrued(quantity, accrual, quarter, spread_start, contract.end, d)
+            quantity = accrued(quantity, accrual, quarter, spread_start, d)
             delivered_quantity[measure] = delivered_quantity.get(measure, ZERO) + quantity
             # A validated figure counts in full, accrued as delivered is; any other not at all.
             validated = quantity if contract.validated.get((quarter, measure)) else ZERO

@@ -44,7 +44,7 @@ public struct Reconciliation: Sendable {
         var contracts: [ContractReconciliation] = [], ratings: [PerformanceRating] = []
         var sums = RollupSums()
         for projection in snapshot.contracts
-        where (contract == nil || projection.reference == contract) && (supplier == nil || projection.supplier == supplier) {
+        where (contract == nil || projection.reference == contract) && (supplier == nil || projection.supplier.sameBytes(as: supplier)) {
             guard let catalog = projection.commitmentCatalog else { continue }
             let reconciled = ContractReconciliation(
                 projection, measures: catalogs.measures(of: catalog), cutOffs: snapshot.reference.ratingCutOffs(policy: projection.policyId, on: date),
@@ -64,7 +64,7 @@ public struct Reconciliation: Sendable {
             contracts: ranked, byTheme: sums.byTheme, byPriority: sums.byPriority, bySupplier: sums.bySupplier,
             portfolio: Rollup(key: "portfolio", amounts: contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }),
             kpiAssessmentsOverdue: snapshot.contracts
-                .filter { (contract == nil || $0.reference == contract) && (supplier == nil || $0.supplier == supplier) }
+                .filter { (contract == nil || $0.reference == contract) && (supplier == nil || $0.supplier.sameBytes(as: supplier)) }
                 .flatMap { projection in
                     projection.kpiAssessmentsOverdue(on: date).map { KPIException(contract: projection.reference, kpi: $0.kpi.id, why: $0.why) }
                 })
@@ -381,10 +381,10 @@ private struct RollupSums {
 
     /// Catalog reference → measure code → sum.
     private var measures: [String: [String: MeasureSum]] = [:]
-    private var suppliers: [String: Amounts] = [:]
+    private var suppliers: [GroupKey: Amounts] = [:]
 
     mutating func add(_ contract: ContractReconciliation) {
-        suppliers[contract.supplier ?? "(no supplier)", default: .zero].add(contract.amounts)
+        suppliers[GroupKey(contract.supplier ?? "(no supplier)"), default: .zero].add(contract.amounts)
         Self.add(contract.lines, to: &measures[contract.catalog, default: [:]])
     }
 
@@ -397,16 +397,16 @@ private struct RollupSums {
     }
 
     var byTheme: [Rollup] {
-        var themes: [String: Amounts] = [:]
-        for sum in measures.values.lazy.flatMap(\.values) { themes[sum.theme, default: .zero].add(sum.amounts) }
+        var themes: [GroupKey: Amounts] = [:]
+        for sum in measures.values.lazy.flatMap(\.values) { themes[GroupKey(sum.theme), default: .zero].add(sum.amounts) }
         return Self.sorted(themes)
     }
 
     var byPriority: [Rollup] {
-        var priorities: [String: Amounts] = [:]
+        var priorities: [GroupKey: Amounts] = [:]
         for sum in measures.values.lazy.flatMap(\.values) {
             for (framework, names) in sum.priorities {
-                for name in names { priorities["\(framework): \(name)", default: .zero].add(sum.amounts) }
+                for name in names { priorities[GroupKey("\(framework): \(name)"), default: .zero].add(sum.amounts) }
             }
         }
         return Self.sorted(priorities)
@@ -414,7 +414,26 @@ private struct RollupSums {
 
     var bySupplier: [Rollup] { Self.sorted(suppliers) }
 
-    private static func sorted(_ groups: [String: Amounts]) -> [Rollup] {
-        groups.keys.sorted().map { Rollup(key: $0, amounts: groups[$0]!) }
+    private static func sorted(_ groups: [GroupKey: Amounts]) -> [Rollup] {
+        groups.keys.sorted().map { Rollup(key: $0.text, amounts: groups[$0]!) }
     }
+}
+
+/// A roll-up's name as the figures define it (Schemas/README.md §10): its UTF-8 bytes, equal
+/// only when the bytes are and ordered by them. Swift's `String` equality is canonical
+/// equivalence, which would sum a supplier spelt with "é" (U+00E9) and one spelt with "e" and a
+/// combining accent into one row, under whichever spelling came first; the figures file, and
+/// every other implementation of it, keep them apart.
+private struct GroupKey: Hashable, Comparable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (left: GroupKey, right: GroupKey) -> Bool { left.text.sameBytes(as: right.text) }
+
+    func hash(into hasher: inout Hasher) {
+        for byte in text.utf8 { hasher.combine(byte) }
+    }
+
+    static func < (left: GroupKey, right: GroupKey) -> Bool { left.text.utf8.lexicographicallyPrecedes(right.text.utf8) }
 }

@@ -130,7 +130,7 @@ public struct FigureView: Sendable {
     /// The stream version of each contract of `supplier` in the view, by reference.
     public func versions(ofSupplier supplier: String) -> [String: UInt64] {
         var versions: [String: UInt64] = [:]
-        for contract in snapshot.contracts where contract.supplier == supplier { versions[contract.reference] = contract.version }
+        for contract in snapshot.contracts where contract.supplier.sameBytes(as: supplier) { versions[contract.reference] = contract.version }
         return versions
     }
 

@@ -37,7 +37,7 @@ extension LedgerServer {
         let manager = query["manager"]
         let snapshot = try await figureView(ReadPoint(), nil).snapshot
         var due = ReturnsDue(snapshot, today: today, allUpcoming: all)
-        if let supplier { due = due.filtered { $0.supplier == supplier } }
+        if let supplier { due = due.filtered { $0.supplier.sameBytes(as: supplier) } }
         if let manager { due = due.filtered { $0.contractManager == manager } }
         guard calendar else { return Self.json(DueDocument.json(due)) }
         let name = "Social value returns" + (supplier.map { ": \($0)" } ?? "")

@@ -97,7 +97,7 @@ extension LedgerServer {
     func supplierOwns(_ reference: String, _ identity: AccessState.Identity) throws -> Bool {
         guard identity.role == .supplier else { return true }
         let (state, version) = try ledger.contractState(reference)
-        return version > 0 && state.supplier != nil && state.supplier == identity.supplier
+        return version > 0 && state.supplier.sameBytes(as: identity.supplier)
     }
 
     /// Whether `identity` reaches the contract a route's path names: anyone but a supplier does;
@@ -227,7 +227,7 @@ extension LedgerServer {
         var supplier = query["supplier"]
         if identity.role == .supplier {
             // A supplier reconciles its own contracts only; naming another supplier finds nothing.
-            if let supplier, supplier != identity.supplier { throw Problem(.notFound, kind: "commitment-not-found", category: "notFound", "no contracts of supplier \(DisplayText.excerpt(supplier))") }
+            if let supplier, !supplier.sameBytes(as: identity.supplier) { throw Problem(.notFound, kind: "commitment-not-found", category: "notFound", "no contracts of supplier \(DisplayText.excerpt(supplier))") }
             supplier = identity.supplier
         }
         let chosenSupplier = supplier

@@ -188,7 +188,7 @@ accrued AS (
            CASE coalesce(m.accrual, 'add-up')
                WHEN 'level-per-year' THEN f.quantity * 0.25
                WHEN 'level-over-term' THEN svledger_ratio(
-                   f.quantity * greatest(least(svledger_quarter_last_day(f.quarter), s.end_date)
+                   f.quantity * greatest(least(svledger_quarter_last_day(f.quarter), s.spread_start + s.d - 1)
                                          - greatest(svledger_quarter_first_day(f.quarter), s.spread_start) + 1, 0),
                    s.d, 4)
                ELSE f.quantity END AS quantity

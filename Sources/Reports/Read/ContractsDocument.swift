@@ -34,7 +34,7 @@ public struct ContractsDocument: Sendable {
         head = snapshot.head
         period = reconciliation.period
         reportingDate = reconciliation.reportingDate
-        let contracts = supplier.map { supplier in snapshot.contracts.filter { $0.supplier == supplier } } ?? snapshot.contracts
+        let contracts = supplier.map { supplier in snapshot.contracts.filter { $0.supplier.sameBytes(as: supplier) } } ?? snapshot.contracts
         rows = contracts.map { c in
             Row(
                 reference: c.reference, title: c.title, stage: c.stage, supplier: c.supplier, policyId: c.policyId,

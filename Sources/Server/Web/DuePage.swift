@@ -13,7 +13,7 @@ extension LedgerServer {
         guard let session, let identity = context.identity else { return WebResponse.notFound(session: session) }
         let byManager = request.uri.queryParameters["by"].map(String.init) == "manager"
         var due = ReturnsDue(try await figureView(ReadPoint(), nil).snapshot, today: today())
-        if identity.role == .supplier { due = due.filtered { $0.supplier == identity.supplier } }
+        if identity.role == .supplier { due = due.filtered { $0.supplier.sameBytes(as: identity.supplier) } }
         let groups = byManager ? due.grouped { $0.contractManager } : due.grouped { $0.supplier }
         let counts = ReturnsDue.Status.allCases.map { status in "\(due.entries.filter { $0.status == status }.count) \(status.rawValue)" }.joined(separator: ", ")
         let sections: [HTML] = groups.map { group in

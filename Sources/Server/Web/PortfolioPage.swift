@@ -168,7 +168,7 @@ struct PortfolioFilter: Sendable {
 
     func admits(_ row: ContractsDocument.Row, department rowDepartment: String?) -> Bool {
         (rating.map { row.amounts?.rating == $0 } ?? true) && (stage.map { row.stage == $0 } ?? true)
-            && (supplier.map { row.supplier == $0 } ?? true) && (department.map { rowDepartment == $0 } ?? true)
+            && (supplier.map { row.supplier.sameBytes(as: $0) } ?? true) && (department.map { rowDepartment == $0 } ?? true)
     }
 
     func query(page: Int) -> String {

@@ -41,7 +41,7 @@ extension Root {
             }
             let opened = try ledger.openLedger(.readOnly)
             var due = ReturnsDue(try opened.snapshot(), today: day, allUpcoming: all || format == .ics)
-            if let supplier { due = due.filtered { $0.supplier == supplier } }
+            if let supplier { due = due.filtered { $0.supplier.sameBytes(as: supplier) } }
             if let manager { due = due.filtered { $0.contractManager == manager } }
             switch format {
             case .json: try StandardOutput.shared.write(DueDocument.json(due).canonicalText + "\n")

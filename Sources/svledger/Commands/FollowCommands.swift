@@ -59,7 +59,10 @@ extension Root {
 
                 With --postgres, the follower keeps the events in a hub's PostgreSQL instead (the \
                 schema made and migrated by svledger; the chain checked again from the rows at each \
-                start). See docs/operations.md, "More than one machine".
+                start). Its views (contracts, commitments, deliveries, pledged_against_delivered) \
+                answer across councils, and SELECT svledger_figures_digest('lancashire', \
+                '2025-26-Q2') gives the digest `svledger figures --digest` gives, worked out in SQL \
+                from the hub's rows. See docs/operations.md, "More than one machine".
                 """)
         @Argument(help: ArgumentHelp("The primary's base URL (http://host:port or https://…).", valueName: "url"))
         var url: String
