@@ -210,7 +210,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "Ledger", "Access", "Credentials", "LedgerValues", "SocialValue", "EventStore", "Transparency", "TestSupport", "svledger", "Spreadsheets",
-                "SyntheticData", "Projections",
+                "SyntheticData", "Projections", "Hub",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -31,7 +31,7 @@ extension AccessState {
         if scripts.count > 1 { throw refuse("mixes letters of \(scripts.sorted().joined(separator: " and ")), which can pass for one another") }
         let skeleton = Self.skeleton(name)
         for grant in grants {
-            guard let other = grant.supplier, other != name, Self.skeleton(other) == skeleton else { continue }
+            guard let other = grant.supplier, !other.sameBytes(as: name), Self.skeleton(other) == skeleton else { continue }
             throw refuse("looks the same as \(DisplayText.quoted(other)), already granted to \(grant.account), without being the same text; use that name exactly")
         }
     }

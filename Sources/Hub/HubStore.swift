@@ -99,19 +99,23 @@ public actor HubStore {
         return try files.map { file in
             guard let version = Int(file.prefix { $0.isNumber }) else { throw HubError("migration \(file) has no version number") }
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            return Migration(version: version, name: String(file.dropLast(4)), statements: statements(in: text))
+            return Migration(version: version, name: String(file.dropLast(4)), statements: try statements(in: text, file: file))
         }
     }
 
     /// The statements of a migration file: each ends with `;` at the end of a line, outside a
-    /// function's body between `$$` quotes; whole-line comments are left out.
-    static func statements(in text: String) -> [String] {
+    /// function's body between `$$` quotes (kept as written); whole-line comments outside
+    /// bodies are left out. A file this cannot split surely (a tagged quote such as `$body$`,
+    /// a body never closed, a last statement without its `;`) is refused rather than applied
+    /// in part.
+    static func statements(in text: String, file: String = "the migration") throws -> [String] {
         var statements: [String] = []
         var current: [Substring] = []
         var inBody = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("--") || trimmed.isEmpty { continue }
+            if !inBody && (trimmed.hasPrefix("--") || trimmed.isEmpty) { continue }
+            if line.contains(/\$[A-Za-z_][A-Za-z0-9_]*\$/) { throw HubError("\(file) quotes with a tagged $name$; write $$ instead") }
             current.append(line)
             if line.split(separator: "$$", omittingEmptySubsequences: false).count % 2 == 0 { inBody.toggle() }
             if trimmed.hasSuffix(";") && !inBody {
@@ -119,6 +123,7 @@ public actor HubStore {
                 current = []
             }
         }
+        guard !inBody, current.isEmpty else { throw HubError("\(file) ends inside a statement or a $$ body") }
         return statements
     }
 

@@ -88,7 +88,8 @@ public final class Follower: Sendable {
             var page: [ReplicatedEvent]
             if let asked = nextPage {
                 nextPage = nil
-                page = try await asked.value
+                // An unstructured task is not cancelled with this one: it is told here.
+                page = try await withTaskCancellationHandler { try await asked.value } onCancel: { asked.cancel() }
             } else {
                 page = try await primary.events(from: from, limit: pageLimit(after: head.position))
             }

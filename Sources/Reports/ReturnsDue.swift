@@ -81,9 +81,13 @@ public struct ReturnsDue: Sendable {
     public func filtered(_ keep: (Entry) -> Bool) -> ReturnsDue { ReturnsDue(today: today, entries: entries.filter(keep)) }
 
     /// The entries by supplier or by contract manager, the groups by name ("(none named)" last).
+    /// Names are told apart by their bytes, as the figures' supplier rows are (`sameBytes`).
     public func grouped(by key: (Entry) -> String?) -> [(name: String, entries: [Entry])] {
-        let groups = Dictionary(grouping: entries) { key($0) ?? Self.unnamed }
-        return groups.keys.sorted { ($0 == Self.unnamed ? 1 : 0, $0) < ($1 == Self.unnamed ? 1 : 0, $1) }.map { ($0, groups[$0]!) }
+        let groups = Dictionary(grouping: entries) { Array((key($0) ?? Self.unnamed).utf8) }
+        return groups.map { (name: String(decoding: $0.key, as: UTF8.self), entries: $0.value) }.sorted { left, right in
+            let (a, b) = (left.name == Self.unnamed, right.name == Self.unnamed)
+            return a != b ? b : left.name.utf8.lexicographicallyPrecedes(right.name.utf8)
+        }
     }
 
     public static let unnamed = "(none named)"

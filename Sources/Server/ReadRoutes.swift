@@ -243,8 +243,9 @@ extension LedgerServer {
             }
             return Self.json(ReconcileDocument.json(view.reconciliation, proof: view.proof(for: identity.scopedSupplier)))
         }
-        // Keyed by what narrows it (a contract reference has no space; the supplier comes last).
-        let key = "reconcile " + (contract ?? "") + " " + (chosenSupplier ?? "") + (identity.role == .supplier ? " (as supplier)" : "")
+        // Keyed by what narrows it (a contract reference has no space; the supplier comes last,
+        // as its bytes in hex: two spellings Swift's `String` calls equal are two suppliers).
+        let key = "reconcile " + (contract ?? "") + " " + (chosenSupplier.map { Bytes.hex($0.utf8) } ?? "") + (identity.role == .supplier ? " (as supplier)" : "")
         return Self.json(try await cachedView(point, period).rendered(key) { whole in
             let view = whole.narrowed(contract: contract, supplier: chosenSupplier)
             if let contract, view.reconciliation.contracts.isEmpty {

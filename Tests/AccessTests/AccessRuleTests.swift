@@ -138,6 +138,20 @@ struct AccessRuleTests {
         #expect(refused?.rule == rule, "\(refused?.message ?? "accepted")")
     }
 
+    @Test("an organisation spelt as one already granted, but with other bytes (é as e and a combining accent), is refused: a supplier's scope is its name's exact bytes")
+    func organisationNamesByTheirBytes() throws {
+        let access = try state([
+            (.grant(account: "ada", role: .administrator, supplier: nil), "x"),
+            (.grant(account: "sam", role: .supplier, supplier: "Caf\u{E9} Ltd"), "ada"),
+        ])
+        let refused = #expect(throws: AccessError.self) {
+            try access.decide(.grant(account: "tom", role: .supplier, supplier: "Cafe\u{301} Ltd"), actor: "ada", today: Self.today)
+        }
+        #expect(refused?.rule == .invalidInput && refused?.message.contains("use that name exactly") == true, "\(refused?.message ?? "accepted")")
+        // The same bytes again are the same organisation: a second account for it is fine.
+        _ = try access.decide(.grant(account: "tom", role: .supplier, supplier: "Caf\u{E9} Ltd"), actor: "ada", today: Self.today)
+    }
+
     @Test("names in one script, with single spaces, are organisations")
     func organisationNamesAccepted() throws {
         let access = try state([(.grant(account: "ada", role: .administrator, supplier: nil), "x")])

@@ -76,12 +76,33 @@ struct HubTests {
         #expect(altered.status == 3 && altered.stderr.contains("position 300") && altered.stderr.contains("altered"), "\(altered.stderr)")
     }
 
-    @Test("the figures' edge cases in SQL: a spread that starts after the term ended, and suppliers whose names differ only in their Unicode form")
+    @Test("the figures' edge cases in SQL: a spread that starts after the term ended, suppliers whose names differ only in their Unicode form, and the demo's portfolio (levels, record-only lines, reviews, several policies)")
     func figuresEdgeCases() async throws {
         let database = try HubDatabase()
         let directory = TemporaryDirectory("svledger-hub-edge")
-        let path = directory.child("ledger")
-        try FiguresEdgeLedger.make(at: path, scratch: directory.path)
+        let edge = directory.child("edge"), portfolio = directory.child("portfolio")
+        try FiguresEdgeLedger.make(at: edge, scratch: directory.path)
+        let head = ["--actor", "r.shah", "--role", "Head of Procurement", "--ledger", portfolio]
+        for arguments in [
+            ["init", "--ledger", portfolio], ["policy", "adopt", "--builtin", "lancashire-2024-28"] + head, ["catalog", "publish", "--builtin", "portal-003"] + head,
+            ["apply", CommandRunner.repositoryRoot + "/tools/demo-data/portfolio.ndjson", "--ledger", portfolio],
+        ] {
+            let made = try CommandRunner.svledger(arguments)
+            #expect(made.status == 0, "\(arguments.prefix(2)): \(made.stderr)")
+        }
+        for (council, path) in [("edge", edge), ("portfolio", portfolio)] {
+            try await Self.load(path, into: database, council: council)
+        }
+        try Self.expectFiguresAgree(database, council: "edge", ledger: edge, periods: ["2025-26-Q1", "2025-26-Q2", "2025-26-Q4"])
+        try Self.expectFiguresAgree(database, council: "portfolio", ledger: portfolio, periods: ["2024-25-Q4", "2025-26-Q1", "2025-26-Q2", "2025-26-Q3", "2025-26-Q4", "2026-27-Q2"])
+        // Two supplier rows for the two spellings of "Café Ltd", told apart by their bytes.
+        #expect(try database.sql("SELECT encode(convert_to(key, 'UTF8'), 'hex') FROM svledger_figure_rows('edge', '2025-26-Q2', '2025-09-30') WHERE level = 'supplier' AND key LIKE 'Caf%' ORDER BY 1")
+            == ["43616665cc81204c7464", "436166c3a9204c7464"])
+    }
+
+    /// Serves the ledger at `path` and loads it into the hub as `council`, with an auditor's
+    /// token made for the purpose.
+    static func load(_ path: String, into database: HubDatabase, council: String) async throws {
         for arguments in [
             ["access", "grant", "ada", "--role", "administrator", "--actor", "installer", "--reason", "set-up"],
             ["access", "grant", "aud", "--role", "auditor", "--actor", "ada", "--reason", "the hub"],
@@ -93,12 +114,8 @@ struct HubTests {
         let (server, port, _) = try await LiveServerTests.serve(path)
         defer { kill(server.processIdentifier, SIGKILL) }
         let loaded = try CommandRunner.svledger(
-            ["follow", "http://127.0.0.1:\(port)", "--postgres", database.url, "--council", "edge", "--once"], environment: ["SVLEDGER_TOKEN": token])
+            ["follow", "http://127.0.0.1:\(port)", "--postgres", database.url, "--council", council, "--once"], environment: ["SVLEDGER_TOKEN": token])
         #expect(loaded.status == 0, "\(loaded.stderr)")
-        try Self.expectFiguresAgree(database, council: "edge", ledger: path, periods: ["2025-26-Q1", "2025-26-Q2", "2025-26-Q4"])
-        // Two supplier rows for the two spellings of "Café Ltd", told apart by their bytes.
-        #expect(try database.sql("SELECT encode(convert_to(key, 'UTF8'), 'hex') FROM svledger_figure_rows('edge', '2025-26-Q2', '2025-09-30') WHERE level = 'supplier' AND key LIKE 'Caf%'")
-            == ["43616665cc81204c7464", "436166c3a9204c7464"])
     }
 
     /// Each council's figures, worked out in SQL from the hub's rows alone: the file, its

@@ -46,7 +46,8 @@ extension LedgerServer {
     func portfolioFirstPage(supplier: String?) async throws -> HTML {
         let cached = try await cachedView(ReadPoint(), nil)
         let today = today()
-        let key = "web portfolio " + (supplier.map { "supplier " + $0 } ?? "council")
+        // The supplier as its bytes in hex: two spellings Swift's `String` calls equal are two suppliers.
+        let key = "web portfolio " + (supplier.map { "supplier " + Bytes.hex($0.utf8) } ?? "council")
         // Kept already: sent without waiting for a worker thread (one may be working a view out).
         var kept = cached.kept(key)
         if kept == nil {
@@ -67,7 +68,9 @@ extension LedgerServer {
         let pages = max(1, (rows.count + Self.portfolioPageSize - 1) / Self.portfolioPageSize)
         let page = min(max(1, wanted), pages)
         let shown = rows.dropFirst((page - 1) * Self.portfolioPageSize).prefix(Self.portfolioPageSize)
-        let suppliers = Set(document.rows.compactMap(\.supplier)).sorted()
+        var named = Set<[UInt8]>()  // by their bytes, as the filter picks them
+        let suppliers = document.rows.compactMap(\.supplier).filter { named.insert(Array($0.utf8)).inserted }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let own = Set(document.rows.map(\.reference))
         let exceptions = CabinetExceptions(
             contracts: view.snapshot.contracts.filter { own.contains($0.reference) },
