@@ -78,9 +78,10 @@ public final class Follower: Sendable {
         }
         // The next page is asked for while this one is checked and kept: the primary, the
         // network and the replica's storage then work at the same time. It is thrown away if
-        // this page is not kept.
+        // this page is not kept, and left to finish (30 s at most, the client's timeout) rather
+        // than cancelled: a follower whose catch-ups were cancelled mid-request by a database
+        // restarting was seen to hang in its next request.
         var nextPage: Task<[ReplicatedEvent], any Error>?
-        defer { nextPage?.cancel() }
         while head.position < primaryHead.position {
             // The page starts at the follower's own head, when it has one, so that the primary
             // shows it still holds that event with that hash before anything is added to it.
@@ -88,8 +89,7 @@ public final class Follower: Sendable {
             var page: [ReplicatedEvent]
             if let asked = nextPage {
                 nextPage = nil
-                // An unstructured task is not cancelled with this one: it is told here.
-                page = try await withTaskCancellationHandler { try await asked.value } onCancel: { asked.cancel() }
+                page = try await asked.value
             } else {
                 page = try await primary.events(from: from, limit: pageLimit(after: head.position))
             }
