@@ -26,7 +26,7 @@ public struct CommitmentsInForceFold: Sendable {
         }
         // The first event the limit leaves out: from here on this contract differs.
         guard !fold.limit.admits(event, effectiveDate: facts.effectiveDate) else { return }
-        if let reference = ContractEvent.reference(ofStream: facts.streamId), let current = whole.contracts[reference] { fold.seed(current) }
+        if let reference = ContractEvent.reference(ofStream: facts.streamId), let current = whole.contract(reference) { fold.seed(current) }
         apart.insert(facts.streamId)
     }
 }

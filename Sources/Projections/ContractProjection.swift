@@ -381,18 +381,39 @@ public enum EffectiveLimit: Sendable, Equatable {
 
 /// Folds contract events into projections, keyed by contract reference.
 public struct ContractFold: Sendable {
-    public private(set) var contracts: [String: ContractProjection] = [:]
-    private var lastStream: (id: String, reference: String?) = ("", nil)
+    /// The projections in the order first registered, and where each one is by reference. An
+    /// event changes its contract's projection in place in the array: through a dictionary's
+    /// subscript each whole projection was moved out and back for every event, a fifth of a fold.
+    private var projections: [ContractProjection] = []
+    private var indexes: [String: Int] = [:]
+    /// The last stream folded, its contract's reference and where that contract is: a
+    /// contract's events usually come together, so most events need no lookup at all.
+    private var lastStream: (id: String, reference: String?, index: Int?) = ("", nil, nil)
     /// The events this fold takes (all, for a read at the head).
     public let limit: EffectiveLimit
 
     public init(limit: EffectiveLimit = .none) { self.limit = limit }
 
-    /// Starts a contract from a projection folded elsewhere (``CommitmentsInForceFold``).
-    mutating func seed(_ projection: ContractProjection) { contracts[projection.reference] = projection }
+    /// The contract registered under `reference`, as folded so far.
+    public func contract(_ reference: String) -> ContractProjection? { indexes[reference].map { projections[$0] } }
 
-    /// The contracts folded, by reference: a snapshot's order.
-    public var sortedContracts: [ContractProjection] { contracts.keys.sorted().map { contracts[$0]! } }
+    /// Starts a contract from a projection folded elsewhere (``CommitmentsInForceFold``).
+    mutating func seed(_ projection: ContractProjection) { put(projection) }
+
+    /// The contracts folded, in order of reference: a snapshot's order.
+    public var sortedContracts: [ContractProjection] { indexes.sorted { $0.key < $1.key }.map { projections[$0.value] } }
+
+    /// Puts `projection` in its contract's place, or a new place; answers where.
+    @discardableResult
+    private mutating func put(_ projection: ContractProjection) -> Int {
+        if let index = indexes[projection.reference] {
+            projections[index] = projection
+            return index
+        }
+        projections.append(projection)
+        indexes[projection.reference] = projections.count - 1
+        return projections.count - 1
+    }
 
     /// The contract reference of a stream, or `nil` for other streams.
     public static func contractReference(ofStream stream: String) -> String? {
@@ -405,9 +426,7 @@ public struct ContractFold: Sendable {
     /// - Parameter decided: the event already typed, when the caller has it.
     @discardableResult
     public mutating func apply(_ envelope: RecordedEvent, decided: ContractEvent? = nil) throws -> String? {
-        // A contract's events usually come together: reuse the reference cut from the last stream.
-        if envelope.streamId != lastStream.id { lastStream = (envelope.streamId, Self.contractReference(ofStream: envelope.streamId)) }
-        guard lastStream.reference != nil, let event = try decided ?? ContractEvent(type: envelope.eventType, payload: envelope.payload) else { return nil }
+        guard Self.contractReference(ofStream: envelope.streamId) != nil, let event = try decided ?? ContractEvent(type: envelope.eventType, payload: envelope.payload) else { return nil }
         return apply(event, facts: EventFacts(envelope))
     }
 
@@ -415,13 +434,20 @@ public struct ContractFold: Sendable {
     /// form: no JSON kept); returns the reference it touched.
     @discardableResult
     public mutating func apply(_ event: ContractEvent, facts: EventFacts) -> String? {
-        if facts.streamId != lastStream.id { lastStream = (facts.streamId, Self.contractReference(ofStream: facts.streamId)) }
+        if facts.streamId != lastStream.id {
+            let reference = Self.contractReference(ofStream: facts.streamId)
+            lastStream = (facts.streamId, reference, reference.flatMap { indexes[$0] })
+        }
         guard let reference = lastStream.reference else { return nil }
         if limit != .none, !limit.admits(event, effectiveDate: facts.effectiveDate) { return nil }
         if case .registered(let registration) = event {
-            contracts[reference] = ContractProjection(registration: registration)
+            lastStream.index = put(ContractProjection(registration: registration))
+        } else if lastStream.index == nil {
+            // Seeded since this stream was last looked up.
+            lastStream.index = indexes[reference]
         }
-        contracts[reference]?.apply(event, envelope: facts)
+        guard let index = lastStream.index else { return reference }
+        projections[index].apply(event, envelope: facts)
         return reference
     }
 

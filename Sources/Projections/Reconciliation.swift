@@ -40,21 +40,26 @@ public struct Reconciliation: Sendable {
         contract: String? = nil, supplier: String? = nil
     ) -> Reconciliation {
         let date = min(reportingDate ?? period.lastDay, period.lastDay)
-        var catalogs = CatalogLookup(snapshot.reference)
-        var contracts: [ContractReconciliation] = [], ratings: [PerformanceRating] = []
-        var sums = RollupSums()
-        for projection in snapshot.contracts
-        where (contract == nil || projection.reference == contract) && (supplier == nil || projection.supplier.sameBytes(as: supplier)) {
-            guard let catalog = projection.commitmentCatalog else { continue }
-            let reconciled = ContractReconciliation(
-                projection, measures: catalogs.measures(of: catalog), cutOffs: snapshot.reference.ratingCutOffs(policy: projection.policyId, on: date),
+        let all = snapshot.contracts
+        let chosen = all.indices.filter { index in
+            (contract == nil || all[index].reference == contract) && (supplier == nil || all[index].supplier.sameBytes(as: supplier))
+                && all[index].commitmentCatalog != nil
+        }
+        // Each catalog looked up once, before the contracts are reconciled side by side.
+        let measures = CatalogLookup.measures(of: chosen.map { all[$0].commitmentCatalog! }, in: snapshot.reference)
+        // A contract's reconciliation reads its own projection and the reference data alone.
+        let contracts = ConcurrentMap.map(chosen.count) { slot in
+            let projection = all[chosen[slot]]
+            return ContractReconciliation(
+                projection, measures: measures[projection.commitmentCatalog!] ?? nil,
+                cutOffs: snapshot.reference.ratingCutOffs(policy: projection.policyId, on: date),
                 rated: snapshot.reference.ratedDelivery(policy: projection.policyId, on: date),
                 dueDays: projection.returnDueDays ?? snapshot.reference.returnDueDays(policy: projection.policyId, on: date), period: period,
                 reportingDate: date)
-            sums.add(reconciled)
-            contracts.append(reconciled)
-            ratings.append(reconciled.amounts.rating)
         }
+        var sums = RollupSums()
+        for reconciled in contracts { sums.add(reconciled) }
+        let ratings = contracts.map(\.amounts.rating)
         // Worst rated first. Each rating is worked out once, not at every comparison of the sort.
         let ranked = contracts.indices
             .sorted { (ratings[$0], contracts[$0].reference) < (ratings[$1], contracts[$1].reference) }
@@ -306,18 +311,14 @@ struct CatalogMeasure {
 
 /// The measures of each catalog a contract is priced with, looked up once per reconciliation:
 /// `ReferenceData.catalog(reference:)` parses its argument at every call, and a line needs only
-/// three fields of its measure.
-private struct CatalogLookup {
-    let reference: ReferenceData
-    private var found: [String: [String: CatalogMeasure]?] = [:]
-
-    init(_ reference: ReferenceData) { self.reference = reference }
-
-    mutating func measures(of catalog: String) -> [String: CatalogMeasure]? {
-        if let known = found[catalog] { return known }
-        let measures = reference.catalog(reference: catalog)?.measures.mapValues { CatalogMeasure(theme: $0.theme, priorities: $0.priorities, accrual: $0.accrual) }
-        found[catalog] = .some(measures)
-        return measures
+/// three fields of its measure. A catalog the reference data lacks maps to `nil`.
+private enum CatalogLookup {
+    static func measures(of catalogs: some Sequence<String>, in reference: ReferenceData) -> [String: [String: CatalogMeasure]?] {
+        var found: [String: [String: CatalogMeasure]?] = [:]
+        for catalog in catalogs where found.index(forKey: catalog) == nil {
+            found[catalog] = .some(reference.catalog(reference: catalog)?.measures.mapValues { CatalogMeasure(theme: $0.theme, priorities: $0.priorities, accrual: $0.accrual) })
+        }
+        return found
     }
 }
 

@@ -99,7 +99,7 @@ public struct Snapshot: Sendable {
                     }
                 }
             }
-            return inForce(on: day, replays: replays.contracts)
+            return inForce(on: day, replays: replays)
         case .effective:
             var fold = ContractFold(limit: limit)
             if let only {
@@ -121,13 +121,13 @@ public struct Snapshot: Sendable {
     /// These contracts with the commitments in force on `day`: a contract whose pledge or a
     /// refresh took effect after the day is taken from `replays` (its events folded under that
     /// limit), or, pledged after the day, stripped of its commitments; any other is as it is.
-    public func inForce(on day: CalendarDate, replays: [String: ContractProjection]) -> Snapshot {
+    public func inForce(on day: CalendarDate, replays: ContractFold) -> Snapshot {
         var limited = contracts
         for index in limited.indices where (limited[index].commitmentsChangedOn ?? day) > day {
             if (limited[index].pledgedOn ?? day) > day {
                 limited[index].commitmentCatalog = nil
                 limited[index].lines = []
-            } else if let replayed = replays[limited[index].reference] {
+            } else if let replayed = replays.contract(limited[index].reference) {
                 limited[index] = replayed
             }
         }
@@ -142,7 +142,7 @@ public struct Snapshot: Sendable {
         let (target, hash, treeRoot, reference) = try readPoint(store: store, at: position)
         let (whole, limited) = try CommitmentsInForceFold.fold(store: store, through: target, days: days)
         let snapshot = Snapshot(position: target, hash: hash, treeRoot: treeRoot, contracts: whole.sortedContracts, reference: reference)
-        return (snapshot, limited.map { snapshot.inForce(on: $0.day, replays: $0.fold.contracts) })
+        return (snapshot, limited.map { snapshot.inForce(on: $0.day, replays: $0.fold) })
     }
 
     /// ``foldedWithCommitments(store:at:inForceOn:)`` for one day.

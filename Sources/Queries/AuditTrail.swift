@@ -18,7 +18,7 @@ public enum AuditTrail {
         var entries: [AuditDocument.Entry] = []
         let visit: (RecordedEvent) throws -> Bool = { event in
             guard let reference = ContractFold.contractReference(ofStream: event.streamId), contract == nil || reference == contract else { return true }
-            let before = changes ? fold.contracts[reference] : nil
+            let before = changes ? fold.contract(reference) : nil
             if changes { try fold.apply(event) }
             guard event.position > start else { return true }
             entries.append(AuditDocument.Entry(
@@ -26,7 +26,7 @@ public enum AuditTrail {
                 actorId: event.event.actor.id, actorRole: event.event.actor.role, reason: event.event.reason, eventType: event.eventType,
                 summary: EventSummary.describe(type: event.eventType, payload: event.payload), eventId: event.eventId.description,
                 hash: event.hash.hex, contract: reference,
-                changes: changes ? fold.contracts[reference].map { ProjectionChange.between(before, $0) } ?? [] : [],
+                changes: changes ? fold.contract(reference).map { ProjectionChange.between(before, $0) } ?? [] : [],
                 effectiveDateDefaulted: ContractEvent.effectiveDateDefaulted(in: event.payload)))
             return true
         }

@@ -144,7 +144,7 @@ public final class LiveFold: Sendable {
             while state.inForce.count > Self.inForceDays, let oldest = state.inForce.first, !days.contains(oldest.day) { state.inForce.removeFirst() }
             let snapshot = try state.currentSnapshot(store)
             let kept = state.inForce
-            return (snapshot, days.map { day in snapshot.inForce(on: day, replays: kept.first { $0.day == day }!.fold.contracts) })
+            return (snapshot, days.map { day in snapshot.inForce(on: day, replays: kept.first { $0.day == day }!.fold) })
         }
     }
 
@@ -153,7 +153,7 @@ public final class LiveFold: Sendable {
     public func current(_ store: EventStore, contract: String) throws -> Snapshot {
         try caughtUp(store) { state in
             Snapshot(
-                position: state.head.position, hash: state.head.hash, treeRoot: nil, contracts: state.fold.contracts[contract].map { [$0] } ?? [],
+                position: state.head.position, hash: state.head.hash, treeRoot: nil, contracts: state.fold.contract(contract).map { [$0] } ?? [],
                 reference: state.reference, only: contract)
         }
     }

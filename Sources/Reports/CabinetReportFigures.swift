@@ -61,6 +61,10 @@ public struct CabinetFigures: Sendable {
                 lines.append(ScopedLine(reference: contract.reference, catalog: contract.catalog, line: line, spread: spread, rated: contract.ratedDelivery))
             }
         }
+        // The outcomes are the largest part and depend on nothing else here: worked out on
+        // another core while this one does the rest.
+        let scopedLines = lines
+        let outcomesLater = Later { Self.outcomes(scopedLines, period: period, reference: reference, scope: scope) }
         let portfolio = contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }
         let capped = portfolio.capped
         let cutOffs = portfolio.cutOffs.cutOffs
@@ -114,7 +118,6 @@ public struct CabinetFigures: Sendable {
         }
         priorities = prioritySums.keys.sorted().map { CabinetRollup(key: $0, amounts: prioritySums[$0]!) }
 
-        (outcomes, measures) = Self.outcomes(lines, period: period, reference: reference, scope: scope)
         areas = Self.areas(contracts, projections: projections, lines: lines)
         evidence = CabinetEvidence(contracts, projections: projections, period: period)
         self.period = period
@@ -122,6 +125,7 @@ public struct CabinetFigures: Sendable {
         self.contracts = contracts
         self.portfolio = portfolio
         self.capped = capped
+        (outcomes, measures) = outcomesLater.wait()
     }
 
     /// Delivered, expected and capped £ over `quarters`, expected counted from `from` to `to`.
@@ -146,37 +150,39 @@ public struct CabinetFigures: Sendable {
         _ lines: [ScopedLine], period: FinancialQuarter, reference: ReferenceData, scope: CabinetScope
     ) -> ([CabinetOutcome], [CabinetMeasureOutcome]) {
         var groups: [String: CabinetOutcome] = [:]
-        var measures: [String: CabinetMeasureOutcome] = [:], measureOrder: [String] = []
+        var measures: [Pair: CabinetMeasureOutcome] = [:], measureOrder: [Pair] = []
         var catalogs: [String: Catalog?] = [:]
         // A measure's description by catalog and code: looking it up through the catalog for
         // every line copied the catalog each time.
-        var descriptions: [String: String] = [:]
+        var descriptions: [Pair: String] = [:]
         for scoped in lines {
-            let line = scoped.line
+            // `scoped.line.…` field by field: binding the line to a constant copied all of it.
+            var inYear = ExactDecimal.zero
+            for figure in scoped.line.deliveredPerQuarter where figure.quarter.startYear == period.startYear && figure.quarter <= period {
+                inYear = inYear + figure.quantity
+            }
             let quantities = CabinetQuantities(
-                committed: line.currentQuantity ?? .zero, expected: line.expectedQuantity, delivered: line.deliveredQuantity,
-                inPeriod: line.delivered(in: period),
-                inYear: line.deliveredPerQuarter.filter { $0.quarter.startYear == period.startYear && $0.quarter <= period }
-                    .reduce(ExactDecimal.zero) { $0 + $1.quantity })
-            let descriptionKey = scoped.catalog + "\u{0}" + line.measure
+                committed: scoped.line.currentQuantity ?? .zero, expected: scoped.line.expectedQuantity, delivered: scoped.line.deliveredQuantity,
+                inPeriod: scoped.line.delivered(in: period), inYear: inYear)
+            let descriptionKey = Pair(scoped.catalog, scoped.line.measure)
             let description: String
             if let known = descriptions[descriptionKey] {
                 description = known
             } else {
-                if catalogs[scoped.catalog] == nil { catalogs[scoped.catalog] = .some(reference.catalog(reference: scoped.catalog)) }
-                description = catalogs[scoped.catalog]??.measure(line.measure)?.description ?? "(not in the catalog)"
+                if catalogs.index(forKey: scoped.catalog) == nil { catalogs[scoped.catalog] = .some(reference.catalog(reference: scoped.catalog)) }
+                description = catalogs[scoped.catalog]??.measure(scoped.line.measure)?.description ?? "(not in the catalog)"
                 descriptions[descriptionKey] = description
             }
-            if CabinetOutcome.counts(unit: line.unit) {
+            if CabinetOutcome.counts(unit: scoped.line.unit) {
                 // Each £ measure counts a different spend (local, regional, with small firms): never added together.
-                let (key, measure) = CabinetOutcome.isMoney(unit: line.unit) ? (line.unit + " " + line.measure, line.measure) : (line.unit, nil as String?)
-                groups[key, default: CabinetOutcome(unit: line.unit, measure: measure, description: measure == nil ? nil : description)]
-                    .add(quantities, measure: line.measure)
+                let (key, measure) = CabinetOutcome.isMoney(unit: scoped.line.unit) ? (scoped.line.unit + " " + scoped.line.measure, scoped.line.measure) : (scoped.line.unit, nil as String?)
+                groups[key, default: CabinetOutcome(unit: scoped.line.unit, measure: measure, description: measure == nil ? nil : description)]
+                    .add(quantities, measure: scoped.line.measure)
             }
-            let key = line.measure + "\u{0}" + line.unit
-            if measures[key] == nil {
+            let key = Pair(scoped.line.measure, scoped.line.unit)
+            if measures.index(forKey: key) == nil {
                 measures[key] = CabinetMeasureOutcome(
-                    measure: line.measure, unit: line.accrual.accruedUnit(line.unit), description: description, theme: scope.theme(line.theme).name)
+                    measure: scoped.line.measure, unit: scoped.line.accrual.accruedUnit(scoped.line.unit), description: description, theme: scope.theme(scoped.line.theme).name)
                 measureOrder.append(key)
             }
             measures[key]!.add(quantities, contract: scoped.reference)
@@ -192,14 +198,23 @@ public struct CabinetFigures: Sendable {
         return (outcomes, sortedMeasures)
     }
 
+    /// Two strings as one key, without joining them into a new string for every line.
+    struct Pair: Hashable {
+        let first: String, second: String
+        init(_ first: String, _ second: String) {
+            self.first = first
+            self.second = second
+        }
+    }
+
     static func areas(_ contracts: [ContractReconciliation], projections: [String: ContractProjection], lines: [ScopedLine]) -> [CabinetArea] {
         var areas: [String: CabinetArea] = [:]
         for contract in contracts {
             guard let projection = projections[contract.reference] else { continue }
             var seen: Set<String> = []
-            for area in projection.areasServed where seen.insert(Council.key(area)).inserted {
+            for area in projection.areasServed {
                 let key = Council.key(area)
-                areas[key, default: CabinetArea(name: area)].add(contract)
+                if seen.insert(key).inserted { areas[key, default: CabinetArea(name: area)].add(contract) }
             }
         }
         return areas.values.sorted { ($0.name.lowercased(), $0.name) < ($1.name.lowercased(), $1.name) }
@@ -213,7 +228,11 @@ public struct CabinetRollup: Sendable, Equatable {
 }
 
 /// One commitment line of a contract in scope, with the spread its expected figures follow.
-struct ScopedLine {
+///
+/// A class: the report walks every line several times (each window, each quarter, themes,
+/// outcomes), and a struct holding a ``MeasureReconciliation`` was copied field by field on
+/// each walk, a retain for each of its strings and arrays (a fifth of the report's figures at 1M events).
+final class ScopedLine: Sendable {
     /// The contract's reference and catalog, not the contract: a copy of the whole contract per
     /// line was a third of the report's figures at 10,000 contracts.
     let reference: String
@@ -223,21 +242,35 @@ struct ScopedLine {
     /// Which delivery the contract's policy rates.
     let rated: RatedDelivery
 
+    /// Each reported quarter's delivered and validated £: each quarter's quantity priced at the
+    /// line's proxy and rounded once per quarter (none for a record-only line, which has no £).
+    /// Priced here once, as every window and quarter of the report sums them.
+    private let pricedQuarters: [(quarter: FinancialQuarter, delivered: Money, validated: Money)]
+
+    init(reference: String, catalog: String, line: MeasureReconciliation, spread: CommitmentSpread, rated: RatedDelivery) {
+        self.reference = reference
+        self.catalog = catalog
+        self.line = line
+        self.spread = spread
+        self.rated = rated
+        pricedQuarters = line.proxy.map { proxy in
+            line.deliveredPerQuarter.map {
+                ($0.quarter, Money.lineValue(quantity: $0.quantity, proxy: proxy), Money.lineValue(quantity: $0.validatedQuantity, proxy: proxy))
+            }
+        } ?? []
+    }
+
     /// To date, capped at its expected to date.
     var capped: Money { line.amounts.capped }
 
-    /// Delivered £ in `quarters`: each quarter's quantity priced at the line's proxy and rounded
-    /// once per quarter (record-only lines have no £).
-    func delivered(in quarters: [FinancialQuarter]) -> Money { priced(in: quarters, \.quantity) }
+    /// Delivered £ in `quarters`, each quarter priced and rounded on its own.
+    func delivered(in quarters: [FinancialQuarter]) -> Money {
+        pricedQuarters.reduce(Money.zero) { quarters.contains($1.quarter) ? $0 + $1.delivered : $0 }
+    }
 
     /// Validated £ in `quarters`, priced as ``delivered(in:)`` is.
-    func validated(in quarters: [FinancialQuarter]) -> Money { priced(in: quarters, \.validatedQuantity) }
-
-    private func priced(in quarters: [FinancialQuarter], _ quantity: KeyPath<MeasureReconciliation.QuarterFigure, ExactDecimal>) -> Money {
-        guard let proxy = line.proxy else { return .zero }
-        return line.deliveredPerQuarter.reduce(Money.zero) { sum, figure in
-            quarters.contains(figure.quarter) ? sum + Money.lineValue(quantity: figure[keyPath: quantity], proxy: proxy) : sum
-        }
+    func validated(in quarters: [FinancialQuarter]) -> Money {
+        pricedQuarters.reduce(Money.zero) { quarters.contains($1.quarter) ? $0 + $1.validated : $0 }
     }
 
     /// Expected £ over the days from `from` to `to`: the expected to date at `to` less that at the
@@ -393,7 +426,12 @@ public struct CabinetOutcome: Sendable, Equatable {
     var rank: Int { Self.labels[unit]?.rank ?? 99 }
 
     /// Units whose quantities may be added up: every unit but percentages.
-    static func counts(unit: String) -> Bool { unit.trimmingSpaces != "%" }
+    static func counts(unit: String) -> Bool {
+        // Asked for every line: trim only when the unit has spaces at either end.
+        let ends = (unit.utf8.first, unit.utf8.last)
+        if let first = ends.0, let last = ends.1, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F { return unit != "%" }
+        return unit.trimmingSpaces != "%"
+    }
 
     /// Units that are sums of money spent or given: one outcome per measure.
     static func isMoney(unit: String) -> Bool { unit.hasPrefix("£") }
@@ -512,11 +550,13 @@ public struct CabinetEvidence: Sendable, Equatable {
             var counts = Counts()
             if let projection = projections[contract.reference] {
                 counts.returns = projection.returnedQuarters.count { $0 <= period }
-                for figure in projection.deliveries where figure.quarter <= period {
-                    guard figure.pledged else { counts.unpledged += 1; continue }
+                // Field by field: a copy of each figure (its strings and arrays) cost more than the count.
+                let deliveries = projection.deliveries
+                for index in deliveries.indices where deliveries[index].quarter <= period {
+                    guard deliveries[index].pledged else { counts.unpledged += 1; continue }
                     counts.figures += 1
-                    if !figure.evidence.isBlank { counts.withEvidence += 1 }
-                    if figure.corrected { counts.corrected += 1 }
+                    if !deliveries[index].evidence.isBlank { counts.withEvidence += 1 }
+                    if deliveries[index].corrected { counts.corrected += 1 }
                 }
             }
             counts.lateReturns = contract.lateReturnCount

@@ -126,8 +126,9 @@ public enum ValueParsing {
 extension StringProtocol {
     /// Whether the text holds anything besides whitespace. Checked for every string field of
     /// every event read back, so the common case (a printable ASCII first byte) is decided
-    /// without building Characters.
-    public var isBlank: Bool {
+    /// without building Characters, and inlined where it is called: as a generic call across
+    /// modules each check retained the string and went through witness tables.
+    @inlinable public var isBlank: Bool {
         if let first = utf8.first, first > 0x20, first < 0x7F { return false }
         return trimmingSpaces.isEmpty
     }
