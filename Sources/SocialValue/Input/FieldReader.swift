@@ -58,6 +58,10 @@ public struct FieldReader {
 
     /// Refuses fields outside `allowed`, so that a misspelt field is not silently ignored.
     public func onlyFields(_ allowed: Set<String>) throws(InputError) {
+        // Checked in place for every object of every event read back; the keys are listed and
+        // sorted only to name the first unknown one.
+        let allKnown = members.members.withUnsafeBufferPointer { buffer in buffer.indices.allSatisfy { allowed.contains(buffer[$0].key) } }
+        if allKnown { return }
         if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw InputError(path: at(DisplayText.excerpt(unknown)), problem: "is not a known field (expected one of: \(allowed.sorted().joined(separator: ", ")))")
         }
