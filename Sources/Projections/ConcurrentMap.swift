@@ -7,7 +7,7 @@ public enum ConcurrentMap {
     /// `transform(0) … transform(count − 1)`, in order, worked out in contiguous slices on up to
     /// `width` threads. `transform` must be safe to call from several threads at once (it reads
     /// values, and changes nothing shared). Below `minimum` elements, one thread does it all.
-    public static func map<T>(_ count: Int, width: Int = DecodedLog.width, minimum: Int = 512, _ transform: @Sendable (Int) -> T) -> [T] {
+    public static func map<T: Sendable>(_ count: Int, width: Int = DecodedLog.width, minimum: Int = 512, _ transform: @Sendable (Int) -> T) -> [T] {
         guard width > 1, count >= minimum else { return (0..<count).map(transform) }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             let slots = Slots(base: buffer.baseAddress!)
@@ -30,7 +30,7 @@ public enum ConcurrentMap {
 
 /// A value worked out on another thread while the caller goes on with other work: one of
 /// several independent parts of a report, begun first and collected last.
-public final class Later<T>: @unchecked Sendable {
+public final class Later<T: Sendable>: @unchecked Sendable {
     // `value` is written once, by the work, before `done` is left; and read only after
     // `wait` on `done` has returned: the group orders the two.
     private var value: T?

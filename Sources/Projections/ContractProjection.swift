@@ -398,20 +398,22 @@ public struct ContractFold: Sendable {
     public func contract(_ reference: String) -> ContractProjection? { indexes[reference].map { projections[$0] } }
 
     /// Starts a contract from a projection folded elsewhere (``CommitmentsInForceFold``).
-    mutating func seed(_ projection: ContractProjection) { put(projection) }
+    mutating func seed(_ projection: ContractProjection) { put(projection, as: projection.reference) }
 
     /// The contracts folded, in order of reference: a snapshot's order.
     public var sortedContracts: [ContractProjection] { indexes.sorted { $0.key < $1.key }.map { projections[$0.value] } }
 
-    /// Puts `projection` in its contract's place, or a new place; answers where.
+    /// Puts `projection` in the place of the contract `reference`, or a new place; answers where.
+    /// - Parameter reference: the stream's contract, which a registration's own reference is not
+    ///   checked to equal: the stream decides where a contract's events go.
     @discardableResult
-    private mutating func put(_ projection: ContractProjection) -> Int {
-        if let index = indexes[projection.reference] {
+    private mutating func put(_ projection: ContractProjection, as reference: String) -> Int {
+        if let index = indexes[reference] {
             projections[index] = projection
             return index
         }
         projections.append(projection)
-        indexes[projection.reference] = projections.count - 1
+        indexes[reference] = projections.count - 1
         return projections.count - 1
     }
 
@@ -441,7 +443,7 @@ public struct ContractFold: Sendable {
         guard let reference = lastStream.reference else { return nil }
         if limit != .none, !limit.admits(event, effectiveDate: facts.effectiveDate) { return nil }
         if case .registered(let registration) = event {
-            lastStream.index = put(ContractProjection(registration: registration))
+            lastStream.index = put(ContractProjection(registration: registration), as: reference)
         } else if lastStream.index == nil {
             // Seeded since this stream was last looked up.
             lastStream.index = indexes[reference]
