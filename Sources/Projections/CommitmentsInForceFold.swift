@@ -11,6 +11,9 @@ public struct CommitmentsInForceFold: Sendable {
     public private(set) var fold: ContractFold
     /// The streams of the contracts folded apart.
     private var apart: Set<String> = []
+    /// The last stream asked about and whether it is apart: a contract's events usually come
+    /// together, and asking the set hashes the stream's name for every event and every day.
+    private var lastStream: (id: String, apart: Bool) = ("", false)
 
     public init(on day: CalendarDate) {
         self.day = day
@@ -20,7 +23,8 @@ public struct CommitmentsInForceFold: Sendable {
     /// Folds `event`; call it before the whole fold takes the same event, so that a contract
     /// copied from it is copied as it stood just before.
     public mutating func apply(_ event: ContractEvent, facts: EventFacts, before whole: ContractFold) {
-        if apart.contains(facts.streamId) {
+        if facts.streamId != lastStream.id { lastStream = (facts.streamId, apart.contains(facts.streamId)) }
+        if lastStream.apart {
             fold.apply(event, facts: facts)
             return
         }
@@ -28,6 +32,7 @@ public struct CommitmentsInForceFold: Sendable {
         guard !fold.limit.admits(event, effectiveDate: facts.effectiveDate) else { return }
         if let reference = ContractEvent.reference(ofStream: facts.streamId), let current = whole.contract(reference) { fold.seed(current) }
         apart.insert(facts.streamId)
+        lastStream.apart = true
     }
 }
 

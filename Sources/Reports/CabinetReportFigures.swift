@@ -65,6 +65,11 @@ public struct CabinetFigures: Sendable {
         // another core while this one does the rest.
         let scopedLines = lines
         let outcomesLater = Later { Self.outcomes(scopedLines, period: period, reference: reference, scope: scope) }
+        // So are the areas and the evidence, once the outcomes are under way.
+        let inScope = contracts, byReference = projections
+        let areasAndEvidence = Later {
+            (Self.areas(inScope, projections: byReference, lines: scopedLines), CabinetEvidence(inScope, projections: byReference, period: period))
+        }
         let portfolio = contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }
         let capped = portfolio.capped
         let cutOffs = portfolio.cutOffs.cutOffs
@@ -118,14 +123,13 @@ public struct CabinetFigures: Sendable {
         }
         priorities = prioritySums.keys.sorted().map { CabinetRollup(key: $0, amounts: prioritySums[$0]!) }
 
-        areas = Self.areas(contracts, projections: projections, lines: lines)
-        evidence = CabinetEvidence(contracts, projections: projections, period: period)
         self.period = period
         reportingDate = date
         self.contracts = contracts
         self.portfolio = portfolio
         self.capped = capped
         (outcomes, measures) = outcomesLater.wait()
+        (areas, evidence) = areasAndEvidence.wait()
     }
 
     /// Delivered, expected and capped £ over `quarters`, expected counted from `from` to `to`.
