@@ -94,10 +94,13 @@ pages = [r for r in runs if r["mode"].startswith("page-")]
 for mode, goal in [("page-portfolio", 50), ("page-contract", 50), ("page-report", 500)]:
     for r in [r for r in pages if r["mode"] == mode]:
         print(f"| {mode.removeprefix('page-')} page, 16 people signed in: p99 ≤ {goal} ms | p99 {fmt(r['p99_ms'], 1)} ms, {fmt(r['ok'])} answers | {met(r['ok'] > 0 and r['other'] == 0 and r['p99_ms'] <= goal)} |")
-reads = [r for r in runs if r["server"] == "group" and r["mode"] != "write" and not r["mode"].startswith(("report", "page-"))]
+# The goal is issue 21's: 16 readers, alone and beside 16 writers. The 64-connection reads
+# (more clients than the two cores can serve at once, so they mostly queue) stay in the table
+# above, unjudged.
+reads = [r for r in runs if r["server"] == "group" and r["conns"] == 16 and r["mode"] != "write" and not r["mode"].startswith(("report", "page-"))]
 if reads:
     worst = max(r["p99_ms"] for r in reads)
-    print(f"| reads of a contract (show, reconcile) p99 ≤ 20 ms, alone and under writes | worst p99 {fmt(worst, 1)} ms | {met(worst <= 20)} |")
+    print(f"| reads of a contract (show, reconcile) from 16 connections p99 ≤ 20 ms, alone and beside 16 writers | worst p99 {fmt(worst, 1)} ms | {met(worst <= 20)} |")
 reports = [r for r in runs if r["server"] == "group" and r["mode"].startswith("report")]
 if reports:
     worst = max(r["p99_ms"] for r in reports)
