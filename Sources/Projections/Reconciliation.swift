@@ -46,12 +46,12 @@ public struct Reconciliation: Sendable {
                 && all[index].commitmentCatalog != nil
         }
         // Each catalog looked up once, before the contracts are reconciled side by side.
-        let measures = CatalogLookup.measures(of: chosen.map { all[$0].commitmentCatalog! }, in: snapshot.reference)
+        let measures = CatalogLookup.measures(of: Set(chosen.map { all[$0].commitmentCatalog! }), in: snapshot.reference)
         // A contract's reconciliation reads its own projection and the reference data alone.
         let contracts = ConcurrentMap.map(chosen.count) { slot in
             let projection = all[chosen[slot]]
             return ContractReconciliation(
-                projection, measures: measures[projection.commitmentCatalog!] ?? nil,
+                projection, measures: measures[projection.commitmentCatalog!],
                 cutOffs: snapshot.reference.ratingCutOffs(policy: projection.policyId, on: date),
                 rated: snapshot.reference.ratedDelivery(policy: projection.policyId, on: date),
                 dueDays: projection.returnDueDays ?? snapshot.reference.returnDueDays(policy: projection.policyId, on: date), period: period,
@@ -311,14 +311,12 @@ struct CatalogMeasure {
 
 /// The measures of each catalog a contract is priced with, looked up once per reconciliation:
 /// `ReferenceData.catalog(reference:)` parses its argument at every call, and a line needs only
-/// three fields of its measure. A catalog the reference data lacks maps to `nil`.
+/// three fields of its measure. A catalog the reference data lacks has none.
 private enum CatalogLookup {
-    static func measures(of catalogs: some Sequence<String>, in reference: ReferenceData) -> [String: [String: CatalogMeasure]?] {
-        var found: [String: [String: CatalogMeasure]?] = [:]
-        for catalog in catalogs where found.index(forKey: catalog) == nil {
-            found[catalog] = .some(reference.catalog(reference: catalog)?.measures.mapValues { CatalogMeasure(theme: $0.theme, priorities: $0.priorities, accrual: $0.accrual) })
+    static func measures(of catalogs: Set<String>, in reference: ReferenceData) -> [String: [String: CatalogMeasure]] {
+        catalogs.reduce(into: [:]) { found, catalog in
+            found[catalog] = reference.catalog(reference: catalog)?.measures.mapValues { CatalogMeasure(theme: $0.theme, priorities: $0.priorities, accrual: $0.accrual) }
         }
-        return found
     }
 }
 

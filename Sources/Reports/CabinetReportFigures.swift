@@ -52,24 +52,14 @@ public struct CabinetFigures: Sendable {
         let period = reconciliation.period, date = reconciliation.reportingDate
         let contracts = reconciliation.contracts.filter { scope.covers($0.reference) }
         let projections = Dictionary(scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
-        var lines: [ScopedLine] = []
-        lines.reserveCapacity(contracts.reduce(0) { $0 + $1.lines.count })
-        for contract in contracts {
-            guard let projection = projections[contract.reference] else { continue }
+        let lines = contracts.flatMap { contract -> [ScopedLine] in
+            guard let projection = projections[contract.reference] else { return [] }
             let spread = CommitmentSpread(termStart: projection.startDate, termEnd: projection.endDate, pledgedOn: projection.pledgedOn)
-            for line in contract.lines {
-                lines.append(ScopedLine(reference: contract.reference, catalog: contract.catalog, line: line, spread: spread, rated: contract.ratedDelivery))
-            }
+            return contract.lines.map { ScopedLine(reference: contract.reference, catalog: contract.catalog, line: $0, spread: spread, rated: contract.ratedDelivery) }
         }
         // The outcomes are the largest part and depend on nothing else here: worked out on
         // another core while this one does the rest.
-        let scopedLines = lines
-        let outcomesLater = Later { Self.outcomes(scopedLines, period: period, reference: reference, scope: scope) }
-        // So are the areas and the evidence, once the outcomes are under way.
-        let inScope = contracts, byReference = projections
-        let areasAndEvidence = Later {
-            (Self.areas(inScope, projections: byReference, lines: scopedLines), CabinetEvidence(inScope, projections: byReference, period: period))
-        }
+        let outcomesLater = Later { Self.outcomes(lines, period: period, reference: reference, scope: scope) }
         let portfolio = contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }
         let capped = portfolio.capped
         let cutOffs = portfolio.cutOffs.cutOffs
@@ -122,6 +112,8 @@ public struct CabinetFigures: Sendable {
             }
         }
         priorities = prioritySums.keys.sorted().map { CabinetRollup(key: $0, amounts: prioritySums[$0]!) }
+        areas = Self.areas(contracts, projections: projections)
+        evidence = CabinetEvidence(contracts, projections: projections, period: period)
 
         self.period = period
         reportingDate = date
@@ -129,7 +121,6 @@ public struct CabinetFigures: Sendable {
         self.portfolio = portfolio
         self.capped = capped
         (outcomes, measures) = outcomesLater.wait()
-        (areas, evidence) = areasAndEvidence.wait()
     }
 
     /// Delivered, expected and capped £ over `quarters`, expected counted from `from` to `to`.
@@ -211,7 +202,7 @@ public struct CabinetFigures: Sendable {
         }
     }
 
-    static func areas(_ contracts: [ContractReconciliation], projections: [String: ContractProjection], lines: [ScopedLine]) -> [CabinetArea] {
+    static func areas(_ contracts: [ContractReconciliation], projections: [String: ContractProjection]) -> [CabinetArea] {
         var areas: [String: CabinetArea] = [:]
         for contract in contracts {
             guard let projection = projections[contract.reference] else { continue }
