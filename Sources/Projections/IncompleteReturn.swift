@@ -18,22 +18,28 @@ public struct IncompleteReturn: Sendable, Equatable {
     public static func find(in projection: ContractProjection, reportingDate: CalendarDate, dueDays: Int) -> [IncompleteReturn] {
         guard projection.pledgedOn != nil else { return [] }
         let stop = min(projection.endDate, projection.closedOn ?? projection.endDate)
-        // Keyed by value, not by "2025-26-Q1 NT1" text: formatting a quarter per figure was most
-        // of this function's time in a portfolio reconciliation.
-        let delivered = Set(projection.deliveries.map { QuarterMeasure(quarter: $0.quarter, measure: $0.measure) })
-        var found: [IncompleteReturn] = []
-        for quarter in projection.returnedQuarters.sorted() where CommitmentSpread.due(quarter, dueDays: dueDays) < reportingDate && quarter.firstDay <= stop {
-            let missing = projection.lines.filter { line in
-                committed(line, in: quarter, changedOn: projection.commitmentsChangedOn) && !delivered.contains(QuarterMeasure(quarter: quarter, measure: line.measure))
+        let quarters = projection.returnedQuarters.sorted().filter { CommitmentSpread.due($0, dueDays: dueDays) < reportingDate && $0.firstDay <= stop }
+        guard !quarters.isEmpty, !projection.lines.isEmpty else { return [] }
+        // Whether each quarter's return has a line for each line's measure, marked at the
+        // measure's first line: a table of flags, where a set of quarter and measure pairs
+        // hashed every figure's code and was most of this function's time in a portfolio.
+        let width = projection.lines.count
+        var lines = CommitmentLineFinder(projection.lines)
+        var delivered = [Bool](repeating: false, count: quarters.count * width)
+        projection.deliveries.withUnsafeBufferPointer { deliveries in
+            for index in deliveries.indices {
+                guard let row = quarters.firstIndex(of: deliveries[index].quarter), let line = lines.line(of: deliveries[index].measure) else { continue }
+                delivered[row * width + line] = true
             }
-            if !missing.isEmpty { found.append(IncompleteReturn(quarter: quarter, measures: missing.map(\.measure))) }
+        }
+        var found: [IncompleteReturn] = []
+        for (row, quarter) in quarters.enumerated() {
+            let missing = projection.lines.indices.filter { index in
+                committed(projection.lines[index], in: quarter, changedOn: projection.commitmentsChangedOn) && !delivered[row * width + lines.first[index]]
+            }
+            if !missing.isEmpty { found.append(IncompleteReturn(quarter: quarter, measures: missing.map { projection.lines[$0].measure })) }
         }
         return found
-    }
-
-    private struct QuarterMeasure: Hashable {
-        let quarter: FinancialQuarter
-        let measure: String
     }
 
     static func committed(_ line: ContractProjection.CommitmentLine, in quarter: FinancialQuarter, changedOn: CalendarDate?) -> Bool {

@@ -324,43 +324,57 @@ private enum CatalogLookup {
 private struct ContractFigures {
     /// For each commitment line, the pledged figures of its measure in the order recorded.
     private(set) var byLine: [[MeasureReconciliation.QuarterFigure]]
-    private(set) var unpledged: [ContractProjection.DeliveredFigure] = []
+    private(set) var unpledged: [ContractProjection.DeliveredFigure]
 
     init(_ projection: ContractProjection, period: FinancialQuarter) {
-        let lines = projection.lines, deliveries = projection.deliveries
-        // A measure is committed once per contract (decide refuses a repeat); were it not, every
-        // line of a measure gets all its figures, as a filter by measure would give.
-        let first = lines.indices.map { index in (0..<index).first { lines[$0].measure == lines[index].measure } ?? index }
-        var lineOf = [Int?](repeating: nil, count: deliveries.count), counts = [Int](repeating: 0, count: lines.count)
-        var next = 0
-        for index in deliveries.indices where deliveries[index].quarter <= period {
-            guard deliveries[index].pledged else { unpledged.append(deliveries[index]); continue }
-            guard let line = Self.line(of: deliveries[index].measure, in: lines, from: next) else { continue }
-            lineOf[index] = first[line]
-            counts[first[line]] += 1
-            next = line + 1
-        }
-        var byLine = counts.map { count in
-            var figures: [MeasureReconciliation.QuarterFigure] = []
-            figures.reserveCapacity(count)
-            return figures
-        }
-        for index in deliveries.indices {
-            if let line = lineOf[index] {
-                let figure = deliveries[index]
-                byLine[line].append(.init(quarter: figure.quarter, quantity: figure.quantity, validatedQuantity: figure.isValidated ? figure.quantity : .zero))
+        var lines = CommitmentLineFinder(projection.lines)
+        var unpledged: [ContractProjection.DeliveredFigure] = []
+        var byLine = [[MeasureReconciliation.QuarterFigure]](repeating: [], count: projection.lines.count)
+        // Read in place: a figure copied whole retains its every string, and a portfolio has
+        // about a hundred figures a contract.
+        projection.deliveries.withUnsafeBufferPointer { deliveries in
+            var pledged: [(line: Int, figure: MeasureReconciliation.QuarterFigure)] = []
+            pledged.reserveCapacity(deliveries.count)
+            var counts = [Int](repeating: 0, count: byLine.count)
+            for index in deliveries.indices where deliveries[index].quarter <= period {
+                guard deliveries[index].pledged else { unpledged.append(deliveries[index]); continue }
+                guard let line = lines.line(of: deliveries[index].measure) else { continue }
+                let quantity = deliveries[index].quantity, validated = deliveries[index].status == .validated
+                pledged.append((line, .init(quarter: deliveries[index].quarter, quantity: quantity, validatedQuantity: validated ? quantity : .zero)))
+                counts[line] += 1
             }
+            for line in byLine.indices { byLine[line].reserveCapacity(counts[line]) }
+            for (line, figure) in pledged { byLine[line].append(figure) }
         }
-        self.byLine = lines.indices.map { byLine[first[$0]] }
+        self.unpledged = unpledged
+        self.byLine = projection.lines.indices.map { byLine[lines.first[$0]] }
+    }
+}
+
+/// Finds the commitment line of a figure's measure. A return lists its lines in the order of
+/// the pledge, so looking from just after the last line found is one or two comparisons of
+/// short codes per figure: cheaper than hashing each code.
+struct CommitmentLineFinder {
+    let lines: [ContractProjection.CommitmentLine]
+    /// For each line, the first line of its measure. A measure is committed once per contract
+    /// (decide refuses a repeat); were it not, every line of a measure gets all its figures, as
+    /// a filter by measure would give.
+    let first: [Int]
+    private var next = 0
+
+    init(_ lines: [ContractProjection.CommitmentLine]) {
+        self.lines = lines
+        first = lines.indices.map { index in (0..<index).first { lines[$0].measure == lines[index].measure } ?? index }
     }
 
-    /// A line committing `measure`, looked for from `start` round to it. A return lists its lines
-    /// in the order of the pledge, so this is one or two comparisons of short codes per figure:
-    /// cheaper than hashing each code.
-    private static func line(of measure: String, in lines: [ContractProjection.CommitmentLine], from start: Int) -> Int? {
+    /// The first line committing `measure`, or `nil` when none does.
+    mutating func line(of measure: String) -> Int? {
         for offset in 0..<lines.count {
-            let index = (start + offset) % lines.count
-            if lines[index].measure == measure { return index }
+            let index = (next + offset) % lines.count
+            if lines[index].measure == measure {
+                next = index + 1
+                return first[index]
+            }
         }
         return nil
     }
