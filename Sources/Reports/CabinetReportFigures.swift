@@ -48,7 +48,11 @@ public struct CabinetFigures: Sendable {
     ///   - reconciliation: the whole ledger's reconciliation at the period.
     ///   - scope: what the report covers.
     ///   - reference: the reference data, for the measures' descriptions.
-    init(_ reconciliation: Reconciliation, scope: CabinetScope, reference: ReferenceData) {
+    ///   - detail: false for the trend's figures (``CabinetComparison``), which shows an earlier
+    ///     quarter's contracts, ratings, windows and outcomes alone: its quarters of the year,
+    ///     themes, priorities, measures, areas and evidence are left empty, as nothing shows
+    ///     them and each is a walk of the whole portfolio.
+    init(_ reconciliation: Reconciliation, scope: CabinetScope, reference: ReferenceData, detail: Bool = true) {
         let period = reconciliation.period, date = reconciliation.reportingDate
         let contracts = reconciliation.contracts.filter { scope.covers($0.reference) }
         let projections = Dictionary(scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
@@ -66,7 +70,7 @@ public struct CabinetFigures: Sendable {
 
         let yearStart = FinancialQuarter(startYear: period.startYear, number: 1)!
         let yearQuarters = [yearStart, yearStart.next, yearStart.next.next, yearStart.next.next.next]
-        quarters = yearQuarters.map { quarter in
+        quarters = !detail ? [] : yearQuarters.map { quarter in
             guard quarter <= period else {
                 return CabinetQuarter(quarter: quarter, reached: false, delivered: .zero, expected: .zero, capped: .zero)
             }
@@ -95,6 +99,17 @@ public struct CabinetFigures: Sendable {
                 delivered: portfolio.delivered, expected: portfolio.expected, capped: capped, cutOffs: cutOffs),
         ]
 
+        self.period = period
+        reportingDate = date
+        self.contracts = contracts
+        self.portfolio = portfolio
+        self.capped = capped
+        guard detail else {
+            (themes, priorities, areas, evidence) = ([], [], [], CabinetEvidence([], projections: [:], period: period))
+            (outcomes, measures) = (outcomesLater.wait().0, [])
+            return
+        }
+
         // Themes, in the council's own words.
         var themeSums: [String: CabinetTheme.Sums] = [:]
         for scoped in lines {
@@ -114,12 +129,6 @@ public struct CabinetFigures: Sendable {
         priorities = prioritySums.keys.sorted().map { CabinetRollup(key: $0, amounts: prioritySums[$0]!) }
         areas = Self.areas(contracts, projections: projections)
         evidence = CabinetEvidence(contracts, projections: projections, period: period)
-
-        self.period = period
-        reportingDate = date
-        self.contracts = contracts
-        self.portfolio = portfolio
-        self.capped = capped
         (outcomes, measures) = outcomesLater.wait()
     }
 

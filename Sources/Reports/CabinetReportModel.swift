@@ -175,7 +175,7 @@ public struct CabinetReportModel: Sendable {
         self.comparisons = [(lastYear, "Same quarter last year"), (previous, "Last quarter")].map { quarter, label in
             let found = others.first { $0.period == quarter }
             return CabinetComparison(
-                label: label, quarter: quarter, figures: found.map { CabinetFigures($0, scope: scope, reference: snapshot.reference) })
+                label: label, quarter: quarter, figures: found.map { CabinetFigures($0, scope: scope, reference: snapshot.reference, detail: false) })
         }
 
         let policies = Self.policies(scope, reference: snapshot.reference)
@@ -220,7 +220,8 @@ public struct CabinetReportModel: Sendable {
 public struct CabinetComparison: Sendable {
     public let label: String
     public let quarter: FinancialQuarter
-    /// `nil` when no reconciliation of that quarter was given.
+    /// `nil` when no reconciliation of that quarter was given. Only its contracts, ratings,
+    /// windows and outcomes are worked out (``CabinetFigures/init(_:scope:reference:detail:)``).
     public let figures: CabinetFigures?
 }
 
