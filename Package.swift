@@ -181,7 +181,13 @@ let package = Package(
                 .target(name: "Server", condition: .when(traits: ["Server"])),
                 .target(name: "Hub", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // jemalloc as the program's malloc (Debian's libjemalloc-dev, which tools/setup
+            // installs): a read of a large ledger makes and frees millions of small objects on
+            // several threads, and glibc's allocator spent a seventh of `report cabinet`'s time
+            // at 1M events on them (Benchmarks/RESULTS.md). Linked ahead of libc, its malloc and
+            // free are the ones every library in the process calls.
+            linkerSettings: [.linkedLibrary("jemalloc")]
         ),
         // Shared by the test targets: temporary ledgers and running the built executable.
         .target(name: "TestSupport", dependencies: ["LMDB"], path: "Tests/TestSupport"),
