@@ -13,24 +13,57 @@ import Darwin
 /// intermediate strings). Only the payload becomes a `JSONValue`. Anything that departs
 /// from the layout makes it give up (`nil`), and the general decoder then reads the envelope
 /// or says exactly what is wrong with it, so this path never decides what is valid on its own.
-struct EnvelopeLayout {
+package struct EnvelopeLayout {
     private var parser: JSONParser
 
     /// - Parameter canonicalOnly: also give up on anything the canonical encoder would not
     ///   have written (verify's rule), so that success means the bytes are canonical.
     static func decode(_ bytes: UnsafeRawBufferPointer, hash: ChainHash, canonicalOnly: Bool) -> RecordedEvent? {
         var layout = EnvelopeLayout(parser: JSONParser(bytes: bytes, canonicalOnly: canonicalOnly))
-        return try? layout.read(hash: hash)
+        var strings = RecentStrings()
+        var payload = JSONValue.null
+        guard let fields = try? layout.read(keepingActor: true, strings: &strings, payload: { parser, _ in
+            guard let value = try? parser.parseValue(depth: 1) else { return false }
+            payload = value
+            return true
+        }) else { return nil }
+        return RecordedEvent(
+            position: fields.position, streamId: fields.streamId, streamVersion: fields.streamVersion, recordedAt: fields.recordedAt,
+            previousHash: fields.previousHash, hash: hash,
+            event: ProposedEvent(
+                eventId: fields.eventId, eventType: fields.eventType, schemaVersion: Int(fields.schemaVersion), effectiveDate: fields.effectiveDate,
+                actor: fields.actor!, reason: fields.reason, correlationId: fields.correlationId,
+                causationId: fields.causationId, payload: payload))
+    }
+
+    /// A stored value (its hash, then its envelope) read by the layout walk with its payload read
+    /// by `payload` instead of as a `JSONValue` (the caller keeps what it reads), and without the
+    /// actor's strings: what a fold that types a return straight from its bytes needs. `nil`
+    /// wherever ``decode(_:hash:canonicalOnly:)`` would give up, where `payload` does (answering
+    /// false, given the parser at the payload's brace and the event's type, or leaving the parser
+    /// elsewhere than past the payload), and on an actor string that is not plain ASCII; the
+    /// caller then reads the value as ``RecordedEvent``. Not generic, so that it runs specialised.
+    /// - Parameter strings: the last stream id and event type read, to be given back to the next
+    ///   call: consecutive events mostly share both, which then cost no new string.
+    package static func fields(
+        storedValue: UnsafeRawBufferPointer, strings: inout RecentStrings, payload: (inout JSONParser, String) -> Bool
+    ) -> (fields: EnvelopeFields, hash: ChainHash)? {
+        guard storedValue.count > 32, let hash = ChainHash(prefixOf: storedValue) else { return nil }
+        var layout = EnvelopeLayout(parser: JSONParser(bytes: UnsafeRawBufferPointer(rebasing: storedValue[32...])))
+        guard let fields = try? layout.read(keepingActor: false, strings: &strings, payload: payload) else { return nil }
+        return (fields, hash)
     }
 
     /// Why the layout was left; never shown (the general decoder explains instead).
     private struct Departure: Error {}
 
-    private mutating func read(hash: ChainHash) throws -> RecordedEvent {
+    private mutating func read(
+        keepingActor: Bool, strings: inout RecentStrings, payload readPayload: (inout JSONParser, String) -> Bool
+    ) throws -> EnvelopeFields {
         try expect(#"{"actor":{"id":"#)
-        let actorID = try string()
+        let actorID = keepingActor ? try string() : try skipPlainString()
         try expect(#","role":"#)
-        let role = try string()
+        let role = keepingActor ? try string() : try skipPlainString()
         try expect(#"},"causationId":"#)
         let causationId = try optionalID()
         try expect(#","correlationId":"#)
@@ -40,10 +73,10 @@ struct EnvelopeLayout {
         try expect(#","eventId":"#)
         let eventId = try id()
         try expect(#","eventType":"#)
-        let eventType = try string()
+        let eventType = try recent(&strings.eventType)
         try expect(#","payload":"#)
-        guard parser.current == UInt8(ascii: "{") else { throw Departure() }
-        let payload = try parser.parseValue(depth: 1)
+        let payloadStart = parser.index
+        guard parser.current == UInt8(ascii: "{"), readPayload(&parser, eventType), parser.index > payloadStart else { throw Departure() }
         try expect(#","position":"#)
         let position = try positive()
         try expect(#","previousHash":"#)
@@ -57,18 +90,46 @@ struct EnvelopeLayout {
         try expect(#","schemaVersion":"#)
         let schemaVersion = try positive()
         try expect(#","streamId":"#)
-        let streamId = try string()
+        let streamId = try recent(&strings.streamId)
         try expect(#","streamVersion":"#)
         let streamVersion = try positive()
         try expect("}")
         guard parser.index == parser.bytes.count, parser.firstNonCanonical == nil else { throw Departure() }
-        return RecordedEvent(
-            position: position, streamId: streamId, streamVersion: streamVersion, recordedAt: recordedAt,
-            previousHash: previousHash, hash: hash,
-            event: ProposedEvent(
-                eventId: eventId, eventType: eventType, schemaVersion: Int(schemaVersion), effectiveDate: effectiveDate,
-                actor: ActorIdentity(id: actorID, role: role), reason: reason, correlationId: correlationId,
-                causationId: causationId, payload: payload))
+        return EnvelopeFields(
+            actor: keepingActor ? ActorIdentity(id: actorID!, role: role!) : nil, causationId: causationId, correlationId: correlationId,
+            effectiveDate: effectiveDate, eventId: eventId, eventType: eventType, position: position, previousHash: previousHash, reason: reason,
+            recordedAt: recordedAt, schemaVersion: schemaVersion, streamId: streamId, streamVersion: streamVersion)
+    }
+
+    /// Steps over a string of printable ASCII with no escape, which reads as itself; anything
+    /// else leaves the layout (the general decoder reads escapes and checks UTF-8).
+    private mutating func skipPlainString() throws -> String? {
+        guard parser.current == UInt8(ascii: "\"") else { throw Departure() }
+        var index = parser.index + 1
+        while index < parser.bytes.count {
+            let byte = parser.bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                parser.index = index + 1
+                return nil
+            }
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { throw Departure() }
+            index += 1
+        }
+        throw Departure()
+    }
+
+    /// A string that is often the same as the last one read in its place: the same bytes give
+    /// the same `String` again (a retain, where a new one of over 15 bytes is an allocation).
+    private mutating func recent(_ last: inout RecentStrings.Entry?) throws -> String {
+        let start = parser.index
+        let text = try string()
+        // Only a plain string is remembered: its bytes between the quotes are exactly its text.
+        let inner = UnsafeRawBufferPointer(rebasing: parser.bytes[(start + 1)..<(parser.index - 1)])
+        if let last, last.bytes.count == inner.count, last.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, inner.baseAddress!, inner.count) == 0 }) {
+            return last.text
+        }
+        if !inner.contains(UInt8(ascii: "\\")) { last = RecentStrings.Entry(bytes: Array(inner), text: text) }
+        return text
     }
 
     private mutating func expect(_ literal: StaticString) throws {
@@ -127,4 +188,34 @@ struct EnvelopeLayout {
         guard case .integer(let value) = try parser.parseInteger(), value >= 1 else { throw Departure() }
         return UInt64(value)
     }
+}
+
+/// The envelope's fields besides its payload and hash, as the layout walk reads them.
+package struct EnvelopeFields: Sendable {
+    /// `nil` when the walk was asked not to keep it.
+    package let actor: ActorIdentity?
+    package let causationId: EventID?
+    package let correlationId: EventID?
+    package let effectiveDate: CalendarDate
+    package let eventId: EventID
+    package let eventType: String
+    package let position: UInt64
+    package let previousHash: ChainHash
+    package let reason: String?
+    package let recordedAt: Timestamp
+    package let schemaVersion: UInt64
+    package let streamId: String
+    package let streamVersion: UInt64
+}
+
+/// The last stream id and event type a layout walk read (``EnvelopeLayout/fields(storedValue:strings:payload:)``).
+package struct RecentStrings {
+    struct Entry {
+        let bytes: [UInt8]
+        let text: String
+    }
+    var streamId: Entry?
+    var eventType: Entry?
+
+    package init() {}
 }

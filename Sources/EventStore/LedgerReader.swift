@@ -48,6 +48,21 @@ public struct LedgerReader {
         }
     }
 
+    /// Calls `body` with each stored value (32 hash bytes, then the canonical envelope) from
+    /// position `from` up to and including `through`, in order, undecoded: for a reader that
+    /// decodes what it needs itself (``EnvelopeLayout/fields(storedValue:strings:payload:)``).
+    /// The bytes are valid only during the call. `body` returns `false` to stop early.
+    package func forEachStoredValue(from: UInt64, through: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Bool) throws {
+        try transaction.withCursor(store.log) { cursor in
+            var entry = try cursor.seek(atOrAfter: Bytes.bigEndian(max(from, 1)))
+            while let current = entry {
+                guard let position = Bytes.readBigEndian(current.key), position <= through else { break }
+                guard try body(current.value) else { break }
+                entry = try cursor.next()
+            }
+        }
+    }
+
     /// Calls `body` with each event of `stream` from version `fromVersion`, in order, up to
     /// global position `through` when given. `body` returns `false` to stop early.
     public func forEachEvent(

@@ -458,7 +458,7 @@ public struct ContractFold: Sendable {
 /// What a fold takes from an event's envelope besides the typed event. Small and free of JSON,
 /// so that events decoded on other threads (``DecodedLog``) are handed over without the parsed
 /// envelope, whose many small allocations would otherwise be freed on the folding thread.
-public struct EventFacts: Sendable {
+public struct EventFacts: Sendable, Equatable {
     public let position: UInt64
     public let streamId: String
     public let streamVersion: UInt64
@@ -480,5 +480,19 @@ public struct EventFacts: Sendable {
         effectiveDateDefaulted = ContractEvent.effectiveDateDefaulted(in: envelope.payload) == true
         previousHash = envelope.previousHash
         hash = envelope.hash
+    }
+
+    /// What the layout walk read of a stored envelope (``DecodedLog``'s way for returns and
+    /// corrections), with what its payload says of the effective date.
+    init(_ fields: EnvelopeFields, hash: ChainHash, effectiveDateDefaulted: Bool) {
+        position = fields.position
+        streamId = fields.streamId
+        streamVersion = fields.streamVersion
+        eventId = fields.eventId
+        effectiveDate = fields.effectiveDate
+        reason = fields.reason
+        self.effectiveDateDefaulted = effectiveDateDefaulted
+        previousHash = fields.previousHash
+        self.hash = hash
     }
 }

@@ -125,7 +125,19 @@ public enum DecodedLog {
         try store.read { reader in
             var events: [Decoded] = []
             events.reserveCapacity(Int(high - low + 1))
-            try reader.forEachEvent(from: low, through: high) { event in
+            var strings = RecentStrings()
+            try reader.forEachStoredValue(from: low, through: high) { stored in
+                // Returns and corrections, most of a log, typed straight from their bytes;
+                // anything else, or anything off the canonical layout, the general way.
+                var typed: (event: ContractEvent, effectiveDateDefaulted: Bool?)?
+                if let (fields, hash) = EnvelopeLayout.fields(storedValue: stored, strings: &strings, payload: { parser, type in
+                    typed = CanonicalDeliveryPayload.read(type: type, &parser)
+                    return typed != nil
+                }), let (event, defaulted) = typed, ContractFold.contractReference(ofStream: fields.streamId) != nil {
+                    events.append(.contract(EventFacts(fields, hash: hash, effectiveDateDefaulted: defaulted == true), event))
+                    return true
+                }
+                let event = try RecordedEvent(storedValue: stored)
                 if ContractFold.contractReference(ofStream: event.streamId) != nil, let typed = try ContractEvent(type: event.eventType, payload: event.payload) {
                     events.append(.contract(EventFacts(event), typed))
                 } else {

@@ -73,4 +73,68 @@ struct EnvelopeLayoutTests {
         let upper = Array(text.replacing(Self.hash.hex, with: Self.hash.hex.uppercased()).utf8)
         #expect(layout(upper, canonicalOnly: true) == (try general(upper)))
     }
+
+    /// `EnvelopeLayout.fields` over a stored value, its payload stepped over by `payload`.
+    func fields(_ envelope: [UInt8], strings: inout RecentStrings, payload: (inout JSONParser, String) -> Bool = Self.skipPayload) -> EnvelopeFields? {
+        (Self.hash.bytes + envelope).withUnsafeBytes { EnvelopeLayout.fields(storedValue: $0, strings: &strings, payload: payload)?.fields }
+    }
+
+    static func skipPayload(_ parser: inout JSONParser, _ type: String) -> Bool { (try? parser.parseValue(depth: 1)) != nil }
+
+    @Test("the walk without the payload and actor reads every other field as the general decoder does, and gives the stored hash")
+    func fieldsAgreeWithGeneralDecoder() throws {
+        var strings = RecentStrings()
+        // Twice through, so that the second time the stream ids and types are the remembered ones.
+        for envelope in Self.envelopes() + Self.envelopes() {
+            let bytes = envelope.canonicalBytes
+            let expected = try general(bytes)
+            guard expected.event.actor.id.allSatisfy(\.isASCII), expected.event.actor.role.allSatisfy(\.isASCII) else {
+                // An actor off plain ASCII is left to the general decoder.
+                #expect(fields(bytes, strings: &strings) == nil)
+                continue
+            }
+            let read = try #require(fields(bytes, strings: &strings))
+            #expect(read.actor == nil)
+            #expect(read.position == expected.position && read.streamId == expected.streamId && read.streamVersion == expected.streamVersion)
+            #expect(read.eventId == expected.eventId && read.eventType == expected.eventType && read.effectiveDate == expected.event.effectiveDate)
+            #expect(read.reason == expected.event.reason && read.previousHash == expected.previousHash && read.recordedAt == expected.recordedAt)
+            #expect(read.causationId == expected.event.causationId && read.correlationId == expected.event.correlationId)
+            #expect(read.schemaVersion == UInt64(expected.event.schemaVersion))
+            let hash = (Self.hash.bytes + bytes).withUnsafeBytes { EnvelopeLayout.fields(storedValue: $0, strings: &strings, payload: Self.skipPayload)?.hash }
+            #expect(hash == Self.hash)
+        }
+    }
+
+    @Test("a stream id or type remembered from the event before is given only when the bytes are the same")
+    func rememberedStrings() throws {
+        var strings = RecentStrings()
+        let first = Self.envelopes()[0].canonicalText
+        for (stream, type) in [("contract/SYN-0", "NoteRecorded"), ("contract/SYN-0", "NoteRecordee"), ("contract/SYN-1", "NoteRecordee"), ("contract/SYN-10", "NoteRecorded"), ("contract/SYN-0", "NoteRecorded")] {
+            let text = first.replacing(#""streamId":"contract/SYN-0""#, with: #""streamId":"\#(stream)""#).replacing(#""eventType":"NoteRecorded""#, with: #""eventType":"\#(type)""#)
+            let read = try #require(fields(Array(text.utf8), strings: &strings))
+            #expect(read.streamId == stream && read.eventType == type)
+        }
+        // An escaped stream id reads as its text, and is not taken for the plain bytes it spells.
+        let escaped = first.replacing(#""streamId":"contract/SYN-0""#, with: #""streamId":"contract\/SYN-0""#)
+        #expect(try #require(fields(Array(escaped.utf8), strings: &strings)).streamId == "contract/SYN-0")
+    }
+
+    @Test("the walk gives up where the layout does, where the payload reader does, and on an actor off plain ASCII")
+    func fieldsDepartures() {
+        var strings = RecentStrings()
+        let text = Self.envelopes()[0].canonicalText
+        #expect(fields(Array(text.utf8), strings: &strings) != nil)
+        #expect(fields(Array(text.utf8), strings: &strings, payload: { _, _ in false }) == nil)
+        // A payload reader that reads nothing (the parser not moved) has not read the payload.
+        #expect(fields(Array(text.utf8), strings: &strings, payload: { _, _ in true }) == nil)
+        for (original, replacement) in [(#""id":"a""#, #""id":"é""#), (#""role":"r""#, #""role":"\u0072""#), ("{", "{ "), (#""position":1"#, #""position":01"#)] {
+            let variant = text.replacing(original, with: replacement, maxReplacements: 1)
+            #expect(variant != text)
+            #expect(fields(Array(variant.utf8), strings: &strings) == nil, "\(variant)")
+        }
+        // The payload reader is told the event's type.
+        var told: String?
+        _ = fields(Array(text.utf8), strings: &strings, payload: { parser, type in told = type; return Self.skipPayload(&parser, type) })
+        #expect(told == "NoteRecorded")
+    }
 }

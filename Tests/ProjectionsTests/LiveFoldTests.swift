@@ -3,6 +3,7 @@ import LedgerValues
 import Ledger
 import Projections
 import Queries
+import SocialValue
 import SyntheticData
 import Testing
 import TestSupport
@@ -126,6 +127,60 @@ struct DecodedLogTests {
             }
         }
         #expect(parallel.sortedContracts == sequential.sortedContracts)
+    }
+
+    @Test("returns and corrections typed straight from their bytes are, fact for fact, the events the general reading gives; anything else is read the general way")
+    func typedFromBytesAsTheGeneralWay() throws {
+        let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
+        try SyntheticPortfolio.populate(ledger, events: 400, eventsPerContract: 40)
+        func line(_ evidence: String, unit: String? = nil) -> JSONValue {
+            var members: JSONObject = ["evidence": .string(evidence), "measure": "NT1", "pledged": true, "quantity": "2.5"]
+            if let unit { members["unit"] = .string(unit) }
+            return .object(members)
+        }
+        let payloads: [(String, String, JSONValue)] = [
+            ("contract/ODD-1", "DeliveryReported", ["attributionConfirmed": true, "effectiveDateDefaulted": true, "lines": [line("EV \"1\" é\n")], "quarter": "2025-26-Q1"]),
+            ("contract/ODD-1", "DeliveryReported", ["attributionConfirmed": false, "lines": [line("EV", unit: "x")], "quarter": "2025-26-Q2"]),
+            ("contract/ODD-1", "DeliveryCorrected", ["correctsEventId": .string(EventID.generate().description), "lines": [line("EV-rev")], "quarter": "2025-26-Q1"]),
+            ("contract/ODD-1", "DeliveryCorrected", ["correctsEventId": .string(EventID.generate().description), "effectiveDateDefaulted": .null, "lines": [line("EV-rev")], "quarter": "2025-26-Q1"]),
+            ("notes/ODD-1", "DeliveryReported", ["attributionConfirmed": true, "lines": [line("EV")], "quarter": "2025-26-Q1"]),
+        ]
+        for (index, (stream, type, payload)) in payloads.enumerated() {
+            let actor = index == 1 ? ActorIdentity(id: "zoë", role: "Supplier") : ActorIdentity(id: "a", role: "Supplier")
+            _ = try ledger.store.append([ProposedEvent(
+                eventType: type, effectiveDate: CalendarDate("2025-07-01")!, actor: actor, reason: index == 2 ? "a \"quoted\" reason" : nil, payload: payload)], to: stream)
+        }
+        let head = try ledger.store.head().position
+        var expected: [DecodedLog.Decoded] = []
+        try ledger.store.read { reader in
+            try reader.forEachEvent(from: 1, through: head) { event in
+                if event.streamId.hasPrefix("contract/"), let typed = try ContractEvent(type: event.eventType, payload: event.payload) {
+                    expected.append(.contract(EventFacts(event), typed))
+                } else {
+                    expected.append(.other(event))
+                }
+                return true
+            }
+        }
+        var decoded: [DecodedLog.Decoded] = []
+        try DecodedLog.forEach(store: ledger.store, through: head, width: 2, chunk: 64) { decoded.append($0) }
+        #expect(decoded.count == expected.count)
+        var typedReturns = 0
+        for (got, want) in zip(decoded, expected) {
+            switch (got, want) {
+            case (.contract(let facts, let event), .contract(let wantFacts, let wantEvent)):
+                #expect(facts == wantFacts)
+                #expect(event == wantEvent)
+                if case .deliveryReported = event { typedReturns += 1 }
+            case (.other(let event), .other(let wantEvent)):
+                #expect(event == wantEvent)
+            default:
+                Issue.record("decoded \(got) where the general reading gives \(want)")
+            }
+        }
+        // The odd ones: a defaulted date, escapes, an unknown field, a non-ASCII actor, another stream.
+        #expect(typedReturns > 10)
+        #expect(decoded.suffix(5).map { if case .contract(let facts, _) = $0 { facts.effectiveDateDefaulted } else { false } } == [true, false, false, false, false])
     }
 
     struct Stop: Error {}
