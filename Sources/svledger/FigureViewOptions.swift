@@ -21,6 +21,7 @@ struct EffectiveOptions: ParsableArguments {
 
 /// The shared ``FigureView`` (module Queries), from the command line's options.
 extension FigureView {
+    /// The view a command reads until it ends, so never freed (``LeftToExit``).
     /// - Parameter only: a read of one contract, which folds its stream alone and states its figures.
     init(
         _ ledger: Ledger, asOf: AsOfOptions, effective: EffectiveOptions, period: String?, contract: String? = nil, supplier: String? = nil,
@@ -32,6 +33,7 @@ extension FigureView {
         try self.init(
             ledger, at: point, period: try period.map { try DateOption.quarter($0) }, today: Timestamp.now().date, contract: contract, supplier: supplier,
             only: only, trend: trend)
+        LeftToExit.keep(self)
     }
 
     /// The lines every text read of figures ends with: the head, the figures' digest, and the

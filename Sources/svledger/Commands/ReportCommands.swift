@@ -88,6 +88,7 @@ extension Root.Report {
             var model = try CabinetReportModel(
                 snapshot: view.snapshot, reconciliation: view.reconciliation, figuresFile: view.figures, comparisons: view.comparisons, request: request)
             model.tree = try opened.store.read { try TreeStatement.read($0, position: model.position) }
+            LeftToExit.keep(model)
             var text = CabinetReport.render(format.reportFormat, model)
             // Markdown is read as it is, in a terminal or an editor: no control sequence may reach either.
             if format == .md { text = DisplayText.escaped(text, keepingNewlines: true) }
