@@ -182,12 +182,14 @@ let package = Package(
                 .target(name: "Hub", condition: .when(traits: ["Server"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            // jemalloc as the program's malloc (Debian's libjemalloc-dev, which tools/setup
-            // installs): a read of a large ledger makes and frees millions of small objects on
-            // several threads, and glibc's allocator spent a seventh of `report cabinet`'s time
-            // at 1M events on them (Benchmarks/RESULTS.md). Linked ahead of libc, its malloc and
-            // free are the ones every library in the process calls.
-            linkerSettings: [.linkedLibrary("jemalloc")]
+            // TCMalloc as the program's malloc (Debian's libgoogle-perftools-dev, which
+            // tools/setup installs): a read of a large ledger makes and frees millions of small
+            // objects on several threads, and glibc's allocator spent a seventh of `report
+            // cabinet`'s time at 1M events on them (Benchmarks/RESULTS.md). Linked ahead of libc,
+            // its malloc and free are the ones every library in the process calls. Not jemalloc,
+            // as fast here: under faketime (the fault suite's clocks) it hangs at start, its first
+            // clock_gettime going back into libfaketime before that has finished starting.
+            linkerSettings: [.linkedLibrary("tcmalloc_minimal")]
         ),
         // Shared by the test targets: temporary ledgers and running the built executable.
         .target(name: "TestSupport", dependencies: ["LMDB"], path: "Tests/TestSupport"),

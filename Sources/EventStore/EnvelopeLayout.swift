@@ -121,22 +121,24 @@ package struct EnvelopeLayout {
     /// A string that is often the same as the last one read in its place: the same bytes give
     /// the same `String` again (a retain, where a new one of over 15 bytes is an allocation).
     private mutating func recent(_ last: inout RecentStrings.Entry?) throws -> String {
-        let start = parser.index
-        let text = try string()
-        // Only a plain string is remembered: its bytes between the quotes are exactly its text.
-        let inner = UnsafeRawBufferPointer(rebasing: parser.bytes[(start + 1)..<(parser.index - 1)])
-        if let last, last.bytes.count == inner.count, last.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, inner.baseAddress!, inner.count) == 0 }) {
+        guard parser.current == UInt8(ascii: "\"") else { throw Departure() }
+        let start = parser.index + 1
+        // The remembered bytes hold no quote or backslash: followed by a quote here, they are
+        // the whole string, and it reads as they did.
+        if let last, start + last.bytes.count < parser.bytes.count, parser.bytes[start + last.bytes.count] == UInt8(ascii: "\""),
+            last.bytes.isEmpty || last.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, parser.bytes.baseAddress! + start, $0.count) == 0 })
+        {
+            parser.index = start + last.bytes.count + 1
             return last.text
         }
+        let text = try parser.parseString()
+        let inner = parser.bytes[start..<(parser.index - 1)]
         if !inner.contains(UInt8(ascii: "\\")) { last = RecentStrings.Entry(bytes: Array(inner), text: text) }
         return text
     }
 
     private mutating func expect(_ literal: StaticString) throws {
-        let count = literal.utf8CodeUnitCount
-        guard parser.index + count <= parser.bytes.count else { throw Departure() }
-        guard memcmp(literal.utf8Start, parser.bytes.baseAddress! + parser.index, count) == 0 else { throw Departure() }
-        parser.index += count
+        guard parser.skip(literal) else { throw Departure() }
     }
 
     private mutating func string() throws -> String {

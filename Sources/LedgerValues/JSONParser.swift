@@ -74,6 +74,26 @@ package struct JSONParser {
 
     package func error(_ message: String) -> JSONParseError { JSONParseError(offset: index, message: message) }
 
+    /// Steps over `literal` when the bytes here are exactly it; answers whether they were. For
+    /// the readers that walk one known layout key by key (a stored envelope, a return's payload):
+    /// eight bytes at a time, where a call to `memcmp` for each short key cost more than the compare.
+    package mutating func skip(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count, let base = bytes.baseAddress else { return false }
+        let here = base + index, expected = UnsafeRawPointer(literal.utf8Start)
+        var offset = 0
+        while offset + 8 <= count {
+            guard here.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == expected.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+            offset += 8
+        }
+        while offset < count {
+            guard here.load(fromByteOffset: offset, as: UInt8.self) == expected.load(fromByteOffset: offset, as: UInt8.self) else { return false }
+            offset += 1
+        }
+        index += count
+        return true
+    }
+
     package var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     package mutating func skipWhitespace() {

@@ -26,6 +26,10 @@ struct CanonicalDeliveryPayloadTests {
         ("DeliveryReported", deliveryReturn(defaulted: nil)),
         ("DeliveryReported", deliveryReturn(defaulted: "true")),
         ("DeliveryReported", deliveryReturn(lines: "[\(line(evidence: "payroll é — \"Q1\"\\n", measure: "NT1c"))]")),
+        ("DeliveryReported", deliveryReturn(lines: "[\(line(evidence: "EV-2025-26-Q1-payroll")),\(line(evidence: "EV-2025-26-Q1-payroll", measure: "NT2")),\(line(evidence: "EV-2025-26-Q1-payroll-2", measure: "NT3"))]")),
+        // A long evidence reference with an escape, then bytes that spell its text unescaped (a
+        // different text): never taken for the line before's.
+        ("DeliveryReported", deliveryReturn(lines: #"[{"evidence":"EV-2025-26-Q1\\b-payroll","measure":"NT1","pledged":true,"quantity":"1"},{"evidence":"EV-2025-26-Q1\b-payroll","measure":"NT2","pledged":true,"quantity":"1"}]"#)),
         ("DeliveryCorrected", correction()),
         ("DeliveryCorrected", correction(defaulted: nil)),
         ("DeliveryCorrected", correction(corrects: eventID.uppercased())),
@@ -51,6 +55,7 @@ struct CanonicalDeliveryPayloadTests {
         ("DeliveryReported", deliveryReturn().replacing(#""quarter""#, with: #""quarter" "#)),
         ("DeliveryReported", deliveryReturn().replacing("}", with: ",\"z\":null}", maxReplacements: 1)),
         ("DeliveryCorrected", correction(corrects: "not-an-id")),
+        ("DeliveryCorrected", correction().replacing(#""correctsEventId":"0"#, with: #""correctsEventId":"\u0030"#)),
         ("DeliveryCorrected", correction(lines: "{}")),
         ("DeliveryCorrected", deliveryReturn()),
         ("DeliveryValidated", deliveryReturn()),

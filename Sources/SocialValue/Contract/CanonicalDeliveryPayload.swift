@@ -38,7 +38,7 @@ package enum CanonicalDeliveryPayload {
 
         /// `{"correctsEventId":"…",["effectiveDateDefaulted":…,]"lines":[…],"quarter":"…"}`
         mutating func deliveryCorrection() -> (ContractEvent, Bool?)? {
-            guard literal(#"{"correctsEventId":"#), let text = string(), let corrects = EventID(text), literal(",") else { return nil }
+            guard literal(#"{"correctsEventId":"#), let corrects = eventID(), literal(",") else { return nil }
             let defaulted = effectiveDateDefaulted()
             guard literal(#""lines":"#), let lines = lines(), literal(#","quarter":"#), let quarter = quarter(), literal("}") else { return nil }
             return (.deliveryCorrected(DeliveryCorrection(corrects: corrects, quarter: quarter, lines: lines)), defaulted)
@@ -60,7 +60,7 @@ package enum CanonicalDeliveryPayload {
             guard literal("[") else { return nil }
             var lines: [DeliveryLine] = []
             repeat {
-                guard literal(#"{"evidence":"#), let evidence = string(), literal(#","measure":"#), let measure = string(),
+                guard literal(#"{"evidence":"#), let evidence = evidence(after: lines.last?.evidence), literal(#","measure":"#), let measure = string(),
                     literal(#","pledged":"#), let pledged = bool(), literal(#","quantity":"#), let text = string(),
                     let quantity = try? ValueParsing.decimal(text), literal("}")
                 else { return nil }
@@ -70,6 +70,35 @@ package enum CanonicalDeliveryPayload {
         }
 
         mutating func quarter() -> FinancialQuarter? { string().flatMap(FinancialQuarter.init) }
+
+        /// An event id read from its 36 bytes, as `EventID(_:)` reads the string they spell (an
+        /// id has no escape and is never blank).
+        mutating func eventID() -> EventID? {
+            let start = parser.index + 1, end = start + 36
+            guard parser.current == UInt8(ascii: "\""), end < parser.bytes.count, parser.bytes[end] == UInt8(ascii: "\""),
+                let id = EventID.parse(parser.bytes[start..<end])
+            else { return nil }
+            parser.index = end + 1
+            return id
+        }
+
+        /// A line's evidence: the line before's again when the bytes are the same (a return
+        /// usually cites one reference for all its lines), so that its lines share one string
+        /// instead of one allocation each (a string of up to 15 bytes is held inline anyway).
+        mutating func evidence(after previous: String?) -> String? {
+            guard let previous, previous.utf8.count > 15, isPlainly(previous) else { return string() }
+            parser.index += previous.utf8.count + 2
+            return previous
+        }
+
+        /// Whether the string here is `text` written plainly: printable ASCII with no quote or
+        /// backslash, which reads as itself.
+        func isPlainly(_ text: String) -> Bool {
+            let count = text.utf8.count, start = parser.index + 1
+            guard parser.current == UInt8(ascii: "\""), start + count < parser.bytes.count, parser.bytes[start + count] == UInt8(ascii: "\"") else { return false }
+            return text.utf8.elementsEqual(parser.bytes[start..<(start + count)])
+                && text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        }
 
         /// A string the field reader takes: not empty or blank.
         mutating func string() -> String? {
@@ -83,13 +112,6 @@ package enum CanonicalDeliveryPayload {
             return nil
         }
 
-        /// Steps over `text` when the bytes here are exactly it.
-        mutating func literal(_ text: StaticString) -> Bool {
-            let count = text.utf8CodeUnitCount
-            guard parser.index + count <= parser.bytes.count else { return false }
-            for offset in 0..<count where parser.bytes[parser.index + offset] != text.utf8Start[offset] { return false }
-            parser.index += count
-            return true
-        }
+        mutating func literal(_ text: StaticString) -> Bool { parser.skip(text) }
     }
 }
