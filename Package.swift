@@ -18,7 +18,8 @@ import PackageDescription
 // Queries holds what every front end's reads share (where a read looks, the figures it
 // reconciles, the audit trail); Server is `svledger serve` (Hummingbird), beside the CLI.
 // LedgerValues and SocialValue link neither liblmdb nor swift-crypto. The benchmark is a
-// package of its own (Benchmarks/), so building the product needs only liblmdb.
+// package of its own (Benchmarks/), so building the product needs only liblmdb and, on Linux,
+// TCMalloc (the executable's malloc).
 let package = Package(
     name: "svledger",
     platforms: [.macOS(.v15)],
@@ -189,7 +190,7 @@ let package = Package(
             // its malloc and free are the ones every library in the process calls. Not jemalloc,
             // as fast here: under faketime (the fault suite's clocks) it hangs at start, its first
             // clock_gettime going back into libfaketime before that has finished starting.
-            linkerSettings: [.linkedLibrary("tcmalloc_minimal")]
+            linkerSettings: [.linkedLibrary("tcmalloc_minimal", .when(platforms: [.linux]))]
         ),
         // Shared by the test targets: temporary ledgers and running the built executable.
         .target(name: "TestSupport", dependencies: ["LMDB"], path: "Tests/TestSupport"),
