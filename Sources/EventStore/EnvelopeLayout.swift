@@ -1,9 +1,4 @@
 import LedgerValues
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The fast way to read a stored envelope: walk its one canonical layout.
 ///
@@ -120,20 +115,10 @@ package struct EnvelopeLayout {
 
     /// A string that is often the same as the last one read in its place: the same bytes give
     /// the same `String` again (a retain, where a new one of over 15 bytes is an allocation).
-    private mutating func recent(_ last: inout RecentStrings.Entry?) throws -> String {
-        guard parser.current == UInt8(ascii: "\"") else { throw Departure() }
-        let start = parser.index + 1
-        // The remembered bytes hold no quote or backslash: followed by a quote here, they are
-        // the whole string, and it reads as they did.
-        if let last, start + last.bytes.count < parser.bytes.count, parser.bytes[start + last.bytes.count] == UInt8(ascii: "\""),
-            last.bytes.isEmpty || last.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, parser.bytes.baseAddress! + start, $0.count) == 0 })
-        {
-            parser.index = start + last.bytes.count + 1
-            return last.text
-        }
-        let text = try parser.parseString()
-        let inner = parser.bytes[start..<(parser.index - 1)]
-        if !inner.contains(UInt8(ascii: "\\")) { last = RecentStrings.Entry(bytes: Array(inner), text: text) }
+    private mutating func recent(_ last: inout String?) throws -> String {
+        if let last, parser.skipString(spelling: last) { return last }
+        let text = try string()
+        last = text
         return text
     }
 
@@ -212,12 +197,8 @@ package struct EnvelopeFields: Sendable {
 
 /// The last stream id and event type a layout walk read (``EnvelopeLayout/fields(storedValue:strings:payload:)``).
 package struct RecentStrings {
-    struct Entry {
-        let bytes: [UInt8]
-        let text: String
-    }
-    var streamId: Entry?
-    var eventType: Entry?
+    var streamId: String?
+    var eventType: String?
 
     package init() {}
 }

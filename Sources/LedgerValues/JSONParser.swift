@@ -94,6 +94,24 @@ package struct JSONParser {
         return true
     }
 
+    /// Steps over the string here when it is written as exactly `text`'s bytes with nothing to
+    /// unescape (no quote, backslash or control character), so that it reads as `text`; answers
+    /// whether it did. For the readers that expect a string seen just before (a stream id, a
+    /// return's evidence reference), which then need no new `String`.
+    package mutating func skipString(spelling text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            let start = index + 1, end = start + utf8.count
+            guard current == UInt8(ascii: "\""), end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return false }
+            for offset in 0..<utf8.count {
+                let byte = utf8[offset]
+                guard byte == bytes[start + offset], byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { return false }
+            }
+            index = end + 1
+            return true
+        }
+    }
+
     package var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     package mutating func skipWhitespace() {

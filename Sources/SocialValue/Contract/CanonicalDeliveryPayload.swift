@@ -82,22 +82,12 @@ package enum CanonicalDeliveryPayload {
             return id
         }
 
-        /// A line's evidence: the line before's again when the bytes are the same (a return
-        /// usually cites one reference for all its lines), so that its lines share one string
-        /// instead of one allocation each (a string of up to 15 bytes is held inline anyway).
+        /// A line's evidence: the line before's again when written the same (a return usually
+        /// cites one reference for all its lines), so that its lines share one string instead of
+        /// one allocation each (a string of up to 15 bytes is held inline anyway).
         mutating func evidence(after previous: String?) -> String? {
-            guard let previous, previous.utf8.count > 15, isPlainly(previous) else { return string() }
-            parser.index += previous.utf8.count + 2
+            guard let previous, previous.utf8.count > 15, parser.skipString(spelling: previous) else { return string() }
             return previous
-        }
-
-        /// Whether the string here is `text` written plainly: printable ASCII with no quote or
-        /// backslash, which reads as itself.
-        func isPlainly(_ text: String) -> Bool {
-            let count = text.utf8.count, start = parser.index + 1
-            guard parser.current == UInt8(ascii: "\""), start + count < parser.bytes.count, parser.bytes[start + count] == UInt8(ascii: "\"") else { return false }
-            return text.utf8.elementsEqual(parser.bytes[start..<(start + count)])
-                && text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
         }
 
         /// A string the field reader takes: not empty or blank.
