@@ -17,7 +17,9 @@ public struct CommitmentsInForceFold: Sendable {
 
     public init(on day: CalendarDate) {
         self.day = day
-        fold = ContractFold(limit: .commitmentsInForce(on: day))
+        // The limit leaves out commitments alone: a contract's delivered figures are the whole
+        // fold's, which ``Snapshot/inForce(on:replays:)`` takes, and are not folded twice.
+        fold = ContractFold(limit: .commitmentsInForce(on: day), foldsFigures: false)
     }
 
     /// Folds `event`; call it before the whole fold takes the same event, so that a contract
@@ -44,7 +46,7 @@ extension CommitmentsInForceFold {
         var whole = ContractFold()
         var limited = days.map(CommitmentsInForceFold.init(on:))
         try DecodedLog.forEach(store: store, through: target) { decoded in
-            guard case .contract(let facts, let event) = decoded else { return }
+            guard case .contract(let facts, let event) = consume decoded else { return }
             for index in limited.indices { limited[index].apply(event, facts: facts, before: whole) }
             whole.apply(event, facts: facts)
         }

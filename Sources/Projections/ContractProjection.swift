@@ -214,7 +214,10 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     public var originalTotal: Money { lines.reduce(Money.zero) { $0 + ($1.original?.value ?? .zero) } }
 
     /// Folds one recorded event of this contract's stream.
-    public mutating func apply(_ event: ContractEvent, envelope: EventFacts) {
+    /// - Parameter figures: false to leave the delivered figures (``deliveries``,
+    ///   ``returnedQuarters``) as they are: a fold of the commitments in force takes them from
+    ///   the whole fold, as the limit never changes them (``CommitmentsInForceFold``).
+    public mutating func apply(_ event: ContractEvent, envelope: EventFacts, figures: Bool = true) {
         version = envelope.streamVersion
         position = envelope.position
         let date = envelope.effectiveDate
@@ -249,11 +252,8 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             commitmentsChangedOn = max(commitmentsChangedOn ?? date, date)
             lines = pledge.lines.map { CommitmentLine(measure: $0.measure, unit: $0.unit, original: Figure($0), current: Figure($0)) }
             advance(to: .pledged)
-        case .deliveryReported(let report):
-            if !returnedQuarters.contains(report.quarter) { returnedQuarters.append(report.quarter) }
-            for line in report.lines { record(line, quarter: report.quarter, source: envelope.eventId, corrected: false) }
-        case .deliveryCorrected(let correction):
-            for line in correction.lines { record(line, quarter: correction.quarter, source: envelope.eventId, corrected: true) }
+        case .deliveryReported, .deliveryCorrected, .deliveryQueried, .queryAnswered, .deliveryValidated, .deliveryRejected:
+            if figures { fold(figuresOf: event, envelope: envelope) }
         case .commitmentsRefreshed(let refresh):
             commitmentCatalog = "\(refresh.catalogId)@\(refresh.catalogVersion)"
             commitmentsChangedOn = max(commitmentsChangedOn ?? date, date)
@@ -285,6 +285,30 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             contractManager = arrangement.contractManager ?? contractManager
             contractManagerEmail = arrangement.contractManagerEmail ?? contractManagerEmail
             returnDueDays = arrangement.returnDueDays ?? returnDueDays
+        }
+        if envelope.effectiveDateDefaulted {
+            let quarter: FinancialQuarter?
+            switch event {
+            case .deliveryReported(let report): quarter = report.quarter
+            case .deliveryCorrected(let correction): quarter = correction.quarter
+            case .deliveryQueried(let query): quarter = query.quarter
+            case .queryAnswered(let answer): quarter = answer.quarter
+            case .deliveryValidated(let decision), .deliveryRejected(let decision): quarter = decision.quarter
+            default: quarter = nil
+            }
+            datesNotGiven.append(DateNotGiven(eventType: event.type, quarter: quarter, effectiveDate: date))
+        }
+    }
+
+    /// Folds a return, a correction, or a check of their figures into the delivered figures.
+    private mutating func fold(figuresOf event: ContractEvent, envelope: EventFacts) {
+        switch event {
+        case .deliveryReported(let report):
+            if !returnedQuarters.contains(report.quarter) { returnedQuarters.append(report.quarter) }
+            // By index: each line is read in place, not copied out with its strings.
+            for index in report.lines.indices { record(report.lines[index], quarter: report.quarter, source: envelope.eventId, corrected: false) }
+        case .deliveryCorrected(let correction):
+            for index in correction.lines.indices { record(correction.lines[index], quarter: correction.quarter, source: envelope.eventId, corrected: true) }
         case .deliveryQueried(let query):
             check(query.quarter, [query.measure]) {
                 $0.status = .queried
@@ -301,20 +325,10 @@ public struct ContractProjection: Codable, Equatable, Sendable {
             check(decision.quarter, decision.figures.map(\.measure)) {
                 $0.status = status
                 $0.decisionReason = envelope.reason
-                $0.decidedOn = date
+                $0.decidedOn = envelope.effectiveDate
             }
-        }
-        if envelope.effectiveDateDefaulted {
-            let quarter: FinancialQuarter?
-            switch event {
-            case .deliveryReported(let report): quarter = report.quarter
-            case .deliveryCorrected(let correction): quarter = correction.quarter
-            case .deliveryQueried(let query): quarter = query.quarter
-            case .queryAnswered(let answer): quarter = answer.quarter
-            case .deliveryValidated(let decision), .deliveryRejected(let decision): quarter = decision.quarter
-            default: quarter = nil
-            }
-            datesNotGiven.append(DateNotGiven(eventType: event.type, quarter: quarter, effectiveDate: date))
+        default:
+            break
         }
     }
 
@@ -337,12 +351,14 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         if let index = deliveries.firstIndex(where: { $0.quarter == quarter && $0.measure == line.measure }) {
             // A question still open stays open (the correction is part of the answer); any
             // other corrected figure is submitted to be checked again.
-            let earlier = deliveries[index]
-            deliveries[index] = figure
-            if earlier.status == .queried {
-                deliveries[index].status = .queried
-                deliveries[index].question = earlier.question
+            guard deliveries[index].status == .queried else {
+                deliveries[index] = figure
+                return
             }
+            let question = deliveries[index].question
+            deliveries[index] = figure
+            deliveries[index].status = .queried
+            deliveries[index].question = question
         } else {
             deliveries.append(figure)
         }
@@ -391,8 +407,15 @@ public struct ContractFold: Sendable {
     private var lastStream: (id: String, reference: String?, index: Int?) = ("", nil, nil)
     /// The events this fold takes (all, for a read at the head).
     public let limit: EffectiveLimit
+    /// Whether delivered figures are folded (see ``ContractProjection/apply(_:envelope:figures:)``).
+    let foldsFigures: Bool
 
-    public init(limit: EffectiveLimit = .none) { self.limit = limit }
+    public init(limit: EffectiveLimit = .none) { self.init(limit: limit, foldsFigures: true) }
+
+    init(limit: EffectiveLimit, foldsFigures: Bool) {
+        self.limit = limit
+        self.foldsFigures = foldsFigures
+    }
 
     /// The contract registered under `reference`, as folded so far.
     public func contract(_ reference: String) -> ContractProjection? { indexes[reference].map { projections[$0] } }
@@ -449,7 +472,7 @@ public struct ContractFold: Sendable {
             lastStream.index = indexes[reference]
         }
         guard let index = lastStream.index else { return reference }
-        projections[index].apply(event, envelope: facts)
+        projections[index].apply(event, envelope: facts, figures: foldsFigures)
         return reference
     }
 

@@ -34,7 +34,7 @@ public enum DecodedLog {
     /// decoding stops and this returns only after every worker has finished with `store`.
     public static func forEach(
         store: EventStore, from: UInt64 = 1, through target: UInt64, width: Int = DecodedLog.width, chunk: UInt64 = DecodedLog.chunk,
-        _ body: (Decoded) throws -> Void
+        _ body: (consuming Decoded) throws -> Void
     ) throws {
         let first = max(from, 1)
         guard first <= target else { return }
@@ -45,7 +45,7 @@ public enum DecodedLog {
             while start <= target, rounds.waitForRoom() {
                 let round = start
                 let workers = Int(min(UInt64(width), (target - round) / chunk + 1))
-                var decoded = [Result<[Decoded], any Error>](repeating: .success([]), count: workers)
+                var decoded = [Result<Chunk, any Error>](repeating: .success(Chunk(capacity: 0)), count: workers)
                 decoded.withUnsafeMutableBufferPointer { results in
                     let results = UncheckedResults(base: results.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: workers) { index in
@@ -65,7 +65,9 @@ public enum DecodedLog {
         }
         while let round = rounds.take() {
             for result in round {
-                for event in try result.get() { try body(event) }
+                // Each event moved out to `body`, which owns it: nothing is copied, or freed twice.
+                let events = try result.get()
+                while let event = events.take() { try body(event) }
             }
         }
     }
@@ -78,7 +80,7 @@ public enum DecodedLog {
     /// `capacity`: a small blocking queue (`room` counts free places, `ready` rounds to take).
     private final class Rounds: Sendable {
         private struct State {
-            var queue: [[Result<[Decoded], any Error>]] = []
+            var queue: [[Result<Chunk, any Error>]] = []
             var stopped = false
         }
         private let state = Mutex(State())
@@ -97,7 +99,7 @@ public enum DecodedLog {
             return state.withLock { !$0.stopped }
         }
 
-        func put(_ round: [Result<[Decoded], any Error>]) {
+        func put(_ round: [Result<Chunk, any Error>]) {
             state.withLock { $0.queue.append(round) }
             ready.signal()
         }
@@ -106,7 +108,7 @@ public enum DecodedLog {
         func finish() { ready.signal() }
 
         /// The next round, or nil when every round was taken.
-        func take() -> [Result<[Decoded], any Error>]? {
+        func take() -> [Result<Chunk, any Error>]? {
             ready.wait()
             let next = state.withLock { $0.queue.isEmpty ? nil : $0.queue.removeFirst() }
             if next != nil { room.signal() }
@@ -121,10 +123,9 @@ public enum DecodedLog {
         }
     }
 
-    static func decode(store: EventStore, from low: UInt64, through high: UInt64) throws -> [Decoded] {
+    static func decode(store: EventStore, from low: UInt64, through high: UInt64) throws -> Chunk {
         try store.read { reader in
-            var events: [Decoded] = []
-            events.reserveCapacity(Int(high - low + 1))
+            let events = Chunk(capacity: Int(high - low + 1))
             var strings = RecentStrings()
             try reader.forEachStoredValue(from: low, through: high) { stored in
                 // Returns and corrections, most of a log, typed straight from their bytes;
@@ -152,7 +153,42 @@ public enum DecodedLog {
     /// Each worker writes its own slot of one array, and the caller reads them only after every
     /// worker has finished (`concurrentPerform` returns then): no slot is shared.
     private struct UncheckedResults: @unchecked Sendable {
-        let base: UnsafeMutablePointer<Result<[Decoded], any Error>>
-        func set(_ index: Int, _ value: Result<[Decoded], any Error>) { base[index] = value }
+        let base: UnsafeMutablePointer<Result<Chunk, any Error>>
+        func set(_ index: Int, _ value: Result<Chunk, any Error>) { base[index] = value }
+    }
+
+    /// The events of one chunk, decoded by one thread and then taken in order by the applying
+    /// one, each moved out: from an array each was copied out and then freed with the array,
+    /// twice the reference counting of every string an event holds.
+    final class Chunk: @unchecked Sendable {
+        // One thread fills it and, once `concurrentPerform` has returned, another takes from
+        // it; the two never overlap, and the queue of rounds orders them.
+        private let events: UnsafeMutablePointer<Decoded>
+        private let capacity: Int
+        private var count = 0
+        private var taken = 0
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            events = .allocate(capacity: max(capacity, 1))
+        }
+
+        func append(_ event: consuming Decoded) {
+            precondition(count < capacity, "a chunk holds at most the events it was made for")
+            (events + count).initialize(to: event)
+            count += 1
+        }
+
+        /// The next event, moved out; `nil` after the last.
+        func take() -> Decoded? {
+            guard taken < count else { return nil }
+            defer { taken += 1 }
+            return (events + taken).move()
+        }
+
+        deinit {
+            (events + taken).deinitialize(count: count - taken)
+            events.deallocate()
+        }
     }
 }

@@ -45,34 +45,42 @@ public struct Reconciliation: Sendable {
             (contract == nil || all[index].reference == contract) && (supplier == nil || all[index].supplier.sameBytes(as: supplier))
                 && all[index].commitmentCatalog != nil
         }
-        // Each catalog looked up once, before the contracts are reconciled side by side.
+        // Each catalog and policy looked up once, before the contracts are reconciled side by
+        // side: a policy's look-up copies the policy, and a portfolio has few.
         let measures = CatalogLookup.measures(of: Set(chosen.map { all[$0].commitmentCatalog! }), in: snapshot.reference)
+        let policies = Dictionary(Set(chosen.map { all[$0].policyId }).map { id in
+            let reference = snapshot.reference
+            return (id, (reference.ratingCutOffs(policy: id, on: date), reference.ratedDelivery(policy: id, on: date), reference.returnDueDays(policy: id, on: date)))
+        }, uniquingKeysWith: { first, _ in first })
         // A contract's reconciliation reads its own projection and the reference data alone.
         let contracts = ConcurrentMap.map(chosen.count) { slot in
             let projection = all[chosen[slot]]
+            let (cutOffs, rated, dueDays) = policies[projection.policyId]!
             return ContractReconciliation(
-                projection, measures: measures[projection.commitmentCatalog!],
-                cutOffs: snapshot.reference.ratingCutOffs(policy: projection.policyId, on: date),
-                rated: snapshot.reference.ratedDelivery(policy: projection.policyId, on: date),
-                dueDays: projection.returnDueDays ?? snapshot.reference.returnDueDays(policy: projection.policyId, on: date), period: period,
-                reportingDate: date)
+                projection, measures: measures[projection.commitmentCatalog!], cutOffs: cutOffs, rated: rated,
+                dueDays: projection.returnDueDays ?? dueDays, period: period, reportingDate: date)
         }
+        // By index throughout: each contract read in place, where a loop over the array copies
+        // it out, with a retain of each of its strings and arrays.
         var sums = RollupSums()
-        for reconciled in contracts { sums.add(reconciled) }
-        let ratings = contracts.map(\.amounts.rating)
+        var portfolio = Amounts.zero
+        for index in contracts.indices {
+            sums.add(contracts[index])
+            portfolio.add(contracts[index].amounts)
+        }
+        let ratings = contracts.indices.map { contracts[$0].amounts.rating }
         // Worst rated first. Each rating is worked out once, not at every comparison of the sort.
         let ranked = contracts.indices
             .sorted { (ratings[$0], contracts[$0].reference) < (ratings[$1], contracts[$1].reference) }
             .map { contracts[$0] }
+        var overdue: [KPIException] = []
+        for index in all.indices where (contract == nil || all[index].reference == contract) && (supplier == nil || all[index].supplier.sameBytes(as: supplier)) {
+            overdue += all[index].kpiAssessmentsOverdue(on: date).map { KPIException(contract: all[index].reference, kpi: $0.kpi.id, why: $0.why) }
+        }
         return Reconciliation(
             period: period, reportingDate: date, position: snapshot.position, hash: snapshot.hash, treeRoot: snapshot.treeRoot,
             contracts: ranked, byTheme: sums.byTheme, byPriority: sums.byPriority, bySupplier: sums.bySupplier,
-            portfolio: Rollup(key: "portfolio", amounts: contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }),
-            kpiAssessmentsOverdue: snapshot.contracts
-                .filter { (contract == nil || $0.reference == contract) && (supplier == nil || $0.supplier.sameBytes(as: supplier)) }
-                .flatMap { projection in
-                    projection.kpiAssessmentsOverdue(on: date).map { KPIException(contract: projection.reference, kpi: $0.kpi.id, why: $0.why) }
-                })
+            portfolio: Rollup(key: "portfolio", amounts: portfolio), kpiAssessmentsOverdue: overdue)
     }
 
     /// The whole portfolio's expected to date at each of `dates`: for each date, the
@@ -265,13 +273,17 @@ public struct ContractReconciliation: Sendable, Equatable {
         elapsedDays = elapsed
         let figures = ContractFigures(projection, period: period)
         unpledged = figures.unpledged
-        lines = zip(projection.lines, figures.byLine).map { line, delivered in
+        lines = projection.lines.indices.map { index in
             MeasureReconciliation(
-                line, measure: measures?[line.measure], figures: delivered, spread: spread, elapsedDays: elapsed, cutOffs: cutOffs, rated: rated)
+                projection.lines[index], measure: measures?[projection.lines[index].measure], figures: figures.byLine[index], spread: spread,
+                elapsedDays: elapsed, cutOffs: cutOffs, rated: rated)
         }
         self.cutOffs = cutOffs
         ratedDelivery = rated
-        amounts = lines.reduce(into: Amounts.zero) { $0.add($1.amounts) }
+        var amounts = Amounts.zero
+        // By index: a line copied out retains each of its strings.
+        for index in lines.indices { amounts.add(lines[index].amounts) }
+        self.amounts = amounts
         returnDueDays = dueDays
         lateReturns = spread.lateReturns(
             pledged: projection.pledgedOn != nil, termEnd: projection.endDate, closedOn: projection.closedOn,

@@ -40,7 +40,7 @@ public struct Snapshot: Sendable {
         let (target, hash, treeRoot, reference) = try readPoint(store: store, at: position)
         var fold = ContractFold()
         try DecodedLog.forEach(store: store, through: target) { decoded in
-            if case .contract(let facts, let event) = decoded { fold.apply(event, facts: facts) }
+            if case .contract(let facts, let event) = consume decoded { fold.apply(event, facts: facts) }
         }
         return Snapshot(position: target, hash: hash, treeRoot: treeRoot, contracts: fold.sortedContracts, reference: reference)
     }
@@ -87,7 +87,7 @@ public struct Snapshot: Sendable {
                 // Many contracts to replay: one pass over the log, read in order (and decoded on
                 // every core), costs less than a walk of each stream, whose events lie scattered.
                 try DecodedLog.forEach(store: store, through: position) { decoded in
-                    if case .contract(let facts, let event) = decoded { replays.apply(event, facts: facts) }
+                    if case .contract(let facts, let event) = consume decoded { replays.apply(event, facts: facts) }
                 }
             } else {
                 try store.read { reader in
@@ -111,7 +111,7 @@ public struct Snapshot: Sendable {
                 }
             } else {
                 try DecodedLog.forEach(store: store, through: position) { decoded in
-                    if case .contract(let facts, let event) = decoded { fold.apply(event, facts: facts) }
+                    if case .contract(let facts, let event) = consume decoded { fold.apply(event, facts: facts) }
                 }
             }
             return Snapshot(position: position, hash: hash, treeRoot: treeRoot, contracts: fold.sortedContracts, reference: reference, only: only)
@@ -120,14 +120,19 @@ public struct Snapshot: Sendable {
 
     /// These contracts with the commitments in force on `day`: a contract whose pledge or a
     /// refresh took effect after the day is taken from `replays` (its events folded under that
-    /// limit), or, pledged after the day, stripped of its commitments; any other is as it is.
+    /// limit) with its delivered figures as they are here, or, pledged after the day, stripped
+    /// of its commitments; any other is as it is.
     public func inForce(on day: CalendarDate, replays: ContractFold) -> Snapshot {
         var limited = contracts
         for index in limited.indices where (limited[index].commitmentsChangedOn ?? day) > day {
             if (limited[index].pledgedOn ?? day) > day {
                 limited[index].commitmentCatalog = nil
                 limited[index].lines = []
-            } else if let replayed = replays.contract(limited[index].reference) {
+            } else if var replayed = replays.contract(limited[index].reference) {
+                // The limit leaves out commitments, never delivery: the delivered figures are
+                // this snapshot's (a fold of the commitments in force does not keep its own).
+                replayed.deliveries = limited[index].deliveries
+                replayed.returnedQuarters = limited[index].returnedQuarters
                 limited[index] = replayed
             }
         }

@@ -85,7 +85,8 @@ public struct FigureView: Sendable {
         read snapshot: Snapshot, inForce: Snapshot, trend: [(FinancialQuarter, Snapshot)], at point: ReadPoint, period: FinancialQuarter?, today: CalendarDate,
         contract: String?, supplier: String?
     ) {
-        comparisons = trend.map { quarter, inForce in Reconciliation.compute(inForce, period: quarter, reportingDate: quarter.lastDay) }
+        // The trend's quarters are reconciled on another core while this one reconciles the period.
+        let earlier = trend.isEmpty ? nil : Later { trend.map { quarter, inForce in Reconciliation.compute(inForce, period: quarter, reportingDate: quarter.lastDay) } }
         effectiveOn = point.on
         let day = point.day
         self.period = ReportingPeriod.quarter(period, asOf: day, today: today)
@@ -100,6 +101,7 @@ public struct FigureView: Sendable {
         }
         reconciliation = contract == nil && supplier == nil
             ? whole : Reconciliation.compute(inForce, period: self.period, reportingDate: reportingDate, contract: contract, supplier: supplier)
+        comparisons = earlier?.wait() ?? []
     }
 
     private init(_ whole: FigureView, reconciliation: Reconciliation) {

@@ -36,9 +36,7 @@ public struct CabinetFigures: Sendable {
     public let evidence: CabinetEvidence
 
     /// Contracts per rating, in the order good, approaching target, requires improvement, inadequate, not yet due.
-    public var ratingCounts: [(rating: PerformanceRating, count: Int)] {
-        CabinetFigures.ratingOrder.map { rating in (rating, contracts.count { $0.amounts.rating == rating }) }
-    }
+    public let ratingCounts: [(rating: PerformanceRating, count: Int)]
 
     public static let ratingOrder: [PerformanceRating] = [.good, .approachingTarget, .requiresImprovement, .inadequate, .notYetDue]
 
@@ -55,10 +53,15 @@ public struct CabinetFigures: Sendable {
     init(_ reconciliation: Reconciliation, scope: CabinetScope, reference: ReferenceData, detail: Bool = true) {
         let period = reconciliation.period, date = reconciliation.reportingDate
         let contracts = reconciliation.contracts.filter { scope.covers($0.reference) }
-        let projections = Dictionary(scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
-        let lines = contracts.flatMap { contract -> [ScopedLine] in
-            guard let projection = projections[contract.reference] else { return [] }
-            let spread = CommitmentSpread(termStart: projection.startDate, termEnd: projection.endDate, pledgedOn: projection.pledgedOn)
+        // Each contract's projection read in place where it is in the scope: a dictionary of
+        // projections copied one out, each string and array retained, at every look-up.
+        let all = scope.contracts
+        let place = Dictionary(all.indices.map { (all[$0].reference, $0) }, uniquingKeysWith: { $1 })
+        let found = contracts.map { place[$0.reference] }
+        let lines = contracts.indices.flatMap { index -> [ScopedLine] in
+            guard let at = found[index] else { return [] }
+            let spread = CommitmentSpread(termStart: all[at].startDate, termEnd: all[at].endDate, pledgedOn: all[at].pledgedOn)
+            let contract = contracts[index]
             return contract.lines.map { ScopedLine(reference: contract.reference, catalog: contract.catalog, line: $0, spread: spread, rated: contract.ratedDelivery) }
         }
         // The outcomes are the largest part and depend on nothing else here: worked out on
@@ -80,12 +83,12 @@ public struct CabinetFigures: Sendable {
         func window(_ kind: CabinetWindow.Kind, from first: CalendarDate, quarters: [FinancialQuarter]) -> CabinetWindow {
             let sums = Self.window(lines, quarters: quarters, from: first, to: date)
             var running = 0, pledged = Money.zero
-            for contract in contracts {
-                guard let projection = projections[contract.reference] else { continue }
-                let start = max(projection.startDate, projection.pledgedOn ?? projection.startDate)
-                let end = min(projection.endDate, projection.closedOn ?? projection.endDate)
+            for index in contracts.indices {
+                guard let at = found[index] else { continue }
+                let start = max(all[at].startDate, all[at].pledgedOn ?? all[at].startDate)
+                let end = min(all[at].endDate, all[at].closedOn ?? all[at].endDate)
                 if start <= date && end >= first { running += 1 }
-                if let day = projection.pledgedOn, day >= first && day <= date { pledged += contract.amounts.original }
+                if let day = all[at].pledgedOn, day >= first && day <= date { pledged += contracts[index].amounts.original }
             }
             return CabinetWindow(
                 kind: kind, firstDay: first, lastDay: date, contractsInScope: running, pledged: pledged,
@@ -102,6 +105,10 @@ public struct CabinetFigures: Sendable {
         self.period = period
         reportingDate = date
         self.contracts = contracts
+        // Counted once, by index (each contract read in place): every renderer asks for them.
+        var counts: [PerformanceRating: Int] = [:]
+        for index in contracts.indices { counts[contracts[index].amounts.rating, default: 0] += 1 }
+        ratingCounts = Self.ratingOrder.map { ($0, counts[$0] ?? 0) }
         self.portfolio = portfolio
         self.capped = capped
         guard detail else {
@@ -127,6 +134,7 @@ public struct CabinetFigures: Sendable {
             }
         }
         priorities = prioritySums.keys.sorted().map { CabinetRollup(key: $0, amounts: prioritySums[$0]!) }
+        let projections = Dictionary(all.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
         areas = Self.areas(contracts, projections: projections)
         evidence = CabinetEvidence(contracts, projections: projections, period: period)
         (outcomes, measures) = outcomesLater.wait()

@@ -168,15 +168,19 @@ public struct CabinetReportModel: Sendable {
         hash = snapshot.hash
         self.reconciliation = reconciliation
         self.scope = scope
-        figures = CabinetFigures(reconciliation, scope: scope, reference: snapshot.reference)
-
         let (lastYear, previous) = Self.comparedQuarters(period)
-        let others = comparisons ?? [previous, lastYear].map { Reconciliation.compute(snapshot, period: $0, reportingDate: $0.lastDay) }
-        self.comparisons = [(lastYear, "Same quarter last year"), (previous, "Last quarter")].map { quarter, label in
-            let found = others.first { $0.period == quarter }
-            return CabinetComparison(
-                label: label, quarter: quarter, figures: found.map { CabinetFigures($0, scope: scope, reference: snapshot.reference, detail: false) })
+        // The trend's figures depend on nothing worked out here: made on another core while
+        // this one makes the period's.
+        let trend = Later { [snapshot] in
+            let others = comparisons ?? [previous, lastYear].map { Reconciliation.compute(snapshot, period: $0, reportingDate: $0.lastDay) }
+            return [(lastYear, "Same quarter last year"), (previous, "Last quarter")].map { quarter, label in
+                let found = others.first { $0.period == quarter }
+                return CabinetComparison(
+                    label: label, quarter: quarter, figures: found.map { CabinetFigures($0, scope: scope, reference: snapshot.reference, detail: false) })
+            }
         }
+        figures = CabinetFigures(reconciliation, scope: scope, reference: snapshot.reference)
+        self.comparisons = trend.wait()
 
         let policies = Self.policies(scope, reference: snapshot.reference)
         let councilFrameworks = Set(policies.flatMap { $0.priorityFrameworks.keys })

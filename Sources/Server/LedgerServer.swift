@@ -196,7 +196,7 @@ public final class LedgerServer: Sendable {
         _ = try? await offload {
             var states = ContractStates()
             try DecodedLog.forEach(store: ledger.store, through: try ledger.store.head().position) { decoded in
-                guard case .contract(let facts, let event) = decoded, let reference = ContractEvent.reference(ofStream: facts.streamId) else { return }
+                guard case .contract(let facts, let event) = consume decoded, let reference = ContractEvent.reference(ofStream: facts.streamId) else { return }
                 states.evolve(reference, event, eventId: facts.eventId, effectiveDate: facts.effectiveDate, version: facts.streamVersion, position: facts.position)
             }
             ledger.remember(states)
