@@ -20,7 +20,8 @@ public enum DecodedLog {
     /// One event as decoded: a contract event's facts and typed event, or another event whole.
     public enum Decoded: Sendable {
         case contract(EventFacts, ContractEvent)
-        case other(RecordedEvent)
+        /// Boxed, as such events are few: a decoded event is then the size of a contract's.
+        indirect case other(RecordedEvent)
     }
 
     /// The cores there are, at most 8 (LMDB's reader table has 126 slots, shared with every reader).

@@ -66,7 +66,7 @@ public struct CabinetFigures: Sendable {
         }
         // The outcomes are the largest part and depend on nothing else here: worked out on
         // another core while this one does the rest.
-        let outcomesLater = Later { Self.outcomes(lines, period: period, reference: reference, scope: scope) }
+        let outcomesLater = Later { Self.outcomes(lines, period: period, reference: reference, scope: scope, measures: detail) }
         let portfolio = contracts.reduce(into: Amounts.zero) { $0.add($1.amounts) }
         let capped = portfolio.capped
         let cutOffs = portfolio.cutOffs.cutOffs
@@ -158,15 +158,18 @@ public struct CabinetFigures: Sendable {
         max(.zero, min(delivered, expected))
     }
 
+    /// - Parameter measures: false to leave the measures out (the trend shows none).
+    /// - Precondition: `lines` come grouped by contract, as a contract's lines follow one another.
     static func outcomes(
-        _ lines: [ScopedLine], period: FinancialQuarter, reference: ReferenceData, scope: CabinetScope
+        _ lines: [ScopedLine], period: FinancialQuarter, reference: ReferenceData, scope: CabinetScope, measures withMeasures: Bool = true
     ) -> ([CabinetOutcome], [CabinetMeasureOutcome]) {
-        var groups: [String: CabinetOutcome] = [:]
-        var measures: [Pair: CabinetMeasureOutcome] = [:], measureOrder: [Pair] = []
+        var groups: [CabinetOutcome] = [], groupPlaces: [String: Int] = [:]
+        var measures: [CabinetMeasureOutcome] = [], measurePlaces: [Pair: Int] = [:]
         var catalogs: [String: Catalog?] = [:]
-        // A measure's description by catalog and code: looking it up through the catalog for
-        // every line copied the catalog each time.
-        var descriptions: [Pair: String] = [:]
+        // Where each line of a catalog, measure and unit goes, with the measure's description,
+        // worked out the first time: one look-up a line, where a look-up for the description,
+        // the outcome and the measure each hashed the line's strings again.
+        var places: [Triple: (description: String, group: Int?, measure: Int)] = [:]
         for scoped in lines {
             // `scoped.line.…` field by field: binding the line to a constant copied all of it.
             var inYear = ExactDecimal.zero
@@ -176,35 +179,44 @@ public struct CabinetFigures: Sendable {
             let quantities = CabinetQuantities(
                 committed: scoped.line.currentQuantity ?? .zero, expected: scoped.line.expectedQuantity, delivered: scoped.line.deliveredQuantity,
                 inPeriod: scoped.line.delivered(in: period), inYear: inYear)
-            let descriptionKey = Pair(scoped.catalog, scoped.line.measure)
-            let description: String
-            if let known = descriptions[descriptionKey] {
-                description = known
+            let key = Triple(scoped.catalog, scoped.line.measure, scoped.line.unit)
+            let place: (description: String, group: Int?, measure: Int)
+            if let known = places[key] {
+                place = known
             } else {
                 if catalogs.index(forKey: scoped.catalog) == nil { catalogs[scoped.catalog] = .some(reference.catalog(reference: scoped.catalog)) }
-                description = catalogs[scoped.catalog]??.measure(scoped.line.measure)?.description ?? "(not in the catalog)"
-                descriptions[descriptionKey] = description
+                let description = catalogs[scoped.catalog]??.measure(scoped.line.measure)?.description ?? "(not in the catalog)"
+                var group: Int?
+                if CabinetOutcome.counts(unit: scoped.line.unit) {
+                    // Each £ measure counts a different spend (local, regional, with small firms): never added together.
+                    let measure = CabinetOutcome.isMoney(unit: scoped.line.unit) ? scoped.line.measure : nil
+                    let outcome = CabinetOutcome(unit: scoped.line.unit, measure: measure, description: measure == nil ? nil : description)
+                    group = groupPlaces[outcome.key] ?? {
+                        groups.append(outcome)
+                        groupPlaces[outcome.key] = groups.count - 1
+                        return groups.count - 1
+                    }()
+                }
+                let measureKey = Pair(scoped.line.measure, scoped.line.unit)
+                let measure = measurePlaces[measureKey] ?? {
+                    measures.append(CabinetMeasureOutcome(
+                        measure: scoped.line.measure, unit: scoped.line.accrual.accruedUnit(scoped.line.unit), description: description,
+                        theme: scope.theme(scoped.line.theme).name))
+                    measurePlaces[measureKey] = measures.count - 1
+                    return measures.count - 1
+                }()
+                place = (description, group, measure)
+                places[key] = place
             }
-            if CabinetOutcome.counts(unit: scoped.line.unit) {
-                // Each £ measure counts a different spend (local, regional, with small firms): never added together.
-                let (key, measure) = CabinetOutcome.isMoney(unit: scoped.line.unit) ? (scoped.line.unit + " " + scoped.line.measure, scoped.line.measure) : (scoped.line.unit, nil as String?)
-                groups[key, default: CabinetOutcome(unit: scoped.line.unit, measure: measure, description: measure == nil ? nil : description)]
-                    .add(quantities, measure: scoped.line.measure)
-            }
-            let key = Pair(scoped.line.measure, scoped.line.unit)
-            if measures.index(forKey: key) == nil {
-                measures[key] = CabinetMeasureOutcome(
-                    measure: scoped.line.measure, unit: scoped.line.accrual.accruedUnit(scoped.line.unit), description: description, theme: scope.theme(scoped.line.theme).name)
-                measureOrder.append(key)
-            }
-            measures[key]!.add(quantities, contract: scoped.reference)
+            if let group = place.group { groups[group].add(quantities, measure: scoped.line.measure) }
+            if withMeasures { measures[place.measure].add(quantities, contract: scoped.reference) }
         }
         // By kind; £ measures of one kind by the largest commitment first.
-        let outcomes = groups.values.sorted {
+        let outcomes = groups.sorted {
             ($0.rank, $1.quantities.committed, $0.key) < ($1.rank, $0.quantities.committed, $1.key)
         }
-        let themeOrder = scope.themeOrder(Array(Set(measures.values.map(\.theme))))
-        let sortedMeasures = measureOrder.map { measures[$0]! }.sorted {
+        let themeOrder = scope.themeOrder(Array(Set(measures.map(\.theme))))
+        let sortedMeasures = !withMeasures ? [] : measures.sorted {
             (themeOrder.firstIndex(of: $0.theme) ?? 0, $0.measure, $0.unit) < (themeOrder.firstIndex(of: $1.theme) ?? 0, $1.measure, $1.unit)
         }
         return (outcomes, sortedMeasures)
@@ -216,6 +228,16 @@ public struct CabinetFigures: Sendable {
         init(_ first: String, _ second: String) {
             self.first = first
             self.second = second
+        }
+    }
+
+    /// Three strings as one key.
+    struct Triple: Hashable {
+        let first: String, second: String, third: String
+        init(_ first: String, _ second: String, _ third: String) {
+            self.first = first
+            self.second = second
+            self.third = third
         }
     }
 
@@ -478,9 +500,6 @@ public struct CabinetMeasureOutcome: Sendable, Equatable {
     public private(set) var quantities = CabinetQuantities.zero
     /// In the order first added.
     public private(set) var contracts: [String] = []
-    /// The same contracts, to ask "already counted?" in constant time: asking the array made
-    /// the report quadratic in contracts (16 s for 10,000 at 1M events).
-    private var counted: Set<String> = []
 
     init(measure: String, unit: String, description: String, theme: String) {
         self.measure = measure
@@ -489,9 +508,11 @@ public struct CabinetMeasureOutcome: Sendable, Equatable {
         self.theme = theme
     }
 
+    /// - Precondition: a contract's lines are added one after another (``CabinetFigures``
+    ///   adds them contract by contract), so "already counted?" asks the last contract alone.
     mutating func add(_ other: CabinetQuantities, contract: String) {
         quantities.add(other)
-        if counted.insert(contract).inserted { contracts.append(contract) }
+        if contracts.last != contract { contracts.append(contract) }
     }
 }
 

@@ -58,6 +58,21 @@ struct ValueTests {
         #expect(Money(pence: -123_456).formatted == "-£1,234.56")
     }
 
+    @Test("a decimal prints its digits with scale of them after the point, beyond 64 bits too", arguments: [
+        (Int128(0), 0, "0"), (0, 2, "0.00"), (5, 2, "0.05"), (-5, 3, "-0.005"), (123_456, 2, "1234.56"), (-123_456, 0, "-123456"),
+        (Int128(UInt64.max), 0, "18446744073709551615"), (Int128(UInt64.max) + 1, 0, "18446744073709551616"),
+        (Int128.max, 36, "170.141183460469231731687303715884105727"), (Int128.min + 1, 1, "-17014118346046923173168730371588410572.7"),
+        (7, 36, "0.000000000000000000000000000000000007"),
+    ] as [(Int128, Int, String)])
+    func decimalText(units: Int128, scale: Int, expected: String) {
+        let value = ExactDecimal(units: units, scale: scale)
+        #expect(value.description == expected)
+        // Written after text already there, as the figures file writes its rows.
+        var row = "a,"
+        value.write(to: &row)
+        #expect(row == "a," + expected)
+    }
+
     @Test("division rounds half away from zero at the requested places")
     func division() throws {
         #expect(ExactDecimal(1).divided(by: ExactDecimal(3), decimals: 4).description == "0.3333")

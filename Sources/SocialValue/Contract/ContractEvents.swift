@@ -3,28 +3,31 @@ import LedgerValues
 /// Everything that can happen in a contract's social value life: one stream per contract
 /// (`contract/<reference>`), one case per event type (schemas: Schemas/events/).
 public enum ContractEvent: Sendable, Equatable {
-    case registered(Registration)
-    case thresholdAssessed(ThresholdAssessment)
-    case exemptionRequested(ExemptionRequest)
-    case exemptionDecided(ExemptionDecision)
-    case weightingDecided(WeightingDecision)
-    case bidsEvaluated(BidEvaluation)
-    case awarded(Award)
-    case awardCorrected(AwardCorrection)
-    case pledgeRecorded(Pledge)
+    // Every case but the two a log is mostly made of, returns and corrections, is boxed: an
+    // event is then the size of those two (under 50 bytes), not of a registration (over 300),
+    // and a fold moves a million of them between threads.
+    indirect case registered(Registration)
+    indirect case thresholdAssessed(ThresholdAssessment)
+    indirect case exemptionRequested(ExemptionRequest)
+    indirect case exemptionDecided(ExemptionDecision)
+    indirect case weightingDecided(WeightingDecision)
+    indirect case bidsEvaluated(BidEvaluation)
+    indirect case awarded(Award)
+    indirect case awardCorrected(AwardCorrection)
+    indirect case pledgeRecorded(Pledge)
     case deliveryReported(DeliveryReturn)
     case deliveryCorrected(DeliveryCorrection)
-    case commitmentsRefreshed(CommitmentRefresh)
-    case closed(Closure)
-    case evidenceErased(EvidenceErasure)
-    case deliveryQueried(FigureRemark)
-    case queryAnswered(FigureRemark)
-    case deliveryValidated(ValidationDecision)
-    case deliveryRejected(ValidationDecision)
-    case reportingArranged(ReportingArrangement)
-    case kpisAgreed(KPIsAgreed)
-    case kpiExemptionRecorded(KPIExemptionRecord)
-    case kpiAssessed(KPIAssessment)
+    indirect case commitmentsRefreshed(CommitmentRefresh)
+    indirect case closed(Closure)
+    indirect case evidenceErased(EvidenceErasure)
+    indirect case deliveryQueried(FigureRemark)
+    indirect case queryAnswered(FigureRemark)
+    indirect case deliveryValidated(ValidationDecision)
+    indirect case deliveryRejected(ValidationDecision)
+    indirect case reportingArranged(ReportingArrangement)
+    indirect case kpisAgreed(KPIsAgreed)
+    indirect case kpiExemptionRecorded(KPIExemptionRecord)
+    indirect case kpiAssessed(KPIAssessment)
 
     public static func stream(contract reference: String) -> String { streamPrefix + reference }
 
