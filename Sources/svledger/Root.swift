@@ -10,15 +10,16 @@ struct Root: AsyncParsableCommand {
         commandName: "svledger",
         abstract: "A tamper-evident ledger of the social value that councils secure through procurement.",
         discussion: """
-            Every action is an immutable event in an LMDB file, chained by SHA-256 so that any
-            change to the past is detected. Start with:
+            Every action is an immutable event in an LMDB file, chained by SHA-256 so that
+            any change to the past is detected. Start with:
 
-              svledger init                 make an empty ledger (./svledger-data, or --ledger PATH)
-              svledger log                  read the events
-              svledger verify               check the hash chain and the indexes
-              svledger stats                size, streams and head
+              svledger init      make an empty ledger (./svledger-data, or --ledger PATH)
+              svledger log       read the events
+              svledger verify    check the hash chain and the indexes
+              svledger stats     size, streams and head
 
-            The ledger is the directory named by --ledger, else $SVLEDGER_LEDGER, else ./svledger-data.
+            The ledger is the directory named by --ledger, else $SVLEDGER_LEDGER, else
+            ./svledger-data.
             """,
         subcommands: Self.commands
     )

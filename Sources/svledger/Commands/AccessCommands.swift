@@ -12,23 +12,27 @@ extension Root {
             commandName: "access",
             abstract: "Who may act on the ledger: roles granted to accounts, and their tokens.",
             discussion: """
-                Every grant, revocation and token is an event in the ledger's `access` stream, with the
-                administrator who made it, so an auditor can answer "who held this right on that day,
-                and who granted it" (svledger access list --as-of DATE).
+                Every grant, revocation and token is an event in the ledger's `access` stream,
+                with the administrator who made it, so an auditor can answer "who held this
+                right on that day, and who granted it" (svledger access list --as-of DATE).
 
                 The first administrator is made here, by whoever can write the ledger's file:
-                  svledger access grant ada --role administrator --actor installer --reason "set-up"
+                  svledger access grant ada --role administrator --actor installer \\
+                      --reason "set-up"
                 After that, only an administrator manages access:
-                  svledger access grant sam --role supplier --supplier "North Roads Ltd" --actor ada
-                  svledger access token issue sam --role supplier --expires 2027-03-31 --actor ada
+                  svledger access grant sam --role supplier --supplier "North Roads Ltd" \\
+                      --actor ada
+                  svledger access token issue sam --role supplier --expires 2027-03-31 \\
+                      --actor ada
                   svledger access token revoke tok-1a2b3c4d5e6f --actor ada
                   svledger access revoke sam --role supplier --actor ada
 
-                People sign in to the web app (svledger serve, /app/) with a password they choose
-                through a one-time link:
+                People sign in to the web app (svledger serve, /app/) with a password they
+                choose through a one-time link:
                   svledger access invite sam --actor ada --url https://svledger.example.gov.uk
 
                 Roles: \(Role.allCases.map(\.token).joined(separator: ", ")).
+
                 A token is 256 random bits, shown once; the ledger keeps only its SHA-256.
                 """,
             subcommands: [Grant.self, Revoke.self, Invite.self, Token.self, List.self])
@@ -90,10 +94,11 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Send an account a one-time link to choose its password for the web app; it is shown once.",
                 discussion: """
-                    The account must hold a role (svledger access grant). The link works once, until the
-                    end of the last day (UTC); inviting again replaces an open link. The ledger records
-                    that the account was invited, by whom and until when; the link's secret is kept,
-                    hashed, only with the sign-in credentials (the ledger's folder, credentials/).
+                    The account must hold a role (svledger access grant). The link works once,
+                    until the end of the last day (UTC); inviting again replaces an open link. The
+                    ledger records that the account was invited, by whom and until when; the link's
+                    secret is kept, hashed, only with the sign-in credentials (the ledger's folder,
+                    credentials/).
                     """)
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The account.") var account: String

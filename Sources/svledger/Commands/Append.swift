@@ -20,10 +20,10 @@ extension Root {
                   svledger append --file events.ndjson
 
                 Each line: {"streamId", "eventType", "effectiveDate", "actor": {"id", "role"},
-                "payload", and optionally "reason", "eventId", "expectedVersion", "schemaVersion",
-                "correlationId", "causationId"}. Decimal values go in strings ("0.25"), never as
-                JSON numbers. Re-running with the same event ids writes nothing and reports the
-                original positions.
+                "payload", and optionally "reason", "eventId", "expectedVersion",
+                "schemaVersion", "correlationId", "causationId"}. Decimal values go in strings
+                ("0.25"), never as JSON numbers. Re-running with the same event ids writes
+                nothing and reports the original positions.
                 """)
 
         @OptionGroup var options: LedgerOptions

@@ -13,25 +13,30 @@ extension Root {
             commandName: "checkpoint",
             abstract: "Sign, show and check checkpoints: the ledger's history, signed, for others to hold the council to.",
             discussion: """
-                A checkpoint names the council's log (its origin), the number of events, and the root \
-                of the Merkle tree over them, signed with the council's Ed25519 key (the C2SP \
-                tlog-checkpoint format). Published, it lets anyone later prove that the ledger they are \
-                shown still holds exactly that history, with a consistency proof, and that a given \
-                return is in it, with an inclusion proof (svledger prove).
+                A checkpoint names the council's log (its origin), the number of events, and
+                the root of the Merkle tree over them, signed with the council's Ed25519 key
+                (the C2SP tlog-checkpoint format). Published, it lets anyone later prove that
+                the ledger they are shown still holds exactly that history, with a consistency
+                proof, and that a given return is in it, with an inclusion proof (svledger
+                prove).
 
                 For a council, once:
-                  svledger checkpoint key generate --name lancashire.gov.uk/svledger --out /etc/svledger/checkpoint.key
+                  svledger checkpoint key generate --name lancashire.gov.uk/svledger \\
+                      --out /etc/svledger/checkpoint.key
                   svledger checkpoint key register VKEY --actor ada --reason "checkpoint key"
-                then, whenever it publishes (each quarter, or after each commit with svledger serve):
-                  svledger checkpoint sign --key /etc/svledger/checkpoint.key --out 2025-26-Q2.checkpoint
+                then, whenever it publishes (each quarter, or after each commit with svledger
+                serve):
+                  svledger checkpoint sign --key /etc/svledger/checkpoint.key \\
+                      --out 2025-26-Q2.checkpoint
 
                 For an auditor, with the checkpoint the council published and its vkey:
                   svledger checkpoint verify 2025-26-Q2.checkpoint --vkey VKEY --ledger COPY
 
-                What it proves: that the council's key signed that history, and that the ledger in front \
-                of you extends it unchanged. What it does not: that the history is true, or that the \
-                council did not keep a second ledger; witnesses (svledger witness), who cosign only \
-                checkpoints consistent with what they saw before, guard against the second.
+                What it proves: that the council's key signed that history, and that the ledger
+                in front of you extends it unchanged. What it does not: that the history is
+                true, or that the council did not keep a second ledger; witnesses (svledger
+                witness), who cosign only checkpoints consistent with what they saw before,
+                guard against the second.
                 """,
             subcommands: Self.subcommands)
 
@@ -53,9 +58,9 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Make a new Ed25519 key: the private key to a file (mode 0600), the public vkey printed to publish.",
                 discussion: """
-                    Keep the private key outside the ledger's directory (it is refused inside one): anyone \
-                    holding it can sign checkpoints in the council's name. Publish the printed vkey, and \
-                    register it in the ledger (svledger checkpoint key register).
+                    Keep the private key outside the ledger's directory (it is refused inside one):
+                    anyone holding it can sign checkpoints in the council's name. Publish the
+                    printed vkey, and register it in the ledger (svledger checkpoint key register).
                     """)
             @Option(help: "The log's name (its origin), such as lancashire.gov.uk/svledger; for --witness, the witness's name.") var name: String
             @Option(help: "Where to write the private key; the file must not exist.") var out: String
@@ -122,8 +127,9 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Sign a checkpoint of the ledger's head with a registered key, and keep it as the last one signed.",
                 discussion: """
-                    The ledger never signs two checkpoints that disagree: a head at or below the last \
-                    checkpoint signed is refused, and so is a tree whose root at that size changed.
+                    The ledger never signs two checkpoints that disagree: a head at or below the
+                    last checkpoint signed is refused, and so is a tree whose root at that size
+                    changed.
                     """)
             @OptionGroup var ledger: LedgerOptions
             @Option(help: "The private key file that `checkpoint key generate` wrote.") var key: String
@@ -164,13 +170,15 @@ extension Root {
                 commandName: "verify",
                 abstract: "Check a published checkpoint: its signature, and that the ledger here extends it.",
                 discussion: """
-                    With --vkey, the checkpoint must be signed by that key (the one the council published); \
-                    without it, by a key the ledger registered. Then the ledger's Merkle tree must have the \
-                    checkpoint's root at the checkpoint's size: the history the council published is still \
-                    here, unchanged, however far the ledger has grown since. It prints the consistency \
-                    proof from the checkpoint to the head, which anyone can check with the two roots alone.
+                    With --vkey, the checkpoint must be signed by that key (the one the council
+                    published); without it, by a key the ledger registered. Then the ledger's
+                    Merkle tree must have the checkpoint's root at the checkpoint's size: the
+                    history the council published is still here, unchanged, however far the ledger
+                    has grown since. It prints the consistency proof from the checkpoint to the
+                    head, which anyone can check with the two roots alone.
 
-                    It does not prove that the events are true, only that they are the ones published.
+                    It does not prove that the events are true, only that they are the ones
+                    published.
                     """)
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The checkpoint file.") var file: String

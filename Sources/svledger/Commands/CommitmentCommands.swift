@@ -16,8 +16,9 @@ extension Root {
                       --line NT1=24 --line NT10=70 --line NT18=650000 --actor ... --role ...
                   or --lines pledge.csv with the header measure,quantity.
 
-                Each line's value is quantity × proxy, exact, rounded to the penny (halves away from
-                zero); record-only measures (no proxy, or 0) carry a quantity and no £ value.
+                Each line's value is quantity × proxy, exact, rounded to the penny (halves away
+                from zero); record-only measures (no proxy, or 0) carry a quantity and no £
+                value.
                 """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
@@ -46,18 +47,21 @@ extension Root {
                 abstract: "Report a quarter's delivery against the pledged measures.",
                 discussion: """
                   svledger delivery report --contract LCC-2025-014 --quarter 2025-26-Q1 \\
-                      --line NT1=3@HR-2025-Q1-009 --line NT10=26@APP-004 --confirm-attribution ...
+                      --line NT1=3@HR-2025-Q1-009 --line NT10=26@APP-004 \\
+                      --confirm-attribution ...
 
-                Quarters follow the UK financial year: 2025-26-Q1 is April to June 2025. A quarter's
-                return is made once it has ended, and for a quarter from the award on (for a running
-                contract, from its registration; registered --migrated, from its term start). A second
-                return for the same quarter and measure is refused: correct the first instead. Delivery
-                against a measure that was never pledged is kept, and shown apart.
+                Quarters follow the UK financial year: 2025-26-Q1 is April to June 2025. A
+                quarter's return is made once it has ended, and for a quarter from the award on
+                (for a running contract, from its registration; registered --migrated, from its
+                term start). A second return for the same quarter and measure is refused:
+                correct the first instead. Delivery against a measure that was never pledged is
+                kept, and shown apart.
 
-                A line may carry files as its evidence (PDF, PNG, JPEG, CSV, XLSX or DOCX, up to 25 MiB
-                each): --evidence-file NT1=starters-q1.pdf. The ledger keeps each file's bytes by their
-                SHA-256, beside the chain; the return records the hash, size, type and name.
-                `svledger evidence list|get` reads them back (docs/evidence.md).
+                A line may carry files as its evidence (PDF, PNG, JPEG, CSV, XLSX or DOCX, up
+                to 25 MiB each): --evidence-file NT1=starters-q1.pdf. The ledger keeps each
+                file's bytes by their SHA-256, beside the chain; the return records the hash,
+                size, type and name. `svledger evidence list|get` reads them back
+                (docs/evidence.md).
                 """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
@@ -90,12 +94,15 @@ extension Root {
                 abstract: "Correct an earlier return: a new event that references it, with a reason.",
                 discussion: """
                   Name the return by its quarter (and measure), or by its event id:
-                    svledger delivery correct --contract LCC-2025-014 --quarter 2025-26-Q1 --measure NT1 \\
-                        --line NT1=5@HR-Q1-009b --reason "One starter was on another contract" ...
-                    svledger delivery correct --contract LCC-2025-014 --corrects EVENT-ID --line ... --reason ...
-                The quarter's return is the one holding the measure (--measure, else the measures of the
-                lines); if none does, or they are in more than one return, the correction is refused.
-                Event ids are in `svledger audit LCC-2025-014` and `svledger log --stream contract/LCC-2025-014`.
+                    svledger delivery correct --contract LCC-2025-014 --quarter 2025-26-Q1 \\
+                        --measure NT1 --line NT1=5@HR-Q1-009b \\
+                        --reason "One starter was on another contract" ...
+                    svledger delivery correct --contract LCC-2025-014 --corrects EVENT-ID \\
+                        --line ... --reason ...
+                The quarter's return is the one holding the measure (--measure, else the
+                measures of the lines); if none does, or they are in more than one return, the
+                correction is refused. Event ids are in `svledger audit LCC-2025-014` and
+                `svledger log --stream contract/LCC-2025-014`.
                 """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
@@ -141,8 +148,9 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Revise, add or withdraw commitment lines, or re-price to a newer catalog.",
                 discussion: """
-                  svledger review refresh --contract LCC-2025-014 --revise NT1=20 --add NT29=50 \\
-                      --withdraw NT33 --reason "Annual review: apprenticeships achieved" ...
+                  svledger review refresh --contract LCC-2025-014 --revise NT1=20 \\
+                      --add NT29=50 --withdraw NT33 \\
+                      --reason "Annual review: apprenticeships achieved" ...
                 The original pledge stays in the history; reconciliation shows both.
                 """)
             @OptionGroup var ledger: LedgerOptions
@@ -173,13 +181,15 @@ extension Root {
             discussion: """
                 One command per line, in the JSON form of Schemas/commands/, e.g.
                   {"command": "threshold.assess", "contract": "LCC-2025-014",
-                   "actor": {"id": "a.patel", "role": "Procurement Officer"}, "effectiveDate": "2025-02-03"}
-                The commands are decided in order, each seeing the ones before it; if any is refused,
-                the error names it and nothing is recorded.
+                   "actor": {"id": "a.patel", "role": "Procurement Officer"},
+                   "effectiveDate": "2025-02-03"}
+                The commands are decided in order, each seeing the ones before it; if any is
+                refused, the error names it and nothing is recorded.
 
                 A return's lines may carry evidence files named by their file names alone,
-                "evidenceFiles": [{"name": "starters-q1.pdf"}], read from --evidence-dir: each is
-                hashed and its type sniffed from its bytes, and its bytes are kept with the batch.
+                "evidenceFiles": [{"name": "starters-q1.pdf"}], read from --evidence-dir: each
+                is hashed and its type sniffed from its bytes, and its bytes are kept with the
+                batch.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The NDJSON file of commands.") var file: String

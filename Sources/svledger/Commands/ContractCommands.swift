@@ -15,17 +15,18 @@ extension Root.Contract {
         static let configuration = CommandConfiguration(
             abstract: "Register a contract or purchase at commissioning.",
             discussion: """
-                  svledger contract register --contract LCC-2025-014 --title "Highway resurfacing" \\
-                      --department Highways --category works --value "£4,250,000" \\
-                      --start 2025-04-01 --end 2028-03-31 --area Preston --policy lancashire-2024-28 \\
-                      --actor a.patel --role "Procurement Officer"
+                  svledger contract register --contract LCC-2025-014 \\
+                      --title "Highway resurfacing" --department Highways --category works \\
+                      --value "£4,250,000" --start 2025-04-01 --end 2028-03-31 --area Preston \\
+                      --policy lancashire-2024-28 --actor a.patel --role "Procurement Officer"
 
-                The policy must have been adopted (`svledger policy adopt --builtin lancashire-2024-28`).
-                For a contract already running, give --existing-supplier: its supplier may then pledge
-                social value without a tender, as the Lancashire policy allows. Its returns are taken
-                from the day it is registered (--effective-date); one that started before the ledger
-                did and whose earlier quarters are to be recorded is registered with --migrated and a
-                --reason, and then takes returns for any quarter of its term.
+                The policy must have been adopted (`svledger policy adopt --builtin
+                lancashire-2024-28`). For a contract already running, give --existing-supplier:
+                its supplier may then pledge social value without a tender, as the Lancashire
+                policy allows. Its returns are taken from the day it is registered
+                (--effective-date); one that started before the ledger did and whose earlier
+                quarters are to be recorded is registered with --migrated and a --reason, and
+                then takes returns for any quarter of its term.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var who: ActorOptions
@@ -103,7 +104,8 @@ extension Root.Contract {
                 awardUpdate). Give the new --value, the new --award-date, or both; what is not
                 given stays as recorded. The award's event stays in the log, and the correction
                 records the value and date it replaces, so the audit trail shows both. The
-                supplier cannot be corrected: another supplier is another award. Needs a --reason.
+                supplier cannot be corrected: another supplier is another award. Needs a
+                --reason.
 
                   svledger contract correct-award --contract LCC-2025-041 --value 109320 \\
                     --reason "award notice corrected: £109,320, not £10,932,000" \\
@@ -129,8 +131,8 @@ extension Root.Contract {
         static let configuration = CommandConfiguration(
             abstract: "Close the contract after its end-of-contract reconciliation.",
             discussion: """
-                After closure only delivery corrections are accepted. The closure takes effect on
-                --effective-date (default: today); before the end of the term it is an early
+                After closure only delivery corrections are accepted. The closure takes effect
+                on --effective-date (default: today); before the end of the term it is an early
                 termination, and needs a --reason.
                 """)
         @OptionGroup var ledger: LedgerOptions
@@ -153,9 +155,9 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Assess the estimated whole-life value against the threshold of the policy in force.",
                 discussion: """
-                    Records the policy id and version used, the threshold and the outcome, and whether the
-                    statutory duty of the Public Services (Social Value) Act 2012 applies. A later version
-                    of the policy never changes this assessment.
+                    Records the policy id and version used, the threshold and the outcome, and
+                    whether the statutory duty of the Public Services (Social Value) Act 2012
+                    applies. A later version of the policy never changes this assessment.
                     """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
@@ -189,7 +191,11 @@ extension Root {
         struct Decide: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Grant or refuse an exemption (only the role the policy names may).",
-                discussion: "  svledger exemption decide --contract LCC-2025-020 --granted --business-case BC-77 \\\n      --actor r.shah --role \"Head of Procurement\" --reason \"Sole supplier; no local market\"")
+                discussion: """
+                  svledger exemption decide --contract LCC-2025-020 --granted \\
+                      --business-case BC-77 --actor r.shah --role "Head of Procurement" \\
+                      --reason "Sole supplier; no local market"
+                """)
             enum Decision: String, EnumerableFlag { case granted, refused }
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
@@ -213,11 +219,14 @@ extension Root {
                 abstract: "Set the social value weighting and its basis.",
                 discussion: """
                   Basis policy-minimum (a fixed-minimum policy):
-                    svledger weighting decide --contract LCC-2025-014 --percent 10 --basis policy-minimum ...
+                    svledger weighting decide --contract LCC-2025-014 --percent 10 \\
+                        --basis policy-minimum ...
                   Basis matrix (the Lancashire draft's 5%/10% matrix):
-                    ... --percent 10 --basis matrix --impact significant --objectives 3 --area-needs highest
+                    ... --percent 10 --basis matrix --impact significant --objectives 3 \\
+                        --area-needs highest
                   Basis board-override (departing from the policy, with the reason recorded):
-                    ... --percent 7.5 --basis board-override --override-reason "Specialist market, agreed 2025-03-02"
+                    ... --percent 7.5 --basis board-override \\
+                        --override-reason "Specialist market, agreed 2025-03-02"
                 """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
@@ -255,10 +264,12 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Record each bidder's offer, qualitative scores and social value score.",
                 discussion: """
-                  --offers is a CSV file with the header bidder,measure,quantity,qualitativeScore;
+                  --offers is a CSV file with the header
+                  bidder,measure,quantity,qualitativeScore;
                   --score gives each bidder's social value score within the weighting:
-                    svledger bids evaluate --contract LCC-2025-014 --catalog lancashire-toms@2024.2 \\
-                        --offers offers.csv --score "North Roads Ltd=8.5" --score "Acme=6" ...
+                    svledger bids evaluate --contract LCC-2025-014 \\
+                        --catalog lancashire-toms@2024.2 --offers offers.csv \\
+                        --score "North Roads Ltd=8.5" --score "Acme=6" ...
                 """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions

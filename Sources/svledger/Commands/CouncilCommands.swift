@@ -8,11 +8,12 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Describe the councils whose contracts the ledger holds, and list them.",
             discussion: """
-                A council is described by a CouncilDescribed event (stream council/<id>): its name,
-                who reports to the Cabinet and whom to ask, its directorates, and its own social value
-                themes with the catalog themes that count under each. A contract belongs to the
-                council its policy names (the policy's "council" is the council's name). The Cabinet
-                report is made for one council: `svledger report cabinet --council ID`.
+                A council is described by a CouncilDescribed event (stream council/<id>): its
+                name, who reports to the Cabinet and whom to ask, its directorates, and its own
+                social value themes with the catalog themes that count under each. A contract
+                belongs to the council its policy names (the policy's "council" is the
+                council's name). The Cabinet report is made for one council: `svledger report
+                cabinet --council ID`.
                 """,
             subcommands: [Describe.self, List.self, Show.self])
 
@@ -20,16 +21,18 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Describe a council (again, to change its description).",
                 discussion: """
-                  svledger council describe --id lancashire --name "Lancashire County Council" \\
-                      --author "Director of Finance" --contact "Rachel Shah" \\
-                      --contact-role "Head of Procurement" --phone "01772 000000" \\
-                      --email procurement@lancashire.example --directorate "Growth, Environment and Transport" \\
-                      --theme "Employment and skills=Jobs: Promote Local Skills and Employment" \\
-                      --actor r.shah --role "Head of Procurement"
+                  svledger council describe --id lancashire \\
+                    --name "Lancashire County Council" --author "Director of Finance" \\
+                    --contact "Rachel Shah" --contact-role "Head of Procurement" \\
+                    --phone "01772 000000" --email procurement@lancashire.example \\
+                    --directorate "Growth, Environment and Transport" \\
+                    --theme "Employment and skills=Jobs: Promote Local Skills and Employment" \\
+                    --actor r.shah --role "Head of Procurement"
 
                 --theme "COUNCIL THEME=CATALOG THEME" puts a catalog's theme under one of the
-                council's themes; repeat it for each, and give "--theme NAME" alone for a council
-                theme no catalog names differently. Council themes keep the order given.
+                council's themes; repeat it for each, and give "--theme NAME" alone for a
+                council theme no catalog names differently. Council themes keep the order
+                given.
                 """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions

@@ -9,16 +9,17 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "The returns suppliers owe: overdue, due, and the next to come, by supplier or by contract manager.",
             discussion: """
-              svledger due                                   every return owed today, by supplier
-              svledger due --by manager                      the same, by contract manager
+              svledger due                   every return owed today, by supplier
+              svledger due --by manager      the same, by contract manager
               svledger due --supplier "North Roads Ltd" --format ics > north-roads.ics
 
             A quarter's return is due a number of days after the quarter ends: the policy's
-            returnDueDays (30 when it states none), or the contract's own (`svledger contract
-            arrange-reporting`). It is overdue once that day has passed, by the same rule the
-            reconciliation's late returns follow; due once its quarter has ended; upcoming while
-            its quarter runs (each contract's next only, unless --all). Closed contracts owe
-            nothing more. --format ics gives an iCalendar feed of the due days (docs/calendar.md).
+            returnDueDays (30 when it states none), or the contract's own (`svledger
+            contract arrange-reporting`). It is overdue once that day has passed, by the
+            same rule the reconciliation's late returns follow; due once its quarter has
+            ended; upcoming while its quarter runs (each contract's next only, unless
+            --all). Closed contracts owe nothing more. --format ics gives an iCalendar feed
+            of the due days (docs/calendar.md).
             """)
         enum Grouping: String, ExpressibleByArgument, CaseIterable { case supplier, manager }
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv, ics }

@@ -9,12 +9,13 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "List, fetch and erase the files kept as returns' evidence.",
             discussion: """
-                A return line carries files with `svledger delivery report ... --evidence-file NT1=PATH`.
-                The ledger keeps each file's bytes by their SHA-256, beside the chain (never in it);
-                the return records the hash, size, type and name. `svledger verify` checks every file
-                still hashes to what its return says, and says which an administrator erased.
-                `svledger backup` copies the files with the ledger; `svledger export ndjson` and
-                `export ocds` do not carry them (docs/evidence.md).
+                A return line carries files with `svledger delivery report ... --evidence-file
+                NT1=PATH`. The ledger keeps each file's bytes by their SHA-256, beside the
+                chain (never in it); the return records the hash, size, type and name.
+                `svledger verify` checks every file still hashes to what its return says, and
+                says which an administrator erased. `svledger backup` copies the files with the
+                ledger; `svledger export ndjson` and `export ocds` do not carry them
+                (docs/evidence.md).
                 """,
             subcommands: [List.self, Get.self, Erase.self])
 
@@ -51,7 +52,10 @@ extension Root {
         struct Get: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Write a kept evidence file out, checked against its hash.",
-                discussion: "  svledger evidence get --contract LCC-2025-014 --sha256 9f2c… --out starters-q1.pdf")
+                discussion: """
+                  svledger evidence get --contract LCC-2025-014 --sha256 9f2c… \\
+                      --out starters-q1.pdf
+                """)
             @OptionGroup var ledger: LedgerOptions
             @Option var contract: String
             @Option(help: "The file's SHA-256, as `svledger evidence list` shows it.") var sha256: String
@@ -70,10 +74,11 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Erase an evidence file's bytes (an administrator, with a reason).",
                 discussion: """
-                    For a file that holds personal data no longer to be kept (an apprentice's payslip, say).
-                    The bytes are removed for good; the return that cites the file keeps its hash, name
-                    and size, and an EvidenceErased event records who erased it and why. `svledger verify`
-                    then reports the file "erased by event N" instead of failing.
+                    For a file that holds personal data no longer to be kept (an apprentice's
+                    payslip, say). The bytes are removed for good; the return that cites the file
+                    keeps its hash, name and size, and an EvidenceErased event records who erased
+                    it and why. `svledger verify` then reports the file "erased by event N" instead
+                    of failing.
 
                       svledger evidence erase --contract LCC-2025-014 --sha256 9f2c… \\
                         --reason "Retention period ended" --actor d.okoro --role Administrator

@@ -8,18 +8,19 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "The reconciled figures as one canonical file, whose SHA-256 every read and report states.",
             discussion: """
-                Every read and report that shows value ends with `figures sha256:…`: the digest of
-                this file, for its period and reporting date. Recompute it from the log alone with
-                the second implementation, written from the published definitions, and compare:
+                Every read and report that shows value ends with `figures sha256:…`: the digest
+                of this file, for its period and reporting date. Recompute it from the log
+                alone with the second implementation, written from the published definitions,
+                and compare:
 
                   svledger figures --period 2025-26-Q2 > figures.csv
                   svledger figures --period 2025-26-Q2 --digest
-                  svledger figures --period 2025-26-Q2 --contract LCC-2025-014   (what `show` states)
+                  svledger figures --period 2025-26-Q2 --contract LCC-2025-014  # as `show`
                   python3 tools/reconcile_ledger.py LEDGER --period 2025-26-Q2 --digest
 
-                Rows: one per commitment line (level measure), then per contract, theme, council
-                priority, supplier and the portfolio; money in pounds to the penny; the commitments
-                in force on the reporting date (Schemas/README.md §10).
+                Rows: one per commitment line (level measure), then per contract, theme,
+                council priority, supplier and the portfolio; money in pounds to the penny; the
+                commitments in force on the reporting date (Schemas/README.md §10).
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions

@@ -34,35 +34,40 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Keep a verified copy of another svledger server's ledger: a follower, for reads and as a standby.",
             discussion: """
-                svledger follow https://svledger.council.example --ledger ./follower --token-file auditor.token
-                svledger serve --read-only --ledger ./follower --primary https://svledger.council.example
-                svledger follow https://svledger.council.example --postgres postgres://hub@db/hub --council lancashire
+                  svledger follow https://svledger.council.example --ledger ./follower \\
+                      --token-file auditor.token
+                  svledger serve --read-only --ledger ./follower \\
+                      --primary https://svledger.council.example
+                  svledger follow https://svledger.council.example \\
+                      --postgres postgres://hub@db/hub --council lancashire
 
-                A follower pages through its primary's GET /log from its own head and appends every \
-                event byte for byte, after checking that it continues its own chain: the position, the \
-                previous hash, the hash of the bytes, the canonical form, the stream version. Each page \
-                is one durable transaction, so a follower stopped at any moment (kill -9 included) \
-                resumes where it was. It fetches the evidence files the events cite, and erases them \
-                when the primary records an erasure. Where the primary signs checkpoints, the latest is \
-                checked at each poll against the follower's own tree and with the primary's \
-                consistency proof, and kept.
+                A follower pages through its primary's GET /log from its own head and appends
+                every event byte for byte, after checking that it continues its own chain: the
+                position, the previous hash, the hash of the bytes, the canonical form, the
+                stream version. Each page is one durable transaction, so a follower stopped at
+                any moment (kill -9 included) resumes where it was. It fetches the evidence
+                files the events cite, and erases them when the primary records an erasure.
+                Where the primary signs checkpoints, the latest is checked at each poll against
+                the follower's own tree and with the primary's consistency proof, and kept.
 
-                It stops, keeping what it holds and overwriting nothing, when the primary's history \
-                differs from its own (a fork, a primary restored from an old backup) or an event was \
-                altered on the way: exit 3, naming the position. An unreachable primary is tried again.
+                It stops, keeping what it holds and overwriting nothing, when the primary's
+                history differs from its own (a fork, a primary restored from an old backup) or
+                an event was altered on the way: exit 3, naming the position. An unreachable
+                primary is tried again.
 
-                The token must be an auditor's (or an administrator's): it reads the whole log and the \
-                evidence files, and writes nothing. It goes over HTTPS, or plain HTTP on this machine \
-                only, and never to where a redirect points. The follower writes follower.json beside \
-                its ledger after every poll; `svledger serve --read-only` reports its lag from it \
-                (GET /healthz).
+                The token must be an auditor's (or an administrator's): it reads the whole log
+                and the evidence files, and writes nothing. It goes over HTTPS, or plain HTTP
+                on this machine only, and never to where a redirect points. The follower writes
+                follower.json beside its ledger after every poll; `svledger serve --read-only`
+                reports its lag from it (GET /healthz).
 
-                With --postgres, the follower keeps the events in a hub's PostgreSQL instead (the \
-                schema made and migrated by svledger; the chain checked again from the rows at each \
-                start). Its views (contracts, commitments, deliveries, pledged_against_delivered) \
-                answer across councils, and SELECT svledger_figures_digest('lancashire', \
-                '2025-26-Q2') gives the digest `svledger figures --digest` gives, worked out in SQL \
-                from the hub's rows. See docs/operations.md, "More than one machine".
+                With --postgres, the follower keeps the events in a hub's PostgreSQL instead
+                (the schema made and migrated by svledger; the chain checked again from the
+                rows at each start). Its views (contracts, commitments, deliveries,
+                pledged_against_delivered) answer across councils, and SELECT
+                svledger_figures_digest('lancashire', '2025-26-Q2') gives the digest `svledger
+                figures --digest` gives, worked out in SQL from the hub's rows. See
+                docs/operations.md, "More than one machine".
                 """)
         @Argument(help: ArgumentHelp("The primary's base URL (http://host:port or https://…).", valueName: "url"))
         var url: String
@@ -225,19 +230,22 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Make a follower the primary: a last attempt to catch up, then the promotion recorded as an event.",
             discussion: """
-                svledger promote --ledger ./follower --token-file auditor.token --actor ops.lead --reason "primary's disk failed"
+                  svledger promote --ledger ./follower --token-file auditor.token \\
+                      --actor ops.lead --reason "primary's disk failed"
 
-                Stop `svledger follow` on the ledger first. Then this tries once more to catch up with \
-                the primary it follows (a request that gets no answer within --catch-up-timeout is \
-                given up); a primary that cannot be reached is the usual reason to promote, so that is \
-                reported, not refused. Then it records FollowerPromoted in the `replication` stream, \
-                with the former primary and the last event taken from it, and the ledger stops \
-                following: `svledger serve` (without --read-only) then takes commands on it.
+                Stop `svledger follow` on the ledger first. Then this tries once more to catch
+                up with the primary it follows (a request that gets no answer within
+                --catch-up-timeout is given up); a primary that cannot be reached is the usual
+                reason to promote, so that is reported, not refused. Then it records
+                FollowerPromoted in the `replication` stream, with the former primary and the
+                last event taken from it, and the ledger stops following: `svledger serve`
+                (without --read-only) then takes commands on it.
 
-                Before it, make sure the former primary is stopped and stays stopped: two primaries \
-                would each record commands the other lacks. If it comes back, it does not follow this \
-                one without an operator's step (`svledger follow --rejoin`, refused if it recorded \
-                anything this one lacks). docs/operations.md gives the whole runbook.
+                Before it, make sure the former primary is stopped and stays stopped: two
+                primaries would each record commands the other lacks. If it comes back, it does
+                not follow this one without an operator's step (`svledger follow --rejoin`,
+                refused if it recorded anything this one lacks). docs/operations.md gives the
+                whole runbook.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var token: PrimaryTokenOptions

@@ -16,26 +16,29 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Import a Social Value Portal pledge table as a contract's pledge, recomputing every line.",
                 discussion: """
-                    The file is tab- or comma-separated with the columns Theme, Reference, Question, Units,
-                    Proxy Value, Answer, Pledged Social Value, and optional priority columns (the layout
-                    of seed 003); prose before the header is allowed, and a printed total either in prose
-                    after the rows or as a row in the table's own columns (no measure code, proxy or
-                    answer; labelled "Total" or holding the sum of the lines; trailing empty cells may
-                    be dropped).
+                    The file is tab- or comma-separated with the columns Theme, Reference,
+                    Question, Units, Proxy Value, Answer, Pledged Social Value, and optional
+                    priority columns (the layout of seed 003); prose before the header is allowed,
+                    and a printed total either in prose after the rows or as a row in the table's
+                    own columns (no measure code, proxy or answer; labelled "Total" or holding the
+                    sum of the lines; trailing empty cells may be dropped).
 
-                    Every line is recomputed as answer × the catalog's proxy. Findings name each line whose
-                    stated value disagrees with answer × proxy beyond what the proxy's printed precision
-                    explains, unknown measures, blank or non-numeric answers, record-only measures, units
-                    that differ from the catalog, and a printed total that differs from the sum of the lines.
+                    Every line is recomputed as answer × the catalog's proxy. Findings name each
+                    line whose stated value disagrees with answer × proxy beyond what the proxy's
+                    printed precision explains, unknown measures, blank or non-numeric answers,
+                    record-only measures, units that differ from the catalog, and a printed total
+                    that differs from the sum of the lines.
 
-                      svledger import portal pledge.tsv --contract LCC-2025-014 --catalog portal-003 --dry-run
-                      svledger import portal pledge.tsv --contract LCC-2025-014 --catalog portal-003 \\
-                          --use-computed --actor a.patel --role "Contract Manager"
+                      svledger import portal pledge.tsv --contract LCC-2025-014 \\
+                          --catalog portal-003 --dry-run
+                      svledger import portal pledge.tsv --contract LCC-2025-014 \\
+                          --catalog portal-003 --use-computed --actor a.patel \\
+                          --role "Contract Manager"
 
-                    Without --dry-run the import is all or nothing, and refuses while a line disagrees,
-                    unless --use-computed (computed values are recorded, each stated value kept in the
-                    event for the audit trail). --add-measures publishes a new catalog version holding
-                    the file's unknown measures.
+                    Without --dry-run the import is all or nothing, and refuses while a line
+                    disagrees, unless --use-computed (computed values are recorded, each stated
+                    value kept in the event for the audit trail). --add-measures publishes a new
+                    catalog version holding the file's unknown measures.
                     """)
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The pledge table file.") var file: String
@@ -123,9 +126,10 @@ extension Root {
                 commandName: "ndjson",
                 abstract: "The whole log, one exported envelope (with its hash) per line.",
                 discussion: """
-                    Verifiable from the file alone: tools/verify_ledger.py --ndjson FILE (Schemas/README.md §6).
-                    It holds the events only: evidence files are not in it (their hashes, names and sizes
-                    are, in the returns that cite them). `svledger backup` copies them with the ledger.
+                    Verifiable from the file alone: tools/verify_ledger.py --ndjson FILE
+                    (Schemas/README.md §6). It holds the events only: evidence files are not in it
+                    (their hashes, names and sizes are, in the returns that cite them). `svledger
+                    backup` copies them with the ledger.
                     """)
             @OptionGroup var ledger: LedgerOptions
             @Option(help: "Write to this file instead of stdout.") var out: String?
@@ -158,13 +162,14 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Hot backup: a compacted copy of the ledger, then verified.",
             discussion: """
-                Uses LMDB's compacting copy (mdb_env_copy2 with MDB_CP_COMPACT), which is safe while the
-                ledger is in use, then verifies the copy's chain, indexes and projections. The copy is
-                made in a hidden folder beside DIRECTORY and renamed to it only when complete and
-                verified, so a backup that fails (a full disk, a kill) leaves no partial ledger. To restore,
-                point --ledger (or $SVLEDGER_LEDGER) at the copy, or copy its data.mdb into place.
-                The copy holds the evidence files too (they are in the same LMDB file), and its verify
-                checks each against its hash.
+                Uses LMDB's compacting copy (mdb_env_copy2 with MDB_CP_COMPACT), which is safe
+                while the ledger is in use, then verifies the copy's chain, indexes and
+                projections. The copy is made in a hidden folder beside DIRECTORY and renamed
+                to it only when complete and verified, so a backup that fails (a full disk, a
+                kill) leaves no partial ledger. To restore, point --ledger (or
+                $SVLEDGER_LEDGER) at the copy, or copy its data.mdb into place. The copy holds
+                the evidence files too (they are in the same LMDB file), and its verify checks
+                each against its hash.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "A new directory for the copy.") var directory: String

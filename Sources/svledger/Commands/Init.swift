@@ -7,8 +7,9 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Create an empty ledger.",
             discussion: """
-                Makes the directory named by --ledger (or $SVLEDGER_LEDGER, or ./svledger-data) and an
-                empty LMDB environment in it. Refuses to touch a directory that already holds a ledger.
+                Makes the directory named by --ledger (or $SVLEDGER_LEDGER, or ./svledger-data)
+                and an empty LMDB environment in it. Refuses to touch a directory that already
+                holds a ledger.
                 """)
 
         @OptionGroup var options: LedgerOptions

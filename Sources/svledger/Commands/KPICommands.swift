@@ -7,11 +7,11 @@ extension Root {
             commandName: "kpi",
             abstract: "Procurement Act 2023 KPIs: agree them before award, exempt a contract the Act exempts, assess them.",
             discussion: """
-            A contract whose estimated value is above its policy's KPI threshold (kpiThresholdGBP; the
-            Act's is £5m) is awarded only with at least three KPIs, or once recorded as a framework,
-            concession or light-touch contract. Each KPI is assessed at least every twelve months
-            and at termination: an assessment overdue is an exception in the Cabinet report
-            (docs/kpis.md).
+            A contract whose estimated value is above its policy's KPI threshold
+            (kpiThresholdGBP; the Act's is £5m) is awarded only with at least three KPIs,
+            or once recorded as a framework, concession or light-touch contract. Each KPI
+            is assessed at least every twelve months and at termination: an assessment
+            overdue is an exception in the Cabinet report (docs/kpis.md).
             """,
             subcommands: [Agree.self, Exempt.self, Assess.self])
 
@@ -20,11 +20,12 @@ extension Root {
                 abstract: "Agree KPIs for a contract: an id, a name, a description and a target each.",
                 discussion: """
                   svledger kpi agree --contract LCC-2025-090 \\
-                      --kpi "KPI1|Local jobs|Local people employed on the contract|At least 20 FTE|NT1" \\
-                      --kpi "KPI2|On-time delivery|Works handed over on the programme date|95% of milestones" ...
+                    --kpi "KPI1|Local jobs|Local people employed|At least 20 FTE|NT1" \\
+                    --kpi "KPI2|On-time delivery|Works handed over on time|95% of milestones" \\
+                    ...
 
-                Each --kpi is ID|NAME|DESCRIPTION|TARGET, then optionally |MEASURES: the TOMs measures it
-                is worked out from, separated by commas.
+                Each --kpi is ID|NAME|DESCRIPTION|TARGET, then optionally |MEASURES: the TOMs
+                measures it is worked out from, separated by commas.
                 """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
@@ -67,11 +68,12 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "Assess a KPI for a period: Good, Approaching target, Requires improvement, Inadequate or Other, with a reason.",
                 discussion: """
-                  svledger kpi assess --contract LCC-2025-090 --kpi KPI1 --from 2025-04-01 --to 2026-03-31 \\
-                      --rating approaching-target --reason "18 FTE against 20" --actor j.owusu --role "Contract Manager"
+                  svledger kpi assess --contract LCC-2025-090 --kpi KPI1 --from 2025-04-01 \\
+                      --to 2026-03-31 --rating approaching-target \\
+                      --reason "18 FTE against 20" --actor j.owusu --role "Contract Manager"
 
-                At least every twelve months and at termination (an assessment whose period ends on or
-                after the closure). The role that assessed it is recorded with it.
+                At least every twelve months and at termination (an assessment whose period
+                ends on or after the closure). The role that assessed it is recorded with it.
                 """)
             enum Rating: String, ExpressibleByArgument, CaseIterable {
                 case good, approachingTarget = "approaching-target", requiresImprovement = "requires-improvement", inadequate, other

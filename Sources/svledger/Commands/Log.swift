@@ -9,10 +9,11 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "List events in log order.",
             discussion: """
-                A table by default, with each event's id shortened to its last 12 hex digits (the
-                random part; `svledger audit` and --format json give it whole); --format json prints
-                one exported envelope per line (NDJSON), each with its hash, in the form
-                Schemas/README.md specifies. A contract's stream is contract/ and its reference.
+                A table by default, with each event's id shortened to its last 12 hex digits
+                (the random part; `svledger audit` and --format json give it whole); --format
+                json prints one exported envelope per line (NDJSON), each with its hash, in the
+                form Schemas/README.md specifies. A contract's stream is contract/ and its
+                reference.
 
                   svledger log --stream contract/LCC-2025-014
                   svledger log --from 100 --limit 20

@@ -15,28 +15,32 @@ extension Root.Export {
             commandName: "ocds",
             abstract: "The contracts as Open Contracting (OCDS 1.1) releases or records, with the UK profile's extensions.",
             discussion: """
-                One release per contract event: its id is the event id, its date when the event was \
-                recorded (the day it took effect is a milestone met, the award's date or an \
-                amendment's), its tag the stage (planning, tender, award, contract, implementation). \
-                A pledge becomes the targets of the contract's implementation metrics (not its agreed \
-                metrics, which the UK profile reads as KPIs), and quarterly returns their observations. \
-                docs/open-contracting.md has the whole mapping.
+                One release per contract event: its id is the event id, its date when the event
+                was recorded (the day it took effect is a milestone met, the award's date or an
+                amendment's), its tag the stage (planning, tender, award, contract,
+                implementation). A pledge becomes the targets of the contract's implementation
+                metrics (not its agreed metrics, which the UK profile reads as KPIs), and
+                quarterly returns their observations. docs/open-contracting.md has the whole
+                mapping.
 
-                The package's uri names the head the export was read at and the Merkle tree's root \
-                there: urn:svledger:ledger:<position>:<hash>:tree:<root>. So the same ledger state \
-                always exports the same bytes, `svledger verify --expect-head <position>:<hash>` ties \
-                an export to the chain, and the council's signed checkpoint of tree size <position> \
-                vouches for exactly this export. A TOMs measure's delivery is never rated: it is not a \
-                Procurement Act KPI. The contract's KPIs are its agreed metrics, and each assessment \
-                an observation rated by measureClassification (docs/kpis.md, docs/open-contracting.md).
+                The package's uri names the head the export was read at and the Merkle tree's
+                root there: urn:svledger:ledger:<position>:<hash>:tree:<root>. So the same
+                ledger state always exports the same bytes, `svledger verify --expect-head
+                <position>:<hash>` ties an export to the chain, and the council's signed
+                checkpoint of tree size <position> vouches for exactly this export. A TOMs
+                measure's delivery is never rated: it is not a Procurement Act KPI. The
+                contract's KPIs are its agreed metrics, and each assessment an observation
+                rated by measureClassification (docs/kpis.md, docs/open-contracting.md).
 
                   svledger export ocds --out ocds.json              # a release package
                   svledger export ocds --format records --out r.json
                   svledger export ocds --format ndjson | head -3    # a release a line
                   svledger export ocds --contract LCC-2025-014 --as-of 2025-12-31
-                  svledger export ocds --ocid-prefix ocds-abc123 --out ocds.json   # else each council's own
+                  # one ocid prefix for every council (else each council's own):
+                  svledger export ocds --ocid-prefix ocds-abc123 --out ocds.json
 
-                The export is written as the log is read, so it needs little memory at any size.
+                The export is written as the log is read, so it needs little memory at any
+                size.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions

@@ -12,26 +12,29 @@ extension Root.Import {
             commandName: "ocds",
             abstract: "Register contracts from an OCDS release package (Find a Tender, Contracts Finder, svledger export ocds).",
             discussion: """
-                Each notice (one ocid) becomes the ordinary commands, judged by the same rules as if
-                typed: registration (tender title, buyer, mainProcurementCategory, value, contractPeriod,
-                delivery addresses), threshold assessment, the social value weighting (the social value
-                award criterion of lot 1), the award (supplier, date, value), the pledge and its review
-                refreshes (target observations of contracts[0].implementation.metrics, or
-                contracts[0].agreedMetrics), quarterly returns and their corrections (the other
-                observations) and closure (status terminated).
-                Amounts must be GBP and are read exactly as written.
+                Each notice (one ocid) becomes the ordinary commands, judged by the same rules
+                as if typed: registration (tender title, buyer, mainProcurementCategory, value,
+                contractPeriod, delivery addresses), threshold assessment, the social value
+                weighting (the social value award criterion of lot 1), the award (supplier,
+                date, value), the pledge and its review refreshes (target observations of
+                contracts[0].implementation.metrics, or contracts[0].agreedMetrics), quarterly
+                returns and their corrections (the other observations) and closure (status
+                terminated). Amounts must be GBP and are read exactly as written.
 
-                A field svledger cannot map is reported (not-mapped), never guessed; a value that cannot
-                be read, another currency, a missing field or a refusal by a rule stops the import,
-                which is all or nothing. Importing the same file again records nothing new; a later
-                package of the same notice records only what is new.
+                A field svledger cannot map is reported (not-mapped), never guessed; a value
+                that cannot be read, another currency, a missing field or a refusal by a rule
+                stops the import, which is all or nothing. Importing the same file again
+                records nothing new; a later package of the same notice records only what is
+                new.
 
                   svledger import ocds notices.json --dry-run
-                  svledger import ocds notices.json --policy lancashire-2024-28 --catalog portal-003 \\
-                      --confirm-attribution --actor a.patel --role "Procurement Officer"
+                  svledger import ocds notices.json --policy lancashire-2024-28 \\
+                      --catalog portal-003 --confirm-attribution --actor a.patel \\
+                      --role "Procurement Officer"
                   svledger import ocds notices.json --dry-run --format json
                   svledger import ocds notice.json --contract-id LCC-ADS-2016-031 --dry-run
-                  svledger import ocds framework.json --supplier "Acme Ltd" --contract-id FW-7-ACME --dry-run
+                  svledger import ocds framework.json --supplier "Acme Ltd" \\
+                      --contract-id FW-7-ACME --dry-run
 
                 A notice id that cannot be a contract id (a space, another character
                 than letters, digits and -_./, over 64 characters) is made into one,
@@ -39,13 +42,13 @@ extension Root.Import {
                 one notice. The contract keeps the notice's ocid and id: `svledger
                 show` finds it by either, and `export ocds` writes it under that ocid.
 
-                A framework award names several suppliers; a svledger contract has one, so svledger
-                records one contract per supplier: each import records the first supplier's, or the
-                one --supplier names, and a finding lists the others. Import the notice once for
-                each supplier, each with its own --contract-id.
+                A framework award names several suppliers; a svledger contract has one, so
+                svledger records one contract per supplier: each import records the first
+                supplier's, or the one --supplier names, and a finding lists the others. Import
+                the notice once for each supplier, each with its own --contract-id.
 
-                Without --policy or --catalog, the one policy adopted (catalog published) in the
-                ledger is used and reported; with more than one, say which.
+                Without --policy or --catalog, the one policy adopted (catalog published) in
+                the ledger is used and reported; with more than one, say which.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @Argument(help: "The OCDS release package (JSON).") var file: String

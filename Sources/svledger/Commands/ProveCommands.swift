@@ -11,17 +11,20 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Prove that an event is in a published checkpoint, or that one checkpoint extends another.",
             discussion: """
-                A proof is a short list of hashes that anyone can check against a checkpoint's root \
-                without the ledger (tools/verify_ledger.py does, from RFC 9162 alone). It never holds \
-                an event's contents: an inclusion proof holds the event's leaf hash, which its canonical \
-                bytes (svledger log --format json) give back, and the hashes of the rest of the tree.
+                A proof is a short list of hashes that anyone can check against a checkpoint's
+                root without the ledger (tools/verify_ledger.py does, from RFC 9162 alone). It
+                never holds an event's contents: an inclusion proof holds the event's leaf
+                hash, which its canonical bytes (svledger log --format json) give back, and the
+                hashes of the rest of the tree.
 
                   svledger prove inclusion 1234 --checkpoint 2025-26-Q2.checkpoint
-                  svledger prove consistency --from 2025-26-Q1.checkpoint --to 2025-26-Q2.checkpoint
+                  svledger prove consistency --from 2025-26-Q1.checkpoint \\
+                      --to 2025-26-Q2.checkpoint
 
-                An inclusion proof shows that the event is in the history the checkpoint signed; it does \
-                not show that the event is true. A consistency proof shows that the later history only \
-                adds to the earlier one: nothing published was changed or removed.
+                An inclusion proof shows that the event is in the history the checkpoint
+                signed; it does not show that the event is true. A consistency proof shows that
+                the later history only adds to the earlier one: nothing published was changed
+                or removed.
                 """,
             subcommands: [Inclusion.self, Consistency.self])
 

@@ -141,14 +141,15 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "A contract's audit trail: every event, who, when, why, what changed, and its hash.",
             discussion: """
-                Every event with who did it, when (recorded and effective), why, and what it changed
-                as old → new values (a correction shows the figure it replaced; a refresh, each
-                commitment it revised).
+                Every event with who did it, when (recorded and effective), why, and what it
+                changed as old → new values (a correction shows the figure it replaced; a
+                refresh, each commitment it revised).
                   svledger audit LCC-2025-014
                   svledger audit LCC-2025-014 --as-of 2026-03-31 --format csv > trail.csv
-                  svledger audit --since 2026-01-01            every contract's changes recorded since that day
-                  svledger audit LCC-2025-014 --since 40       this contract's changes after position 40
-                Check any hash with `svledger verify` (or tools/verify_ledger.py) to prove it unaltered.
+                  svledger audit --since 2026-01-01       # every contract's, since that day
+                  svledger audit LCC-2025-014 --since 40  # this contract's, after position 40
+                Check any hash with `svledger verify` (or tools/verify_ledger.py) to prove it
+                unaltered.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions

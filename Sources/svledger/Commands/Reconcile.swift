@@ -12,17 +12,19 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Pledged against delivered social value, per measure, contract, theme, priority and supplier.",
             discussion: """
-                For each contract with a commitment: the original pledge and the current commitment,
-                delivered to date (corrections applied), expected to date (the commitment spread evenly
-                over its term up to the reporting date), the variance and a rating: the capped
-                delivery (each line counted at most at its expected) against expected, on the council's
-                cut-offs with the Procurement Act 2023's four labels. A level (FTE employed, a rate)
-                counts the quarter's share of what was held, never the sum of the levels returned.
-                Unpledged deliveries and late returns are listed apart.
+                For each contract with a commitment: the original pledge and the current
+                commitment, delivered to date (corrections applied), expected to date (the
+                commitment spread evenly over its term up to the reporting date), the variance
+                and a rating: the capped delivery (each line counted at most at its expected)
+                against expected, on the council's cut-offs with the Procurement Act 2023's
+                four labels. A level (FTE employed, a rate) counts the quarter's share of what
+                was held, never the sum of the levels returned. Unpledged deliveries and late
+                returns are listed apart.
 
                   svledger reconcile --period 2025-26-Q2
                   svledger reconcile --contract LCC-2025-014 --as-of 2026-03-31
-                  svledger reconcile --period 2025-26-Q4 --format csv --level contract > contracts.csv
+                  svledger reconcile --period 2025-26-Q4 --format csv --level contract \\
+                      > contracts.csv
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions

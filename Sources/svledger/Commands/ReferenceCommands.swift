@@ -29,9 +29,10 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "List, show and adopt social value policies.",
             discussion: """
-                Policies are data: adopting a version records a PolicyAdopted event, so that a replay
-                applies the rules that were in force at the time. svledger ships the three seed
-                policies: lancashire-2024-28, lancashire-draft and leicestershire-2022.
+                Policies are data: adopting a version records a PolicyAdopted event, so that a
+                replay applies the rules that were in force at the time. svledger ships the
+                three seed policies: lancashire-2024-28, lancashire-draft and
+                leicestershire-2022.
                 """,
             subcommands: [List.self, Show.self, Adopt.self])
 
@@ -93,7 +94,10 @@ extension Root {
         struct Adopt: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Adopt a policy version from a file (Schemas/policy.schema.json) or a shipped one.",
-                discussion: "  svledger policy adopt --builtin lancashire-2024-28 --actor r.shah --role \"Head of Procurement\"")
+                discussion: """
+                  svledger policy adopt --builtin lancashire-2024-28 --actor r.shah \\
+                      --role "Head of Procurement"
+                """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
             @Argument(help: "A policy JSON file.") var file: String?
@@ -111,9 +115,10 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "List, show and publish TOMs catalogs (measures and proxy values).",
             discussion: """
-                A catalog version lists measures with their unit and £ proxy value per unit. svledger
-                ships the Lancashire TOMs of seed 000 (lancashire-toms-2024) and the measures and
-                values published in seed 003 (portal-003); a council publishes its own licensed file.
+                A catalog version lists measures with their unit and £ proxy value per unit.
+                svledger ships the Lancashire TOMs of seed 000 (lancashire-toms-2024) and the
+                measures and values published in seed 003 (portal-003); a council publishes its
+                own licensed file.
                 """,
             subcommands: [List.self, Show.self, Publish.self])
 
@@ -171,7 +176,10 @@ extension Root {
         struct Publish: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Publish a catalog version from a file (Schemas/catalog.schema.json) or a shipped one.",
-                discussion: "  svledger catalog publish --builtin portal-003 --actor r.shah --role \"Head of Procurement\"")
+                discussion: """
+                  svledger catalog publish --builtin portal-003 --actor r.shah \\
+                      --role "Head of Procurement"
+                """)
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
             @Argument(help: "A catalog JSON file.") var file: String?

@@ -10,25 +10,28 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Email suppliers a reminder before a return is due, and when it is overdue, through the council's SMTP relay.",
             discussion: """
-              svledger remind --config reminders.json              (run it daily, from cron or a timer)
-              svledger remind --config reminders.json --dry-run    (what would be sent; nothing is)
+              svledger remind --config reminders.json            # daily, from cron
+              svledger remind --config reminders.json --dry-run  # sends nothing
 
             The configuration (JSON; paths in it are relative to the file):
-              {"smtp": {"host": "smtp.lancashire.example", "port": 587, "security": "starttls",
-                        "username": "svledger", "passwordFile": "smtp-password"},
-               "from": "social.value@lancashire.example", "council": "Lancashire County Council",
+              {"smtp": {"host": "smtp.lancashire.example", "port": 587,
+                        "security": "starttls", "username": "svledger",
+                        "passwordFile": "smtp-password"},
+               "from": "social.value@lancashire.example",
+               "council": "Lancashire County Council",
                "leadDays": 7, "attempts": 3, "log": "reminders.ndjson",
                "suppliers": {"North Roads Ltd": "returns@northroads.example"}}
-            security is starttls (the default), tls (port 465) or none (a relay on the same network;
-            no credentials then); trustedCertificates names a PEM file of CAs to trust instead of the
-            system's.
+            security is starttls (the default), tls (port 465) or none (a relay on the same
+            network; no credentials then); trustedCertificates names a PEM file of CAs to
+            trust instead of the system's.
 
-            A reminder goes before a return's due day (leadDays or fewer away) and once it is overdue,
-            to the supplier, copied to the contract manager when one is arranged with an email
-            (`svledger contract arrange-reporting`). Each is sent once: every attempt is appended to
-            the log, and one logged as sent is not sent again. A relay that is down is tried again
-            (attempts), the failure logged; the run then ends with exit 75, and the next run sends
-            what is still owed: nothing is lost (docs/calendar.md).
+            A reminder goes before a return's due day (leadDays or fewer away) and once it
+            is overdue, to the supplier, copied to the contract manager when one is
+            arranged with an email (`svledger contract arrange-reporting`). Each is sent
+            once: every attempt is appended to the log, and one logged as sent is not sent
+            again. A relay that is down is tried again (attempts), the failure logged; the
+            run then ends with exit 75, and the next run sends what is still owed: nothing
+            is lost (docs/calendar.md).
             """)
         @OptionGroup var ledger: LedgerOptions
         @Option(help: "The reminders' configuration (JSON).") var config: String

@@ -27,27 +27,31 @@ extension Root.Report {
                 meeting (--meeting), whose report it is and whom to ask (from `svledger council
                 describe`), the electoral divisions and corporate priorities concerned, a brief
                 summary and the recommendation; a one-page summary of the figures (contracts by
-                rating, delivered against expected with each commitment capped at 100% beside the
-                uncapped figure, outcomes as counts, the trend against the last quarter and the same
-                quarter last year, delivery by area, evidence, exceptions, and remedial commentary
-                on every inadequate contract); the detail by theme (the council's own themes),
-                quarter, measure, area, council priority and contract; the implications and
-                background papers; and the ledger head to check with `svledger verify --expect-head`.
+                rating, delivered against expected with each commitment capped at 100% beside
+                the uncapped figure, outcomes as counts, the trend against the last quarter and
+                the same quarter last year, delivery by area, evidence, exceptions, and
+                remedial commentary on every inadequate contract); the detail by theme (the
+                council's own themes), quarter, measure, area, council priority and contract;
+                the implications and background papers; and the ledger head to check with
+                `svledger verify --expect-head`.
 
                 The recommendation, commentary, implications, background papers and remedial
                 commentary come from --narrative FILE (its "## Part" headings are in
-                docs/domain.md); the report records the file's SHA-256, and any part not written
-                reads "None given.".
+                docs/domain.md); the report records the file's SHA-256, and any part not
+                written reads "None given.".
 
-                HTML is one self-contained file (no script, nothing fetched) that prints to A4 with
-                page numbers; pdf is that HTML printed by headless Chromium (installed apart:
-                apt-get install chromium); md gives the same as tables; csv gives every figure and
-                text as section,key,metric,value rows.
+                HTML is one self-contained file (no script, nothing fetched) that prints to A4
+                with page numbers; pdf is that HTML printed by headless Chromium (installed
+                apart: apt-get install chromium); md gives the same as tables; csv gives every
+                figure and text as section,key,metric,value rows.
 
                   svledger report cabinet --period 2025-26-Q2 --council lancashire \\
-                      --meeting 2025-11-13 --narrative tools/demo-data/cabinet-narrative.md --out cabinet.html
-                  svledger report cabinet --period 2025-26-Q2 --council lancashire --format csv > cabinet.csv
-                  svledger report cabinet --period 2025-26-Q2 --council lancashire --directorate Highways --format md
+                      --meeting 2025-11-13 --narrative tools/demo-data/cabinet-narrative.md \\
+                      --out cabinet.html
+                  svledger report cabinet --period 2025-26-Q2 --council lancashire \\
+                      --format csv > cabinet.csv
+                  svledger report cabinet --period 2025-26-Q2 --council lancashire \\
+                      --directorate Highways --format md
                 """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var asOf: AsOfOptions

@@ -7,13 +7,15 @@ extension Root.Contract {
             commandName: "arrange-reporting",
             abstract: "Name the officer who manages a contract's returns, or give it its own days to make a return.",
             discussion: """
-              svledger contract arrange-reporting --contract LCC-2025-014 --manager "J. Owusu" \\
-                  --manager-email j.owusu@lancashire.example --due-days 45 --actor a.patel --role "Procurement Officer"
+              svledger contract arrange-reporting --contract LCC-2025-014 \\
+                  --manager "J. Owusu" --manager-email j.owusu@lancashire.example \\
+                  --due-days 45 --actor a.patel --role "Procurement Officer"
 
             A quarter's return is due a number of days after the quarter ends: the policy's
-            returnDueDays (30 when it states none), or the contract's own, given here (0 to 366). A
-            return not made by then is late, in `svledger reconcile` and the Cabinet report alike.
-            What this leaves out stays as arranged before (docs/calendar.md).
+            returnDueDays (30 when it states none), or the contract's own, given here (0 to
+            366). A return not made by then is late, in `svledger reconcile` and the
+            Cabinet report alike. What this leaves out stays as arranged before
+            (docs/calendar.md).
             """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var who: ActorOptions

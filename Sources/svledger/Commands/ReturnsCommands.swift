@@ -16,13 +16,16 @@ extension Root {
             static let configuration = CommandConfiguration(
                 abstract: "A return to fill in for a contract and quarter, pre-filled with its committed measures.",
                 discussion: """
-                  svledger returns template --contract LCC-2025-014 --quarter 2025-26-Q3 --out return-q3.xlsx
-                  svledger returns template --contract LCC-2025-014 --quarter 2025-26-Q3 --format csv > return-q3.csv
+                  svledger returns template --contract LCC-2025-014 --quarter 2025-26-Q3 \\
+                      --out return-q3.xlsx
+                  svledger returns template --contract LCC-2025-014 --quarter 2025-26-Q3 \\
+                      --format csv > return-q3.csv
 
-                One row per measure committed now, with its description, unit, committed quantity and the
-                quantity expected by the quarter's end; the supplier fills in quantity and evidence. In
-                the workbook, value_gbp works out quantity × proxy_gbp and a TOTAL row adds the values up;
-                an import checks both against its own arithmetic (docs/spreadsheet-returns.md).
+                One row per measure committed now, with its description, unit, committed
+                quantity and the quantity expected by the quarter's end; the supplier fills in
+                quantity and evidence. In the workbook, value_gbp works out quantity ×
+                proxy_gbp and a TOTAL row adds the values up; an import checks both against its
+                own arithmetic (docs/spreadsheet-returns.md).
                 """)
             enum Format: String, ExpressibleByArgument, CaseIterable { case xlsx, csv }
             @OptionGroup var ledger: LedgerOptions
@@ -56,14 +59,16 @@ extension Root {
                 abstract: "Record the returns a filled spreadsheet (XLSX or CSV) holds: findings first, then all or nothing.",
                 discussion: """
                   svledger returns import return-q3.xlsx --dry-run
-                  svledger returns import return-q3.xlsx --confirm-attribution --actor p.okafor --role Supplier
+                  svledger returns import return-q3.xlsx --confirm-attribution \\
+                      --actor p.okafor --role Supplier
 
-                The sheet may hold several contracts and quarters: each contract's quarter becomes one
-                return. The import first lists what it would record and every finding: a missing column, a
-                quantity that is not a number or is negative, a line with no evidence, a £ value or a total
-                that does not add up, and what the ledger's rules refuse (an unknown measure, a quarter
-                not ended, a second return). While any finding stands, nothing is recorded. A formula's
-                saved value is read; svledger never works formulas out, and says how many it read.
+                The sheet may hold several contracts and quarters: each contract's quarter
+                becomes one return. The import first lists what it would record and every
+                finding: a missing column, a quantity that is not a number or is negative, a
+                line with no evidence, a £ value or a total that does not add up, and what the
+                ledger's rules refuse (an unknown measure, a quarter not ended, a second
+                return). While any finding stands, nothing is recorded. A formula's saved value
+                is read; svledger never works formulas out, and says how many it read.
                 """)
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The filled spreadsheet: .xlsx or .csv.") var file: String

@@ -12,28 +12,34 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Serve the ledger over HTTP(S) to people in different roles, each with a bearer token.",
             discussion: """
-                Every route but /healthz and /metrics needs `Authorization: Bearer <token>`, a token from
-                `svledger access token issue`; what a request may do is its role's, and the actor recorded
-                in the events it writes is the token's account and role, never the request body's.
-                Errors are application/problem+json. Logs are JSON lines on stderr (LOG_LEVEL sets the
-                level); SIGTERM or SIGINT stops it gracefully: requests in flight finish first.
+                Every route but /healthz and /metrics needs `Authorization: Bearer <token>`, a
+                token from `svledger access token issue`; what a request may do is its role's,
+                and the actor recorded in the events it writes is the token's account and role,
+                never the request body's. Errors are application/problem+json. Logs are JSON
+                lines on stderr (LOG_LEVEL sets the level); SIGTERM or SIGINT stops it
+                gracefully: requests in flight finish first.
 
-                Plain HTTP is served on loopback only, unless --allow-remote-http: bearer tokens must not
-                cross a network in clear. Give --tls-cert and --tls-key (PEM) to serve HTTPS directly.
+                Plain HTTP is served on loopback only, unless --allow-remote-http: bearer
+                tokens must not cross a network in clear. Give --tls-cert and --tls-key (PEM)
+                to serve HTTPS directly.
 
-                What one client can hold is bounded: idle connections close after --idle-timeout, a
-                request head must arrive within --header-timeout and a body within --body-timeout,
-                at most --max-connections are open, and reads that fold the ledger run
-                --concurrent-reads at once with --queued-reads waiting (then 503 busy). SIGTERM lets
-                requests in flight finish for --drain seconds, then cancels the rest.
+                What one client can hold is bounded: idle connections close after
+                --idle-timeout, a request head must arrive within --header-timeout and a body
+                within --body-timeout, at most --max-connections are open, and reads that fold
+                the ledger run --concurrent-reads at once with --queued-reads waiting (then 503
+                busy). SIGTERM lets requests in flight finish for --drain seconds, then cancels
+                the rest.
 
-                With --checkpoint-key (a key registered with `svledger checkpoint key register`), each
-                commit also signs the ledger's new head in the same transaction, at most once every
-                --checkpoint-every seconds (0: every commit); GET /checkpoint serves the last one.
+                With --checkpoint-key (a key registered with `svledger checkpoint key
+                register`), each commit also signs the ledger's new head in the same
+                transaction, at most once every --checkpoint-every seconds (0: every commit);
+                GET /checkpoint serves the last one.
 
                   svledger serve --ledger ./ledger
-                  svledger serve --ledger ./ledger --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
-                  svledger serve --ledger ./ledger --checkpoint-key /etc/svledger/checkpoint.key
+                  svledger serve --ledger ./ledger --listen 0.0.0.0:8443 --tls-cert cert.pem \\
+                      --tls-key key.pem
+                  svledger serve --ledger ./ledger \\
+                      --checkpoint-key /etc/svledger/checkpoint.key
                 """)
         @OptionGroup var ledger: LedgerOptions
         @Option(help: ArgumentHelp("The address and port to listen on (port 0: any free port).", valueName: "host:port"))

@@ -8,13 +8,15 @@ extension Root.Delivery {
         static let configuration = CommandConfiguration(
             abstract: "Ask the supplier about one delivered figure (an officer's question).",
             discussion: """
-              svledger delivery query --contract LCC-2025-014 --quarter 2025-26-Q1 --measure NT1 \\
-                  --question "Which payroll shows the three new starters?" --actor j.smith --role "Contract Manager"
+              svledger delivery query --contract LCC-2025-014 --quarter 2025-26-Q1 \\
+                  --measure NT1 --question "Which payroll shows the three new starters?" \\
+                  --actor j.smith --role "Contract Manager"
 
-            A figure is a measure in a quarter, as the return (or its latest correction) states it. It
-            is then "queried" until the supplier answers (`svledger delivery answer`), and it cannot be
-            validated while the question is open. Asked by a Procurement Officer, Contract Manager or
-            Head of Procurement, of a figure that is submitted or answered.
+            A figure is a measure in a quarter, as the return (or its latest correction)
+            states it. It is then "queried" until the supplier answers (`svledger delivery
+            answer`), and it cannot be validated while the question is open. Asked by a
+            Procurement Officer, Contract Manager or Head of Procurement, of a figure that
+            is submitted or answered.
             """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var who: ActorOptions
@@ -34,13 +36,15 @@ extension Root.Delivery {
         static let configuration = CommandConfiguration(
             abstract: "Answer an officer's question about a figure (the supplier's reply).",
             discussion: """
-              svledger delivery answer --contract LCC-2025-014 --quarter 2025-26-Q1 --measure NT1 \\
-                  --answer "Payroll extract attached" --evidence-file NT1=payroll-q1.pdf --line NT1=3@HR-2025-Q1-009 ...
+              svledger delivery answer --contract LCC-2025-014 --quarter 2025-26-Q1 \\
+                  --measure NT1 --answer "Payroll extract attached" \\
+                  --evidence-file NT1=payroll-q1.pdf --line NT1=3@HR-2025-Q1-009 ...
 
-            The figure is then "answered", ready for a Contract Manager to validate or reject. An answer
-            may put the figure right, or attach evidence, with one --line of the measure queried (the
-            figure as it should stand) and its --evidence-file: that is recorded as a correction just
-            before the answer (the answer says why). Given by the Supplier.
+            The figure is then "answered", ready for a Contract Manager to validate or
+            reject. An answer may put the figure right, or attach evidence, with one --line
+            of the measure queried (the figure as it should stand) and its --evidence-file:
+            that is recorded as a correction just before the answer (the answer says why).
+            Given by the Supplier.
             """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var who: ActorOptions
@@ -67,14 +71,16 @@ extension Root.Delivery {
         static let configuration = CommandConfiguration(
             abstract: "Validate delivered figures of a quarter (a Contract Manager's check, with a reason).",
             discussion: """
-              svledger delivery validate --contract LCC-2025-014 --quarter 2025-26-Q1 --measure NT1 \\
-                  --reason "Payroll extract matches the three starters" --actor j.smith --role "Contract Manager"
+              svledger delivery validate --contract LCC-2025-014 --quarter 2025-26-Q1 \\
+                  --measure NT1 --reason "Payroll extract matches the three starters" \\
+                  --actor j.smith --role "Contract Manager"
 
-            Without --measure, every figure of the quarter that is submitted or answered is validated. A
-            figure with an open question is answered first. A validated figure counts as validated
-            delivery in `svledger reconcile` and the Cabinet report, and, when the contract's policy says
-            "ratedDelivery": "validated", it is the delivery the ratings rate. A later correction of the
-            figure submits it again, to be checked again.
+            Without --measure, every figure of the quarter that is submitted or answered is
+            validated. A figure with an open question is answered first. A validated figure
+            counts as validated delivery in `svledger reconcile` and the Cabinet report,
+            and, when the contract's policy says "ratedDelivery": "validated", it is the
+            delivery the ratings rate. A later correction of the figure submits it again,
+            to be checked again.
             """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var who: ActorOptions
@@ -89,11 +95,13 @@ extension Root.Delivery {
         static let configuration = CommandConfiguration(
             abstract: "Reject delivered figures of a quarter (a Contract Manager's decision, with a reason).",
             discussion: """
-              svledger delivery reject --contract LCC-2025-014 --quarter 2025-26-Q1 --measure NT10 \\
-                  --reason "No evidence of the apprenticeship weeks" --actor j.smith --role "Contract Manager"
+              svledger delivery reject --contract LCC-2025-014 --quarter 2025-26-Q1 \\
+                  --measure NT10 --reason "No evidence of the apprenticeship weeks" \\
+                  --actor j.smith --role "Contract Manager"
 
-            A rejected figure stays in the claimed delivery but never counts as validated. The supplier
-            may correct it (`svledger delivery correct`), which submits it again.
+            A rejected figure stays in the claimed delivery but never counts as validated.
+            The supplier may correct it (`svledger delivery correct`), which submits it
+            again.
             """)
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var who: ActorOptions

@@ -9,17 +9,19 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Check the hash chain, the indexes and the head.",
             discussion: """
-                Re-computes every event's SHA-256 link from the first position, checks that positions \
-                have no gaps, that every stream and event-id index entry points at its event, and that \
-                the recorded head matches. On success it prints the head, `head POSITION HASH`: write \
-                it down outside the system, and later run `svledger verify --expect-head POSITION:HASH` \
-                (or the hash alone) to prove that nothing up to that point has changed. The ledger may \
-                have grown since: the check is that the chain still has that hash at that position, and \
-                a last line says which case it is, "head matches the expected head at position P" or \
-                "the ledger has grown from position P (hash still matches there) to Q". On the first \
-                problem it names the position and exits with status 3.
+                Re-computes every event's SHA-256 link from the first position, checks that
+                positions have no gaps, that every stream and event-id index entry points at
+                its event, and that the recorded head matches. On success it prints the head,
+                `head POSITION HASH`: write it down outside the system, and later run `svledger
+                verify --expect-head POSITION:HASH` (or the hash alone) to prove that nothing
+                up to that point has changed. The ledger may have grown since: the check is
+                that the chain still has that hash at that position, and a last line says which
+                case it is, "head matches the expected head at position P" or "the ledger has
+                grown from position P (hash still matches there) to Q". On the first problem it
+                names the position and exits with status 3.
 
-                tools/verify_ledger.py makes the same checks without svledger's code (Schemas/README.md).
+                tools/verify_ledger.py makes the same checks without svledger's code
+                (Schemas/README.md).
                 """)
 
         @OptionGroup var options: LedgerOptions

@@ -10,20 +10,22 @@ extension Root {
         static let configuration = CommandConfiguration(
             abstract: "Run a witness: cosign a council's checkpoints only when they extend what it cosigned before.",
             discussion: """
-                A witness is run by someone other than the council (another council, an auditor, a \
-                civil-society body). It keeps, per log, the size and root it last cosigned, durably, \
-                and cosigns a new checkpoint only with a consistency proof from that one (C2SP \
-                tlog-witness: POST /add-checkpoint). A council that showed one history to the witness \
-                cannot later show another: the witness refuses it (409 with the size it holds, or 422 \
-                when the proof fails), and a checkpoint without the witnesses' cosignatures is not \
-                trusted.
+                A witness is run by someone other than the council (another council, an
+                auditor, a civil-society body). It keeps, per log, the size and root it last
+                cosigned, durably, and cosigns a new checkpoint only with a consistency proof
+                from that one (C2SP tlog-witness: POST /add-checkpoint). A council that showed
+                one history to the witness cannot later show another: the witness refuses it
+                (409 with the size it holds, or 422 when the proof fails), and a checkpoint
+                without the witnesses' cosignatures is not trusted.
 
-                What it proves: that every checkpoint it cosigned extends the ones before, as far as \
-                this witness saw. What it does not: that the events are true, or anything about logs \
-                it was never shown.
+                What it proves: that every checkpoint it cosigned extends the ones before, as
+                far as this witness saw. What it does not: that the events are true, or
+                anything about logs it was never shown.
 
-                  svledger checkpoint key generate --witness --name audit.example/w1 --out w1.key
-                  svledger witness --state ./w1-state --key w1.key --log COUNCIL_VKEY --listen 127.0.0.1:8090
+                  svledger checkpoint key generate --witness --name audit.example/w1 \\
+                      --out w1.key
+                  svledger witness --state ./w1-state --key w1.key --log COUNCIL_VKEY \\
+                      --listen 127.0.0.1:8090
                 """)
         @Option(help: ArgumentHelp("The directory where it keeps what it cosigned (an LMDB environment; made if missing).", valueName: "dir"))
         var state: String
@@ -60,7 +62,10 @@ extension Root.CheckpointGroup {
             commandName: "witness",
             abstract: "Ask witnesses to cosign the last checkpoint signed, and keep their cosignatures with it.",
             discussion: """
-                Each witness is sent the checkpoint and a consistency proof from the size it last                 cosigned. It cosigns only if the ledger's history extends what it saw; a witness that                 refuses says why (a history that forks from the one it cosigned is refused). Exits 1                 when fewer than --quorum cosigned.
+                Each witness is sent the checkpoint and a consistency proof from the size it
+                last cosigned. It cosigns only if the ledger's history extends what it saw; a
+                witness that refuses says why (a history that forks from the one it cosigned
+                is refused). Exits 1 when fewer than --quorum cosigned.
                 """)
         @OptionGroup var ledger: LedgerOptions
         @Option(help: ArgumentHelp("A witness, URL=VKEY; repeat for more.", valueName: "url=vkey")) var witness: [String]
