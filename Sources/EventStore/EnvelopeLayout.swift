@@ -38,8 +38,8 @@ package struct EnvelopeLayout {
     /// false, given the parser at the payload's brace and the event's type, or leaving the parser
     /// elsewhere than past the payload), and on an actor string that is not plain ASCII; the
     /// caller then reads the value as ``RecordedEvent``. Not generic, so that it runs specialised.
-    /// - Parameter strings: the last stream id and event type read, to be given back to the next
-    ///   call: consecutive events mostly share both, which then cost no new string.
+    /// - Parameter strings: the last stream id, event type and reason read, to be given back to
+    ///   the next call: consecutive events mostly share them, which then cost no new string.
     package static func fields(
         storedValue: UnsafeRawBufferPointer, strings: inout RecentStrings, payload: (inout JSONParser, String) -> Bool
     ) -> (fields: EnvelopeFields, hash: ChainHash)? {
@@ -79,7 +79,7 @@ package struct EnvelopeLayout {
         guard let previousHash = ChainHash(hexUTF8: UnsafeRawBufferPointer(rebasing: previousHashDigits)) else { throw Departure() }
         try requireLowercase(previousHashDigits)
         try expect(#","reason":"#)
-        let reason = try optionalString()
+        let reason = keepingActor ? try optionalString() : try optionalRecent(&strings.reason)
         try expect(#","recordedAt":"#)
         guard let recordedAt = Timestamp(utf8: try quoted(length: 24)) else { throw Departure() }
         try expect(#","schemaVersion":"#)
@@ -120,6 +120,15 @@ package struct EnvelopeLayout {
         let text = try string()
         last = text
         return text
+    }
+
+    /// ``recent(_:)`` for a string that may be `null`.
+    private mutating func optionalRecent(_ last: inout String?) throws -> String? {
+        if parser.current == UInt8(ascii: "n") {
+            try expect("null")
+            return nil
+        }
+        return try recent(&last)
     }
 
     private mutating func expect(_ literal: StaticString) throws {
@@ -195,10 +204,12 @@ package struct EnvelopeFields: Sendable {
     package let streamVersion: UInt64
 }
 
-/// The last stream id and event type a layout walk read (``EnvelopeLayout/fields(storedValue:strings:payload:)``).
+/// The last stream id, event type and reason a layout walk read (``EnvelopeLayout/fields(storedValue:strings:payload:)``).
 package struct RecentStrings {
     var streamId: String?
     var eventType: String?
+    /// Runs of events recorded together (a batch, an import, a generator) often give one reason.
+    var reason: String?
 
     package init() {}
 }

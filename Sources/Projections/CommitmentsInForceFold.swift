@@ -32,7 +32,13 @@ public struct CommitmentsInForceFold: Sendable {
         }
         // The first event the limit leaves out: from here on this contract differs.
         guard !fold.limit.admits(event, effectiveDate: facts.effectiveDate) else { return }
-        if let reference = ContractEvent.reference(ofStream: facts.streamId), let current = whole.contract(reference) { fold.seed(current) }
+        if let reference = ContractEvent.reference(ofStream: facts.streamId), var current = whole.contract(reference) {
+            // Its delivered figures are the whole fold's (see `init`): not kept here, the whole
+            // fold's array stays its own, and is not copied whole at its next figure.
+            current.deliveries = []
+            current.returnedQuarters = []
+            fold.seed(current)
+        }
         apart.insert(facts.streamId)
         lastStream.apart = true
     }

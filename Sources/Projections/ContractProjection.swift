@@ -305,10 +305,15 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         switch event {
         case .deliveryReported(let report):
             if !returnedQuarters.contains(report.quarter) { returnedQuarters.append(report.quarter) }
-            // By index: each line is read in place, not copied out with its strings.
-            for index in report.lines.indices { record(report.lines[index], quarter: report.quarter, source: envelope.eventId, corrected: false) }
+            // Through the buffer: each line read in place (the array's subscript copied each
+            // out, with its strings).
+            report.lines.withUnsafeBufferPointer { lines in
+                for index in lines.indices { record(lines[index], quarter: report.quarter, source: envelope.eventId, corrected: false) }
+            }
         case .deliveryCorrected(let correction):
-            for index in correction.lines.indices { record(correction.lines[index], quarter: correction.quarter, source: envelope.eventId, corrected: true) }
+            correction.lines.withUnsafeBufferPointer { lines in
+                for index in lines.indices { record(lines[index], quarter: correction.quarter, source: envelope.eventId, corrected: true) }
+            }
         case .deliveryQueried(let query):
             check(query.quarter, [query.measure]) {
                 $0.status = .queried

@@ -115,7 +115,9 @@ struct CheckpointCLITests: LedgerCLISuite {
         try svledger(["checkpoint", "key", "register", try generate(keyFile), "--actor", "ada"])
         let signed = try svledger(["checkpoint", "sign", "--key", keyFile]).stdout.split(separator: "\n")
         let csv = try svledger(["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire", "--format", "csv"]).stdout
-        #expect(csv.contains("head,ledger,tree_root,\(signed[2])"), "the report's root is the checkpoint's, read at the same head")
+        // A root is base64, and one in 64 starts with "+", which the CSV guards as a formula would be.
+        let root = (signed[2].hasPrefix("+") ? "'" : "") + signed[2]
+        #expect(csv.contains("head,ledger,tree_root,\(root)"), "the report's root is the checkpoint's, read at the same head")
         #expect(csv.contains("checkpoint,ledger,tree_size,\(signed[1])"))
         #expect(csv.contains("checkpoint,ledger,origin,\(Self.origin)"))
         let html = try svledger(["report", "cabinet", "--period", "2025-26-Q2", "--council", "lancashire"]).stdout

@@ -117,6 +117,13 @@ struct EnvelopeLayoutTests {
         // An escaped stream id reads as its text, and is not taken for the plain bytes it spells.
         let escaped = first.replacing(#""streamId":"contract/SYN-0""#, with: #""streamId":"contract\/SYN-0""#)
         #expect(try #require(fields(Array(escaped.utf8), strings: &strings)).streamId == "contract/SYN-0")
+        // A reason likewise, and none after one.
+        for reason in [#""a reason of more than fifteen bytes""#, #""a reason of more than fifteen bytes""#, #""a reason of more than fifteen byte\u0073""#, "null", #""a reason of more than fifteen bytes.""#] {
+            let text = first.replacing(#""reason":null"#, with: #""reason":\#(reason)"#)
+            #expect(reason == "null" || text != first)
+            let read = try #require(fields(Array(text.utf8), strings: &strings), "\(text)")
+            #expect(read.reason == (reason == "null" ? nil : "a reason of more than fifteen bytes" + (reason.hasSuffix(#".""#) ? "." : "")), "\(reason)")
+        }
     }
 
     @Test("the walk gives up where the layout does, where the payload reader does, and on an actor off plain ASCII")
