@@ -18,14 +18,21 @@ public struct Snapshot: Sendable {
     /// The one contract this snapshot was folded for (`show`, a contract's reconciliation), or
     /// `nil` when it holds every contract. A limit then replays only that contract's stream.
     public let only: String?
+    /// The day this snapshot shows things as they stood on by effective dates (`--on`), if any:
+    /// a replay for the commitments in force leaves out what took effect after it, too.
+    public let effectiveOn: CalendarDate?
 
-    public init(position: UInt64, hash: ChainHash, treeRoot: TreeHash?, contracts: [ContractProjection], reference: ReferenceData, only: String? = nil) {
+    public init(
+        position: UInt64, hash: ChainHash, treeRoot: TreeHash?, contracts: [ContractProjection], reference: ReferenceData, only: String? = nil,
+        effectiveOn: CalendarDate? = nil
+    ) {
         self.position = position
         self.hash = hash
         self.treeRoot = treeRoot
         self.contracts = contracts
         self.reference = reference
         self.only = only
+        self.effectiveOn = effectiveOn
     }
 
     /// The position and hash this snapshot was read at.
@@ -83,24 +90,29 @@ public struct Snapshot: Sendable {
             // A snapshot of one contract replays its stream: never the whole log.
             let onePassFraction = only == nil ? onePassFraction : 0
             var replays = ContractFold(limit: limit)
+            // Read as things stood on a day: what took effect after it is left out of the replay
+            // as it was left out of this snapshot (a later closure or correction does not show).
+            let effectiveOn = effectiveOn
             if replayed.count * onePassFraction > contracts.count {
                 // Many contracts to replay: one pass over the log, read in order (and decoded on
                 // every core), costs less than a walk of each stream, whose events lie scattered.
                 try DecodedLog.forEach(store: store, through: position) { decoded in
-                    if case .contract(let facts, let event) = consume decoded { replays.apply(event, facts: facts) }
+                    if case .contract(let facts, let event) = consume decoded, effectiveOn.map({ facts.effectiveDate <= $0 }) ?? true {
+                        replays.apply(event, facts: facts)
+                    }
                 }
             } else {
                 try store.read { reader in
                     for reference in replayed {
                         try reader.forEachEvent(inStream: ContractEvent.stream(contract: reference), through: position) { event in
-                            try replays.apply(event)
+                            if effectiveOn.map({ event.event.effectiveDate <= $0 }) ?? true { try replays.apply(event) }
                             return true
                         }
                     }
                 }
             }
             return inForce(on: day, replays: replays)
-        case .effective:
+        case .effective(let day):
             var fold = ContractFold(limit: limit)
             if let only {
                 try store.read { reader in
@@ -114,7 +126,9 @@ public struct Snapshot: Sendable {
                     if case .contract(let facts, let event) = consume decoded { fold.apply(event, facts: facts) }
                 }
             }
-            return Snapshot(position: position, hash: hash, treeRoot: treeRoot, contracts: fold.sortedContracts, reference: reference, only: only)
+            return Snapshot(
+                position: position, hash: hash, treeRoot: treeRoot, contracts: fold.sortedContracts, reference: reference, only: only,
+                effectiveOn: day)
         }
     }
 
@@ -136,7 +150,7 @@ public struct Snapshot: Sendable {
                 limited[index] = replayed
             }
         }
-        return Snapshot(position: position, hash: hash, treeRoot: treeRoot, contracts: limited, reference: reference, only: only)
+        return Snapshot(position: position, hash: hash, treeRoot: treeRoot, contracts: limited, reference: reference, only: only, effectiveOn: effectiveOn)
     }
 
     /// The whole log at `position` (the head when `nil`) folded once into both the snapshot and
