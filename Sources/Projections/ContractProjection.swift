@@ -382,8 +382,9 @@ public enum EffectiveLimit: Sendable, Equatable {
     /// Every event: the stored projections.
     case none
     /// The pledge and the review refreshes only if effective on or before the day: the
-    /// commitments in force then (docs/rules.md). Other events all count.
-    case commitmentsInForce(on: CalendarDate)
+    /// commitments in force then (docs/rules.md). Other events all count, but for a fold of how
+    /// things stood on `effectiveOn` (`--on`), which leaves out every event effective later.
+    case commitmentsInForce(on: CalendarDate, effectiveOn: CalendarDate? = nil)
     /// Only events effective on or before the day: how each contract stood that day.
     case effective(on: CalendarDate)
 
@@ -391,7 +392,8 @@ public enum EffectiveLimit: Sendable, Equatable {
         switch self {
         case .none: return true
         case .effective(let day): return effectiveDate <= day
-        case .commitmentsInForce(let day):
+        case .commitmentsInForce(let day, let effectiveOn):
+            if let effectiveOn, effectiveDate > effectiveOn { return false }
             switch event {
             case .pledgeRecorded, .commitmentsRefreshed: return effectiveDate <= day
             default: return true

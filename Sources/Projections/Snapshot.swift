@@ -82,30 +82,27 @@ public struct Snapshot: Sendable {
         switch limit {
         case .none:
             return self
-        case .commitmentsInForce(let day):
+        case .commitmentsInForce(let day, _):
             let changed = contracts.filter { ($0.commitmentsChangedOn ?? day) > day }
             if changed.isEmpty { return self }
             // Pledged after the day: nothing was in force, and no replay is needed to say so.
             let replayed = changed.filter { ($0.pledgedOn ?? day) <= day }.map(\.reference)
             // A snapshot of one contract replays its stream: never the whole log.
             let onePassFraction = only == nil ? onePassFraction : 0
-            var replays = ContractFold(limit: limit)
-            // Read as things stood on a day: what took effect after it is left out of the replay
-            // as it was left out of this snapshot (a later closure or correction does not show).
-            let effectiveOn = effectiveOn
+            // Read as things stood on a day, the replay leaves out what took effect after it, as
+            // this snapshot did (a later closure or correction does not show): its own day holds.
+            var replays = ContractFold(limit: .commitmentsInForce(on: day, effectiveOn: effectiveOn))
             if replayed.count * onePassFraction > contracts.count {
                 // Many contracts to replay: one pass over the log, read in order (and decoded on
                 // every core), costs less than a walk of each stream, whose events lie scattered.
                 try DecodedLog.forEach(store: store, through: position) { decoded in
-                    if case .contract(let facts, let event) = consume decoded, effectiveOn.map({ facts.effectiveDate <= $0 }) ?? true {
-                        replays.apply(event, facts: facts)
-                    }
+                    if case .contract(let facts, let event) = consume decoded { replays.apply(event, facts: facts) }
                 }
             } else {
                 try store.read { reader in
                     for reference in replayed {
                         try reader.forEachEvent(inStream: ContractEvent.stream(contract: reference), through: position) { event in
-                            if effectiveOn.map({ event.event.effectiveDate <= $0 }) ?? true { try replays.apply(event) }
+                            try replays.apply(event)
                             return true
                         }
                     }
