@@ -12,7 +12,7 @@ import SocialValue
 /// (glibc frees another thread's allocations slowly); any other event whole.
 ///
 /// The log up to a position never changes once written, so every transaction reads the same
-/// events there. Memory is bounded by the chunks in flight: ``chunk`` events a core.
+/// events there. Memory is bounded by the chunks in flight: two of ``chunk`` events a core.
 public enum DecodedLog {
     /// Events decoded by one worker at a time.
     public static let chunk: UInt64 = 8_192
@@ -29,98 +29,106 @@ public enum DecodedLog {
 
     /// Calls `body` with each event from `from` through `target`, in order.
     ///
-    /// Decoding runs ahead of `body`: while `body` applies one round of chunks, the workers
-    /// decode the next (at most ``roundsAhead`` rounds are held), so applying, which is one
-    /// thread's work, overlaps decoding instead of waiting for it. When `body` throws, the
-    /// decoding stops and this returns only after every worker has finished with `store`.
+    /// Decoding runs ahead of `body`: each of `width` workers takes the next chunk not yet
+    /// taken, decodes it and leaves it in its slot, while `body` applies the chunks in order,
+    /// so applying, which is one thread's work, overlaps decoding instead of waiting for it.
+    /// A worker never waits for another (a round of chunks decoded together left a core idle
+    /// whenever one chunk took longer); at most ``ahead(width:)`` chunks are decoded and not
+    /// yet applied, which bounds the memory held. When `body` throws, the decoding stops and
+    /// this returns only after every worker has finished with `store`.
     public static func forEach(
         store: EventStore, from: UInt64 = 1, through target: UInt64, width: Int = DecodedLog.width, chunk: UInt64 = DecodedLog.chunk,
         _ body: (consuming Decoded) throws -> Void
     ) throws {
         let first = max(from, 1)
         guard first <= target else { return }
-        let rounds = Rounds(capacity: roundsAhead)
-        let producer = DispatchGroup()
-        DispatchQueue.global().async(group: producer) {
-            var start = first
-            while start <= target, rounds.waitForRoom() {
-                let round = start
-                let workers = Int(min(UInt64(width), (target - round) / chunk + 1))
-                var decoded = [Result<Chunk, any Error>](repeating: .success(Chunk(capacity: 0)), count: workers)
-                decoded.withUnsafeMutableBufferPointer { results in
-                    let results = UncheckedResults(base: results.baseAddress!)
-                    DispatchQueue.concurrentPerform(iterations: workers) { index in
-                        let low = round + UInt64(index) * chunk
-                        let high = min(target, low + chunk - 1)
-                        results.set(index, Result { try decode(store: store, from: low, through: high) })
-                    }
+        let chunks = Int((target - first) / chunk + 1)
+        let pipeline = Pipeline(slots: ahead(width: width))
+        let workers = DispatchGroup()
+        for _ in 0..<min(width, chunks) {
+            DispatchQueue.global().async(group: workers) {
+                while let index = pipeline.claim(below: chunks) {
+                    let low = first + UInt64(index) * chunk
+                    pipeline.fill(index, Result { try decode(store: store, from: low, through: min(target, low + chunk - 1)) })
                 }
-                rounds.put(decoded)
-                start = round + UInt64(workers) * chunk
             }
-            rounds.finish()
         }
         defer {
-            rounds.stop()
-            producer.wait()
+            pipeline.stop(workers: width)
+            workers.wait()
         }
-        while let round = rounds.take() {
-            for result in round {
-                // Each event moved out to `body`, which owns it: nothing is copied, or freed twice.
-                let events = try result.get()
-                while let event = events.take() { try body(event) }
-            }
+        for index in 0..<chunks {
+            // Each event moved out to `body`, which owns it: nothing is copied, or freed twice.
+            let events = try pipeline.take(index).get()
+            while let event = events.take() { try body(event) }
         }
     }
 
-    /// Rounds decoded and not yet applied, at most: two keeps a round ready while one is
-    /// decoded, so neither side waits for long, and bounds the memory held.
-    static let roundsAhead = 2
+    /// Chunks decoded or being decoded and not yet applied, at most: two a worker keeps one
+    /// ready for `body` while the next is decoded, so neither side waits for long.
+    static func ahead(width: Int) -> Int { 2 * max(width, 1) }
 
-    /// The rounds handed from the decoding thread to the applying one, in order, with room for
-    /// `capacity`: a small blocking queue (`room` counts free places, `ready` rounds to take).
-    private final class Rounds: Sendable {
-        private struct State {
-            var queue: [[Result<Chunk, any Error>]] = []
-            var stopped = false
-        }
-        private let state = Mutex(State())
+    /// The chunks handed from the decoding workers to the applying thread, through a ring of
+    /// `slots`. A worker claims chunk k only once a place is free (`room`), so chunks claimed
+    /// and not yet taken never outnumber the slots: the chunk k − slots, whose slot k's is,
+    /// has been taken by then. Each slot's semaphore says its chunk is there.
+    private final class Pipeline: @unchecked Sendable {
+        // `results[k % slots]` is written by the one worker that claimed k, before it signals
+        // `filled[k % slots]`, and read by the applying thread after waiting on that signal;
+        // `room` keeps the next writer of the slot out until the reader has signalled it.
+        private let results: UnsafeMutablePointer<Result<Chunk, any Error>?>
+        private let filled: [DispatchSemaphore]
         private let room = DispatchSemaphore(value: 0)
-        private let ready = DispatchSemaphore(value: 0)
+        private let state = Mutex((next: 0, stopped: false))
+        private let slots: Int
 
-        init(capacity: Int) {
+        init(slots: Int) {
+            self.slots = slots
+            results = .allocate(capacity: slots)
+            results.initialize(repeating: nil, count: slots)
+            filled = (0..<slots).map { _ in DispatchSemaphore(value: 0) }
             // Made at zero and signalled up: libdispatch traps when a semaphore is freed below
-            // the value it was made with, which `room` is whenever a round is still held.
-            for _ in 0..<capacity { room.signal() }
+            // the value it was made with, which `room` is whenever a chunk is still held.
+            for _ in 0..<slots { room.signal() }
         }
 
-        /// Waits for a free place; false once the applying side has stopped.
-        func waitForRoom() -> Bool {
+        deinit {
+            results.deinitialize(count: slots)
+            results.deallocate()
+        }
+
+        /// The next chunk to decode, once there is room for it; nil when every chunk below
+        /// `count` is claimed or the applying side has stopped.
+        func claim(below count: Int) -> Int? {
             room.wait()
-            return state.withLock { !$0.stopped }
+            let index: Int? = state.withLock { state in
+                guard !state.stopped, state.next < count else { return nil }
+                defer { state.next += 1 }
+                return state.next
+            }
+            // The place goes back for another worker to see that nothing is left.
+            if index == nil { room.signal() }
+            return index
         }
 
-        func put(_ round: [Result<Chunk, any Error>]) {
-            state.withLock { $0.queue.append(round) }
-            ready.signal()
+        func fill(_ index: Int, _ result: Result<Chunk, any Error>) {
+            results[index % slots] = result
+            filled[index % slots].signal()
         }
 
-        /// No more rounds will come: the next `take` after the last round answers nil.
-        func finish() { ready.signal() }
-
-        /// The next round, or nil when every round was taken.
-        func take() -> [Result<Chunk, any Error>]? {
-            ready.wait()
-            let next = state.withLock { $0.queue.isEmpty ? nil : $0.queue.removeFirst() }
-            if next != nil { room.signal() }
-            return next
-        }
-
-        /// The applying side is done (finished, or it threw): a decoder waiting for room, or
-        /// about to, wakes and ends.
-        func stop() {
-            state.withLock { $0.stopped = true }
+        /// Chunk `index`, once decoded; its place is then free for the chunk `slots` later.
+        func take(_ index: Int) -> Result<Chunk, any Error> {
+            filled[index % slots].wait()
+            let result = results[index % slots].take()!
             room.signal()
+            return result
+        }
+
+        /// The applying side is done (finished, or it threw): workers waiting for room, or
+        /// about to, wake and end.
+        func stop(workers: Int) {
+            state.withLock { $0.stopped = true }
+            for _ in 0..<workers { room.signal() }
         }
     }
 
@@ -151,19 +159,12 @@ public enum DecodedLog {
         }
     }
 
-    /// Each worker writes its own slot of one array, and the caller reads them only after every
-    /// worker has finished (`concurrentPerform` returns then): no slot is shared.
-    private struct UncheckedResults: @unchecked Sendable {
-        let base: UnsafeMutablePointer<Result<Chunk, any Error>>
-        func set(_ index: Int, _ value: Result<Chunk, any Error>) { base[index] = value }
-    }
-
     /// The events of one chunk, decoded by one thread and then taken in order by the applying
     /// one, each moved out: from an array each was copied out and then freed with the array,
     /// twice the reference counting of every string an event holds.
     final class Chunk: @unchecked Sendable {
-        // One thread fills it and, once `concurrentPerform` has returned, another takes from
-        // it; the two never overlap, and the queue of rounds orders them.
+        // One thread fills it and, once it has signalled the chunk's slot, another takes from
+        // it; the two never overlap, and the slot's semaphore orders them.
         private let events: UnsafeMutablePointer<Decoded>
         private let capacity: Int
         private var count = 0
