@@ -2,6 +2,7 @@ import Dispatch
 import EventStore
 import Synchronization
 import Glibc
+import LedgerValues
 import SocialValue
 
 /// The log read in order with its decoding spread over the machine's cores. Decoding (the
@@ -137,15 +138,30 @@ public enum DecodedLog {
             let events = Chunk(capacity: Int(high - low + 1))
             var strings = RecentStrings()
             try reader.forEachStoredValue(from: low, through: high) { stored in
-                // Returns and corrections, most of a log, typed straight from their bytes;
-                // anything else, or anything off the canonical layout, the general way.
+                // Returns and corrections, most of a log, typed straight from their bytes; other
+                // events' payloads parsed in the same walk of the envelope. Anything off the
+                // canonical layout, or of another stream than a contract's, the general way.
                 var typed: (event: ContractEvent, effectiveDateDefaulted: Bool?)?
+                var payload: JSONValue?
                 if let (fields, hash) = EnvelopeLayout.fields(storedValue: stored, strings: &strings, payload: { parser, type in
+                    guard CanonicalDeliveryPayload.reads(type) else {
+                        payload = try? parser.parseValue(depth: 1)
+                        return payload != nil
+                    }
                     typed = CanonicalDeliveryPayload.read(type: type, &parser)
                     return typed != nil
-                }), let (event, defaulted) = typed, ContractFold.contractReference(ofStream: fields.streamId) != nil {
-                    events.append(.contract(EventFacts(fields, hash: hash, effectiveDateDefaulted: defaulted == true), event))
-                    return true
+                }), ContractFold.contractReference(ofStream: fields.streamId) != nil {
+                    if let (event, defaulted) = typed {
+                        events.append(.contract(EventFacts(fields, hash: hash, effectiveDateDefaulted: defaulted == true), event))
+                        return true
+                    }
+                    // What the general way does with the same payload (an event type svledger
+                    // does not know is kept whole, below).
+                    if let payload, let event = try ContractEvent(type: fields.eventType, payload: payload) {
+                        let defaulted = ContractEvent.effectiveDateDefaulted(in: payload) == true
+                        events.append(.contract(EventFacts(fields, hash: hash, effectiveDateDefaulted: defaulted), event))
+                        return true
+                    }
                 }
                 let event = try RecordedEvent(storedValue: stored)
                 if ContractFold.contractReference(ofStream: event.streamId) != nil, let typed = try ContractEvent(type: event.eventType, payload: event.payload) {

@@ -25,6 +25,10 @@ package enum CanonicalDeliveryPayload {
         return read
     }
 
+    /// Whether ``read(type:_:)`` reads events of `type` at all: other events' payloads are read
+    /// the general way.
+    package static func reads(_ type: String) -> Bool { type == "DeliveryReported" || type == "DeliveryCorrected" }
+
     private struct Walk {
         var parser: JSONParser
 

@@ -25,6 +25,14 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// The same value with trailing decimal zeros removed, so that 1.50 and 1.5 compare equal.
     public var normalized: ExactDecimal {
         var units = self.units, scale = self.scale
+        // In 64 bits whenever the digits fit: a 128-bit remainder is a call into the runtime.
+        if var narrow = Int64(exactly: units) {
+            while scale > 0, narrow % 10 == 0 {
+                narrow /= 10
+                scale -= 1
+            }
+            return ExactDecimal(units: Int128(narrow), scale: scale)
+        }
         while scale > 0, units % 10 == 0 {
             units /= 10
             scale -= 1
@@ -50,15 +58,21 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Both values' units at the larger scale.
     static func aligned(_ lhs: ExactDecimal, _ rhs: ExactDecimal) -> (Int128, Int128) {
+        // Most figures added together share their scale (a measure's quantities, pence).
+        if lhs.scale == rhs.scale { return (lhs.units, rhs.units) }
         let scale = max(lhs.scale, rhs.scale)
         return (lhs.units * power(scale - lhs.scale), rhs.units * power(scale - rhs.scale))
     }
 
     static func power(_ exponent: Int) -> Int128 {
+        if exponent < powersOfTen.count { return powersOfTen[exponent] }
         var result: Int128 = 1
         for _ in 0..<exponent { result *= 10 }
         return result
     }
+
+    /// 10⁰ … 10³⁸, every power of ten 128 bits hold: asked for at every sum of two scales.
+    static let powersOfTen: [Int128] = (0...38).reduce(into: []) { powers, exponent in powers.append(exponent == 0 ? 1 : powers[exponent - 1] * 10) }
 
     // MARK: - Arithmetic (exact; overflow of 128 bits traps, far beyond any council's budget)
 
@@ -79,6 +93,13 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     /// Rounds to `decimals` places, halves away from zero (0.005 → 0.01, −0.005 → −0.01).
     public func rounded(toDecimals decimals: Int) -> ExactDecimal {
         guard scale > decimals else { return self }
+        // In 64 bits whenever the digits fit, as nearly every figure's do.
+        if scale - decimals <= 18, let narrow = Int64(exactly: units) {
+            let divisor = Int64(Self.power(scale - decimals))
+            let quotient = narrow / divisor, remainder = narrow % divisor
+            let roundsAway = remainder.magnitude * 2 >= divisor.magnitude
+            return ExactDecimal(units: Int128(roundsAway ? quotient + (narrow < 0 ? -1 : 1) : quotient), scale: decimals)
+        }
         let divisor = Self.power(scale - decimals)
         let quotient = units / divisor, remainder = units % divisor
         let roundsAway = remainder.magnitude * 2 >= divisor.magnitude
@@ -93,7 +114,9 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         // (a/10^s) / (b/10^t) = a·10^(t + d + 1) / (b·10^s), then round the extra digit.
         let numerator = units * Self.power(divisor.scale + decimals + 1)
         let denominator = divisor.units * Self.power(scale)
-        let extended = ExactDecimal(units: numerator / denominator, scale: decimals + 1)
+        // A 128-bit division is a call into the runtime; most shares and percentages fit 64 bits.
+        let quotient = if let n = Int64(exactly: numerator), let d = Int64(exactly: denominator), n != .min { Int128(n / d) } else { numerator / denominator }
+        let extended = ExactDecimal(units: quotient, scale: decimals + 1)
         return extended.rounded(toDecimals: decimals)
     }
 
