@@ -58,12 +58,9 @@ public struct CabinetFigures: Sendable {
         let all = scope.contracts
         let place = Dictionary(all.indices.map { (all[$0].reference, $0) }, uniquingKeysWith: { $1 })
         let found = contracts.map { place[$0.reference] }
-        let lines = contracts.indices.flatMap { index -> [ScopedLine] in
-            guard let at = found[index] else { return [] }
-            let spread = CommitmentSpread(termStart: all[at].startDate, termEnd: all[at].endDate, pledgedOn: all[at].pledgedOn)
-            let contract = contracts[index]
-            return contract.lines.map { ScopedLine(reference: contract.reference, catalog: contract.catalog, line: $0, spread: spread, rated: contract.ratedDelivery) }
-        }
+        let lines = ScopedLines(contracts, spreads: found.map { at in
+            at.map { CommitmentSpread(termStart: all[$0].startDate, termEnd: all[$0].endDate, pledgedOn: all[$0].pledgedOn) }
+        })
         // The outcomes are the largest part and depend on nothing else here: worked out on
         // another core while this one does the rest.
         let outcomesLater = Later { Self.outcomes(lines, period: period, reference: reference, scope: scope, measures: detail) }
@@ -119,18 +116,19 @@ public struct CabinetFigures: Sendable {
 
         // Themes, in the council's own words.
         var themeSums: [String: CabinetTheme.Sums] = [:]
-        for scoped in lines {
-            let (name, mapped) = scope.theme(scoped.line.theme)
-            themeSums[name, default: .init(mapped: mapped)].add(scoped)
+        for entry in lines.entries {
+            let theme = lines.theme(entry)
+            let (name, mapped) = scope.theme(theme)
+            themeSums[name, default: .init(mapped: mapped)].add(lines.amounts(entry), theme: theme)
         }
         themes = scope.themeOrder(Array(themeSums.keys)).map { name in
             let sums = themeSums[name]!
             return CabinetTheme(name: name, amounts: sums.amounts, mapped: sums.mapped, catalogThemes: sums.catalogThemes.sorted())
         }
         var prioritySums: [String: Amounts] = [:]
-        for scoped in lines {
-            for (framework, names) in scoped.line.priorities {
-                for name in names { prioritySums["\(framework): \(name)", default: .zero].add(scoped.line.amounts) }
+        for entry in lines.entries {
+            for (framework, names) in lines.contracts[entry.contract].lines[entry.line].priorities {
+                for name in names { prioritySums["\(framework): \(name)", default: .zero].add(lines.amounts(entry)) }
             }
         }
         priorities = prioritySums.keys.sorted().map { CabinetRollup(key: $0, amounts: prioritySums[$0]!) }
@@ -141,14 +139,14 @@ public struct CabinetFigures: Sendable {
     }
 
     /// Delivered, expected and capped £ over `quarters`, expected counted from `from` to `to`.
-    static func window(_ lines: [ScopedLine], quarters: [FinancialQuarter], from: CalendarDate, to: CalendarDate) -> (delivered: Money, expected: Money, capped: Money) {
+    static func window(_ lines: ScopedLines, quarters: [FinancialQuarter], from: CalendarDate, to: CalendarDate) -> (delivered: Money, expected: Money, capped: Money) {
         var delivered = Money.zero, expected = Money.zero, capped = Money.zero
-        for scoped in lines {
-            let d = scoped.delivered(in: quarters), e = scoped.expected(from: from, to: to)
+        for entry in lines.entries {
+            let d = lines.delivered(entry, in: quarters), e = lines.expected(entry, from: from, to: to)
             delivered += d
             expected += e
             // What is rated is the delivery the contract's policy counts: claimed, or validated.
-            capped += Self.cap(scoped.rated == .validated ? scoped.validated(in: quarters) : d, at: e)
+            capped += Self.cap(entry.rated == .validated ? lines.validated(entry, in: quarters) : d, at: e)
         }
         return (delivered, expected, capped)
     }
@@ -159,9 +157,9 @@ public struct CabinetFigures: Sendable {
     }
 
     /// - Parameter measures: false to leave the measures out (the trend shows none).
-    /// - Precondition: `lines` come grouped by contract, as a contract's lines follow one another.
+    /// - Precondition: `lines` come grouped by contract (``ScopedLines/entries`` are).
     static func outcomes(
-        _ lines: [ScopedLine], period: FinancialQuarter, reference: ReferenceData, scope: CabinetScope, measures withMeasures: Bool = true
+        _ lines: ScopedLines, period: FinancialQuarter, reference: ReferenceData, scope: CabinetScope, measures withMeasures: Bool = true
     ) -> ([CabinetOutcome], [CabinetMeasureOutcome]) {
         var groups: [CabinetOutcome] = [], groupPlaces: [String: Int] = [:]
         var measures: [CabinetMeasureOutcome] = [], measurePlaces: [Pair: Int] = [:]
@@ -170,46 +168,50 @@ public struct CabinetFigures: Sendable {
         // worked out the first time: one look-up a line, where a look-up for the description,
         // the outcome and the measure each hashed the line's strings again.
         var places: [Triple: (description: String, group: Int?, measure: Int)] = [:]
-        for scoped in lines {
-            // `scoped.line.…` field by field: binding the line to a constant copied all of it.
+        let contracts = lines.contracts
+        for entry in lines.entries {
+            let contract = entry.contract
+            // `contracts[contract].lines[entry.line].…` field by field: binding the line (or its
+            // contract) to a constant copied all of it.
             var inYear = ExactDecimal.zero
-            for figure in scoped.line.deliveredPerQuarter where figure.quarter.startYear == period.startYear && figure.quarter <= period {
+            for figure in contracts[contract].lines[entry.line].deliveredPerQuarter where figure.quarter.startYear == period.startYear && figure.quarter <= period {
                 inYear = inYear + figure.quantity
             }
             let quantities = CabinetQuantities(
-                committed: scoped.line.currentQuantity ?? .zero, expected: scoped.line.expectedQuantity, delivered: scoped.line.deliveredQuantity,
-                inPeriod: scoped.line.delivered(in: period), inYear: inYear)
-            let key = Triple(scoped.catalog, scoped.line.measure, scoped.line.unit)
+                committed: contracts[contract].lines[entry.line].currentQuantity ?? .zero, expected: contracts[contract].lines[entry.line].expectedQuantity,
+                delivered: contracts[contract].lines[entry.line].deliveredQuantity, inPeriod: contracts[contract].lines[entry.line].delivered(in: period), inYear: inYear)
+            let measureCode = contracts[contract].lines[entry.line].measure, unit = contracts[contract].lines[entry.line].unit
+            let key = Triple(contracts[contract].catalog, measureCode, unit)
             let place: (description: String, group: Int?, measure: Int)
             if let known = places[key] {
                 place = known
             } else {
-                if catalogs.index(forKey: scoped.catalog) == nil { catalogs[scoped.catalog] = .some(reference.catalog(reference: scoped.catalog)) }
-                let description = catalogs[scoped.catalog]??.measure(scoped.line.measure)?.description ?? "(not in the catalog)"
+                if catalogs.index(forKey: contracts[contract].catalog) == nil { catalogs[contracts[contract].catalog] = .some(reference.catalog(reference: contracts[contract].catalog)) }
+                let description = catalogs[contracts[contract].catalog]??.measure(measureCode)?.description ?? "(not in the catalog)"
                 var group: Int?
-                if CabinetOutcome.counts(unit: scoped.line.unit) {
+                if CabinetOutcome.counts(unit: unit) {
                     // Each £ measure counts a different spend (local, regional, with small firms): never added together.
-                    let measure = CabinetOutcome.isMoney(unit: scoped.line.unit) ? scoped.line.measure : nil
-                    let outcome = CabinetOutcome(unit: scoped.line.unit, measure: measure, description: measure == nil ? nil : description)
+                    let measure = CabinetOutcome.isMoney(unit: unit) ? measureCode : nil
+                    let outcome = CabinetOutcome(unit: unit, measure: measure, description: measure == nil ? nil : description)
                     group = groupPlaces[outcome.key] ?? {
                         groups.append(outcome)
                         groupPlaces[outcome.key] = groups.count - 1
                         return groups.count - 1
                     }()
                 }
-                let measureKey = Pair(scoped.line.measure, scoped.line.unit)
+                let measureKey = Pair(measureCode, unit)
                 let measure = measurePlaces[measureKey] ?? {
                     measures.append(CabinetMeasureOutcome(
-                        measure: scoped.line.measure, unit: scoped.line.accrual.accruedUnit(scoped.line.unit), description: description,
-                        theme: scope.theme(scoped.line.theme).name))
+                        measure: measureCode, unit: contracts[contract].lines[entry.line].accrual.accruedUnit(unit), description: description,
+                        theme: scope.theme(contracts[contract].lines[entry.line].theme).name))
                     measurePlaces[measureKey] = measures.count - 1
                     return measures.count - 1
                 }()
                 place = (description, group, measure)
                 places[key] = place
             }
-            if let group = place.group { groups[group].add(quantities, measure: scoped.line.measure) }
-            if withMeasures { measures[place.measure].add(quantities, contract: scoped.reference) }
+            if let group = place.group { groups[group].add(quantities, measure: measureCode) }
+            if withMeasures { measures[place.measure].add(quantities, contract: contracts[contract].reference) }
         }
         // By kind; £ measures of one kind by the largest commitment first.
         let outcomes = groups.sorted {
@@ -261,58 +263,82 @@ public struct CabinetRollup: Sendable, Equatable {
     public let amounts: Amounts
 }
 
-/// One commitment line of a contract in scope, with the spread its expected figures follow.
+/// The commitment lines of the contracts in scope, each read in place in its contract, with
+/// the spread its expected figures follow and its quarters priced once.
 ///
-/// A class: the report walks every line several times (each window, each quarter, themes,
-/// outcomes), and a struct holding a ``MeasureReconciliation`` was copied field by field on
-/// each walk, a retain for each of its strings and arrays (a fifth of the report's figures at 1M events).
-final class ScopedLine: Sendable {
-    /// The contract's reference and catalog, not the contract: a copy of the whole contract per
-    /// line was a third of the report's figures at 10,000 contracts.
-    let reference: String
-    let catalog: String
-    let line: MeasureReconciliation
-    let spread: CommitmentSpread
-    /// Which delivery the contract's policy rates.
-    let rated: RatedDelivery
-
-    /// Each reported quarter's delivered and validated £: each quarter's quantity priced at the
-    /// line's proxy and rounded once per quarter (none for a record-only line, which has no £).
-    /// Priced here once, as every window and quarter of the report sums them.
-    private let pricedQuarters: [(quarter: FinancialQuarter, delivered: Money, validated: Money)]
-
-    init(reference: String, catalog: String, line: MeasureReconciliation, spread: CommitmentSpread, rated: RatedDelivery) {
-        self.reference = reference
-        self.catalog = catalog
-        self.line = line
-        self.spread = spread
-        self.rated = rated
-        pricedQuarters = line.proxy.map { proxy in
-            line.deliveredPerQuarter.map {
-                ($0.quarter, Money.lineValue(quantity: $0.quantity, proxy: proxy), Money.lineValue(quantity: $0.validatedQuantity, proxy: proxy))
-            }
-        } ?? []
+/// The report walks every line several times (each window, each quarter, themes, outcomes).
+/// A line is reached through its contract and place, never copied out: an object or a struct
+/// holding a copy of each ``MeasureReconciliation`` cost a copy of every line's fields, with a
+/// retain of each string and array, and a fresh allocation per line, three times over with the
+/// trend (a tenth of the report's time at 1M events).
+struct ScopedLines {
+    struct Entry {
+        /// The place of the line's contract in ``ScopedLines/contracts``, and of the line in it.
+        let contract: Int
+        let line: Int
+        let spread: CommitmentSpread
+        /// Which delivery the contract's policy rates.
+        let rated: RatedDelivery
+        /// The line's quarters in ``ScopedLines/priced``.
+        let priced: Range<Int>
     }
 
-    /// To date, capped at its expected to date.
-    var capped: Money { line.amounts.capped }
+    /// A reported quarter's delivered and validated £: the quarter's quantity priced at the
+    /// line's proxy and rounded once (none for a record-only line, which has no £).
+    struct PricedQuarter {
+        let quarter: FinancialQuarter
+        let delivered: Money
+        let validated: Money
+    }
+
+    let contracts: [ContractReconciliation]
+    /// Contract by contract, each contract's lines in order.
+    private(set) var entries: [Entry] = []
+    private(set) var priced: [PricedQuarter] = []
+
+    /// - Parameter spreads: each contract's spread; a contract without one (not in the scope's
+    ///   projections) has no line here.
+    init(_ contracts: [ContractReconciliation], spreads: [CommitmentSpread?]) {
+        self.contracts = contracts
+        for index in contracts.indices {
+            guard let spread = spreads[index] else { continue }
+            for place in contracts[index].lines.indices {
+                let first = priced.count
+                if let proxy = contracts[index].lines[place].proxy {
+                    for figure in contracts[index].lines[place].deliveredPerQuarter {
+                        priced.append(PricedQuarter(
+                            quarter: figure.quarter, delivered: Money.lineValue(quantity: figure.quantity, proxy: proxy),
+                            validated: Money.lineValue(quantity: figure.validatedQuantity, proxy: proxy)))
+                    }
+                }
+                entries.append(Entry(contract: index, line: place, spread: spread, rated: contracts[index].ratedDelivery, priced: first..<priced.count))
+            }
+        }
+    }
+
+    func amounts(_ entry: Entry) -> Amounts { contracts[entry.contract].lines[entry.line].amounts }
+    func theme(_ entry: Entry) -> String { contracts[entry.contract].lines[entry.line].theme }
 
     /// Delivered £ in `quarters`, each quarter priced and rounded on its own.
-    func delivered(in quarters: [FinancialQuarter]) -> Money {
-        pricedQuarters.reduce(Money.zero) { quarters.contains($1.quarter) ? $0 + $1.delivered : $0 }
+    func delivered(_ entry: Entry, in quarters: [FinancialQuarter]) -> Money {
+        var sum = Money.zero
+        for index in entry.priced where quarters.contains(priced[index].quarter) { sum += priced[index].delivered }
+        return sum
     }
 
-    /// Validated £ in `quarters`, priced as ``delivered(in:)`` is.
-    func validated(in quarters: [FinancialQuarter]) -> Money {
-        pricedQuarters.reduce(Money.zero) { quarters.contains($1.quarter) ? $0 + $1.validated : $0 }
+    /// Validated £ in `quarters`, priced as ``delivered(_:in:)`` is.
+    func validated(_ entry: Entry, in quarters: [FinancialQuarter]) -> Money {
+        var sum = Money.zero
+        for index in entry.priced where quarters.contains(priced[index].quarter) { sum += priced[index].validated }
+        return sum
     }
 
     /// Expected £ over the days from `from` to `to`: the expected to date at `to` less that at the
     /// day before `from`, the current commitment spread as the reconciliation spreads it.
-    func expected(from: CalendarDate, to: CalendarDate) -> Money {
-        let value = line.amounts.current
-        return spread.expected(value, elapsedDays: spread.elapsedDays(by: to))
-            - spread.expected(value, elapsedDays: spread.elapsedDays(by: from.adding(days: -1)))
+    func expected(_ entry: Entry, from: CalendarDate, to: CalendarDate) -> Money {
+        let value = contracts[entry.contract].lines[entry.line].amounts.current
+        return entry.spread.expected(value, elapsedDays: entry.spread.elapsedDays(by: to))
+            - entry.spread.expected(value, elapsedDays: entry.spread.elapsedDays(by: from.adding(days: -1)))
     }
 }
 
@@ -381,9 +407,9 @@ public struct CabinetTheme: Sendable, Equatable {
 
         init(mapped: Bool) { self.mapped = mapped }
 
-        mutating func add(_ scoped: ScopedLine) {
-            amounts.add(scoped.line.amounts)
-            catalogThemes.insert(scoped.line.theme)
+        mutating func add(_ line: Amounts, theme: String) {
+            amounts.add(line)
+            catalogThemes.insert(theme)
         }
     }
 }
