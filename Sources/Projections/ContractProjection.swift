@@ -353,7 +353,10 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         let figure = DeliveredFigure(
             quarter: quarter, measure: line.measure, quantity: line.quantity, evidence: line.evidence, pledged: line.pledged, source: source,
             corrected: corrected, evidenceFiles: line.evidenceFiles)
-        if let index = deliveries.firstIndex(where: { $0.quarter == quarter && $0.measure == line.measure }) {
+        // From the end: a quarter and measure has one figure at most, and what a return or a
+        // correction names is nearly always among the latest quarters' (a contract holds about
+        // a hundred figures, each of which a scan from the start read).
+        if let index = deliveries.lastIndex(where: { $0.quarter == quarter && $0.measure == line.measure }) {
             // A question still open stays open (the correction is part of the answer); any
             // other corrected figure is submitted to be checked again.
             guard deliveries[index].status == .queried else {
