@@ -35,9 +35,11 @@ public struct Reconciliation: Sendable {
     }
 
     /// Reconciles the contracts of `snapshot` that have a commitment, optionally filtered.
+    /// - Parameter rollUp: false leaves the theme, priority and supplier roll-ups empty: for a
+    ///   reconciliation read for its contracts and their lines alone (the Cabinet report's trend).
     public static func compute(
         _ snapshot: Snapshot, period: FinancialQuarter, reportingDate: CalendarDate? = nil,
-        contract: String? = nil, supplier: String? = nil
+        contract: String? = nil, supplier: String? = nil, rollUp: Bool = true
     ) -> Reconciliation {
         let date = min(reportingDate ?? period.lastDay, period.lastDay)
         let all = snapshot.contracts
@@ -61,12 +63,19 @@ public struct Reconciliation: Sendable {
                 dueDays: projection.returnDueDays ?? dueDays, period: period, reportingDate: date)
         }
         // By index throughout: each contract read in place, where a loop over the array copies
-        // it out, with a retain of each of its strings and arrays.
-        var sums = RollupSums()
+        // it out, with a retain of each of its strings and arrays. The roll-ups are summed in
+        // slices side by side, then added together (pence add exactly, in any order).
         var portfolio = Amounts.zero
-        for index in contracts.indices {
-            sums.add(contracts[index])
-            portfolio.add(contracts[index].amounts)
+        for index in contracts.indices { portfolio.add(contracts[index].amounts) }
+        var sums = RollupSums()
+        if rollUp {
+            let slices = 8
+            let partial = ConcurrentMap.map(slices, minimum: 2) { slice in
+                var sums = RollupSums()
+                for index in (contracts.count * slice / slices)..<(contracts.count * (slice + 1) / slices) { sums.add(contracts[index]) }
+                return sums
+            }
+            for part in partial { sums.add(part) }
         }
         let ratings = contracts.indices.map { contracts[$0].amounts.rating }
         // Worst rated first. Each rating is worked out once, not at every comparison of the sort.
@@ -396,7 +405,7 @@ struct CommitmentLineFinder {
 /// measure, and each measure's sum then goes to its theme and each of its priorities: the same
 /// totals (pence add exactly, in any order), with lookups of a short measure code per line
 /// instead of a "framework: priority" key built and hashed for every line and priority.
-private struct RollupSums {
+private struct RollupSums: Sendable {
     /// A measure's theme and priorities (the same for every line of one catalog's measure) and its lines' sum.
     struct MeasureSum {
         let theme: String
@@ -415,10 +424,28 @@ private struct RollupSums {
 
     private static func add(_ lines: [MeasureReconciliation], to sums: inout [String: MeasureSum]) {
         for index in lines.indices {
-            let measure = lines[index].measure
-            if sums[measure] == nil { sums[measure] = MeasureSum(theme: lines[index].theme, priorities: lines[index].priorities, amounts: .zero) }
-            sums[measure]!.amounts.add(lines[index].amounts)
+            // One look-up of the measure once it is there (a contract's lines are mostly measures seen before).
+            if let place = sums.index(forKey: lines[index].measure) {
+                sums.values[place].amounts.add(lines[index].amounts)
+            } else {
+                sums[lines[index].measure] = MeasureSum(theme: lines[index].theme, priorities: lines[index].priorities, amounts: lines[index].amounts)
+            }
         }
+    }
+
+    /// Adds the sums of other contracts to these. A measure's theme and priorities are its
+    /// catalog's, so the same on both sides.
+    mutating func add(_ other: RollupSums) {
+        for (catalog, others) in other.measures {
+            for (measure, sum) in others {
+                if let place = measures[catalog]?.index(forKey: measure) {
+                    measures[catalog]!.values[place].amounts.add(sum.amounts)
+                } else {
+                    measures[catalog, default: [:]][measure] = sum
+                }
+            }
+        }
+        for (key, amounts) in other.suppliers { suppliers[key, default: .zero].add(amounts) }
     }
 
     var byTheme: [Rollup] {
