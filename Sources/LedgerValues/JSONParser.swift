@@ -99,17 +99,27 @@ package struct JSONParser {
     /// whether it did. For the readers that expect a string seen just before (a stream id, a
     /// return's evidence reference), which then need no new `String`.
     package mutating func skipString(spelling text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { utf8 in
-            let start = index + 1, end = start + utf8.count
-            guard current == UInt8(ascii: "\""), end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return false }
-            for offset in 0..<utf8.count {
-                let byte = utf8[offset]
-                guard byte == bytes[start + offset], byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { return false }
-            }
-            index = end + 1
-            return true
+        // In place where the string's bytes are contiguous, as a native string's are: a copy to
+        // call `withUTF8` on cost a retain and a release at every call.
+        let end = text.utf8.withContiguousStorageIfAvailable { spelled(by: $0) } ?? {
+            var text = text
+            return text.withUTF8 { spelled(by: $0) }
+        }()
+        guard let end else { return false }
+        index = end + 1
+        return true
+    }
+
+    /// Where the closing quote is when the string here is written as exactly `utf8` with nothing
+    /// to unescape; nil otherwise.
+    private func spelled(by utf8: UnsafeBufferPointer<UInt8>) -> Int? {
+        let start = index + 1, end = start + utf8.count
+        guard current == UInt8(ascii: "\""), end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        for offset in 0..<utf8.count {
+            let byte = utf8[offset]
+            guard byte == bytes[start + offset], byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { return nil }
         }
+        return end
     }
 
     package var current: UInt8? { index < bytes.count ? bytes[index] : nil }
