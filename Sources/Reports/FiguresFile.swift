@@ -56,31 +56,40 @@ public struct FiguresFile: Sendable {
     private init(_ r: Reconciliation, scope: [String]) {
         period = r.period
         reportingDate = r.reportingDate
-        var lines = [Self.format] + scope + [
+        var text = ([Self.format] + scope + [
             "period,\(r.period),\(r.reportingDate)",
             "level,key,measure,original,current,delivered,validated,capped,expected,variance,rating,deliveredQuantity,validatedQuantity,expectedQuantity",
-        ]
-        let contracts = r.contracts.sorted { Self.byBytes($0.reference, $1.reference) }
-        // Each contract's rows are formatted on their own (on every core: a portfolio has
-        // hundreds of thousands of rows), then joined in order.
-        let rows = ConcurrentMap.map(contracts.count) { index in
-            let contract = contracts[index]
-            return (
-                measures: contract.lines.sorted(by: { Self.byBytes($0.measure, $1.measure) }).map { line in
-                    Self.row(
-                        "measure", contract.reference, line.measure, line.amounts, rating: line.rating,
-                        quantities: (line.deliveredQuantity, line.validatedQuantity, line.expectedQuantity))
-                },
-                contract: Self.row("contract", contract.reference, "", contract.amounts))
+        ]).map { $0 + "\n" }.joined()
+        // In order of their references, each contract and line read in place by index (sorting
+        // the contracts, or a contract's lines, moved every one of them).
+        let contracts = r.contracts
+        let order = contracts.indices.sorted { Self.byBytes(contracts[$0].reference, contracts[$1].reference) }
+        // Each contract's rows are written on their own (on every core: a portfolio has
+        // hundreds of thousands of rows), its lines' rows into one string, then joined in order.
+        let rows = ConcurrentMap.map(order.count) { place in
+            let index = order[place]
+            let lines = contracts[index].lines
+            var measures = ""
+            for line in lines.indices.sorted(by: { Self.byBytes(lines[$0].measure, lines[$1].measure) }) {
+                Self.row(
+                    "measure", contracts[index].reference, lines[line].measure, lines[line].amounts, rating: lines[line].rating,
+                    quantities: (lines[line].deliveredQuantity, lines[line].validatedQuantity, lines[line].expectedQuantity), into: &measures)
+            }
+            var contract = ""
+            Self.row("contract", contracts[index].reference, "", contracts[index].amounts, into: &contract)
+            return (measures: measures, contract: contract)
         }
-        for contract in rows { lines += contract.measures }
-        lines += rows.map(\.contract)
+        text.reserveCapacity(text.utf8.count + rows.reduce(0) { $0 + $1.measures.utf8.count + $1.contract.utf8.count } + 64 * 1024)
+        for contract in rows { text += contract.measures }
+        for contract in rows { text += contract.contract }
         for (level, rollups) in [("theme", r.byTheme), ("priority", r.byPriority), ("supplier", r.bySupplier)] {
-            for rollup in rollups.sorted(by: { Self.byBytes($0.key, $1.key) }) { lines.append(Self.row(level, rollup.key, "", rollup.amounts)) }
+            for rollup in rollups.sorted(by: { Self.byBytes($0.key, $1.key) }) { Self.row(level, rollup.key, "", rollup.amounts, into: &text) }
         }
-        lines.append(Self.row("portfolio", "portfolio", "", r.portfolio.amounts))
-        text = lines.joined(separator: "\n") + "\n"
-        digest = "sha256:" + Bytes.hex(Array(SHA256.hash(data: Array(text.utf8))))
+        Self.row("portfolio", "portfolio", "", r.portfolio.amounts, into: &text)
+        self.text = text
+        // Hashed from the text's own bytes (a copy of them into an array cost as much as the hash).
+        let hash = text.utf8.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(text.utf8))
+        digest = "sha256:" + Bytes.hex(Array(hash))
     }
 
     /// How a read's text output states its figures, after the head.
@@ -99,26 +108,41 @@ public struct FiguresFile: Sendable {
 
     private static func byBytes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
+    /// Appends one row, and its line feed, to `text`.
     private static func row(
         _ level: String, _ key: String, _ measure: String, _ a: Amounts, rating: PerformanceRating? = nil,
-        quantities: (delivered: ExactDecimal, validated: ExactDecimal, expected: ExactDecimal)? = nil
-    ) -> String {
-        // Written into one string: a portfolio has hundreds of thousands of rows, and a string
-        // for each cell, then joined, was most of their cost. Numbers and ratings need no quotes:
-        // pounds with exactly two decimals, quantities with no trailing zeros (no point when whole).
-        var row = field(level) + "," + field(key) + "," + field(measure)
-        row.reserveCapacity(row.utf8.count + 160)
-        for money in [a.original, a.current, a.delivered, a.validated, a.capped, a.expected, a.variance] {
-            row.append(",")
-            money.decimal.write(to: &row)
+        quantities: (delivered: ExactDecimal, validated: ExactDecimal, expected: ExactDecimal)? = nil, into text: inout String
+    ) {
+        // Written straight into the text: a portfolio has hundreds of thousands of rows, and a
+        // string for each cell, then joined, was most of their cost. Numbers and ratings need no
+        // quotes: pounds with exactly two decimals, quantities with no trailing zeros (no point
+        // when whole).
+        text += field(level)
+        text += ","
+        text += field(key)
+        text += ","
+        text += field(measure)
+        func pounds(_ money: Money) {
+            text.append(",")
+            money.decimal.write(to: &text)
         }
-        row.append(",")
-        row.append((rating ?? a.rating).rawValue)
-        for quantity in [quantities?.delivered, quantities?.validated, quantities?.expected] {
-            row.append(",")
-            quantity?.normalized.write(to: &row)
+        pounds(a.original)
+        pounds(a.current)
+        pounds(a.delivered)
+        pounds(a.validated)
+        pounds(a.capped)
+        pounds(a.expected)
+        pounds(a.variance)
+        text.append(",")
+        text.append((rating ?? a.rating).rawValue)
+        func quantity(_ value: ExactDecimal?) {
+            text.append(",")
+            value?.normalized.write(to: &text)
         }
-        return row
+        quantity(quantities?.delivered)
+        quantity(quantities?.validated)
+        quantity(quantities?.expected)
+        text.append("\n")
     }
 
     /// Quoted only when it holds a comma, a double quote, CR or LF (RFC 4180).
