@@ -58,9 +58,11 @@ public struct CabinetFigures: Sendable {
         let all = scope.contracts
         let place = Dictionary(all.indices.map { (all[$0].reference, $0) }, uniquingKeysWith: { $1 })
         let found = contracts.map { place[$0.reference] }
+        // Every £ figure of a quarter the report shows is of the period's financial year, up to the period.
+        let yearStart = FinancialQuarter(startYear: period.startYear, number: 1)!
         let lines = ScopedLines(contracts, spreads: found.map { at in
             at.map { CommitmentSpread(termStart: all[$0].startDate, termEnd: all[$0].endDate, pledgedOn: all[$0].pledgedOn) }
-        })
+        }, pricing: yearStart...period)
         // The outcomes are the largest part and depend on nothing else here: worked out on
         // another core while this one does the rest.
         let outcomesLater = Later { Self.outcomes(lines, period: period, reference: reference, scope: scope, measures: detail) }
@@ -68,7 +70,6 @@ public struct CabinetFigures: Sendable {
         let capped = portfolio.capped
         let cutOffs = portfolio.cutOffs.cutOffs
 
-        let yearStart = FinancialQuarter(startYear: period.startYear, number: 1)!
         let yearQuarters = [yearStart, yearStart.next, yearStart.next.next, yearStart.next.next.next]
         quarters = !detail ? [] : yearQuarters.map { quarter in
             guard quarter <= period else {
@@ -141,8 +142,16 @@ public struct CabinetFigures: Sendable {
     /// Delivered, expected and capped £ over `quarters`, expected counted from `from` to `to`.
     static func window(_ lines: ScopedLines, quarters: [FinancialQuarter], from: CalendarDate, to: CalendarDate) -> (delivered: Money, expected: Money, capped: Money) {
         var delivered = Money.zero, expected = Money.zero, capped = Money.zero
+        // The days of each contract's spread elapsed by the day before `from` and by `to`,
+        // worked out once for its lines (which follow one another).
+        let before = from.adding(days: -1)
+        var contract = -1, elapsed = (before: 0, to: 0)
         for entry in lines.entries {
-            let d = lines.delivered(entry, in: quarters), e = lines.expected(entry, from: from, to: to)
+            if entry.contract != contract {
+                contract = entry.contract
+                elapsed = (entry.spread.elapsedDays(by: before), entry.spread.elapsedDays(by: to))
+            }
+            let d = lines.delivered(entry, in: quarters), e = lines.expected(entry, elapsedBefore: elapsed.before, elapsedTo: elapsed.to)
             delivered += d
             expected += e
             // What is rated is the delivery the contract's policy counts: claimed, or validated.
@@ -296,19 +305,23 @@ struct ScopedLines {
     private(set) var entries: [Entry] = []
     private(set) var priced: [PricedQuarter] = []
 
-    /// - Parameter spreads: each contract's spread; a contract without one (not in the scope's
-    ///   projections) has no line here.
-    init(_ contracts: [ContractReconciliation], spreads: [CommitmentSpread?]) {
+    /// - Parameters:
+    ///   - spreads: each contract's spread; a contract without one (not in the scope's
+    ///     projections) has no line here.
+    ///   - pricing: the quarters whose delivered £ is asked for (``delivered(_:in:)``): only
+    ///     they are priced.
+    init(_ contracts: [ContractReconciliation], spreads: [CommitmentSpread?], pricing: ClosedRange<FinancialQuarter>) {
         self.contracts = contracts
         for index in contracts.indices {
             guard let spread = spreads[index] else { continue }
             for place in contracts[index].lines.indices {
                 let first = priced.count
                 if let proxy = contracts[index].lines[place].proxy {
-                    for figure in contracts[index].lines[place].deliveredPerQuarter {
+                    for figure in contracts[index].lines[place].deliveredPerQuarter where pricing.contains(figure.quarter) {
                         priced.append(PricedQuarter(
                             quarter: figure.quarter, delivered: Money.lineValue(quantity: figure.quantity, proxy: proxy),
-                            validated: Money.lineValue(quantity: figure.validatedQuantity, proxy: proxy)))
+                            // Nothing validated is worth nothing: most figures are not validated yet.
+                            validated: figure.validatedQuantity.isZero ? .zero : Money.lineValue(quantity: figure.validatedQuantity, proxy: proxy)))
                     }
                 }
                 entries.append(Entry(contract: index, line: place, spread: spread, rated: contracts[index].ratedDelivery, priced: first..<priced.count))
@@ -319,7 +332,7 @@ struct ScopedLines {
     func amounts(_ entry: Entry) -> Amounts { contracts[entry.contract].lines[entry.line].amounts }
     func theme(_ entry: Entry) -> String { contracts[entry.contract].lines[entry.line].theme }
 
-    /// Delivered £ in `quarters`, each quarter priced and rounded on its own.
+    /// Delivered £ in `quarters` (of the quarters priced), each quarter priced and rounded on its own.
     func delivered(_ entry: Entry, in quarters: [FinancialQuarter]) -> Money {
         var sum = Money.zero
         for index in entry.priced where quarters.contains(priced[index].quarter) { sum += priced[index].delivered }
@@ -333,12 +346,12 @@ struct ScopedLines {
         return sum
     }
 
-    /// Expected £ over the days from `from` to `to`: the expected to date at `to` less that at the
-    /// day before `from`, the current commitment spread as the reconciliation spreads it.
-    func expected(_ entry: Entry, from: CalendarDate, to: CalendarDate) -> Money {
+    /// Expected £ over a window of days: the expected to date at its last day less that at the
+    /// day before its first, given as the days of the entry's spread elapsed by each, the
+    /// current commitment spread as the reconciliation spreads it.
+    func expected(_ entry: Entry, elapsedBefore: Int, elapsedTo: Int) -> Money {
         let value = contracts[entry.contract].lines[entry.line].amounts.current
-        return entry.spread.expected(value, elapsedDays: entry.spread.elapsedDays(by: to))
-            - entry.spread.expected(value, elapsedDays: entry.spread.elapsedDays(by: from.adding(days: -1)))
+        return entry.spread.expected(value, elapsedDays: elapsedTo) - entry.spread.expected(value, elapsedDays: elapsedBefore)
     }
 }
 
