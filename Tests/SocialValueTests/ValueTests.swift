@@ -73,6 +73,32 @@ struct ValueTests {
         #expect(row == "a," + expected)
     }
 
+    @Test("rounding, trailing zeros and division give the same in 64 bits as in 128, on either side of 64 bits' limits", arguments: [
+        Int128(Int64.max), Int128(Int64.max) + 1, Int128(Int64.max) - 5, Int128(Int64.min), Int128(Int64.min) - 1, Int128(Int64.min) + 5,
+        Int128(Int64.max) * 10, Int128(12_345), Int128(-12_345), Int128(-5), Int128(5), Int128(0), Int128(1_000_000_000_000_000_000),
+    ])
+    func sixtyFourBitShortcuts(units: Int128) {
+        // What each operation means, worked in 128 bits alone.
+        func power(_ exponent: Int) -> Int128 { (0..<exponent).reduce(Int128(1)) { value, _ in value * 10 } }
+        for scale in [0, 1, 2, 3, 7, 18, 19, 20] {
+            let value = ExactDecimal(units: units, scale: scale)
+            for decimals in [0, 1, 2] where scale > decimals {
+                let divisor = power(scale - decimals), quotient = units / divisor, remainder = units % divisor
+                let rounded = remainder.magnitude * 2 >= divisor.magnitude ? quotient + (units < 0 ? -1 : 1) : quotient
+                #expect(value.rounded(toDecimals: decimals) == ExactDecimal(units: rounded, scale: decimals), "\(value) to \(decimals) places")
+                #expect(value.rounded(toDecimals: decimals).units == rounded)
+            }
+            var trimmed = (units, scale)
+            while trimmed.1 > 0, trimmed.0 % 10 == 0 { trimmed = (trimmed.0 / 10, trimmed.1 - 1) }
+            #expect((value.normalized.units, value.normalized.scale) == trimmed, "\(value) without trailing zeros")
+        }
+        for (divisor, decimals) in [(ExactDecimal(3), 4), (ExactDecimal(units: -7, scale: 1), 2), (ExactDecimal(units: 1, scale: 9), 0)] {
+            let numerator = units * power(divisor.scale + decimals + 1), denominator = divisor.units
+            let extended = ExactDecimal(units: numerator / denominator, scale: decimals + 1)
+            #expect(ExactDecimal(units: units, scale: 0).divided(by: divisor, decimals: decimals) == extended.rounded(toDecimals: decimals))
+        }
+    }
+
     @Test("division rounds half away from zero at the requested places")
     func division() throws {
         #expect(ExactDecimal(1).divided(by: ExactDecimal(3), decimals: 4).description == "0.3333")
