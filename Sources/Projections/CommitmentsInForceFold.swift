@@ -9,11 +9,11 @@ import SocialValue
 public struct CommitmentsInForceFold: Sendable {
     public let day: CalendarDate
     public private(set) var fold: ContractFold
-    /// The streams of the contracts folded apart.
+    /// The contracts folded apart.
     private var apart: Set<String> = []
-    /// The last stream asked about and whether it is apart: a contract's events usually come
-    /// together, and asking the set hashes the stream's name for every event and every day.
-    private var lastStream: (id: String, apart: Bool) = ("", false)
+    /// The last contract asked about and whether it is apart: a contract's events often come
+    /// together, and asking the set hashes its reference.
+    private var lastContract: (reference: String, apart: Bool) = ("", false)
 
     public init(on day: CalendarDate) {
         self.day = day
@@ -25,22 +25,24 @@ public struct CommitmentsInForceFold: Sendable {
     /// Folds `event`; call it before the whole fold takes the same event, so that a contract
     /// copied from it is copied as it stood just before.
     public mutating func apply(_ event: ContractEvent, facts: EventFacts, before whole: ContractFold) {
-        if facts.streamId != lastStream.id { lastStream = (facts.streamId, apart.contains(facts.streamId)) }
-        if lastStream.apart {
+        if facts.contract != lastContract.reference || lastContract.reference.isEmpty {
+            lastContract = (facts.contract, apart.contains(facts.contract))
+        }
+        if lastContract.apart {
             fold.apply(event, facts: facts)
             return
         }
         // The first event the limit leaves out: from here on this contract differs.
         guard !fold.limit.admits(event, effectiveDate: facts.effectiveDate) else { return }
-        if let reference = ContractEvent.reference(ofStream: facts.streamId), var current = whole.contract(reference) {
+        if var current = whole.contract(facts.contract) {
             // Its delivered figures are the whole fold's (see `init`): not kept here, the whole
             // fold's array stays its own, and is not copied whole at its next figure.
             current.deliveries = []
             current.returnedQuarters = []
             fold.seed(current)
         }
-        apart.insert(facts.streamId)
-        lastStream.apart = true
+        apart.insert(facts.contract)
+        lastContract.apart = true
     }
 }
 

@@ -412,9 +412,9 @@ public struct ContractFold: Sendable {
     /// subscript each whole projection was moved out and back for every event, a fifth of a fold.
     private var projections: [ContractProjection] = []
     private var indexes: [String: Int] = [:]
-    /// The last stream folded, its contract's reference and where that contract is: a
-    /// contract's events usually come together, so most events need no lookup at all.
-    private var lastStream: (id: String, reference: String?, index: Int?) = ("", nil, nil)
+    /// The last contract folded and where it is: a contract's events often come together, and
+    /// then need no lookup at all.
+    private var lastContract: (reference: String, index: Int?) = ("", nil)
     /// The events this fold takes (all, for a read at the head).
     public let limit: EffectiveLimit
     /// Whether delivered figures are folded (see ``ContractProjection/apply(_:envelope:figures:)``).
@@ -469,19 +469,16 @@ public struct ContractFold: Sendable {
     /// form: no JSON kept); returns the reference it touched.
     @discardableResult
     public mutating func apply(_ event: ContractEvent, facts: EventFacts) -> String? {
-        if facts.streamId != lastStream.id {
-            let reference = Self.contractReference(ofStream: facts.streamId)
-            lastStream = (facts.streamId, reference, reference.flatMap { indexes[$0] })
-        }
-        guard let reference = lastStream.reference else { return nil }
+        let reference = facts.contract
+        if reference != lastContract.reference || lastContract.reference.isEmpty { lastContract = (reference, indexes[reference]) }
         if limit != .none, !limit.admits(event, effectiveDate: facts.effectiveDate) { return nil }
         if case .registered(let registration) = event {
-            lastStream.index = put(ContractProjection(registration: registration), as: reference)
-        } else if lastStream.index == nil {
-            // Seeded since this stream was last looked up.
-            lastStream.index = indexes[reference]
+            lastContract.index = put(ContractProjection(registration: registration), as: reference)
+        } else if lastContract.index == nil {
+            // Seeded since this contract was last looked up.
+            lastContract.index = indexes[reference]
         }
-        guard let index = lastStream.index else { return reference }
+        guard let index = lastContract.index else { return reference }
         projections[index].apply(event, envelope: facts, figures: foldsFigures)
         return reference
     }
@@ -493,7 +490,11 @@ public struct ContractFold: Sendable {
 /// envelope, whose many small allocations would otherwise be freed on the folding thread.
 public struct EventFacts: Sendable, Equatable {
     public let position: UInt64
-    public let streamId: String
+    /// The contract's reference, from its stream's name. A reference of up to 15 bytes is held
+    /// inline in the `String`: no allocation, and no reference count between the thread that
+    /// decodes an event and the one that folds it (the stream's name was both, for every event).
+    public let contract: String
+    public var streamId: String { ContractEvent.stream(contract: contract) }
     public let streamVersion: UInt64
     public let eventId: EventID
     public let effectiveDate: CalendarDate
@@ -503,9 +504,13 @@ public struct EventFacts: Sendable, Equatable {
     public let previousHash: ChainHash
     public let hash: ChainHash
 
+    /// The facts of a contract's event (`envelope`'s stream is a contract's).
     public init(_ envelope: RecordedEvent) {
+        guard let contract = ContractEvent.reference(ofStream: envelope.streamId) else {
+            preconditionFailure("the facts of a contract's event: \(envelope.streamId) is not a contract's stream")
+        }
         position = envelope.position
-        streamId = envelope.streamId
+        self.contract = contract
         streamVersion = envelope.streamVersion
         eventId = envelope.eventId
         effectiveDate = envelope.event.effectiveDate
@@ -515,11 +520,11 @@ public struct EventFacts: Sendable, Equatable {
         hash = envelope.hash
     }
 
-    /// What the layout walk read of a stored envelope (``DecodedLog``'s way for returns and
-    /// corrections), with what its payload says of the effective date.
-    init(_ fields: EnvelopeFields, hash: ChainHash, effectiveDateDefaulted: Bool) {
+    /// What the layout walk read of a stored envelope (``DecodedLog``'s way), with the contract
+    /// its stream is of and what its payload says of the effective date.
+    init(_ fields: EnvelopeFields, contract: String, hash: ChainHash, effectiveDateDefaulted: Bool) {
         position = fields.position
-        streamId = fields.streamId
+        self.contract = contract
         streamVersion = fields.streamVersion
         eventId = fields.eventId
         effectiveDate = fields.effectiveDate

@@ -153,16 +153,16 @@ public enum DecodedLog {
                     }
                     typed = CanonicalDeliveryPayload.read(type: type, &parser)
                     return typed != nil
-                }), ContractFold.contractReference(ofStream: fields.streamId) != nil {
+                }), let contract = ContractFold.contractReference(ofStream: fields.streamId) {
                     if let (event, defaulted) = typed {
-                        events.append(.contract(EventFacts(fields, hash: hash, effectiveDateDefaulted: defaulted == true), event))
+                        events.append(.contract(EventFacts(fields, contract: contract, hash: hash, effectiveDateDefaulted: defaulted == true), event))
                         return true
                     }
                     // What the general way does with the same payload (an event type svledger
                     // does not know is kept whole, below).
                     if let payload, let event = try ContractEvent(type: fields.eventType, payload: payload) {
                         let defaulted = ContractEvent.effectiveDateDefaulted(in: payload) == true
-                        events.append(.contract(EventFacts(fields, hash: hash, effectiveDateDefaulted: defaulted), event))
+                        events.append(.contract(EventFacts(fields, contract: contract, hash: hash, effectiveDateDefaulted: defaulted), event))
                         return true
                     }
                 }
