@@ -56,11 +56,13 @@ public struct Reconciliation: Sendable {
         }, uniquingKeysWith: { first, _ in first })
         // A contract's reconciliation reads its own projection and the reference data alone.
         let contracts = ConcurrentMap.map(chosen.count) { slot in
-            let projection = all[chosen[slot]]
-            let (cutOffs, rated, dueDays) = policies[projection.policyId]!
+            // Read where it is (bound to a constant, each projection was copied: a retain of
+            // each of its strings and arrays, for every contract of every reconciliation).
+            let at = chosen[slot]
+            let (cutOffs, rated, dueDays) = policies[all[at].policyId]!
             return ContractReconciliation(
-                projection, measures: measures[projection.commitmentCatalog!], cutOffs: cutOffs, rated: rated,
-                dueDays: projection.returnDueDays ?? dueDays, period: period, reportingDate: date)
+                all[at], measures: measures[all[at].commitmentCatalog!], cutOffs: cutOffs, rated: rated,
+                dueDays: all[at].returnDueDays ?? dueDays, period: period, reportingDate: date)
         }
         // By index throughout: each contract read in place, where a loop over the array copies
         // it out, with a retain of each of its strings and arrays. The roll-ups are summed in

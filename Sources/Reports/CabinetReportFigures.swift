@@ -52,16 +52,20 @@ public struct CabinetFigures: Sendable {
     ///     them and each is a walk of the whole portfolio.
     init(_ reconciliation: Reconciliation, scope: CabinetScope, reference: ReferenceData, detail: Bool = true) {
         let period = reconciliation.period, date = reconciliation.reportingDate
-        let contracts = reconciliation.contracts.filter { scope.covers($0.reference) }
+        // The reconciliation's own array when the scope covers every contract, as a council's
+        // whole report does: a filtered array copied each contract, a retain of each of its fields.
+        let all = reconciliation.contracts
+        let covered = all.indices.filter { scope.covers(all[$0].reference) }
+        let contracts = covered.count == all.count ? all : covered.map { all[$0] }
         // Each contract's projection read in place where it is in the scope: a dictionary of
         // projections copied one out, each string and array retained, at every look-up.
-        let all = scope.contracts
-        let place = Dictionary(all.indices.map { (all[$0].reference, $0) }, uniquingKeysWith: { $1 })
-        let found = contracts.map { place[$0.reference] }
+        let projections = scope.contracts
+        let place = Dictionary(projections.indices.map { (projections[$0].reference, $0) }, uniquingKeysWith: { $1 })
+        let found = contracts.indices.map { place[contracts[$0].reference] }
         // Every £ figure of a quarter the report shows is of the period's financial year, up to the period.
         let yearStart = FinancialQuarter(startYear: period.startYear, number: 1)!
         let lines = ScopedLines(contracts, spreads: found.map { at in
-            at.map { CommitmentSpread(termStart: all[$0].startDate, termEnd: all[$0].endDate, pledgedOn: all[$0].pledgedOn) }
+            at.map { CommitmentSpread(termStart: projections[$0].startDate, termEnd: projections[$0].endDate, pledgedOn: projections[$0].pledgedOn) }
         }, pricing: yearStart...period)
         // The outcomes are the largest part and depend on nothing else here: worked out on
         // another core while this one does the rest.
@@ -83,10 +87,10 @@ public struct CabinetFigures: Sendable {
             var running = 0, pledged = Money.zero
             for index in contracts.indices {
                 guard let at = found[index] else { continue }
-                let start = max(all[at].startDate, all[at].pledgedOn ?? all[at].startDate)
-                let end = min(all[at].endDate, all[at].closedOn ?? all[at].endDate)
+                let start = max(projections[at].startDate, projections[at].pledgedOn ?? projections[at].startDate)
+                let end = min(projections[at].endDate, projections[at].closedOn ?? projections[at].endDate)
                 if start <= date && end >= first { running += 1 }
-                if let day = all[at].pledgedOn, day >= first && day <= date { pledged += contracts[index].amounts.original }
+                if let day = projections[at].pledgedOn, day >= first && day <= date { pledged += contracts[index].amounts.original }
             }
             return CabinetWindow(
                 kind: kind, firstDay: first, lastDay: date, contractsInScope: running, pledged: pledged,
@@ -110,7 +114,7 @@ public struct CabinetFigures: Sendable {
         self.portfolio = portfolio
         self.capped = capped
         guard detail else {
-            (themes, priorities, areas, evidence) = ([], [], [], CabinetEvidence([], projections: [:], period: period))
+            (themes, priorities, areas, evidence) = ([], [], [], CabinetEvidence([], projections: [], at: [], period: period))
             (outcomes, measures) = (outcomesLater.wait().0, [])
             return
         }
@@ -133,9 +137,8 @@ public struct CabinetFigures: Sendable {
             }
         }
         priorities = prioritySums.keys.sorted().map { CabinetRollup(key: $0, amounts: prioritySums[$0]!) }
-        let projections = Dictionary(all.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
-        areas = Self.areas(contracts, projections: projections)
-        evidence = CabinetEvidence(contracts, projections: projections, period: period)
+        areas = Self.areas(contracts, projections: projections, at: found)
+        evidence = CabinetEvidence(contracts, projections: projections, at: found, period: period)
         (outcomes, measures) = outcomesLater.wait()
     }
 
@@ -180,16 +183,16 @@ public struct CabinetFigures: Sendable {
         let contracts = lines.contracts
         for entry in lines.entries {
             let contract = entry.contract
-            // `contracts[contract].lines[entry.line].…` field by field: binding the line (or its
-            // contract) to a constant copied all of it.
-            var inYear = ExactDecimal.zero
-            for figure in contracts[contract].lines[entry.line].deliveredPerQuarter where figure.quarter.startYear == period.startYear && figure.quarter <= period {
-                inYear = inYear + figure.quantity
+            let (quantities, measureCode, unit) = lines.withLine(entry) { line in
+                var inYear = ExactDecimal.zero
+                for figure in line.deliveredPerQuarter where figure.quarter.startYear == period.startYear && figure.quarter <= period {
+                    inYear = inYear + figure.quantity
+                }
+                let quantities = CabinetQuantities(
+                    committed: line.currentQuantity ?? .zero, expected: line.expectedQuantity, delivered: line.deliveredQuantity,
+                    inPeriod: line.delivered(in: period), inYear: inYear)
+                return (quantities, line.measure, line.unit)
             }
-            let quantities = CabinetQuantities(
-                committed: contracts[contract].lines[entry.line].currentQuantity ?? .zero, expected: contracts[contract].lines[entry.line].expectedQuantity,
-                delivered: contracts[contract].lines[entry.line].deliveredQuantity, inPeriod: contracts[contract].lines[entry.line].delivered(in: period), inYear: inYear)
-            let measureCode = contracts[contract].lines[entry.line].measure, unit = contracts[contract].lines[entry.line].unit
             let key = Triple(contracts[contract].catalog, measureCode, unit)
             let place: (description: String, group: Int?, measure: Int)
             if let known = places[key] {
@@ -252,14 +255,16 @@ public struct CabinetFigures: Sendable {
         }
     }
 
-    static func areas(_ contracts: [ContractReconciliation], projections: [String: ContractProjection]) -> [CabinetArea] {
+    /// - Parameter found: where each of `contracts` is in `projections` (nil: not there).
+    static func areas(_ contracts: [ContractReconciliation], projections: [ContractProjection], at found: [Int?]) -> [CabinetArea] {
         var areas: [String: CabinetArea] = [:]
-        for contract in contracts {
-            guard let projection = projections[contract.reference] else { continue }
+        // By index: each contract and projection read in place.
+        for index in contracts.indices {
+            guard let at = found[index] else { continue }
             var seen: Set<String> = []
-            for area in projection.areasServed {
+            for area in projections[at].areasServed {
                 let key = Council.key(area)
-                if seen.insert(key).inserted { areas[key, default: CabinetArea(name: area)].add(contract) }
+                if seen.insert(key).inserted { areas[key, default: CabinetArea(name: area)].add(contracts[index]) }
             }
         }
         return areas.values.sorted { ($0.name.lowercased(), $0.name) < ($1.name.lowercased(), $1.name) }
@@ -326,6 +331,14 @@ struct ScopedLines {
                 }
                 entries.append(Entry(contract: index, line: place, spread: spread, rated: contracts[index].ratedDelivery, priced: first..<priced.count))
             }
+        }
+    }
+
+    /// `body` given the entry's line where it is, in its contract: through the arrays'
+    /// subscripts, reading several of a line's fields copied the whole line.
+    func withLine<T>(_ entry: Entry, _ body: (borrowing MeasureReconciliation) -> T) -> T {
+        contracts.withUnsafeBufferPointer { contracts in
+            contracts[entry.contract].lines.withUnsafeBufferPointer { lines in body(lines[entry.line]) }
         }
     }
 
@@ -616,14 +629,17 @@ public struct CabinetEvidence: Sendable, Equatable {
             && lhs.contracts.map(\.counts) == rhs.contracts.map(\.counts)
     }
 
-    init(_ contracts: [ContractReconciliation], projections: [String: ContractProjection], period: FinancialQuarter) {
+    /// - Parameter found: where each of `contracts` is in `projections` (nil: not there).
+    init(_ contracts: [ContractReconciliation], projections: [ContractProjection], at found: [Int?], period: FinancialQuarter) {
         var total = Counts(), rows: [(String, Counts)] = []
-        for contract in contracts {
+        // By index: each contract and projection read in place.
+        for index in contracts.indices {
+            let contract = contracts[index].reference
             var counts = Counts()
-            if let projection = projections[contract.reference] {
-                counts.returns = projection.returnedQuarters.count { $0 <= period }
+            if let at = found[index] {
+                counts.returns = projections[at].returnedQuarters.count { $0 <= period }
                 // Field by field: a copy of each figure (its strings and arrays) cost more than the count.
-                let deliveries = projection.deliveries
+                let deliveries = projections[at].deliveries
                 for index in deliveries.indices where deliveries[index].quarter <= period {
                     guard deliveries[index].pledged else { counts.unpledged += 1; continue }
                     counts.figures += 1
@@ -631,10 +647,10 @@ public struct CabinetEvidence: Sendable, Equatable {
                     if deliveries[index].corrected { counts.corrected += 1 }
                 }
             }
-            counts.lateReturns = contract.lateReturnCount
-            counts.overDelivered = contract.lines.count(where: \.overDelivered)
+            counts.lateReturns = contracts[index].lateReturnCount
+            counts.overDelivered = contracts[index].lines.count(where: \.overDelivered)
             total.add(counts)
-            rows.append((contract.reference, counts))
+            rows.append((contract, counts))
         }
         self.total = total
         self.contracts = rows

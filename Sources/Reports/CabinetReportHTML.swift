@@ -288,13 +288,15 @@ enum CabinetReportHTML {
         var html = "<section aria-labelledby=\"contracts\">\n<h2 id=\"contracts\">Contracts, worst rated first</h2>\n"
         html += "<p>Every contract with a social value commitment in force, rated on the council's scale (its cut-offs, with the Procurement Act 2023's four labels) at \(Text.html(Text.longDate(m.reportingDate))) from its capped share, which counts each of its measures at most at what was expected of it; the uncapped share beside it counts over-delivery in full.</p>\n"
         guard !m.figures.contracts.isEmpty else { return html + "<p class=\"empty\">None.</p>\n</section>\n" }
-        let projections = Dictionary(m.scope.contracts.map { ($0.reference, $0) }, uniquingKeysWith: { $1 })
+        // Each contract's projection by its place: a dictionary of projections copied each one.
+        let projections = m.scope.contracts
+        let places = Dictionary(projections.indices.map { (projections[$0].reference, $0) }, uniquingKeysWith: { $1 })
         html += "<table class=\"contracts\">\n<thead><tr><th scope=\"col\">Reference</th><th scope=\"col\">Title and supplier</th><th scope=\"col\">Directorate and areas</th><th scope=\"col\" class=\"num\">Committed</th><th scope=\"col\" class=\"num\">Expected</th><th scope=\"col\" class=\"num\">Delivered (claimed)</th><th scope=\"col\" class=\"num\">Validated</th><th scope=\"col\" class=\"num\">Delivered ÷ expected, uncapped</th><th scope=\"col\" class=\"num\">Capped ÷ expected, rated</th><th scope=\"col\">Rating</th></tr></thead>\n<tbody>\n"
         for c in m.figures.contracts {
             let capped = c.amounts.capped
-            let projection = projections[c.reference]
+            let at = places[c.reference]
             html += "<tr><th scope=\"row\" class=\"ref\">\(Text.html(c.reference))</th><td class=\"title\">\(Text.html(c.title))<br><span class=\"muted small\">\(Text.html(c.supplier ?? "—"))</span></td>"
-            html += "<td class=\"small\">\(Text.html(projection?.buyerDepartment ?? "—"))<br><span class=\"muted\">\(Text.html(projection?.areasServed.joined(separator: ", ") ?? ""))</span></td>"
+            html += "<td class=\"small\">\(Text.html(at.map { projections[$0].buyerDepartment } ?? "—"))<br><span class=\"muted\">\(Text.html(at.map { projections[$0].areasServed.joined(separator: ", ") } ?? ""))</span></td>"
             html += money(c.amounts.current) + money(c.amounts.expected) + money(c.amounts.delivered) + money(c.amounts.validated)
             html += "<td class=\"num\">\(Text.deliveredShare(c.amounts))</td><td class=\"num\">\(Text.percent(capped.decimal, of: c.amounts.expected.decimal) ?? "—")</td>"
             html += "<td>\(badge(c.amounts.rating))</td></tr>\n"
