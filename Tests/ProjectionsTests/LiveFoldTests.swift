@@ -179,16 +179,18 @@ struct DecodedLogTests {
             }
         }
         #expect(typedReturns > 10)
-        // And the returns and corrections svledger wrote are typed from their bytes, not the
-        // general way: every one of the synthetic ledger's, and of the odd ones all but the second
+        // And the returns, corrections, pledges, refreshes and checks of returns svledger wrote
+        // are typed from their bytes, not the general way: every one of the synthetic ledger's
+        // (pledges among them), and of the odd ones all but the second
         // (an unknown field) and the fourth (a flag that is null). The fifth is typed too, and
         // DecodedLog then reads it the general way, as another stream's event.
-        var fast: [UInt64] = [], deliveries: [UInt64] = []
+        var fast: [UInt64] = [], deliveries: [UInt64] = [], pledges = 0
         try ledger.store.read { reader in
             var strings = RecentStrings()
             try reader.forEachStoredValue(from: 1, through: head) { stored in
                 let event = try RecordedEvent(storedValue: stored)
-                if ["DeliveryReported", "DeliveryCorrected"].contains(event.eventType) { deliveries.append(event.position) }
+                if CanonicalDeliveryPayload.reads(event.eventType) { deliveries.append(event.position) }
+                if event.eventType == "PledgeRecorded" { pledges += 1 }
                 let read = EnvelopeLayout.fields(storedValue: stored, strings: &strings) { parser, type in CanonicalDeliveryPayload.read(type: type, &parser) != nil }
                 if read != nil { fast.append(event.position) }
                 return true
@@ -196,6 +198,7 @@ struct DecodedLogTests {
         }
         #expect(fast == deliveries.filter { ![head - 3, head - 1].contains($0) })
         #expect(fast.count > 20)
+        #expect(pledges > 3)
         #expect(decoded.suffix(5).map { if case .contract(let facts, _) = $0 { facts.effectiveDateDefaulted } else { false } } == [true, false, false, false, false])
     }
 

@@ -2,8 +2,9 @@ import LedgerValues
 import SocialValue
 import Testing
 
-/// The typed reading of a return or correction straight from its bytes must give exactly what
-/// the general reading gives, and leave to it everything off the canonical layout.
+/// The typed reading of a return, a correction, a pledge, a refresh or a check of a return
+/// straight from its bytes must give exactly what the general reading gives, and leave to it
+/// everything off the canonical layout.
 @Suite("Canonical delivery payload")
 struct CanonicalDeliveryPayloadTests {
     static let eventID = "01a24cb6-e267-74c8-9b0a-893b008b0293"
@@ -20,6 +21,25 @@ struct CanonicalDeliveryPayloadTests {
         #"{"correctsEventId":\#(corrects.quotedJSON),\#(defaulted.map { #""effectiveDateDefaulted":\#($0),"# } ?? "")"lines":\#(lines),"quarter":"2025-26-Q2"}"#
     }
 
+    static func pricedLine(measure: String = "NT10", proxy: String = #""224.07""#, quantity: String = #""355.3""#, unit: String = "no. weeks", value: String = #""79612.07""#) -> String {
+        #"{"measure":\#(measure.quotedJSON),"proxyGBP":\#(proxy),"quantity":\#(quantity),"unit":\#(unit.quotedJSON),"valueGBP":\#(value)}"#
+    }
+
+    static let recordOnly = pricedLine(measure: "NT99", proxy: "null", quantity: #""3""#, unit: "no. initiatives", value: "null")
+    static let pounds = pricedLine(measure: "NT28", proxy: #""1""#, quantity: #""142.9""#, unit: "£ value", value: #""142.90""#)
+
+    static func pledge(lines: String = "[\(pricedLine()),\(recordOnly),\(pounds)]", stated: String = "{}", supplier: String = "Acme Ltd", total: String = "79754.97", defaulted: String? = "false") -> String {
+        #"{"catalogId":"portal-003","catalogVersion":"003.2",\#(defaulted.map { #""effectiveDateDefaulted":\#($0),"# } ?? "")"lines":\#(lines),"statedValues":\#(stated),"supplier":\#(supplier.quotedJSON),"totalGBP":\#(total.quotedJSON)}"#
+    }
+
+    static func refresh(added: String = "[]", lines: String = "[\(pricedLine()),\(recordOnly)]", revised: String = "[\(pricedLine())]", withdrawn: String = #"["NT9"]"#, repriced: String = "false") -> String {
+        #"{"added":\#(added),"catalogId":"portal-003","catalogVersion":"003.3","effectiveDateDefaulted":false,"lines":\#(lines),"repriced":\#(repriced),"revised":\#(revised),"totalGBP":"79612.07","withdrawn":\#(withdrawn)}"#
+    }
+
+    static func decision(figures: String = #"[{"measure":"NT1","quantity":"17.4"},{"measure":"NT10","quantity":"182.0"}]"#, quarter: String = "2025-26-Q1", defaulted: String? = "false") -> String {
+        #"{\#(defaulted.map { #""effectiveDateDefaulted":\#($0),"# } ?? "")"figures":\#(figures),"quarter":\#(quarter.quotedJSON)}"#
+    }
+
     /// Payloads svledger writes: each must be read the fast way.
     static let canonical: [(String, String)] = [
         ("DeliveryReported", deliveryReturn()),
@@ -33,6 +53,14 @@ struct CanonicalDeliveryPayloadTests {
         ("DeliveryCorrected", correction()),
         ("DeliveryCorrected", correction(defaulted: nil)),
         ("DeliveryCorrected", correction(corrects: eventID.uppercased())),
+        ("PledgeRecorded", pledge()),
+        ("PledgeRecorded", pledge(stated: #"{"NT10":"79612.07","NT28":"142.90"}"#, defaulted: nil)),
+        ("PledgeRecorded", pledge(lines: "[\(recordOnly)]", total: "0.00")),
+        ("CommitmentsRefreshed", refresh()),
+        ("CommitmentsRefreshed", refresh(added: "[\(pounds)]", lines: "[]", revised: "[]", withdrawn: "[]", repriced: "true")),
+        ("DeliveryValidated", decision()),
+        ("DeliveryValidated", decision(defaulted: nil)),
+        ("DeliveryRejected", decision(figures: #"[{"measure":"NT18","quantity":"392.3"}]"#)),
     ]
 
     /// Payloads off the layout or refused by the general reading: never read the fast way.
@@ -59,6 +87,28 @@ struct CanonicalDeliveryPayloadTests {
         ("DeliveryCorrected", correction(lines: "{}")),
         ("DeliveryCorrected", deliveryReturn()),
         ("DeliveryValidated", deliveryReturn()),
+        ("PledgeRecorded", pledge(lines: "[]")),
+        ("PledgeRecorded", pledge(stated: #"{"NT10":" "}"#)),
+        ("PledgeRecorded", pledge(stated: #"{"NT10":"1","NT10":"2"}"#)),
+        ("PledgeRecorded", pledge(stated: "null")),
+        ("PledgeRecorded", pledge(stated: #"{"NT10":1}"#)),
+        ("PledgeRecorded", pledge(supplier: " ")),
+        ("PledgeRecorded", pledge(total: "1.234")),
+        ("PledgeRecorded", pledge(lines: "[\(pricedLine(proxy: "224"))]")),
+        ("PledgeRecorded", pledge(lines: "[\(pricedLine(quantity: #""-1""#))]")),
+        ("PledgeRecorded", pledge(lines: "[\(pricedLine(value: #""1.234""#))]")),
+        ("PledgeRecorded", pledge(lines: "[\(pricedLine(unit: ""))]")),
+        ("PledgeRecorded", pledge(lines: #"[{"measure":"NT1","quantity":"1","unit":"x"}]"#)),
+        ("PledgeRecorded", pledge().replacing(#""supplier""#, with: #""owner":"x","supplier""#)),
+        ("CommitmentsRefreshed", refresh(withdrawn: "null")),
+        ("CommitmentsRefreshed", refresh(withdrawn: "[1]")),
+        ("CommitmentsRefreshed", refresh(repriced: #""no""#)),
+        ("CommitmentsRefreshed", refresh(added: "null")),
+        ("DeliveryValidated", decision(figures: "[]")),
+        ("DeliveryValidated", decision(quarter: "2025-26-Q9")),
+        ("DeliveryValidated", decision(figures: #"[{"measure":"NT1","quantity":"x"}]"#)),
+        ("DeliveryRejected", decision(figures: #"[{"measure":"","quantity":"1"}]"#)),
+        ("DeliveryRejected", decision(defaulted: "null")),
     ]
 
     /// The general reading's event and effective-date flag, or nil when it refuses the payload.

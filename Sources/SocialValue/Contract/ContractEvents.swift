@@ -503,11 +503,16 @@ public struct Pledge: Sendable, Equatable {
     public let statedValues: [String: String]
 
     init(supplier: String, catalogId: String, catalogVersion: String, lines: [PricedLine], statedValues: [String: String] = [:]) {
+        self.init(supplier: supplier, catalogId: catalogId, catalogVersion: catalogVersion, lines: lines, total: lines.total, statedValues: statedValues)
+    }
+
+    /// As stored: the total as the event states it.
+    init(supplier: String, catalogId: String, catalogVersion: String, lines: [PricedLine], total: Money, statedValues: [String: String]) {
         self.supplier = supplier
         self.catalogId = catalogId
         self.catalogVersion = catalogVersion
         self.lines = lines
-        self.total = lines.total
+        self.total = total
         self.statedValues = statedValues
     }
 
@@ -601,6 +606,13 @@ public struct CommitmentRefresh: Sendable, Equatable {
     public let total: Money
 
     init(catalogId: String, catalogVersion: String, revised: [PricedLine], added: [PricedLine], withdrawn: [String], repriced: Bool, lines: [PricedLine]) {
+        self.init(catalogId: catalogId, catalogVersion: catalogVersion, revised: revised, added: added, withdrawn: withdrawn, repriced: repriced, lines: lines, total: lines.total)
+    }
+
+    /// As stored: the total as the event states it.
+    init(
+        catalogId: String, catalogVersion: String, revised: [PricedLine], added: [PricedLine], withdrawn: [String], repriced: Bool, lines: [PricedLine], total: Money
+    ) {
         self.catalogId = catalogId
         self.catalogVersion = catalogVersion
         self.revised = revised
@@ -608,7 +620,7 @@ public struct CommitmentRefresh: Sendable, Equatable {
         self.withdrawn = withdrawn
         self.repriced = repriced
         self.lines = lines
-        self.total = lines.total
+        self.total = total
     }
 
     init(_ reader: FieldReader) throws(InputError) {

@@ -19,6 +19,15 @@ public struct PricedLine: Sendable, Equatable {
         self.value = measure.value(of: quantity)
     }
 
+    /// As stored.
+    init(measure: String, quantity: ExactDecimal, unit: String, proxy: ExactDecimal?, value: Money?) {
+        self.measure = measure
+        self.quantity = quantity
+        self.unit = unit
+        self.proxy = proxy
+        self.value = value
+    }
+
     init(reading reader: FieldReader) throws(InputError) {
         measure = try reader.string("measure")
         quantity = try reader.decimal("quantity")
