@@ -85,7 +85,7 @@ package struct EnvelopeLayout {
         try expect(#","schemaVersion":"#)
         let schemaVersion = try positive()
         try expect(#","streamId":"#)
-        let streamId = try recent(&strings.streamId)
+        let streamId = try stream(&strings)
         try expect(#","streamVersion":"#)
         let streamVersion = try positive()
         try expect("}")
@@ -119,6 +119,26 @@ package struct EnvelopeLayout {
         if let last, parser.skipString(spelling: last) { return last }
         let text = try string()
         last = text
+        return text
+    }
+
+    /// A stream id: the last one read, or one read before with the same bytes (``RecentStrings/streams``).
+    private mutating func stream(_ strings: inout RecentStrings) throws -> String {
+        if let last = strings.streamId, parser.skipString(spelling: last) { return last }
+        // The bytes up to the closing quote, hashed (FNV-1a) to find the place of an id read before.
+        var hash: UInt32 = 2_166_136_261, index = parser.index + 1
+        while index < parser.bytes.count, parser.bytes[index] != UInt8(ascii: "\""), parser.bytes[index] != UInt8(ascii: "\\") {
+            hash = (hash ^ UInt32(parser.bytes[index])) &* 16_777_619
+            index += 1
+        }
+        let place = Int(hash % UInt32(RecentStrings.streamPlaces))
+        if let known = strings.streams[place], parser.skipString(spelling: known) {
+            strings.streamId = known
+            return known
+        }
+        let text = try string()
+        strings.streamId = text
+        strings.streams[place] = text
         return text
     }
 
@@ -204,9 +224,15 @@ package struct EnvelopeFields: Sendable {
     package let streamVersion: UInt64
 }
 
-/// The last stream id, event type and reason a layout walk read (``EnvelopeLayout/fields(storedValue:strings:payload:)``).
+/// The last stream id, event type and reason a layout walk read (``EnvelopeLayout/fields(storedValue:strings:payload:)``),
+/// and the stream ids read before.
 package struct RecentStrings {
     var streamId: String?
+    /// Stream ids read before, each in a place given by a hash of its bytes: a reader of chunk
+    /// after chunk of the log meets each contract's stream again and again, between other
+    /// streams' events, and each was a new string. Two ids with one place take turns.
+    var streams = [String?](repeating: nil, count: streamPlaces)
+    static let streamPlaces = 8_192
     var eventType: String?
     /// Runs of events recorded together (a batch, an import, a generator) often give one reason.
     var reason: String?

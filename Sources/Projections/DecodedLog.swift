@@ -51,9 +51,11 @@ public enum DecodedLog {
         let workers = DispatchGroup()
         for _ in 0..<min(width, chunks) {
             DispatchQueue.global().async(group: workers) {
+                // Kept from chunk to chunk: the stream ids, types and reasons read before.
+                var strings = RecentStrings()
                 while let index = pipeline.claim(below: chunks) {
                     let low = first + UInt64(index) * chunk
-                    pipeline.fill(index, Result { try decode(store: store, from: low, through: min(target, low + chunk - 1)) })
+                    pipeline.fill(index, Result { try decode(store: store, from: low, through: min(target, low + chunk - 1), strings: &strings) })
                 }
             }
         }
@@ -136,10 +138,9 @@ public enum DecodedLog {
         }
     }
 
-    static func decode(store: EventStore, from low: UInt64, through high: UInt64) throws -> Chunk {
+    static func decode(store: EventStore, from low: UInt64, through high: UInt64, strings: inout RecentStrings) throws -> Chunk {
         try store.read { reader in
             let events = Chunk(capacity: Int(high - low + 1))
-            var strings = RecentStrings()
             try reader.forEachStoredValue(from: low, through: high) { stored in
                 // Returns and corrections, most of a log, typed straight from their bytes; other
                 // events' payloads parsed in the same walk of the envelope. Anything off the

@@ -55,7 +55,7 @@ public struct Reconciliation: Sendable {
             return (id, (reference.ratingCutOffs(policy: id, on: date), reference.ratedDelivery(policy: id, on: date), reference.returnDueDays(policy: id, on: date)))
         }, uniquingKeysWith: { first, _ in first })
         // A contract's reconciliation reads its own projection and the reference data alone.
-        let contracts = ConcurrentMap.map(chosen.count) { slot in
+        var contracts = ConcurrentMap.map(chosen.count) { slot in
             // Read where it is (bound to a constant, each projection was copied: a retain of
             // each of its strings and arrays, for every contract of every reconciliation).
             let at = chosen[slot]
@@ -72,7 +72,7 @@ public struct Reconciliation: Sendable {
         var sums = RollupSums()
         if rollUp {
             let slices = 8
-            let partial = ConcurrentMap.map(slices, minimum: 2) { slice in
+            let partial = ConcurrentMap.map(slices, minimum: 2) { [contracts] slice in
                 var sums = RollupSums()
                 for index in (contracts.count * slice / slices)..<(contracts.count * (slice + 1) / slices) { sums.add(contracts[index]) }
                 return sums
@@ -80,10 +80,17 @@ public struct Reconciliation: Sendable {
             for part in partial { sums.add(part) }
         }
         let ratings = contracts.indices.map { contracts[$0].amounts.rating }
-        // Worst rated first. Each rating is worked out once, not at every comparison of the sort.
-        let ranked = contracts.indices
-            .sorted { (ratings[$0], contracts[$0].reference) < (ratings[$1], contracts[$1].reference) }
-            .map { contracts[$0] }
+        // Worst rated first. Each rating is worked out once, not at every comparison of the sort,
+        // and the contracts are put in that order where they are, by swaps: copied into a new
+        // array, each was retained field by field, and then released with the old one.
+        let order = contracts.indices.sorted { (ratings[$0], contracts[$0].reference) < (ratings[$1], contracts[$1].reference) }
+        for place in order.indices {
+            // What belongs here was at `order[place]`, unless a swap before moved it on: follow it.
+            var from = order[place]
+            while from < place { from = order[from] }
+            contracts.swapAt(place, from)
+        }
+        let ranked = contracts
         var overdue: [KPIException] = []
         for index in all.indices where (contract == nil || all[index].reference == contract) && (supplier == nil || all[index].supplier.sameBytes(as: supplier)) {
             overdue += all[index].kpiAssessmentsOverdue(on: date).map { KPIException(contract: all[index].reference, kpi: $0.kpi.id, why: $0.why) }
