@@ -121,9 +121,19 @@ public struct CabinetScope: Sendable {
     private init(_ snapshot: Snapshot, council: CabinetCouncil?, directorate: String?) throws(CabinetReportError) {
         var contracts = snapshot.contracts
         if let council {
-            contracts = contracts.filter { projection in
-                Self.policy(of: projection, in: snapshot.reference).map { Council.key($0.council) == Council.key(council.name) } ?? false
+            // Whether a policy version names the council, asked once per version, not once per
+            // contract (each look-up copied the policy); and the snapshot's own array kept when
+            // the council has every contract, as a ledger of one council's does.
+            let councilKey = Council.key(council.name)
+            var names: [PolicyVersion: Bool] = [:]
+            let kept = contracts.indices.filter { index in
+                let version = PolicyVersion(id: contracts[index].policyId, version: contracts[index].assessment?.policyVersion)
+                if let known = names[version] { return known }
+                let named = Self.policy(of: contracts[index], in: snapshot.reference).map { Council.key($0.council) == councilKey } ?? false
+                names[version] = named
+                return named
             }
+            if kept.count != contracts.count { contracts = kept.map { contracts[$0] } }
         }
         var spelling: String?
         if let directorate {
@@ -142,6 +152,12 @@ public struct CabinetScope: Sendable {
             contracts = contracts.filter { Council.key($0.buyerDepartment) == key }
         }
         self.init(council: council, directorate: spelling, contracts: contracts)
+    }
+
+    /// A policy and the version a contract's assessment used, if any: what ``policy(of:in:)`` looks up.
+    private struct PolicyVersion: Hashable {
+        let id: String
+        let version: String?
     }
 
     /// The policy a contract is governed by: the version its assessment used, else the latest adopted.
