@@ -125,13 +125,18 @@ package struct EnvelopeLayout {
     /// A stream id: the last one read, or one read before with the same bytes (``RecentStrings/streams``).
     private mutating func stream(_ strings: inout RecentStrings) throws -> String {
         if let last = strings.streamId, parser.skipString(spelling: last) { return last }
+        guard !strings.streams.isEmpty else {
+            let text = try string()
+            strings.streamId = text
+            return text
+        }
         // The bytes up to the closing quote, hashed (FNV-1a) to find the place of an id read before.
         var hash: UInt32 = 2_166_136_261, index = parser.index + 1
         while index < parser.bytes.count, parser.bytes[index] != UInt8(ascii: "\""), parser.bytes[index] != UInt8(ascii: "\\") {
             hash = (hash ^ UInt32(parser.bytes[index])) &* 16_777_619
             index += 1
         }
-        let place = Int(hash % UInt32(RecentStrings.streamPlaces))
+        let place = Int(hash % UInt32(strings.streams.count))
         if let known = strings.streams[place], parser.skipString(spelling: known) {
             strings.streamId = known
             return known
@@ -230,12 +235,17 @@ package struct RecentStrings {
     var streamId: String?
     /// Stream ids read before, each in a place given by a hash of its bytes: a reader of chunk
     /// after chunk of the log meets each contract's stream again and again, between other
-    /// streams' events, and each was a new string. Two ids with one place take turns.
-    var streams = [String?](repeating: nil, count: streamPlaces)
-    static let streamPlaces = 8_192
+    /// streams' events, and each was a new string. Two ids with one place take turns. Empty
+    /// (the last id alone is kept) unless asked for: a reader of a few events would only pay
+    /// for the table.
+    var streams: [String?] = []
     var eventType: String?
     /// Runs of events recorded together (a batch, an import, a generator) often give one reason.
     var reason: String?
 
-    package init() {}
+    /// - Parameter keepingStreams: keep the stream ids read before (``streams``), for a reader
+    ///   of the whole log.
+    package init(keepingStreams: Bool = false) {
+        if keepingStreams { streams = [String?](repeating: nil, count: 8_192) }
+    }
 }

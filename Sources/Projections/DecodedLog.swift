@@ -52,7 +52,7 @@ public enum DecodedLog {
         for _ in 0..<min(width, chunks) {
             DispatchQueue.global().async(group: workers) {
                 // Kept from chunk to chunk: the stream ids, types and reasons read before.
-                var strings = RecentStrings()
+                var strings = RecentStrings(keepingStreams: true)
                 while let index = pipeline.claim(below: chunks) {
                     let low = first + UInt64(index) * chunk
                     pipeline.fill(index, Result { try decode(store: store, from: low, through: min(target, low + chunk - 1), strings: &strings) })
