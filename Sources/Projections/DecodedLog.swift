@@ -76,8 +76,8 @@ public enum DecodedLog {
 
     /// The chunks handed from the decoding workers to the applying thread, through a ring of
     /// `slots`. A worker claims chunk k only once a place is free (`room`), so chunks claimed
-    /// and not yet taken never outnumber the slots: the chunk k − slots, whose slot k's is,
-    /// has been taken by then. Each slot's semaphore says its chunk is there.
+    /// and not yet taken never outnumber the slots: by then chunk k − slots, which used the
+    /// same slot, has been taken. Each slot's semaphore says its chunk is there.
     private final class Pipeline: @unchecked Sendable {
         // `results[k % slots]` is written by the one worker that claimed k, before it signals
         // `filled[k % slots]`, and read by the applying thread after waiting on that signal;
