@@ -83,16 +83,11 @@ struct Root: AsyncParsableCommand {
         }
     }
 
-    /// A subcommand's name as typed: its own, or its type's name in kebab case (`AppendLoop`
-    /// is `append-loop`), which is how ArgumentParser derives it.
+    /// A subcommand's name as typed. Every command names itself (tools/check_command_names.py
+    /// says why: a name derived from the type costs every start); ArgumentParser's own
+    /// derivation stays behind it.
     static func commandName(of command: any ParsableCommand.Type) -> String {
-        if let name = command.configuration.commandName { return name }
-        var name = ""
-        for character in String(describing: command) {
-            if character.isUppercase, !name.isEmpty { name.append("-") }
-            name.append(contentsOf: character.lowercased())
-        }
-        return name
+        command.configuration.commandName ?? command._commandName
     }
 
     /// `svledger contract register`: the words that name `command` on the command line.

@@ -61,7 +61,7 @@ extension Root {
         }
 
         struct Grant: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Grant a role to an account.")
+            static let configuration = CommandConfiguration(commandName: "grant", abstract: "Grant a role to an account.")
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The account (1 to 64 letters, digits, '.', '_', '-', '@').") var account: String
             @Option(help: "The role to grant.") var role: String
@@ -77,7 +77,7 @@ extension Root {
         }
 
         struct Revoke: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Revoke a role from an account; its tokens for that role stop working.")
+            static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a role from an account; its tokens for that role stop working.")
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The account.") var account: String
             @Option(help: "The role to revoke.") var role: String
@@ -92,6 +92,7 @@ extension Root {
 
         struct Invite: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "invite",
                 abstract: "Send an account a one-time link to choose its password for the web app; it is shown once.",
                 discussion: """
                     The account must hold a role (svledger access grant). The link works once,
@@ -127,7 +128,7 @@ extension Root {
         }
 
         struct Token: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Issue or revoke a bearer token.", subcommands: [Issue.self, RevokeToken.self])
+            static let configuration = CommandConfiguration(commandName: "token", abstract: "Issue or revoke a bearer token.", subcommands: [Issue.self, RevokeToken.self])
 
             struct Issue: ParsableCommand {
                 static let configuration = CommandConfiguration(
@@ -168,7 +169,7 @@ extension Root {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Who holds which role, granted by whom and when, and the tokens.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "Who holds which role, granted by whom and when, and the tokens.")
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var asOf: AsOfOptions
             @Option(help: "text or json.") var format: OutputFormat = .text

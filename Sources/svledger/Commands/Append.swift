@@ -9,6 +9,7 @@ import SyntheticData
 extension Root {
     struct Append: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "append",
             abstract: "Append raw events to a non-domain stream (low level: no domain rules apply).",
             discussion: """
                 One event from flags:

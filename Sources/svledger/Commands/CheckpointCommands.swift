@@ -50,12 +50,14 @@ extension Root {
 
         struct Key: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "key",
                 abstract: "The keys that sign checkpoints: generate one, register it in the ledger, retire it, list them.",
                 subcommands: [Generate.self, Register.self, Retire.self, List.self])
         }
 
         struct Generate: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "generate",
                 abstract: "Make a new Ed25519 key: the private key to a file (mode 0600), the public vkey printed to publish.",
                 discussion: """
                     Keep the private key outside the ledger's directory (it is refused inside one):
@@ -82,6 +84,7 @@ extension Root {
 
         struct Register: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "register",
                 abstract: "Record in the ledger that a key signs its checkpoints (an administrator's act).")
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The vkey that `checkpoint key generate` printed.") var vkey: String
@@ -92,6 +95,7 @@ extension Root {
 
         struct Retire: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "retire",
                 abstract: "Record that a key signs no further checkpoints (after a rotation); what it signed stays valid.")
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The vkey to retire.") var vkey: String
@@ -101,7 +105,7 @@ extension Root {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "The keys registered to sign this ledger's checkpoints.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "The keys registered to sign this ledger's checkpoints.")
             @OptionGroup var ledger: LedgerOptions
             @Option(help: "text or json.") var format: OutputFormat = .text
 
@@ -125,6 +129,7 @@ extension Root {
 
         struct Sign: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "sign",
                 abstract: "Sign a checkpoint of the ledger's head with a registered key, and keep it as the last one signed.",
                 discussion: """
                     The ledger never signs two checkpoints that disagree: a head at or below the
@@ -144,7 +149,7 @@ extension Root {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "The last checkpoint the ledger signed, with any witnesses' cosignatures.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "The last checkpoint the ledger signed, with any witnesses' cosignatures.")
             @OptionGroup var ledger: LedgerOptions
             @Option(help: "text (the checkpoint as published) or json.") var format: OutputFormat = .text
 

@@ -6,10 +6,11 @@ import SocialValue
 
 extension Root {
     struct Pledge: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record the supplier's social value pledge.", subcommands: [Record.self])
+        static let configuration = CommandConfiguration(commandName: "pledge", abstract: "Record the supplier's social value pledge.", subcommands: [Record.self])
 
         struct Record: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "record",
                 abstract: "Record the pledge: measures and quantities, priced under a catalog version.",
                 discussion: """
                   svledger pledge record --contract LCC-2025-014 --catalog portal-003@003.2 \\
@@ -39,11 +40,13 @@ extension Root {
 
     struct Delivery: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "delivery",
             abstract: "Report quarterly delivery, correct it, and check it (query, answer, validate, reject).",
             subcommands: [Report.self, Correct.self, Query.self, Answer.self, Validate.self, Reject.self])
 
         struct Report: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "report",
                 abstract: "Report a quarter's delivery against the pledged measures.",
                 discussion: """
                   svledger delivery report --contract LCC-2025-014 --quarter 2025-26-Q1 \\
@@ -91,6 +94,7 @@ extension Root {
 
         struct Correct: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "correct",
                 abstract: "Correct an earlier return: a new event that references it, with a reason.",
                 discussion: """
                   Name the return by its quarter (and measure), or by its event id:
@@ -142,10 +146,11 @@ extension Root {
     }
 
     struct Review: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Refresh commitments at a review.", subcommands: [Refresh.self])
+        static let configuration = CommandConfiguration(commandName: "review", abstract: "Refresh commitments at a review.", subcommands: [Refresh.self])
 
         struct Refresh: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "refresh",
                 abstract: "Revise, add or withdraw commitment lines, or re-price to a newer catalog.",
                 discussion: """
                   svledger review refresh --contract LCC-2025-014 --revise NT1=20 \\
@@ -177,6 +182,7 @@ extension Root {
 
     struct Apply: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "apply",
             abstract: "Record a batch of commands from an NDJSON file: all of them, or none.",
             discussion: """
                 One command per line, in the JSON form of Schemas/commands/, e.g.

@@ -5,6 +5,7 @@ import LedgerValues
 extension Root {
     struct Contract: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "contract",
             abstract: "Register, award and close contracts.",
             subcommands: [Register.self, Award.self, CorrectAward.self, ArrangeReporting.self, Close.self])
     }
@@ -13,6 +14,7 @@ extension Root {
 extension Root.Contract {
     struct Register: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "register",
             abstract: "Register a contract or purchase at commissioning.",
             discussion: """
                   svledger contract register --contract LCC-2025-014 \\
@@ -63,7 +65,7 @@ extension Root.Contract {
     }
 
     struct Award: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Award the contract to the winning supplier.")
+        static let configuration = CommandConfiguration(commandName: "award", abstract: "Award the contract to the winning supplier.")
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var who: ActorOptions
         @Option var contract: String
@@ -129,6 +131,7 @@ extension Root.Contract {
 
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "close",
             abstract: "Close the contract after its end-of-contract reconciliation.",
             discussion: """
                 After closure only delivery corrections are accepted. The closure takes effect
@@ -149,10 +152,11 @@ extension Root.Contract {
 
 extension Root {
     struct Threshold: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Assess a contract against its policy's threshold.", subcommands: [Assess.self])
+        static let configuration = CommandConfiguration(commandName: "threshold", abstract: "Assess a contract against its policy's threshold.", subcommands: [Assess.self])
 
         struct Assess: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "assess",
                 abstract: "Assess the estimated whole-life value against the threshold of the policy in force.",
                 discussion: """
                     Records the policy id and version used, the threshold and the outcome, and
@@ -172,10 +176,10 @@ extension Root {
     }
 
     struct Exemption: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Request and decide exemptions from the policy.", subcommands: [Request.self, Decide.self])
+        static let configuration = CommandConfiguration(commandName: "exemption", abstract: "Request and decide exemptions from the policy.", subcommands: [Request.self, Decide.self])
 
         struct Request: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Ask for an exemption, on a business case.")
+            static let configuration = CommandConfiguration(commandName: "request", abstract: "Ask for an exemption, on a business case.")
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var who: ActorOptions
             @Option var contract: String
@@ -190,6 +194,7 @@ extension Root {
 
         struct Decide: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "decide",
                 abstract: "Grant or refuse an exemption (only the role the policy names may).",
                 discussion: """
                   svledger exemption decide --contract LCC-2025-020 --granted \\
@@ -212,10 +217,11 @@ extension Root {
     }
 
     struct Weighting: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Decide the tender's social value weighting.", subcommands: [Decide.self])
+        static let configuration = CommandConfiguration(commandName: "weighting", abstract: "Decide the tender's social value weighting.", subcommands: [Decide.self])
 
         struct Decide: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "decide",
                 abstract: "Set the social value weighting and its basis.",
                 discussion: """
                   Basis policy-minimum (a fixed-minimum policy):
@@ -258,10 +264,11 @@ extension Root {
     }
 
     struct Bids: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record the evaluation of bidders' social value offers.", subcommands: [Evaluate.self])
+        static let configuration = CommandConfiguration(commandName: "bids", abstract: "Record the evaluation of bidders' social value offers.", subcommands: [Evaluate.self])
 
         struct Evaluate: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "evaluate",
                 abstract: "Record each bidder's offer, qualitative scores and social value score.",
                 discussion: """
                   --offers is a CSV file with the header

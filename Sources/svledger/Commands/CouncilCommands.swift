@@ -6,6 +6,7 @@ import SocialValue
 extension Root {
     struct Council: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "council",
             abstract: "Describe the councils whose contracts the ledger holds, and list them.",
             discussion: """
                 A council is described by a CouncilDescribed event (stream council/<id>): its
@@ -19,6 +20,7 @@ extension Root {
 
         struct Describe: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "describe",
                 abstract: "Describe a council (again, to change its description).",
                 discussion: """
                   svledger council describe --id lancashire \\
@@ -85,7 +87,7 @@ extension Root {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the councils: described ones, and those only a policy names.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List the councils: described ones, and those only a policy names.")
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var asOf: AsOfOptions
 
@@ -112,7 +114,7 @@ extension Root {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show a council's description as recorded (text, or json: the document).")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a council's description as recorded (text, or json: the document).")
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The council's id.") var id: String
             @Option(help: "text or json (the document, Schemas/council.schema.json).") var format: OutputFormat = .text

@@ -7,6 +7,7 @@ import Reports
 extension Root {
     struct Due: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "due",
             abstract: "The returns suppliers owe: overdue, due, and the next to come, by supplier or by contract manager.",
             discussion: """
               svledger due                   every return owed today, by supplier

@@ -7,6 +7,7 @@ import SocialValue
 extension Root {
     struct Evidence: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "evidence",
             abstract: "List, fetch and erase the files kept as returns' evidence.",
             discussion: """
                 A return line carries files with `svledger delivery report ... --evidence-file
@@ -20,7 +21,7 @@ extension Root {
             subcommands: [List.self, Get.self, Erase.self])
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "The files returns cite, and whether each is kept, erased, missing or changed.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "The files returns cite, and whether each is kept, erased, missing or changed.")
             @OptionGroup var ledger: LedgerOptions
             @Option(help: "Only this contract's files.") var contract: String?
             @Option(help: "text, csv or json.") var format: TableFormat = .text
@@ -51,6 +52,7 @@ extension Root {
 
         struct Get: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "get",
                 abstract: "Write a kept evidence file out, checked against its hash.",
                 discussion: """
                   svledger evidence get --contract LCC-2025-014 --sha256 9f2c… \\
@@ -72,6 +74,7 @@ extension Root {
 
         struct Erase: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "erase",
                 abstract: "Erase an evidence file's bytes (an administrator, with a reason).",
                 discussion: """
                     For a file that holds personal data no longer to be kept (an apprentice's

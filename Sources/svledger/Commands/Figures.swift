@@ -6,6 +6,7 @@ extension Root {
     /// The figures file of Schemas/README.md §10: what every read's digest is the SHA-256 of.
     struct Figures: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "figures",
             abstract: "The reconciled figures as one canonical file, whose SHA-256 every read and report states.",
             discussion: """
                 Every read and report that shows value ends with `figures sha256:…`: the digest

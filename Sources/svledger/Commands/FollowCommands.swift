@@ -32,6 +32,7 @@ struct PrimaryTokenOptions: ParsableArguments {
 extension Root {
     struct Follow: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "follow",
             abstract: "Keep a verified copy of another svledger server's ledger: a follower, for reads and as a standby.",
             discussion: """
                   svledger follow https://svledger.council.example --ledger ./follower \\
@@ -228,6 +229,7 @@ extension Root {
 
     struct Promote: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "promote",
             abstract: "Make a follower the primary: a last attempt to catch up, then the promotion recorded as an event.",
             discussion: """
                   svledger promote --ledger ./follower --token-file auditor.token \\

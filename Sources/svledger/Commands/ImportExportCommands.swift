@@ -10,10 +10,11 @@ import SocialValue
 
 extension Root {
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import pledge tables.", subcommands: [Portal.self, OCDS.self])
+        static let configuration = CommandConfiguration(commandName: "import", abstract: "Import pledge tables.", subcommands: [Portal.self, OCDS.self])
 
         struct Portal: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "portal",
                 abstract: "Import a Social Value Portal pledge table as a contract's pledge, recomputing every line.",
                 discussion: """
                     The file is tab- or comma-separated with the columns Theme, Reference,
@@ -119,7 +120,7 @@ enum PortalFindings {
 
 extension Root {
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export the log.", subcommands: [NDJSON.self, OCDS.self])
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Export the log.", subcommands: [NDJSON.self, OCDS.self])
 
         struct NDJSON: ParsableCommand {
             static let configuration = CommandConfiguration(
@@ -160,6 +161,7 @@ extension Root {
 
     struct Backup: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "backup",
             abstract: "Hot backup: a compacted copy of the ledger, then verified.",
             discussion: """
                 Uses LMDB's compacting copy (mdb_env_copy2 with MDB_CP_COMPACT), which is safe

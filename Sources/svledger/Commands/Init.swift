@@ -5,6 +5,7 @@ import LedgerValues
 extension Root {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create an empty ledger.",
             discussion: """
                 Makes the directory named by --ledger (or $SVLEDGER_LEDGER, or ./svledger-data)

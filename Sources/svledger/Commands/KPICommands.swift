@@ -17,6 +17,7 @@ extension Root {
 
         struct Agree: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "agree",
                 abstract: "Agree KPIs for a contract: an id, a name, a description and a target each.",
                 discussion: """
                   svledger kpi agree --contract LCC-2025-090 \\
@@ -50,6 +51,7 @@ extension Root {
 
         struct Exempt: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "exempt",
                 abstract: "Record that a contract above the KPI threshold is of a kind the Act exempts (with a reason).")
             enum Basis: String, ExpressibleByArgument, CaseIterable { case framework, concession, lightTouch = "light-touch" }
             @OptionGroup var ledger: LedgerOptions
@@ -66,6 +68,7 @@ extension Root {
 
         struct Assess: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "assess",
                 abstract: "Assess a KPI for a period: Good, Approaching target, Requires improvement, Inadequate or Other, with a reason.",
                 discussion: """
                   svledger kpi assess --contract LCC-2025-090 --kpi KPI1 --from 2025-04-01 \\

@@ -7,6 +7,7 @@ import SocialValue
 extension Root {
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "List events in log order.",
             discussion: """
                 A table by default, with each event's id shortened to its last 12 hex digits

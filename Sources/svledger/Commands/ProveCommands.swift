@@ -9,6 +9,7 @@ extension Root {
     /// Inclusion and consistency proofs from the ledger's Merkle tree.
     struct Prove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prove",
             abstract: "Prove that an event is in a published checkpoint, or that one checkpoint extends another.",
             discussion: """
                 A proof is a short list of hashes that anyone can check against a checkpoint's
@@ -29,7 +30,7 @@ extension Root {
             subcommands: [Inclusion.self, Consistency.self])
 
         struct Inclusion: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Prove that one event is in the tree of a checkpoint (or of the head).")
+            static let configuration = CommandConfiguration(commandName: "inclusion", abstract: "Prove that one event is in the tree of a checkpoint (or of the head).")
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The event: its position, or its event id.") var event: String
             @Option(help: "A checkpoint file: prove inclusion in the tree it signed (its size and root).") var checkpoint: String?
@@ -49,7 +50,7 @@ extension Root {
         }
 
         struct Consistency: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Prove that the tree of a later checkpoint extends the tree of an earlier one.")
+            static let configuration = CommandConfiguration(commandName: "consistency", abstract: "Prove that the tree of a later checkpoint extends the tree of an earlier one.")
             @OptionGroup var ledger: LedgerOptions
             @Option(help: "The earlier checkpoint file.") var from: String
             @Option(help: "The later checkpoint file (default: the ledger's head).") var to: String?

@@ -11,6 +11,7 @@ import SocialValue
 extension Root {
     struct Contracts: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "contracts",
             abstract: "List contracts with their stage and delivery rating.",
             discussion: "  svledger contracts\n  svledger contracts --as-of 2026-03-31 --format csv")
         @OptionGroup var ledger: LedgerOptions
@@ -37,6 +38,7 @@ extension Root {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one contract: its state, commitments and deliveries.",
             discussion: "  svledger show LCC-2025-014\n  svledger show LCC-2025-014 --as-of 2026-03-31")
         @OptionGroup var ledger: LedgerOptions
@@ -139,6 +141,7 @@ extension Root {
 
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audit",
             abstract: "A contract's audit trail: every event, who, when, why, what changed, and its hash.",
             discussion: """
                 Every event with who did it, when (recorded and effective), why, and what it

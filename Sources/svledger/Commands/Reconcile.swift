@@ -10,6 +10,7 @@ import SocialValue
 extension Root {
     struct Reconcile: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reconcile",
             abstract: "Pledged against delivered social value, per measure, contract, theme, priority and supplier.",
             discussion: """
                 For each contract with a commitment: the original pledge and the current

@@ -27,6 +27,7 @@ enum ReferenceDocument {
 extension Root {
     struct Policy: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "policy",
             abstract: "List, show and adopt social value policies.",
             discussion: """
                 Policies are data: adopting a version records a PolicyAdopted event, so that a
@@ -37,7 +38,7 @@ extension Root {
             subcommands: [List.self, Show.self, Adopt.self])
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List adopted policy versions and the shipped ones.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List adopted policy versions and the shipped ones.")
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var asOf: AsOfOptions
             @Option(help: "text or json.") var format: OutputFormat = .text
@@ -61,7 +62,7 @@ extension Root {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show a policy: adopted (latest version, or --version) or shipped.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a policy: adopted (latest version, or --version) or shipped.")
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "The policy id.") var id: String
             @Option(help: "A specific adopted version.") var version: String?
@@ -93,6 +94,7 @@ extension Root {
 
         struct Adopt: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "adopt",
                 abstract: "Adopt a policy version from a file (Schemas/policy.schema.json) or a shipped one.",
                 discussion: """
                   svledger policy adopt --builtin lancashire-2024-28 --actor r.shah \\
@@ -113,6 +115,7 @@ extension Root {
 
     struct Catalog: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "catalog",
             abstract: "List, show and publish TOMs catalogs (measures and proxy values).",
             discussion: """
                 A catalog version lists measures with their unit and £ proxy value per unit.
@@ -123,7 +126,7 @@ extension Root {
             subcommands: [List.self, Show.self, Publish.self])
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List published catalog versions and the shipped ones.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List published catalog versions and the shipped ones.")
             @OptionGroup var ledger: LedgerOptions
             @OptionGroup var asOf: AsOfOptions
             @Option(help: "text or json.") var format: OutputFormat = .text
@@ -147,7 +150,7 @@ extension Root {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show a catalog's measures: published (id or id@version) or shipped (file name).")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a catalog's measures: published (id or id@version) or shipped (file name).")
             @OptionGroup var ledger: LedgerOptions
             @Argument(help: "id, id@version, or a shipped name.") var reference: String
             @Option(help: "text, json or csv.") var format: TableFormat = .text
@@ -175,6 +178,7 @@ extension Root {
 
         struct Publish: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "publish",
                 abstract: "Publish a catalog version from a file (Schemas/catalog.schema.json) or a shipped one.",
                 discussion: """
                   svledger catalog publish --builtin portal-003 --actor r.shah \\

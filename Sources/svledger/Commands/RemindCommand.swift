@@ -8,6 +8,7 @@ import SocialValue
 extension Root {
     struct Remind: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remind",
             abstract: "Email suppliers a reminder before a return is due, and when it is overdue, through the council's SMTP relay.",
             discussion: """
               svledger remind --config reminders.json            # daily, from cron

@@ -10,7 +10,7 @@ import SocialValue
 
 extension Root {
     struct Report: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Governance reports.", subcommands: [Cabinet.self])
+        static let configuration = CommandConfiguration(commandName: "report", abstract: "Governance reports.", subcommands: [Cabinet.self])
     }
 }
 
@@ -20,6 +20,7 @@ extension Root.Report {
     /// then writes the text the report functions return.
     struct Cabinet: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cabinet",
             abstract: "The report to a council's Cabinet on the social value its contracts secure.",
             discussion: """
                 One council's report (--council, needed when the ledger holds several; one

@@ -9,11 +9,13 @@ import Spreadsheets
 extension Root {
     struct Returns: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "returns",
             abstract: "Quarterly returns as spreadsheets: a template to fill in, and a filled one recorded.",
             subcommands: [Template.self, Import.self])
 
         struct Template: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "template",
                 abstract: "A return to fill in for a contract and quarter, pre-filled with its committed measures.",
                 discussion: """
                   svledger returns template --contract LCC-2025-014 --quarter 2025-26-Q3 \\
@@ -56,6 +58,7 @@ extension Root {
 
         struct Import: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "import",
                 abstract: "Record the returns a filled spreadsheet (XLSX or CSV) holds: findings first, then all or nothing.",
                 discussion: """
                   svledger returns import return-q3.xlsx --dry-run

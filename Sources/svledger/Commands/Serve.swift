@@ -10,6 +10,7 @@ extension Root {
     /// `svledger serve`: thin over the Server module, as every command is over its module.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Serve the ledger over HTTP(S) to people in different roles, each with a bearer token.",
             discussion: """
                 Every route but /healthz and /metrics needs `Authorization: Bearer <token>`, a

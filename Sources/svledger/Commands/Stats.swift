@@ -6,6 +6,7 @@ import Reports
 extension Root {
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stats",
             abstract: "Show the ledger's size: events, streams, head and file size.")
 
         @OptionGroup var options: LedgerOptions

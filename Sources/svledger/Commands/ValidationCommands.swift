@@ -6,6 +6,7 @@ import LedgerValues
 extension Root.Delivery {
     struct Query: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "query",
             abstract: "Ask the supplier about one delivered figure (an officer's question).",
             discussion: """
               svledger delivery query --contract LCC-2025-014 --quarter 2025-26-Q1 \\
@@ -34,6 +35,7 @@ extension Root.Delivery {
 
     struct Answer: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "answer",
             abstract: "Answer an officer's question about a figure (the supplier's reply).",
             discussion: """
               svledger delivery answer --contract LCC-2025-014 --quarter 2025-26-Q1 \\
@@ -69,6 +71,7 @@ extension Root.Delivery {
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Validate delivered figures of a quarter (a Contract Manager's check, with a reason).",
             discussion: """
               svledger delivery validate --contract LCC-2025-014 --quarter 2025-26-Q1 \\
@@ -93,6 +96,7 @@ extension Root.Delivery {
 
     struct Reject: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reject",
             abstract: "Reject delivered figures of a quarter (a Contract Manager's decision, with a reason).",
             discussion: """
               svledger delivery reject --contract LCC-2025-014 --quarter 2025-26-Q1 \\

@@ -7,6 +7,7 @@ import Reports
 extension Root {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check the hash chain, the indexes and the head.",
             discussion: """
                 Re-computes every event's SHA-256 link from the first position, checks that

@@ -8,6 +8,7 @@ extension Root {
     /// `svledger witness`: a C2SP tlog-witness, thin over the Server module.
     struct Witness: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "witness",
             abstract: "Run a witness: cosign a council's checkpoints only when they extend what it cosigned before.",
             discussion: """
                 A witness is run by someone other than the council (another council, an
