@@ -305,14 +305,15 @@ public struct ContractProjection: Codable, Equatable, Sendable {
         switch event {
         case .deliveryReported(let report):
             if !returnedQuarters.contains(report.quarter) { returnedQuarters.append(report.quarter) }
-            // Through the buffer: each line read in place (the array's subscript copied each
-            // out, with its strings).
+            // Each line read in place, field by field, through a pointer: through the array's
+            // subscript, or a buffer's, each line was copied whole (a retain and a release of
+            // each of its strings) before its fields were.
             report.lines.withUnsafeBufferPointer { lines in
-                for index in lines.indices { record(lines[index], quarter: report.quarter, source: envelope.eventId, corrected: false) }
+                for index in lines.indices { record(lines.baseAddress! + index, quarter: report.quarter, source: envelope.eventId, corrected: false) }
             }
         case .deliveryCorrected(let correction):
             correction.lines.withUnsafeBufferPointer { lines in
-                for index in lines.indices { record(lines[index], quarter: correction.quarter, source: envelope.eventId, corrected: true) }
+                for index in lines.indices { record(lines.baseAddress! + index, quarter: correction.quarter, source: envelope.eventId, corrected: true) }
             }
         case .deliveryQueried(let query):
             check(query.quarter, [query.measure]) {
@@ -349,14 +350,15 @@ public struct ContractProjection: Codable, Equatable, Sendable {
     }
 
     /// A return's figure for a quarter and measure replaces any earlier one (a correction's does).
-    private mutating func record(_ line: DeliveryLine, quarter: FinancialQuarter, source: EventID, corrected: Bool) {
+    private mutating func record(_ line: UnsafePointer<DeliveryLine>, quarter: FinancialQuarter, source: EventID, corrected: Bool) {
         let figure = DeliveredFigure(
-            quarter: quarter, measure: line.measure, quantity: line.quantity, evidence: line.evidence, pledged: line.pledged, source: source,
-            corrected: corrected, evidenceFiles: line.evidenceFiles)
+            quarter: quarter, measure: line.pointee.measure, quantity: line.pointee.quantity, evidence: line.pointee.evidence,
+            pledged: line.pointee.pledged, source: source, corrected: corrected, evidenceFiles: line.pointee.evidenceFiles)
+        let measure = line.pointee.measure
         // From the end: a quarter and measure has one figure at most, and what a return or a
         // correction names is nearly always among the latest quarters' (a contract holds about
         // a hundred figures, each of which a scan from the start read).
-        if let index = deliveries.lastIndex(where: { $0.quarter == quarter && $0.measure == line.measure }) {
+        if let index = deliveries.lastIndex(where: { $0.quarter == quarter && $0.measure == measure }) {
             // A question still open stays open (the correction is part of the answer); any
             // other corrected figure is submitted to be checked again.
             guard deliveries[index].status == .queried else {

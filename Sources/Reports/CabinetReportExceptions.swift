@@ -43,12 +43,14 @@ public struct CabinetExceptions: Sendable {
         underDelivering = reconciled.filter { CabinetExceptions.isUnderDelivering($0.amounts.rating) }
         lateReturns = reconciled.filter(\.hasLateReturns)
         unpledged = reconciled.flatMap { contract in contract.unpledged.map { UnpledgedDelivery(contract: contract, figure: $0) } }
-        exemptionsGranted = contracts.filter(\.exemptionGranted)
+        // Each contract tested where it is, by index: `filter` gives its closure a copy of every
+        // contract, a retain and a release of each of its strings and arrays.
+        exemptionsGranted = contracts.chosen { contracts[$0].exemptionGranted }
             .sorted { ($0.exemption?.decidedOn, $0.reference) < ($1.exemption?.decidedOn, $1.reference) }
-        boardOverrides = contracts.filter { $0.weighting?.basis == .boardOverride }
-        noPledge = contracts.filter { $0.inPolicyScope && $0.commitmentCatalog == nil }
-        kpiAssessmentsOverdue = contracts.flatMap { contract in
-            contract.kpiAssessmentsOverdue(on: reportingDate).map { OverdueKPI(contract: contract, kpi: $0.kpi, why: $0.why) }
+        boardOverrides = contracts.chosen { contracts[$0].weighting?.basis == .boardOverride }
+        noPledge = contracts.chosen { contracts[$0].inPolicyScope && contracts[$0].commitmentCatalog == nil }
+        kpiAssessmentsOverdue = contracts.indices.flatMap { index in
+            contracts[index].kpiAssessmentsOverdue(on: reportingDate).map { OverdueKPI(contract: contracts[index], kpi: $0.kpi, why: $0.why) }
         }
     }
 
@@ -76,9 +78,15 @@ public struct CabinetWeightingCompliance: Sendable {
     public var percentage: String? { CabinetReportText.percent(compliant, of: tenders.count) }
 
     init(contracts: [ContractProjection]) {
-        tenders = contracts.filter { $0.inPolicyScope && $0.weighting != nil }.sorted { $0.reference < $1.reference }
+        tenders = contracts.chosen { contracts[$0].inPolicyScope && contracts[$0].weighting != nil }.sorted { $0.reference < $1.reference }
         below = tenders.filter { guard let w = $0.weighting else { return false }; return w.percent < w.policyMinimumPercent }
     }
+}
+
+extension Array {
+    /// The elements at the indices that pass `test`: `filter`, but given indices, so that a
+    /// test reads an element where it is instead of in a copy (a retain of each of its fields).
+    func chosen(_ test: (Int) -> Bool) -> [Element] { indices.filter(test).map { self[$0] } }
 }
 
 extension ContractProjection {

@@ -353,10 +353,12 @@ struct ScopedLines {
     }
 
     /// `body` given the entry's line where it is, in its contract: through the arrays'
-    /// subscripts, reading several of a line's fields copied the whole line.
+    /// subscripts, reading several of a line's fields copied the whole line, and so did a
+    /// buffer's subscript passed on as `borrowing` (a retain of each of its strings and arrays,
+    /// by `perf record`); a pointer's `pointee` is read in place.
     func withLine<T>(_ entry: Entry, _ body: (borrowing MeasureReconciliation) -> T) -> T {
         contracts.withUnsafeBufferPointer { contracts in
-            contracts[entry.contract].lines.withUnsafeBufferPointer { lines in body(lines[entry.line]) }
+            (contracts.baseAddress! + entry.contract).pointee.lines.withUnsafeBufferPointer { lines in body((lines.baseAddress! + entry.line).pointee) }
         }
     }
 
