@@ -184,14 +184,17 @@ public struct CabinetFigures: Sendable {
         for entry in lines.entries {
             let contract = entry.contract
             let (quantities, measureCode, unit) = lines.withLine(entry) { line in
-                var inYear = ExactDecimal.zero
-                for figure in line.deliveredPerQuarter where figure.quarter.startYear == period.startYear && figure.quarter <= period {
+                // The period's own figure found in the same walk (what `delivered(in:)` gives: a
+                // method called on the line copied it whole).
+                var inYear = ExactDecimal.zero, inPeriod: ExactDecimal?
+                for figure in line.pointee.deliveredPerQuarter where figure.quarter.startYear == period.startYear && figure.quarter <= period {
                     inYear = inYear + figure.quantity
+                    if figure.quarter == period, inPeriod == nil { inPeriod = figure.quantity }
                 }
                 let quantities = CabinetQuantities(
-                    committed: line.currentQuantity ?? .zero, expected: line.expectedQuantity, delivered: line.deliveredQuantity,
-                    inPeriod: line.delivered(in: period), inYear: inYear)
-                return (quantities, line.measure, line.unit)
+                    committed: line.pointee.currentQuantity ?? .zero, expected: line.pointee.expectedQuantity, delivered: line.pointee.deliveredQuantity,
+                    inPeriod: inPeriod ?? .zero, inYear: inYear)
+                return (quantities, line.pointee.measure, line.pointee.unit)
             }
             let key = Triple(contracts[contract].catalog, measureCode, unit)
             let place: (description: String, group: Int?, measure: Int)
@@ -352,13 +355,13 @@ struct ScopedLines {
         }
     }
 
-    /// `body` given the entry's line where it is, in its contract: through the arrays'
-    /// subscripts, reading several of a line's fields copied the whole line, and so did a
-    /// buffer's subscript passed on as `borrowing` (a retain of each of its strings and arrays,
-    /// by `perf record`); a pointer's `pointee` is read in place.
-    func withLine<T>(_ entry: Entry, _ body: (borrowing MeasureReconciliation) -> T) -> T {
+    /// `body` given a pointer to the entry's line where it is, in its contract, to read the
+    /// fields it needs: a line handed to a closure, even `borrowing`, even from a buffer or a
+    /// pointer's `pointee`, was copied whole first (a retain and a release of each of its
+    /// strings and arrays, by `perf record`).
+    func withLine<T>(_ entry: Entry, _ body: (UnsafePointer<MeasureReconciliation>) -> T) -> T {
         contracts.withUnsafeBufferPointer { contracts in
-            (contracts.baseAddress! + entry.contract).pointee.lines.withUnsafeBufferPointer { lines in body((lines.baseAddress! + entry.line).pointee) }
+            (contracts.baseAddress! + entry.contract).pointee.lines.withUnsafeBufferPointer { lines in body(lines.baseAddress! + entry.line) }
         }
     }
 
