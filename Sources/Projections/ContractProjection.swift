@@ -207,7 +207,11 @@ public struct ContractProjection: Codable, Equatable, Sendable {
 
     /// Each KPI whose assessment is overdue on `day`, with why.
     public func kpiAssessmentsOverdue(on day: CalendarDate) -> [(kpi: KPIRecord, why: String)] {
-        kpis.compactMap { kpi in kpi.overdue(runningFrom: kpisRunFrom, closedOn: closedOn, on: day).map { (kpi, $0) } }
+        // What the closure needs, read first: a closure that reads `self` copies all of it, a
+        // retain of each of its strings and arrays, for every contract of a reconciliation.
+        guard !kpis.isEmpty else { return [] }
+        let runningFrom = kpisRunFrom, closedOn = closedOn
+        return kpis.compactMap { kpi in kpi.overdue(runningFrom: runningFrom, closedOn: closedOn, on: day).map { (kpi, $0) } }
     }
 
     public var currentTotal: Money { lines.reduce(Money.zero) { $0 + ($1.current?.value ?? .zero) } }

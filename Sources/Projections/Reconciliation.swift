@@ -297,9 +297,11 @@ public struct ContractReconciliation: Sendable, Equatable {
         elapsedDays = elapsed
         let figures = ContractFigures(projection, period: period)
         unpledged = figures.unpledged
-        lines = projection.lines.indices.map { index in
+        // The lines taken first: a closure that reads `projection` copies all of it.
+        let pledged = projection.lines
+        lines = pledged.indices.map { index in
             MeasureReconciliation(
-                projection.lines[index], measure: measures?[projection.lines[index].measure], figures: figures.byLine[index], spread: spread,
+                pledged[index], measure: measures?[pledged[index].measure], figures: figures.byLine[index], spread: spread,
                 elapsedDays: elapsed, cutOffs: cutOffs, rated: rated)
         }
         self.cutOffs = cutOffs
