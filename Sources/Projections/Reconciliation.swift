@@ -177,12 +177,6 @@ public struct MeasureReconciliation: Sendable, Equatable {
         Dictionary(uniqueKeysWithValues: deliveredPerQuarter.map { ($0.quarter, $0.quantity) })
     }
 
-    /// Delivered quantity in one quarter (zero when none was reported): `byQuarter` without
-    /// building the dictionary, for a sum over every line of a portfolio.
-    public func delivered(in quarter: FinancialQuarter) -> ExactDecimal {
-        deliveredPerQuarter.first { $0.quarter == quarter }?.quantity ?? .zero
-    }
-
     public var varianceQuantity: ExactDecimal { deliveredQuantity - expectedQuantity }
 
     /// A projection holds one figure per quarter and measure, so `figures` is normally its own

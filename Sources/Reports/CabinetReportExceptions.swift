@@ -83,7 +83,7 @@ public struct CabinetWeightingCompliance: Sendable {
     }
 }
 
-extension Array {
+fileprivate extension Array {
     /// The elements at the indices that pass `test`: `filter`, but given indices, so that a
     /// test reads an element where it is instead of in a copy (a retain of each of its fields).
     func chosen(_ test: (Int) -> Bool) -> [Element] { indices.filter(test).map { self[$0] } }

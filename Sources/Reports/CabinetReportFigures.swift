@@ -184,8 +184,8 @@ public struct CabinetFigures: Sendable {
         for entry in lines.entries {
             let contract = entry.contract
             let (quantities, measureCode, unit) = lines.withLine(entry) { line in
-                // The period's own figure found in the same walk (what `delivered(in:)` gives: a
-                // method called on the line copied it whole).
+                // The period's own figure (the first of that quarter, zero when none) found in
+                // the same walk: a method called on the line copied it whole.
                 var inYear = ExactDecimal.zero, inPeriod: ExactDecimal?
                 for figure in line.pointee.deliveredPerQuarter where figure.quarter.startYear == period.startYear && figure.quarter <= period {
                     inYear = inYear + figure.quantity
