@@ -73,18 +73,26 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
 /// A date without a time or zone, written `YYYY-MM-DD` (years 1000–9999).
 public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+    /// The year, month and day in one number, `year << 9 | month << 5 | day`: ordered as the
+    /// dates are, and eight bytes where three `Int`s took twenty-four. A portfolio holds a few
+    /// dates for every delivered figure, which each fold and reconciliation walks.
+    private let packed: Int64
+
+    public var year: Int { Int(packed >> 9) }
+    public var month: Int { Int(packed >> 5 & 0xF) }
+    public var day: Int { Int(packed & 0x1F) }
 
     /// A valid date, or `nil` (29 February only in leap years).
     public init?(year: Int, month: Int, day: Int) {
         guard (1000...9999).contains(year), (1...12).contains(month),
             (1...CalendarDate.daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
+        self.init(checked: year, month: month, day: day)
+    }
+
+    /// A date already known to be one (a month of 1…12, a day of 1…31).
+    private init(checked year: Int, month: Int, day: Int) {
+        packed = Int64(year) &<< 9 | Int64(month) << 5 | Int64(day)
     }
 
     /// Parses `YYYY-MM-DD`. Returns `nil` for anything else, including 2025-02-29.
@@ -122,9 +130,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         let shiftedMonth = (5 * dayOfYear + 2) / 153
         let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
         let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        self.year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
-        self.month = Int(month)
-        self.day = Int(day)
+        self.init(checked: Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), month: Int(month), day: Int(day))
     }
 
     public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + Int64(days)) }
@@ -153,9 +159,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         }
     }
 
-    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
-        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
-    }
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.packed < rhs.packed }
 }
 
 /// Fixed-width decimal digits, for the date and time forms.

@@ -25,6 +25,32 @@ struct TimeTests {
         #expect(CalendarDate(daysSinceEpoch: 0).description == "1970-01-01")
     }
 
+    @Test("a date reads back its fields, text and day count, and orders as the calendar does, near each end of its years and for a century")
+    func datesAcrossTheirYears() {
+        // Held in one number (year, month, day from the high bits down): every day in these
+        // walks must follow the one before in order, by one day, with its own fields.
+        var wrong: [String] = []
+        for (start, count) in [("1000-01-01", 1_500), ("1999-12-01", 37_000), ("9995-12-01", 1_491)] {
+            var day = CalendarDate(start)!
+            for _ in 0..<count {
+                let next = day.adding(days: 1)
+                if !(day < next), !wrong.contains("\(day) < \(next)") { wrong.append("\(day) < \(next)") }
+                if next.daysSinceEpoch != day.daysSinceEpoch + 1 || CalendarDate(year: next.year, month: next.month, day: next.day) != next
+                    || CalendarDate(next.description) != next || next == day {
+                    wrong.append(next.description)
+                }
+                day = next
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+        #expect(CalendarDate("9999-12-31")!.description == "9999-12-31")
+        #expect(CalendarDate("2025-12-31")! < CalendarDate("2026-01-01")!)
+        #expect(CalendarDate("2026-01-31")! < CalendarDate("2026-02-01")!)
+        #expect(!(CalendarDate("2026-02-01")! < CalendarDate("2026-02-01")!))
+        let date = CalendarDate("2026-09-30")!
+        #expect((date.year, date.month, date.day) == (2026, 9, 30))
+    }
+
     @Test("the end of a day is the first instant of the next")
     func endOfDay() {
         #expect(Timestamp.endOf(CalendarDate("2025-03-31")!).description == "2025-04-01T00:00:00.000Z")

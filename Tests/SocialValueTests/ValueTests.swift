@@ -5,6 +5,25 @@ import Testing
 
 @Suite("Exact values")
 struct ValueTests {
+    @Test("every quarter svledger can name reads back its year, number and text, and orders as time does")
+    func quartersInOrder() {
+        var wrong: [String] = []
+        var quarter = FinancialQuarter(startYear: 1000, number: 1)!
+        while quarter.startYear < 9998 || quarter.number < 4 {
+            let next = quarter.next
+            if !(quarter < next) || next == quarter || FinancialQuarter(next.description) != next
+                || FinancialQuarter(startYear: next.startYear, number: next.number) != next || FinancialQuarter(containing: next.firstDay) != next {
+                wrong.append(next.description)
+            }
+            quarter = next
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+        #expect(quarter.description == "9998-99-Q4")
+        let q = FinancialQuarter("2026-27-Q2")!
+        #expect((q.startYear, q.number) == (2026, 2))
+        #expect(FinancialQuarter("2025-26-Q4")! < FinancialQuarter("2026-27-Q1")!)
+    }
+
     @Test("money and quantities are read as people write them", arguments: [
         ("£1,108,152.00", "1108152.00"), ("1108152", "1108152"), ("0.25", "0.25"), ("£ 738,768.00", "738768.00"),
         ("  12.50 ", "12.50"), ("0.9638118", "0.9638118"),
