@@ -139,7 +139,7 @@ public enum ContractEvent: Sendable, Equatable {
 /// An identifier a contract is known by elsewhere: the ocid of the Open Contracting process it
 /// was imported from (`ocid`), or the id its notice gave it (`notice`), kept as published so
 /// that the contract can be found by it and an export continues the publisher's process.
-public struct ContractIdentifier: Sendable, Hashable, Codable {
+public struct ContractIdentifier: Sendable, Hashable {
     public let scheme: String
     public let id: String
 

@@ -5,7 +5,7 @@ import LedgerValues
 /// themselves are kept beside the chain, by that hash, never inside the chained event, so that
 /// they can be erased (personal data) while the event, and the hash that says what the file
 /// was, stay (docs/evidence.md).
-public struct EvidenceFile: Sendable, Hashable, Codable {
+public struct EvidenceFile: Sendable, Hashable {
     /// The SHA-256 of the bytes, 64 lowercase hex digits.
     public let sha256: String
     public let size: Int

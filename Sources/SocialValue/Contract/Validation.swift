@@ -5,7 +5,7 @@ import LedgerValues
 /// supplier **answers** (and may correct it or attach evidence as it does); a Contract
 /// Manager **validates** or **rejects** it, with a reason. A later correction submits the
 /// figure again, unless a question about it is open: then it stays queried until answered.
-public enum ValidationStatus: String, Sendable, CaseIterable, Codable, Comparable {
+public enum ValidationStatus: String, Sendable, CaseIterable, Comparable {
     case submitted, queried, answered, validated, rejected
 
     public static func < (lhs: ValidationStatus, rhs: ValidationStatus) -> Bool {

@@ -75,6 +75,6 @@ public struct Amounts: Sendable, Equatable {
 
 /// Which delivery a policy rates (its `ratedDelivery`): every figure returned (`claimed`, the
 /// default, as before validation existed), or only the figures a Contract Manager validated.
-public enum RatedDelivery: String, Sendable, CaseIterable, Codable {
+public enum RatedDelivery: String, Sendable, CaseIterable {
     case claimed, validated
 }

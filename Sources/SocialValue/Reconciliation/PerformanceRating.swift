@@ -1,7 +1,7 @@
 /// The rating of delivered against expected: the Procurement Act 2023 (ss. 52 and 71) names its four
 /// labels and sets no numbers, so the cut-offs are the council's, from its policy (``RatingCutOffs``),
 /// applied to capped delivery against expected-to-date social value (docs/rules.md, "Rating").
-public enum PerformanceRating: String, Sendable, Codable, CaseIterable, Comparable {
+public enum PerformanceRating: String, Sendable, CaseIterable, Comparable {
     case good
     case approachingTarget = "approaching target"
     case requiresImprovement = "requires improvement"
