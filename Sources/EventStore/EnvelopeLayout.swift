@@ -100,17 +100,10 @@ package struct EnvelopeLayout {
     /// else leaves the layout (the general decoder reads escapes and checks UTF-8).
     private mutating func skipPlainString() throws -> String? {
         guard parser.current == UInt8(ascii: "\"") else { throw Departure() }
-        var index = parser.index + 1
-        while index < parser.bytes.count {
-            let byte = parser.bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                parser.index = index + 1
-                return nil
-            }
-            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { throw Departure() }
-            index += 1
-        }
-        throw Departure()
+        let (end, ascii) = parser.plainRun(from: parser.index + 1)
+        guard ascii, end < parser.bytes.count, parser.bytes[end] == UInt8(ascii: "\"") else { throw Departure() }
+        parser.index = end + 1
+        return nil
     }
 
     /// A string that is often the same as the last one read in its place: the same bytes give

@@ -14,6 +14,13 @@ public struct Cursor {
     public struct Entry {
         public let key: UnsafeRawBufferPointer
         public let value: UnsafeRawBufferPointer
+
+        /// Starts bringing the first `limit` bytes of the value into the processor's caches,
+        /// for a reader that will read them soon (the next entry, while it reads this one).
+        public func prefetchValue(upTo limit: Int) {
+            guard let start = value.baseAddress else { return }
+            svledger_prefetch(start, min(value.count, limit))
+        }
     }
 
     /// `MDB_FIRST`.

@@ -141,6 +141,11 @@ public enum DecodedLog {
     static func decode(store: EventStore, from low: UInt64, through high: UInt64, strings: inout RecentStrings) throws -> Chunk {
         try store.read { reader in
             let events = Chunk(capacity: Int(high - low + 1))
+            // The last stream read and its contract: a contract's events mostly come together,
+            // and its stream id is then the very string read before (``RecentStrings``), which
+            // compares equal at once, where finding the reference made a new string each time.
+            var last: (stream: String, contract: String?) = ("", nil)
+            var evidence: String?
             try reader.forEachStoredValue(from: low, through: high) { stored in
                 // Returns and corrections, most of a log, typed straight from their bytes; other
                 // events' payloads parsed in the same walk of the envelope. Anything off the
@@ -152,9 +157,12 @@ public enum DecodedLog {
                         payload = try? parser.parseValue(depth: 1)
                         return payload != nil
                     }
-                    typed = CanonicalDeliveryPayload.read(type: type, &parser)
+                    typed = CanonicalDeliveryPayload.read(type: type, &parser, evidence: &evidence)
                     return typed != nil
-                }), let contract = ContractFold.contractReference(ofStream: fields.streamId) {
+                }), let contract = fields.streamId == last.stream ? last.contract : {
+                    last = (fields.streamId, ContractFold.contractReference(ofStream: fields.streamId))
+                    return last.contract
+                }() {
                     if let (event, defaulted) = typed {
                         events.append(.contract(EventFacts(fields, contract: contract, hash: hash, effectiveDateDefaulted: defaulted == true), event))
                         return true

@@ -50,12 +50,17 @@ struct CanonicalDeliveryPayloadTests {
         // A long evidence reference with an escape, then bytes that spell its text unescaped (a
         // different text): never taken for the line before's.
         ("DeliveryReported", deliveryReturn(lines: #"[{"evidence":"EV-2025-26-Q1\\b-payroll","measure":"NT1","pledged":true,"quantity":"1"},{"evidence":"EV-2025-26-Q1\b-payroll","measure":"NT2","pledged":true,"quantity":"1"}]"#)),
+        // Quantities that are not plain digits: read from a string, as the field reader reads them.
+        ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: #""1,234.5""#)),\(line(measure: "NT2", quantity: #""12 ""#))]")),
+        ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: #""1\u0030""#))]")),
+        ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: #""007.50""#))]")),
         ("DeliveryCorrected", correction()),
         ("DeliveryCorrected", correction(defaulted: nil)),
         ("DeliveryCorrected", correction(corrects: eventID.uppercased())),
         ("PledgeRecorded", pledge()),
         ("PledgeRecorded", pledge(stated: #"{"NT10":"79612.07","NT28":"142.90"}"#, defaulted: nil)),
         ("PledgeRecorded", pledge(lines: "[\(recordOnly)]", total: "0.00")),
+        ("PledgeRecorded", pledge(lines: "[\(pricedLine(proxy: #""1,224.07""#, quantity: #""1,355""#))]")),
         ("CommitmentsRefreshed", refresh()),
         ("CommitmentsRefreshed", refresh(added: "[\(pounds)]", lines: "[]", revised: "[]", withdrawn: "[]", repriced: "true")),
         ("DeliveryValidated", decision()),
@@ -71,6 +76,10 @@ struct CanonicalDeliveryPayloadTests {
         ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: "12"))]")),
         ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: #""-1""#))]")),
         ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: #""twelve""#))]")),
+        ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: #""1.2.3""#))]")),
+        ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: #""1.""#))]")),
+        ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: #""""#))]")),
+        ("DeliveryReported", deliveryReturn(lines: #"[{"evidence":"E","measure":"NT1","pledged":true,"quantity":"12"#)),
         ("DeliveryReported", deliveryReturn(lines: "[\(line(pledged: "null"))]")),
         ("DeliveryReported", deliveryReturn(lines: #"[{"evidence":"E","evidenceFiles":[],"measure":"NT1","pledged":true,"quantity":"1"}]"#)),
         ("DeliveryReported", deliveryReturn(lines: #"[{"evidence":"E","measure":"NT1","pledged":true,"quantity":"1","unit":"x"}]"#)),
@@ -140,6 +149,27 @@ struct CanonicalDeliveryPayloadTests {
     @Test("anything else is left to the general way", arguments: departures)
     func leftToGeneral(type: String, text: String) {
         #expect(Self.fast(type, text).read == nil, "\(text)")
+    }
+
+    @Test("read one after another, as a fold reads them, each payload gives what the general way gives, whatever evidence was read before it")
+    func oneAfterAnother() throws {
+        // Each payload twice in a row, then all of them again in reverse, with the departures
+        // between: the evidence kept from one read to the next is only ever taken where the
+        // bytes spell it exactly.
+        let payloads = Self.canonical.flatMap { [$0, $0] } + Array(zip(Self.canonical.reversed(), Self.departures).flatMap { [$0, $1] })
+        var evidence: String?
+        for (type, text) in payloads {
+            let bytes = Array(text.utf8)
+            let read = bytes.withUnsafeBytes { buffer in
+                var parser = JSONParser(bytes: buffer)
+                return CanonicalDeliveryPayload.read(type: type, &parser, evidence: &evidence)
+            }
+            if let expected = Self.general(type, text), Self.canonical.contains(where: { $0 == (type, text) }) {
+                #expect(read?.event == expected.0, "\(text)")
+            } else {
+                #expect(read == nil, "\(text)")
+            }
+        }
     }
 }
 

@@ -15,7 +15,17 @@ package enum CanonicalDeliveryPayload {
     /// does not say), with `parser` at the payload's opening brace; afterwards the parser is
     /// just past its closing one.
     package static func read(type: String, _ parser: inout JSONParser) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
-        var walk = Walk(parser: parser)
+        var evidence: String?
+        return read(type: type, &parser, evidence: &evidence)
+    }
+
+    /// ``read(type:_:)`` for a reader of one event after another.
+    /// - Parameter evidence: the last evidence reference read, given back at the next call: a
+    ///   supplier's returns and corrections of a quarter mostly cite one, which is then the same
+    ///   string again instead of a new one (an allocation, past 15 bytes) for each event.
+    package static func read(type: String, _ parser: inout JSONParser, evidence: inout String?) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
+        var walk = Walk(parser: parser, recentEvidence: evidence)
+        defer { evidence = walk.recentEvidence }
         let read: (ContractEvent, Bool?)?
         switch type {
         case "DeliveryReported": read = walk.deliveryReturn()
@@ -42,6 +52,8 @@ package enum CanonicalDeliveryPayload {
 
     private struct Walk {
         var parser: JSONParser
+        /// The last evidence reference read (``evidence()``).
+        var recentEvidence: String?
 
         /// `{"attributionConfirmed":…,["effectiveDateDefaulted":…,]"lines":[…],"quarter":"…"}`
         mutating func deliveryReturn() -> (ContractEvent, Bool?)? {
@@ -140,8 +152,20 @@ package enum CanonicalDeliveryPayload {
             return literal("]") ? texts : nil
         }
 
-        /// A decimal written as a string, as the field reader reads it.
-        mutating func decimal() -> ExactDecimal? { string().flatMap { try? ValueParsing.decimal($0) } }
+        /// A decimal written as a string, as the field reader reads it: straight from its bytes
+        /// when they are plain digits (``ValueParsing/plainDecimal(_:)``, the reader's own first
+        /// try), which most are, so that no `String` is made of it.
+        mutating func decimal() -> ExactDecimal? {
+            let start = parser.index + 1
+            guard parser.current == UInt8(ascii: "\"") else { return nil }
+            var end = start
+            while end < parser.bytes.count, parser.bytes[end] != UInt8(ascii: "\"") { end += 1 }
+            if end < parser.bytes.count, let plain = ValueParsing.plainDecimal(utf8: parser.bytes[start..<end]) {
+                parser.index = end + 1
+                return plain
+            }
+            return string().flatMap { try? ValueParsing.decimal($0) }
+        }
 
         /// Money written as a string, as the field reader reads it.
         mutating func money() -> Money? { string().flatMap { try? ValueParsing.money($0) } }
@@ -167,17 +191,30 @@ package enum CanonicalDeliveryPayload {
         mutating func lines() -> [DeliveryLine]? {
             guard literal("[") else { return nil }
             var lines: [DeliveryLine] = []
+            // Room for the lines most returns and corrections have: grown from empty, the array
+            // was made again at its first few lines, a quarter of what reading the lines cost.
+            lines.reserveCapacity(4)
             repeat {
-                guard literal(#"{"evidence":"#), let evidence = evidence(after: lines.last?.evidence), literal(#","measure":"#), let measure = string(),
-                    literal(#","pledged":"#), let pledged = bool(), literal(#","quantity":"#), let text = string(),
-                    let quantity = try? ValueParsing.decimal(text), literal("}")
+                guard literal(#"{"evidence":"#), let evidence = evidence(), literal(#","measure":"#), let measure = string(),
+                    literal(#","pledged":"#), let pledged = bool(), literal(#","quantity":"#), let quantity = decimal(), literal("}")
                 else { return nil }
                 lines.append(DeliveryLine(measure: measure, quantity: quantity, evidence: evidence, pledged: pledged))
             } while literal(",")
             return literal("]") ? lines : nil
         }
 
-        mutating func quarter() -> FinancialQuarter? { string().flatMap(FinancialQuarter.init) }
+        /// A quarter, straight from its ten bytes when they spell one (such bytes are the string
+        /// they spell), else from a string, as the field reader reads it.
+        mutating func quarter() -> FinancialQuarter? {
+            let start = parser.index + 1, end = start + 10
+            if parser.current == UInt8(ascii: "\""), end < parser.bytes.count, parser.bytes[end] == UInt8(ascii: "\""), let base = parser.bytes.baseAddress,
+                let quarter = FinancialQuarter(utf8: UnsafeBufferPointer(start: (base + start).assumingMemoryBound(to: UInt8.self), count: 10))
+            {
+                parser.index = end + 1
+                return quarter
+            }
+            return string().flatMap(FinancialQuarter.init)
+        }
 
         /// An event id read from its 36 bytes, as `EventID(_:)` reads the string they spell (an
         /// id has no escape and is never blank).
@@ -190,12 +227,15 @@ package enum CanonicalDeliveryPayload {
             return id
         }
 
-        /// A line's evidence: the line before's again when written the same (a return usually
-        /// cites one reference for all its lines), so that its lines share one string instead of
-        /// one allocation each (a string of up to 15 bytes is held inline anyway).
-        mutating func evidence(after previous: String?) -> String? {
-            guard let previous, previous.utf8.count > 15, parser.skipString(spelling: previous) else { return string() }
-            return previous
+        /// A line's evidence: the one read before again when written the same (a return usually
+        /// cites one reference for all its lines, and the next return or correction often the
+        /// same), so that they share one string instead of one allocation each (a string of up
+        /// to 15 bytes is held inline anyway).
+        mutating func evidence() -> String? {
+            if let previous = recentEvidence, previous.utf8.count > 15, parser.skipString(spelling: previous) { return previous }
+            guard let text = string() else { return nil }
+            recentEvidence = text
+            return text
         }
 
         /// A string the field reader takes: not empty or blank.

@@ -30,9 +30,9 @@ public struct FinancialQuarter: Sendable, Hashable, Comparable, CustomStringConv
         self = parsed
     }
 
-    /// Byte by byte, from the string's own storage: every stored return and correction names
-    /// its quarter, so replay parses many of them.
-    private init?(utf8: UnsafeBufferPointer<UInt8>) {
+    /// Byte by byte, from the string's own storage, or from stored bytes: every stored return
+    /// and correction names its quarter, so replay parses many of them.
+    init?(utf8: UnsafeBufferPointer<UInt8>) {
         func digits(_ range: Range<Int>) -> Int? {
             var value = 0
             for byte in utf8[range] {

@@ -64,10 +64,14 @@ public enum ValueParsing {
     /// The common case, read straight from the bytes: digits with at most one point inside
     /// (what svledger itself writes), within the same bounds as the full reader. Anything else,
     /// including every malformed input, goes to the full reader and its messages.
-    static func plainDecimal(_ text: String) -> ExactDecimal? {
+    static func plainDecimal(_ text: String) -> ExactDecimal? { plainDecimal(utf8: text.utf8) }
+
+    /// ``plainDecimal(_:)`` of the text whose UTF-8 bytes are `utf8`: for a reader of stored
+    /// bytes, which then makes no `String` of a number.
+    static func plainDecimal(utf8: some Sequence<UInt8>) -> ExactDecimal? {
         var units: Int128 = 0, scale = 0, digits = 0, significant = 0, integerDigits = 0
         var seenPoint = false
-        for byte in text.utf8 {
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 units = units * 10 + Int128(byte - UInt8(ascii: "0"))
