@@ -93,6 +93,9 @@ public struct Reconciliation: Sendable {
         let ranked = contracts
         var overdue: [KPIException] = []
         for index in all.indices where (contract == nil || all[index].reference == contract) && (supplier == nil || all[index].supplier.sameBytes(as: supplier)) {
+            // A method called on the array's element copies the whole projection first (each of
+            // its strings and arrays retained, then released): called only where there are KPIs.
+            guard !all[index].kpis.isEmpty else { continue }
             // The reference taken first: read inside the closure, the whole projection was copied.
             let reference = all[index].reference
             overdue += all[index].kpiAssessmentsOverdue(on: date).map { KPIException(contract: reference, kpi: $0.kpi.id, why: $0.why) }

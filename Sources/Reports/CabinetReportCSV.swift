@@ -233,7 +233,7 @@ enum CabinetReportCSV {
     }
 
     static func compliance(_ c: CabinetWeightingCompliance, into rows: inout Rows) {
-        rows.add("weighting_compliance", "in_scope_tenders", "count", String(c.tenders.count))
+        rows.add("weighting_compliance", "in_scope_tenders", "count", String(c.tenders))
         rows.add("weighting_compliance", "at_or_above_minimum", "count", String(c.compliant))
         rows.add("weighting_compliance", "below_minimum", "count", String(c.below.count))
         rows.add("weighting_compliance", "at_or_above_minimum", "percent", c.percentage.map { String($0.dropLast()) } ?? "")

@@ -49,7 +49,8 @@ public struct CabinetExceptions: Sendable {
             .sorted { ($0.exemption?.decidedOn, $0.reference) < ($1.exemption?.decidedOn, $1.reference) }
         boardOverrides = contracts.chosen { contracts[$0].weighting?.basis == .boardOverride }
         noPledge = contracts.chosen { contracts[$0].inPolicyScope && contracts[$0].commitmentCatalog == nil }
-        kpiAssessmentsOverdue = contracts.indices.flatMap { index in
+        // A method called on an element copies the whole contract first: called only where there are KPIs.
+        kpiAssessmentsOverdue = contracts.indices.filter { !contracts[$0].kpis.isEmpty }.flatMap { index in
             contracts[index].kpiAssessmentsOverdue(on: reportingDate).map { OverdueKPI(contract: contracts[index], kpi: $0.kpi, why: $0.why) }
         }
     }
@@ -68,18 +69,24 @@ public struct CabinetExceptions: Sendable {
 /// exempted) that have a weighting decided, how many set it at or above the minimum their
 /// policy gave when it was decided (the `policyMinimumPercent` recorded with the decision).
 public struct CabinetWeightingCompliance: Sendable {
-    /// In-scope tenders with a weighting, in reference order.
-    public let tenders: [ContractProjection]
-    /// Those whose weighting is below the recorded policy minimum.
+    /// How many in-scope tenders have a weighting.
+    public let tenders: Int
+    /// Those whose weighting is below the recorded policy minimum, in reference order.
     public let below: [ContractProjection]
 
-    public var compliant: Int { tenders.count - below.count }
+    public var compliant: Int { tenders - below.count }
     /// "66.6%" (rounded down), or `nil` when no tender is in scope.
-    public var percentage: String? { CabinetReportText.percent(compliant, of: tenders.count) }
+    public var percentage: String? { CabinetReportText.percent(compliant, of: tenders) }
 
     init(contracts: [ContractProjection]) {
-        tenders = contracts.chosen { contracts[$0].inPolicyScope && contracts[$0].weighting != nil }.sorted { $0.reference < $1.reference }
-        below = tenders.filter { guard let w = $0.weighting else { return false }; return w.percent < w.policyMinimumPercent }
+        // Counted where they are: only those listed are copied (a copy of a contract retains
+        // each of its strings and arrays, and most of a portfolio is in scope).
+        let inScope = contracts.indices.filter { contracts[$0].inPolicyScope && contracts[$0].weighting != nil }
+        tenders = inScope.count
+        below = inScope.filter { index in
+            guard let w = contracts[index].weighting else { return false }
+            return w.percent < w.policyMinimumPercent
+        }.map { contracts[$0] }.sorted { $0.reference < $1.reference }
     }
 }
 

@@ -383,7 +383,7 @@ enum CabinetReportHTML {
         let c = m.compliance
         var html = "<section aria-labelledby=\"compliance\">\n<h2 id=\"compliance\">Weighting compliance</h2>\n"
         html += "<p>\(Text.html(Wording.complianceIntro))</p>\n"
-        html += "<p class=\"figure-line\"><strong>\(c.compliant) of \(c.tenders.count)</strong> \(Text.html(c.percentage.map { "(\($0) of in-scope tenders)" } ?? "(no tender in scope)")) at or above the policy minimum.</p>\n"
+        html += "<p class=\"figure-line\"><strong>\(c.compliant) of \(c.tenders)</strong> \(Text.html(c.percentage.map { "(\($0) of in-scope tenders)" } ?? "(no tender in scope)")) at or above the policy minimum.</p>\n"
         html += "<h3>Tenders below the policy minimum</h3>\n"
         html += table(
             ["Reference", "Title", "#Weighting", "#Policy minimum", "Basis", "Reason recorded"],

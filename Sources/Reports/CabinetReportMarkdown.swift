@@ -170,7 +170,7 @@ enum CabinetReportMarkdown {
 
         let c = m.compliance
         md += "## Weighting compliance\n\n\(Text.markdown(Wording.complianceIntro))\n\n"
-        md += "**\(c.compliant) of \(c.tenders.count)** in-scope tenders at or above the policy minimum" + (c.percentage.map { " (\($0))" } ?? "") + ".\n\n"
+        md += "**\(c.compliant) of \(c.tenders)** in-scope tenders at or above the policy minimum" + (c.percentage.map { " (\($0))" } ?? "") + ".\n\n"
         md += "### Tenders below the policy minimum\n\n"
         md += table(
             ["Reference", "Title", "Weighting", "Policy minimum", "Basis", "Reason recorded"], numeric: [false, false, true, true, false, false],

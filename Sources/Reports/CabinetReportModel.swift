@@ -207,8 +207,12 @@ public struct CabinetReportModel: Sendable {
     /// them), or, with no contract, the policies naming the council.
     static func policies(_ scope: CabinetScope, reference: ReferenceData) -> [Policy] {
         var found: [String: Policy] = [:]
-        for contract in scope.contracts {
-            if let policy = CabinetScope.policy(of: contract, in: reference), found[policy.id] == nil { found[policy.id] = policy }
+        // Once per policy and version (a look-up copies the policy), each contract read where it
+        // is (a loop over the array copies each one, a retain of each of its fields).
+        var looked: Set<[String?]> = []
+        let contracts = scope.contracts
+        for index in contracts.indices where looked.insert([contracts[index].policyId, contracts[index].assessment?.policyVersion]).inserted {
+            if let policy = CabinetScope.policy(of: contracts[index], in: reference), found[policy.id] == nil { found[policy.id] = policy }
         }
         if found.isEmpty, let council = scope.council {
             for versions in reference.policies.values {

@@ -115,7 +115,8 @@ public struct CabinetScope: Sendable {
         self.council = council
         self.directorate = directorate
         self.contracts = contracts
-        references = Set(contracts.map(\.reference))
+        // By index: `map` hands its closure a copy of each contract (a retain of each of its fields).
+        references = Set(contracts.indices.map { contracts[$0].reference })
     }
 
     private init(_ snapshot: Snapshot, council: CabinetCouncil?, directorate: String?) throws(CabinetReportError) {

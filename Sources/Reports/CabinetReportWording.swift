@@ -364,7 +364,7 @@ enum CabinetReportWording {
 
     static func compliance(_ c: CabinetWeightingCompliance) -> String {
         guard let percentage = c.percentage else { return "Weighting compliance: no tender in scope has a weighting decided." }
-        return "Weighting compliance: \(c.compliant) of \(c.tenders.count) in-scope tenders (\(percentage)) at or above the policy minimum."
+        return "Weighting compliance: \(c.compliant) of \(c.tenders) in-scope tenders (\(percentage)) at or above the policy minimum."
     }
 
     /// The exception counts as sentences, for the summary.
