@@ -40,11 +40,13 @@ public struct CabinetExceptions: Sendable {
     ///   - reconciled: those of them with a commitment in force, reconciled, worst rated first.
     ///   - reportingDate: the day KPI assessments are judged overdue on.
     public init(contracts: [ContractProjection], reconciled: [ContractReconciliation], reportingDate: CalendarDate) {
-        underDelivering = reconciled.filter { CabinetExceptions.isUnderDelivering($0.amounts.rating) }
-        lateReturns = reconciled.filter(\.hasLateReturns)
-        unpledged = reconciled.flatMap { contract in contract.unpledged.map { UnpledgedDelivery(contract: contract, figure: $0) } }
         // Each contract tested where it is, by index: `filter` gives its closure a copy of every
         // contract, a retain and a release of each of its strings and arrays.
+        underDelivering = reconciled.chosen { CabinetExceptions.isUnderDelivering(reconciled[$0].amounts.rating) }
+        lateReturns = reconciled.chosen { reconciled[$0].hasLateReturns }
+        unpledged = reconciled.chosen { !reconciled[$0].unpledged.isEmpty }.flatMap { contract in
+            contract.unpledged.map { UnpledgedDelivery(contract: contract, figure: $0) }
+        }
         exemptionsGranted = contracts.chosen { contracts[$0].exemptionGranted }
             .sorted { ($0.exemption?.decidedOn, $0.reference) < ($1.exemption?.decidedOn, $1.reference) }
         boardOverrides = contracts.chosen { contracts[$0].weighting?.basis == .boardOverride }
@@ -90,7 +92,7 @@ public struct CabinetWeightingCompliance: Sendable {
     }
 }
 
-fileprivate extension Array {
+extension Array {
     /// The elements at the indices that pass `test`: `filter`, but given indices, so that a
     /// test reads an element where it is instead of in a copy (a retain of each of its fields).
     func chosen(_ test: (Int) -> Bool) -> [Element] { indices.filter(test).map { self[$0] } }

@@ -80,9 +80,11 @@ enum CabinetReportWording {
     /// managers; £42.3k is claimed and not (yet) validated. The ratings count claimed delivery."
     static func validation(_ m: CabinetReportModel) -> String {
         let p = m.figures.portfolio
-        let rated = Dictionary(grouping: m.figures.contracts, by: \.ratedDelivery)
+        // Counted where they are: grouping the contracts copied every one of them.
+        let contracts = m.figures.contracts
+        let validatedOnly = contracts.indices.filter { contracts[$0].ratedDelivery == .validated }.count
         let basis: String
-        switch (rated[.claimed]?.count ?? 0, rated[.validated]?.count ?? 0) {
+        switch (contracts.count - validatedOnly, validatedOnly) {
         case (_, 0): basis = "The ratings count delivery as suppliers claim it, as the council's policy says."
         case (0, _): basis = "The ratings count validated delivery only, as the council's policy says."
         case (let claimed, let validated):
@@ -383,8 +385,10 @@ enum CabinetReportWording {
     /// The contracts whose remedial commentary the summary shows: every inadequate one, then
     /// those requiring improvement that have commentary.
     static func remedial(_ m: CabinetReportModel) -> [ContractReconciliation] {
-        m.figures.contracts.filter { $0.amounts.rating == .inadequate }
-            + m.figures.contracts.filter { $0.amounts.rating == .requiresImprovement && m.commentary(on: $0.reference) != nil }
+        // By index (`chosen`): only the contracts listed are copied, not every one tested.
+        let contracts = m.figures.contracts
+        return contracts.chosen { contracts[$0].amounts.rating == .inadequate }
+            + contracts.chosen { contracts[$0].amounts.rating == .requiresImprovement && m.commentary(on: contracts[$0].reference) != nil }
     }
 
     static func count(_ n: Int, _ noun: String) -> String { DisplayText.counted(n, noun) }

@@ -40,6 +40,14 @@ struct CanonicalDeliveryPayloadTests {
         #"{\#(defaulted.map { #""effectiveDateDefaulted":\#($0),"# } ?? "")"figures":\#(figures),"quarter":\#(quarter.quotedJSON)}"#
     }
 
+    static func question(text: String = "Which invoices make up the £140,000?", measure: String = "NT18", quarter: String = "2025-26-Q2", defaulted: String? = "false") -> String {
+        #"{\#(defaulted.map { #""effectiveDateDefaulted":\#($0),"# } ?? "")"measure":\#(measure.quotedJSON),"quarter":\#(quarter.quotedJSON),"question":\#(text.quotedJSON)}"#
+    }
+
+    static func answer(text: String = "The attached CSV lists every invoice", measure: String = "NT18", quarter: String = "2025-26-Q2", defaulted: String? = "false") -> String {
+        #"{"answer":\#(text.quotedJSON),\#(defaulted.map { #""effectiveDateDefaulted":\#($0),"# } ?? "")"measure":\#(measure.quotedJSON),"quarter":\#(quarter.quotedJSON)}"#
+    }
+
     /// Payloads svledger writes: each must be read the fast way.
     static let canonical: [(String, String)] = [
         ("DeliveryReported", deliveryReturn()),
@@ -66,6 +74,11 @@ struct CanonicalDeliveryPayloadTests {
         ("DeliveryValidated", decision()),
         ("DeliveryValidated", decision(defaulted: nil)),
         ("DeliveryRejected", decision(figures: #"[{"measure":"NT18","quantity":"392.3"}]"#)),
+        ("DeliveryQueried", question()),
+        ("DeliveryQueried", question(text: "which \"records\"?\nand é", defaulted: nil)),
+        ("DeliveryQueried", question(defaulted: "true")),
+        ("QueryAnswered", answer()),
+        ("QueryAnswered", answer(text: "payroll \\ extract\t(2)", defaulted: nil)),
     ]
 
     /// Payloads off the layout or refused by the general reading: never read the fast way.
@@ -118,6 +131,16 @@ struct CanonicalDeliveryPayloadTests {
         ("DeliveryValidated", decision(figures: #"[{"measure":"NT1","quantity":"x"}]"#)),
         ("DeliveryRejected", decision(figures: #"[{"measure":"","quantity":"1"}]"#)),
         ("DeliveryRejected", decision(defaulted: "null")),
+        ("DeliveryQueried", question(text: " ")),
+        ("DeliveryQueried", question(measure: "")),
+        ("DeliveryQueried", question(quarter: "2025-26-Q7")),
+        ("DeliveryQueried", question(defaulted: "null")),
+        ("DeliveryQueried", question().replacing(#""question""#, with: #""text":"x","question""#)),
+        ("DeliveryQueried", answer()),
+        ("QueryAnswered", question()),
+        ("QueryAnswered", answer(text: "")),
+        ("QueryAnswered", answer().replacing(#""measure":"NT18","#, with: "")),
+        ("QueryAnswered", answer().replacing("}", with: #","z":1}"#)),
     ]
 
     /// The general reading's event and effective-date flag, or nil when it refuses the payload.

@@ -1,7 +1,7 @@
 import LedgerValues
 
-/// A return or a correction, and a pledge, a refresh or the validation or rejection of a
-/// return, typed straight from its payload's canonical bytes, without the JSON tree that
+/// A return or a correction, and a pledge, a refresh, the validation or rejection of a return,
+/// or a query of a figure and its answer, typed straight from its payload's canonical bytes, without the JSON tree that
 /// ``ContractEvent/init(type:payload:)`` reads: most of a ledger's events are returns and
 /// corrections, and building then reading the tree was a third of what folding one cost.
 ///
@@ -34,6 +34,8 @@ package enum CanonicalDeliveryPayload {
         case "CommitmentsRefreshed": read = walk.refresh()
         case "DeliveryValidated": read = walk.decision().map { (.deliveryValidated($0), $1) }
         case "DeliveryRejected": read = walk.decision().map { (.deliveryRejected($0), $1) }
+        case "DeliveryQueried": read = walk.question().map { (.deliveryQueried($0), $1) }
+        case "QueryAnswered": read = walk.answer().map { (.queryAnswered($0), $1) }
         default: read = nil
         }
         parser = walk.parser
@@ -45,7 +47,9 @@ package enum CanonicalDeliveryPayload {
     /// together, read through the JSON tree, they cost a fifth of a fold's decoding.
     package static func reads(_ type: String) -> Bool {
         switch type {
-        case "DeliveryReported", "DeliveryCorrected", "PledgeRecorded", "CommitmentsRefreshed", "DeliveryValidated", "DeliveryRejected": true
+        case "DeliveryReported", "DeliveryCorrected", "PledgeRecorded", "CommitmentsRefreshed", "DeliveryValidated", "DeliveryRejected",
+            "DeliveryQueried", "QueryAnswered":
+            true
         default: false
         }
     }
@@ -109,6 +113,24 @@ package enum CanonicalDeliveryPayload {
             } while literal(",")
             guard literal(#"],"quarter":"#), let quarter = quarter(), literal("}") else { return nil }
             return (ValidationDecision(quarter: quarter, figures: figures), defaulted)
+        }
+
+        /// `{["effectiveDateDefaulted":…,]"measure":"…","quarter":"…","question":"…"}`: a figure queried.
+        mutating func question() -> (FigureRemark, Bool?)? {
+            guard literal("{") else { return nil }
+            let defaulted = effectiveDateDefaulted()
+            guard literal(#""measure":"#), let measure = string(), literal(#","quarter":"#), let quarter = quarter(),
+                literal(#","question":"#), let text = string(), literal("}")
+            else { return nil }
+            return (FigureRemark(.question, quarter: quarter, measure: measure, text: text), defaulted)
+        }
+
+        /// `{"answer":"…",["effectiveDateDefaulted":…,]"measure":"…","quarter":"…"}`: a query answered.
+        mutating func answer() -> (FigureRemark, Bool?)? {
+            guard literal(#"{"answer":"#), let text = string(), literal(",") else { return nil }
+            let defaulted = effectiveDateDefaulted()
+            guard literal(#""measure":"#), let measure = string(), literal(#","quarter":"#), let quarter = quarter(), literal("}") else { return nil }
+            return (FigureRemark(.answer, quarter: quarter, measure: measure, text: text), defaulted)
         }
 
         /// An array of `{"measure":"…","proxyGBP":"…"|null,"quantity":"…","unit":"…","valueGBP":"…"|null}`.
