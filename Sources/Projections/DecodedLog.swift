@@ -145,6 +145,10 @@ public enum DecodedLog {
             // and its stream id is then the very string read before (``RecentStrings``), which
             // compares equal at once, where finding the reference made a new string each time.
             var last: (stream: String, contract: String?) = ("", nil)
+            func contract(ofStream stream: String) -> String? {
+                if stream != last.stream { last = (stream, ContractFold.contractReference(ofStream: stream)) }
+                return last.contract
+            }
             var evidence: String?
             try reader.forEachStoredValue(from: low, through: high) { stored in
                 // Returns and corrections, most of a log, typed straight from their bytes; other
@@ -159,10 +163,7 @@ public enum DecodedLog {
                     }
                     typed = CanonicalDeliveryPayload.read(type: type, &parser, evidence: &evidence)
                     return typed != nil
-                }), let contract = fields.streamId == last.stream ? last.contract : {
-                    last = (fields.streamId, ContractFold.contractReference(ofStream: fields.streamId))
-                    return last.contract
-                }() {
+                }), let contract = contract(ofStream: fields.streamId) {
                     if let (event, defaulted) = typed {
                         events.append(.contract(EventFacts(fields, contract: contract, hash: hash, effectiveDateDefaulted: defaulted == true), event))
                         return true

@@ -209,9 +209,10 @@ public struct CabinetReportModel: Sendable {
         var found: [String: Policy] = [:]
         // Once per policy and version (a look-up copies the policy), each contract read where it
         // is (a loop over the array copies each one, a retain of each of its fields).
-        var looked: Set<[String?]> = []
+        var looked: Set<CabinetScope.PolicyVersion> = []
         let contracts = scope.contracts
-        for index in contracts.indices where looked.insert([contracts[index].policyId, contracts[index].assessment?.policyVersion]).inserted {
+        for index in contracts.indices
+        where looked.insert(CabinetScope.PolicyVersion(id: contracts[index].policyId, version: contracts[index].assessment?.policyVersion)).inserted {
             if let policy = CabinetScope.policy(of: contracts[index], in: reference), found[policy.id] == nil { found[policy.id] = policy }
         }
         if found.isEmpty, let council = scope.council {

@@ -156,7 +156,7 @@ public struct CabinetScope: Sendable {
     }
 
     /// A policy and the version a contract's assessment used, if any: what ``policy(of:in:)`` looks up.
-    private struct PolicyVersion: Hashable {
+    struct PolicyVersion: Hashable {
         let id: String
         let version: String?
     }

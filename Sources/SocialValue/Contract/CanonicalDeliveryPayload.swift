@@ -1,9 +1,10 @@
 import LedgerValues
 
 /// A return or a correction, and a pledge, a refresh, the validation or rejection of a return,
-/// or a query of a figure and its answer, typed straight from its payload's canonical bytes, without the JSON tree that
-/// ``ContractEvent/init(type:payload:)`` reads: most of a ledger's events are returns and
-/// corrections, and building then reading the tree was a third of what folding one cost.
+/// or a query of a figure and its answer, typed straight from its payload's canonical bytes,
+/// without the JSON tree that ``ContractEvent/init(type:payload:)`` reads: most of a ledger's
+/// events are returns and corrections, and building then reading the tree was a third of what
+/// folding one cost.
 ///
 /// It reads only the layout svledger writes (keys in canonical order, plain strings, decimals as
 /// strings, no evidence files) and gives up (`nil`) on anything else, or on anything the
@@ -180,9 +181,8 @@ package enum CanonicalDeliveryPayload {
         mutating func decimal() -> ExactDecimal? {
             let start = parser.index + 1
             guard parser.current == UInt8(ascii: "\"") else { return nil }
-            var end = start
-            while end < parser.bytes.count, parser.bytes[end] != UInt8(ascii: "\"") { end += 1 }
-            if end < parser.bytes.count, let plain = ValueParsing.plainDecimal(utf8: parser.bytes[start..<end]) {
+            let end = parser.plainRun(from: start).end
+            if end < parser.bytes.count, parser.bytes[end] == UInt8(ascii: "\""), let plain = ValueParsing.plainDecimal(utf8: parser.bytes[start..<end]) {
                 parser.index = end + 1
                 return plain
             }
