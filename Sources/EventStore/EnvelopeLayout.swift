@@ -17,27 +17,30 @@ package struct EnvelopeLayout {
         var layout = EnvelopeLayout(parser: JSONParser(bytes: bytes, canonicalOnly: canonicalOnly))
         var strings = RecentStrings()
         var payload = JSONValue.null
-        guard let fields = try? layout.read(keepingActor: true, strings: &strings, payload: { parser, _ in
+        guard let fields = try? layout.read(keepingContext: true, strings: &strings, payload: { parser, _ in
             guard let value = try? parser.parseValue(depth: 1) else { return false }
             payload = value
             return true
         }) else { return nil }
+        let context = fields.context!
         return RecordedEvent(
-            position: fields.position, streamId: fields.streamId, streamVersion: fields.streamVersion, recordedAt: fields.recordedAt,
+            position: fields.position, streamId: fields.streamId, streamVersion: fields.streamVersion, recordedAt: context.recordedAt,
             previousHash: fields.previousHash, hash: hash,
             event: ProposedEvent(
                 eventId: fields.eventId, eventType: fields.eventType, schemaVersion: Int(fields.schemaVersion), effectiveDate: fields.effectiveDate,
-                actor: fields.actor!, reason: fields.reason, correlationId: fields.correlationId,
-                causationId: fields.causationId, payload: payload))
+                actor: context.actor, reason: fields.reason, correlationId: context.correlationId,
+                causationId: context.causationId, payload: payload))
     }
 
     /// A stored value (its hash, then its envelope) read by the layout walk with its payload read
-    /// by `payload` instead of as a `JSONValue` (the caller keeps what it reads), and without the
-    /// actor's strings: what a fold that types a return straight from its bytes needs. `nil`
-    /// wherever ``decode(_:hash:canonicalOnly:)`` would give up, where `payload` does (answering
-    /// false, given the parser at the payload's brace and the event's type, or leaving the parser
-    /// elsewhere than past the payload), and on an actor string that is not plain ASCII; the
-    /// caller then reads the value as ``RecordedEvent``. Not generic, so that it runs specialised.
+    /// by `payload` instead of as a `JSONValue` (the caller keeps what it reads), and without its
+    /// ``EnvelopeFields/Context``: what a fold that types a return straight from its bytes needs.
+    /// `nil` wherever ``decode(_:hash:canonicalOnly:)`` would give up on a field it reads, where
+    /// `payload` does (answering false, given the parser at the payload's brace and the event's
+    /// type, or leaving the parser elsewhere than past the payload), and on an actor string that
+    /// is not plain ASCII; the caller then reads the value as ``RecordedEvent``. The context's
+    /// fields are stepped over, their length alone checked: reading two ids and a time that no
+    /// fold uses was a tenth of the walk. Not generic, so that it runs specialised.
     /// - Parameter strings: the last stream id, event type and reason read, to be given back to
     ///   the next call: consecutive events mostly share them, which then cost no new string.
     package static func fields(
@@ -45,7 +48,7 @@ package struct EnvelopeLayout {
     ) -> (fields: EnvelopeFields, hash: ChainHash)? {
         guard storedValue.count > 32, let hash = ChainHash(prefixOf: storedValue) else { return nil }
         var layout = EnvelopeLayout(parser: JSONParser(bytes: UnsafeRawBufferPointer(rebasing: storedValue[32...])))
-        guard let fields = try? layout.read(keepingActor: false, strings: &strings, payload: payload) else { return nil }
+        guard let fields = try? layout.read(keepingContext: false, strings: &strings, payload: payload) else { return nil }
         return (fields, hash)
     }
 
@@ -53,16 +56,16 @@ package struct EnvelopeLayout {
     private struct Departure: Error {}
 
     private mutating func read(
-        keepingActor: Bool, strings: inout RecentStrings, payload readPayload: (inout JSONParser, String) -> Bool
+        keepingContext: Bool, strings: inout RecentStrings, payload readPayload: (inout JSONParser, String) -> Bool
     ) throws -> EnvelopeFields {
         try expect(#"{"actor":{"id":"#)
-        let actorID = keepingActor ? try string() : try skipPlainString()
+        let actorID = keepingContext ? try string() : try skipPlainString()
         try expect(#","role":"#)
-        let role = keepingActor ? try string() : try skipPlainString()
+        let role = keepingContext ? try string() : try skipPlainString()
         try expect(#"},"causationId":"#)
-        let causationId = try optionalID()
+        let causationId = try optionalID(reading: keepingContext)
         try expect(#","correlationId":"#)
-        let correlationId = try optionalID()
+        let correlationId = try optionalID(reading: keepingContext)
         try expect(#","effectiveDate":"#)
         guard let effectiveDate = CalendarDate(utf8: try quoted(length: 10)) else { throw Departure() }
         try expect(#","eventId":"#)
@@ -79,9 +82,11 @@ package struct EnvelopeLayout {
         guard let previousHash = ChainHash(hexUTF8: UnsafeRawBufferPointer(rebasing: previousHashDigits)) else { throw Departure() }
         try requireLowercase(previousHashDigits)
         try expect(#","reason":"#)
-        let reason = keepingActor ? try optionalString() : try optionalRecent(&strings.reason)
+        let reason = keepingContext ? try optionalString() : try optionalRecent(&strings.reason)
         try expect(#","recordedAt":"#)
-        guard let recordedAt = Timestamp(utf8: try quoted(length: 24)) else { throw Departure() }
+        let recordedAtDigits = try quoted(length: 24)
+        let recordedAt = keepingContext ? Timestamp(utf8: recordedAtDigits) : nil
+        if keepingContext, recordedAt == nil { throw Departure() }
         try expect(#","schemaVersion":"#)
         let schemaVersion = try positive()
         try expect(#","streamId":"#)
@@ -91,9 +96,12 @@ package struct EnvelopeLayout {
         try expect("}")
         guard parser.index == parser.bytes.count, parser.firstNonCanonical == nil else { throw Departure() }
         return EnvelopeFields(
-            actor: keepingActor ? ActorIdentity(id: actorID!, role: role!) : nil, causationId: causationId, correlationId: correlationId,
+            context: keepingContext
+                ? EnvelopeFields.Context(
+                    actor: ActorIdentity(id: actorID!, role: role!), causationId: causationId, correlationId: correlationId, recordedAt: recordedAt!)
+                : nil,
             effectiveDate: effectiveDate, eventId: eventId, eventType: eventType, position: position, previousHash: previousHash, reason: reason,
-            recordedAt: recordedAt, schemaVersion: schemaVersion, streamId: streamId, streamVersion: streamVersion)
+            schemaVersion: schemaVersion, streamId: streamId, streamVersion: streamVersion)
     }
 
     /// Steps over a string of printable ASCII with no escape, which reads as itself; anything
@@ -190,9 +198,14 @@ package struct EnvelopeLayout {
         for byte in digits where byte &- UInt8(ascii: "A") < 6 { throw Departure() }
     }
 
-    private mutating func optionalID() throws -> EventID? {
+    /// `null` or an id; not `reading`, an id's 36 bytes are stepped over, unread (`nil`).
+    private mutating func optionalID(reading: Bool) throws -> EventID? {
         if parser.current == UInt8(ascii: "n") {
             try expect("null")
+            return nil
+        }
+        guard reading else {
+            _ = try quoted(length: 36)
             return nil
         }
         return try id()
@@ -206,20 +219,25 @@ package struct EnvelopeLayout {
 
 /// The envelope's fields besides its payload and hash, as the layout walk reads them.
 package struct EnvelopeFields: Sendable {
-    /// `nil` when the walk was asked not to keep it.
-    package let actor: ActorIdentity?
-    package let causationId: EventID?
-    package let correlationId: EventID?
+    /// Who recorded the event, when, and what it followed from: `nil` when the walk was asked
+    /// not to keep it (a fold reads none of it).
+    package let context: Context?
     package let effectiveDate: CalendarDate
     package let eventId: EventID
     package let eventType: String
     package let position: UInt64
     package let previousHash: ChainHash
     package let reason: String?
-    package let recordedAt: Timestamp
     package let schemaVersion: UInt64
     package let streamId: String
     package let streamVersion: UInt64
+
+    package struct Context: Sendable {
+        package let actor: ActorIdentity
+        package let causationId: EventID?
+        package let correlationId: EventID?
+        package let recordedAt: Timestamp
+    }
 }
 
 /// The last stream id, event type and reason a layout walk read (``EnvelopeLayout/fields(storedValue:strings:payload:)``),

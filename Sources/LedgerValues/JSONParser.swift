@@ -114,12 +114,23 @@ package struct JSONParser {
     /// to unescape; nil otherwise.
     private func spelled(by utf8: UnsafeBufferPointer<UInt8>) -> Int? {
         let start = index + 1, end = start + utf8.count
-        guard current == UInt8(ascii: "\""), end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
-        for offset in 0..<utf8.count {
-            let byte = utf8[offset]
-            guard byte == bytes[start + offset], byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { return nil }
+        guard current == UInt8(ascii: "\""), end < bytes.count, bytes[end] == UInt8(ascii: "\""), let here = bytes.baseAddress.map({ $0 + start })
+        else { return nil }
+        // The same bytes, eight at a time; then read as themselves only if none of them is a
+        // quote, a backslash or a control character: if so, the plain run stops before the
+        // closing quote (a byte-by-byte loop that tested all four was most of the time spent).
+        var offset = 0
+        if let expected = UnsafeRawPointer(utf8.baseAddress) {
+            while offset + 8 <= utf8.count {
+                guard here.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == expected.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return nil }
+                offset += 8
+            }
+            while offset < utf8.count {
+                guard here.load(fromByteOffset: offset, as: UInt8.self) == expected.load(fromByteOffset: offset, as: UInt8.self) else { return nil }
+                offset += 1
+            }
         }
-        return end
+        return plainRun(from: start).end == end ? end : nil
     }
 
     /// Where the plain run of a string's bytes from `start` ends: the first quote, backslash or

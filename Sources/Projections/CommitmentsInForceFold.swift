@@ -37,8 +37,7 @@ public struct CommitmentsInForceFold: Sendable {
         if var current = whole.contract(facts.contract) {
             // Its delivered figures are the whole fold's (see `init`): not kept here, the whole
             // fold's array stays its own, and is not copied whole at its next figure.
-            current.deliveries = []
-            current.returnedQuarters = []
+            current.clearDeliveries()
             fold.seed(current)
         }
         apart.insert(facts.contract)

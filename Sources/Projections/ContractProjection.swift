@@ -41,8 +41,21 @@ public struct ContractProjection: Equatable, Sendable {
     public var datesNotGiven: [DateNotGiven]
     /// Commitment lines in the order they first appeared.
     public var lines: [CommitmentLine]
-    /// Delivered figures, one per quarter and measure, after corrections.
-    public var deliveries: [DeliveredFigure]
+    /// Delivered figures, one per quarter and measure, after corrections. Set whole only
+    /// through ``takeDeliveries(of:)`` and ``clearDeliveries()``, which keep their count per quarter.
+    public private(set) var deliveries: [DeliveredFigure]
+    /// Where the first of each quarter's figures is in ``deliveries`` and how many there are, in
+    /// the order each quarter first came: the figure a return or a check names is looked for
+    /// from there until that many of its quarter's are read (a return's figures come together),
+    /// and a quarter not returned before is not looked for at all, where a look through every
+    /// figure of the contract (about a hundred) was most of what folding a return cost.
+    private var quarterFigures: [QuarterFigures] = []
+
+    private struct QuarterFigures: Equatable, Sendable {
+        let quarter: FinancialQuarter
+        let first: Int32
+        var count: Int32
+    }
     /// Quarters for which a return was made (a correction does not count as a return).
     public var returnedQuarters: [FinancialQuarter]
     /// Its KPIs (docs/kpis.md), each with the day agreed and its assessments, and any exemption.
@@ -399,8 +412,46 @@ public struct ContractProjection: Equatable, Sendable {
 
     /// Changes the figures of `quarter` named by `measures`, where the contract has them.
     private mutating func check(_ quarter: FinancialQuarter, _ measures: [String], _ change: (inout DeliveredFigure) -> Void) {
-        for index in deliveries.indices where deliveries[index].quarter == quarter && measures.contains(deliveries[index].measure) {
+        for index in figureIndices(of: quarter) where measures.contains(deliveries[index].measure) {
             change(&deliveries[index])
+        }
+    }
+
+    /// The places of `quarter`'s figures in ``deliveries``, in order: read from the first of
+    /// them only until all of them are found.
+    private func figureIndices(of quarter: FinancialQuarter) -> [Int] {
+        guard let known = quarterFigures.last(where: { $0.quarter == quarter }) else { return [] }
+        var found: [Int] = []
+        found.reserveCapacity(Int(known.count))
+        var index = Int(known.first)
+        while found.count < known.count, index < deliveries.endIndex {
+            if deliveries[index].quarter == quarter { found.append(index) }
+            index += 1
+        }
+        return found
+    }
+
+    /// The delivered figures and returned quarters of `other`, a fold of the same contract with
+    /// other commitments (``Snapshot/inForce(on:replays:)``).
+    mutating func takeDeliveries(of other: borrowing ContractProjection) {
+        deliveries = other.deliveries
+        quarterFigures = other.quarterFigures
+        returnedQuarters = other.returnedQuarters
+    }
+
+    /// No delivered figures or returned quarters: a fold of the commitments in force keeps none of its own.
+    mutating func clearDeliveries() {
+        deliveries = []
+        quarterFigures = []
+        returnedQuarters = []
+    }
+
+    /// Counts the figure just added at the end of ``deliveries``, of `quarter`.
+    private mutating func counted(_ quarter: FinancialQuarter) {
+        if let place = quarterFigures.lastIndex(where: { $0.quarter == quarter }) {
+            quarterFigures[place].count += 1
+        } else {
+            quarterFigures.append(QuarterFigures(quarter: quarter, first: Int32(deliveries.count - 1), count: 1))
         }
     }
 
@@ -414,10 +465,23 @@ public struct ContractProjection: Equatable, Sendable {
             quarter: quarter, measure: line.pointee.measure, quantity: line.pointee.quantity, evidence: line.pointee.evidence,
             pledged: line.pointee.pledged, source: source, corrected: corrected, evidenceFiles: line.pointee.evidenceFiles)
         let measure = line.pointee.measure
-        // From the end: a quarter and measure has one figure at most, and what a return or a
-        // correction names is nearly always among the latest quarters' (a contract holds about
-        // a hundred figures, each of which a scan from the start read).
-        if let index = deliveries.lastIndex(where: { $0.quarter == quarter && $0.measure == measure }) {
+        // Only among the quarter's own figures (``quarterFigures``): a quarter and measure has
+        // one figure at most.
+        var found: Int?
+        if let known = quarterFigures.last(where: { $0.quarter == quarter }) {
+            var index = Int(known.first), left = known.count
+            while left > 0, index < deliveries.endIndex {
+                if deliveries[index].quarter == quarter {
+                    if deliveries[index].measure == measure {
+                        found = index
+                        break
+                    }
+                    left -= 1
+                }
+                index += 1
+            }
+        }
+        if let index = found {
             // A question still open stays open (the correction is part of the answer); any
             // other corrected figure is submitted to be checked again.
             guard deliveries[index].status == .queried else {
@@ -430,6 +494,7 @@ public struct ContractProjection: Equatable, Sendable {
             deliveries[index].question = question
         } else {
             deliveries.append(figure)
+            counted(quarter)
         }
     }
 }

@@ -368,18 +368,25 @@ private struct ContractFigures {
         // Read in place: a figure copied whole retains its every string, and a portfolio has
         // about a hundred figures a contract.
         projection.deliveries.withUnsafeBufferPointer { deliveries in
-            var pledged: [(line: Int, figure: MeasureReconciliation.QuarterFigure)] = []
-            pledged.reserveCapacity(deliveries.count)
-            var counts = [Int](repeating: 0, count: byLine.count)
-            for index in deliveries.indices where deliveries[index].quarter <= period {
-                guard deliveries[index].pledged else { unpledged.append(deliveries[index]); continue }
-                guard let line = lines.line(of: deliveries[index].measure) else { continue }
-                let quantity = deliveries[index].quantity, validated = deliveries[index].status == .validated
-                pledged.append((line, .init(quarter: deliveries[index].quarter, quantity: quantity, validatedQuantity: validated ? quantity : .zero)))
-                counts[line] += 1
+            // Each figure's line found first, then each line's array made at its size and filled:
+            // the figures gathered into one array first made as much memory again, fresh, for
+            // every contract of every reconciliation.
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: deliveries.count) { lineOf in
+                var counts = [Int](repeating: 0, count: byLine.count)
+                for index in deliveries.indices {
+                    lineOf[index] = -1
+                    guard deliveries[index].quarter <= period else { continue }
+                    guard deliveries[index].pledged else { unpledged.append(deliveries[index]); continue }
+                    guard let line = lines.line(of: deliveries[index].measure) else { continue }
+                    lineOf[index] = Int32(line)
+                    counts[line] += 1
+                }
+                for line in byLine.indices { byLine[line].reserveCapacity(counts[line]) }
+                for index in deliveries.indices where lineOf[index] >= 0 {
+                    let quantity = deliveries[index].quantity, validated = deliveries[index].status == .validated
+                    byLine[Int(lineOf[index])].append(.init(quarter: deliveries[index].quarter, quantity: quantity, validatedQuantity: validated ? quantity : .zero))
+                }
             }
-            for line in byLine.indices { byLine[line].reserveCapacity(counts[line]) }
-            for (line, figure) in pledged { byLine[line].append(figure) }
         }
         self.unpledged = unpledged
         self.byLine = projection.lines.indices.map { byLine[lines.first[$0]] }

@@ -142,8 +142,7 @@ public struct Snapshot: Sendable {
             } else if var replayed = replays.contract(limited[index].reference) {
                 // The limit leaves out commitments, never delivery: the delivered figures are
                 // this snapshot's (a fold of the commitments in force does not keep its own).
-                replayed.deliveries = limited[index].deliveries
-                replayed.returnedQuarters = limited[index].returnedQuarters
+                replayed.takeDeliveries(of: limited[index])
                 limited[index] = replayed
             }
         }

@@ -81,7 +81,7 @@ struct EnvelopeLayoutTests {
 
     static func skipPayload(_ parser: inout JSONParser, _ type: String) -> Bool { (try? parser.parseValue(depth: 1)) != nil }
 
-    @Test("the walk without the payload and actor reads every other field as the general decoder does, and gives the stored hash")
+    @Test("the walk without the payload and context reads every other field as the general decoder does, and gives the stored hash")
     func fieldsAgreeWithGeneralDecoder() throws {
         var strings = RecentStrings()
         // Twice through, so that the second time the stream ids and types are the remembered ones.
@@ -94,11 +94,10 @@ struct EnvelopeLayoutTests {
                 continue
             }
             let read = try #require(fields(bytes, strings: &strings))
-            #expect(read.actor == nil)
+            #expect(read.context == nil)
             #expect(read.position == expected.position && read.streamId == expected.streamId && read.streamVersion == expected.streamVersion)
             #expect(read.eventId == expected.eventId && read.eventType == expected.eventType && read.effectiveDate == expected.event.effectiveDate)
-            #expect(read.reason == expected.event.reason && read.previousHash == expected.previousHash && read.recordedAt == expected.recordedAt)
-            #expect(read.causationId == expected.event.causationId && read.correlationId == expected.event.correlationId)
+            #expect(read.reason == expected.event.reason && read.previousHash == expected.previousHash)
             #expect(read.schemaVersion == UInt64(expected.event.schemaVersion))
             let hash = (Self.hash.bytes + bytes).withUnsafeBytes { EnvelopeLayout.fields(storedValue: $0, strings: &strings, payload: Self.skipPayload)?.hash }
             #expect(hash == Self.hash)
@@ -127,7 +126,7 @@ struct EnvelopeLayoutTests {
     }
 
     @Test("the walk gives up where the layout does, where the payload reader does, and on an actor off plain ASCII")
-    func fieldsDepartures() {
+    func fieldsDepartures() throws {
         var strings = RecentStrings()
         let text = Self.envelopes()[0].canonicalText
         #expect(fields(Array(text.utf8), strings: &strings) != nil)
@@ -139,6 +138,21 @@ struct EnvelopeLayoutTests {
             #expect(variant != text)
             #expect(fields(Array(variant.utf8), strings: &strings) == nil, "\(variant)")
         }
+        // The context (ids it followed from, the time recorded) is stepped over by its length:
+        // wrong there, the walk gives up; of the right length, it is not read at all.
+        let time = #""recordedAt":"2026-11-22T04:05:06.789Z""#, cause = #""causationId":null"#
+        #expect(text.contains(time) && text.contains(cause))
+        let expected = try general(Array(text.utf8))
+        for (original, replacement, read) in [
+            (time, #""recordedAt":"2026-11-22T04:05:06.78Z""#, false), (time, #""recordedAt":"not a time, of 24 bytes.""#, true),
+            (cause, #""causationId":"not-an-id""#, false), (cause, #""causationId":"not an id, but the 36 bytes of one!!""#, true),
+        ] {
+            let variant = Array(text.replacing(original, with: replacement).utf8)
+            #expect(throws: (any Error).self) { try general(variant) }
+            let walked = fields(variant, strings: &strings)
+            #expect(read ? walked?.eventId == expected.eventId && walked?.position == expected.position : walked == nil, "\(replacement)")
+        }
+
         // The payload reader is told the event's type.
         var told: String?
         _ = fields(Array(text.utf8), strings: &strings, payload: { parser, type in told = type; return Self.skipPayload(&parser, type) })

@@ -55,4 +55,33 @@ struct PlainRunTests {
             }
         }
     }
+
+    @Test("a string is stepped over as a text's spelling exactly when its bytes are the text's and none needs unescaping")
+    func spelling() {
+        // Texts of every length up to three words and a bit, each with one telling byte (or
+        // none) in every place; the string in the bytes is the text, or it with one byte changed.
+        for length in 0...27 {
+            for place in -1..<length {
+                for probe in Self.probes where place >= 0 || probe == Self.probes[0] {
+                    var text = [UInt8](repeating: UInt8(ascii: "b"), count: length)
+                    if place >= 0 { text[place] = probe }
+                    for changed in -1..<length {
+                        var written = text
+                        if changed >= 0 { written[changed] ^= 0x01 }
+                        let bytes = [UInt8(ascii: ":"), UInt8(ascii: "\"")] + written + [UInt8(ascii: "\""), UInt8(ascii: ",")]
+                        let plain = written.allSatisfy { $0 != 0x22 && $0 != 0x5C && $0 >= 0x20 }
+                        let expected: Int? = written == text && plain ? bytes.count - 1 : nil
+                        let stepped: Int? = bytes.withUnsafeBytes { buffer in
+                            var parser = JSONParser(bytes: buffer)
+                            parser.index = 1
+                            return parser.skipString(spelling: String(decoding: text, as: UTF8.self)) ? parser.index : nil
+                        }
+                        // A text that is not valid UTF-8 is not the bytes it was made from.
+                        guard String(decoding: text, as: UTF8.self).utf8.elementsEqual(text) else { continue }
+                        #expect(stepped == expected, "length \(length), byte \(probe) at \(place), changed at \(changed)")
+                    }
+                }
+            }
+        }
+    }
 }

@@ -132,6 +132,32 @@ struct ProjectionTests {
         #expect(half.amounts.capped.plain == "52125.32")
     }
 
+    @Test("a quarter's figure is found wherever it is among later quarters': a correction replaces it, a query and a validation reach it")
+    func figuresFoundAcrossQuarters() throws {
+        let ledger = try makeLedger()
+        let c = "HW-2"
+        try pledgedLibrary(ledger, c, title: "Library roof")
+        clock.set("2026-01-20")
+        let q1 = FinancialQuarter("2025-26-Q1")!, q2 = FinancialQuarter("2025-26-Q2")!
+        // Q1's figures come before Q2's: corrections of Q1 after Q2's return must find them
+        // there, and replace them (the last of them twice), not add to them.
+        _ = try run(ledger, c, .reportDelivery(quarter: q1, lines: Self.lines([("NT1", "4"), ("NT10", "13"), ("NT68", "70")], evidence: "EV-Q1"), attributionConfirmed: true), by: Actors.supplier)
+        _ = try run(ledger, c, .reportDelivery(quarter: q2, lines: Self.lines([("NT1", "4"), ("NT10", "12"), ("NT68", "90")], evidence: "EV-Q2"), attributionConfirmed: true), by: Actors.supplier)
+        _ = try run(ledger, c, .correctQuarter(quarter: q1, measure: nil, lines: Self.lines([("NT68", "80")], evidence: "EV-Q1-a")), by: Actors.supplier)
+        _ = try run(ledger, c, .correctQuarter(quarter: q1, measure: nil, lines: Self.lines([("NT68", "85"), ("NT1", "3")], evidence: "EV-Q1-b")), by: Actors.supplier)
+        let manager = ActorIdentity(id: "c.manager", role: "Contract Manager")
+        _ = try run(ledger, c, .queryDelivery(quarter: q1, measure: "NT68", question: "Which sites?"), by: manager)
+        _ = try run(ledger, c, .decideValidation(quarter: q1, measures: ["NT10"], validated: true), by: manager)
+        let deliveries = try #require(try ledger.snapshot().contract(c)).deliveries
+        #expect(deliveries.map { "\($0.quarter) \($0.measure) \($0.quantity) \($0.status.rawValue)" } == [
+            "2025-26-Q1 NT1 3 submitted", "2025-26-Q1 NT10 13 validated", "2025-26-Q1 NT68 85 queried", "2025-26-Q2 NT1 4 submitted",
+            "2025-26-Q2 NT10 12 submitted", "2025-26-Q2 NT68 90 submitted",
+        ])
+        // A fold limited to the commitments in force keeps the same figures, found the same way.
+        let inForce = try ledger.snapshot().limited(.commitmentsInForce(on: CalendarDate("2025-09-30")!), store: ledger.store)
+        #expect(try #require(inForce.contract(c)).deliveries == deliveries)
+    }
+
     @Test("a line that delivered more than twice its expected quantity to date is flagged for an evidence check")
     func overDelivery() throws {
         let ledger = try makeLedger()
