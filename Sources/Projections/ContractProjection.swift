@@ -461,10 +461,13 @@ public struct ContractProjection: Equatable, Sendable {
 
     /// A return's figure for a quarter and measure replaces any earlier one (a correction's does).
     private mutating func record(_ line: UnsafePointer<DeliveryLine>, quarter: FinancialQuarter, source: EventID, corrected: Bool) {
-        let figure = DeliveredFigure(
-            quarter: quarter, measure: line.pointee.measure, quantity: line.pointee.quantity, evidence: line.pointee.evidence,
-            pledged: line.pointee.pledged, source: source, corrected: corrected, evidenceFiles: line.pointee.evidenceFiles)
-        let measure = line.pointee.measure
+        // Made where it goes, so that it is moved there: made first and then stored, it was
+        // copied (each of its strings retained) and then destroyed.
+        func figure() -> DeliveredFigure {
+            DeliveredFigure(
+                quarter: quarter, measure: line.pointee.measure, quantity: line.pointee.quantity, evidence: line.pointee.evidence,
+                pledged: line.pointee.pledged, source: source, corrected: corrected, evidenceFiles: line.pointee.evidenceFiles)
+        }
         // Only among the quarter's own figures (``quarterFigures``): a quarter and measure has
         // one figure at most.
         var found: Int?
@@ -472,7 +475,7 @@ public struct ContractProjection: Equatable, Sendable {
             var index = Int(known.first), left = known.count
             while left > 0, index < deliveries.endIndex {
                 if deliveries[index].quarter == quarter {
-                    if deliveries[index].measure == measure {
+                    if deliveries[index].measure == line.pointee.measure {
                         found = index
                         break
                     }
@@ -481,21 +484,21 @@ public struct ContractProjection: Equatable, Sendable {
                 index += 1
             }
         }
-        if let index = found {
-            // A question still open stays open (the correction is part of the answer); any
-            // other corrected figure is submitted to be checked again.
-            guard deliveries[index].status == .queried else {
-                deliveries[index] = figure
-                return
-            }
-            let question = deliveries[index].question
-            deliveries[index] = figure
-            deliveries[index].status = .queried
-            deliveries[index].question = question
-        } else {
-            deliveries.append(figure)
+        guard let index = found else {
+            deliveries.append(figure())
             counted(quarter)
+            return
         }
+        // A question still open stays open (the correction is part of the answer); any other
+        // corrected figure is submitted to be checked again.
+        guard deliveries[index].status == .queried else {
+            deliveries[index] = figure()
+            return
+        }
+        let question = deliveries[index].question
+        deliveries[index] = figure()
+        deliveries[index].status = .queried
+        deliveries[index].question = question
     }
 }
 

@@ -149,7 +149,7 @@ public enum DecodedLog {
                 if stream != last.stream { last = (stream, ContractFold.contractReference(ofStream: stream)) }
                 return last.contract
             }
-            var evidence = RecentEvidence()
+            var evidence: String?
             try reader.forEachStoredValue(from: low, through: high) { stored in
                 // Returns and corrections, most of a log, typed straight from their bytes; other
                 // events' payloads parsed in the same walk of the envelope. Anything off the

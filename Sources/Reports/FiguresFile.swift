@@ -56,40 +56,42 @@ public struct FiguresFile: Sendable {
     private init(_ r: Reconciliation, scope: [String]) {
         period = r.period
         reportingDate = r.reportingDate
-        var text = ([Self.format] + scope + [
+        // Written as UTF-8 bytes, made a string once: appending each cell to a `String` cost
+        // more than all the rest of the file.
+        var bytes = Array(([Self.format] + scope + [
             "period,\(r.period),\(r.reportingDate)",
             "level,key,measure,original,current,delivered,validated,capped,expected,variance,rating,deliveredQuantity,validatedQuantity,expectedQuantity",
-        ]).map { $0 + "\n" }.joined()
+        ]).map { $0 + "\n" }.joined().utf8)
         // In order of their references, each contract and line read in place by index (sorting
         // the contracts, or a contract's lines, moved every one of them).
         let contracts = r.contracts
         let order = contracts.indices.sorted { Self.byBytes(contracts[$0].reference, contracts[$1].reference) }
         // Each contract's rows are written on their own (on every core: a portfolio has
-        // hundreds of thousands of rows), its lines' rows into one string, then joined in order.
+        // hundreds of thousands of rows), its lines' rows together, then joined in order.
         let rows = ConcurrentMap.map(order.count) { place in
             let index = order[place]
             let lines = contracts[index].lines
-            var measures = ""
+            var measures: [UInt8] = []
+            measures.reserveCapacity(lines.count * 160)
             for line in lines.indices.sorted(by: { Self.byBytes(lines[$0].measure, lines[$1].measure) }) {
                 Self.row(
                     "measure", contracts[index].reference, lines[line].measure, lines[line].amounts, rating: lines[line].rating,
                     quantities: (lines[line].deliveredQuantity, lines[line].validatedQuantity, lines[line].expectedQuantity), into: &measures)
             }
-            var contract = ""
+            var contract: [UInt8] = []
             Self.row("contract", contracts[index].reference, "", contracts[index].amounts, into: &contract)
             return (measures: measures, contract: contract)
         }
-        text.reserveCapacity(text.utf8.count + rows.reduce(0) { $0 + $1.measures.utf8.count + $1.contract.utf8.count } + 64 * 1024)
-        for contract in rows { text += contract.measures }
-        for contract in rows { text += contract.contract }
+        bytes.reserveCapacity(bytes.count + rows.reduce(0) { $0 + $1.measures.count + $1.contract.count } + 64 * 1024)
+        for contract in rows { bytes += contract.measures }
+        for contract in rows { bytes += contract.contract }
         for (level, rollups) in [("theme", r.byTheme), ("priority", r.byPriority), ("supplier", r.bySupplier)] {
-            for rollup in rollups.sorted(by: { Self.byBytes($0.key, $1.key) }) { Self.row(level, rollup.key, "", rollup.amounts, into: &text) }
+            for rollup in rollups.sorted(by: { Self.byBytes($0.key, $1.key) }) { Self.row(level, rollup.key, "", rollup.amounts, into: &bytes) }
         }
-        Self.row("portfolio", "portfolio", "", r.portfolio.amounts, into: &text)
-        self.text = text
-        // Hashed from the text's own bytes (a copy of them into an array cost as much as the hash).
-        let hash = text.utf8.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(text.utf8))
-        digest = "sha256:" + Bytes.hex(Array(hash))
+        Self.row("portfolio", "portfolio", "", r.portfolio.amounts, into: &bytes)
+        digest = "sha256:" + Bytes.hex(Array(SHA256.hash(data: bytes)))
+        // Every byte came from a string or a number's digits: valid UTF-8, read as it is.
+        text = String(decoding: bytes, as: UTF8.self)
     }
 
     /// How a read's text output states its figures, after the head.
@@ -108,23 +110,23 @@ public struct FiguresFile: Sendable {
 
     private static func byBytes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 
-    /// Appends one row, and its line feed, to `text`.
+    /// Appends one row, and its line feed, to `bytes`.
     private static func row(
         _ level: String, _ key: String, _ measure: String, _ a: Amounts, rating: PerformanceRating? = nil,
-        quantities: (delivered: ExactDecimal, validated: ExactDecimal, expected: ExactDecimal)? = nil, into text: inout String
+        quantities: (delivered: ExactDecimal, validated: ExactDecimal, expected: ExactDecimal)? = nil, into bytes: inout [UInt8]
     ) {
-        // Written straight into the text: a portfolio has hundreds of thousands of rows, and a
+        // Written straight into the bytes: a portfolio has hundreds of thousands of rows, and a
         // string for each cell, then joined, was most of their cost. Numbers and ratings need no
         // quotes: pounds with exactly two decimals, quantities with no trailing zeros (no point
         // when whole).
-        text += field(level)
-        text += ","
-        text += field(key)
-        text += ","
-        text += field(measure)
+        bytes += field(level).utf8
+        bytes.append(UInt8(ascii: ","))
+        bytes += field(key).utf8
+        bytes.append(UInt8(ascii: ","))
+        bytes += field(measure).utf8
         func pounds(_ money: Money) {
-            text.append(",")
-            money.decimal.write(to: &text)
+            bytes.append(UInt8(ascii: ","))
+            money.decimal.write(to: &bytes)
         }
         pounds(a.original)
         pounds(a.current)
@@ -133,16 +135,16 @@ public struct FiguresFile: Sendable {
         pounds(a.capped)
         pounds(a.expected)
         pounds(a.variance)
-        text.append(",")
-        text.append((rating ?? a.rating).rawValue)
+        bytes.append(UInt8(ascii: ","))
+        bytes += (rating ?? a.rating).rawValue.utf8
         func quantity(_ value: ExactDecimal?) {
-            text.append(",")
-            value?.normalized.write(to: &text)
+            bytes.append(UInt8(ascii: ","))
+            value?.normalized.write(to: &bytes)
         }
         quantity(quantities?.delivered)
         quantity(quantities?.validated)
         quantity(quantities?.expected)
-        text.append("\n")
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     /// Quoted only when it holds a comma, a double quote, CR or LF (RFC 4180).

@@ -180,7 +180,7 @@ struct CanonicalDeliveryPayloadTests {
         // between: the evidence kept from one read to the next is only ever taken where the
         // bytes spell it exactly.
         let payloads = Self.canonical.flatMap { [$0, $0] } + Array(zip(Self.canonical.reversed(), Self.departures).flatMap { [$0, $1] })
-        var evidence = RecentEvidence()
+        var evidence: String?
         for (type, text) in payloads {
             let bytes = Array(text.utf8)
             let read = bytes.withUnsafeBytes { buffer in

@@ -16,15 +16,15 @@ package enum CanonicalDeliveryPayload {
     /// does not say), with `parser` at the payload's opening brace; afterwards the parser is
     /// just past its closing one.
     package static func read(type: String, _ parser: inout JSONParser) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
-        var evidence = RecentEvidence()
+        var evidence: String?
         return read(type: type, &parser, evidence: &evidence)
     }
 
     /// ``read(type:_:)`` for a reader of one event after another.
-    /// - Parameter evidence: the evidence references read last, given back at the next call: a
-    ///   supplier's returns and corrections of a quarter mostly cite one of a few, which is then
-    ///   the same string again instead of a new one (an allocation, past 15 bytes) for each event.
-    package static func read(type: String, _ parser: inout JSONParser, evidence: inout RecentEvidence) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
+    /// - Parameter evidence: the last evidence reference read, given back at the next call: a
+    ///   supplier's returns and corrections of a quarter mostly cite one, which is then the same
+    ///   string again instead of a new one (an allocation, past 15 bytes) for each event.
+    package static func read(type: String, _ parser: inout JSONParser, evidence: inout String?) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
         var walk = Walk(parser: parser, recentEvidence: evidence)
         defer { evidence = walk.recentEvidence }
         let read: (ContractEvent, Bool?)?
@@ -57,8 +57,8 @@ package enum CanonicalDeliveryPayload {
 
     private struct Walk {
         var parser: JSONParser
-        /// The evidence references read last (``evidence()``).
-        var recentEvidence: RecentEvidence
+        /// The last evidence reference read (``evidence()``).
+        var recentEvidence: String?
 
         /// `{"attributionConfirmed":…,["effectiveDateDefaulted":…,]"lines":[…],"quarter":"…"}`
         mutating func deliveryReturn() -> (ContractEvent, Bool?)? {
@@ -249,13 +249,14 @@ package enum CanonicalDeliveryPayload {
             return id
         }
 
-        /// A line's evidence: one read before again when written the same (a return usually
-        /// cites one reference for all its lines, and the returns and corrections that follow
-        /// often the same few), so that they share one string instead of one allocation each.
+        /// A line's evidence: the one read before again when written the same (a return usually
+        /// cites one reference for all its lines, and the next return or correction often the
+        /// same), so that they share one string instead of one allocation each (a string of up
+        /// to 15 bytes is held inline anyway).
         mutating func evidence() -> String? {
-            if let known = recentEvidence.spelled(by: &parser) { return known }
+            if let previous = recentEvidence, previous.utf8.count > 15, parser.skipString(spelling: previous) { return previous }
             guard let text = string() else { return nil }
-            recentEvidence.remember(text)
+            recentEvidence = text
             return text
         }
 
@@ -272,33 +273,5 @@ package enum CanonicalDeliveryPayload {
         }
 
         mutating func literal(_ text: StaticString) -> Bool { parser.skip(text) }
-    }
-}
-
-/// The last few evidence references read longer than 15 bytes (one of up to 15 is held inline
-/// in its `String`, and costs nothing to make again), for a reader of one event after another:
-/// one quarter's returns and corrections, and the next quarter's, each cite their own.
-package struct RecentEvidence {
-    private var references: [String] = []
-    private var next = 0
-    private static let kept = 4
-
-    package init() {}
-
-    /// The reference the string at `parser` spells, when it is one of these: the parser is then past it.
-    mutating func spelled(by parser: inout JSONParser) -> String? {
-        for index in references.indices where parser.skipString(spelling: references[index]) { return references[index] }
-        return nil
-    }
-
-    /// Keeps `text` in place of the reference kept longest ago, when it is long enough to be worth keeping.
-    mutating func remember(_ text: String) {
-        guard text.utf8.count > 15 else { return }
-        if references.count < Self.kept {
-            references.append(text)
-        } else {
-            references[next] = text
-            next = (next + 1) % Self.kept
-        }
     }
 }

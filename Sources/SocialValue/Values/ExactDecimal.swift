@@ -136,10 +136,21 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         return text
     }
 
-    /// Appends ``description`` to `text`: the digits with `scale` of them after the point, at
-    /// least one before it. Written straight into `text`, with 64-bit arithmetic whenever the
-    /// digits fit, as the figures file writes hundreds of thousands of numbers.
+    /// Appends ``description`` to `text`.
     public func write(to text: inout String) {
+        withDigits { text.append(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// Appends ``description``'s UTF-8 bytes to `bytes`: for a writer of many numbers into one
+    /// buffer (the figures file), where each appended to a `String` cost more than writing it.
+    public func write(to bytes: inout [UInt8]) {
+        withDigits { bytes.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with ``description``'s bytes: the digits with `scale` of them after the
+    /// point, at least one before it. Written straight into a buffer, with 64-bit arithmetic
+    /// whenever the digits fit, as the figures file writes hundreds of thousands of numbers.
+    private func withDigits(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         // 39 digits at most (Int128), a point, the zeros before a small number's digits, a sign.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 80) { buffer in
             var start = buffer.count, written = 0
@@ -163,7 +174,7 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
                 narrow /= 10
             } while narrow > 0 || written <= scale
             if units < 0 { put(UInt8(ascii: "-")) }
-            text.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self))
+            body(UnsafeBufferPointer(rebasing: buffer[start...]))
         }
     }
 }
