@@ -157,11 +157,11 @@ public enum DecodedLog {
                 var typed: (event: ContractEvent, effectiveDateDefaulted: Bool?)?
                 var payload: JSONValue?
                 if let (fields, hash) = EnvelopeLayout.fields(storedValue: stored, strings: &strings, payload: { parser, type in
-                    guard CanonicalDeliveryPayload.reads(type) else {
+                    guard let kind = CanonicalDeliveryPayload.Kind(type) else {
                         payload = try? parser.parseValue(depth: 1)
                         return payload != nil
                     }
-                    typed = CanonicalDeliveryPayload.read(type: type, &parser, evidence: &evidence)
+                    typed = CanonicalDeliveryPayload.read(kind, &parser, evidence: &evidence)
                     return typed != nil
                 }), let contract = contract(ofStream: fields.streamId) {
                     if let (event, defaulted) = typed {

@@ -174,6 +174,19 @@ struct CanonicalDeliveryPayloadTests {
         #expect(Self.fast(type, text).read == nil, "\(text)")
     }
 
+    @Test("the kinds read the fast way are told apart from every other event type, and from near misses of the same length")
+    func kinds() {
+        let fast: Set = ["DeliveryReported", "DeliveryCorrected", "PledgeRecorded", "CommitmentsRefreshed", "DeliveryValidated", "DeliveryRejected", "DeliveryQueried", "QueryAnswered"]
+        #expect(fast.isSubset(of: Set(ContractEvent.types)))
+        for type in ContractEvent.types { #expect(CanonicalDeliveryPayload.reads(type) == fast.contains(type), "\(type)") }
+        for type in fast {
+            // One letter changed, or the case: the same length, not a type read here.
+            #expect(!CanonicalDeliveryPayload.reads(String(type.dropLast()) + "x") && !CanonicalDeliveryPayload.reads(type.lowercased()), "\(type)")
+        }
+        // Each type gives its own kind: no two share one.
+        #expect(Set(fast.map { "\(CanonicalDeliveryPayload.Kind($0).map { "\($0)" } ?? "none")" }).count == fast.count)
+    }
+
     @Test("read one after another, as a fold reads them, each payload gives what the general way gives, whatever evidence was read before it")
     func oneAfterAnother() throws {
         // Each payload twice in a row, then all of them again in reverse, with the departures

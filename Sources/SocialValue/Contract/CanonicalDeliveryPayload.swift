@@ -25,19 +25,24 @@ package enum CanonicalDeliveryPayload {
     ///   supplier's returns and corrections of a quarter mostly cite one, which is then the same
     ///   string again instead of a new one (an allocation, past 15 bytes) for each event.
     package static func read(type: String, _ parser: inout JSONParser, evidence: inout String?) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
+        guard let kind = Kind(type) else { return nil }
+        return read(kind, &parser, evidence: &evidence)
+    }
+
+    /// ``read(type:_:evidence:)`` for an event whose kind the caller has found already.
+    package static func read(_ kind: Kind, _ parser: inout JSONParser, evidence: inout String?) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
         var walk = Walk(parser: parser, recentEvidence: evidence)
         defer { evidence = walk.recentEvidence }
         let read: (ContractEvent, Bool?)?
-        switch type {
-        case "DeliveryReported": read = walk.deliveryReturn()
-        case "DeliveryCorrected": read = walk.deliveryCorrection()
-        case "PledgeRecorded": read = walk.pledge()
-        case "CommitmentsRefreshed": read = walk.refresh()
-        case "DeliveryValidated": read = walk.decision().map { (.deliveryValidated($0), $1) }
-        case "DeliveryRejected": read = walk.decision().map { (.deliveryRejected($0), $1) }
-        case "DeliveryQueried": read = walk.question().map { (.deliveryQueried($0), $1) }
-        case "QueryAnswered": read = walk.answer().map { (.queryAnswered($0), $1) }
-        default: read = nil
+        switch kind {
+        case .deliveryReported: read = walk.deliveryReturn()
+        case .deliveryCorrected: read = walk.deliveryCorrection()
+        case .pledgeRecorded: read = walk.pledge()
+        case .commitmentsRefreshed: read = walk.refresh()
+        case .deliveryValidated: read = walk.decision().map { (.deliveryValidated($0), $1) }
+        case .deliveryRejected: read = walk.decision().map { (.deliveryRejected($0), $1) }
+        case .deliveryQueried: read = walk.question().map { (.deliveryQueried($0), $1) }
+        case .queryAnswered: read = walk.answer().map { (.queryAnswered($0), $1) }
         }
         parser = walk.parser
         return read
@@ -46,12 +51,29 @@ package enum CanonicalDeliveryPayload {
     /// Whether ``read(type:_:)`` reads events of `type` at all: other events' payloads are read
     /// the general way. Pledges, refreshes and the check of returns are few, but each is large:
     /// together, read through the JSON tree, they cost a fifth of a fold's decoding.
-    package static func reads(_ type: String) -> Bool {
-        switch type {
-        case "DeliveryReported", "DeliveryCorrected", "PledgeRecorded", "CommitmentsRefreshed", "DeliveryValidated", "DeliveryRejected",
-            "DeliveryQueried", "QueryAnswered":
-            true
-        default: false
+    package static func reads(_ type: String) -> Bool { Kind(type) != nil }
+
+    /// The events read here, by type.
+    package enum Kind {
+        case deliveryReported, deliveryCorrected, pledgeRecorded, commitmentsRefreshed, deliveryValidated, deliveryRejected, deliveryQueried,
+            queryAnswered
+
+        /// The kind of an event of `type`; `nil` for a type read the general way. Told apart by
+        /// length first, then compared with the one or two of that length: a `switch` over the
+        /// types compared the type with each of them in turn, twice an event.
+        package init?(_ type: String) {
+            let found: Kind?
+            switch type.utf8.count {
+            case 13: found = type == "QueryAnswered" ? .queryAnswered : nil
+            case 14: found = type == "PledgeRecorded" ? .pledgeRecorded : nil
+            case 15: found = type == "DeliveryQueried" ? .deliveryQueried : nil
+            case 16: found = type == "DeliveryReported" ? .deliveryReported : type == "DeliveryRejected" ? .deliveryRejected : nil
+            case 17: found = type == "DeliveryCorrected" ? .deliveryCorrected : type == "DeliveryValidated" ? .deliveryValidated : nil
+            case 20: found = type == "CommitmentsRefreshed" ? .commitmentsRefreshed : nil
+            default: found = nil
+            }
+            guard let found else { return nil }
+            self = found
         }
     }
 
