@@ -1,6 +1,5 @@
 import LedgerValues
-import LedgerValues
-import SocialValue
+@testable import SocialValue
 import Testing
 
 @Suite("Exact values")
@@ -116,6 +115,56 @@ struct ValueTests {
             let extended = ExactDecimal(units: numerator / denominator, scale: decimals + 1)
             #expect(ExactDecimal(units: units, scale: 0).divided(by: divisor, decimals: decimals) == extended.rounded(toDecimals: decimals))
         }
+    }
+
+    @Test("sums, comparisons and products of different scales give the same in 64 bits as in 128, on either side of 64 bits' limits", arguments: [
+        Int128(Int64.max), Int128(Int64.max) + 1, Int128(Int64.max) / 10 + 1, Int128(Int64.min), Int128(Int64.min) - 1, Int128(Int64.min) / 100,
+        Int128(3_037_000_500), Int128(-3_037_000_500), Int128(12_345), Int128(-5), Int128(0), Int128(1_000_000_000_000_000_000),
+    ])
+    func sixtyFourBitArithmetic(units: Int128) {
+        func power(_ exponent: Int) -> Int128 { (0..<exponent).reduce(Int128(1)) { value, _ in value * 10 } }
+        for (scale, otherScale) in [(0, 0), (0, 2), (2, 0), (1, 7), (6, 2), (0, 18), (3, 19), (20, 1)] {
+            for other in [Int128(1), Int128(-7), Int128(3_037_000_500), Int128(Int64.max), Int128(-12)] {
+                let a = ExactDecimal(units: units, scale: scale), b = ExactDecimal(units: other, scale: otherScale)
+                // What each means, worked in 128 bits alone (the values here never overflow 128).
+                let common = max(scale, otherScale)
+                let (x, y) = (units * power(common - scale), other * power(common - otherScale))
+                #expect(a + b == ExactDecimal(units: x + y, scale: common), "\(a) + \(b)")
+                #expect(a - b == ExactDecimal(units: x - y, scale: common), "\(a) - \(b)")
+                #expect((a < b) == (x < y), "\(a) < \(b)")
+                let product = ExactDecimal(units: units * other, scale: scale + otherScale).normalized
+                #expect((a * b).units == product.units && (a * b).scale == product.scale, "\(a) × \(b)")
+            }
+        }
+        // To the penny from any scale up to 2, and from below it.
+        for scale in [0, 1, 2] where units.magnitude < UInt128(Int64.max) / 100 {
+            #expect(Money.rounding(ExactDecimal(units: units, scale: scale)).pence == Int64(units * power(2 - scale)))
+        }
+    }
+
+    @Test("a plain number read straight from its bytes is what the full reader reads, up to and past the bounds of both")
+    func plainDecimalAgreesWithFullReader() {
+        var texts: [String] = []
+        for length in 1...21 {
+            for digit in ["1", "9"] {
+                let run = String(repeating: digit, count: length)
+                texts += [run, "0" + run, "000" + run]
+                for point in 1..<length { texts.append(String(run.prefix(point)) + "." + String(run.dropFirst(point))) }
+                texts += ["0." + run, "0.000" + run, run + ".0", run + ".000"]
+            }
+        }
+        for text in texts {
+            let full = try? ValueParsing.decimal(text)
+            if let plain = ValueParsing.plainDecimal(text) {
+                #expect(plain == full && plain.scale == full?.scale, "\(text)")
+            } else {
+                // Given up only where the full reader has more to say, or refuses.
+                let significant = text.filter(\.isNumber).drop { $0 == "0" }.count
+                #expect(full == nil || significant > 18 || (full?.scale ?? 0) > 12 || text.split(separator: ".")[0].drop { $0 == "0" }.count > 15, "\(text)")
+            }
+        }
+        #expect(ValueParsing.plainDecimal("999999999999999.999") != nil)
+        #expect(ValueParsing.plainDecimal("9999999999999999999") == nil)
     }
 
     @Test("division rounds half away from zero at the requested places")

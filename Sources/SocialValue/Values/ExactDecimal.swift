@@ -69,8 +69,23 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
         // Most figures added together share their scale (a measure's quantities, pence).
         if lhs.scale == rhs.scale { return (lhs.units, rhs.units) }
         let scale = max(lhs.scale, rhs.scale)
-        return (lhs.units * power(scale - lhs.scale), rhs.units * power(scale - rhs.scale))
+        return (scaled(lhs.units, by: scale - lhs.scale), scaled(rhs.units, by: scale - rhs.scale))
     }
+
+    /// `units` × 10^`exponent`, in 64 bits whenever the digits and the product fit, as nearly
+    /// every figure's do: a 128-bit product checked for overflow is a call into the runtime.
+    @inline(__always)
+    static func scaled(_ units: Int128, by exponent: Int) -> Int128 {
+        if exponent == 0 { return units }
+        if exponent < powersOfTen64.count, let narrow = Int64(exactly: units) {
+            let (product, overflow) = narrow.multipliedReportingOverflow(by: powersOfTen64[exponent])
+            if !overflow { return Int128(product) }
+        }
+        return units * power(exponent)
+    }
+
+    /// 10⁰ … 10¹⁸, every power of ten 64 bits hold.
+    static let powersOfTen64: [Int64] = (0...18).reduce(into: []) { powers, exponent in powers.append(exponent == 0 ? 1 : powers[exponent - 1] * 10) }
 
     static func power(_ exponent: Int) -> Int128 {
         if exponent < powersOfTen.count { return powersOfTen[exponent] }
@@ -95,7 +110,12 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     public static func * (lhs: ExactDecimal, rhs: ExactDecimal) -> ExactDecimal {
-        ExactDecimal(units: lhs.units * rhs.units, scale: lhs.scale + rhs.scale).normalized
+        // In 64 bits whenever both and the product fit (a quantity times its proxy, nearly always).
+        if let a = Int64(exactly: lhs.units), let b = Int64(exactly: rhs.units) {
+            let (product, overflow) = a.multipliedReportingOverflow(by: b)
+            if !overflow { return ExactDecimal(units: Int128(product), scale: lhs.scale + rhs.scale).normalized }
+        }
+        return ExactDecimal(units: lhs.units * rhs.units, scale: lhs.scale + rhs.scale).normalized
     }
 
     /// Rounds to `decimals` places, halves away from zero (0.005 → 0.01, −0.005 → −0.01).
@@ -120,8 +140,8 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     public func divided(by divisor: ExactDecimal, decimals: Int) -> ExactDecimal {
         precondition(!divisor.isZero, "division by zero")
         // (a/10^s) / (b/10^t) = a·10^(t + d + 1) / (b·10^s), then round the extra digit.
-        let numerator = units * Self.power(divisor.scale + decimals + 1)
-        let denominator = divisor.units * Self.power(scale)
+        let numerator = Self.scaled(units, by: divisor.scale + decimals + 1)
+        let denominator = Self.scaled(divisor.units, by: scale)
         // A 128-bit division is a call into the runtime; most shares and percentages fit 64 bits.
         let quotient = if let n = Int64(exactly: numerator), let d = Int64(exactly: denominator), n != .min { Int128(n / d) } else { numerator / denominator }
         let extended = ExactDecimal(units: quotient, scale: decimals + 1)

@@ -24,7 +24,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// An exact amount rounded to the penny, halves away from zero. `amount` must fit (``fits(_:)``).
     public static func rounding(_ amount: ExactDecimal) -> Money {
         let pennies = amount.rounded(toDecimals: 2)
-        let atTwo = pennies.units * ExactDecimal.power(2 - pennies.scale)
+        let atTwo = ExactDecimal.scaled(pennies.units, by: 2 - pennies.scale)
         return Money(pence: Int64(atTwo))
     }
 

@@ -69,12 +69,15 @@ public enum ValueParsing {
     /// ``plainDecimal(_:)`` of the text whose UTF-8 bytes are `utf8`: for a reader of stored
     /// bytes, which then makes no `String` of a number.
     static func plainDecimal(utf8: some Sequence<UInt8>) -> ExactDecimal? {
-        var units: Int128 = 0, scale = 0, digits = 0, significant = 0, integerDigits = 0
+        // In 64 bits: at most 18 significant digits are taken, and the 19th, on which the
+        // reader gives up, still fits (a 128-bit product checked for overflow is a call into
+        // the runtime, for every digit).
+        var units: UInt64 = 0, scale = 0, digits = 0, significant = 0, integerDigits = 0
         var seenPoint = false
         for byte in utf8 {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                units = units * 10 + Int128(byte - UInt8(ascii: "0"))
+                units = units &* 10 &+ UInt64(byte - UInt8(ascii: "0"))
                 digits += 1
                 if units != 0 { significant += 1 }
                 if seenPoint { scale += 1 } else if units != 0 { integerDigits += 1 }
@@ -87,7 +90,7 @@ public enum ValueParsing {
             if significant > 18 || integerDigits > 15 || scale > 12 { return nil }
         }
         guard digits > 0, !(seenPoint && scale == 0) else { return nil }
-        return ExactDecimal(units: units, scale: scale)
+        return ExactDecimal(units: Int128(units), scale: scale)
     }
 
     /// Digits of the integer part; commas are allowed only between groups of three.
