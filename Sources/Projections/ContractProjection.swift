@@ -475,9 +475,7 @@ public struct ContractProjection: Equatable, Sendable {
             var index = Int(known.first), left = known.count
             while left > 0, index < deliveries.endIndex {
                 if deliveries[index].quarter == quarter {
-                    // The lengths first: two codes of different lengths differ, and a call to
-                    // compare two strings that differ cost more than the rest of the look.
-                    if deliveries[index].measure.utf8.count == line.pointee.measure.utf8.count, deliveries[index].measure == line.pointee.measure {
+                    if deliveries[index].measure == line.pointee.measure {
                         found = index
                         break
                     }

@@ -413,8 +413,7 @@ struct CommitmentLineFinder {
     mutating func line(of measure: String) -> Int? {
         for offset in 0..<lines.count {
             let index = (next + offset) % lines.count
-            // The lengths first, as a figure's look-up does (``ContractProjection``).
-            if lines[index].measure.utf8.count == measure.utf8.count, lines[index].measure == measure {
+            if lines[index].measure == measure {
                 next = index + 1
                 return first[index]
             }
