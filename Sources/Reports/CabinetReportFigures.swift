@@ -177,9 +177,11 @@ public struct CabinetFigures: Sendable {
         var measures: [CabinetMeasureOutcome] = [], measurePlaces: [Pair: Int] = [:]
         var catalogs: [String: Catalog?] = [:]
         // Where each line of a catalog, measure and unit goes, with the measure's description,
-        // worked out the first time: one look-up a line, where a look-up for the description,
-        // the outcome and the measure each hashed the line's strings again.
-        var places: [Triple: (description: String, group: Int?, measure: Int)] = [:]
+        // worked out the first time: one look-up a line, by its short measure code, then among
+        // the few catalogs and units of that code (hashing all three strings of every line was
+        // a third of the outcomes' cost).
+        typealias Place = (description: String, group: Int?, measure: Int)
+        var places: [String: [(catalog: String, unit: String, place: Place)]] = [:]
         let contracts = lines.contracts
         for entry in lines.entries {
             let contract = entry.contract
@@ -196,10 +198,9 @@ public struct CabinetFigures: Sendable {
                     inPeriod: inPeriod ?? .zero, inYear: inYear)
                 return (quantities, line.pointee.measure, line.pointee.unit)
             }
-            let key = Triple(contracts[contract].catalog, measureCode, unit)
-            let place: (description: String, group: Int?, measure: Int)
-            if let known = places[key] {
-                place = known
+            let place: Place
+            if let known = places[measureCode]?.first(where: { $0.catalog == contracts[contract].catalog && $0.unit == unit }) {
+                place = known.place
             } else {
                 if catalogs.index(forKey: contracts[contract].catalog) == nil { catalogs[contracts[contract].catalog] = .some(reference.catalog(reference: contracts[contract].catalog)) }
                 let description = catalogs[contracts[contract].catalog]??.measure(measureCode)?.description ?? "(not in the catalog)"
@@ -223,7 +224,7 @@ public struct CabinetFigures: Sendable {
                     return measures.count - 1
                 }()
                 place = (description, group, measure)
-                places[key] = place
+                places[measureCode, default: []].append((contracts[contract].catalog, unit, place))
             }
             if let group = place.group { groups[group].add(quantities, measure: measureCode) }
             if withMeasures { measures[place.measure].add(quantities, contract: contracts[contract].reference) }
@@ -245,16 +246,6 @@ public struct CabinetFigures: Sendable {
         init(_ first: String, _ second: String) {
             self.first = first
             self.second = second
-        }
-    }
-
-    /// Three strings as one key.
-    struct Triple: Hashable {
-        let first: String, second: String, third: String
-        init(_ first: String, _ second: String, _ third: String) {
-            self.first = first
-            self.second = second
-            self.third = third
         }
     }
 
