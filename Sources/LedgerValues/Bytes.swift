@@ -89,9 +89,10 @@ public enum Bytes {
     /// table, a byte per step, cost four times as much; Swift's SIMD16 several times more).
     @inline(__always)
     package static func hexWord(_ text: UnsafeRawPointer) -> UInt64? {
-        guard let high = hexHalf(text.loadUnaligned(as: UInt64.self)), let low = hexHalf(text.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) else {
-            return nil
-        }
+        // Loaded little-endian on any machine, so that the first digit is the lowest byte.
+        guard let high = hexHalf(UInt64(littleEndian: text.loadUnaligned(as: UInt64.self))),
+            let low = hexHalf(UInt64(littleEndian: text.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        else { return nil }
         return UInt64(high) << 32 | UInt64(low)
     }
 

@@ -152,7 +152,9 @@ package struct JSONParser {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var end = start, highBits: UInt64 = 0
         while end + 8 <= bytes.count {
-            let word = base.loadUnaligned(fromByteOffset: end, as: UInt64.self)
+            // Little-endian on any machine: the first byte is the lowest, where the count of
+            // trailing zeros below finds it.
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: end, as: UInt64.self))
             let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
             // Each term is non-zero exactly when some byte of the word is such a byte (the high
             // bit of a byte at or above 0x80 is cleared by `~word`, so it is not "below 0x20").
