@@ -126,25 +126,9 @@ package struct EnvelopeLayout {
     /// A stream id: the last one read, or one read before with the same bytes (``RecentStrings/streams``).
     private mutating func stream(_ strings: inout RecentStrings) throws -> String {
         if let last = strings.streamId, parser.skipString(spelling: last) { return last }
-        guard !strings.streams.isEmpty else {
-            let text = try string()
-            strings.streamId = text
-            return text
-        }
-        // The bytes up to the closing quote, hashed (FNV-1a) to find the place of an id read before.
-        var hash: UInt32 = 2_166_136_261, index = parser.index + 1
-        while index < parser.bytes.count, parser.bytes[index] != UInt8(ascii: "\""), parser.bytes[index] != UInt8(ascii: "\\") {
-            hash = (hash ^ UInt32(parser.bytes[index])) &* 16_777_619
-            index += 1
-        }
-        let place = Int(hash % UInt32(strings.streams.count))
-        if let known = strings.streams[place], parser.skipString(spelling: known) {
-            strings.streamId = known
-            return known
-        }
-        let text = try string()
+        guard parser.current == UInt8(ascii: "\"") else { throw Departure() }
+        let text = try parser.parseString(knownIn: &strings.streams)
         strings.streamId = text
-        strings.streams[place] = text
         return text
     }
 
@@ -249,7 +233,7 @@ package struct RecentStrings {
     /// streams' events, and each was a new string. Two ids with one place take turns. Empty
     /// (the last id alone is kept) unless asked for: a reader of a few events would only pay
     /// for the table.
-    var streams: [String?] = []
+    var streams = KnownStrings()
     var eventType: String?
     /// Runs of events recorded together (a batch, an import, a generator) often give one reason.
     var reason: String?
@@ -257,6 +241,6 @@ package struct RecentStrings {
     /// - Parameter keepingStreams: keep the stream ids read before (``streams``), for a reader
     ///   of the whole log.
     package init(keepingStreams: Bool = false) {
-        if keepingStreams { streams = [String?](repeating: nil, count: 8_192) }
+        if keepingStreams { streams = KnownStrings(places: 8_192) }
     }
 }

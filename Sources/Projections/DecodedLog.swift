@@ -51,11 +51,13 @@ public enum DecodedLog {
         let workers = DispatchGroup()
         for _ in 0..<min(width, chunks) {
             DispatchQueue.global().async(group: workers) {
-                // Kept from chunk to chunk: the stream ids, types and reasons read before.
+                // Kept from chunk to chunk: the stream ids, types and reasons read before, and the
+                // evidence references and measure codes.
                 var strings = RecentStrings(keepingStreams: true)
+                var known = KnownStrings(places: 1_024)
                 while let index = pipeline.claim(below: chunks) {
                     let low = first + UInt64(index) * chunk
-                    pipeline.fill(index, Result { try decode(store: store, from: low, through: min(target, low + chunk - 1), strings: &strings) })
+                    pipeline.fill(index, Result { try decode(store: store, from: low, through: min(target, low + chunk - 1), strings: &strings, known: &known) })
                 }
             }
         }
@@ -138,7 +140,7 @@ public enum DecodedLog {
         }
     }
 
-    static func decode(store: EventStore, from low: UInt64, through high: UInt64, strings: inout RecentStrings) throws -> Chunk {
+    static func decode(store: EventStore, from low: UInt64, through high: UInt64, strings: inout RecentStrings, known: inout KnownStrings) throws -> Chunk {
         try store.read { reader in
             let events = Chunk(capacity: Int(high - low + 1))
             // The last stream read and its contract: a contract's events mostly come together,
@@ -149,7 +151,6 @@ public enum DecodedLog {
                 if stream != last.stream { last = (stream, ContractFold.contractReference(ofStream: stream)) }
                 return last.contract
             }
-            var evidence: String?
             try reader.forEachStoredValue(from: low, through: high) { stored in
                 // Returns and corrections, most of a log, typed straight from their bytes; other
                 // events' payloads parsed in the same walk of the envelope. Anything off the
@@ -161,7 +162,7 @@ public enum DecodedLog {
                         payload = try? parser.parseValue(depth: 1)
                         return payload != nil
                     }
-                    typed = CanonicalDeliveryPayload.read(kind, &parser, evidence: &evidence)
+                    typed = CanonicalDeliveryPayload.read(kind, &parser, known: &known)
                     return typed != nil
                 }), let contract = contract(ofStream: fields.streamId) {
                     if let (event, defaulted) = typed {

@@ -187,18 +187,19 @@ struct CanonicalDeliveryPayloadTests {
         #expect(Set(fast.map { "\(CanonicalDeliveryPayload.Kind($0).map { "\($0)" } ?? "none")" }).count == fast.count)
     }
 
-    @Test("read one after another, as a fold reads them, each payload gives what the general way gives, whatever evidence was read before it")
+    @Test("read one after another, as a fold reads them, each payload gives what the general way gives, whatever evidence and measures were read before it")
     func oneAfterAnother() throws {
         // Each payload twice in a row, then all of them again in reverse, with the departures
-        // between: the evidence kept from one read to the next is only ever taken where the
+        // between: the strings kept from one read to the next are only ever taken where the
         // bytes spell it exactly.
         let payloads = Self.canonical.flatMap { [$0, $0] } + Array(zip(Self.canonical.reversed(), Self.departures).flatMap { [$0, $1] })
-        var evidence: String?
+        // Two places, so that strings with one place take turns too.
+        var known = KnownStrings(places: 2)
         for (type, text) in payloads {
             let bytes = Array(text.utf8)
             let read = bytes.withUnsafeBytes { buffer in
                 var parser = JSONParser(bytes: buffer)
-                return CanonicalDeliveryPayload.read(type: type, &parser, evidence: &evidence)
+                return CanonicalDeliveryPayload.read(type: type, &parser, known: &known)
             }
             if let expected = Self.general(type, text), Self.canonical.contains(where: { $0 == (type, text) }) {
                 #expect(read?.event == expected.0, "\(text)")

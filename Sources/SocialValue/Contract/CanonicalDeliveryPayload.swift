@@ -16,23 +16,27 @@ package enum CanonicalDeliveryPayload {
     /// does not say), with `parser` at the payload's opening brace; afterwards the parser is
     /// just past its closing one.
     package static func read(type: String, _ parser: inout JSONParser) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
-        var evidence: String?
-        return read(type: type, &parser, evidence: &evidence)
+        var known = KnownStrings()
+        return read(type: type, &parser, known: &known)
     }
 
     /// ``read(type:_:)`` for a reader of one event after another.
-    /// - Parameter evidence: the last evidence reference read, given back at the next call: a
-    ///   supplier's returns and corrections of a quarter mostly cite one, which is then the same
-    ///   string again instead of a new one (an allocation, past 15 bytes) for each event.
-    package static func read(type: String, _ parser: inout JSONParser, evidence: inout String?) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
+    /// - Parameter known: the evidence references and measure codes read before, given back at
+    ///   the next call: a supplier's returns and corrections cite a few references and a
+    ///   catalog's codes again and again, which are then the same strings again instead of a
+    ///   new one (an allocation, past 15 bytes) for each line.
+    package static func read(type: String, _ parser: inout JSONParser, known: inout KnownStrings) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
         guard let kind = Kind(type) else { return nil }
-        return read(kind, &parser, evidence: &evidence)
+        return read(kind, &parser, known: &known)
     }
 
-    /// ``read(type:_:evidence:)`` for an event whose kind the caller has found already.
-    package static func read(_ kind: Kind, _ parser: inout JSONParser, evidence: inout String?) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
-        var walk = Walk(parser: parser, recentEvidence: evidence)
-        defer { evidence = walk.recentEvidence }
+    /// ``read(type:_:known:)`` for an event whose kind the caller has found already.
+    package static func read(_ kind: Kind, _ parser: inout JSONParser, known: inout KnownStrings) -> (event: ContractEvent, effectiveDateDefaulted: Bool?)? {
+        // The table moved into the walk and back, never copied: a copy would be written to,
+        // and so copied whole, at the first string kept.
+        var walk = Walk(parser: parser)
+        swap(&walk.known, &known)
+        defer { swap(&walk.known, &known) }
         let read: (ContractEvent, Bool?)?
         switch kind {
         case .deliveryReported: read = walk.deliveryReturn()
@@ -79,8 +83,8 @@ package enum CanonicalDeliveryPayload {
 
     private struct Walk {
         var parser: JSONParser
-        /// The last evidence reference read (``evidence()``).
-        var recentEvidence: String?
+        /// The evidence references and measure codes read before (``read(_:_:known:)``).
+        var known = KnownStrings()
 
         /// `{"attributionConfirmed":…,["effectiveDateDefaulted":…,]"lines":[…],"quarter":"…"}`
         mutating func deliveryReturn() -> (ContractEvent, Bool?)? {
@@ -239,7 +243,7 @@ package enum CanonicalDeliveryPayload {
             // was made again at its first few lines, a quarter of what reading the lines cost.
             lines.reserveCapacity(4)
             repeat {
-                guard literal(#"{"evidence":"#), let evidence = evidence(), literal(#","measure":"#), let measure = string(),
+                guard literal(#"{"evidence":"#), let evidence = knownString(), literal(#","measure":"#), let measure = knownString(),
                     literal(#","pledged":"#), let pledged = bool(), literal(#","quantity":"#), let quantity = decimal(), literal("}")
                 else { return nil }
                 lines.append(DeliveryLine(measure: measure, quantity: quantity, evidence: evidence, pledged: pledged))
@@ -271,14 +275,10 @@ package enum CanonicalDeliveryPayload {
             return id
         }
 
-        /// A line's evidence: the one read before again when written the same (a return usually
-        /// cites one reference for all its lines, and the next return or correction often the
-        /// same), so that they share one string instead of one allocation each (a string of up
-        /// to 15 bytes is held inline anyway).
-        mutating func evidence() -> String? {
-            if let previous = recentEvidence, previous.utf8.count > 15, parser.skipString(spelling: previous) { return previous }
-            guard let text = string() else { return nil }
-            recentEvidence = text
+        /// ``string()`` for a line's evidence or measure: one read before again when written the
+        /// same (``KnownStrings``).
+        mutating func knownString() -> String? {
+            guard parser.current == UInt8(ascii: "\""), let text = try? parser.parseString(knownIn: &known), !text.isBlank else { return nil }
             return text
         }
 
