@@ -76,6 +76,29 @@ struct ValueTests {
         #expect(Money(pence: -123_456).formatted == "-£1,234.56")
     }
 
+    @Test("money prints as the plain figure grouped in threes, at every length and at both ends of its range")
+    func moneyFormattingAgreesWithPlain() {
+        // The plain form ("-1234567.89") with a comma before each group of three whole digits
+        // from the right, and "£" after any sign.
+        func grouped(_ money: Money) -> String {
+            let plain = money.plain, negative = plain.hasPrefix("-")
+            let parts = plain.drop { $0 == "-" }.split(separator: ".")
+            var whole = Array(parts[0]), out: [Character] = []
+            while whole.count > 3 {
+                out = [","] + whole.suffix(3) + out
+                whole.removeLast(3)
+            }
+            return (negative ? "-" : "") + "£" + String(whole + out) + "." + parts[1]
+        }
+        var values: [Int64] = [0, 1, 9, 10, 99, 100, -1, -100, Int64.max, Int64.min, Int64.min + 1]
+        var power: Int64 = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power, power - 1, -power, -(power - 1), power + power / 3]
+        }
+        for pence in values { #expect(Money(pence: pence).formatted == grouped(Money(pence: pence)), "\(pence)") }
+    }
+
     @Test("a decimal prints its digits with scale of them after the point, beyond 64 bits too", arguments: [
         (Int128(0), 0, "0"), (0, 2, "0.00"), (5, 2, "0.05"), (-5, 3, "-0.005"), (123_456, 2, "1234.56"), (-123_456, 0, "-123456"),
         (Int128(UInt64.max), 0, "18446744073709551615"), (Int128(UInt64.max) + 1, 0, "18446744073709551616"),

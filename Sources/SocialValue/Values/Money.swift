@@ -40,14 +40,31 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// "£1,108,152.00": the form people read.
     public var formatted: String {
-        let whole = String(pence.magnitude / 100)
-        var grouped = ""
-        for (index, digit) in whole.enumerated() {
-            if index > 0, (whole.count - index) % 3 == 0 { grouped.append(",") }
-            grouped.append(digit)
+        // Written from the right into bytes: grouping the digits of a `String` counted its
+        // characters again at every digit, which made each figure of a report thousands of
+        // instructions.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var start = buffer.count
+            func put(_ byte: UInt8) {
+                start -= 1
+                buffer[start] = byte
+            }
+            let pennies = pence.magnitude % 100
+            var pounds = pence.magnitude / 100, digits = 0
+            put(UInt8(ascii: "0") + UInt8(pennies % 10))
+            put(UInt8(ascii: "0") + UInt8(pennies / 10))
+            put(UInt8(ascii: "."))
+            repeat {
+                if digits > 0, digits % 3 == 0 { put(UInt8(ascii: ",")) }
+                put(UInt8(ascii: "0") + UInt8(pounds % 10))
+                pounds /= 10
+                digits += 1
+            } while pounds > 0
+            put(0xA3)  // "£" in UTF-8: C2 A3
+            put(0xC2)
+            if pence < 0 { put(UInt8(ascii: "-")) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self)
         }
-        let pennies = pence.magnitude % 100
-        return (pence < 0 ? "-" : "") + "£" + grouped + "." + (pennies < 10 ? "0" : "") + String(pennies)
     }
 
     public var description: String { formatted }
