@@ -17,7 +17,7 @@ package struct EnvelopeLayout {
         var layout = EnvelopeLayout(parser: JSONParser(bytes: bytes, canonicalOnly: canonicalOnly))
         var strings = RecentStrings()
         var payload = JSONValue.null
-        guard let fields = try? layout.read(keepingContext: true, strings: &strings, payload: { parser, _ in
+        guard let fields = try? layout.read(keepingContext: true, chained: true, strings: &strings, payload: { parser, _ in
             guard let value = try? parser.parseValue(depth: 1) else { return false }
             payload = value
             return true
@@ -25,7 +25,7 @@ package struct EnvelopeLayout {
         let context = fields.context!
         return RecordedEvent(
             position: fields.position, streamId: fields.streamId, streamVersion: fields.streamVersion, recordedAt: context.recordedAt,
-            previousHash: fields.previousHash, hash: hash,
+            previousHash: fields.previousHash!, hash: hash,
             event: ProposedEvent(
                 eventId: fields.eventId, eventType: fields.eventType, schemaVersion: Int(fields.schemaVersion), effectiveDate: fields.effectiveDate,
                 actor: context.actor, reason: fields.reason, correlationId: context.correlationId,
@@ -41,14 +41,17 @@ package struct EnvelopeLayout {
     /// is not plain ASCII; the caller then reads the value as ``RecordedEvent``. The context's
     /// fields are stepped over, their length alone checked: reading two ids and a time that no
     /// fold uses was a tenth of the walk. Not generic, so that it runs specialised.
-    /// - Parameter strings: the last stream id, event type and reason read, to be given back to
-    ///   the next call: consecutive events mostly share them, which then cost no new string.
+    /// - Parameters:
+    ///   - strings: the last stream id, event type and reason read, to be given back to the next
+    ///     call: consecutive events mostly share them, which then cost no new string.
+    ///   - chained: read the previous event's hash, for a fold that checks each event follows
+    ///     the one before (a server's); otherwise it is stepped over like the context (``EnvelopeFields/previousHash`` is `nil`).
     package static func fields(
-        storedValue: UnsafeRawBufferPointer, strings: inout RecentStrings, payload: (inout JSONParser, String) -> Bool
+        storedValue: UnsafeRawBufferPointer, strings: inout RecentStrings, chained: Bool = true, payload: (inout JSONParser, String) -> Bool
     ) -> (fields: EnvelopeFields, hash: ChainHash)? {
         guard storedValue.count > 32, let hash = ChainHash(prefixOf: storedValue) else { return nil }
         var layout = EnvelopeLayout(parser: JSONParser(bytes: UnsafeRawBufferPointer(rebasing: storedValue[32...])))
-        guard let fields = try? layout.read(keepingContext: false, strings: &strings, payload: payload) else { return nil }
+        guard let fields = try? layout.read(keepingContext: false, chained: chained, strings: &strings, payload: payload) else { return nil }
         return (fields, hash)
     }
 
@@ -56,7 +59,7 @@ package struct EnvelopeLayout {
     private struct Departure: Error {}
 
     private mutating func read(
-        keepingContext: Bool, strings: inout RecentStrings, payload readPayload: (inout JSONParser, String) -> Bool
+        keepingContext: Bool, chained: Bool, strings: inout RecentStrings, payload readPayload: (inout JSONParser, String) -> Bool
     ) throws -> EnvelopeFields {
         try expect(#"{"actor":{"id":"#)
         let actorID = keepingContext ? try string() : try skipPlainString()
@@ -79,8 +82,12 @@ package struct EnvelopeLayout {
         let position = try positive()
         try expect(#","previousHash":"#)
         let previousHashDigits = try quoted(length: 64)
-        guard let previousHash = ChainHash(hexUTF8: UnsafeRawBufferPointer(rebasing: previousHashDigits)) else { throw Departure() }
-        try requireLowercase(previousHashDigits)
+        var previousHash: ChainHash?
+        if chained {
+            guard let hash = ChainHash(hexUTF8: UnsafeRawBufferPointer(rebasing: previousHashDigits)) else { throw Departure() }
+            try requireLowercase(previousHashDigits)
+            previousHash = hash
+        }
         try expect(#","reason":"#)
         let reason = keepingContext ? try optionalString() : try optionalRecent(&strings.reason)
         try expect(#","recordedAt":"#)
@@ -195,9 +202,22 @@ package struct EnvelopeLayout {
         return try id()
     }
 
+    /// A whole number from 1 to 2^53 − 1 written as canonical JSON writes it (no sign, no
+    /// leading zero, no fraction or exponent), read digit by digit: the general integer reader
+    /// made a JSON value of each of an envelope's three numbers first.
     private mutating func positive() throws -> UInt64 {
-        guard case .integer(let value) = try parser.parseInteger(), value >= 1 else { throw Departure() }
-        return UInt64(value)
+        guard let first = parser.current, first >= UInt8(ascii: "1"), first <= UInt8(ascii: "9") else { throw Departure() }
+        var value = UInt64(first - UInt8(ascii: "0")), index = parser.index + 1
+        while index < parser.bytes.count, case let digit = parser.bytes[index] &- UInt8(ascii: "0"), digit < 10 {
+            // 16 digits at most: below 10^16, so no overflow, and then checked against 2^53 − 1.
+            guard index - parser.index < 16 else { throw Departure() }
+            value = value * 10 + UInt64(digit)
+            index += 1
+        }
+        if index < parser.bytes.count, case let next = parser.bytes[index], next == UInt8(ascii: ".") || next | 0x20 == UInt8(ascii: "e") { throw Departure() }
+        guard value <= 9_007_199_254_740_991 else { throw Departure() }
+        parser.index = index
+        return value
     }
 }
 
@@ -210,7 +230,8 @@ package struct EnvelopeFields: Sendable {
     package let eventId: EventID
     package let eventType: String
     package let position: UInt64
-    package let previousHash: ChainHash
+    /// `nil` when the walk was asked not to read it (a fold that does not check the chain).
+    package let previousHash: ChainHash?
     package let reason: String?
     package let schemaVersion: UInt64
     package let streamId: String

@@ -52,7 +52,7 @@ extension CommitmentsInForceFold {
     public static func fold(store: EventStore, through target: UInt64, days: [CalendarDate]) throws -> (whole: ContractFold, inForce: [CommitmentsInForceFold]) {
         var whole = ContractFold()
         var limited = days.map(CommitmentsInForceFold.init(on:))
-        try DecodedLog.forEach(store: store, through: target) { decoded in
+        try DecodedLog.forEach(store: store, through: target, chained: false) { decoded in
             guard case .contract(let facts, let event) = consume decoded else { return }
             for index in limited.indices { limited[index].apply(event, facts: facts, before: whole) }
             whole.apply(event, facts: facts)

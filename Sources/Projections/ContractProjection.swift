@@ -630,7 +630,8 @@ public struct EventFacts: Sendable, Equatable {
     public let reason: String?
     /// The payload says the effective date was not given (the recording day stood in for it).
     public let effectiveDateDefaulted: Bool
-    public let previousHash: ChainHash
+    /// `nil` when the event was decoded for a fold that does not check the chain (``DecodedLog/forEach(store:from:through:width:chunk:chained:_:)``).
+    public let previousHash: ChainHash?
     public let hash: ChainHash
 
     /// The facts of a contract's event (`envelope`'s stream is a contract's).

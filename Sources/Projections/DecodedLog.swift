@@ -40,9 +40,13 @@ public enum DecodedLog {
     /// whenever one chunk took longer); at most ``ahead(width:)`` chunks are decoded and not
     /// yet applied, which bounds the memory held. When `body` throws, the decoding stops and
     /// this returns only after every worker has finished with `store`.
+    ///
+    /// - Parameter chained: give each contract event's ``EventFacts/previousHash``, for a fold that
+    ///   checks that each event follows the one before it (``LiveFold``'s); a read's fold does
+    ///   not, and is spared reading 64 hex digits an event.
     public static func forEach(
         store: EventStore, from: UInt64 = 1, through target: UInt64, width: Int = DecodedLog.width, chunk: UInt64 = DecodedLog.chunk,
-        _ body: (consuming Decoded) throws -> Void
+        chained: Bool = true, _ body: (consuming Decoded) throws -> Void
     ) throws {
         let first = max(from, 1)
         guard first <= target else { return }
@@ -57,7 +61,7 @@ public enum DecodedLog {
                 var known = KnownStrings(places: 1_024)
                 while let index = pipeline.claim(below: chunks) {
                     let low = first + UInt64(index) * chunk
-                    pipeline.fill(index, Result { try decode(store: store, from: low, through: min(target, low + chunk - 1), strings: &strings, known: &known) })
+                    pipeline.fill(index, Result { try decode(store: store, from: low, through: min(target, low + chunk - 1), chained: chained, strings: &strings, known: &known) })
                 }
             }
         }
@@ -140,7 +144,9 @@ public enum DecodedLog {
         }
     }
 
-    static func decode(store: EventStore, from low: UInt64, through high: UInt64, strings: inout RecentStrings, known: inout KnownStrings) throws -> Chunk {
+    static func decode(
+        store: EventStore, from low: UInt64, through high: UInt64, chained: Bool, strings: inout RecentStrings, known: inout KnownStrings
+    ) throws -> Chunk {
         try store.read { reader in
             let events = Chunk(capacity: Int(high - low + 1))
             // The last stream read and its contract: a contract's events mostly come together,
@@ -157,7 +163,7 @@ public enum DecodedLog {
                 // canonical layout, or of another stream than a contract's, the general way.
                 var typed: (event: ContractEvent, effectiveDateDefaulted: Bool?)?
                 var payload: JSONValue?
-                if let (fields, hash) = EnvelopeLayout.fields(storedValue: stored, strings: &strings, payload: { parser, type in
+                if let (fields, hash) = EnvelopeLayout.fields(storedValue: stored, strings: &strings, chained: chained, payload: { parser, type in
                     guard let kind = CanonicalDeliveryPayload.Kind(type) else {
                         payload = try? parser.parseValue(depth: 1)
                         return payload != nil

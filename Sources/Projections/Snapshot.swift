@@ -46,7 +46,7 @@ public struct Snapshot: Sendable {
     public static func folded(store: EventStore, at position: UInt64? = nil) throws -> Snapshot {
         let (target, hash, treeRoot, reference) = try readPoint(store: store, at: position)
         var fold = ContractFold()
-        try DecodedLog.forEach(store: store, through: target) { decoded in
+        try DecodedLog.forEach(store: store, through: target, chained: false) { decoded in
             if case .contract(let facts, let event) = consume decoded { fold.apply(event, facts: facts) }
         }
         return Snapshot(position: target, hash: hash, treeRoot: treeRoot, contracts: fold.sortedContracts, reference: reference)
@@ -95,7 +95,7 @@ public struct Snapshot: Sendable {
             if replayed.count * onePassFraction > contracts.count {
                 // Many contracts to replay: one pass over the log, read in order (and decoded on
                 // every core), costs less than a walk of each stream, whose events lie scattered.
-                try DecodedLog.forEach(store: store, through: position) { decoded in
+                try DecodedLog.forEach(store: store, through: position, chained: false) { decoded in
                     if case .contract(let facts, let event) = consume decoded { replays.apply(event, facts: facts) }
                 }
             } else {
@@ -119,7 +119,7 @@ public struct Snapshot: Sendable {
                     }
                 }
             } else {
-                try DecodedLog.forEach(store: store, through: position) { decoded in
+                try DecodedLog.forEach(store: store, through: position, chained: false) { decoded in
                     if case .contract(let facts, let event) = consume decoded { fold.apply(event, facts: facts) }
                 }
             }

@@ -45,11 +45,12 @@ public final class LiveFold: Sendable {
         /// Folds one decoded event, after checking that it follows the last one folded: it
         /// either applies whole or throws before changing anything.
         mutating func apply(_ decoded: DecodedLog.Decoded) throws {
-            let (position, previous, hash): (UInt64, ChainHash, ChainHash) =
+            let (position, previous, hash): (UInt64, ChainHash?, ChainHash) =
                 switch decoded {
                 case .contract(let facts, _): (facts.position, facts.previousHash, facts.hash)
                 case .other(let event): (event.position, event.previousHash, event.hash)
                 }
+            // An event decoded without its previous hash (not `chained`) never passes: it cannot be checked.
             guard previous == head.hash, position == head.position + 1 else {
                 throw VerificationFailure(
                     position: position,

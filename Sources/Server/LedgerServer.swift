@@ -195,7 +195,7 @@ public final class LedgerServer: Sendable {
         let ledger = self.ledger
         _ = try? await offload {
             var states = ContractStates()
-            try DecodedLog.forEach(store: ledger.store, through: try ledger.store.head().position) { decoded in
+            try DecodedLog.forEach(store: ledger.store, through: try ledger.store.head().position, chained: false) { decoded in
                 guard case .contract(let facts, let event) = consume decoded, let reference = ContractEvent.reference(ofStream: facts.streamId) else { return }
                 states.evolve(reference, event, eventId: facts.eventId, effectiveDate: facts.effectiveDate, version: facts.streamVersion, position: facts.position)
             }

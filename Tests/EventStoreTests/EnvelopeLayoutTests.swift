@@ -52,11 +52,23 @@ struct EnvelopeLayoutTests {
         (#""previousHash":""#, #""previousHash":"x"#), (#""reason":"#, #""reason":1,"x":"#),
         (#""previousHash":"0"#, #""previousHash":"g"#), (#""eventId":"0"#, #""eventId":"g"#),
         (#""effectiveDate":"2"#, #""effectiveDate":"x"#), (#""recordedAt":"2"#, #""recordedAt":"x"#),
+        (#""position":2"#, #""position":9007199254740992"#), (#""position":2"#, #""position":12345678901234567"#),
+        (#""position":2"#, #""position":2.0"#), (#""position":2"#, #""position":2E0"#), (#""position":2"#, #""position":-2"#),
     ])
     func departures(original: String, replacement: String) throws {
         let bytes = Array(Self.envelopes()[1].canonicalText.replacing(original, with: replacement, maxReplacements: 1).utf8)
         #expect(bytes != Self.envelopes()[1].canonicalBytes)
         #expect(layout(bytes, canonicalOnly: true) == nil)
+    }
+
+    @Test("numbers up to 2^53 − 1 read as the general decoder reads them")
+    func largestNumbers() throws {
+        let text = Self.envelopes()[1].canonicalText
+        for number in ["9007199254740991", "1000000000000000", "10", "9"] {
+            let bytes = Array(text.replacing(/"streamVersion":\d+/, with: #""streamVersion":\#(number)"#).utf8)
+            #expect(layout(bytes, canonicalOnly: true) == (try general(bytes)), "\(number)")
+            #expect(try general(bytes).streamVersion == UInt64(number)!)
+        }
     }
 
     @Test("canonical-only mode gives up on text the canonical encoder would not write; lenient mode agrees with the general decoder")
@@ -75,8 +87,10 @@ struct EnvelopeLayoutTests {
     }
 
     /// `EnvelopeLayout.fields` over a stored value, its payload stepped over by `payload`.
-    func fields(_ envelope: [UInt8], strings: inout RecentStrings, payload: (inout JSONParser, String) -> Bool = Self.skipPayload) -> EnvelopeFields? {
-        (Self.hash.bytes + envelope).withUnsafeBytes { EnvelopeLayout.fields(storedValue: $0, strings: &strings, payload: payload)?.fields }
+    func fields(
+        _ envelope: [UInt8], strings: inout RecentStrings, chained: Bool = true, payload: (inout JSONParser, String) -> Bool = Self.skipPayload
+    ) -> EnvelopeFields? {
+        (Self.hash.bytes + envelope).withUnsafeBytes { EnvelopeLayout.fields(storedValue: $0, strings: &strings, chained: chained, payload: payload)?.fields }
     }
 
     static func skipPayload(_ parser: inout JSONParser, _ type: String) -> Bool { (try? parser.parseValue(depth: 1)) != nil }
@@ -151,6 +165,22 @@ struct EnvelopeLayoutTests {
             #expect(throws: (any Error).self) { try general(variant) }
             let walked = fields(variant, strings: &strings)
             #expect(read ? walked?.eventId == expected.eventId && walked?.position == expected.position : walked == nil, "\(replacement)")
+        }
+
+        // Not chained, the previous hash is stepped over likewise, and none is given; chained,
+        // it is read, and a hash that is not one leaves the layout.
+        let previous = #""previousHash":"\#(Self.hash.hex)""#
+        #expect(text.contains(previous))
+        #expect(fields(Array(text.utf8), strings: &strings, chained: false)?.previousHash == nil)
+        #expect(fields(Array(text.utf8), strings: &strings, chained: false)?.eventId == expected.eventId)
+        for (replacement, readUnchained) in [
+            (#""previousHash":"\#(String(repeating: "g", count: 64))""#, true), (#""previousHash":"\#(String(repeating: "0", count: 63))""#, false),
+        ] {
+            let variant = Array(text.replacing(previous, with: replacement).utf8)
+            #expect(throws: (any Error).self) { try general(variant) }
+            #expect(fields(variant, strings: &strings) == nil, "\(replacement)")
+            let walked = fields(variant, strings: &strings, chained: false)
+            #expect(readUnchained ? walked?.eventId == expected.eventId && walked?.previousHash == nil : walked == nil, "\(replacement)")
         }
 
         // The payload reader is told the event's type.
