@@ -35,11 +35,14 @@ public struct Reconciliation: Sendable {
     }
 
     /// Reconciles the contracts of `snapshot` that have a commitment, optionally filtered.
-    /// - Parameter rollUp: false leaves the theme, priority and supplier roll-ups empty: for a
-    ///   reconciliation read for its contracts and their lines alone (the Cabinet report's trend).
+    /// - Parameters:
+    ///   - rollUp: false leaves the theme, priority and supplier roll-ups empty: for a
+    ///     reconciliation read for its contracts and their lines alone (the Cabinet report's trend).
+    ///   - exceptions: false leaves every contract's late returns and overdue KPI assessments,
+    ///     and the reconciliation's, empty: the trend shows none.
     public static func compute(
         _ snapshot: Snapshot, period: FinancialQuarter, reportingDate: CalendarDate? = nil,
-        contract: String? = nil, supplier: String? = nil, rollUp: Bool = true
+        contract: String? = nil, supplier: String? = nil, rollUp: Bool = true, exceptions: Bool = true
     ) -> Reconciliation {
         let date = min(reportingDate ?? period.lastDay, period.lastDay)
         let all = snapshot.contracts
@@ -62,7 +65,7 @@ public struct Reconciliation: Sendable {
             let (cutOffs, rated, dueDays) = policies[all[at].policyId]!
             return ContractReconciliation(
                 all[at], measures: measures[all[at].commitmentCatalog!], cutOffs: cutOffs, rated: rated,
-                dueDays: all[at].returnDueDays ?? dueDays, period: period, reportingDate: date)
+                dueDays: all[at].returnDueDays ?? dueDays, period: period, reportingDate: date, exceptions: exceptions)
         }
         // By index throughout: each contract read in place, where a loop over the array copies
         // it out, with a retain of each of its strings and arrays. The roll-ups are summed in
@@ -92,7 +95,8 @@ public struct Reconciliation: Sendable {
         }
         let ranked = contracts
         var overdue: [KPIException] = []
-        for index in all.indices where (contract == nil || all[index].reference == contract) && (supplier == nil || all[index].supplier.sameBytes(as: supplier)) {
+        for index in all.indices
+        where exceptions && (contract == nil || all[index].reference == contract) && (supplier == nil || all[index].supplier.sameBytes(as: supplier)) {
             // A method called on the array's element copies the whole projection first (each of
             // its strings and arrays retained, then released): called only where there are KPIs.
             guard !all[index].kpis.isEmpty else { continue }
@@ -278,10 +282,12 @@ public struct ContractReconciliation: Sendable, Equatable {
     /// take: an initializer takes its arguments owned unless told, so every caller copied a
     /// projection to hand it over, a retain of each of its strings and arrays (`perf record`).
     ///
-    /// - Parameter measures: the measures of the contract's catalog, `nil` if it is not known.
+    /// - Parameters:
+    ///   - measures: the measures of the contract's catalog, `nil` if it is not known.
+    ///   - exceptions: false leaves the late returns and overdue KPI assessments empty.
     init(
         _ projection: borrowing ContractProjection, measures: [String: CatalogMeasure]?, cutOffs: RatingCutOffs, rated: RatedDelivery, dueDays: Int,
-        period: FinancialQuarter, reportingDate: CalendarDate
+        period: FinancialQuarter, reportingDate: CalendarDate, exceptions: Bool = true
     ) {
         reference = projection.reference
         title = projection.title
@@ -308,6 +314,10 @@ public struct ContractReconciliation: Sendable, Equatable {
         for index in lines.indices { amounts.add(lines[index].amounts) }
         self.amounts = amounts
         returnDueDays = dueDays
+        guard exceptions else {
+            (lateReturns, incompleteReturns, kpiAssessmentsOverdue) = ([], [], [])
+            return
+        }
         lateReturns = spread.lateReturns(
             pledged: projection.pledgedOn != nil, termEnd: projection.endDate, closedOn: projection.closedOn,
             returned: projection.returnedQuarters, reportingDate: reportingDate, dueDays: dueDays)

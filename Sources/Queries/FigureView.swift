@@ -23,7 +23,7 @@ public struct FigureView: Sendable {
     public let inForce: Snapshot
     /// With `trend`, the whole snapshot reconciled at the quarters the Cabinet report compares
     /// with (``CabinetReportModel/comparedQuarters(_:)``), each with the commitments in force on
-    /// its last day, for their contracts and lines (the trend shows no roll-up, so they have
+    /// its last day, for their contracts and lines (the trend shows no roll-up or late return, so they have
     /// none); empty otherwise.
     public let comparisons: [Reconciliation]
 
@@ -87,7 +87,7 @@ public struct FigureView: Sendable {
         contract: String?, supplier: String?
     ) {
         // The trend's quarters are reconciled on another core while this one reconciles the period.
-        let earlier = trend.isEmpty ? nil : Later { trend.map { quarter, inForce in Reconciliation.compute(inForce, period: quarter, reportingDate: quarter.lastDay, rollUp: false) } }
+        let earlier = trend.isEmpty ? nil : Later { trend.map { quarter, inForce in Reconciliation.compute(inForce, period: quarter, reportingDate: quarter.lastDay, rollUp: false, exceptions: false) } }
         effectiveOn = point.on
         let day = point.day
         self.period = ReportingPeriod.quarter(period, asOf: day, today: today)

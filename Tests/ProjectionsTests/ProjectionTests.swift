@@ -132,6 +132,30 @@ struct ProjectionTests {
         #expect(half.amounts.capped.plain == "52125.32")
     }
 
+    @Test("a reconciliation without exceptions has the same lines, amounts and order, and no late return")
+    func withoutExceptions() throws {
+        let ledger = try makeLedger()
+        try handWorkedContract(ledger)
+        // A second contract whose only return, for Q1, leaves out NT68: Q1 is late by measure, Q2 and Q3 whole.
+        try pledgedLibrary(ledger, "LATE-1", title: "Depot roof")
+        _ = try run(ledger, "LATE-1", .reportDelivery(quarter: FinancialQuarter("2025-26-Q1")!, lines: Self.lines([("NT1", "4"), ("NT10", "13")], evidence: "E"), attributionConfirmed: true), by: Actors.supplier)
+        let snapshot = try ledger.snapshot()
+        let period = try #require(FinancialQuarter("2025-26-Q4"))
+        let whole = Reconciliation.compute(snapshot, period: period)
+        let late = try #require(whole.contracts.first { $0.reference == "LATE-1" })
+        #expect(late.lateReturns.map(\.description) == ["2025-26-Q2", "2025-26-Q3"])
+        #expect(late.incompleteReturns.map(\.measures) == [["NT68"]])
+
+        let lines = Reconciliation.compute(snapshot, period: period, rollUp: false, exceptions: false)
+        #expect(lines.contracts.map(\.reference) == whole.contracts.map(\.reference))
+        #expect(lines.contracts.map(\.lines) == whole.contracts.map(\.lines))
+        #expect(lines.contracts.map(\.amounts) == whole.contracts.map(\.amounts))
+        #expect(lines.contracts.map(\.unpledged) == whole.contracts.map(\.unpledged))
+        #expect(lines.portfolio == whole.portfolio)
+        #expect(lines.contracts.allSatisfy { $0.lateReturns.isEmpty && $0.incompleteReturns.isEmpty && $0.kpiAssessmentsOverdue.isEmpty })
+        #expect(lines.kpiAssessmentsOverdue.isEmpty)
+    }
+
     @Test("a quarter's figure is found wherever it is among later quarters': a correction replaces it, a query and a validation reach it")
     func figuresFoundAcrossQuarters() throws {
         let ledger = try makeLedger()
