@@ -119,21 +119,39 @@ public struct CabinetFigures: Sendable {
             return
         }
 
+        // The lines' amounts summed by measure first (its code, then among that code's few
+        // catalogs), with its theme and priorities, which are the measure's: each theme looked
+        // up, and each "framework: priority" key made, once per measure instead of once per line
+        // (a hash, a new string and another hash per line were most of these sums). Measures in
+        // the order first met, so that every sum adds its lines in the order the lines come.
+        var byMeasure: [(theme: String, priorities: [String: [String]], amounts: Amounts)] = []
+        var measurePlaces: [String: [(catalog: String, place: Int)]] = [:]
+        for entry in lines.entries {
+            let catalog = contracts[entry.contract].catalog
+            lines.withLine(entry) { line in
+                let code = line.pointee.measure
+                if let place = measurePlaces[code]?.first(where: { $0.catalog == catalog })?.place {
+                    byMeasure[place].amounts.add(line.pointee.amounts)
+                } else {
+                    measurePlaces[code, default: []].append((catalog, byMeasure.count))
+                    byMeasure.append((line.pointee.theme, line.pointee.priorities, line.pointee.amounts))
+                }
+            }
+        }
         // Themes, in the council's own words.
         var themeSums: [String: CabinetTheme.Sums] = [:]
-        for entry in lines.entries {
-            let theme = lines.theme(entry)
-            let (name, mapped) = scope.theme(theme)
-            themeSums[name, default: .init(mapped: mapped)].add(lines.amounts(entry), theme: theme)
+        for measure in byMeasure {
+            let (name, mapped) = scope.theme(measure.theme)
+            themeSums[name, default: .init(mapped: mapped)].add(measure.amounts, theme: measure.theme)
         }
         themes = scope.themeOrder(Array(themeSums.keys)).map { name in
             let sums = themeSums[name]!
             return CabinetTheme(name: name, amounts: sums.amounts, mapped: sums.mapped, catalogThemes: sums.catalogThemes.sorted())
         }
         var prioritySums: [String: Amounts] = [:]
-        for entry in lines.entries {
-            for (framework, names) in lines.contracts[entry.contract].lines[entry.line].priorities {
-                for name in names { prioritySums["\(framework): \(name)", default: .zero].add(lines.amounts(entry)) }
+        for measure in byMeasure {
+            for (framework, names) in measure.priorities {
+                for name in names { prioritySums["\(framework): \(name)", default: .zero].add(measure.amounts) }
             }
         }
         priorities = prioritySums.keys.sorted().map { CabinetRollup(key: $0, amounts: prioritySums[$0]!) }
