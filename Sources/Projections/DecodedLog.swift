@@ -152,11 +152,9 @@ public enum DecodedLog {
             // The last stream read and its contract: a contract's events mostly come together,
             // and its stream id is then the very string read before (``RecentStrings``), which
             // compares equal at once, where finding the reference made a new string each time.
+            // Passed on as `inout`, not read by a local function: a variable a local function
+            // captures is checked for overlapping access at run time, twice an event.
             var last: (stream: String, contract: String?) = ("", nil)
-            func contract(ofStream stream: String) -> String? {
-                if stream != last.stream { last = (stream, ContractFold.contractReference(ofStream: stream)) }
-                return last.contract
-            }
             try reader.forEachStoredValue(from: low, through: high) { stored in
                 // Returns and corrections, most of a log, typed straight from their bytes; other
                 // events' payloads parsed in the same walk of the envelope. Anything off the
@@ -170,7 +168,7 @@ public enum DecodedLog {
                     }
                     typed = CanonicalDeliveryPayload.read(kind, &parser, known: &known)
                     return typed != nil
-                }), let contract = contract(ofStream: fields.streamId) {
+                }), let contract = Self.contract(ofStream: fields.streamId, last: &last) {
                     if let (event, defaulted) = typed {
                         events.append(.contract(EventFacts(fields, contract: contract, hash: hash, effectiveDateDefaulted: defaulted == true), event))
                         return true
@@ -193,6 +191,13 @@ public enum DecodedLog {
             }
             return events
         }
+    }
+
+    /// The contract whose stream `stream` is, found again without a look at the name when it is
+    /// the last one's.
+    private static func contract(ofStream stream: String, last: inout (stream: String, contract: String?)) -> String? {
+        if stream != last.stream { last = (stream, ContractFold.contractReference(ofStream: stream)) }
+        return last.contract
     }
 
     /// The events of one chunk, decoded by one thread and then taken in order by the applying
