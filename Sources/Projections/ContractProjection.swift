@@ -224,6 +224,20 @@ public struct ContractProjection: Equatable, Sendable {
         /// Counted as validated delivery.
         public var isValidated: Bool { status == .validated }
 
+        /// This figure become `line`'s, of the same quarter and measure, from `source`: what a
+        /// new figure made from it holds, set where this one is instead of made and then stored.
+        mutating func replace(by line: UnsafePointer<DeliveryLine>, source: EventID, corrected: Bool) {
+            // The line's own bytes: found by `==`, they may be another spelling of the same text.
+            measure = line.pointee.measure
+            evidence = line.pointee.evidence
+            quantity = line.pointee.quantity
+            self.source = source
+            pledged = line.pointee.pledged
+            self.corrected = corrected
+            status = .submitted
+            checked = line.pointee.evidenceFiles.isEmpty ? nil : Checked(Facts(evidenceFiles: line.pointee.evidenceFiles))
+        }
+
         /// The facts kept apart; a change makes a new reference, so copies never share one.
         private var facts: Facts {
             get { checked?.facts ?? Facts() }
@@ -461,13 +475,6 @@ public struct ContractProjection: Equatable, Sendable {
 
     /// A return's figure for a quarter and measure replaces any earlier one (a correction's does).
     private mutating func record(_ line: UnsafePointer<DeliveryLine>, quarter: FinancialQuarter, source: EventID, corrected: Bool) {
-        // Made where it goes, so that it is moved there: made first and then stored, it was
-        // copied (each of its strings retained) and then destroyed.
-        func figure() -> DeliveredFigure {
-            DeliveredFigure(
-                quarter: quarter, measure: line.pointee.measure, quantity: line.pointee.quantity, evidence: line.pointee.evidence,
-                pledged: line.pointee.pledged, source: source, corrected: corrected, evidenceFiles: line.pointee.evidenceFiles)
-        }
         // Only among the quarter's own figures (``quarterFigures``): a quarter and measure has
         // one figure at most.
         var found: Int?
@@ -485,20 +492,23 @@ public struct ContractProjection: Equatable, Sendable {
             }
         }
         guard let index = found else {
-            deliveries.append(figure())
+            // Made in the call that stores it: made by a local function and then stored, it
+            // was copied once more, and the first copy destroyed.
+            deliveries.append(DeliveredFigure(
+                quarter: quarter, measure: line.pointee.measure, quantity: line.pointee.quantity, evidence: line.pointee.evidence,
+                pledged: line.pointee.pledged, source: source, corrected: corrected, evidenceFiles: line.pointee.evidenceFiles))
             counted(quarter)
             return
         }
         // A question still open stays open (the correction is part of the answer); any other
         // corrected figure is submitted to be checked again.
-        guard deliveries[index].status == .queried else {
-            deliveries[index] = figure()
-            return
+        let queried = deliveries[index].status == .queried
+        let question = queried ? deliveries[index].question : nil
+        deliveries[index].replace(by: line, source: source, corrected: corrected)
+        if queried {
+            deliveries[index].status = .queried
+            deliveries[index].question = question
         }
-        let question = deliveries[index].question
-        deliveries[index] = figure()
-        deliveries[index].status = .queried
-        deliveries[index].question = question
     }
 }
 
