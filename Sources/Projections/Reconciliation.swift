@@ -518,5 +518,5 @@ private struct GroupKey: Hashable, Comparable {
         for byte in text.utf8 { hasher.combine(byte) }
     }
 
-    static func < (left: GroupKey, right: GroupKey) -> Bool { left.text.utf8.lexicographicallyPrecedes(right.text.utf8) }
+    static func < (left: GroupKey, right: GroupKey) -> Bool { JSONObject.precedes(left.text, right.text) }
 }

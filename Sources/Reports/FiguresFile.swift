@@ -108,7 +108,7 @@ public struct FiguresFile: Sendable {
         return .object(members)
     }
 
-    private static func byBytes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    private static func byBytes(_ a: String, _ b: String) -> Bool { JSONObject.precedes(a, b) }
 
     /// Appends one row, and its line feed, to `bytes`.
     private static func row(
@@ -147,9 +147,11 @@ public struct FiguresFile: Sendable {
         bytes.append(UInt8(ascii: "\n"))
     }
 
+    private static let quoted = ASCIISet(",\"\r\n")
+
     /// Quoted only when it holds a comma, a double quote, CR or LF (RFC 4180).
     static func field(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0D || $0 == 0x0A }) else { return text }
+        guard quoted.containsAny(of: text) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

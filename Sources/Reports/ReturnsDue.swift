@@ -86,7 +86,7 @@ public struct ReturnsDue: Sendable {
         let groups = Dictionary(grouping: entries) { Array((key($0) ?? Self.unnamed).utf8) }
         return groups.map { (name: String(decoding: $0.key, as: UTF8.self), entries: $0.value) }.sorted { left, right in
             let (a, b) = (left.name == Self.unnamed, right.name == Self.unnamed)
-            return a != b ? b : left.name.utf8.lexicographicallyPrecedes(right.name.utf8)
+            return a != b ? b : JSONObject.precedes(left.name, right.name)
         }
     }
 

@@ -70,7 +70,7 @@ extension LedgerServer {
         let shown = rows.dropFirst((page - 1) * Self.portfolioPageSize).prefix(Self.portfolioPageSize)
         var named = Set<[UInt8]>()  // by their bytes, as the filter picks them
         let suppliers = document.rows.compactMap(\.supplier).filter { named.insert(Array($0.utf8)).inserted }
-            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            .sorted { JSONObject.precedes($0, $1) }
         let own = Set(document.rows.map(\.reference))
         let exceptions = CabinetExceptions(
             contracts: view.snapshot.contracts.filter { own.contains($0.reference) },
