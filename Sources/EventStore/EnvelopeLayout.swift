@@ -148,6 +148,8 @@ package struct EnvelopeLayout {
         return try recent(&last)
     }
 
+    // Inlined, so that each key's length is known where it is compared: a few loads, not a loop.
+    @inline(__always)
     private mutating func expect(_ literal: StaticString) throws {
         guard parser.skip(literal) else { throw Departure() }
     }

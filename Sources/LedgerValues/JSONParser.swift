@@ -55,9 +55,13 @@ extension JSONValue {
     }
 }
 
-package struct JSONParser {
-    package let bytes: UnsafeRawBufferPointer
-    package var index = 0
+/// Public, with its few hottest steps (``skip(_:)``, ``current``) `@inlinable`, only so that
+/// those inline into the readers of other modules (an envelope's layout, a return's payload):
+/// the compiler inlines no `package` function across modules, and each call cost more than the
+/// bytes it compares. Everything else stays `package`.
+public struct JSONParser {
+    @usableFromInline package let bytes: UnsafeRawBufferPointer
+    @usableFromInline package var index = 0
     package static let maxDepth = 64
     /// Whether to note departures from canonical form; the first one's offset, if any.
     package let canonicalOnly: Bool
@@ -77,7 +81,8 @@ package struct JSONParser {
     /// Steps over `literal` when the bytes here are exactly it; answers whether they were. For
     /// the readers that walk one known layout key by key (a stored envelope, a return's payload):
     /// eight bytes at a time, where a call to `memcmp` for each short key cost more than the compare.
-    package mutating func skip(_ literal: StaticString) -> Bool {
+    @inlinable @inline(__always)
+    public mutating func skip(_ literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard index + count <= bytes.count, let base = bytes.baseAddress,
             Self.sameBytes(base + index, UnsafeRawPointer(literal.utf8Start), count: count)
@@ -89,8 +94,8 @@ package struct JSONParser {
     /// Whether the `count` bytes at `a` and at `b` are the same: eight at a time, and the last
     /// few by one more load of the eight that end them (or of four, two and one, below eight),
     /// so that no byte is compared alone: keys and the strings met again are mostly 10 to 20 bytes.
-    @inline(__always)
-    static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+    @inlinable @inline(__always)
+    @usableFromInline package static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
         guard count >= 8 else {
             var offset = 0
             if count & 4 != 0 {
@@ -179,7 +184,8 @@ package struct JSONParser {
         return (end, highByte < 0x80)
     }
 
-    package var current: UInt8? { index < bytes.count ? bytes[index] : nil }
+    @inlinable
+    public var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     package mutating func skipWhitespace() {
         let start = index

@@ -294,6 +294,8 @@ package enum CanonicalDeliveryPayload {
             return nil
         }
 
+        // Inlined, so that each key's length is known where it is compared: a few loads, not a loop.
+        @inline(__always)
         mutating func literal(_ text: StaticString) -> Bool { parser.skip(text) }
     }
 }
