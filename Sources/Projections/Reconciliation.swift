@@ -110,6 +110,13 @@ public struct Reconciliation: Sendable {
             portfolio: Rollup(key: "portfolio", amounts: portfolio), kpiAssessmentsOverdue: overdue)
     }
 
+    /// `snapshot` reconciled at the end of `quarter` for its contracts and their lines alone,
+    /// with no roll-up, late return or overdue KPI assessment: what the Cabinet report's trend
+    /// shows of an earlier quarter.
+    public static func linesAlone(_ snapshot: Snapshot, at quarter: FinancialQuarter) -> Reconciliation {
+        compute(snapshot, period: quarter, reportingDate: quarter.lastDay, rollUp: false, exceptions: false)
+    }
+
     /// The whole portfolio's expected to date at each of `dates`: for each date, the
     /// `portfolio.amounts.expected` that `compute` gives with that reporting date, without
     /// reconciling any delivery. The Cabinet report needs it at the end of every quarter of a year.

@@ -87,7 +87,7 @@ public struct FigureView: Sendable {
         contract: String?, supplier: String?
     ) {
         // The trend's quarters are reconciled on another core while this one reconciles the period.
-        let earlier = trend.isEmpty ? nil : Later { trend.map { quarter, inForce in Reconciliation.compute(inForce, period: quarter, reportingDate: quarter.lastDay, rollUp: false, exceptions: false) } }
+        let earlier = trend.isEmpty ? nil : Later { trend.map { quarter, inForce in Reconciliation.linesAlone(inForce, at: quarter) } }
         effectiveOn = point.on
         let day = point.day
         self.period = ReportingPeriod.quarter(period, asOf: day, today: today)

@@ -374,8 +374,6 @@ struct ScopedLines {
         }
     }
 
-    func amounts(_ entry: Entry) -> Amounts { contracts[entry.contract].lines[entry.line].amounts }
-    func theme(_ entry: Entry) -> String { contracts[entry.contract].lines[entry.line].theme }
 
     /// Delivered £ in `quarters` (of the quarters priced), each quarter priced and rounded on its own.
     func delivered(_ entry: Entry, in quarters: [FinancialQuarter]) -> Money {

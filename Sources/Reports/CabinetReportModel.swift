@@ -172,7 +172,7 @@ public struct CabinetReportModel: Sendable {
         // The trend's figures depend on nothing worked out here: made on another core while
         // this one makes the period's.
         let trend = Later { [snapshot] in
-            let others = comparisons ?? [previous, lastYear].map { Reconciliation.compute(snapshot, period: $0, reportingDate: $0.lastDay, rollUp: false, exceptions: false) }
+            let others = comparisons ?? [previous, lastYear].map { Reconciliation.linesAlone(snapshot, at: $0) }
             return [(lastYear, "Same quarter last year"), (previous, "Last quarter")].map { quarter, label in
                 let found = others.first { $0.period == quarter }
                 return CabinetComparison(
