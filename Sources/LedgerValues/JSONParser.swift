@@ -95,7 +95,7 @@ public struct JSONParser {
     /// few by one more load of the eight that end them (or of four, two and one, below eight),
     /// so that no byte is compared alone: keys and the strings met again are mostly 10 to 20 bytes.
     @inlinable @inline(__always)
-    @usableFromInline package static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+    package static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
         guard count >= 8 else {
             var offset = 0
             if count & 4 != 0 {
