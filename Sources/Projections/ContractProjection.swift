@@ -50,6 +50,12 @@ public struct ContractProjection: Equatable, Sendable {
     /// and a quarter not returned before is not looked for at all, where a look through every
     /// figure of the contract (about a hundred) was most of what folding a return cost.
     private var quarterFigures: [QuarterFigures] = []
+    /// Each figure's quarter and measure code in one number (``figureKey(_:_:)``), at its place
+    /// in ``deliveries``: what the fold scans for the figure a return or correction replaces,
+    /// eight bytes a figure. Scanning the figures themselves, a hundred bytes apart, and
+    /// comparing their codes as strings (a call into the standard library each) was a twentieth
+    /// of a report at 1M events, most of it waiting on memory.
+    private var figureKeys: [UInt64] = []
 
     private struct QuarterFigures: Equatable, Sendable {
         let quarter: FinancialQuarter
@@ -181,16 +187,12 @@ public struct ContractProjection: Equatable, Sendable {
         /// Where the council's check of the figure stands (docs/validation.md).
         public var status: ValidationStatus = .submitted
         private var checked: Checked?
-        /// ``DeliveredFigure/key(of:)`` of ``measure``, which the fold compares first when it
-        /// looks for a quarter's figure of a measure.
-        fileprivate private(set) var measureKey: UInt64
 
         public init(
             quarter: FinancialQuarter, measure: String, quantity: ExactDecimal, evidence: String, pledged: Bool, source: EventID, corrected: Bool,
             evidenceFiles: [EvidenceFile] = []
         ) {
             self.measure = measure
-            measureKey = Self.key(of: measure)
             self.evidence = evidence
             self.quantity = quantity
             self.source = source
@@ -230,10 +232,9 @@ public struct ContractProjection: Equatable, Sendable {
 
         /// This figure become `line`'s, of the same quarter and measure, from `source`: what a
         /// new figure made from it holds, set where this one is instead of made and then stored.
-        mutating func replace(by line: UnsafePointer<DeliveryLine>, key: UInt64, source: EventID, corrected: Bool) {
+        mutating func replace(by line: UnsafePointer<DeliveryLine>, source: EventID, corrected: Bool) {
             // The line's own bytes: found by `==`, they may be another spelling of the same text.
             measure = line.pointee.measure
-            measureKey = key
             evidence = line.pointee.evidence
             quantity = line.pointee.quantity
             self.source = source
@@ -241,25 +242,6 @@ public struct ContractProjection: Equatable, Sendable {
             self.corrected = corrected
             status = .submitted
             checked = line.pointee.evidenceFiles.isEmpty ? nil : Checked(Facts(evidenceFiles: line.pointee.evidenceFiles))
-        }
-
-        /// A digest of a measure code's bytes (FNV-1a, never 0) when all of them are ASCII, else 0.
-        /// Two ASCII codes are the same text exactly when their bytes are, so figures whose keys
-        /// differ, both non-zero, are of other measures: the fold passes them by without comparing
-        /// strings (a call into the standard library each, 17 an event at 100,000 events, and
-        /// most of what folding a correction cost). A code with another character, which the
-        /// commands refuse but a log could hold, is compared as text, as `==` does.
-        static func key(of measure: String) -> UInt64 {
-            // Over the bytes in place (a small string's copied out to the stack): through the
-            // view's iterator, a code of four bytes cost 200 instructions.
-            measure.utf8.withContiguousStorageIfAvailable { bytes in
-                var digest: UInt64 = 0xCBF2_9CE4_8422_2325, bits: UInt8 = 0
-                for byte in bytes {
-                    digest = (digest ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-                    bits |= byte
-                }
-                return bits < 0x80 ? digest | 1 : 0
-            } ?? 0
         }
 
         /// The facts kept apart; a change makes a new reference, so copies never share one.
@@ -473,6 +455,7 @@ public struct ContractProjection: Equatable, Sendable {
     /// other commitments (``Snapshot/inForce(on:replays:)``).
     mutating func takeDeliveries(of other: borrowing ContractProjection) {
         deliveries = other.deliveries
+        figureKeys = other.figureKeys
         quarterFigures = other.quarterFigures
         returnedQuarters = other.returnedQuarters
     }
@@ -480,6 +463,7 @@ public struct ContractProjection: Equatable, Sendable {
     /// No delivered figures or returned quarters: a fold of the commitments in force keeps none of its own.
     mutating func clearDeliveries() {
         deliveries = []
+        figureKeys = []
         quarterFigures = []
         returnedQuarters = []
     }
@@ -498,19 +482,43 @@ public struct ContractProjection: Equatable, Sendable {
     }
 
     /// A return's figure for a quarter and measure replaces any earlier one (a correction's does).
+    private static let quarterBits: UInt64 = 0xFFFF << 48, codeBits: UInt64 = ~quarterBits
+
+    /// A quarter (its place among quarters, in the top 16 bits) and a digest of a measure code's
+    /// bytes (FNV-1a, 48 bits, never 0) when all of them are ASCII, else 0. Two ASCII codes are
+    /// the same text exactly when their bytes are, so figures whose digests differ, both
+    /// non-zero, are of other measures. A code with another character, which the commands
+    /// refuse but a log could hold, is compared as text, as `==` does.
+    @inline(__always)
+    private static func figureKey(_ quarter: FinancialQuarter, _ measure: String) -> UInt64 {
+        // Over the bytes in place (a small string's copied out to the stack): through the
+        // view's iterator, a code of four bytes cost 200 instructions.
+        let code: UInt64 = measure.utf8.withContiguousStorageIfAvailable { bytes -> UInt64 in
+            var digest: UInt64 = 0xCBF2_9CE4_8422_2325, bits: UInt8 = 0
+            for byte in bytes {
+                digest = (digest ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                bits |= byte
+            }
+            return bits < 0x80 ? (digest & codeBits) | 1 : 0
+        } ?? 0
+        return UInt64(quarter.startYear * 4 + quarter.number - 1) << 48 | code
+    }
+
     private mutating func record(_ line: UnsafePointer<DeliveryLine>, quarter: FinancialQuarter, source: EventID, corrected: Bool) {
         // Only among the quarter's own figures (``quarterFigures``): a quarter and measure has
         // one figure at most.
         var found: Int?
-        let key = DeliveredFigure.key(of: line.pointee.measure)
+        let key = Self.figureKey(quarter, line.pointee.measure)
         if let known = quarterFigures.last(where: { $0.quarter == quarter }) {
-            // Through a buffer: each figure's fields read where they are.
-            found = deliveries.withUnsafeBufferPointer { figures in
+            found = figureKeys.withUnsafeBufferPointer { keys in
                 var index = Int(known.first), left = known.count
-                while left > 0, index < figures.endIndex {
-                    if figures[index].quarter == quarter {
-                        let other = figures[index].measureKey
-                        if (key == other || key == 0 || other == 0) && figures[index].measure == line.pointee.measure { return index }
+                while left > 0, index < keys.endIndex {
+                    let other = keys[index]
+                    if other & Self.quarterBits == key & Self.quarterBits {
+                        // The same code, or one that is not ASCII: then compared as text.
+                        if key == other || key & Self.codeBits == 0 || other & Self.codeBits == 0, deliveries[index].measure == line.pointee.measure {
+                            return index
+                        }
                         left -= 1
                     }
                     index += 1
@@ -524,6 +532,7 @@ public struct ContractProjection: Equatable, Sendable {
             deliveries.append(DeliveredFigure(
                 quarter: quarter, measure: line.pointee.measure, quantity: line.pointee.quantity, evidence: line.pointee.evidence,
                 pledged: line.pointee.pledged, source: source, corrected: corrected, evidenceFiles: line.pointee.evidenceFiles))
+            figureKeys.append(key)
             counted(quarter)
             return
         }
@@ -531,7 +540,8 @@ public struct ContractProjection: Equatable, Sendable {
         // corrected figure is submitted to be checked again.
         let queried = deliveries[index].status == .queried
         let question = queried ? deliveries[index].question : nil
-        deliveries[index].replace(by: line, key: key, source: source, corrected: corrected)
+        deliveries[index].replace(by: line, source: source, corrected: corrected)
+        figureKeys[index] = key
         if queried {
             deliveries[index].status = .queried
             deliveries[index].question = question

@@ -25,6 +25,22 @@ struct TimeTests {
         #expect(CalendarDate(daysSinceEpoch: 0).description == "1970-01-01")
     }
 
+    @Test("a date with any byte but a digit where a digit goes is refused, and each digit counts in its place")
+    func datesRefuseOtherBytes() {
+        let text = Array("2025-06-15".utf8)
+        var accepted: [String] = []
+        for place in [0, 1, 2, 3, 5, 6, 8, 9] {
+            for byte in UInt8.min...UInt8.max where !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                var bytes = text
+                bytes[place] = byte
+                if CalendarDate(utf8: bytes) != nil { accepted.append("\(place): \(byte)") }
+            }
+        }
+        #expect(accepted.isEmpty)
+        #expect(CalendarDate("2025-06-15").map { [$0.year, $0.month, $0.day] } == [2025, 6, 15])
+        #expect(CalendarDate("1987-12-03").map { [$0.year, $0.month, $0.day] } == [1987, 12, 3])
+    }
+
     @Test("a date reads back its fields, text and day count, and orders as the calendar does, near each end of its years and for a century")
     func datesAcrossTheirYears() {
         // Held in one number (year, month, day from the high bits down): every day in these

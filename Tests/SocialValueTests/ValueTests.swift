@@ -219,6 +219,22 @@ struct QuarterTests {
         #expect(FinancialQuarter(text) == nil)
     }
 
+    @Test("a quarter with any ASCII byte but a digit where a digit goes is refused, and each digit counts in its place")
+    func quarterDigits() {
+        var accepted: [String] = []
+        for place in [0, 1, 2, 3, 5, 6, 9] {
+            for byte in UInt8(0)...UInt8(127) where !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                var bytes = Array("2025-26-Q3".utf8)
+                bytes[place] = byte
+                let text = String(decoding: bytes, as: UTF8.self)
+                if FinancialQuarter(text) != nil { accepted.append(text) }
+            }
+        }
+        #expect(accepted.isEmpty)
+        #expect(FinancialQuarter("1987-88-Q4").map { [$0.startYear, $0.number] } == [1987, 4])
+        #expect(FinancialQuarter("2025-26-Q3").map { [$0.startYear, $0.number] } == [2025, 3])
+    }
+
     @Test("the century rolls over: 2099-00 is the financial year after 2098-99")
     func centuryRollover() {
         #expect(FinancialQuarter("2099-00-Q1")?.startYear == 2099)
