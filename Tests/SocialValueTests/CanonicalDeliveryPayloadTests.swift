@@ -86,6 +86,10 @@ struct CanonicalDeliveryPayloadTests {
         ("DeliveryReported", deliveryReturn(lines: "[]")),
         ("DeliveryReported", deliveryReturn(lines: "[\(line(evidence: " "))]")),
         ("DeliveryReported", deliveryReturn(lines: "[\(line(measure: ""))]")),
+        // Blank behind an escape or past ASCII: the first byte alone does not say.
+        ("DeliveryReported", deliveryReturn(lines: #"[{"evidence":"\u0020","measure":"NT1","pledged":true,"quantity":"1"}]"#)),
+        ("DeliveryReported", deliveryReturn(lines: "[\(line(evidence: "\u{00A0}"))]")),
+        ("DeliveryReported", deliveryReturn(lines: "[\(line(measure: "\t "))]")),
         ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: "12"))]")),
         ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: #""-1""#))]")),
         ("DeliveryReported", deliveryReturn(lines: "[\(line(quantity: #""twelve""#))]")),

@@ -278,7 +278,13 @@ package enum CanonicalDeliveryPayload {
         /// ``string()`` for a line's evidence or measure: one read before again when written the
         /// same (``KnownStrings``).
         mutating func knownString() -> String? {
-            guard parser.current == UInt8(ascii: "\""), let text = try? parser.parseString(knownIn: &known), !text.isBlank else { return nil }
+            guard parser.current == UInt8(ascii: "\"") else { return nil }
+            // A string that starts with a printable byte other than a space, a quote (the string
+            // is empty) or a backslash (an escape, perhaps of a space) is not blank: seen in the
+            // bytes, where asking the string made costs a call.
+            let first = parser.index + 1 < parser.bytes.count ? parser.bytes[parser.index + 1] : 0
+            let printable = first > 0x20 && first < 0x7F && first != UInt8(ascii: "\"") && first != UInt8(ascii: "\\")
+            guard let text = try? parser.parseString(knownIn: &known), printable || !text.isBlank else { return nil }
             return text
         }
 
