@@ -457,7 +457,7 @@ public struct ContractProjection: Equatable, Sendable {
         guard let known = quarterFigures.last(where: { $0.quarter == quarter }) else { return [] }
         var found: [Int] = []
         found.reserveCapacity(Int(known.count))
-        let quarterKey = Self.figureKey(quarter, "") & Self.quarterBits
+        let quarterKey = Self.quarterKey(quarter)
         var index = Int(known.first)
         while found.count < known.count, index < figureKeys.endIndex {
             if figureKeys[index] & Self.quarterBits == quarterKey { found.append(index) }
@@ -496,8 +496,11 @@ public struct ContractProjection: Equatable, Sendable {
         if stage < next { stage = next }
     }
 
-    /// A return's figure for a quarter and measure replaces any earlier one (a correction's does).
     private static let quarterBits: UInt64 = 0xFFFF << 48, codeBits: UInt64 = ~quarterBits
+
+    /// `quarter`'s place among quarters, in the top 16 bits of a figure's key.
+    @inline(__always)
+    private static func quarterKey(_ quarter: FinancialQuarter) -> UInt64 { UInt64(quarter.startYear * 4 + quarter.number - 1) << 48 }
 
     /// A quarter (its place among quarters, in the top 16 bits) and a digest of a measure code's
     /// bytes (FNV-1a, 48 bits, never 0) when all of them are ASCII, else 0. Two ASCII codes are
@@ -516,7 +519,7 @@ public struct ContractProjection: Equatable, Sendable {
             }
             return bits < 0x80 ? (digest & codeBits) | 1 : 0
         } ?? 0
-        return UInt64(quarter.startYear * 4 + quarter.number - 1) << 48 | code
+        return quarterKey(quarter) | code
     }
 
     /// Whether the figures of two keys of the same quarter may be of the same measure: their
@@ -524,6 +527,7 @@ public struct ContractProjection: Equatable, Sendable {
     @inline(__always)
     private static func mayMatch(_ key: UInt64, _ other: UInt64) -> Bool { key == other || key & codeBits == 0 || other & codeBits == 0 }
 
+    /// A return's figure for a quarter and measure replaces any earlier one (a correction's does).
     private mutating func record(_ line: UnsafePointer<DeliveryLine>, quarter: FinancialQuarter, source: EventID, corrected: Bool) {
         // Only among the quarter's own figures (``quarterFigures``): a quarter and measure has
         // one figure at most.
@@ -535,6 +539,7 @@ public struct ContractProjection: Equatable, Sendable {
                 while left > 0, index < keys.endIndex {
                     let other = keys[index]
                     if other & Self.quarterBits == key & Self.quarterBits {
+                        // Of its quarter: the same code, or one to compare as text.
                         if Self.mayMatch(key, other), deliveries[index].measure == line.pointee.measure {
                             return index
                         }
