@@ -50,9 +50,10 @@ struct ContractFoldTests {
 struct CorrectionMatchTests {
     let directory = TemporaryDirectory("svledger-correction-match")
 
-    /// The fold passes by a figure whose measure code's bytes differ (``DeliveredFigure`` keeps a
-    /// digest of them) and compares codes as text only when one of them is not ASCII, where two
-    /// spellings can be one text: a log holding such a code is folded as `==` says.
+    /// The fold passes by a figure whose measure code's bytes differ (its projection keeps a
+    /// digest of them beside the figures) and compares codes as text only when one of them is
+    /// not ASCII, where two spellings can be one text: a log holding such a code is folded as
+    /// `==` says.
     @Test("a correction replaces its own measure's figure, found by bytes, and by text when a code is not ASCII")
     func correctionsFindTheirFigure() throws {
         let ledger = try Ledger(store: try EventStore(path: directory.child("ledger"), mode: .create))
