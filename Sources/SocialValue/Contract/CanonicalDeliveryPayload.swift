@@ -134,6 +134,7 @@ package enum CanonicalDeliveryPayload {
             let defaulted = effectiveDateDefaulted()
             guard literal(#""figures":["#) else { return nil }
             var figures: [ValidationDecision.Figure] = []
+            figures.reserveCapacity(room(each: Self.shortestFigure))
             repeat {
                 guard literal(#"{"measure":"#), let measure = string(), literal(#","quantity":"#), let quantity = decimal(), literal("}") else { return nil }
                 figures.append(ValidationDecision.Figure(measure: measure, quantity: quantity))
@@ -235,13 +236,23 @@ package enum CanonicalDeliveryPayload {
             return flag
         }
 
+        /// The fewest bytes a delivery line, or a decision's figure, and the comma after it take.
+        private static let shortestLine = #"{"evidence":"","measure":"","pledged":true,"quantity":""},"#.utf8.count
+        private static let shortestFigure = #"{"measure":"","quantity":""},"#.utf8.count
+
+        /// How many items of at least `each` bytes the bytes left could hold, at most 1,024.
+        private func room(each: Int) -> Int { min(max((parser.bytes.count - parser.index) / each, 1), 1024) }
+
         /// A non-empty array of `{"evidence":"…","measure":"…","pledged":…,"quantity":"…"}`.
         mutating func lines() -> [DeliveryLine]? {
             guard literal("[") else { return nil }
             var lines: [DeliveryLine] = []
-            // Room for the lines most returns and corrections have: grown from empty, the array
-            // was made again at its first few lines, a quarter of what reading the lines cost.
-            lines.reserveCapacity(4)
+            // Room for as many lines as the bytes left could hold, each at least as long as the
+            // shortest a line can be spelled: grown from a few, the array of a return's dozen
+            // lines was made again twice, and allocating was a fiftieth of a Cabinet report.
+            // Bounded, so that a bad payload's length asks for no great block; the array grows
+            // past it if the lines do.
+            lines.reserveCapacity(room(each: Self.shortestLine))
             repeat {
                 guard literal(#"{"evidence":"#), let evidence = knownString(), literal(#","measure":"#), let measure = knownString(),
                     literal(#","pledged":"#), let pledged = bool(), literal(#","quantity":"#), let quantity = decimal(), literal("}")
