@@ -240,18 +240,17 @@ package enum CanonicalDeliveryPayload {
         private static let shortestLine = #"{"evidence":"","measure":"","pledged":true,"quantity":""},"#.utf8.count
         private static let shortestFigure = #"{"measure":"","quantity":""},"#.utf8.count
 
-        /// How many items of at least `each` bytes the bytes left could hold, at most 1,024.
+        /// How many items of at least `each` bytes the bytes left could hold, at most 1,024 (so
+        /// that a long payload asks for no great block). Below that bound, never fewer than the
+        /// items there are: the bytes left run on past the array, to the envelope's end.
         private func room(each: Int) -> Int { min(max((parser.bytes.count - parser.index) / each, 1), 1024) }
 
         /// A non-empty array of `{"evidence":"…","measure":"…","pledged":…,"quantity":"…"}`.
         mutating func lines() -> [DeliveryLine]? {
             guard literal("[") else { return nil }
             var lines: [DeliveryLine] = []
-            // Room for as many lines as the bytes left could hold, each at least as long as the
-            // shortest a line can be spelled: grown from a few, the array of a return's dozen
-            // lines was made again twice, and allocating was a fiftieth of a Cabinet report.
-            // Bounded, so that a bad payload's length asks for no great block; the array grows
-            // past it if the lines do.
+            // Room for all the lines at once: grown from a few, the array of a return's dozen
+            // lines was made again twice. Past the bound, the array grows as before.
             lines.reserveCapacity(room(each: Self.shortestLine))
             repeat {
                 guard literal(#"{"evidence":"#), let evidence = knownString(), literal(#","measure":"#), let measure = knownString(),
